@@ -1,0 +1,31 @@
+// Bundles the extension, the CLI, the sanity-train worker and the layer with esbuild.
+// Packages stay external (they ship in the .vsix's node_modules) so that tfjs and ts-morph load
+// lazily, only when a command needs them, and activation stays fast.
+import * as esbuild from 'esbuild';
+import { existsSync, rmSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, packages: 'external', logLevel: 'warning' };
+
+/** Entry points; a capability that is not built yet is skipped so every step of the project builds. */
+const entries = [
+  { in: 'src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
+  { in: 'src/cli/main.ts', out: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { in: 'src/worker/sanity-worker.ts', out: 'dist/worker.js' },
+  { in: 'src/layer/running-batch-norm.ts', out: 'dist/layer/running-batch-norm.js' },
+].filter((e) => existsSync(e.in));
+
+if (!watch) {
+  rmSync('dist', { recursive: true, force: true });
+}
+const contexts = await Promise.all(
+  entries.map((e) => esbuild.context({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external ?? [], banner: e.banner })),
+);
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log(`watching ${entries.length} entry points`);
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  console.log(`built ${entries.map((e) => e.out).join(', ')}`);
+}

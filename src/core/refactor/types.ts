@@ -1,0 +1,42 @@
+/**
+ * Contract of the refactorings (design.md): a pure function from `{ code, fileName, range? }` to text
+ * edits or a reason. Adapters apply the edits (one WorkspaceEdit in VS Code; an atomic write in the CLI)
+ * and create `layerFile` when it does not exist yet. Fields may be added, never renamed.
+ */
+
+export interface TextEdit {
+  /** 0-based UTF-16 offsets into the original text, end exclusive. Edits never overlap. */
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface OffsetRange {
+  start: number;
+  end: number;
+}
+
+export interface RefactorInput {
+  code: string;
+  /** Absolute path; its extension decides TS/JS and its contents ESM/CommonJS. */
+  fileName: string;
+  /** Only usages intersecting this range (a cursor is an empty range); the whole file when absent. */
+  range?: OffsetRange;
+  /** Absolute path of the vendored layer file this file should import (see resolveLayerFilePath). */
+  layerFilePath: string;
+}
+
+export interface SkippedUsage {
+  line: number;
+  reason: string;
+}
+
+/** The vendored layer file that the converted code imports; create it if it does not exist. */
+export interface LayerFileToCreate {
+  path: string;
+  content: string;
+}
+
+export type RefactorResult =
+  | { kind: 'edits'; edits: TextEdit[]; converted: number; skipped: SkippedUsage[]; layerFile?: LayerFileToCreate }
+  | { kind: 'notApplicable'; reason: string };
