@@ -1,0 +1,87 @@
+/**
+ * Sanity-train's typed messages and report (design.md: defined once, shared by the worker, the CLI and
+ * the VS Code adapter). The report's JSON is the `rbn sanity --json` contract: fields may be added,
+ * never renamed.
+ */
+import type { BackendPreference, SkippedBackend } from '../../worker/backends/types';
+
+export interface SourceLocation {
+  file: string;
+  /** 1-based. */
+  line: number;
+}
+
+/** The batch-norm flavour a run trained with: the model as written, or its in-memory swap. */
+export type NormKind = 'batchNormalization' | 'runningBatchNorm' | 'none';
+
+export interface NanFinding {
+  step: number;
+  /** The first layer whose output or gradient held NaN/Inf when the step was replayed layer by layer. */
+  layer: string;
+  className: string;
+  /** Where the non-finite value showed up first. */
+  where: 'output' | 'gradient' | 'weights' | 'loss';
+  /** The call that built the layer in the user's code, when the analysis could find it. */
+  source: SourceLocation | null;
+}
+
+export interface ExplosionWarning {
+  step: number;
+  layer: string;
+  className: string;
+  /** The weight's name, e.g. 'conv2d_1/kernel'. */
+  weight: string;
+  /** Growth of the weight's largest magnitude within the window (e.g. 150 means 150x). */
+  growth: number;
+  source: SourceLocation | null;
+}
+
+export interface RunReport {
+  norm: NormKind;
+  steps: number;
+  batchSize: number;
+  finalLoss: number | null;
+  /** Held-out accuracy (0..1) for classification, null for regression. */
+  accuracy: number | null;
+  /** Held-out mean squared error for regression, null for classification. */
+  error?: number | null;
+  stepsPerSecond: number;
+  nan: NanFinding | null;
+  exploding: ExplosionWarning[];
+  /** Loss per step (for charts); non-finite values as null. */
+  losses?: (number | null)[];
+}
+
+export interface SanityReport {
+  /** The backend that ran, e.g. 'wasm'. */
+  backend: string;
+  /** Better backends that were not used, and why. */
+  backendSkipped?: SkippedBackend[];
+  /** 'custom' (the module's sanityData export), 'mnist' or 'synthetic'. */
+  data: 'custom' | 'mnist' | 'synthetic';
+  task: 'classification' | 'regression';
+  model?: string;
+  file?: string;
+  runs: RunReport[];
+}
+
+export interface SanityRequest {
+  /** Absolute path of the user's module. */
+  file: string;
+  /** Export (or top-level) name of the model factory; the first factory found when absent. */
+  model?: string;
+  steps: number;
+  batchSize: number;
+  learningRate?: number;
+  compare: boolean;
+  data?: 'mnist' | 'synthetic';
+  backend: BackendPreference;
+  timeoutMs: number;
+  seed: number;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; run: number; norm: NormKind; step: number; totalSteps: number; loss: number | null }
+  | { type: 'layerNaN'; run: number; finding: NanFinding }
+  | { type: 'done'; report: SanityReport }
+  | { type: 'error'; reason: 'threw' | 'notAModel' | 'noFactory' | 'timeout' | 'badInput' | 'internal'; message: string };
