@@ -85,7 +85,7 @@ describe('ResizeNearestNeighborGrad on wasm (upSampling2d’s gradient)', () => 
     // dx[i] = <resize(e_i), w>: the adjoint, taken through the forward op alone.
     const exact = Array.from({ length: size }, (_, i) => tf.tidy(() => resize(tf.oneHot([i], size).reshape(shape) as tf.Tensor4D).mul(weights).sum().dataSync()[0]));
     const x = tf.randomNormal(shape, 0, 1, 'float32', 1) as tf.Tensor4D;
-    const gradient = tf.grad((a: tf.Tensor4D) => resize(a).mul(weights).sum())(x);
+    const gradient = tf.grad((a: tf.Tensor) => resize(a as tf.Tensor4D).mul(weights).sum())(x);
     assert.ok(relativeError(gradient.dataSync(), exact) < 1e-6);
     tf.dispose([weights, x, gradient]);
   });
