@@ -1,5 +1,6 @@
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
+import type { AxisPadding } from './conv-geometry';
 import { composeKernel, type KernelComposer } from './kernel-composer';
 
 /**
@@ -41,7 +42,7 @@ function pointwiseFilterGradient(k: KernelComposer, x: TensorInfo, dy: TensorInf
   return k.reshape(product, [1, 1, ci, co]);
 }
 
-/** dW as a convolution of the input with the output gradient; shared with the depthwise kernel's layout maths. */
+/** dW as one convolution of the input (ci as batch, b as channels) with the output gradient (as the kernel). */
 function filterGradientByConvolution(k: KernelComposer, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
   const rows = paddingForFilterGradient(info.inHeight, info.outHeight, info.strideHeight, kh, info.dilationHeight, info.padInfo.top);
@@ -59,12 +60,13 @@ function filterGradientByConvolution(k: KernelComposer, x: TensorInfo, dy: Tenso
 }
 
 /**
- * Padding of the swapped convolution along one axis: the forward padding before, and after it just
- * enough that the gradient has `filterSize` taps (never negative; extra taps are cropped).
+ * Padding of the swapped convolution along one axis (here and in the depthwise filter gradient): the
+ * forward padding before, and after it just enough that the gradient has `filterSize` taps (never
+ * negative; extra taps are cropped).
  */
 export function paddingForFilterGradient(
   inSize: number, outSize: number, stride: number, filterSize: number, dilation: number, padBefore: number,
-): { before: number; after: number } {
+): AxisPadding {
   const needed = (outSize - 1) * stride + (filterSize - 1) * dilation + 1;
   return { before: padBefore, after: Math.max(0, needed - inSize - padBefore) };
 }
