@@ -4,11 +4,11 @@
  *
  * Per channel on `axis` the layer keeps running sums S, sums of squares Q and an element count C. A
  * training batch of bs samples with per-channel sum s, sum of squares ss and c elements moves them by
- * mom1 = 1 − momentum' / √(bs − 1) (momentum' = `momentum`; mom1 = 1 − momentum when bs is 1):
- * S ← S + mom1·(s − S), likewise Q and C. The output, in training and inference alike, is
- * y = (x − S/C) / √(Q/C − (S/C)² + ε)·γ + β, the variance floored at `varianceFloor` while fewer than
- * `warmupSamples` samples have been seen. Gradients flow through this batch's s and ss, never the
- * history. This file imports only '@tensorflow/tfjs' so it can be copied into any tfjs project.
+ * mom1 = 1 − momentum/√(bs − 1) (1 − momentum when bs is 1): S ← S + mom1·(s − S), likewise Q and C.
+ * The output, in training and inference alike, is y = (x − S/C)/√(Q/C − (S/C)² + ε)·γ + β, the
+ * variance floored at `varianceFloor` while fewer than `warmupSamples` samples have been seen.
+ * Gradients flow through this batch's s and ss, never through the history. The file has one import,
+ * tfjs, so that it can be copied into any tfjs project.
  */
 import * as tf from '@tensorflow/tfjs';
 
