@@ -104,8 +104,8 @@ interface ChannelOps {
   sum(xv: tf.Tensor, view: ChannelView): tf.Tensor1D;
   /** Elementwise a·b of two tensors of the view's shape. */
   product(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
-  /** xv·f + o with per-channel f and o of shape [C]. */
-  affine(xv: tf.Tensor, f: tf.Tensor1D, o: tf.Tensor1D, view: ChannelView): tf.Tensor;
+  /** xv·f + o with per-channel f and o of shape [C] (xv·f without o). */
+  affine(xv: tf.Tensor, f: tf.Tensor1D, o: tf.Tensor1D | undefined, view: ChannelView): tf.Tensor;
   /** dy·f + x·b + a with per-channel f, b, a (the closed-form input gradient). */
   affine2(dy: tf.Tensor, f: tf.Tensor1D, x: tf.Tensor, b: tf.Tensor1D, a: tf.Tensor1D, view: ChannelView): tf.Tensor;
 }
@@ -128,7 +128,10 @@ function broadcastOps(sum: ChannelOps['sum']): ChannelOps {
   return {
     sum,
     product: (a, b) => tf.mul(a, b),
-    affine: (xv, f, o, view) => tf.add(tf.mul(xv, broadcastable(f, view)), broadcastable(o, view)),
+    affine: (xv, f, o, view) => {
+      const scaled = tf.mul(xv, broadcastable(f, view));
+      return o ? tf.add(scaled, broadcastable(o, view)) : scaled;
+    },
     affine2: (dy, f, x, b, a, view) =>
       tf.add(tf.add(tf.mul(dy, broadcastable(f, view)), tf.mul(x, broadcastable(b, view))), broadcastable(a, view)),
   };
@@ -150,7 +153,7 @@ function cpuOps(): ChannelOps {
       return tf.reshape(tf.matMul(tf.ones([1, x2.shape[0]]), x2), [view.channels]);
     },
     product: (a, b) => fma(a, tf.reshape(b, [-1]), undefined),
-    affine: (xv, f, o, view) => fma(xv, cyclic(f, view), cyclic(o, view)),
+    affine: (xv, f, o, view) => fma(xv, cyclic(f, view), o && cyclic(o, view)),
     affine2: (dy, f, x, b, a, view) => fma(dy, cyclic(f, view), tf.reshape(fma(x, cyclic(b, view), cyclic(a, view)), [-1])),
   };
 }
@@ -365,6 +368,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
   /**
    * Closed-form backward: with A = Σdy and B = Σdy·x per channel, dβ = A, dγ = rstd·(B − mean·A) and
    * dx = dy·f + x·b + a, where b and a carry the gradient through this batch's mean and variance.
+   * x must be saved: the forward's own tensors are gone by then (on wasm that save is one copy of x).
    */
   private gradients(ops: ChannelOps, view: ChannelView, dy: tf.Tensor, saved: tf.Tensor[], throughBatch: boolean): tf.Tensor[] {
     const [x, mean, rstd, meanWeight, varianceWeight, ...params] = saved as [tf.Tensor, ...tf.Tensor1D[]];
@@ -380,7 +384,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const a = tf.sub(tf.neg(tf.mul(tf.mul(f, meanWeight), sumDy)), tf.mul(b, mean)) as tf.Tensor1D;
       dx = ops.affine2(dyv, f, xv, b, a, view);
     } else {
-      dx = ops.affine(dyv, f, tf.zerosLike(f), view);
+      dx = ops.affine(dyv, f, undefined, view);
     }
     const grads = [tf.reshape(dx, x.shape)];
     if (this.scale) {
