@@ -158,10 +158,29 @@ function cpuOps(): ChannelOps {
   };
 }
 
-/** wasm: XNNPACK sums fastest with x as the transposed left operand (it re-packs a right operand). */
-function wasmSum(xv: tf.Tensor, view: ChannelView): tf.Tensor1D {
-  const x2 = collapseInner(xv, view);
-  return tf.reshape(tf.matMul(x2, tf.ones([x2.shape[0], 1]), true, false), [view.channels]);
+/**
+ * wasm: XNNPACK sums fastest with x as the transposed left operand (it re-packs a right operand), and
+ * a 1×1 depthwise convolution with bias is one pass for x·f + o where mul and add are two.
+ */
+function wasmOps(): ChannelOps {
+  const broadcast = broadcastOps((xv, view) => {
+    const x2 = collapseInner(xv, view);
+    return tf.reshape(tf.matMul(x2, tf.ones([x2.shape[0], 1]), true, false), [view.channels]);
+  });
+  const affine: ChannelOps['affine'] = (xv, f, o, view) => {
+    if (view.inner !== 1) {
+      return broadcast.affine(xv, f, o, view);
+    }
+    const x4 = tf.reshape(xv, [1, -1, 1, view.channels]) as tf.Tensor4D;
+    const filter = tf.reshape(f, [1, 1, view.channels, 1]) as tf.Tensor4D;
+    return tf.reshape(tf.fused.depthwiseConv2d({ x: x4, filter, strides: 1, pad: 'valid', bias: o }), xv.shape);
+  };
+  return {
+    ...broadcast,
+    affine,
+    affine2: (dy, f, x, b, a, view) =>
+      view.inner !== 1 ? broadcast.affine2(dy, f, x, b, a, view) : tf.add(tf.mul(dy, f), affine(x, b, a, view)),
+  };
 }
 
 /** webgl, webgpu, tensorflow (tfjs-node): native reductions and broadcasting are fast already. */
@@ -173,7 +192,7 @@ function opsForBackend(backend: string): ChannelOps {
   if (backend === 'cpu') {
     return cpuOps();
   }
-  return broadcastOps(backend === 'wasm' ? wasmSum : nativeSum);
+  return backend === 'wasm' ? wasmOps() : broadcastOps(nativeSum);
 }
 
 // ---- The layer ----
