@@ -144,84 +144,98 @@ for (const backend of BACKENDS) {
   });
 }
 
+function trained(args: ConstructorParameters<typeof RunningBatchNorm>[0], steps: number): { layer: RunningBatchNorm; x: tf.Tensor } {
+  const layer = new RunningBatchNorm(args);
+  const x = tf.tensor(ref.randomValues(2 * 3 * 4, ref.seededRandom(3), 1, 2), [2, 3, 4]);
+  for (let i = 0; i < steps; i++) {
+    tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
+  }
+  return { layer, x };
+}
+
+for (const backend of BACKENDS) {
+  describe(`RunningBatchNorm state and statistics interval on ${backend}`, () => {
+    before(async () => useBackend(backend));
+
+    it('names its weights gamma, beta and the running state, trainable only gamma and beta', () => {
+      const { layer, x } = trained({ statsInterval: 2 }, 1);
+      assert.deepEqual(layer.weights.map((w) => w.name.split('/').pop()), ['gamma', 'beta', 'sums', 'sqrs', 'count', 'samplesSeen', 'statsAge']);
+      assert.deepEqual(layer.trainableWeights.map((w) => w.name.split('/').pop()), ['gamma', 'beta']);
+      const plain = trained({ center: false }, 1);
+      assert.deepEqual(plain.layer.weights.map((w) => w.name.split('/').pop()), ['gamma', 'sums', 'sqrs', 'count', 'samplesSeen']);
+      tf.dispose([x, plain.x]);
+      disposeLayer(layer);
+      disposeLayer(plain.layer);
+    });
+
+    it('carries the whole state through getWeights/setWeights, the statistics schedule included', () => {
+      for (const statsInterval of [1, 2, 3]) {
+        const { layer, x } = trained({ statsInterval, warmupSamples: 4 }, 5);
+        const copy = new RunningBatchNorm({ statsInterval, warmupSamples: 4 });
+        copy.build(x.shape);
+        // A copy trained on other data first, so its own schedule is set and must be replaced.
+        tf.tidy(() => {
+          copy.apply(tf.mul(x, 3), { training: true });
+        });
+        copy.setWeights(layer.getWeights());
+        for (let step = 0; step < 5; step++) {
+          const training = step < 4;
+          const [a, b] = tf.tidy(() => {
+            const input = tf.add(x, step);
+            return [values(layer.apply(input, { training }) as tf.Tensor), values(copy.apply(input, { training }) as tf.Tensor)];
+          });
+          assert.deepEqual(b, a, `statsInterval ${statsInterval}, step ${step}`);
+        }
+        assert.deepEqual(copy.getWeights().map(values), layer.getWeights().map(values));
+        tf.dispose(x);
+        disposeLayer(layer);
+        disposeLayer(copy);
+      }
+    });
+
+    it('recomputes statistics every statsInterval-th step after the warm-up and reuses them in between', () => {
+      const o = { ...ref.DEFAULT_OPTIONS, warmupSamples: 4 };
+      const layer = new RunningBatchNorm({ statsInterval: 2, warmupSamples: 4 });
+      const rand = ref.seededRandom(21);
+      let state = ref.initialState(3);
+      const recomputed: boolean[] = [];
+      let age = 0;
+      for (let step = 0; step < 8; step++) {
+        const shape = [2, 3];
+        const x = ref.randomValues(6, rand, 1, 2);
+        const recompute = state.samples < o.warmupSamples || age >= 1;
+        recomputed.push(recompute);
+        if (recompute) {
+          state = ref.foldBatch(x, shape, -1, state, o);
+        }
+        age = recompute ? 0 : age + 1;
+        const y = tf.tidy(() => values(layer.apply(tf.tensor(x, shape), { training: true }) as tf.Tensor));
+        assertClose(y, ref.normalize(x, shape, -1, state, o), 2e-4, 2e-3, `output at step ${step}`);
+      }
+      assert.deepEqual(recomputed, [true, true, false, true, false, true, false, true]);
+      disposeLayer(layer);
+    });
+
+    it('passes gradients only through gamma and beta on the steps that reuse statistics', () => {
+      const layer = new RunningBatchNorm({ statsInterval: 2, warmupSamples: 0 });
+      const rand = ref.seededRandom(22);
+      const shape = [3, 4];
+      const x0 = ref.randomValues(12, rand, 1, 2);
+      tf.dispose(layer.apply(tf.tensor(x0, shape), { training: true }) as tf.Tensor);
+      const state = ref.foldBatch(x0, shape, -1, ref.initialState(4), ref.DEFAULT_OPTIONS);
+      const x = ref.randomValues(12, rand, 1, 2);
+      const w = ref.randomValues(12, rand);
+      const dx = tf.tidy(() => values(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(layer.apply(v, { training: true }) as tf.Tensor, tf.tensor(w, shape))))(tf.tensor(x, shape))));
+      const loss = (v: number[]): number => ref.normalize(v, shape, -1, state, ref.DEFAULT_OPTIONS).reduce((s, y, i) => s + y * w[i], 0);
+      assertClose(dx, ref.finiteDifferences(x, loss), 2e-3, 5e-3, 'dL/dx on a reuse step');
+      assert.deepEqual(values(layer.getWeights()[5]), [3], 'a reuse step counts no samples');
+      disposeLayer(layer);
+    });
+  });
+}
+
 describe('RunningBatchNorm weights, config and arguments', () => {
   before(async () => useBackend('cpu'));
-
-  function trained(args: ConstructorParameters<typeof RunningBatchNorm>[0], steps: number): { layer: RunningBatchNorm; x: tf.Tensor } {
-    const layer = new RunningBatchNorm(args);
-    const x = tf.tensor(ref.randomValues(2 * 3 * 4, ref.seededRandom(3), 1, 2), [2, 3, 4]);
-    for (let i = 0; i < steps; i++) {
-      tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
-    }
-    return { layer, x };
-  }
-
-  it('names its weights gamma, beta and the running state, trainable only gamma and beta', () => {
-    const { layer, x } = trained({ statsInterval: 2 }, 1);
-    assert.deepEqual(layer.weights.map((w) => w.name.split('/').pop()), ['gamma', 'beta', 'sums', 'sqrs', 'count', 'samplesSeen', 'statsAge']);
-    assert.deepEqual(layer.trainableWeights.map((w) => w.name.split('/').pop()), ['gamma', 'beta']);
-    const plain = trained({ center: false }, 1);
-    assert.deepEqual(plain.layer.weights.map((w) => w.name.split('/').pop()), ['gamma', 'sums', 'sqrs', 'count', 'samplesSeen']);
-    tf.dispose([x, plain.x]);
-    disposeLayer(layer);
-    disposeLayer(plain.layer);
-  });
-
-  it('carries the whole state through getWeights/setWeights, the statistics schedule included', () => {
-    for (const statsInterval of [1, 2, 3]) {
-      const { layer, x } = trained({ statsInterval, warmupSamples: 4 }, 5);
-      const copy = new RunningBatchNorm({ statsInterval, warmupSamples: 4 });
-      copy.build(x.shape);
-      copy.setWeights(layer.getWeights());
-      for (let step = 0; step < 4; step++) {
-        const training = step < 3;
-        const [a, b] = tf.tidy(() => [values(layer.apply(x, { training }) as tf.Tensor), values(copy.apply(x, { training }) as tf.Tensor)]);
-        assert.deepEqual(b, a, `statsInterval ${statsInterval}, step ${step}`);
-      }
-      tf.dispose(x);
-      disposeLayer(layer);
-      disposeLayer(copy);
-    }
-  });
-
-  it('recomputes statistics every statsInterval-th step after the warm-up and reuses them in between', () => {
-    const o = { ...ref.DEFAULT_OPTIONS, warmupSamples: 4 };
-    const layer = new RunningBatchNorm({ statsInterval: 2, warmupSamples: 4 });
-    const rand = ref.seededRandom(21);
-    let state = ref.initialState(3);
-    const recomputed: boolean[] = [];
-    let age = 0;
-    for (let step = 0; step < 8; step++) {
-      const shape = [2, 3];
-      const x = ref.randomValues(6, rand, 1, 2);
-      const recompute = state.samples < o.warmupSamples || age >= 1;
-      recomputed.push(recompute);
-      if (recompute) {
-        state = ref.foldBatch(x, shape, -1, state, o);
-      }
-      age = recompute ? 0 : age + 1;
-      const y = tf.tidy(() => values(layer.apply(tf.tensor(x, shape), { training: true }) as tf.Tensor));
-      assertClose(y, ref.normalize(x, shape, -1, state, o), 2e-4, 2e-3, `output at step ${step}`);
-    }
-    assert.deepEqual(recomputed, [true, true, false, true, false, true, false, true]);
-    disposeLayer(layer);
-  });
-
-  it('passes gradients only through gamma and beta on the steps that reuse statistics', () => {
-    const layer = new RunningBatchNorm({ statsInterval: 2, warmupSamples: 0 });
-    const rand = ref.seededRandom(22);
-    const shape = [3, 4];
-    const x0 = ref.randomValues(12, rand, 1, 2);
-    tf.dispose(layer.apply(tf.tensor(x0, shape), { training: true }) as tf.Tensor);
-    const state = ref.foldBatch(x0, shape, -1, ref.initialState(4), ref.DEFAULT_OPTIONS);
-    const x = ref.randomValues(12, rand, 1, 2);
-    const w = ref.randomValues(12, rand);
-    const dx = tf.tidy(() => values(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(layer.apply(v, { training: true }) as tf.Tensor, tf.tensor(w, shape))))(tf.tensor(x, shape))));
-    const loss = (v: number[]): number => ref.normalize(v, shape, -1, state, ref.DEFAULT_OPTIONS).reduce((s, y, i) => s + y * w[i], 0);
-    assertClose(dx, ref.finiteDifferences(x, loss), 2e-3, 5e-3, 'dL/dx on a reuse step');
-    assert.deepEqual(values(layer.getWeights()[5]), [3], 'a reuse step counts no samples');
-    disposeLayer(layer);
-  });
 
   it('round-trips its config through getConfig/fromConfig and the serialization registry', () => {
     const layer = runningBatchNorm({
