@@ -78,12 +78,12 @@ function resolveSerializable<T>(id: unknown, fallback: T | null, kind: string): 
     return id as T;
   }
   const dict: tf.serialization.ConfigDict =
-    typeof id === 'string' ? { className: CLASS_NAME_ALIASES[id] ?? id[0].toUpperCase() + id.slice(1), config: {} } : (id as tf.serialization.ConfigDict);
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap[String(dict.className)];
+    typeof id === 'string' ? { className: CLASS_NAME_ALIASES[id] ?? id.charAt(0).toUpperCase() + id.slice(1), config: {} } : (id as tf.serialization.ConfigDict);
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[String(dict['className'])];
   if (entry === undefined) {
     throw new Error(`RunningBatchNorm: unknown ${kind} ${JSON.stringify(id)}`);
   }
-  return entry[1](entry[0], (dict.config ?? {}) as tf.serialization.ConfigDict) as T;
+  return entry[1](entry[0], (dict['config'] ?? {}) as tf.serialization.ConfigDict) as T;
 }
 
 function serialize(value: { getClassName(): string; getConfig(): tf.serialization.ConfigDict } | null): tf.serialization.ConfigDictValue {
@@ -173,7 +173,7 @@ function wasmOps(): ChannelOps {
     }
     const x4 = tf.reshape(xv, [1, -1, 1, view.channels]) as tf.Tensor4D;
     const filter = tf.reshape(f, [1, 1, view.channels, 1]) as tf.Tensor4D;
-    return tf.reshape(tf.fused.depthwiseConv2d({ x: x4, filter, strides: 1, pad: 'valid', bias: o }), xv.shape);
+    return tf.reshape(tf.fused.depthwiseConv2d({ x: x4, filter, strides: 1, pad: 'valid', ...(o ? { bias: o } : {}) }), xv.shape);
   };
   return {
     ...broadcast,
@@ -301,6 +301,10 @@ export class RunningBatchNorm extends tf.layers.Layer {
     return tf.tidy(() => {
       this.invokeCallHook(inputs, kwargs);
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      if (x === undefined) {
+        throw new Error('RunningBatchNorm: called without an input tensor');
+      }
+      const batchSize = x.shape[0] ?? 1;
       const axis = this.axis < 0 ? this.axis + x.rank : this.axis;
       const view = channelView(x.shape, axis);
       const ops = opsForBackend(tf.getBackend());
@@ -315,8 +319,8 @@ export class RunningBatchNorm extends tf.layers.Layer {
         this.writeSchedule(samples, age + 1);
         return reused;
       }
-      const y = this.normalizeWithBatch(ops, view, x.shape[0], samples + x.shape[0])(x, ...params);
-      this.writeSchedule(samples + x.shape[0], 0);
+      const y = this.normalizeWithBatch(ops, view, batchSize, samples + batchSize)(x, ...params);
+      this.writeSchedule(samples + batchSize, 0);
       return y;
     });
   }
@@ -344,8 +348,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
   /** y from the stored statistics; gradients reach gamma and beta, and x through the affine map only. */
   private normalizeWithState(ops: ChannelOps, view: ChannelView, samples: number): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
     return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const save = args.pop() as tf.GradSaveFunc;
-      const [x, ...params] = args as tf.Tensor[];
+      const { x, params, save } = splitCustomGradArgs(args);
       const count = this.count.read();
       const mean = tf.div(this.sums.read(), tf.maximum(count, 1e-30)) as tf.Tensor1D;
       const variance = tf.sub(tf.div(this.sqrs.read(), tf.maximum(count, 1e-30)), tf.square(mean));
@@ -361,8 +364,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
   /** y with this batch folded into the running statistics; gradients flow through the batch's sums. */
   private normalizeWithBatch(ops: ChannelOps, view: ChannelView, batchSize: number, samples: number): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
     return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const save = args.pop() as tf.GradSaveFunc;
-      const [x, ...params] = args as tf.Tensor[];
+      const { x, params, save } = splitCustomGradArgs(args);
       const xv = tf.reshape(x, view.viewShape);
       const mom = 1 - this.momentum;
       const mom1 = batchSize > 1 ? 1 - (1 - mom) / Math.sqrt(batchSize - 1) : mom;
@@ -402,8 +404,8 @@ export class RunningBatchNorm extends tf.layers.Layer {
    * x must be saved: the forward's own tensors are gone by then (on wasm that save is one copy of x).
    */
   private gradients(ops: ChannelOps, view: ChannelView, dy: tf.Tensor, saved: tf.Tensor[], throughBatch: boolean): tf.Tensor[] {
-    const [x, mean, rstd, meanWeight, varianceWeight, ...params] = saved as [tf.Tensor, ...tf.Tensor1D[]];
-    const { gamma } = this.splitParams(params);
+    const [x, mean, rstd, meanWeight, varianceWeight] = saved.slice(0, 5) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+    const { gamma } = this.splitParams(saved.slice(5));
     const xv = tf.reshape(x, view.viewShape);
     const dyv = tf.reshape(dy, view.viewShape);
     const sumDy = ops.sum(dyv, view);
@@ -427,7 +429,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
     return grads;
   }
 
-  private splitParams(params: tf.Tensor[]): { gamma?: tf.Tensor1D; beta?: tf.Tensor1D } {
+  private splitParams(params: tf.Tensor[]): { gamma: tf.Tensor1D | undefined; beta: tf.Tensor1D | undefined } {
     const gamma = this.scale ? (params[0] as tf.Tensor1D) : undefined;
     const beta = this.center ? (params[this.scale ? 1 : 0] as tf.Tensor1D) : undefined;
     return { gamma, beta };
@@ -436,11 +438,13 @@ export class RunningBatchNorm extends tf.layers.Layer {
   private readSchedule(): Schedule {
     const variables = this.statsAge === null ? [this.samplesSeen] : [this.samplesSeen, this.statsAge];
     const dataIds = variables.map((v) => v.read().dataId);
-    if (this.schedule === null || dataIds.some((id, i) => id !== this.schedule!.dataIds[i])) {
-      // First call, or the weights were set from outside (setWeights, loading): read them once.
-      const [samples, age = 0] = variables.map((v) => v.read().dataSync()[0]);
-      this.schedule = { dataIds, samples, age };
+    const known = this.schedule;
+    if (known !== null && dataIds.every((id, i) => id === known.dataIds[i])) {
+      return known;
     }
+    // First call, or the weights were set from outside (setWeights, loading): read them once.
+    const [samples = 0, age = 0] = variables.map((v) => v.read().dataSync()[0] ?? 0);
+    this.schedule = { dataIds, samples, age };
     return this.schedule;
   }
 
@@ -455,6 +459,11 @@ export class RunningBatchNorm extends tf.layers.Layer {
 }
 tf.serialization.registerClass(RunningBatchNorm);
 
+/** The input x, gamma and beta (those in use) and the save function that tf.customGrad passes. */
+function splitCustomGradArgs(args: Array<tf.Tensor | tf.GradSaveFunc>): { x: tf.Tensor; params: tf.Tensor[]; save: tf.GradSaveFunc } {
+  return { x: args[0] as tf.Tensor, params: args.slice(1, -1) as tf.Tensor[], save: args[args.length - 1] as tf.GradSaveFunc };
+}
+
 /** Throws a clear message unless min ≤ value < max. */
 function checkRange(name: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !(value >= min && value < max)) {
@@ -464,7 +473,7 @@ function checkRange(name: string, value: number, min: number, max: number): numb
 }
 
 function channelView(shape: number[], axis: number): ChannelView {
-  const channels = shape[axis];
+  const channels = shape[axis] ?? 1;
   const inner = shape.slice(axis + 1).reduce((p, d) => p * d, 1);
   return { channels, inner, viewShape: inner === 1 ? [-1, channels] : [-1, channels, inner] };
 }
