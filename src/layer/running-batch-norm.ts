@@ -100,8 +100,8 @@ interface ChannelView {
 }
 
 interface ChannelOps {
-  /** Σ over everything but the channel axis, as [C]. */
-  sum(xv: tf.Tensor, view: ChannelView): tf.Tensor1D;
+  /** weight·Σ over everything but the channel axis, as [C]. */
+  sum(xv: tf.Tensor, view: ChannelView, weight?: number): tf.Tensor1D;
   /** Elementwise a·b of two tensors of the view's shape. */
   product(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
   /** xv·f + o with per-channel f and o of shape [C] (xv·f without o). */
@@ -148,9 +148,9 @@ function cpuOps(): ChannelOps {
   const fma = (x: tf.Tensor, scale: tf.Tensor1D, offset: tf.Tensor1D | undefined): tf.Tensor =>
     tf.reshape(tf.batchNorm(tf.reshape(x, [-1]), tf.zeros([1]), tf.ones([1]), offset, scale, 0), x.shape);
   return {
-    sum: (xv, view) => {
+    sum: (xv, view, weight = 1) => {
       const x2 = collapseInner(xv, view);
-      return tf.reshape(tf.matMul(tf.ones([1, x2.shape[0]]), x2), [view.channels]);
+      return tf.reshape(tf.matMul(tf.fill([1, x2.shape[0]], weight), x2), [view.channels]);
     },
     product: (a, b) => fma(a, tf.reshape(b, [-1]), undefined),
     affine: (xv, f, o, view) => fma(xv, cyclic(f, view), o && cyclic(o, view)),
@@ -163,9 +163,9 @@ function cpuOps(): ChannelOps {
  * a 1×1 depthwise convolution with bias is one pass for x·f + o where mul and add are two.
  */
 function wasmOps(): ChannelOps {
-  const broadcast = broadcastOps((xv, view) => {
+  const broadcast = broadcastOps((xv, view, weight = 1) => {
     const x2 = collapseInner(xv, view);
-    return tf.reshape(tf.matMul(x2, tf.ones([x2.shape[0], 1]), true, false), [view.channels]);
+    return tf.reshape(tf.matMul(x2, tf.fill([x2.shape[0], 1], weight), true, false), [view.channels]);
   });
   const affine: ChannelOps['affine'] = (xv, f, o, view) => {
     if (view.inner !== 1) {
@@ -184,8 +184,9 @@ function wasmOps(): ChannelOps {
 }
 
 /** webgl, webgpu, tensorflow (tfjs-node): native reductions and broadcasting are fast already. */
-function nativeSum(xv: tf.Tensor, view: ChannelView): tf.Tensor1D {
-  return tf.sum(xv, view.inner === 1 ? [0] : [0, 2]) as tf.Tensor1D;
+function nativeSum(xv: tf.Tensor, view: ChannelView, weight = 1): tf.Tensor1D {
+  const sum = tf.sum(xv, view.inner === 1 ? [0] : [0, 2]) as tf.Tensor1D;
+  return weight === 1 ? sum : tf.mul(sum, weight);
 }
 
 function opsForBackend(backend: string): ChannelOps {
@@ -202,15 +203,16 @@ interface Stats {
   mean: tf.Tensor1D;
   rstd: tf.Tensor1D;
   /** ∂mean/∂x of each element: mom1/C for this batch's statistics, 0 for stored ones. */
-  meanWeight: tf.Tensor1D;
+  meanWeight: number;
   /** meanWeight, zeroed where the variance floor holds (the variance is constant there). */
-  varianceWeight: tf.Tensor1D;
+  varianceWeight: tf.Tensor1D | number;
 }
 
-/** Samples seen and training steps since the statistics were last recomputed. */
+/** The scalar state (samples seen, element count, steps since the statistics were recomputed). */
 interface Schedule {
   dataIds: object[];
   samples: number;
+  count: number;
   age: number;
 }
 
@@ -243,8 +245,9 @@ export class RunningBatchNorm extends tf.layers.Layer {
   private samplesSeen!: tf.LayerVariable;
   private statsAge: tf.LayerVariable | null = null;
   /**
-   * JS copy of samplesSeen and statsAge, so the warm-up and the statistics interval decide in JS
-   * without reading the GPU. Valid while their tensors are the ones this layer wrote.
+   * JS copy of samplesSeen, count and statsAge, so the warm-up and the statistics interval decide in
+   * JS without reading the GPU, and scalar maths stays off the tensor path. Valid while their tensors
+   * are the ones this layer wrote.
    */
   private schedule: Schedule | null = null;
 
@@ -309,18 +312,22 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const view = channelView(x.shape, axis);
       const ops = opsForBackend(tf.getBackend());
       const params = [this.gamma, this.beta].filter((v): v is tf.LayerVariable => v !== null).map((v) => v.read());
-      const { samples, age } = this.readSchedule();
+      const schedule = this.readSchedule();
       if (kwargs['training'] !== true) {
-        return this.normalizeWithState(ops, view, samples)(x, ...params);
+        return this.normalizeWithState(ops, view, schedule, params)(x, ...params);
       }
       // During the warm-up, and every statsInterval-th step after it, the statistics are recomputed.
+      const { samples, count, age } = schedule;
       if (this.statsAge !== null && samples >= Math.max(this.warmupSamples, 1) && age < this.statsInterval - 1) {
-        const reused = this.normalizeWithState(ops, view, samples)(x, ...params);
-        this.writeSchedule(samples, age + 1);
+        const reused = this.normalizeWithState(ops, view, schedule, params)(x, ...params);
+        this.writeSchedule({ samples, count, age: age + 1 });
         return reused;
       }
-      const y = this.normalizeWithBatch(ops, view, batchSize, samples + batchSize)(x, ...params);
-      this.writeSchedule(samples + batchSize, 0);
+      const mom1 = batchSize > 1 ? 1 - this.momentum / Math.sqrt(batchSize - 1) : 1 - this.momentum;
+      // Math.fround: the mirror holds what the float32 weight holds, so a reloaded copy computes the same.
+      const next = { samples: samples + batchSize, count: Math.fround(count + mom1 * (x.size / view.channels - count)), age: 0 };
+      const y = this.normalizeWithBatch(ops, view, mom1, next, params)(x, ...params);
+      this.writeSchedule(next);
       return y;
     });
   }
@@ -346,46 +353,41 @@ export class RunningBatchNorm extends tf.layers.Layer {
   }
 
   /** y from the stored statistics; gradients reach gamma and beta, and x through the affine map only. */
-  private normalizeWithState(ops: ChannelOps, view: ChannelView, samples: number): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
+  private normalizeWithState(ops: ChannelOps, view: ChannelView, schedule: Schedule, params: tf.Tensor[]): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
     return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const { x, params, save } = splitCustomGradArgs(args);
-      const count = this.count.read();
-      const mean = tf.div(this.sums.read(), tf.maximum(count, 1e-30)) as tf.Tensor1D;
-      const variance = tf.sub(tf.div(this.sqrs.read(), tf.maximum(count, 1e-30)), tf.square(mean));
-      const floor = samples < this.warmupSamples ? this.varianceFloor : 0;
+      const { x, save } = splitCustomGradArgs(args);
       // Before any training (count 0): mean 0, rstd 1, so the layer starts as γ·x + β, never NaN.
-      const rstd = tf.where(tf.greater(count, 0), tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)), 1) as tf.Tensor1D;
-      const zero = tf.zerosLike(rstd);
-      save([x, mean, rstd, zero, zero, ...params]);
-      return { value: this.project(ops, view, x, { mean, rstd, meanWeight: zero, varianceWeight: zero }, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, saved, false) };
+      const scale = schedule.count > 0 ? 1 / schedule.count : 0;
+      const mean = tf.mul(this.sums.read(), scale) as tf.Tensor1D;
+      const variance = tf.sub(tf.mul(this.sqrs.read(), scale), tf.square(mean));
+      const floor = schedule.samples < this.warmupSamples ? this.varianceFloor : 0;
+      const rstd = schedule.count > 0 ? (tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)) as tf.Tensor1D) : tf.onesLike(mean);
+      const stats: Stats = { mean, rstd, meanWeight: 0, varianceWeight: 0 };
+      save([x, mean, rstd]);
+      return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, restore(saved, stats), params, false) };
     }) as (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor;
   }
 
   /** y with this batch folded into the running statistics; gradients flow through the batch's sums. */
-  private normalizeWithBatch(ops: ChannelOps, view: ChannelView, batchSize: number, samples: number): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
+  private normalizeWithBatch(ops: ChannelOps, view: ChannelView, mom1: number, next: Omit<Schedule, 'dataIds'>, params: tf.Tensor[]): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
     return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const { x, params, save } = splitCustomGradArgs(args);
+      const { x, save } = splitCustomGradArgs(args);
       const xv = tf.reshape(x, view.viewShape);
-      const mom = 1 - this.momentum;
-      const mom1 = batchSize > 1 ? 1 - (1 - mom) / Math.sqrt(batchSize - 1) : mom;
-      const lerp = (old: tf.Tensor, next: tf.Tensor | number): tf.Tensor =>
-        tf.add(tf.mul(old, 1 - mom1), typeof next === 'number' ? next * mom1 : tf.mul(next, mom1));
-      const sums = lerp(this.sums.read(), ops.sum(xv, view));
-      const sqrs = lerp(this.sqrs.read(), ops.sum(tf.square(xv), view));
-      const count = lerp(this.count.read(), x.size / view.channels);
-      const mean = tf.div(sums, count) as tf.Tensor1D;
-      const variance = tf.sub(tf.div(sqrs, count), tf.square(mean));
-      const floor = samples < this.warmupSamples ? this.varianceFloor : 0;
+      // S ← S + mom1·(s − S) = (1 − mom1)·S + mom1·s, with mom1 folded into the summing matMul.
+      const sums = tf.add(tf.mul(this.sums.read(), 1 - mom1), ops.sum(xv, view, mom1));
+      const sqrs = tf.add(tf.mul(this.sqrs.read(), 1 - mom1), ops.sum(tf.square(xv), view, mom1));
+      const mean = tf.mul(sums, 1 / next.count) as tf.Tensor1D;
+      const variance = tf.sub(tf.mul(sqrs, 1 / next.count), tf.square(mean));
+      const floor = next.samples < this.warmupSamples ? this.varianceFloor : 0;
       const rstd = tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)) as tf.Tensor1D;
-      const meanWeight = tf.div(mom1, count) as tf.Tensor1D;
-      // Where the floor holds the variance is constant. (Without a floor only rounding can take it below 0.)
-      const varianceWeight = floor > 0 ? (tf.mul(meanWeight, tf.cast(tf.greaterEqual(variance, floor), 'float32')) as tf.Tensor1D) : meanWeight;
+      const meanWeight = mom1 / next.count;
+      // Without a floor only rounding can take the variance below 0; its gradient is kept there.
+      const varianceWeight = floor > 0 ? (tf.mul(tf.cast(tf.greaterEqual(variance, floor), 'float32'), meanWeight) as tf.Tensor1D) : meanWeight;
       this.sums.write(sums);
       this.sqrs.write(sqrs);
-      this.count.write(count);
-      save([x, mean, rstd, meanWeight, varianceWeight, ...params]);
-      const stats = { mean, rstd, meanWeight, varianceWeight };
-      return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, saved, true) };
+      const stats: Stats = { mean, rstd, meanWeight, varianceWeight };
+      save(typeof varianceWeight === 'number' ? [x, mean, rstd] : [x, mean, rstd, varianceWeight]);
+      return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, restore(saved, stats), params, true) };
     }) as (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor;
   }
 
@@ -393,8 +395,8 @@ export class RunningBatchNorm extends tf.layers.Layer {
   private project(ops: ChannelOps, view: ChannelView, x: tf.Tensor, stats: Stats, params: tf.Tensor[]): tf.Tensor {
     const { gamma, beta } = this.splitParams(params);
     const f = gamma ? (tf.mul(gamma, stats.rstd) as tf.Tensor1D) : stats.rstd;
-    const shifted = tf.neg(tf.mul(stats.mean, f)) as tf.Tensor1D;
-    const o = beta ? (tf.add(beta, shifted) as tf.Tensor1D) : shifted;
+    const meanShift = tf.mul(stats.mean, f);
+    const o = (beta ? tf.sub(beta, meanShift) : tf.neg(meanShift)) as tf.Tensor1D;
     return tf.reshape(ops.affine(tf.reshape(x, view.viewShape), f, o, view), x.shape);
   }
 
@@ -402,10 +404,11 @@ export class RunningBatchNorm extends tf.layers.Layer {
    * Closed-form backward: with A = Σdy and B = Σdy·x per channel, dβ = A, dγ = rstd·(B − mean·A) and
    * dx = dy·f + x·b + a, where b and a carry the gradient through this batch's mean and variance.
    * x must be saved: the forward's own tensors are gone by then (on wasm that save is one copy of x).
+   * gamma is a variable, alive until the optimizer has used these gradients.
    */
-  private gradients(ops: ChannelOps, view: ChannelView, dy: tf.Tensor, saved: tf.Tensor[], throughBatch: boolean): tf.Tensor[] {
-    const [x, mean, rstd, meanWeight, varianceWeight] = saved.slice(0, 5) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-    const { gamma } = this.splitParams(saved.slice(5));
+  private gradients(ops: ChannelOps, view: ChannelView, dy: tf.Tensor, saved: Stats & { x: tf.Tensor }, params: tf.Tensor[], throughBatch: boolean): tf.Tensor[] {
+    const { x, mean, rstd, meanWeight, varianceWeight } = saved;
+    const { gamma } = this.splitParams(params);
     const xv = tf.reshape(x, view.viewShape);
     const dyv = tf.reshape(dy, view.viewShape);
     const sumDy = ops.sum(dyv, view);
@@ -413,8 +416,8 @@ export class RunningBatchNorm extends tf.layers.Layer {
     const f = gamma ? (tf.mul(gamma, rstd) as tf.Tensor1D) : rstd;
     let dx: tf.Tensor;
     if (throughBatch) {
-      const b = tf.neg(tf.mul(tf.mul(f, tf.square(rstd)), tf.mul(varianceWeight, centred))) as tf.Tensor1D;
-      const a = tf.sub(tf.neg(tf.mul(tf.mul(f, meanWeight), sumDy)), tf.mul(b, mean)) as tf.Tensor1D;
+      const b = tf.mul(tf.mul(f, tf.square(rstd)), tf.mul(centred, tf.neg(varianceWeight))) as tf.Tensor1D;
+      const a = tf.neg(tf.add(tf.mul(f, tf.mul(sumDy, meanWeight)), tf.mul(b, mean))) as tf.Tensor1D;
       dx = ops.affine2(dyv, f, xv, b, a, view);
     } else {
       dx = ops.affine(dyv, f, undefined, view);
@@ -435,33 +438,47 @@ export class RunningBatchNorm extends tf.layers.Layer {
     return { gamma, beta };
   }
 
+  private scheduleVariables(): tf.LayerVariable[] {
+    return this.statsAge === null ? [this.samplesSeen, this.count] : [this.samplesSeen, this.count, this.statsAge];
+  }
+
   private readSchedule(): Schedule {
-    const variables = this.statsAge === null ? [this.samplesSeen] : [this.samplesSeen, this.statsAge];
-    const dataIds = variables.map((v) => v.read().dataId);
+    const dataIds = this.scheduleVariables().map((v) => v.read().dataId);
     const known = this.schedule;
     if (known !== null && dataIds.every((id, i) => id === known.dataIds[i])) {
       return known;
     }
     // First call, or the weights were set from outside (setWeights, loading): read them once.
-    const [samples = 0, age = 0] = variables.map((v) => v.read().dataSync()[0] ?? 0);
-    this.schedule = { dataIds, samples, age };
+    const [samples = 0, count = 0, age = 0] = this.scheduleVariables().map((v) => v.read().dataSync()[0] ?? 0);
+    this.schedule = { dataIds, samples, count, age };
     return this.schedule;
   }
 
-  private writeSchedule(samples: number, age: number): void {
-    if (samples !== this.schedule?.samples) {
-      this.samplesSeen.write(tf.tensor1d([samples]));
+  private writeSchedule(next: Omit<Schedule, 'dataIds'>): void {
+    const previous = this.schedule;
+    if (next.samples !== previous?.samples) {
+      this.samplesSeen.write(tf.tensor1d([next.samples]));
     }
-    this.statsAge?.write(tf.tensor1d([age]));
-    const dataIds = [this.samplesSeen.read().dataId, ...(this.statsAge ? [this.statsAge.read().dataId] : [])];
-    this.schedule = { dataIds, samples, age };
+    if (next.count !== previous?.count) {
+      this.count.write(tf.tensor1d([next.count]));
+    }
+    if (next.age !== previous?.age) {
+      this.statsAge?.write(tf.tensor1d([next.age]));
+    }
+    this.schedule = { ...next, dataIds: this.scheduleVariables().map((v) => v.read().dataId) };
   }
 }
 tf.serialization.registerClass(RunningBatchNorm);
 
-/** The input x, gamma and beta (those in use) and the save function that tf.customGrad passes. */
-function splitCustomGradArgs(args: Array<tf.Tensor | tf.GradSaveFunc>): { x: tf.Tensor; params: tf.Tensor[]; save: tf.GradSaveFunc } {
-  return { x: args[0] as tf.Tensor, params: args.slice(1, -1) as tf.Tensor[], save: args[args.length - 1] as tf.GradSaveFunc };
+/** The input x and the save function among the arguments tf.customGrad passes. */
+function splitCustomGradArgs(args: Array<tf.Tensor | tf.GradSaveFunc>): { x: tf.Tensor; save: tf.GradSaveFunc } {
+  return { x: args[0] as tf.Tensor, save: args[args.length - 1] as tf.GradSaveFunc };
+}
+
+/** The statistics the backward pass needs: tensors from `saved` (kept alive by tf), numbers as they were. */
+function restore(saved: tf.Tensor[], stats: Stats): Stats & { x: tf.Tensor } {
+  const [x, mean, rstd, varianceWeight] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D?];
+  return { x, mean, rstd, meanWeight: stats.meanWeight, varianceWeight: varianceWeight ?? stats.varianceWeight };
 }
 
 /** Throws a clear message unless min ≤ value < max. */
