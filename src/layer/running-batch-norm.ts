@@ -1,0 +1,504 @@
+/**
+ * RunningBatchNorm for TensorFlow.js: batch norm that normalises with running statistics in training
+ * too (fastai course-v3 part 2, 07_batchnorm, final form), so it keeps working at batch size 1 or 2.
+ *
+ * Per channel on `axis` the layer keeps running sums S, sums of squares Q and an element count C. A
+ * training batch of bs samples with per-channel sum s, sum of squares ss and c elements moves them by
+ * mom1 = 1 − momentum/√(bs − 1) (1 − momentum when bs is 1): S ← S + mom1·(s − S), likewise Q and C.
+ * The output, in training and inference alike, is y = (x − S/C)/√(Q/C − (S/C)² + ε)·γ + β, the
+ * variance floored at `varianceFloor` while fewer than `warmupSamples` samples have been seen.
+ * Gradients flow through this batch's s and ss, never through the history. The file has one import,
+ * tfjs, so that it can be copied into any tfjs project.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+type BatchNormalizationArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
+type InitializerArg = BatchNormalizationArgs['betaInitializer'] | tf.serialization.ConfigDict;
+type RegularizerArg = BatchNormalizationArgs['betaRegularizer'] | tf.serialization.ConfigDict;
+type ConstraintArg = BatchNormalizationArgs['betaConstraint'] | tf.serialization.ConfigDict;
+type Initializer = NonNullable<Extract<BatchNormalizationArgs['betaInitializer'], object>>;
+type Regularizer = NonNullable<Extract<BatchNormalizationArgs['betaRegularizer'], object>>;
+type Constraint = NonNullable<Extract<BatchNormalizationArgs['betaConstraint'], object>>;
+type Kwargs = Parameters<tf.layers.Layer['call']>[1];
+
+/** Arguments of {@link RunningBatchNorm}; the names and conventions of `tf.layers.batchNormalization`. */
+export interface RunningBatchNormArgs extends LayerArgs {
+  /** The axis of the channels (features) to normalise. Defaults to -1. */
+  axis?: number;
+  /**
+   * Weight of the old value in the running statistics (Keras convention). Defaults to 0.9, which is
+   * fastai's mom 0.1. The weight of a batch also grows with its size (see the file header).
+   */
+  momentum?: number;
+  /** Small float added to the variance to avoid dividing by zero. Defaults to 1e-5. */
+  epsilon?: number;
+  /** If `true`, add the offset `beta`. Defaults to `true`. */
+  center?: boolean;
+  /** If `true`, multiply by `gamma`. Defaults to `true`. */
+  scale?: boolean;
+  /** Initializer for the beta weight. Defaults to 'zeros'. */
+  betaInitializer?: InitializerArg;
+  /** Initializer for the gamma weight. Defaults to 'ones'. */
+  gammaInitializer?: InitializerArg;
+  /** Regularizer for the beta weight. Defaults to none. */
+  betaRegularizer?: RegularizerArg;
+  /** Regularizer for the gamma weight. Defaults to none. */
+  gammaRegularizer?: RegularizerArg;
+  /** Constraint for the beta weight. Defaults to none. */
+  betaConstraint?: ConstraintArg;
+  /** Constraint for the gamma weight. Defaults to none. */
+  gammaConstraint?: ConstraintArg;
+  /** Lower bound of the variance while fewer than `warmupSamples` samples have been seen. Defaults to 0.01. */
+  varianceFloor?: number;
+  /** How many samples the variance stays floored for. Defaults to 20. */
+  warmupSamples?: number;
+  /**
+   * Recompute the statistics only every `statsInterval`-th training step after the warm-up and reuse
+   * the last ones in between (faster steps; gradients then flow through gamma and beta only).
+   * Defaults to 1 (every step).
+   */
+  statsInterval?: number;
+  /** Accepted and ignored, so a config shared with `tf.layers.batchNormalization` keeps working. */
+  movingMeanInitializer?: unknown;
+  /** Accepted and ignored, so a config shared with `tf.layers.batchNormalization` keeps working. */
+  movingVarianceInitializer?: unknown;
+}
+
+// ---- Identifiers of initializers, regularizers and constraints (tfjs keeps its resolvers private) ----
+
+/** tfjs identifiers are class names with a lower-case first letter, except this one. */
+const CLASS_NAME_ALIASES: Record<string, string> = { l1l2: 'L1L2' };
+
+function resolveSerializable<T>(id: unknown, fallback: T | null, kind: string): T | null {
+  if (id === undefined || id === null) {
+    return fallback;
+  }
+  if (typeof id === 'object' && typeof (id as { getClassName?: unknown }).getClassName === 'function') {
+    return id as T;
+  }
+  const dict: tf.serialization.ConfigDict =
+    typeof id === 'string' ? { className: CLASS_NAME_ALIASES[id] ?? id.charAt(0).toUpperCase() + id.slice(1), config: {} } : (id as tf.serialization.ConfigDict);
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[String(dict['className'])];
+  if (entry === undefined) {
+    throw new Error(`RunningBatchNorm: unknown ${kind} ${JSON.stringify(id)}`);
+  }
+  return entry[1](entry[0], (dict['config'] ?? {}) as tf.serialization.ConfigDict) as T;
+}
+
+function serialize(value: { getClassName(): string; getConfig(): tf.serialization.ConfigDict } | null): tf.serialization.ConfigDictValue {
+  return value === null ? null : { className: value.getClassName(), config: value.getConfig() };
+}
+
+// ---- Per-backend compositions of tfjs ops (each measured faster than the obvious op there) ----
+
+/** x viewed as [P, C] (channels last) or [P, C, Q] (channels followed by Q elements). */
+interface ChannelView {
+  readonly channels: number;
+  readonly inner: number;
+  readonly viewShape: number[];
+}
+
+interface ChannelOps {
+  /** weight·Σ over everything but the channel axis, as [C]. */
+  sum(xv: tf.Tensor, view: ChannelView, weight?: number): tf.Tensor1D;
+  /** Elementwise a·b of two tensors of the view's shape. */
+  product(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
+  /** xv·f + o with per-channel f and o of shape [C] (xv·f without o). */
+  affine(xv: tf.Tensor, f: tf.Tensor1D, o: tf.Tensor1D | undefined, view: ChannelView): tf.Tensor;
+  /** dy·f + x·b + a with per-channel f, b, a (the closed-form input gradient). */
+  affine2(dy: tf.Tensor, f: tf.Tensor1D, x: tf.Tensor, b: tf.Tensor1D, a: tf.Tensor1D, view: ChannelView): tf.Tensor;
+}
+
+/** Collapses the trailing Q elements of each channel with one batched matMul: [P, C, Q] → [P, C]. */
+function collapseInner(xv: tf.Tensor, view: ChannelView): tf.Tensor2D {
+  if (view.inner === 1) {
+    return xv as tf.Tensor2D;
+  }
+  const summed = tf.matMul(xv as tf.Tensor3D, tf.ones([view.inner, 1]));
+  return tf.reshape(summed, [-1, view.channels]);
+}
+
+function broadcastable(v: tf.Tensor1D, view: ChannelView): tf.Tensor {
+  return view.inner === 1 ? v : tf.reshape(v, [view.channels, 1]);
+}
+
+/** Mul and add broadcast per channel; sums with the op the backend does best. */
+function broadcastOps(sum: ChannelOps['sum']): ChannelOps {
+  return {
+    sum,
+    product: (a, b) => tf.mul(a, b),
+    affine: (xv, f, o, view) => {
+      const scaled = tf.mul(xv, broadcastable(f, view));
+      return o ? tf.add(scaled, broadcastable(o, view)) : scaled;
+    },
+    affine2: (dy, f, x, b, a, view) =>
+      tf.add(tf.add(tf.mul(dy, broadcastable(f, view)), tf.mul(x, broadcastable(b, view))), broadcastable(a, view)),
+  };
+}
+
+/**
+ * cpu: tf.sum over leading axes is ~20× a matMul with a ones row, and broadcasting mul/add are ~4×
+ * tf.batchNorm, whose kernel walks its parameters cyclically over the flat tensor. Parameters are
+ * therefore laid out flat with the period of the channel pattern (C, or C·Q when Q elements follow).
+ */
+function cpuOps(): ChannelOps {
+  const cyclic = (v: tf.Tensor1D, view: ChannelView): tf.Tensor1D =>
+    view.inner === 1 ? v : tf.reshape(tf.tile(tf.reshape(v, [view.channels, 1]), [1, view.inner]), [-1]);
+  const fma = (x: tf.Tensor, scale: tf.Tensor1D, offset: tf.Tensor1D | undefined): tf.Tensor =>
+    tf.reshape(tf.batchNorm(tf.reshape(x, [-1]), tf.zeros([1]), tf.ones([1]), offset, scale, 0), x.shape);
+  return {
+    sum: (xv, view, weight = 1) => {
+      const x2 = collapseInner(xv, view);
+      return tf.reshape(tf.matMul(tf.fill([1, x2.shape[0]], weight), x2), [view.channels]);
+    },
+    product: (a, b) => fma(a, tf.reshape(b, [-1]), undefined),
+    affine: (xv, f, o, view) => fma(xv, cyclic(f, view), o && cyclic(o, view)),
+    affine2: (dy, f, x, b, a, view) => fma(dy, cyclic(f, view), tf.reshape(fma(x, cyclic(b, view), cyclic(a, view)), [-1])),
+  };
+}
+
+/**
+ * wasm: XNNPACK sums fastest with x as the transposed left operand (it re-packs a right operand), and
+ * a 1×1 depthwise convolution with bias is one pass for x·f + o where mul and add are two.
+ */
+function wasmOps(): ChannelOps {
+  const broadcast = broadcastOps((xv, view, weight = 1) => {
+    const x2 = collapseInner(xv, view);
+    return tf.reshape(tf.matMul(x2, tf.fill([x2.shape[0], 1], weight), true, false), [view.channels]);
+  });
+  const affine: ChannelOps['affine'] = (xv, f, o, view) => {
+    if (view.inner !== 1) {
+      return broadcast.affine(xv, f, o, view);
+    }
+    const x4 = tf.reshape(xv, [1, -1, 1, view.channels]) as tf.Tensor4D;
+    const filter = tf.reshape(f, [1, 1, view.channels, 1]) as tf.Tensor4D;
+    return tf.reshape(tf.fused.depthwiseConv2d({ x: x4, filter, strides: 1, pad: 'valid', ...(o ? { bias: o } : {}) }), xv.shape);
+  };
+  return {
+    ...broadcast,
+    affine,
+    affine2: (dy, f, x, b, a, view) =>
+      view.inner !== 1 ? broadcast.affine2(dy, f, x, b, a, view) : tf.add(tf.mul(dy, f), affine(x, b, a, view)),
+  };
+}
+
+/** webgl, webgpu, tensorflow (tfjs-node): native reductions and broadcasting are fast already. */
+function nativeSum(xv: tf.Tensor, view: ChannelView, weight = 1): tf.Tensor1D {
+  const sum = tf.sum(xv, view.inner === 1 ? [0] : [0, 2]) as tf.Tensor1D;
+  return weight === 1 ? sum : tf.mul(sum, weight);
+}
+
+function opsForBackend(backend: string): ChannelOps {
+  if (backend === 'cpu') {
+    return cpuOps();
+  }
+  return backend === 'wasm' ? wasmOps() : broadcastOps(nativeSum);
+}
+
+// ---- The layer ----
+
+/** Statistics of one normalisation, per channel; what the backward pass needs. */
+interface Stats {
+  mean: tf.Tensor1D;
+  rstd: tf.Tensor1D;
+  /** ∂mean/∂x of each element: mom1/C for this batch's statistics, 0 for stored ones. */
+  meanWeight: number;
+  /** meanWeight, zeroed where the variance floor holds (the variance is constant there). */
+  varianceWeight: tf.Tensor1D | number;
+}
+
+/** The scalar state (samples seen, element count, steps since the statistics were recomputed). */
+interface Schedule {
+  dataIds: object[];
+  samples: number;
+  count: number;
+  age: number;
+}
+
+/**
+ * Batch normalisation with running statistics in training and inference (fastai's RunningBatchNorm).
+ * Stable at tiny batch sizes; a drop-in for `tf.layers.batchNormalization`.
+ */
+export class RunningBatchNorm extends tf.layers.Layer {
+  /** @nocollapse */
+  static className = 'RunningBatchNorm';
+  private readonly axis: number;
+  private readonly momentum: number;
+  private readonly epsilon: number;
+  private readonly center: boolean;
+  private readonly scale: boolean;
+  private readonly varianceFloor: number;
+  private readonly warmupSamples: number;
+  private readonly statsInterval: number;
+  private readonly betaInitializer: Initializer;
+  private readonly gammaInitializer: Initializer;
+  private readonly betaRegularizer: Regularizer | null;
+  private readonly gammaRegularizer: Regularizer | null;
+  private readonly betaConstraint: Constraint | null;
+  private readonly gammaConstraint: Constraint | null;
+  private gamma: tf.LayerVariable | null = null;
+  private beta: tf.LayerVariable | null = null;
+  private sums!: tf.LayerVariable;
+  private sqrs!: tf.LayerVariable;
+  private count!: tf.LayerVariable;
+  private samplesSeen!: tf.LayerVariable;
+  private statsAge: tf.LayerVariable | null = null;
+  /**
+   * JS copy of samplesSeen, count and statsAge, so the warm-up and the statistics interval decide in
+   * JS without reading the GPU, and scalar maths stays off the tensor path. Valid while their tensors
+   * are the ones this layer wrote.
+   */
+  private schedule: Schedule | null = null;
+
+  constructor(args: RunningBatchNormArgs = {}) {
+    // The moving-statistics initializers of a shared batchNormalization config have no meaning here.
+    const { movingMeanInitializer: _m, movingVarianceInitializer: _v, ...layerArgs } = args;
+    super(layerArgs);
+    this.supportsMasking = true;
+    this.axis = args.axis ?? -1;
+    this.momentum = checkRange('momentum', args.momentum ?? 0.9, 0, 1);
+    this.epsilon = checkRange('epsilon', args.epsilon ?? 1e-5, 0, Infinity);
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    this.varianceFloor = checkRange('varianceFloor', args.varianceFloor ?? 0.01, 0, Infinity);
+    this.warmupSamples = checkRange('warmupSamples', args.warmupSamples ?? 20, 0, Infinity);
+    this.statsInterval = checkRange('statsInterval', args.statsInterval ?? 1, 1, Infinity);
+    if (!Number.isInteger(this.statsInterval)) {
+      throw new Error(`RunningBatchNorm: statsInterval must be a whole number ≥ 1, got ${this.statsInterval}`);
+    }
+    this.betaInitializer = resolveSerializable<Initializer>(args.betaInitializer, tf.initializers.zeros(), 'initializer')!;
+    this.gammaInitializer = resolveSerializable<Initializer>(args.gammaInitializer, tf.initializers.ones(), 'initializer')!;
+    this.betaRegularizer = resolveSerializable<Regularizer>(args.betaRegularizer, null, 'regularizer');
+    this.gammaRegularizer = resolveSerializable<Regularizer>(args.gammaRegularizer, null, 'regularizer');
+    this.betaConstraint = resolveSerializable<Constraint>(args.betaConstraint, null, 'constraint');
+    this.gammaConstraint = resolveSerializable<Constraint>(args.gammaConstraint, null, 'constraint');
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const axis = this.axis < 0 ? this.axis + shape.length : this.axis;
+    const channels = shape[axis];
+    if (shape.length < 2 || axis < 1 || axis >= shape.length || channels === null || channels === undefined) {
+      throw new Error(`RunningBatchNorm: axis ${this.axis} must name a defined, non-batch dimension of input shape ${JSON.stringify(shape)}`);
+    }
+    this.inputSpec = [new tf.InputSpec({ ndim: shape.length, axes: { [axis]: channels } })];
+    const zeros = tf.initializers.zeros();
+    if (this.scale) {
+      this.gamma = this.addWeight('gamma', [channels], 'float32', this.gammaInitializer, this.gammaRegularizer ?? undefined, true, this.gammaConstraint ?? undefined);
+    }
+    if (this.center) {
+      this.beta = this.addWeight('beta', [channels], 'float32', this.betaInitializer, this.betaRegularizer ?? undefined, true, this.betaConstraint ?? undefined);
+    }
+    this.sums = this.addWeight('sums', [channels], 'float32', zeros, undefined, false);
+    this.sqrs = this.addWeight('sqrs', [channels], 'float32', zeros, undefined, false);
+    this.count = this.addWeight('count', [1], 'float32', zeros, undefined, false);
+    this.samplesSeen = this.addWeight('samplesSeen', [1], 'float32', zeros, undefined, false);
+    if (this.statsInterval > 1) {
+      this.statsAge = this.addWeight('statsAge', [1], 'float32', zeros, undefined, false);
+    }
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      this.invokeCallHook(inputs, kwargs);
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      if (x === undefined) {
+        throw new Error('RunningBatchNorm: called without an input tensor');
+      }
+      const batchSize = x.shape[0] ?? 1;
+      const axis = this.axis < 0 ? this.axis + x.rank : this.axis;
+      const view = channelView(x.shape, axis);
+      const ops = opsForBackend(tf.getBackend());
+      const params = [this.gamma, this.beta].filter((v): v is tf.LayerVariable => v !== null).map((v) => v.read());
+      const schedule = this.readSchedule();
+      if (kwargs['training'] !== true) {
+        return this.normalizeWithState(ops, view, schedule, params)(x, ...params);
+      }
+      // During the warm-up, and every statsInterval-th step after it, the statistics are recomputed.
+      const { samples, count, age } = schedule;
+      if (this.statsAge !== null && samples >= Math.max(this.warmupSamples, 1) && age < this.statsInterval - 1) {
+        const reused = this.normalizeWithState(ops, view, schedule, params)(x, ...params);
+        this.writeSchedule({ samples, count, age: age + 1 });
+        return reused;
+      }
+      const mom1 = batchSize > 1 ? 1 - this.momentum / Math.sqrt(batchSize - 1) : 1 - this.momentum;
+      // Math.fround: the mirror holds what the float32 weight holds, so a reloaded copy computes the same.
+      const next = { samples: samples + batchSize, count: Math.fround(count + mom1 * (x.size / view.channels - count)), age: 0 };
+      const y = this.normalizeWithBatch(ops, view, mom1, next, params)(x, ...params);
+      this.writeSchedule(next);
+      return y;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const config: tf.serialization.ConfigDict = {
+      axis: this.axis,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      center: this.center,
+      scale: this.scale,
+      betaInitializer: serialize(this.betaInitializer),
+      gammaInitializer: serialize(this.gammaInitializer),
+      betaRegularizer: serialize(this.betaRegularizer),
+      gammaRegularizer: serialize(this.gammaRegularizer),
+      betaConstraint: serialize(this.betaConstraint),
+      gammaConstraint: serialize(this.gammaConstraint),
+      varianceFloor: this.varianceFloor,
+      warmupSamples: this.warmupSamples,
+      statsInterval: this.statsInterval,
+    };
+    return { ...super.getConfig(), ...config };
+  }
+
+  /** y from the stored statistics; gradients reach gamma and beta, and x through the affine map only. */
+  private normalizeWithState(ops: ChannelOps, view: ChannelView, schedule: Schedule, params: tf.Tensor[]): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
+    return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const { x, save } = splitCustomGradArgs(args);
+      // Before any training (count 0): mean 0, rstd 1, so the layer starts as γ·x + β, never NaN.
+      const scale = schedule.count > 0 ? 1 / schedule.count : 0;
+      const mean = tf.mul(this.sums.read(), scale) as tf.Tensor1D;
+      const variance = tf.sub(tf.mul(this.sqrs.read(), scale), tf.square(mean));
+      const floor = schedule.samples < this.warmupSamples ? this.varianceFloor : 0;
+      const rstd = schedule.count > 0 ? (tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)) as tf.Tensor1D) : tf.onesLike(mean);
+      const stats: Stats = { mean, rstd, meanWeight: 0, varianceWeight: 0 };
+      save([x, mean, rstd]);
+      return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, restore(saved, stats), params, false) };
+    }) as (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor;
+  }
+
+  /** y with this batch folded into the running statistics; gradients flow through the batch's sums. */
+  private normalizeWithBatch(ops: ChannelOps, view: ChannelView, mom1: number, next: Omit<Schedule, 'dataIds'>, params: tf.Tensor[]): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
+    return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const { x, save } = splitCustomGradArgs(args);
+      const xv = tf.reshape(x, view.viewShape);
+      // S ← S + mom1·(s − S) = (1 − mom1)·S + mom1·s, with mom1 folded into the summing matMul.
+      const sums = tf.add(tf.mul(this.sums.read(), 1 - mom1), ops.sum(xv, view, mom1));
+      const sqrs = tf.add(tf.mul(this.sqrs.read(), 1 - mom1), ops.sum(tf.square(xv), view, mom1));
+      const mean = tf.mul(sums, 1 / next.count) as tf.Tensor1D;
+      const variance = tf.sub(tf.mul(sqrs, 1 / next.count), tf.square(mean));
+      const floor = next.samples < this.warmupSamples ? this.varianceFloor : 0;
+      const rstd = tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)) as tf.Tensor1D;
+      const meanWeight = mom1 / next.count;
+      // Without a floor only rounding can take the variance below 0; its gradient is kept there.
+      const varianceWeight = floor > 0 ? (tf.mul(tf.cast(tf.greaterEqual(variance, floor), 'float32'), meanWeight) as tf.Tensor1D) : meanWeight;
+      this.sums.write(sums);
+      this.sqrs.write(sqrs);
+      const stats: Stats = { mean, rstd, meanWeight, varianceWeight };
+      save(typeof varianceWeight === 'number' ? [x, mean, rstd] : [x, mean, rstd, varianceWeight]);
+      return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, restore(saved, stats), params, true) };
+    }) as (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor;
+  }
+
+  /** y = x·f + o with f = γ·rstd and o = β − mean·f. */
+  private project(ops: ChannelOps, view: ChannelView, x: tf.Tensor, stats: Stats, params: tf.Tensor[]): tf.Tensor {
+    const { gamma, beta } = this.splitParams(params);
+    const f = gamma ? (tf.mul(gamma, stats.rstd) as tf.Tensor1D) : stats.rstd;
+    const meanShift = tf.mul(stats.mean, f);
+    const o = (beta ? tf.sub(beta, meanShift) : tf.neg(meanShift)) as tf.Tensor1D;
+    return tf.reshape(ops.affine(tf.reshape(x, view.viewShape), f, o, view), x.shape);
+  }
+
+  /**
+   * Closed-form backward: with A = Σdy and B = Σdy·x per channel, dβ = A, dγ = rstd·(B − mean·A) and
+   * dx = dy·f + x·b + a, where b and a carry the gradient through this batch's mean and variance.
+   * x must be saved: the forward's own tensors are gone by then (on wasm that save is one copy of x).
+   * gamma is a variable, alive until the optimizer has used these gradients.
+   */
+  private gradients(ops: ChannelOps, view: ChannelView, dy: tf.Tensor, saved: Stats & { x: tf.Tensor }, params: tf.Tensor[], throughBatch: boolean): tf.Tensor[] {
+    const { x, mean, rstd, meanWeight, varianceWeight } = saved;
+    const { gamma } = this.splitParams(params);
+    const xv = tf.reshape(x, view.viewShape);
+    const dyv = tf.reshape(dy, view.viewShape);
+    const sumDy = ops.sum(dyv, view);
+    const centred = tf.sub(ops.sum(ops.product(dyv, xv), view), tf.mul(mean, sumDy)) as tf.Tensor1D;
+    const f = gamma ? (tf.mul(gamma, rstd) as tf.Tensor1D) : rstd;
+    let dx: tf.Tensor;
+    if (throughBatch) {
+      const b = tf.mul(tf.mul(f, tf.square(rstd)), tf.mul(centred, tf.neg(varianceWeight))) as tf.Tensor1D;
+      const a = tf.neg(tf.add(tf.mul(f, tf.mul(sumDy, meanWeight)), tf.mul(b, mean))) as tf.Tensor1D;
+      dx = ops.affine2(dyv, f, xv, b, a, view);
+    } else {
+      dx = ops.affine(dyv, f, undefined, view);
+    }
+    const grads = [tf.reshape(dx, x.shape)];
+    if (this.scale) {
+      grads.push(tf.mul(rstd, centred));
+    }
+    if (this.center) {
+      grads.push(sumDy);
+    }
+    return grads;
+  }
+
+  private splitParams(params: tf.Tensor[]): { gamma: tf.Tensor1D | undefined; beta: tf.Tensor1D | undefined } {
+    const gamma = this.scale ? (params[0] as tf.Tensor1D) : undefined;
+    const beta = this.center ? (params[this.scale ? 1 : 0] as tf.Tensor1D) : undefined;
+    return { gamma, beta };
+  }
+
+  private scheduleVariables(): tf.LayerVariable[] {
+    return this.statsAge === null ? [this.samplesSeen, this.count] : [this.samplesSeen, this.count, this.statsAge];
+  }
+
+  private readSchedule(): Schedule {
+    const dataIds = this.scheduleVariables().map((v) => v.read().dataId);
+    const known = this.schedule;
+    if (known !== null && dataIds.every((id, i) => id === known.dataIds[i])) {
+      return known;
+    }
+    // First call, or the weights were set from outside (setWeights, loading): read them once.
+    const [samples = 0, count = 0, age = 0] = this.scheduleVariables().map((v) => v.read().dataSync()[0] ?? 0);
+    this.schedule = { dataIds, samples, count, age };
+    return this.schedule;
+  }
+
+  private writeSchedule(next: Omit<Schedule, 'dataIds'>): void {
+    const previous = this.schedule;
+    if (next.samples !== previous?.samples) {
+      this.samplesSeen.write(tf.tensor1d([next.samples]));
+    }
+    if (next.count !== previous?.count) {
+      this.count.write(tf.tensor1d([next.count]));
+    }
+    if (next.age !== previous?.age) {
+      this.statsAge?.write(tf.tensor1d([next.age]));
+    }
+    this.schedule = { ...next, dataIds: this.scheduleVariables().map((v) => v.read().dataId) };
+  }
+}
+tf.serialization.registerClass(RunningBatchNorm);
+
+/** The input x and the save function among the arguments tf.customGrad passes. */
+function splitCustomGradArgs(args: Array<tf.Tensor | tf.GradSaveFunc>): { x: tf.Tensor; save: tf.GradSaveFunc } {
+  return { x: args[0] as tf.Tensor, save: args[args.length - 1] as tf.GradSaveFunc };
+}
+
+/** The statistics the backward pass needs: tensors from `saved` (kept alive by tf), numbers as they were. */
+function restore(saved: tf.Tensor[], stats: Stats): Stats & { x: tf.Tensor } {
+  const [x, mean, rstd, varianceWeight] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D?];
+  return { x, mean, rstd, meanWeight: stats.meanWeight, varianceWeight: varianceWeight ?? stats.varianceWeight };
+}
+
+/** Throws a clear message unless min ≤ value < max. */
+function checkRange(name: string, value: number, min: number, max: number): number {
+  if (typeof value !== 'number' || !(value >= min && value < max)) {
+    throw new Error(`RunningBatchNorm: ${name} must be a number in [${min}, ${max}), got ${String(value)}`);
+  }
+  return value;
+}
+
+function channelView(shape: number[], axis: number): ChannelView {
+  const channels = shape[axis] ?? 1;
+  const inner = shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+  return { channels, inner, viewShape: inner === 1 ? [-1, channels] : [-1, channels, inner] };
+}
+
+/**
+ * Creates a {@link RunningBatchNorm} layer: batch normalisation with running statistics, stable at
+ * batch size 1 or 2. Takes the arguments of `tf.layers.batchNormalization` (see {@link RunningBatchNormArgs}).
+ */
+export function runningBatchNorm(args?: RunningBatchNormArgs): RunningBatchNorm {
+  return new RunningBatchNorm(args);
+}
