@@ -26,6 +26,9 @@ export interface ParsedFile {
 
 export const RUNNING_BATCH_NORM = 'runningBatchNorm';
 
+/** The vendored layer file itself (its internal `tf.moments` calls are not the user's). */
+const VENDORED_LAYER_FILE = /(^|[\\/])running-batch-norm\.(ts|js|mjs|cjs)$/;
+
 /** Parses `code` and finds its usages; never throws on bad syntax (sets `error` instead). */
 export function parseAndFindUsages(code: string, fileName: string): ParsedFile {
   const t = getTypeScript();
@@ -36,6 +39,9 @@ export function parseAndFindUsages(code: string, fileName: string): ParsedFile {
     return { ts: t, sourceFile, evaluator, usages: [], error: syntaxError };
   }
   const usages: FoundUsage[] = [];
+  if (VENDORED_LAYER_FILE.test(fileName)) {
+    return { ts: t, sourceFile, evaluator, usages }; // the layer's own code is not user code
+  }
   const visit = (node: ts.Node): void => {
     if (t.isCallExpression(node) || t.isNewExpression(node)) {
       const usage = classify(t, evaluator, sourceFile, node);
