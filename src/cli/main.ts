@@ -21,7 +21,7 @@ Run \`rbn <command> --help\` for a command's options and exit codes.
 export async function main(argv: string[], io: CliIo, table: readonly CliCommand[] = commands): Promise<number> {
   const [name, ...rest] = argv;
   if (!name) {
-    io.err(usage(table));
+    io.err(`rbn: missing command (${table.map((c) => c.name).join(', ')}); see rbn --help\n`);
     return EXIT_CANNOT_RUN;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
