@@ -124,7 +124,7 @@ describe('rbn CLI: convert and revert', () => {
     assert.equal(run.code, 0);
     assert.match(run.stdout, /^--- \/dev\/null\n\+\+\+ b\/running-batch-norm\.ts\n@@ -0,0 \+1,\d+ @@\n/);
     assert.match(run.stdout, /--- a\/a\.ts\n\+\+\+ b\/a\.ts\n@@ -1,8 \+1,9 @@\n import \* as tf from '@tensorflow\/tfjs';\n\+import \{ runningBatchNorm \} from '\.\/running-batch-norm';\n/);
-    assert.match(run.stdout, /\n-  m\.add\(tf\.layers\.batchNormalization\(\{ axis: -1 \}\)\);\n\+  m\.add\(runningBatchNorm\(\{ axis: -1 \}\)\);\n/);
+    assert.match(run.stdout, /\n- {2}m\.add\(tf\.layers\.batchNormalization\(\{ axis: -1 \}\)\);\n\+ {2}m\.add\(runningBatchNorm\(\{ axis: -1 \}\)\);\n/);
     assert.match(run.stderr, /1 layer would be converted in 1 file \(dry run: nothing written\)/);
     assert.equal(read(root, 'a.ts'), MODEL_TS);
     assert.equal(fs.existsSync(path.join(root, 'running-batch-norm.ts')), false);
