@@ -7,6 +7,18 @@ import type { ParsedFile } from '../analysis/find-usages';
 import type { ts } from '../analysis/typescript';
 import type { TextEdit } from './types';
 
+/** Marks the callee a conversion replaced when revert could not infer it: `runningBatchNorm/* rbn: was layers.batchNormalization *\/(`. */
+export const ORIGINAL_CALLEE_PREFIX = '/* rbn: was ';
+
+/** The original callee recorded right after `calleeEnd`, and the marker's length; undefined if none. */
+export function originalCalleeAt(text: string, calleeEnd: number): { callee: string; length: number } | undefined {
+  if (!text.startsWith(ORIGINAL_CALLEE_PREFIX, calleeEnd)) {
+    return undefined;
+  }
+  const close = text.indexOf(' */', calleeEnd + ORIGINAL_CALLEE_PREFIX.length);
+  return close < 0 ? undefined : { callee: text.slice(calleeEnd + ORIGINAL_CALLEE_PREFIX.length, close), length: close + 3 - calleeEnd };
+}
+
 /** The top-level name bound to the vendored `runningBatchNorm` factory, if the file imports it. */
 export function findFactoryBinding(parsed: ParsedFile): string | undefined {
   const { evaluator, sourceFile } = parsed;

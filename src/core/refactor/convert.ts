@@ -9,7 +9,7 @@ import { layerTfjsModule } from '../analysis/tfjs-values';
 import { isTypeScriptFile } from '../analysis/typescript';
 import { renderVendoredLayer } from '../../layer/vendor';
 import { argumentEdits } from './args';
-import { findFactoryBinding } from './bindings';
+import { batchNormalizationExpressionAt, findFactoryBinding, ORIGINAL_CALLEE_PREFIX } from './bindings';
 import { detectModuleStyle, importInsertion, importSpecifierFor, importStatementText } from './module-style';
 import { inRange, skippedOf } from './targets';
 import type { RefactorInput, RefactorResult, TextEdit } from './types';
@@ -48,8 +48,21 @@ export function convertToRunningBatchNorm(input: RefactorInput): RefactorResult 
 }
 
 function usageEdits(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundUsage, localName: string): TextEdit[] {
-  const callee: TextEdit = { start: usage.callee.getStart(parsed.sourceFile), end: usage.callee.end, newText: localName };
+  const start = usage.callee.getStart(parsed.sourceFile);
+  const original = parsed.sourceFile.text.slice(start, usage.callee.end);
+  const callee: TextEdit = { start, end: usage.callee.end, newText: localName + originalCalleeMarker(parsed, usage, original) };
   return [callee, ...argumentEdits(parsed.ts, parsed.sourceFile, usage.call, 'convert')];
+}
+
+/**
+ * Revert writes the factory back through the names in scope (see batchNormalizationExpressionAt). Where
+ * that would not give back what the user wrote (a file mixing `tf.layers.` and `layers.`), the original
+ * callee is kept in a short comment so that convert → revert stays lossless.
+ */
+function originalCalleeMarker(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundUsage, original: string): string {
+  const revertWouldWrite = batchNormalizationExpressionAt(parsed, usage.call);
+  const same = revertWouldWrite === original.replace(/\s+/g, '');
+  return same || original.includes('*/') ? '' : `${ORIGINAL_CALLEE_PREFIX}${original} */`;
 }
 
 /** Sorted, without duplicates (a usage nested in another's arguments yields the same comment edits). */

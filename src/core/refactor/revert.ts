@@ -8,7 +8,7 @@ import { parseAndFindUsages, type FoundUsage, type ParsedFile } from '../analysi
 import type { Declaration } from '../analysis/scopes';
 import type { ts } from '../analysis/typescript';
 import { argumentEdits } from './args';
-import { batchNormalizationExpressionAt, referencesTo, removeBindingEdit, removeWholeLine } from './bindings';
+import { batchNormalizationExpressionAt, originalCalleeAt, referencesTo, removeBindingEdit, removeWholeLine } from './bindings';
 import { sortEdits } from './convert';
 import { detectModuleStyle, importInsertion, namespaceImportText } from './module-style';
 import { inRange, skippedOf } from './targets';
@@ -38,7 +38,7 @@ export function revertToBatchNormalization(input: RefactorInput): RefactorResult
   let needsNamespace = false;
   for (const usage of revertible) {
     const expression = batchNormalizationExpressionAt(parsed, usage.call);
-    needsNamespace ||= !expression;
+    needsNamespace ||= !expression && !originalCalleeAt(parsed.sourceFile.text, usage.callee.end);
     edits.push(calleeEdit(parsed, usage, expression ?? `${namespaceName}.layers.batchNormalization`));
     edits.push(...argumentEdits(parsed.ts, parsed.sourceFile, usage.call, 'revert'));
   }
@@ -62,7 +62,8 @@ export function revertToBatchNormalization(input: RefactorInput): RefactorResult
 function calleeEdit(parsed: ParsedFile, usage: FoundUsage, expression: string): TextEdit {
   const isNew = parsed.ts.isNewExpression(usage.call);
   const start = isNew ? usage.call.getStart(parsed.sourceFile) : usage.callee.getStart(parsed.sourceFile);
-  return { start, end: usage.callee.end, newText: expression };
+  const recorded = originalCalleeAt(parsed.sourceFile.text, usage.callee.end);
+  return recorded ? { start, end: usage.callee.end + recorded.length, newText: recorded.callee } : { start, end: usage.callee.end, newText: expression };
 }
 
 /** Removes vendored-layer imports that nothing references once `edits` are applied. */

@@ -83,6 +83,12 @@ const cases: Case[] = [
   },
 ];
 
+cases.push({
+  name: 'where revert could not infer the callee, it is kept in a short comment',
+  code: `import * as tf from '@tensorflow/tfjs';\nimport { layers } from '@tensorflow/tfjs';\nlayers.batchNormalization();\ntf.layers.batchNormalization();\n`,
+  expected: `import * as tf from '@tensorflow/tfjs';\nimport { layers } from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm();\nrunningBatchNorm/* rbn: was tf.layers.batchNormalization */();\n`,
+});
+
 const notApplicable: Case[] = [
   { name: 'nothing to convert', code: `const a = 1;\n`, expected: 'notApplicable: no tfjs batch-norm layer in this file' },
   { name: 'already converted (idempotent)', code: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm();\n`, expected: 'notApplicable: no tfjs batch-norm layer in this file' },

@@ -63,6 +63,8 @@ const roundTrips: { name: string; file?: string; code: string }[] = [
   { name: 'named layers import', code: `import { layers, sequential } from '@tensorflow/tfjs';\nsequential({ layers: [layers.batchNormalization({ inputShape: [4] })] });\n` },
   { name: 'destructured factory', file: '/p/a.cjs', code: `const { layers: { batchNormalization } } = require('@tensorflow/tfjs');\nbatchNormalization({ axis: 1 });\n` },
   { name: 'parameter namespace', code: `import * as tf from '@tensorflow/tfjs';\nexport const f = (t: typeof tf) => t.layers.batchNormalization();\n` },
+  { name: 'a file mixing tf.layers. and layers. (the original callee is kept in a comment)', code: `import * as tf from '@tensorflow/tfjs';\nimport { layers } from '@tensorflow/tfjs';\nlayers.batchNormalization();\ntf.layers.batchNormalization();\n` },
+  { name: 'this.tf assigned in a JS constructor', file: '/p/a.js', code: `const tfjs = require('@tensorflow/tfjs');\nclass B {\n  constructor() { this.tf = tfjs; }\n  build() { return this.tf.layers.batchNormalization(); }\n}\n` },
   { name: 'multi-line args with a trailing comment', code: `import * as tf from '@tensorflow/tfjs';\nconst l = tf.layers.batchNormalization({\n  axis: 1,\n  movingMeanInitializer: 'zeros' // init\n});\n` },
 ];
 
