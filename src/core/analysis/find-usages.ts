@@ -68,14 +68,19 @@ function parseSource(t: Ts, code: string, fileName: string): ts.SourceFile {
 /** Sets `parent` on every node (when the parser did not) and returns the calls and `new`s in source order. */
 function linkParentsAndCollectCalls(t: Ts, sourceFile: ts.SourceFile): (ts.CallExpression | ts.NewExpression)[] {
   const calls: (ts.CallExpression | ts.NewExpression)[] = [];
-  const visit = (node: ts.Node, parent: ts.Node): void => {
+  let parent: ts.Node = sourceFile;
+  // One shared callback (no closure per node): this walk touches every node of the file.
+  const visit = (node: ts.Node): void => {
     (node as { parent: ts.Node }).parent = parent;
     if (t.isCallExpression(node) || t.isNewExpression(node)) {
       calls.push(node);
     }
-    t.forEachChild(node, (child) => visit(child, node));
+    const saved = parent;
+    parent = node;
+    t.forEachChild(node, visit);
+    parent = saved;
   };
-  t.forEachChild(sourceFile, (child) => visit(child, sourceFile));
+  t.forEachChild(sourceFile, visit);
   return calls;
 }
 
