@@ -76,6 +76,12 @@ const cases: Case[] = [
     expected: `// helpers\n\n${IMPORT_TS}\n\n/** Builds a block. */\nexport function block(tf: typeof import('@tensorflow/tfjs')) {\n  return runningBatchNorm();\n}\n`,
   },
   {
+    name: 'a // @ts-check pragma right above the code stays first',
+    file: '/p/src/a.js',
+    code: `// @ts-check\n/** @param {typeof import('@tensorflow/tfjs')} tf */\nexport const f = (tf) => tf.layers.batchNormalization();\n`,
+    expected: `// @ts-check\nimport { runningBatchNorm } from './running-batch-norm.js';\n\n/** @param {typeof import('@tensorflow/tfjs')} tf */\nexport const f = (tf) => runningBatchNorm();\n`,
+  },
+  {
     name: 'layer file in a parent folder gets a ../ path',
     file: '/p/src/models/deep/net.ts',
     code: `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization();\n`,
