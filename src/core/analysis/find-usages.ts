@@ -106,7 +106,7 @@ function classify(t: Ts, evaluator: Evaluator, sf: ts.SourceFile, call: ts.CallE
   const start = call.getStart(sf);
   const { line, character } = sf.getLineAndCharacterOfPosition(start);
   const module = value.kind === 'bnFactory' || value.kind === 'manualOp' ? value.module : null;
-  const reason = reasonNotConvertible(t, evaluator, call, value);
+  const reason = reasonNotConvertible(evaluator, call, value);
   const usage: FoundUsage = { kind, start, end: call.getEnd(), line: line + 1, column: character + 1, module, convertible: !reason, call, callee: call.expression };
   if (reason) {
     usage.reason = reason;
@@ -129,7 +129,7 @@ function usageKindOf(value: TfValue | undefined, isNew: boolean): UsageKind | un
   }
 }
 
-function reasonNotConvertible(t: Ts, evaluator: Evaluator, call: ts.Node, value: TfValue): string | undefined {
+function reasonNotConvertible(evaluator: Evaluator, call: ts.Node, value: TfValue): string | undefined {
   if (value.kind === 'manualOp') {
     return `tf.${value.op} is a low-level op, not a layer: normalise with a RunningBatchNorm layer by hand`;
   }
@@ -143,7 +143,6 @@ function reasonNotConvertible(t: Ts, evaluator: Evaluator, call: ts.Node, value:
   if (taken && evaluator.declarationValue(taken)?.kind !== 'rbnFactory') {
     return `the name \`${RUNNING_BATCH_NORM}\` is already declared here for something else`;
   }
-  void t;
   return undefined;
 }
 
