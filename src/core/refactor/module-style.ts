@@ -47,10 +47,10 @@ function isEsm(t: Ts, sf: ts.SourceFile, fileName: string, loads: ts.Statement[]
   if (/\.(mjs|mts)$/i.test(fileName)) {
     return true;
   }
-  if (/\.(cjs|cts)$/i.test(fileName)) {
-    return false;
+  if (/\.cjs$/i.test(fileName)) {
+    return false; // a .cts file may still write `import` (TypeScript compiles it to require)
   }
-  const hasEsmSyntax = sf.statements.some((s) => t.isImportDeclaration(s) || t.isExportDeclaration(s) || t.isExportAssignment(s) || (t.canHaveModifiers(s) && (t.getModifiers(s) ?? []).some((m) => m.kind === t.SyntaxKind.ExportKeyword)));
+  const hasEsmSyntax = sf.statements.some((s) => t.isImportDeclaration(s) || t.isImportEqualsDeclaration(s) || t.isExportDeclaration(s) || t.isExportAssignment(s) || (t.canHaveModifiers(s) && (t.getModifiers(s) ?? []).some((m) => m.kind === t.SyntaxKind.ExportKeyword)));
   if (hasEsmSyntax) {
     return true;
   }
