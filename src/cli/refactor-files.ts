@@ -4,6 +4,7 @@
  * text or stays untouched; every failure is one line in that file's entry.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { analyzeSource } from '../core/analysis';
 import { applyTextEdits, convertToRunningBatchNorm, revertToBatchNormalization } from '../core/refactor';
 import { collectSourceFiles, describeFsError, encodeSource, planLayerFiles, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
@@ -111,6 +112,7 @@ function writeAll(pending: Pending[], layers: Map<string, string>, entries: Map<
   const layerErrors = new Map<string, string>();
   for (const [layerPath, content] of layers) {
     try {
+      fs.mkdirSync(path.dirname(layerPath), { recursive: true }); // a configured --layer-path folder
       writeFileAtomic(layerPath, content);
     } catch (error) {
       layerErrors.set(layerPath, describeFsError(error, `cannot create the layer file ${displayPath(layerPath, cwd)}`));

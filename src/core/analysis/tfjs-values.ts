@@ -30,6 +30,16 @@ export function isVendoredLayerSpecifier(specifier: string): boolean {
   return /(^|\/)running-batch-norm(\.(ts|js|mjs|cjs|mts|cts))?$/.test(specifier) && /^\.{1,2}\/|^\//.test(specifier);
 }
 
+/** The value of a name imported by name (`import { x }`, `const { x } = require()`): also recognises the
+ *  layer's two exports from a relative module with another name (a configured layer file). */
+export function namedImportValue(specifier: string, name: string): TfValue | undefined {
+  const whole = moduleValue(specifier);
+  if (!whole && /^\.{1,2}\//.test(specifier) && (name === 'runningBatchNorm' || name === 'RunningBatchNorm')) {
+    return propertyValue({ kind: 'rbnModule' }, name);
+  }
+  return propertyValue(whole, name);
+}
+
 /** The value a module specifier evaluates to when imported as a whole. */
 export function moduleValue(specifier: string): TfValue | undefined {
   const pkg = tfjsPackageOf(specifier);

@@ -28,6 +28,7 @@ const lookAlikes: Case[] = [
   { name: 'tf.layers.layerNormalization', code: `import * as tf from '@tensorflow/tfjs';\ntf.layers.layerNormalization();` },
   { name: 'require shadowed by a local function', file: '/p/m.js', code: `function require(m) { return { layers: {} }; }\nconst tf = require('@tensorflow/tfjs');\ntf.layers.batchNormalization();` },
   { name: 'this.tf in a plain function', file: '/p/m.js', code: `const tfjs = require('@tensorflow/tfjs');\nclass B { constructor() { this.tf = tfjs; } build() { return function () { return this.tf.layers.batchNormalization(); }; } }` },
+  { name: 'runningBatchNorm from a package (not a relative layer file)', code: `import { runningBatchNorm } from 'some-package';\nrunningBatchNorm();` },
   { name: 'batchNorm ops on tfjs-layers (no such op there)', code: `import * as tfl from '@tensorflow/tfjs-layers';\ntfl.moments(x);` },
 ];
 
