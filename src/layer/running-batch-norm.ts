@@ -104,8 +104,8 @@ interface ChannelOps {
   sum(xv: tf.Tensor, view: ChannelView): tf.Tensor1D;
   /** Elementwise a·b of two tensors of the view's shape. */
   product(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
-  /** xv·f + o with per-channel f and o of shape [C]. */
-  affine(xv: tf.Tensor, f: tf.Tensor1D, o: tf.Tensor1D, view: ChannelView): tf.Tensor;
+  /** xv·f + o with per-channel f and o of shape [C] (xv·f without o). */
+  affine(xv: tf.Tensor, f: tf.Tensor1D, o: tf.Tensor1D | undefined, view: ChannelView): tf.Tensor;
   /** dy·f + x·b + a with per-channel f, b, a (the closed-form input gradient). */
   affine2(dy: tf.Tensor, f: tf.Tensor1D, x: tf.Tensor, b: tf.Tensor1D, a: tf.Tensor1D, view: ChannelView): tf.Tensor;
 }
@@ -128,7 +128,10 @@ function broadcastOps(sum: ChannelOps['sum']): ChannelOps {
   return {
     sum,
     product: (a, b) => tf.mul(a, b),
-    affine: (xv, f, o, view) => tf.add(tf.mul(xv, broadcastable(f, view)), broadcastable(o, view)),
+    affine: (xv, f, o, view) => {
+      const scaled = tf.mul(xv, broadcastable(f, view));
+      return o ? tf.add(scaled, broadcastable(o, view)) : scaled;
+    },
     affine2: (dy, f, x, b, a, view) =>
       tf.add(tf.add(tf.mul(dy, broadcastable(f, view)), tf.mul(x, broadcastable(b, view))), broadcastable(a, view)),
   };
@@ -150,15 +153,34 @@ function cpuOps(): ChannelOps {
       return tf.reshape(tf.matMul(tf.ones([1, x2.shape[0]]), x2), [view.channels]);
     },
     product: (a, b) => fma(a, tf.reshape(b, [-1]), undefined),
-    affine: (xv, f, o, view) => fma(xv, cyclic(f, view), cyclic(o, view)),
+    affine: (xv, f, o, view) => fma(xv, cyclic(f, view), o && cyclic(o, view)),
     affine2: (dy, f, x, b, a, view) => fma(dy, cyclic(f, view), tf.reshape(fma(x, cyclic(b, view), cyclic(a, view)), [-1])),
   };
 }
 
-/** wasm: XNNPACK sums fastest with x as the transposed left operand (it re-packs a right operand). */
-function wasmSum(xv: tf.Tensor, view: ChannelView): tf.Tensor1D {
-  const x2 = collapseInner(xv, view);
-  return tf.reshape(tf.matMul(x2, tf.ones([x2.shape[0], 1]), true, false), [view.channels]);
+/**
+ * wasm: XNNPACK sums fastest with x as the transposed left operand (it re-packs a right operand), and
+ * a 1×1 depthwise convolution with bias is one pass for x·f + o where mul and add are two.
+ */
+function wasmOps(): ChannelOps {
+  const broadcast = broadcastOps((xv, view) => {
+    const x2 = collapseInner(xv, view);
+    return tf.reshape(tf.matMul(x2, tf.ones([x2.shape[0], 1]), true, false), [view.channels]);
+  });
+  const affine: ChannelOps['affine'] = (xv, f, o, view) => {
+    if (view.inner !== 1) {
+      return broadcast.affine(xv, f, o, view);
+    }
+    const x4 = tf.reshape(xv, [1, -1, 1, view.channels]) as tf.Tensor4D;
+    const filter = tf.reshape(f, [1, 1, view.channels, 1]) as tf.Tensor4D;
+    return tf.reshape(tf.fused.depthwiseConv2d({ x: x4, filter, strides: 1, pad: 'valid', bias: o }), xv.shape);
+  };
+  return {
+    ...broadcast,
+    affine,
+    affine2: (dy, f, x, b, a, view) =>
+      view.inner !== 1 ? broadcast.affine2(dy, f, x, b, a, view) : tf.add(tf.mul(dy, f), affine(x, b, a, view)),
+  };
 }
 
 /** webgl, webgpu, tensorflow (tfjs-node): native reductions and broadcasting are fast already. */
@@ -170,7 +192,7 @@ function opsForBackend(backend: string): ChannelOps {
   if (backend === 'cpu') {
     return cpuOps();
   }
-  return broadcastOps(backend === 'wasm' ? wasmSum : nativeSum);
+  return backend === 'wasm' ? wasmOps() : broadcastOps(nativeSum);
 }
 
 // ---- The layer ----
@@ -179,9 +201,17 @@ function opsForBackend(backend: string): ChannelOps {
 interface Stats {
   mean: tf.Tensor1D;
   rstd: tf.Tensor1D;
-  /** ∂mean/∂x per element (mom1/C), zeroed where the variance floor holds: gradient of the variance. */
-  varianceWeight: tf.Tensor1D;
+  /** ∂mean/∂x of each element: mom1/C for this batch's statistics, 0 for stored ones. */
   meanWeight: tf.Tensor1D;
+  /** meanWeight, zeroed where the variance floor holds (the variance is constant there). */
+  varianceWeight: tf.Tensor1D;
+}
+
+/** Samples seen and training steps since the statistics were last recomputed. */
+interface Schedule {
+  dataIds: object[];
+  samples: number;
+  age: number;
 }
 
 /**
@@ -212,8 +242,11 @@ export class RunningBatchNorm extends tf.layers.Layer {
   private count!: tf.LayerVariable;
   private samplesSeen!: tf.LayerVariable;
   private statsAge: tf.LayerVariable | null = null;
-  /** JS copy of samplesSeen and statsAge, valid while their tensors are the ones this layer wrote. */
-  private schedule: { dataIds: object[]; samples: number; age: number } | null = null;
+  /**
+   * JS copy of samplesSeen and statsAge, so the warm-up and the statistics interval decide in JS
+   * without reading the GPU. Valid while their tensors are the ones this layer wrote.
+   */
+  private schedule: Schedule | null = null;
 
   constructor(args: RunningBatchNormArgs = {}) {
     // The moving-statistics initializers of a shared batchNormalization config have no meaning here.
@@ -272,16 +305,18 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const view = channelView(x.shape, axis);
       const ops = opsForBackend(tf.getBackend());
       const params = [this.gamma, this.beta].filter((v): v is tf.LayerVariable => v !== null).map((v) => v.read());
+      const { samples, age } = this.readSchedule();
       if (kwargs['training'] !== true) {
-        return this.normalizeWithState(ops, view)(x, ...params);
+        return this.normalizeWithState(ops, view, samples)(x, ...params);
       }
-      if (!this.recomputesStatsNow()) {
-        const y = this.normalizeWithState(ops, view)(x, ...params);
-        this.advanceSchedule(x.shape[0], false);
-        return y;
+      // During the warm-up, and every statsInterval-th step after it, the statistics are recomputed.
+      if (this.statsAge !== null && samples >= Math.max(this.warmupSamples, 1) && age < this.statsInterval - 1) {
+        const reused = this.normalizeWithState(ops, view, samples)(x, ...params);
+        this.writeSchedule(samples, age + 1);
+        return reused;
       }
-      const y = this.normalizeWithBatch(ops, view, x.shape[0])(x, ...params);
-      this.advanceSchedule(x.shape[0], true);
+      const y = this.normalizeWithBatch(ops, view, x.shape[0], samples + x.shape[0])(x, ...params);
+      this.writeSchedule(samples + x.shape[0], 0);
       return y;
     });
   }
@@ -307,14 +342,14 @@ export class RunningBatchNorm extends tf.layers.Layer {
   }
 
   /** y from the stored statistics; gradients reach gamma and beta, and x through the affine map only. */
-  private normalizeWithState(ops: ChannelOps, view: ChannelView): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
+  private normalizeWithState(ops: ChannelOps, view: ChannelView, samples: number): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
     return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const save = args.pop() as tf.GradSaveFunc;
       const [x, ...params] = args as tf.Tensor[];
       const count = this.count.read();
       const mean = tf.div(this.sums.read(), tf.maximum(count, 1e-30)) as tf.Tensor1D;
       const variance = tf.sub(tf.div(this.sqrs.read(), tf.maximum(count, 1e-30)), tf.square(mean));
-      const floor = tf.where(tf.less(this.samplesSeen.read(), this.warmupSamples), this.varianceFloor, 0);
+      const floor = samples < this.warmupSamples ? this.varianceFloor : 0;
       // Before any training (count 0): mean 0, rstd 1, so the layer starts as γ·x + β, never NaN.
       const rstd = tf.where(tf.greater(count, 0), tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)), 1) as tf.Tensor1D;
       const zero = tf.zerosLike(rstd);
@@ -324,7 +359,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
   }
 
   /** y with this batch folded into the running statistics; gradients flow through the batch's sums. */
-  private normalizeWithBatch(ops: ChannelOps, view: ChannelView, batchSize: number): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
+  private normalizeWithBatch(ops: ChannelOps, view: ChannelView, batchSize: number, samples: number): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
     return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const save = args.pop() as tf.GradSaveFunc;
       const [x, ...params] = args as tf.Tensor[];
@@ -336,17 +371,16 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const sums = lerp(this.sums.read(), ops.sum(xv, view));
       const sqrs = lerp(this.sqrs.read(), ops.sum(tf.square(xv), view));
       const count = lerp(this.count.read(), x.size / view.channels);
-      const samples = tf.add(this.samplesSeen.read(), batchSize);
       const mean = tf.div(sums, count) as tf.Tensor1D;
       const variance = tf.sub(tf.div(sqrs, count), tf.square(mean));
-      const floor = tf.where(tf.less(samples, this.warmupSamples), this.varianceFloor, 0);
+      const floor = samples < this.warmupSamples ? this.varianceFloor : 0;
       const rstd = tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)) as tf.Tensor1D;
       const meanWeight = tf.div(mom1, count) as tf.Tensor1D;
-      const varianceWeight = tf.mul(meanWeight, tf.cast(tf.greaterEqual(variance, floor), 'float32')) as tf.Tensor1D;
+      // Where the floor holds the variance is constant. (Without a floor only rounding can take it below 0.)
+      const varianceWeight = floor > 0 ? (tf.mul(meanWeight, tf.cast(tf.greaterEqual(variance, floor), 'float32')) as tf.Tensor1D) : meanWeight;
       this.sums.write(sums);
       this.sqrs.write(sqrs);
       this.count.write(count);
-      this.samplesSeen.write(samples);
       save([x, mean, rstd, meanWeight, varianceWeight, ...params]);
       const stats = { mean, rstd, meanWeight, varianceWeight };
       return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, saved, true) };
@@ -365,6 +399,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
   /**
    * Closed-form backward: with A = Σdy and B = Σdy·x per channel, dβ = A, dγ = rstd·(B − mean·A) and
    * dx = dy·f + x·b + a, where b and a carry the gradient through this batch's mean and variance.
+   * x must be saved: the forward's own tensors are gone by then (on wasm that save is one copy of x).
    */
   private gradients(ops: ChannelOps, view: ChannelView, dy: tf.Tensor, saved: tf.Tensor[], throughBatch: boolean): tf.Tensor[] {
     const [x, mean, rstd, meanWeight, varianceWeight, ...params] = saved as [tf.Tensor, ...tf.Tensor1D[]];
@@ -380,7 +415,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const a = tf.sub(tf.neg(tf.mul(tf.mul(f, meanWeight), sumDy)), tf.mul(b, mean)) as tf.Tensor1D;
       dx = ops.affine2(dyv, f, xv, b, a, view);
     } else {
-      dx = ops.affine(dyv, f, tf.zerosLike(f), view);
+      dx = ops.affine(dyv, f, undefined, view);
     }
     const grads = [tf.reshape(dx, x.shape)];
     if (this.scale) {
@@ -398,27 +433,24 @@ export class RunningBatchNorm extends tf.layers.Layer {
     return { gamma, beta };
   }
 
-  /** During the warm-up, and every statsInterval-th step after it, the statistics are recomputed. */
-  private recomputesStatsNow(): boolean {
-    if (this.statsAge === null) {
-      return true;
+  private readSchedule(): Schedule {
+    const variables = this.statsAge === null ? [this.samplesSeen] : [this.samplesSeen, this.statsAge];
+    const dataIds = variables.map((v) => v.read().dataId);
+    if (this.schedule === null || dataIds.some((id, i) => id !== this.schedule!.dataIds[i])) {
+      // First call, or the weights were set from outside (setWeights, loading): read them once.
+      const [samples, age = 0] = variables.map((v) => v.read().dataSync()[0]);
+      this.schedule = { dataIds, samples, age };
     }
-    const ids = [this.samplesSeen.read().dataId, this.statsAge.read().dataId];
-    if (this.schedule === null || ids.some((id, i) => id !== this.schedule!.dataIds[i])) {
-      // The weights were set from outside (setWeights, loading): read them once.
-      this.schedule = { dataIds: ids, samples: this.samplesSeen.read().dataSync()[0], age: this.statsAge.read().dataSync()[0] };
-    }
-    return this.schedule.samples < Math.max(this.warmupSamples, 1) || this.schedule.age >= this.statsInterval - 1;
+    return this.schedule;
   }
 
-  private advanceSchedule(batchSize: number, recomputed: boolean): void {
-    if (this.statsAge === null || this.schedule === null) {
-      return;
+  private writeSchedule(samples: number, age: number): void {
+    if (samples !== this.schedule?.samples) {
+      this.samplesSeen.write(tf.tensor1d([samples]));
     }
-    const age = recomputed ? 0 : this.schedule.age + 1;
-    this.statsAge.write(tf.tensor1d([age]));
-    const samples = recomputed ? this.schedule.samples + batchSize : this.schedule.samples;
-    this.schedule = { dataIds: [this.samplesSeen.read().dataId, this.statsAge.read().dataId], samples, age };
+    this.statsAge?.write(tf.tensor1d([age]));
+    const dataIds = [this.samplesSeen.read().dataId, ...(this.statsAge ? [this.statsAge.read().dataId] : [])];
+    this.schedule = { dataIds, samples, age };
   }
 }
 tf.serialization.registerClass(RunningBatchNorm);
