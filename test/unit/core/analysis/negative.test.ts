@@ -56,6 +56,15 @@ describe('analysis: bad input', () => {
     assert.equal(code.slice(u?.start, u?.end), 'tf.layers.batchNormalization()');
   });
 
+  it('answers again for the same text from its cache, and callers cannot spoil it', () => {
+    const code = `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization();\n`;
+    const first = analyzeSource(code, '/p/cache.ts');
+    first.usages[0]!.convertible = false;
+    first.usages.pop();
+    assert.equal(analyzeSource(code, '/p/cache.ts').usages[0]?.convertible, true);
+    assert.equal(analyzeSource(code.replace('tf.layers.batchNormalization()', '1'), '/p/cache.ts').usages.length, 0);
+  });
+
   it('does not parse files the prefilter rules out', () => {
     assert.equal(mightContainBatchNorm('const a = 1;\n'.repeat(100)), false);
     assert.equal(mightContainBatchNorm('tf.layers.batchNormalization()'), true);
