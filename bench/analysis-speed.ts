@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { analyzeSource, parseAndFindUsages } from '../src/core/analysis';
+import { analyzeSource, clearAnalysisCache, parseAndFindUsages } from '../src/core/analysis';
 import { getTypeScript } from '../src/core/analysis/typescript';
 import { applyTextEdits, convertToRunningBatchNorm, resolveLayerFilePath } from '../src/core/refactor';
 import { scanPaths } from '../src/cli/commands/scan';
@@ -86,6 +86,7 @@ function main(): void {
   let found = 0;
   const scanMs: number[] = [];
   for (let r = 0; r < RUNS; r++) {
+    clearAnalysisCache();
     scanMs.push(time(() => (found = scanPaths(['.'], root).files.reduce((n, f) => n + f.usages.length, 0))));
   }
 

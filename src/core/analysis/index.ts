@@ -47,6 +47,11 @@ function analyzeUncached(code: string, fileName: string): FileAnalysis {
 const recent = new Map<string, { code: string; result: FileAnalysis }>();
 const RECENT_LIMIT = 32;
 
+/** Forgets cached results (benchmarks measure cold analysis; an adapter may call it on a settings change). */
+export function clearAnalysisCache(): void {
+  recent.clear();
+}
+
 function remember(fileName: string, code: string, result: FileAnalysis): void {
   recent.delete(fileName);
   recent.set(fileName, { code, result });
