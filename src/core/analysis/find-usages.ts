@@ -26,8 +26,10 @@ export interface ParsedFile {
 
 export const RUNNING_BATCH_NORM = 'runningBatchNorm';
 
-/** The vendored layer file itself (its internal `tf.moments` calls are not the user's). */
+/** The vendored layer file itself (its internal `tf.batchNorm` calls are not the user's): by its default
+ *  name, or by the header renderVendoredLayer writes (a layer file configured under another name). */
 const VENDORED_LAYER_FILE = /(^|[\\/])running-batch-norm\.(ts|js|mjs|cjs)$/;
+const VENDORED_LAYER_HEADER = /^\uFEFF?\/\/ RunningBatchNorm layer for TensorFlow\.js \(/;
 
 /** Parses `code` and finds its usages; never throws on bad syntax (sets `error` instead). */
 export function parseAndFindUsages(code: string, fileName: string): ParsedFile {
@@ -40,7 +42,7 @@ export function parseAndFindUsages(code: string, fileName: string): ParsedFile {
     return { ts: t, sourceFile, evaluator, usages: [], error: syntaxError };
   }
   const usages: FoundUsage[] = [];
-  if (VENDORED_LAYER_FILE.test(fileName)) {
+  if (VENDORED_LAYER_FILE.test(fileName) || VENDORED_LAYER_HEADER.test(code)) {
     return { ts: t, sourceFile, evaluator, usages }; // the layer's own code is not user code
   }
   for (const call of calls) {

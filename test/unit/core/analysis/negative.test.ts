@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { analyzeSource, mightContainBatchNorm } from '../../../../src/core/analysis';
+import { renderVendoredLayer } from '../../../../src/layer/vendor';
 
 interface Case {
   name: string;
@@ -63,6 +64,13 @@ describe('analysis: bad input', () => {
     first.usages.pop();
     assert.equal(analyzeSource(code, '/p/cache.ts').usages[0]?.convertible, true);
     assert.equal(analyzeSource(code.replace('tf.layers.batchNormalization()', '1'), '/p/cache.ts').usages.length, 0);
+  });
+
+  it('never reports the vendored layer itself (by name, or by its header under another name)', () => {
+    const layer = renderVendoredLayer('ts', '@tensorflow/tfjs');
+    assert.match(layer, /tf\.batchNorm\(/, 'the layer does use a low-level op internally');
+    assert.deepEqual(analyzeSource(layer, '/p/src/running-batch-norm.ts').usages, []);
+    assert.deepEqual(analyzeSource(layer, '/p/vendor/norm.ts').usages, []);
   });
 
   it('does not parse files the prefilter rules out', () => {
