@@ -174,7 +174,9 @@ export class Evaluator {
   private parameterValue(param: ts.ParameterDeclaration): TfValue | undefined {
     const type = param.type ?? this.t.getJSDocType(param);
     if (type) {
-      return this.typeValue(type);
+      // A namespace type has one value; a parameter typed as the factory may receive any such function.
+      const value = this.typeValue(type);
+      return value?.kind === 'bnFactory' ? { ...value, viaType: true } : value;
     }
     return param.initializer ? this.valueOf(param.initializer) : undefined;
   }

@@ -138,6 +138,9 @@ function reasonNotConvertible(evaluator: Evaluator, call: ts.Node, value: TfValu
   if (value.kind !== 'bnFactory') {
     return undefined;
   }
+  if (value.viaType) {
+    return 'called through a parameter typed as the batchNormalization factory: convert the function passed in';
+  }
   if (value.module === null) {
     return 'uses the browser global `tf` in a script without imports: load the RunningBatchNorm layer as a module and convert by hand';
   }

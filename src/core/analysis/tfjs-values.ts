@@ -7,7 +7,7 @@
 export type TfValue =
   | { kind: 'namespace'; module: string | null }
   | { kind: 'layers'; module: string | null }
-  | { kind: 'bnFactory'; module: string | null }
+  | { kind: 'bnFactory'; module: string | null; viaType?: true }
   | { kind: 'manualOp'; module: string | null; op: string }
   | { kind: 'rbnModule' }
   | { kind: 'rbnFactory' }

@@ -102,6 +102,13 @@ describe('analysis: finds every batch-norm layer', () => {
     assert.match(manual?.reason ?? '', /tf\.moments is a low-level op/);
   });
 
+  it('reports a call through a parameter typed as the factory, not convertible', () => {
+    const [u] = analyzeSource(`import * as tf from '@tensorflow/tfjs';\nexport const make = (f: typeof tf.layers.batchNormalization) => f({});`, '/p/a.ts').usages;
+    assert.equal(u?.kind, 'batchNormalization');
+    assert.equal(u?.convertible, false);
+    assert.match(u?.reason ?? '', /parameter typed as the batchNormalization factory/);
+  });
+
   it('refuses a name clash with runningBatchNorm', () => {
     const [u] = analyzeSource(`import * as tf from '@tensorflow/tfjs';\nconst runningBatchNorm = 1;\ntf.layers.batchNormalization();`, '/p/a.ts').usages;
     assert.equal(u?.convertible, false);
