@@ -3,6 +3,8 @@
 // lazily, only when a command needs them, and activation stays fast.
 import * as esbuild from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
+import { embedLayerSource } from './embed-layer.mjs';
+import { writeVendoredCopies } from './build-vendor.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, packages: 'external', logLevel: 'warning' };
@@ -15,6 +17,7 @@ const entries = [
   { in: 'src/layer/running-batch-norm.ts', out: 'dist/layer/running-batch-norm.js' },
 ].filter((e) => existsSync(e.in));
 
+embedLayerSource();
 if (!watch) {
   rmSync('dist', { recursive: true, force: true });
 }
@@ -27,5 +30,6 @@ if (watch) {
 } else {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  await writeVendoredCopies();
   console.log(`built ${entries.map((e) => e.out).join(', ')}`);
 }
