@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendPreference } from '../../worker/backends/types';
 import type { RunReport, SanityReport, SanityRequest, SourceLocation } from '../../core/training/protocol';
+import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { runSanityTrain } from '../../worker/launcher';
 import { CliUsageError, EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, parseCommandArgs, type CliCommand, type CliIo } from '../command';
 import { displayPath } from '../paths';
@@ -58,14 +59,14 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
   const request: SanityRequest = {
     file: path.resolve(cwd, positionals[0]),
     model: typeof values.model === 'string' ? values.model : undefined,
-    steps: positiveNumber(values.steps, 'steps', 300, true),
-    batchSize: positiveNumber(values['batch-size'], 'batch-size', 8, true),
+    steps: positiveNumber(values.steps, 'steps', SANITY_DEFAULTS.steps, true),
+    batchSize: positiveNumber(values['batch-size'], 'batch-size', SANITY_DEFAULTS.batchSize, true),
     ...(learningRate === undefined ? {} : { learningRate }),
     compare: values.compare === true,
     data: oneOf(values.data, 'data', DATA),
-    backend: oneOf(values.backend, 'backend', BACKENDS) ?? 'auto',
-    timeoutMs: positiveNumber(values.timeout, 'timeout', 60, false) * 1000,
-    seed: positiveNumber(values.seed, 'seed', 1, true),
+    backend: oneOf(values.backend, 'backend', BACKENDS) ?? SANITY_DEFAULTS.backend,
+    timeoutMs: positiveNumber(values.timeout, 'timeout', SANITY_DEFAULTS.timeoutMs / 1000, false) * 1000,
+    seed: positiveNumber(values.seed, 'seed', SANITY_DEFAULTS.seed, true),
   };
   return { request, json: values.json === true };
 }
