@@ -10,6 +10,7 @@
  *   npm run bench:quality -- [--seeds 1,2,3] [--batch-sizes 1,2,8,32] [--optimizers sgd,adam]
  *     [--norms bn,rbn] [--train-size 7940] [--test-size 2000] [--backend auto|cpu|wasm]
  *     [--bn-args '{"momentum":0.9}'] [--rbn-args '{"momentum":0.8}'] [--label text]
+ *   npm run bench:quality -- --from runs.jsonl [subset flags]   (table from saved run lines)
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { chooseTrainingBackend, type BackendPreference } from '../src/worker/backends';
@@ -196,8 +197,24 @@ function table(results: RunResult[], o: Options): string {
   return lines.join('\n');
 }
 
+/** `--from runs.jsonl`: the table for run lines saved from stderr (an interrupted or merged grid). */
+async function renderSaved(file: string, o: Options): Promise<void> {
+  const fs = await import('node:fs');
+  const results = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunResult)
+    .filter((r) => o.seeds.includes(r.seed) && o.batchSizes.includes(r.batchSize) && o.optimizers.includes(r.optimizer));
+  process.stdout.write(`${table(results, o)}\n`);
+}
+
 async function main(): Promise<void> {
   const o = parseOptions();
+  const from = flag('from');
+  if (from) {
+    return renderSaved(from, o);
+  }
   const choice = await chooseTrainingBackend(o.backend);
   const tf = choice.tf;
   const data = loadDigits(tf, o);
