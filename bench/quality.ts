@@ -222,7 +222,11 @@ function table(results: RunResult[], o: Options): string {
     const each = runs.map((r) => (r.nan ? 'NaN' : (r.accuracy * 100).toFixed(1))).join(' / ');
     return finite.length === runs.length ? `**${(mean(finite.map((r) => r.accuracy)) * 100).toFixed(1)}** (${each})` : each;
   };
-  const lines = ['| optimizer | batch | steps | BatchNorm % | RunningBatchNorm % | RBN − BN (points) |', '|---|---|---|---|---|---|'];
+  const precise = results.some((r) => r.accuracyPrecise !== undefined);
+  const lines = [
+    `| optimizer | batch | steps | BatchNorm % | RunningBatchNorm % | RBN − BN (points) |${precise ? ' RBN, averaged state % |' : ''}`,
+    `|---|---|---|---|---|---|${precise ? '---|' : ''}`,
+  ];
   for (const opt of o.optimizers) {
     for (const bs of o.batchSizes) {
       const bn = results.filter((r) => r.optimizer === opt && r.batchSize === bs && r.norm === 'bn');
@@ -230,7 +234,8 @@ function table(results: RunResult[], o: Options): string {
       const paired = bn.filter((b) => !b.nan && rbn.some((r) => r.seed === b.seed && !r.nan));
       const diff = paired.length > 0 ? (mean(paired.map((b) => rbn.find((r) => r.seed === b.seed)!.accuracy - b.accuracy)) * 100).toFixed(1) : '–';
       const steps = (bn[0] ?? rbn[0])?.steps ?? '–';
-      lines.push(`| ${opt === 'sgd' ? 'SGD 0.4' : 'Adam 3e-3'} | ${bs} | ${steps} | ${pct(bn)} | ${pct(rbn)} | ${diff} |`);
+      const averaged = rbn.filter((r) => r.accuracyPrecise !== undefined).map((r) => ((r.accuracyPrecise ?? 0) * 100).toFixed(1));
+      lines.push(`| ${opt === 'sgd' ? 'SGD 0.4' : 'Adam 3e-3'} | ${bs} | ${steps} | ${pct(bn)} | ${pct(rbn)} | ${diff} |${precise ? ` ${averaged.join(' / ') || '–'} |` : ''}`);
     }
   }
   return lines.join('\n');
