@@ -19,7 +19,12 @@ export interface NanFinding {
   /** The first layer whose output or gradient held NaN/Inf when the step was replayed layer by layer. */
   layer: string;
   className: string;
-  /** Where the non-finite value showed up first. */
+  /**
+   * Where the non-finite value showed up first: the layer's `output` in the forward pass, a `gradient`
+   * in its backward pass, its `weights` after the optimizer's update (forward and backward were
+   * finite), or the `loss` itself overflowed while every output was finite (the layer is then the
+   * first whose output exceeded 1e18, whose square overflows float32, else the output layer).
+   */
   where: 'output' | 'gradient' | 'weights' | 'loss';
   /** The call that built the layer in the user's code, when the analysis could find it. */
   source: SourceLocation | null;
@@ -57,12 +62,16 @@ export interface SanityReport {
   backend: string;
   /** Better backends that were not used, and why. */
   backendSkipped?: SkippedBackend[];
+  /** Whose tfjs ran the model: the workspace's installed package, or the extension's bundled one. */
+  tfjs?: { source: 'workspace' | 'bundled'; version: string };
   /** 'custom' (the module's sanityData export), 'mnist' or 'synthetic'. */
   data: 'custom' | 'mnist' | 'synthetic';
   task: 'classification' | 'regression';
   model?: string;
   file?: string;
   runs: RunReport[];
+  /** Things the user should know that are not findings, e.g. "no BatchNorm layer to swap for --compare". */
+  notes?: string[];
 }
 
 export interface SanityRequest {
@@ -84,4 +93,16 @@ export type WorkerMessage =
   | { type: 'progress'; run: number; norm: NormKind; step: number; totalSteps: number; loss: number | null }
   | { type: 'layerNaN'; run: number; finding: NanFinding }
   | { type: 'done'; report: SanityReport }
-  | { type: 'error'; reason: 'threw' | 'notAModel' | 'noFactory' | 'timeout' | 'badInput' | 'internal'; message: string };
+  | { type: 'error'; reason: WorkerErrorReason; message: string };
+
+/** Why the worker could not produce a report. */
+export type WorkerErrorReason = 'threw' | 'notAModel' | 'noFactory' | 'timeout' | 'badInput' | 'memory' | 'internal';
+
+/**
+ * How a sanity-train ended, as the launcher reports it: a report, or a failure with a one-line
+ * message. `cancelled` (the caller aborted) and `crashed` (the child died without a word) come from
+ * the launcher, as do `timeout` and `memory` when the child had to be killed; the rest from the worker.
+ */
+export type SanityOutcome =
+  | { kind: 'report'; report: SanityReport }
+  | { kind: 'error'; reason: WorkerErrorReason | 'cancelled' | 'crashed'; message: string };
