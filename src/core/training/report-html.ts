@@ -1,0 +1,249 @@
+/**
+ * The sanity-train report page, as one HTML string (pure, so unit tests render it without VS Code).
+ * Security model: a nonce CSP that allows only our two scripts and our stylesheet; every string that
+ * came from the user's code (layer names, weight names, file paths, error messages) is escaped; the chart
+ * data travels as an inert JSON block with `<` escaped; no inline styles or handlers, no network.
+ */
+import type { RunReport, SanityReport, SourceLocation } from './protocol';
+import {
+  describeComparison,
+  describeData,
+  describeNan,
+  displayPath,
+  formatGrowth,
+  formatNumber,
+  formatStepsPerSecond,
+  metricName,
+  metricOf,
+  normLabel,
+  runLabel,
+  verdictOf,
+} from './report-view';
+
+/** Where the page's assets live, as webview URIs, and the per-render nonce. */
+export interface ReportPageAssets {
+  /** `webview.cspSource`. */
+  cspSource: string;
+  nonce: string;
+  styleUri: string;
+  scriptUri: string;
+  chartUri: string;
+}
+
+export type ReportPageState =
+  | { kind: 'report'; report: SanityReport }
+  | {
+      kind: 'error';
+      /** The launcher's reason ('threw', 'timeout', …). */
+      reason: string;
+      message: string;
+      file?: string;
+      model?: string;
+    };
+
+/** What the page's script receives in its JSON block. */
+export interface ReportChartData {
+  task: SanityReport['task'];
+  runs: { label: string; norm: RunReport['norm']; losses: (number | null)[]; nanStep: number | null }[];
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for element content and double- or single-quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** JSON that cannot end its `<script>` block or open a comment, whatever strings it holds. */
+export function jsonForScriptBlock(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+export function contentSecurityPolicy(assets: Pick<ReportPageAssets, 'cspSource' | 'nonce'>): string {
+  return [
+    "default-src 'none'",
+    `img-src ${assets.cspSource} data:`,
+    `style-src ${assets.cspSource}`,
+    `font-src ${assets.cspSource}`,
+    `script-src 'nonce-${assets.nonce}'`,
+  ].join('; ');
+}
+
+function sourceLink(source: SourceLocation | null, roots: readonly string[]): string {
+  if (!source) {
+    return '<span class="muted">source line unknown</span>';
+  }
+  const text = `${displayPath(source.file, roots)}:${source.line}`;
+  return `<a href="#" class="source-link" data-file="${escapeHtml(source.file)}" data-line="${source.line}" title="Open ${escapeHtml(text)}">${escapeHtml(text)}</a>`;
+}
+
+function verdictSection(report: SanityReport, roots: readonly string[]): string {
+  const verdict = verdictOf(report);
+  const items = report.runs.flatMap((run, i) => {
+    if (run.nan) {
+      return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${escapeHtml(describeNan(run.nan))}. Built at ${sourceLink(run.nan.source, roots)}.</li>`];
+    }
+    if (run.exploding.length > 0) {
+      return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${run.exploding.length} layer weight(s) grew more than 100× within 50 steps, before any NaN.</li>`];
+    }
+    return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: every loss finite, no exploding weights.</li>`];
+  });
+  const headline = { nan: 'NaN/Inf found', exploding: 'Exploding weights', healthy: 'Trains cleanly' }[verdict];
+  const comparison = describeComparison(report);
+  return `<section class="verdict verdict-${verdict}" role="status">
+  <h2>${headline}</h2>
+  <ul>${items.join('')}</ul>${comparison ? `\n  <p class="comparison">${escapeHtml(comparison)}</p>` : ''}
+</section>`;
+}
+
+function runsTable(report: SanityReport): string {
+    const rows = report.runs.map((run, i) => {
+    const cells = [
+      escapeHtml(runLabel(run, i)),
+      String(run.steps),
+      String(run.batchSize),
+      escapeHtml(formatNumber(run.finalLoss)),
+      escapeHtml(metricOf(run, report.task).text),
+      escapeHtml(formatStepsPerSecond(run.stepsPerSecond)),
+      run.nan ? `step ${run.nan.step}` : 'none',
+      String(run.exploding.length),
+    ];
+    return `<tr class="norm-${run.norm}">${cells.map((c, j) => (j === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`;
+  });
+  const heads = ['Run', 'Steps', 'Batch size', 'Final loss', metricName(report.task), 'Steps/s', 'NaN/Inf', 'Explosions'];
+  return `<section class="runs">
+  <h2>Runs</h2>
+  <table>
+    <thead><tr>${heads.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>
+    <tbody>${rows.join('')}</tbody>
+  </table>
+</section>`;
+}
+
+function explosionsSection(report: SanityReport, roots: readonly string[]): string {
+  const rows = report.runs.flatMap((run, i) =>
+    run.exploding.map(
+      (w) =>
+        `<tr><td>${escapeHtml(normLabel(run.norm))}${i === 0 ? '' : ' (swap)'}</td><td>${escapeHtml(w.layer)}</td><td>${escapeHtml(w.className)}</td><td><code>${escapeHtml(w.weight)}</code></td><td>${escapeHtml(formatGrowth(w.growth))}</td><td>${w.step}</td><td>${sourceLink(w.source, roots)}</td></tr>`,
+    ),
+  );
+  if (rows.length === 0) {
+    return '';
+  }
+  const heads = ['Run', 'Layer', 'Class', 'Weight', 'Growth', 'By step', 'Built at'];
+  return `<section class="explosions">
+  <h2>Exploding weights</h2>
+  <p class="muted">Largest weight magnitude grew by more than 100× within 50 steps.</p>
+  <table>
+    <thead><tr>${heads.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>
+    <tbody>${rows.join('')}</tbody>
+  </table>
+</section>`;
+}
+
+function setupSection(report: SanityReport): string {
+  const skipped = (report.backendSkipped ?? []).map((s) => `<li><code>${escapeHtml(s.name)}</code>: ${escapeHtml(s.reason)}</li>`);
+  return `<section class="setup">
+  <h2>Setup</h2>
+  <dl>
+    <dt>Backend</dt><dd><code>${escapeHtml(report.backend)}</code>${skipped.length > 0 ? `<ul class="skipped">${skipped.join('')}</ul>` : ''}</dd>
+    <dt>Data</dt><dd>${escapeHtml(describeData(report))}</dd>
+    <dt>Task</dt><dd>${escapeHtml(report.task)}</dd>
+  </dl>
+</section>`;
+}
+
+function chartSection(report: SanityReport): string {
+  const labels = report.runs.map((r, i) => runLabel(r, i)).join(' and ');
+  return `<section class="chart">
+  <h2>Training loss per step</h2>
+  <div class="chart-box"><canvas id="loss-chart" role="img" aria-label="${escapeHtml(`Training loss per step for ${labels}`)}"></canvas></div>
+  <p id="chart-fallback" class="muted" hidden></p>
+</section>`;
+}
+
+/** The chart's input: per run its label, loss curve and the step of its NaN, if any. */
+export function chartDataOf(report: SanityReport): ReportChartData {
+  return {
+    task: report.task,
+    runs: report.runs.map((run, i) => ({ label: runLabel(run, i), norm: run.norm, losses: run.losses ?? [], nanStep: run.nan?.step ?? null })),
+  };
+}
+
+function actions(compared: boolean): string {
+  const compare = compared ? '' : '<button type="button" class="secondary" data-action="compare">Compare BatchNorm vs RunningBatchNorm</button>';
+  return `<nav class="actions"><button type="button" data-action="rerun">Run again</button>${compare}<button type="button" class="secondary" data-action="showLog">Show Log</button></nav>`;
+}
+
+function reportBody(report: SanityReport, roots: readonly string[]): string {
+  const title = report.model ? `Sanity-train: ${report.model}` : 'Sanity-train report';
+  const where = report.file ? displayPath(report.file, roots) : undefined;
+  return `<header>
+  <h1>${escapeHtml(title)}</h1>
+  <p class="subtitle">${[where, `backend ${report.backend}`, describeData(report)].filter((s) => s !== undefined).map((s) => escapeHtml(s)).join(' · ')}</p>
+  ${actions(report.runs.length > 1)}
+</header>
+${verdictSection(report, roots)}
+${chartSection(report)}
+${runsTable(report)}
+${explosionsSection(report, roots)}
+${setupSection(report)}
+<script type="application/json" id="report-data">${jsonForScriptBlock(chartDataOf(report))}</script>`;
+}
+
+function errorBody(state: Extract<ReportPageState, { kind: 'error' }>, roots: readonly string[]): string {
+  const subject = [state.model, state.file ? displayPath(state.file, roots) : undefined].filter((s) => s !== undefined).join(' in ');
+  return `<header>
+  <h1>Sanity-train could not run</h1>
+  ${subject ? `<p class="subtitle">${escapeHtml(subject)}</p>` : ''}
+  <nav class="actions"><button type="button" data-action="showLog">Show Log</button></nav>
+</header>
+<section class="verdict verdict-error" role="alert">
+  <h2>${escapeHtml(errorHeadline(state.reason))}</h2>
+  <pre class="message">${escapeHtml(state.message)}</pre>
+</section>`;
+}
+
+/** A short title per failure reason; unknown reasons still read sensibly. */
+export function errorHeadline(reason: string): string {
+  const headlines: Record<string, string> = {
+    threw: 'The model factory threw',
+    notAModel: 'The factory did not return a tfjs model',
+    noFactory: 'No model factory found',
+    timeout: 'Sanity-train ran out of time',
+    badInput: 'Sanity-train could not read its input',
+    cancelled: 'Sanity-train was cancelled',
+    internal: 'Sanity-train failed',
+  };
+  return headlines[reason] ?? 'Sanity-train failed';
+}
+
+/**
+ * Renders the whole report page.
+ * @param workspaceRoots folders that paths are shown relative to (links still carry absolute paths).
+ */
+export function renderReportPage(state: ReportPageState, assets: ReportPageAssets, workspaceRoots: readonly string[] = []): string {
+  const body = state.kind === 'report' ? reportBody(state.report, workspaceRoots) : errorBody(state, workspaceRoots);
+  const nonce = escapeHtml(assets.nonce);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(assets))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeHtml(assets.styleUri)}">
+<title>Sanity-train report</title>
+</head>
+<body>
+${body}
+<script nonce="${nonce}" src="${escapeHtml(assets.chartUri)}"></script>
+<script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>
+</body>
+</html>
+`;
+}
