@@ -1,0 +1,113 @@
+/**
+ * Which local names refer to tfjs in one file: namespace aliases (`import * as tf`, default imports,
+ * `const tf = require(...)`) and named imports (`import { sequential as seq }`). Shared by the model
+ * factory finder and the layer-source mapping of sanity-train.
+ */
+import type * as TsMorph from 'ts-morph';
+
+/** Any `@tensorflow/tfjs*` package; the browser build exposes the same API as a global `tf`. */
+export const TFJS_MODULE = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
+
+export interface TfjsBindings {
+  /** Local names bound to a tfjs namespace (`tf` in `import * as tf from '@tensorflow/tfjs'`). */
+  namespaces: Set<string>;
+  /** Local name -> imported name, for named imports and destructured requires. */
+  named: Map<string, string>;
+}
+
+let tsMorph: typeof TsMorph | undefined;
+
+/** ts-morph, loaded on first use so that nothing that merely imports the analysis pays for it. */
+export function loadTsMorph(): typeof TsMorph {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  tsMorph ??= require('ts-morph') as typeof TsMorph;
+  return tsMorph;
+}
+
+/** Parses one file in memory (nothing is read from or written to disk). */
+export function parseSourceFile(code: string, fileName: string): TsMorph.SourceFile {
+  const { Project, ts } = loadTsMorph();
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve, noLib: true },
+    skipLoadingLibFiles: true,
+  });
+  const name = /\.[cm]?[jt]sx?$/.test(fileName) ? fileName : `${fileName}.ts`;
+  return project.createSourceFile(name.startsWith('/') ? name : `/${name}`, code, { overwrite: true });
+}
+
+/** Collects the tfjs bindings of a file. A file that imports no tfjs at all may use the browser global `tf`. */
+export function getTfjsBindings(file: TsMorph.SourceFile): TfjsBindings {
+  const { Node } = loadTsMorph();
+  const bindings: TfjsBindings = { namespaces: new Set(), named: new Map() };
+  for (const decl of file.getImportDeclarations()) {
+    if (!TFJS_MODULE.test(decl.getModuleSpecifierValue())) {
+      continue;
+    }
+    const ns = decl.getNamespaceImport() ?? decl.getDefaultImport();
+    if (ns) {
+      bindings.namespaces.add(ns.getText());
+    }
+    for (const spec of decl.getNamedImports()) {
+      bindings.named.set(spec.getAliasNode()?.getText() ?? spec.getName(), spec.getName());
+    }
+  }
+  for (const decl of file.getDescendantsOfKind(loadTsMorph().SyntaxKind.VariableDeclaration)) {
+    const init = unwrapAwait(decl.getInitializer());
+    if (!init || !isTfjsRequireOrImport(init)) {
+      continue;
+    }
+    const nameNode = decl.getNameNode();
+    if (Node.isIdentifier(nameNode)) {
+      bindings.namespaces.add(nameNode.getText());
+    } else if (Node.isObjectBindingPattern(nameNode)) {
+      for (const el of nameNode.getElements()) {
+        const imported = el.getPropertyNameNode()?.getText() ?? el.getName();
+        bindings.named.set(el.getName(), imported);
+      }
+    }
+  }
+  if (bindings.namespaces.size === 0 && bindings.named.size === 0) {
+    bindings.namespaces.add('tf');
+  }
+  return bindings;
+}
+
+/** `require('@tensorflow/tfjs')` or `import('@tensorflow/tfjs')`. */
+function isTfjsRequireOrImport(node: TsMorph.Node): boolean {
+  const { Node } = loadTsMorph();
+  if (!Node.isCallExpression(node)) {
+    return false;
+  }
+  const callee = node.getExpression().getText();
+  const [arg] = node.getArguments();
+  return (callee === 'require' || callee === 'import') && arg !== undefined && Node.isStringLiteral(arg) && TFJS_MODULE.test(arg.getLiteralValue());
+}
+
+/** Strips `await`, parentheses and type assertions around an expression. */
+export function unwrapAwait(node: TsMorph.Node | undefined): TsMorph.Node | undefined {
+  const { Node } = loadTsMorph();
+  let current = node;
+  while (current && (Node.isAwaitExpression(current) || Node.isParenthesizedExpression(current) || Node.isAsExpression(current) || Node.isNonNullExpression(current) || Node.isSatisfiesExpression(current))) {
+    current = current.getExpression();
+  }
+  return current;
+}
+
+/**
+ * The tfjs API path a callee names, e.g. `layers.batchNormalization` for `tf.layers.batchNormalization`
+ * or for a named import `{ layers }`; `sequential` for `tf.sequential` or `{ sequential as seq }`.
+ * Undefined when the callee is not tfjs.
+ */
+export function getTfjsApiPath(callee: TsMorph.Node, bindings: TfjsBindings): string | undefined {
+  const parts = callee.getText().replace(/\s+/g, '').split('.');
+  if (!parts.every((p) => /^[A-Za-z_$][\w$]*$/.test(p))) {
+    return undefined;
+  }
+  const [head, ...rest] = parts;
+  if (bindings.namespaces.has(head) && rest.length > 0) {
+    return rest.join('.');
+  }
+  const imported = bindings.named.get(head);
+  return imported === undefined ? undefined : [imported, ...rest].join('.');
+}
