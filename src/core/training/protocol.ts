@@ -63,6 +63,8 @@ export interface SanityReport {
   model?: string;
   file?: string;
   runs: RunReport[];
+  /** Things the user should know that are not findings, e.g. "no BatchNorm layer to swap for --compare". */
+  notes?: string[];
 }
 
 export interface SanityRequest {
@@ -84,4 +86,16 @@ export type WorkerMessage =
   | { type: 'progress'; run: number; norm: NormKind; step: number; totalSteps: number; loss: number | null }
   | { type: 'layerNaN'; run: number; finding: NanFinding }
   | { type: 'done'; report: SanityReport }
-  | { type: 'error'; reason: 'threw' | 'notAModel' | 'noFactory' | 'timeout' | 'badInput' | 'internal'; message: string };
+  | { type: 'error'; reason: WorkerErrorReason; message: string };
+
+/** Why the worker could not produce a report. */
+export type WorkerErrorReason = 'threw' | 'notAModel' | 'noFactory' | 'timeout' | 'badInput' | 'internal';
+
+/**
+ * How a sanity-train ended, as the launcher reports it: a report, or a failure with a one-line
+ * message. `cancelled` (the caller aborted), `memory` (the child ran out of its memory cap) and
+ * `crashed` (it died without a word) come from the launcher, the rest from the worker.
+ */
+export type SanityOutcome =
+  | { kind: 'report'; report: SanityReport }
+  | { kind: 'error'; reason: WorkerErrorReason | 'cancelled' | 'memory' | 'crashed'; message: string };
