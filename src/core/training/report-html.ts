@@ -146,6 +146,11 @@ function explosionsSection(report: SanityReport, roots: readonly string[]): stri
 </section>`;
 }
 
+function notesSection(report: SanityReport): string {
+  const notes = report.notes ?? [];
+  return notes.length === 0 ? '' : `<section class="notes">\n  <h2>Notes</h2>\n  <ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>\n</section>`;
+}
+
 function setupSection(report: SanityReport): string {
   const skipped = (report.backendSkipped ?? []).map((s) => `<li><code>${escapeHtml(s.name)}</code>: ${escapeHtml(s.reason)}</li>`);
   return `<section class="setup">
@@ -189,6 +194,7 @@ function reportBody(report: SanityReport, roots: readonly string[]): string {
   ${actions(report.runs.length > 1)}
 </header>
 ${verdictSection(report, roots)}
+${notesSection(report)}
 ${chartSection(report)}
 ${runsTable(report)}
 ${explosionsSection(report, roots)}
@@ -198,6 +204,7 @@ ${setupSection(report)}
 
 function errorBody(state: Extract<ReportPageState, { kind: 'error' }>, roots: readonly string[]): string {
   const subject = [state.model, state.file ? displayPath(state.file, roots) : undefined].filter((s) => s !== undefined).join(' in ');
+  const hint = errorHint(state.reason);
   return `<header>
   <h1>Sanity-train could not run</h1>
   ${subject ? `<p class="subtitle">${escapeHtml(subject)}</p>` : ''}
@@ -205,7 +212,7 @@ function errorBody(state: Extract<ReportPageState, { kind: 'error' }>, roots: re
 </header>
 <section class="verdict verdict-error" role="alert">
   <h2>${escapeHtml(errorHeadline(state.reason))}</h2>
-  <pre class="message">${escapeHtml(state.message)}</pre>
+  <pre class="message">${escapeHtml(state.message)}</pre>${hint ? `\n  <p class="hint">${escapeHtml(hint)}</p>` : ''}
 </section>`;
 }
 
@@ -218,9 +225,24 @@ export function errorHeadline(reason: string): string {
     timeout: 'Sanity-train ran out of time',
     badInput: 'Sanity-train could not read its input',
     cancelled: 'Sanity-train was cancelled',
-    internal: 'Sanity-train failed',
+    memory: 'The training process ran out of memory',
+    crashed: 'The training process crashed',
+    internal: 'Sanity-train hit an internal error',
   };
   return headlines[reason] ?? 'Sanity-train failed';
+}
+
+/** What the user can do about a failure, when there is something to say. */
+export function errorHint(reason: string): string | undefined {
+  const hints: Record<string, string> = {
+    threw: 'The stack trace is in the log (Show Log).',
+    notAModel: 'A model factory must return a tf.LayersModel, e.g. from tf.sequential(), tf.model() or tf.loadLayersModel().',
+    noFactory: 'A model factory is a top-level function, callable without arguments, that returns a tfjs model.',
+    memory: 'Lower the batch size, or raise the memory cap (setting runningBatchNorm.sanity.maxMemoryMb).',
+    crashed: 'The training process ended without a report; its last output is in the log (Show Log).',
+    timeout: 'A factory that never returns, or a slow backend, ends here. Raise the time budget (setting runningBatchNorm.sanity.timeBudgetSeconds) or lower the steps.',
+  };
+  return hints[reason];
 }
 
 /**

@@ -51,5 +51,6 @@ export function summarizeReport(report: SanityReport, workspaceRoots: readonly s
   const head = `Sanity-train${subject ? ` of ${subject}` : ''} on backend ${describeBackend(report)} with ${describeData(report)}.`;
   const runs = report.runs.map((run, i) => describeRun(run, i, report, workspaceRoots));
   const comparison = describeComparison(report);
-  return [head, ...runs, ...(comparison ? [comparison] : [])].join(' ');
+  const notes = (report.notes ?? []).map((n) => `Note: ${n.trim().replace(/\s+/g, ' ').replace(/\.?$/, '.')}`);
+  return [head, ...runs, ...(comparison ? [comparison] : []), ...notes].join(' ');
 }

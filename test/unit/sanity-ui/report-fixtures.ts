@@ -73,6 +73,7 @@ export const regressionReport: SanityReport = {
   task: 'regression',
   model: 'regressor',
   file: `${ROOT}/src/regressor.ts`,
+  notes: ['sanityData() returned 64 samples;\n13 held out'],
   runs: [
     { ...healthyBn, accuracy: null, error: 0.0123, finalLoss: 0.0119 },
     { ...healthyBn, norm: 'runningBatchNorm', accuracy: null, error: 0.0456, finalLoss: 0.04 },
@@ -86,6 +87,7 @@ export const hostileReport: SanityReport = {
   task: 'classification',
   model: '<img src=x onerror=alert(1)>',
   file: `${ROOT}/src/"quoted" & <odd>.ts`,
+  notes: ['<script>alert("note")</script>'],
   runs: [
     {
       ...healthyBn,

@@ -4,6 +4,7 @@ import {
   chartDataOf,
   contentSecurityPolicy,
   errorHeadline,
+  errorHint,
   escapeHtml,
   jsonForScriptBlock,
   renderReportPage,
@@ -87,6 +88,7 @@ describe('report page: security', () => {
     assert.ok(text.includes('<img src=x onerror=alert(1)>'), 'model name shown verbatim');
     assert.ok(text.includes('wasm<script>alert(1)</script>'));
     assert.ok(text.includes("it's<b>") && text.includes('w/<kernel>'));
+    assert.ok(text.includes('<script>alert("note")</script>'), 'notes shown verbatim');
     const link = byClass(html, 'source-link')[0];
     assert.equal(link.attrs['data-file'], `${ROOT}/src/x" onclick="alert(1).ts`);
     assert.equal(link.attrs['data-line'], '5');
@@ -169,6 +171,10 @@ describe('report page: content', () => {
     assert.ok(text.includes('RunningBatchNorm MSE 0.0456 vs BatchNorm 0.0123: higher (worse).'), text);
     assert.ok(text.includes('the module’s sanityData() export'));
     assert.equal(chartJson(html).task, 'regression');
+    const notes = elementsOf(html).filter((e) => e.tag === 'section' && e.attrs.class === 'notes');
+    assert.equal(notes.length, 1);
+    assert.ok(notes[0].text.includes('sanityData() returned 64 samples;\n13 held out'));
+    assert.equal(elementsOf(page(compareReport)).filter((e) => e.attrs.class === 'notes').length, 0, 'no empty notes section');
   });
 
   it('error case: a headline per reason and the message verbatim, no chart data', () => {
@@ -179,10 +185,21 @@ describe('report page: content', () => {
     assert.ok(alert.text.includes('Error: <boom> in "createModel"\n    at createModel (src/model.ts:3:9)'));
     assert.ok(bodyText(html).includes('createModel in src/model.ts'));
     assert.equal(elementsOf(html).find((e) => e.attrs.id === 'report-data'), undefined);
+    assert.ok(elementsOf(html).some((e) => e.attrs.class === 'hint' && e.text.includes('Show Log')));
+  });
+
+  it('error case: every launcher reason has a headline, and the actionable ones a hint', () => {
+    const reasons = ['threw', 'notAModel', 'noFactory', 'timeout', 'badInput', 'internal', 'cancelled', 'memory', 'crashed'];
+    for (const reason of reasons) {
+      assert.notEqual(errorHeadline(reason), 'Sanity-train failed', reason);
+    }
+    for (const reason of ['timeout', 'memory', 'notAModel']) {
+      assert.ok(errorHint(reason), reason);
+    }
   });
 
   it('error headlines: known reasons differ, unknown ones fall back', () => {
-    const reasons = ['threw', 'notAModel', 'noFactory', 'timeout', 'badInput', 'cancelled', 'internal'];
+    const reasons = ['threw', 'notAModel', 'noFactory', 'timeout', 'badInput', 'cancelled', 'memory', 'crashed', 'internal'];
     assert.equal(new Set(reasons.map(errorHeadline)).size, reasons.length);
     assert.equal(errorHeadline('somethingNew'), 'Sanity-train failed');
   });

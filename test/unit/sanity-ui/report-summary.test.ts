@@ -28,7 +28,8 @@ describe('report summary (output channel paragraph)', () => {
     const text = summarizeReport(regressionReport, []);
     assert.ok(text.includes(`(${ROOT}/src/regressor.ts)`), 'absolute path outside any workspace root');
     assert.ok(text.includes('held-out MSE 0.0123'));
-    assert.ok(text.endsWith('RunningBatchNorm MSE 0.0456 vs BatchNorm 0.0123: higher (worse).'), text);
+    assert.ok(text.endsWith('RunningBatchNorm MSE 0.0456 vs BatchNorm 0.0123: higher (worse). Note: sanityData() returned 64 samples; 13 held out.'), text);
+    assert.ok(!text.includes('\n'));
   });
 });
 
