@@ -3,6 +3,7 @@
 // lazily, only when a command needs them, and activation stays fast.
 import * as esbuild from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
+import { copyVendorAssets } from './vendor-assets.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, packages: 'external', logLevel: 'warning' };
@@ -28,4 +29,5 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
   console.log(`built ${entries.map((e) => e.out).join(', ')}`);
+  console.log(`copied ${copyVendorAssets().join(', ')}`);
 }

@@ -115,7 +115,8 @@ function runsTable(report: SanityReport): string {
     ];
     return `<tr class="norm-${run.norm}">${cells.map((c, j) => (j === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`;
   });
-  const heads = ['Run', 'Steps', 'Batch size', 'Final loss', metricName(report.task), 'Steps/s', 'NaN/Inf', 'Explosions'];
+  const metric = metricName(report.task);
+  const heads = ['Run', 'Steps', 'Batch size', 'Final loss', metric[0].toUpperCase() + metric.slice(1), 'Steps/s', 'NaN/Inf', 'Explosions'];
   return `<section class="runs">
   <h2>Runs</h2>
   <table>

@@ -1,0 +1,153 @@
+// The sanity-train report page's script: loss chart (Chart.js, bundled in media/vendor) and the links
+// and buttons, which post messages to the extension (inline handlers would break the CSP).
+/* global Element, MutationObserver */
+(function () {
+  'use strict';
+  const vscode = acquireVsCodeApi();
+  /** @type {{ destroy(): void } | undefined} */
+  let chart;
+
+  document.addEventListener('click', (event) => {
+    const target = event.target instanceof Element ? event.target.closest('.source-link, [data-action]') : null;
+    if (!target) {
+      return;
+    }
+    event.preventDefault();
+    if (target.classList.contains('source-link')) {
+      vscode.postMessage({ type: 'openSource', file: target.getAttribute('data-file'), line: Number(target.getAttribute('data-line')) });
+    } else {
+      vscode.postMessage({ type: 'action', action: target.getAttribute('data-action') });
+    }
+  });
+
+  function cssVar(name, fallback) {
+    const value = window.getComputedStyle(document.body).getPropertyValue(name).trim();
+    return value || fallback;
+  }
+
+  /** '#rrggbb' / '#rgb' / 'rgb(…)' with an alpha; other colour syntaxes unchanged. */
+  function withAlpha(color, alpha) {
+    const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})([0-9a-f]{2})?$/i.exec(color);
+    if (hex) {
+      const h = hex[1].length === 3 ? hex[1].replace(/./g, '$&$&') : hex[1];
+      const [r, g, b] = [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
+      return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+    }
+    const rgb = /^rgba?\(([^,]+),([^,]+),([^,)]+)/.exec(color);
+    return rgb ? `rgba(${rgb[1]},${rgb[2]},${rgb[3]}, ${alpha})` : color;
+  }
+
+  /** Debiased exponential moving average (as TensorBoard smooths), keeping gaps where the loss was not finite. */
+  function smooth(losses, beta) {
+    let average = 0;
+    let seen = 0;
+    return losses.map((loss) => {
+      if (loss === null) {
+        return null;
+      }
+      seen += 1;
+      average = beta * average + (1 - beta) * loss;
+      return average / (1 - Math.pow(beta, seen));
+    });
+  }
+
+  function showFallback(text) {
+    const fallback = document.getElementById('chart-fallback');
+    const box = document.querySelector('.chart-box');
+    if (fallback) {
+      fallback.textContent = text;
+      fallback.hidden = false;
+    }
+    if (box) {
+      box.hidden = true;
+    }
+  }
+
+  function datasetsFor(data) {
+    const palette = {
+      batchNormalization: cssVar('--vscode-charts-orange', '#d18616'),
+      runningBatchNorm: cssVar('--vscode-charts-blue', '#3794ff'),
+      none: cssVar('--vscode-charts-purple', '#b180d7'),
+    };
+    const datasets = [];
+    for (const run of data.runs) {
+      const color = palette[run.norm] || palette.none;
+      const beta = run.losses.length >= 50 ? 0.9 : 0;
+      const points = (values) => values.map((y, i) => ({ x: i + 1, y }));
+      datasets.push({ label: run.label, data: points(smooth(run.losses, beta)), borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0, spanGaps: false });
+      if (beta > 0) {
+        datasets.push({ label: `${run.label}, per step`, raw: true, data: points(run.losses), borderColor: withAlpha(color, 0.3), borderWidth: 1, pointRadius: 0, spanGaps: false });
+      }
+      if (run.nanStep !== null) {
+        const finite = run.losses.filter((l) => l !== null);
+        const error = cssVar('--vscode-errorForeground', '#f14c4c');
+        datasets.push({
+          type: 'scatter',
+          label: `NaN/Inf at step ${run.nanStep}`,
+          data: [{ x: run.nanStep, y: finite.length > 0 ? finite[finite.length - 1] : 1 }],
+          pointStyle: 'crossRot',
+          pointRadius: 9,
+          pointBorderWidth: 3,
+          borderColor: error,
+          backgroundColor: error,
+        });
+      }
+    }
+    return datasets;
+  }
+
+  function yScaleType(data) {
+    const finite = data.runs.flatMap((r) => r.losses).filter((l) => l !== null && Number.isFinite(l));
+    if (finite.length === 0 || finite.some((l) => l <= 0)) {
+      return 'linear';
+    }
+    return Math.max(...finite) / Math.min(...finite) > 100 ? 'logarithmic' : 'linear';
+  }
+
+  function draw() {
+    const block = document.getElementById('report-data');
+    const canvas = document.getElementById('loss-chart');
+    if (!block || !canvas) {
+      return;
+    }
+    const data = JSON.parse(block.textContent || '{"runs":[]}');
+    if (!data.runs.some((r) => r.losses.length > 0)) {
+      showFallback('No loss curve was recorded for this run.');
+      return;
+    }
+    const Chart = window.Chart;
+    if (typeof Chart !== 'function') {
+      showFallback('The chart library did not load; the numbers below are complete.');
+      return;
+    }
+    const foreground = cssVar('--vscode-foreground', '#cccccc');
+    const grid = withAlpha(cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', '#80808059')), 0.5);
+    Chart.defaults.color = foreground;
+    Chart.defaults.borderColor = grid;
+    Chart.defaults.font.family = cssVar('--vscode-font-family', 'sans-serif');
+    chart?.destroy();
+    chart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets: datasetsFor(data) },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        parsing: true,
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'step' }, ticks: { precision: 0 } },
+          y: { type: yScaleType(data), title: { display: true, text: 'training loss' } },
+        },
+        plugins: {
+          legend: { labels: { filter: (item, chartData) => !chartData.datasets[item.datasetIndex].raw } },
+          tooltip: { filter: (item) => !item.dataset.raw },
+        },
+      },
+    });
+  }
+
+  draw();
+  // VS Code swaps the body's theme class (and the CSS variables) when the colour theme changes.
+  new MutationObserver(draw).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+})();
