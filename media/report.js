@@ -4,8 +4,12 @@
 (function () {
   'use strict';
   const vscode = acquireVsCodeApi();
-  /** @type {{ destroy(): void } | undefined} */
+  /** @type {any} */
   let chart;
+  /** The chart's input: from the page's JSON block, then (while training) from 'live' messages. */
+  let data = readData();
+  const liveStatus = document.getElementById('live-status');
+  let drawPending = false;
 
   document.addEventListener('click', (event) => {
     const target = event.target instanceof Element ? event.target.closest('.source-link, [data-action]') : null;
@@ -63,17 +67,17 @@
     }
   }
 
-  function datasetsFor(data) {
+  function datasetsFor(chartData) {
     const palette = {
       batchNormalization: cssVar('--vscode-charts-orange', '#d18616'),
       runningBatchNorm: cssVar('--vscode-charts-blue', '#3794ff'),
       none: cssVar('--vscode-charts-purple', '#b180d7'),
     };
     const datasets = [];
-    for (const run of data.runs) {
+    for (const run of chartData.runs) {
       const color = palette[run.norm] || palette.none;
       const beta = run.losses.length >= 50 ? 0.9 : 0;
-      const points = (values) => values.map((y, i) => ({ x: i + 1, y }));
+      const points = (values) => values.map((y, i) => ({ x: run.steps[i], y }));
       datasets.push({ label: run.label, data: points(smooth(run.losses, beta)), borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0, spanGaps: false });
       if (beta > 0) {
         datasets.push({ label: `${run.label}, per step`, raw: true, data: points(run.losses), borderColor: withAlpha(color, 0.3), borderWidth: 1, pointRadius: 0, spanGaps: false });
@@ -96,28 +100,38 @@
     return datasets;
   }
 
-  function yScaleType(data) {
-    const finite = data.runs.flatMap((r) => r.losses).filter((l) => l !== null && Number.isFinite(l));
+  function yScaleType(chartData) {
+    const finite = chartData.runs.flatMap((r) => r.losses).filter((l) => l !== null && Number.isFinite(l));
     if (finite.length === 0 || finite.some((l) => l <= 0)) {
       return 'linear';
     }
     return Math.max(...finite) / Math.min(...finite) > 100 ? 'logarithmic' : 'linear';
   }
 
-  function draw() {
+  function readData() {
     const block = document.getElementById('report-data');
+    return block ? JSON.parse(block.textContent || '{"runs":[]}') : undefined;
+  }
+
+  /** Draws the chart; `rebuild` recreates it (theme change) instead of updating it in place (live data). */
+  function draw(rebuild) {
     const canvas = document.getElementById('loss-chart');
-    if (!block || !canvas) {
+    if (!data || !canvas) {
       return;
     }
-    const data = JSON.parse(block.textContent || '{"runs":[]}');
-    if (!data.runs.some((r) => r.losses.length > 0)) {
+    if (!liveStatus && !data.runs.some((r) => r.losses.length > 0)) {
       showFallback('No loss curve was recorded for this run.');
       return;
     }
     const Chart = window.Chart;
     if (typeof Chart !== 'function') {
       showFallback('The chart library did not load; the numbers below are complete.');
+      return;
+    }
+    if (chart && !rebuild) {
+      chart.data.datasets = datasetsFor(data);
+      chart.options.scales.y.type = yScaleType(data);
+      chart.update('none');
       return;
     }
     const foreground = cssVar('--vscode-foreground', '#cccccc');
@@ -133,7 +147,6 @@
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        parsing: true,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'step' }, ticks: { precision: 0 } },
@@ -147,7 +160,26 @@
     });
   }
 
-  draw();
+  // While training, the extension posts the curves so far; draw once per frame however fast they come.
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    if (!message || message.type !== 'live' || !liveStatus) {
+      return;
+    }
+    data = message.data;
+    liveStatus.textContent = message.status;
+    if (!drawPending) {
+      drawPending = true;
+      window.requestAnimationFrame(() => {
+        drawPending = false;
+        draw(false);
+      });
+    }
+  });
+
+  draw(true);
   // VS Code swaps the body's theme class (and the CSS variables) when the colour theme changes.
-  new MutationObserver(draw).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  new MutationObserver(() => draw(true)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  // A page that was hidden and shown again is a new page: ask for the curves so far.
+  vscode.postMessage({ type: 'ready' });
 })();

@@ -33,6 +33,15 @@ export interface ReportPageAssets {
 export type ReportPageState =
   | { kind: 'report'; report: SanityReport }
   | {
+      /** Training in progress: the page draws the loss curves live from `LiveChartMessage`s. */
+      kind: 'running';
+      model: string;
+      file: string;
+      compare: boolean;
+      steps: number;
+      batchSize: number;
+    }
+  | {
       kind: 'error';
       /** The launcher's reason ('threw', 'timeout', …). */
       reason: string;
@@ -41,10 +50,19 @@ export type ReportPageState =
       model?: string;
     };
 
-/** What the page's script receives in its JSON block. */
+/** What the page's script receives in its JSON block (and, while training, in `LiveChartMessage`s). */
 export interface ReportChartData {
-  task: SanityReport['task'];
-  runs: { label: string; norm: RunReport['norm']; losses: (number | null)[]; nanStep: number | null }[];
+  /** null while training (the task is known only from the report). */
+  task: SanityReport['task'] | null;
+  /** Per run: the steps (x) and their losses (y, null where not finite), and the step of its NaN. */
+  runs: { label: string; norm: RunReport['norm']; steps: number[]; losses: (number | null)[]; nanStep: number | null }[];
+}
+
+/** Posted to a running page: the curves so far and a status line. */
+export interface LiveChartMessage {
+  type: 'live';
+  data: ReportChartData;
+  status: string;
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -164,8 +182,8 @@ function setupSection(report: SanityReport): string {
 </section>`;
 }
 
-function chartSection(report: SanityReport): string {
-  const labels = report.runs.map((r, i) => runLabel(r, i)).join(' and ');
+function chartSection(runs: readonly Pick<RunReport, 'norm'>[]): string {
+  const labels = runs.map((r, i) => runLabel(r, i)).join(' and ');
   return `<section class="chart">
   <h2>Training loss per step</h2>
   <div class="chart-box"><canvas id="loss-chart" role="img" aria-label="${escapeHtml(`Training loss per step for ${labels}`)}"></canvas></div>
@@ -177,7 +195,10 @@ function chartSection(report: SanityReport): string {
 export function chartDataOf(report: SanityReport): ReportChartData {
   return {
     task: report.task,
-    runs: report.runs.map((run, i) => ({ label: runLabel(run, i), norm: run.norm, losses: run.losses ?? [], nanStep: run.nan?.step ?? null })),
+    runs: report.runs.map((run, i) => {
+      const losses = run.losses ?? [];
+      return { label: runLabel(run, i), norm: run.norm, steps: losses.map((_, step) => step + 1), losses, nanStep: run.nan?.step ?? null };
+    }),
   };
 }
 
@@ -196,7 +217,7 @@ function reportBody(report: SanityReport, roots: readonly string[]): string {
 </header>
 ${verdictSection(report, roots)}
 ${notesSection(report)}
-${chartSection(report)}
+${chartSection(report.runs)}
 ${runsTable(report)}
 ${explosionsSection(report, roots)}
 ${setupSection(report)}
@@ -215,6 +236,23 @@ function errorBody(state: Extract<ReportPageState, { kind: 'error' }>, roots: re
   <h2>${escapeHtml(errorHeadline(state.reason))}</h2>
   <pre class="message">${escapeHtml(state.message)}</pre>${hint ? `\n  <p class="hint">${escapeHtml(hint)}</p>` : ''}
 </section>`;
+}
+
+function runningBody(state: Extract<ReportPageState, { kind: 'running' }>, roots: readonly string[]): string {
+  const runs: Pick<RunReport, 'norm'>[] = state.compare ? [{ norm: 'batchNormalization' }, { norm: 'runningBatchNorm' }] : [{ norm: 'batchNormalization' }];
+  const what = `${state.steps} steps at batch size ${state.batchSize}${state.compare ? ', as written and with batch norm swapped' : ''}`;
+  const empty: ReportChartData = { task: null, runs: [] };
+  return `<header>
+  <h1>${escapeHtml(`Sanity-training ${state.model}…`)}</h1>
+  <p class="subtitle">${escapeHtml(`${displayPath(state.file, roots)} · ${what}`)}</p>
+  <nav class="actions"><button type="button" data-action="cancel">Cancel</button><button type="button" class="secondary" data-action="showLog">Show Log</button></nav>
+</header>
+<section class="verdict verdict-running" role="status">
+  <h2>Training</h2>
+  <p id="live-status">Starting the training process…</p>
+</section>
+${chartSection(runs)}
+<script type="application/json" id="report-data">${jsonForScriptBlock(empty)}</script>`;
 }
 
 /** A short title per failure reason; unknown reasons still read sensibly. */
@@ -251,7 +289,8 @@ export function errorHint(reason: string): string | undefined {
  * @param workspaceRoots folders that paths are shown relative to (links still carry absolute paths).
  */
 export function renderReportPage(state: ReportPageState, assets: ReportPageAssets, workspaceRoots: readonly string[] = []): string {
-  const body = state.kind === 'report' ? reportBody(state.report, workspaceRoots) : errorBody(state, workspaceRoots);
+  const body =
+    state.kind === 'report' ? reportBody(state.report, workspaceRoots) : state.kind === 'running' ? runningBody(state, workspaceRoots) : errorBody(state, workspaceRoots);
   const nonce = escapeHtml(assets.nonce);
   return `<!DOCTYPE html>
 <html lang="en">

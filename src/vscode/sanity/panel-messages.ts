@@ -4,11 +4,15 @@
  */
 import type { SourceLocation } from '../../core/training/protocol';
 
+export type PanelAction = 'rerun' | 'compare' | 'showLog' | 'cancel';
+
 export type PanelMessage =
   | { type: 'openSource'; file: string; line: number }
-  | { type: 'action'; action: 'rerun' | 'compare' | 'showLog' };
+  | { type: 'action'; action: PanelAction }
+  /** The page's script has loaded (again, after the panel was hidden) and wants the live curves. */
+  | { type: 'ready' };
 
-const ACTIONS = new Set(['rerun', 'compare', 'showLog']);
+const ACTIONS = new Set<string>(['rerun', 'compare', 'showLog', 'cancel']);
 
 /** The typed message, or undefined for anything malformed. */
 export function parsePanelMessage(raw: unknown): PanelMessage | undefined {
@@ -21,7 +25,10 @@ export function parsePanelMessage(raw: unknown): PanelMessage | undefined {
     return typeof line === 'number' && Number.isInteger(line) && line >= 1 ? { type: 'openSource', file: m.file, line } : undefined;
   }
   if (m.type === 'action' && typeof m.action === 'string' && ACTIONS.has(m.action)) {
-    return { type: 'action', action: m.action as 'rerun' | 'compare' | 'showLog' };
+    return { type: 'action', action: m.action as PanelAction };
+  }
+  if (m.type === 'ready') {
+    return { type: 'ready' };
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { renderReportPage, type ReportPageState } from '../../core/training/report-html';
+import { renderReportPage, type LiveChartMessage, type ReportPageState } from '../../core/training/report-html';
 import type { SourceLocation } from '../../core/training/protocol';
 import { sourcesOf } from '../../core/training/report-view';
 import { isKnownSource, parsePanelMessage } from './panel-messages';
@@ -14,6 +14,8 @@ export const REPORT_VIEW_TYPE = 'runningBatchNorm.sanityReport';
 /** What the panel's buttons do; the controller knows no commands itself. */
 export interface ReportPanelHooks {
   rerun(file: string, model: string, compare: boolean): void;
+  /** Cancel the training in progress (the running page's Cancel button). */
+  cancel(): void;
   showLog(): void;
   log: vscode.LogOutputChannel;
 }
@@ -22,6 +24,8 @@ export class SanityReportPanel implements vscode.Disposable {
   private static current: SanityReportPanel | undefined;
   private state: ReportPageState;
   private sources: SourceLocation[] = [];
+  /** The latest live curves while training, re-sent whenever the page (re)loads. */
+  private live: LiveChartMessage | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
 
@@ -63,7 +67,17 @@ export class SanityReportPanel implements vscode.Disposable {
 
   update(state: ReportPageState): void {
     this.state = state;
+    this.live = undefined;
     this.render();
+  }
+
+  /** New live curves for a running page; ignored once the page shows a result. */
+  postLive(message: LiveChartMessage): void {
+    if (this.state.kind !== 'running' || this.disposed) {
+      return;
+    }
+    this.live = message;
+    void this.panel.webview.postMessage(message);
   }
 
   dispose(): void {
@@ -113,6 +127,16 @@ export class SanityReportPanel implements vscode.Disposable {
       void openSource(message.file, message.line, this.hooks.log);
       return;
     }
+    if (message.type === 'ready') {
+      if (this.live) {
+        void this.panel.webview.postMessage(this.live);
+      }
+      return;
+    }
+    if (message.action === 'cancel') {
+      this.hooks.cancel();
+      return;
+    }
     if (message.action === 'showLog') {
       this.hooks.showLog();
       return;
@@ -130,6 +154,9 @@ export class SanityReportPanel implements vscode.Disposable {
 
 function titleOf(state: ReportPageState): string {
   const model = state.kind === 'report' ? state.report.model : state.model;
+  if (state.kind === 'running') {
+    return `Sanity-training: ${model}…`;
+  }
   return model ? `Sanity-train: ${model}` : 'Sanity-train report';
 }
 

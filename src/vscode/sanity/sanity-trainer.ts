@@ -6,10 +6,11 @@
 import * as vscode from 'vscode';
 import type { ModelFactory } from '../../core/analysis/types';
 import { errorHeadline, errorHint } from '../../core/training/report-html';
-import type { SanityReport } from '../../core/training/protocol';
+import type { SanityReport, SanityRequest } from '../../core/training/protocol';
 import { summarizeReport } from '../../core/training/report-summary';
 import { ProgressTracker } from './progress-tracker';
-import { SanityReportPanel } from './report-panel';
+import { LiveCurves } from './live-curves';
+import { SanityReportPanel, type ReportPanelHooks } from './report-panel';
 import type { SanityOutcome, SanityRunner } from './sanity-runner';
 import { buildSanityRequest, type SanitySettings } from './sanity-request';
 
@@ -31,12 +32,24 @@ export type SanityCommandResult =
   | { outcome: 'cancelled' }
   | { outcome: 'notRun'; why: string };
 
+/** Least time between two live-chart updates of the panel. */
+const LIVE_INTERVAL_MS = 100;
+
 const SCRIPT_LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 
 export class SanityTrainer implements vscode.Disposable {
   private running: { controller: AbortController; label: string } | undefined;
+  /** What the report panel's buttons do. */
+  private readonly hooks: ReportPanelHooks;
 
-  constructor(private readonly deps: SanityTrainerDeps) {}
+  constructor(private readonly deps: SanityTrainerDeps) {
+    this.hooks = {
+      log: deps.log,
+      showLog: () => deps.log.show(true),
+      cancel: () => this.running?.controller.abort(),
+      rerun: (file, model, compare) => void this.run(compare, vscode.Uri.file(file), model),
+    };
+  }
 
   /** Aborts a run in flight (extension deactivation). */
   dispose(): void {
@@ -125,38 +138,49 @@ export class SanityTrainer implements vscode.Disposable {
     const label = `${model} in ${vscode.workspace.asRelativePath(file)}`;
     const controller = new AbortController();
     this.running = { controller, label };
-    this.deps.log.info(`Sanity-train ${label}: ${request.steps} steps, batch size ${request.batchSize}, backend ${request.backend}, ${compare ? 'BatchNorm vs RunningBatchNorm' : 'as written'}, time budget ${request.timeoutMs / 1000} s`);
+    this.deps.log.info(
+      `Sanity-train ${label}: ${request.steps} steps, batch size ${request.batchSize}, backend ${request.backend}, ${compare ? 'BatchNorm vs RunningBatchNorm' : 'as written'}, time budget ${request.timeoutMs / 1000} s`,
+    );
+    SanityReportPanel.show(this.deps.extensionUri, { kind: 'running', model, file, compare, steps: request.steps, batchSize: request.batchSize }, this.hooks);
     try {
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Sanity-training ${model}${compare ? ' (BatchNorm vs RunningBatchNorm)' : ''}`, cancellable: true },
-        (progress, token) => this.runWorker(request, settings, controller, progress, token),
+        (progress, token) => this.runWorker({ request, maxMemoryMb: settings.maxMemoryMb, controller }, progress, token),
       );
-      return controller.signal.aborted ? this.cancelled(label) : this.show(outcome, file, model);
+      const cancelled = controller.signal.aborted || (outcome.kind === 'error' && outcome.reason === 'cancelled');
+      return cancelled ? this.cancelled(label, file, model) : this.show(outcome, file, model);
     } finally {
       this.running = undefined;
     }
   }
 
   private async runWorker(
-    request: ReturnType<typeof buildSanityRequest>,
-    settings: SanitySettings,
-    controller: AbortController,
+    job: { request: SanityRequest; maxMemoryMb: number; controller: AbortController },
     progress: vscode.Progress<{ message?: string; increment?: number }>,
     token: vscode.CancellationToken,
   ): Promise<SanityOutcome> {
-    const subscription = token.onCancellationRequested(() => controller.abort());
-    const tracker = new ProgressTracker(request.compare ? 2 : 1);
-    progress.report({ message: 'starting the worker…' });
+    const subscription = token.onCancellationRequested(() => job.controller.abort());
+    const tracker = new ProgressTracker(job.request.compare ? 2 : 1);
+    const live = new LiveCurves(job.request.compare);
+    let lastLivePost = Number.NEGATIVE_INFINITY;
+    progress.report({ message: 'starting the training process…' });
     try {
       const runner = await this.deps.loadRunner();
-      return await runner(request, {
-        signal: controller.signal,
+      return await runner(job.request, {
+        signal: job.controller.signal,
         workerScript: this.deps.workerScript,
-        maxMemoryMb: settings.maxMemoryMb,
+        maxMemoryMb: job.maxMemoryMb,
         onMessage: (message) => {
-          const update = tracker.update(message, Date.now());
+          const now = Date.now();
+          const update = tracker.update(message, now);
           if (update) {
             progress.report(update);
+          }
+          // The page redraws at most ~10 times a second, but never misses NaN news or a run's last step.
+          const urgent = message.type === 'layerNaN' || (message.type === 'progress' && message.step >= message.totalSteps);
+          if (live.add(message) && (urgent || now - lastLivePost >= LIVE_INTERVAL_MS)) {
+            lastLivePost = now;
+            SanityReportPanel.getCurrent()?.postLive(live.snapshot());
           }
         },
       });
@@ -168,23 +192,23 @@ export class SanityTrainer implements vscode.Disposable {
     }
   }
 
-  private cancelled(label: string): SanityCommandResult {
+  private cancelled(label: string, file: string, model: string): SanityCommandResult {
     this.deps.log.info(`Sanity-train ${label}: cancelled.`);
+    SanityReportPanel.getCurrent()?.update({ kind: 'error', reason: 'cancelled', message: `You cancelled sanity-train of ${label}.`, file, model });
     void vscode.window.showInformationMessage(`Sanity-train of ${label} cancelled.`);
     return { outcome: 'cancelled' };
   }
 
   private show(outcome: SanityOutcome, file: string, model: string): SanityCommandResult {
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const hooks = { log: this.deps.log, showLog: () => this.deps.log.show(true), rerun: (f: string, m: string, c: boolean) => void this.run(c, vscode.Uri.file(f), m) };
     if (outcome.kind === 'report') {
       const report: SanityReport = { ...outcome.report, file: outcome.report.file ?? file, model: outcome.report.model ?? model };
       this.deps.log.info(summarizeReport(report, roots));
-      SanityReportPanel.show(this.deps.extensionUri, { kind: 'report', report }, hooks);
+      SanityReportPanel.show(this.deps.extensionUri, { kind: 'report', report }, this.hooks);
       return { outcome: 'report', report };
     }
     this.deps.log.error(`Sanity-train of ${model} in ${file} failed (${outcome.reason}): ${outcome.message}`);
-    // Keep an open panel honest: it must not go on showing the previous model's report as if current.
+    // An open panel shows the failure too, never a stale page as if it were this run's result.
     SanityReportPanel.getCurrent()?.update({ kind: 'error', reason: outcome.reason, message: outcome.message, file, model });
     void this.offerLog(`${errorHeadline(outcome.reason)} (${model}): ${firstLine(outcome.message)}`);
     return { outcome: 'error', reason: outcome.reason, message: outcome.message };

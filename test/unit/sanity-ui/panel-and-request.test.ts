@@ -13,6 +13,8 @@ describe('panel messages', () => {
     [{ type: 'action', action: 'rerun' }, { type: 'action', action: 'rerun' }],
     [{ type: 'action', action: 'compare' }, { type: 'action', action: 'compare' }],
     [{ type: 'action', action: 'showLog' }, { type: 'action', action: 'showLog' }],
+    [{ type: 'action', action: 'cancel' }, { type: 'action', action: 'cancel' }],
+    [{ type: 'ready' }, { type: 'ready' }],
     [{ type: 'action', action: 'rm -rf' }, undefined],
     ['openSource', undefined],
     [null, undefined],

@@ -36,6 +36,7 @@ const ALL_PAGES: [string, string][] = [
   ['regression', page(regressionReport)],
   ['hostile', page(hostileReport)],
   ['error', renderReportPage(errorState, ASSETS, [ROOT])],
+  ['running', renderReportPage({ kind: 'running', model: '<m>', file: `${ROOT}/src/"m".ts`, compare: true, steps: 300, batchSize: 8 }, ASSETS, [ROOT])],
 ];
 
 function byClass(html: string, cls: string): HtmlElement[] {
@@ -143,6 +144,7 @@ describe('report page: content', () => {
     assert.equal(data.runs.length, 1);
     assert.equal(data.runs[0].losses.length, 42);
     assert.equal(data.runs[0].losses[41], null);
+    assert.deepEqual(data.runs[0].steps, Array.from({ length: 42 }, (_, i) => i + 1));
     assert.equal(data.runs[0].nanStep, 42);
   });
 
@@ -196,6 +198,17 @@ describe('report page: content', () => {
     for (const reason of ['timeout', 'memory', 'notAModel']) {
       assert.ok(errorHint(reason), reason);
     }
+  });
+
+  it('running page: title, what is being trained, Cancel, a status line and an empty chart', () => {
+    const html = renderReportPage({ kind: 'running', model: 'createModel', file: `${ROOT}/src/model.ts`, compare: true, steps: 300, batchSize: 2 }, ASSETS, [ROOT]);
+    const text = bodyText(html);
+    assert.ok(text.includes('Sanity-training createModel…'));
+    assert.ok(text.includes('src/model.ts · 300 steps at batch size 2, as written and with batch norm swapped'), text);
+    assert.deepEqual(elementsOf(html).map((e) => e.attrs['data-action']).filter(Boolean), ['cancel', 'showLog']);
+    assert.ok(elementsOf(html).some((e) => e.attrs.id === 'live-status'));
+    assert.deepEqual(chartJson(html), { task: null, runs: [] });
+    assert.ok(elementsOf(html).find((e) => e.tag === 'canvas')?.attrs['aria-label']?.includes('BatchNorm (as written) and RunningBatchNorm (swapped in memory)'));
   });
 
   it('error headlines: known reasons differ, unknown ones fall back', () => {

@@ -11,12 +11,17 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SanityReport } from '../../../src/core/training/protocol';
-import { renderReportPage, type ReportPageState } from '../../../src/core/training/report-html';
+import { renderReportPage, type LiveChartMessage, type ReportPageState } from '../../../src/core/training/report-html';
 import { compareReport, hostileReport, nanReport, ROOT } from './report-fixtures';
 
 const REPO = path.resolve(__dirname, '../../..');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHART = path.join(REPO, 'media/vendor/chart.umd.min.js');
+
+const LIVE_RUNS: LiveChartMessage['data']['runs'] = [
+  { label: 'BatchNorm (as written)', norm: 'batchNormalization', steps: [1, 2, 3], losses: [2.3, 2.1, null], nanStep: 3 },
+  { label: 'RunningBatchNorm (swapped in memory)', norm: 'runningBatchNorm', steps: [1, 2], losses: [2.3, 2.0], nanStep: null },
+];
 
 interface Loaded {
   page: Page;
@@ -131,14 +136,46 @@ describe('report page in Chromium (CSP, chart, messages)', function () {
       await page.click('a.source-link >> nth=0');
       await page.click('[data-action=compare]');
       await page.click('[data-action=showLog]');
-      for (let i = 0; i < 50 && posted.length < 3; i++) {
+      for (let i = 0; i < 50 && posted.length < 4; i++) {
         await page.waitForTimeout(20);
       }
       assert.deepEqual(posted, [
+        { type: 'ready' },
         { type: 'openSource', file: `${ROOT}/src/model.ts`, line: 17 },
         { type: 'action', action: 'compare' },
         { type: 'action', action: 'showLog' },
       ]);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('running page: draws live curves from posted messages and offers Cancel', async () => {
+    const { page, posted, problems } = await load({ kind: 'running', model: 'createModel', file: `${ROOT}/src/model.ts`, compare: true, steps: 300, batchSize: 8 });
+    try {
+      assert.deepEqual(await chartDatasets(page), [], 'empty until the first progress');
+      const live = (runs: number, status: string): LiveChartMessage => ({
+        type: 'live',
+        status,
+        data: {
+          task: null,
+          runs: LIVE_RUNS.slice(0, runs),
+        },
+      });
+      await page.evaluate((m) => window.postMessage(m, '*'), live(1, 'BatchNorm: step 3 of 300'));
+      await page.waitForFunction(() => document.getElementById('live-status')?.textContent === 'BatchNorm: step 3 of 300');
+      await page.waitForTimeout(50);
+      assert.deepEqual(await chartDatasets(page), ['BatchNorm (as written)', 'NaN/Inf at step 3']);
+      await page.evaluate((m) => window.postMessage(m, '*'), live(2, 'RunningBatchNorm: step 2 of 300'));
+      await page.waitForFunction(() => document.getElementById('live-status')?.textContent === 'RunningBatchNorm: step 2 of 300');
+      await page.waitForTimeout(50);
+      assert.deepEqual(await chartDatasets(page), ['BatchNorm (as written)', 'NaN/Inf at step 3', 'RunningBatchNorm (swapped in memory)']);
+      await page.click('[data-action=cancel]');
+      for (let i = 0; i < 50 && posted.length < 2; i++) {
+        await page.waitForTimeout(20);
+      }
+      assert.deepEqual(posted, [{ type: 'ready' }, { type: 'action', action: 'cancel' }]);
       assert.deepEqual(problems, []);
     } finally {
       await page.close();
