@@ -3,7 +3,9 @@
 // lazily, only when a command needs them, and activation stays fast.
 import * as esbuild from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
-import { copyVendorAssets } from './vendor-assets.mjs';
+import { embedLayerSource } from './embed-layer.mjs';
+import { writeVendoredCopies } from './build-vendor.mjs';
+import { copyWebviewAssets } from './webview-assets.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, packages: 'external', logLevel: 'warning' };
@@ -16,6 +18,7 @@ const entries = [
   { in: 'src/layer/running-batch-norm.ts', out: 'dist/layer/running-batch-norm.js' },
 ].filter((e) => existsSync(e.in));
 
+embedLayerSource();
 if (!watch) {
   rmSync('dist', { recursive: true, force: true });
 }
@@ -28,6 +31,7 @@ if (watch) {
 } else {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  await writeVendoredCopies();
   console.log(`built ${entries.map((e) => e.out).join(', ')}`);
-  console.log(`copied ${copyVendorAssets().join(', ')}`);
+  console.log(`copied ${copyWebviewAssets().join(', ')}`);
 }

@@ -89,13 +89,13 @@ export type WorkerMessage =
   | { type: 'error'; reason: WorkerErrorReason; message: string };
 
 /** Why the worker could not produce a report. */
-export type WorkerErrorReason = 'threw' | 'notAModel' | 'noFactory' | 'timeout' | 'badInput' | 'internal';
+export type WorkerErrorReason = 'threw' | 'notAModel' | 'noFactory' | 'timeout' | 'badInput' | 'memory' | 'internal';
 
 /**
  * How a sanity-train ended, as the launcher reports it: a report, or a failure with a one-line
- * message. `cancelled` (the caller aborted), `memory` (the child ran out of its memory cap) and
- * `crashed` (it died without a word) come from the launcher, the rest from the worker.
+ * message. `cancelled` (the caller aborted) and `crashed` (the child died without a word) come from
+ * the launcher, as do `timeout` and `memory` when the child had to be killed; the rest from the worker.
  */
 export type SanityOutcome =
   | { kind: 'report'; report: SanityReport }
-  | { kind: 'error'; reason: WorkerErrorReason | 'cancelled' | 'memory' | 'crashed'; message: string };
+  | { kind: 'error'; reason: WorkerErrorReason | 'cancelled' | 'crashed'; message: string };

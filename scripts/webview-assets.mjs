@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 
 /** Copies Chart.js's UMD build (without its source-map comment: the map is not shipped) and its licence. */
-export function copyVendorAssets(root = process.cwd()) {
+export function copyWebviewAssets(root = process.cwd()) {
   const chartDir = join(root, 'node_modules', 'chart.js');
   if (!existsSync(join(chartDir, 'dist', 'chart.umd.min.js'))) {
     throw new Error(`chart.js is missing from ${chartDir}: run npm ci (it is a devDependency the report page bundles)`);

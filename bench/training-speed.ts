@@ -1,0 +1,154 @@
+/**
+ * Training speed of the small MNIST CNN (bench/small-mnist-cnn.ts): one training step (Adam,
+ * categorical cross-entropy, real digits) at batch 8 and 32 on the wasm backend with this project's
+ * kernels vs tfjs's pure-JS cpu backend, measured side by side in one process (medians), and 300
+ * steps at batch 8 on wasm (wall time). PyTorch on the CPU is the outside anchor when importable.
+ * Prints JSON. Run: npm run bench:training [-- --quick]
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chooseTrainingBackend } from '../src/worker/backends';
+import { loadMnistDigits } from './mnist-digits';
+import { createSmallMnistCnn } from './small-mnist-cnn';
+
+interface StepTiming {
+  medianMs: number;
+  minMs: number;
+  steps: number;
+}
+
+const quick = process.argv.includes('--quick');
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function round(value: number, digits = 2): number {
+  return Number(value.toFixed(digits));
+}
+
+function makeBatch(tf: typeof tfjs, batchSize: number, step: number): [tfjs.Tensor4D, tfjs.Tensor2D] {
+  const { images, labels } = loadMnistDigits(batchSize, step * batchSize);
+  return tf.tidy(() => [tf.tensor4d(images, [batchSize, 28, 28, 1]), tf.oneHot(tf.tensor1d(labels, 'int32'), 10) as tfjs.Tensor2D]);
+}
+
+function compiledModel(tf: typeof tfjs): tfjs.Sequential {
+  const model = createSmallMnistCnn(tf);
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+/** Median wall time of `steps` trainOnBatch calls after `warmup` ones (the first compiles and packs weights). */
+async function timeSteps(tf: typeof tfjs, backend: string, batchSize: number, warmup: number, steps: number): Promise<StepTiming> {
+  await tf.setBackend(backend);
+  const model = compiledModel(tf);
+  const [x, y] = makeBatch(tf, batchSize, 0);
+  const times: number[] = [];
+  for (let i = 0; i < warmup + steps; i++) {
+    const start = performance.now();
+    await model.trainOnBatch(x, y);
+    if (i >= warmup) {
+      times.push(performance.now() - start);
+    }
+  }
+  tf.dispose([x, y]);
+  model.dispose();
+  return { medianMs: round(median(times)), minMs: round(Math.min(...times)), steps };
+}
+
+/** The kernels that take the most time in one wasm step (tf.profile), to show where the time goes. */
+async function topKernels(tf: typeof tfjs, batchSize: number): Promise<Record<string, number>> {
+  await tf.setBackend('wasm');
+  const model = compiledModel(tf);
+  const [x, y] = makeBatch(tf, batchSize, 0);
+  await model.trainOnBatch(x, y);
+  const profile = await tf.profile(async () => {
+    await model.trainOnBatch(x, y);
+  });
+  const byKernel = new Map<string, number>();
+  for (const k of profile.kernels) {
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+  }
+  tf.dispose([x, y]);
+  model.dispose();
+  return Object.fromEntries([...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([name, ms]) => [name, round(ms)]));
+}
+
+/** 300 steps at batch 8 on wasm, a new batch of digits each step, as a sanity-train run does. */
+async function timeRun(tf: typeof tfjs, steps: number): Promise<{ steps: number; wallS: number; firstLoss: number; lastLoss: number }> {
+  await tf.setBackend('wasm');
+  const model = compiledModel(tf);
+  const losses: number[] = [];
+  const start = performance.now();
+  for (let step = 0; step < steps; step++) {
+    const [x, y] = makeBatch(tf, 8, step);
+    losses.push((await model.trainOnBatch(x, y)) as number);
+    tf.dispose([x, y]);
+  }
+  const wallS = (performance.now() - start) / 1000;
+  model.dispose();
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  return { steps, wallS: round(wallS), firstLoss: round(mean(losses.slice(0, 20)), 3), lastLoss: round(mean(losses.slice(-20)), 3) };
+}
+
+/** Runs bench/training-speed-torch.py with Debian's python3 (where python3-torch installs) or the one on PATH. */
+function runTorchAnchor(): unknown {
+  const script = path.join(__dirname, 'training-speed-torch.py');
+  const reasons: string[] = [];
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) {
+      reasons.push(`${python}: ${probe.error ? probe.error.message : (probe.stderr.trim().split('\n').pop() ?? 'import torch failed')}`);
+      continue;
+    }
+    const args = [script, '--digits', path.dirname(require.resolve('mnist/package.json'))].concat(quick ? ['--quick'] : []);
+    const run = spawnSync(python, args, { encoding: 'utf8', timeout: 600_000 });
+    if (run.status !== 0) {
+      return { skipped: `${python} ${path.basename(script)} failed: ${run.stderr.trim().split('\n').pop() ?? ''}` };
+    }
+    return JSON.parse(run.stdout) as unknown;
+  }
+  return { skipped: `no python3 with torch (${reasons.join('; ')}); apt-get install python3-torch gives one` };
+}
+
+async function main(): Promise<void> {
+  const { tf, name, skipped } = await chooseTrainingBackend('wasm');
+  const wasm8 = await timeSteps(tf, 'wasm', 8, 3, quick ? 10 : 30);
+  const wasm32 = await timeSteps(tf, 'wasm', 32, 3, quick ? 5 : 20);
+  const cpu8 = await timeSteps(tf, 'cpu', 8, 1, quick ? 2 : 5);
+  const cpu32 = await timeSteps(tf, 'cpu', 32, 1, quick ? 1 : 3);
+  const run = await timeRun(tf, quick ? 100 : 300);
+  const torch = runTorchAnchor() as { batch8?: { medianMs: number }; batch32?: { medianMs: number } };
+  const report = {
+    bench: 'training-speed',
+    model: 'small MNIST CNN: conv 8-16-32-32 (3×3, relu, 2 max pools), dense 10 softmax; Adam 1e-3; real digits (mnist package)',
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, note: 'shared, noisy machine: compare ratios measured in one run' },
+    backendChoice: { name, skipped },
+    wasm: { batch8: wasm8, batch32: wasm32, topKernelsMsBatch8: await topKernels(tf, 8), topKernelsMsBatch32: await topKernels(tf, 32) },
+    cpu: { batch8: cpu8, batch32: cpu32 },
+    ratios: {
+      cpuOverWasmBatch8: round(cpu8.medianMs / wasm8.medianMs, 1),
+      cpuOverWasmBatch32: round(cpu32.medianMs / wasm32.medianMs, 1),
+      ...(torch.batch8 && torch.batch32 ? {
+        wasmOverTorchBatch8: round(wasm8.medianMs / torch.batch8.medianMs, 1),
+        wasmOverTorchBatch32: round(wasm32.medianMs / torch.batch32.medianMs, 1),
+      } : {}),
+    },
+    wasmRunBatch8: run,
+    torch,
+    targets: {
+      wasmAtLeast10xCpu: cpu8.medianMs / wasm8.medianMs >= 10 && cpu32.medianMs / wasm32.medianMs >= 10,
+      wasm300StepsUnder8s: quick ? 'not measured (--quick runs 100 steps)' : run.wallS < 8,
+    },
+  };
+  console.log(JSON.stringify(report, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

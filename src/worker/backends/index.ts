@@ -1,0 +1,19 @@
+/**
+ * Training backends: the chooser a training run calls, and the wasm training kernels it registers.
+ * Importing this module loads no tfjs; the chosen backend's packages load inside the calls.
+ */
+export type { BackendChoice, BackendPreference, SkippedBackend } from './types';
+export { chooseTrainingBackend } from './choose-backend';
+export { getWasmBinaryDirectoryOrThrow } from './wasm-setup';
+
+/**
+ * Registers the training kernels tfjs-backend-wasm 4.22 lacks (Conv2DBackpropFilter,
+ * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, UnsortedSegmentSum), each
+ * only when absent, and in tfjs-backend-wasm ≤ 4.22 replaces its slow scalar Conv2DBackpropInput (with
+ * an XNNPACK composition) and its MaxPoolGrad (wrong for windows of negative values).
+ * Idempotent. `chooseTrainingBackend` calls it; call it yourself when you set the wasm backend by hand.
+ */
+export function registerWasmTrainingKernels(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: keeps tfjs out of importers' load
+  (require('./wasm-kernels/register') as typeof import('./wasm-kernels/register')).registerWasmTrainingKernels();
+}

@@ -1,0 +1,29 @@
+import type { WorkerErrorReason } from '../core/training/protocol';
+
+/** A failure the worker reports as a typed `error` message with a one-line reason for the user. */
+export class SanityFailure extends Error {
+  constructor(
+    readonly reason: WorkerErrorReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The model or its data cannot be trained as given (shapes, missing inputShape, bad sanityData). */
+export class BadInputError extends SanityFailure {
+  constructor(message: string) {
+    super('badInput', message);
+  }
+}
+
+/** First line of an error's message plus the first stack frame in user code, for one-line reports. */
+export function describeError(err: unknown, userFile?: string): string {
+  if (!(err instanceof Error)) {
+    return String(err);
+  }
+  const first = err.message.split('\n')[0];
+  const frame = userFile ? err.stack?.split('\n').find((l) => l.includes(userFile)) : undefined;
+  const at = frame ? /\(?([^()\s]+:\d+):\d+\)?\s*$/.exec(frame.trim())?.[1] : undefined;
+  return at ? `${err.name}: ${first} (at ${at})` : `${err.name}: ${first}`;
+}

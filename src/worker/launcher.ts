@@ -1,0 +1,124 @@
+/**
+ * Starts a sanity-train in a child process and turns whatever happens to it into a SanityOutcome:
+ * the caller (the extension host, the CLI) never blocks and never runs user code itself. The child
+ * runs with the user's package root as cwd and a V8 heap cap; it is killed on abort and when the
+ * request's time budget runs out.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SanityOutcome, SanityRequest, WorkerMessage } from '../core/training/protocol';
+
+export interface SanityLaunchOptions {
+  onMessage?: (message: WorkerMessage) => void;
+  signal?: AbortSignal;
+  /** The worker entry; defaults to dist/worker.js beside the bundle (src/worker/sanity-worker.ts through tsx when run from source). */
+  workerScript?: string;
+  /** Memory cap of the child in MB (V8 heap and resident set). Defaults to 4096. */
+  maxMemoryMb?: number;
+}
+
+const DEFAULT_MAX_MEMORY_MB = 4096;
+const STDERR_TAIL = 4000;
+
+/** dist/worker.js next to the running bundle, else the TypeScript source beside this file. */
+export function defaultWorkerScript(): string {
+  const bundled = path.join(__dirname, 'worker.js');
+  return fs.existsSync(bundled) ? bundled : path.join(__dirname, 'sanity-worker.ts');
+}
+
+/** The nearest folder holding a package.json above the user's file (its workspace), else the file's folder. */
+export function findPackageRoot(file: string): string {
+  let dir = path.dirname(path.resolve(file));
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) {
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      return path.dirname(path.resolve(file));
+    }
+    dir = parent;
+  }
+}
+
+function spawnWorker(request: SanityRequest, script: string, maxMemoryMb: number): ChildProcess {
+  const execArgv = [`--max-old-space-size=${maxMemoryMb}`];
+  if (script.endsWith('.ts')) {
+    execArgv.push('--require', require.resolve('tsx/cjs'));
+  }
+  return fork(script, [], {
+    cwd: findPackageRoot(request.file),
+    execArgv,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, RBN_SANITY_MAX_MEMORY_MB: String(maxMemoryMb), ELECTRON_RUN_AS_NODE: '1' },
+  });
+}
+
+/**
+ * Runs one sanity-train. Resolves (never rejects) with the report or a failure and its one-line reason.
+ */
+export function runSanityTrain(request: SanityRequest, options: SanityLaunchOptions = {}): Promise<SanityOutcome> {
+  const maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
+  return new Promise<SanityOutcome>((resolve) => {
+    if (options.signal?.aborted) {
+      resolve({ kind: 'error', reason: 'cancelled', message: 'sanity-train was cancelled' });
+      return;
+    }
+    let child: ChildProcess;
+    try {
+      child = spawnWorker(request, options.workerScript ?? defaultWorkerScript(), maxMemoryMb);
+    } catch (err) {
+      resolve({ kind: 'error', reason: 'crashed', message: `could not start the sanity-train worker: ${(err as Error).message}` });
+      return;
+    }
+    let settled = false;
+    let stderr = '';
+    let last: Extract<WorkerMessage, { type: 'progress' }> | undefined;
+    const finish = (outcome: SanityOutcome) => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+      }
+      resolve(outcome);
+    };
+    const where = () => (last ? ` (run ${last.run + 1}, step ${last.step} of ${last.totalSteps})` : ' (before the first training step: loading the module, building the model or preparing data)');
+    const timer = setTimeout(() => {
+      finish({ kind: 'error', reason: 'timeout', message: `sanity-train ran past its ${Math.round(request.timeoutMs / 1000)} s budget${where()}; raise the timeout or lower the steps` });
+    }, request.timeoutMs);
+    const onAbort = () => finish({ kind: 'error', reason: 'cancelled', message: `sanity-train was cancelled${where()}` });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL);
+    });
+    // The user's console output must not fill the pipe and stall the child.
+    child.stdout?.resume();
+    child.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') {
+        last = message;
+      }
+      options.onMessage?.(message);
+      if (message.type === 'done') {
+        finish({ kind: 'report', report: message.report });
+      } else if (message.type === 'error') {
+        finish({ kind: 'error', reason: message.reason, message: message.message });
+      }
+    });
+    child.on('error', (err) => finish({ kind: 'error', reason: 'crashed', message: `sanity-train worker failed: ${err.message}` }));
+    child.on('exit', (code, signal) => {
+      const outOfMemory = /heap out of memory|Allocation failed/i.test(stderr);
+      const lastLine = stderr.trim().split('\n').pop() ?? '';
+      finish(
+        outOfMemory
+          ? { kind: 'error', reason: 'memory', message: `the worker ran out of its ${maxMemoryMb} MB memory cap${where()}; lower the batch size or use a smaller model` }
+          : { kind: 'error', reason: 'crashed', message: `the sanity-train worker exited (${signal ?? `code ${code}`})${where()} without a report${lastLine ? `: ${lastLine}` : ''}` },
+      );
+    });
+    child.send({ type: 'start', request });
+  });
+}

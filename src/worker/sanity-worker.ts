@@ -1,0 +1,67 @@
+/**
+ * Entry of the sanity-train child process (bundled to dist/worker.js). The parent sends one
+ * `{ type: 'start', request }` over IPC; the worker answers with typed messages (`progress`,
+ * `layerNaN`, then `done` or `error`) and exits. It writes nothing to disk.
+ */
+import type { SanityRequest, WorkerMessage } from '../core/training/protocol';
+import { describeError, SanityFailure } from './errors';
+import { runSanitySession } from './sanity-session';
+
+const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) {
+      process.stdout.write(`${JSON.stringify(message)}\n`);
+      resolve();
+      return;
+    }
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+/** The child's resident memory against its cap (tfjs tensors live outside V8's heap limit). */
+function checkMemory(): void {
+  const capMb = Number(process.env[MEMORY_ENV]);
+  if (capMb > 0 && process.memoryUsage.rss() > capMb * 1024 * 1024) {
+    throw new SanityFailure('memory', `the worker used more than its ${capMb} MB memory cap; lower --batch-size or use a smaller model`);
+  }
+}
+
+async function start(request: SanityRequest): Promise<void> {
+  let finished = false;
+  const fail = (err: unknown) => {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    const failure = err instanceof SanityFailure ? err : new SanityFailure('threw', `user code threw: ${describeError(err, request.file)}`);
+    void send({ type: 'error', reason: failure.reason, message: failure.message }).then(() => process.exit(0));
+  };
+  // User code that throws from a timer or a stray promise still ends the run with a message.
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  // A factory awaiting a promise that never settles would otherwise let the process drain and exit;
+  // kept alive, it runs into the launcher's time budget and gets a clear message.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    const report = await runSanitySession(request, (m) => void send(m), checkMemory);
+    finished = true;
+    await send({ type: 'done', report });
+    process.exit(0);
+  } catch (err) {
+    if (err instanceof SanityFailure) {
+      fail(err);
+    } else {
+      fail(new SanityFailure('internal', `sanity-train failed: ${describeError(err, request.file)}`));
+    }
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+process.once('message', (message: { type?: string; request?: SanityRequest }) => {
+  if (message?.type === 'start' && message.request) {
+    void start(message.request);
+  }
+});

@@ -1,0 +1,104 @@
+/**
+ * A float64 reference of RunningBatchNorm in plain JS numbers, written from the maths (issue 2 and the
+ * fastai course's final form), independent of the layer's tensor code.
+ */
+export interface ReferenceOptions {
+  momentum: number;
+  epsilon: number;
+  varianceFloor: number;
+  warmupSamples: number;
+}
+
+export interface ReferenceState {
+  sums: number[];
+  sqrs: number[];
+  count: number;
+  samples: number;
+}
+
+export const DEFAULT_OPTIONS: ReferenceOptions = { momentum: 0.9, epsilon: 1e-5, varianceFloor: 0.01, warmupSamples: 20 };
+
+export function initialState(channels: number): ReferenceState {
+  return { sums: new Array<number>(channels).fill(0), sqrs: new Array<number>(channels).fill(0), count: 0, samples: 0 };
+}
+
+/** Channel of each flat index of a tensor of `shape` with channels on `axis`. */
+export function channelOf(shape: number[], axis: number): (i: number) => number {
+  const a = axis < 0 ? axis + shape.length : axis;
+  const inner = shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  return (i) => Math.floor(i / inner) % shape[a];
+}
+
+/** Folds a training batch into the state (returns a new state). */
+export function foldBatch(x: number[], shape: number[], axis: number, state: ReferenceState, o: ReferenceOptions): ReferenceState {
+  const channels = state.sums.length;
+  const ch = channelOf(shape, axis);
+  const s = new Array<number>(channels).fill(0);
+  const ss = new Array<number>(channels).fill(0);
+  x.forEach((v, i) => {
+    s[ch(i)] += v;
+    ss[ch(i)] += v * v;
+  });
+  const bs = shape[0];
+  const mom = 1 - o.momentum;
+  const mom1 = bs > 1 ? 1 - (1 - mom) / Math.sqrt(bs - 1) : mom;
+  const lerp = (a: number, b: number): number => a + mom1 * (b - a);
+  return {
+    sums: state.sums.map((v, c) => lerp(v, s[c])),
+    sqrs: state.sqrs.map((v, c) => lerp(v, ss[c])),
+    count: lerp(state.count, x.length / channels),
+    samples: state.samples + bs,
+  };
+}
+
+/** y from a state (identity normalisation while the state is empty). */
+export function normalize(x: number[], shape: number[], axis: number, state: ReferenceState, o: ReferenceOptions, gamma?: number[], beta?: number[]): number[] {
+  const ch = channelOf(shape, axis);
+  const stats = state.sums.map((sum, c) => {
+    if (state.count === 0) {
+      return { mean: 0, rstd: 1 };
+    }
+    const mean = sum / state.count;
+    let variance = state.sqrs[c] / state.count - mean * mean;
+    variance = Math.max(variance, state.samples < o.warmupSamples ? o.varianceFloor : 0);
+    return { mean, rstd: 1 / Math.sqrt(variance + o.epsilon) };
+  });
+  return x.map((v, i) => {
+    const c = ch(i);
+    return (v - stats[c].mean) * stats[c].rstd * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0);
+  });
+}
+
+/** One training call: fold, then normalise with the new state. */
+export function trainStep(x: number[], shape: number[], axis: number, state: ReferenceState, o: ReferenceOptions, gamma?: number[], beta?: number[]): { y: number[]; state: ReferenceState } {
+  const next = foldBatch(x, shape, axis, state, o);
+  return { y: normalize(x, shape, axis, next, o, gamma, beta), state: next };
+}
+
+/** Central finite differences of f at v (float64). */
+export function finiteDifferences(v: number[], f: (v: number[]) => number, h = 1e-5): number[] {
+  return v.map((_, i) => {
+    const plus = v.slice();
+    const minus = v.slice();
+    plus[i] += h;
+    minus[i] -= h;
+    return (f(plus) - f(minus)) / (2 * h);
+  });
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n normal-ish numbers with the given mean and spread. */
+export function randomValues(n: number, rand: () => number, mean = 0, spread = 1): number[] {
+  return Array.from({ length: n }, () => mean + spread * (rand() + rand() + rand() - 1.5) * 2);
+}
