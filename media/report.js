@@ -80,7 +80,7 @@
       const points = (values) => values.map((y, i) => ({ x: run.steps[i], y }));
       datasets.push({ label: run.label, data: points(smooth(run.losses, beta)), borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0, spanGaps: false });
       if (beta > 0) {
-        datasets.push({ label: `${run.label}, per step`, raw: true, data: points(run.losses), borderColor: withAlpha(color, 0.3), borderWidth: 1, pointRadius: 0, spanGaps: false });
+        datasets.push({ label: `${run.label}, per step`, raw: true, data: points(run.losses), borderColor: withAlpha(color, 0.25), borderWidth: 1, pointRadius: 0, spanGaps: false });
       }
       if (run.nanStep !== null) {
         const finite = run.losses.filter((l) => l !== null);
@@ -108,6 +108,15 @@
     return Math.max(...finite) / Math.min(...finite) > 100 ? 'logarithmic' : 'linear';
   }
 
+  /** Axis labels: powers of ten as 1e+N on a log axis (Chart.js would print 1.0E31), plain numbers otherwise. */
+  function formatTick(value, index, ticks) {
+    if (this.type !== 'logarithmic') {
+      return window.Chart.Ticks.formatters.numeric.call(this, value, index, ticks);
+    }
+    const exponent = Math.log10(value);
+    return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? (Math.abs(exponent) < 4 ? String(value) : `1e${exponent >= 0 ? '+' : ''}${Math.round(exponent)}`) : '';
+  }
+
   function readData() {
     const block = document.getElementById('report-data');
     return block ? JSON.parse(block.textContent || '{"runs":[]}') : undefined;
@@ -131,6 +140,7 @@
     if (chart && !rebuild) {
       chart.data.datasets = datasetsFor(data);
       chart.options.scales.y.type = yScaleType(data);
+      chart.options.scales.y.ticks.callback = formatTick;
       chart.update('none');
       return;
     }
@@ -150,7 +160,7 @@
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'step' }, ticks: { precision: 0 } },
-          y: { type: yScaleType(data), title: { display: true, text: 'training loss' } },
+          y: { type: yScaleType(data), title: { display: true, text: 'training loss' }, ticks: { callback: formatTick } },
         },
         plugins: {
           legend: { labels: { filter: (item, chartData) => !chartData.datasets[item.datasetIndex].raw } },

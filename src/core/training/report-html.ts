@@ -202,8 +202,9 @@ export function chartDataOf(report: SanityReport): ReportChartData {
   };
 }
 
-function actions(compared: boolean): string {
-  const compare = compared ? '' : '<button type="button" class="secondary" data-action="compare">Compare BatchNorm vs RunningBatchNorm</button>';
+/** The page's buttons; no "Compare" once compared, or when there is no batch norm to swap. */
+function actions(hideCompare: boolean): string {
+  const compare = hideCompare ? '' : '<button type="button" class="secondary" data-action="compare">Compare BatchNorm vs RunningBatchNorm</button>';
   return `<nav class="actions"><button type="button" data-action="rerun">Run again</button>${compare}<button type="button" class="secondary" data-action="showLog">Show Log</button></nav>`;
 }
 
@@ -213,7 +214,7 @@ function reportBody(report: SanityReport, roots: readonly string[]): string {
   return `<header>
   <h1>${escapeHtml(title)}</h1>
   <p class="subtitle">${[where, `backend ${report.backend}`, describeData(report)].filter((s) => s !== undefined).map((s) => escapeHtml(s)).join(' · ')}</p>
-  ${actions(report.runs.length > 1)}
+  ${actions(report.runs.length > 1 || report.runs.every((r) => r.norm === 'none'))}
 </header>
 ${verdictSection(report, roots)}
 ${notesSection(report)}

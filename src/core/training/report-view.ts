@@ -55,7 +55,10 @@ export function formatStepsPerSecond(value: number): string {
 
 /** `150×`; growth is a ratio, so whole numbers read best past 10. */
 export function formatGrowth(growth: number): string {
-  return `${growth >= 10 ? Math.round(growth) : growth.toFixed(1)}×`;
+  if (!Number.isFinite(growth)) {
+    return '∞×';
+  }
+  return `${growth >= 1e5 ? growth.toExponential(1) : growth >= 10 ? Math.round(growth) : growth.toFixed(1)}×`;
 }
 
 /** Name of the headline metric: accuracy for classification, mean squared error for regression. */

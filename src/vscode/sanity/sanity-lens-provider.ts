@@ -23,7 +23,7 @@ export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Dispo
    */
   constructor(
     private readonly findFactories: (code: string, fileName: string) => ModelFactory[],
-    private readonly isEnabled: () => boolean,
+    private readonly isEnabled: (document: vscode.Uri) => boolean,
     private readonly log?: vscode.LogOutputChannel,
   ) {
     this.subscriptions = [
@@ -40,7 +40,7 @@ export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Dispo
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    if (!vscode.workspace.isTrusted || !this.isEnabled()) {
+    if (!vscode.workspace.isTrusted || !this.isEnabled(document.uri)) {
       return [];
     }
     try {

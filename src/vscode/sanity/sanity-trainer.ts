@@ -17,7 +17,8 @@ import { buildSanityRequest, type SanitySettings } from './sanity-request';
 export interface SanityTrainerDeps {
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
-  getSettings(): SanitySettings;
+  /** The settings that apply to a file (folder settings win). */
+  getSettings(file: vscode.Uri): SanitySettings;
   findFactories(code: string, fileName: string): ModelFactory[];
   /** Lazy, so the worker launcher (and what it pulls in) loads on the first run, not at activation. */
   loadRunner(): Promise<SanityRunner>;
@@ -133,7 +134,7 @@ export class SanityTrainer implements vscode.Disposable {
   }
 
   private async train(file: string, model: string, compare: boolean): Promise<SanityCommandResult> {
-    const settings = this.deps.getSettings();
+    const settings = this.deps.getSettings(vscode.Uri.file(file));
     const request = buildSanityRequest(file, model, compare, settings);
     const label = `${model} in ${vscode.workspace.asRelativePath(file)}`;
     const controller = new AbortController();

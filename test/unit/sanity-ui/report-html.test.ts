@@ -163,6 +163,8 @@ describe('report page: content', () => {
   it('single run offers a compare button; every report offers rerun and log', () => {
     const actions = elementsOf(page(nanReport)).map((e) => e.attrs['data-action']).filter(Boolean);
     assert.deepEqual(actions, ['rerun', 'compare', 'showLog']);
+    const noBatchNorm = { ...nanReport, runs: [{ ...nanReport.runs[0], norm: 'none' as const }] };
+    assert.deepEqual(elementsOf(page(noBatchNorm)).map((e) => e.attrs['data-action']).filter(Boolean), ['rerun', 'showLog'], 'nothing to swap, no compare');
   });
 
   it('regression case: MSE instead of accuracy, and says the swap did worse', () => {

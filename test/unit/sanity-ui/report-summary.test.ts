@@ -47,6 +47,8 @@ describe('report view helpers', () => {
     [formatAccuracy(null), '—'],
     [formatGrowth(153.4), '153×'],
     [formatGrowth(2.345), '2.3×'],
+    [formatGrowth(2.0151855535984765e38), '2.0e+38×'],
+    [formatGrowth(Number.POSITIVE_INFINITY), '∞×'],
   ];
   for (const [actual, expected] of table) {
     it(`formats ${expected}`, () => assert.equal(actual, expected));
