@@ -1,19 +1,20 @@
 /**
- * The extension's own tfjs and backend, used when the workspace has no tfjs installed. The choice of
- * the fastest bundled backend belongs to `src/worker/backends` (`chooseTrainingBackend`); this is the
- * one seam the worker calls it through.
+ * The extension's own tfjs and backend, used when the workspace has no tfjs installed: the best
+ * bundled backend from `src/worker/backends` (tfjs-node-gpu, tfjs-node, wasm with its training
+ * kernels, cpu). A named backend that cannot start is reported and replaced by the best that can,
+ * because a sanity-train on a slower backend is still worth more than no answer.
  */
-import type { BackendChoice, BackendPreference } from './backends/types';
-import type * as tfjs from '@tensorflow/tfjs';
+import { chooseTrainingBackend, type BackendChoice, type BackendPreference } from './backends';
 
 export async function chooseBundledBackend(preference: BackendPreference): Promise<BackendChoice> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tf = require('@tensorflow/tfjs') as typeof tfjs;
-  const skipped: BackendChoice['skipped'] = [];
-  if (preference !== 'auto' && preference !== 'cpu') {
-    skipped.push({ name: preference, reason: `the bundled '${preference}' backend is not available in this build; using cpu` });
+  try {
+    return await chooseTrainingBackend(preference);
+  } catch (err) {
+    if (preference === 'auto') {
+      throw err;
+    }
+    const fallback = await chooseTrainingBackend('auto');
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return { ...fallback, skipped: [{ name: preference, reason }, ...fallback.skipped.filter((s) => s.name !== preference)] };
   }
-  await tf.setBackend('cpu');
-  await tf.ready();
-  return { tf, name: tf.getBackend(), skipped };
 }

@@ -23,7 +23,9 @@ function isFiniteTensor(tf: typeof tfjs, t: tfjs.Tensor): boolean {
 
 /** Replays one batch; undefined when forward and backward are finite (the optimizer's update broke it). */
 export function replayStep(tf: typeof tfjs, model: tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor): ReplayResult | undefined {
-  const lossFn = model.lossFunctions?.[0] as LossFn | undefined;
+  // A Sequential compiles its inner functional model, which holds the loss functions.
+  const inner = (model as unknown as { model?: tfjs.LayersModel }).model;
+  const lossFn = (model.lossFunctions?.[0] ?? inner?.lossFunctions?.[0]) as LossFn | undefined;
   return scoped(tf, () => {
     const sequential = model.getClassName() === 'Sequential';
     const forward = sequential ? forwardSequential(model, x) : forwardFunctional(tf, model, x);
@@ -35,6 +37,21 @@ export function replayStep(tf: typeof tfjs, model: tfjs.LayersModel, x: tfjs.Ten
       return undefined;
     }
     return sequential ? backwardSequential(tf, model, x, y, lossFn) : backwardByWeights(tf, model, x, y, lossFn);
+  });
+}
+
+/**
+ * Beyond this magnitude a float32 activation overflows once squared (MSE, variances): when a loss is
+ * non-finite while every output and gradient is finite, the first layer past it is where things broke.
+ */
+export const OVERFLOW_RISK = 1e18;
+
+/** The first layer (forward order) whose training-mode output exceeds OVERFLOW_RISK in magnitude. */
+export function firstOverflowingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: tfjs.Tensor): number | undefined {
+  return scoped(tf, () => {
+    const forward = model.getClassName() === 'Sequential' ? forwardSequential(model, x) : forwardFunctional(tf, model, x);
+    const index = forward.findIndex((out) => out !== undefined && out.abs().max().dataSync()[0] > OVERFLOW_RISK);
+    return index >= 0 ? index : undefined;
   });
 }
 

@@ -73,14 +73,17 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
     const skipped = await applyPreference(tf, preference);
     return { tf, backend: tf.getBackend(), skipped, source: 'workspace', redirects };
   }
+  // The bundled chooser looks for tfjs-node itself, so no redirect may hide it while it chooses.
+  install(redirects);
+  const choice = await chooseBundledBackend(preference);
+  const own = resolveFrom('@tensorflow/tfjs', __dirname);
   for (const request of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    const own = resolveFrom('@tensorflow/tfjs', __dirname);
-    if (own) {
+    // A user module importing tfjs-node runs on the bundled tfjs when the native package is absent.
+    if (own && !resolveFrom(request, __dirname)) {
       redirects.set(request, own);
     }
   }
   install(redirects);
-  const choice = await chooseBundledBackend(preference);
   return { tf: choice.tf, backend: choice.name, skipped: choice.skipped, source: 'bundled', redirects };
 }
 

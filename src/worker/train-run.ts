@@ -5,7 +5,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ExplosionWarning, NanFinding, NormKind, RunReport, SourceLocation } from '../core/training/protocol';
-import { replayStep } from './nan-replay';
+import { firstOverflowingLayer, replayStep } from './nan-replay';
 import { scoped } from './tensor-scope';
 import { createRandom, permutation, seedMathRandom } from './random';
 import type { TrainingData } from './training-data';
@@ -103,8 +103,9 @@ function findNaN(o: RunOptions, tracked: TrackedWeight[], before: tfjs.Tensor[],
   if (replay) {
     ({ layerIndex, where } = replay);
   } else if (!lossFinite) {
-    // Forward and backward are finite on replay, so the loss function itself overflowed.
-    layerIndex = o.model.layers.length - 1;
+    // Forward and backward are finite on replay, so the loss itself overflowed: blame the first layer
+    // whose output is already huge, else the output layer.
+    layerIndex = firstOverflowingLayer(o.tf, o.model, x) ?? o.model.layers.length - 1;
     where = 'loss';
   } else {
     // The loss was fine but the update was not: the optimizer wrote NaN/Inf into these weights.

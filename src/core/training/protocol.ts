@@ -19,7 +19,12 @@ export interface NanFinding {
   /** The first layer whose output or gradient held NaN/Inf when the step was replayed layer by layer. */
   layer: string;
   className: string;
-  /** Where the non-finite value showed up first. */
+  /**
+   * Where the non-finite value showed up first: the layer's `output` in the forward pass, a `gradient`
+   * in its backward pass, its `weights` after the optimizer's update (forward and backward were
+   * finite), or the `loss` itself overflowed while every output was finite (the layer is then the
+   * first whose output exceeded 1e18, whose square overflows float32, else the output layer).
+   */
   where: 'output' | 'gradient' | 'weights' | 'loss';
   /** The call that built the layer in the user's code, when the analysis could find it. */
   source: SourceLocation | null;

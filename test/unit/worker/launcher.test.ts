@@ -68,17 +68,27 @@ describe('runSanityTrain (child process)', function () {
     assert.deepEqual(a.runs[0].losses, b.runs[0].losses);
   });
 
-  it('an exploding model gets NaN/Inf with the layer, its class and its source line, and an explosion warning first', async () => {
-    const { outcome } = await run(request('exploding.ts', { model: 'buildModel' }));
-    const run0 = reportOf(outcome).runs[0];
-    assert.ok(run0.nan, 'expected a NaN finding');
-    assert.ok(run0.nan.step <= 10);
-    assert.equal(run0.nan.className, 'Dense');
-    assert.match(run0.nan.layer, /Dense2$/);
-    assert.deepEqual(run0.nan.source, { file: path.join(FIXTURES, 'exploding.ts'), line: lineOf('exploding.ts', 'tf.layers.dense({ units: 8 }),') });
-    assert.equal(run0.steps, run0.nan.step, 'the run stops at the first non-finite step');
-    assert.equal(run0.accuracy, null);
-    assert.ok(run0.exploding.some((w) => w.layer === run0.nan!.layer && w.growth > 100 && w.step < run0.nan!.step));
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`an exploding model gets NaN/Inf with the layer, its class and its source line, and an explosion warning first (${backend})`, async () => {
+      const { outcome } = await run(request('exploding.ts', { model: 'buildModel', backend }));
+      assert.equal(reportOf(outcome).backend, backend);
+      const run0 = reportOf(outcome).runs[0];
+      assert.ok(run0.nan, 'expected a NaN finding');
+      assert.ok(run0.nan.step <= 10);
+      assert.equal(run0.nan.className, 'Dense');
+      assert.match(run0.nan.layer, /Dense2$/);
+      assert.deepEqual(run0.nan.source, { file: path.join(FIXTURES, 'exploding.ts'), line: lineOf('exploding.ts', 'tf.layers.dense({ units: 8 }),') });
+      assert.equal(run0.steps, run0.nan.step, 'the run stops at the first non-finite step');
+      assert.equal(run0.accuracy, null);
+      assert.ok(run0.exploding.some((w) => w.layer === run0.nan!.layer && w.growth > 100 && w.step < run0.nan!.step));
+    });
+  }
+
+  it('a finite forward pass with a NaN gradient names the layer whose backward pass made it', async () => {
+    const run0 = reportOf((await run(request('gradient-nan.ts', { backend: 'auto' }))).outcome).runs[0];
+    assert.equal(run0.nan?.where, 'gradient');
+    assert.equal(run0.nan?.className, 'SqrtRelu');
+    assert.equal(run0.nan?.source?.line, lineOf('gradient-nan.ts', 'new SqrtRelu'));
   });
 
   it('names the layer in a functional model by its explicit name', async () => {

@@ -1,0 +1,21 @@
+import type { CliCommand } from '../command';
+import { runRefactorCommand } from './refactor-command';
+
+export const convertCommand: CliCommand = {
+  name: 'convert',
+  summary: 'convert tfjs batch-norm layers to RunningBatchNorm',
+  help: `Usage: rbn convert <paths...> [--dry-run] [--json] [--layer-path <folder-or-file>]
+
+Replaces tf.layers.batchNormalization(...) with runningBatchNorm(...) in the given files and
+folders, adds the import, and writes the vendored layer file once per project (an existing
+running-batch-norm.<ts|js|mjs|cjs> in the file's folder or above is reused; otherwise it goes
+next to the converted code). Formatting, comments and line endings are kept.
+
+  --dry-run      print a unified diff instead of writing
+  --json         print {"files":[{"file","converted","skipped":[{"line","reason"}],"error"?}],"layerFile"}
+  --layer-path   where the layer file goes (folder or file, relative to the working folder)
+
+Exit codes: 0 done (also when there was nothing to convert), 2 could not run (bad arguments,
+            unreadable or unparsable files: those files are left unchanged).`,
+  run: (args, io) => runRefactorCommand('convert', args, io),
+};

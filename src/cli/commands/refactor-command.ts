@@ -1,0 +1,51 @@
+/** Shared by `rbn convert` and `rbn revert`: arguments, output (table, JSON or diff) and exit code. */
+import { EXIT_CANNOT_RUN, EXIT_OK, CliUsageError, parseCommandArgs, type CliIo } from '../command';
+import { refactorPaths, type Direction, type RefactorFilesJson } from '../refactor-files';
+
+export async function runRefactorCommand(direction: Direction, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    json: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    ...(direction === 'convert' ? { 'layer-path': { type: 'string' } } : {}),
+  });
+  if (positionals.length === 0) {
+    throw new CliUsageError(`${direction} needs at least one file or folder`);
+  }
+  const dryRun = values['dry-run'] === true;
+  const layerPath = typeof values['layer-path'] === 'string' ? values['layer-path'] : undefined;
+  const { json, diff } = refactorPaths(positionals, io.cwd, direction, { dryRun, layerPath });
+  if (values.json) {
+    io.out(`${JSON.stringify(json)}\n`);
+  } else {
+    io.out(dryRun ? diff : '');
+    (dryRun ? io.err : io.out)(formatRefactor(direction, json));
+  }
+  const errors = json.files.filter((f) => f.error);
+  if (errors.length > 0) {
+    io.err(`rbn: ${errors.length} file${errors.length === 1 ? '' : 's'} could not be ${direction === 'convert' ? 'converted' : 'reverted'}; first: ${errors[0]!.file}: ${errors[0]!.error}\n`);
+    return EXIT_CANNOT_RUN;
+  }
+  return EXIT_OK;
+}
+
+function formatRefactor(direction: Direction, json: RefactorFilesJson): string {
+  const verb = direction === 'convert' ? 'converted' : 'reverted';
+  const lines: string[] = [];
+  let total = 0;
+  let files = 0;
+  for (const f of json.files) {
+    total += f.converted;
+    files += f.converted > 0 ? 1 : 0;
+    if (f.converted > 0) {
+      lines.push(`${(json.dryRun ? `would be ${verb}` : verb).padEnd(18)} ${f.file} (${f.converted} layer${f.converted === 1 ? '' : 's'})`);
+    }
+    f.skipped.forEach((s) => lines.push(`${'skipped'.padEnd(18)} ${f.file}:${s.line}  ${s.reason}`));
+    if (f.error) {
+      lines.push(`${'error'.padEnd(18)} ${f.file}  ${f.error}`);
+    }
+  }
+  json.layerFilesCreated.forEach((p) => lines.push(`${(json.dryRun ? 'would be created' : 'created').padEnd(18)} ${p}`));
+  const layers = `${total} layer${total === 1 ? '' : 's'}`;
+  lines.push(total === 0 ? `nothing to ${direction}` : `${layers} ${json.dryRun ? `would be ${verb}` : verb} in ${files} file${files === 1 ? '' : 's'}${json.dryRun ? ' (dry run: nothing written)' : ''}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,62 @@
+/**
+ * `rbn`: the command-line face of the core (design.md). Dispatches through the command table; every
+ * failure becomes exit code 2 with a one-line reason on stderr, never a stack trace.
+ */
+import { CliUsageError, EXIT_CANNOT_RUN, EXIT_OK, type CliCommand, type CliIo } from './command';
+import { commands } from './commands';
+
+const VERSION = '0.1.0';
+
+function usage(table: readonly CliCommand[]): string {
+  const width = Math.max(...table.map((c) => c.name.length));
+  return `Usage: rbn <command> [options]
+
+${table.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run \`rbn <command> --help\` for a command's options and exit codes.
+`;
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: string[], io: CliIo, table: readonly CliCommand[] = commands): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name) {
+    io.err(`rbn: missing command (${table.map((c) => c.name).join(', ')}); see rbn --help\n`);
+    return EXIT_CANNOT_RUN;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage(table));
+    return EXIT_OK;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(`${VERSION}\n`);
+    return EXIT_OK;
+  }
+  const command = table.find((c) => c.name === name);
+  if (!command) {
+    io.err(`rbn: unknown command '${name}' (commands: ${table.map((c) => c.name).join(', ')}; see rbn --help)\n`);
+    return EXIT_CANNOT_RUN;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`${command.help}\n`);
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(error instanceof CliUsageError ? `rbn ${name}: ${message} (see rbn ${name} --help)\n` : `rbn ${name}: ${message}\n`);
+    return EXIT_CANNOT_RUN;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
+  main(process.argv.slice(2), io).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`rbn: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = EXIT_CANNOT_RUN;
+    },
+  );
+}

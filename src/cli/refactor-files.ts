@@ -1,0 +1,124 @@
+/**
+ * `rbn convert` / `rbn revert` over files: read safely, refactor (pure), then write atomically, the layer
+ * file first so no file ever imports a layer that is not there. Every file either gets its whole new
+ * text or stays untouched; every failure is one line in that file's entry.
+ */
+import * as fs from 'node:fs';
+import { analyzeSource } from '../core/analysis';
+import { applyTextEdits, convertToRunningBatchNorm, revertToBatchNormalization, type RefactorResult } from '../core/refactor';
+import { collectSourceFiles, describeFsError, encodeSource, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
+import { unifiedDiff } from './diff';
+import { planLayerFiles } from './layer-plan';
+import { displayPath } from './paths';
+
+export type Direction = 'convert' | 'revert';
+
+/** `rbn convert|revert --json` shape (issue 3): fields may be added, never renamed. */
+export interface RefactorFilesJson {
+  files: { file: string; converted: number; skipped: { line: number; reason: string }[]; error?: string }[];
+  /** The layer file the converted code imports (created now, or already there); null when none. */
+  layerFile: string | null;
+  /** Every layer file created (or, with --dry-run, that would be). */
+  layerFilesCreated: string[];
+  dryRun: boolean;
+}
+
+interface Pending {
+  file: string;
+  source: SourceText;
+  newText: string;
+  layerPath?: string;
+}
+
+export function refactorPaths(paths: string[], cwd: string, direction: Direction, opts: { dryRun: boolean; layerPath?: string }): { json: RefactorFilesJson; diff: string } {
+  const collected = collectSourceFiles(paths, cwd);
+  const entries = new Map<string, RefactorFilesJson['files'][number]>();
+  collected.errors.forEach((e) => entries.set(e.file, { file: displayPath(e.file, cwd), converted: 0, skipped: [], error: e.error }));
+  const candidates: { file: string; source: SourceText }[] = [];
+  for (const file of collected.files) {
+    const read = readSourceFile(file);
+    if (!read.ok) {
+      entries.set(file, { file: displayPath(file, cwd), converted: 0, skipped: [], error: read.error });
+      continue;
+    }
+    const analysis = analyzeSource(read.text, file);
+    const kind = direction === 'convert' ? 'batchNormalization' : 'runningBatchNorm';
+    const targets = analysis.usages.filter((u) => u.kind === kind);
+    if (analysis.error || targets.length > 0) {
+      const skipped = targets.filter((u) => !u.convertible).map((u) => ({ line: u.line, reason: u.reason ?? 'cannot be converted automatically' }));
+      entries.set(file, { file: displayPath(file, cwd), converted: 0, skipped, ...(analysis.error ? { error: analysis.error } : {}) });
+    }
+    if (!analysis.error && targets.some((u) => u.convertible)) {
+      candidates.push({ file, source: read });
+    }
+  }
+  const layerPlan = direction === 'convert' ? planLayerFiles(candidates.map((c) => c.file), cwd, opts.layerPath) : new Map<string, string>();
+  const pending: Pending[] = [];
+  const layersToCreate = new Map<string, string>();
+  for (const { file, source } of candidates) {
+    const layerFilePath = layerPlan.get(file) ?? file;
+    const input = { code: source.text, fileName: file, layerFilePath };
+    const result: RefactorResult = direction === 'convert' ? convertToRunningBatchNorm(input) : revertToBatchNormalization(input);
+    const entry = entries.get(file)!;
+    if (result.kind === 'notApplicable') {
+      entry.error ??= result.reason;
+      continue;
+    }
+    entry.converted = result.converted;
+    pending.push({ file, source, newText: applyTextEdits(source.text, result.edits), layerPath: result.layerFile?.path });
+    if (result.layerFile && !fs.existsSync(result.layerFile.path) && !layersToCreate.has(result.layerFile.path)) {
+      layersToCreate.set(result.layerFile.path, result.layerFile.content);
+    }
+  }
+  const layerFile = pending.find((p) => p.layerPath)?.layerPath;
+  const json: RefactorFilesJson = { files: [...entries.values()], layerFile: layerFile ? displayPath(layerFile, cwd) : null, layerFilesCreated: [...layersToCreate.keys()].map((p) => displayPath(p, cwd)), dryRun: opts.dryRun };
+  if (opts.dryRun) {
+    return { json, diff: dryRunDiff(pending, layersToCreate, cwd) };
+  }
+  const failedLayers = writeAll(pending, layersToCreate, entries, cwd);
+  json.layerFilesCreated = json.layerFilesCreated.filter((p) => !failedLayers.has(p));
+  return { json, diff: '' };
+}
+
+/** Writes the layer files, then the source files; returns the layer files that could not be created. */
+function writeAll(pending: Pending[], layers: Map<string, string>, entries: Map<string, RefactorFilesJson['files'][number]>, cwd: string): Set<string> {
+  const failedLayers = new Set<string>();
+  const layerErrors = new Map<string, string>();
+  for (const [layerPath, content] of layers) {
+    try {
+      writeFileAtomic(layerPath, content);
+    } catch (error) {
+      layerErrors.set(layerPath, describeFsError(error, `cannot create the layer file ${displayPath(layerPath, cwd)}`));
+      failedLayers.add(displayPath(layerPath, cwd));
+    }
+  }
+  for (const p of pending) {
+    const entry = entries.get(p.file)!;
+    const layerError = p.layerPath ? layerErrors.get(p.layerPath) : undefined;
+    const error = layerError ?? writeOne(p);
+    if (error) {
+      entry.error = `${error}; file left unchanged`;
+      entry.converted = 0;
+    }
+  }
+  return failedLayers;
+}
+
+/** Writes one file unless it changed since it was read; returns an error message or undefined. */
+function writeOne(p: Pending): string | undefined {
+  try {
+    if (fs.statSync(p.file).mtimeMs !== p.source.mtimeMs) {
+      return 'changed on disk while converting';
+    }
+    writeFileAtomic(p.file, encodeSource(p.newText, p.source));
+    return undefined;
+  } catch (error) {
+    return describeFsError(error, 'cannot write');
+  }
+}
+
+function dryRunDiff(pending: Pending[], layers: Map<string, string>, cwd: string): string {
+  const parts = [...layers].map(([layerPath, content]) => unifiedDiff(displayPath(layerPath, cwd), null, content));
+  parts.push(...pending.map((p) => unifiedDiff(displayPath(p.file, cwd), p.source.text, p.newText)));
+  return parts.join('');
+}

@@ -1,0 +1,125 @@
+/**
+ * Parses one file and finds every call that builds a tfjs batch-norm layer, every RunningBatchNorm
+ * call (for revert), and every low-level normalisation op (reported as `manual`). Detection and the
+ * refactorings share this one analysis, so a usage is offered for conversion only where it converts.
+ */
+import { Evaluator } from './evaluate';
+import type { TfValue } from './tfjs-values';
+import type { Usage, UsageKind } from './types';
+import { getTypeScript, scriptKindFor, type ts, type Ts } from './typescript';
+
+/** A usage plus the syntax the refactorings need. */
+export interface FoundUsage extends Usage {
+  call: ts.CallExpression | ts.NewExpression;
+  callee: ts.Expression;
+}
+
+/** Everything one parse of a file yields. */
+export interface ParsedFile {
+  ts: Ts;
+  sourceFile: ts.SourceFile;
+  evaluator: Evaluator;
+  usages: FoundUsage[];
+  /** Set when the file has syntax errors; `usages` is then empty and nothing may be edited. */
+  error?: string;
+}
+
+export const RUNNING_BATCH_NORM = 'runningBatchNorm';
+
+/** The vendored layer file itself (its internal `tf.moments` calls are not the user's). */
+const VENDORED_LAYER_FILE = /(^|[\\/])running-batch-norm\.(ts|js|mjs|cjs)$/;
+
+/** Parses `code` and finds its usages; never throws on bad syntax (sets `error` instead). */
+export function parseAndFindUsages(code: string, fileName: string): ParsedFile {
+  const t = getTypeScript();
+  const sourceFile = t.createSourceFile(fileName, code, t.ScriptTarget.Latest, true, scriptKindFor(t, fileName));
+  const evaluator = new Evaluator(t, sourceFile, isGlobalScript(t, sourceFile, code));
+  const syntaxError = firstSyntaxError(t, sourceFile);
+  if (syntaxError) {
+    return { ts: t, sourceFile, evaluator, usages: [], error: syntaxError };
+  }
+  const usages: FoundUsage[] = [];
+  if (VENDORED_LAYER_FILE.test(fileName)) {
+    return { ts: t, sourceFile, evaluator, usages }; // the layer's own code is not user code
+  }
+  const visit = (node: ts.Node): void => {
+    if (t.isCallExpression(node) || t.isNewExpression(node)) {
+      const usage = classify(t, evaluator, sourceFile, node);
+      if (usage) {
+        usages.push(usage);
+      }
+    }
+    t.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return { ts: t, sourceFile, evaluator, usages };
+}
+
+function classify(t: Ts, evaluator: Evaluator, sf: ts.SourceFile, call: ts.CallExpression | ts.NewExpression): FoundUsage | undefined {
+  const value = evaluator.valueOf(call.expression);
+  const kind = usageKindOf(value, t.isNewExpression(call));
+  if (!kind || !value) {
+    return undefined;
+  }
+  const start = call.getStart(sf);
+  const { line, character } = sf.getLineAndCharacterOfPosition(start);
+  const module = value.kind === 'bnFactory' || value.kind === 'manualOp' ? value.module : null;
+  const reason = reasonNotConvertible(t, evaluator, call, value);
+  const usage: FoundUsage = { kind, start, end: call.getEnd(), line: line + 1, column: character + 1, module, convertible: !reason, call, callee: call.expression };
+  if (reason) {
+    usage.reason = reason;
+  }
+  return usage;
+}
+
+function usageKindOf(value: TfValue | undefined, isNew: boolean): UsageKind | undefined {
+  switch (value?.kind) {
+    case 'bnFactory':
+      return isNew ? undefined : 'batchNormalization';
+    case 'rbnFactory':
+      return isNew ? undefined : 'runningBatchNorm';
+    case 'rbnClass':
+      return isNew ? 'runningBatchNorm' : undefined;
+    case 'manualOp':
+      return isNew ? undefined : 'manual';
+    default:
+      return undefined;
+  }
+}
+
+function reasonNotConvertible(t: Ts, evaluator: Evaluator, call: ts.Node, value: TfValue): string | undefined {
+  if (value.kind === 'manualOp') {
+    return `tf.${value.op} is a low-level op, not a layer: normalise with a RunningBatchNorm layer by hand`;
+  }
+  if (value.kind !== 'bnFactory') {
+    return undefined;
+  }
+  if (value.module === null) {
+    return 'uses the browser global `tf` in a script without imports: load the RunningBatchNorm layer as a module and convert by hand';
+  }
+  const taken = evaluator.scopes.lookup(RUNNING_BATCH_NORM, call);
+  if (taken && evaluator.declarationValue(taken)?.kind !== 'rbnFactory') {
+    return `the name \`${RUNNING_BATCH_NORM}\` is already declared here for something else`;
+  }
+  void t;
+  return undefined;
+}
+
+/** A script with no imports, exports or requires: an undeclared `tf` there is the browser global. */
+function isGlobalScript(t: Ts, sf: ts.SourceFile, code: string): boolean {
+  const isModuleStatement = (s: ts.Statement): boolean =>
+    t.isImportDeclaration(s) || t.isImportEqualsDeclaration(s) || t.isExportDeclaration(s) || t.isExportAssignment(s) || (t.canHaveModifiers(s) && (t.getModifiers(s) ?? []).some((m) => m.kind === t.SyntaxKind.ExportKeyword));
+  return !sf.statements.some(isModuleStatement) && !/\brequire\s*\(/.test(code);
+}
+
+/** The first parse error as a one-line message, or undefined. */
+function firstSyntaxError(t: Ts, sf: ts.SourceFile): string | undefined {
+  const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const first = diagnostics[0];
+  if (!first) {
+    return undefined;
+  }
+  const { line, character } = sf.getLineAndCharacterOfPosition(first.start);
+  const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : '';
+  return `syntax error at ${line + 1}:${character + 1}: ${t.flattenDiagnosticMessageText(first.messageText, ' ')}${more}; fix it before converting`;
+}

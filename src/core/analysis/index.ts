@@ -1,0 +1,44 @@
+/**
+ * Finding batch norm in tfjs code. `analyzeSource` is the public entry point used by the CLI, the
+ * VS Code adapter and sanity-train; the refactorings use `parseAndFindUsages` for the syntax behind it.
+ */
+import { parseAndFindUsages } from './find-usages';
+import type { FileAnalysis, Usage } from './types';
+
+export type { FileAnalysis, ModelFactory, Usage, UsageKind } from './types';
+export { parseAndFindUsages, type FoundUsage, type ParsedFile } from './find-usages';
+
+/**
+ * Cheap text prefilter: false when the file cannot contain any usage (no `batchNorm`/`BatchNorm`
+ * and no `moments`), so callers skip parsing it. True does not mean there is a usage.
+ */
+export function mightContainBatchNorm(code: string): boolean {
+  return code.includes('atchNorm') || code.includes('moments');
+}
+
+/**
+ * Every batch-norm layer call, RunningBatchNorm call and low-level normalisation op in one file, in
+ * source order. Never throws: a file with syntax errors yields `error` and no usages.
+ * @param code the file's text (a leading BOM is allowed; offsets then count it)
+ * @param fileName its path; the extension picks the parser (.ts .tsx .mts .cts .js .jsx .mjs .cjs)
+ */
+export function analyzeSource(code: string, fileName: string): FileAnalysis {
+  if (!mightContainBatchNorm(code)) {
+    return { file: fileName, usages: [] };
+  }
+  try {
+    const parsed = parseAndFindUsages(code, fileName);
+    const usages = parsed.usages.map(toUsage);
+    return parsed.error ? { file: fileName, usages: [], error: parsed.error } : { file: fileName, usages };
+  } catch (error) {
+    return { file: fileName, usages: [], error: `could not analyse: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+function toUsage(found: Usage): Usage {
+  const usage: Usage = { kind: found.kind, start: found.start, end: found.end, line: found.line, column: found.column, module: found.module, convertible: found.convertible };
+  if (found.reason) {
+    usage.reason = found.reason;
+  }
+  return usage;
+}

@@ -1,0 +1,85 @@
+/**
+ * What an expression can evaluate to, as far as the analysis cares: the tfjs namespace, its `layers`
+ * namespace, the batch-norm layer factory, a low-level normalisation op, or the vendored RunningBatchNorm.
+ * Everything else is `undefined` (unknown), which is what keeps look-alikes from matching.
+ */
+
+export type TfValue =
+  | { kind: 'namespace'; module: string | null }
+  | { kind: 'layers'; module: string | null }
+  | { kind: 'bnFactory'; module: string | null }
+  | { kind: 'manualOp'; module: string | null; op: string }
+  | { kind: 'rbnModule' }
+  | { kind: 'rbnFactory' }
+  | { kind: 'rbnClass' };
+
+/** Packages whose namespace exposes `layers.batchNormalization` and/or the low-level ops. */
+const TFJS_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-core'];
+
+/** Low-level ops that normalise by hand (reported as `manual`, never converted). `batchNormalization`
+ *  on the root namespace is the tfjs-core op of tfjs 1.x (later renamed `batchNorm`), not the layer. */
+const MANUAL_OPS = new Set(['batchNorm', 'batchNorm2d', 'batchNorm3d', 'batchNorm4d', 'batchNormalization', 'moments']);
+
+/** The tfjs package a module specifier names (`@tensorflow/tfjs-node/dist/index.js` → `@tensorflow/tfjs-node`). */
+export function tfjsPackageOf(specifier: string): string | undefined {
+  return TFJS_PACKAGES.find((p) => specifier === p || specifier.startsWith(`${p}/dist`));
+}
+
+/** Whether a module specifier names the vendored layer file (any relative path to `running-batch-norm`). */
+export function isVendoredLayerSpecifier(specifier: string): boolean {
+  return /(^|\/)running-batch-norm(\.(ts|js|mjs|cjs|mts|cts))?$/.test(specifier) && /^\.{1,2}\/|^\//.test(specifier);
+}
+
+/** The value a module specifier evaluates to when imported as a whole. */
+export function moduleValue(specifier: string): TfValue | undefined {
+  const pkg = tfjsPackageOf(specifier);
+  if (pkg) {
+    return { kind: 'namespace', module: pkg };
+  }
+  return isVendoredLayerSpecifier(specifier) ? { kind: 'rbnModule' } : undefined;
+}
+
+/** The value of `value.name`. */
+export function propertyValue(value: TfValue | undefined, name: string): TfValue | undefined {
+  if (!value) {
+    return undefined;
+  }
+  switch (value.kind) {
+    case 'namespace':
+      if (name === 'default') {
+        return value; // `import tf from …` under CommonJS interop, `(await import(…)).default`
+      }
+      if (name === 'layers' && value.module !== '@tensorflow/tfjs-core') {
+        return { kind: 'layers', module: value.module };
+      }
+      if (MANUAL_OPS.has(name) && value.module !== '@tensorflow/tfjs-layers') {
+        return { kind: 'manualOp', module: value.module, op: name };
+      }
+      return undefined;
+    case 'layers':
+      return name === 'batchNormalization' ? { kind: 'bnFactory', module: value.module } : undefined;
+    case 'rbnModule':
+      if (name === 'runningBatchNorm') {
+        return { kind: 'rbnFactory' };
+      }
+      return name === 'RunningBatchNorm' ? { kind: 'rbnClass' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The layer's tfjs module for a usage's module: `-layers` and unknown map to '@tensorflow/tfjs'. */
+export function layerTfjsModule(module: string | null): string {
+  return module === '@tensorflow/tfjs-node' || module === '@tensorflow/tfjs-node-gpu' ? module : '@tensorflow/tfjs';
+}
+
+/** Merges the values a `let` binding receives over its lifetime: tfjs namespaces merge (the first
+ *  module wins, as it names the package the code asks for first); anything else makes it unknown. */
+export function mergeValues(values: (TfValue | undefined)[]): TfValue | undefined {
+  const first = values[0];
+  if (!first) {
+    return undefined;
+  }
+  const sameKind = values.every((v) => v !== undefined && v.kind === first.kind);
+  return sameKind ? first : undefined;
+}

@@ -1,0 +1,149 @@
+import { strict as assert } from 'node:assert';
+import { applyTextEdits, convertToRunningBatchNorm, resolveLayerFilePath } from '../../../../src/core/refactor';
+import { run } from './helpers';
+
+interface Case {
+  name: string;
+  file?: string;
+  code: string;
+  expected: string;
+}
+
+const IMPORT_TS = "import { runningBatchNorm } from './running-batch-norm';";
+
+const cases: Case[] = [
+  {
+    name: 'namespace call in model.add, import after the last import',
+    code: `import * as tf from '@tensorflow/tfjs';\n\nconst m = tf.sequential();\nm.add(tf.layers.batchNormalization({ axis: -1 }));\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\n\nconst m = tf.sequential();\nm.add(runningBatchNorm({ axis: -1 }));\n`,
+  },
+  {
+    name: 'no args, empty object, shared config, spread, call: argument expression kept',
+    code: `import * as tf from '@tensorflow/tfjs';\nconst cfg = { axis: 1 };\n[tf.layers.batchNormalization(), tf.layers.batchNormalization({}), tf.layers.batchNormalization(cfg), tf.layers.batchNormalization({ ...cfg, epsilon: 1e-3 }), tf.layers.batchNormalization(make())];\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nconst cfg = { axis: 1 };\n[runningBatchNorm(), runningBatchNorm({}), runningBatchNorm(cfg), runningBatchNorm({ ...cfg, epsilon: 1e-3 }), runningBatchNorm(make())];\n`,
+  },
+  {
+    name: 'inline moving-stat initializers are commented out, everything else stays',
+    code: `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization({ axis: 3, movingMeanInitializer: 'zeros', momentum: 0.99, movingVarianceInitializer: tf.initializers.ones() });\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm({ axis: 3, /* rbn: not used by RunningBatchNorm: movingMeanInitializer: 'zeros', */ momentum: 0.99, /* rbn: not used by RunningBatchNorm: movingVarianceInitializer: tf.initializers.ones() */ });\n`,
+  },
+  {
+    name: 'callee split over lines; formatting, comments and indentation of the args stay',
+    code: `import * as tf from '@tensorflow/tfjs';\nfunction block() {\n    return tf.layers\n        .batchNormalization({\n            // keep me\n            axis: -1,   // and me\n        });\n}\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nfunction block() {\n    return runningBatchNorm({\n            // keep me\n            axis: -1,   // and me\n        });\n}\n`,
+  },
+  {
+    name: 'CommonJS file gets a require with the file quotes and no semicolons',
+    file: '/p/src/train.js',
+    code: `const tf = require("@tensorflow/tfjs-node")\nconst { layers } = tf\nmodule.exports = () => layers.batchNormalization()\n`,
+    expected: `const tf = require("@tensorflow/tfjs-node")\nconst { runningBatchNorm } = require("./running-batch-norm")\nconst { layers } = tf\nmodule.exports = () => runningBatchNorm()\n`,
+  },
+  {
+    name: 'a .cjs file requires the .cjs layer',
+    file: '/p/src/train.cjs',
+    code: `'use strict';\nconst tf = require('@tensorflow/tfjs');\ntf.layers.batchNormalization();\n`,
+    expected: `'use strict';\nconst tf = require('@tensorflow/tfjs');\nconst { runningBatchNorm } = require('./running-batch-norm.cjs');\nrunningBatchNorm();\n`,
+  },
+  {
+    name: 'ESM JavaScript imports with the .js suffix Node needs',
+    file: '/p/src/model.mjs',
+    code: `import * as tf from '@tensorflow/tfjs';\nexport const l = tf.layers.batchNormalization();\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\nimport { runningBatchNorm } from './running-batch-norm.mjs';\nexport const l = runningBatchNorm();\n`,
+  },
+  {
+    name: 'TS with NodeNext-style .js imports keeps that style',
+    code: `import * as tf from '@tensorflow/tfjs';\nimport { data } from './data.js';\ntf.layers.batchNormalization();\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\nimport { data } from './data.js';\nimport { runningBatchNorm } from './running-batch-norm.js';\nrunningBatchNorm();\n`,
+  },
+  {
+    name: 'cursor converts only the usage under it',
+    code: `import * as tf from '@tensorflow/tfjs';\nconst a = tf.layers.batchNormalization();\nconst b = tf.layers.batch[cursor]Normalization({ axis: 1 });\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nconst a = tf.layers.batchNormalization();\nconst b = runningBatchNorm({ axis: 1 });\n`,
+  },
+  {
+    name: 'an existing import is reused (also when renamed), never added twice',
+    code: `import * as tf from '@tensorflow/tfjs';\nimport { runningBatchNorm as rbn } from './running-batch-norm';\nrbn();\ntf.layers.batchNormalization();\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\nimport { runningBatchNorm as rbn } from './running-batch-norm';\nrbn();\nrbn();\n`,
+  },
+  {
+    name: 'CRLF line endings, a BOM and the double quotes of the file are kept',
+    code: `\uFEFFimport * as tf from "@tensorflow/tfjs";\r\nconst l = tf.layers.batchNormalization();\r\n`,
+    expected: `\uFEFFimport * as tf from "@tensorflow/tfjs";\r\nimport { runningBatchNorm } from "./running-batch-norm";\r\nconst l = runningBatchNorm();\r\n`,
+  },
+  {
+    name: 'parameter namespace in a helper file without imports: import at the top',
+    code: `// helpers\n\n/** Builds a block. */\nexport function block(tf: typeof import('@tensorflow/tfjs')) {\n  return tf.layers.batchNormalization();\n}\n`,
+    expected: `// helpers\n\n${IMPORT_TS}\n\n/** Builds a block. */\nexport function block(tf: typeof import('@tensorflow/tfjs')) {\n  return runningBatchNorm();\n}\n`,
+  },
+  {
+    name: 'layer file in a parent folder gets a ../ path',
+    file: '/p/src/models/deep/net.ts',
+    code: `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization();\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm();\n`,
+  },
+];
+
+cases.push({
+  name: 'where revert could not infer the callee, it is kept in a short comment',
+  code: `import * as tf from '@tensorflow/tfjs';\nimport { layers } from '@tensorflow/tfjs';\nlayers.batchNormalization();\ntf.layers.batchNormalization();\n`,
+  expected: `import * as tf from '@tensorflow/tfjs';\nimport { layers } from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm();\nrunningBatchNorm/* rbn: was tf.layers.batchNormalization */();\n`,
+});
+
+const notApplicable: Case[] = [
+  { name: 'nothing to convert', code: `const a = 1;\n`, expected: 'notApplicable: no tfjs batch-norm layer in this file' },
+  { name: 'already converted (idempotent)', code: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm();\n`, expected: 'notApplicable: no tfjs batch-norm layer in this file' },
+  { name: 'cursor outside any usage', code: `import * as tf from '@tensorflow/tfjs';\nconst[cursor] x = 1;\ntf.layers.batchNormalization();\n`, expected: 'notApplicable: no tfjs batch-norm layer here' },
+  { name: 'manual op under the cursor', code: `import * as tf from '@tensorflow/tfjs';\ntf.mom[cursor]ents(x, [0]);\n`, expected: 'notApplicable: tf.moments is a low-level op, not a layer: normalise with a RunningBatchNorm layer by hand' },
+  { name: 'syntax error', code: `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization(;\n`, expected: 'notApplicable: syntax error at 2:30: \')\' expected.; fix it before converting' },
+];
+
+describe('refactor: convert to RunningBatchNorm', () => {
+  for (const c of [...cases, ...notApplicable]) {
+    it(c.name, () => {
+      if (c.name.startsWith('layer file in a parent')) {
+        return; // covered below with an explicit layer path
+      }
+      assert.equal(run(convertToRunningBatchNorm, c.code, c.file), c.expected);
+    });
+  }
+
+  it('imports a configured layer file by a relative path', () => {
+    const fileName = '/p/src/models/deep/net.ts';
+    const layerFilePath = resolveLayerFilePath({ fileName, workspaceRoot: '/p', setting: 'src/lib' });
+    assert.equal(layerFilePath, '/p/src/lib/running-batch-norm.ts');
+    const code = `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization();\n`;
+    const result = convertToRunningBatchNorm({ code, fileName, layerFilePath });
+    assert.equal(result.kind, 'edits');
+    if (result.kind === 'edits') {
+      assert.equal(applyTextEdits(code, result.edits), `import * as tf from '@tensorflow/tfjs';\nimport { runningBatchNorm } from '../../lib/running-batch-norm';\nrunningBatchNorm();\n`);
+    }
+  });
+
+  it('returns the layer file to create, in the flavour and tfjs package of the file', () => {
+    const flavours: [string, string, string, RegExp][] = [
+      ['/p/a.ts', `import * as tf from '@tensorflow/tfjs-node';\ntf.layers.batchNormalization();`, '/p/running-batch-norm.ts', /\(ts\) from @tensorflow\/tfjs-node|tfjs-node/],
+      ['/p/a.js', `const tf = require('@tensorflow/tfjs-node-gpu');\ntf.layers.batchNormalization();`, '/p/running-batch-norm.js', /tfjs-node-gpu/],
+      ['/p/a.mjs', `import * as tfl from '@tensorflow/tfjs-layers';\ntfl.layers.batchNormalization();`, '/p/running-batch-norm.mjs', /@tensorflow\/tfjs['"\s)]/],
+    ];
+    for (const [fileName, code, layerPath, content] of flavours) {
+      const result = convertToRunningBatchNorm({ code, fileName, layerFilePath: resolveLayerFilePath({ fileName }) });
+      assert.equal(result.kind, 'edits');
+      assert.equal(result.kind === 'edits' && result.layerFile?.path, layerPath);
+      assert.match(result.kind === 'edits' ? result.layerFile?.content ?? '' : '', content);
+    }
+  });
+
+  it('lists usages it skipped with their reason', () => {
+    const code = `import * as tf from '@tensorflow/tfjs';\nconst runningBatchNorm = 3;\ntf.layers.batchNormalization();\n`;
+    const result = convertToRunningBatchNorm({ code, fileName: '/p/a.ts', layerFilePath: '/p/running-batch-norm.ts' });
+    assert.equal(result.kind, 'notApplicable');
+    assert.match(result.kind === 'notApplicable' ? result.reason : '', /already declared/);
+  });
+
+  it('is idempotent: converting the converted code changes nothing', () => {
+    for (const c of cases) {
+      const once = run(convertToRunningBatchNorm, c.code.replace('[cursor]', ''), c.file);
+      assert.match(run(convertToRunningBatchNorm, once, c.file), /^notApplicable: no tfjs batch-norm layer in this file$/, c.name);
+    }
+  });
+});
