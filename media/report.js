@@ -78,7 +78,9 @@
       const color = palette[run.norm] || palette.none;
       const beta = run.losses.length >= 50 ? 0.9 : 0;
       const points = (values) => values.map((y, i) => ({ x: run.steps[i], y }));
-      datasets.push({ label: run.label, data: points(smooth(run.losses, beta)), borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0, spanGaps: false });
+      // A short run (one that hit NaN early) would be an invisible line without its points.
+      const pointRadius = run.losses.length < 30 ? 3 : 0;
+      datasets.push({ label: run.label, data: points(smooth(run.losses, beta)), borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius, spanGaps: false });
       if (beta > 0) {
         datasets.push({ label: `${run.label}, per step`, raw: true, data: points(run.losses), borderColor: withAlpha(color, 0.25), borderWidth: 1, pointRadius: 0, spanGaps: false });
       }

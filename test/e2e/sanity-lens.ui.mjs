@@ -9,7 +9,6 @@ import path from 'node:path';
 
 const [base, wsDir, extDir, outDir] = process.argv.slice(2);
 const T = Number(process.env.E2E_TIMEOUT_MS || 120_000);
-const FILE = process.env.SANITY_FILE || 'healthy.ts';
 const t0 = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 let passed = 0;
@@ -49,46 +48,74 @@ function reportFrame() {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
-const editor = page.locator(`.monaco-editor[data-uri$="${FILE}"]`).first();
+const editorOf = (file) => page.locator(`.monaco-editor[data-uri$="/${file}"]`).first();
 
-await step(`workbench loads and ${FILE} opens`, async () => {
-  await page.goto(url, { timeout: T });
-  await page.locator('.monaco-workbench').waitFor({ timeout: T });
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first();
+async function openFile(file, text) {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
   await row.waitFor({ timeout: T });
   await row.click();
-  await editor.locator('.view-lines', { hasText: 'tf.sequential' }).waitFor({ timeout: T });
-});
+  await editorOf(file).locator('.view-lines', { hasText: text }).waitFor({ timeout: T });
+}
 
-await step('the "Sanity-train" CodeLens appears above the factory and runs it', async () => {
-  // Lenses come once the development extension has activated (a few seconds on a busy machine).
-  const lens = editor.locator('.codelens-decoration a', { hasText: 'Sanity-train' }).first();
+/** Clicks a lens of `file` once the development extension has activated and provided it. */
+async function clickLens(file, title) {
+  const lens = editorOf(file).locator('.codelens-decoration a', { hasText: title }).first();
   await lens.waitFor({ timeout: T });
-  await editor.locator('.codelens-decoration a', { hasText: 'Compare BatchNorm vs RunningBatchNorm' }).first().waitFor({ timeout: T });
   await lens.click();
+}
+
+/** Waits for the report page to show `verdict`; returns the page's frame. */
+async function waitForReport(model, verdict) {
+  await page.locator('.tab', { hasText: `Sanity-train: ${model}` }).first().waitFor({ timeout: T });
+  const frame = reportFrame();
+  await frame.locator('.verdict h2', { hasText: verdict }).waitFor({ timeout: T });
+  await frame.locator('canvas#loss-chart').waitFor({ timeout: 5000 });
+  return frame;
+}
+
+await step('workbench loads and healthy.ts opens', async () => {
+  await page.goto(url, { timeout: T });
+  await page.locator('.monaco-workbench').waitFor({ timeout: T });
+  await openFile('healthy.ts', 'tf.sequential');
 });
 
-await step('the report panel opens and shows the verdict, the chart and the runs', async () => {
-  await page.locator('.tab', { hasText: /Sanity-train(ing)?: buildModel/ }).first().waitFor({ timeout: T });
-  const frame = reportFrame();
-  await frame.locator('.verdict h2', { hasText: /Trains cleanly|NaN\/Inf found|Exploding weights/ }).waitFor({ timeout: T });
-  await frame.locator('table tbody tr').first().waitFor({ timeout: 5000 });
-  await frame.locator('canvas#loss-chart').waitFor({ timeout: 5000 });
-  const backend = await frame.locator('.setup dd code').first().textContent();
-  log(`report shown; backend ${backend}`);
-  await page.waitForTimeout(500);
+await step('the "Sanity-train" lens trains the model and the panel shows a clean report', async () => {
+  await editorOf('healthy.ts').locator('.codelens-decoration a', { hasText: 'Compare BatchNorm vs RunningBatchNorm' }).first().waitFor({ timeout: T });
+  await clickLens('healthy.ts', 'Sanity-train');
+  const frame = await waitForReport('buildModel', 'Trains cleanly');
+  const rows = await frame.locator('.runs tbody tr').count();
+  if (rows !== 1) {
+    throw new Error(`expected one run, got ${rows}`);
+  }
+  log(`backend: ${await frame.locator('.setup dd code').first().textContent()}`);
+});
+
+await step('the "Compare" lens trains both flavours on MNIST into the same panel', async () => {
+  await openFile('mnist-cnn.ts', 'conv2d');
+  await clickLens('mnist-cnn.ts', 'Compare BatchNorm vs RunningBatchNorm');
+  const frame = await waitForReport('createModel', 'Trains cleanly');
+  await frame.locator('.comparison', { hasText: /RunningBatchNorm .* vs BatchNorm .* held-out accuracy/ }).waitFor({ timeout: 5000 });
+  const rows = await frame.locator('.runs tbody tr').count();
+  const panels = await page.locator('.tab', { hasText: /Sanity-train/ }).count();
+  if (rows !== 2 || panels !== 1) {
+    throw new Error(`expected 2 runs in 1 panel, got ${rows} runs in ${panels} panels`);
+  }
+  log(await frame.locator('.comparison').textContent());
+  await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(outDir, 'sanity-panel.png') });
 });
 
-if (process.env.SANITY_SOURCE_LINK) {
-  await step('the NaN finding links back to the source line', async () => {
-    const link = reportFrame().locator('a.source-link').first();
-    const line = Number(await link.getAttribute('data-line'));
-    await link.click();
-    await page.locator('.editor-group-container .tab.active', { hasText: FILE }).first().waitFor({ timeout: T });
-    await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col`) }).first().waitFor({ timeout: T });
-  });
-}
+await step('a NaN finding names the layer and its link opens the source line', async () => {
+  await openFile('exploding.ts', 'tf.sequential');
+  await clickLens('exploding.ts', 'Sanity-train');
+  const frame = await waitForReport('buildModel', 'NaN/Inf found');
+  const link = frame.locator('.verdict a.source-link').first();
+  const line = Number(await link.getAttribute('data-line'));
+  await page.screenshot({ path: path.join(outDir, 'sanity-nan.png') });
+  await link.click();
+  await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col`) }).first().waitFor({ timeout: T });
+  log(`source link opened exploding.ts at line ${line}`);
+});
 
 await browser.close();
 console.log(`${passed} passed, ${failed} failed`);

@@ -137,10 +137,10 @@ function runsTable(report: SanityReport): string {
   const heads = ['Run', 'Steps', 'Batch size', 'Final loss', metric[0].toUpperCase() + metric.slice(1), 'Steps/s', 'NaN/Inf', 'Explosions'];
   return `<section class="runs">
   <h2>Runs</h2>
-  <table>
+  <div class="table-scroll"><table>
     <thead><tr>${heads.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>
     <tbody>${rows.join('')}</tbody>
-  </table>
+  </table></div>
 </section>`;
 }
 
@@ -158,10 +158,10 @@ function explosionsSection(report: SanityReport, roots: readonly string[]): stri
   return `<section class="explosions">
   <h2>Exploding weights</h2>
   <p class="muted">Largest weight magnitude grew by more than 100× within 50 steps.</p>
-  <table>
+  <div class="table-scroll"><table>
     <thead><tr>${heads.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>
     <tbody>${rows.join('')}</tbody>
-  </table>
+  </table></div>
 </section>`;
 }
 
