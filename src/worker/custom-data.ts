@@ -86,6 +86,9 @@ function toTensor(tf: typeof tfjs, value: unknown, what: string): tfjs.Tensor {
     return value.toFloat();
   }
   if (Array.isArray(value) || ArrayBuffer.isView(value)) {
+    if (!isRectangular(value)) {
+      throw new BadInputError(`sanityData(): ${what} is not a rectangular numeric array (rows of different lengths)`);
+    }
     try {
       return tf.tensor(value as number[]).toFloat();
     } catch (err) {
@@ -93,6 +96,15 @@ function toTensor(tf: typeof tfjs, value: unknown, what: string): tfjs.Tensor {
     }
   }
   throw new BadInputError(`sanityData(): ${what} must be a tf.Tensor or a nested number array`);
+}
+
+/** Nested arrays whose siblings all have the same length (tf.tensor would silently pad or cut). */
+function isRectangular(value: unknown): boolean {
+  if (!Array.isArray(value)) {
+    return true;
+  }
+  const lengths = new Set(value.map((v: unknown) => (Array.isArray(v) ? v.length : -1)));
+  return lengths.size <= 1 && value.every(isRectangular);
 }
 
 /** Class indices become one-hot for a softmax head (or stay indices for a sparse loss). */

@@ -140,7 +140,8 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
     });
     runs.push(report);
   }
-  return { backend: runtime.backend, backendSkipped: runtime.skipped, data: data.source, task: data.task, model: name, file: request.file, runs, notes };
+  const version = (tf.version as Record<string, string> | undefined)?.['tfjs'] ?? (tf.version_core as string | undefined) ?? 'unknown';
+  return { backend: runtime.backend, backendSkipped: runtime.skipped, tfjs: { source: runtime.source, version }, data: data.source, task: data.task, model: name, file: request.file, runs, notes };
 }
 
 /** About a hundred progress messages per run, plus the last step. */

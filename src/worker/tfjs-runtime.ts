@@ -62,8 +62,11 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
     const best = workspace[0];
     const base = path.dirname(best.file);
     for (const request of [...SHARED_REQUESTS, ...WORKSPACE_PACKAGES]) {
+      // Only what the workspace really has: anything else resolves from wherever it is asked for.
       const file = resolveFrom(request, path.dirname(userFile)) ?? resolveFrom(request, base);
-      redirects.set(request, file ?? best.file);
+      if (file) {
+        redirects.set(request, file);
+      }
     }
     install(redirects);
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -2,6 +2,7 @@
 import type { CliCommand } from '../command';
 import { convertCommand } from './convert';
 import { revertCommand } from './revert';
+import { sanityCommand } from './sanity';
 import { scanCommand } from './scan';
 
-export const commands: readonly CliCommand[] = [scanCommand, convertCommand, revertCommand];
+export const commands: readonly CliCommand[] = [scanCommand, convertCommand, revertCommand, sanityCommand];

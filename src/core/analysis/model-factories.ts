@@ -43,7 +43,7 @@ export function findModelFactories(code: string, fileName: string): ModelFactory
       }
     }
   }
-  const exportNames = getExportNames(file);
+  const exportNames = getExportNames(file, candidates);
   return candidates
     .filter((c) => factoryNames.has(c.localName))
     .map((c) => toModelFactory(c, exportNames.get(c.declaration) ?? getCommonJsExportName(file, c.localName)));
@@ -188,19 +188,37 @@ function findLocalInitializer(fn: FunctionNode, name: string): TsMorph.Node | un
   return found;
 }
 
-/** Declaration node -> the name it is exported under (ES module exports, including `export { f as g }`). */
-function getExportNames(file: TsMorph.SourceFile): Map<TsMorph.Node, string> {
+/**
+ * Declaration node -> the name it is exported under: `export function f`, `export const f`,
+ * `export default function`, `export { f as g }` and `export default f`. Purely syntactic (a type
+ * checker would cost hundreds of milliseconds per file, too slow for a CodeLens).
+ */
+function getExportNames(file: TsMorph.SourceFile, candidates: Candidate[]): Map<TsMorph.Node, string> {
+  const { Node } = loadTsMorph();
   const names = new Map<TsMorph.Node, string>();
-  try {
-    for (const [exportName, decls] of file.getExportedDeclarations()) {
-      for (const decl of decls) {
-        if (!names.has(decl)) {
-          names.set(decl, exportName);
-        }
+  const byLocal = new Map(candidates.map((c) => [c.localName, c.declaration]));
+  for (const c of candidates) {
+    const statement = Node.isVariableDeclaration(c.declaration) ? c.declaration.getVariableStatement() : c.declaration;
+    if (statement && Node.isModifierable(statement) && statement.hasModifier(loadTsMorph().SyntaxKind.ExportKeyword)) {
+      names.set(c.declaration, Node.isFunctionDeclaration(statement) && statement.isDefaultExport() && !statement.getName() ? 'default' : c.localName);
+    }
+  }
+  for (const decl of file.getExportDeclarations()) {
+    if (decl.getModuleSpecifier()) {
+      continue;
+    }
+    for (const spec of decl.getNamedExports()) {
+      const target = byLocal.get(spec.getName());
+      if (target && !names.has(target)) {
+        names.set(target, spec.getAliasNode()?.getText() ?? spec.getName());
       }
     }
-  } catch {
-    // A file with broken exports still gets its top-level factories, reported as not exported.
+  }
+  for (const assignment of file.getExportAssignments()) {
+    const target = byLocal.get(assignment.getExpression().getText());
+    if (!assignment.isExportEquals() && target && !names.has(target)) {
+      names.set(target, 'default');
+    }
   }
   return names;
 }

@@ -62,6 +62,8 @@ export interface SanityReport {
   backend: string;
   /** Better backends that were not used, and why. */
   backendSkipped?: SkippedBackend[];
+  /** Whose tfjs ran the model: the workspace's installed package, or the extension's bundled one. */
+  tfjs?: { source: 'workspace' | 'bundled'; version: string };
   /** 'custom' (the module's sanityData export), 'mnist' or 'synthetic'. */
   data: 'custom' | 'mnist' | 'synthetic';
   task: 'classification' | 'regression';

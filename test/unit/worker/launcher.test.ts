@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SanityOutcome, SanityReport, SanityRequest, WorkerMessage } from '../../../src/core/training/protocol';
 import { findPackageRoot, runSanityTrain } from '../../../src/worker/launcher';
@@ -150,6 +151,30 @@ describe('runSanityTrain (child process)', function () {
     const before = snapshot();
     await run(request('healthy.ts', { steps: 5 }));
     assert.deepEqual(snapshot(), before);
+  });
+
+  it("uses the workspace's own tfjs when it has one, and says so", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-ws-'));
+    const pkg = path.join(root, 'node_modules', '@tensorflow', 'tfjs');
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(path.join(root, 'package.json'), '{"name":"ws","private":true}');
+    fs.writeFileSync(path.join(pkg, 'package.json'), '{"name":"@tensorflow/tfjs","version":"4.22.0","main":"index.js"}');
+    // The workspace's "install" forwards to a real tfjs and marks that it was the one loaded.
+    fs.writeFileSync(path.join(pkg, 'index.js'), `globalThis.__workspaceTfjs = true;\nmodule.exports = require(${JSON.stringify(require.resolve('@tensorflow/tfjs'))});\n`);
+    fs.writeFileSync(path.join(root, 'model.ts'), "import * as tf from '@tensorflow/tfjs';\nexport const build = () => {\n  if (!(globalThis as any).__workspaceTfjs) throw new Error('bundled tfjs leaked in');\n  return tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], activation: 'softmax' })] });\n};\n");
+    try {
+      const report = reportOf((await run({ ...request('healthy.ts'), file: path.join(root, 'model.ts'), steps: 5, backend: 'auto' })).outcome);
+      assert.equal(report.tfjs?.source, 'workspace');
+      assert.equal(report.runs[0].steps, 5);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reports the bundled tfjs otherwise', async () => {
+    const report = reportOf((await run(request('healthy.ts', { steps: 2 }))).outcome);
+    assert.equal(report.tfjs?.source, 'bundled');
+    assert.match(report.tfjs?.version ?? '', /^\d+\.\d+\.\d+/);
   });
 
   it('runs the worker in the package root of the file', () => {

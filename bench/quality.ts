@@ -1,0 +1,235 @@
+/**
+ * Training quality, BatchNorm vs RunningBatchNorm (issue 6): the fastai course's CNN (07_batchnorm:
+ * conv 5×5 then 3×3 convs, stride 2, 8-16-32-64-64 channels, conv → ReLU → norm, global average
+ * pool, linear; Kaiming-normal init) on real digits from the `mnist` package with a fixed split
+ * (the last 200 images of each digit held out), one epoch, at several batch sizes, with SGD lr 0.4
+ * (the fastai setting) and Adam lr 3e-3, per seed. For a seed, both norms see the same initial
+ * weights (where shapes match), the same data order and the same backend. Prints one JSON line per run
+ * on stderr as it goes, then the JSON summary and a markdown table on stdout.
+ *
+ *   npm run bench:quality -- [--seeds 1,2,3] [--batch-sizes 1,2,8,32] [--optimizers sgd,adam]
+ *     [--norms bn,rbn] [--train-size 7940] [--test-size 2000] [--backend auto|cpu|wasm]
+ *     [--bn-args '{"momentum":0.9}'] [--rbn-args '{"momentum":0.8}'] [--label text]
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { chooseTrainingBackend, type BackendPreference } from '../src/worker/backends';
+import { loadMnistSplit } from '../src/worker/mnist-data';
+import { createRandom, permutation, seedMathRandom } from '../src/worker/random';
+import { runningBatchNorm, type RunningBatchNormArgs } from '../src/layer/running-batch-norm';
+import { copyMatchingWeights } from '../src/worker/norm-swap';
+
+type Norm = 'bn' | 'rbn';
+type OptimizerName = 'sgd' | 'adam';
+
+interface Options {
+  seeds: number[];
+  batchSizes: number[];
+  optimizers: OptimizerName[];
+  norms: Norm[];
+  trainSize: number;
+  testSize: number;
+  backend: BackendPreference;
+  bnArgs: BatchNormArgs;
+  rbnArgs: RunningBatchNormArgs;
+  label: string;
+}
+
+type BatchNormArgs = NonNullable<Parameters<typeof tfjs.layers.batchNormalization>[0]>;
+
+interface RunResult {
+  norm: Norm;
+  optimizer: OptimizerName;
+  batchSize: number;
+  seed: number;
+  steps: number;
+  accuracy: number;
+  nan: boolean;
+  seconds: number;
+}
+
+const LEARNING_RATES: Record<OptimizerName, number> = { sgd: 0.4, adam: 3e-3 };
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function list<T>(name: string, fallback: T[], parse: (s: string) => T): T[] {
+  const value = flag(name);
+  return value === undefined ? fallback : value.split(',').map((s) => parse(s.trim()));
+}
+
+function parseOptions(): Options {
+  return {
+    seeds: list('seeds', [1, 2, 3], Number),
+    batchSizes: list('batch-sizes', [1, 2, 8, 32], Number),
+    optimizers: list('optimizers', ['sgd', 'adam'] as OptimizerName[], (s) => s as OptimizerName),
+    norms: list('norms', ['bn', 'rbn'] as Norm[], (s) => s as Norm),
+    trainSize: Number(flag('train-size') ?? 1e9),
+    testSize: Number(flag('test-size') ?? 2000),
+    backend: (flag('backend') ?? 'auto') as BackendPreference,
+    bnArgs: JSON.parse(flag('bn-args') ?? '{}') as BatchNormArgs,
+    rbnArgs: JSON.parse(flag('rbn-args') ?? '{}') as RunningBatchNormArgs,
+    label: flag('label') ?? 'defaults',
+  };
+}
+
+/** fastai 07_batchnorm's get_cnn_layers with conv → ReLU → norm blocks, in tfjs. */
+function createCnn(tf: typeof tfjs, norm: Norm, o: Pick<Options, 'bnArgs' | 'rbnArgs'>): tfjs.Sequential {
+  const filters = [8, 16, 32, 64, 64];
+  const model = tf.sequential();
+  filters.forEach((f, i) => {
+    model.add(
+      tf.layers.conv2d({
+        ...(i === 0 ? { inputShape: [28, 28, 1] } : {}),
+        filters: f,
+        kernelSize: i === 0 ? 5 : 3,
+        strides: 2,
+        padding: 'same',
+        useBias: false,
+        activation: 'relu',
+        kernelInitializer: 'heNormal',
+      }),
+    );
+    // Each layer with its own defaults, as a user gets them (tfjs BatchNorm: momentum 0.99, epsilon
+    // 1e-3; RunningBatchNorm: 0.9, 1e-5) unless --bn-args / --rbn-args say otherwise.
+    model.add(norm === 'bn' ? tf.layers.batchNormalization(o.bnArgs) : runningBatchNorm(o.rbnArgs));
+  });
+  model.add(tf.layers.globalAveragePooling2d({}));
+  model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+  return model;
+}
+
+interface Digits {
+  trainX: tfjs.Tensor4D;
+  trainY: tfjs.Tensor2D;
+  testX: tfjs.Tensor4D;
+  testLabels: Int32Array;
+}
+
+/** Normalised with the training set's mean and standard deviation, as fastai does. */
+function loadDigits(tf: typeof tfjs, o: Options): Digits {
+  const { train, test } = loadMnistSplit(0, { trainLimit: o.trainSize, testLimit: o.testSize });
+  let mean = 0;
+  let sq = 0;
+  for (const v of train.images) {
+    mean += v;
+    sq += v * v;
+  }
+  mean /= train.images.length;
+  const std = Math.sqrt(sq / train.images.length - mean * mean);
+  const norm = (a: Float32Array) => a.map((v) => (v - mean) / std);
+  return {
+    trainX: tf.tensor4d(norm(train.images), [train.count, 28, 28, 1]),
+    trainY: tf.oneHot(tf.tensor1d(train.labels, 'int32'), 10).toFloat() as tfjs.Tensor2D,
+    testX: tf.tensor4d(norm(test.images), [test.count, 28, 28, 1]),
+    testLabels: test.labels,
+  };
+}
+
+/** Initial weights per seed: BN and RBN models of one seed start from the same kernels. */
+function initialModel(tf: typeof tfjs, norm: Norm, seed: number, o: Options): tfjs.Sequential {
+  seedMathRandom(seed);
+  const reference = createCnn(tf, 'bn', o);
+  if (norm === 'bn') {
+    return reference;
+  }
+  const model = createCnn(tf, 'rbn', o);
+  copyMatchingWeights(reference, model);
+  reference.dispose();
+  return model;
+}
+
+async function trainOne(tf: typeof tfjs, data: Digits, norm: Norm, optimizer: OptimizerName, batchSize: number, seed: number, o: Options): Promise<RunResult> {
+  const model = initialModel(tf, norm, seed, o);
+  const lr = LEARNING_RATES[optimizer];
+  model.compile({ optimizer: optimizer === 'sgd' ? tf.train.sgd(lr) : tf.train.adam(lr), loss: 'categoricalCrossentropy' });
+  const count = data.trainX.shape[0];
+  const order = permutation(count, createRandom(seed * 7919));
+  const steps = Math.floor(count / batchSize);
+  let nan = false;
+  const started = performance.now();
+  for (let step = 0; step < steps; step++) {
+    const idx = tf.tensor1d(order.subarray(step * batchSize, (step + 1) * batchSize), 'int32');
+    const x = tf.gather(data.trainX, idx);
+    const y = tf.gather(data.trainY, idx);
+    const loss = (await model.trainOnBatch(x, y)) as number;
+    tf.dispose([idx, x, y]);
+    if (!Number.isFinite(loss)) {
+      nan = true;
+      break;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const predicted = tf.tidy(() => (model.predict(data.testX, { batchSize: 256 }) as tfjs.Tensor).argMax(-1).dataSync());
+  let correct = 0;
+  data.testLabels.forEach((label, i) => (correct += predicted[i] === label ? 1 : 0));
+  model.dispose();
+  return { norm, optimizer, batchSize, seed, steps, accuracy: nan ? NaN : correct / data.testLabels.length, nan, seconds: Number(seconds.toFixed(1)) };
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** One row per optimizer × batch size: mean accuracy per norm over the seeds that ran. */
+function table(results: RunResult[], o: Options): string {
+  const pct = (runs: RunResult[]) => {
+    if (runs.length === 0) {
+      return '–';
+    }
+    const finite = runs.filter((r) => !r.nan);
+    const each = runs.map((r) => (r.nan ? 'NaN' : (r.accuracy * 100).toFixed(1))).join(' / ');
+    return finite.length === runs.length ? `**${(mean(finite.map((r) => r.accuracy)) * 100).toFixed(1)}** (${each})` : each;
+  };
+  const lines = ['| optimizer | batch | steps | BatchNorm % | RunningBatchNorm % | RBN − BN (points) |', '|---|---|---|---|---|---|'];
+  for (const opt of o.optimizers) {
+    for (const bs of o.batchSizes) {
+      const bn = results.filter((r) => r.optimizer === opt && r.batchSize === bs && r.norm === 'bn');
+      const rbn = results.filter((r) => r.optimizer === opt && r.batchSize === bs && r.norm === 'rbn');
+      const paired = bn.filter((b) => !b.nan && rbn.some((r) => r.seed === b.seed && !r.nan));
+      const diff = paired.length > 0 ? (mean(paired.map((b) => rbn.find((r) => r.seed === b.seed)!.accuracy - b.accuracy)) * 100).toFixed(1) : '–';
+      const steps = (bn[0] ?? rbn[0])?.steps ?? '–';
+      lines.push(`| ${opt === 'sgd' ? 'SGD 0.4' : 'Adam 3e-3'} | ${bs} | ${steps} | ${pct(bn)} | ${pct(rbn)} | ${diff} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions();
+  const choice = await chooseTrainingBackend(o.backend);
+  const tf = choice.tf;
+  const data = loadDigits(tf, o);
+  const results: RunResult[] = [];
+  const started = Date.now();
+  for (const seed of o.seeds) {
+    for (const optimizer of o.optimizers) {
+      for (const batchSize of o.batchSizes) {
+        for (const norm of o.norms) {
+          const result = await trainOne(tf, data, norm, optimizer, batchSize, seed, o);
+          results.push(result);
+          process.stderr.write(`${JSON.stringify(result)}\n`);
+        }
+      }
+    }
+  }
+  const summary = {
+    bench: 'quality',
+    label: o.label,
+    backend: choice.name,
+    trainImages: data.trainX.shape[0],
+    testImages: data.testLabels.length,
+    epochs: 1,
+    bnArgs: o.bnArgs,
+    rbnArgs: o.rbnArgs,
+    minutes: Number(((Date.now() - started) / 60000).toFixed(1)),
+    results,
+  };
+  process.stdout.write(`${JSON.stringify(summary)}\n\n${table(results, o)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:quality failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
