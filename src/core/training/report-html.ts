@@ -175,7 +175,9 @@ function setupSection(report: SanityReport): string {
   return `<section class="setup">
   <h2>Setup</h2>
   <dl>
-    <dt>Backend</dt><dd><code>${escapeHtml(report.backend)}</code>${skipped.length > 0 ? `<ul class="skipped">${skipped.join('')}</ul>` : ''}</dd>
+    <dt>Backend</dt><dd><code>${escapeHtml(report.backend)}</code>${skipped.length > 0 ? `<ul class="skipped">${skipped.join('')}</ul>` : ''}</dd>${
+      report.tfjs ? `\n    <dt>tfjs</dt><dd>${escapeHtml(`${report.tfjs.version}, ${report.tfjs.source === 'workspace' ? 'your workspace’s' : 'bundled with the extension'}`)}</dd>` : ''
+    }
     <dt>Data</dt><dd>${escapeHtml(describeData(report))}</dd>
     <dt>Task</dt><dd>${escapeHtml(report.task)}</dd>
   </dl>

@@ -2,6 +2,7 @@
  * From the user's settings to the worker's request (pure). Out-of-range settings fall back to their
  * defaults instead of failing, because a typo in settings.json should not break a one-click check.
  */
+import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import type { SanityRequest } from '../../core/training/protocol';
 import type { BackendPreference } from '../../worker/backends/types';
 
@@ -19,18 +20,19 @@ export interface SanitySettings {
   data: 'auto' | 'mnist' | 'synthetic';
 }
 
+/** The CLI's defaults (SANITY_DEFAULTS), so `rbn sanity` and the editor train the same way. */
 export const DEFAULT_SANITY_SETTINGS: SanitySettings = {
-  steps: 300,
-  batchSize: 8,
-  timeBudgetSeconds: 60,
+  steps: SANITY_DEFAULTS.steps,
+  batchSize: SANITY_DEFAULTS.batchSize,
+  timeBudgetSeconds: SANITY_DEFAULTS.timeoutMs / 1000,
   maxMemoryMb: 4096,
-  backend: 'auto',
+  backend: SANITY_DEFAULTS.backend,
   learningRate: null,
   data: 'auto',
 };
 
-/** Fixed so two runs of the same model are comparable (and the compare runs share it). */
-export const SANITY_SEED = 42;
+/** The CLI's seed: the same model gives the same report from the lens and from `rbn sanity`. */
+export const SANITY_SEED = SANITY_DEFAULTS.seed;
 
 function positiveInt(value: number, fallback: number): number {
   return Number.isInteger(value) && value > 0 ? value : fallback;

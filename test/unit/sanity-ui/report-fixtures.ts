@@ -23,6 +23,7 @@ const healthyBn: RunReport = {
 export const nanReport: SanityReport = {
   backend: 'wasm',
   backendSkipped: [{ name: 'tensorflow', reason: '@tensorflow/tfjs-node is not installed in the workspace' }],
+  tfjs: { source: 'bundled', version: '4.22.0' },
   data: 'mnist',
   task: 'classification',
   model: 'createModel',

@@ -137,6 +137,8 @@ describe('report page: content', () => {
     assert.ok(text.includes('dense_Dense1/kernel') && text.includes('153×'));
     assert.ok(text.includes('tensorflow: @tensorflow/tfjs-node is not installed in the workspace'));
     assert.ok(text.includes('MNIST digits'));
+    const setup = elementsOf(page(nanReport)).filter((e) => e.tag === 'dt' || e.tag === 'dd').map((e) => e.text);
+    assert.deepEqual(setup.slice(setup.indexOf('tfjs'), setup.indexOf('tfjs') + 2), ['tfjs', '4.22.0, bundled with the extension']);
   });
 
   it('NaN case: the chart gets the loss curve with the non-finite step as a gap', () => {
