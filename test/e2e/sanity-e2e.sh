@@ -25,7 +25,7 @@ mkdir -p "$OUT"
 
 # The extension, the worker and Chart.js (npm run build), then the integration suite for the extension host.
 npm run --silent build >/dev/null
-npx esbuild test/integration/sanity/index.ts test/integration/sanity/sanity.test.ts --bundle --platform=node --format=cjs \
+npx esbuild test/integration/sanity/index.ts test/integration/sanity/sanity.test.ts test/integration/sanity/untrusted.test.ts --bundle --platform=node --format=cjs \
   --target=node20 --external:vscode --external:mocha --outdir=.e2e/out-integration/sanity --log-level=warning
 
 # The workspace lives inside the checkout so the fixtures' `@tensorflow/tfjs` imports resolve to its node_modules.
@@ -50,13 +50,27 @@ fresh_workspace() {
   rm -rf "$WS" && mkdir -p "$WS"
   cp test/fixtures/sanity/*.ts test/fixtures/sanity/*.js "$WS/"
 }
-mkdir -p "$WORK/ud/User" "$WORK/exts" "$WORK/home"
+mkdir -p "$WORK/home"
 # code-server, its extension host and Chromium write under HOME and XDG dirs: keep them throwaway.
 export XDG_CONFIG_HOME=$WORK/xdg-config XDG_DATA_HOME=$WORK/xdg-data HOME=$WORK/home
-cat >"$WORK/ud/User/settings.json" <<'JSON'
+
+stop_code_server() {
+  if [ -n "$CS_PID" ]; then
+    kill -TERM -- "-$CS_PID" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$CS_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$CS_PID" 2>/dev/null || true
+    CS_PID=
+  fi
+}
+
+# start_code_server <profile> <trust: off|on>: a fresh profile on a free port; sets PORT and CS_PID.
+start_code_server() {
+  local profile=$WORK/$1 trust=$2
+  mkdir -p "$profile/ud/User" "$profile/exts"
+  cat >"$profile/ud/User/settings.json" <<JSON
 {
   "workbench.startupEditor": "none",
-  "security.workspace.trust.enabled": false,
+  "security.workspace.trust.enabled": $([ "$trust" = on ] && echo true || echo false),
   "telemetry.telemetryLevel": "off",
   "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false,
@@ -68,25 +82,36 @@ cat >"$WORK/ud/User/settings.json" <<'JSON'
   "git.openRepositoryInParentFolders": "never"
 }
 JSON
-fresh_workspace
-PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-setsid "$CODE_SERVER" --user-data-dir "$WORK/ud" --extensions-dir "$WORK/exts" --config "$WORK/config.yaml" \
-  --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check --disable-workspace-trust \
-  --disable-getting-started-override --ignore-last-opened "$WS" </dev/null >"$WORK/code-server.log" 2>&1 &
-CS_PID=$!
-healthy() { node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "http://127.0.0.1:$PORT/healthz"; }
-for _ in $(seq 1 120); do
-  healthy && break
-  kill -0 "$CS_PID" 2>/dev/null || { cat "$WORK/code-server.log"; exit 1; }
-  sleep 0.5
-done
-healthy || { cat "$WORK/code-server.log"; exit 1; }
+  local flags=(--disable-telemetry --disable-update-check --disable-getting-started-override --ignore-last-opened)
+  [ "$trust" = on ] || flags+=(--disable-workspace-trust)
+  PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  setsid "$CODE_SERVER" --user-data-dir "$profile/ud" --extensions-dir "$profile/exts" --config "$profile/config.yaml" \
+    --bind-addr "127.0.0.1:$PORT" --auth none "${flags[@]}" "$WS" </dev/null >"$profile/code-server.log" 2>&1 &
+  CS_PID=$!
+  local healthy='fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))'
+  for _ in $(seq 1 120); do
+    node -e "$healthy" "http://127.0.0.1:$PORT/healthz" && return 0
+    kill -0 "$CS_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  cat "$profile/code-server.log"
+  return 1
+}
 
 FAIL=0
+fresh_workspace
+start_code_server trusted off
 echo "== sanity-train: extension-host integration tests"
 node test/e2e/ext-host-tests.mjs "http://127.0.0.1:$PORT" "$WS" "$ROOT" "$ROOT/.e2e/out-integration/sanity/index.js" 600 || FAIL=1
 fresh_workspace
 echo "== sanity-train: UI test (lens -> panel)"
 node test/e2e/sanity-lens.ui.mjs "http://127.0.0.1:$PORT" "$WS" "$ROOT" "$OUT" || FAIL=1
+stop_code_server
+
+fresh_workspace
+SANITY_SUITE=untrusted start_code_server untrusted on
+echo "== sanity-train: Restricted Mode (untrusted workspace)"
+node test/e2e/ext-host-tests.mjs "http://127.0.0.1:$PORT" "$WS" "$ROOT" "$ROOT/.e2e/out-integration/sanity/index.js" 300 || FAIL=1
+stop_code_server
 if [ $FAIL -ne 0 ]; then echo "SANITY E2E FAILED"; exit 1; fi
 echo "SANITY E2E PASSED (screenshots in $OUT)"

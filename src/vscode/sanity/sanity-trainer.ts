@@ -79,15 +79,12 @@ export class SanityTrainer implements vscode.Disposable {
     return this.train(target.document.uri.fsPath, target.model, compare);
   }
 
-  private async refuseUntrusted(): Promise<SanityCommandResult> {
+  /** Says why nothing runs and offers the trust editor, without holding the command until it is answered. */
+  private refuseUntrusted(): SanityCommandResult {
     const manage = 'Manage Workspace Trust';
-    const choice = await vscode.window.showWarningMessage(
-      'Sanity-train runs your model code, so it is off in Restricted Mode. Trust this workspace to use it.',
-      manage,
-    );
-    if (choice === manage) {
-      await vscode.commands.executeCommand('workbench.trust.manage');
-    }
+    void vscode.window
+      .showWarningMessage('Sanity-train runs your model code, so it is off in Restricted Mode. Trust this workspace to use it.', manage)
+      .then((choice) => (choice === manage ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
     return { outcome: 'notRun', why: 'untrusted' };
   }
 
