@@ -8,6 +8,9 @@ import type { ModelFactory } from '../../core/analysis/types';
 export const SANITY_TRAIN_COMMAND = 'runningBatchNorm.sanityTrain';
 export const SANITY_COMPARE_COMMAND = 'runningBatchNorm.sanityTrainCompare';
 
+/** Bigger files (generated bundles, minified code) get no lenses: parsing them would lag the editor. */
+export const MAX_LENS_FILE_CHARS = 1_000_000;
+
 export interface SanityLensSpec {
   /** 0-based line of the factory's declaration (where the lens sits). */
   line: number;
@@ -35,7 +38,7 @@ export function sanityLensSpecs(
   fileName: string,
   findFactories: (code: string, fileName: string) => ModelFactory[],
 ): SanityLensSpec[] {
-  if (!mentionsTfjs(code)) {
+  if (code.length > MAX_LENS_FILE_CHARS || !mentionsTfjs(code)) {
     return [];
   }
   let factories: ModelFactory[];

@@ -107,6 +107,16 @@ describe('sanity-train in the extension host', function () {
     await assertReportTabs(['Sanity-train: createModel']);
   });
 
+  it('from the palette, asks which factory when the file has several', async () => {
+    await vscode.window.showTextDocument(workspaceFile('exploding.ts'));
+    const running = vscode.commands.executeCommand<SanityCommandResult>(TRAIN);
+    // The quick pick lists buildModel, then buildFunctional: accept the first once it is up.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const result = await running;
+    assert.equal(result.outcome === 'report' && result.report.model, 'buildModel', JSON.stringify(result));
+  });
+
   it('reports the NaN layer and the line that built it', async () => {
     const result = await vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('exploding.ts'), 'buildModel');
     assert.equal(result.outcome, 'report', JSON.stringify(result));

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { findModelFactories } from '../../../src/core/analysis/model-factories';
 import type { ModelFactory } from '../../../src/core/analysis/types';
-import { mentionsTfjs, SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND, sanityLensSpecs } from '../../../src/vscode/sanity/lens-specs';
+import { MAX_LENS_FILE_CHARS, mentionsTfjs, SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND, sanityLensSpecs } from '../../../src/vscode/sanity/lens-specs';
 
 describe('sanity lens placement', () => {
   const table: { name: string; code: string; expected: [number, string][] }[] = [
@@ -53,6 +53,12 @@ describe('sanity lens placement', () => {
     assert.equal(calls, 0);
     sanityLensSpecs("import '@tensorflow/tfjs';\n", 'a.ts', spy);
     assert.equal(calls, 1);
+  });
+
+  it('skips files too big to parse while typing', () => {
+    const huge = `${table[0].code}\n${'// filler\n'.repeat(MAX_LENS_FILE_CHARS / 10)}`;
+    assert.deepEqual(sanityLensSpecs(huge, 'model.ts', findModelFactories), []);
+    assert.equal(sanityLensSpecs(table[0].code, 'model.ts', findModelFactories).length, 2);
   });
 
   it('a finder that throws yields no lenses instead of an error', () => {
