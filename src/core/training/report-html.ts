@@ -231,7 +231,7 @@ function errorBody(state: Extract<ReportPageState, { kind: 'error' }>, roots: re
   const subject = [state.model, state.file ? displayPath(state.file, roots) : undefined].filter((s) => s !== undefined).join(' in ');
   const hint = errorHint(state.reason);
   return `<header>
-  <h1>Sanity-train could not run</h1>
+  <h1>${state.reason === 'cancelled' ? 'Sanity-train stopped' : 'Sanity-train could not run'}</h1>
   ${subject ? `<p class="subtitle">${escapeHtml(subject)}</p>` : ''}
   <nav class="actions"><button type="button" data-action="showLog">Show Log</button></nav>
 </header>

@@ -66,17 +66,31 @@ export class SanityTrainer implements vscode.Disposable {
       return this.refuseUntrusted();
     }
     if (this.running) {
-      void vscode.window.showInformationMessage(`Sanity-train is already running (${this.running.label}). Cancel it from its notification to start another.`);
+      this.offerCancel(this.running);
       return { outcome: 'notRun', why: 'busy' };
     }
-    const target = await this.resolveTarget(uri, model);
-    if ('why' in target) {
-      return { outcome: 'notRun', why: target.why };
+    // Claimed before the first await, so a second click while the quick pick is open is turned away too.
+    const controller = new AbortController();
+    this.running = { controller, label: uri ? vscode.workspace.asRelativePath(uri) : 'the active file' };
+    try {
+      const target = await this.resolveTarget(uri, model);
+      if ('why' in target) {
+        return { outcome: 'notRun', why: target.why };
+      }
+      if (target.document.isDirty && !(await target.document.save())) {
+        return this.notRun(`Could not save ${target.document.fileName}; sanity-train trains the file as saved on disk.`);
+      }
+      return await this.train(target.document.uri.fsPath, target.model, compare, controller);
+    } finally {
+      this.running = undefined;
     }
-    if (target.document.isDirty && !(await target.document.save())) {
-      return this.notRun(`Could not save ${target.document.fileName}; sanity-train trains the file as saved on disk.`);
-    }
-    return this.train(target.document.uri.fsPath, target.model, compare);
+  }
+
+  private offerCancel(running: { controller: AbortController; label: string }): void {
+    const cancel = 'Cancel It';
+    void vscode.window
+      .showInformationMessage(`Sanity-train is already running (${running.label}); one run at a time.`, cancel)
+      .then((choice) => (choice === cancel ? running.controller.abort() : undefined));
   }
 
   /** Says why nothing runs and offers the trust editor, without holding the command until it is answered. */
@@ -93,7 +107,12 @@ export class SanityTrainer implements vscode.Disposable {
   }
 
   private async resolveTarget(uri: vscode.Uri | undefined, model: string | undefined): Promise<{ document: vscode.TextDocument; model: string } | { why: string }> {
-    const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    let document: vscode.TextDocument | undefined;
+    try {
+      document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    } catch (error) {
+      return warn(`Could not open ${uri?.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+    }
     if (!document || !SCRIPT_LANGUAGES.has(document.languageId)) {
       return warn('Open a JavaScript or TypeScript file that builds a tfjs model, then run Sanity-Train Model again.');
     }
@@ -130,26 +149,23 @@ export class SanityTrainer implements vscode.Disposable {
     return picked?.label;
   }
 
-  private async train(file: string, model: string, compare: boolean): Promise<SanityCommandResult> {
+  private async train(file: string, model: string, compare: boolean, controller: AbortController): Promise<SanityCommandResult> {
     const settings = this.deps.getSettings(vscode.Uri.file(file));
     const request = buildSanityRequest(file, model, compare, settings);
     const label = `${model} in ${vscode.workspace.asRelativePath(file)}`;
-    const controller = new AbortController();
-    this.running = { controller, label };
+    if (this.running) {
+      this.running.label = label;
+    }
     this.deps.log.info(
       `Sanity-train ${label}: ${request.steps} steps, batch size ${request.batchSize}, backend ${request.backend}, ${compare ? 'BatchNorm vs RunningBatchNorm' : 'as written'}, time budget ${request.timeoutMs / 1000} s`,
     );
     SanityReportPanel.show(this.deps.extensionUri, { kind: 'running', model, file, compare, steps: request.steps, batchSize: request.batchSize }, this.hooks);
-    try {
-      const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Sanity-training ${model}${compare ? ' (BatchNorm vs RunningBatchNorm)' : ''}`, cancellable: true },
-        (progress, token) => this.runWorker({ request, maxMemoryMb: settings.maxMemoryMb, controller }, progress, token),
-      );
-      const cancelled = controller.signal.aborted || (outcome.kind === 'error' && outcome.reason === 'cancelled');
-      return cancelled ? this.cancelled(label, file, model) : this.show(outcome, file, model);
-    } finally {
-      this.running = undefined;
-    }
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Sanity-training ${model}${compare ? ' (BatchNorm vs RunningBatchNorm)' : ''}`, cancellable: true },
+      (progress, token) => this.runWorker({ request, maxMemoryMb: settings.maxMemoryMb, controller }, progress, token),
+    );
+    const cancelled = controller.signal.aborted || (outcome.kind === 'error' && outcome.reason === 'cancelled');
+    return cancelled ? this.cancelled(label, file, model) : this.show(outcome, file, model);
   }
 
   private async runWorker(

@@ -215,6 +215,12 @@ describe('report page: content', () => {
     assert.ok(elementsOf(html).find((e) => e.tag === 'canvas')?.attrs['aria-label']?.includes('BatchNorm (as written) and RunningBatchNorm (swapped in memory)'));
   });
 
+  it('a cancelled run says it stopped, not that it could not run', () => {
+    const heading = (reason: string) => elementsOf(renderReportPage({ ...errorState, reason }, ASSETS)).find((e) => e.tag === 'h1')?.text;
+    assert.equal(heading('cancelled'), 'Sanity-train stopped');
+    assert.equal(heading('threw'), 'Sanity-train could not run');
+  });
+
   it('error headlines: known reasons differ, unknown ones fall back', () => {
     const reasons = ['threw', 'notAModel', 'noFactory', 'timeout', 'badInput', 'cancelled', 'memory', 'crashed', 'internal'];
     assert.equal(new Set(reasons.map(errorHeadline)).size, reasons.length);
