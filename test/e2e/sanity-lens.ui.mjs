@@ -57,9 +57,9 @@ async function openFile(file, text) {
   await editorOf(file).locator('.view-lines', { hasText: text }).waitFor({ timeout: T });
 }
 
-/** Clicks a lens of `file` once the development extension has activated and provided it. */
-async function clickLens(file, title) {
-  const lens = editorOf(file).locator('.codelens-decoration a', { hasText: title }).first();
+/** Clicks a lens of `file` (the nth with that title) once the development extension has provided it. */
+async function clickLens(file, title, nth = 0) {
+  const lens = editorOf(file).locator('.codelens-decoration a', { hasText: title }).nth(nth);
   await lens.waitFor({ timeout: T });
   await lens.click();
 }
@@ -115,6 +115,25 @@ await step('a NaN finding names the layer and its link opens the source line', a
   await link.click();
   await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col`) }).first().waitFor({ timeout: T });
   log(`source link opened exploding.ts at line ${line}`);
+});
+
+await step('Cancel in the panel stops a factory that never returns', async () => {
+  await openFile('failing.ts', 'hangs');
+  await clickLens('failing.ts', 'Sanity-train', 1); // throws, hangs, spins: the second factory
+  await page.locator('.tab', { hasText: 'Sanity-training: hangs' }).first().waitFor({ timeout: T });
+  const cancel = reportFrame().locator('button[data-action=cancel]');
+  await cancel.waitFor({ timeout: T });
+  await cancel.click();
+  await reportFrame().locator('h1', { hasText: 'Sanity-train stopped' }).waitFor({ timeout: 15_000 });
+});
+
+await step('Cancel in the progress notification stops a factory stuck in a loop', async () => {
+  await clickLens('failing.ts', 'Sanity-train', 2);
+  const toast = page.locator('.notification-toast', { hasText: 'Sanity-training spins' }).first();
+  await toast.waitFor({ timeout: T });
+  await toast.hover();
+  await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+  await reportFrame().locator('h1', { hasText: 'Sanity-train stopped' }).waitFor({ timeout: 15_000 });
 });
 
 await browser.close();
