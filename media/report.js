@@ -74,21 +74,25 @@
       none: cssVar('--vscode-charts-purple', '#b180d7'),
     };
     const datasets = [];
-    for (const run of chartData.runs) {
+    // Chart.js draws lower `order` on top: NaN markers, then the smoothed curves (the later run above the
+    // earlier, so near-identical curves still show both colours), then the faint per-step losses.
+    const runCount = chartData.runs.length;
+    for (const [index, run] of chartData.runs.entries()) {
       const color = palette[run.norm] || palette.none;
       const beta = run.losses.length >= 50 ? 0.9 : 0;
       const points = (values) => values.map((y, i) => ({ x: run.steps[i], y }));
       // A short run (one that hit NaN early) would be an invisible line without its points.
       const pointRadius = run.losses.length < 30 ? 3 : 0;
-      datasets.push({ label: run.label, data: points(smooth(run.losses, beta)), borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius, spanGaps: false });
+      datasets.push({ label: run.label, order: 1 + runCount - index, data: points(smooth(run.losses, beta)), borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius, spanGaps: false });
       if (beta > 0) {
-        datasets.push({ label: `${run.label}, per step`, raw: true, data: points(run.losses), borderColor: withAlpha(color, 0.25), borderWidth: 1, pointRadius: 0, spanGaps: false });
+        datasets.push({ label: `${run.label}, per step`, raw: true, order: 10, data: points(run.losses), borderColor: withAlpha(color, 0.25), borderWidth: 1, pointRadius: 0, spanGaps: false });
       }
       if (run.nanStep !== null) {
         const finite = run.losses.filter((l) => l !== null);
         const error = cssVar('--vscode-errorForeground', '#f14c4c');
         datasets.push({
           type: 'scatter',
+          order: 0,
           label: `NaN/Inf at step ${run.nanStep}`,
           data: [{ x: run.nanStep, y: finite.length > 0 ? finite[finite.length - 1] : 1 }],
           pointStyle: 'crossRot',
@@ -143,6 +147,7 @@
       chart.data.datasets = datasetsFor(data);
       chart.options.scales.y.type = yScaleType(data);
       chart.options.scales.y.ticks.callback = formatTick;
+      chart.options.scales.x.max = data.maxStep ?? undefined;
       chart.update('none');
       return;
     }
@@ -161,11 +166,11 @@
         maintainAspectRatio: false,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
-          x: { type: 'linear', title: { display: true, text: 'step' }, ticks: { precision: 0 } },
+          x: { type: 'linear', max: data.maxStep ?? undefined, title: { display: true, text: 'step' }, ticks: { precision: 0 } },
           y: { type: yScaleType(data), title: { display: true, text: 'training loss' }, ticks: { callback: formatTick } },
         },
         plugins: {
-          legend: { labels: { filter: (item, chartData) => !chartData.datasets[item.datasetIndex].raw } },
+          legend: { labels: { filter: (item, chartData) => !chartData.datasets[item.datasetIndex].raw, sort: (a, b) => a.datasetIndex - b.datasetIndex } },
           tooltip: { filter: (item) => !item.dataset.raw },
         },
       },

@@ -79,7 +79,8 @@ start_code_server() {
   "workbench.enableExperiments": false,
   "typescript.disableAutomaticTypeAcquisition": true,
   "git.enabled": false,
-  "git.openRepositoryInParentFolders": "never"
+  "git.openRepositoryInParentFolders": "never",
+  "workbench.colorTheme": "Default Light Modern"
 }
 JSON
   local flags=(--disable-telemetry --disable-update-check --disable-getting-started-override --ignore-last-opened)

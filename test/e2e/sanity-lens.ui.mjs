@@ -64,6 +64,14 @@ async function clickLens(file, title, nth = 0) {
   await lens.click();
 }
 
+/** Closes VS Code's own notifications (e.g. its new-theme tip) so they do not cover screenshots. */
+async function dismissNotifications() {
+  for (const toast of await page.locator('.notification-toast').all()) {
+    await toast.hover().catch(() => {});
+    await toast.locator('.codicon-notifications-clear').click({ timeout: 1000 }).catch(() => {});
+  }
+}
+
 /** Waits for the report page to show `verdict`; returns the page's frame. */
 async function waitForReport(model, verdict) {
   await page.locator('.tab', { hasText: `Sanity-train: ${model}` }).first().waitFor({ timeout: T });
@@ -93,6 +101,9 @@ await step('the "Sanity-train" lens trains the model and the panel shows a clean
 await step('the "Compare" lens trains both flavours on MNIST into the same panel', async () => {
   await openFile('mnist-cnn.ts', 'conv2d');
   await clickLens('mnist-cnn.ts', 'Compare BatchNorm vs RunningBatchNorm');
+  // While it trains, the panel draws the loss curves live from the worker's progress.
+  await reportFrame().locator('#live-status', { hasText: /step \d+ of 300/ }).waitFor({ timeout: T });
+  await page.screenshot({ path: path.join(outDir, 'sanity-live.png') });
   const frame = await waitForReport('createModel', 'Trains cleanly');
   await frame.locator('.comparison', { hasText: /RunningBatchNorm .* vs BatchNorm .* held-out accuracy/ }).waitFor({ timeout: 5000 });
   const rows = await frame.locator('.runs tbody tr').count();
@@ -101,6 +112,7 @@ await step('the "Compare" lens trains both flavours on MNIST into the same panel
     throw new Error(`expected 2 runs in 1 panel, got ${rows} runs in ${panels} panels`);
   }
   log(await frame.locator('.comparison').textContent());
+  await dismissNotifications();
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(outDir, 'sanity-panel.png') });
 });

@@ -54,6 +54,8 @@ export type ReportPageState =
 export interface ReportChartData {
   /** null while training (the task is known only from the report). */
   task: SanityReport['task'] | null;
+  /** The x axis ends here while training (the planned steps), so curves grow across a fixed axis; null: fit the data. */
+  maxStep: number | null;
   /** Per run: the steps (x) and their losses (y, null where not finite), and the step of its NaN. */
   runs: { label: string; norm: RunReport['norm']; steps: number[]; losses: (number | null)[]; nanStep: number | null }[];
 }
@@ -197,6 +199,7 @@ function chartSection(runs: readonly Pick<RunReport, 'norm'>[]): string {
 export function chartDataOf(report: SanityReport): ReportChartData {
   return {
     task: report.task,
+    maxStep: null,
     runs: report.runs.map((run, i) => {
       const losses = run.losses ?? [];
       return { label: runLabel(run, i), norm: run.norm, steps: losses.map((_, step) => step + 1), losses, nanStep: run.nan?.step ?? null };
@@ -244,7 +247,7 @@ function errorBody(state: Extract<ReportPageState, { kind: 'error' }>, roots: re
 function runningBody(state: Extract<ReportPageState, { kind: 'running' }>, roots: readonly string[]): string {
   const runs: Pick<RunReport, 'norm'>[] = state.compare ? [{ norm: 'batchNormalization' }, { norm: 'runningBatchNorm' }] : [{ norm: 'batchNormalization' }];
   const what = `${state.steps} steps at batch size ${state.batchSize}${state.compare ? ', as written and with batch norm swapped' : ''}`;
-  const empty: ReportChartData = { task: null, runs: [] };
+  const empty: ReportChartData = { task: null, maxStep: state.steps, runs: [] };
   return `<header>
   <h1>${escapeHtml(`Sanity-training ${state.model}…`)}</h1>
   <p class="subtitle">${escapeHtml(`${displayPath(state.file, roots)} · ${what}`)}</p>

@@ -17,6 +17,7 @@ interface LiveRun {
 export class LiveCurves {
   private readonly runs: LiveRun[] = [];
   private status = 'Starting the training process…';
+  private maxStep: number | null = null;
 
   /** @param compare whether two runs will come (the status line then names the run). */
   constructor(private readonly compare: boolean) {}
@@ -28,6 +29,7 @@ export class LiveCurves {
       if (run.steps.length > 0 && message.step <= run.steps[run.steps.length - 1]) {
         return false; // a repeated or out-of-order step adds nothing to a curve drawn left to right
       }
+      this.maxStep = message.totalSteps;
       run.steps.push(message.step);
       run.losses.push(message.loss !== null && Number.isFinite(message.loss) ? message.loss : null);
       const prefix = this.compare ? `${normLabel(message.norm)}: ` : '';
@@ -49,6 +51,7 @@ export class LiveCurves {
   snapshot(): LiveChartMessage {
     const data: ReportChartData = {
       task: null,
+      maxStep: this.maxStep,
       runs: this.runs.map((r, i) => ({ label: runLabel(r, i), norm: r.norm, steps: [...r.steps], losses: [...r.losses], nanStep: r.nanStep })),
     };
     return { type: 'live', data, status: this.status };

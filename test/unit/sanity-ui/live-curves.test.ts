@@ -27,6 +27,7 @@ describe('live curves (panel while training)', () => {
       ],
     );
     assert.equal(snap.status, 'RunningBatchNorm: step 5 of 300, loss 1.9');
+    assert.equal(snap.data.maxStep, 300);
   });
 
   it('non-finite losses become gaps; repeated or backwards steps are ignored', () => {

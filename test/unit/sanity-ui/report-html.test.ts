@@ -211,7 +211,7 @@ describe('report page: content', () => {
     assert.ok(text.includes('src/model.ts · 300 steps at batch size 2, as written and with batch norm swapped'), text);
     assert.deepEqual(elementsOf(html).map((e) => e.attrs['data-action']).filter(Boolean), ['cancel', 'showLog']);
     assert.ok(elementsOf(html).some((e) => e.attrs.id === 'live-status'));
-    assert.deepEqual(chartJson(html), { task: null, runs: [] });
+    assert.deepEqual(chartJson(html), { task: null, maxStep: 300, runs: [] });
     assert.ok(elementsOf(html).find((e) => e.tag === 'canvas')?.attrs['aria-label']?.includes('BatchNorm (as written) and RunningBatchNorm (swapped in memory)'));
   });
 

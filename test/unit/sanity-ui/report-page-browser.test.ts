@@ -160,6 +160,7 @@ describe('report page in Chromium (CSP, chart, messages)', function () {
         status,
         data: {
           task: null,
+          maxStep: 300,
           runs: LIVE_RUNS.slice(0, runs),
         },
       });
@@ -167,6 +168,10 @@ describe('report page in Chromium (CSP, chart, messages)', function () {
       await page.waitForFunction(() => document.getElementById('live-status')?.textContent === 'BatchNorm: step 3 of 300');
       await page.waitForTimeout(50);
       assert.deepEqual(await chartDatasets(page), ['BatchNorm (as written)', 'NaN/Inf at step 3']);
+      assert.equal(await page.evaluate(() => {
+        const Chart = (window as unknown as { Chart: { getChart(c: unknown): { scales: { x: { max: number } } } } }).Chart;
+        return Chart.getChart(document.getElementById('loss-chart')).scales.x.max;
+      }), 300, 'the x axis spans the planned steps while training');
       await page.evaluate((m) => window.postMessage(m, '*'), live(2, 'RunningBatchNorm: step 2 of 300'));
       await page.waitForFunction(() => document.getElementById('live-status')?.textContent === 'RunningBatchNorm: step 2 of 300');
       await page.waitForTimeout(50);
