@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
 import { embedLayerSource } from './embed-layer.mjs';
 import { writeVendoredCopies } from './build-vendor.mjs';
+import { copyWebviewAssets } from './webview-assets.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, packages: 'external', logLevel: 'warning' };
@@ -32,4 +33,5 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.dispose()));
   await writeVendoredCopies();
   console.log(`built ${entries.map((e) => e.out).join(', ')}`);
+  console.log(`copied ${copyWebviewAssets().join(', ')}`);
 }

@@ -1,0 +1,325 @@
+/**
+ * The sanity-train report page, as one HTML string (pure, so unit tests render it without VS Code).
+ * Security model: a nonce CSP that allows only our two scripts and our stylesheet; every string that
+ * came from the user's code (layer names, weight names, file paths, error messages) is escaped; the chart
+ * data travels as an inert JSON block with `<` escaped; no inline styles or handlers, no network.
+ */
+import type { RunReport, SanityReport, SourceLocation } from './protocol';
+import {
+  describeComparison,
+  describeData,
+  describeNan,
+  displayPath,
+  formatGrowth,
+  formatNumber,
+  formatStepsPerSecond,
+  metricName,
+  metricOf,
+  normLabel,
+  runLabel,
+  verdictOf,
+} from './report-view';
+
+/** Where the page's assets live, as webview URIs, and the per-render nonce. */
+export interface ReportPageAssets {
+  /** `webview.cspSource`. */
+  cspSource: string;
+  nonce: string;
+  styleUri: string;
+  scriptUri: string;
+  chartUri: string;
+}
+
+export type ReportPageState =
+  | { kind: 'report'; report: SanityReport }
+  | {
+      /** Training in progress: the page draws the loss curves live from `LiveChartMessage`s. */
+      kind: 'running';
+      model: string;
+      file: string;
+      compare: boolean;
+      steps: number;
+      batchSize: number;
+    }
+  | {
+      kind: 'error';
+      /** The launcher's reason ('threw', 'timeout', …). */
+      reason: string;
+      message: string;
+      file?: string;
+      model?: string;
+    };
+
+/** What the page's script receives in its JSON block (and, while training, in `LiveChartMessage`s). */
+export interface ReportChartData {
+  /** null while training (the task is known only from the report). */
+  task: SanityReport['task'] | null;
+  /** The x axis ends here while training (the planned steps), so curves grow across a fixed axis; null: fit the data. */
+  maxStep: number | null;
+  /** Per run: the steps (x) and their losses (y, null where not finite), and the step of its NaN. */
+  runs: { label: string; norm: RunReport['norm']; steps: number[]; losses: (number | null)[]; nanStep: number | null }[];
+}
+
+/** Posted to a running page: the curves so far and a status line. */
+export interface LiveChartMessage {
+  type: 'live';
+  data: ReportChartData;
+  status: string;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for element content and double- or single-quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** JSON that cannot end its `<script>` block or open a comment, whatever strings it holds. */
+export function jsonForScriptBlock(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+export function contentSecurityPolicy(assets: Pick<ReportPageAssets, 'cspSource' | 'nonce'>): string {
+  return [
+    "default-src 'none'",
+    `img-src ${assets.cspSource} data:`,
+    `style-src ${assets.cspSource}`,
+    `font-src ${assets.cspSource}`,
+    `script-src 'nonce-${assets.nonce}'`,
+  ].join('; ');
+}
+
+function sourceLink(source: SourceLocation | null, roots: readonly string[]): string {
+  if (!source) {
+    return '<span class="muted">source line unknown</span>';
+  }
+  const text = `${displayPath(source.file, roots)}:${source.line}`;
+  return `<a href="#" class="source-link" data-file="${escapeHtml(source.file)}" data-line="${source.line}" title="Open ${escapeHtml(text)}">${escapeHtml(text)}</a>`;
+}
+
+function verdictSection(report: SanityReport, roots: readonly string[]): string {
+  const verdict = verdictOf(report);
+  const items = report.runs.flatMap((run, i) => {
+    if (run.nan) {
+      return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${escapeHtml(describeNan(run.nan))}. Built at ${sourceLink(run.nan.source, roots)}.</li>`];
+    }
+    if (run.exploding.length > 0) {
+      return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${run.exploding.length} layer weight(s) grew more than 100× within 50 steps, before any NaN.</li>`];
+    }
+    return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: every loss finite, no exploding weights.</li>`];
+  });
+  const headline = { nan: 'NaN/Inf found', exploding: 'Exploding weights', healthy: 'Trains cleanly' }[verdict];
+  const comparison = describeComparison(report);
+  return `<section class="verdict verdict-${verdict}" role="status">
+  <h2>${headline}</h2>
+  <ul>${items.join('')}</ul>${comparison ? `\n  <p class="comparison">${escapeHtml(comparison)}</p>` : ''}
+</section>`;
+}
+
+function runsTable(report: SanityReport): string {
+    const rows = report.runs.map((run, i) => {
+    const cells = [
+      escapeHtml(runLabel(run, i)),
+      String(run.steps),
+      String(run.batchSize),
+      escapeHtml(formatNumber(run.finalLoss)),
+      escapeHtml(metricOf(run, report.task).text),
+      escapeHtml(formatStepsPerSecond(run.stepsPerSecond)),
+      run.nan ? `step ${run.nan.step}` : 'none',
+      String(run.exploding.length),
+    ];
+    return `<tr class="norm-${run.norm}">${cells.map((c, j) => (j === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`;
+  });
+  const metric = metricName(report.task);
+  const heads = ['Run', 'Steps', 'Batch size', 'Final loss', metric[0].toUpperCase() + metric.slice(1), 'Steps/s', 'NaN/Inf', 'Explosions'];
+  return `<section class="runs">
+  <h2>Runs</h2>
+  <div class="table-scroll"><table>
+    <thead><tr>${heads.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>
+    <tbody>${rows.join('')}</tbody>
+  </table></div>
+</section>`;
+}
+
+function explosionsSection(report: SanityReport, roots: readonly string[]): string {
+  const rows = report.runs.flatMap((run, i) =>
+    run.exploding.map(
+      (w) =>
+        `<tr><td>${escapeHtml(normLabel(run.norm))}${i === 0 ? '' : ' (swap)'}</td><td>${escapeHtml(w.layer)}</td><td>${escapeHtml(w.className)}</td><td><code>${escapeHtml(w.weight)}</code></td><td>${escapeHtml(formatGrowth(w.growth))}</td><td>${w.step}</td><td>${sourceLink(w.source, roots)}</td></tr>`,
+    ),
+  );
+  if (rows.length === 0) {
+    return '';
+  }
+  const heads = ['Run', 'Layer', 'Class', 'Weight', 'Growth', 'By step', 'Built at'];
+  return `<section class="explosions">
+  <h2>Exploding weights</h2>
+  <p class="muted">Largest weight magnitude grew by more than 100× within 50 steps.</p>
+  <div class="table-scroll"><table>
+    <thead><tr>${heads.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>
+    <tbody>${rows.join('')}</tbody>
+  </table></div>
+</section>`;
+}
+
+function notesSection(report: SanityReport): string {
+  const notes = report.notes ?? [];
+  return notes.length === 0 ? '' : `<section class="notes">\n  <h2>Notes</h2>\n  <ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>\n</section>`;
+}
+
+function setupSection(report: SanityReport): string {
+  const skipped = (report.backendSkipped ?? []).map((s) => `<li><code>${escapeHtml(s.name)}</code>: ${escapeHtml(s.reason)}</li>`);
+  return `<section class="setup">
+  <h2>Setup</h2>
+  <dl>
+    <dt>Backend</dt><dd><code>${escapeHtml(report.backend)}</code>${skipped.length > 0 ? `<ul class="skipped">${skipped.join('')}</ul>` : ''}</dd>${
+      report.tfjs ? `\n    <dt>tfjs</dt><dd>${escapeHtml(`${report.tfjs.version}, ${report.tfjs.source === 'workspace' ? 'your workspace’s' : 'bundled with the extension'}`)}</dd>` : ''
+    }
+    <dt>Data</dt><dd>${escapeHtml(describeData(report))}</dd>
+    <dt>Task</dt><dd>${escapeHtml(report.task)}</dd>
+  </dl>
+</section>`;
+}
+
+function chartSection(runs: readonly Pick<RunReport, 'norm'>[]): string {
+  const labels = runs.map((r, i) => runLabel(r, i)).join(' and ');
+  return `<section class="chart">
+  <h2>Training loss per step</h2>
+  <div class="chart-box"><canvas id="loss-chart" role="img" aria-label="${escapeHtml(`Training loss per step for ${labels}`)}"></canvas></div>
+  <p id="chart-fallback" class="muted" hidden></p>
+</section>`;
+}
+
+/** The chart's input: per run its label, loss curve and the step of its NaN, if any. */
+export function chartDataOf(report: SanityReport): ReportChartData {
+  return {
+    task: report.task,
+    maxStep: null,
+    runs: report.runs.map((run, i) => {
+      const losses = run.losses ?? [];
+      return { label: runLabel(run, i), norm: run.norm, steps: losses.map((_, step) => step + 1), losses, nanStep: run.nan?.step ?? null };
+    }),
+  };
+}
+
+/** The page's buttons; no "Compare" once compared, or when there is no batch norm to swap. */
+function actions(hideCompare: boolean): string {
+  const compare = hideCompare ? '' : '<button type="button" class="secondary" data-action="compare">Compare BatchNorm vs RunningBatchNorm</button>';
+  return `<nav class="actions"><button type="button" data-action="rerun">Run again</button>${compare}<button type="button" class="secondary" data-action="showLog">Show Log</button></nav>`;
+}
+
+function reportBody(report: SanityReport, roots: readonly string[]): string {
+  const title = report.model ? `Sanity-train: ${report.model}` : 'Sanity-train report';
+  const where = report.file ? displayPath(report.file, roots) : undefined;
+  return `<header>
+  <h1>${escapeHtml(title)}</h1>
+  <p class="subtitle">${[where, `backend ${report.backend}`, describeData(report)].filter((s) => s !== undefined).map((s) => escapeHtml(s)).join(' · ')}</p>
+  ${actions(report.runs.length > 1 || report.runs.every((r) => r.norm === 'none'))}
+</header>
+${verdictSection(report, roots)}
+${notesSection(report)}
+${chartSection(report.runs)}
+${runsTable(report)}
+${explosionsSection(report, roots)}
+${setupSection(report)}
+<script type="application/json" id="report-data">${jsonForScriptBlock(chartDataOf(report))}</script>`;
+}
+
+function errorBody(state: Extract<ReportPageState, { kind: 'error' }>, roots: readonly string[]): string {
+  const subject = [state.model, state.file ? displayPath(state.file, roots) : undefined].filter((s) => s !== undefined).join(' in ');
+  const hint = errorHint(state.reason, state.message);
+  return `<header>
+  <h1>${state.reason === 'cancelled' ? 'Sanity-train stopped' : 'Sanity-train could not run'}</h1>
+  ${subject ? `<p class="subtitle">${escapeHtml(subject)}</p>` : ''}
+  <nav class="actions"><button type="button" data-action="showLog">Show Log</button></nav>
+</header>
+<section class="verdict verdict-error" role="alert">
+  <h2>${escapeHtml(errorHeadline(state.reason))}</h2>
+  <pre class="message">${escapeHtml(state.message)}</pre>${hint ? `\n  <p class="hint">${escapeHtml(hint)}</p>` : ''}
+</section>`;
+}
+
+function runningBody(state: Extract<ReportPageState, { kind: 'running' }>, roots: readonly string[]): string {
+  const runs: Pick<RunReport, 'norm'>[] = state.compare ? [{ norm: 'batchNormalization' }, { norm: 'runningBatchNorm' }] : [{ norm: 'batchNormalization' }];
+  const what = `${state.steps} steps at batch size ${state.batchSize}${state.compare ? ', as written and with batch norm swapped' : ''}`;
+  const empty: ReportChartData = { task: null, maxStep: state.steps, runs: [] };
+  return `<header>
+  <h1>${escapeHtml(`Sanity-training ${state.model}…`)}</h1>
+  <p class="subtitle">${escapeHtml(`${displayPath(state.file, roots)} · ${what}`)}</p>
+  <nav class="actions"><button type="button" data-action="cancel">Cancel</button><button type="button" class="secondary" data-action="showLog">Show Log</button></nav>
+</header>
+<section class="verdict verdict-running" role="status">
+  <h2>Training</h2>
+  <p id="live-status">Starting the training process…</p>
+</section>
+${chartSection(runs)}
+<script type="application/json" id="report-data">${jsonForScriptBlock(empty)}</script>`;
+}
+
+/** A short title per failure reason; unknown reasons still read sensibly. */
+export function errorHeadline(reason: string): string {
+  const headlines: Record<string, string> = {
+    threw: 'The model factory threw',
+    notAModel: 'The factory did not return a tfjs model',
+    noFactory: 'No model factory found',
+    timeout: 'Sanity-train ran out of time',
+    badInput: 'Sanity-train could not read its input',
+    cancelled: 'Sanity-train was cancelled',
+    memory: 'The training process ran out of memory',
+    crashed: 'The training process crashed',
+    internal: 'Sanity-train hit an internal error',
+  };
+  return headlines[reason] ?? 'Sanity-train failed';
+}
+
+/**
+ * What the user can do about a failure, when there is something to say; a module that could not be
+ * found gets the install command, whatever the reason.
+ */
+export function errorHint(reason: string, message = ''): string | undefined {
+  const missing = /Cannot find module '([^']+)'/.exec(message)?.[1];
+  if (missing && !missing.startsWith('.') && !missing.startsWith('/')) {
+    const name = missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0];
+    return `Your model imports ${name}, which your workspace does not have: install it (npm install ${name}) and run again.`;
+  }
+  const hints: Record<string, string> = {
+    threw: 'The stack trace is in the log (Show Log).',
+    notAModel: 'A model factory must return a tf.LayersModel, e.g. from tf.sequential(), tf.model() or tf.loadLayersModel().',
+    noFactory: 'A model factory is a top-level function, callable without arguments, that returns a tfjs model.',
+    memory: 'Lower the batch size, or raise the memory cap (setting runningBatchNorm.sanity.maxMemoryMb).',
+    crashed: 'The training process ended without a report; its last output is in the log (Show Log).',
+    timeout: 'A factory that never returns, or a slow backend, ends here. Raise the time budget (setting runningBatchNorm.sanity.timeBudgetSeconds) or lower the steps.',
+  };
+  return hints[reason];
+}
+
+/**
+ * Renders the whole report page.
+ * @param workspaceRoots folders that paths are shown relative to (links still carry absolute paths).
+ */
+export function renderReportPage(state: ReportPageState, assets: ReportPageAssets, workspaceRoots: readonly string[] = []): string {
+  const body =
+    state.kind === 'report' ? reportBody(state.report, workspaceRoots) : state.kind === 'running' ? runningBody(state, workspaceRoots) : errorBody(state, workspaceRoots);
+  const nonce = escapeHtml(assets.nonce);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(assets))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeHtml(assets.styleUri)}">
+<title>Sanity-train report</title>
+</head>
+<body>
+${body}
+<script nonce="${nonce}" src="${escapeHtml(assets.chartUri)}"></script>
+<script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,68 @@
+/**
+ * Collects the worker's progress into live loss curves for the report panel (pure). Runs are told apart
+ * by the worker's run id and labelled in the order they start, as the final report labels them.
+ */
+import type { NormKind, WorkerMessage } from '../../core/training/protocol';
+import type { LiveChartMessage, ReportChartData } from '../../core/training/report-html';
+import { describeNan, formatNumber, normLabel, runLabel } from '../../core/training/report-view';
+
+interface LiveRun {
+  id: number;
+  norm: NormKind;
+  steps: number[];
+  losses: (number | null)[];
+  nanStep: number | null;
+}
+
+export class LiveCurves {
+  private readonly runs: LiveRun[] = [];
+  private status = 'Starting the training process…';
+  private maxStep: number | null = null;
+
+  /** @param compare whether two runs will come (the status line then names the run). */
+  constructor(private readonly compare: boolean) {}
+
+  /** Takes in one worker message; true when the curves or the status changed. */
+  add(message: WorkerMessage): boolean {
+    if (message.type === 'progress') {
+      const run = this.runFor(message.run, message.norm);
+      if (run.steps.length > 0 && message.step <= run.steps[run.steps.length - 1]) {
+        return false; // a repeated or out-of-order step adds nothing to a curve drawn left to right
+      }
+      this.maxStep = message.totalSteps;
+      run.steps.push(message.step);
+      run.losses.push(message.loss !== null && Number.isFinite(message.loss) ? message.loss : null);
+      const prefix = this.compare ? `${normLabel(message.norm)}: ` : '';
+      this.status = `${prefix}step ${message.step} of ${message.totalSteps}, loss ${formatNumber(message.loss)}`;
+      return true;
+    }
+    if (message.type === 'layerNaN') {
+      const run = this.runs.find((r) => r.id === message.run);
+      if (run) {
+        run.nanStep = message.finding.step;
+      }
+      this.status = `${describeNan(message.finding)}. Finishing the report…`;
+      return true;
+    }
+    return false;
+  }
+
+  /** The message for the page: every curve so far and the status line. */
+  snapshot(): LiveChartMessage {
+    const data: ReportChartData = {
+      task: null,
+      maxStep: this.maxStep,
+      runs: this.runs.map((r, i) => ({ label: runLabel(r, i), norm: r.norm, steps: [...r.steps], losses: [...r.losses], nanStep: r.nanStep })),
+    };
+    return { type: 'live', data, status: this.status };
+  }
+
+  private runFor(id: number, norm: NormKind): LiveRun {
+    let run = this.runs.find((r) => r.id === id);
+    if (!run) {
+      run = { id, norm, steps: [], losses: [], nanStep: null };
+      this.runs.push(run);
+    }
+    return run;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * From the user's settings to the worker's request (pure). Out-of-range settings fall back to their
+ * defaults instead of failing, because a typo in settings.json should not break a one-click check.
+ */
+import { SANITY_DEFAULTS } from '../../core/training/defaults';
+import type { SanityRequest } from '../../core/training/protocol';
+import type { BackendPreference } from '../../worker/backends/types';
+
+/** The `runningBatchNorm.sanity.*` settings, as `vscode/configuration.ts` reads them. */
+export interface SanitySettings {
+  steps: number;
+  batchSize: number;
+  /** Wall-clock budget for the whole job (both runs with compare). */
+  timeBudgetSeconds: number;
+  /** Heap cap for the training child process. */
+  maxMemoryMb: number;
+  backend: BackendPreference;
+  /** null: the optimizer's own learning rate from the model's compile(), else the worker's default. */
+  learningRate: number | null;
+  data: 'auto' | 'mnist' | 'synthetic';
+}
+
+/** The CLI's defaults (SANITY_DEFAULTS), so `rbn sanity` and the editor train the same way. */
+export const DEFAULT_SANITY_SETTINGS: SanitySettings = {
+  steps: SANITY_DEFAULTS.steps,
+  batchSize: SANITY_DEFAULTS.batchSize,
+  timeBudgetSeconds: SANITY_DEFAULTS.timeoutMs / 1000,
+  maxMemoryMb: 4096,
+  backend: SANITY_DEFAULTS.backend,
+  learningRate: null,
+  data: 'auto',
+};
+
+/** The CLI's seed: the same model gives the same report from the lens and from `rbn sanity`. */
+export const SANITY_SEED = SANITY_DEFAULTS.seed;
+
+function positiveInt(value: number, fallback: number): number {
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+/** The settings with every out-of-range value replaced by its default. */
+export function sanitizeSettings(s: SanitySettings): SanitySettings {
+  const d = DEFAULT_SANITY_SETTINGS;
+  return {
+    steps: positiveInt(s.steps, d.steps),
+    batchSize: positiveInt(s.batchSize, d.batchSize),
+    timeBudgetSeconds: Number.isFinite(s.timeBudgetSeconds) && s.timeBudgetSeconds > 0 ? s.timeBudgetSeconds : d.timeBudgetSeconds,
+    maxMemoryMb: positiveInt(s.maxMemoryMb, d.maxMemoryMb),
+    backend: (['auto', 'cpu', 'wasm', 'tensorflow'] as const).includes(s.backend) ? s.backend : d.backend,
+    learningRate: s.learningRate !== null && Number.isFinite(s.learningRate) && s.learningRate > 0 ? s.learningRate : null,
+    data: (['auto', 'mnist', 'synthetic'] as const).includes(s.data) ? s.data : d.data,
+  };
+}
+
+/** The request for one sanity-train job of `model` in `file`. */
+export function buildSanityRequest(file: string, model: string, compare: boolean, settings: SanitySettings): SanityRequest {
+  const s = sanitizeSettings(settings);
+  return {
+    file,
+    model,
+    steps: s.steps,
+    batchSize: s.batchSize,
+    ...(s.learningRate !== null ? { learningRate: s.learningRate } : {}),
+    compare,
+    ...(s.data !== 'auto' ? { data: s.data } : {}),
+    backend: s.backend,
+    timeoutMs: Math.round(s.timeBudgetSeconds * 1000),
+    seed: SANITY_SEED,
+  };
+}

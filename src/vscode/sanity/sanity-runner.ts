@@ -1,0 +1,17 @@
+/**
+ * The worker launcher as the command sees it: one function, loaded on first use so activation never
+ * pays for it (and tests can hand in their own).
+ */
+import type { SanityOutcome, SanityRequest, WorkerMessage } from '../../core/training/protocol';
+
+export type { SanityOutcome };
+
+export interface SanityRunOptions {
+  onMessage?: (message: WorkerMessage) => void;
+  signal?: AbortSignal;
+  workerScript?: string;
+  maxMemoryMb?: number;
+}
+
+/** `runSanityTrain` of src/worker/launcher.ts. */
+export type SanityRunner = (request: SanityRequest, options?: SanityRunOptions) => Promise<SanityOutcome>;

@@ -1,0 +1,153 @@
+// Real-editor test of sanity-train: in code-server (VS Code 1.96 in headless Chromium), open a tfjs model
+// file, click its "Sanity-train" CodeLens, wait for the report panel and its verdict, follow the panel's
+// source link back into the editor, and screenshot the panel for the README.
+// Usage: node sanity-lens.ui.mjs <base-url> <workspace-dir> <extension-dir> <out-dir>
+// The extension loads as a development extension through the workbench's `payload` query (no .vsix needed).
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [base, wsDir, extDir, outDir] = process.argv.slice(2);
+const T = Number(process.env.E2E_TIMEOUT_MS || 120_000);
+const t0 = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+let passed = 0;
+let failed = 0;
+
+const authority = new URL(base).host;
+const payload = [['extensionDevelopmentPath', `vscode-remote://${authority}${extDir}`]];
+const url = `${base}/?folder=${encodeURIComponent(wsDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+
+fs.mkdirSync(outDir, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+page.on('pageerror', (e) => log('[pageerror]', e.message));
+if (process.env.E2E_VERBOSE) {
+  page.on('console', (m) => log('[console]', m.type(), m.text().slice(0, 300)));
+}
+
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    passed++;
+    log(`PASS ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed++;
+    log(`FAIL ${name}: ${e.stack || e}`);
+    await page.screenshot({ path: path.join(outDir, `sanity-fail-${passed + failed}.png`) }).catch(() => {});
+    await page.keyboard.press('Escape').catch(() => {});
+  }
+}
+
+/** The report page lives two iframes deep: the webview host frame, then its active content frame. */
+function reportFrame() {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+const editorOf = (file) => page.locator(`.monaco-editor[data-uri$="/${file}"]`).first();
+
+async function openFile(file, text) {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
+  await row.waitFor({ timeout: T });
+  await row.click();
+  await editorOf(file).locator('.view-lines', { hasText: text }).waitFor({ timeout: T });
+}
+
+/** Clicks a lens of `file` (the nth with that title) once the development extension has provided it. */
+async function clickLens(file, title, nth = 0) {
+  const lens = editorOf(file).locator('.codelens-decoration a', { hasText: title }).nth(nth);
+  await lens.waitFor({ timeout: T });
+  await lens.click();
+}
+
+/** Closes VS Code's own notifications (e.g. its new-theme tip) so they do not cover screenshots. */
+async function dismissNotifications() {
+  for (const toast of await page.locator('.notification-toast').all()) {
+    await toast.hover().catch(() => {});
+    await toast.locator('.codicon-notifications-clear').click({ timeout: 1000 }).catch(() => {});
+  }
+}
+
+/** Waits for the report page to show `verdict`; returns the page's frame. */
+async function waitForReport(model, verdict) {
+  await page.locator('.tab', { hasText: `Sanity-train: ${model}` }).first().waitFor({ timeout: T });
+  const frame = reportFrame();
+  await frame.locator('.verdict h2', { hasText: verdict }).waitFor({ timeout: T });
+  await frame.locator('canvas#loss-chart').waitFor({ timeout: 5000 });
+  return frame;
+}
+
+await step('workbench loads and healthy.ts opens', async () => {
+  await page.goto(url, { timeout: T });
+  await page.locator('.monaco-workbench').waitFor({ timeout: T });
+  await openFile('healthy.ts', 'tf.sequential');
+});
+
+await step('the "Sanity-train" lens trains the model and the panel shows a clean report', async () => {
+  await editorOf('healthy.ts').locator('.codelens-decoration a', { hasText: 'Compare BatchNorm vs RunningBatchNorm' }).first().waitFor({ timeout: T });
+  await clickLens('healthy.ts', 'Sanity-train');
+  const frame = await waitForReport('buildModel', 'Trains cleanly');
+  const rows = await frame.locator('.runs tbody tr').count();
+  if (rows !== 1) {
+    throw new Error(`expected one run, got ${rows}`);
+  }
+  log(`backend: ${await frame.locator('.setup dd code').first().textContent()}`);
+});
+
+await step('the "Compare" lens trains both flavours on MNIST into the same panel', async () => {
+  await openFile('mnist-cnn.ts', 'conv2d');
+  await clickLens('mnist-cnn.ts', 'Compare BatchNorm vs RunningBatchNorm');
+  // While it trains, the panel draws the loss curves live from the worker's progress.
+  await reportFrame().locator('#live-status', { hasText: /step \d+ of 300/ }).waitFor({ timeout: T });
+  await page.screenshot({ path: path.join(outDir, 'sanity-live.png') });
+  const frame = await waitForReport('createModel', 'Trains cleanly');
+  await frame.locator('.comparison', { hasText: /RunningBatchNorm .* vs BatchNorm .* held-out accuracy/ }).waitFor({ timeout: 5000 });
+  const rows = await frame.locator('.runs tbody tr').count();
+  const panels = await page.locator('.tab', { hasText: /Sanity-train/ }).count();
+  if (rows !== 2 || panels !== 1) {
+    throw new Error(`expected 2 runs in 1 panel, got ${rows} runs in ${panels} panels`);
+  }
+  log(await frame.locator('.comparison').textContent());
+  await dismissNotifications();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(outDir, 'sanity-panel.png') });
+});
+
+await step('a NaN finding names the layer and its link opens the source line', async () => {
+  await openFile('exploding.ts', 'tf.sequential');
+  await clickLens('exploding.ts', 'Sanity-train');
+  const frame = await waitForReport('buildModel', 'NaN/Inf found');
+  const link = frame.locator('.verdict a.source-link').first();
+  const line = Number(await link.getAttribute('data-line'));
+  await page.screenshot({ path: path.join(outDir, 'sanity-nan.png') });
+  await link.click();
+  await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col`) }).first().waitFor({ timeout: T });
+  log(`source link opened exploding.ts at line ${line}`);
+});
+
+await step('Cancel in the panel stops a factory that never returns', async () => {
+  await openFile('failing.ts', 'hangs');
+  await clickLens('failing.ts', 'Sanity-train', 1); // throws, hangs, spins: the second factory
+  await page.locator('.tab', { hasText: 'Sanity-training: hangs' }).first().waitFor({ timeout: T });
+  const cancel = reportFrame().locator('button[data-action=cancel]');
+  await cancel.waitFor({ timeout: T });
+  await cancel.click();
+  await reportFrame().locator('h1', { hasText: 'Sanity-train stopped' }).waitFor({ timeout: 15_000 });
+});
+
+await step('Cancel in the progress notification stops a factory stuck in a loop', async () => {
+  await clickLens('failing.ts', 'Sanity-train', 2);
+  const toast = page.locator('.notification-toast', { hasText: 'Sanity-training spins' }).first();
+  await toast.waitFor({ timeout: T });
+  await toast.hover();
+  await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+  await reportFrame().locator('h1', { hasText: 'Sanity-train stopped' }).waitFor({ timeout: 15_000 });
+});
+
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

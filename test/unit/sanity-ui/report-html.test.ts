@@ -1,0 +1,238 @@
+import * as assert from 'node:assert/strict';
+import type { SanityReport } from '../../../src/core/training/protocol';
+import {
+  chartDataOf,
+  contentSecurityPolicy,
+  errorHeadline,
+  errorHint,
+  escapeHtml,
+  jsonForScriptBlock,
+  renderReportPage,
+  type ReportPageAssets,
+  type ReportPageState,
+} from '../../../src/core/training/report-html';
+import { bodyText, elementsOf, type HtmlElement } from './html-tree';
+import { compareReport, hostileReport, nanReport, regressionReport, ROOT } from './report-fixtures';
+
+const ASSETS: ReportPageAssets = {
+  cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+  nonce: 'bm9uY2Utb2YtdGhlLWRheQ==',
+  styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/report.css',
+  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/report.js',
+  chartUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/vendor/chart.umd.min.js',
+};
+
+const page = (report: SanityReport): string => renderReportPage({ kind: 'report', report }, ASSETS, [ROOT]);
+const errorState: ReportPageState = {
+  kind: 'error',
+  reason: 'threw',
+  message: 'Error: <boom> in "createModel"\n    at createModel (src/model.ts:3:9)',
+  file: `${ROOT}/src/model.ts`,
+  model: 'createModel',
+};
+const ALL_PAGES: [string, string][] = [
+  ['nan', page(nanReport)],
+  ['compare', page(compareReport)],
+  ['regression', page(regressionReport)],
+  ['hostile', page(hostileReport)],
+  ['error', renderReportPage(errorState, ASSETS, [ROOT])],
+  ['running', renderReportPage({ kind: 'running', model: '<m>', file: `${ROOT}/src/"m".ts`, compare: true, steps: 300, batchSize: 8 }, ASSETS, [ROOT])],
+];
+
+function byClass(html: string, cls: string): HtmlElement[] {
+  return elementsOf(html).filter((e) => (e.attrs.class ?? '').split(/\s+/).includes(cls));
+}
+
+function chartJson(html: string): ReturnType<typeof chartDataOf> {
+  const block = elementsOf(html).find((e) => e.attrs.id === 'report-data');
+  assert.ok(block, 'report-data block present');
+  return JSON.parse(block.text) as ReturnType<typeof chartDataOf>;
+}
+
+describe('report page: security', () => {
+  for (const [name, html] of ALL_PAGES) {
+    it(`${name}: a nonce CSP with no unsafe sources, and only nonce'd scripts`, () => {
+      const meta = elementsOf(html).find((e) => e.tag === 'meta' && e.attrs['http-equiv'] === 'Content-Security-Policy');
+      assert.ok(meta);
+      const csp = meta.attrs.content;
+      assert.match(csp, /default-src 'none'/);
+      assert.match(csp, new RegExp(`script-src 'nonce-${ASSETS.nonce.replace(/[+/=]/g, '\\$&')}'`));
+      assert.doesNotMatch(csp, /unsafe-(inline|eval)|\*(?!\.vscode-cdn)/);
+      const scripts = elementsOf(html).filter((e) => e.tag === 'script');
+      for (const s of scripts) {
+        assert.ok(s.attrs.type === 'application/json' || s.attrs.nonce === ASSETS.nonce, `script ${JSON.stringify(s.attrs)}`);
+        assert.ok(s.attrs.src === undefined || s.attrs.src.startsWith(ASSETS.cspSource));
+      }
+      assert.deepEqual(scripts.filter((s) => s.attrs.src).map((s) => s.attrs.src), [ASSETS.chartUri, ASSETS.scriptUri]);
+    });
+
+    it(`${name}: no inline styles, no inline handlers, nothing from the network`, () => {
+      for (const el of elementsOf(html)) {
+        assert.ok(!('style' in el.attrs), `style attribute on <${el.tag}>`);
+        assert.deepEqual(Object.keys(el.attrs).filter((a) => a.startsWith('on')), [], `handler on <${el.tag}>`);
+        assert.notEqual(el.tag, 'style');
+        assert.notEqual(el.tag, 'iframe');
+      }
+      const urls = html.match(/\bhttps?:\/\/[^\s"'<>;]+/g) ?? [];
+      assert.deepEqual(urls.filter((u) => !u.startsWith(ASSETS.cspSource)), []);
+    });
+  }
+
+  it('keeps hostile names, paths and backends as text, never as markup', () => {
+    const html = page(hostileReport);
+    const tags = elementsOf(html).map((e) => e.tag);
+    assert.ok(!tags.includes('img'), 'no injected <img>');
+    assert.ok(!tags.includes('b'), 'no injected <b>');
+    assert.equal(tags.filter((t) => t === 'script').length, 3, 'JSON block + Chart.js + page script, nothing injected');
+    const text = bodyText(html);
+    assert.ok(text.includes('</script><script>alert("layer")</script>'), 'layer name shown verbatim');
+    assert.ok(text.includes('<img src=x onerror=alert(1)>'), 'model name shown verbatim');
+    assert.ok(text.includes('wasm<script>alert(1)</script>'));
+    assert.ok(text.includes("it's<b>") && text.includes('w/<kernel>'));
+    assert.ok(text.includes('<script>alert("note")</script>'), 'notes shown verbatim');
+    const link = byClass(html, 'source-link')[0];
+    assert.equal(link.attrs['data-file'], `${ROOT}/src/x" onclick="alert(1).ts`);
+    assert.equal(link.attrs['data-line'], '5');
+    assert.equal(chartJson(html).runs[0].label, 'BatchNorm (as written)');
+  });
+
+  it('escapes every character that can end text or an attribute', () => {
+    assert.equal(escapeHtml(`<a href="x" title='y'>&amp;</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+  });
+
+  it('JSON for a script block cannot close the block and still parses back', () => {
+    const value = { s: '</script><!-- \u2028 & >' };
+    const json = jsonForScriptBlock(value);
+    assert.doesNotMatch(json, /<|>|\u2028/);
+    assert.deepEqual(JSON.parse(json), value);
+  });
+
+  it('CSP allows only the webview source for styles, images and fonts', () => {
+    assert.equal(
+      contentSecurityPolicy({ cspSource: 'vscode-resource:', nonce: 'n1' }),
+      "default-src 'none'; img-src vscode-resource: data:; style-src vscode-resource:; font-src vscode-resource:; script-src 'nonce-n1'",
+    );
+  });
+});
+
+describe('report page: content', () => {
+  it('NaN case: names the step, layer, class and where, with a link to the source line', () => {
+    const html = page(nanReport);
+    assert.equal(byClass(html, 'verdict-nan').length, 1);
+    const text = bodyText(html);
+    assert.ok(text.includes('NaN/Inf at step 42 in layer "batch_normalization_1" (BatchNormalization): first seen in its gradient'), text);
+    const links = byClass(html, 'source-link');
+    assert.deepEqual(
+      links.map((l) => [l.text, l.attrs['data-file'], l.attrs['data-line']]),
+      [
+        ['src/model.ts:17', `${ROOT}/src/model.ts`, '17'],
+        ['src/layers.ts:8', `${ROOT}/src/layers.ts`, '8'],
+      ],
+    );
+  });
+
+  it('NaN case: explosion warnings, backend and why a better one was skipped', () => {
+    const text = bodyText(page(nanReport));
+    assert.ok(text.includes('Exploding weights'));
+    assert.ok(text.includes('dense_Dense1/kernel') && text.includes('153×'));
+    assert.ok(text.includes('tensorflow: @tensorflow/tfjs-node is not installed in the workspace'));
+    assert.ok(text.includes('MNIST digits'));
+    const setup = elementsOf(page(nanReport)).filter((e) => e.tag === 'dt' || e.tag === 'dd').map((e) => e.text);
+    assert.deepEqual(setup.slice(setup.indexOf('tfjs'), setup.indexOf('tfjs') + 2), ['tfjs', '4.22.0, bundled with the extension']);
+  });
+
+  it('NaN case: the chart gets the loss curve with the non-finite step as a gap', () => {
+    const data = chartJson(page(nanReport));
+    assert.equal(data.runs.length, 1);
+    assert.equal(data.runs[0].losses.length, 42);
+    assert.equal(data.runs[0].losses[41], null);
+    assert.deepEqual(data.runs[0].steps, Array.from({ length: 42 }, (_, i) => i + 1));
+    assert.equal(data.runs[0].nanStep, 42);
+  });
+
+  it('compare case: both runs, both curves, and the comparison in points', () => {
+    const html = page(compareReport);
+    assert.equal(byClass(html, 'verdict-healthy').length, 1);
+    const text = bodyText(html);
+    assert.ok(text.includes('RunningBatchNorm 94.1% vs BatchNorm 93.2% held-out accuracy (+0.9 points).'), text);
+    const rows = elementsOf(html).filter((e) => e.tag === 'tr' && /norm-/.test(e.attrs.class ?? ''));
+    assert.deepEqual(rows.map((r) => r.attrs.class), ['norm-batchNormalization', 'norm-runningBatchNorm']);
+    assert.ok(rows[1].text.includes('94.1%') && rows[1].text.includes('39.9'));
+    assert.deepEqual(chartJson(html).runs.map((r) => r.label), ['BatchNorm (as written)', 'RunningBatchNorm (swapped in memory)']);
+    assert.equal(elementsOf(html).filter((e) => e.attrs['data-action'] === 'compare').length, 0, 'no compare button once compared');
+  });
+
+  it('single run offers a compare button; every report offers rerun and log', () => {
+    const actions = elementsOf(page(nanReport)).map((e) => e.attrs['data-action']).filter(Boolean);
+    assert.deepEqual(actions, ['rerun', 'compare', 'showLog']);
+    const noBatchNorm = { ...nanReport, runs: [{ ...nanReport.runs[0], norm: 'none' as const }] };
+    assert.deepEqual(elementsOf(page(noBatchNorm)).map((e) => e.attrs['data-action']).filter(Boolean), ['rerun', 'showLog'], 'nothing to swap, no compare');
+  });
+
+  it('regression case: MSE instead of accuracy, and says the swap did worse', () => {
+    const html = page(regressionReport);
+    const text = bodyText(html);
+    assert.ok(text.includes('Held-out MSE'));
+    assert.ok(!/held-out accuracy/i.test(text));
+    assert.ok(text.includes('RunningBatchNorm MSE 0.0456 vs BatchNorm 0.0123: higher (worse).'), text);
+    assert.ok(text.includes('the module’s sanityData() export'));
+    assert.equal(chartJson(html).task, 'regression');
+    const notes = elementsOf(html).filter((e) => e.tag === 'section' && e.attrs.class === 'notes');
+    assert.equal(notes.length, 1);
+    assert.ok(notes[0].text.includes('sanityData() returned 64 samples;\n13 held out'));
+    assert.equal(elementsOf(page(compareReport)).filter((e) => e.attrs.class === 'notes').length, 0, 'no empty notes section');
+  });
+
+  it('error case: a headline per reason and the message verbatim, no chart data', () => {
+    const html = renderReportPage(errorState, ASSETS, [ROOT]);
+    const alert = elementsOf(html).find((e) => e.attrs.role === 'alert');
+    assert.ok(alert);
+    assert.ok(alert.text.includes('The model factory threw'));
+    assert.ok(alert.text.includes('Error: <boom> in "createModel"\n    at createModel (src/model.ts:3:9)'));
+    assert.ok(bodyText(html).includes('createModel in src/model.ts'));
+    assert.equal(elementsOf(html).find((e) => e.attrs.id === 'report-data'), undefined);
+    assert.ok(elementsOf(html).some((e) => e.attrs.class === 'hint' && e.text.includes('Show Log')));
+  });
+
+  it('error case: every launcher reason has a headline, and the actionable ones a hint', () => {
+    const reasons = ['threw', 'notAModel', 'noFactory', 'timeout', 'badInput', 'internal', 'cancelled', 'memory', 'crashed'];
+    for (const reason of reasons) {
+      assert.notEqual(errorHeadline(reason), 'Sanity-train failed', reason);
+    }
+    for (const reason of ['timeout', 'memory', 'notAModel']) {
+      assert.ok(errorHint(reason), reason);
+    }
+  });
+
+  it('running page: title, what is being trained, Cancel, a status line and an empty chart', () => {
+    const html = renderReportPage({ kind: 'running', model: 'createModel', file: `${ROOT}/src/model.ts`, compare: true, steps: 300, batchSize: 2 }, ASSETS, [ROOT]);
+    const text = bodyText(html);
+    assert.ok(text.includes('Sanity-training createModel…'));
+    assert.ok(text.includes('src/model.ts · 300 steps at batch size 2, as written and with batch norm swapped'), text);
+    assert.deepEqual(elementsOf(html).map((e) => e.attrs['data-action']).filter(Boolean), ['cancel', 'showLog']);
+    assert.ok(elementsOf(html).some((e) => e.attrs.id === 'live-status'));
+    assert.deepEqual(chartJson(html), { task: null, maxStep: 300, runs: [] });
+    assert.ok(elementsOf(html).find((e) => e.tag === 'canvas')?.attrs['aria-label']?.includes('BatchNorm (as written) and RunningBatchNorm (swapped in memory)'));
+  });
+
+  it('a missing package gets its install command', () => {
+    assert.equal(
+      errorHint('threw', "loading /p/m.ts threw: Error: Cannot find module '@tensorflow/tfjs-vis/dist/x'"),
+      'Your model imports @tensorflow/tfjs-vis, which your workspace does not have: install it (npm install @tensorflow/tfjs-vis) and run again.',
+    );
+    assert.match(errorHint('threw', "Cannot find module 'lodash'") ?? '', /npm install lodash\)/);
+    assert.equal(errorHint('threw', "Cannot find module './helpers'"), errorHint('threw'), 'a missing sibling file is not a package');
+  });
+
+  it('a cancelled run says it stopped, not that it could not run', () => {
+    const heading = (reason: string) => elementsOf(renderReportPage({ ...errorState, reason }, ASSETS)).find((e) => e.tag === 'h1')?.text;
+    assert.equal(heading('cancelled'), 'Sanity-train stopped');
+    assert.equal(heading('threw'), 'Sanity-train could not run');
+  });
+
+  it('error headlines: known reasons differ, unknown ones fall back', () => {
+    const reasons = ['threw', 'notAModel', 'noFactory', 'timeout', 'badInput', 'cancelled', 'memory', 'crashed', 'internal'];
+    assert.equal(new Set(reasons.map(errorHeadline)).size, reasons.length);
+    assert.equal(errorHeadline('somethingNew'), 'Sanity-train failed');
+  });
+});

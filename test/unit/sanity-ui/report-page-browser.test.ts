@@ -1,0 +1,200 @@
+/**
+ * The report page in a real browser (Debian's Chromium through playwright-core), served under the same
+ * CSP the webview gets: proves the policy lets our scripts and Chart.js run and blocks nothing we use,
+ * that the chart draws every run, and that links and buttons post the right messages. Needs Chromium
+ * (CI installs it; set CHROMIUM to another binary) and `npm run build` (copies Chart.js into media/vendor).
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { SanityReport } from '../../../src/core/training/protocol';
+import { renderReportPage, type LiveChartMessage, type ReportPageState } from '../../../src/core/training/report-html';
+import { compareReport, hostileReport, nanReport, ROOT } from './report-fixtures';
+
+const REPO = path.resolve(__dirname, '../../..');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHART = path.join(REPO, 'media/vendor/chart.umd.min.js');
+
+const LIVE_RUNS: LiveChartMessage['data']['runs'] = [
+  { label: 'BatchNorm (as written)', norm: 'batchNormalization', steps: [1, 2, 3], losses: [2.3, 2.1, null], nanStep: 3 },
+  { label: 'RunningBatchNorm (swapped in memory)', norm: 'runningBatchNorm', steps: [1, 2], losses: [2.3, 2.0], nanStep: null },
+];
+
+interface Loaded {
+  page: Page;
+  problems: string[];
+  posted: unknown[];
+}
+
+describe('report page in Chromium (CSP, chart, messages)', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let server: http.Server;
+  let origin = '';
+  let html = '';
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      this.skip(); // Only where no Chromium is installed; CI installs it (.ci/run).
+    }
+    assert.ok(existsSync(CHART), 'media/vendor/chart.umd.min.js is missing: run `npm run build` first');
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/page.html') {
+        res.setHeader('content-type', 'text/html');
+        res.end(html);
+        return;
+      }
+      if (url.pathname === '/favicon.ico') {
+        res.statusCode = 204; // The browser asks for it; a webview does not.
+        res.end();
+        return;
+      }
+      const file = path.join(REPO, path.normalize(url.pathname));
+      if (!file.startsWith(path.join(REPO, 'media')) || !existsSync(file)) {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      res.setHeader('content-type', file.endsWith('.css') ? 'text/css' : 'text/javascript');
+      res.end(readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  async function load(state: ReportPageState): Promise<Loaded> {
+    html = renderReportPage(state, {
+      cspSource: origin,
+      nonce: 'dGVzdC1ub25jZQ==',
+      styleUri: `${origin}/media/report.css`,
+      scriptUri: `${origin}/media/report.js`,
+      chartUri: `${origin}/media/vendor/chart.umd.min.js`,
+    }, [ROOT]);
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    const problems: string[] = [];
+    const posted: unknown[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') {
+        problems.push(`console: ${m.text()}`);
+      }
+    });
+    await page.exposeFunction('__post', (m: unknown) => posted.push(m));
+    // What VS Code injects into a webview, reduced to the one call the page makes.
+    // (A string, not a function: tsx would wrap a function's inner helpers in its own `__name` calls.)
+    await page.addInitScript(`
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__post(m) });
+      document.addEventListener('securitypolicyviolation', (e) => console.error('CSP blocked ' + e.violatedDirective + ': ' + e.blockedURI));
+    `);
+    await page.goto(`${origin}/page.html`);
+    await page.waitForLoadState('load');
+    return { page, problems, posted };
+  }
+
+  async function chartDatasets(page: Page): Promise<string[]> {
+    return page.evaluate(() => {
+      const Chart = (window as unknown as { Chart?: { getChart(c: unknown): { data: { datasets: { label: string }[] } } | undefined } }).Chart;
+      const chart = Chart?.getChart(document.getElementById('loss-chart'));
+      return chart ? chart.data.datasets.map((d) => d.label) : [];
+    });
+  }
+
+  const cases: [string, SanityReport, string[]][] = [
+    ['NaN case', nanReport, ['BatchNorm (as written)', 'NaN/Inf at step 42']],
+    [
+      'compare case',
+      compareReport,
+      ['BatchNorm (as written)', 'BatchNorm (as written), per step', 'RunningBatchNorm (swapped in memory)', 'RunningBatchNorm (swapped in memory), per step'],
+    ],
+    ['hostile strings', hostileReport, ['BatchNorm (as written)', 'NaN/Inf at step 3']],
+  ];
+  for (const [name, report, datasets] of cases) {
+    it(`${name}: loads with no CSP violation or script error and charts every run`, async () => {
+      const { page, problems } = await load({ kind: 'report', report });
+      try {
+        assert.deepEqual(await chartDatasets(page), datasets);
+        assert.deepEqual(problems, []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it('the source link and the buttons post typed messages', async () => {
+    const { page, posted, problems } = await load({ kind: 'report', report: nanReport });
+    try {
+      await page.click('a.source-link >> nth=0');
+      await page.click('[data-action=compare]');
+      await page.click('[data-action=showLog]');
+      for (let i = 0; i < 50 && posted.length < 4; i++) {
+        await page.waitForTimeout(20);
+      }
+      assert.deepEqual(posted, [
+        { type: 'ready' },
+        { type: 'openSource', file: `${ROOT}/src/model.ts`, line: 17 },
+        { type: 'action', action: 'compare' },
+        { type: 'action', action: 'showLog' },
+      ]);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('running page: draws live curves from posted messages and offers Cancel', async () => {
+    const { page, posted, problems } = await load({ kind: 'running', model: 'createModel', file: `${ROOT}/src/model.ts`, compare: true, steps: 300, batchSize: 8 });
+    try {
+      assert.deepEqual(await chartDatasets(page), [], 'empty until the first progress');
+      const live = (runs: number, status: string): LiveChartMessage => ({
+        type: 'live',
+        status,
+        data: {
+          task: null,
+          maxStep: 300,
+          runs: LIVE_RUNS.slice(0, runs),
+        },
+      });
+      await page.evaluate((m) => window.postMessage(m, '*'), live(1, 'BatchNorm: step 3 of 300'));
+      await page.waitForFunction(() => document.getElementById('live-status')?.textContent === 'BatchNorm: step 3 of 300');
+      await page.waitForTimeout(50);
+      assert.deepEqual(await chartDatasets(page), ['BatchNorm (as written)', 'NaN/Inf at step 3']);
+      assert.equal(await page.evaluate(() => {
+        const Chart = (window as unknown as { Chart: { getChart(c: unknown): { scales: { x: { max: number } } } } }).Chart;
+        return Chart.getChart(document.getElementById('loss-chart')).scales.x.max;
+      }), 300, 'the x axis spans the planned steps while training');
+      await page.evaluate((m) => window.postMessage(m, '*'), live(2, 'RunningBatchNorm: step 2 of 300'));
+      await page.waitForFunction(() => document.getElementById('live-status')?.textContent === 'RunningBatchNorm: step 2 of 300');
+      await page.waitForTimeout(50);
+      assert.deepEqual(await chartDatasets(page), ['BatchNorm (as written)', 'NaN/Inf at step 3', 'RunningBatchNorm (swapped in memory)']);
+      await page.click('[data-action=cancel]');
+      for (let i = 0; i < 50 && posted.length < 2; i++) {
+        await page.waitForTimeout(20);
+      }
+      assert.deepEqual(posted, [{ type: 'ready' }, { type: 'action', action: 'cancel' }]);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('error page: no chart, no script error', async () => {
+    const { page, problems } = await load({ kind: 'error', reason: 'timeout', message: 'no step within 60 s' });
+    try {
+      assert.deepEqual(await chartDatasets(page), []);
+      assert.equal(await page.locator('[role=alert] h2').textContent(), 'Sanity-train ran out of time');
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+});
