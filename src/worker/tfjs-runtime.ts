@@ -79,15 +79,29 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
   // The bundled chooser looks for tfjs-node itself, so no redirect may hide it while it chooses.
   install(redirects);
   const choice = await chooseBundledBackend(preference);
-  const own = resolveFrom('@tensorflow/tfjs', __dirname);
-  for (const request of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    // A user module importing tfjs-node runs on the bundled tfjs when the native package is absent.
-    if (own && !resolveFrom(request, __dirname)) {
-      redirects.set(request, own);
-    }
-  }
+  setBundledRedirects(redirects);
   install(redirects);
   return { tf: choice.tf, backend: choice.name, skipped: choice.skipped, source: 'bundled', redirects };
+}
+
+/**
+ * The workspace has no tfjs: every tfjs request of the user's code lands on the extension's own
+ * packages (one instance, the chosen backend), and tfjs-node(-gpu) on plain tfjs where they are absent.
+ */
+function setBundledRedirects(redirects: Map<string, string>): void {
+  const own = resolveFrom('@tensorflow/tfjs', __dirname);
+  for (const request of SHARED_REQUESTS) {
+    const file = resolveFrom(request, __dirname);
+    if (file) {
+      redirects.set(request, file);
+    }
+  }
+  for (const request of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    const file = resolveFrom(request, __dirname) ?? own;
+    if (file) {
+      redirects.set(request, file);
+    }
+  }
 }
 
 /** On the workspace's tfjs, honour an explicit backend when it is registered there. */

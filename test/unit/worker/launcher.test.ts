@@ -178,6 +178,24 @@ describe('runSanityTrain (child process)', function () {
     }
   });
 
+  it('runs a workspace without tfjs installed on the bundled tfjs (every tfjs import style)', async () => {
+    // Outside this checkout, so no node_modules up the tree can resolve tfjs for the user's file.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-bare-'));
+    fs.writeFileSync(path.join(root, 'package.json'), '{"name":"bare","private":true}');
+    fs.writeFileSync(
+      path.join(root, 'model.ts'),
+      "import * as tf from '@tensorflow/tfjs';\nimport { layers } from '@tensorflow/tfjs-layers';\nimport * as node from '@tensorflow/tfjs-node';\n" +
+        "export const build = () => tf.sequential({ layers: [layers.dense({ units: 4, inputShape: [3] }), node.layers.batchNormalization(), tf.layers.dense({ units: 2, activation: 'softmax' })] });\n",
+    );
+    try {
+      const report = reportOf((await run({ ...request('healthy.ts'), file: path.join(root, 'model.ts'), steps: 5, backend: 'auto', compare: true })).outcome);
+      assert.equal(report.tfjs?.source, 'bundled');
+      assert.deepEqual(report.runs.map((r) => r.steps), [5, 5]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('reports the bundled tfjs otherwise', async () => {
     const report = reportOf((await run(request('healthy.ts', { steps: 2 }))).outcome);
     assert.equal(report.tfjs?.source, 'bundled');
