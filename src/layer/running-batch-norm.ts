@@ -67,7 +67,7 @@ export interface RunningBatchNormArgs extends LayerArgs {
    */
   statsInterval?: number;
   /**
-   * If set (e.g. 0.99; weight of the old value, Keras convention), inference uses a slower, debiased
+   * If set (e.g. 0.9; weight of the old value, Keras convention), inference uses a slower, debiased
    * moving average of the per-channel mean and variance that training used, instead of the running
    * state (see the file header); adds the weights inferenceMean, inferenceVariance and inferenceSteps.
    * Before the first training step inference falls back to the running state. Defaults to null (off:
