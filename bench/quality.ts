@@ -9,7 +9,7 @@
  *
  *   npm run bench:quality -- [--seeds 1,2,3] [--batch-sizes 1,2,8,32] [--optimizers sgd,adam]
  *     [--norms bn,rbn] [--train-size 7940] [--test-size 2000] [--backend auto|cpu|wasm]
- *     [--bn-args '{"momentum":0.9}'] [--rbn-args '{"momentum":0.8}'] [--label text]
+ *     [--bn-args '{"momentum":0.9}'] [--rbn-args '{"inferenceMomentum":0.99}'] [--label text]
  *     [--precise-stats K]   (diagnostic: also score RBN with its state averaged over K batches)
  *   npm run bench:quality -- --from runs.jsonl [subset flags]   (table from saved run lines)
  */
@@ -51,6 +51,8 @@ interface RunResult {
   accuracyPrecise?: number;
   nan: boolean;
   seconds: number;
+  /** RBN only, when --rbn-args set any: the layer arguments of this run. */
+  rbnArgs?: RunningBatchNormArgs;
 }
 
 const LEARNING_RATES: Record<OptimizerName, number> = { sgd: 0.4, adam: 3e-3 };
@@ -170,6 +172,10 @@ async function trainOne(tf: typeof tfjs, data: Digits, norm: Norm, optimizer: Op
   const seconds = (performance.now() - started) / 1000;
   const accuracy = nan ? NaN : score(tf, model, data);
   const result: RunResult = { norm, optimizer, batchSize, seed, steps, accuracy, nan, seconds: Number(seconds.toFixed(1)) };
+  if (norm === 'rbn' && Object.keys(o.rbnArgs).length > 0) {
+    // Run lines from several --rbn-args land in one results file; each says which it was.
+    result.rbnArgs = o.rbnArgs;
+  }
   if (norm === 'rbn' && o.preciseStats > 0 && !nan) {
     averageRunningState(tf, model, data, batchSize, o.preciseStats, seed);
     result.accuracyPrecise = score(tf, model, data);

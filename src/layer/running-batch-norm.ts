@@ -9,6 +9,13 @@
  * variance floored at `varianceFloor` while fewer than `warmupSamples` samples have been seen.
  * Gradients flow through this batch's s and ss, never through the history. The file has one import,
  * tfjs, so that it can be copied into any tfjs project.
+ *
+ * Opt-in `inferenceMomentum` m: at bs 8 a batch enters the state above with weight 0.66, so the state
+ * an inference call would use is mostly the last batch or two. With m set, every training step that
+ * recomputes the statistics also folds the mean and the (floored) variance its output used into a
+ * slower, debiased EMA: v_t = v_{t−1} + w_t·(stat − v_{t−1}), w_t = (1 − m)/(1 − m^t) for the t-th such
+ * step, so the first step seeds it exactly and it never averages in its zero start. Inference then
+ * normalises with y = (x − mean_t)/√(var_t + ε)·γ + β; training output is unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -59,6 +66,14 @@ export interface RunningBatchNormArgs extends LayerArgs {
    * Defaults to 1 (every step).
    */
   statsInterval?: number;
+  /**
+   * If set (e.g. 0.9; weight of the old value, Keras convention), inference uses a slower, debiased
+   * moving average of the per-channel mean and variance that training used, instead of the running
+   * state (see the file header); adds the weights inferenceMean, inferenceVariance and inferenceSteps.
+   * Before the first training step inference falls back to the running state. Defaults to null (off:
+   * fastai's behaviour, inference uses the running state).
+   */
+  inferenceMomentum?: number | null;
   /** Accepted and ignored, so a config shared with `tf.layers.batchNormalization` keeps working. */
   movingMeanInitializer?: unknown;
   /** Accepted and ignored, so a config shared with `tf.layers.batchNormalization` keeps working. */
@@ -208,12 +223,24 @@ interface Stats {
   varianceWeight: tf.Tensor1D | number;
 }
 
-/** The scalar state (samples seen, element count, steps since the statistics were recomputed). */
+/**
+ * The scalar state (samples seen, element count, steps since the statistics were recomputed, steps
+ * folded into the inference statistics).
+ */
 interface Schedule {
-  dataIds: object[];
+  dataIds: Array<object | null>;
   samples: number;
   count: number;
   age: number;
+  inferenceSteps: number;
+}
+
+/** The slow inference statistics (only with `inferenceMomentum`). */
+interface InferenceState {
+  momentum: number;
+  mean: tf.LayerVariable;
+  variance: tf.LayerVariable;
+  steps: tf.LayerVariable;
 }
 
 /**
@@ -231,6 +258,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
   private readonly varianceFloor: number;
   private readonly warmupSamples: number;
   private readonly statsInterval: number;
+  private readonly inferenceMomentum: number | null;
   private readonly betaInitializer: Initializer;
   private readonly gammaInitializer: Initializer;
   private readonly betaRegularizer: Regularizer | null;
@@ -244,6 +272,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
   private count!: tf.LayerVariable;
   private samplesSeen!: tf.LayerVariable;
   private statsAge: tf.LayerVariable | null = null;
+  private inference: InferenceState | null = null;
   /**
    * JS copy of samplesSeen, count and statsAge, so the warm-up and the statistics interval decide in
    * JS without reading the GPU, and scalar maths stays off the tensor path. Valid while their tensors
@@ -267,6 +296,8 @@ export class RunningBatchNorm extends tf.layers.Layer {
     if (!Number.isInteger(this.statsInterval)) {
       throw new Error(`RunningBatchNorm: statsInterval must be a whole number ≥ 1, got ${this.statsInterval}`);
     }
+    const inferenceMomentum = args.inferenceMomentum ?? null;
+    this.inferenceMomentum = inferenceMomentum === null ? null : checkRange('inferenceMomentum', inferenceMomentum, 0, 1);
     this.betaInitializer = resolveSerializable<Initializer>(args.betaInitializer, tf.initializers.zeros(), 'initializer')!;
     this.gammaInitializer = resolveSerializable<Initializer>(args.gammaInitializer, tf.initializers.ones(), 'initializer')!;
     this.betaRegularizer = resolveSerializable<Regularizer>(args.betaRegularizer, null, 'regularizer');
@@ -297,6 +328,14 @@ export class RunningBatchNorm extends tf.layers.Layer {
     if (this.statsInterval > 1) {
       this.statsAge = this.addWeight('statsAge', [1], 'float32', zeros, undefined, false);
     }
+    if (this.inferenceMomentum !== null) {
+      this.inference = {
+        momentum: this.inferenceMomentum,
+        mean: this.addWeight('inferenceMean', [channels], 'float32', zeros, undefined, false),
+        variance: this.addWeight('inferenceVariance', [channels], 'float32', tf.initializers.ones(), undefined, false),
+        steps: this.addWeight('inferenceSteps', [1], 'float32', zeros, undefined, false),
+      };
+    }
     this.built = true;
   }
 
@@ -314,18 +353,24 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const params = [this.gamma, this.beta].filter((v): v is tf.LayerVariable => v !== null).map((v) => v.read());
       const schedule = this.readSchedule();
       if (kwargs['training'] !== true) {
-        return this.normalizeWithState(ops, view, schedule, params)(x, ...params);
+        const stats = this.inference !== null && schedule.inferenceSteps > 0 ? () => this.inferenceStats() : () => this.runningStats(schedule);
+        return this.normalizeWithState(ops, view, stats, params)(x, ...params);
       }
       // During the warm-up, and every statsInterval-th step after it, the statistics are recomputed.
-      const { samples, count, age } = schedule;
+      const { samples, count, age, inferenceSteps } = schedule;
       if (this.statsAge !== null && samples >= Math.max(this.warmupSamples, 1) && age < this.statsInterval - 1) {
-        const reused = this.normalizeWithState(ops, view, schedule, params)(x, ...params);
-        this.writeSchedule({ samples, count, age: age + 1 });
+        const reused = this.normalizeWithState(ops, view, () => this.runningStats(schedule), params)(x, ...params);
+        this.writeSchedule({ ...schedule, age: age + 1 });
         return reused;
       }
       const mom1 = batchSize > 1 ? 1 - this.momentum / Math.sqrt(batchSize - 1) : 1 - this.momentum;
       // Math.fround: the mirror holds what the float32 weight holds, so a reloaded copy computes the same.
-      const next = { samples: samples + batchSize, count: Math.fround(count + mom1 * (x.size / view.channels - count)), age: 0 };
+      const next = {
+        samples: samples + batchSize,
+        count: Math.fround(count + mom1 * (x.size / view.channels - count)),
+        age: 0,
+        inferenceSteps: this.inference === null ? 0 : inferenceSteps + 1,
+      };
       const y = this.normalizeWithBatch(ops, view, mom1, next, params)(x, ...params);
       this.writeSchedule(next);
       return y;
@@ -348,20 +393,50 @@ export class RunningBatchNorm extends tf.layers.Layer {
       varianceFloor: this.varianceFloor,
       warmupSamples: this.warmupSamples,
       statsInterval: this.statsInterval,
+      inferenceMomentum: this.inferenceMomentum,
     };
     return { ...super.getConfig(), ...config };
   }
 
-  /** y from the stored statistics; gradients reach gamma and beta, and x through the affine map only. */
-  private normalizeWithState(ops: ChannelOps, view: ChannelView, schedule: Schedule, params: tf.Tensor[]): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
+  /** Mean and 1/std of the running state. */
+  private runningStats(schedule: Schedule): { mean: tf.Tensor1D; rstd: tf.Tensor1D } {
+    // Before any training (count 0): mean 0, rstd 1, so the layer starts as γ·x + β, never NaN.
+    const scale = schedule.count > 0 ? 1 / schedule.count : 0;
+    const mean = tf.mul(this.sums.read(), scale) as tf.Tensor1D;
+    const variance = tf.sub(tf.mul(this.sqrs.read(), scale), tf.square(mean));
+    const floor = schedule.samples < this.warmupSamples ? this.varianceFloor : 0;
+    const rstd = schedule.count > 0 ? (tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)) as tf.Tensor1D) : tf.onesLike(mean);
+    return { mean, rstd };
+  }
+
+  /** Mean and 1/std of the slow inference average (only once it has seen a training step). */
+  private inferenceStats(): { mean: tf.Tensor1D; rstd: tf.Tensor1D } {
+    const { mean, variance } = this.inference!;
+    return { mean: mean.read() as tf.Tensor1D, rstd: tf.rsqrt(tf.add(variance.read(), this.epsilon)) as tf.Tensor1D };
+  }
+
+  /**
+   * Folds the statistics a training output used into the inference average: debiased, so the first
+   * fold (steps 1, weight 1) seeds it with them exactly.
+   */
+  private foldInferenceStats(mean: tf.Tensor1D, variance: tf.Tensor, steps: number): void {
+    if (this.inference === null) {
+      return;
+    }
+    const m = this.inference.momentum;
+    const weight = (1 - m) / (1 - Math.pow(m, steps));
+    const lerp = (v: tf.LayerVariable, target: tf.Tensor): void => {
+      v.write(tf.add(tf.mul(v.read(), 1 - weight), tf.mul(target, weight)));
+    };
+    lerp(this.inference.mean, mean);
+    lerp(this.inference.variance, variance);
+  }
+
+  /** y from stored statistics; gradients reach gamma and beta, and x through the affine map only. */
+  private normalizeWithState(ops: ChannelOps, view: ChannelView, storedStats: () => { mean: tf.Tensor1D; rstd: tf.Tensor1D }, params: tf.Tensor[]): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
     return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const { x, save } = splitCustomGradArgs(args);
-      // Before any training (count 0): mean 0, rstd 1, so the layer starts as γ·x + β, never NaN.
-      const scale = schedule.count > 0 ? 1 / schedule.count : 0;
-      const mean = tf.mul(this.sums.read(), scale) as tf.Tensor1D;
-      const variance = tf.sub(tf.mul(this.sqrs.read(), scale), tf.square(mean));
-      const floor = schedule.samples < this.warmupSamples ? this.varianceFloor : 0;
-      const rstd = schedule.count > 0 ? (tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)) as tf.Tensor1D) : tf.onesLike(mean);
+      const { mean, rstd } = storedStats();
       const stats: Stats = { mean, rstd, meanWeight: 0, varianceWeight: 0 };
       save([x, mean, rstd]);
       return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, restore(saved, stats), params, false) };
@@ -379,12 +454,14 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const mean = tf.mul(sums, 1 / next.count) as tf.Tensor1D;
       const variance = tf.sub(tf.mul(sqrs, 1 / next.count), tf.square(mean));
       const floor = next.samples < this.warmupSamples ? this.varianceFloor : 0;
-      const rstd = tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)) as tf.Tensor1D;
+      const flooredVariance = tf.maximum(variance, floor);
+      const rstd = tf.rsqrt(tf.add(flooredVariance, this.epsilon)) as tf.Tensor1D;
       const meanWeight = mom1 / next.count;
       // Without a floor only rounding can take the variance below 0; its gradient is kept there.
       const varianceWeight = floor > 0 ? (tf.mul(tf.cast(tf.greaterEqual(variance, floor), 'float32'), meanWeight) as tf.Tensor1D) : meanWeight;
       this.sums.write(sums);
       this.sqrs.write(sqrs);
+      this.foldInferenceStats(mean, flooredVariance, next.inferenceSteps);
       const stats: Stats = { mean, rstd, meanWeight, varianceWeight };
       save(typeof varianceWeight === 'number' ? [x, mean, rstd] : [x, mean, rstd, varianceWeight]);
       return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, restore(saved, stats), params, true) };
@@ -438,19 +515,20 @@ export class RunningBatchNorm extends tf.layers.Layer {
     return { gamma, beta };
   }
 
-  private scheduleVariables(): tf.LayerVariable[] {
-    return this.statsAge === null ? [this.samplesSeen, this.count] : [this.samplesSeen, this.count, this.statsAge];
+  /** samplesSeen, count, statsAge and inferenceSteps, the last two where the layer has them. */
+  private scheduleVariables(): Array<tf.LayerVariable | null> {
+    return [this.samplesSeen, this.count, this.statsAge, this.inference?.steps ?? null];
   }
 
   private readSchedule(): Schedule {
-    const dataIds = this.scheduleVariables().map((v) => v.read().dataId);
+    const dataIds = this.scheduleDataIds();
     const known = this.schedule;
     if (known !== null && dataIds.every((id, i) => id === known.dataIds[i])) {
       return known;
     }
     // First call, or the weights were set from outside (setWeights, loading): read them once.
-    const [samples = 0, count = 0, age = 0] = this.scheduleVariables().map((v) => v.read().dataSync()[0] ?? 0);
-    this.schedule = { dataIds, samples, count, age };
+    const [samples = 0, count = 0, age = 0, inferenceSteps = 0] = this.scheduleVariables().map((v) => (v === null ? 0 : (v.read().dataSync()[0] ?? 0)));
+    this.schedule = { dataIds, samples, count, age, inferenceSteps };
     return this.schedule;
   }
 
@@ -465,7 +543,15 @@ export class RunningBatchNorm extends tf.layers.Layer {
     if (next.age !== previous?.age) {
       this.statsAge?.write(tf.tensor1d([next.age]));
     }
-    this.schedule = { ...next, dataIds: this.scheduleVariables().map((v) => v.read().dataId) };
+    if (next.inferenceSteps !== previous?.inferenceSteps) {
+      this.inference?.steps.write(tf.tensor1d([next.inferenceSteps]));
+    }
+    this.schedule = { ...next, dataIds: this.scheduleDataIds() };
+  }
+
+  /** Identities of the schedule's tensors (null for a variable the layer lacks). */
+  private scheduleDataIds(): Array<object | null> {
+    return this.scheduleVariables().map((v) => (v === null ? null : v.read().dataId));
   }
 }
 tf.serialization.registerClass(RunningBatchNorm);

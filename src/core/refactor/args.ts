@@ -14,7 +14,7 @@ export type Direction = 'convert' | 'revert';
 /** BatchNormalization args RunningBatchNorm does not use (its running statistics start at 0 and 1). */
 export const UNUSED_BY_RUNNING_BATCH_NORM = ['movingMeanInitializer', 'movingVarianceInitializer'];
 /** RunningBatchNorm args BatchNormalization does not have. */
-export const UNUSED_BY_BATCH_NORMALIZATION = ['varianceFloor', 'warmupSamples', 'statsInterval'];
+export const UNUSED_BY_BATCH_NORMALIZATION = ['varianceFloor', 'warmupSamples', 'statsInterval', 'inferenceMomentum'];
 
 const TARGET: Record<Direction, string> = { convert: 'RunningBatchNorm', revert: 'BatchNormalization' };
 const OTHER: Record<Direction, Direction> = { convert: 'revert', revert: 'convert' };

@@ -7,6 +7,15 @@ export interface ReferenceOptions {
   epsilon: number;
   varianceFloor: number;
   warmupSamples: number;
+  /** Weight of the old value in the slow inference average; null or absent: off. */
+  inferenceMomentum?: number | null;
+}
+
+/** The slow inference average: per-channel mean and (floored) variance, and how many steps it has seen. */
+export interface InferenceAverage {
+  mean: number[];
+  variance: number[];
+  steps: number;
 }
 
 export interface ReferenceState {
@@ -14,6 +23,7 @@ export interface ReferenceState {
   sqrs: number[];
   count: number;
   samples: number;
+  inference?: InferenceAverage;
 }
 
 export const DEFAULT_OPTIONS: ReferenceOptions = { momentum: 0.9, epsilon: 1e-5, varianceFloor: 0.01, warmupSamples: 20 };
@@ -43,11 +53,37 @@ export function foldBatch(x: number[], shape: number[], axis: number, state: Ref
   const mom = 1 - o.momentum;
   const mom1 = bs > 1 ? 1 - (1 - mom) / Math.sqrt(bs - 1) : mom;
   const lerp = (a: number, b: number): number => a + mom1 * (b - a);
-  return {
+  const next: ReferenceState = {
     sums: state.sums.map((v, c) => lerp(v, s[c])),
     sqrs: state.sqrs.map((v, c) => lerp(v, ss[c])),
     count: lerp(state.count, x.length / channels),
     samples: state.samples + bs,
+  };
+  return o.inferenceMomentum === undefined || o.inferenceMomentum === null ? next : { ...next, inference: foldInference(next, state.inference, o) };
+}
+
+/** The running state's per-channel mean and variance, floored as the output uses it. */
+export function stateStats(state: ReferenceState, o: ReferenceOptions): Array<{ mean: number; variance: number }> {
+  return state.sums.map((sum, c) => {
+    const mean = sum / state.count;
+    const variance = Math.max(state.sqrs[c] / state.count - mean * mean, state.samples < o.warmupSamples ? o.varianceFloor : 0);
+    return { mean, variance };
+  });
+}
+
+/** Debiased EMA of the statistics a training step used: v_t = Σ m^(t−i)·(1 − m)·stat_i / (1 − m^t). */
+function foldInference(next: ReferenceState, previous: InferenceAverage | undefined, o: ReferenceOptions): InferenceAverage {
+  const m = o.inferenceMomentum!;
+  const steps = (previous?.steps ?? 0) + 1;
+  const stats = stateStats(next, o);
+  // Written as the explicit weighted sum's recursion: E_t = m·E_(t−1) + (1 − m)·stat, v_t = E_t/(1 − m^t).
+  const biased = (prev: number[] | undefined, pick: (c: number) => number): number[] =>
+    stats.map((_, c) => m * (prev ? prev[c] * (1 - Math.pow(m, steps - 1)) : 0) + (1 - m) * pick(c));
+  const debias = (e: number[]): number[] => e.map((v) => v / (1 - Math.pow(m, steps)));
+  return {
+    mean: debias(biased(previous?.mean, (c) => stats[c].mean)),
+    variance: debias(biased(previous?.variance, (c) => stats[c].variance)),
+    steps,
   };
 }
 
@@ -66,6 +102,22 @@ export function normalize(x: number[], shape: number[], axis: number, state: Ref
   return x.map((v, i) => {
     const c = ch(i);
     return (v - stats[c].mean) * stats[c].rstd * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0);
+  });
+}
+
+/**
+ * y of an inference call: from the slow average when the layer keeps one and it has seen a training
+ * step, else from the running state.
+ */
+export function infer(x: number[], shape: number[], axis: number, state: ReferenceState, o: ReferenceOptions, gamma?: number[], beta?: number[]): number[] {
+  const avg = state.inference;
+  if (avg === undefined || avg.steps === 0) {
+    return normalize(x, shape, axis, state, o, gamma, beta);
+  }
+  const ch = channelOf(shape, axis);
+  return x.map((v, i) => {
+    const c = ch(i);
+    return ((v - avg.mean[c]) / Math.sqrt(avg.variance[c] + o.epsilon)) * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0);
   });
 }
 

@@ -1,7 +1,8 @@
 /**
  * The layer's maths against a float64 reference (reference.ts), on every backend: outputs over several
  * training steps with varying batch sizes, inference, gradients for x, gamma and beta against finite
- * differences, ranks 2 to 5, several axes, the variance floor, center/scale off and statsInterval.
+ * differences, ranks 2 to 5, several axes, the variance floor, center/scale off, statsInterval and the
+ * slow inference average (inferenceMomentum).
  */
 import * as tf from '@tensorflow/tfjs';
 import * as assert from 'node:assert/strict';
@@ -70,7 +71,7 @@ function checkSteps(c: Case, args: RunningBatchNormArgs, spread: number, seed: n
     const expected = ref.trainStep(x, shape, c.axis, state, o, gamma, beta);
     state = expected.state;
     assertClose(run(layer, x, shape, true), expected.y, 2e-4, 2e-3, `training output at ${state.samples} samples`);
-    assertClose(run(layer, x, shape, false), ref.normalize(x, shape, c.axis, state, o, gamma, beta), 2e-4, 2e-3, `inference output at ${state.samples} samples`);
+    assertClose(run(layer, x, shape, false), ref.infer(x, shape, c.axis, state, o, gamma, beta), 2e-4, 2e-3, `inference output at ${state.samples} samples`);
   }
   disposeLayer(layer);
 }
@@ -146,6 +147,16 @@ for (const backend of BACKENDS) {
     it('honours momentum and epsilon', () => {
       checkSteps(CASES[0], { momentum: 0.5, epsilon: 1e-3 }, 2, 6);
       checkGradients(CASES[0], { momentum: 0.99, epsilon: 0.1 }, 24, 1.5);
+    });
+
+    it('with inferenceMomentum, infers with the debiased slow average of the training statistics', () => {
+      // BATCH_SIZES varies the batch size (1 included) and spans the warm-up, so floored steps fold in too.
+      for (const [i, c] of CASES.entries()) {
+        checkSteps(c, { inferenceMomentum: 0.9 }, 2, 30 + i);
+      }
+      checkSteps(CASES[2], { inferenceMomentum: 0.99, momentum: 0.5 }, 2, 40);
+      checkSteps(CASES[0], { inferenceMomentum: 0, center: false }, 2, 41);
+      checkSteps(CASES[2], { inferenceMomentum: 0.9 }, 0.02, 42, 0);
     });
 
     it('returns gamma·x + beta before any training, never NaN', () => {

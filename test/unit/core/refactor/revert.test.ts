@@ -21,6 +21,11 @@ const cases: Case[] = [
     expected: `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization({ axis: 3, movingMeanInitializer: 'zeros', /* rbn: not used by BatchNormalization: warmupSamples: 64, */ /* rbn: not used by BatchNormalization: varianceFloor: 1e-3 */ });\n`,
   },
   {
+    name: 'inferenceMomentum is RunningBatchNorm-only too: commented out on revert',
+    code: `import * as tf from '@tensorflow/tfjs';\nimport { runningBatchNorm } from './running-batch-norm';\nrunningBatchNorm({ momentum: 0.9, inferenceMomentum: 0.99 });\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization({ momentum: 0.9, /* rbn: not used by BatchNormalization: inferenceMomentum: 0.99 */ });\n`,
+  },
+  {
     name: 'uses the names in scope: a layers alias, a destructured factory, a parameter, this.tf',
     code: `import * as tfjs from '@tensorflow/tfjs';\nimport type * as T from '@tensorflow/tfjs';\nimport { runningBatchNorm } from './running-batch-norm';\nconst L = tfjs.layers;\nrunningBatchNorm();\nfunction f(tf: typeof T) { return runningBatchNorm(); }\nfunction g() { const { batchNormalization } = tfjs.layers; return runningBatchNorm(); }\nclass C { constructor(private tf: typeof T) {} m() { return runningBatchNorm(); } }\n`,
     expected: `import * as tfjs from '@tensorflow/tfjs';\nimport type * as T from '@tensorflow/tfjs';\nconst L = tfjs.layers;\nL.batchNormalization();\nfunction f(tf: typeof T) { return tf.layers.batchNormalization(); }\nfunction g() { const { batchNormalization } = tfjs.layers; return batchNormalization(); }\nclass C { constructor(private tf: typeof T) {} m() { return this.tf.layers.batchNormalization(); } }\n`,
