@@ -27,8 +27,9 @@ export async function addRefactorResult(
   createdLayers.add(layer.path);
   const uri = vscode.Uri.file(layer.path);
   const layerMetadata = metadata && { ...metadata, label: 'Add the RunningBatchNorm layer file', description: vscode.workspace.asRelativePath(uri) };
-  edit.createFile(uri, { ignoreIfExists: true }, layerMetadata);
-  edit.insert(uri, new vscode.Position(0, 0), layer.content, layerMetadata);
+  // Written with its content (not created empty and filled by an insert) so the import resolves on disk
+  // at once, without a dirty editor the user must remember to save; undo deletes it again.
+  edit.createFile(uri, { ignoreIfExists: true, contents: new TextEncoder().encode(layer.content) }, layerMetadata);
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
