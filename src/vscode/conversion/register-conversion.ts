@@ -47,7 +47,7 @@ async function runFileCommand(cache: AnalysisCache, direction: Direction, wholeF
 
 async function runWorkspaceCommand(options: WorkspaceConversionOptions, log: vscode.LogOutputChannel): Promise<WorkspaceConversionOutcome> {
   if (!vscode.workspace.workspaceFolders?.length) {
-    return report({ applied: false, files: 0, converted: 0, message: 'Open a folder to convert the BatchNorm layers in it.' });
+    return report({ applied: false, files: 0, paths: [], converted: 0, message: 'Open a folder to convert the BatchNorm layers in it.' });
   }
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Looking for BatchNorm layers in the workspace…', cancellable: true },

@@ -15,6 +15,8 @@ export interface WorkspaceConversionOptions {
 export interface WorkspaceConversionOutcome {
   applied: boolean;
   files: number;
+  /** Workspace-relative paths of the converted files. */
+  paths: string[];
   converted: number;
   message: string;
 }
@@ -33,7 +35,7 @@ export async function convertWorkspace(options: WorkspaceConversionOptions, toke
   const candidates: vscode.TextDocument[] = [];
   for (const uri of uris) {
     if (token.isCancellationRequested) {
-      return { applied: false, files: 0, converted: 0, message: 'Cancelled.' };
+      return { applied: false, files: 0, paths: [], converted: 0, message: 'Cancelled.' };
     }
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     if (core.mightContainBatchNorm(text)) {
@@ -43,7 +45,7 @@ export async function convertWorkspace(options: WorkspaceConversionOptions, toke
   const edit = new vscode.WorkspaceEdit();
   const createdLayers = new Set<string>();
   const metadata = options.preview === false ? undefined : PREVIEW_METADATA;
-  let files = 0;
+  const paths: string[] = [];
   let converted = 0;
   for (const [folder, docs] of groupByFolder(candidates)) {
     const plan = core.planLayerFiles(docs.map((d) => d.uri.fsPath), folder, getLayerFilePathSetting(docs[0]!.uri));
@@ -55,16 +57,18 @@ export async function convertWorkspace(options: WorkspaceConversionOptions, toke
       }
       result.skipped.forEach((s) => log.info(`${vscode.workspace.asRelativePath(document.uri)}:${s.line} left as is: ${s.reason}`));
       await addRefactorResult(edit, document, result, createdLayers, metadata);
-      files++;
+      paths.push(vscode.workspace.asRelativePath(document.uri, false));
       converted += result.converted;
     }
   }
   if (converted === 0) {
-    return { applied: false, files: 0, converted: 0, message: `No convertible BatchNorm layer in the workspace (${uris.length} JS/TS files scanned).` };
+    return { applied: false, files: 0, paths: [], converted: 0, message: `No convertible BatchNorm layer in the workspace (${uris.length} JS/TS files scanned).` };
   }
   const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+  const files = paths.length;
   const layers = `${converted} BatchNorm layer${converted === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`;
-  return { applied, files, converted: applied ? converted : 0, message: applied ? `Converted ${layers} to RunningBatchNorm.` : `Not applied: ${layers} left as they were.` };
+  log.info(`workspace conversion ${applied ? 'applied' : 'not applied'}: ${paths.join(', ')}`);
+  return { applied, files, paths: applied ? paths.sort() : [], converted: applied ? converted : 0, message: applied ? `Converted ${layers} to RunningBatchNorm.` : `Not applied: ${layers} left as they were.` };
 }
 
 function groupByFolder(documents: vscode.TextDocument[]): Map<string, vscode.TextDocument[]> {
