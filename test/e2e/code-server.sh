@@ -37,6 +37,7 @@ start_code_server() {
   "typescript.disableAutomaticTypeAcquisition": true,
   "git.enabled": false,
   "git.openRepositoryInParentFolders": "never",
+  ${CS_TEST_SETTINGS:+"editor.stickyScroll.enabled": false, "editor.hover.delay": 3000,}
   "workbench.colorTheme": "Default Light Modern"
 }
 JSON

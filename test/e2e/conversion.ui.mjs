@@ -116,17 +116,22 @@ await step('right-click on a BatchNorm line → "Convert to RunningBatchNorm" co
 });
 
 await step('Ctrl+. on the other layer shows the quick fix; choosing it converts the layer', async () => {
-  const word = lineOf('model.ts', 'batchNormalization({').locator('span', { hasText: 'batchNormalization' }).first();
-  await word.click();
+  // Keyboard, not the mouse: go to the layer's line (Ctrl+G), then Ctrl+. for the code actions.
+  const lines = onDisk('src/model.ts').split('\n');
+  const lineNo = lines.findIndex((l) => l.includes('batchNormalization({')) + 1;
+  const column = lines[lineNo - 1].indexOf('batchNormalization') + 3;
   await dismissNotifications();
   const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Convert to RunningBatchNorm' }).first();
   for (let attempt = 0; attempt < 10 && !(await row.isVisible().catch(() => false)); attempt++) {
     await page.keyboard.press('Escape');
-    await word.click();
+    await page.keyboard.press('Control+1'); // focus the editor
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input.input').fill(`${lineNo}:${column}`);
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
     await page.keyboard.press('Control+.');
     await row.waitFor({ timeout: 3000 }).catch(() => {});
   }
-  await page.locator('.action-widget .monaco-list-row', { hasText: 'Convert all BatchNorm in this file' }).first().waitFor({ timeout: 5000 });
   await row.hover(); // the widget's pointer block goes away on mouse move
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(outDir, 'quick-fix.png') });

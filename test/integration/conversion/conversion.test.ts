@@ -32,6 +32,20 @@ async function until<T>(what: string, get: () => T | Promise<T>, ok: (v: T) => b
   return value;
 }
 
+/** Code actions at `range`; retried because a request racing a diagnostics refresh can come back "Canceled". */
+async function codeActions(uri: vscode.Uri, range: vscode.Range, kind: vscode.CodeActionKind): Promise<vscode.CodeAction[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind.value);
+    } catch (error) {
+      if (attempt >= 5 || !/Canceled/.test(String(error))) {
+        throw error;
+      }
+      await sleep(300);
+    }
+  }
+}
+
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'RunningBatchNorm');
 const tsMorphLoaded = () => Object.keys(require.cache).some((k) => /[\\/]node_modules[\\/]ts-morph[\\/]/.test(k));
 
@@ -109,7 +123,7 @@ describe('conversion in the extension host', function () {
     const editor = await vscode.window.showTextDocument(uri);
     const before = editor.document.getText();
     const [diagnostic] = await until('diagnostics', () => ours(uri), (d) => d.length === 2);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic!.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await codeActions(uri, diagnostic!.range, vscode.CodeActionKind.QuickFix);
     const mine = actions.filter((a) => /BatchNorm/.test(a.title));
     assert.deepEqual(
       mine.map((a) => [a.title, a.isPreferred ?? false]),
@@ -163,7 +177,7 @@ describe('conversion in the extension host', function () {
     const uri = file('src/converted.ts');
     const editor = await vscode.window.showTextDocument(uri);
     const at = new vscode.Range(6, 16, 6, 16);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, at, vscode.CodeActionKind.RefactorRewrite.value);
+    const actions = await codeActions(uri, at, vscode.CodeActionKind.RefactorRewrite);
     const back = actions.find((a) => a.title === 'Convert back to BatchNormalization');
     assert.ok(back, `actions: ${actions.map((a) => a.title).join(', ')}`);
     await vscode.commands.executeCommand(back.command!.command, ...(back.command!.arguments ?? []));
@@ -176,7 +190,7 @@ describe('conversion in the extension host', function () {
   it('offers a refactor.rewrite conversion at the cursor on a batch-norm layer', async () => {
     const uri = file('src/nested/classifier.js');
     await vscode.window.showTextDocument(uri);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(5, 30, 5, 30), vscode.CodeActionKind.RefactorRewrite.value);
+    const actions = await codeActions(uri, new vscode.Range(5, 30, 5, 30), vscode.CodeActionKind.RefactorRewrite);
     assert.deepEqual(
       actions.filter((a) => /RunningBatchNorm/.test(a.title)).map((a) => [a.title, a.kind?.value]),
       [['Convert to RunningBatchNorm', 'refactor.rewrite']],
