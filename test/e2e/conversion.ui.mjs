@@ -126,7 +126,7 @@ await step('Ctrl+. on the other layer shows the quick fix; choosing it converts 
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+1'); // focus the editor
     await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input.input').fill(`${lineNo}:${column}`);
+    await page.locator('.quick-input-widget input.input').fill(`:${lineNo}:${column}`);
     await page.keyboard.press('Enter');
     await page.waitForTimeout(300);
     await page.keyboard.press('Control+.');
