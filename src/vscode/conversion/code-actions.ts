@@ -32,7 +32,9 @@ export class BatchNormCodeActions implements vscode.CodeActionProvider {
         actions.push(...this.quickFixes(document, context, analysis.usages));
       }
       if (wants(context, vscode.CodeActionKind.RefactorRewrite)) {
-        actions.push(...here.flatMap((u) => refactorAction(document, u)));
+        // In the unfiltered Ctrl+. menu a layer with a quick fix would otherwise be listed twice.
+        const fixed = (u: Usage) => !context.only && isConvertibleBatchNorm(u) && context.diagnostics.some((d) => d.code === DIAGNOSTIC_CODE);
+        actions.push(...here.filter((u) => !fixed(u)).flatMap((u) => refactorAction(document, u)));
       }
       return actions;
     } catch (error) {
