@@ -10,6 +10,8 @@
  *   npm run bench:quality -- [--seeds 1,2,3] [--batch-sizes 1,2,8,32] [--optimizers sgd,adam]
  *     [--norms bn,rbn] [--train-size 7940] [--test-size 2000] [--backend auto|cpu|wasm]
  *     [--bn-args '{"momentum":0.9}'] [--rbn-args '{"momentum":0.8}'] [--label text]
+ *     [--precise-stats K]   (diagnostic: also score RBN with its state averaged over K batches)
+ *   npm run bench:quality -- --from runs.jsonl [subset flags]   (table from saved run lines)
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { chooseTrainingBackend, type BackendPreference } from '../src/worker/backends';
@@ -32,6 +34,8 @@ interface Options {
   bnArgs: BatchNormArgs;
   rbnArgs: RunningBatchNormArgs;
   label: string;
+  /** Diagnostic: after training, also score RBN with its running state averaged over this many batches. */
+  preciseStats: number;
 }
 
 type BatchNormArgs = NonNullable<Parameters<typeof tfjs.layers.batchNormalization>[0]>;
@@ -43,6 +47,8 @@ interface RunResult {
   seed: number;
   steps: number;
   accuracy: number;
+  /** RBN only, with --precise-stats: accuracy with the running state averaged over many batches. */
+  accuracyPrecise?: number;
   nan: boolean;
   seconds: number;
 }
@@ -71,6 +77,7 @@ function parseOptions(): Options {
     bnArgs: JSON.parse(flag('bn-args') ?? '{}') as BatchNormArgs,
     rbnArgs: JSON.parse(flag('rbn-args') ?? '{}') as RunningBatchNormArgs,
     label: flag('label') ?? 'defaults',
+    preciseStats: Number(flag('precise-stats') ?? 0),
   };
 }
 
@@ -161,11 +168,44 @@ async function trainOne(tf: typeof tfjs, data: Digits, norm: Norm, optimizer: Op
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  const accuracy = nan ? NaN : score(tf, model, data);
+  const result: RunResult = { norm, optimizer, batchSize, seed, steps, accuracy, nan, seconds: Number(seconds.toFixed(1)) };
+  if (norm === 'rbn' && o.preciseStats > 0 && !nan) {
+    averageRunningState(tf, model, data, batchSize, o.preciseStats, seed);
+    result.accuracyPrecise = score(tf, model, data);
+  }
+  model.dispose();
+  return result;
+}
+
+function score(tf: typeof tfjs, model: tfjs.LayersModel, data: Digits): number {
   const predicted = tf.tidy(() => (model.predict(data.testX, { batchSize: 256 }) as tfjs.Tensor).argMax(-1).dataSync());
   let correct = 0;
   data.testLabels.forEach((label, i) => (correct += predicted[i] === label ? 1 : 0));
-  model.dispose();
-  return { norm, optimizer, batchSize, seed, steps, accuracy: nan ? NaN : correct / data.testLabels.length, nan, seconds: Number(seconds.toFixed(1)) };
+  return correct / data.testLabels.length;
+}
+
+/**
+ * PreciseBN-style diagnostic (Wu & Johnson, "Rethinking 'Batch' in BatchNorm"): runs `batches`
+ * training-mode forward passes without weight updates and replaces every RunningBatchNorm's
+ * sums, sums of squares and count by their averages over those passes. If accuracy recovers, the
+ * gap came from noisy inference statistics, not from how the weights trained.
+ */
+function averageRunningState(tf: typeof tfjs, model: tfjs.LayersModel, data: Digits, batchSize: number, batches: number, seed: number): void {
+  const state = model.layers
+    .filter((l) => l.getClassName() === 'RunningBatchNorm')
+    .flatMap((l) => l.weights.filter((w) => /\/(sums|sqrs|count)$/.test(w.originalName)));
+  const totals = state.map((w) => new Float64Array(w.read().size));
+  const order = permutation(data.trainX.shape[0], createRandom(seed + 1));
+  const n = Math.min(batches, Math.floor(order.length / batchSize));
+  for (let b = 0; b < n; b++) {
+    tf.tidy(() => {
+      const x = tf.gather(data.trainX, tf.tensor1d(order.subarray(b * batchSize, (b + 1) * batchSize), 'int32'));
+      model.apply(x, { training: true });
+    });
+    state.forEach((w, i) => w.read().dataSync().forEach((v, j) => (totals[i][j] += v)));
+  }
+  state.forEach((w, i) => w.write(tf.tensor(Float32Array.from(totals[i], (v) => v / n), w.read().shape)));
 }
 
 function mean(values: number[]): number {
@@ -182,7 +222,11 @@ function table(results: RunResult[], o: Options): string {
     const each = runs.map((r) => (r.nan ? 'NaN' : (r.accuracy * 100).toFixed(1))).join(' / ');
     return finite.length === runs.length ? `**${(mean(finite.map((r) => r.accuracy)) * 100).toFixed(1)}** (${each})` : each;
   };
-  const lines = ['| optimizer | batch | steps | BatchNorm % | RunningBatchNorm % | RBN − BN (points) |', '|---|---|---|---|---|---|'];
+  const precise = results.some((r) => r.accuracyPrecise !== undefined);
+  const lines = [
+    `| optimizer | batch | steps | BatchNorm % | RunningBatchNorm % | RBN − BN (points) |${precise ? ' RBN, averaged state % |' : ''}`,
+    `|---|---|---|---|---|---|${precise ? '---|' : ''}`,
+  ];
   for (const opt of o.optimizers) {
     for (const bs of o.batchSizes) {
       const bn = results.filter((r) => r.optimizer === opt && r.batchSize === bs && r.norm === 'bn');
@@ -190,14 +234,31 @@ function table(results: RunResult[], o: Options): string {
       const paired = bn.filter((b) => !b.nan && rbn.some((r) => r.seed === b.seed && !r.nan));
       const diff = paired.length > 0 ? (mean(paired.map((b) => rbn.find((r) => r.seed === b.seed)!.accuracy - b.accuracy)) * 100).toFixed(1) : '–';
       const steps = (bn[0] ?? rbn[0])?.steps ?? '–';
-      lines.push(`| ${opt === 'sgd' ? 'SGD 0.4' : 'Adam 3e-3'} | ${bs} | ${steps} | ${pct(bn)} | ${pct(rbn)} | ${diff} |`);
+      const averaged = rbn.filter((r) => r.accuracyPrecise !== undefined).map((r) => ((r.accuracyPrecise ?? 0) * 100).toFixed(1));
+      lines.push(`| ${opt === 'sgd' ? 'SGD 0.4' : 'Adam 3e-3'} | ${bs} | ${steps} | ${pct(bn)} | ${pct(rbn)} | ${diff} |${precise ? ` ${averaged.join(' / ') || '–'} |` : ''}`);
     }
   }
   return lines.join('\n');
 }
 
+/** `--from runs.jsonl`: the table for run lines saved from stderr (an interrupted or merged grid). */
+async function renderSaved(file: string, o: Options): Promise<void> {
+  const fs = await import('node:fs');
+  const results = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunResult)
+    .filter((r) => o.seeds.includes(r.seed) && o.batchSizes.includes(r.batchSize) && o.optimizers.includes(r.optimizer));
+  process.stdout.write(`${table(results, o)}\n`);
+}
+
 async function main(): Promise<void> {
   const o = parseOptions();
+  const from = flag('from');
+  if (from) {
+    return renderSaved(from, o);
+  }
   const choice = await chooseTrainingBackend(o.backend);
   const tf = choice.tf;
   const data = loadDigits(tf, o);

@@ -55,6 +55,15 @@ function spawnWorker(request: SanityRequest, script: string, maxMemoryMb: number
   });
 }
 
+/** The outcome of a worker that exited without sending a report. */
+export function describeExit(code: number | null, signal: string | null, stderr: string, maxMemoryMb: number, where: string): SanityOutcome {
+  if (/heap out of memory|Allocation failed/i.test(stderr)) {
+    return { kind: 'error', reason: 'memory', message: `the worker ran out of its ${maxMemoryMb} MB memory cap${where}; lower the batch size or use a smaller model` };
+  }
+  const lastLine = stderr.trim().split('\n').pop() ?? '';
+  return { kind: 'error', reason: 'crashed', message: `the sanity-train worker exited (${signal ?? `code ${code}`})${where} without a report${lastLine ? `: ${lastLine}` : ''}` };
+}
+
 /**
  * Runs one sanity-train. Resolves (never rejects) with the report or a failure and its one-line reason.
  */
@@ -110,15 +119,7 @@ export function runSanityTrain(request: SanityRequest, options: SanityLaunchOpti
       }
     });
     child.on('error', (err) => finish({ kind: 'error', reason: 'crashed', message: `sanity-train worker failed: ${err.message}` }));
-    child.on('exit', (code, signal) => {
-      const outOfMemory = /heap out of memory|Allocation failed/i.test(stderr);
-      const lastLine = stderr.trim().split('\n').pop() ?? '';
-      finish(
-        outOfMemory
-          ? { kind: 'error', reason: 'memory', message: `the worker ran out of its ${maxMemoryMb} MB memory cap${where()}; lower the batch size or use a smaller model` }
-          : { kind: 'error', reason: 'crashed', message: `the sanity-train worker exited (${signal ?? `code ${code}`})${where()} without a report${lastLine ? `: ${lastLine}` : ''}` },
-      );
-    });
+    child.on('exit', (code, signal) => finish(describeExit(code, signal, stderr, maxMemoryMb, where())));
     child.send({ type: 'start', request });
   });
 }

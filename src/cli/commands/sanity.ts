@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendPreference } from '../../worker/backends/types';
-import type { RunReport, SanityReport, SanityRequest, SourceLocation } from '../../core/training/protocol';
+import type { RunReport, SanityReport, SanityRequest, SourceLocation, WorkerMessage } from '../../core/training/protocol';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { runSanityTrain } from '../../worker/launcher';
 import { CliUsageError, EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, parseCommandArgs, type CliCommand, type CliIo } from '../command';
@@ -97,7 +97,12 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
       io.err(`rbn sanity: cannot read ${displayPath(request.file, io.cwd)}\n`);
       return EXIT_CANNOT_RUN;
     }
-    const outcome = await runSanityTrain(request);
+    // On a terminal, a live step counter on stderr; pipes and JSON consumers get only the result.
+    const live = !json && process.stderr.isTTY === true;
+    const outcome = await runSanityTrain(request, { onMessage: live ? (m) => showProgress(m, io) : undefined });
+    if (live) {
+      io.err('\r\x1b[K');
+    }
     if (outcome.kind === 'error') {
       io.err(`rbn sanity: ${outcome.message.split('\n')[0]}\n`);
       return EXIT_CANNOT_RUN;
@@ -107,6 +112,13 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
     return report.runs.some((r) => r.nan !== null || r.exploding.length > 0) ? EXIT_FOUND : EXIT_OK;
   },
 };
+
+function showProgress(message: WorkerMessage, io: CliIo): void {
+  if (message.type === 'progress') {
+    const loss = message.loss === null ? 'NaN' : message.loss.toFixed(4);
+    io.err(`\r\x1b[K${NORM_LABEL[message.norm]}: step ${message.step}/${message.totalSteps}, loss ${loss}`);
+  }
+}
 
 function withDisplayPaths(report: SanityReport, cwd: string): SanityReport {
   const source = (s: SourceLocation | null) => (s ? { ...s, file: displayPath(s.file, cwd) } : null);

@@ -232,7 +232,7 @@ ${setupSection(report)}
 
 function errorBody(state: Extract<ReportPageState, { kind: 'error' }>, roots: readonly string[]): string {
   const subject = [state.model, state.file ? displayPath(state.file, roots) : undefined].filter((s) => s !== undefined).join(' in ');
-  const hint = errorHint(state.reason);
+  const hint = errorHint(state.reason, state.message);
   return `<header>
   <h1>${state.reason === 'cancelled' ? 'Sanity-train stopped' : 'Sanity-train could not run'}</h1>
   ${subject ? `<p class="subtitle">${escapeHtml(subject)}</p>` : ''}
@@ -277,8 +277,16 @@ export function errorHeadline(reason: string): string {
   return headlines[reason] ?? 'Sanity-train failed';
 }
 
-/** What the user can do about a failure, when there is something to say. */
-export function errorHint(reason: string): string | undefined {
+/**
+ * What the user can do about a failure, when there is something to say; a module that could not be
+ * found gets the install command, whatever the reason.
+ */
+export function errorHint(reason: string, message = ''): string | undefined {
+  const missing = /Cannot find module '([^']+)'/.exec(message)?.[1];
+  if (missing && !missing.startsWith('.') && !missing.startsWith('/')) {
+    const name = missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0];
+    return `Your model imports ${name}, which your workspace does not have: install it (npm install ${name}) and run again.`;
+  }
   const hints: Record<string, string> = {
     threw: 'The stack trace is in the log (Show Log).',
     notAModel: 'A model factory must return a tf.LayersModel, e.g. from tf.sequential(), tf.model() or tf.loadLayersModel().',

@@ -215,6 +215,15 @@ describe('report page: content', () => {
     assert.ok(elementsOf(html).find((e) => e.tag === 'canvas')?.attrs['aria-label']?.includes('BatchNorm (as written) and RunningBatchNorm (swapped in memory)'));
   });
 
+  it('a missing package gets its install command', () => {
+    assert.equal(
+      errorHint('threw', "loading /p/m.ts threw: Error: Cannot find module '@tensorflow/tfjs-vis/dist/x'"),
+      'Your model imports @tensorflow/tfjs-vis, which your workspace does not have: install it (npm install @tensorflow/tfjs-vis) and run again.',
+    );
+    assert.match(errorHint('threw', "Cannot find module 'lodash'") ?? '', /npm install lodash\)/);
+    assert.equal(errorHint('threw', "Cannot find module './helpers'"), errorHint('threw'), 'a missing sibling file is not a package');
+  });
+
   it('a cancelled run says it stopped, not that it could not run', () => {
     const heading = (reason: string) => elementsOf(renderReportPage({ ...errorState, reason }, ASSETS)).find((e) => e.tag === 'h1')?.text;
     assert.equal(heading('cancelled'), 'Sanity-train stopped');

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { describeExit } from '../../../src/worker/launcher';
 import { ExplosionDetector } from '../../../src/worker/weight-monitor';
 
 /** Feeds one weight's largest magnitude step by step; returns the steps (0-based) flagged. */
@@ -28,4 +29,13 @@ describe('ExplosionDetector', () => {
   for (const row of rows) {
     it(row.title, () => assert.deepEqual(flagged(row.series, row.trainable), row.expected));
   }
+});
+
+describe('describeExit', () => {
+  it('tells an out-of-memory death from a crash', () => {
+    const oom = describeExit(null, 'SIGABRT', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', 512, ' (run 1, step 3 of 300)');
+    assert.deepEqual(oom, { kind: 'error', reason: 'memory', message: 'the worker ran out of its 512 MB memory cap (run 1, step 3 of 300); lower the batch size or use a smaller model' });
+    const crash = describeExit(3, null, 'something\nSegfault here\n', 512, '');
+    assert.deepEqual(crash, { kind: 'error', reason: 'crashed', message: 'the sanity-train worker exited (code 3) without a report: Segfault here' });
+  });
 });
