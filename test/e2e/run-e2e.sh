@@ -3,7 +3,7 @@
 # Chromium driven by playwright-core, offline). Runs every integration suite inside code-server's
 # extension host and every UI test, then prints `e2e: N passed, N failed` (tests, not steps).
 #   sanity-train:  test/integration/sanity (trusted + Restricted Mode), test/e2e/sanity-lens.ui.mjs  (dev extension)
-#   conversion:    test/integration/conversion (dev extension), test/e2e/conversion.ui.mjs (the INSTALLED .vsix)
+#   conversion:    test/integration/conversion (trusted + Restricted Mode; dev extension), test/e2e/conversion.ui.mjs (the INSTALLED .vsix)
 # Screenshots: $OUT (default .e2e/out). Env: CODE_SERVER, CHROMIUM, OUT, KEEP_WORK=1, E2E_ONLY=sanity|conversion.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -7,7 +7,8 @@ import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-  mocha.addFile(path.resolve(__dirname, 'conversion.test.js'));
+  // One workbench runs one suite: the trusted one, or (CONVERSION_SUITE=untrusted in code-server's env) Restricted Mode.
+  mocha.addFile(path.resolve(__dirname, process.env.CONVERSION_SUITE === 'untrusted' ? 'untrusted.test.js' : 'conversion.test.js'));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} conversion integration test(s) failed`)) : resolve()));
   });
