@@ -84,6 +84,11 @@ if [ "$ONLY" != sanity ]; then
   else FAILED=$((FAILED + 1)); fi
   stop_code_server
   ws_editor
+  if CONVERSION_SUITE=untrusted start_code_server conversion-untrusted on "$ROOT/.e2e/ws-editor"; then
+    run_step "conversion: Restricted Mode (untrusted workspace)" ext_host "$ROOT/.e2e/ws-editor" conversion 300
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+  ws_editor
   # Sticky scroll and quick hovers would cover the lines the test clicks.
   if CS_TEST_SETTINGS=1 start_code_server installed off "$ROOT/.e2e/ws-editor" "$VSIX"; then
     run_step "conversion: UI test with the installed .vsix ($(basename "$VSIX"))" node test/e2e/conversion.ui.mjs "http://127.0.0.1:$PORT" "$ROOT/.e2e/ws-editor" "$OUT"
