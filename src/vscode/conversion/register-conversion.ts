@@ -41,7 +41,9 @@ async function runFileCommand(cache: AnalysisCache, direction: Direction, wholeF
     return report({ applied: false, converted: 0, message: 'Open a JavaScript or TypeScript file to convert its BatchNorm layers.' });
   }
   const document = await vscode.workspace.openTextDocument(target);
-  const selection = wholeFile ? undefined : (range ?? (editor && editor.document.uri.toString() === target.toString() ? editor.selection : undefined));
+  // Menus may pass other objects after the resource; only a real Range is a target.
+  const given = range instanceof vscode.Range ? range : undefined;
+  const selection = wholeFile ? undefined : (given ?? (editor && editor.document.uri.toString() === target.toString() ? editor.selection : undefined));
   return report(await convertDocument(document, selection, direction, cache));
 }
 
