@@ -173,6 +173,41 @@ await step('typing "rbn-dense-block" offers the snippet; Enter inserts it', asyn
   await until('snippet on disk', () => /model\.add\(tf\.layers\.dense\(\{ units: 128, useBias: false \}\)\);\nmodel\.add\(runningBatchNorm\(\{ momentum: 0\.9 \}\)\);/.test(onDisk('src/snippet-target.ts') ?? ''));
 });
 
+async function runCommand(title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ timeout: T });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: T });
+  await page.keyboard.press('Enter');
+}
+
+await step('"Convert All BatchNorm in Workspace…" opens the refactor preview; Apply converts the other files', async () => {
+  await runCommand('Convert All BatchNorm in Workspace…');
+  const apply = page.locator('.bulk-edit-panel .monaco-button', { hasText: 'Apply' }).first();
+  await apply.waitFor({ timeout: T });
+  await page.locator('.bulk-edit-panel .monaco-list-row', { hasText: 'classifier.js' }).first().waitFor({ timeout: T });
+  if (count(onDisk('src/nested/classifier.js'), /runningBatchNorm/g) !== 0) {
+    throw new Error('converted before Apply');
+  }
+  // VS Code lists entries that need confirmation unticked: the user ticks the files to convert.
+  const fileBoxes = page.locator('.bulk-edit-panel .monaco-list-row[aria-level="1"] input[type=checkbox]');
+  const n = await fileBoxes.count();
+  for (let i = 0; i < n; i++) {
+    await fileBoxes.nth(i).check();
+  }
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(outDir, 'workspace-preview.png') });
+  await apply.click();
+  await runCommand('File: Save All Files');
+  await until('classifier.js converted on disk', () => /require\('\.\/running-batch-norm'\)/.test(onDisk('src/nested/classifier.js') ?? ''));
+  await until('model.ts fully converted', () => count(onDisk('src/model.ts'), /batchNormalization\(/g) === 0);
+  if (!/class RunningBatchNorm/.test(onDisk('src/nested/running-batch-norm.js') ?? '') || !/batchNormalization\(\)/.test(onDisk('node_modules/some-lib/index.js'))) {
+    throw new Error('layer file missing, or node_modules touched');
+  }
+});
+
 await browser.close();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

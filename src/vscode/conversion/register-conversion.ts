@@ -51,11 +51,7 @@ async function runWorkspaceCommand(options: WorkspaceConversionOptions, log: vsc
   if (!vscode.workspace.workspaceFolders?.length) {
     return report({ applied: false, files: 0, paths: [], converted: 0, message: 'Open a folder to convert the BatchNorm layers in it.' });
   }
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Looking for BatchNorm layers in the workspace…', cancellable: true },
-    (_progress, token) => convertWorkspace(options, token, log),
-  );
-  return report(outcome);
+  return report(await convertWorkspace(options, log));
 }
 
 function report<T extends { applied: boolean; message: string }>(outcome: T): T {

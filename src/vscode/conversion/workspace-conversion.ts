@@ -23,10 +23,34 @@ export interface WorkspaceConversionOutcome {
 
 /**
  * Converts every batch-norm layer in the workspace as ONE WorkspaceEdit whose entries need confirmation,
- * so VS Code opens the refactor preview (files and layer files can be unticked there). Skips
+ * so VS Code opens the refactor preview first. VS Code lists such entries unticked: the user ticks the
+ * files to convert (or all of them from the group header) and clicks Apply; `preview: false` skips it. Skips
  * node_modules, files.exclude, search.exclude and runningBatchNorm.workspace.exclude.
  */
-export async function convertWorkspace(options: WorkspaceConversionOptions, token: vscode.CancellationToken, log: vscode.LogOutputChannel): Promise<WorkspaceConversionOutcome> {
+export async function convertWorkspace(options: WorkspaceConversionOptions, log: vscode.LogOutputChannel): Promise<WorkspaceConversionOutcome> {
+  // Progress covers the scan only; the refactor preview that follows waits for the user.
+  const plan = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Looking for BatchNorm layers in the workspace…', cancellable: true },
+    (_progress, token) => planWorkspaceConversion(options, token, log),
+  );
+  if ('message' in plan) {
+    return plan;
+  }
+  const { edit, paths, converted } = plan;
+  const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+  const files = paths.length;
+  const layers = `${converted} BatchNorm layer${converted === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`;
+  log.info(`workspace conversion ${applied ? 'applied' : 'not applied'}: ${paths.join(', ')}`);
+  return { applied, files, paths: applied ? paths.sort() : [], converted: applied ? converted : 0, message: applied ? `Converted ${layers} to RunningBatchNorm.` : `Not applied: ${layers} left as they were.` };
+}
+
+interface WorkspacePlan {
+  edit: vscode.WorkspaceEdit;
+  paths: string[];
+  converted: number;
+}
+
+async function planWorkspaceConversion(options: WorkspaceConversionOptions, token: vscode.CancellationToken, log: vscode.LogOutputChannel): Promise<WorkspacePlan | WorkspaceConversionOutcome> {
   const exclude = `{${['**/node_modules/**', ...getEditorExcludeGlobs(), ...getWorkspaceExcludeGlobs()].join(',')}}`;
   const uris = (await vscode.workspace.findFiles(SOURCE_GLOB, exclude, undefined, token)).filter(
     (u) => u.scheme === 'file' && !VENDORED_LAYER.test(u.fsPath) && !DECLARATION_OR_MINIFIED.test(u.fsPath),
@@ -64,11 +88,7 @@ export async function convertWorkspace(options: WorkspaceConversionOptions, toke
   if (converted === 0) {
     return { applied: false, files: 0, paths: [], converted: 0, message: `No convertible BatchNorm layer in the workspace (${uris.length} JS/TS files scanned).` };
   }
-  const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
-  const files = paths.length;
-  const layers = `${converted} BatchNorm layer${converted === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`;
-  log.info(`workspace conversion ${applied ? 'applied' : 'not applied'}: ${paths.join(', ')}`);
-  return { applied, files, paths: applied ? paths.sort() : [], converted: applied ? converted : 0, message: applied ? `Converted ${layers} to RunningBatchNorm.` : `Not applied: ${layers} left as they were.` };
+  return { edit, paths, converted };
 }
 
 function groupByFolder(documents: vscode.TextDocument[]): Map<string, vscode.TextDocument[]> {
