@@ -13,9 +13,15 @@ import { chooseTrainingBackend } from '../src/worker/backends';
 import { loadMnistDigits } from './mnist-digits';
 import { createSmallMnistCnn } from './small-mnist-cnn';
 
+/**
+ * Wall time per step (median, min), and this process's CPU time (user + system) per step, averaged
+ * over all timed steps (the OS accounts CPU time too coarsely for one step): other jobs on a shared
+ * machine inflate wall time far more than CPU time.
+ */
 interface StepTiming {
   medianMs: number;
   minMs: number;
+  cpuMeanMs: number;
   steps: number;
 }
 
@@ -29,6 +35,10 @@ function median(values: number[]): number {
 
 function round(value: number, digits = 2): number {
   return Number(value.toFixed(digits));
+}
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
 
 function makeBatch(tf: typeof tfjs, batchSize: number, step: number): [tfjs.Tensor4D, tfjs.Tensor2D] {
@@ -47,17 +57,20 @@ async function timeSteps(tf: typeof tfjs, backend: string, batchSize: number, wa
   await tf.setBackend(backend);
   const model = compiledModel(tf);
   const [x, y] = makeBatch(tf, batchSize, 0);
+  for (let i = 0; i < warmup; i++) {
+    await model.trainOnBatch(x, y);
+  }
   const times: number[] = [];
-  for (let i = 0; i < warmup + steps; i++) {
+  const cpuStart = process.cpuUsage();
+  for (let i = 0; i < steps; i++) {
     const start = performance.now();
     await model.trainOnBatch(x, y);
-    if (i >= warmup) {
-      times.push(performance.now() - start);
-    }
+    times.push(performance.now() - start);
   }
+  const cpuMeanMs = cpuMs(process.cpuUsage(cpuStart)) / steps;
   tf.dispose([x, y]);
   model.dispose();
-  return { medianMs: round(median(times)), minMs: round(Math.min(...times)), steps };
+  return { medianMs: round(median(times)), minMs: round(Math.min(...times)), cpuMeanMs: round(cpuMeanMs), steps };
 }
 
 /** The kernels that take the most time in one wasm step (tf.profile), to show where the time goes. */
@@ -79,20 +92,22 @@ async function topKernels(tf: typeof tfjs, batchSize: number): Promise<Record<st
 }
 
 /** 300 steps at batch 8 on wasm, a new batch of digits each step, as a sanity-train run does. */
-async function timeRun(tf: typeof tfjs, steps: number): Promise<{ steps: number; wallS: number; firstLoss: number; lastLoss: number }> {
+async function timeRun(tf: typeof tfjs, steps: number): Promise<{ steps: number; wallS: number; cpuS: number; firstLoss: number; lastLoss: number }> {
   await tf.setBackend('wasm');
   const model = compiledModel(tf);
   const losses: number[] = [];
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   for (let step = 0; step < steps; step++) {
     const [x, y] = makeBatch(tf, 8, step);
     losses.push((await model.trainOnBatch(x, y)) as number);
     tf.dispose([x, y]);
   }
   const wallS = (performance.now() - start) / 1000;
+  const cpuS = cpuMs(process.cpuUsage(cpuStart)) / 1000;
   model.dispose();
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  return { steps, wallS: round(wallS), firstLoss: round(mean(losses.slice(0, 20)), 3), lastLoss: round(mean(losses.slice(-20)), 3) };
+  return { steps, wallS: round(wallS), cpuS: round(cpuS), firstLoss: round(mean(losses.slice(0, 20)), 3), lastLoss: round(mean(losses.slice(-20)), 3) };
 }
 
 /** Runs bench/training-speed-torch.py with Debian's python3 (where python3-torch installs) or the one on PATH. */
@@ -117,25 +132,32 @@ function runTorchAnchor(): unknown {
 
 async function main(): Promise<void> {
   const { tf, name, skipped } = await chooseTrainingBackend('wasm');
-  const wasm8 = await timeSteps(tf, 'wasm', 8, 3, quick ? 10 : 30);
-  const wasm32 = await timeSteps(tf, 'wasm', 32, 3, quick ? 5 : 20);
+  const wasm8 = await timeSteps(tf, 'wasm', 8, 10, quick ? 10 : 50);
+  const wasm32 = await timeSteps(tf, 'wasm', 32, 5, quick ? 5 : 30);
   const cpu8 = await timeSteps(tf, 'cpu', 8, 1, quick ? 2 : 5);
   const cpu32 = await timeSteps(tf, 'cpu', 32, 1, quick ? 1 : 3);
   const run = await timeRun(tf, quick ? 100 : 300);
-  const torch = runTorchAnchor() as { batch8?: { medianMs: number }; batch32?: { medianMs: number } };
+  const torch = runTorchAnchor() as { batch8?: StepTiming; batch32?: StepTiming };
   const report = {
     bench: 'training-speed',
     model: 'small MNIST CNN: conv 8-16-32-32 (3×3, relu, 2 max pools), dense 10 softmax; Adam 1e-3; real digits (mnist package)',
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, note: 'shared, noisy machine: compare ratios measured in one run' },
+    machine: {
+      cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverage1m: round(os.loadavg()[0]),
+      note: 'wall times suffer when other jobs share the machine; the CPU-time figures suffer less',
+    },
     backendChoice: { name, skipped },
     wasm: { batch8: wasm8, batch32: wasm32, topKernelsMsBatch8: await topKernels(tf, 8), topKernelsMsBatch32: await topKernels(tf, 32) },
     cpu: { batch8: cpu8, batch32: cpu32 },
     ratios: {
       cpuOverWasmBatch8: round(cpu8.medianMs / wasm8.medianMs, 1),
       cpuOverWasmBatch32: round(cpu32.medianMs / wasm32.medianMs, 1),
+      cpuOverWasmBatch8ByCpuTime: round(cpu8.cpuMeanMs / wasm8.cpuMeanMs, 1),
+      cpuOverWasmBatch32ByCpuTime: round(cpu32.cpuMeanMs / wasm32.cpuMeanMs, 1),
       ...(torch.batch8 && torch.batch32 ? {
         wasmOverTorchBatch8: round(wasm8.medianMs / torch.batch8.medianMs, 1),
         wasmOverTorchBatch32: round(wasm32.medianMs / torch.batch32.medianMs, 1),
+        wasmOverTorchBatch8ByCpuTime: round(wasm8.cpuMeanMs / torch.batch8.cpuMeanMs, 1),
+        wasmOverTorchBatch32ByCpuTime: round(wasm32.cpuMeanMs / torch.batch32.cpuMeanMs, 1),
       } : {}),
     },
     wasmRunBatch8: run,

@@ -51,6 +51,12 @@ export async function main(argv: string[], io: CliIo, table: readonly CliCommand
 }
 
 if (require.main === module) {
+  // `rbn scan . | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      process.exit(process.exitCode ?? EXIT_OK);
+    }
+  });
   const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
   main(process.argv.slice(2), io).then(
     (code) => (process.exitCode = code),

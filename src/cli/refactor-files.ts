@@ -4,18 +4,18 @@
  * text or stays untouched; every failure is one line in that file's entry.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { analyzeSource } from '../core/analysis';
-import { applyTextEdits, convertToRunningBatchNorm, revertToBatchNormalization, type RefactorResult } from '../core/refactor';
-import { collectSourceFiles, describeFsError, encodeSource, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
+import { applyTextEdits, convertToRunningBatchNorm, revertToBatchNormalization } from '../core/refactor';
+import { collectSourceFiles, describeFsError, encodeSource, planLayerFiles, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
 import { unifiedDiff } from './diff';
-import { planLayerFiles } from './layer-plan';
 import { displayPath } from './paths';
 
 export type Direction = 'convert' | 'revert';
 
 /** `rbn convert|revert --json` shape (issue 3): fields may be added, never renamed. */
 export interface RefactorFilesJson {
-  files: { file: string; converted: number; skipped: { line: number; reason: string }[]; error?: string }[];
+  files: FileEntry[];
   /** The layer file the converted code imports (created now, or already there); null when none. */
   layerFile: string | null;
   /** Every layer file created (or, with --dry-run, that would be). */
@@ -23,18 +23,50 @@ export interface RefactorFilesJson {
   dryRun: boolean;
 }
 
-interface Pending {
+interface FileEntry {
+  file: string;
+  converted: number;
+  skipped: { line: number; reason: string }[];
+  error?: string;
+}
+
+interface Candidate {
   file: string;
   source: SourceText;
+}
+
+interface Pending extends Candidate {
   newText: string;
   layerPath?: string;
 }
 
+/** Converts or reverts every source file under `paths`; writes unless `dryRun` (then returns a diff). */
 export function refactorPaths(paths: string[], cwd: string, direction: Direction, opts: { dryRun: boolean; layerPath?: string }): { json: RefactorFilesJson; diff: string } {
+  const entries = new Map<string, FileEntry>();
+  const candidates = findCandidates(paths, cwd, direction, entries);
+  const layerPlan = direction === 'convert' ? planLayerFiles(candidates.map((c) => c.file), cwd, opts.layerPath) : new Map<string, string>();
+  const { pending, layersToCreate } = refactorCandidates(candidates, direction, layerPlan, entries);
+  const layerFile = pending.find((p) => p.layerPath)?.layerPath;
+  const json: RefactorFilesJson = {
+    files: [...entries.values()],
+    layerFile: layerFile ? displayPath(layerFile, cwd) : null,
+    layerFilesCreated: [...layersToCreate.keys()].map((p) => displayPath(p, cwd)),
+    dryRun: opts.dryRun,
+  };
+  if (opts.dryRun) {
+    return { json, diff: dryRunDiff(pending, layersToCreate, cwd) };
+  }
+  const failedLayers = writeAll(pending, layersToCreate, entries, cwd);
+  json.layerFilesCreated = json.layerFilesCreated.filter((p) => !failedLayers.has(p));
+  return { json, diff: '' };
+}
+
+/** Reads and analyses every file; records errors and non-convertible usages; returns the files to edit. */
+function findCandidates(paths: string[], cwd: string, direction: Direction, entries: Map<string, FileEntry>): Candidate[] {
   const collected = collectSourceFiles(paths, cwd);
-  const entries = new Map<string, RefactorFilesJson['files'][number]>();
   collected.errors.forEach((e) => entries.set(e.file, { file: displayPath(e.file, cwd), converted: 0, skipped: [], error: e.error }));
-  const candidates: { file: string; source: SourceText }[] = [];
+  const kind = direction === 'convert' ? 'batchNormalization' : 'runningBatchNorm';
+  const candidates: Candidate[] = [];
   for (const file of collected.files) {
     const read = readSourceFile(file);
     if (!read.ok) {
@@ -42,7 +74,6 @@ export function refactorPaths(paths: string[], cwd: string, direction: Direction
       continue;
     }
     const analysis = analyzeSource(read.text, file);
-    const kind = direction === 'convert' ? 'batchNormalization' : 'runningBatchNorm';
     const targets = analysis.usages.filter((u) => u.kind === kind);
     if (analysis.error || targets.length > 0) {
       const skipped = targets.filter((u) => !u.convertible).map((u) => ({ line: u.line, reason: u.reason ?? 'cannot be converted automatically' }));
@@ -52,13 +83,15 @@ export function refactorPaths(paths: string[], cwd: string, direction: Direction
       candidates.push({ file, source: read });
     }
   }
-  const layerPlan = direction === 'convert' ? planLayerFiles(candidates.map((c) => c.file), cwd, opts.layerPath) : new Map<string, string>();
+  return candidates;
+}
+
+function refactorCandidates(candidates: Candidate[], direction: Direction, layerPlan: Map<string, string>, entries: Map<string, FileEntry>): { pending: Pending[]; layersToCreate: Map<string, string> } {
   const pending: Pending[] = [];
   const layersToCreate = new Map<string, string>();
   for (const { file, source } of candidates) {
-    const layerFilePath = layerPlan.get(file) ?? file;
-    const input = { code: source.text, fileName: file, layerFilePath };
-    const result: RefactorResult = direction === 'convert' ? convertToRunningBatchNorm(input) : revertToBatchNormalization(input);
+    const input = { code: source.text, fileName: file, layerFilePath: layerPlan.get(file) ?? file };
+    const result = direction === 'convert' ? convertToRunningBatchNorm(input) : revertToBatchNormalization(input);
     const entry = entries.get(file)!;
     if (result.kind === 'notApplicable') {
       entry.error ??= result.reason;
@@ -70,22 +103,16 @@ export function refactorPaths(paths: string[], cwd: string, direction: Direction
       layersToCreate.set(result.layerFile.path, result.layerFile.content);
     }
   }
-  const layerFile = pending.find((p) => p.layerPath)?.layerPath;
-  const json: RefactorFilesJson = { files: [...entries.values()], layerFile: layerFile ? displayPath(layerFile, cwd) : null, layerFilesCreated: [...layersToCreate.keys()].map((p) => displayPath(p, cwd)), dryRun: opts.dryRun };
-  if (opts.dryRun) {
-    return { json, diff: dryRunDiff(pending, layersToCreate, cwd) };
-  }
-  const failedLayers = writeAll(pending, layersToCreate, entries, cwd);
-  json.layerFilesCreated = json.layerFilesCreated.filter((p) => !failedLayers.has(p));
-  return { json, diff: '' };
+  return { pending, layersToCreate };
 }
 
 /** Writes the layer files, then the source files; returns the layer files that could not be created. */
-function writeAll(pending: Pending[], layers: Map<string, string>, entries: Map<string, RefactorFilesJson['files'][number]>, cwd: string): Set<string> {
+function writeAll(pending: Pending[], layers: Map<string, string>, entries: Map<string, FileEntry>, cwd: string): Set<string> {
   const failedLayers = new Set<string>();
   const layerErrors = new Map<string, string>();
   for (const [layerPath, content] of layers) {
     try {
+      fs.mkdirSync(path.dirname(layerPath), { recursive: true }); // a configured --layer-path folder
       writeFileAtomic(layerPath, content);
     } catch (error) {
       layerErrors.set(layerPath, describeFsError(error, `cannot create the layer file ${displayPath(layerPath, cwd)}`));
@@ -94,8 +121,7 @@ function writeAll(pending: Pending[], layers: Map<string, string>, entries: Map<
   }
   for (const p of pending) {
     const entry = entries.get(p.file)!;
-    const layerError = p.layerPath ? layerErrors.get(p.layerPath) : undefined;
-    const error = layerError ?? writeOne(p);
+    const error = (p.layerPath ? layerErrors.get(p.layerPath) : undefined) ?? writeOne(p);
     if (error) {
       entry.error = `${error}; file left unchanged`;
       entry.converted = 0;

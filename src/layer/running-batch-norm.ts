@@ -78,12 +78,12 @@ function resolveSerializable<T>(id: unknown, fallback: T | null, kind: string): 
     return id as T;
   }
   const dict: tf.serialization.ConfigDict =
-    typeof id === 'string' ? { className: CLASS_NAME_ALIASES[id] ?? id[0].toUpperCase() + id.slice(1), config: {} } : (id as tf.serialization.ConfigDict);
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap[String(dict.className)];
+    typeof id === 'string' ? { className: CLASS_NAME_ALIASES[id] ?? id.charAt(0).toUpperCase() + id.slice(1), config: {} } : (id as tf.serialization.ConfigDict);
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[String(dict['className'])];
   if (entry === undefined) {
     throw new Error(`RunningBatchNorm: unknown ${kind} ${JSON.stringify(id)}`);
   }
-  return entry[1](entry[0], (dict.config ?? {}) as tf.serialization.ConfigDict) as T;
+  return entry[1](entry[0], (dict['config'] ?? {}) as tf.serialization.ConfigDict) as T;
 }
 
 function serialize(value: { getClassName(): string; getConfig(): tf.serialization.ConfigDict } | null): tf.serialization.ConfigDictValue {
@@ -100,12 +100,12 @@ interface ChannelView {
 }
 
 interface ChannelOps {
-  /** Σ over everything but the channel axis, as [C]. */
-  sum(xv: tf.Tensor, view: ChannelView): tf.Tensor1D;
+  /** weight·Σ over everything but the channel axis, as [C]. */
+  sum(xv: tf.Tensor, view: ChannelView, weight?: number): tf.Tensor1D;
   /** Elementwise a·b of two tensors of the view's shape. */
   product(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
-  /** xv·f + o with per-channel f and o of shape [C]. */
-  affine(xv: tf.Tensor, f: tf.Tensor1D, o: tf.Tensor1D, view: ChannelView): tf.Tensor;
+  /** xv·f + o with per-channel f and o of shape [C] (xv·f without o). */
+  affine(xv: tf.Tensor, f: tf.Tensor1D, o: tf.Tensor1D | undefined, view: ChannelView): tf.Tensor;
   /** dy·f + x·b + a with per-channel f, b, a (the closed-form input gradient). */
   affine2(dy: tf.Tensor, f: tf.Tensor1D, x: tf.Tensor, b: tf.Tensor1D, a: tf.Tensor1D, view: ChannelView): tf.Tensor;
 }
@@ -128,7 +128,10 @@ function broadcastOps(sum: ChannelOps['sum']): ChannelOps {
   return {
     sum,
     product: (a, b) => tf.mul(a, b),
-    affine: (xv, f, o, view) => tf.add(tf.mul(xv, broadcastable(f, view)), broadcastable(o, view)),
+    affine: (xv, f, o, view) => {
+      const scaled = tf.mul(xv, broadcastable(f, view));
+      return o ? tf.add(scaled, broadcastable(o, view)) : scaled;
+    },
     affine2: (dy, f, x, b, a, view) =>
       tf.add(tf.add(tf.mul(dy, broadcastable(f, view)), tf.mul(x, broadcastable(b, view))), broadcastable(a, view)),
   };
@@ -145,32 +148,52 @@ function cpuOps(): ChannelOps {
   const fma = (x: tf.Tensor, scale: tf.Tensor1D, offset: tf.Tensor1D | undefined): tf.Tensor =>
     tf.reshape(tf.batchNorm(tf.reshape(x, [-1]), tf.zeros([1]), tf.ones([1]), offset, scale, 0), x.shape);
   return {
-    sum: (xv, view) => {
+    sum: (xv, view, weight = 1) => {
       const x2 = collapseInner(xv, view);
-      return tf.reshape(tf.matMul(tf.ones([1, x2.shape[0]]), x2), [view.channels]);
+      return tf.reshape(tf.matMul(tf.fill([1, x2.shape[0]], weight), x2), [view.channels]);
     },
     product: (a, b) => fma(a, tf.reshape(b, [-1]), undefined),
-    affine: (xv, f, o, view) => fma(xv, cyclic(f, view), cyclic(o, view)),
+    affine: (xv, f, o, view) => fma(xv, cyclic(f, view), o && cyclic(o, view)),
     affine2: (dy, f, x, b, a, view) => fma(dy, cyclic(f, view), tf.reshape(fma(x, cyclic(b, view), cyclic(a, view)), [-1])),
   };
 }
 
-/** wasm: XNNPACK sums fastest with x as the transposed left operand (it re-packs a right operand). */
-function wasmSum(xv: tf.Tensor, view: ChannelView): tf.Tensor1D {
-  const x2 = collapseInner(xv, view);
-  return tf.reshape(tf.matMul(x2, tf.ones([x2.shape[0], 1]), true, false), [view.channels]);
+/**
+ * wasm: XNNPACK sums fastest with x as the transposed left operand (it re-packs a right operand), and
+ * a 1×1 depthwise convolution with bias is one pass for x·f + o where mul and add are two.
+ */
+function wasmOps(): ChannelOps {
+  const broadcast = broadcastOps((xv, view, weight = 1) => {
+    const x2 = collapseInner(xv, view);
+    return tf.reshape(tf.matMul(x2, tf.fill([x2.shape[0], 1], weight), true, false), [view.channels]);
+  });
+  const affine: ChannelOps['affine'] = (xv, f, o, view) => {
+    if (view.inner !== 1) {
+      return broadcast.affine(xv, f, o, view);
+    }
+    const x4 = tf.reshape(xv, [1, -1, 1, view.channels]) as tf.Tensor4D;
+    const filter = tf.reshape(f, [1, 1, view.channels, 1]) as tf.Tensor4D;
+    return tf.reshape(tf.fused.depthwiseConv2d({ x: x4, filter, strides: 1, pad: 'valid', ...(o ? { bias: o } : {}) }), xv.shape);
+  };
+  return {
+    ...broadcast,
+    affine,
+    affine2: (dy, f, x, b, a, view) =>
+      view.inner !== 1 ? broadcast.affine2(dy, f, x, b, a, view) : tf.add(tf.mul(dy, f), affine(x, b, a, view)),
+  };
 }
 
 /** webgl, webgpu, tensorflow (tfjs-node): native reductions and broadcasting are fast already. */
-function nativeSum(xv: tf.Tensor, view: ChannelView): tf.Tensor1D {
-  return tf.sum(xv, view.inner === 1 ? [0] : [0, 2]) as tf.Tensor1D;
+function nativeSum(xv: tf.Tensor, view: ChannelView, weight = 1): tf.Tensor1D {
+  const sum = tf.sum(xv, view.inner === 1 ? [0] : [0, 2]) as tf.Tensor1D;
+  return weight === 1 ? sum : tf.mul(sum, weight);
 }
 
 function opsForBackend(backend: string): ChannelOps {
   if (backend === 'cpu') {
     return cpuOps();
   }
-  return broadcastOps(backend === 'wasm' ? wasmSum : nativeSum);
+  return backend === 'wasm' ? wasmOps() : broadcastOps(nativeSum);
 }
 
 // ---- The layer ----
@@ -179,9 +202,18 @@ function opsForBackend(backend: string): ChannelOps {
 interface Stats {
   mean: tf.Tensor1D;
   rstd: tf.Tensor1D;
-  /** ∂mean/∂x per element (mom1/C), zeroed where the variance floor holds: gradient of the variance. */
-  varianceWeight: tf.Tensor1D;
-  meanWeight: tf.Tensor1D;
+  /** ∂mean/∂x of each element: mom1/C for this batch's statistics, 0 for stored ones. */
+  meanWeight: number;
+  /** meanWeight, zeroed where the variance floor holds (the variance is constant there). */
+  varianceWeight: tf.Tensor1D | number;
+}
+
+/** The scalar state (samples seen, element count, steps since the statistics were recomputed). */
+interface Schedule {
+  dataIds: object[];
+  samples: number;
+  count: number;
+  age: number;
 }
 
 /**
@@ -212,8 +244,12 @@ export class RunningBatchNorm extends tf.layers.Layer {
   private count!: tf.LayerVariable;
   private samplesSeen!: tf.LayerVariable;
   private statsAge: tf.LayerVariable | null = null;
-  /** JS copy of samplesSeen and statsAge, valid while their tensors are the ones this layer wrote. */
-  private schedule: { dataIds: object[]; samples: number; age: number } | null = null;
+  /**
+   * JS copy of samplesSeen, count and statsAge, so the warm-up and the statistics interval decide in
+   * JS without reading the GPU, and scalar maths stays off the tensor path. Valid while their tensors
+   * are the ones this layer wrote.
+   */
+  private schedule: Schedule | null = null;
 
   constructor(args: RunningBatchNormArgs = {}) {
     // The moving-statistics initializers of a shared batchNormalization config have no meaning here.
@@ -268,20 +304,30 @@ export class RunningBatchNorm extends tf.layers.Layer {
     return tf.tidy(() => {
       this.invokeCallHook(inputs, kwargs);
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      if (x === undefined) {
+        throw new Error('RunningBatchNorm: called without an input tensor');
+      }
+      const batchSize = x.shape[0] ?? 1;
       const axis = this.axis < 0 ? this.axis + x.rank : this.axis;
       const view = channelView(x.shape, axis);
       const ops = opsForBackend(tf.getBackend());
       const params = [this.gamma, this.beta].filter((v): v is tf.LayerVariable => v !== null).map((v) => v.read());
+      const schedule = this.readSchedule();
       if (kwargs['training'] !== true) {
-        return this.normalizeWithState(ops, view)(x, ...params);
+        return this.normalizeWithState(ops, view, schedule, params)(x, ...params);
       }
-      if (!this.recomputesStatsNow()) {
-        const y = this.normalizeWithState(ops, view)(x, ...params);
-        this.advanceSchedule(x.shape[0], false);
-        return y;
+      // During the warm-up, and every statsInterval-th step after it, the statistics are recomputed.
+      const { samples, count, age } = schedule;
+      if (this.statsAge !== null && samples >= Math.max(this.warmupSamples, 1) && age < this.statsInterval - 1) {
+        const reused = this.normalizeWithState(ops, view, schedule, params)(x, ...params);
+        this.writeSchedule({ samples, count, age: age + 1 });
+        return reused;
       }
-      const y = this.normalizeWithBatch(ops, view, x.shape[0])(x, ...params);
-      this.advanceSchedule(x.shape[0], true);
+      const mom1 = batchSize > 1 ? 1 - this.momentum / Math.sqrt(batchSize - 1) : 1 - this.momentum;
+      // Math.fround: the mirror holds what the float32 weight holds, so a reloaded copy computes the same.
+      const next = { samples: samples + batchSize, count: Math.fround(count + mom1 * (x.size / view.channels - count)), age: 0 };
+      const y = this.normalizeWithBatch(ops, view, mom1, next, params)(x, ...params);
+      this.writeSchedule(next);
       return y;
     });
   }
@@ -307,49 +353,41 @@ export class RunningBatchNorm extends tf.layers.Layer {
   }
 
   /** y from the stored statistics; gradients reach gamma and beta, and x through the affine map only. */
-  private normalizeWithState(ops: ChannelOps, view: ChannelView): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
+  private normalizeWithState(ops: ChannelOps, view: ChannelView, schedule: Schedule, params: tf.Tensor[]): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
     return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const save = args.pop() as tf.GradSaveFunc;
-      const [x, ...params] = args as tf.Tensor[];
-      const count = this.count.read();
-      const mean = tf.div(this.sums.read(), tf.maximum(count, 1e-30)) as tf.Tensor1D;
-      const variance = tf.sub(tf.div(this.sqrs.read(), tf.maximum(count, 1e-30)), tf.square(mean));
-      const floor = tf.where(tf.less(this.samplesSeen.read(), this.warmupSamples), this.varianceFloor, 0);
+      const { x, save } = splitCustomGradArgs(args);
       // Before any training (count 0): mean 0, rstd 1, so the layer starts as γ·x + β, never NaN.
-      const rstd = tf.where(tf.greater(count, 0), tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)), 1) as tf.Tensor1D;
-      const zero = tf.zerosLike(rstd);
-      save([x, mean, rstd, zero, zero, ...params]);
-      return { value: this.project(ops, view, x, { mean, rstd, meanWeight: zero, varianceWeight: zero }, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, saved, false) };
+      const scale = schedule.count > 0 ? 1 / schedule.count : 0;
+      const mean = tf.mul(this.sums.read(), scale) as tf.Tensor1D;
+      const variance = tf.sub(tf.mul(this.sqrs.read(), scale), tf.square(mean));
+      const floor = schedule.samples < this.warmupSamples ? this.varianceFloor : 0;
+      const rstd = schedule.count > 0 ? (tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)) as tf.Tensor1D) : tf.onesLike(mean);
+      const stats: Stats = { mean, rstd, meanWeight: 0, varianceWeight: 0 };
+      save([x, mean, rstd]);
+      return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, restore(saved, stats), params, false) };
     }) as (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor;
   }
 
   /** y with this batch folded into the running statistics; gradients flow through the batch's sums. */
-  private normalizeWithBatch(ops: ChannelOps, view: ChannelView, batchSize: number): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
+  private normalizeWithBatch(ops: ChannelOps, view: ChannelView, mom1: number, next: Omit<Schedule, 'dataIds'>, params: tf.Tensor[]): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
     return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const save = args.pop() as tf.GradSaveFunc;
-      const [x, ...params] = args as tf.Tensor[];
+      const { x, save } = splitCustomGradArgs(args);
       const xv = tf.reshape(x, view.viewShape);
-      const mom = 1 - this.momentum;
-      const mom1 = batchSize > 1 ? 1 - (1 - mom) / Math.sqrt(batchSize - 1) : mom;
-      const lerp = (old: tf.Tensor, next: tf.Tensor | number): tf.Tensor =>
-        tf.add(tf.mul(old, 1 - mom1), typeof next === 'number' ? next * mom1 : tf.mul(next, mom1));
-      const sums = lerp(this.sums.read(), ops.sum(xv, view));
-      const sqrs = lerp(this.sqrs.read(), ops.sum(tf.square(xv), view));
-      const count = lerp(this.count.read(), x.size / view.channels);
-      const samples = tf.add(this.samplesSeen.read(), batchSize);
-      const mean = tf.div(sums, count) as tf.Tensor1D;
-      const variance = tf.sub(tf.div(sqrs, count), tf.square(mean));
-      const floor = tf.where(tf.less(samples, this.warmupSamples), this.varianceFloor, 0);
+      // S ← S + mom1·(s − S) = (1 − mom1)·S + mom1·s, with mom1 folded into the summing matMul.
+      const sums = tf.add(tf.mul(this.sums.read(), 1 - mom1), ops.sum(xv, view, mom1));
+      const sqrs = tf.add(tf.mul(this.sqrs.read(), 1 - mom1), ops.sum(tf.square(xv), view, mom1));
+      const mean = tf.mul(sums, 1 / next.count) as tf.Tensor1D;
+      const variance = tf.sub(tf.mul(sqrs, 1 / next.count), tf.square(mean));
+      const floor = next.samples < this.warmupSamples ? this.varianceFloor : 0;
       const rstd = tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)) as tf.Tensor1D;
-      const meanWeight = tf.div(mom1, count) as tf.Tensor1D;
-      const varianceWeight = tf.mul(meanWeight, tf.cast(tf.greaterEqual(variance, floor), 'float32')) as tf.Tensor1D;
+      const meanWeight = mom1 / next.count;
+      // Without a floor only rounding can take the variance below 0; its gradient is kept there.
+      const varianceWeight = floor > 0 ? (tf.mul(tf.cast(tf.greaterEqual(variance, floor), 'float32'), meanWeight) as tf.Tensor1D) : meanWeight;
       this.sums.write(sums);
       this.sqrs.write(sqrs);
-      this.count.write(count);
-      this.samplesSeen.write(samples);
-      save([x, mean, rstd, meanWeight, varianceWeight, ...params]);
-      const stats = { mean, rstd, meanWeight, varianceWeight };
-      return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, saved, true) };
+      const stats: Stats = { mean, rstd, meanWeight, varianceWeight };
+      save(typeof varianceWeight === 'number' ? [x, mean, rstd] : [x, mean, rstd, varianceWeight]);
+      return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, restore(saved, stats), params, true) };
     }) as (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor;
   }
 
@@ -357,17 +395,19 @@ export class RunningBatchNorm extends tf.layers.Layer {
   private project(ops: ChannelOps, view: ChannelView, x: tf.Tensor, stats: Stats, params: tf.Tensor[]): tf.Tensor {
     const { gamma, beta } = this.splitParams(params);
     const f = gamma ? (tf.mul(gamma, stats.rstd) as tf.Tensor1D) : stats.rstd;
-    const shifted = tf.neg(tf.mul(stats.mean, f)) as tf.Tensor1D;
-    const o = beta ? (tf.add(beta, shifted) as tf.Tensor1D) : shifted;
+    const meanShift = tf.mul(stats.mean, f);
+    const o = (beta ? tf.sub(beta, meanShift) : tf.neg(meanShift)) as tf.Tensor1D;
     return tf.reshape(ops.affine(tf.reshape(x, view.viewShape), f, o, view), x.shape);
   }
 
   /**
    * Closed-form backward: with A = Σdy and B = Σdy·x per channel, dβ = A, dγ = rstd·(B − mean·A) and
    * dx = dy·f + x·b + a, where b and a carry the gradient through this batch's mean and variance.
+   * x must be saved: the forward's own tensors are gone by then (on wasm that save is one copy of x).
+   * gamma is a variable, alive until the optimizer has used these gradients.
    */
-  private gradients(ops: ChannelOps, view: ChannelView, dy: tf.Tensor, saved: tf.Tensor[], throughBatch: boolean): tf.Tensor[] {
-    const [x, mean, rstd, meanWeight, varianceWeight, ...params] = saved as [tf.Tensor, ...tf.Tensor1D[]];
+  private gradients(ops: ChannelOps, view: ChannelView, dy: tf.Tensor, saved: Stats & { x: tf.Tensor }, params: tf.Tensor[], throughBatch: boolean): tf.Tensor[] {
+    const { x, mean, rstd, meanWeight, varianceWeight } = saved;
     const { gamma } = this.splitParams(params);
     const xv = tf.reshape(x, view.viewShape);
     const dyv = tf.reshape(dy, view.viewShape);
@@ -376,11 +416,11 @@ export class RunningBatchNorm extends tf.layers.Layer {
     const f = gamma ? (tf.mul(gamma, rstd) as tf.Tensor1D) : rstd;
     let dx: tf.Tensor;
     if (throughBatch) {
-      const b = tf.neg(tf.mul(tf.mul(f, tf.square(rstd)), tf.mul(varianceWeight, centred))) as tf.Tensor1D;
-      const a = tf.sub(tf.neg(tf.mul(tf.mul(f, meanWeight), sumDy)), tf.mul(b, mean)) as tf.Tensor1D;
+      const b = tf.mul(tf.mul(f, tf.square(rstd)), tf.mul(centred, tf.neg(varianceWeight))) as tf.Tensor1D;
+      const a = tf.neg(tf.add(tf.mul(f, tf.mul(sumDy, meanWeight)), tf.mul(b, mean))) as tf.Tensor1D;
       dx = ops.affine2(dyv, f, xv, b, a, view);
     } else {
-      dx = ops.affine(dyv, f, tf.zerosLike(f), view);
+      dx = ops.affine(dyv, f, undefined, view);
     }
     const grads = [tf.reshape(dx, x.shape)];
     if (this.scale) {
@@ -392,36 +432,54 @@ export class RunningBatchNorm extends tf.layers.Layer {
     return grads;
   }
 
-  private splitParams(params: tf.Tensor[]): { gamma?: tf.Tensor1D; beta?: tf.Tensor1D } {
+  private splitParams(params: tf.Tensor[]): { gamma: tf.Tensor1D | undefined; beta: tf.Tensor1D | undefined } {
     const gamma = this.scale ? (params[0] as tf.Tensor1D) : undefined;
     const beta = this.center ? (params[this.scale ? 1 : 0] as tf.Tensor1D) : undefined;
     return { gamma, beta };
   }
 
-  /** During the warm-up, and every statsInterval-th step after it, the statistics are recomputed. */
-  private recomputesStatsNow(): boolean {
-    if (this.statsAge === null) {
-      return true;
-    }
-    const ids = [this.samplesSeen.read().dataId, this.statsAge.read().dataId];
-    if (this.schedule === null || ids.some((id, i) => id !== this.schedule!.dataIds[i])) {
-      // The weights were set from outside (setWeights, loading): read them once.
-      this.schedule = { dataIds: ids, samples: this.samplesSeen.read().dataSync()[0], age: this.statsAge.read().dataSync()[0] };
-    }
-    return this.schedule.samples < Math.max(this.warmupSamples, 1) || this.schedule.age >= this.statsInterval - 1;
+  private scheduleVariables(): tf.LayerVariable[] {
+    return this.statsAge === null ? [this.samplesSeen, this.count] : [this.samplesSeen, this.count, this.statsAge];
   }
 
-  private advanceSchedule(batchSize: number, recomputed: boolean): void {
-    if (this.statsAge === null || this.schedule === null) {
-      return;
+  private readSchedule(): Schedule {
+    const dataIds = this.scheduleVariables().map((v) => v.read().dataId);
+    const known = this.schedule;
+    if (known !== null && dataIds.every((id, i) => id === known.dataIds[i])) {
+      return known;
     }
-    const age = recomputed ? 0 : this.schedule.age + 1;
-    this.statsAge.write(tf.tensor1d([age]));
-    const samples = recomputed ? this.schedule.samples + batchSize : this.schedule.samples;
-    this.schedule = { dataIds: [this.samplesSeen.read().dataId, this.statsAge.read().dataId], samples, age };
+    // First call, or the weights were set from outside (setWeights, loading): read them once.
+    const [samples = 0, count = 0, age = 0] = this.scheduleVariables().map((v) => v.read().dataSync()[0] ?? 0);
+    this.schedule = { dataIds, samples, count, age };
+    return this.schedule;
+  }
+
+  private writeSchedule(next: Omit<Schedule, 'dataIds'>): void {
+    const previous = this.schedule;
+    if (next.samples !== previous?.samples) {
+      this.samplesSeen.write(tf.tensor1d([next.samples]));
+    }
+    if (next.count !== previous?.count) {
+      this.count.write(tf.tensor1d([next.count]));
+    }
+    if (next.age !== previous?.age) {
+      this.statsAge?.write(tf.tensor1d([next.age]));
+    }
+    this.schedule = { ...next, dataIds: this.scheduleVariables().map((v) => v.read().dataId) };
   }
 }
 tf.serialization.registerClass(RunningBatchNorm);
+
+/** The input x and the save function among the arguments tf.customGrad passes. */
+function splitCustomGradArgs(args: Array<tf.Tensor | tf.GradSaveFunc>): { x: tf.Tensor; save: tf.GradSaveFunc } {
+  return { x: args[0] as tf.Tensor, save: args[args.length - 1] as tf.GradSaveFunc };
+}
+
+/** The statistics the backward pass needs: tensors from `saved` (kept alive by tf), numbers as they were. */
+function restore(saved: tf.Tensor[], stats: Stats): Stats & { x: tf.Tensor } {
+  const [x, mean, rstd, varianceWeight] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D?];
+  return { x, mean, rstd, meanWeight: stats.meanWeight, varianceWeight: varianceWeight ?? stats.varianceWeight };
+}
 
 /** Throws a clear message unless min ≤ value < max. */
 function checkRange(name: string, value: number, min: number, max: number): number {
@@ -432,7 +490,7 @@ function checkRange(name: string, value: number, min: number, max: number): numb
 }
 
 function channelView(shape: number[], axis: number): ChannelView {
-  const channels = shape[axis];
+  const channels = shape[axis] ?? 1;
   const inner = shape.slice(axis + 1).reduce((p, d) => p * d, 1);
   return { channels, inner, viewShape: inner === 1 ? [-1, channels] : [-1, channels, inner] };
 }

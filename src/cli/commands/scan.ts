@@ -72,6 +72,7 @@ function formatScan(report: ScanJson): string {
     }
   }
   const s = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  lines.push(`${s(report.scanned, 'file')} scanned, ${s(usages, 'usage')}, ${convertible} convertible (run \`rbn convert\` to convert them)`);
+  const hint = convertible > 0 ? ' (run `rbn convert` to convert them)' : '';
+  lines.push(`${s(report.scanned, 'file')} scanned, ${s(usages, 'usage')}, ${convertible} convertible${hint}`);
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
  * `this.tf` members, and `let` bindings re-assigned to another tfjs package.
  */
 import { Scopes, type Declaration } from './scopes';
-import { mergeValues, moduleValue, propertyValue, type TfValue } from './tfjs-values';
+import { mergeValues, moduleValue, namedImportValue, propertyValue, type TfValue } from './tfjs-values';
 import type { ts, Ts } from './typescript';
 
 const PENDING = Symbol('pending');
@@ -96,7 +96,11 @@ export class Evaluator {
       if (decl.dotDotDotToken) {
         return parent;
       }
-      return t.isIdentifier(key) || t.isStringLiteralLike(key) ? propertyValue(parent, key.text) : undefined;
+      if (!t.isIdentifier(key) && !t.isStringLiteralLike(key)) {
+        return undefined;
+      }
+      const required = this.requiredSpecifier(decl.parent);
+      return required !== undefined ? namedImportValue(required, key.text) : propertyValue(parent, key.text);
     }
     if (t.isParameter(decl)) {
       return this.parameterValue(decl);
@@ -104,7 +108,7 @@ export class Evaluator {
     if (t.isImportSpecifier(decl)) {
       const spec = decl.parent.parent.parent.moduleSpecifier;
       const name = (decl.propertyName ?? decl.name).text;
-      return t.isStringLiteral(spec) ? propertyValue(moduleValue(spec.text), name) : undefined;
+      return t.isStringLiteral(spec) ? namedImportValue(spec.text, name) : undefined;
     }
     if (t.isNamespaceImport(decl) || t.isImportClause(decl)) {
       const spec = t.isNamespaceImport(decl) ? decl.parent.parent.moduleSpecifier : decl.parent.moduleSpecifier;
@@ -155,10 +159,24 @@ export class Evaluator {
     return t.isBindingElement(owner) ? this.declarationValue(owner) : undefined;
   }
 
+  /** The specifier of `const { … } = require('…')` for a top-level pattern, else undefined. */
+  private requiredSpecifier(pattern: ts.BindingPattern): string | undefined {
+    const t = this.t;
+    const owner = pattern.parent;
+    const init = t.isVariableDeclaration(owner) ? owner.initializer : undefined;
+    if (!init || !t.isCallExpression(init) || !t.isIdentifier(init.expression) || init.expression.text !== 'require') {
+      return undefined;
+    }
+    const arg = init.arguments[0];
+    return init.arguments.length === 1 && arg && t.isStringLiteralLike(arg) && !this.scopes.lookup('require', init.expression) ? arg.text : undefined;
+  }
+
   private parameterValue(param: ts.ParameterDeclaration): TfValue | undefined {
     const type = param.type ?? this.t.getJSDocType(param);
     if (type) {
-      return this.typeValue(type);
+      // A namespace type has one value; a parameter typed as the factory may receive any such function.
+      const value = this.typeValue(type);
+      return value?.kind === 'bnFactory' ? { ...value, viaType: true } : value;
     }
     return param.initializer ? this.valueOf(param.initializer) : undefined;
   }

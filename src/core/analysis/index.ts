@@ -26,12 +26,37 @@ export function analyzeSource(code: string, fileName: string): FileAnalysis {
   if (!mightContainBatchNorm(code)) {
     return { file: fileName, usages: [] };
   }
+  const cached = recent.get(fileName);
+  const result = cached?.code === code ? cached.result : analyzeUncached(code, fileName);
+  remember(fileName, code, result);
+  return { ...result, usages: result.usages.map((u) => ({ ...u })) };
+}
+
+function analyzeUncached(code: string, fileName: string): FileAnalysis {
   try {
     const parsed = parseAndFindUsages(code, fileName);
     const usages = parsed.usages.map(toUsage);
     return parsed.error ? { file: fileName, usages: [], error: parsed.error } : { file: fileName, usages };
   } catch (error) {
     return { file: fileName, usages: [], error: `could not analyse: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** The last results per file: an editor asks again for the same text (diagnostics, code actions, lenses
+ *  on every cursor move), and a repeat then costs a string comparison instead of a parse. */
+const recent = new Map<string, { code: string; result: FileAnalysis }>();
+const RECENT_LIMIT = 32;
+
+/** Forgets cached results (benchmarks measure cold analysis; an adapter may call it on a settings change). */
+export function clearAnalysisCache(): void {
+  recent.clear();
+}
+
+function remember(fileName: string, code: string, result: FileAnalysis): void {
+  recent.delete(fileName);
+  recent.set(fileName, { code, result });
+  if (recent.size > RECENT_LIMIT) {
+    recent.delete(recent.keys().next().value!);
   }
 }
 

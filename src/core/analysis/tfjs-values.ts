@@ -7,7 +7,7 @@
 export type TfValue =
   | { kind: 'namespace'; module: string | null }
   | { kind: 'layers'; module: string | null }
-  | { kind: 'bnFactory'; module: string | null }
+  | { kind: 'bnFactory'; module: string | null; viaType?: true }
   | { kind: 'manualOp'; module: string | null; op: string }
   | { kind: 'rbnModule' }
   | { kind: 'rbnFactory' }
@@ -28,6 +28,16 @@ export function tfjsPackageOf(specifier: string): string | undefined {
 /** Whether a module specifier names the vendored layer file (any relative path to `running-batch-norm`). */
 export function isVendoredLayerSpecifier(specifier: string): boolean {
   return /(^|\/)running-batch-norm(\.(ts|js|mjs|cjs|mts|cts))?$/.test(specifier) && /^\.{1,2}\/|^\//.test(specifier);
+}
+
+/** The value of a name imported by name (`import { x }`, `const { x } = require()`): also recognises the
+ *  layer's two exports from a relative module with another name (a configured layer file). */
+export function namedImportValue(specifier: string, name: string): TfValue | undefined {
+  const whole = moduleValue(specifier);
+  if (!whole && /^\.{1,2}\//.test(specifier) && (name === 'runningBatchNorm' || name === 'RunningBatchNorm')) {
+    return propertyValue({ kind: 'rbnModule' }, name);
+  }
+  return propertyValue(whole, name);
 }
 
 /** The value a module specifier evaluates to when imported as a whole. */

@@ -62,7 +62,7 @@ export function batchNormalizationExpressionAt(parsed: ParsedFile, site: ts.Node
 }
 
 function expressionFor(value: ReturnType<ParsedFile['evaluator']['declarationValue']>, name: string): { rank: number; text: string } | undefined {
-  if (value?.kind === 'bnFactory') {
+  if (value?.kind === 'bnFactory' && !value.viaType) {
     return { rank: 3, text: name };
   }
   if (value?.kind === 'layers') {

@@ -47,10 +47,10 @@ function isEsm(t: Ts, sf: ts.SourceFile, fileName: string, loads: ts.Statement[]
   if (/\.(mjs|mts)$/i.test(fileName)) {
     return true;
   }
-  if (/\.(cjs|cts)$/i.test(fileName)) {
-    return false;
+  if (/\.cjs$/i.test(fileName)) {
+    return false; // a .cts file may still write `import` (TypeScript compiles it to require)
   }
-  const hasEsmSyntax = sf.statements.some((s) => t.isImportDeclaration(s) || t.isExportDeclaration(s) || t.isExportAssignment(s) || (t.canHaveModifiers(s) && (t.getModifiers(s) ?? []).some((m) => m.kind === t.SyntaxKind.ExportKeyword)));
+  const hasEsmSyntax = sf.statements.some((s) => t.isImportDeclaration(s) || t.isImportEqualsDeclaration(s) || t.isExportDeclaration(s) || t.isExportAssignment(s) || (t.canHaveModifiers(s) && (t.getModifiers(s) ?? []).some((m) => m.kind === t.SyntaxKind.ExportKeyword)));
   if (hasEsmSyntax) {
     return true;
   }
@@ -125,13 +125,17 @@ export function importInsertion(t: Ts, sf: ts.SourceFile, style: ModuleStyle, st
   return { start: at, end: at, newText: `${statementText}${style.newline}${style.newline}` };
 }
 
+/** Comments that must stay at the top of a file: @ts-check and @ts-nocheck, eslint directives, @jsx, licences. */
+const FILE_PRAGMA = /^(\/\/\s*@ts-|\/\*\s*eslint|\/\/\s*eslint|\/\*\*?\s*@(jsx|license|preserve|flow))|@ts-(no)?check/;
+
 /** Where the comments attached to `statement` start (a JSDoc right above it, not a detached header). */
 function attachedCommentsStart(t: Ts, sf: ts.SourceFile, statement: ts.Statement): number {
   let start = statement.getStart(sf);
   const comments = t.getLeadingCommentRanges(sf.text, statement.getFullStart()) ?? [];
   for (let i = comments.length - 1; i >= 0; i--) {
     const comment = comments[i]!;
-    if (/\n[ \t]*\r?\n/.test(sf.text.slice(comment.end, start))) {
+    const text = sf.text.slice(comment.pos, comment.end);
+    if (/\n[ \t]*\r?\n/.test(sf.text.slice(comment.end, start)) || FILE_PRAGMA.test(text)) {
       break;
     }
     start = comment.pos;

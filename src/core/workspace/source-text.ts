@@ -70,8 +70,10 @@ export function encodeSource(text: string, like: Pick<SourceText, 'bom' | 'encod
   return like.encoding === 'utf16le' ? le : le.swap16();
 }
 
-/** Writes atomically: temp file next to the target, fsync, rename. The target keeps its mode. */
-export function writeFileAtomic(file: string, data: Uint8Array | string): void {
+/** Writes atomically: temp file next to the target, fsync, rename. The target keeps its mode, and a
+ *  symbolic link stays a link (the file it points to is replaced, not the link). */
+export function writeFileAtomic(target: string, data: Uint8Array | string): void {
+  const file = resolveLink(target);
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let mode: number | undefined;
   try {
@@ -91,5 +93,13 @@ export function writeFileAtomic(file: string, data: Uint8Array | string): void {
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;
+  }
+}
+
+function resolveLink(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file; // a new file
   }
 }

@@ -14,8 +14,8 @@ interface Candidate {
 const tensorflowInstallNote = 'optional dependency; its install needs a libtensorflow download';
 
 const candidates: Candidate[] = [
-  { name: 'tensorflow-gpu', servesPreference: ['auto', 'tensorflow'], start: () => startTensorflow('@tensorflow/tfjs-node-gpu') },
-  { name: 'tensorflow', servesPreference: ['auto', 'tensorflow'], start: () => startTensorflow('@tensorflow/tfjs-node') },
+  { name: 'tensorflow-gpu', servesPreference: ['auto', 'tensorflow'], start: () => startTensorflowPackage('@tensorflow/tfjs-node-gpu') },
+  { name: 'tensorflow', servesPreference: ['auto', 'tensorflow'], start: () => startTensorflowPackage('@tensorflow/tfjs-node') },
   { name: 'wasm', servesPreference: ['auto', 'wasm'], start: startWasm },
   { name: 'cpu', servesPreference: ['auto', 'cpu'], start: startCpu },
 ];
@@ -51,7 +51,11 @@ export async function chooseTrainingBackend(preference: BackendPreference): Prom
   throw new Error(`The '${preference}' backend is not available (${reasons.join('; ')}). Use --backend auto to fall back to wasm or cpu.`);
 }
 
-async function startTensorflow(packageName: string): Promise<typeof tfjs> {
+/**
+ * Loads a tfjs-node package and activates its 'tensorflow' backend; throws with why it could not
+ * (not installed, native library failed to load, backend failed to start). Exported for tests.
+ */
+export async function startTensorflowPackage(packageName: string): Promise<typeof tfjs> {
   try {
     require.resolve(packageName);
   } catch {

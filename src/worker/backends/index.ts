@@ -10,7 +10,8 @@ export { getWasmBinaryDirectoryOrThrow } from './wasm-setup';
  * Registers the training kernels tfjs-backend-wasm 4.22 lacks (Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, UnsortedSegmentSum), each
  * only when absent, and in tfjs-backend-wasm ≤ 4.22 replaces its slow scalar Conv2DBackpropInput (with
- * an XNNPACK composition) and its MaxPoolGrad (wrong for windows of negative values).
+ * XNNPACK convolutions), its MaxPoolGrad (wrong for windows of negative values) and wraps its
+ * BatchMatMul (transposed operands made explicit: 10–30× faster dense-layer gradients).
  * Idempotent. `chooseTrainingBackend` calls it; call it yourself when you set the wasm backend by hand.
  */
 export function registerWasmTrainingKernels(): void {

@@ -1,6 +1,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { chooseTrainingBackend } from '../../../src/worker/backends';
+import { startTensorflowPackage } from '../../../src/worker/backends/choose-backend';
 import type { BackendPreference } from '../../../src/worker/backends/types';
 
 /** Whether an optional native package is installed here (it is not on this project's CI machine). */
@@ -68,5 +70,20 @@ describe('chooseTrainingBackend', function () {
 
   it('rejects an unknown preference with the valid ones', async () => {
     await assert.rejects(chooseTrainingBackend('gpu' as BackendPreference), /Unknown backend 'gpu': use auto, tensorflow, wasm or cpu/);
+  });
+
+  describe('a tfjs-node package that is installed but cannot run', () => {
+    const fixture = (name: string) => path.resolve(__dirname, '../../fixtures/backends', name);
+
+    it('reports the first line of its load error', async () => {
+      await assert.rejects(startTensorflowPackage(fixture('fails-to-load.js')), (error: Error) => {
+        assert.equal(error.message, `${fixture('fails-to-load.js')} is installed but failed to load: libtensorflow.so.2: cannot open shared object file: No such file or directory`);
+        return true;
+      });
+    });
+
+    it('reports a backend that loads but does not start', async () => {
+      await assert.rejects(startTensorflowPackage(fixture('backend-fails.js')), /loaded but its 'tensorflow' backend failed to initialise$/);
+    });
   });
 });

@@ -29,7 +29,12 @@ const convCases: ConvCase[] = [
   { x: [1, 9, 8, 3], filter: [2, 3, 3, 4], strides: [2, 3], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { x: [2, 6, 6, 2], filter: [3, 3, 2, 3], strides: 1, pad: [[0, 0], [3, 0], [2, 4], [0, 0]] },
   { x: [4, 4, 4, 8], filter: [1, 1, 8, 16], strides: 1, pad: 'valid' },
+  { x: [1, 5, 6, 8], filter: [1, 1, 8, 4], strides: [1, 2], pad: 'same' },
+  { x: [2, 5, 5, 3], filter: [1, 1, 3, 2], strides: 1, pad: [[0, 0], [1, 0], [0, 2], [0, 0]] },
   { x: [2, 14, 14, 8], filter: [3, 3, 8, 16], strides: 1, pad: 'same' },
+  // Kernels narrower than the stride: some output phases of the input gradient receive no tap at all.
+  { x: [2, 7, 7, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
+  { x: [1, 8, 7, 2], filter: [2, 2, 2, 3], strides: 3, pad: 'same' },
 ];
 
 /** Depthwise convolutions: channel multipliers, strides, paddings and dilations, batch 1. */
@@ -44,6 +49,8 @@ const depthwiseCases: ConvCase[] = [
   { x: [1, 8, 8, 4], filter: [3, 3, 4, 1], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]], dilations: 2 },
   { x: [1, 10, 9, 2], filter: [3, 3, 2, 2], strides: 2, pad: [[0, 0], [1, 1], [0, 2], [0, 0]] },
   { x: [2, 14, 14, 16], filter: [3, 3, 16, 1], strides: 1, pad: 'same' },
+  { x: [2, 6, 6, 3], filter: [1, 1, 3, 2], strides: 2, pad: 'same' },
+  { x: [1, 8, 9, 2], filter: [2, 2, 2, 1], strides: 3, pad: 'valid' },
 ];
 
 function describeCase(c: ConvCase): string {

@@ -36,18 +36,25 @@ describe('wasm training kernel registration', () => {
     }
   });
 
-  it('replaces the slow Conv2DBackpropInput only in tfjs-backend-wasm ≤ 4.22', () => {
-    const replacement = wasmKernelReplacements[0];
-    const original = { ...replacement, kernelFunc: replacement.kernelFunc };
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-    tf.registerKernel(original);
+  it('replaces Conv2DBackpropInput, MaxPoolGrad and BatchMatMul only in tfjs-backend-wasm ≤ 4.22', () => {
+    const names = wasmKernelReplacements.map((r) => r.kernelName);
+    assert.deepEqual(names, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul']);
+    const ours = names.map((name) => tf.getKernel(name, 'wasm') as tf.KernelConfig);
+    // Stand-ins for the kernels of a tfjs-backend-wasm version: copies, so not recognised as ours.
+    const theirs = ours.map((config) => ({ ...config }));
+    const install = (configs: tf.KernelConfig[]) => configs.forEach((config) => {
+      tf.unregisterKernel(config.kernelName, 'wasm');
+      tf.registerKernel(config);
+    });
+    install(theirs);
     try {
       assert.deepEqual(registerWasmTrainingKernels('4.23.0').replaced, []);
-      assert.equal(tf.getKernel('Conv2DBackpropInput', 'wasm'), original);
-      assert.deepEqual(registerWasmTrainingKernels('4.22.0').replaced, ['Conv2DBackpropInput']);
-      assert.equal(tf.getKernel('Conv2DBackpropInput', 'wasm'), replacement);
+      names.forEach((name, i) => assert.equal(tf.getKernel(name, 'wasm'), theirs[i]));
+      assert.deepEqual(registerWasmTrainingKernels('4.22.0').replaced, names);
+      names.forEach((name, i) => assert.notEqual(tf.getKernel(name, 'wasm'), theirs[i]));
+      assert.deepEqual(registerWasmTrainingKernels('4.22.0').replaced, [], 'a second call recognises its own kernels');
     } finally {
-      registerWasmTrainingKernels();
+      install(ours);
     }
   });
 });

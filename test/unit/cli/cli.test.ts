@@ -118,6 +118,15 @@ describe('rbn CLI: convert and revert', () => {
     assert.equal(fs.existsSync(path.join(root, 'src/models/deep/running-batch-norm.ts')), false);
   });
 
+  it('--layer-path puts the layer where configured (any file name), and revert still finds it', async () => {
+    const root = tempProject({ 'src/a.ts': MODEL_TS });
+    assert.equal((await rbn(['convert', '--layer-path', 'vendor/norm.ts', 'src'], root)).code, 0);
+    assert.ok(fs.existsSync(path.join(root, 'vendor/norm.ts')));
+    assert.match(read(root, 'src/a.ts'), /import \{ runningBatchNorm \} from '\.\.\/vendor\/norm';/);
+    assert.equal((await rbn(['revert', 'src'], root)).code, 0);
+    assert.equal(read(root, 'src/a.ts'), MODEL_TS);
+  });
+
   it('--dry-run prints a unified diff and writes nothing', async () => {
     const root = tempProject({ 'a.ts': MODEL_TS });
     const run = await rbn(['convert', '--dry-run', 'a.ts'], root);

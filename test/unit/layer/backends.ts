@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { registerWasmTrainingKernels } from '../../../src/worker/backends';
 
 export const BACKENDS = ['cpu', 'wasm'] as const;
 
@@ -14,6 +15,8 @@ export async function useBackend(name: string): Promise<void> {
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
     wasm.setWasmPaths(dist);
+    // tfjs-backend-wasm 4.22 lacks Conv2DBackpropFilter and friends; the worker's kernels fill them in.
+    registerWasmTrainingKernels();
     wasmRegistered = true;
   }
   assert.ok(await tf.setBackend(name), `tfjs backend ${name} did not initialise`);

@@ -83,7 +83,7 @@ describe('vendored RunningBatchNorm copies', () => {
     }
   });
 
-  it('type-checks the TypeScript copy under strict settings', function () {
+  it('type-checks the TypeScript copy under the strictest settings', function () {
     this.timeout(120000);
     const file = path.join(project, 'running-batch-norm.ts');
     fs.writeFileSync(file, renderVendoredLayer('ts', '@tensorflow/tfjs'));
@@ -92,9 +92,13 @@ describe('vendored RunningBatchNorm copies', () => {
     const ts = require('typescript') as typeof import('typescript');
     const program = ts.createProgram([file], {
       strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS,
-      moduleResolution: ts.ModuleResolutionKind.Node10, noUnusedLocals: true, noImplicitOverride: true, types: [],
+      moduleResolution: ts.ModuleResolutionKind.Node10, noUnusedLocals: true, noUnusedParameters: true, noImplicitOverride: true, types: [],
+      noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, noPropertyAccessFromIndexSignature: true, noImplicitReturns: true,
     });
-    const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => {
+      const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
+      return `line ${line}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+    });
     assert.deepEqual(problems, []);
   });
 

@@ -98,6 +98,13 @@ describe('runSanityTrain (child process)', function () {
     assert.equal(run0.nan?.source?.line, lineOf('exploding.ts', "name: 'culprit'"));
   });
 
+  it('resolves a NodeNext-style ./x.js import to the sibling x.ts, and awaits an async factory', async () => {
+    const report = reportOf((await run(request('nodenext.ts', { steps: 5 }))).outcome);
+    assert.equal(report.model, 'build');
+    assert.equal(report.task, 'classification');
+    assert.equal(report.runs[0].steps, 5);
+  });
+
   it('uses sanityData() and finds a non-exported factory by name', async () => {
     const report = reportOf((await run(request('custom-data.ts', { model: 'notExported', steps: 200 }))).outcome);
     assert.equal(report.data, 'custom');

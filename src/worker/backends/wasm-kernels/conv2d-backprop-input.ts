@@ -1,16 +1,18 @@
-import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
-import { fullCorrelationPadding, spreadByStride, trimForPadding } from './conv-geometry';
+import { inputGradient } from './input-gradient';
 import { composeKernel } from './kernel-composer';
 
 /**
- * Conv2DBackpropInput for wasm as one forward convolution (XNNPACK) of the output gradient, spread
- * out by the stride, with the filter flipped spatially and its channel axes swapped:
- * dx[b,h,w,ci] = Σ_{kh,kw,co} dy[b, (h + top − kh)/s, (w + left − kw)/s, co] · f[kh,kw,ci,co].
- * tfjs-backend-wasm 4.22 has this kernel only as a scalar loop, about 5× slower than this on the convs
- * of a small CNN (see bench/training-speed.ts), so `registerWasmTrainingKernels` replaces that one.
+ * Conv2DBackpropInput for wasm as XNNPACK convolutions of the output gradient with the flipped filter,
+ * its channel axes swapped: dx[b,h,w,ci] = Σ_{kh,kw,co} dy[b, (h + top − kh)/s, (w + left − kw)/s, co]·f[kh,kw,ci,co].
+ * Stride 1 is one convolution; stride s is s_h·s_w smaller ones, one per output phase (see
+ * input-gradient.ts). tfjs-backend-wasm 4.22 has this kernel only as a scalar loop, 2–20× slower on the
+ * convs measured (strides 1–3, kernels 1×1 to 5×5, batch 8 and 32; see the README), so
+ * `registerWasmTrainingKernels` replaces that one.
  */
-export const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
+export const conv2DBackpropInput: KernelFunc = ({ inputs, backend: untypedBackend, attrs }) => {
+  const backend = untypedBackend as KernelBackend;
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
   return composeKernel(backend, (k) => {
@@ -21,13 +23,10 @@ export const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     const info = backend_util.computeConv2DInfo(
       inShapeNhwc, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast',
     );
-    const { inHeight, inWidth, filterHeight: kh, filterWidth: kw } = info;
-    const spread = spreadByStride(k, dyNhwc, info.strideHeight, info.strideWidth);
-    const rows = fullCorrelationPadding(inHeight, spread.shape[1], kh, 1, info.padInfo.top);
-    const cols = fullCorrelationPadding(inWidth, spread.shape[2], kw, 1, info.padInfo.left);
-    const { trimmed, pad: explicitPad } = trimForPadding(k, spread, rows, cols);
-    const flipped = k.transpose(k.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
-    const dx = k.run('Conv2D', { x: trimmed, filter: flipped }, { strides: [1, 1], dilations: [1, 1], pad: explicitPad, dataFormat: 'NHWC' });
+    const geometry = { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+    const dx = inputGradient(k, backend, dyNhwc, filter, geometry, info.inChannels, true, (x, flipped, explicitPad, dilations) =>
+      k.run('Conv2D', { x, filter: flipped }, { strides: [1, 1], dilations, pad: explicitPad, dataFormat: 'NHWC' }),
+    );
     return channelsFirst ? k.transpose(dx, [0, 3, 1, 2]) : dx;
   });
 };

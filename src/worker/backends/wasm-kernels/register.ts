@@ -4,6 +4,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-input';
+import { createBatchMatMulConfig } from './batch-mat-mul';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
@@ -15,12 +16,32 @@ export const missingWasmKernelConfigs: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
 ];
 
+/** A kernel tfjs-backend-wasm ≤ 4.22 has but that training should not use as it is. */
+export interface WasmKernelReplacement {
+  kernelName: string;
+  /** The replacement, given the kernel registered now; undefined leaves it alone. */
+  create(current: KernelConfig | undefined): KernelConfig | undefined;
+}
+
+/** Every config this module registered, so that a second call recognises its own. */
+const ownConfigs = new WeakSet<KernelConfig>([conv2DBackpropInputConfig, maxPoolGradConfig]);
+
 /**
- * Kernels tfjs-backend-wasm ≤ 4.22 has but that training should not use: Conv2DBackpropInput is a
- * scalar C++ loop, ~5× slower than the XNNPACK composition here; MaxPoolGrad credits the wrong element
- * of windows holding only negative values. Replaced only in those versions, so a later, fixed one wins.
+ * Conv2DBackpropInput is a scalar C++ loop (2–20× slower than the XNNPACK composition here);
+ * MaxPoolGrad credits the wrong element of windows holding only negative values; BatchMatMul runs
+ * transposed operands as a scalar loop (10–30× slower). Replaced only in those versions, so that a
+ * later, fixed tfjs-backend-wasm wins.
  */
-export const wasmKernelReplacements: readonly KernelConfig[] = [conv2DBackpropInputConfig, maxPoolGradConfig];
+export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
+  { kernelName: 'Conv2DBackpropInput', create: () => conv2DBackpropInputConfig },
+  { kernelName: 'MaxPoolGrad', create: () => maxPoolGradConfig },
+  { kernelName: 'BatchMatMul', create: (native) => (native === undefined ? undefined : own(createBatchMatMulConfig(native))) },
+];
+
+function own(config: KernelConfig): KernelConfig {
+  ownConfigs.add(config);
+  return config;
+}
 
 /** What `registerWasmTrainingKernels` did in one call (kernel names). */
 export interface WasmKernelRegistration {
@@ -31,9 +52,9 @@ export interface WasmKernelRegistration {
 /**
  * Registers the training kernels tfjs-backend-wasm lacks (Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, UnsortedSegmentSum), each
- * only when absent, and replaces the slow Conv2DBackpropInput and the wrong MaxPoolGrad of
- * tfjs-backend-wasm ≤ 4.22.
- * Idempotent. Call before or after `tf.setBackend('wasm')`: these kernels need no setup.
+ * only when absent, and in tfjs-backend-wasm ≤ 4.22 replaces its slow Conv2DBackpropInput, its wrong
+ * MaxPoolGrad and its slow transposed BatchMatMul. Idempotent. Works before or after
+ * `tf.setBackend('wasm')`: the wrapped BatchMatMul keeps its native setup, the others need none.
  */
 export function registerWasmTrainingKernels(wasmVersion = installedWasmBackendVersion()): WasmKernelRegistration {
   const added: string[] = [];
@@ -45,14 +66,15 @@ export function registerWasmTrainingKernels(wasmVersion = installedWasmBackendVe
   }
   const replaced: string[] = [];
   if (isAtMost422(wasmVersion)) {
-    for (const config of wasmKernelReplacements) {
-      const current = getKernel(config.kernelName, config.backendName);
-      if (current !== config) {
+    for (const replacement of wasmKernelReplacements) {
+      const current = getKernel(replacement.kernelName, 'wasm');
+      const config = current !== undefined && ownConfigs.has(current) ? undefined : replacement.create(current);
+      if (config !== undefined) {
         if (current !== undefined) {
-          unregisterKernel(config.kernelName, config.backendName);
+          unregisterKernel(replacement.kernelName, 'wasm');
         }
         registerKernel(config);
-        replaced.push(config.kernelName);
+        replaced.push(replacement.kernelName);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { analyzeSource, mightContainBatchNorm } from '../../../../src/core/analysis';
+import { renderVendoredLayer } from '../../../../src/layer/vendor';
 
 interface Case {
   name: string;
@@ -28,6 +29,7 @@ const lookAlikes: Case[] = [
   { name: 'tf.layers.layerNormalization', code: `import * as tf from '@tensorflow/tfjs';\ntf.layers.layerNormalization();` },
   { name: 'require shadowed by a local function', file: '/p/m.js', code: `function require(m) { return { layers: {} }; }\nconst tf = require('@tensorflow/tfjs');\ntf.layers.batchNormalization();` },
   { name: 'this.tf in a plain function', file: '/p/m.js', code: `const tfjs = require('@tensorflow/tfjs');\nclass B { constructor() { this.tf = tfjs; } build() { return function () { return this.tf.layers.batchNormalization(); }; } }` },
+  { name: 'runningBatchNorm from a package (not a relative layer file)', code: `import { runningBatchNorm } from 'some-package';\nrunningBatchNorm();` },
   { name: 'batchNorm ops on tfjs-layers (no such op there)', code: `import * as tfl from '@tensorflow/tfjs-layers';\ntfl.moments(x);` },
 ];
 
@@ -53,6 +55,22 @@ describe('analysis: bad input', () => {
     const [u] = analyzeSource(code, '/p/a.ts').usages;
     assert.equal(u?.line, 3);
     assert.equal(code.slice(u?.start, u?.end), 'tf.layers.batchNormalization()');
+  });
+
+  it('answers again for the same text from its cache, and callers cannot spoil it', () => {
+    const code = `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization();\n`;
+    const first = analyzeSource(code, '/p/cache.ts');
+    first.usages[0]!.convertible = false;
+    first.usages.pop();
+    assert.equal(analyzeSource(code, '/p/cache.ts').usages[0]?.convertible, true);
+    assert.equal(analyzeSource(code.replace('tf.layers.batchNormalization()', '1'), '/p/cache.ts').usages.length, 0);
+  });
+
+  it('never reports the vendored layer itself (by name, or by its header under another name)', () => {
+    const layer = renderVendoredLayer('ts', '@tensorflow/tfjs');
+    assert.match(layer, /tf\.batchNorm\(/, 'the layer does use a low-level op internally');
+    assert.deepEqual(analyzeSource(layer, '/p/src/running-batch-norm.ts').usages, []);
+    assert.deepEqual(analyzeSource(layer, '/p/vendor/norm.ts').usages, []);
   });
 
   it('does not parse files the prefilter rules out', () => {

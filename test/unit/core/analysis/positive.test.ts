@@ -73,6 +73,8 @@ const positions: Case[] = [
 const otherKinds: Case[] = [
   { name: 'runningBatchNorm imported from the vendored file', code: `import * as tf from '@tensorflow/tfjs';\nimport { runningBatchNorm } from './running-batch-norm';\nrunningBatchNorm({ axis: 1 });\ntf.layers.batchNormalization();`, expected: ['runningBatchNorm 3 null', bn(4)] },
   { name: 'runningBatchNorm required with .cjs', file: '/p/m.cjs', code: `const { runningBatchNorm: rbn } = require('../lib/running-batch-norm.cjs');\nrbn();`, expected: ['runningBatchNorm 2 null'] },
+  { name: 'runningBatchNorm from a configured layer file with another name', code: `import { runningBatchNorm } from '../vendor/rbn-layer';\nrunningBatchNorm();`, expected: ['runningBatchNorm 2 null'] },
+  { name: 'runningBatchNorm required from a configured layer file', file: '/p/m.js', code: `const { runningBatchNorm } = require('./lib/norm');\nrunningBatchNorm();`, expected: ['runningBatchNorm 2 null'] },
   { name: 'new RunningBatchNorm', code: `import { RunningBatchNorm } from './running-batch-norm.js';\nnew RunningBatchNorm({});`, expected: ['runningBatchNorm 2 null'] },
   { name: 'manual ops', code: `import * as tf from '@tensorflow/tfjs';\nconst { mean, variance } = tf.moments(x, [0]);\nconst y = tf.batchNorm(x, mean, variance);\ntf.batchNorm4d(x, mean, variance);`, expected: [`manual 2 ${TF}`, `manual 3 ${TF}`, `manual 4 ${TF}`] },
   { name: 'legacy core op tf.batchNormalization is manual', code: `import * as tf from '@tensorflow/tfjs-core';\ntf.batchNormalization(x, m, v);`, expected: ['manual 2 @tensorflow/tfjs-core'] },
@@ -98,6 +100,13 @@ describe('analysis: finds every batch-norm layer', () => {
     const manual = analyzeSource(`import * as tf from '@tensorflow/tfjs';\ntf.moments(x, [0]);`, '/p/a.ts').usages[0];
     assert.equal(manual?.convertible, false);
     assert.match(manual?.reason ?? '', /tf\.moments is a low-level op/);
+  });
+
+  it('reports a call through a parameter typed as the factory, not convertible', () => {
+    const [u] = analyzeSource(`import * as tf from '@tensorflow/tfjs';\nexport const make = (f: typeof tf.layers.batchNormalization) => f({});`, '/p/a.ts').usages;
+    assert.equal(u?.kind, 'batchNormalization');
+    assert.equal(u?.convertible, false);
+    assert.match(u?.reason ?? '', /parameter typed as the batchNormalization factory/);
   });
 
   it('refuses a name clash with runningBatchNorm', () => {

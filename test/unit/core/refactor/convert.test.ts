@@ -76,6 +76,35 @@ const cases: Case[] = [
     expected: `// helpers\n\n${IMPORT_TS}\n\n/** Builds a block. */\nexport function block(tf: typeof import('@tensorflow/tfjs')) {\n  return runningBatchNorm();\n}\n`,
   },
   {
+    name: '.mts imports with the .js suffix NodeNext needs',
+    file: '/p/src/model.mts',
+    code: `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization();\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\nimport { runningBatchNorm } from './running-batch-norm.js';\nrunningBatchNorm();\n`,
+  },
+  {
+    name: '.cts with import = require gets an import (TypeScript compiles it to require)',
+    file: '/p/src/model.cts',
+    code: `import tf = require('@tensorflow/tfjs-node');\nexport = tf.layers.batchNormalization();\n`,
+    expected: `import tf = require('@tensorflow/tfjs-node');\nimport { runningBatchNorm } from './running-batch-norm';\nexport = runningBatchNorm();\n`,
+  },
+  {
+    name: 'TS that uses require keeps require',
+    code: `const tf = require('@tensorflow/tfjs');\nconst l = tf.layers.batchNormalization();\n`,
+    expected: `const tf = require('@tensorflow/tfjs');\nconst { runningBatchNorm } = require('./running-batch-norm');\nconst l = runningBatchNorm();\n`,
+  },
+  {
+    name: 'TSX component',
+    file: '/p/src/view.tsx',
+    code: `import * as tf from '@tensorflow/tfjs';\nexport const View = () => <pre>{tf.layers.batchNormalization().name}</pre>;\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nexport const View = () => <pre>{runningBatchNorm().name}</pre>;\n`,
+  },
+  {
+    name: 'a // @ts-check pragma right above the code stays first',
+    file: '/p/src/a.js',
+    code: `// @ts-check\n/** @param {typeof import('@tensorflow/tfjs')} tf */\nexport const f = (tf) => tf.layers.batchNormalization();\n`,
+    expected: `// @ts-check\nimport { runningBatchNorm } from './running-batch-norm.js';\n\n/** @param {typeof import('@tensorflow/tfjs')} tf */\nexport const f = (tf) => runningBatchNorm();\n`,
+  },
+  {
     name: 'layer file in a parent folder gets a ../ path',
     file: '/p/src/models/deep/net.ts',
     code: `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization();\n`,

@@ -70,6 +70,15 @@ describe('workspace: atomic writes', () => {
     assert.deepEqual(fs.readdirSync(dir), ['a.ts']);
   });
 
+  it('writes through a symbolic link and keeps the link', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-ws-'));
+    fs.writeFileSync(path.join(dir, 'real.ts'), 'old');
+    fs.symlinkSync(path.join(dir, 'real.ts'), path.join(dir, 'link.ts'));
+    writeFileAtomic(path.join(dir, 'link.ts'), 'new');
+    assert.equal(fs.lstatSync(path.join(dir, 'link.ts')).isSymbolicLink(), true);
+    assert.equal(fs.readFileSync(path.join(dir, 'real.ts'), 'utf8'), 'new');
+  });
+
   it('throws without leaving anything behind when the folder is missing', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-ws-'));
     assert.throws(() => writeFileAtomic(path.join(dir, 'missing', 'a.ts'), 'x'), /ENOENT/);

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LAYER_BASE_NAME, layerExtensionFor, resolveLayerFilePath } from '../core/refactor';
+import { LAYER_BASE_NAME, layerExtensionFor, resolveLayerFilePath } from '../refactor';
 
 /** Maps each file that will be converted to the layer file it imports. */
 export function planLayerFiles(files: string[], cwd: string, setting?: string): Map<string, string> {
