@@ -5,7 +5,7 @@
  */
 import type * as AnalysisModule from '../../core/analysis';
 import type * as RefactorModule from '../../core/refactor';
-import type * as LayerPlanModule from '../../cli/layer-plan';
+import type * as WorkspaceModule from '../../core/workspace';
 
 export interface Core {
   analyzeSource: typeof AnalysisModule.analyzeSource;
@@ -13,21 +13,21 @@ export interface Core {
   convertToRunningBatchNorm: typeof RefactorModule.convertToRunningBatchNorm;
   revertToBatchNormalization: typeof RefactorModule.revertToBatchNormalization;
   resolveLayerFilePath: typeof RefactorModule.resolveLayerFilePath;
-  planLayerFiles: typeof LayerPlanModule.planLayerFiles;
+  planLayerFiles: typeof WorkspaceModule.planLayerFiles;
 }
 
 let core: Promise<Core> | undefined;
 
 /** The analysis and refactorings (cached after the first call). */
 export function loadCore(): Promise<Core> {
-  core ??= Promise.all([import('../../core/analysis'), import('../../core/refactor'), import('../../cli/layer-plan')]).then(
-    ([analysis, refactor, plan]) => ({
+  core ??= Promise.all([import('../../core/analysis'), import('../../core/refactor'), import('../../core/workspace')]).then(
+    ([analysis, refactor, workspace]) => ({
       analyzeSource: analysis.analyzeSource,
       mightContainBatchNorm: analysis.mightContainBatchNorm,
       convertToRunningBatchNorm: refactor.convertToRunningBatchNorm,
       revertToBatchNormalization: refactor.revertToBatchNormalization,
       resolveLayerFilePath: refactor.resolveLayerFilePath,
-      planLayerFiles: plan.planLayerFiles,
+      planLayerFiles: workspace.planLayerFiles,
     }),
   );
   return core;
