@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { getSanityCodeLensEnabled, getSanitySettings } from './vscode/configuration';
+import { registerConversion } from './vscode/conversion/register-conversion';
 import { registerSanityTrain } from './vscode/sanity/register-sanity';
 
 /** Wiring only: every capability registers itself from src/vscode and adds its disposables here. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('RunningBatchNorm', { log: true });
   context.subscriptions.push(log);
+  registerConversion(context, log);
   registerSanityTrain(context, log, { getSettings: getSanitySettings, isCodeLensEnabled: getSanityCodeLensEnabled });
   log.info('RunningBatchNorm activated');
 }

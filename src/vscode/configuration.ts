@@ -38,3 +38,63 @@ export function getSanitySettings(scope?: vscode.ConfigurationScope): SanitySett
 export function getSanityCodeLensEnabled(scope?: vscode.ConfigurationScope): boolean {
   return section(scope).get<unknown>('sanity.codeLens', true) !== false;
 }
+
+// --- Conversion and diagnostics (runningBatchNorm.layerFile.*, diagnostics.*, workspace.*) ----------
+
+/** How convertible batch-norm layers are reported; 'off' shows none (code actions still work). */
+export type DiagnosticsSeveritySetting = 'information' | 'hint' | 'off';
+
+const SEVERITIES: readonly DiagnosticsSeveritySetting[] = ['information', 'hint', 'off'];
+
+function readNumber(key: string, fallback: number, min: number, max: number, scope?: vscode.ConfigurationScope): number {
+  const value = section(scope).get<unknown>(key);
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+/**
+ * Where conversion puts the vendored layer file, as the user wrote it (relative to the workspace folder,
+ * or absolute; a folder or a file). `undefined` (the default, empty) lets the core choose: next to the
+ * converted code, reusing an existing `running-batch-norm.<ext>` in a parent folder.
+ * In Restricted Mode VS Code reads this from user settings only (package.json restrictedConfigurations).
+ */
+export function getLayerFilePathSetting(scope?: vscode.ConfigurationScope): string | undefined {
+  const value = section(scope).get<unknown>('layerFile.path');
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** Severity of "could use RunningBatchNorm" diagnostics. Defaults to 'information'. */
+export function getDiagnosticsSeverity(scope?: vscode.ConfigurationScope): DiagnosticsSeveritySetting {
+  const value = section(scope).get<unknown>('diagnostics.severity');
+  return SEVERITIES.includes(value as DiagnosticsSeveritySetting) ? (value as DiagnosticsSeveritySetting) : 'information';
+}
+
+/** Files with more characters than this get no diagnostics, so typing in huge generated files stays fast. Defaults to 512 K. */
+export function getDiagnosticsMaxFileSize(scope?: vscode.ConfigurationScope): number {
+  return readNumber('diagnostics.maxFileSizeKb', 512, 1, 100_000, scope) * 1024;
+}
+
+/** How long typing must pause before diagnostics refresh. Defaults to 400 ms. */
+export function getDiagnosticsDelayMs(): number {
+  return readNumber('diagnostics.delayMs', 400, 0, 10_000);
+}
+
+/** Extra globs "Convert All BatchNorm in Workspace…" skips, on top of node_modules, files.exclude and search.exclude. */
+export function getWorkspaceExcludeGlobs(scope?: vscode.ConfigurationScope): string[] {
+  const value = section(scope).get<unknown>('workspace.exclude');
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
+}
+
+/** Whether a configuration change touches the settings that shape diagnostics. */
+export function affectsDiagnostics(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${CONFIGURATION_SECTION}.diagnostics`);
+}
+
+/** `files.exclude` and `search.exclude` globs that are switched on (plain `true`; `when` clauses are skipped). */
+export function getEditorExcludeGlobs(scope?: vscode.ConfigurationScope): string[] {
+  const globs: string[] = [];
+  for (const key of ['files.exclude', 'search.exclude']) {
+    const value = vscode.workspace.getConfiguration(undefined, scope).get<Record<string, unknown>>(key) ?? {};
+    globs.push(...Object.entries(value).filter(([, on]) => on === true).map(([glob]) => glob));
+  }
+  return globs;
+}

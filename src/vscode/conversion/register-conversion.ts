@@ -1,0 +1,72 @@
+import * as vscode from 'vscode';
+import { AnalysisCache } from './analysis-cache';
+import { BatchNormCodeActions, CONVERT_COMMAND, CONVERT_FILE_COMMAND, REVERT_COMMAND } from './code-actions';
+import { BatchNormDiagnostics, SOURCE_LANGUAGES } from './diagnostics';
+import { convertDocument, type ConversionOutcome, type Direction } from './file-conversion';
+import { convertWorkspace, type WorkspaceConversionOptions, type WorkspaceConversionOutcome } from './workspace-conversion';
+
+export const CONVERT_WORKSPACE_COMMAND = 'runningBatchNorm.convertWorkspace';
+
+/**
+ * Diagnostics, code actions and the four conversion commands. Conversion only edits text (it never runs
+ * workspace code), so all of it works in Restricted Mode. Failures become a message and a log line.
+ */
+export function registerConversion(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const cache = new AnalysisCache();
+  const selector = SOURCE_LANGUAGES.map((language) => ({ language }));
+  const fileCommand = (direction: Direction, wholeFile: boolean) => (uri?: vscode.Uri, range?: vscode.Range) =>
+    guarded(log, () => runFileCommand(cache, direction, wholeFile, uri, range));
+  context.subscriptions.push(
+    new BatchNormDiagnostics(cache, log),
+    vscode.languages.registerCodeActionsProvider(selector, new BatchNormCodeActions(cache, log), {
+      providedCodeActionKinds: BatchNormCodeActions.providedCodeActionKinds,
+    }),
+    vscode.commands.registerCommand(CONVERT_COMMAND, fileCommand('convert', false)),
+    vscode.commands.registerCommand(CONVERT_FILE_COMMAND, fileCommand('convert', true)),
+    vscode.commands.registerCommand(REVERT_COMMAND, fileCommand('revert', false)),
+    vscode.commands.registerCommand(CONVERT_WORKSPACE_COMMAND, (options?: WorkspaceConversionOptions) =>
+      guarded(log, () => runWorkspaceCommand(options ?? {}, log)),
+    ),
+  );
+}
+
+/**
+ * `uri`/`range` come from code actions, or `uri` alone from the editor context menu; without them the
+ * active editor and its selection. `wholeFile` ignores the selection (Convert All BatchNorm in File).
+ */
+async function runFileCommand(cache: AnalysisCache, direction: Direction, wholeFile: boolean, uri?: vscode.Uri, range?: vscode.Range): Promise<ConversionOutcome> {
+  const editor = vscode.window.activeTextEditor;
+  const target = uri instanceof vscode.Uri ? uri : editor?.document.uri;
+  if (!target) {
+    return report({ applied: false, converted: 0, message: 'Open a JavaScript or TypeScript file to convert its BatchNorm layers.' });
+  }
+  const document = await vscode.workspace.openTextDocument(target);
+  // Menus may pass other objects after the resource; only a real Range is a target.
+  const given = range instanceof vscode.Range ? range : undefined;
+  const selection = wholeFile ? undefined : (given ?? (editor && editor.document.uri.toString() === target.toString() ? editor.selection : undefined));
+  return report(await convertDocument(document, selection, direction, cache));
+}
+
+async function runWorkspaceCommand(options: WorkspaceConversionOptions, log: vscode.LogOutputChannel): Promise<WorkspaceConversionOutcome> {
+  if (!vscode.workspace.workspaceFolders?.length) {
+    return report({ applied: false, files: 0, paths: [], converted: 0, message: 'Open a folder to convert the BatchNorm layers in it.' });
+  }
+  return report(await convertWorkspace(options, log));
+}
+
+function report<T extends { applied: boolean; message: string }>(outcome: T): T {
+  // Not awaited: the command finishes while the message is still up.
+  void (outcome.applied ? vscode.window.showInformationMessage(outcome.message) : vscode.window.showWarningMessage(outcome.message));
+  return outcome;
+}
+
+async function guarded<T>(log: vscode.LogOutputChannel, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.error('RunningBatchNorm conversion failed', error);
+    void vscode.window.showErrorMessage(`RunningBatchNorm: ${message}`);
+    return undefined;
+  }
+}

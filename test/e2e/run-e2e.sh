@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# `npm run test:e2e`: the extension in a real VS Code (code-server 4.96 = VS Code 1.96, headless Debian
+# Chromium driven by playwright-core, offline). Runs every integration suite inside code-server's
+# extension host and every UI test, then prints `e2e: N passed, N failed` (tests, not steps).
+#   sanity-train:  test/integration/sanity (trusted + Restricted Mode), test/e2e/sanity-lens.ui.mjs  (dev extension)
+#   conversion:    test/integration/conversion (trusted + Restricted Mode; dev extension), test/e2e/conversion.ui.mjs (the INSTALLED .vsix)
+# Screenshots: $OUT (default .e2e/out). Env: CODE_SERVER, CHROMIUM, OUT, KEEP_WORK=1, E2E_ONLY=sanity|conversion.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+source test/e2e/code-server.sh
+resolve_code_server || { echo "e2e: cannot install code-server (scripts/install-code-server.sh)"; exit 3; }
+export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+OUT=$(mkdir -p "${OUT:-.e2e/out}" && readlink -f "${OUT:-.e2e/out}")
+ONLY=${E2E_ONLY:-}
+
+set -e
+npm run --silent build >/dev/null
+for suite in sanity conversion; do
+  npx esbuild test/integration/$suite/*.ts --bundle --platform=node --format=cjs --target=node20 \
+    --external:vscode --external:mocha --outdir=.e2e/out-integration/$suite --log-level=warning
+done
+if [ "$ONLY" != sanity ]; then node scripts/package.mjs --no-build | tail -1; fi
+set +e
+VSIX=$(ls "$ROOT"/running-batch-norm-*.vsix 2>/dev/null | head -1)
+
+WORK=$(mktemp -d /tmp/rbn-e2e.XXXXXX)
+mkdir -p "$WORK/home"
+# code-server, its extension host and Chromium write under HOME and XDG dirs: keep them throwaway.
+export XDG_CONFIG_HOME=$WORK/xdg-config XDG_DATA_HOME=$WORK/xdg-data XDG_CACHE_HOME=$WORK/xdg-cache HOME=$WORK/home
+PASSED=0
+FAILED=0
+cleanup() {
+  stop_code_server
+  if [ -n "${KEEP_WORK:-}" ] || [ $FAILED -ne 0 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# run_step <name> <command...>: runs it, counts mocha's "N passing/failing" or the UI tests' "N passed, N failed".
+run_step() {
+  local name=$1 log=$WORK/step-$RANDOM.log
+  shift
+  echo "== $name"
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local p f
+  p=$(grep -Eo '^\s*[0-9]+ passing|^([^ ]+ )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 | grep -Eo '[0-9]+ pass' | grep -Eo '[0-9]+')
+  f=$(grep -Eo '^\s*[0-9]+ failing|[0-9]+ failed$' "$log" | tail -1 | grep -Eo '[0-9]+')
+  p=${p:-0} f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi # crashed or timed out before reporting
+  PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
+}
+
+ws_sanity() { rm -rf "$ROOT/.e2e/ws-sanity" && mkdir -p "$ROOT/.e2e/ws-sanity" && cp test/fixtures/sanity/*.ts test/fixtures/sanity/*.js "$ROOT/.e2e/ws-sanity/"; }
+# The fixture project, plus a node_modules package with batch norm that workspace conversion must skip.
+ws_editor() {
+  local ws=$ROOT/.e2e/ws-editor
+  rm -rf "$ws" && mkdir -p "$ws" && cp -r test/fixtures/editor/. "$ws/"
+  mkdir -p "$ws/node_modules/some-lib"
+  printf "const tf = require('@tensorflow/tfjs');\nmodule.exports = () => tf.layers.batchNormalization();\n" >"$ws/node_modules/some-lib/index.js"
+}
+ext_host() { node test/e2e/ext-host-tests.mjs "http://127.0.0.1:$PORT" "$1" "$ROOT" "$ROOT/.e2e/out-integration/$2/index.js" "$3"; }
+
+if [ "$ONLY" != conversion ]; then
+  ws_sanity
+  if start_code_server sanity off "$ROOT/.e2e/ws-sanity"; then
+    run_step "sanity-train: extension-host integration tests" ext_host "$ROOT/.e2e/ws-sanity" sanity 600
+    ws_sanity
+    run_step "sanity-train: UI test (lens -> panel)" node test/e2e/sanity-lens.ui.mjs "http://127.0.0.1:$PORT" "$ROOT/.e2e/ws-sanity" "$ROOT" "$OUT"
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+  ws_sanity
+  if SANITY_SUITE=untrusted start_code_server untrusted on "$ROOT/.e2e/ws-sanity"; then
+    run_step "sanity-train: Restricted Mode (untrusted workspace)" ext_host "$ROOT/.e2e/ws-sanity" sanity 300
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+fi
+
+if [ "$ONLY" != sanity ]; then
+  ws_editor
+  if start_code_server conversion off "$ROOT/.e2e/ws-editor"; then
+    run_step "conversion: extension-host integration tests" ext_host "$ROOT/.e2e/ws-editor" conversion 300
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+  ws_editor
+  if CONVERSION_SUITE=untrusted start_code_server conversion-untrusted on "$ROOT/.e2e/ws-editor"; then
+    run_step "conversion: Restricted Mode (untrusted workspace)" ext_host "$ROOT/.e2e/ws-editor" conversion 300
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+  ws_editor
+  # Sticky scroll and quick hovers would cover the lines the test clicks.
+  if CS_TEST_SETTINGS=1 start_code_server installed off "$ROOT/.e2e/ws-editor" "$VSIX"; then
+    run_step "conversion: UI test with the installed .vsix ($(basename "$VSIX"))" node test/e2e/conversion.ui.mjs "http://127.0.0.1:$PORT" "$ROOT/.e2e/ws-editor" "$OUT"
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+fi
+
+echo "screenshots: $OUT"
+echo "e2e: $PASSED passed, $FAILED failed"
+[ $FAILED -eq 0 ] && [ $PASSED -gt 0 ]

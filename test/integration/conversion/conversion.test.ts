@@ -1,0 +1,226 @@
+/**
+ * Conversion inside a real extension host (code-server's): activation without the compiler, diagnostics
+ * that appear and clear, the quick fix, one undo, the context-menu command, revert, and workspace
+ * conversion. The workspace is a copy of test/fixtures/editor (see test/e2e/run-e2e.sh).
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function file(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function until<T>(what: string, get: () => T | Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  let value = await get();
+  while (!ok(value) && Date.now() < end) {
+    await sleep(100);
+    value = await get();
+  }
+  assert.ok(ok(value), `timed out waiting for ${what}: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Code actions at `range`; retried because a request racing a diagnostics refresh can come back "Canceled". */
+async function codeActions(uri: vscode.Uri, range: vscode.Range, kind: vscode.CodeActionKind): Promise<vscode.CodeAction[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind.value);
+    } catch (error) {
+      if (attempt >= 5 || !/Canceled/.test(String(error))) {
+        throw error;
+      }
+      await sleep(300);
+    }
+  }
+}
+
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'RunningBatchNorm');
+const tsMorphLoaded = () => Object.keys(require.cache).some((k) => /[\\/]node_modules[\\/]ts-morph[\\/]/.test(k));
+
+async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('runningBatchNorm').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+describe('conversion in the extension host', function () {
+  this.timeout(60_000);
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('activates on a TypeScript file without loading the TypeScript compiler', async () => {
+    await vscode.window.showTextDocument(file('src/plain.ts'));
+    const extension = vscode.extensions.all.find((e) => e.packageJSON.name === 'running-batch-norm');
+    assert.ok(extension, 'the extension under test is loaded');
+    await until('activation', () => extension.isActive, Boolean);
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['runningBatchNorm.convert', 'runningBatchNorm.convertFile', 'runningBatchNorm.convertWorkspace', 'runningBatchNorm.revert']) {
+      assert.ok(commands.includes(id), id);
+    }
+    await sleep(1000);
+    assert.equal(tsMorphLoaded(), false, 'ts-morph is not loaded by activation or by a file without batch norm');
+  });
+
+  it('puts an Information diagnostic on each convertible layer, saying why', async () => {
+    const uri = file('src/model.ts');
+    await vscode.window.showTextDocument(uri);
+    const diagnostics = await until('two diagnostics', () => ours(uri), (d) => d.length === 2);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.range.start.line, d.severity]),
+      [
+        [5, vscode.DiagnosticSeverity.Information],
+        [9, vscode.DiagnosticSeverity.Information],
+      ],
+    );
+    assert.match(diagnostics[0]!.message, /RunningBatchNorm/);
+    assert.match(diagnostics[0]!.message, /small batches/);
+    assert.equal(tsMorphLoaded(), true, 'the compiler loads once a batch-norm file is analysed');
+  });
+
+  it('follows the severity setting: hint, then off, then back', async () => {
+    const uri = file('src/model.ts');
+    await setSetting('diagnostics.severity', 'hint');
+    await until('hints', () => ours(uri), (d) => d.length === 2 && d.every((x) => x.severity === vscode.DiagnosticSeverity.Hint));
+    await setSetting('diagnostics.severity', 'off');
+    await until('no diagnostics', () => ours(uri), (d) => d.length === 0);
+    await setSetting('diagnostics.severity', undefined);
+    await until('diagnostics back', () => ours(uri), (d) => d.length === 2);
+  });
+
+  it('updates after an edit and skips files over the size limit', async () => {
+    const uri = file('src/model.ts');
+    const editor = await vscode.window.showTextDocument(uri);
+    const line = editor.document.lineAt(5);
+    await editor.edit((b) => b.delete(line.rangeIncludingLineBreak));
+    await until('one diagnostic after deleting a layer', () => ours(uri), (d) => d.length === 1);
+    await vscode.commands.executeCommand('undo');
+    await until('two again after undo', () => ours(uri), (d) => d.length === 2);
+    await setSetting('diagnostics.maxFileSizeKb', 1);
+    await until('still two under 1 K characters', () => ours(uri), (d) => d.length === 2);
+    await editor.edit((b) => b.insert(editor.document.lineAt(editor.document.lineCount - 1).range.end, `\n// ${'x'.repeat(1200)}\n`));
+    await until('none over the size limit', () => ours(uri), (d) => d.length === 0);
+    await setSetting('diagnostics.maxFileSizeKb', undefined);
+    await until('back under the default limit', () => ours(uri), (d) => d.length === 2);
+    await vscode.commands.executeCommand('undo');
+  });
+
+  it('offers the preferred quick fix and "all in file"; the fix edits one layer and creates the layer file; one undo restores both', async () => {
+    const uri = file('src/model.ts');
+    const layer = file('src/running-batch-norm.ts');
+    const editor = await vscode.window.showTextDocument(uri);
+    const before = editor.document.getText();
+    const [diagnostic] = await until('diagnostics', () => ours(uri), (d) => d.length === 2);
+    const actions = await codeActions(uri, diagnostic!.range, vscode.CodeActionKind.QuickFix);
+    const mine = actions.filter((a) => /BatchNorm/.test(a.title));
+    assert.deepEqual(
+      mine.map((a) => [a.title, a.isPreferred ?? false]),
+      [
+        ['Convert to RunningBatchNorm', true],
+        ['Convert all BatchNorm in this file', false],
+      ],
+    );
+    const fix = mine[0]!;
+    await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    const after = editor.document.getText();
+    assert.match(after, /import \{ runningBatchNorm \} from '\.\/running-batch-norm';/);
+    assert.equal((after.match(/runningBatchNorm\(/g) ?? []).length, 1);
+    assert.equal((after.match(/tf\.layers\.batchNormalization\(/g) ?? []).length, 1, 'the other layer is untouched');
+    assert.ok(await exists(layer), 'the layer file is created on disk');
+    assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(layer)), /class RunningBatchNorm/);
+    await until('one diagnostic left', () => ours(uri), (d) => d.length === 1);
+
+    await vscode.commands.executeCommand('undo');
+    await until('text restored by one undo', () => editor.document.getText(), (t) => t === before);
+    await until('layer file removed by the same undo', () => exists(layer), (e) => !e);
+  });
+
+  it('context-menu command: converts the layer under the cursor, else the whole file', async () => {
+    const uri = file('src/model.ts');
+    const editor = await vscode.window.showTextDocument(uri);
+    const before = editor.document.getText();
+    editor.selection = new vscode.Selection(9, 20, 9, 20);
+    const one = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
+    assert.equal(one.converted, 1);
+    assert.equal(one.message, 'Converted 1 BatchNorm layer at line 10 to RunningBatchNorm.');
+    assert.match(editor.document.getText(), /model\.add\(runningBatchNorm\(\{ momentum: 0\.99 \}\)\);/);
+    assert.match(editor.document.getText(), /model\.add\(tf\.layers\.batchNormalization\(\)\);/, 'the other layer is untouched');
+
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    const rest = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
+    assert.equal(rest.message, 'Converted 1 BatchNorm layer in model.ts to RunningBatchNorm.');
+    assert.doesNotMatch(editor.document.getText(), /batchNormalization\(/);
+    await until('no diagnostics left', () => ours(uri), (d) => d.length === 0);
+
+    const nothing = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
+    assert.equal(nothing.converted, 0);
+    assert.match(nothing.message, /^Nothing to convert in model\.ts/);
+    await vscode.commands.executeCommand('undo');
+    await vscode.commands.executeCommand('undo');
+    await until('text restored', () => editor.document.getText(), (t) => t === before);
+    await until('layer file removed', () => exists(file('src/running-batch-norm.ts')), (e) => !e);
+  });
+
+  it('offers "Convert back to BatchNormalization" on a RunningBatchNorm usage and reverts it', async () => {
+    const uri = file('src/converted.ts');
+    const editor = await vscode.window.showTextDocument(uri);
+    const at = new vscode.Range(6, 16, 6, 16);
+    const actions = await codeActions(uri, at, vscode.CodeActionKind.RefactorRewrite);
+    const back = actions.find((a) => a.title === 'Convert back to BatchNormalization');
+    assert.ok(back, `actions: ${actions.map((a) => a.title).join(', ')}`);
+    await vscode.commands.executeCommand(back.command!.command, ...(back.command!.arguments ?? []));
+    assert.match(editor.document.getText(), /model\.add\(tf\.layers\.batchNormalization\(\{ momentum: 0\.9 \}\)\);/);
+    assert.doesNotMatch(editor.document.getText(), /runningBatchNorm/);
+    await vscode.commands.executeCommand('undo');
+    assert.match(editor.document.getText(), /model\.add\(runningBatchNorm\(\{ momentum: 0\.9 \}\)\);/);
+  });
+
+  it('offers a refactor.rewrite conversion at the cursor on a batch-norm layer', async () => {
+    const uri = file('src/nested/classifier.js');
+    await vscode.window.showTextDocument(uri);
+    const actions = await codeActions(uri, new vscode.Range(5, 30, 5, 30), vscode.CodeActionKind.RefactorRewrite);
+    assert.deepEqual(
+      actions.filter((a) => /RunningBatchNorm/.test(a.title)).map((a) => [a.title, a.kind?.value]),
+      [['Convert to RunningBatchNorm', 'refactor.rewrite']],
+    );
+  });
+
+  it('converts the workspace in one edit, skipping node_modules and files.exclude', async () => {
+    const result = await vscode.commands.executeCommand<{ applied: boolean; paths: string[]; converted: number }>('runningBatchNorm.convertWorkspace', { preview: false });
+    assert.deepEqual([result.applied, result.paths, result.converted], [true, ['src/model.ts', 'src/nested/classifier.js'], 3]);
+    const model = await vscode.workspace.openTextDocument(file('src/model.ts'));
+    const classifier = await vscode.workspace.openTextDocument(file('src/nested/classifier.js'));
+    assert.doesNotMatch(model.getText(), /batchNormalization\(/);
+    assert.match(classifier.getText(), /require\('\.\.\/running-batch-norm'\)|require\('\.\/running-batch-norm'\)/);
+    assert.ok(await exists(file('src/running-batch-norm.ts')));
+    assert.ok(await exists(file('src/nested/running-batch-norm.js')) || (await exists(file('src/running-batch-norm.js'))));
+    const lib = await vscode.workspace.openTextDocument(file('node_modules/some-lib/index.js'));
+    assert.match(lib.getText(), /tf\.layers\.batchNormalization\(\)/, 'node_modules untouched');
+    const excluded = await vscode.workspace.openTextDocument(file('excluded/generated.js'));
+    assert.match(excluded.getText(), /tf\.layers\.batchNormalization\(\)/, 'files.exclude untouched');
+    await vscode.commands.executeCommand('workbench.action.files.saveAll');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('clears diagnostics when a document closes', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'javascript', content: "const tf = require('@tensorflow/tfjs');\nconst bn = tf.layers.batchNormalization();\n" });
+    const uri = doc.uri;
+    await vscode.window.showTextDocument(doc);
+    await until('a diagnostic', () => ours(uri), (d) => d.length === 1);
+    // Reverting an untitled editor closes its document (a file's document may outlive its editor).
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await until('cleared after close', () => ours(uri), (d) => d.length === 0, 30_000);
+  });
+});
