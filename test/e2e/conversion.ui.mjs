@@ -3,41 +3,17 @@
 // BatchNorm line and click "Convert to RunningBatchNorm", apply the quick fix with Ctrl+., insert a
 // snippet, undo; every step checks the files on disk. Screenshots go to <out-dir> (the README's two).
 // Usage: node conversion.ui.mjs <base-url> <workspace-dir> <out-dir>
-import { chromium } from 'playwright-core';
+import { openUiSession } from './ui-session.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const [base, wsDir, outDir] = process.argv.slice(2);
 const T = Number(process.env.E2E_TIMEOUT_MS || 90_000);
-const t0 = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
-let passed = 0;
-let failed = 0;
 const url = `${base}/?folder=${encodeURIComponent(wsDir)}`;
 const onDisk = (rel) => (fs.existsSync(path.join(wsDir, rel)) ? fs.readFileSync(path.join(wsDir, rel), 'utf8') : undefined);
 const count = (text, re) => (text?.match(re) ?? []).length;
 
-fs.mkdirSync(outDir, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
-const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
-page.on('pageerror', (e) => log('[pageerror]', e.message));
-
-async function step(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    passed++;
-    log(`PASS ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failed++;
-    log(`FAIL ${name}: ${e.stack || e}`);
-    await page.screenshot({ path: path.join(outDir, `conversion-fail-${passed + failed}.png`) }).catch(() => {});
-    await page.keyboard.press('Escape').catch(() => {});
-  }
-}
+const { page, step, finish } = await openUiSession({ name: 'conversion', outDir, viewport: { width: 1400, height: 800 } });
 
 /** Polls `check` (a function of the file system) until it returns true. */
 async function until(what, check, ms = 20_000) {
@@ -208,6 +184,4 @@ await step('"Convert All BatchNorm in Workspace…" opens the refactor preview; 
   }
 });
 
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+await finish();

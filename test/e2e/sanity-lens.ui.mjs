@@ -3,44 +3,19 @@
 // source link back into the editor, and screenshot the panel for the README.
 // Usage: node sanity-lens.ui.mjs <base-url> <workspace-dir> <extension-dir> <out-dir>
 // The extension loads as a development extension through the workbench's `payload` query (no .vsix needed).
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
+import { openUiSession } from './ui-session.mjs';
 import path from 'node:path';
 
 const [base, wsDir, extDir, outDir] = process.argv.slice(2);
 const T = Number(process.env.E2E_TIMEOUT_MS || 120_000);
-const t0 = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
-let passed = 0;
-let failed = 0;
 
 const authority = new URL(base).host;
 const payload = [['extensionDevelopmentPath', `vscode-remote://${authority}${extDir}`]];
 const url = `${base}/?folder=${encodeURIComponent(wsDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
-fs.mkdirSync(outDir, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
-const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-page.on('pageerror', (e) => log('[pageerror]', e.message));
+const { page, log, step, finish } = await openUiSession({ name: 'sanity', outDir, viewport: { width: 1600, height: 1000 } });
 if (process.env.E2E_VERBOSE) {
   page.on('console', (m) => log('[console]', m.type(), m.text().slice(0, 300)));
-}
-
-async function step(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    passed++;
-    log(`PASS ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failed++;
-    log(`FAIL ${name}: ${e.stack || e}`);
-    await page.screenshot({ path: path.join(outDir, `sanity-fail-${passed + failed}.png`) }).catch(() => {});
-    await page.keyboard.press('Escape').catch(() => {});
-  }
 }
 
 /** The report page lives two iframes deep: the webview host frame, then its active content frame. */
@@ -148,6 +123,4 @@ await step('Cancel in the progress notification stops a factory stuck in a loop'
   await reportFrame().locator('h1', { hasText: 'Sanity-train stopped' }).waitFor({ timeout: 15_000 });
 });
 
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+await finish();
