@@ -41,11 +41,11 @@ interface Pending extends Candidate {
 }
 
 /** Converts or reverts every source file under `paths`; writes unless `dryRun` (then returns a diff). */
-export function refactorPaths(paths: string[], cwd: string, direction: Direction, opts: { dryRun: boolean; layerPath?: string }): { json: RefactorFilesJson; diff: string } {
+export function refactorPaths(paths: string[], cwd: string, direction: Direction, opts: { dryRun: boolean; layerPath?: string; defaultArgs?: Record<string, unknown> }): { json: RefactorFilesJson; diff: string } {
   const entries = new Map<string, FileEntry>();
   const candidates = findCandidates(paths, cwd, direction, entries);
   const layerPlan = direction === 'convert' ? planLayerFiles(candidates.map((c) => c.file), cwd, opts.layerPath) : new Map<string, string>();
-  const { pending, layersToCreate } = refactorCandidates(candidates, direction, layerPlan, entries);
+  const { pending, layersToCreate } = refactorCandidates(candidates, direction, layerPlan, entries, opts.defaultArgs);
   const layerFile = pending.find((p) => p.layerPath)?.layerPath;
   const json: RefactorFilesJson = {
     files: [...entries.values()],
@@ -86,11 +86,11 @@ function findCandidates(paths: string[], cwd: string, direction: Direction, entr
   return candidates;
 }
 
-function refactorCandidates(candidates: Candidate[], direction: Direction, layerPlan: Map<string, string>, entries: Map<string, FileEntry>): { pending: Pending[]; layersToCreate: Map<string, string> } {
+function refactorCandidates(candidates: Candidate[], direction: Direction, layerPlan: Map<string, string>, entries: Map<string, FileEntry>, defaultArgs?: Record<string, unknown>): { pending: Pending[]; layersToCreate: Map<string, string> } {
   const pending: Pending[] = [];
   const layersToCreate = new Map<string, string>();
   for (const { file, source } of candidates) {
-    const input = { code: source.text, fileName: file, layerFilePath: layerPlan.get(file) ?? file };
+    const input = { code: source.text, fileName: file, layerFilePath: layerPlan.get(file) ?? file, defaultArgs };
     const result = direction === 'convert' ? convertToRunningBatchNorm(input) : revertToBatchNormalization(input);
     const entry = entries.get(file)!;
     if (result.kind === 'notApplicable') {

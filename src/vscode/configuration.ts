@@ -62,6 +62,15 @@ export function getLayerFilePathSetting(scope?: vscode.ConfigurationScope): stri
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/**
+ * RunningBatchNorm args written into converted calls that have no arguments, e.g. `{ "statsInterval": 2 }`.
+ * Calls with arguments keep what the user wrote. Defaults to none; a value that is not a JSON object is ignored.
+ */
+export function getConversionDefaultArgs(scope?: vscode.ConfigurationScope): Record<string, unknown> {
+  const value = section(scope).get<unknown>('conversion.defaultArgs');
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
 /** Severity of "could use RunningBatchNorm" diagnostics. Defaults to 'information'. */
 export function getDiagnosticsSeverity(scope?: vscode.ConfigurationScope): DiagnosticsSeveritySetting {
   const value = section(scope).get<unknown>('diagnostics.severity');

@@ -4,7 +4,7 @@ import { runRefactorCommand } from './refactor-command';
 export const convertCommand: CliCommand = {
   name: 'convert',
   summary: 'convert tfjs batch-norm layers to RunningBatchNorm',
-  help: `Usage: rbn convert <paths...> [--dry-run] [--json] [--layer-path <folder-or-file>]
+  help: `Usage: rbn convert <paths...> [--dry-run] [--json] [--layer-path <folder-or-file>] [--default-args <json>]
 
 Replaces tf.layers.batchNormalization(...) with runningBatchNorm(...) in the given files and
 folders, adds the import, and writes the vendored layer file once per project (an existing
@@ -14,6 +14,7 @@ next to the converted code). Formatting, comments and line endings are kept.
   --dry-run      print a unified diff instead of writing
   --json         print {"files":[{"file","converted","skipped":[{"line","reason"}],"error"?}],"layerFile"}
   --layer-path   where the layer file goes (folder or file, relative to the working folder)
+  --default-args RunningBatchNorm args for calls that have none, as JSON: '{"statsInterval":2}'
 
 Exit codes: 0 done (also when there was nothing to convert), 2 could not run (bad arguments,
             unreadable or unparsable files: those files are left unchanged).`,

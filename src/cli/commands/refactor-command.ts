@@ -6,14 +6,15 @@ export async function runRefactorCommand(direction: Direction, args: string[], i
   const { values, positionals } = parseCommandArgs(args, {
     json: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
-    ...(direction === 'convert' ? { 'layer-path': { type: 'string' } } : {}),
+    ...(direction === 'convert' ? { 'layer-path': { type: 'string' }, 'default-args': { type: 'string' } } : {}),
   });
   if (positionals.length === 0) {
     throw new CliUsageError(`${direction} needs at least one file or folder`);
   }
   const dryRun = values['dry-run'] === true;
   const layerPath = typeof values['layer-path'] === 'string' ? values['layer-path'] : undefined;
-  const { json, diff } = refactorPaths(positionals, io.cwd, direction, { dryRun, layerPath });
+  const defaultArgs = parseDefaultArgs(values['default-args']);
+  const { json, diff } = refactorPaths(positionals, io.cwd, direction, { dryRun, layerPath, defaultArgs });
   if (values.json) {
     io.out(`${JSON.stringify(json)}\n`);
   } else {
@@ -26,6 +27,23 @@ export async function runRefactorCommand(direction: Direction, args: string[], i
     return EXIT_CANNOT_RUN;
   }
   return EXIT_OK;
+}
+
+/** `--default-args '{"statsInterval":2}'`: a JSON object, or a usage error that says what is wrong. */
+function parseDefaultArgs(text: unknown): Record<string, unknown> | undefined {
+  if (typeof text !== 'string') {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CliUsageError(`--default-args must be a JSON object (${error instanceof Error ? error.message : error})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new CliUsageError('--default-args must be a JSON object, e.g. \'{"statsInterval":2}\'');
+  }
+  return value as Record<string, unknown>;
 }
 
 function formatRefactor(direction: Direction, json: RefactorFilesJson): string {

@@ -73,3 +73,27 @@ function restoreEdits(t: Ts, sf: ts.SourceFile, obj: ts.ObjectLiteralExpression,
     }
   }
 }
+
+/**
+ * The user's default args (a setting) for a converted call that has none: `()` or a bare `({})`. A call
+ * with arguments keeps exactly what the user wrote, so a configured default never overrides a choice.
+ */
+export function defaultArgsEdits(t: Ts, sf: ts.SourceFile, call: ts.CallExpression | ts.NewExpression, defaults: Record<string, unknown> | undefined): TextEdit[] {
+  const entries = Object.entries(defaults ?? {}).filter(([, value]) => value !== undefined);
+  const args = call.arguments ?? [];
+  if (entries.length === 0 || args.length > 1) {
+    return [];
+  }
+  const literal = `{ ${entries.map(([key, value]) => `${propertyName(key)}: ${JSON.stringify(value)}`).join(', ')} }`;
+  if (args.length === 0) {
+    const closeParen = call.end - 1;
+    return sf.text[closeParen] === ')' ? [{ start: closeParen, end: closeParen, newText: literal }] : [];
+  }
+  const arg = args[0];
+  const bare = t.isObjectLiteralExpression(arg) && arg.properties.length === 0 && sf.text.slice(arg.getStart(sf) + 1, arg.end - 1).trim() === '';
+  return bare ? [{ start: arg.getStart(sf), end: arg.end, newText: literal }] : [];
+}
+
+function propertyName(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+}

@@ -8,7 +8,7 @@ import { parseAndFindUsages, RUNNING_BATCH_NORM, type FoundUsage } from '../anal
 import { layerTfjsModule } from '../analysis/tfjs-values';
 import { isTypeScriptFile } from '../analysis/typescript';
 import { renderVendoredLayer } from '../../layer/vendor';
-import { argumentEdits } from './args';
+import { argumentEdits, defaultArgsEdits } from './args';
 import { batchNormalizationExpressionAt, findFactoryBinding, ORIGINAL_CALLEE_PREFIX } from './bindings';
 import { detectModuleStyle, importInsertion, importSpecifierFor, importStatementText } from './module-style';
 import { inRange, skippedOf } from './targets';
@@ -36,7 +36,7 @@ export function convertToRunningBatchNorm(input: RefactorInput): RefactorResult 
   }
   const existing = findFactoryBinding(parsed);
   const localName = existing ?? RUNNING_BATCH_NORM;
-  const edits: TextEdit[] = convertible.flatMap((u) => usageEdits(parsed, u, localName));
+  const edits: TextEdit[] = convertible.flatMap((u) => usageEdits(parsed, u, localName, input.defaultArgs));
   const style = detectModuleStyle(parsed.ts, parsed.sourceFile, input.fileName);
   if (!existing) {
     const specifier = importSpecifierFor(input.fileName, input.layerFilePath, style);
@@ -47,11 +47,12 @@ export function convertToRunningBatchNorm(input: RefactorInput): RefactorResult 
   return { kind: 'edits', edits: sortEdits(edits), converted: convertible.length, skipped: skippedOf(targets), layerFile: { path: input.layerFilePath, content } };
 }
 
-function usageEdits(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundUsage, localName: string): TextEdit[] {
+function usageEdits(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundUsage, localName: string, defaultArgs: RefactorInput['defaultArgs']): TextEdit[] {
   const start = usage.callee.getStart(parsed.sourceFile);
   const original = parsed.sourceFile.text.slice(start, usage.callee.end);
   const callee: TextEdit = { start, end: usage.callee.end, newText: localName + originalCalleeMarker(parsed, usage, original) };
-  return [callee, ...argumentEdits(parsed.ts, parsed.sourceFile, usage.call, 'convert')];
+  const { ts: t, sourceFile } = parsed;
+  return [callee, ...argumentEdits(t, sourceFile, usage.call, 'convert'), ...defaultArgsEdits(t, sourceFile, usage.call, defaultArgs)];
 }
 
 /**

@@ -24,6 +24,11 @@ export interface RefactorInput {
   range?: OffsetRange;
   /** Absolute path of the vendored layer file this file should import (see resolveLayerFilePath). */
   layerFilePath: string;
+  /**
+   * Conversion only: RunningBatchNorm args (JSON values) written into converted calls that have no
+   * arguments (`()` or `({})`). Calls with arguments keep exactly what the user wrote. None by default.
+   */
+  defaultArgs?: Record<string, unknown>;
 }
 
 export interface SkippedUsage {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { UsageKind } from '../../core/analysis/types';
 import type { RefactorResult } from '../../core/refactor/types';
-import { getLayerFilePathSetting } from '../configuration';
+import { getConversionDefaultArgs, getLayerFilePathSetting } from '../configuration';
 import type { AnalysisCache } from './analysis-cache';
 import { chooseConversionTarget, describeConversion, targetLines, type ConversionTarget } from './conversion-target';
 import { loadCore } from './core-loader';
@@ -53,6 +53,6 @@ export async function refactor(document: vscode.TextDocument, target: Conversion
   const fileName = document.uri.fsPath;
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? path.dirname(fileName);
   const layerFilePath = core.planLayerFiles([fileName], folder, getLayerFilePathSetting(document.uri)).get(fileName)!;
-  const input = { code: document.getText(), fileName, range: target.range, layerFilePath };
+  const input = { code: document.getText(), fileName, range: target.range, layerFilePath, defaultArgs: getConversionDefaultArgs(document.uri) };
   return direction === 'convert' ? core.convertToRunningBatchNorm(input) : core.revertToBatchNormalization(input);
 }

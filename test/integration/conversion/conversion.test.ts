@@ -173,6 +173,24 @@ describe('conversion in the extension host', function () {
     await until('layer file removed', () => exists(file('src/running-batch-norm.ts')), (e) => !e);
   });
 
+  it('writes the default-args setting into a converted call that has no arguments', async () => {
+    const uri = file('src/model.ts');
+    const editor = await vscode.window.showTextDocument(uri);
+    const before = editor.document.getText();
+    await setSetting('conversion.defaultArgs', { statsInterval: 2 });
+    try {
+      const result = await vscode.commands.executeCommand<{ converted: number }>('runningBatchNorm.convertFile', uri);
+      assert.equal(result.converted, 2);
+      assert.match(editor.document.getText(), /model\.add\(runningBatchNorm\(\{ statsInterval: 2 \}\)\);/);
+      assert.match(editor.document.getText(), /model\.add\(runningBatchNorm\(\{ momentum: 0\.99 \}\)\);/, 'args the user wrote are kept as written');
+    } finally {
+      await setSetting('conversion.defaultArgs', undefined);
+      await vscode.commands.executeCommand('undo');
+    }
+    await until('text restored', () => editor.document.getText(), (t) => t === before);
+    await until('layer file removed', () => exists(file('src/running-batch-norm.ts')), (e) => !e);
+  });
+
   it('offers "Convert back to BatchNormalization" on a RunningBatchNorm usage and reverts it', async () => {
     const uri = file('src/converted.ts');
     const editor = await vscode.window.showTextDocument(uri);

@@ -127,6 +127,15 @@ describe('rbn CLI: convert and revert', () => {
     assert.equal(read(root, 'src/a.ts'), MODEL_TS);
   });
 
+  it('--default-args fills calls that have no arguments, and a bad value is a usage error', async () => {
+    const root = tempProject({ 'a.ts': "import * as tf from '@tensorflow/tfjs';\nexport const l = [tf.layers.batchNormalization(), tf.layers.batchNormalization({ axis: 1 })];\n" });
+    assert.equal((await rbn(['convert', '--default-args', '{"statsInterval":2}', 'a.ts'], root)).code, 0);
+    assert.match(read(root, 'a.ts'), /\[runningBatchNorm\(\{ statsInterval: 2 \}\), runningBatchNorm\(\{ axis: 1 \}\)\]/);
+    const bad = await rbn(['convert', '--default-args', '[2]', 'a.ts'], root);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--default-args must be a JSON object/);
+  });
+
   it('--dry-run prints a unified diff and writes nothing', async () => {
     const root = tempProject({ 'a.ts': MODEL_TS });
     const run = await rbn(['convert', '--dry-run', 'a.ts'], root);

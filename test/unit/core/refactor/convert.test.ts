@@ -136,6 +136,33 @@ describe('refactor: convert to RunningBatchNorm', () => {
     });
   }
 
+  describe('default args (a setting: written only into calls that have no arguments)', () => {
+    const defaults = { momentum: 0.95, statsInterval: 2, 'odd-key': 'x' };
+    const table: { name: string; call: string; expected: string }[] = [
+      { name: 'no arguments', call: 'tf.layers.batchNormalization()', expected: `runningBatchNorm({ momentum: 0.95, statsInterval: 2, "odd-key": "x" })` },
+      { name: 'an empty object', call: 'tf.layers.batchNormalization({})', expected: `runningBatchNorm({ momentum: 0.95, statsInterval: 2, "odd-key": "x" })` },
+      { name: 'the user\'s own args win: left as written', call: 'tf.layers.batchNormalization({ axis: 1 })', expected: 'runningBatchNorm({ axis: 1 })' },
+      { name: 'a shared config variable: left as written', call: 'tf.layers.batchNormalization(cfg)', expected: 'runningBatchNorm(cfg)' },
+      { name: 'an empty object holding a comment: left as written', call: 'tf.layers.batchNormalization({ /* later */ })', expected: 'runningBatchNorm({ /* later */ })' },
+    ];
+    for (const c of table) {
+      it(c.name, () => {
+        const code = `import * as tf from '@tensorflow/tfjs';\nconst cfg = {};\nexport const l = ${c.call};\n`;
+        const result = convertToRunningBatchNorm({ code, fileName: '/p/a.ts', layerFilePath: '/p/running-batch-norm.ts', defaultArgs: defaults });
+        assert.equal(result.kind, 'edits');
+        if (result.kind === 'edits') {
+          assert.equal(applyTextEdits(code, result.edits).split('\n')[3], `export const l = ${c.expected};`);
+        }
+      });
+    }
+
+    it('no default args (the default) leaves an empty call empty', () => {
+      const code = `import * as tf from '@tensorflow/tfjs';\ntf.layers.batchNormalization();\n`;
+      const result = convertToRunningBatchNorm({ code, fileName: '/p/a.ts', layerFilePath: '/p/running-batch-norm.ts', defaultArgs: {} });
+      assert.ok(result.kind === 'edits' && applyTextEdits(code, result.edits).endsWith('runningBatchNorm();\n'));
+    });
+  });
+
   it('imports a configured layer file by a relative path', () => {
     const fileName = '/p/src/models/deep/net.ts';
     const layerFilePath = resolveLayerFilePath({ fileName, workspaceRoot: '/p', setting: 'src/lib' });
