@@ -1,18 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { activateWasmBackend } from '../../../src/worker/backends/wasm-setup';
+import { createRandom } from '../../../src/worker/random';
 
 /** Seeded uniform values in [-1, 1), rounded to float32 so the float64 references see the same inputs. */
 export function randomValues(size: number, seed: number): Float64Array {
-  let state = seed >>> 0;
-  const out = new Float64Array(size);
-  for (let i = 0; i < size; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = Math.fround((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1);
-  }
-  return out;
+  const random = createRandom(seed);
+  return Float64Array.from({ length: size }, () => Math.fround(random() * 2 - 1));
 }
 
 export interface HostTensor {

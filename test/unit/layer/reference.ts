@@ -2,6 +2,8 @@
  * A float64 reference of RunningBatchNorm in plain JS numbers, written from the maths (issue 2 and the
  * fastai course's final form), independent of the layer's tensor code.
  */
+import { createRandom } from '../../../src/worker/random';
+
 export interface ReferenceOptions {
   momentum: number;
   epsilon: number;
@@ -138,17 +140,8 @@ export function finiteDifferences(v: number[], f: (v: number[]) => number, h = 1
   });
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (the worker's seeded mulberry32), so failures reproduce. */
+export const seededRandom = createRandom;
 
 /** n normal-ish numbers with the given mean and spread. */
 export function randomValues(n: number, rand: () => number, mean = 0, spread = 1): number[] {
