@@ -41,3 +41,71 @@ export interface ModelFactory {
   line: number;
   column: number;
 }
+
+/**
+ * Where a builder parameter's proposed value came from, best first: the values the user ran it with
+ * last time, a call of the builder with literal arguments in the package, the signature's default, a
+ * guess from types, JSDoc and the parameter's name.
+ */
+export type ArgumentSource = 'lastRun' | 'callSite' | 'default' | 'guess';
+
+export interface BuilderParameter {
+  /** The identifier, or the source text of a destructuring pattern. */
+  name: string;
+  /** Has `?`, a default, or is a rest parameter. */
+  optional: boolean;
+  /** The default's source text (`numberOfClasses = 1` gives '1'). */
+  defaultText?: string;
+  /** The TypeScript annotation or JSDoc `@param {…}` type, as written. */
+  typeText?: string;
+  /**
+   * The parameter receives the tfjs namespace (named `tf`, typed as tfjs, or used as tfjs in the
+   * body): the worker passes the tfjs in use and it is not part of `args`.
+   */
+  receivesTfjs: boolean;
+}
+
+/**
+ * Anything sanity-train can build a model with (issue 9): a function, arrow function, class method,
+ * arrow-function class property or constructor (class or `function`) that returns a tfjs model or
+ * assigns one to `this.<name>`, exported or not, in any module style.
+ */
+export interface ModelBuilder {
+  /** What `--model` takes: 'name', 'Class.method', or 'Class' (the model its constructor builds). */
+  id: string;
+  kind: 'function' | 'method' | 'property' | 'constructor';
+  /** The class, for kind method/property/constructor. */
+  className?: string;
+  /** The `this.<name>` the model is assigned to, when the builder stores it instead of returning it. */
+  modelProperty?: string;
+  exported: boolean;
+  async: boolean;
+  /** Offsets and 1-based line/column of the node the lens sits above. */
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  /** The builder's own parameters (for kind 'constructor': the constructor's). */
+  parameters: BuilderParameter[];
+  /** For a method or property: the class constructor's parameters (empty when it has none). */
+  constructorParameters?: BuilderParameter[];
+}
+
+/** Proposed values for one parameter, with where they came from. */
+export interface ArgumentProposalSource {
+  parameter: string;
+  source: ArgumentSource;
+  /** Human-readable origin, e.g. 'dqn_test.js:25', 'default in the signature', 'from the name inputShape'. */
+  detail: string;
+}
+
+/** Arguments proposed for a builder (parameters that receive tfjs are left out). */
+export interface ArgumentProposal {
+  /** JSON values, in parameter order; trailing parameters with defaults may be left out. */
+  args: unknown[];
+  /** The constructor's arguments, for 'Class' and 'Class.method' builders. */
+  ctorArgs?: unknown[];
+  sources: ArgumentProposalSource[];
+  /** The best source overall, for the report's `call.argsSource` (e.g. 'call in dqn_test.js:25'). */
+  summary: string;
+}

@@ -3,7 +3,15 @@
  * the VS Code adapter). The report's JSON is the `rbn sanity --json` contract: fields may be added,
  * never renamed.
  */
-import type { BackendPreference, SkippedBackend } from '../../worker/backends/types';
+
+/** What the user (or a setting) asks for; `tensorflow` means tfjs-node-gpu or tfjs-node. */
+export type BackendPreference = 'auto' | 'cpu' | 'wasm' | 'tensorflow';
+
+/** A backend better than the one that ran, and why it was not used. */
+export interface SkippedBackend {
+  name: string;
+  reason: string;
+}
 
 export interface SourceLocation {
   file: string;
@@ -70,8 +78,19 @@ export interface SanityReport {
   model?: string;
   file?: string;
   runs: RunReport[];
+  /** The builder call that produced the model (issue 9). */
+  call?: SanityCall;
   /** Things the user should know that are not findings, e.g. "no BatchNorm layer to swap for --compare". */
   notes?: string[];
+}
+
+/** How the model was built: the builder's id, the arguments it got, and where they came from. */
+export interface SanityCall {
+  model: string;
+  args: unknown[];
+  ctorArgs?: unknown[];
+  /** E.g. 'given with --args', 'call in dqn_test.js:25', 'defaults in the signature', 'no parameters'. */
+  argsSource: string;
 }
 
 export interface SanityRequest {
@@ -79,6 +98,12 @@ export interface SanityRequest {
   file: string;
   /** Export (or top-level) name of the model factory; the first factory found when absent. */
   model?: string;
+  /** Arguments for the builder (JSON values); parameters that receive tfjs are not counted: the worker passes tf. */
+  args?: unknown[];
+  /** Constructor arguments for 'Class' and 'Class.method' builders. */
+  ctorArgs?: unknown[];
+  /** Where `args` came from, copied into the report's `call.argsSource`. */
+  argsSource?: string;
   steps: number;
   batchSize: number;
   learningRate?: number;

@@ -1,12 +1,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 
-/** What the user (or a setting) asks for; `tensorflow` means tfjs-node-gpu or tfjs-node. */
-export type BackendPreference = 'auto' | 'cpu' | 'wasm' | 'tensorflow';
+import type { SkippedBackend } from '../../core/training/protocol';
 
-export interface SkippedBackend {
-  name: string;
-  reason: string;
-}
+export type { BackendPreference, SkippedBackend } from '../../core/training/protocol';
 
 /** The backend a training run uses, with why each better one was not used (always reported to the user). */
 export interface BackendChoice {
