@@ -2,7 +2,7 @@
  * Where the sanity-train CodeLenses go and what they say (pure: no `vscode`, so the placement logic is
  * unit-tested in plain Node; the provider only turns these specs into `vscode.CodeLens`es).
  */
-import type { ModelFactory } from '../../core/analysis/types';
+import type { ModelBuilder } from '../../core/analysis/types';
 
 /** The two commands a factory's lenses run; both take `(uri, factoryName)`. */
 export const SANITY_TRAIN_COMMAND = 'runningBatchNorm.sanityTrain';
@@ -36,12 +36,12 @@ export function mentionsTfjs(code: string): boolean {
 export function sanityLensSpecs(
   code: string,
   fileName: string,
-  findFactories: (code: string, fileName: string) => ModelFactory[],
+  findFactories: (code: string, fileName: string) => ModelBuilder[],
 ): SanityLensSpec[] {
   if (code.length > MAX_LENS_FILE_CHARS || !mentionsTfjs(code)) {
     return [];
   }
-  let factories: ModelFactory[];
+  let factories: ModelBuilder[];
   try {
     factories = findFactories(code, fileName);
   } catch {
@@ -51,16 +51,16 @@ export function sanityLensSpecs(
     {
       line: f.line - 1,
       title: '$(beaker) Sanity-train',
-      tooltip: `Train ${f.name}() for a few seconds at a small batch size and report NaNs, exploding weights and accuracy`,
+      tooltip: `Train ${f.id}() for a few seconds at a small batch size and report NaNs, exploding weights and accuracy`,
       command: SANITY_TRAIN_COMMAND,
-      factory: f.name,
+      factory: f.id,
     },
     {
       line: f.line - 1,
       title: 'Compare BatchNorm vs RunningBatchNorm',
-      tooltip: `Train ${f.name}() as written and with every batch norm swapped in memory (same seed, same data); your file is not changed`,
+      tooltip: `Train ${f.id}() as written and with every batch norm swapped in memory (same seed, same data); your file is not changed`,
       command: SANITY_COMPARE_COMMAND,
-      factory: f.name,
+      factory: f.id,
     },
   ]);
 }

@@ -1,6 +1,7 @@
 /** Wires sanity-train into VS Code: the two commands, the CodeLens provider and the report panel. */
 import * as vscode from 'vscode';
-import { findModelFactories } from '../../core/analysis/model-factories';
+import { findModelBuilders, needsNoArguments } from '../../core/analysis/model-builders';
+import type { ModelBuilder } from '../../core/analysis/types';
 import { SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND } from './lens-specs';
 import { SanityReportPanel } from './report-panel';
 import { SANITY_LENS_SELECTOR, SanityLensProvider } from './sanity-lens-provider';
@@ -21,14 +22,14 @@ export function registerSanityTrain(context: vscode.ExtensionContext, log: vscod
     extensionUri: context.extensionUri,
     log,
     getSettings: options.getSettings,
-    findFactories: findModelFactories,
+    findFactories: findRunnableBuilders,
     loadRunner: options.loadRunner ?? loadLauncher,
     workerScript: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
   });
   // Palette invocations pass no arguments; lenses pass (uri, factoryName); menus pass a Uri.
   const handler = (compare: boolean) => (uri?: unknown, model?: unknown) =>
     trainer.run(compare, uri instanceof vscode.Uri ? uri : undefined, typeof model === 'string' ? model : undefined);
-  const lenses = new SanityLensProvider(findModelFactories, options.isCodeLensEnabled, log);
+  const lenses = new SanityLensProvider(findRunnableBuilders, options.isCodeLensEnabled, log);
   context.subscriptions.push(
     trainer,
     lenses,
@@ -38,6 +39,11 @@ export function registerSanityTrain(context: vscode.ExtensionContext, log: vscod
     { dispose: () => SanityReportPanel.getCurrent()?.dispose() },
   );
   return trainer;
+}
+
+/** Builders that run without arguments (the lens and picker pass none yet). */
+function findRunnableBuilders(code: string, fileName: string): ModelBuilder[] {
+  return findModelBuilders(code, fileName).filter(needsNoArguments);
 }
 
 async function loadLauncher(): Promise<SanityRunner> {

@@ -4,7 +4,7 @@
  * document version, and the provider never throws.
  */
 import * as vscode from 'vscode';
-import type { ModelFactory } from '../../core/analysis/types';
+import type { ModelBuilder } from '../../core/analysis/types';
 import { sanityLensSpecs, type SanityLensSpec } from './lens-specs';
 
 export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map(
@@ -22,7 +22,7 @@ export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Dispo
    * @param isEnabled the `runningBatchNorm.sanity.codeLens` setting.
    */
   constructor(
-    private readonly findFactories: (code: string, fileName: string) => ModelFactory[],
+    private readonly findFactories: (code: string, fileName: string) => ModelBuilder[],
     private readonly isEnabled: (document: vscode.Uri) => boolean,
     private readonly log?: vscode.LogOutputChannel,
   ) {

@@ -4,7 +4,7 @@
  * here awaits; the extension host never blocks on training.
  */
 import * as vscode from 'vscode';
-import type { ModelFactory } from '../../core/analysis/types';
+import type { ModelBuilder } from '../../core/analysis/types';
 import { errorHeadline, errorHint } from '../../core/training/report-html';
 import type { SanityReport, SanityRequest } from '../../core/training/protocol';
 import { summarizeReport } from '../../core/training/report-summary';
@@ -19,7 +19,7 @@ export interface SanityTrainerDeps {
   log: vscode.LogOutputChannel;
   /** The settings that apply to a file (folder settings win). */
   getSettings(file: vscode.Uri): SanitySettings;
-  findFactories(code: string, fileName: string): ModelFactory[];
+  findFactories(code: string, fileName: string): ModelBuilder[];
   /** Lazy, so the worker launcher (and what it pulls in) loads on the first run, not at activation. */
   loadRunner(): Promise<SanityRunner>;
   /** Absolute path of the bundled worker script (dist/worker.js). */
@@ -127,7 +127,7 @@ export class SanityTrainer implements vscode.Disposable {
   }
 
   private async pickFactory(document: vscode.TextDocument): Promise<string | undefined> {
-    let factories: ModelFactory[];
+    let factories: ModelBuilder[];
     try {
       factories = this.deps.findFactories(document.getText(), document.fileName);
     } catch (error) {
@@ -139,10 +139,10 @@ export class SanityTrainer implements vscode.Disposable {
       return undefined;
     }
     if (factories.length === 1) {
-      return factories[0].name;
+      return factories[0].id;
     }
     const items = factories.map((f) => ({
-      label: f.name,
+      label: f.id,
       description: [`line ${f.line}`, f.async ? 'async' : undefined, f.exported ? undefined : 'not exported'].filter(Boolean).join(' · '),
     }));
     const picked = await vscode.window.showQuickPick(items, { title: 'Sanity-Train Model', placeHolder: 'Model factory to train' });

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { findModelFactories } from '../../../src/core/analysis/model-factories';
-import type { ModelFactory } from '../../../src/core/analysis/types';
+import { findModelBuilders, needsNoArguments } from '../../../src/core/analysis/model-builders';
+import type { ModelBuilder } from '../../../src/core/analysis/types';
+
+const findModelFactories = (code: string, fileName: string): ModelBuilder[] => findModelBuilders(code, fileName).filter(needsNoArguments);
 import { MAX_LENS_FILE_CHARS, mentionsTfjs, SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND, sanityLensSpecs } from '../../../src/vscode/sanity/lens-specs';
 
 describe('sanity lens placement', () => {
@@ -45,7 +47,7 @@ describe('sanity lens placement', () => {
 
   it('never parses a file that does not mention tfjs', () => {
     let calls = 0;
-    const spy = (): ModelFactory[] => {
+    const spy = (): ModelBuilder[] => {
       calls++;
       return [];
     };
@@ -62,7 +64,7 @@ describe('sanity lens placement', () => {
   });
 
   it('a finder that throws yields no lenses instead of an error', () => {
-    const boom = (): ModelFactory[] => {
+    const boom = (): ModelBuilder[] => {
       throw new Error('parser crashed');
     };
     assert.deepEqual(sanityLensSpecs("import * as tf from '@tensorflow/tfjs';", 'a.ts', boom), []);
