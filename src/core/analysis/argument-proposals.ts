@@ -125,7 +125,7 @@ function lastIndexWhere<T>(items: T[], test: (item: T, i: number) => boolean): n
 }
 
 /** 'call in dqn_test.js:25', 'defaults in the signature', 'guessed from the names (h, w)'…, joined by '; '. */
-function summarize(sources: ArgumentProposalSource[]): string {
+export function summarize(sources: ArgumentProposalSource[]): string {
   return describeSources(sources, false) || 'no parameters';
 }
 
