@@ -75,17 +75,18 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
     throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`);
   }
   const isClass = builder.className !== undefined;
-  if (typeof target !== 'function') {
+  const isObjectOfFunctions = builder.kind === 'method' && typeof target === 'object' && target !== null;
+  if (typeof target !== 'function' && !isObjectOfFunctions) {
     const what = isClass ? `class '${builder.className}'` : `function '${builder.id}'`;
     const known = findModelBuilders(inv.code, inv.file).map((b) => b.id);
     throw new SanityFailure('noFactory', `${inv.file} has no ${what} (found ${describeValue(target)}${known.length > 0 ? `; its builders: ${known.join(', ')}` : ''})`);
   }
-  const usesCtor = builder.kind === 'constructor' || (isClass && !builder.static);
+  const usesCtor = typeof target === 'function' && (builder.kind === 'constructor' || (isClass && !builder.static));
   const ctorGiven = builder.kind === 'constructor' ? (inv.args ?? inv.ctorArgs ?? []) : (inv.ctorArgs ?? []);
   const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
   const ctx = { inv, builder };
   const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args');
-  const model = await build(target as Callable, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args') : []);
+  const model = await build(target as Callable | Record<string, unknown>, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args') : []);
   const call: SanityCall = { model: builder.id, args: builder.kind === 'constructor' ? ctorGiven : given, argsSource: inv.argsSource ?? describeSource(builder, inv), builderKind: builder.kind };
   if (usesCtor && builder.kind !== 'constructor') {
     call.ctorArgs = ctorGiven;
@@ -100,28 +101,24 @@ interface CallContext {
   builder: ModelBuilder;
 }
 
-async function build(target: Callable, ctx: CallContext, args: unknown[], ctorArgs: unknown[]): Promise<tfjs.LayersModel> {
+async function build(target: Callable | Record<string, unknown>, ctx: CallContext, args: unknown[], ctorArgs: unknown[]): Promise<tfjs.LayersModel> {
   const { builder, inv } = ctx;
   const label = builder.kind === 'constructor' ? `new ${builder.className}()` : `${builder.id}()`;
+  const instance = typeof target === 'function' && (builder.kind === 'constructor' || (builder.className && !builder.static)) ? construct(target, ctorArgs, ctx) : undefined;
   let result: unknown;
-  let instance: Record<string, unknown> | undefined;
   try {
-    if (builder.kind === 'constructor' || (builder.className && !builder.static)) {
-      instance = new target(...ctorArgs);
-    }
-    if (builder.kind === 'constructor') {
-      result = undefined;
-    } else if (builder.className) {
+    if (builder.className && builder.kind !== 'constructor') {
+      // A method on the instance, a static one on the class, or a function of an exported object.
       const owner = (instance ?? target) as Record<string, unknown>;
       const method = owner[builder.memberName ?? ''];
       if (typeof method !== 'function') {
         throw new SanityFailure('noFactory', `${builder.className} has no method '${builder.memberName}' (found ${describeValue(method)})`);
       }
       result = await (method as (...a: unknown[]) => unknown).apply(owner, args);
-    } else {
+    } else if (builder.kind !== 'constructor') {
       // Functions inside `module.exports = { … }` may call their siblings through `this`.
       const self = builder.localName ? undefined : requireUserModule(inv.file);
-      result = await target.apply(self, args);
+      result = await (target as Callable).apply(self, args);
     }
   } catch (err) {
     throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}`);
@@ -135,6 +132,14 @@ async function build(target: Callable, ctx: CallContext, args: unknown[], ctorAr
   }
   const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : '';
   throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);
+}
+
+function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Record<string, unknown> {
+  try {
+    return new target(...ctorArgs);
+  } catch (err) {
+    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}`);
+  }
 }
 
 function checkInputs(model: tfjs.LayersModel, label: string): tfjs.LayersModel {

@@ -98,7 +98,7 @@ export interface SanityCall {
 export interface SanityRequest {
   /** Absolute path of the user's module. */
   file: string;
-  /** Export (or top-level) name of the model factory; the first factory found when absent. */
+  /** The builder's id ('name', 'Class' or 'Class.method', see ModelBuilder.id); the first builder that can run when absent. */
   model?: string;
   /** Arguments for the builder (JSON values); parameters that receive tfjs are not counted: the worker passes tf. */
   args?: unknown[];

@@ -102,6 +102,18 @@ describe('invokeBuilder (through the worker)', function () {
     assert.deepEqual(report.call?.args, [3]);
   });
 
+  it('a function of an exported object, by Object.function', async () => {
+    const report = reportOf(await run(request('cjs-object.js', { model: 'zoo.tiny' })));
+    assert.equal(report.call?.model, 'zoo.tiny');
+    assert.equal(report.call?.ctorArgs, undefined);
+  });
+
+  it('a class whose constructor throws says so', async () => {
+    const failure = errorOf(await run(request('classes.ts', { model: 'Agent', args: [-1, 2] })));
+    assert.equal(failure.reason, 'threw');
+    assert.match(failure.message, /^new Agent\(\) threw: /);
+  });
+
   it('a browser script gets tf, window and self as globals', async () => {
     const report = reportOf(await run(request('page-script.js')));
     assert.equal(report.model, 'buildPageModel');
