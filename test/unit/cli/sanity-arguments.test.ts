@@ -47,11 +47,11 @@ describe('rbn sanity arguments', function () {
   });
 
   it('a parameter nothing can fill stops the run with one line', () => {
-    const root = tempProject({ 'package.json': '{}', 'm.js': "const tf = require('@tensorflow/tfjs');\nexports.f = function (config) { return tf.sequential(); };\n" });
+    const root = tempProject({ 'package.json': '{}', 'm.js': "const tf = require('@tensorflow/tfjs');\nexports.f = function (game) { return tf.sequential(); };\n" });
     try {
       const request = parseSanityArgs(['m.js'], root).request;
       const { error } = completeSanityRequest(request, fs.readFileSync(request.file, 'utf8'));
-      assert.equal(error, "no value to propose for config of f: pass --args (the proposal was '[null]', null where nothing was found)");
+      assert.equal(error, "no value to propose for game of f: pass --args (the proposal was '[null]', null where nothing was found)");
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

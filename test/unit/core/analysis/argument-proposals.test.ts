@@ -126,18 +126,18 @@ const rows: Row[] = [
     code: 'export function buildModel(tf, classes, opts, units) { return tf.sequential(); }\nexport const x = buildModel(tf, 5);',
     fileName: 'm.js',
     id: 'buildModel',
-    args: [5, null, 32],
-    sources: ['classes=callSite(m.js:2)', 'opts=guess(no guess: replace null)', 'units=guess(from the name units)'],
+    args: [5, {}, 32],
+    sources: ['classes=callSite(m.js:2)', 'opts=guess(from the name opts)', 'units=guess(from the name units)'],
     summary: 'call in m.js:2; guessed from the names and types (opts, units)',
   },
   {
     title: 'a name and type that say nothing: null, marked unknown',
-    code: `${NS}export function f(config) { return tf.sequential(); }`,
+    code: `${NS}export function f(game) { return tf.sequential(); }`,
     fileName: 'f.js',
     id: 'f',
     args: [null],
-    sources: ['config=guess(no guess: replace null)'],
-    summary: 'guessed from the names and types (config)',
+    sources: ['game=guess(no guess: replace null)'],
+    summary: 'guessed from the names and types (game)',
   },
   {
     title: 'a method: args from a call of the method, ctorArgs from new Class(…)',
@@ -188,8 +188,9 @@ describe('proposeArguments', () => {
   }
 
   it('lists parameters nothing could fill', () => {
-    const p = propose({ code: `${NS}export function f(config, units) { return tf.sequential(); }`, fileName: 'f.js', id: 'f' });
-    assert.deepEqual(p.unknown, ['config']);
+    const p = propose({ code: `${NS}export function f(game, units, options, learningRate, outputSize) { return tf.sequential(); }`, fileName: 'f.js', id: 'f' });
+    assert.deepEqual(p.unknown, ['game']);
+    assert.deepEqual(p.args, [null, 32, {}, 0.001, 10]);
   });
 });
 
@@ -208,9 +209,9 @@ describe('formatArgumentProposal', () => {
   it('gives the constructor text for methods and says what needs editing', () => {
     const method = formatArgumentProposal(propose({ ...rows[12] }));
     assert.equal(method.ctorText, '[16]');
-    const unknown = formatArgumentProposal(propose({ code: `${NS}export function f(config) { return tf.sequential(); }`, fileName: 'f.js', id: 'f' }));
+    const unknown = formatArgumentProposal(propose({ code: `${NS}export function f(game) { return tf.sequential(); }`, fileName: 'f.js', id: 'f' }));
     assert.equal(unknown.text, '[null]');
-    assert.match(unknown.detail, /no guess for config \(replace null\)$/);
+    assert.match(unknown.detail, /no guess for game \(replace null\)$/);
   });
 
   it('what it renders parses back to the same values', () => {
