@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { findModelBuilders, needsNoArguments } from '../../../src/core/analysis/model-builders';
 import type { ModelBuilder } from '../../../src/core/analysis/types';
 
-const findModelFactories = (code: string, fileName: string): ModelBuilder[] => findModelBuilders(code, fileName).filter(needsNoArguments);
+const findRunnableBuilders = (code: string, fileName: string): ModelBuilder[] => findModelBuilders(code, fileName).filter(needsNoArguments);
 import { MAX_LENS_FILE_CHARS, mentionsTfjs, SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND, sanityLensSpecs } from '../../../src/vscode/sanity/lens-specs';
 
 describe('sanity lens placement', () => {
@@ -27,7 +27,7 @@ describe('sanity lens placement', () => {
   ];
   for (const { name, code, expected } of table) {
     it(`${name}: a train and a compare lens per factory, on its line`, () => {
-      const specs = sanityLensSpecs(code, 'model.ts', findModelFactories);
+      const specs = sanityLensSpecs(code, 'model.ts', findRunnableBuilders);
       const want = expected.flatMap(([line, factory]) => [
         { line, factory, command: SANITY_TRAIN_COMMAND },
         { line, factory, command: SANITY_COMPARE_COMMAND },
@@ -40,7 +40,7 @@ describe('sanity lens placement', () => {
   }
 
   it('labels: "Sanity-train" then "Compare BatchNorm vs RunningBatchNorm", tooltips name the factory', () => {
-    const specs = sanityLensSpecs(table[0].code, 'model.ts', findModelFactories);
+    const specs = sanityLensSpecs(table[0].code, 'model.ts', findRunnableBuilders);
     assert.deepEqual(specs.map((s) => s.title), ['$(beaker) Sanity-train', 'Compare BatchNorm vs RunningBatchNorm']);
     assert.ok(specs.every((s) => s.tooltip.includes('createModel()')));
   });
@@ -59,8 +59,8 @@ describe('sanity lens placement', () => {
 
   it('skips files too big to parse while typing', () => {
     const huge = `${table[0].code}\n${'// filler\n'.repeat(MAX_LENS_FILE_CHARS / 10)}`;
-    assert.deepEqual(sanityLensSpecs(huge, 'model.ts', findModelFactories), []);
-    assert.equal(sanityLensSpecs(table[0].code, 'model.ts', findModelFactories).length, 2);
+    assert.deepEqual(sanityLensSpecs(huge, 'model.ts', findRunnableBuilders), []);
+    assert.equal(sanityLensSpecs(table[0].code, 'model.ts', findRunnableBuilders).length, 2);
   });
 
   it('a finder that throws yields no lenses instead of an error', () => {
