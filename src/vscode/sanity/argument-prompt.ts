@@ -66,12 +66,18 @@ export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode
   return { args, ...(ctorArgs ? { ctorArgs } : {}), argsSource: proposed ? proposal.summary : EDITED_SOURCE };
 }
 
+/** The proposal; when the analysis fails, an empty one (the user can still type the arguments). */
 async function propose(deps: ArgumentPromptDeps, document: vscode.TextDocument, builder: ModelBuilder, lastRun: RememberedCall | undefined): Promise<ArgumentProposal> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding arguments for ${builder.id}…` }, async () => {
-    const packageFiles = await findPackageFiles(document.uri, builder, deps.log);
-    const analysis = await deps.analysis();
-    return analysis.proposeArguments({ builder, code: document.getText(), fileName: document.fileName, packageFiles, ...(lastRun ? { lastRun } : {}) });
-  });
+  try {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding arguments for ${builder.id}…` }, async () => {
+      const packageFiles = await findPackageFiles(document.uri, builder, deps.log);
+      const analysis = await deps.analysis();
+      return analysis.proposeArguments({ builder, code: document.getText(), fileName: document.fileName, packageFiles, ...(lastRun ? { lastRun } : {}) });
+    });
+  } catch (error) {
+    deps.log.error(`Proposing arguments for ${builder.id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return { args: lastRun?.args ?? [], ...(lastRun?.ctorArgs ? { ctorArgs: lastRun.ctorArgs } : {}), sources: [], summary: 'no proposal (the search failed; see the log)' };
+  }
 }
 
 function describeProposal(proposal: ArgumentProposal): string {

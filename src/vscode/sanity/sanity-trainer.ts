@@ -126,16 +126,8 @@ export class SanityTrainer implements vscode.Disposable {
 
   /** The arguments to run with; undefined when the user pressed Escape in an argument box. */
   private async argumentsFor(document: vscode.TextDocument, builder: ModelBuilder | undefined, reuseLast: boolean): Promise<ChosenArguments | undefined> {
-    if (!builder) {
-      return {};
-    }
-    try {
-      return await chooseArguments({ analysis: this.deps.analysis, memory: this.deps.memory, log: this.deps.log }, document, builder, reuseLast);
-    } catch (error) {
-      // A proposal that fails must not block the run: the box then starts empty.
-      this.deps.log.error(`Proposing arguments for ${builder.id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return {};
-    }
+    // A lens naming a builder the analysis no longer finds runs without arguments: the worker then says what is wrong.
+    return builder ? chooseArguments({ analysis: this.deps.analysis, memory: this.deps.memory, log: this.deps.log }, document, builder, reuseLast) : {};
   }
 
   private async train(file: string, model: string, compare: boolean, controller: AbortController, call: ChosenArguments): Promise<SanityCommandResult> {
