@@ -46,9 +46,10 @@ export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode
   deps.log.info(`Proposed arguments for ${builder.id}: ${describeProposal(proposal)}`);
   const analysis = await deps.analysis();
   const title = `Sanity-train ${builder.id}`;
+  const source = analysis.describeProposal(proposal);
   let args: unknown[] = [];
   if (needs.args) {
-    const typed = await askFor(needs.args, { title, prompt: argumentPrompt(builder, proposal, 'args'), value: analysis.formatArguments(proposal.args) });
+    const typed = await askFor(needs.args, { title, prompt: argumentPrompt(builder, source, 'args'), value: analysis.formatArguments(proposal.args) });
     if (!typed) {
       return undefined;
     }
@@ -56,7 +57,7 @@ export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode
   }
   let ctorArgs: unknown[] | undefined;
   if (needs.ctorArgs) {
-    ctorArgs = await askFor(needs.ctorArgs, { title: `${title}: constructor`, prompt: argumentPrompt(builder, proposal, 'ctorArgs'), value: analysis.formatArguments(proposal.ctorArgs ?? []) });
+    ctorArgs = await askFor(needs.ctorArgs, { title: `${title}: constructor`, prompt: argumentPrompt(builder, source, 'ctorArgs'), value: analysis.formatArguments(proposal.ctorArgs ?? []) });
     if (!ctorArgs) {
       return undefined;
     }

@@ -2,7 +2,7 @@
  * What the argument boxes say and accept (pure, unit-tested without VS Code): which builders need a
  * box, the prompt with the proposal's source, and the check of what the user typed.
  */
-import type { ArgumentProposal, BuilderParameter, ModelBuilder } from '../../core/analysis/types';
+import type { BuilderParameter, ModelBuilder } from '../../core/analysis/types';
 import { parseArgsLiteral, type LiteralValue } from './args-literal';
 import { builderSignature, userParameters } from './lens-specs';
 
@@ -15,17 +15,21 @@ export interface ArgumentNeeds {
 /** undefined where no box is needed: no parameters besides those that receive tfjs. */
 export function argumentNeeds(builder: ModelBuilder): ArgumentNeeds {
   const own = userParameters(builder.parameters);
-  const ctor = builder.kind === 'method' || builder.kind === 'property' ? userParameters(builder.constructorParameters) : [];
+  // A static member is called on the class: no instance, so no constructor arguments.
+  const ctor = (builder.kind === 'method' || builder.kind === 'property') && !builder.static ? userParameters(builder.constructorParameters) : [];
   return { args: own.length > 0 ? own : undefined, ctorArgs: ctor.length > 0 ? ctor : undefined };
 }
 
-/** "Arguments for createNet(h, w, numActions) — call in dqn_test.js:25". */
-export function argumentPrompt(builder: ModelBuilder, proposal: ArgumentProposal, which: 'args' | 'ctorArgs'): string {
+/**
+ * "Arguments for createNet(h, w, numActions) — from the call in dqn_test.js:25".
+ * @param source where the proposal came from, as the analysis words it.
+ */
+export function argumentPrompt(builder: ModelBuilder, source: string, which: 'args' | 'ctorArgs'): string {
   const target =
     which === 'ctorArgs'
       ? `the constructor: new ${builder.className ?? builder.id.split('.')[0]}(${userParameters(builder.constructorParameters).map((p) => p.name).join(', ')})`
       : builderSignature(builder);
-  return `Arguments for ${target} — ${proposal.summary}. A JS array; Enter runs, Escape cancels.`;
+  return `Arguments for ${target} — ${source}. A JS array; Enter runs, Escape cancels.`;
 }
 
 export type ArgumentCheck =
@@ -34,7 +38,7 @@ export type ArgumentCheck =
 
 /** A rest parameter takes any number of values. */
 function isRest(p: BuilderParameter): boolean {
-  return p.name.startsWith('...');
+  return p.rest === true || p.name.startsWith('...');
 }
 
 /**

@@ -15,9 +15,10 @@ const SOURCE_GLOB = '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}';
 const EXCLUDE_GLOB = '**/{node_modules,.git}/**';
 const READ_BATCH = 32;
 
-/** The name a call of the builder spells: the function, or the class for methods, properties and constructors. */
-export function calledName(builder: ModelBuilder): string {
-  return builder.className ?? builder.id.split('.')[0];
+/** The names a call of the builder may spell: its local and exported names, its class, its member name. */
+export function calledNames(builder: ModelBuilder): string[] {
+  const names = [builder.localName, builder.exportName, builder.className, builder.memberName, builder.id.split('.')[0]];
+  return [...new Set(names.filter((n): n is string => n !== undefined && n !== 'default'))];
 }
 
 /** The folder of the nearest package.json above `file`, not above its workspace folder; else that folder, else the file's own. */
@@ -46,24 +47,24 @@ export async function findPackageFiles(file: vscode.Uri, builder: ModelBuilder, 
   if (uris.length >= MAX_PACKAGE_FILES) {
     log?.info(`Argument search: read the first ${MAX_PACKAGE_FILES} files under ${root.fsPath}; calls in later files are not seen.`);
   }
-  const name = calledName(builder);
+  const names = calledNames(builder);
   const others = uris.filter((u) => u.toString() !== file.toString());
   const found: PackageFile[] = [];
   for (let i = 0; i < others.length; i += READ_BATCH) {
-    const batch = await Promise.all(others.slice(i, i + READ_BATCH).map((u) => readIfMentions(u, name)));
+    const batch = await Promise.all(others.slice(i, i + READ_BATCH).map((u) => readIfMentions(u, names)));
     found.push(...batch.filter((f): f is PackageFile => f !== undefined));
   }
   return found;
 }
 
-async function readIfMentions(uri: vscode.Uri, name: string): Promise<PackageFile | undefined> {
+async function readIfMentions(uri: vscode.Uri, names: readonly string[]): Promise<PackageFile | undefined> {
   try {
     const bytes = await vscode.workspace.fs.readFile(uri);
     if (bytes.byteLength > MAX_LENS_FILE_CHARS) {
       return undefined;
     }
     const code = new TextDecoder().decode(bytes);
-    return code.includes(name) ? { fileName: uri.fsPath, code } : undefined;
+    return names.some((n) => code.includes(n)) ? { file: uri.fsPath, code } : undefined;
   } catch {
     return undefined; // deleted or unreadable meanwhile: it simply holds no call
   }

@@ -3,14 +3,11 @@
  * it is ~10 MB: activation must not pay for it). The lens provider and the command see only this
  * interface, so the analysis can move to a worker thread without them changing.
  */
+import type { PackageFile } from '../../core/analysis/argument-proposals';
 import type { ArgumentProposal, ModelBuilder } from '../../core/analysis/types';
 import type { RememberedCall } from './last-run-memory';
 
-/** A file of the builder's package, for the call-site search. */
-export interface PackageFile {
-  fileName: string;
-  code: string;
-}
+export type { PackageFile };
 
 export interface ProposalInput {
   builder: ModelBuilder;
@@ -28,27 +25,20 @@ export interface SanityAnalysis {
   proposeArguments(input: ProposalInput): Promise<ArgumentProposal>;
   /** The values as an editable JS array literal (what the argument box shows). */
   formatArguments(values: readonly unknown[]): string;
+  /** Where the proposal came from, for the box's prompt ("from the call in dqn_test.js:25"). */
+  describeProposal(proposal: ArgumentProposal): string;
 }
 
 let loaded: Promise<SanityAnalysis> | undefined;
 
-/** The analysis (cached after the first call). */
+/** The analysis in this thread (cached after the first call). */
 export function loadSanityAnalysis(): Promise<SanityAnalysis> {
-  loaded ??= import('../../core/analysis/model-factories').then((factories) => ({
-    findModelBuilders: async (code, fileName) =>
-      factories.findModelFactories(code, fileName).map((f): ModelBuilder => ({
-        id: f.name,
-        kind: 'function',
-        exported: f.exported,
-        async: f.async,
-        start: f.start,
-        end: f.end,
-        line: f.line,
-        column: f.column,
-        parameters: [],
-      })),
-    proposeArguments: async (input) => ({ args: input.lastRun?.args ?? [], ...(input.lastRun?.ctorArgs ? { ctorArgs: input.lastRun.ctorArgs } : {}), sources: [], summary: input.lastRun ? 'what you ran it with last time' : 'no parameters' }),
-    formatArguments: (values) => JSON.stringify(values),
+  loaded ??= Promise.all([import('../../core/analysis/model-builders'), import('../../core/analysis/argument-proposals')]).then(([builders, proposals]) => ({
+    findModelBuilders: async (code, fileName) => builders.findModelBuilders(code, fileName),
+    proposeArguments: async (input) =>
+      proposals.proposeArguments(input.builder, { file: input.fileName, code: input.code }, { files: input.packageFiles, ...(input.lastRun ? { lastRun: input.lastRun } : {}) }),
+    formatArguments: (values) => proposals.formatArgumentList([...values]),
+    describeProposal: (proposal) => proposals.formatArgumentProposal(proposal).detail,
   }));
   return loaded;
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { ArgumentProposal, BuilderParameter, ModelBuilder } from '../../../src/core/analysis/types';
+import type { BuilderParameter, ModelBuilder } from '../../../src/core/analysis/types';
 import { argumentNeeds, argumentPrompt, checkArguments, sameValues } from '../../../src/vscode/sanity/argument-specs';
 import { LAST_RUN_LIMIT, LAST_RUN_STATE_KEY, LastRunMemory, lastRunKey, type StateStore } from '../../../src/vscode/sanity/last-run-memory';
 
@@ -91,6 +91,7 @@ describe('argument boxes', () => {
     ['defaults only still ask', builder('unet', { parameters: [param('inputShape', { optional: true, defaultText: '[64, 64, 3]' })] }), [['inputShape'], undefined]],
     ['a constructor', builder('Agent', { kind: 'constructor', className: 'Agent', parameters: [param('numActions')] }), [['numActions'], undefined]],
     ['a method of a class whose constructor takes units', builder('Net.build', { kind: 'method', className: 'Net', constructorParameters: [param('units')] }), [undefined, ['units']]],
+    ['a static method: no constructor box', builder('Net.create', { kind: 'method', className: 'Net', static: true, constructorParameters: [param('units')] }), [undefined, undefined]],
     ['a property of a class whose constructor takes tf only', builder('Gan.generator', { kind: 'property', className: 'Gan', constructorParameters: [tf] }), [undefined, undefined]],
   ];
   for (const [name, b, [args, ctorArgs]] of needs) {
@@ -101,11 +102,10 @@ describe('argument boxes', () => {
   }
 
   it('the prompt names the call and the proposal source', () => {
-    const proposal: ArgumentProposal = { args: [9, 9, 4], sources: [], summary: 'call in dqn_test.js:25' };
     const dqn = builder('createDeepQNetwork', { parameters: [param('h'), param('w'), param('numActions')] });
-    assert.match(argumentPrompt(dqn, proposal, 'args'), /^Arguments for createDeepQNetwork\(h, w, numActions\) — call in dqn_test\.js:25\./);
+    assert.match(argumentPrompt(dqn, 'from the call in dqn_test.js:25', 'args'), /^Arguments for createDeepQNetwork\(h, w, numActions\) — from the call in dqn_test\.js:25\./);
     const net = builder('Net.build', { kind: 'method', className: 'Net', constructorParameters: [tf, param('units')] });
-    assert.match(argumentPrompt(net, { ...proposal, summary: 'defaults in the signature' }, 'ctorArgs'), /^Arguments for the constructor: new Net\(units\) — defaults in the signature\./);
+    assert.match(argumentPrompt(net, 'from the default in the signature', 'ctorArgs'), /^Arguments for the constructor: new Net\(units\) — from the default in the signature\./);
   });
 
   const three = [param('h'), param('w'), param('numActions')];
@@ -114,7 +114,7 @@ describe('argument boxes', () => {
     ['too many', three, '[9, 9, 4, 1]', { ok: false, message: /4 values for 3 parameters \(h, w, numActions\)/ }],
     ['a required one missing: a warning, still runs', three, '[9, 9]', { ok: true, values: [9, 9], warning: /No value for numActions/ }],
     ['optional ones may be left out', [param('inputShape'), param('classes', { optional: true })], "[[64, 64, 3]]", { ok: true, values: [[64, 64, 3]] }],
-    ['a rest parameter takes any number', [param('...sizes', { optional: true })], '[1, 2, 3, 4]', { ok: true, values: [1, 2, 3, 4] }],
+    ['a rest parameter takes any number', [param('first'), param('sizes', { optional: true, rest: true })], '[1, 2, 3, 4]', { ok: true, values: [1, 2, 3, 4] }],
     ['not a literal', three, '[h, 9, 4]', { ok: false, message: /h is not a literal value/ }],
   ];
   for (const [name, params, text, want] of checks) {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { findModelBuilders } from '../../../src/core/analysis/model-builders';
 import type { BuilderParameter, ModelBuilder } from '../../../src/core/analysis/types';
 import {
   builderPickItem,
@@ -158,6 +159,52 @@ describe('builders as the palette lists them', () => {
     it(`${b.id} (${b.kind}): ${signature}`, () => {
       assert.equal(builderSignature(b), signature);
       assert.deepEqual(builderPickItem(b), item);
+    });
+  }
+});
+
+describe('sanity lenses over the real builder finder', () => {
+  const real: BuilderFinder = async (code, fileName) => findModelBuilders(code, fileName);
+  const table: { name: string; fileName: string; code: string; expected: [number, string][] }[] = [
+    {
+      name: 'a factory with parameters, a class method and an arrow property',
+      fileName: 'agents.ts',
+      code: [
+        TFJS.trim(),
+        'export function createQNetwork(h: number, w: number, numActions: number) {',
+        '  return tf.sequential({ layers: [tf.layers.dense({ units: numActions, inputShape: [h * w] })] });',
+        '}',
+        'export class Gan {',
+        '  constructor(private latent: number) {}',
+        '  build() {',
+        '    return tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [this.latent] })] });',
+        '  }',
+        '  generator = () => {',
+        '    this.G = tf.sequential();',
+        '  };',
+        '  G: unknown;',
+        '}',
+      ].join('\n'),
+      expected: [
+        [1, 'createQNetwork'],
+        [6, 'Gan.build'],
+        [9, 'Gan.generator'],
+      ],
+    },
+    {
+      name: 'a class whose constructor assigns the model, in a browser script',
+      fileName: 'page.js',
+      code: ['class Agent {', '  constructor(numActions) {', '    this.model = tf.sequential();', '    this.model.add(tf.layers.dense({ units: numActions, inputShape: [4] }));', '  }', '}'].join('\n'),
+      expected: [[0, 'Agent']], // above the class: `--model Agent` names the class
+    },
+    { name: 'a file that does not parse', fileName: 'broken.ts', code: `${TFJS}export function (( {{{\n`, expected: [] },
+  ];
+  for (const { name, fileName, code, expected } of table) {
+    it(`${name}: a lens pair on each builder's line`, async () => {
+      const specs = await sanityLensSpecs(code, fileName, real);
+      const lenses = specs.filter((s) => s.command === SANITY_TRAIN_COMMAND).map((s) => [s.line, s.builder]);
+      assert.deepEqual(lenses, expected);
+      assert.equal(specs.length, expected.length * 2);
     });
   }
 });
