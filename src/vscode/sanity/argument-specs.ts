@@ -29,7 +29,8 @@ export function argumentPrompt(builder: ModelBuilder, source: string, which: 'ar
     which === 'ctorArgs'
       ? `the constructor: new ${builder.className ?? builder.id.split('.')[0]}(${userParameters(builder.constructorParameters).map((p) => p.name).join(', ')})`
       : builderSignature(builder);
-  return `Arguments for ${target} — ${source}. A JS array; Enter runs, Escape cancels.`;
+  // VS Code adds "Press Enter to confirm or Escape to cancel" itself.
+  return `Arguments for ${target} — ${source} (a JS array)`;
 }
 
 export type ArgumentCheck =

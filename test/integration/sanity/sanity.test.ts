@@ -151,6 +151,12 @@ describe('sanity-train in the extension host', function () {
     await assertReportTabs(['Sanity-train: createQNetwork']);
   });
 
+  it('the next run proposes what the builder last ran with (workspace state), first', async () => {
+    const result = await acceptingBoxes(vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('q-network.js'), 'createQNetwork'));
+    const call = result.outcome === 'report' ? result.report.call : undefined;
+    assert.deepEqual(call && [call.args, call.argsSource], [[6, 6, 3], 'last run'], JSON.stringify(result));
+  });
+
   it('Escape in the argument box runs nothing', async () => {
     const running = vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('q-network.js'), 'createQNetwork');
     let result: SanityCommandResult | undefined;

@@ -103,9 +103,9 @@ describe('argument boxes', () => {
 
   it('the prompt names the call and the proposal source', () => {
     const dqn = builder('createDeepQNetwork', { parameters: [param('h'), param('w'), param('numActions')] });
-    assert.match(argumentPrompt(dqn, 'from the call in dqn_test.js:25', 'args'), /^Arguments for createDeepQNetwork\(h, w, numActions\) — from the call in dqn_test\.js:25\./);
+    assert.match(argumentPrompt(dqn, 'from the call in dqn_test.js:25', 'args'), /^Arguments for createDeepQNetwork\(h, w, numActions\) — from the call in dqn_test\.js:25 \(a JS array\)$/);
     const net = builder('Net.build', { kind: 'method', className: 'Net', constructorParameters: [tf, param('units')] });
-    assert.match(argumentPrompt(net, 'from the default in the signature', 'ctorArgs'), /^Arguments for the constructor: new Net\(units\) — from the default in the signature\./);
+    assert.match(argumentPrompt(net, 'from the default in the signature', 'ctorArgs'), /^Arguments for the constructor: new Net\(units\) — from the default in the signature \(a JS array\)$/);
   });
 
   const three = [param('h'), param('w'), param('numActions')];
