@@ -4,7 +4,6 @@
  */
 import * as vscode from 'vscode';
 import type { ModelBuilder } from '../../core/analysis/types';
-import { errorHint } from '../../core/training/report-html';
 import { builderPickItem } from './lens-specs';
 import type { SanityAnalysis } from './sanity-analysis';
 
@@ -42,7 +41,7 @@ export async function resolveTarget(deps: TargetDeps, uri: vscode.Uri | undefine
     return { document, model, builder: builders.find((b) => b.id === model) };
   }
   if (builders.length === 0) {
-    return deps.warn(`No model builder in ${vscode.workspace.asRelativePath(document.uri)}. ${errorHint('noFactory') ?? ''}`.trim());
+    return deps.warn(`No model builder in ${vscode.workspace.asRelativePath(document.uri)}: sanity-train needs a function, method or class that returns a tfjs model or stores one in this.<name>.`);
   }
   const picked = builders.length === 1 ? builders[0] : await pickBuilder(builders);
   return picked ? { document, model: picked.id, builder: picked } : { why: 'no builder picked' };
