@@ -86,7 +86,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const ctx = { inv, builder };
   const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args');
   const model = await build(target as Callable, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args') : []);
-  const call: SanityCall = { model: builder.id, args: builder.kind === 'constructor' ? ctorGiven : given, argsSource: inv.argsSource ?? describeSource(builder, inv) };
+  const call: SanityCall = { model: builder.id, args: builder.kind === 'constructor' ? ctorGiven : given, argsSource: inv.argsSource ?? describeSource(builder, inv), builderKind: builder.kind };
   if (usesCtor && builder.kind !== 'constructor') {
     call.ctorArgs = ctorGiven;
   }

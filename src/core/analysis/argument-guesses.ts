@@ -78,13 +78,16 @@ export function guessArgument(p: BuilderParameter, hint: DataHint): Guess | unde
   if (literal !== undefined) {
     return { value: literal, detail: `from the type ${type}` };
   }
-  if (type !== undefined && (rank !== undefined || /^(number\[\]|Array<number>|(tf\.)?Shape|readonly number\[\])$/.test(type)) && !/shape$/.test(key)) {
+  if (type !== undefined && rank !== undefined) {
     return { value: shapeFor(hint, rank), detail: `from the type ${type}` };
   }
   for (const [pattern, make] of NAME_RULES) {
     if (pattern.test(key)) {
       return { value: make(hint, rank), detail: `from the name ${p.name}` };
     }
+  }
+  if (type !== undefined && /^(number\[\]|Array<number>|(tf\.)?Shape|readonly number\[\])$/.test(type)) {
+    return { value: shapeFor(hint, undefined), detail: `from the type ${type}` };
   }
   if (type === 'boolean') {
     return { value: false, detail: 'from the type boolean' };

@@ -72,6 +72,7 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
   const site = pickCallSite(findCallSites(files, { ...query, tfjsPositions }), own);
   const out: ListProposal = { values: [], sources: [], unknown: [] };
   // Values for every parameter up to the last one that needs one; trailing optional ones stay out.
+  // The worker checks the required count, so a call that passes fewer gets the rest from the fallbacks.
   const needed = lastIndexWhere(own, (p, i) => !p.optional || (site !== undefined && i < site.args.length) || literalDefault(p) !== NOT_LITERAL);
   for (const [i, p] of own.entries()) {
     if (i > needed || p.rest) {
@@ -98,11 +99,16 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
   return out;
 }
 
-/** The first call that passes at least the required arguments and no more than there are parameters. */
+/**
+ * The first call that passes at least the required arguments and no more than there are parameters;
+ * else the first that passes some of them (JavaScript callers may leave trailing ones out; the rest are
+ * then proposed from defaults and guesses).
+ */
 function pickCallSite(sites: CallSite[], own: BuilderParameter[]): CallSite | undefined {
   const required = own.filter((p) => !p.optional).length;
-  const fits = (s: CallSite) => s.args.length >= required && (s.args.length <= own.length || own.some((p) => p.rest));
-  return sites.find((s) => fits(s) && s.args.length > 0) ?? sites.find(fits);
+  const notTooMany = (s: CallSite) => s.args.length <= own.length || own.some((p) => p.rest);
+  const fits = (s: CallSite) => s.args.length >= required && notTooMany(s);
+  return sites.find((s) => fits(s) && s.args.length > 0) ?? sites.find(fits) ?? sites.find((s) => notTooMany(s) && s.args.length > 0);
 }
 
 function literalDefault(p: BuilderParameter): unknown {
@@ -119,7 +125,7 @@ function lastIndexWhere<T>(items: T[], test: (item: T, i: number) => boolean): n
 }
 
 /** 'call in dqn_test.js:25', 'defaults in the signature', 'guessed from the names (h, w)'…, joined by '; '. */
-function summarize(sources: ArgumentProposalSource[]): string {
+export function summarize(sources: ArgumentProposalSource[]): string {
   return describeSources(sources, false) || 'no parameters';
 }
 

@@ -156,7 +156,7 @@ export function evaluateLiteralText(text: string): LiteralResult {
 export function parseArgumentList(text: string, what = 'the arguments'): unknown[] {
   const value = evaluateLiteralText(text);
   if (!Array.isArray(value)) {
-    const reason = value === NOT_LITERAL ? 'not a literal array' : `a ${value === null ? 'null' : typeof value}, not an array`;
+    const reason = value === NOT_LITERAL ? 'not a literal array' : `${value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not an array`;
     throw new Error(`${what} must be a JSON array of literals, e.g. '[9, 9, 4]'; got ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)} (${reason})`);
   }
   return value;

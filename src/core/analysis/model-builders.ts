@@ -10,10 +10,11 @@
  * a network (`createDeepQNetwork`, `unetModel`, `resNet18`: see BUILDER_NAME).
  */
 import type * as TsMorph from 'ts-morph';
-import { collectCandidates, stripParens, type Candidate } from './builder-candidates';
+import { collectCandidates, type Candidate } from './builder-candidates';
 import { describeParameters, type FunctionLike } from './builder-parameters';
 import type { BuilderParameter, ModelBuilder } from './types';
-import { getTfjsApiPath, getTfjsBindings, loadTsMorph, parseSourceFile, unwrapAwait, type TfjsBindings } from './tfjs-bindings';
+import { getTfjsApiPathOfText, getTfjsBindings, loadTsMorph, parseSourceFile, type TfjsBindings } from './tfjs-bindings';
+import { getTypeScript, type ts, type Ts } from './typescript';
 
 /** The tfjs calls that produce a `LayersModel`. */
 const MODEL_CALLS = new Set(['sequential', 'model', 'loadLayersModel', 'models.modelFromJSON']);
@@ -34,6 +35,24 @@ interface Context {
   imported: Set<string>;
   /** Class name -> member name -> verdict, for `this.m()` calls. */
   members: Map<string, Map<string, Verdict>>;
+  /** What one walk of each function found (on compiler nodes: wrapping every node in ts-morph's is the expensive part). */
+  facts: Map<FunctionLike, Facts>;
+  sourceFile: ts.SourceFile;
+  t: Ts;
+}
+
+/** The parts of a function body the verdict looks at, collected in one walk. */
+interface Facts {
+  /** The file's tfjs bindings plus the function's parameters that receive tfjs. */
+  bindings: TfjsBindings;
+  /** Own `return` values (nested arrows excluded), or the expression body. */
+  returns: ts.Node[];
+  /** `this.<property> = value`, nested arrows included (same `this`). */
+  thisAssignments: { property: string; value: ts.Node }[];
+  /** Callees of calls, nested arrows included. */
+  callees: ts.Node[];
+  /** `const x = v`, `x = v`, `this.x = v`: name -> values. */
+  assigned: Map<string, ts.Node[]>;
 }
 
 /**
@@ -51,12 +70,17 @@ export function findModelBuilders(code: string, fileName: string): ModelBuilder[
 export function findModelBuildersIn(file: TsMorph.SourceFile): { builder: ModelBuilder; node: TsMorph.Node | undefined }[] {
   const bindings = getTfjsBindings(file);
   const candidates = collectCandidates(file);
-  const ctx: Context = { bindings, builders: new Set(), imported: getRelativeImports(file), members: new Map() };
+  const ctx: Context = { bindings, builders: new Set(), imported: getRelativeImports(file), members: new Map(), facts: new Map(), sourceFile: file.compilerNode, t: getTypeScript() };
   const verdicts = new Map<Candidate, Verdict>();
+  // Text prefilter: a function that mentions no tfjs model call, no `this`, no other candidate and no
+  // import is never a builder, and is never walked.
+  const words = new Set(['sequential', 'model', 'Model', 'this', ...ctx.imported, ...candidates.flatMap((c) => [c.localName ?? '', c.name])].filter((w) => w.length > 0));
+  const mentions = new RegExp(`(${[...words].map((w) => w.replace(/[$]/g, '\\$')).join('|')})`);
+  const open = candidates.filter((c) => !c.fn || mentions.test(c.fn.getText()));
   // A builder may call another; iterate until nothing new is found.
   for (let grew = true, rounds = 0; grew && rounds < 20; rounds++) {
     grew = false;
-    for (const c of candidates) {
+    for (const c of open) {
       const before = verdicts.get(c);
       const verdict = judge(c, ctx);
       if (verdict && (!before || before.returns !== verdict.returns || before.property !== verdict.property)) {
@@ -106,7 +130,10 @@ function toBuilder(c: Candidate, verdict: Verdict, all: Candidate[], bindings: T
   const kind = es5Constructor ? 'constructor' : c.kind;
   const className = es5Constructor ? c.name : c.className;
   const start = c.anchor.getStart();
-  const { line, column } = c.anchor.getSourceFile().getLineAndColumnAtPos(start);
+  // The compiler's line map: ts-morph's getLineAndColumnAtPos scans the text on every call.
+  const position = c.anchor.getSourceFile().compilerNode.getLineAndCharacterOfPosition(start);
+  const line = position.line + 1;
+  const column = position.character + 1;
   const exportedAs = c.exportName !== undefined && c.exportName !== 'default' ? c.exportName : undefined;
   const id = kind === 'constructor' ? (className ?? c.name) : c.className ? `${c.className}.${c.name}` : (exportedAs ?? c.name);
   const builder: ModelBuilder = {
@@ -153,53 +180,73 @@ function getConstructorParameters(c: Candidate, all: Candidate[], bindings: Tfjs
   return es5?.fn ? describeParameters(es5.fn, bindings.namespaces) : [];
 }
 
-/** The file's tfjs bindings plus the parameters of `fn` that receive tfjs. */
-function bindingsFor(fn: FunctionLike, ctx: Context): TfjsBindings {
-  const params = describeParameters(fn, ctx.bindings.namespaces).filter((p) => p.receivesTfjs);
-  if (params.length === 0) {
-    return ctx.bindings;
+/** The facts of `fn`, walking it on first use. */
+function factsOf(fn: FunctionLike, ctx: Context): Facts {
+  const cached = ctx.facts.get(fn);
+  if (cached) {
+    return cached;
   }
-  return { namespaces: new Set([...ctx.bindings.namespaces, ...params.map((p) => p.name)]), named: ctx.bindings.named };
+  const { t, sourceFile } = ctx;
+  const params = describeParameters(fn, ctx.bindings.namespaces).filter((p) => p.receivesTfjs);
+  const bindings = params.length === 0 ? ctx.bindings : { namespaces: new Set([...ctx.bindings.namespaces, ...params.map((p) => p.name)]), named: ctx.bindings.named };
+  const facts: Facts = { bindings, returns: [], thisAssignments: [], callees: [], assigned: new Map() };
+  const assign = (name: string, value: ts.Node | undefined) => {
+    if (value) {
+      facts.assigned.set(name, [...(facts.assigned.get(name) ?? []), value]);
+    }
+  };
+  const walk = (node: ts.Node, inArrow: boolean): void => {
+    t.forEachChild(node, (child) => {
+      const isArrow = t.isArrowFunction(child);
+      if ((t.isFunctionLike(child) && !isArrow) || t.isClassLike(child)) {
+        return;
+      }
+      if (t.isReturnStatement(child) && !inArrow && child.expression) {
+        facts.returns.push(child.expression);
+      } else if (t.isVariableDeclaration(child) && t.isIdentifier(child.name)) {
+        assign(child.name.text, child.initializer);
+      } else if (t.isBinaryExpression(child) && child.operatorToken.kind === t.SyntaxKind.EqualsToken) {
+        assign(child.left.getText(sourceFile), child.right);
+        if (t.isPropertyAccessExpression(child.left) && child.left.expression.kind === t.SyntaxKind.ThisKeyword) {
+          facts.thisAssignments.push({ property: child.left.name.text, value: child.right });
+        }
+      } else if (t.isCallExpression(child)) {
+        facts.callees.push(child.expression);
+      }
+      walk(child, inArrow || isArrow);
+    });
+  };
+  const body = fn.compilerNode.body;
+  if (body && !t.isBlock(body)) {
+    facts.returns.push(body);
+  }
+  if (body) {
+    walk(body, false);
+  }
+  ctx.facts.set(fn, facts);
+  return facts;
 }
 
 /** Whether some own `return` of the function (or its expression body) yields a model. */
 function returnsModel(fn: FunctionLike, c: Candidate, ctx: Context): boolean {
-  const { Node } = loadTsMorph();
-  const body = fn.getBody();
-  if (!body) {
-    return false;
-  }
-  const local = { ...ctx, bindings: bindingsFor(fn, ctx) };
-  if (!Node.isBlock(body)) {
-    return isModelExpression(body, fn, c, local, 0);
-  }
-  return getOwnNodes(body, false).some((r) => {
-    if (!Node.isReturnStatement(r)) {
-      return false;
-    }
-    const value = r.getExpression();
-    return value !== undefined && isModelExpression(value, fn, c, local, 0);
-  });
+  const facts = factsOf(fn, ctx);
+  const local = { ...ctx, bindings: facts.bindings };
+  return facts.returns.some((value) => isModelExpression(value, fn, c, local, 0));
 }
 
 /** The `this.<name>` a model is assigned to inside the function (arrow callbacks included: same `this`). */
 function getAssignedModelProperty(fn: FunctionLike, c: Candidate, ctx: Context): string | undefined {
-  const { Node } = loadTsMorph();
-  const local = { ...ctx, bindings: bindingsFor(fn, ctx) };
-  const body = fn.getBody();
-  for (const node of body ? getOwnNodes(body, true) : []) {
-    if (Node.isBinaryExpression(node) && node.getOperatorToken().getText() === '=') {
-      const target = node.getLeft();
-      if (Node.isPropertyAccessExpression(target) && Node.isThisExpression(target.getExpression()) && isModelExpression(node.getRight(), fn, c, local, 0)) {
-        return target.getName();
-      }
-    }
-    // `this.build()` where build stores the model itself.
-    if (Node.isCallExpression(node)) {
-      const member = getThisMember(node.getExpression(), c, ctx);
-      if (member?.property && !member.returns) {
-        return member.property;
-      }
+  const facts = factsOf(fn, ctx);
+  const local = { ...ctx, bindings: facts.bindings };
+  const assigned = facts.thisAssignments.find((a) => isModelExpression(a.value, fn, c, local, 0));
+  if (assigned) {
+    return assigned.property;
+  }
+  // `this.build()` where build stores the model itself.
+  for (const callee of facts.callees) {
+    const member = getThisMember(callee, c, ctx);
+    if (member?.property && !member.returns) {
+      return member.property;
     }
   }
   return undefined;
@@ -211,7 +258,7 @@ function getModelField(c: Candidate, ctx: Context): string | undefined {
   for (const member of c.classNode?.getMembers() ?? []) {
     if (Node.isPropertyDeclaration(member) && !member.isStatic() && Node.isIdentifier(member.getNameNode())) {
       const init = member.getInitializer();
-      if (init && !Node.isArrowFunction(init) && !Node.isFunctionExpression(init) && isModelExpression(init, undefined, c, ctx, 0)) {
+      if (init && !Node.isArrowFunction(init) && !Node.isFunctionExpression(init) && isModelExpression(init.compilerNode, undefined, c, ctx, 0)) {
         return member.getName();
       }
     }
@@ -219,48 +266,47 @@ function getModelField(c: Candidate, ctx: Context): string | undefined {
   return undefined;
 }
 
-/** Nodes of this function's body, not of nested functions or classes (arrows kept when `keepArrows`). */
-function getOwnNodes(body: TsMorph.Node, keepArrows: boolean): TsMorph.Node[] {
-  const { Node } = loadTsMorph();
-  const out: TsMorph.Node[] = [];
-  body.forEachDescendant((node, traversal) => {
-    if ((Node.isFunctionLikeDeclaration(node) && !(keepArrows && Node.isArrowFunction(node))) || Node.isClassDeclaration(node) || Node.isClassExpression(node)) {
-      traversal.skip();
-    } else {
-      out.push(node);
-    }
-  });
-  return out;
-}
-
-function isModelExpression(expr: TsMorph.Node, fn: FunctionLike | undefined, c: Candidate, ctx: Context, depth: number): boolean {
-  const { Node } = loadTsMorph();
-  const value = unwrapAwait(stripParens(expr));
-  if (!value || depth > 8) {
+function isModelExpression(expr: ts.Node, fn: FunctionLike | undefined, c: Candidate, ctx: Context, depth: number): boolean {
+  const { t, sourceFile } = ctx;
+  const value = unwrap(t, expr);
+  if (depth > 8) {
     return false;
   }
-  if (Node.isCallExpression(value)) {
+  if (t.isCallExpression(value)) {
     return isModelCall(value, c, ctx);
   }
-  if (Node.isConditionalExpression(value)) {
-    return isModelExpression(value.getWhenTrue(), fn, c, ctx, depth + 1) || isModelExpression(value.getWhenFalse(), fn, c, ctx, depth + 1);
+  if (t.isConditionalExpression(value)) {
+    return isModelExpression(value.whenTrue, fn, c, ctx, depth + 1) || isModelExpression(value.whenFalse, fn, c, ctx, depth + 1);
   }
-  if (fn && (Node.isIdentifier(value) || (Node.isPropertyAccessExpression(value) && Node.isThisExpression(value.getExpression())))) {
-    return getAssignedValues(fn, value.getText()).some((v) => isModelExpression(v, fn, c, ctx, depth + 1));
+  if (fn && (t.isIdentifier(value) || (t.isPropertyAccessExpression(value) && value.expression.kind === t.SyntaxKind.ThisKeyword))) {
+    return (factsOf(fn, ctx).assigned.get(value.getText(sourceFile)) ?? []).some((v) => isModelExpression(v, fn, c, ctx, depth + 1));
   }
   return false;
 }
 
-function isModelCall(call: TsMorph.CallExpression, c: Candidate, ctx: Context): boolean {
-  const { Node } = loadTsMorph();
-  const callee = call.getExpression();
-  const api = getTfjsApiPath(callee, ctx.bindings);
+/** Strips `await`, parentheses, type assertions and `!`. */
+function unwrap(t: Ts, node: ts.Node): ts.Node {
+  let current = node;
+  while (t.isAwaitExpression(current) || t.isParenthesizedExpression(current) || t.isAsExpression(current) || t.isNonNullExpression(current) || t.isSatisfiesExpression(current) || t.isTypeAssertionExpression(current)) {
+    current = current.expression;
+  }
+  return current;
+}
+
+function isModelCall(call: ts.CallExpression, c: Candidate, ctx: Context): boolean {
+  const { t, sourceFile } = ctx;
+  const callee = call.expression;
+  const text = callee.getText(sourceFile);
+  const api = getTfjsApiPathOfText(text, ctx.bindings);
   if (api !== undefined) {
     return MODEL_CALLS.has(api);
   }
-  const text = callee.getText();
-  if (Node.isIdentifier(callee)) {
+  if (t.isIdentifier(callee)) {
     return ctx.builders.has(text) || (ctx.imported.has(text) && BUILDER_NAME.test(text));
+  }
+  // `this.tf.sequential()` in a class that keeps an injected tfjs.
+  if (/^this\.(tf|tfjs)\.(sequential|model|loadLayersModel|models\.modelFromJSON)$/.test(text.replace(/\s+/g, ''))) {
+    return true;
   }
   const member = getThisMember(callee, c, ctx);
   if (member) {
@@ -272,41 +318,23 @@ function isModelCall(call: TsMorph.CallExpression, c: Candidate, ctx: Context): 
 }
 
 /** `this.m` (or `Class.m` for statics) naming a builder member of the candidate's class. */
-function getThisMember(callee: TsMorph.Node, c: Candidate, ctx: Context): Verdict | undefined {
-  const { Node } = loadTsMorph();
+function getThisMember(callee: ts.Node, c: Candidate, ctx: Context): Verdict | undefined {
+  const { t, sourceFile } = ctx;
   // An ES5 constructor function's `this` is an instance of the function itself.
   const className = c.className ?? (c.kind === 'function' ? c.localName : undefined);
-  if (!className || !Node.isPropertyAccessExpression(callee)) {
+  if (!className || !t.isPropertyAccessExpression(callee)) {
     return undefined;
   }
-  const target = callee.getExpression();
-  if (!Node.isThisExpression(target) && target.getText() !== className) {
+  const target = callee.expression;
+  if (target.kind !== t.SyntaxKind.ThisKeyword && target.getText(sourceFile) !== className) {
     return undefined;
   }
-  return ctx.members.get(className)?.get(callee.getName());
-}
-
-/** Initializers of `const|let|var name = …` and right-hand sides of `name = …` in the function. */
-function getAssignedValues(fn: FunctionLike, name: string): TsMorph.Node[] {
-  const { Node } = loadTsMorph();
-  const body = fn.getBody();
-  const out: TsMorph.Node[] = [];
-  for (const node of body ? getOwnNodes(body, true) : []) {
-    if (Node.isVariableDeclaration(node) && node.getName() === name) {
-      const init = node.getInitializer();
-      if (init) {
-        out.push(init);
-      }
-    } else if (Node.isBinaryExpression(node) && node.getOperatorToken().getText() === '=' && node.getLeft().getText() === name) {
-      out.push(node.getRight());
-    }
-  }
-  return out;
+  return ctx.members.get(className)?.get(callee.name.text);
 }
 
 /** Local names imported from relative modules (`import { a } from './x'`, `const { a } = require('./x')`). */
 function getRelativeImports(file: TsMorph.SourceFile): Set<string> {
-  const { Node, SyntaxKind } = loadTsMorph();
+  const { Node } = loadTsMorph();
   const out = new Set<string>();
   for (const decl of file.getImportDeclarations()) {
     if (!decl.getModuleSpecifierValue().startsWith('.')) {
@@ -318,7 +346,8 @@ function getRelativeImports(file: TsMorph.SourceFile): Set<string> {
     }
     decl.getNamedImports().forEach((s) => out.add(s.getAliasNode()?.getText() ?? s.getName()));
   }
-  for (const decl of file.getDescendantsOfKind(SyntaxKind.VariableDeclaration)) {
+  // Top-level requires only: walking every node of a big file for them costs more than it finds.
+  for (const decl of file.getVariableStatements().flatMap((v) => v.getDeclarations())) {
     const init = decl.getInitializer();
     const [arg] = init && Node.isCallExpression(init) && init.getExpression().getText() === 'require' ? init.getArguments() : [];
     if (!arg || !Node.isStringLiteral(arg) || !arg.getLiteralValue().startsWith('.')) {

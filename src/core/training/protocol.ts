@@ -91,6 +91,8 @@ export interface SanityCall {
   ctorArgs?: unknown[];
   /** E.g. 'given with --args', 'call in dqn_test.js:25', 'defaults in the signature', 'no parameters'. */
   argsSource: string;
+  /** What the builder is (ModelBuilder.kind): 'constructor' means `model` is a class built with `new`. */
+  builderKind?: 'function' | 'method' | 'property' | 'constructor';
 }
 
 export interface SanityRequest {

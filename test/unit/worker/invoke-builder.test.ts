@@ -41,7 +41,7 @@ describe('invokeBuilder (through the worker)', function () {
 
   it('a factory with parameters runs with the given args and reports the call', async () => {
     const report = reportOf(await run(request('grid-agent.js', { model: 'createGridNetwork', args: [4, 4, 2], argsSource: 'given with --args' })));
-    assert.deepEqual(report.call, { model: 'createGridNetwork', args: [4, 4, 2], argsSource: 'given with --args' });
+    assert.deepEqual(report.call, { model: 'createGridNetwork', args: [4, 4, 2], argsSource: 'given with --args', builderKind: 'function' });
     assert.equal(report.runs[0].steps, 3);
     assert.equal(report.runs[0].norm, 'batchNormalization');
   });
@@ -68,7 +68,7 @@ describe('invokeBuilder (through the worker)', function () {
 
   it('a class with a build() method: new Class(...ctorArgs), then the method', async () => {
     const report = reportOf(await run(request('classes.ts', { model: 'Classifier.build', args: [6], ctorArgs: [5] })));
-    assert.deepEqual(report.call, { model: 'Classifier.build', args: [6], ctorArgs: [5], argsSource: 'given' });
+    assert.deepEqual(report.call, { model: 'Classifier.build', args: [6], ctorArgs: [5], argsSource: 'given', builderKind: 'method' });
     assert.equal(report.model, 'Classifier.build');
   });
 
@@ -105,7 +105,7 @@ describe('invokeBuilder (through the worker)', function () {
   it('a browser script gets tf, window and self as globals', async () => {
     const report = reportOf(await run(request('page-script.js')));
     assert.equal(report.model, 'buildPageModel');
-    assert.deepEqual(report.call, { model: 'buildPageModel', args: [], argsSource: 'no parameters' });
+    assert.deepEqual(report.call, { model: 'buildPageModel', args: [], argsSource: 'no parameters', builderKind: 'function' });
   });
 
   it('tf passed as a parameter is filled in and not counted in args', async () => {

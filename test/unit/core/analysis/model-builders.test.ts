@@ -49,6 +49,7 @@ const rows: Row[] = [
   { title: 'tf passed as a parameter', code: 'export function buildModel(tf, classes) { return tf.sequential(); }', fileName: 'a.js', expected: ['buildModel:function:exported'] },
   { title: 'tfjs under another name, used as tfjs', code: 'export function createModelM(tfLib, inputShape) { const m = tfLib.sequential(); m.add(tfLib.layers.dense({ units: 2, inputShape })); return m; }', fileName: 'a.js', expected: ['createModelM:function:exported'] },
   { title: 'tfjs typed as typeof import', code: "export function make(lib: typeof import('@tensorflow/tfjs'), n: number) { return lib.model({ inputs: [], outputs: [] }); }", expected: ['make:function:exported'] },
+  { title: 'a class keeping an injected tfjs on this.tf', code: 'export class Net {\n  constructor(tf) { this.tf = tf; }\n  build(units) { return this.tf.sequential(); }\n}', fileName: 'a.js', expected: ['Net.build:method:exported'] },
   // Classes.
   { title: 'a class with a build() method', code: `${NS}export class Net {\n  constructor(units) { this.units = units; }\n  build(inputShape) { const m = tf.sequential(); return m; }\n}`, fileName: 'a.js', expected: ['Net.build:method:exported'] },
   { title: 'a constructor assigning this.model', code: `${NS}class Agent {\n  constructor(h: number, w: number) {\n    this.model = tf.model({ inputs: [], outputs: [] });\n  }\n  model: tf.LayersModel;\n}`, expected: ['Agent:constructor>model'] },
