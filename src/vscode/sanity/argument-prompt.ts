@@ -46,10 +46,12 @@ export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode
   deps.log.info(`Proposed arguments for ${builder.id}: ${describeProposal(proposal)}`);
   const analysis = await deps.analysis();
   const title = `Sanity-train ${builder.id}`;
-  const source = analysis.describeProposal(proposal);
+  // Each box says where its own values came from: the builder's, or the constructor's.
+  const sourceOf = (ofConstructor: boolean) =>
+    analysis.describeProposal({ ...proposal, sources: proposal.sources.filter((s) => (s.ofConstructor ?? false) === ofConstructor) });
   let args: unknown[] = [];
   if (needs.args) {
-    const typed = await askFor(needs.args, { title, prompt: argumentPrompt(builder, source, 'args'), value: analysis.formatArguments(proposal.args) });
+    const typed = await askFor(needs.args, { title, prompt: argumentPrompt(builder, sourceOf(false), 'args'), value: analysis.formatArguments(proposal.args) });
     if (!typed) {
       return undefined;
     }
@@ -57,7 +59,7 @@ export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode
   }
   let ctorArgs: unknown[] | undefined;
   if (needs.ctorArgs) {
-    ctorArgs = await askFor(needs.ctorArgs, { title: `${title}: constructor`, prompt: argumentPrompt(builder, source, 'ctorArgs'), value: analysis.formatArguments(proposal.ctorArgs ?? []) });
+    ctorArgs = await askFor(needs.ctorArgs, { title: `${title}: constructor`, prompt: argumentPrompt(builder, sourceOf(true), 'ctorArgs'), value: analysis.formatArguments(proposal.ctorArgs ?? []) });
     if (!ctorArgs) {
       return undefined;
     }

@@ -157,6 +157,14 @@ describe('sanity-train in the extension host', function () {
     assert.deepEqual(call && [call.args, call.argsSource], [[6, 6, 3], 'last run'], JSON.stringify(result));
   });
 
+  it('a method of a class whose constructor takes arguments: two boxes, both proposed from the package', async () => {
+    const result = await acceptingBoxes(vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('q-agent.js'), 'QAgent.build'));
+    assert.equal(result.outcome, 'report', JSON.stringify(result));
+    const call = result.outcome === 'report' ? result.report.call : undefined;
+    assert.deepEqual(call && [call.model, call.args, call.ctorArgs], ['QAgent.build', [16], [5, 4]], JSON.stringify(call));
+    assert.match(call?.argsSource ?? '', /q-network-demo\.js:8/);
+  });
+
   it('Escape in the argument box runs nothing', async () => {
     const running = vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('q-network.js'), 'createQNetwork');
     let result: SanityCommandResult | undefined;
