@@ -90,16 +90,20 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
     }
   }
   skipped.push(...nativeSkips(native?.request, preference));
-  const redirects = workspaceRedirects(userFile, (workspace.find((w) => w.request === '@tensorflow/tfjs') ?? workspace[0]).file);
+  const plain = workspace.find((w) => w.request === '@tensorflow/tfjs') ?? workspace[0];
+  const redirects = workspaceRedirects(userFile, plain.file);
   const coreFile = redirects.get('@tensorflow/tfjs-core');
-  const host = checkWasmHost(coreFile ? packageVersionOf(coreFile, '@tensorflow/tfjs-core') : undefined, bundledWasmVersion());
+  // The umbrella package's version is its tfjs-core's, where the core cannot be found beside it.
+  const coreVersion = coreFile ? packageVersionOf(coreFile, '@tensorflow/tfjs-core') : packageVersionOf(plain.file, plain.request);
+  const host = checkWasmHost(coreVersion, bundledWasmVersion());
   if (preference === 'cpu' || host.compatible) {
     install(redirects);
     return loadWorkspaceWasmOrCpu(requireTfjs(), preference, redirects, skipped);
   }
   const bundled = await loadBundled(preference, install);
-  const version = coreFile ? packageVersionOf(coreFile, '@tensorflow/tfjs-core') : undefined;
-  return { ...bundled, skipped: [...skipped, ...bundled.skipped.filter((s) => !skipped.some((k) => k.name === s.name))], reason: `${host.reason}, so the model ran on the bundled tfjs with its imports redirected (the workspace's tfjs ${version ?? ''} was not loaded)`.replace('  ', ' ') };
+  // The workspace's own reason for the native backend stands in for the bundled chooser's.
+  const bundledSkips = bundled.skipped.filter((s) => !s.name.startsWith('tensorflow'));
+  return { ...bundled, skipped: [...skipped, ...bundledSkips], reason: `${host.reason}: the model ran on the bundled tfjs, its tfjs imports redirected` };
 }
 
 /** Why the native backend did not run on a workspace that has no usable tfjs-node. */

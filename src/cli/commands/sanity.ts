@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendPreference } from '../../worker/backends/types';
-import type { RunReport, SanityReport, SanityRequest, SourceLocation, WorkerMessage } from '../../core/training/protocol';
+import type { RunReport, SanityReport, SanityRequest, SanityRuntime, SourceLocation, WorkerMessage } from '../../core/training/protocol';
+import { verdictFor } from '../../core/training/report-verdict';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { runSanityTrain } from '../../worker/launcher';
 import { CliUsageError, EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, parseCommandArgs, type CliCommand, type CliIo } from '../command';
@@ -105,6 +106,9 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
     }
     if (outcome.kind === 'error') {
       io.err(`rbn sanity: ${outcome.message.split('\n')[0]}\n`);
+      if (outcome.runtime) {
+        io.err(`  (${describeRuntime(outcome.runtime)})\n`);
+      }
       return EXIT_CANNOT_RUN;
     }
     const report = withDisplayPaths(outcome.report, io.cwd);
@@ -139,9 +143,18 @@ function where(source: SourceLocation | null): string {
   return source ? ` (${source.file}:${source.line})` : '';
 }
 
+/** "backend cpu on the workspace's tfjs 4.22.0; not used: wasm (…)": said with a failure too. */
+export function describeRuntime(runtime: SanityRuntime): string {
+  const skipped = runtime.backendSkipped.length > 0 ? `; not used: ${runtime.backendSkipped.map((s) => `${s.name} (${s.reason.split(' (')[0]})`).join('; ')}` : '';
+  return `backend ${runtime.backend} on ${runtime.tfjs.source === 'workspace' ? "the workspace's" : 'the bundled'} tfjs ${runtime.tfjs.version}${skipped}`;
+}
+
 /** The readable summary: one line per run, then findings and notes. */
 export function formatSanity(report: SanityReport): string {
   const lines = [`${report.file ?? 'model'} › ${report.model ?? 'model'}: ${report.data} ${report.task} data, backend ${report.backend}`];
+  if (report.tfjs) {
+    lines.push(`  tfjs: ${report.tfjs.source} ${report.tfjs.version}${report.tfjs.reason ? ` (${report.tfjs.reason})` : ''}`);
+  }
   const skipped = report.backendSkipped ?? [];
   if (skipped.length > 0) {
     lines.push(`  backends not used: ${skipped.map((s) => `${s.name} (${s.reason.split(' (')[0]})`).join('; ')}`);
@@ -149,7 +162,8 @@ export function formatSanity(report: SanityReport): string {
   report.runs.forEach((r, i) => {
     const label = `${NORM_LABEL[r.norm]}${i === 0 ? ' (as written)' : ' (swapped in memory)'}`;
     const score = r.accuracy !== null ? `accuracy ${(r.accuracy * 100).toFixed(1)}%` : r.error !== null && r.error !== undefined ? `error ${formatNumber(r.error)}` : 'not scored';
-    lines.push(`  ${label.padEnd(38)} ${r.steps} steps × ${r.batchSize}  loss ${r.finalLoss === null ? 'n/a' : formatNumber(r.finalLoss)}  ${score}  ${r.stepsPerSecond} steps/s`);
+    const steps = r.stepsRequested !== undefined && r.steps < r.stepsRequested ? `${r.steps}/${r.stepsRequested}` : String(r.steps);
+    lines.push(`  ${label.padEnd(38)} ${steps} steps × ${r.batchSize}  loss ${r.finalLoss === null ? 'n/a' : formatNumber(r.finalLoss)}  ${score}  ${r.stepsPerSecond} steps/s`);
     if (r.nan) {
       lines.push(`    NaN/Inf at step ${r.nan.step}: ${r.nan.where} of layer ${r.nan.layer} (${r.nan.className})${where(r.nan.source)}`);
     }
@@ -160,8 +174,13 @@ export function formatSanity(report: SanityReport): string {
   for (const note of report.notes ?? []) {
     lines.push(`  note: ${note}`);
   }
-  const found = report.runs.some((r) => r.nan || r.exploding.length > 0);
-  lines.push(found ? 'Found problems (exit code 1).' : 'No NaN/Inf and no exploding weights.');
+  const verdict = verdictFor(report);
+  for (const sentence of [verdict.comparison, verdict.caveat]) {
+    if (sentence) {
+      lines.push(sentence);
+    }
+  }
+  lines.push(verdict.coverage ? `${verdict.coverage}.` : 'Found problems (exit code 1).');
   return `${lines.join('\n')}\n`;
 }
 

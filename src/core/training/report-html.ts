@@ -6,7 +6,6 @@
  */
 import type { RunReport, SanityReport, SourceLocation } from './protocol';
 import {
-  describeComparison,
   describeData,
   describeNan,
   displayPath,
@@ -17,8 +16,8 @@ import {
   metricOf,
   normLabel,
   runLabel,
-  verdictOf,
 } from './report-view';
+import { verdictFor } from './report-verdict';
 
 /** Where the page's assets live, as webview URIs, and the per-render nonce. */
 export interface ReportPageAssets {
@@ -103,7 +102,7 @@ function sourceLink(source: SourceLocation | null, roots: readonly string[]): st
 }
 
 function verdictSection(report: SanityReport, roots: readonly string[]): string {
-  const verdict = verdictOf(report);
+  const { kind: verdict, headline, coverage, comparison, caveat } = verdictFor(report);
   const items = report.runs.flatMap((run, i) => {
     if (run.nan) {
       return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${escapeHtml(describeNan(run.nan))}. Built at ${sourceLink(run.nan.source, roots)}.</li>`];
@@ -113,11 +112,15 @@ function verdictSection(report: SanityReport, roots: readonly string[]): string 
     }
     return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: every loss finite, no exploding weights.</li>`];
   });
-  const headline = { nan: 'NaN/Inf found', exploding: 'Exploding weights', healthy: 'Trains cleanly' }[verdict];
-  const comparison = describeComparison(report);
+  // The comparison is bold only when it means something; otherwise the page says why there is none.
+  const extra = [
+    coverage ? `<p class="coverage">${escapeHtml(coverage)}.</p>` : '',
+    comparison ? `<p class="comparison">${escapeHtml(comparison)}</p>` : '',
+    caveat ? `<p class="caveat">${escapeHtml(caveat)}</p>` : '',
+  ].filter((p) => p !== '');
   return `<section class="verdict verdict-${verdict}" role="status">
   <h2>${headline}</h2>
-  <ul>${items.join('')}</ul>${comparison ? `\n  <p class="comparison">${escapeHtml(comparison)}</p>` : ''}
+  <ul>${items.join('')}</ul>${extra.map((p) => `\n  ${p}`).join('')}
 </section>`;
 }
 

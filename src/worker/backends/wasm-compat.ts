@@ -14,20 +14,25 @@ export interface WasmHostCheck {
 }
 
 /**
- * Same major and minor version: tfjs-backend-wasm pins its tfjs-core peer to the exact version, and
- * within one minor release line the kernel and backend_util APIs it calls do not change. Across minor
- * versions kernels it calls may be missing, which fails only when that op first runs, mid-training.
+ * The oldest tfjs-core of the bundled wasm's major release line that hosts it cleanly. Tried by
+ * registering tfjs-backend-wasm 4.22 and the training kernels into real installs and training a
+ * conv-BN-relu-pool-dense model with Adam: 4.17 and 4.22 register every kernel and train; 4.2 and
+ * 3.21 train too, but lack kernel names the wasm backend registers ("The kernel 'undefined' … is
+ * already registered"), so ops added since are broken there. Older releases get the bundled tfjs.
  */
+export const OLDEST_HOST_MINOR = 17;
+
+/** Same major version, and not older than OLDEST_HOST_MINOR. */
 export function checkWasmHost(coreVersion: string | undefined, wasmVersion: string | undefined): WasmHostCheck {
   const core = parseVersion(coreVersion);
   const wasm = parseVersion(wasmVersion);
   if (!core || !wasm) {
     return { compatible: false, reason: `cannot read the version of ${core ? 'the bundled tfjs-backend-wasm' : "the workspace's tfjs-core"}` };
   }
-  if (core.major === wasm.major && core.minor === wasm.minor) {
+  if (core.major === wasm.major && core.minor >= OLDEST_HOST_MINOR) {
     return { compatible: true, reason: '' };
   }
-  return { compatible: false, reason: `the bundled wasm backend ${wasmVersion} needs tfjs-core ${wasm.major}.${wasm.minor}.x and the workspace has ${coreVersion}` };
+  return { compatible: false, reason: `the bundled wasm backend ${wasmVersion} needs tfjs-core ${wasm.major}.${OLDEST_HOST_MINOR} or later in ${wasm.major}.x and the workspace has ${coreVersion}` };
 }
 
 function parseVersion(version: string | undefined): { major: number; minor: number } | undefined {
