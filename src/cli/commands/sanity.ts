@@ -87,6 +87,10 @@ the held-out accuracy (or error). Data: the module's sanityData() export, else M
 for 28x28x1/784-input 10-class models, else a synthetic task shaped to the model.
 --compare also trains a copy with every BatchNorm swapped for RunningBatchNorm (or back),
 same seed, data and initial weights. The file is never modified.
+The --timeout budget (default 60 s) shapes the run: every model is timed first and each run
+gets as many of the --steps as fit (the output says "ran 40 of 300 steps ... in the 60 s budget").
+The workspace's tfjs-node runs when installed, else wasm (inside the workspace's tfjs 4.17+, or
+the bundled tfjs with the imports redirected); the output says which and why.
 
 Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
             2 could not run (bad arguments, unreadable file, model code threw, timeout).`,
@@ -105,10 +109,9 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
       io.err('\r\x1b[K');
     }
     if (outcome.kind === 'error') {
-      io.err(`rbn sanity: ${outcome.message.split('\n')[0]}\n`);
-      if (outcome.runtime) {
-        io.err(`  (${describeRuntime(outcome.runtime)})\n`);
-      }
+      // Still one line: which tfjs and backend were in use goes at its end.
+      const runtime = outcome.runtime ? ` [${describeRuntime(outcome.runtime)}]` : '';
+      io.err(`rbn sanity: ${outcome.message.split('\n')[0]}${runtime}\n`);
       return EXIT_CANNOT_RUN;
     }
     const report = withDisplayPaths(outcome.report, io.cwd);
