@@ -4,7 +4,7 @@
  * came from the user's code (layer names, weight names, file paths, error messages) is escaped; the chart
  * data travels as an inert JSON block with `<` escaped; no inline styles or handlers, no network.
  */
-import type { RunReport, SanityReport, SourceLocation } from './protocol';
+import type { RunReport, SanityReport, SanityRuntime, SourceLocation } from './protocol';
 import {
   describeData,
   describeNan,
@@ -47,6 +47,8 @@ export type ReportPageState =
       message: string;
       file?: string;
       model?: string;
+      /** Which tfjs and backend were in use, when the worker got that far. */
+      runtime?: SanityRuntime;
     };
 
 /** What the page's script receives in its JSON block (and, while training, in `LiveChartMessage`s). */
@@ -243,8 +245,14 @@ function errorBody(state: Extract<ReportPageState, { kind: 'error' }>, roots: re
 </header>
 <section class="verdict verdict-error" role="alert">
   <h2>${escapeHtml(errorHeadline(state.reason))}</h2>
-  <pre class="message">${escapeHtml(state.message)}</pre>${hint ? `\n  <p class="hint">${escapeHtml(hint)}</p>` : ''}
+  <pre class="message">${escapeHtml(state.message)}</pre>${hint ? `\n  <p class="hint">${escapeHtml(hint)}</p>` : ''}${state.runtime ? `\n  <p class="runtime muted">${escapeHtml(describeRuntimeLine(state.runtime))}</p>` : ''}
 </section>`;
+}
+
+/** "Backend cpu on the workspace's tfjs 4.22.0; not used: wasm (…)". */
+function describeRuntimeLine(runtime: SanityRuntime): string {
+  const skipped = runtime.backendSkipped.map((s) => `${s.name} (${s.reason})`).join('; ');
+  return `Backend ${runtime.backend} on ${runtime.tfjs.source === 'workspace' ? "the workspace's" : 'the bundled'} tfjs ${runtime.tfjs.version}${runtime.tfjs.reason ? ` (${runtime.tfjs.reason})` : ''}${skipped ? `; not used: ${skipped}` : ''}.`;
 }
 
 function runningBody(state: Extract<ReportPageState, { kind: 'running' }>, roots: readonly string[]): string {

@@ -223,7 +223,7 @@ export class SanityTrainer implements vscode.Disposable {
     }
     this.deps.log.error(`Sanity-train of ${model} in ${file} failed (${outcome.reason}): ${outcome.message}`);
     // An open panel shows the failure too, never a stale page as if it were this run's result.
-    SanityReportPanel.getCurrent()?.update({ kind: 'error', reason: outcome.reason, message: outcome.message, file, model });
+    SanityReportPanel.getCurrent()?.update({ kind: 'error', reason: outcome.reason, message: outcome.message, file, model, runtime: outcome.runtime });
     void this.offerLog(`${errorHeadline(outcome.reason)} (${model}): ${firstLine(outcome.message)}`);
     return { outcome: 'error', reason: outcome.reason, message: outcome.message };
   }
