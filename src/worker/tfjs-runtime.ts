@@ -3,7 +3,7 @@
  * and its backend, fastest first:
  * 1. the workspace's tfjs-node(-gpu): the user's own native backend;
  * 2. the workspace's tfjs with the bundled wasm backend and this project's training kernels registered
- *    into it, when its tfjs-core is of the same minor release as the bundled wasm (see wasm-compat);
+ *    into it, when its tfjs-core can host them (4.17 or later in the same major: see wasm-compat);
  * 3. else the bundled tfjs on its best backend, with every tfjs import of the user's code redirected
  *    to it (as for workspaces without tfjs);
  * and the workspace's tfjs on cpu only when asked for, or when wasm fails to start there.
