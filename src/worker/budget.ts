@@ -66,7 +66,7 @@ export async function probeModel(tf: typeof tfjs, model: tfjs.LayersModel, data:
     const warm = await timeStep(model, x, y);
     const times: number[] = [];
     // A slow model spends its budget on training, not on timing: one warm-up may have to do.
-    while (times.length < 2 && remainingMs() > 4 * warm) {
+    while (times.length < 2 && remainingMs() > (times.length === 0 ? 2 : 4) * warm) {
       times.push(await timeStep(model, x, y));
     }
     const stepMs = times.length > 0 ? Math.min(...times) : warm;
@@ -101,9 +101,13 @@ function timeEvaluation(tf: typeof tfjs, model: tfjs.LayersModel, data: Training
  * the current run should have, and refined from that run's measured step time.
  */
 export class StepBudget {
+  /** Current estimates, refined as runs go. */
   private readonly stepMs: number[];
+  /** The probes' step times, which the refinements start from. */
+  private readonly probedMs: number[];
   private readonly evalMs: number[];
-  private runStarted = 0;
+  /** When the current run finished its first step (which compiles the training function: not typical). */
+  private afterFirstStep = 0;
   private planned: number;
 
   constructor(
@@ -113,6 +117,7 @@ export class StepBudget {
     private readonly budgetSeconds: number,
   ) {
     this.stepMs = probes.map((p) => p.stepMs);
+    this.probedMs = [...this.stepMs];
     this.evalMs = probes.map((p) => p.evalMs);
     this.planned = planSteps({ requested, remainingMs: deadlineMs - performance.now(), run: 0, done: 0, stepMs: this.stepMs, evalMs: this.evalMs });
     if (this.planned < 1) {
@@ -128,20 +133,23 @@ export class StepBudget {
   }
 
   startRun(): void {
-    this.runStarted = performance.now();
+    this.afterFirstStep = 0;
   }
 
   /**
-   * After `done` steps of run `run`: the steps this run should reach. Later runs' estimates scale with
-   * how far this run's real step time is from its probe (the same loop overhead applies to all).
+   * After `done` steps of run `run`: the steps this run should reach. The run's own step time is
+   * measured from its second step on; later runs' estimates get the same per-step overhead over
+   * their probe (the loop's checks cost the same whatever the model).
    * The first run may move the plan either way; a later run only cuts it, to end in time.
    */
   stepsFor(run: number, done: number): number {
-    if (done >= 3) {
-      const measured = (performance.now() - this.runStarted) / done;
-      const ratio = measured / this.stepMs[run];
+    if (done === 1) {
+      this.afterFirstStep = performance.now();
+    } else if (done >= 4) {
+      const measured = (performance.now() - this.afterFirstStep) / (done - 1);
+      const overhead = measured - this.probedMs[run];
       for (let r = run; r < this.stepMs.length; r++) {
-        this.stepMs[r] = r === run ? measured : this.stepMs[r] * ratio;
+        this.stepMs[r] = r === run ? measured : Math.max(this.probedMs[r] + overhead, this.probedMs[r] * 0.5);
       }
     }
     const fit = planSteps({ requested: this.requested, remainingMs: this.deadlineMs - performance.now(), run, done, stepMs: this.stepMs, evalMs: this.evalMs });
