@@ -13,8 +13,8 @@ function request(file: string, overrides: Partial<SanityRequest> = {}): SanityRe
   return { file: path.join(FIXTURES, file), steps: 30, batchSize: 8, compare: false, backend: 'auto', timeoutMs: 40_000, seed: 1, ...overrides };
 }
 
-function run(req: SanityRequest): Promise<SanityOutcome> {
-  return runSanityTrain(req, { workerScript: WORKER, maxMemoryMb: 2048 });
+function run(req: SanityRequest, maxMemoryMb = 2048): Promise<SanityOutcome> {
+  return runSanityTrain(req, { workerScript: WORKER, maxMemoryMb });
 }
 
 function reportOf(outcome: SanityOutcome): SanityReport {
@@ -116,6 +116,13 @@ describe('sanity-train on the model code people write (child process)', function
     assert.ok(steps[0] < 300 && steps[0] >= 1, `steps ${steps}`);
     assert.ok(report.runs.every((r) => r.stepsRequested === 300 && r.stepsPlanned !== undefined && r.stepsPlanned < 300));
     assert.ok(report.notes?.some((n) => new RegExp(`ran ${steps[0] === steps[1] ? steps[0] : '.*'} of 300 steps.* in the 25 s budget`).test(n)), JSON.stringify(report.notes));
+  });
+
+  it('the memory cap stops a model that cannot fit, naming its parameter count', async () => {
+    const failure = errorOf(await run(request('cannot-run.ts', { model: 'huge', steps: 5, batchSize: 2 }), 450));
+    assert.equal(failure.reason, 'memory');
+    assert.match(failure.message, /18[.,]0\d* ?M? parameters|18,0\d\d,\d{3} parameters/);
+    assert.match(failure.message, /450 MB memory cap/);
   });
 
   const failures: { model: string; message: RegExp }[] = [
