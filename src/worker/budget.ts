@@ -56,7 +56,15 @@ export interface ProbeResult {
  * the held-out set (scaled to all of it). The weights (running state included) are put back, so the
  * run that follows starts from the same point as it would have without the probe.
  */
-export async function probeModel(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingData, batchSize: number, remainingMs: () => number, compile: () => void): Promise<ProbeResult> {
+export async function probeModel(
+  tf: typeof tfjs,
+  model: tfjs.LayersModel,
+  data: TrainingData,
+  batchSize: number,
+  remainingMs: () => number,
+  compile: () => void,
+  checkLimits: () => void = () => undefined,
+): Promise<ProbeResult> {
   const saved = model.getWeights().map((w) => w.clone());
   compile();
   const indices = tf.tensor1d(Int32Array.from({ length: batchSize }, (_, i) => i % rowCount(data.xs)), 'int32');
@@ -64,6 +72,8 @@ export async function probeModel(tf: typeof tfjs, model: tfjs.LayersModel, data:
   const y = gatherRows(tf, data.ys, indices);
   try {
     const warm = await timeStep(model, x, y);
+    // The memory cap holds from the first step: a model too big to train stops here, not later.
+    checkLimits();
     const times: number[] = [];
     // A slow model spends its budget on training, not on timing: one warm-up may have to do.
     while (times.length < 2 && remainingMs() > (times.length === 0 ? 2 : 4) * warm) {

@@ -141,7 +141,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       notes.push('--compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran');
     }
   }
-  const budget = await planBudget(tf, models.map((m) => m.model), data, request, (m) => compileForRun(m, compile));
+  const budget = await planBudget(tf, models.map((m) => m.model), data, request, (m) => compileForRun(m, compile), checkLimits);
   const runs: RunReport[] = [];
   for (const [run, entry] of models.entries()) {
     compileForRun(entry.model, compile);
@@ -175,7 +175,7 @@ function runtimeOf(runtime: Awaited<ReturnType<typeof loadTfjsRuntime>>): Sanity
 }
 
 /** Times every model (the probe puts its weights back), then plans the steps that fit the budget. */
-async function planBudget(tf: typeof tfjs, models: tfjs.LayersModel[], data: TrainingData, request: SanityRequest, compile: (m: tfjs.LayersModel) => void): Promise<StepBudget> {
+async function planBudget(tf: typeof tfjs, models: tfjs.LayersModel[], data: TrainingData, request: SanityRequest, compile: (m: tfjs.LayersModel) => void, checkLimits: () => void): Promise<StepBudget> {
   const deadline = workerDeadlineMs(request.timeoutMs);
   const probes: Awaited<ReturnType<typeof probeModel>>[] = [];
   for (const model of models) {
@@ -185,7 +185,7 @@ async function planBudget(tf: typeof tfjs, models: tfjs.LayersModel[], data: Tra
       probes.push(first);
       continue;
     }
-    probes.push(await probeModel(tf, model, data, request.batchSize, () => deadline - performance.now(), () => compile(model)));
+    probes.push(await probeModel(tf, model, data, request.batchSize, () => deadline - performance.now(), () => compile(model), checkLimits));
   }
   return new StepBudget(request.steps, probes, deadline, Math.round(request.timeoutMs / 1000));
 }

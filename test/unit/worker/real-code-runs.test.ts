@@ -119,7 +119,7 @@ describe('sanity-train on the model code people write (child process)', function
   });
 
   it('the memory cap stops a model that cannot fit, naming its parameter count', async () => {
-    const failure = errorOf(await run(request('cannot-run.ts', { model: 'huge', steps: 5, batchSize: 2 }), 450));
+    const failure = errorOf(await run(request('cannot-run.ts', { model: 'huge', steps: 5, batchSize: 2, timeoutMs: 80_000 }), 450));
     assert.equal(failure.reason, 'memory');
     assert.match(failure.message, /18[.,]0\d* ?M? parameters|18,0\d\d,\d{3} parameters/);
     assert.match(failure.message, /450 MB memory cap/);
