@@ -1,6 +1,7 @@
 /** Wires sanity-train into VS Code: the two commands, the CodeLens provider and the report panel. */
 import * as vscode from 'vscode';
 import { findModelFactories } from '../../core/analysis/model-factories';
+import { findModelFactoriesOffThread } from '../conversion/core-loader';
 import { SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND } from './lens-specs';
 import { SanityReportPanel } from './report-panel';
 import { SANITY_LENS_SELECTOR, SanityLensProvider } from './sanity-lens-provider';
@@ -28,7 +29,7 @@ export function registerSanityTrain(context: vscode.ExtensionContext, log: vscod
   // Palette invocations pass no arguments; lenses pass (uri, factoryName); menus pass a Uri.
   const handler = (compare: boolean) => (uri?: unknown, model?: unknown) =>
     trainer.run(compare, uri instanceof vscode.Uri ? uri : undefined, typeof model === 'string' ? model : undefined);
-  const lenses = new SanityLensProvider(findModelFactories, options.isCodeLensEnabled, log);
+  const lenses = new SanityLensProvider(findModelFactoriesOffThread, options.isCodeLensEnabled, log);
   context.subscriptions.push(
     trainer,
     lenses,

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ModelFactory } from '../../core/analysis/types';
-import { sanityLensSpecs, type SanityLensSpec } from './lens-specs';
+import { MAX_LENS_FILE_CHARS, mentionsTfjs, sanityLensSpecs, type SanityLensSpec } from './lens-specs';
 
 export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map(
   (language) => ({ language, scheme: 'file' }),
@@ -14,15 +14,15 @@ export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = ['typescript', 'jav
 export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly cache = new Map<string, { version: number; specs: SanityLensSpec[] }>();
+  private readonly cache = new Map<string, { version: number; specs: Promise<SanityLensSpec[]> }>();
   private readonly subscriptions: vscode.Disposable[];
 
   /**
-   * @param findFactories the analysis.
+   * @param findFactories the analysis (the extension runs it in the analysis thread).
    * @param isEnabled the `runningBatchNorm.sanity.codeLens` setting.
    */
   constructor(
-    private readonly findFactories: (code: string, fileName: string) => ModelFactory[],
+    private readonly findFactories: (code: string, fileName: string) => ModelFactory[] | Promise<ModelFactory[]>,
     private readonly isEnabled: (document: vscode.Uri) => boolean,
     private readonly log?: vscode.LogOutputChannel,
   ) {
@@ -39,12 +39,12 @@ export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     ];
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!vscode.workspace.isTrusted || !this.isEnabled(document.uri)) {
       return [];
     }
     try {
-      return this.specsFor(document).map(
+      return (await this.specsFor(document)).map(
         (spec) =>
           new vscode.CodeLens(new vscode.Range(spec.line, 0, spec.line, 0), {
             title: spec.title,
@@ -66,14 +66,21 @@ export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     this.cache.clear();
   }
 
-  private specsFor(document: vscode.TextDocument): SanityLensSpec[] {
+  private specsFor(document: vscode.TextDocument): Promise<SanityLensSpec[]> {
     const key = document.uri.toString();
     const hit = this.cache.get(key);
     if (hit && hit.version === document.version) {
       return hit.specs;
     }
-    const specs = sanityLensSpecs(document.getText(), document.fileName, this.findFactories);
+    const specs = this.computeSpecs(document.getText(), document.fileName);
     this.cache.set(key, { version: document.version, specs });
+    specs.catch(() => this.cache.get(key)?.specs === specs && this.cache.delete(key)); // retried next time
     return specs;
+  }
+
+  /** The same prefilter as sanityLensSpecs, before the (asynchronous) finder runs. */
+  private async computeSpecs(code: string, fileName: string): Promise<SanityLensSpec[]> {
+    const factories = code.length <= MAX_LENS_FILE_CHARS && mentionsTfjs(code) ? await this.findFactories(code, fileName) : [];
+    return sanityLensSpecs(code, fileName, () => factories);
   }
 }
