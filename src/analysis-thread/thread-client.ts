@@ -14,6 +14,21 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/**
+ * Posts a request. Arguments are JSON-like by contract, but VS Code hands settings out as proxies, which
+ * structured clone refuses: those are sent as their JSON copy instead.
+ */
+function post(worker: Worker, request: ThreadRequest): void {
+  try {
+    worker.postMessage(request);
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'DataCloneError')) {
+      throw error;
+    }
+    worker.postMessage({ ...request, args: JSON.parse(JSON.stringify(request.args)) as unknown[] });
+  }
+}
+
 export class AnalysisThread {
   private worker: Worker | undefined;
   private nextId = 1;
@@ -31,7 +46,7 @@ export class AnalysisThread {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject });
       try {
-        worker.postMessage({ id, method, args } satisfies ThreadRequest);
+        post(worker, { id, method, args });
       } catch (error) {
         this.pending.delete(id);
         reject(error instanceof Error ? error : new Error(String(error)));

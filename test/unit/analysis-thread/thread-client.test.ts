@@ -64,6 +64,21 @@ describe('analysis thread: core functions in a worker thread', function () {
     assert.equal((await thread.call('analyzeSource', MODEL, '/p/after.ts')).usages.length, 1);
   });
 
+  it('sends arguments that structured clone refuses (VS Code hands settings out as proxies) as their JSON copy', async () => {
+    const defaultArgs = new Proxy({ momentum: 0.8 }, {});
+    const input = { code: MODEL, fileName: '/p/src/model.ts', layerFilePath: LAYER, defaultArgs };
+    const result = await thread.call('convertToRunningBatchNorm', input);
+    assert.deepEqual(result, convertToRunningBatchNorm({ ...input, defaultArgs: { momentum: 0.8 } }));
+  });
+
+  it('rejects arguments that cannot be sent at all, and keeps serving', async () => {
+    const call = thread.call.bind(thread) as (method: string, ...args: unknown[]) => Promise<unknown>;
+    const cyclic: Record<string, unknown> = { code: MODEL };
+    cyclic.self = new Proxy(cyclic, {});
+    await assert.rejects(call('convertToRunningBatchNorm', cyclic), /circular/i);
+    assert.equal((await thread.call('analyzeSource', MODEL, '/p/after-bad-args.ts')).usages.length, 1);
+  });
+
   it('rejects an unknown method by name', async () => {
     const call = thread.call.bind(thread) as (method: string) => Promise<unknown>;
     await assert.rejects(call('readSecrets'), /unknown analysis method 'readSecrets'/);

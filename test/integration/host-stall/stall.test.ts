@@ -1,0 +1,107 @@
+/**
+ * How long the extension host's event loop is blocked while a 5,000-line file with batch norm is opened
+ * for the first time, its diagnostics and sanity-train lenses appear, and "Convert All BatchNorm in File"
+ * runs. perf_hooks.monitorEventLoopDelay samples the loop every 10 ms; its maximum is the longest task.
+ * Prints one `HOST-STALL {json}` line for bench/host-stall.sh; asserts only that the features worked.
+ */
+import * as assert from 'node:assert/strict';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+
+const BLOCKS = 250;
+const LINES_PER_BLOCK = 20;
+
+/** One exported model builder per block, each with a BatchNorm layer and some ordinary code around it. */
+function bigModelFile(): string {
+  const blocks = Array.from({ length: BLOCKS }, (_, i) =>
+    [
+      `/** Model ${i}: a small dense net with batch norm. */`,
+      `export function buildModel${i}(units = ${8 + (i % 5)}): tf.Sequential {`,
+      '  const model = tf.sequential();',
+      '  model.add(tf.layers.dense({ units, inputShape: [16] }));',
+      `  model.add(tf.layers.batchNormalization({ axis: -1, momentum: 0.${90 + (i % 9)} }));`,
+      "  model.add(tf.layers.activation({ activation: 'relu' }));",
+      "  model.add(tf.layers.dense({ units: 4, activation: 'softmax' }));",
+      `  const scale${i} = Math.sqrt(units) * ${i + 1};`,
+      `  const offsets${i} = [1, 2, 3].map((x) => x * scale${i});`,
+      `  if (offsets${i}.some((x) => !Number.isFinite(x))) {`,
+      "    throw new Error('bad scale');",
+      '  }',
+      "  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });",
+      `  return model;`,
+      '}',
+      '',
+      `export const config${i} = {`,
+      `  name: 'model-${i}', units: ${8 + (i % 5)},`,
+      '};',
+      '',
+    ].join('\n'),
+  );
+  const text = `import * as tf from '@tensorflow/tfjs';\n\n${blocks.join('\n')}`;
+  assert.ok(text.split('\n').length >= BLOCKS * LINES_PER_BLOCK);
+  return text;
+}
+
+async function until<T>(what: string, get: () => T | Thenable<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  let value = await get();
+  while (!ok(value) && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await get();
+  }
+  assert.ok(ok(value), `timed out waiting for ${what}`);
+  return value;
+}
+
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'RunningBatchNorm');
+
+describe('extension host event loop while a 5,000-line BatchNorm file is analysed and converted', function () {
+  this.timeout(180_000);
+
+  it('opens, shows diagnostics and lenses, converts; prints the longest blocked interval', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'a workspace folder is open');
+    const uri = vscode.Uri.joinPath(folder.uri, 'big-model.ts');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(bigModelFile()));
+    const activatedBefore = vscode.extensions.all.some((e) => e.id.endsWith('.running-batch-norm') && e.isActive);
+
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const t0 = performance.now();
+    await vscode.window.showTextDocument(uri);
+    await until('the first diagnostics', () => ours(uri), (d) => d.length > 0, 60_000);
+    const firstDiagnosticsMs = performance.now() - t0;
+    const diagnostics = await until('every diagnostic', () => ours(uri), (d) => d.length === BLOCKS, 60_000);
+    const lenses = await until(
+      'the lenses',
+      () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri),
+      (l) => l.filter((x) => x.command?.command === 'runningBatchNorm.sanityTrain').length === BLOCKS,
+      60_000,
+    );
+    const lensesMs = performance.now() - t0;
+    const t1 = performance.now();
+    const outcome = await vscode.commands.executeCommand<{ applied: boolean; message: string } | undefined>('runningBatchNorm.convertFile', uri);
+    assert.ok(outcome, 'the conversion command failed (its error is in the RunningBatchNorm log)');
+    assert.ok(outcome.applied, outcome.message);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await until('the converted text', () => (document.getText().match(/\brunningBatchNorm\(/g) ?? []).length, (n) => n === BLOCKS, 60_000);
+    const conversionMs = performance.now() - t1;
+    loop.disable();
+
+    const result = {
+      mode: process.env.RBN_ANALYSIS_IN_THREAD === '1' ? 'in-host (before)' : 'analysis thread (after)',
+      lines: document.lineCount,
+      maxEventLoopDelayMs: Math.round(loop.max / 1e6),
+      p99EventLoopDelayMs: Math.round(loop.percentile(99) / 1e6),
+      meanEventLoopDelayMs: Math.round((loop.mean / 1e6) * 10) / 10,
+      firstDiagnosticsMs: Math.round(firstDiagnosticsMs),
+      lensesMs: Math.round(lensesMs),
+      conversionMs: Math.round(conversionMs),
+      diagnostics: diagnostics.length,
+      lenses: lenses.length,
+      activatedBeforeOpen: activatedBefore,
+    };
+    console.log(`HOST-STALL ${JSON.stringify(result)}`);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});
