@@ -52,7 +52,7 @@ run_step() {
   PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
 }
 
-ws_sanity() { rm -rf "$ROOT/.e2e/ws-sanity" && mkdir -p "$ROOT/.e2e/ws-sanity" && cp test/fixtures/sanity/*.ts test/fixtures/sanity/*.js "$ROOT/.e2e/ws-sanity/"; }
+ws_sanity() { rm -rf "${1:-$ROOT/.e2e/ws-sanity}" && mkdir -p "${1:-$ROOT/.e2e/ws-sanity}" && cp test/fixtures/sanity/*.ts test/fixtures/sanity/*.js "${1:-$ROOT/.e2e/ws-sanity}/"; }
 # The fixture project, plus a node_modules package with batch norm that workspace conversion must skip.
 ws_editor() {
   local ws=$ROOT/.e2e/ws-editor
@@ -68,9 +68,10 @@ if [ "$ONLY" != conversion ]; then
     run_step "sanity-train: extension-host integration tests" ext_host "$ROOT/.e2e/ws-sanity" sanity 600
   else FAILED=$((FAILED + 1)); fi
   stop_code_server
-  ws_sanity
-  if start_code_server sanity-installed off "$ROOT/.e2e/ws-sanity" "$VSIX"; then
-    run_step "sanity-train: UI test with the installed .vsix (lens -> panel, offline)" node test/e2e/sanity-lens.ui.mjs "http://127.0.0.1:$PORT" "$ROOT/.e2e/ws-sanity" - "$OUT"
+  # Outside the repository, so no node_modules above it has tfjs: the .vsix's own tfjs and wasm must run it.
+  ws_sanity "$WORK/ws-sanity"
+  if start_code_server sanity-installed off "$WORK/ws-sanity" "$VSIX"; then
+    run_step "sanity-train: UI test with the installed .vsix (lens -> panel, offline)" node test/e2e/sanity-lens.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-sanity" - "$OUT"
   else FAILED=$((FAILED + 1)); fi
   stop_code_server
   ws_sanity
