@@ -6,7 +6,7 @@
  * bench/host-stall.sh; asserts only that the features worked.
  */
 import * as assert from 'node:assert/strict';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 
 const BLOCKS = 250;
