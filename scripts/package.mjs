@@ -3,7 +3,7 @@
 // require at run time are vendored as single-file bundles (scripts/vendor-packages.mjs), so vsce packs a
 // staging folder with --no-dependencies and no node_modules. Prints the file count and size, and fails
 // when the package breaks its limits or carries a file it must not (scripts/package-files.mjs).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { forbiddenPackageFiles, listRepositoryFiles, PACKAGE_LIMITS } from './package-files.mjs';
@@ -32,8 +32,14 @@ for (const f of fs.readdirSync(root).filter((f) => f.endsWith('.vsix'))) {
 }
 const flags = ['--no-dependencies', '--no-update-package-json', '--no-git-tag-version', '--skip-license', '--no-rewrite-relative-links'];
 const files = run(vsce, ['ls', ...flags.filter((f) => f === '--no-dependencies')], stage).trim().split('\n').filter(Boolean);
-const log = run(vsce, ['package', ...flags, '--out', out], stage);
-process.stdout.write(log);
+// Both streams are read: vsce prints its warnings (e.g. "you should bundle your extension") on either.
+const packed = spawnSync(vsce, ['package', ...flags, '--out', out], { cwd: stage, encoding: 'utf8' });
+process.stdout.write(packed.stdout);
+process.stderr.write(packed.stderr);
+if (packed.status !== 0) {
+  process.exit(packed.status ?? 1);
+}
+const log = `${packed.stdout}\n${packed.stderr}`;
 
 const problems = [];
 const bytes = fs.statSync(out).size;
