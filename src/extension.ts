@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { getSanityCodeLensEnabled, getSanitySettings } from './vscode/configuration';
-import { disposeCore, warmUpCore } from './vscode/conversion/core-loader';
+import { disposeCore } from './vscode/conversion/core-loader';
 import { registerConversion } from './vscode/conversion/register-conversion';
 import { registerSanityTrain } from './vscode/sanity/register-sanity';
 
@@ -10,7 +10,6 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   registerConversion(context, log);
   registerSanityTrain(context, log, { getSettings: getSanitySettings, isCodeLensEnabled: getSanityCodeLensEnabled });
-  warmUpCore(); // off the host's thread: the compiler loads while the first file opens
   log.info('RunningBatchNorm activated');
 }
 

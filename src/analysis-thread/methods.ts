@@ -5,7 +5,6 @@
  */
 import { analyzeSource } from '../core/analysis';
 import { findModelFactories } from '../core/analysis/model-factories';
-import { loadTsMorph } from '../core/analysis/tfjs-bindings';
 import { convertToRunningBatchNorm, revertToBatchNormalization } from '../core/refactor';
 
 export const analysisThreadMethods = {
@@ -13,8 +12,6 @@ export const analysisThreadMethods = {
   findModelFactories,
   convertToRunningBatchNorm,
   revertToBatchNormalization,
-  /** Loads the TypeScript compiler ahead of the first request, so the first file is analysed sooner. */
-  warmUp: (): boolean => typeof loadTsMorph().Project === 'function',
 };
 
 export type AnalysisThreadMethods = typeof analysisThreadMethods;

@@ -1,6 +1,6 @@
 /**
  * The caller's side of the analysis thread: each call posts a request and resolves with the reply.
- * The thread starts on the first call (or `warmUp`), and starts again on the next call after it
+ * The thread starts on the first call, and starts again on the next call after it
  * exits or crashes; calls in flight at that moment reject with the reason, nothing else is lost.
  */
 import { Worker } from 'node:worker_threads';
@@ -52,11 +52,6 @@ export class AnalysisThread {
         reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
-  }
-
-  /** Starts the thread and loads the compiler, without waiting for it. */
-  warmUp(): void {
-    this.call('warmUp').catch(() => undefined); // a failure shows on the first real call
   }
 
   /** Stops the thread; calls in flight reject. */

@@ -1,7 +1,8 @@
 /**
  * The core, loaded on first use. Parsing and the refactorings (ts-morph, ~10 MB of compiler) run in a
  * worker thread (src/analysis-thread), so the extension host's event loop never waits for them and
- * other extensions on that host stay responsive; only cheap text and path helpers run here.
+ * other extensions on that host stay responsive; only cheap text and path helpers run here. The thread
+ * starts with the first file that passes the text prefilter, so users without batch norm never load it.
  * `RBN_ANALYSIS_IN_THREAD=1` keeps the old in-process path, for `npm run bench:host` to compare.
  */
 import * as path from 'node:path';
@@ -36,13 +37,6 @@ export function loadCore(): Promise<Core> {
 /** The model-factory finder for the sanity-train lenses, in the analysis thread like the rest. */
 export async function findModelFactoriesOffThread(code: string, fileName: string): Promise<ModelFactory[]> {
   return (await loadCore()).findModelFactories(code, fileName);
-}
-
-/** Starts the analysis thread and loads the compiler there, so the first file opened is analysed sooner. */
-export function warmUpCore(): void {
-  if (process.env.RBN_ANALYSIS_IN_THREAD !== '1') {
-    getThread().warmUp();
-  }
 }
 
 /** Stops the analysis thread (deactivation). */

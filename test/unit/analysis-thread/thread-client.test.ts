@@ -97,7 +97,7 @@ describe('analysis thread: a thread that cannot start', function () {
   it('rejects with why, and every later call does too (nothing hangs)', async () => {
     const missing = new AnalysisThread(path.join(__dirname, 'no-such-thread.js'));
     await assert.rejects(missing.call('analyzeSource', MODEL, '/p/a.ts'), /the analysis thread (failed|exited)/);
-    await assert.rejects(missing.call('warmUp'), /the analysis thread (failed|exited)/);
+    await assert.rejects(missing.call('findModelFactories', MODEL, '/p/a.ts'), /the analysis thread (failed|exited)/);
     await missing.dispose();
   });
 });
