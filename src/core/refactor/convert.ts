@@ -12,6 +12,7 @@ import { argumentEdits, defaultArgsEdits } from './args';
 import { batchNormalizationExpressionAt, findFactoryBinding, ORIGINAL_CALLEE_PREFIX } from './bindings';
 import { detectModuleStyle, importInsertion, importSpecifierFor, importStatementText } from './module-style';
 import { inRange, skippedOf } from './targets';
+import { linesAfterEdits } from './text-edits';
 import type { RefactorInput, RefactorResult, TextEdit } from './types';
 
 /**
@@ -44,7 +45,10 @@ export function convertToRunningBatchNorm(input: RefactorInput): RefactorResult 
   }
   const flavor = isTypeScriptFile(input.fileName) ? 'ts' : style.esm ? 'esm' : 'cjs';
   const content = renderVendoredLayer(flavor, layerTfjsModule(convertible[0]!.module));
-  return { kind: 'edits', edits: sortEdits(edits), converted: convertible.length, skipped: skippedOf(targets), layerFile: { path: input.layerFilePath, content } };
+  const sorted = sortEdits(edits);
+  const lines = linesAfterEdits(input.code, sorted, convertible.map((u) => u.start));
+  const lineAfter = (offset: number): number => linesAfterEdits(input.code, sorted, [offset])[0]!;
+  return { kind: 'edits', edits: sorted, converted: convertible.length, skipped: skippedOf(targets, lineAfter), layerFile: { path: input.layerFilePath, content }, lines };
 }
 
 function usageEdits(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundUsage, localName: string, defaultArgs: RefactorInput['defaultArgs']): TextEdit[] {

@@ -5,6 +5,6 @@
 export { convertToRunningBatchNorm } from './convert';
 export { revertToBatchNormalization } from './revert';
 export { resolveLayerFilePath, layerExtensionFor, LAYER_BASE_NAME } from './layer-path';
-export { applyTextEdits } from './text-edits';
+export { applyTextEdits, linesAfterEdits } from './text-edits';
 export { UNUSED_BY_BATCH_NORMALIZATION, UNUSED_BY_RUNNING_BATCH_NORM } from './args';
 export type { LayerFileToCreate, OffsetRange, RefactorInput, RefactorResult, SkippedUsage, TextEdit } from './types';

@@ -12,6 +12,7 @@ import { batchNormalizationExpressionAt, originalCalleeAt, referencesTo, removeB
 import { sortEdits } from './convert';
 import { detectModuleStyle, importInsertion, namespaceImportText } from './module-style';
 import { inRange, skippedOf } from './targets';
+import { linesAfterEdits } from './text-edits';
 import type { RefactorInput, RefactorResult, TextEdit } from './types';
 
 const DEFAULT_TFJS = '@tensorflow/tfjs';
@@ -56,7 +57,9 @@ export function revertToBatchNormalization(input: RefactorInput): RefactorResult
       edits.push(insertion);
     }
   }
-  return { kind: 'edits', edits: sortEdits(edits), converted: revertible.length, skipped: skippedOf(targets) };
+  const sorted = sortEdits(edits);
+  const lineAfter = (offset: number): number => linesAfterEdits(input.code, sorted, [offset])[0]!;
+  return { kind: 'edits', edits: sorted, converted: revertible.length, skipped: skippedOf(targets, lineAfter), lines: linesAfterEdits(input.code, sorted, revertible.map((u) => u.start)) };
 }
 
 function calleeEdit(parsed: ParsedFile, usage: FoundUsage, expression: string): TextEdit {

@@ -43,5 +43,13 @@ export interface LayerFileToCreate {
 }
 
 export type RefactorResult =
-  | { kind: 'edits'; edits: TextEdit[]; converted: number; skipped: SkippedUsage[]; layerFile?: LayerFileToCreate }
+  | {
+      kind: 'edits';
+      edits: TextEdit[];
+      converted: number;
+      skipped: SkippedUsage[];
+      layerFile?: LayerFileToCreate;
+      /** 1-based lines of the converted calls in the text AFTER the edits (an added import shifts them). */
+      lines?: number[];
+    }
   | { kind: 'notApplicable'; reason: string };

@@ -147,24 +147,28 @@ describe('conversion in the extension host', function () {
     await until('layer file removed by the same undo', () => exists(layer), (e) => !e);
   });
 
-  it('context-menu command: converts the layer under the cursor, else the whole file', async () => {
+  it('context-menu command: converts the layer on the cursor line, never the whole file', async () => {
     const uri = file('src/model.ts');
     const editor = await vscode.window.showTextDocument(uri);
     const before = editor.document.getText();
-    editor.selection = new vscode.Selection(9, 20, 9, 20);
+    const lineEnd = editor.document.lineAt(9).range.end; // the blank area right of the code
+    editor.selection = new vscode.Selection(lineEnd, lineEnd);
     const one = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
     assert.equal(one.converted, 1);
-    assert.equal(one.message, 'Converted 1 BatchNorm layer at line 10 to RunningBatchNorm.');
+    assert.equal(one.message, 'Converted 1 BatchNorm layer in model.ts (line 11) to RunningBatchNorm.');
     assert.match(editor.document.getText(), /model\.add\(runningBatchNorm\(\{ momentum: 0\.99 \}\)\);/);
     assert.match(editor.document.getText(), /model\.add\(tf\.layers\.batchNormalization\(\)\);/, 'the other layer is untouched');
 
-    editor.selection = new vscode.Selection(0, 0, 0, 0);
-    const rest = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
-    assert.equal(rest.message, 'Converted 1 BatchNorm layer in model.ts to RunningBatchNorm.');
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const none = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
+    assert.equal(none.converted, 0, 'a line without a layer converts nothing');
+    assert.match(none.message, /^No BatchNorm layer on line 2 of model\.ts/);
+    const rest = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convertFile', uri);
+    assert.equal(rest.message, 'Converted 1 BatchNorm layer in model.ts (line 7) to RunningBatchNorm.');
     assert.doesNotMatch(editor.document.getText(), /batchNormalization\(/);
     await until('no diagnostics left', () => ours(uri), (d) => d.length === 0);
 
-    const nothing = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
+    const nothing = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convertFile', uri);
     assert.equal(nothing.converted, 0);
     assert.match(nothing.message, /^Nothing to convert in model\.ts/);
     await vscode.commands.executeCommand('undo');
