@@ -61,12 +61,14 @@ function usageEdits(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundU
 
 /**
  * Revert writes the factory back through the names in scope (see batchNormalizationExpressionAt). Where
- * that would not give back what the user wrote (a file mixing `tf.layers.` and `layers.`), the original
+ * that would not give back what the user wrote (a file mixing `tf.layers.` and `layers.`, a callee split
+ * over several lines), the original
  * callee is kept in a short comment so that convert → revert stays lossless.
  */
 function originalCalleeMarker(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundUsage, original: string): string {
   const revertWouldWrite = batchNormalizationExpressionAt(parsed, usage.call);
-  const same = revertWouldWrite === original.replace(/\s+/g, '');
+  // Exactly as written: a callee split over lines (`tf.layers\n  .batchNormalization`) is recorded too.
+  const same = revertWouldWrite === original;
   return same || original.includes('*/') ? '' : `${ORIGINAL_CALLEE_PREFIX}${original} */`;
 }
 

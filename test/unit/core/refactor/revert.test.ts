@@ -70,6 +70,8 @@ const roundTrips: { name: string; file?: string; code: string }[] = [
   { name: 'parameter namespace', code: `import * as tf from '@tensorflow/tfjs';\nexport const f = (t: typeof tf) => t.layers.batchNormalization();\n` },
   { name: 'a file mixing tf.layers. and layers. (the original callee is kept in a comment)', code: `import * as tf from '@tensorflow/tfjs';\nimport { layers } from '@tensorflow/tfjs';\nlayers.batchNormalization();\ntf.layers.batchNormalization();\n` },
   { name: 'this.tf assigned in a JS constructor', file: '/p/a.js', code: `const tfjs = require('@tensorflow/tfjs');\nclass B {\n  constructor() { this.tf = tfjs; }\n  build() { return this.tf.layers.batchNormalization(); }\n}\n` },
+  { name: 'a callee split over several lines stays split', code: `import * as tf from '@tensorflow/tfjs';\nconst m = tf.sequential();\nm.add(tf.layers\n  .batchNormalization({ axis: 1 }));\nm.add(tf\n  .layers\n  .batchNormalization());\n` },
+  { name: 'a callee split over lines in CommonJS', file: '/p/a.cjs', code: `const tf = require('@tensorflow/tfjs');\nmodule.exports = tf.layers.\n  batchNormalization();\n` },
   { name: 'multi-line args with a trailing comment', code: `import * as tf from '@tensorflow/tfjs';\nconst l = tf.layers.batchNormalization({\n  axis: 1,\n  movingMeanInitializer: 'zeros' // init\n});\n` },
 ];
 
