@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { commonFolder, planLayerFiles } from '../../../../src/core/workspace';
+import { commonFolder, packageRootOf, planLayerFiles } from '../../../../src/core/workspace';
 
 describe('workspace: where the layer file goes', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-plan-'));
@@ -28,6 +28,25 @@ describe('workspace: where the layer file goes', () => {
     } finally {
       fs.rmSync(path.join(path.dirname(root), 'running-batch-norm.js'));
     }
+  });
+
+  it('one layer file per package: sibling packages never share one at the workspace root', () => {
+    for (const pkg of ['packages/web', 'packages/server']) {
+      fs.mkdirSync(p(`${pkg}/src/deep`), { recursive: true });
+      fs.writeFileSync(p(`${pkg}/package.json`), '{}');
+    }
+    const files = [p('packages/web/src/deep/a.js'), p('packages/web/src/b.js'), p('packages/server/src/c.js'), p('scripts/d.js')];
+    const plan = planLayerFiles(files, root);
+    assert.deepEqual(files.map((f) => plan.get(f)), [p('packages/web/src/running-batch-norm.js'), p('packages/web/src/running-batch-norm.js'), p('packages/server/src/running-batch-norm.js'), p('scripts/running-batch-norm.js')]);
+  });
+
+  it('an existing layer file above the package root is not reused', () => {
+    fs.mkdirSync(p('mono/pkg/src'), { recursive: true });
+    fs.writeFileSync(p('mono/pkg/package.json'), '{}');
+    fs.writeFileSync(p('mono/running-batch-norm.ts'), '// another package');
+    assert.equal(planLayerFiles([p('mono/pkg/src/m.ts')], root).get(p('mono/pkg/src/m.ts')), p('mono/pkg/src/running-batch-norm.ts'));
+    assert.equal(packageRootOf(p('mono/pkg/src/m.ts'), root), p('mono/pkg'));
+    assert.equal(packageRootOf(p('mono/other/m.ts'), root), root);
   });
 
   it('a configured path (folder or file) wins, relative to the working folder', () => {
