@@ -12,6 +12,8 @@ import { getTypeScript, scriptKindFor, type ts, type Ts } from './typescript';
 export interface FoundUsage extends Usage {
   call: ts.CallExpression | ts.NewExpression;
   callee: ts.Expression;
+  /** Reached through tfjs handed in as a parameter (see injected-tfjs.ts). */
+  injected?: boolean;
 }
 
 /** Everything one parse of a file yields. */
@@ -110,6 +112,9 @@ function classify(t: Ts, evaluator: Evaluator, sf: ts.SourceFile, call: ts.CallE
   const module = value.kind === 'bnFactory' || value.kind === 'manualOp' ? value.module : null;
   const reason = reasonNotConvertible(evaluator, call, value);
   const usage: FoundUsage = { kind, start, end: call.getEnd(), line: line + 1, column: character + 1, module, convertible: !reason, call, callee: call.expression };
+  if ('injected' in value && value.injected) {
+    usage.injected = true;
+  }
   if (reason) {
     usage.reason = reason;
   }
@@ -141,7 +146,7 @@ function reasonNotConvertible(evaluator: Evaluator, call: ts.Node, value: TfValu
   if (value.viaType) {
     return 'called through a parameter typed as the batchNormalization factory: convert the function passed in';
   }
-  if (value.module === null) {
+  if (value.module === null && !value.injected) {
     return 'uses the browser global `tf` in a script without imports: load the RunningBatchNorm layer as a module and convert by hand';
   }
   const taken = evaluator.scopes.lookup(RUNNING_BATCH_NORM, call);

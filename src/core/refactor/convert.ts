@@ -68,7 +68,8 @@ function usageEdits(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundU
 function originalCalleeMarker(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundUsage, original: string): string {
   const revertWouldWrite = batchNormalizationExpressionAt(parsed, usage.call);
   // Exactly as written: a callee split over lines (`tf.layers\n  .batchNormalization`) is recorded too.
-  const same = revertWouldWrite === original;
+  // tfjs handed in as a parameter is recognised by its uses, which the conversion takes away.
+  const same = revertWouldWrite === original && !usage.injected;
   return same || original.includes('*/') ? '' : `${ORIGINAL_CALLEE_PREFIX}${original} */`;
 }
 

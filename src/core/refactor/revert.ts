@@ -10,7 +10,7 @@ import type { ts } from '../analysis/typescript';
 import { argumentEdits } from './args';
 import { batchNormalizationExpressionAt, originalCalleeAt, referencesTo, removeBindingEdit, removeWholeLine } from './bindings';
 import { sortEdits } from './convert';
-import { detectModuleStyle, importInsertion, namespaceImportText } from './module-style';
+import { detectModuleStyle, importInsertion, isModuleLoadStatement, namespaceImportText } from './module-style';
 import { inRange, skippedOf } from './targets';
 import { linesAfterEdits } from './text-edits';
 import type { RefactorInput, RefactorResult, TextEdit } from './types';
@@ -91,7 +91,7 @@ function unusedImportEdits(parsed: ParsedFile, edits: TextEdit[]): TextEdit[] {
   const removals: TextEdit[] = [];
   for (const [statement, { all, unused }] of byStatement) {
     if (unused.length > 0 && unused.length === all) {
-      removals.push(removeWholeLine(sourceFile, statement));
+      removals.push(withInsertedBlankLine(parsed, statement, removeWholeLine(sourceFile, statement)));
     } else if (unused[0]) {
       const edit = removeBindingEdit(parsed, unused[0]);
       if (edit) {
@@ -100,6 +100,18 @@ function unusedImportEdits(parsed: ParsedFile, edits: TextEdit[]): TextEdit[] {
     }
   }
   return removals;
+}
+
+/**
+ * Conversion puts the import above the first statement of a file that had none, with a blank line
+ * after it (importInsertion); removing that only import takes the blank line too, so the round trip
+ * gives back the file as it was.
+ */
+function withInsertedBlankLine(parsed: ParsedFile, statement: ts.Node, removal: TextEdit): TextEdit {
+  const loads = parsed.sourceFile.statements.filter((s) => isModuleLoadStatement(parsed.ts, s));
+  const blank = /^[ \t]*\r?\n/.exec(parsed.sourceFile.text.slice(removal.end));
+  const onlyLoad = loads.length === 1 && loads[0] === statement;
+  return onlyLoad && blank && removal.end > statement.end ? { ...removal, end: removal.end + blank[0].length } : removal;
 }
 
 function topLevelStatementOf(t: ParsedFile['ts'], node: ts.Node): ts.Node | undefined {

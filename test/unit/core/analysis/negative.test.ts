@@ -30,6 +30,12 @@ const lookAlikes: Case[] = [
   { name: 'require shadowed by a local function', file: '/p/m.js', code: `function require(m) { return { layers: {} }; }\nconst tf = require('@tensorflow/tfjs');\ntf.layers.batchNormalization();` },
   { name: 'this.tf in a plain function', file: '/p/m.js', code: `const tfjs = require('@tensorflow/tfjs');\nclass B { constructor() { this.tf = tfjs; } build() { return function () { return this.tf.layers.batchNormalization(); }; } }` },
   { name: 'runningBatchNorm from a package (not a relative layer file)', code: `import { runningBatchNorm } from 'some-package';\nrunningBatchNorm();` },
+  { name: 'an untyped parameter with only a layers.batchNormalization of its own and another library\'s members', file: '/p/m.js', code: `module.exports = function (tf, x) { tf.nn.relu(x); return tf.layers.batchNormalization(); };` },
+  { name: 'a WebNN builder handed in as a parameter', file: '/p/m.js', code: `export function graph(builder, x, m, v) { const y = builder.conv2d(x, w); return builder.batchNormalization(y, m, v); }` },
+  { name: 'a helper object parameter with its own layers', file: '/p/m.js', code: `export function f(helpers) { helpers.layers.custom(); return helpers.layers.batchNormalization(); }` },
+  { name: 'a parameter typed by an object type that is not tfjs', code: `export function q(p: { sequential(): void; layers: { batchNormalization(): void } }) { p.sequential(); p.layers.batchNormalization(); }` },
+  { name: 'a parameter typed number (not opaque)', code: `export function r(p: number) { (p as any).sequential(); (p as any).layers.batchNormalization(); }` },
+  { name: 'tfjs-like uses of a different variable in the function', file: '/p/m.js', code: `export function s(p, tf2) { tf2.sequential(); return p.layers.batchNormalization(); }` },
   { name: 'batchNorm ops on tfjs-layers (no such op there)', code: `import * as tfl from '@tensorflow/tfjs-layers';\ntfl.moments(x);` },
 ];
 

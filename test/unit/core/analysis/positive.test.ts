@@ -69,6 +69,15 @@ const positions: Case[] = [
   { name: 'in a class method (TSX)', file: '/p/view.tsx', code: `import * as tf from '@tensorflow/tfjs';\nexport const V = () => <div>{String(tf.layers.batchNormalization())}</div>;`, expected: [bn(2)] },
 ];
 
+/** tfjs handed in as a parameter: untyped, or typed by a name the analysis cannot follow. */
+const injected: Case[] = [
+  { name: 'untyped tf parameter used with sequential', file: '/p/m.js', code: `export function buildModel(tf, classes) {\n  const m = tf.sequential();\n  m.add(tf.layers.batchNormalization());\n  return m;\n}`, expected: [bn(3, null)] },
+  { name: 'untyped parameter under another name, with layers.dense', file: '/p/m.cjs', code: `const build = (p) => {\n  p.layers.dense({ units: 4 });\n  return p.layers.batchNormalization();\n};\nmodule.exports = build;`, expected: [bn(3, null)] },
+  { name: 'typed by an imported type name, with model and input', code: `import type { TF } from './tf-type';\nexport function createModelM(tfjs: TF, inputShape: number[]) {\n  const input = tfjs.input({ shape: inputShape });\n  return tfjs.model({ inputs: input, outputs: tfjs.layers.batchNormalization().apply(input) as never });\n}`, expected: [bn(4, null)] },
+  { name: 'typed by a local alias of the tfjs namespace type', code: `type TF = typeof import('@tensorflow/tfjs-node');\nexport const f = (p: TF) => p.layers.batchNormalization();`, expected: [bn(2, '@tensorflow/tfjs-node')] },
+  { name: 'JSDoc-typed by an imported type name', file: '/p/m.js', code: `/** @param {import('./t').Tf} p */\nexport function g(p) { p.train.adam(); return p.layers.batchNormalization(); }`, expected: [bn(2, null)] },
+];
+
 /** RunningBatchNorm (for revert) and manual normalisation, told apart from the tfjs layer. */
 const otherKinds: Case[] = [
   { name: 'runningBatchNorm imported from the vendored file', code: `import * as tf from '@tensorflow/tfjs';\nimport { runningBatchNorm } from './running-batch-norm';\nrunningBatchNorm({ axis: 1 });\ntf.layers.batchNormalization();`, expected: ['runningBatchNorm 3 null', bn(4)] },
@@ -81,7 +90,7 @@ const otherKinds: Case[] = [
 ];
 
 describe('analysis: finds every batch-norm layer', () => {
-  for (const c of [...importStyles, ...positions, ...otherKinds]) {
+  for (const c of [...importStyles, ...positions, ...injected, ...otherKinds]) {
     it(c.name, () => assert.deepEqual(summary(c.code, c.file), c.expected));
   }
 

@@ -118,6 +118,20 @@ cases.push({
   expected: `import * as tf from '@tensorflow/tfjs';\nimport { layers } from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm();\nrunningBatchNorm/* rbn: was tf.layers.batchNormalization */();\n`,
 });
 
+cases.push(
+  {
+    name: 'tfjs as an untyped parameter: the call uses the vendored layer (its own tfjs import), revert info kept',
+    file: '/p/src/model.js',
+    code: `const helpers = require('./helpers');\nfunction buildModel(tf, classes) {\n  const m = tf.sequential();\n  m.add(tf.layers.batchNormalization({ axis: -1 }));\n  return m;\n}\nmodule.exports = { buildModel };\n`,
+    expected: `const helpers = require('./helpers');\nconst { runningBatchNorm } = require('./running-batch-norm');\nfunction buildModel(tf, classes) {\n  const m = tf.sequential();\n  m.add(runningBatchNorm/* rbn: was tf.layers.batchNormalization */({ axis: -1 }));\n  return m;\n}\nmodule.exports = { buildModel };\n`,
+  },
+  {
+    name: 'tfjs as a parameter typed by an imported type',
+    code: `import type { TF } from './tf-type';\nexport function createModelM(p: TF, inputShape: number[]) {\n  const input = p.input({ shape: inputShape });\n  return p.model({ inputs: input, outputs: p.layers.batchNormalization().apply(input) as never });\n}\n`,
+    expected: `import type { TF } from './tf-type';\n${IMPORT_TS}\nexport function createModelM(p: TF, inputShape: number[]) {\n  const input = p.input({ shape: inputShape });\n  return p.model({ inputs: input, outputs: runningBatchNorm/* rbn: was p.layers.batchNormalization */().apply(input) as never });\n}\n`,
+  },
+);
+
 const notApplicable: Case[] = [
   { name: 'nothing to convert', code: `const a = 1;\n`, expected: 'notApplicable: no tfjs batch-norm layer in this file' },
   { name: 'already converted (idempotent)', code: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm();\n`, expected: 'notApplicable: no tfjs batch-norm layer in this file' },

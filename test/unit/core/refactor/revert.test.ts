@@ -72,6 +72,7 @@ const roundTrips: { name: string; file?: string; code: string }[] = [
   { name: 'this.tf assigned in a JS constructor', file: '/p/a.js', code: `const tfjs = require('@tensorflow/tfjs');\nclass B {\n  constructor() { this.tf = tfjs; }\n  build() { return this.tf.layers.batchNormalization(); }\n}\n` },
   { name: 'a callee split over several lines stays split', code: `import * as tf from '@tensorflow/tfjs';\nconst m = tf.sequential();\nm.add(tf.layers\n  .batchNormalization({ axis: 1 }));\nm.add(tf\n  .layers\n  .batchNormalization());\n` },
   { name: 'a callee split over lines in CommonJS', file: '/p/a.cjs', code: `const tf = require('@tensorflow/tfjs');\nmodule.exports = tf.layers.\n  batchNormalization();\n` },
+  { name: 'tfjs as an untyped parameter', file: '/p/a.js', code: `export function buildModel(p, classes) {\n  const m = p.sequential();\n  m.add(p.layers.batchNormalization());\n  return m;\n}\n` },
   { name: 'multi-line args with a trailing comment', code: `import * as tf from '@tensorflow/tfjs';\nconst l = tf.layers.batchNormalization({\n  axis: 1,\n  movingMeanInitializer: 'zeros' // init\n});\n` },
 ];
 
