@@ -30,7 +30,7 @@ export const RUNNING_BATCH_NORM = 'runningBatchNorm';
 
 /** The vendored layer file itself (its internal `tf.batchNorm` calls are not the user's): by its default
  *  name, or by the header renderVendoredLayer writes (a layer file configured under another name). */
-const VENDORED_LAYER_FILE = /(^|[\\/])running-batch-norm\.(ts|js|mjs|cjs)$/;
+const VENDORED_LAYER_FILE = /(^|[\\/])running-batch-norm(\.browser)?\.(ts|js|mjs|cjs)$/;
 const VENDORED_LAYER_HEADER = /^\uFEFF?\/\/ RunningBatchNorm layer for TensorFlow\.js \(/;
 
 /** Parses `code` and finds its usages; never throws on bad syntax (sets `error` instead). */

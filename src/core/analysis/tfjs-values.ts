@@ -28,7 +28,7 @@ export function tfjsPackageOf(specifier: string): string | undefined {
 
 /** Whether a module specifier names the vendored layer file (any relative path to `running-batch-norm`). */
 export function isVendoredLayerSpecifier(specifier: string): boolean {
-  return /(^|\/)running-batch-norm(\.(ts|js|mjs|cjs|mts|cts))?$/.test(specifier) && /^\.{1,2}\/|^\//.test(specifier);
+  return /(^|\/)running-batch-norm(\.browser)?(\.(ts|js|mjs|cjs|mts|cts))?$/.test(specifier) && /^\.{1,2}\/|^\//.test(specifier);
 }
 
 /** The value of a name imported by name (`import { x }`, `const { x } = require()`): also recognises the

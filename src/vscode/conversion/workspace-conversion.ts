@@ -4,7 +4,7 @@ import { loadCore } from './core-loader';
 import { addRefactorResult, PREVIEW_METADATA } from './workspace-edit';
 
 const SOURCE_GLOB = '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}';
-const VENDORED_LAYER = /(^|[\\/])running-batch-norm\.(ts|js|mjs|cjs)$/;
+const VENDORED_LAYER = /(^|[\\/])running-batch-norm(\.browser)?\.(ts|js|mjs|cjs)$/;
 const DECLARATION_OR_MINIFIED = /\.d\.[mc]?ts$|\.min\.[mc]?js$/;
 
 export interface WorkspaceConversionOptions {
