@@ -240,10 +240,11 @@ function functionDocEdits(fn: TsMorph.FunctionLikeDeclaration | TsMorph.ArrowFun
     tags.push(`@param {${type}} ${optional ? `[${name}]` : name}`);
   }
   const returnType = fn.getReturnTypeNode();
-  if (returnType && returnType.getText() !== 'void' || (returnType && !loadTsMorph().Node.isConstructorDeclaration(fn))) {
-    tags.push(`@returns {${typeText(returnType!)}}`);
+  if (returnType) {
+    tags.push(`@returns {${typeText(returnType)}}`);
   }
-  if (loadTsMorph().Node.isMethodDeclaration(fn) && fn.hasModifier(loadTsMorph().SyntaxKind.PrivateKeyword)) {
+  const node: TsMorph.Node = fn as TsMorph.Node;
+  if (loadTsMorph().Node.isMethodDeclaration(node) && node.hasModifier(loadTsMorph().SyntaxKind.PrivateKeyword)) {
     tags.push('@private');
   }
   return tags.length > 0 ? docTagsEdit(holder, tags) : [];

@@ -19,7 +19,9 @@ export class Evaluator {
   constructor(
     private readonly t: Ts,
     private readonly sourceFile: ts.SourceFile,
-    private readonly globalTf: boolean,
+    readonly globalTf: boolean,
+    /** A classic script (no module syntax): nothing can be imported there. */
+    readonly script = false,
   ) {
     this.scopes = new Scopes(t);
   }

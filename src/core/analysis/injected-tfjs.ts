@@ -49,7 +49,8 @@ function memberPathsOf(t: Ts, scopes: Scopes, param: ts.ParameterDeclaration): S
 /** Whether the function uses `param` as the tfjs namespace (see the file comment). */
 export function isUsedAsTfjs(t: Ts, scopes: Scopes, param: ts.ParameterDeclaration): boolean {
   const paths = memberPathsOf(t, scopes, param);
-  if (!paths.has('layers.batchNormalization')) {
+  // tf.runningBatchNorm: a browser script's parameter after conversion (the global tf handed in).
+  if (!paths.has('layers.batchNormalization') && !paths.has('runningBatchNorm')) {
     return false;
   }
   return [...paths].some((p) => TFJS_ROOT_MEMBERS.has(p) || (p.startsWith('layers.') && TFJS_LAYER_FACTORIES.has(p.slice('layers.'.length))));

@@ -11,8 +11,8 @@ export type TfValue =
   | { kind: 'bnFactory'; module: string | null; viaType?: true; injected?: true }
   | { kind: 'manualOp'; module: string | null; op: string; injected?: true }
   | { kind: 'rbnModule' }
-  | { kind: 'rbnFactory' }
-  | { kind: 'rbnClass' };
+  | { kind: 'rbnFactory'; global?: true }
+  | { kind: 'rbnClass'; global?: true };
 
 /** Packages whose namespace exposes `layers.batchNormalization` and/or the low-level ops. */
 const TFJS_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-core'];
@@ -65,6 +65,10 @@ export function propertyValue(value: TfValue | undefined, name: string): TfValue
       }
       if (MANUAL_OPS.has(name) && value.module !== '@tensorflow/tfjs-layers') {
         return { kind: 'manualOp', module: value.module, op: name, ...injected(value) };
+      }
+      if (value.module === null) {
+        // The layer's browser script adds both to the global `tf` (see layer/vendor.ts).
+        return name === 'runningBatchNorm' ? { kind: 'rbnFactory', global: true } : name === 'RunningBatchNorm' ? { kind: 'rbnClass', global: true } : undefined;
       }
       return undefined;
     case 'layers':

@@ -38,7 +38,9 @@ export function revertToBatchNormalization(input: RefactorInput): RefactorResult
   const edits: TextEdit[] = [];
   let needsNamespace = false;
   for (const usage of revertible) {
-    const expression = batchNormalizationExpressionAt(parsed, usage.call);
+    // The browser global: `tf.runningBatchNorm` goes back to `tf.layers.batchNormalization`, no import.
+    const globalHead = usage.global ? globalHeadOf(parsed, usage) : undefined;
+    const expression = globalHead ? `${globalHead}.layers.batchNormalization` : batchNormalizationExpressionAt(parsed, usage.call);
     needsNamespace ||= !expression && !originalCalleeAt(parsed.sourceFile.text, usage.callee.end);
     edits.push(calleeEdit(parsed, usage, expression ?? `${namespaceName}.layers.batchNormalization`));
     edits.push(...argumentEdits(parsed.ts, parsed.sourceFile, usage.call, 'revert'));
@@ -58,8 +60,16 @@ export function revertToBatchNormalization(input: RefactorInput): RefactorResult
     }
   }
   const sorted = sortEdits(edits);
+  const globalTf = revertible.some((u) => u.global) ? { globalTf: true } : {};
   const lineAfter = (offset: number): number => linesAfterEdits(input.code, sorted, [offset])[0]!;
-  return { kind: 'edits', edits: sorted, converted: revertible.length, skipped: skippedOf(targets, lineAfter), lines: linesAfterEdits(input.code, sorted, revertible.map((u) => u.start)) };
+  return { kind: 'edits', edits: sorted, converted: revertible.length, skipped: skippedOf(targets, lineAfter), lines: linesAfterEdits(input.code, sorted, revertible.map((u) => u.start)), ...globalTf };
+}
+
+/** `tf` of `tf.runningBatchNorm` / `new tf.RunningBatchNorm`. */
+function globalHeadOf(parsed: ParsedFile, usage: FoundUsage): string {
+  const t = parsed.ts;
+  const callee = usage.callee;
+  return t.isPropertyAccessExpression(callee) && t.isIdentifier(callee.expression) ? callee.expression.text : 'tf';
 }
 
 function calleeEdit(parsed: ParsedFile, usage: FoundUsage, expression: string): TextEdit {

@@ -51,5 +51,10 @@ export type RefactorResult =
       layerFile?: LayerFileToCreate;
       /** 1-based lines of the converted calls in the text AFTER the edits (an added import shifts them). */
       lines?: number[];
+      /**
+       * The converted code uses the layer through the browser global `tf` (`layerFile` is the browser
+       * script): every HTML page that loads this file needs the layer's <script> tag after tfjs's.
+       */
+      globalTf?: boolean;
     }
   | { kind: 'notApplicable'; reason: string };

@@ -19,7 +19,7 @@ const lookAlikes: Case[] = [
   { name: 'inside strings and templates', code: "import * as tf from '@tensorflow/tfjs';\nconst s = 'tf.layers.batchNormalization()';\nconst t = `${s} tf.layers.batchNormalization()`;" },
   { name: 'a tf that is not tfjs', code: `import * as tf from 'some-other-lib';\ntf.layers.batchNormalization();` },
   { name: 'a local tf shadowing the import', code: `import * as tf from '@tensorflow/tfjs';\nfunction f(tf: { layers: { batchNormalization(): void } }) { tf.layers.batchNormalization(); }` },
-  { name: 'an undeclared tf in a module (not a script)', code: `import { x } from './x';\ntf.layers.batchNormalization();` },
+  { name: 'an undeclared tf in a TypeScript module (not a browser script)', code: `import { x } from './x';\ntf.layers.batchNormalization();` },
   { name: 'an untyped parameter named tf', file: '/p/m.js', code: `module.exports = function (tf) { return tf.layers.batchNormalization(); };` },
   { name: 'layers.batchNormalization on a non-tfjs object', code: `const layers = { batchNormalization() { return 1; } };\nlayers.batchNormalization();` },
   { name: 'keras-like python in a string', code: `const py = "keras.layers.BatchNormalization()";` },
@@ -36,6 +36,9 @@ const lookAlikes: Case[] = [
   { name: 'a parameter typed by an object type that is not tfjs', code: `export function q(p: { sequential(): void; layers: { batchNormalization(): void } }) { p.sequential(); p.layers.batchNormalization(); }` },
   { name: 'a parameter typed number (not opaque)', code: `export function r(p: number) { (p as any).sequential(); (p as any).layers.batchNormalization(); }` },
   { name: 'tfjs-like uses of a different variable in the function', file: '/p/m.js', code: `export function s(p, tf2) { tf2.sequential(); return p.layers.batchNormalization(); }` },
+  { name: 'an undeclared tf in CommonJS', file: '/p/m.js', code: `const x = require('./x');\ntf.layers.batchNormalization();` },
+  { name: 'an undeclared tf in an ES module that imports tfjs under another name', file: '/p/m.js', code: `import * as tfjs from '@tensorflow/tfjs';\ntf.layers.batchNormalization();` },
+  { name: 'tf.runningBatchNorm on an imported tfjs namespace (no such member)', code: `import * as tf from '@tensorflow/tfjs';\n(tf as any).runningBatchNorm();` },
   { name: 'batchNorm ops on tfjs-layers (no such op there)', code: `import * as tfl from '@tensorflow/tfjs-layers';\ntfl.moments(x);` },
 ];
 

@@ -43,6 +43,8 @@ const importStyles: Case[] = [
   { name: 'this.tf from a parameter property', code: `import * as tfjs from '@tensorflow/tfjs';\nclass B {\n  constructor(private tf: typeof tfjs) {}\n  build() { return this.tf.layers.batchNormalization(); }\n}`, expected: [bn(4)] },
   { name: 'this.tf assigned in the constructor (JS)', file: '/p/m.js', code: `const tfjs = require('@tensorflow/tfjs');\nclass B {\n  constructor() { this.tf = tfjs; }\n  build() { return [1].map(() => this.tf.layers.batchNormalization()); }\n}`, expected: [bn(4)] },
   { name: 'this.tf property initializer', code: `import * as tfjs from '@tensorflow/tfjs';\nclass B {\n  tf = tfjs;\n  build() { return this.tf.layers.batchNormalization(); }\n}`, expected: [bn(4)] },
+  { name: 'browser ES module that imports its siblings and uses the global tf', file: '/p/main.js', code: `import { draw } from './draw.js';\nexport const m = tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: [2] })] });`, expected: [bn(2, null)] },
+  { name: 'tf.runningBatchNorm on the browser global (revert)', file: '/p/app.js', code: `tf.sequential().add(tf.runningBatchNorm());\nnew tf.RunningBatchNorm({});`, expected: ['runningBatchNorm 1 null', 'runningBatchNorm 2 null'] },
   { name: 'browser global tf in a script', file: '/p/app.js', code: `const model = tf.sequential();\nmodel.add(tf.layers.batchNormalization());`, expected: [bn(2, null)] },
   { name: 'let tf re-assigned to another package', file: '/p/m.js', code: `let tf = require('@tensorflow/tfjs');\ntry { tf = require('@tensorflow/tfjs-node'); } catch (e) {}\ntf.layers.batchNormalization();`, expected: [bn(3)] },
   { name: 'let tf assigned later only', file: '/p/m.js', code: `let tf = null;\nif (process.env.GPU) { tf = require('@tensorflow/tfjs-node-gpu'); } else { tf = require('@tensorflow/tfjs-node'); }\ntf.layers.batchNormalization();`, expected: [bn(3, '@tensorflow/tfjs-node-gpu')] },
@@ -102,10 +104,9 @@ describe('analysis: finds every batch-norm layer', () => {
     assert.deepEqual([u.line, u.column, u.convertible, u.reason], [2, 9, true, undefined]);
   });
 
-  it('marks the browser global and manual ops not convertible, with a reason', () => {
+  it('converts the browser global (through the layer\'s browser script); marks manual ops not convertible, with a reason', () => {
     const global = analyzeSource('tf.layers.batchNormalization();', '/p/a.js').usages[0];
-    assert.equal(global?.convertible, false);
-    assert.match(global?.reason ?? '', /browser global/);
+    assert.equal(global?.convertible, true);
     const manual = analyzeSource(`import * as tf from '@tensorflow/tfjs';\ntf.moments(x, [0]);`, '/p/a.ts').usages[0];
     assert.equal(manual?.convertible, false);
     assert.match(manual?.reason ?? '', /tf\.moments is a low-level op/);

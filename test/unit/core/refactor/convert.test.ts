@@ -132,6 +132,21 @@ cases.push(
   },
 );
 
+cases.push(
+  {
+    name: 'browser script on the global tf: tf.runningBatchNorm, no import',
+    file: '/p/site/app.js',
+    code: `const model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 4, inputShape: [3] }));\nmodel.add(tf.layers.batchNormalization({ momentum: 0.9, movingMeanInitializer: 'zeros' }));\n`,
+    expected: `const model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 4, inputShape: [3] }));\nmodel.add(tf.runningBatchNorm({ momentum: 0.9, /* rbn: not used by RunningBatchNorm: movingMeanInitializer: 'zeros' */ }));\n`,
+  },
+  {
+    name: 'browser ES module on the global tf, through a layers alias (recorded for revert)',
+    file: '/p/site/main.mjs',
+    code: `import { plot } from './plot.mjs';\nconst L = tf.layers;\nexport const layer = L.batchNormalization();\n`,
+    expected: `import { plot } from './plot.mjs';\nconst L = tf.layers;\nexport const layer = tf.runningBatchNorm/* rbn: was L.batchNormalization */();\n`,
+  },
+);
+
 const notApplicable: Case[] = [
   { name: 'nothing to convert', code: `const a = 1;\n`, expected: 'notApplicable: no tfjs batch-norm layer in this file' },
   { name: 'already converted (idempotent)', code: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm();\n`, expected: 'notApplicable: no tfjs batch-norm layer in this file' },
@@ -200,6 +215,16 @@ describe('refactor: convert to RunningBatchNorm', () => {
       assert.equal(result.kind, 'edits');
       assert.equal(result.kind === 'edits' && result.layerFile?.path, layerPath);
       assert.match(result.kind === 'edits' ? result.layerFile?.content ?? '' : '', content);
+    }
+  });
+
+  it('a browser script gets the browser-script layer next to it, and says pages need its tag', () => {
+    const result = convertToRunningBatchNorm({ code: 'tf.layers.batchNormalization();\n', fileName: '/p/site/js/app.js', layerFilePath: '/p/site/js/running-batch-norm.js' });
+    assert.equal(result.kind, 'edits');
+    if (result.kind === 'edits') {
+      assert.equal(result.globalTf, true);
+      assert.equal(result.layerFile?.path, '/p/site/js/running-batch-norm.browser.js');
+      assert.match(result.layerFile?.content ?? '', /\(browser script\), vendored copy/);
     }
   });
 
