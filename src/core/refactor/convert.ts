@@ -68,7 +68,10 @@ function convertForGlobalTf(input: RefactorInput, parsed: ParsedFile, targets: F
     const callee: TextEdit = { start, end: u.callee.end, newText: `${head}.${RUNNING_BATCH_NORM}${marker}` };
     return [callee, ...argumentEdits(parsed.ts, parsed.sourceFile, u.call, 'convert'), ...defaultArgsEdits(parsed.ts, parsed.sourceFile, u.call, input.defaultArgs)];
   });
-  const layerPath = path.join(path.dirname(input.layerFilePath), `${LAYER_BASE_NAME}${VENDOR_EXTENSIONS.script}`);
+  // Next to the script, unless a configured layer location says otherwise: a folder above the site's
+  // (where a project-wide plan may put the module copies) is not served to the page.
+  const folder = path.dirname(input.layerFileConfigured ? input.layerFilePath : input.fileName);
+  const layerPath = path.join(folder, `${LAYER_BASE_NAME}${VENDOR_EXTENSIONS.script}`);
   const result = withLines(input, sortEdits(edits), convertible, targets, { path: layerPath, content: renderVendoredLayer('script', '@tensorflow/tfjs') });
   return result.kind === 'edits' ? { ...result, globalTf: true } : result;
 }

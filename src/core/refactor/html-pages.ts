@@ -8,6 +8,12 @@
 import * as path from 'node:path';
 import type { TextEdit } from './types';
 
+/** The file name of the layer's browser script (layer/vendor.ts, flavour `script`). */
+export const LAYER_SCRIPT_NAME = 'running-batch-norm.browser.js';
+
+/** Text that calls the layer through the global `tf` (a page's other scripts keep the tag for it). */
+export const USES_LAYER_SCRIPT = /\.runningBatchNorm\s*\(|\.RunningBatchNorm\b/;
+
 export interface ScriptTag {
   /** Offsets of the whole element, `<script …>` to `</script>` (or the end of the open tag if unclosed). */
   start: number;
@@ -154,7 +160,7 @@ export function addLayerScriptTags(pages: readonly HtmlPage[], converted: readon
  * The edits that remove the layer's tag again (revert) from the pages that load a reverted file, unless
  * the page also loads a file in `stillUsing` (another script that calls tf.runningBatchNorm).
  */
-export function removeLayerScriptTags(pages: readonly HtmlPage[], reverted: readonly { file: string; layerFile: string }[], stillUsing: ReadonlySet<string>, siteRoot: string): PageEdits[] {
+export function removeLayerScriptTags(pages: readonly HtmlPage[], reverted: readonly { file: string; layerFile?: string }[], stillUsing: ReadonlySet<string>, siteRoot: string): PageEdits[] {
   const out: PageEdits[] = [];
   for (const page of pages) {
     const tags = scriptTags(page.text);
@@ -162,8 +168,10 @@ export function removeLayerScriptTags(pages: readonly HtmlPage[], reverted: read
     if (resolved.some((r) => r !== undefined && stillUsing.has(r))) {
       continue;
     }
-    const layerFiles = new Set(reverted.filter((r) => resolved.includes(r.file)).map((r) => r.layerFile));
-    const edits = tags.filter((_, i) => resolved[i] !== undefined && layerFiles.has(resolved[i]!)).map((t) => removeTag(page.text, t));
+    const loading = reverted.filter((r) => resolved.includes(r.file));
+    // Without a known layer file: any `running-batch-norm.browser.js` the page loads.
+    const isLayer = (file: string): boolean => loading.some((r) => (r.layerFile ? r.layerFile === file : path.basename(file) === LAYER_SCRIPT_NAME));
+    const edits = tags.filter((_, i) => resolved[i] !== undefined && isLayer(resolved[i]!)).map((t) => removeTag(page.text, t));
     if (edits.length > 0) {
       out.push({ path: page.path, edits });
     }

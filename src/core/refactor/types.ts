@@ -24,6 +24,8 @@ export interface RefactorInput {
   range?: OffsetRange;
   /** Absolute path of the vendored layer file this file should import (see resolveLayerFilePath). */
   layerFilePath: string;
+  /** `layerFilePath` comes from the user's setting (`--layer-path`): browser scripts use its folder too. */
+  layerFileConfigured?: boolean;
   /**
    * Conversion only: RunningBatchNorm args (JSON values) written into converted calls that have no
    * arguments (`()` or `({})`). Calls with arguments keep exactly what the user wrote. None by default.

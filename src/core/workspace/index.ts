@@ -4,3 +4,4 @@ export { collectSourceFiles, describeFsError, isSourceFileName, isVendoredLayerF
 export { decodeSource, encodeSource, MAX_SOURCE_BYTES, readSourceFile, writeFileAtomic, type ReadResult, type SourceEncoding, type SourceText } from './source-text';
 export { GitIgnore } from './gitignore';
 export { commonFolder, packageRootOf, planLayerFiles } from './layer-plan';
+export { findHtmlPages, planHtmlPages } from './html-pages-plan';
