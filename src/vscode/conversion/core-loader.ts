@@ -14,6 +14,7 @@ export interface Core {
   revertToBatchNormalization: typeof RefactorModule.revertToBatchNormalization;
   resolveLayerFilePath: typeof RefactorModule.resolveLayerFilePath;
   planLayerFiles: typeof WorkspaceModule.planLayerFiles;
+  planHtmlPages: typeof WorkspaceModule.planHtmlPages;
 }
 
 let core: Promise<Core> | undefined;
@@ -28,6 +29,7 @@ export function loadCore(): Promise<Core> {
       revertToBatchNormalization: refactor.revertToBatchNormalization,
       resolveLayerFilePath: refactor.resolveLayerFilePath,
       planLayerFiles: workspace.planLayerFiles,
+      planHtmlPages: workspace.planHtmlPages,
     }),
   );
   return core;

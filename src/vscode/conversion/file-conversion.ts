@@ -6,6 +6,7 @@ import { getConversionDefaultArgs, getLayerFilePathSetting } from '../configurat
 import type { AnalysisCache } from './analysis-cache';
 import { chooseConversionTarget, describeConversion, type ConversionTarget } from './conversion-target';
 import { loadCore } from './core-loader';
+import { addHtmlPageEdits } from './html-page-edits';
 import { addRefactorResult } from './workspace-edit';
 
 export type Direction = 'convert' | 'revert';
@@ -47,8 +48,9 @@ export async function convertDocument(
   }
   const edit = new vscode.WorkspaceEdit();
   await addRefactorResult(edit, document, result, new Set());
+  const notes = await addHtmlPageEdits(edit, [{ document, result }], direction);
   const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
-  return applied ? { applied, converted: result.converted, message } : { applied, converted: 0, message: `VS Code did not apply the edit to ${fileLabel} (the file may have changed).` };
+  return applied ? { applied, converted: result.converted, message: [message, ...notes].join(' ') } : { applied, converted: 0, message: `VS Code did not apply the edit to ${fileLabel} (the file may have changed).` };
 }
 
 /** Runs the pure refactoring on the document's current text with the layer file placed as the CLI would. */
