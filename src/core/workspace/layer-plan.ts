@@ -17,12 +17,20 @@ export function planLayerFiles(files: string[], cwd: string, setting?: string): 
     return plan;
   }
   const needNew = new Map<string, { ext: string; files: string[] }>();
+  const mixed = mixedJsPackages(files, cwd);
   for (const file of files) {
-    const ext = layerExtensionFor(file);
     const root = packageRootOf(file, cwd);
-    const existing = findExistingLayer(path.dirname(file), ext, root);
+    const system = layerExtensionFor(file) === '.js' ? jsModuleSystemOf(file) : undefined;
+    // A package mixing ESM and CommonJS .js files gets one copy per module system (.mjs / .cjs).
+    const ext = system && mixed.has(root) ? (system === 'esm' ? '.mjs' : '.cjs') : layerExtensionFor(file);
+    const existing = findExistingLayer(path.dirname(file), ext, root, system);
     if (existing) {
       plan.set(file, existing);
+    } else if (ext === '.js' && system && otherSystemLayerAbove(path.dirname(file), root, system)) {
+      // A running-batch-norm.js of the other module system is there already: this file gets its own.
+      const own = system === 'esm' ? '.mjs' : '.cjs';
+      const key = `${root}\0${own}`;
+      needNew.set(key, { ext: own, files: [...(needNew.get(key)?.files ?? []), file] });
     } else {
       const key = `${root}\0${ext}`;
       needNew.set(key, { ext, files: [...(needNew.get(key)?.files ?? []), file] });
@@ -52,11 +60,55 @@ export function packageRootOf(file: string, cwd: string): string {
   return stop;
 }
 
-function findExistingLayer(dir: string, ext: string, cwd: string): string | undefined {
+/** The module system a .js file is written in, from its text; undefined when it shows neither. */
+export function jsModuleSystemOf(file: string): 'esm' | 'cjs' | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (/^\s*(import\s*[\w{*'"]|export\s)/m.test(text)) {
+    return 'esm';
+  }
+  return /\brequire\s*\(|\bmodule\.exports\b|^\s*exports\.\w/m.test(text) ? 'cjs' : undefined;
+}
+
+/** Package roots whose converted .js files include both ES modules and CommonJS. */
+function mixedJsPackages(files: string[], cwd: string): Set<string> {
+  const systems = new Map<string, Set<string>>();
+  for (const file of files.filter((f) => layerExtensionFor(f) === '.js')) {
+    const system = jsModuleSystemOf(file);
+    if (system) {
+      const root = packageRootOf(file, cwd);
+      systems.set(root, (systems.get(root) ?? new Set()).add(system));
+    }
+  }
+  return new Set([...systems].filter(([, s]) => s.size > 1).map(([root]) => root));
+}
+
+/** The header renderVendoredLayer writes says which module system a copy is. */
+function layerSystemOf(file: string): 'esm' | 'cjs' | undefined {
+  try {
+    const head = fs.readFileSync(file, 'utf8').slice(0, 200);
+    return head.includes('(JavaScript module)') ? 'esm' : head.includes('(CommonJS)') ? 'cjs' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function otherSystemLayerAbove(dir: string, root: string, system: 'esm' | 'cjs'): boolean {
+  const found = findExistingLayer(dir, '.js', root);
+  const other = found ? layerSystemOf(found) : undefined;
+  return other !== undefined && other !== system;
+}
+
+function findExistingLayer(dir: string, ext: string, cwd: string, system?: 'esm' | 'cjs'): string | undefined {
   const stop = path.resolve(cwd);
   for (let d = dir; ; d = path.dirname(d)) {
     const candidate = path.join(d, LAYER_BASE_NAME + ext);
-    if (fs.existsSync(candidate)) {
+    // A .js copy of the other module system cannot be imported by this file.
+    if (fs.existsSync(candidate) && !(ext === '.js' && system && (layerSystemOf(candidate) ?? system) !== system)) {
       return candidate;
     }
     if (d === stop || path.dirname(d) === d || !isInside(d, stop)) {

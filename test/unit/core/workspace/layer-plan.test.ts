@@ -49,6 +49,25 @@ describe('workspace: where the layer file goes', () => {
     assert.equal(packageRootOf(p('mono/other/m.ts'), root), root);
   });
 
+  it('a package mixing ESM and CommonJS .js files gets a copy per module system (.mjs / .cjs)', () => {
+    fs.mkdirSync(p('mixed/src'), { recursive: true });
+    fs.writeFileSync(p('mixed/package.json'), '{}');
+    fs.writeFileSync(p('mixed/src/browser.js'), "import * as tf from '@tensorflow/tfjs';\n");
+    fs.writeFileSync(p('mixed/src/train.js'), "const tf = require('@tensorflow/tfjs-node');\n");
+    const plan = planLayerFiles([p('mixed/src/browser.js'), p('mixed/src/train.js')], root);
+    assert.deepEqual([plan.get(p('mixed/src/browser.js')), plan.get(p('mixed/src/train.js'))], [p('mixed/src/running-batch-norm.mjs'), p('mixed/src/running-batch-norm.cjs')]);
+  });
+
+  it('an existing running-batch-norm.js of the other module system is not reused', () => {
+    fs.mkdirSync(p('one/src'), { recursive: true });
+    fs.writeFileSync(p('one/package.json'), '{}');
+    fs.writeFileSync(p('one/src/running-batch-norm.js'), '// RunningBatchNorm layer for TensorFlow.js (CommonJS), vendored copy.\n');
+    fs.writeFileSync(p('one/src/app.js'), "import { x } from './x.js';\n");
+    fs.writeFileSync(p('one/src/cjs.js'), "const x = require('./x');\n");
+    assert.equal(planLayerFiles([p('one/src/app.js')], root).get(p('one/src/app.js')), p('one/src/running-batch-norm.mjs'));
+    assert.equal(planLayerFiles([p('one/src/cjs.js')], root).get(p('one/src/cjs.js')), p('one/src/running-batch-norm.js'));
+  });
+
   it('a configured path (folder or file) wins, relative to the working folder', () => {
     assert.equal(planLayerFiles([p('src/a.ts')], root, 'vendor').get(p('src/a.ts')), p('vendor/running-batch-norm.ts'));
     assert.equal(planLayerFiles([p('src/a.js')], root, 'lib/rbn.ts').get(p('src/a.js')), p('lib/rbn.js'));
