@@ -71,6 +71,8 @@ await step('workbench loads, model.ts opens with an information squiggle on each
   await page.locator('.monaco-workbench').waitFor({ timeout: T });
   await quickOpen('src/model.ts', 'batchNormalization()');
   await editorOf('model.ts').locator('.squiggly-info').nth(1).waitFor({ timeout: T });
+  // The sanity-train CodeLens moves the lines down when it arrives: let it, before measuring lines.
+  await editorOf('model.ts').locator('.codelens-decoration').first().waitFor({ timeout: 15_000 }).catch(() => {});
 });
 
 /** The point in the blank area right of the code on the line holding `text`. */
@@ -80,10 +82,15 @@ async function blankRightOf(file, text) {
   return { x: lines.x + lines.width - 60, y: line.y + line.height / 2 };
 }
 
-/** Right-clicks at `point` until the menu has the extension's items (menus opened before activation, or
- *  before the line's context key followed the cursor, lack them); returns the menu's item names. */
-async function contextMenuAt(point, expected) {
+/**
+ * Right-clicks at `where()` (measured again each time: CodeLenses shift the lines as they arrive) until
+ * the menu has `expected`. Menus opened before activation lack the extension's items, and a right-click
+ * that moves the cursor to another line shows the menu before the line's context key has followed it
+ * (one extension-host round trip), so the first menu there may still be the previous line's.
+ */
+async function contextMenuAt(where, expected) {
   for (let attempt = 0; attempt < 20; attempt++) {
+    const point = await where();
     await page.mouse.click(point.x, point.y, { button: 'right' });
     const item = page.getByRole('menuitem', { name: expected });
     if (await item.first().isVisible({ timeout: 2000 }).catch(() => false)) {
@@ -96,7 +103,7 @@ async function contextMenuAt(point, expected) {
 }
 
 await step('right-click on a line without BatchNorm: the menu reads "Convert All BatchNorm in File", not "Convert to RunningBatchNorm"', async () => {
-  const { names } = await contextMenuAt(await blankRightOf('model.ts', 'const model = tf.sequential()'), 'Convert All BatchNorm in File');
+  const { names } = await contextMenuAt(() => blankRightOf('model.ts', 'const model = tf.sequential()'), 'Convert All BatchNorm in File');
   const texts = names.map((n) => n.replace(/\s+/g, ' ').trim());
   if (texts.some((n) => n.startsWith('Convert to RunningBatchNorm'))) {
     throw new Error(`both entries shown: ${texts.join(' | ')}`);
@@ -106,7 +113,7 @@ await step('right-click on a line without BatchNorm: the menu reads "Convert All
 
 await step('right-click in the blank area right of one BatchNorm line → "Convert to RunningBatchNorm" converts exactly that layer', async () => {
   await page.keyboard.press('Escape');
-  const { item, names } = await contextMenuAt(await blankRightOf('model.ts', 'batchNormalization({ momentum'), 'Convert to RunningBatchNorm');
+  const { item, names } = await contextMenuAt(() => blankRightOf('model.ts', 'batchNormalization({ momentum'), 'Convert to RunningBatchNorm');
   if (names.some((n) => n.includes('Convert All BatchNorm in File'))) {
     throw new Error(`both entries shown: ${names.join(' | ')}`);
   }
