@@ -13,6 +13,7 @@ export interface Core {
   convertToRunningBatchNorm: typeof RefactorModule.convertToRunningBatchNorm;
   revertToBatchNormalization: typeof RefactorModule.revertToBatchNormalization;
   resolveLayerFilePath: typeof RefactorModule.resolveLayerFilePath;
+  layerImportFor: typeof RefactorModule.layerImportFor;
   planLayerFiles: typeof WorkspaceModule.planLayerFiles;
   planHtmlPages: typeof WorkspaceModule.planHtmlPages;
 }
@@ -28,6 +29,7 @@ export function loadCore(): Promise<Core> {
       convertToRunningBatchNorm: refactor.convertToRunningBatchNorm,
       revertToBatchNormalization: refactor.revertToBatchNormalization,
       resolveLayerFilePath: refactor.resolveLayerFilePath,
+      layerImportFor: refactor.layerImportFor,
       planLayerFiles: workspace.planLayerFiles,
       planHtmlPages: workspace.planHtmlPages,
     }),

@@ -4,6 +4,7 @@ import { AnalysisCache } from './analysis-cache';
 import { BatchNormCodeActions, CONVERT_COMMAND, CONVERT_FILE_COMMAND, REVERT_COMMAND } from './code-actions';
 import { BatchNormDiagnostics, SOURCE_LANGUAGES } from './diagnostics';
 import { LineContextKey } from './line-context';
+import { CREATE_LAYER_FILE_COMMAND, createLayerFile, LayerSnippetCompletions } from './snippet-completions';
 import { convertDocument, type ConversionOutcome, type Direction } from './file-conversion';
 import { convertWorkspace, type WorkspaceConversionOptions, type WorkspaceConversionOutcome } from './workspace-conversion';
 
@@ -21,6 +22,8 @@ export function registerConversion(context: vscode.ExtensionContext, log: vscode
   context.subscriptions.push(
     new BatchNormDiagnostics(cache, log),
     new LineContextKey(cache, log),
+    vscode.languages.registerCompletionItemProvider(selector, new LayerSnippetCompletions(context.extensionPath, log)),
+    vscode.commands.registerCommand(CREATE_LAYER_FILE_COMMAND, (filePath: unknown, content: unknown) => guarded(log, () => createLayerFile(filePath, content))),
     vscode.languages.registerCodeActionsProvider(selector, new BatchNormCodeActions(cache, log), {
       providedCodeActionKinds: BatchNormCodeActions.providedCodeActionKinds,
     }),
