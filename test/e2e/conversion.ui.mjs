@@ -159,7 +159,7 @@ await step('one undo brings the second layer back', async () => {
   }
 });
 
-await step('typing "rbn-dense-block" offers the snippet; Enter inserts it', async () => {
+await step('typing "rbn-dense-block" offers the snippet; Enter inserts it and the layer\'s import', async () => {
   await quickOpen('src/snippet-target.ts', 'Snippets go below');
   await editorOf('snippet-target.ts').locator('.view-lines').click();
   await page.keyboard.press('Control+End');
@@ -173,6 +173,9 @@ await step('typing "rbn-dense-block" offers the snippet; Enter inserts it', asyn
   await page.keyboard.press('Escape');
   await save();
   await until('snippet on disk', () => /model\.add\(tf\.layers\.dense\(\{ units: 128, useBias: false \}\)\);\nmodel\.add\(runningBatchNorm\(\{ momentum: 0\.9 \}\)\);/.test(onDisk('src/snippet-target.ts') ?? ''));
+  if (!/^import \* as tf from '@tensorflow\/tfjs';\nimport \{ runningBatchNorm \} from '\.\/running-batch-norm';\n/.test(onDisk('src/snippet-target.ts'))) {
+    throw new Error(`the snippet did not add the layer's import:\n${onDisk('src/snippet-target.ts')}`);
+  }
 });
 
 async function runCommand(title) {
