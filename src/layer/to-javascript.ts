@@ -32,7 +32,7 @@ export function toJavaScriptModule(source: string, fileName: string): string {
   const edits = collectEdits(file);
   const annotated = applyEdits(source, edits);
   const out = ts.transpileModule(annotated, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, useDefineForClassFields: true, removeComments: false, newLine: ts.NewLineKind.LineFeed },
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, useDefineForClassFields: true, removeComments: false, newLine: ts.NewLineKind.LineFeed, verbatimModuleSyntax: true },
   }).outputText;
   return asciiText(tidy(withDefiniteFields(out, file)).replace(/\( \/\*\*/g, '(/**').replace(/\*\/\(/g, '*/ ('));
 }
