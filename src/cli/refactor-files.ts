@@ -57,7 +57,7 @@ export function refactorPaths(paths: string[], cwd: string, direction: Direction
   const entries = new Map<string, FileEntry>();
   const candidates = findCandidates(paths, cwd, direction, entries);
   const layerPlan = direction === 'convert' ? planLayerFiles(candidates.map((c) => c.file), cwd, opts.layerPath) : new Map<string, string>();
-  const { pending, layersToCreate } = refactorCandidates(candidates, direction, layerPlan, entries, opts.defaultArgs, opts.layerPath !== undefined);
+  const { pending, layersToCreate } = refactorCandidates(candidates, direction, layerPlan, entries, opts.defaultArgs, opts.layerPath !== undefined, opts.dryRun);
   const pages = pageWrites(pending, direction, entries, cwd);
   const layerFile = pending.find((p) => p.layerPath)?.layerPath;
   const json: RefactorFilesJson = {
@@ -101,7 +101,7 @@ function findCandidates(paths: string[], cwd: string, direction: Direction, entr
   return candidates;
 }
 
-function refactorCandidates(candidates: Candidate[], direction: Direction, layerPlan: Map<string, string>, entries: Map<string, FileEntry>, defaultArgs?: Record<string, unknown>, layerPathSet = false): { pending: Pending[]; layersToCreate: Map<string, string> } {
+function refactorCandidates(candidates: Candidate[], direction: Direction, layerPlan: Map<string, string>, entries: Map<string, FileEntry>, defaultArgs?: Record<string, unknown>, layerPathSet = false, dryRun = false): { pending: Pending[]; layersToCreate: Map<string, string> } {
   const pending: Pending[] = [];
   const layersToCreate = new Map<string, string>();
   for (const { file, source } of candidates) {
@@ -113,6 +113,9 @@ function refactorCandidates(candidates: Candidate[], direction: Direction, layer
       continue;
     }
     entry.converted = result.converted;
+    if (!dryRun) {
+      entry.skipped = result.skipped; // their lines in the file as this command writes it
+    }
     pending.push({ file, source, newText: applyTextEdits(source.text, result.edits), layerPath: result.layerFile?.path, ...(result.globalTf ? { globalTf: true } : {}) });
     if (result.layerFile && !fs.existsSync(result.layerFile.path) && !layersToCreate.has(result.layerFile.path)) {
       layersToCreate.set(result.layerFile.path, result.layerFile.content);

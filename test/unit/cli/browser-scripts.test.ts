@@ -42,6 +42,15 @@ describe('rbn convert/revert: browser scripts and their HTML pages', () => {
     assert.equal(read('site/about/index.html'), `<script src="${CDN}"></script>\n<script src="../js/app.js"></script>\n`);
   });
 
+  it('skipped layers are reported at their line in the file as written (after the added import)', () => {
+    write('pkg/m.ts', "import * as tf from '@tensorflow/tfjs';\nexport const make = (f: typeof tf.layers.batchNormalization) => f({});\ntf.layers.batchNormalization();\n");
+    const { json } = refactorPaths(['pkg'], dir, 'convert', { dryRun: false });
+    const entry = json.files.find((f) => f.file === 'pkg/m.ts');
+    assert.equal(entry?.converted, 1);
+    assert.deepEqual(entry?.skipped.map((s) => s.line), [3]);
+    assert.match(read('pkg/m.ts').split('\n')[2] ?? '', /f\(\{\}\)/);
+  });
+
   it('--dry-run writes nothing and shows the page diff', () => {
     const { json, diff } = refactorPaths(['site'], dir, 'convert', { dryRun: true });
     assert.deepEqual(json.htmlPages.sort(), ['site/about/index.html', 'site/index.html']);
