@@ -6,6 +6,8 @@ import { SOURCE_LANGUAGES } from './diagnostics';
 /** True while the lines of the active editor's cursor or selection hold a convertible BatchNorm layer. */
 export const LINE_HAS_BATCH_NORM = 'runningBatchNorm.lineHasBatchNorm';
 
+const TYPING_DELAY_MS = 250;
+
 /**
  * Keeps {@link LINE_HAS_BATCH_NORM} up to date, so the editor context menu offers "Convert to
  * RunningBatchNorm" on a BatchNorm line and "Convert All BatchNorm in File" elsewhere: what the menu
@@ -15,6 +17,7 @@ export class LineContextKey implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private current: boolean | undefined;
   private generation = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly cache: AnalysisCache,
@@ -35,6 +38,16 @@ export class LineContextKey implements vscode.Disposable {
 
   private update(editor: vscode.TextEditor | undefined): void {
     const generation = ++this.generation;
+    clearTimeout(this.timer);
+    if (editor && !this.cache.isCurrent(editor.document)) {
+      // Typing: parse once the keys pause, not on every keystroke (cursor moves alone hit the cache).
+      this.timer = setTimeout(() => this.run(editor, generation), TYPING_DELAY_MS);
+      return;
+    }
+    this.run(editor, generation);
+  }
+
+  private run(editor: vscode.TextEditor | undefined, generation: number): void {
     void this.compute(editor)
       .then((value) => {
         if (generation === this.generation) {
@@ -62,6 +75,7 @@ export class LineContextKey implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.timer);
     this.subscriptions.forEach((s) => s.dispose());
   }
 }
