@@ -6,7 +6,9 @@
 import { parseAndFindUsages, RUNNING_BATCH_NORM } from '../analysis/find-usages';
 import { layerTfjsModule, tfjsPackageOf } from '../analysis/tfjs-values';
 import { isTypeScriptFile } from '../analysis/typescript';
-import { renderVendoredLayer } from '../../layer/vendor';
+import * as path from 'node:path';
+import { renderVendoredLayer, VENDOR_EXTENSIONS } from '../../layer/vendor';
+import { LAYER_BASE_NAME } from './layer-path';
 import { findFactoryBinding } from './bindings';
 import { detectModuleStyle, importInsertion, importSpecifierFor, importStatementText } from './module-style';
 import type { LayerFileToCreate, TextEdit } from './types';
@@ -15,6 +17,11 @@ export interface LayerImport {
   /** The import statement to add; absent when the file imports runningBatchNorm already. */
   edit?: TextEdit;
   layerFile: LayerFileToCreate;
+  /**
+   * A browser script on the global `tf`: it cannot import, so snippets call `tf.runningBatchNorm(…)`
+   * and `layerFile` is the browser script, which its page loads with a <script> tag.
+   */
+  globalTf?: boolean;
 }
 
 /** The import and layer file for `runningBatchNorm` in `code`; undefined while the file does not parse. */
@@ -24,6 +31,10 @@ export function layerImportFor(input: { code: string; fileName: string; layerFil
     return undefined;
   }
   const { ts: t, sourceFile } = parsed;
+  if (parsed.evaluator.globalTf && !findFactoryBinding(parsed)) {
+    const browserScript = path.join(path.dirname(input.fileName), `${LAYER_BASE_NAME}${VENDOR_EXTENSIONS.script}`);
+    return { layerFile: { path: browserScript, content: renderVendoredLayer('script', '@tensorflow/tfjs') }, globalTf: true };
+  }
   const style = detectModuleStyle(t, sourceFile, input.fileName);
   const tfjs = sourceFile.statements
     .map((s) => (t.isImportDeclaration(s) && t.isStringLiteral(s.moduleSpecifier) ? tfjsPackageOf(s.moduleSpecifier.text) : undefined))

@@ -17,7 +17,7 @@ interface SnippetDefinition {
  * The snippets that call `runningBatchNorm(…)` (rbn, rbn-conv-block, rbn-dense-block; the others are
  * plain snippet files): offered as completions whose additional edit adds the layer's import when the
  * file has none, so one undo takes back both, and whose command then creates the layer file when the
- * project has none.
+ * project has none. In a browser script on the global `tf` they call `tf.runningBatchNorm(…)` instead.
  */
 export class LayerSnippetCompletions implements vscode.CompletionItemProvider {
   private readonly snippets = new Map<'javascript' | 'typescript', SnippetDefinition[]>();
@@ -41,9 +41,11 @@ export class LayerSnippetCompletions implements vscode.CompletionItemProvider {
       const needed = core.layerImportFor({ code: document.getText(), fileName, layerFilePath });
       return this.definitions(document.languageId).map((s) => {
         const item = new vscode.CompletionItem([s.prefix].flat()[0]!, vscode.CompletionItemKind.Snippet);
-        item.insertText = new vscode.SnippetString(s.body.join('\n'));
+        // A browser script cannot import: it calls the layer its <script> tag adds to the global `tf`.
+        const body = s.body.join('\n');
+        item.insertText = new vscode.SnippetString(needed?.globalTf ? body.replace(/\brunningBatchNorm\(/g, 'tf.runningBatchNorm(') : body);
         item.documentation = s.description;
-        item.detail = needed?.edit ? 'RunningBatchNorm (adds the import)' : 'RunningBatchNorm';
+        item.detail = needed?.edit ? 'RunningBatchNorm (adds the import)' : needed?.globalTf ? 'RunningBatchNorm (tf.runningBatchNorm: load running-batch-norm.browser.js after tfjs)' : 'RunningBatchNorm';
         if (range) {
           item.range = range;
         }
