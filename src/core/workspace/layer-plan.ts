@@ -19,6 +19,12 @@ export function planLayerFiles(files: string[], cwd: string, setting?: string): 
   const needNew = new Map<string, { ext: string; files: string[] }>();
   const mixed = mixedJsPackages(files, cwd);
   for (const file of files) {
+    if (loadsNoTfjs(file)) {
+      // A browser script on the global `tf` (or one handed tfjs in): its layer goes next to it, and it
+      // must not pull the shared copy of the package's modules up to a common folder.
+      plan.set(file, findExistingLayer(path.dirname(file), layerExtensionFor(file), path.dirname(file)) ?? path.join(path.dirname(file), LAYER_BASE_NAME + layerExtensionFor(file)));
+      continue;
+    }
     const root = packageRootOf(file, cwd);
     const system = layerExtensionFor(file) === '.js' ? jsModuleSystemOf(file) : undefined;
     // A package mixing ESM and CommonJS .js files gets one copy per module system (.mjs / .cjs).
@@ -58,6 +64,18 @@ export function packageRootOf(file: string, cwd: string): string {
     }
   }
   return stop;
+}
+
+/** A JavaScript file that never names a tfjs package (the browser global, or tfjs as a parameter). */
+function loadsNoTfjs(file: string): boolean {
+  if (!/\.(js|mjs|cjs|jsx)$/i.test(file)) {
+    return false;
+  }
+  try {
+    return !fs.readFileSync(file, 'utf8').includes('@tensorflow/tfjs');
+  } catch {
+    return false;
+  }
 }
 
 /** The module system a .js file is written in, from its text; undefined when it shows neither. */

@@ -62,10 +62,20 @@ describe('workspace: where the layer file goes', () => {
     fs.mkdirSync(p('one/src'), { recursive: true });
     fs.writeFileSync(p('one/package.json'), '{}');
     fs.writeFileSync(p('one/src/running-batch-norm.js'), '// RunningBatchNorm layer for TensorFlow.js (CommonJS), vendored copy.\n');
-    fs.writeFileSync(p('one/src/app.js'), "import { x } from './x.js';\n");
-    fs.writeFileSync(p('one/src/cjs.js'), "const x = require('./x');\n");
+    fs.writeFileSync(p('one/src/app.js'), "import * as tf from '@tensorflow/tfjs';\nimport { x } from './x.js';\n");
+    fs.writeFileSync(p('one/src/cjs.js'), "const tf = require('@tensorflow/tfjs');\nconst x = require('./x');\n");
     assert.equal(planLayerFiles([p('one/src/app.js')], root).get(p('one/src/app.js')), p('one/src/running-batch-norm.mjs'));
     assert.equal(planLayerFiles([p('one/src/cjs.js')], root).get(p('one/src/cjs.js')), p('one/src/running-batch-norm.js'));
+  });
+
+  it('a browser script (no tfjs import) gets its layer next to it and does not pull the modules\' copy up', () => {
+    fs.mkdirSync(p('web/site/js'), { recursive: true });
+    fs.mkdirSync(p('web/src/nested'), { recursive: true });
+    fs.writeFileSync(p('web/package.json'), '{}');
+    fs.writeFileSync(p('web/site/js/app.js'), 'tf.layers.batchNormalization();\n');
+    fs.writeFileSync(p('web/src/nested/c.js'), "const tf = require('@tensorflow/tfjs');\n");
+    const plan = planLayerFiles([p('web/site/js/app.js'), p('web/src/nested/c.js')], root);
+    assert.deepEqual([plan.get(p('web/site/js/app.js')), plan.get(p('web/src/nested/c.js'))], [p('web/site/js/running-batch-norm.js'), p('web/src/nested/running-batch-norm.js')]);
   });
 
   it('a configured path (folder or file) wins, relative to the working folder', () => {
