@@ -90,12 +90,26 @@ export function snippetsFor(ts) {
   };
 }
 
-export function snippetFileText(ts) {
-  return JSON.stringify(snippetsFor(ts), null, 2) + '\n';
+/**
+ * Snippets whose body calls runningBatchNorm without importing it: the extension offers these itself
+ * (src/vscode/conversion/snippet-completions.ts), so that inserting one also adds the import and the
+ * layer file when the project has none. The rest are contributed as plain snippet files.
+ */
+const NEEDS_LAYER = new Set(['rbn', 'rbn-conv-block', 'rbn-dense-block']);
+
+function pick(ts, layer) {
+  return Object.fromEntries(Object.entries(snippetsFor(ts)).filter(([, s]) => NEEDS_LAYER.has([s.prefix].flat()[0]) === layer));
+}
+
+/** `layer`: the file of snippets that need the layer (snippets/<dialect>.layer.json). */
+export function snippetFileText(ts, layer = false) {
+  return JSON.stringify(pick(ts, layer), null, 2) + '\n';
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  fs.writeFileSync('snippets/javascript.json', snippetFileText(false));
-  fs.writeFileSync('snippets/typescript.json', snippetFileText(true));
-  console.log('wrote snippets/javascript.json, snippets/typescript.json');
+  for (const [name, ts] of [['javascript', false], ['typescript', true]]) {
+    fs.writeFileSync(`snippets/${name}.json`, snippetFileText(ts));
+    fs.writeFileSync(`snippets/${name}.layer.json`, snippetFileText(ts, true));
+  }
+  console.log('wrote snippets/{javascript,typescript}{,.layer}.json');
 }

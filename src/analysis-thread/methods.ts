@@ -6,7 +6,7 @@
 import { analyzeSource } from '../core/analysis';
 import { proposeArguments } from '../core/analysis/argument-proposals';
 import { findModelBuilders } from '../core/analysis/model-builders';
-import { convertToRunningBatchNorm, revertToBatchNormalization } from '../core/refactor';
+import { convertToRunningBatchNorm, layerImportFor, revertToBatchNormalization } from '../core/refactor';
 
 export const analysisThreadMethods = {
   analyzeSource,
@@ -14,6 +14,7 @@ export const analysisThreadMethods = {
   proposeArguments,
   convertToRunningBatchNorm,
   revertToBatchNormalization,
+  layerImportFor,
 };
 
 export type AnalysisThreadMethods = typeof analysisThreadMethods;

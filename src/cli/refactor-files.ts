@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeSource } from '../core/analysis';
 import { applyTextEdits, convertToRunningBatchNorm, revertToBatchNormalization } from '../core/refactor';
-import { collectSourceFiles, describeFsError, encodeSource, planLayerFiles, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
+import { collectSourceFiles, describeFsError, encodeSource, findHtmlPages, planHtmlPages, planLayerFiles, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
 import { unifiedDiff } from './diff';
 import { displayPath } from './paths';
 
@@ -20,6 +20,8 @@ export interface RefactorFilesJson {
   layerFile: string | null;
   /** Every layer file created (or, with --dry-run, that would be). */
   layerFilesCreated: string[];
+  /** HTML pages whose <script> tags were updated for converted (or reverted) browser scripts. */
+  htmlPages: string[];
   dryRun: boolean;
 }
 
@@ -28,6 +30,8 @@ interface FileEntry {
   converted: number;
   skipped: { line: number; reason: string }[];
   error?: string;
+  /** What the user must still do by hand (a converted browser script no HTML page loads: the tag and where). */
+  note?: string;
 }
 
 interface Candidate {
@@ -38,6 +42,14 @@ interface Candidate {
 interface Pending extends Candidate {
   newText: string;
   layerPath?: string;
+  /** Uses the layer through the browser global `tf` (its pages need the layer's script tag). */
+  globalTf?: boolean;
+}
+
+interface PageWrite {
+  path: string;
+  oldText: string;
+  newText: string;
 }
 
 /** Converts or reverts every source file under `paths`; writes unless `dryRun` (then returns a diff). */
@@ -45,18 +57,21 @@ export function refactorPaths(paths: string[], cwd: string, direction: Direction
   const entries = new Map<string, FileEntry>();
   const candidates = findCandidates(paths, cwd, direction, entries);
   const layerPlan = direction === 'convert' ? planLayerFiles(candidates.map((c) => c.file), cwd, opts.layerPath) : new Map<string, string>();
-  const { pending, layersToCreate } = refactorCandidates(candidates, direction, layerPlan, entries, opts.defaultArgs);
+  const { pending, layersToCreate } = refactorCandidates(candidates, direction, layerPlan, entries, opts.defaultArgs, opts.layerPath !== undefined, opts.dryRun);
+  const pages = pageWrites(pending, direction, entries, cwd);
   const layerFile = pending.find((p) => p.layerPath)?.layerPath;
   const json: RefactorFilesJson = {
     files: [...entries.values()],
     layerFile: layerFile ? displayPath(layerFile, cwd) : null,
     layerFilesCreated: [...layersToCreate.keys()].map((p) => displayPath(p, cwd)),
+    htmlPages: pages.map((p) => displayPath(p.path, cwd)),
     dryRun: opts.dryRun,
   };
   if (opts.dryRun) {
-    return { json, diff: dryRunDiff(pending, layersToCreate, cwd) };
+    return { json, diff: dryRunDiff(pending, layersToCreate, cwd) + pages.map((p) => unifiedDiff(displayPath(p.path, cwd), p.oldText, p.newText)).join('') };
   }
   const failedLayers = writeAll(pending, layersToCreate, entries, cwd);
+  json.htmlPages = writePages(pages, pending, entries, cwd);
   json.layerFilesCreated = json.layerFilesCreated.filter((p) => !failedLayers.has(p));
   return { json, diff: '' };
 }
@@ -86,11 +101,11 @@ function findCandidates(paths: string[], cwd: string, direction: Direction, entr
   return candidates;
 }
 
-function refactorCandidates(candidates: Candidate[], direction: Direction, layerPlan: Map<string, string>, entries: Map<string, FileEntry>, defaultArgs?: Record<string, unknown>): { pending: Pending[]; layersToCreate: Map<string, string> } {
+function refactorCandidates(candidates: Candidate[], direction: Direction, layerPlan: Map<string, string>, entries: Map<string, FileEntry>, defaultArgs?: Record<string, unknown>, layerPathSet = false, dryRun = false): { pending: Pending[]; layersToCreate: Map<string, string> } {
   const pending: Pending[] = [];
   const layersToCreate = new Map<string, string>();
   for (const { file, source } of candidates) {
-    const input = { code: source.text, fileName: file, layerFilePath: layerPlan.get(file) ?? file, defaultArgs };
+    const input = { code: source.text, fileName: file, layerFilePath: layerPlan.get(file) ?? file, defaultArgs, layerFileConfigured: layerPathSet };
     const result = direction === 'convert' ? convertToRunningBatchNorm(input) : revertToBatchNormalization(input);
     const entry = entries.get(file)!;
     if (result.kind === 'notApplicable') {
@@ -98,12 +113,56 @@ function refactorCandidates(candidates: Candidate[], direction: Direction, layer
       continue;
     }
     entry.converted = result.converted;
-    pending.push({ file, source, newText: applyTextEdits(source.text, result.edits), layerPath: result.layerFile?.path });
+    if (!dryRun) {
+      entry.skipped = result.skipped; // their lines in the file as this command writes it
+    }
+    pending.push({ file, source, newText: applyTextEdits(source.text, result.edits), layerPath: result.layerFile?.path, ...(result.globalTf ? { globalTf: true } : {}) });
     if (result.layerFile && !fs.existsSync(result.layerFile.path) && !layersToCreate.has(result.layerFile.path)) {
       layersToCreate.set(result.layerFile.path, result.layerFile.content);
     }
   }
   return { pending, layersToCreate };
+}
+
+/**
+ * The HTML pages under the working folder that load a converted (reverted) browser script get the
+ * layer's <script> tag added (removed); a converted script no page loads gets a note with the tag.
+ */
+function pageWrites(pending: Pending[], direction: Direction, entries: Map<string, FileEntry>, cwd: string): PageWrite[] {
+  const scripts = pending.filter((p) => p.globalTf).map((p) => ({ file: p.file, ...(p.layerPath ? { layerFile: p.layerPath } : {}) }));
+  if (scripts.length === 0) {
+    return [];
+  }
+  const pages = findHtmlPages(cwd);
+  const plan = planHtmlPages(pages, direction === 'convert' ? 'add' : 'remove', scripts, cwd);
+  plan.unloaded.forEach((u) => {
+    entries.get(u.file)!.note = u.message;
+  });
+  return plan.pages.map((edit) => {
+    const oldText = pages.find((p) => p.path === edit.path)!.text;
+    return { path: edit.path, oldText, newText: applyTextEdits(oldText, edit.edits) };
+  });
+}
+
+/** Writes each page atomically unless a script it serves could not be written; returns the pages written. */
+function writePages(pages: PageWrite[], pending: Pending[], entries: Map<string, FileEntry>, cwd: string): string[] {
+  const failed = pending.some((p) => p.globalTf && entries.get(p.file)?.error);
+  const written: string[] = [];
+  for (const page of failed ? [] : pages) {
+    try {
+      if (fs.readFileSync(page.path, 'utf8') !== page.oldText) {
+        throw new Error('changed on disk while converting');
+      }
+      writeFileAtomic(page.path, page.newText);
+      written.push(displayPath(page.path, cwd));
+    } catch (error) {
+      const first = pending.find((p) => p.globalTf);
+      if (first) {
+        entries.get(first.file)!.note = `${displayPath(page.path, cwd)} not updated (${error instanceof Error ? error.message : String(error)})`;
+      }
+    }
+  }
+  return written;
 }
 
 /** Writes the layer files, then the source files; returns the layer files that could not be created. */

@@ -1,24 +1,30 @@
 /**
  * The copy of the RunningBatchNorm layer that conversion drops into a user's project: the layer's own
- * source (embedded at build time), with the tfjs module specifier of the user's choice, as TypeScript
- * or as JavaScript (ESM or CommonJS).
+ * source (embedded at build time) with the tfjs module specifier of the user's choice, as TypeScript,
+ * as JavaScript (ESM or CommonJS, JSDoc-typed, made at build time by to-javascript.ts), or as a plain
+ * browser script that reads the global `tf` and adds the layer to it.
  */
-import { LAYER_SOURCE } from './layer-source.generated';
+import { asciiText } from './ascii-text';
+import { LAYER_JAVASCRIPT, LAYER_SOURCE } from './layer-source.generated';
 
-/** The forms a vendored layer file can take. */
-export type VendorFlavor = 'ts' | 'esm' | 'cjs';
+/** The forms a vendored layer file can take (`script`: a browser script for the global `tf`). */
+export type VendorFlavor = 'ts' | 'esm' | 'cjs' | 'script';
 
-/** The file extension that suits each flavour. */
-export const VENDOR_EXTENSIONS: Readonly<Record<VendorFlavor, string>> = { ts: '.ts', esm: '.mjs', cjs: '.cjs' };
+/** The file name ending that suits each flavour. */
+export const VENDOR_EXTENSIONS: Readonly<Record<VendorFlavor, string>> = { ts: '.ts', esm: '.mjs', cjs: '.cjs', script: '.browser.js' };
 
 /** The module specifier the layer source imports; replaced by the user's tfjs package. */
 const SOURCE_SPECIFIER = '@tensorflow/tfjs';
 const SOURCE_IMPORT = `from '${SOURCE_SPECIFIER}';`;
+const NAMESPACE_IMPORT = `import * as tf from '${SOURCE_SPECIFIER}';\n`;
+
+const TITLES: Readonly<Record<VendorFlavor, string>> = { ts: 'TypeScript', esm: 'JavaScript module', cjs: 'CommonJS', script: 'browser script' };
 
 /**
  * Renders the vendored layer file.
- * @param flavor `ts` (TypeScript), `esm` (JavaScript modules) or `cjs` (JavaScript with require).
- * @param tfjsModule the package the user imports tfjs from, e.g. '@tensorflow/tfjs-node'.
+ * @param flavor `ts`, `esm` (JavaScript modules), `cjs` (JavaScript with require) or `script` (browser).
+ * @param tfjsModule the package the user imports tfjs from, e.g. '@tensorflow/tfjs-node'; for `script`
+ *   only the types name it (the code reads the global `tf`).
  * @returns the file's text, starting with a header comment that says what it is and where it came from.
  */
 export function renderVendoredLayer(flavor: VendorFlavor, tfjsModule: string): string {
@@ -26,44 +32,78 @@ export function renderVendoredLayer(flavor: VendorFlavor, tfjsModule: string): s
     throw new Error(`renderVendoredLayer: "${tfjsModule}" is not a module specifier (expected e.g. '@tensorflow/tfjs-node')`);
   }
   if (!(flavor in VENDOR_EXTENSIONS)) {
-    throw new Error(`renderVendoredLayer: unknown flavor "${String(flavor)}" (expected ts, esm or cjs)`);
+    throw new Error(`renderVendoredLayer: unknown flavor "${String(flavor)}" (expected ts, esm, cjs or script)`);
   }
   const imports = LAYER_SOURCE.split(SOURCE_IMPORT).length - 1;
-  if (imports !== 1) {
-    throw new Error(`renderVendoredLayer: the layer source must import '${SOURCE_SPECIFIER}' exactly once, found ${imports}`);
+  if (imports !== 1 || !LAYER_JAVASCRIPT.includes(NAMESPACE_IMPORT)) {
+    throw new Error(`renderVendoredLayer: the layer source must import '${SOURCE_SPECIFIER}' exactly once, as a namespace`);
   }
-  const source = LAYER_SOURCE.replace(SOURCE_IMPORT, `from '${tfjsModule}';`);
-  const body = flavor === 'ts' ? source : transpile(source, flavor);
-  return header(flavor, tfjsModule) + body;
+  switch (flavor) {
+    case 'ts':
+      return header(flavor, tfjsModule) + asciiText(LAYER_SOURCE.replace(SOURCE_IMPORT, `from '${tfjsModule}';`));
+    case 'esm':
+      return header(flavor, tfjsModule) + LAYER_JAVASCRIPT.replace(NAMESPACE_IMPORT, `import * as tf from '${tfjsModule}';\n`);
+    case 'cjs':
+      return header(flavor, tfjsModule) + toCommonJs(LAYER_JAVASCRIPT, tfjsModule);
+    case 'script':
+      return header(flavor, tfjsModule) + toBrowserScript(LAYER_JAVASCRIPT, tfjsModule);
+  }
+}
+
+/** Names the module exports (`export class X`, `export function x`, `export const x`). */
+function exportedNames(js: string): string[] {
+  return [...js.matchAll(/^export (?:async )?(?:class|function\*?|const|let) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]!);
+}
+
+function withoutExportKeywords(js: string): string {
+  return js.replace(/^export (?=(async )?(class|function|const|let) )/gm, '');
+}
+
+function toCommonJs(js: string, tfjsModule: string): string {
+  const names = exportedNames(js);
+  const body = withoutExportKeywords(js).replace(NAMESPACE_IMPORT, `const tf = require('${tfjsModule}');\n`);
+  return `${body.trimEnd()}\n\nmodule.exports = { ${names.join(', ')} };\n`;
+}
+
+/**
+ * A plain script (no module syntax): the layer's code inside a function that receives the global `tf`
+ * and adds the exports to it, so `tf.runningBatchNorm(…)` works after the `<script>` tag, or after
+ * `import './running-batch-norm.browser.js'` in a module that uses the global `tf`.
+ */
+function toBrowserScript(js: string, tfjsModule: string): string {
+  const names = exportedNames(js);
+  const [, rest] = js.split(NAMESPACE_IMPORT) as [string, string];
+  const fileDoc = js.slice(0, js.indexOf(NAMESPACE_IMPORT)).trimEnd();
+  const body = withoutExportKeywords(rest)
+    .trim()
+    .split('\n')
+    .map((line) => (line === '' ? '' : `  ${line}`))
+    .join('\n');
+  return [
+    fileDoc,
+    `/** @import * as tf from '${tfjsModule}' */`,
+    '',
+    `(/** @param {typeof import('${tfjsModule}')} tf */ function (tf) {`,
+    `  if (tf === undefined) {`,
+    `    throw new Error('RunningBatchNorm: load tfjs (the global \`tf\`) before running-batch-norm.browser.js');`,
+    '  }',
+    '',
+    body,
+    '',
+    `  Object.assign(tf, { ${names.join(', ')} });`,
+    `})(/** @type {{ tf: typeof import('${tfjsModule}') }} */ (/** @type {unknown} */ (globalThis)).tf);`,
+    '',
+  ].join('\n');
 }
 
 function header(flavor: VendorFlavor, tfjsModule: string): string {
+  const source = flavor === 'script' ? `the global \`tf\` (tfjs loaded by a <script> tag before it)` : `'${tfjsModule}'`;
   const lines = [
-    `RunningBatchNorm layer for TensorFlow.js (${flavor === 'ts' ? 'TypeScript' : flavor === 'esm' ? 'JavaScript module' : 'CommonJS'}), vendored copy.`,
+    `RunningBatchNorm layer for TensorFlow.js (${TITLES[flavor]}), vendored copy.`,
     `Written into this project by the "RunningBatchNorm for TensorFlow.js" extension (or its \`rbn\` CLI)`,
     'from its src/layer/running-batch-norm.ts. The file is yours: edit it as you like. It depends only on',
-    `'${tfjsModule}'. Registered for serialization as 'RunningBatchNorm', so import it before loading a`,
+    `${source}. Registered for serialization as 'RunningBatchNorm', so load it before loading a`,
     'saved model that uses it. MIT license.',
   ];
   return `// ${lines.join('\n// ')}\n\n`;
-}
-
-function transpile(source: string, flavor: 'esm' | 'cjs'): string {
-  // ts-morph bundles the TypeScript compiler; load it only when a JavaScript copy is asked for.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ts } = require('ts-morph') as typeof import('ts-morph');
-  const result = ts.transpileModule(source, {
-    compilerOptions: {
-      // ES2019 keeps the copy loadable by older bundlers (class fields become constructor assignments).
-      target: ts.ScriptTarget.ES2019,
-      module: flavor === 'esm' ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS,
-      removeComments: false,
-    },
-    reportDiagnostics: true,
-  });
-  const errors = (result.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length > 0) {
-    throw new Error(`renderVendoredLayer: ${ts.flattenDiagnosticMessageText(errors[0].messageText, '\n')}`);
-  }
-  return result.outputText;
 }

@@ -1,6 +1,7 @@
 // Real-editor test of conversion with the INSTALLED .vsix (run-e2e.sh installs it into code-server's
 // profile): in VS Code 1.96 (code-server) in headless Chromium, open the fixture project, right-click a
-// BatchNorm line and click "Convert to RunningBatchNorm", apply the quick fix with Ctrl+., insert a
+// the blank area right of one BatchNorm line and click "Convert to RunningBatchNorm" (exactly that
+// layer converts; a line without one offers "Convert All BatchNorm in File"), apply the quick fix with Ctrl+., insert a
 // snippet, undo; every step checks the files on disk. Screenshots go to <out-dir> (the README's two).
 // Usage: node conversion.ui.mjs <base-url> <workspace-dir> <out-dir>
 import { openUiSession } from './ui-session.mjs';
@@ -65,32 +66,57 @@ async function dismissNotifications() {
   }
 }
 
-/** Right-clicks `line` until the menu has the extension's item (menus opened before activation lack it). */
-async function contextMenuItem(line, name) {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    // force: the editor's cursor layer sits on top of the text and fails Playwright's hit check.
-    await line.click({ button: 'right', force: true });
-    const item = page.getByRole('menuitem', { name });
-    if (await item.first().isVisible({ timeout: 2000 }).catch(() => false)) {
-      return item.first();
-    }
-    await page.keyboard.press('Escape');
-    await page.waitForTimeout(1000);
-  }
-  throw new Error(`context menu never showed "${name}"`);
-}
-
 await step('workbench loads, model.ts opens with an information squiggle on each BatchNorm layer', async () => {
   await page.goto(url, { timeout: T });
   await page.locator('.monaco-workbench').waitFor({ timeout: T });
   await quickOpen('src/model.ts', 'batchNormalization()');
   await editorOf('model.ts').locator('.squiggly-info').nth(1).waitFor({ timeout: T });
+  // The sanity-train CodeLens moves the lines down when it arrives: let it, before measuring lines.
+  await editorOf('model.ts').locator('.codelens-decoration').first().waitFor({ timeout: 15_000 }).catch(() => {});
 });
 
-await step('right-click on a BatchNorm line → "Convert to RunningBatchNorm" converts it and adds the layer file', async () => {
-  await goToText('src/model.ts', 'batchNormalization()');
-  const word = lineOf('model.ts', 'batchNormalization()').locator('span', { hasText: 'batchNormalization' }).first();
-  const item = await contextMenuItem(word, 'Convert to RunningBatchNorm');
+/** The point in the blank area right of the code on the line holding `text`. */
+async function blankRightOf(file, text) {
+  const lines = await editorOf(file).locator('.view-lines').boundingBox();
+  const line = await lineOf(file, text).boundingBox();
+  return { x: lines.x + lines.width - 60, y: line.y + line.height / 2 };
+}
+
+/**
+ * Right-clicks at `where()` (measured again each time: CodeLenses shift the lines as they arrive) until
+ * the menu has `expected`. Menus opened before activation lack the extension's items, and a right-click
+ * that moves the cursor to another line shows the menu before the line's context key has followed it
+ * (one extension-host round trip), so the first menu there may still be the previous line's.
+ */
+async function contextMenuAt(where, expected) {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const point = await where();
+    await page.mouse.click(point.x, point.y, { button: 'right' });
+    const item = page.getByRole('menuitem', { name: expected });
+    if (await item.first().isVisible({ timeout: 2000 }).catch(() => false)) {
+      return { item: item.first(), names: await page.getByRole('menuitem').allInnerTexts() };
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(1000);
+  }
+  throw new Error(`context menu never showed "${expected}"`);
+}
+
+await step('right-click on a line without BatchNorm: the menu reads "Convert All BatchNorm in File", not "Convert to RunningBatchNorm"', async () => {
+  const { names } = await contextMenuAt(() => blankRightOf('model.ts', 'const model = tf.sequential()'), 'Convert All BatchNorm in File');
+  const texts = names.map((n) => n.replace(/\s+/g, ' ').trim());
+  if (texts.some((n) => n.startsWith('Convert to RunningBatchNorm'))) {
+    throw new Error(`both entries shown: ${texts.join(' | ')}`);
+  }
+  await page.keyboard.press('Escape');
+});
+
+await step('right-click in the blank area right of one BatchNorm line → "Convert to RunningBatchNorm" converts exactly that layer', async () => {
+  await page.keyboard.press('Escape');
+  const { item, names } = await contextMenuAt(() => blankRightOf('model.ts', 'batchNormalization({ momentum'), 'Convert to RunningBatchNorm');
+  if (names.some((n) => n.includes('Convert All BatchNorm in File'))) {
+    throw new Error(`both entries shown: ${names.join(' | ')}`);
+  }
   await dismissNotifications();
   await page.waitForTimeout(300); // menu items accept clicks only ~100 ms after rendering
   await page.screenshot({ path: path.join(outDir, 'context-menu.png') });
@@ -98,18 +124,18 @@ await step('right-click on a BatchNorm line → "Convert to RunningBatchNorm" co
   await save();
   await until('model.ts converted on disk', () => count(onDisk('src/model.ts'), /runningBatchNorm\(/g) === 1);
   const model = onDisk('src/model.ts');
-  if (!/import \{ runningBatchNorm \} from '\.\/running-batch-norm';/.test(model) || count(model, /tf\.layers\.batchNormalization\(/g) !== 1) {
-    throw new Error(`unexpected model.ts:\n${model}`);
+  if (!/import \{ runningBatchNorm \} from '\.\/running-batch-norm';/.test(model) || !/runningBatchNorm\(\{ momentum: 0\.99 \}\)/.test(model) || count(model, /tf\.layers\.batchNormalization\(\)/g) !== 1) {
+    throw new Error(`not exactly the layer pointed at:\n${model}`);
   }
   await until('layer file on disk', () => /class RunningBatchNorm/.test(onDisk('src/running-batch-norm.ts') ?? ''));
-  await page.locator('.notification-toast', { hasText: 'Converted 1 BatchNorm layer at line 6' }).first().waitFor({ timeout: T });
+  await page.locator('.notification-toast', { hasText: 'Converted 1 BatchNorm layer in model.ts (line 11)' }).first().waitFor({ timeout: T });
 });
 
 await step('Ctrl+. on the other layer shows the quick fix; choosing it converts the layer', async () => {
   await dismissNotifications();
   const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Convert to RunningBatchNorm' }).first();
   for (let attempt = 0; attempt < 10 && !(await row.isVisible().catch(() => false)); attempt++) {
-    await goToText('src/model.ts', 'batchNormalization({');
+    await goToText('src/model.ts', 'batchNormalization()');
     await page.keyboard.press('Control+.');
     await row.waitFor({ timeout: 3000 }).catch(() => {});
   }
@@ -127,13 +153,13 @@ await step('one undo brings the second layer back', async () => {
   await editorOf('model.ts').locator('.view-lines').click();
   await page.keyboard.press('Control+Z');
   await save();
-  await until('one layer back on disk', () => count(onDisk('src/model.ts'), /tf\.layers\.batchNormalization\(\{ momentum: 0\.99 \}\)/g) === 1);
+  await until('one layer back on disk', () => count(onDisk('src/model.ts'), /tf\.layers\.batchNormalization\(\)/g) === 1);
   if (count(onDisk('src/model.ts'), /runningBatchNorm\(/g) !== 1) {
     throw new Error(`undo went too far:\n${onDisk('src/model.ts')}`);
   }
 });
 
-await step('typing "rbn-dense-block" offers the snippet; Enter inserts it', async () => {
+await step('typing "rbn-dense-block" offers the snippet; Enter inserts it and the layer\'s import', async () => {
   await quickOpen('src/snippet-target.ts', 'Snippets go below');
   await editorOf('snippet-target.ts').locator('.view-lines').click();
   await page.keyboard.press('Control+End');
@@ -147,6 +173,9 @@ await step('typing "rbn-dense-block" offers the snippet; Enter inserts it', asyn
   await page.keyboard.press('Escape');
   await save();
   await until('snippet on disk', () => /model\.add\(tf\.layers\.dense\(\{ units: 128, useBias: false \}\)\);\nmodel\.add\(runningBatchNorm\(\{ momentum: 0\.9 \}\)\);/.test(onDisk('src/snippet-target.ts') ?? ''));
+  if (!/^import \* as tf from '@tensorflow\/tfjs';\nimport \{ runningBatchNorm \} from '\.\/running-batch-norm';\n/.test(onDisk('src/snippet-target.ts'))) {
+    throw new Error(`the snippet did not add the layer's import:\n${onDisk('src/snippet-target.ts')}`);
+  }
 });
 
 async function runCommand(title) {

@@ -61,8 +61,12 @@ function formatRefactor(direction: Direction, json: RefactorFilesJson): string {
     if (f.error) {
       lines.push(`${'error'.padEnd(18)} ${f.file}  ${f.error}`);
     }
+    if (f.note) {
+      lines.push(`${'to do'.padEnd(18)} ${f.note}`);
+    }
   }
   json.layerFilesCreated.forEach((p) => lines.push(`${(json.dryRun ? 'would be created' : 'created').padEnd(18)} ${p}`));
+  json.htmlPages.forEach((p) => lines.push(`${(json.dryRun ? 'would be updated' : 'updated').padEnd(18)} ${p} (<script> tag of the layer)`));
   const layers = `${total} layer${total === 1 ? '' : 's'}`;
   lines.push(total === 0 ? `nothing to ${direction}` : `${layers} ${json.dryRun ? `would be ${verb}` : verb} in ${files} file${files === 1 ? '' : 's'}${json.dryRun ? ' (dry run: nothing written)' : ''}`);
   return `${lines.join('\n')}\n`;

@@ -3,6 +3,7 @@
  * (`const L = tf.layers`), destructuring, imports and requires, parameters typed `typeof tf`,
  * `this.tf` members, and `let` bindings re-assigned to another tfjs package.
  */
+import { isUsedAsTfjs } from './injected-tfjs';
 import { Scopes, type Declaration } from './scopes';
 import { mergeValues, moduleValue, namedImportValue, propertyValue, type TfValue } from './tfjs-values';
 import type { ts, Ts } from './typescript';
@@ -18,7 +19,9 @@ export class Evaluator {
   constructor(
     private readonly t: Ts,
     private readonly sourceFile: ts.SourceFile,
-    private readonly globalTf: boolean,
+    readonly globalTf: boolean,
+    /** A classic script (no module syntax): nothing can be imported there. */
+    readonly script = false,
   ) {
     this.scopes = new Scopes(t);
   }
@@ -172,13 +175,32 @@ export class Evaluator {
   }
 
   private parameterValue(param: ts.ParameterDeclaration): TfValue | undefined {
-    const type = param.type ?? this.t.getJSDocType(param);
+    const t = this.t;
+    const type = param.type ?? t.getJSDocType(param);
     if (type) {
       // A namespace type has one value; a parameter typed as the factory may receive any such function.
       const value = this.typeValue(type);
-      return value?.kind === 'bnFactory' ? { ...value, viaType: true } : value;
+      if (value || !this.isOpaqueTypeReference(type)) {
+        return value?.kind === 'bnFactory' ? { ...value, viaType: true } : value;
+      }
+    } else if (param.initializer) {
+      return this.valueOf(param.initializer);
     }
-    return param.initializer ? this.valueOf(param.initializer) : undefined;
+    // Untyped, or typed by a name from another module: how the function uses it decides.
+    return isUsedAsTfjs(t, this.scopes, param) ? { kind: 'namespace', module: null, injected: true } : undefined;
+  }
+
+  /** A type named by a reference the analysis cannot follow (imported, or `any`-like), not `number`. */
+  private isOpaqueTypeReference(type: ts.TypeNode): boolean {
+    const t = this.t;
+    return t.isTypeReferenceNode(type) || t.isImportTypeNode(type) || type.kind === t.SyntaxKind.AnyKeyword || type.kind === t.SyntaxKind.UnknownKeyword;
+  }
+
+  /** A top-level `type TF = typeof tf` alias, followed once. */
+  private aliasedTypeValue(name: string): TfValue | undefined {
+    const t = this.t;
+    const alias = this.sourceFile.statements.find((s): s is ts.TypeAliasDeclaration => t.isTypeAliasDeclaration(s) && s.name.text === name);
+    return alias ? this.typeValue(alias.type) : undefined;
   }
 
   /** `typeof tf`, `typeof tf.layers`, `typeof import('@tensorflow/tfjs')`. */
@@ -189,6 +211,9 @@ export class Evaluator {
     }
     if (t.isTypeQueryNode(type)) {
       return this.valueOf(type.exprName);
+    }
+    if (t.isTypeReferenceNode(type) && t.isIdentifier(type.typeName) && !type.typeArguments) {
+      return this.aliasedTypeValue(type.typeName.text);
     }
     if (t.isImportTypeNode(type) && type.isTypeOf && t.isLiteralTypeNode(type.argument) && t.isStringLiteral(type.argument.literal)) {
       let value = moduleValue(type.argument.literal.text);

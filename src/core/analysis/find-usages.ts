@@ -12,6 +12,10 @@ import { getTypeScript, scriptKindFor, type ts, type Ts } from './typescript';
 export interface FoundUsage extends Usage {
   call: ts.CallExpression | ts.NewExpression;
   callee: ts.Expression;
+  /** Reached through tfjs handed in as a parameter (see injected-tfjs.ts). */
+  injected?: boolean;
+  /** Uses (or, converted, will use) the layer through the browser global `tf` (tf.runningBatchNorm). */
+  global?: boolean;
 }
 
 /** Everything one parse of a file yields. */
@@ -28,7 +32,7 @@ export const RUNNING_BATCH_NORM = 'runningBatchNorm';
 
 /** The vendored layer file itself (its internal `tf.batchNorm` calls are not the user's): by its default
  *  name, or by the header renderVendoredLayer writes (a layer file configured under another name). */
-const VENDORED_LAYER_FILE = /(^|[\\/])running-batch-norm\.(ts|js|mjs|cjs)$/;
+const VENDORED_LAYER_FILE = /(^|[\\/])running-batch-norm(\.browser)?\.(ts|js|mjs|cjs)$/;
 const VENDORED_LAYER_HEADER = /^\uFEFF?\/\/ RunningBatchNorm layer for TensorFlow\.js \(/;
 
 /** Parses `code` and finds its usages; never throws on bad syntax (sets `error` instead). */
@@ -36,7 +40,7 @@ export function parseAndFindUsages(code: string, fileName: string): ParsedFile {
   const t = getTypeScript();
   const sourceFile = parseSource(t, code, fileName);
   const calls = linkParentsAndCollectCalls(t, sourceFile);
-  const evaluator = new Evaluator(t, sourceFile, isGlobalScript(t, sourceFile, code));
+  const evaluator = new Evaluator(t, sourceFile, isGlobalScript(t, sourceFile, code), isPlainScript(t, sourceFile, code));
   const syntaxError = firstSyntaxError(t, sourceFile);
   if (syntaxError) {
     return { ts: t, sourceFile, evaluator, usages: [], error: syntaxError };
@@ -110,6 +114,14 @@ function classify(t: Ts, evaluator: Evaluator, sf: ts.SourceFile, call: ts.CallE
   const module = value.kind === 'bnFactory' || value.kind === 'manualOp' ? value.module : null;
   const reason = reasonNotConvertible(evaluator, call, value);
   const usage: FoundUsage = { kind, start, end: call.getEnd(), line: line + 1, column: character + 1, module, convertible: !reason, call, callee: call.expression };
+  if ('injected' in value && value.injected) {
+    usage.injected = true;
+  }
+  // A script (no module syntax) cannot import the layer: tfjs handed in there is the global `tf` too.
+  const viaGlobal = value.kind === 'bnFactory' ? value.module === null && (!value.injected || evaluator.script) : 'global' in value && value.global === true;
+  if (viaGlobal) {
+    usage.global = true;
+  }
   if (reason) {
     usage.reason = reason;
   }
@@ -141,8 +153,8 @@ function reasonNotConvertible(evaluator: Evaluator, call: ts.Node, value: TfValu
   if (value.viaType) {
     return 'called through a parameter typed as the batchNormalization factory: convert the function passed in';
   }
-  if (value.module === null) {
-    return 'uses the browser global `tf` in a script without imports: load the RunningBatchNorm layer as a module and convert by hand';
+  if (value.module === null && !value.injected) {
+    return undefined; // the browser global `tf`: converted to tf.runningBatchNorm from the layer's browser script
   }
   const taken = evaluator.scopes.lookup(RUNNING_BATCH_NORM, call);
   if (taken && evaluator.declarationValue(taken)?.kind !== 'rbnFactory') {
@@ -151,8 +163,25 @@ function reasonNotConvertible(evaluator: Evaluator, call: ts.Node, value: TfValu
   return undefined;
 }
 
-/** A script with no imports, exports or requires: an undeclared `tf` there is the browser global. */
+/**
+ * Where an undeclared `tf` is the browser global: a script with no imports, exports or requires, or a
+ * JavaScript ES module that loads no tfjs package itself (a browser module that imports its siblings and
+ * uses the `tf` a <script> tag put there). Not CommonJS, and not TypeScript (which would not compile).
+ */
 function isGlobalScript(t: Ts, sf: ts.SourceFile, code: string): boolean {
+  if (/\brequire\s*\(/.test(code)) {
+    return false;
+  }
+  if (isPlainScript(t, sf, code)) {
+    return true;
+  }
+  const isJavaScript = /\.(js|mjs|jsx)$/i.test(sf.fileName);
+  const loadsTfjs = sf.statements.some((s) => t.isImportDeclaration(s) && t.isStringLiteral(s.moduleSpecifier) && /^@tensorflow\/tfjs/.test(s.moduleSpecifier.text)) || /import\s*\(\s*['"]@tensorflow\/tfjs/.test(code);
+  return isJavaScript && !loadsTfjs;
+}
+
+/** No imports, exports or requires: a classic browser script. */
+function isPlainScript(t: Ts, sf: ts.SourceFile, code: string): boolean {
   const isModuleStatement = (s: ts.Statement): boolean =>
     t.isImportDeclaration(s) || t.isImportEqualsDeclaration(s) || t.isExportDeclaration(s) || t.isExportAssignment(s) || (t.canHaveModifiers(s) && (t.getModifiers(s) ?? []).some((m) => m.kind === t.SyntaxKind.ExportKeyword));
   return !sf.statements.some(isModuleStatement) && !/\brequire\s*\(/.test(code);

@@ -4,14 +4,15 @@
  * Everything else is `undefined` (unknown), which is what keeps look-alikes from matching.
  */
 
+/** `module` null: the browser global `tf`, or (`injected`) tfjs handed in as a parameter. */
 export type TfValue =
-  | { kind: 'namespace'; module: string | null }
-  | { kind: 'layers'; module: string | null }
-  | { kind: 'bnFactory'; module: string | null; viaType?: true }
-  | { kind: 'manualOp'; module: string | null; op: string }
+  | { kind: 'namespace'; module: string | null; injected?: true }
+  | { kind: 'layers'; module: string | null; injected?: true }
+  | { kind: 'bnFactory'; module: string | null; viaType?: true; injected?: true }
+  | { kind: 'manualOp'; module: string | null; op: string; injected?: true }
   | { kind: 'rbnModule' }
-  | { kind: 'rbnFactory' }
-  | { kind: 'rbnClass' };
+  | { kind: 'rbnFactory'; global?: true }
+  | { kind: 'rbnClass'; global?: true };
 
 /** Packages whose namespace exposes `layers.batchNormalization` and/or the low-level ops. */
 const TFJS_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-core'];
@@ -27,7 +28,7 @@ export function tfjsPackageOf(specifier: string): string | undefined {
 
 /** Whether a module specifier names the vendored layer file (any relative path to `running-batch-norm`). */
 export function isVendoredLayerSpecifier(specifier: string): boolean {
-  return /(^|\/)running-batch-norm(\.(ts|js|mjs|cjs|mts|cts))?$/.test(specifier) && /^\.{1,2}\/|^\//.test(specifier);
+  return /(^|\/)running-batch-norm(\.browser)?(\.(ts|js|mjs|cjs|mts|cts))?$/.test(specifier) && /^\.{1,2}\/|^\//.test(specifier);
 }
 
 /** The value of a name imported by name (`import { x }`, `const { x } = require()`): also recognises the
@@ -60,14 +61,18 @@ export function propertyValue(value: TfValue | undefined, name: string): TfValue
         return value; // `import tf from …` under CommonJS interop, `(await import(…)).default`
       }
       if (name === 'layers' && value.module !== '@tensorflow/tfjs-core') {
-        return { kind: 'layers', module: value.module };
+        return { kind: 'layers', module: value.module, ...injected(value) };
       }
       if (MANUAL_OPS.has(name) && value.module !== '@tensorflow/tfjs-layers') {
-        return { kind: 'manualOp', module: value.module, op: name };
+        return { kind: 'manualOp', module: value.module, op: name, ...injected(value) };
+      }
+      if (value.module === null) {
+        // The layer's browser script adds both to the global `tf` (see layer/vendor.ts).
+        return name === 'runningBatchNorm' ? { kind: 'rbnFactory', global: true } : name === 'RunningBatchNorm' ? { kind: 'rbnClass', global: true } : undefined;
       }
       return undefined;
     case 'layers':
-      return name === 'batchNormalization' ? { kind: 'bnFactory', module: value.module } : undefined;
+      return name === 'batchNormalization' ? { kind: 'bnFactory', module: value.module, ...injected(value) } : undefined;
     case 'rbnModule':
       if (name === 'runningBatchNorm') {
         return { kind: 'rbnFactory' };
@@ -76,6 +81,10 @@ export function propertyValue(value: TfValue | undefined, name: string): TfValue
     default:
       return undefined;
   }
+}
+
+function injected(value: { injected?: true }): { injected?: true } {
+  return value.injected ? { injected: true } : {};
 }
 
 /** The layer's tfjs module for a usage's module: `-layers` and unknown map to '@tensorflow/tfjs'. */

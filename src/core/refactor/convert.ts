@@ -4,14 +4,17 @@
  * and adds the import once. Pure: returns text edits and the layer file to create.
  */
 import { mightContainBatchNorm } from '../analysis';
-import { parseAndFindUsages, RUNNING_BATCH_NORM, type FoundUsage } from '../analysis/find-usages';
+import * as path from 'node:path';
+import { parseAndFindUsages, RUNNING_BATCH_NORM, type FoundUsage, type ParsedFile } from '../analysis/find-usages';
 import { layerTfjsModule } from '../analysis/tfjs-values';
 import { isTypeScriptFile } from '../analysis/typescript';
-import { renderVendoredLayer } from '../../layer/vendor';
+import { renderVendoredLayer, VENDOR_EXTENSIONS } from '../../layer/vendor';
+import { LAYER_BASE_NAME } from './layer-path';
 import { argumentEdits, defaultArgsEdits } from './args';
 import { batchNormalizationExpressionAt, findFactoryBinding, ORIGINAL_CALLEE_PREFIX } from './bindings';
 import { detectModuleStyle, importInsertion, importSpecifierFor, importStatementText } from './module-style';
 import { inRange, skippedOf } from './targets';
+import { linesAfterEdits } from './text-edits';
 import type { RefactorInput, RefactorResult, TextEdit } from './types';
 
 /**
@@ -34,17 +37,59 @@ export function convertToRunningBatchNorm(input: RefactorInput): RefactorResult 
     const manual = parsed.usages.find((u) => u.kind === 'manual' && inRange(u, input.range));
     return { kind: 'notApplicable', reason: targets[0]?.reason ?? manual?.reason ?? `no tfjs batch-norm layer ${where}` };
   }
+  if (convertible.every((u) => u.global)) {
+    return convertForGlobalTf(input, parsed, targets, convertible);
+  }
+  const moduleUsages = convertible.filter((u) => !u.global);
   const existing = findFactoryBinding(parsed);
   const localName = existing ?? RUNNING_BATCH_NORM;
-  const edits: TextEdit[] = convertible.flatMap((u) => usageEdits(parsed, u, localName, input.defaultArgs));
+  const edits: TextEdit[] = moduleUsages.flatMap((u) => usageEdits(parsed, u, localName, input.defaultArgs));
   const style = detectModuleStyle(parsed.ts, parsed.sourceFile, input.fileName);
   if (!existing) {
     const specifier = importSpecifierFor(input.fileName, input.layerFilePath, style);
     edits.push(importInsertion(parsed.ts, parsed.sourceFile, style, importStatementText([RUNNING_BATCH_NORM], specifier, style)));
   }
   const flavor = isTypeScriptFile(input.fileName) ? 'ts' : style.esm ? 'esm' : 'cjs';
-  const content = renderVendoredLayer(flavor, layerTfjsModule(convertible[0]!.module));
-  return { kind: 'edits', edits: sortEdits(edits), converted: convertible.length, skipped: skippedOf(targets), layerFile: { path: input.layerFilePath, content } };
+  const content = renderVendoredLayer(flavor, layerTfjsModule(moduleUsages[0]!.module));
+  return withLines(input, sortEdits(edits), moduleUsages, targets, { path: input.layerFilePath, content });
+}
+
+/**
+ * The browser global `tf`: calls become `tf.runningBatchNorm(…)`, which the layer's browser script adds
+ * to `tf`; no import (a script has none). The pages that load this file need that script's tag after
+ * tfjs's (`globalTf`; see html-pages.ts), and the layer file is `running-batch-norm.browser.js`.
+ */
+function convertForGlobalTf(input: RefactorInput, parsed: ParsedFile, targets: FoundUsage[], convertible: FoundUsage[]): RefactorResult {
+  const edits = convertible.flatMap((u) => {
+    const start = u.callee.getStart(parsed.sourceFile);
+    const original = parsed.sourceFile.text.slice(start, u.callee.end);
+    const head = globalHeadOf(parsed, u);
+    const marker = original === `${head}.layers.batchNormalization` || original.includes('*/') ? '' : `${ORIGINAL_CALLEE_PREFIX}${original} */`;
+    const callee: TextEdit = { start, end: u.callee.end, newText: `${head}.${RUNNING_BATCH_NORM}${marker}` };
+    return [callee, ...argumentEdits(parsed.ts, parsed.sourceFile, u.call, 'convert'), ...defaultArgsEdits(parsed.ts, parsed.sourceFile, u.call, input.defaultArgs)];
+  });
+  // Next to the script, unless a configured layer location says otherwise: a folder above the site's
+  // (where a project-wide plan may put the module copies) is not served to the page.
+  const folder = path.dirname(input.layerFileConfigured ? input.layerFilePath : input.fileName);
+  const layerPath = path.join(folder, `${LAYER_BASE_NAME}${VENDOR_EXTENSIONS.script}`);
+  const result = withLines(input, sortEdits(edits), convertible, targets, { path: layerPath, content: renderVendoredLayer('script', '@tensorflow/tfjs') });
+  return result.kind === 'edits' ? { ...result, globalTf: true } : result;
+}
+
+/** `tf` of `tf.layers.batchNormalization` (or a parameter handed the global in); else the global's name. */
+function globalHeadOf(parsed: ParsedFile, usage: FoundUsage): string {
+  const t = parsed.ts;
+  const callee = usage.callee;
+  if (t.isPropertyAccessExpression(callee) && t.isPropertyAccessExpression(callee.expression) && t.isIdentifier(callee.expression.expression)) {
+    return callee.expression.expression.text;
+  }
+  return 'tf';
+}
+
+function withLines(input: RefactorInput, sorted: TextEdit[], converted: FoundUsage[], targets: FoundUsage[], layerFile: { path: string; content: string }): RefactorResult {
+  const lines = linesAfterEdits(input.code, sorted, converted.map((u) => u.start));
+  const lineAfter = (offset: number): number => linesAfterEdits(input.code, sorted, [offset])[0]!;
+  return { kind: 'edits', edits: sorted, converted: converted.length, skipped: skippedOf(targets, lineAfter), layerFile, lines };
 }
 
 function usageEdits(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundUsage, localName: string, defaultArgs: RefactorInput['defaultArgs']): TextEdit[] {
@@ -57,12 +102,15 @@ function usageEdits(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundU
 
 /**
  * Revert writes the factory back through the names in scope (see batchNormalizationExpressionAt). Where
- * that would not give back what the user wrote (a file mixing `tf.layers.` and `layers.`), the original
+ * that would not give back what the user wrote (a file mixing `tf.layers.` and `layers.`, a callee split
+ * over several lines), the original
  * callee is kept in a short comment so that convert → revert stays lossless.
  */
 function originalCalleeMarker(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundUsage, original: string): string {
   const revertWouldWrite = batchNormalizationExpressionAt(parsed, usage.call);
-  const same = revertWouldWrite === original.replace(/\s+/g, '');
+  // Exactly as written: a callee split over lines (`tf.layers\n  .batchNormalization`) is recorded too.
+  // tfjs handed in as a parameter is recognised by its uses, which the conversion takes away.
+  const same = revertWouldWrite === original && !usage.injected;
   return same || original.includes('*/') ? '' : `${ORIGINAL_CALLEE_PREFIX}${original} */`;
 }
 

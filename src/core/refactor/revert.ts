@@ -10,8 +10,9 @@ import type { ts } from '../analysis/typescript';
 import { argumentEdits } from './args';
 import { batchNormalizationExpressionAt, originalCalleeAt, referencesTo, removeBindingEdit, removeWholeLine } from './bindings';
 import { sortEdits } from './convert';
-import { detectModuleStyle, importInsertion, namespaceImportText } from './module-style';
+import { detectModuleStyle, importInsertion, isModuleLoadStatement, namespaceImportText } from './module-style';
 import { inRange, skippedOf } from './targets';
+import { linesAfterEdits } from './text-edits';
 import type { RefactorInput, RefactorResult, TextEdit } from './types';
 
 const DEFAULT_TFJS = '@tensorflow/tfjs';
@@ -37,7 +38,9 @@ export function revertToBatchNormalization(input: RefactorInput): RefactorResult
   const edits: TextEdit[] = [];
   let needsNamespace = false;
   for (const usage of revertible) {
-    const expression = batchNormalizationExpressionAt(parsed, usage.call);
+    // The browser global: `tf.runningBatchNorm` goes back to `tf.layers.batchNormalization`, no import.
+    const globalHead = usage.global ? globalHeadOf(parsed, usage) : undefined;
+    const expression = globalHead ? `${globalHead}.layers.batchNormalization` : batchNormalizationExpressionAt(parsed, usage.call);
     needsNamespace ||= !expression && !originalCalleeAt(parsed.sourceFile.text, usage.callee.end);
     edits.push(calleeEdit(parsed, usage, expression ?? `${namespaceName}.layers.batchNormalization`));
     edits.push(...argumentEdits(parsed.ts, parsed.sourceFile, usage.call, 'revert'));
@@ -56,7 +59,17 @@ export function revertToBatchNormalization(input: RefactorInput): RefactorResult
       edits.push(insertion);
     }
   }
-  return { kind: 'edits', edits: sortEdits(edits), converted: revertible.length, skipped: skippedOf(targets) };
+  const sorted = sortEdits(edits);
+  const globalTf = revertible.some((u) => u.global) ? { globalTf: true } : {};
+  const lineAfter = (offset: number): number => linesAfterEdits(input.code, sorted, [offset])[0]!;
+  return { kind: 'edits', edits: sorted, converted: revertible.length, skipped: skippedOf(targets, lineAfter), lines: linesAfterEdits(input.code, sorted, revertible.map((u) => u.start)), ...globalTf };
+}
+
+/** `tf` of `tf.runningBatchNorm` / `new tf.RunningBatchNorm`. */
+function globalHeadOf(parsed: ParsedFile, usage: FoundUsage): string {
+  const t = parsed.ts;
+  const callee = usage.callee;
+  return t.isPropertyAccessExpression(callee) && t.isIdentifier(callee.expression) ? callee.expression.text : 'tf';
 }
 
 function calleeEdit(parsed: ParsedFile, usage: FoundUsage, expression: string): TextEdit {
@@ -88,7 +101,7 @@ function unusedImportEdits(parsed: ParsedFile, edits: TextEdit[]): TextEdit[] {
   const removals: TextEdit[] = [];
   for (const [statement, { all, unused }] of byStatement) {
     if (unused.length > 0 && unused.length === all) {
-      removals.push(removeWholeLine(sourceFile, statement));
+      removals.push(withInsertedBlankLine(parsed, statement, removeWholeLine(sourceFile, statement)));
     } else if (unused[0]) {
       const edit = removeBindingEdit(parsed, unused[0]);
       if (edit) {
@@ -97,6 +110,18 @@ function unusedImportEdits(parsed: ParsedFile, edits: TextEdit[]): TextEdit[] {
     }
   }
   return removals;
+}
+
+/**
+ * Conversion puts the import above the first statement of a file that had none, with a blank line
+ * after it (importInsertion); removing that only import takes the blank line too, so the round trip
+ * gives back the file as it was.
+ */
+function withInsertedBlankLine(parsed: ParsedFile, statement: ts.Node, removal: TextEdit): TextEdit {
+  const loads = parsed.sourceFile.statements.filter((s) => isModuleLoadStatement(parsed.ts, s));
+  const blank = /^[ \t]*\r?\n/.exec(parsed.sourceFile.text.slice(removal.end));
+  const onlyLoad = loads.length === 1 && loads[0] === statement;
+  return onlyLoad && blank && removal.end > statement.end ? { ...removal, end: removal.end + blank[0].length } : removal;
 }
 
 function topLevelStatementOf(t: ParsedFile['ts'], node: ts.Node): ts.Node | undefined {

@@ -17,3 +17,24 @@ export function applyTextEdits(code: string, edits: readonly TextEdit[]): string
   }
   return out + code.slice(cursor);
 }
+
+/**
+ * The 1-based lines that `offsets` of the original text fall on once `edits` are applied: what a
+ * message should name, since an import added above the code shifts every line below it.
+ */
+export function linesAfterEdits(code: string, edits: readonly TextEdit[], offsets: readonly number[]): number[] {
+  const newText = applyTextEdits(code, edits);
+  return offsets.map((offset) => {
+    // Edits up to the offset move it; one that starts there (the callee itself) does not.
+    const shift = edits.filter((e) => e.end <= offset).reduce((sum, e) => sum + e.newText.length - (e.end - e.start), 0);
+    return lineOfOffset(newText, offset + shift);
+  });
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+  }
+  return line;
+}

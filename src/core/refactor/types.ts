@@ -24,6 +24,8 @@ export interface RefactorInput {
   range?: OffsetRange;
   /** Absolute path of the vendored layer file this file should import (see resolveLayerFilePath). */
   layerFilePath: string;
+  /** `layerFilePath` comes from the user's setting (`--layer-path`): browser scripts use its folder too. */
+  layerFileConfigured?: boolean;
   /**
    * Conversion only: RunningBatchNorm args (JSON values) written into converted calls that have no
    * arguments (`()` or `({})`). Calls with arguments keep exactly what the user wrote. None by default.
@@ -43,5 +45,18 @@ export interface LayerFileToCreate {
 }
 
 export type RefactorResult =
-  | { kind: 'edits'; edits: TextEdit[]; converted: number; skipped: SkippedUsage[]; layerFile?: LayerFileToCreate }
+  | {
+      kind: 'edits';
+      edits: TextEdit[];
+      converted: number;
+      skipped: SkippedUsage[];
+      layerFile?: LayerFileToCreate;
+      /** 1-based lines of the converted calls in the text AFTER the edits (an added import shifts them). */
+      lines?: number[];
+      /**
+       * The converted code uses the layer through the browser global `tf` (`layerFile` is the browser
+       * script): every HTML page that loads this file needs the layer's <script> tag after tfjs's.
+       */
+      globalTf?: boolean;
+    }
   | { kind: 'notApplicable'; reason: string };

@@ -3,4 +3,5 @@
 export { collectSourceFiles, describeFsError, isSourceFileName, isVendoredLayerFileName, SOURCE_EXTENSIONS, type CollectedFiles } from './source-files';
 export { decodeSource, encodeSource, MAX_SOURCE_BYTES, readSourceFile, writeFileAtomic, type ReadResult, type SourceEncoding, type SourceText } from './source-text';
 export { GitIgnore } from './gitignore';
-export { commonFolder, planLayerFiles } from './layer-plan';
+export { commonFolder, packageRootOf, planLayerFiles } from './layer-plan';
+export { findHtmlPages, planHtmlPages } from './html-pages-plan';

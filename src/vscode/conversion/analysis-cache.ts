@@ -30,6 +30,11 @@ export class AnalysisCache {
     return core.mightContainBatchNorm(text) ? await core.analyzeSource(text, fileName) : { file: fileName, usages: [] };
   }
 
+  /** Whether the analysis of the document as it is now is at hand (no parse needed). */
+  isCurrent(document: vscode.TextDocument): boolean {
+    return this.entries.get(document.uri.toString())?.version === document.version;
+  }
+
   forget(document: vscode.TextDocument): void {
     this.entries.delete(document.uri.toString());
   }

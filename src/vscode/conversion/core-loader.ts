@@ -23,7 +23,9 @@ export interface Core {
   revertToBatchNormalization: Async<typeof RefactorModule.revertToBatchNormalization>;
   mightContainBatchNorm: typeof AnalysisModule.mightContainBatchNorm;
   resolveLayerFilePath: typeof RefactorModule.resolveLayerFilePath;
+  layerImportFor: Async<typeof RefactorModule.layerImportFor>;
   planLayerFiles: typeof WorkspaceModule.planLayerFiles;
+  planHtmlPages: typeof WorkspaceModule.planHtmlPages;
 }
 
 let core: Promise<Core> | undefined;
@@ -58,9 +60,11 @@ async function loadThreadCore(): Promise<Core> {
     proposeArguments: (...args) => t.call('proposeArguments', ...args),
     convertToRunningBatchNorm: (...args) => t.call('convertToRunningBatchNorm', ...args),
     revertToBatchNormalization: (...args) => t.call('revertToBatchNormalization', ...args),
+    layerImportFor: (...args) => t.call('layerImportFor', ...args),
     mightContainBatchNorm: analysis.mightContainBatchNorm,
     resolveLayerFilePath: refactor.resolveLayerFilePath,
     planLayerFiles: workspace.planLayerFiles,
+    planHtmlPages: workspace.planHtmlPages,
   };
 }
 
@@ -78,8 +82,10 @@ async function loadInProcessCore(): Promise<Core> {
     proposeArguments: async (...args) => proposals.proposeArguments(...args),
     convertToRunningBatchNorm: async (...args) => refactor.convertToRunningBatchNorm(...args),
     revertToBatchNormalization: async (...args) => refactor.revertToBatchNormalization(...args),
+    layerImportFor: async (...args) => refactor.layerImportFor(...args),
     mightContainBatchNorm: analysis.mightContainBatchNorm,
     resolveLayerFilePath: refactor.resolveLayerFilePath,
     planLayerFiles: workspace.planLayerFiles,
+    planHtmlPages: workspace.planHtmlPages,
   };
 }

@@ -6,6 +6,9 @@ import { DIAGNOSTIC_CODE, DIAGNOSTIC_SOURCE, isWithinSizeLimit, usageDiagnostics
 /** Languages the extension analyses (the editor menu and activation events use the same list). */
 export const SOURCE_LANGUAGES = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
 
+/** URI schemes of the documents that get diagnostics. */
+const DIAGNOSED_SCHEMES = new Set(['file', 'untitled']);
+
 /**
  * "Could be RunningBatchNorm" diagnostics: refreshed after typing pauses (debounced per document),
  * cleared when the document closes, when the setting turns them off, or when the file grows past the
@@ -35,7 +38,9 @@ export class BatchNormDiagnostics implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delayMs: number): void {
-    if (!SOURCE_LANGUAGES.includes(document.languageId) || document.uri.scheme === 'output') {
+    // Only the user's own documents: the refactor preview's copies (and git, output, …) would list every
+    // diagnostic a second time in the Problems panel.
+    if (!SOURCE_LANGUAGES.includes(document.languageId) || !DIAGNOSED_SCHEMES.has(document.uri.scheme)) {
       return;
     }
     const key = document.uri.toString();

@@ -4,8 +4,9 @@ import type { UsageKind } from '../../core/analysis/types';
 import type { RefactorResult } from '../../core/refactor/types';
 import { getConversionDefaultArgs, getLayerFilePathSetting } from '../configuration';
 import type { AnalysisCache } from './analysis-cache';
-import { chooseConversionTarget, describeConversion, targetLines, type ConversionTarget } from './conversion-target';
+import { chooseConversionTarget, describeConversion, type ConversionTarget } from './conversion-target';
 import { loadCore } from './core-loader';
+import { addHtmlPageEdits } from './html-page-edits';
 import { addRefactorResult } from './workspace-edit';
 
 export type Direction = 'convert' | 'revert';
@@ -18,14 +19,16 @@ export interface ConversionOutcome {
 }
 
 /**
- * Converts (or reverts) in one document: the usage under `selection` when there is one, else the whole
- * file (`selection` undefined converts the whole file). One WorkspaceEdit, so one undo step.
+ * Converts (or reverts) in one document: the usages on the lines of `selection` (`exact`: within the
+ * range itself, as a code action passes it), or the whole file when `selection` is undefined. Lines
+ * without a usage convert nothing and say so. One WorkspaceEdit, so one undo step.
  */
 export async function convertDocument(
   document: vscode.TextDocument,
   selection: vscode.Range | undefined,
   direction: Direction,
   cache: AnalysisCache,
+  exact = false,
 ): Promise<ConversionOutcome> {
   const kind: UsageKind = direction === 'convert' ? 'batchNormalization' : 'runningBatchNorm';
   const analysis = await cache.get(document);
@@ -33,18 +36,21 @@ export async function convertDocument(
   if (analysis.error) {
     return { applied: false, converted: 0, message: `Cannot convert ${fileLabel}: ${analysis.error}.` };
   }
-  const target: ConversionTarget = selection
-    ? chooseConversionTarget(analysis.usages, { start: document.offsetAt(selection.start), end: document.offsetAt(selection.end) }, kind)
-    : { scope: 'file' };
+  const range = selection && { start: document.offsetAt(selection.start), end: document.offsetAt(selection.end) };
+  const target: ConversionTarget = !range ? { scope: 'file' } : exact ? { scope: 'range', range } : chooseConversionTarget(analysis.usages, document.getText(), range, kind);
+  if (target.scope === 'none') {
+    return { applied: false, converted: 0, message: describeConversion({ kind: 'notApplicable', reason: '' }, target, fileLabel, direction) };
+  }
   const result = await refactor(document, target, direction);
-  const message = describeConversion(result, target, fileLabel, direction, targetLines(analysis.usages, target, kind));
+  const message = describeConversion(result, target, fileLabel, direction);
   if (result.kind === 'notApplicable' || result.converted === 0) {
     return { applied: false, converted: 0, message };
   }
   const edit = new vscode.WorkspaceEdit();
   await addRefactorResult(edit, document, result, new Set());
+  const notes = await addHtmlPageEdits(edit, [{ document, result }], direction);
   const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
-  return applied ? { applied, converted: result.converted, message } : { applied, converted: 0, message: `VS Code did not apply the edit to ${fileLabel} (the file may have changed).` };
+  return applied ? { applied, converted: result.converted, message: [message, ...notes].join(' ') } : { applied, converted: 0, message: `VS Code did not apply the edit to ${fileLabel} (the file may have changed).` };
 }
 
 /** Runs the pure refactoring on the document's current text with the layer file placed as the CLI would. */

@@ -1,7 +1,10 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisCache } from './analysis-cache';
 import { BatchNormCodeActions, CONVERT_COMMAND, CONVERT_FILE_COMMAND, REVERT_COMMAND } from './code-actions';
 import { BatchNormDiagnostics, SOURCE_LANGUAGES } from './diagnostics';
+import { LineContextKey } from './line-context';
+import { CREATE_LAYER_FILE_COMMAND, createLayerFile, LayerSnippetCompletions } from './snippet-completions';
 import { convertDocument, type ConversionOutcome, type Direction } from './file-conversion';
 import { convertWorkspace, type WorkspaceConversionOptions, type WorkspaceConversionOutcome } from './workspace-conversion';
 
@@ -18,6 +21,9 @@ export function registerConversion(context: vscode.ExtensionContext, log: vscode
     guarded(log, () => runFileCommand(cache, direction, wholeFile, uri, range));
   context.subscriptions.push(
     new BatchNormDiagnostics(cache, log),
+    new LineContextKey(cache, log),
+    vscode.languages.registerCompletionItemProvider(selector, new LayerSnippetCompletions(context.extensionPath, log)),
+    vscode.commands.registerCommand(CREATE_LAYER_FILE_COMMAND, (filePath: unknown, content: unknown) => guarded(log, () => createLayerFile(filePath, content))),
     vscode.languages.registerCodeActionsProvider(selector, new BatchNormCodeActions(cache, log), {
       providedCodeActionKinds: BatchNormCodeActions.providedCodeActionKinds,
     }),
@@ -43,8 +49,13 @@ async function runFileCommand(cache: AnalysisCache, direction: Direction, wholeF
   const document = await vscode.workspace.openTextDocument(target);
   // Menus may pass other objects after the resource; only a real Range is a target.
   const given = range instanceof vscode.Range ? range : undefined;
-  const selection = wholeFile ? undefined : (given ?? (editor && editor.document.uri.toString() === target.toString() ? editor.selection : undefined));
-  return report(await convertDocument(document, selection, direction, cache));
+  const editorSelection = editor && editor.document.uri.toString() === target.toString() ? editor.selection : undefined;
+  if (!wholeFile && !given && !editorSelection) {
+    // Nothing points at a line (an explorer entry, a script): say so rather than convert everything.
+    return report({ applied: false, converted: 0, message: `Open ${path.basename(target.fsPath)} in an editor and put the cursor on a BatchNorm line, or use "Convert All BatchNorm in File".` });
+  }
+  const selection = wholeFile ? undefined : (given ?? editorSelection);
+  return report(await convertDocument(document, selection, direction, cache, given !== undefined));
 }
 
 async function runWorkspaceCommand(options: WorkspaceConversionOptions, log: vscode.LogOutputChannel): Promise<WorkspaceConversionOutcome> {

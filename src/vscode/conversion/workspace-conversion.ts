@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { getEditorExcludeGlobs, getConversionDefaultArgs, getLayerFilePathSetting, getWorkspaceExcludeGlobs } from '../configuration';
 import { loadCore } from './core-loader';
+import { addHtmlPageEdits } from './html-page-edits';
 import { addRefactorResult, PREVIEW_METADATA } from './workspace-edit';
 
 const SOURCE_GLOB = '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}';
-const VENDORED_LAYER = /(^|[\\/])running-batch-norm\.(ts|js|mjs|cjs)$/;
+const VENDORED_LAYER = /(^|[\\/])running-batch-norm(\.browser)?\.(ts|js|mjs|cjs)$/;
 const DECLARATION_OR_MINIFIED = /\.d\.[mc]?ts$|\.min\.[mc]?js$/;
 
 export interface WorkspaceConversionOptions {
@@ -36,18 +37,20 @@ export async function convertWorkspace(options: WorkspaceConversionOptions, log:
   if ('message' in plan) {
     return plan;
   }
-  const { edit, paths, converted } = plan;
+  const { edit, paths, converted, notes = [] } = plan;
   const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
   const files = paths.length;
   const layers = `${converted} BatchNorm layer${converted === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`;
   log.info(`workspace conversion ${applied ? 'applied' : 'not applied'}: ${paths.join(', ')}`);
-  return { applied, files, paths: applied ? paths.sort() : [], converted: applied ? converted : 0, message: applied ? `Converted ${layers} to RunningBatchNorm.` : `Not applied: ${layers} left as they were.` };
+  return { applied, files, paths: applied ? paths.sort() : [], converted: applied ? converted : 0, message: applied ? [`Converted ${layers} to RunningBatchNorm.`, ...notes].join(' ') : `Not applied: ${layers} left as they were.` };
 }
 
 interface WorkspacePlan {
   edit: vscode.WorkspaceEdit;
   paths: string[];
   converted: number;
+  /** What is left to do by hand (browser scripts no page loads). */
+  notes?: string[];
 }
 
 async function planWorkspaceConversion(options: WorkspaceConversionOptions, token: vscode.CancellationToken, log: vscode.LogOutputChannel): Promise<WorkspacePlan | WorkspaceConversionOutcome> {
@@ -70,6 +73,7 @@ async function planWorkspaceConversion(options: WorkspaceConversionOptions, toke
   const createdLayers = new Set<string>();
   const metadata = options.preview === false ? undefined : PREVIEW_METADATA;
   const paths: string[] = [];
+  const browserScripts: { document: vscode.TextDocument; result: Extract<Awaited<ReturnType<typeof core.convertToRunningBatchNorm>>, { kind: 'edits' }> }[] = [];
   let converted = 0;
   for (const [folder, docs] of groupByFolder(candidates)) {
     const plan = core.planLayerFiles(docs.map((d) => d.uri.fsPath), folder, getLayerFilePathSetting(docs[0]!.uri));
@@ -83,7 +87,13 @@ async function planWorkspaceConversion(options: WorkspaceConversionOptions, toke
       await addRefactorResult(edit, document, result, createdLayers, metadata);
       paths.push(vscode.workspace.asRelativePath(document.uri, false));
       converted += result.converted;
+      browserScripts.push({ document, result });
     }
+  }
+  const notes = await addHtmlPageEdits(edit, browserScripts, 'convert', metadata);
+  notes.forEach((n) => log.info(n));
+  if (notes.length > 0 && converted > 0) {
+    return { edit, paths, converted, notes };
   }
   if (converted === 0) {
     return { applied: false, files: 0, paths: [], converted: 0, message: `No convertible BatchNorm layer in the workspace (${uris.length} JS/TS files scanned).` };

@@ -147,24 +147,28 @@ describe('conversion in the extension host', function () {
     await until('layer file removed by the same undo', () => exists(layer), (e) => !e);
   });
 
-  it('context-menu command: converts the layer under the cursor, else the whole file', async () => {
+  it('context-menu command: converts the layer on the cursor line, never the whole file', async () => {
     const uri = file('src/model.ts');
     const editor = await vscode.window.showTextDocument(uri);
     const before = editor.document.getText();
-    editor.selection = new vscode.Selection(9, 20, 9, 20);
+    const lineEnd = editor.document.lineAt(9).range.end; // the blank area right of the code
+    editor.selection = new vscode.Selection(lineEnd, lineEnd);
     const one = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
     assert.equal(one.converted, 1);
-    assert.equal(one.message, 'Converted 1 BatchNorm layer at line 10 to RunningBatchNorm.');
+    assert.equal(one.message, 'Converted 1 BatchNorm layer in model.ts (line 11) to RunningBatchNorm.');
     assert.match(editor.document.getText(), /model\.add\(runningBatchNorm\(\{ momentum: 0\.99 \}\)\);/);
     assert.match(editor.document.getText(), /model\.add\(tf\.layers\.batchNormalization\(\)\);/, 'the other layer is untouched');
 
-    editor.selection = new vscode.Selection(0, 0, 0, 0);
-    const rest = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
-    assert.equal(rest.message, 'Converted 1 BatchNorm layer in model.ts to RunningBatchNorm.');
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const none = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
+    assert.equal(none.converted, 0, 'a line without a layer converts nothing');
+    assert.match(none.message, /^No BatchNorm layer on line 2 of model\.ts/);
+    const rest = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convertFile', uri);
+    assert.equal(rest.message, 'Converted 1 BatchNorm layer in model.ts (line 7) to RunningBatchNorm.');
     assert.doesNotMatch(editor.document.getText(), /batchNormalization\(/);
     await until('no diagnostics left', () => ours(uri), (d) => d.length === 0);
 
-    const nothing = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
+    const nothing = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convertFile', uri);
     assert.equal(nothing.converted, 0);
     assert.match(nothing.message, /^Nothing to convert in model\.ts/);
     await vscode.commands.executeCommand('undo');
@@ -213,6 +217,31 @@ describe('conversion in the extension host', function () {
       actions.filter((a) => /RunningBatchNorm/.test(a.title)).map((a) => [a.title, a.kind?.value]),
       [['Convert to RunningBatchNorm', 'refactor.rewrite']],
     );
+  });
+
+  it('converts a browser script on the global tf and adds the layer script to its HTML page in the same edit; revert removes it', async () => {
+    // Written here (not in the fixture) so the other tests' workspace stays as it is.
+    const uri = file('site/js/app.js');
+    const page = file('site/index.html');
+    const cdn = 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/dist/tf.min.js';
+    await vscode.workspace.fs.writeFile(page, new TextEncoder().encode(`<!doctype html>\n<html>\n  <head>\n    <script src="${cdn}"></script>\n    <script src="js/app.js"></script>\n  </head>\n</html>\n`));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('const model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 4, inputShape: [3] }));\nmodel.add(tf.layers.batchNormalization());\n'));
+    const editor = await vscode.window.showTextDocument(uri);
+    const before = editor.document.getText();
+    const pageBefore = (await vscode.workspace.openTextDocument(page)).getText();
+    const result = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convertFile', uri);
+    assert.equal(result.converted, 1, result.message);
+    assert.match(editor.document.getText(), /model\.add\(tf\.runningBatchNorm\(\)\);/);
+    const pageAfter = (await vscode.workspace.openTextDocument(page)).getText();
+    assert.equal(pageAfter, pageBefore.replace('    <script src="js/app.js">', '    <script src="js/running-batch-norm.browser.js"></script>\n    <script src="js/app.js">'));
+    assert.ok(await exists(file('site/js/running-batch-norm.browser.js')), 'the browser-script layer is created');
+    const back = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.revert', uri, new vscode.Range(2, 0, 2, 40));
+    assert.equal(back.converted, 1, back.message);
+    assert.equal(editor.document.getText(), before);
+    assert.equal((await vscode.workspace.openTextDocument(page)).getText(), pageBefore, 'revert removes the tag it added');
+    await vscode.commands.executeCommand('workbench.action.files.saveAll');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(file('site'), { recursive: true });
   });
 
   it('converts the workspace in one edit, skipping node_modules and files.exclude', async () => {

@@ -8,13 +8,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LAYER_SOURCE } from '../../../src/layer/layer-source.generated';
+import { LAYER_JAVASCRIPT, LAYER_SOURCE } from '../../../src/layer/layer-source.generated';
 import { RunningBatchNorm } from '../../../src/layer/running-batch-norm';
+import { toJavaScriptModule } from '../../../src/layer/to-javascript';
 import { VENDOR_EXTENSIONS, VendorFlavor, renderVendoredLayer } from '../../../src/layer/vendor';
 import { useBackend, values } from './backends';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-const FLAVORS: VendorFlavor[] = ['ts', 'esm', 'cjs'];
+const FLAVORS: VendorFlavor[] = ['ts', 'esm', 'cjs', 'script'];
 type LayerModule = { RunningBatchNorm: typeof RunningBatchNorm; runningBatchNorm: (args?: object) => RunningBatchNorm };
 
 /** A temp project whose node_modules is this repository's, so '@tensorflow/tfjs' resolves there. */
@@ -51,6 +52,63 @@ describe('vendored RunningBatchNorm copies', () => {
 
   it('embeds the current src/layer/running-batch-norm.ts (run `npm run build` when this fails)', () => {
     assert.equal(LAYER_SOURCE, fs.readFileSync(path.join(ROOT, 'src/layer/running-batch-norm.ts'), 'utf8'));
+  });
+
+  it('embeds the JavaScript that to-javascript.ts makes of it now (run `npm run build` when this fails)', function () {
+    this.timeout(120000);
+    assert.equal(LAYER_JAVASCRIPT, toJavaScriptModule(LAYER_SOURCE, path.join(ROOT, 'src/layer/running-batch-norm.ts')));
+  });
+
+  for (const flavor of ['esm', 'cjs', 'script'] as const) {
+    it(`the ${flavor} copy reads like code a person wrote: no compiler helpers, 2-space indent, the source's comments and types, ASCII only`, () => {
+      const text = renderVendoredLayer(flavor, '@tensorflow/tfjs');
+      for (const leftover of [/__createBinding|__importStar|__awaiter|__rest|__extends/, /\bvar _[a-z]\b/, /\bvoid 0\b/, /@ts-nocheck/, /\bObject\.defineProperty\(exports/]) {
+        assert.doesNotMatch(text, leftover);
+      }
+      assert.deepEqual(text.split('\n').filter((l) => /^( {2})* {1}\S/.test(l) && !/^\s*\*/.test(l)), [], 'odd indentation');
+      // eslint-disable-next-line no-control-regex
+      assert.deepEqual(text.match(/[^\x00-\x7F]/g), null, 'non-ASCII characters (VS Code highlights them)');
+      assert.match(text, /Collapses the trailing Q elements of each channel/, 'the source comments are kept');
+      assert.match(text, /@param \{RunningBatchNormArgs\} \[args\]/);
+      assert.match(text, /@typedef \{Object\} RunningBatchNormArgsOwn/);
+      assert.match(text, /@property \{number\} \[momentum\] Weight of the old value/);
+      assert.match(text, flavor === 'cjs' ? /^const tf = require\('@tensorflow\/tfjs'\);$/m : flavor === 'esm' ? /^import \* as tf from '@tensorflow\/tfjs';$/m : /^\(\/\*\* @param \{typeof import\('@tensorflow\/tfjs'\)\} tf \*\/ function \(tf\) \{$/m);
+    });
+  }
+
+  it('type-checks every JavaScript copy under checkJs + strict (no @ts-nocheck)', function () {
+    this.timeout(180000);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require('typescript') as typeof import('typescript');
+    for (const flavor of ['esm', 'cjs', 'script'] as const) {
+      const file = path.join(project, `checked${VENDOR_EXTENSIONS[flavor]}`);
+      fs.writeFileSync(file, renderVendoredLayer(flavor, '@tensorflow/tfjs'));
+      const program = ts.createProgram([file], {
+        allowJs: true, checkJs: true, strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [],
+      });
+      const problems = ts.getPreEmitDiagnostics(program).map((d) => `${flavor} line ${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+      assert.deepEqual(problems, []);
+      assert.ok(program.getSourceFile(file), `${flavor} was checked`);
+    }
+  });
+
+  it('the browser script adds RunningBatchNorm to the global tf, computing what the layer computes', () => {
+    const expected = outputsOf({ RunningBatchNorm, runningBatchNorm: (args) => new RunningBatchNorm(args) });
+    const file = path.join(project, 'running-batch-norm.browser.js');
+    fs.writeFileSync(file, renderVendoredLayer('script', '@tensorflow/tfjs'));
+    const global = globalThis as { tf?: unknown };
+    const tfGlobal = { ...tf } as unknown as LayerModule & typeof tf;
+    global.tf = tfGlobal;
+    try {
+      new Function(fs.readFileSync(file, 'utf8'))();
+    } finally {
+      delete global.tf;
+    }
+    assert.equal(tfGlobal.RunningBatchNorm.className, 'RunningBatchNorm');
+    assert.equal(tf.serialization.SerializationMap.getMap().classNameMap['RunningBatchNorm']?.[0], tfGlobal.RunningBatchNorm, 'registered for serialization');
+    assert.deepEqual(outputsOf(tfGlobal), expected);
+    assert.throws(() => new Function(fs.readFileSync(file, 'utf8'))(), /load tfjs \(the global `tf`\) before/);
   });
 
   for (const flavor of FLAVORS) {

@@ -12,8 +12,10 @@ interface Snippet {
   body: string[];
 }
 
+/** The contributed snippets and those the extension offers with the import (`<dialect>.layer.json`). */
 function readSnippets(file: string): Record<string, Snippet> {
-  return JSON.parse(readFileSync(path.join(ROOT, 'snippets', file), 'utf8')) as Record<string, Snippet>;
+  const read = (name: string): Record<string, Snippet> => JSON.parse(readFileSync(path.join(ROOT, 'snippets', name), 'utf8')) as Record<string, Snippet>;
+  return { ...read(file), ...read(file.replace('.json', '.layer.json')) };
 }
 
 /** What the user gets when they tab through without typing: every placeholder at its default. */
@@ -67,10 +69,10 @@ for (const [file, sourceName] of [
 
 describe('snippet files', () => {
   it('match their generator (scripts/snippets-source.mjs)', () => {
-    for (const [file, isTs] of [['javascript.json', false], ['typescript.json', true]] as const) {
+    for (const [file, isTs, layer] of [['javascript.json', false, false], ['typescript.json', true, false], ['javascript.layer.json', false, true], ['typescript.layer.json', true, true]] as const) {
       const generated = execFileSync(
         process.execPath,
-        ['--input-type=module', '-e', `import { snippetFileText } from './scripts/snippets-source.mjs'; process.stdout.write(snippetFileText(${isTs}));`],
+        ['--input-type=module', '-e', `import { snippetFileText } from './scripts/snippets-source.mjs'; process.stdout.write(snippetFileText(${isTs}, ${layer}));`],
         { cwd: ROOT, encoding: 'utf8' },
       );
       assert.equal(readFileSync(path.join(ROOT, 'snippets', file), 'utf8'), generated, `${file} is stale: run node scripts/snippets-source.mjs`);

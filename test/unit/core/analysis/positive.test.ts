@@ -43,6 +43,8 @@ const importStyles: Case[] = [
   { name: 'this.tf from a parameter property', code: `import * as tfjs from '@tensorflow/tfjs';\nclass B {\n  constructor(private tf: typeof tfjs) {}\n  build() { return this.tf.layers.batchNormalization(); }\n}`, expected: [bn(4)] },
   { name: 'this.tf assigned in the constructor (JS)', file: '/p/m.js', code: `const tfjs = require('@tensorflow/tfjs');\nclass B {\n  constructor() { this.tf = tfjs; }\n  build() { return [1].map(() => this.tf.layers.batchNormalization()); }\n}`, expected: [bn(4)] },
   { name: 'this.tf property initializer', code: `import * as tfjs from '@tensorflow/tfjs';\nclass B {\n  tf = tfjs;\n  build() { return this.tf.layers.batchNormalization(); }\n}`, expected: [bn(4)] },
+  { name: 'browser ES module that imports its siblings and uses the global tf', file: '/p/main.js', code: `import { draw } from './draw.js';\nexport const m = tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: [2] })] });`, expected: [bn(2, null)] },
+  { name: 'tf.runningBatchNorm on the browser global (revert)', file: '/p/app.js', code: `tf.sequential().add(tf.runningBatchNorm());\nnew tf.RunningBatchNorm({});`, expected: ['runningBatchNorm 1 null', 'runningBatchNorm 2 null'] },
   { name: 'browser global tf in a script', file: '/p/app.js', code: `const model = tf.sequential();\nmodel.add(tf.layers.batchNormalization());`, expected: [bn(2, null)] },
   { name: 'let tf re-assigned to another package', file: '/p/m.js', code: `let tf = require('@tensorflow/tfjs');\ntry { tf = require('@tensorflow/tfjs-node'); } catch (e) {}\ntf.layers.batchNormalization();`, expected: [bn(3)] },
   { name: 'let tf assigned later only', file: '/p/m.js', code: `let tf = null;\nif (process.env.GPU) { tf = require('@tensorflow/tfjs-node-gpu'); } else { tf = require('@tensorflow/tfjs-node'); }\ntf.layers.batchNormalization();`, expected: [bn(3, '@tensorflow/tfjs-node-gpu')] },
@@ -69,6 +71,15 @@ const positions: Case[] = [
   { name: 'in a class method (TSX)', file: '/p/view.tsx', code: `import * as tf from '@tensorflow/tfjs';\nexport const V = () => <div>{String(tf.layers.batchNormalization())}</div>;`, expected: [bn(2)] },
 ];
 
+/** tfjs handed in as a parameter: untyped, or typed by a name the analysis cannot follow. */
+const injected: Case[] = [
+  { name: 'untyped tf parameter used with sequential', file: '/p/m.js', code: `export function buildModel(tf, classes) {\n  const m = tf.sequential();\n  m.add(tf.layers.batchNormalization());\n  return m;\n}`, expected: [bn(3, null)] },
+  { name: 'untyped parameter under another name, with layers.dense', file: '/p/m.cjs', code: `const build = (p) => {\n  p.layers.dense({ units: 4 });\n  return p.layers.batchNormalization();\n};\nmodule.exports = build;`, expected: [bn(3, null)] },
+  { name: 'typed by an imported type name, with model and input', code: `import type { TF } from './tf-type';\nexport function createModelM(tfjs: TF, inputShape: number[]) {\n  const input = tfjs.input({ shape: inputShape });\n  return tfjs.model({ inputs: input, outputs: tfjs.layers.batchNormalization().apply(input) as never });\n}`, expected: [bn(4, null)] },
+  { name: 'typed by a local alias of the tfjs namespace type', code: `type TF = typeof import('@tensorflow/tfjs-node');\nexport const f = (p: TF) => p.layers.batchNormalization();`, expected: [bn(2, '@tensorflow/tfjs-node')] },
+  { name: 'JSDoc-typed by an imported type name', file: '/p/m.js', code: `/** @param {import('./t').Tf} p */\nexport function g(p) { p.train.adam(); return p.layers.batchNormalization(); }`, expected: [bn(2, null)] },
+];
+
 /** RunningBatchNorm (for revert) and manual normalisation, told apart from the tfjs layer. */
 const otherKinds: Case[] = [
   { name: 'runningBatchNorm imported from the vendored file', code: `import * as tf from '@tensorflow/tfjs';\nimport { runningBatchNorm } from './running-batch-norm';\nrunningBatchNorm({ axis: 1 });\ntf.layers.batchNormalization();`, expected: ['runningBatchNorm 3 null', bn(4)] },
@@ -81,7 +92,7 @@ const otherKinds: Case[] = [
 ];
 
 describe('analysis: finds every batch-norm layer', () => {
-  for (const c of [...importStyles, ...positions, ...otherKinds]) {
+  for (const c of [...importStyles, ...positions, ...injected, ...otherKinds]) {
     it(c.name, () => assert.deepEqual(summary(c.code, c.file), c.expected));
   }
 
@@ -93,10 +104,9 @@ describe('analysis: finds every batch-norm layer', () => {
     assert.deepEqual([u.line, u.column, u.convertible, u.reason], [2, 9, true, undefined]);
   });
 
-  it('marks the browser global and manual ops not convertible, with a reason', () => {
+  it('converts the browser global (through the layer\'s browser script); marks manual ops not convertible, with a reason', () => {
     const global = analyzeSource('tf.layers.batchNormalization();', '/p/a.js').usages[0];
-    assert.equal(global?.convertible, false);
-    assert.match(global?.reason ?? '', /browser global/);
+    assert.equal(global?.convertible, true);
     const manual = analyzeSource(`import * as tf from '@tensorflow/tfjs';\ntf.moments(x, [0]);`, '/p/a.ts').usages[0];
     assert.equal(manual?.convertible, false);
     assert.match(manual?.reason ?? '', /tf\.moments is a low-level op/);

@@ -28,9 +28,9 @@ const cases: Case[] = [
     expected: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm({ axis: 3, /* rbn: not used by RunningBatchNorm: movingMeanInitializer: 'zeros', */ momentum: 0.99, /* rbn: not used by RunningBatchNorm: movingVarianceInitializer: tf.initializers.ones() */ });\n`,
   },
   {
-    name: 'callee split over lines; formatting, comments and indentation of the args stay',
+    name: 'callee split over lines: recorded for revert; formatting, comments and indentation of the args stay',
     code: `import * as tf from '@tensorflow/tfjs';\nfunction block() {\n    return tf.layers\n        .batchNormalization({\n            // keep me\n            axis: -1,   // and me\n        });\n}\n`,
-    expected: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nfunction block() {\n    return runningBatchNorm({\n            // keep me\n            axis: -1,   // and me\n        });\n}\n`,
+    expected: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nfunction block() {\n    return runningBatchNorm/* rbn: was tf.layers\n        .batchNormalization */({\n            // keep me\n            axis: -1,   // and me\n        });\n}\n`,
   },
   {
     name: 'CommonJS file gets a require with the file quotes and no semicolons',
@@ -118,6 +118,35 @@ cases.push({
   expected: `import * as tf from '@tensorflow/tfjs';\nimport { layers } from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm();\nrunningBatchNorm/* rbn: was tf.layers.batchNormalization */();\n`,
 });
 
+cases.push(
+  {
+    name: 'tfjs as an untyped parameter: the call uses the vendored layer (its own tfjs import), revert info kept',
+    file: '/p/src/model.js',
+    code: `const helpers = require('./helpers');\nfunction buildModel(tf, classes) {\n  const m = tf.sequential();\n  m.add(tf.layers.batchNormalization({ axis: -1 }));\n  return m;\n}\nmodule.exports = { buildModel };\n`,
+    expected: `const helpers = require('./helpers');\nconst { runningBatchNorm } = require('./running-batch-norm');\nfunction buildModel(tf, classes) {\n  const m = tf.sequential();\n  m.add(runningBatchNorm/* rbn: was tf.layers.batchNormalization */({ axis: -1 }));\n  return m;\n}\nmodule.exports = { buildModel };\n`,
+  },
+  {
+    name: 'tfjs as a parameter typed by an imported type',
+    code: `import type { TF } from './tf-type';\nexport function createModelM(p: TF, inputShape: number[]) {\n  const input = p.input({ shape: inputShape });\n  return p.model({ inputs: input, outputs: p.layers.batchNormalization().apply(input) as never });\n}\n`,
+    expected: `import type { TF } from './tf-type';\n${IMPORT_TS}\nexport function createModelM(p: TF, inputShape: number[]) {\n  const input = p.input({ shape: inputShape });\n  return p.model({ inputs: input, outputs: runningBatchNorm/* rbn: was p.layers.batchNormalization */().apply(input) as never });\n}\n`,
+  },
+);
+
+cases.push(
+  {
+    name: 'browser script on the global tf: tf.runningBatchNorm, no import',
+    file: '/p/site/app.js',
+    code: `const model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 4, inputShape: [3] }));\nmodel.add(tf.layers.batchNormalization({ momentum: 0.9, movingMeanInitializer: 'zeros' }));\n`,
+    expected: `const model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 4, inputShape: [3] }));\nmodel.add(tf.runningBatchNorm({ momentum: 0.9, /* rbn: not used by RunningBatchNorm: movingMeanInitializer: 'zeros' */ }));\n`,
+  },
+  {
+    name: 'browser ES module on the global tf, through a layers alias (recorded for revert)',
+    file: '/p/site/main.mjs',
+    code: `import { plot } from './plot.mjs';\nconst L = tf.layers;\nexport const layer = L.batchNormalization();\n`,
+    expected: `import { plot } from './plot.mjs';\nconst L = tf.layers;\nexport const layer = tf.runningBatchNorm/* rbn: was L.batchNormalization */();\n`,
+  },
+);
+
 const notApplicable: Case[] = [
   { name: 'nothing to convert', code: `const a = 1;\n`, expected: 'notApplicable: no tfjs batch-norm layer in this file' },
   { name: 'already converted (idempotent)', code: `import * as tf from '@tensorflow/tfjs';\n${IMPORT_TS}\nrunningBatchNorm();\n`, expected: 'notApplicable: no tfjs batch-norm layer in this file' },
@@ -186,6 +215,16 @@ describe('refactor: convert to RunningBatchNorm', () => {
       assert.equal(result.kind, 'edits');
       assert.equal(result.kind === 'edits' && result.layerFile?.path, layerPath);
       assert.match(result.kind === 'edits' ? result.layerFile?.content ?? '' : '', content);
+    }
+  });
+
+  it('a browser script gets the browser-script layer next to it, and says pages need its tag', () => {
+    const result = convertToRunningBatchNorm({ code: 'tf.layers.batchNormalization();\n', fileName: '/p/site/js/app.js', layerFilePath: '/p/site/js/running-batch-norm.js' });
+    assert.equal(result.kind, 'edits');
+    if (result.kind === 'edits') {
+      assert.equal(result.globalTf, true);
+      assert.equal(result.layerFile?.path, '/p/site/js/running-batch-norm.browser.js');
+      assert.match(result.layerFile?.content ?? '', /\(browser script\), vendored copy/);
     }
   });
 

@@ -70,6 +70,12 @@ const roundTrips: { name: string; file?: string; code: string }[] = [
   { name: 'parameter namespace', code: `import * as tf from '@tensorflow/tfjs';\nexport const f = (t: typeof tf) => t.layers.batchNormalization();\n` },
   { name: 'a file mixing tf.layers. and layers. (the original callee is kept in a comment)', code: `import * as tf from '@tensorflow/tfjs';\nimport { layers } from '@tensorflow/tfjs';\nlayers.batchNormalization();\ntf.layers.batchNormalization();\n` },
   { name: 'this.tf assigned in a JS constructor', file: '/p/a.js', code: `const tfjs = require('@tensorflow/tfjs');\nclass B {\n  constructor() { this.tf = tfjs; }\n  build() { return this.tf.layers.batchNormalization(); }\n}\n` },
+  { name: 'a callee split over several lines stays split', code: `import * as tf from '@tensorflow/tfjs';\nconst m = tf.sequential();\nm.add(tf.layers\n  .batchNormalization({ axis: 1 }));\nm.add(tf\n  .layers\n  .batchNormalization());\n` },
+  { name: 'a callee split over lines in CommonJS', file: '/p/a.cjs', code: `const tf = require('@tensorflow/tfjs');\nmodule.exports = tf.layers.\n  batchNormalization();\n` },
+  { name: 'tfjs as an untyped parameter', file: '/p/a.js', code: `export function buildModel(p, classes) {\n  const m = p.sequential();\n  m.add(p.layers.batchNormalization());\n  return m;\n}\n` },
+  { name: 'a browser script handed the global tf as a parameter', file: '/p/site/build.js', code: `function buildModel(tf, classes) {\n  const m = tf.sequential();\n  m.add(tf.layers.batchNormalization());\n  return m;\n}\n` },
+  { name: 'browser script on the global tf', file: '/p/site/app.js', code: `const model = tf.sequential();\nmodel.add(tf.layers.batchNormalization({ axis: 1 }));\n` },
+  { name: 'browser ES module on the global tf via an alias', file: '/p/site/main.js', code: `import { plot } from './plot.js';\nconst L = tf.layers;\nexport const l = L.batchNormalization();\n` },
   { name: 'multi-line args with a trailing comment', code: `import * as tf from '@tensorflow/tfjs';\nconst l = tf.layers.batchNormalization({\n  axis: 1,\n  movingMeanInitializer: 'zeros' // init\n});\n` },
 ];
 

@@ -1,0 +1,119 @@
+import { strict as assert } from 'node:assert';
+import { addLayerScriptTags, isTfjsScriptSrc, removeLayerScriptTags, scriptTags } from '../../../../src/core/refactor/html-pages';
+import { applyTextEdits } from '../../../../src/core/refactor';
+
+const ROOT = '/w';
+const CDN = 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/dist/tf.min.js';
+const LAYER = '/w/js/running-batch-norm.browser.js';
+
+interface Case {
+  name: string;
+  page: string;
+  html: string;
+  /** The page after the conversion; `null` when it must stay unchanged. */
+  expected: string | null;
+}
+
+const cases: Case[] = [
+  {
+    name: 'right after the tfjs CDN tag, on its own line with its indent',
+    page: '/w/index.html',
+    html: `<!doctype html>\n<html>\n  <head>\n    <script src="${CDN}"></script>\n    <script src="js/app.js"></script>\n  </head>\n</html>\n`,
+    expected: `<!doctype html>\n<html>\n  <head>\n    <script src="${CDN}"></script>\n    <script src="js/running-batch-norm.browser.js"></script>\n    <script src="js/app.js"></script>\n  </head>\n</html>\n`,
+  },
+  {
+    name: 'a page in a nested folder loading ../js/app.js, CRLF and tabs',
+    page: '/w/pages/demo/index.html',
+    html: `<body>\r\n\t<script src='https://unpkg.com/@tensorflow/tfjs'></script>\r\n\t<script src='../../js/app.js?v=3' defer></script>\r\n</body>\r\n`,
+    expected: `<body>\r\n\t<script src='https://unpkg.com/@tensorflow/tfjs'></script>\r\n\t<script src="../../js/running-batch-norm.browser.js"></script>\r\n\t<script src='../../js/app.js?v=3' defer></script>\r\n</body>\r\n`,
+  },
+  {
+    name: 'a site-absolute src (/js/app.js), tfjs from node_modules, other scripts between',
+    page: '/w/index.html',
+    html: `<script src="/node_modules/@tensorflow/tfjs/dist/tf.js"></script><script src="/vendor/chart.js"></script>\n<script src="/js/app.js"></script>\n`,
+    expected: `<script src="/node_modules/@tensorflow/tfjs/dist/tf.js"></script>\n<script src="js/running-batch-norm.browser.js"></script><script src="/vendor/chart.js"></script>\n<script src="/js/app.js"></script>\n`,
+  },
+  {
+    name: 'no tfjs tag (tfjs loaded some other way): right before the converted file',
+    page: '/w/index.html',
+    html: `<body>\n  <script src="js/app.js" type="module"></script>\n</body>\n`,
+    expected: `<body>\n  <script src="js/running-batch-norm.browser.js"></script>\n  <script src="js/app.js" type="module"></script>\n</body>\n`,
+  },
+  {
+    name: 'comments, a quoted ">" in an attribute, inline scripts and styles that mention the file are not tags',
+    page: '/w/index.html',
+    html: `<!-- <script src="js/app.js"></script> -->\n<style>/* <script src="js/app.js"> */</style>\n<script>document.write('<script src="js/app.js"><\\/script>');</script>\n<SCRIPT data-x="a>b" SRC=${CDN}></SCRIPT>\n<script data-note="1 > 0" src=js/app.js></script>\n`,
+    expected: `<!-- <script src="js/app.js"></script> -->\n<style>/* <script src="js/app.js"> */</style>\n<script>document.write('<script src="js/app.js"><\\/script>');</script>\n<SCRIPT data-x="a>b" SRC=${CDN}></SCRIPT>\n<script src="js/running-batch-norm.browser.js"></script>\n<script data-note="1 > 0" src=js/app.js></script>\n`,
+  },
+  {
+    name: 'a page that already loads the layer stays as it is',
+    page: '/w/index.html',
+    html: `<script src="${CDN}"></script>\n<script src="js/running-batch-norm.browser.js"></script>\n<script src="js/app.js"></script>\n`,
+    expected: null,
+  },
+  {
+    name: 'a page that does not load the converted file stays as it is',
+    page: '/w/other.html',
+    html: `<script src="${CDN}"></script>\n<script src="js/other.js"></script>\n`,
+    expected: null,
+  },
+  {
+    name: 'the same file name in another folder is another file',
+    page: '/w/legacy/index.html',
+    html: `<script src="${CDN}"></script>\n<script src="js/app.js"></script>\n`,
+    expected: null,
+  },
+];
+
+describe('refactor: HTML pages of converted browser scripts', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const { pages } = addLayerScriptTags([{ path: c.page, text: c.html }], [{ file: '/w/js/app.js', layerFile: LAYER }], ROOT);
+      const after = pages[0] ? applyTextEdits(c.html, pages[0].edits) : null;
+      assert.equal(after, c.expected);
+      if (after !== null) {
+        const again = addLayerScriptTags([{ path: c.page, text: after }], [{ file: '/w/js/app.js', layerFile: LAYER }], ROOT);
+        assert.deepEqual(again.pages, [], 'idempotent');
+        const [reverted] = removeLayerScriptTags([{ path: c.page, text: after }], [{ file: '/w/js/app.js', layerFile: LAYER }], new Set(), ROOT);
+        assert.equal(applyTextEdits(after, reverted!.edits), c.html, 'revert removes exactly the tag it added');
+      }
+    });
+  }
+
+  it('one tag per page for two converted files it loads, and none where no page loads a file (the exact tag is in the message)', () => {
+    const html = `<script src="${CDN}"></script>\n<script src="js/a.js"></script>\n<script src="js/app.js"></script>\n`;
+    const { pages, unloaded } = addLayerScriptTags([{ path: '/w/index.html', text: html }], [{ file: '/w/js/a.js', layerFile: LAYER }, { file: '/w/js/app.js', layerFile: LAYER }, { file: '/w/js/lonely.js', layerFile: LAYER }], ROOT);
+    assert.equal(applyTextEdits(html, pages[0]!.edits), `<script src="${CDN}"></script>\n<script src="js/running-batch-norm.browser.js"></script>\n<script src="js/a.js"></script>\n<script src="js/app.js"></script>\n`);
+    assert.deepEqual(unloaded.map((u) => u.tag), ['<script src="running-batch-norm.browser.js"></script>']);
+    assert.match(unloaded[0]!.message, /^No HTML page in the workspace loads lonely\.js: add <script src="running-batch-norm\.browser\.js"><\/script> right after the tfjs <script> tag, before the one that loads lonely\.js/);
+  });
+
+  it('revert keeps the tag while another script of the page still uses the layer', () => {
+    const html = `<script src="${CDN}"></script>\n<script src="js/running-batch-norm.browser.js"></script>\n<script src="js/a.js"></script>\n<script src="js/app.js"></script>\n`;
+    const reverted = [{ file: '/w/js/app.js', layerFile: LAYER }];
+    assert.deepEqual(removeLayerScriptTags([{ path: '/w/index.html', text: html }], reverted, new Set(['/w/js/a.js']), ROOT), []);
+    assert.equal(removeLayerScriptTags([{ path: '/w/index.html', text: html }], reverted, new Set(), ROOT).length, 1);
+  });
+
+  it('scriptTags survives unclosed tags and attributes', () => {
+    assert.deepEqual(scriptTags('<script src="a.js"'), [{ start: 0, end: 18, src: 'a.js' }]);
+    assert.deepEqual(scriptTags('<p>x<script>'), [{ start: 4, end: 12 }]);
+  });
+
+  const tfjsSources: [string, boolean][] = [
+    [CDN, true],
+    ['https://cdn.jsdelivr.net/npm/@tensorflow/tfjs', true],
+    ['https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@latest/dist/tf.min.js', true],
+    ['https://unpkg.com/@tensorflow/tfjs@^4.0.0/', true],
+    ['lib/tf.min.js', true],
+    ['node_modules/@tensorflow/tfjs/dist/tf.es2017.js', true],
+    ['https://cdn.jsdelivr.net/npm/@tensorflow/tfjs-vis', false],
+    ['https://cdn.jsdelivr.net/npm/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.js', false],
+    ['https://cdn.jsdelivr.net/npm/@tensorflow-models/mobilenet', false],
+    ['js/app.js', false],
+    ['js/mytf.js', false],
+  ];
+  for (const [src, expected] of tfjsSources) {
+    it(`isTfjsScriptSrc(${src}) is ${expected}`, () => assert.equal(isTfjsScriptSrc(src), expected));
+  }
+});
