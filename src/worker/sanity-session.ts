@@ -14,6 +14,7 @@ import { BadInputError, describeError, SanityFailure } from './errors';
 import { installModuleHooks, loadFactory, requireUserModule } from './module-loader';
 import { countNorms, swapNorms } from './norm-swap';
 import { seedMathRandom } from './random';
+import { TelemetryCollector } from './telemetry/collector';
 import { loadTfjsRuntime } from './tfjs-runtime';
 import { trainRun } from './train-run';
 import { describeModel, isMnistShaped, mnistData, syntheticData, type ModelShape, type TrainingData } from './training-data';
@@ -137,6 +138,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       checkLimits,
       onStep: (step, loss) => emitProgress(emit, run, entry.norm, step, request.steps, loss),
       onNaN: (finding: NanFinding) => emit({ type: 'layerNaN', run, finding }),
+      telemetry: request.telemetry === false ? undefined : new TelemetryCollector(tf, entry.model, request.steps, sources),
     });
     runs.push(report);
   }

@@ -6,6 +6,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ExplosionWarning, NanFinding, NormKind, RunReport, SourceLocation } from '../core/training/protocol';
 import { firstOverflowingLayer, replayStep } from './nan-replay';
+import type { StepObserver } from './telemetry/collector';
 import { scoped } from './tensor-scope';
 import { createRandom, permutation, seedMathRandom } from './random';
 import type { TrainingData } from './training-data';
@@ -24,6 +25,8 @@ export interface RunOptions {
   onNaN?: (finding: NanFinding) => void;
   /** Called every step; throwing stops the run (memory cap, deadline). */
   checkLimits?: () => void;
+  /** Per-layer telemetry (worker/telemetry); it only observes, so the losses are the same without it. */
+  telemetry?: StepObserver;
 }
 
 /** Batches of example indices, reshuffled every epoch by a seeded generator. */
@@ -63,7 +66,9 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
     const y = tf.gather(data.ys, indices);
     indices.dispose();
     const before = tracked.map((t) => t.variable.read().clone());
+    o.telemetry?.beforeStep(step);
     const result = await model.trainOnBatch(x, y);
+    const gradientExplosion = o.telemetry?.afterStep(step) ?? null;
     const loss = Array.isArray(result) ? result[0] : result;
     const stats = measureWeights(tf, tracked);
     losses.push(Number.isFinite(loss) ? loss : null);
@@ -74,6 +79,9 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
       for (const e of explosions.observe(stats.maxAbs)) {
         const t = tracked[e.index];
         exploding.push({ step, layer: t.layer, className: t.className, weight: t.weight, growth: Math.round(e.growth), source: o.sources.get(t.layer) ?? null });
+      }
+      if (gradientExplosion) {
+        exploding.push(gradientExplosion);
       }
     }
     tf.dispose([x, y, ...before]);
@@ -91,6 +99,7 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
     nan,
     exploding,
     losses,
+    ...(o.telemetry ? { layers: o.telemetry.finish() } : {}),
   };
 }
 
