@@ -26,6 +26,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
+  'no-telemetry': { type: 'boolean' },
 } as const;
 
 function positiveNumber(value: string | boolean | undefined, flag: string, fallback: number, integer: boolean): number {
@@ -67,6 +68,7 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     backend: oneOf(values.backend, 'backend', BACKENDS) ?? SANITY_DEFAULTS.backend,
     timeoutMs: positiveNumber(values.timeout, 'timeout', SANITY_DEFAULTS.timeoutMs / 1000, false) * 1000,
     seed: positiveNumber(values.seed, 'seed', SANITY_DEFAULTS.seed, true),
+    ...(values['no-telemetry'] === true ? { telemetry: false } : {}),
   };
   return { request, json: values.json === true };
 }
@@ -76,7 +78,7 @@ export const sanityCommand: CliCommand = {
   summary: 'train a model for a few seconds: NaN/Inf with layer and line, exploding weights, accuracy',
   help: `Usage: rbn sanity <file> [--model <exportName>] [--steps N] [--batch-size N] [--lr X]
                   [--compare] [--data mnist|synthetic] [--backend auto|cpu|wasm|tensorflow]
-                  [--timeout S] [--seed N] [--json]
+                  [--timeout S] [--seed N] [--no-telemetry] [--json]
 
 Builds the model from a factory in <file> (the first function returning tf.sequential(),
 tf.model() or tf.loadLayersModel(), or --model), trains it in a child process for --steps
@@ -86,6 +88,8 @@ the held-out accuracy (or error). Data: the module's sanityData() export, else M
 for 28x28x1/784-input 10-class models, else a synthetic task shaped to the model.
 --compare also trains a copy with every BatchNorm swapped for RunningBatchNorm (or back),
 same seed, data and initial weights. The file is never modified.
+Per-layer telemetry (runs[i].layers in --json: activation mean/std/near-zero share, weight
+and gradient norms, histograms, at up to 150 steps) is on; --no-telemetry switches it off.
 
 Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
             2 could not run (bad arguments, unreadable file, model code threw, timeout).`,
@@ -129,6 +133,7 @@ function withDisplayPaths(report: SanityReport, cwd: string): SanityReport {
       ...r,
       nan: r.nan ? { ...r.nan, source: source(r.nan.source) } : null,
       exploding: r.exploding.map((e) => ({ ...e, source: source(e.source) })),
+      ...(r.layers ? { layers: r.layers.map((l) => ({ ...l, source: source(l.source) })) } : {}),
     })),
   };
 }
@@ -154,7 +159,11 @@ export function formatSanity(report: SanityReport): string {
       lines.push(`    NaN/Inf at step ${r.nan.step}: ${r.nan.where} of layer ${r.nan.layer} (${r.nan.className})${where(r.nan.source)}`);
     }
     for (const e of r.exploding) {
-      lines.push(`    exploding weights: ${e.weight} grew ${formatNumber(e.growth)}× within 50 steps, by step ${e.step}${where(e.source)}`);
+      lines.push(
+        e.measure === 'gradient'
+          ? `    exploding gradient: the gradient norm of ${e.layer} (${e.className}) grew ${formatNumber(e.growth)}× within 50 steps, by step ${e.step}${where(e.source)}`
+          : `    exploding weights: ${e.weight} grew ${formatNumber(e.growth)}× within 50 steps, by step ${e.step}${where(e.source)}`,
+      );
     }
   });
   for (const note of report.notes ?? []) {
