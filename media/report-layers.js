@@ -3,7 +3,7 @@
 // layer, all drawn from the page's #layer-data block. The layer where a NaN or an explosion started is
 // drawn thick in the error colour, with a dashed marker at its step, in every chart. Links go through
 // report.js's click handler (a click on a line clicks that layer's source link in the list).
-/* global Element, MutationObserver */
+/* global HTMLElement, MutationObserver */
 (function () {
   'use strict';
   const block = document.getElementById('layer-data');
@@ -28,11 +28,6 @@
     }
     const rgb = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/.exec(color);
     return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])] : null;
-  }
-
-  function withAlpha(color, alpha) {
-    const c = parseColor(color);
-    return c ? `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${alpha})` : color;
   }
 
   /** The theme's chart colours first, then evenly spaced hues for models with many layers. */

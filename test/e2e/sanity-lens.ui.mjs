@@ -90,6 +90,19 @@ await step('the "Compare" lens trains both flavours on MNIST into the same panel
   await dismissNotifications();
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(outDir, 'sanity-panel.png') });
+  // Telemetry: the per-layer charts of both runs, side by side, drawn by the page's layer script.
+  const layers = frame.locator('section.layers');
+  await layers.waitFor({ timeout: 5000 });
+  const charts = await frame.locator('canvas.layer-chart').count();
+  const heatmaps = await frame.locator('canvas.heatmap-canvas').count();
+  if (charts !== 6 || heatmaps !== 2) {
+    throw new Error(`expected 6 per-layer charts and 2 heatmaps (mean, std, gradient and the BatchNorm histogram per run), got ${charts} and ${heatmaps}`);
+  }
+  await frame.locator('.layer-runs h3').first().scrollIntoViewIfNeeded();
+  await frame.locator('.layer-runs h3').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(outDir, 'sanity-layers.png') });
+  log(`per-layer charts: ${charts}, heatmaps: ${heatmaps}`);
 });
 
 await step('a NaN finding names the layer and its link opens the source line', async () => {

@@ -25,7 +25,7 @@ export function outputStats(tf: typeof tfjs, x: tfjs.Tensor): tfjs.Tensor1D {
     const flat = flatFloat(x);
     const mean = flat.mean();
     const deviations = tf.squaredDifference(flat, mean).sum();
-    return tf.stack([mean, deviations, nearZeroCount(tf, flat)]) as tfjs.Tensor1D;
+    return tf.stack([mean, deviations, nearZeroCount(flat)]) as tfjs.Tensor1D;
   });
 }
 
@@ -38,12 +38,12 @@ export function maskedStats(tf: typeof tfjs, x: tfjs.Tensor): tfjs.Tensor1D {
     const count = finite.toFloat().sum();
     const mean = tf.where(finite, flat, zeros).sum().div(count.maximum(1));
     const deviations = tf.where(finite, tf.squaredDifference(flat, mean), zeros).sum();
-    return tf.stack([count, mean, deviations, nearZeroCount(tf, flat)]) as tfjs.Tensor1D;
+    return tf.stack([count, mean, deviations, nearZeroCount(flat)]) as tfjs.Tensor1D;
   });
 }
 
 /** |x| ≤ NEAR_ZERO; NaN compares false, so it is never near zero. */
-function nearZeroCount(tf: typeof tfjs, flat: tfjs.Tensor1D): tfjs.Scalar {
+function nearZeroCount(flat: tfjs.Tensor1D): tfjs.Scalar {
   return flat.abs().lessEqual(NEAR_ZERO).toFloat().sum();
 }
 

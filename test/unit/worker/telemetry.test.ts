@@ -23,10 +23,6 @@ function reference(values: number[]): { mean: number; std: number; nearZero: num
   return { mean, std, nearZero: values.filter((v) => Math.abs(v) <= NEAR_ZERO).length / values.length };
 }
 
-function matrix(t: tf.Tensor): Matrix {
-  return t.arraySync() as Matrix;
-}
-
 /** Rows × cols standard normals from a seeded generator. */
 function normals(rows: number, cols: number, seed: number): Matrix {
   const random = createRandom(seed);
