@@ -186,7 +186,8 @@ export class TelemetryCollector implements StepObserver {
       const masked = p.output !== null && (!Number.isFinite(f.mean) || !Number.isFinite(f.deviations));
       if (f.range) {
         const [min, max] = f.range;
-        p.range = chooseHistogramRange(min, max);
+        const size = p.output?.size ?? 0;
+        p.range = chooseHistogramRange(min, max, f.mean, size > 0 ? Math.sqrt(f.deviations / size) : NaN);
         p.series.histogram = { min: rounded(p.range.min) ?? p.range.min, max: rounded(p.range.max) ?? p.range.max, bins: HISTOGRAM_BINS, counts: [] };
       }
       if (masked || f.range) {

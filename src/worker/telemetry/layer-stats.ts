@@ -81,17 +81,21 @@ export function histogramCounts(tf: typeof tfjs, x: tfjs.Tensor, min: number, ma
 }
 
 /**
- * The histogram's fixed range from the first sampled step's finite min and max, widened by half the
- * span on each side so later steps have room to drift; a layer that is never negative (ReLU) starts
- * at 0, and a constant output gets a unit-wide range.
+ * The histogram's fixed range from the first sampled step: its finite min and max, clipped to the
+ * mean ± 4 std so a few outliers do not squeeze the bulk into a couple of bins, then widened by a
+ * quarter of the span on each side so later steps have room to drift. A layer that is never negative
+ * (ReLU) starts at 0, and a constant output gets a unit-wide range.
  */
-export function chooseHistogramRange(min: number, max: number): { min: number; max: number } {
+export function chooseHistogramRange(min: number, max: number, mean = NaN, std = NaN): { min: number; max: number } {
   if (!Number.isFinite(min) || !Number.isFinite(max)) {
     return { min: -1, max: 1 };
   }
-  const span = max - min;
-  if (span <= Math.max(Math.abs(max), 1) * 1e-6) {
-    return { min: min - 0.5, max: max + 0.5 };
+  const spread = Number.isFinite(mean) && Number.isFinite(std) && std > 0;
+  const low = spread ? Math.max(min, mean - 4 * std) : min;
+  const high = spread ? Math.min(max, mean + 4 * std) : max;
+  const span = high - low;
+  if (span <= Math.max(Math.abs(high), 1) * 1e-6) {
+    return { min: low - 0.5, max: high + 0.5 };
   }
-  return { min: min >= 0 ? 0 : min - span / 2, max: max + span / 2 };
+  return { min: min >= 0 ? 0 : low - span / 4, max: high + span / 4 };
 }

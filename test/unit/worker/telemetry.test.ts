@@ -183,14 +183,16 @@ describe('telemetry: histograms', () => {
     assert.equal(counts.reduce((a, b) => a + b, 0), 10);
   });
 
-  const ranges: { min: number; max: number; expected: { min: number; max: number } }[] = [
-    { min: -2, max: 2, expected: { min: -4, max: 4 } },
-    { min: 0, max: 3, expected: { min: 0, max: 4.5 } },
+  const ranges: { min: number; max: number; mean?: number; std?: number; expected: { min: number; max: number } }[] = [
+    { min: -2, max: 2, expected: { min: -3, max: 3 } },
+    { min: 0, max: 4, expected: { min: 0, max: 5 } },
+    { min: -2, max: 10, mean: 0, std: 1, expected: { min: -3.5, max: 5.5 } },
+    { min: -3, max: 3, mean: 0, std: 1, expected: { min: -4.5, max: 4.5 } },
     { min: 0.5, max: 0.5, expected: { min: 0, max: 1 } },
     { min: Infinity, max: -Infinity, expected: { min: -1, max: 1 } },
   ];
   for (const r of ranges) {
-    it(`range from the first step [${r.min}, ${r.max}] → [${r.expected.min}, ${r.expected.max}]`, () => assert.deepEqual(chooseHistogramRange(r.min, r.max), r.expected));
+    it(`range from the first step [${r.min}, ${r.max}], mean ${r.mean ?? '?'} ± ${r.std ?? '?'} → [${r.expected.min}, ${r.expected.max}]`, () => assert.deepEqual(chooseHistogramRange(r.min, r.max, r.mean, r.std), r.expected));
   }
 });
 
