@@ -3,7 +3,7 @@
 // layer, all drawn from the page's #layer-data block. The layer where a NaN or an explosion started is
 // drawn thick in the error colour, with a dashed marker at its step, in every chart. Links go through
 // report.js's click handler (a click on a line clicks that layer's source link in the list).
-/* global HTMLElement, MutationObserver */
+/* global HTMLElement, ImageData, MutationObserver */
 (function () {
   'use strict';
   const block = document.getElementById('layer-data');
@@ -192,13 +192,22 @@
     });
   }
 
-  /** Background and bright end of the heatmap scale, from the theme. */
+  /**
+   * The heatmap's colour scale from the theme: background (empty bins), then the theme's blue, then its
+   * orange for the busiest bins, so both light and dark themes get a scale with contrast at each end.
+   */
   function heatColors() {
     const bg = parseColor(cssVar('--vscode-editor-background', '')) || parseColor(window.getComputedStyle(document.body).backgroundColor) || [30, 30, 30];
-    const hot = parseColor(cssVar('--vscode-charts-blue', '#3794ff')) || [55, 148, 255];
+    const mid = parseColor(cssVar('--vscode-charts-blue', '#3794ff')) || [55, 148, 255];
+    const hot = parseColor(cssVar('--vscode-charts-orange', '#d18616')) || [209, 134, 22];
     const light = bg[0] + bg[1] + bg[2] > 382;
-    // On a light background, the scale runs to a darker blue so the busiest bins stand out.
-    return { bg, hot: light ? hot.map((c) => Math.round(c * 0.55)) : hot, fg: cssVar('--vscode-foreground', light ? '#333333' : '#cccccc') };
+    return { bg, mid, hot, fg: cssVar('--vscode-foreground', light ? '#333333' : '#cccccc') };
+  }
+
+  /** Colour at t in [0, 1] along background → blue → orange. */
+  function heatAt(colors, t) {
+    const [from, to, u] = t < 0.5 ? [colors.bg, colors.mid, t * 2] : [colors.mid, colors.hot, t * 2 - 1];
+    return from.map((v, k) => Math.round(v + (to[k] - v) * u));
   }
 
   function formatValue(v) {
@@ -212,7 +221,7 @@
     const layer = run.layers[Number(canvas.getAttribute('data-layer'))];
     const h = layer.histogram;
     const width = Math.max(120, canvas.parentElement ? canvas.parentElement.clientWidth : 300);
-    const height = 130;
+    const height = 150;
     const ratio = window.devicePixelRatio || 1;
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);
@@ -231,20 +240,26 @@
     const plotH = height - bottom - 4;
     ctx.fillStyle = `rgb(${colors.bg.join(',')})`;
     ctx.fillRect(0, 0, width, height);
+    // One pixel per (step, bin) in an offscreen image, scaled up without smoothing: crisp cells, no seams.
     const most = Math.max(1, ...h.counts.map((row) => Math.max(...row)));
-    const colW = plotW / h.counts.length;
-    const rowH = plotH / h.bins;
+    const image = new ImageData(h.counts.length, h.bins);
     h.counts.forEach((row, s) => {
       row.forEach((count, b) => {
-        if (count === 0) {
-          return;
-        }
-        const t = Math.log1p(count) / Math.log1p(most);
-        const c = colors.bg.map((v, k) => Math.round(v + (colors.hot[k] - v) * (0.15 + 0.85 * t)));
-        ctx.fillStyle = `rgb(${c.join(',')})`;
-        ctx.fillRect(left + s * colW, 4 + plotH - (b + 1) * rowH, Math.ceil(colW), Math.ceil(rowH));
+        const t = count === 0 ? 0 : 0.08 + 0.92 * (Math.log1p(count) / Math.log1p(most));
+        const c = heatAt(colors, t);
+        const at = ((h.bins - 1 - b) * h.counts.length + s) * 4;
+        image.data.set([c[0], c[1], c[2], 255], at);
       });
     });
+    const cells = document.createElement('canvas');
+    cells.width = h.counts.length;
+    cells.height = h.bins;
+    const cellsCtx = cells.getContext('2d');
+    if (cellsCtx) {
+      cellsCtx.putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(cells, left, 4, plotW, plotH);
+    }
     ctx.fillStyle = colors.fg;
     ctx.font = `10px ${font}`;
     ctx.textAlign = 'right';
