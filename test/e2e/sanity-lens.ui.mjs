@@ -47,17 +47,6 @@ async function dismissNotifications() {
   }
 }
 
-/** Runs a command by its title from the Command Palette (F1). */
-async function runCommand(title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ timeout: T });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: T });
-  await page.keyboard.press('Enter');
-}
-
 /** Waits for the report page to show `verdict`; returns the page's frame. */
 async function waitForReport(model, verdict) {
   await page.locator('.tab', { hasText: `Sanity-train: ${model}` }).first().waitFor({ timeout: T });
@@ -109,14 +98,14 @@ await step('the "Compare" lens trains both flavours on MNIST into the same panel
   if (charts !== 6 || heatmaps !== 2) {
     throw new Error(`expected 6 per-layer charts and 2 heatmaps (mean, std, gradient and the BatchNorm histogram per run), got ${charts} and ${heatmaps}`);
   }
-  // The panel's group maximized, so both runs' charts sit side by side as on a wide screen.
-  await page.locator('.tab', { hasText: 'Sanity-train: createModel' }).first().click();
-  await runCommand('View: Toggle Maximize Editor Group');
-  await page.waitForTimeout(800);
+  // The panel's group widened (a double-click on its tab), so both runs' charts sit side by side as on a wide screen.
+  const tab = page.locator('.tab', { hasText: 'Sanity-train: createModel' }).first();
+  await tab.dblclick();
+  await page.waitForTimeout(1000);
   await frame.locator('.layer-runs h3').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(outDir, 'sanity-layers.png') });
-  await runCommand('View: Toggle Maximize Editor Group');
+  await tab.dblclick();
   await page.waitForTimeout(500);
   log(`per-layer charts: ${charts}, heatmaps: ${heatmaps}`);
 });
