@@ -160,6 +160,30 @@ describe('telemetry: per-layer statistics', () => {
     tf.dispose([data.xs, data.ys, data.testXs, data.testYs]);
   });
 
+  it('names the first layer whose gradient norm grew more than 100x within 50 steps, before any NaN', async () => {
+    // Linear regression with SGD past its stability limit: every step multiplies the error (and the
+    // gradient) by about |1 - lr·2| = 2.2, so the gradient explodes long before anything overflows.
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ inputShape: [4], units: 1, name: 'linear', kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }) }));
+    model.compile({ optimizer: tf.train.sgd(1.6), loss: 'meanSquaredError' });
+    const data = syntheticData(tf, describeModel(model), 2, false);
+    assert.equal(data.task, 'regression');
+    const sources = new Map([['linear', { file: '/p/model.ts', line: 7 }]]);
+    const report = await trainRun({ tf, model, data, norm: 'none', steps: 40, batchSize: 16, seed: 1, sources, telemetry: new TelemetryCollector(tf, model, 40, sources) });
+    const gradient = report.exploding.filter((e) => e.measure === 'gradient');
+    assert.equal(gradient.length, 1, JSON.stringify(report.exploding));
+    assert.deepEqual({ ...gradient[0], growth: 0, step: 0 }, { step: 0, layer: 'linear', className: 'Dense', weight: 'linear/kernel, linear/bias', growth: 0, source: { file: '/p/model.ts', line: 7 }, measure: 'gradient' });
+    assert.ok(gradient[0].growth > 100);
+    assert.ok(report.nan === null || gradient[0].step < report.nan.step, 'before any NaN');
+    // The growth it reports is the recorded series': the norm at that step over the smallest in the 50 steps before.
+    const norms = report.layers?.[0].gradNorm ?? [];
+    const at = gradient[0].step - 1;
+    const smallest = Math.min(...norms.slice(Math.max(0, at - 50), at).map((n) => n ?? Infinity));
+    assert.ok(Math.abs(gradient[0].growth - (norms[at] ?? 0) / Math.max(smallest, 1e-3)) <= 1, `${gradient[0].growth} vs the series`);
+    tf.dispose([data.xs, data.ys, data.testXs, data.testYs]);
+    model.dispose();
+  });
+
   it('removes its probes when finished', () => {
     const model = tinyModel();
     const collector = new TelemetryCollector(tf, model, 10, new Map());
