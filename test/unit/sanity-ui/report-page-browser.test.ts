@@ -250,9 +250,11 @@ describe('report page in Chromium (CSP, chart, messages)', function () {
     }
   });
 
+  // 500 px: a side column (tables become lists); 800 px: just above that breakpoint, the tables must fit as tables.
+  const widths = [500, 800];
   for (const [name, report] of [['telemetry', telemetryReport], ['NaN', nanReport], ['compare', compareReport], ['regression', regressionReport], ['hostile', hostileReport]] as const) {
-    it(`${name} report at 500 px: no table scrolls sideways, the page does not either`, async () => {
-      const { page, problems } = await load({ kind: 'report', report }, 500);
+    for (const width of widths) {it(`${name} report at ${width} px: no table scrolls sideways, the page does not either`, async () => {
+      const { page, problems } = await load({ kind: 'report', report }, width);
       try {
         const overflow = await page.evaluate(() =>
           [document.documentElement, ...Array.from(document.querySelectorAll('.table-scroll, table'))]
@@ -264,6 +266,6 @@ describe('report page in Chromium (CSP, chart, messages)', function () {
       } finally {
         await page.close();
       }
-    });
+    });}
   }
 });
