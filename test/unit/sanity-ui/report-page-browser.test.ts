@@ -253,19 +253,21 @@ describe('report page in Chromium (CSP, chart, messages)', function () {
   // 500 px: a side column (tables become lists); 800 px: just above that breakpoint, the tables must fit as tables.
   const widths = [500, 800];
   for (const [name, report] of [['telemetry', telemetryReport], ['NaN', nanReport], ['compare', compareReport], ['regression', regressionReport], ['hostile', hostileReport]] as const) {
-    for (const width of widths) {it(`${name} report at ${width} px: no table scrolls sideways, the page does not either`, async () => {
-      const { page, problems } = await load({ kind: 'report', report }, width);
-      try {
-        const overflow = await page.evaluate(() =>
-          [document.documentElement, ...Array.from(document.querySelectorAll('.table-scroll, table'))]
-            .filter((e) => e.scrollWidth > e.clientWidth)
-            .map((e) => `${e.tagName}.${e.className}: ${e.scrollWidth} > ${e.clientWidth}`),
-        );
-        assert.deepEqual(overflow, []);
-        assert.deepEqual(problems, []);
-      } finally {
-        await page.close();
-      }
-    });}
+    for (const width of widths) {
+      it(`${name} report at ${width} px: no table scrolls sideways, the page does not either`, async () => {
+        const { page, problems } = await load({ kind: 'report', report }, width);
+        try {
+          const overflow = await page.evaluate(() =>
+            [document.documentElement, ...Array.from(document.querySelectorAll('.table-scroll, table'))]
+              .filter((e) => e.scrollWidth > e.clientWidth)
+              .map((e) => `${e.tagName}.${e.className}: ${e.scrollWidth} > ${e.clientWidth}`),
+          );
+          assert.deepEqual(overflow, []);
+          assert.deepEqual(problems, []);
+        } finally {
+          await page.close();
+        }
+      });
+    }
   }
 });
