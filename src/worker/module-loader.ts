@@ -35,6 +35,9 @@ export function installModuleHooks(redirects: Map<string, string>): void {
     return;
   }
   installed = true;
+  // The transpiler itself must load through Node's own loaders: loading ts-morph through the hooks
+  // below sends one of its files to `transpile`, which needs ts-morph (a half-loaded module).
+  loadTsMorph();
   process.setSourceMapsEnabled?.(true);
   const originalResolve = internals._resolveFilename.bind(Module);
   internals._resolveFilename = (request, parent, isMain, options) => {

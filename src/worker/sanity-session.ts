@@ -5,13 +5,13 @@
  */
 import * as fs from 'node:fs';
 import type * as tfjs from '@tensorflow/tfjs';
-import { findModelFactories } from '../core/analysis/model-factories';
 import { findLayerCalls, mapLayersToSources } from '../core/training/layer-sources';
 import type { NanFinding, NormKind, RunReport, SanityReport, SanityRequest, WorkerMessage } from '../core/training/protocol';
 import { chooseCompile, compileForRun } from './compile';
 import { customData } from './custom-data';
-import { BadInputError, describeError, SanityFailure } from './errors';
-import { installModuleHooks, loadFactory, requireUserModule } from './module-loader';
+import { BadInputError, describeError } from './errors';
+import { invokeBuilder } from './invoke-builder';
+import { installModuleHooks, requireUserModule } from './module-loader';
 import { countNorms, swapNorms } from './norm-swap';
 import { seedMathRandom } from './random';
 import { TelemetryCollector } from './telemetry/collector';
@@ -27,57 +27,6 @@ function readSource(file: string): string {
   } catch (err) {
     throw new BadInputError(`cannot read ${file}: ${describeError(err)}`);
   }
-}
-
-/** The factory's name: the one asked for, else the first the analysis finds. */
-function pickFactory(code: string, file: string, wanted: string | undefined): string {
-  const factories = findModelFactories(code, file);
-  if (wanted !== undefined) {
-    // A name the analysis missed may still be a factory (built in another file); let the call decide.
-    return wanted;
-  }
-  if (factories.length === 0) {
-    throw new SanityFailure('noFactory', `no model factory in ${file}: export a function that takes no arguments and returns tf.sequential()/tf.model()/tf.loadLayersModel()`);
-  }
-  return factories[0].name;
-}
-
-function isLayersModel(value: unknown): value is tfjs.LayersModel {
-  const m = value as Partial<tfjs.LayersModel> | null;
-  return typeof m === 'object' && m !== null && Array.isArray(m.layers) && typeof m.predict === 'function' && typeof m.trainOnBatch === 'function';
-}
-
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) {
-    return String(value);
-  }
-  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
-  return typeof value === 'object' ? `a ${ctor ?? 'object'}` : `a ${typeof value}`;
-}
-
-async function buildModel(file: string, name: string): Promise<tfjs.LayersModel> {
-  let factory: unknown;
-  try {
-    factory = loadFactory(file, name);
-  } catch (err) {
-    throw new SanityFailure('threw', `loading ${file} threw: ${describeError(err, file)}`);
-  }
-  if (typeof factory !== 'function') {
-    throw new SanityFailure('noFactory', `${file} has no function '${name}' (found ${describeValue(factory)})`);
-  }
-  let model: unknown;
-  try {
-    model = await (factory as () => unknown)();
-  } catch (err) {
-    throw new SanityFailure('threw', `${name}() threw: ${describeError(err, file)}`);
-  }
-  if (!isLayersModel(model)) {
-    throw new SanityFailure('notAModel', `${name}() returned ${describeValue(model)}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel())`);
-  }
-  if (!model.inputs || model.inputs.length === 0) {
-    throw new BadInputError(`${name}() returned a model without an input shape: give its first layer an inputShape`);
-  }
-  return model;
 }
 
 async function chooseData(tf: typeof tfjs, request: SanityRequest, shape: ModelShape, sparse: boolean): Promise<TrainingData> {
@@ -102,11 +51,11 @@ function normOf(model: tfjs.LayersModel): NormKind {
 /** Runs the whole sanity-train and returns its report; failures throw SanityFailure. */
 export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void): Promise<SanityReport> {
   const code = readSource(request.file);
-  const name = pickFactory(code, request.file, request.model);
   const runtime = await loadTfjsRuntime(request.file, request.backend, installModuleHooks);
   const { tf } = runtime;
   seedMathRandom(request.seed);
-  const model = await buildModel(request.file, name);
+  const { model, call } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, tf });
+  const name = call.model;
   const shape = describeModel(model);
   const sparse = model.loss === 'sparseCategoricalCrossentropy';
   const data = await chooseData(tf, request, shape, sparse);
@@ -143,7 +92,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
     runs.push(report);
   }
   const version = (tf.version as Record<string, string> | undefined)?.['tfjs'] ?? (tf.version_core as string | undefined) ?? 'unknown';
-  return { backend: runtime.backend, backendSkipped: runtime.skipped, tfjs: { source: runtime.source, version }, data: data.source, task: data.task, model: name, file: request.file, runs, notes };
+  return { backend: runtime.backend, backendSkipped: runtime.skipped, tfjs: { source: runtime.source, version }, data: data.source, task: data.task, model: name, file: request.file, runs, call, notes };
 }
 
 /** About a hundred progress messages per run, plus the last step. */

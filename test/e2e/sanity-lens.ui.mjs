@@ -1,6 +1,7 @@
 // Real-editor test of sanity-train: in code-server (VS Code 1.96 in headless Chromium), open a tfjs model
-// file, click its "Sanity-train" CodeLens, wait for the report panel and its verdict, follow the panel's
-// source link back into the editor, and screenshot the panel for the README.
+// file, click its "Sanity-train" CodeLens, wait for the report panel and its verdict, accept the proposed
+// arguments of a factory with parameters, follow the panel's source link back into the editor, and
+// screenshot the panel and the argument box for the README.
 // Usage: node sanity-lens.ui.mjs <base-url> <workspace-dir> <extension-dir> <out-dir>
 // The extension loads as a development extension through the workbench's `payload` query (no .vsix needed).
 import { openUiSession } from './ui-session.mjs';
@@ -71,6 +72,30 @@ await step('the "Sanity-train" lens trains the model and the panel shows a clean
     throw new Error(`expected one run, got ${rows}`);
   }
   log(`backend: ${await frame.locator('.setup dd code').first().textContent()}`);
+});
+
+await step('a factory with parameters: its lens proposes the call found in the package, Enter runs it', async () => {
+  await openFile('q-network.js', 'createQNetwork');
+  await clickLens('q-network.js', 'Sanity-train');
+  const box = page.locator('.quick-input-widget');
+  await box.locator('.quick-input-message', { hasText: 'q-network-demo.js' }).waitFor({ timeout: T });
+  const input = box.locator('input.input');
+  const proposed = await input.inputValue();
+  if (proposed.replace(/\s/g, '') !== '[6,6,3]') {
+    throw new Error(`expected the arguments of the call in q-network-demo.js, got ${proposed}`);
+  }
+  log(`argument box: ${proposed} (${await box.locator('.quick-input-message').textContent()})`);
+  await dismissNotifications();
+  await page.screenshot({ path: path.join(outDir, 'sanity-arguments.png') });
+  await input.press('Enter');
+  await page.locator('.tab', { hasText: 'Sanity-train: createQNetwork' }).first().waitFor({ timeout: T });
+  const frame = reportFrame();
+  await frame.locator('.verdict h2').first().waitFor({ timeout: T });
+  await frame.locator('header .call', { hasText: 'createQNetwork(6, 6, 3)' }).waitFor({ timeout: 5000 });
+  log(`report: ${await frame.locator('.verdict h2').first().textContent()} / ${await frame.locator('header .call').textContent()}`);
+  await dismissNotifications();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(outDir, 'sanity-arguments-report.png') });
 });
 
 await step('the "Compare" lens trains both flavours on MNIST into the same panel', async () => {

@@ -7,16 +7,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendPreference } from '../../worker/backends/types';
 import type { RunReport, SanityReport, SanityRequest, SourceLocation, WorkerMessage } from '../../core/training/protocol';
+import { parseArgumentList } from '../../core/analysis/literal-values';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
+import { readSourceFile } from '../../core/workspace';
 import { runSanityTrain } from '../../worker/launcher';
 import { CliUsageError, EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, parseCommandArgs, type CliCommand, type CliIo } from '../command';
 import { displayPath } from '../paths';
+import { completeSanityRequest, describeCall } from '../sanity-arguments';
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'cpu', 'wasm', 'tensorflow'];
 const DATA = ['mnist', 'synthetic'] as const;
 
 const OPTIONS = {
   model: { type: 'string' },
+  args: { type: 'string' },
+  'ctor-args': { type: 'string' },
   steps: { type: 'string' },
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
@@ -50,6 +55,17 @@ function oneOf<T extends string>(value: string | boolean | undefined, flag: stri
   return value as T;
 }
 
+function argumentList(value: string | boolean | undefined, flag: string): unknown[] | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  try {
+    return parseArgumentList(String(value), `--${flag}`);
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** The worker request from the command line (throws CliUsageError on bad arguments). */
 export function parseSanityArgs(args: string[], cwd: string): { request: SanityRequest; json: boolean } {
   const { values, positionals } = parseCommandArgs(args, OPTIONS);
@@ -60,6 +76,8 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
   const request: SanityRequest = {
     file: path.resolve(cwd, positionals[0]),
     model: typeof values.model === 'string' ? values.model : undefined,
+    args: argumentList(values.args, 'args'),
+    ctorArgs: argumentList(values['ctor-args'], 'ctor-args'),
     steps: positiveNumber(values.steps, 'steps', SANITY_DEFAULTS.steps, true),
     batchSize: positiveNumber(values['batch-size'], 'batch-size', SANITY_DEFAULTS.batchSize, true),
     ...(learningRate === undefined ? {} : { learningRate }),
@@ -70,37 +88,65 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     seed: positiveNumber(values.seed, 'seed', SANITY_DEFAULTS.seed, true),
     ...(values['no-telemetry'] === true ? { telemetry: false } : {}),
   };
+  for (const key of ['args', 'ctorArgs'] as const) {
+    if (request[key] === undefined) {
+      delete request[key];
+    }
+  }
   return { request, json: values.json === true };
 }
 
 export const sanityCommand: CliCommand = {
   name: 'sanity',
   summary: 'train a model for a few seconds: NaN/Inf with layer and line, exploding weights, accuracy',
-  help: `Usage: rbn sanity <file> [--model <exportName>] [--steps N] [--batch-size N] [--lr X]
+  help: `Usage: rbn sanity <file> [--model <name|Class|Class.method>] [--args '<JSON array>']
+                  [--ctor-args '<JSON array>'] [--steps N] [--batch-size N] [--lr X]
                   [--compare] [--data mnist|synthetic] [--backend auto|cpu|wasm|tensorflow]
                   [--timeout S] [--seed N] [--no-telemetry] [--json]
 
-Builds the model from a factory in <file> (the first function returning tf.sequential(),
-tf.model() or tf.loadLayersModel(), or --model), trains it in a child process for --steps
-steps (default 300) at --batch-size (default 8) and reports the first NaN/Inf with the layer
-and source line that made it, weights that grew more than 100x within 50 steps, the loss and
-the held-out accuracy (or error). Data: the module's sanityData() export, else MNIST digits
-for 28x28x1/784-input 10-class models, else a synthetic task shaped to the model.
---compare also trains a copy with every BatchNorm swapped for RunningBatchNorm (or back),
-same seed, data and initial weights. The file is never modified.
+Builds the model with a builder in <file> and trains it in a child process for --steps steps
+(default 300) at --batch-size (default 8). A builder is a function, arrow function, class
+method, arrow-function class property or constructor (class or ES5 function) that returns
+tf.sequential()/tf.model()/tf.loadLayersModel() or assigns one to this.<name>, exported or
+not, in any module style, also a browser script using the global tf. --model takes its name,
+Class.method, or Class (the model its constructor builds); without it, the first builder that
+can run. A parameter named tf (or typed or used as tfjs) gets the tfjs in use and is not part
+of --args.
+
+Arguments: --args '[9, 9, 4]' gives the builder's (for Class, the constructor's), --ctor-args
+the constructor's for Class.method. Without them rbn proposes values, best first: a call of the
+builder with literal arguments in its package (nearest package.json folder, node_modules
+skipped), the defaults in the signature, then a guess from types, JSDoc and names (inputShape,
+numClasses, h/w, channels, latentDim, units...), and prints which values it used and where
+from (stderr). The JSON report's "call" says the same.
+
+Reports the first NaN/Inf with the layer and source line that made it, weights that grew more
+than 100x within 50 steps, the loss and the held-out accuracy (or error). Data: the module's
+sanityData() export, else MNIST digits for 28x28x1/784-input 10-class models, else a synthetic
+task shaped to the model. --compare also trains a copy with every BatchNorm swapped for
+RunningBatchNorm (or back), same seed, data and initial weights. The file is never modified.
 Per-layer telemetry (runs[i].layers in --json: activation mean/std/near-zero share, weight
 and gradient norms, histograms, at up to 150 steps) is on; --no-telemetry switches it off.
 
 Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
             2 could not run (bad arguments, unreadable file, model code threw, timeout).`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { request, json } = parseSanityArgs(args, io.cwd);
-    try {
-      fs.accessSync(request.file, fs.constants.R_OK);
-    } catch {
-      io.err(`rbn sanity: cannot read ${displayPath(request.file, io.cwd)}\n`);
+    const parsed = parseSanityArgs(args, io.cwd);
+    const { json } = parsed;
+    const source = fs.existsSync(parsed.request.file) ? readSourceFile(parsed.request.file) : undefined;
+    if (!source?.ok) {
+      io.err(`rbn sanity: cannot read ${displayPath(parsed.request.file, io.cwd)}\n`);
       return EXIT_CANNOT_RUN;
     }
+    const completed = completeSanityRequest(parsed.request, source.text);
+    if (completed.error) {
+      io.err(`rbn sanity: ${completed.error}\n`);
+      return EXIT_CANNOT_RUN;
+    }
+    if (completed.message) {
+      io.err(`rbn sanity: ${completed.message}\n`);
+    }
+    const request = completed.request;
     // On a terminal, a live step counter on stderr; pipes and JSON consumers get only the result.
     const live = !json && process.stderr.isTTY === true;
     const outcome = await runSanityTrain(request, { onMessage: live ? (m) => showProgress(m, io) : undefined });
@@ -147,6 +193,10 @@ function where(source: SourceLocation | null): string {
 /** The readable summary: one line per run, then findings and notes. */
 export function formatSanity(report: SanityReport): string {
   const lines = [`${report.file ?? 'model'} › ${report.model ?? 'model'}: ${report.data} ${report.task} data, backend ${report.backend}`];
+  const call = report.call;
+  if (call && (call.args.length > 0 || (call.ctorArgs?.length ?? 0) > 0)) {
+    lines.push(`  call: ${describeReportCall(call)} (arguments: ${call.argsSource})`);
+  }
   const skipped = report.backendSkipped ?? [];
   if (skipped.length > 0) {
     lines.push(`  backends not used: ${skipped.map((s) => `${s.name} (${s.reason.split(' (')[0]})`).join('; ')}`);
@@ -172,6 +222,13 @@ export function formatSanity(report: SanityReport): string {
   const found = report.runs.some((r) => r.nan || r.exploding.length > 0);
   lines.push(found ? 'Found problems (exit code 1).' : 'No NaN/Inf and no exploding weights.');
   return `${lines.join('\n')}\n`;
+}
+
+/** `createDeepQNetwork(9, 9, 4)`, `new Agent(3)`, `new Net(16).build([8])`. */
+function describeReportCall(call: NonNullable<SanityReport['call']>): string {
+  const [className, member] = call.model.split('.', 2);
+  const kind = call.builderKind ?? (member !== undefined && call.ctorArgs !== undefined ? 'method' : 'function');
+  return describeCall({ kind, id: call.model, className, memberName: member, static: call.ctorArgs === undefined }, call);
 }
 
 function formatNumber(n: number): string {

@@ -5,7 +5,7 @@
 import { parseAndFindUsages } from './find-usages';
 import type { FileAnalysis, Usage } from './types';
 
-export type { FileAnalysis, ModelFactory, Usage, UsageKind } from './types';
+export type { ArgumentProposal, ArgumentProposalSource, ArgumentSource, BuilderParameter, FileAnalysis, ModelBuilder, Usage, UsageKind } from './types';
 export { parseAndFindUsages, type FoundUsage, type ParsedFile } from './find-usages';
 
 /**

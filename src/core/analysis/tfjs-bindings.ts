@@ -100,7 +100,12 @@ export function unwrapAwait(node: TsMorph.Node | undefined): TsMorph.Node | unde
  * Undefined when the callee is not tfjs.
  */
 export function getTfjsApiPath(callee: TsMorph.Node, bindings: TfjsBindings): string | undefined {
-  const parts = callee.getText().replace(/\s+/g, '').split('.');
+  return getTfjsApiPathOfText(callee.getText(), bindings);
+}
+
+/** {@link getTfjsApiPath} on the callee's source text (for raw compiler nodes). */
+export function getTfjsApiPathOfText(calleeText: string, bindings: TfjsBindings): string | undefined {
+  const parts = calleeText.replace(/\s+/g, '').split('.');
   if (!parts.every((p) => /^[A-Za-z_$][\w$]*$/.test(p))) {
     return undefined;
   }

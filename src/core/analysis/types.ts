@@ -30,18 +30,6 @@ export interface FileAnalysis {
   error?: string;
 }
 
-/** A function that returns a tfjs model and takes no required arguments (sanity-train's entry point). */
-export interface ModelFactory {
-  /** The name to call it by: the export name, or the top-level binding. */
-  name: string;
-  exported: boolean;
-  async: boolean;
-  start: number;
-  end: number;
-  line: number;
-  column: number;
-}
-
 /**
  * Where a builder parameter's proposed value came from, best first: the values the user ran it with
  * last time, a call of the builder with literal arguments in the package, the signature's default, a
@@ -63,6 +51,8 @@ export interface BuilderParameter {
    * body): the worker passes the tfjs in use and it is not part of `args`.
    */
   receivesTfjs: boolean;
+  /** A rest parameter (`...layers`): takes any number of trailing arguments. */
+  rest?: boolean;
 }
 
 /**
@@ -89,6 +79,14 @@ export interface ModelBuilder {
   parameters: BuilderParameter[];
   /** For a method or property: the class constructor's parameters (empty when it has none). */
   constructorParameters?: BuilderParameter[];
+  /** For kind method/property: the member's name (`build` in 'Gan.build'). */
+  memberName?: string;
+  /** The top-level binding that holds it (function or class name), when there is one. */
+  localName?: string;
+  /** The name the module exports it (or its class) under; 'default' for a default export. */
+  exportName?: string;
+  /** A static method or property (called on the class, no constructor arguments). */
+  static?: boolean;
 }
 
 /** Proposed values for one parameter, with where they came from. */
@@ -97,6 +95,8 @@ export interface ArgumentProposalSource {
   source: ArgumentSource;
   /** Human-readable origin, e.g. 'dqn_test.js:25', 'default in the signature', 'from the name inputShape'. */
   detail: string;
+  /** The parameter is the class constructor's (its value is in `ctorArgs`). */
+  ofConstructor?: boolean;
 }
 
 /** Arguments proposed for a builder (parameters that receive tfjs are left out). */
@@ -108,4 +108,6 @@ export interface ArgumentProposal {
   sources: ArgumentProposalSource[];
   /** The best source overall, for the report's `call.argsSource` (e.g. 'call in dqn_test.js:25'). */
   summary: string;
+  /** Parameters nothing could fill (their value is null): the user must edit them. */
+  unknown?: string[];
 }

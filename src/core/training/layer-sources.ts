@@ -12,7 +12,7 @@
  *    one such call, every layer of the class maps to it; otherwise the layer gets no source.
  */
 import type * as TsMorph from 'ts-morph';
-import { findModelFactories } from '../analysis/model-factories';
+import { findModelBuildersIn } from '../analysis/model-builders';
 import { getTfjsApiPath, getTfjsBindings, loadTsMorph, parseSourceFile, type TfjsBindings } from '../analysis/tfjs-bindings';
 import type { SourceLocation } from './protocol';
 
@@ -29,20 +29,15 @@ export interface BuiltLayer {
   className: string;
 }
 
-/** The layer-creating calls of factory `factoryName` in evaluation order (empty when it is not found). */
-export function findLayerCalls(code: string, fileName: string, factoryName: string): LayerCall[] {
-  const factory = findModelFactories(code, fileName).find((f) => f.name === factoryName);
-  if (!factory) {
-    return [];
-  }
+/** The layer-creating calls of builder `builderId` ('name', 'Class' or 'Class.method') in evaluation order (empty when it is not found). */
+export function findLayerCalls(code: string, fileName: string, builderId: string): LayerCall[] {
   const file = parseSourceFile(code, fileName);
-  const bindings = getTfjsBindings(file);
-  const root = file.getStatements().find((s) => s.getStart() === factory.start);
+  const root = findModelBuildersIn(file).find((b) => b.builder.id === builderId)?.node;
   if (!root) {
     return [];
   }
   const calls: LayerCall[] = [];
-  collectCalls(root, bindings, getLocalFunctions(file), new Set(), calls);
+  collectCalls(root, getTfjsBindings(file), getLocalFunctions(file), new Set(), calls);
   return calls;
 }
 
@@ -98,7 +93,7 @@ function getLiteralName(node: TsMorph.CallExpression | TsMorph.NewExpression): s
   return undefined;
 }
 
-/** Top-level functions of the file by name (declarations and `const f = () => …`). */
+/** Top-level functions of the file by name (declarations and `const f = () => …`), and class methods as `this.name`. */
 function getLocalFunctions(file: TsMorph.SourceFile): Map<string, TsMorph.Node> {
   const { Node } = loadTsMorph();
   const out = new Map<string, TsMorph.Node>();
@@ -112,6 +107,12 @@ function getLocalFunctions(file: TsMorph.SourceFile): Map<string, TsMorph.Node> 
     const init = decl.getInitializer();
     if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) {
       out.set(decl.getName(), init);
+    }
+  }
+  // `this.block(…)` inside a class: its methods, by name (any class of the file; names rarely clash).
+  for (const cls of file.getClasses()) {
+    for (const method of cls.getMethods()) {
+      out.set(`this.${method.getName()}`, method);
     }
   }
   return out;

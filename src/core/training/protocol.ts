@@ -132,12 +132,14 @@ export interface SanityCall {
   ctorArgs?: unknown[];
   /** E.g. 'given with --args', 'call in dqn_test.js:25', 'defaults in the signature', 'no parameters'. */
   argsSource: string;
+  /** What the builder is (ModelBuilder.kind): 'constructor' means `model` is a class built with `new`. */
+  builderKind?: 'function' | 'method' | 'property' | 'constructor';
 }
 
 export interface SanityRequest {
   /** Absolute path of the user's module. */
   file: string;
-  /** Export (or top-level) name of the model factory; the first factory found when absent. */
+  /** The builder's id ('name', 'Class' or 'Class.method', see ModelBuilder.id); the first builder that can run when absent. */
   model?: string;
   /** Arguments for the builder (JSON values); parameters that receive tfjs are not counted: the worker passes tf. */
   args?: unknown[];

@@ -4,7 +4,8 @@
  * came from the user's code (layer names, weight names, file paths, error messages) is escaped; the chart
  * data travels as an inert JSON block with `<` escaped; no inline styles or handlers, no network.
  */
-import type { RunReport, SanityReport, SourceLocation } from './protocol';
+import type { RunReport, SanityCall, SanityReport, SourceLocation } from './protocol';
+import { describeCallCode } from './report-call';
 import {
   describeComparison,
   describeData,
@@ -171,10 +172,22 @@ function setupSection(report: SanityReport): string {
     <dt>Backend</dt><dd><code>${escapeHtml(report.backend)}</code>${skipped.length > 0 ? `<ul class="skipped">${skipped.join('')}</ul>` : ''}</dd>${
       report.tfjs ? `\n    <dt>tfjs</dt><dd>${escapeHtml(`${report.tfjs.version}, ${report.tfjs.source === 'workspace' ? 'your workspace’s' : 'bundled with the extension'}`)}</dd>` : ''
     }
+
     <dt>Data</dt><dd>${escapeHtml(describeData(report))}</dd>
     <dt>Task</dt><dd>${escapeHtml(report.task)}</dd>
   </dl>
 </section>`;
+}
+
+/** The builder call that made the model: code, constructor arguments, and where the arguments came from. */
+function callLine(call: SanityCall | undefined): string {
+  if (!call) {
+    return '';
+  }
+  const code = describeCallCode(call);
+  const ctor = code.constructorArgs ? `, constructor <code>${escapeHtml(code.constructorArgs)}</code>` : '';
+  const source = call.args.length > 0 || call.ctorArgs ? ` · <span class="muted">arguments: ${escapeHtml(call.argsSource)}</span>` : '';
+  return `\n  <p class="call">Built by <code>${escapeHtml(code.call)}</code>${ctor}${source}</p>`;
 }
 
 function chartSection(runs: readonly Pick<RunReport, 'norm'>[]): string {
@@ -209,7 +222,7 @@ function reportBody(report: SanityReport, roots: readonly string[]): string {
   const where = report.file ? displayPath(report.file, roots) : undefined;
   return `<header>
   <h1>${escapeHtml(title)}</h1>
-  <p class="subtitle">${[where, `backend ${report.backend}`, describeData(report)].filter((s) => s !== undefined).map((s) => escapeHtml(s)).join(' · ')}</p>
+  <p class="subtitle">${[where, `backend ${report.backend}`, describeData(report)].filter((s) => s !== undefined).map((s) => escapeHtml(s)).join(' · ')}</p>${callLine(report.call)}
   ${actions(report.runs.length > 1 || report.runs.every((r) => r.norm === 'none'))}
 </header>
 ${verdictSection(report, roots)}

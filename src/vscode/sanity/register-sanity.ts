@@ -1,8 +1,9 @@
 /** Wires sanity-train into VS Code: the two commands, the CodeLens provider and the report panel. */
 import * as vscode from 'vscode';
-import { findModelFactories } from '../../core/analysis/model-factories';
-import { SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND } from './lens-specs';
+import { LastRunMemory } from './last-run-memory';
+import { SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND, type BuilderFinder } from './lens-specs';
 import { SanityReportPanel } from './report-panel';
+import { loadSanityAnalysis, type SanityAnalysis } from './sanity-analysis';
 import { SANITY_LENS_SELECTOR, SanityLensProvider } from './sanity-lens-provider';
 import type { SanityRunner } from './sanity-runner';
 import type { SanitySettings } from './sanity-request';
@@ -13,22 +14,27 @@ export interface SanityRegistration {
   isCodeLensEnabled(document: vscode.Uri): boolean;
   /** Replaces the real launcher (integration tests); defaults to src/worker/launcher.ts. */
   loadRunner?: () => Promise<SanityRunner>;
+  /** Replaces the analysis (e.g. one running on a worker thread); defaults to the lazily loaded core. */
+  loadAnalysis?: () => Promise<SanityAnalysis>;
 }
 
 /** Registers everything sanity-train contributes; all disposables go to `context.subscriptions`. */
 export function registerSanityTrain(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, options: SanityRegistration): SanityTrainer {
+  const analysis = options.loadAnalysis ?? loadSanityAnalysis;
   const trainer = new SanityTrainer({
     extensionUri: context.extensionUri,
     log,
     getSettings: options.getSettings,
-    findFactories: findModelFactories,
+    analysis,
+    memory: new LastRunMemory(context.workspaceState),
     loadRunner: options.loadRunner ?? loadLauncher,
     workerScript: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
   });
-  // Palette invocations pass no arguments; lenses pass (uri, factoryName); menus pass a Uri.
+  // Palette invocations pass no arguments; lenses pass (uri, builderId); menus pass a Uri.
   const handler = (compare: boolean) => (uri?: unknown, model?: unknown) =>
     trainer.run(compare, uri instanceof vscode.Uri ? uri : undefined, typeof model === 'string' ? model : undefined);
-  const lenses = new SanityLensProvider(findModelFactories, options.isCodeLensEnabled, log);
+  const findBuilders: BuilderFinder = async (code, fileName) => (await analysis()).findModelBuilders(code, fileName);
+  const lenses = new SanityLensProvider(findBuilders, options.isCodeLensEnabled, log);
   context.subscriptions.push(
     trainer,
     lenses,

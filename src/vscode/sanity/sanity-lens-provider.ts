@@ -1,11 +1,12 @@
 /**
- * "Sanity-train" and "Compare BatchNorm vs RunningBatchNorm" lenses above each model factory. Cheap by
- * construction: files that never mention tfjs are skipped without parsing, results are cached per
- * document version, and the provider never throws.
+ * "Sanity-train" and "Compare BatchNorm vs RunningBatchNorm" lenses above each model builder; in
+ * Restricted Mode one "Sanity-train (trust this folder to run)" lens each, which opens the trust
+ * editor. Cheap by construction: files that never mention tfjs are skipped without parsing, results
+ * are cached per document version, the analysis is awaited (it may run off this thread), and the
+ * provider never throws.
  */
 import * as vscode from 'vscode';
-import type { ModelFactory } from '../../core/analysis/types';
-import { sanityLensSpecs, type SanityLensSpec } from './lens-specs';
+import { sanityLensSpecs, type BuilderFinder, type SanityLensSpec } from './lens-specs';
 
 export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map(
   (language) => ({ language, scheme: 'file' }),
@@ -14,22 +15,22 @@ export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = ['typescript', 'jav
 export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly cache = new Map<string, { version: number; specs: SanityLensSpec[] }>();
+  private readonly cache = new Map<string, { version: number; trusted: boolean; specs: Promise<SanityLensSpec[]> }>();
   private readonly subscriptions: vscode.Disposable[];
 
   /**
-   * @param findFactories the analysis.
+   * @param findBuilders the analysis.
    * @param isEnabled the `runningBatchNorm.sanity.codeLens` setting.
    */
   constructor(
-    private readonly findFactories: (code: string, fileName: string) => ModelFactory[],
+    private readonly findBuilders: BuilderFinder,
     private readonly isEnabled: (document: vscode.Uri) => boolean,
     private readonly log?: vscode.LogOutputChannel,
   ) {
     this.subscriptions = [
       this.changed,
       vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())),
-      // Lenses appear once the user trusts the workspace (they are off in Restricted Mode).
+      // Once the user trusts the folder, the trust lenses turn into the real ones.
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('runningBatchNorm.sanity')) {
@@ -39,18 +40,23 @@ export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     ];
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    if (!vscode.workspace.isTrusted || !this.isEnabled(document.uri)) {
+  async provideCodeLenses(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    if (!this.isEnabled(document.uri)) {
       return [];
     }
     try {
-      return this.specsFor(document).map(
+      const specs = await this.specsFor(document);
+      if (token?.isCancellationRequested) {
+        return [];
+      }
+      return specs.map(
         (spec) =>
           new vscode.CodeLens(new vscode.Range(spec.line, 0, spec.line, 0), {
             title: spec.title,
             tooltip: spec.tooltip,
             command: spec.command,
-            arguments: [document.uri, spec.factory],
+            // The trust editor takes no arguments; the sanity commands take (uri, builderId).
+            arguments: spec.command.startsWith('workbench.') ? [] : [document.uri, spec.builder],
           }),
       );
     } catch (error) {
@@ -66,14 +72,15 @@ export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     this.cache.clear();
   }
 
-  private specsFor(document: vscode.TextDocument): SanityLensSpec[] {
+  private specsFor(document: vscode.TextDocument): Promise<SanityLensSpec[]> {
     const key = document.uri.toString();
+    const trusted = vscode.workspace.isTrusted;
     const hit = this.cache.get(key);
-    if (hit && hit.version === document.version) {
+    if (hit && hit.version === document.version && hit.trusted === trusted) {
       return hit.specs;
     }
-    const specs = sanityLensSpecs(document.getText(), document.fileName, this.findFactories);
-    this.cache.set(key, { version: document.version, specs });
+    const specs = sanityLensSpecs(document.getText(), document.fileName, this.findBuilders, trusted);
+    this.cache.set(key, { version: document.version, trusted, specs });
     return specs;
   }
 }

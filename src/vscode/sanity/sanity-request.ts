@@ -4,7 +4,7 @@
  */
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import type { SanityRequest } from '../../core/training/protocol';
-import type { BackendPreference } from '../../worker/backends/types';
+import type { BackendPreference } from '../../core/training/protocol';
 
 /** The `runningBatchNorm.sanity.*` settings, as `vscode/configuration.ts` reads them. */
 export interface SanitySettings {
@@ -56,12 +56,22 @@ export function sanitizeSettings(s: SanitySettings): SanitySettings {
   };
 }
 
+/** The builder's arguments and where they came from; absent for a builder without parameters. */
+export interface RequestCall {
+  args?: unknown[];
+  ctorArgs?: unknown[];
+  argsSource?: string;
+}
+
 /** The request for one sanity-train job of `model` in `file`. */
-export function buildSanityRequest(file: string, model: string, compare: boolean, settings: SanitySettings): SanityRequest {
+export function buildSanityRequest(file: string, model: string, compare: boolean, settings: SanitySettings, call: RequestCall = {}): SanityRequest {
   const s = sanitizeSettings(settings);
   return {
     file,
     model,
+    ...(call.args ? { args: call.args } : {}),
+    ...(call.ctorArgs ? { ctorArgs: call.ctorArgs } : {}),
+    ...(call.argsSource && (call.args || call.ctorArgs) ? { argsSource: call.argsSource } : {}),
     steps: s.steps,
     batchSize: s.batchSize,
     ...(s.learningRate !== null ? { learningRate: s.learningRate } : {}),

@@ -4,14 +4,18 @@
  * here awaits; the extension host never blocks on training.
  */
 import * as vscode from 'vscode';
-import type { ModelFactory } from '../../core/analysis/types';
-import { errorHeadline, errorHint } from '../../core/training/report-html';
+import type { ModelBuilder } from '../../core/analysis/types';
 import type { SanityReport, SanityRequest } from '../../core/training/protocol';
 import { summarizeReport } from '../../core/training/report-summary';
+import { chooseArguments, type ChosenArguments } from './argument-prompt';
+import { resolveTarget } from './builder-target';
+import { failureLogEntry, noticeLine } from './failure-text';
+import type { LastRunMemory } from './last-run-memory';
 import { ProgressTracker } from './progress-tracker';
 import { LiveCurves } from './live-curves';
 import { SanityReportPanel, type ReportPanelHooks } from './report-panel';
 import type { SanityOutcome, SanityRunner } from './sanity-runner';
+import type { SanityAnalysis } from './sanity-analysis';
 import { buildSanityRequest, type SanitySettings } from './sanity-request';
 
 export interface SanityTrainerDeps {
@@ -19,7 +23,10 @@ export interface SanityTrainerDeps {
   log: vscode.LogOutputChannel;
   /** The settings that apply to a file (folder settings win). */
   getSettings(file: vscode.Uri): SanitySettings;
-  findFactories(code: string, fileName: string): ModelFactory[];
+  /** The builder finder and argument proposals, loaded on first use. */
+  analysis(): Promise<SanityAnalysis>;
+  /** The arguments each builder last ran with (workspace state). */
+  memory: LastRunMemory;
   /** Lazy, so the worker launcher (and what it pulls in) loads on the first run, not at activation. */
   loadRunner(): Promise<SanityRunner>;
   /** Absolute path of the bundled worker script (dist/worker.js). */
@@ -36,8 +43,6 @@ export type SanityCommandResult =
 /** Least time between two live-chart updates of the panel. */
 const LIVE_INTERVAL_MS = 100;
 
-const SCRIPT_LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
-
 export class SanityTrainer implements vscode.Disposable {
   private running: { controller: AbortController; label: string } | undefined;
   /** What the report panel's buttons do. */
@@ -48,7 +53,8 @@ export class SanityTrainer implements vscode.Disposable {
       log: deps.log,
       showLog: () => deps.log.show(true),
       cancel: () => this.running?.controller.abort(),
-      rerun: (file, model, compare) => void this.run(compare, vscode.Uri.file(file), model),
+      // "Run again" reruns with the arguments of the run before instead of asking again.
+      rerun: (file, model, compare) => void this.run(compare, vscode.Uri.file(file), model, true),
     };
   }
 
@@ -58,10 +64,11 @@ export class SanityTrainer implements vscode.Disposable {
   }
 
   /**
-   * Runs sanity-train on `model` in `uri`; without them, on a factory of the active editor's file
-   * (asking with a quick pick when it has several).
+   * Runs sanity-train on the builder `model` in `uri`; without them, on a builder of the active
+   * editor's file (asking with a quick pick when it has several). A builder with parameters gets the
+   * argument box first, unless `reuseLastArgs` and it ran before.
    */
-  async run(compare: boolean, uri?: vscode.Uri, model?: string): Promise<SanityCommandResult> {
+  async run(compare: boolean, uri?: vscode.Uri, model?: string, reuseLastArgs = false): Promise<SanityCommandResult> {
     if (!vscode.workspace.isTrusted) {
       return this.refuseUntrusted();
     }
@@ -73,14 +80,18 @@ export class SanityTrainer implements vscode.Disposable {
     const controller = new AbortController();
     this.running = { controller, label: uri ? vscode.workspace.asRelativePath(uri) : 'the active file' };
     try {
-      const target = await this.resolveTarget(uri, model);
+      const target = await resolveTarget({ analysis: this.deps.analysis, log: this.deps.log, warn: (m) => this.warn(m) }, uri, model);
       if ('why' in target) {
         return { outcome: 'notRun', why: target.why };
       }
       if (target.document.isDirty && !(await target.document.save())) {
         return this.notRun(`Could not save ${target.document.fileName}; sanity-train trains the file as saved on disk.`);
       }
-      return await this.train(target.document.uri.fsPath, target.model, compare, controller);
+      const call = await this.argumentsFor(target.document, target.builder, reuseLastArgs);
+      if (!call) {
+        return { outcome: 'notRun', why: 'cancelled' };
+      }
+      return await this.train(target.document.uri.fsPath, target.model, compare, controller, call);
     } finally {
       this.running = undefined;
     }
@@ -103,61 +114,31 @@ export class SanityTrainer implements vscode.Disposable {
   }
 
   private notRun(message: string): SanityCommandResult {
-    return { outcome: 'notRun', ...warn(message) };
+    return { outcome: 'notRun', ...this.warn(message) };
   }
 
-  private async resolveTarget(uri: vscode.Uri | undefined, model: string | undefined): Promise<{ document: vscode.TextDocument; model: string } | { why: string }> {
-    let document: vscode.TextDocument | undefined;
-    try {
-      document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
-    } catch (error) {
-      return warn(`Could not open ${uri?.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    if (!document || !SCRIPT_LANGUAGES.has(document.languageId)) {
-      return warn('Open a JavaScript or TypeScript file that builds a tfjs model, then run Sanity-Train Model again.');
-    }
-    if (document.uri.scheme !== 'file') {
-      return warn('Save the file first: sanity-train runs a file on disk.');
-    }
-    if (model) {
-      return { document, model };
-    }
-    const picked = await this.pickFactory(document);
-    return picked ? { document, model: picked } : { why: 'no factory picked' };
+  /** A one-line warning with Show Log (the whole text goes to the log too); says why nothing ran. */
+  private warn(message: string): { why: string } {
+    this.deps.log.warn(message);
+    void this.offerLog(noticeLine('Sanity-train', message), 'warning');
+    return { why: message };
   }
 
-  private async pickFactory(document: vscode.TextDocument): Promise<string | undefined> {
-    let factories: ModelFactory[];
-    try {
-      factories = this.deps.findFactories(document.getText(), document.fileName);
-    } catch (error) {
-      this.deps.log.error(`Finding model factories in ${document.fileName} failed: ${String(error)}`);
-      factories = [];
-    }
-    if (factories.length === 0) {
-      void vscode.window.showWarningMessage(`No model factory in ${vscode.workspace.asRelativePath(document.uri)}. ${errorHint('noFactory')}`);
-      return undefined;
-    }
-    if (factories.length === 1) {
-      return factories[0].name;
-    }
-    const items = factories.map((f) => ({
-      label: f.name,
-      description: [`line ${f.line}`, f.async ? 'async' : undefined, f.exported ? undefined : 'not exported'].filter(Boolean).join(' · '),
-    }));
-    const picked = await vscode.window.showQuickPick(items, { title: 'Sanity-Train Model', placeHolder: 'Model factory to train' });
-    return picked?.label;
+  /** The arguments to run with; undefined when the user pressed Escape in an argument box. */
+  private async argumentsFor(document: vscode.TextDocument, builder: ModelBuilder | undefined, reuseLast: boolean): Promise<ChosenArguments | undefined> {
+    // A lens naming a builder the analysis no longer finds runs without arguments: the worker then says what is wrong.
+    return builder ? chooseArguments({ analysis: this.deps.analysis, memory: this.deps.memory, log: this.deps.log }, document, builder, reuseLast) : {};
   }
 
-  private async train(file: string, model: string, compare: boolean, controller: AbortController): Promise<SanityCommandResult> {
+  private async train(file: string, model: string, compare: boolean, controller: AbortController, call: ChosenArguments): Promise<SanityCommandResult> {
     const settings = this.deps.getSettings(vscode.Uri.file(file));
-    const request = buildSanityRequest(file, model, compare, settings);
+    const request = buildSanityRequest(file, model, compare, settings, call);
     const label = `${model} in ${vscode.workspace.asRelativePath(file)}`;
     if (this.running) {
       this.running.label = label;
     }
     this.deps.log.info(
-      `Sanity-train ${label}: ${request.steps} steps, batch size ${request.batchSize}, backend ${request.backend}, ${compare ? 'BatchNorm vs RunningBatchNorm' : 'as written'}, time budget ${request.timeoutMs / 1000} s`,
+      `Sanity-train ${label}${request.args ? ` with ${JSON.stringify(request.args)}${request.ctorArgs ? `, constructor ${JSON.stringify(request.ctorArgs)}` : ''} (${request.argsSource ?? 'no source'})` : ''}: ${request.steps} steps, batch size ${request.batchSize}, backend ${request.backend}, ${compare ? 'BatchNorm vs RunningBatchNorm' : 'as written'}, time budget ${request.timeoutMs / 1000} s`,
     );
     SanityReportPanel.show(this.deps.extensionUri, { kind: 'running', model, file, compare, steps: request.steps, batchSize: request.batchSize }, this.hooks);
     const outcome = await vscode.window.withProgress(
@@ -165,7 +146,7 @@ export class SanityTrainer implements vscode.Disposable {
       (progress, token) => this.runWorker({ request, maxMemoryMb: settings.maxMemoryMb, controller }, progress, token),
     );
     const cancelled = controller.signal.aborted || (outcome.kind === 'error' && outcome.reason === 'cancelled');
-    return cancelled ? this.cancelled(label, file, model) : this.show(outcome, file, model);
+    return cancelled ? this.cancelled(label, file, model) : this.show(outcome, request, model);
   }
 
   private async runWorker(
@@ -213,7 +194,8 @@ export class SanityTrainer implements vscode.Disposable {
     return { outcome: 'cancelled' };
   }
 
-  private show(outcome: SanityOutcome, file: string, model: string): SanityCommandResult {
+  private show(outcome: SanityOutcome, request: SanityRequest, model: string): SanityCommandResult {
+    const file = request.file;
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     if (outcome.kind === 'report') {
       const report: SanityReport = { ...outcome.report, file: outcome.report.file ?? file, model: outcome.report.model ?? model };
@@ -221,28 +203,20 @@ export class SanityTrainer implements vscode.Disposable {
       SanityReportPanel.show(this.deps.extensionUri, { kind: 'report', report }, this.hooks);
       return { outcome: 'report', report };
     }
-    this.deps.log.error(`Sanity-train of ${model} in ${file} failed (${outcome.reason}): ${outcome.message}`);
+    const { kind: _kind, reason, message, ...extra } = outcome;
+    this.deps.log.error(failureLogEntry({ model, file, reason, message, request, extra }));
     // An open panel shows the failure too, never a stale page as if it were this run's result.
-    SanityReportPanel.getCurrent()?.update({ kind: 'error', reason: outcome.reason, message: outcome.message, file, model });
-    void this.offerLog(`${errorHeadline(outcome.reason)} (${model}): ${firstLine(outcome.message)}`);
-    return { outcome: 'error', reason: outcome.reason, message: outcome.message };
+    SanityReportPanel.getCurrent()?.update({ kind: 'error', reason, message, file, model });
+    void this.offerLog(noticeLine(`Sanity-train of ${model}`, message), 'error');
+    return { outcome: 'error', reason, message };
   }
 
-  private async offerLog(message: string): Promise<void> {
+  /** One line and a Show Log button; the details are in the log already. */
+  private async offerLog(message: string, severity: 'error' | 'warning'): Promise<void> {
     const showLog = 'Show Log';
-    if ((await vscode.window.showErrorMessage(message, showLog)) === showLog) {
+    const show = severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+    if ((await show(message, showLog)) === showLog) {
       this.deps.log.show(true);
     }
   }
-}
-
-/** Shows a warning without waiting for it and says why nothing ran. */
-function warn(message: string): { why: string } {
-  void vscode.window.showWarningMessage(message);
-  return { why: message };
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0].trim();
-  return line.length > 300 ? `${line.slice(0, 297)}…` : line;
 }

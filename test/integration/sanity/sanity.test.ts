@@ -32,6 +32,24 @@ async function assertReportTabs(expected: string[], message?: string): Promise<v
   assert.deepEqual(reportTabs(), expected, message);
 }
 
+/**
+ * Runs a command that shows argument boxes and accepts each box as proposed (Enter) until the command
+ * settles: there is no API to see an input box, so accept again every half second (harmless when none is open).
+ */
+async function acceptingBoxes<T>(running: Thenable<T>): Promise<T> {
+  let settled = false;
+  const done = Promise.resolve(running).finally(() => {
+    settled = true;
+  });
+  while (!settled) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (!settled) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+  }
+  return done;
+}
+
 async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('runningBatchNorm').update(key, value, vscode.ConfigurationTarget.Workspace);
 }
@@ -115,6 +133,47 @@ describe('sanity-train in the extension host', function () {
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const result = await running;
     assert.equal(result.outcome === 'report' && result.report.model, 'buildModel', JSON.stringify(result));
+  });
+
+  it('a factory with parameters: proposes the call found in its package, runs with it, and the report says so', async () => {
+    const uri = workspaceFile('q-network.js');
+    await vscode.window.showTextDocument(uri);
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)).filter((l) => l.command?.command === TRAIN);
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command?.arguments?.[1]]),
+      [[4, 'createQNetwork']],
+    );
+    const result = await acceptingBoxes(vscode.commands.executeCommand<SanityCommandResult>(TRAIN, uri, 'createQNetwork'));
+    assert.equal(result.outcome, 'report', JSON.stringify(result));
+    const call = result.outcome === 'report' ? result.report.call : undefined;
+    assert.deepEqual(call && [call.model, call.args], ['createQNetwork', [6, 6, 3]], JSON.stringify(call));
+    assert.match(call?.argsSource ?? '', /q-network-demo\.js:4/);
+    await assertReportTabs(['Sanity-train: createQNetwork']);
+  });
+
+  it('the next run proposes what the builder last ran with (workspace state), first', async () => {
+    const result = await acceptingBoxes(vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('q-network.js'), 'createQNetwork'));
+    const call = result.outcome === 'report' ? result.report.call : undefined;
+    assert.deepEqual(call && [call.args, call.argsSource], [[6, 6, 3], 'last run'], JSON.stringify(result));
+  });
+
+  it('a method of a class whose constructor takes arguments: two boxes, both proposed from the package', async () => {
+    const result = await acceptingBoxes(vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('q-agent.js'), 'QAgent.build'));
+    assert.equal(result.outcome, 'report', JSON.stringify(result));
+    const call = result.outcome === 'report' ? result.report.call : undefined;
+    assert.deepEqual(call && [call.model, call.args, call.ctorArgs], ['QAgent.build', [16], [5, 4]], JSON.stringify(call));
+    assert.match(call?.argsSource ?? '', /q-network-demo\.js:8/);
+  });
+
+  it('Escape in the argument box runs nothing', async () => {
+    const running = vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('q-network.js'), 'createQNetwork');
+    let result: SanityCommandResult | undefined;
+    void Promise.resolve(running).then((r) => (result = r));
+    for (let i = 0; i < 40 && !result; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    }
+    assert.deepEqual(await running, { outcome: 'notRun', why: 'cancelled' });
   });
 
   it('reports the NaN layer and the line that built it', async () => {

@@ -1,6 +1,7 @@
 /**
  * Sanity-train in Restricted Mode (code-server started with workspace trust on, folder not trusted):
- * no lenses, and the command, if invoked anyway, runs nothing and says why.
+ * each builder keeps a lens, "Sanity-train (trust this folder to run)", that opens the trust editor;
+ * the command, if invoked anyway, runs nothing and says why.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -13,10 +14,10 @@ describe('sanity-train in an untrusted workspace', function () {
     assert.equal(vscode.workspace.isTrusted, false);
   });
 
-  it('offers no lenses and trains nothing when the command is invoked anyway', async () => {
+  it('keeps one lens per builder that opens the trust editor, and trains nothing when the command is invoked anyway', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);
-    const uri = vscode.Uri.joinPath(folder.uri, 'healthy.ts');
+    const uri = vscode.Uri.joinPath(folder.uri, 'exploding.ts');
     await vscode.window.showTextDocument(uri);
     const extension = vscode.extensions.all.find((e) => e.packageJSON.name === 'running-batch-norm');
     assert.ok(extension, 'the extension under test is loaded');
@@ -24,7 +25,14 @@ describe('sanity-train in an untrusted workspace', function () {
     assert.ok(extension.isActive, 'it activates in Restricted Mode (limited support)');
     assert.ok((await vscode.commands.getCommands(true)).includes('runningBatchNorm.sanityTrain'), 'its command is registered');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-    assert.deepEqual(lenses.filter((l) => /^runningBatchNorm\.sanity/.test(l.command?.command ?? '')), []);
+    const ours = lenses.filter((l) => /Sanity-train|BatchNorm vs/.test(l.command?.title ?? ''));
+    assert.deepEqual(
+      ours.map((l) => [l.range.start.line, l.command?.title, l.command?.command]),
+      [
+        [7, '$(shield) Sanity-train (trust this folder to run)', 'workbench.trust.manage'],
+        [19, '$(shield) Sanity-train (trust this folder to run)', 'workbench.trust.manage'],
+      ],
+    );
     const result = await vscode.commands.executeCommand<SanityCommandResult | undefined>('runningBatchNorm.sanityTrain', uri, 'buildModel');
     console.log(`    sanityTrain in Restricted Mode returned ${JSON.stringify(result)}`);
     // The command's enablement may stop it before it runs; if it runs, it must refuse.

@@ -55,6 +55,13 @@ describe('sanity request from settings', () => {
     assert.equal(request.compare, true);
   });
 
+  it('carries the builder call: arguments, constructor arguments and their source', () => {
+    const request = buildSanityRequest('/p/a.js', 'Agent.build', false, DEFAULT_SANITY_SETTINGS, { args: [9, 9, 4], ctorArgs: [{ n: 2 }], argsSource: 'call in a_test.js:3' });
+    assert.deepEqual([request.args, request.ctorArgs, request.argsSource], [[9, 9, 4], [{ n: 2 }], 'call in a_test.js:3']);
+    const none = buildSanityRequest('/p/a.js', 'f', false, DEFAULT_SANITY_SETTINGS, { argsSource: 'no parameters' });
+    assert.ok(!('args' in none) && !('ctorArgs' in none) && !('argsSource' in none), JSON.stringify(none));
+  });
+
   it('replaces out-of-range settings with defaults instead of failing', () => {
     const bad = { steps: -1, batchSize: 2.5, timeBudgetSeconds: 0, maxMemoryMb: Number.NaN, backend: 'gpu', learningRate: -3, data: 'imagenet' };
     assert.deepEqual(sanitizeSettings(bad as never), DEFAULT_SANITY_SETTINGS);

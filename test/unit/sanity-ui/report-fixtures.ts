@@ -89,6 +89,7 @@ export const hostileReport: SanityReport = {
   model: '<img src=x onerror=alert(1)>',
   file: `${ROOT}/src/"quoted" & <odd>.ts`,
   notes: ['<script>alert("note")</script>'],
+  call: { model: '<img src=x onerror=alert(2)>', args: ['</script><script>alert("arg")</script>'], ctorArgs: [{ '<b>': '"q"' }], argsSource: 'call in <i>x</i>.js:1' },
   runs: [
     {
       ...healthyBn,

@@ -116,6 +116,19 @@ describe('report page: security', () => {
 });
 
 describe('report page: content', () => {
+  const calls: [string, SanityReport['call'], string | undefined][] = [
+    ['a builder with arguments', { model: 'createDeepQNetwork', args: [9, 9, 4], argsSource: 'call in dqn_test.js:25' }, 'Built by createDeepQNetwork(9, 9, 4) · arguments: call in dqn_test.js:25'],
+    ['a method with constructor arguments', { model: 'Net.build', args: [], ctorArgs: [{ units: 8 }, 'relu'], argsSource: 'entered in the argument box' }, 'Built by Net.build(), constructor ({"units":8}, "relu") · arguments: entered in the argument box'],
+    ['a builder without parameters', { model: 'createModel', args: [], argsSource: 'no parameters' }, 'Built by createModel()'],
+    ['an older report without call', undefined, undefined],
+  ];
+  for (const [name, call, line] of calls) {
+    it(`the call under the title: ${name}`, () => {
+      const html = page({ ...compareReport, ...(call ? { call } : {}) });
+      assert.deepEqual(byClass(html, 'call').map((e) => e.text.replace(/\s+/g, ' ').trim()), line ? [line] : []);
+    });
+  }
+
   it('NaN case: names the step, layer, class and where, with a link to the source line', () => {
     const html = page(nanReport);
     assert.equal(byClass(html, 'verdict-nan').length, 1);

@@ -29,6 +29,18 @@ describe('findLayerCalls', () => {
       factory: 'build',
       expected: ['dense@4', 'runningbatchnorm@4', 'runningbatchnorm@4'],
     },
+    {
+      title: 'a class method, and a constructor through the method it calls (issue 9 builders)',
+      code: `${NS}export class Net {\n  model: tf.LayersModel;\n  constructor() { this.model = this.build(); }\n  build() {\n    return tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] }), tf.layers.batchNormalization()] });\n  }\n}`,
+      factory: 'Net.build',
+      expected: ['dense@6', 'batchnormalization@6'],
+    },
+    {
+      title: 'a constructor builder inlines the this-method it calls',
+      code: `${NS}export class Net {\n  model: tf.LayersModel;\n  constructor() { this.model = this.build(); }\n  build() {\n    return tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });\n  }\n}`,
+      factory: 'Net',
+      expected: ['dense@6'],
+    },
     { title: 'an unknown factory gives nothing', code: `${NS}export const build = () => tf.sequential();`, factory: 'nope', expected: [] },
   ];
   for (const row of rows) {

@@ -1,0 +1,105 @@
+/**
+ * `rbn sanity` without `--args`: picks the builder (the one `--model` names, else the first that can
+ * run) and proposes its arguments from its package (the nearest folder with a package.json: calls
+ * with literal arguments in any JS/TS file outside node_modules, then signature defaults, then
+ * guesses), so the worker gets a complete call and the user sees where each value came from.
+ */
+import * as path from 'node:path';
+import { formatArgumentList, formatArgumentProposal, proposeArguments, summarize, type PackageFile } from '../core/analysis/argument-proposals';
+import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/model-builders';
+import type { ArgumentProposal, ModelBuilder } from '../core/analysis/types';
+import type { SanityRequest } from '../core/training/protocol';
+import { collectSourceFiles, readSourceFile } from '../core/workspace';
+import { findPackageRoot } from '../worker/launcher';
+
+/** More files than this in one package: the rest are not searched for call sites. */
+const MAX_PACKAGE_FILES = 5000;
+
+export interface CompletedRequest {
+  request: SanityRequest;
+  /** What the CLI tells the user about the arguments it chose (stderr), when it chose any. */
+  message?: string;
+  /** Set when no run can start: a one-line reason (exit 2). */
+  error?: string;
+}
+
+/** Fills `model`, `args`, `ctorArgs` and `argsSource` of a request the user left open. */
+export function completeSanityRequest(request: SanityRequest, code: string): CompletedRequest {
+  const builders = findModelBuilders(code, request.file);
+  const named = request.model === undefined ? undefined : builders.find((b) => b.id === request.model);
+  if (builders.length === 0 || (request.model !== undefined && !named)) {
+    // The worker explains (no builder; an id the analysis cannot see): nothing to propose here.
+    return { request: { ...request, ...givenSource(request) } };
+  }
+  const files = lazyPackageFiles(request.file);
+  const proposals = new Map<ModelBuilder, ArgumentProposal>();
+  const proposalOf = (b: ModelBuilder) => {
+    const cached = proposals.get(b) ?? proposeArguments(b, { file: request.file, code }, { files: files(), displayFile: files.display });
+    proposals.set(b, cached);
+    return cached;
+  };
+  const builder = named ?? pickDefaultBuilder(builders, (b) => proposalOf(b).unknown === undefined)!;
+  // Optional parameters alone need nothing: the builder's own defaults apply.
+  const needsArgs = hasRequiredParameters(builder, 'args') && request.args === undefined;
+  const needsCtor = hasRequiredParameters(builder, 'ctor') && request.ctorArgs === undefined;
+  const out: SanityRequest = { ...request, model: builder.id };
+  if (!needsArgs && !needsCtor) {
+    return { request: { ...out, ...givenSource(request) } };
+  }
+  const full = proposalOf(builder);
+  // Only the lists the user left open count (an --args list leaves the constructor's to propose).
+  const proposal: ArgumentProposal = { ...full, sources: full.sources.filter((s) => (s.ofConstructor ? needsCtor : needsArgs)) };
+  proposal.summary = summarize(proposal.sources);
+  const unknown = full.unknown?.filter((n) => (n.startsWith('new ') ? needsCtor : needsArgs));
+  proposal.unknown = unknown && unknown.length > 0 ? unknown : undefined;
+  if (proposal.unknown) {
+    const text = formatArgumentList(proposal.args);
+    return { request: out, error: `no value to propose for ${proposal.unknown.join(', ')} of ${builder.id}: pass --args (the proposal was '${text}', null where nothing was found)` };
+  }
+  out.args = request.args ?? proposal.args;
+  if (proposal.ctorArgs !== undefined || request.ctorArgs !== undefined) {
+    out.ctorArgs = request.ctorArgs ?? proposal.ctorArgs;
+  }
+  const given = givenSource(request).argsSource;
+  out.argsSource = given ? `${given}; the rest: ${proposal.summary}` : proposal.summary;
+  return { request: out, message: `${describeCall(builder, out)}: ${formatArgumentProposal(proposal).detail}` };
+}
+
+/** Whether the builder's own list (`args`) or its constructor's (`ctor`) has a parameter the user must fill. */
+function hasRequiredParameters(builder: ModelBuilder, which: 'args' | 'ctor'): boolean {
+  const list = which === 'args' ? builder.parameters : builder.kind === 'method' || builder.kind === 'property' ? (builder.constructorParameters ?? []) : [];
+  return list.some((p) => !p.receivesTfjs && !p.optional);
+}
+
+function givenSource(request: SanityRequest): { argsSource?: string } {
+  const flags = [request.args !== undefined ? '--args' : undefined, request.ctorArgs !== undefined ? '--ctor-args' : undefined].filter(Boolean);
+  return flags.length > 0 ? { argsSource: `given with ${flags.join(' and ')}` } : {};
+}
+
+/** `createDeepQNetwork(9, 9, 4)`, `new Net(16).build([8])`, `new Agent(3)`. */
+export function describeCall(builder: Pick<ModelBuilder, 'kind' | 'id' | 'className' | 'memberName' | 'static'>, request: Pick<SanityRequest, 'args' | 'ctorArgs'>): string {
+  const list = (values: unknown[] | undefined) => formatArgumentList(values ?? []).slice(1, -1);
+  if (builder.kind === 'constructor') {
+    return `new ${builder.className}(${list(request.args)})`;
+  }
+  if ((builder.kind === 'method' || builder.kind === 'property') && builder.className && !builder.static) {
+    return `new ${builder.className}(${list(request.ctorArgs)}).${builder.memberName}(${list(request.args)})`;
+  }
+  return `${builder.id}(${list(request.args)})`;
+}
+
+/** The package's source files, read on first use (most runs need none). */
+function lazyPackageFiles(file: string): (() => PackageFile[]) & { display: (f: string) => string } {
+  const root = findPackageRoot(file);
+  let files: PackageFile[] | undefined;
+  const get = () => {
+    files ??= collectSourceFiles([root], root)
+      .files.slice(0, MAX_PACKAGE_FILES)
+      .flatMap((f) => {
+        const read = readSourceFile(f);
+        return read.ok ? [{ file: f, code: read.text }] : [];
+      });
+    return files;
+  };
+  return Object.assign(get, { display: (f: string) => path.relative(root, f) || path.basename(f) });
+}

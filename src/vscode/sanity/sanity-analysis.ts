@@ -1,0 +1,44 @@
+/**
+ * The analysis sanity-train's editor side needs, loaded on first use (the TypeScript compiler behind
+ * it is ~10 MB: activation must not pay for it). The lens provider and the command see only this
+ * interface, so the analysis can move to a worker thread without them changing.
+ */
+import type { PackageFile } from '../../core/analysis/argument-proposals';
+import type { ArgumentProposal, ModelBuilder } from '../../core/analysis/types';
+import type { RememberedCall } from './last-run-memory';
+
+export type { PackageFile };
+
+export interface ProposalInput {
+  builder: ModelBuilder;
+  /** The builder's own file. */
+  code: string;
+  fileName: string;
+  /** Other files of its package that mention it (tests, scripts, demos). */
+  packageFiles: PackageFile[];
+  /** What the user ran it with last time, proposed first. */
+  lastRun?: RememberedCall;
+}
+
+export interface SanityAnalysis {
+  findModelBuilders(code: string, fileName: string): Promise<ModelBuilder[]>;
+  proposeArguments(input: ProposalInput): Promise<ArgumentProposal>;
+  /** The values as an editable JS array literal (what the argument box shows). */
+  formatArguments(values: readonly unknown[]): string;
+  /** Where the proposal came from, for the box's prompt ("from the call in dqn_test.js:25"). */
+  describeProposal(proposal: ArgumentProposal): string;
+}
+
+let loaded: Promise<SanityAnalysis> | undefined;
+
+/** The analysis in this thread (cached after the first call). */
+export function loadSanityAnalysis(): Promise<SanityAnalysis> {
+  loaded ??= Promise.all([import('../../core/analysis/model-builders'), import('../../core/analysis/argument-proposals')]).then(([builders, proposals]) => ({
+    findModelBuilders: async (code, fileName) => builders.findModelBuilders(code, fileName),
+    proposeArguments: async (input) =>
+      proposals.proposeArguments(input.builder, { file: input.fileName, code: input.code }, { files: input.packageFiles, ...(input.lastRun ? { lastRun: input.lastRun } : {}) }),
+    formatArguments: (values) => proposals.formatArgumentList([...values]),
+    describeProposal: (proposal) => proposals.formatArgumentProposal(proposal).detail,
+  }));
+  return loaded;
+}

@@ -1,0 +1,103 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatSanity, parseSanityArgs } from '../../../src/cli/commands/sanity';
+import { completeSanityRequest } from '../../../src/cli/sanity-arguments';
+import type { SanityReport, SanityRequest } from '../../../src/core/training/protocol';
+import { rbn, tempProject } from './cli-helpers';
+
+const BUILDERS = path.resolve(__dirname, '../../fixtures/sanity/builders');
+
+function complete(file: string, extra: Partial<SanityRequest> = {}) {
+  const request = { ...parseSanityArgs([path.join(BUILDERS, file)], BUILDERS).request, ...extra };
+  return completeSanityRequest(request, fs.readFileSync(request.file, 'utf8'));
+}
+
+describe('rbn sanity arguments', function () {
+  this.timeout(60_000);
+
+  it('proposes arguments from a call in another file of the package and says so', () => {
+    const { request, message, error } = complete('grid-agent.js');
+    assert.equal(error, undefined);
+    assert.equal(request.model, 'createGridNetwork');
+    assert.deepEqual(request.args, [5, 6, 3]);
+    assert.equal(request.argsSource, 'call in grid-agent_test.js:6');
+    assert.equal(message, 'createGridNetwork(5, 6, 3): from the call in grid-agent_test.js:6');
+  });
+
+  it('--args wins; the constructor arguments are still proposed for Class.method', () => {
+    const { request, message } = complete('classes.ts', { model: 'Classifier.build', args: [4] });
+    assert.deepEqual(request.args, [4]);
+    assert.deepEqual(request.ctorArgs, [32]);
+    assert.equal(request.argsSource, 'given with --args; the rest: guessed from the names and types (units)');
+    assert.equal(message, 'new Classifier(32).build(4): from guesses for units');
+  });
+
+  it('given --args and --ctor-args: nothing proposed, nothing printed', () => {
+    const { request, message } = complete('classes.ts', { model: 'Classifier.build', args: [4], ctorArgs: [3] });
+    assert.equal(request.argsSource, 'given with --args and --ctor-args');
+    assert.equal(message, undefined);
+  });
+
+  it('without --model: the first builder that needs no arguments', () => {
+    const { request, message } = complete('patch-scorer.ts');
+    assert.equal(request.model, 'PatchScorer.build');
+    assert.equal(request.args, undefined);
+    assert.equal(message, undefined);
+  });
+
+  it('a parameter nothing can fill stops the run with one line', () => {
+    const root = tempProject({ 'package.json': '{}', 'm.js': "const tf = require('@tensorflow/tfjs');\nexports.f = function (game) { return tf.sequential(); };\n" });
+    try {
+      const request = parseSanityArgs(['m.js'], root).request;
+      const { error } = completeSanityRequest(request, fs.readFileSync(request.file, 'utf8'));
+      assert.equal(error, "no value to propose for game of f: pass --args (the proposal was '[null]', null where nothing was found)");
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('runs with the proposal end to end, prints it on stderr and reports the call in JSON', async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', 'grid-agent.js', '--steps', '2', '--backend', 'cpu', '--data', 'synthetic', '--json'], BUILDERS);
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, 'rbn sanity: createGridNetwork(5, 6, 3): from the call in grid-agent_test.js:6\n');
+    const report = JSON.parse(stdout) as SanityReport;
+    assert.deepEqual(report.call, { model: 'createGridNetwork', args: [5, 6, 3], argsSource: 'call in grid-agent_test.js:6', builderKind: 'function' });
+  });
+
+  it('Class with --args: the constructor gets them', async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', 'classes.ts', '--model', 'Agent', '--args', '[3, 2]', '--steps', '2', '--backend', 'cpu'], BUILDERS);
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
+    assert.match(stdout, /^ {2}call: new Agent\(3, 2\) \(arguments: given with --args\)$/m);
+  });
+
+  const bad: [string[], RegExp][] = [
+    [['--args', '9, 9'], /^rbn sanity: --args must be a JSON array of literals, e\.g\. '\[9, 9, 4\]'; got "9, 9" \(not a literal array\)/],
+    [['--args', '{"h": 9}'], /--args must be a JSON array of literals.*\(an object, not an array\)/],
+    [['--ctor-args', '[1,'], /^rbn sanity: --ctor-args must be a JSON array of literals/],
+  ];
+  for (const [flags, message] of bad) {
+    it(`exits 2 with one line for ${flags.join(' ')}`, async () => {
+      const { code, stdout, stderr } = await rbn(['sanity', 'grid-agent.js', ...flags], BUILDERS);
+      assert.equal(code, 2);
+      assert.equal(stdout, '');
+      assert.match(stderr, message);
+      assert.equal(stderr.trim().split('\n').length, 1);
+    });
+  }
+
+  it('parseSanityArgs reads --args and --ctor-args as JSON or JS literals', () => {
+    const { request } = parseSanityArgs(['m.ts', '--args', '[[28, 28, 1], 10]', '--ctor-args', "['relu']"], '/w');
+    assert.deepEqual(request.args, [[28, 28, 1], 10]);
+    assert.deepEqual(request.ctorArgs, ['relu']);
+  });
+
+  it('formatSanity shows the call when it had arguments', () => {
+    const run = { norm: 'none' as const, steps: 3, batchSize: 2, finalLoss: 0.5, accuracy: null, error: 0.25, stepsPerSecond: 10, nan: null, exploding: [] };
+    const text = formatSanity({ backend: 'cpu', data: 'synthetic', task: 'regression', model: 'Net.build', file: 'm.ts', runs: [run], call: { model: 'Net.build', args: [[8]], ctorArgs: [16], argsSource: 'call in demo.ts:3', builderKind: 'method' } });
+    assert.match(text, /^ {2}call: new Net\(16\)\.build\(\[8\]\) \(arguments: call in demo\.ts:3\)$/m);
+    const none = formatSanity({ backend: 'cpu', data: 'synthetic', task: 'regression', model: 'f', file: 'm.ts', runs: [run], call: { model: 'f', args: [], argsSource: 'no parameters' } });
+    assert.doesNotMatch(none, /call:/);
+  });
+});

@@ -1,0 +1,257 @@
+import { strict as assert } from 'node:assert';
+import { formatArgumentList, formatArgumentProposal, proposeArguments } from '../../../../src/core/analysis/argument-proposals';
+import { findCallSites } from '../../../../src/core/analysis/call-sites';
+import { parseArgumentList } from '../../../../src/core/analysis/literal-values';
+import { findModelBuilders } from '../../../../src/core/analysis/model-builders';
+import type { ArgumentProposal } from '../../../../src/core/analysis/types';
+
+const NS = "import * as tf from '@tensorflow/tfjs';\n";
+
+interface Row {
+  title: string;
+  code: string;
+  fileName?: string;
+  id: string;
+  /** Other files of the package. */
+  files?: Record<string, string>;
+  lastRun?: { args: unknown[]; ctorArgs?: unknown[] };
+  args: unknown[];
+  ctorArgs?: unknown[];
+  /** `parameter=source(detail)` for each source. */
+  sources: string[];
+  summary: string;
+}
+
+function propose(row: Pick<Row, 'code' | 'fileName' | 'id' | 'files' | 'lastRun'>): ArgumentProposal {
+  const fileName = row.fileName ?? 'model.ts';
+  const builder = findModelBuilders(row.code, fileName).find((b) => b.id === row.id);
+  assert.ok(builder, `no builder ${row.id}`);
+  const files = Object.entries(row.files ?? {}).map(([file, code]) => ({ file, code }));
+  return proposeArguments(builder, { file: fileName, code: row.code }, { files, lastRun: row.lastRun, displayFile: (f) => f });
+}
+
+const DQN = `${NS}export function createDeepQNetwork(h: number, w: number, numActions: number) {\n  const m = tf.sequential();\n  m.add(tf.layers.conv2d({ filters: 8, kernelSize: 3, inputShape: [h, w, 2] }));\n  return m;\n}`;
+
+const rows: Row[] = [
+  {
+    title: 'a call with literal arguments in another file of the package',
+    code: DQN,
+    id: 'createDeepQNetwork',
+    files: { 'dqn_test.js': "import { createDeepQNetwork } from './dqn';\n\ndescribe('dqn', () => {\n  it('builds', () => {\n    const net = createDeepQNetwork(9, 9, 4);\n  });\n});" },
+    args: [9, 9, 4],
+    sources: ['h=callSite(dqn_test.js:5)', 'w=callSite(dqn_test.js:5)', 'numActions=callSite(dqn_test.js:5)'],
+    summary: 'call in dqn_test.js:5',
+  },
+  {
+    title: 'a call through a namespace, with top-level consts of that file',
+    code: DQN,
+    id: 'createDeepQNetwork',
+    files: { 'agent.js': "const dqn = require('./dqn');\nconst BOARD = 7;\nconst ACTIONS = 2 * 2;\nconst online = dqn.createDeepQNetwork(BOARD, BOARD + 1, ACTIONS);" },
+    args: [7, 8, 4],
+    sources: ['h=callSite(agent.js:4)', 'w=callSite(agent.js:4)', 'numActions=callSite(agent.js:4)'],
+    summary: 'call in agent.js:4',
+  },
+  {
+    title: 'a call with a non-literal argument is skipped for a literal one',
+    code: DQN,
+    id: 'createDeepQNetwork',
+    files: { 'a.js': 'createDeepQNetwork(game.height, 9, 4);', 'b.js': 'createDeepQNetwork(6, 6, 3);' },
+    args: [6, 6, 3],
+    sources: ['h=callSite(b.js:1)', 'w=callSite(b.js:1)', 'numActions=callSite(b.js:1)'],
+    summary: 'call in b.js:1',
+  },
+  {
+    title: 'the last run beats a call site',
+    code: DQN,
+    id: 'createDeepQNetwork',
+    files: { 'b.js': 'createDeepQNetwork(6, 6, 3);' },
+    lastRun: { args: [5, 5, 2] },
+    args: [5, 5, 2],
+    sources: ['h=lastRun(the last run)', 'w=lastRun(the last run)', 'numActions=lastRun(the last run)'],
+    summary: 'last run',
+  },
+  {
+    title: 'guesses from the names when nothing calls it',
+    code: DQN,
+    id: 'createDeepQNetwork',
+    args: [28, 28, 4],
+    sources: ['h=guess(from the name h)', 'w=guess(from the name w)', 'numActions=guess(from the name numActions)'],
+    summary: 'guessed from the names and types (h, w, numActions)',
+  },
+  {
+    title: 'a tuple-typed shape and a default (U-Net-like code gets a size divisible by 32)',
+    code: `${NS}export function unetModel(inputShape: [number, number, number], numberOfClasses = 1) {\n  const x = tf.layers.maxPooling2d({ poolSize: 2 });\n  const u = tf.layers.upSampling2d({ size: [2, 2] });\n  return tf.model({ inputs: [], outputs: [] });\n}`,
+    id: 'unetModel',
+    args: [[64, 64, 3], 1],
+    sources: ['inputShape=guess(from the type [number, number, number])', 'numberOfClasses=default(default in the signature)'],
+    summary: 'defaults in the signature; guessed from the names and types (inputShape)',
+  },
+  {
+    title: 'an image classifier gets the MNIST shape and 10 classes',
+    code: `${NS}export function cnn(inputShape, numClasses) { const c = tf.layers.conv2d({ filters: 4, kernelSize: 3 }); return tf.sequential(); }`,
+    fileName: 'cnn.js',
+    id: 'cnn',
+    args: [[28, 28, 1], 10],
+    sources: ['inputShape=guess(from the name inputShape)', 'numClasses=guess(from the name numClasses)'],
+    summary: 'guessed from the names and types (inputShape, numClasses)',
+  },
+  {
+    title: 'a dense model gets a flat shape',
+    code: `${NS}export function mlp(inputShape: number[], units: number, useBias: boolean) { return tf.sequential(); }`,
+    id: 'mlp',
+    args: [[784], 32, false],
+    sources: ['inputShape=guess(from the name inputShape)', 'units=guess(from the name units)', 'useBias=guess(from the name useBias)'],
+    summary: 'guessed from the names and types (inputShape, units, useBias)',
+  },
+  {
+    title: 'a generator: rows, cols, channels and the latent size',
+    code: `${NS}export function createGenerator(rows, cols, channels, inputDim) { tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3 }); return tf.sequential(); }`,
+    fileName: 'gan.js',
+    id: 'createGenerator',
+    args: [64, 64, 3, 16],
+    sources: ['rows=guess(from the name rows)', 'cols=guess(from the name cols)', 'channels=guess(from the name channels)', 'inputDim=guess(from the name inputDim)'],
+    summary: 'guessed from the names and types (rows, cols, channels, inputDim)',
+  },
+  {
+    title: 'JSDoc types and a literal union',
+    code: `${NS}/**\n * @param {number} latentSize\n * @param {'relu' | 'elu'} act\n * @param {boolean} flag\n */\nexport function g(latentSize, act, flag) { return tf.sequential(); }`,
+    fileName: 'g.js',
+    id: 'g',
+    args: [32, 'relu', false],
+    sources: ['latentSize=guess(from the name latentSize)', "act=guess(from the type 'relu' | 'elu')", 'flag=guess(from the type boolean)'],
+    summary: 'guessed from the names and types (latentSize, act, flag)',
+  },
+  {
+    title: 'tfjs parameters are left out; a call passing fewer arguments gets the rest from the fallbacks',
+    code: 'export function buildModel(tf, classes, opts, units) { return tf.sequential(); }\nexport const x = buildModel(tf, 5);',
+    fileName: 'm.js',
+    id: 'buildModel',
+    args: [5, {}, 32],
+    sources: ['classes=callSite(m.js:2)', 'opts=guess(from the name opts)', 'units=guess(from the name units)'],
+    summary: 'call in m.js:2; guessed from the names and types (opts, units)',
+  },
+  {
+    title: 'a name and type that say nothing: null, marked unknown',
+    code: `${NS}export function f(game) { return tf.sequential(); }`,
+    fileName: 'f.js',
+    id: 'f',
+    args: [null],
+    sources: ['game=guess(no guess: replace null)'],
+    summary: 'guessed from the names and types (game)',
+  },
+  {
+    title: 'a method: args from a call of the method, ctorArgs from new Class(…)',
+    code: `${NS}export class Net {\n  constructor(units: number, tfLib: typeof tf) {}\n  build(inputShape: number[]) { return tf.sequential(); }\n}`,
+    id: 'Net.build',
+    files: { 'demo.ts': "import { Net } from './model';\nconst net = new Net(16, tf);\nconst model = net.build([8]);" },
+    args: [[8]],
+    ctorArgs: [16],
+    sources: ['inputShape=callSite(demo.ts:3)', 'units=callSite(demo.ts:2)'],
+    summary: 'call in demo.ts:3; call in demo.ts:2',
+  },
+  {
+    title: 'a constructor builder: args from new Class(…)',
+    code: `${NS}export class Agent {\n  constructor(numActions: number) { this.model = tf.sequential(); }\n}`,
+    id: 'Agent',
+    files: { 'play.ts': 'const a = new Agent(3);' },
+    args: [3],
+    sources: ['numActions=callSite(play.ts:1)'],
+    summary: 'call in play.ts:1',
+  },
+  {
+    title: 'no parameters',
+    code: `${NS}export const build = () => tf.sequential();`,
+    id: 'build',
+    args: [],
+    sources: [],
+    summary: 'no parameters',
+  },
+  {
+    title: 'a destructured options object',
+    code: `${NS}export function make({ units = 8, numClasses }) { return tf.sequential(); }`,
+    id: 'make',
+    args: [{ numClasses: 10 }],
+    sources: ['{ units = 8, numClasses }=guess(from the names in { units = 8, numClasses })'],
+    summary: 'guessed from the names and types ({ units = 8, numClasses })',
+  },
+];
+
+describe('proposeArguments', () => {
+  for (const row of rows) {
+    it(row.title, () => {
+      const p = propose(row);
+      assert.deepEqual(p.args, row.args);
+      assert.deepEqual(p.ctorArgs, row.ctorArgs);
+      assert.deepEqual(p.sources.map((s) => `${s.parameter}=${s.source}(${s.detail})`), row.sources);
+      assert.equal(p.summary, row.summary);
+    });
+  }
+
+  it('lists parameters nothing could fill', () => {
+    const p = propose({ code: `${NS}export function f(game, units, options, learningRate, outputSize) { return tf.sequential(); }`, fileName: 'f.js', id: 'f' });
+    assert.deepEqual(p.unknown, ['game']);
+    assert.deepEqual(p.args, [null, 32, {}, 0.001, 10]);
+  });
+});
+
+describe('formatArgumentProposal', () => {
+  it('renders the editable JS array literal and where it came from', () => {
+    const p = propose({ ...rows[0] });
+    assert.deepEqual(formatArgumentProposal(p), { text: '[9, 9, 4]', detail: 'from the call in dqn_test.js:5' });
+  });
+
+  it('mixes sources and renders nested values, strings and objects', () => {
+    const p = propose(rows[5]);
+    assert.deepEqual(formatArgumentProposal(p), { text: '[[64, 64, 3], 1]', detail: 'from the defaults in the signature and guesses for inputShape' });
+    assert.equal(formatArgumentList(["it's", { units: 8, 'a-b': null }, true]), "['it\\'s', { units: 8, \"a-b\": null }, true]");
+  });
+
+  it('gives the constructor text for methods and says what needs editing', () => {
+    const method = formatArgumentProposal(propose({ ...rows[12] }));
+    assert.equal(method.ctorText, '[16]');
+    const unknown = formatArgumentProposal(propose({ code: `${NS}export function f(game) { return tf.sequential(); }`, fileName: 'f.js', id: 'f' }));
+    assert.equal(unknown.text, '[null]');
+    assert.match(unknown.detail, /no guess for game \(replace null\)$/);
+  });
+
+  it('what it renders parses back to the same values', () => {
+    for (const row of rows) {
+      const p = propose(row);
+      assert.deepEqual(parseArgumentList(formatArgumentProposal(p).text), p.args);
+    }
+  });
+});
+
+describe('parseArgumentList', () => {
+  const good: [string, unknown[]][] = [
+    ['[9, 9, 4]', [9, 9, 4]],
+    ['[[28, 28, 1], 10]', [[28, 28, 1], 10]],
+    ['["relu", true, null, -1.5]', ['relu', true, null, -1.5]],
+    ["[{ units: 8, 'name': 'x' }]", [{ units: 8, name: 'x' }]],
+    ['[]', []],
+  ];
+  for (const [text, expected] of good) {
+    it(`parses ${text}`, () => assert.deepEqual(parseArgumentList(text), expected));
+  }
+  const bad = ['9, 9', '{"a": 1}', '[9, 9', '[foo]', '[1, ...x]', '', '[1] [2]'];
+  for (const text of bad) {
+    it(`rejects ${JSON.stringify(text)} with a one-line reason`, () => {
+      assert.throws(() => parseArgumentList(text, '--args'), (err: Error) => /^--args must be a JSON array of literals/.test(err.message) && !err.message.includes('\n'));
+    });
+  }
+});
+
+describe('findCallSites', () => {
+  it('finds calls and new-expressions with literal arguments, skipping tfjs positions', () => {
+    const files = [{ file: 'a.js', code: 'build(tf, 3);\nnew Agent(2);\nother(4);\nx.build(tf, [1, 2]);\nbuild(tf, n);' }];
+    assert.deepEqual(findCallSites(files, { names: ['build'], kind: 'call', tfjsPositions: [0] }), [
+      { file: 'a.js', line: 1, args: [3] },
+      { file: 'a.js', line: 4, args: [[1, 2]] },
+    ]);
+    assert.deepEqual(findCallSites(files, { names: ['Agent'], kind: 'new' }), [{ file: 'a.js', line: 2, args: [2] }]);
+  });
+
+  it('never parses a file that does not mention the name', () => {
+    assert.deepEqual(findCallSites([{ file: 'a.js', code: 'this is not ( code' }], { names: ['build'], kind: 'call' }), []);
+  });
+});

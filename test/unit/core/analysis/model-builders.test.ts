@@ -1,0 +1,121 @@
+import { strict as assert } from 'node:assert';
+import { findModelBuilders } from '../../../../src/core/analysis/model-builders';
+import type { ModelBuilder } from '../../../../src/core/analysis/types';
+
+interface Row {
+  title: string;
+  code: string;
+  fileName?: string;
+  /** `id:kind` plus `:exported`, `:async`, `>property` when set, for each builder in source order. */
+  expected: string[];
+}
+
+const NS = "import * as tf from '@tensorflow/tfjs';\n";
+const REQ = "const tf = require('@tensorflow/tfjs');\n";
+
+function summary(b: ModelBuilder): string {
+  return `${b.id}:${b.kind}${b.exported ? ':exported' : ''}${b.async ? ':async' : ''}${b.modelProperty ? `>${b.modelProperty}` : ''}`;
+}
+
+const rows: Row[] = [
+  // Functions in every module style.
+  { title: 'exported function returning tf.sequential', code: `${NS}export function build() { return tf.sequential({ layers: [] }); }`, expected: ['build:function:exported'] },
+  { title: 'through a local variable filled with add()', code: `${NS}export function build() {\n const m = tf.sequential();\n m.add(tf.layers.dense({ units: 1, inputShape: [2] }));\n return m;\n}`, expected: ['build:function:exported'] },
+  { title: 'a let assigned later', code: `${NS}export function build() { let m; m = tf.sequential(); return m; }`, expected: ['build:function:exported'] },
+  { title: 'exported arrow function', code: `${NS}export const build = () => tf.sequential();`, expected: ['build:function:exported'] },
+  { title: 'async arrow awaiting loadLayersModel', code: `${NS}export const load = async () => await tf.loadLayersModel('file://m/model.json');`, expected: ['load:function:exported:async'] },
+  { title: 'tf.model through a variable', code: `${NS}export async function f() {\n const input = tf.input({ shape: [4] });\n const out = tf.layers.dense({ units: 2 }).apply(input) as tf.SymbolicTensor;\n const model = tf.model({ inputs: input, outputs: out });\n return model;\n}`, expected: ['f:function:exported:async'] },
+  { title: 'parameters do not exclude a builder', code: `${NS}export function createDeepQNetwork(h: number, w: number, numActions: number) { return tf.sequential(); }`, expected: ['createDeepQNetwork:function:exported'] },
+  { title: 'top-level, not exported; function expression in a const', code: `${NS}function local() { return tf.sequential(); }\nconst f = function () { return tf.sequential(); };`, expected: ['local:function', 'f:function'] },
+  { title: 'named imports with alias', code: "import { sequential as seq, layers } from '@tensorflow/tfjs';\nexport function build() { const m = seq(); m.add(layers.dense({ units: 1, inputShape: [1] })); return m; }", expected: ['build:function:exported'] },
+  { title: 'default import of tfjs-node', code: "import tfn from '@tensorflow/tfjs-node';\nexport const build = () => tfn.sequential();", expected: ['build:function:exported'] },
+  { title: 'module.exports = { build } names a top-level function', code: `${REQ}function build() { return tf.sequential(); }\nmodule.exports = { build };`, fileName: 'model.js', expected: ['build:function:exported'] },
+  { title: 'module.exports = { key: fn, method() {} } with inline functions', code: `${REQ}module.exports = {\n  createModel: function (units) { return tf.sequential(); },\n  other() { return tf.sequential(); },\n  notAModel: () => 1,\n};`, fileName: 'model.js', expected: ['createModel:function:exported', 'other:function:exported'] },
+  { title: 'exports.f = function and module.exports.g = arrow', code: `${REQ}exports.createModel = function () { return tf.sequential(); };\nmodule.exports.g = () => tf.model({ inputs: [], outputs: [] });`, fileName: 'model.js', expected: ['createModel:function:exported', 'g:function:exported'] },
+  { title: 'module.exports = function', code: `${REQ}module.exports = function (classes) { return tf.sequential(); };`, fileName: 'model.js', expected: ['default:function:exported'] },
+  { title: 'destructured require', code: "const { sequential } = require('@tensorflow/tfjs');\nexport const m = () => sequential();", fileName: 'm.js', expected: ['m:function:exported'] },
+  { title: 'a builder calling another builder', code: `${NS}function base(units: number) { return tf.sequential(); }\nexport function wrapped() { const m = base(4); return m; }`, expected: ['base:function', 'wrapped:function:exported'] },
+  { title: 'export under another name', code: `${NS}function base() { return tf.sequential(); }\nexport { base as createModel };`, expected: ['createModel:function:exported'] },
+  { title: 'default export function, named and anonymous', code: `${NS}export default function () { return tf.sequential(); }`, expected: ['default:function:exported'] },
+  { title: 'a named default export keeps its name', code: `${NS}export default function createModel() { return tf.sequential(); }`, expected: ['createModel:function:exported'] },
+  { title: 'modelFromJSON', code: `${NS}export async function f() { return tf.models.modelFromJSON({} as never); }`, expected: ['f:function:exported:async'] },
+  { title: 'a conditional return', code: `${NS}export function f(big: boolean) { return big ? tf.sequential() : tf.sequential(); }`, expected: ['f:function:exported'] },
+  // Across files: an imported function whose name says it builds a network.
+  { title: "a wrapper around another file's builder", code: "import { createDeepQNetwork } from './dqn';\nexport function sanityModel() { return createDeepQNetwork(9, 9, 4); }", expected: ['sanityModel:function:exported'] },
+  { title: 'a wrapper through a namespace require', code: "const models = require('./models');\nexports.g = () => models.createGenerator(28, 28, 1, 100);", fileName: 'x.js', expected: ['g:function:exported'] },
+  { title: 'an imported helper with another name is not a builder', code: "import { loadData } from './data';\nexport function f() { return loadData(); }", expected: [] },
+  // Browser scripts and tfjs handed in.
+  { title: 'browser script with the global tf', code: 'function build() {\n  const model = tf.sequential();\n  model.add(tf.layers.dense({ units: 1, inputShape: [2] }));\n  return model;\n}', fileName: 'page.js', expected: ['build:function'] },
+  { title: 'tf passed as a parameter', code: 'export function buildModel(tf, classes) { return tf.sequential(); }', fileName: 'a.js', expected: ['buildModel:function:exported'] },
+  { title: 'tfjs under another name, used as tfjs', code: 'export function createModelM(tfLib, inputShape) { const m = tfLib.sequential(); m.add(tfLib.layers.dense({ units: 2, inputShape })); return m; }', fileName: 'a.js', expected: ['createModelM:function:exported'] },
+  { title: 'tfjs typed as typeof import', code: "export function make(lib: typeof import('@tensorflow/tfjs'), n: number) { return lib.model({ inputs: [], outputs: [] }); }", expected: ['make:function:exported'] },
+  { title: 'a class keeping an injected tfjs on this.tf', code: 'export class Net {\n  constructor(tf) { this.tf = tf; }\n  build(units) { return this.tf.sequential(); }\n}', fileName: 'a.js', expected: ['Net.build:method:exported'] },
+  // Classes.
+  { title: 'a class with a build() method', code: `${NS}export class Net {\n  constructor(units) { this.units = units; }\n  build(inputShape) { const m = tf.sequential(); return m; }\n}`, fileName: 'a.js', expected: ['Net.build:method:exported'] },
+  { title: 'a constructor assigning this.model', code: `${NS}class Agent {\n  constructor(h: number, w: number) {\n    this.model = tf.model({ inputs: [], outputs: [] });\n  }\n  model: tf.LayersModel;\n}`, expected: ['Agent:constructor>model'] },
+  { title: 'a constructor calling a builder method', code: `${NS}export class Agent {\n  model: tf.LayersModel;\n  constructor() { this.model = this.createModel(); }\n  createModel() { return tf.sequential(); }\n}`, expected: ['Agent:constructor:exported>model', 'Agent.createModel:method:exported'] },
+  { title: 'a constructor calling a method that stores the model', code: `${NS}export class Agent {\n  constructor() { this.init(); }\n  init() { this.net = tf.sequential(); }\n}`, expected: ['Agent:constructor:exported>net', 'Agent.init:method:exported>net'] },
+  { title: 'an arrow-function property assigning this.G', code: `${NS}export class Gan {\n  G: tf.Sequential | undefined;\n  generator = () => {\n    this.G = tf.sequential();\n    this.G.add(tf.layers.dense({ units: 4, inputShape: [2] }));\n  };\n}`, expected: ['Gan.generator:property:exported>G'] },
+  { title: 'a default-exported class', code: `${NS}export default class Unet {\n  async build(): Promise<tf.LayersModel> { return tf.sequential(); }\n}`, expected: ['Unet.build:method:exported:async'] },
+  { title: 'an anonymous default-exported class', code: `${NS}export default class {\n  make() { return tf.sequential(); }\n}`, expected: ['default.make:method:exported'] },
+  { title: 'class expression in a const, static method', code: `${NS}const Models = class {\n  static small() { return tf.sequential(); }\n};`, expected: ['Models.small:method'] },
+  { title: 'a class field initialised with a model', code: `${NS}export class Holder { model = tf.sequential(); }`, expected: ['Holder:constructor:exported>model'] },
+  { title: 'an ES5 function constructor with a prototype builder', code: `${REQ}function Agent(numActions) {\n  this.numActions = numActions;\n  this.onlineNetwork = tf.sequential();\n}\nAgent.prototype.makeTarget = function () { return tf.sequential(); };\nmodule.exports = { Agent };`, fileName: 'agent.js', expected: ['Agent:constructor:exported>onlineNetwork', 'Agent.makeTarget:method:exported'] },
+  { title: 'an ES5 constructor calling a prototype method that stores the model', code: `${REQ}function Agent() { this.build(); }\nAgent.prototype.build = function () { this.model = tf.sequential(); };`, fileName: 'agent.js', expected: ['Agent:constructor>model', 'Agent.build:method>model'] },
+  // Negatives: precision.
+  { title: 'a function returning a tensor is not a builder', code: `${NS}export function data() { return tf.zeros([2, 2]); }`, expected: [] },
+  { title: 'a return inside a nested callback does not count', code: `${NS}export function outer() { [1].map(() => { return tf.sequential(); }); return 1; }`, expected: [] },
+  { title: "another library's sequential is not tfjs", code: "import * as other from 'other';\nimport * as tf from '@tensorflow/tfjs';\nexport const f = () => other.sequential();", expected: [] },
+  { title: "a local 'sequential' helper in a browser script is not tfjs", code: 'function sequential(xs) { return xs; }\nfunction f() { return sequential([1]); }', fileName: 'page.js', expected: [] },
+  { title: 'a local batchNormalization helper returns a layer, not a model', code: `${NS}export function batchNormalization(axis: number) { return tf.layers.batchNormalization({ axis }); }`, expected: [] },
+  { title: 'a model parameter used as model.layers is not tfjs', code: 'export function freeze(model) { model.layers.forEach((l) => { l.trainable = false; }); return model; }', fileName: 'a.js', expected: [] },
+  { title: 'nested functions are not builders', code: `${NS}function outer() { function inner() { return tf.sequential(); } return 0; }`, expected: [] },
+  { title: 'a class whose members build nothing', code: `${NS}export class Trainer { constructor() { this.steps = 3; } fit(model: tf.LayersModel) { return model.fit; } }`, expected: [] },
+];
+
+describe('findModelBuilders', () => {
+  for (const row of rows) {
+    it(row.title, () => {
+      const found = findModelBuilders(row.code, row.fileName ?? 'model.ts');
+      assert.deepEqual(found.map(summary), row.expected);
+    });
+  }
+
+  it('describes parameters: optional, defaults, types, JSDoc, receivesTfjs', () => {
+    const code = `/**\n * @param {typeof tf} lib\n * @param {number} rows\n * @param {number} [channels]\n */\nfunction gen(lib, rows, channels, inputShape: [number, number, number], numberOfClasses = 1, ...rest) { return lib.sequential(); }`;
+    const [b] = findModelBuilders(code, 'a.ts');
+    assert.deepEqual(b.parameters, [
+      { name: 'lib', optional: false, receivesTfjs: true, typeText: 'typeof tf' },
+      { name: 'rows', optional: false, receivesTfjs: false, typeText: 'number' },
+      { name: 'channels', optional: true, receivesTfjs: false, typeText: 'number' },
+      { name: 'inputShape', optional: false, receivesTfjs: false, typeText: '[number, number, number]' },
+      { name: 'numberOfClasses', optional: true, receivesTfjs: false, defaultText: '1' },
+      { name: 'rest', optional: true, receivesTfjs: false, rest: true },
+    ]);
+  });
+
+  it('gives methods the constructor parameters, and names for the worker', () => {
+    const code = `${NS}export default class Gan {\n  constructor(latentSize: number, tfLib: typeof tf) {}\n  discriminator = (classes: number) => { this.D = tf.sequential(); };\n}`;
+    const [b] = findModelBuilders(code, 'gan.ts');
+    assert.equal(b.id, 'Gan.discriminator');
+    assert.equal(b.memberName, 'discriminator');
+    assert.equal(b.className, 'Gan');
+    assert.equal(b.localName, 'Gan');
+    assert.equal(b.exportName, 'default');
+    assert.deepEqual(b.parameters.map((p) => p.name), ['classes']);
+    assert.deepEqual(b.constructorParameters?.map((p) => `${p.name}:${p.receivesTfjs}`), ['latentSize:false', 'tfLib:true']);
+  });
+
+  it('reports 1-based lines and offsets of the lens anchor', () => {
+    const code = `${NS}\n/** Doc. */\nexport const build = () => tf.sequential();\nclass A {\n  make() { return tf.sequential(); }\n}\n`;
+    const [f, m] = findModelBuilders(code, 'a.ts');
+    assert.deepEqual([f.line, f.column, m.line, m.column], [4, 1, 6, 3]);
+    assert.equal(code.slice(f.start, f.end), 'export const build = () => tf.sequential();');
+    assert.equal(code.slice(m.start, m.end), 'make() { return tf.sequential(); }');
+  });
+
+  it('survives syntax errors without throwing', () => {
+    const found = findModelBuilders(`${NS}export function build() { return tf.sequential(; }\nexport const x = (`, 'broken.ts');
+    assert.ok(Array.isArray(found));
+  });
+});

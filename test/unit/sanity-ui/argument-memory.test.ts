@@ -1,0 +1,141 @@
+import * as assert from 'node:assert/strict';
+import type { BuilderParameter, ModelBuilder } from '../../../src/core/analysis/types';
+import { argumentNeeds, argumentPrompt, checkArguments, sameValues } from '../../../src/vscode/sanity/argument-specs';
+import { LAST_RUN_LIMIT, LAST_RUN_STATE_KEY, LastRunMemory, lastRunKey, type StateStore } from '../../../src/vscode/sanity/last-run-memory';
+
+/** workspaceState's shape over a Map, with values copied through JSON as VS Code stores them. */
+class MapStore implements StateStore {
+  readonly data = new Map<string, string>();
+  get<T>(key: string): T | undefined {
+    const raw = this.data.get(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+  update(key: string, value: unknown): Thenable<void> {
+    this.data.set(key, JSON.stringify(value));
+    return Promise.resolve();
+  }
+}
+
+function param(name: string, extra: Partial<BuilderParameter> = {}): BuilderParameter {
+  return { name, optional: false, receivesTfjs: false, ...extra };
+}
+
+function builder(id: string, extra: Partial<ModelBuilder> = {}): ModelBuilder {
+  return { id, kind: 'function', exported: true, async: false, start: 0, end: 1, line: 1, column: 1, parameters: [], ...extra };
+}
+
+describe('last-run memory', () => {
+  const keys: [string, string, string][] = [
+    ['src/dqn.js', 'createDeepQNetwork', 'src/dqn.js#createDeepQNetwork'],
+    ['src\\win\\model.ts', 'Net.build', 'src/win/model.ts#Net.build'],
+    ['app/gan.js', 'Gan', 'app/gan.js#Gan'],
+  ];
+  for (const [file, id, key] of keys) {
+    it(`keys ${file} + ${id} as ${key}`, () => assert.equal(lastRunKey(file, id), key));
+  }
+
+  it('remembers per file and builder: another builder or another file does not see it', async () => {
+    const memory = new LastRunMemory(new MapStore());
+    await memory.remember('a/dqn.js', 'createDeepQNetwork', { args: [9, 9, 4] });
+    await memory.remember('a/agent.js', 'Agent.build', { args: [], ctorArgs: [{ units: 8 }] });
+    assert.deepEqual(memory.get('a/dqn.js', 'createDeepQNetwork'), { args: [9, 9, 4] });
+    assert.deepEqual(memory.get('a\\dqn.js', 'createDeepQNetwork'), { args: [9, 9, 4] }, 'same file, Windows separators');
+    assert.deepEqual(memory.get('a/agent.js', 'Agent.build'), { args: [], ctorArgs: [{ units: 8 }] });
+    assert.equal(memory.get('a/dqn.js', 'Agent.build'), undefined);
+    assert.equal(memory.get('b/dqn.js', 'createDeepQNetwork'), undefined);
+  });
+
+  it('the newest run wins, and survives a new memory over the same state (a reload)', async () => {
+    const store = new MapStore();
+    await new LastRunMemory(store).remember('m.ts', 'f', { args: [1] });
+    await new LastRunMemory(store).remember('m.ts', 'f', { args: [2, 'x'] });
+    assert.deepEqual(new LastRunMemory(store).get('m.ts', 'f'), { args: [2, 'x'] });
+    assert.equal(store.data.size, 1, 'one state key');
+    assert.ok(store.data.has(LAST_RUN_STATE_KEY));
+  });
+
+  it(`keeps the ${LAST_RUN_LIMIT} most recently run, dropping the oldest`, async () => {
+    const memory = new LastRunMemory(new MapStore());
+    for (let i = 0; i <= LAST_RUN_LIMIT; i++) {
+      await memory.remember(`f${i}.js`, 'build', { args: [i] });
+    }
+    assert.equal(memory.get('f0.js', 'build'), undefined, 'the oldest went');
+    await memory.remember('f1.js', 'build', { args: ['again'] }); // f1 becomes the newest, f2 the oldest
+    await memory.remember('g.js', 'build', { args: [] });
+    assert.deepEqual(memory.get('f1.js', 'build'), { args: ['again'] });
+    assert.equal(memory.get('f2.js', 'build'), undefined);
+    assert.deepEqual(memory.get('f3.js', 'build'), { args: [3] });
+    assert.deepEqual(memory.get(`f${LAST_RUN_LIMIT}.js`, 'build'), { args: [LAST_RUN_LIMIT] });
+  });
+
+  it('ignores state it did not write (hand-edited or from another version)', async () => {
+    const store = new MapStore();
+    await store.update(LAST_RUN_STATE_KEY, { 'm.ts#f': { args: 'nope' }, 'm.ts#g': null, 'm.ts#h': { args: [1], ctorArgs: 3 } });
+    const memory = new LastRunMemory(store);
+    assert.equal(memory.get('m.ts', 'f'), undefined);
+    assert.equal(memory.get('m.ts', 'g'), undefined);
+    assert.equal(memory.get('m.ts', 'h'), undefined);
+    await store.update(LAST_RUN_STATE_KEY, ['not', 'a', 'record']);
+    assert.equal(memory.get('m.ts', 'f'), undefined);
+    await memory.remember('m.ts', 'f', { args: [1] });
+    assert.deepEqual(memory.get('m.ts', 'f'), { args: [1] });
+  });
+});
+
+describe('argument boxes', () => {
+  const tf = param('tf', { receivesTfjs: true });
+  const needs: [string, ModelBuilder, [string[] | undefined, string[] | undefined]][] = [
+    ['no parameters', builder('createModel'), [undefined, undefined]],
+    ['only tfjs injected', builder('buildModel', { parameters: [tf] }), [undefined, undefined]],
+    ['tf plus classes', builder('buildModel', { parameters: [tf, param('classes')] }), [['classes'], undefined]],
+    ['defaults only still ask', builder('unet', { parameters: [param('inputShape', { optional: true, defaultText: '[64, 64, 3]' })] }), [['inputShape'], undefined]],
+    ['a constructor', builder('Agent', { kind: 'constructor', className: 'Agent', parameters: [param('numActions')] }), [['numActions'], undefined]],
+    ['a method of a class whose constructor takes units', builder('Net.build', { kind: 'method', className: 'Net', constructorParameters: [param('units')] }), [undefined, ['units']]],
+    ['a static method: no constructor box', builder('Net.create', { kind: 'method', className: 'Net', static: true, constructorParameters: [param('units')] }), [undefined, undefined]],
+    ['a property of a class whose constructor takes tf only', builder('Gan.generator', { kind: 'property', className: 'Gan', constructorParameters: [tf] }), [undefined, undefined]],
+  ];
+  for (const [name, b, [args, ctorArgs]] of needs) {
+    it(`${name}: boxes for ${JSON.stringify([args, ctorArgs])}`, () => {
+      const n = argumentNeeds(b);
+      assert.deepEqual([n.args?.map((p) => p.name), n.ctorArgs?.map((p) => p.name)], [args, ctorArgs]);
+    });
+  }
+
+  it('the prompt names the call and the proposal source', () => {
+    const dqn = builder('createDeepQNetwork', { parameters: [param('h'), param('w'), param('numActions')] });
+    assert.match(argumentPrompt(dqn, 'from the call in dqn_test.js:25', 'args'), /^Arguments for createDeepQNetwork\(h, w, numActions\) — from the call in dqn_test\.js:25 \(a JS array\)$/);
+    const net = builder('Net.build', { kind: 'method', className: 'Net', constructorParameters: [tf, param('units')] });
+    assert.match(argumentPrompt(net, 'from the default in the signature', 'ctorArgs'), /^Arguments for the constructor: new Net\(units\) — from the default in the signature \(a JS array\)$/);
+  });
+
+  const three = [param('h'), param('w'), param('numActions')];
+  const checks: [string, BuilderParameter[], string, { ok: boolean; values?: unknown[]; message?: RegExp; warning?: RegExp }][] = [
+    ['exact', three, '[9, 9, 4]', { ok: true, values: [9, 9, 4] }],
+    ['too many', three, '[9, 9, 4, 1]', { ok: false, message: /4 values for 3 parameters \(h, w, numActions\)/ }],
+    ['a required one missing: a warning, still runs', three, '[9, 9]', { ok: true, values: [9, 9], warning: /No value for numActions/ }],
+    ['optional ones may be left out', [param('inputShape'), param('classes', { optional: true })], "[[64, 64, 3]]", { ok: true, values: [[64, 64, 3]] }],
+    ['a rest parameter takes any number', [param('first'), param('sizes', { optional: true, rest: true })], '[1, 2, 3, 4]', { ok: true, values: [1, 2, 3, 4] }],
+    ['not a literal', three, '[h, 9, 4]', { ok: false, message: /h is not a literal value/ }],
+  ];
+  for (const [name, params, text, want] of checks) {
+    it(`checks ${text}: ${name}`, () => {
+      const check = checkArguments(text, params);
+      assert.equal(check.ok, want.ok);
+      if (check.ok) {
+        assert.deepEqual(check.values, want.values);
+        assert.equal(check.warning === undefined, want.warning === undefined);
+        if (want.warning) {
+          assert.match(check.warning ?? '', want.warning);
+        }
+      } else {
+        assert.match(check.message, want.message ?? /./);
+      }
+    });
+  }
+
+  it('sameValues compares by value', () => {
+    assert.ok(sameValues([9, [1, 2], { a: 'x' }], [9, [1, 2], { a: 'x' }]));
+    assert.ok(sameValues(undefined, []));
+    assert.ok(!sameValues([9, 9, 4], [9, 9, 5]));
+  });
+});

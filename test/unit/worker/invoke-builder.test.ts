@@ -1,0 +1,135 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { proposeArguments } from '../../../src/core/analysis/argument-proposals';
+import { findModelBuilders } from '../../../src/core/analysis/model-builders';
+import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
+import { runSanityTrain } from '../../../src/worker/launcher';
+
+const BUILDERS = path.resolve(__dirname, '../../fixtures/sanity/builders');
+const WORKER = path.resolve(__dirname, '../../../src/worker/sanity-worker.ts');
+
+function request(file: string, overrides: Partial<SanityRequest> = {}): SanityRequest {
+  return { file: path.join(BUILDERS, file), steps: 3, batchSize: 4, compare: false, backend: 'cpu', timeoutMs: 30_000, seed: 1, data: 'synthetic', ...overrides };
+}
+
+async function run(req: SanityRequest): Promise<SanityOutcome> {
+  return runSanityTrain(req, { workerScript: WORKER, maxMemoryMb: 2048 });
+}
+
+function reportOf(outcome: SanityOutcome): SanityReport {
+  assert.equal(outcome.kind, 'report', outcome.kind === 'error' ? `${outcome.reason}: ${outcome.message}` : '');
+  return (outcome as { report: SanityReport }).report;
+}
+
+function errorOf(outcome: SanityOutcome): { reason: string; message: string } {
+  assert.equal(outcome.kind, 'error', 'expected the run to fail');
+  return outcome as { reason: string; message: string };
+}
+
+/** What the CLI does without --args: the proposal from the package's files. */
+function proposalFor(file: string, id: string) {
+  const code = fs.readFileSync(path.join(BUILDERS, file), 'utf8');
+  const builder = findModelBuilders(code, file).find((b) => b.id === id);
+  assert.ok(builder, `no builder ${id} in ${file}`);
+  const files = fs.readdirSync(BUILDERS).filter((f) => /\.[jt]s$/.test(f)).map((f) => ({ file: path.join(BUILDERS, f), code: fs.readFileSync(path.join(BUILDERS, f), 'utf8') }));
+  return proposeArguments(builder, { file: path.join(BUILDERS, file), code }, { files });
+}
+
+describe('invokeBuilder (through the worker)', function () {
+  this.timeout(60_000);
+
+  it('a factory with parameters runs with the given args and reports the call', async () => {
+    const report = reportOf(await run(request('grid-agent.js', { model: 'createGridNetwork', args: [4, 4, 2], argsSource: 'given with --args' })));
+    assert.deepEqual(report.call, { model: 'createGridNetwork', args: [4, 4, 2], argsSource: 'given with --args', builderKind: 'function' });
+    assert.equal(report.runs[0].steps, 3);
+    assert.equal(report.runs[0].norm, 'batchNormalization');
+  });
+
+  it('a factory with parameters runs with the proposal from a call in another file of the package', async () => {
+    const proposal = proposalFor('grid-agent.js', 'createGridNetwork');
+    assert.deepEqual(proposal.args, [5, 6, 3]);
+    assert.equal(proposal.summary, 'call in grid-agent_test.js:6');
+    const report = reportOf(await run(request('grid-agent.js', { model: 'createGridNetwork', args: proposal.args, argsSource: proposal.summary })));
+    assert.deepEqual(report.call?.args, [5, 6, 3]);
+    assert.equal(report.call?.argsSource, 'call in grid-agent_test.js:6');
+  });
+
+  it('too few arguments: one line naming the parameters and what to pass', async () => {
+    const failure = errorOf(await run(request('grid-agent.js', { model: 'createGridNetwork', args: [9] })));
+    assert.equal(failure.reason, 'badInput');
+    assert.match(failure.message, /^createGridNetwork takes 3 arguments \(h, w, numActions\); got 1: pass --args '\[28, 28, 4\]'$/);
+  });
+
+  it('too many arguments: one line', async () => {
+    const failure = errorOf(await run(request('injected-tf.js', { model: 'buildModel', args: [3, 4] })));
+    assert.match(failure.message, /^buildModel takes at most 1 argument \(classes\); got 2$/);
+  });
+
+  it('a class with a build() method: new Class(...ctorArgs), then the method', async () => {
+    const report = reportOf(await run(request('classes.ts', { model: 'Classifier.build', args: [6], ctorArgs: [5] })));
+    assert.deepEqual(report.call, { model: 'Classifier.build', args: [6], ctorArgs: [5], argsSource: 'given', builderKind: 'method' });
+    assert.equal(report.model, 'Classifier.build');
+  });
+
+  it('a constructor that assigns this.model: --model Class', async () => {
+    const report = reportOf(await run(request('classes.ts', { model: 'Agent', args: [4, 2] })));
+    assert.deepEqual(report.call?.args, [4, 2]);
+    assert.equal(report.task, 'regression');
+  });
+
+  it('an arrow-function property that assigns this.G', async () => {
+    const report = reportOf(await run(request('classes.ts', { model: 'TinyGan.generator', args: [5], ctorArgs: [3] })));
+    assert.deepEqual(report.call?.ctorArgs, [3]);
+    assert.equal(report.runs[0].norm, 'batchNormalization');
+  });
+
+  it('a default-exported class with an async build() and a default inputShape', async () => {
+    const report = reportOf(await run(request('patch-scorer.ts', { model: 'PatchScorer.build' })));
+    assert.equal(report.call?.argsSource, 'defaults in the signature');
+    assert.equal(report.runs[0].steps, 3);
+  });
+
+  it('an ES5 function constructor keeping its network on this', async () => {
+    const proposal = proposalFor('es5-agent.js', 'PolicyAgent');
+    const report = reportOf(await run(request('es5-agent.js', { model: 'PolicyAgent', args: proposal.args, argsSource: proposal.summary })));
+    assert.equal(report.task, 'classification');
+    assert.equal(report.call?.model, 'PolicyAgent');
+  });
+
+  it('functions inside module.exports = { … } keep their this', async () => {
+    const report = reportOf(await run(request('cjs-object.js', { model: 'createModel', args: [3] })));
+    assert.deepEqual(report.call?.args, [3]);
+  });
+
+  it('a function of an exported object, by Object.function', async () => {
+    const report = reportOf(await run(request('cjs-object.js', { model: 'zoo.tiny' })));
+    assert.equal(report.call?.model, 'zoo.tiny');
+    assert.equal(report.call?.ctorArgs, undefined);
+  });
+
+  it('a class whose constructor throws says so', async () => {
+    const failure = errorOf(await run(request('classes.ts', { model: 'Agent', args: [-1, 2] })));
+    assert.equal(failure.reason, 'threw');
+    assert.match(failure.message, /^new Agent\(\) threw: /);
+  });
+
+  it('a browser script gets tf, window and self as globals', async () => {
+    const report = reportOf(await run(request('page-script.js')));
+    assert.equal(report.model, 'buildPageModel');
+    assert.deepEqual(report.call, { model: 'buildPageModel', args: [], argsSource: 'no parameters', builderKind: 'function' });
+  });
+
+  it('tf passed as a parameter is filled in and not counted in args', async () => {
+    const a = reportOf(await run(request('injected-tf.js', { model: 'buildModel', args: [4] })));
+    assert.deepEqual(a.call?.args, [4]);
+    const b = reportOf(await run(request('injected-tf.js', { model: 'createModelM', args: [[2, 3]] })));
+    assert.deepEqual(b.call?.args, [[2, 3]]);
+  });
+
+  it('an unknown id names the builders the file has', async () => {
+    const failure = errorOf(await run(request('classes.ts', { model: 'Missing' })));
+    assert.equal(failure.reason, 'noFactory');
+    assert.match(failure.message, /has no function 'Missing' .*its builders: Classifier\.build, Agent, TinyGan\.generator\)$/);
+  });
+});
