@@ -3,7 +3,8 @@
  * learning rate of the same optimizer), else Adam (lr 1e-3) with the loss the task calls for.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { ModelShape } from './training-data';
+import { defaultLossFor } from './multi-io-data';
+import type { ModelShape, OutputSpec } from './training-data';
 
 interface OptimizerClass {
   fromConfig(cls: unknown, config: Record<string, unknown>): tfjs.Optimizer;
@@ -34,17 +35,18 @@ export function cloneOptimizer(optimizer: tfjs.Optimizer, learningRate?: number)
 }
 
 /** Decides optimizer and loss for `model` once; every run compiles with a fresh copy of the optimizer. */
-export function chooseCompile(tf: typeof tfjs, model: tfjs.LayersModel, shape: ModelShape, learningRate?: number): CompileChoice {
+export function chooseCompile(tf: typeof tfjs, model: tfjs.LayersModel, shape: ModelShape, learningRate?: number, outputs?: OutputSpec[]): CompileChoice {
   const own = (model as unknown as { optimizer_?: tfjs.Optimizer }).optimizer_;
   if (own && model.loss !== undefined) {
     const optimizer = cloneOptimizer(own, learningRate);
     const lr = (optimizer.getConfig() as { learningRate?: number }).learningRate;
-    const lossName = typeof model.loss === 'function' ? 'custom loss' : String(model.loss);
+    const lossName = typeof model.loss === 'function' ? 'custom loss' : typeof model.loss === 'object' ? JSON.stringify(model.loss) : String(model.loss);
     return { optimizer, loss: model.loss as CompileChoice['loss'], description: `${optimizer.getClassName()} (lr ${lr}), ${lossName}, from the model's compile()` };
   }
   const lr = learningRate ?? 1e-3;
-  const loss = defaultLoss(shape);
-  return { optimizer: tf.train.adam(lr), loss, description: `Adam (lr ${lr}), ${loss} (defaults: the model is not compiled)` };
+  // One loss per output for a multi-output model, each from that output's task.
+  const loss = outputs && outputs.length > 1 ? outputs.map(defaultLossFor) : defaultLoss(shape);
+  return { optimizer: tf.train.adam(lr), loss, description: `Adam (lr ${lr}), ${Array.isArray(loss) ? loss.join(' + ') : loss} (defaults: the model is not compiled)` };
 }
 
 /** Compiles `model` for one run with its own optimizer state. */

@@ -9,7 +9,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { BadInputError, describeError, SanityFailure } from './errors';
-import type { ModelShape, TrainingData } from './training-data';
+import type { ModelShape, SingleTrainingData } from './training-data';
 
 const MAX_DATASET_EXAMPLES = 20_000;
 
@@ -20,7 +20,7 @@ interface XY {
 
 type XYTensors = { xs: tfjs.Tensor; ys: tfjs.Tensor };
 
-export async function customData(tf: typeof tfjs, provider: () => unknown, shape: ModelShape, sparse: boolean, file: string): Promise<TrainingData> {
+export async function customData(tf: typeof tfjs, provider: () => unknown, shape: ModelShape, sparse: boolean, file: string): Promise<SingleTrainingData> {
   let value: unknown;
   try {
     value = await provider();

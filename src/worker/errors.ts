@@ -1,4 +1,5 @@
 import type { WorkerErrorReason } from '../core/training/protocol';
+import { hintFor } from './failure-hints';
 
 /** A failure the worker reports as a typed `error` message with a one-line reason for the user. */
 export class SanityFailure extends Error {
@@ -17,7 +18,10 @@ export class BadInputError extends SanityFailure {
   }
 }
 
-/** First line of an error's message plus the first stack frame in user code, for one-line reports. */
+/**
+ * First line of an error's message plus the first stack frame in user code, for one-line reports,
+ * and what to do when it is a known case (a package to install, a browser-only API).
+ */
 export function describeError(err: unknown, userFile?: string): string {
   if (!(err instanceof Error)) {
     return String(err);
@@ -25,5 +29,6 @@ export function describeError(err: unknown, userFile?: string): string {
   const first = err.message.split('\n')[0];
   const frame = userFile ? err.stack?.split('\n').find((l) => l.includes(userFile)) : undefined;
   const at = frame ? /\(?([^()\s]+:\d+):\d+\)?\s*$/.exec(frame.trim())?.[1] : undefined;
-  return at ? `${err.name}: ${first} (at ${at})` : `${err.name}: ${first}`;
+  const hint = hintFor(err);
+  return `${err.name}: ${first}${at ? ` (at ${at})` : ''}${hint ? ` — ${hint.text}` : ''}`;
 }

@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SanityOutcome, SanityRequest, WorkerMessage } from '../core/training/protocol';
+import type { SanityOutcome, SanityRequest, SanityRuntime, WorkerMessage } from '../core/training/protocol';
 
 export interface SanityLaunchOptions {
   onMessage?: (message: WorkerMessage) => void;
@@ -56,9 +56,10 @@ function spawnWorker(request: SanityRequest, script: string, maxMemoryMb: number
 }
 
 /** The outcome of a worker that exited without sending a report. */
-export function describeExit(code: number | null, signal: string | null, stderr: string, maxMemoryMb: number, where: string): SanityOutcome {
+export function describeExit(code: number | null, signal: string | null, stderr: string, maxMemoryMb: number, where: string, params?: number): SanityOutcome {
   if (/heap out of memory|Allocation failed/i.test(stderr)) {
-    return { kind: 'error', reason: 'memory', message: `the worker ran out of its ${maxMemoryMb} MB memory cap${where}; lower the batch size or use a smaller model` };
+    const size = params !== undefined ? ` with a model of ${params.toLocaleString('en-US')} parameters` : '';
+    return { kind: 'error', reason: 'memory', message: `the worker ran out of its ${maxMemoryMb} MB memory cap${size}${where}; lower the batch size or use a smaller model` };
   }
   const lastLine = stderr.trim().split('\n').pop() ?? '';
   return { kind: 'error', reason: 'crashed', message: `the sanity-train worker exited (${signal ?? `code ${code}`})${where} without a report${lastLine ? `: ${lastLine}` : ''}` };
@@ -84,11 +85,15 @@ export function runSanityTrain(request: SanityRequest, options: SanityLaunchOpti
     let settled = false;
     let stderr = '';
     let last: Extract<WorkerMessage, { type: 'progress' }> | undefined;
-    const finish = (outcome: SanityOutcome) => {
+    let runtime: SanityRuntime | undefined;
+    let params: number | undefined;
+    const finish = (found: SanityOutcome) => {
       if (settled) {
         return;
       }
       settled = true;
+      // A failure says which tfjs and backend were in use whenever the worker had told us.
+      const outcome = found.kind === 'error' && !found.runtime && runtime ? { ...found, runtime } : found;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (child.exitCode === null && child.signalCode === null) {
@@ -110,16 +115,18 @@ export function runSanityTrain(request: SanityRequest, options: SanityLaunchOpti
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'progress') {
         last = message;
+        runtime = message.runtime ?? runtime;
+        params = message.params ?? params;
       }
       options.onMessage?.(message);
       if (message.type === 'done') {
         finish({ kind: 'report', report: message.report });
       } else if (message.type === 'error') {
-        finish({ kind: 'error', reason: message.reason, message: message.message });
+        finish({ kind: 'error', reason: message.reason, message: message.message, ...(message.runtime ? { runtime: message.runtime } : {}) });
       }
     });
     child.on('error', (err) => finish({ kind: 'error', reason: 'crashed', message: `sanity-train worker failed: ${err.message}` }));
-    child.on('exit', (code, signal) => finish(describeExit(code, signal, stderr, maxMemoryMb, where())));
+    child.on('exit', (code, signal) => finish(describeExit(code, signal, stderr, maxMemoryMb, where(), params)));
     child.send({ type: 'start', request });
   });
 }

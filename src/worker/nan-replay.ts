@@ -9,6 +9,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { scoped } from './tensor-scope';
+import type { Tensors } from './training-data';
 
 export interface ReplayResult {
   layerIndex: number;
@@ -22,13 +23,13 @@ function isFiniteTensor(tf: typeof tfjs, t: tfjs.Tensor): boolean {
 }
 
 /** Replays one batch; undefined when forward and backward are finite (the optimizer's update broke it). */
-export function replayStep(tf: typeof tfjs, model: tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor): ReplayResult | undefined {
+export function replayStep(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors, y: Tensors): ReplayResult | undefined {
   // A Sequential compiles its inner functional model, which holds the loss functions.
   const inner = (model as unknown as { model?: tfjs.LayersModel }).model;
   const lossFn = (model.lossFunctions?.[0] ?? inner?.lossFunctions?.[0]) as LossFn | undefined;
   return scoped(tf, () => {
     const sequential = model.getClassName() === 'Sequential';
-    const forward = sequential ? forwardSequential(model, x) : forwardFunctional(tf, model, x);
+    const forward = sequential ? forwardSequential(model, x as tfjs.Tensor) : forwardFunctional(tf, model, x);
     const badOutput = forward.findIndex((out) => out !== undefined && !isFiniteTensor(tf, out));
     if (badOutput >= 0) {
       return { layerIndex: badOutput, where: 'output' as const };
@@ -36,7 +37,7 @@ export function replayStep(tf: typeof tfjs, model: tfjs.LayersModel, x: tfjs.Ten
     if (!lossFn) {
       return undefined;
     }
-    return sequential ? backwardSequential(tf, model, x, y, lossFn) : backwardByWeights(tf, model, x, y, lossFn);
+    return sequential ? backwardSequential(tf, model, x as tfjs.Tensor, y as tfjs.Tensor, lossFn) : backwardByWeights(tf, model, x, y, lossFn);
   });
 }
 
@@ -47,9 +48,9 @@ export function replayStep(tf: typeof tfjs, model: tfjs.LayersModel, x: tfjs.Ten
 export const OVERFLOW_RISK = 1e18;
 
 /** The first layer (forward order) whose training-mode output exceeds OVERFLOW_RISK in magnitude. */
-export function firstOverflowingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: tfjs.Tensor): number | undefined {
+export function firstOverflowingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors): number | undefined {
   return scoped(tf, () => {
-    const forward = model.getClassName() === 'Sequential' ? forwardSequential(model, x) : forwardFunctional(tf, model, x);
+    const forward = model.getClassName() === 'Sequential' ? forwardSequential(model, x as tfjs.Tensor) : forwardFunctional(tf, model, x);
     const index = forward.findIndex((out) => out !== undefined && out.abs().max().dataSync()[0] > OVERFLOW_RISK);
     return index >= 0 ? index : undefined;
   });
@@ -66,7 +67,7 @@ function forwardSequential(model: tfjs.LayersModel, x: tfjs.Tensor): tfjs.Tensor
 }
 
 /** One pass through a model whose outputs are every layer's output (layers with several outputs are skipped). */
-function forwardFunctional(tf: typeof tfjs, model: tfjs.LayersModel, x: tfjs.Tensor): (tfjs.Tensor | undefined)[] {
+function forwardFunctional(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors): (tfjs.Tensor | undefined)[] {
   const probes: { index: number; output: tfjs.SymbolicTensor }[] = [];
   model.layers.forEach((layer, index) => {
     try {
@@ -115,9 +116,15 @@ function backwardSequential(tf: typeof tfjs, model: tfjs.LayersModel, x: tfjs.Te
 }
 
 /** Functional models: the layer nearest the loss whose weight gradient is not finite. */
-function backwardByWeights(tf: typeof tfjs, model: tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor, lossFn: LossFn): ReplayResult | undefined {
+function backwardByWeights(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors, y: Tensors, lossFn: LossFn): ReplayResult | undefined {
   const vars = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
-  const { grads } = tf.variableGrads(() => lossFn(y, model.apply(x, { training: true }) as tfjs.Tensor).mean() as tfjs.Scalar, vars);
+  // Every output's loss, each with its own loss function (a multi-output model's total loss).
+  const total = () => {
+    const outputs = [model.apply(x, { training: true }) as tfjs.Tensor | tfjs.Tensor[]].flat();
+    const targets = [y].flat();
+    return tf.addN(outputs.map((out, i) => ((model.lossFunctions?.[i] as LossFn | undefined) ?? lossFn)(targets[i], out).mean())) as tfjs.Scalar;
+  };
+  const { grads } = tf.variableGrads(total, vars);
   for (let i = model.layers.length - 1; i >= 0; i--) {
     const names = model.layers[i].trainableWeights.map((w) => (w.read() as tfjs.Variable).name);
     if (names.some((name) => grads[name] !== undefined && !isFiniteTensor(tf, grads[name]))) {

@@ -6,7 +6,10 @@
 import * as fs from 'node:fs';
 import type * as tfjs from '@tensorflow/tfjs';
 import { findLayerCalls, mapLayersToSources } from '../core/training/layer-sources';
-import type { NanFinding, NormKind, RunReport, SanityReport, SanityRequest, WorkerMessage } from '../core/training/protocol';
+import type { NanFinding, NormKind, RunReport, SanityReport, SanityRequest, SanityRuntime, WorkerMessage } from '../core/training/protocol';
+import { probeModel, StepBudget, workerDeadlineMs } from './budget';
+import { baselineOf } from './evaluation';
+import { describeModelIO, multiSyntheticData, type ModelIO } from './multi-io-data';
 import { chooseCompile, compileForRun } from './compile';
 import { customData } from './custom-data';
 import { BadInputError, describeError } from './errors';
@@ -21,6 +24,13 @@ import { describeModel, isMnistShaped, mnistData, syntheticData, type ModelShape
 
 export type Emit = (message: WorkerMessage) => void;
 
+/** What the worker may need to tell after a failure: filled in as the session learns it. */
+export interface SessionContext {
+  runtime?: SanityRuntime;
+  /** The model's parameter count, once it is built. */
+  params?: number;
+}
+
 function readSource(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -29,10 +39,16 @@ function readSource(file: string): string {
   }
 }
 
-async function chooseData(tf: typeof tfjs, request: SanityRequest, shape: ModelShape, sparse: boolean): Promise<TrainingData> {
+async function chooseData(tf: typeof tfjs, request: SanityRequest, shape: ModelShape, sparse: boolean, io: ModelIO): Promise<TrainingData> {
   const provider = requireUserModule(request.file).sanityData;
   if (typeof provider === 'function' && request.data === undefined) {
     return customData(tf, provider as () => unknown, shape, sparse, request.file);
+  }
+  if (io.inputs.length > 1 || io.outputs.length > 1) {
+    if (request.data === 'mnist') {
+      throw new BadInputError(`--data mnist needs a model with one 28×28×1 input and one 10-class output; this one has ${io.inputs.length} inputs and ${io.outputs.length} outputs`);
+    }
+    return multiSyntheticData(tf, io, request.seed);
   }
   if (request.data === 'mnist' && !isMnistShaped(shape)) {
     throw new BadInputError(`--data mnist needs a model with 28×28×1 (or 784) inputs and 10 softmax outputs; this one takes [${shape.input.join(', ')}] and outputs ${shape.units}`);
@@ -49,17 +65,21 @@ function normOf(model: tfjs.LayersModel): NormKind {
 }
 
 /** Runs the whole sanity-train and returns its report; failures throw SanityFailure. */
-export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void): Promise<SanityReport> {
+export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}): Promise<SanityReport> {
   const code = readSource(request.file);
   const runtime = await loadTfjsRuntime(request.file, request.backend, installModuleHooks);
   const { tf } = runtime;
+  const info = runtimeOf(runtime);
+  context.runtime = info;
   seedMathRandom(request.seed);
   const { model, call } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, tf });
   const name = call.model;
+  context.params = model.countParams();
   const shape = describeModel(model);
+  const io = describeModelIO(model);
   const sparse = model.loss === 'sparseCategoricalCrossentropy';
-  const data = await chooseData(tf, request, shape, sparse);
-  const compile = chooseCompile(tf, model, shape, request.learningRate);
+  const data = await chooseData(tf, request, shape, sparse, io);
+  const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(code, request.file, name), request.file);
   const notes = [`optimizer: ${compile.description}`];
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
@@ -71,9 +91,11 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       notes.push('--compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran');
     }
   }
+  const budget = await planBudget(tf, models.map((m) => m.model), data, request, (m) => compileForRun(m, compile), checkLimits);
   const runs: RunReport[] = [];
   for (const [run, entry] of models.entries()) {
     compileForRun(entry.model, compile);
+    budget.startRun();
     const report = await trainRun({
       tf,
       model: entry.model,
@@ -85,20 +107,55 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       // The swap keeps layer names, so both runs map to the same source lines.
       sources,
       checkLimits,
-      onStep: (step, loss) => emitProgress(emit, run, entry.norm, step, request.steps, loss),
+      plannedSteps: (done) => budget.stepsFor(run, done),
+      onStep: (step, loss) => emitProgress(emit, run, entry.norm, step, budget.stepsPlanned, loss, step === 1 ? context : undefined),
       onNaN: (finding: NanFinding) => emit({ type: 'layerNaN', run, finding }),
       telemetry: request.telemetry === false ? undefined : new TelemetryCollector(tf, entry.model, request.steps, sources),
     });
     runs.push(report);
   }
-  const version = (tf.version as Record<string, string> | undefined)?.['tfjs'] ?? (tf.version_core as string | undefined) ?? 'unknown';
-  return { backend: runtime.backend, backendSkipped: runtime.skipped, tfjs: { source: runtime.source, version }, data: data.source, task: data.task, model: name, file: request.file, runs, call, notes };
+  const budgetNote = budget.note(runs.filter((r) => r.nan === null).map((r) => r.steps), runtime.backend);
+  notes.push(...(budgetNote ? [budgetNote] : []), ...outputNotes(runs));
+  return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...baselineOf(tf, data), notes };
 }
 
-/** About a hundred progress messages per run, plus the last step. */
-function emitProgress(emit: Emit, run: number, norm: NormKind, step: number, totalSteps: number, loss: number | null): void {
+function runtimeOf(runtime: Awaited<ReturnType<typeof loadTfjsRuntime>>): SanityRuntime {
+  const { tf } = runtime;
+  const version = (tf.version as Record<string, string> | undefined)?.['tfjs'] ?? (tf.version_core as string | undefined) ?? 'unknown';
+  return { backend: runtime.backend, backendSkipped: runtime.skipped, tfjs: { source: runtime.source, version, ...(runtime.reason ? { reason: runtime.reason } : {}) } };
+}
+
+/** Times every model (the probe puts its weights back), then plans the steps that fit the budget. */
+async function planBudget(tf: typeof tfjs, models: tfjs.LayersModel[], data: TrainingData, request: SanityRequest, compile: (m: tfjs.LayersModel) => void, checkLimits: () => void): Promise<StepBudget> {
+  const deadline = workerDeadlineMs(request.timeoutMs);
+  const probes: Awaited<ReturnType<typeof probeModel>>[] = [];
+  for (const model of models) {
+    const first = probes[0];
+    // Short of time, the swapped copy is assumed as fast as the model as written rather than timed.
+    if (first && deadline - performance.now() < 6 * first.stepMs + first.evalMs) {
+      probes.push(first);
+      continue;
+    }
+    probes.push(await probeModel(tf, model, data, request.batchSize, () => deadline - performance.now(), () => compile(model), checkLimits));
+  }
+  return new StepBudget(request.steps, probes, deadline, Math.round(request.timeoutMs / 1000));
+}
+
+/** For a model with several outputs: the headline is the first output's; the others in a note. */
+function outputNotes(runs: RunReport[]): string[] {
+  const outputs = runs[0]?.outputs;
+  if (!outputs || outputs.length < 2) {
+    return [];
+  }
+  const score = (o: { accuracy: number | null; error: number | null }) => (o.accuracy !== null ? `accuracy ${(o.accuracy * 100).toFixed(1)}%` : `MSE ${Number((o.error ?? NaN).toPrecision(3))}`);
+  const rest = runs.map((r, i) => `${runs.length > 1 ? `run ${i + 1}: ` : ''}${(r.outputs ?? []).slice(1).map((o) => `${o.name} ${score(o)}`).join(', ')}`);
+  return [`the model has ${outputs.length} outputs: the headline score is the first's (${outputs[0].name}); the others held out: ${rest.join('; ')}`];
+}
+
+/** About a hundred progress messages per run, plus the last step; the first carries the runtime and model size. */
+function emitProgress(emit: Emit, run: number, norm: NormKind, step: number, totalSteps: number, loss: number | null, context?: SessionContext): void {
   const every = Math.max(1, Math.floor(totalSteps / 100));
   if (step % every === 0 || step === totalSteps || step === 1) {
-    emit({ type: 'progress', run, norm, step, totalSteps, loss });
+    emit({ type: 'progress', run, norm, step, totalSteps, loss, ...(context?.runtime ? { runtime: context.runtime } : {}), ...(context?.params !== undefined ? { params: context.params } : {}) });
   }
 }

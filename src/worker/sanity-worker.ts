@@ -5,7 +5,7 @@
  */
 import type { SanityRequest, WorkerMessage } from '../core/training/protocol';
 import { describeError, SanityFailure } from './errors';
-import { runSanitySession } from './sanity-session';
+import { runSanitySession, type SessionContext } from './sanity-session';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
 
@@ -20,11 +20,19 @@ function send(message: WorkerMessage): Promise<void> {
   });
 }
 
+const context: SessionContext = {};
+
+/** "1.2 M parameters". */
+function formatParams(params: number): string {
+  return params >= 1e6 ? `${(params / 1e6).toFixed(1)} M parameters` : params >= 1e3 ? `${(params / 1e3).toFixed(1)} k parameters` : `${params} parameters`;
+}
+
 /** The child's resident memory against its cap (tfjs tensors live outside V8's heap limit). */
 function checkMemory(): void {
   const capMb = Number(process.env[MEMORY_ENV]);
   if (capMb > 0 && process.memoryUsage.rss() > capMb * 1024 * 1024) {
-    throw new SanityFailure('memory', `the worker used more than its ${capMb} MB memory cap; lower --batch-size or use a smaller model`);
+    const size = context.params !== undefined ? `the model has ${formatParams(context.params)}, and ` : '';
+    throw new SanityFailure('memory', `${size}the worker used more than its ${capMb} MB memory cap; lower --batch-size or use a smaller model`);
   }
 }
 
@@ -36,7 +44,7 @@ async function start(request: SanityRequest): Promise<void> {
     }
     finished = true;
     const failure = err instanceof SanityFailure ? err : new SanityFailure('threw', `user code threw: ${describeError(err, request.file)}`);
-    void send({ type: 'error', reason: failure.reason, message: failure.message }).then(() => process.exit(0));
+    void send({ type: 'error', reason: failure.reason, message: failure.message, ...(context.runtime ? { runtime: context.runtime } : {}) }).then(() => process.exit(0));
   };
   // User code that throws from a timer or a stray promise still ends the run with a message.
   process.on('uncaughtException', fail);
@@ -45,7 +53,7 @@ async function start(request: SanityRequest): Promise<void> {
   // kept alive, it runs into the launcher's time budget and gets a clear message.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
-    const report = await runSanitySession(request, (m) => void send(m), checkMemory);
+    const report = await runSanitySession(request, (m) => void send(m), checkMemory, context);
     finished = true;
     await send({ type: 'done', report });
     process.exit(0);

@@ -9,7 +9,8 @@ import { firstOverflowingLayer, replayStep } from './nan-replay';
 import type { StepObserver } from './telemetry/collector';
 import { scoped } from './tensor-scope';
 import { createRandom, permutation, seedMathRandom } from './random';
-import type { TrainingData } from './training-data';
+import { scoreOutputs } from './evaluation';
+import { gatherRows, rowCount, type OutputSpec, type Tensors, type TrainingData } from './training-data';
 import { ExplosionDetector, measureWeights, trackWeights, type TrackedWeight } from './weight-monitor';
 
 export interface RunOptions {
@@ -27,6 +28,8 @@ export interface RunOptions {
   checkLimits?: () => void;
   /** Per-layer telemetry (worker/telemetry); it only observes, so the losses are the same without it. */
   telemetry?: StepObserver;
+  /** After `done` steps: how many this run should have in all (the time budget); `steps` when absent. */
+  plannedSteps?: (done: number) => number;
 }
 
 /** Batches of example indices, reshuffled every epoch by a seeded generator. */
@@ -56,17 +59,18 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
   // The initial weights are the first point of comparison: a blow-up in step 1 counts too.
   explosions.observe(measureWeights(tf, tracked).maxAbs);
   const losses: (number | null)[] = [];
-  const batches = batchIndices(data.xs.shape[0], o.batchSize, o.seed);
+  const batches = batchIndices(rowCount(data.xs), o.batchSize, o.seed);
   let nan: NanFinding | null = null;
+  let planned = o.plannedSteps?.(0) ?? o.steps;
   const started = performance.now();
-  for (let step = 1; step <= o.steps && nan === null; step++) {
+  for (let step = 1; step <= planned && nan === null; step++) {
     o.checkLimits?.();
     const indices = tf.tensor1d(batches.next().value as Int32Array, 'int32');
-    const x = tf.gather(data.xs, indices);
-    const y = tf.gather(data.ys, indices);
+    const x = gatherRows(tf, data.xs, indices);
+    const y = gatherRows(tf, data.ys, indices);
     indices.dispose();
     const before = tracked.map((t) => t.variable.read().clone());
-    o.telemetry?.beforeStep(step);
+    o.telemetry?.beforeStep(step, planned);
     const result = await model.trainOnBatch(x, y);
     const gradientExplosion = o.telemetry?.afterStep(step) ?? null;
     const loss = Array.isArray(result) ? result[0] : result;
@@ -84,11 +88,13 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
         exploding.push(gradientExplosion);
       }
     }
-    tf.dispose([x, y, ...before]);
+    tf.dispose([x, y, ...before].flat());
     o.onStep?.(step, losses[losses.length - 1]);
+    planned = o.plannedSteps?.(step) ?? o.steps;
   }
   const seconds = (performance.now() - started) / 1000;
-  const score = nan === null ? evaluate(tf, model, data) : { accuracy: null, error: null };
+  const outputs = nan === null && data.outputs ? scoreOutputs(tf, model, data as TrainingData & { outputs: OutputSpec[] }) : undefined;
+  const score = nan !== null ? { accuracy: null, error: null } : outputs ? { accuracy: outputs[0].accuracy, error: outputs[0].error } : evaluate(tf, model, data);
   return {
     norm: o.norm,
     steps: losses.length,
@@ -100,11 +106,14 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
     exploding,
     losses,
     ...(o.telemetry ? { layers: o.telemetry.finish() } : {}),
+    stepsRequested: o.steps,
+    stepsPlanned: planned,
+    ...(outputs ? { outputs } : {}),
   };
 }
 
 /** Restores the weights from before the step, replays it, and names the layer. */
-function findNaN(o: RunOptions, tracked: TrackedWeight[], before: tfjs.Tensor[], finiteAfter: boolean[], x: tfjs.Tensor, y: tfjs.Tensor, step: number, lossFinite: boolean): NanFinding {
+function findNaN(o: RunOptions, tracked: TrackedWeight[], before: tfjs.Tensor[], finiteAfter: boolean[], x: Tensors, y: Tensors, step: number, lossFinite: boolean): NanFinding {
   tracked.forEach((t, i) => t.variable.write(before[i]));
   let layerIndex: number;
   let where: NanFinding['where'];
@@ -135,12 +144,13 @@ function finalLoss(losses: (number | null)[]): number | null {
 export function evaluate(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingData): { accuracy: number | null; error: number | null } {
   return scoped(tf, () => {
     const predicted = model.predict(data.testXs, { batchSize: 128 }) as tfjs.Tensor;
+    const testYs = data.testYs as tfjs.Tensor;
     if (data.task === 'regression') {
-      return { accuracy: null, error: tf.losses.meanSquaredError(data.testYs, predicted).dataSync()[0] };
+      return { accuracy: null, error: tf.losses.meanSquaredError(testYs, predicted).dataSync()[0] };
     }
     const units = predicted.shape[predicted.shape.length - 1];
     const guess = units === 1 ? predicted.greater(0.5).toInt().reshape([-1]) : predicted.argMax(-1);
-    const truth = units === 1 || data.testYs.shape[data.testYs.shape.length - 1] === 1 ? data.testYs.reshape([-1]).toInt() : data.testYs.argMax(-1);
+    const truth = units === 1 || testYs.shape[testYs.shape.length - 1] === 1 ? testYs.reshape([-1]).toInt() : testYs.argMax(-1);
     return { accuracy: guess.equal(truth).toFloat().mean().dataSync()[0], error: null };
   });
 }

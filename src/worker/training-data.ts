@@ -14,13 +14,56 @@ import { BadInputError } from './errors';
 
 export type Task = 'classification' | 'regression';
 
+/** One tensor per model input (or output); a single-input model's data is a plain tensor. */
+export type Tensors = tfjs.Tensor | tfjs.Tensor[];
+
 export interface TrainingData {
+  xs: Tensors;
+  ys: Tensors;
+  testXs: Tensors;
+  testYs: Tensors;
+  source: 'custom' | 'mnist' | 'synthetic';
+  /** The first output's task (the report's headline metric). */
+  task: Task;
+  /** Per output, for models with more than one (see multi-io-data.ts). */
+  outputs?: OutputSpec[];
+}
+
+/** Data for a model with one input and one output. */
+export interface SingleTrainingData extends TrainingData {
   xs: tfjs.Tensor;
   ys: tfjs.Tensor;
   testXs: tfjs.Tensor;
   testYs: tfjs.Tensor;
-  source: 'custom' | 'mnist' | 'synthetic';
+}
+
+/** One model output: its shape (no batch axis), what kind of target it learns, and its loss when compiled. */
+export interface OutputSpec {
+  name: string;
+  shape: number[];
+  units: number;
   task: Task;
+  activation: string;
+  /** Class indices ([n, 1]) instead of one-hot targets: a sparse categorical loss. */
+  sparse: boolean;
+  /** The compile()'s loss for this output, by name, when it has one. */
+  loss?: string;
+}
+
+/** Examples along the first axis of every tensor. */
+export function rowCount(t: Tensors): number {
+  return (Array.isArray(t) ? t[0] : t).shape[0];
+}
+
+/** The rows `indices` of every tensor. */
+export function gatherRows(tf: typeof tfjs, t: Tensors, indices: tfjs.Tensor1D): Tensors {
+  return Array.isArray(t) ? t.map((x) => tf.gather(x, indices)) : tf.gather(t, indices);
+}
+
+/** Rows [begin, begin + size) of every tensor. */
+export function sliceRows(t: Tensors, begin: number, size: number): Tensors {
+  const slice = (x: tfjs.Tensor) => x.slice([begin], [size]);
+  return Array.isArray(t) ? t.map(slice) : slice(t);
 }
 
 export interface ModelShape {
@@ -31,14 +74,11 @@ export interface ModelShape {
   task: Task;
 }
 
-const SYNTHETIC_TRAIN = 2048;
-const HELD_OUT = 512;
+export const SYNTHETIC_TRAIN = 2048;
+export const HELD_OUT = 512;
 
-/** Input/output shape and task of a single-input, single-output model. */
+/** Input/output shape and task of the model's first input and output (multi-io-data.ts describes every one). */
 export function describeModel(model: tfjs.LayersModel): ModelShape {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new BadInputError(`the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; built-in data covers one of each, so export a sanityData() for it`);
-  }
   const input = model.inputs[0].shape.slice(1);
   const output = model.outputs[0].shape;
   if (input.some((d) => d === null) || output[output.length - 1] === null) {
@@ -57,7 +97,7 @@ export function isMnistShaped(shape: ModelShape): boolean {
 }
 
 /** Digits reshaped to the model's input, labels one-hot (or indices for a sparse loss). */
-export function mnistData(tf: typeof tfjs, shape: ModelShape, seed: number, trainCount: number, sparse: boolean): TrainingData {
+export function mnistData(tf: typeof tfjs, shape: ModelShape, seed: number, trainCount: number, sparse: boolean): SingleTrainingData {
   const { train, test } = loadMnistSplit(seed, { trainLimit: Math.min(trainCount, 8000), testLimit: 1000 });
   const labels = (l: Int32Array) => (sparse ? tf.tensor2d(l, [l.length, 1], 'float32') : tf.oneHot(tf.tensor1d(l, 'int32'), 10).toFloat());
   return {
@@ -71,7 +111,7 @@ export function mnistData(tf: typeof tfjs, shape: ModelShape, seed: number, trai
 }
 
 /** A task any reasonable model can learn: classes are noisy copies of random prototypes. */
-export function syntheticData(tf: typeof tfjs, shape: ModelShape, seed: number, sparse: boolean): TrainingData {
+export function syntheticData(tf: typeof tfjs, shape: ModelShape, seed: number, sparse: boolean): SingleTrainingData {
   const random = createRandom(seed + 1);
   const size = shape.input.reduce((a, b) => a * b, 1);
   const total = SYNTHETIC_TRAIN + HELD_OUT;

@@ -6,8 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendPreference } from '../../worker/backends/types';
-import type { RunReport, SanityReport, SanityRequest, SourceLocation, WorkerMessage } from '../../core/training/protocol';
+import type { RunReport, SanityReport, SanityRequest, SanityRuntime, SourceLocation, WorkerMessage } from '../../core/training/protocol';
 import { parseArgumentList } from '../../core/analysis/literal-values';
+import { verdictFor } from '../../core/training/report-verdict';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { readSourceFile } from '../../core/workspace';
 import { runSanityTrain } from '../../worker/launcher';
@@ -125,6 +126,10 @@ than 100x within 50 steps, the loss and the held-out accuracy (or error). Data: 
 sanityData() export, else MNIST digits for 28x28x1/784-input 10-class models, else a synthetic
 task shaped to the model. --compare also trains a copy with every BatchNorm swapped for
 RunningBatchNorm (or back), same seed, data and initial weights. The file is never modified.
+The --timeout budget (default 60 s) shapes the run: every model is timed first and each run
+gets as many of the --steps as fit (the output says "ran 40 of 300 steps ... in the 60 s budget").
+The workspace's tfjs-node runs when installed, else wasm (inside the workspace's tfjs 4.17+, or
+the bundled tfjs with the imports redirected); the output says which and why.
 Per-layer telemetry (runs[i].layers in --json: activation mean/std/near-zero share, weight
 and gradient norms, histograms, at up to 150 steps) is on; --no-telemetry switches it off.
 
@@ -154,7 +159,9 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
       io.err('\r\x1b[K');
     }
     if (outcome.kind === 'error') {
-      io.err(`rbn sanity: ${outcome.message.split('\n')[0]}\n`);
+      // Still one line: which tfjs and backend were in use goes at its end.
+      const runtime = outcome.runtime ? ` [${describeRuntime(outcome.runtime)}]` : '';
+      io.err(`rbn sanity: ${outcome.message.split('\n')[0]}${runtime}\n`);
       return EXIT_CANNOT_RUN;
     }
     const report = withDisplayPaths(outcome.report, io.cwd);
@@ -190,9 +197,18 @@ function where(source: SourceLocation | null): string {
   return source ? ` (${source.file}:${source.line})` : '';
 }
 
+/** "backend cpu on the workspace's tfjs 4.22.0; not used: wasm (…)": said with a failure too. */
+export function describeRuntime(runtime: SanityRuntime): string {
+  const skipped = runtime.backendSkipped.length > 0 ? `; not used: ${runtime.backendSkipped.map((s) => `${s.name} (${s.reason.split(' (')[0]})`).join('; ')}` : '';
+  return `backend ${runtime.backend} on ${runtime.tfjs.source === 'workspace' ? "the workspace's" : 'the bundled'} tfjs ${runtime.tfjs.version}${skipped}`;
+}
+
 /** The readable summary: one line per run, then findings and notes. */
 export function formatSanity(report: SanityReport): string {
   const lines = [`${report.file ?? 'model'} › ${report.model ?? 'model'}: ${report.data} ${report.task} data, backend ${report.backend}`];
+  if (report.tfjs) {
+    lines.push(`  tfjs: ${report.tfjs.source} ${report.tfjs.version}${report.tfjs.reason ? ` (${report.tfjs.reason})` : ''}`);
+  }
   const call = report.call;
   if (call && (call.args.length > 0 || (call.ctorArgs?.length ?? 0) > 0)) {
     lines.push(`  call: ${describeReportCall(call)} (arguments: ${call.argsSource})`);
@@ -204,7 +220,8 @@ export function formatSanity(report: SanityReport): string {
   report.runs.forEach((r, i) => {
     const label = `${NORM_LABEL[r.norm]}${i === 0 ? ' (as written)' : ' (swapped in memory)'}`;
     const score = r.accuracy !== null ? `accuracy ${(r.accuracy * 100).toFixed(1)}%` : r.error !== null && r.error !== undefined ? `error ${formatNumber(r.error)}` : 'not scored';
-    lines.push(`  ${label.padEnd(38)} ${r.steps} steps × ${r.batchSize}  loss ${r.finalLoss === null ? 'n/a' : formatNumber(r.finalLoss)}  ${score}  ${r.stepsPerSecond} steps/s`);
+    const steps = r.stepsRequested !== undefined && r.steps < r.stepsRequested ? `${r.steps}/${r.stepsRequested}` : String(r.steps);
+    lines.push(`  ${label.padEnd(38)} ${steps} steps × ${r.batchSize}  loss ${r.finalLoss === null ? 'n/a' : formatNumber(r.finalLoss)}  ${score}  ${r.stepsPerSecond} steps/s`);
     if (r.nan) {
       lines.push(`    NaN/Inf at step ${r.nan.step}: ${r.nan.where} of layer ${r.nan.layer} (${r.nan.className})${where(r.nan.source)}`);
     }
@@ -219,8 +236,13 @@ export function formatSanity(report: SanityReport): string {
   for (const note of report.notes ?? []) {
     lines.push(`  note: ${note}`);
   }
-  const found = report.runs.some((r) => r.nan || r.exploding.length > 0);
-  lines.push(found ? 'Found problems (exit code 1).' : 'No NaN/Inf and no exploding weights.');
+  const verdict = verdictFor(report);
+  for (const sentence of [verdict.comparison, verdict.caveat]) {
+    if (sentence) {
+      lines.push(sentence);
+    }
+  }
+  lines.push(verdict.coverage ? `${verdict.coverage}.` : 'Found problems (exit code 1).');
   return `${lines.join('\n')}\n`;
 }
 

@@ -104,6 +104,20 @@ export interface RunReport {
   losses?: (number | null)[];
   /** Per-layer telemetry (absent when switched off). */
   layers?: LayerTelemetry[];
+  /** The steps asked for (--steps); `steps` is what ran. */
+  stepsRequested?: number;
+  /** The steps the time budget allowed this run (every run gets the same plan; a later run may be cut to end in time). */
+  stepsPlanned?: number;
+  /** Per output, for models with more than one; `accuracy`/`error` above are the first output's. */
+  outputs?: OutputScore[];
+}
+
+/** One output's held-out score. */
+export interface OutputScore {
+  name: string;
+  task: 'classification' | 'regression';
+  accuracy: number | null;
+  error: number | null;
 }
 
 export interface SanityReport {
@@ -112,7 +126,7 @@ export interface SanityReport {
   /** Better backends that were not used, and why. */
   backendSkipped?: SkippedBackend[];
   /** Whose tfjs ran the model: the workspace's installed package, or the extension's bundled one. */
-  tfjs?: { source: 'workspace' | 'bundled'; version: string };
+  tfjs?: SanityTfjs;
   /** 'custom' (the module's sanityData export), 'mnist' or 'synthetic'. */
   data: 'custom' | 'mnist' | 'synthetic';
   task: 'classification' | 'regression';
@@ -121,8 +135,27 @@ export interface SanityReport {
   runs: RunReport[];
   /** The builder call that produced the model (issue 9). */
   call?: SanityCall;
+  /** Held-out accuracy of always guessing the most frequent class (classification): what "chance" means here. */
+  chanceAccuracy?: number;
+  /** Held-out error of always predicting the mean training target (regression). */
+  baselineError?: number;
   /** Things the user should know that are not findings, e.g. "no BatchNorm layer to swap for --compare". */
   notes?: string[];
+}
+
+/** Whose tfjs ran the model, its version, and why the bundled one ran in a workspace that has its own. */
+export interface SanityTfjs {
+  source: 'workspace' | 'bundled';
+  version: string;
+  /** E.g. "the bundled wasm backend 4.22.0 needs tfjs-core 4.22.x and the workspace has 3.21.0: …". */
+  reason?: string;
+}
+
+/** Which tfjs and backend ran, or were about to run, the model: in reports, and in failures once tfjs is loaded. */
+export interface SanityRuntime {
+  backend: string;
+  backendSkipped: SkippedBackend[];
+  tfjs: SanityTfjs;
 }
 
 /** How the model was built: the builder's id, the arguments it got, and where they came from. */
@@ -160,10 +193,21 @@ export interface SanityRequest {
 }
 
 export type WorkerMessage =
-  | { type: 'progress'; run: number; norm: NormKind; step: number; totalSteps: number; loss: number | null }
+  | {
+      type: 'progress';
+      run: number;
+      norm: NormKind;
+      step: number;
+      totalSteps: number;
+      loss: number | null;
+      /** On the first step of each run: the tfjs and backend, so a later timeout or crash can still say which ran. */
+      runtime?: SanityRuntime;
+      /** On the first step of each run: the model's parameter count, for a memory failure's message. */
+      params?: number;
+    }
   | { type: 'layerNaN'; run: number; finding: NanFinding }
   | { type: 'done'; report: SanityReport }
-  | { type: 'error'; reason: WorkerErrorReason; message: string };
+  | { type: 'error'; reason: WorkerErrorReason; message: string; runtime?: SanityRuntime };
 
 /** Why the worker could not produce a report. */
 export type WorkerErrorReason = 'threw' | 'notAModel' | 'noFactory' | 'timeout' | 'badInput' | 'memory' | 'internal';
@@ -175,4 +219,10 @@ export type WorkerErrorReason = 'threw' | 'notAModel' | 'noFactory' | 'timeout' 
  */
 export type SanityOutcome =
   | { kind: 'report'; report: SanityReport }
-  | { kind: 'error'; reason: WorkerErrorReason | 'cancelled' | 'crashed'; message: string };
+  | {
+      kind: 'error';
+      reason: WorkerErrorReason | 'cancelled' | 'crashed';
+      message: string;
+      /** The tfjs and backend in use when it failed; absent when it failed before tfjs loaded. */
+      runtime?: SanityRuntime;
+    };

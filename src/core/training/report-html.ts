@@ -4,10 +4,9 @@
  * came from the user's code (layer names, weight names, file paths, error messages) is escaped; the chart
  * data travels as an inert JSON block with `<` escaped; no inline styles or handlers, no network.
  */
-import type { RunReport, SanityCall, SanityReport, SourceLocation } from './protocol';
+import type { RunReport, SanityCall, SanityReport, SanityRuntime, SourceLocation } from './protocol';
 import { describeCallCode } from './report-call';
 import {
-  describeComparison,
   describeData,
   describeNan,
   displayPath,
@@ -18,8 +17,8 @@ import {
   metricOf,
   normLabel,
   runLabel,
-  verdictOf,
 } from './report-view';
+import { verdictFor } from './report-verdict';
 import { escapeHtml, jsonForScriptBlock } from './report-escape';
 import { layersSection } from './report-layers';
 
@@ -55,6 +54,8 @@ export type ReportPageState =
       message: string;
       file?: string;
       model?: string;
+      /** Which tfjs and backend were in use, when the worker got that far. */
+      runtime?: SanityRuntime;
     };
 
 /** What the page's script receives in its JSON block (and, while training, in `LiveChartMessage`s). */
@@ -93,7 +94,7 @@ function sourceLink(source: SourceLocation | null, roots: readonly string[]): st
 }
 
 function verdictSection(report: SanityReport, roots: readonly string[]): string {
-  const verdict = verdictOf(report);
+  const { kind: verdict, headline, coverage, comparison, caveat } = verdictFor(report);
   const items = report.runs.flatMap((run, i) => {
     if (run.nan) {
       return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${escapeHtml(describeNan(run.nan))}. Built at ${sourceLink(run.nan.source, roots)}.</li>`];
@@ -103,11 +104,15 @@ function verdictSection(report: SanityReport, roots: readonly string[]): string 
     }
     return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: every loss finite, no exploding weights.</li>`];
   });
-  const headline = { nan: 'NaN/Inf found', exploding: 'Exploding weights', healthy: 'Trains cleanly' }[verdict];
-  const comparison = describeComparison(report);
+  // The comparison is bold only when it means something; otherwise the page says why there is none.
+  const extra = [
+    coverage ? `<p class="coverage">${escapeHtml(coverage)}.</p>` : '',
+    comparison ? `<p class="comparison">${escapeHtml(comparison)}</p>` : '',
+    caveat ? `<p class="caveat">${escapeHtml(caveat)}</p>` : '',
+  ].filter((p) => p !== '');
   return `<section class="verdict verdict-${verdict}" role="status">
   <h2>${headline}</h2>
-  <ul>${items.join('')}</ul>${comparison ? `\n  <p class="comparison">${escapeHtml(comparison)}</p>` : ''}
+  <ul>${items.join('')}</ul>${extra.map((p) => `\n  ${p}`).join('')}
 </section>`;
 }
 
@@ -245,8 +250,14 @@ function errorBody(state: Extract<ReportPageState, { kind: 'error' }>, roots: re
 </header>
 <section class="verdict verdict-error" role="alert">
   <h2>${escapeHtml(errorHeadline(state.reason))}</h2>
-  <pre class="message">${escapeHtml(state.message)}</pre>${hint ? `\n  <p class="hint">${escapeHtml(hint)}</p>` : ''}
+  <pre class="message">${escapeHtml(state.message)}</pre>${hint ? `\n  <p class="hint">${escapeHtml(hint)}</p>` : ''}${state.runtime ? `\n  <p class="runtime muted">${escapeHtml(describeRuntimeLine(state.runtime))}</p>` : ''}
 </section>`;
+}
+
+/** "Backend cpu on the workspace's tfjs 4.22.0; not used: wasm (…)". */
+function describeRuntimeLine(runtime: SanityRuntime): string {
+  const skipped = runtime.backendSkipped.map((s) => `${s.name} (${s.reason})`).join('; ');
+  return `Backend ${runtime.backend} on ${runtime.tfjs.source === 'workspace' ? "the workspace's" : 'the bundled'} tfjs ${runtime.tfjs.version}${runtime.tfjs.reason ? ` (${runtime.tfjs.reason})` : ''}${skipped ? `; not used: ${skipped}` : ''}.`;
 }
 
 function runningBody(state: Extract<ReportPageState, { kind: 'running' }>, roots: readonly string[]): string {

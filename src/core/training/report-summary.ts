@@ -3,8 +3,8 @@
  * adapter that wants prose). Pure.
  */
 import type { RunReport, SanityReport } from './protocol';
+import { verdictFor } from './report-verdict';
 import {
-  describeComparison,
   describeData,
   describeNan,
   describeSource,
@@ -50,7 +50,8 @@ export function summarizeReport(report: SanityReport, workspaceRoots: readonly s
     .join(' ');
   const head = `Sanity-train${subject ? ` of ${subject}` : ''} on backend ${describeBackend(report)} with ${describeData(report)}.`;
   const runs = report.runs.map((run, i) => describeRun(run, i, report, workspaceRoots));
-  const comparison = describeComparison(report);
+  const verdict = verdictFor(report);
+  const comparison = verdict.comparison ?? verdict.caveat;
   const notes = (report.notes ?? []).map((n) => `Note: ${n.trim().replace(/\s+/g, ' ').replace(/\.?$/, '.')}`);
   return [head, ...runs, ...(comparison ? [comparison] : []), ...notes].join(' ');
 }

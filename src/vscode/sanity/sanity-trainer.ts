@@ -206,7 +206,7 @@ export class SanityTrainer implements vscode.Disposable {
     const { kind: _kind, reason, message, ...extra } = outcome;
     this.deps.log.error(failureLogEntry({ model, file, reason, message, request, extra }));
     // An open panel shows the failure too, never a stale page as if it were this run's result.
-    SanityReportPanel.getCurrent()?.update({ kind: 'error', reason, message, file, model });
+    SanityReportPanel.getCurrent()?.update({ kind: 'error', reason, message, file, model, runtime: outcome.runtime });
     void this.offerLog(noticeLine(`Sanity-train of ${model}`, message), 'error');
     return { outcome: 'error', reason, message };
   }

@@ -11,12 +11,12 @@ import type { ExplosionWarning, LayerTelemetry, SourceLocation } from '../../cor
 import { GradientExplosionDetector } from './gradient-explosions';
 import { chooseHistogramRange, finiteRange, HISTOGRAM_BINS, histogramCounts, maskedStats, outputStats, sumOfSquares } from './layer-stats';
 import { tapGradients, tapLayerOutput } from './probes';
-import { isSampledStep } from './sampling';
+import { isSampledStep, MAX_SAMPLED_STEPS } from './sampling';
 
 /** What train-run calls around every step. */
 export interface StepObserver {
-  /** Before the step's trainOnBatch: arms the probes when the step is sampled. */
-  beforeStep(step: number): void;
+  /** Before the step's trainOnBatch: arms the probes when the step is sampled; `plannedSteps` is the run's current plan (the time budget may shorten it). */
+  beforeStep(step: number, plannedSteps?: number): void;
   /** After it: reads the sampled statistics back; a gradient explosion first seen in this step, else null. */
   afterStep(step: number): ExplosionWarning | null;
   /** Removes the probes and returns the collected series. */
@@ -74,6 +74,7 @@ export class TelemetryCollector implements StepObserver {
   private readonly restores: (() => void)[] = [];
   private readonly explosions = new GradientExplosionDetector();
   private armed = false;
+  private sampled = 0;
 
   constructor(
     private readonly tf: typeof tfjs,
@@ -104,8 +105,12 @@ export class TelemetryCollector implements StepObserver {
     this.restores.push(tapGradients(model.optimizer, armed, (byName) => this.captureGradients(byName)));
   }
 
-  beforeStep(step: number): void {
-    this.armed = isSampledStep(step, this.totalSteps);
+  beforeStep(step: number, plannedSteps = this.totalSteps): void {
+    // The plan can change while the run goes; the cap keeps the promise of at most 150 samples anyway.
+    this.armed = this.sampled < MAX_SAMPLED_STEPS && isSampledStep(step, Math.max(plannedSteps, step));
+    if (this.armed) {
+      this.sampled += 1;
+    }
   }
 
   afterStep(step: number): ExplosionWarning | null {

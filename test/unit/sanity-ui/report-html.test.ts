@@ -175,6 +175,22 @@ describe('report page: content', () => {
     assert.equal(elementsOf(html).filter((e) => e.attrs['data-action'] === 'compare').length, 0, 'no compare button once compared');
   });
 
+  it('chance-level compare: no bold comparison, says it was too short, and how many steps "trains cleanly" covers', () => {
+    const atChance: SanityReport = { ...compareReport, chanceAccuracy: 0.1, runs: compareReport.runs.map((r, i) => ({ ...r, steps: 2, stepsRequested: 2, stepsPlanned: 2, accuracy: i === 0 ? 0.108 : 0.1 })) };
+    const html = page(atChance);
+    assert.equal(byClass(html, 'comparison').length, 0);
+    const text = bodyText(html);
+    assert.ok(text.includes('No NaN/Inf or explosion in 2 steps of each run.'), text);
+    assert.ok(byClass(html, 'caveat')[0]?.text.startsWith('Too short to compare: held-out accuracy (BatchNorm 10.8%, RunningBatchNorm 10.0%) is not clearly above chance (10.0%; needs 20.0%)'));
+  });
+
+  it('a failure says which backend and tfjs were in use, and why faster ones were skipped', () => {
+    const runtime = { backend: 'cpu', backendSkipped: [{ name: 'wasm', reason: 'the wasm backend failed to initialise: <x>' }], tfjs: { source: 'workspace' as const, version: '4.22.0' } };
+    const html = renderReportPage({ ...errorState, runtime } as ReportPageState, ASSETS, [ROOT]);
+    assert.equal(byClass(html, 'runtime')[0]?.text, "Backend cpu on the workspace's tfjs 4.22.0; not used: wasm (the wasm backend failed to initialise: <x>).");
+    assert.ok(html.includes('&lt;x&gt;') && !html.includes('<x>'));
+  });
+
   it('single run offers a compare button; every report offers rerun and log', () => {
     const actions = elementsOf(page(nanReport)).map((e) => e.attrs['data-action']).filter(Boolean);
     assert.deepEqual(actions, ['rerun', 'compare', 'showLog']);

@@ -149,7 +149,7 @@ describe('runSanityTrain (child process)', function () {
       }
     }, controller.signal);
     assert.equal(outcome.kind === 'error' && outcome.reason, 'cancelled');
-    assert.match((outcome as { message: string }).message, /step \d+ of 100000/);
+    assert.match((outcome as { message: string }).message, /step \d+ of \d+/);
     assert.ok(seconds < 30);
   });
 

@@ -184,6 +184,25 @@ describe('telemetry: per-layer statistics', () => {
     model.dispose();
   });
 
+  it('samples by the run’s current plan (the time budget), never more than 150 steps', () => {
+    const sampledSteps = (plan: (step: number) => number, steps: number) => {
+      const model = tinyModel();
+      const collector = new TelemetryCollector(tf, model, 1000, new Map());
+      for (let step = 1; step <= steps; step++) {
+        collector.beforeStep(step, plan(step));
+        collector.afterStep(step);
+      }
+      const layers = collector.finish();
+      model.dispose();
+      return layers[0]?.steps ?? [];
+    };
+    assert.deepEqual(sampledSteps(() => 100, 100), Array.from({ length: 100 }, (_, i) => i + 1), 'a budget of 100 steps: every step');
+    const shrinking = sampledSteps((step) => (step < 100 ? 1000 : 400), 400);
+    assert.ok(shrinking.length <= 150, `${shrinking.length} samples`);
+    assert.deepEqual(shrinking.slice(0, 3), [1, 8, 15], 'stride 7 while 1000 steps were planned');
+    assert.deepEqual(shrinking.slice(-3), [394, 397, 400], 'then every third step of the 400 planned');
+  });
+
   it('removes its probes when finished', () => {
     const model = tinyModel();
     const collector = new TelemetryCollector(tf, model, 10, new Map());

@@ -1,0 +1,58 @@
+/**
+ * What to do about the errors model code most often throws outside the browser, in a few words for
+ * the end of a one-line message: a package that is not installed (the npm command), a browser-only
+ * API (which one). Pure: reads only the error.
+ */
+
+/** Globals that exist in browsers and not in Node. */
+const BROWSER_GLOBALS = [
+  'document', 'window', 'navigator', 'location', 'localStorage', 'sessionStorage', 'indexedDB', 'Image', 'ImageData',
+  'HTMLCanvasElement', 'HTMLImageElement', 'HTMLVideoElement', 'OffscreenCanvas', 'createImageBitmap', 'FileReader',
+  'XMLHttpRequest', 'alert', 'requestAnimationFrame', 'self',
+];
+
+/** The package a bare module request names: 'jimp' for 'jimp/fonts', '@scope/name' for '@scope/name/x'. */
+export function packageOfRequest(request: string): string | undefined {
+  if (request.startsWith('.') || request.startsWith('/') || request.startsWith('node:') || /^[A-Za-z]:[\\/]/.test(request)) {
+    return undefined;
+  }
+  const parts = request.split('/');
+  return request.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+export interface FailureHint {
+  kind: 'missingPackage' | 'browserApi';
+  /** The package to install, or the browser API the code used. */
+  subject: string;
+  /** The advice, e.g. "install it: npm install jimp". */
+  text: string;
+}
+
+/** The hint for `err`, or undefined when it is none of the known cases. */
+export function hintFor(err: unknown): FailureHint | undefined {
+  if (!(err instanceof Error)) {
+    return undefined;
+  }
+  const message = err.message.split('\n')[0];
+  const missing = /^Cannot find module '([^']+)'/.exec(message);
+  const pkg = missing && (err as { code?: string }).code === 'MODULE_NOT_FOUND' ? packageOfRequest(missing[1]) : undefined;
+  if (pkg) {
+    return { kind: 'missingPackage', subject: pkg, text: `the package '${pkg}' is not installed; install it: npm install ${pkg}` };
+  }
+  const global = /^(\S+) is not defined$/.exec(message)?.[1];
+  if (err.name === 'ReferenceError' && global && BROWSER_GLOBALS.includes(global)) {
+    return browserApi(global);
+  }
+  if (message.startsWith('pixels passed to tf.browser.fromPixels()')) {
+    return browserApi('tf.browser.fromPixels');
+  }
+  const url = /^Failed to parse URL from (.+)$/.exec(message)?.[1];
+  if (err.name === 'TypeError' && url) {
+    return browserApi(`fetch of the relative URL '${url}'`, 'use an absolute http(s) URL, or tf.io.fileSystem via @tensorflow/tfjs-node for files');
+  }
+  return undefined;
+}
+
+function browserApi(api: string, instead = 'build the model without it, or behind a check that it exists'): FailureHint {
+  return { kind: 'browserApi', subject: api, text: `${api} is browser-only and sanity-train runs the model in Node: ${instead}` };
+}
