@@ -100,7 +100,16 @@ function verdictSection(report: SanityReport, roots: readonly string[]): string 
       return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${escapeHtml(describeNan(run.nan))}. Built at ${sourceLink(run.nan.source, roots)}.</li>`];
     }
     if (run.exploding.length > 0) {
-      return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${run.exploding.length} layer weight(s) grew more than 100× within 50 steps, before any NaN.</li>`];
+      const weights = run.exploding.filter((w) => w.measure !== 'gradient').length;
+      // Telemetry's finding names its layer and step: where the blow-up started, before any NaN.
+      const gradient = run.exploding.find((w) => w.measure === 'gradient');
+      const parts = [
+        weights > 0 ? `${weights} layer weight(s) grew more than 100× within 50 steps` : '',
+        gradient
+          ? `the gradient norm of layer “${escapeHtml(gradient.layer)}” (${escapeHtml(gradient.className)}) grew ${escapeHtml(formatGrowth(gradient.growth))} within 50 steps, by step ${gradient.step} (built at ${sourceLink(gradient.source, roots)})`
+          : '',
+      ].filter((p) => p !== '');
+      return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${parts.join('; ')}, before any NaN.</li>`];
     }
     return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: every loss finite, no exploding weights.</li>`];
   });

@@ -86,3 +86,11 @@ describe('report page: per-layer telemetry section', () => {
     assert.ok([5, 6, 8].every((l) => lines.includes(l)));
   });
 });
+
+describe('report page: a gradient explosion in the verdict', () => {
+  it('names the layer, its growth, the step and the source line', () => {
+    const run = { ...telemetryReport.runs[1], exploding: telemetryReport.runs[0].exploding };
+    const items = elementsOf(page({ ...telemetryReport, runs: [run] })).filter((e) => e.tag === 'li' && e.text.includes('gradient norm'));
+    assert.ok(items.some((e) => e.text.includes('the gradient norm of layer “batch_normalization_1” (BatchNormalization) grew 640× within 50 steps, by step 35 (built at models/net.js:6), before any NaN.')), items.map((e) => e.text).join('\n'));
+  });
+});
