@@ -5,6 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+bash scripts/system-deps.sh start
 source test/e2e/code-server.sh
 resolve_code_server
 node scripts/package.mjs | tail -1
@@ -17,7 +18,7 @@ trap 'stop_code_server; exit 0' INT TERM
 trap stop_code_server EXIT
 XDG_CONFIG_HOME=$WORK/xdg-config XDG_DATA_HOME=$WORK/xdg-data start_code_server profile on "$WS" "$VSIX" "${PORT:-8080}"
 echo
-echo "RunningBatchNorm for TensorFlow.js is running in VS Code (code-server $("$CODE_SERVER" --version 2>/dev/null | head -1 | cut -d' ' -f1)):"
+echo "RunningBatchNorm for TensorFlow.js is running in VS Code (code-server $(code_server_version)):"
 echo
 echo "    http://127.0.0.1:$PORT/?folder=$WS"
 echo

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { getSanityCodeLensEnabled, getSanitySettings } from './vscode/configuration';
+import { disposeCore } from './vscode/conversion/core-loader';
 import { registerConversion } from './vscode/conversion/register-conversion';
 import { registerSanityTrain } from './vscode/sanity/register-sanity';
 
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info('RunningBatchNorm activated');
 }
 
-export function deactivate(): void {
-  // Nothing to release beyond context.subscriptions.
+/** Stops the analysis thread; everything else is in context.subscriptions. */
+export function deactivate(): Promise<void> {
+  return disposeCore();
 }

@@ -10,6 +10,19 @@ resolve_code_server() {
   CODE_SERVER=$(readlink -f "$CODE_SERVER")
 }
 
+# code_server_version: e.g. "4.96.4 (VS Code 1.96.4)", from the installed packages (`code-server --version`
+# prints log lines first and writes a default config file).
+code_server_version() {
+  node -e '
+    const fs = require("fs"), path = require("path");
+    let dir = path.dirname(process.argv[1]);
+    while (dir !== path.dirname(dir) && !fs.existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
+    const version = (p) => { try { return JSON.parse(fs.readFileSync(p, "utf8")).version; } catch { return undefined; } };
+    const code = version(path.join(dir, "lib/vscode/package.json"));
+    console.log(`${version(path.join(dir, "package.json")) ?? "unknown version"}${code ? ` (VS Code ${code})` : ""}`);
+  ' "$CODE_SERVER"
+}
+
 stop_code_server() {
   if [ -n "${CS_PID:-}" ]; then
     kill -TERM -- "-$CS_PID" 2>/dev/null || true

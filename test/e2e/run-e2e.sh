@@ -2,7 +2,7 @@
 # `npm run test:e2e`: the extension in a real VS Code (code-server 4.96 = VS Code 1.96, headless Debian
 # Chromium driven by playwright-core, offline). Runs every integration suite inside code-server's
 # extension host and every UI test, then prints `e2e: N passed, N failed` (tests, not steps).
-#   sanity-train:  test/integration/sanity (trusted + Restricted Mode), test/e2e/sanity-lens.ui.mjs  (dev extension)
+#   sanity-train:  test/integration/sanity (trusted + Restricted Mode; dev extension), test/e2e/sanity-lens.ui.mjs (the INSTALLED .vsix)
 #   conversion:    test/integration/conversion (trusted + Restricted Mode; dev extension), test/e2e/conversion.ui.mjs (the INSTALLED .vsix)
 # Screenshots: $OUT (default .e2e/out). Env: CODE_SERVER, CHROMIUM, OUT, KEEP_WORK=1, E2E_ONLY=sanity|conversion.
 set -uo pipefail
@@ -20,7 +20,7 @@ for suite in sanity conversion; do
   npx esbuild test/integration/$suite/*.ts --bundle --platform=node --format=cjs --target=node20 \
     --external:vscode --external:mocha --outdir=.e2e/out-integration/$suite --log-level=warning
 done
-if [ "$ONLY" != sanity ]; then node scripts/package.mjs --no-build | tail -1; fi
+node scripts/package.mjs --no-build | tail -1
 set +e
 VSIX=$(ls "$ROOT"/running-batch-norm-*.vsix 2>/dev/null | head -1)
 
@@ -52,7 +52,7 @@ run_step() {
   PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
 }
 
-ws_sanity() { rm -rf "$ROOT/.e2e/ws-sanity" && mkdir -p "$ROOT/.e2e/ws-sanity" && cp test/fixtures/sanity/*.ts test/fixtures/sanity/*.js "$ROOT/.e2e/ws-sanity/"; }
+ws_sanity() { rm -rf "${1:-$ROOT/.e2e/ws-sanity}" && mkdir -p "${1:-$ROOT/.e2e/ws-sanity}" && cp test/fixtures/sanity/*.ts test/fixtures/sanity/*.js "${1:-$ROOT/.e2e/ws-sanity}/"; }
 # The fixture project, plus a node_modules package with batch norm that workspace conversion must skip.
 ws_editor() {
   local ws=$ROOT/.e2e/ws-editor
@@ -66,8 +66,12 @@ if [ "$ONLY" != conversion ]; then
   ws_sanity
   if start_code_server sanity off "$ROOT/.e2e/ws-sanity"; then
     run_step "sanity-train: extension-host integration tests" ext_host "$ROOT/.e2e/ws-sanity" sanity 600
-    ws_sanity
-    run_step "sanity-train: UI test (lens -> panel)" node test/e2e/sanity-lens.ui.mjs "http://127.0.0.1:$PORT" "$ROOT/.e2e/ws-sanity" "$ROOT" "$OUT"
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+  # Outside the repository, so no node_modules above it has tfjs: the .vsix's own tfjs and wasm must run it.
+  ws_sanity "$WORK/ws-sanity"
+  if start_code_server sanity-installed off "$WORK/ws-sanity" "$VSIX"; then
+    run_step "sanity-train: UI test with the installed .vsix (lens -> panel, offline)" node test/e2e/sanity-lens.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-sanity" - "$OUT"
   else FAILED=$((FAILED + 1)); fi
   stop_code_server
   ws_sanity

@@ -3,7 +3,8 @@
 // arguments of a factory with parameters, follow the panel's source link back into the editor, and
 // screenshot the panel and the argument box for the README.
 // Usage: node sanity-lens.ui.mjs <base-url> <workspace-dir> <extension-dir> <out-dir>
-// The extension loads as a development extension through the workbench's `payload` query (no .vsix needed).
+// The extension loads as a development extension through the workbench's `payload` query, or, with
+// <extension-dir> '-', is the one installed in code-server (run-e2e.sh installs the packaged .vsix).
 import { openUiSession } from './ui-session.mjs';
 import path from 'node:path';
 
@@ -12,7 +13,7 @@ const T = Number(process.env.E2E_TIMEOUT_MS || 120_000);
 
 const authority = new URL(base).host;
 const payload = [['extensionDevelopmentPath', `vscode-remote://${authority}${extDir}`]];
-const url = `${base}/?folder=${encodeURIComponent(wsDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+const url = `${base}/?folder=${encodeURIComponent(wsDir)}${extDir === '-' ? '' : `&payload=${encodeURIComponent(JSON.stringify(payload))}`}`;
 
 const { page, log, step, finish } = await openUiSession({ name: 'sanity', outDir, viewport: { width: 1600, height: 1000 } });
 if (process.env.E2E_VERBOSE) {

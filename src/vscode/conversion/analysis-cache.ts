@@ -7,20 +7,27 @@ import { loadCore } from './core-loader';
  * lightbulb does not parse the file again.
  */
 export class AnalysisCache {
-  private readonly entries = new Map<string, { version: number; analysis: FileAnalysis }>();
+  private readonly entries = new Map<string, { version: number; analysis: Promise<FileAnalysis> }>();
 
-  /** The analysis of the document as it is now. Never throws (the core reports parse errors in `error`). */
-  async get(document: vscode.TextDocument): Promise<FileAnalysis> {
+  /** The analysis of the document as it is now (parse errors come in `error`; it rejects only when the
+   *  analysis thread fails).
+   *  Callers asking at once (diagnostics, code actions, a command) share one analysis in flight. */
+  get(document: vscode.TextDocument): Promise<FileAnalysis> {
     const key = document.uri.toString();
     const cached = this.entries.get(key);
     if (cached && cached.version === document.version) {
       return cached.analysis;
     }
-    const text = document.getText();
-    const core = await loadCore();
-    const analysis = core.mightContainBatchNorm(text) ? core.analyzeSource(text, document.uri.fsPath) : { file: document.uri.fsPath, usages: [] };
+    const analysis = this.analyze(document.getText(), document.uri.fsPath);
     this.entries.set(key, { version: document.version, analysis });
+    // A failure (the analysis thread crashed) is not cached: the next request tries again.
+    analysis.catch(() => this.entries.get(key)?.analysis === analysis && this.entries.delete(key));
     return analysis;
+  }
+
+  private async analyze(text: string, fileName: string): Promise<FileAnalysis> {
+    const core = await loadCore();
+    return core.mightContainBatchNorm(text) ? await core.analyzeSource(text, fileName) : { file: fileName, usages: [] };
   }
 
   forget(document: vscode.TextDocument): void {

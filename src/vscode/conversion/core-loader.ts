@@ -1,34 +1,85 @@
 /**
- * The core, loaded on first use: activation registers providers without parsing anything, and the
- * TypeScript compiler (from ts-morph, ~10 MB) loads only when a JS/TS file that mentions batch norm is
- * analysed or a command runs. esbuild bundles the core itself; the compiler stays an external require.
+ * The core, loaded on first use. Parsing and the refactorings (ts-morph, ~10 MB of compiler) run in a
+ * worker thread (src/analysis-thread), so the extension host's event loop never waits for them and
+ * other extensions on that host stay responsive; only cheap text and path helpers run here. The thread
+ * starts with the first file that passes the text prefilter, so users without batch norm never load it.
+ * `RBN_ANALYSIS_IN_THREAD=1` keeps the old in-process path, for `npm run bench:host` to compare.
  */
+import * as path from 'node:path';
 import type * as AnalysisModule from '../../core/analysis';
+import type * as ProposalsModule from '../../core/analysis/argument-proposals';
+import type * as BuildersModule from '../../core/analysis/model-builders';
 import type * as RefactorModule from '../../core/refactor';
 import type * as WorkspaceModule from '../../core/workspace';
+import { AnalysisThread } from '../../analysis-thread/thread-client';
+
+type Async<F extends (...args: never[]) => unknown> = (...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>;
 
 export interface Core {
-  analyzeSource: typeof AnalysisModule.analyzeSource;
+  analyzeSource: Async<typeof AnalysisModule.analyzeSource>;
+  findModelBuilders: Async<typeof BuildersModule.findModelBuilders>;
+  proposeArguments: Async<typeof ProposalsModule.proposeArguments>;
+  convertToRunningBatchNorm: Async<typeof RefactorModule.convertToRunningBatchNorm>;
+  revertToBatchNormalization: Async<typeof RefactorModule.revertToBatchNormalization>;
   mightContainBatchNorm: typeof AnalysisModule.mightContainBatchNorm;
-  convertToRunningBatchNorm: typeof RefactorModule.convertToRunningBatchNorm;
-  revertToBatchNormalization: typeof RefactorModule.revertToBatchNormalization;
   resolveLayerFilePath: typeof RefactorModule.resolveLayerFilePath;
   planLayerFiles: typeof WorkspaceModule.planLayerFiles;
 }
 
 let core: Promise<Core> | undefined;
+let thread: AnalysisThread | undefined;
 
 /** The analysis and refactorings (cached after the first call). */
 export function loadCore(): Promise<Core> {
-  core ??= Promise.all([import('../../core/analysis'), import('../../core/refactor'), import('../../core/workspace')]).then(
-    ([analysis, refactor, workspace]) => ({
-      analyzeSource: analysis.analyzeSource,
-      mightContainBatchNorm: analysis.mightContainBatchNorm,
-      convertToRunningBatchNorm: refactor.convertToRunningBatchNorm,
-      revertToBatchNormalization: refactor.revertToBatchNormalization,
-      resolveLayerFilePath: refactor.resolveLayerFilePath,
-      planLayerFiles: workspace.planLayerFiles,
-    }),
-  );
+  core ??= process.env.RBN_ANALYSIS_IN_THREAD === '1' ? loadInProcessCore() : loadThreadCore();
   return core;
+}
+
+/** Stops the analysis thread (deactivation). */
+export async function disposeCore(): Promise<void> {
+  await thread?.dispose();
+  thread = undefined;
+  core = undefined;
+}
+
+function getThread(): AnalysisThread {
+  // dist/extension.js and dist/analysis-thread.js are built side by side (scripts/build.mjs).
+  thread ??= new AnalysisThread(path.join(__dirname, 'analysis-thread.js'));
+  return thread;
+}
+
+/** Only the cheap helpers run in-process: a substring test and path arithmetic (no compiler). */
+async function loadThreadCore(): Promise<Core> {
+  const t = getThread();
+  const [analysis, refactor, workspace] = await Promise.all([import('../../core/analysis'), import('../../core/refactor'), import('../../core/workspace')]);
+  return {
+    analyzeSource: (...args) => t.call('analyzeSource', ...args),
+    findModelBuilders: (...args) => t.call('findModelBuilders', ...args),
+    proposeArguments: (...args) => t.call('proposeArguments', ...args),
+    convertToRunningBatchNorm: (...args) => t.call('convertToRunningBatchNorm', ...args),
+    revertToBatchNormalization: (...args) => t.call('revertToBatchNormalization', ...args),
+    mightContainBatchNorm: analysis.mightContainBatchNorm,
+    resolveLayerFilePath: refactor.resolveLayerFilePath,
+    planLayerFiles: workspace.planLayerFiles,
+  };
+}
+
+async function loadInProcessCore(): Promise<Core> {
+  const [analysis, builders, proposals, refactor, workspace] = await Promise.all([
+    import('../../core/analysis'),
+    import('../../core/analysis/model-builders'),
+    import('../../core/analysis/argument-proposals'),
+    import('../../core/refactor'),
+    import('../../core/workspace'),
+  ]);
+  return {
+    analyzeSource: async (...args) => analysis.analyzeSource(...args),
+    findModelBuilders: async (...args) => builders.findModelBuilders(...args),
+    proposeArguments: async (...args) => proposals.proposeArguments(...args),
+    convertToRunningBatchNorm: async (...args) => refactor.convertToRunningBatchNorm(...args),
+    revertToBatchNormalization: async (...args) => refactor.revertToBatchNormalization(...args),
+    mightContainBatchNorm: analysis.mightContainBatchNorm,
+    resolveLayerFilePath: refactor.resolveLayerFilePath,
+    planLayerFiles: workspace.planLayerFiles,
+  };
 }

@@ -5,6 +5,7 @@
  */
 import type { PackageFile } from '../../core/analysis/argument-proposals';
 import type { ArgumentProposal, ModelBuilder } from '../../core/analysis/types';
+import { loadCore } from '../conversion/core-loader';
 import type { RememberedCall } from './last-run-memory';
 
 export type { PackageFile };
@@ -31,12 +32,15 @@ export interface SanityAnalysis {
 
 let loaded: Promise<SanityAnalysis> | undefined;
 
-/** The analysis in this thread (cached after the first call). */
+/**
+ * Finding builders and proposing arguments parse code, so they run where the rest of the analysis
+ * runs (the analysis thread, see core-loader.ts); formatting is cheap and stays here. Cached.
+ */
 export function loadSanityAnalysis(): Promise<SanityAnalysis> {
-  loaded ??= Promise.all([import('../../core/analysis/model-builders'), import('../../core/analysis/argument-proposals')]).then(([builders, proposals]) => ({
-    findModelBuilders: async (code, fileName) => builders.findModelBuilders(code, fileName),
-    proposeArguments: async (input) =>
-      proposals.proposeArguments(input.builder, { file: input.fileName, code: input.code }, { files: input.packageFiles, ...(input.lastRun ? { lastRun: input.lastRun } : {}) }),
+  loaded ??= Promise.all([loadCore(), import('../../core/analysis/argument-proposals')]).then(([core, proposals]) => ({
+    findModelBuilders: (code, fileName) => core.findModelBuilders(code, fileName),
+    proposeArguments: (input) =>
+      core.proposeArguments(input.builder, { file: input.fileName, code: input.code }, { files: input.packageFiles, ...(input.lastRun ? { lastRun: input.lastRun } : {}) }),
     formatArguments: (values) => proposals.formatArgumentList([...values]),
     describeProposal: (proposal) => proposals.formatArgumentProposal(proposal).detail,
   }));

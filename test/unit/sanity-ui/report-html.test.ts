@@ -253,6 +253,11 @@ describe('report page: content', () => {
     assert.equal(errorHint('threw', "Cannot find module './helpers'"), errorHint('threw'), 'a missing sibling file is not a package');
   });
 
+  it("says the install command once when the worker's message already has it", () => {
+    const message = "loading /p/m.ts threw: Error: Cannot find module 'jimp' — the package 'jimp' is not installed; install it: npm install jimp";
+    assert.equal(errorHint('threw', message), 'The stack trace is in the log (Show Log).');
+  });
+
   it('a cancelled run says it stopped, not that it could not run', () => {
     const heading = (reason: string) => elementsOf(renderReportPage({ ...errorState, reason }, ASSETS)).find((e) => e.tag === 'h1')?.text;
     assert.equal(heading('cancelled'), 'Sanity-train stopped');
