@@ -124,6 +124,11 @@ await step('the "Compare" lens trains both flavours on MNIST into the same panel
   if (charts !== 6 || heatmaps !== 2) {
     throw new Error(`expected 6 per-layer charts and 2 heatmaps (mean, std, gradient and the BatchNorm histogram per run), got ${charts} and ${heatmaps}`);
   }
+  // Drawn, not just laid out: the layer script (shipped in the .vsix) made a Chart.js chart of each canvas.
+  const drawn = await frame.locator('canvas.layer-chart').evaluateAll((canvases) => canvases.filter((c) => window.Chart && window.Chart.getChart(c)).length);
+  if (drawn !== charts) {
+    throw new Error(`only ${drawn} of ${charts} per-layer charts were drawn (is media/report-layers.js in the package?)`);
+  }
   // The panel's group widened (a double-click on its tab), so both runs' charts sit side by side as on a wide screen.
   const tab = page.locator('.tab', { hasText: 'Sanity-train: createModel' }).first();
   await tab.dblclick();
