@@ -128,6 +128,12 @@
     return block ? JSON.parse(block.textContent || '{"runs":[]}') : undefined;
   }
 
+  /** The x axis covers the steps that ran, never the planned ones still to come. */
+  function stepRange(chartData) {
+    const steps = chartData.runs.flatMap((r) => r.steps);
+    return steps.length === 0 ? null : { min: Math.min(...steps), max: Math.max(Math.max(...steps), Math.min(...steps) + 1) };
+  }
+
   /** Draws the chart; `rebuild` recreates it (theme change) instead of updating it in place (live data). */
   function draw(rebuild) {
     const canvas = document.getElementById('loss-chart');
@@ -136,6 +142,15 @@
     }
     if (!liveStatus && !data.runs.some((r) => r.losses.length > 0)) {
       showFallback('No loss curve was recorded for this run.');
+      return;
+    }
+    const steps = stepRange(data);
+    const box = document.querySelector('.chart-box');
+    // Until the first step there is nothing to draw: no chart at all rather than an empty, made-up axis.
+    if (box) {
+      box.hidden = steps === null;
+    }
+    if (steps === null) {
       return;
     }
     const Chart = window.Chart;
@@ -147,7 +162,8 @@
       chart.data.datasets = datasetsFor(data);
       chart.options.scales.y.type = yScaleType(data);
       chart.options.scales.y.ticks.callback = formatTick;
-      chart.options.scales.x.max = data.maxStep ?? undefined;
+      chart.options.scales.x.min = steps.min;
+      chart.options.scales.x.max = steps.max;
       chart.update('none');
       return;
     }
@@ -166,7 +182,7 @@
         maintainAspectRatio: false,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
-          x: { type: 'linear', max: data.maxStep ?? undefined, title: { display: true, text: 'step' }, ticks: { precision: 0 } },
+          x: { type: 'linear', bounds: 'data', min: steps.min, max: steps.max, title: { display: true, text: 'step' }, ticks: { precision: 0 } },
           y: { type: yScaleType(data), title: { display: true, text: 'training loss' }, ticks: { callback: formatTick } },
         },
         plugins: {

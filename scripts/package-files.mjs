@@ -14,6 +14,7 @@ export const PACKAGED_FROM_REPOSITORY = [
   'media/icon.png',
   'media/report.css',
   'media/report.js',
+  'media/report-layers.js',
   'media/vendor/chart.umd.min.js',
   'media/vendor/chart.js.LICENSE.md',
   'media/walkthrough/*.md',

@@ -17,7 +17,7 @@ function section(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfigurati
 /**
  * The sanity-train settings for a file (so folder settings apply), each out-of-range value replaced by
  * its default (`sanitizeSettings`). Defaults: 300 steps, batch size 8, 60 s, 4096 MB, backend auto,
- * the model's own learning rate, data auto.
+ * the model's own learning rate, data auto, telemetry on.
  */
 export function getSanitySettings(scope?: vscode.ConfigurationScope): SanitySettings {
   const config = section(scope);
@@ -31,6 +31,7 @@ export function getSanitySettings(scope?: vscode.ConfigurationScope): SanitySett
     backend: get('backend', d.backend),
     learningRate: get<number | null>('learningRate', d.learningRate),
     data: get('data', d.data),
+    telemetry: get('telemetry', d.telemetry),
   });
 }
 

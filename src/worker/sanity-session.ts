@@ -17,6 +17,7 @@ import { invokeBuilder } from './invoke-builder';
 import { installModuleHooks, requireUserModule } from './module-loader';
 import { countNorms, swapNorms } from './norm-swap';
 import { seedMathRandom } from './random';
+import { TelemetryCollector } from './telemetry/collector';
 import { loadTfjsRuntime } from './tfjs-runtime';
 import { trainRun } from './train-run';
 import { describeModel, isMnistShaped, mnistData, syntheticData, type ModelShape, type TrainingData } from './training-data';
@@ -109,6 +110,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       plannedSteps: (done) => budget.stepsFor(run, done),
       onStep: (step, loss) => emitProgress(emit, run, entry.norm, step, budget.stepsPlanned, loss, step === 1 ? context : undefined),
       onNaN: (finding: NanFinding) => emit({ type: 'layerNaN', run, finding }),
+      telemetry: request.telemetry === false ? undefined : new TelemetryCollector(tf, entry.model, request.steps, sources),
     });
     runs.push(report);
   }

@@ -6,6 +6,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ExplosionWarning, NanFinding, NormKind, RunReport, SourceLocation } from '../core/training/protocol';
 import { firstOverflowingLayer, replayStep } from './nan-replay';
+import type { StepObserver } from './telemetry/collector';
 import { scoped } from './tensor-scope';
 import { createRandom, permutation, seedMathRandom } from './random';
 import { scoreOutputs } from './evaluation';
@@ -25,6 +26,8 @@ export interface RunOptions {
   onNaN?: (finding: NanFinding) => void;
   /** Called every step; throwing stops the run (memory cap, deadline). */
   checkLimits?: () => void;
+  /** Per-layer telemetry (worker/telemetry); it only observes, so the losses are the same without it. */
+  telemetry?: StepObserver;
   /** After `done` steps: how many this run should have in all (the time budget); `steps` when absent. */
   plannedSteps?: (done: number) => number;
 }
@@ -67,7 +70,9 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
     const y = gatherRows(tf, data.ys, indices);
     indices.dispose();
     const before = tracked.map((t) => t.variable.read().clone());
+    o.telemetry?.beforeStep(step, planned);
     const result = await model.trainOnBatch(x, y);
+    const gradientExplosion = o.telemetry?.afterStep(step) ?? null;
     const loss = Array.isArray(result) ? result[0] : result;
     const stats = measureWeights(tf, tracked);
     losses.push(Number.isFinite(loss) ? loss : null);
@@ -78,6 +83,9 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
       for (const e of explosions.observe(stats.maxAbs)) {
         const t = tracked[e.index];
         exploding.push({ step, layer: t.layer, className: t.className, weight: t.weight, growth: Math.round(e.growth), source: o.sources.get(t.layer) ?? null });
+      }
+      if (gradientExplosion) {
+        exploding.push(gradientExplosion);
       }
     }
     tf.dispose([x, y, ...before].flat());
@@ -97,6 +105,7 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
     nan,
     exploding,
     losses,
+    ...(o.telemetry ? { layers: o.telemetry.finish() } : {}),
     stepsRequested: o.steps,
     stepsPlanned: planned,
     ...(outputs ? { outputs } : {}),

@@ -116,6 +116,29 @@ await step('the "Compare" lens trains both flavours on MNIST into the same panel
   await dismissNotifications();
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(outDir, 'sanity-panel.png') });
+  // Telemetry: the per-layer charts of both runs, side by side, drawn by the page's layer script.
+  const layers = frame.locator('section.layers');
+  await layers.waitFor({ timeout: 5000 });
+  const charts = await frame.locator('canvas.layer-chart').count();
+  const heatmaps = await frame.locator('canvas.heatmap-canvas').count();
+  if (charts !== 6 || heatmaps !== 2) {
+    throw new Error(`expected 6 per-layer charts and 2 heatmaps (mean, std, gradient and the BatchNorm histogram per run), got ${charts} and ${heatmaps}`);
+  }
+  // Drawn, not just laid out: the layer script (shipped in the .vsix) made a Chart.js chart of each canvas.
+  const drawn = await frame.locator('canvas.layer-chart').evaluateAll((canvases) => canvases.filter((c) => window.Chart && window.Chart.getChart(c)).length);
+  if (drawn !== charts) {
+    throw new Error(`only ${drawn} of ${charts} per-layer charts were drawn (is media/report-layers.js in the package?)`);
+  }
+  // The panel's group widened (a double-click on its tab), so both runs' charts sit side by side as on a wide screen.
+  const tab = page.locator('.tab', { hasText: 'Sanity-train: createModel' }).first();
+  await tab.dblclick();
+  await page.waitForTimeout(1000);
+  await frame.locator('.layer-runs h3').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(outDir, 'sanity-layers.png') });
+  await tab.dblclick();
+  await page.waitForTimeout(500);
+  log(`per-layer charts: ${charts}, heatmaps: ${heatmaps}`);
 });
 
 await step('a NaN finding names the layer and its link opens the source line', async () => {

@@ -32,6 +32,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
+  'no-telemetry': { type: 'boolean' },
 } as const;
 
 function positiveNumber(value: string | boolean | undefined, flag: string, fallback: number, integer: boolean): number {
@@ -86,6 +87,7 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     backend: oneOf(values.backend, 'backend', BACKENDS) ?? SANITY_DEFAULTS.backend,
     timeoutMs: positiveNumber(values.timeout, 'timeout', SANITY_DEFAULTS.timeoutMs / 1000, false) * 1000,
     seed: positiveNumber(values.seed, 'seed', SANITY_DEFAULTS.seed, true),
+    ...(values['no-telemetry'] === true ? { telemetry: false } : {}),
   };
   for (const key of ['args', 'ctorArgs'] as const) {
     if (request[key] === undefined) {
@@ -101,7 +103,7 @@ export const sanityCommand: CliCommand = {
   help: `Usage: rbn sanity <file> [--model <name|Class|Class.method>] [--args '<JSON array>']
                   [--ctor-args '<JSON array>'] [--steps N] [--batch-size N] [--lr X]
                   [--compare] [--data mnist|synthetic] [--backend auto|cpu|wasm|tensorflow]
-                  [--timeout S] [--seed N] [--json]
+                  [--timeout S] [--seed N] [--no-telemetry] [--json]
 
 Builds the model with a builder in <file> and trains it in a child process for --steps steps
 (default 300) at --batch-size (default 8). A builder is a function, arrow function, class
@@ -128,6 +130,8 @@ The --timeout budget (default 60 s) shapes the run: every model is timed first a
 gets as many of the --steps as fit (the output says "ran 40 of 300 steps ... in the 60 s budget").
 The workspace's tfjs-node runs when installed, else wasm (inside the workspace's tfjs 4.17+, or
 the bundled tfjs with the imports redirected); the output says which and why.
+Per-layer telemetry (runs[i].layers in --json: activation mean/std/near-zero share, weight
+and gradient norms, histograms, at up to 150 steps) is on; --no-telemetry switches it off.
 
 Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
             2 could not run (bad arguments, unreadable file, model code threw, timeout).`,
@@ -182,6 +186,7 @@ function withDisplayPaths(report: SanityReport, cwd: string): SanityReport {
       ...r,
       nan: r.nan ? { ...r.nan, source: source(r.nan.source) } : null,
       exploding: r.exploding.map((e) => ({ ...e, source: source(e.source) })),
+      ...(r.layers ? { layers: r.layers.map((l) => ({ ...l, source: source(l.source) })) } : {}),
     })),
   };
 }
@@ -221,7 +226,11 @@ export function formatSanity(report: SanityReport): string {
       lines.push(`    NaN/Inf at step ${r.nan.step}: ${r.nan.where} of layer ${r.nan.layer} (${r.nan.className})${where(r.nan.source)}`);
     }
     for (const e of r.exploding) {
-      lines.push(`    exploding weights: ${e.weight} grew ${formatNumber(e.growth)}× within 50 steps, by step ${e.step}${where(e.source)}`);
+      lines.push(
+        e.measure === 'gradient'
+          ? `    exploding gradient: the gradient norm of ${e.layer} (${e.className}) grew ${formatNumber(e.growth)}× within 50 steps, by step ${e.step}${where(e.source)}`
+          : `    exploding weights: ${e.weight} grew ${formatNumber(e.growth)}× within 50 steps, by step ${e.step}${where(e.source)}`,
+      );
     }
   });
   for (const note of report.notes ?? []) {

@@ -47,6 +47,45 @@ export interface ExplosionWarning {
   /** Growth of the weight's largest magnitude within the window (e.g. 150 means 150x). */
   growth: number;
   source: SourceLocation | null;
+  /**
+   * What grew: the weight's largest magnitude (`weight`, the default when absent) or, from telemetry,
+   * the L2 norm of the layer's gradient (`gradient`; `weight` then names the layer's weights).
+   */
+  measure?: 'weight' | 'gradient';
+}
+
+/** A 40-bin histogram per sampled step over a range fixed at the first sampled step. */
+export interface LayerHistogram {
+  min: number;
+  max: number;
+  bins: number;
+  /** One row per sampled step (as `LayerTelemetry.steps`), `bins` counts each; values beyond the range count in the edge bins, NaN/Inf in none (they are in `nonFinite`). */
+  counts: number[][];
+}
+
+/**
+ * Per-layer statistics at the sampled steps of a run (ActivationStats-style): the layer's output in
+ * training mode, and its trainable weights and their gradient in that step. Non-finite numbers are
+ * written as null (JSON has no NaN); `nonFinite` counts the NaN/Inf elements of the output.
+ */
+export interface LayerTelemetry {
+  name: string;
+  className: string;
+  source: SourceLocation | null;
+  /** The sampled steps (1-based), at most 150 per run. */
+  steps: number[];
+  /** Mean and standard deviation of the finite output elements. */
+  mean: (number | null)[];
+  std: (number | null)[];
+  /** Fraction of output elements with |x| ≤ 0.05. */
+  nearZero: number[];
+  /** L2 norm of all trainable weights after the step, and of their gradient in it; null for layers without trainable weights. */
+  weightNorm: (number | null)[];
+  gradNorm: (number | null)[];
+  /** NaN/Inf elements in the output. */
+  nonFinite: number[];
+  /** For normalisation layers and the last hidden layer; null for the rest. */
+  histogram: LayerHistogram | null;
 }
 
 export interface RunReport {
@@ -63,6 +102,8 @@ export interface RunReport {
   exploding: ExplosionWarning[];
   /** Loss per step (for charts); non-finite values as null. */
   losses?: (number | null)[];
+  /** Per-layer telemetry (absent when switched off). */
+  layers?: LayerTelemetry[];
   /** The steps asked for (--steps); `steps` is what ran. */
   stepsRequested?: number;
   /** The steps the time budget allowed this run (every run gets the same plan; a later run may be cut to end in time). */
@@ -147,6 +188,8 @@ export interface SanityRequest {
   backend: BackendPreference;
   timeoutMs: number;
   seed: number;
+  /** Per-layer telemetry (runs[i].layers); on unless false. */
+  telemetry?: boolean;
 }
 
 export type WorkerMessage =

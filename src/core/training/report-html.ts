@@ -19,6 +19,10 @@ import {
   runLabel,
 } from './report-view';
 import { verdictFor } from './report-verdict';
+import { escapeHtml, jsonForScriptBlock } from './report-escape';
+import { layersSection } from './report-layers';
+
+export { escapeHtml, jsonForScriptBlock };
 
 /** Where the page's assets live, as webview URIs, and the per-render nonce. */
 export interface ReportPageAssets {
@@ -28,6 +32,8 @@ export interface ReportPageAssets {
   styleUri: string;
   scriptUri: string;
   chartUri: string;
+  /** media/report-layers.js, which draws the per-layer charts; without it that section stays text. */
+  layersScriptUri?: string;
 }
 
 export type ReportPageState =
@@ -56,7 +62,7 @@ export type ReportPageState =
 export interface ReportChartData {
   /** null while training (the task is known only from the report). */
   task: SanityReport['task'] | null;
-  /** The x axis ends here while training (the planned steps), so curves grow across a fixed axis; null: fit the data. */
+  /** The planned steps while training (null for a report); the page's axis covers only the steps that ran. */
   maxStep: number | null;
   /** Per run: the steps (x) and their losses (y, null where not finite), and the step of its NaN. */
   runs: { label: string; norm: RunReport['norm']; steps: number[]; losses: (number | null)[]; nanStep: number | null }[];
@@ -67,23 +73,6 @@ export interface LiveChartMessage {
   type: 'live';
   data: ReportChartData;
   status: string;
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for element content and double- or single-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
-
-/** JSON that cannot end its `<script>` block or open a comment, whatever strings it holds. */
-export function jsonForScriptBlock(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
 }
 
 export function contentSecurityPolicy(assets: Pick<ReportPageAssets, 'cspSource' | 'nonce'>): string {
@@ -111,7 +100,16 @@ function verdictSection(report: SanityReport, roots: readonly string[]): string 
       return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${escapeHtml(describeNan(run.nan))}. Built at ${sourceLink(run.nan.source, roots)}.</li>`];
     }
     if (run.exploding.length > 0) {
-      return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${run.exploding.length} layer weight(s) grew more than 100× within 50 steps, before any NaN.</li>`];
+      const weights = run.exploding.filter((w) => w.measure !== 'gradient').length;
+      // Telemetry's finding names its layer and step: where the blow-up started, before any NaN.
+      const gradient = run.exploding.find((w) => w.measure === 'gradient');
+      const parts = [
+        weights > 0 ? `${weights} layer weight(s) grew more than 100× within 50 steps` : '',
+        gradient
+          ? `the gradient norm of layer “${escapeHtml(gradient.layer)}” (${escapeHtml(gradient.className)}) grew ${escapeHtml(formatGrowth(gradient.growth))} within 50 steps, by step ${gradient.step} (built at ${sourceLink(gradient.source, roots)})`
+          : '',
+      ].filter((p) => p !== '');
+      return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${parts.join('; ')}, before any NaN.</li>`];
     }
     return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: every loss finite, no exploding weights.</li>`];
   });
@@ -128,7 +126,10 @@ function verdictSection(report: SanityReport, roots: readonly string[]): string 
 }
 
 function runsTable(report: SanityReport): string {
-    const rows = report.runs.map((run, i) => {
+  const metric = metricName(report.task);
+  // Cells carry their column's name, so a narrow panel can show each run as a list (report.css).
+  const heads = ['Run', 'Steps', 'Batch size', 'Final loss', metric[0].toUpperCase() + metric.slice(1), 'Steps/s', 'NaN/Inf', 'Explosions'];
+  const rows = report.runs.map((run, i) => {
     const cells = [
       escapeHtml(runLabel(run, i)),
       String(run.steps),
@@ -139,10 +140,8 @@ function runsTable(report: SanityReport): string {
       run.nan ? `step ${run.nan.step}` : 'none',
       String(run.exploding.length),
     ];
-    return `<tr class="norm-${run.norm}">${cells.map((c, j) => (j === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`;
+    return `<tr class="norm-${run.norm}">${cells.map((c, j) => (j === 0 ? `<th scope="row">${c}</th>` : `<td data-label="${escapeHtml(heads[j])}">${c}</td>`)).join('')}</tr>`;
   });
-  const metric = metricName(report.task);
-  const heads = ['Run', 'Steps', 'Batch size', 'Final loss', metric[0].toUpperCase() + metric.slice(1), 'Steps/s', 'NaN/Inf', 'Explosions'];
   return `<section class="runs">
   <h2>Runs</h2>
   <div class="table-scroll"><table>
@@ -153,19 +152,20 @@ function runsTable(report: SanityReport): string {
 }
 
 function explosionsSection(report: SanityReport, roots: readonly string[]): string {
+  const heads = ['Run', 'Layer', 'Class', 'Weight', 'Growth', 'By step', 'Built at'];
   const rows = report.runs.flatMap((run, i) =>
-    run.exploding.map(
-      (w) =>
-        `<tr><td>${escapeHtml(normLabel(run.norm))}${i === 0 ? '' : ' (swap)'}</td><td>${escapeHtml(w.layer)}</td><td>${escapeHtml(w.className)}</td><td><code>${escapeHtml(w.weight)}</code></td><td>${escapeHtml(formatGrowth(w.growth))}</td><td>${w.step}</td><td>${sourceLink(w.source, roots)}</td></tr>`,
-    ),
+    run.exploding.map((w) => {
+      const what = w.measure === 'gradient' ? `gradient norm of ${w.weight}` : w.weight;
+      const cells = [`${escapeHtml(normLabel(run.norm))}${i === 0 ? '' : ' (swap)'}`, escapeHtml(w.layer), escapeHtml(w.className), `<code>${escapeHtml(what)}</code>`, escapeHtml(formatGrowth(w.growth)), String(w.step), sourceLink(w.source, roots)];
+      return `<tr>${cells.map((c, j) => `<td data-label="${heads[j]}">${c}</td>`).join('')}</tr>`;
+    }),
   );
   if (rows.length === 0) {
     return '';
   }
-  const heads = ['Run', 'Layer', 'Class', 'Weight', 'Growth', 'By step', 'Built at'];
   return `<section class="explosions">
   <h2>Exploding weights</h2>
-  <p class="muted">Largest weight magnitude grew by more than 100× within 50 steps.</p>
+  <p class="muted">Largest weight magnitude, or a layer’s gradient norm, grew by more than 100× within 50 steps.</p>
   <div class="table-scroll"><table>
     <thead><tr>${heads.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>
     <tbody>${rows.join('')}</tbody>
@@ -244,6 +244,7 @@ ${notesSection(report)}
 ${chartSection(report.runs)}
 ${runsTable(report)}
 ${explosionsSection(report, roots)}
+${layersSection(report, roots)}
 ${setupSection(report)}
 <script type="application/json" id="report-data">${jsonForScriptBlock(chartDataOf(report))}</script>`;
 }
@@ -346,7 +347,9 @@ export function renderReportPage(state: ReportPageState, assets: ReportPageAsset
 <body>
 ${body}
 <script nonce="${nonce}" src="${escapeHtml(assets.chartUri)}"></script>
-<script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>
+<script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>${
+    assets.layersScriptUri && state.kind === 'report' ? `\n<script nonce="${nonce}" src="${escapeHtml(assets.layersScriptUri)}"></script>` : ''
+  }
 </body>
 </html>
 `;

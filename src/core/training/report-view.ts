@@ -149,6 +149,11 @@ export function sourcesOf(report: SanityReport): SourceLocation[] {
         found.push(warning.source);
       }
     }
+    for (const layer of run.layers ?? []) {
+      if (layer.source) {
+        found.push(layer.source);
+      }
+    }
   }
   return found;
 }

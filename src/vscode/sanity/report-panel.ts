@@ -108,6 +108,7 @@ export class SanityReportPanel implements vscode.Disposable {
         styleUri: media('report.css'),
         scriptUri: media('report.js'),
         chartUri: media('vendor', 'chart.umd.min.js'),
+        layersScriptUri: media('report-layers.js'),
       },
       roots,
     );

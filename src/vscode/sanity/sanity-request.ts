@@ -18,6 +18,8 @@ export interface SanitySettings {
   /** null: the optimizer's own learning rate from the model's compile(), else the worker's default. */
   learningRate: number | null;
   data: 'auto' | 'mnist' | 'synthetic';
+  /** Per-layer telemetry (activation and gradient statistics per layer in the report). */
+  telemetry: boolean;
 }
 
 /** The CLI's defaults (SANITY_DEFAULTS), so `rbn sanity` and the editor train the same way. */
@@ -29,6 +31,7 @@ export const DEFAULT_SANITY_SETTINGS: SanitySettings = {
   backend: SANITY_DEFAULTS.backend,
   learningRate: null,
   data: 'auto',
+  telemetry: true,
 };
 
 /** The CLI's seed: the same model gives the same report from the lens and from `rbn sanity`. */
@@ -49,6 +52,7 @@ export function sanitizeSettings(s: SanitySettings): SanitySettings {
     backend: (['auto', 'cpu', 'wasm', 'tensorflow'] as const).includes(s.backend) ? s.backend : d.backend,
     learningRate: s.learningRate !== null && Number.isFinite(s.learningRate) && s.learningRate > 0 ? s.learningRate : null,
     data: (['auto', 'mnist', 'synthetic'] as const).includes(s.data) ? s.data : d.data,
+    telemetry: typeof s.telemetry === 'boolean' ? s.telemetry : d.telemetry,
   };
 }
 
@@ -76,5 +80,6 @@ export function buildSanityRequest(file: string, model: string, compare: boolean
     backend: s.backend,
     timeoutMs: Math.round(s.timeBudgetSeconds * 1000),
     seed: SANITY_SEED,
+    ...(s.telemetry ? {} : { telemetry: false }),
   };
 }

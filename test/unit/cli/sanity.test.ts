@@ -74,6 +74,11 @@ describe('parseSanityArgs', () => {
     assert.deepEqual(request, { file: path.resolve('/w', 'm.ts'), model: 'f', steps: 5, batchSize: 2, learningRate: 0.4, compare: true, data: 'mnist', backend: 'wasm', timeoutMs: 1500, seed: 3 });
     assert.equal(json, true);
   });
+
+  it('--no-telemetry switches the per-layer telemetry off (on by default)', () => {
+    assert.equal(parseSanityArgs(['m.ts'], '/w').request.telemetry, undefined);
+    assert.equal(parseSanityArgs(['m.ts', '--no-telemetry'], '/w').request.telemetry, false);
+  });
 });
 
 describe('formatSanity', () => {
@@ -82,5 +87,11 @@ describe('formatSanity', () => {
     assert.match(text, /error 0\.2500/);
     assert.match(text, /note: hello/);
     assert.match(text, /No NaN\/Inf or explosion in 3 steps\.\n$/);
+  });
+
+  it('names a gradient explosion by its layer', () => {
+    const exploding = [{ step: 40, layer: 'conv_1', className: 'Conv2D', weight: 'conv_1/kernel, conv_1/bias', growth: 1234, source: null, measure: 'gradient' as const }];
+    const text = formatSanity({ backend: 'cpu', data: 'synthetic', task: 'classification', runs: [{ norm: 'none', steps: 50, batchSize: 2, finalLoss: 0.5, accuracy: 0.5, stepsPerSecond: 10, nan: null, exploding }] });
+    assert.match(text, /exploding gradient: the gradient norm of conv_1 \(Conv2D\) grew 1234× within 50 steps, by step 40\n/);
   });
 });

@@ -1,5 +1,5 @@
 /** Fixture reports for the panel and summary tests, typed against the protocol so a contract change breaks them. */
-import type { RunReport, SanityReport } from '../../../src/core/training/protocol';
+import type { LayerTelemetry, RunReport, SanityReport } from '../../../src/core/training/protocol';
 
 export const ROOT = '/home/ada/project';
 
@@ -102,6 +102,64 @@ export const hostileReport: SanityReport = {
         source: { file: `${ROOT}/src/x" onclick="alert(1).ts`, line: 5 },
       },
       exploding: [{ step: 2, layer: "it's<b>", className: 'Dense', weight: 'w/<kernel>', growth: 1000, source: null }],
+    },
+  ],
+};
+
+/** Deterministic per-layer telemetry for a run of `steps` steps sampled every other step. */
+function layerTelemetry(name: string, className: string, line: number | null, steps: number, shape: { mean: number; std: number; grad: number | null; blowUp?: number }, histogram: boolean): LayerTelemetry {
+  const sampled = Array.from({ length: Math.ceil(steps / 2) }, (_, i) => 1 + 2 * i);
+  const grow = (s: number) => (shape.blowUp !== undefined && s > shape.blowUp - 12 ? 10 ** ((s - (shape.blowUp - 12)) / 3) : 1);
+  const bins = 40;
+  return {
+    name,
+    className,
+    source: line === null ? null : { file: `${ROOT}/models/net.js`, line },
+    steps: sampled,
+    mean: sampled.map((s) => shape.mean * (1 + 0.3 * Math.sin(s / 15)) * grow(s)),
+    std: sampled.map((s) => shape.std * (1 + s / 600) * grow(s)),
+    nearZero: sampled.map((s) => 0.2 + 0.1 * Math.cos(s / 40)),
+    weightNorm: sampled.map((s) => (shape.grad === null ? null : 2 + s / 300)),
+    gradNorm: sampled.map((s) => (shape.grad === null ? null : shape.grad * Math.exp(-s / 200) * grow(s) ** 2)),
+    nonFinite: sampled.map(() => 0),
+    histogram: histogram
+      ? {
+          min: -4,
+          max: 4,
+          bins,
+          counts: sampled.map((s) => Array.from({ length: bins }, (_, b) => Math.round(400 * Math.exp(-(((b - 20 + 8 * Math.sin(s / 50)) / (3 + s / 60)) ** 2))))),
+        }
+      : null,
+  };
+}
+
+/** --compare with telemetry: BatchNorm's own layer explodes and goes NaN at step 41, RunningBatchNorm trains. */
+export const telemetryReport: SanityReport = {
+  ...compareReport,
+  runs: [
+    {
+      ...healthyBn,
+      steps: 41,
+      finalLoss: null,
+      accuracy: null,
+      losses: [...curve(40, 2.3, 9), null],
+      nan: { step: 41, layer: 'batch_normalization_1', className: 'BatchNormalization', where: 'gradient', source: { file: `${ROOT}/models/net.js`, line: 6 } },
+      exploding: [{ step: 35, layer: 'batch_normalization_1', className: 'BatchNormalization', weight: 'batch_normalization_1/gamma, batch_normalization_1/beta', growth: 640, source: { file: `${ROOT}/models/net.js`, line: 6 }, measure: 'gradient' }],
+      layers: [
+        layerTelemetry('conv2d_1', 'Conv2D', 5, 41, { mean: 0.08, std: 0.2, grad: 1.4 }, false),
+        layerTelemetry('batch_normalization_1', 'BatchNormalization', 6, 41, { mean: 0.01, std: 0.9, grad: 0.7, blowUp: 41 }, true),
+        layerTelemetry('flatten_1', 'Flatten', null, 41, { mean: 0.01, std: 0.9, grad: null }, false),
+        layerTelemetry('dense_1', 'Dense', 8, 41, { mean: 0.1, std: 0.25, grad: 5 }, false),
+      ],
+    },
+    {
+      ...compareReport.runs[1],
+      layers: [
+        layerTelemetry('conv2d_1', 'Conv2D', 5, 300, { mean: 0.08, std: 0.22, grad: 1.2 }, false),
+        layerTelemetry('batch_normalization_1', 'RunningBatchNorm', 6, 300, { mean: -0.01, std: 0.85, grad: 0.6 }, true),
+        layerTelemetry('flatten_1', 'Flatten', null, 300, { mean: -0.01, std: 0.85, grad: null }, false),
+        layerTelemetry('dense_1', 'Dense', 8, 300, { mean: 0.1, std: 0.26, grad: 4.8 }, false),
+      ],
     },
   ],
 };

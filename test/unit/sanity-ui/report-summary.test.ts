@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { summarizeReport } from '../../../src/core/training/report-summary';
 import { displayPath, formatAccuracy, formatGrowth, formatNumber, sourcesOf, verdictOf } from '../../../src/core/training/report-view';
-import { compareReport, nanReport, regressionReport, ROOT } from './report-fixtures';
+import { compareReport, nanReport, regressionReport, ROOT, telemetryReport } from './report-fixtures';
 
 describe('report summary (output channel paragraph)', () => {
   it('NaN case: subject, backend with the skipped one, the finding and its source line, on one line', () => {
@@ -22,6 +22,11 @@ describe('report summary (output channel paragraph)', () => {
     assert.ok(text.includes('BatchNorm (as written): 300 steps at batch size 8, final loss 0.281, held-out accuracy 93.2%, 45.3 steps/s; no NaN/Inf; no exploding weights.'), text);
     assert.ok(text.includes('RunningBatchNorm (swapped in memory):'));
     assert.ok(text.endsWith('RunningBatchNorm 94.1% vs BatchNorm 93.2% held-out accuracy (+0.9 points).'), text);
+  });
+
+  it('a gradient-norm explosion is named by its layer', () => {
+    const text = summarizeReport(telemetryReport, [ROOT]);
+    assert.ok(text.includes('1 exploding-weight warning(s), worst the gradient norm of layer "batch_normalization_1" grew 640× by step 35.'), text);
   });
 
   it('regression case: MSE and which way it moved', () => {
