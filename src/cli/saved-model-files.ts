@@ -31,6 +31,9 @@ export async function convertSavedModelFile(input: string, cwd: string, directio
   // tfjs loads only for saved models, never for `rbn convert src/`.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const core = require('../core/saved-model') as typeof SavedModelModule;
+  // PROD silences tfjs's "install the node backend" banner, which would break the one-line error rule.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs')).env().set('PROD', true);
   try {
     const text = readText(file);
     const readShard = (p: string): Uint8Array | undefined => readOptional(path.resolve(path.dirname(file), p));

@@ -27,7 +27,7 @@ function buildModel(): tf.LayersModel {
   const model = tf.model({ inputs: input, outputs: tf.layers.batchNormalization({ momentum: 0.9 }).apply(hidden) as tf.SymbolicTensor });
   let seed = 10;
   for (const layer of [features.layers[1]!, model.layers[3]!]) {
-    layer.setWeights(layer.weights.map((w) => (w.name.endsWith('variance') ? tf.randomUniform(w.shape, 0.3, 2, 'float32', seed++) : tf.randomNormal(w.shape, 0.5, 0.8, 'float32', seed++))));
+    layer.setWeights(layer.weights.map((w) => (w.name.endsWith('variance') ? tf.randomUniform(w.shape as number[], 0.3, 2, 'float32', seed++) : tf.randomNormal(w.shape as number[], 0.5, 0.8, 'float32', seed++))));
   }
   return model;
 }
