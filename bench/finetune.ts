@@ -1,7 +1,7 @@
 /**
  * Fine-tuning at small batch sizes (issue 10): a CNN with tfjs BatchNormalization is pretrained at
  * batch 32 on digits 0–4 (mnist package, the fixed split of bench/quality.ts), then fine-tuned on
- * digits 5–9 at batch 2 and 8: the model as is, the model after runningBatchNormify, and both with the
+ * digits 5–9 at batch 2 and 8 with a new classifier: the model as is, the model after runningBatchNormify, and both with the
  * convolutional base frozen (`trainable: false` on every layer but the classifier). Prints one JSON
  * line per run on stderr, then the JSON summary and a markdown table of held-out accuracy on 5–9.
  *
@@ -70,10 +70,14 @@ function parseOptions(): Options {
   };
 }
 
-/** conv(5×5) then three 3×3 stride-2 convs, 8-16-32-32 channels, conv → ReLU → BatchNorm, pooling, softmax. */
+/**
+ * The quality benchmark's CNN (fastai 07_batchnorm): conv 5×5 then four 3×3 stride-2 convs, 8-16-32-64-64
+ * channels, conv → ReLU → BatchNorm, global average pooling, softmax. The last feature map is 1×1, so
+ * a batch of 2 gives BatchNorm two values per channel there.
+ */
 function createCnn(tf: typeof tfjs): tfjs.Sequential {
   const model = tf.sequential();
-  [8, 16, 32, 32].forEach((filters, i) => {
+  [8, 16, 32, 64, 64].forEach((filters, i) => {
     model.add(tf.layers.conv2d({ ...(i === 0 ? { inputShape: [28, 28, 1] } : {}), filters, kernelSize: i === 0 ? 5 : 3, strides: 2, padding: 'same', useBias: false, activation: 'relu', kernelInitializer: 'heNormal' }));
     model.add(tf.layers.batchNormalization());
   });
@@ -151,6 +155,9 @@ async function cloneModel(tf: typeof tfjs, model: tfjs.LayersModel): Promise<tfj
 
 async function fineTune(tf: typeof tfjs, pretrained: tfjs.LayersModel, data: { train: DigitTensors; test: DigitTensors }, variant: Variant, batchSize: number, seed: number, o: Options): Promise<Omit<RunResult, 'pretrainedAccuracy'>> {
   const model = variant.startsWith('rbn') ? runningBatchNormify(pretrained) : await cloneModel(tf, pretrained);
+  // A new classifier, as in transfer learning: the pretrained one has learnt to say 0–4.
+  const classifier = model.getLayer('classifier');
+  classifier.setWeights(classifier.getWeights().map((w, i) => (i === 0 ? tf.randomNormal(w.shape, 0, Math.sqrt(2 / (w.shape[0]! + w.shape[1]!)), 'float32', seed * 17) : tf.zerosLike(w))));
   if (variant.endsWith('frozen')) {
     model.layers.filter((l) => l.name !== 'classifier').forEach((l) => (l.trainable = false));
   }

@@ -16,6 +16,10 @@
  * slower, debiased EMA: v_t = v_{t−1} + w_t·(stat − v_{t−1}), w_t = (1 − m)/(1 − m^t) for the t-th such
  * step, so the first step seeds it exactly and it never averages in its zero start. Inference then
  * normalises with y = (x − mean_t)/√(var_t + ε)·γ + β; training output is unchanged.
+ *
+ * A layer with `trainable: false` (its own, or a frozen parent's) normalises as in inference inside
+ * fit and keeps its state (Keras 2). runningBatchNormify/batchNormify, at the end of the file, convert
+ * whole models between BatchNormalization and this layer; they live here so every vendored copy has them.
  */
 import * as tf from '@tensorflow/tfjs';
 
