@@ -425,6 +425,9 @@ export class RunningBatchNorm extends tf.layers.Layer {
    * @param samples how much evidence the statistics carry against new batches. Defaults to 32.
    */
   setStatistics(mean: ArrayLike<number>, variance: ArrayLike<number>, samples: number = DEFAULT_STATISTICS_SAMPLES): void {
+    if (!this.built) {
+      throw new Error('RunningBatchNorm: setStatistics needs a built layer (apply it to an input, or build it, first)');
+    }
     const channels = this.sums.shape[0] ?? 0;
     if (mean.length !== channels || variance.length !== channels) {
       throw new Error(`RunningBatchNorm: setStatistics needs ${channels} means and variances, got ${mean.length} and ${variance.length}`);
