@@ -17,7 +17,8 @@ export interface WeightSpec {
 
 /** A model.json of a tfjs Layers model (`tf.LayersModel.save`, or tensorflowjs_converter's tfjs_layers_model). */
 export interface LayersModelJson {
-  modelTopology: { class_name: string; config: unknown; [key: string]: unknown };
+  /** The Keras model config, or tensorflowjs_converter's `{ model_config, keras_version, … }` around it. */
+  modelTopology: { [key: string]: unknown };
   weightsManifest: Array<{ paths: string[]; weights: WeightSpec[] }>;
   format?: string;
   [key: string]: unknown;
@@ -45,7 +46,9 @@ export function parseLayersModelJson(text: string): LayersModelJson {
   if (topology === undefined || topology === null || typeof topology !== 'object') {
     throw new SavedModelError('not a tfjs Layers model: model.json has no modelTopology');
   }
-  if (typeof topology['class_name'] !== 'string') {
+  // tensorflowjs_converter wraps the Keras config: { keras_version, backend, model_config: { class_name, … } }.
+  const config = (topology['model_config'] ?? topology) as Record<string, unknown>;
+  if (config === null || typeof config !== 'object' || typeof config['class_name'] !== 'string') {
     const hint = topology['node'] !== undefined ? ' (it looks like a graph model)' : '';
     throw new SavedModelError(`not a tfjs Layers model: modelTopology has no class_name${hint}`);
   }

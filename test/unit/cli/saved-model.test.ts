@@ -129,6 +129,17 @@ describe('rbn convert|revert <model.json> (saved tfjs Layers models)', () => {
     assertSamePredictions(await loadModel(path.join(dir, 'model.json')), original);
   });
 
+  it('converts tensorflowjs_converter\'s layout (modelTopology.model_config)', async () => {
+    const dir = path.join(root, 'converter');
+    await saveModel(original, dir);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as Record<string, unknown>;
+    json['modelTopology'] = { keras_version: '2.15.0', backend: 'tensorflow', model_config: json['modelTopology'] };
+    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
+    const run = await rbn(['convert', 'converter/model.json'], root);
+    assert.equal(run.code, 0, run.stderr);
+    assertSamePredictions(await loadModel(path.join(dir, 'model-rbn/model.json')), original);
+  });
+
   it('writes nothing and exits 0 when there is nothing to convert', async () => {
     const dir = path.join(root, 'plain');
     await saveModel(tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] }), dir);
