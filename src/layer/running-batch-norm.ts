@@ -10,12 +10,16 @@
  * Gradients flow through this batch's s and ss, never through the history. The file has one import,
  * tfjs, so that it can be copied into any tfjs project.
  *
- * Opt-in `inferenceMomentum` m: at bs 8 a batch enters the state above with weight 0.66, so the state
+ * `inferenceMomentum` m (default 0.9; null: off, fastai's exact layer): at bs 8 a batch enters the state above with weight 0.66, so the state
  * an inference call would use is mostly the last batch or two. With m set, every training step that
  * recomputes the statistics also folds the mean and the (floored) variance its output used into a
  * slower, debiased EMA: v_t = v_{t−1} + w_t·(stat − v_{t−1}), w_t = (1 − m)/(1 − m^t) for the t-th such
  * step, so the first step seeds it exactly and it never averages in its zero start. Inference then
  * normalises with y = (x − mean_t)/√(var_t + ε)·γ + β; training output is unchanged.
+ *
+ * A layer with `trainable: false` (its own, or a frozen parent's) normalises as in inference inside
+ * fit and keeps its state (Keras 2). runningBatchNormify/batchNormify, at the end of the file, convert
+ * whole models between BatchNormalization and this layer; they live here so every vendored copy has them.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -67,11 +71,11 @@ export interface RunningBatchNormArgs extends LayerArgs {
    */
   statsInterval?: number;
   /**
-   * If set (e.g. 0.9; weight of the old value, Keras convention), inference uses a slower, debiased
-   * moving average of the per-channel mean and variance that training used, instead of the running
-   * state (see the file header); adds the weights inferenceMean, inferenceVariance and inferenceSteps.
-   * Before the first training step inference falls back to the running state. Defaults to null (off:
-   * fastai's behaviour, inference uses the running state).
+   * Weight of the old value (Keras convention) in a slower, debiased moving average of the per-channel
+   * mean and variance that training used, which inference normalises with instead of the running state
+   * (see the file header); adds the weights inferenceMean, inferenceVariance and inferenceSteps. Before
+   * the first training step inference falls back to the running state. Defaults to 0.9; `null` turns
+   * it off and gives fastai's exact behaviour (inference uses the running state).
    */
   inferenceMomentum?: number | null;
   /** Accepted and ignored, so a config shared with `tf.layers.batchNormalization` keeps working. */
@@ -79,6 +83,16 @@ export interface RunningBatchNormArgs extends LayerArgs {
   /** Accepted and ignored, so a config shared with `tf.layers.batchNormalization` keeps working. */
   movingVarianceInitializer?: unknown;
 }
+
+/**
+ * Default `inferenceMomentum`: the quality grid (README) has RunningBatchNorm level with or ahead of
+ * BatchNorm at batch 8 and 32 with it, where fastai's plain running state trails by about a point.
+ */
+const DEFAULT_INFERENCE_MOMENTUM = 0.9;
+/** Default `momentum`: fastai's mom 0.1 in the Keras convention. */
+const DEFAULT_MOMENTUM = 0.9;
+/** How many samples a state set by setStatistics stands for, unless told (tfjs fit's default batch). */
+const DEFAULT_STATISTICS_SAMPLES = 32;
 
 // ---- Identifiers of initializers, regularizers and constraints (tfjs keeps its resolvers private) ----
 
@@ -279,6 +293,8 @@ export class RunningBatchNorm extends tf.layers.Layer {
    * are the ones this layer wrote.
    */
   private schedule: Schedule | null = null;
+  /** Elements per sample in each channel (the product of the non-batch, non-channel dimensions). */
+  private elementsPerSample = 1;
 
   constructor(args: RunningBatchNormArgs = {}) {
     // The moving-statistics initializers of a shared batchNormalization config have no meaning here.
@@ -286,7 +302,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
     super(layerArgs);
     this.supportsMasking = true;
     this.axis = args.axis ?? -1;
-    this.momentum = checkRange('momentum', args.momentum ?? 0.9, 0, 1);
+    this.momentum = checkRange('momentum', args.momentum ?? DEFAULT_MOMENTUM, 0, 1);
     this.epsilon = checkRange('epsilon', args.epsilon ?? 1e-5, 0, Infinity);
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
@@ -296,7 +312,8 @@ export class RunningBatchNorm extends tf.layers.Layer {
     if (!Number.isInteger(this.statsInterval)) {
       throw new Error(`RunningBatchNorm: statsInterval must be a whole number ≥ 1, got ${this.statsInterval}`);
     }
-    const inferenceMomentum = args.inferenceMomentum ?? null;
+    // undefined takes the default; null, written by the user or saved in a config, turns it off.
+    const inferenceMomentum = args.inferenceMomentum === undefined ? DEFAULT_INFERENCE_MOMENTUM : args.inferenceMomentum;
     this.inferenceMomentum = inferenceMomentum === null ? null : checkRange('inferenceMomentum', inferenceMomentum, 0, 1);
     this.betaInitializer = resolveSerializable<Initializer>(args.betaInitializer, tf.initializers.zeros(), 'initializer')!;
     this.gammaInitializer = resolveSerializable<Initializer>(args.gammaInitializer, tf.initializers.ones(), 'initializer')!;
@@ -314,6 +331,14 @@ export class RunningBatchNorm extends tf.layers.Layer {
       throw new Error(`RunningBatchNorm: axis ${this.axis} must name a defined, non-batch dimension of input shape ${JSON.stringify(shape)}`);
     }
     this.inputSpec = [new tf.InputSpec({ ndim: shape.length, axes: { [axis]: channels } })];
+    // A loop rather than reduce<number>(): the vendored JavaScript has no type arguments to carry.
+    let elements = 1;
+    shape.forEach((d, i) => {
+      if (i !== 0 && i !== axis) {
+        elements *= d ?? 1;
+      }
+    });
+    this.elementsPerSample = elements;
     const zeros = tf.initializers.zeros();
     if (this.scale) {
       this.gamma = this.addWeight('gamma', [channels], 'float32', this.gammaInitializer, this.gammaRegularizer ?? undefined, true, this.gammaConstraint ?? undefined);
@@ -352,7 +377,8 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const ops = opsForBackend(tf.getBackend());
       const params = [this.gamma, this.beta].filter((v): v is tf.LayerVariable => v !== null).map((v) => v.read());
       const schedule = this.readSchedule();
-      if (kwargs['training'] !== true) {
+      // Frozen (Keras 2): in fit a non-trainable layer normalises as in inference and keeps its state.
+      if (kwargs['training'] !== true || this.isFrozen()) {
         const stats = this.inference !== null && schedule.inferenceSteps > 0 ? () => this.inferenceStats() : () => this.runningStats(schedule);
         return this.normalizeWithState(ops, view, stats, params)(x, ...params);
       }
@@ -396,6 +422,70 @@ export class RunningBatchNorm extends tf.layers.Layer {
       inferenceMomentum: this.inferenceMomentum,
     };
     return { ...super.getConfig(), ...config };
+  }
+
+  /**
+   * Starts the state from per-channel statistics, e.g. a BatchNormalization's moving mean and
+   * variance: inference then normalises with exactly them (y = (x − mean)/√(variance + ε)·γ + β), and
+   * training goes on from them as if they came from `samples` samples, past the warm-up. The layer
+   * must be built.
+   * @param samples how much evidence the statistics carry against new batches. Defaults to 32.
+   */
+  setStatistics(mean: ArrayLike<number>, variance: ArrayLike<number>, samples: number = DEFAULT_STATISTICS_SAMPLES): void {
+    if (!this.built) {
+      throw new Error('RunningBatchNorm: setStatistics needs a built layer (apply it to an input, or build it, first)');
+    }
+    const channels = this.sums.shape[0] ?? 0;
+    if (mean.length !== channels || variance.length !== channels) {
+      throw new Error(`RunningBatchNorm: setStatistics needs ${channels} means and variances, got ${mean.length} and ${variance.length}`);
+    }
+    // Float64 here, one rounding to float32 per value: S/C and Q/C − (S/C)² give back mean and variance.
+    const count = samples * this.elementsPerSample;
+    const means = Array.from(mean, Number);
+    const variances = Array.from(variance, (v) => Math.max(Number(v), 0));
+    this.sums.write(tf.tensor1d(means.map((m) => m * count)));
+    this.sqrs.write(tf.tensor1d(means.map((m, i) => (variances[i]! + m * m) * count)));
+    this.count.write(tf.tensor1d([count]));
+    this.samplesSeen.write(tf.tensor1d([Math.max(samples, this.warmupSamples)]));
+    this.statsAge?.write(tf.tensor1d([0]));
+    if (this.inference !== null) {
+      this.inference.mean.write(tf.tensor1d(means));
+      this.inference.variance.write(tf.tensor1d(variances));
+      this.inference.steps.write(tf.tensor1d([settledSteps(this.inference.momentum)]));
+    }
+  }
+
+  /**
+   * The per-channel mean and variance inference normalises with now (the variance before ε is added),
+   * in float64: what a BatchNormalization's moving mean and variance must be to give the same output.
+   */
+  getStatistics(): { mean: number[]; variance: number[] } {
+    const values = (v: tf.LayerVariable): number[] => Array.from(v.read().dataSync());
+    const schedule = this.readSchedule();
+    if (this.inference !== null && schedule.inferenceSteps > 0) {
+      return { mean: values(this.inference.mean), variance: values(this.inference.variance) };
+    }
+    const sums = values(this.sums);
+    if (schedule.count <= 0) {
+      // Untrained: the layer computes γ·x + β, i.e. mean 0 and 1/√(variance + ε) = 1.
+      return { mean: sums.map(() => 0), variance: sums.map(() => Math.max(1 - this.epsilon, 0)) };
+    }
+    const sqrs = values(this.sqrs);
+    const floor = schedule.samples < this.warmupSamples ? this.varianceFloor : 0;
+    const mean = sums.map((s) => s / schedule.count);
+    return { mean, variance: sqrs.map((q, i) => Math.max(q / schedule.count - mean[i]! ** 2, floor)) };
+  }
+
+  /**
+   * Frozen: `trainable: false` on the layer, or on a parent model (tfjs marks the layer's gamma and
+   * beta non-trainable then, but not the layer itself).
+   */
+  private isFrozen(): boolean {
+    if (!this.trainable) {
+      return true;
+    }
+    const params = [this.gamma, this.beta].filter((v): v is tf.LayerVariable => v !== null);
+    return params.length > 0 && params.every((v) => !v.trainable);
   }
 
   /** Mean and 1/std of the running state. */
@@ -567,6 +657,11 @@ function restore(saved: tf.Tensor[], stats: Stats): Stats & { x: tf.Tensor } {
   return { x, mean, rstd, meanWeight: stats.meanWeight, varianceWeight: varianceWeight ?? stats.varianceWeight };
 }
 
+/** Steps after which the debiased inference average weighs a new step as a plain EMA would (m^t ≤ 1e-3). */
+function settledSteps(momentum: number): number {
+  return momentum > 0 ? Math.max(1, Math.ceil(Math.log(1e-3) / Math.log(momentum))) : 1;
+}
+
 /** Throws a clear message unless min ≤ value < max. */
 function checkRange(name: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !(value >= min && value < max)) {
@@ -587,4 +682,158 @@ function channelView(shape: number[], axis: number): ChannelView {
  */
 export function runningBatchNorm(args?: RunningBatchNormArgs): RunningBatchNorm {
   return new RunningBatchNorm(args);
+}
+
+// ---- Converting whole models: runningBatchNormify and batchNormify ----
+
+/** Options of {@link runningBatchNormify}. */
+export interface RunningBatchNormifyOptions {
+  /**
+   * Start each RunningBatchNorm from its BatchNormalization's moving mean and variance, so the new
+   * model's inference output equals the original's. `false`: a fresh state, as a new layer has.
+   * Defaults to `true`.
+   */
+  keepStatistics?: boolean;
+  /** RunningBatchNorm arguments for every converted layer (not `name`), e.g. `{ statsInterval: 2 }`. */
+  args?: Partial<RunningBatchNormArgs>;
+}
+
+/** Options of {@link batchNormify}. */
+export interface BatchNormifyOptions {
+  /** Set each BatchNormalization's moving mean and variance from the running state. Defaults to `true`. */
+  keepStatistics?: boolean;
+}
+
+/** One entry of a model config's `layers` (camelCase, as `getConfig()` returns it). */
+interface LayerEntry {
+  className: string;
+  config: tf.serialization.ConfigDict;
+  [key: string]: tf.serialization.ConfigDictValue;
+}
+
+const BATCH_NORMALIZATION = 'BatchNormalization';
+const RUNNING_BATCH_NORM = 'RunningBatchNorm';
+/** tfjs BatchNormalization's default momentum; BatchNorm's and RunningBatchNorm's defaults differ on purpose. */
+const BATCH_NORMALIZATION_MOMENTUM = 0.99;
+/** Models that can be layers of another model: their config has `layers` of their own. */
+const CONTAINER_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
+const BATCH_NORMALIZATION_ONLY_KEYS = ['movingMeanInitializer', 'movingVarianceInitializer'];
+const RUNNING_BATCH_NORM_ONLY_KEYS = ['varianceFloor', 'warmupSamples', 'statsInterval', 'inferenceMomentum'];
+
+/**
+ * A copy of `model` in which every BatchNormalization layer, nested models' included, is a
+ * {@link RunningBatchNorm} with the same name, axis, epsilon, center, scale, initializers,
+ * regularizers, constraints and trainable flag (momentum too, where it is not tfjs's default 0.99).
+ * Every other weight, and gamma and beta, are copied; with `keepStatistics` (the default) each running
+ * state starts from the moving mean and variance, so inference gives the original's output. The copy
+ * is not compiled, and the original is left as it was.
+ * @example
+ * const model = await tf.loadLayersModel('https://…/model.json');
+ * const rbnModel = runningBatchNormify(model);
+ * rbnModel.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+ */
+export function runningBatchNormify(model: tf.LayersModel, options: RunningBatchNormifyOptions = {}): tf.LayersModel {
+  const { name: _name, ...args } = options.args ?? {};
+  const swap = (entry: LayerEntry): LayerEntry | null =>
+    entry.className !== BATCH_NORMALIZATION ? null : { ...entry, className: RUNNING_BATCH_NORM, config: { ...withoutKeys(entry.config, BATCH_NORMALIZATION_ONLY_KEYS, BATCH_NORMALIZATION_MOMENTUM), ...(args as tf.serialization.ConfigDict) } };
+  const copy = rebuildModel(model, swap);
+  copyModelWeights(model, copy, (from, to) => {
+    copyWeightsByName(from, to, ['gamma', 'beta']);
+    if (options.keepStatistics !== false) {
+      const [mean, variance] = ['moving_mean', 'moving_variance'].map((n) => Array.from(weightByName(from, n).read().dataSync()));
+      (to as RunningBatchNorm).setStatistics(mean!, variance!);
+    }
+  });
+  return copy;
+}
+
+/**
+ * The reverse of {@link runningBatchNormify}: a copy of `model` in which every RunningBatchNorm is a
+ * `tf.layers.batchNormalization` with the same name, axis, epsilon, center, scale, initializers,
+ * regularizers, constraints and trainable flag (momentum where it is not RunningBatchNorm's default
+ * 0.9); every other weight, and gamma and beta, copied; with `keepStatistics` (the default) the moving
+ * mean and variance are the statistics the RunningBatchNorm's inference used, so the output is the same.
+ */
+export function batchNormify(model: tf.LayersModel, options: BatchNormifyOptions = {}): tf.LayersModel {
+  const swap = (entry: LayerEntry): LayerEntry | null =>
+    entry.className !== RUNNING_BATCH_NORM ? null : { ...entry, className: BATCH_NORMALIZATION, config: withoutKeys(entry.config, RUNNING_BATCH_NORM_ONLY_KEYS, DEFAULT_MOMENTUM) };
+  const copy = rebuildModel(model, swap);
+  copyModelWeights(model, copy, (from, to) => {
+    copyWeightsByName(from, to, ['gamma', 'beta']);
+    if (options.keepStatistics !== false) {
+      const { mean, variance } = (from as RunningBatchNorm).getStatistics();
+      weightByName(to, 'moving_mean').write(tf.tensor1d(mean));
+      weightByName(to, 'moving_variance').write(tf.tensor1d(variance));
+    }
+  });
+  return copy;
+}
+
+/** The layer config without `keys`, and without `momentum` where it is the source layer's default. */
+function withoutKeys(config: tf.serialization.ConfigDict, keys: string[], defaultMomentum: number): tf.serialization.ConfigDict {
+  const kept: tf.serialization.ConfigDict = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (!keys.includes(key) && !(key === 'momentum' && value === defaultMomentum)) {
+      kept[key] = value;
+    }
+  }
+  return kept;
+}
+
+/** A new model from the original's config with `swap` applied to every layer, nested models' included. */
+function rebuildModel(model: tf.LayersModel, swap: (entry: LayerEntry) => LayerEntry | null): tf.LayersModel {
+  const className = model.getClassName();
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
+  if (entry === undefined) {
+    throw new Error(`runningBatchNormify: cannot rebuild a model of class ${className}`);
+  }
+  return entry[1](entry[0], swapLayers(model.getConfig(), swap)) as unknown as tf.LayersModel;
+}
+
+function swapLayers(config: tf.serialization.ConfigDict, swap: (entry: LayerEntry) => LayerEntry | null): tf.serialization.ConfigDict {
+  const layers = config['layers'] as unknown as LayerEntry[];
+  const swapped = layers.map((entry) =>
+    CONTAINER_CLASSES.has(entry.className) ? { ...entry, config: swapLayers(entry.config, swap) } : (swap(entry) ?? entry),
+  );
+  return { ...config, layers: swapped as unknown as tf.serialization.ConfigDictArray };
+}
+
+/**
+ * Walks both models layer by layer (by name, into nested models): layers whose class changed go to
+ * `convert`, every other layer gets the original's weights by name.
+ */
+function copyModelWeights(from: tf.LayersModel, to: tf.LayersModel, convert: (from: tf.layers.Layer, to: tf.layers.Layer) => void): void {
+  for (const target of to.layers) {
+    const source = from.getLayer(target.name);
+    if (CONTAINER_CLASSES.has(target.getClassName()) && source instanceof tf.LayersModel) {
+      copyModelWeights(source, target as tf.LayersModel, convert);
+    } else if (source.getClassName() !== target.getClassName()) {
+      convert(source, target);
+    } else {
+      copyWeightsByName(source, target, target.weights.map((w) => shortName(w.originalName)));
+    }
+  }
+}
+
+function copyWeightsByName(from: tf.layers.Layer, to: tf.layers.Layer, names: string[]): void {
+  for (const name of names) {
+    const source = from.weights.find((w) => shortName(w.originalName) === name);
+    const target = to.weights.find((w) => shortName(w.originalName) === name);
+    if (source !== undefined && target !== undefined) {
+      target.write(source.read());
+    }
+  }
+}
+
+function weightByName(layer: tf.layers.Layer, name: string): tf.LayerVariable {
+  const weight = layer.weights.find((w) => shortName(w.originalName) === name);
+  if (weight === undefined) {
+    throw new Error(`runningBatchNormify: layer ${layer.name} has no weight ${name}`);
+  }
+  return weight;
+}
+
+/** A weight's name within its layer: 'conv1/kernel' → 'kernel'. */
+function shortName(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
 }

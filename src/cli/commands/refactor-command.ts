@@ -1,17 +1,26 @@
 /** Shared by `rbn convert` and `rbn revert`: arguments, output (table, JSON or diff) and exit code. */
 import { EXIT_CANNOT_RUN, EXIT_OK, CliUsageError, parseCommandArgs, type CliIo } from '../command';
 import { refactorPaths, type Direction, type RefactorFilesJson } from '../refactor-files';
+import { convertSavedModelFile, type SavedModelResult } from '../saved-model-files';
 
 export async function runRefactorCommand(direction: Direction, args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     json: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
+    out: { type: 'string' },
+    'in-place': { type: 'boolean' },
     ...(direction === 'convert' ? { 'layer-path': { type: 'string' }, 'default-args': { type: 'string' } } : {}),
   });
   if (positionals.length === 0) {
     throw new CliUsageError(`${direction} needs at least one file or folder`);
   }
   const dryRun = values['dry-run'] === true;
+  if (positionals.some(isModelJson)) {
+    return runSavedModels(direction, positionals, values, io);
+  }
+  if (values.out !== undefined || values['in-place'] !== undefined) {
+    throw new CliUsageError('--out and --in-place are for saved models (a model.json path)');
+  }
   const layerPath = typeof values['layer-path'] === 'string' ? values['layer-path'] : undefined;
   const defaultArgs = parseDefaultArgs(values['default-args']);
   const { json, diff } = refactorPaths(positionals, io.cwd, direction, { dryRun, layerPath, defaultArgs });
@@ -24,6 +33,43 @@ export async function runRefactorCommand(direction: Direction, args: string[], i
   const errors = json.files.filter((f) => f.error);
   if (errors.length > 0) {
     io.err(`rbn: ${errors.length} file${errors.length === 1 ? '' : 's'} could not be ${direction === 'convert' ? 'converted' : 'reverted'}; first: ${errors[0]!.file}: ${errors[0]!.error}\n`);
+    return EXIT_CANNOT_RUN;
+  }
+  return EXIT_OK;
+}
+
+/** A saved tfjs model is named by its .json file; sources and folders are everything else. */
+function isModelJson(p: string): boolean {
+  return p.toLowerCase().endsWith('.json');
+}
+
+/** `rbn convert|revert <model.json>...`: one line per model, exit 2 when any could not be converted. */
+async function runSavedModels(direction: Direction, positionals: string[], values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
+  if (!positionals.every(isModelJson)) {
+    throw new CliUsageError('give either saved models (model.json) or source files and folders, not both');
+  }
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  const inPlace = values['in-place'] === true;
+  if (out !== undefined && (inPlace || positionals.length > 1)) {
+    throw new CliUsageError(inPlace ? '--out and --in-place exclude each other' : '--out takes one model.json');
+  }
+  const dryRun = values['dry-run'] === true;
+  const files: Array<SavedModelResult & { skipped: [] }> = [];
+  for (const p of positionals) {
+    files.push({ ...(await convertSavedModelFile(p, io.cwd, direction, { out, inPlace, dryRun })), skipped: [] });
+  }
+  const verb = direction === 'convert' ? 'converted' : 'reverted';
+  if (values.json) {
+    io.out(`${JSON.stringify({ files, dryRun })}\n`);
+  } else {
+    const lines = files.map((f) =>
+      f.error ? `${'error'.padEnd(18)} ${f.file}  ${f.error}` : f.converted === 0 ? `${'nothing to do'.padEnd(18)} ${f.file}` : `${(dryRun ? `would be ${verb}` : verb).padEnd(18)} ${f.file} → ${f.output} (${f.converted} layer${f.converted === 1 ? '' : 's'})`,
+    );
+    io.out(`${lines.join('\n')}\n`);
+  }
+  const errors = files.filter((f) => f.error);
+  if (errors.length > 0) {
+    io.err(`rbn: ${errors[0]!.file}: ${errors[0]!.error}\n`);
     return EXIT_CANNOT_RUN;
   }
   return EXIT_OK;

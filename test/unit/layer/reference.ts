@@ -28,7 +28,8 @@ export interface ReferenceState {
   inference?: InferenceAverage;
 }
 
-export const DEFAULT_OPTIONS: ReferenceOptions = { momentum: 0.9, epsilon: 1e-5, varianceFloor: 0.01, warmupSamples: 20 };
+/** The layer's defaults (inferenceMomentum 0.9 since issue 10; null is fastai's exact layer). */
+export const DEFAULT_OPTIONS: ReferenceOptions = { momentum: 0.9, epsilon: 1e-5, varianceFloor: 0.01, warmupSamples: 20, inferenceMomentum: 0.9 };
 
 export function initialState(channels: number): ReferenceState {
   return { sums: new Array<number>(channels).fill(0), sqrs: new Array<number>(channels).fill(0), count: 0, samples: 0 };

@@ -131,13 +131,16 @@ for (const backend of BACKENDS) {
 describe('RunningBatchNorm inferenceMomentum config and arguments', () => {
   before(async () => useBackend('cpu'));
 
-  it('round-trips through getConfig/fromConfig, and is null when off', () => {
+  it('round-trips through getConfig/fromConfig; defaults to 0.9 and is null when off', () => {
     const layer = runningBatchNorm({ inferenceMomentum: 0.99, momentum: 0.8 });
     const config = layer.getConfig();
     assert.equal(config.inferenceMomentum, 0.99);
     const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap.RunningBatchNorm;
     assert.deepEqual((fromConfig(cls, config) as RunningBatchNorm).getConfig(), config);
-    assert.equal(runningBatchNorm().getConfig().inferenceMomentum, null);
+    assert.equal(runningBatchNorm().getConfig().inferenceMomentum, 0.9);
+    assert.equal(runningBatchNorm({ inferenceMomentum: null }).getConfig().inferenceMomentum, null);
+    // A config saved before the default changed says null, and still loads as off.
+    assert.equal((fromConfig(cls, { ...config, inferenceMomentum: null }) as RunningBatchNorm).getConfig().inferenceMomentum, null);
   });
 
   for (const bad of [1, -0.1, Number.NaN, '0.9']) {

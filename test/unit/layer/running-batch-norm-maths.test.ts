@@ -159,6 +159,12 @@ for (const backend of BACKENDS) {
       checkSteps(CASES[2], { inferenceMomentum: 0.9 }, 0.02, 42, 0);
     });
 
+    it('with inferenceMomentum: null, is fastai\'s exact layer (inference uses the running state)', () => {
+      for (const [i, c] of CASES.entries()) {
+        checkSteps(c, { inferenceMomentum: null }, 2, 50 + i);
+      }
+    });
+
     it('returns gamma·x + beta before any training, never NaN', () => {
       const c = CASES[2];
       const { layer, gamma, beta } = makeLayer(c, {}, ref.seededRandom(9));

@@ -159,9 +159,9 @@ for (const backend of BACKENDS) {
 
     it('names its weights gamma, beta and the running state, trainable only gamma and beta', () => {
       const { layer, x } = trained({ statsInterval: 2 }, 1);
-      assert.deepEqual(layer.weights.map((w) => w.name.split('/').pop()), ['gamma', 'beta', 'sums', 'sqrs', 'count', 'samplesSeen', 'statsAge']);
+      assert.deepEqual(layer.weights.map((w) => w.name.split('/').pop()), ['gamma', 'beta', 'sums', 'sqrs', 'count', 'samplesSeen', 'statsAge', 'inferenceMean', 'inferenceVariance', 'inferenceSteps']);
       assert.deepEqual(layer.trainableWeights.map((w) => w.name.split('/').pop()), ['gamma', 'beta']);
-      const plain = trained({ center: false }, 1);
+      const plain = trained({ center: false, inferenceMomentum: null }, 1);
       assert.deepEqual(plain.layer.weights.map((w) => w.name.split('/').pop()), ['gamma', 'sums', 'sqrs', 'count', 'samplesSeen']);
       tf.dispose([x, plain.x]);
       disposeLayer(layer);

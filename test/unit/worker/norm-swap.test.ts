@@ -72,6 +72,18 @@ describe('swapNorms (in-memory BatchNorm ⇄ RunningBatchNorm)', () => {
     assert.deepEqual(swapped?.model.layers.map((l) => l.getClassName()), ['InputLayer', 'Dense', 'RunningBatchNorm', 'Dense']);
   });
 
+  it('swaps inside a nested model, through the layer module\'s runningBatchNormify (fresh statistics)', async () => {
+    const inner = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3 }), tf.layers.batchNormalization()] });
+    const input = tf.input({ shape: [4] });
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1 }).apply(inner.apply(input)) as tf.SymbolicTensor });
+    assert.deepEqual(countNorms(model), { batchNormalization: 1, runningBatchNorm: 0 });
+    const swapped = await swapNorms(tf, model);
+    const swappedInner = swapped?.model.layers[1] as tf.Sequential;
+    assert.deepEqual(swappedInner.layers.map((l) => l.getClassName()), ['Dense', 'RunningBatchNorm']);
+    const count = swappedInner.layers[1].weights.find((w) => w.originalName.endsWith('/count'));
+    assert.deepEqual(Array.from(count!.read().dataSync()), [0]);
+  });
+
   it('leaves a model without batch norm alone', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
     assert.equal(await swapNorms(tf, model), undefined);
