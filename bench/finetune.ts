@@ -11,6 +11,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { chooseTrainingBackend, type BackendPreference } from '../src/worker/backends';
 import { loadMnistSplit } from '../src/worker/mnist-data';
+import { flag, list } from './bench-flags';
 import { createRandom, permutation, seedMathRandom } from '../src/worker/random';
 import { runningBatchNormify } from '../src/layer/running-batch-norm';
 
@@ -48,16 +49,6 @@ interface RunResult {
 /** Pretraining and fine-tuning use Adam; fine-tuning with a smaller rate, as is usual. */
 const PRETRAIN_LR = 3e-3;
 const FINETUNE_LR = 1e-3;
-
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function list<T>(name: string, fallback: T[], parse: (s: string) => T): T[] {
-  const value = flag(name);
-  return value === undefined ? fallback : value.split(',').map((s) => parse(s.trim()));
-}
 
 function parseOptions(): Options {
   return {

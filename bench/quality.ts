@@ -16,6 +16,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { chooseTrainingBackend, type BackendPreference } from '../src/worker/backends';
 import { loadMnistSplit } from '../src/worker/mnist-data';
+import { flag, list } from './bench-flags';
 import { createRandom, permutation, seedMathRandom } from '../src/worker/random';
 import { runningBatchNorm, type RunningBatchNormArgs } from '../src/layer/running-batch-norm';
 import { copyMatchingWeights } from '../src/worker/norm-swap';
@@ -56,16 +57,6 @@ interface RunResult {
 }
 
 const LEARNING_RATES: Record<OptimizerName, number> = { sgd: 0.4, adam: 3e-3 };
-
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function list<T>(name: string, fallback: T[], parse: (s: string) => T): T[] {
-  const value = flag(name);
-  return value === undefined ? fallback : value.split(',').map((s) => parse(s.trim()));
-}
 
 function parseOptions(): Options {
   return {

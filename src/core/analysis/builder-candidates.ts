@@ -93,17 +93,23 @@ function collectClass(cls: ClassLike, className: string, localName: string | und
 }
 
 /** `exports.f = …`, `module.exports = { … }`, `module.exports = function …`, `F.prototype.m = function …`. */
-function collectAssignment(statement: TsMorph.ExpressionStatement, out: Candidate[]): void {
+/** `left = right` as a statement: the target's text without spaces and the value without parentheses. */
+function getAssignment(statement: TsMorph.ExpressionStatement): { left: string; right: TsMorph.Node | undefined } | undefined {
   const { Node, SyntaxKind } = loadTsMorph();
   const expr = statement.getExpression();
   if (!Node.isBinaryExpression(expr) || expr.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) {
+    return undefined;
+  }
+  return { left: expr.getLeft().getText().replace(/\s+/g, ''), right: stripParens(expr.getRight()) };
+}
+
+function collectAssignment(statement: TsMorph.ExpressionStatement, out: Candidate[]): void {
+  const { Node } = loadTsMorph();
+  const assignment = getAssignment(statement);
+  if (!assignment?.right) {
     return;
   }
-  const left = expr.getLeft().getText().replace(/\s+/g, '');
-  const right = stripParens(expr.getRight());
-  if (!right) {
-    return;
-  }
+  const { left, right } = assignment;
   const isFunction = Node.isArrowFunction(right) || Node.isFunctionExpression(right);
   const named = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left);
   const prototype = /^([A-Za-z_$][\w$]*)\.prototype\.([A-Za-z_$][\w$]*)$/.exec(left);
@@ -177,13 +183,12 @@ function collectExportNames(file: TsMorph.SourceFile): Map<string, string> {
 }
 
 function collectCommonJsExportNames(statement: TsMorph.ExpressionStatement, set: (local: string, exported: string) => void): void {
-  const { Node, SyntaxKind } = loadTsMorph();
-  const expr = statement.getExpression();
-  if (!Node.isBinaryExpression(expr) || expr.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) {
+  const { Node } = loadTsMorph();
+  const assignment = getAssignment(statement);
+  if (!assignment) {
     return;
   }
-  const left = expr.getLeft().getText().replace(/\s+/g, '');
-  const right = stripParens(expr.getRight());
+  const { left, right } = assignment;
   const named = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left);
   if (named && right && Node.isIdentifier(right)) {
     set(right.getText(), named[1]);

@@ -32,7 +32,8 @@ export async function addRefactorResult(
   edit.createFile(uri, { ignoreIfExists: true, contents: new TextEncoder().encode(layer.content) }, layerMetadata);
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
+/** Whether a file or folder is there (stat succeeds). */
+export async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
     return true;

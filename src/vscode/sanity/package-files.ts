@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { ModelBuilder } from '../../core/analysis/types';
+import { exists } from '../conversion/workspace-edit';
 import { MAX_LENS_FILE_CHARS } from './lens-specs';
 import type { PackageFile } from './sanity-analysis';
 
@@ -67,14 +68,5 @@ async function readIfMentions(uri: vscode.Uri, names: readonly string[]): Promis
     return names.some((n) => code.includes(n)) ? { file: uri.fsPath, code } : undefined;
   } catch {
     return undefined; // deleted or unreadable meanwhile: it simply holds no call
-  }
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
   }
 }
