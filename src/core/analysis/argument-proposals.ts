@@ -70,7 +70,9 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
     return { values: [], sources: [], unknown: [] };
   }
   const tfjsPositions = parameters.flatMap((p, i) => (p.receivesTfjs ? [i] : []));
-  const site = pickCallSite(findCallSites(files, { ...query, tfjsPositions }), own);
+  const picked = pickCallSite(findCallSites(files, { ...query, tfjsPositions }), own);
+  const site = picked?.site;
+  const siteDetail = picked === undefined ? '' : `${display(picked.site.file)}:${picked.site.line}${picked.why ? ` (${picked.why})` : ''}`;
   const out: ListProposal = { values: [], sources: [], unknown: [] };
   // Values for every parameter up to the last one that needs one; trailing optional ones stay out.
   // The worker checks the required count, so a call that passes fewer gets the rest from the fallbacks.
@@ -81,7 +83,7 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
     }
     if (site && i < site.args.length) {
       out.values.push(site.args[i]);
-      out.sources.push({ parameter: p.name, source: 'callSite', detail: `${display(site.file)}:${site.line}` });
+      out.sources.push({ parameter: p.name, source: 'callSite', detail: siteDetail });
       continue;
     }
     const fallback = literalDefault(p);
@@ -101,15 +103,55 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
 }
 
 /**
- * The first call that passes at least the required arguments and no more than there are parameters;
- * else the first that passes some of them (JavaScript callers may leave trailing ones out; the rest are
- * then proposed from defaults and guesses).
+ * The call to take the arguments from: among those that pass at least the required arguments and no
+ * more than there are parameters (else those that pass some of them: JavaScript callers may leave
+ * trailing ones out; the rest are then proposed from defaults and guesses), the best ranked: outside
+ * tests first, then calls whose numbers are all positive (sizes), then the most frequent argument list.
  */
-function pickCallSite(sites: CallSite[], own: BuilderParameter[]): CallSite | undefined {
+function pickCallSite(sites: CallSite[], own: BuilderParameter[]): PickedSite | undefined {
   const required = own.filter((p) => !p.optional).length;
   const notTooMany = (s: CallSite) => s.args.length <= own.length || own.some((p) => p.rest);
   const fits = (s: CallSite) => s.args.length >= required && notTooMany(s);
-  return sites.find((s) => fits(s) && s.args.length > 0) ?? sites.find(fits) ?? sites.find((s) => notTooMany(s) && s.args.length > 0);
+  const tiers = [sites.filter((s) => fits(s) && s.args.length > 0), sites.filter(fits), sites.filter((s) => notTooMany(s) && s.args.length > 0)];
+  const candidates = tiers.find((tier) => tier.length > 0);
+  if (candidates === undefined) {
+    return undefined;
+  }
+  const frequency = new Map<string, number>();
+  for (const s of candidates) {
+    frequency.set(JSON.stringify(s.args), (frequency.get(JSON.stringify(s.args)) ?? 0) + 1);
+  }
+  const score = (s: CallSite) => [s.inTest ? 0 : 1, allPositive(s.args) ? 1 : 0, frequency.get(JSON.stringify(s.args)) ?? 0];
+  const ranked = candidates.map((site, order) => ({ site, score: score(site), order })).sort((a, b) => compareScores(b.score, a.score) || a.order - b.order);
+  const best = ranked[0];
+  return { site: best.site, why: frequency.size > 1 ? whyPicked(best.score, candidates.length) : undefined };
+}
+
+interface PickedSite {
+  site: CallSite;
+  /** Why this call and not another, when the calls disagree. */
+  why?: string;
+}
+
+function compareScores(a: number[], b: number[]): number {
+  const i = a.findIndex((v, k) => v !== b[k]);
+  return i < 0 ? 0 : a[i] - b[i];
+}
+
+function whyPicked([outsideTests, positive, times]: number[], calls: number): string {
+  const reasons = [outsideTests ? 'outside tests' : '', positive ? 'positive sizes' : '', times > 1 ? `used ${times} times` : ''].filter((r) => r.length > 0);
+  return `picked of ${calls} calls${reasons.length > 0 ? `: ${reasons.join(', ')}` : ''}`;
+}
+
+/** Every number in the list (nested too) is > 0: a zero or negative one is usually the invalid case. */
+function allPositive(values: unknown): boolean {
+  if (typeof values === 'number') {
+    return values > 0;
+  }
+  if (Array.isArray(values)) {
+    return values.every(allPositive);
+  }
+  return values === null || typeof values !== 'object' || Object.values(values).every(allPositive);
 }
 
 function literalDefault(p: BuilderParameter): unknown {

@@ -61,6 +61,34 @@ const rows: Row[] = [
     summary: 'call in b.js:1',
   },
   {
+    title: 'calls a test expects to throw are skipped (expect(() => …).toThrow, assert.throws, it("throws…"))',
+    code: DQN,
+    id: 'createDeepQNetwork',
+    files: {
+      'net.test.js': [
+        "it('rejects a zero height', () => {\n  expect(() => createDeepQNetwork(0, 5, 4)).toThrowError(/height/);\n});",
+        "it('checks', () => { assert.throws(() => createDeepQNetwork(-1, 5, 4)); });",
+        "it('throws on a bad width', () => { createDeepQNetwork(5, 0, 4); });",
+        "it('builds', () => { expect(() => createDeepQNetwork(5, 6, 4)).not.toThrow(); });",
+      ].join('\n'),
+    },
+    args: [5, 6, 4],
+    sources: ['h=callSite(net.test.js:6)', 'w=callSite(net.test.js:6)', 'numActions=callSite(net.test.js:6)'],
+    summary: 'call in net.test.js:6',
+  },
+  {
+    title: 'calls are ranked: outside tests, then positive sizes, then the most frequent list',
+    code: DQN,
+    id: 'createDeepQNetwork',
+    files: {
+      'spec/net.js': 'createDeepQNetwork(3, 3, 2);',
+      'demo.js': 'createDeepQNetwork(0, 4, 2);\ncreateDeepQNetwork(6, 6, 4);\ncreateDeepQNetwork(8, 8, 4);\ncreateDeepQNetwork(8, 8, 4);',
+    },
+    args: [8, 8, 4],
+    sources: ['h=callSite(demo.js:3 (picked of 5 calls: outside tests, positive sizes, used 2 times))', 'w=callSite(demo.js:3 (picked of 5 calls: outside tests, positive sizes, used 2 times))', 'numActions=callSite(demo.js:3 (picked of 5 calls: outside tests, positive sizes, used 2 times))'],
+    summary: 'call in demo.js:3 (picked of 5 calls: outside tests, positive sizes, used 2 times)',
+  },
+  {
     title: 'the last run beats a call site',
     code: DQN,
     id: 'createDeepQNetwork',
@@ -176,6 +204,12 @@ const rows: Row[] = [
   },
 ];
 
+function rowTitled(start: string): Row {
+  const row = rows.find((r) => r.title.startsWith(start));
+  assert.ok(row, `no row ${start}`);
+  return row;
+}
+
 describe('proposeArguments', () => {
   for (const row of rows) {
     it(row.title, () => {
@@ -201,13 +235,13 @@ describe('formatArgumentProposal', () => {
   });
 
   it('mixes sources and renders nested values, strings and objects', () => {
-    const p = propose(rows[5]);
+    const p = propose(rowTitled('a tuple-typed shape'));
     assert.deepEqual(formatArgumentProposal(p), { text: '[[64, 64, 3], 1]', detail: 'from the defaults in the signature and guesses for inputShape' });
     assert.equal(formatArgumentList(["it's", { units: 8, 'a-b': null }, true]), "['it\\'s', { units: 8, \"a-b\": null }, true]");
   });
 
   it('gives the constructor text for methods and says what needs editing', () => {
-    const method = formatArgumentProposal(propose({ ...rows[12] }));
+    const method = formatArgumentProposal(propose(rowTitled('a method: args')));
     assert.equal(method.ctorText, '[16]');
     const unknown = formatArgumentProposal(propose({ code: `${NS}export function f(game) { return tf.sequential(); }`, fileName: 'f.js', id: 'f' }));
     assert.equal(unknown.text, '[null]');
@@ -245,10 +279,10 @@ describe('findCallSites', () => {
   it('finds calls and new-expressions with literal arguments, skipping tfjs positions', () => {
     const files = [{ file: 'a.js', code: 'build(tf, 3);\nnew Agent(2);\nother(4);\nx.build(tf, [1, 2]);\nbuild(tf, n);' }];
     assert.deepEqual(findCallSites(files, { names: ['build'], kind: 'call', tfjsPositions: [0] }), [
-      { file: 'a.js', line: 1, args: [3] },
-      { file: 'a.js', line: 4, args: [[1, 2]] },
+      { file: 'a.js', line: 1, args: [3], inTest: false },
+      { file: 'a.js', line: 4, args: [[1, 2]], inTest: false },
     ]);
-    assert.deepEqual(findCallSites(files, { names: ['Agent'], kind: 'new' }), [{ file: 'a.js', line: 2, args: [2] }]);
+    assert.deepEqual(findCallSites(files, { names: ['Agent'], kind: 'new' }), [{ file: 'a.js', line: 2, args: [2], inTest: false }]);
   });
 
   it('never parses a file that does not mention the name', () => {
