@@ -5,7 +5,8 @@
  * (argument-guesses.ts). Parameters that receive tfjs are left out: the worker fills them. Pure.
  */
 import * as path from 'node:path';
-import { guessArgument, readDataHint, type DataHint } from './argument-guesses';
+import { guessArgument, type GuessCode } from './argument-guesses';
+import { findHelperFiles, quickImageShape, readDataHint, type DataHint } from './data-hint';
 import { findCallSites, type CallSite, type CallSiteQuery, type PackageFile } from './call-sites';
 import { evaluateLiteralText, NOT_LITERAL } from './literal-values';
 import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder } from './types';
@@ -32,13 +33,17 @@ interface ListProposal {
 export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile, options: ProposalOptions = {}): ArgumentProposal {
   const files = [builderFile, ...(options.files ?? []).filter((f) => f.file !== builderFile.file)];
   const display = options.displayFile ?? ((f: string) => path.basename(f));
-  const hint = readDataHint(builderFile.code);
-  const own = proposeList(builder.parameters, argsQuery(builder), files, options.lastRun?.args, hint, display);
+  const hint = readDataHint(builderFile.code, findHelperFiles(builderFile, files));
+  // What the builder reads of its own parameters is in its own text; what a class reads of its
+  // constructor's parameters may be anywhere in the file (`this.game = game` in the constructor).
+  const region = builder.end > builder.start ? builderFile.code.slice(builder.start, builder.end) : builderFile.code;
+  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations: builderFile.code } };
+  const own = proposeList(builder.parameters, argsQuery(builder), files, options.lastRun?.args, ownScope, display);
   const proposal: ArgumentProposal = { args: own.values, sources: own.sources, summary: '' };
   const unknown = [...own.unknown];
   if ((builder.kind === 'method' || builder.kind === 'property') && !builder.static) {
     const names = [builder.className, builder.localName].filter((n): n is string => n !== undefined);
-    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new' }, files, options.lastRun?.ctorArgs, hint, display);
+    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new' }, files, options.lastRun?.ctorArgs, { hint, code: { uses: builderFile.code, declarations: builderFile.code } }, display);
     proposal.ctorArgs = ctor.values;
     proposal.sources.push(...ctor.sources.map((s) => ({ ...s, ofConstructor: true })));
     unknown.push(...ctor.unknown.map((n) => `new ${builder.className}(): ${n}`));
@@ -61,7 +66,13 @@ function argsQuery(builder: ModelBuilder): Omit<CallSiteQuery, 'tfjsPositions'> 
   return { names: names([builder.localName, builder.exportName, builder.id]), kind: 'call' };
 }
 
-function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 'tfjsPositions'>, files: readonly PackageFile[], lastRun: unknown[] | undefined, hint: DataHint, display: (f: string) => string): ListProposal {
+/** What guesses read: the data the file's layers expect, and the code that uses the parameters. */
+interface GuessScope {
+  hint: DataHint;
+  code: GuessCode;
+}
+
+function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 'tfjsPositions'>, files: readonly PackageFile[], lastRun: unknown[] | undefined, scope: GuessScope, display: (f: string) => string): ListProposal {
   const own = parameters.filter((p) => !p.receivesTfjs);
   if (lastRun !== undefined) {
     return { values: lastRun, sources: own.slice(0, lastRun.length).map((p) => ({ parameter: p.name, source: 'lastRun', detail: 'the last run' })), unknown: [] };
@@ -82,17 +93,19 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
       break;
     }
     if (site && i < site.args.length) {
-      out.values.push(site.args[i]);
-      out.sources.push({ parameter: p.name, source: 'callSite', detail: siteDetail });
+      const quick = quickened(site.args[i], scope.hint);
+      out.values.push(quick.value);
+      out.sources.push({ parameter: p.name, source: 'callSite', detail: siteDetail + quick.note });
       continue;
     }
     const fallback = literalDefault(p);
     if (fallback !== NOT_LITERAL) {
-      out.values.push(fallback);
-      out.sources.push({ parameter: p.name, source: 'default', detail: 'default in the signature' });
+      const quick = quickened(fallback, scope.hint);
+      out.values.push(quick.value);
+      out.sources.push({ parameter: p.name, source: 'default', detail: `default in the signature${quick.note}` });
       continue;
     }
-    const guess = guessArgument(p, hint);
+    const guess = guessArgument(p, scope.hint, scope.code);
     out.values.push(guess ? guess.value : null);
     out.sources.push({ parameter: p.name, source: 'guess', detail: guess ? guess.detail : 'no guess: replace null' });
     if (!guess) {
@@ -154,6 +167,12 @@ function allPositive(values: unknown): boolean {
   return values === null || typeof values !== 'object' || Object.values(values).every(allPositive);
 }
 
+/** A big image shape made small for a quick run, with a note saying so (the rest as it is). */
+function quickened(value: unknown, hint: DataHint): { value: unknown; note: string } {
+  const quick = quickImageShape(value, hint);
+  return quick === undefined ? { value, note: '' } : { value: quick, note: `, image ${formatArgumentList(value as unknown[])} made ${formatArgumentList(quick)} for a quick run` };
+}
+
 function literalDefault(p: BuilderParameter): unknown {
   return p.defaultText === undefined ? NOT_LITERAL : evaluateLiteralText(p.defaultText);
 }
@@ -177,7 +196,9 @@ function describeSources(sources: ArgumentProposalSource[], prose: boolean): str
   if (sources.some((s) => s.source === 'lastRun')) {
     parts.push(prose ? 'the last run' : 'last run');
   }
-  for (const detail of new Set(sources.filter((s) => s.source === 'callSite').map((s) => s.detail))) {
+  const sites = [...new Set(sources.filter((s) => s.source === 'callSite').map((s) => s.detail))];
+  // One call, some of whose values were made smaller, is named once, with its note.
+  for (const detail of sites.filter((d) => !sites.some((other) => other !== d && other.startsWith(d)))) {
     parts.push(prose ? `the call in ${detail}` : `call in ${detail}`);
   }
   if (sources.some((s) => s.source === 'default')) {

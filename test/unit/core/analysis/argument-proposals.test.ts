@@ -107,12 +107,75 @@ const rows: Row[] = [
     summary: 'guessed from the names and types (h, w, numActions)',
   },
   {
-    title: 'a tuple-typed shape and a default (U-Net-like code gets a size divisible by 32)',
+    title: 'a tuple-typed shape and a default (code that upsamples gets the smallest deep side, 32)',
     code: `${NS}export function unetModel(inputShape: [number, number, number], numberOfClasses = 1) {\n  const x = tf.layers.maxPooling2d({ poolSize: 2 });\n  const u = tf.layers.upSampling2d({ size: [2, 2] });\n  return tf.model({ inputs: [], outputs: [] });\n}`,
     id: 'unetModel',
-    args: [[64, 64, 3], 1],
+    args: [[32, 32, 3], 1],
     sources: ['inputShape=guess(from the type [number, number, number])', 'numberOfClasses=default(default in the signature)'],
     summary: 'defaults in the signature; guessed from the names and types (inputShape)',
+  },
+  {
+    title: 'six stride-2 convolutions need 2^6: 64 (a strided transposed convolution does not count)',
+    code: `${NS}export function encoder(inputShape: [number, number, number]) {\n${'  tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2 });\n'.repeat(6)}  tf.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: [2, 2] });\n  return tf.sequential();\n}`,
+    id: 'encoder',
+    args: [[64, 64, 3]],
+    sources: ['inputShape=guess(from the type [number, number, number])'],
+    summary: 'guessed from the names and types (inputShape)',
+  },
+  {
+    title: 'poolings in an imported helper count once per call of it (four encoder blocks: 2^4, at least 32)',
+    code: `import { layers, model } from '@tensorflow/tfjs-node';\nimport { down } from './blocks.js';\nexport function unet(inputShape: [number, number, number]) {\n  let x = layers.input({ shape: inputShape });\n  x = down(x, 8); x = down(x, 16); x = down(x, 32); x = down(x, 64);\n  return model({ inputs: x, outputs: layers.conv2d({ filters: 1, kernelSize: 1 }).apply(x) });\n}`,
+    id: 'unet',
+    files: { 'blocks.ts': "import { layers } from '@tensorflow/tfjs-node';\nexport function down(x, filters) { return layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(layers.conv2d({ filters, kernelSize: 3 }).apply(x)); }" },
+    args: [[32, 32, 3]],
+    sources: ['inputShape=guess(from the type [number, number, number])'],
+    summary: 'guessed from the names and types (inputShape)',
+  },
+  {
+    title: "a big image shape from the user's call is made small for a quick run, keeping its divisibility",
+    code: `${NS}export function unet(inputShape, classes = 1) {\n${'  tf.layers.maxPooling2d({ poolSize: 2 });\n'.repeat(4)}${'  tf.layers.upSampling2d({ size: 2 });\n'.repeat(4)}  return tf.sequential();\n}`,
+    fileName: 'unet.js',
+    id: 'unet',
+    files: { 'train.js': "const size = 256;\nconst m = unet([size, size * 2, 3], 1);" },
+    args: [[32, 64, 3], 1],
+    sources: ['inputShape=callSite(train.js:2, image [256, 512, 3] made [32, 64, 3] for a quick run)', 'classes=callSite(train.js:2)'],
+    summary: 'call in train.js:2, image [256, 512, 3] made [32, 64, 3] for a quick run',
+  },
+  {
+    title: 'sizes and counts by any part of the name',
+    code: `${NS}export function q(latentSpaceSize, numA1, otherStateLength, gameHeight, hiddenUnitsCount) { return tf.sequential(); }`,
+    fileName: 'q.js',
+    id: 'q',
+    args: [32, 8, 8, 28, 32],
+    sources: ['latentSpaceSize=guess(from the name latentSpaceSize)', 'numA1=guess(from the name numA1)', 'otherStateLength=guess(from the name otherStateLength)', 'gameHeight=guess(from the name gameHeight)', 'hiddenUnitsCount=guess(from the name hiddenUnitsCount)'],
+    summary: 'guessed from the names and types (latentSpaceSize, numA1, otherStateLength, gameHeight, hiddenUnitsCount)',
+  },
+  {
+    title: 'an options bag: the properties the constructor reads without a fallback',
+    code: `${NS}export default class Gan {\n  constructor(opts) {\n    opts = opts || {};\n    this.side = opts.imgSize;\n    this.ch = opts.imgC;\n    this.batch = opts.batchSize || 64;\n  }\n  generator = () => { this.G = tf.sequential(); return this.G; };\n}`,
+    fileName: 'gan.js',
+    id: 'Gan.generator',
+    args: [],
+    ctorArgs: [{ imgSize: 28, imgC: 1 }],
+    sources: ['opts=guess(from what the code reads of opts (imgSize, imgC); its fallbacks for batchSize)'],
+    summary: 'guessed from the names and types (opts)',
+  },
+  {
+    title: 'an object the class stores and reads later (this.game = game; this.game.boardHeight)',
+    code: `export class Dqn {\n  constructor(game) {\n    this.game = game;\n    this.model = this.build();\n  }\n  build() {\n    const m = tf.sequential();\n    m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [this.game.boardHeight, this.game.boardWidth, 2] }));\n    return m;\n  }\n}`,
+    fileName: 'dqn.js',
+    id: 'Dqn',
+    args: [{ boardHeight: 28, boardWidth: 28 }],
+    sources: ['game=guess(from what the code reads of game (boardHeight, boardWidth))'],
+    summary: 'guessed from the names and types (game)',
+  },
+  {
+    title: 'object types: an inline type and an interface of the same file (optional members left out)',
+    code: `${NS}interface BoardConfig {\n  rows: number;\n  cols: number;\n  label?: string;\n}\nexport function net(board: BoardConfig, size: { depth: number; units: number }) { return tf.sequential(); }`,
+    id: 'net',
+    args: [{ rows: 28, cols: 28 }, { depth: 2, units: 32 }],
+    sources: ['board=guess(from the type BoardConfig)', 'size=guess(from the type { depth: number; units: number })'],
+    summary: 'guessed from the names and types (board, size)',
   },
   {
     title: 'an image classifier gets the MNIST shape and 10 classes',
@@ -136,7 +199,7 @@ const rows: Row[] = [
     code: `${NS}export function createGenerator(rows, cols, channels, inputDim) { tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3 }); return tf.sequential(); }`,
     fileName: 'gan.js',
     id: 'createGenerator',
-    args: [64, 64, 3, 16],
+    args: [32, 32, 3, 16],
     sources: ['rows=guess(from the name rows)', 'cols=guess(from the name cols)', 'channels=guess(from the name channels)', 'inputDim=guess(from the name inputDim)'],
     summary: 'guessed from the names and types (rows, cols, channels, inputDim)',
   },
@@ -226,6 +289,12 @@ describe('proposeArguments', () => {
     assert.deepEqual(p.unknown, ['game']);
     assert.deepEqual(p.args, [null, 32, {}, 0.001, 10]);
   });
+
+  it('an object the code calls methods on, or uses as an array, is not guessed from its properties', () => {
+    const env = propose({ code: `${NS}export function f(env, shape) { env.reset(); const n = shape.length; return tf.sequential(); }`, fileName: 'f.js', id: 'f' });
+    assert.deepEqual(env.unknown, ['env']);
+    assert.deepEqual(env.args, [null, [784]]);
+  });
 });
 
 describe('formatArgumentProposal', () => {
@@ -236,7 +305,7 @@ describe('formatArgumentProposal', () => {
 
   it('mixes sources and renders nested values, strings and objects', () => {
     const p = propose(rowTitled('a tuple-typed shape'));
-    assert.deepEqual(formatArgumentProposal(p), { text: '[[64, 64, 3], 1]', detail: 'from the defaults in the signature and guesses for inputShape' });
+    assert.deepEqual(formatArgumentProposal(p), { text: '[[32, 32, 3], 1]', detail: 'from the defaults in the signature and guesses for inputShape' });
     assert.equal(formatArgumentList(["it's", { units: 8, 'a-b': null }, true]), "['it\\'s', { units: 8, \"a-b\": null }, true]");
   });
 
