@@ -16,6 +16,10 @@ export interface Guess {
   detail: string;
 }
 
+/** The side of a game board or grid. */
+const BOARD_SIDE = 10;
+const BOARD_OWNER = /board|grid|game|maze|world|arena|level/i;
+
 type Rule = [RegExp, (hint: DataHint, rank: number | undefined) => unknown];
 
 /** Name rules on the lower-cased name without `_`, first match wins. */
@@ -56,6 +60,8 @@ const NAME_RULES: Rule[] = [
  * `latentSpaceSize`. Small positive sizes: the model must build and train fast, not be good.
  */
 const NAME_PART_RULES: Rule[] = [
+  // A game's board is not a photo: a small grid keeps a DQN's convolutions quick.
+  [/(board|grid|game|maze|world|arena|level)\w*(height|width|rows|cols|size|side)|^(height|width|rows|cols|size|side)of(board|grid|game|maze|world)/, () => BOARD_SIDE],
   [/height|width|rows|cols|resolution/, (hint) => hint.imageSize],
   [/channel/, (hint) => hint.channels],
   [/latent|noise/, () => 32],
@@ -158,10 +164,13 @@ function guessObject(pattern: string, hint: DataHint): Guess | undefined {
 }
 
 /** An object with a guess for each property in `names`; undefined when none has one. */
-function objectOf(names: readonly { name: string; typeText?: string }[], hint: DataHint): Record<string, unknown> | undefined {
+function objectOf(names: readonly { name: string; typeText?: string }[], hint: DataHint, owner = ''): Record<string, unknown> | undefined {
   const value: Record<string, unknown> = {};
   for (const { name, typeText } of names) {
-    const guess = guessArgument({ name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) }, hint);
+    const p: BuilderParameter = { name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) };
+    // `game.height` is the game's height (a board side), not an image's.
+    const owned = BOARD_OWNER.test(owner) ? guessArgument({ ...p, name: `${owner}${name.charAt(0).toUpperCase()}${name.slice(1)}` }, hint) : undefined;
+    const guess = owned?.value === BOARD_SIDE ? owned : guessArgument(p, hint);
     if (guess) {
       value[name] = guess.value;
     }
@@ -213,7 +222,7 @@ function requiredMembers(body: string): { name: string; typeText: string }[] | u
 /** `opts.imgSize`, `this.game.gameHeight`: an object with the properties the code reads without a fallback. */
 function guessFromReads(name: string, hint: DataHint, code: string): Guess | undefined {
   const reads = code.length === 0 ? undefined : readPropertiesOf(code, name);
-  const value = reads === undefined ? undefined : objectOf(reads.needed.map((n) => ({ name: n })), hint);
+  const value = reads === undefined ? undefined : objectOf(reads.needed.map((n) => ({ name: n })), hint, name);
   if (reads === undefined || value === undefined) {
     return undefined;
   }
