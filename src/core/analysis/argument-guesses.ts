@@ -4,7 +4,7 @@
  * and its name, chosen so typical model code builds with it, with small shapes (image sizes: see
  * data-hint.ts).
  */
-import { shapeFor, type DataHint } from './data-hint';
+import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
 import { readPropertiesOf } from './property-reads';
 import type { BuilderParameter } from './types';
 
@@ -16,8 +16,6 @@ export interface Guess {
   detail: string;
 }
 
-/** The side of a game board or grid. */
-const BOARD_SIDE = 10;
 const BOARD_OWNER = /board|grid|game|maze|world|arena|level/i;
 
 type Rule = [RegExp, (hint: DataHint, rank: number | undefined) => unknown];

@@ -2,7 +2,8 @@
  * What a builder's file says about the data it expects, from its layer calls (and those of the
  * helper files it imports and calls: a U-Net's `encoderBlock(x, 64)` four times is four poolings).
  *
- * Image sizes: 28×28×1 for a plain CNN, so a 10-class image classifier gets real MNIST digits.
+ * Image sizes: 28×28×1 for a plain CNN, so a 10-class image classifier gets real MNIST digits;
+ * a 10×10 board for reinforcement-learning code (a DQN's convolutions over a game grid).
  * Code that halves the image k ≥ 3 times (pooling, stride 2) or upsamples gets the SMALLEST square
  * side that survives it: 2^k, at least 32, with 3 channels. A sanity run wants the quickest input the
  * model accepts; a U-Net with 1,024 filters at its bottom is slow enough at 32×32.
@@ -25,6 +26,10 @@ export interface HelperFile {
 
 /** The MNIST side: the default when the code does not shrink the image more than twice. */
 const MNIST_SIDE = 28;
+/** The side of a game board or grid (a DQN's input): small, so its convolutions are quick. */
+export const BOARD_SIDE = 10;
+/** Code that learns to play: its 2D input is a board, not a photo. */
+const REINFORCEMENT = /\b(dqn|\w*q-?network|\w*qnet|num_?actions|NUM_ACTIONS|action_?space|replay_?buffer|replay_?memory)\b/i;
 /** The smallest side for encoder-decoders and deep CNNs. */
 const MIN_DEEP_SIDE = 32;
 
@@ -68,7 +73,7 @@ export function readDataHint(code: string, helpers: readonly HelperFile[] = []):
   const deep = upsamples > 0 || downsamples >= 3;
   return {
     input: image ? 'image' : own.sequence ? 'sequence' : 'flat',
-    imageSize: deep ? Math.max(MIN_DEEP_SIDE, 2 ** halvings) : MNIST_SIDE,
+    imageSize: deep ? Math.max(MIN_DEEP_SIDE, 2 ** halvings) : REINFORCEMENT.test(code) ? BOARD_SIDE : MNIST_SIDE,
     channels: deep ? 3 : 1,
   };
 }

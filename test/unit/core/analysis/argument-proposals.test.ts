@@ -99,10 +99,10 @@ const rows: Row[] = [
     summary: 'last run',
   },
   {
-    title: 'guesses from the names when nothing calls it',
+    title: "guesses from the names when nothing calls it (a DQN's h and w are a small board)",
     code: DQN,
     id: 'createDeepQNetwork',
-    args: [28, 28, 4],
+    args: [10, 10, 4],
     sources: ['h=guess(from the name h)', 'w=guess(from the name w)', 'numActions=guess(from the name numActions)'],
     summary: 'guessed from the names and types (h, w, numActions)',
   },
@@ -194,6 +194,15 @@ const rows: Row[] = [
     args: [[28, 28, 1], 10],
     sources: ['inputShape=guess(from the name inputShape)', 'numClasses=guess(from the name numClasses)'],
     summary: 'guessed from the names and types (inputShape, numClasses)',
+  },
+  {
+    title: "a classifier's h and w are an MNIST image",
+    code: `${NS}export function cnn(h, w, numClasses) { tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [h, w, 1] }); return tf.sequential(); }`,
+    fileName: 'cnn.js',
+    id: 'cnn',
+    args: [28, 28, 10],
+    sources: ['h=guess(from the name h)', 'w=guess(from the name w)', 'numClasses=guess(from the name numClasses)'],
+    summary: 'guessed from the names and types (h, w, numClasses)',
   },
   {
     title: 'a dense model gets a flat shape',
