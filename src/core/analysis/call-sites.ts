@@ -108,7 +108,7 @@ function expectsFailure(matchers: string[]): boolean {
   return !matchers.includes('not') && matchers.some((n) => THROW_MATCHERS.test(n));
 }
 
-/** Test titles of cases that check a failure: `it('throws on a zero height', …)`. */
+/** Titles of tests and suites that check a failure: `it('throws on a zero height', …)`. */
 const FAILURE_TITLE = /\b(throw|throws|reject|rejects|invalid|error|errors|fail|fails)\b/i;
 
 /** The call sits in a function a test expects to throw, or in a test case about failing. */
@@ -123,7 +123,7 @@ function expectsThrow(t: typeof Typescript, call: Typescript.Node): boolean {
       return true;
     }
     const title = parent.arguments[0];
-    if (/^(it|test|specify)(\.only)?$/.test(callee) && title !== undefined && t.isStringLiteralLike(title) && FAILURE_TITLE.test(title.text)) {
+    if (/^(it|test|specify|describe|context)(\.only)?$/.test(callee) && title !== undefined && t.isStringLiteralLike(title) && FAILURE_TITLE.test(title.text)) {
       return true;
     }
   }
