@@ -16,7 +16,9 @@ export interface Guess {
   detail: string;
 }
 
+/** An object whose `height`, `rows`, `size`… are a game board's, not an image's. */
 const BOARD_OWNER = /board|grid|game|maze|world|arena|level/i;
+const BOARD_DIMENSION = /^(h|w|height|width|rows|cols|columns|size|side)$/i;
 
 type Rule = [RegExp, (hint: DataHint, rank: number | undefined) => unknown];
 
@@ -167,8 +169,7 @@ function objectOf(names: readonly { name: string; typeText?: string }[], hint: D
   for (const { name, typeText } of names) {
     const p: BuilderParameter = { name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) };
     // `game.height` is the game's height (a board side), not an image's.
-    const owned = BOARD_OWNER.test(owner) ? guessArgument({ ...p, name: `${owner}${name.charAt(0).toUpperCase()}${name.slice(1)}` }, hint) : undefined;
-    const guess = owned?.value === BOARD_SIDE ? owned : guessArgument(p, hint);
+    const guess = BOARD_OWNER.test(owner) && BOARD_DIMENSION.test(name) ? { value: BOARD_SIDE } : guessArgument(p, hint);
     if (guess) {
       value[name] = guess.value;
     }
