@@ -1,20 +1,14 @@
 /**
  * The last resort for a builder argument: a value guessed from the parameter's type (TypeScript or
- * JSDoc) and its name, chosen so typical model code builds with it.
- *
- * Image sizes: 28×28×1 by default, so a 10-class image classifier gets real MNIST digits; 64×64×3 when
- * the file looks like an encoder-decoder or a deep CNN (it upsamples, or downsamples three times or
- * more), because U-Nets and GAN generators need sizes divisible by 16 or 32 and 28 is not.
+ * JSDoc, object types and interfaces of the same file), what the code reads from it (`opts.imgSize`),
+ * and its name, chosen so typical model code builds with it, with small shapes (image sizes: see
+ * data-hint.ts).
  */
+import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
+import { readPropertiesOf } from './property-reads';
 import type { BuilderParameter } from './types';
 
-/** What the file says about the data it expects, from its layer calls. */
-export interface DataHint {
-  input: 'image' | 'sequence' | 'flat';
-  /** Side of a square image input (28 or 64). */
-  imageSize: number;
-  channels: number;
-}
+export { readDataHint, type DataHint } from './data-hint';
 
 export interface Guess {
   value: unknown;
@@ -22,16 +16,9 @@ export interface Guess {
   detail: string;
 }
 
-/** Reads the layer vocabulary of a file. */
-export function readDataHint(code: string): DataHint {
-  const count = (re: RegExp) => (code.match(re) ?? []).length;
-  const upsamples = count(/\b(upSampling2d|conv2dTranspose)\b/g);
-  const downsamples = count(/\b(maxPooling2d|averagePooling2d|maxPool2d|avgPool2d)\b/g) + count(/strides\s*:\s*(2|\[\s*2\s*,\s*2\s*\])/g);
-  const image = /\b(conv2d|separableConv2d|depthwiseConv2d|maxPooling2d|upSampling2d|conv2dTranspose)\b/.test(code);
-  const sequence = /\b(conv1d|lstm|gru|simpleRNN|embedding|bidirectional)\b/.test(code);
-  const big = upsamples > 0 || downsamples >= 3;
-  return { input: image ? 'image' : sequence ? 'sequence' : 'flat', imageSize: big ? 64 : 28, channels: big ? 3 : 1 };
-}
+/** An object whose `height`, `rows`, `size`… are a game board's, not an image's. */
+const BOARD_OWNER = /board|grid|game|maze|world|arena|level/i;
+const BOARD_DIMENSION = /^(h|w|height|width|rows|cols|columns|size|side)$/i;
 
 type Rule = [RegExp, (hint: DataHint, rank: number | undefined) => unknown];
 
@@ -43,8 +30,8 @@ const NAME_RULES: Rule[] = [
   [/^(output|out)(dim|size|units)$/, () => 10],
   [/^(opts|options|config|cfg|params|settings|hparams|hyperparams|args)$/, () => ({})],
   [/^(h|w|height|width|rows|cols|columns|(img|image)(rows|cols|height|width|size|dim)|input(rows|cols|height|width)|size|resolution|side)$/, (hint) => hint.imageSize],
-  [/^(c|ch|channels|(num|n|input|image|img|output|out)channels|channelcount)$/, (hint) => hint.channels],
-  [/^(latent|noise|z|code|embedding)(size|dim|dims|dimension|length|units)?$|^zdim$/, () => 32],
+  [/^(c|ch|channels|(num|n|input|image|img|output|out)channels|channelcount|(img|image|input|in)c)$/, (hint) => hint.channels],
+  [/^(latent|noise|z|code|embedding)(space|vector|vec)?(size|dim|dims|dimension|length|units)?$|^zdim$/, () => 32],
   [/^(num|n)?(inputs|features|states|observations)$|^(state|observation|feature|input)(size|dim|count)$/, () => 16],
   [/^(num|n)?(layers|blocks|stages|levels)$|^depth$/, () => 2],
   [/kernel(size)?$/, () => 3],
@@ -68,8 +55,37 @@ const NAME_RULES: Rule[] = [
   [/dataformat$/, () => 'channelsLast'],
 ];
 
-/** A guess for one parameter, or undefined when neither its type nor its name says anything. */
-export function guessArgument(p: BuilderParameter, hint: DataHint): Guess | undefined {
+/**
+ * Rules on any part of the name, after the exact ones: `numA1`, `otherStateLength`, `gameHeight`,
+ * `latentSpaceSize`. Small positive sizes: the model must build and train fast, not be good.
+ */
+const NAME_PART_RULES: Rule[] = [
+  // A game's board is not a photo: a small grid keeps a DQN's convolutions quick.
+  [/(board|grid|game|maze|world|arena|level)\w*(height|width|rows|cols|size|side)|^(height|width|rows|cols|size|side)of(board|grid|game|maze|world)/, () => BOARD_SIDE],
+  [/height|width|rows|cols|resolution/, (hint) => hint.imageSize],
+  [/channel/, (hint) => hint.channels],
+  [/latent|noise/, () => 32],
+  [/action/, () => 4],
+  [/classes|labels|categories/, () => 10],
+  [/filters/, () => 16],
+  [/units|hidden|neurons/, () => 32],
+  [/depth|layers|blocks/, () => 2],
+  [/size|dim|length|len|num|count|steps|features/, () => 8],
+];
+
+/** The code a guess may read. */
+export interface GuessCode {
+  /** Where the parameter is used (the builder, or for a constructor's the class's file). */
+  uses?: string;
+  /** The builder's file, for the object types declared there. */
+  declarations?: string;
+}
+
+/**
+ * A guess for one parameter, or undefined when neither its type, what the code reads from it, nor
+ * its name says anything.
+ */
+export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCode = {}): Guess | undefined {
   if (p.name.startsWith('{')) {
     return guessObject(p.name, hint);
   }
@@ -82,6 +98,11 @@ export function guessArgument(p: BuilderParameter, hint: DataHint): Guess | unde
   }
   if (type !== undefined && rank !== undefined) {
     return { value: shapeFor(hint, rank), detail: `from the type ${type}` };
+  }
+  const typed = type === undefined ? undefined : guessFromObjectType(type, hint, code.declarations ?? '');
+  const read = typed ?? guessFromReads(p.name, hint, code.uses ?? '');
+  if (read) {
+    return read;
   }
   for (const [pattern, make] of NAME_RULES) {
     if (pattern.test(key)) {
@@ -97,24 +118,12 @@ export function guessArgument(p: BuilderParameter, hint: DataHint): Guess | unde
   if (type === 'number') {
     return { value: 16, detail: 'from the type number' };
   }
-  return undefined;
-}
-
-/** A shape of the tuple's rank, or of the rank the file's layers expect. */
-function shapeFor(hint: DataHint, rank: number | undefined): number[] {
-  const image = [hint.imageSize, hint.imageSize, hint.channels];
-  switch (rank ?? (hint.input === 'image' ? 3 : hint.input === 'sequence' ? 2 : 1)) {
-    case 1:
-      return [784];
-    case 2:
-      return hint.input === 'image' ? [hint.imageSize, hint.imageSize] : [10, 8];
-    case 3:
-      return image;
-    case 4:
-      return [4, ...image];
-    default:
-      return image;
+  for (const [pattern, make] of NAME_PART_RULES) {
+    if (pattern.test(key)) {
+      return { value: make(hint, rank), detail: `from the name ${p.name}` };
+    }
   }
+  return undefined;
 }
 
 /** `[number, number, number]` → 3. */
@@ -152,4 +161,77 @@ function guessObject(pattern: string, hint: DataHint): Guess | undefined {
     value[name] = guess.value;
   }
   return { value, detail: `from the names in ${pattern.replace(/\s+/g, ' ')}` };
+}
+
+/** An object with a guess for each property in `names`; undefined when none has one. */
+function objectOf(names: readonly { name: string; typeText?: string }[], hint: DataHint, owner = ''): Record<string, unknown> | undefined {
+  const value: Record<string, unknown> = {};
+  for (const { name, typeText } of names) {
+    const p: BuilderParameter = { name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) };
+    // `game.height` is the game's height (a board side), not an image's.
+    const guess = BOARD_OWNER.test(owner) && BOARD_DIMENSION.test(name) ? { value: BOARD_SIDE } : guessArgument(p, hint);
+    if (guess) {
+      value[name] = guess.value;
+    }
+  }
+  return names.length > 0 && Object.keys(value).length === 0 ? undefined : value;
+}
+
+/** `{ width: number; height: number }`, or an interface / type alias of that shape in the same file. */
+function guessFromObjectType(type: string, hint: DataHint, code: string): Guess | undefined {
+  const body = type.startsWith('{') ? type : /^[A-Z][\w$]*$/.test(type) ? declaredObjectType(code, type) : undefined;
+  const members = body === undefined ? undefined : requiredMembers(body);
+  const value = members === undefined ? undefined : objectOf(members, hint);
+  return value === undefined ? undefined : { value, detail: `from the type ${type}` };
+}
+
+/** The `{ … }` of `interface Name { … }` or `type Name = { … }` in `code`. */
+function declaredObjectType(code: string, name: string): string | undefined {
+  const start = new RegExp(`\\b(?:interface\\s+${name}\\s*(?:extends[^{]*)?|type\\s+${name}\\s*=\\s*)\\{`).exec(code);
+  if (!start) {
+    return undefined;
+  }
+  const open = start.index + start[0].length - 1;
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    depth += code[i] === '{' ? 1 : code[i] === '}' ? -1 : 0;
+    if (depth === 0) {
+      return code.slice(open, i + 1);
+    }
+  }
+  return undefined;
+}
+
+/** The non-optional members of a flat object type: `{ width: number; name?: string }` → width. */
+function requiredMembers(body: string): { name: string; typeText: string }[] | undefined {
+  const inner = body.trim().slice(1, -1);
+  if (/[{}]/.test(inner)) {
+    return undefined;
+  }
+  const out: { name: string; typeText: string }[] = [];
+  for (const member of inner.split(/[;,\n]/).map((s) => s.trim()).filter((s) => s.length > 0 && !s.startsWith('//') && !s.startsWith('*') && !s.startsWith('/*'))) {
+    const match = /^(?:readonly\s+)?([A-Za-z_$][\w$]*)(\?)?\s*:\s*(.+)$/.exec(member);
+    if (match && match[2] === undefined) {
+      out.push({ name: match[1], typeText: match[3].trim() });
+    }
+  }
+  return out;
+}
+
+/** `opts.imgSize`, `this.game.gameHeight`: an object with the properties the code reads without a fallback. */
+function guessFromReads(name: string, hint: DataHint, code: string): Guess | undefined {
+  const reads = code.length === 0 ? undefined : readPropertiesOf(code, name);
+  const value = reads === undefined ? undefined : objectOf(reads.needed.map((n) => ({ name: n })), hint, name);
+  if (reads === undefined || value === undefined) {
+    return undefined;
+  }
+  const left = reads.needed.filter((n) => !(n in value));
+  const parts = [reads.needed.length > 0 ? `from what the code reads of ${name} (${reads.needed.join(', ')})` : `from what the code reads of ${name}`];
+  if (reads.withFallback.length > 0) {
+    parts.push(`its fallbacks for ${reads.withFallback.join(', ')}`);
+  }
+  if (left.length > 0) {
+    parts.push(`no guess for ${left.join(', ')}`);
+  }
+  return { value, detail: parts.join('; ') };
 }

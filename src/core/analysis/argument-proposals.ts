@@ -5,7 +5,8 @@
  * (argument-guesses.ts). Parameters that receive tfjs are left out: the worker fills them. Pure.
  */
 import * as path from 'node:path';
-import { guessArgument, readDataHint, type DataHint } from './argument-guesses';
+import { guessArgument, type GuessCode } from './argument-guesses';
+import { findHelperFiles, quickImageShape, readDataHint, type DataHint } from './data-hint';
 import { findCallSites, type CallSite, type CallSiteQuery, type PackageFile } from './call-sites';
 import { evaluateLiteralText, NOT_LITERAL } from './literal-values';
 import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder } from './types';
@@ -32,13 +33,17 @@ interface ListProposal {
 export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile, options: ProposalOptions = {}): ArgumentProposal {
   const files = [builderFile, ...(options.files ?? []).filter((f) => f.file !== builderFile.file)];
   const display = options.displayFile ?? ((f: string) => path.basename(f));
-  const hint = readDataHint(builderFile.code);
-  const own = proposeList(builder.parameters, argsQuery(builder), files, options.lastRun?.args, hint, display);
+  const hint = readDataHint(builderFile.code, findHelperFiles(builderFile, files));
+  // What the builder reads of its own parameters is in its own text; what a class reads of its
+  // constructor's parameters may be anywhere in the file (`this.game = game` in the constructor).
+  const region = builder.end > builder.start ? builderFile.code.slice(builder.start, builder.end) : builderFile.code;
+  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations: builderFile.code } };
+  const own = proposeList(builder.parameters, argsQuery(builder), files, options.lastRun?.args, ownScope, display);
   const proposal: ArgumentProposal = { args: own.values, sources: own.sources, summary: '' };
   const unknown = [...own.unknown];
   if ((builder.kind === 'method' || builder.kind === 'property') && !builder.static) {
     const names = [builder.className, builder.localName].filter((n): n is string => n !== undefined);
-    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new' }, files, options.lastRun?.ctorArgs, hint, display);
+    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new' }, files, options.lastRun?.ctorArgs, { hint, code: { uses: builderFile.code, declarations: builderFile.code } }, display);
     proposal.ctorArgs = ctor.values;
     proposal.sources.push(...ctor.sources.map((s) => ({ ...s, ofConstructor: true })));
     unknown.push(...ctor.unknown.map((n) => `new ${builder.className}(): ${n}`));
@@ -61,7 +66,13 @@ function argsQuery(builder: ModelBuilder): Omit<CallSiteQuery, 'tfjsPositions'> 
   return { names: names([builder.localName, builder.exportName, builder.id]), kind: 'call' };
 }
 
-function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 'tfjsPositions'>, files: readonly PackageFile[], lastRun: unknown[] | undefined, hint: DataHint, display: (f: string) => string): ListProposal {
+/** What guesses read: the data the file's layers expect, and the code that uses the parameters. */
+interface GuessScope {
+  hint: DataHint;
+  code: GuessCode;
+}
+
+function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 'tfjsPositions'>, files: readonly PackageFile[], lastRun: unknown[] | undefined, scope: GuessScope, display: (f: string) => string): ListProposal {
   const own = parameters.filter((p) => !p.receivesTfjs);
   if (lastRun !== undefined) {
     return { values: lastRun, sources: own.slice(0, lastRun.length).map((p) => ({ parameter: p.name, source: 'lastRun', detail: 'the last run' })), unknown: [] };
@@ -70,7 +81,9 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
     return { values: [], sources: [], unknown: [] };
   }
   const tfjsPositions = parameters.flatMap((p, i) => (p.receivesTfjs ? [i] : []));
-  const site = pickCallSite(findCallSites(files, { ...query, tfjsPositions }), own);
+  const picked = pickCallSite(findCallSites(files, { ...query, tfjsPositions }), own);
+  const site = picked?.site;
+  const siteDetail = picked === undefined ? '' : `${display(picked.site.file)}:${picked.site.line}${picked.why ? ` (${picked.why})` : ''}`;
   const out: ListProposal = { values: [], sources: [], unknown: [] };
   // Values for every parameter up to the last one that needs one; trailing optional ones stay out.
   // The worker checks the required count, so a call that passes fewer gets the rest from the fallbacks.
@@ -80,17 +93,19 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
       break;
     }
     if (site && i < site.args.length) {
-      out.values.push(site.args[i]);
-      out.sources.push({ parameter: p.name, source: 'callSite', detail: `${display(site.file)}:${site.line}` });
+      const quick = quickened(site.args[i], scope.hint);
+      out.values.push(quick.value);
+      out.sources.push({ parameter: p.name, source: 'callSite', detail: siteDetail + quick.note });
       continue;
     }
     const fallback = literalDefault(p);
     if (fallback !== NOT_LITERAL) {
-      out.values.push(fallback);
-      out.sources.push({ parameter: p.name, source: 'default', detail: 'default in the signature' });
+      const quick = quickened(fallback, scope.hint);
+      out.values.push(quick.value);
+      out.sources.push({ parameter: p.name, source: 'default', detail: `default in the signature${quick.note}` });
       continue;
     }
-    const guess = guessArgument(p, hint);
+    const guess = guessArgument(p, scope.hint, scope.code);
     out.values.push(guess ? guess.value : null);
     out.sources.push({ parameter: p.name, source: 'guess', detail: guess ? guess.detail : 'no guess: replace null' });
     if (!guess) {
@@ -101,15 +116,61 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
 }
 
 /**
- * The first call that passes at least the required arguments and no more than there are parameters;
- * else the first that passes some of them (JavaScript callers may leave trailing ones out; the rest are
- * then proposed from defaults and guesses).
+ * The call to take the arguments from: among those that pass at least the required arguments and no
+ * more than there are parameters (else those that pass some of them: JavaScript callers may leave
+ * trailing ones out; the rest are then proposed from defaults and guesses), the best ranked: outside
+ * tests first, then calls whose numbers are all positive (sizes), then the most frequent argument list.
  */
-function pickCallSite(sites: CallSite[], own: BuilderParameter[]): CallSite | undefined {
+function pickCallSite(sites: CallSite[], own: BuilderParameter[]): PickedSite | undefined {
   const required = own.filter((p) => !p.optional).length;
   const notTooMany = (s: CallSite) => s.args.length <= own.length || own.some((p) => p.rest);
   const fits = (s: CallSite) => s.args.length >= required && notTooMany(s);
-  return sites.find((s) => fits(s) && s.args.length > 0) ?? sites.find(fits) ?? sites.find((s) => notTooMany(s) && s.args.length > 0);
+  const tiers = [sites.filter((s) => fits(s) && s.args.length > 0), sites.filter(fits), sites.filter((s) => notTooMany(s) && s.args.length > 0)];
+  const candidates = tiers.find((tier) => tier.length > 0);
+  if (candidates === undefined) {
+    return undefined;
+  }
+  const frequency = new Map<string, number>();
+  for (const s of candidates) {
+    frequency.set(JSON.stringify(s.args), (frequency.get(JSON.stringify(s.args)) ?? 0) + 1);
+  }
+  const score = (s: CallSite) => [s.inTest ? 0 : 1, allPositive(s.args) ? 1 : 0, frequency.get(JSON.stringify(s.args)) ?? 0];
+  const ranked = candidates.map((site, order) => ({ site, score: score(site), order })).sort((a, b) => compareScores(b.score, a.score) || a.order - b.order);
+  const best = ranked[0];
+  return { site: best.site, why: frequency.size > 1 ? whyPicked(best.score, candidates.length) : undefined };
+}
+
+interface PickedSite {
+  site: CallSite;
+  /** Why this call and not another, when the calls disagree. */
+  why?: string;
+}
+
+function compareScores(a: number[], b: number[]): number {
+  const i = a.findIndex((v, k) => v !== b[k]);
+  return i < 0 ? 0 : a[i] - b[i];
+}
+
+function whyPicked([outsideTests, positive, times]: number[], calls: number): string {
+  const reasons = [outsideTests ? 'outside tests' : '', positive ? 'positive sizes' : '', times > 1 ? `used ${times} times` : ''].filter((r) => r.length > 0);
+  return `picked of ${calls} calls${reasons.length > 0 ? `: ${reasons.join(', ')}` : ''}`;
+}
+
+/** Every number in the list (nested too) is > 0: a zero or negative one is usually the invalid case. */
+function allPositive(values: unknown): boolean {
+  if (typeof values === 'number') {
+    return values > 0;
+  }
+  if (Array.isArray(values)) {
+    return values.every(allPositive);
+  }
+  return values === null || typeof values !== 'object' || Object.values(values).every(allPositive);
+}
+
+/** A big image shape made small for a quick run, with a note saying so (the rest as it is). */
+function quickened(value: unknown, hint: DataHint): { value: unknown; note: string } {
+  const quick = quickImageShape(value, hint);
+  return quick === undefined ? { value, note: '' } : { value: quick, note: `, image ${formatArgumentList(value as unknown[])} made ${formatArgumentList(quick)} for a quick run` };
 }
 
 function literalDefault(p: BuilderParameter): unknown {
@@ -135,7 +196,9 @@ function describeSources(sources: ArgumentProposalSource[], prose: boolean): str
   if (sources.some((s) => s.source === 'lastRun')) {
     parts.push(prose ? 'the last run' : 'last run');
   }
-  for (const detail of new Set(sources.filter((s) => s.source === 'callSite').map((s) => s.detail))) {
+  const sites = [...new Set(sources.filter((s) => s.source === 'callSite').map((s) => s.detail))];
+  // One call, some of whose values were made smaller, is named once, with its note.
+  for (const detail of sites.filter((d) => !sites.some((other) => other !== d && other.startsWith(d)))) {
     parts.push(prose ? `the call in ${detail}` : `call in ${detail}`);
   }
   if (sources.some((s) => s.source === 'default')) {

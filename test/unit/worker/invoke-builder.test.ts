@@ -58,7 +58,7 @@ describe('invokeBuilder (through the worker)', function () {
   it('too few arguments: one line naming the parameters and what to pass', async () => {
     const failure = errorOf(await run(request('grid-agent.js', { model: 'createGridNetwork', args: [9] })));
     assert.equal(failure.reason, 'badInput');
-    assert.match(failure.message, /^createGridNetwork takes 3 arguments \(h, w, numActions\); got 1: pass --args '\[28, 28, 4\]'$/);
+    assert.match(failure.message, /^createGridNetwork takes 3 arguments \(h, w, numActions\); got 1: pass --args '\[10, 10, 4\]'$/);
   });
 
   it('too many arguments: one line', async () => {

@@ -61,6 +61,37 @@ const rows: Row[] = [
     summary: 'call in b.js:1',
   },
   {
+    title: 'calls a test expects to throw are skipped (expect(() => …).toThrow, assert.throws, it("throws…"))',
+    code: DQN,
+    id: 'createDeepQNetwork',
+    files: {
+      'net.test.js': [
+        "it('rejects a zero height', () => {\n  expect(() => createDeepQNetwork(0, 5, 4)).toThrowError(/height/);\n});",
+        "it('checks', () => { assert.throws(() => createDeepQNetwork(-1, 5, 4)); });",
+        "it('throws on a bad width', () => { createDeepQNetwork(5, 0, 4); });",
+        "it('checks the width', () => { expect(() => createDeepQNetwork(5, 2, 4)).to.throw(/width/); });",
+        "describe('invalid sizes', () => { it('h', () => { createDeepQNetwork(2, 5, 4); }); });",
+        "it('checks the count', async () => { await assert.rejects(async () => createDeepQNetwork(5, 5, 1)); });",
+        "it('builds', () => { expect(() => createDeepQNetwork(5, 6, 4)).not.toThrow(); });",
+      ].join('\n'),
+    },
+    args: [5, 6, 4],
+    sources: ['h=callSite(net.test.js:9)', 'w=callSite(net.test.js:9)', 'numActions=callSite(net.test.js:9)'],
+    summary: 'call in net.test.js:9',
+  },
+  {
+    title: 'calls are ranked: outside tests, then positive sizes, then the most frequent list',
+    code: DQN,
+    id: 'createDeepQNetwork',
+    files: {
+      'spec/net.js': 'createDeepQNetwork(3, 3, 2);',
+      'demo.js': 'createDeepQNetwork(0, 4, 2);\ncreateDeepQNetwork(6, 6, 4);\ncreateDeepQNetwork(8, 8, 4);\ncreateDeepQNetwork(8, 8, 4);',
+    },
+    args: [8, 8, 4],
+    sources: ['h=callSite(demo.js:3 (picked of 5 calls: outside tests, positive sizes, used 2 times))', 'w=callSite(demo.js:3 (picked of 5 calls: outside tests, positive sizes, used 2 times))', 'numActions=callSite(demo.js:3 (picked of 5 calls: outside tests, positive sizes, used 2 times))'],
+    summary: 'call in demo.js:3 (picked of 5 calls: outside tests, positive sizes, used 2 times)',
+  },
+  {
     title: 'the last run beats a call site',
     code: DQN,
     id: 'createDeepQNetwork',
@@ -71,20 +102,92 @@ const rows: Row[] = [
     summary: 'last run',
   },
   {
-    title: 'guesses from the names when nothing calls it',
+    title: "guesses from the names when nothing calls it (a DQN's h and w are a small board)",
     code: DQN,
     id: 'createDeepQNetwork',
-    args: [28, 28, 4],
+    args: [10, 10, 4],
     sources: ['h=guess(from the name h)', 'w=guess(from the name w)', 'numActions=guess(from the name numActions)'],
     summary: 'guessed from the names and types (h, w, numActions)',
   },
   {
-    title: 'a tuple-typed shape and a default (U-Net-like code gets a size divisible by 32)',
+    title: 'a tuple-typed shape and a default (code that upsamples gets the smallest deep side, 32)',
     code: `${NS}export function unetModel(inputShape: [number, number, number], numberOfClasses = 1) {\n  const x = tf.layers.maxPooling2d({ poolSize: 2 });\n  const u = tf.layers.upSampling2d({ size: [2, 2] });\n  return tf.model({ inputs: [], outputs: [] });\n}`,
     id: 'unetModel',
-    args: [[64, 64, 3], 1],
+    args: [[32, 32, 3], 1],
     sources: ['inputShape=guess(from the type [number, number, number])', 'numberOfClasses=default(default in the signature)'],
     summary: 'defaults in the signature; guessed from the names and types (inputShape)',
+  },
+  {
+    title: 'six stride-2 convolutions need 2^6: 64 (a strided transposed convolution does not count)',
+    code: `${NS}export function encoder(inputShape: [number, number, number]) {\n${'  tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2 });\n'.repeat(6)}  tf.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: [2, 2] });\n  return tf.sequential();\n}`,
+    id: 'encoder',
+    args: [[64, 64, 3]],
+    sources: ['inputShape=guess(from the type [number, number, number])'],
+    summary: 'guessed from the names and types (inputShape)',
+  },
+  {
+    title: 'poolings in an imported helper count once per call of it (four encoder blocks: 2^4, at least 32)',
+    code: `import { layers, model } from '@tensorflow/tfjs-node';\nimport { down } from './blocks.js';\nexport function unet(inputShape: [number, number, number]) {\n  let x = layers.input({ shape: inputShape });\n  x = down(x, 8); x = down(x, 16); x = down(x, 32); x = down(x, 64);\n  return model({ inputs: x, outputs: layers.conv2d({ filters: 1, kernelSize: 1 }).apply(x) });\n}`,
+    id: 'unet',
+    files: { 'blocks.ts': "import { layers } from '@tensorflow/tfjs-node';\nexport function down(x, filters) { return layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(layers.conv2d({ filters, kernelSize: 3 }).apply(x)); }" },
+    args: [[32, 32, 3]],
+    sources: ['inputShape=guess(from the type [number, number, number])'],
+    summary: 'guessed from the names and types (inputShape)',
+  },
+  {
+    title: "a big image shape from the user's call is made small for a quick run, keeping its divisibility",
+    code: `${NS}export function unet(inputShape, classes = 1) {\n${'  tf.layers.maxPooling2d({ poolSize: 2 });\n'.repeat(4)}${'  tf.layers.upSampling2d({ size: 2 });\n'.repeat(4)}  return tf.sequential();\n}`,
+    fileName: 'unet.js',
+    id: 'unet',
+    files: { 'train.js': "const size = 256;\nconst m = unet([size, size * 2, 3], 1);" },
+    args: [[32, 64, 3], 1],
+    sources: ['inputShape=callSite(train.js:2, image [256, 512, 3] made [32, 64, 3] for a quick run)', 'classes=callSite(train.js:2)'],
+    summary: 'call in train.js:2, image [256, 512, 3] made [32, 64, 3] for a quick run',
+  },
+  {
+    title: 'sizes and counts by any part of the name',
+    code: `${NS}export function q(latentSpaceSize, numA1, otherStateLength, gameHeight, hiddenUnitsCount) { return tf.sequential(); }`,
+    fileName: 'q.js',
+    id: 'q',
+    args: [32, 8, 8, 10, 32],
+    sources: ['latentSpaceSize=guess(from the name latentSpaceSize)', 'numA1=guess(from the name numA1)', 'otherStateLength=guess(from the name otherStateLength)', 'gameHeight=guess(from the name gameHeight)', 'hiddenUnitsCount=guess(from the name hiddenUnitsCount)'],
+    summary: 'guessed from the names and types (latentSpaceSize, numA1, otherStateLength, gameHeight, hiddenUnitsCount)',
+  },
+  {
+    title: 'an options bag: the properties the constructor reads without a fallback',
+    code: `${NS}export default class Gan {\n  constructor(opts) {\n    opts = opts || {};\n    this.side = opts.imgSize;\n    this.ch = opts.imgC;\n    this.batch = opts.batchSize || 64;\n  }\n  generator = () => { this.G = tf.sequential(); return this.G; };\n}`,
+    fileName: 'gan.js',
+    id: 'Gan.generator',
+    args: [],
+    ctorArgs: [{ imgSize: 28, imgC: 1 }],
+    sources: ['opts=guess(from what the code reads of opts (imgSize, imgC); its fallbacks for batchSize)'],
+    summary: 'guessed from the names and types (opts)',
+  },
+  {
+    title: 'an object the class stores and reads later (this.game = game; this.game.boardHeight)',
+    code: `export class Dqn {\n  constructor(game) {\n    this.game = game;\n    this.model = this.build();\n  }\n  build() {\n    const m = tf.sequential();\n    m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [this.game.boardHeight, this.game.boardWidth, 2] }));\n    return m;\n  }\n}`,
+    fileName: 'dqn.js',
+    id: 'Dqn',
+    args: [{ boardHeight: 10, boardWidth: 10 }],
+    sources: ['game=guess(from what the code reads of game (boardHeight, boardWidth))'],
+    summary: 'guessed from the names and types (game)',
+  },
+  {
+    title: "a board's rows and cols are a small grid, an image config's are an image",
+    code: `${NS}export function net(board, image) {\n  tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [board.rows, board.cols, image.channels] });\n  tf.layers.dense({ units: image.rows * image.cols });\n  return tf.sequential();\n}`,
+    fileName: 'net.js',
+    id: 'net',
+    args: [{ rows: 10, cols: 10 }, { channels: 1, rows: 28, cols: 28 }],
+    sources: ['board=guess(from what the code reads of board (rows, cols))', 'image=guess(from what the code reads of image (channels, rows, cols))'],
+    summary: 'guessed from the names and types (board, image)',
+  },
+  {
+    title: 'object types: an inline type and an interface of the same file (optional members left out)',
+    code: `${NS}interface BoardConfig {\n  rows: number;\n  cols: number;\n  label?: string;\n}\nexport function net(board: BoardConfig, size: { depth: number; units: number }) { return tf.sequential(); }`,
+    id: 'net',
+    args: [{ rows: 28, cols: 28 }, { depth: 2, units: 32 }],
+    sources: ['board=guess(from the type BoardConfig)', 'size=guess(from the type { depth: number; units: number })'],
+    summary: 'guessed from the names and types (board, size)',
   },
   {
     title: 'an image classifier gets the MNIST shape and 10 classes',
@@ -94,6 +197,15 @@ const rows: Row[] = [
     args: [[28, 28, 1], 10],
     sources: ['inputShape=guess(from the name inputShape)', 'numClasses=guess(from the name numClasses)'],
     summary: 'guessed from the names and types (inputShape, numClasses)',
+  },
+  {
+    title: "a classifier's h and w are an MNIST image",
+    code: `${NS}export function cnn(h, w, numClasses) { tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [h, w, 1] }); return tf.sequential(); }`,
+    fileName: 'cnn.js',
+    id: 'cnn',
+    args: [28, 28, 10],
+    sources: ['h=guess(from the name h)', 'w=guess(from the name w)', 'numClasses=guess(from the name numClasses)'],
+    summary: 'guessed from the names and types (h, w, numClasses)',
   },
   {
     title: 'a dense model gets a flat shape',
@@ -108,7 +220,7 @@ const rows: Row[] = [
     code: `${NS}export function createGenerator(rows, cols, channels, inputDim) { tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3 }); return tf.sequential(); }`,
     fileName: 'gan.js',
     id: 'createGenerator',
-    args: [64, 64, 3, 16],
+    args: [32, 32, 3, 16],
     sources: ['rows=guess(from the name rows)', 'cols=guess(from the name cols)', 'channels=guess(from the name channels)', 'inputDim=guess(from the name inputDim)'],
     summary: 'guessed from the names and types (rows, cols, channels, inputDim)',
   },
@@ -176,6 +288,12 @@ const rows: Row[] = [
   },
 ];
 
+function rowTitled(start: string): Row {
+  const row = rows.find((r) => r.title.startsWith(start));
+  assert.ok(row, `no row ${start}`);
+  return row;
+}
+
 describe('proposeArguments', () => {
   for (const row of rows) {
     it(row.title, () => {
@@ -192,6 +310,12 @@ describe('proposeArguments', () => {
     assert.deepEqual(p.unknown, ['game']);
     assert.deepEqual(p.args, [null, 32, {}, 0.001, 10]);
   });
+
+  it('an object the code calls methods on, or uses as an array, is not guessed from its properties', () => {
+    const env = propose({ code: `${NS}export function f(env, shape) { env.reset(); const n = shape.length; return tf.sequential(); }`, fileName: 'f.js', id: 'f' });
+    assert.deepEqual(env.unknown, ['env']);
+    assert.deepEqual(env.args, [null, [784]]);
+  });
 });
 
 describe('formatArgumentProposal', () => {
@@ -201,13 +325,13 @@ describe('formatArgumentProposal', () => {
   });
 
   it('mixes sources and renders nested values, strings and objects', () => {
-    const p = propose(rows[5]);
-    assert.deepEqual(formatArgumentProposal(p), { text: '[[64, 64, 3], 1]', detail: 'from the defaults in the signature and guesses for inputShape' });
+    const p = propose(rowTitled('a tuple-typed shape'));
+    assert.deepEqual(formatArgumentProposal(p), { text: '[[32, 32, 3], 1]', detail: 'from the defaults in the signature and guesses for inputShape' });
     assert.equal(formatArgumentList(["it's", { units: 8, 'a-b': null }, true]), "['it\\'s', { units: 8, \"a-b\": null }, true]");
   });
 
   it('gives the constructor text for methods and says what needs editing', () => {
-    const method = formatArgumentProposal(propose({ ...rows[12] }));
+    const method = formatArgumentProposal(propose(rowTitled('a method: args')));
     assert.equal(method.ctorText, '[16]');
     const unknown = formatArgumentProposal(propose({ code: `${NS}export function f(game) { return tf.sequential(); }`, fileName: 'f.js', id: 'f' }));
     assert.equal(unknown.text, '[null]');
@@ -245,10 +369,10 @@ describe('findCallSites', () => {
   it('finds calls and new-expressions with literal arguments, skipping tfjs positions', () => {
     const files = [{ file: 'a.js', code: 'build(tf, 3);\nnew Agent(2);\nother(4);\nx.build(tf, [1, 2]);\nbuild(tf, n);' }];
     assert.deepEqual(findCallSites(files, { names: ['build'], kind: 'call', tfjsPositions: [0] }), [
-      { file: 'a.js', line: 1, args: [3] },
-      { file: 'a.js', line: 4, args: [[1, 2]] },
+      { file: 'a.js', line: 1, args: [3], inTest: false },
+      { file: 'a.js', line: 4, args: [[1, 2]], inTest: false },
     ]);
-    assert.deepEqual(findCallSites(files, { names: ['Agent'], kind: 'new' }), [{ file: 'a.js', line: 2, args: [2] }]);
+    assert.deepEqual(findCallSites(files, { names: ['Agent'], kind: 'new' }), [{ file: 'a.js', line: 2, args: [2], inTest: false }]);
   });
 
   it('never parses a file that does not mention the name', () => {
