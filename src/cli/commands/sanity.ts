@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendPreference } from '../../worker/backends/types';
 import type { RunReport, SanityReport, SanityRequest, SanityRuntime, SourceLocation, WorkerMessage } from '../../core/training/protocol';
-import { parseArgumentList } from '../../core/analysis/literal-values';
+import { parseArgsLiteral } from '../../core/analysis/args-literal';
 import { verdictFor } from '../../core/training/report-verdict';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { readSourceFile } from '../../core/workspace';
@@ -60,11 +60,11 @@ function argumentList(value: string | boolean | undefined, flag: string): unknow
   if (value === undefined) {
     return undefined;
   }
-  try {
-    return parseArgumentList(String(value), `--${flag}`);
-  } catch (error) {
-    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  const parsed = parseArgsLiteral(String(value));
+  if (!parsed.ok) {
+    throw new CliUsageError(`--${flag}: ${parsed.message}`);
   }
+  return parsed.values;
 }
 
 /** The worker request from the command line (throws CliUsageError on bad arguments). */

@@ -12,7 +12,6 @@ import { evaluateLiteralText, NOT_LITERAL } from './literal-values';
 import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder } from './types';
 
 export type { PackageFile } from './call-sites';
-export { parseArgumentList } from './literal-values';
 
 export interface ProposalOptions {
   /** The package's other source files (the builder's own file is searched first either way). */

@@ -147,17 +147,3 @@ export function evaluateLiteralText(text: string): LiteralResult {
   const expr = parseExpression(text);
   return expr ? evaluateLiteral(expr) : NOT_LITERAL;
 }
-
-/**
- * An argument list as the user typed it: a JSON array, or a JS array literal of literals
- * (`[9, 9, 4]`, `[[28, 28, 1], 'relu']`, `[{ units: 8 }]`). Throws an Error with a one-line reason.
- * @param what names the input in the message, e.g. '--args'.
- */
-export function parseArgumentList(text: string, what = 'the arguments'): unknown[] {
-  const value = evaluateLiteralText(text);
-  if (!Array.isArray(value)) {
-    const reason = value === NOT_LITERAL ? 'not a literal array' : `${value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not an array`;
-    throw new Error(`${what} must be a JSON array of literals, e.g. '[9, 9, 4]'; got ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)} (${reason})`);
-  }
-  return value;
-}

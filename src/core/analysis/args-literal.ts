@@ -1,5 +1,6 @@
 /**
- * Reads the argument box's text: a JS array literal of plain values (pure: no `vscode`, no eval).
+ * Reads arguments as people type them (the editor's argument box, `rbn sanity --args`): a JS array
+ * literal of plain values (pure, no eval).
  * JSON.parse alone would refuse what people type in JS (single quotes, trailing commas, unquoted keys,
  * comments), and eval would run whatever they paste; this small parser accepts literal syntax only
  * and says where anything else starts, so the box can show it before the run.

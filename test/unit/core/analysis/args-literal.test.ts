@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseArgsLiteral } from '../../../src/vscode/sanity/args-literal';
+import { parseArgsLiteral } from '../../../../src/core/analysis/args-literal';
 
 describe('the argument box: JS array literals without eval', () => {
   const accepted: [string, unknown[]][] = [
