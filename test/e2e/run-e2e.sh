@@ -2,7 +2,8 @@
 # `npm run test:e2e`: the extension in a real VS Code (code-server 4.96 = VS Code 1.96, headless Debian
 # Chromium driven by playwright-core, offline). Runs every integration suite inside code-server's
 # extension host and every UI test, then prints `e2e: N passed, N failed` (tests, not steps).
-#   sanity-train:  test/integration/sanity (trusted + Restricted Mode; dev extension), test/e2e/sanity-lens.ui.mjs (the INSTALLED .vsix)
+#   sanity-train:  test/integration/sanity (trusted + Restricted Mode; dev extension), test/e2e/sanity-lens.ui.mjs (the INSTALLED .vsix),
+#                  test/e2e/sanity-own-tfjs.ui.mjs (the INSTALLED .vsix in a workspace with its own tfjs)
 #   conversion:    test/integration/conversion (trusted + Restricted Mode; dev extension), test/e2e/conversion.ui.mjs (the INSTALLED .vsix)
 # Screenshots: $OUT (default .e2e/out). Env: CODE_SERVER, CHROMIUM, OUT, KEEP_WORK=1, E2E_ONLY=sanity|conversion.
 set -uo pipefail
@@ -60,6 +61,22 @@ ws_editor() {
   mkdir -p "$ws/node_modules/some-lib"
   printf "const tf = require('@tensorflow/tfjs');\nmodule.exports = () => tf.layers.batchNormalization();\n" >"$ws/node_modules/some-lib/index.js"
 }
+# A workspace outside the repository with its OWN @tensorflow/tfjs (copied, so resolution happens inside it):
+# each tfjs package's package.json and Node entry file, and the small plain packages those files require.
+ws_own_tfjs() {
+  local ws=$1 name main
+  rm -rf "$ws" && mkdir -p "$ws/node_modules/@tensorflow" && cp test/fixtures/own-tfjs/fashion-cnn.ts "$ws/"
+  printf '{"name":"ws-own-tfjs","private":true}\n' >"$ws/package.json"
+  for name in tfjs tfjs-core tfjs-layers tfjs-converter tfjs-data tfjs-backend-cpu tfjs-backend-webgl; do
+    main=$(node -p "require('./node_modules/@tensorflow/$name/package.json').main")
+    mkdir -p "$ws/node_modules/@tensorflow/$name/$(dirname "$main")"
+    cp "node_modules/@tensorflow/$name/package.json" "$ws/node_modules/@tensorflow/$name/"
+    cp "node_modules/@tensorflow/$name/$main" "$ws/node_modules/@tensorflow/$name/$main"
+  done
+  for name in long seedrandom node-fetch whatwg-url tr46 webidl-conversions string_decoder safe-buffer; do
+    if [ -d "node_modules/$name" ]; then cp -rL "node_modules/$name" "$ws/node_modules/"; fi
+  done
+}
 ext_host() { node test/e2e/ext-host-tests.mjs "http://127.0.0.1:$PORT" "$1" "$ROOT" "$ROOT/.e2e/out-integration/$2/index.js" "$3"; }
 
 if [ "$ONLY" != conversion ]; then
@@ -72,6 +89,11 @@ if [ "$ONLY" != conversion ]; then
   ws_sanity "$WORK/ws-sanity"
   if start_code_server sanity-installed off "$WORK/ws-sanity" "$VSIX"; then
     run_step "sanity-train: UI test with the installed .vsix (lens -> panel, offline)" node test/e2e/sanity-lens.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-sanity" - "$OUT"
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+  ws_own_tfjs "$WORK/ws-own-tfjs"
+  if start_code_server sanity-own-tfjs off "$WORK/ws-own-tfjs" "$VSIX"; then
+    run_step "sanity-train: installed .vsix, Compare on the workspace's own tfjs (fashion-MNIST CNN, wasm)" node test/e2e/sanity-own-tfjs.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-own-tfjs" "$OUT"
   else FAILED=$((FAILED + 1)); fi
   stop_code_server
   ws_sanity
