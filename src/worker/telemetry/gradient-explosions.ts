@@ -1,7 +1,10 @@
 /**
  * The telemetry half of the explosion warning: the first layer whose gradient norm grew more than
- * `ratio`× within `window` steps. Norms below `floor` count as `floor`, so a gradient leaving (almost)
- * zero, as a freshly initialised bias's does, is not an explosion. One finding per run: the first.
+ * `ratio`× within `window` steps, measured against the MEDIAN of that layer's norms in the window. One
+ * batch's gradient can be tiny (every example already fits), and against the window's minimum the next
+ * ordinary batch would look like a 100× jump in a healthy model; the median is what the layer's gradient
+ * usually is. Norms below `floor` count as `floor`, so a gradient leaving (almost) zero, as a freshly
+ * initialised bias's does, is not an explosion. One finding per run: the first.
  */
 export interface GradientGrowth {
   layerIndex: number;
@@ -30,14 +33,8 @@ export class GradientExplosionDetector {
         if (norm === null || !Number.isFinite(norm)) {
           continue;
         }
-        let smallest = Infinity;
-        for (const past of this.history) {
-          const value = past.norms[i];
-          if (value !== null && value !== undefined && Number.isFinite(value)) {
-            smallest = Math.min(smallest, value);
-          }
-        }
-        const growth = smallest === Infinity ? 1 : norm / Math.max(smallest, this.floor);
+        const typical = median(this.history.map((past) => past.norms[i]).filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v)));
+        const growth = typical === undefined ? 1 : norm / Math.max(typical, this.floor);
         if (growth > this.ratio) {
           result = { layerIndex: i, growth };
         }
@@ -47,4 +44,13 @@ export class GradientExplosionDetector {
     this.history.push({ step, norms });
     return result;
   }
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) {
+    return undefined;
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
