@@ -35,7 +35,7 @@ export function getSanitySettings(scope?: vscode.ConfigurationScope): SanitySett
   });
 }
 
-/** Whether the "Sanity-train" lenses show above model factories. Defaults to true. */
+/** Whether the "Sanity-train" lenses show above model builders. Defaults to true. */
 export function getSanityCodeLensEnabled(scope?: vscode.ConfigurationScope): boolean {
   return section(scope).get<unknown>('sanity.codeLens', true) !== false;
 }

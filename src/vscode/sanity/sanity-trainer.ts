@@ -1,5 +1,5 @@
 /**
- * The sanity-train command: pick a model factory, train it in the worker child process under a
+ * The sanity-train command: pick a model builder (and its arguments), train it in the worker child process under a
  * cancellable progress notification, then show the report panel and a summary in the log. Everything
  * here awaits; the extension host never blocks on training.
  */
