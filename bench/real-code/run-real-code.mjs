@@ -15,6 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -178,7 +179,7 @@ function main() {
   const keep = (...fields) => !opts.only || fields.some((x) => String(x).includes(opts.only));
   const report = { label: opts.label ?? null, cli: opts.cli, startedAt: new Date().toISOString(), benchCommit: productCommit(),
     cliCommit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.dirname(path.dirname(opts.cli)), encoding: 'utf8' }).stdout?.trim() ?? null,
-    steps: opts.steps };
+    steps: opts.steps, loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 10) / 10), cpus: os.cpus().length };
   if (opts.sanity) {
     const spec = JSON.parse(fs.readFileSync(path.join(here, 'builders.json'), 'utf8'));
     const builders = [];
@@ -201,6 +202,7 @@ function main() {
     report.conversion = { files, totals: totals(files), totalsWithoutHtmlPages: totals(notHtml) };
   }
   report.finishedAt = new Date().toISOString();
+  report.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 10) / 10);
   const json = JSON.stringify(report, null, 1);
   if (opts.out) {
     const tmp = `${opts.out}.tmp`;
