@@ -7,6 +7,7 @@
  *   node bench/real-code/run-real-code.mjs [--cli dist/cli.js] [--out results.json] [--label x]
  *        [--only <substring of repo/builder/file>] [--skip-sanity] [--skip-conversion]
  *        [--kill-after 180] [--steps 300]
+ *   node bench/real-code/run-real-code.mjs --markdown-from results.json   (tables of a saved run)
  *
  * Sanity: each builder twice, from its repository's root (sibling imports resolve): once with
  * `--model <id>` alone, once adding the `--args`/`--ctor-args` a user would type. Runs are
@@ -36,6 +37,7 @@ function parseArgs(argv) {
     else if (a === '--skip-conversion') { opts.conversion = false; }
     else if (a === '--kill-after') { opts.killAfter = Number(next()); }
     else if (a === '--steps') { opts.steps = Number(next()); }
+    else if (a === '--markdown-from') { opts.markdownFrom = path.resolve(next()); }
     else { throw new Error(`unknown option ${a}`); }
   }
   return opts;
@@ -176,6 +178,10 @@ function productCommit() {
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.markdownFrom) {
+    process.stdout.write(`${markdown(JSON.parse(fs.readFileSync(opts.markdownFrom, 'utf8')))}\n`);
+    return;
+  }
   const keep = (...fields) => !opts.only || fields.some((x) => String(x).includes(opts.only));
   const report = { label: opts.label ?? null, cli: opts.cli, startedAt: new Date().toISOString(), benchCommit: productCommit(),
     cliCommit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.dirname(path.dirname(opts.cli)), encoding: 'utf8' }).stdout?.trim() ?? null,
@@ -186,6 +192,10 @@ function main() {
     for (const b of spec.builders.filter((x) => keep(x.repo, x.builder, x.file))) {
       process.stderr.write(`sanity ${b.repo} ${b.builder} …\n`);
       builders.push(sanityFor(opts, spec.treeRoot, b));
+      if (opts.out) {
+        // A partial file after every builder: a long run can be read (and survives an interruption).
+        fs.writeFileSync(`${opts.out}.partial`, JSON.stringify({ ...report, sanity: { builders } }, null, 1));
+      }
     }
     const bn = builders.filter((b) => b.containsBatchNorm);
     const ok = (xs, k) => xs.filter((b) => b[k].result === 'ran').length;
