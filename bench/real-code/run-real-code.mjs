@@ -141,12 +141,17 @@ function cell(s) {
   return String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/** The CLI's own one-line message, without the runtime note that follows it. */
+function firstReason(reason) {
+  return cell(String(reason ?? '').split(' | ')[0].replace(/^rbn sanity: /, '')).slice(0, 240);
+}
+
 function describe(r) {
   if (r.result === 'ran') {
     const planned = r.stepsPlanned && r.stepsPlanned !== r.steps ? ` of ${r.stepsPlanned}` : '';
     return `ran ${r.steps}${planned} steps on ${r.backend}, ${r.seconds}s`;
   }
-  return `error: ${cell(r.reason).slice(0, 160)}`;
+  return `error: ${firstReason(r.reason).slice(0, 160)}`;
 }
 
 function markdown(report) {
@@ -155,6 +160,14 @@ function markdown(report) {
     out.push('| repository | builder | shape | --model alone | with --args |', '| --- | --- | --- | --- | --- |');
     for (const b of report.sanity.builders) {
       out.push(`| ${b.repo} | ${b.builder}${b.containsBatchNorm ? '' : ' (no BN)'} | ${cell(b.shape.join('; '))} | ${describe(b.modelAlone)} | ${describe(b.withArgs)} |`);
+    }
+    out.push('', 'Failures (one line each):');
+    for (const b of report.sanity.builders) {
+      for (const [mode, r] of [['--model alone', b.modelAlone], ['with --args', b.withArgs]]) {
+        if (r.result !== 'ran') {
+          out.push(`- ${b.repo} ${b.builder}, ${mode}: ${firstReason(r.reason)}`);
+        }
+      }
     }
     const t = report.sanity.totals;
     out.push('', `BatchNorm builders: ${t.bnBuilders}; ran with --model alone: ${t.bnAlone} (${t.bnAlonePct}%), with --args: ${t.bnWithArgs} (${t.bnWithArgsPct}%). All builders: ${t.all}, alone ${t.alone}, with args ${t.withArgs}.`);
