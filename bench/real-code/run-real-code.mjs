@@ -57,7 +57,13 @@ function runCli(cli, args, cwd, killAfterS) {
   try { json = r.stdout ? JSON.parse(r.stdout) : undefined; } catch { json = undefined; }
   const stderrLines = (r.stderr ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
   return { rc: r.status, signal: r.signal, killed: r.error?.code === 'ETIMEDOUT', seconds: Math.round(seconds * 10) / 10,
-    json, stderrTail: stderrLines.slice(-3).join(' | ').slice(0, 400) };
+    json, stderrTail: stderrLines.slice(-4).join(' | ').slice(0, 700) };
+}
+
+/** The CLI's line saying which arguments it proposed and where from (printed before the run), if any. */
+function proposalLine(stderrTail) {
+  const first = String(stderrTail ?? '').split(' | ').find((l) => /: from (the call|guesses|the defaults|defaults)/.test(l));
+  return first ? first.replace(/^rbn sanity: /, '') : null;
 }
 
 /** One line that says what happened, from the report if there is one, else from stderr. */
@@ -71,7 +77,8 @@ function summariseSanity(res) {
     : (rep?.error?.message ?? rep?.error ?? run0?.error ?? res.stderrTail ?? `exit ${res.rc}`);
   return {
     result: ran ? 'ran' : 'error',
-    reason: typeof reason === 'string' ? reason.slice(0, 400) : JSON.stringify(reason)?.slice(0, 400),
+    reason: typeof reason === 'string' ? reason.slice(0, 700) : JSON.stringify(reason)?.slice(0, 700),
+    proposal: proposalLine(res.stderrTail),
     rc: res.rc,
     backend: rep?.backend ?? null,
     steps,
@@ -141,9 +148,11 @@ function cell(s) {
   return String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** The CLI's own one-line message, without the runtime note that follows it. */
+/** The CLI's failure line (the last 'rbn sanity:' line: a proposal line may come first), without the runtime note. */
 function firstReason(reason) {
-  return cell(String(reason ?? '').split(' | ')[0].replace(/^rbn sanity: /, '')).slice(0, 240);
+  const lines = String(reason ?? '').split(' | ');
+  const failure = lines.filter((l) => l.startsWith('rbn sanity:')).pop() ?? lines[0];
+  return cell(failure.replace(/^rbn sanity: /, '').replace(/ \[backend [^\]]*\]?$/, '')).slice(0, 240);
 }
 
 function describe(r) {
