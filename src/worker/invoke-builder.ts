@@ -11,7 +11,8 @@ import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/model-bu
 import type { BuilderParameter, ModelBuilder } from '../core/analysis/types';
 import type { SanityCall } from '../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from './errors';
-import { loadFactory, requireUserModule } from './module-loader';
+import { findDeferredTfjsBindings, parseSourceFile } from '../core/analysis/tfjs-bindings';
+import { fillDeferredBindings, loadFactory, requireUserModule } from './module-loader';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -68,6 +69,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   if (isBrowserScript(inv.code)) {
     defineBrowserGlobals(inv.tf);
   }
+  fillDeferredBindings(inv.file, findDeferredTfjsBindings(parseSourceFile(inv.code, inv.file)), inv.tf);
   let target: unknown;
   try {
     target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);

@@ -146,6 +146,13 @@ describe('invokeBuilder (through the worker)', function () {
     assert.equal(failure.message.split('\n').length, 1);
   });
 
+  it("a module-level `let tf;` that only the script's run() fills gets the worker's tfjs", async () => {
+    const report = reportOf(await run(request('late-tf.ts', { model: 'buildEncoder', args: [6] })));
+    assert.deepEqual(report.call?.args, [6]);
+    assert.equal(report.runs[0].norm, 'batchNormalization');
+    assert.equal(report.runs[0].steps, 3);
+  });
+
   it('an unknown id names the builders the file has', async () => {
     const failure = errorOf(await run(request('classes.ts', { model: 'Missing' })));
     assert.equal(failure.reason, 'noFactory');
