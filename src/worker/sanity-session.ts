@@ -43,9 +43,10 @@ async function chooseData(tf: typeof tfjs, request: SanityRequest, shape: ModelS
   if (typeof provider === 'function' && request.data === undefined) {
     return customData(tf, provider as () => unknown, shape, sparse, request.file);
   }
-  if (io.inputs.length > 1 || io.outputs.length > 1) {
+  if (needsPerOutputData(io)) {
     if (request.data === 'mnist') {
-      throw new BadInputError(`--data mnist needs a model with one 28×28×1 input and one 10-class output; this one has ${io.inputs.length} inputs and ${io.outputs.length} outputs`);
+      const what = io.inputs.length > 1 || io.outputs.length > 1 ? `${io.inputs.length} inputs and ${io.outputs.length} outputs` : `an output of shape [${io.outputs[0].shape.join(', ')}]`;
+      throw new BadInputError(`--data mnist needs a model with one 28×28×1 input and one 10-class output; this one has ${what}`);
     }
     return multiSyntheticData(tf, io, request.seed);
   }
@@ -56,6 +57,11 @@ async function chooseData(tf: typeof tfjs, request: SanityRequest, shape: ModelS
     return mnistData(tf, shape, request.seed, request.steps * request.batchSize, sparse);
   }
   return syntheticData(tf, shape, request.seed, sparse);
+}
+
+/** Several inputs or outputs, or an output with more than one axis (an image, a per-pixel mask): data of every output's full shape. */
+export function needsPerOutputData(io: ModelIO): boolean {
+  return io.inputs.length > 1 || io.outputs.length > 1 || io.outputs.some((o) => o.shape.length > 1);
 }
 
 function normOf(model: tfjs.LayersModel): NormKind {

@@ -46,6 +46,8 @@ export interface OutputSpec {
   activation: string;
   /** Class indices ([n, 1]) instead of one-hot targets: a sparse categorical loss. */
   sparse: boolean;
+  /** 0/1 per element (a sigmoid over an image or mask, or one sigmoid unit): binary cross-entropy. */
+  binary?: boolean;
   /** The compile()'s loss for this output, by name, when it has one. */
   loss?: string;
 }
