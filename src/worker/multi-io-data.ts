@@ -11,7 +11,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { BadInputError } from './errors';
 import { createRandom, gaussian } from './random';
 import { targetShapeOf, targetValues } from './synthetic-targets';
-import { HELD_OUT, SYNTHETIC_TRAIN, type OutputSpec, type Task, type TrainingData } from './training-data';
+import { syntheticCounts, type OutputSpec, type Task, type TrainingData } from './training-data';
 
 export interface InputSpec {
   shape: number[];
@@ -24,8 +24,6 @@ export interface ModelIO {
   outputs: OutputSpec[];
 }
 
-/** Floats of synthetic data at most (inputs and targets of every example together), to stay well inside memory. */
-const MAX_FLOATS = 1 << 26;
 
 /** The loss the compile() gave output `index` (a string, one per output, or one per output name), by name. */
 export function compiledLossFor(model: tfjs.LayersModel, index: number): string | undefined {
@@ -92,8 +90,7 @@ export function multiSyntheticData(tf: typeof tfjs, io: ModelIO, seed: number): 
   const classUnits = io.outputs.filter((o) => o.task === 'classification').map((o) => (o.units === 1 ? 2 : o.units));
   const classes = classUnits.length > 0 ? Math.max(2, ...classUnits) : 8;
   const perExample = [...io.inputs.map((i) => size(i.shape)), ...io.outputs.map((o) => size(o.shape))].reduce((a, b) => a + b, 0);
-  const total = Math.max(80, Math.min(SYNTHETIC_TRAIN + HELD_OUT, Math.floor(MAX_FLOATS / perExample)));
-  const train = Math.round(total * (SYNTHETIC_TRAIN / (SYNTHETIC_TRAIN + HELD_OUT)));
+  const { total, train } = syntheticCounts(perExample);
   const hidden = Int32Array.from({ length: total }, () => Math.floor(random() * classes));
   const inputValues = io.inputs.map((input) => inputValuesOf(input, hidden, classes, random));
   const xs = io.inputs.map((input, i) => tf.tensor(inputValues[i], [total, ...input.shape]));

@@ -4,6 +4,7 @@
  * `layerNaN`, then `done` or `error`) and exits. It writes nothing to disk.
  */
 import type { SanityRequest, WorkerMessage } from '../core/training/protocol';
+import { formatParams } from './model-size';
 import { describeError, SanityFailure } from './errors';
 import { runSanitySession, type SessionContext } from './sanity-session';
 
@@ -21,11 +22,6 @@ function send(message: WorkerMessage): Promise<void> {
 }
 
 const context: SessionContext = {};
-
-/** "1.2 M parameters". */
-function formatParams(params: number): string {
-  return params >= 1e6 ? `${(params / 1e6).toFixed(1)} M parameters` : params >= 1e3 ? `${(params / 1e3).toFixed(1)} k parameters` : `${params} parameters`;
-}
 
 /** The child's resident memory against its cap (tfjs tensors live outside V8's heap limit). */
 function checkMemory(): void {
