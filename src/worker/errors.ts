@@ -32,3 +32,8 @@ export function describeError(err: unknown, userFile?: string): string {
   const hint = hintFor(err);
   return `${err.name}: ${first}${at ? ` (at ${at})` : ''}${hint ? ` — ${hint.text}` : ''}`;
 }
+
+/** The wasm backend's heap ran out: emscripten aborts with a WebAssembly RuntimeError "Aborted(…)". */
+export function isWasmAbort(err: unknown): boolean {
+  return err instanceof Error && err.name === 'RuntimeError' && /^Aborted\(/.test(err.message);
+}

@@ -5,7 +5,7 @@
  */
 import type { SanityRequest, WorkerMessage } from '../core/training/protocol';
 import { formatParams } from './model-size';
-import { describeError, SanityFailure } from './errors';
+import { describeError, isWasmAbort, SanityFailure } from './errors';
 import { runSanitySession, type SessionContext } from './sanity-session';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
@@ -56,6 +56,9 @@ async function start(request: SanityRequest): Promise<void> {
   } catch (err) {
     if (err instanceof SanityFailure) {
       fail(err);
+    } else if (isWasmAbort(err)) {
+      const size = context.params !== undefined ? ` for this model (${formatParams(context.params)})` : '';
+      fail(new SanityFailure('memory', `the wasm backend ran out of memory (its heap holds at most 4 GB)${size} at batch size ${request.batchSize}; lower --batch-size or pass a smaller input shape with --args`));
     } else {
       fail(new SanityFailure('internal', `sanity-train failed: ${describeError(err, request.file)}`));
     }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { checkWasmHost } from '../../../src/worker/backends/wasm-compat';
 import { heldOutRows, planSteps, safetyMarginMs, StepBudget, type PlanInput, type ProbeResult } from '../../../src/worker/budget';
-import { SanityFailure } from '../../../src/worker/errors';
+import { isWasmAbort, SanityFailure } from '../../../src/worker/errors';
 import { describePhase } from '../../../src/worker/launcher';
 import { hintFor, packageOfRequest } from '../../../src/worker/failure-hints';
 
@@ -56,6 +56,20 @@ describe('StepBudget before the first step', () => {
       (err: unknown) => err instanceof SanityFailure && err.reason === 'timeout' && /^one training step takes about 48\.0 s on wasm for this model \(31\.1 M parameters\), and the 60 s budget has no room for one .*raise the time budget \(--timeout\) or pass a smaller input shape with --args/.test(err.message),
     );
   });
+});
+
+describe('isWasmAbort (the wasm heap ran out)', () => {
+  const abort = Object.assign(new Error('Aborted(). Build with -sASSERTIONS for more info.'), { name: 'RuntimeError' });
+  const rows: [unknown, boolean][] = [
+    [abort, true],
+    [new WebAssembly.RuntimeError('Aborted(OOM)'), true],
+    [new WebAssembly.RuntimeError('unreachable'), false],
+    [new Error('Aborted()'), false],
+    ['Aborted()', false],
+  ];
+  for (const [err, expected] of rows) {
+    it(`${String(err)} → ${expected}`, () => assert.equal(isWasmAbort(err), expected));
+  }
 });
 
 describe('describePhase (where a timeout before the first step was)', () => {
