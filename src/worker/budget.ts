@@ -63,6 +63,8 @@ export interface BudgetContext {
   budgetMs: number;
   backend: string;
   params: number;
+  /** False for the swapped copy: the model as written already ran its timing, so a slow copy is planned, not refused. */
+  mayRefuse?: boolean;
 }
 
 /** How much faster than the forward-pass estimate a step may turn out (a refusal must be sure). */
@@ -102,9 +104,10 @@ export async function probeModel(
   const x = gatherRows(tf, data.xs, indices);
   const y = gatherRows(tf, data.ys, indices);
   try {
-    // The first forward pass also pays for setting up every kernel; the second is what a step repeats.
+    // The first forward pass also pays for setting up every kernel (about as long again, as measured);
+    // the second is what a step repeats.
     const coldMs = timeForward(tf, model, data, 1);
-    refuseHopelessStep(coldMs, batchSize, remainingMs(), ctx);
+    refuseHopelessStep(coldMs / 2, batchSize, remainingMs(), ctx);
     const forwardMs = timeForward(tf, model, data, 1);
     refuseHopelessStep(forwardMs, batchSize, remainingMs(), ctx);
     const estimateMs = stepEstimate(forwardMs, batchSize);
@@ -152,7 +155,7 @@ function stepEstimate(forwardMs: number, batchSize: number): number {
 /** A step that cannot fit even if 30% faster than its estimate never starts: one line saying so. */
 function refuseHopelessStep(forwardMs: number, batchSize: number, remainingMs: number, ctx: BudgetContext | undefined): void {
   const estimateMs = stepEstimate(forwardMs, batchSize);
-  if (ctx && OPTIMISM * estimateMs > remainingMs) {
+  if (ctx && ctx.mayRefuse !== false && OPTIMISM * estimateMs > remainingMs) {
     const left = Math.max(0, Math.round(remainingMs / 1000));
     const detail = `; a forward pass of one example takes ${(forwardMs / 1000).toFixed(1)} s`;
     throw new SanityFailure('timeout', `${describeSlowStep(estimateMs, ctx, 'would take', detail)}, more than the ${left} s left of the ${Math.round(ctx.budgetMs / 1000)} s budget; ${RAISE}`);

@@ -160,7 +160,8 @@ async function planBudget(
       probes.push(first);
       continue;
     }
-    probes.push(await probeModel(tf, model, all, request.batchSize, () => deadline - performance.now(), () => compile(model), checkLimits, ctx));
+    const context = first ? { ...ctx, mayRefuse: false } : ctx;
+    probes.push(await probeModel(tf, model, all, request.batchSize, () => deadline - performance.now(), () => compile(model), checkLimits, context));
   }
   const total = rowCount(all.testXs);
   const rows = heldOutRows(total, probes.map((p) => p.evalMsPerRow), request.timeoutMs);
