@@ -58,7 +58,8 @@ async function start(request: SanityRequest): Promise<void> {
       fail(err);
     } else if (isWasmAbort(err)) {
       const size = context.params !== undefined ? ` for this model (${formatParams(context.params)})` : '';
-      fail(new SanityFailure('memory', `the wasm backend ran out of memory (its heap holds at most 4 GB)${size} at batch size ${request.batchSize}; lower --batch-size or pass a smaller input shape with --args`));
+      const what = (err as Error).message.split('\n')[0].replace(/\. Build with.*$/, '');
+      fail(new SanityFailure('memory', `the wasm backend ran out of memory (its heap holds at most 4 GB; it failed with "${what}")${size} at batch size ${request.batchSize}; lower --batch-size or pass a smaller input shape with --args`));
     } else {
       fail(new SanityFailure('internal', `sanity-train failed: ${describeError(err, request.file)}`));
     }

@@ -63,6 +63,7 @@ describe('isWasmAbort (the wasm heap ran out)', () => {
   const rows: [unknown, boolean][] = [
     [abort, true],
     [new WebAssembly.RuntimeError('Aborted(OOM)'), true],
+    [new WebAssembly.RuntimeError('memory access out of bounds'), true],
     [new WebAssembly.RuntimeError('unreachable'), false],
     [new Error('Aborted()'), false],
     ['Aborted()', false],
