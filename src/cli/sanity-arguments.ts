@@ -54,7 +54,9 @@ export function completeSanityRequest(request: SanityRequest, code: string): Com
   proposal.unknown = unknown && unknown.length > 0 ? unknown : undefined;
   if (proposal.unknown) {
     const text = formatArgumentList(proposal.args);
-    return { request: out, error: `no value to propose for ${proposal.unknown.join(', ')} of ${builder.id}: pass --args (the proposal was '${text}', null where nothing was found)` };
+    // A proposal of nulls alone says nothing; one with some values found shows where the holes are.
+    const partial = proposal.args.some((v) => v !== null) ? ` (the proposal was '${text}', null where nothing was found)` : '';
+    return { request: out, error: `no value to propose for ${proposal.unknown.join(', ')} of ${builder.id}: pass --args${partial}` };
   }
   out.args = request.args ?? proposal.args;
   if (proposal.ctorArgs !== undefined || request.ctorArgs !== undefined) {

@@ -6,6 +6,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { SanityFailure } from './errors';
+import { formatParams } from './model-size';
 import { gatherRows, rowCount, sliceRows, type TrainingData } from './training-data';
 
 /** Time kept free before the launcher's deadline: sending the report, exiting, a slow last step. */
@@ -48,13 +49,44 @@ export function planSteps(p: PlanInput): number {
 
 export interface ProbeResult {
   stepMs: number;
+  /** The step time is the forward-pass estimate, not a timed step (a step too long to spend on timing): the run's first step corrects it. */
+  estimated?: boolean;
+  /** A forward pass of one example, in milliseconds. */
+  forwardMs?: number;
+  /** Milliseconds to score every held-out example, and one. */
   evalMs: number;
+  evalMsPerRow: number;
 }
 
+/** What the one-line messages of a model too slow for the budget name. */
+export interface BudgetContext {
+  budgetMs: number;
+  backend: string;
+  params: number;
+  /** False for the swapped copy: the model as written already ran its timing, so a slow copy is planned, not refused. */
+  mayRefuse?: boolean;
+}
+
+/** How much faster than the forward-pass estimate a step may turn out (a refusal must be sure). */
+const OPTIMISM = 0.7;
+/** At most this share of the budget goes to timed steps beyond the first (which is always taken). */
+const PROBE_SHARE = 0.1;
+/** Timing the evaluation: a forward pass of at most this share of the budget. */
+const EVAL_TIMING_SHARE = 0.02;
+
+/** "one training step takes about 48.0 s on wasm for this model (31.0 M parameters)". */
+export function describeSlowStep(stepMs: number, ctx: BudgetContext, verb = 'takes', detail = ''): string {
+  return `one training step ${verb} about ${(stepMs / 1000).toFixed(1)} s on ${ctx.backend} for this model (${formatParams(ctx.params)}${detail})`;
+}
+
+const RAISE = 'raise the time budget (--timeout) or pass a smaller input shape with --args';
+
 /**
- * Times `model`: one warm-up step, then one or two timed steps, and a forward pass over a slice of
- * the held-out set (scaled to all of it). The weights (running state included) are put back, so the
- * run that follows starts from the same point as it would have without the probe.
+ * Times `model`: a forward pass of one example first (a step far too long for the budget stops here,
+ * before it starts), one warm-up step, then timed steps only while they stay within a tenth of the
+ * budget, and a forward pass over a slice of the held-out set (scaled to all of it). The weights
+ * (running state included) are put back, so the run that follows starts from the same point as it
+ * would have without the probe.
  */
 export async function probeModel(
   tf: typeof tfjs,
@@ -64,6 +96,7 @@ export async function probeModel(
   remainingMs: () => number,
   compile: () => void,
   checkLimits: () => void = () => undefined,
+  ctx?: BudgetContext,
 ): Promise<ProbeResult> {
   const saved = model.getWeights().map((w) => w.clone());
   compile();
@@ -71,20 +104,61 @@ export async function probeModel(
   const x = gatherRows(tf, data.xs, indices);
   const y = gatherRows(tf, data.ys, indices);
   try {
+    // The first forward pass also pays for setting up every kernel (about as long again, as measured);
+    // the second is what a step repeats.
+    const coldMs = timeForward(tf, model, data, 1);
+    refuseHopelessStep(coldMs / 2, batchSize, remainingMs(), ctx);
+    const forwardMs = timeForward(tf, model, data, 1);
+    refuseHopelessStep(forwardMs, batchSize, remainingMs(), ctx);
+    const estimateMs = stepEstimate(forwardMs, batchSize);
+    const rows = Math.max(1, Math.min(64, Math.floor((ctx ? EVAL_TIMING_SHARE * ctx.budgetMs : Infinity) / Math.max(forwardMs, 1e-3))));
+    checkLimits();
+    if (ctx && estimateMs > PROBE_SHARE * ctx.budgetMs) {
+      // One step would eat more than the probe's share: the runs' own first step is the measurement.
+      const evalMsPerRow = rows > 1 ? timeForward(tf, model, data, rows) / Math.min(rows, rowCount(data.testXs)) : forwardMs;
+      return { stepMs: estimateMs, estimated: true, forwardMs, evalMs: evalMsPerRow * rowCount(data.testXs), evalMsPerRow };
+    }
     const warm = await timeStep(model, x, y);
     // The memory cap holds from the first step: a model too big to train stops here, not later.
     checkLimits();
     const times: number[] = [];
+    const share = ctx ? PROBE_SHARE * ctx.budgetMs : Infinity;
     // A slow model spends its budget on training, not on timing: one warm-up may have to do.
-    while (times.length < 2 && remainingMs() > (times.length === 0 ? 2 : 4) * warm) {
+    while (times.length < 2 && (times.length + 1) * warm <= share && remainingMs() > (times.length === 0 ? 2 : 4) * warm) {
       times.push(await timeStep(model, x, y));
     }
     const stepMs = times.length > 0 ? Math.min(...times) : warm;
-    return { stepMs, evalMs: timeEvaluation(tf, model, data) };
+    const evalMsPerRow = timeForward(tf, model, data, rows) / Math.min(rows, rowCount(data.testXs));
+    return { stepMs, forwardMs, evalMs: evalMsPerRow * rowCount(data.testXs), evalMsPerRow };
   } finally {
     model.setWeights(saved);
     (model as unknown as { optimizer?: tfjs.Optimizer }).optimizer?.dispose();
     tf.dispose([indices, ...[x, y].flat(), ...saved]);
+  }
+}
+
+/**
+ * Held-out examples every run scores: all of them when their evaluation fits a fifth of the budget,
+ * else as many as do (at least `floor`, the number a score needs to mean anything).
+ */
+export function heldOutRows(total: number, evalMsPerRow: number[], budgetMs: number, floor = 32): number {
+  const perRow = evalMsPerRow.reduce((a, b) => a + b, 0);
+  const fit = Math.floor((0.2 * budgetMs) / Math.max(perRow, 1e-6));
+  return Math.min(total, Math.max(Math.min(floor, total), fit));
+}
+
+/** Backward costs about twice the forward pass: the step estimate from one example's forward pass (within ±30% as measured). */
+function stepEstimate(forwardMs: number, batchSize: number): number {
+  return 3 * forwardMs * batchSize;
+}
+
+/** A step that cannot fit even if 30% faster than its estimate never starts: one line saying so. */
+function refuseHopelessStep(forwardMs: number, batchSize: number, remainingMs: number, ctx: BudgetContext | undefined): void {
+  const estimateMs = stepEstimate(forwardMs, batchSize);
+  if (ctx && ctx.mayRefuse !== false && OPTIMISM * estimateMs > remainingMs) {
+    const left = Math.max(0, Math.round(remainingMs / 1000));
+    const detail = `; a forward pass of one example takes ${(forwardMs / 1000).toFixed(1)} s`;
+    throw new SanityFailure('timeout', `${describeSlowStep(estimateMs, ctx, 'would take', detail)}, more than the ${left} s left of the ${Math.round(ctx.budgetMs / 1000)} s budget; ${RAISE}`);
   }
 }
 
@@ -94,16 +168,15 @@ async function timeStep(model: tfjs.LayersModel, x: tfjs.Tensor | tfjs.Tensor[],
   return performance.now() - started;
 }
 
-/** A forward pass over up to 64 held-out examples, scaled to the whole held-out set. */
-function timeEvaluation(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingData): number {
-  const total = rowCount(data.testXs);
-  const n = Math.min(64, total);
+/** Milliseconds of a forward pass over the first `rows` held-out examples. */
+function timeForward(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingData, rows: number): number {
+  const n = Math.min(rows, rowCount(data.testXs));
   const started = performance.now();
   tf.tidy(() => {
     const out = model.predict(sliceRows(data.testXs, 0, n), { batchSize: 128 });
     (Array.isArray(out) ? out : [out]).forEach((t) => t.dataSync());
   });
-  return ((performance.now() - started) * total) / Math.max(n, 1);
+  return performance.now() - started;
 }
 
 /**
@@ -118,6 +191,9 @@ export class StepBudget {
   private readonly evalMs: number[];
   /** When the current run finished its first step (which compiles the training function: not typical). */
   private afterFirstStep = 0;
+  /** When the current run started, and which runs' step times are estimates (corrected by their first step). */
+  private runStarted = 0;
+  private readonly estimated: boolean[];
   private planned: number;
 
   constructor(
@@ -125,16 +201,29 @@ export class StepBudget {
     probes: ProbeResult[],
     private readonly deadlineMs: number,
     private readonly budgetSeconds: number,
+    ctx?: BudgetContext,
+    /** Held-out examples each run scores (the evaluation estimates are for these). */
+    evalRows?: number,
   ) {
     this.stepMs = probes.map((p) => p.stepMs);
     this.probedMs = [...this.stepMs];
-    this.evalMs = probes.map((p) => p.evalMs);
+    this.evalMs = probes.map((p) => (evalRows === undefined ? p.evalMs : p.evalMsPerRow * evalRows));
+    this.estimated = probes.map((p) => p.estimated === true);
     this.planned = planSteps({ requested, remainingMs: deadlineMs - performance.now(), run: 0, done: 0, stepMs: this.stepMs, evalMs: this.evalMs });
-    if (this.planned < 1) {
-      const step = (this.stepMs[0] / 1000).toFixed(1);
-      const spent = (performance.now() / 1000).toFixed(0);
-      throw new SanityFailure('timeout', `one training step takes about ${step} s and the ${budgetSeconds} s budget has no room for one after loading and timing the model (${spent} s); raise the timeout (--timeout) or lower the batch size`);
+    // An estimate may be pessimistic (the probe refused those whose optimistic half does not fit): try one step.
+    if (this.planned < 1 && this.estimated[0]) {
+      this.planned = 1;
     }
+    if (this.planned < 1) {
+      const step = ctx ? describeSlowStep(this.stepMs[0], ctx) : `one training step takes about ${(this.stepMs[0] / 1000).toFixed(1)} s`;
+      const spent = (performance.now() / 1000).toFixed(0);
+      throw new SanityFailure('timeout', `${step}, and the ${budgetSeconds} s budget has no room for one after loading and timing it (${spent} s); ${RAISE}, or lower the batch size`);
+    }
+  }
+
+  /** The first run's expected step time, in milliseconds. */
+  get firstStepMs(): number {
+    return this.stepMs[0];
   }
 
   /** Steps every run gets, as planned now. */
@@ -144,6 +233,7 @@ export class StepBudget {
 
   startRun(): void {
     this.afterFirstStep = 0;
+    this.runStarted = performance.now();
   }
 
   /**
@@ -155,6 +245,17 @@ export class StepBudget {
   stepsFor(run: number, done: number): number {
     if (done === 1) {
       this.afterFirstStep = performance.now();
+      if (this.estimated[run]) {
+        // The first measured step replaces the estimate, for this run and the ones estimated alike.
+        const ratio = (this.afterFirstStep - this.runStarted) / this.stepMs[run];
+        for (let r = run; r < this.stepMs.length; r++) {
+          if (this.estimated[r]) {
+            this.stepMs[r] *= ratio;
+            this.probedMs[r] = this.stepMs[r];
+            this.estimated[r] = false;
+          }
+        }
+      }
     } else if (done >= 4) {
       const measured = (performance.now() - this.afterFirstStep) / (done - 1);
       const overhead = measured - this.probedMs[run];

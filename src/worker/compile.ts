@@ -44,8 +44,9 @@ export function chooseCompile(tf: typeof tfjs, model: tfjs.LayersModel, shape: M
     return { optimizer, loss: model.loss as CompileChoice['loss'], description: `${optimizer.getClassName()} (lr ${lr}), ${lossName}, from the model's compile()` };
   }
   const lr = learningRate ?? 1e-3;
-  // One loss per output for a multi-output model, each from that output's task.
-  const loss = outputs && outputs.length > 1 ? outputs.map(defaultLossFor) : defaultLoss(shape);
+  // One loss per output for a multi-output model, each from that output's task (an image output's too).
+  const perOutput = outputs !== undefined && (outputs.length > 1 || outputs[0].shape.length > 1);
+  const loss = !perOutput ? defaultLoss(shape) : outputs.length > 1 ? outputs.map(defaultLossFor) : defaultLossFor(outputs[0]);
   return { optimizer: tf.train.adam(lr), loss, description: `Adam (lr ${lr}), ${Array.isArray(loss) ? loss.join(' + ') : loss} (defaults: the model is not compiled)` };
 }
 

@@ -32,3 +32,11 @@ export function describeError(err: unknown, userFile?: string): string {
   const hint = hintFor(err);
   return `${err.name}: ${first}${at ? ` (at ${at})` : ''}${hint ? ` — ${hint.text}` : ''}`;
 }
+
+/**
+ * The wasm backend's heap ran out: emscripten aborts with a WebAssembly RuntimeError "Aborted(…)",
+ * or a failed allocation is written through ("memory access out of bounds").
+ */
+export function isWasmAbort(err: unknown): boolean {
+  return err instanceof Error && err.name === 'RuntimeError' && /^(Aborted\(|memory access out of bounds)/.test(err.message);
+}

@@ -12,18 +12,22 @@ function list(t: Tensors): tfjs.Tensor[] {
   return Array.isArray(t) ? t : [t];
 }
 
-/** Class indices of one-hot / probability rows, or of index and 0/1 targets, flattened. */
-function classIndices(t: tfjs.Tensor): tfjs.Tensor {
+/**
+ * Class indices of one-hot / probability rows, or of index and 0/1 targets, flattened: one per
+ * pixel for an image output, one per element for 0/1 labels (`binary`).
+ */
+function classIndices(t: tfjs.Tensor, binary = false): tfjs.Tensor {
   const last = t.shape[t.shape.length - 1];
-  return last === 1 ? t.reshape([-1]).round().toInt() : t.argMax(-1).reshape([-1]);
+  return last === 1 || binary ? t.reshape([-1]).round().toInt() : t.argMax(-1).reshape([-1]);
 }
 
 function scoreOne(tf: typeof tfjs, spec: OutputSpec, truth: tfjs.Tensor, predicted: tfjs.Tensor): OutputScore {
   if (spec.task === 'regression') {
     return { name: spec.name, task: 'regression', accuracy: null, error: tf.losses.meanSquaredError(truth, predicted).dataSync()[0] };
   }
-  const guess = spec.units === 1 ? predicted.greater(0.5).toInt().reshape([-1]) : predicted.argMax(-1).reshape([-1]);
-  const accuracy = guess.equal(classIndices(truth)).toFloat().mean().dataSync()[0];
+  const binary = spec.units === 1 || spec.binary === true;
+  const guess = binary ? predicted.greater(0.5).toInt().reshape([-1]) : predicted.argMax(-1).reshape([-1]);
+  const accuracy = guess.equal(classIndices(truth, binary)).toFloat().mean().dataSync()[0];
   return { name: spec.name, task: 'classification', accuracy, error: null };
 }
 
@@ -42,7 +46,7 @@ export function baselineOf(tf: typeof tfjs, data: TrainingData): { chanceAccurac
     const test = list(data.testYs)[0];
     if (data.task === 'classification') {
       const counts = new Map<number, number>();
-      const indices = classIndices(test).dataSync();
+      const indices = classIndices(test, data.outputs?.[0].binary === true).dataSync();
       indices.forEach((c) => counts.set(c, (counts.get(c) ?? 0) + 1));
       return { chanceAccuracy: Math.max(0, ...counts.values()) / Math.max(1, indices.length) };
     }

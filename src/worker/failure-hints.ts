@@ -8,8 +8,21 @@
 const BROWSER_GLOBALS = [
   'document', 'window', 'navigator', 'location', 'localStorage', 'sessionStorage', 'indexedDB', 'Image', 'ImageData',
   'HTMLCanvasElement', 'HTMLImageElement', 'HTMLVideoElement', 'OffscreenCanvas', 'createImageBitmap', 'FileReader',
-  'XMLHttpRequest', 'alert', 'requestAnimationFrame', 'self',
+  'XMLHttpRequest', 'alert', 'requestAnimationFrame', 'cancelAnimationFrame', 'self', 'AudioContext', 'OfflineAudioContext',
+  'webkitAudioContext', 'webkitOfflineAudioContext', 'AudioBuffer', 'MediaRecorder', 'MediaStream', 'WebGLRenderingContext',
+  'WebGL2RenderingContext', 'Worker', 'getComputedStyle', 'matchMedia',
 ];
+
+/**
+ * `X is not defined`, and `a.b.X is not a constructor / a function` for code that reads the global
+ * through an alias (`globalObject.OfflineAudioContext`, `window.requestAnimationFrame`): the X.
+ */
+function missingBrowserGlobal(err: Error, message: string): string | undefined {
+  const undefinedName = err.name === 'ReferenceError' ? /^(\S+) is not defined$/.exec(message)?.[1] : undefined;
+  const calledName = err.name === 'TypeError' ? /^(?:[\w$]+\.)*([\w$]+) is not a (?:constructor|function)$/.exec(message)?.[1] : undefined;
+  const name = undefinedName ?? calledName;
+  return name !== undefined && BROWSER_GLOBALS.includes(name) ? name : undefined;
+}
 
 /** The package a bare module request names: 'jimp' for 'jimp/fonts', '@scope/name' for '@scope/name/x'. */
 export function packageOfRequest(request: string): string | undefined {
@@ -39,8 +52,8 @@ export function hintFor(err: unknown): FailureHint | undefined {
   if (pkg) {
     return { kind: 'missingPackage', subject: pkg, text: `the package '${pkg}' is not installed; install it: npm install ${pkg}` };
   }
-  const global = /^(\S+) is not defined$/.exec(message)?.[1];
-  if (err.name === 'ReferenceError' && global && BROWSER_GLOBALS.includes(global)) {
+  const global = missingBrowserGlobal(err, message);
+  if (global) {
     return browserApi(global);
   }
   if (message.startsWith('pixels passed to tf.browser.fromPixels()')) {

@@ -11,7 +11,8 @@ import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/model-bu
 import type { BuilderParameter, ModelBuilder } from '../core/analysis/types';
 import type { SanityCall } from '../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from './errors';
-import { loadFactory, requireUserModule } from './module-loader';
+import { findDeferredTfjsBindings, parseSourceFile } from '../core/analysis/tfjs-bindings';
+import { fillDeferredBindings, loadFactory, requireUserModule } from './module-loader';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -68,6 +69,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   if (isBrowserScript(inv.code)) {
     defineBrowserGlobals(inv.tf);
   }
+  fillDeferredBindings(inv.file, findDeferredTfjsBindings(parseSourceFile(inv.code, inv.file)), inv.tf);
   let target: unknown;
   try {
     target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
@@ -174,7 +176,7 @@ function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: Ca
   const required = own.filter((p) => !p.optional).length;
   const label = builder.kind === 'constructor' || flag === '--ctor-args' ? `new ${builder.className}()` : builder.id;
   if (given.length < required) {
-    throw new BadInputError(`${label} takes ${own.length} argument${own.length === 1 ? '' : 's'} (${own.map(describeParameter).join(', ')}); got ${given.length}: pass ${flag} '${hint(ctx, flag)}'`);
+    throw new BadInputError(`${label} takes ${own.length} argument${own.length === 1 ? '' : 's'} (${own.map(describeParameter).join(', ')}); got ${given.length}: ${hint(ctx, flag, own.filter((p) => !p.optional).slice(given.length))}`);
   }
   if (!UNANALYSED.has(builder) && !parameters.some((p) => p.rest) && given.length > own.length) {
     throw new BadInputError(`${label} takes at most ${own.length} argument${own.length === 1 ? '' : 's'}${own.length > 0 ? ` (${own.map(describeParameter).join(', ')})` : ''}; got ${given.length}`);
@@ -202,14 +204,23 @@ function describeParameter(p: BuilderParameter): string {
   return p.optional ? `${p.name}?` : p.name;
 }
 
-/** A proposal from the file itself (defaults and guesses), to show what to pass. */
-function hint(ctx: CallContext, flag: string): string {
+/**
+ * What to pass: the proposal from the file itself (defaults and guesses) when it fills every
+ * parameter; never a list with null holes, which the builder would not accept either.
+ */
+function hint(ctx: CallContext, flag: string, missing: BuilderParameter[]): string {
+  let values: unknown[] | undefined;
   try {
     const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
-    return formatArgumentList((flag === '--ctor-args' ? proposal.ctorArgs : proposal.args) ?? []);
+    values = (flag === '--ctor-args' ? proposal.ctorArgs : proposal.args) ?? [];
   } catch {
-    return '[…]';
+    values = undefined;
   }
+  if (values && !values.some((v) => v === null)) {
+    return `pass ${flag} '${formatArgumentList(values)}'`;
+  }
+  const names = missing.map((p) => p.name).join(', ');
+  return `pass them as a JSON array with ${flag} (nothing in the file suggests a value for ${names})`;
 }
 
 function describeSource(builder: ModelBuilder, inv: BuilderInvocation): string {

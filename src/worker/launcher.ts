@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SanityOutcome, SanityRequest, SanityRuntime, WorkerMessage } from '../core/training/protocol';
+import { formatParams } from './model-size';
 
 export interface SanityLaunchOptions {
   onMessage?: (message: WorkerMessage) => void;
@@ -56,6 +57,29 @@ function spawnWorker(request: SanityRequest, script: string, maxMemoryMb: number
 }
 
 /** The outcome of a worker that exited without sending a report. */
+const NO_STEP_FITS = 'one step does not fit the budget: raise it (--timeout) or pass a smaller input shape with --args';
+
+/** Where the worker was before its first training step, from its last `phase` message. */
+export function describePhase(phase: Extract<WorkerMessage, { type: 'phase' }> | undefined): string {
+  if (!phase) {
+    return 'loading tfjs';
+  }
+  const since = `since ${(phase.elapsedMs / 1000).toFixed(1)} s`;
+  const model = phase.params !== undefined ? `the model (${formatParams(phase.params)})` : 'the model';
+  switch (phase.phase) {
+    case 'buildModel':
+      return `loading the module and building the model, ${since}`;
+    case 'prepareData':
+      return `preparing the data for ${model}, ${since}`;
+    case 'timeStep':
+      return `timing one training step of ${model}, ${since}`;
+    case 'firstStep': {
+      const expected = phase.stepMs !== undefined ? ` (expected to take about ${(phase.stepMs / 1000).toFixed(1)} s)` : '';
+      return `in the first training step of ${model}, started at ${(phase.elapsedMs / 1000).toFixed(1)} s${expected}`;
+    }
+  }
+}
+
 export function describeExit(code: number | null, signal: string | null, stderr: string, maxMemoryMb: number, where: string, params?: number): SanityOutcome {
   if (/heap out of memory|Allocation failed/i.test(stderr)) {
     const size = params !== undefined ? ` with a model of ${params.toLocaleString('en-US')} parameters` : '';
@@ -101,9 +125,11 @@ export function runSanityTrain(request: SanityRequest, options: SanityLaunchOpti
       }
       resolve(outcome);
     };
-    const where = () => (last ? ` (run ${last.run + 1}, step ${last.step} of ${last.totalSteps})` : ' (before the first training step: loading the module, building the model or preparing data)');
+    let phase: Extract<WorkerMessage, { type: 'phase' }> | undefined;
+    const where = () => (last ? ` (run ${last.run + 1}, step ${last.step} of ${last.totalSteps})` : ` (before the first training step: ${describePhase(phase)})`);
     const timer = setTimeout(() => {
-      finish({ kind: 'error', reason: 'timeout', message: `sanity-train ran past its ${Math.round(request.timeoutMs / 1000)} s budget${where()}; raise the timeout or lower the steps` });
+      const stuckInAStep = !last && (phase?.phase === 'timeStep' || phase?.phase === 'firstStep');
+      finish({ kind: 'error', reason: 'timeout', message: `sanity-train ran past its ${Math.round(request.timeoutMs / 1000)} s budget${where()}; ${stuckInAStep ? NO_STEP_FITS : 'raise the timeout or lower the steps'}` });
     }, request.timeoutMs);
     const onAbort = () => finish({ kind: 'error', reason: 'cancelled', message: `sanity-train was cancelled${where()}` });
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -113,7 +139,10 @@ export function runSanityTrain(request: SanityRequest, options: SanityLaunchOpti
     // The user's console output must not fill the pipe and stall the child.
     child.stdout?.resume();
     child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'progress') {
+      if (message.type === 'phase') {
+        phase = message;
+        params = message.params ?? params;
+      } else if (message.type === 'progress') {
         last = message;
         runtime = message.runtime ?? runtime;
         params = message.params ?? params;

@@ -20,10 +20,14 @@ const internals = Module as unknown as ModuleInternals;
 const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts'];
 /** Global the worker reads a non-exported top-level factory from (see `loadFactory`). */
 export const FACTORY_GLOBAL = '__rbnSanityFactory__';
+/** Global holding the worker's tfjs for the entry file's deferred bindings (see `fillDeferredBindings`). */
+export const TFJS_GLOBAL = '__rbnSanityTfjs__';
 
 let installed = false;
 let tfjsRedirects = new Map<string, string>();
 const entryAppendix = new Map<string, string>();
+/** Lines that fill the entry file's deferred tfjs bindings, appended before the factory line. */
+const deferredFills = new Map<string, string>();
 
 /**
  * Installs the require hooks once per process.
@@ -107,8 +111,11 @@ export function transpile(code: string, file: string): string {
  * top-level binding (read through a line appended to the transpiled entry file only).
  */
 export function loadFactory(file: string, name: string): unknown {
+  const fills = deferredFills.get(file) ?? '';
   if (/^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default') {
-    entryAppendix.set(file, `\n;globalThis.${FACTORY_GLOBAL} = typeof ${name} === 'undefined' ? undefined : ${name};\n`);
+    entryAppendix.set(file, `${fills}\n;globalThis.${FACTORY_GLOBAL} = typeof ${name} === 'undefined' ? undefined : ${name};\n`);
+  } else if (fills) {
+    entryAppendix.set(file, fills);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exports = require(file) as Record<string, unknown>;
@@ -120,6 +127,19 @@ export function loadFactory(file: string, name: string): unknown {
     return exports;
   }
   return (globalThis as Record<string, unknown>)[FACTORY_GLOBAL];
+}
+
+/**
+ * Top-level bindings of the entry file that only some function of it fills with tfjs (`let tf;` …
+ * `tf = require('@tensorflow/tfjs-node')` inside run()): once the module has loaded, each that is
+ * still empty gets the worker's tfjs, so builders called on their own find it. Call before `loadFactory`.
+ */
+export function fillDeferredBindings(file: string, names: string[], tf: unknown): void {
+  if (names.length === 0) {
+    return;
+  }
+  (globalThis as Record<string, unknown>)[TFJS_GLOBAL] = tf;
+  deferredFills.set(file, names.map((n) => `\n;if (${n} === undefined) { ${n} = globalThis.${TFJS_GLOBAL}; }`).join('') + '\n');
 }
 
 /** Requires a module by absolute path through the hooks (used for the user's `sanityData`). */

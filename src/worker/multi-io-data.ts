@@ -1,15 +1,17 @@
 /**
  * Built-in data for models with several inputs or outputs (a GAN generator taking a latent vector and
- * a class, a discriminator answering "real?" and "which class?"). Every example has a hidden class c;
- * each input shows it (a noisy prototype of c, or the integer c itself for an input that feeds an
- * Embedding), and each output learns something c determines: class c mod k for a k-way
- * classification head (c mod 2 for a sigmoid), a prototype of c for a regression head, squashed into
- * the output activation's range. Any model that can use its inputs can learn every output.
+ * a class, a discriminator answering "real?" and "which class?") or with an image-shaped output (a
+ * generator, a U-Net, an image-to-image conv net). Every example has a hidden class c; each input
+ * shows it (a noisy prototype of c, or the integer c itself for an input that feeds an Embedding), and
+ * each output gets targets of its full shape that the inputs determine (synthetic-targets.ts): class
+ * c mod k for a k-way vector head (c mod 2 for a sigmoid), per-element values, 0/1 labels or classes
+ * for images. Any model that can use its inputs can learn every output.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { BadInputError } from './errors';
 import { createRandom, gaussian } from './random';
-import { HELD_OUT, SYNTHETIC_TRAIN, type OutputSpec, type Task, type TrainingData } from './training-data';
+import { targetShapeOf, targetValues } from './synthetic-targets';
+import { syntheticCounts, type OutputSpec, type Task, type TrainingData } from './training-data';
 
 export interface InputSpec {
   shape: number[];
@@ -22,8 +24,6 @@ export interface ModelIO {
   outputs: OutputSpec[];
 }
 
-/** Floats of synthetic data at most (inputs and targets of every example together), to stay well inside memory. */
-const MAX_FLOATS = 1 << 26;
 
 /** The loss the compile() gave output `index` (a string, one per output, or one per output name), by name. */
 export function compiledLossFor(model: tfjs.LayersModel, index: number): string | undefined {
@@ -51,7 +51,9 @@ export function describeModelIO(model: tfjs.LayersModel): ModelIO {
     const loss = compiledLossFor(model, i);
     const task: Task = /softmax|sigmoid/.test(activation) || /crossentropy|hinge/i.test(loss ?? '') ? 'classification' : 'regression';
     const units = shape[shape.length - 1] as number;
-    return { name: model.outputNames[i], shape: shape as number[], units, task, activation, sparse: /sparse/i.test(loss ?? ''), ...(loss ? { loss } : {}) };
+    // A sigmoid over an image is a 0/1 label per element; over a vector of several units it stays one-of-k as before.
+    const binary = task === 'classification' && (units === 1 || (shape.length > 1 && (/sigmoid/.test(activation) || /binary/i.test(loss ?? ''))));
+    return { name: model.outputNames[i], shape: shape as number[], units, task, activation, sparse: /sparse/i.test(loss ?? ''), binary, ...(loss ? { loss } : {}) };
   });
   return { inputs, outputs };
 }
@@ -75,22 +77,11 @@ export function defaultLossFor(output: OutputSpec): string {
   if (output.task === 'regression') {
     return 'meanSquaredError';
   }
-  return output.units === 1 ? 'binaryCrossentropy' : output.sparse ? 'sparseCategoricalCrossentropy' : 'categoricalCrossentropy';
+  return output.units === 1 || output.binary ? 'binaryCrossentropy' : output.sparse ? 'sparseCategoricalCrossentropy' : 'categoricalCrossentropy';
 }
 
 function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
-}
-
-/** Squashes a standard-normal prototype into the range the output activation can reach. */
-function squash(activation: string, value: number): number {
-  if (/tanh|softsign/.test(activation)) {
-    return 0.8 * Math.tanh(value);
-  }
-  if (/sigmoid/.test(activation)) {
-    return 0.1 + 0.8 / (1 + Math.exp(-value));
-  }
-  return /^(relu|relu6|softplus)$/.test(activation) ? Math.abs(value) : value;
 }
 
 /** Synthetic data for every input and a target for every output; the split is 80/20 as for one output. */
@@ -99,11 +90,13 @@ export function multiSyntheticData(tf: typeof tfjs, io: ModelIO, seed: number): 
   const classUnits = io.outputs.filter((o) => o.task === 'classification').map((o) => (o.units === 1 ? 2 : o.units));
   const classes = classUnits.length > 0 ? Math.max(2, ...classUnits) : 8;
   const perExample = [...io.inputs.map((i) => size(i.shape)), ...io.outputs.map((o) => size(o.shape))].reduce((a, b) => a + b, 0);
-  const total = Math.max(80, Math.min(SYNTHETIC_TRAIN + HELD_OUT, Math.floor(MAX_FLOATS / perExample)));
-  const train = Math.round(total * (SYNTHETIC_TRAIN / (SYNTHETIC_TRAIN + HELD_OUT)));
+  const { total, train } = syntheticCounts(perExample);
   const hidden = Int32Array.from({ length: total }, () => Math.floor(random() * classes));
-  const xs = io.inputs.map((input) => inputTensor(tf, input, hidden, classes, random));
-  const ys = io.outputs.map((output) => targetTensor(tf, output, hidden, classes, random));
+  const inputValues = io.inputs.map((input) => inputValuesOf(input, hidden, classes, random));
+  const xs = io.inputs.map((input, i) => tf.tensor(inputValues[i], [total, ...input.shape]));
+  const realInput = io.inputs.findIndex((input) => input.integerRange === undefined);
+  const reference = realInput < 0 ? undefined : { shape: io.inputs[realInput].shape, values: inputValues[realInput] };
+  const ys = io.outputs.map((output) => tf.tensor(targetValues(output, { hidden, classes, random, reference }), [total, ...targetShapeOf(output)]));
   const split = (list: tfjs.Tensor[]) => list.map((t) => tf.split(t, [train, total - train]));
   const [xParts, yParts] = [split(xs), split(ys)];
   tf.dispose([...xs, ...ys]);
@@ -119,7 +112,8 @@ export function multiSyntheticData(tf: typeof tfjs, io: ModelIO, seed: number): 
   };
 }
 
-function inputTensor(tf: typeof tfjs, input: InputSpec, hidden: Int32Array, classes: number, random: () => number): tfjs.Tensor {
+/** An input's values: a noisy prototype of each example's class, or the class itself for an Embedding. */
+function inputValuesOf(input: InputSpec, hidden: Int32Array, classes: number, random: () => number): Float32Array {
   const n = size(input.shape);
   const values = new Float32Array(hidden.length * n);
   if (input.integerRange !== undefined) {
@@ -132,29 +126,5 @@ function inputTensor(tf: typeof tfjs, input: InputSpec, hidden: Int32Array, clas
       }
     });
   }
-  return tf.tensor(values, [hidden.length, ...input.shape]);
-}
-
-function targetTensor(tf: typeof tfjs, output: OutputSpec, hidden: Int32Array, classes: number, random: () => number): tfjs.Tensor {
-  const n = size(output.shape);
-  if (output.task === 'regression') {
-    const prototypes = Float32Array.from({ length: classes * n }, () => squash(output.activation, gaussian(random)));
-    const values = new Float32Array(hidden.length * n);
-    hidden.forEach((c, i) => values.set(prototypes.subarray(c * n, (c + 1) * n), i * n));
-    return tf.tensor(values, [hidden.length, ...output.shape]);
-  }
-  const k = output.units === 1 ? 2 : output.units;
-  const positions = n / output.units;
-  if (output.sparse || output.units === 1) {
-    const values = new Float32Array(hidden.length * positions);
-    hidden.forEach((c, i) => values.fill(c % k, i * positions, (i + 1) * positions));
-    return tf.tensor(values, [hidden.length, ...output.shape.slice(0, -1), 1]);
-  }
-  const values = new Float32Array(hidden.length * n);
-  hidden.forEach((c, i) => {
-    for (let p = 0; p < positions; p++) {
-      values[i * n + p * k + (c % k)] = 1;
-    }
-  });
-  return tf.tensor(values, [hidden.length, ...output.shape]);
+  return values;
 }

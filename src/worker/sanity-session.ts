@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import type * as tfjs from '@tensorflow/tfjs';
 import { findLayerCalls, mapLayersToSources } from '../core/training/layer-sources';
-import type { NanFinding, NormKind, RunReport, SanityReport, SanityRequest, SanityRuntime, WorkerMessage } from '../core/training/protocol';
-import { probeModel, StepBudget, workerDeadlineMs } from './budget';
+import type { NanFinding, NormKind, RunReport, SanityReport, SanityRequest, SanityRuntime, WorkerMessage, WorkerPhase } from '../core/training/protocol';
+import { heldOutRows, probeModel, StepBudget, workerDeadlineMs, type BudgetContext } from './budget';
 import { baselineOf } from './evaluation';
 import { describeModelIO, multiSyntheticData, type ModelIO } from './multi-io-data';
 import { chooseCompile, compileForRun } from './compile';
@@ -20,7 +20,7 @@ import { seedMathRandom } from './random';
 import { TelemetryCollector } from './telemetry/collector';
 import { loadTfjsRuntime } from './tfjs-runtime';
 import { trainRun } from './train-run';
-import { describeModel, isMnistShaped, mnistData, syntheticData, type ModelShape, type TrainingData } from './training-data';
+import { describeModel, isMnistShaped, mnistData, rowCount, sliceRows, syntheticData, type ModelShape, type TrainingData } from './training-data';
 
 export type Emit = (message: WorkerMessage) => void;
 
@@ -44,9 +44,10 @@ async function chooseData(tf: typeof tfjs, request: SanityRequest, shape: ModelS
   if (typeof provider === 'function' && request.data === undefined) {
     return customData(tf, provider as () => unknown, shape, sparse, request.file);
   }
-  if (io.inputs.length > 1 || io.outputs.length > 1) {
+  if (needsPerOutputData(io)) {
     if (request.data === 'mnist') {
-      throw new BadInputError(`--data mnist needs a model with one 28×28×1 input and one 10-class output; this one has ${io.inputs.length} inputs and ${io.outputs.length} outputs`);
+      const what = io.inputs.length > 1 || io.outputs.length > 1 ? `${io.inputs.length} inputs and ${io.outputs.length} outputs` : `an output of shape [${io.outputs[0].shape.join(', ')}]`;
+      throw new BadInputError(`--data mnist needs a model with one 28×28×1 input and one 10-class output; this one has ${what}`);
     }
     return multiSyntheticData(tf, io, request.seed);
   }
@@ -57,6 +58,11 @@ async function chooseData(tf: typeof tfjs, request: SanityRequest, shape: ModelS
     return mnistData(tf, shape, request.seed, request.steps * request.batchSize, sparse);
   }
   return syntheticData(tf, shape, request.seed, sparse);
+}
+
+/** Several inputs or outputs, or an output with more than one axis (an image, a per-pixel mask): data of every output's full shape. */
+export function needsPerOutputData(io: ModelIO): boolean {
+  return io.inputs.length > 1 || io.outputs.length > 1 || io.outputs.some((o) => o.shape.length > 1);
 }
 
 function normOf(model: tfjs.LayersModel): NormKind {
@@ -71,14 +77,17 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const { tf } = runtime;
   const info = runtimeOf(runtime);
   context.runtime = info;
+  const phase = phaseEmitter(emit, context);
+  phase('buildModel');
   seedMathRandom(request.seed);
   const { model, call } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, tf });
   const name = call.model;
   context.params = model.countParams();
+  phase('prepareData');
   const shape = describeModel(model);
   const io = describeModelIO(model);
   const sparse = model.loss === 'sparseCategoricalCrossentropy';
-  const data = await chooseData(tf, request, shape, sparse, io);
+  const allData = await chooseData(tf, request, shape, sparse, io);
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(code, request.file, name), request.file);
   const notes = [`optimizer: ${compile.description}`];
@@ -91,7 +100,13 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       notes.push('--compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran');
     }
   }
-  const budget = await planBudget(tf, models.map((m) => m.model), data, request, (m) => compileForRun(m, compile), checkLimits);
+  phase('timeStep');
+  const budgetContext = { budgetMs: request.timeoutMs, backend: runtime.backend, params: context.params };
+  const { budget, data } = await planBudget(tf, models.map((m) => m.model), allData, request, (m) => compileForRun(m, compile), checkLimits, budgetContext);
+  if (rowCount(data.testXs) < rowCount(allData.testXs)) {
+    notes.push(`scored ${rowCount(data.testXs)} of the ${rowCount(allData.testXs)} held-out examples, the number whose evaluation fits the budget`);
+  }
+  phase('firstStep', budget.firstStepMs);
   const runs: RunReport[] = [];
   for (const [run, entry] of models.entries()) {
     compileForRun(entry.model, compile);
@@ -125,8 +140,19 @@ function runtimeOf(runtime: Awaited<ReturnType<typeof loadTfjsRuntime>>): Sanity
   return { backend: runtime.backend, backendSkipped: runtime.skipped, tfjs: { source: runtime.source, version, ...(runtime.reason ? { reason: runtime.reason } : {}) } };
 }
 
-/** Times every model (the probe puts its weights back), then plans the steps that fit the budget. */
-async function planBudget(tf: typeof tfjs, models: tfjs.LayersModel[], data: TrainingData, request: SanityRequest, compile: (m: tfjs.LayersModel) => void, checkLimits: () => void): Promise<StepBudget> {
+/**
+ * Times every model (the probe puts its weights back), then plans the steps that fit the budget and
+ * how many held-out examples the runs can score in it (`data` keeps only those).
+ */
+async function planBudget(
+  tf: typeof tfjs,
+  models: tfjs.LayersModel[],
+  all: TrainingData,
+  request: SanityRequest,
+  compile: (m: tfjs.LayersModel) => void,
+  checkLimits: () => void,
+  ctx: BudgetContext,
+): Promise<{ budget: StepBudget; data: TrainingData }> {
   const deadline = workerDeadlineMs(request.timeoutMs);
   const probes: Awaited<ReturnType<typeof probeModel>>[] = [];
   for (const model of models) {
@@ -136,9 +162,28 @@ async function planBudget(tf: typeof tfjs, models: tfjs.LayersModel[], data: Tra
       probes.push(first);
       continue;
     }
-    probes.push(await probeModel(tf, model, data, request.batchSize, () => deadline - performance.now(), () => compile(model), checkLimits));
+    const context = first ? { ...ctx, mayRefuse: false } : ctx;
+    probes.push(await probeModel(tf, model, all, request.batchSize, () => deadline - performance.now(), () => compile(model), checkLimits, context));
   }
-  return new StepBudget(request.steps, probes, deadline, Math.round(request.timeoutMs / 1000));
+  const total = rowCount(all.testXs);
+  const rows = heldOutRows(total, probes.map((p) => p.evalMsPerRow), request.timeoutMs);
+  const data = rows < total ? { ...all, testXs: sliceRows(all.testXs, 0, rows), testYs: sliceRows(all.testYs, 0, rows) } : all;
+  logTiming(`timed ${probes.length} model${probes.length > 1 ? 's' : ''}: ${probes.map((p) => `${p.stepMs.toFixed(0)} ms per step${p.estimated ? ' (estimated)' : ''}, ${(p.forwardMs ?? 0).toFixed(0)} ms per example forward`).join('; ')}; scoring ${rows} of ${total} held-out examples`);
+  return { budget: new StepBudget(request.steps, probes, deadline, Math.round(request.timeoutMs / 1000), ctx, rows), data };
+}
+
+/** Timings in the worker's log (its stderr, kept by the launcher): where a slow run spends its time. */
+function logTiming(what: string): void {
+  process.stderr.write(`rbn sanity worker at ${(performance.now() / 1000).toFixed(1)} s: ${what}\n`);
+}
+
+/** Tells the parent (and the log) what starts now, so that a timeout before the first step says where it was. */
+function phaseEmitter(emit: Emit, context: SessionContext): (phase: WorkerPhase, stepMs?: number) => void {
+  return (phase, stepMs) => {
+    logTiming(`starting ${phase}${context.params !== undefined ? ` (${context.params} parameters)` : ''}`);
+    const extra = { ...(context.params !== undefined ? { params: context.params } : {}), ...(stepMs !== undefined ? { stepMs: Math.round(stepMs) } : {}) };
+    emit({ type: 'phase', phase, elapsedMs: Math.round(performance.now()), ...extra });
+  };
 }
 
 /** For a model with several outputs: the headline is the first output's; the others in a note. */

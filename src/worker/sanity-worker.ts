@@ -4,7 +4,8 @@
  * `layerNaN`, then `done` or `error`) and exits. It writes nothing to disk.
  */
 import type { SanityRequest, WorkerMessage } from '../core/training/protocol';
-import { describeError, SanityFailure } from './errors';
+import { formatParams } from './model-size';
+import { describeError, isWasmAbort, SanityFailure } from './errors';
 import { runSanitySession, type SessionContext } from './sanity-session';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
@@ -21,11 +22,6 @@ function send(message: WorkerMessage): Promise<void> {
 }
 
 const context: SessionContext = {};
-
-/** "1.2 M parameters". */
-function formatParams(params: number): string {
-  return params >= 1e6 ? `${(params / 1e6).toFixed(1)} M parameters` : params >= 1e3 ? `${(params / 1e3).toFixed(1)} k parameters` : `${params} parameters`;
-}
 
 /** The child's resident memory against its cap (tfjs tensors live outside V8's heap limit). */
 function checkMemory(): void {
@@ -60,6 +56,10 @@ async function start(request: SanityRequest): Promise<void> {
   } catch (err) {
     if (err instanceof SanityFailure) {
       fail(err);
+    } else if (isWasmAbort(err)) {
+      const size = context.params !== undefined ? ` for this model (${formatParams(context.params)})` : '';
+      const what = (err as Error).message.split('\n')[0].replace(/\. Build with.*$/, '');
+      fail(new SanityFailure('memory', `the wasm backend ran out of memory (its heap holds at most 4 GB; it failed with "${what}")${size} at batch size ${request.batchSize}; lower --batch-size or pass a smaller input shape with --args`));
     } else {
       fail(new SanityFailure('internal', `sanity-train failed: ${describeError(err, request.file)}`));
     }

@@ -93,6 +93,8 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
     planned = o.plannedSteps?.(step) ?? o.steps;
   }
   const seconds = (performance.now() - started) / 1000;
+  // The last step's memory counts too, before the evaluation adds to it.
+  o.checkLimits?.();
   const outputs = nan === null && data.outputs ? scoreOutputs(tf, model, data as TrainingData & { outputs: OutputSpec[] }) : undefined;
   const score = nan !== null ? { accuracy: null, error: null } : outputs ? { accuracy: outputs[0].accuracy, error: outputs[0].error } : evaluate(tf, model, data);
   return {

@@ -46,6 +46,8 @@ export interface OutputSpec {
   activation: string;
   /** Class indices ([n, 1]) instead of one-hot targets: a sparse categorical loss. */
   sparse: boolean;
+  /** 0/1 per element (a sigmoid over an image or mask, or one sigmoid unit): binary cross-entropy. */
+  binary?: boolean;
   /** The compile()'s loss for this output, by name, when it has one. */
   loss?: string;
 }
@@ -76,6 +78,17 @@ export interface ModelShape {
 
 export const SYNTHETIC_TRAIN = 2048;
 export const HELD_OUT = 512;
+/**
+ * Floats of synthetic data at most (inputs and targets of every example together): 64 MB, which
+ * stays well inside memory and takes a second or two to make; large inputs get fewer examples.
+ */
+export const MAX_FLOATS = 1 << 24;
+
+/** Examples of synthetic data for `floatsPerExample`, train and held out (80/20), at least 80 in all. */
+export function syntheticCounts(floatsPerExample: number): { total: number; train: number } {
+  const total = Math.max(80, Math.min(SYNTHETIC_TRAIN + HELD_OUT, Math.floor(MAX_FLOATS / Math.max(floatsPerExample, 1))));
+  return { total, train: Math.round(total * (SYNTHETIC_TRAIN / (SYNTHETIC_TRAIN + HELD_OUT))) };
+}
 
 /** Input/output shape and task of the model's first input and output (multi-io-data.ts describes every one). */
 export function describeModel(model: tfjs.LayersModel): ModelShape {
@@ -114,7 +127,7 @@ export function mnistData(tf: typeof tfjs, shape: ModelShape, seed: number, trai
 export function syntheticData(tf: typeof tfjs, shape: ModelShape, seed: number, sparse: boolean): SingleTrainingData {
   const random = createRandom(seed + 1);
   const size = shape.input.reduce((a, b) => a * b, 1);
-  const total = SYNTHETIC_TRAIN + HELD_OUT;
+  const { total, train } = syntheticCounts(size + shape.units);
   const xs = new Float32Array(total * size);
   let ys: Float32Array;
   if (shape.task === 'classification') {
@@ -152,8 +165,8 @@ export function syntheticData(tf: typeof tfjs, shape: ModelShape, seed: number, 
   }
   const x = tf.tensor(xs, [total, ...shape.input]);
   const y = tf.tensor(ys, sparse || (shape.task === 'classification' && shape.units === 1) ? [total, 1] : [total, shape.units]);
-  const [xs1, testXs] = tf.split(x, [SYNTHETIC_TRAIN, HELD_OUT]);
-  const [ys1, testYs] = tf.split(y, [SYNTHETIC_TRAIN, HELD_OUT]);
+  const [xs1, testXs] = tf.split(x, [train, total - train]);
+  const [ys1, testYs] = tf.split(y, [train, total - train]);
   x.dispose();
   y.dispose();
   return { xs: xs1, ys: ys1, testXs, testYs, source: 'synthetic', task: shape.task };

@@ -67,10 +67,55 @@ export function getTfjsBindings(file: TsMorph.SourceFile): TfjsBindings {
       }
     }
   }
+  for (const name of tfjsAssignedNames(file)) {
+    bindings.namespaces.add(name);
+  }
   if (bindings.namespaces.size === 0 && bindings.named.size === 0) {
     bindings.namespaces.add('tf');
   }
   return bindings;
+}
+
+/** Names that some statement assigns a tfjs package to: `tf = require('@tensorflow/tfjs-node')`, also behind a `?:`. */
+function tfjsAssignedNames(file: TsMorph.SourceFile): Set<string> {
+  const { Node, SyntaxKind } = loadTsMorph();
+  const names = new Set<string>();
+  for (const binary of file.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    const left = binary.getLeft();
+    if (binary.getOperatorToken().getKind() !== SyntaxKind.EqualsToken || !Node.isIdentifier(left)) {
+      continue;
+    }
+    const right = unwrapAwait(binary.getRight());
+    const options = right && Node.isConditionalExpression(right) ? [right.getWhenTrue(), right.getWhenFalse()].map(unwrapAwait) : [right];
+    if (options.some((o) => o !== undefined && isTfjsRequireOrImport(o))) {
+      names.add(left.getText());
+    }
+  }
+  return names;
+}
+
+/**
+ * Top-level `let tf;` / `var tf;` declared without a value, which the file only fills later inside
+ * some function (`function run() { tf = require('@tensorflow/tfjs-node'); }`): a builder called
+ * without that function finds it undefined, so the worker fills these names with its tfjs first.
+ * `tf` itself counts even when no assignment is visible (the usual name of the namespace).
+ */
+export function findDeferredTfjsBindings(file: TsMorph.SourceFile): string[] {
+  const { Node, VariableDeclarationKind } = loadTsMorph();
+  const assigned = tfjsAssignedNames(file);
+  const out: string[] = [];
+  for (const statement of file.getVariableStatements()) {
+    if (statement.getDeclarationKind() === VariableDeclarationKind.Const) {
+      continue;
+    }
+    for (const decl of statement.getDeclarations()) {
+      const nameNode = decl.getNameNode();
+      if (decl.getInitializer() === undefined && Node.isIdentifier(nameNode) && (assigned.has(nameNode.getText()) || nameNode.getText() === 'tf')) {
+        out.push(nameNode.getText());
+      }
+    }
+  }
+  return out;
 }
 
 /** `require('@tensorflow/tfjs')` or `import('@tensorflow/tfjs')`. */

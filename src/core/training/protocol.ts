@@ -206,8 +206,16 @@ export type WorkerMessage =
       params?: number;
     }
   | { type: 'layerNaN'; run: number; finding: NanFinding }
+  /** What the worker starts now, before the first training step (a timeout then says where the time went). */
+  | { type: 'phase'; phase: WorkerPhase; elapsedMs: number; params?: number; stepMs?: number }
   | { type: 'done'; report: SanityReport }
   | { type: 'error'; reason: WorkerErrorReason; message: string; runtime?: SanityRuntime };
+
+/**
+ * The steps before training: loading the module and building the model, making the data, timing the
+ * model, and the first training step (`stepMs`: the time the timing expects it to take).
+ */
+export type WorkerPhase = 'buildModel' | 'prepareData' | 'timeStep' | 'firstStep';
 
 /** Why the worker could not produce a report. */
 export type WorkerErrorReason = 'threw' | 'notAModel' | 'noFactory' | 'timeout' | 'badInput' | 'memory' | 'internal';

@@ -51,7 +51,7 @@ describe('rbn sanity arguments', function () {
     try {
       const request = parseSanityArgs(['m.js'], root).request;
       const { error } = completeSanityRequest(request, fs.readFileSync(request.file, 'utf8'));
-      assert.equal(error, "no value to propose for game of f: pass --args (the proposal was '[null]', null where nothing was found)");
+      assert.equal(error, 'no value to propose for game of f: pass --args');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

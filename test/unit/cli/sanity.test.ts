@@ -63,6 +63,15 @@ describe('rbn sanity', function () {
 });
 
 describe('parseSanityArgs', () => {
+  it("--model Class --args: the constructor's arguments reach the worker", async () => {
+    const builders = path.join(FIXTURES, 'builders');
+    const { code, stdout, stderr } = await rbn(['sanity', 'arena-agent.js', '--model', 'ArenaAgent', '--args', '[{"rows": 5, "cols": 4}]', '--steps', '2', '--backend', 'cpu', '--json'], builders);
+    assert.equal(code, 0, stderr);
+    const json = JSON.parse(stdout) as SanityReport;
+    assert.deepEqual(json.call?.args, [{ rows: 5, cols: 4 }]);
+    assert.equal(json.call?.argsSource, 'given with --args');
+  });
+
   it('fills the documented defaults', () => {
     const { request, json } = parseSanityArgs(['m.ts'], '/w');
     assert.deepEqual(request, { file: path.resolve('/w', 'm.ts'), model: undefined, steps: 300, batchSize: 8, compare: false, data: undefined, backend: 'auto', timeoutMs: 60_000, seed: 1 });

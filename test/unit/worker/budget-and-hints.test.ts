@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { checkWasmHost } from '../../../src/worker/backends/wasm-compat';
-import { planSteps, safetyMarginMs, type PlanInput } from '../../../src/worker/budget';
+import { heldOutRows, planSteps, safetyMarginMs, StepBudget, type PlanInput, type ProbeResult } from '../../../src/worker/budget';
+import { isWasmAbort, SanityFailure } from '../../../src/worker/errors';
+import { describePhase } from '../../../src/worker/launcher';
 import { hintFor, packageOfRequest } from '../../../src/worker/failure-hints';
 
 describe('planSteps (the budget rule)', () => {
@@ -20,6 +22,68 @@ describe('planSteps (the budget rule)', () => {
   it('keeps 5% of the budget, at least 1.5 s, for the report', () => {
     assert.deepEqual([safetyMarginMs(10_000), safetyMarginMs(60_000), safetyMarginMs(600_000)], [1500, 3000, 30_000]);
   });
+});
+
+describe('heldOutRows (the evaluation takes at most a fifth of the budget)', () => {
+  const rows: [string, number, number[], number, number][] = [
+    ['a fast model scores every held-out example', 512, [0.1, 0.1], 60_000, 512],
+    ['a slow one as many as fit 12 s of a 60 s budget', 512, [100, 100], 60_000, 60],
+    ['never fewer than 32', 512, [2000], 60_000, 32],
+    ['nor more than there are', 20, [2000], 60_000, 20],
+  ];
+  for (const [title, total, perRow, budget, expected] of rows) {
+    it(title, () => assert.equal(heldOutRows(total, perRow, budget), expected));
+  }
+});
+
+describe('StepBudget before the first step', () => {
+  const ctx = { budgetMs: 60_000, backend: 'wasm', params: 31_051_201 };
+  const probe = (stepMs: number, estimated = false): ProbeResult => ({ stepMs, estimated, evalMs: 1000, evalMsPerRow: 10 });
+  const deadline = () => performance.now() + 30_000;
+
+  it('plans what fits from the timed step, evaluating the rows chosen', () => {
+    const budget = new StepBudget(300, [probe(1000)], deadline(), 60, ctx, 32);
+    assert.ok(budget.stepsPlanned >= 28 && budget.stepsPlanned <= 30, String(budget.stepsPlanned));
+  });
+
+  it('an estimated step too long for the plan still gets one try (the probe refused the hopeless)', () => {
+    assert.equal(new StepBudget(300, [probe(40_000, true)], deadline(), 60, ctx, 32).stepsPlanned, 1);
+  });
+
+  it('a timed step that cannot fit: one line with the step time, the backend and the parameter count', () => {
+    assert.throws(
+      () => new StepBudget(300, [probe(48_000)], deadline(), 60, ctx, 32),
+      (err: unknown) => err instanceof SanityFailure && err.reason === 'timeout' && /^one training step takes about 48\.0 s on wasm for this model \(31\.1 M parameters\), and the 60 s budget has no room for one .*raise the time budget \(--timeout\) or pass a smaller input shape with --args/.test(err.message),
+    );
+  });
+});
+
+describe('isWasmAbort (the wasm heap ran out)', () => {
+  const abort = Object.assign(new Error('Aborted(). Build with -sASSERTIONS for more info.'), { name: 'RuntimeError' });
+  const rows: [unknown, boolean][] = [
+    [abort, true],
+    [new WebAssembly.RuntimeError('Aborted(OOM)'), true],
+    [new WebAssembly.RuntimeError('memory access out of bounds'), true],
+    [new WebAssembly.RuntimeError('unreachable'), false],
+    [new Error('Aborted()'), false],
+    ['Aborted()', false],
+  ];
+  for (const [err, expected] of rows) {
+    it(`${String(err)} → ${expected}`, () => assert.equal(isWasmAbort(err), expected));
+  }
+});
+
+describe('describePhase (where a timeout before the first step was)', () => {
+  const rows: [Parameters<typeof describePhase>[0], RegExp][] = [
+    [undefined, /^loading tfjs$/],
+    [{ type: 'phase', phase: 'buildModel', elapsedMs: 1200 }, /^loading the module and building the model, since 1\.2 s$/],
+    [{ type: 'phase', phase: 'prepareData', elapsedMs: 4300, params: 31_051_201 }, /^preparing the data for the model \(31\.1 M parameters\), since 4\.3 s$/],
+    [{ type: 'phase', phase: 'timeStep', elapsedMs: 7000, params: 2500 }, /^timing one training step of the model \(2\.5 k parameters\), since 7\.0 s$/],
+    [{ type: 'phase', phase: 'firstStep', elapsedMs: 9000, params: 31_051_201, stepMs: 52_000 }, /^in the first training step of the model \(31\.1 M parameters\), started at 9\.0 s \(expected to take about 52\.0 s\)$/],
+  ];
+  for (const [phase, expected] of rows) {
+    it(phase?.phase ?? 'no phase yet', () => assert.match(describePhase(phase), expected));
+  }
 });
 
 describe('checkWasmHost (bundled wasm inside the workspace tfjs-core)', () => {
@@ -65,6 +129,12 @@ describe('failure hints', () => {
     { error: new ReferenceError('document is not defined'), kind: 'browserApi', text: /^document is browser-only/ },
     { error: new ReferenceError('localStorage is not defined'), kind: 'browserApi', text: /^localStorage is browser-only/ },
     { error: new ReferenceError('myHelper is not defined') },
+    { error: new TypeError('globalObject.OfflineAudioContext is not a constructor'), kind: 'browserApi', text: /^OfflineAudioContext is browser-only/ },
+    { error: new TypeError('window.requestAnimationFrame is not a function'), kind: 'browserApi', text: /^requestAnimationFrame is browser-only/ },
+    { error: new ReferenceError('AudioContext is not defined'), kind: 'browserApi', text: /^AudioContext is browser-only/ },
+    { error: new TypeError('WebGL2RenderingContext is not a constructor'), kind: 'browserApi', text: /^WebGL2RenderingContext is browser-only/ },
+    { error: new TypeError('helpers.makeThing is not a function') },
+    { error: new ReferenceError('Worker is not a constructor') },
     { error: new Error('pixels passed to tf.browser.fromPixels() must be either an HTMLVideoElement'), kind: 'browserApi', text: /^tf\.browser\.fromPixels is browser-only/ },
     { error: new TypeError('Failed to parse URL from model/model.json'), kind: 'browserApi', text: /relative URL 'model\/model\.json'.*absolute http\(s\) URL/ },
     { error: new Error('something else') },

@@ -127,6 +127,32 @@ describe('invokeBuilder (through the worker)', function () {
     assert.deepEqual(b.call?.args, [[2, 3]]);
   });
 
+  it('--model Class with --args: the constructor gets the object the user typed', async () => {
+    const report = reportOf(await run(request('arena-agent.js', { model: 'ArenaAgent', args: [{ rows: 5, cols: 4 }] })));
+    assert.deepEqual(report.call, { model: 'ArenaAgent', args: [{ rows: 5, cols: 4 }], argsSource: 'given', builderKind: 'constructor' });
+    assert.equal(report.runs[0].steps, 3);
+  });
+
+  it("--model Class without the constructor's argument: what to pass, never a list of nulls", async () => {
+    const failure = errorOf(await run(request('arena-agent.js', { model: 'ArenaAgent' })));
+    assert.equal(failure.reason, 'badInput');
+    assert.equal(failure.message, 'new ArenaAgent() takes 1 argument (arena); got 0: pass them as a JSON array with --args (nothing in the file suggests a value for arena)');
+  });
+
+  it('a browser-only API used at module load: one line naming it', async () => {
+    const failure = errorOf(await run(request('audio-features.ts', { model: 'buildSpectrogramNet' })));
+    assert.equal(failure.reason, 'threw');
+    assert.match(failure.message, /^loading .*audio-features\.ts threw: TypeError: globalScope\.OfflineAudioContext is not a constructor \(at [^)]*audio-features\.ts:5\) — OfflineAudioContext is browser-only/);
+    assert.equal(failure.message.split('\n').length, 1);
+  });
+
+  it("a module-level `let tf;` that only the script's run() fills gets the worker's tfjs", async () => {
+    const report = reportOf(await run(request('late-tf.ts', { model: 'buildEncoder', args: [6] })));
+    assert.deepEqual(report.call?.args, [6]);
+    assert.equal(report.runs[0].norm, 'batchNormalization');
+    assert.equal(report.runs[0].steps, 3);
+  });
+
   it('an unknown id names the builders the file has', async () => {
     const failure = errorOf(await run(request('classes.ts', { model: 'Missing' })));
     assert.equal(failure.reason, 'noFactory');

@@ -118,6 +118,28 @@ describe('sanity-train on the model code people write (child process)', function
     assert.ok(report.notes?.some((n) => new RegExp(`ran ${steps[0] === steps[1] ? steps[0] : '.*'} of 300 steps.* in the 25 s budget`).test(n)), JSON.stringify(report.notes));
   });
 
+  const images: { model: string; task: string; score: (r: SanityReport) => boolean }[] = [
+    { model: 'buildGenerator', task: 'regression', score: (r) => r.runs[0].error! < r.baselineError! },
+    { model: 'buildMaskNet', task: 'classification', score: (r) => r.runs[0].accuracy! > r.chanceAccuracy! },
+    { model: 'buildSegmenter', task: 'classification', score: (r) => r.runs[0].accuracy! > r.chanceAccuracy! },
+  ];
+  for (const image of images) {
+    it(`an image-shaped output (${image.model}) trains on targets of its full shape and beats the baseline`, async function () {
+      // A budget far past what 100 steps need (about 10 s on wasm), so that a loaded machine still runs them all.
+      this.timeout(150_000);
+      const report = reportOf(await run(request('image-models.ts', { model: image.model, steps: 100, batchSize: 16, timeoutMs: 120_000 })));
+      assert.equal(report.task, image.task);
+      assert.equal(report.runs[0].steps, 100);
+      assert.ok(image.score(report), JSON.stringify({ run: report.runs[0].accuracy ?? report.runs[0].error, chance: report.chanceAccuracy, baseline: report.baselineError }));
+    });
+  }
+
+  it('a model whose one step cannot fit the budget: one line with the step time, backend and parameter count', async () => {
+    const failure = errorOf(await run(request('heavy-segmenter.ts', { model: 'buildSegmenter', backend: 'cpu', batchSize: 32, timeoutMs: 15_000 })));
+    assert.equal(failure.reason, 'timeout');
+    assert.match(failure.message, /^one training step would take about [\d.]+ s on cpu for this model \(39\.3 k parameters; a forward pass of one example takes [\d.]+ s\), more than the \d+ s left of the 15 s budget; raise the time budget \(--timeout\) or pass a smaller input shape with --args$/);
+  });
+
   it('the memory cap stops a model that cannot fit, naming its parameter count', async () => {
     const failure = errorOf(await run(request('cannot-run.ts', { model: 'huge', steps: 5, batchSize: 2, timeoutMs: 80_000 }), 450));
     assert.equal(failure.reason, 'memory');

@@ -1,0 +1,26 @@
+import { strict as assert } from 'node:assert';
+import { findDeferredTfjsBindings, getTfjsBindings, parseSourceFile } from '../../../../src/core/analysis/tfjs-bindings';
+
+describe('findDeferredTfjsBindings (top-level tfjs bindings filled only by some function)', () => {
+  const rows: { title: string; code: string; expected: string[] }[] = [
+    { title: 'let tf; assigned a require inside run()', code: "let tf;\nfunction run() { tf = require('@tensorflow/tfjs-node'); }", expected: ['tf'] },
+    { title: 'var with another name, behind a ?:', code: "var tfjs;\nasync function main(gpu) { tfjs = require(gpu ? 'x' : 'y'); tfjs = gpu ? require('@tensorflow/tfjs-node-gpu') : require('@tensorflow/tfjs-node'); }", expected: ['tfjs'] },
+    { title: 'an awaited dynamic import', code: "let engine;\nasync function init() { engine = await import('@tensorflow/tfjs'); }", expected: ['engine'] },
+    { title: 'let tf; with no visible assignment (the usual name)', code: 'let tf;\nexport function f() { return tf.sequential(); }', expected: ['tf'] },
+    { title: 'several declarations, only the empty tfjs one', code: "let tf, numberOfClasses, imageSize = 28;\nfunction run() { tf = require('@tensorflow/tfjs'); numberOfClasses = 10; }", expected: ['tf'] },
+    { title: 'let tf = require(...) already has its value', code: "let tf = require('@tensorflow/tfjs');\nfunction run() { tf = require('@tensorflow/tfjs-node'); }", expected: [] },
+    { title: 'an import binds it already', code: "import * as tf from '@tensorflow/tfjs';\nexport const f = () => tf.sequential();", expected: [] },
+    { title: 'a non-tfjs variable assigned in a function', code: "let model;\nfunction run() { model = require('./model'); }", expected: [] },
+    { title: 'a let inside a function is not top-level', code: "function run() { let tf; tf = require('@tensorflow/tfjs'); }", expected: [] },
+  ];
+  for (const row of rows) {
+    it(row.title, () => {
+      assert.deepEqual(findDeferredTfjsBindings(parseSourceFile(row.code, 'm.js')), row.expected);
+    });
+  }
+
+  it('counts an assigned name as a tfjs namespace', () => {
+    const bindings = getTfjsBindings(parseSourceFile("let tfn;\nfunction run() { tfn = require('@tensorflow/tfjs-node'); }", 'm.js'));
+    assert.deepEqual([...bindings.namespaces], ['tfn']);
+  });
+});
