@@ -133,10 +133,16 @@ describe('invokeBuilder (through the worker)', function () {
     assert.equal(report.runs[0].steps, 3);
   });
 
-  it("--model Class without the constructor's argument: what to pass, never a list of nulls", async () => {
+  it("--model Class without the constructor's argument: the proposal to pass, from what the code reads of it", async () => {
     const failure = errorOf(await run(request('arena-agent.js', { model: 'ArenaAgent' })));
     assert.equal(failure.reason, 'badInput');
-    assert.equal(failure.message, 'new ArenaAgent() takes 1 argument (arena); got 0: pass them as a JSON array with --args (nothing in the file suggests a value for arena)');
+    assert.equal(failure.message, "new ArenaAgent() takes 1 argument (arena); got 0: pass --args '[{ rows: 10, cols: 10 }]'");
+  });
+
+  it('--model Class with an argument nothing can propose: what to pass, never a list of nulls', async () => {
+    const failure = errorOf(await run(request('opaque-agent.js', { model: 'OpaqueAgent' })));
+    assert.equal(failure.reason, 'badInput');
+    assert.equal(failure.message, 'new OpaqueAgent() takes 1 argument (world); got 0: pass them as a JSON array with --args (nothing in the file suggests a value for world)');
   });
 
   it('a browser-only API used at module load: one line naming it', async () => {
