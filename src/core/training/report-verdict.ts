@@ -78,7 +78,10 @@ export function verdictFor(report: SanityReport): ReportVerdict {
   let caveat: string | null = null;
   if (short.length > 0) {
     const r = short[0];
-    caveat = `the time budget allowed ${r.steps} of ${r.stepsRequested} steps${report.runs.length > 1 ? ' per run' : ''}; raise the timeout for the full run`;
+    // A later run may be cut shorter than the first to end in time: then name each run's steps.
+    const steps = new Set(report.runs.map((run) => run.steps));
+    const allowed = steps.size === 1 ? `${r.steps} of ${r.stepsRequested} steps${report.runs.length > 1 ? ' per run' : ''}` : `${report.runs.map((run) => run.steps).join(' and ')} of ${r.stepsRequested} steps`;
+    caveat = `the time budget allowed ${allowed}; raise the timeout for the full run`;
   } else if (!anyLearned) {
     caveat = `${notLearnedText(report)}; train for more steps`;
   }
