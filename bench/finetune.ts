@@ -11,7 +11,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { chooseTrainingBackend, type BackendPreference } from '../src/worker/backends';
 import { loadMnistSplit } from '../src/worker/mnist-data';
-import { flag, list } from './bench-flags';
+import { flag, list, meanAndStd } from './bench-common';
 import { createRandom, permutation, seedMathRandom } from '../src/worker/random';
 import { runningBatchNormify } from '../src/layer/running-batch-norm';
 
@@ -86,14 +86,7 @@ interface DigitTensors {
 /** The digits whose label passes `keep`, normalised with the whole training set's mean and std. */
 function loadDigits(tf: typeof tfjs, keep: (label: number) => boolean): { train: DigitTensors; test: DigitTensors } {
   const { train, test } = loadMnistSplit(0);
-  let mean = 0;
-  let sq = 0;
-  for (const v of train.images) {
-    mean += v;
-    sq += v * v;
-  }
-  mean /= train.images.length;
-  const std = Math.sqrt(sq / train.images.length - mean * mean);
+  const { mean, std } = meanAndStd(train.images);
   const pick = (set: typeof train): DigitTensors => {
     const rows = [...set.labels.keys()].filter((i) => keep(set.labels[i]!));
     const images = new Float32Array(rows.length * 784);

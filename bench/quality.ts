@@ -16,7 +16,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { chooseTrainingBackend, type BackendPreference } from '../src/worker/backends';
 import { loadMnistSplit } from '../src/worker/mnist-data';
-import { flag, list } from './bench-flags';
+import { flag, list, meanAndStd } from './bench-common';
 import { createRandom, permutation, seedMathRandom } from '../src/worker/random';
 import { runningBatchNorm, type RunningBatchNormArgs } from '../src/layer/running-batch-norm';
 import { copyMatchingWeights } from '../src/worker/norm-swap';
@@ -110,14 +110,7 @@ interface Digits {
 /** Normalised with the training set's mean and standard deviation, as fastai does. */
 function loadDigits(tf: typeof tfjs, o: Options): Digits {
   const { train, test } = loadMnistSplit(0, { trainLimit: o.trainSize, testLimit: o.testSize });
-  let mean = 0;
-  let sq = 0;
-  for (const v of train.images) {
-    mean += v;
-    sq += v * v;
-  }
-  mean /= train.images.length;
-  const std = Math.sqrt(sq / train.images.length - mean * mean);
+  const { mean, std } = meanAndStd(train.images);
   const norm = (a: Float32Array) => a.map((v) => (v - mean) / std);
   return {
     trainX: tf.tensor4d(norm(train.images), [train.count, 28, 28, 1]),

@@ -7,7 +7,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { formatArgumentList, proposeArguments } from '../core/analysis/argument-proposals';
-import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/model-builders';
+import { findModelBuildersIn, pickDefaultBuilder } from '../core/analysis/model-builders';
 import type { BuilderParameter, ModelBuilder } from '../core/analysis/types';
 import type { SanityCall } from '../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from './errors';
@@ -34,9 +34,8 @@ export interface BuiltModel {
   call: SanityCall;
 }
 
-/** The builder `id` of the file, the first that can run when no id is given; throws SanityFailure('noFactory'). */
-export function resolveBuilder(code: string, file: string, id: string | undefined): ModelBuilder {
-  const builders = findModelBuilders(code, file);
+/** The builder `id` among the file's builders, the first that can run when no id is given; throws SanityFailure('noFactory'). */
+export function resolveBuilder(builders: ModelBuilder[], file: string, id: string | undefined): ModelBuilder {
   if (id === undefined) {
     const first = pickDefaultBuilder(builders);
     if (!first) {
@@ -65,11 +64,14 @@ const UNANALYSED = new WeakSet<ModelBuilder>();
 
 /** Builds the model; failures throw SanityFailure with a one-line message. */
 export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel> {
-  const builder = resolveBuilder(inv.code, inv.file, inv.builderId);
+  // One parse serves the builder list, the deferred tfjs bindings and the error message.
+  const sourceFile = parseSourceFile(inv.code, inv.file);
+  const builders = findModelBuildersIn(sourceFile).map((b) => b.builder);
+  const builder = resolveBuilder(builders, inv.file, inv.builderId);
   if (isBrowserScript(inv.code)) {
     defineBrowserGlobals(inv.tf);
   }
-  fillDeferredBindings(inv.file, findDeferredTfjsBindings(parseSourceFile(inv.code, inv.file)), inv.tf);
+  fillDeferredBindings(inv.file, findDeferredTfjsBindings(sourceFile), inv.tf);
   let target: unknown;
   try {
     target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
@@ -80,7 +82,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const isObjectOfFunctions = builder.kind === 'method' && typeof target === 'object' && target !== null;
   if (typeof target !== 'function' && !isObjectOfFunctions) {
     const what = isClass ? `class '${builder.className}'` : `function '${builder.id}'`;
-    const known = findModelBuilders(inv.code, inv.file).map((b) => b.id);
+    const known = builders.map((b) => b.id);
     throw new SanityFailure('noFactory', `${inv.file} has no ${what} (found ${describeValue(target)}${known.length > 0 ? `; its builders: ${known.join(', ')}` : ''})`);
   }
   const usesCtor = typeof target === 'function' && (builder.kind === 'constructor' || (isClass && !builder.static));
