@@ -5,14 +5,17 @@
  * the parameters that receive it, call, and take the model from the return value or from the
  * `this.<property>` the builder assigned.
  */
+import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
+import { readDataHint } from '../core/analysis/data-hint';
+import { declaredModuleVariableNames, proposeModuleVariables } from '../core/analysis/module-variables';
 import { formatArgumentList, proposeArguments } from '../core/analysis/argument-proposals';
 import { findModelBuildersIn, pickDefaultBuilder } from '../core/analysis/model-builders';
 import type { BuilderParameter, ModelBuilder } from '../core/analysis/types';
 import type { SanityCall } from '../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from './errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../core/analysis/tfjs-bindings';
-import { fillDeferredBindings, loadFactory, requireUserModule } from './module-loader';
+import { fillEmptyBindings, loadFactory, requireUserModule } from './module-loader';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -24,6 +27,9 @@ export interface BuilderInvocation {
   ctorArgs?: unknown[];
   /** Where the arguments came from, for the report. */
   argsSource?: string;
+  /** Values for the builder's module variables; proposed from the file when absent. */
+  moduleVars?: Record<string, unknown>;
+  moduleVarsSource?: string;
   /** The tfjs every tfjs import of the user's code resolves to. */
   tf: typeof tfjs;
 }
@@ -71,7 +77,9 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   if (isBrowserScript(inv.code)) {
     defineBrowserGlobals(inv.tf);
   }
-  fillDeferredBindings(inv.file, findDeferredTfjsBindings(sourceFile), inv.tf);
+  const tfjsNames = findDeferredTfjsBindings(sourceFile);
+  const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
+  fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...Object.entries(moduleVars?.values ?? {})]));
   let target: unknown;
   try {
     target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
@@ -95,7 +103,30 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   if (usesCtor && builder.kind !== 'constructor') {
     call.ctorArgs = ctorGiven;
   }
+  if (moduleVars && Object.keys(moduleVars.values).length > 0) {
+    call.moduleVars = moduleVars.values;
+    call.moduleVarsSource = moduleVars.source;
+  }
   return { model, builder, call };
+}
+
+/**
+ * The module variables to fill: the given ones (each must be a top-level let/var of the file declared
+ * without a value), else the proposal from the file itself (literal assignments, object-literal
+ * properties, names), as the CLI and the editor propose them.
+ */
+function moduleVariablesFor(sourceFile: ReturnType<typeof parseSourceFile>, builder: ModelBuilder, inv: BuilderInvocation, tfjsNames: string[]): { values: Record<string, unknown>; source: string } | undefined {
+  if (inv.moduleVars !== undefined) {
+    const declared = declaredModuleVariableNames(sourceFile).filter((n) => !tfjsNames.includes(n));
+    const stray = Object.keys(inv.moduleVars).filter((n) => !declared.includes(n));
+    if (stray.length > 0) {
+      const has = declared.length > 0 ? `its are ${declared.join(', ')}` : 'it has none';
+      throw new BadInputError(`--module-vars: ${stray.join(', ')} ${stray.length === 1 ? 'is not a top-level let/var' : 'are not top-level lets/vars'} of ${path.basename(inv.file)} declared without a value (${has})`);
+    }
+    return { values: inv.moduleVars, source: inv.moduleVarsSource ?? 'given' };
+  }
+  const proposal = builder.end > builder.start ? proposeModuleVariables(sourceFile, builder, { fileLabel: path.basename(inv.file), hint: readDataHint(inv.code) }) : undefined;
+  return proposal && { values: proposal.values, source: proposal.summary };
 }
 
 type Callable = ((...args: unknown[]) => unknown) & (new (...args: unknown[]) => Record<string, unknown>);

@@ -80,7 +80,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const phase = phaseEmitter(emit, context);
   phase('buildModel');
   seedMathRandom(request.seed);
-  const { model, call } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, tf });
+  const { model, call } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf });
   const name = call.model;
   context.params = model.countParams();
   phase('prepareData');
