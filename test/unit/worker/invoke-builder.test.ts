@@ -159,6 +159,38 @@ describe('invokeBuilder (through the worker)', function () {
     assert.equal(report.runs[0].steps, 3);
   });
 
+  it('module variables only run() fills: the worker sets them from the file (the defaults object), no --args needed for them', async () => {
+    const report = reportOf(await run(request('conditional-gan.ts', { model: 'buildMaker', args: [6] })));
+    assert.deepEqual(report.call?.moduleVars, { labelCount: 3, side: 8 });
+    assert.match(report.call?.moduleVarsSource ?? '', /^labelCount from labels: 3 in conditional-gan\.ts:7 \(labelCount = options\.labels in conditional-gan\.ts:\d+\); side from side: 8 in conditional-gan\.ts:8/);
+    assert.equal(report.runs[0].norm, 'batchNormalization');
+    assert.equal(report.runs[0].steps, 3);
+  });
+
+  it('a builder without parameters that reads module variables (two outputs) runs with --model alone', async () => {
+    const proposal = proposalFor('conditional-gan.ts', 'buildJudge');
+    assert.deepEqual(proposal.moduleVars?.values, { labelCount: 3, side: 8 });
+    const report = reportOf(await run(request('conditional-gan.ts', { model: 'buildJudge' })));
+    assert.deepEqual(report.call?.moduleVars, { labelCount: 3, side: 8 });
+    assert.equal(report.runs[0].outputs?.length, 2);
+  });
+
+  it('given module variables reach the model, and without them the builder finds undefined', async () => {
+    const ok = reportOf(await run(request('conditional-gan.ts', { model: 'buildJudge', moduleVars: { labelCount: 5, side: 4 }, moduleVarsSource: 'given with --module-vars' })));
+    assert.deepEqual(ok.call?.moduleVars, { labelCount: 5, side: 4 });
+    assert.equal(ok.call?.moduleVarsSource, 'given with --module-vars');
+    const zero = errorOf(await run(request('conditional-gan.ts', { model: 'buildMaker', args: [6], moduleVars: { labelCount: 0, side: 8 } })));
+    assert.match(zero.message, /^buildMaker\(\) threw: .*inputDim to be a positive integer, but got 0/);
+    const none = errorOf(await run(request('conditional-gan.ts', { model: 'buildMaker', args: [6], moduleVars: {} })));
+    assert.match(none.message, /^buildMaker\(\) threw: .*inputDim to be a positive integer, but got undefined/);
+  });
+
+  it('a module variable the file does not declare: one line naming those it has', async () => {
+    const failure = errorOf(await run(request('conditional-gan.ts', { model: 'buildJudge', moduleVars: { sides: 4 } })));
+    assert.equal(failure.reason, 'badInput');
+    assert.equal(failure.message, '--module-vars: sides is not a top-level let/var of conditional-gan.ts declared without a value (its are labelCount, side)');
+  });
+
   it('an unknown id names the builders the file has', async () => {
     const failure = errorOf(await run(request('classes.ts', { model: 'Missing' })));
     assert.equal(failure.reason, 'noFactory');
