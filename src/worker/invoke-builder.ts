@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { readDataHint } from '../core/analysis/data-hint';
-import { declaredModuleVariableNames, proposeModuleVariables } from '../core/analysis/module-variables';
+import { declaredModuleVariables, proposeModuleVariables } from '../core/analysis/module-variables';
 import { formatArgumentList, proposeArguments } from '../core/analysis/argument-proposals';
 import { findModelBuildersIn, pickDefaultBuilder } from '../core/analysis/model-builders';
 import type { BuilderParameter, ModelBuilder } from '../core/analysis/types';
@@ -79,7 +79,8 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   }
   const tfjsNames = findDeferredTfjsBindings(sourceFile);
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
-  fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...Object.entries(moduleVars?.values ?? {})]));
+  const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
+  fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...Object.entries(moduleVars?.values ?? {})]), exported);
   let target: unknown;
   try {
     target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
@@ -117,7 +118,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
  */
 function moduleVariablesFor(sourceFile: ReturnType<typeof parseSourceFile>, builder: ModelBuilder, inv: BuilderInvocation, tfjsNames: string[]): { values: Record<string, unknown>; source: string } | undefined {
   if (inv.moduleVars !== undefined) {
-    const declared = declaredModuleVariableNames(sourceFile).filter((n) => !tfjsNames.includes(n));
+    const declared = declaredModuleVariables(sourceFile).map((d) => d.name).filter((n) => !tfjsNames.includes(n));
     const stray = Object.keys(inv.moduleVars).filter((n) => !declared.includes(n));
     if (stray.length > 0) {
       const has = declared.length > 0 ? `its are ${declared.join(', ')}` : 'it has none';

@@ -133,16 +133,19 @@ export function loadFactory(file: string, name: string): unknown {
  * Top-level bindings of the entry file that only some function of it fills (`let tf;` … `tf =
  * require('@tensorflow/tfjs-node')` inside run(), `numberOfClasses = args.classes`): once the module
  * has loaded, each that is still undefined gets its value here (the worker's tfjs, a module
- * variable's JSON value), so builders called on their own find them. Call before `loadFactory`.
+ * variable's JSON value), so builders called on their own find them. `exported`: the names declared
+ * with `export let`. Call before `loadFactory`.
  */
-export function fillEmptyBindings(file: string, values: ReadonlyMap<string, unknown>): void {
+export function fillEmptyBindings(file: string, values: ReadonlyMap<string, unknown>, exported: ReadonlySet<string> = new Set()): void {
   const names = [...values.keys()].filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
   if (names.length === 0) {
     deferredFills.delete(file);
     return;
   }
   (globalThis as Record<string, unknown>)[BINDINGS_GLOBAL] = Object.fromEntries(names.map((n) => [n, values.get(n)]));
-  deferredFills.set(file, names.map((n) => `\n;if (${n} === undefined) { ${n} = globalThis.${BINDINGS_GLOBAL}[${JSON.stringify(n)}]; }`).join('') + '\n');
+  // `export let x;` compiles to `exports.x`, with no local binding to assign.
+  const target = (n: string) => (exported.has(n) ? `exports.${n}` : n);
+  deferredFills.set(file, names.map((n) => `\n;if (${target(n)} === undefined) { ${target(n)} = globalThis.${BINDINGS_GLOBAL}[${JSON.stringify(n)}]; }`).join('') + '\n');
 }
 
 /** Requires a module by absolute path through the hooks (used for the user's `sanityData`). */

@@ -29,9 +29,12 @@ export interface ModuleVariable {
 const MAX_CALL_DEPTH = 3;
 const MAX_FUNCTIONS = 24;
 
-/** Top-level `let`/`var` names of the file declared without a value (`let a, b;`), tfjs or not. */
-export function declaredModuleVariableNames(file: TsMorph.SourceFile): string[] {
-  return uninitialised(loadTsMorph().ts, file.compilerNode).map((d) => d.name);
+/**
+ * Top-level `let`/`var` of the file declared without a value (`let a, b;`), tfjs ones too; `exported`
+ * for `export let a;`, which compiled to CommonJS lives on `exports` instead of a local binding.
+ */
+export function declaredModuleVariables(file: TsMorph.SourceFile): { name: string; exported: boolean }[] {
+  return uninitialised(loadTsMorph().ts, file.compilerNode).map((d) => ({ name: d.name, exported: d.exported }));
 }
 
 /**
@@ -53,7 +56,7 @@ export function findModuleVariables(file: TsMorph.SourceFile, builder: Pick<Mode
     return list.length > 0 && list.every((a) => insideFunction(t, a));
   });
   const read = filledLater.length === 0 ? new Set<string>() : namesRead(t, sf, builder, new Set(filledLater.map((d) => d.name)));
-  return filledLater.filter((d) => read.has(d.name)).map((d) => ({ ...d, assignments: assignments.get(d.name) ?? [] }));
+  return filledLater.filter((d) => read.has(d.name)).map(({ name, typeText }) => ({ name, ...(typeText !== undefined ? { typeText } : {}), assignments: assignments.get(name) ?? [] }));
 }
 
 export interface ModuleVariableOptions {
@@ -154,15 +157,16 @@ function findLiteralProperty(t: ts, sf: Typescript.SourceFile, name: string, con
   return found;
 }
 
-function uninitialised(t: ts, sf: Typescript.SourceFile): { name: string; typeText?: string }[] {
-  const out: { name: string; typeText?: string }[] = [];
+function uninitialised(t: ts, sf: Typescript.SourceFile): { name: string; exported: boolean; typeText?: string }[] {
+  const out: { name: string; exported: boolean; typeText?: string }[] = [];
   for (const statement of sf.statements) {
     if (!t.isVariableStatement(statement) || (statement.declarationList.flags & (t.NodeFlags.Const | t.NodeFlags.Using)) !== 0) {
       continue;
     }
+    const exported = statement.modifiers?.some((m) => m.kind === t.SyntaxKind.ExportKeyword) ?? false;
     for (const decl of statement.declarationList.declarations) {
       if (t.isIdentifier(decl.name) && decl.initializer === undefined) {
-        out.push({ name: decl.name.text, ...(decl.type ? { typeText: decl.type.getText(sf) } : {}) });
+        out.push({ name: decl.name.text, exported, ...(decl.type ? { typeText: decl.type.getText(sf) } : {}) });
       }
     }
   }

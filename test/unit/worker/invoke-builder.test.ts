@@ -185,6 +185,15 @@ describe('invokeBuilder (through the worker)', function () {
     assert.match(none.message, /^buildMaker\(\) threw: .*inputDim to be a positive integer, but got undefined/);
   });
 
+  it('an exported module variable (`export let width;`, exports.width once compiled) is filled too', async () => {
+    const report = reportOf(await run(request('exported-width.ts', { model: 'buildWide', moduleVars: { width: 5 } })));
+    assert.deepEqual(report.call?.moduleVars, { width: 5 });
+    assert.equal(report.runs[0].norm, 'batchNormalization');
+    const proposed = reportOf(await run(request('exported-width.ts', { model: 'buildWide' })));
+    assert.deepEqual(proposed.call?.moduleVars, { width: 28 });
+    assert.equal(proposed.call?.moduleVarsSource, 'width from the name width');
+  });
+
   it('a module variable the file does not declare: one line naming those it has', async () => {
     const failure = errorOf(await run(request('conditional-gan.ts', { model: 'buildJudge', moduleVars: { sides: 4 } })));
     assert.equal(failure.reason, 'badInput');

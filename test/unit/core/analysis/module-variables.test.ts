@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { formatModuleVariables, proposeArguments } from '../../../../src/core/analysis/argument-proposals';
 import { findModelBuilders } from '../../../../src/core/analysis/model-builders';
-import { declaredModuleVariableNames, findModuleVariables } from '../../../../src/core/analysis/module-variables';
+import { declaredModuleVariables, findModuleVariables } from '../../../../src/core/analysis/module-variables';
 import { parseSourceFile } from '../../../../src/core/analysis/tfjs-bindings';
 import type { ModuleVariablesProposal } from '../../../../src/core/analysis/types';
 
@@ -192,8 +192,11 @@ describe('module variables', () => {
     assert.equal(holes.detail, 'no values found; no value found for zq (add it, or it stays undefined)');
   });
 
-  it('declaredModuleVariableNames lists every top-level let/var without a value, tfjs ones too', () => {
-    assert.deepEqual(declaredModuleVariableNames(parseSourceFile(GAN, 'train.js')), ['tf', 'numClasses', 'side']);
-    assert.deepEqual(declaredModuleVariableNames(parseSourceFile('let a = 1, b;\nvar c;\nconst d = 2;\nfunction f() { let e; }', 'x.js')), ['b', 'c']);
+  it('declaredModuleVariables lists every top-level let/var without a value, tfjs ones too, and which are exported', () => {
+    assert.deepEqual(declaredModuleVariables(parseSourceFile(GAN, 'train.js')).map((d) => d.name), ['tf', 'numClasses', 'side']);
+    assert.deepEqual(declaredModuleVariables(parseSourceFile('let a = 1, b;\nexport var c;\nconst d = 2;\nfunction f() { let e; }', 'x.ts')), [
+      { name: 'b', exported: false },
+      { name: 'c', exported: true },
+    ]);
   });
 });
