@@ -196,18 +196,23 @@ function insideFunction(t: ts, node: Typescript.Node): boolean {
 }
 
 /**
- * Which of `names` the builder's text reads (not writes, not declares itself), following calls of
- * the file's top-level functions (`block(x)` → `function block`) up to MAX_CALL_DEPTH.
+ * Which of `names` the builder's text reads (not declares itself, not assigns itself), following
+ * calls of the file's top-level functions (`block(x)` → `function block`) up to MAX_CALL_DEPTH.
  */
 function namesRead(t: ts, sf: Typescript.SourceFile, builder: Pick<ModelBuilder, 'start' | 'end'>, names: ReadonlySet<string>): Set<string> {
   const functions = topLevelFunctions(t, sf);
   const read = new Set<string>();
+  // A builder that fills a variable itself (a `run()` that builds) needs no value for it beforehand.
+  const filledByBuilder = new Set<string>();
   const queue: { start: number; end: number; depth: number }[] = [{ start: builder.start, end: builder.end, depth: 0 }];
   const seen = new Set<Typescript.Node>();
   while (queue.length > 0 && seen.size <= MAX_FUNCTIONS) {
     const region = queue.shift()!;
     const found = scanRegion(t, sf, region.start, region.end, names);
     found.reads.forEach((n) => read.add(n));
+    if (region.depth === 0) {
+      found.writes.forEach((n) => filledByBuilder.add(n));
+    }
     for (const callee of found.calls) {
       const target = functions.get(callee);
       if (target && !seen.has(target) && region.depth < MAX_CALL_DEPTH) {
@@ -216,12 +221,14 @@ function namesRead(t: ts, sf: Typescript.SourceFile, builder: Pick<ModelBuilder,
       }
     }
   }
+  filledByBuilder.forEach((n) => read.delete(n));
   return read;
 }
 
 /** Reads of `names` in [start, end) minus the names declared there, and the identifiers called there. */
-function scanRegion(t: ts, sf: Typescript.SourceFile, start: number, end: number, names: ReadonlySet<string>): { reads: Set<string>; calls: Set<string> } {
+function scanRegion(t: ts, sf: Typescript.SourceFile, start: number, end: number, names: ReadonlySet<string>): { reads: Set<string>; writes: Set<string>; calls: Set<string> } {
   const reads = new Set<string>();
+  const writes = new Set<string>();
   const declaredHere = new Set<string>();
   const calls = new Set<string>();
   const visit = (node: Typescript.Node): void => {
@@ -237,13 +244,15 @@ function scanRegion(t: ts, sf: Typescript.SourceFile, start: number, end: number
         declaredHere.add(node.text);
       } else if (use === 'reads') {
         reads.add(node.text);
+      } else if (use === 'writes') {
+        writes.add(node.text);
       }
     }
     t.forEachChild(node, visit);
   };
   visit(sf);
   declaredHere.forEach((n) => reads.delete(n));
-  return { reads, calls };
+  return { reads, writes, calls };
 }
 
 /** An identifier as a name of something (`x.name`, `{ name: … }`), a declaration, a write, or a read. */

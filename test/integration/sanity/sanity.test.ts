@@ -165,6 +165,14 @@ describe('sanity-train in the extension host', function () {
     assert.match(call?.argsSource ?? '', /q-network-demo\.js:8/);
   });
 
+  it('a builder that reads module variables only run() fills: their box, accepted as proposed, sets them', async () => {
+    const result = await acceptingBoxes(vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('gan-settings.js'), 'buildCritic'));
+    assert.equal(result.outcome, 'report', JSON.stringify(result));
+    const call = result.outcome === 'report' ? result.report.call : undefined;
+    assert.deepEqual(call?.moduleVars, { classCount: 3, side: 8 }, JSON.stringify(call));
+    assert.match(call?.moduleVarsSource ?? '', /^classCount from classes: 3 in gan-settings\.js:5 /);
+  });
+
   it('Escape in the argument box runs nothing', async () => {
     const running = vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('q-network.js'), 'createQNetwork');
     let result: SanityCommandResult | undefined;

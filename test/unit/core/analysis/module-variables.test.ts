@@ -154,6 +154,12 @@ const rows: Row[] = [
     names: [],
   },
   {
+    title: 'a builder that fills them itself before it builds (a run() that returns the model)',
+    code: `${CJS}let classes;\nfunction block() { const m = tf.sequential(); m.add(tf.layers.dense({ units: classes, inputShape: [4] })); return m; }\nfunction run(a) { classes = a.classes; return block(); }\nmodule.exports = { block, run };`,
+    id: 'run',
+    names: [],
+  },
+  {
     title: 'a parameter of the builder with the same name shadows it',
     code: `${CJS}let classes;\nfunction build(classes) { const m = tf.sequential(); m.add(tf.layers.dense({ units: classes, inputShape: [4] })); return m; }\nfunction main(a) { classes = a.classes; }\nmodule.exports = { build };`,
     id: 'build',
