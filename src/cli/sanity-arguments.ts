@@ -26,7 +26,7 @@ export interface CompletedRequest {
   error?: string;
 }
 
-/** Fills `model`, `args`, `ctorArgs` and `argsSource` of a request the user left open. */
+/** Fills `model`, `args`, `ctorArgs`, `argsSource`, `moduleVars` and `moduleVarsSource` of a request the user left open. */
 export function completeSanityRequest(request: SanityRequest, code: string): CompletedRequest {
   const builders = findModelBuilders(code, request.file);
   const named = request.model === undefined ? undefined : builders.find((b) => b.id === request.model);
