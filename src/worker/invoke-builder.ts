@@ -13,6 +13,8 @@ import type { SanityCall } from '../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from './errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../core/analysis/tfjs-bindings';
 import { fillDeferredBindings, loadFactory, requireUserModule } from './module-loader';
+import { withBrowserStandIns, type AttemptProgress, type StandInUse } from './browser-stand-ins';
+import { seedMathRandom } from './random';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -26,12 +28,16 @@ export interface BuilderInvocation {
   argsSource?: string;
   /** The tfjs every tfjs import of the user's code resolves to. */
   tf: typeof tfjs;
+  /** Math.random's seed, set before every attempt to build. */
+  seed?: number;
 }
 
 export interface BuiltModel {
   model: tfjs.LayersModel;
   builder: ModelBuilder;
   call: SanityCall;
+  /** The browser-only globals that got an inert stand-in before the build succeeded. */
+  browserStandIns: StandInUse[];
 }
 
 /** The builder `id` among the file's builders, the first that can run when no id is given; throws SanityFailure('noFactory'). */
@@ -72,12 +78,24 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
     defineBrowserGlobals(inv.tf);
   }
   fillDeferredBindings(inv.file, findDeferredTfjsBindings(sourceFile), inv.tf);
+  const { result, standIns } = await withBrowserStandIns((progress) => {
+    if (inv.seed !== undefined) {
+      // Every attempt builds from the same random state, so a retried build has the same weights.
+      seedMathRandom(inv.seed);
+    }
+    return loadAndBuild(inv, builder, builders, progress);
+  });
+  return { ...result, browserStandIns: standIns };
+}
+
+async function loadAndBuild(inv: BuilderInvocation, builder: ModelBuilder, builders: ModelBuilder[], progress: AttemptProgress): Promise<Omit<BuiltModel, 'browserStandIns'>> {
   let target: unknown;
   try {
     target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
   } catch (err) {
-    throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`);
+    throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
   }
+  progress.loaded = true;
   const isClass = builder.className !== undefined;
   const isObjectOfFunctions = builder.kind === 'method' && typeof target === 'object' && target !== null;
   if (typeof target !== 'function' && !isObjectOfFunctions) {
@@ -125,7 +143,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       result = await (target as Callable).apply(self, args);
     }
   } catch (err) {
-    throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}`);
+    throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}`, err);
   }
   if (isLayersModel(result)) {
     return checkInputs(result, label);
@@ -142,7 +160,7 @@ function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Rec
   try {
     return new target(...ctorArgs);
   } catch (err) {
-    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}`);
+    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}`, err);
   }
 }
 

@@ -14,9 +14,9 @@ import { chooseCompile, compileForRun } from './compile';
 import { customData } from './custom-data';
 import { BadInputError, describeError } from './errors';
 import { invokeBuilder } from './invoke-builder';
+import { standInNote } from './browser-stand-ins';
 import { installModuleHooks, requireUserModule } from './module-loader';
 import { countNorms, swapNorms } from './norm-swap';
-import { seedMathRandom } from './random';
 import { TelemetryCollector } from './telemetry/collector';
 import { loadTfjsRuntime } from './tfjs-runtime';
 import { trainRun } from './train-run';
@@ -79,8 +79,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   context.runtime = info;
   const phase = phaseEmitter(emit, context);
   phase('buildModel');
-  seedMathRandom(request.seed);
-  const { model, call } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, tf });
+  const { model, call, browserStandIns } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, tf, seed: request.seed });
   const name = call.model;
   context.params = model.countParams();
   phase('prepareData');
@@ -90,7 +89,8 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const allData = await chooseData(tf, request, shape, sparse, io);
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(code, request.file, name), request.file);
-  const notes = [`optimizer: ${compile.description}`];
+  const standInLine = standInNote(browserStandIns);
+  const notes = [...(standInLine ? [standInLine] : []), `optimizer: ${compile.description}`];
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
   if (request.compare) {
     const swapped = await swapNorms(tf, model);
@@ -131,7 +131,8 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   }
   const budgetNote = budget.note(runs.filter((r) => r.nan === null).map((r) => r.steps), runtime.backend);
   notes.push(...(budgetNote ? [budgetNote] : []), ...outputNotes(runs));
-  return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...baselineOf(tf, data), notes };
+  const standIns = browserStandIns.length > 0 ? { browserStandIns: browserStandIns.map((s) => s.name) } : {};
+  return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, ...baselineOf(tf, data), notes };
 }
 
 function runtimeOf(runtime: Awaited<ReturnType<typeof loadTfjsRuntime>>): SanityRuntime {

@@ -141,6 +141,8 @@ export interface SanityReport {
   baselineError?: number;
   /** Things the user should know that are not findings, e.g. "no BatchNorm layer to swap for --compare". */
   notes?: string[];
+  /** Browser-only globals the module touched while loading or building (e.g. 'OfflineAudioContext'), which got inert stand-ins. */
+  browserStandIns?: string[];
 }
 
 /** Whose tfjs ran the model, its version, and why the bundled one ran in a workspace that has its own. */
