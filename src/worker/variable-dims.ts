@@ -53,7 +53,13 @@ function forwardShapes(tf: typeof tfjs, model: tfjs.LayersModel, inputs: number[
   return tf.tidy(() => {
     const xs = inputs.map((s) => tf.zeros([1, ...s]));
     const out = model.predict(xs.length === 1 ? xs[0] : xs);
-    return (Array.isArray(out) ? out : [out]).map((t) => t.shape.slice(1));
+    const shapes = (Array.isArray(out) ? out : [out]).map((t) => t.shape.slice(1));
+    const empty = shapes.find((s) => s.some((d) => d < 1));
+    if (empty) {
+      // A kernel as long as the input leaves nothing to learn from.
+      throw new Error(`an output of shape [${empty.join(', ')}] is empty`);
+    }
+    return shapes;
   });
 }
 
