@@ -104,7 +104,8 @@ async function loadAndBuild(inv: BuilderInvocation, builder: ModelBuilder, build
     throw new SanityFailure('noFactory', `${inv.file} has no ${what} (found ${describeValue(target)}${known.length > 0 ? `; its builders: ${known.join(', ')}` : ''})`);
   }
   const usesCtor = typeof target === 'function' && (builder.kind === 'constructor' || (isClass && !builder.static));
-  const ctorGiven = builder.kind === 'constructor' ? (inv.args ?? inv.ctorArgs ?? []) : (inv.ctorArgs ?? []);
+  // For `--model Class`, --args are the constructor's and --ctor-args, when given, override them.
+  const ctorGiven = builder.kind === 'constructor' ? (inv.ctorArgs ?? inv.args ?? []) : (inv.ctorArgs ?? []);
   const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
   const ctx = { inv, builder };
   const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args');
