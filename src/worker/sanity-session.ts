@@ -94,7 +94,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(code, request.file, name), request.file);
   const standInLine = standInNote(browserStandIns);
-  const notes = [...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), `optimizer: ${compile.description}`];
+  const notes = [...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
   if (request.compare) {
     const swapped = await swapNorms(tf, model);

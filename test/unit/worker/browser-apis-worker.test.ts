@@ -72,5 +72,6 @@ describe('browser-only APIs and unusual shapes (through the worker)', function (
     const verdict = verdictFor(report);
     assert.equal(verdict.headline, 'Nothing to train');
     assert.match(verdict.caveat ?? '', /^Nothing trained: every layer of the model is frozen/);
+    assert.ok(report.notes?.some((n) => n.endsWith('the optimizer is unused: every layer is frozen, so no weight is updated')), JSON.stringify(report.notes));
   });
 });
