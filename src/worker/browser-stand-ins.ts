@@ -133,7 +133,7 @@ function inertInstance(global: string): unknown {
 
 /** A property read: symbols (inspection, iteration checks), the basic ones and assigned ones pass; the rest is a use. */
 function read(target: object, key: PropertyKey, owner: string, global: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(target, key) || typeof key === 'symbol' || (BASIC.has(key) && key in target)) {
+  if (Object.prototype.hasOwnProperty.call(target, key) || typeof key === 'symbol' || BASIC.has(key)) {
     return Reflect.get(target, key);
   }
   if (key === 'then') {

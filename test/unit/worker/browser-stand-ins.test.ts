@@ -51,6 +51,7 @@ describe('browser stand-ins', () => {
     assert.equal(ctx instanceof Ctx, false);
     assert.equal((Ctx as unknown as { name: string }).name, 'OfflineAudioContext');
     assert.match(inspect(ctx), /\{\}/);
+    assert.equal(JSON.stringify({ ctx }), '{"ctx":{}}');
     ctx.onComplete = 'kept';
     assert.equal(ctx.onComplete, 'kept');
     const plain = (Ctx as unknown as (...a: unknown[]) => unknown)();
