@@ -141,6 +141,10 @@ export interface SanityReport {
   baselineError?: number;
   /** Things the user should know that are not findings, e.g. "no BatchNorm layer to swap for --compare". */
   notes?: string[];
+  /** Browser-only globals the module touched while loading or building (e.g. 'OfflineAudioContext'), which got inert stand-ins. */
+  browserStandIns?: string[];
+  /** Trainable parameters of the model as built; 0 when every layer is frozen (trainable: false), so the steps only computed the loss. */
+  trainableParams?: number;
 }
 
 /** Whose tfjs ran the model, its version, and why the bundled one ran in a workspace that has its own. */
