@@ -31,9 +31,14 @@ export interface Core {
 let core: Promise<Core> | undefined;
 let thread: AnalysisThread | undefined;
 
+/** Whether parsing runs in the analysis thread (false only for the bench's in-host comparison). */
+export function usesAnalysisThread(): boolean {
+  return process.env.RBN_ANALYSIS_IN_THREAD !== '1';
+}
+
 /** The analysis and refactorings (cached after the first call). */
 export function loadCore(): Promise<Core> {
-  core ??= process.env.RBN_ANALYSIS_IN_THREAD === '1' ? loadInProcessCore() : loadThreadCore();
+  core ??= usesAnalysisThread() ? loadThreadCore() : loadInProcessCore();
   return core;
 }
 
