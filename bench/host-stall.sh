@@ -36,6 +36,10 @@ measure() {
 before=null after=null control=null
 only=${BENCH_HOST_ONLY:-}
 if [ -z "$only" ] || [ "$only" = before ]; then before=$(measure before 1); fi
+# The analysis thread keeps V8's code for the compiler in .code-cache (src/analysis-thread/compile-cache.ts):
+# "cold" is a first start after install, "warm" every later one. BENCH_HOST_COLD=1 empties it first.
+[ -z "${BENCH_HOST_COLD:-}" ] || rm -rf .code-cache
+compile_cache=$([ -n "$(ls -A .code-cache 2>/dev/null)" ] && echo warm || echo cold)
 if [ -z "$only" ] || [ "$only" = after ]; then after=$(measure after 0); fi
 if [ -z "$only" ] || [ "$only" = control ]; then control=$(measure control 0 1); fi
-echo "{\"bench\":\"host-stall\",\"before\":$before,\"after\":$after,\"control\":$control}"
+echo "{\"bench\":\"host-stall\",\"before\":$before,\"after\":$after,\"control\":$control,\"afterCompileCache\":\"$compile_cache\"}"

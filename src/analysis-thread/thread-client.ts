@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { AnalysisMethodName, AnalysisThreadMethods } from './methods';
-import { fromThreadError, type ThreadReply, type ThreadRequest } from './protocol';
+import { fromThreadError, type ThreadOptions, type ThreadReply, type ThreadRequest } from './protocol';
 
 type Method<M extends AnalysisMethodName> = AnalysisThreadMethods[M];
 interface Pending {
@@ -36,8 +36,12 @@ export class AnalysisThread {
 
   /**
    * @param script the built thread entry (dist/analysis-thread.js); a `.ts` source runs through tsx (tests).
+   * @param options.compileCacheDir where the thread keeps V8's code for the compiler (compile-cache.ts); none without it.
    */
-  constructor(private readonly script: string) {}
+  constructor(
+    private readonly script: string,
+    private readonly options: ThreadOptions = {},
+  ) {}
 
   /** Runs `method` in the thread with structured-clone copies of `args`. */
   call<M extends AnalysisMethodName>(method: M, ...args: Parameters<Method<M>>): Promise<Awaited<ReturnType<Method<M>>>> {
@@ -73,7 +77,7 @@ export class AnalysisThread {
 
   private spawn(): Worker {
     const execArgv = this.script.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [];
-    const worker = new Worker(this.script, { execArgv });
+    const worker = new Worker(this.script, { execArgv, workerData: this.options satisfies ThreadOptions });
     worker.unref(); // an idle thread never keeps the process alive
     worker.on('message', (reply: ThreadReply) => this.settle(reply));
     worker.on('error', (error) => this.stopped(worker, new Error(`the analysis thread failed: ${error.message}`)));

@@ -50,8 +50,11 @@ export async function disposeCore(): Promise<void> {
 }
 
 function getThread(): AnalysisThread {
-  // dist/extension.js and dist/analysis-thread.js are built side by side (scripts/build.mjs).
-  thread ??= new AnalysisThread(path.join(__dirname, 'analysis-thread.js'));
+  // dist/extension.js and dist/analysis-thread.js are built side by side (scripts/build.mjs). The code
+  // cache lives in the extension's own folder (not in dist/, which every build empties): the thread
+  // starts before activate, so before the extension's storage folder is known, and the cache goes away
+  // with the installed version it was made for.
+  thread ??= new AnalysisThread(path.join(__dirname, 'analysis-thread.js'), { compileCacheDir: path.join(__dirname, '..', '.code-cache') });
   return thread;
 }
 
