@@ -8,26 +8,26 @@
  */
 import type * as vscode from 'vscode';
 import { getDiagnosticsMaxFileSize } from '../configuration';
-import { loadCore, usesAnalysisThread } from './core-loader';
+import { mightContainBatchNorm } from '../../core/analysis';
+import { analyzeInThreadNow, loadCore, usesAnalysisThread } from './core-loader';
 import { isDiagnosable } from './diagnostics';
 import { isWithinSizeLimit } from './usage-diagnostics';
 
 /**
  * Asks the analysis thread for the documents that will get diagnostics; the thread starts only when one
- * of them might hold batch norm (the text prefilter). Never throws; in-process analysis (the bench's
+ * of them might hold batch norm (the text prefilter, a substring test). In-process analysis (the bench's
  * "before" path) is left for later, since here it would block the host.
  */
 export function prestartAnalysis(documents: readonly vscode.TextDocument[]): void {
   if (!usesAnalysisThread()) {
     return;
   }
+  void loadCore(); // resolved by activate: the diagnostics then post their request without waiting
   const wanted = documents
     .filter((d) => isDiagnosable(d) && isWithinSizeLimit(d.getText().length, getDiagnosticsMaxFileSize(d)))
-    .map((d) => ({ text: d.getText(), fileName: d.uri.fsPath }));
-  if (wanted.length === 0) {
-    return;
+    .map((d) => ({ text: d.getText(), fileName: d.uri.fsPath }))
+    .filter((f) => mightContainBatchNorm(f.text));
+  if (wanted.length > 0) {
+    analyzeInThreadNow(wanted); // a failure is the diagnostics' to report: they ask again
   }
-  void loadCore()
-    .then((core) => Promise.all(wanted.filter((w) => core.mightContainBatchNorm(w.text)).map((w) => core.analyzeSource(w.text, w.fileName))))
-    .catch(() => undefined); // the diagnostics ask again and report a failure there
 }
