@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { FileAnalysis } from '../../core/analysis/types';
-import { loadCore, loadedCore, type Core } from './core-loader';
+import { loadCore, loadedCore, takeEarlyAnalysis, type Core } from './core-loader';
 
 /**
  * One analysis per document version, shared by diagnostics and code actions so a cursor move or a
@@ -27,7 +27,7 @@ export class AnalysisCache {
 
   private analyze(text: string, fileName: string): Promise<FileAnalysis> {
     const core = loadedCore();
-    return core ? analyzeWith(core, text, fileName) : loadCore().then((c) => analyzeWith(c, text, fileName));
+    return takeEarlyAnalysis(text, fileName) ?? (core ? analyzeWith(core, text, fileName) : loadCore().then((c) => analyzeWith(c, text, fileName)));
   }
 
   /** Whether the analysis of the document as it is now is at hand (no parse needed). */

@@ -3,8 +3,8 @@
  * VS Code loads the extension's module and reads its stored state from the window side by side, and
  * calls `activate` only when both are done: in code-server that took 0.6-0.7 s while the window laid out
  * the 5,000-line file that triggered the activation. The analysis thread spends that time loading the
- * compiler and parsing the file; it remembers its last result per file (src/core/analysis), so the
- * diagnostics' request for the same text at activation is answered without a second parse.
+ * compiler and parsing the file; the analysis cache takes that result for the same text
+ * (core-loader.ts, takeEarlyAnalysis), so the first diagnostics need no second request.
  */
 import type * as vscode from 'vscode';
 import { getDiagnosticsMaxFileSize } from '../configuration';

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import type * as AnalysisModule from '../../core/analysis';
+import type { FileAnalysis } from '../../core/analysis/types';
 import type * as ProposalsModule from '../../core/analysis/argument-proposals';
 import type * as BuildersModule from '../../core/analysis/model-builders';
 import type * as RefactorModule from '../../core/refactor';
@@ -59,16 +60,34 @@ export async function disposeCore(): Promise<void> {
   thread = undefined;
   core = undefined;
   ready = undefined;
+  early.clear();
 }
+
+/** Analyses started before activate, by file name, until the analysis cache takes them. */
+const early = new Map<string, { text: string; analysis: Promise<FileAnalysis> }>();
 
 /**
  * Starts the analysis thread and sends it these files' analyses right away, in this turn of the event
  * loop (loadCore's imports would wait for the next microtask checkpoint, 0.1 s after the extension's
- * module loaded, measured). Results are dropped: the thread remembers them for the same text.
+ * module loaded, measured). The results wait for {@link takeEarlyAnalysis}.
  */
 export function analyzeInThreadNow(files: readonly { text: string; fileName: string }[]): void {
   const t = getThread();
-  files.forEach((f) => void t.call('analyzeSource', f.text, f.fileName).catch(() => undefined));
+  for (const f of files) {
+    const analysis = t.call('analyzeSource', f.text, f.fileName);
+    analysis.catch(() => early.get(f.fileName)?.analysis === analysis && early.delete(f.fileName)); // asked again later
+    early.set(f.fileName, { text: f.text, analysis });
+  }
+}
+
+/**
+ * The analysis started before activate for exactly this text, once (often finished by the time activate
+ * runs, so the first diagnostics need no round trip to the thread).
+ */
+export function takeEarlyAnalysis(text: string, fileName: string): Promise<FileAnalysis> | undefined {
+  const found = early.get(fileName);
+  early.delete(fileName);
+  return found?.text === text ? found.analysis : undefined;
 }
 
 function getThread(): AnalysisThread {
