@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { METHOD_PRIORITY, RequestQueue } from '../../../src/analysis-thread/request-queue';
 import { AnalysisThread } from '../../../src/analysis-thread/thread-client';
@@ -56,8 +58,23 @@ describe('analysis thread: the order it answers waiting calls in', function () {
   });
 
   it('start() starts the thread ahead of the first call, once', async () => {
-    thread.start();
-    thread.start();
-    assert.equal((await thread.call('analyzeSource', MODEL, '/p/started.ts')).usages.length, 1);
+    // A stand-in thread that records each start in the folder it is given, and stays up.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-thread-start-'));
+    const script = path.join(dir, 'recording-thread.js');
+    fs.writeFileSync(script, "const { workerData, threadId, parentPort } = require('node:worker_threads');\nrequire('node:fs').writeFileSync(require('node:path').join(workerData.compileCacheDir, 'started-' + threadId), '');\nparentPort.on('message', () => {});\n");
+    const recording = new AnalysisThread(script, { compileCacheDir: dir });
+    try {
+      recording.start();
+      recording.start();
+      const started = () => fs.readdirSync(dir).filter((f) => f.startsWith('started-'));
+      for (let i = 0; i < 200 && started().length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500)); // a second start would have written by now
+      assert.equal(started().length, 1, 'one thread, started without any call');
+    } finally {
+      await recording.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
