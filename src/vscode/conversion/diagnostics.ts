@@ -32,7 +32,7 @@ export class BatchNormDiagnostics implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.subscriptions.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 'now')),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, getDiagnosticsDelayMs())),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)),
       vscode.workspace.onDidChangeConfiguration((e) => affectsDiagnostics(e) && this.refreshAll()),
@@ -42,19 +42,20 @@ export class BatchNormDiagnostics implements vscode.Disposable {
 
   /** Analyses every open JS/TS document again (settings changed, or at start-up). */
   refreshAll(): void {
-    vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0));
+    vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 'now'));
   }
 
-  private schedule(document: vscode.TextDocument, delayMs: number): void {
+  /** `now` for an open, the start-up or a setting; a delay (even 0) for typing, which it debounces. */
+  private schedule(document: vscode.TextDocument, delayMs: number | 'now'): void {
     if (!isDiagnosable(document)) {
       return;
     }
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
-    if (delayMs === 0) {
-      // An open, the start-up or a setting: ask the analysis thread now. A timer would wait until the
-      // host's loop is free, 0.3-0.45 s after a 5,000-line file opens (measured in code-server).
+    if (delayMs === 'now') {
+      // Ask the analysis thread at once: a timer would wait until the host's loop is free, 0.3-0.45 s
+      // after a 5,000-line file opens (measured in code-server).
       void this.update(document);
       return;
     }
