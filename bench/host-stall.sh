@@ -5,7 +5,8 @@
 # before = the analysis in the host (RBN_ANALYSIS_IN_THREAD=1, the old path), after = in the analysis thread.
 # A third run, the control, does the same editor work on a file with nothing for this extension: what is
 # left there is the machine and the editor (VS Code's own TypeScript features, code-server, the renderer).
-# Prints one JSON object. Env: CODE_SERVER, CHROMIUM (as test/e2e/run-e2e.sh).
+# Prints one JSON object. Env: CODE_SERVER, CHROMIUM (as test/e2e/run-e2e.sh); BENCH_HOST_LOG=<file> keeps the
+# suite's log (the editor's console, mocha) there.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -28,13 +29,17 @@ measure() {
   HOST_STALL_CONTROL=${3:-0} RBN_ANALYSIS_IN_THREAD=$2 start_code_server "$1" off "$ws" >&2
   local log=$WORK/$1.log
   node test/e2e/ext-host-tests.mjs "http://127.0.0.1:$PORT" "$ws" "$ROOT" "$ROOT/.e2e/out-integration/host-stall/index.js" 300 >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
-  stop_code_server
+  stop_code_server; [ -z "${BENCH_HOST_LOG:-}" ] || cp "$log" "$BENCH_HOST_LOG"
   grep -o 'HOST-STALL {.*}' "$log" | tail -1 | cut -d' ' -f2-
 }
 # BENCH_HOST_ONLY=before|after|control runs one of the three.
 before=null after=null control=null
 only=${BENCH_HOST_ONLY:-}
 if [ -z "$only" ] || [ "$only" = before ]; then before=$(measure before 1); fi
+# The analysis thread keeps V8's code for the compiler in .code-cache (src/analysis-thread/compile-cache.ts):
+# "cold" is a first start after install, "warm" every later one. BENCH_HOST_COLD=1 empties it first.
+[ -z "${BENCH_HOST_COLD:-}" ] || rm -rf .code-cache
+compile_cache=$([ -n "$(ls -A .code-cache 2>/dev/null)" ] && echo warm || echo cold)
 if [ -z "$only" ] || [ "$only" = after ]; then after=$(measure after 0); fi
 if [ -z "$only" ] || [ "$only" = control ]; then control=$(measure control 0 1); fi
-echo "{\"bench\":\"host-stall\",\"before\":$before,\"after\":$after,\"control\":$control}"
+echo "{\"bench\":\"host-stall\",\"before\":$before,\"after\":$after,\"control\":$control,\"afterCompileCache\":\"$compile_cache\"}"

@@ -1,6 +1,11 @@
 /** Messages between the extension host and the analysis thread (one request, one reply, by id). */
 import type { AnalysisMethodName } from './methods';
 
+/** What the thread is started with (its workerData). */
+export interface ThreadOptions {
+  compileCacheDir?: string;
+}
+
 export interface ThreadRequest {
   id: number;
   method: AnalysisMethodName;

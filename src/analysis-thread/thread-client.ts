@@ -1,11 +1,11 @@
 /**
  * The caller's side of the analysis thread: each call posts a request and resolves with the reply.
- * The thread starts on the first call, and starts again on the next call after it
+ * The thread starts on the first call (or `start`), and starts again on the next call after it
  * exits or crashes; calls in flight at that moment reject with the reason, nothing else is lost.
  */
 import { Worker } from 'node:worker_threads';
 import type { AnalysisMethodName, AnalysisThreadMethods } from './methods';
-import { fromThreadError, type ThreadReply, type ThreadRequest } from './protocol';
+import { fromThreadError, type ThreadOptions, type ThreadReply, type ThreadRequest } from './protocol';
 
 type Method<M extends AnalysisMethodName> = AnalysisThreadMethods[M];
 interface Pending {
@@ -36,12 +36,16 @@ export class AnalysisThread {
 
   /**
    * @param script the built thread entry (dist/analysis-thread.js); a `.ts` source runs through tsx (tests).
+   * @param options.compileCacheDir where the thread keeps V8's code for the compiler (compile-cache.ts); none without it.
    */
-  constructor(private readonly script: string) {}
+  constructor(
+    private readonly script: string,
+    private readonly options: ThreadOptions = {},
+  ) {}
 
   /** Runs `method` in the thread with structured-clone copies of `args`. */
   call<M extends AnalysisMethodName>(method: M, ...args: Parameters<Method<M>>): Promise<Awaited<ReturnType<Method<M>>>> {
-    const worker = this.worker ?? this.start();
+    const worker = this.running();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject });
@@ -62,9 +66,18 @@ export class AnalysisThread {
     await worker?.terminate();
   }
 
-  private start(): Worker {
+  /** Starts the thread now (it then loads the compiler) rather than on the first call; idempotent. */
+  start(): void {
+    this.running();
+  }
+
+  private running(): Worker {
+    return this.worker ?? this.spawn();
+  }
+
+  private spawn(): Worker {
     const execArgv = this.script.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [];
-    const worker = new Worker(this.script, { execArgv });
+    const worker = new Worker(this.script, { execArgv, workerData: this.options satisfies ThreadOptions });
     worker.unref(); // an idle thread never keeps the process alive
     worker.on('message', (reply: ThreadReply) => this.settle(reply));
     worker.on('error', (error) => this.stopped(worker, new Error(`the analysis thread failed: ${error.message}`)));

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { FileAnalysis } from '../../core/analysis/types';
-import { loadCore } from './core-loader';
+import { loadCore, loadedCore, takeEarlyAnalysis, type Core } from './core-loader';
 
 /**
  * One analysis per document version, shared by diagnostics and code actions so a cursor move or a
@@ -25,9 +25,9 @@ export class AnalysisCache {
     return analysis;
   }
 
-  private async analyze(text: string, fileName: string): Promise<FileAnalysis> {
-    const core = await loadCore();
-    return core.mightContainBatchNorm(text) ? await core.analyzeSource(text, fileName) : { file: fileName, usages: [] };
+  private analyze(text: string, fileName: string): Promise<FileAnalysis> {
+    const core = loadedCore();
+    return takeEarlyAnalysis(text, fileName) ?? (core ? analyzeWith(core, text, fileName) : loadCore().then((c) => analyzeWith(c, text, fileName)));
   }
 
   /** Whether the analysis of the document as it is now is at hand (no parse needed). */
@@ -38,4 +38,8 @@ export class AnalysisCache {
   forget(document: vscode.TextDocument): void {
     this.entries.delete(document.uri.toString());
   }
+}
+
+function analyzeWith(core: Core, text: string, fileName: string): Promise<FileAnalysis> {
+  return core.mightContainBatchNorm(text) ? core.analyzeSource(text, fileName) : Promise.resolve({ file: fileName, usages: [] });
 }
