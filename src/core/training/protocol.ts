@@ -141,6 +141,25 @@ export interface SanityReport {
   baselineError?: number;
   /** Things the user should know that are not findings, e.g. "no BatchNorm layer to swap for --compare". */
   notes?: string[];
+  /** How the runs' batch size was chosen: the one asked for, or lower to fit the memory or the time budget. */
+  batchFit?: SanityBatchFit;
+}
+
+/** The batch size fitted to the machine before training (runs[i].batchSize is the one used). */
+export interface SanityBatchFit {
+  /** --batch-size. */
+  requested: number;
+  batchSize: number;
+  /** What did not fit at a larger batch; absent when the requested one ran. */
+  reason?: 'memory' | 'time';
+  /** The estimated peak bytes of one training step at the requested and at the chosen batch size. */
+  stepBytesRequested: number;
+  stepBytes: number;
+  /** Bytes a step could use, and the limit that set them, e.g. "the wasm heap (4.0 GB at most)". */
+  memoryRoomBytes: number;
+  memoryLimit: string;
+  /** The one line saying why the batch is lower (also in `notes`). */
+  note?: string;
 }
 
 /** Whose tfjs ran the model, its version, and why the bundled one ran in a workspace that has its own. */
