@@ -144,7 +144,8 @@ export function lowerForTime(choice: BatchChoice, batch: number, budgetSeconds: 
   if (batch >= choice.batchSize) {
     return choice;
   }
-  const note = `batch size lowered from ${choice.requested} to ${batch} to fit the ${budgetSeconds} s budget (${formatParams(shape.params)}; ${why})`;
+  const time = `to ${batch} to fit the ${budgetSeconds} s budget (${formatParams(shape.params)}; ${why})`;
+  const note = choice.note ? `${choice.note}, then ${time}` : `batch size lowered from ${choice.requested} ${time}`;
   return { ...choice, batchSize: batch, reason: 'time', stepBytes: stepBytes(shape, batch), note };
 }
 

@@ -113,10 +113,12 @@ export async function probeModel(
   try {
     // The first forward pass also pays for setting up every kernel (about as long again, as measured);
     // the second is what a step repeats.
+    // The cold pass only refuses the hopeless (its kernel set-up would make a small model look slow);
+    // the warm one picks the batch.
     const coldMs = timeForward(tf, model, data, 1);
-    const coldBatch = batchForTime(coldMs / 2, batchSize, remainingMs(), ctx);
+    batchForTime(coldMs / 2, 1, remainingMs(), ctx, batchSize);
     const forwardMs = timeForward(tf, model, data, 1);
-    const batch = batchForTime(forwardMs, coldBatch, remainingMs(), ctx);
+    const batch = batchForTime(forwardMs, batchSize, remainingMs(), ctx);
     const lowered = batch < batchSize ? { batchSize: batch, askedStepMs: stepEstimate(forwardMs, batchSize) } : { batchSize };
     const indices = tf.tensor1d(Int32Array.from({ length: batch }, (_, i) => i % rowCount(data.xs)), 'int32');
     const x = gatherRows(tf, data.xs, indices);
@@ -151,15 +153,14 @@ export async function probeModel(
 
 /**
  * Held-out examples every run scores: all of them when their evaluation fits a fifth of the budget,
- * else as many as do, at least `floor` (the number a score needs to mean anything) unless scoring
- * those would take more than half of `roomMs`, the time left after one step of every run: a model
- * that slow scores fewer rather than not training at all.
+ * else as many as do, at least `floor` (the number a score needs to mean anything); but scoring
+ * takes at most half of `roomMs`, the time left after one step of every run (at least one example):
+ * a model that slow scores fewer rather than not training at all.
  */
 export function heldOutRows(total: number, evalMsPerRow: number[], budgetMs: number, floor = 32, roomMs = Infinity): number {
   const perRow = Math.max(evalMsPerRow.reduce((a, b) => a + b, 0), 1e-6);
-  const fit = Math.floor((0.2 * budgetMs) / perRow);
-  const least = Math.max(1, Math.min(floor, total, Math.floor((0.5 * roomMs) / perRow)));
-  return Math.min(total, Math.max(least, fit));
+  const wanted = Math.max(Math.min(floor, total), Math.floor((0.2 * budgetMs) / perRow));
+  return Math.min(total, Math.max(1, Math.min(wanted, Math.floor((0.5 * roomMs) / perRow))));
 }
 
 /** Backward costs about twice the forward pass: the step estimate from one example's forward pass (within ±30% as measured). */
@@ -168,20 +169,21 @@ function stepEstimate(forwardMs: number, batchSize: number): number {
 }
 
 /**
- * The batch to time: `batchSize`, or the largest of its halvings whose step fits the time left even
- * if CAUTION times slower than its estimate (a U-Net's step on wasm took 2.3-2.5x it). Only when
+ * The batch to time: `batchSize`, or the largest of its halvings whose step takes at most half the
+ * time left (the rest is for scoring and the steps' spread) even if CAUTION times slower than its
+ * estimate (a U-Net's step on wasm took 1.8-2.5x it), per run sharing the budget. Only when
  * not even one example's step could fit, 30% faster than estimated, does it never start: one line
  * saying so. The swapped copy (`mayRefuse` false) keeps the batch the first model got.
  */
-export function batchForTime(forwardMs: number, batchSize: number, remainingMs: number, ctx: BudgetContext | undefined): number {
+export function batchForTime(forwardMs: number, batchSize: number, remainingMs: number, ctx: BudgetContext | undefined, asked = batchSize): number {
   if (!ctx || ctx.mayRefuse === false) {
     return batchSize;
   }
-  const batch = largestFitting(batchSize, (b) => CAUTION * stepEstimate(forwardMs, b) * (ctx.runs ?? 1) <= remainingMs) ?? 1;
+  const batch = largestFitting(batchSize, (b) => CAUTION * stepEstimate(forwardMs, b) * (ctx.runs ?? 1) <= remainingMs / 2) ?? 1;
   if (OPTIMISM * stepEstimate(forwardMs, batch) > remainingMs) {
     const left = Math.max(0, Math.round(remainingMs / 1000));
     const detail = `; a forward pass of one example takes ${(forwardMs / 1000).toFixed(1)} s`;
-    const even = batchSize > 1 ? ' even at batch size 1' : '';
+    const even = asked > 1 ? ' even at batch size 1' : '';
     throw new SanityFailure('timeout', `${describeSlowStep(stepEstimate(forwardMs, 1), ctx, 'would take', detail)}${even}, more than the ${left} s left of the ${Math.round(ctx.budgetMs / 1000)} s budget; ${RAISE}`);
   }
   return batch;
