@@ -144,8 +144,8 @@ export function lowerForTime(choice: BatchChoice, batch: number, budgetSeconds: 
   if (batch >= choice.batchSize) {
     return choice;
   }
-  const time = `to ${batch} to fit the ${budgetSeconds} s budget (${formatParams(shape.params)}; ${why})`;
-  const note = choice.note ? `${choice.note}, then ${time}` : `batch size lowered from ${choice.requested} ${time}`;
+  const time = `to ${batch} to fit the ${budgetSeconds} s budget`;
+  const note = choice.note ? `${choice.note}, then ${time} (${why})` : `batch size lowered from ${choice.requested} ${time} (${formatParams(shape.params)}; ${why})`;
   return { ...choice, batchSize: batch, reason: 'time', stepBytes: stepBytes(shape, batch), note };
 }
 

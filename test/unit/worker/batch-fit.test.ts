@@ -102,7 +102,7 @@ describe('the batch choice', () => {
     const time = lowerForTime(memory, 1, 60, 'one step at batch size 4 would take about 48.0 s on wasm', conv);
     assert.equal(time.batchSize, 1);
     assert.equal(time.reason, 'time');
-    assert.equal(time.note, 'batch size lowered from 8 to 4 to fit the test limit (100 parameters, ~0 MB per step at batch size 8), then to 1 to fit the 60 s budget (100 parameters; one step at batch size 4 would take about 48.0 s on wasm)');
+    assert.equal(time.note, 'batch size lowered from 8 to 4 to fit the test limit (100 parameters, ~0 MB per step at batch size 8), then to 1 to fit the 60 s budget (one step at batch size 4 would take about 48.0 s on wasm)');
     assert.equal(lowerForTime(memory, 4, 60, 'unused', conv), memory);
     const timeOnly = lowerForTime(fitBatchToMemory(8, conv, limit(1e9)), 2, 60, 'one step would take about 9.0 s on cpu', conv);
     assert.equal(timeOnly.note, 'batch size lowered from 8 to 2 to fit the 60 s budget (100 parameters; one step would take about 9.0 s on cpu)');
