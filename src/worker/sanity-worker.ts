@@ -40,7 +40,8 @@ async function start(request: SanityRequest): Promise<void> {
     }
     finished = true;
     const failure = err instanceof SanityFailure ? err : new SanityFailure('threw', `user code threw: ${describeError(err, request.file)}`);
-    void send({ type: 'error', reason: failure.reason, message: failure.message, ...(context.runtime ? { runtime: context.runtime } : {}) }).then(() => process.exit(0));
+    const batch = failure.reason === 'memory' && context.batchSize !== undefined ? { batchSize: context.batchSize } : {};
+    void send({ type: 'error', reason: failure.reason, message: failure.message, ...(context.runtime ? { runtime: context.runtime } : {}), ...batch }).then(() => process.exit(0));
   };
   // User code that throws from a timer or a stray promise still ends the run with a message.
   process.on('uncaughtException', fail);

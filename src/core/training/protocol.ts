@@ -228,7 +228,8 @@ export type WorkerMessage =
   /** What the worker starts now, before the first training step (a timeout then says where the time went). */
   | { type: 'phase'; phase: WorkerPhase; elapsedMs: number; params?: number; stepMs?: number }
   | { type: 'done'; report: SanityReport }
-  | { type: 'error'; reason: WorkerErrorReason; message: string; runtime?: SanityRuntime };
+  /** `batchSize`: the batch the worker was training at, on a memory failure (the launcher may retry at half of it). */
+  | { type: 'error'; reason: WorkerErrorReason; message: string; runtime?: SanityRuntime; batchSize?: number };
 
 /**
  * The steps before training: loading the module and building the model, making the data, timing the
@@ -252,4 +253,6 @@ export type SanityOutcome =
       message: string;
       /** The tfjs and backend in use when it failed; absent when it failed before tfjs loaded. */
       runtime?: SanityRuntime;
+      /** On a memory failure in training: the batch size it was training at. */
+      batchSize?: number;
     };

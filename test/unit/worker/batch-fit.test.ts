@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { fitBatchToMemory, halvings, lowerForTime, memoryLimit, stepBytes, valuesPerExample, WASM_HEAP_MAX_BYTES, type MemoryState, type StepShape } from '../../../src/worker/batch-fit';
 import { batchForTime, heldOutRows, type BudgetContext } from '../../../src/worker/budget';
+import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
 import { SanityFailure } from '../../../src/worker/errors';
+import { retryAfterOverflow, withRetryNote } from '../../../src/worker/launcher';
 
 const MiB = 2 ** 20;
 
@@ -144,4 +146,36 @@ describe('heldOutRows for a model so slow that scoring crowds out training', () 
   for (const [title, total, perRow, roomMs, expected] of rows) {
     it(title, () => assert.equal(heldOutRows(total, perRow, 60_000, 32, roomMs), expected));
   }
+});
+
+describe('a wasm overflow the estimate missed: one retry at half the batch', () => {
+  const request: SanityRequest = { file: '/w/m.ts', steps: 300, batchSize: 8, compare: false, backend: 'auto', timeoutMs: 60_000, seed: 1 };
+  const overflow = (batchSize?: number): SanityOutcome => ({ kind: 'error', reason: 'memory', message: 'the wasm backend ran out of memory (…) at batch size 8; lower --batch-size', ...(batchSize !== undefined ? { batchSize } : {}) });
+  const rows: [string, SanityOutcome, number, { batchSize: number; timeoutMs: number } | undefined][] = [
+    ['in training at batch 8, 20 s in: batch 4 in the 40 s left', overflow(8), 20_000, { batchSize: 4, timeoutMs: 40_000 }],
+    ['at batch 1: nothing lower to try', overflow(1), 20_000, undefined],
+    ['before the batch was fitted (the estimate itself refused): no retry', overflow(), 20_000, undefined],
+    ['too little of the budget left', overflow(8), 50_000, undefined],
+    ['another failure', { kind: 'error', reason: 'timeout', message: 'ran past', batchSize: 8 }, 20_000, undefined],
+  ];
+  for (const [title, outcome, elapsed, expected] of rows) {
+    it(title, () => {
+      const retry = retryAfterOverflow(outcome, request, elapsed);
+      assert.deepEqual(retry && { batchSize: retry.batchSize, timeoutMs: retry.timeoutMs }, expected);
+    });
+  }
+
+  it('the retried report keeps the batch asked for and says what happened first', () => {
+    const fit = { requested: 4, batchSize: 4, stepBytesRequested: 1, stepBytes: 1, memoryRoomBytes: 2, memoryLimit: 'the wasm heap (4.0 GB at most)' };
+    const report: SanityReport = { backend: 'wasm', data: 'synthetic', task: 'classification', runs: [], notes: ['optimizer: Adam'], batchFit: fit };
+    const first = overflow(8) as Extract<SanityOutcome, { kind: 'error' }>;
+    const retried = withRetryNote({ kind: 'report', report }, first, request);
+    assert.equal(retried.kind, 'report');
+    const { batchFit, notes } = (retried as { report: SanityReport }).report;
+    const line = 'batch size 8 ran out of memory in a first try (more than its estimate), so it ran again at 4 in a fresh worker';
+    assert.deepEqual(batchFit, { ...fit, requested: 8, reason: 'memory', note: line });
+    assert.deepEqual(notes, [line, 'optimizer: Adam']);
+    const failed = withRetryNote({ kind: 'error', reason: 'memory', message: 'still too big' }, first, request);
+    assert.equal(failed.kind === 'error' && failed.message, `still too big (${line})`);
+  });
 });
