@@ -290,7 +290,9 @@ export class StepBudget {
         this.stepMs[r] = r === run ? measured : Math.max(this.probedMs[r] + overhead, this.probedMs[r] * 0.5);
       }
     }
-    const fit = planSteps({ requested: this.requested, remainingMs: this.deadlineMs - performance.now(), run, done, stepMs: this.stepMs, evalMs: this.evalMs });
+    // A quarter of a step kept free: a long step (a heavy model on a busy machine) varies by more than the margin.
+    const remainingMs = this.deadlineMs - performance.now() - 0.25 * this.stepMs[run];
+    const fit = planSteps({ requested: this.requested, remainingMs, run, done, stepMs: this.stepMs, evalMs: this.evalMs });
     this.planned = run === 0 ? Math.max(fit, 1) : Math.min(this.planned, fit);
     return this.planned;
   }
