@@ -60,6 +60,35 @@ export function valuesPerExample(outputShapes: unknown[]): number {
   return total;
 }
 
+/** What `modelValuesPerExample` reads of a tfjs model: its layers and the nodes of its own graph (a Sequential keeps them in its inner `model`). */
+export interface ModelLike {
+  layers: LayerLike[];
+  containerNodes?: Set<string>;
+  model?: ModelLike;
+}
+
+/** A layer, or a nested model (it has `layers`). */
+export interface LayerLike extends Partial<ModelLike> {
+  name: string;
+  inboundNodes?: { outputShapes: unknown }[];
+}
+
+/**
+ * Output sizes per example of every layer of `model`, each call of a layer in this model's graph
+ * counted (a shared layer keeps one output per call; `outputShape` throws for one called with
+ * different shapes; calls from other models, e.g. a discriminator trained on its own, do not count),
+ * and a nested model (a GAN's generator inside the combined model) by its own layers, once per call.
+ */
+export function modelValuesPerExample(model: ModelLike): number {
+  const own = model.containerNodes?.size ? model.containerNodes : model.model?.containerNodes;
+  let total = 0;
+  for (const layer of model.layers) {
+    const calls = (layer.inboundNodes ?? []).filter((_, i) => !own || own.has(`${layer.name}_ib-${i}`));
+    total += Array.isArray(layer.layers) ? calls.length * modelValuesPerExample(layer as ModelLike) : valuesPerExample(calls.map((n) => n.outputShapes));
+  }
+  return total;
+}
+
 /**
  * Peak bytes of one training step at `batch`: the larger of the backward pass (weights, slots,
  * gradients and the layers' saved outputs) and the optimizer's update (weight-sized copies only).

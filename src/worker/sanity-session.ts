@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import type * as tfjs from '@tensorflow/tfjs';
 import { findLayerCalls, mapLayersToSources } from '../core/training/layer-sources';
 import type { NanFinding, NormKind, RunReport, SanityReport, SanityRequest, SanityRuntime, WorkerMessage, WorkerPhase } from '../core/training/protocol';
-import { fitBatchToMemory, lowerForTime, memoryLimit, valuesPerExample, type BatchChoice, type MemoryState, type StepShape } from './batch-fit';
+import { fitBatchToMemory, lowerForTime, memoryLimit, modelValuesPerExample, type BatchChoice, type MemoryState, type ModelLike, type StepShape } from './batch-fit';
 import { heldOutRows, probeModel, StepBudget, workerDeadlineMs, type BudgetContext } from './budget';
 import { baselineOf } from './evaluation';
 import { describeModelIO, multiSyntheticData, type ModelIO } from './multi-io-data';
@@ -111,7 +111,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
     }
   }
   phase('timeStep');
-  const stepShape: StepShape = { params: context.params, valuesPerExample: valuesPerExample(model.layers.map((l) => l.outputShape)), optimizer: compile.optimizer.getClassName() };
+  const stepShape: StepShape = { params: context.params, valuesPerExample: modelValuesPerExample(model as unknown as ModelLike), optimizer: compile.optimizer.getClassName() };
   const memoryFit = fitBatchToMemory(request.batchSize, stepShape, memoryLimit(memoryStateOf(tf, runtime.backend, model, limits)));
   context.batchSize = memoryFit.batchSize;
   logTiming(`one step needs about ${Math.round(memoryFit.stepBytesRequested / 2 ** 20)} MB at batch size ${request.batchSize}, ${Math.round(memoryFit.memoryRoomBytes / 2 ** 20)} MB free for it (${memoryFit.memoryLimit}): batch size ${memoryFit.batchSize}`);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { fitBatchToMemory, halvings, lowerForTime, memoryLimit, stepBytes, valuesPerExample, WASM_HEAP_MAX_BYTES, type MemoryState, type StepShape } from '../../../src/worker/batch-fit';
+import { fitBatchToMemory, halvings, lowerForTime, memoryLimit, modelValuesPerExample, stepBytes, valuesPerExample, WASM_HEAP_MAX_BYTES, type MemoryState, type ModelLike, type StepShape } from '../../../src/worker/batch-fit';
 import { batchForTime, heldOutRows, type BudgetContext } from '../../../src/worker/budget';
 import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
 import { SanityFailure } from '../../../src/worker/errors';
@@ -25,6 +25,32 @@ describe('valuesPerExample (the layers\' output sizes for one example)', () => {
     const flat = tf.layers.flatten().apply(conv) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3 }).apply(flat) as tf.SymbolicTensor });
     assert.equal(valuesPerExample(model.layers.map((l) => l.outputShape)), 36 + 32 + 32 + 3);
+    assert.equal(modelValuesPerExample(model as unknown as ModelLike), 36 + 32 + 32 + 3);
+  });
+
+  it('a layer shared by two inputs of different sizes counts both outputs (its outputShape would throw)', () => {
+    const big = tf.input({ shape: [6, 6, 1] });
+    const small = tf.input({ shape: [4, 4, 1] });
+    const conv = tf.layers.conv2d({ filters: 2, kernelSize: 3 });
+    const pooled = [conv.apply(big), conv.apply(small)].map((t) => tf.layers.globalAveragePooling2d({}).apply(t) as tf.SymbolicTensor);
+    const model = tf.model({ inputs: [big, small], outputs: tf.layers.concatenate().apply(pooled) as tf.SymbolicTensor });
+    assert.throws(() => conv.outputShape);
+    // Inputs 36 + 16, conv 32 + 8, two poolings 2 + 2, concatenate 4.
+    assert.equal(modelValuesPerExample(model as unknown as ModelLike), 36 + 16 + 32 + 8 + 2 + 2 + 4);
+  });
+
+  it('a nested model counts its own layers, once per call', () => {
+    const inner = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 8 }), tf.layers.dense({ units: 2 })] });
+    const input = tf.input({ shape: [4] });
+    const once = tf.model({ inputs: input, outputs: inner.apply(input) as tf.SymbolicTensor });
+    // Input 4, then the inner model's dense 8 and dense 2 (a sequential model lists no input layer).
+    assert.equal(modelValuesPerExample(once as unknown as ModelLike), 4 + 8 + 2);
+    const a = tf.input({ shape: [4] });
+    const b = tf.input({ shape: [4] });
+    const twice = tf.model({ inputs: [a, b], outputs: [inner.apply(a) as tf.SymbolicTensor, inner.apply(b) as tf.SymbolicTensor] });
+    assert.equal(modelValuesPerExample(twice as unknown as ModelLike), 4 + 4 + 2 * (8 + 2));
+    // Its call in the first model does not count in the second, nor the other way round.
+    assert.equal(modelValuesPerExample(once as unknown as ModelLike), 4 + 8 + 2);
   });
 });
 
