@@ -27,7 +27,8 @@ export const BACKPROP_FACTOR = 10;
  * The optimizer's update in weight-sized copies: the weights, their gradients, the optimizer's slots
  * and the temporaries of the update, plus one (what the measurement adds). Adam and Adamax update
  * every variable inside one tidy(), so all their temporaries live at once: Adam's step peaked at
- * 18.0x the weights' bytes (three models on wasm); the others free theirs per variable (SGD: 3.3x).
+ * 18.0x the weights' bytes (three models on wasm). The others free theirs per variable (SGD measured
+ * 3.3x; the rest counted from tfjs-core's update code: weights, gradients, slots, one temporary, one).
  * An optimizer not listed counts as Adam.
  */
 const UPDATE_COPIES: Record<string, { slots: number; copies: number }> = {
