@@ -92,7 +92,7 @@ function createCnn(tf: typeof tfjs, norm: Norm, o: Pick<Options, 'bnArgs' | 'rbn
       }),
     );
     // Each layer with its own defaults, as a user gets them (tfjs BatchNorm: momentum 0.99, epsilon
-    // 1e-3; RunningBatchNorm: 0.9, 1e-5) unless --bn-args / --rbn-args say otherwise.
+    // 1e-3; RunningBatchNorm: 0.9, 1e-4) unless --bn-args / --rbn-args say otherwise.
     model.add(norm === 'bn' ? tf.layers.batchNormalization(o.bnArgs) : runningBatchNorm(o.rbnArgs));
   });
   model.add(tf.layers.globalAveragePooling2d({}));

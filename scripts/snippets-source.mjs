@@ -3,7 +3,7 @@
 // committed JSON matches and that every snippet body parses.
 import fs from 'node:fs';
 
-const LAYER_ARGS = "{ axis: ${1:-1}, momentum: ${2:0.9}, epsilon: ${3:1e-5}, center: ${4|true,false|}, scale: ${5|true,false|} }";
+const LAYER_ARGS = "{ axis: ${1:-1}, momentum: ${2:0.9}, epsilon: ${3:1e-4}, center: ${4|true,false|}, scale: ${5|true,false|} }";
 
 function convBlock() {
   return [

@@ -66,6 +66,12 @@ function proposalLine(stderrTail) {
   return first ? first.replace(/^rbn sanity: /, '') : null;
 }
 
+/** The CLI's line saying which module variables it set and where from (see --module-vars), if any. */
+function moduleVarsLine(stderrTail) {
+  const line = String(stderrTail ?? '').split(' | ').find((l) => l.startsWith('rbn sanity: module variables '));
+  return line ? line.replace(/^rbn sanity: /, '') : null;
+}
+
 /** One line that says what happened, from the report if there is one, else from stderr. */
 function summariseSanity(res) {
   const rep = res.json;
@@ -79,6 +85,7 @@ function summariseSanity(res) {
     result: ran ? 'ran' : 'error',
     reason: typeof reason === 'string' ? reason.slice(0, 700) : JSON.stringify(reason)?.slice(0, 700),
     proposal: proposalLine(res.stderrTail),
+    moduleVarsProposal: moduleVarsLine(res.stderrTail),
     rc: res.rc,
     backend: rep?.backend ?? null,
     steps,

@@ -2,12 +2,13 @@
  * `rbn sanity` without `--args`: picks the builder (the one `--model` names, else the first that can
  * run) and proposes its arguments from its package (the nearest folder with a package.json: calls
  * with literal arguments in any JS/TS file outside node_modules, then signature defaults, then
- * guesses), so the worker gets a complete call and the user sees where each value came from.
+ * guesses), so the worker gets a complete call and the user sees where each value came from; the
+ * same for the module variables the builder reads (`--module-vars`, see module-variables.ts).
  */
 import * as path from 'node:path';
-import { formatArgumentList, formatArgumentProposal, proposeArguments, summarize, type PackageFile } from '../core/analysis/argument-proposals';
+import { formatArgumentList, formatArgumentProposal, formatLiteralValue, formatModuleVariables, proposeArguments, summarize, type PackageFile } from '../core/analysis/argument-proposals';
 import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/model-builders';
-import type { ArgumentProposal, ModelBuilder } from '../core/analysis/types';
+import type { ArgumentProposal, ModelBuilder, ModuleVariablesProposal } from '../core/analysis/types';
 import type { SanityRequest } from '../core/training/protocol';
 import { collectSourceFiles, readSourceFile } from '../core/workspace';
 import { findPackageRoot } from '../worker/launcher';
@@ -19,11 +20,13 @@ export interface CompletedRequest {
   request: SanityRequest;
   /** What the CLI tells the user about the arguments it chose (stderr), when it chose any. */
   message?: string;
+  /** The same for the module variables it set, when the builder reads any. */
+  moduleVarsMessage?: string;
   /** Set when no run can start: a one-line reason (exit 2). */
   error?: string;
 }
 
-/** Fills `model`, `args`, `ctorArgs` and `argsSource` of a request the user left open. */
+/** Fills `model`, `args`, `ctorArgs`, `argsSource`, `moduleVars` and `moduleVarsSource` of a request the user left open. */
 export function completeSanityRequest(request: SanityRequest, code: string): CompletedRequest {
   const builders = findModelBuilders(code, request.file);
   const named = request.model === undefined ? undefined : builders.find((b) => b.id === request.model);
@@ -39,6 +42,13 @@ export function completeSanityRequest(request: SanityRequest, code: string): Com
     return cached;
   };
   const builder = named ?? pickDefaultBuilder(builders, (b) => proposalOf(b).unknown === undefined)!;
+  const completed = completeArguments(request, builder, proposalOf);
+  // The module variables need no package search: only their own file can assign them.
+  const moduleVars = (proposals.get(builder) ?? proposeArguments(builder, { file: request.file, code })).moduleVars;
+  return completed.error ? completed : withModuleVariables(completed, moduleVars);
+}
+
+function completeArguments(request: SanityRequest, builder: ModelBuilder, proposalOf: (b: ModelBuilder) => ArgumentProposal): CompletedRequest {
   // Optional parameters alone need nothing: the builder's own defaults apply.
   const needsArgs = hasRequiredParameters(builder, 'args') && request.args === undefined;
   const needsCtor = hasRequiredParameters(builder, 'ctor') && request.ctorArgs === undefined;
@@ -65,6 +75,26 @@ export function completeSanityRequest(request: SanityRequest, code: string): Com
   const given = givenSource(request).argsSource;
   out.argsSource = given ? `${given}; the rest: ${proposal.summary}` : proposal.summary;
   return { request: out, message: `${describeCall(builder, out)}: ${formatArgumentProposal(proposal).detail}` };
+}
+
+/**
+ * The module variables to set: the proposal, with what --module-vars gives on top (names the builder
+ * does not read pass too; the worker checks that the file declares them).
+ */
+function withModuleVariables(completed: CompletedRequest, proposal: ModuleVariablesProposal | undefined): CompletedRequest {
+  const given = completed.request.moduleVars;
+  if (given === undefined && proposal === undefined) {
+    return completed;
+  }
+  if (given !== undefined) {
+    const rest = proposal?.sources.filter((s) => !(s.name in given)) ?? [];
+    const source = rest.length === 0 ? 'given with --module-vars' : `given with --module-vars; the rest: ${rest.map((s) => `${s.name} ${s.detail}`).join('; ')}`;
+    const values = { ...(proposal?.values ?? {}), ...given };
+    return { ...completed, request: { ...completed.request, moduleVars: values, moduleVarsSource: source }, ...(rest.length > 0 ? { moduleVarsMessage: `module variables ${formatLiteralValue(values)}: ${source}` } : {}) };
+  }
+  const shown = formatModuleVariables(proposal!);
+  const request: SanityRequest = { ...completed.request, moduleVars: proposal!.values, moduleVarsSource: proposal!.summary };
+  return { ...completed, request, moduleVarsMessage: `module variables ${shown.text}: ${shown.detail}${proposal!.unknown ? '; pass --module-vars' : ''}` };
 }
 
 /** Whether the builder's own list (`args`) or its constructor's (`ctor`) has a parameter the user must fill. */

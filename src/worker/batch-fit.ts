@@ -43,6 +43,8 @@ const UPDATE_COPIES: Record<string, { slots: number; copies: number }> = {
 
 export interface StepShape {
   params: number;
+  /** The trainable ones (the rest get no gradient, slots or update); all of them when absent. */
+  trainableParams?: number;
   /** Sum over the layers of their output sizes for one example (the batch axis left out). */
   valuesPerExample: number;
   /** The optimizer's class name, e.g. 'Adam'. */
@@ -96,9 +98,10 @@ export function modelValuesPerExample(model: ModelLike): number {
  */
 export function stepBytes(shape: StepShape, batch: number): number {
   const weights = shape.params * BYTES_PER_VALUE;
+  const trainable = (shape.trainableParams ?? shape.params) * BYTES_PER_VALUE;
   const { slots, copies } = UPDATE_COPIES[shape.optimizer] ?? UPDATE_COPIES.Adam;
-  const backward = weights * (2 + slots) + batch * shape.valuesPerExample * BYTES_PER_VALUE * BACKPROP_FACTOR;
-  return Math.max(backward, weights * copies);
+  const backward = weights + trainable * (1 + slots) + batch * shape.valuesPerExample * BYTES_PER_VALUE * BACKPROP_FACTOR;
+  return Math.max(backward, weights + trainable * (copies - 1));
 }
 
 /** What the session measured of the worker's memory when it fits the batch. */

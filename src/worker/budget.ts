@@ -9,6 +9,7 @@ import { largestFitting } from './batch-fit';
 import { SanityFailure } from './errors';
 import { formatParams } from './model-size';
 import { gatherRows, rowCount, sliceRows, type TrainingData } from './training-data';
+import { stepOnBatch } from './train-step';
 
 /** Time kept free before the launcher's deadline: sending the report, exiting, a slow last step. */
 export function safetyMarginMs(timeoutMs: number): number {
@@ -191,7 +192,7 @@ export function batchForTime(forwardMs: number, batchSize: number, remainingMs: 
 
 async function timeStep(model: tfjs.LayersModel, x: tfjs.Tensor | tfjs.Tensor[], y: tfjs.Tensor | tfjs.Tensor[]): Promise<number> {
   const started = performance.now();
-  await model.trainOnBatch(x, y);
+  await stepOnBatch(model, x, y);
   return performance.now() - started;
 }
 

@@ -6,8 +6,10 @@ export class SanityFailure extends Error {
   constructor(
     readonly reason: WorkerErrorReason,
     message: string,
+    /** The user code's own error, when it threw one (browser-stand-ins.ts reads it). */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 }
 

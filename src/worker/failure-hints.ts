@@ -17,7 +17,7 @@ const BROWSER_GLOBALS = [
  * `X is not defined`, and `a.b.X is not a constructor / a function` for code that reads the global
  * through an alias (`globalObject.OfflineAudioContext`, `window.requestAnimationFrame`): the X.
  */
-function missingBrowserGlobal(err: Error, message: string): string | undefined {
+export function missingBrowserGlobal(err: Error, message: string): string | undefined {
   const undefinedName = err.name === 'ReferenceError' ? /^(\S+) is not defined$/.exec(message)?.[1] : undefined;
   const calledName = err.name === 'TypeError' ? /^(?:[\w$]+\.)*([\w$]+) is not a (?:constructor|function)$/.exec(message)?.[1] : undefined;
   const name = undefinedName ?? calledName;
@@ -52,6 +52,10 @@ export function hintFor(err: unknown): FailureHint | undefined {
   if (pkg) {
     return { kind: 'missingPackage', subject: pkg, text: `the package '${pkg}' is not installed; install it: npm install ${pkg}` };
   }
+  if (err.name === 'BrowserOnlyError') {
+    // A stand-in (browser-stand-ins.ts) was really used: its message already names the API.
+    return { kind: 'browserApi', subject: message.split(' ')[0], text: STAND_IN_ADVICE };
+  }
   const global = missingBrowserGlobal(err, message);
   if (global) {
     return browserApi(global);
@@ -66,6 +70,8 @@ export function hintFor(err: unknown): FailureHint | undefined {
   return undefined;
 }
 
-function browserApi(api: string, instead = 'build the model without it, or behind a check that it exists'): FailureHint {
+const STAND_IN_ADVICE = 'build the model without it, or behind a check that it exists';
+
+function browserApi(api: string, instead = STAND_IN_ADVICE): FailureHint {
   return { kind: 'browserApi', subject: api, text: `${api} is browser-only and sanity-train runs the model in Node: ${instead}` };
 }

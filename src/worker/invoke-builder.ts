@@ -5,14 +5,19 @@
  * the parameters that receive it, call, and take the model from the return value or from the
  * `this.<property>` the builder assigned.
  */
+import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
+import { readDataHint } from '../core/analysis/data-hint';
+import { declaredModuleVariables, proposeModuleVariables } from '../core/analysis/module-variables';
 import { formatArgumentList, proposeArguments } from '../core/analysis/argument-proposals';
 import { findModelBuildersIn, pickDefaultBuilder } from '../core/analysis/model-builders';
 import type { BuilderParameter, ModelBuilder } from '../core/analysis/types';
 import type { SanityCall } from '../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from './errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../core/analysis/tfjs-bindings';
-import { fillDeferredBindings, loadFactory, requireUserModule } from './module-loader';
+import { fillEmptyBindings, loadFactory, requireUserModule } from './module-loader';
+import { withBrowserStandIns, type AttemptProgress, type StandInUse } from './browser-stand-ins';
+import { seedMathRandom } from './random';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -24,14 +29,21 @@ export interface BuilderInvocation {
   ctorArgs?: unknown[];
   /** Where the arguments came from, for the report. */
   argsSource?: string;
+  /** Values for the builder's module variables; proposed from the file when absent. */
+  moduleVars?: Record<string, unknown>;
+  moduleVarsSource?: string;
   /** The tfjs every tfjs import of the user's code resolves to. */
   tf: typeof tfjs;
+  /** Math.random's seed, set before every attempt to build. */
+  seed?: number;
 }
 
 export interface BuiltModel {
   model: tfjs.LayersModel;
   builder: ModelBuilder;
   call: SanityCall;
+  /** The browser-only globals that got an inert stand-in before the build succeeded. */
+  browserStandIns: StandInUse[];
 }
 
 /** The builder `id` among the file's builders, the first that can run when no id is given; throws SanityFailure('noFactory'). */
@@ -71,13 +83,34 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   if (isBrowserScript(inv.code)) {
     defineBrowserGlobals(inv.tf);
   }
-  fillDeferredBindings(inv.file, findDeferredTfjsBindings(sourceFile), inv.tf);
+  const tfjsNames = findDeferredTfjsBindings(sourceFile);
+  const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
+  const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
+  fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...Object.entries(moduleVars?.values ?? {})]), exported);
+  const { result, standIns } = await withBrowserStandIns((progress) => {
+    if (inv.seed !== undefined) {
+      // Every attempt builds from the same random state, so a retried build has the same weights.
+      seedMathRandom(inv.seed);
+    }
+    return loadAndBuild(inv, builder, builders, moduleVars, progress);
+  });
+  return { ...result, browserStandIns: standIns };
+}
+
+async function loadAndBuild(
+  inv: BuilderInvocation,
+  builder: ModelBuilder,
+  builders: ModelBuilder[],
+  moduleVars: { values: Record<string, unknown>; source: string } | undefined,
+  progress: AttemptProgress,
+): Promise<Omit<BuiltModel, 'browserStandIns'>> {
   let target: unknown;
   try {
     target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
   } catch (err) {
-    throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`);
+    throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
   }
+  progress.loaded = true;
   const isClass = builder.className !== undefined;
   const isObjectOfFunctions = builder.kind === 'method' && typeof target === 'object' && target !== null;
   if (typeof target !== 'function' && !isObjectOfFunctions) {
@@ -86,7 +119,8 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
     throw new SanityFailure('noFactory', `${inv.file} has no ${what} (found ${describeValue(target)}${known.length > 0 ? `; its builders: ${known.join(', ')}` : ''})`);
   }
   const usesCtor = typeof target === 'function' && (builder.kind === 'constructor' || (isClass && !builder.static));
-  const ctorGiven = builder.kind === 'constructor' ? (inv.args ?? inv.ctorArgs ?? []) : (inv.ctorArgs ?? []);
+  // For `--model Class`, --args are the constructor's and --ctor-args, when given, override them.
+  const ctorGiven = builder.kind === 'constructor' ? (inv.ctorArgs ?? inv.args ?? []) : (inv.ctorArgs ?? []);
   const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
   const ctx = { inv, builder };
   const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args');
@@ -95,7 +129,30 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   if (usesCtor && builder.kind !== 'constructor') {
     call.ctorArgs = ctorGiven;
   }
+  if (moduleVars && Object.keys(moduleVars.values).length > 0) {
+    call.moduleVars = moduleVars.values;
+    call.moduleVarsSource = moduleVars.source;
+  }
   return { model, builder, call };
+}
+
+/**
+ * The module variables to fill: the given ones (each must be a top-level let/var of the file declared
+ * without a value), else the proposal from the file itself (literal assignments, object-literal
+ * properties, names), as the CLI and the editor propose them.
+ */
+function moduleVariablesFor(sourceFile: ReturnType<typeof parseSourceFile>, builder: ModelBuilder, inv: BuilderInvocation, tfjsNames: string[]): { values: Record<string, unknown>; source: string } | undefined {
+  if (inv.moduleVars !== undefined) {
+    const declared = declaredModuleVariables(sourceFile).map((d) => d.name).filter((n) => !tfjsNames.includes(n));
+    const stray = Object.keys(inv.moduleVars).filter((n) => !declared.includes(n));
+    if (stray.length > 0) {
+      const has = declared.length > 0 ? `its are ${declared.join(', ')}` : 'it has none';
+      throw new BadInputError(`--module-vars: ${stray.join(', ')} ${stray.length === 1 ? 'is not a top-level let/var' : 'are not top-level lets/vars'} of ${path.basename(inv.file)} declared without a value (${has})`);
+    }
+    return { values: inv.moduleVars, source: inv.moduleVarsSource ?? 'given' };
+  }
+  const proposal = builder.end > builder.start ? proposeModuleVariables(sourceFile, builder, { fileLabel: path.basename(inv.file), hint: readDataHint(inv.code) }) : undefined;
+  return proposal && { values: proposal.values, source: proposal.summary };
 }
 
 type Callable = ((...args: unknown[]) => unknown) & (new (...args: unknown[]) => Record<string, unknown>);
@@ -125,7 +182,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       result = await (target as Callable).apply(self, args);
     }
   } catch (err) {
-    throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}`);
+    throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}`, err);
   }
   if (isLayersModel(result)) {
     return checkInputs(result, label);
@@ -142,7 +199,7 @@ function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Rec
   try {
     return new target(...ctorArgs);
   } catch (err) {
-    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}`);
+    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}`, err);
   }
 }
 

@@ -20,13 +20,13 @@ const internals = Module as unknown as ModuleInternals;
 const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts'];
 /** Global the worker reads a non-exported top-level factory from (see `loadFactory`). */
 export const FACTORY_GLOBAL = '__rbnSanityFactory__';
-/** Global holding the worker's tfjs for the entry file's deferred bindings (see `fillDeferredBindings`). */
-export const TFJS_GLOBAL = '__rbnSanityTfjs__';
+/** Global holding the values for the entry file's empty bindings (see `fillEmptyBindings`). */
+export const BINDINGS_GLOBAL = '__rbnSanityBindings__';
 
 let installed = false;
 let tfjsRedirects = new Map<string, string>();
 const entryAppendix = new Map<string, string>();
-/** Lines that fill the entry file's deferred tfjs bindings, appended before the factory line. */
+/** Lines that fill the entry file's empty bindings (tfjs, module variables), appended before the factory line. */
 const deferredFills = new Map<string, string>();
 
 /**
@@ -130,16 +130,22 @@ export function loadFactory(file: string, name: string): unknown {
 }
 
 /**
- * Top-level bindings of the entry file that only some function of it fills with tfjs (`let tf;` …
- * `tf = require('@tensorflow/tfjs-node')` inside run()): once the module has loaded, each that is
- * still empty gets the worker's tfjs, so builders called on their own find it. Call before `loadFactory`.
+ * Top-level bindings of the entry file that only some function of it fills (`let tf;` … `tf =
+ * require('@tensorflow/tfjs-node')` inside run(), `numberOfClasses = args.classes`): once the module
+ * has loaded, each that is still undefined gets its value here (the worker's tfjs, a module
+ * variable's JSON value), so builders called on their own find them. `exported`: the names declared
+ * with `export let`. Call before `loadFactory`.
  */
-export function fillDeferredBindings(file: string, names: string[], tf: unknown): void {
+export function fillEmptyBindings(file: string, values: ReadonlyMap<string, unknown>, exported: ReadonlySet<string> = new Set()): void {
+  const names = [...values.keys()].filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
   if (names.length === 0) {
+    deferredFills.delete(file);
     return;
   }
-  (globalThis as Record<string, unknown>)[TFJS_GLOBAL] = tf;
-  deferredFills.set(file, names.map((n) => `\n;if (${n} === undefined) { ${n} = globalThis.${TFJS_GLOBAL}; }`).join('') + '\n');
+  (globalThis as Record<string, unknown>)[BINDINGS_GLOBAL] = Object.fromEntries(names.map((n) => [n, values.get(n)]));
+  // `export let x;` compiles to `exports.x`, with no local binding to assign.
+  const target = (n: string) => (exported.has(n) ? `exports.${n}` : n);
+  deferredFills.set(file, names.map((n) => `\n;if (${target(n)} === undefined) { ${target(n)} = globalThis.${BINDINGS_GLOBAL}[${JSON.stringify(n)}]; }`).join('') + '\n');
 }
 
 /** Requires a module by absolute path through the hooks (used for the user's `sanityData`). */

@@ -9,6 +9,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { BadInputError } from './errors';
+import type { ConcreteShapes } from './variable-dims';
 import { createRandom, gaussian } from './random';
 import { targetShapeOf, targetValues } from './synthetic-targets';
 import { syntheticCounts, type OutputSpec, type Task, type TrainingData } from './training-data';
@@ -32,17 +33,17 @@ export function compiledLossFor(model: tfjs.LayersModel, index: number): string 
   return typeof pick === 'string' ? pick : undefined;
 }
 
-/** Every input and output of the model, with each output's task. */
-export function describeModelIO(model: tfjs.LayersModel): ModelIO {
+/** Every input and output of the model, with each output's task; `shapes` fills variable dimensions. */
+export function describeModelIO(model: tfjs.LayersModel, shapes?: ConcreteShapes): ModelIO {
   const inputs = model.inputs.map((input, i): InputSpec => {
-    const shape = input.shape.slice(1);
+    const shape = shapes?.inputs[i] ?? input.shape.slice(1);
     if (shape.some((d) => d === null)) {
       throw new BadInputError(`the model's input ${i + 1} has unknown dimensions [${shape.join(', ')}]; give it a full shape or export a sanityData()`);
     }
     return { shape: shape as number[], integerRange: embeddingRange(model, input) };
   });
   const outputs = model.outputs.map((output, i): OutputSpec => {
-    const shape = output.shape.slice(1);
+    const shape = shapes?.outputs[i] ?? output.shape.slice(1);
     if (shape.some((d) => d === null)) {
       throw new BadInputError(`the model's output ${i + 1} has unknown dimensions [${shape.join(', ')}]; export a sanityData() for it`);
     }

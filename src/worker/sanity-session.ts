@@ -16,9 +16,11 @@ import { chooseCompile, compileForRun } from './compile';
 import { customData } from './custom-data';
 import { BadInputError, describeError } from './errors';
 import { invokeBuilder } from './invoke-builder';
+import { standInNote } from './browser-stand-ins';
+import { concreteShapes } from './variable-dims';
+import { trainableParamsOf } from './train-step';
 import { installModuleHooks, requireUserModule } from './module-loader';
 import { countNorms, swapNorms } from './norm-swap';
-import { seedMathRandom } from './random';
 import { TelemetryCollector } from './telemetry/collector';
 import { loadTfjsRuntime } from './tfjs-runtime';
 import { trainRun } from './train-run';
@@ -89,18 +91,20 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   context.runtime = info;
   const phase = phaseEmitter(emit, context);
   phase('buildModel');
-  seedMathRandom(request.seed);
-  const { model, call } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, tf });
+  const { model, call, browserStandIns } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed });
   const name = call.model;
   context.params = model.countParams();
+  const trainableParams = trainableParamsOf(model);
   phase('prepareData');
-  const shape = describeModel(model);
-  const io = describeModelIO(model);
+  const shapes = concreteShapes(tf, model);
+  const shape = describeModel(model, shapes);
+  const io = describeModelIO(model, shapes);
   const sparse = model.loss === 'sparseCategoricalCrossentropy';
   const allData = await chooseData(tf, request, shape, sparse, io);
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(code, request.file, name), request.file);
-  const notes = [`optimizer: ${compile.description}`];
+  const standInLine = standInNote(browserStandIns);
+  const notes = [...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
   if (request.compare) {
     const swapped = await swapNorms(tf, model);
@@ -111,7 +115,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
     }
   }
   phase('timeStep');
-  const stepShape: StepShape = { params: context.params, valuesPerExample: modelValuesPerExample(model as unknown as ModelLike), optimizer: compile.optimizer.getClassName() };
+  const stepShape: StepShape = { params: context.params, trainableParams, valuesPerExample: modelValuesPerExample(model as unknown as ModelLike), optimizer: compile.optimizer.getClassName() };
   const memoryFit = fitBatchToMemory(request.batchSize, stepShape, memoryLimit(memoryStateOf(tf, runtime.backend, model, limits)));
   context.batchSize = memoryFit.batchSize;
   logTiming(`one step needs about ${Math.round(memoryFit.stepBytesRequested / 2 ** 20)} MB at batch size ${request.batchSize}, ${Math.round(memoryFit.memoryRoomBytes / 2 ** 20)} MB free for it (${memoryFit.memoryLimit}): batch size ${memoryFit.batchSize}`);
@@ -142,7 +146,8 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       plannedSteps: (done) => budget.stepsFor(run, done),
       onStep: (step, loss) => emitProgress(emit, run, entry.norm, step, budget.stepsPlanned, loss, step === 1 ? context : undefined),
       onNaN: (finding: NanFinding) => emit({ type: 'layerNaN', run, finding }),
-      telemetry: request.telemetry === false ? undefined : new TelemetryCollector(tf, entry.model, request.steps, sources),
+      // Telemetry reads the step's gradients, and a model with nothing to train has none.
+      telemetry: request.telemetry === false || trainableParams === 0 ? undefined : new TelemetryCollector(tf, entry.model, request.steps, sources),
     });
     runs.push(report);
     // Compile does not free the optimizer it replaces: the next run's memory must not hold this one's slots.
@@ -150,7 +155,8 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   }
   const budgetNote = budget.note(runs.filter((r) => r.nan === null).map((r) => r.steps), runtime.backend);
   notes.push(...(budgetNote ? [budgetNote] : []), ...outputNotes(runs));
-  return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...baselineOf(tf, data), notes, batchFit };
+  const standIns = browserStandIns.length > 0 ? { browserStandIns: browserStandIns.map((s) => s.name) } : {};
+  return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes, batchFit };
 }
 
 /** The worker's memory as the batch fit needs it: the limit is the tightest of the backend's, the cap's and the machine's. */

@@ -10,6 +10,7 @@ import type { StepObserver } from './telemetry/collector';
 import { scoped } from './tensor-scope';
 import { createRandom, permutation, seedMathRandom } from './random';
 import { scoreOutputs } from './evaluation';
+import { stepOnBatch } from './train-step';
 import { gatherRows, rowCount, type OutputSpec, type Tensors, type TrainingData } from './training-data';
 import { ExplosionDetector, measureWeights, trackWeights, type TrackedWeight } from './weight-monitor';
 
@@ -71,7 +72,7 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
     indices.dispose();
     const before = tracked.map((t) => t.variable.read().clone());
     o.telemetry?.beforeStep(step, planned);
-    const result = await model.trainOnBatch(x, y);
+    const result = await stepOnBatch(model, x, y);
     const gradientExplosion = o.telemetry?.afterStep(step) ?? null;
     const loss = Array.isArray(result) ? result[0] : result;
     const stats = measureWeights(tf, tracked);

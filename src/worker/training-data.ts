@@ -11,6 +11,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { loadMnistSplit } from './mnist-data';
 import { createRandom, gaussian } from './random';
 import { BadInputError } from './errors';
+import type { ConcreteShapes } from './variable-dims';
 
 export type Task = 'classification' | 'regression';
 
@@ -90,10 +91,10 @@ export function syntheticCounts(floatsPerExample: number): { total: number; trai
   return { total, train: Math.round(total * (SYNTHETIC_TRAIN / (SYNTHETIC_TRAIN + HELD_OUT))) };
 }
 
-/** Input/output shape and task of the model's first input and output (multi-io-data.ts describes every one). */
-export function describeModel(model: tfjs.LayersModel): ModelShape {
-  const input = model.inputs[0].shape.slice(1);
-  const output = model.outputs[0].shape;
+/** Input/output shape and task of the model's first input and output (multi-io-data.ts describes every one); `shapes` fills variable dimensions. */
+export function describeModel(model: tfjs.LayersModel, shapes?: ConcreteShapes): ModelShape {
+  const input = shapes?.inputs[0] ?? model.inputs[0].shape.slice(1);
+  const output = shapes?.outputs[0] ?? model.outputs[0].shape;
   if (input.some((d) => d === null) || output[output.length - 1] === null) {
     throw new BadInputError(`the model's input shape [${input.join(', ')}] has unknown dimensions; give the first layer a full inputShape or export a sanityData()`);
   }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendPreference } from '../../worker/backends/types';
 import type { RunReport, SanityReport, SanityRequest, SanityRuntime, SourceLocation, WorkerMessage } from '../../core/training/protocol';
-import { parseArgsLiteral } from '../../core/analysis/args-literal';
+import { parseArgsLiteral, parseObjectLiteral } from '../../core/analysis/args-literal';
 import { verdictFor } from '../../core/training/report-verdict';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { readSourceFile } from '../../core/workspace';
@@ -15,6 +15,7 @@ import { runSanityTrain } from '../../worker/launcher';
 import { CliUsageError, EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, parseCommandArgs, type CliCommand, type CliIo } from '../command';
 import { displayPath } from '../paths';
 import { completeSanityRequest, describeCall } from '../sanity-arguments';
+import { formatLiteralValue } from '../../core/analysis/argument-proposals';
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'cpu', 'wasm', 'tensorflow'];
 const DATA = ['mnist', 'synthetic'] as const;
@@ -23,6 +24,7 @@ const OPTIONS = {
   model: { type: 'string' },
   args: { type: 'string' },
   'ctor-args': { type: 'string' },
+  'module-vars': { type: 'string' },
   steps: { type: 'string' },
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
@@ -67,6 +69,17 @@ function argumentList(value: string | boolean | undefined, flag: string): unknow
   return parsed.values;
 }
 
+function moduleVariables(value: string | boolean | undefined): Record<string, unknown> | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const parsed = parseObjectLiteral(String(value));
+  if (!parsed.ok) {
+    throw new CliUsageError(`--module-vars: ${parsed.message}`);
+  }
+  return parsed.value;
+}
+
 /** The worker request from the command line (throws CliUsageError on bad arguments). */
 export function parseSanityArgs(args: string[], cwd: string): { request: SanityRequest; json: boolean } {
   const { values, positionals } = parseCommandArgs(args, OPTIONS);
@@ -79,6 +92,7 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     model: typeof values.model === 'string' ? values.model : undefined,
     args: argumentList(values.args, 'args'),
     ctorArgs: argumentList(values['ctor-args'], 'ctor-args'),
+    moduleVars: moduleVariables(values['module-vars']),
     steps: positiveNumber(values.steps, 'steps', SANITY_DEFAULTS.steps, true),
     batchSize: positiveNumber(values['batch-size'], 'batch-size', SANITY_DEFAULTS.batchSize, true),
     ...(learningRate === undefined ? {} : { learningRate }),
@@ -89,7 +103,7 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     seed: positiveNumber(values.seed, 'seed', SANITY_DEFAULTS.seed, true),
     ...(values['no-telemetry'] === true ? { telemetry: false } : {}),
   };
-  for (const key of ['args', 'ctorArgs'] as const) {
+  for (const key of ['args', 'ctorArgs', 'moduleVars'] as const) {
     if (request[key] === undefined) {
       delete request[key];
     }
@@ -101,7 +115,7 @@ export const sanityCommand: CliCommand = {
   name: 'sanity',
   summary: 'train a model for a few seconds: NaN/Inf with layer and line, exploding weights, accuracy',
   help: `Usage: rbn sanity <file> [--model <name|Class|Class.method>] [--args '<JSON array>']
-                  [--ctor-args '<JSON array>'] [--steps N] [--batch-size N] [--lr X]
+                  [--ctor-args '<JSON array>'] [--module-vars '<JS object>'] [--steps N] [--batch-size N] [--lr X]
                   [--compare] [--data mnist|synthetic] [--backend auto|cpu|wasm|tensorflow]
                   [--timeout S] [--seed N] [--no-telemetry] [--json]
 
@@ -121,6 +135,13 @@ skipped; calls a test expects to throw are not), the defaults in the signature, 
 from types, JSDoc, what the code reads of an object parameter (opts.imgSize) and names
 (inputShape, numClasses, h/w, channels, latentDim, units...), and prints which values it used
 and where from (stderr). The JSON report's "call" says the same.
+
+Module variables: a builder may read top-level variables its file declares without a value and
+only another function fills (let numberOfClasses; ... run() { numberOfClasses = args.classes }).
+rbn sets each that is still undefined once the file has loaded, to a literal assignment of it
+in the file, else the literal property the assignment reads (classes: 10 in a defaults object),
+else a guess from its name; --module-vars '{ numberOfClasses: 10, imageSize: 28 }' overrides
+them (call.moduleVars and call.moduleVarsSource in --json).
 
 Reports the first NaN/Inf with the layer and source line that made it, weights that grew more
 than 100x within 50 steps, the loss and the held-out accuracy (or error). Data: the module's
@@ -151,8 +172,10 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
       io.err(`rbn sanity: ${completed.error}\n`);
       return EXIT_CANNOT_RUN;
     }
-    if (completed.message) {
-      io.err(`rbn sanity: ${completed.message}\n`);
+    for (const line of [completed.message, completed.moduleVarsMessage]) {
+      if (line) {
+        io.err(`rbn sanity: ${line}\n`);
+      }
     }
     const request = completed.request;
     // On a terminal, a live step counter on stderr; pipes and JSON consumers get only the result.
@@ -215,6 +238,9 @@ export function formatSanity(report: SanityReport): string {
   const call = report.call;
   if (call && (call.args.length > 0 || (call.ctorArgs?.length ?? 0) > 0)) {
     lines.push(`  call: ${describeReportCall(call)} (arguments: ${call.argsSource})`);
+  }
+  if (call?.moduleVars) {
+    lines.push(`  module variables: ${formatLiteralValue(call.moduleVars)} (${call.moduleVarsSource ?? 'given'})`);
   }
   const skipped = report.backendSkipped ?? [];
   if (skipped.length > 0) {

@@ -1,6 +1,6 @@
 /**
  * Reads arguments as people type them (the editor's argument box, `rbn sanity --args`): a JS array
- * literal of plain values (pure, no eval).
+ * literal of plain values, or the object literal of module variables (pure, no eval).
  * JSON.parse alone would refuse what people type in JS (single quotes, trailing commas, unquoted keys,
  * comments), and eval would run whatever they paste; this small parser accepts literal syntax only
  * and says where anything else starts, so the box can show it before the run.
@@ -28,21 +28,35 @@ class LiteralError extends Error {}
  * Never throws: anything else (identifiers, calls, spreads, holes) gives a one-line message with its column.
  */
 export function parseArgsLiteral(text: string): ArgsLiteralResult {
+  const parsed = parseTopLevel(text, '[', 'Type the arguments as a JS array, e.g. [9, 9, 4] ([] for none).', 'a JS array such as [9, 9, 4]');
+  return parsed.ok ? { ok: true, values: parsed.value as LiteralValue[] } : parsed;
+}
+
+export type ObjectLiteralResult = { ok: true; value: { [key: string]: LiteralValue } } | { ok: false; message: string };
+
+/** Parses `text` as a JS object literal of plain values (`{ numberOfClasses: 10 }`, for module variables); never throws. */
+export function parseObjectLiteral(text: string): ObjectLiteralResult {
+  const parsed = parseTopLevel(text, '{', 'Type the values as a JS object, e.g. { numberOfClasses: 10 } ({} for none).', 'a JS object such as { numberOfClasses: 10 }');
+  return parsed.ok ? { ok: true, value: parsed.value as { [key: string]: LiteralValue } } : parsed;
+}
+
+/** One value that must open with `open`, and nothing after it. */
+function parseTopLevel(text: string, open: '[' | '{', empty: string, expected: string): { ok: true; value: LiteralValue } | { ok: false; message: string } {
   const parser = new LiteralParser(text);
   try {
     parser.skipSpace();
     if (parser.atEnd()) {
-      return { ok: false, message: 'Type the arguments as a JS array, e.g. [9, 9, 4] ([] for none).' };
+      return { ok: false, message: empty };
     }
-    if (parser.peek() !== '[') {
-      return { ok: false, message: `Expected a JS array such as [9, 9, 4], found ${parser.describeHere()}.` };
+    if (parser.peek() !== open) {
+      return { ok: false, message: `Expected ${expected}, found ${parser.describeHere()}.` };
     }
-    const values = parser.parseValue() as LiteralValue[];
+    const value = parser.parseValue();
     parser.skipSpace();
     if (!parser.atEnd()) {
-      parser.fail(`unexpected ${parser.describeHere()} after the array`);
+      parser.fail(`unexpected ${parser.describeHere()} after the ${open === '[' ? 'array' : 'object'}`);
     }
-    return { ok: true, values };
+    return { ok: true, value };
   } catch (error) {
     if (error instanceof LiteralError) {
       return { ok: false, message: error.message };

@@ -9,7 +9,9 @@ import { guessArgument, type GuessCode } from './argument-guesses';
 import { findHelperFiles, quickImageShape, readDataHint, type DataHint } from './data-hint';
 import { findCallSites, type CallSite, type CallSiteQuery, type PackageFile } from './call-sites';
 import { evaluateLiteralText, NOT_LITERAL } from './literal-values';
-import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder } from './types';
+import { proposeModuleVariables } from './module-variables';
+import { parseSourceFile } from './tfjs-bindings';
+import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder, ModuleVariablesProposal } from './types';
 
 export type { PackageFile } from './call-sites';
 
@@ -19,7 +21,7 @@ export interface ProposalOptions {
   /** How a file is named in the sources' detail; defaults to its base name. */
   displayFile?: (file: string) => string;
   /** The values the user ran this builder with last time. */
-  lastRun?: { args: unknown[]; ctorArgs?: unknown[] };
+  lastRun?: { args: unknown[]; ctorArgs?: unknown[]; moduleVars?: Record<string, unknown> };
 }
 
 interface ListProposal {
@@ -51,6 +53,10 @@ export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile
     proposal.unknown = unknown;
   }
   proposal.summary = summarize(proposal.sources);
+  const moduleVars = builder.end > builder.start ? proposeModuleVariables(parseSourceFile(builderFile.code, builderFile.file), builder, { fileLabel: display(builderFile.file), hint, ...(options.lastRun?.moduleVars ? { lastRun: options.lastRun.moduleVars } : {}) }) : undefined;
+  if (moduleVars) {
+    proposal.moduleVars = moduleVars;
+  }
   return proposal;
 }
 
@@ -224,9 +230,23 @@ export function formatArgumentProposal(p: ArgumentProposal): { text: string; det
   return out;
 }
 
+/**
+ * The module variables as the editable JS object literal their box shows, and where they came from:
+ * `{ text: '{ numberOfClasses: 10 }', detail: 'numberOfClasses from classes: 10 in core.ts:21' }`.
+ */
+export function formatModuleVariables(p: ModuleVariablesProposal): { text: string; detail: string } {
+  const unknown = p.unknown && p.unknown.length > 0 ? `; no value found for ${p.unknown.join(', ')} (add it, or it stays undefined)` : '';
+  return { text: formatLiteralValue(p.values), detail: `${p.summary}${unknown}` };
+}
+
 /** JSON values as a JS literal: `[[28, 28, 1], 'relu', { units: 8 }]`. */
 export function formatArgumentList(values: unknown[]): string {
   return formatValue(values);
+}
+
+/** One JSON value as a JS literal (`{ numberOfClasses: 10 }`). */
+export function formatLiteralValue(value: unknown): string {
+  return formatValue(value);
 }
 
 function formatValue(value: unknown): string {

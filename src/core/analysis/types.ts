@@ -110,4 +110,35 @@ export interface ArgumentProposal {
   summary: string;
   /** Parameters nothing could fill (their value is null): the user must edit them. */
   unknown?: string[];
+  /** Present when the builder reads module variables that only some other function fills. */
+  moduleVars?: ModuleVariablesProposal;
+}
+
+/**
+ * Where a module variable's proposed value came from, best first: the last run, a literal
+ * assignment in its file (`numberOfClasses = 10`), an object literal's property of the name the
+ * assignment reads (`numberOfClasses = args.classes` with `classes: 10`), a guess from its name and type.
+ */
+export type ModuleVariableSourceKind = 'lastRun' | 'assignment' | 'property' | 'guess';
+
+export interface ModuleVariableSource {
+  name: string;
+  source: ModuleVariableSourceKind;
+  /** E.g. 'classes: 10 in core.ts:21 (numberOfClasses = args.classes in core.ts:422)', 'from the name imageSize'. */
+  detail: string;
+}
+
+/**
+ * Values for a builder's module variables: top-level `let`/`var` of its file declared without a
+ * value, that the builder reads and only some function fills (`run()` sets `numberOfClasses`), so a
+ * builder called on its own would find them undefined. The worker fills each still-undefined one.
+ */
+export interface ModuleVariablesProposal {
+  /** Variable name -> JSON value; variables nothing suggests a value for are left out. */
+  values: Record<string, unknown>;
+  sources: ModuleVariableSource[];
+  /** One line for the report's `call.moduleVarsSource`, e.g. 'numberOfClasses: classes: 10 in core.ts:21'. */
+  summary: string;
+  /** Variables nothing suggests a value for: the builder finds them undefined unless the user gives one. */
+  unknown?: string[];
 }

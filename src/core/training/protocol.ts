@@ -141,6 +141,10 @@ export interface SanityReport {
   baselineError?: number;
   /** Things the user should know that are not findings, e.g. "no BatchNorm layer to swap for --compare". */
   notes?: string[];
+  /** Browser-only globals the module touched while loading or building (e.g. 'OfflineAudioContext'), which got inert stand-ins. */
+  browserStandIns?: string[];
+  /** Trainable parameters of the model as built; 0 when every layer is frozen (trainable: false), so the steps only computed the loss. */
+  trainableParams?: number;
   /** How the runs' batch size was chosen: the one asked for, or lower to fit the memory or the time budget. */
   batchFit?: SanityBatchFit;
 }
@@ -186,6 +190,10 @@ export interface SanityCall {
   argsSource: string;
   /** What the builder is (ModelBuilder.kind): 'constructor' means `model` is a class built with `new`. */
   builderKind?: 'function' | 'method' | 'property' | 'constructor';
+  /** Module variables the worker filled before the call (top-level lets only another function sets), by name. */
+  moduleVars?: Record<string, unknown>;
+  /** Where they came from, e.g. 'given with --module-vars', 'numberOfClasses from classes: 10 in core.ts:21'. */
+  moduleVarsSource?: string;
 }
 
 export interface SanityRequest {
@@ -199,6 +207,13 @@ export interface SanityRequest {
   ctorArgs?: unknown[];
   /** Where `args` came from, copied into the report's `call.argsSource`. */
   argsSource?: string;
+  /**
+   * Values for the builder's module variables (JSON), each set when still undefined after the module
+   * loaded; absent: the worker proposes them from the file (ModuleVariablesProposal).
+   */
+  moduleVars?: Record<string, unknown>;
+  /** Where `moduleVars` came from, copied into the report's `call.moduleVarsSource`. */
+  moduleVarsSource?: string;
   steps: number;
   batchSize: number;
   learningRate?: number;

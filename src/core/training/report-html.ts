@@ -193,7 +193,7 @@ function setupSection(report: SanityReport): string {
 </section>`;
 }
 
-/** The builder call that made the model: code, constructor arguments, and where the arguments came from. */
+/** The builder call that made the model: code, constructor arguments, where the arguments came from, the module variables set. */
 function callLine(call: SanityCall | undefined): string {
   if (!call) {
     return '';
@@ -201,7 +201,9 @@ function callLine(call: SanityCall | undefined): string {
   const code = describeCallCode(call);
   const ctor = code.constructorArgs ? `, constructor <code>${escapeHtml(code.constructorArgs)}</code>` : '';
   const source = call.args.length > 0 || call.ctorArgs ? ` · <span class="muted">arguments: ${escapeHtml(call.argsSource)}</span>` : '';
-  return `\n  <p class="call">Built by <code>${escapeHtml(code.call)}</code>${ctor}${source}</p>`;
+  const vars = call.moduleVars ? Object.entries(call.moduleVars).map(([name, value]) => `${name} = ${JSON.stringify(value)}`).join(', ') : '';
+  const moduleVars = vars ? ` · module variables <code>${escapeHtml(vars)}</code> <span class="muted">(${escapeHtml(call.moduleVarsSource ?? 'given')})</span>` : '';
+  return `\n  <p class="call">Built by <code>${escapeHtml(code.call)}</code>${ctor}${source}${moduleVars}</p>`;
 }
 
 function chartSection(runs: readonly Pick<RunReport, 'norm'>[]): string {

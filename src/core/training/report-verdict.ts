@@ -67,8 +67,21 @@ function notLearnedText(report: SanityReport): string {
   return `held-out MSE (${names((r) => formatNumber(r.error ?? null))}) is not clearly below predicting the mean (${formatNumber(baseline)}; needs ${formatNumber(errorThreshold(baseline))} or less)`;
 }
 
+/**
+ * Every layer frozen (`trainable: false`): the steps only computed the loss, so there is no training
+ * to call clean and no learning to judge or compare; what was checked is the forward pass.
+ */
+function nothingTrained(kind: Verdict, report: SanityReport): ReportVerdict {
+  const coverage = kind === 'healthy' ? `No NaN/Inf in the forward pass and loss ${stepsText(report.runs)}` : null;
+  const caveat = 'Nothing trained: every layer of the model is frozen (trainable: false), so each step computed the loss without updating a weight; set trainable: true on the layers to sanity-train them.';
+  return { kind, headline: kind === 'healthy' ? 'Nothing to train' : 'NaN/Inf found', coverage, comparison: null, caveat };
+}
+
 export function verdictFor(report: SanityReport): ReportVerdict {
   const kind = verdictOf(report);
+  if (report.trainableParams === 0) {
+    return nothingTrained(kind, report);
+  }
   const headline = { nan: 'NaN/Inf found', exploding: 'Exploding weights', healthy: 'Trains cleanly' }[kind];
   const coverage = kind === 'healthy' ? `No NaN/Inf or explosion ${stepsText(report.runs)}` : null;
   const short = report.runs.filter(cutShort);

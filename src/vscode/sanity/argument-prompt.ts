@@ -1,11 +1,12 @@
 /**
  * Before a builder with parameters runs: propose its arguments (last run, calls in its package,
  * defaults, guesses), let the user edit them as a JS array literal in an input box (a second box for
- * a class's constructor), remember what ran. Escape in either box cancels the run.
+ * a class's constructor, one more, a JS object, for the module variables the builder reads), remember
+ * what ran. Escape in any box cancels the run.
  */
 import * as vscode from 'vscode';
-import type { ArgumentProposal, BuilderParameter, ModelBuilder } from '../../core/analysis/types';
-import { argumentNeeds, argumentPrompt, checkArguments, sameValues } from './argument-specs';
+import type { ArgumentProposal, ModelBuilder } from '../../core/analysis/types';
+import { argumentNeeds, argumentPrompt, checkArguments, checkModuleVariables, moduleVariablesPrompt, sameValues } from './argument-specs';
 import type { LastRunMemory, RememberedCall } from './last-run-memory';
 import { findPackageFiles } from './package-files';
 import type { SanityAnalysis } from './sanity-analysis';
@@ -15,6 +16,8 @@ export interface ChosenArguments {
   args?: unknown[];
   ctorArgs?: unknown[];
   argsSource?: string;
+  moduleVars?: Record<string, unknown>;
+  moduleVarsSource?: string;
 }
 
 export interface ArgumentPromptDeps {
@@ -27,6 +30,8 @@ export interface ArgumentPromptDeps {
 export const LAST_RUN_SOURCE = 'as you ran it last time';
 /** The source when the user changed the proposal in the box. */
 export const EDITED_SOURCE = 'entered in the argument box';
+/** The source when the user changed the module variables in their box. */
+export const EDITED_MODULE_VARS_SOURCE = 'entered in the module-variables box';
 
 /**
  * The arguments to run `builder` with; undefined when the user cancelled.
@@ -34,46 +39,59 @@ export const EDITED_SOURCE = 'entered in the argument box';
  */
 export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode.TextDocument, builder: ModelBuilder, reuseLast = false): Promise<ChosenArguments | undefined> {
   const needs = argumentNeeds(builder);
-  if (!needs.args && !needs.ctorArgs) {
-    return {};
-  }
   const fileKey = vscode.workspace.asRelativePath(document.uri, true);
   const last = deps.memory.get(fileKey, builder.id);
   if (reuseLast && last) {
-    return { args: last.args, ...(last.ctorArgs ? { ctorArgs: last.ctorArgs } : {}), argsSource: LAST_RUN_SOURCE };
+    const vars = last.moduleVars ? { moduleVars: last.moduleVars, moduleVarsSource: LAST_RUN_SOURCE } : {};
+    return needs.args || needs.ctorArgs ? { args: last.args, ...(last.ctorArgs ? { ctorArgs: last.ctorArgs } : {}), argsSource: LAST_RUN_SOURCE, ...vars } : vars;
   }
-  const proposal = await propose(deps, document, builder, last);
+  // Without parameters only the module variables may need a box: the file alone answers for them.
+  const proposal = await propose(deps, document, builder, last, needs.args !== undefined || needs.ctorArgs !== undefined);
+  if (!needs.args && !needs.ctorArgs && !proposal.moduleVars) {
+    return {};
+  }
   deps.log.info(`Proposed arguments for ${builder.id}: ${describeProposal(proposal)}`);
   const analysis = await deps.analysis();
   const title = `Sanity-train ${builder.id}`;
   // Each box says where its own values came from: the builder's, or the constructor's.
   const sourceOf = (ofConstructor: boolean) =>
     analysis.describeProposal({ ...proposal, sources: proposal.sources.filter((s) => (s.ofConstructor ?? false) === ofConstructor) });
-  let args: unknown[] = [];
+  const out: ChosenArguments = {};
   if (needs.args) {
-    const typed = await askFor(needs.args, { title, prompt: argumentPrompt(builder, sourceOf(false), 'args'), value: analysis.formatArguments(proposal.args) });
-    if (!typed) {
+    out.args = await askFor((text) => checkArguments(text, needs.args ?? []), { title, prompt: argumentPrompt(builder, sourceOf(false), 'args'), value: analysis.formatArguments(proposal.args) });
+    if (!out.args) {
       return undefined;
     }
-    args = typed;
   }
-  let ctorArgs: unknown[] | undefined;
   if (needs.ctorArgs) {
-    ctorArgs = await askFor(needs.ctorArgs, { title: `${title}: constructor`, prompt: argumentPrompt(builder, sourceOf(true), 'ctorArgs'), value: analysis.formatArguments(proposal.ctorArgs ?? []) });
-    if (!ctorArgs) {
+    out.ctorArgs = await askFor((text) => checkArguments(text, needs.ctorArgs ?? []), { title: `${title}: constructor`, prompt: argumentPrompt(builder, sourceOf(true), 'ctorArgs'), value: analysis.formatArguments(proposal.ctorArgs ?? []) });
+    if (!out.ctorArgs) {
       return undefined;
     }
   }
-  const proposed = sameValues(args, needs.args ? proposal.args : []) && (!needs.ctorArgs || sameValues(ctorArgs, proposal.ctorArgs));
-  await deps.memory.remember(fileKey, builder.id, { args, ...(ctorArgs ? { ctorArgs } : {}) });
-  return { args, ...(ctorArgs ? { ctorArgs } : {}), argsSource: proposed ? proposal.summary : EDITED_SOURCE };
+  if (proposal.moduleVars) {
+    const shown = analysis.describeModuleVariables(proposal.moduleVars);
+    const names = [...proposal.moduleVars.sources.map((s) => s.name), ...(proposal.moduleVars.unknown ?? [])];
+    out.moduleVars = await askFor((text) => checkModuleVariables(text, names), { title: `${title}: module variables`, prompt: moduleVariablesPrompt(builder, shown.detail), value: shown.text });
+    if (!out.moduleVars) {
+      return undefined;
+    }
+    out.moduleVarsSource = sameValues(out.moduleVars, proposal.moduleVars.values) ? proposal.moduleVars.summary : EDITED_MODULE_VARS_SOURCE;
+  }
+  if (needs.args || needs.ctorArgs) {
+    out.args ??= [];
+    const proposed = sameValues(out.args, needs.args ? proposal.args : []) && (!needs.ctorArgs || sameValues(out.ctorArgs, proposal.ctorArgs));
+    out.argsSource = proposed ? proposal.summary : EDITED_SOURCE;
+  }
+  await deps.memory.remember(fileKey, builder.id, { args: out.args ?? [], ...(out.ctorArgs ? { ctorArgs: out.ctorArgs } : {}), ...(out.moduleVars ? { moduleVars: out.moduleVars } : {}) });
+  return out;
 }
 
 /** The proposal; when the analysis fails, an empty one (the user can still type the arguments). */
-async function propose(deps: ArgumentPromptDeps, document: vscode.TextDocument, builder: ModelBuilder, lastRun: RememberedCall | undefined): Promise<ArgumentProposal> {
+async function propose(deps: ArgumentPromptDeps, document: vscode.TextDocument, builder: ModelBuilder, lastRun: RememberedCall | undefined, searchPackage: boolean): Promise<ArgumentProposal> {
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding arguments for ${builder.id}…` }, async () => {
-      const packageFiles = await findPackageFiles(document.uri, builder, deps.log);
+      const packageFiles = searchPackage ? await findPackageFiles(document.uri, builder, deps.log) : [];
       const analysis = await deps.analysis();
       return analysis.proposeArguments({ builder, code: document.getText(), fileName: document.fileName, packageFiles, ...(lastRun ? { lastRun } : {}) });
     });
@@ -85,27 +103,28 @@ async function propose(deps: ArgumentPromptDeps, document: vscode.TextDocument, 
 
 function describeProposal(proposal: ArgumentProposal): string {
   const sources = proposal.sources.map((s) => `${s.parameter}: ${s.detail}`).join('; ');
-  return `${JSON.stringify(proposal.args)}${proposal.ctorArgs ? `, constructor ${JSON.stringify(proposal.ctorArgs)}` : ''} (${proposal.summary}${sources ? `; ${sources}` : ''})`;
+  const vars = proposal.moduleVars ? `; module variables ${JSON.stringify(proposal.moduleVars.values)} (${proposal.moduleVars.summary})` : '';
+  return `${JSON.stringify(proposal.args)}${proposal.ctorArgs ? `, constructor ${JSON.stringify(proposal.ctorArgs)}` : ''} (${proposal.summary}${sources ? `; ${sources}` : ''})${vars}`;
 }
 
 /** One input box; the values typed, or undefined on Escape. */
-async function askFor(parameters: readonly BuilderParameter[], box: { title: string; prompt: string; value: string }): Promise<unknown[] | undefined> {
+async function askFor<T>(check: (text: string) => { ok: true; values: T; warning?: string } | { ok: false; message: string }, box: { title: string; prompt: string; value: string }): Promise<T | undefined> {
   const text = await vscode.window.showInputBox({
     title: box.title,
     prompt: box.prompt,
     value: box.value,
     ignoreFocusOut: true,
     validateInput: (value) => {
-      const check = checkArguments(value, parameters);
-      if (!check.ok) {
-        return { message: check.message, severity: vscode.InputBoxValidationSeverity.Error };
+      const result = check(value);
+      if (!result.ok) {
+        return { message: result.message, severity: vscode.InputBoxValidationSeverity.Error };
       }
-      return check.warning ? { message: check.warning, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+      return result.warning ? { message: result.warning, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
     },
   });
   if (text === undefined) {
     return undefined;
   }
-  const check = checkArguments(text, parameters);
-  return check.ok ? check.values : undefined;
+  const result = check(text);
+  return result.ok ? result.values : undefined;
 }

@@ -3,7 +3,7 @@
  * box, the prompt with the proposal's source, and the check of what the user typed.
  */
 import type { BuilderParameter, ModelBuilder } from '../../core/analysis/types';
-import { parseArgsLiteral, type LiteralValue } from '../../core/analysis/args-literal';
+import { parseArgsLiteral, parseObjectLiteral, type LiteralValue } from '../../core/analysis/args-literal';
 import { builderSignature, userParameters } from './lens-specs';
 
 /** The boxes a builder needs: its own arguments, and the constructor's for a method or property. */
@@ -63,7 +63,36 @@ export function checkArguments(text: string, parameters: readonly BuilderParamet
   return { ok: true, values };
 }
 
+/**
+ * "Module variables buildGenerator reads, set before the call (only another function of the file
+ * fills them) — numberOfClasses from classes: 10 in core.ts:21 (a JS object)".
+ */
+export function moduleVariablesPrompt(builder: ModelBuilder, source: string): string {
+  return `Module variables ${builder.id} reads, set before the call (only another function of the file fills them) — ${source} (a JS object)`;
+}
+
+export type ModuleVariablesCheck = { ok: true; values: { [name: string]: LiteralValue }; warning?: string } | { ok: false; message: string };
+
+/**
+ * Parses the module-variables box: a JS object literal. A name the builder does not read is only a
+ * warning (the worker still sets it when the file declares it); a variable left out stays undefined.
+ */
+export function checkModuleVariables(text: string, names: readonly string[]): ModuleVariablesCheck {
+  const parsed = parseObjectLiteral(text);
+  if (!parsed.ok) {
+    return parsed;
+  }
+  const values = parsed.value;
+  const stray = Object.keys(values).filter((n) => !names.includes(n));
+  const missing = names.filter((n) => !(n in values));
+  const warnings = [
+    stray.length > 0 ? `${stray.join(', ')}: not read by the builder (it reads ${names.join(', ')}).` : '',
+    missing.length > 0 ? `No value for ${missing.join(', ')}: the builder finds undefined.` : '',
+  ].filter((w) => w.length > 0);
+  return warnings.length > 0 ? { ok: true, values, warning: warnings.join(' ') } : { ok: true, values };
+}
+
 /** Whether the user ran with the proposal as it was (then the report credits its source). */
-export function sameValues(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {
+export function sameValues(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 }

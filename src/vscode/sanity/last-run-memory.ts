@@ -13,6 +13,8 @@ export interface StateStore {
 export interface RememberedCall {
   args: unknown[];
   ctorArgs?: unknown[];
+  /** The module variables' values (see ModuleVariablesProposal), when the builder reads any. */
+  moduleVars?: Record<string, unknown>;
 }
 
 /** One workspace-state key holds every entry, so the state stays one small JSON object. */
@@ -36,7 +38,7 @@ export class LastRunMemory {
 
   get(relativeFile: string, builderId: string): RememberedCall | undefined {
     const entry = this.entries()[lastRunKey(relativeFile, builderId)];
-    return isRememberedCall(entry) ? { args: entry.args, ...(entry.ctorArgs ? { ctorArgs: entry.ctorArgs } : {}) } : undefined;
+    return isRememberedCall(entry) ? { args: entry.args, ...(entry.ctorArgs ? { ctorArgs: entry.ctorArgs } : {}), ...(entry.moduleVars ? { moduleVars: entry.moduleVars } : {}) } : undefined;
   }
 
   /** Records a call, as the newest entry. */
@@ -44,7 +46,7 @@ export class LastRunMemory {
     const key = lastRunKey(relativeFile, builderId);
     const entries = { ...this.entries() };
     delete entries[key];
-    entries[key] = call.ctorArgs ? { args: call.args, ctorArgs: call.ctorArgs } : { args: call.args };
+    entries[key] = { args: call.args, ...(call.ctorArgs ? { ctorArgs: call.ctorArgs } : {}), ...(call.moduleVars ? { moduleVars: call.moduleVars } : {}) };
     const keys = Object.keys(entries);
     for (const old of keys.slice(0, Math.max(0, keys.length - LAST_RUN_LIMIT))) {
       delete entries[old];
@@ -64,5 +66,6 @@ function isRememberedCall(value: unknown): value is RememberedCall {
     return false;
   }
   const v = value as Partial<RememberedCall>;
-  return Array.isArray(v.args) && (v.ctorArgs === undefined || Array.isArray(v.ctorArgs));
+  const isObject = (o: unknown) => o !== null && typeof o === 'object' && !Array.isArray(o);
+  return Array.isArray(v.args) && (v.ctorArgs === undefined || Array.isArray(v.ctorArgs)) && (v.moduleVars === undefined || isObject(v.moduleVars));
 }

@@ -4,7 +4,7 @@
  * interface, so the analysis can move to a worker thread without them changing.
  */
 import type { PackageFile } from '../../core/analysis/argument-proposals';
-import type { ArgumentProposal, ModelBuilder } from '../../core/analysis/types';
+import type { ArgumentProposal, ModelBuilder, ModuleVariablesProposal } from '../../core/analysis/types';
 import { loadCore } from '../conversion/core-loader';
 import type { RememberedCall } from './last-run-memory';
 
@@ -28,6 +28,8 @@ export interface SanityAnalysis {
   formatArguments(values: readonly unknown[]): string;
   /** Where the proposal came from, for the box's prompt ("from the call in dqn_test.js:25"). */
   describeProposal(proposal: ArgumentProposal): string;
+  /** The module variables as an editable JS object literal, and where their values came from. */
+  describeModuleVariables(proposal: ModuleVariablesProposal): { text: string; detail: string };
 }
 
 let loaded: Promise<SanityAnalysis> | undefined;
@@ -43,6 +45,7 @@ export function loadSanityAnalysis(): Promise<SanityAnalysis> {
       core.proposeArguments(input.builder, { file: input.fileName, code: input.code }, { files: input.packageFiles, ...(input.lastRun ? { lastRun: input.lastRun } : {}) }),
     formatArguments: (values) => proposals.formatArgumentList([...values]),
     describeProposal: (proposal) => proposals.formatArgumentProposal(proposal).detail,
+    describeModuleVariables: (proposal) => proposals.formatModuleVariables(proposal),
   }));
   return loaded;
 }

@@ -61,6 +61,9 @@ export interface RequestCall {
   args?: unknown[];
   ctorArgs?: unknown[];
   argsSource?: string;
+  /** Values for the builder's module variables, and where they came from. */
+  moduleVars?: Record<string, unknown>;
+  moduleVarsSource?: string;
 }
 
 /** The request for one sanity-train job of `model` in `file`. */
@@ -72,6 +75,7 @@ export function buildSanityRequest(file: string, model: string, compare: boolean
     ...(call.args ? { args: call.args } : {}),
     ...(call.ctorArgs ? { ctorArgs: call.ctorArgs } : {}),
     ...(call.argsSource && (call.args || call.ctorArgs) ? { argsSource: call.argsSource } : {}),
+    ...(call.moduleVars ? { moduleVars: call.moduleVars, ...(call.moduleVarsSource ? { moduleVarsSource: call.moduleVarsSource } : {}) } : {}),
     steps: s.steps,
     batchSize: s.batchSize,
     ...(s.learningRate !== null ? { learningRate: s.learningRate } : {}),

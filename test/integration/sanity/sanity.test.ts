@@ -165,6 +165,28 @@ describe('sanity-train in the extension host', function () {
     assert.match(call?.argsSource ?? '', /q-network-demo\.js:8/);
   });
 
+  it('a builder that reads module variables only run() fills: their box, accepted as proposed, sets them', async () => {
+    const result = await acceptingBoxes(vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('gan-settings.js'), 'buildCritic'));
+    assert.equal(result.outcome, 'report', JSON.stringify(result));
+    const call = result.outcome === 'report' ? result.report.call : undefined;
+    assert.deepEqual(call?.moduleVars, { classCount: 3, side: 8 }, JSON.stringify(call));
+    assert.match(call?.moduleVarsSource ?? '', /^classCount from classes: 3 in gan-settings\.js:5 /);
+  });
+
+  it('the module variables the builder last ran with come first, and Escape in their box runs nothing', async () => {
+    const again = await acceptingBoxes(vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('gan-settings.js'), 'buildCritic'));
+    const call = again.outcome === 'report' ? again.report.call : undefined;
+    assert.deepEqual(call && [call.moduleVars, call.moduleVarsSource], [{ classCount: 3, side: 8 }, 'classCount from the last run; side from the last run'], JSON.stringify(again));
+    const running = vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('gan-settings.js'), 'buildCritic');
+    let result: SanityCommandResult | undefined;
+    void Promise.resolve(running).then((r) => (result = r));
+    for (let i = 0; i < 40 && !result; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    }
+    assert.deepEqual(await running, { outcome: 'notRun', why: 'cancelled' });
+  });
+
   it('Escape in the argument box runs nothing', async () => {
     const running = vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('q-network.js'), 'createQNetwork');
     let result: SanityCommandResult | undefined;

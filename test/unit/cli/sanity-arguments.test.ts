@@ -100,4 +100,52 @@ describe('rbn sanity arguments', function () {
     const none = formatSanity({ backend: 'cpu', data: 'synthetic', task: 'regression', model: 'f', file: 'm.ts', runs: [run], call: { model: 'f', args: [], argsSource: 'no parameters' } });
     assert.doesNotMatch(none, /call:/);
   });
+
+  it('module variables: proposed from the file, printed on their own line, for a builder without parameters too', () => {
+    const { request, message, moduleVarsMessage } = complete('conditional-gan.ts', { model: 'buildJudge' });
+    assert.equal(message, undefined);
+    assert.deepEqual(request.moduleVars, { labelCount: 3, side: 8 });
+    assert.match(request.moduleVarsSource ?? '', /^labelCount from labels: 3 in conditional-gan\.ts:7 \(labelCount = options\.labels in conditional-gan\.ts:\d+\); side from side: 8 /);
+    assert.match(moduleVarsMessage ?? '', /^module variables \{ labelCount: 3, side: 8 \}: labelCount from labels: 3 in conditional-gan\.ts:7/);
+  });
+
+  it('--module-vars wins; the variables it leaves out are still proposed', () => {
+    const all = complete('conditional-gan.ts', { model: 'buildJudge', moduleVars: { labelCount: 4, side: 6 } });
+    assert.deepEqual(all.request.moduleVars, { labelCount: 4, side: 6 });
+    assert.equal(all.request.moduleVarsSource, 'given with --module-vars');
+    assert.equal(all.moduleVarsMessage, undefined);
+    const some = complete('conditional-gan.ts', { model: 'buildJudge', moduleVars: { side: 6 } });
+    assert.deepEqual(some.request.moduleVars, { labelCount: 3, side: 6 });
+    assert.match(some.request.moduleVarsSource ?? '', /^given with --module-vars; the rest: labelCount from labels: 3 in conditional-gan\.ts:7 /);
+  });
+
+  it('a builder that reads no module variables gets none', () => {
+    const { request, moduleVarsMessage } = complete('grid-agent.js');
+    assert.equal(request.moduleVars, undefined);
+    assert.equal(moduleVarsMessage, undefined);
+  });
+
+  it('parseSanityArgs reads --module-vars as a JSON or JS object literal', () => {
+    assert.deepEqual(parseSanityArgs(['m.ts', '--module-vars', '{"numberOfClasses":10,"imageSize":28}'], '/w').request.moduleVars, { numberOfClasses: 10, imageSize: 28 });
+    assert.deepEqual(parseSanityArgs(['m.ts', '--module-vars', "{ mode: 'gan', sizes: [2, 3], }"], '/w').request.moduleVars, { mode: 'gan', sizes: [2, 3] });
+    assert.equal('moduleVars' in parseSanityArgs(['m.ts'], '/w').request, false);
+  });
+
+  it('exits 2 with one line for a --module-vars that is not an object literal', async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', 'conditional-gan.ts', '--module-vars', '[10]'], BUILDERS);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.equal(stderr, "rbn sanity: --module-vars: Expected a JS object such as { numberOfClasses: 10 }, found '['. (see rbn sanity --help)\n");
+  });
+
+  it('runs a builder that reads module variables with --model alone and reports them in JSON and text', async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', 'conditional-gan.ts', '--model', 'buildJudge', '--steps', '2', '--backend', 'cpu', '--data', 'synthetic', '--json'], BUILDERS);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /^rbn sanity: module variables \{ labelCount: 3, side: 8 \}: /);
+    const report = JSON.parse(stdout) as SanityReport;
+    assert.deepEqual(report.call?.moduleVars, { labelCount: 3, side: 8 });
+    assert.match(report.call?.moduleVarsSource ?? '', /^labelCount from labels: 3/);
+    const text = formatSanity({ ...report, call: { model: 'buildJudge', args: [], argsSource: 'no parameters', moduleVars: { side: 6 }, moduleVarsSource: 'given with --module-vars' } });
+    assert.match(text, /^ {2}module variables: \{ side: 6 \} \(given with --module-vars\)$/m);
+  });
 });

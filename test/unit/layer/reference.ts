@@ -28,8 +28,10 @@ export interface ReferenceState {
   inference?: InferenceAverage;
 }
 
-/** The layer's defaults (inferenceMomentum 0.9 since issue 10; null is fastai's exact layer). */
-export const DEFAULT_OPTIONS: ReferenceOptions = { momentum: 0.9, epsilon: 1e-5, varianceFloor: 0.01, warmupSamples: 20, inferenceMomentum: 0.9 };
+/** The layer's defaults (inferenceMomentum 0.9 and epsilon 1e-4 since issue 10). */
+export const DEFAULT_OPTIONS: ReferenceOptions = { momentum: 0.9, epsilon: 1e-4, varianceFloor: 0.01, warmupSamples: 20, inferenceMomentum: 0.9 };
+/** fastai's exact layer (`fastai: true`): epsilon 1e-5, inference on the running state. */
+export const FASTAI_OPTIONS: ReferenceOptions = { ...DEFAULT_OPTIONS, epsilon: 1e-5, inferenceMomentum: null };
 
 export function initialState(channels: number): ReferenceState {
   return { sums: new Array<number>(channels).fill(0), sqrs: new Array<number>(channels).fill(0), count: 0, samples: 0 };

@@ -29,8 +29,8 @@ const CASES: Case[] = [
 
 const BATCH_SIZES = [4, 1, 3, 2, 8, 1, 5];
 
-function options(args: RunningBatchNormArgs): ref.ReferenceOptions {
-  return { ...ref.DEFAULT_OPTIONS, ...args } as ref.ReferenceOptions;
+function options({ fastai, ...args }: RunningBatchNormArgs): ref.ReferenceOptions {
+  return { ...(fastai === true ? ref.FASTAI_OPTIONS : ref.DEFAULT_OPTIONS), ...args } as ref.ReferenceOptions;
 }
 
 function channelsOf(c: Case): number {
@@ -159,10 +159,17 @@ for (const backend of BACKENDS) {
       checkSteps(CASES[2], { inferenceMomentum: 0.9 }, 0.02, 42, 0);
     });
 
-    it('with inferenceMomentum: null, is fastai\'s exact layer (inference uses the running state)', () => {
+    it('with inferenceMomentum: null, infers with the running state', () => {
       for (const [i, c] of CASES.entries()) {
         checkSteps(c, { inferenceMomentum: null }, 2, 50 + i);
       }
+    });
+
+    it('with fastai: true, is fastai\'s exact layer (epsilon 1e-5, inference on the running state); given values win', () => {
+      for (const [i, c] of CASES.entries()) {
+        checkSteps(c, { fastai: true }, 0.02, 60 + i, 0);
+      }
+      checkSteps(CASES[1], { fastai: true, epsilon: 1e-3, inferenceMomentum: 0.9 }, 0.02, 70, 0);
     });
 
     it('returns gamma·x + beta before any training, never NaN', () => {

@@ -253,6 +253,20 @@ describe('RunningBatchNorm weights, config and arguments', () => {
     }
   });
 
+  it('defaults to epsilon 1e-4; fastai: true saves fastai\'s epsilon 1e-5 and inferenceMomentum null, not itself', () => {
+    const table: Array<[object, number, number | null]> = [
+      [{}, 1e-4, 0.9],
+      [{ fastai: true }, 1e-5, null],
+      [{ fastai: true, epsilon: 1e-3 }, 1e-3, null],
+      [{ fastai: true, inferenceMomentum: 0.99 }, 1e-5, 0.99],
+      [{ fastai: false }, 1e-4, 0.9],
+    ];
+    for (const [args, epsilon, inferenceMomentum] of table) {
+      const config = runningBatchNorm(args).getConfig();
+      assert.deepEqual([config.epsilon, config.inferenceMomentum, 'fastai' in config], [epsilon, inferenceMomentum, false], JSON.stringify(args));
+    }
+  });
+
   it('accepts and ignores the moving-statistics initializers of a shared batchNormalization config', () => {
     const shared = { axis: -1, momentum: 0.95, epsilon: 1e-3, movingMeanInitializer: 'zeros', movingVarianceInitializer: 'ones' } as const;
     const bn = tf.layers.batchNormalization(shared);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { BuilderParameter, ModelBuilder } from '../../../src/core/analysis/types';
-import { argumentNeeds, argumentPrompt, checkArguments, sameValues } from '../../../src/vscode/sanity/argument-specs';
+import { argumentNeeds, argumentPrompt, checkArguments, checkModuleVariables, moduleVariablesPrompt, sameValues } from '../../../src/vscode/sanity/argument-specs';
 import { LAST_RUN_LIMIT, LAST_RUN_STATE_KEY, LastRunMemory, lastRunKey, type StateStore } from '../../../src/vscode/sanity/last-run-memory';
 
 /** workspaceState's shape over a Map, with values copied through JSON as VS Code stores them. */
@@ -79,6 +79,16 @@ describe('last-run memory', () => {
     assert.equal(memory.get('m.ts', 'f'), undefined);
     await memory.remember('m.ts', 'f', { args: [1] });
     assert.deepEqual(memory.get('m.ts', 'f'), { args: [1] });
+    await store.update(LAST_RUN_STATE_KEY, { 'm.ts#f': { args: [], moduleVars: [10] } });
+    assert.equal(memory.get('m.ts', 'f'), undefined);
+  });
+
+  it('remembers the module variables with the arguments, also for a builder without parameters', async () => {
+    const memory = new LastRunMemory(new MapStore());
+    await memory.remember('core.ts', 'buildJudge', { args: [], moduleVars: { labelCount: 3, side: 8 } });
+    await memory.remember('core.ts', 'buildMaker', { args: [6] });
+    assert.deepEqual(memory.get('core.ts', 'buildJudge'), { args: [], moduleVars: { labelCount: 3, side: 8 } });
+    assert.deepEqual(memory.get('core.ts', 'buildMaker'), { args: [6] });
   });
 });
 
@@ -138,4 +148,34 @@ describe('argument boxes', () => {
     assert.ok(sameValues(undefined, []));
     assert.ok(!sameValues([9, 9, 4], [9, 9, 5]));
   });
+
+  it('the module-variables box names the builder and where the values came from', () => {
+    assert.equal(
+      moduleVariablesPrompt(builder('buildJudge'), 'side from side: 8 in core.ts:8'),
+      'Module variables buildJudge reads, set before the call (only another function of the file fills them) — side from side: 8 in core.ts:8 (a JS object)',
+    );
+  });
+
+  const varChecks: [string, string, { ok: boolean; values?: unknown; text?: RegExp }][] = [
+    ['the proposal as it was', '{ labelCount: 3, side: 8 }', { ok: true, values: { labelCount: 3, side: 8 } }],
+    ['a variable left out: a warning', '{ side: 8 }', { ok: true, values: { side: 8 }, text: /^No value for labelCount: the builder finds undefined\.$/ }],
+    ['a name the builder does not read: a warning', '{ labelCount: 3, side: 8, epochs: 2 }', { ok: true, values: { labelCount: 3, side: 8, epochs: 2 }, text: /^epochs: not read by the builder \(it reads labelCount, side\)\.$/ }],
+    ['an array is not the object', '[3, 8]', { ok: false, text: /Expected a JS object/ }],
+    ['a name as a value', '{ side: size }', { ok: false, text: /size is not a literal value/ }],
+  ];
+  for (const [name, text, expected] of varChecks) {
+    it(`checks the module variables ${text}: ${name}`, () => {
+      const check = checkModuleVariables(text, ['labelCount', 'side']);
+      assert.equal(check.ok, expected.ok);
+      if (check.ok) {
+        assert.deepEqual(check.values, expected.values);
+        assert.equal(check.warning === undefined, expected.text === undefined);
+        if (expected.text) {
+          assert.match(check.warning ?? '', expected.text);
+        }
+      } else {
+        assert.match(check.message, expected.text ?? /./);
+      }
+    });
+  }
 });

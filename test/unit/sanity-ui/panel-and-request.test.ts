@@ -59,7 +59,9 @@ describe('sanity request from settings', () => {
     const request = buildSanityRequest('/p/a.js', 'Agent.build', false, DEFAULT_SANITY_SETTINGS, { args: [9, 9, 4], ctorArgs: [{ n: 2 }], argsSource: 'call in a_test.js:3' });
     assert.deepEqual([request.args, request.ctorArgs, request.argsSource], [[9, 9, 4], [{ n: 2 }], 'call in a_test.js:3']);
     const none = buildSanityRequest('/p/a.js', 'f', false, DEFAULT_SANITY_SETTINGS, { argsSource: 'no parameters' });
-    assert.ok(!('args' in none) && !('ctorArgs' in none) && !('argsSource' in none), JSON.stringify(none));
+    assert.ok(!('args' in none) && !('ctorArgs' in none) && !('argsSource' in none) && !('moduleVars' in none), JSON.stringify(none));
+    const vars = buildSanityRequest('/p/core.ts', 'buildJudge', false, DEFAULT_SANITY_SETTINGS, { moduleVars: { side: 8 }, moduleVarsSource: 'side from side: 8 in core.ts:8' });
+    assert.deepEqual([vars.args, vars.moduleVars, vars.moduleVarsSource], [undefined, { side: 8 }, 'side from side: 8 in core.ts:8']);
   });
 
   it('replaces out-of-range settings with defaults instead of failing', () => {

@@ -116,6 +116,22 @@ describe('verdictFor', () => {
       comparison: /\+0\.0 points/,
       caveat: null,
     },
+    {
+      title: 'every layer frozen: no "Trains cleanly", no comparison, and it says nothing trained',
+      report: report([run({ accuracy: 0.9 }), rbn({ accuracy: 0.95 })], { trainableParams: 0 }),
+      headline: 'Nothing to train',
+      coverage: 'No NaN/Inf in the forward pass and loss in 300 steps of each run',
+      comparison: null,
+      caveat: /^Nothing trained: every layer of the model is frozen \(trainable: false\), so each step computed the loss without updating a weight; /,
+    },
+    {
+      title: 'every layer frozen and a NaN in the forward pass: the NaN headline, still nothing trained',
+      report: report([run({ steps: 3, accuracy: null, nan: { step: 3, layer: 'conv', className: 'Conv2D', where: 'output', source: null } })], { trainableParams: 0 }),
+      headline: 'NaN/Inf found',
+      coverage: null,
+      comparison: null,
+      caveat: /^Nothing trained: /,
+    },
   ];
   for (const row of rows) {
     it(row.title, () => {

@@ -62,6 +62,8 @@ describe('stepBytes (peak bytes of one training step)', () => {
     ['a conv model is activation-bound: 400 × 4 + 16 × 256 × 40', { params: 100, valuesPerExample: 256, optimizer: 'Adam' }, 16, 165_440],
     ['and grows with the batch', { params: 100, valuesPerExample: 256, optimizer: 'Adam' }, 32, 329_280],
     ['an optimizer not in the table counts as Adam', { params: 1000, valuesPerExample: 23, optimizer: 'Lamb' }, 8, 72_000],
+    ['a frozen half gets no copies: 4,000 + 2,000 × 17', { params: 1000, trainableParams: 500, valuesPerExample: 23, optimizer: 'Adam' }, 8, 38_000],
+    ['a model with every layer frozen holds its weights and outputs', { params: 1000, trainableParams: 0, valuesPerExample: 23, optimizer: 'Adam' }, 8, 4000 + 7360],
   ];
   for (const [title, shape, batch, expected] of rows) {
     it(title, () => assert.equal(stepBytes(shape, batch), expected));

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseArgsLiteral } from '../../../../src/core/analysis/args-literal';
+import { parseArgsLiteral, parseObjectLiteral } from '../../../../src/core/analysis/args-literal';
 
 describe('the argument box: JS array literals without eval', () => {
   const accepted: [string, unknown[]][] = [
@@ -76,4 +76,24 @@ describe('the argument box: JS array literals without eval', () => {
       assert.deepEqual(parseArgsLiteral(s), { ok: true, values: JSON.parse(s) }, s);
     }
   });
+
+  it('parseObjectLiteral reads the module-variables object as people type it', () => {
+    assert.deepEqual(parseObjectLiteral("{ numberOfClasses: 10, imageSize: 28, 'mode': 'gan', }"), { ok: true, value: { numberOfClasses: 10, imageSize: 28, mode: 'gan' } });
+    assert.deepEqual(parseObjectLiteral('{"a": [1, 2]} // from the last run'), { ok: true, value: { a: [1, 2] } });
+    assert.deepEqual(parseObjectLiteral('{}'), { ok: true, value: {} });
+  });
+
+  const rejectedObjects: [string, RegExp][] = [
+    ['', /Type the values as a JS object/],
+    ['[10]', /Expected a JS object such as \{ numberOfClasses: 10 \}, found '\['/],
+    ['{ a: 1 } x', /after the object/],
+    ['{ a: classes }', /classes is not a literal value/],
+  ];
+  for (const [text, message] of rejectedObjects) {
+    it(`parseObjectLiteral rejects ${JSON.stringify(text)} with a message`, () => {
+      const result = parseObjectLiteral(text);
+      assert.equal(result.ok, false);
+      assert.match(result.ok ? '' : result.message, message);
+    });
+  }
 });

@@ -1,0 +1,132 @@
+import { strict as assert } from 'node:assert';
+import { inspect } from 'node:util';
+import { BrowserOnlyError, createStandIn, defineStandIn, removeStandIns, standInCandidate, standInNote, withBrowserStandIns } from '../../../src/worker/browser-stand-ins';
+import { describeError, SanityFailure } from '../../../src/worker/errors';
+
+const USED = (api: string, global: string) => new RegExp(`^BrowserOnlyError: ${api.replace(/[.()]/g, '\\$&')} is browser-only; sanity-train runs your model in Node and gave the module an inert stand-in for ${global}$`);
+
+function referenceError(name: string): ReferenceError {
+  return new ReferenceError(`${name} is not defined`);
+}
+
+describe('browser stand-ins', () => {
+  it('which errors get a stand-in, and for which global', () => {
+    const rows: { error: unknown; expected: string | undefined }[] = [
+      { error: new TypeError('globalObject.OfflineAudioContext is not a constructor'), expected: 'OfflineAudioContext' },
+      { error: referenceError('document'), expected: 'document' },
+      { error: new TypeError('window.requestAnimationFrame is not a function'), expected: 'requestAnimationFrame' },
+      { error: referenceError('AudioContext'), expected: 'AudioContext' },
+      // tfjs, the worker's browser-script globals and fetch never get one.
+      { error: referenceError('tf'), expected: undefined },
+      { error: referenceError('window'), expected: undefined },
+      { error: referenceError('self'), expected: undefined },
+      // Not a browser global, or not the error shape.
+      { error: referenceError('myHelper'), expected: undefined },
+      { error: new Error('OfflineAudioContext is not defined'), expected: undefined },
+      { error: new TypeError('Cannot read properties of undefined (reading "OfflineAudioContext")'), expected: undefined },
+      { error: 'a string', expected: undefined },
+    ];
+    for (const row of rows) {
+      assert.equal(standInCandidate(row.error), row.expected, String((row.error as Error).message ?? row.error));
+    }
+  });
+
+  it('a global that is already defined gets none (the code reached it some other way)', () => {
+    defineStandIn('MediaRecorder');
+    try {
+      assert.equal(standInCandidate(new TypeError('ctx.MediaRecorder is not a constructor')), undefined);
+    } finally {
+      removeStandIns(['MediaRecorder']);
+    }
+    assert.equal((globalThis as Record<string, unknown>).MediaRecorder, undefined);
+  });
+
+  it('can be constructed, called, stored, compared and printed', () => {
+    const Ctx = createStandIn('OfflineAudioContext') as new (...a: unknown[]) => Record<string, unknown>;
+    const ctx = new Ctx(1, 16000, 16000);
+    const holder = { ctx, also: [ctx] };
+    assert.equal(holder.also[0], ctx);
+    assert.equal(typeof ctx, 'object');
+    assert.equal(String(ctx), '[inert stand-in for OfflineAudioContext]');
+    assert.equal(ctx instanceof Ctx, false);
+    assert.equal((Ctx as unknown as { name: string }).name, 'OfflineAudioContext');
+    assert.match(inspect(ctx), /\{\}/);
+    assert.equal(JSON.stringify({ ctx }), '{"ctx":{}}');
+    ctx.onComplete = 'kept';
+    assert.equal(ctx.onComplete, 'kept');
+    const plain = (Ctx as unknown as (...a: unknown[]) => unknown)();
+    assert.equal(typeof plain, 'object');
+  });
+
+  it('any real use throws one line naming the API', () => {
+    const Ctx = createStandIn('OfflineAudioContext') as new () => Record<string, () => unknown>;
+    const ctx = new Ctx();
+    assert.throws(() => ctx.decodeAudioData(), USED('OfflineAudioContext.decodeAudioData', 'OfflineAudioContext'));
+    assert.throws(() => ctx.sampleRate, USED('OfflineAudioContext.sampleRate', 'OfflineAudioContext'));
+    assert.throws(() => (Ctx as unknown as Record<string, unknown>).prototype && (Ctx as unknown as Record<string, unknown>).supported, USED('OfflineAudioContext.supported', 'OfflineAudioContext'));
+    const failure = (() => {
+      try {
+        ctx.startRendering();
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    })();
+    assert.ok(failure instanceof BrowserOnlyError);
+    assert.equal(describeError(failure), 'BrowserOnlyError: OfflineAudioContext.startRendering is browser-only; sanity-train runs your model in Node and gave the module an inert stand-in for OfflineAudioContext — build the model without it, or behind a check that it exists');
+  });
+
+  it('awaiting it is a use', async () => {
+    const Ctx = createStandIn('AudioContext') as new () => unknown;
+    const ctx = new Ctx();
+    await assert.rejects(async () => await Promise.resolve(ctx), USED('awaiting AudioContext', 'AudioContext'));
+  });
+
+  it('retries with a stand-in for exactly the missing global, and stops after a few', async () => {
+    let attempts = 0;
+    const { result, standIns } = await withBrowserStandIns(async (progress) => {
+      attempts++;
+      if (typeof (globalThis as Record<string, unknown>).OffscreenCanvas === 'undefined') {
+        throw new SanityFailure('threw', 'loading m.ts threw', referenceError('OffscreenCanvas'));
+      }
+      progress.loaded = true;
+      if (typeof (globalThis as Record<string, unknown>).ImageData === 'undefined') {
+        throw new TypeError('g.ImageData is not a constructor');
+      }
+      return 'built';
+    });
+    removeStandIns(standIns.map((s) => s.name));
+    assert.equal(result, 'built');
+    assert.equal(attempts, 3);
+    assert.deepEqual(standIns, [{ name: 'OffscreenCanvas', when: 'import' }, { name: 'ImageData', when: 'build' }]);
+
+    const names = ['document', 'HTMLCanvasElement', 'HTMLImageElement', 'HTMLVideoElement', 'alert', 'cancelAnimationFrame'];
+    let tries = 0;
+    await assert.rejects(
+      withBrowserStandIns(() => {
+        tries++;
+        const missing = names.find((n) => (globalThis as Record<string, unknown>)[n] === undefined);
+        return Promise.reject(referenceError(missing ?? 'none'));
+      }),
+      /is not defined/,
+    );
+    removeStandIns(names.slice(0, 4));
+    assert.equal(tries, 5, 'four stand-ins at most, then the error');
+    assert.equal((globalThis as Record<string, unknown>).alert, undefined);
+  });
+
+  it('an error that is no missing browser global is thrown as it was, untouched', async () => {
+    const original = new SanityFailure('threw', 'f() threw: RangeError: too big', new RangeError('too big'));
+    await assert.rejects(withBrowserStandIns(() => Promise.reject(original)), (err) => err === original);
+  });
+
+  it('the note names the globals and when they were needed', () => {
+    assert.equal(standInNote([]), undefined);
+    assert.equal(standInNote([{ name: 'OfflineAudioContext', when: 'import' }]), 'The module used OfflineAudioContext at import (browser-only): sanity-train gave it an inert stand-in.');
+    assert.equal(
+      standInNote([{ name: 'AudioContext', when: 'import' }, { name: 'document', when: 'import' }, { name: 'Image', when: 'import' }]),
+      'The module used AudioContext, document and Image at import (browser-only): sanity-train gave them inert stand-ins.',
+    );
+    assert.equal(standInNote([{ name: 'Image', when: 'build' }]), 'The module used Image while building the model (browser-only): sanity-train gave it an inert stand-in.');
+  });
+});
