@@ -51,13 +51,16 @@ export interface StepShape {
   optimizer: string;
 }
 
-/** Output sizes per example of every layer, from `layer.outputShape` (one shape, or one per output). */
-export function valuesPerExample(outputShapes: unknown[]): number {
+/**
+ * Output sizes per example of every layer, from `layer.outputShape` (one shape, or one per output).
+ * A variable dimension (null) counts as `unknownDim`: the length the run fills the input's in with.
+ */
+export function valuesPerExample(outputShapes: unknown[], unknownDim = 1): number {
   let total = 0;
   for (const shape of outputShapes) {
     const shapes = Array.isArray(shape) && Array.isArray(shape[0]) ? (shape as unknown[][]) : [shape as unknown[]];
     for (const s of shapes) {
-      total += s.slice(1).reduce<number>((n, d) => n * (typeof d === 'number' && d > 0 ? d : 1), 1);
+      total += s.slice(1).reduce<number>((n, d) => n * (typeof d === 'number' && d > 0 ? d : unknownDim), 1);
     }
   }
   return total;
@@ -82,12 +85,12 @@ export interface LayerLike extends Partial<ModelLike> {
  * different shapes; calls from other models, e.g. a discriminator trained on its own, do not count),
  * and a nested model (a GAN's generator inside the combined model) by its own layers, once per call.
  */
-export function modelValuesPerExample(model: ModelLike): number {
+export function modelValuesPerExample(model: ModelLike, unknownDim = 1): number {
   const own = model.containerNodes?.size ? model.containerNodes : model.model?.containerNodes;
   let total = 0;
   for (const layer of model.layers) {
     const calls = (layer.inboundNodes ?? []).filter((_, i) => !own || own.has(`${layer.name}_ib-${i}`));
-    total += Array.isArray(layer.layers) ? calls.length * modelValuesPerExample(layer as ModelLike) : valuesPerExample(calls.map((n) => n.outputShapes));
+    total += Array.isArray(layer.layers) ? calls.length * modelValuesPerExample(layer as ModelLike, unknownDim) : valuesPerExample(calls.map((n) => n.outputShapes), unknownDim);
   }
   return total;
 }

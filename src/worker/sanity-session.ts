@@ -115,7 +115,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
     }
   }
   phase('timeStep');
-  const stepShape: StepShape = { params: context.params, trainableParams, valuesPerExample: modelValuesPerExample(model as unknown as ModelLike), optimizer: compile.optimizer.getClassName() };
+  const stepShape: StepShape = { params: context.params, trainableParams, valuesPerExample: modelValuesPerExample(model as unknown as ModelLike, filledLength(model, shapes.inputs)), optimizer: compile.optimizer.getClassName() };
   const memoryFit = fitBatchToMemory(request.batchSize, stepShape, memoryLimit(memoryStateOf(tf, runtime.backend, model, limits)));
   context.batchSize = memoryFit.batchSize;
   logTiming(`one step needs about ${Math.round(memoryFit.stepBytesRequested / 2 ** 20)} MB at batch size ${request.batchSize}, ${Math.round(memoryFit.memoryRoomBytes / 2 ** 20)} MB free for it (${memoryFit.memoryLimit}): batch size ${memoryFit.batchSize}`);
@@ -157,6 +157,11 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   notes.push(...(budgetNote ? [budgetNote] : []), ...outputNotes(runs));
   const standIns = browserStandIns.length > 0 ? { browserStandIns: browserStandIns.map((s) => s.name) } : {};
   return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes, batchFit };
+}
+
+/** The longest length a variable input dimension was filled in with (1 when none is variable): what the layers' variable dimensions count as. */
+function filledLength(model: tfjs.LayersModel, inputs: number[][]): number {
+  return Math.max(1, ...model.inputs.flatMap((input, i) => input.shape.slice(1).map((d, k) => (d === null ? inputs[i]?.[k] ?? 1 : 1))));
 }
 
 /** The worker's memory as the batch fit needs it: the limit is the tightest of the backend's, the cap's and the machine's. */

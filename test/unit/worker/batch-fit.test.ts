@@ -13,11 +13,13 @@ describe('valuesPerExample (the layers\' output sizes for one example)', () => {
     ['dense 20 then 3', [[null, 20], [null, 3]], 23],
     ['a conv output of 8×8×4', [[null, 8, 8, 4]], 256],
     ['a layer with two outputs counts both', [[[null, 2], [null, 5]]], 7],
-    ['an unknown spatial size counts as 1', [[null, null, 3]], 3],
+    ['an unknown dimension counts as 1 unless told the length', [[null, null, 3]], 3],
   ];
   for (const [title, shapes, expected] of rows) {
     it(title, () => assert.equal(valuesPerExample(shapes), expected));
   }
+
+  it('a variable length counts as the length the run fills in', () => assert.equal(valuesPerExample([[null, null, 3], [null, 8]], 64), 64 * 3 + 8));
 
   it('reads a built model: input 6×6×1, conv 3×3 ×2 filters (4×4×2), flatten (32), dense 3', () => {
     const input = tf.input({ shape: [6, 6, 1] });
