@@ -91,6 +91,8 @@ function summariseSanity(res) {
     steps,
     stepsPlanned: run0?.stepsPlanned ?? rep?.stepsPlanned ?? null,
     stepsPerSecond: run0?.stepsPerSecond ?? null,
+    batchSize: run0?.batchSize ?? null,
+    batchFit: rep?.batchFit ?? null,
     finalLoss: run0?.finalLoss ?? null,
     nan: run0?.nan ? true : false,
     task: rep?.task ?? null,
@@ -165,7 +167,8 @@ function firstReason(reason) {
 function describe(r) {
   if (r.result === 'ran') {
     const planned = r.stepsPlanned && r.stepsPlanned !== r.steps ? ` of ${r.stepsPlanned}` : '';
-    return `ran ${r.steps}${planned} steps on ${r.backend}, ${r.seconds}s`;
+    const batch = r.batchFit?.reason ? ` at batch ${r.batchSize} (of ${r.batchFit.requested}: ${r.batchFit.reason})` : '';
+    return `ran ${r.steps}${planned} steps${batch} on ${r.backend}, ${r.seconds}s`;
   }
   return `error: ${firstReason(r.reason).slice(0, 160)}`;
 }

@@ -5,6 +5,7 @@
  * runs go. The launcher's kill at the full budget stays as the backstop.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { largestFitting } from './batch-fit';
 import { SanityFailure } from './errors';
 import { formatParams } from './model-size';
 import { gatherRows, rowCount, sliceRows, type TrainingData } from './training-data';
@@ -57,6 +58,10 @@ export interface ProbeResult {
   /** Milliseconds to score every held-out example, and one. */
   evalMs: number;
   evalMsPerRow: number;
+  /** The batch size timed: the one asked for, or lower when a step at that one could not fit the time left. */
+  batchSize?: number;
+  /** The step estimate at the batch size asked for, when it was lowered. */
+  askedStepMs?: number;
 }
 
 /** What the one-line messages of a model too slow for the budget name. */
@@ -66,10 +71,14 @@ export interface BudgetContext {
   params: number;
   /** False for the swapped copy: the model as written already ran its timing, so a slow copy is planned, not refused. */
   mayRefuse?: boolean;
+  /** Runs that share the budget (2 with --compare): the batch is fitted so that each gets a step. */
+  runs?: number;
 }
 
 /** How much faster than the forward-pass estimate a step may turn out (a refusal must be sure). */
 const OPTIMISM = 0.7;
+/** How much slower it may turn out (the batch is lowered until a step fits even then). */
+const CAUTION = 2.5;
 /** At most this share of the budget goes to timed steps beyond the first (which is always taken). */
 const PROBE_SHARE = 0.1;
 /** Timing the evaluation: a forward pass of at most this share of the budget. */
@@ -101,23 +110,28 @@ export async function probeModel(
 ): Promise<ProbeResult> {
   const saved = model.getWeights().map((w) => w.clone());
   compile();
-  const indices = tf.tensor1d(Int32Array.from({ length: batchSize }, (_, i) => i % rowCount(data.xs)), 'int32');
-  const x = gatherRows(tf, data.xs, indices);
-  const y = gatherRows(tf, data.ys, indices);
+  const held: tfjs.Tensor[] = [];
   try {
     // The first forward pass also pays for setting up every kernel (about as long again, as measured);
     // the second is what a step repeats.
+    // The cold pass only refuses the hopeless (its kernel set-up would make a small model look slow);
+    // the warm one picks the batch.
     const coldMs = timeForward(tf, model, data, 1);
-    refuseHopelessStep(coldMs / 2, batchSize, remainingMs(), ctx);
+    batchForTime(coldMs / 2, 1, remainingMs(), ctx, batchSize);
     const forwardMs = timeForward(tf, model, data, 1);
-    refuseHopelessStep(forwardMs, batchSize, remainingMs(), ctx);
-    const estimateMs = stepEstimate(forwardMs, batchSize);
+    const batch = batchForTime(forwardMs, batchSize, remainingMs(), ctx);
+    const lowered = batch < batchSize ? { batchSize: batch, askedStepMs: stepEstimate(forwardMs, batchSize) } : { batchSize };
+    const indices = tf.tensor1d(Int32Array.from({ length: batch }, (_, i) => i % rowCount(data.xs)), 'int32');
+    const x = gatherRows(tf, data.xs, indices);
+    const y = gatherRows(tf, data.ys, indices);
+    held.push(indices, ...[x, y].flat());
+    const estimateMs = stepEstimate(forwardMs, batch);
     const rows = Math.max(1, Math.min(64, Math.floor((ctx ? EVAL_TIMING_SHARE * ctx.budgetMs : Infinity) / Math.max(forwardMs, 1e-3))));
     checkLimits();
     if (ctx && estimateMs > PROBE_SHARE * ctx.budgetMs) {
       // One step would eat more than the probe's share: the runs' own first step is the measurement.
       const evalMsPerRow = rows > 1 ? timeForward(tf, model, data, rows) / Math.min(rows, rowCount(data.testXs)) : forwardMs;
-      return { stepMs: estimateMs, estimated: true, forwardMs, evalMs: evalMsPerRow * rowCount(data.testXs), evalMsPerRow };
+      return { stepMs: estimateMs, estimated: true, forwardMs, evalMs: evalMsPerRow * rowCount(data.testXs), evalMsPerRow, ...lowered };
     }
     const warm = await timeStep(model, x, y);
     // The memory cap holds from the first step: a model too big to train stops here, not later.
@@ -130,22 +144,24 @@ export async function probeModel(
     }
     const stepMs = times.length > 0 ? Math.min(...times) : warm;
     const evalMsPerRow = timeForward(tf, model, data, rows) / Math.min(rows, rowCount(data.testXs));
-    return { stepMs, forwardMs, evalMs: evalMsPerRow * rowCount(data.testXs), evalMsPerRow };
+    return { stepMs, forwardMs, evalMs: evalMsPerRow * rowCount(data.testXs), evalMsPerRow, ...lowered };
   } finally {
     model.setWeights(saved);
     (model as unknown as { optimizer?: tfjs.Optimizer }).optimizer?.dispose();
-    tf.dispose([indices, ...[x, y].flat(), ...saved]);
+    tf.dispose([...held, ...saved]);
   }
 }
 
 /**
  * Held-out examples every run scores: all of them when their evaluation fits a fifth of the budget,
- * else as many as do (at least `floor`, the number a score needs to mean anything).
+ * else as many as do, at least `floor` (the number a score needs to mean anything); but scoring
+ * takes at most half of `roomMs`, the time left after one step of every run (at least one example):
+ * a model that slow scores fewer rather than not training at all.
  */
-export function heldOutRows(total: number, evalMsPerRow: number[], budgetMs: number, floor = 32): number {
-  const perRow = evalMsPerRow.reduce((a, b) => a + b, 0);
-  const fit = Math.floor((0.2 * budgetMs) / Math.max(perRow, 1e-6));
-  return Math.min(total, Math.max(Math.min(floor, total), fit));
+export function heldOutRows(total: number, evalMsPerRow: number[], budgetMs: number, floor = 32, roomMs = Infinity): number {
+  const perRow = Math.max(evalMsPerRow.reduce((a, b) => a + b, 0), 1e-6);
+  const wanted = Math.max(Math.min(floor, total), Math.floor((0.2 * budgetMs) / perRow));
+  return Math.min(total, Math.max(1, Math.min(wanted, Math.floor((0.5 * roomMs) / perRow))));
 }
 
 /** Backward costs about twice the forward pass: the step estimate from one example's forward pass (within ±30% as measured). */
@@ -153,14 +169,25 @@ function stepEstimate(forwardMs: number, batchSize: number): number {
   return 3 * forwardMs * batchSize;
 }
 
-/** A step that cannot fit even if 30% faster than its estimate never starts: one line saying so. */
-function refuseHopelessStep(forwardMs: number, batchSize: number, remainingMs: number, ctx: BudgetContext | undefined): void {
-  const estimateMs = stepEstimate(forwardMs, batchSize);
-  if (ctx && ctx.mayRefuse !== false && OPTIMISM * estimateMs > remainingMs) {
+/**
+ * The batch to time: `batchSize`, or the largest of its halvings whose step takes at most half the
+ * time left (the rest is for scoring and the steps' spread) even if CAUTION times slower than its
+ * estimate (a U-Net's step on wasm took 1.8-2.5x it), per run sharing the budget. Only when
+ * not even one example's step could fit, 30% faster than estimated, does it never start: one line
+ * saying so. The swapped copy (`mayRefuse` false) keeps the batch the first model got.
+ */
+export function batchForTime(forwardMs: number, batchSize: number, remainingMs: number, ctx: BudgetContext | undefined, asked = batchSize): number {
+  if (!ctx || ctx.mayRefuse === false) {
+    return batchSize;
+  }
+  const batch = largestFitting(batchSize, (b) => CAUTION * stepEstimate(forwardMs, b) * (ctx.runs ?? 1) <= remainingMs / 2) ?? 1;
+  if (OPTIMISM * stepEstimate(forwardMs, batch) > remainingMs) {
     const left = Math.max(0, Math.round(remainingMs / 1000));
     const detail = `; a forward pass of one example takes ${(forwardMs / 1000).toFixed(1)} s`;
-    throw new SanityFailure('timeout', `${describeSlowStep(estimateMs, ctx, 'would take', detail)}, more than the ${left} s left of the ${Math.round(ctx.budgetMs / 1000)} s budget; ${RAISE}`);
+    const even = asked > 1 ? ' even at batch size 1' : '';
+    throw new SanityFailure('timeout', `${describeSlowStep(stepEstimate(forwardMs, 1), ctx, 'would take', detail)}${even}, more than the ${left} s left of the ${Math.round(ctx.budgetMs / 1000)} s budget; ${RAISE}`);
   }
+  return batch;
 }
 
 async function timeStep(model: tfjs.LayersModel, x: tfjs.Tensor | tfjs.Tensor[], y: tfjs.Tensor | tfjs.Tensor[]): Promise<number> {
@@ -264,7 +291,9 @@ export class StepBudget {
         this.stepMs[r] = r === run ? measured : Math.max(this.probedMs[r] + overhead, this.probedMs[r] * 0.5);
       }
     }
-    const fit = planSteps({ requested: this.requested, remainingMs: this.deadlineMs - performance.now(), run, done, stepMs: this.stepMs, evalMs: this.evalMs });
+    // A quarter of a step kept free: a long step (a heavy model on a busy machine) varies by more than the margin.
+    const remainingMs = this.deadlineMs - performance.now() - 0.25 * this.stepMs[run];
+    const fit = planSteps({ requested: this.requested, remainingMs, run, done, stepMs: this.stepMs, evalMs: this.evalMs });
     this.planned = run === 0 ? Math.max(fit, 1) : Math.min(this.planned, fit);
     return this.planned;
   }

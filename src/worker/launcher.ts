@@ -91,8 +91,43 @@ export function describeExit(code: number | null, signal: string | null, stderr:
 
 /**
  * Runs one sanity-train. Resolves (never rejects) with the report or a failure and its one-line reason.
+ * A worker that ran out of memory in training (the batch estimate was wrong) is retried once, in a
+ * fresh process at half the batch, within what is left of the budget.
  */
-export function runSanityTrain(request: SanityRequest, options: SanityLaunchOptions = {}): Promise<SanityOutcome> {
+export async function runSanityTrain(request: SanityRequest, options: SanityLaunchOptions = {}): Promise<SanityOutcome> {
+  const started = Date.now();
+  const first = await runWorkerOnce(request, options);
+  const retry = retryAfterOverflow(first, request, Date.now() - started);
+  if (!retry || options.signal?.aborted) {
+    return first;
+  }
+  return withRetryNote(await runWorkerOnce(retry, options), first as Extract<SanityOutcome, { kind: 'error' }>, request);
+}
+
+/** The least a retry must have left of the budget: loading and one step of a model that overflowed. */
+const RETRY_MIN_MS = 15_000;
+
+/** The request to retry with after a memory failure at a batch above 1, when enough of the budget is left; else undefined. */
+export function retryAfterOverflow(outcome: SanityOutcome, request: SanityRequest, elapsedMs: number): SanityRequest | undefined {
+  if (outcome.kind !== 'error' || outcome.reason !== 'memory' || outcome.batchSize === undefined || outcome.batchSize < 2) {
+    return undefined;
+  }
+  const timeoutMs = request.timeoutMs - elapsedMs;
+  return timeoutMs >= Math.max(RETRY_MIN_MS, request.timeoutMs / 4) ? { ...request, batchSize: Math.floor(outcome.batchSize / 2), timeoutMs } : undefined;
+}
+
+/** The retry's outcome, saying that the first try failed and at which batch; its report keeps the batch asked for as `requested`. */
+export function withRetryNote(outcome: SanityOutcome, first: Extract<SanityOutcome, { kind: 'error' }>, request: SanityRequest): SanityOutcome {
+  const what = `batch size ${first.batchSize} ran out of memory in a first try (more than its estimate), so it ran again at ${Math.floor((first.batchSize ?? 2) / 2)} in a fresh worker`;
+  if (outcome.kind === 'error') {
+    return { ...outcome, message: `${outcome.message} (${what})` };
+  }
+  const report = outcome.report;
+  const fit = report.batchFit ? { batchFit: { ...report.batchFit, requested: request.batchSize, reason: report.batchFit.reason ?? ('memory' as const), note: report.batchFit.note ? `${what}; ${report.batchFit.note}` : what } } : {};
+  return { kind: 'report', report: { ...report, ...fit, notes: [what, ...(report.notes ?? [])] } };
+}
+
+function runWorkerOnce(request: SanityRequest, options: SanityLaunchOptions): Promise<SanityOutcome> {
   const maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
   return new Promise<SanityOutcome>((resolve) => {
     if (options.signal?.aborted) {
@@ -151,7 +186,7 @@ export function runSanityTrain(request: SanityRequest, options: SanityLaunchOpti
       if (message.type === 'done') {
         finish({ kind: 'report', report: message.report });
       } else if (message.type === 'error') {
-        finish({ kind: 'error', reason: message.reason, message: message.message, ...(message.runtime ? { runtime: message.runtime } : {}) });
+        finish({ kind: 'error', reason: message.reason, message: message.message, ...(message.runtime ? { runtime: message.runtime } : {}), ...(message.batchSize !== undefined ? { batchSize: message.batchSize } : {}) });
       }
     });
     child.on('error', (err) => finish({ kind: 'error', reason: 'crashed', message: `sanity-train worker failed: ${err.message}` }));

@@ -4,9 +4,11 @@
  * seed, data and initial weights, and assemble the report.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type * as tfjs from '@tensorflow/tfjs';
 import { findLayerCalls, mapLayersToSources } from '../core/training/layer-sources';
 import type { NanFinding, NormKind, RunReport, SanityReport, SanityRequest, SanityRuntime, WorkerMessage, WorkerPhase } from '../core/training/protocol';
+import { fitBatchToMemory, lowerForTime, memoryLimit, modelValuesPerExample, type BatchChoice, type MemoryState, type ModelLike, type StepShape } from './batch-fit';
 import { heldOutRows, probeModel, StepBudget, workerDeadlineMs, type BudgetContext } from './budget';
 import { baselineOf } from './evaluation';
 import { describeModelIO, multiSyntheticData, type ModelIO } from './multi-io-data';
@@ -31,6 +33,14 @@ export interface SessionContext {
   runtime?: SanityRuntime;
   /** The model's parameter count, once it is built. */
   params?: number;
+  /** The batch size the runs use, once fitted to the memory and the time budget. */
+  batchSize?: number;
+}
+
+/** What the worker may use, handed in by its entry (the launcher's cap) rather than read from globals. */
+export interface SessionLimits {
+  /** The worker's memory cap in MB; the batch is fitted below it. */
+  memoryCapMb?: number;
 }
 
 function readSource(file: string): string {
@@ -73,7 +83,7 @@ function normOf(model: tfjs.LayersModel): NormKind {
 }
 
 /** Runs the whole sanity-train and returns its report; failures throw SanityFailure. */
-export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}): Promise<SanityReport> {
+export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}, limits: SessionLimits = {}): Promise<SanityReport> {
   const code = readSource(request.file);
   const runtime = await loadTfjsRuntime(request.file, request.backend, installModuleHooks);
   const { tf } = runtime;
@@ -105,8 +115,15 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
     }
   }
   phase('timeStep');
-  const budgetContext = { budgetMs: request.timeoutMs, backend: runtime.backend, params: context.params };
-  const { budget, data } = await planBudget(tf, models.map((m) => m.model), allData, request, (m) => compileForRun(m, compile), checkLimits, budgetContext);
+  const stepShape: StepShape = { params: context.params, trainableParams, valuesPerExample: modelValuesPerExample(model as unknown as ModelLike, filledLength(model, shapes.inputs)), optimizer: compile.optimizer.getClassName() };
+  const memoryFit = fitBatchToMemory(request.batchSize, stepShape, memoryLimit(memoryStateOf(tf, runtime.backend, model, limits)));
+  context.batchSize = memoryFit.batchSize;
+  logTiming(`one step needs about ${Math.round(memoryFit.stepBytesRequested / 2 ** 20)} MB at batch size ${request.batchSize}, ${Math.round(memoryFit.memoryRoomBytes / 2 ** 20)} MB free for it (${memoryFit.memoryLimit}): batch size ${memoryFit.batchSize}`);
+  const budgetContext = { budgetMs: request.timeoutMs, backend: runtime.backend, params: context.params, runs: models.length };
+  const { budget, data, batchSize, askedStepMs } = await planBudget(tf, models.map((m) => m.model), allData, request, memoryFit.batchSize, (m) => compileForRun(m, compile), checkLimits, budgetContext);
+  const batchFit = timeFit(memoryFit, batchSize, askedStepMs, request, stepShape, runtime.backend);
+  context.batchSize = batchFit.batchSize;
+  notes.push(...(batchFit.note ? [batchFit.note] : []));
   if (rowCount(data.testXs) < rowCount(allData.testXs)) {
     notes.push(`scored ${rowCount(data.testXs)} of the ${rowCount(allData.testXs)} held-out examples, the number whose evaluation fits the budget`);
   }
@@ -121,7 +138,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       data,
       norm: entry.norm,
       steps: request.steps,
-      batchSize: request.batchSize,
+      batchSize: batchFit.batchSize,
       seed: request.seed,
       // The swap keeps layer names, so both runs map to the same source lines.
       sources,
@@ -133,11 +150,32 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       telemetry: request.telemetry === false || trainableParams === 0 ? undefined : new TelemetryCollector(tf, entry.model, request.steps, sources),
     });
     runs.push(report);
+    // Compile does not free the optimizer it replaces: the next run's memory must not hold this one's slots.
+    (entry.model as unknown as { optimizer?: tfjs.Optimizer }).optimizer?.dispose();
   }
   const budgetNote = budget.note(runs.filter((r) => r.nan === null).map((r) => r.steps), runtime.backend);
   notes.push(...(budgetNote ? [budgetNote] : []), ...outputNotes(runs));
   const standIns = browserStandIns.length > 0 ? { browserStandIns: browserStandIns.map((s) => s.name) } : {};
-  return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes };
+  return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes, batchFit };
+}
+
+/** The longest length a variable input dimension was filled in with (1 when none is variable): what the layers' variable dimensions count as. */
+function filledLength(model: tfjs.LayersModel, inputs: number[][]): number {
+  return Math.max(1, ...model.inputs.flatMap((input, i) => input.shape.slice(1).map((d, k) => (d === null ? inputs[i]?.[k] ?? 1 : 1))));
+}
+
+/** The worker's memory as the batch fit needs it: the limit is the tightest of the backend's, the cap's and the machine's. */
+function memoryStateOf(tf: typeof tfjs, backend: string, model: tfjs.LayersModel, limits: SessionLimits): MemoryState {
+  return { backend, capMb: limits.memoryCapMb, rssBytes: process.memoryUsage.rss(), tensorBytes: tf.memory().numBytes, weightBytes: model.countParams() * 4, freeBytes: os.freemem() };
+}
+
+/** The memory's choice, lowered further when the probe found one step at that batch too long for the time left. */
+function timeFit(memory: BatchChoice, batch: number, askedStepMs: number | undefined, request: SanityRequest, shape: StepShape, backend: string): BatchChoice {
+  if (batch >= memory.batchSize || askedStepMs === undefined) {
+    return memory;
+  }
+  const why = `one step at batch size ${memory.batchSize} would take about ${(askedStepMs / 1000).toFixed(1)} s on ${backend}`;
+  return lowerForTime(memory, batch, Math.round(request.timeoutMs / 1000), why, shape);
 }
 
 function runtimeOf(runtime: Awaited<ReturnType<typeof loadTfjsRuntime>>): SanityRuntime {
@@ -155,10 +193,11 @@ async function planBudget(
   models: tfjs.LayersModel[],
   all: TrainingData,
   request: SanityRequest,
+  batchSize: number,
   compile: (m: tfjs.LayersModel) => void,
   checkLimits: () => void,
   ctx: BudgetContext,
-): Promise<{ budget: StepBudget; data: TrainingData }> {
+): Promise<{ budget: StepBudget; data: TrainingData; batchSize: number; askedStepMs?: number }> {
   const deadline = workerDeadlineMs(request.timeoutMs);
   const probes: Awaited<ReturnType<typeof probeModel>>[] = [];
   for (const model of models) {
@@ -168,14 +207,17 @@ async function planBudget(
       probes.push(first);
       continue;
     }
+    // The swapped copy trains at the batch the model as written got (the same data in the same order).
     const context = first ? { ...ctx, mayRefuse: false } : ctx;
-    probes.push(await probeModel(tf, model, all, request.batchSize, () => deadline - performance.now(), () => compile(model), checkLimits, context));
+    probes.push(await probeModel(tf, model, all, first?.batchSize ?? batchSize, () => deadline - performance.now(), () => compile(model), checkLimits, context));
   }
   const total = rowCount(all.testXs);
-  const rows = heldOutRows(total, probes.map((p) => p.evalMsPerRow), request.timeoutMs);
+  const roomMs = deadline - performance.now() - probes.reduce((a, p) => a + p.stepMs, 0);
+  const rows = heldOutRows(total, probes.map((p) => p.evalMsPerRow), request.timeoutMs, undefined, roomMs);
   const data = rows < total ? { ...all, testXs: sliceRows(all.testXs, 0, rows), testYs: sliceRows(all.testYs, 0, rows) } : all;
   logTiming(`timed ${probes.length} model${probes.length > 1 ? 's' : ''}: ${probes.map((p) => `${p.stepMs.toFixed(0)} ms per step${p.estimated ? ' (estimated)' : ''}, ${(p.forwardMs ?? 0).toFixed(0)} ms per example forward`).join('; ')}; scoring ${rows} of ${total} held-out examples`);
-  return { budget: new StepBudget(request.steps, probes, deadline, Math.round(request.timeoutMs / 1000), ctx, rows), data };
+  const budget = new StepBudget(request.steps, probes, deadline, Math.round(request.timeoutMs / 1000), ctx, rows);
+  return { budget, data, batchSize: probes[0].batchSize ?? batchSize, askedStepMs: probes[0].askedStepMs };
 }
 
 /** Timings in the worker's log (its stderr, kept by the launcher): where a slow run spends its time. */

@@ -40,7 +40,8 @@ async function start(request: SanityRequest): Promise<void> {
     }
     finished = true;
     const failure = err instanceof SanityFailure ? err : new SanityFailure('threw', `user code threw: ${describeError(err, request.file)}`);
-    void send({ type: 'error', reason: failure.reason, message: failure.message, ...(context.runtime ? { runtime: context.runtime } : {}) }).then(() => process.exit(0));
+    const batch = failure.reason === 'memory' && context.batchSize !== undefined ? { batchSize: context.batchSize } : {};
+    void send({ type: 'error', reason: failure.reason, message: failure.message, ...(context.runtime ? { runtime: context.runtime } : {}), ...batch }).then(() => process.exit(0));
   };
   // User code that throws from a timer or a stray promise still ends the run with a message.
   process.on('uncaughtException', fail);
@@ -49,7 +50,8 @@ async function start(request: SanityRequest): Promise<void> {
   // kept alive, it runs into the launcher's time budget and gets a clear message.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
-    const report = await runSanitySession(request, (m) => void send(m), checkMemory, context);
+    const capMb = Number(process.env[MEMORY_ENV]);
+    const report = await runSanitySession(request, (m) => void send(m), checkMemory, context, { memoryCapMb: capMb > 0 ? capMb : undefined });
     finished = true;
     await send({ type: 'done', report });
     process.exit(0);
@@ -59,7 +61,9 @@ async function start(request: SanityRequest): Promise<void> {
     } else if (isWasmAbort(err)) {
       const size = context.params !== undefined ? ` for this model (${formatParams(context.params)})` : '';
       const what = (err as Error).message.split('\n')[0].replace(/\. Build with.*$/, '');
-      fail(new SanityFailure('memory', `the wasm backend ran out of memory (its heap holds at most 4 GB; it failed with "${what}")${size} at batch size ${request.batchSize}; lower --batch-size or pass a smaller input shape with --args`));
+      // The estimate chose this batch (it may be below --batch-size) and was wrong: say which batch failed.
+      const batch = context.batchSize ?? request.batchSize;
+      fail(new SanityFailure('memory', `the wasm backend ran out of memory (its heap holds at most 4 GB; it failed with "${what}")${size} at batch size ${batch}; lower --batch-size or pass a smaller input shape with --args`));
     } else {
       fail(new SanityFailure('internal', `sanity-train failed: ${describeError(err, request.file)}`));
     }

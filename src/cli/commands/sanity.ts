@@ -150,6 +150,8 @@ task shaped to the model. --compare also trains a copy with every BatchNorm swap
 RunningBatchNorm (or back), same seed, data and initial weights. The file is never modified.
 The --timeout budget (default 60 s) shapes the run: every model is timed first and each run
 gets as many of the --steps as fit (the output says "ran 40 of 300 steps ... in the 60 s budget").
+--batch-size is halved, down to 1, when one step at it would not fit the memory (the wasm heap,
+the worker's cap, the free memory) or the budget; the output says so ("batch size lowered ...").
 The workspace's tfjs-node runs when installed, else wasm (inside the workspace's tfjs 4.17+, or
 the bundled tfjs with the imports redirected); the output says which and why.
 Per-layer telemetry (runs[i].layers in --json: activation mean/std/near-zero share, weight

@@ -145,6 +145,25 @@ export interface SanityReport {
   browserStandIns?: string[];
   /** Trainable parameters of the model as built; 0 when every layer is frozen (trainable: false), so the steps only computed the loss. */
   trainableParams?: number;
+  /** How the runs' batch size was chosen: the one asked for, or lower to fit the memory or the time budget. */
+  batchFit?: SanityBatchFit;
+}
+
+/** The batch size fitted to the machine before training (runs[i].batchSize is the one used). */
+export interface SanityBatchFit {
+  /** --batch-size. */
+  requested: number;
+  batchSize: number;
+  /** What did not fit at a larger batch; absent when the requested one ran. */
+  reason?: 'memory' | 'time';
+  /** The estimated peak bytes of one training step at the requested and at the chosen batch size. */
+  stepBytesRequested: number;
+  stepBytes: number;
+  /** Bytes a step could use, and the limit that set them, e.g. "the wasm heap (4.0 GB at most)". */
+  memoryRoomBytes: number;
+  memoryLimit: string;
+  /** The one line saying why the batch is lower (also in `notes`). */
+  note?: string;
 }
 
 /** Whose tfjs ran the model, its version, and why the bundled one ran in a workspace that has its own. */
@@ -224,7 +243,8 @@ export type WorkerMessage =
   /** What the worker starts now, before the first training step (a timeout then says where the time went). */
   | { type: 'phase'; phase: WorkerPhase; elapsedMs: number; params?: number; stepMs?: number }
   | { type: 'done'; report: SanityReport }
-  | { type: 'error'; reason: WorkerErrorReason; message: string; runtime?: SanityRuntime };
+  /** `batchSize`: the batch the worker was training at, on a memory failure (the launcher may retry at half of it). */
+  | { type: 'error'; reason: WorkerErrorReason; message: string; runtime?: SanityRuntime; batchSize?: number };
 
 /**
  * The steps before training: loading the module and building the model, making the data, timing the
@@ -248,4 +268,6 @@ export type SanityOutcome =
       message: string;
       /** The tfjs and backend in use when it failed; absent when it failed before tfjs loaded. */
       runtime?: SanityRuntime;
+      /** On a memory failure in training: the batch size it was training at. */
+      batchSize?: number;
     };
