@@ -817,12 +817,12 @@ function swapLayers(config: tf.serialization.ConfigDict, swap: (entry: LayerEntr
 }
 
 /**
- * Walks both models layer by layer (by name, into nested models): layers whose class changed go to
- * `convert`, every other layer gets the original's weights by name.
+ * Walks both models layer by layer (into nested models): layers whose class changed go to `convert`,
+ * every other layer gets the original's weights by name.
  */
 function copyModelWeights(from: tf.LayersModel, to: tf.LayersModel, convert: (from: tf.layers.Layer, to: tf.layers.Layer) => void): void {
-  for (const target of to.layers) {
-    const source = from.getLayer(target.name);
+  for (const [index, target] of to.layers.entries()) {
+    const source = counterpart(from, target, index);
     if (CONTAINER_CLASSES.has(target.getClassName()) && source instanceof tf.LayersModel) {
       copyModelWeights(source, target as tf.LayersModel, convert);
     } else if (source.getClassName() !== target.getClassName()) {
@@ -831,6 +831,21 @@ function copyModelWeights(from: tf.LayersModel, to: tf.LayersModel, convert: (fr
       copyWeightsByName(source, target, target.weights.map((w) => shortName(w.originalName)));
     }
   }
+}
+
+/**
+ * The original's layer that `target` was rebuilt from: the one of the same name or, when a custom
+ * layer's fromConfig does not pass its name on (`new cls(size)`), the one at the same position, as
+ * the copy has the original's graph and so its layer order.
+ */
+function counterpart(from: tf.LayersModel, target: tf.layers.Layer, index: number): tf.layers.Layer {
+  const named = from.layers.find((l) => l.name === target.name);
+  const positional = from.layers[index];
+  const source = named ?? (positional?.getClassName() === target.getClassName() ? positional : undefined);
+  if (source === undefined) {
+    throw new Error(`model conversion: the copy's layer '${target.name}' (${target.getClassName()}) has no counterpart in the original`);
+  }
+  return source;
 }
 
 function copyWeightsByName(from: tf.layers.Layer, to: tf.layers.Layer, names: string[]): void {

@@ -91,12 +91,44 @@ function twoInTwoOut(): tf.LayersModel {
   return tf.model({ inputs: [a, b], outputs: [out1, out2] });
 }
 
+/**
+ * A custom layer with a weight whose fromConfig forgets its name (as real code does: `new cls(size)`),
+ * so the rebuilt copy's layer has another name than the original's.
+ */
+class ForgetfulScale extends tf.layers.Layer {
+  static override className = 'ForgetfulScale';
+  private scaleWeight: tf.LayerVariable | undefined;
+  constructor(private readonly size: number) {
+    super({});
+  }
+  override build(): void {
+    this.scaleWeight = this.addWeight('scale', [this.size], 'float32', tf.initializers.randomNormal({ mean: 1, stddev: 0.5, seed: 12 }));
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => tf.mul(Array.isArray(inputs) ? inputs[0]! : inputs, this.scaleWeight!.read()));
+  }
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), size: this.size };
+  }
+  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    return new (cls as unknown as new (size: number) => T)(config['size'] as number);
+  }
+}
+tf.serialization.registerClass(ForgetfulScale);
+
+function customLayerForgetsItsName(): tf.LayersModel {
+  const input = tf.input({ shape: [4] });
+  const scaled = new ForgetfulScale(4).apply(tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotNormal({ seed: 13 }) }).apply(input)) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: tf.layers.batchNormalization().apply(scaled) as tf.SymbolicTensor });
+}
+
 const CASES: Array<{ name: string; build: () => tf.LayersModel; inputs: number[][]; norms: number }> = [
   { name: 'Sequential CNN', build: sequentialCnn, inputs: [[6, 6, 2]], norms: 2 },
   { name: 'functional', build: functional, inputs: [[4, 4, 3]], norms: 1 },
   { name: 'nested Sequential and functional models', build: nested, inputs: [[5]], norms: 3 },
   { name: 'shared layer', build: sharedLayer, inputs: [[4]], norms: 1 },
   { name: 'two inputs, two outputs', build: twoInTwoOut, inputs: [[3], [2, 2]], norms: 3 },
+  { name: 'a custom layer whose fromConfig forgets its name', build: customLayerForgetsItsName, inputs: [[4]], norms: 1 },
 ];
 
 describe('runningBatchNormify / batchNormify', () => {
@@ -135,7 +167,9 @@ describe('runningBatchNormify / batchNormify', () => {
         const { model, xs } = setup();
         const back = batchNormify(runningBatchNormify(model));
         assert.deepEqual(classNames(back), classNames(model));
-        assert.deepEqual(allLayers(back).map((l) => l.name), allLayers(model).map((l) => l.name));
+        // A custom layer whose fromConfig drops its name gets a new one in any rebuilt copy (tfjs's too).
+        const names = (m: tf.LayersModel) => allLayers(m).filter((l) => !(l instanceof ForgetfulScale)).map((l) => l.name);
+        assert.deepEqual(names(back), names(model));
         predictAll(back, xs).forEach((out, i) => assertClose(out, predictAll(model, xs)[i]!, ATOL, RTOL, `output ${i}`));
       });
     });
