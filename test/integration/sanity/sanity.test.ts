@@ -177,25 +177,11 @@ describe('sanity-train in the extension host', function () {
     const again = await acceptingBoxes(vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('gan-settings.js'), 'buildCritic'));
     const call = again.outcome === 'report' ? again.report.call : undefined;
     assert.deepEqual(call && [call.moduleVars, call.moduleVarsSource], [{ classCount: 3, side: 8 }, 'classCount from the last run; side from the last run'], JSON.stringify(again));
-    const running = vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('gan-settings.js'), 'buildCritic');
-    let result: SanityCommandResult | undefined;
-    void Promise.resolve(running).then((r) => (result = r));
-    for (let i = 0; i < 40 && !result; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    }
-    assert.deepEqual(await running, { outcome: 'notRun', why: 'cancelled' });
+    await assertEscapeRunsNothing(vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('gan-settings.js'), 'buildCritic'));
   });
 
   it('Escape in the argument box runs nothing', async () => {
-    const running = vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('q-network.js'), 'createQNetwork');
-    let result: SanityCommandResult | undefined;
-    void Promise.resolve(running).then((r) => (result = r));
-    for (let i = 0; i < 40 && !result; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    }
-    assert.deepEqual(await running, { outcome: 'notRun', why: 'cancelled' });
+    await assertEscapeRunsNothing(vscode.commands.executeCommand<SanityCommandResult>(TRAIN, workspaceFile('q-network.js'), 'createQNetwork'));
   });
 
   it('reports the NaN layer and the line that built it', async () => {
@@ -225,3 +211,14 @@ describe('sanity-train in the extension host', function () {
     }
   });
 });
+
+/** Presses Escape in whichever box the command shows until it settles; it must have run nothing. */
+async function assertEscapeRunsNothing(running: Thenable<SanityCommandResult>): Promise<void> {
+  let result: SanityCommandResult | undefined;
+  void Promise.resolve(running).then((r) => (result = r));
+  for (let i = 0; i < 40 && !result; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  }
+  assert.deepEqual(await running, { outcome: 'notRun', why: 'cancelled' });
+}

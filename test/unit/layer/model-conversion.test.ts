@@ -96,7 +96,7 @@ function twoInTwoOut(): tf.LayersModel {
  * so the rebuilt copy's layer has another name than the original's.
  */
 class ForgetfulScale extends tf.layers.Layer {
-  static override className = 'ForgetfulScale';
+  static className = 'ForgetfulScale';
   private scaleWeight: tf.LayerVariable | undefined;
   constructor(private readonly size: number) {
     super({});
