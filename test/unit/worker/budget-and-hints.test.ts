@@ -9,9 +9,9 @@ describe('planSteps (the budget rule)', () => {
   const base: PlanInput = { requested: 300, remainingMs: 60_000, run: 0, done: 0, stepMs: [100, 100], evalMs: [1000, 1000] };
   const rows: { title: string; input: Partial<PlanInput>; expected: number }[] = [
     { title: 'everything fits: the steps asked for', input: { remainingMs: 100_000 }, expected: 300 },
-    { title: 'two runs of 100 ms and two 1 s evaluations in 60 s', input: {}, expected: 290 },
-    { title: 'a slower swapped copy takes its share', input: { stepMs: [100, 200] }, expected: 193 },
-    { title: 'mid-run: steps done count at the measured rate', input: { done: 100, remainingMs: 40_000 }, expected: 240 },
+    { title: 'two runs of 100 ms and two 1 s evaluations (3 s reserved) in 60 s', input: {}, expected: 285 },
+    { title: 'a slower swapped copy takes its share', input: { stepMs: [100, 200] }, expected: 190 },
+    { title: 'mid-run: steps done count at the measured rate', input: { done: 100, remainingMs: 40_000 }, expected: 235 },
     { title: 'the last run can only end in time, never below what it did', input: { run: 1, done: 50, remainingMs: 1000 }, expected: 50 },
     { title: 'no room at all: zero (the caller says why)', input: { remainingMs: 1500 }, expected: 0 },
   ];
