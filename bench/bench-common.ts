@@ -1,7 +1,8 @@
 /**
  * Shared by the benches: command-line flags (`--name value`, comma-separated lists such as
- * `--seeds 1,2,3`) and the digits' normalisation.
+ * `--seeds 1,2,3`), the digits' normalisation and the held-out accuracy.
  */
+import type * as tfjs from '@tensorflow/tfjs';
 
 export function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,4 +24,14 @@ export function meanAndStd(values: Float32Array): { mean: number; std: number } 
   }
   const mean = sum / values.length;
   return { mean, std: Math.sqrt(sq / values.length - mean * mean) };
+}
+
+/** Share of `x`'s rows whose arg-max class is their label. */
+export function accuracyOf(tf: typeof tfjs, model: tfjs.LayersModel, x: tfjs.Tensor, labels: ArrayLike<number>): number {
+  const predicted = tf.tidy(() => (model.predict(x, { batchSize: 256 }) as tfjs.Tensor).argMax(-1).dataSync());
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    correct += predicted[i] === labels[i] ? 1 : 0;
+  }
+  return correct / labels.length;
 }

@@ -11,7 +11,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { chooseTrainingBackend, type BackendPreference } from '../src/worker/backends';
 import { loadMnistSplit } from '../src/worker/mnist-data';
-import { flag, list, meanAndStd } from './bench-common';
+import { accuracyOf, flag, list, meanAndStd } from './bench-common';
 import { createRandom, permutation, seedMathRandom } from '../src/worker/random';
 import { runningBatchNormify } from '../src/layer/running-batch-norm';
 
@@ -121,10 +121,7 @@ async function train(tf: typeof tfjs, model: tfjs.LayersModel, data: DigitTensor
 }
 
 function score(tf: typeof tfjs, model: tfjs.LayersModel, data: DigitTensors): number {
-  const predicted = tf.tidy(() => (model.predict(data.x, { batchSize: 256 }) as tfjs.Tensor).argMax(-1).dataSync());
-  let correct = 0;
-  data.labels.forEach((label, i) => (correct += predicted[i] === label ? 1 : 0));
-  return correct / data.labels.length;
+  return accuracyOf(tf, model, data.x, data.labels);
 }
 
 /** A copy with the same topology and weights (through memory, as a save and load would). */

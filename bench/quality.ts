@@ -16,7 +16,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { chooseTrainingBackend, type BackendPreference } from '../src/worker/backends';
 import { loadMnistSplit } from '../src/worker/mnist-data';
-import { flag, list, meanAndStd } from './bench-common';
+import { accuracyOf, flag, list, meanAndStd } from './bench-common';
 import { createRandom, permutation, seedMathRandom } from '../src/worker/random';
 import { runningBatchNorm, type RunningBatchNormArgs } from '../src/layer/running-batch-norm';
 import { copyMatchingWeights } from '../src/worker/norm-swap';
@@ -169,10 +169,7 @@ async function trainOne(tf: typeof tfjs, data: Digits, norm: Norm, optimizer: Op
 }
 
 function score(tf: typeof tfjs, model: tfjs.LayersModel, data: Digits): number {
-  const predicted = tf.tidy(() => (model.predict(data.testX, { batchSize: 256 }) as tfjs.Tensor).argMax(-1).dataSync());
-  let correct = 0;
-  data.testLabels.forEach((label, i) => (correct += predicted[i] === label ? 1 : 0));
-  return correct / data.testLabels.length;
+  return accuracyOf(tf, model, data.testX, data.testLabels);
 }
 
 /**
