@@ -10,7 +10,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { chooseTrainingBackend, type BackendPreference } from '../src/worker/backends';
-import { loadMnistSplit } from '../src/worker/mnist-data';
+import { loadMnistSplit } from '../src/worker/data/mnist-data';
 import { accuracyOf, flag, list, meanAndStd } from './bench-common';
 import { createRandom, permutation, seedMathRandom } from '../src/worker/random';
 import { runningBatchNormify } from '../src/layer/running-batch-norm';

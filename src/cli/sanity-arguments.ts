@@ -6,8 +6,8 @@
  * same for the module variables the builder reads (`--module-vars`, see module-variables.ts).
  */
 import * as path from 'node:path';
-import { formatArgumentList, formatArgumentProposal, formatLiteralValue, formatModuleVariables, proposeArguments, summarize, type PackageFile } from '../core/analysis/argument-proposals';
-import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/model-builders';
+import { formatArgumentList, formatArgumentProposal, formatLiteralValue, formatModuleVariables, proposeArguments, summarize, type PackageFile } from '../core/analysis/arguments/argument-proposals';
+import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/builders/model-builders';
 import type { ArgumentProposal, ModelBuilder, ModuleVariablesProposal } from '../core/analysis/types';
 import type { SanityRequest } from '../core/training/protocol';
 import { collectSourceFiles, readSourceFile } from '../core/workspace';

@@ -6,7 +6,7 @@
  * function, method, class field, interface or type alias gets its JSDoc the same way.
  */
 import type * as TsMorph from 'ts-morph';
-import { loadTsMorph } from '../core/analysis/tfjs-bindings';
+import { loadTsMorph } from '../core/analysis/builders/tfjs-bindings';
 import { asciiText } from './ascii-text';
 
 /**

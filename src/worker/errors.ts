@@ -1,5 +1,5 @@
 import type { WorkerErrorReason } from '../core/training/protocol';
-import { hintFor } from './failure-hints';
+import { hintFor } from './loading/failure-hints';
 
 /** A failure the worker reports as a typed `error` message with a one-line reason for the user. */
 export class SanityFailure extends Error {

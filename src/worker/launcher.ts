@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SanityOutcome, SanityRequest, SanityRuntime, WorkerMessage } from '../core/training/protocol';
-import { formatParams } from './model-size';
+import { formatParams } from './budget/model-size';
 
 export interface SanityLaunchOptions {
   onMessage?: (message: WorkerMessage) => void;

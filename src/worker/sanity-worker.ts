@@ -4,7 +4,7 @@
  * `layerNaN`, then `done` or `error`) and exits. It writes nothing to disk.
  */
 import type { SanityRequest, WorkerMessage } from '../core/training/protocol';
-import { formatParams } from './model-size';
+import { formatParams } from './budget/model-size';
 import { describeError, isWasmAbort, SanityFailure } from './errors';
 import { runSanitySession, type SessionContext } from './sanity-session';
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendPreference } from '../../worker/backends/types';
 import type { RunReport, SanityReport, SanityRequest, SanityRuntime, SourceLocation, WorkerMessage } from '../../core/training/protocol';
-import { parseArgsLiteral, parseObjectLiteral } from '../../core/analysis/args-literal';
+import { parseArgsLiteral, parseObjectLiteral } from '../../core/analysis/arguments/args-literal';
 import { verdictFor } from '../../core/training/report-verdict';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { readSourceFile } from '../../core/workspace';
@@ -15,7 +15,7 @@ import { runSanityTrain } from '../../worker/launcher';
 import { CliUsageError, EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, parseCommandArgs, type CliCommand, type CliIo } from '../command';
 import { displayPath } from '../paths';
 import { completeSanityRequest, describeCall } from '../sanity-arguments';
-import { formatLiteralValue } from '../../core/analysis/argument-proposals';
+import { formatLiteralValue } from '../../core/analysis/arguments/argument-proposals';
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'cpu', 'wasm', 'tensorflow'];
 const DATA = ['mnist', 'synthetic'] as const;

@@ -2,11 +2,11 @@
  * Finding batch norm in tfjs code. `analyzeSource` is the public entry point used by the CLI, the
  * VS Code adapter and sanity-train; the refactorings use `parseAndFindUsages` for the syntax behind it.
  */
-import { parseAndFindUsages } from './find-usages';
+import { parseAndFindUsages } from './usages/find-usages';
 import type { FileAnalysis, Usage } from './types';
 
 export type { ArgumentProposal, ArgumentProposalSource, ArgumentSource, BuilderParameter, FileAnalysis, ModelBuilder, Usage, UsageKind } from './types';
-export { parseAndFindUsages, type FoundUsage, type ParsedFile } from './find-usages';
+export { parseAndFindUsages, type FoundUsage, type ParsedFile } from './usages/find-usages';
 
 /**
  * Cheap text prefilter: false when the file cannot contain any usage (no `batchNorm`/`BatchNorm`

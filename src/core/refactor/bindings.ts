@@ -2,8 +2,8 @@
  * Bindings the refactorings look for: the vendored `runningBatchNorm` import, the tfjs names in scope at
  * a call (to write `tf.layers.batchNormalization` back), references to a binding, and removing an import.
  */
-import type { Declaration } from '../analysis/scopes';
-import type { ParsedFile } from '../analysis/find-usages';
+import type { Declaration } from '../analysis/usages/scopes';
+import type { ParsedFile } from '../analysis/usages/find-usages';
 import type { ts } from '../analysis/typescript';
 import type { TextEdit } from './types';
 

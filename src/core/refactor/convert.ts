@@ -5,8 +5,8 @@
  */
 import { mightContainBatchNorm } from '../analysis';
 import * as path from 'node:path';
-import { parseAndFindUsages, RUNNING_BATCH_NORM, type FoundUsage, type ParsedFile } from '../analysis/find-usages';
-import { layerTfjsModule } from '../analysis/tfjs-values';
+import { parseAndFindUsages, RUNNING_BATCH_NORM, type FoundUsage, type ParsedFile } from '../analysis/usages/find-usages';
+import { layerTfjsModule } from '../analysis/usages/tfjs-values';
 import { isTypeScriptFile } from '../analysis/typescript';
 import { renderVendoredLayer, VENDOR_EXTENSIONS } from '../../layer/vendor';
 import { LAYER_BASE_NAME } from './layer-path';

@@ -3,8 +3,8 @@
  * (unless the file has one) and the layer file to create when the project has none. Pure, like the
  * refactorings; the editor adds the edit to the completion (one undo) and creates the file.
  */
-import { parseAndFindUsages, RUNNING_BATCH_NORM } from '../analysis/find-usages';
-import { layerTfjsModule, tfjsPackageOf } from '../analysis/tfjs-values';
+import { parseAndFindUsages, RUNNING_BATCH_NORM } from '../analysis/usages/find-usages';
+import { layerTfjsModule, tfjsPackageOf } from '../analysis/usages/tfjs-values';
 import { isTypeScriptFile } from '../analysis/typescript';
 import * as path from 'node:path';
 import { renderVendoredLayer, VENDOR_EXTENSIONS } from '../../layer/vendor';

@@ -4,8 +4,8 @@
  * commented out, and removes the vendored import once nothing uses it. Pure: returns text edits.
  */
 import { mightContainBatchNorm } from '../analysis';
-import { parseAndFindUsages, type FoundUsage, type ParsedFile } from '../analysis/find-usages';
-import type { Declaration } from '../analysis/scopes';
+import { parseAndFindUsages, type FoundUsage, type ParsedFile } from '../analysis/usages/find-usages';
+import type { Declaration } from '../analysis/usages/scopes';
 import type { ts } from '../analysis/typescript';
 import { argumentEdits } from './args';
 import { batchNormalizationExpressionAt, originalCalleeAt, referencesTo, removeBindingEdit, removeWholeLine } from './bindings';

@@ -12,8 +12,8 @@
  *    one such call, every layer of the class maps to it; otherwise the layer gets no source.
  */
 import type * as TsMorph from 'ts-morph';
-import { findModelBuildersIn } from '../analysis/model-builders';
-import { getTfjsApiPath, getTfjsBindings, loadTsMorph, parseSourceFile, type TfjsBindings } from '../analysis/tfjs-bindings';
+import { findModelBuildersIn } from '../analysis/builders/model-builders';
+import { getTfjsApiPath, getTfjsBindings, loadTsMorph, parseSourceFile, type TfjsBindings } from '../analysis/builders/tfjs-bindings';
 import type { SourceLocation } from './protocol';
 
 export interface LayerCall {

@@ -8,8 +8,8 @@
 import * as path from 'node:path';
 import type * as AnalysisModule from '../../core/analysis';
 import type { FileAnalysis } from '../../core/analysis/types';
-import type * as ProposalsModule from '../../core/analysis/argument-proposals';
-import type * as BuildersModule from '../../core/analysis/model-builders';
+import type * as ProposalsModule from '../../core/analysis/arguments/argument-proposals';
+import type * as BuildersModule from '../../core/analysis/builders/model-builders';
 import type * as RefactorModule from '../../core/refactor';
 import type * as WorkspaceModule from '../../core/workspace';
 import { AnalysisThread } from '../../analysis-thread/thread-client';
@@ -120,8 +120,8 @@ async function loadThreadCore(): Promise<Core> {
 async function loadInProcessCore(): Promise<Core> {
   const [analysis, builders, proposals, refactor, workspace] = await Promise.all([
     import('../../core/analysis'),
-    import('../../core/analysis/model-builders'),
-    import('../../core/analysis/argument-proposals'),
+    import('../../core/analysis/builders/model-builders'),
+    import('../../core/analysis/arguments/argument-proposals'),
     import('../../core/refactor'),
     import('../../core/workspace'),
   ]);

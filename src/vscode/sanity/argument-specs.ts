@@ -3,7 +3,7 @@
  * box, the prompt with the proposal's source, and the check of what the user typed.
  */
 import type { BuilderParameter, ModelBuilder } from '../../core/analysis/types';
-import { parseArgsLiteral, parseObjectLiteral, type LiteralValue } from '../../core/analysis/args-literal';
+import { parseArgsLiteral, parseObjectLiteral, type LiteralValue } from '../../core/analysis/arguments/args-literal';
 import { builderSignature, userParameters } from './lens-specs';
 
 /** The boxes a builder needs: its own arguments, and the constructor's for a method or property. */

@@ -3,7 +3,7 @@
  * it is ~10 MB: activation must not pay for it). The lens provider and the command see only this
  * interface, so the analysis can move to a worker thread without them changing.
  */
-import type { PackageFile } from '../../core/analysis/argument-proposals';
+import type { PackageFile } from '../../core/analysis/arguments/argument-proposals';
 import type { ArgumentProposal, ModelBuilder, ModuleVariablesProposal } from '../../core/analysis/types';
 import { loadCore } from '../conversion/core-loader';
 import type { RememberedCall } from './last-run-memory';
@@ -39,7 +39,7 @@ let loaded: Promise<SanityAnalysis> | undefined;
  * runs (the analysis thread, see core-loader.ts); formatting is cheap and stays here. Cached.
  */
 export function loadSanityAnalysis(): Promise<SanityAnalysis> {
-  loaded ??= Promise.all([loadCore(), import('../../core/analysis/argument-proposals')]).then(([core, proposals]) => ({
+  loaded ??= Promise.all([loadCore(), import('../../core/analysis/arguments/argument-proposals')]).then(([core, proposals]) => ({
     findModelBuilders: (code, fileName) => core.findModelBuilders(code, fileName),
     proposeArguments: (input) =>
       core.proposeArguments(input.builder, { file: input.fileName, code: input.code }, { files: input.packageFiles, ...(input.lastRun ? { lastRun: input.lastRun } : {}) }),

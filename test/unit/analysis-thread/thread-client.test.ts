@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { AnalysisThread } from '../../../src/analysis-thread/thread-client';
 import { analyzeSource } from '../../../src/core/analysis';
-import { findModelBuilders } from '../../../src/core/analysis/model-builders';
+import { findModelBuilders } from '../../../src/core/analysis/builders/model-builders';
 import { convertToRunningBatchNorm, revertToBatchNormalization } from '../../../src/core/refactor';
 
 const THREAD_SOURCE = path.resolve(__dirname, '../../../src/analysis-thread/thread-main.ts');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { findModelBuilders } from '../../../src/core/analysis/model-builders';
+import { findModelBuilders } from '../../../src/core/analysis/builders/model-builders';
 import type { BuilderParameter, ModelBuilder } from '../../../src/core/analysis/types';
 import {
   builderPickItem,

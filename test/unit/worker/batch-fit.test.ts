@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { fitBatchToMemory, halvings, lowerForTime, memoryLimit, modelValuesPerExample, stepBytes, valuesPerExample, WASM_HEAP_MAX_BYTES, type MemoryState, type ModelLike, type StepShape } from '../../../src/worker/batch-fit';
-import { batchForTime, heldOutRows, type BudgetContext } from '../../../src/worker/budget';
+import { fitBatchToMemory, halvings, lowerForTime, memoryLimit, modelValuesPerExample, stepBytes, valuesPerExample, WASM_HEAP_MAX_BYTES, type MemoryState, type ModelLike, type StepShape } from '../../../src/worker/budget/batch-fit';
+import { batchForTime, heldOutRows, type BudgetContext } from '../../../src/worker/budget/budget';
 import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
 import { SanityFailure } from '../../../src/worker/errors';
 import { retryAfterOverflow, withRetryNote } from '../../../src/worker/launcher';

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { checkWasmHost } from '../../../src/worker/backends/wasm-compat';
-import { heldOutRows, planSteps, safetyMarginMs, StepBudget, type PlanInput, type ProbeResult } from '../../../src/worker/budget';
+import { heldOutRows, planSteps, safetyMarginMs, StepBudget, type PlanInput, type ProbeResult } from '../../../src/worker/budget/budget';
 import { isWasmAbort, SanityFailure } from '../../../src/worker/errors';
 import { describePhase } from '../../../src/worker/launcher';
-import { hintFor, packageOfRequest } from '../../../src/worker/failure-hints';
+import { hintFor, packageOfRequest } from '../../../src/worker/loading/failure-hints';
 
 describe('planSteps (the budget rule)', () => {
   const base: PlanInput = { requested: 300, remainingMs: 60_000, run: 0, done: 0, stepMs: [100, 100], evalMs: [1000, 1000] };

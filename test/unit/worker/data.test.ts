@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { customData } from '../../../src/worker/custom-data';
+import { customData } from '../../../src/worker/data/custom-data';
 import { SanityFailure } from '../../../src/worker/errors';
-import { describeModel, isMnistShaped, syntheticData, type ModelShape } from '../../../src/worker/training-data';
+import { describeModel, isMnistShaped, syntheticData, type ModelShape } from '../../../src/worker/data/training-data';
 
 const CLASSIFY3: ModelShape = { input: [2], units: 3, task: 'classification' };
 

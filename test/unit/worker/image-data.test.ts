@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { compileForRun, chooseCompile } from '../../../src/worker/compile';
-import { baselineOf, scoreOutputs } from '../../../src/worker/evaluation';
-import { describeModelIO, multiSyntheticData } from '../../../src/worker/multi-io-data';
+import { compileForRun, chooseCompile } from '../../../src/worker/training/compile';
+import { baselineOf, scoreOutputs } from '../../../src/worker/training/evaluation';
+import { describeModelIO, multiSyntheticData } from '../../../src/worker/data/multi-io-data';
 import { needsPerOutputData } from '../../../src/worker/sanity-session';
-import { describeModel, type OutputSpec, type TrainingData } from '../../../src/worker/training-data';
+import { describeModel, type OutputSpec, type TrainingData } from '../../../src/worker/data/training-data';
 
 type Data = TrainingData & { outputs: OutputSpec[] };
 

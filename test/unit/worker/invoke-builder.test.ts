@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { proposeArguments } from '../../../src/core/analysis/argument-proposals';
-import { findModelBuilders } from '../../../src/core/analysis/model-builders';
+import { proposeArguments } from '../../../src/core/analysis/arguments/argument-proposals';
+import { findModelBuilders } from '../../../src/core/analysis/builders/model-builders';
 import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
 import { runSanityTrain } from '../../../src/worker/launcher';
 

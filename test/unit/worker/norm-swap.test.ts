@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { runningBatchNorm } from '../../../src/layer/running-batch-norm';
-import { countNorms, swapNorms } from '../../../src/worker/norm-swap';
+import { countNorms, swapNorms } from '../../../src/worker/training/norm-swap';
 
 function cnn(norm: 'bn' | 'rbn', momentum?: number): tf.Sequential {
   const model = tf.sequential();

@@ -6,8 +6,8 @@ import { TelemetryCollector } from '../../../src/worker/telemetry/collector';
 import { GradientExplosionDetector } from '../../../src/worker/telemetry/gradient-explosions';
 import { chooseHistogramRange, HISTOGRAM_BINS, histogramCounts, NEAR_ZERO } from '../../../src/worker/telemetry/layer-stats';
 import { isSampledStep, sampleStride } from '../../../src/worker/telemetry/sampling';
-import { trainRun } from '../../../src/worker/train-run';
-import { describeModel, syntheticData } from '../../../src/worker/training-data';
+import { trainRun } from '../../../src/worker/training/train-run';
+import { describeModel, syntheticData } from '../../../src/worker/data/training-data';
 
 type Matrix = number[][];
 

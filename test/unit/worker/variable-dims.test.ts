@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { concreteShapes, VARIABLE_LENGTHS } from '../../../src/worker/variable-dims';
+import { concreteShapes, VARIABLE_LENGTHS } from '../../../src/worker/data/variable-dims';
 
 /** A conv net over [time, bins, 1] whose valid kernel spans `kernelTime` frames: shorter inputs cannot run. */
 function timeConv(kernelTime: number, inputShape: (number | null)[] = [null, 6, 1]): tf.LayersModel {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describeExit } from '../../../src/worker/launcher';
-import { ExplosionDetector } from '../../../src/worker/weight-monitor';
+import { ExplosionDetector } from '../../../src/worker/training/weight-monitor';
 
 /** Feeds one weight's largest magnitude step by step; returns the steps (0-based) flagged. */
 function flagged(series: number[], trainable = true): number[] {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseArgsLiteral, parseObjectLiteral } from '../../../../src/core/analysis/args-literal';
+import { parseArgsLiteral, parseObjectLiteral } from '../../../../src/core/analysis/arguments/args-literal';
 
 describe('the argument box: JS array literals without eval', () => {
   const accepted: [string, unknown[]][] = [

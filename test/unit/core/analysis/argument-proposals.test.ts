@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { formatArgumentList, formatArgumentProposal, proposeArguments } from '../../../../src/core/analysis/argument-proposals';
-import { findCallSites } from '../../../../src/core/analysis/call-sites';
-import { parseArgsLiteral } from '../../../../src/core/analysis/args-literal';
-import { findModelBuilders } from '../../../../src/core/analysis/model-builders';
+import { formatArgumentList, formatArgumentProposal, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
+import { findCallSites } from '../../../../src/core/analysis/builders/call-sites';
+import { parseArgsLiteral } from '../../../../src/core/analysis/arguments/args-literal';
+import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
 import type { ArgumentProposal } from '../../../../src/core/analysis/types';
 
 const NS = "import * as tf from '@tensorflow/tfjs';\n";

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { findHelperFiles, quickImageShape, readDataHint, type DataHint } from '../../../../src/core/analysis/data-hint';
-import { readPropertiesOf } from '../../../../src/core/analysis/property-reads';
+import { findHelperFiles, quickImageShape, readDataHint, type DataHint } from '../../../../src/core/analysis/arguments/data-hint';
+import { readPropertiesOf } from '../../../../src/core/analysis/arguments/property-reads';
 
 const pool = 'tf.layers.maxPooling2d({ poolSize: 2 });\n';
 const conv = 'tf.layers.conv2d({ filters: 4, kernelSize: 3 });\n';

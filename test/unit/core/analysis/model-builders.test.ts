@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { findModelBuilders } from '../../../../src/core/analysis/model-builders';
+import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
 import type { ModelBuilder } from '../../../../src/core/analysis/types';
 
 interface Row {

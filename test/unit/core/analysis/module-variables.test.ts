@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { formatModuleVariables, proposeArguments } from '../../../../src/core/analysis/argument-proposals';
-import { findModelBuilders } from '../../../../src/core/analysis/model-builders';
-import { declaredModuleVariables, findModuleVariables } from '../../../../src/core/analysis/module-variables';
-import { parseSourceFile } from '../../../../src/core/analysis/tfjs-bindings';
+import { formatModuleVariables, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
+import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
+import { declaredModuleVariables, findModuleVariables } from '../../../../src/core/analysis/arguments/module-variables';
+import { parseSourceFile } from '../../../../src/core/analysis/builders/tfjs-bindings';
 import type { ModuleVariablesProposal } from '../../../../src/core/analysis/types';
 
 const CJS = "const tf = require('@tensorflow/tfjs');\n";

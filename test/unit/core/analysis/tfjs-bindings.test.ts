@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { findDeferredTfjsBindings, getTfjsBindings, parseSourceFile } from '../../../../src/core/analysis/tfjs-bindings';
+import { findDeferredTfjsBindings, getTfjsBindings, parseSourceFile } from '../../../../src/core/analysis/builders/tfjs-bindings';
 
 describe('findDeferredTfjsBindings (top-level tfjs bindings filled only by some function)', () => {
   const rows: { title: string; code: string; expected: string[] }[] = [

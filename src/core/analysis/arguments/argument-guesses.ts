@@ -1,0 +1,237 @@
+/**
+ * The last resort for a builder argument: a value guessed from the parameter's type (TypeScript or
+ * JSDoc, object types and interfaces of the same file), what the code reads from it (`opts.imgSize`),
+ * and its name, chosen so typical model code builds with it, with small shapes (image sizes: see
+ * data-hint.ts).
+ */
+import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
+import { readPropertiesOf } from './property-reads';
+import type { BuilderParameter } from '../types';
+
+export { readDataHint, type DataHint } from './data-hint';
+
+export interface Guess {
+  value: unknown;
+  /** E.g. 'from the name inputShape', 'from the type boolean'. */
+  detail: string;
+}
+
+/** An object whose `height`, `rows`, `size`… are a game board's, not an image's. */
+const BOARD_OWNER = /board|grid|game|maze|world|arena|level/i;
+const BOARD_DIMENSION = /^(h|w|height|width|rows|cols|columns|size|side)$/i;
+
+type Rule = [RegExp, (hint: DataHint, rank: number | undefined) => unknown];
+
+/** Name rules on the lower-cased name without `_`, first match wins. */
+const NAME_RULES: Rule[] = [
+  [/shape$/, (hint, rank) => shapeFor(hint, rank)],
+  [/^(num|n|number)?(of)?(classes|labels|categories|outputclasses)$|^classes?(count|num)?$|^numoutputs$/, () => 10],
+  [/actions$/, () => 4],
+  [/^(output|out)(dim|size|units)$/, () => 10],
+  [/^(opts|options|config|cfg|params|settings|hparams|hyperparams|args)$/, () => ({})],
+  [/^(h|w|height|width|rows|cols|columns|(img|image)(rows|cols|height|width|size|dim)|input(rows|cols|height|width)|size|resolution|side)$/, (hint) => hint.imageSize],
+  [/^(c|ch|channels|(num|n|input|image|img|output|out)channels|channelcount|(img|image|input|in)c)$/, (hint) => hint.channels],
+  [/^(latent|noise|z|code|embedding)(space|vector|vec)?(size|dim|dims|dimension|length|units)?$|^zdim$/, () => 32],
+  [/^(num|n)?(inputs|features|states|observations)$|^(state|observation|feature|input)(size|dim|count)$/, () => 16],
+  [/^(num|n)?(layers|blocks|stages|levels)$|^depth$/, () => 2],
+  [/kernel(size)?$/, () => 3],
+  [/^strides?$/, () => 1],
+  [/^pool(size)?$/, () => 2],
+  [/filters$|^nf$|^ngf$|^ndf$/, () => 16],
+  [/units$|^hidden|^neurons$|^dim$/, () => 32],
+  [/^(lr|learningrate)$/, () => 0.001],
+  [/dropout|rate$/, () => 0.1],
+  [/momentum$/, () => 0.9],
+  [/^(alpha|leak|leakyalpha|slope)$/, () => 0.2],
+  [/^(eps|epsilon)$/, () => 0.001],
+  [/vocab(size)?$|^(num|n)(words|tokens)$/, () => 100],
+  [/^(seq|sequence|max|input)?(len|length)$|timesteps$|^maxlen$|^window(size)?$/, () => 10],
+  [/^batch(size)?$/, () => 8],
+  [/^(is|has|use|with|enable|should|include|add)[a-z]|^(training|trainable|verbose|debug|summary|compile)$/, () => false],
+  [/activation$/, () => 'relu'],
+  [/padding$/, () => 'same'],
+  [/^(name|prefix|modelname)$/, () => 'model'],
+  [/optimi[sz]er$/, () => 'adam'],
+  [/dataformat$/, () => 'channelsLast'],
+];
+
+/**
+ * Rules on any part of the name, after the exact ones: `numA1`, `otherStateLength`, `gameHeight`,
+ * `latentSpaceSize`. Small positive sizes: the model must build and train fast, not be good.
+ */
+const NAME_PART_RULES: Rule[] = [
+  // A game's board is not a photo: a small grid keeps a DQN's convolutions quick.
+  [/(board|grid|game|maze|world|arena|level)\w*(height|width|rows|cols|size|side)|^(height|width|rows|cols|size|side)of(board|grid|game|maze|world)/, () => BOARD_SIDE],
+  [/height|width|rows|cols|resolution/, (hint) => hint.imageSize],
+  [/channel/, (hint) => hint.channels],
+  [/latent|noise/, () => 32],
+  [/action/, () => 4],
+  [/classes|labels|categories/, () => 10],
+  [/filters/, () => 16],
+  [/units|hidden|neurons/, () => 32],
+  [/depth|layers|blocks/, () => 2],
+  [/size|dim|length|len|num|count|steps|features/, () => 8],
+];
+
+/** The code a guess may read. */
+export interface GuessCode {
+  /** Where the parameter is used (the builder, or for a constructor's the class's file). */
+  uses?: string;
+  /** The builder's file, for the object types declared there. */
+  declarations?: string;
+}
+
+/**
+ * A guess for one parameter, or undefined when neither its type, what the code reads from it, nor
+ * its name says anything.
+ */
+export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCode = {}): Guess | undefined {
+  if (p.name.startsWith('{')) {
+    return guessObject(p.name, hint);
+  }
+  const type = p.typeText?.replace(/\s+/g, ' ').trim();
+  const rank = type === undefined ? undefined : tupleRank(type);
+  const key = p.name.replace(/_/g, '').toLowerCase();
+  const literal = type === undefined ? undefined : firstLiteralOfUnion(type);
+  if (literal !== undefined) {
+    return { value: literal, detail: `from the type ${type}` };
+  }
+  if (type !== undefined && rank !== undefined) {
+    return { value: shapeFor(hint, rank), detail: `from the type ${type}` };
+  }
+  const typed = type === undefined ? undefined : guessFromObjectType(type, hint, code.declarations ?? '');
+  const read = typed ?? guessFromReads(p.name, hint, code.uses ?? '');
+  if (read) {
+    return read;
+  }
+  for (const [pattern, make] of NAME_RULES) {
+    if (pattern.test(key)) {
+      return { value: make(hint, rank), detail: `from the name ${p.name}` };
+    }
+  }
+  if (type !== undefined && /^(number\[\]|Array<number>|(tf\.)?Shape|readonly number\[\])$/.test(type)) {
+    return { value: shapeFor(hint, undefined), detail: `from the type ${type}` };
+  }
+  if (type === 'boolean') {
+    return { value: false, detail: 'from the type boolean' };
+  }
+  if (type === 'number') {
+    return { value: 16, detail: 'from the type number' };
+  }
+  for (const [pattern, make] of NAME_PART_RULES) {
+    if (pattern.test(key)) {
+      return { value: make(hint, rank), detail: `from the name ${p.name}` };
+    }
+  }
+  return undefined;
+}
+
+/** `[number, number, number]` → 3. */
+function tupleRank(type: string): number | undefined {
+  const match = /^(?:readonly )?\[([^\]]*)\]$/.exec(type);
+  return match ? match[1].split(',').filter((s) => s.trim().length > 0).length : undefined;
+}
+
+/** `'relu' | 'elu'` → 'relu'; `true | false` → false is not a literal union of strings, left to the boolean rule. */
+function firstLiteralOfUnion(type: string): string | number | undefined {
+  const parts = type.split('|').map((s) => s.trim()).filter((s) => s.length > 0);
+  const first = parts[0];
+  if (parts.length === 0 || !parts.every((s) => /^(['"]).*\1$|^-?\d+(\.\d+)?$/.test(s))) {
+    return undefined;
+  }
+  return /^['"]/.test(first) ? first.slice(1, -1) : Number(first);
+}
+
+/** `{ units = 32, inputShape }`: an object with a guess for each element that has no default. */
+function guessObject(pattern: string, hint: DataHint): Guess | undefined {
+  const body = /^\{([^{}[\]]*)\}/.exec(pattern)?.[1];
+  if (body === undefined) {
+    return undefined;
+  }
+  const value: Record<string, unknown> = {};
+  for (const element of body.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) {
+    if (element.includes('=') || element.startsWith('...')) {
+      continue;
+    }
+    const name = element.split(':')[0].trim();
+    const guess = guessArgument({ name, optional: false, receivesTfjs: false }, hint);
+    if (!guess) {
+      return undefined;
+    }
+    value[name] = guess.value;
+  }
+  return { value, detail: `from the names in ${pattern.replace(/\s+/g, ' ')}` };
+}
+
+/** An object with a guess for each property in `names`; undefined when none has one. */
+function objectOf(names: readonly { name: string; typeText?: string }[], hint: DataHint, owner = ''): Record<string, unknown> | undefined {
+  const value: Record<string, unknown> = {};
+  for (const { name, typeText } of names) {
+    const p: BuilderParameter = { name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) };
+    // `game.height` is the game's height (a board side), not an image's.
+    const guess = BOARD_OWNER.test(owner) && BOARD_DIMENSION.test(name) ? { value: BOARD_SIDE } : guessArgument(p, hint);
+    if (guess) {
+      value[name] = guess.value;
+    }
+  }
+  return names.length > 0 && Object.keys(value).length === 0 ? undefined : value;
+}
+
+/** `{ width: number; height: number }`, or an interface / type alias of that shape in the same file. */
+function guessFromObjectType(type: string, hint: DataHint, code: string): Guess | undefined {
+  const body = type.startsWith('{') ? type : /^[A-Z][\w$]*$/.test(type) ? declaredObjectType(code, type) : undefined;
+  const members = body === undefined ? undefined : requiredMembers(body);
+  const value = members === undefined ? undefined : objectOf(members, hint);
+  return value === undefined ? undefined : { value, detail: `from the type ${type}` };
+}
+
+/** The `{ … }` of `interface Name { … }` or `type Name = { … }` in `code`. */
+function declaredObjectType(code: string, name: string): string | undefined {
+  const start = new RegExp(`\\b(?:interface\\s+${name}\\s*(?:extends[^{]*)?|type\\s+${name}\\s*=\\s*)\\{`).exec(code);
+  if (!start) {
+    return undefined;
+  }
+  const open = start.index + start[0].length - 1;
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    depth += code[i] === '{' ? 1 : code[i] === '}' ? -1 : 0;
+    if (depth === 0) {
+      return code.slice(open, i + 1);
+    }
+  }
+  return undefined;
+}
+
+/** The non-optional members of a flat object type: `{ width: number; name?: string }` → width. */
+function requiredMembers(body: string): { name: string; typeText: string }[] | undefined {
+  const inner = body.trim().slice(1, -1);
+  if (/[{}]/.test(inner)) {
+    return undefined;
+  }
+  const out: { name: string; typeText: string }[] = [];
+  for (const member of inner.split(/[;,\n]/).map((s) => s.trim()).filter((s) => s.length > 0 && !s.startsWith('//') && !s.startsWith('*') && !s.startsWith('/*'))) {
+    const match = /^(?:readonly\s+)?([A-Za-z_$][\w$]*)(\?)?\s*:\s*(.+)$/.exec(member);
+    if (match && match[2] === undefined) {
+      out.push({ name: match[1], typeText: match[3].trim() });
+    }
+  }
+  return out;
+}
+
+/** `opts.imgSize`, `this.game.gameHeight`: an object with the properties the code reads without a fallback. */
+function guessFromReads(name: string, hint: DataHint, code: string): Guess | undefined {
+  const reads = code.length === 0 ? undefined : readPropertiesOf(code, name);
+  const value = reads === undefined ? undefined : objectOf(reads.needed.map((n) => ({ name: n })), hint, name);
+  if (reads === undefined || value === undefined) {
+    return undefined;
+  }
+  const left = reads.needed.filter((n) => !(n in value));
+  const parts = [reads.needed.length > 0 ? `from what the code reads of ${name} (${reads.needed.join(', ')})` : `from what the code reads of ${name}`];
+  if (reads.withFallback.length > 0) {
+    parts.push(`its fallbacks for ${reads.withFallback.join(', ')}`);
+  }
+  if (left.length > 0) {
+    parts.push(`no guess for ${left.join(', ')}`);
+  }
+  return { value, detail: parts.join('; ') };
+}

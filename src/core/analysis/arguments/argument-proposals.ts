@@ -1,0 +1,264 @@
+/**
+ * Proposes arguments for a builder, best first (issue 9): the values of the last run (the caller
+ * passes them in), a call of the builder with literal arguments in its package (tests, scripts,
+ * demos), the literal defaults in the signature, then a guess from types, JSDoc and names
+ * (argument-guesses.ts). Parameters that receive tfjs are left out: the worker fills them. Pure.
+ */
+import * as path from 'node:path';
+import { guessArgument, type GuessCode } from './argument-guesses';
+import { findHelperFiles, quickImageShape, readDataHint, type DataHint } from './data-hint';
+import { findCallSites, type CallSite, type CallSiteQuery, type PackageFile } from '../builders/call-sites';
+import { evaluateLiteralText, NOT_LITERAL } from './literal-values';
+import { proposeModuleVariables } from './module-variables';
+import { parseSourceFile } from '../builders/tfjs-bindings';
+import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder, ModuleVariablesProposal } from '../types';
+
+export type { PackageFile } from '../builders/call-sites';
+
+export interface ProposalOptions {
+  /** The package's other source files (the builder's own file is searched first either way). */
+  files?: readonly PackageFile[];
+  /** How a file is named in the sources' detail; defaults to its base name. */
+  displayFile?: (file: string) => string;
+  /** The values the user ran this builder with last time. */
+  lastRun?: { args: unknown[]; ctorArgs?: unknown[]; moduleVars?: Record<string, unknown> };
+}
+
+interface ListProposal {
+  values: unknown[];
+  sources: ArgumentProposalSource[];
+  unknown: string[];
+}
+
+/** The proposal for `builder` of `builderFile`. */
+export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile, options: ProposalOptions = {}): ArgumentProposal {
+  const files = [builderFile, ...(options.files ?? []).filter((f) => f.file !== builderFile.file)];
+  const display = options.displayFile ?? ((f: string) => path.basename(f));
+  const hint = readDataHint(builderFile.code, findHelperFiles(builderFile, files));
+  // What the builder reads of its own parameters is in its own text; what a class reads of its
+  // constructor's parameters may be anywhere in the file (`this.game = game` in the constructor).
+  const region = builder.end > builder.start ? builderFile.code.slice(builder.start, builder.end) : builderFile.code;
+  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations: builderFile.code } };
+  const own = proposeList(builder.parameters, argsQuery(builder), files, options.lastRun?.args, ownScope, display);
+  const proposal: ArgumentProposal = { args: own.values, sources: own.sources, summary: '' };
+  const unknown = [...own.unknown];
+  if ((builder.kind === 'method' || builder.kind === 'property') && !builder.static) {
+    const names = [builder.className, builder.localName].filter((n): n is string => n !== undefined);
+    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new' }, files, options.lastRun?.ctorArgs, { hint, code: { uses: builderFile.code, declarations: builderFile.code } }, display);
+    proposal.ctorArgs = ctor.values;
+    proposal.sources.push(...ctor.sources.map((s) => ({ ...s, ofConstructor: true })));
+    unknown.push(...ctor.unknown.map((n) => `new ${builder.className}(): ${n}`));
+  }
+  if (unknown.length > 0) {
+    proposal.unknown = unknown;
+  }
+  proposal.summary = summarize(proposal.sources);
+  const moduleVars = builder.end > builder.start ? proposeModuleVariables(parseSourceFile(builderFile.code, builderFile.file), builder, { fileLabel: display(builderFile.file), hint, ...(options.lastRun?.moduleVars ? { lastRun: options.lastRun.moduleVars } : {}) }) : undefined;
+  if (moduleVars) {
+    proposal.moduleVars = moduleVars;
+  }
+  return proposal;
+}
+
+function argsQuery(builder: ModelBuilder): Omit<CallSiteQuery, 'tfjsPositions'> {
+  const names = (list: (string | undefined)[]) => [...new Set(list.filter((n): n is string => n !== undefined))];
+  if (builder.kind === 'constructor') {
+    return { names: names([builder.className, builder.localName]), kind: 'new' };
+  }
+  if (builder.kind === 'method' || builder.kind === 'property') {
+    return { names: names([builder.memberName]), kind: 'call' };
+  }
+  return { names: names([builder.localName, builder.exportName, builder.id]), kind: 'call' };
+}
+
+/** What guesses read: the data the file's layers expect, and the code that uses the parameters. */
+interface GuessScope {
+  hint: DataHint;
+  code: GuessCode;
+}
+
+function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 'tfjsPositions'>, files: readonly PackageFile[], lastRun: unknown[] | undefined, scope: GuessScope, display: (f: string) => string): ListProposal {
+  const own = parameters.filter((p) => !p.receivesTfjs);
+  if (lastRun !== undefined) {
+    return { values: lastRun, sources: own.slice(0, lastRun.length).map((p) => ({ parameter: p.name, source: 'lastRun', detail: 'the last run' })), unknown: [] };
+  }
+  if (own.length === 0) {
+    return { values: [], sources: [], unknown: [] };
+  }
+  const tfjsPositions = parameters.flatMap((p, i) => (p.receivesTfjs ? [i] : []));
+  const picked = pickCallSite(findCallSites(files, { ...query, tfjsPositions }), own);
+  const site = picked?.site;
+  const siteDetail = picked === undefined ? '' : `${display(picked.site.file)}:${picked.site.line}${picked.why ? ` (${picked.why})` : ''}`;
+  const out: ListProposal = { values: [], sources: [], unknown: [] };
+  // Values for every parameter up to the last one that needs one; trailing optional ones stay out.
+  // The worker checks the required count, so a call that passes fewer gets the rest from the fallbacks.
+  const needed = lastIndexWhere(own, (p, i) => !p.optional || (site !== undefined && i < site.args.length) || literalDefault(p) !== NOT_LITERAL);
+  for (const [i, p] of own.entries()) {
+    if (i > needed || p.rest) {
+      break;
+    }
+    if (site && i < site.args.length) {
+      const quick = quickened(site.args[i], scope.hint);
+      out.values.push(quick.value);
+      out.sources.push({ parameter: p.name, source: 'callSite', detail: siteDetail + quick.note });
+      continue;
+    }
+    const fallback = literalDefault(p);
+    if (fallback !== NOT_LITERAL) {
+      const quick = quickened(fallback, scope.hint);
+      out.values.push(quick.value);
+      out.sources.push({ parameter: p.name, source: 'default', detail: `default in the signature${quick.note}` });
+      continue;
+    }
+    const guess = guessArgument(p, scope.hint, scope.code);
+    out.values.push(guess ? guess.value : null);
+    out.sources.push({ parameter: p.name, source: 'guess', detail: guess ? guess.detail : 'no guess: replace null' });
+    if (!guess) {
+      out.unknown.push(p.name);
+    }
+  }
+  return out;
+}
+
+/**
+ * The call to take the arguments from: among those that pass at least the required arguments and no
+ * more than there are parameters (else those that pass some of them: JavaScript callers may leave
+ * trailing ones out; the rest are then proposed from defaults and guesses), the best ranked: outside
+ * tests first, then calls whose numbers are all positive (sizes), then the most frequent argument list.
+ */
+function pickCallSite(sites: CallSite[], own: BuilderParameter[]): PickedSite | undefined {
+  const required = own.filter((p) => !p.optional).length;
+  const notTooMany = (s: CallSite) => s.args.length <= own.length || own.some((p) => p.rest);
+  const fits = (s: CallSite) => s.args.length >= required && notTooMany(s);
+  const tiers = [sites.filter((s) => fits(s) && s.args.length > 0), sites.filter(fits), sites.filter((s) => notTooMany(s) && s.args.length > 0)];
+  const candidates = tiers.find((tier) => tier.length > 0);
+  if (candidates === undefined) {
+    return undefined;
+  }
+  const frequency = new Map<string, number>();
+  for (const s of candidates) {
+    frequency.set(JSON.stringify(s.args), (frequency.get(JSON.stringify(s.args)) ?? 0) + 1);
+  }
+  const score = (s: CallSite) => [s.inTest ? 0 : 1, allPositive(s.args) ? 1 : 0, frequency.get(JSON.stringify(s.args)) ?? 0];
+  const ranked = candidates.map((site, order) => ({ site, score: score(site), order })).sort((a, b) => compareScores(b.score, a.score) || a.order - b.order);
+  const best = ranked[0];
+  return { site: best.site, why: frequency.size > 1 ? whyPicked(best.score, candidates.length) : undefined };
+}
+
+interface PickedSite {
+  site: CallSite;
+  /** Why this call and not another, when the calls disagree. */
+  why?: string;
+}
+
+function compareScores(a: number[], b: number[]): number {
+  const i = a.findIndex((v, k) => v !== b[k]);
+  return i < 0 ? 0 : a[i] - b[i];
+}
+
+function whyPicked([outsideTests, positive, times]: number[], calls: number): string {
+  const reasons = [outsideTests ? 'outside tests' : '', positive ? 'positive sizes' : '', times > 1 ? `used ${times} times` : ''].filter((r) => r.length > 0);
+  return `picked of ${calls} calls${reasons.length > 0 ? `: ${reasons.join(', ')}` : ''}`;
+}
+
+/** Every number in the list (nested too) is > 0: a zero or negative one is usually the invalid case. */
+function allPositive(values: unknown): boolean {
+  if (typeof values === 'number') {
+    return values > 0;
+  }
+  if (Array.isArray(values)) {
+    return values.every(allPositive);
+  }
+  return values === null || typeof values !== 'object' || Object.values(values).every(allPositive);
+}
+
+/** A big image shape made small for a quick run, with a note saying so (the rest as it is). */
+function quickened(value: unknown, hint: DataHint): { value: unknown; note: string } {
+  const quick = quickImageShape(value, hint);
+  return quick === undefined ? { value, note: '' } : { value: quick, note: `, image ${formatArgumentList(value as unknown[])} made ${formatArgumentList(quick)} for a quick run` };
+}
+
+function literalDefault(p: BuilderParameter): unknown {
+  return p.defaultText === undefined ? NOT_LITERAL : evaluateLiteralText(p.defaultText);
+}
+
+function lastIndexWhere<T>(items: T[], test: (item: T, i: number) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) {
+    if (test(items[i], i)) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** 'call in dqn_test.js:25', 'defaults in the signature', 'guessed from the names (h, w)'…, joined by '; '. */
+export function summarize(sources: ArgumentProposalSource[]): string {
+  return describeSources(sources, false) || 'no parameters';
+}
+
+function describeSources(sources: ArgumentProposalSource[], prose: boolean): string {
+  const parts: string[] = [];
+  if (sources.some((s) => s.source === 'lastRun')) {
+    parts.push(prose ? 'the last run' : 'last run');
+  }
+  const sites = [...new Set(sources.filter((s) => s.source === 'callSite').map((s) => s.detail))];
+  // One call, some of whose values were made smaller, is named once, with its note.
+  for (const detail of sites.filter((d) => !sites.some((other) => other !== d && other.startsWith(d)))) {
+    parts.push(prose ? `the call in ${detail}` : `call in ${detail}`);
+  }
+  if (sources.some((s) => s.source === 'default')) {
+    parts.push(prose ? 'the defaults in the signature' : 'defaults in the signature');
+  }
+  const guessed = sources.filter((s) => s.source === 'guess').map((s) => s.parameter);
+  if (guessed.length > 0) {
+    parts.push(prose ? `guesses for ${guessed.join(', ')}` : `guessed from the names and types (${guessed.join(', ')})`);
+  }
+  return prose ? parts.join(' and ') : parts.join('; ');
+}
+
+/**
+ * The proposal as the editable JS array literal an input box shows, and where it came from:
+ * `{ text: '[9, 9, 4]', detail: 'from the call in dqn_test.js:25' }`; `ctorText` for the constructor's.
+ */
+export function formatArgumentProposal(p: ArgumentProposal): { text: string; detail: string; ctorText?: string } {
+  const from = describeSources(p.sources, true);
+  const unknown = p.unknown && p.unknown.length > 0 ? `; no guess for ${p.unknown.join(', ')} (replace null)` : '';
+  const out: { text: string; detail: string; ctorText?: string } = { text: formatArgumentList(p.args), detail: from ? `from ${from}${unknown}` : 'no parameters' };
+  if (p.ctorArgs !== undefined) {
+    out.ctorText = formatArgumentList(p.ctorArgs);
+  }
+  return out;
+}
+
+/**
+ * The module variables as the editable JS object literal their box shows, and where they came from:
+ * `{ text: '{ numberOfClasses: 10 }', detail: 'numberOfClasses from classes: 10 in core.ts:21' }`.
+ */
+export function formatModuleVariables(p: ModuleVariablesProposal): { text: string; detail: string } {
+  const unknown = p.unknown && p.unknown.length > 0 ? `; no value found for ${p.unknown.join(', ')} (add it, or it stays undefined)` : '';
+  return { text: formatLiteralValue(p.values), detail: `${p.summary}${unknown}` };
+}
+
+/** JSON values as a JS literal: `[[28, 28, 1], 'relu', { units: 8 }]`. */
+export function formatArgumentList(values: unknown[]): string {
+  return formatValue(values);
+}
+
+/** One JSON value as a JS literal (`{ numberOfClasses: 10 }`). */
+export function formatLiteralValue(value: unknown): string {
+  return formatValue(value);
+}
+
+function formatValue(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(formatValue).join(', ')}]`;
+  }
+  if (typeof value === 'string') {
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${formatValue(v)}`);
+    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+  }
+  return value === undefined ? 'null' : JSON.stringify(value);
+}

@@ -1,0 +1,146 @@
+/**
+ * Calls of a builder with literal arguments anywhere in its package (tests, scripts, demos):
+ * `createDeepQNetwork(9, 9, 4)`, `models.createModel([28, 28, 1])`, `new Agent(BOARD_SIZE, 4)` with
+ * `const BOARD_SIZE = 9` at the top of that file. Pure: takes the files' text, reads nothing.
+ * Uses the raw compiler AST (one createSourceFile per file that mentions the name).
+ */
+import type { ts as Typescript } from 'ts-morph';
+import { evaluateLiteral, getTopLevelConsts, NOT_LITERAL } from '../arguments/literal-values';
+import { loadTsMorph } from './tfjs-bindings';
+import { scriptKindFor } from '../typescript';
+
+export interface PackageFile {
+  /** Path (absolute or relative to the package root). */
+  file: string;
+  code: string;
+}
+
+export interface CallSite {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** The literal arguments in order (tfjs arguments left out). */
+  args: unknown[];
+  /** The file is a test or spec (`dqn_test.js`, `test/…`, `*.spec.ts`). */
+  inTest: boolean;
+}
+
+export interface CallSiteQuery {
+  /** Names the builder may be called by (its local and exported names, or the method's name). */
+  names: string[];
+  /** `call`: `name(…)` or `x.name(…)`; `new`: `new Name(…)` or `new x.Name(…)`. */
+  kind: 'call' | 'new';
+  /** Argument positions that receive tfjs (the caller passes `tf` there; not part of the args). */
+  tfjsPositions?: number[];
+}
+
+/** Files bigger than this are generated bundles, not places where people call their builders. */
+const MAX_FILE_CHARS = 1_000_000;
+
+/**
+ * Call sites in file order, then source order. Left out: calls with a non-literal argument, and calls
+ * a test expects to throw (`expect(() => f(0)).toThrow()`, `assert.throws(() => …)`, inside
+ * `it('throws on…', …)`): their arguments are the invalid ones.
+ */
+export function findCallSites(files: readonly PackageFile[], query: CallSiteQuery): CallSite[] {
+  const t = loadTsMorph().ts;
+  const names = new Set(query.names.filter((n) => n.length > 0 && n !== 'default'));
+  const out: CallSite[] = [];
+  for (const { file, code } of files) {
+    if (code.length > MAX_FILE_CHARS || ![...names].some((n) => code.includes(n))) {
+      continue;
+    }
+    const sourceFile = t.createSourceFile(file, code, t.ScriptTarget.Latest, true, scriptKindFor(t, file));
+    const consts = getTopLevelConsts(sourceFile);
+    const visit = (node: Typescript.Node): void => {
+      const site = matchCall(t, node, names, query);
+      if (site && !expectsThrow(t, node)) {
+        const args = literalArguments(site, consts, query.tfjsPositions ?? []);
+        if (args) {
+          out.push({ file, line: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1, args, inTest: isTestFile(file) });
+        }
+      }
+      t.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  }
+  return out;
+}
+
+function matchCall(t: typeof Typescript, node: Typescript.Node, names: Set<string>, query: CallSiteQuery): readonly Typescript.Expression[] | undefined {
+  const isCall = query.kind === 'call' ? t.isCallExpression(node) : t.isNewExpression(node);
+  if (!isCall) {
+    return undefined;
+  }
+  const call = node as Typescript.CallExpression | Typescript.NewExpression;
+  const callee = call.expression;
+  const name = t.isIdentifier(callee) ? callee.text : t.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  return name !== undefined && names.has(name) ? (call.arguments ?? []) : undefined;
+}
+
+function literalArguments(args: readonly Typescript.Expression[], consts: ReadonlyMap<string, Typescript.Expression>, tfjsPositions: number[]): unknown[] | undefined {
+  const out: unknown[] = [];
+  for (const [i, arg] of args.entries()) {
+    if (tfjsPositions.includes(i)) {
+      continue;
+    }
+    const value = evaluateLiteral(arg, consts);
+    if (value === NOT_LITERAL) {
+      return undefined;
+    }
+    out.push(value);
+  }
+  return out;
+}
+
+const TEST_FILE = /(^|[\\/])(tests?|specs?|__tests__)[\\/]|[._-](test|spec)\.[cm]?[jt]sx?$/i;
+
+/** `dqn_test.js`, `test/agent.js`, `model.spec.ts`. */
+export function isTestFile(file: string): boolean {
+  return TEST_FILE.test(file);
+}
+
+/** Callees whose function argument is expected to throw or reject. */
+const THROW_ASSERTIONS = /^(expect|assert\.(throws|rejects)|(t|chai|should)\.(throws|throwsAsync|rejects))$/;
+/** Matchers that say the subject throws: `expect(fn).toThrow()`, `.to.throw()`, `.rejects`. */
+const THROW_MATCHERS = /^(toThrow\w*|throws?|rejects?|rejectedWith|toReject\w*)$/;
+function expectsFailure(matchers: string[]): boolean {
+  return !matchers.includes('not') && matchers.some((n) => THROW_MATCHERS.test(n));
+}
+
+/** Titles of tests and suites that check a failure: `it('throws on a zero height', …)`. */
+const FAILURE_TITLE = /\b(throw|throws|reject|rejects|invalid|error|errors|fail|fails)\b/i;
+
+/** The call sits in a function a test expects to throw, or in a test case about failing. */
+function expectsThrow(t: typeof Typescript, call: Typescript.Node): boolean {
+  for (let node: Typescript.Node = call; node.parent !== undefined; node = node.parent) {
+    const parent = node.parent;
+    if (!t.isCallExpression(parent) || !parent.arguments.some((a) => a === node) || !(t.isArrowFunction(node) || t.isFunctionExpression(node))) {
+      continue;
+    }
+    const callee = parent.expression.getText();
+    if (THROW_ASSERTIONS.test(callee) && (callee !== 'expect' || expectsFailure(matcherNames(t, parent)))) {
+      return true;
+    }
+    const title = parent.arguments[0];
+    if (/^(it|test|specify|describe|context)(\.only)?$/.test(callee) && title !== undefined && t.isStringLiteralLike(title) && FAILURE_TITLE.test(title.text)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** `expect(fn).not.to.throw()` → ['not', 'to', 'throw']: the chain after the subject call. */
+function matcherNames(t: typeof Typescript, subject: Typescript.Node): string[] {
+  const names: string[] = [];
+  let child = subject;
+  let node = subject.parent;
+  while (node !== undefined && ((t.isPropertyAccessExpression(node) && node.expression === child) || (t.isCallExpression(node) && node.expression === child))) {
+    if (t.isPropertyAccessExpression(node)) {
+      names.push(node.name.text);
+    }
+    child = node;
+    node = node.parent;
+  }
+  return names;
+}

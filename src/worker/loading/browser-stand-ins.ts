@@ -1,0 +1,154 @@
+/**
+ * Inert stand-ins for browser-only globals that the user's module touches while it loads (an audio
+ * library that runs `new OfflineAudioContext(…)` at its top level, two imports away from the model).
+ * The model rarely needs them, so the worker defines the one global that was missing and loads the
+ * module again (see invoke-builder.ts). A stand-in can be constructed, called as a plain function,
+ * stored and passed around; any real use (a method, a property other than the basic ones, `await`)
+ * throws a BrowserOnlyError that names the API, so a model that does need it fails in one clear line.
+ */
+import * as path from 'node:path';
+import { SanityFailure } from '../errors';
+import { missingBrowserGlobal } from './failure-hints';
+
+/** At most this many globals get stand-ins: a module that needs more is a browser app, not a model. */
+const MAX_STAND_INS = 4;
+
+/** A global that got a stand-in, and whether the module's loading or the builder's call needed it. */
+export interface StandInUse {
+  name: string;
+  when: 'import' | 'build';
+}
+
+/** What an attempt got through, so that the stand-in is said to be for the import or for the build. */
+export interface AttemptProgress {
+  loaded: boolean;
+}
+
+/**
+ * Runs `attempt` (load the user's module and build the model); when it fails because a browser-only
+ * global is missing, defines a stand-in for exactly that global, forgets the user's modules that the
+ * attempt loaded (never node_modules: tfjs stays one instance) and tries again.
+ */
+export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress) => Promise<T>): Promise<{ result: T; standIns: StandInUse[] }> {
+  const standIns: StandInUse[] = [];
+  for (;;) {
+    const cachedBefore = new Set(Object.keys(require.cache));
+    const progress: AttemptProgress = { loaded: false };
+    try {
+      return { result: await attempt(progress), standIns };
+    } catch (err) {
+      const name = standInCandidate(err instanceof SanityFailure ? err.cause : err);
+      if (name === undefined || standIns.length >= MAX_STAND_INS) {
+        throw err;
+      }
+      defineStandIn(name);
+      standIns.push({ name, when: progress.loaded ? 'build' : 'import' });
+      forgetUserModulesSince(cachedBefore);
+    }
+  }
+}
+
+function forgetUserModulesSince(cachedBefore: Set<string>): void {
+  for (const file of Object.keys(require.cache)) {
+    if (!cachedBefore.has(file) && !file.split(path.sep).includes('node_modules')) {
+      delete require.cache[file];
+    }
+  }
+}
+
+/** Thrown when code really uses a stand-in: the message names the API and says what sanity-train did. */
+export class BrowserOnlyError extends Error {
+  override readonly name = 'BrowserOnlyError';
+  constructor(readonly api: string, readonly global: string) {
+    super(`${api} is browser-only; sanity-train runs your model in Node and gave the module an inert stand-in for ${global}`);
+  }
+}
+
+/**
+ * Globals the worker never stands in for: tfjs itself, those it provides to browser scripts
+ * (invoke-builder.ts defineBrowserGlobals), and `fetch` (Node has its own; a failing fetch keeps its
+ * own hint).
+ */
+const NEVER_STAND_IN = new Set(['tf', 'window', 'self', 'globalThis', 'fetch']);
+
+/** Properties any value has; reading them is not a use (inspection, string conversion, instanceof). */
+const BASIC = new Set<PropertyKey>(['constructor', 'toString', 'toLocaleString', 'valueOf', 'toJSON', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'prototype', 'name', 'length']);
+
+/** The missing browser global behind `err` that may get a stand-in, or undefined. */
+export function standInCandidate(err: unknown): string | undefined {
+  if (!(err instanceof Error)) {
+    return undefined;
+  }
+  const name = missingBrowserGlobal(err, err.message.split('\n')[0]);
+  if (name === undefined || NEVER_STAND_IN.has(name)) {
+    return undefined;
+  }
+  // Defined already (by Node, the worker or an earlier stand-in): the code reached it some other way.
+  return (globalThis as Record<string, unknown>)[name] === undefined ? name : undefined;
+}
+
+/** Defines the stand-in for `name` on the global object. */
+export function defineStandIn(name: string): void {
+  Object.defineProperty(globalThis, name, { value: createStandIn(name), configurable: true, writable: true, enumerable: false });
+}
+
+/** Removes the stand-ins again (tests run several sessions in one process). */
+export function removeStandIns(names: readonly string[]): void {
+  for (const name of names) {
+    delete (globalThis as Record<string, unknown>)[name];
+  }
+}
+
+/**
+ * A callable, constructible Proxy for the global `name`: `new X()` and `X()` give an inert instance;
+ * what was assigned to it can be read back; anything else read from it throws.
+ */
+export function createStandIn(name: string): unknown {
+  const target = function standIn(): void {
+    // Never runs: the Proxy's apply and construct traps answer instead.
+  };
+  Object.defineProperty(target, 'name', { value: name });
+  return new Proxy(target, {
+    get: (t, key) => read(t, key, name, name),
+    apply: () => inertInstance(name),
+    construct: () => inertInstance(name) as object,
+  });
+}
+
+function inertInstance(global: string): unknown {
+  const own: Record<PropertyKey, unknown> = {};
+  const instance = new Proxy(own, {
+    get: (t, key) => {
+      if (key === 'constructor') {
+        return (globalThis as Record<string, unknown>)[global];
+      }
+      if (key === 'toString' || key === Symbol.toPrimitive) {
+        return () => `[inert stand-in for ${global}]`;
+      }
+      return read(t, key, global, global);
+    },
+  });
+  return instance;
+}
+
+/** A property read: symbols (inspection, iteration checks), the basic ones and assigned ones pass; the rest is a use. */
+function read(target: object, key: PropertyKey, owner: string, global: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(target, key) || typeof key === 'symbol' || BASIC.has(key)) {
+    return Reflect.get(target, key);
+  }
+  if (key === 'then') {
+    throw new BrowserOnlyError(`awaiting ${owner}`, global);
+  }
+  throw new BrowserOnlyError(`${owner}.${String(key)}`, global);
+}
+
+/** The report's note: "The module used OfflineAudioContext at import (browser-only): sanity-train gave it an inert stand-in." */
+export function standInNote(uses: readonly StandInUse[]): string | undefined {
+  if (uses.length === 0) {
+    return undefined;
+  }
+  const names = uses.map((u) => u.name);
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const when = uses.every((u) => u.when === 'import') ? 'at import' : uses.every((u) => u.when === 'build') ? 'while building the model' : 'at import and while building the model';
+  return `The module used ${list} ${when} (browser-only): sanity-train gave ${names.length === 1 ? 'it an inert stand-in' : 'them inert stand-ins'}.`;
+}

@@ -1,0 +1,317 @@
+/**
+ * The one way the worker builds the user's model (the CLI, the lens and compare all come through
+ * here): find the builder by id ('name', 'Class' or 'Class.method'), load the module (a browser
+ * script gets `tf` as a global), construct the class when there is one, insert the worker's tfjs at
+ * the parameters that receive it, call, and take the model from the return value or from the
+ * `this.<property>` the builder assigned.
+ */
+import * as path from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
+import { readDataHint } from '../../core/analysis/arguments/data-hint';
+import { declaredModuleVariables, proposeModuleVariables } from '../../core/analysis/arguments/module-variables';
+import { formatArgumentList, proposeArguments } from '../../core/analysis/arguments/argument-proposals';
+import { findModelBuildersIn, pickDefaultBuilder } from '../../core/analysis/builders/model-builders';
+import type { BuilderParameter, ModelBuilder } from '../../core/analysis/types';
+import type { SanityCall } from '../../core/training/protocol';
+import { BadInputError, describeError, SanityFailure } from '../errors';
+import { findDeferredTfjsBindings, parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
+import { fillEmptyBindings, loadFactory, requireUserModule } from './module-loader';
+import { withBrowserStandIns, type AttemptProgress, type StandInUse } from './browser-stand-ins';
+import { seedMathRandom } from '../random';
+
+export interface BuilderInvocation {
+  /** Absolute path of the user's module, and its text. */
+  file: string;
+  code: string;
+  /** The builder's id; the first builder that can run when absent. */
+  builderId?: string;
+  args?: unknown[];
+  ctorArgs?: unknown[];
+  /** Where the arguments came from, for the report. */
+  argsSource?: string;
+  /** Values for the builder's module variables; proposed from the file when absent. */
+  moduleVars?: Record<string, unknown>;
+  moduleVarsSource?: string;
+  /** The tfjs every tfjs import of the user's code resolves to. */
+  tf: typeof tfjs;
+  /** Math.random's seed, set before every attempt to build. */
+  seed?: number;
+}
+
+export interface BuiltModel {
+  model: tfjs.LayersModel;
+  builder: ModelBuilder;
+  call: SanityCall;
+  /** The browser-only globals that got an inert stand-in before the build succeeded. */
+  browserStandIns: StandInUse[];
+}
+
+/** The builder `id` among the file's builders, the first that can run when no id is given; throws SanityFailure('noFactory'). */
+export function resolveBuilder(builders: ModelBuilder[], file: string, id: string | undefined): ModelBuilder {
+  if (id === undefined) {
+    const first = pickDefaultBuilder(builders);
+    if (!first) {
+      throw new SanityFailure('noFactory', `no model builder in ${file}: a function, method or constructor that returns tf.sequential()/tf.model()/tf.loadLayersModel() or assigns one to this.<name>`);
+    }
+    return first;
+  }
+  // An id the analysis missed may still build a model (built in another file): let the call decide.
+  return builders.find((b) => b.id === id) ?? unanalysedBuilder(id);
+}
+
+/** A builder known only by its id: no parameter list, so the arguments go in as given. */
+function unanalysedBuilder(id: string): ModelBuilder {
+  const [className, member] = id.split('.', 2);
+  const base = { id, exported: false, async: false, start: 0, end: 0, line: 0, column: 0, parameters: [] };
+  const builder: ModelBuilder =
+    member === undefined
+      ? { ...base, kind: 'function', localName: id, exportName: id }
+      : { ...base, kind: 'method', className, memberName: member, localName: className, exportName: className, constructorParameters: [] };
+  UNANALYSED.add(builder);
+  return builder;
+}
+
+/** Builders known only by id: their parameter lists are unknown, so arity is not checked. */
+const UNANALYSED = new WeakSet<ModelBuilder>();
+
+/** Builds the model; failures throw SanityFailure with a one-line message. */
+export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel> {
+  // One parse serves the builder list, the deferred tfjs bindings and the error message.
+  const sourceFile = parseSourceFile(inv.code, inv.file);
+  const builders = findModelBuildersIn(sourceFile).map((b) => b.builder);
+  const builder = resolveBuilder(builders, inv.file, inv.builderId);
+  if (isBrowserScript(inv.code)) {
+    defineBrowserGlobals(inv.tf);
+  }
+  const tfjsNames = findDeferredTfjsBindings(sourceFile);
+  const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
+  const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
+  fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...Object.entries(moduleVars?.values ?? {})]), exported);
+  const { result, standIns } = await withBrowserStandIns((progress) => {
+    if (inv.seed !== undefined) {
+      // Every attempt builds from the same random state, so a retried build has the same weights.
+      seedMathRandom(inv.seed);
+    }
+    return loadAndBuild(inv, builder, builders, moduleVars, progress);
+  });
+  return { ...result, browserStandIns: standIns };
+}
+
+async function loadAndBuild(
+  inv: BuilderInvocation,
+  builder: ModelBuilder,
+  builders: ModelBuilder[],
+  moduleVars: { values: Record<string, unknown>; source: string } | undefined,
+  progress: AttemptProgress,
+): Promise<Omit<BuiltModel, 'browserStandIns'>> {
+  let target: unknown;
+  try {
+    target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
+  } catch (err) {
+    throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
+  }
+  progress.loaded = true;
+  const isClass = builder.className !== undefined;
+  const isObjectOfFunctions = builder.kind === 'method' && typeof target === 'object' && target !== null;
+  if (typeof target !== 'function' && !isObjectOfFunctions) {
+    const what = isClass ? `class '${builder.className}'` : `function '${builder.id}'`;
+    const known = builders.map((b) => b.id);
+    throw new SanityFailure('noFactory', `${inv.file} has no ${what} (found ${describeValue(target)}${known.length > 0 ? `; its builders: ${known.join(', ')}` : ''})`);
+  }
+  const usesCtor = typeof target === 'function' && (builder.kind === 'constructor' || (isClass && !builder.static));
+  // For `--model Class`, --args are the constructor's and --ctor-args, when given, override them.
+  const ctorGiven = builder.kind === 'constructor' ? (inv.ctorArgs ?? inv.args ?? []) : (inv.ctorArgs ?? []);
+  const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
+  const ctx = { inv, builder };
+  const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args');
+  const model = await build(target as Callable | Record<string, unknown>, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args') : []);
+  const call: SanityCall = { model: builder.id, args: builder.kind === 'constructor' ? ctorGiven : given, argsSource: inv.argsSource ?? describeSource(builder, inv), builderKind: builder.kind };
+  if (usesCtor && builder.kind !== 'constructor') {
+    call.ctorArgs = ctorGiven;
+  }
+  if (moduleVars && Object.keys(moduleVars.values).length > 0) {
+    call.moduleVars = moduleVars.values;
+    call.moduleVarsSource = moduleVars.source;
+  }
+  return { model, builder, call };
+}
+
+/**
+ * The module variables to fill: the given ones (each must be a top-level let/var of the file declared
+ * without a value), else the proposal from the file itself (literal assignments, object-literal
+ * properties, names), as the CLI and the editor propose them.
+ */
+function moduleVariablesFor(sourceFile: ReturnType<typeof parseSourceFile>, builder: ModelBuilder, inv: BuilderInvocation, tfjsNames: string[]): { values: Record<string, unknown>; source: string } | undefined {
+  if (inv.moduleVars !== undefined) {
+    const declared = declaredModuleVariables(sourceFile).map((d) => d.name).filter((n) => !tfjsNames.includes(n));
+    const stray = Object.keys(inv.moduleVars).filter((n) => !declared.includes(n));
+    if (stray.length > 0) {
+      const has = declared.length > 0 ? `its are ${declared.join(', ')}` : 'it has none';
+      throw new BadInputError(`--module-vars: ${stray.join(', ')} ${stray.length === 1 ? 'is not a top-level let/var' : 'are not top-level lets/vars'} of ${path.basename(inv.file)} declared without a value (${has})`);
+    }
+    return { values: inv.moduleVars, source: inv.moduleVarsSource ?? 'given' };
+  }
+  const proposal = builder.end > builder.start ? proposeModuleVariables(sourceFile, builder, { fileLabel: path.basename(inv.file), hint: readDataHint(inv.code) }) : undefined;
+  return proposal && { values: proposal.values, source: proposal.summary };
+}
+
+type Callable = ((...args: unknown[]) => unknown) & (new (...args: unknown[]) => Record<string, unknown>);
+
+interface CallContext {
+  inv: BuilderInvocation;
+  builder: ModelBuilder;
+}
+
+async function build(target: Callable | Record<string, unknown>, ctx: CallContext, args: unknown[], ctorArgs: unknown[]): Promise<tfjs.LayersModel> {
+  const { builder, inv } = ctx;
+  const label = builder.kind === 'constructor' ? `new ${builder.className}()` : `${builder.id}()`;
+  const instance = typeof target === 'function' && (builder.kind === 'constructor' || (builder.className && !builder.static)) ? construct(target, ctorArgs, ctx) : undefined;
+  let result: unknown;
+  try {
+    if (builder.className && builder.kind !== 'constructor') {
+      // A method on the instance, a static one on the class, or a function of an exported object.
+      const owner = (instance ?? target) as Record<string, unknown>;
+      const method = owner[builder.memberName ?? ''];
+      if (typeof method !== 'function') {
+        throw new SanityFailure('noFactory', `${builder.className} has no method '${builder.memberName}' (found ${describeValue(method)})`);
+      }
+      result = await (method as (...a: unknown[]) => unknown).apply(owner, args);
+    } else if (builder.kind !== 'constructor') {
+      // Functions inside `module.exports = { … }` may call their siblings through `this`.
+      const self = builder.localName ? undefined : requireUserModule(inv.file);
+      result = await (target as Callable).apply(self, args);
+    }
+  } catch (err) {
+    throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}`, err);
+  }
+  if (isLayersModel(result)) {
+    return checkInputs(result, label);
+  }
+  const stored = instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
+  if (stored) {
+    return checkInputs(stored, label);
+  }
+  const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : '';
+  throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);
+}
+
+function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Record<string, unknown> {
+  try {
+    return new target(...ctorArgs);
+  } catch (err) {
+    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}`, err);
+  }
+}
+
+function checkInputs(model: tfjs.LayersModel, label: string): tfjs.LayersModel {
+  if (!model.inputs || model.inputs.length === 0) {
+    throw new BadInputError(`${label} returned a model without an input shape: give its first layer an inputShape`);
+  }
+  return model;
+}
+
+/** `this.<property>`, else the one own property holding a model; a constructor may finish it a tick later. */
+async function findStoredModel(instance: Record<string, unknown>, property: string | undefined): Promise<tfjs.LayersModel | undefined> {
+  const look = () => {
+    const named = property === undefined ? undefined : instance[property];
+    return isLayersModel(named) ? named : Object.values(instance).find(isLayersModel);
+  };
+  const found = look();
+  if (found) {
+    return found;
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  return look();
+}
+
+function ctorParameters(builder: ModelBuilder): BuilderParameter[] {
+  return builder.kind === 'constructor' ? builder.parameters : (builder.constructorParameters ?? []);
+}
+
+/** The call's argument list: the given values in order, with the worker's tfjs at each parameter that receives it. */
+function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: CallContext, flag: string): unknown[] {
+  const { builder } = ctx;
+  const own = parameters.filter((p) => !p.receivesTfjs);
+  const required = own.filter((p) => !p.optional).length;
+  const label = builder.kind === 'constructor' || flag === '--ctor-args' ? `new ${builder.className}()` : builder.id;
+  if (given.length < required) {
+    throw new BadInputError(`${label} takes ${own.length} argument${own.length === 1 ? '' : 's'} (${own.map(describeParameter).join(', ')}); got ${given.length}: ${hint(ctx, flag, own.filter((p) => !p.optional).slice(given.length))}`);
+  }
+  if (!UNANALYSED.has(builder) && !parameters.some((p) => p.rest) && given.length > own.length) {
+    throw new BadInputError(`${label} takes at most ${own.length} argument${own.length === 1 ? '' : 's'}${own.length > 0 ? ` (${own.map(describeParameter).join(', ')})` : ''}; got ${given.length}`);
+  }
+  const out: unknown[] = [];
+  let next = 0;
+  for (const p of parameters) {
+    if (p.receivesTfjs) {
+      out.push(ctx.inv.tf);
+    } else if (next < given.length) {
+      out.push(given[next++]);
+    } else {
+      out.push(undefined);
+    }
+  }
+  out.push(...given.slice(next));
+  // Trailing undefined would defeat a rest parameter's length and changes nothing else.
+  while (out.length > 0 && out[out.length - 1] === undefined) {
+    out.pop();
+  }
+  return out;
+}
+
+function describeParameter(p: BuilderParameter): string {
+  return p.optional ? `${p.name}?` : p.name;
+}
+
+/**
+ * What to pass: the proposal from the file itself (defaults and guesses) when it fills every
+ * parameter; never a list with null holes, which the builder would not accept either.
+ */
+function hint(ctx: CallContext, flag: string, missing: BuilderParameter[]): string {
+  let values: unknown[] | undefined;
+  try {
+    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
+    values = (flag === '--ctor-args' ? proposal.ctorArgs : proposal.args) ?? [];
+  } catch {
+    values = undefined;
+  }
+  if (values && !values.some((v) => v === null)) {
+    return `pass ${flag} '${formatArgumentList(values)}'`;
+  }
+  const names = missing.map((p) => p.name).join(', ');
+  return `pass them as a JSON array with ${flag} (nothing in the file suggests a value for ${names})`;
+}
+
+function describeSource(builder: ModelBuilder, inv: BuilderInvocation): string {
+  const params = [...builder.parameters, ...(builder.constructorParameters ?? [])].filter((p) => !p.receivesTfjs);
+  if (inv.args !== undefined || inv.ctorArgs !== undefined) {
+    return 'given';
+  }
+  return params.length === 0 ? 'no parameters' : 'defaults in the signature';
+}
+
+/** A script for a page's `<script>` tag: it never imports or requires tfjs. */
+export function isBrowserScript(code: string): boolean {
+  return !/@tensorflow\/tfjs/.test(code);
+}
+
+/** `tf` as the page's global, and the minimal `window`/`self` aliases page scripts reach for. */
+function defineBrowserGlobals(tf: typeof tfjs): void {
+  const g = globalThis as Record<string, unknown>;
+  g.tf ??= tf;
+  g.window ??= globalThis;
+  g.self ??= globalThis;
+}
+
+function isLayersModel(value: unknown): value is tfjs.LayersModel {
+  const m = value as Partial<tfjs.LayersModel> | null;
+  return typeof m === 'object' && m !== null && Array.isArray(m.layers) && typeof m.predict === 'function' && typeof m.trainOnBatch === 'function';
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) {
+    return String(value);
+  }
+  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
+  return typeof value === 'object' ? `a ${ctor ?? 'object'}` : `a ${typeof value}`;
+}

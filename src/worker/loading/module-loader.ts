@@ -1,0 +1,155 @@
+/**
+ * Loads the user's module inside the worker process: TypeScript (and ES-module JavaScript outside
+ * node_modules) is transpiled in memory with the TypeScript that ts-morph ships, sibling imports
+ * resolve (including the `./x.js` → `./x.ts` convention), and every `@tensorflow/tfjs*` request, the
+ * user's and ours, goes to one tfjs instance so that models, layers and optimizers share an engine.
+ * Nothing is written to disk.
+ */
+import Module from 'node:module';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
+import { TFJS_MODULE } from '../../core/analysis/builders/tfjs-bindings';
+
+interface ModuleInternals {
+  _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
+  _extensions: Record<string, (module: NodeModule & { _compile(code: string, file: string): void }, file: string) => void>;
+}
+
+const internals = Module as unknown as ModuleInternals;
+const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts'];
+/** Global the worker reads a non-exported top-level factory from (see `loadFactory`). */
+export const FACTORY_GLOBAL = '__rbnSanityFactory__';
+/** Global holding the values for the entry file's empty bindings (see `fillEmptyBindings`). */
+export const BINDINGS_GLOBAL = '__rbnSanityBindings__';
+
+let installed = false;
+let tfjsRedirects = new Map<string, string>();
+const entryAppendix = new Map<string, string>();
+/** Lines that fill the entry file's empty bindings (tfjs, module variables), appended before the factory line. */
+const deferredFills = new Map<string, string>();
+
+/**
+ * Installs the require hooks once per process.
+ * @param redirects request ('@tensorflow/tfjs') -> absolute file it must load; other tfjs requests resolve normally.
+ */
+export function installModuleHooks(redirects: Map<string, string>): void {
+  tfjsRedirects = redirects;
+  if (installed) {
+    return;
+  }
+  installed = true;
+  // The transpiler itself must load through Node's own loaders: loading ts-morph through the hooks
+  // below sends one of its files to `transpile`, which needs ts-morph (a half-loaded module).
+  loadTsMorph();
+  process.setSourceMapsEnabled?.(true);
+  const originalResolve = internals._resolveFilename.bind(Module);
+  internals._resolveFilename = (request, parent, isMain, options) => {
+    const redirect = TFJS_MODULE.test(request) ? tfjsRedirects.get(request) : undefined;
+    if (redirect) {
+      return redirect;
+    }
+    try {
+      return originalResolve(request, parent, isMain, options);
+    } catch (err) {
+      const alternative = request.startsWith('.') ? tryTypeScriptSibling(request, parent, isMain, options, originalResolve) : undefined;
+      if (alternative) {
+        return alternative;
+      }
+      throw err;
+    }
+  };
+  const originalJs = internals._extensions['.js'];
+  for (const ext of TS_EXTENSIONS) {
+    internals._extensions[ext] = (module, file) => module._compile(transpile(fs.readFileSync(file, 'utf8'), file), file);
+  }
+  const jsLike = (module: Parameters<typeof originalJs>[0], file: string) => {
+    const code = fs.readFileSync(file, 'utf8');
+    const isUserEsm = !file.split(path.sep).includes('node_modules') && /^\s*(import|export)\b/m.test(code);
+    if (isUserEsm || entryAppendix.has(file) || !file.endsWith('.js')) {
+      module._compile(transpile(code, file), file);
+    } else {
+      originalJs(module, file);
+    }
+  };
+  internals._extensions['.js'] = jsLike;
+  internals._extensions['.mjs'] = jsLike;
+}
+
+function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean, options: unknown, resolve: ModuleInternals['_resolveFilename']): string | undefined {
+  const stem = request.replace(/\.(c|m)?js$/, '');
+  for (const ext of TS_EXTENSIONS) {
+    try {
+      return resolve(stem + ext, parent, isMain, options);
+    } catch {
+      // try the next extension
+    }
+  }
+  return undefined;
+}
+
+/** CommonJS with inline source maps, so stack traces point at the user's lines. */
+export function transpile(code: string, file: string): string {
+  const { ts } = loadTsMorph();
+  const out = ts.transpileModule(code, {
+    fileName: file,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      jsx: ts.JsxEmit.React,
+      inlineSourceMap: true,
+      inlineSources: true,
+      allowJs: true,
+    },
+  });
+  return out.outputText + (entryAppendix.get(file) ?? '');
+}
+
+/**
+ * Requires the user's module and returns the factory `name`: an export of that name, or else a
+ * top-level binding (read through a line appended to the transpiled entry file only).
+ */
+export function loadFactory(file: string, name: string): unknown {
+  const fills = deferredFills.get(file) ?? '';
+  if (/^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default') {
+    entryAppendix.set(file, `${fills}\n;globalThis.${FACTORY_GLOBAL} = typeof ${name} === 'undefined' ? undefined : ${name};\n`);
+  } else if (fills) {
+    entryAppendix.set(file, fills);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exports = require(file) as Record<string, unknown>;
+  const exported = exports?.[name];
+  if (exported !== undefined) {
+    return exported;
+  }
+  if (name === 'default' && typeof exports === 'function') {
+    return exports;
+  }
+  return (globalThis as Record<string, unknown>)[FACTORY_GLOBAL];
+}
+
+/**
+ * Top-level bindings of the entry file that only some function of it fills (`let tf;` … `tf =
+ * require('@tensorflow/tfjs-node')` inside run(), `numberOfClasses = args.classes`): once the module
+ * has loaded, each that is still undefined gets its value here (the worker's tfjs, a module
+ * variable's JSON value), so builders called on their own find them. `exported`: the names declared
+ * with `export let`. Call before `loadFactory`.
+ */
+export function fillEmptyBindings(file: string, values: ReadonlyMap<string, unknown>, exported: ReadonlySet<string> = new Set()): void {
+  const names = [...values.keys()].filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+  if (names.length === 0) {
+    deferredFills.delete(file);
+    return;
+  }
+  (globalThis as Record<string, unknown>)[BINDINGS_GLOBAL] = Object.fromEntries(names.map((n) => [n, values.get(n)]));
+  // `export let x;` compiles to `exports.x`, with no local binding to assign.
+  const target = (n: string) => (exported.has(n) ? `exports.${n}` : n);
+  deferredFills.set(file, names.map((n) => `\n;if (${target(n)} === undefined) { ${target(n)} = globalThis.${BINDINGS_GLOBAL}[${JSON.stringify(n)}]; }`).join('') + '\n');
+}
+
+/** Requires a module by absolute path through the hooks (used for the user's `sanityData`). */
+export function requireUserModule(file: string): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(file) as Record<string, unknown>;
+}
