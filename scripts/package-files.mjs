@@ -1,5 +1,6 @@
 // What the .vsix carries: only what runs (the bundles, the vendored packages, the webview's assets,
-// snippets, walkthrough pages) plus the manifest and README that vsce requires. `npm run package`
+// snippets, walkthrough pages) plus the manifest, README (with the pictures it shows, which the extensions
+// view resolves inside the installed extension), CHANGELOG and LICENSE. `npm run package`
 // copies these into a staging folder and packs it; test/unit/packaging checks the list.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,8 @@ import path from 'node:path';
 export const PACKAGED_FROM_REPOSITORY = [
   'package.json',
   'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
   'dist/extension.js',
   'dist/analysis-thread.js',
   'dist/worker.js',
@@ -18,6 +21,10 @@ export const PACKAGED_FROM_REPOSITORY = [
   'media/vendor/chart.umd.min.js',
   'media/vendor/chart.js.LICENSE.md',
   'media/walkthrough/*.md',
+  'media/screenshots/quality-chart.png',
+  'media/screenshots/context-menu.png',
+  'media/screenshots/workspace-preview.png',
+  'media/screenshots/sanity-panel.png',
   'snippets/*.json',
 ];
 
@@ -44,7 +51,7 @@ export function listRepositoryFiles(root) {
 
 /** Files that must never ship: sources, source maps, tests, docs and type declarations. */
 export function forbiddenPackageFiles(files) {
-  const allowedDocs = /^(README\.md|media\/walkthrough\/[^/]+\.md|media\/vendor\/[^/]+\.LICENSE\.md)$/;
+  const allowedDocs = /^(README\.md|CHANGELOG\.md|media\/walkthrough\/[^/]+\.md|media\/vendor\/[^/]+\.LICENSE\.md)$/;
   return files.filter((f) => {
     const name = f.replace(/^extension\//, '');
     return (

@@ -30,7 +30,7 @@ fs.writeFileSync(path.join(stage, '.vscodeignore'), '# The staging folder holds 
 for (const f of fs.readdirSync(root).filter((f) => f.endsWith('.vsix'))) {
   fs.rmSync(path.join(root, f));
 }
-const flags = ['--no-dependencies', '--no-update-package-json', '--no-git-tag-version', '--skip-license', '--no-rewrite-relative-links'];
+const flags = ['--no-dependencies', '--no-update-package-json', '--no-git-tag-version', '--no-rewrite-relative-links'];
 const files = run(vsce, ['ls', ...flags.filter((f) => f === '--no-dependencies')], stage).trim().split('\n').filter(Boolean);
 // Both streams are read: vsce prints its warnings (e.g. "you should bundle your extension") on either.
 const packed = spawnSync(vsce, ['package', ...flags, '--out', out], { cwd: stage, encoding: 'utf8' });

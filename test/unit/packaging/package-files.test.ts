@@ -30,6 +30,8 @@ const forbiddenCases: { file: string; forbidden: boolean }[] = [
   { file: 'dist/node_modules/@tensorflow/tfjs/README.md', forbidden: true },
   { file: 'dist/node_modules/x/docs/index.html', forbidden: true },
   { file: 'README.md', forbidden: false },
+  { file: 'CHANGELOG.md', forbidden: false },
+  { file: 'docs/cli.md', forbidden: true },
   { file: 'media/walkthrough/find.md', forbidden: false },
   { file: 'media/vendor/chart.js.LICENSE.md', forbidden: false },
   { file: 'dist/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm', forbidden: false },
@@ -57,6 +59,17 @@ describe('the .vsix file list (scripts/package-files.mjs, scripts/vendor-package
     const patterns = PACKAGED_FROM_REPOSITORY.map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`));
     for (const file of referenced.map((f) => path.posix.normalize(f))) {
       assert.ok(patterns.some((p) => p.test(file)), `${file} is referenced by package.json but not packaged`);
+    }
+  });
+
+  it('carries every picture the README shows (the extensions view resolves them inside the installed extension)', async () => {
+    const { PACKAGED_FROM_REPOSITORY } = await load<PackageFilesModule>('package-files.mjs');
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    assert.ok(pictures.length >= 3, `the README shows ${pictures.length} pictures`);
+    for (const picture of pictures) {
+      assert.ok(PACKAGED_FROM_REPOSITORY.includes(picture), `${picture} is shown by the README but not packaged`);
+      assert.ok(fs.existsSync(path.join(ROOT, picture)), `${picture} is missing`);
     }
   });
 
