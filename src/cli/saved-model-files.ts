@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as SavedModelModule from '../core/saved-model';
+import { SavedModelError } from '../core/saved-model/saved-model-error';
 import { writeFileAtomic } from '../core/workspace';
 import { displayPath } from './paths';
 
@@ -62,7 +63,7 @@ export async function convertSavedModelFile(input: string, cwd: string, directio
     return { file: shown, converted: result.converted, output: displayPath(target, cwd), ...notesOf(result) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const kind = error instanceof core.SavedModelError ? error.kind : 'badModel';
+    const kind = error instanceof SavedModelError ? error.kind : 'badModel';
     return { file: shown, converted: 0, error: message.split('\n')[0]!, errorKind: kind };
   }
 }
@@ -75,7 +76,7 @@ function readText(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new SavedModelError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'unreadable');
   }
 }
 
