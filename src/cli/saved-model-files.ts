@@ -10,6 +10,7 @@ import type * as SavedModelModule from '../core/saved-model';
 import { SavedModelError } from '../core/saved-model/saved-model-error';
 import { writeFileAtomic } from '../core/workspace';
 import { displayPath } from './paths';
+import { withConsoleHeld } from './tfjs-console';
 
 export interface SavedModelResult {
   file: string;
@@ -27,6 +28,8 @@ export interface SavedModelOptions {
   out?: string;
   inPlace: boolean;
   dryRun: boolean;
+  /** Where tfjs's own console output goes (--verbose); dropped without it (tfjs-console.ts). */
+  onTfjsConsole?: (text: string) => void;
 }
 
 /** Converts one saved model; never throws for bad input (the error is in the result). */
@@ -44,7 +47,7 @@ export async function convertSavedModelFile(input: string, cwd: string, directio
     const manifest = core.parseLayersModelJson(text).weightsManifest;
     // Every path is checked (lexically, then through links) before any shard is read.
     const shards = core.readShardsInside(file, manifest);
-    const result = await core.convertSavedModel(text, (p) => shards.get(p), direction);
+    const result = await withConsoleHeld(() => core.convertSavedModel(text, (p) => shards.get(p), direction), options.onTfjsConsole ?? (() => undefined));
     if (result.converted === 0) {
       return { file: shown, converted: 0, ...notesOf(result) };
     }

@@ -2,6 +2,7 @@
 import { EXIT_CANNOT_RUN, EXIT_OK, CliUsageError, parseCommandArgs, type CliIo } from '../command';
 import { refactorPaths, type Direction, type RefactorFilesJson } from '../refactor-files';
 import { fileErrorJson } from '../json-error';
+import { verboseLines } from '../tfjs-console';
 import { convertSavedModelFile, type SavedModelResult } from '../saved-model-files';
 
 export async function runRefactorCommand(direction: Direction, args: string[], io: CliIo): Promise<number> {
@@ -10,6 +11,7 @@ export async function runRefactorCommand(direction: Direction, args: string[], i
     'dry-run': { type: 'boolean' },
     out: { type: 'string' },
     'in-place': { type: 'boolean' },
+    verbose: { type: 'boolean' },
     ...(direction === 'convert' ? { 'layer-path': { type: 'string' }, 'default-args': { type: 'string' } } : {}),
   });
   if (positionals.length === 0) {
@@ -55,9 +57,11 @@ async function runSavedModels(direction: Direction, positionals: string[], value
     throw new CliUsageError(inPlace ? '--out and --in-place exclude each other' : '--out takes one model.json');
   }
   const dryRun = values['dry-run'] === true;
+  // tfjs's console warnings (orthogonal initializer, banner) only with --verbose, on stderr.
+  const onTfjsConsole = values.verbose === true ? (text: string) => io.err(verboseLines(text)) : undefined;
   const files: Array<SavedModelResult & { skipped: [] }> = [];
   for (const p of positionals) {
-    files.push({ ...(await convertSavedModelFile(p, io.cwd, direction, { out, inPlace, dryRun })), skipped: [] });
+    files.push({ ...(await convertSavedModelFile(p, io.cwd, direction, { out, inPlace, dryRun, onTfjsConsole })), skipped: [] });
   }
   const verb = direction === 'convert' ? 'converted' : 'reverted';
   if (values.json) {
