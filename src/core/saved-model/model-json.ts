@@ -109,6 +109,9 @@ export function readWeightData(model: LayersModelJson, readShard: (path: string)
   const parts: Uint8Array[] = [];
   const specs: WeightSpec[] = [];
   for (const group of model.weightsManifest) {
+    if (group.paths.length === 0 && group.weights.length > 0) {
+      throw new SavedModelError(`not a tfjs Layers model: a weightsManifest group lists ${group.weights.length} weight${group.weights.length === 1 ? '' : 's'} (${group.weights[0]!.name}, …) but no weights file`);
+    }
     const shards = group.paths.map((p) => {
       const bytes = readShard(p);
       if (bytes === undefined) {
