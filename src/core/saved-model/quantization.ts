@@ -78,8 +78,9 @@ export function keepQuantization(input: readonly WeightBytes[], output: readonly
   const size = (ws: readonly WeightBytes[]) => ws.reduce((n, w) => n + w.bytes.byteLength, 0);
   const before = size(input);
   const after = size(weights);
-  const growth = before > 0 ? ` (+${(((after - before) / before) * 100).toFixed(1)}%)` : '';
+  const change = before > 0 ? ((after - before) / before) * 100 : 0;
+  const growth = before > 0 ? ` (${change >= 0 ? '+' : '-'}${Math.abs(change).toFixed(1)}%)` : '';
   const floatValues = weights.filter((w) => float.includes(w.spec.name)).reduce((n, w) => n + w.spec.shape.reduce((p, d) => p * d, 1), 0);
-  const rest = float.length === 0 ? '' : `; ${float.length} weight${float.length === 1 ? '' : 's'} the conversion created or changed (${floatValues.toLocaleString('en-US')} values, the RunningBatchNorm state) ${float.length === 1 ? 'is' : 'are'} float32`;
+  const rest = float.length === 0 ? '' : `; ${float.length} weight${float.length === 1 ? '' : 's'} the conversion created or changed (${floatValues.toLocaleString('en-US')} values: the batch-norm state) ${float.length === 1 ? 'is' : 'are'} float32`;
   return { weights, note: `kept the ${dtypes} quantization of ${kept} of ${quantized.size} quantized weight${quantized.size === 1 ? '' : 's'}${rest}: weights ${before.toLocaleString('en-US')} → ${after.toLocaleString('en-US')} bytes${growth}` };
 }

@@ -97,8 +97,8 @@ export function quantize(specs: tf.io.WeightsManifestEntry[], data: Uint8Array, 
       continue;
     }
     const levels = dtype === 'uint8' ? 255 : 65535;
-    const min = Math.min(...values);
-    const max = Math.max(...values);
+    const min = values.reduce((a, b) => Math.min(a, b), Infinity);
+    const max = values.reduce((a, b) => Math.max(a, b), -Infinity);
     const scale = max > min ? (max - min) / levels : 1;
     const q = Array.from(values, (v) => Math.round((v - min) / scale));
     parts.push(new Uint8Array((dtype === 'uint8' ? Uint8Array.from(q) : Uint16Array.from(q)).buffer));
