@@ -32,6 +32,9 @@ export function watchParent(): void {
   }
   parentPid = process.ppid;
   process.once('disconnect', () => process.exit(0));
+  // Ctrl-C in a terminal reaches the whole process group: the parent decides (it stops this worker
+  // and says so), rather than the worker dying first and the parent reporting a crash.
+  process.on('SIGINT', () => undefined);
   try {
     const watchdog = new Worker(WATCHDOG, { eval: true, workerData: { ppid: parentPid, pid: process.pid, pollMs: POLL_MS } });
     watchdog.unref(); // it never keeps a finished worker alive

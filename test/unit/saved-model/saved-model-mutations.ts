@@ -4,6 +4,7 @@
  * what a conversion must do with it: refuse it (one line, nothing written), convert it (same
  * predictions), or either (tfjs decides whether a strange but harmless config loads).
  */
+import { createRandom } from '../../../src/worker/random';
 
 export interface SavedModelFiles {
   /** model.json: an object (written as JSON) or raw text/bytes (for non-JSON mutations). */
@@ -21,17 +22,8 @@ export interface Mutation {
   apply(model: SavedModelFiles, random: () => number): SavedModelFiles;
 }
 
-/** mulberry32: a small seeded generator, so the fuzz is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (the worker's mulberry32), so the fuzz is the same on every run. */
+export const seededRandom = createRandom;
 
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)]!;
 
