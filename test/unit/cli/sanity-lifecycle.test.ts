@@ -62,8 +62,8 @@ interface RunningCli {
 }
 
 /** Starts `rbn sanity` and waits until its worker has spent `cpuSeconds` of CPU (tfjs loaded: building or training). */
-async function startSanity(args: string[], cpuSeconds: number): Promise<RunningCli> {
-  const cli = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli/main.ts'), 'sanity', ...args], { cwd: FIXTURES, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startSanity(args: string[], cpuSeconds: number, ownGroup = false): Promise<RunningCli> {
+  const cli = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli/main.ts'), 'sanity', ...args], { cwd: FIXTURES, stdio: ['ignore', 'pipe', 'pipe'], detached: ownGroup });
   let stdout = '';
   let stderr = '';
   cli.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -128,4 +128,14 @@ describe('rbn sanity: the worker ends with the CLI', function () {
       assert.deepEqual([json.error.kind, json.command, json.file], ['cancelled', 'sanity', 'healthy.ts']);
     });
   }
+
+  it('Ctrl-C in a terminal (SIGINT to the whole process group): exit 130, not a worker crash', async () => {
+    const run = await startSanity(['healthy.ts', '--steps', '1000000', '--backend', 'cpu', '--timeout', '600'], 4, true);
+    started.push(run);
+    process.kill(-run.cli.pid!, 'SIGINT');
+    const exit = await run.exit;
+    assert.equal(exit.code, 130, exit.stderr);
+    assert.match(exit.stderr, /rbn sanity: stopped by SIGINT; the worker was ended\n$/);
+    await workerGone(run.worker, 5);
+  });
 });
