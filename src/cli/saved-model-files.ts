@@ -18,7 +18,7 @@ export interface SavedModelResult {
   /** Where the converted model.json was (or, with --dry-run, would be) written. */
   output?: string;
   error?: string;
-  /** What kind of failure (`--json`'s error.kind): badModel, unsafePath, exists. */
+  /** What kind of failure (`--json`'s error.kind): badModel, unsafePath, exists, unreadable. */
   errorKind?: SavedModelModule.SavedModelErrorKind;
   /** What the conversion changed beyond the layers (dequantized weights and by how much they grew). */
   notes?: string[];
