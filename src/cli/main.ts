@@ -4,6 +4,7 @@
  */
 import { CliUsageError, EXIT_CANNOT_RUN, EXIT_OK, type CliCommand, type CliIo } from './command';
 import { commands } from './commands';
+import { errorJsonLine, reasonOf, wantsJson } from './json-error';
 
 const VERSION = '0.1.0';
 
@@ -41,13 +42,26 @@ export async function main(argv: string[], io: CliIo, table: readonly CliCommand
     io.out(`${command.help}\n`);
     return EXIT_OK;
   }
+  // With --json, stdout holds one JSON object even when the command could not run (json-error.ts).
+  const json = wantsJson(rest);
+  let wroteOut = false;
+  let wroteErr = '';
+  const tracked: CliIo = { ...io, out: (t) => ((wroteOut = true), io.out(t)), err: (t) => ((wroteErr += t), io.err(t)) };
+  let code: number;
   try {
-    return await command.run(rest, io);
+    code = await command.run(rest, tracked);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.err(error instanceof CliUsageError ? `rbn ${name}: ${message} (see rbn ${name} --help)\n` : `rbn ${name}: ${message}\n`);
+    if (json && !wroteOut) {
+      io.out(errorJsonLine(name, error instanceof CliUsageError ? 'usage' : 'failed', message.split('\n')[0]!));
+    }
     return EXIT_CANNOT_RUN;
   }
+  if (json && code === EXIT_CANNOT_RUN && !wroteOut) {
+    io.out(errorJsonLine(name, 'failed', reasonOf(wroteErr) || `rbn ${name} could not run`));
+  }
+  return code;
 }
 
 if (require.main === module) {

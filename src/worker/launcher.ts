@@ -152,7 +152,8 @@ function runWorkerOnce(request: SanityRequest, options: SanityLaunchOptions): Pr
       }
       settled = true;
       // A failure says which tfjs and backend were in use whenever the worker had told us.
-      const outcome = found.kind === 'error' && !found.runtime && runtime ? { ...found, runtime } : found;
+      const withRuntime = found.kind === 'error' && !found.runtime && runtime ? { ...found, runtime } : found;
+      const outcome = withRuntime.kind === 'error' ? { ...withRuntime, phase: last ? ('training' as const) : (phase?.phase ?? ('loading' as const)) } : withRuntime;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (child.exitCode === null && child.signalCode === null) {

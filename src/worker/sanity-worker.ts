@@ -6,6 +6,7 @@
 import type { SanityRequest, WorkerMessage } from '../core/training/protocol';
 import { formatParams } from './budget/model-size';
 import { describeError, isWasmAbort, SanityFailure } from './errors';
+import { exitIfOrphaned, watchParent } from './parent-watch';
 import { runSanitySession, type SessionContext } from './sanity-session';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
@@ -25,6 +26,8 @@ const context: SessionContext = {};
 
 /** The child's resident memory against its cap (tfjs tensors live outside V8's heap limit). */
 function checkMemory(): void {
+  // Between steps: a parent that died during a long synchronous step is noticed here at the latest.
+  exitIfOrphaned();
   const capMb = Number(process.env[MEMORY_ENV]);
   if (capMb > 0 && process.memoryUsage.rss() > capMb * 1024 * 1024) {
     const size = context.params !== undefined ? `the model has ${formatParams(context.params)}, and ` : '';
@@ -72,6 +75,7 @@ async function start(request: SanityRequest): Promise<void> {
   }
 }
 
+watchParent();
 process.once('message', (message: { type?: string; request?: SanityRequest }) => {
   if (message?.type === 'start' && message.request) {
     void start(message.request);

@@ -5,7 +5,7 @@ export const convertCommand: CliCommand = {
   name: 'convert',
   summary: 'convert tfjs batch-norm layers to RunningBatchNorm',
   help: `Usage: rbn convert <paths...> [--dry-run] [--json] [--layer-path <folder-or-file>] [--default-args <json>]
-       rbn convert <model.json> [--out <folder>] [--in-place] [--dry-run] [--json]
+       rbn convert <model.json> [--out <folder>] [--in-place] [--dry-run] [--json] [--verbose]
 
 Replaces tf.layers.batchNormalization(...) with runningBatchNorm(...) in the given files and
 folders, adds the import, and writes the vendored layer file once per project (an existing
@@ -22,6 +22,10 @@ every BatchNormalization becomes a RunningBatchNorm (gamma, beta and the moving 
 over, so predictions stay the same). Written to <name>-rbn/model.json beside the input unless
 --out <folder> is given; an existing model.json is never overwritten, except the input with
 --in-place. Graph models, Keras configs and missing or short weight files: one line, exit 2.
+Weights paths must name files inside the model.json's folder (no '..', absolute paths, URLs or
+links out of it): anything else is refused before a file is read. Quantized weights (uint8,
+uint16, float16) stay quantized; a note says what is stored as float32 and how the size changed.
+  --verbose    also print TensorFlow.js's own console warnings (prefixed tfjs:) on stderr
 
 Exit codes: 0 done (also when there was nothing to convert), 2 could not run (bad arguments,
             unreadable or unparsable files: those files are left unchanged).`,

@@ -1,6 +1,8 @@
 /** Shared by `rbn convert` and `rbn revert`: arguments, output (table, JSON or diff) and exit code. */
 import { EXIT_CANNOT_RUN, EXIT_OK, CliUsageError, parseCommandArgs, type CliIo } from '../command';
 import { refactorPaths, type Direction, type RefactorFilesJson } from '../refactor-files';
+import { fileErrorJson } from '../json-error';
+import { verboseLines } from '../tfjs-console';
 import { convertSavedModelFile, type SavedModelResult } from '../saved-model-files';
 
 export async function runRefactorCommand(direction: Direction, args: string[], io: CliIo): Promise<number> {
@@ -9,6 +11,7 @@ export async function runRefactorCommand(direction: Direction, args: string[], i
     'dry-run': { type: 'boolean' },
     out: { type: 'string' },
     'in-place': { type: 'boolean' },
+    verbose: { type: 'boolean' },
     ...(direction === 'convert' ? { 'layer-path': { type: 'string' }, 'default-args': { type: 'string' } } : {}),
   });
   if (positionals.length === 0) {
@@ -25,7 +28,7 @@ export async function runRefactorCommand(direction: Direction, args: string[], i
   const defaultArgs = parseDefaultArgs(values['default-args']);
   const { json, diff } = refactorPaths(positionals, io.cwd, direction, { dryRun, layerPath, defaultArgs });
   if (values.json) {
-    io.out(`${JSON.stringify(json)}\n`);
+    io.out(`${JSON.stringify({ ...json, ...fileErrorJson(json.files.filter((f) => f.error)) })}\n`);
   } else {
     io.out(dryRun ? diff : '');
     (dryRun ? io.err : io.out)(formatRefactor(direction, json));
@@ -54,17 +57,20 @@ async function runSavedModels(direction: Direction, positionals: string[], value
     throw new CliUsageError(inPlace ? '--out and --in-place exclude each other' : '--out takes one model.json');
   }
   const dryRun = values['dry-run'] === true;
+  // tfjs's console warnings (orthogonal initializer, banner) only with --verbose, on stderr.
+  const onTfjsConsole = values.verbose === true ? (text: string) => io.err(verboseLines(text)) : undefined;
   const files: Array<SavedModelResult & { skipped: [] }> = [];
   for (const p of positionals) {
-    files.push({ ...(await convertSavedModelFile(p, io.cwd, direction, { out, inPlace, dryRun })), skipped: [] });
+    files.push({ ...(await convertSavedModelFile(p, io.cwd, direction, { out, inPlace, dryRun, onTfjsConsole })), skipped: [] });
   }
   const verb = direction === 'convert' ? 'converted' : 'reverted';
   if (values.json) {
-    io.out(`${JSON.stringify({ files, dryRun })}\n`);
+    io.out(`${JSON.stringify({ files, dryRun, ...fileErrorJson(files.filter((f) => f.error)) })}\n`);
   } else {
-    const lines = files.map((f) =>
+    const lines = files.flatMap((f) => [
       f.error ? `${'error'.padEnd(18)} ${f.file}  ${f.error}` : f.converted === 0 ? `${'nothing to do'.padEnd(18)} ${f.file}` : `${(dryRun ? `would be ${verb}` : verb).padEnd(18)} ${f.file} → ${f.output} (${f.converted} layer${f.converted === 1 ? '' : 's'})`,
-    );
+      ...(f.notes ?? []).map((n) => `${'note'.padEnd(18)} ${n}`),
+    ]);
     io.out(`${lines.join('\n')}\n`);
   }
   const errors = files.filter((f) => f.error);

@@ -15,6 +15,8 @@ import { runSanityTrain } from '../../worker/launcher';
 import { CliUsageError, EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, parseCommandArgs, type CliCommand, type CliIo } from '../command';
 import { displayPath } from '../paths';
 import { completeSanityRequest, describeCall } from '../sanity-arguments';
+import { sanityErrorJson } from '../sanity-error-json';
+import { SIGNAL_EXIT_CODES, withInterrupts } from '../interrupt';
 import { formatLiteralValue } from '../../core/analysis/arguments/argument-proposals';
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'cpu', 'wasm', 'tensorflow'];
@@ -165,11 +167,13 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
     const source = fs.existsSync(parsed.request.file) ? readSourceFile(parsed.request.file) : undefined;
     if (!source?.ok) {
       io.err(`rbn sanity: cannot read ${displayPath(parsed.request.file, io.cwd)}\n`);
+      io.out(json ? sanityErrorJson('unreadable', `cannot read ${displayPath(parsed.request.file, io.cwd)}`, parsed.request, io.cwd) : '');
       return EXIT_CANNOT_RUN;
     }
     const completed = completeSanityRequest(parsed.request, source.text);
     if (completed.error) {
       io.err(`rbn sanity: ${completed.error}\n`);
+      io.out(json ? sanityErrorJson('badInput', completed.error, completed.request, io.cwd) : '');
       return EXIT_CANNOT_RUN;
     }
     for (const line of [completed.message, completed.moduleVarsMessage]) {
@@ -180,14 +184,21 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
     const request = completed.request;
     // On a terminal, a live step counter on stderr; pipes and JSON consumers get only the result.
     const live = !json && process.stderr.isTTY === true;
-    const outcome = await runSanityTrain(request, { onMessage: live ? (m) => showProgress(m, io) : undefined });
+    // SIGINT/SIGTERM stop the worker first (interrupt.ts), then the CLI exits 130/143.
+    const { result: outcome, interrupted } = await withInterrupts((signal) => runSanityTrain(request, { onMessage: live ? (m) => showProgress(m, io) : undefined, signal }));
     if (live) {
       io.err('\r\x1b[K');
+    }
+    if (interrupted) {
+      io.err(`rbn sanity: stopped by ${interrupted}; the worker was ended\n`);
+      io.out(json ? sanityErrorJson('cancelled', `stopped by ${interrupted}`, request, io.cwd, outcome.kind === 'error' ? outcome : undefined) : '');
+      return SIGNAL_EXIT_CODES[interrupted];
     }
     if (outcome.kind === 'error') {
       // Still one line: which tfjs and backend were in use goes at its end.
       const runtime = outcome.runtime ? ` [${describeRuntime(outcome.runtime)}]` : '';
       io.err(`rbn sanity: ${outcome.message.split('\n')[0]}${runtime}\n`);
+      io.out(json ? sanityErrorJson(outcome.reason, outcome.message.split('\n')[0]!, request, io.cwd, outcome) : '');
       return EXIT_CANNOT_RUN;
     }
     const report = withDisplayPaths(outcome.report, io.cwd);

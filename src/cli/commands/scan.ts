@@ -3,6 +3,7 @@ import type { Usage } from '../../core/analysis/types';
 import { collectSourceFiles, readSourceFile } from '../../core/workspace';
 import { EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, parseCommandArgs, CliUsageError, type CliCommand, type CliIo } from '../command';
 import { displayPath } from '../paths';
+import { fileErrorJson } from '../json-error';
 
 /** `rbn scan --json` shape (issue 3): fields may be added, never renamed. */
 export interface ScanJson {
@@ -28,8 +29,8 @@ Exit codes: 0 nothing left to convert, 1 convertible batch-norm layers found,
       throw new CliUsageError('scan needs at least one file or folder');
     }
     const report = scanPaths(positionals, io.cwd);
-    io.out(values.json ? `${JSON.stringify(report)}\n` : formatScan(report));
     const errors = report.files.filter((f) => f.error);
+    io.out(values.json ? `${JSON.stringify({ ...report, ...fileErrorJson(errors) })}\n` : formatScan(report));
     if (errors.length > 0) {
       io.err(`rbn: ${errors.length} file${errors.length === 1 ? '' : 's'} could not be scanned; first: ${errors[0]!.file}: ${errors[0]!.error}\n`);
       return EXIT_CANNOT_RUN;

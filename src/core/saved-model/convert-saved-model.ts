@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchNormify, runningBatchNormify } from '../../layer/running-batch-norm';
-import { SavedModelError, parseLayersModelJson, readWeightData } from './model-json';
+import { SavedModelError, parseLayersModelJson, readWeightData, type WeightSpec } from './model-json';
+import { keepQuantization, splitWeights } from './quantization';
 
 export type SavedModelDirection = 'convert' | 'revert';
 
@@ -18,6 +19,8 @@ export interface ConvertedSavedModel {
   weightsFile: { name: string; data: Uint8Array };
   /** Layers that changed class. */
   converted: number;
+  /** What else changed that a user should know (a quantized model's weights, kept or grown), one line each. */
+  notes: string[];
 }
 
 /** The weight file a converted model.json references (one shard, beside it). */
@@ -50,6 +53,7 @@ export async function convertSavedModel(modelJsonText: string, readShard: (path:
   model.dispose();
   copy.dispose();
   const weightData = artifacts!.weightData === undefined ? new ArrayBuffer(0) : tf.io.concatenateArrayBuffers(Array.isArray(artifacts!.weightData) ? artifacts!.weightData : [artifacts!.weightData]);
+  const weights = withQuantization(specs, data, (artifacts!.weightSpecs ?? []) as WeightSpec[], weightData);
   const name = weightsFileName(direction);
   // Everything the input had besides topology and weights (trainingConfig, userDefinedMetadata, …) stays.
   const out = {
@@ -58,9 +62,26 @@ export async function convertSavedModel(modelJsonText: string, readShard: (path:
     generatedBy: json['generatedBy'] ?? artifacts!.generatedBy,
     convertedBy: `running-batch-norm rbn ${direction}`,
     modelTopology: artifacts!.modelTopology,
-    weightsManifest: [{ paths: [name], weights: artifacts!.weightSpecs ?? [] }],
+    weightsManifest: [{ paths: [name], weights: weights.specs }],
   };
-  return { modelJson: `${JSON.stringify(out)}\n`, weightsFile: { name, data: new Uint8Array(weightData) }, converted };
+  return { modelJson: `${JSON.stringify(out)}\n`, weightsFile: { name, data: weights.data }, converted, notes: weights.note ? [weights.note] : [] };
+}
+
+/** The output's specs and bytes, with the input's quantization kept where the values did not change (quantization.ts). */
+function withQuantization(inputSpecs: WeightSpec[], inputData: ArrayBuffer, outputSpecs: WeightSpec[], outputData: ArrayBuffer): { specs: WeightSpec[]; data: Uint8Array; note?: string } {
+  const input = splitWeights(inputSpecs, inputData);
+  const output = splitWeights(outputSpecs, outputData);
+  if (!input || !output || !inputSpecs.some((s) => s.quantization !== undefined)) {
+    return { specs: outputSpecs, data: new Uint8Array(outputData) };
+  }
+  const kept = keepQuantization(input, output);
+  const data = new Uint8Array(kept.weights.reduce((n, w) => n + w.bytes.byteLength, 0));
+  let offset = 0;
+  for (const w of kept.weights) {
+    data.set(w.bytes, offset);
+    offset += w.bytes.byteLength;
+  }
+  return { specs: kept.weights.map((w) => w.spec), data, note: kept.note };
 }
 
 async function loadModel(topology: object, specs: tf.io.WeightsManifestEntry[] | object[], data: ArrayBuffer): Promise<tf.LayersModel> {

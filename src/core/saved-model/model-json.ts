@@ -2,9 +2,10 @@
  * Reading a saved tfjs Layers model: its model.json (topology and weights manifest) and its weight
  * shards, checked so that every bad input gets one line that says what it is and what to do.
  */
+import { SavedModelError } from './saved-model-error';
+import { checkManifestPaths } from './shard-paths';
 
-/** A bad saved model: the message is one line, ready for the CLI's stderr or an editor message. */
-export class SavedModelError extends Error {}
+export { SavedModelError, type SavedModelErrorKind } from './saved-model-error';
 
 /** One entry of a weights manifest (tfjs `WeightsManifestEntry`, the fields this code reads). */
 export interface WeightSpec {
@@ -56,7 +57,39 @@ export function parseLayersModelJson(text: string): LayersModelJson {
   if (!Array.isArray(manifest) || !manifest.every((g) => g !== null && typeof g === 'object' && Array.isArray(g.paths) && Array.isArray(g.weights))) {
     throw new SavedModelError('not a tfjs Layers model: model.json has no weightsManifest of { paths, weights } groups');
   }
+  for (const group of manifest as Array<{ weights: unknown[] }>) {
+    group.weights.forEach(checkWeightSpec);
+  }
   return json as LayersModelJson;
+}
+
+/** Dtypes a Layers model's weights may have, and the storage dtypes of quantized ones. */
+const DTYPES = new Set(['float32', 'int32', 'bool', 'complex64', 'string']);
+const QUANTIZED_DTYPES = new Set(['uint8', 'uint16', 'float16']);
+/** A weight of more elements than this is not a real model's (2^31 float32 is 8 GB). */
+const MAX_ELEMENTS = 2 ** 31;
+
+/** One manifest entry's fields, checked before tfjs sees them (tfjs would throw deep inside, or allocate). */
+function checkWeightSpec(spec: unknown): void {
+  const entry = spec as Partial<WeightSpec> | null;
+  const name = typeof entry?.name === 'string' ? entry.name : undefined;
+  const what = `weightsManifest entry ${name === undefined ? JSON.stringify(spec)?.slice(0, 60) : JSON.stringify(name)}`;
+  if (entry === null || typeof entry !== 'object' || name === undefined) {
+    throw new SavedModelError(`not a tfjs Layers model: ${what} has no name`);
+  }
+  if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new SavedModelError(`not a tfjs Layers model: ${what} has shape ${JSON.stringify(entry.shape)}, not a list of sizes`);
+  }
+  if (entry.shape.reduce((n, d) => n * d, 1) > MAX_ELEMENTS) {
+    throw new SavedModelError(`${what} declares shape [${entry.shape.join(', ')}], more than 2^31 elements: not a model this tool converts`);
+  }
+  if (typeof entry.dtype !== 'string' || !DTYPES.has(entry.dtype)) {
+    throw new SavedModelError(`not a tfjs Layers model: ${what} has dtype ${JSON.stringify(entry.dtype)} (expected float32, int32, bool, complex64 or string)`);
+  }
+  const quantization = entry.quantization as { dtype?: unknown } | undefined;
+  if (quantization !== undefined && (quantization === null || typeof quantization !== 'object' || typeof quantization.dtype !== 'string' || !QUANTIZED_DTYPES.has(quantization.dtype))) {
+    throw new SavedModelError(`not a tfjs Layers model: ${what} has quantization ${JSON.stringify(quantization)} (expected dtype uint8, uint16 or float16)`);
+  }
 }
 
 /** Bytes per element of a manifest entry, or undefined where it cannot be known (strings). */
@@ -71,9 +104,14 @@ function bytesPerElement(spec: WeightSpec): number | undefined {
  * (undefined: missing). Throws SavedModelError for a missing or short shard.
  */
 export function readWeightData(model: LayersModelJson, readShard: (path: string) => Uint8Array | undefined): { specs: WeightSpec[]; data: ArrayBuffer } {
+  // Whatever the caller checked, nothing outside the model's folder is asked for.
+  checkManifestPaths(model.weightsManifest);
   const parts: Uint8Array[] = [];
   const specs: WeightSpec[] = [];
   for (const group of model.weightsManifest) {
+    if (group.paths.length === 0 && group.weights.length > 0) {
+      throw new SavedModelError(`not a tfjs Layers model: a weightsManifest group lists ${group.weights.length} weight${group.weights.length === 1 ? '' : 's'} (${group.weights[0]!.name}, …) but no weights file`);
+    }
     const shards = group.paths.map((p) => {
       const bytes = readShard(p);
       if (bytes === undefined) {

@@ -270,4 +270,6 @@ export type SanityOutcome =
       runtime?: SanityRuntime;
       /** On a memory failure in training: the batch size it was training at. */
       batchSize?: number;
+      /** Where the worker was (its last phase message, or `training` after the first step; `loading` before any); set by the launcher. */
+      phase?: WorkerPhase | 'training' | 'loading';
     };

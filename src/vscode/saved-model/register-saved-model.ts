@@ -46,13 +46,7 @@ async function convertSavedModelUri(uri: vscode.Uri, direction: Direction): Prom
   const core = await import('../../core/saved-model');
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   const dir = vscode.Uri.joinPath(uri, '..');
-  const shards = new Map<string, Uint8Array>();
-  for (const p of core.parseLayersModelJson(text).weightsManifest.flatMap((g) => g.paths)) {
-    const bytes = await readOptional(vscode.Uri.joinPath(dir, p));
-    if (bytes) {
-      shards.set(p, bytes);
-    }
-  }
+  const shards = await readShards(core, uri, core.parseLayersModelJson(text).weightsManifest);
   const result = await core.convertSavedModel(text, (p) => shards.get(p), direction);
   const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
   if (result.converted === 0) {
@@ -73,7 +67,28 @@ async function convertSavedModelUri(uri: vscode.Uri, direction: Direction): Prom
   }
   const layers = `${result.converted} ${direction === 'convert' ? 'BatchNorm layer' : 'RunningBatchNorm layer'}${result.converted === 1 ? '' : 's'}`;
   const output = vscode.Uri.joinPath(folder, 'model.json');
-  return { applied: true, converted: result.converted, output, message: `Converted ${layers} of ${name}: wrote ${vscode.workspace.asRelativePath(output)} (the original is unchanged).` };
+  const notes = result.notes.map((n) => ` Note: ${n}.`).join('');
+  return { applied: true, converted: result.converted, output, message: `Converted ${layers} of ${name}: wrote ${vscode.workspace.asRelativePath(output)} (the original is unchanged).${notes}` };
+}
+
+/**
+ * The weights files, every path checked first (nothing is read when one is refused): a local model
+ * through the core's checks, links resolved as the CLI does; a model on another file system (remote,
+ * virtual) by its paths alone, which that file system resolves.
+ */
+async function readShards(core: typeof SavedModelModule, uri: vscode.Uri, manifest: ReadonlyArray<{ paths: readonly unknown[] }>): Promise<Map<string, Uint8Array>> {
+  if (uri.scheme === 'file') {
+    return core.readShardsInside(uri.fsPath, manifest);
+  }
+  const dir = vscode.Uri.joinPath(uri, '..');
+  const shards = new Map<string, Uint8Array>();
+  for (const p of core.checkManifestPaths(manifest, uri.path.slice(uri.path.lastIndexOf('/') + 1))) {
+    const bytes = await readOptional(vscode.Uri.joinPath(dir, p));
+    if (bytes) {
+      shards.set(p, bytes);
+    }
+  }
+  return shards;
 }
 
 async function readOptional(uri: vscode.Uri): Promise<Uint8Array | undefined> {

@@ -9,72 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import '../../../src/layer/running-batch-norm';
+import { assertSamePredictions, buildNestedModel as buildModel, classNames, loadModel, saveModel, snapshot } from '../saved-model/saved-model-fixtures';
 import { rbn } from './cli-helpers';
-
-/** A nested model with BatchNormalization at rank 4 and rank 2, with trained-looking statistics. */
-function buildModel(): tf.LayersModel {
-  const features = tf.sequential({
-    name: 'features',
-    layers: [
-      tf.layers.conv2d({ inputShape: [5, 5, 2], filters: 3, kernelSize: 3, kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
-      tf.layers.batchNormalization({ epsilon: 1e-3 }),
-      tf.layers.reLU(),
-      tf.layers.flatten(),
-    ],
-  });
-  const input = tf.input({ shape: [5, 5, 2] });
-  const hidden = tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }).apply(features.apply(input)) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: tf.layers.batchNormalization({ momentum: 0.9 }).apply(hidden) as tf.SymbolicTensor });
-  let seed = 10;
-  for (const layer of [features.layers[1]!, model.layers[3]!]) {
-    layer.setWeights(layer.weights.map((w) => (w.name.endsWith('variance') ? tf.randomUniform(w.shape as number[], 0.3, 2, 'float32', seed++) : tf.randomNormal(w.shape as number[], 0.5, 0.8, 'float32', seed++))));
-  }
-  return model;
-}
-
-/** Saves as tfjs's file writer does: model.json plus one shard named in weightsManifest. */
-async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    fs.mkdirSync(dir, { recursive: true });
-    const data = tf.io.concatenateArrayBuffers([artifacts.weightData as ArrayBuffer]);
-    fs.writeFileSync(path.join(dir, 'group1-shard1of1.bin'), Buffer.from(data));
-    const manifest = [{ paths: ['group1-shard1of1.bin'], weights: artifacts.weightSpecs }];
-    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', generatedBy: 'test', modelTopology: artifacts.modelTopology, weightsManifest: manifest }));
-    return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-  }));
-}
-
-/** Loads model.json and its shards from a folder (an independent reader, as tfjs's file loader). */
-async function loadModel(modelJson: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(fs.readFileSync(modelJson, 'utf8')) as { modelTopology: object; weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }> };
-  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => fs.readFileSync(path.join(path.dirname(modelJson), p))));
-  const joined = Buffer.concat(shards);
-  const weightData = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }));
-}
-
-function classNames(model: tf.LayersModel): string[] {
-  return model.layers.flatMap((l) => (l instanceof tf.LayersModel ? classNames(l) : [l.getClassName()]));
-}
-
-function assertSamePredictions(actual: tf.LayersModel, expected: tf.LayersModel): void {
-  const x = tf.randomNormal([4, 5, 5, 2], 0.3, 1.5, 'float32', 99);
-  const a = (actual.predict(x) as tf.Tensor).dataSync();
-  const e = (expected.predict(x) as tf.Tensor).dataSync();
-  e.forEach((v, i) => assert.ok(Math.abs(a[i]! - v) <= 1e-5 + 1e-4 * Math.abs(v), `element ${i}: ${a[i]} vs ${v}`));
-}
-
-/** Every file under a folder with its bytes, to show that nothing was written. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const full = path.join(entry.parentPath, entry.name);
-      out[path.relative(dir, full)] = fs.readFileSync(full).toString('base64');
-    }
-  }
-  return out;
-}
 
 describe('rbn convert|revert <model.json> (saved tfjs Layers models)', () => {
   let root: string;
