@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeSource } from '../core/analysis';
 import { applyTextEdits, convertToRunningBatchNorm, revertToBatchNormalization } from '../core/refactor';
-import { collectSourceFiles, describeFsError, encodeSource, findHtmlPages, planHtmlPages, planLayerFiles, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
+import { collectSourceFiles, describeFsError, encodeSource, findHtmlPages, layerPackageOf, planHtmlPages, planLayerFiles, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
 import { unifiedDiff } from './diff';
 import { displayPath } from './paths';
 
@@ -105,7 +105,7 @@ function refactorCandidates(candidates: Candidate[], direction: Direction, layer
   const pending: Pending[] = [];
   const layersToCreate = new Map<string, string>();
   for (const { file, source } of candidates) {
-    const input = { code: source.text, fileName: file, layerFilePath: layerPlan.get(file) ?? file, defaultArgs, layerFileConfigured: layerPathSet };
+    const input = { code: source.text, fileName: file, layerFilePath: layerPlan.get(file) ?? file, layerPackage: layerPackageOf(file), defaultArgs, layerFileConfigured: layerPathSet };
     const result = direction === 'convert' ? convertToRunningBatchNorm(input) : revertToBatchNormalization(input);
     const entry = entries.get(file)!;
     if (result.kind === 'notApplicable') {

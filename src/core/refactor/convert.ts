@@ -46,8 +46,11 @@ export function convertToRunningBatchNorm(input: RefactorInput): RefactorResult 
   const edits: TextEdit[] = moduleUsages.flatMap((u) => usageEdits(parsed, u, localName, input.defaultArgs));
   const style = detectModuleStyle(parsed.ts, parsed.sourceFile, input.fileName);
   if (!existing) {
-    const specifier = importSpecifierFor(input.fileName, input.layerFilePath, style);
+    const specifier = input.layerPackage ?? importSpecifierFor(input.fileName, input.layerFilePath, style);
     edits.push(importInsertion(parsed.ts, parsed.sourceFile, style, importStatementText([RUNNING_BATCH_NORM], specifier, style)));
+  }
+  if (input.layerPackage) {
+    return withLines(input, sortEdits(edits), moduleUsages, targets); // the package is the layer: nothing to copy
   }
   const flavor = isTypeScriptFile(input.fileName) ? 'ts' : style.esm ? 'esm' : 'cjs';
   const content = renderVendoredLayer(flavor, layerTfjsModule(moduleUsages[0]!.module));
@@ -86,10 +89,10 @@ function globalHeadOf(parsed: ParsedFile, usage: FoundUsage): string {
   return 'tf';
 }
 
-function withLines(input: RefactorInput, sorted: TextEdit[], converted: FoundUsage[], targets: FoundUsage[], layerFile: { path: string; content: string }): RefactorResult {
+function withLines(input: RefactorInput, sorted: TextEdit[], converted: FoundUsage[], targets: FoundUsage[], layerFile?: { path: string; content: string }): RefactorResult {
   const lines = linesAfterEdits(input.code, sorted, converted.map((u) => u.start));
   const lineAfter = (offset: number): number => linesAfterEdits(input.code, sorted, [offset])[0]!;
-  return { kind: 'edits', edits: sorted, converted: converted.length, skipped: skippedOf(targets, lineAfter), layerFile, lines };
+  return { kind: 'edits', edits: sorted, converted: converted.length, skipped: skippedOf(targets, lineAfter), ...(layerFile ? { layerFile } : {}), lines };
 }
 
 function usageEdits(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundUsage, localName: string, defaultArgs: RefactorInput['defaultArgs']): TextEdit[] {

@@ -27,6 +27,12 @@ export interface RefactorInput {
   /** `layerFilePath` comes from the user's setting (`--layer-path`): browser scripts use its folder too. */
   layerFileConfigured?: boolean;
   /**
+   * Conversion only: the layer's npm package, when the project depends on it (layerPackageOf). Modules
+   * then import from it and no layer file is created; browser scripts on the global `tf` still get the
+   * vendored browser script, which their page loads.
+   */
+  layerPackage?: string;
+  /**
    * Conversion only: RunningBatchNorm args (JSON values) written into converted calls that have no
    * arguments (`()` or `({})`). Calls with arguments keep exactly what the user wrote. None by default.
    */

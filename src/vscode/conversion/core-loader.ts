@@ -26,6 +26,7 @@ export interface Core {
   resolveLayerFilePath: typeof RefactorModule.resolveLayerFilePath;
   layerImportFor: Async<typeof RefactorModule.layerImportFor>;
   planLayerFiles: typeof WorkspaceModule.planLayerFiles;
+  layerPackageOf: typeof WorkspaceModule.layerPackageOf;
   planHtmlPages: typeof WorkspaceModule.planHtmlPages;
 }
 
@@ -113,6 +114,7 @@ async function loadThreadCore(): Promise<Core> {
     mightContainBatchNorm: analysis.mightContainBatchNorm,
     resolveLayerFilePath: refactor.resolveLayerFilePath,
     planLayerFiles: workspace.planLayerFiles,
+    layerPackageOf: workspace.layerPackageOf,
     planHtmlPages: workspace.planHtmlPages,
   };
 }
@@ -135,6 +137,7 @@ async function loadInProcessCore(): Promise<Core> {
     mightContainBatchNorm: analysis.mightContainBatchNorm,
     resolveLayerFilePath: refactor.resolveLayerFilePath,
     planLayerFiles: workspace.planLayerFiles,
+    layerPackageOf: workspace.layerPackageOf,
     planHtmlPages: workspace.planHtmlPages,
   };
 }
