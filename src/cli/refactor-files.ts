@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeSource } from '../core/analysis';
 import { applyTextEdits, convertToRunningBatchNorm, revertToBatchNormalization } from '../core/refactor';
-import { collectSourceFiles, describeFsError, encodeSource, findHtmlPages, layerPackageOf, planHtmlPages, planLayerFiles, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
+import { collectSourceFiles, describeFsError, encodeSource, findHtmlPages, layerOptionsFor, planHtmlPages, planLayerFiles, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
 import { unifiedDiff } from './diff';
 import { displayPath } from './paths';
 
@@ -105,7 +105,7 @@ function refactorCandidates(candidates: Candidate[], direction: Direction, layer
   const pending: Pending[] = [];
   const layersToCreate = new Map<string, string>();
   for (const { file, source } of candidates) {
-    const input = { code: source.text, fileName: file, layerFilePath: layerPlan.get(file) ?? file, layerPackage: layerPackageOf(file), defaultArgs, layerFileConfigured: layerPathSet };
+    const input = { code: source.text, fileName: file, layerFilePath: layerPlan.get(file) ?? file, ...layerOptionsFor(file), defaultArgs, layerFileConfigured: layerPathSet };
     const result = direction === 'convert' ? convertToRunningBatchNorm(input) : revertToBatchNormalization(input);
     const entry = entries.get(file)!;
     if (result.kind === 'notApplicable') {
@@ -117,8 +117,10 @@ function refactorCandidates(candidates: Candidate[], direction: Direction, layer
       entry.skipped = result.skipped; // their lines in the file as this command writes it
     }
     pending.push({ file, source, newText: applyTextEdits(source.text, result.edits), layerPath: result.layerFile?.path, ...(result.globalTf ? { globalTf: true } : {}) });
-    if (result.layerFile && !fs.existsSync(result.layerFile.path) && !layersToCreate.has(result.layerFile.path)) {
-      layersToCreate.set(result.layerFile.path, result.layerFile.content);
+    for (const layer of [result.layerFile, result.layerTypesFile]) {
+      if (layer && !fs.existsSync(layer.path) && !layersToCreate.has(layer.path)) {
+        layersToCreate.set(layer.path, layer.content);
+      }
     }
   }
   return { pending, layersToCreate };

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseAndFindUsages, RUNNING_BATCH_NORM, type FoundUsage, type ParsedFile } from '../analysis/usages/find-usages';
 import { layerTfjsModule } from '../analysis/usages/tfjs-values';
 import { isTypeScriptFile } from '../analysis/typescript';
-import { renderVendoredLayer, VENDOR_EXTENSIONS } from '../../layer/vendor';
+import { BROWSER_DECLARATIONS_EXTENSION, renderVendoredBrowserDeclarations, renderVendoredLayer, VENDOR_EXTENSIONS } from '../../layer/vendor';
 import { LAYER_BASE_NAME } from './layer-path';
 import { argumentEdits, defaultArgsEdits } from './args';
 import { batchNormalizationExpressionAt, findFactoryBinding, ORIGINAL_CALLEE_PREFIX } from './bindings';
@@ -76,7 +76,11 @@ function convertForGlobalTf(input: RefactorInput, parsed: ParsedFile, targets: F
   const folder = path.dirname(input.layerFileConfigured ? input.layerFilePath : input.fileName);
   const layerPath = path.join(folder, `${LAYER_BASE_NAME}${VENDOR_EXTENSIONS.script}`);
   const result = withLines(input, sortEdits(edits), convertible, targets, { path: layerPath, content: renderVendoredLayer('script', '@tensorflow/tfjs') });
-  return result.kind === 'edits' ? { ...result, globalTf: true } : result;
+  if (result.kind !== 'edits') {
+    return result;
+  }
+  const types = input.browserTypes ? { layerTypesFile: { path: path.join(folder, `${LAYER_BASE_NAME}${BROWSER_DECLARATIONS_EXTENSION}`), content: renderVendoredBrowserDeclarations() } } : {};
+  return { ...result, globalTf: true, ...types };
 }
 
 /** `tf` of `tf.layers.batchNormalization` (or a parameter handed the global in); else the global's name. */

@@ -33,6 +33,11 @@ export interface RefactorInput {
    */
   layerPackage?: string;
   /**
+   * Conversion only: tfjs's types are installed for this file (hasTfjsTypes). A converted browser script
+   * then also gets `layerTypesFile`, the declarations that type `tf.runningBatchNorm` on the global `tf`.
+   */
+  browserTypes?: boolean;
+  /**
    * Conversion only: RunningBatchNorm args (JSON values) written into converted calls that have no
    * arguments (`()` or `({})`). Calls with arguments keep exactly what the user wrote. None by default.
    */
@@ -64,5 +69,7 @@ export type RefactorResult =
        * script): every HTML page that loads this file needs the layer's <script> tag after tfjs's.
        */
       globalTf?: boolean;
+      /** With `globalTf` and `browserTypes`: `running-batch-norm.browser.d.ts` beside the layer script; create it if missing. */
+      layerTypesFile?: LayerFileToCreate;
     }
   | { kind: 'notApplicable'; reason: string };

@@ -1,11 +1,31 @@
 /**
- * Whether a project gets the layer from npm: when the package.json nearest above a converted file lists
- * the layer's package (dependencies, devDependencies or peerDependencies), the conversion imports from
- * the package instead of copying the layer file into the project. Vendoring stays the default.
+ * What the project around a converted file says about the layer. When the package.json nearest above it
+ * lists the layer's package (dependencies, devDependencies or peerDependencies), the conversion imports
+ * from the package instead of copying the layer file into the project; vendoring stays the default.
+ * When tfjs is installed above it (so its types are there), a converted browser script also gets the
+ * layer script's declarations, so `tf.runningBatchNorm(…)` type-checks on the page's global `tf`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LAYER_PACKAGE_NAME } from '../../layer/package-name';
+
+/** The refactoring's inputs that come from the project (RefactorInput's `layerPackage`, `browserTypes`). */
+export function layerOptionsFor(file: string): { layerPackage?: string; browserTypes?: boolean } {
+  const layerPackage = layerPackageOf(file);
+  return { ...(layerPackage ? { layerPackage } : {}), ...(hasTfjsTypes(file) ? { browserTypes: true } : {}) };
+}
+
+/** Whether `@tensorflow/tfjs` is installed in a node_modules folder above `file` (its types with it). */
+export function hasTfjsTypes(file: string): boolean {
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'node_modules', '@tensorflow', 'tfjs', 'package.json'))) {
+      return true;
+    }
+    if (path.dirname(dir) === dir) {
+      return false;
+    }
+  }
+}
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies'] as const;
 

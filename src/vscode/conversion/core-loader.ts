@@ -27,6 +27,7 @@ export interface Core {
   layerImportFor: Async<typeof RefactorModule.layerImportFor>;
   planLayerFiles: typeof WorkspaceModule.planLayerFiles;
   layerPackageOf: typeof WorkspaceModule.layerPackageOf;
+  layerOptionsFor: typeof WorkspaceModule.layerOptionsFor;
   planHtmlPages: typeof WorkspaceModule.planHtmlPages;
 }
 
@@ -115,6 +116,7 @@ async function loadThreadCore(): Promise<Core> {
     resolveLayerFilePath: refactor.resolveLayerFilePath,
     planLayerFiles: workspace.planLayerFiles,
     layerPackageOf: workspace.layerPackageOf,
+    layerOptionsFor: workspace.layerOptionsFor,
     planHtmlPages: workspace.planHtmlPages,
   };
 }
@@ -138,6 +140,7 @@ async function loadInProcessCore(): Promise<Core> {
     resolveLayerFilePath: refactor.resolveLayerFilePath,
     planLayerFiles: workspace.planLayerFiles,
     layerPackageOf: workspace.layerPackageOf,
+    layerOptionsFor: workspace.layerOptionsFor,
     planHtmlPages: workspace.planHtmlPages,
   };
 }

@@ -132,3 +132,42 @@ describe('workspace: whether the nearest package.json depends on the layer packa
     assert.equal(fs.readFileSync(path.join(dir, 'uses-package/src/model.ts'), 'utf8'), model);
   });
 });
+
+describe('a converted browser script in a project with tfjs installed gets the layer script\'s types', () => {
+  let dir = '';
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-browser-types-'));
+    fs.symlinkSync(path.join(__dirname, '../../../../node_modules'), path.join(dir, 'node_modules'), 'dir');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('rbn convert writes running-batch-norm.browser.d.ts beside the layer script, and the script type-checks with and without strict', function () {
+    this.timeout(120_000);
+    const app = 'const model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 4, inputShape: [3] }));\nmodel.add(tf.layers.batchNormalization({ momentum: 0.99 }));\n';
+    fs.mkdirSync(path.join(dir, 'site/js'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'site/js/app.js'), app);
+    fs.writeFileSync(path.join(dir, 'site/globals.d.ts'), "declare const tf: typeof import('@tensorflow/tfjs');\n");
+    const { json } = refactorPaths(['site'], dir, 'convert', { dryRun: false });
+    assert.deepEqual(json.layerFilesCreated.sort(), ['site/js/running-batch-norm.browser.d.ts', 'site/js/running-batch-norm.browser.js']);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require('typescript') as typeof import('typescript');
+    for (const strict of [true, false]) {
+      const files = ['site/globals.d.ts', 'site/js/running-batch-norm.browser.d.ts', 'site/js/app.js'].map((f) => path.join(dir, f));
+      const program = ts.createProgram(files, { allowJs: true, checkJs: true, strict, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, types: [] });
+      assert.deepEqual(ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')), [], `strict: ${strict}`);
+    }
+    // A second conversion run finds the script converted and the files there: nothing new.
+    assert.deepEqual(refactorPaths(['site'], dir, 'convert', { dryRun: false }).json.layerFilesCreated, []);
+  });
+
+  it('without tfjs installed the browser script gets the layer script only', () => {
+    const code = 'const model = tf.sequential();\nmodel.add(tf.layers.batchNormalization());\n';
+    const result = convertToRunningBatchNorm({ code, fileName: '/p/site/app.js', layerFilePath: '/p/site/running-batch-norm.js' });
+    assert.ok(result.kind === 'edits' && result.globalTf);
+    assert.equal(result.layerTypesFile, undefined);
+    const typed = convertToRunningBatchNorm({ code, fileName: '/p/site/app.js', layerFilePath: '/p/site/running-batch-norm.js', browserTypes: true });
+    assert.ok(typed.kind === 'edits');
+    assert.equal(typed.layerTypesFile?.path, '/p/site/running-batch-norm.browser.d.ts');
+    assert.match(typed.layerTypesFile?.content ?? '', /^declare module '@tensorflow\/tfjs' \{$/m);
+  });
+});
