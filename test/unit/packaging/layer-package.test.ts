@@ -135,6 +135,9 @@ describe('the layer as an npm package (npm run pack:layer)', function () {
     assert.deepEqual(nodeNext, ["wrong.mts:3 Type 'string' is not assignable to type 'number'."]);
     const bundler = typeErrors(files.slice(0, 1), { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler });
     assert.deepEqual(bundler, []);
+    // The older `node` resolution reads `types`, not `exports`.
+    const node10 = typeErrors(files.slice(1, 2), { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 });
+    assert.deepEqual(node10, []);
   });
 
   it('the browser build adds the layer to the global tf of tfjs\'s UMD bundle', () => {
