@@ -32,6 +32,8 @@ interface FileEntry {
   error?: string;
   /** What the user must still do by hand (a converted browser script no HTML page loads: the tag and where). */
   note?: string;
+  /** The npm package the converted file imports the layer from (its package.json depends on it), instead of a vendored copy. */
+  layerPackage?: string;
 }
 
 interface Candidate {
@@ -113,6 +115,9 @@ function refactorCandidates(candidates: Candidate[], direction: Direction, layer
       continue;
     }
     entry.converted = result.converted;
+    if (direction === 'convert' && input.layerPackage && !result.globalTf) {
+      entry.layerPackage = input.layerPackage;
+    }
     if (!dryRun) {
       entry.skipped = result.skipped; // their lines in the file as this command writes it
     }

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { refactorPaths } from '../../../../src/cli/refactor-files';
+import { rbn } from '../../cli/cli-helpers';
 import { applyTextEdits, convertToRunningBatchNorm, layerImportFor, revertToBatchNormalization } from '../../../../src/core/refactor';
 import { layerPackageOf } from '../../../../src/core/workspace';
 import { LAYER_PACKAGE_NAME } from '../../../../src/layer/package-name';
@@ -128,8 +129,24 @@ describe('workspace: whether the nearest package.json depends on the layer packa
     assert.equal(fs.existsSync(path.join(dir, 'uses-package/src/running-batch-norm.ts')), false);
     assert.match(fs.readFileSync(path.join(dir, 'vendors/src/model.ts'), 'utf8'), /from '\.\/running-batch-norm';/);
     assert.deepEqual(json.layerFilesCreated, ['vendors/src/running-batch-norm.ts']);
+    assert.deepEqual(json.files.map((f) => [f.file, f.layerPackage]), [['uses-package/src/model.ts', PKG], ['vendors/src/model.ts', undefined]]);
     refactorPaths(['uses-package'], dir, 'revert', { dryRun: false });
     assert.equal(fs.readFileSync(path.join(dir, 'uses-package/src/model.ts'), 'utf8'), model);
+  });
+});
+
+describe('rbn convert says where the layer comes from', () => {
+  it('"imports <package>" on the converted file\'s line, and no layer file created', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-layer-cli-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ devDependencies: { [PKG]: '^0.1.0' } }));
+      fs.writeFileSync(path.join(dir, 'train.js'), "const tf = require('@tensorflow/tfjs');\nmodule.exports = () => tf.layers.batchNormalization();\n");
+      const run = await rbn(['convert', '.'], dir);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, `converted          train.js (1 layer, imports ${PKG})\n1 layer converted in 1 file\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
