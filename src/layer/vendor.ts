@@ -40,7 +40,11 @@ export const BROWSER_DECLARATIONS_EXTENSION = '.browser.d.ts';
  * `tf.runningBatchNorm(…)` on the global `tf` type-checks wherever `@tensorflow/tfjs` types are present.
  */
 export function renderVendoredBrowserDeclarations(): string {
-  return header('types of running-batch-norm.browser.js', GLOBAL_TF) + toBrowserDeclarations(LAYER_DECLARATIONS, SOURCE_SPECIFIER);
+  const about = [
+    'Types only: they add RunningBatchNorm, runningBatchNorm, runningBatchNormify and batchNormify to the',
+    `types of '${SOURCE_SPECIFIER}', as running-batch-norm.browser.js adds them to the global \`tf\` at run time.`,
+  ];
+  return header('types of running-batch-norm.browser.js', GLOBAL_TF, about) + toBrowserDeclarations(LAYER_DECLARATIONS, SOURCE_SPECIFIER);
 }
 
 /** The layer's code in a flavour, without the vendored copy's header (the npm package writes its own). */
@@ -115,13 +119,18 @@ function toBrowserScript(js: string, tfjsModule: string): string {
 
 const GLOBAL_TF = 'the global `tf` (tfjs loaded by a <script> tag before it)';
 
-function header(title: string, source: string): string {
+/** The header comment; `about` replaces the code's lines on dependencies and serialization. */
+function header(title: string, source: string, about?: string[]): string {
   const lines = [
     `RunningBatchNorm layer for TensorFlow.js (${title}), vendored copy.`,
     `Written into this project by the "RunningBatchNorm for TensorFlow.js" extension (or its \`rbn\` CLI)`,
-    'from its src/layer/running-batch-norm.ts. The file is yours: edit it as you like. It depends only on',
-    `${source}. Registered for serialization as 'RunningBatchNorm', so load it before loading a`,
-    'saved model that uses it. MIT license.',
+    ...(about
+      ? ['from its src/layer/running-batch-norm.ts. The file is yours: edit it as you like.', ...about, 'MIT license.']
+      : [
+          'from its src/layer/running-batch-norm.ts. The file is yours: edit it as you like. It depends only on',
+          `${source}. Registered for serialization as 'RunningBatchNorm', so load it before loading a`,
+          'saved model that uses it. MIT license.',
+        ]),
   ];
   return `// ${lines.join('\n// ')}\n\n`;
 }
