@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeSource } from '../core/analysis';
 import { applyTextEdits, convertToRunningBatchNorm, revertToBatchNormalization } from '../core/refactor';
-import { collectSourceFiles, describeFsError, encodeSource, findHtmlPages, planHtmlPages, planLayerFiles, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
+import { collectSourceFiles, describeFsError, encodeSource, findHtmlPages, layerOptionsFor, planHtmlPages, planLayerFiles, readSourceFile, writeFileAtomic, type SourceText } from '../core/workspace';
 import { unifiedDiff } from './diff';
 import { displayPath } from './paths';
 
@@ -32,6 +32,8 @@ interface FileEntry {
   error?: string;
   /** What the user must still do by hand (a converted browser script no HTML page loads: the tag and where). */
   note?: string;
+  /** The npm package the converted file imports the layer from (its package.json depends on it), instead of a vendored copy. */
+  layerPackage?: string;
 }
 
 interface Candidate {
@@ -105,7 +107,7 @@ function refactorCandidates(candidates: Candidate[], direction: Direction, layer
   const pending: Pending[] = [];
   const layersToCreate = new Map<string, string>();
   for (const { file, source } of candidates) {
-    const input = { code: source.text, fileName: file, layerFilePath: layerPlan.get(file) ?? file, defaultArgs, layerFileConfigured: layerPathSet };
+    const input = { code: source.text, fileName: file, layerFilePath: layerPlan.get(file) ?? file, ...layerOptionsFor(file), defaultArgs, layerFileConfigured: layerPathSet };
     const result = direction === 'convert' ? convertToRunningBatchNorm(input) : revertToBatchNormalization(input);
     const entry = entries.get(file)!;
     if (result.kind === 'notApplicable') {
@@ -113,12 +115,17 @@ function refactorCandidates(candidates: Candidate[], direction: Direction, layer
       continue;
     }
     entry.converted = result.converted;
+    if (direction === 'convert' && input.layerPackage && !result.globalTf) {
+      entry.layerPackage = input.layerPackage;
+    }
     if (!dryRun) {
       entry.skipped = result.skipped; // their lines in the file as this command writes it
     }
     pending.push({ file, source, newText: applyTextEdits(source.text, result.edits), layerPath: result.layerFile?.path, ...(result.globalTf ? { globalTf: true } : {}) });
-    if (result.layerFile && !fs.existsSync(result.layerFile.path) && !layersToCreate.has(result.layerFile.path)) {
-      layersToCreate.set(result.layerFile.path, result.layerFile.content);
+    for (const layer of [result.layerFile, result.layerTypesFile]) {
+      if (layer && !fs.existsSync(layer.path) && !layersToCreate.has(layer.path)) {
+        layersToCreate.set(layer.path, layer.content);
+      }
     }
   }
   return { pending, layersToCreate };

@@ -32,9 +32,11 @@ type BatchNormalizationArgs = NonNullable<Parameters<typeof tf.layers.batchNorma
 type InitializerArg = BatchNormalizationArgs['betaInitializer'] | tf.serialization.ConfigDict;
 type RegularizerArg = BatchNormalizationArgs['betaRegularizer'] | tf.serialization.ConfigDict;
 type ConstraintArg = BatchNormalizationArgs['betaConstraint'] | tf.serialization.ConfigDict;
-type Initializer = NonNullable<Extract<BatchNormalizationArgs['betaInitializer'], object>>;
-type Regularizer = NonNullable<Extract<BatchNormalizationArgs['betaRegularizer'], object>>;
-type Constraint = NonNullable<Extract<BatchNormalizationArgs['betaConstraint'], object>>;
+// The instances, without the string identifiers (`Exclude<…, string>`, not `Extract<…, object>`: in the
+// JavaScript copies' JSDoc, `object` is `any` unless strict, which would let the identifiers through).
+type Initializer = NonNullable<Exclude<BatchNormalizationArgs['betaInitializer'], string>>;
+type Regularizer = NonNullable<Exclude<BatchNormalizationArgs['betaRegularizer'], string>>;
+type Constraint = NonNullable<Exclude<BatchNormalizationArgs['betaConstraint'], string>>;
 type Kwargs = Parameters<tf.layers.Layer['call']>[1];
 
 /** Arguments of {@link RunningBatchNorm}; the names and conventions of `tf.layers.batchNormalization`. */

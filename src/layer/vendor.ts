@@ -5,7 +5,8 @@
  * browser script that reads the global `tf` and adds the layer to it.
  */
 import { asciiText } from './ascii-text';
-import { LAYER_JAVASCRIPT, LAYER_SOURCE } from './layer-source.generated';
+import { toBrowserDeclarations } from './browser-declarations';
+import { LAYER_DECLARATIONS, LAYER_JAVASCRIPT, LAYER_SOURCE } from './layer-source.generated';
 
 /** The forms a vendored layer file can take (`script`: a browser script for the global `tf`). */
 export type VendorFlavor = 'ts' | 'esm' | 'cjs' | 'script';
@@ -28,6 +29,26 @@ const TITLES: Readonly<Record<VendorFlavor, string>> = { ts: 'TypeScript', esm: 
  * @returns the file's text, starting with a header comment that says what it is and where it came from.
  */
 export function renderVendoredLayer(flavor: VendorFlavor, tfjsModule: string): string {
+  return header(TITLES[flavor], flavor === 'script' ? GLOBAL_TF : `'${tfjsModule}'`) + renderLayerCode(flavor, tfjsModule);
+}
+
+/** The name of the types of the browser script, written beside it: `running-batch-norm.browser.d.ts`. */
+export const BROWSER_DECLARATIONS_EXTENSION = '.browser.d.ts';
+
+/**
+ * The vendored types of the browser script: they add the layer to tfjs's types, so a script that calls
+ * `tf.runningBatchNorm(…)` on the global `tf` type-checks wherever `@tensorflow/tfjs` types are present.
+ */
+export function renderVendoredBrowserDeclarations(): string {
+  const about = [
+    'Types only: they add RunningBatchNorm, runningBatchNorm, runningBatchNormify and batchNormify to the',
+    `types of '${SOURCE_SPECIFIER}', as running-batch-norm.browser.js adds them to the global \`tf\` at run time.`,
+  ];
+  return header('types of running-batch-norm.browser.js', GLOBAL_TF, about) + toBrowserDeclarations(LAYER_DECLARATIONS, SOURCE_SPECIFIER);
+}
+
+/** The layer's code in a flavour, without the vendored copy's header (the npm package writes its own). */
+export function renderLayerCode(flavor: VendorFlavor, tfjsModule: string): string {
   if (!/^[@A-Za-z0-9._/-]+$/.test(tfjsModule)) {
     throw new Error(`renderVendoredLayer: "${tfjsModule}" is not a module specifier (expected e.g. '@tensorflow/tfjs-node')`);
   }
@@ -40,13 +61,13 @@ export function renderVendoredLayer(flavor: VendorFlavor, tfjsModule: string): s
   }
   switch (flavor) {
     case 'ts':
-      return header(flavor, tfjsModule) + asciiText(LAYER_SOURCE.replace(SOURCE_IMPORT, `from '${tfjsModule}';`));
+      return asciiText(LAYER_SOURCE.replace(SOURCE_IMPORT, `from '${tfjsModule}';`));
     case 'esm':
-      return header(flavor, tfjsModule) + LAYER_JAVASCRIPT.replace(NAMESPACE_IMPORT, `import * as tf from '${tfjsModule}';\n`);
+      return LAYER_JAVASCRIPT.replace(NAMESPACE_IMPORT, `import * as tf from '${tfjsModule}';\n`);
     case 'cjs':
-      return header(flavor, tfjsModule) + toCommonJs(LAYER_JAVASCRIPT, tfjsModule);
+      return toCommonJs(LAYER_JAVASCRIPT, tfjsModule);
     case 'script':
-      return header(flavor, tfjsModule) + toBrowserScript(LAYER_JAVASCRIPT, tfjsModule);
+      return toBrowserScript(LAYER_JAVASCRIPT, tfjsModule);
   }
 }
 
@@ -96,14 +117,20 @@ function toBrowserScript(js: string, tfjsModule: string): string {
   ].join('\n');
 }
 
-function header(flavor: VendorFlavor, tfjsModule: string): string {
-  const source = flavor === 'script' ? `the global \`tf\` (tfjs loaded by a <script> tag before it)` : `'${tfjsModule}'`;
+const GLOBAL_TF = 'the global `tf` (tfjs loaded by a <script> tag before it)';
+
+/** The header comment; `about` replaces the code's lines on dependencies and serialization. */
+function header(title: string, source: string, about?: string[]): string {
   const lines = [
-    `RunningBatchNorm layer for TensorFlow.js (${TITLES[flavor]}), vendored copy.`,
+    `RunningBatchNorm layer for TensorFlow.js (${title}), vendored copy.`,
     `Written into this project by the "RunningBatchNorm for TensorFlow.js" extension (or its \`rbn\` CLI)`,
-    'from its src/layer/running-batch-norm.ts. The file is yours: edit it as you like. It depends only on',
-    `${source}. Registered for serialization as 'RunningBatchNorm', so load it before loading a`,
-    'saved model that uses it. MIT license.',
+    ...(about
+      ? ['from its src/layer/running-batch-norm.ts. The file is yours: edit it as you like.', ...about, 'MIT license.']
+      : [
+          'from its src/layer/running-batch-norm.ts. The file is yours: edit it as you like. It depends only on',
+          `${source}. Registered for serialization as 'RunningBatchNorm', so load it before loading a`,
+          'saved model that uses it. MIT license.',
+        ]),
   ];
   return `// ${lines.join('\n// ')}\n\n`;
 }

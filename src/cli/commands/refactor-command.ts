@@ -107,7 +107,8 @@ function formatRefactor(direction: Direction, json: RefactorFilesJson): string {
     total += f.converted;
     files += f.converted > 0 ? 1 : 0;
     if (f.converted > 0) {
-      lines.push(`${(json.dryRun ? `would be ${verb}` : verb).padEnd(18)} ${f.file} (${f.converted} layer${f.converted === 1 ? '' : 's'})`);
+      const from = f.layerPackage ? `, imports ${f.layerPackage}` : '';
+      lines.push(`${(json.dryRun ? `would be ${verb}` : verb).padEnd(18)} ${f.file} (${f.converted} layer${f.converted === 1 ? '' : 's'}${from})`);
     }
     f.skipped.forEach((s) => lines.push(`${'skipped'.padEnd(18)} ${f.file}:${s.line}  ${s.reason}`));
     if (f.error) {

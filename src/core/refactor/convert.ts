@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseAndFindUsages, RUNNING_BATCH_NORM, type FoundUsage, type ParsedFile } from '../analysis/usages/find-usages';
 import { layerTfjsModule } from '../analysis/usages/tfjs-values';
 import { isTypeScriptFile } from '../analysis/typescript';
-import { renderVendoredLayer, VENDOR_EXTENSIONS } from '../../layer/vendor';
+import { BROWSER_DECLARATIONS_EXTENSION, renderVendoredBrowserDeclarations, renderVendoredLayer, VENDOR_EXTENSIONS } from '../../layer/vendor';
 import { LAYER_BASE_NAME } from './layer-path';
 import { argumentEdits, defaultArgsEdits } from './args';
 import { batchNormalizationExpressionAt, findFactoryBinding, ORIGINAL_CALLEE_PREFIX } from './bindings';
@@ -46,8 +46,11 @@ export function convertToRunningBatchNorm(input: RefactorInput): RefactorResult 
   const edits: TextEdit[] = moduleUsages.flatMap((u) => usageEdits(parsed, u, localName, input.defaultArgs));
   const style = detectModuleStyle(parsed.ts, parsed.sourceFile, input.fileName);
   if (!existing) {
-    const specifier = importSpecifierFor(input.fileName, input.layerFilePath, style);
+    const specifier = input.layerPackage ?? importSpecifierFor(input.fileName, input.layerFilePath, style);
     edits.push(importInsertion(parsed.ts, parsed.sourceFile, style, importStatementText([RUNNING_BATCH_NORM], specifier, style)));
+  }
+  if (input.layerPackage) {
+    return withLines(input, sortEdits(edits), moduleUsages, targets); // the package is the layer: nothing to copy
   }
   const flavor = isTypeScriptFile(input.fileName) ? 'ts' : style.esm ? 'esm' : 'cjs';
   const content = renderVendoredLayer(flavor, layerTfjsModule(moduleUsages[0]!.module));
@@ -73,7 +76,11 @@ function convertForGlobalTf(input: RefactorInput, parsed: ParsedFile, targets: F
   const folder = path.dirname(input.layerFileConfigured ? input.layerFilePath : input.fileName);
   const layerPath = path.join(folder, `${LAYER_BASE_NAME}${VENDOR_EXTENSIONS.script}`);
   const result = withLines(input, sortEdits(edits), convertible, targets, { path: layerPath, content: renderVendoredLayer('script', '@tensorflow/tfjs') });
-  return result.kind === 'edits' ? { ...result, globalTf: true } : result;
+  if (result.kind !== 'edits') {
+    return result;
+  }
+  const types = input.browserTypes ? { layerTypesFile: { path: path.join(folder, `${LAYER_BASE_NAME}${BROWSER_DECLARATIONS_EXTENSION}`), content: renderVendoredBrowserDeclarations() } } : {};
+  return { ...result, globalTf: true, ...types };
 }
 
 /** `tf` of `tf.layers.batchNormalization` (or a parameter handed the global in); else the global's name. */
@@ -86,10 +93,10 @@ function globalHeadOf(parsed: ParsedFile, usage: FoundUsage): string {
   return 'tf';
 }
 
-function withLines(input: RefactorInput, sorted: TextEdit[], converted: FoundUsage[], targets: FoundUsage[], layerFile: { path: string; content: string }): RefactorResult {
+function withLines(input: RefactorInput, sorted: TextEdit[], converted: FoundUsage[], targets: FoundUsage[], layerFile?: { path: string; content: string }): RefactorResult {
   const lines = linesAfterEdits(input.code, sorted, converted.map((u) => u.start));
   const lineAfter = (offset: number): number => linesAfterEdits(input.code, sorted, [offset])[0]!;
-  return { kind: 'edits', edits: sorted, converted: converted.length, skipped: skippedOf(targets, lineAfter), layerFile, lines };
+  return { kind: 'edits', edits: sorted, converted: converted.length, skipped: skippedOf(targets, lineAfter), ...(layerFile ? { layerFile } : {}), lines };
 }
 
 function usageEdits(parsed: ReturnType<typeof parseAndFindUsages>, usage: FoundUsage, localName: string, defaultArgs: RefactorInput['defaultArgs']): TextEdit[] {

@@ -16,7 +16,8 @@ import type { LayerFileToCreate, TextEdit } from './types';
 export interface LayerImport {
   /** The import statement to add; absent when the file imports runningBatchNorm already. */
   edit?: TextEdit;
-  layerFile: LayerFileToCreate;
+  /** Absent when the code imports the layer's npm package (the project depends on it). */
+  layerFile?: LayerFileToCreate;
   /**
    * A browser script on the global `tf`: it cannot import, so snippets call `tf.runningBatchNorm(…)`
    * and `layerFile` is the browser script, which its page loads with a <script> tag.
@@ -25,7 +26,7 @@ export interface LayerImport {
 }
 
 /** The import and layer file for `runningBatchNorm` in `code`; undefined while the file does not parse. */
-export function layerImportFor(input: { code: string; fileName: string; layerFilePath: string }): LayerImport | undefined {
+export function layerImportFor(input: { code: string; fileName: string; layerFilePath: string; layerPackage?: string }): LayerImport | undefined {
   const parsed = parseAndFindUsages(input.code, input.fileName);
   if (parsed.error) {
     return undefined;
@@ -40,10 +41,11 @@ export function layerImportFor(input: { code: string; fileName: string; layerFil
     .map((s) => (t.isImportDeclaration(s) && t.isStringLiteral(s.moduleSpecifier) ? tfjsPackageOf(s.moduleSpecifier.text) : undefined))
     .find((m) => m !== undefined);
   const flavor = isTypeScriptFile(input.fileName) ? 'ts' : style.esm ? 'esm' : 'cjs';
-  const layerFile = { path: input.layerFilePath, content: renderVendoredLayer(flavor, layerTfjsModule(tfjs ?? /require\(\s*['"](@tensorflow\/tfjs-node(-gpu)?)['"]/.exec(input.code)?.[1] ?? null)) };
+  const layerFile = input.layerPackage ? undefined : { path: input.layerFilePath, content: renderVendoredLayer(flavor, layerTfjsModule(tfjs ?? /require\(\s*['"](@tensorflow\/tfjs-node(-gpu)?)['"]/.exec(input.code)?.[1] ?? null)) };
+  const file = layerFile ? { layerFile } : {};
   if (findFactoryBinding(parsed)) {
-    return { layerFile };
+    return file;
   }
-  const specifier = importSpecifierFor(input.fileName, input.layerFilePath, style);
-  return { edit: importInsertion(t, sourceFile, style, importStatementText([RUNNING_BATCH_NORM], specifier, style)), layerFile };
+  const specifier = input.layerPackage ?? importSpecifierFor(input.fileName, input.layerFilePath, style);
+  return { edit: importInsertion(t, sourceFile, style, importStatementText([RUNNING_BATCH_NORM], specifier, style)), ...file };
 }

@@ -27,6 +27,17 @@ export interface RefactorInput {
   /** `layerFilePath` comes from the user's setting (`--layer-path`): browser scripts use its folder too. */
   layerFileConfigured?: boolean;
   /**
+   * Conversion only: the layer's npm package, when the project depends on it (layerPackageOf). Modules
+   * then import from it and no layer file is created; browser scripts on the global `tf` still get the
+   * vendored browser script, which their page loads.
+   */
+  layerPackage?: string;
+  /**
+   * Conversion only: tfjs's types are installed for this file (hasTfjsTypes). A converted browser script
+   * then also gets `layerTypesFile`, the declarations that type `tf.runningBatchNorm` on the global `tf`.
+   */
+  browserTypes?: boolean;
+  /**
    * Conversion only: RunningBatchNorm args (JSON values) written into converted calls that have no
    * arguments (`()` or `({})`). Calls with arguments keep exactly what the user wrote. None by default.
    */
@@ -58,5 +69,7 @@ export type RefactorResult =
        * script): every HTML page that loads this file needs the layer's <script> tag after tfjs's.
        */
       globalTf?: boolean;
+      /** With `globalTf` and `browserTypes`: `running-batch-norm.browser.d.ts` beside the layer script; create it if missing. */
+      layerTypesFile?: LayerFileToCreate;
     }
   | { kind: 'notApplicable'; reason: string };

@@ -4,4 +4,5 @@ export { collectSourceFiles, describeFsError, isSourceFileName, isVendoredLayerF
 export { decodeSource, encodeSource, MAX_SOURCE_BYTES, readSourceFile, writeFileAtomic, type ReadResult, type SourceEncoding, type SourceText } from './source-text';
 export { GitIgnore } from './gitignore';
 export { commonFolder, packageRootOf, planLayerFiles } from './layer-plan';
+export { hasTfjsTypes, layerOptionsFor, layerPackageOf } from './layer-dependency';
 export { findHtmlPages, planHtmlPages } from './html-pages-plan';

@@ -17,7 +17,7 @@ export function isSourceFileName(fileName: string): boolean {
 
 /** The vendored layer file (its own code is not user code to report or convert). */
 export function isVendoredLayerFileName(fileName: string): boolean {
-  return /^running-batch-norm(\.browser)?\.(ts|js|mjs|cjs)$/.test(path.basename(fileName));
+  return /^running-batch-norm(\.browser)?\.(ts|js|mjs|cjs)$|^running-batch-norm\.browser\.d\.ts$/.test(path.basename(fileName));
 }
 
 export interface CollectedFiles {

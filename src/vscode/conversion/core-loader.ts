@@ -26,6 +26,8 @@ export interface Core {
   resolveLayerFilePath: typeof RefactorModule.resolveLayerFilePath;
   layerImportFor: Async<typeof RefactorModule.layerImportFor>;
   planLayerFiles: typeof WorkspaceModule.planLayerFiles;
+  layerPackageOf: typeof WorkspaceModule.layerPackageOf;
+  layerOptionsFor: typeof WorkspaceModule.layerOptionsFor;
   planHtmlPages: typeof WorkspaceModule.planHtmlPages;
 }
 
@@ -113,6 +115,8 @@ async function loadThreadCore(): Promise<Core> {
     mightContainBatchNorm: analysis.mightContainBatchNorm,
     resolveLayerFilePath: refactor.resolveLayerFilePath,
     planLayerFiles: workspace.planLayerFiles,
+    layerPackageOf: workspace.layerPackageOf,
+    layerOptionsFor: workspace.layerOptionsFor,
     planHtmlPages: workspace.planHtmlPages,
   };
 }
@@ -135,6 +139,8 @@ async function loadInProcessCore(): Promise<Core> {
     mightContainBatchNorm: analysis.mightContainBatchNorm,
     resolveLayerFilePath: refactor.resolveLayerFilePath,
     planLayerFiles: workspace.planLayerFiles,
+    layerPackageOf: workspace.layerPackageOf,
+    layerOptionsFor: workspace.layerOptionsFor,
     planHtmlPages: workspace.planHtmlPages,
   };
 }

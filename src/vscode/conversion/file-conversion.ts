@@ -59,6 +59,6 @@ export async function refactor(document: vscode.TextDocument, target: Conversion
   const fileName = document.uri.fsPath;
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? path.dirname(fileName);
   const layerFilePath = core.planLayerFiles([fileName], folder, getLayerFilePathSetting(document.uri)).get(fileName)!;
-  const input = { code: document.getText(), fileName, range: target.range, layerFilePath, defaultArgs: getConversionDefaultArgs(document.uri) };
+  const input = { code: document.getText(), fileName, range: target.range, layerFilePath, ...core.layerOptionsFor(fileName), defaultArgs: getConversionDefaultArgs(document.uri) };
   return direction === 'convert' ? core.convertToRunningBatchNorm(input) : core.revertToBatchNormalization(input);
 }

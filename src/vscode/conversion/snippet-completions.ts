@@ -38,7 +38,7 @@ export class LayerSnippetCompletions implements vscode.CompletionItemProvider {
       const fileName = document.uri.scheme === 'file' ? document.uri.fsPath : path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '/', 'untitled.ts');
       const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? path.dirname(fileName);
       const layerFilePath = core.planLayerFiles([fileName], folder, getLayerFilePathSetting(document.uri)).get(fileName)!;
-      const needed = await core.layerImportFor({ code: document.getText(), fileName, layerFilePath });
+      const needed = await core.layerImportFor({ code: document.getText(), fileName, layerFilePath, layerPackage: core.layerPackageOf(fileName) });
       return this.definitions(document.languageId).map((s) => {
         const item = new vscode.CompletionItem([s.prefix].flat()[0]!, vscode.CompletionItemKind.Snippet);
         // A browser script cannot import: it calls the layer its <script> tag adds to the global `tf`.
@@ -52,7 +52,7 @@ export class LayerSnippetCompletions implements vscode.CompletionItemProvider {
         if (needed?.edit) {
           item.additionalTextEdits = [vscode.TextEdit.insert(document.positionAt(needed.edit.start), needed.edit.newText)];
         }
-        if (needed && document.uri.scheme === 'file') {
+        if (needed?.layerFile && document.uri.scheme === 'file') {
           item.command = { command: CREATE_LAYER_FILE_COMMAND, title: 'Create the RunningBatchNorm layer file', arguments: [needed.layerFile.path, needed.layerFile.content] };
         }
         return item;

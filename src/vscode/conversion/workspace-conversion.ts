@@ -79,7 +79,7 @@ async function planWorkspaceConversion(options: WorkspaceConversionOptions, toke
     const plan = core.planLayerFiles(docs.map((d) => d.uri.fsPath), folder, getLayerFilePathSetting(docs[0]!.uri));
     for (const document of docs) {
       const fileName = document.uri.fsPath;
-      const result = await core.convertToRunningBatchNorm({ code: document.getText(), fileName, layerFilePath: plan.get(fileName)!, defaultArgs: getConversionDefaultArgs(document.uri) });
+      const result = await core.convertToRunningBatchNorm({ code: document.getText(), fileName, layerFilePath: plan.get(fileName)!, ...core.layerOptionsFor(fileName), defaultArgs: getConversionDefaultArgs(document.uri) });
       if (result.kind === 'notApplicable') {
         continue;
       }

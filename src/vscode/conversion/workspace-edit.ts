@@ -20,16 +20,18 @@ export async function addRefactorResult(
     const range = new vscode.Range(document.positionAt(e.start), document.positionAt(e.end));
     edit.replace(document.uri, range, e.newText, metadata && { ...metadata, description: vscode.workspace.asRelativePath(document.uri) });
   }
-  const layer = result.layerFile;
-  if (!layer || createdLayers.has(layer.path) || (await exists(vscode.Uri.file(layer.path)))) {
-    return;
+  // The layer file, and for a browser script in a project with tfjs's types, the declarations beside it.
+  for (const layer of [result.layerFile, result.layerTypesFile]) {
+    if (!layer || createdLayers.has(layer.path) || (await exists(vscode.Uri.file(layer.path)))) {
+      continue;
+    }
+    createdLayers.add(layer.path);
+    const uri = vscode.Uri.file(layer.path);
+    const layerMetadata = metadata && { ...metadata, label: 'Add the RunningBatchNorm layer file', description: vscode.workspace.asRelativePath(uri) };
+    // Written with its content (not created empty and filled by an insert) so the import resolves on disk
+    // at once, without a dirty editor the user must remember to save; undo deletes it again.
+    edit.createFile(uri, { ignoreIfExists: true, contents: new TextEncoder().encode(layer.content) }, layerMetadata);
   }
-  createdLayers.add(layer.path);
-  const uri = vscode.Uri.file(layer.path);
-  const layerMetadata = metadata && { ...metadata, label: 'Add the RunningBatchNorm layer file', description: vscode.workspace.asRelativePath(uri) };
-  // Written with its content (not created empty and filled by an insert) so the import resolves on disk
-  // at once, without a dirty editor the user must remember to save; undo deletes it again.
-  edit.createFile(uri, { ignoreIfExists: true, contents: new TextEncoder().encode(layer.content) }, layerMetadata);
 }
 
 /** Whether a file or folder is there (stat succeeds). */

@@ -235,6 +235,8 @@ describe('conversion in the extension host', function () {
     const pageAfter = (await vscode.workspace.openTextDocument(page)).getText();
     assert.equal(pageAfter, pageBefore.replace('    <script src="js/app.js">', '    <script src="js/running-batch-norm.browser.js"></script>\n    <script src="js/app.js">'));
     assert.ok(await exists(file('site/js/running-batch-norm.browser.js')), 'the browser-script layer is created');
+    // tfjs is installed above the workspace, so its types are there: the layer script's declarations come too.
+    assert.ok(await exists(file('site/js/running-batch-norm.browser.d.ts')), 'the browser-script types are created');
     const back = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.revert', uri, new vscode.Range(2, 0, 2, 40));
     assert.equal(back.converted, 1, back.message);
     assert.equal(editor.document.getText(), before);
@@ -242,6 +244,25 @@ describe('conversion in the extension host', function () {
     await vscode.commands.executeCommand('workbench.action.files.saveAll');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.fs.delete(file('site'), { recursive: true });
+  });
+
+  it('imports from tfjs-running-batch-norm, copying no layer file, in a package that depends on it; revert removes the import', async () => {
+    const manifest = file('uses-package/package.json');
+    const uri = file('uses-package/model.ts');
+    await vscode.workspace.fs.writeFile(manifest, new TextEncoder().encode('{ "name": "uses-package", "private": true, "dependencies": { "@tensorflow/tfjs": "^4.22.0", "tfjs-running-batch-norm": "^0.1.0" } }\n'));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode("import * as tf from '@tensorflow/tfjs';\n\nexport const layer = tf.layers.batchNormalization({ axis: -1 });\n"));
+    const editor = await vscode.window.showTextDocument(uri);
+    const before = editor.document.getText();
+    const result = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convertFile', uri);
+    assert.equal(result.converted, 1, result.message);
+    assert.equal(editor.document.getText(), "import * as tf from '@tensorflow/tfjs';\nimport { runningBatchNorm } from 'tfjs-running-batch-norm';\n\nexport const layer = runningBatchNorm({ axis: -1 });\n");
+    assert.equal(await exists(file('uses-package/running-batch-norm.ts')), false, 'no vendored copy');
+    const back = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.revert', uri, new vscode.Range(3, 0, 3, 40));
+    assert.equal(back.converted, 1, back.message);
+    assert.equal(editor.document.getText(), before);
+    await vscode.commands.executeCommand('workbench.action.files.saveAll');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(file('uses-package'), { recursive: true });
   });
 
   it('converts the workspace in one edit, skipping node_modules and files.exclude', async () => {

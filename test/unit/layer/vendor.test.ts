@@ -8,10 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LAYER_JAVASCRIPT, LAYER_SOURCE } from '../../../src/layer/layer-source.generated';
+import { LAYER_DECLARATIONS, LAYER_JAVASCRIPT, LAYER_SOURCE } from '../../../src/layer/layer-source.generated';
 import { RunningBatchNorm } from '../../../src/layer/running-batch-norm';
+import { toDeclarations } from '../../../src/layer/to-declarations';
 import { toJavaScriptModule } from '../../../src/layer/to-javascript';
-import { VENDOR_EXTENSIONS, VendorFlavor, renderVendoredLayer } from '../../../src/layer/vendor';
+import { BROWSER_DECLARATIONS_EXTENSION, VENDOR_EXTENSIONS, VendorFlavor, renderVendoredBrowserDeclarations, renderVendoredLayer } from '../../../src/layer/vendor';
 import { useBackend, values } from './backends';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -59,6 +60,11 @@ describe('vendored RunningBatchNorm copies', () => {
     assert.equal(LAYER_JAVASCRIPT, toJavaScriptModule(LAYER_SOURCE, path.join(ROOT, 'src/layer/running-batch-norm.ts')));
   });
 
+  it('embeds the declarations the compiler emits for it now (run `npm run build` when this fails)', function () {
+    this.timeout(120000);
+    assert.equal(LAYER_DECLARATIONS, toDeclarations(LAYER_SOURCE, path.join(ROOT, 'src/layer/running-batch-norm.ts')));
+  });
+
   for (const flavor of ['esm', 'cjs', 'script'] as const) {
     it(`the ${flavor} copy reads like code a person wrote: no compiler helpers, 2-space indent, the source's comments and types, ASCII only`, () => {
       const text = renderVendoredLayer(flavor, '@tensorflow/tfjs');
@@ -76,21 +82,59 @@ describe('vendored RunningBatchNorm copies', () => {
     });
   }
 
-  it('type-checks every JavaScript copy under checkJs + strict (no @ts-nocheck)', function () {
+  // Turning on checkJs without strict is the usual first step, and there JSDoc's `object` means `any`.
+  for (const strict of [true, false]) {
+    it(`type-checks every JavaScript copy under checkJs${strict ? ' + strict' : ' without strict'} (no @ts-nocheck)`, function () {
+      this.timeout(180000);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const ts = require('typescript') as typeof import('typescript');
+      for (const flavor of ['esm', 'cjs', 'script'] as const) {
+        const file = path.join(project, `checked${VENDOR_EXTENSIONS[flavor]}`);
+        fs.writeFileSync(file, renderVendoredLayer(flavor, '@tensorflow/tfjs'));
+        const program = ts.createProgram([file], {
+          allowJs: true, checkJs: true, strict, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022,
+          module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [],
+        });
+        const problems = ts.getPreEmitDiagnostics(program).map((d) => `${flavor} line ${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+        assert.deepEqual(problems, []);
+        assert.ok(program.getSourceFile(file), `${flavor} was checked`);
+      }
+    });
+  }
+
+  it('types tf.runningBatchNorm on the global tf of a checked browser script, with and without strict, through the copy\'s declarations', function () {
     this.timeout(180000);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ts = require('typescript') as typeof import('typescript');
-    for (const flavor of ['esm', 'cjs', 'script'] as const) {
-      const file = path.join(project, `checked${VENDOR_EXTENSIONS[flavor]}`);
-      fs.writeFileSync(file, renderVendoredLayer(flavor, '@tensorflow/tfjs'));
-      const program = ts.createProgram([file], {
-        allowJs: true, checkJs: true, strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [],
+    const site = path.join(project, 'site');
+    fs.mkdirSync(site, { recursive: true });
+    // However a project types the page's `tf` (here a global declaration), it is tfjs's module type.
+    fs.writeFileSync(path.join(site, 'globals.d.ts'), "declare const tf: typeof import('@tensorflow/tfjs');\n");
+    fs.writeFileSync(path.join(site, `running-batch-norm${BROWSER_DECLARATIONS_EXTENSION}`), renderVendoredBrowserDeclarations());
+    const app = [
+      'const model = tf.sequential();',
+      'model.add(tf.layers.dense({ units: 4, inputShape: [3] }));',
+      'model.add(tf.runningBatchNorm({ momentum: 0.9, betaInitializer: "zeros", inferenceMomentum: null }));',
+      'model.add(tf.runningBatchNorm({ momentum: "fast" }));',
+      '/** @type {import("@tensorflow/tfjs").RunningBatchNorm} */',
+      'const layer = new tf.RunningBatchNorm({ axis: -1 });',
+      'tf.batchNormify(tf.runningBatchNormify(model, { args: { statsInterval: 2 } })).summary();',
+      'console.log(layer.name, tf.RunningBatchNorm.className);',
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(site, 'app.js'), app);
+    const files = ['globals.d.ts', `running-batch-norm${BROWSER_DECLARATIONS_EXTENSION}`, 'app.js'].map((f) => path.join(site, f));
+    for (const strict of [true, false]) {
+      const program = ts.createProgram(files, {
+        allowJs: true, checkJs: true, strict, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+        module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, types: [],
       });
-      const problems = ts.getPreEmitDiagnostics(program).map((d) => `${flavor} line ${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
-      assert.deepEqual(problems, []);
-      assert.ok(program.getSourceFile(file), `${flavor} was checked`);
+      const problems = ts.getPreEmitDiagnostics(program).map((d) => `${path.basename(d.file?.fileName ?? '?')}:${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+      assert.deepEqual(problems, ["app.js:4 Type 'string' is not assignable to type 'number'."], `strict: ${strict}`);
     }
+    // Without the declarations, the same script is what users saw before.
+    const without = ts.createProgram([files[0]!, files[2]!], { allowJs: true, checkJs: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, types: [] });
+    assert.match(ts.getPreEmitDiagnostics(without).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('\n'), /Property 'runningBatchNorm' does not exist on type/);
   });
 
   it('the browser script adds RunningBatchNorm to the global tf, computing what the layer computes', () => {
@@ -158,6 +202,8 @@ describe('vendored RunningBatchNorm copies', () => {
       return `line ${line}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
     });
     assert.deepEqual(problems, []);
+    const loose = ts.createProgram([file], { strict: false, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, types: [] });
+    assert.deepEqual(ts.getPreEmitDiagnostics(loose).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')), [], 'without strict');
   });
 
   it('matches what `npm run build` wrote to dist/layer (when built)', function () {
@@ -169,6 +215,8 @@ describe('vendored RunningBatchNorm copies', () => {
       const text = fs.readFileSync(path.join(dist, 'vendor', `running-batch-norm${VENDOR_EXTENSIONS[flavor]}`), 'utf8');
       assert.equal(text, renderVendoredLayer(flavor, '@tensorflow/tfjs'), `${flavor} copy is stale: run npm run build`);
     }
+    const types = fs.readFileSync(path.join(dist, 'vendor', `running-batch-norm${BROWSER_DECLARATIONS_EXTENSION}`), 'utf8');
+    assert.equal(types, renderVendoredBrowserDeclarations(), 'browser declarations are stale: run npm run build');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const built = require(path.join(dist, 'running-batch-norm.js')) as LayerModule;
     assert.equal(built.RunningBatchNorm.className, 'RunningBatchNorm');

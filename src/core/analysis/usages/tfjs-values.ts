@@ -4,6 +4,8 @@
  * Everything else is `undefined` (unknown), which is what keeps look-alikes from matching.
  */
 
+import { LAYER_PACKAGE_NAME } from '../../../layer/package-name';
+
 /** `module` null: the browser global `tf`, or (`injected`) tfjs handed in as a parameter. */
 export type TfValue =
   | { kind: 'namespace'; module: string | null; injected?: true }
@@ -26,9 +28,9 @@ export function tfjsPackageOf(specifier: string): string | undefined {
   return TFJS_PACKAGES.find((p) => specifier === p || specifier.startsWith(`${p}/dist`));
 }
 
-/** Whether a module specifier names the vendored layer file (any relative path to `running-batch-norm`). */
+/** Whether a module specifier names the vendored layer file (any relative path to `running-batch-norm`) or the layer's npm package. */
 export function isVendoredLayerSpecifier(specifier: string): boolean {
-  return /(^|\/)running-batch-norm(\.browser)?(\.(ts|js|mjs|cjs|mts|cts))?$/.test(specifier) && /^\.{1,2}\/|^\//.test(specifier);
+  return (/(^|\/)running-batch-norm(\.browser)?(\.(ts|js|mjs|cjs|mts|cts))?$/.test(specifier) && /^\.{1,2}\/|^\//.test(specifier)) || specifier === LAYER_PACKAGE_NAME;
 }
 
 /** The value of a name imported by name (`import { x }`, `const { x } = require()`): also recognises the

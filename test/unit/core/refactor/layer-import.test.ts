@@ -19,14 +19,14 @@ describe('refactor: the import a RunningBatchNorm snippet needs', () => {
 
   it('the layer file matches the file (flavour, tfjs package)', () => {
     const result = layerImportFor({ code: `const tf = require('@tensorflow/tfjs-node');\n`, fileName: '/p/m.js', layerFilePath: '/p/running-batch-norm.js' });
-    assert.match(result?.layerFile.content ?? '', /\(CommonJS\), vendored copy[\s\S]*require\('@tensorflow\/tfjs-node'\)/);
+    assert.match(result?.layerFile?.content ?? '', /\(CommonJS\), vendored copy[\s\S]*require\('@tensorflow\/tfjs-node'\)/);
   });
 
   it('a browser script on the global tf gets no import (it cannot), but the browser-script layer', () => {
     const result = layerImportFor({ code: 'const model = tf.sequential();\n', fileName: '/p/site/app.js', layerFilePath: '/p/site/running-batch-norm.js' });
     assert.equal(result?.edit, undefined);
     assert.equal(result?.globalTf, true);
-    assert.equal(result?.layerFile.path, '/p/site/running-batch-norm.browser.js');
+    assert.equal(result?.layerFile?.path, '/p/site/running-batch-norm.browser.js');
   });
 
   it('gives nothing while the file does not parse', () => {
