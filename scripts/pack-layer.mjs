@@ -4,7 +4,7 @@
 // only writes packages/layer/dist.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,8 @@ export async function buildLayerPackage() {
   try {
     const files = createRequire(renderer)(renderer).renderLayerPackageFiles();
     rmSync(join(packageDir, 'dist'), { recursive: true, force: true });
+    // One licence for the project and its package: the root LICENSE, copied (packages/layer/LICENSE is ignored).
+    copyFileSync(join(root, 'LICENSE'), join(packageDir, 'LICENSE'));
     return Object.entries(files).map(([file, text]) => {
       const target = join(packageDir, file);
       mkdirSync(dirname(target), { recursive: true });
