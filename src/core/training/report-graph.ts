@@ -118,7 +118,8 @@ export class GraphLiveRuns {
   }
 
   snapshot(): GraphViewData {
-    return { live: true, runs: this.runs.map(({ id: _id, ...run }) => ({ ...run, layers: run.layers.map((l) => ({ ...l })) })) };
+    const copy = (l: GraphLayerSeries): GraphLayerSeries => ({ name: l.name, steps: [...l.steps], mean: [...l.mean], std: [...l.std], nearZero: [...l.nearZero], weightNorm: [...l.weightNorm], gradNorm: [...l.gradNorm], nonFinite: [...l.nonFinite] });
+    return { live: true, runs: this.runs.map(({ id: _id, ...run }) => ({ ...run, layers: run.layers.map(copy) })) };
   }
 
   private runFor(id: number, norm: NormKind): GraphViewRun & { id: number } {

@@ -21,15 +21,19 @@ export class LiveCurves {
   private maxStep: number | null = null;
   /** The graph and per-layer statistics the worker streams, for the page's graph view. */
   private readonly graph = new GraphLiveRuns();
+  /** Whether the graph data changed since the last snapshot: it is large, so it travels only when it changed. */
+  private graphChanged = false;
 
   /** @param compare whether two runs will come (the status line then names the run). */
   constructor(private readonly compare: boolean) {}
 
   /** Takes in one worker message; true when the curves or the status changed. */
   add(message: WorkerMessage): boolean {
-    const graphChanged = this.graph.add(message);
+    if (this.graph.add(message)) {
+      this.graphChanged = true;
+    }
     if (message.type === 'graph' || message.type === 'layerStats') {
-      return graphChanged;
+      return this.graphChanged;
     }
     if (message.type === 'progress') {
       const run = this.runFor(message.run, message.norm);
@@ -54,15 +58,16 @@ export class LiveCurves {
     return false;
   }
 
-  /** The message for the page: every curve so far and the status line. */
+  /** The message for the page: every curve so far and the status line, and the graph data when it changed since the last one. */
   snapshot(): LiveChartMessage {
     const data: ReportChartData = {
       task: null,
       maxStep: this.maxStep,
       runs: this.runs.map((r, i) => ({ label: runLabel(r, i), norm: r.norm, steps: [...r.steps], losses: [...r.losses], nanStep: r.nanStep })),
     };
-    const graph = this.graph.snapshot();
-    return { type: 'live', data, status: this.status, ...(graph.runs.length > 0 ? { graph } : {}) };
+    const graph = this.graphChanged ? this.graph.snapshot() : undefined;
+    this.graphChanged = false;
+    return { type: 'live', data, status: this.status, ...(graph ? { graph } : {}) };
   }
 
   private runFor(id: number, norm: NormKind): LiveRun {

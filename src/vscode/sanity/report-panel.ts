@@ -76,9 +76,10 @@ export class SanityReportPanel implements vscode.Disposable {
     if (this.state.kind !== 'running' || this.disposed) {
       return;
     }
-    this.live = message;
+    // The graph data comes only when it changed; the page keeps what it has, and a reloaded page gets the latest.
+    this.live = { ...message, ...(message.graph ?? this.live?.graph ? { graph: message.graph ?? this.live?.graph } : {}) };
     // The graph's nodes link to their source lines while training too.
-    this.sources = (message.graph?.runs ?? []).flatMap((r) => graphSources(r.graph));
+    this.sources = (this.live.graph?.runs ?? []).flatMap((r) => graphSources(r.graph));
     void this.panel.webview.postMessage(message);
   }
 
