@@ -51,6 +51,18 @@ describe('rbn sanity --jsonl', function () {
     assert.deepEqual(graph?.nodes.find((n) => n.name === 'branch')?.source, { file: 'residual.ts', line: 7 });
   });
 
+  it('a run that cannot start ends with an error line (exit 2) and the one-line reason on stderr', async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', 'failing.ts', '--model', 'throws', '--jsonl', '--backend', 'cpu'], FIXTURES);
+    assert.equal(code, 2);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; reason?: string; message?: string });
+    assert.deepEqual(lines[0], { ...lines[0], type: 'phase' });
+    const last = lines[lines.length - 1];
+    assert.equal(last.type, 'error');
+    assert.equal(last.reason, 'threw');
+    assert.match(last.message ?? '', /cannot build the model today/);
+    assert.match(stderr, /^rbn sanity: throws\(\) threw/);
+  });
+
   it('--compare: both runs carry their graph; the text output summarises it', async () => {
     const { code, stdout, stderr } = await rbn(['sanity', 'residual.ts', '--json', '--compare', '--steps', '10', '--batch-size', '4', '--backend', 'cpu'], FIXTURES);
     assert.equal(code, 0, stderr);
