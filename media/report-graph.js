@@ -333,7 +333,8 @@
       value.textContent = colour.text;
     }
     if (marks.nan || marks.exploding) {
-      const badge = el('text', { x: n.x + n.width - 5, y: n.y + 14, fill: marks.nan ? theme.error : theme.warning, 'font-size': 11, 'font-weight': 700, 'text-anchor': 'end' }, g);
+      // On a coloured box the badge takes the box's ink (red on a red NaN box would vanish); the outline carries the colour.
+      const badge = el('text', { x: n.x + n.width - 5, y: n.y + 14, fill: colour ? ink : marks.nan ? theme.error : theme.warning, 'font-size': 11, 'font-weight': 700, 'text-anchor': 'end' }, g);
       badge.textContent = marks.nan ? 'NaN' : '↑↑';
     }
     if (n.collapsed) {

@@ -7,18 +7,14 @@
  * Needs Chromium and `npm run build` (media/vendor/graph-layout.js).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { LiveChartMessage, ReportPageState } from '../../../src/core/training/report-html';
-import { renderReportPage } from '../../../src/core/training/report-html';
 import { GraphLiveRuns } from '../../../src/core/training/report-graph';
-import { ROOT } from './report-fixtures';
+import { loadReportPage, REPO, startPageServer, type LoadedPage, type PageServer } from './page-server';
 import { UNET_FILE, unetGraph, unetReport } from './graph-fixtures';
 
-const REPO = path.resolve(__dirname, '../../..');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const LAYOUT = path.join(REPO, 'media/vendor/graph-layout.js');
 
@@ -39,38 +35,14 @@ const DARK_THEME: Record<string, string> = {
 describe('graph view in Chromium (layout, colours, hover, click, live)', function () {
   this.timeout(90_000);
   let browser: Browser;
-  let server: http.Server;
-  let origin = '';
-  let html = '';
+  let server: PageServer;
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
       this.skip(); // Only where no Chromium is installed; CI installs it.
     }
     assert.ok(existsSync(LAYOUT), 'media/vendor/graph-layout.js is missing: run `npm run build` first');
-    server = http.createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/page.html') {
-        res.setHeader('content-type', 'text/html');
-        res.end(html);
-        return;
-      }
-      if (url.pathname === '/favicon.ico') {
-        res.statusCode = 204; // The browser asks for it; a webview does not.
-        res.end();
-        return;
-      }
-      const file = path.join(REPO, path.normalize(url.pathname));
-      if (!file.startsWith(path.join(REPO, 'media')) || !existsSync(file)) {
-        res.statusCode = 404;
-        res.end();
-        return;
-      }
-      res.setHeader('content-type', file.endsWith('.css') ? 'text/css' : 'text/javascript');
-      res.end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startPageServer();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   });
 
@@ -79,42 +51,13 @@ describe('graph view in Chromium (layout, colours, hover, click, live)', functio
     server?.close();
   });
 
-  async function load(state: ReportPageState, width: number, waitForGraph = true): Promise<{ page: Page; problems: string[]; posted: unknown[] }> {
-    html = renderReportPage(
-      state,
-      {
-        cspSource: origin,
-        nonce: 'dGVzdC1ub25jZQ==',
-        styleUri: `${origin}/media/report.css`,
-        scriptUri: `${origin}/media/report.js`,
-        chartUri: `${origin}/media/vendor/chart.umd.min.js`,
-        layersScriptUri: `${origin}/media/report-layers.js`,
-        graphScriptUri: `${origin}/media/report-graph.js`,
-        graphLayoutUri: `${origin}/media/vendor/graph-layout.js`,
-      },
-      [ROOT],
-    );
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const problems: string[] = [];
-    const posted: unknown[] = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') {
-        problems.push(`console: ${m.text()}`);
-      }
-    });
-    await page.exposeFunction('__post', (m: unknown) => posted.push(m));
-    await page.addInitScript(`
-      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__post(m) });
-      document.addEventListener('securitypolicyviolation', (e) => console.error('CSP blocked ' + e.violatedDirective + ': ' + e.blockedURI));
-      document.addEventListener('DOMContentLoaded', () => { for (const [k, v] of Object.entries(${JSON.stringify(DARK_THEME)})) document.body.style.setProperty(k, v); });
-    `);
-    await page.goto(`${origin}/page.html`);
-    await page.waitForLoadState('load');
+  async function load(state: ReportPageState, width: number, waitForGraph = true): Promise<LoadedPage> {
+    const theme = `document.addEventListener('DOMContentLoaded', () => { for (const [k, v] of Object.entries(${JSON.stringify(DARK_THEME)})) document.body.style.setProperty(k, v); });`;
+    const loaded = await loadReportPage(browser, server, state, width, { graph: true, initScript: theme });
     if (waitForGraph) {
-      await page.waitForSelector('#graph-canvas svg');
+      await loaded.page.waitForSelector('#graph-canvas svg');
     }
-    return { page, problems, posted };
+    return loaded;
   }
 
   const fill = (page: Page, node: string) => page.locator(`.graph-node[data-node="${node}"] rect`).getAttribute('fill');
