@@ -105,9 +105,28 @@
     return latest && latest.checked ? steps[steps.length - 1] : steps[Math.min(steps.length - 1, Number(slider.value))];
   }
 
+  const NORM_CLASSES = new Set(['BatchNormalization', 'RunningBatchNorm']);
+
+  /**
+   * Run `run`'s name for the layer the drawn graph (the first run's) calls `name`. The swap keeps layer
+   * names, but a custom layer whose config drops its name gets a new one in the copy: the two graphs
+   * then still match node by node, in order and class.
+   */
+  function nameIn(run, name) {
+    const drawn = graphToDraw();
+    if (!run || !run.graph || !drawn || run.graph === drawn || run.graph.nodes.length !== drawn.nodes.length) {
+      return name;
+    }
+    const i = drawn.nodes.findIndex((n) => n.name === name);
+    const other = i >= 0 ? run.graph.nodes[i] : null;
+    const sameKind = other && (other.className === drawn.nodes[i].className || (NORM_CLASSES.has(other.className) && NORM_CLASSES.has(drawn.nodes[i].className)));
+    return sameKind ? other.name : name;
+  }
+
   /** The value of `stat` for `name` in `run` at the last sample at or before `step`; undefined when none. */
   function valueAt(run, name, stat, step) {
-    const layer = run && run.layers.find((l) => l.name === name);
+    const own = run ? nameIn(run, name) : name;
+    const layer = run && run.layers.find((l) => l.name === own);
     if (!layer || step === null) {
       return undefined;
     }
@@ -251,8 +270,8 @@
     const view = selectedView();
     const runs = view === 'diff' ? data.runs.slice(0, 2) : [data.runs[Number(view.split(':')[1]) || 0]];
     return {
-      nan: runs.find((r) => r && r.nan && r.nan.layer === name),
-      exploding: runs.find((r) => r && r.exploding && r.exploding.layer === name),
+      nan: runs.find((r) => r && r.nan && r.nan.layer === nameIn(r, name)),
+      exploding: runs.find((r) => r && r.exploding && r.exploding.layer === nameIn(r, name)),
     };
   }
 
@@ -391,7 +410,7 @@
     const width = 180;
     const height = 40;
     const svg = el('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'graph-spark' });
-    const series = runs.map((run) => (run.layers.find((l) => l.name === name) || null)).filter(Boolean);
+    const series = runs.map((run) => run.layers.find((l) => l.name === nameIn(run, name)) || null).filter(Boolean);
     const points = series.flatMap((l) => l.steps.map((s, i) => [s, l[stat.key][i]])).filter((p) => p[1] !== null && (!stat.log || p[1] > 0));
     if (points.length === 0) {
       return svg;
@@ -406,7 +425,7 @@
     // The loss chart's colours: BatchNorm orange, RunningBatchNorm blue.
     const palette = { batchNormalization: cssVar('--vscode-charts-orange', '#d18616'), runningBatchNorm: cssVar('--vscode-charts-blue', '#3794ff'), none: cssVar('--vscode-charts-purple', '#b180d7') };
     runs.forEach((run) => {
-      const l = run.layers.find((m) => m.name === name);
+      const l = run.layers.find((m) => m.name === nameIn(run, name));
       const pts = l ? l.steps.map((s, i) => [s, l[stat.key][i]]).filter((p) => p[1] !== null && (!stat.log || p[1] > 0)) : [];
       el('polyline', { points: pts.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' '), fill: 'none', stroke: palette[run.norm] || palette.none, 'stroke-width': 1.5 }, svg);
     });

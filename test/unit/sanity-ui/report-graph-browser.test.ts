@@ -116,6 +116,30 @@ describe('graph view in Chromium (layout, colours, hover, click, live)', functio
     }
   });
 
+  it('difference: a layer the swap renamed (a custom layer dropping its name) still compares, matched by its place in the graph', async () => {
+    const rename = (name: string) => (name === 'up1' ? 'up1_copy' : name);
+    const swapped = unetReport.runs[1];
+    const renamed = {
+      ...unetReport,
+      runs: [
+        unetReport.runs[0],
+        {
+          ...swapped,
+          graph: { nodes: swapped.graph!.nodes.map((n) => ({ ...n, name: rename(n.name) })), edges: swapped.graph!.edges.map(([a, b]): [string, string] => [rename(a), rename(b)]) },
+          layers: swapped.layers!.map((l) => ({ ...l, name: rename(l.name) })),
+        },
+      ],
+    };
+    const { page, problems } = await load({ kind: 'report', report: renamed }, 1000);
+    try {
+      assert.equal(await page.locator('#graph-run').inputValue(), 'diff');
+      assert.match((await page.locator('.graph-node[data-node="up1"]').textContent()) ?? '', /UpSampling2D×[\d.]+$/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('a running page draws the graph from live messages and follows the latest step', async () => {
     const { page, problems } = await load({ kind: 'running', model: 'unet', file: UNET_FILE, compare: false, steps: 300, batchSize: 8 }, 700, false);
     try {
