@@ -149,3 +149,31 @@ function appendSample(run: GraphViewRun, step: number, sample: LayerSample): voi
   series.gradNorm.push(sample.gradNorm);
   series.nonFinite.push(sample.nonFinite);
 }
+
+/**
+ * The running page's "Inside the network" charts (mean, std and gradient norm per layer, per run),
+ * empty until media/report-layers.js fills them from the live messages' per-layer statistics; the
+ * histograms and the layer list come with the report.
+ */
+export function liveLayersSection(compare: boolean): string {
+  const column = (r: number, label: string) => {
+    const chart = (kind: string, title: string) =>
+      `<h4>${escapeHtml(title)}</h4>\n    <div class="layer-chart-box live-chart-box"><canvas id="layer-${kind}-${r}" class="layer-chart" data-run="${r}" data-kind="${kind}" role="img" aria-label="${escapeHtml(`${title} per layer for ${label}`)}"></canvas></div>`;
+    return `<div class="layer-run" data-run="${r}">
+    <h3>${escapeHtml(label)}</h3>
+    ${chart('mean', 'Activation mean')}
+    ${chart('std', 'Activation std')}
+    ${chart('grad', 'Gradient norm (log scale)')}
+  </div>`;
+  };
+  const labels = compare ? [runLabel({ norm: 'batchNormalization' }, 0), runLabel({ norm: 'runningBatchNorm' }, 1)] : ['As written'];
+  return `<section class="layers" id="live-layers" hidden>
+  <h2>Inside the network</h2>
+  <p class="muted">Each layer’s output in training mode at the sampled steps so far: one line per layer, drawn as the statistics arrive.</p>
+  <div class="layer-runs${compare ? ' compared' : ''}">
+  ${labels.map((label, r) => column(r, label)).join('\n  ')}
+  </div>
+  <p id="layer-fallback" class="muted" hidden></p>
+</section>
+<script type="application/json" id="layer-data">{"runs":[],"live":true}</script>`;
+}

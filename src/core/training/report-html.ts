@@ -21,7 +21,7 @@ import {
 import { verdictFor } from './report-verdict';
 import { escapeHtml, jsonForScriptBlock } from './report-escape';
 import { layersSection } from './report-layers';
-import { graphSection, graphViewDataOf, type GraphViewData } from './report-graph';
+import { graphSection, graphViewDataOf, liveLayersSection, type GraphViewData } from './report-graph';
 
 export { escapeHtml, jsonForScriptBlock };
 
@@ -293,6 +293,7 @@ function runningBody(state: Extract<ReportPageState, { kind: 'running' }>, roots
 </section>
 ${chartSection(runs)}
 ${graphSection({ live: true, runs: [] })}
+${liveLayersSection(state.compare)}
 <script type="application/json" id="report-data">${jsonForScriptBlock(empty)}</script>`;
 }
 
@@ -358,7 +359,7 @@ export function renderReportPage(state: ReportPageState, assets: ReportPageAsset
 ${body}
 <script nonce="${nonce}" src="${escapeHtml(assets.chartUri)}"></script>
 <script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>${
-    assets.layersScriptUri && state.kind === 'report' ? `\n<script nonce="${nonce}" src="${escapeHtml(assets.layersScriptUri)}"></script>` : ''
+    assets.layersScriptUri && state.kind !== 'error' ? `\n<script nonce="${nonce}" src="${escapeHtml(assets.layersScriptUri)}"></script>` : ''
   }${
     assets.graphScriptUri && assets.graphLayoutUri && state.kind !== 'error'
       ? `\n<script nonce="${nonce}" src="${escapeHtml(assets.graphLayoutUri)}"></script>\n<script nonce="${nonce}" src="${escapeHtml(assets.graphScriptUri)}"></script>`

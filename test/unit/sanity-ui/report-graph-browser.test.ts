@@ -152,6 +152,13 @@ describe('graph view in Chromium (layout, colours, hover, click, live)', functio
       assert.equal(await page.locator('.graph-node').count(), 16);
       assert.equal(await page.locator('#graph-latest').isChecked(), true);
       assert.match((await page.locator('.graph-node[data-node="up1_conv"]').textContent()) ?? '', /Conv2D0\.5$/, 'the std at step 5');
+      // The per-layer charts below draw from the same stream: one line per layer in the std chart, the steps so far on the x axis.
+      await page.waitForFunction(() => {
+        const chart = (window as unknown as { Chart?: { getChart(c: unknown): { data: { datasets: unknown[] } } | undefined } }).Chart?.getChart(document.getElementById('layer-std-0'));
+        return chart !== undefined && chart.data.datasets.length === 15;
+      });
+      assert.equal(await page.locator('#live-layers').isVisible(), true);
+      assert.equal(await page.locator('#live-layers .layer-run[data-run="0"] h3').textContent(), 'BatchNorm (as written)');
       assert.deepEqual(problems, []);
     } finally {
       await page.close();
