@@ -2,7 +2,8 @@
 // installed .vsix, sanity-train a functional model with a residual branch from its lens, find the graph
 // in the report panel (drawn by the packaged media/report-graph.js and its bundled layout), check the
 // residual add has its two inbound edges, click a layer's node and check the editor lands on the line
-// that built that layer. Screenshots the panel with the graph.
+// that built that layer; and while a longer run trains, check the running page colours the graph and
+// draws the per-layer charts live. Screenshots the panel with the graph.
 // Usage: node sanity-graph.ui.mjs <base-url> <workspace-dir> <out-dir>
 import { openUiSession } from './ui-session.mjs';
 import fs from 'node:fs';
@@ -81,6 +82,45 @@ await step('clicking a layer in the graph opens the line that built it', async (
     throw new Error(`the active editor is ${active}, not ${FILE}`);
   }
   log(`graph node branch_bn opened ${FILE} at line ${line}`);
+});
+
+await step('while a longer run trains (Compare on MNIST), the running page draws the graph and the per-layer charts live', async () => {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'mnist-cnn.ts' }).first();
+  await row.click();
+  await editorOf('mnist-cnn.ts').locator('.view-lines', { hasText: 'conv2d' }).waitFor({ timeout: T });
+  const lens = editorOf('mnist-cnn.ts').locator('.codelens-decoration a', { hasText: 'Compare BatchNorm vs RunningBatchNorm' }).first();
+  await lens.waitFor({ timeout: T });
+  await lens.click();
+  await page.locator('.tab', { hasText: 'Sanity-training: createModel' }).first().waitFor({ timeout: T });
+  // Both at once: still the running page (its live status) and already a coloured graph and per-layer lines.
+  const frame = reportFrame();
+  await frame.locator('#live-status').waitFor({ timeout: T });
+  const seen = await frame.locator('body').evaluate(
+    (body, timeout) =>
+      new Promise((resolve) => {
+        const started = Date.now();
+        const check = () => {
+          const running = body.querySelector('#live-status') !== null;
+          const coloured = Array.from(body.querySelectorAll('#graph-canvas .graph-node rect')).filter((r) => r.getAttribute('fill')?.startsWith('rgb(')).length;
+          const chart = window.Chart?.getChart(body.querySelector('#layer-std-0'));
+          const lines = chart ? chart.data.datasets.length : 0;
+          if (!running || (coloured > 0 && lines > 0) || Date.now() - started > timeout) {
+            resolve({ running, coloured, lines, step: body.querySelector('#graph-step-text')?.textContent });
+            return;
+          }
+          setTimeout(check, 200);
+        };
+        check();
+      }),
+    T,
+  );
+  if (!seen.running || seen.coloured === 0 || seen.lines === 0) {
+    throw new Error(`expected a coloured graph and per-layer lines while training, got ${JSON.stringify(seen)}`);
+  }
+  await frame.locator('#graph-view').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: path.join(outDir, 'sanity-graph-live.png') });
+  log(`live: ${seen.coloured} coloured layers and ${seen.lines} lines at step ${seen.step} while training`);
+  await page.locator('.tab', { hasText: 'Sanity-train: createModel' }).first().waitFor({ timeout: T });
 });
 
 await finish();
