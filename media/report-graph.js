@@ -435,7 +435,7 @@
     return svg;
   }
 
-  function showTooltip(target, clientX, clientY) {
+  function showTooltip(target, clientX) {
     if (!tooltip || !layout) {
       return;
     }
@@ -488,9 +488,11 @@
       }
     }
     tooltip.hidden = false;
+    // Beside the layer's box (right, else left), so it hides neither the layer nor the column it sits in; else by the cursor.
     const box = tooltip.getBoundingClientRect();
-    const left = Math.min(window.innerWidth - box.width - 8, clientX + 14);
-    const top = clientY + 16 + box.height > window.innerHeight ? clientY - box.height - 10 : clientY + 16;
+    const node = target.getBoundingClientRect();
+    const left = node.right + 12 + box.width <= window.innerWidth ? node.right + 12 : node.left - 12 - box.width >= 4 ? node.left - 12 - box.width : Math.min(window.innerWidth - box.width - 8, clientX + 14);
+    const top = Math.min(window.innerHeight - box.height - 4, node.top);
     tooltip.style.left = `${Math.max(4, left)}px`;
     tooltip.style.top = `${Math.max(4, top)}px`;
   }
@@ -498,7 +500,7 @@
   canvas.addEventListener('mousemove', (event) => {
     const target = event.target instanceof Element ? event.target.closest('.graph-node') : null;
     if (target) {
-      showTooltip(target, event.clientX, event.clientY);
+      showTooltip(target, event.clientX);
     } else if (tooltip) {
       tooltip.hidden = true;
     }

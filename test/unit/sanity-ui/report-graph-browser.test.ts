@@ -171,7 +171,11 @@ describe('graph view in Chromium (layout, colours, hover, click, live)', functio
       try {
         await page.selectOption('#graph-run', 'run:0');
         if (width >= 1000) {
-          await page.hover('.graph-node[data-node="up2_bn"] rect');
+          // Hovered at its right edge, so the card opens beside the graph rather than over the marked layers.
+          const rect = page.locator('.graph-node[data-node="up2_conv"] rect');
+          await rect.scrollIntoViewIfNeeded();
+          const box = (await rect.boundingBox())!;
+          await page.mouse.move(box.x + box.width - 3, box.y + box.height / 2);
           await page.locator('#graph-tooltip').waitFor({ state: 'visible' });
         }
         const overflow = await page.evaluate(() => {
