@@ -1,12 +1,16 @@
 /**
- * What per-layer telemetry (issue 13) costs: the README's small MNIST CNN (bench/small-mnist-cnn.ts)
- * trained through sanity-train's own loop (trainRun) at batch 8 on wasm, 300 steps (150 sampled),
- * with and without telemetry, interleaved off/on/off/on in one process after a warm-up, so machine
- * load hits both alike. Prints JSON: per-step wall and CPU time (medians over rounds) and the ratio,
- * and whether the losses were identical. Target: at most 1.25× (25% slower).
+ * What per-layer telemetry (issue 13) and its live stream (issue 21) cost: the README's small MNIST CNN
+ * (bench/small-mnist-cnn.ts) trained through sanity-train's own loop (trainRun) at batch 8 on wasm, 300
+ * steps (150 sampled), with neither, with telemetry, and with telemetry streaming every sample as the
+ * worker does (a `layerStats` message sent over IPC to a child process, as the worker sends to its
+ * parent), interleaved off/on/streamed in each round in one process after a warm-up, so machine load
+ * hits all alike. Prints JSON: per-step wall and CPU time of this process (medians over rounds) and the
+ * ratios, and whether the losses were identical. Target: at most 1.25× (25% slower).
  * Run: npm run bench:telemetry [-- --quick]
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import type * as tfjs from '@tensorflow/tfjs';
+import type { LayerSample, WorkerMessage } from '../src/core/training/protocol';
 import { chooseTrainingBackend } from '../src/worker/backends';
 import { TelemetryCollector } from '../src/worker/telemetry/collector';
 import { trainRun } from '../src/worker/training/train-run';
@@ -15,7 +19,7 @@ import { createSmallMnistCnn } from './small-mnist-cnn';
 
 const quick = process.argv.includes('--quick');
 const STEPS = quick ? 100 : 300;
-const ROUNDS = quick ? 2 : 3;
+const ROUNDS = quick ? 2 : 5;
 const BATCH = 8;
 
 function median(values: number[]): number {
@@ -26,18 +30,31 @@ function median(values: number[]): number {
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
-async function oneRun(tf: typeof tfjs, data: TrainingData, telemetry: boolean): Promise<{ wallMs: number; cpuMs: number; losses: (number | null)[] }> {
+type Mode = 'off' | 'on' | 'streamed';
+
+/** A child that takes IPC messages and drops them: the parent's side of the stream costs what it costs in the worker. */
+function startSink(): ChildProcess {
+  return spawn(process.execPath, ['-e', 'process.on("message", () => undefined)'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+}
+
+async function oneRun(tf: typeof tfjs, data: TrainingData, mode: Mode, sink: ChildProcess): Promise<{ wallMs: number; cpuMs: number; losses: (number | null)[]; messages: number }> {
   const model = createSmallMnistCnn(tf);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   const sources = new Map();
-  const collector = telemetry ? new TelemetryCollector(tf, model, STEPS, sources) : undefined;
+  let messages = 0;
+  const stream = (step: number, layers: LayerSample[]) => {
+    const message: WorkerMessage = { type: 'layerStats', run: 0, norm: 'none', step, layers };
+    sink.send(message);
+    messages += 1;
+  };
+  const collector = mode === 'off' ? undefined : new TelemetryCollector(tf, model, STEPS, sources, mode === 'streamed' ? stream : undefined);
   const cpu = process.cpuUsage();
   const start = performance.now();
   const report = await trainRun({ tf, model, data, norm: 'none', steps: STEPS, batchSize: BATCH, seed: 1, sources, telemetry: collector });
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
   model.dispose();
-  return { wallMs, cpuMs: (used.user + used.system) / 1000, losses: report.losses ?? [] };
+  return { wallMs, cpuMs: (used.user + used.system) / 1000, losses: report.losses ?? [], messages };
 }
 
 async function main(): Promise<void> {
@@ -45,17 +62,28 @@ async function main(): Promise<void> {
   const probe = createSmallMnistCnn(tf);
   const data = mnistData(tf, describeModel(probe), 1, STEPS * BATCH, false);
   probe.dispose();
-  await oneRun(tf, data, true); // warm-up: kernel compilation, weight packing
+  const sink = startSink();
+  await oneRun(tf, data, 'streamed', sink); // warm-up: kernel compilation, weight packing
   const off: { wallMs: number; cpuMs: number }[] = [];
   const on: { wallMs: number; cpuMs: number }[] = [];
+  const streamed: { wallMs: number; cpuMs: number }[] = [];
   let identical = true;
+  let messages = 0;
   for (let r = 0; r < ROUNDS; r++) {
-    const a = await oneRun(tf, data, false);
-    const b = await oneRun(tf, data, true);
+    // The order rotates each round, so no mode always runs right after the warm machine's best moment.
+    const order: Mode[] = (['off', 'on', 'streamed'] as Mode[]).map((_, i, all) => all[(i + r) % all.length]);
+    const results = new Map<Mode, Awaited<ReturnType<typeof oneRun>>>();
+    for (const mode of order) {
+      results.set(mode, await oneRun(tf, data, mode, sink));
+    }
+    const [a, b, c] = (['off', 'on', 'streamed'] as Mode[]).map((m) => results.get(m)!);
     off.push(a);
     on.push(b);
-    identical &&= JSON.stringify(a.losses) === JSON.stringify(b.losses);
+    streamed.push(c);
+    messages = c.messages;
+    identical &&= JSON.stringify(a.losses) === JSON.stringify(b.losses) && JSON.stringify(a.losses) === JSON.stringify(c.losses);
   }
+  sink.disconnect();
   const perStep = (runs: { wallMs: number; cpuMs: number }[], key: 'wallMs' | 'cpuMs') => median(runs.map((r) => r[key] / STEPS));
   const result = {
     bench: 'telemetry-cost',
@@ -67,7 +95,9 @@ async function main(): Promise<void> {
     rounds: ROUNDS,
     off: { wallMsPerStep: round(perStep(off, 'wallMs')), cpuMsPerStep: round(perStep(off, 'cpuMs')) },
     on: { wallMsPerStep: round(perStep(on, 'wallMs')), cpuMsPerStep: round(perStep(on, 'cpuMs')) },
+    streamed: { wallMsPerStep: round(perStep(streamed, 'wallMs')), cpuMsPerStep: round(perStep(streamed, 'cpuMs')), messagesPerRun: messages },
     ratio: { wall: round(perStep(on, 'wallMs') / perStep(off, 'wallMs')), cpu: round(perStep(on, 'cpuMs') / perStep(off, 'cpuMs')) },
+    ratioStreamed: { wall: round(perStep(streamed, 'wallMs') / perStep(off, 'wallMs')), cpu: round(perStep(streamed, 'cpuMs') / perStep(off, 'cpuMs')) },
     target: 1.25,
     identicalLosses: identical,
   };

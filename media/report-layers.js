@@ -10,7 +10,7 @@
   if (!block) {
     return;
   }
-  const data = JSON.parse(block.textContent || '{"runs":[]}');
+  let data = JSON.parse(block.textContent || '{"runs":[]}');
   /** @type {any[]} */
   let charts = [];
 
@@ -321,8 +321,51 @@
       return;
     }
     for (const canvas of document.querySelectorAll('canvas.layer-chart')) {
-      charts.push(lineChart(canvas, Number(canvas.getAttribute('data-run')), SERIES[canvas.getAttribute('data-kind')]));
+      // While training, the second run's charts wait for its first statistics.
+      if (data.runs[Number(canvas.getAttribute('data-run'))]) {
+        charts.push(lineChart(canvas, Number(canvas.getAttribute('data-run')), SERIES[canvas.getAttribute('data-kind')]));
+      }
     }
+  }
+
+  /** The live messages' graph data (report-graph.ts's GraphViewData) as this script's runs; the NaN layer is the highlight. */
+  function liveRuns(graph) {
+    const classOf = (run, name) => {
+      const node = run.graph ? run.graph.nodes.find((n) => n.name === name) : null;
+      return node ? node.className : '';
+    };
+    return graph.runs.map((run) => ({ label: run.label, norm: run.norm, highlight: run.nan, layers: run.layers.map((l) => ({ ...l, className: classOf(run, l.name), source: null, histogram: null })) }));
+  }
+
+  // A running page: the per-layer statistics arrive with the live messages; the charts redraw at most
+  // twice a second (a Chart.js rebuild per message would cost more than the training step it shows).
+  if (data.live) {
+    let timer = null;
+    let lastDraw = 0;
+    window.addEventListener('message', (event) => {
+      const message = event.data;
+      if (!message || message.type !== 'live' || !message.graph) {
+        return;
+      }
+      data = { live: true, runs: liveRuns(message.graph) };
+      if (timer === null) {
+        timer = window.setTimeout(() => {
+          timer = null;
+          lastDraw = Date.now();
+          const section = document.getElementById('live-layers');
+          if (section && data.runs.some((r) => r.layers.length > 0)) {
+            section.hidden = false;
+          }
+          data.runs.forEach((run, r) => {
+            const heading = document.querySelector(`.layer-run[data-run="${r}"] h3`);
+            if (heading) {
+              heading.textContent = run.label;
+            }
+          });
+          draw();
+        }, Math.max(0, 500 - (Date.now() - lastDraw)));
+      }
+    });
   }
 
   draw();

@@ -18,6 +18,8 @@ const entries = [
   // The extension host's analysis thread (src/analysis-thread): ts-morph parses there, off the host's loop.
   { in: 'src/analysis-thread/thread-main.ts', out: 'dist/analysis-thread.js' },
   { in: 'src/layer/running-batch-norm.ts', out: 'dist/layer/running-batch-norm.js' },
+  // The report page's graph layout, for the browser: the page calls RbnGraphLayout.layoutGraph (media/report-graph.js).
+  { in: 'src/core/training/graph-layout.ts', out: 'media/vendor/graph-layout.js', options: { platform: 'browser', format: 'iife', globalName: 'RbnGraphLayout', target: 'es2020', sourcemap: false } },
 ];
 
 embedLayerSource();
@@ -25,7 +27,7 @@ if (!watch) {
   rmSync('dist', { recursive: true, force: true });
 }
 const contexts = await Promise.all(
-  entries.map((e) => esbuild.context({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external ?? [], banner: e.banner })),
+  entries.map((e) => esbuild.context({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external ?? [], banner: e.banner, ...(e.options ?? {}) })),
 );
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

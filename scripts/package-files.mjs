@@ -18,6 +18,8 @@ export const PACKAGED_FROM_REPOSITORY = [
   'media/report.css',
   'media/report.js',
   'media/report-layers.js',
+  'media/report-graph.js',
+  'media/vendor/graph-layout.js',
   'media/vendor/chart.umd.min.js',
   'media/vendor/chart.js.LICENSE.md',
   'media/walkthrough/*.md',

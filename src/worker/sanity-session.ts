@@ -22,6 +22,7 @@ import { trainableParamsOf } from './training/train-step';
 import { installModuleHooks, requireUserModule } from './loading/module-loader';
 import { countNorms, swapNorms } from './training/norm-swap';
 import { TelemetryCollector } from './telemetry/collector';
+import { graphSourceLookup, tryExtractModelGraph } from './graph/model-graph';
 import { loadTfjsRuntime } from './backends/tfjs-runtime';
 import { trainRun } from './training/train-run';
 import { describeModel, isMnistShaped, mnistData, rowCount, sliceRows, syntheticData, type ModelShape, type TrainingData } from './data/training-data';
@@ -102,7 +103,9 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const sparse = model.loss === 'sparseCategoricalCrossentropy';
   const allData = await chooseData(tf, request, shape, sparse, io);
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
-  const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(code, request.file, name), request.file);
+  const layerCalls = findLayerCalls(code, request.file, name);
+  const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), layerCalls, request.file);
+  const graphSources = graphSourceLookup(model, layerCalls, request.file, sources);
   const standInLine = standInNote(browserStandIns);
   const notes = [...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
@@ -131,6 +134,10 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const runs: RunReport[] = [];
   for (const [run, entry] of models.entries()) {
     compileForRun(entry.model, compile);
+    const graph = tryExtractModelGraph(entry.model, graphSources);
+    if (graph) {
+      emit({ type: 'graph', run, norm: entry.norm, graph });
+    }
     budget.startRun();
     const report = await trainRun({
       tf,
@@ -147,9 +154,9 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       onStep: (step, loss) => emitProgress(emit, run, entry.norm, step, budget.stepsPlanned, loss, step === 1 ? context : undefined),
       onNaN: (finding: NanFinding) => emit({ type: 'layerNaN', run, finding }),
       // Telemetry reads the step's gradients, and a model with nothing to train has none.
-      telemetry: request.telemetry === false || trainableParams === 0 ? undefined : new TelemetryCollector(tf, entry.model, request.steps, sources),
+      telemetry: request.telemetry === false || trainableParams === 0 ? undefined : new TelemetryCollector(tf, entry.model, request.steps, sources, (step, layers) => emit({ type: 'layerStats', run, norm: entry.norm, step, layers })),
     });
-    runs.push(report);
+    runs.push(graph ? { ...report, graph } : report);
     // Compile does not free the optimizer it replaces: the next run's memory must not hold this one's slots.
     (entry.model as unknown as { optimizer?: tfjs.Optimizer }).optimizer?.dispose();
   }

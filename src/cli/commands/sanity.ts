@@ -9,6 +9,7 @@ import type { BackendPreference } from '../../worker/backends/types';
 import type { RunReport, SanityReport, SanityRequest, SanityRuntime, SourceLocation, WorkerMessage } from '../../core/training/protocol';
 import { parseArgsLiteral, parseObjectLiteral } from '../../core/analysis/arguments/args-literal';
 import { verdictFor } from '../../core/training/report-verdict';
+import { describeGraph, mapGraphSources } from '../../core/training/graph-summary';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { readSourceFile } from '../../core/workspace';
 import { runSanityTrain } from '../../worker/launcher';
@@ -36,6 +37,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
+  jsonl: { type: 'boolean' },
   'no-telemetry': { type: 'boolean' },
 } as const;
 
@@ -83,7 +85,7 @@ function moduleVariables(value: string | boolean | undefined): Record<string, un
 }
 
 /** The worker request from the command line (throws CliUsageError on bad arguments). */
-export function parseSanityArgs(args: string[], cwd: string): { request: SanityRequest; json: boolean } {
+export function parseSanityArgs(args: string[], cwd: string): { request: SanityRequest; json: boolean; jsonl: boolean } {
   const { values, positionals } = parseCommandArgs(args, OPTIONS);
   if (positionals.length !== 1) {
     throw new CliUsageError(positionals.length === 0 ? 'sanity needs the file that builds the model' : `sanity takes one file, got ${positionals.length}`);
@@ -110,7 +112,7 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
       delete request[key];
     }
   }
-  return { request, json: values.json === true };
+  return { request, json: values.json === true, jsonl: values.jsonl === true };
 }
 
 export const sanityCommand: CliCommand = {
@@ -119,7 +121,7 @@ export const sanityCommand: CliCommand = {
   help: `Usage: rbn sanity <file> [--model <name|Class|Class.method>] [--args '<JSON array>']
                   [--ctor-args '<JSON array>'] [--module-vars '<JS object>'] [--steps N] [--batch-size N] [--lr X]
                   [--compare] [--data mnist|synthetic] [--backend auto|cpu|wasm|tensorflow]
-                  [--timeout S] [--seed N] [--no-telemetry] [--json]
+                  [--timeout S] [--seed N] [--no-telemetry] [--json | --jsonl]
 
 Builds the model with a builder in <file> and trains it in a child process for --steps steps
 (default 300) at --batch-size (default 8). A builder is a function, arrow function, class
@@ -158,12 +160,16 @@ The workspace's tfjs-node runs when installed, else wasm (inside the workspace's
 the bundled tfjs with the imports redirected); the output says which and why.
 Per-layer telemetry (runs[i].layers in --json: activation mean/std/near-zero share, weight
 and gradient norms, histograms, at up to 150 steps) is on; --no-telemetry switches it off.
+runs[i].graph is the model's graph (layers, edges, nested models, source lines).
+--jsonl prints one JSON object per line as the run goes (type phase, graph, progress,
+layerStats with its step, layerNaN) and the report, as --json prints it, as the last line.
 
 Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
             2 could not run (bad arguments, unreadable file, model code threw, timeout).`,
   async run(args: string[], io: CliIo): Promise<number> {
     const parsed = parseSanityArgs(args, io.cwd);
-    const { json } = parsed;
+    const { jsonl } = parsed;
+    const json = parsed.json || jsonl;
     const source = fs.existsSync(parsed.request.file) ? readSourceFile(parsed.request.file) : undefined;
     if (!source?.ok) {
       io.err(`rbn sanity: cannot read ${displayPath(parsed.request.file, io.cwd)}\n`);
@@ -184,8 +190,9 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
     const request = completed.request;
     // On a terminal, a live step counter on stderr; pipes and JSON consumers get only the result.
     const live = !json && process.stderr.isTTY === true;
+    const onMessage = jsonl ? (m: WorkerMessage) => streamMessage(m, io) : live ? (m: WorkerMessage) => showProgress(m, io) : undefined;
     // SIGINT/SIGTERM stop the worker first (interrupt.ts), then the CLI exits 130/143.
-    const { result: outcome, interrupted } = await withInterrupts((signal) => runSanityTrain(request, { onMessage: live ? (m) => showProgress(m, io) : undefined, signal }));
+    const { result: outcome, interrupted } = await withInterrupts((signal) => runSanityTrain(request, { onMessage, signal }));
     if (live) {
       io.err('\r\x1b[K');
     }
@@ -198,7 +205,11 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
       // Still one line: which tfjs and backend were in use goes at its end.
       const runtime = outcome.runtime ? ` [${describeRuntime(outcome.runtime)}]` : '';
       io.err(`rbn sanity: ${outcome.message.split('\n')[0]}${runtime}\n`);
-      io.out(json ? sanityErrorJson(outcome.reason, outcome.message.split('\n')[0]!, request, io.cwd, outcome) : '');
+      if (jsonl) {
+        io.out(`${JSON.stringify({ type: 'error', reason: outcome.reason, message: outcome.message })}\n`);
+      } else {
+        io.out(json ? sanityErrorJson(outcome.reason, outcome.message.split('\n')[0]!, request, io.cwd, outcome) : '');
+      }
       return EXIT_CANNOT_RUN;
     }
     const report = withDisplayPaths(outcome.report, io.cwd);
@@ -206,6 +217,15 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
     return report.runs.some((r) => r.nan !== null || r.exploding.length > 0) ? EXIT_FOUND : EXIT_OK;
   },
 };
+
+/** --jsonl: every worker message as it comes, one line each; the report and a failure come last, from run(). */
+function streamMessage(message: WorkerMessage, io: CliIo): void {
+  if (message.type === 'done' || message.type === 'error') {
+    return;
+  }
+  const shown = message.type === 'graph' ? { ...message, graph: mapGraphSources(message.graph, (s) => ({ ...s, file: displayPath(s.file, io.cwd) })) } : message;
+  io.out(`${JSON.stringify(shown)}\n`);
+}
 
 function showProgress(message: WorkerMessage, io: CliIo): void {
   if (message.type === 'progress') {
@@ -224,6 +244,7 @@ function withDisplayPaths(report: SanityReport, cwd: string): SanityReport {
       nan: r.nan ? { ...r.nan, source: source(r.nan.source) } : null,
       exploding: r.exploding.map((e) => ({ ...e, source: source(e.source) })),
       ...(r.layers ? { layers: r.layers.map((l) => ({ ...l, source: source(l.source) })) } : {}),
+      ...(r.graph ? { graph: mapGraphSources(r.graph, (s) => ({ ...s, file: displayPath(s.file, cwd) })) } : {}),
     })),
   };
 }
@@ -252,6 +273,10 @@ export function formatSanity(report: SanityReport): string {
   }
   if (call?.moduleVars) {
     lines.push(`  module variables: ${formatLiteralValue(call.moduleVars)} (${call.moduleVarsSource ?? 'given'})`);
+  }
+  const graph = report.runs[0]?.graph;
+  if (graph) {
+    lines.push(`  graph: ${describeGraph(graph)}`);
   }
   const skipped = report.backendSkipped ?? [];
   if (skipped.length > 0) {

@@ -88,6 +88,41 @@ export interface LayerTelemetry {
   histogram: LayerHistogram | null;
 }
 
+/**
+ * The model's graph as its topology defines it (issue 21): one node per layer (a shared layer called
+ * several times is one node with the edges of every call), the edges from each layer to the layers it
+ * feeds, and a model used as a layer as a node holding its own graph.
+ */
+export interface ModelGraph {
+  nodes: GraphNode[];
+  /** [from, to] by layer name, each pair once, in the order the model's layers are listed. */
+  edges: [string, string][];
+}
+
+export interface GraphNode {
+  name: string;
+  className: string;
+  /** With the batch axis as null; one shape per output for a layer with several outputs. */
+  outputShape: (number | null)[] | (number | null)[][];
+  /** Weights of the layer (trainable and not), as countParams() counts them. */
+  params: number;
+  /** The call that built the layer, when the analysis could find it. */
+  source: SourceLocation | null;
+  /** A model used as a layer: its own graph (an expandable group); null for a plain layer. */
+  nested: ModelGraph | null;
+}
+
+/** One layer's statistics at one sampled step, as telemetry streams them while the run goes (LayerTelemetry's entries at that step). */
+export interface LayerSample {
+  name: string;
+  mean: number | null;
+  std: number | null;
+  nearZero: number;
+  weightNorm: number | null;
+  gradNorm: number | null;
+  nonFinite: number;
+}
+
 export interface RunReport {
   norm: NormKind;
   steps: number;
@@ -110,6 +145,8 @@ export interface RunReport {
   stepsPlanned?: number;
   /** Per output, for models with more than one; `accuracy`/`error` above are the first output's. */
   outputs?: OutputScore[];
+  /** The model's graph as this run trained it (the swap changes the normalisation layers' classes). */
+  graph?: ModelGraph;
 }
 
 /** One output's held-out score. */
@@ -240,6 +277,10 @@ export type WorkerMessage =
       params?: number;
     }
   | { type: 'layerNaN'; run: number; finding: NanFinding }
+  /** Before a run's first step: the graph of the model it trains. */
+  | { type: 'graph'; run: number; norm: NormKind; graph: ModelGraph }
+  /** At every step telemetry samples, right after it: each layer's statistics at that step. */
+  | { type: 'layerStats'; run: number; norm: NormKind; step: number; layers: LayerSample[] }
   /** What the worker starts now, before the first training step (a timeout then says where the time went). */
   | { type: 'phase'; phase: WorkerPhase; elapsedMs: number; params?: number; stepMs?: number }
   | { type: 'done'; report: SanityReport }

@@ -21,6 +21,7 @@ import {
 import { verdictFor } from './report-verdict';
 import { escapeHtml, jsonForScriptBlock } from './report-escape';
 import { layersSection } from './report-layers';
+import { graphSection, graphViewDataOf, liveLayersSection, type GraphViewData } from './report-graph';
 
 export { escapeHtml, jsonForScriptBlock };
 
@@ -34,6 +35,9 @@ export interface ReportPageAssets {
   chartUri: string;
   /** media/report-layers.js, which draws the per-layer charts; without it that section stays text. */
   layersScriptUri?: string;
+  /** media/report-graph.js and the bundled layout (media/vendor/graph-layout.js), which draw the graph view. */
+  graphScriptUri?: string;
+  graphLayoutUri?: string;
 }
 
 export type ReportPageState =
@@ -73,6 +77,8 @@ export interface LiveChartMessage {
   type: 'live';
   data: ReportChartData;
   status: string;
+  /** The graph and the per-layer statistics streamed so far (absent before the worker sent any). */
+  graph?: GraphViewData;
 }
 
 export function contentSecurityPolicy(assets: Pick<ReportPageAssets, 'cspSource' | 'nonce'>): string {
@@ -246,6 +252,7 @@ ${notesSection(report)}
 ${chartSection(report.runs)}
 ${runsTable(report)}
 ${explosionsSection(report, roots)}
+${graphSection(graphViewDataOf(report))}
 ${layersSection(report, roots)}
 ${setupSection(report)}
 <script type="application/json" id="report-data">${jsonForScriptBlock(chartDataOf(report))}</script>`;
@@ -285,6 +292,8 @@ function runningBody(state: Extract<ReportPageState, { kind: 'running' }>, roots
   <p id="live-status">Starting the training process…</p>
 </section>
 ${chartSection(runs)}
+${graphSection({ live: true, runs: [] })}
+${liveLayersSection(state.compare)}
 <script type="application/json" id="report-data">${jsonForScriptBlock(empty)}</script>`;
 }
 
@@ -350,7 +359,11 @@ export function renderReportPage(state: ReportPageState, assets: ReportPageAsset
 ${body}
 <script nonce="${nonce}" src="${escapeHtml(assets.chartUri)}"></script>
 <script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>${
-    assets.layersScriptUri && state.kind === 'report' ? `\n<script nonce="${nonce}" src="${escapeHtml(assets.layersScriptUri)}"></script>` : ''
+    assets.layersScriptUri && state.kind !== 'error' ? `\n<script nonce="${nonce}" src="${escapeHtml(assets.layersScriptUri)}"></script>` : ''
+  }${
+    assets.graphScriptUri && assets.graphLayoutUri && state.kind !== 'error'
+      ? `\n<script nonce="${nonce}" src="${escapeHtml(assets.graphLayoutUri)}"></script>\n<script nonce="${nonce}" src="${escapeHtml(assets.graphScriptUri)}"></script>`
+      : ''
   }
 </body>
 </html>

@@ -3,7 +3,7 @@
  * one-paragraph summary (pure: no `vscode`, no DOM), so both always say the same thing.
  */
 import * as path from 'node:path';
-import type { NanFinding, NormKind, RunReport, SanityReport, SourceLocation } from './protocol';
+import type { ModelGraph, NanFinding, NormKind, RunReport, SanityReport, SourceLocation } from './protocol';
 
 /** Overall finding, worst first: a NaN beats an explosion beats a clean run. */
 export type Verdict = 'nan' | 'exploding' | 'healthy';
@@ -138,6 +138,11 @@ export function describeComparison(report: SanityReport): string | null {
 }
 
 /** Every source location the report mentions: the only files the panel may ask the editor to open. */
+/** Every source line the graph names (nested models' layers too), for the links the page may open. */
+export function graphSources(graph: ModelGraph | undefined | null): SourceLocation[] {
+  return (graph?.nodes ?? []).flatMap((n) => [...(n.source ? [n.source] : []), ...graphSources(n.nested)]);
+}
+
 export function sourcesOf(report: SanityReport): SourceLocation[] {
   const found: SourceLocation[] = [];
   for (const run of report.runs) {
@@ -154,6 +159,7 @@ export function sourcesOf(report: SanityReport): SourceLocation[] {
         found.push(layer.source);
       }
     }
+    found.push(...graphSources(run.graph));
   }
   return found;
 }

@@ -5,6 +5,7 @@
 import type { NormKind, WorkerMessage } from '../../core/training/protocol';
 import type { LiveChartMessage, ReportChartData } from '../../core/training/report-html';
 import { describeNan, formatNumber, normLabel, runLabel } from '../../core/training/report-view';
+import { GraphLiveRuns } from '../../core/training/report-graph';
 
 interface LiveRun {
   id: number;
@@ -18,12 +19,22 @@ export class LiveCurves {
   private readonly runs: LiveRun[] = [];
   private status = 'Starting the training process…';
   private maxStep: number | null = null;
+  /** The graph and per-layer statistics the worker streams, for the page's graph view. */
+  private readonly graph = new GraphLiveRuns();
+  /** Whether the graph data changed since the last snapshot: it is large, so it travels only when it changed. */
+  private graphChanged = false;
 
   /** @param compare whether two runs will come (the status line then names the run). */
   constructor(private readonly compare: boolean) {}
 
   /** Takes in one worker message; true when the curves or the status changed. */
   add(message: WorkerMessage): boolean {
+    if (this.graph.add(message)) {
+      this.graphChanged = true;
+    }
+    if (message.type === 'graph' || message.type === 'layerStats') {
+      return this.graphChanged;
+    }
     if (message.type === 'progress') {
       const run = this.runFor(message.run, message.norm);
       if (run.steps.length > 0 && message.step <= run.steps[run.steps.length - 1]) {
@@ -47,14 +58,16 @@ export class LiveCurves {
     return false;
   }
 
-  /** The message for the page: every curve so far and the status line. */
+  /** The message for the page: every curve so far and the status line, and the graph data when it changed since the last one. */
   snapshot(): LiveChartMessage {
     const data: ReportChartData = {
       task: null,
       maxStep: this.maxStep,
       runs: this.runs.map((r, i) => ({ label: runLabel(r, i), norm: r.norm, steps: [...r.steps], losses: [...r.losses], nanStep: r.nanStep })),
     };
-    return { type: 'live', data, status: this.status };
+    const graph = this.graphChanged ? this.graph.snapshot() : undefined;
+    this.graphChanged = false;
+    return { type: 'live', data, status: this.status, ...(graph ? { graph } : {}) };
   }
 
   private runFor(id: number, norm: NormKind): LiveRun {

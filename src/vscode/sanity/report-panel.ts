@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { renderReportPage, type LiveChartMessage, type ReportPageState } from '../../core/training/report-html';
 import type { SourceLocation } from '../../core/training/protocol';
-import { sourcesOf } from '../../core/training/report-view';
+import { graphSources, sourcesOf } from '../../core/training/report-view';
 import { isKnownSource, parsePanelMessage } from './panel-messages';
 
 export const REPORT_VIEW_TYPE = 'runningBatchNorm.sanityReport';
@@ -76,7 +76,10 @@ export class SanityReportPanel implements vscode.Disposable {
     if (this.state.kind !== 'running' || this.disposed) {
       return;
     }
-    this.live = message;
+    // The graph data comes only when it changed; the page keeps what it has, and a reloaded page gets the latest.
+    this.live = { ...message, ...(message.graph ?? this.live?.graph ? { graph: message.graph ?? this.live?.graph } : {}) };
+    // The graph's nodes link to their source lines while training too.
+    this.sources = (this.live.graph?.runs ?? []).flatMap((r) => graphSources(r.graph));
     void this.panel.webview.postMessage(message);
   }
 
@@ -109,6 +112,8 @@ export class SanityReportPanel implements vscode.Disposable {
         scriptUri: media('report.js'),
         chartUri: media('vendor', 'chart.umd.min.js'),
         layersScriptUri: media('report-layers.js'),
+        graphScriptUri: media('report-graph.js'),
+        graphLayoutUri: media('vendor', 'graph-layout.js'),
       },
       roots,
     );

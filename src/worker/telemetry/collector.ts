@@ -7,7 +7,7 @@
  * which fixes the histogram ranges, and on a step whose outputs hold NaN/Inf).
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { ExplosionWarning, LayerTelemetry, SourceLocation } from '../../core/training/protocol';
+import type { ExplosionWarning, LayerSample, LayerTelemetry, SourceLocation } from '../../core/training/protocol';
 import { GradientExplosionDetector } from './gradient-explosions';
 import { chooseHistogramRange, finiteRange, HISTOGRAM_BINS, histogramCounts, maskedStats, outputStats, sumOfSquares } from './layer-stats';
 import { tapGradients, tapLayerOutput } from './probes';
@@ -64,6 +64,12 @@ function rounded(value: number): number | null {
   return Number.isFinite(value) ? Number(value.toPrecision(5)) : null;
 }
 
+/** A layer's entries at its latest sampled step. */
+function latestSample(s: LayerTelemetry): LayerSample {
+  const last = s.steps.length - 1;
+  return { name: s.name, mean: s.mean[last], std: s.std[last], nearZero: s.nearZero[last], weightNorm: s.weightNorm[last], gradNorm: s.gradNorm[last], nonFinite: s.nonFinite[last] };
+}
+
 /** Tensors that share storage (a Flatten's output is its input, reshaped) are reduced once. */
 function storageOf(t: tfjs.Tensor): unknown {
   return (t as unknown as { dataId: unknown }).dataId;
@@ -81,6 +87,8 @@ export class TelemetryCollector implements StepObserver {
     model: tfjs.LayersModel,
     private readonly totalSteps: number,
     sources: Map<string, SourceLocation | null>,
+    /** Called after every sampled step with each layer's statistics at it: the live stream (issue 21). */
+    private readonly onSample?: (step: number, layers: LayerSample[]) => void,
   ) {
     const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
     const lastHidden = lastHiddenIndex(layers);
@@ -125,6 +133,7 @@ export class TelemetryCollector implements StepObserver {
     } finally {
       this.releaseAll();
     }
+    this.onSample?.(step, this.probes.map((p) => latestSample(p.series)));
     return this.gradientExplosion(step);
   }
 

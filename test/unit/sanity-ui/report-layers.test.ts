@@ -25,7 +25,7 @@ function layerData(html: string): LayerChartData {
 }
 
 describe('report page: per-layer telemetry section', () => {
-  it('loads the layer script with the nonce, after the page script, only on report pages', () => {
+  it('loads the layer script with the nonce, after the page script, on report and running pages (live charts), not on error pages', () => {
     const scripts = (html: string) => elementsOf(html).filter((e) => e.tag === 'script' && e.attrs.src);
     assert.deepEqual(scripts(page(telemetryReport)).map((s) => [s.attrs.src, s.attrs.nonce]), [
       [ASSETS.chartUri, ASSETS.nonce],
@@ -33,7 +33,9 @@ describe('report page: per-layer telemetry section', () => {
       [ASSETS.layersScriptUri, ASSETS.nonce],
     ]);
     const running = renderReportPage({ kind: 'running', model: 'm', file: `${ROOT}/m.ts`, compare: false, steps: 10, batchSize: 2 }, ASSETS, [ROOT]);
-    assert.deepEqual(scripts(running).map((s) => s.attrs.src), [ASSETS.chartUri, ASSETS.scriptUri]);
+    assert.deepEqual(scripts(running).map((s) => s.attrs.src), [ASSETS.chartUri, ASSETS.scriptUri, ASSETS.layersScriptUri]);
+    const failed = renderReportPage({ kind: 'error', reason: 'threw', message: 'x' }, ASSETS, [ROOT]);
+    assert.deepEqual(scripts(failed).map((s) => s.attrs.src), [ASSETS.chartUri, ASSETS.scriptUri]);
   });
 
   it('one column per run with mean, std and gradient canvases and a heatmap per histogram layer', () => {

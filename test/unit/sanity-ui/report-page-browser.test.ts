@@ -5,16 +5,14 @@
  * (CI installs it; set CHROMIUM to another binary) and `npm run build` (copies Chart.js into media/vendor).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SanityReport } from '../../../src/core/training/protocol';
-import { renderReportPage, type LiveChartMessage, type ReportPageState } from '../../../src/core/training/report-html';
+import type { LiveChartMessage, ReportPageState } from '../../../src/core/training/report-html';
+import { loadReportPage, REPO, startPageServer, type PageServer } from './page-server';
 import { compareReport, hostileReport, nanReport, regressionReport, ROOT, telemetryReport } from './report-fixtures';
 
-const REPO = path.resolve(__dirname, '../../..');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHART = path.join(REPO, 'media/vendor/chart.umd.min.js');
 
@@ -32,38 +30,14 @@ interface Loaded {
 describe('report page in Chromium (CSP, chart, messages)', function () {
   this.timeout(60_000);
   let browser: Browser;
-  let server: http.Server;
-  let origin = '';
-  let html = '';
+  let server: PageServer;
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
       this.skip(); // Only where no Chromium is installed; CI installs it (.ci/run).
     }
     assert.ok(existsSync(CHART), 'media/vendor/chart.umd.min.js is missing: run `npm run build` first');
-    server = http.createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/page.html') {
-        res.setHeader('content-type', 'text/html');
-        res.end(html);
-        return;
-      }
-      if (url.pathname === '/favicon.ico') {
-        res.statusCode = 204; // The browser asks for it; a webview does not.
-        res.end();
-        return;
-      }
-      const file = path.join(REPO, path.normalize(url.pathname));
-      if (!file.startsWith(path.join(REPO, 'media')) || !existsSync(file)) {
-        res.statusCode = 404;
-        res.end();
-        return;
-      }
-      res.setHeader('content-type', file.endsWith('.css') ? 'text/css' : 'text/javascript');
-      res.end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startPageServer();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   });
 
@@ -73,33 +47,7 @@ describe('report page in Chromium (CSP, chart, messages)', function () {
   });
 
   async function load(state: ReportPageState, width = 1000): Promise<Loaded> {
-    html = renderReportPage(state, {
-      cspSource: origin,
-      nonce: 'dGVzdC1ub25jZQ==',
-      styleUri: `${origin}/media/report.css`,
-      scriptUri: `${origin}/media/report.js`,
-      chartUri: `${origin}/media/vendor/chart.umd.min.js`,
-      layersScriptUri: `${origin}/media/report-layers.js`,
-    }, [ROOT]);
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const problems: string[] = [];
-    const posted: unknown[] = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') {
-        problems.push(`console: ${m.text()}`);
-      }
-    });
-    await page.exposeFunction('__post', (m: unknown) => posted.push(m));
-    // What VS Code injects into a webview, reduced to the one call the page makes.
-    // (A string, not a function: tsx would wrap a function's inner helpers in its own `__name` calls.)
-    await page.addInitScript(`
-      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__post(m) });
-      document.addEventListener('securitypolicyviolation', (e) => console.error('CSP blocked ' + e.violatedDirective + ': ' + e.blockedURI));
-    `);
-    await page.goto(`${origin}/page.html`);
-    await page.waitForLoadState('load');
-    return { page, problems, posted };
+    return loadReportPage(browser, server, state, width);
   }
 
   async function chartDatasets(page: Page): Promise<string[]> {
