@@ -201,7 +201,8 @@ describe('conversion in the extension host', function () {
       editor.selection = new vscode.Selection(lineEnd, lineEnd);
       assert.equal(ours(uri).length, 0, 'the analysis has not answered yet (no diagnostics)');
       const one = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
-      assert.equal(one.message, 'Converted 1 BatchNorm layer in pending.ts (line 6) to RunningBatchNorm.');
+      // Line 7 after the edit: the layer's import is added above it.
+      assert.equal(one.message, 'Converted 1 BatchNorm layer in pending.ts (line 7) to RunningBatchNorm.');
       const text = editor.document.getText();
       assert.match(text, /model\.add\(runningBatchNorm\(\{ momentum: 0\.95 \}\)\);/);
       assert.equal((text.match(/tf\.layers\.batchNormalization\(/g) ?? []).length, 2, 'the other two layers are untouched');
