@@ -12,10 +12,14 @@
  *
  * `inferenceMomentum` m (default 0.9; null: off, as in fastai's layer): at bs 8 a batch enters the state above with weight 0.66, so the state
  * an inference call would use is mostly the last batch or two. With m set, every training step that
- * recomputes the statistics also folds the mean and the (floored) variance its output used into a
- * slower, debiased EMA: v_t = v_{t−1} + w_t·(stat − v_{t−1}), w_t = (1 − m)/(1 − m^t) for the t-th such
- * step, so the first step seeds it exactly and it never averages in its zero start. Inference then
- * normalises with y = (x − mean_t)/√(var_t + ε)·γ + β; training output is unchanged.
+ * recomputes the statistics also folds the running state's mean S/C and variance Q/C − (S/C)² (not
+ * floored: the floor steadies the training output, it is no estimate of the population) into a slower,
+ * debiased EMA: v_t = v_{t−1} + w_t·(stat − v_{t−1}), w_t = (1 − m)/(1 − m^t) for the t-th such step,
+ * so the first step seeds it exactly and it never averages in its zero start. Inference then normalises
+ * with y = (x − mean_t)/√(max(var_t, floor) + ε)·γ + β, the floor applying while the warm-up lasts as
+ * in training (a batch of one dense sample has variance 0); training output is unchanged. So every
+ * non-trainable weight but `count` (constant once it reaches a batch's element count) moves in every
+ * training step that recomputes the statistics.
  *
  * Two defaults differ from fastai's layer because the quality grid (README) measured them better at
  * batch 8 and up: `inferenceMomentum` 0.9 and `epsilon` 1e-4 (fastai: 1e-5). `fastai: true` gives
@@ -77,10 +81,11 @@ export interface RunningBatchNormArgs extends LayerArgs {
    */
   statsInterval?: number;
   /**
-   * Weight of the old value (Keras convention) in a slower, debiased moving average of the per-channel
-   * mean and variance that training used, which inference normalises with instead of the running state
-   * (see the file header); adds the weights inferenceMean, inferenceVariance and inferenceSteps. Before
-   * the first training step inference falls back to the running state. Defaults to 0.9 (null with
+   * Weight of the old value (Keras convention) in a slower, debiased moving average of the running
+   * state's per-channel mean and variance (the variance not floored), which inference normalises with
+   * instead of the running state, flooring the variance during the warm-up as training does (see the
+   * file header); adds the weights inferenceMean, inferenceVariance and inferenceSteps. Before the first
+   * training step inference falls back to the running state. Defaults to 0.9 (null with
    * `fastai`); `null` turns it off (inference uses the running state, as in fastai's layer).
    */
   inferenceMomentum?: number | null;
@@ -399,7 +404,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const schedule = this.readSchedule();
       // Frozen (Keras 2): in fit a non-trainable layer normalises as in inference and keeps its state.
       if (kwargs['training'] !== true || this.isFrozen()) {
-        const stats = this.inference !== null && schedule.inferenceSteps > 0 ? () => this.inferenceStats() : () => this.runningStats(schedule);
+        const stats = this.inference !== null && schedule.inferenceSteps > 0 ? () => this.inferenceStats(schedule) : () => this.runningStats(schedule);
         return this.normalizeWithState(ops, view, stats, params)(x, ...params);
       }
       // During the warm-up, and every statsInterval-th step after it, the statistics are recomputed.
@@ -482,8 +487,9 @@ export class RunningBatchNorm extends tf.layers.Layer {
   getStatistics(): { mean: number[]; variance: number[] } {
     const values = (v: tf.LayerVariable): number[] => Array.from(v.read().dataSync());
     const schedule = this.readSchedule();
+    const floor = this.floorAt(schedule.samples);
     if (this.inference !== null && schedule.inferenceSteps > 0) {
-      return { mean: values(this.inference.mean), variance: values(this.inference.variance) };
+      return { mean: values(this.inference.mean), variance: values(this.inference.variance).map((v) => Math.max(v, floor)) };
     }
     const sums = values(this.sums);
     if (schedule.count <= 0) {
@@ -491,7 +497,6 @@ export class RunningBatchNorm extends tf.layers.Layer {
       return { mean: sums.map(() => 0), variance: sums.map(() => Math.max(1 - this.epsilon, 0)) };
     }
     const sqrs = values(this.sqrs);
-    const floor = schedule.samples < this.warmupSamples ? this.varianceFloor : 0;
     const mean = sums.map((s) => s / schedule.count);
     return { mean, variance: sqrs.map((q, i) => Math.max(q / schedule.count - mean[i]! ** 2, floor)) };
   }
@@ -514,15 +519,25 @@ export class RunningBatchNorm extends tf.layers.Layer {
     const scale = schedule.count > 0 ? 1 / schedule.count : 0;
     const mean = tf.mul(this.sums.read(), scale) as tf.Tensor1D;
     const variance = tf.sub(tf.mul(this.sqrs.read(), scale), tf.square(mean));
-    const floor = schedule.samples < this.warmupSamples ? this.varianceFloor : 0;
+    const floor = this.floorAt(schedule.samples);
     const rstd = schedule.count > 0 ? (tf.rsqrt(tf.add(tf.maximum(variance, floor), this.epsilon)) as tf.Tensor1D) : tf.onesLike(mean);
     return { mean, rstd };
   }
 
-  /** Mean and 1/std of the slow inference average (only once it has seen a training step). */
-  private inferenceStats(): { mean: tf.Tensor1D; rstd: tf.Tensor1D } {
+  /** The variance floor after `samples` samples: varianceFloor during the warm-up, 0 after it. */
+  private floorAt(samples: number): number {
+    return samples < this.warmupSamples ? this.varianceFloor : 0;
+  }
+
+  /**
+   * Mean and 1/std of the slow inference average (only once it has seen a training step), the variance
+   * floored during the warm-up as the training output's is.
+   */
+  private inferenceStats(schedule: Schedule): { mean: tf.Tensor1D; rstd: tf.Tensor1D } {
     const { mean, variance } = this.inference!;
-    return { mean: mean.read() as tf.Tensor1D, rstd: tf.rsqrt(tf.add(variance.read(), this.epsilon)) as tf.Tensor1D };
+    const floor = this.floorAt(schedule.samples);
+    const floored = floor > 0 ? tf.maximum(variance.read(), floor) : variance.read();
+    return { mean: mean.read() as tf.Tensor1D, rstd: tf.rsqrt(tf.add(floored, this.epsilon)) as tf.Tensor1D };
   }
 
   /**
@@ -563,7 +578,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const sqrs = tf.add(tf.mul(this.sqrs.read(), 1 - mom1), ops.sum(tf.square(xv), view, mom1));
       const mean = tf.mul(sums, 1 / next.count) as tf.Tensor1D;
       const variance = tf.sub(tf.mul(sqrs, 1 / next.count), tf.square(mean));
-      const floor = next.samples < this.warmupSamples ? this.varianceFloor : 0;
+      const floor = this.floorAt(next.samples);
       const flooredVariance = tf.maximum(variance, floor);
       const rstd = tf.rsqrt(tf.add(flooredVariance, this.epsilon)) as tf.Tensor1D;
       const meanWeight = mom1 / next.count;
@@ -571,7 +586,9 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const varianceWeight = floor > 0 ? (tf.mul(tf.cast(tf.greaterEqual(variance, floor), 'float32'), meanWeight) as tf.Tensor1D) : meanWeight;
       this.sums.write(sums);
       this.sqrs.write(sqrs);
-      this.foldInferenceStats(mean, flooredVariance, next.inferenceSteps);
+      // The inference average takes the variance before the floor, so it moves in the warm-up too
+      // (where the floored one is often the constant floor) and estimates the population's.
+      this.foldInferenceStats(mean, floor > 0 ? tf.relu(variance) : flooredVariance, next.inferenceSteps);
       const stats: Stats = { mean, rstd, meanWeight, varianceWeight };
       save(typeof varianceWeight === 'number' ? [x, mean, rstd] : [x, mean, rstd, varianceWeight]);
       return { value: this.project(ops, view, x, stats, params), gradFunc: (dy, saved) => this.gradients(ops, view, dy, restore(saved, stats), params, true) };

@@ -7,7 +7,7 @@ import { loadCore, loadedCore, takeEarlyAnalysis, type Core } from './core-loade
  * lightbulb does not parse the file again.
  */
 export class AnalysisCache {
-  private readonly entries = new Map<string, { version: number; analysis: Promise<FileAnalysis> }>();
+  private readonly entries = new Map<string, { version: number; analysis: Promise<FileAnalysis>; settled?: FileAnalysis }>();
 
   /** The analysis of the document as it is now (parse errors come in `error`; it rejects only when the
    *  analysis thread fails).
@@ -19,7 +19,9 @@ export class AnalysisCache {
       return cached.analysis;
     }
     const analysis = this.analyze(document.getText(), document.uri.fsPath);
-    this.entries.set(key, { version: document.version, analysis });
+    const entry: { version: number; analysis: Promise<FileAnalysis>; settled?: FileAnalysis } = { version: document.version, analysis };
+    this.entries.set(key, entry);
+    analysis.then((result) => (entry.settled = result)).catch(() => undefined);
     // A failure (the analysis thread crashed) is not cached: the next request tries again.
     analysis.catch(() => this.entries.get(key)?.analysis === analysis && this.entries.delete(key));
     return analysis;
@@ -30,7 +32,13 @@ export class AnalysisCache {
     return takeEarlyAnalysis(text, fileName) ?? (core ? analyzeWith(core, text, fileName) : loadCore().then((c) => analyzeWith(c, text, fileName)));
   }
 
-  /** Whether the analysis of the document as it is now is at hand (no parse needed). */
+  /** The analysis of the document as it is now if it has answered, else undefined (pending or not asked). */
+  peek(document: vscode.TextDocument): FileAnalysis | undefined {
+    const cached = this.entries.get(document.uri.toString());
+    return cached?.version === document.version ? cached.settled : undefined;
+  }
+
+  /** Whether the analysis of the document as it is now is at hand or in flight (no new parse needed). */
   isCurrent(document: vscode.TextDocument): boolean {
     return this.entries.get(document.uri.toString())?.version === document.version;
   }

@@ -72,7 +72,9 @@ export function describeConversion(result: RefactorResult, target: ConversionTar
   const n = result.converted;
   const lines = result.lines ?? [];
   const layers = `${n} ${what[0]} layer${n === 1 ? '' : 's'}`;
-  const at = lines.length === 0 ? '' : ` (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})`;
+  // Many lines read as a range, so the toast keeps its length (notice.ts).
+  const lineList = lines.length > 3 ? `${lines[0]}–${lines[lines.length - 1]}` : lines.join(', ');
+  const at = lines.length === 0 ? '' : ` (line${lines.length === 1 ? '' : 's'} ${lineList})`;
   const all = target.scope === 'file' && n > 1 ? 'all ' : '';
   let message = `Converted ${all}${layers} in ${fileLabel}${at} to ${what[1]}.`;
   if (result.skipped.length > 0) {

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import type { FileAnalysis } from '../../core/analysis/types';
 import type { AnalysisCache } from './analysis-cache';
-import { hasConvertibleUsage, lineSpan } from './conversion-target';
 import { SOURCE_LANGUAGES } from './diagnostics';
+import { lineHasBatchNorm } from './line-guess';
 
 /** True while the lines of the active editor's cursor or selection hold a convertible BatchNorm layer. */
 export const LINE_HAS_BATCH_NORM = 'runningBatchNorm.lineHasBatchNorm';
@@ -11,7 +12,8 @@ const TYPING_DELAY_MS = 250;
 /**
  * Keeps {@link LINE_HAS_BATCH_NORM} up to date, so the editor context menu offers "Convert to
  * RunningBatchNorm" on a BatchNorm line and "Convert All BatchNorm in File" elsewhere: what the menu
- * says is what happens. Updated on selection changes, edits and editor switches.
+ * says is what happens. Updated on selection changes, edits and editor switches: at once from the
+ * lines' text while the analysis has not answered (a file just opened, typing), then from the analysis.
  */
 export class LineContextKey implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
@@ -39,15 +41,31 @@ export class LineContextKey implements vscode.Disposable {
   private update(editor: vscode.TextEditor | undefined): void {
     const generation = ++this.generation;
     clearTimeout(this.timer);
-    if (editor && !this.cache.isCurrent(editor.document)) {
-      // Typing: parse once the keys pause, not on every keystroke (cursor moves alone hit the cache).
-      this.timer = setTimeout(() => this.run(editor, generation), TYPING_DELAY_MS);
+    if (!editor || !SOURCE_LANGUAGES.includes(editor.document.languageId)) {
+      this.set(false);
       return;
     }
-    this.run(editor, generation);
+    const settled = this.cache.peek(editor.document);
+    this.set(this.decide(editor, settled));
+    if (settled) {
+      return;
+    }
+    // Typing: parse once the keys pause, not on every keystroke (cursor moves alone hit the cache).
+    const delay = this.cache.isCurrent(editor.document) ? 0 : TYPING_DELAY_MS;
+    this.timer = setTimeout(() => this.run(editor, generation), delay);
   }
 
-  private run(editor: vscode.TextEditor | undefined, generation: number): void {
+  /**
+   * From the analysis when it has answered, else from the text (line-guess.ts); from the text too when
+   * the file does not parse (mid-edit), whose analysis has no usages.
+   */
+  private decide(editor: vscode.TextEditor, analysis: FileAnalysis | undefined): boolean {
+    const document = editor.document;
+    const selections = editor.selections.map((s) => ({ start: document.offsetAt(s.start), end: document.offsetAt(s.end) }));
+    return lineHasBatchNorm(document.getText(), selections, analysis && !analysis.error ? analysis.usages : undefined);
+  }
+
+  private run(editor: vscode.TextEditor, generation: number): void {
     void this.compute(editor)
       .then((value) => {
         if (generation === this.generation) {
@@ -57,14 +75,8 @@ export class LineContextKey implements vscode.Disposable {
       .catch((error: unknown) => this.log.error('updating the BatchNorm line context failed', error));
   }
 
-  private async compute(editor: vscode.TextEditor | undefined): Promise<boolean> {
-    if (!editor || !SOURCE_LANGUAGES.includes(editor.document.languageId)) {
-      return false;
-    }
-    const document = editor.document;
-    const analysis = await this.cache.get(document);
-    const text = document.getText();
-    return editor.selections.some((s) => hasConvertibleUsage(analysis.usages, lineSpan(text, { start: document.offsetAt(s.start), end: document.offsetAt(s.end) }), 'batchNormalization'));
+  private async compute(editor: vscode.TextEditor): Promise<boolean> {
+    return this.decide(editor, await this.cache.get(editor.document));
   }
 
   private set(value: boolean): void {

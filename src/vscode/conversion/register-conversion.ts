@@ -4,6 +4,7 @@ import { AnalysisCache } from './analysis-cache';
 import { BatchNormCodeActions, CONVERT_COMMAND, CONVERT_FILE_COMMAND, REVERT_COMMAND } from './code-actions';
 import { BatchNormDiagnostics, SOURCE_LANGUAGES } from './diagnostics';
 import { LineContextKey } from './line-context';
+import { DETAILS_BUTTON, noticeFor } from './notice';
 import { CREATE_LAYER_FILE_COMMAND, createLayerFile, LayerSnippetCompletions } from './snippet-completions';
 import { convertDocument, type ConversionOutcome, type Direction } from './file-conversion';
 import { convertWorkspace, type WorkspaceConversionOptions, type WorkspaceConversionOutcome } from './workspace-conversion';
@@ -18,7 +19,7 @@ export function registerConversion(context: vscode.ExtensionContext, log: vscode
   const cache = new AnalysisCache();
   const selector = SOURCE_LANGUAGES.map((language) => ({ language }));
   const fileCommand = (direction: Direction, wholeFile: boolean) => (uri?: vscode.Uri, range?: vscode.Range) =>
-    guarded(log, () => runFileCommand(cache, direction, wholeFile, uri, range));
+    guarded(log, () => runFileCommand(cache, direction, wholeFile, log, uri, range));
   context.subscriptions.push(
     new BatchNormDiagnostics(cache, log),
     new LineContextKey(cache, log),
@@ -40,11 +41,11 @@ export function registerConversion(context: vscode.ExtensionContext, log: vscode
  * `uri`/`range` come from code actions, or `uri` alone from the editor context menu; without them the
  * active editor and its selection. `wholeFile` ignores the selection (Convert All BatchNorm in File).
  */
-async function runFileCommand(cache: AnalysisCache, direction: Direction, wholeFile: boolean, uri?: vscode.Uri, range?: vscode.Range): Promise<ConversionOutcome> {
+async function runFileCommand(cache: AnalysisCache, direction: Direction, wholeFile: boolean, log: vscode.LogOutputChannel, uri?: vscode.Uri, range?: vscode.Range): Promise<ConversionOutcome> {
   const editor = vscode.window.activeTextEditor;
   const target = uri instanceof vscode.Uri ? uri : editor?.document.uri;
   if (!target) {
-    return report({ applied: false, converted: 0, message: 'Open a JavaScript or TypeScript file to convert its BatchNorm layers.' });
+    return report(log, { applied: false, converted: 0, message: 'Open a JavaScript or TypeScript file to convert its BatchNorm layers.' });
   }
   const document = await vscode.workspace.openTextDocument(target);
   // Menus may pass other objects after the resource; only a real Range is a target.
@@ -52,22 +53,32 @@ async function runFileCommand(cache: AnalysisCache, direction: Direction, wholeF
   const editorSelection = editor && editor.document.uri.toString() === target.toString() ? editor.selection : undefined;
   if (!wholeFile && !given && !editorSelection) {
     // Nothing points at a line (an explorer entry, a script): say so rather than convert everything.
-    return report({ applied: false, converted: 0, message: `Open ${path.basename(target.fsPath)} in an editor and put the cursor on a BatchNorm line, or use "Convert All BatchNorm in File".` });
+    return report(log, { applied: false, converted: 0, message: `Open ${path.basename(target.fsPath)} in an editor and put the cursor on a BatchNorm line, or use "Convert All BatchNorm in File".` });
   }
   const selection = wholeFile ? undefined : (given ?? editorSelection);
-  return report(await convertDocument(document, selection, direction, cache, given !== undefined));
+  return report(log, await convertDocument(document, selection, direction, cache, given !== undefined));
 }
 
 async function runWorkspaceCommand(options: WorkspaceConversionOptions, log: vscode.LogOutputChannel): Promise<WorkspaceConversionOutcome> {
   if (!vscode.workspace.workspaceFolders?.length) {
-    return report({ applied: false, files: 0, paths: [], converted: 0, message: 'Open a folder to convert the BatchNorm layers in it.' });
+    return report(log, { applied: false, files: 0, paths: [], converted: 0, message: 'Open a folder to convert the BatchNorm layers in it.' });
   }
-  return report(await convertWorkspace(options, log));
+  return report(log, await convertWorkspace(options, log));
 }
 
-function report<T extends { applied: boolean; message: string }>(outcome: T): T {
+/** Shows the outcome (notice.ts: short enough to be read whole, nothing after a discarded preview). */
+function report<T extends { applied: boolean; discarded?: boolean; message: string }>(log: vscode.LogOutputChannel, outcome: T): T {
+  const notice = noticeFor(outcome);
+  if (notice.kind === 'none') {
+    return outcome;
+  }
+  if (notice.logged) {
+    log.info(notice.logged);
+  }
+  const show = notice.kind === 'information' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  const buttons = notice.logged ? [DETAILS_BUTTON] : [];
   // Not awaited: the command finishes while the message is still up.
-  void (outcome.applied ? vscode.window.showInformationMessage(outcome.message) : vscode.window.showWarningMessage(outcome.message));
+  void show(notice.text, ...buttons).then((choice) => choice === DETAILS_BUTTON && log.show(true));
   return outcome;
 }
 

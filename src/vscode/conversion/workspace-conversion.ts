@@ -20,6 +20,8 @@ export interface WorkspaceConversionOutcome {
   paths: string[];
   converted: number;
   message: string;
+  /** The user discarded the refactor preview: nothing changed, on purpose. */
+  discarded?: boolean;
 }
 
 /**
@@ -37,12 +39,19 @@ export async function convertWorkspace(options: WorkspaceConversionOptions, log:
   if ('message' in plan) {
     return plan;
   }
-  const { edit, paths, converted, notes = [] } = plan;
+  const { edit, paths, converted, notes = [], documents } = plan;
+  const versions = documents.map((d) => d.version);
   const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
   const files = paths.length;
   const layers = `${converted} BatchNorm layer${converted === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`;
-  log.info(`workspace conversion ${applied ? 'applied' : 'not applied'}: ${paths.join(', ')}`);
-  return { applied, files, paths: applied ? paths.sort() : [], converted: applied ? converted : 0, message: applied ? [`Converted ${layers} to RunningBatchNorm.`, ...notes].join(' ') : `Not applied: ${layers} left as they were.` };
+  // With the preview, false is the user's Discard unless a file changed meanwhile (then VS Code refused).
+  const changed = documents.some((d, i) => d.version !== versions[i]);
+  const discarded = !applied && options.preview !== false && !changed;
+  log.info(`workspace conversion ${applied ? 'applied' : discarded ? 'discarded in the preview' : 'not applied'}: ${paths.join(', ')}`);
+  if (discarded) {
+    return { applied, discarded, files, paths: [], converted: 0, message: `Discarded: ${layers} left as they were.` };
+  }
+  return { applied, files, paths: applied ? paths.sort() : [], converted: applied ? converted : 0, message: applied ? [`Converted ${layers} to RunningBatchNorm.`, ...notes].join(' ') : `Not applied: ${layers} left as they were${changed ? ' (a file changed while the preview was open)' : ''}.` };
 }
 
 interface WorkspacePlan {
@@ -51,6 +60,8 @@ interface WorkspacePlan {
   converted: number;
   /** What is left to do by hand (browser scripts no page loads). */
   notes?: string[];
+  /** The documents the edit changes, to tell a discarded preview from a refused edit. */
+  documents: vscode.TextDocument[];
 }
 
 async function planWorkspaceConversion(options: WorkspaceConversionOptions, token: vscode.CancellationToken, log: vscode.LogOutputChannel): Promise<WorkspacePlan | WorkspaceConversionOutcome> {
@@ -73,6 +84,7 @@ async function planWorkspaceConversion(options: WorkspaceConversionOptions, toke
   const createdLayers = new Set<string>();
   const metadata = options.preview === false ? undefined : PREVIEW_METADATA;
   const paths: string[] = [];
+  const documents: vscode.TextDocument[] = [];
   const browserScripts: { document: vscode.TextDocument; result: Extract<Awaited<ReturnType<typeof core.convertToRunningBatchNorm>>, { kind: 'edits' }> }[] = [];
   let converted = 0;
   for (const [folder, docs] of groupByFolder(candidates)) {
@@ -86,6 +98,7 @@ async function planWorkspaceConversion(options: WorkspaceConversionOptions, toke
       result.skipped.forEach((s) => log.info(`${vscode.workspace.asRelativePath(document.uri)}:${s.line} left as is: ${s.reason}`));
       await addRefactorResult(edit, document, result, createdLayers, metadata);
       paths.push(vscode.workspace.asRelativePath(document.uri, false));
+      documents.push(document);
       converted += result.converted;
       browserScripts.push({ document, result });
     }
@@ -93,12 +106,12 @@ async function planWorkspaceConversion(options: WorkspaceConversionOptions, toke
   const notes = await addHtmlPageEdits(edit, browserScripts, 'convert', metadata);
   notes.forEach((n) => log.info(n));
   if (notes.length > 0 && converted > 0) {
-    return { edit, paths, converted, notes };
+    return { edit, paths, converted, notes, documents };
   }
   if (converted === 0) {
     return { applied: false, files: 0, paths: [], converted: 0, message: `No convertible BatchNorm layer in the workspace (${uris.length} JS/TS files scanned).` };
   }
-  return { edit, paths, converted };
+  return { edit, paths, converted, documents };
 }
 
 function groupByFolder(documents: vscode.TextDocument[]): Map<string, vscode.TextDocument[]> {

@@ -3,6 +3,7 @@
  * unit-tested in plain Node; the provider only turns these specs into `vscode.CodeLens`es).
  */
 import type { BuilderParameter, ModelBuilder } from '../../core/analysis/types';
+import { guessBuilderLines } from './builder-line-guess';
 
 /** The two commands a builder's lenses run; both take `(uri, builderId)`. */
 export const SANITY_TRAIN_COMMAND = 'runningBatchNorm.sanityTrain';
@@ -66,37 +67,64 @@ export async function sanityLensSpecs(code: string, fileName: string, findBuilde
     return [];
   }
   const ordered = [...builders].sort((a, b) => a.start - b.start);
-  return ordered.flatMap((b) => (trusted ? trustedLenses(b) : [untrustedLens(b)]));
+  return ordered.flatMap((b) => (trusted ? trustedLenses(placeOf(b)) : [untrustedLens(placeOf(b))]));
 }
 
-function trustedLenses(b: ModelBuilder): SanityLensSpec[] {
-  const signature = builderSignature(b);
+/**
+ * The lenses of {@link sanityLensSpecs} on the lines {@link guessBuilderLines} guesses from the text,
+ * shown while the analysis has not answered so that its lenses, arriving on the same lines, move no
+ * code; same titles and commands (a command run on a wrong guess names the file's builders).
+ */
+export function guessedLensSpecs(code: string, trusted = true): SanityLensSpec[] {
+  if (code.length > MAX_LENS_FILE_CHARS || !mentionsTfjs(code)) {
+    return [];
+  }
+  return guessBuilderLines(code).flatMap((g) => {
+    const at = { line: g.line, id: g.id, signature: `${g.id}(…)`, asks: '' };
+    return trusted ? trustedLenses(at) : [untrustedLens(at)];
+  });
+}
+
+/** Where a builder's lenses go and how they describe it. */
+interface LensPlace {
+  /** 0-based. */
+  line: number;
+  id: string;
+  signature: string;
+  asks: string;
+}
+
+function placeOf(b: ModelBuilder): LensPlace {
   const asks = userParameters(b.parameters).length > 0 || userParameters(b.constructorParameters).length > 0 ? ' (you confirm the arguments first)' : '';
+  return { line: b.line - 1, id: b.id, signature: builderSignature(b), asks };
+}
+
+function trustedLenses({ line, id, signature, asks }: LensPlace): SanityLensSpec[] {
   return [
     {
-      line: b.line - 1,
+      line,
       title: '$(beaker) Sanity-train',
       tooltip: `Train ${signature} for a few seconds at a small batch size and report NaNs, exploding weights and accuracy${asks}`,
       command: SANITY_TRAIN_COMMAND,
-      builder: b.id,
+      builder: id,
     },
     {
-      line: b.line - 1,
+      line,
       title: 'Compare BatchNorm vs RunningBatchNorm',
       tooltip: `Train ${signature} as written and with every batch norm swapped in memory (same seed, same data); your file is not changed${asks}`,
       command: SANITY_COMPARE_COMMAND,
-      builder: b.id,
+      builder: id,
     },
   ];
 }
 
-function untrustedLens(b: ModelBuilder): SanityLensSpec {
+function untrustedLens({ line, id, signature }: LensPlace): SanityLensSpec {
   return {
-    line: b.line - 1,
+    line,
     title: '$(shield) Sanity-train (trust this folder to run)',
-    tooltip: `Sanity-train runs your code (${builderSignature(b)}), so it waits until you trust this folder. Click to manage workspace trust.`,
+    tooltip: `Sanity-train runs your code (${signature}), so it waits until you trust this folder. Click to manage workspace trust.`,
     command: MANAGE_TRUST_COMMAND,
-    builder: b.id,
+    builder: id,
   };
 }
 

@@ -6,16 +6,27 @@
  * provider never throws.
  */
 import * as vscode from 'vscode';
-import { sanityLensSpecs, type BuilderFinder, type SanityLensSpec } from './lens-specs';
+import { guessedLensSpecs, sanityLensSpecs, type BuilderFinder, type SanityLensSpec } from './lens-specs';
+
+/** How long the provider waits for the analysis before it shows the lenses guessed from the text. */
+const GUESS_AFTER_MS = 100;
 
 export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map(
   (language) => ({ language, scheme: 'file' }),
 );
 
+/** The lenses of one document version: the analysis's promise, and its answer once it has come. */
+interface LensEntry {
+  version: number;
+  trusted: boolean;
+  specs: Promise<SanityLensSpec[]>;
+  settled?: SanityLensSpec[];
+}
+
 export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly cache = new Map<string, { version: number; trusted: boolean; specs: Promise<SanityLensSpec[]> }>();
+  private readonly cache = new Map<string, LensEntry>();
   private readonly subscriptions: vscode.Disposable[];
 
   /**
@@ -45,7 +56,7 @@ export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Dispo
       return [];
     }
     try {
-      const specs = await this.specsFor(document);
+      const specs = await this.specsOrGuess(document);
       if (token?.isCancellationRequested) {
         return [];
       }
@@ -72,15 +83,37 @@ export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     this.cache.clear();
   }
 
-  private specsFor(document: vscode.TextDocument): Promise<SanityLensSpec[]> {
+  /**
+   * The analysis's lenses, or, while it has not answered (the compiler loads when the first file opens),
+   * the lenses guessed from the text, replaced in place by the real ones when they come (a lens that
+   * arrives late would move the lines under the pointer). Edits keep the previous lenses in VS Code
+   * meanwhile, so only a document's first answer is guessed.
+   */
+  private async specsOrGuess(document: vscode.TextDocument): Promise<SanityLensSpec[]> {
+    const entry = this.specsFor(document);
+    if (entry.settled || entry.version > 1) {
+      return entry.specs;
+    }
+    const timer = new Promise<undefined>((resolve) => setTimeout(resolve, GUESS_AFTER_MS));
+    const first = await Promise.race([entry.specs, timer]);
+    if (first) {
+      return first;
+    }
+    void entry.specs.then(() => this.changed.fire());
+    return guessedLensSpecs(document.getText(), entry.trusted);
+  }
+
+  private specsFor(document: vscode.TextDocument): LensEntry {
     const key = document.uri.toString();
     const trusted = vscode.workspace.isTrusted;
     const hit = this.cache.get(key);
     if (hit && hit.version === document.version && hit.trusted === trusted) {
-      return hit.specs;
+      return hit;
     }
     const specs = sanityLensSpecs(document.getText(), document.fileName, this.findBuilders, trusted);
-    this.cache.set(key, { version: document.version, trusted, specs });
-    return specs;
+    const entry: LensEntry = { version: document.version, trusted, specs };
+    void specs.then((settled) => (entry.settled = settled));
+    this.cache.set(key, entry);
+    return entry;
   }
 }

@@ -177,6 +177,43 @@ describe('conversion in the extension host', function () {
     await until('layer file removed', () => exists(file('src/running-batch-norm.ts')), (e) => !e);
   });
 
+  it('right after opening, before the analysis has answered: the cursor line\'s command converts just that layer', async () => {
+    // A new, long file: its analysis takes long enough that the command runs before it has answered.
+    const uri = file('src/pending.ts');
+    const filler = Array.from({ length: 5000 }, (_, i) => `export const v${i} = tf.tensor1d([${i}, ${i + 1}]).add(${i}).mul(tf.scalar(${i % 7}));`);
+    const code = [
+      "import * as tf from '@tensorflow/tfjs';",
+      'export function build(): tf.Sequential {',
+      '  const model = tf.sequential();',
+      "  model.add(tf.layers.dense({ units: 4, inputShape: [2], activation: 'relu' }));",
+      '  model.add(tf.layers.batchNormalization());',
+      '  model.add(tf.layers.batchNormalization({ momentum: 0.95 }));',
+      '  model.add(tf.layers.batchNormalization({ axis: -1 }));',
+      '  return model;',
+      '}',
+      ...filler,
+      '',
+    ].join('\n');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(code));
+    try {
+      const editor = await vscode.window.showTextDocument(uri);
+      const lineEnd = editor.document.lineAt(5).range.end; // the blank area right of the second layer
+      editor.selection = new vscode.Selection(lineEnd, lineEnd);
+      assert.equal(ours(uri).length, 0, 'the analysis has not answered yet (no diagnostics)');
+      const one = await vscode.commands.executeCommand<{ converted: number; message: string }>('runningBatchNorm.convert', uri);
+      // Line 7 after the edit: the layer's import is added above it.
+      assert.equal(one.message, 'Converted 1 BatchNorm layer in pending.ts (line 7) to RunningBatchNorm.');
+      const text = editor.document.getText();
+      assert.match(text, /model\.add\(runningBatchNorm\(\{ momentum: 0\.95 \}\)\);/);
+      assert.equal((text.match(/tf\.layers\.batchNormalization\(/g) ?? []).length, 2, 'the other two layers are untouched');
+      await until('diagnostics on the two layers left', () => ours(uri), (d) => d.length === 2, 30_000);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.workspace.fs.delete(uri);
+      await vscode.workspace.fs.delete(file('src/running-batch-norm.ts')).then(undefined, () => undefined);
+    }
+  });
+
   it('writes the default-args setting into a converted call that has no arguments', async () => {
     const uri = file('src/model.ts');
     const editor = await vscode.window.showTextDocument(uri);

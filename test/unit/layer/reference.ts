@@ -13,7 +13,7 @@ export interface ReferenceOptions {
   inferenceMomentum?: number | null;
 }
 
-/** The slow inference average: per-channel mean and (floored) variance, and how many steps it has seen. */
+/** The slow inference average: per-channel mean and variance (never floored), and how many steps it has seen. */
 export interface InferenceAverage {
   mean: number[];
   variance: number[];
@@ -67,20 +67,28 @@ export function foldBatch(x: number[], shape: number[], axis: number, state: Ref
   return o.inferenceMomentum === undefined || o.inferenceMomentum === null ? next : { ...next, inference: foldInference(next, state.inference, o) };
 }
 
-/** The running state's per-channel mean and variance, floored as the output uses it. */
-export function stateStats(state: ReferenceState, o: ReferenceOptions): Array<{ mean: number; variance: number }> {
+/** The variance floor after `samples` samples: the floor during the warm-up, 0 after it. */
+export function floorAt(samples: number, o: ReferenceOptions): number {
+  return samples < o.warmupSamples ? o.varianceFloor : 0;
+}
+
+/** The running state's per-channel mean and variance: floored as the output uses it, or as estimated (≥ 0). */
+export function stateStats(state: ReferenceState, o: ReferenceOptions, floored = true): Array<{ mean: number; variance: number }> {
   return state.sums.map((sum, c) => {
     const mean = sum / state.count;
-    const variance = Math.max(state.sqrs[c] / state.count - mean * mean, state.samples < o.warmupSamples ? o.varianceFloor : 0);
+    const variance = Math.max(state.sqrs[c] / state.count - mean * mean, floored ? floorAt(state.samples, o) : 0);
     return { mean, variance };
   });
 }
 
-/** Debiased EMA of the statistics a training step used: v_t = Σ m^(t−i)·(1 − m)·stat_i / (1 − m^t). */
+/**
+ * Debiased EMA of the running state's statistics after each training step, the variance before the
+ * warm-up floor: v_t = Σ m^(t−i)·(1 − m)·stat_i / (1 − m^t).
+ */
 function foldInference(next: ReferenceState, previous: InferenceAverage | undefined, o: ReferenceOptions): InferenceAverage {
   const m = o.inferenceMomentum!;
   const steps = (previous?.steps ?? 0) + 1;
-  const stats = stateStats(next, o);
+  const stats = stateStats(next, o, false);
   // Written as the explicit weighted sum's recursion: E_t = m·E_(t−1) + (1 − m)·stat, v_t = E_t/(1 − m^t).
   const biased = (prev: number[] | undefined, pick: (c: number) => number): number[] =>
     stats.map((_, c) => m * (prev ? prev[c] * (1 - Math.pow(m, steps - 1)) : 0) + (1 - m) * pick(c));
@@ -101,7 +109,7 @@ export function normalize(x: number[], shape: number[], axis: number, state: Ref
     }
     const mean = sum / state.count;
     let variance = state.sqrs[c] / state.count - mean * mean;
-    variance = Math.max(variance, state.samples < o.warmupSamples ? o.varianceFloor : 0);
+    variance = Math.max(variance, floorAt(state.samples, o));
     return { mean, rstd: 1 / Math.sqrt(variance + o.epsilon) };
   });
   return x.map((v, i) => {
@@ -112,7 +120,7 @@ export function normalize(x: number[], shape: number[], axis: number, state: Ref
 
 /**
  * y of an inference call: from the slow average when the layer keeps one and it has seen a training
- * step, else from the running state.
+ * step (its variance floored during the warm-up, as training floors it), else from the running state.
  */
 export function infer(x: number[], shape: number[], axis: number, state: ReferenceState, o: ReferenceOptions, gamma?: number[], beta?: number[]): number[] {
   const avg = state.inference;
@@ -120,9 +128,10 @@ export function infer(x: number[], shape: number[], axis: number, state: Referen
     return normalize(x, shape, axis, state, o, gamma, beta);
   }
   const ch = channelOf(shape, axis);
+  const floor = floorAt(state.samples, o);
   return x.map((v, i) => {
     const c = ch(i);
-    return ((v - avg.mean[c]) / Math.sqrt(avg.variance[c] + o.epsilon)) * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0);
+    return ((v - avg.mean[c]) / Math.sqrt(Math.max(avg.variance[c], floor) + o.epsilon)) * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0);
   });
 }
 

@@ -87,6 +87,45 @@ for (const backend of BACKENDS) {
       disposeLayer(layer);
     });
 
+    it('moves every non-trainable weight in each warm-up step, though the floored variance is constant there', () => {
+      // Spread 0.02: every channel's variance (4e-4) is under the floor 0.01, as in a GAN generator's
+      // first steps, so the variance the training output uses is the constant floor.
+      const o = ref.DEFAULT_OPTIONS;
+      const layer = new RunningBatchNorm();
+      const rand = ref.seededRandom(8);
+      let state = ref.initialState(4);
+      for (const bs of [4, 4, 1, 3]) {
+        const shape = [bs, 3, 4];
+        const x = ref.randomValues(bs * 12, rand, 0, 0.02);
+        const before = layer.built ? layer.getWeights().map(values) : undefined;
+        apply(layer, x, true);
+        state = ref.foldBatch(x, shape, -1, state, o);
+        const after = layer.getWeights().map(values);
+        layer.nonTrainableWeights.forEach((w) => {
+          const i = layer.weights.indexOf(w);
+          assert.ok(before === undefined || after[i].some((v, j) => v !== before[i][j]), `${weightNames(layer)[i]} moved at ${state.samples} samples`);
+        });
+        assertClose(after[7], state.inference!.variance, 1e-7, 1e-3, `inferenceVariance at ${state.samples} samples`);
+        assert.ok(after[7].every((v) => v < o.varianceFloor), 'the average holds the variance before the floor');
+        assertClose(apply(layer, x, false), ref.infer(x, shape, -1, state, o), 2e-4, 2e-3, `inference (floored) at ${state.samples} samples`);
+        assertClose(layer.getStatistics().variance, state.inference!.variance.map(() => o.varianceFloor), 0, 1e-6, 'getStatistics floors in the warm-up');
+      }
+      disposeLayer(layer);
+    });
+
+    it('at batch size 1 on dense input folds variance 0 and still infers with the floor, never dividing by √ε', () => {
+      const o = ref.DEFAULT_OPTIONS;
+      const layer = new RunningBatchNorm();
+      const x = ref.randomValues(5, ref.seededRandom(9), 1, 2);
+      const y = tf.tidy(() => values(layer.apply(tf.tensor(x, [1, 5]), { training: true }) as tf.Tensor));
+      const state = ref.foldBatch(x, [1, 5], -1, ref.initialState(5), o);
+      assertClose(layer.getWeights()[7].dataSync(), [0, 0, 0, 0, 0], 1e-6, 0, 'inferenceVariance after one sample');
+      const inferred = tf.tidy(() => values(layer.apply(tf.tensor(x, [1, 5]), { training: false }) as tf.Tensor));
+      assertClose(inferred, ref.infer(x, [1, 5], -1, state, o), 1e-4, 1e-3, 'inference after one sample');
+      assertClose(inferred, y, 1e-4, 1e-3, 'inference equals the training output after one step');
+      disposeLayer(layer);
+    });
+
     it('leaks no tensors in training and inference', () => {
       const layer = new RunningBatchNorm({ inferenceMomentum: 0.9 });
       const x = tf.randomNormal([3, 4, 5]);

@@ -150,7 +150,8 @@ for (const backend of BACKENDS) {
     });
 
     it('with inferenceMomentum, infers with the debiased slow average of the training statistics', () => {
-      // BATCH_SIZES varies the batch size (1 included) and spans the warm-up, so floored steps fold in too.
+      // BATCH_SIZES varies the batch size (1 included) and spans the warm-up, so steps whose variance the
+      // output floors fold in too (unfloored), and inference floors the average until the warm-up ends.
       for (const [i, c] of CASES.entries()) {
         checkSteps(c, { inferenceMomentum: 0.9 }, 2, 30 + i);
       }

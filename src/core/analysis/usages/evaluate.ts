@@ -43,8 +43,15 @@ export class Evaluator {
 
   private compute(node: ts.Node): TfValue | undefined {
     const t = this.t;
-    if (t.isParenthesizedExpression(node) || t.isAsExpression(node) || t.isTypeAssertionExpression(node) || t.isNonNullExpression(node) || t.isSatisfiesExpression(node) || t.isAwaitExpression(node)) {
+    if (t.isAsExpression(node) || t.isTypeAssertionExpression(node) || t.isSatisfiesExpression(node)) {
+      return this.valueOf(node.expression) ?? this.annotatedValue(node.type);
+    }
+    if (t.isParenthesizedExpression(node) || t.isNonNullExpression(node) || t.isAwaitExpression(node)) {
       return this.valueOf(node.expression);
+    }
+    if (t.isConditionalExpression(node)) {
+      // `gpu ? require('@tensorflow/tfjs-node-gpu') : require('@tensorflow/tfjs-node')`: tfjs either way.
+      return mergeValues([this.valueOf(node.whenTrue), this.valueOf(node.whenFalse)]);
     }
     if (t.isIdentifier(node)) {
       return this.identifierValue(node);
@@ -71,12 +78,14 @@ export class Evaluator {
   private moduleLoadValue(call: ts.CallExpression): TfValue | undefined {
     const t = this.t;
     const arg = call.arguments[0];
-    if (call.arguments.length !== 1 || !t.isStringLiteralLike(arg)) {
-      return undefined;
-    }
     const isImport = call.expression.kind === t.SyntaxKind.ImportKeyword;
     const isRequire = t.isIdentifier(call.expression) && call.expression.text === 'require' && !this.scopes.lookup('require', call.expression);
-    return isImport || isRequire ? moduleValue(arg.text) : undefined;
+    if (call.arguments.length !== 1 || !arg || !(isImport || isRequire)) {
+      return undefined;
+    }
+    // `require(gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node')`: tfjs either way.
+    const specifiers = t.isConditionalExpression(arg) ? [arg.whenTrue, arg.whenFalse] : [arg];
+    return mergeValues(specifiers.map((s) => (t.isStringLiteralLike(s) ? moduleValue(s.text) : undefined)));
   }
 
   private identifierValue(id: ts.Identifier): TfValue | undefined {
@@ -130,10 +139,12 @@ export class Evaluator {
   private variableValue(decl: ts.VariableDeclaration): TfValue | undefined {
     const t = this.t;
     const values: (TfValue | undefined)[] = [];
+    const type = decl.type ?? t.getJSDocType(decl);
     if (decl.initializer && !this.isNothing(decl.initializer)) {
-      values.push(this.valueOf(decl.initializer));
-    } else if (decl.type) {
-      values.push(this.typeValue(decl.type));
+      // `const tf: typeof tfjs = loadTfjs()`: the annotation vouches where the value is opaque.
+      values.push(this.valueOf(decl.initializer) ?? (type ? this.annotatedValue(type) : undefined));
+    } else if (type) {
+      values.push(this.typeValue(type));
     }
     const list = decl.parent;
     const isConst = t.isVariableDeclarationList(list) && (list.flags & t.NodeFlags.Const) !== 0;
@@ -154,7 +165,8 @@ export class Evaluator {
       return undefined;
     }
     if (t.isVariableDeclaration(owner)) {
-      return owner.initializer ? this.valueOf(owner.initializer) : owner.type ? this.typeValue(owner.type) : undefined;
+      const initial = owner.initializer ? this.valueOf(owner.initializer) : undefined;
+      return initial ?? (owner.type ? this.annotatedValue(owner.type) : undefined);
     }
     if (t.isParameter(owner)) {
       return this.parameterValue(owner);
@@ -196,6 +208,16 @@ export class Evaluator {
     return t.isTypeReferenceNode(type) || t.isImportTypeNode(type) || type.kind === t.SyntaxKind.AnyKeyword || type.kind === t.SyntaxKind.UnknownKeyword;
   }
 
+  /**
+   * The value a type annotation vouches for on a value the analysis cannot follow (`require(expr)`, a
+   * loader's result): a namespace or its parts; a factory that way may be any function of its type, so
+   * its calls are reported, not converted (as for parameters).
+   */
+  private annotatedValue(type: ts.TypeNode): TfValue | undefined {
+    const value = this.typeValue(type);
+    return value?.kind === 'bnFactory' ? { ...value, viaType: true } : value;
+  }
+
   /** A top-level `type TF = typeof tf` alias, followed once. */
   private aliasedTypeValue(name: string): TfValue | undefined {
     const t = this.t;
@@ -208,6 +230,11 @@ export class Evaluator {
     const t = this.t;
     if (t.isParenthesizedTypeNode(type)) {
       return this.typeValue(type.type);
+    }
+    if (t.isUnionTypeNode(type)) {
+      // `typeof tfjs | undefined` (a `let` filled in later): the one member that is not nullish.
+      const members = type.types.filter((m) => !this.isNullishType(m));
+      return members.length === 1 ? this.typeValue(members[0]!) : undefined;
     }
     if (t.isTypeQueryNode(type)) {
       return this.valueOf(type.exprName);
@@ -284,8 +311,10 @@ export class Evaluator {
     const t = this.t;
     const toNames = new Map<string, ts.Expression[]>();
     const toThis = new Map<string, ts.BinaryExpression[]>();
+    // `tf ??= await import(…)` and `tf ||= …` fill a `let` as `=` does.
+    const assignments = new Set([t.SyntaxKind.EqualsToken, t.SyntaxKind.QuestionQuestionEqualsToken, t.SyntaxKind.BarBarEqualsToken]);
     const visit = (n: ts.Node): void => {
-      if (t.isBinaryExpression(n) && n.operatorToken.kind === t.SyntaxKind.EqualsToken) {
+      if (t.isBinaryExpression(n) && assignments.has(n.operatorToken.kind)) {
         const lhs = n.left;
         if (t.isIdentifier(lhs)) {
           push(toNames, lhs.text, n.right);
@@ -298,6 +327,11 @@ export class Evaluator {
     visit(this.sourceFile);
     this.assignments = { toNames, toThis };
     return this.assignments;
+  }
+
+  private isNullishType(type: ts.TypeNode): boolean {
+    const t = this.t;
+    return type.kind === t.SyntaxKind.UndefinedKeyword || (t.isLiteralTypeNode(type) && type.literal.kind === t.SyntaxKind.NullKeyword);
   }
 
   private isNothing(expr: ts.Expression): boolean {
