@@ -72,7 +72,8 @@ export type ArmSetup = Omit<SanityReport, 'runs'>;
 
 /** Scheduler → arm worker. */
 export type ArmCommand =
-  | { type: 'startArm'; request: SanityRequest; arm: CompareArm; threads: number }
+  /** `deadlineEpochMs`: when the scheduler must have its report (Date.now() clock); the timing of the model keeps within it. */
+  | { type: 'startArm'; request: SanityRequest; arm: CompareArm; threads: number; deadlineEpochMs: number }
   /** Train `seed` at `batchSize` for `steps` steps, scoring the first `evalRows` held-out examples; go on to step `upTo`, then wait for a grant. */
   | { type: 'seed'; seed: number; steps: number; upTo: number; batchSize: number; evalRows: number; telemetry: boolean }
   /** Go on to step `upTo` of `steps` (`steps` may have been cut, never below a step already granted). */
@@ -107,4 +108,6 @@ export type ArmMessage =
       scores: number[] | null;
       /** Process CPU milliseconds spent in the seed's training steps. */
       cpuMs: number;
+      /** The no-learning scores of the held-out examples the run scored (what "chance" means for the verdict). */
+      baseline: { chanceAccuracy?: number; baselineError?: number };
     };
