@@ -9,6 +9,7 @@ import type { BackendPreference } from '../../worker/backends/types';
 import type { RunReport, SanityReport, SanityRequest, SanityRuntime, SourceLocation, WorkerMessage } from '../../core/training/protocol';
 import { parseArgsLiteral, parseObjectLiteral } from '../../core/analysis/arguments/args-literal';
 import { verdictFor } from '../../core/training/report-verdict';
+import { perSeedText } from '../../core/training/report-comparison';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { readSourceFile } from '../../core/workspace';
 import { runSanityTrain } from '../../worker/launcher';
@@ -271,7 +272,7 @@ export function formatSanity(report: SanityReport): string {
     lines.push(`  note: ${note}`);
   }
   const verdict = verdictFor(report);
-  for (const sentence of [verdict.comparison, verdict.caveat]) {
+  for (const sentence of [verdict.comparison, ...(verdict.comparison && report.comparison ? [`  per seed: ${perSeedText(report.comparison)}`] : []), verdict.caveat]) {
     if (sentence) {
       lines.push(sentence);
     }

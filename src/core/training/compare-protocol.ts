@@ -72,8 +72,11 @@ export type ArmSetup = Omit<SanityReport, 'runs'>;
 
 /** Scheduler → arm worker. */
 export type ArmCommand =
-  /** `deadlineEpochMs`: when the scheduler must have its report (Date.now() clock); the timing of the model keeps within it. */
-  | { type: 'startArm'; request: SanityRequest; arm: CompareArm; threads: number; deadlineEpochMs: number }
+  /**
+   * `deadlineEpochMs`: when the scheduler must have its report (Date.now() clock); the timing of the model keeps within it.
+   * `concurrent`: the two runs train side by side (each step's time counts once), else they take turns.
+   */
+  | { type: 'startArm'; request: SanityRequest; arm: CompareArm; threads: number; deadlineEpochMs: number; concurrent: boolean }
   /** Train `seed` at `batchSize` for `steps` steps, scoring the first `evalRows` held-out examples; go on to step `upTo`, then wait for a grant. */
   | { type: 'seed'; seed: number; steps: number; upTo: number; batchSize: number; evalRows: number; telemetry: boolean }
   /** Go on to step `upTo` of `steps` (`steps` may have been cut, never below a step already granted). */

@@ -43,7 +43,7 @@ export class ArmProcess {
   constructor(
     readonly arm: CompareArm,
     request: SanityRequest,
-    options: { script: string; maxMemoryMb: number; threads: number; deadlineEpochMs: number },
+    options: { script: string; maxMemoryMb: number; threads: number; deadlineEpochMs: number; concurrent: boolean },
     private readonly forward: (message: WorkerMessage) => void,
     private readonly onFailure: (failure: CompareFailure) => void,
   ) {
@@ -60,7 +60,7 @@ export class ArmProcess {
         this.fail(describeExit(code, signal, this.stderr, options.maxMemoryMb, this.where(), this.params) as CompareFailure);
       }
     });
-    this.send({ type: 'startArm', request, arm: this.arm, threads: options.threads, deadlineEpochMs: options.deadlineEpochMs });
+    this.send({ type: 'startArm', request, arm: this.arm, threads: options.threads, deadlineEpochMs: options.deadlineEpochMs, concurrent: options.concurrent });
   }
 
   send(command: ArmCommand): void {

@@ -65,7 +65,7 @@ export async function runArm(start: StartArm, commands: CommandQueue, gate: Gran
   prepared.phase('timeStep');
   const { stepShape, memoryFit } = fitMemory(prepared, request, context, limits);
   const remainingMs = () => start.deadlineEpochMs - Date.now();
-  const budget: BudgetContext = { budgetMs: request.timeoutMs, backend: prepared.runtime.backend, params: stepShape.params, runs: 2, mayRefuse: true };
+  const budget: BudgetContext = { budgetMs: request.timeoutMs, backend: prepared.runtime.backend, params: stepShape.params, runs: start.concurrent ? 1 : 2, mayRefuse: true };
   const probe = await probeModel(prepared.tf, first.model, prepared.allData, memoryFit.batchSize, remainingMs, () => compileForRun(first.model, prepared.compile), checkLimits, budget);
   const batchFit = timeFit(memoryFit, probe.batchSize ?? memoryFit.batchSize, probe.askedStepMs, request, stepShape, prepared.runtime.backend);
   context.batchSize = batchFit.batchSize;

@@ -61,7 +61,8 @@ class CompareRun {
     this.threads = Math.max(1, options.threadsPerWorker ?? 1);
     this.stopped = new Promise<never>((_, reject) => (this.stop = (failure) => reject(new CompareStopped(failure))));
     this.stopped.catch(() => undefined);
-    const spawn = { script: options.workerScript ?? defaultWorkerScript(), maxMemoryMb: options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB, threads: this.threads, deadlineEpochMs: this.planDeadline };
+    const concurrent = trainsConcurrently(this.cores, 2, this.threads);
+    const spawn = { script: options.workerScript ?? defaultWorkerScript(), maxMemoryMb: options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB, threads: this.threads, deadlineEpochMs: this.planDeadline, concurrent };
     const forward = options.onMessage ?? (() => undefined);
     this.arms = (['asWritten', 'swapped'] as CompareArm[]).map((arm) => new ArmProcess(arm, request, spawn, forward, (failure) => this.stop(failure)));
     this.timer = setTimeout(() => this.stop(this.timeoutFailure()), Math.max(0, end - FINAL_MARGIN_MS - Date.now()));
