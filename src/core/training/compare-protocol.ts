@@ -31,7 +31,7 @@ export interface CompareSchedule {
   budgetMs: number;
   /** Start-up until both workers were ready to train: loading tfjs and the module, building, timing. */
   startupMs: number;
-  /** Process CPU time per training step of each run (baseline, subject), over all seeds. */
+  /** Process CPU time per training step of each run (baseline, subject), over all seeds: the steps with their checks (and the first seed's telemetry), not the scoring. */
   cpuMsPerStep: number[];
   /** Wall time per paired step (both runs' step), as the scheduler measured it. */
   wallMsPerPairedStep: number;
@@ -109,7 +109,7 @@ export type ArmMessage =
       run: RunReport;
       /** Per held-out example of the headline output: 1/0 correct (accuracy) or its squared error; null when not scored. */
       scores: number[] | null;
-      /** Process CPU milliseconds spent in the seed's training steps. */
+      /** Process CPU milliseconds spent in the seed's training steps (with their checks and telemetry, without the scoring). */
       cpuMs: number;
       /** The no-learning scores of the held-out examples the run scored (what "chance" means for the verdict). */
       baseline: { chanceAccuracy?: number; baselineError?: number };

@@ -118,6 +118,7 @@ async function trainSeed(
   // Layer names count up with every build: map this build's names to the source lines again.
   const sources = mapLayersToSources(seeded.model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(prepared.code, request.file, prepared.name), request.file);
   let scores: number[] | null = null;
+  let scoringCpuMs = 0;
   gate.startSeed(command.upTo, command.steps);
   const cpuBefore = process.cpuUsage();
   try {
@@ -136,13 +137,16 @@ async function trainSeed(
       onNaN: (finding) => send({ type: 'layerNaN', run, finding }),
       telemetry: command.telemetry && prepared.trainableParams > 0 ? new TelemetryCollector(tf, seeded.model, request.steps, sources) : undefined,
       scoreHeldOut: (m, d) => {
+        const before = process.cpuUsage();
         const scored = scoreExamples(tf, m, d);
+        const spent = process.cpuUsage(before);
+        scoringCpuMs = (spent.user + spent.system) / 1000;
         scores = scored.scores;
         return { accuracy: scored.accuracy, error: scored.error };
       },
     });
     const cpu = process.cpuUsage(cpuBefore);
-    send({ type: 'seedDone', seed: command.seed, run: report, scores, cpuMs: (cpu.user + cpu.system) / 1000, baseline: baselineOf(tf, data) });
+    send({ type: 'seedDone', seed: command.seed, run: report, scores, cpuMs: (cpu.user + cpu.system) / 1000 - scoringCpuMs, baseline: baselineOf(tf, data) });
   } catch (err) {
     if (!(err instanceof SeedAbandoned)) {
       throw err;
