@@ -117,8 +117,8 @@ class CompareRun {
     const timings: ArmTiming[] = ready.map((r) => ({ stepMs: r.stepMs, evalMsPerRow: r.evalMsPerRow, buildMs: r.buildMs }));
     this.concurrent = trainsConcurrently(this.cores, active.length, this.threads);
     const batchSize = Math.min(...ready.map((r) => r.batchSize));
-    const evalRows = evalRowsFor(ready[0].testRows, timings.map((t) => t.evalMsPerRow), this.request.timeoutMs, this.concurrent);
     this.stepMs = pairedStepMs(timings, this.concurrent);
+    const evalRows = evalRowsFor(ready[0].testRows, timings.map((t) => t.evalMsPerRow), this.request.timeoutMs, this.concurrent, this.planDeadline - Date.now() - this.stepMs);
     this.overheadMs = seedOverheadMs(timings, evalRows, this.concurrent);
     this.evalMs = seedOverheadMs(timings.map((t) => ({ ...t, buildMs: 0 })), evalRows, this.concurrent);
     const maxSeeds = active.length > 1 ? (this.options.maxSeeds ?? MAX_SEEDS) : 1;

@@ -78,9 +78,12 @@ export function nextGrant(granted: number, steps: number, stepMs: number, first:
 
 /**
  * Held-out examples each run scores per seed: all when scoring every seed's runs takes at most a fifth
- * of the budget (for TARGET_SEEDS seeds), else as many as do, at least 100 (fewer when there are fewer).
+ * of the budget (for TARGET_SEEDS seeds), else as many as do, at least 100 (fewer when there are fewer);
+ * but one scoring takes at most half of `roomMs`, the time left after a step (at least one example):
+ * a slow model scores fewer rather than not finishing its one seed.
  */
-export function evalRowsFor(total: number, evalMsPerRow: number[], budgetMs: number, concurrent: boolean): number {
-  const perRow = Math.max(combine(evalMsPerRow, concurrent), 1e-6) * TARGET_SEEDS;
-  return Math.min(total, Math.max(100, Math.floor((0.2 * budgetMs) / perRow)));
+export function evalRowsFor(total: number, evalMsPerRow: number[], budgetMs: number, concurrent: boolean, roomMs = Infinity): number {
+  const perRow = Math.max(combine(evalMsPerRow, concurrent), 1e-6);
+  const wanted = Math.min(total, Math.max(100, Math.floor((0.2 * budgetMs) / (perRow * TARGET_SEEDS))));
+  return Math.max(1, Math.min(wanted, Math.floor((0.5 * roomMs) / perRow)));
 }

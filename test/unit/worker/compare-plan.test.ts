@@ -55,6 +55,9 @@ describe('Compare scheduling (pure)', () => {
     assert.equal(evalRowsFor(1000, [20, 40], 60_000, true), 100);
     assert.equal(evalRowsFor(1000, [5, 5], 60_000, false), 400);
     assert.equal(evalRowsFor(50, [100, 100], 60_000, true), 50);
+    // 4 s left after a step: one scoring may take 2 s, 20 examples at 100 ms; and always one.
+    assert.equal(evalRowsFor(1000, [100, 50], 60_000, true, 4000), 20);
+    assert.equal(evalRowsFor(1000, [100, 50], 60_000, true, -5), 1);
   });
 });
 
