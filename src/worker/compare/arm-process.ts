@@ -72,7 +72,11 @@ export class ArmProcess {
   /** Where the worker was, for a failure's message: its last step, else its set-up phase. */
   where(): string {
     const run = this.arm === 'asWritten' ? 'the model as written' : 'the swapped model';
-    return this.progress ? ` (${run}, seed ${this.progress.seed ?? ''}, step ${this.progress.step} of ${this.progress.totalSteps})`.replace('seed , ', '') : ` (${run}, before its first training step: ${describePhase(this.phase)})`;
+    if (!this.progress) {
+      return ` (${run}, before its first training step: ${describePhase(this.phase)})`;
+    }
+    const seed = this.progress.seed !== undefined ? `seed ${this.progress.seed}, ` : '';
+    return ` (${run}, ${seed}step ${this.progress.step} of ${this.progress.totalSteps})`;
   }
 
   ready(): Promise<ArmReady> {
