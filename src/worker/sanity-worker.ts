@@ -4,11 +4,12 @@
  * `layerNaN`, then `done` or `error`) and exits. It writes nothing to disk.
  */
 import type { SanityRequest, WorkerMessage } from '../core/training/protocol';
-import { formatParams } from './budget/model-size';
-import { describeError, isWasmAbort, SanityFailure } from './errors';
-import { runSanitySession, type SessionContext, type SessionLimits } from './sanity-session';
 import type { ArmCommand } from '../core/training/compare-protocol';
 import { startArm } from './compare/arm-entry';
+import type { SessionLimits } from './sanity-session';
+import { formatParams } from './budget/model-size';
+import { describeError, isWasmAbort, SanityFailure } from './errors';
+import { runSanitySession, type SessionContext } from './sanity-session';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
 
@@ -92,5 +93,3 @@ process.once('message', (message: { type?: string; request?: SanityRequest }) =>
   }
 });
 
-// The parent is gone (killed, interrupted): nobody is left to report to, so stop training.
-process.on('disconnect', () => process.exit(0));

@@ -184,12 +184,7 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
     const request = completed.request;
     // On a terminal, a live step counter on stderr; pipes and JSON consumers get only the result.
     const live = !json && process.stderr.isTTY === true;
-    // Ctrl+C ends every worker before the command exits; the budget counts from the command's start.
-    const interrupt = new AbortController();
-    const onInterrupt = () => interrupt.abort();
-    process.once('SIGINT', onInterrupt);
-    const outcome = await runSanityTrain(request, { onMessage: live ? (m) => showProgress(m, io) : undefined, signal: interrupt.signal, startedAtMs: performance.timeOrigin });
-    process.removeListener('SIGINT', onInterrupt);
+    const outcome = await runSanityTrain(request, { onMessage: live ? (m) => showProgress(m, io) : undefined, startedAtMs: performance.timeOrigin });
     if (live) {
       io.err('\r\x1b[K');
     }

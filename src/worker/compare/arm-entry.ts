@@ -12,5 +12,7 @@ export function startArm(start: Extract<ArmCommand, { type: 'startArm' }>, send:
   const gate = new GrantGate();
   const commands = new CommandQueue();
   process.on('message', (command: ArmCommand) => commands.accept(command, gate));
+  // The scheduler is gone (killed, interrupted): nobody is left to grant steps or read results.
+  process.once('disconnect', () => process.exit(0));
   return (checkLimits, context, limits) => runArm(start, commands, gate, send, checkLimits, context, limits);
 }
