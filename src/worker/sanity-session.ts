@@ -1,7 +1,7 @@
 /**
  * One sanity-train inside the worker process: find and build the model, pick the data, train the
- * model as written and (with `compare`) its in-memory BatchNorm ⇄ RunningBatchNorm swap on the same
- * seed, data and initial weights, and assemble the report.
+ * model as written and assemble the report. A Compare's two runs each go through `prepareSession` in
+ * a worker of their own (compare/arm-session.ts).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,7 +20,7 @@ import { standInNote } from './loading/browser-stand-ins';
 import { concreteShapes } from './data/variable-dims';
 import { trainableParamsOf } from './training/train-step';
 import { installModuleHooks, requireUserModule } from './loading/module-loader';
-import { countNorms, swapNorms } from './training/norm-swap';
+import { countNorms } from './training/norm-swap';
 import { TelemetryCollector } from './telemetry/collector';
 import { loadTfjsRuntime } from './backends/tfjs-runtime';
 import { trainRun } from './training/train-run';
@@ -125,15 +125,8 @@ export function fitMemory(prepared: PreparedSession, request: SanityRequest, con
 export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}, limits: SessionLimits = {}): Promise<SanityReport> {
   const prepared = await prepareSession(request, emit, context);
   const { runtime, tf, info, phase, model, call, name, browserStandIns, trainableParams, allData, compile, sources, notes } = prepared;
+  // A Compare runs each model in a worker of its own (compare/arm-session.ts): here, the model as written.
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
-  if (request.compare) {
-    const swapped = await swapNorms(tf, model);
-    if (swapped) {
-      models.push({ model: swapped.model, norm: swapped.norm });
-    } else {
-      notes.push('--compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran');
-    }
-  }
   phase('timeStep');
   const { stepShape, memoryFit } = fitMemory(prepared, request, context, limits);
   const budgetContext = { budgetMs: request.timeoutMs, backend: runtime.backend, params: stepShape.params, runs: models.length };
