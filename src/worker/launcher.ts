@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SanityOutcome, SanityRequest, SanityRuntime, WorkerMessage } from '../core/training/protocol';
 import { formatParams } from './budget/model-size';
+import { runCompare } from './compare/compare-launcher';
 
 export interface SanityLaunchOptions {
   onMessage?: (message: WorkerMessage) => void;
@@ -17,6 +18,10 @@ export interface SanityLaunchOptions {
   workerScript?: string;
   /** Memory cap of the child in MB (V8 heap and resident set). Defaults to 4096. */
   maxMemoryMb?: number;
+  /** When the user asked (Date.now() clock): a Compare's budget counts from there. Defaults to the call. */
+  startedAtMs?: number;
+  /** Threads each of a Compare's workers gets for its backend; defaults to 1. */
+  threadsPerWorker?: number;
 }
 
 const DEFAULT_MAX_MEMORY_MB = 4096;
@@ -43,7 +48,7 @@ export function findPackageRoot(file: string): string {
   }
 }
 
-function spawnWorker(request: SanityRequest, script: string, maxMemoryMb: number): ChildProcess {
+export function spawnWorker(request: SanityRequest, script: string, maxMemoryMb: number): ChildProcess {
   const execArgv = [`--max-old-space-size=${maxMemoryMb}`];
   if (script.endsWith('.ts')) {
     execArgv.push('--require', require.resolve('tsx/cjs'));
@@ -95,6 +100,10 @@ export function describeExit(code: number | null, signal: string | null, stderr:
  * fresh process at half the batch, within what is left of the budget.
  */
 export async function runSanityTrain(request: SanityRequest, options: SanityLaunchOptions = {}): Promise<SanityOutcome> {
+  if (request.compare) {
+    // One budget for the whole Compare: its own scheduler, one worker per run (compare/compare-launcher.ts).
+    return runCompare(request, options);
+  }
   const started = Date.now();
   const first = await runWorkerOnce(request, options);
   const retry = retryAfterOverflow(first, request, Date.now() - started);

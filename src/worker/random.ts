@@ -1,14 +1,7 @@
+import { createRandom } from '../core/training/seeded-random';
+
 /** Small seeded PRNG (mulberry32): the worker's data order and initial weights repeat for one seed. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createRandom };
 
 /** A standard normal sample (Box-Muller). */
 export function gaussian(random: () => number): number {

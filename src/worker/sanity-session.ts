@@ -1,7 +1,7 @@
 /**
  * One sanity-train inside the worker process: find and build the model, pick the data, train the
- * model as written and (with `compare`) its in-memory BatchNorm ⇄ RunningBatchNorm swap on the same
- * seed, data and initial weights, and assemble the report.
+ * model as written and assemble the report. A Compare's two runs each go through `prepareSession` in
+ * a worker of their own (compare/arm-session.ts).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,7 +20,7 @@ import { standInNote } from './loading/browser-stand-ins';
 import { concreteShapes } from './data/variable-dims';
 import { trainableParamsOf } from './training/train-step';
 import { installModuleHooks, requireUserModule } from './loading/module-loader';
-import { countNorms, swapNorms } from './training/norm-swap';
+import { countNorms } from './training/norm-swap';
 import { TelemetryCollector } from './telemetry/collector';
 import { graphSourceLookup, tryExtractModelGraph } from './graph/model-graph';
 import { loadTfjsRuntime } from './backends/tfjs-runtime';
@@ -78,13 +78,16 @@ export function needsPerOutputData(io: ModelIO): boolean {
   return io.inputs.length > 1 || io.outputs.length > 1 || io.outputs.some((o) => o.shape.length > 1);
 }
 
-function normOf(model: tfjs.LayersModel): NormKind {
+export function normOf(model: tfjs.LayersModel): NormKind {
   const counts = countNorms(model);
   return counts.batchNormalization > 0 ? 'batchNormalization' : counts.runningBatchNorm > 0 ? 'runningBatchNorm' : 'none';
 }
 
-/** Runs the whole sanity-train and returns its report; failures throw SanityFailure. */
-export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}, limits: SessionLimits = {}): Promise<SanityReport> {
+/** What every sanity-train sets up before timing: tfjs, the model as built, its data, loss and optimizer, source lines, notes. */
+export type PreparedSession = Awaited<ReturnType<typeof prepareSession>>;
+
+/** Loads tfjs and the module, builds the model with the request's seed, picks its data and compile. */
+export async function prepareSession(request: SanityRequest, emit: Emit, context: SessionContext) {
   const code = readSource(request.file);
   const runtime = await loadTfjsRuntime(request.file, request.backend, installModuleHooks);
   const { tf } = runtime;
@@ -108,21 +111,28 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const graphSources = graphSourceLookup(model, layerCalls, request.file, sources);
   const standInLine = standInNote(browserStandIns);
   const notes = [...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
-  const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
-  if (request.compare) {
-    const swapped = await swapNorms(tf, model);
-    if (swapped) {
-      models.push({ model: swapped.model, norm: swapped.norm });
-    } else {
-      notes.push('--compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran');
-    }
-  }
-  phase('timeStep');
-  const stepShape: StepShape = { params: context.params, trainableParams, valuesPerExample: modelValuesPerExample(model as unknown as ModelLike, filledLength(model, shapes.inputs)), optimizer: compile.optimizer.getClassName() };
+  return { code, runtime, tf, info, phase, model, call, name, browserStandIns, trainableParams, shapes, allData, compile, sources, graphSources, notes };
+}
+
+/** The batch that fits the worker's memory, and the shape of one step the fit was made for. */
+export function fitMemory(prepared: PreparedSession, request: SanityRequest, context: SessionContext, limits: SessionLimits): { stepShape: StepShape; memoryFit: BatchChoice } {
+  const { tf, runtime, model, shapes, trainableParams, compile } = prepared;
+  const stepShape: StepShape = { params: model.countParams(), trainableParams, valuesPerExample: modelValuesPerExample(model as unknown as ModelLike, filledLength(model, shapes.inputs)), optimizer: compile.optimizer.getClassName() };
   const memoryFit = fitBatchToMemory(request.batchSize, stepShape, memoryLimit(memoryStateOf(tf, runtime.backend, model, limits)));
   context.batchSize = memoryFit.batchSize;
   logTiming(`one step needs about ${Math.round(memoryFit.stepBytesRequested / 2 ** 20)} MB at batch size ${request.batchSize}, ${Math.round(memoryFit.memoryRoomBytes / 2 ** 20)} MB free for it (${memoryFit.memoryLimit}): batch size ${memoryFit.batchSize}`);
-  const budgetContext = { budgetMs: request.timeoutMs, backend: runtime.backend, params: context.params, runs: models.length };
+  return { stepShape, memoryFit };
+}
+
+/** Runs the whole sanity-train and returns its report; failures throw SanityFailure. */
+export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}, limits: SessionLimits = {}): Promise<SanityReport> {
+  const prepared = await prepareSession(request, emit, context);
+  const { runtime, tf, info, phase, model, call, name, browserStandIns, trainableParams, allData, compile, sources, graphSources, notes } = prepared;
+  // A Compare runs each model in a worker of its own (compare/arm-session.ts): here, the model as written.
+  const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
+  phase('timeStep');
+  const { stepShape, memoryFit } = fitMemory(prepared, request, context, limits);
+  const budgetContext = { budgetMs: request.timeoutMs, backend: runtime.backend, params: stepShape.params, runs: models.length };
   const { budget, data, batchSize, askedStepMs } = await planBudget(tf, models.map((m) => m.model), allData, request, memoryFit.batchSize, (m) => compileForRun(m, compile), checkLimits, budgetContext);
   const batchFit = timeFit(memoryFit, batchSize, askedStepMs, request, stepShape, runtime.backend);
   context.batchSize = batchFit.batchSize;
@@ -177,7 +187,7 @@ function memoryStateOf(tf: typeof tfjs, backend: string, model: tfjs.LayersModel
 }
 
 /** The memory's choice, lowered further when the probe found one step at that batch too long for the time left. */
-function timeFit(memory: BatchChoice, batch: number, askedStepMs: number | undefined, request: SanityRequest, shape: StepShape, backend: string): BatchChoice {
+export function timeFit(memory: BatchChoice, batch: number, askedStepMs: number | undefined, request: SanityRequest, shape: StepShape, backend: string): BatchChoice {
   if (batch >= memory.batchSize || askedStepMs === undefined) {
     return memory;
   }
@@ -228,12 +238,12 @@ async function planBudget(
 }
 
 /** Timings in the worker's log (its stderr, kept by the launcher): where a slow run spends its time. */
-function logTiming(what: string): void {
+export function logTiming(what: string): void {
   process.stderr.write(`rbn sanity worker at ${(performance.now() / 1000).toFixed(1)} s: ${what}\n`);
 }
 
 /** Tells the parent (and the log) what starts now, so that a timeout before the first step says where it was. */
-function phaseEmitter(emit: Emit, context: SessionContext): (phase: WorkerPhase, stepMs?: number) => void {
+export function phaseEmitter(emit: Emit, context: SessionContext): (phase: WorkerPhase, stepMs?: number) => void {
   return (phase, stepMs) => {
     logTiming(`starting ${phase}${context.params !== undefined ? ` (${context.params} parameters)` : ''}`);
     const extra = { ...(context.params !== undefined ? { params: context.params } : {}), ...(stepMs !== undefined ? { stepMs: Math.round(stepMs) } : {}) };
@@ -242,7 +252,7 @@ function phaseEmitter(emit: Emit, context: SessionContext): (phase: WorkerPhase,
 }
 
 /** For a model with several outputs: the headline is the first output's; the others in a note. */
-function outputNotes(runs: RunReport[]): string[] {
+export function outputNotes(runs: RunReport[]): string[] {
   const outputs = runs[0]?.outputs;
   if (!outputs || outputs.length < 2) {
     return [];
@@ -253,7 +263,7 @@ function outputNotes(runs: RunReport[]): string[] {
 }
 
 /** About a hundred progress messages per run, plus the last step; the first carries the runtime and model size. */
-function emitProgress(emit: Emit, run: number, norm: NormKind, step: number, totalSteps: number, loss: number | null, context?: SessionContext): void {
+export function emitProgress(emit: Emit, run: number, norm: NormKind, step: number, totalSteps: number, loss: number | null, context?: SessionContext): void {
   const every = Math.max(1, Math.floor(totalSteps / 100));
   if (step % every === 0 || step === totalSteps || step === 1) {
     emit({ type: 'progress', run, norm, step, totalSteps, loss, ...(context?.runtime ? { runtime: context.runtime } : {}), ...(context?.params !== undefined ? { params: context.params } : {}) });

@@ -4,6 +4,9 @@
  * `layerNaN`, then `done` or `error`) and exits. It writes nothing to disk.
  */
 import type { SanityRequest, WorkerMessage } from '../core/training/protocol';
+import type { ArmCommand } from '../core/training/compare-protocol';
+import { startArm } from './compare/arm-entry';
+import type { SessionLimits } from './sanity-session';
 import { formatParams } from './budget/model-size';
 import { describeError, isWasmAbort, SanityFailure } from './errors';
 import { exitIfOrphaned, watchParent } from './parent-watch';
@@ -35,7 +38,10 @@ function checkMemory(): void {
   }
 }
 
-async function start(request: SanityRequest): Promise<void> {
+/** A run that sends its own results (a Compare's arm) instead of one report. */
+type SessionRunner = (checkLimits: () => void, context: SessionContext, limits: SessionLimits) => Promise<void>;
+
+async function start(request: SanityRequest, runner?: SessionRunner): Promise<void> {
   let finished = false;
   const fail = (err: unknown) => {
     if (finished) {
@@ -54,7 +60,13 @@ async function start(request: SanityRequest): Promise<void> {
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     const capMb = Number(process.env[MEMORY_ENV]);
-    const report = await runSanitySession(request, (m) => void send(m), checkMemory, context, { memoryCapMb: capMb > 0 ? capMb : undefined });
+    const limits = { memoryCapMb: capMb > 0 ? capMb : undefined };
+    if (runner) {
+      await runner(checkMemory, context, limits);
+      finished = true;
+      process.exit(0);
+    }
+    const report = await runSanitySession(request, (m) => void send(m), checkMemory, context, limits);
     finished = true;
     await send({ type: 'done', report });
     process.exit(0);
@@ -79,5 +91,9 @@ watchParent();
 process.once('message', (message: { type?: string; request?: SanityRequest }) => {
   if (message?.type === 'start' && message.request) {
     void start(message.request);
+  } else if (message?.type === 'startArm' && message.request) {
+    const run = startArm(message as Extract<ArmCommand, { type: 'startArm' }>, (m) => void send(m as WorkerMessage));
+    void start(message.request, run);
   }
 });
+

@@ -4,7 +4,8 @@
 # extension host and every UI test, then prints `e2e: N passed, N failed` (tests, not steps).
 #   sanity-train:  test/integration/sanity (trusted + Restricted Mode; dev extension), test/e2e/sanity-lens.ui.mjs and
 #                  test/e2e/sanity-graph.ui.mjs (the INSTALLED .vsix),
-#                  test/e2e/sanity-own-tfjs.ui.mjs (the INSTALLED .vsix in a workspace with its own tfjs)
+#                  test/e2e/sanity-own-tfjs.ui.mjs (the INSTALLED .vsix in a workspace with its own tfjs),
+#                  test/e2e/compare-interval.ui.mjs (the INSTALLED .vsix: a Compare's interval and seed dots)
 #   conversion:    test/integration/conversion (trusted + Restricted Mode; dev extension), test/e2e/conversion.ui.mjs (the INSTALLED .vsix)
 # Screenshots: $OUT (default .e2e/out). Env: CODE_SERVER, CHROMIUM, OUT, KEEP_WORK=1, E2E_ONLY=sanity|conversion.
 set -uo pipefail
@@ -91,6 +92,11 @@ if [ "$ONLY" != conversion ]; then
   if start_code_server sanity-installed off "$WORK/ws-sanity" "$VSIX"; then
     run_step "sanity-train: UI test with the installed .vsix (lens -> panel, offline)" node test/e2e/sanity-lens.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-sanity" - "$OUT"
     run_step "sanity-train: the graph view (click a layer -> its source line)" node test/e2e/sanity-graph.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-sanity" "$OUT"
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+  ws_sanity "$WORK/ws-compare"
+  if start_code_server sanity-compare off "$WORK/ws-compare" "$VSIX"; then
+    run_step "sanity-train: a Compare's interval and paired seeds in the panel (installed .vsix)" node test/e2e/compare-interval.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-compare" "$OUT"
   else FAILED=$((FAILED + 1)); fi
   stop_code_server
   ws_own_tfjs "$WORK/ws-own-tfjs"

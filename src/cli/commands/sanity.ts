@@ -10,6 +10,7 @@ import type { RunReport, SanityReport, SanityRequest, SanityRuntime, SourceLocat
 import { parseArgsLiteral, parseObjectLiteral } from '../../core/analysis/arguments/args-literal';
 import { verdictFor } from '../../core/training/report-verdict';
 import { describeGraph, mapGraphSources } from '../../core/training/graph-summary';
+import { perSeedText } from '../../core/training/report-comparison';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { readSourceFile } from '../../core/workspace';
 import { runSanityTrain } from '../../worker/launcher';
@@ -151,8 +152,11 @@ Reports the first NaN/Inf with the layer and source line that made it, weights t
 than 100x within 50 steps, the loss and the held-out accuracy (or error). Data: the module's
 sanityData() export, else MNIST digits for 28x28x1/784-input 10-class models, else a synthetic
 task shaped to the model. --compare also trains a copy with every BatchNorm swapped for
-RunningBatchNorm (or back), same seed, data and initial weights. The file is never modified.
-The --timeout budget (default 60 s) shapes the run: every model is timed first and each run
+RunningBatchNorm (or back), same seed, data and initial weights, in a worker process of its own
+(side by side where there are cores), both runs to the same step, for as many paired seeds as fit
+in the budget; it reports the mean difference with its 90% interval and a verdict (better, worse,
+no clear difference) and each seed's difference (docs/compare.md). The file is never modified.
+The --timeout budget (default 60 s, the whole command with --compare) shapes the run: every model is timed first and each run
 gets as many of the --steps as fit (the output says "ran 40 of 300 steps ... in the 60 s budget").
 --batch-size is halved, down to 1, when one step at it would not fit the memory (the wasm heap,
 the worker's cap, the free memory) or the budget; the output says so ("batch size lowered ...").
@@ -191,8 +195,8 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
     // On a terminal, a live step counter on stderr; pipes and JSON consumers get only the result.
     const live = !json && process.stderr.isTTY === true;
     const onMessage = jsonl ? (m: WorkerMessage) => streamMessage(m, io) : live ? (m: WorkerMessage) => showProgress(m, io) : undefined;
-    // SIGINT/SIGTERM stop the worker first (interrupt.ts), then the CLI exits 130/143.
-    const { result: outcome, interrupted } = await withInterrupts((signal) => runSanityTrain(request, { onMessage, signal }));
+    // SIGINT/SIGTERM stop the worker first (interrupt.ts), then the CLI exits 130/143. The budget counts from the CLI's start.
+    const { result: outcome, interrupted } = await withInterrupts((signal) => runSanityTrain(request, { onMessage, signal, startedAtMs: performance.timeOrigin }));
     if (live) {
       io.err('\r\x1b[K');
     }
@@ -302,7 +306,7 @@ export function formatSanity(report: SanityReport): string {
     lines.push(`  note: ${note}`);
   }
   const verdict = verdictFor(report);
-  for (const sentence of [verdict.comparison, verdict.caveat]) {
+  for (const sentence of [verdict.comparison, ...(verdict.comparison && report.comparison ? [`  per seed: ${perSeedText(report.comparison)}`] : []), verdict.caveat]) {
     if (sentence) {
       lines.push(sentence);
     }

@@ -3,6 +3,7 @@
  * the VS Code adapter). The report's JSON is the `rbn sanity --json` contract: fields may be added,
  * never renamed.
  */
+import type { SanityComparison } from './compare-protocol';
 
 /** What the user (or a setting) asks for; `tensorflow` means tfjs-node-gpu or tfjs-node. */
 export type BackendPreference = 'auto' | 'cpu' | 'wasm' | 'tensorflow';
@@ -184,6 +185,8 @@ export interface SanityReport {
   trainableParams?: number;
   /** How the runs' batch size was chosen: the one asked for, or lower to fit the memory or the time budget. */
   batchFit?: SanityBatchFit;
+  /** A Compare's result across paired seeds: the mean difference, its 90% interval and the verdict (docs/compare.md). */
+  comparison?: SanityComparison;
 }
 
 /** The batch size fitted to the machine before training (runs[i].batchSize is the one used). */
@@ -275,6 +278,8 @@ export type WorkerMessage =
       runtime?: SanityRuntime;
       /** On the first step of each run: the model's parameter count, for a memory failure's message. */
       params?: number;
+      /** A Compare's paired seed this step belongs to (absent: the request's seed). */
+      seed?: number;
     }
   | { type: 'layerNaN'; run: number; finding: NanFinding }
   /** Before a run's first step: the graph of the model it trains. */

@@ -22,6 +22,7 @@ import { verdictFor } from './report-verdict';
 import { escapeHtml, jsonForScriptBlock } from './report-escape';
 import { layersSection } from './report-layers';
 import { graphSection, graphViewDataOf, liveLayersSection, type GraphViewData } from './report-graph';
+import { comparisonFigure } from './report-comparison';
 
 export { escapeHtml, jsonForScriptBlock };
 
@@ -100,7 +101,7 @@ function sourceLink(source: SourceLocation | null, roots: readonly string[]): st
 }
 
 function verdictSection(report: SanityReport, roots: readonly string[]): string {
-  const { kind: verdict, headline, coverage, comparison, caveat } = verdictFor(report);
+  const { kind: verdict, headline, coverage, comparison, caveat, comparisonClear } = verdictFor(report);
   const items = report.runs.flatMap((run, i) => {
     if (run.nan) {
       return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${escapeHtml(describeNan(run.nan))}. Built at ${sourceLink(run.nan.source, roots)}.</li>`];
@@ -122,7 +123,8 @@ function verdictSection(report: SanityReport, roots: readonly string[]): string 
   // The comparison is bold only when it means something; otherwise the page says why there is none.
   const extra = [
     coverage ? `<p class="coverage">${escapeHtml(coverage)}.</p>` : '',
-    comparison ? `<p class="comparison">${escapeHtml(comparison)}</p>` : '',
+    comparison ? `<p class="comparison${comparisonClear === false ? ' unclear' : ''}">${escapeHtml(comparison)}</p>` : '',
+    comparison && report.comparison ? comparisonFigure(report.comparison) : '',
     caveat ? `<p class="caveat">${escapeHtml(caveat)}</p>` : '',
   ].filter((p) => p !== '');
   return `<section class="verdict verdict-${verdict}" role="status">

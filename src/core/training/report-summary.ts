@@ -4,6 +4,7 @@
  */
 import type { RunReport, SanityReport } from './protocol';
 import { verdictFor } from './report-verdict';
+import { perSeedText } from './report-comparison';
 import {
   describeData,
   describeNan,
@@ -51,7 +52,8 @@ export function summarizeReport(report: SanityReport, workspaceRoots: readonly s
   const head = `Sanity-train${subject ? ` of ${subject}` : ''} on backend ${describeBackend(report)} with ${describeData(report)}.`;
   const runs = report.runs.map((run, i) => describeRun(run, i, report, workspaceRoots));
   const verdict = verdictFor(report);
-  const comparison = verdict.comparison ?? verdict.caveat;
+  const perSeed = verdict.comparison && report.comparison ? `Per seed: ${perSeedText(report.comparison)}.` : null;
+  const comparison = [verdict.comparison, perSeed, verdict.caveat].filter((s) => s !== null).join(' ');
   const notes = (report.notes ?? []).map((n) => `Note: ${n.trim().replace(/\s+/g, ' ').replace(/\.?$/, '.')}`);
   return [head, ...runs, ...(comparison ? [comparison] : []), ...notes].join(' ');
 }

@@ -6,6 +6,7 @@
  * clearly above chance, or error clearly below the no-learning baseline). Otherwise it says why not.
  */
 import type { RunReport, SanityReport } from './protocol';
+import { comparisonSentence } from './report-comparison';
 import { describeComparison, formatAccuracy, formatNumber, normLabel, verdictOf, type Verdict } from './report-view';
 
 export interface ReportVerdict {
@@ -18,6 +19,8 @@ export interface ReportVerdict {
   comparison: string | null;
   /** Why the runs are not compared, or why a single run says little ("Too short to compare: …"). */
   caveat: string | null;
+  /** A Compare's interval excludes zero: only then may the comparison be shown as a finding (bold). */
+  comparisonClear?: boolean;
 }
 
 /**
@@ -97,6 +100,11 @@ export function verdictFor(report: SanityReport): ReportVerdict {
     caveat = `the time budget allowed ${allowed}; raise the timeout for the full run`;
   } else if (!anyLearned) {
     caveat = `${notLearnedText(report)}; train for more steps`;
+  }
+  // With paired seeds and an interval, runs cut short by the budget are still compared (at the steps they had).
+  if (compared && report.comparison && anyLearned) {
+    const fewer = caveat !== null ? `Fewer steps than asked: ${caveat}.` : null;
+    return { kind, headline, coverage, comparison: comparisonSentence(report.comparison), caveat: fewer, comparisonClear: report.comparison.verdict !== 'no clear difference' };
   }
   if (caveat !== null) {
     const lead = compared ? 'Too short to compare' : 'Too short to judge learning';

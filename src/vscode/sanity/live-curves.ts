@@ -23,6 +23,7 @@ export class LiveCurves {
   private readonly graph = new GraphLiveRuns();
   /** Whether the graph data changed since the last snapshot: it is large, so it travels only when it changed. */
   private graphChanged = false;
+  private firstSeed: number | undefined;
 
   /** @param compare whether two runs will come (the status line then names the run). */
   constructor(private readonly compare: boolean) {}
@@ -36,6 +37,12 @@ export class LiveCurves {
       return this.graphChanged;
     }
     if (message.type === 'progress') {
+      // A Compare's later paired seeds train the same steps again: the chart keeps the first seed's curves, the status moves on.
+      this.firstSeed ??= message.seed;
+      if (message.seed !== undefined && message.seed !== this.firstSeed) {
+        this.status = `Paired seed ${message.seed}: ${normLabel(message.norm)} step ${message.step} of ${message.totalSteps}, loss ${formatNumber(message.loss)}`;
+        return true;
+      }
       const run = this.runFor(message.run, message.norm);
       if (run.steps.length > 0 && message.step <= run.steps[run.steps.length - 1]) {
         return false; // a repeated or out-of-order step adds nothing to a curve drawn left to right

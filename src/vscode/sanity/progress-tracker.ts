@@ -17,6 +17,10 @@ export class ProgressTracker {
   private lastReportAt = Number.NEGATIVE_INFINITY;
   /** The worker's run ids in the order they first appeared (independent of 0- or 1-based ids). */
   private readonly runOrder: number[] = [];
+  /** Each run's share of its steps done: a Compare's two runs advance side by side. */
+  private readonly done = new Map<number, number>();
+  /** A Compare's first paired seed: later seeds train the same steps again, past the bar's end. */
+  private firstSeed: number | undefined;
 
   /**
    * @param runCount runs the job will train (2 with compare).
@@ -44,10 +48,16 @@ export class ProgressTracker {
     }
     this.lastReportAt = nowMs;
     const total = Math.max(1, message.totalSteps);
-    const percent = Math.min(100, (100 * (runIndex + Math.min(message.step, total) / total)) / Math.max(1, this.runCount));
+    this.firstSeed ??= message.seed;
+    const laterSeed = message.seed !== undefined && message.seed !== this.firstSeed;
+    if (!laterSeed) {
+      this.done.set(runIndex, Math.max(this.done.get(runIndex) ?? 0, Math.min(message.step, total) / total));
+    }
+    const percent = Math.min(100, (100 * [...this.done.values()].reduce((a, b) => a + b, 0)) / Math.max(1, this.runCount));
     const increment = Math.max(0, percent - this.reportedPercent);
     this.reportedPercent = Math.max(this.reportedPercent, percent);
-    const prefix = this.runCount > 1 ? `${normLabel(message.norm)} (run ${runIndex + 1}/${this.runCount}): ` : '';
+    const seed = laterSeed ? `paired seed ${message.seed}, ` : '';
+    const prefix = this.runCount > 1 ? `${seed}${normLabel(message.norm)} (run ${runIndex + 1}/${this.runCount}): ` : '';
     return { increment, message: `${prefix}step ${message.step}/${message.totalSteps} · loss ${formatNumber(message.loss)}` };
   }
 

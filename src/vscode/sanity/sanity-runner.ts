@@ -11,6 +11,8 @@ export interface SanityRunOptions {
   signal?: AbortSignal;
   workerScript?: string;
   maxMemoryMb?: number;
+  /** When the user asked (Date.now()): a Compare's budget counts from there. */
+  startedAtMs?: number;
 }
 
 /** `runSanityTrain` of src/worker/launcher.ts. */

@@ -131,6 +131,8 @@ export class SanityTrainer implements vscode.Disposable {
   }
 
   private async train(file: string, model: string, compare: boolean, controller: AbortController, call: ChosenArguments): Promise<SanityCommandResult> {
+    // The budget counts from here: once the arguments are chosen, the user is waiting for the answer.
+    const startedAtMs = Date.now();
     const settings = this.deps.getSettings(vscode.Uri.file(file));
     const request = buildSanityRequest(file, model, compare, settings, call);
     const label = `${model} in ${vscode.workspace.asRelativePath(file)}`;
@@ -143,14 +145,14 @@ export class SanityTrainer implements vscode.Disposable {
     SanityReportPanel.show(this.deps.extensionUri, { kind: 'running', model, file, compare, steps: request.steps, batchSize: request.batchSize }, this.hooks);
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Sanity-training ${model}${compare ? ' (BatchNorm vs RunningBatchNorm)' : ''}`, cancellable: true },
-      (progress, token) => this.runWorker({ request, maxMemoryMb: settings.maxMemoryMb, controller }, progress, token),
+      (progress, token) => this.runWorker({ request, maxMemoryMb: settings.maxMemoryMb, controller, startedAtMs }, progress, token),
     );
     const cancelled = controller.signal.aborted || (outcome.kind === 'error' && outcome.reason === 'cancelled');
     return cancelled ? this.cancelled(label, file, model) : this.show(outcome, request, model);
   }
 
   private async runWorker(
-    job: { request: SanityRequest; maxMemoryMb: number; controller: AbortController },
+    job: { request: SanityRequest; maxMemoryMb: number; controller: AbortController; startedAtMs: number },
     progress: vscode.Progress<{ message?: string; increment?: number }>,
     token: vscode.CancellationToken,
   ): Promise<SanityOutcome> {
@@ -165,6 +167,7 @@ export class SanityTrainer implements vscode.Disposable {
         signal: job.controller.signal,
         workerScript: this.deps.workerScript,
         maxMemoryMb: job.maxMemoryMb,
+        startedAtMs: job.startedAtMs,
         onMessage: (message) => {
           const now = Date.now();
           const update = tracker.update(message, now);

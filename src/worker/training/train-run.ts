@@ -29,8 +29,10 @@ export interface RunOptions {
   checkLimits?: () => void;
   /** Per-layer telemetry (worker/telemetry); it only observes, so the losses are the same without it. */
   telemetry?: StepObserver;
-  /** After `done` steps: how many this run should have in all (the time budget); `steps` when absent. */
-  plannedSteps?: (done: number) => number;
+  /** After `done` steps: how many this run should have in all (the time budget; a Compare's granted steps, awaited); `steps` when absent. */
+  plannedSteps?: (done: number) => number | Promise<number>;
+  /** Scores the held-out set instead of `evaluate` (a Compare keeps every example's score); single-output models only. */
+  scoreHeldOut?: (model: tfjs.LayersModel, data: TrainingData) => { accuracy: number | null; error: number | null };
 }
 
 /** Batches of example indices, reshuffled every epoch by a seeded generator. */
@@ -62,7 +64,7 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
   const losses: (number | null)[] = [];
   const batches = batchIndices(rowCount(data.xs), o.batchSize, o.seed);
   let nan: NanFinding | null = null;
-  let planned = o.plannedSteps?.(0) ?? o.steps;
+  let planned = (await o.plannedSteps?.(0)) ?? o.steps;
   const started = performance.now();
   for (let step = 1; step <= planned && nan === null; step++) {
     o.checkLimits?.();
@@ -91,13 +93,13 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
     }
     tf.dispose([x, y, ...before].flat());
     o.onStep?.(step, losses[losses.length - 1]);
-    planned = o.plannedSteps?.(step) ?? o.steps;
+    planned = (await o.plannedSteps?.(step)) ?? o.steps;
   }
   const seconds = (performance.now() - started) / 1000;
   // The last step's memory counts too, before the evaluation adds to it.
   o.checkLimits?.();
   const outputs = nan === null && data.outputs ? scoreOutputs(tf, model, data as TrainingData & { outputs: OutputSpec[] }) : undefined;
-  const score = nan !== null ? { accuracy: null, error: null } : outputs ? { accuracy: outputs[0].accuracy, error: outputs[0].error } : evaluate(tf, model, data);
+  const score = nan !== null ? { accuracy: null, error: null } : outputs ? { accuracy: outputs[0].accuracy, error: outputs[0].error } : (o.scoreHeldOut ?? ((m, d) => evaluate(tf, m, d)))(model, data);
   return {
     norm: o.norm,
     steps: losses.length,

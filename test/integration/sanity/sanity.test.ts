@@ -114,6 +114,8 @@ describe('sanity-train in the extension host', function () {
       result.outcome === 'report' && result.report.runs.map((r) => r.norm),
       ['batchNormalization', 'runningBatchNorm'],
     );
+    const comparison = result.outcome === 'report' ? result.report.comparison : undefined;
+    assert.ok(comparison && comparison.seeds >= 1 && comparison.interval[0] <= comparison.interval[1], `a comparison with its interval: ${JSON.stringify(comparison)}`);
     await assertReportTabs(['Sanity-train: buildModel'], 'one panel, reused');
   });
 

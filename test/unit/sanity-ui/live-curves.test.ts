@@ -57,6 +57,16 @@ describe('live curves (panel while training)', () => {
     assert.deepEqual(first.data.runs[0].steps, [1]);
   });
 
+  it("a Compare's later paired seeds move the status on and leave the first seed's curves as they are", () => {
+    const seeded = (run: number, step: number, loss: number, seed: number) => ({ ...progress(run, step, loss), seed }) as WorkerMessage;
+    const live = new LiveCurves(true);
+    live.add(seeded(0, 1, 2, 1));
+    live.add(seeded(0, 2, 1, 1));
+    assert.equal(live.add(seeded(1, 1, 3, 2)), true);
+    assert.deepEqual(live.snapshot().data.runs.map((r) => r.steps), [[1, 2]]);
+    assert.match(live.snapshot().status, /^Paired seed 2: \w+ step 1 of 300, loss 3$/);
+  });
+
   it('ignores done and error messages', () => {
     const live = new LiveCurves(false);
     assert.equal(live.add({ type: 'error', reason: 'threw', message: 'x' }), false);

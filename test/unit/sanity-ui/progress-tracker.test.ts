@@ -28,6 +28,15 @@ describe('progress tracker (notification updates)', () => {
     assert.equal(t.update(progress(2, 300, 'runningBatchNorm'), 0)?.message, 'RunningBatchNorm (run 2/2): step 300/300 · loss 0.5');
   });
 
+  it("a Compare's runs side by side fill the bar together; later paired seeds name their seed and add nothing", () => {
+    const t = new ProgressTracker(2, 0);
+    assert.equal(t.update({ ...progress(0, 30), seed: 1 } as WorkerMessage, 0)?.increment, 5);
+    assert.equal(t.update({ ...progress(1, 30, 'runningBatchNorm'), seed: 1 } as WorkerMessage, 0)?.increment, 5);
+    assert.ok(Math.abs((t.update({ ...progress(0, 300), seed: 1 } as WorkerMessage, 0)?.increment ?? 0) - 45) < 1e-9);
+    const later = t.update({ ...progress(1, 10, 'runningBatchNorm'), seed: 2 } as WorkerMessage, 0);
+    assert.deepEqual(later, { increment: 0, message: 'paired seed 2, RunningBatchNorm (run 2/2): step 10/300 · loss 0.5' });
+  });
+
   it('throttles per-step messages but always shows the last step and NaN news', () => {
     const t = new ProgressTracker(1, 100);
     assert.ok(t.update(progress(0, 1), 1000));
