@@ -26,7 +26,7 @@ export const PACKAGED_FROM_REPOSITORY = [
   'media/screenshots/quality-chart.png',
   'media/screenshots/context-menu.png',
   'media/screenshots/workspace-preview.png',
-  'media/screenshots/sanity-panel.png',
+  'media/screenshots/compare-interval.png',
   'media/screenshots/graph-1000.png',
   'snippets/*.json',
 ];
