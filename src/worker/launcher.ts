@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SanityOutcome, SanityRequest, SanityRuntime, WorkerMessage } from '../core/training/protocol';
 import { formatParams } from './budget/model-size';
+import { runCapture } from './capture/capture-launcher';
 
 export interface SanityLaunchOptions {
   onMessage?: (message: WorkerMessage) => void;
@@ -17,6 +18,8 @@ export interface SanityLaunchOptions {
   workerScript?: string;
   /** Memory cap of the child in MB (V8 heap and resident set). Defaults to 4096. */
   maxMemoryMb?: number;
+  /** With `request.from`: each line the user's program writes, for a log (never onto stdout). */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 const DEFAULT_MAX_MEMORY_MB = 4096;
@@ -95,6 +98,9 @@ export function describeExit(code: number | null, signal: string | null, stderr:
  * fresh process at half the batch, within what is left of the budget.
  */
 export async function runSanityTrain(request: SanityRequest, options: SanityLaunchOptions = {}): Promise<SanityOutcome> {
+  if (request.from) {
+    return runCapture(request, options);
+  }
   const started = Date.now();
   const first = await runWorkerOnce(request, options);
   const retry = retryAfterOverflow(first, request, Date.now() - started);

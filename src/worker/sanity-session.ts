@@ -25,6 +25,7 @@ import { TelemetryCollector } from './telemetry/collector';
 import { loadTfjsRuntime } from './backends/tfjs-runtime';
 import { trainRun } from './training/train-run';
 import { describeModel, isMnistShaped, mnistData, rowCount, sliceRows, syntheticData, type ModelShape, type TrainingData } from './data/training-data';
+import type { ModelSource } from './capture/model-source';
 
 export type Emit = (message: WorkerMessage) => void;
 
@@ -52,7 +53,8 @@ function readSource(file: string): string {
 }
 
 async function chooseData(tf: typeof tfjs, request: SanityRequest, shape: ModelShape, sparse: boolean, io: ModelIO): Promise<TrainingData> {
-  const provider = requireUserModule(request.file).sanityData;
+  // A program's file is not a module to load again: captured models never read sanityData.
+  const provider = request.from ? undefined : requireUserModule(request.file).sanityData;
   if (typeof provider === 'function' && request.data === undefined) {
     return customData(tf, provider as () => unknown, shape, sparse, request.file);
   }
@@ -82,16 +84,16 @@ function normOf(model: tfjs.LayersModel): NormKind {
   return counts.batchNormalization > 0 ? 'batchNormalization' : counts.runningBatchNorm > 0 ? 'runningBatchNorm' : 'none';
 }
 
-/** Runs the whole sanity-train and returns its report; failures throw SanityFailure. */
-export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}, limits: SessionLimits = {}): Promise<SanityReport> {
-  const code = readSource(request.file);
-  const runtime = await loadTfjsRuntime(request.file, request.backend, installModuleHooks);
+/** Runs the whole sanity-train and returns its report; failures throw SanityFailure. `source`: a model captured from a program instead of a builder. */
+export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}, limits: SessionLimits = {}, source?: ModelSource): Promise<SanityReport> {
+  const code = source ? source.code : readSource(request.file);
+  const runtime = source?.runtime ?? (await loadTfjsRuntime(request.file, request.backend, installModuleHooks));
   const { tf } = runtime;
   const info = runtimeOf(runtime);
   context.runtime = info;
   const phase = phaseEmitter(emit, context);
   phase('buildModel');
-  const { model, call, browserStandIns } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed });
+  const { model, call, browserStandIns } = source ? { ...source, browserStandIns: [] } : await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed });
   const name = call.model;
   context.params = model.countParams();
   const trainableParams = trainableParamsOf(model);
@@ -100,11 +102,11 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const shape = describeModel(model, shapes);
   const io = describeModelIO(model, shapes);
   const sparse = model.loss === 'sparseCategoricalCrossentropy';
-  const allData = await chooseData(tf, request, shape, sparse, io);
+  const allData = source?.data(shape, io, needsPerOutputData(io)) ?? (await chooseData(tf, request, shape, sparse, io));
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(code, request.file, name), request.file);
   const standInLine = standInNote(browserStandIns);
-  const notes = [...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
+  const notes = [...(source?.notes ?? []), ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
   if (request.compare) {
     const swapped = await swapNorms(tf, model);

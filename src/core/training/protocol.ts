@@ -3,6 +3,7 @@
  * the VS Code adapter). The report's JSON is the `rbn sanity --json` contract: fields may be added,
  * never renamed.
  */
+import type { SanityCapture, SanityCaptureRequest } from './capture';
 
 /** What the user (or a setting) asks for; `tensorflow` means tfjs-node-gpu or tfjs-node. */
 export type BackendPreference = 'auto' | 'cpu' | 'wasm' | 'tensorflow';
@@ -147,6 +148,8 @@ export interface SanityReport {
   trainableParams?: number;
   /** How the runs' batch size was chosen: the one asked for, or lower to fit the memory or the time budget. */
   batchFit?: SanityBatchFit;
+  /** Where the model and data came from when captured from the user's program (`--from`). */
+  capture?: SanityCapture;
 }
 
 /** The batch size fitted to the machine before training (runs[i].batchSize is the one used). */
@@ -224,6 +227,8 @@ export interface SanityRequest {
   seed: number;
   /** Per-layer telemetry (runs[i].layers); on unless false. */
   telemetry?: boolean;
+  /** Run this program and capture the model it trains instead of calling a builder (`file` is then the folder it runs in). */
+  from?: SanityCaptureRequest;
 }
 
 export type WorkerMessage =
