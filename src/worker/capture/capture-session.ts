@@ -77,8 +77,8 @@ function captureOf(target: CapturedTarget, config: CaptureConfig, report: Sanity
 }
 
 /** The program's compile() settings, as it gave them. */
-export function compileOf(target: Pick<CapturedTarget, 'model'>): CapturedCompile | undefined {
-  const model = target.model as unknown as { optimizer_?: tfjs.Optimizer; loss?: unknown; metricsNames?: string[] };
+export function compileOf(target: Pick<CapturedTarget, 'model' | 'compileArgs'>): CapturedCompile | undefined {
+  const model = target.model as unknown as { optimizer_?: tfjs.Optimizer; loss?: unknown };
   if (!model.optimizer_) {
     return undefined;
   }
@@ -88,8 +88,14 @@ export function compileOf(target: Pick<CapturedTarget, 'model'>): CapturedCompil
     optimizer: model.optimizer_.getClassName(),
     optimizerConfig: model.optimizer_.getConfig() as Record<string, unknown>,
     loss,
-    metrics: (model.metricsNames ?? []).filter((n) => !/loss$/.test(n)),
+    metrics: metricNames((target.compileArgs as { metrics?: unknown } | undefined)?.metrics),
   };
+}
+
+/** compile()'s `metrics`: names, functions (by their name), a list of them or an object by output. */
+function metricNames(metrics: unknown): string[] {
+  const list = Array.isArray(metrics) ? metrics : typeof metrics === 'object' && metrics !== null ? Object.values(metrics).flat() : metrics === undefined ? [] : [metrics];
+  return list.map((m) => (typeof m === 'string' ? m : typeof m === 'function' && m.name ? m.name : 'custom'));
 }
 
 function compileNote(target: CapturedTarget): string[] {
