@@ -47,7 +47,11 @@ export async function runCapturedSession(target: CapturedTarget, config: Capture
 
 async function prepare(target: CapturedTarget, config: CaptureConfig, ownRoot: string): Promise<{ request: SanityRequest; source: ModelSource; captured: () => CapturedData | undefined }> {
   const from = config.request.from!;
+  const before = target.tf.getBackend();
   const runtime = await captureRuntime(target.tf, target.layersFile, config.request.backend, ownRoot);
+  if (runtime.backend !== before) {
+    rehome(target);
+  }
   const built = target.builtAt ?? target.site;
   const code = built ? readOrEmpty(built.file) : '';
   const builder = built && code ? builderOrUndefined(code, built.file, built.line) : undefined;
@@ -119,6 +123,26 @@ function readOrEmpty(file: string): string {
   }
 }
 
+/**
+ * The model's weights and the captured batches written afresh on the backend just chosen: tfjs moves
+ * a tensor from another backend lazily on first use, and the wasm backend's move of a large one
+ * fails when its heap grows during it ("detached ArrayBuffer"); a plain write does not.
+ */
+function rehome(target: CapturedTarget): void {
+  const { tf, model } = target;
+  const fresh = (t: tfjs.Tensor) => {
+    const copy = tf.tensor(t.dataSync() as Float32Array, t.shape, t.dtype);
+    t.dispose();
+    return copy;
+  };
+  const weights = model.getWeights();
+  model.setWeights(weights.map((w) => tf.tensor(w.dataSync() as Float32Array, w.shape, w.dtype)));
+  for (const batch of target.collector?.batches ?? []) {
+    batch.xs = batch.xs.map(fresh);
+    batch.ys = batch.ys.map(fresh);
+  }
+}
+
 function checkMemory(capMb: number): void {
   if (capMb > 0 && process.memoryUsage.rss() > capMb * 1024 * 1024) {
     throw new SanityFailure('memory', `the program used more than its ${capMb} MB memory cap during the sanity-train; lower --batch-size or use a smaller model`);
@@ -133,5 +157,7 @@ function failureMessage(err: unknown, context: SessionContext, file: string | un
   if (isWasmAbort(err)) {
     return { type: 'error', reason: 'memory', message: `the wasm backend ran out of memory (its heap holds at most 4 GB) at batch size ${context.batchSize ?? '?'}; lower --batch-size`, ...runtime };
   }
+  // The whole stack goes to the program's output (the log): the one line cannot hold it.
+  process.stderr.write(`rbn-capture: ${err instanceof Error ? err.stack : String(err)}\n`);
   return { type: 'error', reason: 'internal', message: `sanity-train failed on the captured model: ${describeError(err, file)}`, ...runtime };
 }

@@ -55,7 +55,7 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string): 
       if (!served) {
         throw err;
       }
-      servedNotes.push(`the program's ${request} is not installed: ${describeServed(served, ownRoot)} served it (on wasm or cpu)`);
+      addNote(`the program's ${request} is not installed: ${describeServed(served, ownRoot)} served it`);
       return served;
     }
   };
@@ -68,7 +68,7 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string): 
       if (!served) {
         throw err;
       }
-      servedNotes.push(`the program's ${request} failed to load (${String((err as Error)?.message ?? err).split('\n')[0]}): ${describeServed(served, ownRoot)} served it`);
+      addNote(`the program's ${request} failed to load (${String((err as Error)?.message ?? err).split('\n')[0]}): ${describeServed(served, ownRoot)} served it`);
       exports = originalLoad(served, parent, isMain);
     }
     if (isTfjsLayers(exports) && !seen.has(exports)) {
@@ -77,6 +77,12 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string): 
     }
     return exports;
   };
+}
+
+function addNote(note: string): void {
+  if (!servedNotes.includes(note)) {
+    servedNotes.push(note);
+  }
 }
 
 function isTfjsLayers(value: unknown): value is Record<string, unknown> {

@@ -104,6 +104,13 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.deepEqual(processesRunning('forever.js'), []);
   });
 
+  it('inputs made on the program backend before the capture move to the session backend (wasm), large ones too', async () => {
+    const report = reportOf((await run(request('node wide-inputs.js', { steps: 5 }))).outcome);
+    assert.equal(report.backend, 'wasm');
+    assert.equal(report.capture?.examples, 3000);
+    assert.ok(report.runs[0].nan === null && report.runs[0].steps === 5);
+  });
+
   it('a program that throws before training: one line with its error and line', async () => {
     const message = errorOf((await run(request('node throws.js'))).outcome);
     assert.equal(message, '`node throws.js` threw before training a model: Error: data/train.csv not found (at ' + path.join(FIXTURES, 'throws.js') + ':5)');
