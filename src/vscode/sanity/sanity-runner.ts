@@ -11,6 +11,8 @@ export interface SanityRunOptions {
   signal?: AbortSignal;
   workerScript?: string;
   maxMemoryMb?: number;
+  /** A captured program's output lines (`request.from`). */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 /** `runSanityTrain` of src/worker/launcher.ts. */

@@ -17,6 +17,7 @@ import { SanityReportPanel, type ReportPanelHooks } from './report-panel';
 import type { SanityOutcome, SanityRunner } from './sanity-runner';
 import type { SanityAnalysis } from './sanity-analysis';
 import { buildSanityRequest, type SanitySettings } from './sanity-request';
+import type { ProgramChoice } from './script-capture';
 
 export interface SanityTrainerDeps {
   extensionUri: vscode.Uri;
@@ -45,6 +46,8 @@ const LIVE_INTERVAL_MS = 100;
 
 export class SanityTrainer implements vscode.Disposable {
   private running: { controller: AbortController; label: string } | undefined;
+  /** The program the report on show was captured from: "Run again" runs it again. */
+  private shownProgram: ProgramChoice | undefined;
   /** What the report panel's buttons do. */
   private readonly hooks: ReportPanelHooks;
 
@@ -54,7 +57,10 @@ export class SanityTrainer implements vscode.Disposable {
       showLog: () => deps.log.show(true),
       cancel: () => this.running?.controller.abort(),
       // "Run again" reruns with the arguments of the run before instead of asking again.
-      rerun: (file, model, compare) => void this.run(compare, vscode.Uri.file(file), model, true),
+      rerun: (file, model, compare) => {
+        const program = this.shownProgram;
+        void (program ? this.runFromScript(async () => program, compare) : this.run(compare, vscode.Uri.file(file), model, true));
+      },
     };
   }
 
@@ -97,6 +103,28 @@ export class SanityTrainer implements vscode.Disposable {
     }
   }
 
+  /** Sanity-trains the model a program trains (capture): `choose` asks which program, once the run may start. */
+  async runFromScript(choose: () => Promise<ProgramChoice | undefined>, compare = false): Promise<SanityCommandResult> {
+    if (!vscode.workspace.isTrusted) {
+      return this.refuseUntrusted();
+    }
+    if (this.running) {
+      this.offerCancel(this.running);
+      return { outcome: 'notRun', why: 'busy' };
+    }
+    const controller = new AbortController();
+    this.running = { controller, label: 'a program' };
+    try {
+      const program = await choose();
+      if (!program) {
+        return { outcome: 'notRun', why: 'cancelled' };
+      }
+      return await this.train(program.cwd, `\`${program.command}\``, compare, controller, {}, program);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
   private offerCancel(running: { controller: AbortController; label: string }): void {
     const cancel = 'Cancel It';
     void vscode.window
@@ -130,9 +158,9 @@ export class SanityTrainer implements vscode.Disposable {
     return builder ? chooseArguments({ analysis: this.deps.analysis, memory: this.deps.memory, log: this.deps.log }, document, builder, reuseLast) : {};
   }
 
-  private async train(file: string, model: string, compare: boolean, controller: AbortController, call: ChosenArguments): Promise<SanityCommandResult> {
+  private async train(file: string, model: string, compare: boolean, controller: AbortController, call: ChosenArguments, program?: ProgramChoice): Promise<SanityCommandResult> {
     const settings = this.deps.getSettings(vscode.Uri.file(file));
-    const request = buildSanityRequest(file, model, compare, settings, call);
+    const request = withProgram(buildSanityRequest(file, model, compare, settings, call), program);
     const label = `${model} in ${vscode.workspace.asRelativePath(file)}`;
     if (this.running) {
       this.running.label = label;
@@ -158,13 +186,15 @@ export class SanityTrainer implements vscode.Disposable {
     const tracker = new ProgressTracker(job.request.compare ? 2 : 1);
     const live = new LiveCurves(job.request.compare);
     let lastLivePost = Number.NEGATIVE_INFINITY;
-    progress.report({ message: 'starting the training process…' });
+    progress.report({ message: job.request.from ? 'running the program until it trains a model…' : 'starting the training process…' });
     try {
       const runner = await this.deps.loadRunner();
       return await runner(job.request, {
         signal: job.controller.signal,
         workerScript: this.deps.workerScript,
         maxMemoryMb: job.maxMemoryMb,
+        // A captured program's own output, prefixed, in the log.
+        onOutput: job.request.from ? (line) => this.deps.log.info(`│ ${line}`) : undefined,
         onMessage: (message) => {
           const now = Date.now();
           const update = tracker.update(message, now);
@@ -199,6 +229,7 @@ export class SanityTrainer implements vscode.Disposable {
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     if (outcome.kind === 'report') {
       const report: SanityReport = { ...outcome.report, file: outcome.report.file ?? file, model: outcome.report.model ?? model };
+      this.shownProgram = request.from ? { command: request.from.command, cwd: request.from.cwd } : undefined;
       this.deps.log.info(summarizeReport(report, roots));
       SanityReportPanel.show(this.deps.extensionUri, { kind: 'report', report }, this.hooks);
       return { outcome: 'report', report };
@@ -219,4 +250,13 @@ export class SanityTrainer implements vscode.Disposable {
       this.deps.log.show(true);
     }
   }
+}
+
+/** A capture request (no builder): the program's command and folder instead of a model id. */
+function withProgram(request: SanityRequest, program: ProgramChoice | undefined): SanityRequest {
+  if (!program) {
+    return request;
+  }
+  const { model: _model, ...rest } = request;
+  return { ...rest, from: { command: program.command, cwd: program.cwd, capture: 1 } };
 }
