@@ -6,9 +6,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findPackageScripts, rankScripts } from '../../core/workspace/program-commands';
+import { packageRootOf } from '../../core/workspace/layer-plan';
 
 export const SANITY_FROM_SCRIPT_COMMAND = 'runningBatchNorm.sanityTrainFromScript';
-/** Workspace state: the last command run, offered first next time. */
+/** Workspace state: the last command run and its folder ({ command, cwd }), offered first next time. */
 export const LAST_COMMAND_KEY = 'runningBatchNorm.sanity.lastCommand';
 
 export interface ProgramChoice {
@@ -19,30 +20,41 @@ export interface ProgramChoice {
 
 /** The command to run and its folder: given (a lens), else asked; undefined when the user backs out. */
 export async function chooseProgram(state: vscode.Memento, command?: string, folder?: vscode.Uri): Promise<ProgramChoice | undefined> {
-  const cwd = (folder ?? defaultFolder())?.fsPath;
+  const cwd = folder?.fsPath ?? defaultFolder();
   if (!cwd) {
     void vscode.window.showWarningMessage('Sanity-Train from Script runs a program of an open folder: open the folder that holds it first.');
     return undefined;
   }
-  const chosen = command ?? (await askForCommand(state, cwd));
-  if (!chosen?.trim()) {
+  const last = lastProgram(state);
+  const chosen = (command ?? (await askForCommand(last, cwd)))?.trim();
+  if (!chosen) {
     return undefined;
   }
-  await state.update(LAST_COMMAND_KEY, chosen.trim());
-  return { command: chosen.trim(), cwd };
+  // The last command, accepted as offered, runs where it ran last time.
+  const program = { command: chosen, cwd: !command && !folder && last?.command === chosen ? last.cwd : cwd };
+  await state.update(LAST_COMMAND_KEY, program);
+  return program;
 }
 
-function defaultFolder(): vscode.Uri | undefined {
+/** The package of the active editor's file (its nearest package.json inside the workspace folder), else the first folder. */
+function defaultFolder(): string | undefined {
   const active = vscode.window.activeTextEditor?.document.uri;
-  return (active && vscode.workspace.getWorkspaceFolder(active)?.uri) ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  const folder = active && vscode.workspace.getWorkspaceFolder(active);
+  return folder && active.scheme === 'file' ? packageRootOf(active.fsPath, folder.uri.fsPath) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}
+
+function lastProgram(state: vscode.Memento): ProgramChoice | undefined {
+  const stored = state.get<unknown>(LAST_COMMAND_KEY);
+  const v = stored as Partial<ProgramChoice> | undefined;
+  return typeof v?.command === 'string' && typeof v.cwd === 'string' ? { command: v.command, cwd: v.cwd } : undefined;
 }
 
 interface CommandItem extends vscode.QuickPickItem {
   command?: string;
 }
 
-async function askForCommand(state: vscode.Memento, cwd: string): Promise<string | undefined> {
-  const last = state.get<string>(LAST_COMMAND_KEY);
+async function askForCommand(lastRun: ProgramChoice | undefined, cwd: string): Promise<string | undefined> {
+  const last = lastRun?.command;
   const scripts = rankScripts(findPackageScripts(await readText(path.join(cwd, 'package.json'))));
   const type: CommandItem = { label: '$(terminal) Enter a command…', description: last ? `last: ${last}` : 'e.g. node train.js, npx mocha test/model.test.js', alwaysShow: true };
   const items: CommandItem[] = [
@@ -59,7 +71,7 @@ async function askForCommand(state: vscode.Memento, cwd: string): Promise<string
   }
   return vscode.window.showInputBox({
     title: 'Sanity-Train from Script',
-    prompt: `A command run in ${cwd} (a shell command line); the first model it trains is taken`,
+    prompt: `A shell command, run in ${lastRun?.cwd ?? cwd} (the last command) or else ${cwd}; the first model it trains is taken`,
     value: last ?? 'node train.js',
     validateInput: (value) => (value.trim() ? undefined : 'Type the command that runs your training script or test'),
   });

@@ -33,6 +33,7 @@ describe('capture: the one line for a program that ended without a report', () =
     { code: 0, signal: null, tail: ['hello'], captured: false, expected: '`node a.js` exited without building or training a tfjs model (nothing to capture): run the script or test that trains it' },
     { code: 1, signal: null, tail: ['  1 failing', '  TypeError: model.fitt is not a function', '      at Context.<anonymous> (test.js:3:9)'], captured: false, expected: '`node a.js` exited with code 1 before training a model: TypeError: model.fitt is not a function' },
     { code: 127, signal: null, tail: ['sh: 1: nod: not found'], captured: false, expected: '`node a.js` exited with code 127 before training a model: sh: 1: nod: not found' },
+    { code: 1, signal: null, tail: ['npm error Missing script: "train"', 'npm error', 'npm error A complete log of this run can be found in: /x.log'], captured: false, expected: '`node a.js` exited with code 1 before training a model: npm error Missing script: "train"' },
     { code: null, signal: 'SIGSEGV', tail: [], captured: true, expected: '`node a.js` was killed (SIGSEGV) during the sanity-train on its model' },
   ];
   for (const { code, signal, tail, captured, expected } of table) {
