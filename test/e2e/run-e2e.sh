@@ -3,6 +3,7 @@
 # Chromium driven by playwright-core, offline). Runs every integration suite inside code-server's
 # extension host and every UI test, then prints `e2e: N passed, N failed` (tests, not steps).
 #   sanity-train:  test/integration/sanity (trusted + Restricted Mode; dev extension), test/e2e/sanity-lens.ui.mjs (the INSTALLED .vsix),
+#                  test/e2e/sanity-from-script.ui.mjs (the INSTALLED .vsix: the palette command on a package's script),
 #                  test/e2e/sanity-own-tfjs.ui.mjs (the INSTALLED .vsix in a workspace with its own tfjs)
 #   conversion:    test/integration/conversion (trusted + Restricted Mode; dev extension), test/e2e/conversion.ui.mjs (the INSTALLED .vsix)
 # Screenshots: $OUT (default .e2e/out). Env: CODE_SERVER, CHROMIUM, OUT, KEEP_WORK=1, E2E_ONLY=sanity|conversion.
@@ -89,6 +90,11 @@ if [ "$ONLY" != conversion ]; then
   ws_sanity "$WORK/ws-sanity"
   if start_code_server sanity-installed off "$WORK/ws-sanity" "$VSIX"; then
     run_step "sanity-train: UI test with the installed .vsix (lens -> panel, offline)" node test/e2e/sanity-lens.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-sanity" - "$OUT"
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+  # The same workspace: its capture/ package trains with a tfjs it does not install (the .vsix's serves it).
+  if start_code_server sanity-from-script off "$WORK/ws-sanity" "$VSIX"; then
+    run_step "sanity-train: Sanity-Train from Script… from the palette (installed .vsix)" node test/e2e/sanity-from-script.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-sanity" - "$OUT"
   else FAILED=$((FAILED + 1)); fi
   stop_code_server
   ws_own_tfjs "$WORK/ws-own-tfjs"

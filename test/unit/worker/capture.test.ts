@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SanityOutcome, SanityReport, SanityRequest, WorkerMessage } from '../../../src/core/training/protocol';
 import { runSanityTrain } from '../../../src/worker/launcher';
@@ -79,6 +80,23 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.equal(report.capture?.examples, 240);
     assert.equal(report.capture?.heldOut, 48);
     assert.equal(report.capture?.data, 'captured');
+  });
+
+  it('a program outside any tfjs install: the bundled tfjs serves its require (CommonJS) and its import (ES module)', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-capture-'));
+    try {
+      for (const file of ['train.js', 'train.mjs', 'data.js']) {
+        fs.copyFileSync(path.join(FIXTURES, file), path.join(outside, file));
+      }
+      const cjs = reportOf((await run({ ...request('node train.js'), from: { command: 'node train.js', cwd: outside } })).outcome);
+      assert.equal(cjs.tfjs?.source, 'bundled');
+      assert.ok(cjs.notes?.includes("the program's @tensorflow/tfjs is not installed: the bundled @tensorflow/tfjs served it"), JSON.stringify(cjs.notes));
+      const esm = reportOf((await run({ ...request('node train.mjs'), from: { command: 'node train.mjs', cwd: outside } })).outcome);
+      assert.equal(esm.tfjs?.source, 'bundled');
+      assert.equal(esm.capture?.examples, 240);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('--capture 2 takes the second model the program trains', async () => {
