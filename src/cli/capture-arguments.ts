@@ -44,3 +44,17 @@ export function programOutput(io: CliIo, verbose: boolean): ((line: string) => v
 export function captureLine(report: SanityReport): string[] {
   return report.capture ? [`  ${describeCapture(report.capture)}`] : [];
 }
+
+/**
+ * Ctrl+C (and SIGTERM, SIGHUP) cancel the run, so that the program's own process group, which does
+ * not get the terminal's signal, is stopped too. `dispose` restores the default handling.
+ */
+export function cancelOnInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const abort = () => controller.abort();
+  for (const s of signals) {
+    process.on(s, abort);
+  }
+  return { signal: controller.signal, dispose: () => signals.forEach((s) => process.off(s, abort)) };
+}

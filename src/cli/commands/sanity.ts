@@ -16,7 +16,7 @@ import { CliUsageError, EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, parseCommandArgs, 
 import { displayPath } from '../paths';
 import { completeSanityRequest, describeCall } from '../sanity-arguments';
 import { formatLiteralValue } from '../../core/analysis/arguments/argument-proposals';
-import { captureLine, captureRequestOf, programOutput } from '../capture-arguments';
+import { cancelOnInterrupt, captureLine, captureRequestOf, programOutput } from '../capture-arguments';
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'cpu', 'wasm', 'tensorflow'];
 const DATA = ['mnist', 'synthetic'] as const;
@@ -177,7 +177,12 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
     const parsed = parseSanityArgs(args, io.cwd);
     const { json } = parsed;
     if (parsed.request.from) {
-      return finishRun(parsed.request, json, io, programOutput(io, parsed.verbose === true));
+      const interrupt = cancelOnInterrupt();
+      try {
+        return await finishRun(parsed.request, json, io, programOutput(io, parsed.verbose === true), interrupt.signal);
+      } finally {
+        interrupt.dispose();
+      }
     }
     const source = fs.existsSync(parsed.request.file) ? readSourceFile(parsed.request.file) : undefined;
     if (!source?.ok) {
@@ -199,11 +204,11 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
 };
 
 /** Runs the request and prints its report (stdout) or its one-line failure (stderr); resolves to the exit code. */
-async function finishRun(request: SanityRequest, json: boolean, io: CliIo, onOutput?: (line: string) => void): Promise<number> {
+async function finishRun(request: SanityRequest, json: boolean, io: CliIo, onOutput?: (line: string) => void, signal?: AbortSignal): Promise<number> {
   {
     // On a terminal, a live step counter on stderr; pipes and JSON consumers get only the result.
     const live = !json && process.stderr.isTTY === true;
-    const outcome = await runSanityTrain(request, { onMessage: live ? (m) => showProgress(m, io) : undefined, onOutput });
+    const outcome = await runSanityTrain(request, { onMessage: live ? (m) => showProgress(m, io) : undefined, onOutput, signal });
     if (live) {
       io.err('\r\x1b[K');
     }

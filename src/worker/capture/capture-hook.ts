@@ -41,9 +41,9 @@ function install(config: CaptureConfig): void {
       // The program must run as it would without the hook; the launcher then says nothing was trained.
       fs.writeSync(2, `rbn-capture: could not hook tfjs in ${load.file}: ${(err as Error)?.message ?? String(err)}\n`);
     }
-  }, ownRoot);
+  }, ownRoot, ownDir);
   try {
-    registerEsmFallback(require.resolve('@tensorflow/tfjs', { paths: [ownRoot] }));
+    registerEsmFallback(require.resolve('@tensorflow/tfjs', { paths: [ownDir] }));
   } catch {
     // no bundled tfjs to serve: the program's own resolution stands
   }

@@ -11,7 +11,8 @@ import { checkWasmHost, packageVersionOf } from '../backends/wasm-compat';
 import { activateWasmBackend, firstLine } from '../backends/wasm-setup';
 
 export async function captureRuntime(tf: typeof tfjs, layersFile: string, preference: BackendPreference, ownRoot: string): Promise<TfjsRuntime> {
-  const source = layersFile.startsWith(path.join(ownRoot, 'node_modules')) ? 'bundled' : 'workspace';
+  // This project's own install: its node_modules (from source) or dist/node_modules (the .vsix).
+  const source = layersFile.startsWith(ownRoot + path.sep) && layersFile.includes(`${path.sep}node_modules${path.sep}`) ? 'bundled' : 'workspace';
   const skipped: SkippedBackend[] = [];
   const done = (): TfjsRuntime => ({ tf, backend: tf.getBackend(), skipped, source, redirects: new Map() });
   await tf.ready();

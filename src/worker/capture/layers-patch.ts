@@ -28,6 +28,7 @@ type Method = (this: tfjs.LayersModel, ...args: unknown[]) => unknown;
 const TRAINING: TrainingKind[] = ['fit', 'fitDataset', 'trainOnBatch'];
 const FACTORIES = ['sequential', 'model', 'loadLayersModel'];
 const PATCHED = Symbol.for('rbn.capture.patched');
+const ADD_PATCHED = Symbol.for('rbn.capture.patched.add');
 
 export function patchLayers(layers: Record<string, unknown>, listener: LayersListener, locate: () => Caller): void {
   // Sequential.fit calls this.model.fit synchronously before its first await: depth > 0 there.
@@ -69,6 +70,20 @@ export function patchLayers(layers: Record<string, unknown>, listener: LayersLis
         },
       );
     }
+  }
+  // Where a bundle re-exports tfjs through getters, the factories cannot be wrapped: a Sequential's first add() says where it was built.
+  const sequential = (layers.Sequential as { prototype: Record<string | symbol, Method> }).prototype;
+  if (!Object.prototype.hasOwnProperty.call(sequential, ADD_PATCHED)) {
+    sequential[ADD_PATCHED] = (() => undefined) as Method;
+    wrapOwn(sequential, 'add', (original) =>
+      function (this: tfjs.LayersModel, ...args: unknown[]) {
+        const caller = depth === 0 ? locate() : undefined;
+        if (caller && !caller.own) {
+          listener.built(this, caller.site);
+        }
+        return through(original, this, args);
+      },
+    );
   }
   for (const name of FACTORIES) {
     const original = layers[name];

@@ -36,9 +36,10 @@ export function redirectOwnTfjs(redirects: Map<string, string>): void {
 
 /**
  * Calls `onLayers` for every tfjs-layers instance the program loads (once each).
- * @param ownRoot this project's folder: its packages (the bundled tfjs, the wasm backend) serve what the program lacks.
+ * @param ownRoot this project's folder (its requests land on the program's tfjs once the session runs).
+ * @param ownDir the folder of this bundle, whose packages (the bundled tfjs) serve what the program lacks.
  */
-export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string): void {
+export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string, ownDir: string): void {
   const seen = new WeakSet<object>();
   const originalLoad = loader._load.bind(Module);
   const originalResolve = loader._resolveFilename.bind(Module);
@@ -51,7 +52,7 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string): 
     try {
       return originalResolve(request, parent, isMain, options);
     } catch (err) {
-      const served = NATIVE.test(request) || request === '@tensorflow/tfjs' ? plainTfjsFor(parentFile, ownRoot, originalResolve) : undefined;
+      const served = NATIVE.test(request) || request === '@tensorflow/tfjs' ? plainTfjsFor(parentFile, ownDir, originalResolve) : undefined;
       if (!served) {
         throw err;
       }
@@ -64,7 +65,7 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string): 
     try {
       exports = originalLoad(request, parent, isMain);
     } catch (err) {
-      const served = NATIVE.test(request) ? plainTfjsFor(parent?.filename ?? undefined, ownRoot, originalResolve) : undefined;
+      const served = NATIVE.test(request) ? plainTfjsFor(parent?.filename ?? undefined, ownDir, originalResolve) : undefined;
       if (!served) {
         throw err;
       }
@@ -98,9 +99,9 @@ function safeResolve(request: string, parent: unknown, isMain: boolean, resolve:
   }
 }
 
-/** The program's own @tensorflow/tfjs (seen from the requiring file), else this project's. */
-function plainTfjsFor(parentFile: string | undefined, ownRoot: string, resolve: LoaderInternals['_resolveFilename']): string | undefined {
-  for (const base of [parentFile ? path.dirname(parentFile) : process.cwd(), ownRoot]) {
+/** The program's own @tensorflow/tfjs (seen from the requiring file), else this project's (found from its bundle's folder). */
+function plainTfjsFor(parentFile: string | undefined, ownDir: string, resolve: LoaderInternals['_resolveFilename']): string | undefined {
+  for (const base of [parentFile ? path.dirname(parentFile) : process.cwd(), ownDir]) {
     try {
       return require.resolve('@tensorflow/tfjs', { paths: [base] });
     } catch {
