@@ -26,7 +26,8 @@ export interface CaptureLaunchOptions {
 }
 
 const DEFAULT_MAX_MEMORY_MB = 4096;
-const OUTPUT_TAIL = 40;
+/** Lines of the program's output kept for its failure line: a Node stack with its require stack runs to dozens. */
+const OUTPUT_TAIL = 200;
 
 /** dist/ beside the running bundle, or the repository's dist/ when running from source. */
 export function defaultHookDir(): string {

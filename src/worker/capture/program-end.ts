@@ -19,9 +19,10 @@ export function programEndMessage(command: string, code: number | null, signal: 
 
 /** The program's last error-looking line (else its last line), quoted. */
 function lastWords(tail: string[]): string {
-  const lines = tail.map((l) => l.trim()).filter((l) => l !== '' && !/^Node\.js v\d/.test(l));
+  // Stack frames and the closing braces of an error's dump say nothing on their own.
+  const lines = tail.map((l) => l.trim()).filter((l) => /[A-Za-z]/.test(l) && !/^Node\.js v\d/.test(l) && !/^at /.test(l));
   // npm's first error line says what went wrong; its last only where its log is.
-  const error = lines.find((l) => /^npm (error|ERR!) /.test(l)) ?? [...lines].reverse().find((l) => /^(\w*Error|Error)\b|\bERR_[A-Z_]+\b/.test(l));
+  const error = lines.find((l) => /^npm (error|ERR!) /.test(l)) ?? [...lines].reverse().find((l) => /(^|: )\w*Error\b|\bERR_[A-Z_]+\b/.test(l));
   const pick = error ?? lines[lines.length - 1];
   return pick ? `: ${pick.length > 200 ? `${pick.slice(0, 200)}…` : pick}` : '';
 }

@@ -21,6 +21,8 @@ export interface TfjsLoad {
 }
 
 const NATIVE = /^@tensorflow\/tfjs-node(-gpu)?$/;
+/** Packages the bundled tfjs can stand in for when the program's installation lacks them. */
+const SERVABLE = /^@tensorflow\/tfjs(-node|-node-gpu|-core|-layers|-converter|-data|-backend-cpu)?$/;
 const loader = Module as unknown as LoaderInternals;
 
 /** Lines for the report: which tfjs served a request the program's installation could not. */
@@ -52,7 +54,7 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string, o
     try {
       return originalResolve(request, parent, isMain, options);
     } catch (err) {
-      const served = NATIVE.test(request) || request === '@tensorflow/tfjs' ? plainTfjsFor(parentFile, ownDir, originalResolve) : undefined;
+      const served = SERVABLE.test(request) ? servedFile(request, parentFile, ownDir) : undefined;
       if (!served) {
         throw err;
       }
@@ -65,7 +67,7 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string, o
     try {
       exports = originalLoad(request, parent, isMain);
     } catch (err) {
-      const served = NATIVE.test(request) ? plainTfjsFor(parent?.filename ?? undefined, ownDir, originalResolve) : undefined;
+      const served = NATIVE.test(request) ? servedFile(request, parent?.filename ?? undefined, ownDir) : undefined;
       if (!served) {
         throw err;
       }
@@ -99,16 +101,21 @@ function safeResolve(request: string, parent: unknown, isMain: boolean, resolve:
   }
 }
 
-/** The program's own @tensorflow/tfjs (seen from the requiring file), else this project's (found from its bundle's folder). */
-function plainTfjsFor(parentFile: string | undefined, ownDir: string, resolve: LoaderInternals['_resolveFilename']): string | undefined {
+/**
+ * What serves a tfjs package the program cannot load: the plain `@tensorflow/tfjs` for tfjs-node(-gpu),
+ * else the package itself, from the program's installation (seen from the requiring file) or else
+ * this project's (found from its bundle's folder).
+ */
+function servedFile(request: string, parentFile: string | undefined, ownDir: string): string | undefined {
+  const target = NATIVE.test(request) ? '@tensorflow/tfjs' : request;
   for (const base of [parentFile ? path.dirname(parentFile) : process.cwd(), ownDir]) {
     try {
-      return require.resolve('@tensorflow/tfjs', { paths: [base] });
+      return require.resolve(target, { paths: [base] });
     } catch {
       // next
     }
   }
-  return safeResolve('@tensorflow/tfjs', undefined, false, resolve);
+  return undefined;
 }
 
 function describeServed(file: string, ownRoot: string): string {

@@ -35,6 +35,7 @@ describe('capture: the one line for a program that ended without a report', () =
     { code: 1, signal: null, tail: ['  1 failing', '  TypeError: model.fitt is not a function', '      at Context.<anonymous> (test.js:3:9)'], captured: false, expected: '`node a.js` exited with code 1 before training a model: TypeError: model.fitt is not a function' },
     { code: 127, signal: null, tail: ['sh: 1: nod: not found'], captured: false, expected: '`node a.js` exited with code 127 before training a model: sh: 1: nod: not found' },
     { code: 1, signal: null, tail: ['npm error Missing script: "train"', 'npm error', 'npm error A complete log of this run can be found in: /x.log'], captured: false, expected: '`node a.js` exited with code 1 before training a model: npm error Missing script: "train"' },
+    { code: 1, signal: null, tail: ["Exception during run: Error: Cannot find module '@tensorflow/tfjs-converter'", 'Require stack:', '- /p/test/a.js', '    at Module._resolveFilename (node:internal/modules/cjs/loader:1207:15)', "  code: 'MODULE_NOT_FOUND',", '}'], captured: false, expected: "`node a.js` exited with code 1 before training a model: Exception during run: Error: Cannot find module '@tensorflow/tfjs-converter'" },
     { code: null, signal: 'SIGSEGV', tail: [], captured: true, expected: '`node a.js` was killed (SIGSEGV) during the sanity-train on its model' },
   ];
   for (const { code, signal, tail, captured, expected } of table) {
