@@ -12,6 +12,7 @@ import { resolveTarget } from './builder-target';
 import { failureLogEntry, noticeLine } from './failure-text';
 import type { LastRunMemory } from './last-run-memory';
 import { ProgressTracker } from './progress-tracker';
+import { PhaseStatus } from './phase-status';
 import { LiveCurves } from './live-curves';
 import { SanityReportPanel, type ReportPanelHooks } from './report-panel';
 import type { SanityOutcome, SanityRunner } from './sanity-runner';
@@ -185,8 +186,15 @@ export class SanityTrainer implements vscode.Disposable {
     const subscription = token.onCancellationRequested(() => job.controller.abort());
     const tracker = new ProgressTracker(job.request.compare ? 2 : 1);
     const live = new LiveCurves(job.request.compare);
+    const phase = new PhaseStatus(Date.now(), job.request.compare ? 2 : 1, job.request.from !== undefined);
+    const postLive = (now: number) => SanityReportPanel.getCurrent()?.postLive({ ...live.snapshot(), status: phase.status(now) });
+    // Every second, so that a long phase (loading, a slow first step) shows its time growing.
+    const tick = setInterval(() => {
+      progress.report({ message: phase.status(Date.now()) });
+      postLive(Date.now());
+    }, 1000);
     let lastLivePost = Number.NEGATIVE_INFINITY;
-    progress.report({ message: job.request.from ? 'running the program until it trains a model…' : 'starting the training process…' });
+    progress.report({ message: phase.status(Date.now()) });
     try {
       const runner = await this.deps.loadRunner();
       return await runner(job.request, {
@@ -197,15 +205,16 @@ export class SanityTrainer implements vscode.Disposable {
         onOutput: job.request.from ? (line) => this.deps.log.info(`│ ${line}`) : undefined,
         onMessage: (message) => {
           const now = Date.now();
+          phase.onMessage(message, now);
           const update = tracker.update(message, now);
           if (update) {
-            progress.report(update);
+            progress.report({ increment: update.increment, message: phase.status(now) });
           }
           // The page redraws at most ~10 times a second, but never misses NaN news or a run's last step.
           const urgent = message.type === 'layerNaN' || (message.type === 'progress' && message.step >= message.totalSteps);
           if (live.add(message) && (urgent || now - lastLivePost >= LIVE_INTERVAL_MS)) {
             lastLivePost = now;
-            SanityReportPanel.getCurrent()?.postLive(live.snapshot());
+            postLive(now);
           }
         },
       });
@@ -213,6 +222,7 @@ export class SanityTrainer implements vscode.Disposable {
       // The launcher reports failures as outcomes; a throw is a bug worth its stack in the log.
       return { kind: 'error', reason: 'internal', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     } finally {
+      clearInterval(tick);
       subscription.dispose();
     }
   }
