@@ -13,6 +13,7 @@ import { failureLogEntry, noticeLine } from './failure-text';
 import type { LastRunMemory } from './last-run-memory';
 import { ProgressTracker } from './progress-tracker';
 import { PhaseStatus } from './phase-status';
+import { editorAdvice, recoveryActions, type RecoveryAction } from './editor-advice';
 import { LiveCurves } from './live-curves';
 import { SanityReportPanel, type ReportPanelHooks } from './report-panel';
 import type { SanityOutcome, SanityRunner } from './sanity-runner';
@@ -162,6 +163,12 @@ export class SanityTrainer implements vscode.Disposable {
   private async train(file: string, model: string, compare: boolean, controller: AbortController, call: ChosenArguments, program?: ProgramChoice): Promise<SanityCommandResult> {
     const settings = this.deps.getSettings(vscode.Uri.file(file));
     const request = withProgram(buildSanityRequest(file, model, compare, settings, call), program);
+    return this.trainRequest(request, model, controller, settings.maxMemoryMb);
+  }
+
+  /** Trains `request` under a progress notification into the panel (the run is claimed by the caller). */
+  private async trainRequest(request: SanityRequest, model: string, controller: AbortController, maxMemoryMb: number): Promise<SanityCommandResult> {
+    const { file, compare } = request;
     const label = `${model} in ${vscode.workspace.asRelativePath(file)}`;
     if (this.running) {
       this.running.label = label;
@@ -172,10 +179,25 @@ export class SanityTrainer implements vscode.Disposable {
     SanityReportPanel.show(this.deps.extensionUri, { kind: 'running', model, file, compare, steps: request.steps, batchSize: request.batchSize }, this.hooks);
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Sanity-training ${model}${compare ? ' (BatchNorm vs RunningBatchNorm)' : ''}`, cancellable: true },
-      (progress, token) => this.runWorker({ request, maxMemoryMb: settings.maxMemoryMb, controller }, progress, token),
+      (progress, token) => this.runWorker({ request, maxMemoryMb, controller }, progress, token),
     );
     const cancelled = controller.signal.aborted || (outcome.kind === 'error' && outcome.reason === 'cancelled');
-    return cancelled ? this.cancelled(label, file, model) : this.show(outcome, request, model);
+    return cancelled ? this.cancelled(label, file, model) : this.show(outcome, request, model, maxMemoryMb);
+  }
+
+  /** The job that just failed, again with what a notification button changes (a larger budget, a smaller batch). */
+  private async runAgain(request: SanityRequest, model: string, maxMemoryMb: number): Promise<SanityCommandResult> {
+    if (this.running) {
+      this.offerCancel(this.running);
+      return { outcome: 'notRun', why: 'busy' };
+    }
+    const controller = new AbortController();
+    this.running = { controller, label: model };
+    try {
+      return await this.trainRequest(request, model, controller, maxMemoryMb);
+    } finally {
+      this.running = undefined;
+    }
   }
 
   private async runWorker(
@@ -234,7 +256,7 @@ export class SanityTrainer implements vscode.Disposable {
     return { outcome: 'cancelled' };
   }
 
-  private show(outcome: SanityOutcome, request: SanityRequest, model: string): SanityCommandResult {
+  private show(outcome: SanityOutcome, request: SanityRequest, model: string, maxMemoryMb: number): SanityCommandResult {
     const file = request.file;
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     if (outcome.kind === 'report') {
@@ -244,21 +266,26 @@ export class SanityTrainer implements vscode.Disposable {
       SanityReportPanel.show(this.deps.extensionUri, { kind: 'report', report }, this.hooks);
       return { outcome: 'report', report };
     }
-    const { kind: _kind, reason, message, ...extra } = outcome;
+    const { kind: _kind, reason, message: workerMessage, ...extra } = outcome;
+    // The advice names what to do here (a button, a setting), not the CLI's flags.
+    const message = editorAdvice(workerMessage);
     this.deps.log.error(failureLogEntry({ model, file, reason, message, request, extra }));
     // An open panel shows the failure too, never a stale page as if it were this run's result.
     SanityReportPanel.getCurrent()?.update({ kind: 'error', reason, message, file, model, runtime: outcome.runtime });
-    void this.offerLog(noticeLine(`Sanity-train of ${model}`, message), 'error');
+    const actions = recoveryActions(reason, request, outcome.batchSize).map((a: RecoveryAction) => ({ title: a.title, run: () => void this.runAgain({ ...request, ...a.change }, model, maxMemoryMb) }));
+    void this.offerLog(noticeLine(`Sanity-train of ${model}`, message), 'error', actions);
     return { outcome: 'error', reason, message };
   }
 
-  /** One line and a Show Log button; the details are in the log already. */
-  private async offerLog(message: string, severity: 'error' | 'warning'): Promise<void> {
+  /** One line, the actions that may fix it, and a Show Log button; the details are in the log already. */
+  private async offerLog(message: string, severity: 'error' | 'warning', actions: { title: string; run(): void }[] = []): Promise<void> {
     const showLog = 'Show Log';
     const show = severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    if ((await show(message, showLog)) === showLog) {
+    const choice = await show(message, ...actions.map((a) => a.title), showLog);
+    if (choice === showLog) {
       this.deps.log.show(true);
     }
+    actions.find((a) => a.title === choice)?.run();
   }
 }
 

@@ -98,6 +98,20 @@ describe('Sanity-Train from Script in the extension host', function () {
     assert.equal(report.capture?.examples, 500, 'in capture/, where it ran last');
   });
 
+  it('a program that never trains within the budget: the advice names the editor action, no CLI flag', async () => {
+    const config = vscode.workspace.getConfiguration('runningBatchNorm');
+    await config.update('sanity.timeBudgetSeconds', 3, vscode.ConfigurationTarget.Workspace);
+    try {
+      const result = await vscode.commands.executeCommand<SanityCommandResult>(FROM_SCRIPT, 'node idles.js', captureFolder());
+      assert.equal(result.outcome, 'error');
+      const message = (result as { message: string }).message;
+      assert.match(message, /^`node idles\.js` trained no model within the 3 s budget; raise the time budget \(Run Again with 2× Budget\)/);
+      assert.doesNotMatch(message, /--\w/);
+    } finally {
+      await config.update('sanity.timeBudgetSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('a program that throws before training: a clear error naming it', async () => {
     const result = await vscode.commands.executeCommand<SanityCommandResult>(FROM_SCRIPT, 'node throws.js', captureFolder());
     assert.equal(result.outcome, 'error');
