@@ -106,7 +106,15 @@ export class SanityTrainer implements vscode.Disposable {
   }
 
   /** Sanity-trains the model a program trains (capture): `choose` asks which program, once the run may start. */
-  async runFromScript(choose: () => Promise<ProgramChoice | undefined>, compare = false): Promise<SanityCommandResult> {
+  runFromScript(choose: () => Promise<ProgramChoice | undefined>, compare = false): Promise<SanityCommandResult> {
+    return this.exclusive('a program', async (controller) => {
+      const program = await choose();
+      return program ? this.train(program.cwd, `\`${program.command}\``, compare, controller, {}, program) : { outcome: 'notRun', why: 'cancelled' };
+    });
+  }
+
+  /** Runs `body` as the one run at a time, in a trusted workspace only; a second click is offered to cancel the first. */
+  private async exclusive(label: string, body: (controller: AbortController) => Promise<SanityCommandResult>): Promise<SanityCommandResult> {
     if (!vscode.workspace.isTrusted) {
       return this.refuseUntrusted();
     }
@@ -115,13 +123,9 @@ export class SanityTrainer implements vscode.Disposable {
       return { outcome: 'notRun', why: 'busy' };
     }
     const controller = new AbortController();
-    this.running = { controller, label: 'a program' };
+    this.running = { controller, label };
     try {
-      const program = await choose();
-      if (!program) {
-        return { outcome: 'notRun', why: 'cancelled' };
-      }
-      return await this.train(program.cwd, `\`${program.command}\``, compare, controller, {}, program);
+      return await body(controller);
     } finally {
       this.running = undefined;
     }
@@ -186,18 +190,8 @@ export class SanityTrainer implements vscode.Disposable {
   }
 
   /** The job that just failed, again with what a notification button changes (a larger budget, a smaller batch). */
-  private async runAgain(request: SanityRequest, model: string, maxMemoryMb: number): Promise<SanityCommandResult> {
-    if (this.running) {
-      this.offerCancel(this.running);
-      return { outcome: 'notRun', why: 'busy' };
-    }
-    const controller = new AbortController();
-    this.running = { controller, label: model };
-    try {
-      return await this.trainRequest(request, model, controller, maxMemoryMb);
-    } finally {
-      this.running = undefined;
-    }
+  private runAgain(request: SanityRequest, model: string, maxMemoryMb: number): Promise<SanityCommandResult> {
+    return this.exclusive(model, (controller) => this.trainRequest(request, model, controller, maxMemoryMb));
   }
 
   private async runWorker(
