@@ -138,6 +138,17 @@ describe('capture: the program batches, bounded, and their split', () => {
     assert.ok(collector.full);
   });
 
+  it('is full after maxBatches calls, however small they are', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] });
+    const collector = new BatchCollector(tf, model, { maxExamples: 1000, maxBytes: 1e9, maxBatches: 3 });
+    for (let i = 0; i < 3; i++) {
+      assert.equal(collector.full, false);
+      collector.add(tf.zeros([2, 2]), tf.zeros([2, 1]));
+    }
+    assert.equal(collector.full, true);
+    assert.equal(collector.examples, 6);
+  });
+
   it('orders inputs given by name as the model declares them', () => {
     const model = twoInputModel();
     const collector = new BatchCollector(tf, model);
