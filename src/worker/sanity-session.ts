@@ -109,10 +109,14 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const notes = [...(source?.notes ?? []), ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
   if (request.compare) {
-    const swapped = await swapNorms(tf, model);
+    // A layer tfjs cannot rebuild from its config (a custom class) leaves the model as written to run alone.
+    const swapped = await swapNorms(tf, model).catch((err: unknown) => {
+      notes.push(`--compare: the swapped copy could not be built (${describeError(err).split(' — ')[0]}), so only the model as written ran`);
+      return null;
+    });
     if (swapped) {
       models.push({ model: swapped.model, norm: swapped.norm });
-    } else {
+    } else if (swapped === undefined) {
       notes.push('--compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran');
     }
   }

@@ -47,6 +47,7 @@ export async function runCapturedSession(target: CapturedTarget, config: Capture
 
 async function prepare(target: CapturedTarget, config: CaptureConfig, ownRoot: string): Promise<{ request: SanityRequest; source: ModelSource; captured: () => CapturedData | undefined }> {
   const from = config.request.from!;
+  registerLiveLayerClasses(target.tf, target.model);
   const before = target.tf.getBackend();
   const runtime = await captureRuntime(target.tf, target.layersFile, config.request.backend, ownRoot);
   if (runtime.backend !== before) {
@@ -78,6 +79,25 @@ function captureOf(target: CapturedTarget, config: CaptureConfig, report: Sanity
   const data = captured ? 'captured' : report.data === 'mnist' ? 'mnist' : 'synthetic';
   const compile = compileOf(target);
   return { command: config.request.from!.command, site: target.site, kind: target.kind, examples, heldOut: captured?.heldOut ?? 0, data, index: target.index, ...(compile ? { compile } : {}) };
+}
+
+/**
+ * The program's own layer classes that it never registered for serialization, registered now from
+ * the live objects: Compare's swap rebuilds the model from its config, and a class the program
+ * defined (in a closure, too) then rebuilds as the program would construct it.
+ */
+export function registerLiveLayerClasses(tf: typeof tfjs, model: tfjs.LayersModel): string[] {
+  const known = tf.serialization.SerializationMap.getMap().classNameMap;
+  const added: string[] = [];
+  for (const layer of model.layers) {
+    const cls = layer.constructor as tfjs.serialization.SerializableConstructor<tfjs.serialization.Serializable> & { className?: string };
+    const name = layer.getClassName();
+    if (!(name in known) && cls.className === name) {
+      tf.serialization.registerClass(cls);
+      added.push(name);
+    }
+  }
+  return added;
 }
 
 /** The program's compile() settings, as it gave them. */

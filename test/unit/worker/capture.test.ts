@@ -66,6 +66,13 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.ok(!output.includes('trained'), 'the program is stopped at its fit() and never reaches its next line');
   });
 
+  it('a custom layer the program never registered (its behaviour in a closure) trains as written and in the Compare swap', async () => {
+    const report = reportOf((await run(request('node custom-layer.js', { compare: true }))).outcome);
+    assert.deepEqual(report.runs.map((r) => r.norm), ['batchNormalization', 'runningBatchNorm']);
+    assert.ok(report.runs.every((r) => r.steps === 30 && r.nan === null));
+    assert.equal(report.model, 'buildModel');
+  });
+
   it('a mocha test run through npx: the model the test trains', async () => {
     const report = reportOf((await run(request('npx mocha --no-config --timeout 60000 model.test.js'))).outcome);
     assert.equal(report.model, 'createClassifier');
