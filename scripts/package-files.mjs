@@ -14,6 +14,9 @@ export const PACKAGED_FROM_REPOSITORY = [
   'dist/extension.js',
   'dist/analysis-thread.js',
   'dist/worker.js',
+  // `Sanity-Train from Script`: preloaded into the user's program, and the session it runs there.
+  'dist/capture-hook.js',
+  'dist/capture-session.js',
   'media/icon.png',
   'media/report.css',
   'media/report.js',

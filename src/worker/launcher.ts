@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SanityOutcome, SanityRequest, SanityRuntime, WorkerMessage } from '../core/training/protocol';
 import { formatParams } from './budget/model-size';
+import { runCapture } from './capture/capture-launcher';
 import { runCompare } from './compare/compare-launcher';
 
 export interface SanityLaunchOptions {
@@ -22,6 +23,8 @@ export interface SanityLaunchOptions {
   startedAtMs?: number;
   /** Threads each of a Compare's workers gets for its backend; defaults to 1. */
   threadsPerWorker?: number;
+  /** With `request.from`: each line the user's program writes, for a log (never onto stdout). */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 const DEFAULT_MAX_MEMORY_MB = 4096;
@@ -100,6 +103,9 @@ export function describeExit(code: number | null, signal: string | null, stderr:
  * fresh process at half the batch, within what is left of the budget.
  */
 export async function runSanityTrain(request: SanityRequest, options: SanityLaunchOptions = {}): Promise<SanityOutcome> {
+  if (request.from) {
+    return runCapture(request, options);
+  }
   if (request.compare) {
     // One budget for the whole Compare: its own scheduler, one worker per run (compare/compare-launcher.ts).
     return runCompare(request, options);

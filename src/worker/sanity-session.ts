@@ -20,12 +20,13 @@ import { standInNote } from './loading/browser-stand-ins';
 import { concreteShapes } from './data/variable-dims';
 import { trainableParamsOf } from './training/train-step';
 import { installModuleHooks, requireUserModule } from './loading/module-loader';
-import { countNorms } from './training/norm-swap';
+import { countNorms, swapNorms } from './training/norm-swap';
 import { TelemetryCollector } from './telemetry/collector';
 import { graphSourceLookup, tryExtractModelGraph } from './graph/model-graph';
 import { loadTfjsRuntime } from './backends/tfjs-runtime';
 import { trainRun } from './training/train-run';
 import { describeModel, isMnistShaped, mnistData, rowCount, sliceRows, syntheticData, type ModelShape, type TrainingData } from './data/training-data';
+import type { ModelSource } from './capture/model-source';
 
 export type Emit = (message: WorkerMessage) => void;
 
@@ -53,7 +54,8 @@ function readSource(file: string): string {
 }
 
 async function chooseData(tf: typeof tfjs, request: SanityRequest, shape: ModelShape, sparse: boolean, io: ModelIO): Promise<TrainingData> {
-  const provider = requireUserModule(request.file).sanityData;
+  // A program's file is not a module to load again: captured models never read sanityData.
+  const provider = request.from ? undefined : requireUserModule(request.file).sanityData;
   if (typeof provider === 'function' && request.data === undefined) {
     return customData(tf, provider as () => unknown, shape, sparse, request.file);
   }
@@ -86,16 +88,16 @@ export function normOf(model: tfjs.LayersModel): NormKind {
 /** What every sanity-train sets up before timing: tfjs, the model as built, its data, loss and optimizer, source lines, notes. */
 export type PreparedSession = Awaited<ReturnType<typeof prepareSession>>;
 
-/** Loads tfjs and the module, builds the model with the request's seed, picks its data and compile. */
-export async function prepareSession(request: SanityRequest, emit: Emit, context: SessionContext) {
-  const code = readSource(request.file);
-  const runtime = await loadTfjsRuntime(request.file, request.backend, installModuleHooks);
+/** Loads tfjs and the module, builds the model with the request's seed (or takes the one `source` captured from a program), picks its data and compile. */
+export async function prepareSession(request: SanityRequest, emit: Emit, context: SessionContext, source?: ModelSource) {
+  const code = source ? source.code : readSource(request.file);
+  const runtime = source?.runtime ?? (await loadTfjsRuntime(request.file, request.backend, installModuleHooks));
   const { tf } = runtime;
   const info = runtimeOf(runtime);
   context.runtime = info;
   const phase = phaseEmitter(emit, context);
   phase('buildModel');
-  const { model, call, browserStandIns } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed });
+  const { model, call, browserStandIns } = source ? { ...source, browserStandIns: [] } : await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed });
   const name = call.model;
   context.params = model.countParams();
   const trainableParams = trainableParamsOf(model);
@@ -104,13 +106,13 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   const shape = describeModel(model, shapes);
   const io = describeModelIO(model, shapes);
   const sparse = model.loss === 'sparseCategoricalCrossentropy';
-  const allData = await chooseData(tf, request, shape, sparse, io);
+  const allData = source?.data(shape, io, needsPerOutputData(io)) ?? (await chooseData(tf, request, shape, sparse, io));
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   const layerCalls = findLayerCalls(code, request.file, name);
   const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), layerCalls, request.file);
   const graphSources = graphSourceLookup(model, layerCalls, request.file, sources);
   const standInLine = standInNote(browserStandIns);
-  const notes = [...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
+  const notes = [...(source?.notes ?? []), ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   return { code, runtime, tf, info, phase, model, call, name, browserStandIns, trainableParams, shapes, allData, compile, sources, graphSources, notes };
 }
 
@@ -124,12 +126,16 @@ export function fitMemory(prepared: PreparedSession, request: SanityRequest, con
   return { stepShape, memoryFit };
 }
 
-/** Runs the whole sanity-train and returns its report; failures throw SanityFailure. */
-export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}, limits: SessionLimits = {}): Promise<SanityReport> {
-  const prepared = await prepareSession(request, emit, context);
+/** Runs the whole sanity-train and returns its report; failures throw SanityFailure. `source`: a model captured from a program instead of a builder. */
+export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}, limits: SessionLimits = {}, source?: ModelSource): Promise<SanityReport> {
+  const prepared = await prepareSession(request, emit, context, source);
   const { runtime, tf, info, phase, model, call, name, browserStandIns, trainableParams, allData, compile, sources, graphSources, notes } = prepared;
-  // A Compare runs each model in a worker of its own (compare/arm-session.ts): here, the model as written.
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
+  // A builder's Compare runs each model in a worker of its own (compare/); a model captured from a program
+  // lives in that program's process, so its Compare trains the swapped copy here, after it.
+  if (request.compare) {
+    models.push(...(await swappedForCompare(tf, model, notes)));
+  }
   phase('timeStep');
   const { stepShape, memoryFit } = fitMemory(prepared, request, context, limits);
   const budgetContext = { budgetMs: request.timeoutMs, backend: runtime.backend, params: stepShape.params, runs: models.length };
@@ -174,6 +180,19 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   notes.push(...(budgetNote ? [budgetNote] : []), ...outputNotes(runs));
   const standIns = browserStandIns.length > 0 ? { browserStandIns: browserStandIns.map((s) => s.name) } : {};
   return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes, batchFit };
+}
+
+/** The swapped copy of a captured model for its Compare; none (with a note) when it cannot be built or has nothing to swap. */
+async function swappedForCompare(tf: typeof tfjs, model: tfjs.LayersModel, notes: string[]): Promise<{ model: tfjs.LayersModel; norm: NormKind }[]> {
+  // A layer tfjs cannot rebuild from its config (a custom class) leaves the model as written to run alone.
+  const swapped = await swapNorms(tf, model).catch((err: unknown) => {
+    notes.push(`--compare: the swapped copy could not be built (${describeError(err).split(' — ')[0]}), so only the model as written ran`);
+    return null;
+  });
+  if (swapped === undefined) {
+    notes.push('--compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran');
+  }
+  return swapped ? [{ model: swapped.model, norm: swapped.norm }] : [];
 }
 
 /** The longest length a variable input dimension was filled in with (1 when none is variable): what the layers' variable dimensions count as. */

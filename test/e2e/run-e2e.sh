@@ -4,6 +4,7 @@
 # extension host and every UI test, then prints `e2e: N passed, N failed` (tests, not steps).
 #   sanity-train:  test/integration/sanity (trusted + Restricted Mode; dev extension), test/e2e/sanity-lens.ui.mjs and
 #                  test/e2e/sanity-graph.ui.mjs (the INSTALLED .vsix),
+#                  test/e2e/sanity-from-script.ui.mjs (the INSTALLED .vsix: the palette command on a package's script),
 #                  test/e2e/sanity-own-tfjs.ui.mjs (the INSTALLED .vsix in a workspace with its own tfjs),
 #                  test/e2e/compare-interval.ui.mjs (the INSTALLED .vsix: a Compare's interval and seed dots)
 #   conversion:    test/integration/conversion (trusted + Restricted Mode; dev extension), test/e2e/conversion.ui.mjs (the INSTALLED .vsix)
@@ -55,7 +56,7 @@ run_step() {
   PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
 }
 
-ws_sanity() { rm -rf "${1:-$ROOT/.e2e/ws-sanity}" && mkdir -p "${1:-$ROOT/.e2e/ws-sanity}" && cp test/fixtures/sanity/*.ts test/fixtures/sanity/*.js "${1:-$ROOT/.e2e/ws-sanity}/"; }
+ws_sanity() { rm -rf "${1:-$ROOT/.e2e/ws-sanity}" && mkdir -p "${1:-$ROOT/.e2e/ws-sanity}" && cp test/fixtures/sanity/*.ts test/fixtures/sanity/*.js "${1:-$ROOT/.e2e/ws-sanity}/" && cp -r test/fixtures/capture "${1:-$ROOT/.e2e/ws-sanity}/capture"; }
 # The fixture project, plus a node_modules package with batch norm that workspace conversion must skip.
 ws_editor() {
   local ws=$ROOT/.e2e/ws-editor
@@ -97,6 +98,11 @@ if [ "$ONLY" != conversion ]; then
   ws_sanity "$WORK/ws-compare"
   if start_code_server sanity-compare off "$WORK/ws-compare" "$VSIX"; then
     run_step "sanity-train: a Compare's interval and paired seeds in the panel (installed .vsix)" node test/e2e/compare-interval.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-compare" "$OUT"
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+  # The same workspace: its capture/ package trains with a tfjs it does not install (the .vsix's serves it).
+  if start_code_server sanity-from-script off "$WORK/ws-sanity" "$VSIX"; then
+    run_step "sanity-train: Sanity-Train from Script… from the palette (installed .vsix)" node test/e2e/sanity-from-script.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-sanity" - "$OUT"
   else FAILED=$((FAILED + 1)); fi
   stop_code_server
   ws_own_tfjs "$WORK/ws-own-tfjs"

@@ -20,6 +20,7 @@ import { completeSanityRequest, describeCall } from '../sanity-arguments';
 import { sanityErrorJson } from '../sanity-error-json';
 import { SIGNAL_EXIT_CODES, withInterrupts } from '../interrupt';
 import { formatLiteralValue } from '../../core/analysis/arguments/argument-proposals';
+import { captureLine, captureRequestOf, programOutput } from '../capture-arguments';
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'cpu', 'wasm', 'tensorflow'];
 const DATA = ['mnist', 'synthetic'] as const;
@@ -40,6 +41,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
   jsonl: { type: 'boolean' },
   'no-telemetry': { type: 'boolean' },
+  from: { type: 'string' },
+  capture: { type: 'string' },
+  verbose: { type: 'boolean' },
 } as const;
 
 function positiveNumber(value: string | boolean | undefined, flag: string, fallback: number, integer: boolean): number {
@@ -86,14 +90,15 @@ function moduleVariables(value: string | boolean | undefined): Record<string, un
 }
 
 /** The worker request from the command line (throws CliUsageError on bad arguments). */
-export function parseSanityArgs(args: string[], cwd: string): { request: SanityRequest; json: boolean; jsonl: boolean } {
+export function parseSanityArgs(args: string[], cwd: string): { request: SanityRequest; json: boolean; jsonl: boolean; verbose?: boolean } {
   const { values, positionals } = parseCommandArgs(args, OPTIONS);
-  if (positionals.length !== 1) {
+  const from = captureRequestOf(values, positionals, path.resolve(cwd));
+  if (!from && positionals.length !== 1) {
     throw new CliUsageError(positionals.length === 0 ? 'sanity needs the file that builds the model' : `sanity takes one file, got ${positionals.length}`);
   }
   const learningRate = values.lr === undefined ? undefined : positiveNumber(values.lr, 'lr', 0, false);
   const request: SanityRequest = {
-    file: path.resolve(cwd, positionals[0]),
+    file: path.resolve(cwd, positionals[0] ?? '.'),
     model: typeof values.model === 'string' ? values.model : undefined,
     args: argumentList(values.args, 'args'),
     ctorArgs: argumentList(values['ctor-args'], 'ctor-args'),
@@ -107,13 +112,14 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     timeoutMs: positiveNumber(values.timeout, 'timeout', SANITY_DEFAULTS.timeoutMs / 1000, false) * 1000,
     seed: positiveNumber(values.seed, 'seed', SANITY_DEFAULTS.seed, true),
     ...(values['no-telemetry'] === true ? { telemetry: false } : {}),
+    ...(from ? { from } : {}),
   };
   for (const key of ['args', 'ctorArgs', 'moduleVars'] as const) {
     if (request[key] === undefined) {
       delete request[key];
     }
   }
-  return { request, json: values.json === true, jsonl: values.jsonl === true };
+  return { request, json: values.json === true, jsonl: values.jsonl === true, verbose: values.verbose === true };
 }
 
 export const sanityCommand: CliCommand = {
@@ -123,6 +129,7 @@ export const sanityCommand: CliCommand = {
                   [--ctor-args '<JSON array>'] [--module-vars '<JS object>'] [--steps N] [--batch-size N] [--lr X]
                   [--compare] [--data mnist|synthetic] [--backend auto|cpu|wasm|tensorflow]
                   [--timeout S] [--seed N] [--no-telemetry] [--json | --jsonl]
+       rbn sanity --from "<command>" [--capture N] [--verbose] [the same run flags]
 
 Builds the model with a builder in <file> and trains it in a child process for --steps steps
 (default 300) at --batch-size (default 8). A builder is a function, arrow function, class
@@ -168,12 +175,22 @@ runs[i].graph is the model's graph (layers, edges, nested models, source lines).
 --jsonl prints one JSON object per line as the run goes (type phase, graph, progress,
 layerStats with its step, layerNaN) and the report, as --json prints it, as the last line.
 
+Capture: --from "node train.js" (or "npx mocha test/model.test.js", "npm run train") runs your
+program with tfjs hooked, takes the first model it trains (--capture N: the Nth) with its
+compile() settings and the examples it feeds to fit/fitDataset/trainOnBatch (at most 4096, the
+last 20% held out), stops it there and sanity-trains exactly that model in the program's own
+process (custom layers keep working). A program that never trains hands over the model it built,
+on MNIST or synthetic data. Its output goes to stderr with --verbose. Only run programs you trust.
+
 Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
             2 could not run (bad arguments, unreadable file, model code threw, timeout).`,
   async run(args: string[], io: CliIo): Promise<number> {
     const parsed = parseSanityArgs(args, io.cwd);
     const { jsonl } = parsed;
     const json = parsed.json || jsonl;
+    if (parsed.request.from) {
+      return finishRun(parsed.request, { json, jsonl }, io, programOutput(io, parsed.verbose === true));
+    }
     const source = fs.existsSync(parsed.request.file) ? readSourceFile(parsed.request.file) : undefined;
     if (!source?.ok) {
       io.err(`rbn sanity: cannot read ${displayPath(parsed.request.file, io.cwd)}\n`);
@@ -191,12 +208,19 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
         io.err(`rbn sanity: ${line}\n`);
       }
     }
-    const request = completed.request;
+    return finishRun(completed.request, { json, jsonl }, io);
+  },
+};
+
+/** Runs the request and prints its report (stdout) or its one-line failure (stderr); resolves to the exit code. */
+async function finishRun(request: SanityRequest, { json, jsonl }: { json: boolean; jsonl: boolean }, io: CliIo, onOutput?: (line: string) => void): Promise<number> {
+  {
     // On a terminal, a live step counter on stderr; pipes and JSON consumers get only the result.
     const live = !json && process.stderr.isTTY === true;
     const onMessage = jsonl ? (m: WorkerMessage) => streamMessage(m, io) : live ? (m: WorkerMessage) => showProgress(m, io) : undefined;
-    // SIGINT/SIGTERM stop the worker first (interrupt.ts), then the CLI exits 130/143. The budget counts from the CLI's start.
-    const { result: outcome, interrupted } = await withInterrupts((signal) => runSanityTrain(request, { onMessage, signal, startedAtMs: performance.timeOrigin }));
+    // SIGINT/SIGTERM stop the worker (and a captured program's process group) first (interrupt.ts), then
+    // the CLI exits 130/143. The budget counts from the CLI's start.
+    const { result: outcome, interrupted } = await withInterrupts((signal) => runSanityTrain(request, { onMessage, onOutput, signal, startedAtMs: performance.timeOrigin }));
     if (live) {
       io.err('\r\x1b[K');
     }
@@ -219,8 +243,8 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
     const report = withDisplayPaths(outcome.report, io.cwd);
     io.out(json ? `${JSON.stringify(report)}\n` : formatSanity(report));
     return report.runs.some((r) => r.nan !== null || r.exploding.length > 0) ? EXIT_FOUND : EXIT_OK;
-  },
-};
+  }
+}
 
 /** --jsonl: every worker message as it comes, one line each; the report and a failure come last, from run(). */
 function streamMessage(message: WorkerMessage, io: CliIo): void {
@@ -243,6 +267,7 @@ function withDisplayPaths(report: SanityReport, cwd: string): SanityReport {
   return {
     ...report,
     ...(report.file ? { file: displayPath(report.file, cwd) } : {}),
+    ...(report.capture ? { capture: { ...report.capture, site: source(report.capture.site) } } : {}),
     runs: report.runs.map((r) => ({
       ...r,
       nan: r.nan ? { ...r.nan, source: source(r.nan.source) } : null,
@@ -267,10 +292,11 @@ export function describeRuntime(runtime: SanityRuntime): string {
 
 /** The readable summary: one line per run, then findings and notes. */
 export function formatSanity(report: SanityReport): string {
-  const lines = [`${report.file ?? 'model'} › ${report.model ?? 'model'}: ${report.data} ${report.task} data, backend ${report.backend}`];
+  const lines = [`${report.file ?? 'model'} › ${report.model ?? 'model'}: ${report.capture?.data ?? report.data} ${report.task} data, backend ${report.backend}`];
   if (report.tfjs) {
     lines.push(`  tfjs: ${report.tfjs.source} ${report.tfjs.version}${report.tfjs.reason ? ` (${report.tfjs.reason})` : ''}`);
   }
+  lines.push(...captureLine(report));
   const call = report.call;
   if (call && (call.args.length > 0 || (call.ctorArgs?.length ?? 0) > 0)) {
     lines.push(`  call: ${describeReportCall(call)} (arguments: ${call.argsSource})`);

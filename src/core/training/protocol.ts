@@ -4,6 +4,7 @@
  * never renamed.
  */
 import type { SanityComparison } from './compare-protocol';
+import type { SanityCapture, SanityCaptureRequest } from './capture';
 
 /** What the user (or a setting) asks for; `tensorflow` means tfjs-node-gpu or tfjs-node. */
 export type BackendPreference = 'auto' | 'cpu' | 'wasm' | 'tensorflow';
@@ -187,6 +188,8 @@ export interface SanityReport {
   batchFit?: SanityBatchFit;
   /** A Compare's result across paired seeds: the mean difference, its 90% interval and the verdict (docs/compare.md). */
   comparison?: SanityComparison;
+  /** Where the model and data came from when captured from the user's program (`--from`). */
+  capture?: SanityCapture;
 }
 
 /** The batch size fitted to the machine before training (runs[i].batchSize is the one used). */
@@ -264,6 +267,8 @@ export interface SanityRequest {
   seed: number;
   /** Per-layer telemetry (runs[i].layers); on unless false. */
   telemetry?: boolean;
+  /** Run this program and capture the model it trains instead of calling a builder (`file` is then the folder it runs in). */
+  from?: SanityCaptureRequest;
 }
 
 export type WorkerMessage =

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import type { ModelGraph, NanFinding, NormKind, RunReport, SanityReport, SourceLocation } from './protocol';
+import { describeCapturedData } from './capture';
 
 /** Overall finding, worst first: a NaN beats an explosion beats a clean run. */
 export type Verdict = 'nan' | 'exploding' | 'healthy';
@@ -103,6 +104,11 @@ export function describeNan(finding: NanFinding): string {
 
 /** What the data was, in words. */
 export function describeData(report: SanityReport): string {
+  if (report.capture) {
+    // The file's name is enough beside the report's own file line.
+    const site = report.capture.site && { ...report.capture.site, file: path.basename(report.capture.site.file) };
+    return describeCapturedData({ ...report.capture, site });
+  }
   switch (report.data) {
     case 'custom':
       return 'the module’s sanityData() export';

@@ -1,4 +1,4 @@
-/** Wires sanity-train into VS Code: the two commands, the CodeLens provider and the report panel. */
+/** Wires sanity-train into VS Code: its commands (from a builder, from a script), the CodeLens providers and the report panel. */
 import * as vscode from 'vscode';
 import { LastRunMemory } from './last-run-memory';
 import { SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND, type BuilderFinder } from './lens-specs';
@@ -8,6 +8,8 @@ import { SANITY_LENS_SELECTOR, SanityLensProvider } from './sanity-lens-provider
 import type { SanityRunner } from './sanity-runner';
 import type { SanitySettings } from './sanity-request';
 import { SanityTrainer } from './sanity-trainer';
+import { chooseProgram, SANITY_FROM_SCRIPT_COMMAND } from './script-capture';
+import { SCRIPT_LENS_SELECTOR, ScriptLensProvider } from './script-lens-provider';
 
 export interface SanityRegistration {
   getSettings(file: vscode.Uri): SanitySettings;
@@ -41,6 +43,11 @@ export function registerSanityTrain(context: vscode.ExtensionContext, log: vscod
     vscode.commands.registerCommand(SANITY_TRAIN_COMMAND, handler(false)),
     vscode.commands.registerCommand(SANITY_COMPARE_COMMAND, handler(true)),
     vscode.languages.registerCodeLensProvider(SANITY_LENS_SELECTOR, lenses),
+    // Palette: asks for the command; lenses pass (command, folder).
+    vscode.commands.registerCommand(SANITY_FROM_SCRIPT_COMMAND, (command?: unknown, folder?: unknown) =>
+      trainer.runFromScript(() => chooseProgram(context.workspaceState, typeof command === 'string' ? command : undefined, folder instanceof vscode.Uri ? folder : undefined)),
+    ),
+    vscode.languages.registerCodeLensProvider(SCRIPT_LENS_SELECTOR, new ScriptLensProvider(options.isCodeLensEnabled, log)),
     { dispose: () => SanityReportPanel.getCurrent()?.dispose() },
   );
   return trainer;

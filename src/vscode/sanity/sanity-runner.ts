@@ -13,6 +13,8 @@ export interface SanityRunOptions {
   maxMemoryMb?: number;
   /** When the user asked (Date.now()): a Compare's budget counts from there. */
   startedAtMs?: number;
+  /** A captured program's output lines (`request.from`). */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 /** `runSanityTrain` of src/worker/launcher.ts. */

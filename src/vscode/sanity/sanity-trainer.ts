@@ -12,11 +12,14 @@ import { resolveTarget } from './builder-target';
 import { failureLogEntry, noticeLine } from './failure-text';
 import type { LastRunMemory } from './last-run-memory';
 import { ProgressTracker } from './progress-tracker';
+import { PhaseStatus } from './phase-status';
+import { editorAdvice, recoveryActions, type RecoveryAction } from './editor-advice';
 import { LiveCurves } from './live-curves';
 import { SanityReportPanel, type ReportPanelHooks } from './report-panel';
 import type { SanityOutcome, SanityRunner } from './sanity-runner';
 import type { SanityAnalysis } from './sanity-analysis';
 import { buildSanityRequest, type SanitySettings } from './sanity-request';
+import type { ProgramChoice } from './script-capture';
 
 export interface SanityTrainerDeps {
   extensionUri: vscode.Uri;
@@ -45,6 +48,8 @@ const LIVE_INTERVAL_MS = 100;
 
 export class SanityTrainer implements vscode.Disposable {
   private running: { controller: AbortController; label: string } | undefined;
+  /** The program the report on show was captured from: "Run again" runs it again. */
+  private shownProgram: ProgramChoice | undefined;
   /** What the report panel's buttons do. */
   private readonly hooks: ReportPanelHooks;
 
@@ -54,7 +59,10 @@ export class SanityTrainer implements vscode.Disposable {
       showLog: () => deps.log.show(true),
       cancel: () => this.running?.controller.abort(),
       // "Run again" reruns with the arguments of the run before instead of asking again.
-      rerun: (file, model, compare) => void this.run(compare, vscode.Uri.file(file), model, true),
+      rerun: (file, model, compare) => {
+        const program = this.shownProgram;
+        void (program ? this.runFromScript(async () => program, compare) : this.run(compare, vscode.Uri.file(file), model, true));
+      },
     };
   }
 
@@ -97,6 +105,32 @@ export class SanityTrainer implements vscode.Disposable {
     }
   }
 
+  /** Sanity-trains the model a program trains (capture): `choose` asks which program, once the run may start. */
+  runFromScript(choose: () => Promise<ProgramChoice | undefined>, compare = false): Promise<SanityCommandResult> {
+    return this.exclusive('a program', async (controller) => {
+      const program = await choose();
+      return program ? this.train(program.cwd, `\`${program.command}\``, compare, controller, {}, program) : { outcome: 'notRun', why: 'cancelled' };
+    });
+  }
+
+  /** Runs `body` as the one run at a time, in a trusted workspace only; a second click is offered to cancel the first. */
+  private async exclusive(label: string, body: (controller: AbortController) => Promise<SanityCommandResult>): Promise<SanityCommandResult> {
+    if (!vscode.workspace.isTrusted) {
+      return this.refuseUntrusted();
+    }
+    if (this.running) {
+      this.offerCancel(this.running);
+      return { outcome: 'notRun', why: 'busy' };
+    }
+    const controller = new AbortController();
+    this.running = { controller, label };
+    try {
+      return await body(controller);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
   private offerCancel(running: { controller: AbortController; label: string }): void {
     const cancel = 'Cancel It';
     void vscode.window
@@ -130,11 +164,17 @@ export class SanityTrainer implements vscode.Disposable {
     return builder ? chooseArguments({ analysis: this.deps.analysis, memory: this.deps.memory, log: this.deps.log }, document, builder, reuseLast) : {};
   }
 
-  private async train(file: string, model: string, compare: boolean, controller: AbortController, call: ChosenArguments): Promise<SanityCommandResult> {
+  private async train(file: string, model: string, compare: boolean, controller: AbortController, call: ChosenArguments, program?: ProgramChoice): Promise<SanityCommandResult> {
     // The budget counts from here: once the arguments are chosen, the user is waiting for the answer.
     const startedAtMs = Date.now();
     const settings = this.deps.getSettings(vscode.Uri.file(file));
-    const request = buildSanityRequest(file, model, compare, settings, call);
+    const request = withProgram(buildSanityRequest(file, model, compare, settings, call), program);
+    return this.trainRequest(request, model, controller, settings.maxMemoryMb, startedAtMs);
+  }
+
+  /** Trains `request` under a progress notification into the panel (the run is claimed by the caller). */
+  private async trainRequest(request: SanityRequest, model: string, controller: AbortController, maxMemoryMb: number, startedAtMs = Date.now()): Promise<SanityCommandResult> {
+    const { file, compare } = request;
     const label = `${model} in ${vscode.workspace.asRelativePath(file)}`;
     if (this.running) {
       this.running.label = label;
@@ -145,10 +185,15 @@ export class SanityTrainer implements vscode.Disposable {
     SanityReportPanel.show(this.deps.extensionUri, { kind: 'running', model, file, compare, steps: request.steps, batchSize: request.batchSize }, this.hooks);
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Sanity-training ${model}${compare ? ' (BatchNorm vs RunningBatchNorm)' : ''}`, cancellable: true },
-      (progress, token) => this.runWorker({ request, maxMemoryMb: settings.maxMemoryMb, controller, startedAtMs }, progress, token),
+      (progress, token) => this.runWorker({ request, maxMemoryMb, controller, startedAtMs }, progress, token),
     );
     const cancelled = controller.signal.aborted || (outcome.kind === 'error' && outcome.reason === 'cancelled');
-    return cancelled ? this.cancelled(label, file, model) : this.show(outcome, request, model);
+    return cancelled ? this.cancelled(label, file, model) : this.show(outcome, request, model, maxMemoryMb);
+  }
+
+  /** The job that just failed, again with what a notification button changes (a larger budget, a smaller batch). */
+  private runAgain(request: SanityRequest, model: string, maxMemoryMb: number): Promise<SanityCommandResult> {
+    return this.exclusive(model, (controller) => this.trainRequest(request, model, controller, maxMemoryMb));
   }
 
   private async runWorker(
@@ -159,8 +204,15 @@ export class SanityTrainer implements vscode.Disposable {
     const subscription = token.onCancellationRequested(() => job.controller.abort());
     const tracker = new ProgressTracker(job.request.compare ? 2 : 1);
     const live = new LiveCurves(job.request.compare);
+    const phase = new PhaseStatus(Date.now(), job.request.compare ? 2 : 1, job.request.from !== undefined);
+    const postLive = (now: number) => SanityReportPanel.getCurrent()?.postLive({ ...live.snapshot(), status: phase.status(now) });
+    // Every second, so that a long phase (loading, a slow first step) shows its time growing.
+    const tick = setInterval(() => {
+      progress.report({ message: phase.status(Date.now()) });
+      postLive(Date.now());
+    }, 1000);
     let lastLivePost = Number.NEGATIVE_INFINITY;
-    progress.report({ message: 'starting the training process…' });
+    progress.report({ message: phase.status(Date.now()) });
     try {
       const runner = await this.deps.loadRunner();
       return await runner(job.request, {
@@ -168,17 +220,20 @@ export class SanityTrainer implements vscode.Disposable {
         workerScript: this.deps.workerScript,
         maxMemoryMb: job.maxMemoryMb,
         startedAtMs: job.startedAtMs,
+        // A captured program's own output, prefixed, in the log.
+        onOutput: job.request.from ? (line) => this.deps.log.info(`│ ${line}`) : undefined,
         onMessage: (message) => {
           const now = Date.now();
+          phase.onMessage(message, now);
           const update = tracker.update(message, now);
           if (update) {
-            progress.report(update);
+            progress.report({ increment: update.increment, message: phase.status(now) });
           }
           // The page redraws at most ~10 times a second, but never misses NaN news or a run's last step.
           const urgent = message.type === 'layerNaN' || (message.type === 'progress' && message.step >= message.totalSteps);
           if (live.add(message) && (urgent || now - lastLivePost >= LIVE_INTERVAL_MS)) {
             lastLivePost = now;
-            SanityReportPanel.getCurrent()?.postLive(live.snapshot());
+            postLive(now);
           }
         },
       });
@@ -186,6 +241,7 @@ export class SanityTrainer implements vscode.Disposable {
       // The launcher reports failures as outcomes; a throw is a bug worth its stack in the log.
       return { kind: 'error', reason: 'internal', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     } finally {
+      clearInterval(tick);
       subscription.dispose();
     }
   }
@@ -197,29 +253,44 @@ export class SanityTrainer implements vscode.Disposable {
     return { outcome: 'cancelled' };
   }
 
-  private show(outcome: SanityOutcome, request: SanityRequest, model: string): SanityCommandResult {
+  private show(outcome: SanityOutcome, request: SanityRequest, model: string, maxMemoryMb: number): SanityCommandResult {
     const file = request.file;
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     if (outcome.kind === 'report') {
       const report: SanityReport = { ...outcome.report, file: outcome.report.file ?? file, model: outcome.report.model ?? model };
+      this.shownProgram = request.from ? { command: request.from.command, cwd: request.from.cwd } : undefined;
       this.deps.log.info(summarizeReport(report, roots));
       SanityReportPanel.show(this.deps.extensionUri, { kind: 'report', report }, this.hooks);
       return { outcome: 'report', report };
     }
-    const { kind: _kind, reason, message, ...extra } = outcome;
+    const { kind: _kind, reason, message: workerMessage, ...extra } = outcome;
+    // The advice names what to do here (a button, a setting), not the CLI's flags.
+    const message = editorAdvice(workerMessage);
     this.deps.log.error(failureLogEntry({ model, file, reason, message, request, extra }));
     // An open panel shows the failure too, never a stale page as if it were this run's result.
     SanityReportPanel.getCurrent()?.update({ kind: 'error', reason, message, file, model, runtime: outcome.runtime });
-    void this.offerLog(noticeLine(`Sanity-train of ${model}`, message), 'error');
+    const actions = recoveryActions(reason, request, outcome.batchSize).map((a: RecoveryAction) => ({ title: a.title, run: () => void this.runAgain({ ...request, ...a.change }, model, maxMemoryMb) }));
+    void this.offerLog(noticeLine(`Sanity-train of ${model}`, message), 'error', actions);
     return { outcome: 'error', reason, message };
   }
 
-  /** One line and a Show Log button; the details are in the log already. */
-  private async offerLog(message: string, severity: 'error' | 'warning'): Promise<void> {
+  /** One line, the actions that may fix it, and a Show Log button; the details are in the log already. */
+  private async offerLog(message: string, severity: 'error' | 'warning', actions: { title: string; run(): void }[] = []): Promise<void> {
     const showLog = 'Show Log';
     const show = severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    if ((await show(message, showLog)) === showLog) {
+    const choice = await show(message, ...actions.map((a) => a.title), showLog);
+    if (choice === showLog) {
       this.deps.log.show(true);
     }
+    actions.find((a) => a.title === choice)?.run();
   }
+}
+
+/** A capture request (no builder): the program's command and folder instead of a model id. */
+function withProgram(request: SanityRequest, program: ProgramChoice | undefined): SanityRequest {
+  if (!program) {
+    return request;
+  }
+  const { model: _model, ...rest } = request;
+  return { ...rest, from: { command: program.command, cwd: program.cwd, capture: 1 } };
 }

@@ -8,7 +8,12 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 180_000, reporter: 'spec' });
   // One workbench runs one suite: the trusted one, or (SANITY_SUITE=untrusted in code-server's env) Restricted Mode.
-  mocha.addFile(path.resolve(__dirname, process.env.SANITY_SUITE === 'untrusted' ? 'untrusted.test.js' : 'sanity.test.js'));
+  // SANITY_SUITE=capture runs "Sanity-Train from Script" alone (the trusted suite runs it after the builder tests).
+  const suite = process.env.SANITY_SUITE;
+  const files = suite === 'untrusted' ? ['untrusted.test.js'] : suite === 'capture' ? ['capture.test.js'] : ['sanity.test.js', 'capture.test.js'];
+  for (const file of files) {
+    mocha.addFile(path.resolve(__dirname, file));
+  }
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} sanity-train integration test(s) failed`)) : resolve()));
   });

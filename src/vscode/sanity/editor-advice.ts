@@ -1,0 +1,48 @@
+/**
+ * The worker speaks the CLI's language ("raise it (--timeout)", "lower --batch-size"); in the editor
+ * the same advice names what the user can do there: a button on the notification that runs again
+ * with a larger budget or a smaller batch, the setting to change, the argument box (pure).
+ */
+import type { SanityRequest } from '../../core/training/protocol';
+
+/** CLI flag phrases and their editor wording, most specific first. */
+const WORDING: [RegExp, string][] = [
+  [/raise it \(--timeout\)/g, 'raise it (Run Again with 2× Budget)'],
+  [/raise the time budget \(--timeout\)/g, 'raise the time budget (Run Again with 2× Budget)'],
+  [/raise the timeout/g, 'raise the time budget (Run Again with 2× Budget)'],
+  [/--timeout/g, 'the time budget (runningBatchNorm.sanity.timeBudgetSeconds)'],
+  [/lower --batch-size/g, 'lower the batch size (Run Again at a Smaller Batch)'],
+  [/--batch-size/g, 'the batch size (runningBatchNorm.sanity.batchSize)'],
+  [/pass a smaller input shape with --args/g, 'give the builder a smaller input shape in its argument box'],
+  [/with --args/g, 'in the argument box'],
+  [/--ctor-args/g, 'the constructor argument box'],
+  [/--module-vars/g, 'the module variables box'],
+  [/--data (mnist|synthetic)/g, 'the data setting $1 (runningBatchNorm.sanity.data)'],
+  [/--backend (\w+)/g, 'the backend setting $1 (runningBatchNorm.sanity.backend)'],
+  [/--steps/g, 'the steps setting (runningBatchNorm.sanity.steps)'],
+  [/lower the steps/g, 'lower the steps (runningBatchNorm.sanity.steps)'],
+];
+
+/** The message with every CLI flag replaced by what does the same in the editor. */
+export function editorAdvice(message: string): string {
+  return WORDING.reduce((text, [pattern, words]) => text.replace(pattern, words), message);
+}
+
+export interface RecoveryAction {
+  /** The notification button. */
+  title: string;
+  /** What the rerun changes in the request. */
+  change: Partial<SanityRequest>;
+}
+
+/** Buttons that run the same job again with what the failure asks for. */
+export function recoveryActions(reason: string, request: SanityRequest, batchSize?: number): RecoveryAction[] {
+  if (reason === 'timeout') {
+    return [{ title: 'Run Again with 2× Budget', change: { timeoutMs: request.timeoutMs * 2 } }];
+  }
+  const batch = batchSize ?? request.batchSize;
+  if (reason === 'memory' && batch >= 2) {
+    return [{ title: `Run Again at Batch Size ${Math.floor(batch / 2)}`, change: { batchSize: Math.floor(batch / 2) } }];
+  }
+  return [];
+}

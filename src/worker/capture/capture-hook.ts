@@ -1,0 +1,108 @@
+/**
+ * Preloaded (`NODE_OPTIONS=--require dist/capture-hook.js`) into every node process of the user's
+ * command while `rbn sanity --from` runs it. Outside a capture (no RBN_CAPTURE in the environment) it
+ * does nothing. Inside, it watches for tfjs, hooks model creation and training, and when the program
+ * trains the chosen model it stops the program there and runs the sanity session in this process on
+ * the live model (custom layers, closures and the program's own tfjs keep working), reporting to the
+ * launcher over a socket. Kept small: npm and npx load it too; the session loads only on capture.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
+import { readCaptureConfig, type CaptureConfig } from './capture-config';
+import { currentCaller, userCallSite } from './call-site';
+import { registerEsmFallback } from './esm-fallback';
+import { patchLayers } from './layers-patch';
+import { CaptureState } from './capture-state';
+import { redirectOwnTfjs, servedNotes, watchTfjs } from './tfjs-watch';
+import type { CapturedTarget } from './captured-target';
+import { THREW_MARKER } from './program-end';
+
+const SHARED = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-data', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-cpu'];
+
+const config = readCaptureConfig();
+if (config) {
+  install(config);
+}
+
+function install(config: CaptureConfig): void {
+  const ownDir = __dirname;
+  const ownRoot = path.resolve(ownDir, '..');
+  const realExit = process.exit.bind(process);
+  const state = new CaptureState(config.request.from?.capture ?? 1, config.request.seed, (target) => {
+    void runSession(target, config, ownRoot).finally(() => realExit(0));
+  });
+  const isOwn = (file: string) => file.startsWith(ownDir);
+  const locate = () => currentCaller(isOwn);
+  watchTfjs((load) => {
+    try {
+      patchLayers(load.exports, state.listenerFor({ tf: () => tfjsFor(load.file, load.exports), layersFile: load.file }), locate);
+    } catch (err) {
+      // The program must run as it would without the hook; the launcher then says nothing was trained.
+      fs.writeSync(2, `rbn-capture: could not hook tfjs in ${load.file}: ${(err as Error)?.message ?? String(err)}\n`);
+    }
+  }, ownRoot, ownDir);
+  try {
+    registerEsmFallback(require.resolve('@tensorflow/tfjs', { paths: [ownDir] }));
+  } catch {
+    // no bundled tfjs to serve: the program's own resolution stands
+  }
+  process.on('beforeExit', () => {
+    state.onProgramEnd(Number(process.exitCode ?? 0));
+  });
+  // A program (or mocha --exit) that exits while the session runs waits for it; one that ends without training hands over its model.
+  process.exit = ((code?: number) => {
+    if (!state.onProgramEnd(Number(code ?? process.exitCode ?? 0))) {
+      realExit(code);
+    }
+  }) as typeof process.exit;
+  process.on('uncaughtExceptionMonitor', (err) => {
+    if (!state.running) {
+      const first = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err);
+      const site = err instanceof Error ? userCallSite(err.stack, isOwn) : null;
+      fs.writeSync(2, `\n${THREW_MARKER}${first}${site ? ` (at ${site.file}:${site.line})` : ''}\n`);
+    }
+  });
+}
+
+/** The umbrella tfjs beside the program's tfjs-layers (the same instance), else layers and core merged. */
+function tfjsFor(layersFile: string, layers: Record<string, unknown>): typeof tfjs {
+  const dir = path.dirname(layersFile);
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const umbrella = require(require.resolve('@tensorflow/tfjs', { paths: [dir] })) as typeof tfjs;
+    if ((umbrella as unknown as Record<string, unknown>).LayersModel === layers.LayersModel) {
+      return umbrella;
+    }
+  } catch {
+    // only tfjs-layers and tfjs-core are installed
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const core = require(require.resolve('@tensorflow/tfjs-core', { paths: [dir] })) as Record<string, unknown>;
+  return { ...core, ...layers } as unknown as typeof tfjs;
+}
+
+/** Every shared tfjs request of this project's code to the program's instance. */
+function programRedirects(layersFile: string): Map<string, string> {
+  const redirects = new Map<string, string>();
+  for (const request of SHARED) {
+    try {
+      redirects.set(request, require.resolve(request, { paths: [path.dirname(layersFile)] }));
+    } catch {
+      // not installed beside the program's tfjs
+    }
+  }
+  return redirects;
+}
+
+async function runSession(target: CapturedTarget, config: CaptureConfig, ownRoot: string): Promise<void> {
+  redirectOwnTfjs(programRedirects(target.layersFile));
+  target.notes.push(...servedNotes);
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const session = require(config.sessionScript) as typeof import('./capture-session');
+    await session.runCapturedSession(target, config, ownRoot);
+  } catch (err) {
+    fs.writeSync(2, `rbn-capture: the session failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Decides which model the program trains is the one to take (`--capture N`), keeps what it feeds to
+ * training, and stops the program there: the taken call never settles while the session runs on the
+ * live model. A program that ends without training hands over the model it built instead.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { SourceLocation } from '../../core/training/protocol';
+import { BatchCollector } from './batch-collector';
+import type { CapturedTarget } from './captured-target';
+import type { LayersListener, TrainingCall } from './layers-patch';
+
+/** trainOnBatch batches are gathered until the program pauses this long. */
+const IDLE_MS = 1500;
+
+interface Built {
+  model: tfjs.LayersModel;
+  site: SourceLocation | null;
+  instance: TfjsInstance;
+}
+
+export interface TfjsInstance {
+  tf: () => typeof tfjs;
+  layersFile: string;
+}
+
+const NEVER = () => new Promise<never>(() => undefined);
+
+export class CaptureState {
+  private readonly built: Built[] = [];
+  private readonly builtAt = new Map<tfjs.LayersModel, Built>();
+  private readonly trained = new Map<tfjs.LayersModel, number>();
+  private readonly compileArgs = new WeakMap<tfjs.LayersModel, unknown>();
+  private phase: 'watching' | 'collecting' | 'running' = 'watching';
+  private collecting?: { target: CapturedTarget; idle?: NodeJS.Timeout };
+
+  constructor(
+    /** 1-based: the Nth model the program trains. */
+    private readonly index: number,
+    private readonly seed: number,
+    private readonly start: (target: CapturedTarget) => void,
+  ) {}
+
+  get running(): boolean {
+    return this.phase === 'running';
+  }
+
+  listenerFor(instance: TfjsInstance): LayersListener {
+    return {
+      built: (model, site) => {
+        if (model && !this.builtAt.has(model)) {
+          const entry = { model, site, instance };
+          this.builtAt.set(model, entry);
+          this.built.push(entry);
+        }
+      },
+      compiled: (model, args) => this.compileArgs.set(model, args),
+      training: (call) => this.onTraining(call, instance),
+    };
+  }
+
+  /** The program is about to end (`code` 0): hand over what there is. True when a session now runs and the exit must wait. */
+  onProgramEnd(code: number): boolean {
+    if (this.phase === 'running') {
+      return true;
+    }
+    if (this.phase === 'collecting' && this.collecting) {
+      this.begin(this.collecting.target);
+      return true;
+    }
+    const built = this.built[this.index - 1];
+    if (code !== 0 || !built || this.trained.size >= this.index) {
+      return false;
+    }
+    this.begin({ ...this.targetOf(built.model, built.instance, built.site), kind: 'built' });
+    return true;
+  }
+
+  private onTraining(call: TrainingCall, instance: TfjsInstance): unknown {
+    if (this.phase === 'running') {
+      return NEVER();
+    }
+    if (!this.trained.has(call.model)) {
+      this.trained.set(call.model, this.trained.size + 1);
+      if (!this.builtAt.has(call.model)) {
+        this.listenerFor(instance).built(call.model, call.site);
+      }
+    }
+    if (this.trained.get(call.model) !== this.index) {
+      return undefined;
+    }
+    if (this.phase === 'collecting' && this.collecting) {
+      return this.collectMore(call);
+    }
+    const target = { ...this.targetOf(call.model, instance, call.site), kind: call.kind };
+    const collector = new BatchCollector(target.tf, call.model);
+    target.collector = collector;
+    if (call.kind === 'trainOnBatch') {
+      this.phase = 'collecting';
+      this.collecting = { target };
+      return this.collectMore(call);
+    }
+    this.phase = 'running';
+    void this.collect(call, collector, target).then(() => this.begin(target));
+    return NEVER();
+  }
+
+  private async collect(call: TrainingCall, collector: BatchCollector, target: CapturedTarget): Promise<void> {
+    try {
+      if (call.kind === 'fit') {
+        const args = (call.args[2] ?? {}) as { shuffle?: boolean };
+        collector.add(call.args[0], call.args[1], args.shuffle !== false, this.seed);
+      } else {
+        await collector.addDataset(call.args[0] as Parameters<BatchCollector['addDataset']>[0]);
+      }
+    } catch (err) {
+      target.notes.push(`the ${call.kind}() call's data could not be captured (${(err as Error).message}): built-in data instead`);
+    }
+  }
+
+  /** trainOnBatch: keep the batch, answer with a zero loss without training, and go on until full or idle. */
+  private collectMore(call: TrainingCall): unknown {
+    const state = this.collecting!;
+    try {
+      state.target.collector!.add(call.args[0], call.args[1]);
+    } catch (err) {
+      state.target.notes.push(`a trainOnBatch() call's data could not be captured (${(err as Error).message})`);
+    }
+    if (state.target.collector!.full) {
+      this.begin(state.target);
+      return NEVER();
+    }
+    clearTimeout(state.idle);
+    state.idle = setTimeout(() => this.begin(state.target), IDLE_MS);
+    const names = (call.model as unknown as { metricsNames?: string[] }).metricsNames ?? [];
+    return Promise.resolve(names.length > 1 ? names.map(() => 0) : 0);
+  }
+
+  private begin(target: CapturedTarget): void {
+    if (this.collecting?.idle) {
+      clearTimeout(this.collecting.idle);
+    }
+    if (this.phase === 'running' && target.kind === 'trainOnBatch') {
+      return;
+    }
+    this.phase = 'running';
+    this.collecting = undefined;
+    this.start(target);
+  }
+
+  private targetOf(model: tfjs.LayersModel, instance: TfjsInstance, site: SourceLocation | null): CapturedTarget {
+    return { tf: instance.tf(), layersFile: instance.layersFile, model, kind: 'built', site, builtAt: this.builtAt.get(model)?.site ?? site, compileArgs: this.compileArgs.get(model), index: this.index, notes: [] };
+  }
+}

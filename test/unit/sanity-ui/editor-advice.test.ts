@@ -1,0 +1,24 @@
+import { strict as assert } from 'node:assert';
+import type { SanityRequest } from '../../../src/core/training/protocol';
+import { editorAdvice, recoveryActions } from '../../../src/vscode/sanity/editor-advice';
+
+describe('editor advice: VS Code actions instead of CLI flags', () => {
+  const table: [string, string][] = [
+    ['sanity-train ran past its 60 s budget (before the first training step: timing one training step of the model, since 3.1 s); one step does not fit the budget: raise it (--timeout) or pass a smaller input shape with --args', 'sanity-train ran past its 60 s budget (before the first training step: timing one training step of the model, since 3.1 s); one step does not fit the budget: raise it (Run Again with 2× Budget) or give the builder a smaller input shape in its argument box'],
+    ['sanity-train ran past its 60 s budget (run 1, step 40 of 300); raise the timeout or lower the steps', 'sanity-train ran past its 60 s budget (run 1, step 40 of 300); raise the time budget (Run Again with 2× Budget) or lower the steps (runningBatchNorm.sanity.steps)'],
+    ['the worker used more than its 4096 MB memory cap; lower --batch-size or use a smaller model', 'the worker used more than its 4096 MB memory cap; lower the batch size (Run Again at a Smaller Batch) or use a smaller model'],
+    ['--data mnist needs a model with 28×28×1 (or 784) inputs', 'the data setting mnist (runningBatchNorm.sanity.data) needs a model with 28×28×1 (or 784) inputs'],
+    ['user code threw: TypeError: x is undefined', 'user code threw: TypeError: x is undefined'],
+  ];
+  for (const [cli, editor] of table) {
+    it(cli.slice(0, 70), () => assert.equal(editorAdvice(cli), editor));
+  }
+
+  const request: SanityRequest = { file: '/w/m.ts', steps: 300, batchSize: 8, compare: false, backend: 'auto', timeoutMs: 60_000, seed: 1 };
+  it('a timeout offers twice the budget; memory half the batch it failed at; other failures nothing', () => {
+    assert.deepEqual(recoveryActions('timeout', request), [{ title: 'Run Again with 2× Budget', change: { timeoutMs: 120_000 } }]);
+    assert.deepEqual(recoveryActions('memory', request, 4), [{ title: 'Run Again at Batch Size 2', change: { batchSize: 2 } }]);
+    assert.deepEqual(recoveryActions('memory', { ...request, batchSize: 1 }), []);
+    assert.deepEqual(recoveryActions('threw', request), []);
+  });
+});

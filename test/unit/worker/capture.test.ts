@@ -1,0 +1,164 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { SanityOutcome, SanityReport, SanityRequest, WorkerMessage } from '../../../src/core/training/protocol';
+import { runSanityTrain } from '../../../src/worker/launcher';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/capture');
+const DIST = path.resolve(__dirname, '../../../dist');
+
+function request(command: string, overrides: Partial<SanityRequest> = {}, capture = 1): SanityRequest {
+  return { file: FIXTURES, steps: 30, batchSize: 8, compare: false, backend: 'auto', timeoutMs: 40_000, seed: 1, from: { command, cwd: FIXTURES, capture }, ...overrides };
+}
+
+async function run(req: SanityRequest, options: { signal?: AbortSignal; onMessage?: (m: WorkerMessage) => void } = {}): Promise<{ outcome: SanityOutcome; output: string[] }> {
+  const output: string[] = [];
+  const outcome = await runSanityTrain(req, { ...options, maxMemoryMb: 2048, onOutput: (line) => output.push(line) });
+  return { outcome, output };
+}
+
+function reportOf(outcome: SanityOutcome): SanityReport {
+  assert.equal(outcome.kind, 'report', outcome.kind === 'error' ? `${outcome.reason}: ${outcome.message}` : '');
+  return (outcome as { report: SanityReport }).report;
+}
+
+function errorOf(outcome: SanityOutcome): string {
+  assert.equal(outcome.kind, 'error', 'expected a failure');
+  return (outcome as { message: string }).message;
+}
+
+/** Processes whose command line mentions `needle` (the test's own fixtures only). */
+function processesRunning(needle: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(path.join(FIXTURES, needle)) || l.includes(` ${needle}`));
+}
+
+describe('sanity --from: capture from the user program (program processes)', function () {
+  this.timeout(90_000);
+
+  before(function () {
+    if (!fs.existsSync(path.join(DIST, 'capture-hook.js')) || !fs.existsSync(path.join(DIST, 'capture-session.js'))) {
+      throw new Error('dist/capture-hook.js is missing: run npm run build before these tests');
+    }
+  });
+
+  it('a CommonJS training script: the model it fits, its compile() settings and its own examples (the last 20% held out)', async () => {
+    const messages: WorkerMessage[] = [];
+    const { outcome, output } = await run(request('node train.js', { compare: true }), { onMessage: (m) => messages.push(m) });
+    const report = reportOf(outcome);
+    assert.equal(report.model, 'buildModel');
+    assert.equal(report.capture?.data, 'captured');
+    assert.equal(report.capture?.kind, 'fit');
+    assert.equal(report.capture?.examples, 500);
+    assert.equal(report.capture?.heldOut, 100);
+    assert.deepEqual(report.capture?.site, { file: path.join(FIXTURES, 'train.js'), line: 31 });
+    assert.equal(report.capture?.compile?.optimizer, 'Adam');
+    assert.equal(report.capture?.compile?.optimizerConfig.learningRate, 0.01);
+    assert.deepEqual(report.capture?.compile?.metrics, ['accuracy']);
+    assert.deepEqual(report.runs.map((r) => r.norm), ['batchNormalization', 'runningBatchNorm']);
+    assert.ok(report.runs.every((r) => r.steps === 30 && r.nan === null));
+    // The layers map to the lines of the builder the program called.
+    const bn = report.runs[0].layers?.find((l) => l.className === 'BatchNormalization');
+    assert.equal(bn?.source?.line, 7);
+    assert.ok(messages.some((m) => m.type === 'progress'), 'progress is relayed');
+    assert.ok(!output.includes('trained'), 'the program is stopped at its fit() and never reaches its next line');
+  });
+
+  it('a custom layer the program never registered (its behaviour in a closure) trains as written and in the Compare swap', async () => {
+    const report = reportOf((await run(request('node custom-layer.js', { compare: true }))).outcome);
+    assert.deepEqual(report.runs.map((r) => r.norm), ['batchNormalization', 'runningBatchNorm']);
+    assert.ok(report.runs.every((r) => r.steps === 30 && r.nan === null));
+    assert.equal(report.model, 'buildModel');
+  });
+
+  it('a mocha test run through npx: the model the test trains', async () => {
+    const report = reportOf((await run(request('npx mocha --no-config --timeout 60000 model.test.js'))).outcome);
+    assert.equal(report.model, 'createClassifier');
+    assert.equal(report.capture?.examples, 300);
+    assert.equal(report.capture?.compile?.optimizer, 'SGD');
+    assert.equal(report.capture?.site?.line, 19);
+  });
+
+  it('an ES module training with fitDataset: the batches its dataset yields', async () => {
+    const report = reportOf((await run(request('node train.mjs'))).outcome);
+    assert.equal(report.capture?.kind, 'fitDataset');
+    assert.equal(report.capture?.examples, 240);
+    assert.equal(report.capture?.heldOut, 48);
+    assert.equal(report.capture?.data, 'captured');
+  });
+
+  it('a program outside any tfjs install: the bundled tfjs serves its require (CommonJS) and its import (ES module)', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-capture-'));
+    try {
+      for (const file of ['train.js', 'train.mjs', 'data.js']) {
+        fs.copyFileSync(path.join(FIXTURES, file), path.join(outside, file));
+      }
+      const cjs = reportOf((await run({ ...request('node train.js'), from: { command: 'node train.js', cwd: outside } })).outcome);
+      assert.equal(cjs.tfjs?.source, 'bundled');
+      assert.ok(cjs.notes?.includes("the program's @tensorflow/tfjs is not installed: the bundled @tensorflow/tfjs served it"), JSON.stringify(cjs.notes));
+      const esm = reportOf((await run({ ...request('node train.mjs'), from: { command: 'node train.mjs', cwd: outside } })).outcome);
+      assert.equal(esm.tfjs?.source, 'bundled');
+      assert.equal(esm.capture?.examples, 240);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('--capture 2 takes the second model the program trains', async () => {
+    const report = reportOf((await run(request('node two-models.js', {}, 2))).outcome);
+    assert.equal(report.model, 'buildSecond');
+    assert.equal(report.capture?.index, 2);
+    assert.equal(report.capture?.compile?.optimizer, 'RMSProp');
+  });
+
+  it('a program that never trains hands over the model it built, on built-in data, and says so', async () => {
+    const report = reportOf((await run(request('node builds-only.js'))).outcome);
+    assert.equal(report.capture?.kind, 'built');
+    assert.equal(report.capture?.examples, 0);
+    assert.equal(report.capture?.data, 'synthetic');
+    assert.equal(report.data, 'synthetic');
+    assert.equal(report.model, 'buildModel');
+  });
+
+  it('a training loop that never ends: its trainOnBatch batches are gathered up to the bound, then the program is stopped', async () => {
+    const report = reportOf((await run(request('node forever.js', { timeoutMs: 30_000 }))).outcome);
+    assert.equal(report.capture?.kind, 'trainOnBatch');
+    // 64 batches of 16, unless a starved machine paused the loop past the idle limit first (then fewer, whole batches).
+    const examples = report.capture?.examples ?? 0;
+    assert.ok(examples >= 16 && examples <= 64 * 16 && examples % 16 === 0, `examples ${examples}`);
+    assert.deepEqual(processesRunning('forever.js'), []);
+  });
+
+  it('inputs made on the program backend before the capture move to the session backend (wasm), large ones too', async () => {
+    const report = reportOf((await run(request('node wide-inputs.js', { steps: 5 }))).outcome);
+    assert.equal(report.backend, 'wasm');
+    assert.equal(report.capture?.examples, 3000);
+    assert.ok(report.runs[0].nan === null && report.runs[0].steps === 5);
+  });
+
+  it('a program that throws before training: one line with its error and line', async () => {
+    const message = errorOf((await run(request('node throws.js'))).outcome);
+    assert.equal(message, '`node throws.js` threw before training a model: Error: data/train.csv not found (at ' + path.join(FIXTURES, 'throws.js') + ':5)');
+  });
+
+  it('a program that never trains within the budget is stopped at it, with its whole process group', async () => {
+    const { outcome } = await run(request('node idles.js', { timeoutMs: 5000 }));
+    assert.match(errorOf(outcome), /^`node idles\.js` trained no model within the 5 s budget/);
+    assert.deepEqual(processesRunning('idles.js'), []);
+  });
+
+  it('cancel kills the program', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 1500);
+    const { outcome } = await run(request('node idles.js'), { signal: controller.signal });
+    assert.match(errorOf(outcome), /cancelled/);
+    assert.deepEqual(processesRunning('idles.js'), []);
+  });
+
+  it('a command that exits without any model says there was nothing to capture', async () => {
+    const message = errorOf((await run(request('node -e "console.log(1)"'))).outcome);
+    assert.match(message, /exited without building or training a tfjs model/);
+  });
+});
