@@ -1,5 +1,6 @@
-import type { KernelBackend, KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
+import { allocateOutput, heapView } from './heap';
 
 /**
  * MaxPoolGrad for wasm: each window's first maximum (row-major, as TensorFlow and tfjs's cpu backend
@@ -8,20 +9,21 @@ import { backend_util } from '@tensorflow/tfjs';
  * gradients of every layer before a max pool whose input can be negative (batch norm, linear or tanh
  * activations), so `registerWasmTrainingKernels` replaces it.
  *
- * One pass over the input in JavaScript: the work is a few compares per input value, and a
- * composition of wasm kernels (rank-6 transpose + ArgMax + ScatterNd) measured no faster (0.5 ms vs
- * 0.4–0.6 ms for an 8×28×28×8 input on this project's bench machine) for more code and copies.
+ * One pass over the input in JavaScript, on the tensors where they lie in the wasm heap (no copies,
+ * no allocations besides the output): the work is a few compares per input value, which V8 compiles
+ * to a tight loop, and a composition of wasm kernels (rank-6 transpose + ArgMax + ScatterNd)
+ * measured no faster for more code and copies.
  */
-export const maxPoolGrad: KernelFunc = ({ inputs, backend: untypedBackend, attrs }) => {
-  const backend = untypedBackend as KernelBackend;
+export const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-  const x = backend.readSync(input.dataId) as Float32Array;
-  const dyValues = backend.readSync(dy.dataId) as Float32Array;
-  const dx = new Float32Array(x.length);
-  addGradientAtFirstMaxima(x, dyValues, dx, info);
-  return { dataId: backend.write(dx, input.shape, 'float32'), shape: input.shape, dtype: 'float32' };
+  const dx = allocateOutput(backend, input.shape, 'float32');
+  // Views taken after the allocation: a heap that grew for it detaches views taken before.
+  const dxValues = dx.values as Float32Array;
+  dxValues.fill(0);
+  addGradientAtFirstMaxima(heapView(backend, input) as Float32Array, heapView(backend, dy) as Float32Array, dxValues, info);
+  return dx.info;
 };
 
 /** dx[argmax of window] += dy[window] for every window; a window of NaNs only (no maximum) adds nothing. */
