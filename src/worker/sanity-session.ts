@@ -85,7 +85,7 @@ function normOf(model: tfjs.LayersModel): NormKind {
 /** Runs the whole sanity-train and returns its report; failures throw SanityFailure. */
 export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}, limits: SessionLimits = {}): Promise<SanityReport> {
   const code = readSource(request.file);
-  const runtime = await loadTfjsRuntime(request.file, request.backend, installModuleHooks);
+  const runtime = await loadTfjsRuntime(request.file, request.backend, installModuleHooks, { threads: request.threads });
   const { tf } = runtime;
   const info = runtimeOf(runtime);
   context.runtime = info;
@@ -181,7 +181,8 @@ function timeFit(memory: BatchChoice, batch: number, askedStepMs: number | undef
 function runtimeOf(runtime: Awaited<ReturnType<typeof loadTfjsRuntime>>): SanityRuntime {
   const { tf } = runtime;
   const version = (tf.version as Record<string, string> | undefined)?.['tfjs'] ?? (tf.version_core as string | undefined) ?? 'unknown';
-  return { backend: runtime.backend, backendSkipped: runtime.skipped, tfjs: { source: runtime.source, version, ...(runtime.reason ? { reason: runtime.reason } : {}) } };
+  const threads = runtime.threads ? { threads: runtime.threads.count, ...(runtime.threads.note ? { threadsNote: runtime.threads.note } : {}) } : {};
+  return { backend: runtime.backend, backendSkipped: runtime.skipped, tfjs: { source: runtime.source, version, ...(runtime.reason ? { reason: runtime.reason } : {}) }, ...threads };
 }
 
 /**

@@ -31,6 +31,7 @@ const OPTIONS = {
   compare: { type: 'boolean' },
   data: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   timeout: { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
@@ -44,6 +45,18 @@ function positiveNumber(value: string | boolean | undefined, flag: string, fallb
   const n = Number(value);
   if (typeof value !== 'string' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
     throw new CliUsageError(`--${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${String(value)}'`);
+  }
+  return n;
+}
+
+/** --threads: 0 for auto (the default), else a positive integer; undefined when absent. */
+function threadCount(value: string | boolean | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(n) || n < 0) {
+    throw new CliUsageError(`--threads must be 0 (auto) or a positive integer, got '${String(value)}'`);
   }
   return n;
 }
@@ -87,6 +100,7 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     throw new CliUsageError(positionals.length === 0 ? 'sanity needs the file that builds the model' : `sanity takes one file, got ${positionals.length}`);
   }
   const learningRate = values.lr === undefined ? undefined : positiveNumber(values.lr, 'lr', 0, false);
+  const threads = threadCount(values.threads);
   const request: SanityRequest = {
     file: path.resolve(cwd, positionals[0]),
     model: typeof values.model === 'string' ? values.model : undefined,
@@ -99,6 +113,7 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     compare: values.compare === true,
     data: oneOf(values.data, 'data', DATA),
     backend: oneOf(values.backend, 'backend', BACKENDS) ?? SANITY_DEFAULTS.backend,
+    ...(threads === undefined ? {} : { threads }),
     timeoutMs: positiveNumber(values.timeout, 'timeout', SANITY_DEFAULTS.timeoutMs / 1000, false) * 1000,
     seed: positiveNumber(values.seed, 'seed', SANITY_DEFAULTS.seed, true),
     ...(values['no-telemetry'] === true ? { telemetry: false } : {}),
@@ -117,7 +132,7 @@ export const sanityCommand: CliCommand = {
   help: `Usage: rbn sanity <file> [--model <name|Class|Class.method>] [--args '<JSON array>']
                   [--ctor-args '<JSON array>'] [--module-vars '<JS object>'] [--steps N] [--batch-size N] [--lr X]
                   [--compare] [--data mnist|synthetic] [--backend auto|cpu|wasm|tensorflow]
-                  [--timeout S] [--seed N] [--no-telemetry] [--json]
+                  [--threads N] [--timeout S] [--seed N] [--no-telemetry] [--json]
 
 Builds the model with a builder in <file> and trains it in a child process for --steps steps
 (default 300) at --batch-size (default 8). A builder is a function, arrow function, class
@@ -153,7 +168,8 @@ gets as many of the --steps as fit (the output says "ran 40 of 300 steps ... in 
 --batch-size is halved, down to 1, when one step at it would not fit the memory (the wasm heap,
 the worker's cap, the free memory) or the budget; the output says so ("batch size lowered ...").
 The workspace's tfjs-node runs when installed, else wasm (inside the workspace's tfjs 4.17+, or
-the bundled tfjs with the imports redirected); the output says which and why.
+the bundled tfjs with the imports redirected); the output says which and why. wasm runs with
+--threads threads (default 0: auto, the cores available, at most 8); the output says how many.
 Per-layer telemetry (runs[i].layers in --json: activation mean/std/near-zero share, weight
 and gradient norms, histograms, at up to 150 steps) is on; --no-telemetry switches it off.
 
@@ -226,12 +242,14 @@ function where(source: SourceLocation | null): string {
 /** "backend cpu on the workspace's tfjs 4.22.0; not used: wasm (…)": said with a failure too. */
 export function describeRuntime(runtime: SanityRuntime): string {
   const skipped = runtime.backendSkipped.length > 0 ? `; not used: ${runtime.backendSkipped.map((s) => `${s.name} (${s.reason.split(' (')[0]})`).join('; ')}` : '';
-  return `backend ${runtime.backend} on ${runtime.tfjs.source === 'workspace' ? "the workspace's" : 'the bundled'} tfjs ${runtime.tfjs.version}${skipped}`;
+  const threads = runtime.threads === undefined ? '' : ` (${runtime.threads} thread${runtime.threads === 1 ? '' : 's'})`;
+  return `backend ${runtime.backend}${threads} on ${runtime.tfjs.source === 'workspace' ? "the workspace's" : 'the bundled'} tfjs ${runtime.tfjs.version}${skipped}`;
 }
 
 /** The readable summary: one line per run, then findings and notes. */
 export function formatSanity(report: SanityReport): string {
-  const lines = [`${report.file ?? 'model'} › ${report.model ?? 'model'}: ${report.data} ${report.task} data, backend ${report.backend}`];
+  const threads = report.threads === undefined ? '' : ` (${report.threads} thread${report.threads === 1 ? '' : 's'}${report.threadsNote ? `: ${report.threadsNote}` : ''})`;
+  const lines = [`${report.file ?? 'model'} › ${report.model ?? 'model'}: ${report.data} ${report.task} data, backend ${report.backend}${threads}`];
   if (report.tfjs) {
     lines.push(`  tfjs: ${report.tfjs.source} ${report.tfjs.version}${report.tfjs.reason ? ` (${report.tfjs.reason})` : ''}`);
   }

@@ -23,7 +23,7 @@ async function runAdam(backend: 'cpu' | 'wasm', fused: boolean, p: ReturnType<ty
     fuseAdamUpdates(optimizer);
   }
   for (const step of p.gradients) {
-    tf.tidy(() => optimizer.applyGradients(Object.fromEntries(variables.map((v, i) => [v.name, tf.tensor(step[i], shapes[i])]))));
+    tf.tidy(() => optimizer.applyGradients(Object.fromEntries(variables.map((v, i) => [v.name, tf.tensor(step[i], shapes[i])])) as unknown as Parameters<typeof optimizer.applyGradients>[0]));
   }
   const weights = await optimizer.getWeights();
   const result = {
@@ -62,7 +62,7 @@ describe('fused Adam update on wasm (one kernel per variable)', () => {
     await tf.setBackend('wasm');
     const variables = shapes.map((s, i) => tf.variable(tf.tensor(Float32Array.from(randomValues(s.reduce((a, b) => a * b), 700 + i)), s)));
     const optimizer = fuseAdamUpdates(tf.train.adam(0.01));
-    const step = () => tf.tidy(() => optimizer.applyGradients(Object.fromEntries(variables.map((v) => [v.name, tf.onesLike(v)]))));
+    const step = () => tf.tidy(() => optimizer.applyGradients(Object.fromEntries(variables.map((v) => [v.name, tf.onesLike(v)])) as unknown as Parameters<typeof optimizer.applyGradients>[0]));
     step();
     const before = tf.memory().numTensors;
     const profile = await tf.profile(() => step());

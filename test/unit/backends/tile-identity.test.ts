@@ -66,8 +66,8 @@ describe('wasm Identity (shares its input’s data, as cpu’s does)', () => {
       return tf.tidy(() => {
         const x = tf.tensor4d(Float32Array.from(randomValues(2 * 6 * 6 * 3, 41)), [2, 6, 6, 3]);
         const w = tf.tensor4d(Float32Array.from(randomValues(3 * 3 * 3 * 4, 42)), [3, 3, 3, 4]);
-        const loss = (filter: tf.Tensor4D) => {
-          const y = tf.conv2d(x, filter, 1, 'same');
+        const loss = (filter: tf.Tensor) => {
+          const y = tf.conv2d(x, filter as tf.Tensor4D, 1, 'same');
           const { mean, variance } = tf.moments(y, [0, 1, 2]);
           return tf.batchNorm(y, mean, variance, tf.zeros([4]), tf.ones([4]), 1e-3).relu().square().mean() as tf.Scalar;
         };
