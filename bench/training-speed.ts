@@ -225,7 +225,7 @@ async function alternateWithTorch(tf: typeof tfjs, rounds: number) {
 
 async function main(): Promise<void> {
   const { tf, name, skipped } = await chooseTrainingBackend('wasm');
-  const alternated = await alternateWithTorch(tf, quick ? 1 : 3);
+  const alternated = await alternateWithTorch(tf, quick ? 2 : 3);
   const wasm8 = medianRound(alternated.wasm.small8);
   const wasm32 = medianRound(alternated.wasm.small32);
   const readme8 = medianRound(alternated.wasm.readme8);

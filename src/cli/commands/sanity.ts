@@ -169,7 +169,7 @@ gets as many of the --steps as fit (the output says "ran 40 of 300 steps ... in 
 the worker's cap, the free memory) or the budget; the output says so ("batch size lowered ...").
 The workspace's tfjs-node runs when installed, else wasm (inside the workspace's tfjs 4.17+, or
 the bundled tfjs with the imports redirected); the output says which and why. wasm runs with
---threads threads (default 0: auto, the cores available, at most 8); the output says how many.
+--threads threads (default 0: auto, half the logical cores, 1 to 8); the output says how many.
 Per-layer telemetry (runs[i].layers in --json: activation mean/std/near-zero share, weight
 and gradient norms, histograms, at up to 150 steps) is on; --no-telemetry switches it off.
 

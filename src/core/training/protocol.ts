@@ -227,7 +227,7 @@ export interface SanityRequest {
   compare: boolean;
   data?: 'mnist' | 'synthetic';
   backend: BackendPreference;
-  /** Threads for the wasm backend: a positive number, or 0/absent for auto (the cores available, at most 8). */
+  /** Threads for the wasm backend: a positive number, or 0/absent for auto (half the logical cores available, 1 to 8). */
   threads?: number;
   timeoutMs: number;
   seed: number;

@@ -20,7 +20,7 @@ export interface SanitySettings {
   data: 'auto' | 'mnist' | 'synthetic';
   /** Per-layer telemetry (activation and gradient statistics per layer in the report). */
   telemetry: boolean;
-  /** Threads for the wasm backend; 0 (the default) = auto, the cores available. */
+  /** Threads for the wasm backend; 0 (the default) = auto, half the logical cores (1 to 8). */
   threads?: number;
 }
 

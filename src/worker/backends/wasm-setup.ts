@@ -27,7 +27,7 @@ export function getWasmBinaryDirectoryOrThrow(): string {
 
 /** How the wasm backend starts. */
 export interface WasmStartOptions {
-  /** XNNPACK threads: a positive number, or 0/undefined for auto (the cores available, at most 8). */
+  /** XNNPACK threads: a positive number, or 0/undefined for auto (half the logical cores available, 1 to 8). */
   threads?: number;
 }
 

@@ -23,10 +23,14 @@ export interface WasmThreads {
 
 /**
  * The thread count for a request: a positive number is taken as asked (at most 8); 0, undefined or
- * anything else means auto: the cores this process may use (os.availableParallelism), at most 8.
+ * anything else means auto: half the logical cores this process may use (os.availableParallelism),
+ * at least 1 and at most 8 — tfjs-backend-wasm's own rule in browsers (two logical cores per physical
+ * one on most x86 machines). XNNPACK's threads spin while they wait for work, so threads beyond the
+ * idle cores cost time: on a 2-core machine busy with other jobs, 2 threads measured 2–2.6× slower
+ * than 1 (bench/results/wasm-threads-*.json), and auto gives 1 there.
  */
 export function resolveThreadCount(requested: number | undefined, available = availableCores()): number {
-  const wanted = requested !== undefined && Number.isFinite(requested) && requested >= 1 ? Math.floor(requested) : available;
+  const wanted = requested !== undefined && Number.isFinite(requested) && requested >= 1 ? Math.floor(requested) : Math.floor(available / 2);
   return Math.max(1, Math.min(MAX_WASM_THREADS, wanted));
 }
 
