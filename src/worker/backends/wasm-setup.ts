@@ -49,7 +49,7 @@ export async function activateWasmBackend(tf: typeof tfjs, options: WasmStartOpt
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
   (require('./wasm-kernels/register') as typeof import('./wasm-kernels/register')).registerWasmTrainingKernels();
   const wanted = resolveThreadCount(options.threads);
-  const alreadyStarted = tf.findBackend('wasm') !== null && tf.findBackend('wasm') !== undefined;
+  const alreadyStarted = hasStartedBackend(tf, 'wasm');
   const problem = wanted > 1 && !alreadyStarted ? threadSupportProblem() : undefined;
   const restore = alreadyStarted || problem ? () => undefined : prepareThreadedWasm(tf.env(), wasm, wanted);
   let warnings: { result: boolean; messages: string[] };
@@ -64,6 +64,15 @@ export async function activateWasmBackend(tf: typeof tfjs, options: WasmStartOpt
   }
   unrefPthreadWorkers(tf.backend());
   return describeThreads(wasm.getThreadsCount(), wanted, problem, alreadyStarted);
+}
+
+/**
+ * Whether `name` has already started in this tfjs engine. Not tf.findBackend: for a registered backend
+ * that has not started, it starts it, which here would start wasm before the thread setup is in place.
+ */
+function hasStartedBackend(tf: typeof tfjs, name: string): boolean {
+  const registry = (tf.engine() as unknown as { registry?: Record<string, unknown> }).registry;
+  return registry !== undefined && registry[name] !== undefined;
 }
 
 function describeThreads(count: number, wanted: number, problem: string | undefined, alreadyStarted: boolean): WasmThreads {
