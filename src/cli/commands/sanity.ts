@@ -242,8 +242,7 @@ function where(source: SourceLocation | null): string {
 /** "backend cpu on the workspace's tfjs 4.22.0; not used: wasm (…)": said with a failure too. */
 export function describeRuntime(runtime: SanityRuntime): string {
   const skipped = runtime.backendSkipped.length > 0 ? `; not used: ${runtime.backendSkipped.map((s) => `${s.name} (${s.reason.split(' (')[0]})`).join('; ')}` : '';
-  const threads = runtime.threads === undefined ? '' : ` (${runtime.threads} thread${runtime.threads === 1 ? '' : 's'})`;
-  return `backend ${runtime.backend}${threads} on ${runtime.tfjs.source === 'workspace' ? "the workspace's" : 'the bundled'} tfjs ${runtime.tfjs.version}${skipped}`;
+  return `backend ${runtime.backend} on ${runtime.tfjs.source === 'workspace' ? "the workspace's" : 'the bundled'} tfjs ${runtime.tfjs.version}${skipped}`;
 }
 
 /** The readable summary: one line per run, then findings and notes. */
