@@ -7,28 +7,19 @@
  * WebGPU adapter the webgpu tests are skipped with the reason printed.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assertClose } from './backends';
+import { CHROMIUM, openTestPage } from './chromium-page';
 import type { StepResult, StepSpec } from './gpu-page';
 import { LAYER_CASES } from './layer-cases';
 import * as ref from './reference';
 import type { PageResult } from './webgl-page';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** SwiftShader for both APIs: GL through ANGLE for webgl, Vulkan through Dawn for webgpu (tried with Debian's Chromium 156). */
 const CHROMIUM_ARGS = [
   '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-dev-shm-usage',
   '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader',
 ];
-
-async function bundlePage(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [path.join(__dirname, 'gpu-page.ts')], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'error', target: 'chrome120',
-  });
-  return result.outputFiles[0].text;
-}
 
 /** Seeded weights and a batch for the training-step model. */
 function stepSpec(shapes: number[][]): StepSpec {
@@ -45,22 +36,7 @@ describe('RunningBatchNorm and a training step on webgpu and webgl (headless Chr
   let webgpuProblem: string | undefined;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      if (process.env.CI === 'true') {
-        throw new Error(`Chromium not found at ${CHROMIUM}: the GPU tests must run in CI (apt-get install chromium, or set CHROMIUM_PATH)`);
-      }
-      console.warn(`      skipped: Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH; these tests fail instead when CI=true)`);
-      this.skip();
-    }
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.route('http://localhost/**', (route) => route.fulfill({ body: '<!doctype html><html><body></body></html>', contentType: 'text/html' }));
-    await page.goto('http://localhost/');
-    await page.addScriptTag({ content: await bundlePage() });
-    assert.deepEqual(errors, []);
+    ({ browser, page } = await openTestPage(this, path.join(__dirname, 'gpu-page.ts'), CHROMIUM_ARGS, 'GPU'));
     const info = await page.evaluate(() => window.webgpuInfo());
     webgpuProblem = info.backend === 'webgpu' ? undefined : `webgpu did not start in ${CHROMIUM} (${info.adapter}) with ${CHROMIUM_ARGS.join(' ')}`;
   });

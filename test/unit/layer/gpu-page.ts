@@ -75,6 +75,7 @@ window.weightShapes = weightShapes;
 window.webgpuInfo = async () => {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string } } | null> } }).gpu;
   const adapter = gpu ? await gpu.requestAdapter() : null;
-  const ok = await tf.setBackend('webgpu');
+  // Without WebGPU, tfjs-backend-webgpu registers no backend and setBackend throws.
+  const ok = await tf.setBackend('webgpu').catch(() => false);
   return { backend: ok ? tf.getBackend() : 'none', adapter: adapter ? `${adapter.info?.vendor ?? '?'} ${adapter.info?.architecture ?? '?'}` : gpu ? 'requestAdapter returned null' : 'no navigator.gpu' };
 };

@@ -4,24 +4,15 @@
  * Without Chromium the suite is skipped locally and fails when CI=true.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assertClose } from './backends';
+import { openTestPage } from './chromium-page';
 import { LAYER_CASES } from './layer-cases';
 import type { PageResult } from './webgl-page';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-dev-shm-usage'];
 
 const CASES = LAYER_CASES;
-
-async function bundlePage(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [path.join(__dirname, 'webgl-page.ts')], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'error', target: 'chrome120',
-  });
-  return result.outputFiles[0].text;
-}
 
 describe('RunningBatchNorm on webgl (headless Chromium) vs cpu', function () {
   this.timeout(180000);
@@ -29,21 +20,7 @@ describe('RunningBatchNorm on webgl (headless Chromium) vs cpu', function () {
   let page: import('playwright-core').Page;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      if (process.env.CI === 'true') {
-        throw new Error(`Chromium not found at ${CHROMIUM}: the webgl tests must run in CI (apt-get install chromium, or set CHROMIUM_PATH)`);
-      }
-      console.warn(`      skipped: Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH; these tests fail instead when CI=true)`);
-      this.skip();
-    }
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.setContent('<!doctype html><html><body></body></html>');
-    await page.addScriptTag({ content: await bundlePage() });
-    assert.deepEqual(errors, []);
+    ({ browser, page } = await openTestPage(this, path.join(__dirname, 'webgl-page.ts'), CHROMIUM_ARGS, 'webgl'));
   });
 
   after(async () => {
