@@ -36,9 +36,10 @@ const THREADED_START_TIMEOUT_MS = 60_000;
 
 /**
  * Loads tfjs-backend-wasm, points it at its binaries, registers the training kernels and makes it the
- * active backend, with `options.threads` XNNPACK threads where this Node can run them (one otherwise,
- * with a note saying why). Returns the threads it runs with. Throws with the reason when it cannot
- * start. The thread count is fixed when the backend first starts in a process: later calls report it.
+ * active backend, with `options.threads` XNNPACK threads where this Node can run them and the threaded
+ * build starts (one otherwise, with a note saying why). Returns the threads it runs with. Throws with
+ * the reason when it cannot start at all. The thread count is fixed when the backend first starts in a
+ * process: later calls report it.
  */
 export async function activateWasmBackend(tf: typeof tfjs, options: WasmStartOptions = {}): Promise<WasmThreads> {
   const directory = getWasmBinaryDirectoryOrThrow();
@@ -49,21 +50,55 @@ export async function activateWasmBackend(tf: typeof tfjs, options: WasmStartOpt
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
   (require('./wasm-kernels/register') as typeof import('./wasm-kernels/register')).registerWasmTrainingKernels();
   const wanted = resolveThreadCount(options.threads);
-  const alreadyStarted = hasStartedBackend(tf, 'wasm');
-  const problem = wanted > 1 && !alreadyStarted ? threadSupportProblem() : undefined;
-  const restore = alreadyStarted || problem ? () => undefined : prepareThreadedWasm(tf.env(), wasm, wanted);
-  let warnings: { result: boolean; messages: string[] };
+  if (hasStartedBackend(tf, 'wasm')) {
+    await startOrThrow(tf, 1);
+    return describeThreads(wasm.getThreadsCount(), wanted, 'the wasm backend had already started in this process with fewer');
+  }
+  let problem = wanted > 1 ? threadSupportProblem() : undefined;
+  if (wanted > 1 && problem === undefined) {
+    const failure = await tryThreadedStart(tf, wasm, wanted);
+    if (failure === undefined) {
+      unrefPthreadWorkers(tf.backend());
+      return describeThreads(wasm.getThreadsCount(), wanted, 'the wasm backend started fewer');
+    }
+    // One thread rather than no wasm: the plain SIMD build, as tfjs picks it in Node.
+    problem = `the threaded build did not start (${failure})`;
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    wasm.setThreadsCount(1);
+  }
+  await startOrThrow(tf, 1);
+  return describeThreads(wasm.getThreadsCount(), wanted, problem ?? 'the wasm backend started fewer');
+}
+
+/** Starts wasm with `threads` threads prepared; undefined when it started, else why not. */
+async function tryThreadedStart(tf: typeof tfjs, wasm: typeof import('@tensorflow/tfjs-backend-wasm'), threads: number): Promise<string | undefined> {
+  let restore: () => void;
   try {
-    warnings = await captureWarnings(() => withTimeout(tf.setBackend('wasm'), wanted > 1 ? THREADED_START_TIMEOUT_MS : undefined));
+    restore = prepareThreadedWasm(tf.env(), wasm, threads);
+  } catch (err) {
+    return firstLine(err instanceof Error ? err.message : String(err));
+  }
+  try {
+    await startOrThrow(tf, threads);
+    return undefined;
+  } catch (err) {
+    return firstLine(err instanceof Error ? err.message : String(err));
   } finally {
     restore();
   }
+}
+
+/** tf.setBackend('wasm'), with a time limit when pthread workers must start; throws with the reason it failed. */
+async function startOrThrow(tf: typeof tfjs, threads: number): Promise<void> {
+  const warnings = await captureWarnings(() => withTimeout(tf.setBackend('wasm'), threads > 1 ? THREADED_START_TIMEOUT_MS : undefined));
   if (!warnings.result) {
     const detail = warnings.messages.find((m) => m.trim() !== '' && !m.startsWith('Initialization of backend')) ?? 'no detail';
-    throw new Error(`the wasm backend failed to initialise${wanted > 1 ? ` with ${wanted} threads` : ''}: ${firstLine(detail)}`);
+    throw new Error(`the wasm backend failed to initialise${threads > 1 ? ` with ${threads} threads` : ''}: ${firstLine(detail)}`);
   }
-  unrefPthreadWorkers(tf.backend());
-  return describeThreads(wasm.getThreadsCount(), wanted, problem, alreadyStarted);
+}
+
+function describeThreads(count: number, wanted: number, why: string): WasmThreads {
+  return count >= wanted ? { count } : { count, note: `${count} of ${wanted} wasm threads: ${why}` };
 }
 
 /**
@@ -73,14 +108,6 @@ export async function activateWasmBackend(tf: typeof tfjs, options: WasmStartOpt
 function hasStartedBackend(tf: typeof tfjs, name: string): boolean {
   const registry = (tf.engine() as unknown as { registry?: Record<string, unknown> }).registry;
   return registry !== undefined && registry[name] !== undefined;
-}
-
-function describeThreads(count: number, wanted: number, problem: string | undefined, alreadyStarted: boolean): WasmThreads {
-  if (count >= wanted) {
-    return { count };
-  }
-  const why = problem ?? (alreadyStarted ? 'the wasm backend had already started in this process with fewer' : 'the wasm backend started fewer');
-  return { count, note: `${count} of ${wanted} wasm threads: ${why}` };
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {

@@ -49,6 +49,22 @@ describe('wasm threads in Node', function () {
     threaded.weights.forEach((w, i) => assert.ok(relativeError(w, single.weights[i]) < 1e-3, `weight ${i}: ${relativeError(w, single.weights[i])}`));
   });
 
+  it('falls back to one thread, with a note saying why, when the threaded build cannot start', async function () {
+    if (threadSupportProblem()) {
+      this.skip();
+    }
+    // The child bundled and run by node itself (tsx needs the temp folder this test takes away).
+    const esbuild = await import('esbuild');
+    const bundled = path.join(ROOT, 'node_modules', '.cache', 'rbn-wasm-threads-test', 'child.cjs');
+    await esbuild.build({ entryPoints: [path.join(__dirname, 'threaded-step-child.ts')], bundle: true, platform: 'node', external: ['@tensorflow/*'], outfile: bundled, logLevel: 'error' });
+    // A temp folder that is a file: the pthread worker's script cannot be written.
+    const { stdout } = await run(process.execPath, [bundled], { cwd: ROOT, env: { ...process.env, THREADS: '2', TMPDIR: bundled }, timeout: 120_000 });
+    const result = JSON.parse(stdout) as ChildResult;
+    assert.equal(result.threads.count, 1);
+    assert.match(result.threads.note ?? '', /^1 of 2 wasm threads: the threaded build did not start \(.*rbn-wasm-pthread-/);
+    assert.ok(result.losses.every(Number.isFinite), 'it trained');
+  });
+
   it('rbn sanity --threads 2 trains on 2 wasm threads and its JSON report says so', async function () {
     if (threadSupportProblem()) {
       this.skip();
