@@ -27,7 +27,8 @@ export interface WasmThreads {
  * at least 1 and at most 8 — tfjs-backend-wasm's own rule in browsers (two logical cores per physical
  * one on most x86 machines). XNNPACK's threads spin while they wait for work, so threads beyond the
  * idle cores cost time: on a 2-core machine busy with other jobs, 2 threads measured 2–2.6× slower
- * than 1 (bench/results/wasm-threads-*.json), and auto gives 1 there.
+ * than 1, and 1.48× faster on a U-Net only when load allowed (bench/results/wasm-threads-*.json);
+ * auto gives 1 there.
  */
 export function resolveThreadCount(requested: number | undefined, available = availableCores()): number {
   const wanted = requested !== undefined && Number.isFinite(requested) && requested >= 1 ? Math.floor(requested) : Math.floor(available / 2);
