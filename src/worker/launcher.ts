@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { SanityOutcome, SanityRequest, SanityRuntime, WorkerMessage } from '../core/training/protocol';
 import { formatParams } from './budget/model-size';
 import { runCapture } from './capture/capture-launcher';
+import { resolveThreadCount } from './backends/wasm-threads';
 import { runCompare } from './compare/compare-launcher';
 
 export interface SanityLaunchOptions {
@@ -107,8 +108,9 @@ export async function runSanityTrain(request: SanityRequest, options: SanityLaun
     return runCapture(request, options);
   }
   if (request.compare) {
-    // One budget for the whole Compare: its own scheduler, one worker per run (compare/compare-launcher.ts).
-    return runCompare(request, options);
+    // One budget for the whole Compare: its own scheduler, one worker per run (compare/compare-launcher.ts),
+    // the wasm threads the request allows shared out between the two.
+    return runCompare(request, { ...options, threadsPerWorker: options.threadsPerWorker ?? Math.max(1, Math.floor(resolveThreadCount(request.threads) / 2)) });
   }
   const started = Date.now();
   const first = await runWorkerOnce(request, options);

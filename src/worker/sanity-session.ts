@@ -91,7 +91,7 @@ export type PreparedSession = Awaited<ReturnType<typeof prepareSession>>;
 /** Loads tfjs and the module, builds the model with the request's seed (or takes the one `source` captured from a program), picks its data and compile. */
 export async function prepareSession(request: SanityRequest, emit: Emit, context: SessionContext, source?: ModelSource) {
   const code = source ? source.code : readSource(request.file);
-  const runtime = source?.runtime ?? (await loadTfjsRuntime(request.file, request.backend, installModuleHooks));
+  const runtime = source?.runtime ?? (await loadTfjsRuntime(request.file, request.backend, installModuleHooks, { threads: request.threads }));
   const { tf } = runtime;
   const info = runtimeOf(runtime);
   context.runtime = info;
@@ -217,7 +217,8 @@ export function timeFit(memory: BatchChoice, batch: number, askedStepMs: number 
 function runtimeOf(runtime: Awaited<ReturnType<typeof loadTfjsRuntime>>): SanityRuntime {
   const { tf } = runtime;
   const version = (tf.version as Record<string, string> | undefined)?.['tfjs'] ?? (tf.version_core as string | undefined) ?? 'unknown';
-  return { backend: runtime.backend, backendSkipped: runtime.skipped, tfjs: { source: runtime.source, version, ...(runtime.reason ? { reason: runtime.reason } : {}) } };
+  const threads = runtime.threads ? { threads: runtime.threads.count, ...(runtime.threads.note ? { threadsNote: runtime.threads.note } : {}) } : {};
+  return { backend: runtime.backend, backendSkipped: runtime.skipped, tfjs: { source: runtime.source, version, ...(runtime.reason ? { reason: runtime.reason } : {}) }, ...threads };
 }
 
 /**

@@ -36,6 +36,7 @@ const OPTIONS = {
   compare: { type: 'boolean' },
   data: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   timeout: { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
@@ -53,6 +54,18 @@ function positiveNumber(value: string | boolean | undefined, flag: string, fallb
   const n = Number(value);
   if (typeof value !== 'string' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
     throw new CliUsageError(`--${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${String(value)}'`);
+  }
+  return n;
+}
+
+/** --threads: 0 for auto (the default), else a positive integer; undefined when absent. */
+function threadCount(value: string | boolean | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(n) || n < 0) {
+    throw new CliUsageError(`--threads must be 0 (auto) or a positive integer, got '${String(value)}'`);
   }
   return n;
 }
@@ -97,6 +110,7 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     throw new CliUsageError(positionals.length === 0 ? 'sanity needs the file that builds the model' : `sanity takes one file, got ${positionals.length}`);
   }
   const learningRate = values.lr === undefined ? undefined : positiveNumber(values.lr, 'lr', 0, false);
+  const threads = threadCount(values.threads);
   const request: SanityRequest = {
     file: path.resolve(cwd, positionals[0] ?? '.'),
     model: typeof values.model === 'string' ? values.model : undefined,
@@ -109,6 +123,7 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     compare: values.compare === true,
     data: oneOf(values.data, 'data', DATA),
     backend: oneOf(values.backend, 'backend', BACKENDS) ?? SANITY_DEFAULTS.backend,
+    ...(threads === undefined ? {} : { threads }),
     timeoutMs: positiveNumber(values.timeout, 'timeout', SANITY_DEFAULTS.timeoutMs / 1000, false) * 1000,
     seed: positiveNumber(values.seed, 'seed', SANITY_DEFAULTS.seed, true),
     ...(values['no-telemetry'] === true ? { telemetry: false } : {}),
@@ -128,7 +143,7 @@ export const sanityCommand: CliCommand = {
   help: `Usage: rbn sanity <file> [--model <name|Class|Class.method>] [--args '<JSON array>']
                   [--ctor-args '<JSON array>'] [--module-vars '<JS object>'] [--steps N] [--batch-size N] [--lr X]
                   [--compare] [--data mnist|synthetic] [--backend auto|cpu|wasm|tensorflow]
-                  [--timeout S] [--seed N] [--no-telemetry] [--json | --jsonl]
+                  [--threads N] [--timeout S] [--seed N] [--no-telemetry] [--json | --jsonl]
        rbn sanity --from "<command>" [--capture N] [--verbose] [the same run flags]
 
 Builds the model with a builder in <file> and trains it in a child process for --steps steps
@@ -168,7 +183,8 @@ gets as many of the --steps as fit (the output says "ran 40 of 300 steps ... in 
 --batch-size is halved, down to 1, when one step at it would not fit the memory (the wasm heap,
 the worker's cap, the free memory) or the budget; the output says so ("batch size lowered ...").
 The workspace's tfjs-node runs when installed, else wasm (inside the workspace's tfjs 4.17+, or
-the bundled tfjs with the imports redirected); the output says which and why.
+the bundled tfjs with the imports redirected); the output says which and why. wasm runs with
+--threads threads (default 0: auto, half the logical cores, 1 to 8); the output says how many.
 Per-layer telemetry (runs[i].layers in --json: activation mean/std/near-zero share, weight
 and gradient norms, histograms, at up to 150 steps) is on; --no-telemetry switches it off.
 runs[i].graph is the model's graph (layers, edges, nested models, source lines).
@@ -292,7 +308,8 @@ export function describeRuntime(runtime: SanityRuntime): string {
 
 /** The readable summary: one line per run, then findings and notes. */
 export function formatSanity(report: SanityReport): string {
-  const lines = [`${report.file ?? 'model'} › ${report.model ?? 'model'}: ${report.capture?.data ?? report.data} ${report.task} data, backend ${report.backend}`];
+  const threads = report.threads === undefined ? '' : ` (${report.threads} thread${report.threads === 1 ? '' : 's'}${report.threadsNote ? `: ${report.threadsNote}` : ''})`;
+  const lines = [`${report.file ?? 'model'} › ${report.model ?? 'model'}: ${report.capture?.data ?? report.data} ${report.task} data, backend ${report.backend}${threads}`];
   if (report.tfjs) {
     lines.push(`  tfjs: ${report.tfjs.source} ${report.tfjs.version}${report.tfjs.reason ? ` (${report.tfjs.reason})` : ''}`);
   }

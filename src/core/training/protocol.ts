@@ -164,6 +164,10 @@ export interface SanityReport {
   backend: string;
   /** Better backends that were not used, and why. */
   backendSkipped?: SkippedBackend[];
+  /** The wasm backend's XNNPACK threads (absent on other backends). */
+  threads?: number;
+  /** Why fewer threads ran than were asked for (absent when all did). */
+  threadsNote?: string;
   /** Whose tfjs ran the model: the workspace's installed package, or the extension's bundled one. */
   tfjs?: SanityTfjs;
   /** 'custom' (the module's sanityData export), 'mnist' or 'synthetic'. */
@@ -222,6 +226,9 @@ export interface SanityRuntime {
   backend: string;
   backendSkipped: SkippedBackend[];
   tfjs: SanityTfjs;
+  /** The wasm backend's XNNPACK threads (absent on other backends). */
+  threads?: number;
+  threadsNote?: string;
 }
 
 /** How the model was built: the builder's id, the arguments it got, and where they came from. */
@@ -263,6 +270,8 @@ export interface SanityRequest {
   compare: boolean;
   data?: 'mnist' | 'synthetic';
   backend: BackendPreference;
+  /** Threads for the wasm backend: a positive number, or 0/absent for auto (half the logical cores available, 1 to 8). */
+  threads?: number;
   timeoutMs: number;
   seed: number;
   /** Per-layer telemetry (runs[i].layers); on unless false. */

@@ -20,6 +20,8 @@ export interface SanitySettings {
   data: 'auto' | 'mnist' | 'synthetic';
   /** Per-layer telemetry (activation and gradient statistics per layer in the report). */
   telemetry: boolean;
+  /** Threads for the wasm backend; 0 (the default) = auto, half the logical cores (1 to 8). */
+  threads?: number;
 }
 
 /** The CLI's defaults (SANITY_DEFAULTS), so `rbn sanity` and the editor train the same way. */
@@ -32,6 +34,7 @@ export const DEFAULT_SANITY_SETTINGS: SanitySettings = {
   learningRate: null,
   data: 'auto',
   telemetry: true,
+  threads: 0,
 };
 
 /** The CLI's seed: the same model gives the same report from the lens and from `rbn sanity`. */
@@ -53,6 +56,7 @@ export function sanitizeSettings(s: SanitySettings): SanitySettings {
     learningRate: s.learningRate !== null && Number.isFinite(s.learningRate) && s.learningRate > 0 ? s.learningRate : null,
     data: (['auto', 'mnist', 'synthetic'] as const).includes(s.data) ? s.data : d.data,
     telemetry: typeof s.telemetry === 'boolean' ? s.telemetry : d.telemetry,
+    threads: Number.isInteger(s.threads) && (s.threads as number) >= 0 ? s.threads : d.threads,
   };
 }
 
@@ -82,6 +86,7 @@ export function buildSanityRequest(file: string, model: string, compare: boolean
     compare,
     ...(s.data !== 'auto' ? { data: s.data } : {}),
     backend: s.backend,
+    ...(s.threads ? { threads: s.threads } : {}),
     timeoutMs: Math.round(s.timeBudgetSeconds * 1000),
     seed: SANITY_SEED,
     ...(s.telemetry ? {} : { telemetry: false }),

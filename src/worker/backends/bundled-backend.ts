@@ -5,15 +5,16 @@
  * because a sanity-train on a slower backend is still worth more than no answer.
  */
 import { chooseTrainingBackend, type BackendChoice, type BackendPreference } from './';
+import type { WasmStartOptions } from './wasm-setup';
 
-export async function chooseBundledBackend(preference: BackendPreference): Promise<BackendChoice> {
+export async function chooseBundledBackend(preference: BackendPreference, options: WasmStartOptions = {}): Promise<BackendChoice> {
   try {
-    return await chooseTrainingBackend(preference);
+    return await chooseTrainingBackend(preference, options);
   } catch (err) {
     if (preference === 'auto') {
       throw err;
     }
-    const fallback = await chooseTrainingBackend('auto');
+    const fallback = await chooseTrainingBackend('auto', options);
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return { ...fallback, skipped: [{ name: preference, reason }, ...fallback.skipped.filter((s) => s.name !== preference)] };
   }

@@ -1,14 +1,15 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { BackendChoice, BackendPreference, SkippedBackend } from './types';
-import { activateWasmBackend, firstLine } from './wasm-setup';
+import { activateWasmBackend, firstLine, type WasmStartOptions } from './wasm-setup';
+import type { WasmThreads } from './wasm-threads';
 
 /** One way to train, best first: what it is called in reports and how to start it. */
 interface Candidate {
   name: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   /** Which preferences may use it. */
   servesPreference: BackendPreference[];
-  /** Starts the backend and returns the tfjs module it runs in; throws with the reason it cannot. */
-  start: () => Promise<typeof tfjs>;
+  /** Starts the backend and returns the tfjs module it runs in (and wasm's threads); throws with the reason it cannot. */
+  start: (options: WasmStartOptions) => Promise<typeof tfjs | { tf: typeof tfjs; threads: WasmThreads }>;
 }
 
 const tensorflowInstallNote = 'optional dependency; its install needs a libtensorflow download';
@@ -24,9 +25,9 @@ const candidates: Candidate[] = [
  * Picks the backend for a training run: tfjs-node-gpu, tfjs-node, wasm (with the training kernels
  * it lacks registered), then the pure-JS cpu backend. 'auto' takes the best that starts; a named
  * preference takes that one or throws an Error saying why it could not start. `skipped` says why
- * each better backend was not used, for the run's report.
+ * each better backend was not used, for the run's report. `options.threads` sizes wasm's thread pool.
  */
-export async function chooseTrainingBackend(preference: BackendPreference): Promise<BackendChoice> {
+export async function chooseTrainingBackend(preference: BackendPreference, options: WasmStartOptions = {}): Promise<BackendChoice> {
   if (!candidates.some((c) => c.servesPreference.includes(preference))) {
     throw new Error(`Unknown backend '${String(preference)}': use auto, tensorflow, wasm or cpu.`);
   }
@@ -41,8 +42,8 @@ export async function chooseTrainingBackend(preference: BackendPreference): Prom
       continue;
     }
     try {
-      const tf = await candidate.start();
-      return { tf, name: candidate.name, skipped };
+      const started = await candidate.start(options);
+      return 'threads' in started ? { tf: started.tf, name: candidate.name, skipped, threads: started.threads } : { tf: started, name: candidate.name, skipped };
     } catch (error) {
       skipped.push({ name: candidate.name, reason: error instanceof Error ? error.message : String(error) });
     }
@@ -74,10 +75,9 @@ export async function startTensorflowPackage(packageName: string): Promise<typeo
   return tf;
 }
 
-async function startWasm(): Promise<typeof tfjs> {
+async function startWasm(options: WasmStartOptions): Promise<{ tf: typeof tfjs; threads: WasmThreads }> {
   const tf = loadTfjs();
-  await activateWasmBackend(tf);
-  return tf;
+  return { tf, threads: await activateWasmBackend(tf, options) };
 }
 
 async function startCpu(): Promise<typeof tfjs> {

@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { BackendPreference, SkippedBackend } from './types';
 import { checkWasmHost, packageVersionOf } from './wasm-compat';
-import { activateWasmBackend, firstLine } from './wasm-setup';
+import { activateWasmBackend, firstLine, type WasmStartOptions } from './wasm-setup';
+import type { WasmThreads } from './wasm-threads';
 import { chooseBundledBackend } from './bundled-backend';
 
 export interface TfjsRuntime {
@@ -26,6 +27,8 @@ export interface TfjsRuntime {
   reason?: string;
   /** Request -> file, for the module hooks. */
   redirects: Map<string, string>;
+  /** The wasm backend's XNNPACK threads (absent on other backends). */
+  threads?: WasmThreads;
 }
 
 type Install = (redirects: Map<string, string>) => void;
@@ -67,10 +70,10 @@ function isOwnInstall(file: string): boolean {
  * Computes the redirects so every tfjs request loads the chosen instance, installs them through
  * `install`, then loads tfjs and its backend.
  */
-export async function loadTfjsRuntime(userFile: string, preference: BackendPreference, install: Install): Promise<TfjsRuntime> {
+export async function loadTfjsRuntime(userFile: string, preference: BackendPreference, install: Install, options: WasmStartOptions = {}): Promise<TfjsRuntime> {
   const workspace = findWorkspaceTfjs(userFile);
   if (workspace.length === 0) {
-    return loadBundled(preference, install);
+    return loadBundled(preference, install, options);
   }
   const native = workspace.find((w) => NATIVE_PACKAGES.includes(w.request));
   const skipped: SkippedBackend[] = [];
@@ -86,7 +89,7 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
     } catch (err) {
       // Its tfjs-core is loaded by now, so the workspace's tfjs is the one that can still run.
       skipped.push({ name: 'tensorflow', reason: `the workspace's ${native.request} failed to load: ${firstLine(err instanceof Error ? err.message : String(err))}` });
-      return loadWorkspaceWasmOrCpu(requireTfjs(), preference, redirects, skipped);
+      return loadWorkspaceWasmOrCpu(requireTfjs(), preference, redirects, skipped, options);
     }
   }
   skipped.push(...nativeSkips(native?.request, preference));
@@ -98,9 +101,9 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
   const host = checkWasmHost(coreVersion, bundledWasmVersion());
   if (preference === 'cpu' || host.compatible) {
     install(redirects);
-    return loadWorkspaceWasmOrCpu(requireTfjs(), preference, redirects, skipped);
+    return loadWorkspaceWasmOrCpu(requireTfjs(), preference, redirects, skipped, options);
   }
-  const bundled = await loadBundled(preference, install);
+  const bundled = await loadBundled(preference, install, options);
   // The workspace's own reason for the native backend stands in for the bundled chooser's.
   const bundledSkips = bundled.skipped.filter((s) => !s.name.startsWith('tensorflow'));
   return { ...bundled, skipped: [...skipped, ...bundledSkips], reason: `${host.reason}: the model ran on the bundled tfjs, its tfjs imports redirected` };
@@ -115,12 +118,14 @@ function nativeSkips(nativeRequest: string | undefined, preference: BackendPrefe
 }
 
 /** The workspace's tfjs on wasm (the bundled backend and training kernels registered into it), else its cpu. */
-async function loadWorkspaceWasmOrCpu(tf: typeof tfjs, preference: BackendPreference, redirects: Map<string, string>, skipped: SkippedBackend[]): Promise<TfjsRuntime> {
+async function loadWorkspaceWasmOrCpu(
+  tf: typeof tfjs, preference: BackendPreference, redirects: Map<string, string>, skipped: SkippedBackend[], options: WasmStartOptions = {},
+): Promise<TfjsRuntime> {
   await tf.ready();
   if (preference !== 'cpu') {
     try {
-      await activateWasmBackend(tf);
-      return { tf, backend: 'wasm', skipped, source: 'workspace', redirects };
+      const threads = await activateWasmBackend(tf, options);
+      return { tf, backend: 'wasm', skipped, source: 'workspace', redirects, threads };
     } catch (err) {
       skipped.push({ name: 'wasm', reason: `the bundled wasm backend did not start in the workspace's tfjs: ${firstLine(err instanceof Error ? err.message : String(err))}` });
     }
@@ -156,14 +161,14 @@ function bundledWasmVersion(): string | undefined {
   return file ? packageVersionOf(file, '@tensorflow/tfjs-backend-wasm') : undefined;
 }
 
-async function loadBundled(preference: BackendPreference, install: Install): Promise<TfjsRuntime> {
+async function loadBundled(preference: BackendPreference, install: Install, options: WasmStartOptions = {}): Promise<TfjsRuntime> {
   const redirects = new Map<string, string>();
   // The bundled chooser looks for tfjs-node itself, so no redirect may hide it while it chooses.
   install(redirects);
-  const choice = await chooseBundledBackend(preference);
+  const choice = await chooseBundledBackend(preference, options);
   setBundledRedirects(redirects);
   install(redirects);
-  return { tf: choice.tf, backend: choice.name, skipped: choice.skipped, source: 'bundled', redirects };
+  return { tf: choice.tf, backend: choice.name, skipped: choice.skipped, source: 'bundled', redirects, ...(choice.threads ? { threads: choice.threads } : {}) };
 }
 
 /**

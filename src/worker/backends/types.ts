@@ -1,6 +1,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 
 import type { SkippedBackend } from '../../core/training/protocol';
+import type { WasmThreads } from './wasm-threads';
 
 export type { BackendPreference, SkippedBackend } from '../../core/training/protocol';
 
@@ -10,4 +11,6 @@ export interface BackendChoice {
   /** 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu' (tf.getBackend() plus the package that provided it). */
   name: string;
   skipped: SkippedBackend[];
+  /** The wasm backend's XNNPACK threads (absent on other backends). */
+  threads?: WasmThreads;
 }

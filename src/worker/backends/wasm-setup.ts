@@ -1,6 +1,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { prepareThreadedWasm, resolveThreadCount, threadSupportProblem, unrefPthreadWorkers, type WasmThreads } from './wasm-threads';
 
 /** The binaries tfjs-backend-wasm may load (plain, SIMD, threaded SIMD); Node picks SIMD. */
 const wasmBinaryNames = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
@@ -24,11 +25,23 @@ export function getWasmBinaryDirectoryOrThrow(): string {
   return directory;
 }
 
+/** How the wasm backend starts. */
+export interface WasmStartOptions {
+  /** XNNPACK threads: a positive number, or 0/undefined for auto (half the logical cores available, 1 to 8). */
+  threads?: number;
+}
+
+/** How long the threaded backend may take to start its workers before the start counts as failed. */
+const THREADED_START_TIMEOUT_MS = 60_000;
+
 /**
  * Loads tfjs-backend-wasm, points it at its binaries, registers the training kernels and makes it the
- * active backend. Throws with the reason when it cannot start.
+ * active backend, with `options.threads` XNNPACK threads where this Node can run them and the threaded
+ * build starts (one otherwise, with a note saying why). Returns the threads it runs with. Throws with
+ * the reason when it cannot start at all. The thread count is fixed when the backend first starts in a
+ * process: later calls report it.
  */
-export async function activateWasmBackend(tf: typeof tfjs): Promise<void> {
+export async function activateWasmBackend(tf: typeof tfjs, options: WasmStartOptions = {}): Promise<WasmThreads> {
   const directory = getWasmBinaryDirectoryOrThrow();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only training runs load tfjs
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
@@ -36,10 +49,79 @@ export async function activateWasmBackend(tf: typeof tfjs): Promise<void> {
   wasm.setWasmPaths(`${directory}${path.sep}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
   (require('./wasm-kernels/register') as typeof import('./wasm-kernels/register')).registerWasmTrainingKernels();
-  const warnings = await captureWarnings(() => tf.setBackend('wasm'));
+  const wanted = resolveThreadCount(options.threads);
+  if (hasStartedBackend(tf, 'wasm')) {
+    await startOrThrow(tf, 1);
+    return describeThreads(wasm.getThreadsCount(), wanted, 'the wasm backend had already started in this process with fewer');
+  }
+  let problem = wanted > 1 ? threadSupportProblem() : undefined;
+  if (wanted > 1 && problem === undefined) {
+    const failure = await tryThreadedStart(tf, wasm, wanted);
+    if (failure === undefined) {
+      unrefPthreadWorkers(tf.backend());
+      return describeThreads(wasm.getThreadsCount(), wanted, 'the wasm backend started fewer');
+    }
+    // One thread rather than no wasm: the plain SIMD build, as tfjs picks it in Node.
+    problem = `the threaded build did not start (${failure})`;
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    wasm.setThreadsCount(1);
+  }
+  await startOrThrow(tf, 1);
+  return describeThreads(wasm.getThreadsCount(), wanted, problem ?? 'the wasm backend started fewer');
+}
+
+/** Starts wasm with `threads` threads prepared; undefined when it started, else why not. */
+async function tryThreadedStart(tf: typeof tfjs, wasm: typeof import('@tensorflow/tfjs-backend-wasm'), threads: number): Promise<string | undefined> {
+  let restore: () => void;
+  try {
+    restore = prepareThreadedWasm(tf.env(), wasm, threads);
+  } catch (err) {
+    return firstLine(err instanceof Error ? err.message : String(err));
+  }
+  try {
+    await startOrThrow(tf, threads);
+    return undefined;
+  } catch (err) {
+    return firstLine(err instanceof Error ? err.message : String(err));
+  } finally {
+    restore();
+  }
+}
+
+/** tf.setBackend('wasm'), with a time limit when pthread workers must start; throws with the reason it failed. */
+async function startOrThrow(tf: typeof tfjs, threads: number): Promise<void> {
+  const warnings = await captureWarnings(() => withTimeout(tf.setBackend('wasm'), threads > 1 ? THREADED_START_TIMEOUT_MS : undefined));
   if (!warnings.result) {
     const detail = warnings.messages.find((m) => m.trim() !== '' && !m.startsWith('Initialization of backend')) ?? 'no detail';
-    throw new Error(`the wasm backend failed to initialise: ${firstLine(detail)}`);
+    throw new Error(`the wasm backend failed to initialise${threads > 1 ? ` with ${threads} threads` : ''}: ${firstLine(detail)}`);
+  }
+}
+
+function describeThreads(count: number, wanted: number, why: string): WasmThreads {
+  return count >= wanted ? { count } : { count, note: `${count} of ${wanted} wasm threads: ${why}` };
+}
+
+/**
+ * Whether `name` has already started in this tfjs engine. Not tf.findBackend: for a registered backend
+ * that has not started, it starts it, which here would start wasm before the thread setup is in place.
+ */
+function hasStartedBackend(tf: typeof tfjs, name: string): boolean {
+  const registry = (tf.engine() as unknown as { registry?: Record<string, unknown> }).registry;
+  return registry !== undefined && registry[name] !== undefined;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) {
+    return promise;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`its pthread workers did not start within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

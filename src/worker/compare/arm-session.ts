@@ -53,9 +53,8 @@ export async function runArm(start: StartArm, commands: CommandQueue, gate: Gran
     }
     send(message);
   };
-  // start.threads is this worker's share of the cores: the scheduler counts it (compare-plan.ts) and the
-  // backend's thread pool takes it once the wasm backend runs threads; until then every worker runs one.
-  const prepared = await prepareSession(request, emit, context);
+  // start.threads is this worker's share of the cores, as the scheduler counted it (compare-plan.ts).
+  const prepared = await prepareSession({ ...request, threads: start.threads }, emit, context);
   const buildMs = (phases.prepareData ?? 0) - (phases.buildModel ?? 0);
   const counts = countNorms(prepared.model);
   const swappable = counts.batchNormalization + counts.runningBatchNorm > 0;

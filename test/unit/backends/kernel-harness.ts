@@ -73,6 +73,6 @@ let wasmReady: Promise<void> | undefined;
 
 /** Starts the wasm backend (with the training kernels) once per test process. */
 export function useWasmBackend(): Promise<void> {
-  wasmReady ??= activateWasmBackend(tf);
+  wasmReady ??= activateWasmBackend(tf, { threads: 1 }).then(() => undefined);
   return wasmReady;
 }

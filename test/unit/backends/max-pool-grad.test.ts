@@ -70,3 +70,20 @@ describe('wasm MaxPoolGrad (replaces tfjs-backend-wasm 4.22’s, wrong for negat
     assert.deepEqual(Array.from(wasm.values), [0, 0, 0, 0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 0, 0, 0]);
   });
 });
+
+describe('wasm MaxPoolGrad, 2×2 stride 2 fast path: NaN and −∞ as the general loop treats them', () => {
+  before(() => useWasmBackend());
+
+  it('skips NaNs to the first maximum, adds nothing for a window of NaNs or of −∞ only, as cpu does', async () => {
+    const x = Float64Array.from([Number.NaN, 2, Number.NaN, Number.NaN, 1, Number.NaN, Number.NaN, Number.NaN,
+      -Infinity, -Infinity, 5, 5, -Infinity, -Infinity, 5, 6]);
+    const inputs = {
+      dy: { values: Float64Array.from([1, 2, 3, 4]), shape: [1, 2, 2, 1] }, input: { values: x, shape: [1, 4, 4, 1] }, output: { values: new Float64Array(4), shape: [1, 2, 2, 1] },
+    };
+    const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
+    const wasm = await runKernelOn('wasm', 'MaxPoolGrad', inputs, attrs);
+    const cpu = await runKernelOn('cpu', 'MaxPoolGrad', inputs, attrs);
+    assert.deepEqual(Array.from(wasm.values), [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4]);
+    assert.deepEqual(Array.from(wasm.values).slice(8), Array.from(cpu.values).slice(8), 'the finite windows agree with cpu');
+  });
+});

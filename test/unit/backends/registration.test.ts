@@ -9,8 +9,8 @@ import { randomValues, relativeError, runKernelOn, useWasmBackend } from './kern
 describe('wasm training kernel registration', () => {
   before(() => useWasmBackend());
 
-  it('registers every training kernel wasm 4.22 lacks, so none is missing any more', () => {
-    const names = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum'];
+  it('registers every training kernel wasm 4.22 lacks, and the fused Adam update, so none is missing any more', () => {
+    const names = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'RbnAdamUpdate'];
     for (const name of names) {
       assert.ok(tf.getKernel(name, 'wasm') !== undefined, `${name} is registered for wasm`);
     }
@@ -36,9 +36,9 @@ describe('wasm training kernel registration', () => {
     }
   });
 
-  it('replaces Conv2DBackpropInput, MaxPoolGrad and BatchMatMul only in tfjs-backend-wasm ≤ 4.22', () => {
+  it('replaces Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, Tile and Identity only in tfjs-backend-wasm ≤ 4.22', () => {
     const names = wasmKernelReplacements.map((r) => r.kernelName);
-    assert.deepEqual(names, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul']);
+    assert.deepEqual(names, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Tile', 'Identity']);
     const ours = names.map((name) => tf.getKernel(name, 'wasm') as tf.KernelConfig);
     // Stand-ins for the kernels of a tfjs-backend-wasm version: copies, so not recognised as ours.
     const theirs = ours.map((config) => ({ ...config }));

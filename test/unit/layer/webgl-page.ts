@@ -30,18 +30,27 @@ async function runCase(backend: string, c: PageCase): Promise<PageResult> {
   layer.build([null, ...c.shapes[0].slice(1)]);
   const trainable = [c.gamma, c.beta].filter((v): v is number[] => v !== undefined).map((v) => tf.tensor1d(v));
   layer.setWeights([...trainable, ...layer.getWeights().slice(trainable.length)]);
-  const outputs = c.shapes.slice(0, -1).map((shape, i) => tf.tidy(() => Array.from((layer.apply(tf.tensor(c.inputs[i], shape), { training: true }) as tf.Tensor).dataSync())));
+  // Read back with data(), not dataSync(): webgpu in Chromium loses its device on synchronous reads.
+  const read = async (t: tf.Tensor): Promise<number[]> => Array.from(await t.data());
+  const outputs: number[][] = [];
+  for (const [i, shape] of c.shapes.slice(0, -1).entries()) {
+    const y = tf.tidy(() => layer.apply(tf.tensor(c.inputs[i], shape), { training: true }) as tf.Tensor);
+    outputs.push(await read(y));
+    y.dispose();
+  }
   const last = c.shapes.length - 1;
   const x = tf.tensor(c.inputs[last], c.shapes[last]);
-  const inference = tf.tidy(() => Array.from((layer.apply(x, { training: false }) as tf.Tensor).dataSync()));
+  const inferred = tf.tidy(() => layer.apply(x, { training: false }) as tf.Tensor);
+  const inference = await read(inferred);
+  inferred.dispose();
   const params = layer.trainableWeights.map((w) => w.read());
   const { value, grads } = tf.engine().gradients(() => layer.apply(x, { training: true }) as tf.Tensor, [x, ...params], tf.tensor(c.dy, c.shapes[last]));
   const result = {
     backend: tf.getBackend(),
-    outputs: [...outputs, Array.from(value.dataSync())],
+    outputs: [...outputs, await read(value)],
     inference,
-    grads: grads.map((g) => Array.from(g.dataSync())),
-    state: layer.getWeights().map((w) => Array.from(w.dataSync())),
+    grads: await Promise.all(grads.map(read)),
+    state: await Promise.all(layer.getWeights().map(read)),
   };
   tf.dispose([x, value, ...grads, ...trainable]);
   return result;

@@ -4,47 +4,15 @@
  * Without Chromium the suite is skipped locally and fails when CI=true.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RunningBatchNormArgs } from '../../../src/layer/running-batch-norm';
 import { assertClose } from './backends';
-import * as ref from './reference';
-import type { PageCase, PageResult } from './webgl-page';
+import { openTestPage } from './chromium-page';
+import { LAYER_CASES } from './layer-cases';
+import type { PageResult } from './webgl-page';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-dev-shm-usage'];
 
-function makeCase(shapeTail: number[], axis: number, args: RunningBatchNormArgs, batchSizes: number[], seed: number): PageCase {
-  const rand = ref.seededRandom(seed);
-  const shapes = batchSizes.map((bs) => [bs, ...shapeTail]);
-  const channels = shapeTail[(axis < 0 ? axis + shapeTail.length + 1 : axis) - 1];
-  const size = (s: number[]): number => s.reduce((p, d) => p * d, 1);
-  return {
-    args: { axis, ...args },
-    shapes,
-    inputs: shapes.map((s) => ref.randomValues(size(s), rand, 1, 2)),
-    gamma: args.scale === false ? undefined : ref.randomValues(channels, rand, 1, 0.5),
-    beta: args.center === false ? undefined : ref.randomValues(channels, rand, 0, 0.5),
-    dy: ref.randomValues(size(shapes[shapes.length - 1]), rand),
-  };
-}
-
-const CASES: Array<{ name: string; case: PageCase }> = [
-  { name: 'rank 2', case: makeCase([6], -1, {}, [4, 1, 3], 1) },
-  { name: 'rank 4 (conv2d)', case: makeCase([3, 3, 5], -1, {}, [2, 8, 5, 3], 2) },
-  { name: 'rank 5 (conv3d)', case: makeCase([2, 3, 2, 3], -1, {}, [2, 5, 3], 3) },
-  { name: 'rank 4, channels first', case: makeCase([3, 4, 2], 1, {}, [2, 8, 4, 3], 4) },
-  { name: 'statsInterval 2 (a reuse step)', case: makeCase([4], -1, { statsInterval: 2, warmupSamples: 2 }, [2, 2, 2, 2, 2], 5) },
-  { name: 'center and scale off', case: makeCase([2, 2, 3], -1, { center: false, scale: false }, [3, 2], 6) },
-];
-
-async function bundlePage(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [path.join(__dirname, 'webgl-page.ts')], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'error', target: 'chrome120',
-  });
-  return result.outputFiles[0].text;
-}
+const CASES = LAYER_CASES;
 
 describe('RunningBatchNorm on webgl (headless Chromium) vs cpu', function () {
   this.timeout(180000);
@@ -52,21 +20,7 @@ describe('RunningBatchNorm on webgl (headless Chromium) vs cpu', function () {
   let page: import('playwright-core').Page;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      if (process.env.CI === 'true') {
-        throw new Error(`Chromium not found at ${CHROMIUM}: the webgl tests must run in CI (apt-get install chromium, or set CHROMIUM_PATH)`);
-      }
-      console.warn(`      skipped: Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH; these tests fail instead when CI=true)`);
-      this.skip();
-    }
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.setContent('<!doctype html><html><body></body></html>');
-    await page.addScriptTag({ content: await bundlePage() });
-    assert.deepEqual(errors, []);
+    ({ browser, page } = await openTestPage(this, path.join(__dirname, 'webgl-page.ts'), CHROMIUM_ARGS, 'webgl'));
   });
 
   after(async () => {

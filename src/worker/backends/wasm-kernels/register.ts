@@ -6,14 +6,18 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-input';
 import { createBatchMatMulConfig } from './batch-mat-mul';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { createTileConfig } from './tile';
+import { createIdentityConfig } from './identity';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
+import { adamUpdateConfig } from './adam-update';
 
-/** The training kernels tfjs-backend-wasm 4.22 lacks, each composed from kernels it has. */
+/** The training kernels tfjs-backend-wasm 4.22 lacks, and this project's fused Adam update (fused-adam.ts). */
 export const missingWasmKernelConfigs: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
+  adamUpdateConfig,
 ];
 
 /** A kernel tfjs-backend-wasm ≤ 4.22 has but that training should not use as it is. */
@@ -29,13 +33,17 @@ const ownConfigs = new WeakSet<KernelConfig>([conv2DBackpropInputConfig, maxPool
 /**
  * Conv2DBackpropInput is a scalar C++ loop (2–20× slower than the XNNPACK composition here);
  * MaxPoolGrad credits the wrong element of windows holding only negative values; BatchMatMul runs
- * transposed operands as a scalar loop (10–30× slower). Replaced only in those versions, so that a
+ * transposed operands as a scalar loop (10–30× slower); Tile computes each element's index with
+ * divisions (slow where batch-norm gradients tile a vector to a full activation); Identity copies
+ * every tensor tfjs saves for a gradient. Replaced only in those versions, so that a
  * later, fixed tfjs-backend-wasm wins.
  */
 export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
   { kernelName: 'Conv2DBackpropInput', create: () => conv2DBackpropInputConfig },
   { kernelName: 'MaxPoolGrad', create: () => maxPoolGradConfig },
   { kernelName: 'BatchMatMul', create: (native) => (native === undefined ? undefined : own(createBatchMatMulConfig(native))) },
+  { kernelName: 'Tile', create: (native) => own(createTileConfig(native)) },
+  { kernelName: 'Identity', create: (native) => own(createIdentityConfig(native)) },
 ];
 
 function own(config: KernelConfig): KernelConfig {
@@ -53,7 +61,7 @@ export interface WasmKernelRegistration {
  * Registers the training kernels tfjs-backend-wasm lacks (Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, UnsortedSegmentSum), each
  * only when absent, and in tfjs-backend-wasm ≤ 4.22 replaces its slow Conv2DBackpropInput, its wrong
- * MaxPoolGrad and its slow transposed BatchMatMul. Idempotent. Works before or after
+ * MaxPoolGrad, its slow transposed BatchMatMul, its slow Tile and its copying Identity. Idempotent. Works before or after
  * `tf.setBackend('wasm')`: the wrapped BatchMatMul keeps its native setup, the others need none.
  */
 export function registerWasmTrainingKernels(wasmVersion = installedWasmBackendVersion()): WasmKernelRegistration {
