@@ -91,7 +91,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   context.runtime = info;
   const phase = phaseEmitter(emit, context);
   phase('buildModel');
-  const { model, call, browserStandIns } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed });
+  const { model, call, browserStandIns, notes: buildNotes } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed });
   const name = call.model;
   context.params = model.countParams();
   const trainableParams = trainableParamsOf(model);
@@ -104,7 +104,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(code, request.file, name), request.file);
   const standInLine = standInNote(browserStandIns);
-  const notes = [...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
+  const notes = [...buildNotes, ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
   if (request.compare) {
     const swapped = await swapNorms(tf, model);

@@ -18,6 +18,8 @@ import { findDeferredTfjsBindings, parseSourceFile } from '../../core/analysis/b
 import { fillEmptyBindings, loadFactory, requireUserModule } from './module-loader';
 import { withBrowserStandIns, type AttemptProgress, type StandInUse } from './browser-stand-ins';
 import { seedMathRandom } from '../random';
+import { withoutComments } from '../../core/analysis/comments';
+import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -44,6 +46,8 @@ export interface BuiltModel {
   call: SanityCall;
   /** The browser-only globals that got an inert stand-in before the build succeeded. */
   browserStandIns: StandInUse[];
+  /** How the model was reached when it was not a plain call (a module-level model, a class built with new, arguments left undefined). */
+  notes: string[];
 }
 
 /** The builder `id` among the file's builders, the first that can run when no id is given; throws SanityFailure('noFactory'). */
@@ -87,14 +91,22 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
   const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
   fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...Object.entries(moduleVars?.values ?? {})]), exported);
-  const { result, standIns } = await withBrowserStandIns((progress) => {
-    if (inv.seed !== undefined) {
-      // Every attempt builds from the same random state, so a retried build has the same weights.
-      seedMathRandom(inv.seed);
-    }
-    return loadAndBuild(inv, builder, builders, moduleVars, progress);
-  });
-  return { ...result, browserStandIns: standIns };
+  let outcome: Awaited<ReturnType<typeof withBrowserStandIns<Omit<BuiltModel, 'browserStandIns'>>>>;
+  try {
+    outcome = await withBrowserStandIns((progress) => {
+      if (inv.seed !== undefined) {
+        // Every attempt builds from the same random state, so a retried build has the same weights.
+        seedMathRandom(inv.seed);
+      }
+      return loadAndBuild(inv, builder, builders, moduleVars, progress);
+    });
+  } catch (err) {
+    // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
+    const missing = missingPackageNotes();
+    throw err instanceof SanityFailure && missing.length > 0 ? new SanityFailure(err.reason, `${err.message} (${missing[0]})`, err.cause) : err;
+  }
+  const { result, standIns } = outcome;
+  return { ...result, browserStandIns: standIns, notes: [...result.notes, ...missingPackageNotes()] };
 }
 
 async function loadAndBuild(
@@ -104,6 +116,7 @@ async function loadAndBuild(
   moduleVars: { values: Record<string, unknown>; source: string } | undefined,
   progress: AttemptProgress,
 ): Promise<Omit<BuiltModel, 'browserStandIns'>> {
+  resetMissingPackages();
   let target: unknown;
   try {
     target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
@@ -111,6 +124,14 @@ async function loadAndBuild(
     throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
   }
   progress.loaded = true;
+  if (isLayersModel(target)) {
+    // `var model = tf.sequential(); model.add(…)` at the top level: no builder function, the file builds it.
+    const model = checkInputs(target, builder.id);
+    return { model, builder, call: { model: builder.id, args: [], argsSource: 'built when the module loads', builderKind: builder.kind }, notes: [moduleLevelModelNote(builder.id)] };
+  }
+  if (typeof target === 'function' && builder.kind !== 'constructor' && builder.className === undefined && isClassValue(target)) {
+    return buildUnanalysedClass(target as Callable, inv, builder);
+  }
   const isClass = builder.className !== undefined;
   const isObjectOfFunctions = builder.kind === 'method' && typeof target === 'object' && target !== null;
   if (typeof target !== 'function' && !isObjectOfFunctions) {
@@ -122,9 +143,10 @@ async function loadAndBuild(
   // For `--model Class`, --args are the constructor's and --ctor-args, when given, override them.
   const ctorGiven = builder.kind === 'constructor' ? (inv.ctorArgs ?? inv.args ?? []) : (inv.ctorArgs ?? []);
   const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
-  const ctx = { inv, builder };
-  const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args');
-  const model = await build(target as Callable | Record<string, unknown>, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args') : []);
+  const ctx: CallContext = { inv, builder, notes: [] };
+  const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args', inv.args !== undefined);
+  const ctorTyped = builder.kind === 'constructor' ? inv.ctorArgs !== undefined || inv.args !== undefined : inv.ctorArgs !== undefined;
+  const model = await build(target as Callable | Record<string, unknown>, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args', ctorTyped) : []);
   const call: SanityCall = { model: builder.id, args: builder.kind === 'constructor' ? ctorGiven : given, argsSource: inv.argsSource ?? describeSource(builder, inv), builderKind: builder.kind };
   if (usesCtor && builder.kind !== 'constructor') {
     call.ctorArgs = ctorGiven;
@@ -133,7 +155,7 @@ async function loadAndBuild(
     call.moduleVars = moduleVars.values;
     call.moduleVarsSource = moduleVars.source;
   }
-  return { model, builder, call };
+  return { model, builder, call, notes: ctx.notes };
 }
 
 /**
@@ -160,6 +182,8 @@ type Callable = ((...args: unknown[]) => unknown) & (new (...args: unknown[]) =>
 interface CallContext {
   inv: BuilderInvocation;
   builder: ModelBuilder;
+  /** Notes for the report (arguments that ran as undefined). */
+  notes: string[];
 }
 
 async function build(target: Callable | Record<string, unknown>, ctx: CallContext, args: unknown[], ctorArgs: unknown[]): Promise<tfjs.LayersModel> {
@@ -182,7 +206,8 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       result = await (target as Callable).apply(self, args);
     }
   } catch (err) {
-    throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}`, err);
+    const left = ctx.notes.length > 0 ? ` (${ctx.notes.join('; ')})` : '';
+    throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}${left}`, err);
   }
   if (isLayersModel(result)) {
     return checkInputs(result, label);
@@ -228,13 +253,19 @@ function ctorParameters(builder: ModelBuilder): BuilderParameter[] {
   return builder.kind === 'constructor' ? builder.parameters : (builder.constructorParameters ?? []);
 }
 
-/** The call's argument list: the given values in order, with the worker's tfjs at each parameter that receives it. */
-function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: CallContext, flag: string): unknown[] {
+/**
+ * The call's argument list: the given values in order, with the worker's tfjs at each parameter that
+ * receives it. Fewer values than parameters run as JavaScript runs them, the rest undefined, with a
+ * note, when the user typed them (`typed`); with nothing typed, the one line says what to pass.
+ */
+function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: CallContext, flag: string, typed: boolean): unknown[] {
   const { builder } = ctx;
   const own = parameters.filter((p) => !p.receivesTfjs);
   const required = own.filter((p) => !p.optional).length;
   const label = builder.kind === 'constructor' || flag === '--ctor-args' ? `new ${builder.className}()` : builder.id;
-  if (given.length < required) {
+  if (given.length < required && typed) {
+    ctx.notes.push(fewerArgumentsNote(label, own, given.length));
+  } else if (given.length < required) {
     throw new BadInputError(`${label} takes ${own.length} argument${own.length === 1 ? '' : 's'} (${own.map(describeParameter).join(', ')}); got ${given.length}: ${hint(ctx, flag, own.filter((p) => !p.optional).slice(given.length))}`);
   }
   if (!UNANALYSED.has(builder) && !parameters.some((p) => p.rest) && given.length > own.length) {
@@ -290,9 +321,33 @@ function describeSource(builder: ModelBuilder, inv: BuilderInvocation): string {
   return params.length === 0 ? 'no parameters' : 'defaults in the signature';
 }
 
-/** A script for a page's `<script>` tag: it never imports or requires tfjs. */
+/** A script for a page's `<script>` tag: it never imports or requires tfjs (a commented-out import does not count). */
 export function isBrowserScript(code: string): boolean {
-  return !/@tensorflow\/tfjs/.test(code);
+  return !/@tensorflow\/tfjs/.test(withoutComments(code));
+}
+
+/**
+ * A class the analysis did not see as a builder (its model comes from a method whose result is
+ * destructured, a global class of a page script): `new` with the constructor arguments as typed,
+ * then the model the instance holds.
+ */
+async function buildUnanalysedClass(target: Callable, inv: BuilderInvocation, builder: ModelBuilder): Promise<Omit<BuiltModel, 'browserStandIns'>> {
+  const ctorArgs = inv.ctorArgs ?? inv.args ?? [];
+  const label = `new ${builder.id}()`;
+  let instance: Record<string, unknown>;
+  try {
+    instance = new target(...ctorArgs);
+  } catch (err) {
+    throw new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}`, err);
+  }
+  const models = Object.entries(instance).filter(([, v]) => isLayersModel(v));
+  const stored = models.length > 0 ? models[0] : undefined;
+  if (!stored) {
+    throw new SanityFailure('notAModel', `${label} holds no tf.LayersModel (its properties: ${Object.keys(instance).join(', ') || 'none'})`);
+  }
+  const notes = models.length > 1 ? [`${builder.id} holds ${models.length} models (${models.map(([k]) => k).join(', ')}): sanity-train trains this.${stored[0]}`] : [];
+  const call: SanityCall = { model: builder.id, args: ctorArgs, argsSource: inv.argsSource ?? (inv.ctorArgs ?? inv.args ? 'given' : 'no parameters'), builderKind: 'constructor' };
+  return { model: checkInputs(stored[1] as tfjs.LayersModel, label), builder, call, notes };
 }
 
 /** `tf` as the page's global, and the minimal `window`/`self` aliases page scripts reach for. */

@@ -56,6 +56,10 @@ export function installModuleHooks(redirects: Map<string, string>): void {
       if (alternative) {
         return alternative;
       }
+      const standIn = standInForMissingPackage(request, parent, err) ?? bundlerAsset(request);
+      if (standIn) {
+        return standIn;
+      }
       throw err;
     }
   };
@@ -74,6 +78,88 @@ export function installModuleHooks(redirects: Map<string, string>): void {
   };
   internals._extensions['.js'] = jsLike;
   internals._extensions['.mjs'] = jsLike;
+}
+
+const missingPackages = new Set<string>();
+
+/** The packages the user's files import that are not installed and got a stand-in, since the last reset. */
+export function missingPackagesStoodIn(): string[] {
+  return [...missingPackages];
+}
+
+export function resetMissingPackagesStoodIn(): void {
+  missingPackages.clear();
+}
+
+/**
+ * A package the user's own file imports that is not installed (a chart library, a data loader's
+ * decompressor): a cached module whose exports are an inert stand-in, so the builder can still be
+ * reached; tfjs and Node's built-ins never get one. The report says which packages (invocation-notes.ts).
+ */
+function standInForMissingPackage(request: string, parent: unknown, err: unknown): string | undefined {
+  const parentFile = (parent as { filename?: string } | undefined)?.filename;
+  const pkg = packageName(request);
+  if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND' || pkg === undefined || TFJS_MODULE.test(request) || Module.isBuiltin(request) || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
+    return undefined;
+  }
+  const id = path.join(path.sep, '__rbn_missing_package__', request);
+  if (!require.cache[id]) {
+    const standIn = new Module(id);
+    standIn.filename = id;
+    standIn.loaded = true;
+    standIn.exports = packageStandIn(pkg, request);
+    require.cache[id] = standIn;
+  }
+  missingPackages.add(pkg);
+  return id;
+}
+
+/** Extensions a bundler turns into a URL string when code requires them (`require('./digits.gz')`). */
+const ASSET = /\.(gz|png|jpe?g|gif|svg|webp|bmp|ico|wav|mp3|ogg|bin|pre|txt|csv|css|scss|html|wasm|tflite|pb)$/i;
+
+/** A relative request for an asset that is not there: what a bundler's file loader gives, its path. */
+function bundlerAsset(request: string): string | undefined {
+  if (!request.startsWith('.') || !ASSET.test(request)) {
+    return undefined;
+  }
+  const id = path.join(path.sep, '__rbn_asset__', request);
+  if (!require.cache[id]) {
+    const asset = new Module(id);
+    asset.filename = id;
+    asset.loaded = true;
+    asset.exports = request;
+    require.cache[id] = asset;
+  }
+  return id;
+}
+
+/** 'jimp' for 'jimp/fonts', '@scope/name' for '@scope/name/x'; undefined for paths. */
+function packageName(request: string): string | undefined {
+  if (request.startsWith('.') || request.startsWith('/') || request.startsWith('node:') || /^[A-Za-z]:[\\/]/.test(request)) {
+    return undefined;
+  }
+  const parts = request.split('/');
+  return request.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** Anything read, called or constructed from it is another stand-in; it is not a promise and not an ES module. */
+function packageStandIn(pkg: string, what: string): unknown {
+  const target = function standIn(): void {
+    // Never runs: the traps answer.
+  };
+  return new Proxy(target, {
+    get: (t, key) => {
+      if (key === '__esModule' || key === 'then') {
+        return undefined;
+      }
+      if (key === Symbol.toPrimitive || key === 'toString') {
+        return () => `[stand-in for the missing package ${pkg}]`;
+      }
+      return typeof key === 'symbol' ? Reflect.get(t, key) : packageStandIn(pkg, `${what}.${key}`);
+    },
+    apply: () => packageStandIn(pkg, `${what}()`),
+    construct: () => packageStandIn(pkg, `new ${what}`) as object,
+  });
 }
 
 function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean, options: unknown, resolve: ModuleInternals['_resolveFilename']): string | undefined {
