@@ -17,6 +17,7 @@ import { customData } from './data/custom-data';
 import { BadInputError, describeError } from './errors';
 import { invokeBuilder } from './loading/invoke-builder';
 import { standInNote } from './loading/browser-stand-ins';
+import { recordLayerOrigins, withOrigins } from './loading/layer-origins';
 import { concreteShapes } from './data/variable-dims';
 import { trainableParamsOf } from './training/train-step';
 import { installModuleHooks, requireUserModule } from './loading/module-loader';
@@ -91,6 +92,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   context.runtime = info;
   const phase = phaseEmitter(emit, context);
   phase('buildModel');
+  const origins = recordLayerOrigins(tf);
   const { model, call, browserStandIns, notes: buildNotes } = await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed });
   const name = call.model;
   context.params = model.countParams();
@@ -102,7 +104,8 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const sparse = model.loss === 'sparseCategoricalCrossentropy';
   const allData = await chooseData(tf, request, shape, sparse, io);
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
-  const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(code, request.file, name), request.file);
+  origins.restore();
+  const sources = withOrigins(mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(code, request.file, name), request.file), model, origins);
   const standInLine = standInNote(browserStandIns);
   const notes = [...buildNotes, ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
