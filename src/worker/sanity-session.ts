@@ -18,6 +18,7 @@ import { BadInputError, describeError } from './errors';
 import { invokeBuilder } from './loading/invoke-builder';
 import { standInNote } from './loading/browser-stand-ins';
 import { recordLayerOrigins, withOrigins } from './loading/layer-origins';
+import { rememberLayerSources } from './training/step-error';
 import { concreteShapes } from './data/variable-dims';
 import { trainableParamsOf } from './training/train-step';
 import { installModuleHooks, requireUserModule } from './loading/module-loader';
@@ -106,6 +107,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   origins.restore();
   const sources = withOrigins(mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), findLayerCalls(code, request.file, name), request.file), model, origins);
+  rememberLayerSources(tf, sources);
   const standInLine = standInNote(browserStandIns);
   const notes = [...buildNotes, ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];

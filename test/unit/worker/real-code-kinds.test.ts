@@ -77,6 +77,13 @@ describe('real-code kinds run (through the worker)', function () {
     assert.deepEqual(report.browserStandIns, ['document']);
   });
 
+  it("a tfjs error inside the user's model names the layer, its line and what to do", async () => {
+    const outcome = await run(request('channels-first.js', { model: 'boardNet' }));
+    assert.equal(outcome.kind, 'error');
+    const { message } = outcome as { message: string };
+    assert.match(message, /^training failed in layer "batch_normalization_BatchNormalization\d+" \(BatchNormalization\) built at .*channels-first\.js:7, in its backward pass: tfjs said "Size\(\d+\) must match the product of shape [\d,]+"; tfjs trains BatchNormalization only over the last axis; this one has axis: 1 \(channels-first\)/);
+  });
+
   it('a page script that uses the element it looked up without a check gets an inert element and runs', async () => {
     const report = reportOf(await run(request('unguarded-dom.js', { model: 'makeModel' })));
     assert.deepEqual(report.browserStandIns, ['document']);
