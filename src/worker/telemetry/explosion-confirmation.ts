@@ -57,14 +57,15 @@ export class ExplosionConfirmer {
    */
   observe(step: number, loss: number | null, candidates: Candidate[], weightOf: WeightOf): ExplosionWarning[] {
     const confirmed: ExplosionWarning[] = [];
+    // A step's loss is measured before its update, so the loss "before" a candidate includes its own step.
+    this.losses.push({ step, loss });
     for (const { warning, magnitude } of candidates) {
       if (magnitude >= this.options.large) {
         confirmed.push({ ...warning, evidence: `${measureOf(warning)} reached ${format(magnitude)}` });
       } else {
-        this.pending.push({ warning, magnitude, weight: weightOf(warning) ?? 0, lossBefore: this.meanLoss(step - this.options.window, step - 1) });
+        this.pending.push({ warning, magnitude, weight: weightOf(warning) ?? 0, lossBefore: this.meanLoss(step - this.options.window + 1, step) });
       }
     }
-    this.losses.push({ step, loss });
     const still: Pending[] = [];
     for (const p of this.pending) {
       const evidence = step > p.warning.step ? this.consequence(p, step, weightOf(p.warning)) : undefined;

@@ -134,7 +134,8 @@ export function nanCause(optimizer: tfjs.Optimizer | undefined): string | undefi
   }
   const name = optimizer.getClassName().replace(/Optimizer$/, '').toLowerCase();
   const given = typeof lr === 'object' && lr !== null ? `an object (${Object.keys(lr).join(', ')})` : String(lr);
-  return `the learning rate is not a number: the optimizer got ${given}; tf.train.${name} takes positional arguments, e.g. tf.train.${name}(0.0002, 0.5), not an options object`;
+  const example = name === 'adam' || name === 'adamax' ? '(0.0002, 0.5)' : name === 'momentum' ? '(0.01, 0.9)' : '(0.01)';
+  return `the learning rate is not a number: the optimizer got ${given}; tf.train.${name} takes positional arguments, e.g. tf.train.${name}${example}, not an options object`;
 }
 
 /** The largest magnitude among a layer's trainable weights; null when it has none. */
