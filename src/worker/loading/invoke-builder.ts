@@ -19,6 +19,8 @@ import { fillEmptyBindings, loadFactory, requireUserModule } from './module-load
 import { withBrowserStandIns, type AttemptProgress, type StandInUse } from './browser-stand-ins';
 import { seedMathRandom } from '../random';
 import { withoutComments } from '../../core/analysis/comments';
+import { checkInputs, isLayersModel } from './model-checks';
+import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
 
 export interface BuilderInvocation {
@@ -177,7 +179,6 @@ function moduleVariablesFor(sourceFile: ReturnType<typeof parseSourceFile>, buil
   return proposal && { values: proposal.values, source: proposal.summary };
 }
 
-type Callable = ((...args: unknown[]) => unknown) & (new (...args: unknown[]) => Record<string, unknown>);
 
 interface CallContext {
   inv: BuilderInvocation;
@@ -228,12 +229,6 @@ function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Rec
   }
 }
 
-function checkInputs(model: tfjs.LayersModel, label: string): tfjs.LayersModel {
-  if (!model.inputs || model.inputs.length === 0) {
-    throw new BadInputError(`${label} returned a model without an input shape: give its first layer an inputShape`);
-  }
-  return model;
-}
 
 /** `this.<property>`, else the one own property holding a model; a constructor may finish it a tick later. */
 async function findStoredModel(instance: Record<string, unknown>, property: string | undefined): Promise<tfjs.LayersModel | undefined> {
@@ -326,30 +321,6 @@ export function isBrowserScript(code: string): boolean {
   return !/@tensorflow\/tfjs/.test(withoutComments(code));
 }
 
-/**
- * A class the analysis did not see as a builder (its model comes from a method whose result is
- * destructured, a global class of a page script): `new` with the constructor arguments as typed,
- * then the model the instance holds.
- */
-async function buildUnanalysedClass(target: Callable, inv: BuilderInvocation, builder: ModelBuilder): Promise<Omit<BuiltModel, 'browserStandIns'>> {
-  const ctorArgs = inv.ctorArgs ?? inv.args ?? [];
-  const label = `new ${builder.id}()`;
-  let instance: Record<string, unknown>;
-  try {
-    instance = new target(...ctorArgs);
-  } catch (err) {
-    throw new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}`, err);
-  }
-  const models = Object.entries(instance).filter(([, v]) => isLayersModel(v));
-  const stored = models.length > 0 ? models[0] : undefined;
-  if (!stored) {
-    throw new SanityFailure('notAModel', `${label} holds no tf.LayersModel (its properties: ${Object.keys(instance).join(', ') || 'none'})`);
-  }
-  const notes = models.length > 1 ? [`${builder.id} holds ${models.length} models (${models.map(([k]) => k).join(', ')}): sanity-train trains this.${stored[0]}`] : [];
-  const call: SanityCall = { model: builder.id, args: ctorArgs, argsSource: inv.argsSource ?? (inv.ctorArgs ?? inv.args ? 'given' : 'no parameters'), builderKind: 'constructor' };
-  return { model: checkInputs(stored[1] as tfjs.LayersModel, label), builder, call, notes };
-}
-
 /** `tf` as the page's global, and the minimal `window`/`self` aliases page scripts reach for. */
 function defineBrowserGlobals(tf: typeof tfjs): void {
   const g = globalThis as Record<string, unknown>;
@@ -358,10 +329,6 @@ function defineBrowserGlobals(tf: typeof tfjs): void {
   g.self ??= globalThis;
 }
 
-function isLayersModel(value: unknown): value is tfjs.LayersModel {
-  const m = value as Partial<tfjs.LayersModel> | null;
-  return typeof m === 'object' && m !== null && Array.isArray(m.layers) && typeof m.predict === 'function' && typeof m.trainOnBatch === 'function';
-}
 
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) {

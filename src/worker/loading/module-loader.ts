@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
 import { TFJS_MODULE } from '../../core/analysis/builders/tfjs-bindings';
+import { packageOfRequest } from './failure-hints';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -98,19 +99,23 @@ export function resetMissingPackagesStoodIn(): void {
  */
 function standInForMissingPackage(request: string, parent: unknown, err: unknown): string | undefined {
   const parentFile = (parent as { filename?: string } | undefined)?.filename;
-  const pkg = packageName(request);
+  const pkg = packageOfRequest(request);
   if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND' || pkg === undefined || TFJS_MODULE.test(request) || Module.isBuiltin(request) || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
     return undefined;
   }
-  const id = path.join(path.sep, '__rbn_missing_package__', request);
-  if (!require.cache[id]) {
-    const standIn = new Module(id);
-    standIn.filename = id;
-    standIn.loaded = true;
-    standIn.exports = packageStandIn(pkg, request);
-    require.cache[id] = standIn;
-  }
   missingPackages.add(pkg);
+  return virtualModule(path.join(path.sep, '__rbn_missing_package__', request), () => packageStandIn(pkg, request));
+}
+
+/** A module that resolves to `id` and is already loaded with `exports()` (made once per id). */
+function virtualModule(id: string, exports: () => unknown): string {
+  if (!require.cache[id]) {
+    const module = new Module(id);
+    module.filename = id;
+    module.loaded = true;
+    module.exports = exports();
+    require.cache[id] = module;
+  }
   return id;
 }
 
@@ -122,24 +127,7 @@ function bundlerAsset(request: string): string | undefined {
   if (!request.startsWith('.') || !ASSET.test(request)) {
     return undefined;
   }
-  const id = path.join(path.sep, '__rbn_asset__', request);
-  if (!require.cache[id]) {
-    const asset = new Module(id);
-    asset.filename = id;
-    asset.loaded = true;
-    asset.exports = request;
-    require.cache[id] = asset;
-  }
-  return id;
-}
-
-/** 'jimp' for 'jimp/fonts', '@scope/name' for '@scope/name/x'; undefined for paths. */
-function packageName(request: string): string | undefined {
-  if (request.startsWith('.') || request.startsWith('/') || request.startsWith('node:') || /^[A-Za-z]:[\\/]/.test(request)) {
-    return undefined;
-  }
-  const parts = request.split('/');
-  return request.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  return virtualModule(path.join(path.sep, '__rbn_asset__', request), () => request);
 }
 
 /** Anything read, called or constructed from it is another stand-in; it is not a promise and not an ES module. */
