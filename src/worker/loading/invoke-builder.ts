@@ -213,7 +213,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   if (isLayersModel(result)) {
     return checkInputs(result, label);
   }
-  const stored = instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
+  const stored = instance && isLayersModel(instance) ? instance : instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
   if (stored) {
     return checkInputs(stored, label);
   }

@@ -27,6 +27,11 @@ export async function buildUnanalysedClass(target: Callable, inv: { file: string
   } catch (err) {
     throw new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}`, err);
   }
+  if (isLayersModel(instance)) {
+    // `class Net extends tf.Sequential` / `tf.LayersModel`: the instance is the model.
+    const call: SanityCall = { model: builder.id, args: ctorArgs, argsSource: inv.argsSource ?? (inv.ctorArgs ?? inv.args ? 'given' : 'no parameters'), builderKind: 'constructor' };
+    return { model: checkInputs(instance, label), builder, call, notes: [] };
+  }
   const models = Object.entries(instance).filter(([, v]) => isLayersModel(v));
   const stored = models.length > 0 ? models[0] : undefined;
   if (!stored) {

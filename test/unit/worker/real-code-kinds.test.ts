@@ -60,6 +60,12 @@ describe('real-code kinds run (through the worker)', function () {
     assert.ok(report.notes?.some((n) => n === 'TwoPartNet holds 2 models (encoder, decoder): sanity-train trains this.encoder'), JSON.stringify(report.notes));
   });
 
+  it('a class that extends tf.Sequential is the model: --model Class with the constructor arguments', async () => {
+    const report = reportOf(await run(request('model-subclass.ts', { model: 'TinyNet', ctorArgs: [{ width: 8, classes: 3 }] })));
+    assert.equal(report.call?.builderKind, 'constructor');
+    assert.equal(report.runs[0].steps, 2);
+  });
+
   it('fewer constructor arguments than parameters run, the rest undefined, with a note (--ctor-args for --model Class)', async () => {
     const report = reportOf(await run(request('optional-tail.js', { model: 'ReplayAgent', ctorArgs: [[0, 1, 2]] })));
     assert.deepEqual(report.call?.args, [[0, 1, 2]]);
