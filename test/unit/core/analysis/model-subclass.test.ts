@@ -44,4 +44,13 @@ describe('classes that are models (extends tf.Sequential / tf.LayersModel) are b
     const proposal = proposeArguments(builder, { file: 'tiny.ts', code });
     assert.deepEqual(proposal.args, [{ width: 28, inputShape: [28, 28, 1] }]);
   });
+
+  it('an options type imported from a sibling file is read for the guess', () => {
+    const code = "import * as tf from '@tensorflow/tfjs';\nimport { createNet, type NetArgs } from './net';\nexport function netModel(args: NetArgs) {\n  return createNet(args);\n}";
+    const sibling = "import * as tf from '@tensorflow/tfjs';\nexport interface NetArgs {\n  filters: number;\n  inputShape: [number, number, number];\n}\nexport function createNet({ filters, inputShape }: NetArgs) {\n  const m = tf.sequential();\n  m.add(tf.layers.conv2d({ filters, kernelSize: 3, inputShape }));\n  return m;\n}";
+    const builder = findModelBuilders(code, '/p/index.ts').find((b) => b.id === 'netModel');
+    assert.ok(builder);
+    const proposal = proposeArguments(builder, { file: '/p/index.ts', code }, { files: [{ file: '/p/net.ts', code: sibling }] });
+    assert.deepEqual(proposal.args, [{ filters: 16, inputShape: [28, 28, 1] }]);
+  });
 });
