@@ -35,6 +35,7 @@ export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress
   for (;;) {
     const cachedBefore = new Set(Object.keys(require.cache));
     const progress: AttemptProgress = { loaded: false };
+    loading = true;
     try {
       return { result: await attempt(progress), standIns };
     } catch (err) {
@@ -161,6 +162,16 @@ const FINDS_NOTHING: Record<string, () => unknown> = {
  * listeners, attributes and children and does nothing.
  */
 let lookups: 'nothing' | 'inertElements' = 'nothing';
+/**
+ * Only while the module loads: a builder that reads the page while it builds the model depends on
+ * it, and then the lookup is a use of the stand-in that fails with its name (BrowserOnlyError).
+ */
+let loading = true;
+
+/** Marks the end (false) or start (true) of loading the user's module (invoke-builder.ts). */
+export function setModuleLoading(value: boolean): void {
+  loading = value;
+}
 
 function usedAFoundNothing(err: unknown): boolean {
   return err instanceof TypeError && /^Cannot (read|set) properties of null/.test(err.message);
@@ -182,7 +193,7 @@ function read(target: object, key: PropertyKey, owner: string, global: string): 
   if (Object.prototype.hasOwnProperty.call(target, key) || typeof key === 'symbol' || BASIC.has(key)) {
     return Reflect.get(target, key);
   }
-  if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(FINDS_NOTHING, key)) {
+  if (loading && typeof key === 'string' && Object.prototype.hasOwnProperty.call(FINDS_NOTHING, key)) {
     return FINDS_NOTHING[key];
   }
   if (key === 'then') {

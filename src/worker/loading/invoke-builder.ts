@@ -15,8 +15,8 @@ import type { BuilderParameter, ModelBuilder } from '../../core/analysis/types';
 import type { SanityCall } from '../../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from '../errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
-import { fillEmptyBindings, loadFactory, requireUserModule } from './module-loader';
-import { withBrowserStandIns, type AttemptProgress, type StandInUse } from './browser-stand-ins';
+import { fillEmptyBindings, loadFactory, requireUserModule, setLoadingUserModule } from './module-loader';
+import { setModuleLoading, withBrowserStandIns, type AttemptProgress, type StandInUse } from './browser-stand-ins';
 import { seedMathRandom } from '../random';
 import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
@@ -120,12 +120,16 @@ async function loadAndBuild(
 ): Promise<Omit<BuiltModel, 'browserStandIns'>> {
   resetMissingPackages();
   let target: unknown;
+  setLoadingUserModule(true);
   try {
     target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
   } catch (err) {
     throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
+  } finally {
+    setLoadingUserModule(false);
   }
   progress.loaded = true;
+  setModuleLoading(false);
   if (isLayersModel(target)) {
     // `var model = tf.sequential(); model.add(…)` at the top level: no builder function, the file builds it.
     const model = checkInputs(target, builder.id);

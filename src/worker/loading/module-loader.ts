@@ -82,6 +82,12 @@ export function installModuleHooks(redirects: Map<string, string>): void {
 }
 
 const missingPackages = new Set<string>();
+/** Stand-ins for missing packages only while the user's module loads: a builder that imports one itself needs it. */
+let loadingUserModule = false;
+
+export function setLoadingUserModule(value: boolean): void {
+  loadingUserModule = value;
+}
 
 /** The packages the user's files import that are not installed and got a stand-in, since the last reset. */
 export function missingPackagesStoodIn(): string[] {
@@ -100,7 +106,7 @@ export function resetMissingPackagesStoodIn(): void {
 function standInForMissingPackage(request: string, parent: unknown, err: unknown): string | undefined {
   const parentFile = (parent as { filename?: string } | undefined)?.filename;
   const pkg = packageOfRequest(request);
-  if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND' || pkg === undefined || TFJS_MODULE.test(request) || Module.isBuiltin(request) || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
+  if (!loadingUserModule || (err as { code?: string }).code !== 'MODULE_NOT_FOUND' || pkg === undefined || TFJS_MODULE.test(request) || Module.isBuiltin(request) || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
     return undefined;
   }
   missingPackages.add(pkg);
@@ -124,7 +130,7 @@ const ASSET = /\.(gz|png|jpe?g|gif|svg|webp|bmp|ico|wav|mp3|ogg|bin|pre|txt|csv|
 
 /** A relative request for an asset that is not there: what a bundler's file loader gives, its path. */
 function bundlerAsset(request: string): string | undefined {
-  if (!request.startsWith('.') || !ASSET.test(request)) {
+  if (!loadingUserModule || !request.startsWith('.') || !ASSET.test(request)) {
     return undefined;
   }
   return virtualModule(path.join(path.sep, '__rbn_asset__', request), () => request);
