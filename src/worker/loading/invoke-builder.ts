@@ -183,7 +183,6 @@ function moduleVariablesFor(sourceFile: ReturnType<typeof parseSourceFile>, buil
   return proposal && { values: proposal.values, source: proposal.summary };
 }
 
-
 interface CallContext {
   inv: BuilderInvocation;
   builder: ModelBuilder;

@@ -6,6 +6,7 @@
  * mapping (core/training/layer-sources.ts) can only guess; a layer no user frame created (the input
  * layer a Sequential adds) gets none.
  */
+import * as fs from 'node:fs';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { SourceLocation } from '../../core/training/protocol';
 
@@ -16,9 +17,22 @@ export interface LayerOrigins {
   restore(): void;
 }
 
-/** Frames of our own code and of packages: never the user's line. */
+const existing = new Map<string, boolean>();
+
+/**
+ * Frames of our own code and of packages are never the user's line; nor is a path a package's source
+ * map points at (tfjs maps its frames to `…/tfjs-layers/src/models.ts`, which is not on disk).
+ */
 function isUserFrame(file: string, ownFiles: ReadonlySet<string>): boolean {
-  return !file.startsWith('node:') && !file.includes('node_modules') && !ownFiles.has(file) && !file.includes('/__rbn_') && file.startsWith('/');
+  if (file.startsWith('node:') || file.includes('node_modules') || ownFiles.has(file) || file.includes('/__rbn_') || !file.startsWith('/')) {
+    return false;
+  }
+  let exists = existing.get(file);
+  if (exists === undefined) {
+    exists = fs.existsSync(file);
+    existing.set(file, exists);
+  }
+  return exists;
 }
 
 /** The first user frame of `stack`: `at f (/p/model.ts:12:5)` or `at /p/model.ts:12:5`. */

@@ -9,9 +9,12 @@ const WORKER = path.resolve(__dirname, '../../../src/worker/sanity-worker.ts');
 
 describe('layer origins: the line that created each layer', () => {
   const own = new Set(['/x/dist/worker.js']);
+  const blocks = path.join(ORIGINS, 'blocks.js');
+  const net = path.join(ORIGINS, 'net.js');
   const rows: { title: string; stack: string; expected: { file: string; line: number } | undefined }[] = [
-    { title: 'skips our own frames and packages', stack: 'Error\n    at f (/x/dist/worker.js:1:2)\n    at Object.dense (/p/node_modules/@tensorflow/tfjs-layers/dist/x.js:3:4)\n    at convBlock (/p/src/blocks.ts:12:9)\n    at build (/p/src/net.ts:4:1)', expected: { file: '/p/src/blocks.ts', line: 12 } },
-    { title: 'a frame without a function name', stack: 'Error\n    at /p/model.js:7:3', expected: { file: '/p/model.js', line: 7 } },
+    { title: 'skips our own frames and packages', stack: `Error\n    at f (/x/dist/worker.js:1:2)\n    at Object.dense (/p/node_modules/@tensorflow/tfjs-layers/dist/x.js:3:4)\n    at convBlock (${blocks}:12:9)\n    at build (${net}:4:1)`, expected: { file: blocks, line: 12 } },
+    { title: 'a frame without a function name', stack: `Error\n    at ${net}:7:3`, expected: { file: net, line: 7 } },
+    { title: "a package's source-mapped frame (not on disk) is not user code", stack: `Error\n    at Sequential.add (/p/tfjs-layers/src/models.ts:538:9)\n    at buildModel (${net}:15:9)`, expected: { file: net, line: 15 } },
     { title: 'node internals and stand-ins are not user code', stack: 'Error\n    at node:internal/modules/cjs/loader:1:1\n    at /__rbn_missing_package__/x:1:1', expected: undefined },
   ];
   for (const row of rows) {
