@@ -25,7 +25,7 @@ const projectRoot = path.resolve(here, '..', '..');
 
 function parseArgs(argv) {
   const opts = { cli: path.join(projectRoot, 'dist', 'cli.js'), out: undefined, label: undefined, only: undefined,
-    sanity: true, conversion: true, killAfter: 180, steps: 300 };
+    sanity: true, conversion: true, killAfter: 180, steps: 300, spec: 'builders.json', half: undefined, timeout: undefined, countsOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -38,6 +38,10 @@ function parseArgs(argv) {
     else if (a === '--kill-after') { opts.killAfter = Number(next()); }
     else if (a === '--steps') { opts.steps = Number(next()); }
     else if (a === '--markdown-from') { opts.markdownFrom = path.resolve(next()); }
+    else if (a === '--spec') { opts.spec = next(); }
+    else if (a === '--half') { opts.half = next(); }
+    else if (a === '--timeout') { opts.timeout = Number(next()); }
+    else if (a === '--counts-only') { opts.countsOnly = true; }
     else { throw new Error(`unknown option ${a}`); }
   }
   return opts;
@@ -95,6 +99,9 @@ function summariseSanity(res) {
     batchFit: rep?.batchFit ?? null,
     finalLoss: run0?.finalLoss ?? null,
     nan: run0?.nan ? true : false,
+    exploding: Array.isArray(run0?.exploding) && run0.exploding.length > 0,
+    verdict: rep?.verdict?.kind ?? (run0?.nan ? 'nan' : Array.isArray(run0?.exploding) && run0.exploding.length > 0 ? 'exploding' : ran ? 'healthy' : null),
+    accuracy: run0?.accuracy ?? null,
     task: rep?.task ?? null,
     data: rep?.data ?? null,
     call: rep?.call ?? null,
@@ -105,15 +112,23 @@ function summariseSanity(res) {
 
 function sanityFor(opts, treeRoot, b) {
   const cwd = repoDir(treeRoot, b.repo);
-  const base = ['sanity', b.file, '--model', b.builder, '--json', '--steps', String(opts.steps)];
+  const base = ['sanity', b.file, '--model', b.builder, '--json', '--steps', String(opts.steps),
+    ...(opts.timeout ? ['--timeout', String(opts.timeout)] : [])];
   const alone = summariseSanity(runCli(opts.cli, base, cwd, opts.killAfter));
   const withArgs = [...base, '--args', JSON.stringify(b.argsAUserWouldType ?? [])];
   if (b.ctorArgs !== undefined) {
     withArgs.push('--ctor-args', JSON.stringify(b.ctorArgs));
   }
   const typed = summariseSanity(runCli(opts.cli, withArgs, cwd, opts.killAfter));
-  return { repo: b.repo, file: b.file, builder: b.builder, shape: b.shape, containsBatchNorm: b.containsBatchNorm,
+  const row = { repo: b.repo, file: b.file, builder: b.builder, shape: b.shape, containsBatchNorm: b.containsBatchNorm, half: b.half ?? null,
     argsTyped: withArgs.slice(base.length), modelAlone: alone, withArgs: typed };
+  return opts.countsOnly ? redact(row) : row;
+}
+
+/** A held-out (test-half) row keeps what ran and the verdict, never why a run failed: no one may read it before the end. */
+function redact(row) {
+  const keep = (r) => ({ result: r.result, steps: r.steps, verdict: r.verdict, exploding: r.exploding, nan: r.nan, seconds: r.seconds });
+  return { ...row, modelAlone: keep(row.modelAlone), withArgs: keep(row.withArgs), redacted: true };
 }
 
 function usagesOf(scanJson) {
@@ -165,10 +180,13 @@ function firstReason(reason) {
 }
 
 function describe(r) {
+  if (r.reason === undefined && r.result !== 'ran') {
+    return 'error (reason withheld: held-out half)';
+  }
   if (r.result === 'ran') {
     const planned = r.stepsPlanned && r.stepsPlanned !== r.steps ? ` of ${r.stepsPlanned}` : '';
     const batch = r.batchFit?.reason ? ` at batch ${r.batchSize} (of ${r.batchFit.requested}: ${r.batchFit.reason})` : '';
-    return `ran ${r.steps}${planned} steps${batch} on ${r.backend}, ${r.seconds}s`;
+    return `ran ${r.steps}${planned} steps${batch}${r.backend ? ` on ${r.backend}` : ""}, ${r.seconds}s${r.verdict && r.verdict !== "healthy" ? ` (${r.verdict})` : ""}`;
   }
   return `error: ${firstReason(r.reason).slice(0, 160)}`;
 }
@@ -183,12 +201,13 @@ function markdown(report) {
     out.push('', 'Failures (one line each):');
     for (const b of report.sanity.builders) {
       for (const [mode, r] of [['--model alone', b.modelAlone], ['with --args', b.withArgs]]) {
-        if (r.result !== 'ran') {
+        if (r.result !== 'ran' && r.reason !== undefined) {
           out.push(`- ${b.repo} ${b.builder}, ${mode}: ${firstReason(r.reason)}`);
         }
       }
     }
     const t = report.sanity.totals;
+    out.push('', `Explosion findings on runs that trained: ${t.falseExplosionAlarms ?? 0} builders (every study builder is a healthy model unless its row says otherwise).`);
     out.push('', `BatchNorm builders: ${t.bnBuilders}; ran with --model alone: ${t.bnAlone} (${t.bnAlonePct}%), with --args: ${t.bnWithArgs} (${t.bnWithArgsPct}%). All builders: ${t.all}, alone ${t.alone}, with args ${t.withArgs}.`);
   }
   if (report.conversion) {
@@ -215,13 +234,13 @@ function main() {
     return;
   }
   const keep = (...fields) => !opts.only || fields.some((x) => String(x).includes(opts.only));
-  const report = { label: opts.label ?? null, cli: opts.cli, startedAt: new Date().toISOString(), benchCommit: productCommit(),
+  const report = { label: opts.label ?? null, cli: opts.cli, spec: opts.spec, half: opts.half ?? null, timeout: opts.timeout ?? null, startedAt: new Date().toISOString(), benchCommit: productCommit(),
     cliCommit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.dirname(path.dirname(opts.cli)), encoding: 'utf8' }).stdout?.trim() ?? null,
     steps: opts.steps, loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 10) / 10), cpus: os.cpus().length };
   if (opts.sanity) {
-    const spec = JSON.parse(fs.readFileSync(path.join(here, 'builders.json'), 'utf8'));
+    const spec = JSON.parse(fs.readFileSync(path.resolve(here, opts.spec), 'utf8'));
     const builders = [];
-    for (const b of spec.builders.filter((x) => keep(x.repo, x.builder, x.file))) {
+    for (const b of spec.builders.filter((x) => keep(x.repo, x.builder, x.file) && (!opts.half || x.half === opts.half))) {
       process.stderr.write(`sanity ${b.repo} ${b.builder} …\n`);
       builders.push(sanityFor(opts, spec.treeRoot, b));
       if (opts.out) {
@@ -235,7 +254,8 @@ function main() {
     report.sanity = { builders, totals: { all: builders.length, alone: ok(builders, 'modelAlone'), withArgs: ok(builders, 'withArgs'),
       bnBuilders: bn.length, bnAlone: ok(bn, 'modelAlone'), bnWithArgs: ok(bn, 'withArgs'),
       bnAlonePct: pct(ok(bn, 'modelAlone'), bn.length), bnWithArgsPct: pct(ok(bn, 'withArgs'), bn.length),
-      repos: new Set(bn.map((b) => b.repo)).size } };
+      repos: new Set(bn.map((b) => b.repo)).size,
+      falseExplosionAlarms: builders.filter((b) => [b.modelAlone, b.withArgs].some((r) => r.result === 'ran' && r.exploding)).length } };
   }
   if (opts.conversion) {
     const spec = JSON.parse(fs.readFileSync(path.join(here, 'conversion-files.json'), 'utf8'));

@@ -17,6 +17,8 @@ import { customData } from './data/custom-data';
 import { BadInputError, describeError } from './errors';
 import { invokeBuilder } from './loading/invoke-builder';
 import { standInNote } from './loading/browser-stand-ins';
+import { recordLayerOrigins, withOrigins } from './loading/layer-origins';
+import { rememberLayerSources } from './training/step-error';
 import { concreteShapes } from './data/variable-dims';
 import { trainableParamsOf } from './training/train-step';
 import { installModuleHooks, requireUserModule } from './loading/module-loader';
@@ -97,7 +99,8 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   context.runtime = info;
   const phase = phaseEmitter(emit, context);
   phase('buildModel');
-  const { model, call, browserStandIns } = source ? { ...source, browserStandIns: [] } : await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed });
+  const origins = recordLayerOrigins(tf);
+  const { model, call, browserStandIns, notes: buildNotes } = source ? { ...source, browserStandIns: [], notes: [] as string[] } : await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed });
   const name = call.model;
   context.params = model.countParams();
   const trainableParams = trainableParamsOf(model);
@@ -108,11 +111,13 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   const sparse = model.loss === 'sparseCategoricalCrossentropy';
   const allData = source?.data(shape, io, needsPerOutputData(io)) ?? (await chooseData(tf, request, shape, sparse, io));
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
+  origins.restore();
   const layerCalls = findLayerCalls(code, request.file, name);
-  const sources = mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), layerCalls, request.file);
+  const sources = withOrigins(mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), layerCalls, request.file), model, origins);
+  rememberLayerSources(tf, sources);
   const graphSources = graphSourceLookup(model, layerCalls, request.file, sources);
   const standInLine = standInNote(browserStandIns);
-  const notes = [...(source?.notes ?? []), ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
+  const notes = [...(source?.notes ?? []), ...buildNotes, ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   return { code, runtime, tf, info, phase, model, call, name, browserStandIns, trainableParams, shapes, allData, compile, sources, graphSources, notes };
 }
 

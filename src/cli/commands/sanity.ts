@@ -336,6 +336,9 @@ export function formatSanity(report: SanityReport): string {
     lines.push(`  ${label.padEnd(38)} ${steps} steps × ${r.batchSize}  loss ${r.finalLoss === null ? 'n/a' : formatNumber(r.finalLoss)}  ${score}  ${r.stepsPerSecond} steps/s`);
     if (r.nan) {
       lines.push(`    NaN/Inf at step ${r.nan.step}: ${r.nan.where} of layer ${r.nan.layer} (${r.nan.className})${where(r.nan.source)}`);
+      if (r.nan.cause) {
+        lines.push(`    cause: ${r.nan.cause}`);
+      }
     }
     for (const e of r.exploding) {
       lines.push(
@@ -343,6 +346,12 @@ export function formatSanity(report: SanityReport): string {
           ? `    exploding gradient: the gradient norm of ${e.layer} (${e.className}) grew ${formatNumber(e.growth)}× within 50 steps, by step ${e.step}${where(e.source)}`
           : `    exploding weights: ${e.weight} grew ${formatNumber(e.growth)}× within 50 steps, by step ${e.step}${where(e.source)}`,
       );
+      if (e.evidence) {
+        lines.push(`      seen: ${e.evidence}`);
+      }
+    }
+    for (const g of r.growthSeen ?? []) {
+      lines.push(`    growth, not an explosion: ${g.evidence ?? `${g.layer} grew ${formatNumber(g.growth)}×`} (step ${g.step})`);
     }
   });
   for (const note of report.notes ?? []) {

@@ -36,6 +36,8 @@ export interface NanFinding {
    * first whose output exceeded 1e18, whose square overflows float32, else the output layer).
    */
   where: 'output' | 'gradient' | 'weights' | 'loss';
+  /** What caused it, when it is known: "the learning rate is not a number (the optimizer got [object Object] …)". */
+  cause?: string;
   /** The call that built the layer in the user's code, when the analysis could find it. */
   source: SourceLocation | null;
 }
@@ -54,6 +56,8 @@ export interface ExplosionWarning {
    * the L2 norm of the layer's gradient (`gradient`; `weight` then names the layer's weights).
    */
   measure?: 'weight' | 'gradient';
+  /** What made it an explosion rather than growth: "reached 3.2e+4", "the loss rose from 0.4 to 9.8 in the steps after", "followed by NaN/Inf at step 12". */
+  evidence?: string;
 }
 
 /** A 40-bin histogram per sampled step over a range fixed at the first sampled step. */
@@ -137,6 +141,8 @@ export interface RunReport {
   stepsPerSecond: number;
   nan: NanFinding | null;
   exploding: ExplosionWarning[];
+  /** Growth that looked like an explosion (100× within 50 steps) but reached no large magnitude and had no consequence: not a finding. */
+  growthSeen?: ExplosionWarning[];
   /** Loss per step (for charts); non-finite values as null. */
   losses?: (number | null)[];
   /** Per-layer telemetry (absent when switched off). */

@@ -28,7 +28,7 @@ function describeRun(run: RunReport, index: number, report: SanityReport, roots:
   const nan = run.nan ? `${describeNan(run.nan)}, built at ${describeSource(run.nan.source, roots)}` : 'no NaN/Inf';
   const worst = [...run.exploding].sort((a, b) => b.growth - a.growth)[0];
   const exploding = worst
-    ? `${run.exploding.length} exploding-weight warning(s), worst ${worst.measure === 'gradient' ? `the gradient norm of layer "${worst.layer}"` : `"${worst.weight}"`} grew ${formatGrowth(worst.growth)} by step ${worst.step}`
+    ? `${run.exploding.length} exploding-weight warning(s), worst ${worst.measure === 'gradient' ? `the gradient norm of layer "${worst.layer}"` : `"${worst.weight}"`} grew ${formatGrowth(worst.growth)} by step ${worst.step}${worst.evidence ? ` (${worst.evidence})` : ''}`
     : 'no exploding weights';
   return `${runLabel(run, index)}: ${parts.join(', ')}; ${nan}; ${exploding}.`;
 }

@@ -99,7 +99,8 @@ const WHERE_TEXT: Record<NanFinding['where'], string> = {
 
 /** `NaN/Inf at step 42 in layer "bn_1" (BatchNormalization): first in its gradient`. */
 export function describeNan(finding: NanFinding): string {
-  return `NaN/Inf at step ${finding.step} in layer "${finding.layer}" (${finding.className}): first seen in ${WHERE_TEXT[finding.where]}`;
+  const cause = finding.cause ? `; cause: ${finding.cause}` : '';
+  return `NaN/Inf at step ${finding.step} in layer "${finding.layer}" (${finding.className}): first seen in ${WHERE_TEXT[finding.where]}${cause}`;
 }
 
 /** What the data was, in words. */

@@ -117,11 +117,12 @@ async function trainSeed(
   const run = arm === 'asWritten' ? 0 : 1;
   const data = heldOut(prepared.allData, command.evalRows);
   compileForRun(seeded.model, prepared.compile);
-  // Layer names count up with every build: map this build's names to the source lines again.
   const layerCalls = findLayerCalls(prepared.code, request.file, prepared.name);
-  const sources = mapLayersToSources(seeded.model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), layerCalls, request.file);
-  // The graph and the live per-layer statistics are the first seed's, as the report's runs are.
+  // The first seed's model is the one built (and whose layers' lines were recorded) in set-up, and the
+  // swap keeps its layer names; a later seed's rebuild counts names up, so its lines are mapped again.
   const firstSeed = command.seed === request.seed;
+  const sources = firstSeed ? prepared.sources : mapLayersToSources(seeded.model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), layerCalls, request.file);
+  // The graph and the live per-layer statistics are the first seed's, as the report's runs are.
   const graph = firstSeed ? tryExtractModelGraph(seeded.model, graphSourceLookup(seeded.model, layerCalls, request.file, sources)) : undefined;
   if (graph) {
     send({ type: 'graph', run, norm: seeded.norm, graph });

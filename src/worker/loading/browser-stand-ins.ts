@@ -31,13 +31,22 @@ export interface AttemptProgress {
  */
 export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress) => Promise<T>): Promise<{ result: T; standIns: StandInUse[] }> {
   const standIns: StandInUse[] = [];
+  lookups = 'nothing';
   for (;;) {
     const cachedBefore = new Set(Object.keys(require.cache));
     const progress: AttemptProgress = { loaded: false };
+    loading = true;
     try {
       return { result: await attempt(progress), standIns };
     } catch (err) {
-      const name = standInCandidate(err instanceof SanityFailure ? err.cause : err);
+      const cause = err instanceof SanityFailure ? err.cause : err;
+      if (lookups === 'nothing' && standIns.length > 0 && usedAFoundNothing(cause)) {
+        // The code uses what it looked up without checking: give it inert elements instead and retry.
+        lookups = 'inertElements';
+        forgetUserModulesSince(cachedBefore);
+        continue;
+      }
+      const name = standInCandidate(cause);
       if (name === undefined || standIns.length >= MAX_STAND_INS) {
         throw err;
       }
@@ -131,10 +140,61 @@ function inertInstance(global: string): unknown {
   return instance;
 }
 
+/**
+ * A page without the elements the code looks for: lookups find nothing (null, an empty list), as in a
+ * browser whose page lacks them, so code that checks (`if (!el) return;`) runs on; listeners are
+ * accepted and never fire.
+ */
+const FINDS_NOTHING: Record<string, () => unknown> = {
+  getElementById: () => (lookups === 'nothing' ? null : inertElement()),
+  querySelector: () => (lookups === 'nothing' ? null : inertElement()),
+  querySelectorAll: () => [],
+  getElementsByClassName: () => [],
+  getElementsByTagName: () => [],
+  getElementsByName: () => [],
+  addEventListener: () => undefined,
+  removeEventListener: () => undefined,
+};
+
+/**
+ * What a DOM lookup finds: first nothing (a page without the element); when the code then uses the
+ * null it got (`document.getElementById('train').addEventListener(…)`), an inert element that takes
+ * listeners, attributes and children and does nothing.
+ */
+let lookups: 'nothing' | 'inertElements' = 'nothing';
+/**
+ * Only while the module loads: a builder that reads the page while it builds the model depends on
+ * it, and then the lookup is a use of the stand-in that fails with its name (BrowserOnlyError).
+ */
+let loading = true;
+
+/** Marks the end (false) or start (true) of loading the user's module (invoke-builder.ts). */
+export function setModuleLoading(value: boolean): void {
+  loading = value;
+}
+
+function usedAFoundNothing(err: unknown): boolean {
+  return err instanceof TypeError && /^Cannot (read|set) properties of null/.test(err.message);
+}
+
+function inertElement(): unknown {
+  const target = function element(): void {
+    // Never runs.
+  };
+  return new Proxy(target, {
+    get: (t, key) => (key === 'then' ? undefined : typeof key === 'symbol' ? Reflect.get(t, key) : Object.prototype.hasOwnProperty.call(t, key) ? Reflect.get(t, key) : inertElement()),
+    apply: () => inertElement(),
+    construct: () => inertElement() as object,
+  });
+}
+
 /** A property read: symbols (inspection, iteration checks), the basic ones and assigned ones pass; the rest is a use. */
 function read(target: object, key: PropertyKey, owner: string, global: string): unknown {
   if (Object.prototype.hasOwnProperty.call(target, key) || typeof key === 'symbol' || BASIC.has(key)) {
     return Reflect.get(target, key);
+  }
+  if (loading && typeof key === 'string' && Object.prototype.hasOwnProperty.call(FINDS_NOTHING, key)) {
+    return FINDS_NOTHING[key];
   }
   if (key === 'then') {
     throw new BrowserOnlyError(`awaiting ${owner}`, global);

@@ -15,9 +15,13 @@ import type { BuilderParameter, ModelBuilder } from '../../core/analysis/types';
 import type { SanityCall } from '../../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from '../errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
-import { fillEmptyBindings, loadFactory, requireUserModule } from './module-loader';
-import { withBrowserStandIns, type AttemptProgress, type StandInUse } from './browser-stand-ins';
+import { fillEmptyBindings, loadFactory, requireUserModule, setLoadingUserModule } from './module-loader';
+import { setModuleLoading, withBrowserStandIns, type AttemptProgress, type StandInUse } from './browser-stand-ins';
 import { seedMathRandom } from '../random';
+import { withoutComments } from '../../core/analysis/comments';
+import { checkInputs, isLayersModel } from './model-checks';
+import { buildUnanalysedClass, type Callable } from './unanalysed-class';
+import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -44,6 +48,8 @@ export interface BuiltModel {
   call: SanityCall;
   /** The browser-only globals that got an inert stand-in before the build succeeded. */
   browserStandIns: StandInUse[];
+  /** How the model was reached when it was not a plain call (a module-level model, a class built with new, arguments left undefined). */
+  notes: string[];
 }
 
 /** The builder `id` among the file's builders, the first that can run when no id is given; throws SanityFailure('noFactory'). */
@@ -87,14 +93,22 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
   const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
   fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...Object.entries(moduleVars?.values ?? {})]), exported);
-  const { result, standIns } = await withBrowserStandIns((progress) => {
-    if (inv.seed !== undefined) {
-      // Every attempt builds from the same random state, so a retried build has the same weights.
-      seedMathRandom(inv.seed);
-    }
-    return loadAndBuild(inv, builder, builders, moduleVars, progress);
-  });
-  return { ...result, browserStandIns: standIns };
+  let outcome: Awaited<ReturnType<typeof withBrowserStandIns<Omit<BuiltModel, 'browserStandIns'>>>>;
+  try {
+    outcome = await withBrowserStandIns((progress) => {
+      if (inv.seed !== undefined) {
+        // Every attempt builds from the same random state, so a retried build has the same weights.
+        seedMathRandom(inv.seed);
+      }
+      return loadAndBuild(inv, builder, builders, moduleVars, progress);
+    });
+  } catch (err) {
+    // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
+    const missing = missingPackageNotes();
+    throw err instanceof SanityFailure && missing.length > 0 ? new SanityFailure(err.reason, `${err.message} (${missing[0]})`, err.cause) : err;
+  }
+  const { result, standIns } = outcome;
+  return { ...result, browserStandIns: standIns, notes: [...result.notes, ...missingPackageNotes()] };
 }
 
 async function loadAndBuild(
@@ -104,13 +118,26 @@ async function loadAndBuild(
   moduleVars: { values: Record<string, unknown>; source: string } | undefined,
   progress: AttemptProgress,
 ): Promise<Omit<BuiltModel, 'browserStandIns'>> {
+  resetMissingPackages();
   let target: unknown;
+  setLoadingUserModule(true);
   try {
     target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
   } catch (err) {
     throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
+  } finally {
+    setLoadingUserModule(false);
   }
   progress.loaded = true;
+  setModuleLoading(false);
+  if (isLayersModel(target)) {
+    // `var model = tf.sequential(); model.add(…)` at the top level: no builder function, the file builds it.
+    const model = checkInputs(target, builder.id);
+    return { model, builder, call: { model: builder.id, args: [], argsSource: 'built when the module loads', builderKind: builder.kind }, notes: [moduleLevelModelNote(builder.id)] };
+  }
+  if (typeof target === 'function' && builder.kind !== 'constructor' && builder.className === undefined && isClassValue(target)) {
+    return buildUnanalysedClass(target as Callable, inv, builder);
+  }
   const isClass = builder.className !== undefined;
   const isObjectOfFunctions = builder.kind === 'method' && typeof target === 'object' && target !== null;
   if (typeof target !== 'function' && !isObjectOfFunctions) {
@@ -122,9 +149,10 @@ async function loadAndBuild(
   // For `--model Class`, --args are the constructor's and --ctor-args, when given, override them.
   const ctorGiven = builder.kind === 'constructor' ? (inv.ctorArgs ?? inv.args ?? []) : (inv.ctorArgs ?? []);
   const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
-  const ctx = { inv, builder };
-  const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args');
-  const model = await build(target as Callable | Record<string, unknown>, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args') : []);
+  const ctx: CallContext = { inv, builder, notes: [] };
+  const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args', inv.args !== undefined);
+  const ctorTyped = builder.kind === 'constructor' ? inv.ctorArgs !== undefined || inv.args !== undefined : inv.ctorArgs !== undefined;
+  const model = await build(target as Callable | Record<string, unknown>, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args', ctorTyped) : []);
   const call: SanityCall = { model: builder.id, args: builder.kind === 'constructor' ? ctorGiven : given, argsSource: inv.argsSource ?? describeSource(builder, inv), builderKind: builder.kind };
   if (usesCtor && builder.kind !== 'constructor') {
     call.ctorArgs = ctorGiven;
@@ -133,7 +161,7 @@ async function loadAndBuild(
     call.moduleVars = moduleVars.values;
     call.moduleVarsSource = moduleVars.source;
   }
-  return { model, builder, call };
+  return { model, builder, call, notes: ctx.notes };
 }
 
 /**
@@ -155,11 +183,11 @@ function moduleVariablesFor(sourceFile: ReturnType<typeof parseSourceFile>, buil
   return proposal && { values: proposal.values, source: proposal.summary };
 }
 
-type Callable = ((...args: unknown[]) => unknown) & (new (...args: unknown[]) => Record<string, unknown>);
-
 interface CallContext {
   inv: BuilderInvocation;
   builder: ModelBuilder;
+  /** Notes for the report (arguments that ran as undefined). */
+  notes: string[];
 }
 
 async function build(target: Callable | Record<string, unknown>, ctx: CallContext, args: unknown[], ctorArgs: unknown[]): Promise<tfjs.LayersModel> {
@@ -182,12 +210,13 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       result = await (target as Callable).apply(self, args);
     }
   } catch (err) {
-    throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}`, err);
+    const left = ctx.notes.length > 0 ? ` (${ctx.notes.join('; ')})` : '';
+    throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}${left}`, err);
   }
   if (isLayersModel(result)) {
     return checkInputs(result, label);
   }
-  const stored = instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
+  const stored = instance && isLayersModel(instance) ? instance : instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
   if (stored) {
     return checkInputs(stored, label);
   }
@@ -203,12 +232,6 @@ function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Rec
   }
 }
 
-function checkInputs(model: tfjs.LayersModel, label: string): tfjs.LayersModel {
-  if (!model.inputs || model.inputs.length === 0) {
-    throw new BadInputError(`${label} returned a model without an input shape: give its first layer an inputShape`);
-  }
-  return model;
-}
 
 /** `this.<property>`, else the one own property holding a model; a constructor may finish it a tick later. */
 async function findStoredModel(instance: Record<string, unknown>, property: string | undefined): Promise<tfjs.LayersModel | undefined> {
@@ -228,13 +251,19 @@ function ctorParameters(builder: ModelBuilder): BuilderParameter[] {
   return builder.kind === 'constructor' ? builder.parameters : (builder.constructorParameters ?? []);
 }
 
-/** The call's argument list: the given values in order, with the worker's tfjs at each parameter that receives it. */
-function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: CallContext, flag: string): unknown[] {
+/**
+ * The call's argument list: the given values in order, with the worker's tfjs at each parameter that
+ * receives it. Fewer values than parameters run as JavaScript runs them, the rest undefined, with a
+ * note, when the user typed them (`typed`); with nothing typed, the one line says what to pass.
+ */
+function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: CallContext, flag: string, typed: boolean): unknown[] {
   const { builder } = ctx;
   const own = parameters.filter((p) => !p.receivesTfjs);
   const required = own.filter((p) => !p.optional).length;
   const label = builder.kind === 'constructor' || flag === '--ctor-args' ? `new ${builder.className}()` : builder.id;
-  if (given.length < required) {
+  if (given.length < required && typed) {
+    ctx.notes.push(fewerArgumentsNote(label, own, given.length));
+  } else if (given.length < required) {
     throw new BadInputError(`${label} takes ${own.length} argument${own.length === 1 ? '' : 's'} (${own.map(describeParameter).join(', ')}); got ${given.length}: ${hint(ctx, flag, own.filter((p) => !p.optional).slice(given.length))}`);
   }
   if (!UNANALYSED.has(builder) && !parameters.some((p) => p.rest) && given.length > own.length) {
@@ -290,9 +319,9 @@ function describeSource(builder: ModelBuilder, inv: BuilderInvocation): string {
   return params.length === 0 ? 'no parameters' : 'defaults in the signature';
 }
 
-/** A script for a page's `<script>` tag: it never imports or requires tfjs. */
+/** A script for a page's `<script>` tag: it never imports or requires tfjs (a commented-out import does not count). */
 export function isBrowserScript(code: string): boolean {
-  return !/@tensorflow\/tfjs/.test(code);
+  return !/@tensorflow\/tfjs/.test(withoutComments(code));
 }
 
 /** `tf` as the page's global, and the minimal `window`/`self` aliases page scripts reach for. */
@@ -303,10 +332,6 @@ function defineBrowserGlobals(tf: typeof tfjs): void {
   g.self ??= globalThis;
 }
 
-function isLayersModel(value: unknown): value is tfjs.LayersModel {
-  const m = value as Partial<tfjs.LayersModel> | null;
-  return typeof m === 'object' && m !== null && Array.isArray(m.layers) && typeof m.predict === 'function' && typeof m.trainOnBatch === 'function';
-}
 
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) {

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
 import { TFJS_MODULE } from '../../core/analysis/builders/tfjs-bindings';
+import { packageOfRequest } from './failure-hints';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -56,6 +57,10 @@ export function installModuleHooks(redirects: Map<string, string>): void {
       if (alternative) {
         return alternative;
       }
+      const standIn = standInForMissingPackage(request, parent, err) ?? bundlerAsset(request);
+      if (standIn) {
+        return standIn;
+      }
       throw err;
     }
   };
@@ -74,6 +79,81 @@ export function installModuleHooks(redirects: Map<string, string>): void {
   };
   internals._extensions['.js'] = jsLike;
   internals._extensions['.mjs'] = jsLike;
+}
+
+const missingPackages = new Set<string>();
+/** Stand-ins for missing packages only while the user's module loads: a builder that imports one itself needs it. */
+let loadingUserModule = false;
+
+export function setLoadingUserModule(value: boolean): void {
+  loadingUserModule = value;
+}
+
+/** The packages the user's files import that are not installed and got a stand-in, since the last reset. */
+export function missingPackagesStoodIn(): string[] {
+  return [...missingPackages];
+}
+
+export function resetMissingPackagesStoodIn(): void {
+  missingPackages.clear();
+}
+
+/**
+ * A package the user's own file imports that is not installed (a chart library, a data loader's
+ * decompressor): a cached module whose exports are an inert stand-in, so the builder can still be
+ * reached; tfjs and Node's built-ins never get one. The report says which packages (invocation-notes.ts).
+ */
+function standInForMissingPackage(request: string, parent: unknown, err: unknown): string | undefined {
+  const parentFile = (parent as { filename?: string } | undefined)?.filename;
+  const pkg = packageOfRequest(request);
+  if (!loadingUserModule || (err as { code?: string }).code !== 'MODULE_NOT_FOUND' || pkg === undefined || TFJS_MODULE.test(request) || Module.isBuiltin(request) || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
+    return undefined;
+  }
+  missingPackages.add(pkg);
+  return virtualModule(path.join(path.sep, '__rbn_missing_package__', request), () => packageStandIn(pkg, request));
+}
+
+/** A module that resolves to `id` and is already loaded with `exports()` (made once per id). */
+function virtualModule(id: string, exports: () => unknown): string {
+  if (!require.cache[id]) {
+    const module = new Module(id);
+    module.filename = id;
+    module.loaded = true;
+    module.exports = exports();
+    require.cache[id] = module;
+  }
+  return id;
+}
+
+/** Extensions a bundler turns into a URL string when code requires them (`require('./digits.gz')`). */
+const ASSET = /\.(gz|png|jpe?g|gif|svg|webp|bmp|ico|wav|mp3|ogg|bin|pre|txt|csv|css|scss|html|wasm|tflite|pb)$/i;
+
+/** A relative request for an asset that is not there: what a bundler's file loader gives, its path. */
+function bundlerAsset(request: string): string | undefined {
+  if (!loadingUserModule || !request.startsWith('.') || !ASSET.test(request)) {
+    return undefined;
+  }
+  return virtualModule(path.join(path.sep, '__rbn_asset__', request), () => request);
+}
+
+/** Anything read, called or constructed from it is another stand-in; it is not a promise and not an ES module. */
+function packageStandIn(pkg: string, what: string): unknown {
+  const target = function standIn(): void {
+    // Never runs: the traps answer.
+  };
+  return new Proxy(target, {
+    get: (t, key) => {
+      if (key === '__esModule' || key === 'then') {
+        return undefined;
+      }
+      if (key === Symbol.toPrimitive || key === 'toString') {
+        return () => `[stand-in for the missing package ${pkg}]`;
+      }
+      return typeof key === 'symbol' ? Reflect.get(t, key) : packageStandIn(pkg, `${what}.${key}`);
+    },
+    apply: () => packageStandIn(pkg, `${what}()`),
+    construct: () => packageStandIn(pkg, `new ${what}`) as object,
+  });
 }
 
 function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean, options: unknown, resolve: ModuleInternals['_resolveFilename']): string | undefined {

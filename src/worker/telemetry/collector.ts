@@ -21,6 +21,8 @@ export interface StepObserver {
   afterStep(step: number): ExplosionWarning | null;
   /** Removes the probes and returns the collected series. */
   finish(): LayerTelemetry[];
+  /** The layer's gradient norm at the last sampled step (null when never sampled or not finite). */
+  latestGradientNorm?(layer: string): number | null;
 }
 
 const NORMALISATION_CLASSES = new Set(['BatchNormalization', 'RunningBatchNorm', 'LayerNormalization']);
@@ -261,6 +263,11 @@ export class TelemetryCollector implements StepObserver {
       this.tf.dispose([p.output, p.gradSq].filter((t): t is tfjs.Tensor => t !== null));
       p.output = p.gradSq = null;
     }
+  }
+
+  latestGradientNorm(layer: string): number | null {
+    const norms = this.probes.find((p) => p.layer.name === layer)?.series.gradNorm;
+    return norms && norms.length > 0 ? (norms[norms.length - 1] ?? null) : null;
   }
 
   private gradientExplosion(step: number): ExplosionWarning | null {

@@ -4,6 +4,7 @@
  * exploding weights; afterwards the held-out set is scored in inference mode.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { ExplosionConfirmer } from '../telemetry/explosion-confirmation';
 import type { ExplosionWarning, NanFinding, NormKind, RunReport, SourceLocation } from '../../core/training/protocol';
 import { firstOverflowingLayer, replayStep } from './nan-replay';
 import type { StepObserver } from '../telemetry/collector';
@@ -59,6 +60,8 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
   const tracked = trackWeights(model);
   const explosions = new ExplosionDetector(tracked.map((t) => t.trainable));
   const exploding: ExplosionWarning[] = [];
+  const confirmer = new ExplosionConfirmer();
+  const weightIndex = new Map(tracked.map((t, i) => [`${t.layer}/${t.weight}`, i]));
   // The initial weights are the first point of comparison: a blow-up in step 1 counts too.
   explosions.observe(measureWeights(tf, tracked).maxAbs);
   const losses: (number | null)[] = [];
@@ -81,15 +84,19 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
     losses.push(Number.isFinite(loss) ? loss : null);
     if (!Number.isFinite(loss) || stats.finite.includes(false)) {
       nan = findNaN(o, tracked, before, stats.finite, x, y, step, Number.isFinite(loss));
+      exploding.push(...confirmer.nanAt(step));
       o.onNaN?.(nan);
     } else {
-      for (const e of explosions.observe(stats.maxAbs)) {
+      // Growth is a candidate; it is reported when it is large or its consequences follow (explosion-confirmation.ts).
+      const candidates = explosions.observe(stats.maxAbs).map((e) => {
         const t = tracked[e.index];
-        exploding.push({ step, layer: t.layer, className: t.className, weight: t.weight, growth: Math.round(e.growth), source: o.sources.get(t.layer) ?? null });
-      }
+        return { warning: { step, layer: t.layer, className: t.className, weight: t.weight, growth: Math.round(e.growth), source: o.sources.get(t.layer) ?? null }, magnitude: stats.maxAbs[e.index] };
+      });
       if (gradientExplosion) {
-        exploding.push(gradientExplosion);
+        candidates.push({ warning: gradientExplosion, magnitude: o.telemetry?.latestGradientNorm?.(gradientExplosion.layer) ?? 0 });
       }
+      const weightOf = (w: ExplosionWarning) => (w.measure === 'gradient' ? largestWeightOfLayer(tracked, stats.maxAbs, w.layer) : (stats.maxAbs[weightIndex.get(`${w.layer}/${w.weight}`) ?? -1] ?? null));
+      exploding.push(...confirmer.observe(step, losses[losses.length - 1], candidates, weightOf));
     }
     tf.dispose([x, y, ...before].flat());
     o.onStep?.(step, losses[losses.length - 1]);
@@ -109,12 +116,45 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
     stepsPerSecond: Math.round((losses.length / Math.max(seconds, 1e-6)) * 10) / 10,
     nan,
     exploding,
+    ...growthSeenOf(confirmer),
     losses,
     ...(o.telemetry ? { layers: o.telemetry.finish() } : {}),
     stepsRequested: o.steps,
     stepsPlanned: planned,
     ...(outputs ? { outputs } : {}),
   };
+}
+
+/**
+ * A cause the optimizer itself shows: a learning rate that is not a finite number. The usual origin is
+ * an options object where tfjs takes positional arguments: tf.train.adam({ learningRate, beta1 }).
+ */
+export function nanCause(optimizer: tfjs.Optimizer | undefined): string | undefined {
+  const lr = (optimizer as { learningRate?: unknown } | undefined)?.learningRate;
+  if (optimizer === undefined || (typeof lr === 'number' && Number.isFinite(lr))) {
+    return undefined;
+  }
+  const name = optimizer.getClassName().replace(/Optimizer$/, '').toLowerCase();
+  const given = typeof lr === 'object' && lr !== null ? `an object (${Object.keys(lr).join(', ')})` : String(lr);
+  const example = name === 'adam' || name === 'adamax' ? '(0.0002, 0.5)' : name === 'momentum' ? '(0.01, 0.9)' : '(0.01)';
+  return `the learning rate is not a number: the optimizer got ${given}; tf.train.${name} takes positional arguments, e.g. tf.train.${name}${example}, not an options object`;
+}
+
+/** The largest magnitude among a layer's trainable weights; null when it has none. */
+function largestWeightOfLayer(tracked: TrackedWeight[], maxAbs: Float32Array, layer: string): number | null {
+  let largest: number | null = null;
+  tracked.forEach((t, i) => {
+    if (t.layer === layer && t.trainable && Number.isFinite(maxAbs[i])) {
+      largest = Math.max(largest ?? 0, maxAbs[i]);
+    }
+  });
+  return largest;
+}
+
+/** The candidates nothing confirmed, for the report (absent when none). */
+function growthSeenOf(confirmer: ExplosionConfirmer): { growthSeen?: ExplosionWarning[] } {
+  const seen = confirmer.unconfirmed();
+  return seen.length > 0 ? { growthSeen: seen } : {};
 }
 
 /** Restores the weights from before the step, replays it, and names the layer. */
@@ -136,7 +176,8 @@ function findNaN(o: RunOptions, tracked: TrackedWeight[], before: tfjs.Tensor[],
     where = 'weights';
   }
   const layer = o.model.layers[layerIndex];
-  return { step, layer: layer.name, className: layer.getClassName(), where, source: o.sources.get(layer.name) ?? null };
+  const cause = nanCause(o.model.optimizer);
+  return { step, layer: layer.name, className: layer.getClassName(), where, source: o.sources.get(layer.name) ?? null, ...(cause ? { cause } : {}) };
 }
 
 /** Mean of the last ten finite losses (single batch losses are noisy at small batch sizes). */

@@ -5,6 +5,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { rowCount, type Tensors } from '../data/training-data';
+import { explainStepFailure } from './step-error';
 
 /** Trainable weights in the model (the optimizer has nothing to update when 0). */
 export function trainableParamsOf(model: tfjs.LayersModel): number {
@@ -14,7 +15,12 @@ export function trainableParamsOf(model: tfjs.LayersModel): number {
 /** The step's loss (per output after the total for several outputs, as trainOnBatch gives it). */
 export async function stepOnBatch(model: tfjs.LayersModel, x: Tensors, y: Tensors): Promise<number | number[]> {
   if (model.trainableWeights.length > 0) {
-    return model.trainOnBatch(x, y);
+    try {
+      return await model.trainOnBatch(x, y);
+    } catch (err) {
+      // A tfjs error inside the user's model: name the layer and its line (step-error.ts).
+      throw explainStepFailure(model, x, err) ?? err;
+    }
   }
   const result = model.evaluate(x, y, { batchSize: rowCount(x) });
   const scalars = Array.isArray(result) ? result : [result];

@@ -55,10 +55,10 @@ describe('invokeBuilder (through the worker)', function () {
     assert.equal(report.call?.argsSource, 'call in grid-agent_test.js:6');
   });
 
-  it('too few arguments: one line naming the parameters and what to pass', async () => {
+  it('too few arguments typed: the call runs with the rest undefined, as JavaScript runs it, and a failure says so', async () => {
     const failure = errorOf(await run(request('grid-agent.js', { model: 'createGridNetwork', args: [9] })));
-    assert.equal(failure.reason, 'badInput');
-    assert.match(failure.message, /^createGridNetwork takes 3 arguments \(h, w, numActions\); got 1: pass --args '\[10, 10, 4\]'$/);
+    assert.equal(failure.reason, 'threw');
+    assert.match(failure.message, /^createGridNetwork\(\) threw: Error: h and w must be integers, got 9 and undefined .*\(createGridNetwork takes 3 arguments \(h, w, numActions\); got 1: w and numActions ran as undefined, as JavaScript passes them\)/);
   });
 
   it('too many arguments: one line', async () => {

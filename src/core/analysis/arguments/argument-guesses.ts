@@ -5,6 +5,7 @@
  * data-hint.ts).
  */
 import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
+import { membersOfType, usedAsShape } from './object-types';
 import { readPropertiesOf } from './property-reads';
 import type { BuilderParameter } from '../types';
 
@@ -86,10 +87,10 @@ export interface GuessCode {
  * its name says anything.
  */
 export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCode = {}): Guess | undefined {
-  if (p.name.startsWith('{')) {
-    return guessObject(p.name, hint);
-  }
   const type = p.typeText?.replace(/\s+/g, ' ').trim();
+  if (p.name.startsWith('{')) {
+    return guessObject(p.name, hint, type, code);
+  }
   const rank = type === undefined ? undefined : tupleRank(type);
   const key = p.name.replace(/_/g, '').toLowerCase();
   const literal = type === undefined ? undefined : firstLiteralOfUnion(type);
@@ -98,6 +99,9 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   }
   if (type !== undefined && rank !== undefined) {
     return { value: shapeFor(hint, rank), detail: `from the type ${type}` };
+  }
+  if (isShapeType(type) || usedAsShape(p.name, code.uses ?? '')) {
+    return { value: shapeFor(hint, undefined), detail: type !== undefined && isShapeType(type) ? `from the type ${type}` : `from its use as a shape` };
   }
   const typed = type === undefined ? undefined : guessFromObjectType(type, hint, code.declarations ?? '');
   const read = typed ?? guessFromReads(p.name, hint, code.uses ?? '');
@@ -108,9 +112,6 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
     if (pattern.test(key)) {
       return { value: make(hint, rank), detail: `from the name ${p.name}` };
     }
-  }
-  if (type !== undefined && /^(number\[\]|Array<number>|(tf\.)?Shape|readonly number\[\])$/.test(type)) {
-    return { value: shapeFor(hint, undefined), detail: `from the type ${type}` };
   }
   if (type === 'boolean') {
     return { value: false, detail: 'from the type boolean' };
@@ -142,25 +143,56 @@ function firstLiteralOfUnion(type: string): string | number | undefined {
   return /^['"]/.test(first) ? first.slice(1, -1) : Number(first);
 }
 
-/** `{ units = 32, inputShape }`: an object with a guess for each element that has no default. */
-function guessObject(pattern: string, hint: DataHint): Guess | undefined {
-  const body = /^\{([^{}[\]]*)\}/.exec(pattern)?.[1];
-  if (body === undefined) {
+/** `number[]`, `Shape`, `Array<number | null>`: a shape whatever the parameter is called. */
+function isShapeType(type: string | undefined): boolean {
+  return type !== undefined && /^(?:readonly )?(?:\(?number(?: \| null)?\)?\[\]|Array<number(?: \| null)?>|(?:tf\.)?Shape)$/.test(type);
+}
+
+/**
+ * `{ units = 32, inputShape }: Args`: an object with a guess for each element that has no default,
+ * from its member type when `Args` resolves (a tuple is a shape), else its use as a shape, else its name.
+ */
+function guessObject(pattern: string, hint: DataHint, type: string | undefined, code: GuessCode): Guess | undefined {
+  const elements = patternElements(pattern);
+  if (elements === undefined) {
     return undefined;
   }
+  const members = type === undefined ? undefined : membersOfType(type, code.declarations ?? '');
   const value: Record<string, unknown> = {};
-  for (const element of body.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) {
+  for (const element of elements) {
     if (element.includes('=') || element.startsWith('...')) {
       continue;
     }
     const name = element.split(':')[0].trim();
-    const guess = guessArgument({ name, optional: false, receivesTfjs: false }, hint);
+    const typeText = members?.find((m) => m.name === name)?.typeText;
+    const guess = guessArgument({ name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) }, hint, { uses: code.uses ?? '' });
     if (!guess) {
       return undefined;
     }
     value[name] = guess.value;
   }
-  return { value, detail: `from the names in ${pattern.replace(/\s+/g, ' ')}` };
+  const from = members !== undefined ? `from the type ${type} of ${pattern.replace(/\s+/g, ' ')}` : `from the names in ${pattern.replace(/\s+/g, ' ')}`;
+  return { value, detail: from };
+}
+
+/** The elements of `{ a, b = [1, 2], c: d }` split at its top-level commas; undefined for a nested pattern. */
+function patternElements(pattern: string): string[] | undefined {
+  const inner = pattern.trim().replace(/^\{/, '').replace(/\}$/, '');
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of inner) {
+    depth += '[({'.includes(ch) ? 1 : '])}'.includes(ch) ? -1 : 0;
+    if (ch === ',' && depth === 0) {
+      out.push(current.trim());
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  out.push(current.trim());
+  const elements = out.filter((s) => s.length > 0);
+  return elements.some((e) => /^[A-Za-z_$][\w$]*\s*:\s*[{[]/.test(e)) ? undefined : elements;
 }
 
 /** An object with a guess for each property in `names`; undefined when none has one. */
@@ -177,45 +209,14 @@ function objectOf(names: readonly { name: string; typeText?: string }[], hint: D
   return names.length > 0 && Object.keys(value).length === 0 ? undefined : value;
 }
 
-/** `{ width: number; height: number }`, or an interface / type alias of that shape in the same file. */
+/** `{ width: number; height: number }`, an interface / type alias of the same file, or an intersection of them. */
 function guessFromObjectType(type: string, hint: DataHint, code: string): Guess | undefined {
-  const body = type.startsWith('{') ? type : /^[A-Z][\w$]*$/.test(type) ? declaredObjectType(code, type) : undefined;
-  const members = body === undefined ? undefined : requiredMembers(body);
+  if (!/^\{|^[A-Z]|^[A-Za-z_$][\w$]*\.[A-Z]/.test(type)) {
+    return undefined;
+  }
+  const members = membersOfType(type, code)?.filter((m) => !m.optional);
   const value = members === undefined ? undefined : objectOf(members, hint);
   return value === undefined ? undefined : { value, detail: `from the type ${type}` };
-}
-
-/** The `{ … }` of `interface Name { … }` or `type Name = { … }` in `code`. */
-function declaredObjectType(code: string, name: string): string | undefined {
-  const start = new RegExp(`\\b(?:interface\\s+${name}\\s*(?:extends[^{]*)?|type\\s+${name}\\s*=\\s*)\\{`).exec(code);
-  if (!start) {
-    return undefined;
-  }
-  const open = start.index + start[0].length - 1;
-  let depth = 0;
-  for (let i = open; i < code.length; i++) {
-    depth += code[i] === '{' ? 1 : code[i] === '}' ? -1 : 0;
-    if (depth === 0) {
-      return code.slice(open, i + 1);
-    }
-  }
-  return undefined;
-}
-
-/** The non-optional members of a flat object type: `{ width: number; name?: string }` → width. */
-function requiredMembers(body: string): { name: string; typeText: string }[] | undefined {
-  const inner = body.trim().slice(1, -1);
-  if (/[{}]/.test(inner)) {
-    return undefined;
-  }
-  const out: { name: string; typeText: string }[] = [];
-  for (const member of inner.split(/[;,\n]/).map((s) => s.trim()).filter((s) => s.length > 0 && !s.startsWith('//') && !s.startsWith('*') && !s.startsWith('/*'))) {
-    const match = /^(?:readonly\s+)?([A-Za-z_$][\w$]*)(\?)?\s*:\s*(.+)$/.exec(member);
-    if (match && match[2] === undefined) {
-      out.push({ name: match[1], typeText: match[3].trim() });
-    }
-  }
-  return out;
 }
 
 /** `opts.imgSize`, `this.game.gameHeight`: an object with the properties the code reads without a fallback. */

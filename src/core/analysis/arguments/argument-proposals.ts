@@ -34,17 +34,20 @@ interface ListProposal {
 export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile, options: ProposalOptions = {}): ArgumentProposal {
   const files = [builderFile, ...(options.files ?? []).filter((f) => f.file !== builderFile.file)];
   const display = options.displayFile ?? ((f: string) => path.basename(f));
-  const hint = readDataHint(builderFile.code, findHelperFiles(builderFile, files));
+  const helpers = findHelperFiles(builderFile, files);
+  const hint = readDataHint(builderFile.code, helpers);
+  // Types the builder's file declares, then those of the files it imports (`type UNetArgs` from './u_net').
+  const declarations = [builderFile.code, ...helpers.map((h) => h.code)].join('\n');
   // What the builder reads of its own parameters is in its own text; what a class reads of its
   // constructor's parameters may be anywhere in the file (`this.game = game` in the constructor).
   const region = builder.end > builder.start ? builderFile.code.slice(builder.start, builder.end) : builderFile.code;
-  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations: builderFile.code } };
+  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations } };
   const own = proposeList(builder.parameters, argsQuery(builder), files, options.lastRun?.args, ownScope, display);
   const proposal: ArgumentProposal = { args: own.values, sources: own.sources, summary: '' };
   const unknown = [...own.unknown];
   if ((builder.kind === 'method' || builder.kind === 'property') && !builder.static) {
     const names = [builder.className, builder.localName].filter((n): n is string => n !== undefined);
-    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new' }, files, options.lastRun?.ctorArgs, { hint, code: { uses: builderFile.code, declarations: builderFile.code } }, display);
+    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new' }, files, options.lastRun?.ctorArgs, { hint, code: { uses: builderFile.code, declarations } }, display);
     proposal.ctorArgs = ctor.values;
     proposal.sources.push(...ctor.sources.map((s) => ({ ...s, ofConstructor: true })));
     unknown.push(...ctor.unknown.map((n) => `new ${builder.className}(): ${n}`));

@@ -14,7 +14,7 @@ import { collectCandidates, type Candidate } from './builder-candidates';
 import { describeParameters, type FunctionLike } from './builder-parameters';
 import type { BuilderParameter, ModelBuilder } from '../types';
 import { factsOf, getRelativeImports, getThisMember, isModelExpression, type Context, type Verdict } from './model-expressions';
-import { getTfjsBindings, loadTsMorph, parseSourceFile, type TfjsBindings } from './tfjs-bindings';
+import { getTfjsApiPathOfText, getTfjsBindings, loadTsMorph, parseSourceFile, type TfjsBindings } from './tfjs-bindings';
 import { getTypeScript } from '../typescript';
 
 /**
@@ -72,6 +72,10 @@ function record(c: Candidate, verdict: Verdict, ctx: Context): void {
 /** Whether the candidate builds a model, and how; undefined when it does not. */
 function judge(c: Candidate, ctx: Context): Verdict | undefined {
   if (c.kind === 'constructor') {
+    if (c.classNode && extendsTfjsModel(c.classNode, ctx.bindings)) {
+      // `class Net extends tf.Sequential`: the instance is the model.
+      return { returns: false };
+    }
     const property = (c.fn && getAssignedModelProperty(c.fn, c, ctx)) ?? (c.classNode && getModelField(c, ctx));
     return property ? { returns: false, property } : undefined;
   }
@@ -83,6 +87,13 @@ function judge(c: Candidate, ctx: Context): Verdict | undefined {
   }
   const property = getAssignedModelProperty(c.fn, c, ctx);
   return property ? { returns: false, property } : undefined;
+}
+
+/** `extends tf.Sequential`, `extends LayersModel` (imported from tfjs), `extends tfjs.Model`. */
+function extendsTfjsModel(cls: TsMorph.ClassDeclaration | TsMorph.ClassExpression, bindings: TfjsBindings): boolean {
+  const base = cls.getExtends()?.getExpression();
+  const api = base === undefined ? undefined : getTfjsApiPathOfText(base.getText(), bindings);
+  return api === 'Sequential' || api === 'LayersModel' || api === 'Model';
 }
 
 function toBuilder(c: Candidate, verdict: Verdict, all: Candidate[], bindings: TfjsBindings): ModelBuilder {

@@ -212,7 +212,7 @@ const rows: Row[] = [
     code: `${NS}export function mlp(inputShape: number[], units: number, useBias: boolean) { return tf.sequential(); }`,
     id: 'mlp',
     args: [[784], 32, false],
-    sources: ['inputShape=guess(from the name inputShape)', 'units=guess(from the name units)', 'useBias=guess(from the name useBias)'],
+    sources: ['inputShape=guess(from the type number[])', 'units=guess(from the name units)', 'useBias=guess(from the name useBias)'],
     summary: 'guessed from the names and types (inputShape, units, useBias)',
   },
   {

@@ -1,0 +1,37 @@
+/**
+ * The notes a build gets when the model was not reached by a plain call: a model the module builds
+ * at its top level, a class the analysis did not see, arguments left undefined, and the packages
+ * that are not installed and got a stand-in so the module could load (module-loader.ts).
+ */
+import type { BuilderParameter } from '../../core/analysis/types';
+import { missingPackagesStoodIn, resetMissingPackagesStoodIn } from './module-loader';
+
+/** A class (not a plain function): calling it without `new` throws. */
+export function isClassValue(value: unknown): boolean {
+  return typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value));
+}
+
+export function moduleLevelModelNote(name: string): string {
+  return `${name} is a model the module builds when it loads (no builder function): sanity-train trains that model`;
+}
+
+/** "createGridNetwork takes 3 arguments (h, w, numActions); got 1: w and numActions ran as undefined". */
+export function fewerArgumentsNote(label: string, own: BuilderParameter[], given: number): string {
+  const left = own.slice(given).filter((p) => !p.optional).map((p) => p.name);
+  const names = left.length === 1 ? left[0] : `${left.slice(0, -1).join(', ')} and ${left[left.length - 1]}`;
+  return `${label} takes ${own.length} argument${own.length === 1 ? '' : 's'} (${own.map((p) => p.name).join(', ')}); got ${given}: ${names} ran as undefined, as JavaScript passes them`;
+}
+
+export function resetMissingPackages(): void {
+  resetMissingPackagesStoodIn();
+}
+
+/** "plotly.js and pako are not installed: the module loaded with inert stand-ins for them". */
+export function missingPackageNotes(): string[] {
+  const names = missingPackagesStoodIn();
+  if (names.length === 0) {
+    return [];
+  }
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return [`${list} ${names.length === 1 ? 'is' : 'are'} not installed: the module loaded with ${names.length === 1 ? 'an inert stand-in' : 'inert stand-ins'} for ${names.length === 1 ? 'it' : 'them'} (install ${names.length === 1 ? 'it' : 'them'} if the model needs ${names.length === 1 ? 'it' : 'them'})`];
+}

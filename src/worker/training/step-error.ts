@@ -1,0 +1,116 @@
+/**
+ * A training step that throws inside tfjs ("Size(288) must match the product of shape 1,2,1,1") is
+ * the user's model failing, not sanity-train: replay the step one layer at a time, forward and then
+ * each layer's own backward pass, and name the first layer that throws, with the line that built it
+ * and, where the cause is known, what to do (a BatchNormalization over an axis other than the last,
+ * which tfjs cannot train).
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { SourceLocation } from '../../core/training/protocol';
+import { isWasmAbort, SanityFailure } from '../errors';
+import type { Tensors } from '../data/training-data';
+
+/** The session's tfjs and layer sources, so a failing step anywhere (timing it, training) can name the layer. */
+let known: { tf: typeof tfjs; sources: Map<string, SourceLocation | null> } | undefined;
+
+export function rememberLayerSources(tf: typeof tfjs, sources: Map<string, SourceLocation | null>): void {
+  known = { tf, sources };
+}
+
+/** `describeStepFailure` with what the session remembered; undefined before it did. */
+export function explainStepFailure(model: tfjs.LayersModel, x: Tensors, err: unknown): SanityFailure | undefined {
+  return known === undefined ? undefined : describeStepFailure(known.tf, model, x, err, known.sources);
+}
+
+export interface FailingLayer {
+  index: number;
+  phase: 'forward' | 'backward';
+}
+
+/** The first layer whose forward or backward pass throws on this batch; undefined when none does alone. */
+export function findFailingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors): FailingLayer | undefined {
+  const inputs = new Map<tfjs.layers.Layer, tfjs.Tensor>();
+  const outputs = new Map<tfjs.layers.Layer, tfjs.Tensor>();
+  const kept: tfjs.Tensor[] = [];
+  try {
+    let previous = Array.isArray(x) ? undefined : (x as tfjs.Tensor);
+    for (const [index, layer] of model.layers.entries()) {
+      if (layer.getClassName() === 'InputLayer') {
+        continue;
+      }
+      const input = inputOf(layer, outputs) ?? previous;
+      if (input === undefined) {
+        return undefined;
+      }
+      inputs.set(layer, input);
+      let output: tfjs.Tensor;
+      try {
+        output = tf.tidy(() => layer.apply(input, { training: true }) as tfjs.Tensor);
+      } catch {
+        return { index, phase: 'forward' };
+      }
+      kept.push(output);
+      outputs.set(layer, output);
+      previous = output;
+      try {
+        tf.tidy(() => {
+          const vars = layer.trainableWeights.map((w) => w.read() as tfjs.Variable);
+          const f = (a: tfjs.Tensor) => (layer.apply(a, { training: true }) as tfjs.Tensor).square().mean() as tfjs.Scalar;
+          tf.grad(f)(input);
+          if (vars.length > 0) {
+            tf.variableGrads(() => f(input), vars);
+          }
+        });
+      } catch {
+        return { index, phase: 'backward' };
+      }
+    }
+    return undefined;
+  } finally {
+    tf.dispose(kept);
+  }
+}
+
+/** The output of the layer feeding `layer`, for a functional model's single-input layers. */
+function inputOf(layer: tfjs.layers.Layer, outputs: Map<tfjs.layers.Layer, tfjs.Tensor>): tfjs.Tensor | undefined {
+  const inbound = (layer as unknown as { inboundNodes?: { inboundLayers: tfjs.layers.Layer[] }[] }).inboundNodes?.[0]?.inboundLayers ?? [];
+  return inbound.length === 1 ? outputs.get(inbound[0]) : undefined;
+}
+
+/** What is known about why a layer of this kind fails to train. */
+export function failureAdvice(layer: tfjs.layers.Layer): string | undefined {
+  if (layer.getClassName() !== 'BatchNormalization') {
+    return undefined;
+  }
+  const axis = (layer.getConfig() as { axis?: number }).axis;
+  const rank = (layer.input as tfjs.SymbolicTensor | undefined)?.shape?.length;
+  if (axis !== undefined && axis !== -1 && rank !== undefined && axis !== rank - 1) {
+    return `tfjs trains BatchNormalization only over the last axis; this one has axis: ${axis} (channels-first): use channels-last data with axis: -1`;
+  }
+  return undefined;
+}
+
+/**
+ * The SanityFailure for a step that threw `err`: names the layer and its line when a replay finds it;
+ * undefined for failures that are not the model's (out of memory, our own SanityFailure).
+ */
+export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors, err: unknown, sources: Map<string, SourceLocation | null>): SanityFailure | undefined {
+  if (err instanceof SanityFailure || isWasmAbort(err) || !(err instanceof Error)) {
+    return undefined;
+  }
+  let failing: FailingLayer | undefined;
+  try {
+    failing = findFailingLayer(tf, model, x);
+  } catch {
+    failing = undefined;
+  }
+  if (failing === undefined) {
+    return undefined;
+  }
+  const layer = model.layers[failing.index];
+  const source = sources.get(layer.name);
+  const at = source ? ` built at ${source.file}:${source.line}` : '';
+  const advice = failureAdvice(layer);
+  const message = `training failed in layer "${layer.name}" (${layer.getClassName()})${at}, in its ${failing.phase} pass: tfjs said "${err.message.split('\n')[0]}"${advice ? `; ${advice}` : ''}`;
+  return new SanityFailure('threw', message, err);
+}

@@ -1,0 +1,120 @@
+import { strict as assert } from 'node:assert';
+import { guessArgument, type DataHint } from '../../../../src/core/analysis/arguments/argument-guesses';
+import { membersOfType, usedAsShape } from '../../../../src/core/analysis/arguments/object-types';
+import type { BuilderParameter } from '../../../../src/core/analysis/types';
+
+const IMAGE: DataHint = { input: 'image', imageSize: 28, channels: 1 };
+
+interface Row {
+  title: string;
+  parameter: Pick<BuilderParameter, 'name'> & Partial<BuilderParameter>;
+  /** The builder's body (what the code reads and passes on). */
+  uses?: string;
+  /** The builder's file (its interfaces and type aliases). */
+  declarations?: string;
+  expected: unknown;
+}
+
+const rows: Row[] = [
+  {
+    title: 'a parameter typed as a 3-tuple is an image shape, not the scalar its name suggests',
+    parameter: { name: 'stateSize', typeText: '[number, number, number]' },
+    expected: [28, 28, 1],
+  },
+  {
+    title: 'a parameter typed number[] is a shape',
+    parameter: { name: 'inputShape', typeText: 'number[]' },
+    expected: [28, 28, 1],
+  },
+  {
+    title: 'Array<number | null> is a shape',
+    parameter: { name: 'dims', typeText: 'Array<number | null>' },
+    expected: [28, 28, 1],
+  },
+  {
+    title: 'an untyped parameter the code passes as shape: is a shape',
+    parameter: { name: 'stateSize' },
+    uses: 'const input = tf.input({ shape: stateSize });',
+    expected: [28, 28, 1],
+  },
+  {
+    title: 'an untyped parameter spread into a shape is a shape',
+    parameter: { name: 'board' },
+    uses: 'tf.input({ shape: [...board] })',
+    expected: [28, 28, 1],
+  },
+  {
+    title: 'an untyped parameter used with .concat is a shape',
+    parameter: { name: 'imgSize' },
+    uses: 'tf.layers.conv2d({ inputShape: imgSize.concat([3]) })',
+    expected: [28, 28, 1],
+  },
+  {
+    title: 'a destructured options object takes its member types from an interface in a namespace',
+    parameter: { name: '{ stateSize, actionSize }', typeText: 'EvaluationModel.Dimension' },
+    declarations: 'export namespace EvaluationModel {\n  export interface Dimension {\n    stateSize: [number, number, number]\n    actionSize: number\n  }\n}',
+    expected: { stateSize: [28, 28, 1], actionSize: 16 },
+  },
+  {
+    title: 'a destructured options object with an inline type gives the tuple member a shape',
+    parameter: { name: '{ inputShape, depth, numClasses = 10 }', typeText: '{inputShape: number[], depth: number, numClasses?: number}' },
+    expected: { inputShape: [28, 28, 1], depth: 2 },
+  },
+  {
+    title: 'a destructured object typed as an intersection with a library type uses the part the file declares',
+    parameter: { name: '{ filters, depth, units, inputShape = [null, null, 3] }', typeText: "UNetArgs & Omit<tf.SequentialArgs, 'layers'>" },
+    declarations: 'export interface UNetArgs {\n  filters: number;\n  units: number;\n  depth: number;\n  inputShape?: [number | null, number | null, number];\n}',
+    expected: { filters: 16, depth: 2, units: 32 },
+  },
+  {
+    title: 'a destructured name with no type the code uses as a shape is a shape',
+    parameter: { name: '{ stateSize, actionSize }' },
+    uses: 'const input = tf.input({ name: "INPUT", shape: stateSize });',
+    expected: { stateSize: [28, 28, 1], actionSize: 4 },
+  },
+  {
+    title: 'an options parameter typed with an alias of an intersection resolves both parts',
+    parameter: { name: 'args', typeText: 'ModelArgs' },
+    declarations: 'interface Sizes { width: number; height: number }\ninterface Heads { classes: number }\ntype ModelArgs = Sizes & Heads;',
+    expected: { width: 28, height: 28, classes: 10 },
+  },
+  {
+    title: 'an options parameter typed as an intersection of two interfaces gets both members',
+    parameter: { name: 'args', typeText: 'Sizes & Heads' },
+    declarations: 'interface Sizes { width: number; height: number }\ninterface Heads { classes: number }',
+    expected: { width: 28, height: 28, classes: 10 },
+  },
+  {
+    title: 'a scalar size named so and used as a number stays a number',
+    parameter: { name: 'stateSize' },
+    uses: 'tf.layers.dense({ units: stateSize })',
+    expected: 16,
+  },
+];
+
+describe('shape-typed parameters and options objects get shapes', () => {
+  for (const row of rows) {
+    it(row.title, () => {
+      const p: BuilderParameter = { optional: false, receivesTfjs: false, ...row.parameter };
+      const guess = guessArgument(p, IMAGE, { uses: row.uses ?? '', declarations: row.declarations ?? '' });
+      assert.deepEqual(guess?.value, row.expected);
+    });
+  }
+});
+
+describe('membersOfType and usedAsShape', () => {
+  it('reads optional members and ignores comments', () => {
+    assert.deepEqual(membersOfType('{ a: number; /* the b */ b?: [number, number] }', ''), [
+      { name: 'a', typeText: 'number', optional: false },
+      { name: 'b', typeText: '[number, number]', optional: true },
+    ]);
+  });
+  it('is undefined when no part resolves', () => {
+    assert.equal(membersOfType("Omit<tf.SequentialArgs, 'layers'>", ''), undefined);
+  });
+  it('does not take a property read or an index for a shape use', () => {
+    assert.equal(usedAsShape('size', 'tf.input({ shape: size.value })'), false);
+    assert.equal(usedAsShape('size', 'tf.input({ shape: [size[0], 3] })'), false);
+    assert.equal(usedAsShape('size', 'tf.input({ shape: [size, size, 3] })'), false);
+  });
+});

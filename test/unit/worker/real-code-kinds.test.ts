@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
+import { runSanityTrain } from '../../../src/worker/launcher';
+import { withoutComments } from '../../../src/core/analysis/comments';
+import { isBrowserScript } from '../../../src/worker/loading/invoke-builder';
+
+const BUILDERS = path.resolve(__dirname, '../../fixtures/sanity/builders');
+const WORKER = path.resolve(__dirname, '../../../src/worker/sanity-worker.ts');
+
+function request(file: string, overrides: Partial<SanityRequest> = {}): SanityRequest {
+  return { file: path.join(BUILDERS, file), steps: 2, batchSize: 4, compare: false, backend: 'cpu', timeoutMs: 30_000, seed: 1, data: 'synthetic', ...overrides };
+}
+
+async function run(req: SanityRequest): Promise<SanityOutcome> {
+  return runSanityTrain(req, { workerScript: WORKER, maxMemoryMb: 2048 });
+}
+
+function reportOf(outcome: SanityOutcome): SanityReport {
+  assert.equal(outcome.kind, 'report', outcome.kind === 'error' ? `${outcome.reason}: ${outcome.message}` : '');
+  return (outcome as { report: SanityReport }).report;
+}
+
+describe('comments never count as imports', () => {
+  const rows: { code: string; browser: boolean }[] = [
+    { code: "// import * as tf from '@tensorflow/tfjs';\nconst m = tf.sequential();", browser: true },
+    { code: "/* import * as tf from '@tensorflow/tfjs'; */ tf.sequential();", browser: true },
+    { code: "import * as tf from '@tensorflow/tfjs'; // the real one", browser: false },
+    { code: "const tf = require('@tensorflow/tfjs-node');", browser: false },
+    { code: "const url = 'https://cdn.example/x.js'; // not tfjs\nconst tf2 = require(\"@tensorflow/tfjs\");", browser: false },
+  ];
+  for (const row of rows) {
+    it(`${row.browser ? 'a page script' : 'a module'}: ${row.code.split('\n')[0]}`, () => {
+      assert.equal(isBrowserScript(row.code), row.browser);
+    });
+  }
+  it('keeps strings that look like comments', () => {
+    assert.equal(withoutComments("const a = 'http://x'; // c\nconst b = `/* t */`;"), "const a = 'http://x'; \nconst b = `/* t */`;");
+  });
+});
+
+describe('real-code kinds run (through the worker)', function () {
+  this.timeout(90_000);
+
+  it('a page module whose tfjs import is commented out gets the page-global tf', async () => {
+    const report = reportOf(await run(request('commented-import.js', { model: 'policyNet' })));
+    assert.equal(report.runs[0].steps, 2);
+  });
+
+  it('a model built at the top level with no builder function: --model names the variable', async () => {
+    const report = reportOf(await run(request('top-level-model.js', { model: 'classifier' })));
+    assert.equal(report.call?.argsSource, 'built when the module loads');
+    assert.ok(report.notes?.some((n) => n.startsWith('classifier is a model the module builds when it loads')), JSON.stringify(report.notes));
+  });
+
+  it('a class the analysis misses is built with new and the constructor arguments typed; the note names the model trained', async () => {
+    const report = reportOf(await run(request('holder-class.js', { model: 'TwoPartNet', ctorArgs: [{ sizes: { inputDim: 6, codeDim: 2 } }] })));
+    assert.equal(report.call?.builderKind, 'constructor');
+    assert.deepEqual(report.call?.args, [{ sizes: { inputDim: 6, codeDim: 2 } }]);
+    assert.ok(report.notes?.some((n) => n === 'TwoPartNet holds 2 models (encoder, decoder): sanity-train trains this.encoder'), JSON.stringify(report.notes));
+  });
+
+  it('a class that extends tf.Sequential is the model: --model Class with the constructor arguments', async () => {
+    const report = reportOf(await run(request('model-subclass.ts', { model: 'TinyNet', ctorArgs: [{ width: 8, classes: 3 }] })));
+    assert.equal(report.call?.builderKind, 'constructor');
+    assert.equal(report.runs[0].steps, 2);
+  });
+
+  it('fewer constructor arguments than parameters run, the rest undefined, with a note (--ctor-args for --model Class)', async () => {
+    const report = reportOf(await run(request('optional-tail.js', { model: 'ReplayAgent', ctorArgs: [[0, 1, 2]] })));
+    assert.deepEqual(report.call?.args, [[0, 1, 2]]);
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('new ReplayAgent() takes 4 arguments (actions, gamma, epsilon, path); got 1: path ran as undefined, as JavaScript passes them'), JSON.stringify(report.notes));
+  });
+
+  it('a package the module imports that is not installed, and a missing bundler asset: stand-ins and a note', async () => {
+    const report = reportOf(await run(request('missing-package.js', { model: 'createNet' })));
+    assert.ok(report.notes?.some((n) => n.startsWith('rbn-fixture-plotting-library-that-is-not-installed is not installed: the module loaded with an inert stand-in')), JSON.stringify(report.notes));
+  });
+
+  it('a page script that looks up a DOM element at load and returns when it is missing runs', async () => {
+    const report = reportOf(await run(request('guarded-dom.js', { model: 'makeModel' })));
+    assert.deepEqual(report.browserStandIns, ['document']);
+  });
+
+  it("a tfjs error inside the user's model names the layer, its line and what to do", async () => {
+    const outcome = await run(request('channels-first.js', { model: 'boardNet' }));
+    assert.equal(outcome.kind, 'error');
+    const { message } = outcome as { message: string };
+    assert.match(message, /^training failed in layer "batch_normalization_BatchNormalization\d+" \(BatchNormalization\) built at .*channels-first\.js:7, in its backward pass: tfjs said "Size\(\d+\) must match the product of shape [\d,]+"; tfjs trains BatchNormalization only over the last axis; this one has axis: 1 \(channels-first\)/);
+  });
+
+  it('a page script that uses the element it looked up without a check gets an inert element and runs', async () => {
+    const report = reportOf(await run(request('unguarded-dom.js', { model: 'makeModel' })));
+    assert.deepEqual(report.browserStandIns, ['document']);
+  });
+});
