@@ -77,17 +77,8 @@ export class SanityTrainer implements vscode.Disposable {
    * argument box first, unless `reuseLastArgs` and it ran before.
    */
   async run(compare: boolean, uri?: vscode.Uri, model?: string, reuseLastArgs = false): Promise<SanityCommandResult> {
-    if (!vscode.workspace.isTrusted) {
-      return this.refuseUntrusted();
-    }
-    if (this.running) {
-      this.offerCancel(this.running);
-      return { outcome: 'notRun', why: 'busy' };
-    }
     // Claimed before the first await, so a second click while the quick pick is open is turned away too.
-    const controller = new AbortController();
-    this.running = { controller, label: uri ? vscode.workspace.asRelativePath(uri) : 'the active file' };
-    try {
+    return this.exclusive(uri ? vscode.workspace.asRelativePath(uri) : 'the active file', async (controller) => {
       const target = await resolveTarget({ analysis: this.deps.analysis, log: this.deps.log, warn: (m) => this.warn(m) }, uri, model);
       if ('why' in target) {
         return { outcome: 'notRun', why: target.why };
@@ -99,10 +90,8 @@ export class SanityTrainer implements vscode.Disposable {
       if (!call) {
         return { outcome: 'notRun', why: 'cancelled' };
       }
-      return await this.train(target.document.uri.fsPath, target.model, compare, controller, call);
-    } finally {
-      this.running = undefined;
-    }
+      return this.train(target.document.uri.fsPath, target.model, compare, controller, call);
+    });
   }
 
   /** Sanity-trains the model a program trains (capture): `choose` asks which program, once the run may start. */
