@@ -3,7 +3,7 @@
 // and one dot per paired seed (bold only when the interval excludes zero); screenshot it for the docs.
 // Asserts no time (the machine is shared): only what the panel says.
 // Usage: node compare-interval.ui.mjs <base-url> <workspace-dir> <out-dir> [file] [model]
-import { openUiSession } from './ui-session.mjs';
+import { openUiSession, openWorkspaceFile } from './ui-session.mjs';
 import path from 'node:path';
 
 const [base, wsDir, outDir, FILE = 'healthy.ts', MODEL = 'buildModel'] = process.argv.slice(2);
@@ -15,12 +15,7 @@ const editor = page.locator(`.monaco-editor[data-uri$="/${FILE}"]`).first();
 const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 
 await step(`workbench loads and ${FILE} opens`, async () => {
-  await page.goto(`${base}/?folder=${encodeURIComponent(wsDir)}`, { timeout: T });
-  await page.locator('.monaco-workbench').waitFor({ timeout: T });
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first();
-  await row.waitFor({ timeout: T });
-  await row.click();
-  await editor.locator('.view-lines', { hasText: 'batchNormalization' }).waitFor({ timeout: T });
+  await openWorkspaceFile(page, { base, wsDir, file: FILE, waitForText: 'batchNormalization', timeout: T });
 });
 
 await step('Compare: the panel says the interval, shows a dot per paired seed, and is bold only when the interval excludes zero', async () => {

@@ -3,7 +3,7 @@
 // tfjs with the bundled wasm backend. Logs the steps and seconds of each run; asserts no time (the machine
 // is shared and noisy), only that both runs did the same steps and that a cut below 300 says so.
 // Usage: node sanity-own-tfjs.ui.mjs <base-url> <workspace-dir> <out-dir>
-import { openUiSession } from './ui-session.mjs';
+import { openUiSession, openWorkspaceFile } from './ui-session.mjs';
 import path from 'node:path';
 
 const [base, wsDir, outDir] = process.argv.slice(2);
@@ -18,12 +18,7 @@ const editor = page.locator(`.monaco-editor[data-uri$="/${FILE}"]`).first();
 const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 
 await step(`workbench loads and ${FILE} opens`, async () => {
-  await page.goto(`${base}/?folder=${encodeURIComponent(wsDir)}`, { timeout: T });
-  await page.locator('.monaco-workbench').waitFor({ timeout: T });
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first();
-  await row.waitFor({ timeout: T });
-  await row.click();
-  await editor.locator('.view-lines', { hasText: 'conv2d' }).waitFor({ timeout: T });
+  await openWorkspaceFile(page, { base, wsDir, file: FILE, waitForText: 'conv2d', timeout: T });
 });
 
 await step("Compare on the workspace's own tfjs: wasm, two runs of the same steps, no error", async () => {

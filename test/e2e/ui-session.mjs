@@ -43,3 +43,18 @@ export async function openUiSession({ name, outDir, viewport }) {
 
   return { page, log, step, finish };
 }
+
+/**
+ * Opens the folder `wsDir` in code-server at `base`, clicks `file` in the explorer and waits until its
+ * editor shows `waitForText`; returns that editor's locator.
+ */
+export async function openWorkspaceFile(page, { base, wsDir, file, waitForText, timeout }) {
+  await page.goto(`${base}/?folder=${encodeURIComponent(wsDir)}`, { timeout });
+  await page.locator('.monaco-workbench').waitFor({ timeout });
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
+  await row.waitFor({ timeout });
+  await row.click();
+  const editor = page.locator(`.monaco-editor[data-uri$="/${file}"]`).first();
+  await editor.locator('.view-lines', { hasText: waitForText }).waitFor({ timeout });
+  return editor;
+}
