@@ -16,8 +16,8 @@ const entries = [
   { in: 'src/cli/main.ts', out: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { in: 'src/worker/sanity-worker.ts', out: 'dist/worker.js' },
   // Preloaded into the user's program by `rbn sanity --from` (small); the session it loads on capture.
-  { in: 'src/worker/capture/capture-hook.ts', out: 'dist/capture-hook.js' },
-  { in: 'src/worker/capture/capture-session.ts', out: 'dist/capture-session.js' },
+  { in: 'src/worker/capture/hook/capture-hook.ts', out: 'dist/capture-hook.js' },
+  { in: 'src/worker/capture/session/capture-session.ts', out: 'dist/capture-session.js' },
   // The extension host's analysis thread (src/analysis-thread): ts-morph parses there, off the host's loop.
   { in: 'src/analysis-thread/thread-main.ts', out: 'dist/analysis-thread.js' },
   { in: 'src/layer/running-batch-norm.ts', out: 'dist/layer/running-batch-norm.js' },

@@ -28,7 +28,7 @@ import { graphSourceLookup, tryExtractModelGraph } from './graph/model-graph';
 import { loadTfjsRuntime } from './backends/tfjs-runtime';
 import { trainRun } from './training/train-run';
 import { describeModel, isMnistShaped, mnistData, rowCount, sliceRows, syntheticData, type ModelShape, type TrainingData } from './data/training-data';
-import type { ModelSource } from './capture/model-source';
+import type { ModelSource } from './capture/session/model-source';
 
 export type Emit = (message: WorkerMessage) => void;
 

@@ -5,10 +5,10 @@
  */
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { BackendPreference, SkippedBackend } from '../backends/types';
-import type { TfjsRuntime } from '../backends/tfjs-runtime';
-import { checkWasmHost, packageVersionOf } from '../backends/wasm-compat';
-import { activateWasmBackend, firstLine } from '../backends/wasm-setup';
+import type { BackendPreference, SkippedBackend } from '../../backends/types';
+import type { TfjsRuntime } from '../../backends/tfjs-runtime';
+import { checkWasmHost, packageVersionOf } from '../../backends/wasm-compat';
+import { activateWasmBackend, firstLine } from '../../backends/wasm-setup';
 
 export async function captureRuntime(tf: typeof tfjs, layersFile: string, preference: BackendPreference, ownRoot: string): Promise<TfjsRuntime> {
   // This project's own install: its node_modules (from source) or dist/node_modules (the .vsix).

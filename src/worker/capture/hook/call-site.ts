@@ -3,7 +3,7 @@
  * package under node_modules, nor this project's hook.
  */
 import { fileURLToPath } from 'node:url';
-import type { SourceLocation } from '../../core/training/protocol';
+import type { SourceLocation } from '../../../core/training/protocol';
 
 const FRAME = /(?:^at (?:async )?|\()((?:file:\/\/)?(?:[A-Za-z]:)?[^():]+):(\d+):\d+\)?$/;
 

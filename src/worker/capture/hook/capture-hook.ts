@@ -9,14 +9,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { readCaptureConfig, type CaptureConfig } from './capture-config';
+import { readCaptureConfig, type CaptureConfig } from '../capture-config';
 import { currentCaller, userCallSite } from './call-site';
 import { registerEsmFallback } from './esm-fallback';
 import { patchLayers } from './layers-patch';
 import { CaptureState } from './capture-state';
 import { redirectOwnTfjs, servedNotes, watchTfjs } from './tfjs-watch';
-import type { CapturedTarget } from './captured-target';
-import { THREW_MARKER } from './program-end';
+import type { CapturedTarget } from '../session/captured-target';
+import { THREW_MARKER } from '../program-end';
 
 const SHARED = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-data', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-cpu'];
 
@@ -100,7 +100,7 @@ async function runSession(target: CapturedTarget, config: CaptureConfig, ownRoot
   target.notes.push(...servedNotes);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const session = require(config.sessionScript) as typeof import('./capture-session');
+    const session = require(config.sessionScript) as typeof import('../session/capture-session');
     await session.runCapturedSession(target, config, ownRoot);
   } catch (err) {
     fs.writeSync(2, `rbn-capture: the session failed to start: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -6,17 +6,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { CapturedCompile, SanityCapture } from '../../core/training/capture';
-import type { SanityReport, SanityRequest, WorkerMessage } from '../../core/training/protocol';
-import { describeError, isWasmAbort, SanityFailure } from '../errors';
-import { runSanitySession, type SessionContext } from '../sanity-session';
+import type { CapturedCompile, SanityCapture } from '../../../core/training/capture';
+import type { SanityReport, SanityRequest, WorkerMessage } from '../../../core/training/protocol';
+import { describeError, isWasmAbort, SanityFailure } from '../../errors';
+import { runSanitySession, type SessionContext } from '../../sanity-session';
 import { builderAtLine } from './builder-at';
-import type { CaptureConfig } from './capture-config';
+import type { CaptureConfig } from '../capture-config';
 import { captureRuntime } from './capture-runtime';
 import { capturedTrainingData, type CapturedData } from './captured-data';
 import type { CapturedTarget } from './captured-target';
 import type { ModelSource } from './model-source';
-import { openChannel } from './socket-channel';
+import { openChannel } from '../socket-channel';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
 

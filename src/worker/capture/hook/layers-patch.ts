@@ -4,8 +4,8 @@
  * `Sequential` (whose methods call their inner LayersModel's: those inner calls pass straight through).
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { SourceLocation } from '../../core/training/protocol';
-import type { CaptureKind } from '../../core/training/capture';
+import type { SourceLocation } from '../../../core/training/protocol';
+import type { CaptureKind } from '../../../core/training/capture';
 import type { Caller } from './call-site';
 
 export type TrainingKind = Exclude<CaptureKind, 'built'>;

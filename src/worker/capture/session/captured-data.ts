@@ -4,9 +4,9 @@
  * loss was written for them); a rank-1 target becomes a column.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { ModelIO } from '../data/multi-io-data';
-import type { ModelShape, TrainingData } from '../data/training-data';
-import type { CapturedBatch } from './batch-collector';
+import type { ModelIO } from '../../data/multi-io-data';
+import type { ModelShape, TrainingData } from '../../data/training-data';
+import type { CapturedBatch } from '../hook/batch-collector';
 
 /** Fewer examples than this cannot give both a training set and a held-out one worth scoring. */
 export const MIN_CAPTURED_EXAMPLES = 5;

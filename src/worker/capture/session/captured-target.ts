@@ -1,8 +1,8 @@
 /** What the hook hands the session when it has taken a model from the program (types only: two bundles share them). */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { CaptureKind } from '../../core/training/capture';
-import type { SourceLocation } from '../../core/training/protocol';
-import type { BatchCollector } from './batch-collector';
+import type { CaptureKind } from '../../../core/training/capture';
+import type { SourceLocation } from '../../../core/training/protocol';
+import type { BatchCollector } from '../hook/batch-collector';
 
 export interface CapturedTarget {
   /** The program's tfjs (the instance the model lives in). */

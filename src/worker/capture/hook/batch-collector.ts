@@ -5,8 +5,8 @@
  * so the program may dispose its own.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { CAPTURE_MAX_BATCHES, CAPTURE_MAX_BYTES, CAPTURE_MAX_EXAMPLES } from '../../core/training/capture';
-import { createRandom, permutation } from '../random';
+import { CAPTURE_MAX_BATCHES, CAPTURE_MAX_BYTES, CAPTURE_MAX_EXAMPLES } from '../../../core/training/capture';
+import { createRandom, permutation } from '../../random';
 
 /** One tensor per model input (`xs`) and output (`ys`), examples along the first axis. */
 export interface CapturedBatch {

@@ -4,10 +4,10 @@
  * choosing data where the source has its own.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { SanityCall } from '../../core/training/protocol';
-import type { TfjsRuntime } from '../backends/tfjs-runtime';
-import type { ModelIO } from '../data/multi-io-data';
-import type { ModelShape, TrainingData } from '../data/training-data';
+import type { SanityCall } from '../../../core/training/protocol';
+import type { TfjsRuntime } from '../../backends/tfjs-runtime';
+import type { ModelIO } from '../../data/multi-io-data';
+import type { ModelShape, TrainingData } from '../../data/training-data';
 
 export interface ModelSource {
   runtime: TfjsRuntime;

@@ -4,9 +4,9 @@
  * live model. A program that ends without training hands over the model it built instead.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { SourceLocation } from '../../core/training/protocol';
+import type { SourceLocation } from '../../../core/training/protocol';
 import { BatchCollector } from './batch-collector';
-import type { CapturedTarget } from './captured-target';
+import type { CapturedTarget } from '../session/captured-target';
 import type { LayersListener, TrainingCall } from './layers-patch';
 
 /** trainOnBatch batches are gathered until the program pauses this long. */
