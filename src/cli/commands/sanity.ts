@@ -201,11 +201,14 @@ on MNIST or synthetic data. Its output goes to stderr with --verbose. Only run p
 Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
             2 could not run (bad arguments, unreadable file, model code threw, timeout).`,
   async run(args: string[], io: CliIo): Promise<number> {
+    // A Compare's budget counts from here: the command's start (not the process's, which may be a test
+    // runner's or a script's that runs several commands).
+    const startedAtMs = Date.now();
     const parsed = parseSanityArgs(args, io.cwd);
     const { jsonl } = parsed;
     const json = parsed.json || jsonl;
     if (parsed.request.from) {
-      return finishRun(parsed.request, { json, jsonl }, io, programOutput(io, parsed.verbose === true));
+      return finishRun(parsed.request, { json, jsonl, startedAtMs }, io, programOutput(io, parsed.verbose === true));
     }
     const source = fs.existsSync(parsed.request.file) ? readSourceFile(parsed.request.file) : undefined;
     if (!source?.ok) {
@@ -224,19 +227,19 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
         io.err(`rbn sanity: ${line}\n`);
       }
     }
-    return finishRun(completed.request, { json, jsonl }, io);
+    return finishRun(completed.request, { json, jsonl, startedAtMs }, io);
   },
 };
 
 /** Runs the request and prints its report (stdout) or its one-line failure (stderr); resolves to the exit code. */
-async function finishRun(request: SanityRequest, { json, jsonl }: { json: boolean; jsonl: boolean }, io: CliIo, onOutput?: (line: string) => void): Promise<number> {
+async function finishRun(request: SanityRequest, { json, jsonl, startedAtMs }: { json: boolean; jsonl: boolean; startedAtMs: number }, io: CliIo, onOutput?: (line: string) => void): Promise<number> {
   {
     // On a terminal, a live step counter on stderr; pipes and JSON consumers get only the result.
     const live = !json && process.stderr.isTTY === true;
     const onMessage = jsonl ? (m: WorkerMessage) => streamMessage(m, io) : live ? (m: WorkerMessage) => showProgress(m, io) : undefined;
     // SIGINT/SIGTERM stop the worker (and a captured program's process group) first (interrupt.ts), then
-    // the CLI exits 130/143. The budget counts from the CLI's start.
-    const { result: outcome, interrupted } = await withInterrupts((signal) => runSanityTrain(request, { onMessage, onOutput, signal, startedAtMs: performance.timeOrigin }));
+    // the CLI exits 130/143.
+    const { result: outcome, interrupted } = await withInterrupts((signal) => runSanityTrain(request, { onMessage, onOutput, signal, startedAtMs }));
     if (live) {
       io.err('\r\x1b[K');
     }
