@@ -172,11 +172,24 @@ describe('graph view in Chromium (layout, colours, hover, click, live)', functio
         await page.selectOption('#graph-run', 'run:0');
         if (width >= 1000) {
           // Hovered at its right edge, so the card opens beside the graph rather than over the marked layers.
-          const rect = page.locator('.graph-node[data-node="up2_conv"] rect');
-          await rect.scrollIntoViewIfNeeded();
-          const box = (await rect.boundingBox())!;
-          await page.mouse.move(box.x + box.width - 3, box.y + box.height / 2);
-          await page.locator('#graph-tooltip').waitFor({ state: 'visible' });
+          // Choosing the run redraws the graph: a node found just before the redraw is detached, so try again.
+          const hover = async () => {
+            const rect = page.locator('.graph-node[data-node="up2_conv"] rect');
+            await rect.scrollIntoViewIfNeeded({ timeout: 5000 });
+            const box = (await rect.boundingBox())!;
+            await page.mouse.move(box.x + box.width - 3, box.y + box.height / 2);
+            await page.locator('#graph-tooltip').waitFor({ state: 'visible', timeout: 5000 });
+          };
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await hover();
+              break;
+            } catch (err) {
+              if (attempt === 3) {
+                throw err;
+              }
+            }
+          }
         }
         const overflow = await page.evaluate(() => {
           const scroll = document.getElementById('graph-canvas')!;
