@@ -36,8 +36,8 @@ export interface ReportPageAssets {
   chartUri: string;
   /** media/report-layers.js, which draws the per-layer charts; without it that section stays text. */
   layersScriptUri?: string;
-  /** media/report-graph.js and the bundled layout (media/vendor/graph-layout.js), which draw the graph view. */
-  graphScriptUri?: string;
+  /** The graph view's scripts (report-graph.ts's GRAPH_SCRIPTS, in that order) and the bundled layout (media/vendor/graph-layout.js). */
+  graphScriptUris?: readonly string[];
   graphLayoutUri?: string;
 }
 
@@ -363,8 +363,8 @@ ${body}
 <script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>${
     assets.layersScriptUri && state.kind !== 'error' ? `\n<script nonce="${nonce}" src="${escapeHtml(assets.layersScriptUri)}"></script>` : ''
   }${
-    assets.graphScriptUri && assets.graphLayoutUri && state.kind !== 'error'
-      ? `\n<script nonce="${nonce}" src="${escapeHtml(assets.graphLayoutUri)}"></script>\n<script nonce="${nonce}" src="${escapeHtml(assets.graphScriptUri)}"></script>`
+    assets.graphScriptUris?.length && assets.graphLayoutUri && state.kind !== 'error'
+      ? [assets.graphLayoutUri, ...assets.graphScriptUris].map((uri) => `\n<script nonce="${nonce}" src="${escapeHtml(uri)}"></script>`).join('')
       : ''
   }
 </body>
