@@ -54,9 +54,9 @@
   const NORM_CLASSES = new Set(['BatchNormalization', 'RunningBatchNorm']);
 
   /**
-   * Run `run`'s name for the layer the drawn graph (the first run's) calls `name`. The swap keeps layer
-   * names, but a custom layer whose config drops its name gets a new one in the copy: the two graphs
-   * then still match node by node, in order and class.
+   * Run `run`'s name for the layer the drawn graph (the first run's) calls `name`. The swap keeps every
+   * layer's name; a report from an older version may hold a copy in which a custom layer whose config
+   * drops its name got a new one: the two graphs then still match node by node, in order and class.
    */
   function nameIn(data, run, name) {
     const drawn = graphToDraw(data);

@@ -46,6 +46,14 @@ export function growthOf(w: ExplosionWarning): string {
   return `${formatNumber(w.magnitude / w.growth)} → ${formatNumber(w.magnitude)} (${formatGrowth(w.growth)})`;
 }
 
+/** "0.01 → 1.5 (150×), confirmed by loss rising": for the charts' and the graph's mark; '' for an older report. */
+export function briefEvidence(w: ExplosionWarning): string {
+  if (w.magnitude === undefined && w.confirmedBy === undefined) {
+    return '';
+  }
+  return `${growthOf(w)}${w.confirmedBy ? `, confirmed by ${CONFIRMED_BY[w.confirmedBy]}` : ''}`;
+}
+
 function confirmationOf(w: ExplosionWarning): string | null {
   if (w.evidence === undefined) {
     return w.confirmedBy ? CONFIRMED_BY[w.confirmedBy] : null;
