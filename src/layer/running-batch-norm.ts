@@ -824,7 +824,52 @@ function rebuildModel(model: tf.LayersModel, swap: (entry: LayerEntry) => LayerE
   if (entry === undefined) {
     throw new Error(`runningBatchNormify: cannot rebuild a model of class ${className}`);
   }
-  return entry[1](entry[0], swapLayers(model.getConfig(), swap)) as unknown as tf.LayersModel;
+  const config = swapLayers(model.getConfig(), swap);
+  return withNamesKept(config, () => entry[1](entry[0], config) as unknown as tf.LayersModel);
+}
+
+type ClassEntry = [tf.serialization.SerializableConstructor<tf.serialization.Serializable>, tf.serialization.FromConfigMethod<tf.serialization.Serializable>];
+
+/**
+ * Runs `rebuild` with every layer class of `config` made to keep the name its config gives: a custom
+ * layer whose fromConfig does not pass the name on (`new cls(factor)`) would otherwise get a fresh
+ * one. The name is set before the model applies the layer, so its weights are scoped under it too.
+ * tfjs's Sequential.fromConfig ignores customObjects, hence the registry's entries are wrapped for the
+ * (synchronous) rebuild and restored after it.
+ */
+function withNamesKept<T>(config: tf.serialization.ConfigDict, rebuild: () => T): T {
+  const map = tf.serialization.SerializationMap.getMap().classNameMap as Record<string, ClassEntry>;
+  const originals = new Map<string, ClassEntry>();
+  for (const className of layerClassNames(config)) {
+    const original = map[className];
+    if (original !== undefined && !originals.has(className)) {
+      originals.set(className, original);
+      // tfjs calls fromConfig with customObjects and fastWeightInit as well: they are passed on.
+      const fromConfig = original[1] as unknown as (...args: unknown[]) => tf.serialization.Serializable;
+      const keepingName = (cls: unknown, layerConfig: tf.serialization.ConfigDict, ...rest: unknown[]): tf.serialization.Serializable => {
+        const layer = fromConfig(cls, layerConfig, ...rest);
+        const name = layerConfig['name'];
+        if (typeof name === 'string' && layer instanceof tf.layers.Layer && layer.name !== name) {
+          (layer as { name: string }).name = name;
+        }
+        return layer;
+      };
+      map[className] = [original[0], keepingName as unknown as ClassEntry[1]];
+    }
+  }
+  try {
+    return rebuild();
+  } finally {
+    for (const [className, original] of originals) {
+      map[className] = original;
+    }
+  }
+}
+
+/** The classes of a model config's layers, nested models' included (not the containers themselves). */
+function layerClassNames(config: tf.serialization.ConfigDict): string[] {
+  const layers = config['layers'] as unknown as LayerEntry[];
+  return layers.flatMap((entry) => (CONTAINER_CLASSES.has(entry.className) ? layerClassNames(entry.config) : [entry.className]));
 }
 
 function swapLayers(config: tf.serialization.ConfigDict, swap: (entry: LayerEntry) => LayerEntry | null): tf.serialization.ConfigDict {

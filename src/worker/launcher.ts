@@ -133,9 +133,14 @@ export function retryAfterOverflow(outcome: SanityOutcome, request: SanityReques
   return timeoutMs >= Math.max(RETRY_MIN_MS, request.timeoutMs / 4) ? { ...request, batchSize: Math.floor(outcome.batchSize / 2), timeoutMs } : undefined;
 }
 
-/** The retry's outcome, saying that the first try failed and at which batch; its report keeps the batch asked for as `requested`. */
-export function withRetryNote(outcome: SanityOutcome, first: Extract<SanityOutcome, { kind: 'error' }>, request: SanityRequest): SanityOutcome {
-  const what = `batch size ${first.batchSize} ran out of memory in a first try (more than its estimate), so it ran again at ${Math.floor((first.batchSize ?? 2) / 2)} in a fresh worker`;
+/**
+ * The retry's outcome, saying that the first try failed and at which batch; its report keeps the batch
+ * asked for as `requested`. `scope` says what ran again: one run, or a whole Compare (both its runs).
+ */
+export function withRetryNote(outcome: SanityOutcome, first: Extract<SanityOutcome, { kind: 'error' }>, request: SanityRequest, scope: 'run' | 'compare' = 'run'): SanityOutcome {
+  const half = Math.floor((first.batchSize ?? 2) / 2);
+  const again = scope === 'compare' ? `the Compare ran again with both runs at ${half} in fresh workers` : `it ran again at ${half} in a fresh worker`;
+  const what = `batch size ${first.batchSize} ran out of memory in a first try (more than its estimate), so ${again}`;
   if (outcome.kind === 'error') {
     return { ...outcome, message: `${outcome.message} (${what})` };
   }

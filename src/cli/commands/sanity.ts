@@ -11,6 +11,7 @@ import { parseArgsLiteral, parseObjectLiteral } from '../../core/analysis/argume
 import { verdictFor } from '../../core/training/report-verdict';
 import { describeGraph, mapGraphSources } from '../../core/training/graph-summary';
 import { perSeedText } from '../../core/training/report-comparison';
+import { explosionDetailLines, explosionDetails, growthSeenText } from '../../core/training/report-explosions';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { readSourceFile } from '../../core/workspace';
 import { runSanityTrain } from '../../worker/launcher';
@@ -349,12 +350,10 @@ export function formatSanity(report: SanityReport): string {
           ? `    exploding gradient: the gradient norm of ${e.layer} (${e.className}) grew ${formatNumber(e.growth)}× within 50 steps, by step ${e.step}${where(e.source)}`
           : `    exploding weights: ${e.weight} grew ${formatNumber(e.growth)}× within 50 steps, by step ${e.step}${where(e.source)}`,
       );
-      if (e.evidence) {
-        lines.push(`      seen: ${e.evidence}`);
-      }
+      lines.push(...explosionDetailLines(e, r).map((l) => `      ${l}`));
     }
-    for (const g of r.growthSeen ?? []) {
-      lines.push(`    growth, not an explosion: ${g.evidence ?? `${g.layer} grew ${formatNumber(g.growth)}×`} (step ${g.step})`);
+    for (const g of explosionDetails({ runs: [r] }, true)) {
+      lines.push(`    ${growthSeenText(g)}`);
     }
   });
   for (const note of report.notes ?? []) {

@@ -58,6 +58,10 @@ export interface ExplosionWarning {
   measure?: 'weight' | 'gradient';
   /** What made it an explosion rather than growth: "reached 3.2e+4", "the loss rose from 0.4 to 9.8 in the steps after", "followed by NaN/Inf at step 12". */
   evidence?: string;
+  /** The magnitude it grew to (the weight's largest element, or the gradient norm): it grew from `magnitude / growth`. */
+  magnitude?: number;
+  /** What confirmed it: the `magnitude` reached on its own, the `loss` rising, its layer's `weights` growing, or a `nonFinite` value. */
+  confirmedBy?: 'magnitude' | 'loss' | 'weights' | 'nonFinite';
 }
 
 /** A 40-bin histogram per sampled step over a range fixed at the first sampled step. */

@@ -28,6 +28,12 @@ export interface GraphViewRun {
   exploding: GraphMark | null;
 }
 
+/**
+ * The graph view's scripts under media/, in the order the page loads them: the data and colour
+ * scales, the SVG drawing and the tooltip, which the view (report-graph.js) uses.
+ */
+export const GRAPH_SCRIPTS = ['report-graph-data.js', 'report-graph-draw.js', 'report-graph-hover.js', 'report-graph.js'] as const;
+
 /** What media/report-graph.js draws. */
 export interface GraphViewData {
   /** True while training: the step follows the latest sample unless the user scrubs. */

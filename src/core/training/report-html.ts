@@ -4,7 +4,7 @@
  * came from the user's code (layer names, weight names, file paths, error messages) is escaped; the chart
  * data travels as an inert JSON block with `<` escaped; no inline styles or handlers, no network.
  */
-import type { RunReport, SanityCall, SanityReport, SanityRuntime, SourceLocation } from './protocol';
+import type { RunReport, SanityCall, SanityReport, SanityRuntime } from './protocol';
 import { describeCallCode } from './report-call';
 import {
   describeData,
@@ -15,11 +15,11 @@ import {
   formatStepsPerSecond,
   metricName,
   metricOf,
-  normLabel,
   runLabel,
 } from './report-view';
 import { verdictFor } from './report-verdict';
-import { escapeHtml, jsonForScriptBlock } from './report-escape';
+import { escapeHtml, jsonForScriptBlock, sourceLink } from './report-escape';
+import { explosionsSection } from './report-explosions';
 import { layersSection } from './report-layers';
 import { graphSection, graphViewDataOf, liveLayersSection, type GraphViewData } from './report-graph';
 import { comparisonFigure } from './report-comparison';
@@ -36,8 +36,8 @@ export interface ReportPageAssets {
   chartUri: string;
   /** media/report-layers.js, which draws the per-layer charts; without it that section stays text. */
   layersScriptUri?: string;
-  /** media/report-graph.js and the bundled layout (media/vendor/graph-layout.js), which draw the graph view. */
-  graphScriptUri?: string;
+  /** The graph view's scripts (report-graph.ts's GRAPH_SCRIPTS, in that order) and the bundled layout (media/vendor/graph-layout.js). */
+  graphScriptUris?: readonly string[];
   graphLayoutUri?: string;
 }
 
@@ -90,14 +90,6 @@ export function contentSecurityPolicy(assets: Pick<ReportPageAssets, 'cspSource'
     `font-src ${assets.cspSource}`,
     `script-src 'nonce-${assets.nonce}'`,
   ].join('; ');
-}
-
-function sourceLink(source: SourceLocation | null, roots: readonly string[]): string {
-  if (!source) {
-    return '<span class="muted">source line unknown</span>';
-  }
-  const text = `${displayPath(source.file, roots)}:${source.line}`;
-  return `<a href="#" class="source-link" data-file="${escapeHtml(source.file)}" data-line="${source.line}" title="Open ${escapeHtml(text)}">${escapeHtml(text)}</a>`;
 }
 
 function verdictSection(report: SanityReport, roots: readonly string[]): string {
@@ -154,28 +146,6 @@ function runsTable(report: SanityReport): string {
   <h2>Runs</h2>
   <div class="table-scroll"><table>
     <thead><tr>${heads.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>
-    <tbody>${rows.join('')}</tbody>
-  </table></div>
-</section>`;
-}
-
-function explosionsSection(report: SanityReport, roots: readonly string[]): string {
-  const heads = ['Run', 'Layer', 'Class', 'Weight', 'Growth', 'By step', 'Built at'];
-  const rows = report.runs.flatMap((run, i) =>
-    run.exploding.map((w) => {
-      const what = w.measure === 'gradient' ? `gradient norm of ${w.weight}` : w.weight;
-      const cells = [`${escapeHtml(normLabel(run.norm))}${i === 0 ? '' : ' (swap)'}`, escapeHtml(w.layer), escapeHtml(w.className), `<code>${escapeHtml(what)}</code>`, escapeHtml(formatGrowth(w.growth)), String(w.step), sourceLink(w.source, roots)];
-      return `<tr>${cells.map((c, j) => `<td data-label="${heads[j]}">${c}</td>`).join('')}</tr>`;
-    }),
-  );
-  if (rows.length === 0) {
-    return '';
-  }
-  return `<section class="explosions">
-  <h2>Exploding weights</h2>
-  <p class="muted">Largest weight magnitude, or a layer’s gradient norm, grew by more than 100× within 50 steps.</p>
-  <div class="table-scroll"><table>
-    <thead><tr>${heads.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>
     <tbody>${rows.join('')}</tbody>
   </table></div>
 </section>`;
@@ -363,8 +333,8 @@ ${body}
 <script nonce="${nonce}" src="${escapeHtml(assets.scriptUri)}"></script>${
     assets.layersScriptUri && state.kind !== 'error' ? `\n<script nonce="${nonce}" src="${escapeHtml(assets.layersScriptUri)}"></script>` : ''
   }${
-    assets.graphScriptUri && assets.graphLayoutUri && state.kind !== 'error'
-      ? `\n<script nonce="${nonce}" src="${escapeHtml(assets.graphLayoutUri)}"></script>\n<script nonce="${nonce}" src="${escapeHtml(assets.graphScriptUri)}"></script>`
+    assets.graphScriptUris?.length && assets.graphLayoutUri && state.kind !== 'error'
+      ? [assets.graphLayoutUri, ...assets.graphScriptUris].map((uri) => `\n<script nonce="${nonce}" src="${escapeHtml(uri)}"></script>`).join('')
       : ''
   }
 </body>

@@ -5,6 +5,7 @@
  * names the layer where a NaN or an explosion started so every chart can highlight it.
  */
 import { escapeHtml, jsonForScriptBlock } from './report-escape';
+import { briefEvidence } from './report-explosions';
 import type { LayerTelemetry, RunReport, SanityReport } from './protocol';
 import { displayPath, runLabel } from './report-view';
 
@@ -30,7 +31,8 @@ export function highlightOf(run: RunReport): LayerHighlight | null {
     return null;
   }
   const what = first.measure === 'gradient' ? 'gradient norm' : 'weights';
-  return { layer: first.layer, step: first.step, text: `${what} exploded here by step ${first.step}` };
+  const evidence = briefEvidence(first);
+  return { layer: first.layer, step: first.step, text: `${what} exploded here by step ${first.step}${evidence ? `: ${evidence}` : ''}` };
 }
 
 export function layerChartDataOf(report: SanityReport): LayerChartData {

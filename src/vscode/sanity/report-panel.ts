@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { renderReportPage, type LiveChartMessage, type ReportPageState } from '../../core/training/report-html';
 import type { SourceLocation } from '../../core/training/protocol';
 import { graphSources, sourcesOf } from '../../core/training/report-view';
+import { GRAPH_SCRIPTS } from '../../core/training/report-graph';
 import { isKnownSource, parsePanelMessage } from './panel-messages';
 
 export const REPORT_VIEW_TYPE = 'runningBatchNorm.sanityReport';
@@ -112,7 +113,7 @@ export class SanityReportPanel implements vscode.Disposable {
         scriptUri: media('report.js'),
         chartUri: media('vendor', 'chart.umd.min.js'),
         layersScriptUri: media('report-layers.js'),
-        graphScriptUri: media('report-graph.js'),
+        graphScriptUris: GRAPH_SCRIPTS.map((file) => media(file)),
         graphLayoutUri: media('vendor', 'graph-layout.js'),
       },
       roots,

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import type { CompareArm, CompareSchedule } from '../../core/training/compare-protocol';
 import type { SanityOutcome, SanityRequest } from '../../core/training/protocol';
 import { safetyMarginMs } from '../budget/budget';
-import { defaultWorkerScript, type SanityLaunchOptions } from '../launcher';
+import { defaultWorkerScript, retryAfterOverflow, withRetryNote, type SanityLaunchOptions } from '../launcher';
 import { ArmProcess, CompareStopped, type ArmReady, type CompareFailure, type SeedDone } from './arm-process';
 import { evalRowsFor, MAX_SEEDS, nextGrant, pairedStepMs, planSeeds, seedOverheadMs, stepsThatFit, trainsConcurrently, type ArmTiming } from './compare-plan';
 import { compareReport, type SeedResults } from './compare-report';
@@ -28,9 +28,21 @@ export interface CompareLaunchOptions extends SanityLaunchOptions {
 const FINAL_MARGIN_MS = 300;
 const DEFAULT_MAX_MEMORY_MB = 4096;
 
-/** Runs a Compare; resolves (never rejects) with its report or a failure and its one-line reason. */
+/**
+ * Runs a Compare; resolves (never rejects) with its report or a failure and its one-line reason. A
+ * run that ran out of memory in training (the batch estimate was wrong) ends the Compare, which then
+ * runs again once, both runs at half that batch in fresh workers, within what is left of the budget,
+ * as a single run does (launcher.ts).
+ */
 export async function runCompare(request: SanityRequest, options: CompareLaunchOptions = {}): Promise<SanityOutcome> {
-  return new CompareRun(request, options).run();
+  const startedAt = options.startedAtMs ?? Date.now();
+  const first = await new CompareRun(request, { ...options, startedAtMs: startedAt }).run();
+  const retry = retryAfterOverflow(first, request, Date.now() - startedAt);
+  if (!retry || options.signal?.aborted) {
+    return first;
+  }
+  const again = await new CompareRun(retry, { ...options, startedAtMs: Date.now() }).run();
+  return withRetryNote(again, first as CompareFailure, request, 'compare');
 }
 
 class CompareRun {

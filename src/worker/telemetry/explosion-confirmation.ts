@@ -61,20 +61,20 @@ export class ExplosionConfirmer {
     this.losses.push({ step, loss });
     for (const { warning, magnitude } of candidates) {
       if (magnitude >= this.options.large) {
-        confirmed.push({ ...warning, evidence: `${measureOf(warning)} reached ${format(magnitude)}` });
+        confirmed.push({ ...warning, magnitude, confirmedBy: 'magnitude', evidence: `${measureOf(warning)} reached ${format(magnitude)}` });
       } else {
         this.pending.push({ warning, magnitude, weight: weightOf(warning) ?? 0, lossBefore: this.meanLoss(step - this.options.window + 1, step) });
       }
     }
     const still: Pending[] = [];
     for (const p of this.pending) {
-      const evidence = step > p.warning.step ? this.consequence(p, step, weightOf(p.warning)) : undefined;
-      if (evidence !== undefined) {
-        confirmed.push({ ...p.warning, evidence });
+      const found = step > p.warning.step ? this.consequence(p, step, weightOf(p.warning)) : undefined;
+      if (found !== undefined) {
+        confirmed.push({ ...p.warning, magnitude: p.magnitude, ...found });
       } else if (step - p.warning.step < this.options.window) {
         still.push(p);
       } else {
-        this.unconfirmedList.push({ ...p.warning, evidence: this.nothingFollowed(p) });
+        this.unconfirmedList.push({ ...p.warning, magnitude: p.magnitude, evidence: this.nothingFollowed(p) });
       }
     }
     this.pending = still;
@@ -83,31 +83,31 @@ export class ExplosionConfirmer {
 
   /** A NaN/Inf at `step`: every pending candidate was the start of it. */
   nanAt(step: number): ExplosionWarning[] {
-    const confirmed = this.pending.map((p) => ({ ...p.warning, evidence: `followed by NaN/Inf at step ${step}` }));
+    const confirmed = this.pending.map((p) => ({ ...p.warning, magnitude: p.magnitude, confirmedBy: 'nonFinite' as const, evidence: `followed by NaN/Inf at step ${step}` }));
     this.pending = [];
     return confirmed;
   }
 
   /** Candidates nothing confirmed (the run ended before their window did, or nothing followed). */
   unconfirmed(): ExplosionWarning[] {
-    const ended = this.pending.map((p) => ({ ...p.warning, evidence: this.nothingFollowed(p) }));
+    const ended = this.pending.map((p) => ({ ...p.warning, magnitude: p.magnitude, evidence: this.nothingFollowed(p) }));
     this.pending = [];
     return [...this.unconfirmedList, ...ended];
   }
 
   private readonly unconfirmedList: ExplosionWarning[] = [];
 
-  private consequence(p: Pending, step: number, weight: number | null): string | undefined {
+  private consequence(p: Pending, step: number, weight: number | null): Pick<ExplosionWarning, 'evidence' | 'confirmedBy'> | undefined {
     const weights = `the largest weight of ${p.warning.measure === 'gradient' ? p.warning.layer : p.warning.weight}`;
     if (weight !== null && weight >= this.options.large) {
-      return `${weights} reached ${format(weight)} by step ${step}`;
+      return { confirmedBy: 'weights', evidence: `${weights} reached ${format(weight)} by step ${step}` };
     }
     if (weight !== null && weight >= Math.max(p.weight, 0.1) * this.options.furtherGrowth) {
-      return `${weights} kept growing: ${format(p.weight)} → ${format(weight)} by step ${step}`;
+      return { confirmedBy: 'weights', evidence: `${weights} kept growing: ${format(p.weight)} → ${format(weight)} by step ${step}` };
     }
     const after = this.meanLoss(p.warning.step + 1, step);
     if (p.lossBefore !== null && after !== null && step - p.warning.step >= Math.min(3, this.options.window) && after > p.lossBefore * this.options.lossRise) {
-      return `the loss rose from ${format(p.lossBefore)} to ${format(after)} in the steps after`;
+      return { confirmedBy: 'loss', evidence: `the loss rose from ${format(p.lossBefore)} to ${format(after)} in the steps after` };
     }
     return undefined;
   }

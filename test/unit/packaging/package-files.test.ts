@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { GRAPH_SCRIPTS } from '../../../src/core/training/report-graph';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -60,6 +61,14 @@ describe('the .vsix file list (scripts/package-files.mjs, scripts/vendor-package
     const patterns = PACKAGED_FROM_REPOSITORY.map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`));
     for (const file of referenced.map((f) => path.posix.normalize(f))) {
       assert.ok(patterns.some((p) => p.test(file)), `${file} is referenced by package.json but not packaged`);
+    }
+  });
+
+  it('carries every script of the graph view the report page loads (GRAPH_SCRIPTS)', async () => {
+    const { PACKAGED_FROM_REPOSITORY } = await load<PackageFilesModule>('package-files.mjs');
+    for (const file of GRAPH_SCRIPTS.map((f) => `media/${f}`)) {
+      assert.ok(PACKAGED_FROM_REPOSITORY.includes(file), `${file} is loaded by the report page but not packaged`);
+      assert.ok(fs.existsSync(path.join(ROOT, file)), `${file} is missing`);
     }
   });
 

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { renderReportPage, type ReportPageState } from '../../../src/core/training/report-html';
+import { GRAPH_SCRIPTS } from '../../../src/core/training/report-graph';
 import { ROOT } from './report-fixtures';
 
 export const REPO = path.resolve(__dirname, '../../..');
@@ -78,7 +79,7 @@ export async function loadReportPage(browser: Browser, server: PageServer, state
       scriptUri: `${origin}/media/report.js`,
       chartUri: `${origin}/media/vendor/chart.umd.min.js`,
       layersScriptUri: `${origin}/media/report-layers.js`,
-      ...(options.graph ? { graphScriptUri: `${origin}/media/report-graph.js`, graphLayoutUri: `${origin}/media/vendor/graph-layout.js` } : {}),
+      ...(options.graph ? { graphScriptUris: GRAPH_SCRIPTS.map((file) => `${origin}/media/${file}`), graphLayoutUri: `${origin}/media/vendor/graph-layout.js` } : {}),
     },
     [ROOT],
   );

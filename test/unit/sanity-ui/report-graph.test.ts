@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { allGraphNodes, describeGraph, mapGraphSources, mergeNodes } from '../../../src/core/training/graph-summary';
 import type { GraphNode, LayerSample, ModelGraph, WorkerMessage } from '../../../src/core/training/protocol';
-import { GraphLiveRuns, graphSection, graphViewDataOf } from '../../../src/core/training/report-graph';
+import { GRAPH_SCRIPTS, GraphLiveRuns, graphSection, graphViewDataOf } from '../../../src/core/training/report-graph';
+import { renderReportPage, type ReportPageAssets, type ReportPageState } from '../../../src/core/training/report-html';
 import { sourcesOf } from '../../../src/core/training/report-view';
 import { LiveCurves } from '../../../src/vscode/sanity/live-curves';
 import { UNET_FILE, unetGraph, unetReport } from './graph-fixtures';
@@ -58,6 +59,28 @@ describe('graph in words and in the report', () => {
     assert.ok(!html.includes('</script><b>'), 'a layer name cannot close the data block');
     assert.match(graphSection({ live: true, runs: [] }), /<input type="checkbox" id="graph-latest" checked> Live/);
   });
+});
+
+describe('the graph view\'s scripts on the page', () => {
+  const assets = (graph: boolean): ReportPageAssets => ({
+    cspSource: 'vscode-resource:',
+    nonce: 'n0nce',
+    styleUri: 'media/report.css',
+    scriptUri: 'media/report.js',
+    chartUri: 'media/vendor/chart.umd.min.js',
+    ...(graph ? { graphScriptUris: GRAPH_SCRIPTS.map((f) => `media/${f}`), graphLayoutUri: 'media/vendor/graph-layout.js' } : {}),
+  });
+  const graphScripts = (html: string): string[] => [...html.matchAll(/<script nonce="n0nce" src="(media\/(?:vendor\/graph-layout|report-graph[^"]*)\.js)"><\/script>/g)].map((m) => m[1]!);
+  const cases: Array<{ name: string; state: ReportPageState; graph: boolean; expected: string[] }> = [
+    { name: 'a report: the layout, then data, drawing, hover and the view, each with the nonce', state: { kind: 'report', report: unetReport }, graph: true, expected: ['media/vendor/graph-layout.js', ...GRAPH_SCRIPTS.map((f) => `media/${f}`)] },
+    { name: 'no graph assets: none', state: { kind: 'report', report: unetReport }, graph: false, expected: [] },
+    { name: 'an error page: none', state: { kind: 'error', reason: 'threw', message: 'failed' }, graph: true, expected: [] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(graphScripts(renderReportPage(c.state, assets(c.graph))), c.expected);
+    });
+  }
 });
 
 describe('graph while training (streamed)', () => {

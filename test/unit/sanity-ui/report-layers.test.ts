@@ -78,6 +78,16 @@ describe('report page: per-layer telemetry section', () => {
       },
       expected: { layer: 'conv2d_1', step: 12, text: 'gradient norm exploded here by step 12' },
     },
+    {
+      title: 'with what was seen: from → to and what confirmed it',
+      run: { ...base, exploding: [{ step: 12, layer: 'conv2d_1', className: 'Conv2D', weight: 'conv2d_1/kernel', growth: 900, magnitude: 4.5, confirmedBy: 'loss', source: null, measure: 'gradient' }] },
+      expected: { layer: 'conv2d_1', step: 12, text: 'gradient norm exploded here by step 12: 0.005 → 4.5 (900×), confirmed by loss rising' },
+    },
+    {
+      title: 'weights that reached a large magnitude',
+      run: { ...base, exploding: [{ step: 7, layer: 'dense_1', className: 'Dense', weight: 'dense_1/kernel', growth: 150, magnitude: 3000, confirmedBy: 'magnitude', source: null }] },
+      expected: { layer: 'dense_1', step: 7, text: 'weights exploded here by step 7: 20 → 3000 (150×), confirmed by a large magnitude' },
+    },
   ];
   for (const h of highlights) {
     it(h.title, () => assert.deepEqual(highlightOf(h.run), h.expected));

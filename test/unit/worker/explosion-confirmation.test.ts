@@ -109,4 +109,23 @@ describe('explosion findings: only when it is one (labelled traces)', () => {
     const [finding] = replay(bad[2]).exploding;
     assert.equal(finding.evidence, 'the loss rose from 1 to 5 in the steps after');
   });
+
+  // What the panel and the CLI show per finding: the magnitude it grew to and what confirmed it.
+  const confirmations: Array<{ trace: Trace; expected: Pick<ExplosionWarning, 'magnitude' | 'confirmedBy'> }> = [
+    { trace: bad[0], expected: { magnitude: 5e4, confirmedBy: 'magnitude' } },
+    { trace: bad[2], expected: { magnitude: 3, confirmedBy: 'loss' } },
+    { trace: bad[3], expected: { magnitude: 40, confirmedBy: 'nonFinite' } },
+    { trace: bad[4], expected: { magnitude: 2, confirmedBy: 'weights' } },
+    { trace: bad[5], expected: { magnitude: 8, confirmedBy: 'weights' } },
+  ];
+  for (const { trace, expected } of confirmations) {
+    it(`confirmed by ${expected.confirmedBy}, grown to ${expected.magnitude}: ${trace.title}`, () => {
+      const [finding] = replay(trace).exploding;
+      assert.deepEqual({ magnitude: finding?.magnitude, confirmedBy: finding?.confirmedBy }, expected);
+    });
+  }
+  it('growth seen carries its magnitude and no confirmation', () => {
+    const [seen] = replay(healthy[0]).seen;
+    assert.deepEqual({ magnitude: seen?.magnitude, confirmedBy: seen?.confirmedBy }, { magnitude: 0.12, confirmedBy: undefined });
+  });
 });

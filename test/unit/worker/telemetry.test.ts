@@ -172,7 +172,7 @@ describe('telemetry: per-layer statistics', () => {
     const report = await trainRun({ tf, model, data, norm: 'none', steps: 40, batchSize: 16, seed: 1, sources, telemetry: new TelemetryCollector(tf, model, 40, sources) });
     const gradient = report.exploding.filter((e) => e.measure === 'gradient');
     assert.equal(gradient.length, 1, JSON.stringify(report.exploding));
-    const { evidence, ...finding } = gradient[0];
+    const { evidence, magnitude, confirmedBy, ...finding } = gradient[0];
     assert.deepEqual({ ...finding, growth: 0, step: 0 }, { step: 0, layer: 'linear', className: 'Dense', weight: 'linear/kernel, linear/bias', growth: 0, source: { file: '/p/model.ts', line: 7 }, measure: 'gradient' });
     // Reported because it is one: the norm grew to a large value (or its consequences followed).
     assert.match(evidence ?? '', /^the gradient norm of linear reached |^the largest weight of linear|^the loss rose|^followed by NaN/);
@@ -184,6 +184,10 @@ describe('telemetry: per-layer statistics', () => {
     const before = norms.slice(Math.max(0, at - 50), at).filter((n): n is number => n !== null).sort((a, b) => a - b);
     const median = before.length % 2 === 1 ? before[before.length >> 1] : (before[before.length / 2 - 1] + before[before.length / 2]) / 2;
     assert.ok(Math.abs(gradient[0].growth - (norms[at] ?? 0) / Math.max(median, 1e-3)) <= 1e-3 * gradient[0].growth, `${gradient[0].growth} vs the series`);
+    // What it grew to is the recorded norm at that step; what confirmed it matches the evidence.
+    assert.ok(magnitude !== undefined && Math.abs(magnitude - (norms[at] ?? 0)) <= 1e-3 * magnitude, `${magnitude} vs ${norms[at]}`);
+    const byEvidence = /reached/.test(evidence ?? '') && /^the gradient norm/.test(evidence ?? '') ? 'magnitude' : /^the largest weight/.test(evidence ?? '') ? 'weights' : /^the loss rose/.test(evidence ?? '') ? 'loss' : 'nonFinite';
+    assert.equal(confirmedBy, byEvidence);
     tf.dispose([data.xs, data.ys, data.testXs, data.testYs]);
     model.dispose();
   });
