@@ -144,7 +144,7 @@ function checkGradients(c: Case, args: RunningBatchNormArgs, warmSamples: number
   disposeLayer(layer);
 }
 
-for (const backend of BACKENDS) for (const mode of KERNEL_MODES) {
+for (const { backend, mode } of BACKENDS.flatMap((b) => KERNEL_MODES.map((m) => ({ backend: b, mode: m })))) {
   describe(`RunningBatchNorm maths on ${backend}, ${mode.name}`, () => {
     let registeredBefore = false;
     before(async () => {
