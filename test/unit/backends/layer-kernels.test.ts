@@ -127,10 +127,11 @@ function reference(c: Case, v: Record<string, Float64Array>): { forward: number[
 
 function runKernel(name: string, tensors: Record<string, Float64Array | Float32Array>, shapes: Record<string, number[]>, attrs: tf.NamedAttrMap): { outputs: Float32Array[]; leaked: number } {
   const inputs = Object.fromEntries(Object.entries(tensors).map(([key, values]) => [key, tf.tensor(Float32Array.from(values), shapes[key])]));
-  const before = tf.memory().numTensors;
+  // Backend data, not tensors: a kernel's intermediates (the wasm step's reshapes, filters, products) are data only.
+  const before = tf.engine().backend.numDataIds();
   const result = tf.engine().runKernel(name, inputs, attrs) as tf.Tensor[];
   const outputs = result.map((t) => t.dataSync() as Float32Array);
-  const leaked = tf.memory().numTensors - before - result.length;
+  const leaked = tf.engine().backend.numDataIds() - before - result.length;
   tf.dispose([...result, ...Object.values(inputs)]);
   return { outputs, leaked };
 }
