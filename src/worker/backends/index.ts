@@ -12,8 +12,8 @@ export { getWasmBinaryDirectoryOrThrow } from './wasm-setup';
  * only when absent, and in tfjs-backend-wasm ≤ 4.22 replaces its slow scalar Conv2DBackpropInput (with
  * XNNPACK convolutions), its MaxPoolGrad (wrong for windows of negative values), its Tile (block
  * copies) and Identity (shared data, no copy), and wraps its BatchMatMul (transposed operands made
- * explicit: 10–30× faster dense-layer gradients); adds the fused Adam update (fuseAdamUpdates).
- * Idempotent. `chooseTrainingBackend` calls it; call it yourself when you set the wasm backend by hand.
+ * explicit: 10–30× faster dense-layer gradients); adds the fused Adam update (fuseAdamUpdates) and
+ * the RunningBatchNorm layer's fused training step (wasm and cpu). Idempotent. `chooseTrainingBackend` calls it; call it yourself when you set the wasm backend by hand.
  */
 export function registerWasmTrainingKernels(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: keeps tfjs out of importers' load

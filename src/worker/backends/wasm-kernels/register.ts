@@ -10,6 +10,7 @@ import { createTileConfig } from './tile';
 import { createIdentityConfig } from './identity';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { adamUpdateConfig } from './adam-update';
+import { registerLayerKernels } from '../layer-kernels/register';
 
 /** The training kernels tfjs-backend-wasm 4.22 lacks, and this project's fused Adam update (fused-adam.ts). */
 export const missingWasmKernelConfigs: readonly KernelConfig[] = [
@@ -63,8 +64,11 @@ export interface WasmKernelRegistration {
  * only when absent, and in tfjs-backend-wasm ≤ 4.22 replaces its slow Conv2DBackpropInput, its wrong
  * MaxPoolGrad, its slow transposed BatchMatMul, its slow Tile and its copying Identity. Idempotent. Works before or after
  * `tf.setBackend('wasm')`: the wrapped BatchMatMul keeps its native setup, the others need none.
+ * Also registers the RunningBatchNorm layer's fused kernels (layer-kernels/), for wasm and cpu.
  */
 export function registerWasmTrainingKernels(wasmVersion = installedWasmBackendVersion()): WasmKernelRegistration {
+  // The RunningBatchNorm layer's fused step (wasm and cpu); new kernel names, so no version gate.
+  registerLayerKernels();
   const added: string[] = [];
   for (const config of missingWasmKernelConfigs) {
     if (getKernel(config.kernelName, config.backendName) === undefined) {
