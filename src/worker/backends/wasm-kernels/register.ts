@@ -1,5 +1,5 @@
 import type { KernelConfig } from '@tensorflow/tfjs';
-import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
+import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter';
@@ -10,14 +10,17 @@ import { createTileConfig } from './tile';
 import { createIdentityConfig } from './identity';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { adamUpdateConfig } from './adam-update';
+import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './batch-norm-train';
 
-/** The training kernels tfjs-backend-wasm 4.22 lacks, and this project's fused Adam update (fused-adam.ts). */
+/** The training kernels tfjs-backend-wasm 4.22 lacks, and this project's fused Adam update (fused-adam.ts) and BatchNormalization (fused-batch-norm.ts). */
 export const missingWasmKernelConfigs: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
   adamUpdateConfig,
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
 ];
 
 /** A kernel tfjs-backend-wasm ≤ 4.22 has but that training should not use as it is. */
@@ -71,6 +74,9 @@ export function registerWasmTrainingKernels(wasmVersion = installedWasmBackendVe
       registerKernel(config);
       added.push(config.kernelName);
     }
+  }
+  if (getGradient(batchNormTrainGradient.kernelName) === undefined) {
+    registerGradient(batchNormTrainGradient);
   }
   const replaced: string[] = [];
   if (isAtMost422(wasmVersion)) {
