@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chooseTrainingBackend } from '../src/worker/backends';
 import { fuseAdamUpdates } from '../src/worker/backends/fused-adam';
+import { type CompileChoice, compileForRun } from '../src/worker/training/compile';
 import { createDcganGenerator } from './dcgan-generator';
 import { loadMnistDigits } from './mnist-digits';
 import { createSmallMnistCnn } from './small-mnist-cnn';
@@ -64,11 +65,15 @@ function compiledModel(tf: typeof tfjs): tfjs.Sequential {
   return model;
 }
 
-/** examples/mnist-model's createModel (conv-BatchNorm-relu-pool ×2, dense), its own Adam fused. */
+/**
+ * examples/mnist-model's createModel (conv-BatchNorm-relu-pool ×2, dense), compiled as sanity-train
+ * compiles a run: its own optimizer and loss (no metrics), Adam and BatchNormalization fused on wasm.
+ */
 function readmeCnn(): tfjs.LayersModel {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain-JS example model, as a user has it
   const model = (require('../examples/mnist-model/model.js') as { createModel(): tfjs.LayersModel }).createModel();
-  fuseAdamUpdates(model.optimizer);
+  const optimizer = (model as unknown as { optimizer_: tfjs.Optimizer }).optimizer_;
+  compileForRun(model, { optimizer, loss: model.loss as CompileChoice['loss'], description: 'the model’s own compile()' });
   return model;
 }
 
@@ -256,7 +261,7 @@ async function main(): Promise<void> {
     wasm: { batch8: wasm8, batch32: wasm32, topKernelsMsBatch8: await topKernels(tf, 8), topKernelsMsBatch32: await topKernels(tf, 32) },
     cpu: { batch8: cpu8, batch32: cpu32 },
     readmeCnn: {
-      model: 'examples/mnist-model: conv 16 + BatchNorm + relu + pool, conv 32 + BatchNorm + relu + pool, dense 10; its own Adam 1e-3',
+      model: 'examples/mnist-model: conv 16 + BatchNorm + relu + pool, conv 32 + BatchNorm + relu + pool, dense 10; its own Adam 1e-3 and loss, compiled as sanity-train compiles a run (no metrics)',
       wasm: { batch8: readme8, batch32: readme32, topKernelsMsBatch32: await topKernels(tf, 32, readmeCnn) },
     },
     ...(dcgan ? { dcganGenerator: { model: 'bench/dcgan-generator.ts (dense → 4×4×512, 3× upSampling2d + conv2dTranspose 5×5 + BatchNorm, → 64×64×3); Adam, MSE', wasm: dcgan, torch: torchDcgan ?? null } } : {}),

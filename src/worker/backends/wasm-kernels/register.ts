@@ -8,6 +8,7 @@ import { createBatchMatMulConfig } from './batch-mat-mul';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { createTileConfig } from './tile';
 import { createIdentityConfig } from './identity';
+import { createCastConfig } from './cast';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { adamUpdateConfig } from './adam-update';
 import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './batch-norm-train';
@@ -38,7 +39,8 @@ const ownConfigs = new WeakSet<KernelConfig>([conv2DBackpropInputConfig, maxPool
  * MaxPoolGrad credits the wrong element of windows holding only negative values; BatchMatMul runs
  * transposed operands as a scalar loop (10–30× slower); Tile computes each element's index with
  * divisions (slow where batch-norm gradients tile a vector to a full activation); Identity copies
- * every tensor tfjs saves for a gradient. Replaced only in those versions, so that a
+ * every tensor tfjs saves for a gradient, and Cast a tensor cast to its own dtype. Replaced only in
+ * those versions, so that a
  * later, fixed tfjs-backend-wasm wins.
  */
 export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
@@ -47,6 +49,7 @@ export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
   { kernelName: 'BatchMatMul', create: (native) => (native === undefined ? undefined : own(createBatchMatMulConfig(native))) },
   { kernelName: 'Tile', create: (native) => own(createTileConfig(native)) },
   { kernelName: 'Identity', create: (native) => own(createIdentityConfig(native)) },
+  { kernelName: 'Cast', create: (native) => (native === undefined ? undefined : own(createCastConfig(native))) },
 ];
 
 function own(config: KernelConfig): KernelConfig {
@@ -64,7 +67,7 @@ export interface WasmKernelRegistration {
  * Registers the training kernels tfjs-backend-wasm lacks (Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, UnsortedSegmentSum), each
  * only when absent, and in tfjs-backend-wasm ≤ 4.22 replaces its slow Conv2DBackpropInput, its wrong
- * MaxPoolGrad, its slow transposed BatchMatMul, its slow Tile and its copying Identity. Idempotent. Works before or after
+ * MaxPoolGrad, its slow transposed BatchMatMul, its slow Tile and its copying Identity and Cast. Idempotent. Works before or after
  * `tf.setBackend('wasm')`: the wrapped BatchMatMul keeps its native setup, the others need none.
  */
 export function registerWasmTrainingKernels(wasmVersion = installedWasmBackendVersion()): WasmKernelRegistration {
