@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { fuseBatchNormLayers } from '../../../src/worker/backends/fused-batch-norm';
+import { compileForRun } from '../../../src/worker/training/compile';
+import { loadMnistDigits } from '../../../bench/mnist-digits';
 import { batchNormTrainBackward, batchNormTrainForward } from '../../../src/worker/backends/wasm-kernels/batch-norm-train';
 import { randomValues, relativeError, useWasmBackend } from './kernel-harness';
 
@@ -87,6 +89,35 @@ describe('fused BatchNormalization training on wasm', function () {
     tf.dispose([x, xw]);
     model.dispose();
     onWasm.dispose();
+  });
+
+  it('trains the README CNN compiled as sanity-train compiles a run: 3 steps on wasm give cpu’s weights', async () => {
+    const train = async (backend: 'cpu' | 'wasm') => {
+      await tf.setBackend(backend);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plain-JS example model
+      const model = (require('../../../examples/mnist-model/model.js') as { createModel(): tf.LayersModel }).createModel();
+      model.setWeights(model.getWeights().map((w, i) => tf.tensor(Float32Array.from(randomValues(w.size, 900 + i), (v) => (w.shape.length === 1 ? 1 + 0.1 * v : 0.2 * v)), w.shape)));
+      compileForRun(model, { optimizer: tf.train.adam(1e-2), loss: 'categoricalCrossentropy', description: '' });
+      const { images, labels } = loadMnistDigits(8, 0);
+      const x = tf.tensor4d(images, [8, 28, 28, 1]);
+      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
+      const losses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        losses.push(await model.trainOnBatch(x, y) as number);
+      }
+      const weights = model.getWeights().map((w) => w.dataSync().slice());
+      const kernels = (await tf.profile(async () => {
+        await model.trainOnBatch(x, y);
+      })).kernelNames;
+      tf.dispose([x, y]);
+      model.dispose();
+      return { losses, weights, kernels };
+    };
+    const wasm = await train('wasm');
+    const cpu = await train('cpu');
+    assert.ok(wasm.kernels.includes('RbnBatchNormTrain') && !wasm.kernels.includes('FusedBatchNorm'), 'wasm ran the fused kernels');
+    wasm.losses.forEach((l, i) => assert.ok(Math.abs(l - cpu.losses[i]) < 1e-4 * Math.max(1, cpu.losses[i]), `loss ${i}: ${l} vs ${cpu.losses[i]}`));
+    wasm.weights.forEach((w, i) => assert.ok(relativeError(w, cpu.weights[i]) < 1e-3, `weight ${i}: ${relativeError(w, cpu.weights[i])}`));
   });
 
   it('patches a layer once, however often the model is compiled for a run', () => {
