@@ -9,6 +9,7 @@ import { maxPoolGradConfig } from './max-pool-grad';
 import { createTileConfig } from './tile';
 import { createIdentityConfig } from './identity';
 import { createCastConfig } from './cast';
+import { createChannelSumConfig } from './channel-sum';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { adamUpdateConfig } from './adam-update';
 import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './batch-norm-train';
@@ -39,9 +40,9 @@ const ownConfigs = new WeakSet<KernelConfig>([conv2DBackpropInputConfig, maxPool
  * MaxPoolGrad credits the wrong element of windows holding only negative values; BatchMatMul runs
  * transposed operands as a scalar loop (10–30× slower); Tile computes each element's index with
  * divisions (slow where batch-norm gradients tile a vector to a full activation); Identity copies
- * every tensor tfjs saves for a gradient, and Cast a tensor cast to its own dtype. Replaced only in
- * those versions, so that a
- * later, fixed tfjs-backend-wasm wins.
+ * every tensor tfjs saves for a gradient, and Cast a tensor cast to its own dtype; Sum transposes a
+ * whole tensor before summing it to one value per channel (every bias gradient). Replaced only in
+ * those versions, so that a later, fixed tfjs-backend-wasm wins.
  */
 export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
   { kernelName: 'Conv2DBackpropInput', create: () => conv2DBackpropInputConfig },
@@ -50,6 +51,7 @@ export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
   { kernelName: 'Tile', create: (native) => own(createTileConfig(native)) },
   { kernelName: 'Identity', create: (native) => own(createIdentityConfig(native)) },
   { kernelName: 'Cast', create: (native) => (native === undefined ? undefined : own(createCastConfig(native))) },
+  { kernelName: 'Sum', create: (native) => (native === undefined ? undefined : own(createChannelSumConfig(native))) },
 ];
 
 function own(config: KernelConfig): KernelConfig {
@@ -67,7 +69,7 @@ export interface WasmKernelRegistration {
  * Registers the training kernels tfjs-backend-wasm lacks (Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, UnsortedSegmentSum), each
  * only when absent, and in tfjs-backend-wasm ≤ 4.22 replaces its slow Conv2DBackpropInput, its wrong
- * MaxPoolGrad, its slow transposed BatchMatMul, its slow Tile and its copying Identity and Cast. Idempotent. Works before or after
+ * MaxPoolGrad, its slow transposed BatchMatMul, its slow Tile, its copying Identity and Cast, and its per-channel Sum. Idempotent. Works before or after
  * `tf.setBackend('wasm')`: the wrapped BatchMatMul keeps its native setup, the others need none.
  */
 export function registerWasmTrainingKernels(wasmVersion = installedWasmBackendVersion()): WasmKernelRegistration {
