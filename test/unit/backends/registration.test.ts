@@ -10,12 +10,12 @@ describe('wasm training kernel registration', () => {
   before(() => useWasmBackend());
 
   it('registers every training kernel wasm 4.22 lacks, the fused Adam update and BatchNormalization, so none is missing any more', () => {
-    const names = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'RbnAdamUpdate', 'RbnBatchNormTrain', 'RbnBatchNormTrainGrad'];
+    const names = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'RbnAdamUpdate', 'RbnBatchNormTrain', 'RbnBatchNormTrainGrad', 'RbnCategoricalCrossentropy', 'RbnCategoricalCrossentropyGrad'];
     for (const name of names) {
       assert.ok(tf.getKernel(name, 'wasm') !== undefined, `${name} is registered for wasm`);
     }
     assert.deepEqual(missingWasmKernelConfigs.map((c) => c.kernelName).sort(), [...names].sort());
-    assert.ok(tf.getGradient('RbnBatchNormTrain') !== undefined, 'the fused batch norm has its gradient');
+    assert.ok(tf.getGradient('RbnBatchNormTrain') !== undefined && tf.getGradient('RbnCategoricalCrossentropy') !== undefined, 'the fused kernels have their gradients');
   });
 
   it('is idempotent: a second call registers and replaces nothing', () => {

@@ -13,8 +13,12 @@ import { createChannelSumConfig } from './channel-sum';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { adamUpdateConfig } from './adam-update';
 import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './batch-norm-train';
+import { crossentropyConfig, crossentropyGradConfig, crossentropyGradient } from './categorical-crossentropy';
 
-/** The training kernels tfjs-backend-wasm 4.22 lacks, and this project's fused Adam update (fused-adam.ts) and BatchNormalization (fused-batch-norm.ts). */
+/**
+ * The training kernels tfjs-backend-wasm 4.22 lacks, and this project's fused Adam update
+ * (fused-adam.ts), BatchNormalization (fused-batch-norm.ts) and
+ * categorical cross-entropy (fused-loss.ts). */
 export const missingWasmKernelConfigs: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
@@ -23,6 +27,8 @@ export const missingWasmKernelConfigs: readonly KernelConfig[] = [
   adamUpdateConfig,
   batchNormTrainConfig,
   batchNormTrainGradConfig,
+  crossentropyConfig,
+  crossentropyGradConfig,
 ];
 
 /** A kernel tfjs-backend-wasm ≤ 4.22 has but that training should not use as it is. */
@@ -80,8 +86,10 @@ export function registerWasmTrainingKernels(wasmVersion = installedWasmBackendVe
       added.push(config.kernelName);
     }
   }
-  if (getGradient(batchNormTrainGradient.kernelName) === undefined) {
-    registerGradient(batchNormTrainGradient);
+  for (const gradient of [batchNormTrainGradient, crossentropyGradient]) {
+    if (getGradient(gradient.kernelName) === undefined) {
+      registerGradient(gradient);
+    }
   }
   const replaced: string[] = [];
   if (isAtMost422(wasmVersion)) {
