@@ -14,7 +14,6 @@ import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chooseTrainingBackend } from '../src/worker/backends';
-import { fuseAdamUpdates } from '../src/worker/backends/fused-adam';
 import { type CompileChoice, compileForRun } from '../src/worker/training/compile';
 import { createDcganGenerator } from './dcgan-generator';
 import { loadMnistDigits } from './mnist-digits';
@@ -58,10 +57,10 @@ function makeBatch(tf: typeof tfjs, batchSize: number, step: number): [tfjs.Tens
   return tf.tidy(() => [tf.tensor4d(images, [batchSize, 28, 28, 1]), tf.oneHot(tf.tensor1d(labels, 'int32'), 10) as tfjs.Tensor2D]);
 }
 
-/** Compiled as sanity-train compiles a run: Adam with its fused update (one kernel per variable on wasm). */
+/** Compiled as sanity-train compiles a run: Adam fused (one kernel per variable on wasm), the loss fused. */
 function compiledModel(tf: typeof tfjs): tfjs.Sequential {
   const model = createSmallMnistCnn(tf);
-  model.compile({ optimizer: fuseAdamUpdates(tf.train.adam(1e-3)), loss: 'categoricalCrossentropy' });
+  compileForRun(model, { optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', description: 'Adam 1e-3' });
   return model;
 }
 
@@ -159,7 +158,7 @@ function runTorchAnchor(extraArgs: string[] = []): unknown {
 async function timeDcgan(tf: typeof tfjs): Promise<{ firstStepMs: number; firstStepCpuMs: number; batch8: StepTiming; parameters: number }> {
   await tf.setBackend('wasm');
   const model = createDcganGenerator(tf);
-  model.compile({ optimizer: fuseAdamUpdates(tf.train.adam(1e-3)), loss: 'meanSquaredError' });
+  compileForRun(model, { optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError', description: 'Adam 1e-3' });
   const [x, y] = tf.tidy(() => [tf.randomNormal([8, 100], 0, 1, 'float32', 1), tf.randomUniform([8, 64, 64, 3], -1, 1, 'float32', 2)]);
   const start = performance.now();
   const cpuStart = process.cpuUsage();
