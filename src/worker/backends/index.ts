@@ -28,3 +28,21 @@ export function fuseAdamUpdates<T extends object>(optimizer: T): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
   return (require('./fused-adam') as typeof import('./fused-adam')).fuseAdamUpdates(optimizer as never) as T;
 }
+
+/**
+ * Makes the plain BatchNormalization layers of `model` train with one kernel forward and one backward
+ * on wasm (see fused-batch-norm.ts); other backends and inference keep tfjs-layers' own code.
+ */
+export function fuseBatchNormLayers(model: object): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
+  return (require('./fused-batch-norm') as typeof import('./fused-batch-norm')).fuseBatchNormLayers(model as never);
+}
+
+/**
+ * Makes a compiled model's categorical cross-entropy run as one kernel each way on wasm (see
+ * fused-loss.ts); `model.loss` is unchanged. Returns how many loss functions it replaced.
+ */
+export function fuseLossFunctions(model: object): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
+  return (require('./fused-loss') as typeof import('./fused-loss')).fuseLossFunctions(model as never);
+}
