@@ -10,6 +10,7 @@ import { findHelperFiles, quickImageShape, readDataHint, type DataHint } from '.
 import { findCallSites, type CallSite, type CallSiteQuery, type PackageFile } from '../builders/call-sites';
 import { evaluateLiteralText, NOT_LITERAL } from './literal-values';
 import { proposeModuleVariables } from './module-variables';
+import { proposeInstanceFields } from './instance-fields';
 import { parseSourceFile } from '../builders/tfjs-bindings';
 import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder, ModuleVariablesProposal } from '../types';
 
@@ -21,7 +22,7 @@ export interface ProposalOptions {
   /** How a file is named in the sources' detail; defaults to its base name. */
   displayFile?: (file: string) => string;
   /** The values the user ran this builder with last time. */
-  lastRun?: { args: unknown[]; ctorArgs?: unknown[]; moduleVars?: Record<string, unknown> };
+  lastRun?: { args: unknown[]; ctorArgs?: unknown[]; moduleVars?: Record<string, unknown>; instanceVars?: Record<string, unknown> };
 }
 
 interface ListProposal {
@@ -56,9 +57,12 @@ export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile
     proposal.unknown = unknown;
   }
   proposal.summary = summarize(proposal.sources);
-  const moduleVars = builder.end > builder.start ? proposeModuleVariables(parseSourceFile(builderFile.code, builderFile.file), builder, { fileLabel: display(builderFile.file), hint, ...(options.lastRun?.moduleVars ? { lastRun: options.lastRun.moduleVars } : {}) }) : undefined;
-  if (moduleVars) {
-    proposal.moduleVars = moduleVars;
+  if (builder.end > builder.start) {
+    const parsed = parseSourceFile(builderFile.code, builderFile.file);
+    const fileLabel = display(builderFile.file);
+    const moduleVars = proposeModuleVariables(parsed, builder, { fileLabel, hint, ...(options.lastRun?.moduleVars ? { lastRun: options.lastRun.moduleVars } : {}) });
+    const instanceVars = proposeInstanceFields(parsed, builder, { fileLabel, hint, ...(options.lastRun?.instanceVars ? { lastRun: options.lastRun.instanceVars } : {}) });
+    Object.assign(proposal, moduleVars ? { moduleVars } : {}, instanceVars ? { instanceVars } : {});
   }
   return proposal;
 }
