@@ -21,6 +21,7 @@ import { seedMathRandom } from '../random';
 import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
+import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './instance-vars';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
 
 export interface BuilderInvocation {
@@ -36,6 +37,9 @@ export interface BuilderInvocation {
   /** Values for the builder's module variables; proposed from the file when absent. */
   moduleVars?: Record<string, unknown>;
   moduleVarsSource?: string;
+  /** Values for a method builder's empty instance fields; proposed from the file when absent. */
+  instanceVars?: Record<string, unknown>;
+  instanceVarsSource?: string;
   /** The tfjs every tfjs import of the user's code resolves to. */
   tf: typeof tfjs;
   /** Math.random's seed, set before every attempt to build. */
@@ -91,6 +95,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   }
   const tfjsNames = findDeferredTfjsBindings(sourceFile);
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
+  const instanceVars = instanceVariablesFor(sourceFile, builder, inv);
   const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
   fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...Object.entries(moduleVars?.values ?? {})]), exported);
   let outcome: Awaited<ReturnType<typeof withBrowserStandIns<Omit<BuiltModel, 'browserStandIns'>>>>;
@@ -100,7 +105,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
         // Every attempt builds from the same random state, so a retried build has the same weights.
         seedMathRandom(inv.seed);
       }
-      return loadAndBuild(inv, builder, builders, moduleVars, progress);
+      return loadAndBuild(inv, builder, builders, { moduleVars, instanceVars }, progress);
     });
   } catch (err) {
     // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
@@ -115,7 +120,7 @@ async function loadAndBuild(
   inv: BuilderInvocation,
   builder: ModelBuilder,
   builders: ModelBuilder[],
-  moduleVars: { values: Record<string, unknown>; source: string } | undefined,
+  vars: { moduleVars: { values: Record<string, unknown>; source: string } | undefined; instanceVars: InstanceVars | undefined },
   progress: AttemptProgress,
 ): Promise<Omit<BuiltModel, 'browserStandIns'>> {
   resetMissingPackages();
@@ -149,7 +154,7 @@ async function loadAndBuild(
   // For `--model Class`, --args are the constructor's and --ctor-args, when given, override them.
   const ctorGiven = builder.kind === 'constructor' ? (inv.ctorArgs ?? inv.args ?? []) : (inv.ctorArgs ?? []);
   const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
-  const ctx: CallContext = { inv, builder, notes: [] };
+  const ctx: CallContext = { inv, builder, notes: [], ...(vars.instanceVars ? { instanceVars: vars.instanceVars } : {}) };
   const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args', inv.args !== undefined);
   const ctorTyped = builder.kind === 'constructor' ? inv.ctorArgs !== undefined || inv.args !== undefined : inv.ctorArgs !== undefined;
   const model = await build(target as Callable | Record<string, unknown>, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args', ctorTyped) : []);
@@ -157,9 +162,14 @@ async function loadAndBuild(
   if (usesCtor && builder.kind !== 'constructor') {
     call.ctorArgs = ctorGiven;
   }
+  const { moduleVars, instanceVars } = vars;
   if (moduleVars && Object.keys(moduleVars.values).length > 0) {
     call.moduleVars = moduleVars.values;
     call.moduleVarsSource = moduleVars.source;
+  }
+  if (instanceVars && Object.keys(instanceVars.values).length > 0) {
+    call.instanceVars = instanceVars.values;
+    call.instanceVarsSource = instanceVars.source;
   }
   return { model, builder, call, notes: ctx.notes };
 }
@@ -188,6 +198,8 @@ interface CallContext {
   builder: ModelBuilder;
   /** Notes for the report (arguments that ran as undefined). */
   notes: string[];
+  /** Fields set on the instance before a method builder runs. */
+  instanceVars?: InstanceVars;
 }
 
 async function build(target: Callable | Record<string, unknown>, ctx: CallContext, args: unknown[], ctorArgs: unknown[]): Promise<tfjs.LayersModel> {
@@ -199,6 +211,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     if (builder.className && builder.kind !== 'constructor') {
       // A method on the instance, a static one on the class, or a function of an exported object.
       const owner = (instance ?? target) as Record<string, unknown>;
+      fillInstanceFields(instance, ctx.instanceVars);
       const method = owner[builder.memberName ?? ''];
       if (typeof method !== 'function') {
         throw new SanityFailure('noFactory', `${builder.className} has no method '${builder.memberName}' (found ${describeValue(method)})`);
