@@ -17,6 +17,7 @@ const WORDING: [RegExp, string][] = [
   [/with --args/g, 'in the argument box'],
   [/--ctor-args/g, 'the constructor argument box'],
   [/--module-vars/g, 'the module variables box'],
+  [/--instance-vars/g, 'the instance fields box'],
   [/--data (mnist|synthetic)/g, 'the data setting $1 (runningBatchNorm.sanity.data)'],
   [/--backend (\w+)/g, 'the backend setting $1 (runningBatchNorm.sanity.backend)'],
   [/--steps/g, 'the steps setting (runningBatchNorm.sanity.steps)'],

@@ -30,7 +30,7 @@ function errorOf(outcome: SanityOutcome): { reason: string; message: string } {
 }
 
 /** The width of the model's last layer: the class count the builder read from this.numClasses. */
-function outputUnits(report: SanityReport): number | null | undefined {
+function outputUnits(report: SanityReport): unknown {
   return report.runs[0].graph?.nodes.at(-1)?.outputShape?.at(-1);
 }
 
