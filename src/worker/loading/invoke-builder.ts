@@ -21,6 +21,7 @@ import { seedMathRandom } from '../random';
 import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
+import { pageElementIds } from './page-element-ids';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './instance-vars';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
 
@@ -106,7 +107,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
         seedMathRandom(inv.seed);
       }
       return loadAndBuild(inv, builder, builders, { moduleVars, instanceVars }, progress);
-    });
+    }, pageElementIds(inv.code, inv.file));
   } catch (err) {
     // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
     const missing = missingPackageNotes();
