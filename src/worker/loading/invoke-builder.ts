@@ -128,7 +128,7 @@ async function loadAndBuild(
   let target: unknown;
   setLoadingUserModule(true);
   try {
-    target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
+    target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
   } catch (err) {
     throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
   } finally {
