@@ -3,9 +3,9 @@
  * `window.recordButton`, so a classic page script may write `recordButton.addEventListener(…)` with no
  * lookup at all. In Node that is "recordButton is not defined" while the module loads. The names that
  * may get an inert element instead (browser-stand-ins.ts): never declared in the file, and used like a
- * DOM element (a listener, an `on…` handler, an element property or method), in a classic script (no
- * import, export or require) that otherwise looks browser-side (the page's global `tf`, `document`,
- * `window` or `navigator`). Pure: reads only the code.
+ * DOM element (a listener, an `on…` handler, an element property or method), in a page script (a
+ * classic script or a native ES module: no require) that otherwise looks browser-side (the page's
+ * global `tf`, or `document`, `window` or `navigator`). Pure: reads only the code.
  */
 import type { ts as Typescript } from 'ts-morph';
 import { withoutComments } from '../../core/analysis/comments';
@@ -19,13 +19,13 @@ const ELEMENT_MEMBERS = new Set([
   'querySelector', 'querySelectorAll', 'files', 'srcObject', 'selectedIndex', 'options', 'placeholder', 'children', 'parentElement',
 ]);
 
-/** The identifiers of `code` that look like element ids used as globals; empty when it is no classic page script. */
+/** The identifiers of `code` that look like element ids used as globals; empty when it is no page script. */
 export function pageElementIds(code: string, fileName: string): Set<string> {
   const t = loadTsMorph().ts;
   const plain = withoutComments(code);
-  const classic = !/^\s*(import|export)\b/m.test(plain) && !/\brequire\s*\(/.test(plain);
+  const commonJs = /\brequire\s*\(/.test(plain);
   const browserSide = !/@tensorflow\/tfjs/.test(plain) || /\b(document|window|navigator)\s*\./.test(plain);
-  if (!classic || !browserSide) {
+  if (commonJs || !browserSide) {
     return new Set();
   }
   const sf = t.createSourceFile(fileName, code, t.ScriptTarget.Latest, true, fileName.endsWith('.ts') ? t.ScriptKind.TS : t.ScriptKind.JS);

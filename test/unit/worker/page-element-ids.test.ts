@@ -15,7 +15,9 @@ describe('element ids used as page globals', () => {
     ['a page script that also uses document', `document.title = 'x';\ncanvas.getContext('2d');\n${MODEL}`, ['canvas']],
     ['declared names are not element ids (const, function, parameter, destructuring, catch)', `const a = document.getElementById('a');\na.addEventListener('click', go);\nfunction b() {}\nb.onclick = 1;\nfunction g(c) { c.value = 1; }\nconst { d } = window;\nd.style.color = 'red';\ntry {} catch (e) { e.value = 1; }\n${MODEL}`, []],
     ['names used in other ways (a call, an unrelated property) are not', `speechCommands.create('BROWSER_FFT');\nhelper();\nconfig.epochs = 3;\n${MODEL}`, []],
-    ['a module (import) is no classic script', `import * as tf from '@tensorflow/tfjs';\nrecordButton.addEventListener('click', go);\n${MODEL}`, []],
+    ['a page ES module that imports its siblings and uses the page global tf', `import { Util } from './util.js';\nrecordButton.addEventListener('click', Util.go);\n${MODEL}`, ['recordButton']],
+    ['a module that imports tfjs and never touches the page is not browser-side', `import * as tf from '@tensorflow/tfjs';\nrecordButton.addEventListener('click', go);\n${MODEL}`, []],
+    ['a module that imports tfjs and uses document is', `import * as tf from '@tensorflow/tfjs';\ndocument.title = 'x';\nrecordButton.addEventListener('click', go);\n${MODEL}`, ['recordButton']],
     ['a CommonJS module is none either', `const tf = require('@tensorflow/tfjs');\nrecordButton.addEventListener('click', go);\n${MODEL}`, []],
     ['a commented-out import does not make it a module', `// import * as tf from '@tensorflow/tfjs';\nrecordButton.onclick = go;\n${MODEL}`, ['recordButton']],
   ];
@@ -63,12 +65,12 @@ describe('element ids used as page globals (through the worker)', function () {
   }
   const run = (req: SanityRequest): Promise<SanityOutcome> => runSanityTrain(req, { workerScript: WORKER, maxMemoryMb: 2048 });
 
-  it('a page script wiring its controls by id loads with inert elements, and the report says so', async () => {
+  it('a page script wiring its controls by id and listening on window loads with inert stand-ins, and the report says so', async () => {
     const outcome = await run(request('buildCommandModel'));
     assert.equal(outcome.kind, 'report', outcome.kind === 'error' ? outcome.message : '');
     const report = (outcome as { report: SanityReport }).report;
-    assert.deepEqual(report.browserStandIns, ['recordButton', 'stopButton', 'statusText']);
-    assert.ok(report.notes?.includes('The module used recordButton, stopButton and statusText at import (browser-only): sanity-train gave them inert stand-ins.'), JSON.stringify(report.notes));
+    assert.deepEqual(report.browserStandIns, ['recordButton', 'stopButton', 'statusText', 'addEventListener']);
+    assert.ok(report.notes?.includes('The module used recordButton, stopButton, statusText and addEventListener at import (browser-only): sanity-train gave them inert stand-ins.'), JSON.stringify(report.notes));
     assert.equal(report.runs[0].steps, 2);
   });
 
