@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
 import { TFJS_MODULE } from '../../core/analysis/builders/tfjs-bindings';
 import { packageOfRequest } from './failure-hints';
+import { importMetaTransformer } from './import-meta';
 import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
 
 interface ModuleInternals {
@@ -183,6 +184,7 @@ export function transpile(code: string, file: string): string {
       inlineSources: true,
       allowJs: true,
     },
+    transformers: { before: [importMetaTransformer(ts)] },
   });
   const output = out.outputText + (entryAppendix.get(file) ?? '');
   return hasTopLevelAwait(code, file) ? wrapTopLevelAwait(output, file) : output;

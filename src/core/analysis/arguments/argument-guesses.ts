@@ -5,7 +5,7 @@
  * data-hint.ts).
  */
 import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
-import { membersOfType, usedAsShape } from './object-types';
+import { membersOfType, shapeDimensionOf, usedAsShape } from './object-types';
 import { readPropertiesOf } from './property-reads';
 import type { BuilderParameter } from '../types';
 
@@ -112,6 +112,11 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
     if (pattern.test(key)) {
       return { value: make(hint, rank), detail: `from the name ${p.name}` };
     }
+  }
+  // `inputShape: [x, y, z]`: a name that says nothing, in a shape the code writes out.
+  const dimension = type === undefined || type === 'number' ? shapeDimensionOf(p.name, code.uses ?? '') : undefined;
+  if (dimension) {
+    return { value: shapeFor(hint, dimension.rank)[dimension.index], detail: `from its place in ${dimension.text}` };
   }
   if (type === 'boolean') {
     return { value: false, detail: 'from the type boolean' };
