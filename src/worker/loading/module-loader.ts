@@ -138,14 +138,21 @@ function bundlerAsset(request: string): string | undefined {
   return virtualModule(path.join(path.sep, '__rbn_asset__', request), () => request);
 }
 
-/** Anything read, called or constructed from it is another stand-in; it is not a promise and not an ES module. */
+/**
+ * Anything read, called or constructed from it is another stand-in; it is not a promise. It says it
+ * is an ES module, so `import * as codec from 'pkg'` (a namespace import, which copies own properties
+ * otherwise) keeps the stand-in itself and `new codec.Type()` works like any other read.
+ */
 function packageStandIn(pkg: string, what: string): unknown {
   const target = function standIn(): void {
     // Never runs: the traps answer.
   };
   return new Proxy(target, {
     get: (t, key) => {
-      if (key === '__esModule' || key === 'then') {
+      if (key === '__esModule') {
+        return true;
+      }
+      if (key === 'then') {
         return undefined;
       }
       if (key === Symbol.toPrimitive || key === 'toString') {

@@ -38,3 +38,16 @@ describe('a package of ES modules ("type": "module") whose helper reads import.m
     assert.equal(report.runs[0].steps, 2);
   });
 });
+
+describe('a namespace import of a package that is not installed (through the worker)', function () {
+  this.timeout(60_000);
+
+  it('`import * as codec` of the stand-in constructs at load, and the note names the package', async () => {
+    const req: SanityRequest = { file: path.resolve(__dirname, '../../fixtures/sanity/builders/missing-namespace-package.js'), model: 'createReplayNet', steps: 2, batchSize: 4, compare: false, backend: 'cpu', timeoutMs: 30_000, seed: 1, data: 'synthetic' };
+    const outcome: SanityOutcome = await runSanityTrain(req, { workerScript: WORKER, maxMemoryMb: 2048 });
+    assert.equal(outcome.kind, 'report', outcome.kind === 'error' ? outcome.message : '');
+    const report = (outcome as { report: SanityReport }).report;
+    assert.ok(report.notes?.some((n) => n.startsWith('rbn-fixture-binary-codec-that-is-not-installed is not installed: the module loaded with an inert stand-in')), JSON.stringify(report.notes));
+    assert.equal(report.runs[0].steps, 2);
+  });
+});

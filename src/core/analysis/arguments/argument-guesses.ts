@@ -87,7 +87,9 @@ export interface GuessCode {
  * its name says anything.
  */
 export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCode = {}): Guess | undefined {
-  const type = p.typeText?.replace(/\s+/g, ' ').trim();
+  const written = p.typeText?.replace(/\s+/g, ' ').trim();
+  // JSDoc `{*}`, `any` and `unknown` say nothing: the parameter counts as untyped.
+  const type = written === undefined || /^(\*|any|unknown|\?)$/.test(written) ? undefined : written;
   if (p.name.startsWith('{')) {
     return guessObject(p.name, hint, type, code);
   }

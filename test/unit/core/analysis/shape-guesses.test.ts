@@ -44,6 +44,12 @@ const rows: Row[] = [
     expected: 28,
   },
   {
+    title: 'a JSDoc type {*} says nothing: the place in the shape decides',
+    parameter: { name: 'x', typeText: '*' },
+    uses: 'keras.conv2d({ inputShape: [ x, y, z ] })',
+    expected: 28,
+  },
+  {
     title: 'the last dimension of an image shape is its channels',
     parameter: { name: 'd3' },
     uses: 'tf.input({ shape: [d1, d2, d3] })',
