@@ -87,7 +87,7 @@ interface GuessScope {
 function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 'tfjsPositions'>, files: readonly PackageFile[], lastRun: unknown[] | undefined, scope: GuessScope, display: (f: string) => string): ListProposal {
   const own = parameters.filter((p) => !p.receivesTfjs);
   if (lastRun !== undefined) {
-    return { values: lastRun, sources: own.slice(0, lastRun.length).map((p) => ({ parameter: p.name, source: 'lastRun', detail: 'the last run' })), unknown: [] };
+    return { values: lastRun, sources: own.slice(0, lastRun.length).map((p) => ({ parameter: parameterLabel(p.name), source: 'lastRun', detail: 'the last run' })), unknown: [] };
   }
   if (own.length === 0) {
     return { values: [], sources: [], unknown: [] };
@@ -107,19 +107,19 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
     if (site && i < site.args.length) {
       const quick = quickened(site.args[i], scope.hint);
       out.values.push(quick.value);
-      out.sources.push({ parameter: p.name, source: 'callSite', detail: siteDetail + quick.note });
+      out.sources.push({ parameter: parameterLabel(p.name), source: 'callSite', detail: siteDetail + quick.note });
       continue;
     }
     const fallback = literalDefault(p);
     if (fallback !== NOT_LITERAL) {
       const quick = quickened(fallback, scope.hint);
       out.values.push(quick.value);
-      out.sources.push({ parameter: p.name, source: 'default', detail: `default in the signature${quick.note}` });
+      out.sources.push({ parameter: parameterLabel(p.name), source: 'default', detail: `default in the signature${quick.note}` });
       continue;
     }
     const guess = guessArgument(p, scope.hint, scope.code);
     out.values.push(guess ? guess.value : null);
-    out.sources.push({ parameter: p.name, source: 'guess', detail: guess ? guess.detail : 'no guess: replace null' });
+    out.sources.push({ parameter: parameterLabel(p.name), source: 'guess', detail: guess ? guess.detail : 'no guess: replace null' });
     if (!guess) {
       out.unknown.push(p.name);
     }
@@ -201,6 +201,20 @@ function lastIndexWhere<T>(items: T[], test: (item: T, i: number) => boolean): n
 /** 'call in dqn_test.js:25', 'defaults in the signature', 'guessed from the names (h, w)'…, joined by '; '. */
 export function summarize(sources: ArgumentProposalSource[]): string {
   return describeSources(sources, false) || 'no parameters';
+}
+
+/**
+ * A parameter as the messages name it: a destructuring pattern (`{ sequenceLen = 60, … }` over ten
+ * lines) as its first names on one line, `{ sequenceLen, stateVectorLen, … }`.
+ */
+export function parameterLabel(name: string): string {
+  const flat = name.replace(/\s+/g, ' ').trim();
+  if (!/^[{[]/.test(flat) || flat.length <= 40) {
+    return flat;
+  }
+  const names = [...flat.slice(1, -1).matchAll(/(?:^|,)\s*(?:\.\.\.)?([A-Za-z_$][\w$]*)/g)].map((m) => m[1]);
+  const [open, close] = flat.startsWith('{') ? ['{', '}'] : ['[', ']'];
+  return `${open} ${[...names.slice(0, 2), '…'].join(', ')} ${close}`;
 }
 
 function describeSources(sources: ArgumentProposalSource[], prose: boolean): string {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatArgumentList, formatArgumentProposal, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
+import { formatArgumentList, formatArgumentProposal, parameterLabel, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
 import { findCallSites } from '../../../../src/core/analysis/builders/call-sites';
 import { parseArgsLiteral } from '../../../../src/core/analysis/arguments/args-literal';
 import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
@@ -359,4 +359,18 @@ describe('findCallSites', () => {
   it('never parses a file that does not mention the name', () => {
     assert.deepEqual(findCallSites([{ file: 'a.js', code: 'this is not ( code' }], { names: ['build'], kind: 'call' }), []);
   });
+});
+
+describe('parameter labels in messages', () => {
+  const rows: [string, string][] = [
+    ['units', 'units'],
+    ['{ a, b }', '{ a, b }'],
+    ['{\n    sequenceLen = 60,\n    stateVectorLen = 10,\n    embInner = [32, 32, 32],\n    layerNum = 8\n}', '{ sequenceLen, stateVectorLen, … }'],
+    ['[first, second, third, fourth, fifth, sixth, seventh]', '[ first, second, … ]'],
+  ];
+  for (const [name, label] of rows) {
+    it(`${JSON.stringify(name).slice(0, 30)} → ${label}`, () => {
+      assert.equal(parameterLabel(name), label);
+    });
+  }
 });
