@@ -5,7 +5,8 @@
  * (argument-guesses.ts). Parameters that receive tfjs are left out: the worker fills them. Pure.
  */
 import * as path from 'node:path';
-import { guessArgument, type GuessCode } from './argument-guesses';
+import { guessArgument, type Guess, type GuessCode } from './argument-guesses';
+import { findModelBuilders } from '../builders/model-builders';
 import { findHelperFiles, quickImageShape, readDataHint, type DataHint } from './data-hint';
 import { findCallSites, type CallSite, type CallSiteQuery, type PackageFile } from '../builders/call-sites';
 import { evaluateLiteralText, NOT_LITERAL } from './literal-values';
@@ -42,7 +43,7 @@ export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile
   // What the builder reads of its own parameters is in its own text; what a class reads of its
   // constructor's parameters may be anywhere in the file (`this.game = game` in the constructor).
   const region = builder.end > builder.start ? builderFile.code.slice(builder.start, builder.end) : builderFile.code;
-  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations } };
+  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations }, forwarded: (name) => forwardedGuess(name, region, builderFile, hint, declarations) };
   const own = proposeList(builder.parameters, argsQuery(builder), files, options.lastRun?.args, ownScope, display);
   const proposal: ArgumentProposal = { args: own.values, sources: own.sources, summary: '' };
   const unknown = [...own.unknown];
@@ -67,6 +68,28 @@ export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile
   return proposal;
 }
 
+/**
+ * A parameter the builder passes straight on to another builder of its file (`fromZero(x, y, z)` calls
+ * `modelGenerator(x, y, z)`): the guess for the parameter it lands on there, read in that builder's body.
+ */
+function forwardedGuess(name: string, region: string, file: PackageFile, hint: DataHint, declarations: string): Guess | undefined {
+  let builders: ModelBuilder[] | undefined;
+  for (const call of region.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(([^()]*)\)/g)) {
+    const index = call[2].split(',').map((a) => a.trim()).indexOf(name);
+    if (index < 0) {
+      continue;
+    }
+    builders ??= findModelBuilders(file.code, file.file);
+    const callee = builders.find((b) => b.kind === 'function' && b.localName === call[1]);
+    const target = callee?.parameters.filter((p) => !p.receivesTfjs)[index];
+    const guess = callee && target ? guessArgument(target, hint, { uses: file.code.slice(callee.start, callee.end), declarations }) : undefined;
+    if (guess) {
+      return { value: guess.value, detail: `${guess.detail}, as ${target!.name} of ${callee!.id}` };
+    }
+  }
+  return undefined;
+}
+
 function argsQuery(builder: ModelBuilder): Omit<CallSiteQuery, 'tfjsPositions'> {
   const names = (list: (string | undefined)[]) => [...new Set(list.filter((n): n is string => n !== undefined))];
   if (builder.kind === 'constructor') {
@@ -82,6 +105,8 @@ function argsQuery(builder: ModelBuilder): Omit<CallSiteQuery, 'tfjsPositions'> 
 interface GuessScope {
   hint: DataHint;
   code: GuessCode;
+  /** The guess for a parameter the builder hands on to another builder of its file (`modelGenerator(x, y, z)`). */
+  forwarded?: (name: string) => Guess | undefined;
 }
 
 function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 'tfjsPositions'>, files: readonly PackageFile[], lastRun: unknown[] | undefined, scope: GuessScope, display: (f: string) => string): ListProposal {
@@ -117,7 +142,7 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
       out.sources.push({ parameter: parameterLabel(p.name), source: 'default', detail: `default in the signature${quick.note}` });
       continue;
     }
-    const guess = guessArgument(p, scope.hint, scope.code);
+    const guess = guessArgument(p, scope.hint, scope.code) ?? scope.forwarded?.(p.name);
     out.values.push(guess ? guess.value : null);
     out.sources.push({ parameter: parameterLabel(p.name), source: 'guess', detail: guess ? guess.detail : 'no guess: replace null' });
     if (!guess) {

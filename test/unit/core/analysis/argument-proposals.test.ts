@@ -374,3 +374,19 @@ describe('parameter labels in messages', () => {
     });
   }
 });
+
+describe('parameters handed on to another builder of the file', () => {
+  const code = `${NS}function grid(x, y, z) {\n  const m = tf.sequential();\n  m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [x, y, z] }));\n  return m;\n}\nclass Holder { constructor(net, rate) { this.net = net; this.rate = rate; } }\nexport function fresh(x, y, z, rate = 0.01) {\n  return new Holder(grid(x, y, z), rate);\n}\nexport function unrelated(q) {\n  return new Holder(grid(1, 2, 3), q);\n}\n`;
+  const propose = (id: string) => proposeArguments(findModelBuilders(code, 'net.ts').find((b) => b.id === id)!, { file: 'net.ts', code });
+
+  it('take the guess of the parameter they land on there', () => {
+    const p = propose('fresh');
+    // z is named like a latent vector: its own name decides first.
+    assert.deepEqual(p.args, [28, 28, 32, 0.01]);
+    assert.deepEqual(p.sources.map((s) => s.detail), ['from its place in inputShape: [x, y, z], as x of grid', 'from its place in inputShape: [x, y, z], as y of grid', 'from the name z', 'default in the signature']);
+  });
+
+  it('a parameter that is not handed on gets no such guess', () => {
+    assert.deepEqual(propose('unrelated').unknown, ['q']);
+  });
+});
