@@ -55,7 +55,7 @@ export function findCallSites(files: readonly PackageFile[], query: CallSiteQuer
     const visit = (node: Typescript.Node): void => {
       const site = matchCall(t, node, names, query);
       if (site && !expectsThrow(t, node)) {
-        const args = literalArguments(site, consts, query.tfjsPositions ?? []);
+        const args = literalArguments(t, site, consts, query.tfjsPositions ?? []);
         if (args) {
           out.push({ file, line: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1, args, inTest: isTestFile(file) });
         }
@@ -78,19 +78,56 @@ function matchCall(t: typeof Typescript, node: Typescript.Node, names: Set<strin
   return name !== undefined && names.has(name) ? (call.arguments ?? []) : undefined;
 }
 
-function literalArguments(args: readonly Typescript.Expression[], consts: ReadonlyMap<string, Typescript.Expression>, tfjsPositions: number[]): unknown[] | undefined {
+function literalArguments(t: typeof Typescript, args: readonly Typescript.Expression[], consts: ReadonlyMap<string, Typescript.Expression>, tfjsPositions: number[]): unknown[] | undefined {
   const out: unknown[] = [];
   for (const [i, arg] of args.entries()) {
     if (tfjsPositions.includes(i)) {
       continue;
     }
-    const value = evaluateLiteral(arg, consts);
+    const value = t.isPropertyAccessExpression(arg) && arg.expression.kind === t.SyntaxKind.ThisKeyword ? constructorValue(t, arg, consts) : evaluateLiteral(arg, consts);
     if (value === NOT_LITERAL) {
       return undefined;
     }
     out.push(value);
   }
   return out;
+}
+
+/**
+ * `this.latentSize` in a method of a class whose constructor sets `this.latentSize = opts.latentSize ??
+ * 100` (or `= 100`, or declares `latentSize = 100`): the literal, or the literal fallback.
+ */
+function constructorValue(t: typeof Typescript, access: Typescript.PropertyAccessExpression, consts: ReadonlyMap<string, Typescript.Expression>): unknown {
+  let cls: Typescript.Node | undefined = access.parent;
+  while (cls !== undefined && !t.isClassLike(cls)) {
+    cls = cls.parent;
+  }
+  if (cls === undefined) {
+    return NOT_LITERAL;
+  }
+  const name = access.name.text;
+  const values: Typescript.Expression[] = [];
+  for (const member of (cls as Typescript.ClassLikeDeclaration).members) {
+    if (t.isPropertyDeclaration(member) && member.initializer && t.isIdentifier(member.name) && member.name.text === name) {
+      values.push(member.initializer);
+    }
+    if (t.isConstructorDeclaration(member) && member.body) {
+      const visit = (node: Typescript.Node): void => {
+        if (t.isBinaryExpression(node) && node.operatorToken.kind === t.SyntaxKind.EqualsToken && t.isPropertyAccessExpression(node.left) && node.left.expression.kind === t.SyntaxKind.ThisKeyword && node.left.name.text === name) {
+          values.push(node.right);
+        }
+        t.forEachChild(node, visit);
+      };
+      visit(member.body);
+    }
+  }
+  if (values.length !== 1) {
+    return NOT_LITERAL;
+  }
+  const value = evaluateLiteral(values[0], consts);
+  const right = values[0];
+  const fallback = t.isBinaryExpression(right) && [t.SyntaxKind.QuestionQuestionToken, t.SyntaxKind.BarBarToken].includes(right.operatorToken.kind) ? evaluateLiteral(right.right, consts) : NOT_LITERAL;
+  return value !== NOT_LITERAL ? value : fallback;
 }
 
 const TEST_FILE = /(^|[\\/])(tests?|specs?|__tests__)[\\/]|[._-](test|spec)\.[cm]?[jt]sx?$/i;

@@ -390,3 +390,21 @@ describe('parameters handed on to another builder of the file', () => {
     assert.deepEqual(propose('unrelated').unknown, ['q']);
   });
 });
+
+describe('a call site that passes a field the constructor sets', () => {
+  const cls = (ctor: string) => `${NS}export class Gan {\n  ${ctor}\n  build(latentSize) {\n    const m = tf.sequential();\n    m.add(tf.layers.dense({ units: latentSize, inputShape: [4] }));\n    return m;\n  }\n  run() { this.g = this.build(this.latentSize); }\n}\n`;
+  const rows: [string, string, unknown[]][] = [
+    ['the fallback of `opts.latentSize ?? 100`', 'constructor(opts = {}) { this.latentSize = opts.latentSize ?? 100; }', [100]],
+    ['the fallback of `|| 64`', 'constructor(opts) { this.latentSize = opts.size || 64; }', [64]],
+    ['a literal', 'constructor() { this.latentSize = 12; }', [12]],
+    ['a field declaration', 'latentSize = 20;', [20]],
+    ['set twice: not a call site (the guess instead)', 'constructor(o) { this.latentSize = 8; if (o) { this.latentSize = 16; } }', [32]],
+  ];
+  for (const [title, ctor, args] of rows) {
+    it(title, () => {
+      const code = cls(ctor);
+      const p = proposeArguments(findModelBuilders(code, 'gan.ts').find((b) => b.id === 'Gan.build')!, { file: 'gan.ts', code });
+      assert.deepEqual(p.args, args);
+    });
+  }
+});
