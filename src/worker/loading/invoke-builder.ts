@@ -23,6 +23,7 @@ import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { pageElementIds } from './page-element-ids';
 import { findHeldModel, heldModelNote } from './held-model';
+import { resolveModelArguments, type ModelArgumentContext } from './model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './instance-vars';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
 
@@ -156,7 +157,9 @@ async function loadAndBuild(
   // For `--model Class`, --args are the constructor's and --ctor-args, when given, override them.
   const ctorGiven = builder.kind === 'constructor' ? (inv.ctorArgs ?? inv.args ?? []) : (inv.ctorArgs ?? []);
   const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
-  const ctx: CallContext = { inv, builder, notes: [], ...(vars.instanceVars ? { instanceVars: vars.instanceVars } : {}) };
+  // Sibling builders of model arguments may add fields (model-arguments.ts): a copy, reported after the call.
+  const fields: InstanceVars = { values: { ...(vars.instanceVars?.values ?? {}) }, source: vars.instanceVars?.source ?? '' };
+  const ctx: CallContext = { inv, builder, notes: [], instanceVars: fields };
   const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args', inv.args !== undefined);
   const ctorTyped = builder.kind === 'constructor' ? inv.ctorArgs !== undefined || inv.args !== undefined : inv.ctorArgs !== undefined;
   const model = await build(target as Callable | Record<string, unknown>, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args', ctorTyped) : []);
@@ -164,7 +167,8 @@ async function loadAndBuild(
   if (usesCtor && builder.kind !== 'constructor') {
     call.ctorArgs = ctorGiven;
   }
-  const { moduleVars, instanceVars } = vars;
+  const { moduleVars } = vars;
+  const instanceVars = fields;
   if (moduleVars && Object.keys(moduleVars.values).length > 0) {
     call.moduleVars = moduleVars.values;
     call.moduleVarsSource = moduleVars.source;
@@ -218,11 +222,12 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       if (typeof method !== 'function') {
         throw new SanityFailure('noFactory', `${builder.className} has no method '${builder.memberName}' (found ${describeValue(method)})`);
       }
-      result = await (method as (...a: unknown[]) => unknown).apply(owner, args);
+      const built = await resolveModelArguments(args, owner, modelArgumentContext(ctx));
+      result = await (method as (...a: unknown[]) => unknown).apply(owner, built);
     } else if (builder.kind !== 'constructor') {
       // Functions inside `module.exports = { … }` may call their siblings through `this`.
       const self = builder.localName ? undefined : requireUserModule(inv.file);
-      result = await (target as Callable).apply(self, args);
+      result = await (target as Callable).apply(self, await resolveModelArguments(args, undefined, modelArgumentContext(ctx)));
     }
   } catch (err) {
     const left = ctx.notes.length > 0 ? ` (${ctx.notes.join('; ')})` : '';
@@ -242,6 +247,11 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   }
   const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : '';
   throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);
+}
+
+function modelArgumentContext(ctx: CallContext): ModelArgumentContext {
+  const { inv, builder } = ctx;
+  return { file: inv.file, code: inv.code, ...(builder.className ? { className: builder.className } : {}), fields: ctx.instanceVars ?? { values: {}, source: '' }, fieldsGiven: inv.instanceVars !== undefined, notes: ctx.notes };
 }
 
 function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Record<string, unknown> {

@@ -44,7 +44,7 @@ export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile
   // constructor's parameters may be anywhere in the file (`this.game = game` in the constructor).
   const region = builder.end > builder.start ? builderFile.code.slice(builder.start, builder.end) : builderFile.code;
   const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations }, forwarded: (name) => forwardedGuess(name, region, builderFile, hint, declarations) };
-  const own = proposeList(builder.parameters, argsQuery(builder), files, options.lastRun?.args, ownScope, display);
+  const own = proposeList(builder.parameters, { ...argsQuery(builder), modelMembers: modelMembersOf(builder, builderFile) }, files, options.lastRun?.args, ownScope, display);
   const proposal: ArgumentProposal = { args: own.values, sources: own.sources, summary: '' };
   const unknown = [...own.unknown];
   if ((builder.kind === 'method' || builder.kind === 'property') && !builder.static) {
@@ -88,6 +88,15 @@ function forwardedGuess(name: string, region: string, file: PackageFile, hint: D
     }
   }
   return undefined;
+}
+
+/** The other builder methods of a method builder's class (their models may be its arguments). */
+function modelMembersOf(builder: ModelBuilder, file: PackageFile): Set<string> | undefined {
+  if (builder.kind !== 'method' || builder.className === undefined || builder.parameters.length === 0) {
+    return undefined;
+  }
+  const members = findModelBuilders(file.code, file.file).filter((b) => b.className === builder.className && b.kind === 'method' && b.memberName !== builder.memberName);
+  return new Set(members.map((b) => b.memberName!));
 }
 
 function argsQuery(builder: ModelBuilder): Omit<CallSiteQuery, 'tfjsPositions'> {
