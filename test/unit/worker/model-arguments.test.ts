@@ -32,6 +32,8 @@ describe('model arguments', () => {
     const proposal = proposeArguments(builder, { file: FILE, code });
     assert.deepEqual(proposal.args, [6, { $model: 'buildGenerator', args: [6] }, { $model: 'buildCritic', args: [] }]);
     assert.equal(proposal.summary, 'call in paired-gan.js:20; defaults in the signature');
+    // The sibling builders read this.classes, which setData() fills: proposed with the arguments.
+    assert.deepEqual(proposal.instanceVars?.values, { classes: 10 });
   });
 
   it('a field filled with something other than a builder call is no model argument', () => {

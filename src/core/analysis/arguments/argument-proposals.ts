@@ -12,6 +12,8 @@ import { findCallSites, type CallSite, type CallSiteQuery, type PackageFile } fr
 import { evaluateLiteralText, NOT_LITERAL } from './literal-values';
 import { proposeModuleVariables } from './module-variables';
 import { proposeInstanceFields } from './instance-fields';
+import { isModelArgument } from './model-arguments';
+import { forwardedGuess, mergeFields, modelMembersOf } from './related-builders';
 import { parseSourceFile } from '../builders/tfjs-bindings';
 import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder, ModuleVariablesProposal } from '../types';
 
@@ -62,41 +64,13 @@ export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile
     const parsed = parseSourceFile(builderFile.code, builderFile.file);
     const fileLabel = display(builderFile.file);
     const moduleVars = proposeModuleVariables(parsed, builder, { fileLabel, hint, ...(options.lastRun?.moduleVars ? { lastRun: options.lastRun.moduleVars } : {}) });
-    const instanceVars = proposeInstanceFields(parsed, builder, { fileLabel, hint, ...(options.lastRun?.instanceVars ? { lastRun: options.lastRun.instanceVars } : {}) });
+    // The builders of model arguments run on the same instance: their empty fields count too.
+    const fieldOptions = { fileLabel, hint, ...(options.lastRun?.instanceVars ? { lastRun: options.lastRun.instanceVars } : {}) };
+    const siblings = proposal.args.filter(isModelArgument).map((a) => findModelBuilders(builderFile.code, builderFile.file).find((b) => b.className === builder.className && b.memberName === a.$model));
+    const instanceVars = mergeFields([builder, ...siblings].map((b) => (b ? proposeInstanceFields(parsed, b, fieldOptions) : undefined)));
     Object.assign(proposal, moduleVars ? { moduleVars } : {}, instanceVars ? { instanceVars } : {});
   }
   return proposal;
-}
-
-/**
- * A parameter the builder passes straight on to another builder of its file (`fromZero(x, y, z)` calls
- * `modelGenerator(x, y, z)`): the guess for the parameter it lands on there, read in that builder's body.
- */
-function forwardedGuess(name: string, region: string, file: PackageFile, hint: DataHint, declarations: string): Guess | undefined {
-  let builders: ModelBuilder[] | undefined;
-  for (const call of region.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(([^()]*)\)/g)) {
-    const index = call[2].split(',').map((a) => a.trim()).indexOf(name);
-    if (index < 0) {
-      continue;
-    }
-    builders ??= findModelBuilders(file.code, file.file);
-    const callee = builders.find((b) => b.kind === 'function' && b.localName === call[1]);
-    const target = callee?.parameters.filter((p) => !p.receivesTfjs)[index];
-    const guess = callee && target ? guessArgument(target, hint, { uses: file.code.slice(callee.start, callee.end), declarations }) : undefined;
-    if (guess) {
-      return { value: guess.value, detail: `${guess.detail}, as ${target!.name} of ${callee!.id}` };
-    }
-  }
-  return undefined;
-}
-
-/** The other builder methods of a method builder's class (their models may be its arguments). */
-function modelMembersOf(builder: ModelBuilder, file: PackageFile): Set<string> | undefined {
-  if (builder.kind !== 'method' || builder.className === undefined || builder.parameters.length === 0) {
-    return undefined;
-  }
-  const members = findModelBuilders(file.code, file.file).filter((b) => b.className === builder.className && b.kind === 'method' && b.memberName !== builder.memberName);
-  return new Set(members.map((b) => b.memberName!));
 }
 
 function argsQuery(builder: ModelBuilder): Omit<CallSiteQuery, 'tfjsPositions'> {
