@@ -22,7 +22,6 @@ import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { pageElementIds } from './page-element-ids';
-import { findHeldModel, heldModelNote } from './held-model';
 import { resolveModelArguments, type ModelArgumentContext } from './model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './instance-vars';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
@@ -239,11 +238,6 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   const stored = instance && isLayersModel(instance) ? instance : instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
   if (stored) {
     return checkInputs(stored, label);
-  }
-  const held = await findHeldModel(result);
-  if (held) {
-    ctx.notes.push(heldModelNote(label, result, held));
-    return checkInputs(held.model, label);
   }
   const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : '';
   throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);

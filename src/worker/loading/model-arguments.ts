@@ -11,7 +11,6 @@ import { isModelArgument, type ModelArgument } from '../../core/analysis/argumen
 import { findModelBuilders } from '../../core/analysis/builders/model-builders';
 import { parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
 import { describeError, SanityFailure } from '../errors';
-import { findHeldModel } from './held-model';
 import type { InstanceVars } from './instance-vars';
 import { isLayersModel } from './model-checks';
 import { requireUserModule } from './module-loader';
@@ -58,7 +57,7 @@ async function buildModelArgument(arg: ModelArgument, owner: Record<string, unkn
   } catch (err) {
     throw new SanityFailure('threw', `${label}, building a model argument, threw: ${describeError(err, ctx.file)}`, err);
   }
-  const model = isLayersModel(result) ? result : (await findHeldModel(result))?.model;
+  const model = isLayersModel(result) ? result : undefined;
   if (!model) {
     throw new SanityFailure('notAModel', `${label}, building a model argument, returned no tf.LayersModel`);
   }

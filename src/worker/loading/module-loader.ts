@@ -11,7 +11,6 @@ import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
 import { TFJS_MODULE } from '../../core/analysis/builders/tfjs-bindings';
 import { packageOfRequest } from './failure-hints';
-import { importMetaTransformer } from './import-meta';
 import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
 
 interface ModuleInternals {
@@ -138,21 +137,14 @@ function bundlerAsset(request: string): string | undefined {
   return virtualModule(path.join(path.sep, '__rbn_asset__', request), () => request);
 }
 
-/**
- * Anything read, called or constructed from it is another stand-in; it is not a promise. It says it
- * is an ES module, so `import * as codec from 'pkg'` (a namespace import, which copies own properties
- * otherwise) keeps the stand-in itself and `new codec.Type()` works like any other read.
- */
+/** Anything read, called or constructed from it is another stand-in; it is not a promise and not an ES module. */
 function packageStandIn(pkg: string, what: string): unknown {
   const target = function standIn(): void {
     // Never runs: the traps answer.
   };
   return new Proxy(target, {
     get: (t, key) => {
-      if (key === '__esModule') {
-        return true;
-      }
-      if (key === 'then') {
+      if (key === '__esModule' || key === 'then') {
         return undefined;
       }
       if (key === Symbol.toPrimitive || key === 'toString') {
@@ -191,7 +183,6 @@ export function transpile(code: string, file: string): string {
       inlineSources: true,
       allowJs: true,
     },
-    transformers: { before: [importMetaTransformer(ts)] },
   });
   const output = out.outputText + (entryAppendix.get(file) ?? '');
   return hasTopLevelAwait(code, file) ? wrapTopLevelAwait(output, file) : output;

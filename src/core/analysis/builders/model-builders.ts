@@ -32,7 +32,7 @@ export function findModelBuilders(code: string, fileName: string): ModelBuilder[
 export function findModelBuildersIn(file: TsMorph.SourceFile): { builder: ModelBuilder; node: TsMorph.Node | undefined }[] {
   const bindings = getTfjsBindings(file);
   const candidates = collectCandidates(file);
-  const ctx: Context = { bindings, builders: new Set(), modelClasses: new Set(), imported: getRelativeImports(file), members: new Map(), facts: new Map(), sourceFile: file.compilerNode, t: getTypeScript() };
+  const ctx: Context = { bindings, builders: new Set(), imported: getRelativeImports(file), members: new Map(), facts: new Map(), sourceFile: file.compilerNode, t: getTypeScript() };
   const verdicts = new Map<Candidate, Verdict>();
   // Text prefilter: a function that mentions no tfjs model call, no `this`, no other candidate and no
   // import is never a builder, and is never walked.
@@ -61,9 +61,6 @@ export function findModelBuildersIn(file: TsMorph.SourceFile): { builder: ModelB
 function record(c: Candidate, verdict: Verdict, ctx: Context): void {
   if (c.kind === 'function' && c.localName && verdict.returns) {
     ctx.builders.add(c.localName);
-  }
-  if (c.className && c.kind === 'constructor') {
-    ctx.modelClasses.add(c.className);
   }
   if (c.className && c.kind !== 'constructor') {
     const members = ctx.members.get(c.className) ?? new Map<string, Verdict>();

@@ -26,8 +26,6 @@ export interface Context {
   builders: Set<string>;
   /** Relative-module imports (local name), for the cross-file name heuristic. */
   imported: Set<string>;
-  /** Classes whose constructor builds a model (`this.model = tf.sequential()`), for `new C(…)`. */
-  modelClasses: Set<string>;
   /** Class name -> member name -> verdict, for `this.m()` calls. */
   members: Map<string, Map<string, Verdict>>;
   /** What one walk of each function found (on compiler nodes: wrapping every node in ts-morph's is the expensive part). */
@@ -105,12 +103,6 @@ export function isModelExpression(expr: ts.Node, fn: FunctionLike | undefined, c
   }
   if (t.isCallExpression(value)) {
     return isModelCall(value, c, ctx);
-  }
-  if (t.isNewExpression(value)) {
-    // `new DQNAgent(config)` of a class that builds a model, or a wrapper handed one (`new Trainer(createNet())`):
-    // the worker trains the model the object holds.
-    const name = t.isIdentifier(value.expression) ? value.expression.text : undefined;
-    return (name !== undefined && ctx.modelClasses.has(name)) || (value.arguments ?? []).some((a) => isModelExpression(a, fn, c, ctx, depth + 1));
   }
   if (t.isConditionalExpression(value)) {
     return isModelExpression(value.whenTrue, fn, c, ctx, depth + 1) || isModelExpression(value.whenFalse, fn, c, ctx, depth + 1);

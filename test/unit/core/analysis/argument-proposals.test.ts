@@ -376,7 +376,7 @@ describe('parameter labels in messages', () => {
 });
 
 describe('parameters handed on to another builder of the file', () => {
-  const code = `${NS}function grid(x, y, z) {\n  const m = tf.sequential();\n  m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [x, y, z] }));\n  return m;\n}\nclass Holder { constructor(net, rate) { this.net = net; this.rate = rate; } }\nexport function fresh(x, y, z, rate = 0.01) {\n  return new Holder(grid(x, y, z), rate);\n}\nexport function unrelated(q) {\n  return new Holder(grid(1, 2, 3), q);\n}\n`;
+  const code = `${NS}function grid(x, y, z) {\n  const m = tf.sequential();\n  m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [x, y, z] }));\n  return m;\n}\nexport function fresh(x, y, z, rate = 0.01) {\n  const m = grid(x, y, z);\n  m.compile({ optimizer: tf.train.adam(rate), loss: 'meanSquaredError' });\n  return m;\n}\nexport function unrelated(q) {\n  const m = grid(1, 2, 3);\n  m.compile({ optimizer: q, loss: 'meanSquaredError' });\n  return m;\n}\n`;
   const propose = (id: string) => proposeArguments(findModelBuilders(code, 'net.ts').find((b) => b.id === id)!, { file: 'net.ts', code });
 
   it('take the guess of the parameter they land on there', () => {
