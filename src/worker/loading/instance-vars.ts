@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { readDataHint } from '../../core/analysis/arguments/data-hint';
-import { instanceFieldNames, proposeInstanceFields } from '../../core/analysis/arguments/instance-fields';
+import { instanceFieldNames, methodRange, proposeInstanceFields } from '../../core/analysis/arguments/instance-fields';
 import type { parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
 import type { ModelBuilder } from '../../core/analysis/types';
 import { BadInputError } from '../errors';
@@ -37,7 +37,9 @@ export function instanceVariablesFor(sourceFile: ReturnType<typeof parseSourceFi
     }
     return { values: inv.instanceVars, source: inv.instanceVarsSource ?? 'given' };
   }
-  const proposal = builder.end > builder.start ? proposeInstanceFields(sourceFile, builder, { fileLabel: path.basename(inv.file), hint: readDataHint(inv.code) }) : undefined;
+  // A method the analysis did not take for a builder still has its text in the file.
+  const range = builder.end > builder.start ? builder : builder.className && builder.memberName ? methodRange(sourceFile, builder.className, builder.memberName) : undefined;
+  const proposal = range ? proposeInstanceFields(sourceFile, { ...builder, ...range }, { fileLabel: path.basename(inv.file), hint: readDataHint(inv.code) }) : undefined;
   return proposal && Object.keys(proposal.values).length > 0 ? { values: proposal.values, source: proposal.summary } : undefined;
 }
 

@@ -64,4 +64,11 @@ describe('instance fields another method fills (through the worker)', function (
     assert.equal(failure.reason, 'badInput');
     assert.equal(failure.message, '--instance-vars: classes is not a field of FeatureClassifier (this.<name> in its methods; it has featureCount, numClasses, network)');
   });
+
+  it('a method the analysis does not take for a builder (--model Class.method): its fields are proposed all the same', async () => {
+    const report = reportOf(await run(request({ file: path.join(BUILDERS, 'factory-classifier.js'), model: 'FactoryClassifier.generate', ctorArgs: [] })));
+    assert.deepEqual(report.call?.instanceVars, { outputSize: 10 });
+    assert.equal(report.call?.instanceVarsSource, 'outputSize from the name outputSize');
+    assert.equal(outputUnits(report), 10);
+  });
 });

@@ -82,6 +82,37 @@ export function proposeInstanceFields(file: TsMorph.SourceFile, builder: Builder
   return fields.length === 0 ? undefined : proposeVariables(file, fields, options);
 }
 
+/**
+ * The range of `className`'s method `member` (a class member, or `Class.prototype.member = function`),
+ * for a method the analysis did not take for a builder (`this.model = this.factory.build(…)`) but
+ * the user names with `--model Class.member`: its instance fields are found the same way.
+ */
+export function methodRange(file: TsMorph.SourceFile, className: string, member: string): { start: number; end: number } | undefined {
+  const t = loadTsMorph().ts;
+  const sf = file.compilerNode;
+  let found: Typescript.Node | undefined;
+  const visit = (node: Typescript.Node): void => {
+    if (found) {
+      return;
+    }
+    if ((t.isClassDeclaration(node) || t.isClassExpression(node)) && classNameOf(t, node) === className) {
+      found = node.members.find((m) => (t.isMethodDeclaration(m) || t.isPropertyDeclaration(m)) && m.name !== undefined && t.isIdentifier(m.name) && m.name.text === member);
+    }
+    t.forEachChild(node, visit);
+  };
+  visit(sf);
+  found ??= es5Class(t, sf, className)?.methods.get(member);
+  return found ? { start: found.getStart(sf), end: found.end } : undefined;
+}
+
+function classNameOf(t: ts, node: Typescript.ClassDeclaration | Typescript.ClassExpression): string | undefined {
+  if (node.name) {
+    return node.name.text;
+  }
+  const parent = node.parent;
+  return t.isVariableDeclaration(parent) && t.isIdentifier(parent.name) ? parent.name.text : undefined;
+}
+
 /** Every `this.<name>` the builder's class mentions, methods left out: what `--instance-vars` may set. */
 export function instanceFieldNames(file: TsMorph.SourceFile, builder: BuilderRef): string[] {
   const t = loadTsMorph().ts;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { formatModuleVariables, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
 import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
-import { findInstanceFields, instanceFieldNames } from '../../../../src/core/analysis/arguments/instance-fields';
+import { findInstanceFields, instanceFieldNames, methodRange } from '../../../../src/core/analysis/arguments/instance-fields';
 import { parseSourceFile } from '../../../../src/core/analysis/builders/tfjs-bindings';
 import type { ModuleVariablesProposal } from '../../../../src/core/analysis/types';
 
@@ -170,5 +170,15 @@ describe('instance fields a method builder reads and another method fills', () =
   it('the fields a user may set are every this.<name> of the class, methods left out', () => {
     const builder = findModelBuilders(CLASSIFIER, 'model.js').find((b) => b.id === 'Classifier.buildModel')!;
     assert.deepEqual(instanceFieldNames(parseSourceFile(CLASSIFIER, 'model.js'), builder).sort(), ['model', 'numClasses']);
+  });
+
+  it('the range of a method by class and name (a class, a class expression, an ES5 prototype method)', () => {
+    const code = `class A { build() { return 1; } }\nconst B = class { make() {} };\nfunction C() {}\nC.prototype.run = function () { return 2; };\n`;
+    const sf = parseSourceFile(code, 'm.js');
+    const text = (r: { start: number; end: number } | undefined) => (r ? code.slice(r.start, r.end) : undefined);
+    assert.equal(text(methodRange(sf, 'A', 'build')), 'build() { return 1; }');
+    assert.equal(text(methodRange(sf, 'B', 'make')), 'make() {}');
+    assert.equal(text(methodRange(sf, 'C', 'run')), 'function () { return 2; }');
+    assert.equal(methodRange(sf, 'A', 'missing'), undefined);
   });
 });
