@@ -14,6 +14,8 @@ const WORDING: [RegExp, string][] = [
   [/lower --batch-size/g, 'lower the batch size (Run Again at a Smaller Batch)'],
   [/--batch-size/g, 'the batch size (runningBatchNorm.sanity.batchSize)'],
   [/pass a smaller input shape with --args/g, 'give the builder a smaller input shape in its argument box'],
+  [/pass --args ('[^']*')/g, 'enter $1 in the argument box'],
+  [/pass --ctor-args ('[^']*')/g, 'enter $1 in the constructor argument box'],
   [/with --args/g, 'in the argument box'],
   [/--ctor-args/g, 'the constructor argument box'],
   [/--module-vars/g, 'the module variables box'],

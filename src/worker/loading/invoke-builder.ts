@@ -286,7 +286,7 @@ function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: Ca
   const required = own.filter((p) => !p.optional).length;
   const label = builder.kind === 'constructor' || flag === '--ctor-args' ? `new ${builder.className}()` : builder.id;
   if (given.length < required && typed) {
-    ctx.notes.push(fewerArgumentsNote(label, own, given.length));
+    ctx.notes.push(fewerArgumentsNote(label, own, given.length) + proposedRest(ctx, flag, given));
   } else if (given.length < required) {
     throw new BadInputError(`${label} takes ${own.length} argument${own.length === 1 ? '' : 's'} (${own.map(describeParameter).join(', ')}); got ${given.length}: ${hint(ctx, flag, own.filter((p) => !p.optional).slice(given.length))}`);
   }
@@ -310,6 +310,25 @@ function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: Ca
     out.pop();
   }
   return out;
+}
+
+/**
+ * "; to fill them as proposed, pass --args '[9, 6, 3]'": what was typed, with the file's own proposal
+ * for the rest (defaults and guesses, as without --args), when it has a value for every one of them.
+ */
+function proposedRest(ctx: CallContext, flag: string, given: unknown[]): string {
+  let proposed: unknown[] | undefined;
+  try {
+    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
+    proposed = flag === '--ctor-args' ? proposal.ctorArgs : proposal.args;
+  } catch {
+    proposed = undefined;
+  }
+  const rest = proposed?.slice(given.length) ?? [];
+  if (rest.length === 0 || rest.some((v) => v === null || v === undefined)) {
+    return '';
+  }
+  return `; to fill them as proposed, pass ${flag} '${formatArgumentList([...given, ...rest])}'`;
 }
 
 function describeParameter(p: BuilderParameter): string {
