@@ -328,7 +328,13 @@ function proposedRest(ctx: CallContext, flag: string, given: unknown[]): string 
   if (rest.length === 0 || rest.some((v) => v === null || v === undefined)) {
     return '';
   }
-  return `; to fill them as proposed, pass ${flag} '${formatArgumentList([...given, ...rest])}'`;
+  return `; to fill them as proposed, pass ${flag} '${shellSafeList([...given, ...rest])}'`;
+}
+
+/** The list as a JS literal for a single-quoted shell argument: JSON when a string would close the quotes. */
+function shellSafeList(values: unknown[]): string {
+  const text = formatArgumentList(values);
+  return text.includes("'") ? JSON.stringify(values) : text;
 }
 
 function describeParameter(p: BuilderParameter): string {
@@ -348,7 +354,7 @@ function hint(ctx: CallContext, flag: string, missing: BuilderParameter[]): stri
     values = undefined;
   }
   if (values && !values.some((v) => v === null)) {
-    return `pass ${flag} '${formatArgumentList(values)}'`;
+    return `pass ${flag} '${shellSafeList(values)}'`;
   }
   const names = missing.map((p) => p.name).join(', ');
   return `pass them as a JSON array with ${flag} (nothing in the file suggests a value for ${names})`;
