@@ -100,7 +100,7 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   const phase = phaseEmitter(emit, context);
   phase('buildModel');
   const origins = recordLayerOrigins(tf);
-  const { model, call, browserStandIns, notes: buildNotes } = source ? { ...source, browserStandIns: [], notes: [] as string[] } : await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed });
+  const { model, call, browserStandIns, notes: buildNotes } = source ? { ...source, browserStandIns: [], notes: [] as string[] } : await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf, seed: request.seed });
   const name = call.model;
   context.params = model.countParams();
   const trainableParams = trainableParamsOf(model);

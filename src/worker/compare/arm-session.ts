@@ -32,7 +32,7 @@ async function modelForSeed(prepared: PreparedSession, start: StartArm, seed: nu
   const built =
     seed === request.seed
       ? prepared.model
-      : (await invokeBuilder({ file: request.file, code: prepared.code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf: prepared.tf, seed })).model;
+      : (await invokeBuilder({ file: request.file, code: prepared.code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf: prepared.tf, seed })).model;
   if (start.arm === 'asWritten') {
     return { model: built, norm: normOf(built) };
   }
