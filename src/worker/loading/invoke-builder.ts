@@ -21,6 +21,7 @@ import { seedMathRandom } from '../random';
 import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
+import { unwrapModel } from './wrapped-model';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
 
 export interface BuilderInvocation {
@@ -215,6 +216,11 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   }
   if (isLayersModel(result)) {
     return checkInputs(result, label);
+  }
+  const unwrapped = unwrapModel(result, label);
+  if (unwrapped) {
+    ctx.notes.push(unwrapped.note);
+    return checkInputs(unwrapped.model, label);
   }
   const stored = instance && isLayersModel(instance) ? instance : instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
   if (stored) {
