@@ -222,7 +222,8 @@ function guessFromObjectType(type: string, hint: DataHint, code: string): Guess 
 /** `opts.imgSize`, `this.game.gameHeight`: an object with the properties the code reads without a fallback. */
 function guessFromReads(name: string, hint: DataHint, code: string): Guess | undefined {
   const reads = code.length === 0 ? undefined : readPropertiesOf(code, name);
-  const value = reads === undefined ? undefined : objectOf(reads.needed.map((n) => ({ name: n })), hint, name);
+  // A property read into a shape is guessed as a shape (`number[]`), whatever its name says.
+  const value = reads === undefined ? undefined : objectOf(reads.needed.map((n) => (reads.shapes.includes(n) ? { name: n, typeText: 'number[]' } : { name: n })), hint, name);
   if (reads === undefined || value === undefined) {
     return undefined;
   }
