@@ -34,8 +34,9 @@ function lastWords(tail: string[]): string {
 }
 
 /**
- * The program's test runner or build tool is not installed (the project's dependencies were never
- * installed): npx refuses to download it, or the shell of an npm script finds no such command.
+ * The program's test runner, build tool or a package it imports is not installed (the project's
+ * dependencies were never installed): npx refuses to download it, the shell of an npm script finds
+ * no such command, or Node's ES-module loader finds no such package.
  */
 function missingTool(command: string, tail: string[]): string | undefined {
   const install = "install the project's dependencies (npm install) and run again";
@@ -45,6 +46,11 @@ function missingTool(command: string, tail: string[]): string | undefined {
       const names = [...npx[1].matchAll(/"(@?[^"@]+)(@[^"]*)?"/g)].map((m) => m[1]);
       const list = names.join(', ');
       return `${list} ${names.length === 1 ? 'is' : 'are'} not installed in this workspace (npx would have to download ${names.length === 1 ? 'it' : 'them'}): ${install}`;
+    }
+    // Node's ES-module loader reports a missing package in its own words, not as a thrown error.
+    const esm = /Cannot find package '([^'.\/][^']*)' imported from (\S+)/.exec(line);
+    if (esm) {
+      return `${esm[1]}, which ${esm[2]} imports, is not installed: ${install}`;
     }
     const shell = /^sh: \d+: ([\w.@/-]+): not found$/.exec(line.trim());
     if (shell && /^(npm|yarn|pnpm)\b/.test(command)) {
