@@ -5,6 +5,10 @@ import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/co
 import { runSanityTrain } from '../../../src/worker/launcher';
 import { withoutImportMeta } from '../../../src/worker/loading/module-loader';
 import { unwrapModel } from '../../../src/worker/loading/wrapped-model';
+import { GUESSED_MODEL_CAP, tooLargeIn, watchBuild, withSmallShapes, ModelTooLargeError } from '../../../src/worker/budget/build-size';
+import { guessedArguments } from '../../../src/worker/loading/sized-build';
+import { lowRankTeacher, TEACHER_RANK } from '../../../src/worker/data/training-data';
+import { createRandom, gaussian } from '../../../src/worker/random';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/sanity/generalised');
 const WORKER = path.resolve(__dirname, '../../../src/worker/sanity-worker.ts');
@@ -72,6 +76,64 @@ describe('a builder that returns an object wrapping the model', () => {
   }
 });
 
+describe('guessed shapes that build a huge model', () => {
+  const shapes: { value: unknown; expected: unknown }[] = [
+    { value: [[28, 28, 1], 16, [28, 28, 1]], expected: [[8, 8, 1], 16, [8, 8, 1]] },
+    { value: [{ observationSize: [64, 48, 3], actions: 4 }], expected: [{ observationSize: [8, 8, 3], actions: 4 }] },
+    { value: [[6, 6, 1], [10, 4]], expected: [[6, 6, 1], [10, 4]] },
+    { value: [[32, 32, 3.5]], expected: [[32, 32, 3.5]] },
+    { value: [100, 'relu', null], expected: [100, 'relu', null] },
+  ];
+  for (const row of shapes) {
+    it(`${JSON.stringify(row.value)} → ${JSON.stringify(row.expected)}`, () => assert.deepEqual(withSmallShapes(row.value), row.expected));
+  }
+  const sources: { source: string | undefined; guessed: boolean }[] = [
+    { source: 'guessed from the names and types (inputShape, actionSpaceN)', guessed: true },
+    { source: 'call in train.js:12; guessed from the names and types (units)', guessed: true },
+    { source: 'given with --args; the rest: guessed from the names and types (units)', guessed: false },
+    { source: 'given', guessed: false },
+    { source: undefined, guessed: false },
+  ];
+  for (const row of sources) {
+    it(`${row.source ?? 'no source'}: ${row.guessed ? 'capped' : 'never changed'}`, () => assert.equal(guessedArguments(row.source), row.guessed));
+  }
+  it('counts weights while building, reports each doubling past a million and stops at the cap', () => {
+    const heard: number[] = [];
+    const watch = watchBuild(tf, (n) => heard.push(n), 3_000_000);
+    try {
+      tf.sequential({ layers: [tf.layers.dense({ units: 1000, inputShape: [1000] }), tf.layers.dense({ units: 1000 })] });
+      assert.equal(watch.params(), 2_002_000);
+      assert.deepEqual(heard, [1_000_000, 2_001_000]);
+      assert.throws(() => tf.sequential({ layers: [tf.layers.dense({ units: 1000, inputShape: [1000] })] }), (err: unknown) => tooLargeIn(err)?.params === 3_002_000);
+    } finally {
+      watch.restore();
+    }
+    assert.ok(!(tooLargeIn(new Error('x', { cause: new Error('y') })) instanceof ModelTooLargeError));
+    assert.equal(GUESSED_MODEL_CAP, 30_000_000);
+  });
+  it('the low-rank teacher matches a float64 reference of xs · A · B', () => {
+    const [total, size, units] = [3, 5, 4];
+    const xs = Float32Array.from({ length: total * size }, (_, i) => Math.sin(i + 1));
+    const ys = lowRankTeacher(xs, total, size, units, createRandom(9));
+    const random = createRandom(9);
+    const a = Array.from({ length: size * TEACHER_RANK }, () => Math.fround(gaussian(random) / Math.sqrt(size)));
+    const b = Array.from({ length: TEACHER_RANK * units }, () => Math.fround(gaussian(random) / Math.sqrt(TEACHER_RANK)));
+    for (let i = 0; i < total; i++) {
+      for (let u = 0; u < units; u++) {
+        let expected = 0;
+        for (let k = 0; k < TEACHER_RANK; k++) {
+          let hidden = 0;
+          for (let j = 0; j < size; j++) {
+            hidden += xs[i * size + j] * a[j * TEACHER_RANK + k];
+          }
+          expected += hidden * b[k * units + u];
+        }
+        assert.ok(Math.abs(ys[i * units + u] - expected) < 1e-5 * (1 + Math.abs(expected)), `${ys[i * units + u]} vs ${expected}`);
+      }
+    }
+  });
+});
+
 describe('generalised kinds run (through the worker)', function () {
   this.timeout(90_000);
 
@@ -90,6 +152,18 @@ describe('generalised kinds run (through the worker)', function () {
     const report = reportOf(await run(request('wrapped-result.ts', { model: 'policyHolder', args: [5, 2] })));
     assert.equal(report.runs[0].steps, 2);
     assert.ok(report.notes?.includes('policyHolder() returned a PolicyHolder whose network() gives the model: sanity-train trains that model'), JSON.stringify(report.notes));
+  });
+
+  it('guessed shapes that build a huge model: stopped at the cap and built again with 8×8 images, said so', async () => {
+    const report = reportOf(await run(request('growing-head.ts', { model: 'growingHead', args: [[28, 28, 1]], argsSource: 'guessed from the names and types (inputShape)' })));
+    assert.deepEqual(report.call?.args, [[8, 8, 1]]);
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => n.startsWith('the guessed image shapes built a model of more than 30.0 M parameters (counted while building, then stopped); sanity-train built it with 8×8 images instead')), JSON.stringify(report.notes));
+  });
+
+  it('the same shapes given by the user are built as given', async () => {
+    const report = reportOf(await run(request('growing-head.ts', { model: 'growingHead', args: [[12, 12, 1]], argsSource: 'given' })));
+    assert.deepEqual(report.call?.args, [[12, 12, 1]]);
   });
 
   it('a missing package used at load through `import * as ns` (new ns.Type()) gets a constructible stand-in', async () => {
