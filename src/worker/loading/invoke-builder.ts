@@ -22,6 +22,7 @@ import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { unwrapModel } from './wrapped-model';
+import { missingArgumentsHint } from './missing-arguments';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
 
 export interface BuilderInvocation {
@@ -211,7 +212,9 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       result = await (target as Callable).apply(self, args);
     }
   } catch (err) {
-    const left = ctx.notes.length > 0 ? ` (${ctx.notes.join('; ')})` : '';
+    // A builder known only by its id got no proposal: say which of its parameters ran as undefined.
+    const unproposed = UNANALYSED.has(builder) ? missingArgumentsHint(builder.id, builder.className ? (instance ?? (target as Record<string, unknown>))[builder.memberName ?? ''] : target, args.length) : undefined;
+    const left = ctx.notes.length > 0 || unproposed ? ` (${[...ctx.notes, ...(unproposed ? [unproposed] : [])].join('; ')})` : '';
     throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}${left}`, err);
   }
   if (isLayersModel(result)) {

@@ -7,6 +7,7 @@ import { withoutImportMeta } from '../../../src/worker/loading/module-loader';
 import { unwrapModel } from '../../../src/worker/loading/wrapped-model';
 import { GUESSED_MODEL_CAP, tooLargeIn, watchBuild, withSmallShapes, ModelTooLargeError } from '../../../src/worker/budget/build-size';
 import { guessedArguments } from '../../../src/worker/loading/sized-build';
+import { declaredParameters, missingArgumentsHint } from '../../../src/worker/loading/missing-arguments';
 import { lowRankTeacher, TEACHER_RANK } from '../../../src/worker/data/training-data';
 import { createRandom, gaussian } from '../../../src/worker/random';
 
@@ -72,6 +73,22 @@ describe('a builder that returns an object wrapping the model', () => {
       const found = unwrapModel(row.value, 'f()');
       assert.equal(found?.model, row.model);
       assert.equal(found?.note, row.note);
+    });
+  }
+});
+
+describe('a builder known only by its id that ran without the arguments it declares', () => {
+  const rows: { fn: unknown; given: number; parameters: string[]; hint?: string }[] = [
+    { fn: (graph: { nodes: unknown[]; edges: unknown[] }) => [graph.nodes, graph.edges], given: 0, parameters: ['graph'], hint: 'f takes 1 argument (graph) and ran with none: it reads graph.nodes, graph.edges, a value only its caller has and nothing in the file proposes; pass it as JSON with --args' },
+    { fn: function build(spec: unknown, units: number) { return [spec, units]; }, given: 1, parameters: ['spec', 'units'], hint: 'f takes 2 arguments (spec, units) and ran with 1: nothing in the file proposes a value for them; pass it as JSON with --args' },
+    { fn: async (a: number, b: number) => a + b, given: 2, parameters: ['a', 'b'] },
+    { fn: (size = 3) => size, given: 0, parameters: [] },
+    { fn: 'not a function', given: 0, parameters: [] },
+  ];
+  for (const row of rows) {
+    it(`${String(row.fn).slice(0, 40)} with ${row.given}`, () => {
+      assert.deepEqual(declaredParameters(row.fn), row.parameters);
+      assert.equal(missingArgumentsHint('f', row.fn, row.given), row.hint);
     });
   }
 });
@@ -164,6 +181,18 @@ describe('generalised kinds run (through the worker)', function () {
   it('the same shapes given by the user are built as given', async () => {
     const report = reportOf(await run(request('growing-head.ts', { model: 'growingHead', args: [[12, 12, 1]], argsSource: 'given' })));
     assert.deepEqual(report.call?.args, [[12, 12, 1]]);
+  });
+
+  it('a builder whose parameter is a graph description, run with nothing: the message names the parameter and what it reads', async () => {
+    const outcome = await run(request('graph-description.js', { model: 'modelFromGraph' }));
+    assert.equal(outcome.kind, 'error');
+    assert.match((outcome as { message: string }).message, /\(modelFromGraph takes 1 argument \(graph\) and ran with none: it reads graph\.nodes, graph\.edges, a value only its caller has and nothing in the file proposes; pass it as JSON with --args\)$/);
+  });
+
+  it('the same builder given a graph trains it', async () => {
+    const graph = { nodes: [{ id: 'a', type: 'Input', args: { shape: [4] } }, { id: 'b', type: 'Dense', args: { units: 6 } }, { id: 'c', type: 'BatchNorm' }, { id: 'd', type: 'Dense', args: { units: 2, activation: 'softmax' } }], edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }, { from: 'c', to: 'd' }] };
+    const report = reportOf(await run(request('graph-description.js', { model: 'modelFromGraph', args: [graph] })));
+    assert.equal(report.runs[0].steps, 2);
   });
 
   it('a missing package used at load through `import * as ns` (new ns.Type()) gets a constructible stand-in', async () => {
