@@ -237,7 +237,9 @@ function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Rec
   try {
     return new target(...ctorArgs);
   } catch (err) {
-    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}`, err);
+    const flag = ctx.builder.kind === 'constructor' ? '--args' : '--ctor-args';
+    const unproposed = UNANALYSED.has(ctx.builder) ? missingArgumentsHint(`new ${ctx.builder.className}()`, target, ctorArgs.length, flag) : undefined;
+    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}${unproposed ? ` (${unproposed})` : ''}`, err);
   }
 }
 

@@ -12,30 +12,64 @@ export function declaredParameters(fn: unknown): string[] {
     return [];
   }
   const text = Function.prototype.toString.call(fn);
-  const list = /^(?:async\s*)?(?:function\b[^(]*)?\(([^)]*)\)/.exec(text)?.[1] ?? /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(text)?.[1];
+  // A class's are its constructor's (the first `constructor(` is its own: fields and methods come after it in practice).
+  const list = /^class\b/.test(text)
+    ? /\bconstructor\s*\(([^)]*)\)/.exec(text)?.[1]
+    : (/^(?:async\s*)?(?:function\b[^(]*)?\(([^)]*)\)/.exec(text)?.[1] ?? /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(text)?.[1]);
   if (list === undefined) {
     return [];
   }
   const names: string[] = [];
-  for (const part of list.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
-    if (!/^[A-Za-z_$][\w$]*$/.test(part)) {
+  for (const part of topLevelParts(list)) {
+    // A destructuring pattern is named by its text; a default or a rest parameter ends the required ones.
+    if (/^[{[]/.test(part) && !/[}\]]\s*=/.test(part)) {
+      names.push(patternText(part));
+    } else if (/^[A-Za-z_$][\w$]*$/.test(part)) {
+      names.push(part);
+    } else {
       break;
     }
-    names.push(part);
   }
   return names;
 }
 
+/** `a, { b, c = 1 }, d` → ['a', '{ b, c = 1 }', 'd']. */
+function topLevelParts(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of list) {
+    depth += '[({'.includes(ch) ? 1 : '])}'.includes(ch) ? -1 : 0;
+    if (ch === ',' && depth === 0) {
+      parts.push(current.trim());
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  parts.push(current.trim());
+  return parts.filter((p) => p.length > 0);
+}
+
 /** "modelMapper takes 1 argument (graph) and ran with none: …"; undefined when every declared one was given. */
-export function missingArgumentsHint(label: string, fn: unknown, given: number): string | undefined {
+export function missingArgumentsHint(label: string, fn: unknown, given: number, flag = '--args'): string | undefined {
   const names = declaredParameters(fn);
   if (names.length <= given) {
     return undefined;
   }
   const missing = names.slice(given);
   const text = Function.prototype.toString.call(fn);
-  const reads = missing.flatMap((name) => (readPropertiesOf(text, name)?.needed ?? []).map((p) => `${name}.${p}`));
+  const reads = missing.flatMap((name) => {
+    const read = readPropertiesOf(text, name);
+    return [...(read?.needed ?? []), ...(read?.withFallback ?? [])].map((p) => `${name}.${p}`);
+  });
   const what = reads.length > 0 ? `it reads ${reads.join(', ')}, a value only its caller has and nothing in the file proposes` : 'nothing in the file proposes a value for them';
   const count = `${names.length} argument${names.length === 1 ? '' : 's'}`;
-  return `${label} takes ${count} (${names.join(', ')}) and ran with ${given === 0 ? 'none' : given}: ${what}; pass ${missing.length === 1 ? 'it' : 'them'} as JSON with --args`;
+  return `${label} takes ${count} (${names.join(', ')}) and ran with ${given === 0 ? 'none' : given}: ${what}; pass ${missing.length === 1 ? 'it' : 'them'} as JSON with ${flag}`;
+}
+
+/** `{epochs,batch=16}` and `{ epochs,\n batch = 16 }` alike → `{ epochs, batch = 16 }`. */
+function patternText(pattern: string): string {
+  const compact = pattern.replace(/\s+/g, '');
+  return compact.replace(/,/g, ', ').replace(/=/g, ' = ').replace(/^([{[])/, '$1 ').replace(/([}\]])$/, ' $1');
 }

@@ -84,6 +84,10 @@ describe('a builder known only by its id that ran without the arguments it decla
     { fn: async (a: number, b: number) => a + b, given: 2, parameters: ['a', 'b'] },
     { fn: (size = 3) => size, given: 0, parameters: [] },
     { fn: 'not a function', given: 0, parameters: [] },
+    { fn: class Holder { units: number; constructor(options: { units?: number }) { this.units = options.units || 8; } }, given: 0, parameters: ['options'], hint: 'f takes 1 argument (options) and ran with none: it reads options.units, a value only its caller has and nothing in the file proposes; pass it as JSON with --args' },
+    { fn: class Plain { run(): number { return 1; } }, given: 0, parameters: [] },
+    { fn: (xs: number[][], ys: number[][], { epochs, batch = 16 }: { epochs: number; batch?: number }) => [xs, ys, epochs, batch], given: 0, parameters: ['xs', 'ys', '{ epochs, batch = 16 }'], hint: 'f takes 3 arguments (xs, ys, { epochs, batch = 16 }) and ran with none: nothing in the file proposes a value for them; pass them as JSON with --args' },
+    { fn: (units: number, { depth } = { depth: 2 }) => [units, depth], given: 1, parameters: ['units'] },
   ];
   for (const row of rows) {
     it(`${String(row.fn).slice(0, 40)} with ${row.given}`, () => {
