@@ -22,7 +22,7 @@ import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { unwrapModel } from './wrapped-model';
-import { missingArgumentsHint } from './missing-arguments';
+import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './missing-arguments';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
 
 export interface BuilderInvocation {
@@ -209,7 +209,11 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     } else if (builder.kind !== 'constructor') {
       // Functions inside `module.exports = { … }` may call their siblings through `this`.
       const self = builder.localName ? undefined : requireUserModule(inv.file);
-      result = await (target as Callable).apply(self, args);
+      const defaulted = UNANALYSED.has(builder) && inv.args === undefined ? emptyObjectsForDefaultedPatterns(target, args.length) : undefined;
+      if (defaulted) {
+        ctx.notes.push(`${builder.id} takes an options object with a default for every property: it ran with {}`);
+      }
+      result = await (target as Callable).apply(self, [...args, ...(defaulted ?? [])]);
     }
   } catch (err) {
     // A builder known only by its id got no proposal: say which of its parameters ran as undefined.

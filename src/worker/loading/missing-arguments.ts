@@ -73,3 +73,14 @@ function patternText(pattern: string): string {
   const compact = pattern.replace(/\s+/g, '');
   return compact.replace(/,/g, ', ').replace(/=/g, ' = ').replace(/^([{[])/, '$1 ').replace(/([}\]])$/, ' $1');
 }
+
+/**
+ * `function f({ units = 8, depth = 2 })` with nothing passed: destructuring undefined throws, yet
+ * every property has a default, so the author's call is `f({})`. The arguments to add for the
+ * trailing parameters that are such patterns (all of them must be), else undefined.
+ */
+export function emptyObjectsForDefaultedPatterns(fn: unknown, given: number): unknown[] | undefined {
+  const rest = declaredParameters(fn).slice(given);
+  const allDefaulted = (p: string) => p.startsWith('{ ') && topLevelParts(p.slice(1, -1)).every((e) => /^[A-Za-z_$][\w$]*\s*(:\s*[A-Za-z_$][\w$]*\s*)?=/.test(e));
+  return rest.length > 0 && rest.every(allDefaulted) ? rest.map(() => ({})) : undefined;
+}

@@ -7,7 +7,7 @@ import { withoutImportMeta } from '../../../src/worker/loading/module-loader';
 import { unwrapModel } from '../../../src/worker/loading/wrapped-model';
 import { GUESSED_MODEL_CAP, tooLargeIn, watchBuild, withSmallShapes, ModelTooLargeError } from '../../../src/worker/budget/build-size';
 import { guessedArguments } from '../../../src/worker/loading/sized-build';
-import { declaredParameters, missingArgumentsHint } from '../../../src/worker/loading/missing-arguments';
+import { declaredParameters, emptyObjectsForDefaultedPatterns, missingArgumentsHint } from '../../../src/worker/loading/missing-arguments';
 import { lowRankTeacher, TEACHER_RANK } from '../../../src/worker/data/training-data';
 import { createRandom, gaussian } from '../../../src/worker/random';
 
@@ -94,6 +94,19 @@ describe('a builder known only by its id that ran without the arguments it decla
       assert.deepEqual(declaredParameters(row.fn), row.parameters);
       assert.equal(missingArgumentsHint('f', row.fn, row.given), row.hint);
     });
+  }
+});
+
+describe('an options pattern with a default for every property, passed nothing: it runs with {}', () => {
+  const rows: { fn: unknown; given: number; expected: unknown[] | undefined }[] = [
+    { fn: ({ units = 8, depth = 2 }) => units * depth, given: 0, expected: [{}] },
+    { fn: (n: number, { rate: r = 0.1, name = 'x' }) => [n, r, name], given: 1, expected: [{}] },
+    { fn: ({ units, depth = 2 }: { units: number; depth?: number }) => units * depth, given: 0, expected: undefined },
+    { fn: (units: number) => units, given: 0, expected: undefined },
+    { fn: ({ units = 8 }) => units, given: 1, expected: undefined },
+  ];
+  for (const row of rows) {
+    it(`${String(row.fn).slice(0, 50)} with ${row.given}`, () => assert.deepEqual(emptyObjectsForDefaultedPatterns(row.fn, row.given), row.expected));
   }
 });
 
@@ -197,6 +210,12 @@ describe('generalised kinds run (through the worker)', function () {
     const graph = { nodes: [{ id: 'a', type: 'Input', args: { shape: [4] } }, { id: 'b', type: 'Dense', args: { units: 6 } }, { id: 'c', type: 'BatchNorm' }, { id: 'd', type: 'Dense', args: { units: 2, activation: 'softmax' } }], edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }, { from: 'c', to: 'd' }] };
     const report = reportOf(await run(request('graph-description.js', { model: 'modelFromGraph', args: [graph] })));
     assert.equal(report.runs[0].steps, 2);
+  });
+
+  it('a factory whose options pattern defaults every property, run with nothing: it gets {}, with a note', async () => {
+    const report = reportOf(await run(request('defaulted-options.js', { model: 'valueAgent' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('valueAgent takes an options object with a default for every property: it ran with {}'), JSON.stringify(report.notes));
   });
 
   it('a missing package used at load through `import * as ns` (new ns.Type()) gets a constructible stand-in', async () => {
