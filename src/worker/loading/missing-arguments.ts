@@ -63,9 +63,9 @@ export function missingArgumentsHint(label: string, fn: unknown, given: number, 
     const read = readPropertiesOf(text, name);
     return [...(read?.needed ?? []), ...(read?.withFallback ?? [])].map((p) => `${name}.${p}`);
   });
-  const what = reads.length > 0 ? `it reads ${reads.join(', ')}, a value only its caller has and nothing in the file proposes` : 'nothing in the file proposes a value for them';
+  const what = reads.length > 0 ? `it reads ${reads.join(', ')}, values only its caller has; ` : '';
   const count = `${names.length} argument${names.length === 1 ? '' : 's'}`;
-  return `${label} takes ${count} (${names.join(', ')}) and ran with ${given === 0 ? 'none' : given}: ${what}; pass ${missing.length === 1 ? 'it' : 'them'} as JSON with ${flag}`;
+  return `${label} takes ${count} (${names.join(', ')}) and ran with ${given === 0 ? 'none' : given}: ${what}pass ${missing.length === 1 ? 'it' : 'them'} as JSON with ${flag}`;
 }
 
 /** `{epochs,batch=16}` and `{ epochs,\n batch = 16 }` alike → `{ epochs, batch = 16 }`. */

@@ -79,14 +79,14 @@ describe('a builder that returns an object wrapping the model', () => {
 
 describe('a builder known only by its id that ran without the arguments it declares', () => {
   const rows: { fn: unknown; given: number; parameters: string[]; hint?: string }[] = [
-    { fn: (graph: { nodes: unknown[]; edges: unknown[] }) => [graph.nodes, graph.edges], given: 0, parameters: ['graph'], hint: 'f takes 1 argument (graph) and ran with none: it reads graph.nodes, graph.edges, a value only its caller has and nothing in the file proposes; pass it as JSON with --args' },
-    { fn: function build(spec: unknown, units: number) { return [spec, units]; }, given: 1, parameters: ['spec', 'units'], hint: 'f takes 2 arguments (spec, units) and ran with 1: nothing in the file proposes a value for them; pass it as JSON with --args' },
+    { fn: (graph: { nodes: unknown[]; edges: unknown[] }) => [graph.nodes, graph.edges], given: 0, parameters: ['graph'], hint: 'f takes 1 argument (graph) and ran with none: it reads graph.nodes, graph.edges, values only its caller has; pass it as JSON with --args' },
+    { fn: function build(spec: unknown, units: number) { return [spec, units]; }, given: 1, parameters: ['spec', 'units'], hint: 'f takes 2 arguments (spec, units) and ran with 1: pass it as JSON with --args' },
     { fn: async (a: number, b: number) => a + b, given: 2, parameters: ['a', 'b'] },
     { fn: (size = 3) => size, given: 0, parameters: [] },
     { fn: 'not a function', given: 0, parameters: [] },
-    { fn: class Holder { units: number; constructor(options: { units?: number }) { this.units = options.units || 8; } }, given: 0, parameters: ['options'], hint: 'f takes 1 argument (options) and ran with none: it reads options.units, a value only its caller has and nothing in the file proposes; pass it as JSON with --args' },
+    { fn: class Holder { units: number; constructor(options: { units?: number }) { this.units = options.units || 8; } }, given: 0, parameters: ['options'], hint: 'f takes 1 argument (options) and ran with none: it reads options.units, values only its caller has; pass it as JSON with --args' },
     { fn: class Plain { run(): number { return 1; } }, given: 0, parameters: [] },
-    { fn: (xs: number[][], ys: number[][], { epochs, batch = 16 }: { epochs: number; batch?: number }) => [xs, ys, epochs, batch], given: 0, parameters: ['xs', 'ys', '{ epochs, batch = 16 }'], hint: 'f takes 3 arguments (xs, ys, { epochs, batch = 16 }) and ran with none: nothing in the file proposes a value for them; pass them as JSON with --args' },
+    { fn: (xs: number[][], ys: number[][], { epochs, batch = 16 }: { epochs: number; batch?: number }) => [xs, ys, epochs, batch], given: 0, parameters: ['xs', 'ys', '{ epochs, batch = 16 }'], hint: 'f takes 3 arguments (xs, ys, { epochs, batch = 16 }) and ran with none: pass them as JSON with --args' },
     { fn: (units: number, { depth } = { depth: 2 }) => [units, depth], given: 1, parameters: ['units'] },
   ];
   for (const row of rows) {
@@ -203,7 +203,7 @@ describe('generalised kinds run (through the worker)', function () {
   it('a builder whose parameter is a graph description, run with nothing: the message names the parameter and what it reads', async () => {
     const outcome = await run(request('graph-description.js', { model: 'modelFromGraph' }));
     assert.equal(outcome.kind, 'error');
-    assert.match((outcome as { message: string }).message, /\(modelFromGraph takes 1 argument \(graph\) and ran with none: it reads graph\.nodes, graph\.edges, a value only its caller has and nothing in the file proposes; pass it as JSON with --args\)$/);
+    assert.match((outcome as { message: string }).message, /\(modelFromGraph takes 1 argument \(graph\) and ran with none: it reads graph\.nodes, graph\.edges, values only its caller has; pass it as JSON with --args\)$/);
   });
 
   it('the same builder given a graph trains it', async () => {
@@ -216,6 +216,14 @@ describe('generalised kinds run (through the worker)', function () {
     const report = reportOf(await run(request('defaulted-options.js', { model: 'valueAgent' })));
     assert.equal(report.runs[0].steps, 2);
     assert.ok(report.notes?.includes('valueAgent takes an options object with a default for every property: it ran with {}'), JSON.stringify(report.notes));
+  });
+
+  it('a function that trains on the data matrices it is given and returns { failed, model }: the model is trained again by sanity-train', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => Array.from({ length: 5 }, (_, j) => (j % 3 === i % 3 ? 1 : 0)));
+    const labels = Array.from({ length: 12 }, (_, i) => [0, 1, 2].map((c) => (c === i % 3 ? 1 : 0)));
+    const report = reportOf(await run(request('train-from-rows.ts', { model: 'trainFromRows', args: [rows, labels, { epochs: 2, learningRate: 0.01 }] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('trainFromRows() returned an object that holds the model in .model: sanity-train trains that model'), JSON.stringify(report.notes));
   });
 
   it('a missing package used at load through `import * as ns` (new ns.Type()) gets a constructible stand-in', async () => {
