@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chooseTrainingBackend } from '../src/worker/backends';
-import { fuseAdamUpdates } from '../src/worker/backends/fused-adam';
+import { type CompileChoice, compileForRun } from '../src/worker/training/compile';
 import { createDcganGenerator } from './dcgan-generator';
 import { loadMnistDigits } from './mnist-digits';
 import { createSmallMnistCnn } from './small-mnist-cnn';
@@ -57,18 +57,22 @@ function makeBatch(tf: typeof tfjs, batchSize: number, step: number): [tfjs.Tens
   return tf.tidy(() => [tf.tensor4d(images, [batchSize, 28, 28, 1]), tf.oneHot(tf.tensor1d(labels, 'int32'), 10) as tfjs.Tensor2D]);
 }
 
-/** Compiled as sanity-train compiles a run: Adam with its fused update (one kernel per variable on wasm). */
+/** Compiled as sanity-train compiles a run: Adam fused (one kernel per variable on wasm), the loss fused. */
 function compiledModel(tf: typeof tfjs): tfjs.Sequential {
   const model = createSmallMnistCnn(tf);
-  model.compile({ optimizer: fuseAdamUpdates(tf.train.adam(1e-3)), loss: 'categoricalCrossentropy' });
+  compileForRun(model, { optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', description: 'Adam 1e-3' });
   return model;
 }
 
-/** examples/mnist-model's createModel (conv-BatchNorm-relu-pool ×2, dense), its own Adam fused. */
+/**
+ * examples/mnist-model's createModel (conv-BatchNorm-relu-pool ×2, dense), compiled as sanity-train
+ * compiles a run: its own optimizer and loss (no metrics), Adam and BatchNormalization fused on wasm.
+ */
 function readmeCnn(): tfjs.LayersModel {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain-JS example model, as a user has it
   const model = (require('../examples/mnist-model/model.js') as { createModel(): tfjs.LayersModel }).createModel();
-  fuseAdamUpdates(model.optimizer);
+  const optimizer = (model as unknown as { optimizer_: tfjs.Optimizer }).optimizer_;
+  compileForRun(model, { optimizer, loss: model.loss as CompileChoice['loss'], description: 'the model’s own compile()' });
   return model;
 }
 
@@ -154,7 +158,7 @@ function runTorchAnchor(extraArgs: string[] = []): unknown {
 async function timeDcgan(tf: typeof tfjs): Promise<{ firstStepMs: number; firstStepCpuMs: number; batch8: StepTiming; parameters: number }> {
   await tf.setBackend('wasm');
   const model = createDcganGenerator(tf);
-  model.compile({ optimizer: fuseAdamUpdates(tf.train.adam(1e-3)), loss: 'meanSquaredError' });
+  compileForRun(model, { optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError', description: 'Adam 1e-3' });
   const [x, y] = tf.tidy(() => [tf.randomNormal([8, 100], 0, 1, 'float32', 1), tf.randomUniform([8, 64, 64, 3], -1, 1, 'float32', 2)]);
   const start = performance.now();
   const cpuStart = process.cpuUsage();
@@ -256,7 +260,7 @@ async function main(): Promise<void> {
     wasm: { batch8: wasm8, batch32: wasm32, topKernelsMsBatch8: await topKernels(tf, 8), topKernelsMsBatch32: await topKernels(tf, 32) },
     cpu: { batch8: cpu8, batch32: cpu32 },
     readmeCnn: {
-      model: 'examples/mnist-model: conv 16 + BatchNorm + relu + pool, conv 32 + BatchNorm + relu + pool, dense 10; its own Adam 1e-3',
+      model: 'examples/mnist-model: conv 16 + BatchNorm + relu + pool, conv 32 + BatchNorm + relu + pool, dense 10; its own Adam 1e-3 and loss, compiled as sanity-train compiles a run (no metrics)',
       wasm: { batch8: readme8, batch32: readme32, topKernelsMsBatch32: await topKernels(tf, 32, readmeCnn) },
     },
     ...(dcgan ? { dcganGenerator: { model: 'bench/dcgan-generator.ts (dense → 4×4×512, 3× upSampling2d + conv2dTranspose 5×5 + BatchNorm, → 64×64×3); Adam, MSE', wasm: dcgan, torch: torchDcgan ?? null } } : {}),

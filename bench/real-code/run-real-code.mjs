@@ -10,8 +10,10 @@
  *   node bench/real-code/run-real-code.mjs --markdown-from results.json   (tables of a saved run)
  *
  * Sanity: each builder twice, from its repository's root (sibling imports resolve): once with
- * `--model <id>` alone, once adding the `--args`/`--ctor-args` a user would type. Runs are
- * sequential: the machine is shared. Conversion: `rbn scan --json` and `rbn convert --dry-run
+ * `--model <id>` alone, once adding the `--args`/`--ctor-args` a user would type; a builder whose
+ * repository has a Node program that builds or trains it (captureCommand, run from captureCwd)
+ * a third time, through capture: `rbn sanity --from "<captureCommand>"`. Runs are
+ * sequential: the machine is shared. --skip-capture leaves the third run out. Conversion: `rbn scan --json` and `rbn convert --dry-run
  * --json` per file, compared with a crude ground truth (live `layers.batchNormalization(` calls).
  */
 import { spawnSync } from 'node:child_process';
@@ -25,7 +27,7 @@ const projectRoot = path.resolve(here, '..', '..');
 
 function parseArgs(argv) {
   const opts = { cli: path.join(projectRoot, 'dist', 'cli.js'), out: undefined, label: undefined, only: undefined,
-    sanity: true, conversion: true, killAfter: 180, steps: 300, spec: 'builders.json', half: undefined, timeout: undefined, countsOnly: false };
+    sanity: true, conversion: true, killAfter: 180, steps: 300, spec: 'builders.json', half: undefined, timeout: undefined, countsOnly: false, capture: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -42,6 +44,7 @@ function parseArgs(argv) {
     else if (a === '--half') { opts.half = next(); }
     else if (a === '--timeout') { opts.timeout = Number(next()); }
     else if (a === '--counts-only') { opts.countsOnly = true; }
+    else if (a === '--skip-capture') { opts.capture = false; }
     else { throw new Error(`unknown option ${a}`); }
   }
   return opts;
@@ -106,6 +109,7 @@ function summariseSanity(res) {
     data: rep?.data ?? null,
     call: rep?.call ?? null,
     budgetNote: run0?.budget ?? rep?.budget ?? null,
+    captured: rep?.capture ? { site: rep.capture.site ?? null, data: rep.capture.data ?? null, examples: rep.capture.examples ?? null } : null,
     seconds: res.seconds,
   };
 }
@@ -121,14 +125,25 @@ function sanityFor(opts, treeRoot, b) {
   }
   const typed = summariseSanity(runCli(opts.cli, withArgs, cwd, opts.killAfter));
   const row = { repo: b.repo, file: b.file, builder: b.builder, shape: b.shape, containsBatchNorm: b.containsBatchNorm, half: b.half ?? null,
-    argsTyped: withArgs.slice(base.length), modelAlone: alone, withArgs: typed };
+    argsTyped: withArgs.slice(base.length), modelAlone: alone, withArgs: typed,
+    captureCommand: b.captureCommand ?? null, capture: opts.capture ? captureFor(opts, cwd, b) : null };
   return opts.countsOnly ? redact(row) : row;
+}
+
+/** The third run: the repository's own Node program, through `rbn sanity --from`; null when it has none. */
+function captureFor(opts, repoRoot, b) {
+  if (!b.captureCommand) {
+    return null;
+  }
+  const args = ['sanity', '--from', b.captureCommand, '--json', '--steps', String(opts.steps),
+    ...(opts.timeout ? ['--timeout', String(opts.timeout)] : [])];
+  return summariseSanity(runCli(opts.cli, args, path.join(repoRoot, b.captureCwd ?? '.'), opts.killAfter));
 }
 
 /** A held-out (test-half) row keeps what ran and the verdict, never why a run failed: no one may read it before the end. */
 function redact(row) {
   const keep = (r) => ({ result: r.result, steps: r.steps, verdict: r.verdict, exploding: r.exploding, nan: r.nan, seconds: r.seconds });
-  return { ...row, modelAlone: keep(row.modelAlone), withArgs: keep(row.withArgs), redacted: true };
+  return { ...row, modelAlone: keep(row.modelAlone), withArgs: keep(row.withArgs), capture: row.capture ? keep(row.capture) : row.capture, redacted: true };
 }
 
 function usagesOf(scanJson) {
@@ -194,14 +209,14 @@ function describe(r) {
 function markdown(report) {
   const out = [];
   if (report.sanity) {
-    out.push('| repository | builder | shape | --model alone | with --args |', '| --- | --- | --- | --- | --- |');
+    out.push('| repository | builder | shape | --model alone | with --args | through capture |', '| --- | --- | --- | --- | --- | --- |');
     for (const b of report.sanity.builders) {
-      out.push(`| ${b.repo} | ${b.builder}${b.containsBatchNorm ? '' : ' (no BN)'} | ${cell(b.shape.join('; '))} | ${describe(b.modelAlone)} | ${describe(b.withArgs)} |`);
+      out.push(`| ${b.repo} | ${b.builder}${b.containsBatchNorm ? '' : ' (no BN)'} | ${cell(b.shape.join('; '))} | ${describe(b.modelAlone)} | ${describe(b.withArgs)} | ${b.capture ? describe(b.capture) : '—'} |`);
     }
     out.push('', 'Failures (one line each):');
     for (const b of report.sanity.builders) {
-      for (const [mode, r] of [['--model alone', b.modelAlone], ['with --args', b.withArgs]]) {
-        if (r.result !== 'ran' && r.reason !== undefined) {
+      for (const [mode, r] of [['--model alone', b.modelAlone], ['with --args', b.withArgs], ['through capture', b.capture]]) {
+        if (r && r.result !== 'ran' && r.reason !== undefined) {
           out.push(`- ${b.repo} ${b.builder}, ${mode}: ${firstReason(r.reason)}`);
         }
       }
@@ -209,6 +224,9 @@ function markdown(report) {
     const t = report.sanity.totals;
     out.push('', `Explosion findings on runs that trained: ${t.falseExplosionAlarms ?? 0} builders (every study builder is a healthy model unless its row says otherwise).`);
     out.push('', `BatchNorm builders: ${t.bnBuilders}; ran with --model alone: ${t.bnAlone} (${t.bnAlonePct}%), with --args: ${t.bnWithArgs} (${t.bnWithArgsPct}%). All builders: ${t.all}, alone ${t.alone}, with args ${t.withArgs}.`);
+    if (t.withProgram !== undefined) {
+      out.push('', `Through capture (rbn sanity --from the repository's own Node program): ${t.capture} of the ${t.withProgram} builders that have one.`);
+    }
   }
   if (report.conversion) {
     out.push('', '| repository | file | category | truth | found | convertible | converted | note |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -255,7 +273,8 @@ function main() {
       bnBuilders: bn.length, bnAlone: ok(bn, 'modelAlone'), bnWithArgs: ok(bn, 'withArgs'),
       bnAlonePct: pct(ok(bn, 'modelAlone'), bn.length), bnWithArgsPct: pct(ok(bn, 'withArgs'), bn.length),
       repos: new Set(bn.map((b) => b.repo)).size,
-      falseExplosionAlarms: builders.filter((b) => [b.modelAlone, b.withArgs].some((r) => r.result === 'ran' && r.exploding)).length } };
+      withProgram: builders.filter((b) => b.capture).length, capture: builders.filter((b) => b.capture?.result === 'ran').length,
+      falseExplosionAlarms: builders.filter((b) => [b.modelAlone, b.withArgs, b.capture].some((r) => r?.result === 'ran' && r.exploding)).length } };
   }
   if (opts.conversion) {
     const spec = JSON.parse(fs.readFileSync(path.join(here, 'conversion-files.json'), 'utf8'));

@@ -9,7 +9,7 @@ import type { SanityReport } from '../core/training/protocol';
 import { CliUsageError, type CliIo } from './command';
 
 /** Builder flags that make no sense with --from (the program builds and calls its own model). */
-const BUILDER_FLAGS = ['model', 'args', 'ctor-args', 'module-vars'];
+const BUILDER_FLAGS = ['model', 'args', 'ctor-args', 'module-vars', 'instance-vars'];
 
 export function captureRequestOf(values: Record<string, string | boolean | undefined>, positionals: string[], cwd: string): SanityCaptureRequest | undefined {
   if (values.from === undefined) {

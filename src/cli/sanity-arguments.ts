@@ -24,6 +24,8 @@ export interface CompletedRequest {
   message?: string;
   /** The same for the module variables it set, when the builder reads any. */
   moduleVarsMessage?: string;
+  /** The same for the instance fields it set, when a method builder reads empty ones. */
+  instanceVarsMessage?: string;
   /** Set when no run can start: a one-line reason (exit 2). */
   error?: string;
 }
@@ -47,8 +49,8 @@ export function completeSanityRequest(request: SanityRequest, code: string): Com
   const builder = named ?? pickDefaultBuilder(builders, (b) => proposalOf(b).unknown === undefined)!;
   const completed = withReadsOfUnknown(completeArguments(request, builder, proposalOf), builder, code);
   // The module variables need no package search: only their own file can assign them.
-  const moduleVars = (proposals.get(builder) ?? proposeArguments(builder, { file: request.file, code })).moduleVars;
-  return completed.error ? completed : withModuleVariables(completed, moduleVars);
+  const { moduleVars, instanceVars } = proposals.get(builder) ?? proposeArguments(builder, { file: request.file, code });
+  return completed.error ? completed : withInstanceVariables(withModuleVariables(completed, moduleVars), instanceVars);
 }
 
 /**
@@ -115,6 +117,23 @@ function withModuleVariables(completed: CompletedRequest, proposal: ModuleVariab
   const shown = formatModuleVariables(proposal!);
   const request: SanityRequest = { ...completed.request, moduleVars: proposal!.values, moduleVarsSource: proposal!.summary };
   return { ...completed, request, moduleVarsMessage: `module variables ${shown.text}: ${shown.detail}${proposal!.unknown ? '; pass --module-vars' : ''}` };
+}
+
+/** The instance fields to set, as withModuleVariables does for module variables (--instance-vars on top). */
+function withInstanceVariables(completed: CompletedRequest, proposal: ModuleVariablesProposal | undefined): CompletedRequest {
+  const given = completed.request.instanceVars;
+  if (given === undefined && proposal === undefined) {
+    return completed;
+  }
+  if (given !== undefined) {
+    const rest = proposal?.sources.filter((s) => !(s.name in given)) ?? [];
+    const source = rest.length === 0 ? 'given with --instance-vars' : `given with --instance-vars; the rest: ${rest.map((s) => `${s.name} ${s.detail}`).join('; ')}`;
+    const values = { ...(proposal?.values ?? {}), ...given };
+    return { ...completed, request: { ...completed.request, instanceVars: values, instanceVarsSource: source }, ...(rest.length > 0 ? { instanceVarsMessage: `instance fields ${formatLiteralValue(values)}: ${source}` } : {}) };
+  }
+  const shown = formatModuleVariables(proposal!);
+  const request: SanityRequest = { ...completed.request, instanceVars: proposal!.values, instanceVarsSource: proposal!.summary };
+  return { ...completed, request, instanceVarsMessage: `instance fields ${shown.text}: ${shown.detail}${proposal!.unknown ? '; pass --instance-vars' : ''}` };
 }
 
 /** Whether the builder's own list (`args`) or its constructor's (`ctor`) has a parameter the user must fill. */

@@ -154,6 +154,8 @@ interface ChannelView {
 }
 
 interface ChannelOps {
+  /** The fused kernels are registered for this backend (and x is float32): the steps use them. */
+  fused?: boolean;
   /** weight·Σ over everything but the channel axis, as [C]. */
   sum(xv: tf.Tensor, view: ChannelView, weight?: number): tf.Tensor1D;
   /** Elementwise a·b of two tensors of the view's shape. */
@@ -243,7 +245,26 @@ function nativeSum(xv: tf.Tensor, view: ChannelView, weight = 1): tf.Tensor1D {
   return weight === 1 ? sum : tf.mul(sum, weight);
 }
 
-function opsForBackend(backend: string): ChannelOps {
+/**
+ * Optional fused kernels (the extension registers them for wasm and cpu while it trains a model): the
+ * forward as one kernel (the batch's sums, the running and inference statistics, y) and the backward
+ * as one (dx, dγ, dβ), each two passes over the data, where the ops below take about 70 kernels. Same
+ * maths (their contract: inputs, attributes and outputs as passed in normalizeWithBatch and
+ * gradients); where they are not registered the layer uses the ops.
+ */
+const FORWARD_KERNEL = 'RunningBatchNormForward';
+const BACKWARD_KERNEL = 'RunningBatchNormBackward';
+
+function hasFusedKernels(backend: string): boolean {
+  return tf.getKernel(FORWARD_KERNEL, backend) !== undefined && tf.getKernel(BACKWARD_KERNEL, backend) !== undefined;
+}
+
+function opsForBackend(backend: string, dtype: tf.DataType): ChannelOps {
+  const ops = opsWithoutKernels(backend);
+  return dtype === 'float32' && hasFusedKernels(backend) ? { ...ops, fused: true } : ops;
+}
+
+function opsWithoutKernels(backend: string): ChannelOps {
   if (backend === 'cpu') {
     return cpuOps();
   }
@@ -399,7 +420,7 @@ export class RunningBatchNorm extends tf.layers.Layer {
       const batchSize = x.shape[0] ?? 1;
       const axis = this.axis < 0 ? this.axis + x.rank : this.axis;
       const view = channelView(x.shape, axis);
-      const ops = opsForBackend(tf.getBackend());
+      const ops = opsForBackend(tf.getBackend(), x.dtype);
       const params = [this.gamma, this.beta].filter((v): v is tf.LayerVariable => v !== null).map((v) => v.read());
       const schedule = this.readSchedule();
       // Frozen (Keras 2): in fit a non-trainable layer normalises as in inference and keeps its state.
@@ -572,6 +593,9 @@ export class RunningBatchNorm extends tf.layers.Layer {
   private normalizeWithBatch(ops: ChannelOps, view: ChannelView, mom1: number, next: Omit<Schedule, 'dataIds'>, params: tf.Tensor[]): (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor {
     return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const { x, save } = splitCustomGradArgs(args);
+      if (ops.fused === true) {
+        return this.fusedForward(ops, view, x, save, mom1, next, params);
+      }
       const xv = tf.reshape(x, view.viewShape);
       // S ← S + mom1·(s − S) = (1 − mom1)·S + mom1·s, with mom1 folded into the summing matMul.
       const sums = tf.add(tf.mul(this.sums.read(), 1 - mom1), ops.sum(xv, view, mom1));
@@ -595,6 +619,78 @@ export class RunningBatchNorm extends tf.layers.Layer {
     }) as (x: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor;
   }
 
+  /**
+   * normalizeWithBatch's forward as one kernel: the same maths, in the order the ops above compute it
+   * (running sums, mean and variance, floor, rstd, the inference fold of the unfloored variance, y).
+   */
+  private fusedForward(ops: ChannelOps, view: ChannelView, x: tf.Tensor, save: tf.GradSaveFunc, mom1: number, next: Omit<Schedule, 'dataIds'>, params: tf.Tensor[]): { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] } {
+    const { gamma, beta } = this.splitParams(params);
+    const inference = this.inference;
+    const inputs: tf.NamedTensorMap = { x, sums: this.sums.read(), sqrs: this.sqrs.read() };
+    if (gamma) {
+      inputs['gamma'] = gamma;
+    }
+    if (beta) {
+      inputs['beta'] = beta;
+    }
+    if (inference !== null) {
+      inputs['inferenceMean'] = inference.mean.read();
+      inputs['inferenceVariance'] = inference.variance.read();
+    }
+    const m = inference?.momentum ?? 0;
+    const attrs = {
+      channels: view.channels,
+      inner: view.inner,
+      mom1,
+      count: next.count,
+      floor: this.floorAt(next.samples),
+      epsilon: this.epsilon,
+      inferenceWeight: inference === null ? 0 : (1 - m) / (1 - Math.pow(m, next.inferenceSteps)),
+    };
+    const [y, sums, sqrs, mean, rstd, varianceWeight, inferenceMean, inferenceVariance] = tf.engine().runKernel(FORWARD_KERNEL, inputs, attrs) as tf.Tensor[];
+    this.sums.write(sums!);
+    this.sqrs.write(sqrs!);
+    if (inference !== null) {
+      inference.mean.write(inferenceMean!);
+      inference.variance.write(inferenceVariance!);
+    }
+    const stats: Stats = { mean: mean as tf.Tensor1D, rstd: rstd as tf.Tensor1D, meanWeight: mom1 / next.count, varianceWeight: varianceWeight as tf.Tensor1D };
+    save([x, stats.mean, stats.rstd, varianceWeight!]);
+    return { value: y!, gradFunc: (dy, saved) => this.gradients(ops, view, dy, restore(saved, stats), params, true) };
+  }
+
+  /** gradients' closed form as one kernel (same maths; the stored-statistics case with zero weights). */
+  private fusedGradients(view: ChannelView, dy: tf.Tensor, saved: Stats & { x: tf.Tensor }, params: tf.Tensor[], throughBatch: boolean): tf.Tensor[] {
+    const { x, mean, rstd, meanWeight, varianceWeight } = saved;
+    const { gamma } = this.splitParams(params);
+    const inputs: tf.NamedTensorMap = { dy, x, mean, rstd };
+    if (gamma) {
+      inputs['gamma'] = gamma;
+    }
+    if (throughBatch && typeof varianceWeight !== 'number') {
+      inputs['varianceWeight'] = varianceWeight;
+    }
+    const attrs = {
+      channels: view.channels,
+      inner: view.inner,
+      meanWeight: throughBatch ? meanWeight : 0,
+      varianceWeight: throughBatch && typeof varianceWeight === 'number' ? varianceWeight : 0,
+    };
+    const [dx, dgamma, dbeta] = tf.engine().runKernel(BACKWARD_KERNEL, inputs, attrs) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const grads = [dx];
+    if (this.scale) {
+      grads.push(dgamma);
+    } else {
+      dgamma.dispose();
+    }
+    if (this.center) {
+      grads.push(dbeta);
+    } else {
+      dbeta.dispose();
+    }
+    return grads;
+  }
+
   /** y = x·f + o with f = γ·rstd and o = β − mean·f. */
   private project(ops: ChannelOps, view: ChannelView, x: tf.Tensor, stats: Stats, params: tf.Tensor[]): tf.Tensor {
     const { gamma, beta } = this.splitParams(params);
@@ -611,6 +707,9 @@ export class RunningBatchNorm extends tf.layers.Layer {
    * gamma is a variable, alive until the optimizer has used these gradients.
    */
   private gradients(ops: ChannelOps, view: ChannelView, dy: tf.Tensor, saved: Stats & { x: tf.Tensor }, params: tf.Tensor[], throughBatch: boolean): tf.Tensor[] {
+    if (ops.fused === true) {
+      return this.fusedGradients(view, dy, saved, params, throughBatch);
+    }
     const { x, mean, rstd, meanWeight, varianceWeight } = saved;
     const { gamma } = this.splitParams(params);
     const xv = tf.reshape(x, view.viewShape);

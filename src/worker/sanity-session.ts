@@ -103,7 +103,7 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   const buildStart = Math.round(performance.now());
   // The weights created so far, for a timeout during a long build.
   const growing = (params: number) => emit({ type: 'phase', phase: 'buildModel', elapsedMs: buildStart, params });
-  const { model, call, browserStandIns, notes: buildNotes } = source ? { ...source, browserStandIns: [], notes: [] as string[] } : await invokeWithinSize({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, tf, seed: request.seed }, growing);
+  const { model, call, browserStandIns, notes: buildNotes } = source ? { ...source, browserStandIns: [], notes: [] as string[] } : await invokeWithinSize({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf, seed: request.seed }, growing);
   const name = call.model;
   context.params = model.countParams();
   const trainableParams = trainableParamsOf(model);

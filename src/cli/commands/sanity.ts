@@ -31,6 +31,7 @@ const OPTIONS = {
   args: { type: 'string' },
   'ctor-args': { type: 'string' },
   'module-vars': { type: 'string' },
+  'instance-vars': { type: 'string' },
   steps: { type: 'string' },
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
@@ -92,13 +93,13 @@ function argumentList(value: string | boolean | undefined, flag: string): unknow
   return parsed.values;
 }
 
-function moduleVariables(value: string | boolean | undefined): Record<string, unknown> | undefined {
+function objectFlag(value: string | boolean | undefined, flag: 'module-vars' | 'instance-vars'): Record<string, unknown> | undefined {
   if (value === undefined) {
     return undefined;
   }
   const parsed = parseObjectLiteral(String(value));
   if (!parsed.ok) {
-    throw new CliUsageError(`--module-vars: ${parsed.message}`);
+    throw new CliUsageError(`--${flag}: ${parsed.message}`);
   }
   return parsed.value;
 }
@@ -117,7 +118,8 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     model: typeof values.model === 'string' ? values.model : undefined,
     args: argumentList(values.args, 'args'),
     ctorArgs: argumentList(values['ctor-args'], 'ctor-args'),
-    moduleVars: moduleVariables(values['module-vars']),
+    moduleVars: objectFlag(values['module-vars'], 'module-vars'),
+    instanceVars: objectFlag(values['instance-vars'], 'instance-vars'),
     steps: positiveNumber(values.steps, 'steps', SANITY_DEFAULTS.steps, true),
     batchSize: positiveNumber(values['batch-size'], 'batch-size', SANITY_DEFAULTS.batchSize, true),
     ...(learningRate === undefined ? {} : { learningRate }),
@@ -130,7 +132,7 @@ export function parseSanityArgs(args: string[], cwd: string): { request: SanityR
     ...(values['no-telemetry'] === true ? { telemetry: false } : {}),
     ...(from ? { from } : {}),
   };
-  for (const key of ['args', 'ctorArgs', 'moduleVars'] as const) {
+  for (const key of ['args', 'ctorArgs', 'moduleVars', 'instanceVars'] as const) {
     if (request[key] === undefined) {
       delete request[key];
     }
@@ -142,7 +144,8 @@ export const sanityCommand: CliCommand = {
   name: 'sanity',
   summary: 'train a model for a few seconds: NaN/Inf with layer and line, exploding weights, accuracy',
   help: `Usage: rbn sanity <file> [--model <name|Class|Class.method>] [--args '<JSON array>']
-                  [--ctor-args '<JSON array>'] [--module-vars '<JS object>'] [--steps N] [--batch-size N] [--lr X]
+                  [--ctor-args '<JSON array>'] [--module-vars '<JS object>'] [--instance-vars '<JS object>']
+                  [--steps N] [--batch-size N] [--lr X]
                   [--compare] [--data mnist|synthetic] [--backend auto|cpu|wasm|tensorflow]
                   [--threads N] [--timeout S] [--seed N] [--no-telemetry] [--json | --jsonl]
        rbn sanity --from "<command>" [--capture N] [--verbose] [the same run flags]
@@ -170,6 +173,12 @@ rbn sets each that is still undefined once the file has loaded, to a literal ass
 in the file, else the literal property the assignment reads (classes: 10 in a defaults object),
 else a guess from its name; --module-vars '{ numberOfClasses: 10, imageSize: 28 }' overrides
 them (call.moduleVars and call.moduleVarsSource in --json).
+
+Instance fields: a Class.method builder may read this.<name> fields its constructor leaves null
+or undefined and another method fills (train(images, labels) { this.numClasses =
+labels.shape[1] }). rbn sets each that is still empty on the instance before the call, proposed
+the same way (a literal this.numClasses = 10 elsewhere, else a guess from its name and type);
+--instance-vars '{ numClasses: 10 }' overrides them (call.instanceVars, call.instanceVarsSource).
 
 Reports the first NaN/Inf with the layer and source line that made it, weights that grew more
 than 100x within 50 steps, the loss and the held-out accuracy (or error). Data: the module's
@@ -223,7 +232,7 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
       io.out(json ? sanityErrorJson('badInput', completed.error, completed.request, io.cwd) : '');
       return EXIT_CANNOT_RUN;
     }
-    for (const line of [completed.message, completed.moduleVarsMessage]) {
+    for (const line of [completed.message, completed.moduleVarsMessage, completed.instanceVarsMessage]) {
       if (line) {
         io.err(`rbn sanity: ${line}\n`);
       }
@@ -324,6 +333,9 @@ export function formatSanity(report: SanityReport): string {
   }
   if (call?.moduleVars) {
     lines.push(`  module variables: ${formatLiteralValue(call.moduleVars)} (${call.moduleVarsSource ?? 'given'})`);
+  }
+  if (call?.instanceVars) {
+    lines.push(`  instance fields: ${formatLiteralValue(call.instanceVars)} (${call.instanceVarsSource ?? 'given'})`);
   }
   const graph = report.runs[0]?.graph;
   if (graph) {

@@ -112,6 +112,11 @@ export interface ArgumentProposal {
   unknown?: string[];
   /** Present when the builder reads module variables that only some other function fills. */
   moduleVars?: ModuleVariablesProposal;
+  /**
+   * Present when a method builder reads instance fields (`this.numClasses`) that its constructor
+   * leaves null or undefined and another method (`train()`) fills: names without `this.`.
+   */
+  instanceVars?: ModuleVariablesProposal;
 }
 
 /**

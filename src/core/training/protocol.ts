@@ -254,6 +254,10 @@ export interface SanityCall {
   moduleVars?: Record<string, unknown>;
   /** Where they came from, e.g. 'given with --module-vars', 'numberOfClasses from classes: 10 in core.ts:21'. */
   moduleVarsSource?: string;
+  /** Instance fields (`this.numClasses`) the worker set on the instance before calling a method builder, by name. */
+  instanceVars?: Record<string, unknown>;
+  /** Where they came from, e.g. 'given with --instance-vars', 'numClasses from the name numClasses'. */
+  instanceVarsSource?: string;
 }
 
 export interface SanityRequest {
@@ -274,6 +278,13 @@ export interface SanityRequest {
   moduleVars?: Record<string, unknown>;
   /** Where `moduleVars` came from, copied into the report's `call.moduleVarsSource`. */
   moduleVarsSource?: string;
+  /**
+   * Values for a method builder's instance fields (JSON, names without `this.`), each set on the
+   * instance when still null or undefined after construction; absent: the worker proposes them.
+   */
+  instanceVars?: Record<string, unknown>;
+  /** Where `instanceVars` came from, copied into the report's `call.instanceVarsSource`. */
+  instanceVarsSource?: string;
   steps: number;
   batchSize: number;
   learningRate?: number;

@@ -171,7 +171,7 @@ function setupSection(report: SanityReport): string {
 </section>`;
 }
 
-/** The builder call that made the model: code, constructor arguments, where the arguments came from, the module variables set. */
+/** The builder call that made the model: code, constructor arguments, where the arguments came from, the module variables and instance fields set. */
 function callLine(call: SanityCall | undefined): string {
   if (!call) {
     return '';
@@ -181,7 +181,9 @@ function callLine(call: SanityCall | undefined): string {
   const source = call.args.length > 0 || call.ctorArgs ? ` · <span class="muted">arguments: ${escapeHtml(call.argsSource)}</span>` : '';
   const vars = call.moduleVars ? Object.entries(call.moduleVars).map(([name, value]) => `${name} = ${JSON.stringify(value)}`).join(', ') : '';
   const moduleVars = vars ? ` · module variables <code>${escapeHtml(vars)}</code> <span class="muted">(${escapeHtml(call.moduleVarsSource ?? 'given')})</span>` : '';
-  return `\n  <p class="call">Built by <code>${escapeHtml(code.call)}</code>${ctor}${source}${moduleVars}</p>`;
+  const fields = call.instanceVars ? Object.entries(call.instanceVars).map(([name, value]) => `this.${name} = ${JSON.stringify(value)}`).join(', ') : '';
+  const instanceVars = fields ? ` · instance fields <code>${escapeHtml(fields)}</code> <span class="muted">(${escapeHtml(call.instanceVarsSource ?? 'given')})</span>` : '';
+  return `\n  <p class="call">Built by <code>${escapeHtml(code.call)}</code>${ctor}${source}${moduleVars}${instanceVars}</p>`;
 }
 
 function chartSection(runs: readonly Pick<RunReport, 'norm'>[]): string {

@@ -1,12 +1,13 @@
 /**
  * Before a builder with parameters runs: propose its arguments (last run, calls in its package,
  * defaults, guesses), let the user edit them as a JS array literal in an input box (a second box for
- * a class's constructor, one more, a JS object, for the module variables the builder reads), remember
+ * a class's constructor, one more, a JS object, for the module variables the builder reads, and one
+ * for the instance fields a method builder reads that another method fills), remember
  * what ran. Escape in any box cancels the run.
  */
 import * as vscode from 'vscode';
 import type { ArgumentProposal, ModelBuilder } from '../../core/analysis/types';
-import { argumentNeeds, argumentPrompt, checkArguments, checkModuleVariables, moduleVariablesPrompt, sameValues } from './argument-specs';
+import { argumentNeeds, argumentPrompt, checkArguments, checkModuleVariables, instanceFieldsPrompt, moduleVariablesPrompt, sameValues } from './argument-specs';
 import type { LastRunMemory, RememberedCall } from './last-run-memory';
 import { findPackageFiles } from './package-files';
 import type { SanityAnalysis } from './sanity-analysis';
@@ -18,6 +19,8 @@ export interface ChosenArguments {
   argsSource?: string;
   moduleVars?: Record<string, unknown>;
   moduleVarsSource?: string;
+  instanceVars?: Record<string, unknown>;
+  instanceVarsSource?: string;
 }
 
 export interface ArgumentPromptDeps {
@@ -32,6 +35,8 @@ export const LAST_RUN_SOURCE = 'as you ran it last time';
 export const EDITED_SOURCE = 'entered in the argument box';
 /** The source when the user changed the module variables in their box. */
 export const EDITED_MODULE_VARS_SOURCE = 'entered in the module-variables box';
+/** The source when the user changed the instance fields in their box. */
+export const EDITED_INSTANCE_VARS_SOURCE = 'entered in the instance-fields box';
 
 /**
  * The arguments to run `builder` with; undefined when the user cancelled.
@@ -42,12 +47,15 @@ export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode
   const fileKey = vscode.workspace.asRelativePath(document.uri, true);
   const last = deps.memory.get(fileKey, builder.id);
   if (reuseLast && last) {
-    const vars = last.moduleVars ? { moduleVars: last.moduleVars, moduleVarsSource: LAST_RUN_SOURCE } : {};
+    const vars = {
+      ...(last.moduleVars ? { moduleVars: last.moduleVars, moduleVarsSource: LAST_RUN_SOURCE } : {}),
+      ...(last.instanceVars ? { instanceVars: last.instanceVars, instanceVarsSource: LAST_RUN_SOURCE } : {}),
+    };
     return needs.args || needs.ctorArgs ? { args: last.args, ...(last.ctorArgs ? { ctorArgs: last.ctorArgs } : {}), argsSource: LAST_RUN_SOURCE, ...vars } : vars;
   }
   // Without parameters only the module variables may need a box: the file alone answers for them.
   const proposal = await propose(deps, document, builder, last, needs.args !== undefined || needs.ctorArgs !== undefined);
-  if (!needs.args && !needs.ctorArgs && !proposal.moduleVars) {
+  if (!needs.args && !needs.ctorArgs && !proposal.moduleVars && !proposal.instanceVars) {
     return {};
   }
   deps.log.info(`Proposed arguments for ${builder.id}: ${describeProposal(proposal)}`);
@@ -78,12 +86,22 @@ export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode
     }
     out.moduleVarsSource = sameValues(out.moduleVars, proposal.moduleVars.values) ? proposal.moduleVars.summary : EDITED_MODULE_VARS_SOURCE;
   }
+  if (proposal.instanceVars) {
+    // The same kind of box: a JS object, here of the fields the constructor leaves empty.
+    const shown = analysis.describeModuleVariables(proposal.instanceVars);
+    const names = [...proposal.instanceVars.sources.map((s) => s.name), ...(proposal.instanceVars.unknown ?? [])];
+    out.instanceVars = await askFor((text) => checkModuleVariables(text, names), { title: `${title}: instance fields`, prompt: instanceFieldsPrompt(builder, shown.detail), value: shown.text });
+    if (!out.instanceVars) {
+      return undefined;
+    }
+    out.instanceVarsSource = sameValues(out.instanceVars, proposal.instanceVars.values) ? proposal.instanceVars.summary : EDITED_INSTANCE_VARS_SOURCE;
+  }
   if (needs.args || needs.ctorArgs) {
     out.args ??= [];
     const proposed = sameValues(out.args, needs.args ? proposal.args : []) && (!needs.ctorArgs || sameValues(out.ctorArgs, proposal.ctorArgs));
     out.argsSource = proposed ? proposal.summary : EDITED_SOURCE;
   }
-  await deps.memory.remember(fileKey, builder.id, { args: out.args ?? [], ...(out.ctorArgs ? { ctorArgs: out.ctorArgs } : {}), ...(out.moduleVars ? { moduleVars: out.moduleVars } : {}) });
+  await deps.memory.remember(fileKey, builder.id, { args: out.args ?? [], ...(out.ctorArgs ? { ctorArgs: out.ctorArgs } : {}), ...(out.moduleVars ? { moduleVars: out.moduleVars } : {}), ...(out.instanceVars ? { instanceVars: out.instanceVars } : {}) });
   return out;
 }
 
@@ -103,7 +121,10 @@ async function propose(deps: ArgumentPromptDeps, document: vscode.TextDocument, 
 
 function describeProposal(proposal: ArgumentProposal): string {
   const sources = proposal.sources.map((s) => `${s.parameter}: ${s.detail}`).join('; ');
-  const vars = proposal.moduleVars ? `; module variables ${JSON.stringify(proposal.moduleVars.values)} (${proposal.moduleVars.summary})` : '';
+  const vars = [
+    proposal.moduleVars ? `; module variables ${JSON.stringify(proposal.moduleVars.values)} (${proposal.moduleVars.summary})` : '',
+    proposal.instanceVars ? `; instance fields ${JSON.stringify(proposal.instanceVars.values)} (${proposal.instanceVars.summary})` : '',
+  ].join('');
   return `${JSON.stringify(proposal.args)}${proposal.ctorArgs ? `, constructor ${JSON.stringify(proposal.ctorArgs)}` : ''} (${proposal.summary}${sources ? `; ${sources}` : ''})${vars}`;
 }
 

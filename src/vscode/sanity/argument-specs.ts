@@ -71,6 +71,11 @@ export function moduleVariablesPrompt(builder: ModelBuilder, source: string): st
   return `Module variables ${builder.id} reads, set before the call (only another function of the file fills them) — ${source} (a JS object)`;
 }
 
+/** "Fields of the Classifier instance buildModel reads, set after construction (another method fills them) — …". */
+export function instanceFieldsPrompt(builder: ModelBuilder, source: string): string {
+  return `Fields of the ${builder.className ?? builder.id} instance ${builder.memberName ?? builder.id} reads, set after construction (another method fills them) — ${source} (a JS object, names without this.)`;
+}
+
 export type ModuleVariablesCheck = { ok: true; values: { [name: string]: LiteralValue }; warning?: string } | { ok: false; message: string };
 
 /**

@@ -15,6 +15,8 @@ export interface RememberedCall {
   ctorArgs?: unknown[];
   /** The module variables' values (see ModuleVariablesProposal), when the builder reads any. */
   moduleVars?: Record<string, unknown>;
+  /** The instance fields' values (`this.numClasses`), when the method builder reads empty ones. */
+  instanceVars?: Record<string, unknown>;
 }
 
 /** One workspace-state key holds every entry, so the state stays one small JSON object. */
@@ -38,7 +40,7 @@ export class LastRunMemory {
 
   get(relativeFile: string, builderId: string): RememberedCall | undefined {
     const entry = this.entries()[lastRunKey(relativeFile, builderId)];
-    return isRememberedCall(entry) ? { args: entry.args, ...(entry.ctorArgs ? { ctorArgs: entry.ctorArgs } : {}), ...(entry.moduleVars ? { moduleVars: entry.moduleVars } : {}) } : undefined;
+    return isRememberedCall(entry) ? copyCall(entry) : undefined;
   }
 
   /** Records a call, as the newest entry. */
@@ -46,7 +48,7 @@ export class LastRunMemory {
     const key = lastRunKey(relativeFile, builderId);
     const entries = { ...this.entries() };
     delete entries[key];
-    entries[key] = { args: call.args, ...(call.ctorArgs ? { ctorArgs: call.ctorArgs } : {}), ...(call.moduleVars ? { moduleVars: call.moduleVars } : {}) };
+    entries[key] = copyCall(call);
     const keys = Object.keys(entries);
     for (const old of keys.slice(0, Math.max(0, keys.length - LAST_RUN_LIMIT))) {
       delete entries[old];
@@ -60,6 +62,10 @@ export class LastRunMemory {
   }
 }
 
+function copyCall(call: RememberedCall): RememberedCall {
+  return { args: call.args, ...(call.ctorArgs ? { ctorArgs: call.ctorArgs } : {}), ...(call.moduleVars ? { moduleVars: call.moduleVars } : {}), ...(call.instanceVars ? { instanceVars: call.instanceVars } : {}) };
+}
+
 /** State written by another version, or edited by hand, is ignored rather than trusted. */
 function isRememberedCall(value: unknown): value is RememberedCall {
   if (value === null || typeof value !== 'object') {
@@ -67,5 +73,5 @@ function isRememberedCall(value: unknown): value is RememberedCall {
   }
   const v = value as Partial<RememberedCall>;
   const isObject = (o: unknown) => o !== null && typeof o === 'object' && !Array.isArray(o);
-  return Array.isArray(v.args) && (v.ctorArgs === undefined || Array.isArray(v.ctorArgs)) && (v.moduleVars === undefined || isObject(v.moduleVars));
+  return Array.isArray(v.args) && (v.ctorArgs === undefined || Array.isArray(v.ctorArgs)) && (v.moduleVars === undefined || isObject(v.moduleVars)) && (v.instanceVars === undefined || isObject(v.instanceVars));
 }

@@ -68,6 +68,9 @@ export interface RequestCall {
   /** Values for the builder's module variables, and where they came from. */
   moduleVars?: Record<string, unknown>;
   moduleVarsSource?: string;
+  /** Values for a method builder's empty instance fields, and where they came from. */
+  instanceVars?: Record<string, unknown>;
+  instanceVarsSource?: string;
 }
 
 /** The request for one sanity-train job of `model` in `file`. */
@@ -80,6 +83,7 @@ export function buildSanityRequest(file: string, model: string, compare: boolean
     ...(call.ctorArgs ? { ctorArgs: call.ctorArgs } : {}),
     ...(call.argsSource && (call.args || call.ctorArgs) ? { argsSource: call.argsSource } : {}),
     ...(call.moduleVars ? { moduleVars: call.moduleVars, ...(call.moduleVarsSource ? { moduleVarsSource: call.moduleVarsSource } : {}) } : {}),
+    ...(call.instanceVars ? { instanceVars: call.instanceVars, ...(call.instanceVarsSource ? { instanceVarsSource: call.instanceVarsSource } : {}) } : {}),
     steps: s.steps,
     batchSize: s.batchSize,
     ...(s.learningRate !== null ? { learningRate: s.learningRate } : {}),

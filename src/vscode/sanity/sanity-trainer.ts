@@ -169,7 +169,7 @@ export class SanityTrainer implements vscode.Disposable {
       this.running.label = label;
     }
     this.deps.log.info(
-      `Sanity-train ${label}${request.args ? ` with ${JSON.stringify(request.args)}${request.ctorArgs ? `, constructor ${JSON.stringify(request.ctorArgs)}` : ''} (${request.argsSource ?? 'no source'})` : ''}${request.moduleVars ? `, module variables ${JSON.stringify(request.moduleVars)} (${request.moduleVarsSource ?? 'no source'})` : ''}: ${request.steps} steps, batch size ${request.batchSize}, backend ${request.backend}, ${compare ? 'BatchNorm vs RunningBatchNorm' : 'as written'}, time budget ${request.timeoutMs / 1000} s`,
+      `Sanity-train ${label}${request.args ? ` with ${JSON.stringify(request.args)}${request.ctorArgs ? `, constructor ${JSON.stringify(request.ctorArgs)}` : ''} (${request.argsSource ?? 'no source'})` : ''}${request.moduleVars ? `, module variables ${JSON.stringify(request.moduleVars)} (${request.moduleVarsSource ?? 'no source'})` : ''}${request.instanceVars ? `, instance fields ${JSON.stringify(request.instanceVars)} (${request.instanceVarsSource ?? 'no source'})` : ''}: ${request.steps} steps, batch size ${request.batchSize}, backend ${request.backend}, ${compare ? 'BatchNorm vs RunningBatchNorm' : 'as written'}, time budget ${request.timeoutMs / 1000} s`,
     );
     SanityReportPanel.show(this.deps.extensionUri, { kind: 'running', model, file, compare, steps: request.steps, batchSize: request.batchSize }, this.hooks);
     const outcome = await vscode.window.withProgress(

@@ -82,6 +82,8 @@ async function startWasm(options: WasmStartOptions): Promise<{ tf: typeof tfjs; 
 
 async function startCpu(): Promise<typeof tfjs> {
   const tf = loadTfjs();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as loadTfjs
+  (require('./layer-kernels/register') as typeof import('./layer-kernels/register')).registerLayerKernels();
   if (!(await tf.setBackend('cpu'))) {
     throw new Error('the cpu backend failed to initialise');
   }

@@ -132,6 +132,8 @@ async function loadWorkspaceWasmOrCpu(
   } else {
     skipped.push({ name: 'wasm', reason: "not tried: the backend setting is 'cpu'" });
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only training runs load tfjs
+  (require('./layer-kernels/register') as typeof import('./layer-kernels/register')).registerLayerKernels();
   if (!(await tf.setBackend('cpu'))) {
     throw new Error("the workspace's tfjs could not start its cpu backend");
   }

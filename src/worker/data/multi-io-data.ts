@@ -59,8 +59,11 @@ export function describeModelIO(model: tfjs.LayersModel, shapes?: ConcreteShapes
   return { inputs, outputs };
 }
 
-/** The input dimension of the Embedding layer the input feeds, if it feeds one directly. */
-function embeddingRange(model: tfjs.LayersModel, input: tfjs.SymbolicTensor): number | undefined {
+/**
+ * The input dimension of the Embedding layer the input feeds, if it feeds one directly, or through a
+ * nested model it is handed to (a combined GAN feeds its label input to the generator, which embeds it).
+ */
+function embeddingRange(model: tfjs.LayersModel, input: tfjs.SymbolicTensor, depth = 0): number | undefined {
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'Embedding') {
       continue;
@@ -68,6 +71,19 @@ function embeddingRange(model: tfjs.LayersModel, input: tfjs.SymbolicTensor): nu
     const fed = layer.inboundNodes.some((node) => node.inputTensors.some((t) => t.id === input.id));
     if (fed) {
       return Number((layer.getConfig() as { inputDim?: number }).inputDim) || undefined;
+    }
+  }
+  for (const layer of depth < 3 ? model.layers : []) {
+    const nested = layer as unknown as Partial<tfjs.LayersModel>;
+    if (!Array.isArray(nested.inputs) || !Array.isArray(nested.layers)) {
+      continue;
+    }
+    for (const node of layer.inboundNodes) {
+      const at = node.inputTensors.findIndex((t) => t.id === input.id);
+      const range = at >= 0 && nested.inputs[at] ? embeddingRange(nested as tfjs.LayersModel, nested.inputs[at], depth + 1) : undefined;
+      if (range !== undefined) {
+        return range;
+      }
     }
   }
   return undefined;

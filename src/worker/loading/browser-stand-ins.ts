@@ -12,6 +12,8 @@ import { missingBrowserGlobal } from './failure-hints';
 
 /** At most this many globals get stand-ins: a module that needs more is a browser app, not a model. */
 const MAX_STAND_INS = 4;
+/** Element ids used as globals (page-element-ids.ts) count apart: a page wires many buttons. */
+const MAX_ELEMENT_IDS = 16;
 
 /** A global that got a stand-in, and whether the module's loading or the builder's call needed it. */
 export interface StandInUse {
@@ -29,8 +31,9 @@ export interface AttemptProgress {
  * global is missing, defines a stand-in for exactly that global, forgets the user's modules that the
  * attempt loaded (never node_modules: tfjs stays one instance) and tries again.
  */
-export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress) => Promise<T>): Promise<{ result: T; standIns: StandInUse[] }> {
+export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress) => Promise<T>, elementIds: ReadonlySet<string> = new Set()): Promise<{ result: T; standIns: StandInUse[] }> {
   const standIns: StandInUse[] = [];
+  let elements = 0;
   lookups = 'nothing';
   for (;;) {
     const cachedBefore = new Set(Object.keys(require.cache));
@@ -46,8 +49,17 @@ export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress
         forgetUserModulesSince(cachedBefore);
         continue;
       }
+      const element = elementIdCandidate(cause, elementIds);
+      if (element !== undefined && elements < MAX_ELEMENT_IDS) {
+        // `recordButton.addEventListener(…)` for `<button id="recordButton">`: the page's element, absent here.
+        definePageElement(element);
+        elements += 1;
+        standIns.push({ name: element, when: progress.loaded ? 'build' : 'import' });
+        forgetUserModulesSince(cachedBefore);
+        continue;
+      }
       const name = standInCandidate(cause);
-      if (name === undefined || standIns.length >= MAX_STAND_INS) {
+      if (name === undefined || standIns.length - elements >= MAX_STAND_INS) {
         throw err;
       }
       defineStandIn(name);
@@ -94,6 +106,39 @@ export function standInCandidate(err: unknown): string | undefined {
   }
   // Defined already (by Node, the worker or an earlier stand-in): the code reached it some other way.
   return (globalThis as Record<string, unknown>)[name] === undefined ? name : undefined;
+}
+
+/** `X is not defined` for an element id the page script uses as a global (page-element-ids.ts), not yet defined. */
+export function elementIdCandidate(err: unknown, elementIds: ReadonlySet<string>): string | undefined {
+  const name = err instanceof ReferenceError ? /^([\w$]+) is not defined$/.exec(err.message)?.[1] : undefined;
+  return name !== undefined && elementIds.has(name) && !NEVER_STAND_IN.has(name) && (globalThis as Record<string, unknown>)[name] === undefined ? name : undefined;
+}
+
+/**
+ * The global for an element id: while the module loads, an inert element that takes listeners,
+ * handlers and attributes (they never fire); a read once the model is being built is a use of the
+ * page, which throws a BrowserOnlyError naming it.
+ */
+export function definePageElement(name: string): void {
+  const target = function element(): void {
+    // Never runs.
+  };
+  const element = new Proxy(target, {
+    get: (t, key) => {
+      if (typeof key === 'symbol' || Object.prototype.hasOwnProperty.call(t, key) || BASIC.has(key)) {
+        return Reflect.get(t, key);
+      }
+      if (key === 'then') {
+        return undefined;
+      }
+      if (loading) {
+        return inertElement();
+      }
+      throw new BrowserOnlyError(`${name}.${key}`, name);
+    },
+    apply: () => inertElement(),
+  });
+  Object.defineProperty(globalThis, name, { value: element, configurable: true, writable: true, enumerable: false });
 }
 
 /** Defines the stand-in for `name` on the global object. */

@@ -23,6 +23,9 @@ import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { unwrapModel } from './wrapped-model';
 import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './missing-arguments';
+import { pageElementIds } from './page-element-ids';
+import { resolveModelArguments, type ModelArgumentContext } from './model-arguments';
+import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './instance-vars';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
 
 export interface BuilderInvocation {
@@ -38,6 +41,9 @@ export interface BuilderInvocation {
   /** Values for the builder's module variables; proposed from the file when absent. */
   moduleVars?: Record<string, unknown>;
   moduleVarsSource?: string;
+  /** Values for a method builder's empty instance fields; proposed from the file when absent. */
+  instanceVars?: Record<string, unknown>;
+  instanceVarsSource?: string;
   /** The tfjs every tfjs import of the user's code resolves to. */
   tf: typeof tfjs;
   /** Math.random's seed, set before every attempt to build. */
@@ -93,6 +99,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   }
   const tfjsNames = findDeferredTfjsBindings(sourceFile);
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
+  const instanceVars = instanceVariablesFor(sourceFile, builder, inv);
   const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
   fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...Object.entries(moduleVars?.values ?? {})]), exported);
   let outcome: Awaited<ReturnType<typeof withBrowserStandIns<Omit<BuiltModel, 'browserStandIns'>>>>;
@@ -102,8 +109,8 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
         // Every attempt builds from the same random state, so a retried build has the same weights.
         seedMathRandom(inv.seed);
       }
-      return loadAndBuild(inv, builder, builders, moduleVars, progress);
-    });
+      return loadAndBuild(inv, builder, builders, { moduleVars, instanceVars }, progress);
+    }, pageElementIds(inv.code, inv.file));
   } catch (err) {
     // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
     const missing = missingPackageNotes();
@@ -117,14 +124,14 @@ async function loadAndBuild(
   inv: BuilderInvocation,
   builder: ModelBuilder,
   builders: ModelBuilder[],
-  moduleVars: { values: Record<string, unknown>; source: string } | undefined,
+  vars: { moduleVars: { values: Record<string, unknown>; source: string } | undefined; instanceVars: InstanceVars | undefined },
   progress: AttemptProgress,
 ): Promise<Omit<BuiltModel, 'browserStandIns'>> {
   resetMissingPackages();
   let target: unknown;
   setLoadingUserModule(true);
   try {
-    target = loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
+    target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
   } catch (err) {
     throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
   } finally {
@@ -151,7 +158,9 @@ async function loadAndBuild(
   // For `--model Class`, --args are the constructor's and --ctor-args, when given, override them.
   const ctorGiven = builder.kind === 'constructor' ? (inv.ctorArgs ?? inv.args ?? []) : (inv.ctorArgs ?? []);
   const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
-  const ctx: CallContext = { inv, builder, notes: [] };
+  // Sibling builders of model arguments may add fields (model-arguments.ts): a copy, reported after the call.
+  const fields: InstanceVars = { values: { ...(vars.instanceVars?.values ?? {}) }, source: vars.instanceVars?.source ?? '' };
+  const ctx: CallContext = { inv, builder, notes: [], instanceVars: fields };
   const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args', inv.args !== undefined);
   const ctorTyped = builder.kind === 'constructor' ? inv.ctorArgs !== undefined || inv.args !== undefined : inv.ctorArgs !== undefined;
   const model = await build(target as Callable | Record<string, unknown>, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args', ctorTyped) : []);
@@ -159,9 +168,15 @@ async function loadAndBuild(
   if (usesCtor && builder.kind !== 'constructor') {
     call.ctorArgs = ctorGiven;
   }
+  const { moduleVars } = vars;
+  const instanceVars = fields;
   if (moduleVars && Object.keys(moduleVars.values).length > 0) {
     call.moduleVars = moduleVars.values;
     call.moduleVarsSource = moduleVars.source;
+  }
+  if (instanceVars && Object.keys(instanceVars.values).length > 0) {
+    call.instanceVars = instanceVars.values;
+    call.instanceVarsSource = instanceVars.source;
   }
   return { model, builder, call, notes: ctx.notes };
 }
@@ -190,6 +205,8 @@ interface CallContext {
   builder: ModelBuilder;
   /** Notes for the report (arguments that ran as undefined). */
   notes: string[];
+  /** Fields set on the instance before a method builder runs. */
+  instanceVars?: InstanceVars;
 }
 
 async function build(target: Callable | Record<string, unknown>, ctx: CallContext, args: unknown[], ctorArgs: unknown[]): Promise<tfjs.LayersModel> {
@@ -201,11 +218,13 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     if (builder.className && builder.kind !== 'constructor') {
       // A method on the instance, a static one on the class, or a function of an exported object.
       const owner = (instance ?? target) as Record<string, unknown>;
+      fillInstanceFields(instance, ctx.instanceVars);
       const method = owner[builder.memberName ?? ''];
       if (typeof method !== 'function') {
         throw new SanityFailure('noFactory', `${builder.className} has no method '${builder.memberName}' (found ${describeValue(method)})`);
       }
-      result = await (method as (...a: unknown[]) => unknown).apply(owner, args);
+      const built = await resolveModelArguments(args, owner, modelArgumentContext(ctx));
+      result = await (method as (...a: unknown[]) => unknown).apply(owner, built);
     } else if (builder.kind !== 'constructor') {
       // Functions inside `module.exports = { … }` may call their siblings through `this`.
       const self = builder.localName ? undefined : requireUserModule(inv.file);
@@ -213,7 +232,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       if (defaulted) {
         ctx.notes.push(`${builder.id} takes an options object with a default for every property: it ran with {}`);
       }
-      result = await (target as Callable).apply(self, [...args, ...(defaulted ?? [])]);
+      result = await (target as Callable).apply(self, await resolveModelArguments([...args, ...(defaulted ?? [])], undefined, modelArgumentContext(ctx)));
     }
   } catch (err) {
     // A builder known only by its id got no proposal: say which of its parameters ran as undefined.
@@ -235,6 +254,11 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   }
   const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : '';
   throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);
+}
+
+function modelArgumentContext(ctx: CallContext): ModelArgumentContext {
+  const { inv, builder } = ctx;
+  return { file: inv.file, code: inv.code, ...(builder.className ? { className: builder.className } : {}), fields: ctx.instanceVars ?? { values: {}, source: '' }, fieldsGiven: inv.instanceVars !== undefined, notes: ctx.notes };
 }
 
 function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Record<string, unknown> {
@@ -277,7 +301,7 @@ function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: Ca
   const required = own.filter((p) => !p.optional).length;
   const label = builder.kind === 'constructor' || flag === '--ctor-args' ? `new ${builder.className}()` : builder.id;
   if (given.length < required && typed) {
-    ctx.notes.push(fewerArgumentsNote(label, own, given.length));
+    ctx.notes.push(fewerArgumentsNote(label, own, given.length) + proposedRest(ctx, flag, given));
   } else if (given.length < required) {
     throw new BadInputError(`${label} takes ${own.length} argument${own.length === 1 ? '' : 's'} (${own.map(describeParameter).join(', ')}); got ${given.length}: ${hint(ctx, flag, own.filter((p) => !p.optional).slice(given.length))}`);
   }
@@ -303,6 +327,31 @@ function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: Ca
   return out;
 }
 
+/**
+ * "; to fill them as proposed, pass --args '[9, 6, 3]'": what was typed, with the file's own proposal
+ * for the rest (defaults and guesses, as without --args), when it has a value for every one of them.
+ */
+function proposedRest(ctx: CallContext, flag: string, given: unknown[]): string {
+  let proposed: unknown[] | undefined;
+  try {
+    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
+    proposed = flag === '--ctor-args' ? proposal.ctorArgs : proposal.args;
+  } catch {
+    proposed = undefined;
+  }
+  const rest = proposed?.slice(given.length) ?? [];
+  if (rest.length === 0 || rest.some((v) => v === null || v === undefined)) {
+    return '';
+  }
+  return `; to fill them as proposed, pass ${flag} '${shellSafeList([...given, ...rest])}'`;
+}
+
+/** The list as a JS literal for a single-quoted shell argument: JSON when a string would close the quotes. */
+function shellSafeList(values: unknown[]): string {
+  const text = formatArgumentList(values);
+  return text.includes("'") ? JSON.stringify(values) : text;
+}
+
 function describeParameter(p: BuilderParameter): string {
   return p.optional ? `${p.name}?` : p.name;
 }
@@ -320,7 +369,7 @@ function hint(ctx: CallContext, flag: string, missing: BuilderParameter[]): stri
     values = undefined;
   }
   if (values && !values.some((v) => v === null)) {
-    return `pass ${flag} '${formatArgumentList(values)}'`;
+    return `pass ${flag} '${shellSafeList(values)}'`;
   }
   const names = missing.map((p) => p.name).join(', ');
   return `pass them as a JSON array with ${flag} (nothing in the file suggests a value for ${names})`;

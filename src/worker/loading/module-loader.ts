@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
 import { TFJS_MODULE } from '../../core/analysis/builders/tfjs-bindings';
 import { packageOfRequest } from './failure-hints';
+import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -173,7 +174,7 @@ function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean,
   return undefined;
 }
 
-/** CommonJS with inline source maps, so stack traces point at the user's lines. */
+/** CommonJS with inline source maps, so stack traces point at the user's lines (top-level await: top-level-await.ts). */
 export function transpile(code: string, file: string): string {
   const { ts } = loadTsMorph();
   const out = ts.transpileModule(code, {
@@ -188,7 +189,8 @@ export function transpile(code: string, file: string): string {
       allowJs: true,
     },
   });
-  return withoutImportMeta(out.outputText) + (entryAppendix.get(file) ?? '');
+  const output = withoutImportMeta(out.outputText) + (entryAppendix.get(file) ?? '');
+  return hasTopLevelAwait(code, file) ? wrapTopLevelAwait(output, file) : output;
 }
 
 /** What `import.meta` holds in an ES module, from the CommonJS module's own `__filename`. */
@@ -214,7 +216,7 @@ export function withoutImportMeta(code: string): string {
  * Requires the user's module and returns the factory `name`: an export of that name, or else a
  * top-level binding (read through a line appended to the transpiled entry file only).
  */
-export function loadFactory(file: string, name: string): unknown {
+export async function loadFactory(file: string, name: string): Promise<unknown> {
   const fills = deferredFills.get(file) ?? '';
   if (/^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default') {
     entryAppendix.set(file, `${fills}\n;globalThis.${FACTORY_GLOBAL} = typeof ${name} === 'undefined' ? undefined : ${name};\n`);
@@ -223,6 +225,8 @@ export function loadFactory(file: string, name: string): unknown {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exports = require(file) as Record<string, unknown>;
+  // A body with top-level await (its own or an import's) fills its exports as it runs.
+  await settleTopLevelAwait();
   const exported = exports?.[name];
   if (exported !== undefined) {
     return exported;

@@ -5,7 +5,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { defaultLossFor } from '../data/multi-io-data';
 import type { ModelShape, OutputSpec } from '../data/training-data';
-import { fuseAdamUpdates } from '../backends';
+import { fuseAdamUpdates, fuseBatchNormLayers, fuseLossFunctions } from '../backends';
 
 interface OptimizerClass {
   fromConfig(cls: unknown, config: Record<string, unknown>): tfjs.Optimizer;
@@ -51,7 +51,12 @@ export function chooseCompile(tf: typeof tfjs, model: tfjs.LayersModel, shape: M
   return { optimizer: tf.train.adam(lr), loss, description: `Adam (lr ${lr}), ${Array.isArray(loss) ? loss.join(' + ') : loss} (defaults: the model is not compiled)` };
 }
 
-/** Compiles `model` for one run with its own optimizer state (Adam's update fused into one kernel per variable on wasm). */
+/**
+ * Compiles `model` for one run with its own optimizer state; on wasm, Adam's update runs as one kernel
+ * per variable, BatchNormalization's training pass and categorical cross-entropy as one kernel each way.
+ */
 export function compileForRun(model: tfjs.LayersModel, choice: CompileChoice): void {
+  fuseBatchNormLayers(model);
   model.compile({ optimizer: fuseAdamUpdates(cloneOptimizer(choice.optimizer)), loss: choice.loss });
+  fuseLossFunctions(model);
 }

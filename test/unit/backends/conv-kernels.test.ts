@@ -32,6 +32,8 @@ const convCases: ConvCase[] = [
   { x: [1, 5, 6, 8], filter: [1, 1, 8, 4], strides: [1, 2], pad: 'same' },
   { x: [2, 5, 5, 3], filter: [1, 1, 3, 2], strides: 1, pad: [[0, 0], [1, 0], [0, 2], [0, 0]] },
   { x: [2, 14, 14, 8], filter: [3, 3, 8, 16], strides: 1, pad: 'same' },
+  // A first layer on one-channel images (the filter gradient's im2col path): the README CNN's conv.
+  { x: [4, 28, 28, 1], filter: [3, 3, 1, 16], strides: 1, pad: 'same' },
   // Kernels narrower than the stride: some output phases of the input gradient receive no tap at all.
   { x: [2, 7, 7, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
   { x: [1, 8, 7, 2], filter: [2, 2, 2, 3], strides: 3, pad: 'same' },

@@ -9,12 +9,13 @@ import { randomValues, relativeError, runKernelOn, useWasmBackend } from './kern
 describe('wasm training kernel registration', () => {
   before(() => useWasmBackend());
 
-  it('registers every training kernel wasm 4.22 lacks, and the fused Adam update, so none is missing any more', () => {
-    const names = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'RbnAdamUpdate'];
+  it('registers every training kernel wasm 4.22 lacks, the fused Adam update and BatchNormalization, so none is missing any more', () => {
+    const names = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'RbnAdamUpdate', 'RbnBatchNormTrain', 'RbnBatchNormTrainGrad', 'RbnCategoricalCrossentropy', 'RbnCategoricalCrossentropyGrad'];
     for (const name of names) {
       assert.ok(tf.getKernel(name, 'wasm') !== undefined, `${name} is registered for wasm`);
     }
     assert.deepEqual(missingWasmKernelConfigs.map((c) => c.kernelName).sort(), [...names].sort());
+    assert.ok(tf.getGradient('RbnBatchNormTrain') !== undefined && tf.getGradient('RbnCategoricalCrossentropy') !== undefined, 'the fused kernels have their gradients');
   });
 
   it('is idempotent: a second call registers and replaces nothing', () => {
@@ -36,9 +37,9 @@ describe('wasm training kernel registration', () => {
     }
   });
 
-  it('replaces Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, Tile and Identity only in tfjs-backend-wasm ≤ 4.22', () => {
+  it('replaces Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, Tile, Identity, Cast and Sum only in tfjs-backend-wasm ≤ 4.22', () => {
     const names = wasmKernelReplacements.map((r) => r.kernelName);
-    assert.deepEqual(names, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Tile', 'Identity']);
+    assert.deepEqual(names, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Tile', 'Identity', 'Cast', 'Sum']);
     const ours = names.map((name) => tf.getKernel(name, 'wasm') as tf.KernelConfig);
     // Stand-ins for the kernels of a tfjs-backend-wasm version: copies, so not recognised as ours.
     const theirs = ours.map((config) => ({ ...config }));

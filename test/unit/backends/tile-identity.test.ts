@@ -80,3 +80,32 @@ describe('wasm Identity (shares its input’s data, as cpu’s does)', () => {
     assert.ok(wasm.every((v, i) => Math.abs(v - cpu[i]) <= 1e-4 * scale), 'wasm and cpu gradients agree');
   });
 });
+
+describe('wasm Cast (shares its input’s data when the dtype stays, as cpu’s does)', () => {
+  before(() => useWasmBackend());
+
+  /** Input dtype, values, target dtype and the expected values (the native conversions for other dtypes). */
+  const castCases: { from: 'float32' | 'int32' | 'bool'; values: number[]; to: 'float32' | 'int32' | 'bool'; expected: number[]; shares: boolean }[] = [
+    { from: 'float32', values: [1.5, -2, 0, NaN], to: 'float32', expected: [1.5, -2, 0, NaN], shares: true },
+    { from: 'int32', values: [3, -4], to: 'int32', expected: [3, -4], shares: true },
+    { from: 'float32', values: [1.7, -2.7], to: 'int32', expected: [1, -2], shares: false },
+    { from: 'bool', values: [1, 0], to: 'float32', expected: [1, 0], shares: false },
+  ];
+  for (const c of castCases) {
+    it(`${c.from} → ${c.to}: ${c.shares ? 'the same data' : 'converted'}, as cpu gives`, async () => {
+      await tf.setBackend('wasm');
+      const before = tf.engine().backend.numDataIds();
+      const x = tf.tensor1d(c.values, c.from);
+      const y = tf.cast(x, c.to);
+      assert.equal(tf.engine().backend.numDataIds() - before, c.shares ? 1 : 2);
+      x.dispose();
+      assert.deepEqual(Array.from(await y.data()), c.expected);
+      assert.equal(y.dtype, c.to);
+      y.dispose();
+      assert.equal(tf.engine().backend.numDataIds(), before, 'freed with its last tensor');
+      await tf.setBackend('cpu');
+      const onCpu = tf.tidy(() => Array.from(tf.cast(tf.tensor1d(c.values, c.from), c.to).dataSync()));
+      assert.deepEqual(onCpu, c.expected);
+    });
+  }
+});

@@ -2,13 +2,36 @@
  * The layer's maths against a float64 reference (reference.ts), on every backend: outputs over several
  * training steps with varying batch sizes, inference, gradients for x, gamma and beta against finite
  * differences, ranks 2 to 5, several axes, the variance floor, center/scale off, statsInterval and the
- * slow inference average (inferenceMomentum).
+ * slow inference average (inferenceMomentum). Each backend runs the table twice: with tfjs ops only, and
+ * with the fused training kernels the extension registers (src/worker/backends/layer-kernels).
  */
 import * as tf from '@tensorflow/tfjs';
 import * as assert from 'node:assert/strict';
 import { RunningBatchNorm, RunningBatchNormArgs } from '../../../src/layer/running-batch-norm';
 import { BACKENDS, assertClose, useBackend, values } from './backends';
 import * as ref from './reference';
+import { registerLayerKernels, unregisterLayerKernels } from '../../../src/worker/backends/layer-kernels/register';
+import { BACKWARD_KERNEL, FORWARD_KERNEL } from '../../../src/worker/backends/layer-kernels/kernels';
+
+const KERNEL_MODES = [
+  { name: 'tfjs ops', fused: false },
+  { name: 'fused kernels', fused: true },
+] as const;
+
+/** The kernels one training step (forward and gradients) runs. */
+async function kernelsOfStep(c: Case): Promise<string[]> {
+  const { layer } = makeLayer(c, {}, ref.seededRandom(80));
+  const shape = [4, ...c.shape];
+  const x = tf.tensor(ref.randomValues(shape.reduce((p, d) => p * d, 1), ref.seededRandom(81)), shape);
+  const variables = layer.trainableWeights.map((v) => v.read() as tf.Variable);
+  const info = await tf.profile(() => {
+    const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, variables);
+    tf.dispose([value, ...Object.values(grads)]);
+  });
+  x.dispose();
+  disposeLayer(layer);
+  return info.kernels.map((k) => k.name);
+}
 
 interface Case {
   name: string;
@@ -121,9 +144,27 @@ function checkGradients(c: Case, args: RunningBatchNormArgs, warmSamples: number
   disposeLayer(layer);
 }
 
-for (const backend of BACKENDS) {
-  describe(`RunningBatchNorm maths on ${backend}`, () => {
-    before(async () => useBackend(backend));
+for (const { backend, mode } of BACKENDS.flatMap((b) => KERNEL_MODES.map((m) => ({ backend: b, mode: m })))) {
+  describe(`RunningBatchNorm maths on ${backend}, ${mode.name}`, () => {
+    let registeredBefore = false;
+    before(async () => {
+      await useBackend(backend);
+      registeredBefore = tf.getKernel(FORWARD_KERNEL, backend) !== undefined;
+      if (mode.fused) {
+        registerLayerKernels();
+      } else {
+        unregisterLayerKernels();
+      }
+    });
+    after(() => (registeredBefore ? registerLayerKernels() : unregisterLayerKernels()));
+
+    for (const c of [CASES[0], CASES[2], CASES[4]]) {
+      it(`a training step runs ${mode.fused ? 'one fused forward and one fused backward kernel' : 'no fused kernel'}: ${c.name}`, async () => {
+        const names = await kernelsOfStep(c);
+        const count = (name: string): number => names.filter((n) => n === name).length;
+        assert.deepEqual([count(FORWARD_KERNEL), count(BACKWARD_KERNEL)], mode.fused ? [1, 1] : [0, 0], names.join(' '));
+      });
+    }
 
     for (const c of CASES) {
       it(`matches the reference over training steps and inference: ${c.name}`, () => checkSteps(c, {}, 2, 11));

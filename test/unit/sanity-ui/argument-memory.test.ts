@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { BuilderParameter, ModelBuilder } from '../../../src/core/analysis/types';
-import { argumentNeeds, argumentPrompt, checkArguments, checkModuleVariables, moduleVariablesPrompt, sameValues } from '../../../src/vscode/sanity/argument-specs';
+import { argumentNeeds, argumentPrompt, checkArguments, checkModuleVariables, instanceFieldsPrompt, moduleVariablesPrompt, sameValues } from '../../../src/vscode/sanity/argument-specs';
 import { LAST_RUN_LIMIT, LAST_RUN_STATE_KEY, LastRunMemory, lastRunKey, type StateStore } from '../../../src/vscode/sanity/last-run-memory';
 
 /** workspaceState's shape over a Map, with values copied through JSON as VS Code stores them. */
@@ -90,6 +90,15 @@ describe('last-run memory', () => {
     assert.deepEqual(memory.get('core.ts', 'buildJudge'), { args: [], moduleVars: { labelCount: 3, side: 8 } });
     assert.deepEqual(memory.get('core.ts', 'buildMaker'), { args: [6] });
   });
+
+  it('remembers the instance fields with the arguments; a stored value that is not an object is ignored', async () => {
+    const store = new MapStore();
+    const memory = new LastRunMemory(store);
+    await memory.remember('c.js', 'Classifier.buildModel', { args: [], ctorArgs: [6], instanceVars: { numClasses: 4 } });
+    assert.deepEqual(memory.get('c.js', 'Classifier.buildModel'), { args: [], ctorArgs: [6], instanceVars: { numClasses: 4 } });
+    await store.update(LAST_RUN_STATE_KEY, { 'c.js#Classifier.buildModel': { args: [], instanceVars: [4] } });
+    assert.equal(memory.get('c.js', 'Classifier.buildModel'), undefined);
+  });
 });
 
 describe('argument boxes', () => {
@@ -116,6 +125,11 @@ describe('argument boxes', () => {
     assert.match(argumentPrompt(dqn, 'from the call in dqn_test.js:25', 'args'), /^Arguments for createDeepQNetwork\(h, w, numActions\) — from the call in dqn_test\.js:25 \(a JS array\)$/);
     const net = builder('Net.build', { kind: 'method', className: 'Net', constructorParameters: [tf, param('units')] });
     assert.match(argumentPrompt(net, 'from the default in the signature', 'ctorArgs'), /^Arguments for the constructor: new Net\(units\) — from the default in the signature \(a JS array\)$/);
+  });
+
+  it('the instance-fields box names the class and the method', () => {
+    const m = builder('Classifier.buildModel', { kind: 'method', className: 'Classifier', memberName: 'buildModel' });
+    assert.equal(instanceFieldsPrompt(m, 'numClasses from the name numClasses'), 'Fields of the Classifier instance buildModel reads, set after construction (another method fills them) — numClasses from the name numClasses (a JS object, names without this.)');
   });
 
   const three = [param('h'), param('w'), param('numActions')];

@@ -8,6 +8,8 @@ describe('editor advice: VS Code actions instead of CLI flags', () => {
     ['sanity-train ran past its 60 s budget (run 1, step 40 of 300); raise the timeout or lower the steps', 'sanity-train ran past its 60 s budget (run 1, step 40 of 300); raise the time budget (Run Again with 2× Budget) or lower the steps (runningBatchNorm.sanity.steps)'],
     ['the worker used more than its 4096 MB memory cap; lower --batch-size or use a smaller model', 'the worker used more than its 4096 MB memory cap; lower the batch size (Run Again at a Smaller Batch) or use a smaller model'],
     ['--data mnist needs a model with 28×28×1 (or 784) inputs', 'the data setting mnist (runningBatchNorm.sanity.data) needs a model with 28×28×1 (or 784) inputs'],
+    ["f() threw: Error: bad shape (f takes 1 argument (inputShape); got 0: inputShape ran as undefined, as JavaScript passes them; to fill them as proposed, pass --args '[[28, 28, 1]]')", "f() threw: Error: bad shape (f takes 1 argument (inputShape); got 0: inputShape ran as undefined, as JavaScript passes them; to fill them as proposed, enter '[[28, 28, 1]]' in the argument box)"],
+    ["new Agent() takes 2 arguments (a, b); got 1: b ran as undefined, as JavaScript passes them; to fill them as proposed, pass --ctor-args '[4, 8]'", "new Agent() takes 2 arguments (a, b); got 1: b ran as undefined, as JavaScript passes them; to fill them as proposed, enter '[4, 8]' in the constructor argument box"],
     ['user code threw: TypeError: x is undefined', 'user code threw: TypeError: x is undefined'],
   ];
   for (const [cli, editor] of table) {

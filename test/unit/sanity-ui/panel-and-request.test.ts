@@ -62,6 +62,8 @@ describe('sanity request from settings', () => {
     assert.ok(!('args' in none) && !('ctorArgs' in none) && !('argsSource' in none) && !('moduleVars' in none), JSON.stringify(none));
     const vars = buildSanityRequest('/p/core.ts', 'buildJudge', false, DEFAULT_SANITY_SETTINGS, { moduleVars: { side: 8 }, moduleVarsSource: 'side from side: 8 in core.ts:8' });
     assert.deepEqual([vars.args, vars.moduleVars, vars.moduleVarsSource], [undefined, { side: 8 }, 'side from side: 8 in core.ts:8']);
+    const fields = buildSanityRequest('/p/c.js', 'Classifier.buildModel', false, DEFAULT_SANITY_SETTINGS, { instanceVars: { numClasses: 4 }, instanceVarsSource: 'entered in the instance-fields box' });
+    assert.deepEqual([fields.instanceVars, fields.instanceVarsSource, 'instanceVars' in none], [{ numClasses: 4 }, 'entered in the instance-fields box', false]);
   });
 
   it('replaces out-of-range settings with defaults instead of failing', () => {

@@ -121,6 +121,7 @@ describe('report page: content', () => {
     ['a method with constructor arguments', { model: 'Net.build', args: [], ctorArgs: [{ units: 8 }, 'relu'], argsSource: 'entered in the argument box' }, 'Built by Net.build(), constructor ({"units":8}, "relu") · arguments: entered in the argument box'],
     ['a builder without parameters', { model: 'createModel', args: [], argsSource: 'no parameters' }, 'Built by createModel()'],
     ['a builder that read module variables', { model: 'buildJudge', args: [], argsSource: 'no parameters', moduleVars: { labelCount: 3, side: 8 }, moduleVarsSource: 'side from side: 8 in gan.ts:8' }, 'Built by buildJudge() · module variables labelCount = 3, side = 8 (side from side: 8 in gan.ts:8)'],
+    ['a method that read instance fields another method fills', { model: 'Classifier.buildModel', args: [], argsSource: 'no parameters', instanceVars: { numClasses: 10 }, instanceVarsSource: 'numClasses from the name numClasses' }, 'Built by Classifier.buildModel() · instance fields this.numClasses = 10 (numClasses from the name numClasses)'],
     ['an older report without call', undefined, undefined],
   ];
   for (const [name, call, line] of calls) {

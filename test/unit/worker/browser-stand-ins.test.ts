@@ -16,6 +16,9 @@ describe('browser stand-ins', () => {
       { error: referenceError('document'), expected: 'document' },
       { error: new TypeError('window.requestAnimationFrame is not a function'), expected: 'requestAnimationFrame' },
       { error: referenceError('AudioContext'), expected: 'AudioContext' },
+      // The window's event methods, on the worker's window (globalThis) or bare.
+      { error: new TypeError('window.addEventListener is not a function'), expected: 'addEventListener' },
+      { error: referenceError('removeEventListener'), expected: 'removeEventListener' },
       // tfjs, the worker's browser-script globals and fetch never get one.
       { error: referenceError('tf'), expected: undefined },
       { error: referenceError('window'), expected: undefined },

@@ -58,7 +58,7 @@ describe('invokeBuilder (through the worker)', function () {
   it('too few arguments typed: the call runs with the rest undefined, as JavaScript runs it, and a failure says so', async () => {
     const failure = errorOf(await run(request('grid-agent.js', { model: 'createGridNetwork', args: [9] })));
     assert.equal(failure.reason, 'threw');
-    assert.match(failure.message, /^createGridNetwork\(\) threw: Error: h and w must be integers, got 9 and undefined .*\(createGridNetwork takes 3 arguments \(h, w, numActions\); got 1: w and numActions ran as undefined, as JavaScript passes them\)/);
+    assert.match(failure.message, /^createGridNetwork\(\) threw: Error: h and w must be integers, got 9 and undefined .*\(createGridNetwork takes 3 arguments \(h, w, numActions\); got 1: w and numActions ran as undefined, as JavaScript passes them; to fill them as proposed, pass --args '\[9, 10, 4\]'\)/);
   });
 
   it('too many arguments: one line', async () => {

@@ -5,7 +5,7 @@
  * data-hint.ts).
  */
 import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
-import { membersOfType, usedAsShape } from './object-types';
+import { membersOfType, shapeDimensionOf, usedAsShape } from './object-types';
 import { readPropertiesOf } from './property-reads';
 import type { BuilderParameter } from '../types';
 
@@ -87,7 +87,9 @@ export interface GuessCode {
  * its name says anything.
  */
 export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCode = {}): Guess | undefined {
-  const type = p.typeText?.replace(/\s+/g, ' ').trim();
+  const written = p.typeText?.replace(/\s+/g, ' ').trim();
+  // JSDoc `{*}`, `any` and `unknown` say nothing: the parameter counts as untyped.
+  const type = written === undefined || /^(\*|any|unknown|\?)$/.test(written) ? undefined : written;
   if (p.name.startsWith('{')) {
     return guessObject(p.name, hint, type, code);
   }
@@ -115,6 +117,11 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
     if (pattern.test(key)) {
       return { value: make(hint, rank), detail: `from the name ${p.name}` };
     }
+  }
+  // `inputShape: [x, y, z]`: a name that says nothing, in a shape the code writes out.
+  const dimension = type === undefined || type === 'number' ? shapeDimensionOf(p.name, code.uses ?? '') : undefined;
+  if (dimension) {
+    return { value: shapeFor(hint, dimension.rank)[dimension.index], detail: `from its place in ${dimension.text}` };
   }
   if (type === 'boolean') {
     return { value: false, detail: 'from the type boolean' };

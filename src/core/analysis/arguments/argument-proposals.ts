@@ -5,11 +5,15 @@
  * (argument-guesses.ts). Parameters that receive tfjs are left out: the worker fills them. Pure.
  */
 import * as path from 'node:path';
-import { guessArgument, type GuessCode } from './argument-guesses';
+import { guessArgument, type Guess, type GuessCode } from './argument-guesses';
+import { findModelBuilders } from '../builders/model-builders';
 import { findHelperFiles, quickImageShape, readDataHint, type DataHint } from './data-hint';
 import { findCallSites, type CallSite, type CallSiteQuery, type PackageFile } from '../builders/call-sites';
 import { evaluateLiteralText, NOT_LITERAL } from './literal-values';
 import { proposeModuleVariables } from './module-variables';
+import { proposeInstanceFields } from './instance-fields';
+import { isModelArgument } from './model-arguments';
+import { forwardedGuess, mergeFields, modelMembersOf } from './related-builders';
 import { parseSourceFile } from '../builders/tfjs-bindings';
 import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder, ModuleVariablesProposal } from '../types';
 
@@ -21,7 +25,7 @@ export interface ProposalOptions {
   /** How a file is named in the sources' detail; defaults to its base name. */
   displayFile?: (file: string) => string;
   /** The values the user ran this builder with last time. */
-  lastRun?: { args: unknown[]; ctorArgs?: unknown[]; moduleVars?: Record<string, unknown> };
+  lastRun?: { args: unknown[]; ctorArgs?: unknown[]; moduleVars?: Record<string, unknown>; instanceVars?: Record<string, unknown> };
 }
 
 interface ListProposal {
@@ -41,8 +45,8 @@ export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile
   // What the builder reads of its own parameters is in its own text; what a class reads of its
   // constructor's parameters may be anywhere in the file (`this.game = game` in the constructor).
   const region = builder.end > builder.start ? builderFile.code.slice(builder.start, builder.end) : builderFile.code;
-  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations } };
-  const own = proposeList(builder.parameters, argsQuery(builder), files, options.lastRun?.args, ownScope, display);
+  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations }, forwarded: (name) => forwardedGuess(name, region, builderFile, hint, declarations) };
+  const own = proposeList(builder.parameters, { ...argsQuery(builder), modelMembers: modelMembersOf(builder, builderFile) }, files, options.lastRun?.args, ownScope, display);
   const proposal: ArgumentProposal = { args: own.values, sources: own.sources, summary: '' };
   const unknown = [...own.unknown];
   if ((builder.kind === 'method' || builder.kind === 'property') && !builder.static) {
@@ -56,9 +60,15 @@ export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile
     proposal.unknown = unknown;
   }
   proposal.summary = summarize(proposal.sources);
-  const moduleVars = builder.end > builder.start ? proposeModuleVariables(parseSourceFile(builderFile.code, builderFile.file), builder, { fileLabel: display(builderFile.file), hint, ...(options.lastRun?.moduleVars ? { lastRun: options.lastRun.moduleVars } : {}) }) : undefined;
-  if (moduleVars) {
-    proposal.moduleVars = moduleVars;
+  if (builder.end > builder.start) {
+    const parsed = parseSourceFile(builderFile.code, builderFile.file);
+    const fileLabel = display(builderFile.file);
+    const moduleVars = proposeModuleVariables(parsed, builder, { fileLabel, hint, ...(options.lastRun?.moduleVars ? { lastRun: options.lastRun.moduleVars } : {}) });
+    // The builders of model arguments run on the same instance: their empty fields count too.
+    const fieldOptions = { fileLabel, hint, ...(options.lastRun?.instanceVars ? { lastRun: options.lastRun.instanceVars } : {}) };
+    const siblings = proposal.args.filter(isModelArgument).map((a) => findModelBuilders(builderFile.code, builderFile.file).find((b) => b.className === builder.className && b.memberName === a.$model));
+    const instanceVars = mergeFields([builder, ...siblings].map((b) => (b ? proposeInstanceFields(parsed, b, fieldOptions) : undefined)));
+    Object.assign(proposal, moduleVars ? { moduleVars } : {}, instanceVars ? { instanceVars } : {});
   }
   return proposal;
 }
@@ -78,12 +88,14 @@ function argsQuery(builder: ModelBuilder): Omit<CallSiteQuery, 'tfjsPositions'> 
 interface GuessScope {
   hint: DataHint;
   code: GuessCode;
+  /** The guess for a parameter the builder hands on to another builder of its file (`modelGenerator(x, y, z)`). */
+  forwarded?: (name: string) => Guess | undefined;
 }
 
 function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 'tfjsPositions'>, files: readonly PackageFile[], lastRun: unknown[] | undefined, scope: GuessScope, display: (f: string) => string): ListProposal {
   const own = parameters.filter((p) => !p.receivesTfjs);
   if (lastRun !== undefined) {
-    return { values: lastRun, sources: own.slice(0, lastRun.length).map((p) => ({ parameter: p.name, source: 'lastRun', detail: 'the last run' })), unknown: [] };
+    return { values: lastRun, sources: own.slice(0, lastRun.length).map((p) => ({ parameter: parameterLabel(p.name), source: 'lastRun', detail: 'the last run' })), unknown: [] };
   }
   if (own.length === 0) {
     return { values: [], sources: [], unknown: [] };
@@ -103,19 +115,19 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
     if (site && i < site.args.length) {
       const quick = quickened(site.args[i], scope.hint);
       out.values.push(quick.value);
-      out.sources.push({ parameter: p.name, source: 'callSite', detail: siteDetail + quick.note });
+      out.sources.push({ parameter: parameterLabel(p.name), source: 'callSite', detail: siteDetail + quick.note });
       continue;
     }
     const fallback = literalDefault(p);
     if (fallback !== NOT_LITERAL) {
       const quick = quickened(fallback, scope.hint);
       out.values.push(quick.value);
-      out.sources.push({ parameter: p.name, source: 'default', detail: `default in the signature${quick.note}` });
+      out.sources.push({ parameter: parameterLabel(p.name), source: 'default', detail: `default in the signature${quick.note}` });
       continue;
     }
-    const guess = guessArgument(p, scope.hint, scope.code);
+    const guess = guessArgument(p, scope.hint, scope.code) ?? scope.forwarded?.(p.name);
     out.values.push(guess ? guess.value : null);
-    out.sources.push({ parameter: p.name, source: 'guess', detail: guess ? guess.detail : 'no guess: replace null' });
+    out.sources.push({ parameter: parameterLabel(p.name), source: 'guess', detail: guess ? guess.detail : 'no guess: replace null' });
     if (!guess) {
       out.unknown.push(p.name);
     }
@@ -197,6 +209,20 @@ function lastIndexWhere<T>(items: T[], test: (item: T, i: number) => boolean): n
 /** 'call in dqn_test.js:25', 'defaults in the signature', 'guessed from the names (h, w)'…, joined by '; '. */
 export function summarize(sources: ArgumentProposalSource[]): string {
   return describeSources(sources, false) || 'no parameters';
+}
+
+/**
+ * A parameter as the messages name it: a destructuring pattern (`{ sequenceLen = 60, … }` over ten
+ * lines) as its first names on one line, `{ sequenceLen, stateVectorLen, … }`.
+ */
+export function parameterLabel(name: string): string {
+  const flat = name.replace(/\s+/g, ' ').trim();
+  if (!/^[{[]/.test(flat) || flat.length <= 40) {
+    return flat;
+  }
+  const names = [...flat.slice(1, -1).matchAll(/(?:^|,)\s*(?:\.\.\.)?([A-Za-z_$][\w$]*)/g)].map((m) => m[1]);
+  const [open, close] = flat.startsWith('{') ? ['{', '}'] : ['[', ']'];
+  return `${open} ${[...names.slice(0, 2), '…'].join(', ')} ${close}`;
 }
 
 function describeSources(sources: ArgumentProposalSource[], prose: boolean): string {

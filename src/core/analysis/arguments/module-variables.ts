@@ -19,6 +19,8 @@ type ts = typeof Typescript;
 
 export interface ModuleVariable {
   name: string;
+  /** How assignments to it read (`this.numClasses`); the name when absent. */
+  label?: string;
   /** The annotation: `let imageSize: number` gives 'number'. */
   typeText?: string;
   /** Every `name = <expr>` of the file (all inside functions), in source order. */
@@ -71,9 +73,11 @@ export interface ModuleVariableOptions {
 /** Values for the builder's module variables, best first per variable; undefined when it reads none. */
 export function proposeModuleVariables(file: TsMorph.SourceFile, builder: Pick<ModelBuilder, 'start' | 'end'>, options: ModuleVariableOptions): ModuleVariablesProposal | undefined {
   const variables = findModuleVariables(file, builder);
-  if (variables.length === 0) {
-    return undefined;
-  }
+  return variables.length === 0 ? undefined : proposeVariables(file, variables, options);
+}
+
+/** A value for each variable, best first (the last run, then proposeVariableValue); also for instance fields. */
+export function proposeVariables(file: TsMorph.SourceFile, variables: ModuleVariable[], options: ModuleVariableOptions): ModuleVariablesProposal {
   const t = loadTsMorph().ts;
   const sf = file.compilerNode;
   const consts = getTopLevelConsts(sf);
@@ -81,7 +85,7 @@ export function proposeModuleVariables(file: TsMorph.SourceFile, builder: Pick<M
   const proposal: ModuleVariablesProposal = { values: {}, sources: [], summary: '' };
   const unknown: string[] = [];
   for (const v of variables) {
-    const found = options.lastRun && v.name in options.lastRun ? { value: options.lastRun[v.name], source: 'lastRun' as const, detail: 'from the last run' } : proposeOne(t, sf, v, consts, at, options.hint);
+    const found = options.lastRun && v.name in options.lastRun ? { value: options.lastRun[v.name], source: 'lastRun' as const, detail: 'from the last run' } : proposeVariableValue(t, sf, v, consts, at, options.hint);
     if (found === undefined) {
       unknown.push(v.name);
       continue;
@@ -98,9 +102,12 @@ export function proposeModuleVariables(file: TsMorph.SourceFile, builder: Pick<M
 
 type Found = { value: unknown; source: ModuleVariableSource['source']; detail: string };
 
-/** (a) a literal assignment, (b) an object literal's property of the name an assignment reads, (c) a guess. */
-function proposeOne(t: ts, sf: Typescript.SourceFile, v: ModuleVariable, consts: ReadonlyMap<string, Typescript.Expression>, at: (n: Typescript.Node) => string, hint: DataHint): Found | undefined {
-  const text = (a: Typescript.BinaryExpression) => `${v.name} = ${a.right.getText(sf).replace(/\s+/g, ' ')}`;
+/**
+ * (a) a literal assignment, (b) an object literal's property of the name an assignment reads, (c) a
+ * guess. Shared with instance fields (instance-fields.ts), whose assignments are `this.x = …`.
+ */
+function proposeVariableValue(t: ts, sf: Typescript.SourceFile, v: ModuleVariable, consts: ReadonlyMap<string, Typescript.Expression>, at: (n: Typescript.Node) => string, hint: DataHint): Found | undefined {
+  const text = (a: Typescript.BinaryExpression) => `${v.label ?? v.name} = ${a.right.getText(sf).replace(/\s+/g, ' ')}`;
   for (const a of v.assignments) {
     const value = literalOrFallback(t, a.right, consts);
     if (value !== NOT_LITERAL) {

@@ -92,6 +92,24 @@ export function usedAsShape(name: string, code: string): boolean {
   return asShape.test(code) || spread.test(code) || concat.test(code);
 }
 
+/**
+ * Where `name` stands in a shape the code writes out (`inputShape: [x, y, z]`, `shape: [rows, cols]`):
+ * its index and the shape's rank, so a parameter named for nothing still gets that dimension's size.
+ */
+export function shapeDimensionOf(name: string, code: string): { index: number; rank: number; text: string } | undefined {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name) || code.length === 0) {
+    return undefined;
+  }
+  for (const match of code.matchAll(/\b(?:shape|inputShape|targetShape)\s*:\s*\[([^\][]*)\]/g)) {
+    const elements = splitTopLevel(match[1], ',');
+    const index = elements.indexOf(name);
+    if (index >= 0) {
+      return { index, rank: elements.length, text: match[0].replace(/\s+/g, ' ') };
+    }
+  }
+  return undefined;
+}
+
 /** Splits on any of `separators` outside brackets, braces, parentheses and angle brackets. */
 function splitTopLevel(text: string, separators: string): string[] {
   const out: string[] = [];

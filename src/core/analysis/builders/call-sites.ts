@@ -7,6 +7,7 @@
 import type { ts as Typescript } from 'ts-morph';
 import { evaluateLiteral, getTopLevelConsts, NOT_LITERAL } from '../arguments/literal-values';
 import { loadTsMorph } from './tfjs-bindings';
+import { MODEL_ARGUMENT_KEY } from '../arguments/model-arguments';
 import { scriptKindFor } from '../typescript';
 
 export interface PackageFile {
@@ -32,6 +33,11 @@ export interface CallSiteQuery {
   kind: 'call' | 'new';
   /** Argument positions that receive tfjs (the caller passes `tf` there; not part of the args). */
   tfjsPositions?: number[];
+  /**
+   * Builder methods of the class: a `this.generator` argument that `this.generator =
+   * this.buildGenerator(…)` fills is the model-argument `{ $model: 'buildGenerator', args: […] }`.
+   */
+  modelMembers?: ReadonlySet<string>;
 }
 
 /** Files bigger than this are generated bundles, not places where people call their builders. */
@@ -55,7 +61,7 @@ export function findCallSites(files: readonly PackageFile[], query: CallSiteQuer
     const visit = (node: Typescript.Node): void => {
       const site = matchCall(t, node, names, query);
       if (site && !expectsThrow(t, node)) {
-        const args = literalArguments(site, consts, query.tfjsPositions ?? []);
+        const args = literalArguments(t, site, consts, query.tfjsPositions ?? [], query.modelMembers);
         if (args) {
           out.push({ file, line: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1, args, inTest: isTestFile(file) });
         }
@@ -78,19 +84,79 @@ function matchCall(t: typeof Typescript, node: Typescript.Node, names: Set<strin
   return name !== undefined && names.has(name) ? (call.arguments ?? []) : undefined;
 }
 
-function literalArguments(args: readonly Typescript.Expression[], consts: ReadonlyMap<string, Typescript.Expression>, tfjsPositions: number[]): unknown[] | undefined {
+function literalArguments(t: typeof Typescript, args: readonly Typescript.Expression[], consts: ReadonlyMap<string, Typescript.Expression>, tfjsPositions: number[], modelMembers?: ReadonlySet<string>): unknown[] | undefined {
   const out: unknown[] = [];
   for (const [i, arg] of args.entries()) {
     if (tfjsPositions.includes(i)) {
       continue;
     }
-    const value = evaluateLiteral(arg, consts);
+    const value = t.isPropertyAccessExpression(arg) && arg.expression.kind === t.SyntaxKind.ThisKeyword ? fieldValue(t, arg, consts, modelMembers) : evaluateLiteral(arg, consts);
     if (value === NOT_LITERAL) {
       return undefined;
     }
     out.push(value);
   }
   return out;
+}
+
+/** `this.x`: the constructor's literal for it, else the model a builder method of the class fills it with. */
+function fieldValue(t: typeof Typescript, access: Typescript.PropertyAccessExpression, consts: ReadonlyMap<string, Typescript.Expression>, modelMembers: ReadonlySet<string> | undefined): unknown {
+  const value = constructorValue(t, access, consts);
+  if (value !== NOT_LITERAL || !modelMembers || modelMembers.size === 0) {
+    return value;
+  }
+  const filled = fieldAssignments(t, access, false).filter((e) => !(e.kind === t.SyntaxKind.NullKeyword || (t.isIdentifier(e) && e.text === 'undefined')));
+  const call = filled.length === 1 ? filled[0] : undefined;
+  if (!call || !t.isCallExpression(call) || !t.isPropertyAccessExpression(call.expression) || call.expression.expression.kind !== t.SyntaxKind.ThisKeyword || !modelMembers.has(call.expression.name.text)) {
+    return NOT_LITERAL;
+  }
+  const args = literalArguments(t, call.arguments, consts, [], undefined);
+  return args === undefined ? NOT_LITERAL : { [MODEL_ARGUMENT_KEY]: call.expression.name.text, args };
+}
+
+/** The values `this.<name>` is assigned in the class around `access` (the constructor only, or every member), and its field initialiser. */
+function fieldAssignments(t: typeof Typescript, access: Typescript.PropertyAccessExpression, constructorOnly: boolean): Typescript.Expression[] {
+  let cls: Typescript.Node | undefined = access.parent;
+  while (cls !== undefined && !t.isClassLike(cls)) {
+    cls = cls.parent;
+  }
+  if (cls === undefined) {
+    return [];
+  }
+  const name = access.name.text;
+  const values: Typescript.Expression[] = [];
+  for (const member of (cls as Typescript.ClassLikeDeclaration).members) {
+    if (t.isPropertyDeclaration(member) && member.initializer && t.isIdentifier(member.name) && member.name.text === name) {
+      values.push(member.initializer);
+    }
+    if ((t.isConstructorDeclaration(member) || (!constructorOnly && t.isMethodDeclaration(member))) && member.body) {
+      const visit = (node: Typescript.Node): void => {
+        if (t.isBinaryExpression(node) && node.operatorToken.kind === t.SyntaxKind.EqualsToken && t.isPropertyAccessExpression(node.left) && node.left.expression.kind === t.SyntaxKind.ThisKeyword && node.left.name.text === name) {
+          values.push(node.right);
+        }
+        t.forEachChild(node, visit);
+      };
+      visit(member.body);
+    }
+  }
+  return values;
+}
+
+/**
+ * `this.latentSize` in a method of a class whose constructor sets `this.latentSize = opts.latentSize ??
+ * 100` (or `= 100`, or declares `latentSize = 100`): the literal, or the literal fallback.
+ */
+function constructorValue(t: typeof Typescript, access: Typescript.PropertyAccessExpression, consts: ReadonlyMap<string, Typescript.Expression>): unknown {
+  const values = fieldAssignments(t, access, true);
+  if (values.length !== 1) {
+    return NOT_LITERAL;
+  }
+  const right = values[0];
+  const value = evaluateLiteral(right, consts);
+  const fallback = t.isBinaryExpression(right) && [t.SyntaxKind.QuestionQuestionToken, t.SyntaxKind.BarBarToken].includes(right.operatorToken.kind) ? evaluateLiteral(right.right, consts) : NOT_LITERAL;
+  // `this.generator = null` says only that something else fills it.
+  const found = value !== NOT_LITERAL ? value : fallback;
+  return found === null || found === undefined ? NOT_LITERAL : found;
 }
 
 const TEST_FILE = /(^|[\\/])(tests?|specs?|__tests__)[\\/]|[._-](test|spec)\.[cm]?[jt]sx?$/i;

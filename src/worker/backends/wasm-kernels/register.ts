@@ -1,5 +1,5 @@
 import type { KernelConfig } from '@tensorflow/tfjs';
-import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
+import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter';
@@ -8,16 +8,28 @@ import { createBatchMatMulConfig } from './batch-mat-mul';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { createTileConfig } from './tile';
 import { createIdentityConfig } from './identity';
+import { createCastConfig } from './cast';
+import { createChannelSumConfig } from './channel-sum';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { adamUpdateConfig } from './adam-update';
+import { registerLayerKernels } from '../layer-kernels/register';
+import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './batch-norm-train';
+import { crossentropyConfig, crossentropyGradConfig, crossentropyGradient } from './categorical-crossentropy';
 
-/** The training kernels tfjs-backend-wasm 4.22 lacks, and this project's fused Adam update (fused-adam.ts). */
+/**
+ * The training kernels tfjs-backend-wasm 4.22 lacks, and this project's fused Adam update
+ * (fused-adam.ts), BatchNormalization (fused-batch-norm.ts) and
+ * categorical cross-entropy (fused-loss.ts). */
 export const missingWasmKernelConfigs: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
   adamUpdateConfig,
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
+  crossentropyConfig,
+  crossentropyGradConfig,
 ];
 
 /** A kernel tfjs-backend-wasm ≤ 4.22 has but that training should not use as it is. */
@@ -35,8 +47,9 @@ const ownConfigs = new WeakSet<KernelConfig>([conv2DBackpropInputConfig, maxPool
  * MaxPoolGrad credits the wrong element of windows holding only negative values; BatchMatMul runs
  * transposed operands as a scalar loop (10–30× slower); Tile computes each element's index with
  * divisions (slow where batch-norm gradients tile a vector to a full activation); Identity copies
- * every tensor tfjs saves for a gradient. Replaced only in those versions, so that a
- * later, fixed tfjs-backend-wasm wins.
+ * every tensor tfjs saves for a gradient, and Cast a tensor cast to its own dtype; Sum transposes a
+ * whole tensor before summing it to one value per channel (every bias gradient). Replaced only in
+ * those versions, so that a later, fixed tfjs-backend-wasm wins.
  */
 export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
   { kernelName: 'Conv2DBackpropInput', create: () => conv2DBackpropInputConfig },
@@ -44,6 +57,8 @@ export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
   { kernelName: 'BatchMatMul', create: (native) => (native === undefined ? undefined : own(createBatchMatMulConfig(native))) },
   { kernelName: 'Tile', create: (native) => own(createTileConfig(native)) },
   { kernelName: 'Identity', create: (native) => own(createIdentityConfig(native)) },
+  { kernelName: 'Cast', create: (native) => (native === undefined ? undefined : own(createCastConfig(native))) },
+  { kernelName: 'Sum', create: (native) => (native === undefined ? undefined : own(createChannelSumConfig(native))) },
 ];
 
 function own(config: KernelConfig): KernelConfig {
@@ -61,15 +76,23 @@ export interface WasmKernelRegistration {
  * Registers the training kernels tfjs-backend-wasm lacks (Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, UnsortedSegmentSum), each
  * only when absent, and in tfjs-backend-wasm ≤ 4.22 replaces its slow Conv2DBackpropInput, its wrong
- * MaxPoolGrad, its slow transposed BatchMatMul, its slow Tile and its copying Identity. Idempotent. Works before or after
+ * MaxPoolGrad, its slow transposed BatchMatMul, its slow Tile, its copying Identity and Cast, and its per-channel Sum. Idempotent. Works before or after
  * `tf.setBackend('wasm')`: the wrapped BatchMatMul keeps its native setup, the others need none.
+ * Also registers the RunningBatchNorm layer's fused kernels (layer-kernels/), for wasm and cpu.
  */
 export function registerWasmTrainingKernels(wasmVersion = installedWasmBackendVersion()): WasmKernelRegistration {
+  // The RunningBatchNorm layer's fused step (wasm and cpu); new kernel names, so no version gate.
+  registerLayerKernels();
   const added: string[] = [];
   for (const config of missingWasmKernelConfigs) {
     if (getKernel(config.kernelName, config.backendName) === undefined) {
       registerKernel(config);
       added.push(config.kernelName);
+    }
+  }
+  for (const gradient of [batchNormTrainGradient, crossentropyGradient]) {
+    if (getGradient(gradient.kernelName) === undefined) {
+      registerGradient(gradient);
     }
   }
   const replaced: string[] = [];

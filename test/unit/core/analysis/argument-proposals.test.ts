@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatArgumentList, formatArgumentProposal, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
+import { formatArgumentList, formatArgumentProposal, parameterLabel, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
 import { findCallSites } from '../../../../src/core/analysis/builders/call-sites';
 import { parseArgsLiteral } from '../../../../src/core/analysis/arguments/args-literal';
 import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
@@ -359,4 +359,52 @@ describe('findCallSites', () => {
   it('never parses a file that does not mention the name', () => {
     assert.deepEqual(findCallSites([{ file: 'a.js', code: 'this is not ( code' }], { names: ['build'], kind: 'call' }), []);
   });
+});
+
+describe('parameter labels in messages', () => {
+  const rows: [string, string][] = [
+    ['units', 'units'],
+    ['{ a, b }', '{ a, b }'],
+    ['{\n    sequenceLen = 60,\n    stateVectorLen = 10,\n    embInner = [32, 32, 32],\n    layerNum = 8\n}', '{ sequenceLen, stateVectorLen, … }'],
+    ['[first, second, third, fourth, fifth, sixth, seventh]', '[ first, second, … ]'],
+  ];
+  for (const [name, label] of rows) {
+    it(`${JSON.stringify(name).slice(0, 30)} → ${label}`, () => {
+      assert.equal(parameterLabel(name), label);
+    });
+  }
+});
+
+describe('parameters handed on to another builder of the file', () => {
+  const code = `${NS}function grid(x, y, z) {\n  const m = tf.sequential();\n  m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [x, y, z] }));\n  return m;\n}\nexport function fresh(x, y, z, rate = 0.01) {\n  const m = grid(x, y, z);\n  m.compile({ optimizer: tf.train.adam(rate), loss: 'meanSquaredError' });\n  return m;\n}\nexport function unrelated(q) {\n  const m = grid(1, 2, 3);\n  m.compile({ optimizer: q, loss: 'meanSquaredError' });\n  return m;\n}\n`;
+  const propose = (id: string) => proposeArguments(findModelBuilders(code, 'net.ts').find((b) => b.id === id)!, { file: 'net.ts', code });
+
+  it('take the guess of the parameter they land on there', () => {
+    const p = propose('fresh');
+    // z is named like a latent vector: its own name decides first.
+    assert.deepEqual(p.args, [28, 28, 32, 0.01]);
+    assert.deepEqual(p.sources.map((s) => s.detail), ['from its place in inputShape: [x, y, z], as x of grid', 'from its place in inputShape: [x, y, z], as y of grid', 'from the name z', 'default in the signature']);
+  });
+
+  it('a parameter that is not handed on gets no such guess', () => {
+    assert.deepEqual(propose('unrelated').unknown, ['q']);
+  });
+});
+
+describe('a call site that passes a field the constructor sets', () => {
+  const cls = (ctor: string) => `${NS}export class Gan {\n  ${ctor}\n  build(latentSize) {\n    const m = tf.sequential();\n    m.add(tf.layers.dense({ units: latentSize, inputShape: [4] }));\n    return m;\n  }\n  run() { this.g = this.build(this.latentSize); }\n}\n`;
+  const rows: [string, string, unknown[]][] = [
+    ['the fallback of `opts.latentSize ?? 100`', 'constructor(opts = {}) { this.latentSize = opts.latentSize ?? 100; }', [100]],
+    ['the fallback of `|| 64`', 'constructor(opts) { this.latentSize = opts.size || 64; }', [64]],
+    ['a literal', 'constructor() { this.latentSize = 12; }', [12]],
+    ['a field declaration', 'latentSize = 20;', [20]],
+    ['set twice: not a call site (the guess instead)', 'constructor(o) { this.latentSize = 8; if (o) { this.latentSize = 16; } }', [32]],
+  ];
+  for (const [title, ctor, args] of rows) {
+    it(title, () => {
+      const code = cls(ctor);
+      const p = proposeArguments(findModelBuilders(code, 'gan.ts').find((b) => b.id === 'Gan.build')!, { file: 'gan.ts', code });
+      assert.deepEqual(p.args, args);
+    });
+  }
 });

@@ -38,6 +38,36 @@ const rows: Row[] = [
     expected: [28, 28, 1],
   },
   {
+    title: 'untyped parameters written out as the dimensions of an input shape get those dimensions',
+    parameter: { name: 'y' },
+    uses: 'model.add(tf.layers.conv2d({ filters: 8, kernelSize: 3, inputShape: [ x, y, depth ] }));',
+    expected: 28,
+  },
+  {
+    title: 'a JSDoc type {*} says nothing: the place in the shape decides',
+    parameter: { name: 'x', typeText: '*' },
+    uses: 'keras.conv2d({ inputShape: [ x, y, z ] })',
+    expected: 28,
+  },
+  {
+    title: 'the last dimension of an image shape is its channels',
+    parameter: { name: 'd3' },
+    uses: 'tf.input({ shape: [d1, d2, d3] })',
+    expected: 1,
+  },
+  {
+    title: 'a name rule still wins over the place in a shape (a latent vector is not 784 wide)',
+    parameter: { name: 'latentDim' },
+    uses: 'tf.input({ shape: [latentDim] })',
+    expected: 32,
+  },
+  {
+    title: 'a parameter used inside an element (not as one) is no dimension',
+    parameter: { name: 'q' },
+    uses: 'tf.input({ shape: [q * 2, 3] })',
+    expected: undefined,
+  },
+  {
     title: 'an untyped parameter spread into a shape is a shape',
     parameter: { name: 'board' },
     uses: 'tf.input({ shape: [...board] })',

@@ -1,0 +1,56 @@
+/**
+ * Instance fields a method builder reads that its class leaves empty until another method runs
+ * (`this.numClasses`, set by `train()`): the values to set (given, else proposed from the file, see
+ * core/analysis/arguments/instance-fields.ts), and setting them on the instance before the call.
+ */
+import * as path from 'node:path';
+import { readDataHint } from '../../core/analysis/arguments/data-hint';
+import { instanceFieldNames, methodRange, proposeInstanceFields } from '../../core/analysis/arguments/instance-fields';
+import type { parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
+import type { ModelBuilder } from '../../core/analysis/types';
+import { BadInputError } from '../errors';
+
+export interface InstanceVars {
+  values: Record<string, unknown>;
+  source: string;
+}
+
+export interface InstanceVarsInput {
+  file: string;
+  code: string;
+  instanceVars?: Record<string, unknown>;
+  instanceVarsSource?: string;
+}
+
+/**
+ * The given values (each must be a field the builder's class mentions as `this.<name>`), else the
+ * proposal from the file; undefined when there is nothing to set.
+ */
+export function instanceVariablesFor(sourceFile: ReturnType<typeof parseSourceFile>, builder: ModelBuilder, inv: InstanceVarsInput): InstanceVars | undefined {
+  if (inv.instanceVars !== undefined) {
+    const known = instanceFieldNames(sourceFile, builder);
+    const stray = Object.keys(inv.instanceVars).filter((n) => !known.includes(n));
+    if (stray.length > 0) {
+      const owner = builder.className ?? builder.id;
+      const has = known.length > 0 ? `it has ${known.join(', ')}` : 'it has none';
+      throw new BadInputError(`--instance-vars: ${stray.join(', ')} ${stray.length === 1 ? 'is not a field' : 'are not fields'} of ${owner} (this.<name> in its methods; ${has})`);
+    }
+    return { values: inv.instanceVars, source: inv.instanceVarsSource ?? 'given' };
+  }
+  // A method the analysis did not take for a builder still has its text in the file.
+  const range = builder.end > builder.start ? builder : builder.className && builder.memberName ? methodRange(sourceFile, builder.className, builder.memberName) : undefined;
+  const proposal = range ? proposeInstanceFields(sourceFile, { ...builder, ...range }, { fileLabel: path.basename(inv.file), hint: readDataHint(inv.code) }) : undefined;
+  return proposal && Object.keys(proposal.values).length > 0 ? { values: proposal.values, source: proposal.summary } : undefined;
+}
+
+/** Sets each field that is still null or undefined after construction, as `train()` would have. */
+export function fillInstanceFields(instance: Record<string, unknown> | undefined, vars: InstanceVars | undefined): void {
+  if (!instance || !vars) {
+    return;
+  }
+  for (const [name, value] of Object.entries(vars.values)) {
+    if (instance[name] === null || instance[name] === undefined) {
+      instance[name] = value;
+    }
+  }
+}

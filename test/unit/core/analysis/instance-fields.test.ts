@@ -1,0 +1,184 @@
+import { strict as assert } from 'node:assert';
+import { formatModuleVariables, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
+import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
+import { findInstanceFields, instanceFieldNames, methodRange } from '../../../../src/core/analysis/arguments/instance-fields';
+import { parseSourceFile } from '../../../../src/core/analysis/builders/tfjs-bindings';
+import type { ModuleVariablesProposal } from '../../../../src/core/analysis/types';
+
+const CJS = "const tf = require('@tensorflow/tfjs');\n";
+
+interface Row {
+  title: string;
+  code: string;
+  id: string;
+  file?: string;
+  lastRun?: Record<string, unknown>;
+  /** The instance fields found, in order; [] means none. */
+  names: string[];
+  values?: Record<string, unknown>;
+  /** `name=source(detail)` for each source. */
+  sources?: string[];
+  unknown?: string[];
+}
+
+function propose(code: string, id: string, file: string, lastRun?: Record<string, unknown>): ModuleVariablesProposal | undefined {
+  const builder = findModelBuilders(code, file).find((b) => b.id === id);
+  assert.ok(builder, `no builder ${id}`);
+  return proposeArguments(builder, { file, code }, lastRun ? { lastRun: { args: [], instanceVars: lastRun } } : {}).instanceVars;
+}
+
+/** A classifier in the shape of real ones: the constructor leaves the class count empty, train() fills it from the labels. */
+const CLASSIFIER = `${CJS}class Classifier {
+  constructor() {
+    this.numClasses = null;
+    this.model = null;
+  }
+  buildModel() {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ units: 16, inputShape: [784] }));
+    m.add(tf.layers.batchNormalization());
+    m.add(tf.layers.dense({ units: this.numClasses, activation: 'softmax' }));
+    this.model = m;
+    return m;
+  }
+  async train(images, labels) {
+    this.numClasses = labels.shape[1];
+    this.buildModel();
+    await this.model.fit(images, labels);
+  }
+}
+module.exports = { Classifier };
+`;
+
+const rows: Row[] = [
+  {
+    title: 'read by the builder, null after the constructor, set by train(): a guess from the name',
+    code: CLASSIFIER,
+    id: 'Classifier.buildModel',
+    names: ['numClasses'],
+    values: { numClasses: 10 },
+    sources: ['numClasses=guess(from the name numClasses)'],
+  },
+  {
+    title: 'a literal assignment in another method comes first',
+    code: `${CJS}class Net {\n  constructor() { this.width = undefined; }\n  setup() { this.width = 24; }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.width, inputShape: [4] })); return m; }\n}\nmodule.exports = { Net };`,
+    id: 'Net.build',
+    names: ['width'],
+    values: { width: 24 },
+    sources: ['width=assignment(from this.width = 24 in model.js:4)'],
+  },
+  {
+    title: 'a TypeScript field declared `number[] | null = null` and filled in fit(): a shape from its type without null',
+    code: `import * as tf from '@tensorflow/tfjs';\nexport class Regressor {\n  inputShape: number[] | null = null;\n  fit(xs: tf.Tensor) { this.inputShape = xs.shape.slice(1); }\n  build(): tf.Sequential { const m = tf.sequential(); m.add(tf.layers.dense({ units: 1, inputShape: this.inputShape! })); return m; }\n}`,
+    file: 'model.ts',
+    id: 'Regressor.build',
+    names: ['inputShape'],
+    values: { inputShape: [784] },
+    sources: ['inputShape=guess(from the type number[])'],
+  },
+  {
+    title: 'read through a helper method the builder calls, and through `const { … } = this`',
+    code: `${CJS}class Net {\n  constructor() { this.classes = null; this.hidden = null; }\n  head(m) { m.add(tf.layers.dense({ units: this.classes })); }\n  build() { const { hidden } = this; const m = tf.sequential(); m.add(tf.layers.dense({ units: hidden, inputShape: [4] })); this.head(m); return m; }\n  load(cfg) { this.classes = cfg.classes; this.hidden = cfg.hidden || 12; }\n}\nmodule.exports = { Net };`,
+    id: 'Net.build',
+    names: ['hidden', 'classes'],
+    values: { hidden: 12, classes: 10 },
+    sources: ['hidden=assignment(from this.hidden = cfg.hidden || 12 in model.js:6)', 'classes=guess(from the name classes)'],
+  },
+  {
+    title: 'an ES5 class: `function Agent` and its prototype methods',
+    code: `${CJS}function Agent() { this.numActions = null; }\nAgent.prototype.observe = function (env) { this.numActions = env.actions.length; };\nAgent.prototype.build = function () { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.numActions, inputShape: [4] })); return m; };\nmodule.exports = { Agent };`,
+    id: 'Agent.build',
+    names: ['numActions'],
+    values: { numActions: 4 },
+    sources: ['numActions=guess(from the name numActions)'],
+  },
+  {
+    title: 'the last run comes first',
+    code: CLASSIFIER,
+    id: 'Classifier.buildModel',
+    lastRun: { numClasses: 3 },
+    names: ['numClasses'],
+    values: { numClasses: 3 },
+    sources: ['numClasses=lastRun(from the last run)'],
+  },
+  {
+    title: 'no value anywhere: left out, and said',
+    code: `${CJS}class Net {\n  constructor() { this.zq = null; }\n  set(o) { this.zq = o.q; }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.zq, inputShape: [4] })); return m; }\n}\nmodule.exports = { Net };`,
+    id: 'Net.build',
+    names: ['zq'],
+    values: {},
+    sources: [],
+    unknown: ['zq'],
+  },
+  // Negative cases: none of these needs a value.
+  {
+    title: 'the constructor fills it from a parameter (the constructor arguments cover it)',
+    code: `${CJS}class Net {\n  constructor(units) { this.units = units; }\n  resize(u) { this.units = u; }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.units, inputShape: [4] })); return m; }\n}\nmodule.exports = { Net };`,
+    id: 'Net.build',
+    names: [],
+  },
+  {
+    title: 'a field initialised in its declaration',
+    code: `import * as tf from '@tensorflow/tfjs';\nexport class Net {\n  units = 8;\n  resize(u: number) { this.units = u; }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.units, inputShape: [4] })); return m; }\n}`,
+    file: 'model.ts',
+    id: 'Net.build',
+    names: [],
+  },
+  {
+    title: 'the builder fills it itself before reading it',
+    code: `${CJS}class Net {\n  constructor() { this.units = null; }\n  resize(u) { this.units = u; }\n  build() { this.units = 8; const m = tf.sequential(); m.add(tf.layers.dense({ units: this.units, inputShape: [4] })); return m; }\n}\nmodule.exports = { Net };`,
+    id: 'Net.build',
+    names: [],
+  },
+  {
+    title: 'a method read as a value, and a field no method assigns or declares',
+    code: `${CJS}class Net {\n  constructor() { this.extra = null; }\n  act(x) { return x; }\n  build() { const f = this.act; const m = tf.sequential(); m.add(tf.layers.dense({ units: 4, inputShape: [4], name: this.extra })); return m; }\n}\nmodule.exports = { Net };`,
+    id: 'Net.build',
+    names: [],
+  },
+  {
+    title: 'a plain function builder has no instance',
+    code: `${CJS}function build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: 4, inputShape: [4] })); return m; }\nmodule.exports = { build };`,
+    id: 'build',
+    names: [],
+  },
+];
+
+describe('instance fields a method builder reads and another method fills', () => {
+  for (const row of rows) {
+    it(row.title, () => {
+      const file = row.file ?? 'model.js';
+      const builder = findModelBuilders(row.code, file).find((b) => b.id === row.id);
+      assert.ok(builder, `no builder ${row.id}`);
+      assert.deepEqual(findInstanceFields(parseSourceFile(row.code, file), builder).map((v) => v.name), row.names);
+      const proposal = propose(row.code, row.id, file, row.lastRun);
+      if (row.names.length === 0) {
+        assert.equal(proposal, undefined);
+        return;
+      }
+      assert.ok(proposal);
+      assert.deepEqual(proposal.values, row.values);
+      assert.deepEqual(proposal.sources.map((s) => `${s.name}=${s.source}(${s.detail})`), row.sources);
+      assert.deepEqual(proposal.unknown, row.unknown);
+    });
+  }
+
+  it('the box shows the fields as an object literal', () => {
+    assert.deepEqual(formatModuleVariables(propose(CLASSIFIER, 'Classifier.buildModel', 'model.js')!), { text: '{ numClasses: 10 }', detail: 'numClasses from the name numClasses' });
+  });
+
+  it('the fields a user may set are every this.<name> of the class, methods left out', () => {
+    const builder = findModelBuilders(CLASSIFIER, 'model.js').find((b) => b.id === 'Classifier.buildModel')!;
+    assert.deepEqual(instanceFieldNames(parseSourceFile(CLASSIFIER, 'model.js'), builder).sort(), ['model', 'numClasses']);
+  });
+
+  it('the range of a method by class and name (a class, a class expression, an ES5 prototype method)', () => {
+    const code = `class A { build() { return 1; } }\nconst B = class { make() {} };\nfunction C() {}\nC.prototype.run = function () { return 2; };\n`;
+    const sf = parseSourceFile(code, 'm.js');
+    const text = (r: { start: number; end: number } | undefined) => (r ? code.slice(r.start, r.end) : undefined);
+    assert.equal(text(methodRange(sf, 'A', 'build')), 'build() { return 1; }');
+    assert.equal(text(methodRange(sf, 'B', 'make')), 'make() {}');
+    assert.equal(text(methodRange(sf, 'C', 'run')), 'function () { return 2; }');
+    assert.equal(methodRange(sf, 'A', 'missing'), undefined);
+  });
+});
