@@ -6,6 +6,8 @@
  * same for the module variables the builder reads (`--module-vars`, see module-variables.ts).
  */
 import * as path from 'node:path';
+import { unrecognisedFunction } from '../core/analysis/builders/named-function';
+import { readPropertiesOf } from '../core/analysis/arguments/property-reads';
 import { formatArgumentList, formatArgumentProposal, formatLiteralValue, formatModuleVariables, proposeArguments, summarize, type PackageFile } from '../core/analysis/arguments/argument-proposals';
 import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/builders/model-builders';
 import type { ArgumentProposal, ModelBuilder, ModuleVariablesProposal } from '../core/analysis/types';
@@ -31,8 +33,9 @@ export interface CompletedRequest {
 /** Fills `model`, `args`, `ctorArgs`, `argsSource`, `moduleVars` and `moduleVarsSource` of a request the user left open. */
 export function completeSanityRequest(request: SanityRequest, code: string): CompletedRequest {
   const builders = findModelBuilders(code, request.file);
-  const named = request.model === undefined ? undefined : builders.find((b) => b.id === request.model);
-  if (builders.length === 0 || (request.model !== undefined && !named)) {
+  // A function the analysis does not recognise still has parameters to propose for.
+  const named = request.model === undefined ? undefined : (builders.find((b) => b.id === request.model) ?? unrecognisedFunction(code, request.file, request.model));
+  if ((builders.length === 0 && !named) || (request.model !== undefined && !named)) {
     // The worker explains (no builder; an id the analysis cannot see): nothing to propose here.
     return { request: { ...request, ...givenSource(request) } };
   }
@@ -44,10 +47,27 @@ export function completeSanityRequest(request: SanityRequest, code: string): Com
     return cached;
   };
   const builder = named ?? pickDefaultBuilder(builders, (b) => proposalOf(b).unknown === undefined)!;
-  const completed = completeArguments(request, builder, proposalOf);
+  const completed = withReadsOfUnknown(completeArguments(request, builder, proposalOf), builder, code);
   // The module variables need no package search: only their own file can assign them.
   const { moduleVars, instanceVars } = proposals.get(builder) ?? proposeArguments(builder, { file: request.file, code });
   return completed.error ? completed : withInstanceVariables(withModuleVariables(completed, moduleVars), instanceVars);
+}
+
+/**
+ * "no value to propose for graph of modelMapper: pass --args (it reads graph.nodes, graph.edges)":
+ * what the builder reads of a parameter nothing could fill says what kind of value it wants.
+ */
+function withReadsOfUnknown(completed: CompletedRequest, builder: ModelBuilder, code: string): CompletedRequest {
+  const unknown = /^no value to propose for (.+?) of /.exec(completed.error ?? '')?.[1];
+  if (unknown === undefined || builder.end <= builder.start) {
+    return completed;
+  }
+  const region = code.slice(builder.start, builder.end);
+  const reads = unknown.split(', ').flatMap((name) => {
+    const read = readPropertiesOf(region, name);
+    return [...(read?.needed ?? []), ...(read?.withFallback ?? [])].map((p) => `${name}.${p}`);
+  });
+  return reads.length === 0 ? completed : { ...completed, error: `${completed.error} (the builder reads ${reads.join(', ')}: a value its caller builds)` };
 }
 
 function completeArguments(request: SanityRequest, builder: ModelBuilder, proposalOf: (b: ModelBuilder) => ArgumentProposal): CompletedRequest {

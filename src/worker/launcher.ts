@@ -77,7 +77,7 @@ export function describePhase(phase: Extract<WorkerMessage, { type: 'phase' }> |
   const model = phase.params !== undefined ? `the model (${formatParams(phase.params)})` : 'the model';
   switch (phase.phase) {
     case 'buildModel':
-      return `loading the module and building the model, ${since}`;
+      return `loading the module and building the model${phase.params !== undefined ? ` (${formatParams(phase.params)} so far)` : ''}, ${since}`;
     case 'prepareData':
       return `preparing the data for ${model}, ${since}`;
     case 'timeStep':

@@ -15,7 +15,7 @@ import { describeModelIO, multiSyntheticData, type ModelIO } from './data/multi-
 import { chooseCompile, compileForRun } from './training/compile';
 import { customData } from './data/custom-data';
 import { BadInputError, describeError } from './errors';
-import { invokeBuilder } from './loading/invoke-builder';
+import { invokeWithinSize } from './loading/sized-build';
 import { standInNote } from './loading/browser-stand-ins';
 import { recordLayerOrigins, withOrigins } from './loading/layer-origins';
 import { rememberLayerSources } from './training/step-error';
@@ -100,7 +100,10 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   const phase = phaseEmitter(emit, context);
   phase('buildModel');
   const origins = recordLayerOrigins(tf);
-  const { model, call, browserStandIns, notes: buildNotes } = source ? { ...source, browserStandIns: [], notes: [] as string[] } : await invokeBuilder({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf, seed: request.seed });
+  const buildStart = Math.round(performance.now());
+  // The weights created so far, for a timeout during a long build.
+  const growing = (params: number) => emit({ type: 'phase', phase: 'buildModel', elapsedMs: buildStart, params });
+  const { model, call, browserStandIns, notes: buildNotes } = source ? { ...source, browserStandIns: [], notes: [] as string[] } : await invokeWithinSize({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf, seed: request.seed }, growing);
   const name = call.model;
   context.params = model.countParams();
   const trainableParams = trainableParamsOf(model);

@@ -5,7 +5,13 @@ export const THREW_MARKER = 'rbn-capture: the program threw: ';
 export function programEndMessage(command: string, code: number | null, signal: string | null, tail: string[], captured: boolean): string {
   const threw = [...tail].reverse().find((l) => l.startsWith(THREW_MARKER));
   if (threw) {
-    return `\`${command}\` threw before training a model: ${threw.slice(THREW_MARKER.length)}`;
+    const missing = /Cannot find module '([^'./][^']*)'/.exec(threw)?.[1];
+    const advice = missing !== undefined && !missing.startsWith('/') ? ` (${missing} is not installed: install the project's dependencies, npm install, and run again)` : '';
+    return `\`${command}\` threw before training a model: ${threw.slice(THREW_MARKER.length)}${advice}`;
+  }
+  const tool = missingTool(command, tail);
+  if (tool && !captured) {
+    return `\`${command}\` could not start: ${tool}`;
   }
   const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
   if (captured) {
@@ -25,4 +31,31 @@ function lastWords(tail: string[]): string {
   const error = lines.find((l) => /^npm (error|ERR!) /.test(l)) ?? [...lines].reverse().find((l) => /(^|: )\w*Error\b|\bERR_[A-Z_]+\b/.test(l));
   const pick = error ?? lines[lines.length - 1];
   return pick ? `: ${pick.length > 200 ? `${pick.slice(0, 200)}…` : pick}` : '';
+}
+
+/**
+ * The program's test runner, build tool or a package it imports is not installed (the project's
+ * dependencies were never installed): npx refuses to download it, the shell of an npm script finds
+ * no such command, or Node's ES-module loader finds no such package.
+ */
+function missingTool(command: string, tail: string[]): string | undefined {
+  const install = "install the project's dependencies (npm install) and run again";
+  for (const line of tail) {
+    const npx = /npx canceled due to missing packages[^[]*\[(.*)\]/.exec(line);
+    if (npx) {
+      const names = [...npx[1].matchAll(/"(@?[^"@]+)(@[^"]*)?"/g)].map((m) => m[1]);
+      const list = names.join(', ');
+      return `${list} ${names.length === 1 ? 'is' : 'are'} not installed in this workspace (npx would have to download ${names.length === 1 ? 'it' : 'them'}): ${install}`;
+    }
+    // Node's ES-module loader reports a missing package in its own words, not as a thrown error.
+    const esm = /Cannot find package '([^'.\/][^']*)' imported from (\S+)/.exec(line);
+    if (esm) {
+      return `${esm[1]}, which ${esm[2]} imports, is not installed: ${install}`;
+    }
+    const shell = /^sh: \d+: ([\w.@/-]+): not found$/.exec(line.trim());
+    if (shell && /^(npm|yarn|pnpm)\b/.test(command)) {
+      return `${shell[1]}, which the package script runs, is not installed: ${install}`;
+    }
+  }
+  return undefined;
 }

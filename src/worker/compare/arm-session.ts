@@ -11,7 +11,7 @@ import { findLayerCalls, mapLayersToSources } from '../../core/training/layer-so
 import type { LayerSample, NormKind, WorkerMessage } from '../../core/training/protocol';
 import { probeModel, type BudgetContext } from '../budget/budget';
 import { rowCount, sliceRows, type TrainingData } from '../data/training-data';
-import { invokeBuilder } from '../loading/invoke-builder';
+import { invokeWithinSize } from '../loading/sized-build';
 import { emitProgress, fitMemory, logTiming, normOf, prepareSession, timeFit, type PreparedSession, type SessionContext, type SessionLimits } from '../sanity-session';
 import { TelemetryCollector } from '../telemetry/collector';
 import { compileForRun } from '../training/compile';
@@ -32,7 +32,8 @@ async function modelForSeed(prepared: PreparedSession, start: StartArm, seed: nu
   const built =
     seed === request.seed
       ? prepared.model
-      : (await invokeBuilder({ file: request.file, code: prepared.code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf: prepared.tf, seed })).model;
+      : // The same size check as the first build, so a guessed shape is cut down the same way.
+        (await invokeWithinSize({ file: request.file, code: prepared.code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf: prepared.tf, seed }, () => undefined)).model;
   if (start.arm === 'asWritten') {
     return { model: built, norm: normOf(built) };
   }

@@ -124,6 +124,39 @@ export function mnistData(tf: typeof tfjs, shape: ModelShape, seed: number, trai
   };
 }
 
+/**
+ * Above this many teacher weights (inputs × outputs: a 32×32×3 image to a 512-wide feature vector)
+ * a full linear teacher costs seconds per thousand examples, whatever the model's size; the targets
+ * then go through a rank-`TEACHER_RANK` teacher instead, which is as learnable and costs a fraction.
+ */
+export const LOW_RANK_ABOVE = 1 << 18;
+export const TEACHER_RANK = 16;
+
+/** Targets `xs · A · B` with A (size × rank) and B (rank × units) random: a linear task of low rank. */
+export function lowRankTeacher(xs: Float32Array, total: number, size: number, units: number, random: () => number): Float32Array {
+  const a = Float32Array.from({ length: size * TEACHER_RANK }, () => gaussian(random) / Math.sqrt(size));
+  const b = Float32Array.from({ length: TEACHER_RANK * units }, () => gaussian(random) / Math.sqrt(TEACHER_RANK));
+  const ys = new Float32Array(total * units);
+  const hidden = new Float64Array(TEACHER_RANK);
+  for (let i = 0; i < total; i++) {
+    hidden.fill(0);
+    for (let j = 0; j < size; j++) {
+      const x = xs[i * size + j];
+      for (let k = 0; k < TEACHER_RANK; k++) {
+        hidden[k] += x * a[j * TEACHER_RANK + k];
+      }
+    }
+    for (let u = 0; u < units; u++) {
+      let sum = 0;
+      for (let k = 0; k < TEACHER_RANK; k++) {
+        sum += hidden[k] * b[k * units + u];
+      }
+      ys[i * units + u] = sum;
+    }
+  }
+  return ys;
+}
+
 /** A task any reasonable model can learn: classes are noisy copies of random prototypes. */
 export function syntheticData(tf: typeof tfjs, shape: ModelShape, seed: number, sparse: boolean): SingleTrainingData {
   const random = createRandom(seed + 1);
@@ -148,6 +181,11 @@ export function syntheticData(tf: typeof tfjs, shape: ModelShape, seed: number, 
         ys[i * shape.units + c] = 1;
       }
     }
+  } else if (size * shape.units > LOW_RANK_ABOVE) {
+    for (let i = 0; i < total * size; i++) {
+      xs[i] = gaussian(random);
+    }
+    ys = lowRankTeacher(xs, total, size, shape.units, random);
   } else {
     const teacher = Float32Array.from({ length: size * shape.units }, () => gaussian(random) / Math.sqrt(size));
     ys = new Float32Array(total * shape.units);

@@ -21,6 +21,8 @@ import { seedMathRandom } from '../random';
 import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
+import { unwrapModel } from './wrapped-model';
+import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './missing-arguments';
 import { pageElementIds } from './page-element-ids';
 import { resolveModelArguments, type ModelArgumentContext } from './model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './instance-vars';
@@ -226,14 +228,25 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     } else if (builder.kind !== 'constructor') {
       // Functions inside `module.exports = { … }` may call their siblings through `this`.
       const self = builder.localName ? undefined : requireUserModule(inv.file);
-      result = await (target as Callable).apply(self, await resolveModelArguments(args, undefined, modelArgumentContext(ctx)));
+      const defaulted = UNANALYSED.has(builder) && inv.args === undefined ? emptyObjectsForDefaultedPatterns(target, args.length) : undefined;
+      if (defaulted) {
+        ctx.notes.push(`${builder.id} takes an options object with a default for every property: it ran with {}`);
+      }
+      result = await (target as Callable).apply(self, await resolveModelArguments([...args, ...(defaulted ?? [])], undefined, modelArgumentContext(ctx)));
     }
   } catch (err) {
-    const left = ctx.notes.length > 0 ? ` (${ctx.notes.join('; ')})` : '';
+    // A builder known only by its id got no proposal: say which of its parameters ran as undefined.
+    const unproposed = UNANALYSED.has(builder) ? missingArgumentsHint(builder.id, builder.className ? (instance ?? (target as Record<string, unknown>))[builder.memberName ?? ''] : target, args.length) : undefined;
+    const left = ctx.notes.length > 0 || unproposed ? ` (${[...ctx.notes, ...(unproposed ? [unproposed] : [])].join('; ')})` : '';
     throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}${left}`, err);
   }
   if (isLayersModel(result)) {
     return checkInputs(result, label);
+  }
+  const unwrapped = unwrapModel(result, label);
+  if (unwrapped) {
+    ctx.notes.push(unwrapped.note);
+    return checkInputs(unwrapped.model, label);
   }
   const stored = instance && isLayersModel(instance) ? instance : instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
   if (stored) {
@@ -252,7 +265,9 @@ function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Rec
   try {
     return new target(...ctorArgs);
   } catch (err) {
-    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}`, err);
+    const flag = ctx.builder.kind === 'constructor' ? '--args' : '--ctor-args';
+    const unproposed = UNANALYSED.has(ctx.builder) ? missingArgumentsHint(`new ${ctx.builder.className}()`, target, ctorArgs.length, flag) : undefined;
+    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}${unproposed ? ` (${unproposed})` : ''}`, err);
   }
 }
 

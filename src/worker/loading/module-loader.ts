@@ -137,15 +137,20 @@ function bundlerAsset(request: string): string | undefined {
   return virtualModule(path.join(path.sep, '__rbn_asset__', request), () => request);
 }
 
-/** Anything read, called or constructed from it is another stand-in; it is not a promise and not an ES module. */
+/** Anything read, called or constructed from it is another stand-in; it is not a promise. */
 function packageStandIn(pkg: string, what: string): unknown {
   const target = function standIn(): void {
     // Never runs: the traps answer.
   };
   return new Proxy(target, {
     get: (t, key) => {
-      if (key === '__esModule' || key === 'then') {
+      if (key === 'then') {
         return undefined;
+      }
+      if (key === '__esModule') {
+        // Marked as an ES module, so `import * as ns` keeps the stand-in itself, whose members are
+        // stand-ins too (`new ns.Type()`), instead of a copy of its own keys.
+        return true;
       }
       if (key === Symbol.toPrimitive || key === 'toString') {
         return () => `[stand-in for the missing package ${pkg}]`;
@@ -184,8 +189,27 @@ export function transpile(code: string, file: string): string {
       allowJs: true,
     },
   });
-  const output = out.outputText + (entryAppendix.get(file) ?? '');
+  const output = withoutImportMeta(out.outputText) + (entryAppendix.get(file) ?? '');
   return hasTopLevelAwait(code, file) ? wrapTopLevelAwait(output, file) : output;
+}
+
+/** What `import.meta` holds in an ES module, from the CommonJS module's own `__filename`. */
+const IMPORT_META_OBJECT = '({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname, env: {} })';
+
+/**
+ * `import.meta` survives the transpilation to CommonJS; Node then re-reads the file as an ES module
+ * (its module-syntax detection), where the CommonJS `exports` does not exist. Its ES-module uses
+ * (`fileURLToPath(import.meta.url)` for a `__dirname`) get the CommonJS values instead.
+ */
+export function withoutImportMeta(code: string): string {
+  if (!code.includes('import.meta')) {
+    return code;
+  }
+  return code
+    .replace(/\bimport\.meta\.url\b/g, 'require("node:url").pathToFileURL(__filename).href')
+    .replace(/\bimport\.meta\.filename\b/g, '__filename')
+    .replace(/\bimport\.meta\.dirname\b/g, '__dirname')
+    .replace(/\bimport\.meta\b/g, IMPORT_META_OBJECT);
 }
 
 /**

@@ -77,6 +77,7 @@ describe('describePhase (where a timeout before the first step was)', () => {
   const rows: [Parameters<typeof describePhase>[0], RegExp][] = [
     [undefined, /^loading tfjs$/],
     [{ type: 'phase', phase: 'buildModel', elapsedMs: 1200 }, /^loading the module and building the model, since 1\.2 s$/],
+    [{ type: 'phase', phase: 'buildModel', elapsedMs: 800, params: 157_700_000 }, /^loading the module and building the model \(157\.7 M parameters so far\), since 0\.8 s$/],
     [{ type: 'phase', phase: 'prepareData', elapsedMs: 4300, params: 31_051_201 }, /^preparing the data for the model \(31\.1 M parameters\), since 4\.3 s$/],
     [{ type: 'phase', phase: 'timeStep', elapsedMs: 7000, params: 2500 }, /^timing one training step of the model \(2\.5 k parameters\), since 7\.0 s$/],
     [{ type: 'phase', phase: 'firstStep', elapsedMs: 9000, params: 31_051_201, stepMs: 52_000 }, /^in the first training step of the model \(31\.1 M parameters\), started at 9\.0 s \(expected to take about 52\.0 s\)$/],

@@ -102,6 +102,9 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   if (type !== undefined && rank !== undefined) {
     return { value: shapeFor(hint, rank), detail: `from the type ${type}` };
   }
+  if (type !== undefined && MATRIX_TYPE.test(type)) {
+    return guessMatrix(p.name, type);
+  }
   if (isShapeType(type) || usedAsShape(p.name, code.uses ?? '')) {
     return { value: shapeFor(hint, undefined), detail: type !== undefined && isShapeType(type) ? `from the type ${type}` : `from its use as a shape` };
   }
@@ -229,7 +232,8 @@ function guessFromObjectType(type: string, hint: DataHint, code: string): Guess 
 /** `opts.imgSize`, `this.game.gameHeight`: an object with the properties the code reads without a fallback. */
 function guessFromReads(name: string, hint: DataHint, code: string): Guess | undefined {
   const reads = code.length === 0 ? undefined : readPropertiesOf(code, name);
-  const value = reads === undefined ? undefined : objectOf(reads.needed.map((n) => ({ name: n })), hint, name);
+  // A property read into a shape is guessed as a shape (`number[]`), whatever its name says.
+  const value = reads === undefined ? undefined : objectOf(reads.needed.map((n) => (reads.shapes.includes(n) ? { name: n, typeText: 'number[]' } : { name: n })), hint, name);
   if (reads === undefined || value === undefined) {
     return undefined;
   }
@@ -242,4 +246,22 @@ function guessFromReads(name: string, hint: DataHint, code: string): Guess | und
     parts.push(`no guess for ${left.join(', ')}`);
   }
   return { value, detail: parts.join('; ') };
+}
+
+/** `number[][]`, `Array<number[]>`: a data matrix a function receives (features, labels) and trains on. */
+const MATRIX_TYPE = /^(?:readonly )?(?:number\[\]\[\]|Array<number\[\]>)$/;
+/** Rows, feature columns and classes of the matrices guessed for one call: they must agree. */
+export const MATRIX_ROWS = 12;
+export const MATRIX_FEATURES = 8;
+export const MATRIX_CLASSES = 3;
+
+/** Labels (`labels`, `ys`, `targets`) are one-hot rows; anything else is a feature matrix whose rows lean towards their row's class. */
+function guessMatrix(name: string, type: string): Guess {
+  const rows = Array.from({ length: MATRIX_ROWS }, (_, i) => i);
+  if (/label|target|^ys?$|classes|outputs?$/i.test(name)) {
+    const value = rows.map((i) => Array.from({ length: MATRIX_CLASSES }, (_, c) => (c === i % MATRIX_CLASSES ? 1 : 0)));
+    return { value, detail: `from the type ${type}: ${MATRIX_ROWS} one-hot rows of ${MATRIX_CLASSES} classes` };
+  }
+  const value = rows.map((i) => Array.from({ length: MATRIX_FEATURES }, (_, j) => Number(((j % MATRIX_CLASSES === i % MATRIX_CLASSES ? 1 : 0) + ((i * 7 + j * 3) % 5) / 10).toFixed(1))));
+  return { value, detail: `from the type ${type}: ${MATRIX_ROWS} rows of ${MATRIX_FEATURES} features` };
 }

@@ -10,7 +10,12 @@ export interface PropertyReads {
   needed: string[];
   /** Read with `|| x`, `?? x` or a destructuring default: the code copes when they are missing. */
   withFallback: string[];
+  /** Read into a shape (`this.inputShape = config.observationSize`, `shape: opts.frame`): a shape, whatever the name. */
+  shapes: string[];
 }
+
+/** What comes right before a read whose value is a shape: `inputShape = `, `shape: `. */
+const SHAPE_TARGET = /(?:^|[^\w$])\w*(?:shape|Shape)\s*(?::\s*(?:number\[\]\s*=\s*)?|=\s*)$/;
 
 /** Properties that say the value is an array or a string, not an object of settings. */
 const NOT_AN_OBJECT = new Set(['length', 'map', 'slice', 'forEach', 'filter', 'reduce', 'concat', 'join', 'push', 'indexOf', 'includes', 'split', 'toString', 'shape', 'dtype', 'rank', 'dataSync', 'data', 'arraySync']);
@@ -22,6 +27,7 @@ export function readPropertiesOf(code: string, name: string): PropertyReads | un
   }
   const needed = new Set<string>();
   const withFallback = new Set<string>();
+  const shapes = new Set<string>();
   for (const alias of aliasesOf(code, name)) {
     const reads = new RegExp(`(?<![\\w$.])${escape(alias)}\\s*\\.\\s*([A-Za-z_$][\\w$]*)(\\s*(?:\\(|\\|\\||\\?\\?|=(?!=))?)`, 'g');
     for (const match of code.matchAll(reads)) {
@@ -33,19 +39,27 @@ export function readPropertiesOf(code: string, name: string): PropertyReads | un
         continue;
       }
       (after.trim() === '' ? needed : withFallback).add(property);
+      if (SHAPE_TARGET.test(code.slice(Math.max(0, (match.index ?? 0) - 60), match.index))) {
+        shapes.add(property);
+      }
     }
     readDestructuring(code, alias, needed, withFallback);
   }
   for (const property of needed) {
     withFallback.delete(property);
   }
-  return needed.size + withFallback.size === 0 ? undefined : { needed: [...needed], withFallback: [...withFallback] };
+  return needed.size + withFallback.size === 0 ? undefined : { needed: [...needed], withFallback: [...withFallback], shapes: [...shapes] };
 }
 
-/** `name` itself and each `this.<p>` it is stored in (`this.game = game`). */
+/**
+ * `name` itself and each `this.<p>` it is stored in (`this.game = game`), and `this.<name>` for a
+ * TypeScript parameter property (`constructor(private readonly config: Config)`).
+ */
 function aliasesOf(code: string, name: string): string[] {
   const stored = new RegExp(`\\bthis\\s*\\.\\s*([A-Za-z_$][\\w$]*)\\s*=\\s*${escape(name)}\\s*(?:[;,)\\n}]|\\|\\|)`, 'g');
-  return [name, ...[...code.matchAll(stored)].map((m) => `this.${m[1]}`)];
+  const parameterProperty = new RegExp(`\\b(?:private|public|protected|readonly)\\s+(?:readonly\\s+)?${escape(name)}\\s*[?:,)]`);
+  const own = parameterProperty.test(code) ? [`this.${name}`] : [];
+  return [name, ...own, ...[...code.matchAll(stored)].map((m) => `this.${m[1]}`)];
 }
 
 /** `const { width, depth = 2 } = alias`. */

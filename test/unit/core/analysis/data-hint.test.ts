@@ -48,14 +48,17 @@ describe('quickImageShape', () => {
 
 describe('readPropertiesOf', () => {
   const rows: [string, string, string, ReturnType<typeof readPropertiesOf>][] = [
-    ['reads with and without fallbacks', 'opts = opts || {}; this.a = opts.imgSize; this.b = opts.batch || 64; this.c = opts.lr ?? 0.1;', 'opts', { needed: ['imgSize'], withFallback: ['batch', 'lr'] }],
-    ['through the property it is stored in', 'this.game = game;\nconst s = [this.game.rows, this.game.cols];', 'game', { needed: ['rows', 'cols'], withFallback: [] }],
-    ['destructuring', 'const { width, depth = 2, ...rest } = config;', 'config', { needed: ['width'], withFallback: ['depth'] }],
-    ['a property read once without and once with a fallback is needed', 'f(o.units); g(o.units || 3);', 'o', { needed: ['units'], withFallback: [] }],
+    ['reads with and without fallbacks', 'opts = opts || {}; this.a = opts.imgSize; this.b = opts.batch || 64; this.c = opts.lr ?? 0.1;', 'opts', { needed: ['imgSize'], withFallback: ['batch', 'lr'], shapes: [] }],
+    ['through the property it is stored in', 'this.game = game;\nconst s = [this.game.rows, this.game.cols];', 'game', { needed: ['rows', 'cols'], withFallback: [], shapes: [] }],
+    ['destructuring', 'const { width, depth = 2, ...rest } = config;', 'config', { needed: ['width'], withFallback: ['depth'], shapes: [] }],
+    ['a property read once without and once with a fallback is needed', 'f(o.units); g(o.units || 3);', 'o', { needed: ['units'], withFallback: [], shapes: [] }],
     ['writes are not reads', 'cfg.units = 3;', 'cfg', undefined],
     ['a method call: not an object of settings', 'env.reset(); env.width;', 'env', undefined],
     ['an array', 'const n = shape.length;', 'shape', undefined],
     ['another name with the same ending', 'myopts.units;', 'opts', undefined],
+    ['a TypeScript parameter property read through this', 'constructor(private readonly config: Config) { this.hx = this.config.observationSize; f(this.config.actionSpace); }', 'config', { needed: ['observationSize', 'actionSpace'], withFallback: [], shapes: [] }],
+    ['a read into a shape is a shape', 'constructor(protected cfg: Cfg) { this.inputShape = this.cfg.observationSize; tf.input({ shape: cfg.frame }); }', 'cfg', { needed: ['frame', 'observationSize'], withFallback: [], shapes: ['frame', 'observationSize'] }],
+    ['a field of the same name is not a parameter property', 'constructor(config) { this.config.units; }', 'config', undefined],
   ];
   for (const [title, code, name, expected] of rows) {
     it(title, () => assert.deepEqual(readPropertiesOf(code, name), expected));

@@ -1,0 +1,42 @@
+/**
+ * `--model name` of a top-level function the builder analysis does not recognise (it builds through
+ * helpers of other files, trains the model itself and returns `{ error, model }`, returns a class
+ * instance that holds it): its parameters, so that arguments can be proposed for it the same way
+ * (the worker still decides whether what it returns is a model).
+ */
+import type * as TsMorph from 'ts-morph';
+import type { ModelBuilder } from '../types';
+import { describeParameters, type FunctionLike } from './builder-parameters';
+import { getTfjsBindings, loadTsMorph, parseSourceFile } from './tfjs-bindings';
+
+export function unrecognisedFunction(code: string, fileName: string, id: string): ModelBuilder | undefined {
+  if (!/^[A-Za-z_$][\w$]*$/.test(id)) {
+    return undefined;
+  }
+  const { Node } = loadTsMorph();
+  const file = parseSourceFile(code, fileName);
+  const declared = file.getFunction(id);
+  const initializer = file.getVariableDeclaration(id)?.getInitializer();
+  const fn: FunctionLike | undefined = declared ?? (initializer && (Node.isArrowFunction(initializer) || Node.isFunctionExpression(initializer)) ? initializer : undefined);
+  if (fn === undefined) {
+    return undefined;
+  }
+  const start = fn.getStart();
+  const { line, column } = file.getLineAndColumnAtPos(start);
+  return {
+    id,
+    kind: 'function',
+    exported: isExported(declared, file, id),
+    async: fn.isAsync(),
+    start,
+    end: fn.getEnd(),
+    line,
+    column,
+    parameters: describeParameters(fn, getTfjsBindings(file).namespaces),
+    localName: id,
+  };
+}
+
+function isExported(declared: TsMorph.FunctionDeclaration | undefined, file: TsMorph.SourceFile, id: string): boolean {
+  return declared?.isExported() ?? file.getVariableStatement(id)?.isExported() ?? false;
+}

@@ -1,0 +1,85 @@
+/**
+ * The size of a model while it is being built: layers create their weights one by one, so the
+ * count is known long before the build ends (a model of 150 M parameters takes most of a budget
+ * just to initialise). The count feeds the progress a timeout reports, and for a model built from
+ * guessed shapes a cap stops the build early (sized-build.ts then retries with smaller shapes).
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { formatParams } from './model-size';
+
+/** Past this many weights a model built from guessed shapes is not what the user meant to check. */
+export const GUESSED_MODEL_CAP = 30_000_000;
+
+export class ModelTooLargeError extends Error {
+  constructor(
+    readonly params: number,
+    readonly cap: number,
+  ) {
+    super(`the model passed ${formatParams(cap)} while being built`);
+  }
+}
+
+export interface BuildWatch {
+  /** The weights created so far. */
+  params(): number;
+  restore(): void;
+}
+
+type AddWeight = (...args: unknown[]) => unknown;
+
+/**
+ * Counts the weights layers create from now on: `onGrow` hears the count each time it doubles past
+ * a million; with a `cap`, the weight that would pass it throws ModelTooLargeError instead.
+ */
+export function watchBuild(tf: typeof tfjs, onGrow: (params: number) => void, cap?: number): BuildWatch {
+  const proto = tf.layers.Layer.prototype as unknown as { addWeight: AddWeight };
+  const original = proto.addWeight;
+  let count = 0;
+  let next = 1e6;
+  proto.addWeight = function countedAddWeight(this: unknown, ...args: unknown[]) {
+    const shape = Array.isArray(args[1]) ? (args[1] as number[]) : [];
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (cap !== undefined && count + size > cap) {
+      throw new ModelTooLargeError(count + size, cap);
+    }
+    count += size;
+    if (count >= next) {
+      onGrow(count);
+      while (next <= count) {
+        next *= 2;
+      }
+    }
+    return original.apply(this, args);
+  };
+  return {
+    params: () => count,
+    restore: () => {
+      proto.addWeight = original;
+    },
+  };
+}
+
+/** The ModelTooLargeError behind `err` (the builder's failure wraps it), if any. */
+export function tooLargeIn(err: unknown): ModelTooLargeError | undefined {
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof ModelTooLargeError) {
+      return e;
+    }
+  }
+  return undefined;
+}
+
+/** The smallest plausible image side a guessed shape is cut to. */
+export const SMALL_SIDE = 8;
+
+/** `[28, 28, 1]` → `[8, 8, 1]` wherever an image shape (height, width, channels) sits in the arguments; the rest as it is. */
+export function withSmallShapes(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const isImageShape = value.length === 3 && value.every((d) => Number.isInteger(d) && (d as number) > 0) && (value[0] as number) > SMALL_SIDE && (value[1] as number) > SMALL_SIDE;
+    return isImageShape ? [SMALL_SIDE, SMALL_SIDE, value[2]] : value.map(withSmallShapes);
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSmallShapes(v)]));
+  }
+  return value;
+}

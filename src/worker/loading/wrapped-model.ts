@@ -1,0 +1,68 @@
+/**
+ * A builder that returns an object wrapping the model (`{ error: false, model }`, a class holding
+ * the network and its optimizer): the model is the one property that holds a tf.LayersModel, or the
+ * one named `model` when there are several, or else what its `model()`/`network()`/`getModel()`
+ * method returns (a class that keeps the model in a private field); the report says which was taken.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { isLayersModel } from './model-checks';
+
+export interface UnwrappedModel {
+  model: tfjs.LayersModel;
+  note: string;
+}
+
+/** The model inside `result`, with the note saying where it was found; undefined when none is. */
+export function unwrapModel(result: unknown, label: string): UnwrappedModel | undefined {
+  if (typeof result !== 'object' || result === null || Array.isArray(result) || isLayersModel(result)) {
+    return undefined;
+  }
+  const held = Object.entries(result as Record<string, unknown>).filter(([, value]) => isLayersModel(value));
+  if (held.length === 0) {
+    return fromAccessor(result as Record<string, unknown>, label);
+  }
+  const [name, model] = held.find(([key]) => key === 'model') ?? held[0];
+  const names = held.map(([key]) => key);
+  const note =
+    held.length === 1
+      ? `${label} returned an object that holds the model in .${name}: sanity-train trains that model`
+      : `${label} returned an object that holds ${held.length} models (${names.join(', ')}): sanity-train trains .${name}`;
+  return { model: model as tfjs.LayersModel, note };
+}
+
+/** Methods without parameters that a wrapper class offers to hand out its model. */
+const ACCESSOR = /^(get)?(model|network|net)$/i;
+
+function fromAccessor(wrapper: Record<string, unknown>, label: string): UnwrappedModel | undefined {
+  for (const name of methodNames(wrapper).filter((n) => ACCESSOR.test(n))) {
+    const method = wrapper[name] as (...a: unknown[]) => unknown;
+    if (method.length > 0) {
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = method.call(wrapper);
+    } catch {
+      continue;
+    }
+    if (isLayersModel(value)) {
+      const kind = (wrapper.constructor as { name?: string } | undefined)?.name ?? 'object';
+      return { model: value, note: `${label} returned a ${kind} whose ${name}() gives the model: sanity-train trains that model` };
+    }
+  }
+  return undefined;
+}
+
+/** The function-valued members along the prototype chain, Object's own excluded. */
+function methodNames(value: object): string[] {
+  const names = new Set<string>();
+  for (let proto: object | null = value; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+      if (name !== 'constructor' && typeof descriptor?.value === 'function') {
+        names.add(name);
+      }
+    }
+  }
+  return [...names];
+}

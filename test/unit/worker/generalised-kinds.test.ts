@@ -1,0 +1,234 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
+import { runSanityTrain } from '../../../src/worker/launcher';
+import { withoutImportMeta } from '../../../src/worker/loading/module-loader';
+import { unwrapModel } from '../../../src/worker/loading/wrapped-model';
+import { GUESSED_MODEL_CAP, tooLargeIn, watchBuild, withSmallShapes, ModelTooLargeError } from '../../../src/worker/budget/build-size';
+import { guessedArguments } from '../../../src/worker/loading/sized-build';
+import { declaredParameters, emptyObjectsForDefaultedPatterns, missingArgumentsHint } from '../../../src/worker/loading/missing-arguments';
+import { lowRankTeacher, TEACHER_RANK } from '../../../src/worker/data/training-data';
+import { createRandom, gaussian } from '../../../src/worker/random';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/sanity/generalised');
+const WORKER = path.resolve(__dirname, '../../../src/worker/sanity-worker.ts');
+
+function request(file: string, overrides: Partial<SanityRequest> = {}): SanityRequest {
+  return { file: path.join(FIXTURES, file), steps: 2, batchSize: 4, compare: false, backend: 'cpu', timeoutMs: 30_000, seed: 1, data: 'synthetic', ...overrides };
+}
+
+async function run(req: SanityRequest): Promise<SanityOutcome> {
+  return runSanityTrain(req, { workerScript: WORKER, maxMemoryMb: 2048 });
+}
+
+function reportOf(outcome: SanityOutcome): SanityReport {
+  assert.equal(outcome.kind, 'report', outcome.kind === 'error' ? `${outcome.reason}: ${outcome.message}` : '');
+  return (outcome as { report: SanityReport }).report;
+}
+
+describe('import.meta in an ES module transpiled to CommonJS', () => {
+  const rows: { code: string; expected: string }[] = [
+    { code: 'const here = url.fileURLToPath(import.meta.url);', expected: 'const here = url.fileURLToPath(require("node:url").pathToFileURL(__filename).href);' },
+    { code: 'const d = import.meta.dirname, f = import.meta.filename;', expected: 'const d = __dirname, f = __filename;' },
+    { code: 'const mode = import.meta.env.MODE;', expected: 'const mode = ({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname, env: {} }).env.MODE;' },
+    { code: 'const important = meta.url; // no import.meta here', expected: 'const important = meta.url; // no ({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname, env: {} }) here' },
+    { code: 'const plain = 1;', expected: 'const plain = 1;' },
+  ];
+  for (const row of rows) {
+    it(row.code, () => {
+      assert.equal(withoutImportMeta(row.code), row.expected);
+    });
+  }
+});
+
+describe('a builder that returns an object wrapping the model', () => {
+  const net = () => {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ units: 2, inputShape: [3] }));
+    return m;
+  };
+  class Holder {
+    #inner: tf.LayersModel;
+    constructor(inner: tf.LayersModel) {
+      this.#inner = inner;
+    }
+    network(): tf.LayersModel {
+      return this.#inner;
+    }
+  }
+  const a = net();
+  const b = net();
+  const rows: { what: string; value: unknown; model?: tf.LayersModel; note?: string }[] = [
+    { what: '{ error, model }', value: { error: false, model: a }, model: a, note: 'f() returned an object that holds the model in .model: sanity-train trains that model' },
+    { what: 'one model under another name', value: { net: b, lr: 0.1 }, model: b, note: 'f() returned an object that holds the model in .net: sanity-train trains that model' },
+    { what: 'two models, one named model', value: { target: b, model: a }, model: a, note: 'f() returned an object that holds 2 models (target, model): sanity-train trains .model' },
+    { what: 'a class keeping it private behind network()', value: new Holder(b), model: b, note: 'f() returned a Holder whose network() gives the model: sanity-train trains that model' },
+    { what: 'no model inside', value: { error: true, message: 'no data' } },
+    { what: 'an array', value: [a] },
+    { what: 'null', value: null },
+  ];
+  for (const row of rows) {
+    it(row.what, () => {
+      const found = unwrapModel(row.value, 'f()');
+      assert.equal(found?.model, row.model);
+      assert.equal(found?.note, row.note);
+    });
+  }
+});
+
+describe('a builder known only by its id that ran without the arguments it declares', () => {
+  const rows: { fn: unknown; given: number; parameters: string[]; hint?: string }[] = [
+    { fn: (graph: { nodes: unknown[]; edges: unknown[] }) => [graph.nodes, graph.edges], given: 0, parameters: ['graph'], hint: 'f takes 1 argument (graph) and ran with none: it reads graph.nodes, graph.edges, values only its caller has; pass it as JSON with --args' },
+    { fn: function build(spec: unknown, units: number) { return [spec, units]; }, given: 1, parameters: ['spec', 'units'], hint: 'f takes 2 arguments (spec, units) and ran with 1: pass it as JSON with --args' },
+    { fn: async (a: number, b: number) => a + b, given: 2, parameters: ['a', 'b'] },
+    { fn: (size = 3) => size, given: 0, parameters: [] },
+    { fn: 'not a function', given: 0, parameters: [] },
+    { fn: class Holder { units: number; constructor(options: { units?: number }) { this.units = options.units || 8; } }, given: 0, parameters: ['options'], hint: 'f takes 1 argument (options) and ran with none: it reads options.units, values only its caller has; pass it as JSON with --args' },
+    { fn: class Plain { run(): number { return 1; } }, given: 0, parameters: [] },
+    { fn: (xs: number[][], ys: number[][], { epochs, batch = 16 }: { epochs: number; batch?: number }) => [xs, ys, epochs, batch], given: 0, parameters: ['xs', 'ys', '{ epochs, batch = 16 }'], hint: 'f takes 3 arguments (xs, ys, { epochs, batch = 16 }) and ran with none: pass them as JSON with --args' },
+    { fn: (units: number, { depth } = { depth: 2 }) => [units, depth], given: 1, parameters: ['units'] },
+  ];
+  for (const row of rows) {
+    it(`${String(row.fn).slice(0, 40)} with ${row.given}`, () => {
+      assert.deepEqual(declaredParameters(row.fn), row.parameters);
+      assert.equal(missingArgumentsHint('f', row.fn, row.given), row.hint);
+    });
+  }
+});
+
+describe('an options pattern with a default for every property, passed nothing: it runs with {}', () => {
+  const rows: { fn: unknown; given: number; expected: unknown[] | undefined }[] = [
+    { fn: ({ units = 8, depth = 2 }) => units * depth, given: 0, expected: [{}] },
+    { fn: (n: number, { rate: r = 0.1, name = 'x' }) => [n, r, name], given: 1, expected: [{}] },
+    { fn: ({ units, depth = 2 }: { units: number; depth?: number }) => units * depth, given: 0, expected: undefined },
+    { fn: (units: number) => units, given: 0, expected: undefined },
+    { fn: ({ units = 8 }) => units, given: 1, expected: undefined },
+  ];
+  for (const row of rows) {
+    it(`${String(row.fn).slice(0, 50)} with ${row.given}`, () => assert.deepEqual(emptyObjectsForDefaultedPatterns(row.fn, row.given), row.expected));
+  }
+});
+
+describe('guessed shapes that build a huge model', () => {
+  const shapes: { value: unknown; expected: unknown }[] = [
+    { value: [[28, 28, 1], 16, [28, 28, 1]], expected: [[8, 8, 1], 16, [8, 8, 1]] },
+    { value: [{ observationSize: [64, 48, 3], actions: 4 }], expected: [{ observationSize: [8, 8, 3], actions: 4 }] },
+    { value: [[6, 6, 1], [10, 4]], expected: [[6, 6, 1], [10, 4]] },
+    { value: [[32, 32, 3.5]], expected: [[32, 32, 3.5]] },
+    { value: [100, 'relu', null], expected: [100, 'relu', null] },
+  ];
+  for (const row of shapes) {
+    it(`${JSON.stringify(row.value)} → ${JSON.stringify(row.expected)}`, () => assert.deepEqual(withSmallShapes(row.value), row.expected));
+  }
+  const sources: { source: string | undefined; guessed: boolean }[] = [
+    { source: 'guessed from the names and types (inputShape, actionSpaceN)', guessed: true },
+    { source: 'call in train.js:12; guessed from the names and types (units)', guessed: true },
+    { source: 'given with --args; the rest: guessed from the names and types (units)', guessed: false },
+    { source: 'given', guessed: false },
+    { source: undefined, guessed: false },
+  ];
+  for (const row of sources) {
+    it(`${row.source ?? 'no source'}: ${row.guessed ? 'capped' : 'never changed'}`, () => assert.equal(guessedArguments(row.source), row.guessed));
+  }
+  it('counts weights while building, reports each doubling past a million and stops at the cap', () => {
+    const heard: number[] = [];
+    const watch = watchBuild(tf, (n) => heard.push(n), 3_000_000);
+    try {
+      tf.sequential({ layers: [tf.layers.dense({ units: 1000, inputShape: [1000] }), tf.layers.dense({ units: 1000 })] });
+      assert.equal(watch.params(), 2_002_000);
+      assert.deepEqual(heard, [1_000_000, 2_001_000]);
+      assert.throws(() => tf.sequential({ layers: [tf.layers.dense({ units: 1000, inputShape: [1000] })] }), (err: unknown) => tooLargeIn(err)?.params === 3_002_000);
+    } finally {
+      watch.restore();
+    }
+    assert.ok(!(tooLargeIn(new Error('x', { cause: new Error('y') })) instanceof ModelTooLargeError));
+    assert.equal(GUESSED_MODEL_CAP, 30_000_000);
+  });
+  it('the low-rank teacher matches a float64 reference of xs · A · B', () => {
+    const [total, size, units] = [3, 5, 4];
+    const xs = Float32Array.from({ length: total * size }, (_, i) => Math.sin(i + 1));
+    const ys = lowRankTeacher(xs, total, size, units, createRandom(9));
+    const random = createRandom(9);
+    const a = Array.from({ length: size * TEACHER_RANK }, () => Math.fround(gaussian(random) / Math.sqrt(size)));
+    const b = Array.from({ length: TEACHER_RANK * units }, () => Math.fround(gaussian(random) / Math.sqrt(TEACHER_RANK)));
+    for (let i = 0; i < total; i++) {
+      for (let u = 0; u < units; u++) {
+        let expected = 0;
+        for (let k = 0; k < TEACHER_RANK; k++) {
+          let hidden = 0;
+          for (let j = 0; j < size; j++) {
+            hidden += xs[i * size + j] * a[j * TEACHER_RANK + k];
+          }
+          expected += hidden * b[k * units + u];
+        }
+        assert.ok(Math.abs(ys[i * units + u] - expected) < 1e-5 * (1 + Math.abs(expected)), `${ys[i * units + u]} vs ${expected}`);
+      }
+    }
+  });
+});
+
+describe('generalised kinds run (through the worker)', function () {
+  this.timeout(90_000);
+
+  it('an ES module whose sibling uses import.meta.url for its folder loads', async () => {
+    const report = reportOf(await run(request('esm-meta/grid-net.js', { model: 'gridNet', args: [6, 6, 1] })));
+    assert.equal(report.runs[0].steps, 2);
+  });
+
+  it('a builder returning { error, model } trains the model, with a note', async () => {
+    const report = reportOf(await run(request('wrapped-result.ts', { model: 'classifierResult', args: [5, 3] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('classifierResult() returned an object that holds the model in .model: sanity-train trains that model'), JSON.stringify(report.notes));
+  });
+
+  it('a builder returning a class that hands out its private model through network()', async () => {
+    const report = reportOf(await run(request('wrapped-result.ts', { model: 'policyHolder', args: [5, 2] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('policyHolder() returned a PolicyHolder whose network() gives the model: sanity-train trains that model'), JSON.stringify(report.notes));
+  });
+
+  it('guessed shapes that build a huge model: stopped at the cap and built again with 8×8 images, said so', async () => {
+    const report = reportOf(await run(request('growing-head.ts', { model: 'growingHead', args: [[28, 28, 1]], argsSource: 'guessed from the names and types (inputShape)' })));
+    assert.deepEqual(report.call?.args, [[8, 8, 1]]);
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => n.startsWith('the guessed image shapes built a model of more than 30.0 M parameters (counted while building, then stopped); sanity-train built it with 8×8 images instead')), JSON.stringify(report.notes));
+  });
+
+  it('the same shapes given by the user are built as given', async () => {
+    const report = reportOf(await run(request('growing-head.ts', { model: 'growingHead', args: [[12, 12, 1]], argsSource: 'given' })));
+    assert.deepEqual(report.call?.args, [[12, 12, 1]]);
+  });
+
+  it('a builder whose parameter is a graph description, run with nothing: the message names the parameter and what it reads', async () => {
+    const outcome = await run(request('graph-description.js', { model: 'modelFromGraph' }));
+    assert.equal(outcome.kind, 'error');
+    assert.match((outcome as { message: string }).message, /\(modelFromGraph takes 1 argument \(graph\) and ran with none: it reads graph\.nodes, graph\.edges, values only its caller has; pass it as JSON with --args\)$/);
+  });
+
+  it('the same builder given a graph trains it', async () => {
+    const graph = { nodes: [{ id: 'a', type: 'Input', args: { shape: [4] } }, { id: 'b', type: 'Dense', args: { units: 6 } }, { id: 'c', type: 'BatchNorm' }, { id: 'd', type: 'Dense', args: { units: 2, activation: 'softmax' } }], edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }, { from: 'c', to: 'd' }] };
+    const report = reportOf(await run(request('graph-description.js', { model: 'modelFromGraph', args: [graph] })));
+    assert.equal(report.runs[0].steps, 2);
+  });
+
+  it('a factory whose options pattern defaults every property, run with nothing: it gets {}, with a note', async () => {
+    const report = reportOf(await run(request('defaulted-options.js', { model: 'valueAgent' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('valueAgent takes an options object with a default for every property: it ran with {}'), JSON.stringify(report.notes));
+  });
+
+  it('a function that trains on the data matrices it is given and returns { failed, model }: the model is trained again by sanity-train', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => Array.from({ length: 5 }, (_, j) => (j % 3 === i % 3 ? 1 : 0)));
+    const labels = Array.from({ length: 12 }, (_, i) => [0, 1, 2].map((c) => (c === i % 3 ? 1 : 0)));
+    const report = reportOf(await run(request('train-from-rows.ts', { model: 'trainFromRows', args: [rows, labels, { epochs: 2, learningRate: 0.01 }] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('trainFromRows() returned an object that holds the model in .model: sanity-train trains that model'), JSON.stringify(report.notes));
+  });
+
+  it('a missing package used at load through `import * as ns` (new ns.Type()) gets a constructible stand-in', async () => {
+    const report = reportOf(await run(request('namespace-stand-in.js', { model: 'actionNet', args: [5] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => n.startsWith('rbn-fixture-codec-that-is-not-installed is not installed')), JSON.stringify(report.notes));
+  });
+});
