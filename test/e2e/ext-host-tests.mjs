@@ -2,7 +2,11 @@
 // `payload` query (VS Code web's "Run Extension" mechanism: extensionDevelopmentPath + extensionTestsPath);
 // when the tests finish the workbench calls window.codeAutomationExit(code), which this script exposes.
 // Usage: node ext-host-tests.mjs <base-url> <workspace-dir> <extension-dir> <tests-entry.js> [timeout-s]
+// A test may log `[type-in-box] {"title","text","record"}`: no extension API can type into an input box,
+// so this script waits for the box whose title holds `title`, writes what it shows to `record` (JSON:
+// title, prompt, value), replaces its value with `text` (if given) and presses Enter, as a user would.
 import { chromium } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
 import util from 'node:util';
 
 const [base, wsDir, devDir, testsPath, timeoutS = '600'] = process.argv.slice(2);
@@ -26,6 +30,11 @@ const done = new Promise((resolve) => {
 });
 await page.exposeFunction('codeAutomationLog', (_type, args) => {
   const text = util.format(...(Array.isArray(args) ? args : [args]));
+  const typing = /\[type-in-box\] (\{.*\})\s*$/.exec(text);
+  if (typing) {
+    void typeInBox(JSON.parse(typing[1])).catch((e) => console.error(`[type-in-box] failed: ${e.message}`));
+    return;
+  }
   // Keep mocha's output and errors; drop the workbench's connection chatter.
   if (!/^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin|\[Service Worker\])/.test(text)) {
     console.log(text);
@@ -35,6 +44,18 @@ await page.exposeFunction('codeAutomationExit', (code) => {
   exitCode = code;
   finish();
 });
+/** Waits up to 2 minutes for the box (the proposal is searched first), records it, types, accepts. */
+async function typeInBox({ title, text, record }) {
+  const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) });
+  await widget.waitFor({ state: 'visible', timeout: 120_000 });
+  const input = widget.locator('.quick-input-box input');
+  const seen = { title: await widget.locator('.quick-input-title').innerText(), prompt: await widget.locator('.quick-input-message').innerText(), value: await input.inputValue() };
+  writeFileSync(record, JSON.stringify(seen));
+  if (text !== undefined) {
+    await input.fill(text);
+  }
+  await input.press('Enter');
+}
 page.on('pageerror', (e) => console.error('[pageerror]', e.message));
 await page.goto(url);
 const timer = setTimeout(() => {
