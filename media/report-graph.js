@@ -1,5 +1,5 @@
 // The report page's graph view (issue 21): the model's layers laid out by the bundled
-// RbnGraphLayout.layoutGraph (src/core/training/graph-layout.ts) and drawn as SVG, each coloured by
+// RbnGraphLayout.layoutGraph (src/core/training/graph/graph-layout.ts) and drawn as SVG, each coloured by
 // the statistic the user picks at the step the slider picks (or the latest, live while training). With
 // two runs the graph can show either run or their difference on the same layout. Hover shows a layer's
 // numbers and their course; a click opens its source line through report.js's click handler (the node

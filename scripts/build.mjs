@@ -22,7 +22,7 @@ const entries = [
   { in: 'src/analysis-thread/thread-main.ts', out: 'dist/analysis-thread.js' },
   { in: 'src/layer/running-batch-norm.ts', out: 'dist/layer/running-batch-norm.js' },
   // The report page's graph layout, for the browser: the page calls RbnGraphLayout.layoutGraph (media/report-graph.js).
-  { in: 'src/core/training/graph-layout.ts', out: 'media/vendor/graph-layout.js', options: { platform: 'browser', format: 'iife', globalName: 'RbnGraphLayout', target: 'es2020', sourcemap: false } },
+  { in: 'src/core/training/graph/graph-layout.ts', out: 'media/vendor/graph-layout.js', options: { platform: 'browser', format: 'iife', globalName: 'RbnGraphLayout', target: 'es2020', sourcemap: false } },
 ];
 
 embedLayerSource();

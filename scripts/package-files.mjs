@@ -21,7 +21,7 @@ export const PACKAGED_FROM_REPOSITORY = [
   'media/report.css',
   'media/report.js',
   'media/report-layers.js',
-  // The graph view's scripts: src/core/training/report-graph.ts's GRAPH_SCRIPTS (a unit test checks).
+  // The graph view's scripts: src/core/training/report/report-graph.ts's GRAPH_SCRIPTS (a unit test checks).
   'media/report-graph-data.js',
   'media/report-graph-draw.js',
   'media/report-graph-hover.js',

@@ -92,7 +92,7 @@ export function snippetsFor(ts) {
 
 /**
  * Snippets whose body calls runningBatchNorm without importing it: the extension offers these itself
- * (src/vscode/conversion/snippet-completions.ts), so that inserting one also adds the import and the
+ * (src/vscode/conversion/editor/snippet-completions.ts), so that inserting one also adds the import and the
  * layer file when the project has none. The rest are contributed as plain snippet files.
  */
 const NEEDS_LAYER = new Set(['rbn', 'rbn-conv-block', 'rbn-dense-block']);

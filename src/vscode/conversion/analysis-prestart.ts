@@ -10,8 +10,8 @@ import type * as vscode from 'vscode';
 import { getDiagnosticsMaxFileSize } from '../configuration';
 import { mightContainBatchNorm } from '../../core/analysis';
 import { analyzeInThreadNow, loadCore, usesAnalysisThread } from './core-loader';
-import { isDiagnosable } from './diagnostics';
-import { isWithinSizeLimit } from './usage-diagnostics';
+import { isDiagnosable } from './editor/diagnostics';
+import { isWithinSizeLimit } from './editor/usage-diagnostics';
 
 /**
  * Asks the analysis thread for the documents that will get diagnostics; the thread starts only when one

@@ -4,7 +4,7 @@ import type { UsageKind } from '../../core/analysis/types';
 import type { RefactorResult } from '../../core/refactor/types';
 import { getConversionDefaultArgs, getLayerFilePathSetting } from '../configuration';
 import type { AnalysisCache } from './analysis-cache';
-import { chooseConversionTarget, describeConversion, type ConversionTarget } from './conversion-target';
+import { chooseConversionTarget, describeConversion, type ConversionTarget } from './editor/conversion-target';
 import { loadCore } from './core-loader';
 import { addHtmlPageEdits } from './html-page-edits';
 import { addRefactorResult } from './workspace-edit';

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisCache } from './analysis-cache';
-import { BatchNormCodeActions, CONVERT_COMMAND, CONVERT_FILE_COMMAND, REVERT_COMMAND } from './code-actions';
-import { BatchNormDiagnostics, SOURCE_LANGUAGES } from './diagnostics';
-import { LineContextKey } from './line-context';
+import { BatchNormCodeActions, CONVERT_COMMAND, CONVERT_FILE_COMMAND, REVERT_COMMAND } from './editor/code-actions';
+import { BatchNormDiagnostics, SOURCE_LANGUAGES } from './editor/diagnostics';
+import { LineContextKey } from './editor/line-context';
 import { DETAILS_BUTTON, noticeFor } from './notice';
-import { CREATE_LAYER_FILE_COMMAND, createLayerFile, LayerSnippetCompletions } from './snippet-completions';
+import { CREATE_LAYER_FILE_COMMAND, createLayerFile, LayerSnippetCompletions } from './editor/snippet-completions';
 import { convertDocument, type ConversionOutcome, type Direction } from './file-conversion';
 import { convertWorkspace, type WorkspaceConversionOptions, type WorkspaceConversionOutcome } from './workspace-conversion';
 

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { ModelBuilder } from '../../core/analysis/types';
 import { exists } from '../conversion/workspace-edit';
-import { MAX_LENS_FILE_CHARS } from './lens-specs';
+import { MAX_LENS_FILE_CHARS } from './lenses/lens-specs';
 import type { PackageFile } from './sanity-analysis';
 
 /** The search stops here: a monorepo root with a huge tree must not stall the run. */

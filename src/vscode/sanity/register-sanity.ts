@@ -1,15 +1,15 @@
 /** Wires sanity-train into VS Code: its commands (from a builder, from a script), the CodeLens providers and the report panel. */
 import * as vscode from 'vscode';
-import { LastRunMemory } from './last-run-memory';
-import { SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND, type BuilderFinder } from './lens-specs';
-import { SanityReportPanel } from './report-panel';
+import { LastRunMemory } from './arguments/last-run-memory';
+import { SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND, type BuilderFinder } from './lenses/lens-specs';
+import { SanityReportPanel } from './panel/report-panel';
 import { loadSanityAnalysis, type SanityAnalysis } from './sanity-analysis';
-import { SANITY_LENS_SELECTOR, SanityLensProvider } from './sanity-lens-provider';
+import { SANITY_LENS_SELECTOR, SanityLensProvider } from './lenses/sanity-lens-provider';
 import type { SanityRunner } from './sanity-runner';
 import type { SanitySettings } from './sanity-request';
 import { SanityTrainer } from './sanity-trainer';
 import { chooseProgram, SANITY_FROM_SCRIPT_COMMAND } from './script-capture';
-import { SCRIPT_LENS_SELECTOR, ScriptLensProvider } from './script-lens-provider';
+import { SCRIPT_LENS_SELECTOR, ScriptLensProvider } from './lenses/script-lens-provider';
 
 export interface SanityRegistration {
   getSettings(file: vscode.Uri): SanitySettings;

@@ -6,7 +6,7 @@
 import type { PackageFile } from '../../core/analysis/arguments/argument-proposals';
 import type { ArgumentProposal, ModelBuilder, ModuleVariablesProposal } from '../../core/analysis/types';
 import { loadCore } from '../conversion/core-loader';
-import type { RememberedCall } from './last-run-memory';
+import type { RememberedCall } from './arguments/last-run-memory';
 
 export type { PackageFile };
 

@@ -8,7 +8,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { engine, getBackend, getKernel, scalar, tidy, zerosLike } from '@tensorflow/tfjs';
-import { ADAM_UPDATE_KERNEL, type AdamUpdateAttrs } from './wasm-kernels/adam-update';
+import { ADAM_UPDATE_KERNEL, type AdamUpdateAttrs } from './wasm-kernels/fused/adam-update';
 
 type NamedTensor = { name: string; tensor: tfjs.Tensor };
 

@@ -8,7 +8,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { engine, getBackend, getKernel, tidy } from '@tensorflow/tfjs';
-import { BATCH_NORM_TRAIN_KERNEL, type BatchNormTrainAttrs } from './wasm-kernels/batch-norm-train';
+import { BATCH_NORM_TRAIN_KERNEL, type BatchNormTrainAttrs } from './wasm-kernels/fused/batch-norm-train';
 
 interface LayerVariableLike {
   read(): tfjs.Tensor;

@@ -7,7 +7,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { backend, cast, engine, getBackend, getKernel, tidy } from '@tensorflow/tfjs';
-import { CATEGORICAL_CROSSENTROPY_KERNEL, type CrossentropyAttrs } from './wasm-kernels/categorical-crossentropy';
+import { CATEGORICAL_CROSSENTROPY_KERNEL, type CrossentropyAttrs } from './wasm-kernels/fused/categorical-crossentropy';
 
 type LossFn = (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tfjs.Tensor;
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fuseBatchNormLayers } from '../../../src/worker/backends/fused-batch-norm';
 import { compileForRun } from '../../../src/worker/training/compile';
 import { loadMnistDigits } from '../../../bench/mnist-digits';
-import { batchNormTrainBackward, batchNormTrainForward } from '../../../src/worker/backends/wasm-kernels/batch-norm-train';
+import { batchNormTrainBackward, batchNormTrainForward } from '../../../src/worker/backends/wasm-kernels/fused/batch-norm-train';
 import { randomValues, relativeError, useWasmBackend } from './kernel-harness';
 
 /** Shapes (channels last) and a shift of the inputs' mean: a large mean must not cost precision. */

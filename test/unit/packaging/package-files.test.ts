@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GRAPH_SCRIPTS } from '../../../src/core/training/report-graph';
+import { GRAPH_SCRIPTS } from '../../../src/core/training/report/report-graph';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

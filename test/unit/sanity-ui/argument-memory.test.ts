@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { BuilderParameter, ModelBuilder } from '../../../src/core/analysis/types';
-import { argumentNeeds, argumentPrompt, checkArguments, checkModuleVariables, instanceFieldsPrompt, moduleVariablesPrompt, sameValues } from '../../../src/vscode/sanity/argument-specs';
-import { LAST_RUN_LIMIT, LAST_RUN_STATE_KEY, LastRunMemory, lastRunKey, type StateStore } from '../../../src/vscode/sanity/last-run-memory';
+import { argumentNeeds, argumentPrompt, checkArguments, checkModuleVariables, instanceFieldsPrompt, moduleVariablesPrompt, sameValues } from '../../../src/vscode/sanity/arguments/argument-specs';
+import { LAST_RUN_LIMIT, LAST_RUN_STATE_KEY, LastRunMemory, lastRunKey, type StateStore } from '../../../src/vscode/sanity/arguments/last-run-memory';
 
 /** workspaceState's shape over a Map, with values copied through JSON as VS Code stores them. */
 class MapStore implements StateStore {

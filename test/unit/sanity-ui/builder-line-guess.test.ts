@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findModelBuilders } from '../../../src/core/analysis/builders/model-builders';
-import { guessBuilderLines } from '../../../src/vscode/sanity/builder-line-guess';
-import { guessedLensSpecs, sanityLensSpecs } from '../../../src/vscode/sanity/lens-specs';
+import { guessBuilderLines } from '../../../src/vscode/sanity/lenses/builder-line-guess';
+import { guessedLensSpecs, sanityLensSpecs } from '../../../src/vscode/sanity/lenses/lens-specs';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/sanity');
 

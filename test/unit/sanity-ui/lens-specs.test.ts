@@ -11,7 +11,7 @@ import {
   SANITY_TRAIN_COMMAND,
   sanityLensSpecs,
   type BuilderFinder,
-} from '../../../src/vscode/sanity/lens-specs';
+} from '../../../src/vscode/sanity/lenses/lens-specs';
 
 const TFJS = "import * as tf from '@tensorflow/tfjs';\n";
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { NormKind, WorkerMessage } from '../../../src/core/training/protocol';
-import { LiveCurves } from '../../../src/vscode/sanity/live-curves';
+import { LiveCurves } from '../../../src/vscode/sanity/panel/live-curves';
 
 const progress = (run: number, step: number, loss: number | null, norm: NormKind = 'batchNormalization'): WorkerMessage => ({
   type: 'progress',

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND } from '../../../src/vscode/sanity/lens-specs';
+import { SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND } from '../../../src/vscode/sanity/lenses/lens-specs';
 import { DEFAULT_SANITY_SETTINGS } from '../../../src/vscode/sanity/sanity-request';
 
 interface Manifest {

@@ -8,8 +8,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { renderReportPage, type ReportPageState } from '../../../src/core/training/report-html';
-import { GRAPH_SCRIPTS } from '../../../src/core/training/report-graph';
+import { renderReportPage, type ReportPageState } from '../../../src/core/training/report/report-html';
+import { GRAPH_SCRIPTS } from '../../../src/core/training/report/report-graph';
 import { ROOT } from './report-fixtures';
 
 export const REPO = path.resolve(__dirname, '../../..');

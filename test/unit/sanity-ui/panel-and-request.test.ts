@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isKnownSource, parsePanelMessage } from '../../../src/vscode/sanity/panel-messages';
+import { isKnownSource, parsePanelMessage } from '../../../src/vscode/sanity/panel/panel-messages';
 import { buildSanityRequest, DEFAULT_SANITY_SETTINGS, SANITY_SEED, sanitizeSettings } from '../../../src/vscode/sanity/sanity-request';
 
 describe('panel messages', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { WorkerMessage } from '../../../src/core/training/protocol';
-import { PhaseStatus } from '../../../src/vscode/sanity/phase-status';
+import { PhaseStatus } from '../../../src/vscode/sanity/panel/phase-status';
 
 const phase = (p: 'buildModel' | 'prepareData' | 'timeStep' | 'firstStep', stepMs?: number): WorkerMessage => ({ type: 'phase', phase: p, elapsedMs: 0, ...(stepMs !== undefined ? { stepMs } : {}) });
 const progress = (run: number, step: number, totalSteps: number, norm: 'batchNormalization' | 'runningBatchNorm' = 'batchNormalization'): WorkerMessage => ({ type: 'progress', run, norm, step, totalSteps, loss: 0.5 });

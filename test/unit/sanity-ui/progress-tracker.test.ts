@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { NormKind, WorkerMessage } from '../../../src/core/training/protocol';
-import { ProgressTracker } from '../../../src/vscode/sanity/progress-tracker';
+import { ProgressTracker } from '../../../src/vscode/sanity/panel/progress-tracker';
 
 const progress = (run: number, step: number, norm: NormKind = 'batchNormalization', loss: number | null = 0.5): WorkerMessage => ({
   type: 'progress',

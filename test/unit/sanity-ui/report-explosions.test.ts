@@ -4,8 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import type { ExplosionWarning, NanFinding, RunReport, SanityReport } from '../../../src/core/training/protocol';
-import { explosionsSection } from '../../../src/core/training/report-explosions';
-import { renderReportPage, type ReportPageAssets } from '../../../src/core/training/report-html';
+import { explosionsSection } from '../../../src/core/training/report/report-explosions';
+import { renderReportPage, type ReportPageAssets } from '../../../src/core/training/report/report-html';
 import { formatSanity } from '../../../src/cli/commands/sanity';
 import { bodyText, elementsOf } from './html-tree';
 import { ROOT } from './report-fixtures';

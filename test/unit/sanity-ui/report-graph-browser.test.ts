@@ -10,8 +10,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { LiveChartMessage, ReportPageState } from '../../../src/core/training/report-html';
-import { GraphLiveRuns } from '../../../src/core/training/report-graph';
+import type { LiveChartMessage, ReportPageState } from '../../../src/core/training/report/report-html';
+import { GraphLiveRuns } from '../../../src/core/training/report/report-graph';
 import { loadReportPage, REPO, startPageServer, type LoadedPage, type PageServer } from './page-server';
 import { UNET_FILE, unetGraph, unetReport } from './graph-fixtures';
 

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { allGraphNodes, describeGraph, mapGraphSources, mergeNodes } from '../../../src/core/training/graph-summary';
+import { allGraphNodes, describeGraph, mapGraphSources, mergeNodes } from '../../../src/core/training/graph/graph-summary';
 import type { GraphNode, LayerSample, ModelGraph, WorkerMessage } from '../../../src/core/training/protocol';
-import { GRAPH_SCRIPTS, GraphLiveRuns, graphSection, graphViewDataOf } from '../../../src/core/training/report-graph';
-import { renderReportPage, type ReportPageAssets, type ReportPageState } from '../../../src/core/training/report-html';
-import { sourcesOf } from '../../../src/core/training/report-view';
-import { LiveCurves } from '../../../src/vscode/sanity/live-curves';
+import { GRAPH_SCRIPTS, GraphLiveRuns, graphSection, graphViewDataOf } from '../../../src/core/training/report/report-graph';
+import { renderReportPage, type ReportPageAssets, type ReportPageState } from '../../../src/core/training/report/report-html';
+import { sourcesOf } from '../../../src/core/training/report/report-view';
+import { LiveCurves } from '../../../src/vscode/sanity/panel/live-curves';
 import { UNET_FILE, unetGraph, unetReport } from './graph-fixtures';
 
 const node = (name: string, className: string, params = 0, nested: ModelGraph | null = null): GraphNode => ({ name, className, outputShape: [null, 2], params, source: null, nested });

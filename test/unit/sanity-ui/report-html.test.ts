@@ -10,7 +10,7 @@ import {
   renderReportPage,
   type ReportPageAssets,
   type ReportPageState,
-} from '../../../src/core/training/report-html';
+} from '../../../src/core/training/report/report-html';
 import { bodyText, elementsOf, type HtmlElement } from './html-tree';
 import { compareReport, hostileReport, nanReport, regressionReport, ROOT } from './report-fixtures';
 

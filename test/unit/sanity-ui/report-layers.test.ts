@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { RunReport, SanityReport } from '../../../src/core/training/protocol';
-import { renderReportPage, type ReportPageAssets } from '../../../src/core/training/report-html';
-import { highlightOf, layerChartDataOf, layersSection, type LayerChartData } from '../../../src/core/training/report-layers';
-import { sourcesOf } from '../../../src/core/training/report-view';
+import { renderReportPage, type ReportPageAssets } from '../../../src/core/training/report/report-html';
+import { highlightOf, layerChartDataOf, layersSection, type LayerChartData } from '../../../src/core/training/report/report-layers';
+import { sourcesOf } from '../../../src/core/training/report/report-view';
 import { elementsOf } from './html-tree';
 import { compareReport, nanReport, ROOT, telemetryReport } from './report-fixtures';
 

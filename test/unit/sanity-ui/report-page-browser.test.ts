@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SanityReport } from '../../../src/core/training/protocol';
-import type { LiveChartMessage, ReportPageState } from '../../../src/core/training/report-html';
+import type { LiveChartMessage, ReportPageState } from '../../../src/core/training/report/report-html';
 import { loadReportPage, REPO, startPageServer, type PageServer } from './page-server';
 import { compareReport, hostileReport, nanReport, regressionReport, ROOT, telemetryReport } from './report-fixtures';
 

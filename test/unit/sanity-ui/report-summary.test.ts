@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { summarizeReport } from '../../../src/core/training/report-summary';
-import { displayPath, formatAccuracy, formatGrowth, formatNumber, sourcesOf, verdictOf } from '../../../src/core/training/report-view';
+import { summarizeReport } from '../../../src/core/training/report/report-summary';
+import { displayPath, formatAccuracy, formatGrowth, formatNumber, sourcesOf, verdictOf } from '../../../src/core/training/report/report-view';
 import { compareReport, nanReport, regressionReport, ROOT, telemetryReport } from './report-fixtures';
 
 describe('report summary (output channel paragraph)', () => {

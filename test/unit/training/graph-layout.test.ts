@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { layoutGraph, type GraphLayout } from '../../../src/core/training/graph-layout';
-import { isotonicFit } from '../../../src/core/training/graph-layout-position';
+import { layoutGraph, type GraphLayout } from '../../../src/core/training/graph/graph-layout';
+import { isotonicFit } from '../../../src/core/training/graph/graph-layout-position';
 import type { GraphNode, ModelGraph } from '../../../src/core/training/protocol';
 
 const node = (name: string, className = 'Dense', nested: ModelGraph | null = null): GraphNode => ({ name, className, outputShape: [null, 4], params: 20, source: null, nested });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { RunReport, SanityReport } from '../../../src/core/training/protocol';
-import { accuracyThreshold, errorThreshold, verdictFor } from '../../../src/core/training/report-verdict';
+import { accuracyThreshold, errorThreshold, verdictFor } from '../../../src/core/training/report/report-verdict';
 
 function run(overrides: Partial<RunReport> = {}): RunReport {
   return { norm: 'batchNormalization', steps: 300, batchSize: 8, finalLoss: 0.3, accuracy: 0.9, error: null, stepsPerSecond: 20, nan: null, exploding: [], stepsRequested: 300, stepsPlanned: 300, ...overrides };

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { analyzeSource } from '../../../src/core/analysis';
 import { applyTextEdits, convertToRunningBatchNorm } from '../../../src/core/refactor';
-import { chooseConversionTarget, describeConversion, hasConvertibleUsage, lineSpan } from '../../../src/vscode/conversion/conversion-target';
-import { isWithinSizeLimit, usageDiagnostics, WHY_RUNNING_BATCH_NORM } from '../../../src/vscode/conversion/usage-diagnostics';
+import { chooseConversionTarget, describeConversion, hasConvertibleUsage, lineSpan } from '../../../src/vscode/conversion/editor/conversion-target';
+import { isWithinSizeLimit, usageDiagnostics, WHY_RUNNING_BATCH_NORM } from '../../../src/vscode/conversion/editor/usage-diagnostics';
 
 const MODEL = [
   "import * as tf from '@tensorflow/tfjs';",

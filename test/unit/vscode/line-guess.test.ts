@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyzeSource } from '../../../src/core/analysis';
-import { factoryNames, lineHasBatchNorm } from '../../../src/vscode/conversion/line-guess';
+import { factoryNames, lineHasBatchNorm } from '../../../src/vscode/conversion/editor/line-guess';
 
 const CODE = [
   "import * as tf from '@tensorflow/tfjs';", // 1

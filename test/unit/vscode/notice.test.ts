@@ -3,7 +3,7 @@
  * first, the full text in the log behind a Details button; nothing after a discarded refactor preview.
  */
 import * as assert from 'node:assert/strict';
-import { describeConversion } from '../../../src/vscode/conversion/conversion-target';
+import { describeConversion } from '../../../src/vscode/conversion/editor/conversion-target';
 import { noticeFor, TOAST_MAX_CHARS, toastText } from '../../../src/vscode/conversion/notice';
 
 const UNLOADED_PAGE_NOTE =

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
-import { verdictFor } from '../../../src/core/training/report-verdict';
+import { verdictFor } from '../../../src/core/training/report/report-verdict';
 import { runSanityTrain } from '../../../src/worker/launcher';
 
 const AUDIO = path.resolve(__dirname, '../../fixtures/sanity/builders/audio');

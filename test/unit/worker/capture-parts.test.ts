@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { describeCapture, describeCapturedData, type SanityCapture } from '../../../src/core/training/capture';
-import { describeData } from '../../../src/core/training/report-view';
+import { describeData } from '../../../src/core/training/report/report-view';
 import { userCallSite } from '../../../src/worker/capture/hook/call-site';
 import { programEndMessage, THREW_MARKER } from '../../../src/worker/capture/program-end';
 import { BatchCollector } from '../../../src/worker/capture/hook/batch-collector';

@@ -1,9 +1,9 @@
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
-import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
-import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
-import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter';
-import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-input';
+import { conv2DBackpropFilterConfig } from './conv/conv2d-backprop-filter';
+import { conv2DBackpropInputConfig } from './conv/conv2d-backprop-input';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './conv/depthwise-backprop-filter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './conv/depthwise-backprop-input';
 import { createBatchMatMulConfig } from './batch-mat-mul';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { createTileConfig } from './tile';
@@ -11,10 +11,10 @@ import { createIdentityConfig } from './identity';
 import { createCastConfig } from './cast';
 import { createChannelSumConfig } from './channel-sum';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
-import { adamUpdateConfig } from './adam-update';
+import { adamUpdateConfig } from './fused/adam-update';
 import { registerLayerKernels } from '../layer-kernels/register';
-import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './batch-norm-train';
-import { crossentropyConfig, crossentropyGradConfig, crossentropyGradient } from './categorical-crossentropy';
+import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './fused/batch-norm-train';
+import { crossentropyConfig, crossentropyGradConfig, crossentropyGradient } from './fused/categorical-crossentropy';
 
 /**
  * The training kernels tfjs-backend-wasm 4.22 lacks, and this project's fused Adam update

@@ -1,0 +1,21 @@
+/**
+ * The report's "Call" row: which builder ran, with which arguments, and where they came from (pure,
+ * shared by the panel and any text summary).
+ */
+import type { SanityCall } from '../protocol';
+
+/** Longer argument lists are shortened on the page (the JSON report keeps them whole). */
+const MAX_ARGS_CHARS = 200;
+
+function argumentList(values: readonly unknown[]): string {
+  const text = values.map((v) => JSON.stringify(v) ?? 'undefined').join(', ');
+  return text.length > MAX_ARGS_CHARS ? `${text.slice(0, MAX_ARGS_CHARS - 1)}…` : text;
+}
+
+/** The call as code: `createDeepQNetwork(9, 9, 4)`; for a class, the constructor's arguments come apart. */
+export function describeCallCode(call: SanityCall): { call: string; constructorArgs?: string } {
+  return {
+    call: `${call.model}(${argumentList(call.args)})`,
+    ...(call.ctorArgs ? { constructorArgs: `(${argumentList(call.ctorArgs)})` } : {}),
+  };
+}
