@@ -16,7 +16,7 @@ import { chooseCompile, compileForRun } from './training/compile';
 import { customData } from './data/custom-data';
 import { BadInputError, describeError } from './errors';
 import { invokeWithinSize } from './loading/sized-build';
-import { standInNote } from './loading/browser-stand-ins';
+import { standInNote } from './loading/page/browser-stand-ins';
 import { recordLayerOrigins, withOrigins } from './loading/layer-origins';
 import { rememberLayerSources } from './training/step-error';
 import { concreteShapes } from './data/variable-dims';

@@ -16,17 +16,17 @@ import type { SanityCall } from '../../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from '../errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
 import { fillEmptyBindings, loadFactory, requireUserModule, setLoadingUserModule } from './module-loader';
-import { setModuleLoading, withBrowserStandIns, type AttemptProgress, type StandInUse } from './browser-stand-ins';
+import { setModuleLoading, withBrowserStandIns, type AttemptProgress, type StandInUse } from './page/browser-stand-ins';
 import { seedMathRandom } from '../random';
 import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { unwrapModel } from './wrapped-model';
-import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './missing-arguments';
-import { pageElementIds } from './page-element-ids';
-import { resolveModelArguments, type ModelArgumentContext } from './model-arguments';
-import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './instance-vars';
-import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './invocation-notes';
+import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './arguments/missing-arguments';
+import { pageElementIds } from './page/page-element-ids';
+import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
+import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
+import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */

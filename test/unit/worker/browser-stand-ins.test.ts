@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { inspect } from 'node:util';
-import { BrowserOnlyError, createStandIn, defineStandIn, removeStandIns, standInCandidate, standInNote, withBrowserStandIns } from '../../../src/worker/loading/browser-stand-ins';
+import { BrowserOnlyError, createStandIn, defineStandIn, removeStandIns, standInCandidate, standInNote, withBrowserStandIns } from '../../../src/worker/loading/page/browser-stand-ins';
 import { describeError, SanityFailure } from '../../../src/worker/errors';
 
 const USED = (api: string, global: string) => new RegExp(`^BrowserOnlyError: ${api.replace(/[.()]/g, '\\$&')} is browser-only; sanity-train runs your model in Node and gave the module an inert stand-in for ${global}$`);

@@ -7,7 +7,7 @@ import { withoutImportMeta } from '../../../src/worker/loading/module-loader';
 import { unwrapModel } from '../../../src/worker/loading/wrapped-model';
 import { GUESSED_MODEL_CAP, tooLargeIn, watchBuild, withSmallShapes, ModelTooLargeError } from '../../../src/worker/budget/build-size';
 import { guessedArguments } from '../../../src/worker/loading/sized-build';
-import { declaredParameters, emptyObjectsForDefaultedPatterns, missingArgumentsHint } from '../../../src/worker/loading/missing-arguments';
+import { declaredParameters, emptyObjectsForDefaultedPatterns, missingArgumentsHint } from '../../../src/worker/loading/arguments/missing-arguments';
 import { lowRankTeacher, TEACHER_RANK } from '../../../src/worker/data/training-data';
 import { createRandom, gaussian } from '../../../src/worker/random';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { BrowserOnlyError, definePageElement, elementIdCandidate, removeStandIns, setModuleLoading } from '../../../src/worker/loading/browser-stand-ins';
-import { pageElementIds } from '../../../src/worker/loading/page-element-ids';
+import { BrowserOnlyError, definePageElement, elementIdCandidate, removeStandIns, setModuleLoading } from '../../../src/worker/loading/page/browser-stand-ins';
+import { pageElementIds } from '../../../src/worker/loading/page/page-element-ids';
 import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
 import { runSanityTrain } from '../../../src/worker/launcher';
 

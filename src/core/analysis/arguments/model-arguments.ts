@@ -3,7 +3,7 @@
  * generator, discriminator)` is called with `this.generator`, which `this.generator =
  * this.buildGenerator(this.latentSize)` fills. JSON cannot hold a model, so the argument is written
  * `{ $model: 'buildGenerator', args: [100] }` and the worker builds it on the same instance before the
- * call (worker/loading/model-arguments.ts). Typed in `--args` or the argument box the same way.
+ * call (worker/loading/arguments/model-arguments.ts). Typed in `--args` or the argument box the same way.
  */
 
 export const MODEL_ARGUMENT_KEY = '$model';

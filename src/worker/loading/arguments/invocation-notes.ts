@@ -3,8 +3,8 @@
  * at its top level, a class the analysis did not see, arguments left undefined, and the packages
  * that are not installed and got a stand-in so the module could load (module-loader.ts).
  */
-import type { BuilderParameter } from '../../core/analysis/types';
-import { missingPackagesStoodIn, resetMissingPackagesStoodIn } from './module-loader';
+import type { BuilderParameter } from '../../../core/analysis/types';
+import { missingPackagesStoodIn, resetMissingPackagesStoodIn } from '../module-loader';
 
 /** A class (not a plain function): calling it without `new` throws. */
 export function isClassValue(value: unknown): boolean {

@@ -5,15 +5,15 @@
  * as the builder's are (instance-vars.ts), unless the user gave the fields.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { readDataHint } from '../../core/analysis/arguments/data-hint';
-import { proposeInstanceFields } from '../../core/analysis/arguments/instance-fields';
-import { isModelArgument, type ModelArgument } from '../../core/analysis/arguments/model-arguments';
-import { findModelBuilders } from '../../core/analysis/builders/model-builders';
-import { parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
-import { describeError, SanityFailure } from '../errors';
+import { readDataHint } from '../../../core/analysis/arguments/data-hint';
+import { proposeInstanceFields } from '../../../core/analysis/arguments/instance-fields';
+import { isModelArgument, type ModelArgument } from '../../../core/analysis/arguments/model-arguments';
+import { findModelBuilders } from '../../../core/analysis/builders/model-builders';
+import { parseSourceFile } from '../../../core/analysis/builders/tfjs-bindings';
+import { describeError, SanityFailure } from '../../errors';
 import type { InstanceVars } from './instance-vars';
-import { isLayersModel } from './model-checks';
-import { requireUserModule } from './module-loader';
+import { isLayersModel } from '../model-checks';
+import { requireUserModule } from '../module-loader';
 import * as path from 'node:path';
 
 export interface ModelArgumentContext {

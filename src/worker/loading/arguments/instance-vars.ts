@@ -4,11 +4,11 @@
  * core/analysis/arguments/instance-fields.ts), and setting them on the instance before the call.
  */
 import * as path from 'node:path';
-import { readDataHint } from '../../core/analysis/arguments/data-hint';
-import { instanceFieldNames, methodRange, proposeInstanceFields } from '../../core/analysis/arguments/instance-fields';
-import type { parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
-import type { ModelBuilder } from '../../core/analysis/types';
-import { BadInputError } from '../errors';
+import { readDataHint } from '../../../core/analysis/arguments/data-hint';
+import { instanceFieldNames, methodRange, proposeInstanceFields } from '../../../core/analysis/arguments/instance-fields';
+import type { parseSourceFile } from '../../../core/analysis/builders/tfjs-bindings';
+import type { ModelBuilder } from '../../../core/analysis/types';
+import { BadInputError } from '../../errors';
 
 export interface InstanceVars {
   values: Record<string, unknown>;

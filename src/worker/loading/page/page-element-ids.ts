@@ -8,8 +8,8 @@
  * global `tf`, or `document`, `window` or `navigator`). Pure: reads only the code.
  */
 import type { ts as Typescript } from 'ts-morph';
-import { withoutComments } from '../../core/analysis/comments';
-import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
+import { withoutComments } from '../../../core/analysis/comments';
+import { loadTsMorph } from '../../../core/analysis/builders/tfjs-bindings';
 
 /** What code does with an element (and rarely with anything else). */
 const ELEMENT_MEMBERS = new Set([

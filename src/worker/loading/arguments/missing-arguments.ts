@@ -4,7 +4,7 @@
  * code reads of them (`graph.nodes`, `graph.edges`: a description the model is built from), so the
  * user sees what to pass instead of only a TypeError from their own code.
  */
-import { readPropertiesOf } from '../../core/analysis/arguments/property-reads';
+import { readPropertiesOf } from '../../../core/analysis/arguments/property-reads';
 
 /** The names of `fn`'s parameters from its source text, up to the first one with a default or a pattern. */
 export function declaredParameters(fn: unknown): string[] {

@@ -7,8 +7,8 @@
  * throws a BrowserOnlyError that names the API, so a model that does need it fails in one clear line.
  */
 import * as path from 'node:path';
-import { SanityFailure } from '../errors';
-import { missingBrowserGlobal } from './failure-hints';
+import { SanityFailure } from '../../errors';
+import { missingBrowserGlobal } from '../failure-hints';
 
 /** At most this many globals get stand-ins: a module that needs more is a browser app, not a model. */
 const MAX_STAND_INS = 4;
