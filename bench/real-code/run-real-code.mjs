@@ -13,7 +13,9 @@
  * `--model <id>` alone, once adding the `--args`/`--ctor-args` a user would type; a builder whose
  * repository has a Node program that builds or trains it (captureCommand, run from captureCwd)
  * a third time, through capture: `rbn sanity --from "<captureCommand>"`. Runs are
- * sequential: the machine is shared. --skip-capture leaves the third run out. Conversion: `rbn scan --json` and `rbn convert --dry-run
+ * sequential: the machine is shared. --skip-capture leaves the third run out; --only-capture runs it alone;
+ * --capture-tree-root <dir> runs it from copies of the trees whose dependencies are installed (a program
+ * runs in Node only with its packages). Conversion: `rbn scan --json` and `rbn convert --dry-run
  * --json` per file, compared with a crude ground truth (live `layers.batchNormalization(` calls).
  */
 import { spawnSync } from 'node:child_process';
@@ -45,6 +47,8 @@ function parseArgs(argv) {
     else if (a === '--timeout') { opts.timeout = Number(next()); }
     else if (a === '--counts-only') { opts.countsOnly = true; }
     else if (a === '--skip-capture') { opts.capture = false; }
+    else if (a === '--only-capture') { opts.onlyCapture = true; }
+    else if (a === '--capture-tree-root') { opts.captureTreeRoot = path.resolve(next()); }
     else { throw new Error(`unknown option ${a}`); }
   }
   return opts;
@@ -118,15 +122,16 @@ function sanityFor(opts, treeRoot, b) {
   const cwd = repoDir(treeRoot, b.repo);
   const base = ['sanity', b.file, '--model', b.builder, '--json', '--steps', String(opts.steps),
     ...(opts.timeout ? ['--timeout', String(opts.timeout)] : [])];
-  const alone = summariseSanity(runCli(opts.cli, base, cwd, opts.killAfter));
+  const skipped = { result: 'skipped', reason: '--only-capture' };
+  const alone = opts.onlyCapture ? skipped : summariseSanity(runCli(opts.cli, base, cwd, opts.killAfter));
   const withArgs = [...base, '--args', JSON.stringify(b.argsAUserWouldType ?? [])];
   if (b.ctorArgs !== undefined) {
     withArgs.push('--ctor-args', JSON.stringify(b.ctorArgs));
   }
-  const typed = summariseSanity(runCli(opts.cli, withArgs, cwd, opts.killAfter));
+  const typed = opts.onlyCapture ? skipped : summariseSanity(runCli(opts.cli, withArgs, cwd, opts.killAfter));
   const row = { repo: b.repo, file: b.file, builder: b.builder, shape: b.shape, containsBatchNorm: b.containsBatchNorm, half: b.half ?? null,
     argsTyped: withArgs.slice(base.length), modelAlone: alone, withArgs: typed,
-    captureCommand: b.captureCommand ?? null, capture: opts.capture ? captureFor(opts, cwd, b) : null };
+    captureCommand: b.captureCommand ?? null, capture: opts.capture ? captureFor(opts, opts.captureTreeRoot ? repoDir(opts.captureTreeRoot, b.repo) : cwd, b) : null };
   return opts.countsOnly ? redact(row) : row;
 }
 
