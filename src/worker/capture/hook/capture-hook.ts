@@ -14,7 +14,8 @@ import { currentCaller, userCallSite } from './call-site';
 import { registerEsmFallback } from './esm-fallback';
 import { patchLayers } from './layers-patch';
 import { CaptureState } from './capture-state';
-import { redirectOwnTfjs, servedNotes, watchTfjs } from './tfjs-watch';
+import { nativePackagesWithoutBinding } from './native-binding';
+import { noteServed, redirectOwnTfjs, servedNotes, watchTfjs } from './tfjs-watch';
 import type { CapturedTarget } from '../session/captured-target';
 import { THREW_MARKER } from '../program-end';
 
@@ -43,7 +44,11 @@ function install(config: CaptureConfig): void {
     }
   }, ownRoot, ownDir);
   try {
-    registerEsmFallback(require.resolve('@tensorflow/tfjs', { paths: [ownDir] }));
+    const broken = nativePackagesWithoutBinding(process.cwd());
+    for (const name of broken) {
+      noteServed(`the program's ${name} is installed without its native binding (its install script did not download libtensorflow): @tensorflow/tfjs serves its ES module imports on wasm`);
+    }
+    registerEsmFallback(require.resolve('@tensorflow/tfjs', { paths: [ownDir] }), broken);
   } catch {
     // no bundled tfjs to serve: the program's own resolution stands
   }

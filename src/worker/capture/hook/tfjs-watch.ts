@@ -58,7 +58,7 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string, o
       if (!served) {
         throw err;
       }
-      addNote(`the program's ${request} is not installed: ${describeServed(served, ownRoot)} served it`);
+      noteServed(`the program's ${request} is not installed: ${describeServed(served, ownRoot)} served it`);
       return served;
     }
   };
@@ -71,7 +71,7 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string, o
       if (!served) {
         throw err;
       }
-      addNote(`the program's ${request} failed to load (${String((err as Error)?.message ?? err).split('\n')[0]}): ${describeServed(served, ownRoot)} served it`);
+      noteServed(`the program's ${request} failed to load (${String((err as Error)?.message ?? err).split('\n')[0]}): ${describeServed(served, ownRoot)} served it`);
       exports = originalLoad(served, parent, isMain);
     }
     if (isTfjsLayers(exports) && !seen.has(exports)) {
@@ -82,7 +82,8 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string, o
   };
 }
 
-function addNote(note: string): void {
+/** Adds a line for the report, once. */
+export function noteServed(note: string): void {
   if (!servedNotes.includes(note)) {
     servedNotes.push(note);
   }
