@@ -16,11 +16,14 @@ export function registerLayerKernels(): string[] {
   return added;
 }
 
-/** Removes them again (tests and benches compare the layer with and without them). */
-export function unregisterLayerKernels(): void {
+/** Removes them again (tests and benches compare the layer with and without them); whether any was registered. */
+export function unregisterLayerKernels(): boolean {
+  let removed = false;
   for (const config of layerKernelConfigs) {
     if (getKernel(config.kernelName, config.backendName) !== undefined) {
       unregisterKernel(config.kernelName, config.backendName);
+      removed = true;
     }
   }
+  return removed;
 }
