@@ -48,7 +48,7 @@ function missingTool(command: string, tail: string[]): string | undefined {
       return `${list} ${names.length === 1 ? 'is' : 'are'} not installed in this workspace (npx would have to download ${names.length === 1 ? 'it' : 'them'}): ${install}`;
     }
     // Node's ES-module loader reports a missing package in its own words, not as a thrown error.
-    const esm = /Cannot find package '([^'.\/][^']*)' imported from (\S+)/.exec(line);
+    const esm = /Cannot find package '([^'./][^']*)' imported from (\S+)/.exec(line);
     if (esm) {
       return `${esm[1]}, which ${esm[2]} imports, is not installed: ${install}`;
     }
