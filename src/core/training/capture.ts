@@ -15,8 +15,11 @@ export interface SanityCaptureRequest {
   capture?: number;
 }
 
-/** How the program trained the captured model ('built': it built the model and never trained it). */
-export type CaptureKind = 'fit' | 'fitDataset' | 'trainOnBatch' | 'built';
+/**
+ * How the program trained the captured model ('built': it built the model and never trained it;
+ * 'applyGradients': in its own loop, whose batches cannot be taken).
+ */
+export type CaptureKind = 'fit' | 'fitDataset' | 'trainOnBatch' | 'applyGradients' | 'built';
 
 /** The compile() settings the program gave the captured model. */
 export interface CapturedCompile {
@@ -64,6 +67,9 @@ export function describeCapture(capture: SanityCapture): string {
   if (capture.kind === 'built') {
     return `captured ${nth} built at ${where} by \`${capture.command}\`; the program never trained it, so it ran on ${capture.data === 'mnist' ? 'MNIST digits' : 'synthetic data'}`;
   }
+  if (capture.kind === 'applyGradients') {
+    return `captured ${nth} built at ${where} by \`${capture.command}\`, which trains it in its own loop (optimizer.applyGradients); its batches cannot be taken from there, so it ran on ${capture.data === 'mnist' ? 'MNIST digits' : 'synthetic data'}`;
+  }
   const data = capture.data === 'captured' ? `${capture.examples} examples from its ${capture.kind}() calls (the last ${capture.heldOut} held out)` : `${capture.data === 'mnist' ? 'MNIST digits' : 'synthetic data'} (its ${capture.examples} captured examples were too few to hold any out)`;
   return `captured ${nth} trained at ${where} (${capture.kind}) by \`${capture.command}\`, with ${data}`;
 }
@@ -73,6 +79,9 @@ export function describeCapturedData(capture: SanityCapture): string {
   const builtIn = capture.data === 'mnist' ? 'MNIST digits (mnist package)' : 'a synthetic task shaped to the model';
   if (capture.kind === 'built') {
     return `${builtIn}: \`${capture.command}\` built the model at ${describeSite(capture.site)} and never trained it`;
+  }
+  if (capture.kind === 'applyGradients') {
+    return `${builtIn}: \`${capture.command}\` trains the model built at ${describeSite(capture.site)} in its own loop, whose batches cannot be taken`;
   }
   if (capture.data !== 'captured') {
     return `${builtIn}: \`${capture.command}\` fed too few examples to hold any out`;

@@ -66,6 +66,17 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.ok(!output.includes('trained'), 'the program is stopped at its fit() and never reaches its next line');
   });
 
+  it('a program that trains in its own loop (optimizer.applyGradients): the model it steps, on built-in data, and the program stopped at its first update', async () => {
+    const { outcome, output } = await run(request('node custom-loop.js'));
+    const report = reportOf(outcome);
+    assert.equal(report.capture?.kind, 'applyGradients');
+    assert.notEqual(report.capture?.data, 'captured');
+    assert.deepEqual(report.capture?.site, { file: path.join(FIXTURES, 'custom-loop.js'), line: 6 });
+    assert.ok(report.runs.every((r) => r.steps === 30 && r.nan === null));
+    assert.ok(report.notes?.some((n) => /own loop \(optimizer\.applyGradients\)/.test(n)), JSON.stringify(report.notes));
+    assert.ok(!output.includes('looped'), 'the program is stopped, not run to its end');
+  });
+
   it('a custom layer the program never registered (its behaviour in a closure) trains as written and in the Compare swap', async () => {
     const report = reportOf((await run(request('node custom-layer.js', { compare: true }))).outcome);
     assert.deepEqual(report.runs.map((r) => r.norm), ['batchNormalization', 'runningBatchNorm']);

@@ -8,6 +8,7 @@ import type { SourceLocation } from '../../../core/training/protocol';
 import { BatchCollector } from './batch-collector';
 import type { CapturedTarget } from '../session/captured-target';
 import type { LayersListener, TrainingCall } from './layers-patch';
+import { patchOptimizerClasses, patchOptimizerFactories, type GradientListener } from './optimizer-patch';
 
 /** trainOnBatch batches are gathered until the program pauses this long. */
 const IDLE_MS = 1500;
@@ -30,6 +31,8 @@ export class CaptureState {
   private readonly builtAt = new Map<tfjs.LayersModel, Built>();
   private readonly trained = new Map<tfjs.LayersModel, number>();
   private readonly compileArgs = new WeakMap<tfjs.LayersModel, unknown>();
+  /** Optimizers the program stepped a model with in its own loop: paused once the session owns the model. */
+  private readonly programOptimizers = new WeakSet<object>();
   private phase: 'watching' | 'collecting' | 'running' = 'watching';
   private collecting?: { target: CapturedTarget; idle?: NodeJS.Timeout };
 
@@ -45,17 +48,51 @@ export class CaptureState {
   }
 
   listenerFor(instance: TfjsInstance): LayersListener {
+    const onGradients: GradientListener = (names, optimizer) => this.onGradients(names, optimizer, instance);
     return {
       built: (model, site) => {
         if (model && !this.builtAt.has(model)) {
           const entry = { model, site, instance };
           this.builtAt.set(model, entry);
           this.built.push(entry);
+          hookOptimizers(instance, onGradients);
         }
       },
-      compiled: (model, args) => this.compileArgs.set(model, args),
+      compiled: (model, args) => {
+        this.compileArgs.set(model, args);
+        // compile() makes the model's optimizer after this call: wrap its class once compile has returned.
+        queueMicrotask(() => patchOptimizerClasses((model as { optimizer?: unknown }).optimizer, onGradients));
+      },
       training: (call) => this.onTraining(call, instance),
     };
+  }
+
+  /**
+   * A gradient step of the program's own loop (optimizer.applyGradients): the first one on a built
+   * model's weights is where the program trains it. No batches can be taken from such a loop, so the
+   * model is captured with the built-in data; the step throws to end the program's loop, and the
+   * session starts once that has unwound. Later steps of the program's optimizers stop it again.
+   */
+  private onGradients(names: string[], optimizer: object, instance: TfjsInstance): 'pass' | 'stop' {
+    if (this.phase === 'running') {
+      return this.programOptimizers.has(optimizer) ? 'stop' : 'pass';
+    }
+    const built = this.phase === 'watching' ? this.built.find((b) => weightNames(b.model).some((n) => names.includes(n))) : undefined;
+    if (!built) {
+      return 'pass';
+    }
+    this.programOptimizers.add(optimizer);
+    if (!this.trained.has(built.model)) {
+      this.trained.set(built.model, this.trained.size + 1);
+    }
+    if (this.trained.get(built.model) !== this.index) {
+      return 'pass';
+    }
+    const target: CapturedTarget = { ...this.targetOf(built.model, instance, built.site), kind: 'applyGradients' };
+    target.notes.push("the program trains this model in its own loop (optimizer.applyGradients), whose batches cannot be taken: the run used built-in data, and the program was stopped at its first update");
+    this.phase = 'running';
+    setImmediate(() => this.start(target));
+    return 'stop';
   }
 
   /** The program is about to end (`code` 0): hand over what there is. True when a session now runs and the exit must wait. */
@@ -150,4 +187,18 @@ export class CaptureState {
   private targetOf(model: tfjs.LayersModel, instance: TfjsInstance, site: SourceLocation | null): CapturedTarget {
     return { tf: instance.tf(), layersFile: instance.layersFile, model, kind: 'built', site, builtAt: this.builtAt.get(model)?.site ?? site, compileArgs: this.compileArgs.get(model), index: this.index, notes: [] };
   }
+}
+
+/** Once per tfjs instance: optimizers made through tf.train.* get their classes wrapped. */
+function hookOptimizers(instance: TfjsInstance, onGradients: GradientListener): void {
+  try {
+    patchOptimizerFactories((instance.tf() as unknown as { train?: unknown }).train, onGradients);
+  } catch {
+    // the program's tfjs could not be reached yet: compiled models' optimizers are still wrapped
+  }
+}
+
+/** The names a gradient map uses for the model's trainable weights (their tfjs-core variables'). */
+function weightNames(model: tfjs.LayersModel): string[] {
+  return model.trainableWeights.flatMap((w) => [w.name, (w as unknown as { val?: { name?: string } }).val?.name ?? '']).filter(Boolean);
 }
