@@ -169,7 +169,7 @@ describe('report page: content', () => {
     const html = page(compareReport);
     assert.equal(byClass(html, 'verdict-healthy').length, 1);
     const text = bodyText(html);
-    assert.ok(text.includes('RunningBatchNorm 94.1% vs BatchNorm 93.2% held-out accuracy (+0.9 points).'), text);
+    assert.ok(text.includes('RunningBatchNorm 94.1% vs BatchNorm 93.2% held-out accuracy (+0.9 points; one seed, no interval: within the noise of seeds unless large).'), text);
     const rows = elementsOf(html).filter((e) => e.tag === 'tr' && /norm-/.test(e.attrs.class ?? ''));
     assert.deepEqual(rows.map((r) => r.attrs.class), ['norm-batchNormalization', 'norm-runningBatchNorm']);
     assert.ok(rows[1].text.includes('94.1%') && rows[1].text.includes('39.9'));
@@ -205,7 +205,7 @@ describe('report page: content', () => {
     const text = bodyText(html);
     assert.ok(text.includes('Held-out MSE'));
     assert.ok(!/held-out accuracy/i.test(text));
-    assert.ok(text.includes('RunningBatchNorm MSE 0.0456 vs BatchNorm 0.0123: higher (worse).'), text);
+    assert.ok(text.includes('RunningBatchNorm MSE 0.0456 vs BatchNorm 0.0123: higher (worse) (one seed, no interval: within the noise of seeds unless large).'), text);
     assert.ok(text.includes('the module’s sanityData() export'));
     assert.equal(chartJson(html).task, 'regression');
     const notes = elementsOf(html).filter((e) => e.tag === 'section' && e.attrs.class === 'notes');

@@ -21,7 +21,7 @@ describe('report summary (output channel paragraph)', () => {
     const text = summarizeReport(compareReport, [ROOT]);
     assert.ok(text.includes('BatchNorm (as written): 300 steps at batch size 8, final loss 0.281, held-out accuracy 93.2%, 45.3 steps/s; no NaN/Inf; no exploding weights.'), text);
     assert.ok(text.includes('RunningBatchNorm (swapped in memory):'));
-    assert.ok(text.endsWith('RunningBatchNorm 94.1% vs BatchNorm 93.2% held-out accuracy (+0.9 points).'), text);
+    assert.ok(text.endsWith('RunningBatchNorm 94.1% vs BatchNorm 93.2% held-out accuracy (+0.9 points; one seed, no interval: within the noise of seeds unless large).'), text);
   });
 
   it('a gradient-norm explosion is named by its layer', () => {
@@ -33,7 +33,7 @@ describe('report summary (output channel paragraph)', () => {
     const text = summarizeReport(regressionReport, []);
     assert.ok(text.includes(`(${ROOT}/src/regressor.ts)`), 'absolute path outside any workspace root');
     assert.ok(text.includes('held-out MSE 0.0123'));
-    assert.ok(text.endsWith('RunningBatchNorm MSE 0.0456 vs BatchNorm 0.0123: higher (worse). Note: sanityData() returned 64 samples; 13 held out.'), text);
+    assert.ok(text.endsWith('RunningBatchNorm MSE 0.0456 vs BatchNorm 0.0123: higher (worse) (one seed, no interval: within the noise of seeds unless large). Note: sanityData() returned 64 samples; 13 held out.'), text);
     assert.ok(!text.includes('\n'));
   });
 });

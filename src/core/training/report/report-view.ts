@@ -120,9 +120,13 @@ export function describeData(report: SanityReport): string {
   }
 }
 
+/** Without paired seeds there is no interval: seeds alone move accuracy by points at small batches. */
+const ONE_SEED = 'one seed, no interval: within the noise of seeds unless large';
+
 /**
- * The compare verdict ("RunningBatchNorm 94.1% vs BatchNorm 93.2%: +0.9 points"), or null when the
- * report has no second run or a run lacks the metric.
+ * The compare verdict of a report without a `comparison` (one run each, as a captured model's Compare
+ * trains): "RunningBatchNorm 94.1% vs BatchNorm 93.2% held-out accuracy (+0.9 points; one seed, …)",
+ * or null when the report has no second run or a run lacks the metric.
  */
 export function describeComparison(report: SanityReport): string | null {
   const [first, second] = report.runs;
@@ -138,10 +142,10 @@ export function describeComparison(report: SanityReport): string | null {
   if (report.task === 'classification') {
     const points = (b - a) * 100;
     const sign = points >= 0 ? '+' : '−';
-    return `${normLabel(second.norm)} ${x} vs ${normLabel(first.norm)} ${y} held-out accuracy (${sign}${Math.abs(points).toFixed(1)} points).`;
+    return `${normLabel(second.norm)} ${x} vs ${normLabel(first.norm)} ${y} held-out accuracy (${sign}${Math.abs(points).toFixed(1)} points; ${ONE_SEED}).`;
   }
   const better = b < a ? 'lower (better)' : b > a ? 'higher (worse)' : 'equal';
-  return `${normLabel(second.norm)} MSE ${x} vs ${normLabel(first.norm)} ${y}: ${better}.`;
+  return `${normLabel(second.norm)} MSE ${x} vs ${normLabel(first.norm)} ${y}: ${better} (${ONE_SEED}).`;
 }
 
 /** Every source location the report mentions: the only files the panel may ask the editor to open. */
