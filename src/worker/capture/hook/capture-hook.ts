@@ -33,7 +33,9 @@ function install(config: CaptureConfig): void {
   const state = new CaptureState(config.request.from?.capture ?? 1, config.request.seed, (target) => {
     void runSession(target, config, ownRoot).finally(() => realExit(0));
   });
-  const isOwn = (file: string) => file.startsWith(ownDir);
+  // Stack frames of this bundle, as built or as its source map names them (src/…).
+  const ownSources = path.join(ownRoot, 'src') + path.sep;
+  const isOwn = (file: string) => file.startsWith(ownDir) || file.startsWith(ownSources);
   const locate = () => currentCaller(isOwn);
   watchTfjs((load) => {
     try {
