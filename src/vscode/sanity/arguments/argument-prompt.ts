@@ -11,17 +11,10 @@ import { argumentNeeds, argumentPrompt, checkArguments, checkModuleVariables, in
 import type { LastRunMemory, RememberedCall } from './last-run-memory';
 import { findPackageFiles } from '../package-files';
 import type { SanityAnalysis } from '../sanity-analysis';
+import type { RequestCall } from '../sanity-request';
 
 /** What the request gets: absent fields mean the builder takes no user arguments. */
-export interface ChosenArguments {
-  args?: unknown[];
-  ctorArgs?: unknown[];
-  argsSource?: string;
-  moduleVars?: Record<string, unknown>;
-  moduleVarsSource?: string;
-  instanceVars?: Record<string, unknown>;
-  instanceVarsSource?: string;
-}
+export type ChosenArguments = RequestCall;
 
 export interface ArgumentPromptDeps {
   analysis(): Promise<SanityAnalysis>;
