@@ -50,7 +50,7 @@ export function completeSanityRequest(request: SanityRequest, code: string): Com
   const completed = withReadsOfUnknown(completeArguments(request, builder, proposalOf), builder, code);
   // The module variables need no package search: only their own file can assign them.
   const { moduleVars, instanceVars } = proposals.get(builder) ?? proposeArguments(builder, { file: request.file, code });
-  return completed.error ? completed : withInstanceVariables(withModuleVariables(completed, moduleVars), instanceVars);
+  return completed.error ? completed : withVariables(withVariables(completed, moduleVars, 'module'), instanceVars, 'instance');
 }
 
 /**
@@ -99,41 +99,31 @@ function completeArguments(request: SanityRequest, builder: ModelBuilder, propos
   return { request: out, message: `${describeCall(builder, out)}: ${formatArgumentProposal(proposal).detail}` };
 }
 
-/**
- * The module variables to set: the proposal, with what --module-vars gives on top (names the builder
- * does not read pass too; the worker checks that the file declares them).
- */
-function withModuleVariables(completed: CompletedRequest, proposal: ModuleVariablesProposal | undefined): CompletedRequest {
-  const given = completed.request.moduleVars;
-  if (given === undefined && proposal === undefined) {
-    return completed;
-  }
-  if (given !== undefined) {
-    const rest = proposal?.sources.filter((s) => !(s.name in given)) ?? [];
-    const source = rest.length === 0 ? 'given with --module-vars' : `given with --module-vars; the rest: ${rest.map((s) => `${s.name} ${s.detail}`).join('; ')}`;
-    const values = { ...(proposal?.values ?? {}), ...given };
-    return { ...completed, request: { ...completed.request, moduleVars: values, moduleVarsSource: source }, ...(rest.length > 0 ? { moduleVarsMessage: `module variables ${formatLiteralValue(values)}: ${source}` } : {}) };
-  }
-  const shown = formatModuleVariables(proposal!);
-  const request: SanityRequest = { ...completed.request, moduleVars: proposal!.values, moduleVarsSource: proposal!.summary };
-  return { ...completed, request, moduleVarsMessage: `module variables ${shown.text}: ${shown.detail}${proposal!.unknown ? '; pass --module-vars' : ''}` };
-}
+/** Module variables, or a method builder's empty instance fields: the request's keys, flag and words for each. */
+const VARIABLE_KINDS = {
+  module: { values: 'moduleVars', source: 'moduleVarsSource', message: 'moduleVarsMessage', flag: '--module-vars', words: 'module variables' },
+  instance: { values: 'instanceVars', source: 'instanceVarsSource', message: 'instanceVarsMessage', flag: '--instance-vars', words: 'instance fields' },
+} as const;
 
-/** The instance fields to set, as withModuleVariables does for module variables (--instance-vars on top). */
-function withInstanceVariables(completed: CompletedRequest, proposal: ModuleVariablesProposal | undefined): CompletedRequest {
-  const given = completed.request.instanceVars;
+/**
+ * The module variables (or instance fields) to set: the proposal, with what the flag gives on top
+ * (names the builder does not read pass too; the worker checks that they exist).
+ */
+function withVariables(completed: CompletedRequest, proposal: ModuleVariablesProposal | undefined, kind: keyof typeof VARIABLE_KINDS): CompletedRequest {
+  const keys = VARIABLE_KINDS[kind];
+  const given = completed.request[keys.values];
   if (given === undefined && proposal === undefined) {
     return completed;
   }
   if (given !== undefined) {
     const rest = proposal?.sources.filter((s) => !(s.name in given)) ?? [];
-    const source = rest.length === 0 ? 'given with --instance-vars' : `given with --instance-vars; the rest: ${rest.map((s) => `${s.name} ${s.detail}`).join('; ')}`;
+    const source = rest.length === 0 ? `given with ${keys.flag}` : `given with ${keys.flag}; the rest: ${rest.map((s) => `${s.name} ${s.detail}`).join('; ')}`;
     const values = { ...(proposal?.values ?? {}), ...given };
-    return { ...completed, request: { ...completed.request, instanceVars: values, instanceVarsSource: source }, ...(rest.length > 0 ? { instanceVarsMessage: `instance fields ${formatLiteralValue(values)}: ${source}` } : {}) };
+    return { ...completed, request: { ...completed.request, [keys.values]: values, [keys.source]: source }, ...(rest.length > 0 ? { [keys.message]: `${keys.words} ${formatLiteralValue(values)}: ${source}` } : {}) };
   }
   const shown = formatModuleVariables(proposal!);
-  const request: SanityRequest = { ...completed.request, instanceVars: proposal!.values, instanceVarsSource: proposal!.summary };
-  return { ...completed, request, instanceVarsMessage: `instance fields ${shown.text}: ${shown.detail}${proposal!.unknown ? '; pass --instance-vars' : ''}` };
+  const request: SanityRequest = { ...completed.request, [keys.values]: proposal!.values, [keys.source]: proposal!.summary };
+  return { ...completed, request, [keys.message]: `${keys.words} ${shown.text}: ${shown.detail}${proposal!.unknown ? `; pass ${keys.flag}` : ''}` };
 }
 
 /** Whether the builder's own list (`args`) or its constructor's (`ctor`) has a parameter the user must fill. */

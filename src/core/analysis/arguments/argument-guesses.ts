@@ -185,13 +185,12 @@ function guessObject(pattern: string, hint: DataHint, type: string | undefined, 
   return { value, detail: from };
 }
 
-/** The elements of `{ a, b = [1, 2], c: d }` split at its top-level commas; undefined for a nested pattern. */
-function patternElements(pattern: string): string[] | undefined {
-  const inner = pattern.trim().replace(/^\{/, '').replace(/\}$/, '');
+/** `a, { b, c = 1 }, d` → ['a', '{ b, c = 1 }', 'd']: split at the commas outside brackets, trimmed, empties dropped. */
+export function splitTopLevelCommas(list: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let current = '';
-  for (const ch of inner) {
+  for (const ch of list) {
     depth += '[({'.includes(ch) ? 1 : '])}'.includes(ch) ? -1 : 0;
     if (ch === ',' && depth === 0) {
       out.push(current.trim());
@@ -201,7 +200,12 @@ function patternElements(pattern: string): string[] | undefined {
     }
   }
   out.push(current.trim());
-  const elements = out.filter((s) => s.length > 0);
+  return out.filter((s) => s.length > 0);
+}
+
+/** The elements of `{ a, b = [1, 2], c: d }` split at its top-level commas; undefined for a nested pattern. */
+function patternElements(pattern: string): string[] | undefined {
+  const elements = splitTopLevelCommas(pattern.trim().replace(/^\{/, '').replace(/\}$/, ''));
   return elements.some((e) => /^[A-Za-z_$][\w$]*\s*:\s*[{[]/.test(e)) ? undefined : elements;
 }
 

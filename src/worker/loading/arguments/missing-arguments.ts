@@ -4,6 +4,7 @@
  * code reads of them (`graph.nodes`, `graph.edges`: a description the model is built from), so the
  * user sees what to pass instead of only a TypeError from their own code.
  */
+import { splitTopLevelCommas } from '../../../core/analysis/arguments/argument-guesses';
 import { readPropertiesOf } from '../../../core/analysis/arguments/property-reads';
 
 /** The names of `fn`'s parameters from its source text, up to the first one with a default or a pattern. */
@@ -20,7 +21,7 @@ export function declaredParameters(fn: unknown): string[] {
     return [];
   }
   const names: string[] = [];
-  for (const part of topLevelParts(list)) {
+  for (const part of splitTopLevelCommas(list)) {
     // A destructuring pattern is named by its text; a default or a rest parameter ends the required ones.
     if (/^[{[]/.test(part) && !/[}\]]\s*=/.test(part)) {
       names.push(patternText(part));
@@ -31,24 +32,6 @@ export function declaredParameters(fn: unknown): string[] {
     }
   }
   return names;
-}
-
-/** `a, { b, c = 1 }, d` → ['a', '{ b, c = 1 }', 'd']. */
-function topLevelParts(list: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of list) {
-    depth += '[({'.includes(ch) ? 1 : '])}'.includes(ch) ? -1 : 0;
-    if (ch === ',' && depth === 0) {
-      parts.push(current.trim());
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  parts.push(current.trim());
-  return parts.filter((p) => p.length > 0);
 }
 
 /** "modelMapper takes 1 argument (graph) and ran with none: …"; undefined when every declared one was given. */
@@ -81,6 +64,6 @@ function patternText(pattern: string): string {
  */
 export function emptyObjectsForDefaultedPatterns(fn: unknown, given: number): unknown[] | undefined {
   const rest = declaredParameters(fn).slice(given);
-  const allDefaulted = (p: string) => p.startsWith('{ ') && topLevelParts(p.slice(1, -1)).every((e) => /^[A-Za-z_$][\w$]*\s*(:\s*[A-Za-z_$][\w$]*\s*)?=/.test(e));
+  const allDefaulted = (p: string) => p.startsWith('{ ') && splitTopLevelCommas(p.slice(1, -1)).every((e) => /^[A-Za-z_$][\w$]*\s*(:\s*[A-Za-z_$][\w$]*\s*)?=/.test(e));
   return rest.length > 0 && rest.every(allDefaulted) ? rest.map(() => ({})) : undefined;
 }
