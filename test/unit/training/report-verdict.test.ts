@@ -140,6 +140,8 @@ describe('verdictFor', () => {
       assert.equal(verdict.coverage, row.coverage);
       if (row.comparison) {
         assert.match(verdict.comparison ?? '', row.comparison);
+        // Without paired seeds there is no interval: never shown as a clear (bold) result.
+        assert.equal(verdict.comparisonClear, false);
       } else {
         assert.equal(verdict.comparison, null);
       }

@@ -110,5 +110,6 @@ export function verdictFor(report: SanityReport): ReportVerdict {
     const lead = compared ? 'Too short to compare' : 'Too short to judge learning';
     return { kind, headline, coverage, comparison: null, caveat: `${lead}: ${caveat}.` };
   }
-  return { kind, headline, coverage, comparison: compared ? describeComparison(report) : null, caveat: null };
+  // One run each and no interval: the difference is shown, never as a clear result.
+  return { kind, headline, coverage, comparison: compared ? describeComparison(report) : null, caveat: null, ...(compared ? { comparisonClear: false } : {}) };
 }
