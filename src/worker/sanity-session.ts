@@ -29,6 +29,8 @@ import { loadTfjsRuntime } from './backends/tfjs-runtime';
 import { trainRun } from './training/train-run';
 import { describeModel, isMnistShaped, mnistData, rowCount, sliceRows, syntheticData, type ModelShape, type TrainingData } from './data/training-data';
 import type { ModelSource } from './capture/session/model-source';
+import { scoreExamples } from './compare/example-scores';
+import { oneSeedComparison } from './compare/compare-report';
 
 export type Emit = (message: WorkerMessage) => void;
 
@@ -156,7 +158,9 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   }
   phase('firstStep', budget.firstStepMs);
   const runs: RunReport[] = [];
+  const scores: (number[] | null)[] = [];
   for (const [run, entry] of models.entries()) {
+    let runScores: number[] | null = null;
     compileForRun(entry.model, compile);
     const graph = tryExtractModelGraph(entry.model, graphSources);
     if (graph) {
@@ -179,7 +183,14 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       onNaN: (finding: NanFinding) => emit({ type: 'layerNaN', run, finding }),
       // Telemetry reads the step's gradients, and a model with nothing to train has none.
       telemetry: request.telemetry === false || trainableParams === 0 ? undefined : new TelemetryCollector(tf, entry.model, request.steps, sources, (step, layers) => emit({ type: 'layerStats', run, norm: entry.norm, step, layers })),
+      // A Compare's one seed gets its interval from the held-out examples' paired bootstrap.
+      scoreHeldOut: models.length === 2 ? (m, d) => {
+        const scored = scoreExamples(tf, m, d);
+        runScores = scored.scores;
+        return { accuracy: scored.accuracy, error: scored.error };
+      } : undefined,
     });
+    scores.push(runScores);
     runs.push(graph ? { ...report, graph } : report);
     // Compile does not free the optimizer it replaces: the next run's memory must not hold this one's slots.
     (entry.model as unknown as { optimizer?: tfjs.Optimizer }).optimizer?.dispose();
@@ -187,8 +198,10 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   const budgetNote = budget.note(runs.filter((r) => r.nan === null).map((r) => r.steps), runtime.backend);
   notes.push(...(budgetNote ? [budgetNote] : []), ...outputNotes(runs));
   const standIns = browserStandIns.length > 0 ? { browserStandIns: browserStandIns.map((s) => s.name) } : {};
-  return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes, batchFit };
+  const comparison = oneSeedComparison(data.task, runs, scores, request.seed, notes);
+  return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes, batchFit, ...(comparison ? { comparison } : {}) };
 }
+
 
 /** The swapped copy of a captured model for its Compare; none (with a note) when it cannot be built or has nothing to swap. */
 async function swappedForCompare(tf: typeof tfjs, model: tfjs.LayersModel, notes: string[]): Promise<{ model: tfjs.LayersModel; norm: NormKind }[]> {

@@ -48,3 +48,20 @@ export function compareReport(results: CompareResults): SanityReport {
   const notes = [...(results.setup.notes ?? []), ...(budget ? [budget] : []), ...(runs.length === 2 ? [seedsNote(results, paired.map((p) => p.seed))] : []), ...results.notes];
   return { ...results.setup, runs, ...baseline, notes, ...(comparison ? { comparison: { ...comparison, schedule: results.schedule } } : {}) };
 }
+
+/**
+ * The comparison of an in-process Compare (a captured model's: one seed, the program's own initial
+ * weights for both runs): the paired bootstrap over the held-out examples. None when a run has no
+ * scores (NaN) or the second run was cut to fewer steps, which would compare unequal training.
+ */
+export function oneSeedComparison(task: SanityReport['task'], runs: RunReport[], scores: (number[] | null)[], seed: number, notes: string[]): SanityReport['comparison'] {
+  const [baseline, subject] = runs;
+  if (!baseline || !subject) {
+    return undefined;
+  }
+  if (baseline.steps !== subject.steps) {
+    notes.push(`no interval: the runs trained ${baseline.steps} and ${subject.steps} steps, so their scores do not compare like for like; raise the timeout`);
+    return undefined;
+  }
+  return compareSeeds(task, [{ seed, baseline, subject, baselineScores: scores[0], subjectScores: scores[1] }], { baseline: baseline.norm, subject: subject.norm });
+}

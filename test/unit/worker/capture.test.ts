@@ -59,6 +59,12 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.deepEqual(report.capture?.compile?.metrics, ['accuracy']);
     assert.deepEqual(report.runs.map((r) => r.norm), ['batchNormalization', 'runningBatchNorm']);
     assert.ok(report.runs.every((r) => r.steps === 30 && r.nan === null));
+    // One seed (the program's own initial weights): the interval is the held-out examples' paired bootstrap.
+    assert.equal(report.comparison?.method, 'paired-bootstrap');
+    assert.equal(report.comparison?.seeds, 1);
+    assert.equal(report.comparison?.examples, 100);
+    const [lo, hi] = report.comparison!.interval;
+    assert.ok(lo <= report.comparison!.difference && report.comparison!.difference <= hi, JSON.stringify(report.comparison));
     // The layers map to the lines of the builder the program called.
     const bn = report.runs[0].layers?.find((l) => l.className === 'BatchNormalization');
     assert.equal(bn?.source?.line, 7);
