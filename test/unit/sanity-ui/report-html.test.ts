@@ -3,14 +3,13 @@ import type { SanityReport } from '../../../src/core/training/protocol';
 import {
   chartDataOf,
   contentSecurityPolicy,
-  errorHeadline,
-  errorHint,
   escapeHtml,
   jsonForScriptBlock,
   renderReportPage,
   type ReportPageAssets,
   type ReportPageState,
 } from '../../../src/core/training/report/report-html';
+import { errorHeadline, errorHint } from '../../../src/core/training/report/report-errors';
 import { bodyText, elementsOf, type HtmlElement } from './html-tree';
 import { compareReport, hostileReport, nanReport, regressionReport, ROOT } from './report-fixtures';
 
