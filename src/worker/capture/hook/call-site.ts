@@ -27,12 +27,20 @@ export function currentCaller(isOwn: (file: string) => boolean): Caller {
 function firstOutsideFrame(stack: string | undefined, isOwn: (file: string) => boolean): boolean {
   for (const line of (stack ?? '').split('\n').slice(1)) {
     const file = FRAME.exec(line.trim())?.[1];
-    if (!file || file.startsWith('node:') || /[\\/]node_modules[\\/]@tensorflow[\\/]/.test(file) || /capture-hook\.(js|ts)$/.test(file)) {
+    if (!file || file.startsWith('node:') || /[\\/]node_modules[\\/]@tensorflow[\\/]/.test(file) || isHookFrame(file)) {
       continue;
     }
     return isOwn(file);
   }
   return false;
+}
+
+/**
+ * The hook's own frames: its bundle, or its sources where a runner's source-map support (Jest's)
+ * names the bundle's frames by the files they were built from.
+ */
+function isHookFrame(file: string): boolean {
+  return /capture-hook\.(js|ts)$/.test(file) || /[\\/]worker[\\/]capture[\\/]hook[\\/][\w-]+\.ts$/.test(file);
 }
 
 /** The user's frame in `stack` (an Error's stack text), skipping frames from files `isOwn` accepts. */
