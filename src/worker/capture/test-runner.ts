@@ -66,7 +66,7 @@ export function runnerVersionProblem(runner: TestRunner, version: string): strin
   if (!Number.isFinite(major) || major > min.version[0] || (major === min.version[0] && (minor ?? 0) >= min.version[1])) {
     return undefined;
   }
-  return `${runner} ${version} cannot be captured from: it needs ${min.needs}, which ${runner} has from ${min.version.join('.')} on; update ${runner}, or run a script that trains (node train.js)`;
+  return `${runner} ${version}, too old to capture from: capture needs its ${min.needs} option (${runner} ${min.version.join('.')} or later); update ${runner}, or run a script that trains the model (node train.js)`;
 }
 
 function installedVersion(runner: TestRunner, cwd: string): string | undefined {

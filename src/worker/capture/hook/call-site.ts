@@ -24,7 +24,7 @@ export function currentCaller(isOwn: (file: string) => boolean): Caller {
 }
 
 /** Whether the first frame outside tfjs and the hook itself is this project's code. */
-function firstOutsideFrame(stack: string | undefined, isOwn: (file: string) => boolean): boolean {
+export function firstOutsideFrame(stack: string | undefined, isOwn: (file: string) => boolean): boolean {
   for (const line of (stack ?? '').split('\n').slice(1)) {
     const file = FRAME.exec(line.trim())?.[1];
     if (!file || file.startsWith('node:') || /[\\/]node_modules[\\/]@tensorflow[\\/]/.test(file) || isHookFrame(file)) {

@@ -58,6 +58,8 @@ export class CaptureState {
           this.builtAt.set(model, entry);
           this.built.push(entry);
           hookOptimizers(instance, onGradients);
+          // A test runner's registry is torn down when its test file ends: take its tfjs modules while it is up.
+          instance.modules?.();
         }
       },
       compiled: (model, args) => {

@@ -46,7 +46,7 @@ export function patchJestRuntime(runtime: { prototype: Record<string | symbol, u
       seen.add(exports);
       const file = nodeResolve(moduleName, from) ?? moduleName;
       const load = (name: string) => original.call(this, file, name) as Record<string, unknown>;
-      onLayers({ exports, file, tf: once(() => umbrellaOf(exports, load)), modules: (names) => modulesOf(names, load) });
+      onLayers({ exports, file, tf: once(() => umbrellaOf(exports, load)), modules: onceFor((names) => modulesOf(names, load)) });
     }
     return exports;
   };
@@ -93,4 +93,9 @@ function nodeResolve(request: string, from: string): string | undefined {
 function once<T>(make: () => T): () => T {
   let value: { v: T } | undefined;
   return () => (value ??= { v: make() }).v;
+}
+
+function onceFor<A, T>(make: (arg: A) => T): (arg: A) => T {
+  let value: { v: T } | undefined;
+  return (arg) => (value ??= { v: make(arg) }).v;
 }
