@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { runnerVersionProblem, testRunnerOf, unsupportedRunner, type TestRunner } from '../../../src/worker/capture/test-runner';
 import { runnerArgs, runnerOfMainScript } from '../../../src/worker/capture/hook/runner-args';
 import { jestRuntimeClass } from '../../../src/worker/capture/hook/jest-runtime';
-import { firstOutsideFrame } from '../../../src/worker/capture/hook/call-site';
+import { firstOutsideFrame, userCallSite } from '../../../src/worker/capture/hook/call-site';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -136,4 +138,20 @@ describe("capture: Jest's module registry", () => {
       assert.equal(firstOutsideFrame(frames(caller), (file) => file.startsWith('/ext/src/') || file.startsWith('/ext/dist/')), own);
     });
   }
+
+  it("tfjs's frames named by its sources (not shipped, so not on disk) are skipped; a user's file in a folder of that shape is not", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-frames-'));
+    const userFile = path.join(dir, 'tfjs-demo', 'src', 'train.js');
+    fs.mkdirSync(path.dirname(userFile), { recursive: true });
+    fs.writeFileSync(userFile, '');
+    try {
+      const through = (caller: string) => ['Error: ', '    at Sequential.add (/ext/src/worker/capture/hook/layers-patch.ts:80:38)', `    at new Sequential (${path.join(dir, 'tfjs-layers', 'src', 'models.ts')}:414:14)`, caller].join('\n');
+      const own = (file: string) => file.startsWith('/ext/');
+      assert.deepEqual(userCallSite(through('    at Object.<anonymous> (/p/loop.test.js:6:20)'), own), { file: '/p/loop.test.js', line: 6 });
+      assert.deepEqual(userCallSite(through(`    at main (${userFile}:3:1)`), own), { file: userFile, line: 3 });
+      assert.equal(firstOutsideFrame(through('    at rebuild (/ext/src/worker/norm-swap.ts:40:1)'), own), true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
