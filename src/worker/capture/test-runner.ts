@@ -12,8 +12,8 @@ export type TestRunner = 'jest' | 'vitest';
 
 /** The oldest versions with every command-line option the hook adds (hook/runner-entry.ts). */
 export const MIN_RUNNER_VERSION: Record<TestRunner, { version: [number, number]; needs: string }> = {
-  jest: { version: [25, 0], needs: '--testTimeout' },
-  vitest: { version: [1, 1], needs: '--no-file-parallelism' },
+  jest: { version: [24, 9], needs: '--testTimeout' },
+  vitest: { version: [1, 3], needs: '--hookTimeout' },
 };
 
 const PACKAGE_MANAGER = /^(npm|yarn|pnpm|bun)$/;

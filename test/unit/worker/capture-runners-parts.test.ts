@@ -62,12 +62,12 @@ describe('capture: the test runner a command starts', () => {
 describe('capture: runner versions too old for what the hook adds', () => {
   const table: { runner: TestRunner; version: string; expected: string | undefined }[] = [
     { runner: 'jest', version: '30.5.2', expected: undefined },
-    { runner: 'jest', version: '25.0.0', expected: undefined },
-    { runner: 'jest', version: '24.9.0', expected: 'jest 24.9.0, too old to capture from: capture needs its --testTimeout option (jest 25.0 or later); update jest, or run a script that trains the model (node train.js)' },
+    { runner: 'jest', version: '24.9.0', expected: undefined },
+    { runner: 'jest', version: '24.8.1', expected: 'jest 24.8.1, too old to capture from: capture needs its --testTimeout option (jest 24.9 or later); update jest, or run a script that trains the model (node train.js)' },
     { runner: 'vitest', version: '4.1.12', expected: undefined },
-    { runner: 'vitest', version: '1.1.0', expected: undefined },
-    { runner: 'vitest', version: '1.0.4', expected: 'vitest 1.0.4, too old to capture from: capture needs its --no-file-parallelism option (vitest 1.1 or later); update vitest, or run a script that trains the model (node train.js)' },
-    { runner: 'vitest', version: '0.34.6', expected: 'vitest 0.34.6, too old to capture from: capture needs its --no-file-parallelism option (vitest 1.1 or later); update vitest, or run a script that trains the model (node train.js)' },
+    { runner: 'vitest', version: '1.3.0', expected: undefined },
+    { runner: 'vitest', version: '1.2.2', expected: 'vitest 1.2.2, too old to capture from: capture needs its --hookTimeout option (vitest 1.3 or later); update vitest, or run a script that trains the model (node train.js)' },
+    { runner: 'vitest', version: '0.34.6', expected: 'vitest 0.34.6, too old to capture from: capture needs its --hookTimeout option (vitest 1.3 or later); update vitest, or run a script that trains the model (node train.js)' },
     { runner: 'vitest', version: '5.0.0-beta.1', expected: undefined },
   ];
   for (const { runner, version, expected } of table) {
