@@ -19,7 +19,7 @@ export const MIN_RUNNER_VERSION: Record<TestRunner, { version: [number, number];
 const PACKAGE_MANAGER = /^(npm|yarn|pnpm|bun)$/;
 /** Commands that run the next word as the program (`cross-env A=1 jest`, `npx --yes vitest`). */
 const LAUNCHERS = new Set(['npx', 'exec', 'dlx', 'x', 'cross-env', 'dotenv', 'env', 'node', 'time', 'nice']);
-/** Scripts that run a package script: `npm run x` and how other package managers say it. */
+/** How deep package scripts that run other package scripts (`"ci": "npm run test:unit"`) are followed. */
 const NESTING = 3;
 
 /**
