@@ -14,6 +14,7 @@ import type { SanityOutcome, SanityRequest, SanityRuntime, WorkerMessage } from 
 import { CAPTURE_ENV, type CaptureConfig } from './capture-config';
 import { readMessages } from './socket-channel';
 import { programEndMessage } from './program-end';
+import { packageScripts, testRunnerOf, unsupportedRunner } from './test-runner';
 
 export interface CaptureLaunchOptions {
   onMessage?: (message: WorkerMessage) => void;
@@ -43,6 +44,11 @@ export async function runCapture(request: SanityRequest, options: CaptureLaunchO
   const hook = path.join(hookDir, 'capture-hook.js');
   if (!fs.existsSync(hook)) {
     return { kind: 'error', reason: 'crashed', message: `the capture hook is missing (${hook}); rebuild the extension (npm run build)` };
+  }
+  const runner = testRunnerOf(request.from!.command, packageScripts(request.from!.cwd));
+  const tooOld = runner ? unsupportedRunner(runner, request.from!.cwd) : undefined;
+  if (tooOld) {
+    return { kind: 'error', reason: 'badInput', message: `\`${request.from!.command}\` runs ${tooOld}` };
   }
   const socket = socketPath();
   const server = net.createServer();

@@ -15,7 +15,9 @@ import { registerEsmFallback } from './esm-fallback';
 import { patchLayers } from './layers-patch';
 import { CaptureState } from './capture-state';
 import { nativePackagesWithoutBinding } from './native-binding';
-import { noteServed, redirectOwnTfjs, servedNotes, watchTfjs } from './tfjs-watch';
+import { isTfjsLayers, noteServed, onModuleLoad, redirectOwnTfjs, redirectOwnTfjsToModules, servedNotes, watchTfjs } from './tfjs-watch';
+import { jestRuntimeClass, patchJestRuntime } from './jest-runtime';
+import { runnerArgs, runnerOfMainScript } from './runner-args';
 import type { CapturedTarget } from '../session/captured-target';
 import { THREW_MARKER } from '../program-end';
 
@@ -45,6 +47,7 @@ function install(config: CaptureConfig): void {
       fs.writeSync(2, `rbn-capture: could not hook tfjs in ${load.file}: ${(err as Error)?.message ?? String(err)}\n`);
     }
   }, ownRoot, ownDir);
+  enterTestRunner(config, (load) => patchLayers(load.exports, state.listenerFor({ tf: load.tf, layersFile: load.file, modules: () => load.modules(SHARED) }), locate));
   try {
     const broken = nativePackagesWithoutBinding(process.cwd());
     for (const name of broken) {
@@ -68,6 +71,29 @@ function install(config: CaptureConfig): void {
       const first = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err);
       const site = err instanceof Error ? userCallSite(err.stack, isOwn) : null;
       fs.writeSync(2, `\n${THREW_MARKER}${first}${site ? ` (at ${site.file}:${site.line})` : ''}\n`);
+    }
+  });
+}
+
+/**
+ * In a Jest or Vitest command-line process: the options capture needs, added before the runner reads
+ * its arguments; and Jest's module registry, where its tests load tfjs, watched as Node's loader is.
+ */
+function enterTestRunner(config: CaptureConfig, onRegistryLayers: Parameters<typeof patchJestRuntime>[2]): void {
+  const runner = runnerOfMainScript(process.argv[1]);
+  if (runner) {
+    process.argv.push(...runnerArgs(runner, process.argv.slice(2), config.deadline - Date.now()));
+  }
+  onModuleLoad((request, exports) => {
+    const runtime = request === 'jest-runtime' ? jestRuntimeClass(exports) : undefined;
+    if (runtime) {
+      patchJestRuntime(runtime, isTfjsLayers, (load) => {
+        try {
+          onRegistryLayers(load);
+        } catch (err) {
+          fs.writeSync(2, `rbn-capture: could not hook tfjs in ${load.file}: ${(err as Error)?.message ?? String(err)}\n`);
+        }
+      });
     }
   });
 }
@@ -103,7 +129,11 @@ function programRedirects(layersFile: string): Map<string, string> {
 }
 
 async function runSession(target: CapturedTarget, config: CaptureConfig, ownRoot: string): Promise<void> {
-  redirectOwnTfjs(programRedirects(target.layersFile));
+  if (target.registryModules) {
+    redirectOwnTfjsToModules(target.registryModules);
+  } else {
+    redirectOwnTfjs(programRedirects(target.layersFile));
+  }
   target.notes.push(...servedNotes);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

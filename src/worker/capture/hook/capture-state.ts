@@ -22,6 +22,8 @@ interface Built {
 export interface TfjsInstance {
   tf: () => typeof tfjs;
   layersFile: string;
+  /** The program's tfjs packages by name, where a test runner's module registry loaded them (not Node's loader). */
+  modules?: () => Map<string, unknown>;
 }
 
 const NEVER = () => new Promise<never>(() => undefined);
@@ -56,6 +58,8 @@ export class CaptureState {
           this.builtAt.set(model, entry);
           this.built.push(entry);
           hookOptimizers(instance, onGradients);
+          // A test runner's registry is torn down when its test file ends: take its tfjs modules while it is up.
+          instance.modules?.();
         }
       },
       compiled: (model, args) => {
@@ -185,7 +189,7 @@ export class CaptureState {
   }
 
   private targetOf(model: tfjs.LayersModel, instance: TfjsInstance, site: SourceLocation | null): CapturedTarget {
-    return { tf: instance.tf(), layersFile: instance.layersFile, model, kind: 'built', site, builtAt: this.builtAt.get(model)?.site ?? site, compileArgs: this.compileArgs.get(model), index: this.index, notes: [] };
+    return { tf: instance.tf(), layersFile: instance.layersFile, model, kind: 'built', site, builtAt: this.builtAt.get(model)?.site ?? site, compileArgs: this.compileArgs.get(model), index: this.index, notes: [], ...(instance.modules ? { registryModules: instance.modules() } : {}) };
   }
 }
 

@@ -29,11 +29,25 @@ const loader = Module as unknown as LoaderInternals;
 export const servedNotes: string[] = [];
 /** Request -> file: where this project's own tfjs requests (the session, the layer, the wasm backend) must land. */
 let ownRedirects = new Map<string, string>();
+/** Request -> module: the same, where a test runner's own module registry loaded the program's tfjs (jest-runtime.ts). */
+let ownModules = new Map<string, unknown>();
+/** Called with every module Node's loader returns (the hook looks for test runners' module systems there). */
+const moduleListeners: ((request: string, exports: unknown) => void)[] = [];
 const TFJS_REQUEST = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
 
 /** From now on, tfjs requests from this project's files load `redirects` (the program's instance): one engine for all. */
 export function redirectOwnTfjs(redirects: Map<string, string>): void {
   ownRedirects = redirects;
+}
+
+/** From now on, tfjs requests from this project's files get `modules` (a test runner's instances of the program's tfjs). */
+export function redirectOwnTfjsToModules(modules: Map<string, unknown>): void {
+  ownModules = modules;
+}
+
+/** Calls `listener` with the exports of every module loaded through Node's loader from now on. */
+export function onModuleLoad(listener: (request: string, exports: unknown) => void): void {
+  moduleListeners.push(listener);
 }
 
 /**
@@ -63,6 +77,9 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string, o
     }
   };
   loader._load = (request, parent, isMain) => {
+    if (TFJS_REQUEST.test(request) && ownModules.has(request) && parent?.filename?.startsWith(ownRoot)) {
+      return ownModules.get(request);
+    }
     let exports: unknown;
     try {
       exports = originalLoad(request, parent, isMain);
@@ -78,6 +95,7 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string, o
       seen.add(exports);
       onLayers({ exports, file: safeResolve(request, parent, isMain, originalResolve) ?? request });
     }
+    moduleListeners.forEach((listener) => listener(request, exports));
     return exports;
   };
 }
@@ -89,7 +107,7 @@ export function noteServed(note: string): void {
   }
 }
 
-function isTfjsLayers(value: unknown): value is Record<string, unknown> {
+export function isTfjsLayers(value: unknown): value is Record<string, unknown> {
   const v = value as Record<string, unknown> | null;
   return typeof v === 'object' && v !== null && typeof v.LayersModel === 'function' && typeof v.Sequential === 'function' && typeof v.sequential === 'function';
 }

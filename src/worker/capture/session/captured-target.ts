@@ -21,6 +21,8 @@ export interface CapturedTarget {
   compileArgs?: unknown;
   /** 1-based: which trained (or built) model this is. */
   index: number;
+  /** The program's tfjs packages by name, where a test runner (Jest) loaded them in its own module registry. */
+  registryModules?: Map<string, unknown>;
   /** Things the hook did that the report should say (a tfjs-node served by tfjs, a capture error). */
   notes: string[];
 }
