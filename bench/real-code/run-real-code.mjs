@@ -6,7 +6,7 @@
  *
  *   node bench/real-code/run-real-code.mjs [--cli dist/cli.js] [--out results.json] [--label x]
  *        [--only <substring of repo/builder/file>] [--skip-sanity] [--skip-conversion]
- *        [--kill-after 180] [--steps 300]
+ *        [--kill-after 180] [--steps 300] [--half dev|test] [--round N]
  *   node bench/real-code/run-real-code.mjs --markdown-from results.json   (tables of a saved run)
  *
  * Sanity: each builder twice, from its repository's root (sibling imports resolve): once with
@@ -44,6 +44,7 @@ function parseArgs(argv) {
     else if (a === '--markdown-from') { opts.markdownFrom = path.resolve(next()); }
     else if (a === '--spec') { opts.spec = next(); }
     else if (a === '--half') { opts.half = next(); }
+    else if (a === '--round') { opts.round = Number(next()); }
     else if (a === '--timeout') { opts.timeout = Number(next()); }
     else if (a === '--counts-only') { opts.countsOnly = true; }
     else if (a === '--skip-capture') { opts.capture = false; }
@@ -257,13 +258,13 @@ function main() {
     return;
   }
   const keep = (...fields) => !opts.only || fields.some((x) => String(x).includes(opts.only));
-  const report = { label: opts.label ?? null, cli: opts.cli, spec: opts.spec, half: opts.half ?? null, timeout: opts.timeout ?? null, startedAt: new Date().toISOString(), benchCommit: productCommit(),
+  const report = { label: opts.label ?? null, cli: opts.cli, spec: opts.spec, half: opts.half ?? null, round: opts.round ?? null, timeout: opts.timeout ?? null, startedAt: new Date().toISOString(), benchCommit: productCommit(),
     cliCommit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.dirname(path.dirname(opts.cli)), encoding: 'utf8' }).stdout?.trim() ?? null,
     steps: opts.steps, loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 10) / 10), cpus: os.cpus().length };
   if (opts.sanity) {
     const spec = JSON.parse(fs.readFileSync(path.resolve(here, opts.spec), 'utf8'));
     const builders = [];
-    for (const b of spec.builders.filter((x) => keep(x.repo, x.builder, x.file) && (!opts.half || x.half === opts.half))) {
+    for (const b of spec.builders.filter((x) => keep(x.repo, x.builder, x.file) && (!opts.half || x.half === opts.half) && (!opts.round || x.round === opts.round))) {
       process.stderr.write(`sanity ${b.repo} ${b.builder} …\n`);
       builders.push(sanityFor(opts, spec.treeRoot, b));
       if (opts.out) {
