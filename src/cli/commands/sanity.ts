@@ -14,6 +14,7 @@ import { perSeedText } from '../../core/training/report/report-comparison';
 import { explosionDetailLines, explosionDetails, growthSeenText } from '../../core/training/report/report-explosions';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { readSourceFile } from '../../core/workspace';
+import { scriptCodeOf } from '../../core/analysis/page/page-scripts';
 import { runSanityTrain } from '../../worker/launcher';
 import { CliUsageError, EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, parseCommandArgs, type CliCommand, type CliIo } from '../command';
 import { displayPath } from '../paths';
@@ -226,7 +227,7 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
       io.out(json ? sanityErrorJson('unreadable', `cannot read ${displayPath(parsed.request.file, io.cwd)}`, parsed.request, io.cwd) : '');
       return EXIT_CANNOT_RUN;
     }
-    const completed = completeSanityRequest(parsed.request, source.text);
+    const completed = completeSanityRequest(parsed.request, scriptCodeOf(parsed.request.file, source.text));
     if (completed.error) {
       io.err(`rbn sanity: ${completed.error}\n`);
       io.out(json ? sanityErrorJson('badInput', completed.error, completed.request, io.cwd) : '');

@@ -15,7 +15,7 @@ import type { BuilderParameter, ModelBuilder } from '../../core/analysis/types';
 import type { SanityCall } from '../../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from '../errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
-import { fillEmptyBindings, loadFactory, requireUserModule, setLoadingUserModule } from './module-loader';
+import { fillEmptyBindings, loadFactory, readModelVariable, requireUserModule, setLoadingUserModule } from './module-loader';
 import { setModuleLoading, withBrowserStandIns, type AttemptProgress, type StandInUse } from './page/browser-stand-ins';
 import { seedMathRandom } from '../random';
 import { withoutComments } from '../../core/analysis/comments';
@@ -131,7 +131,7 @@ async function loadAndBuild(
   let target: unknown;
   setLoadingUserModule(true);
   try {
-    target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
+    target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id, builder.modelVariable);
   } catch (err) {
     throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
   } finally {
@@ -252,8 +252,22 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   if (stored) {
     return checkInputs(stored, label);
   }
-  const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : '';
+  const kept = result === undefined ? modelKeptInVariable(builder, label) : undefined;
+  if (kept) {
+    ctx.notes.push(kept.note);
+    return checkInputs(kept.model, label);
+  }
+  const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : builder.modelVariable ? ` and \`${builder.modelVariable}\` holds ${describeValue(readModelVariable())}` : '';
   throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);
+}
+
+/** A builder that returned nothing and assigned its model to a module variable or page global: that model. */
+function modelKeptInVariable(builder: ModelBuilder, label: string): { model: tfjs.LayersModel; note: string } | undefined {
+  if (builder.modelVariable === undefined) {
+    return undefined;
+  }
+  const value = readModelVariable();
+  return isLayersModel(value) ? { model: value, note: `${label} returned nothing; trained the model it assigned to \`${builder.modelVariable}\`` } : undefined;
 }
 
 function modelArgumentContext(ctx: CallContext): ModelArgumentContext {

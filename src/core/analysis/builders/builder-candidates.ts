@@ -117,6 +117,9 @@ function collectAssignment(statement: TsMorph.ExpressionStatement, out: Candidat
     out.push({ name: named[1], kind: 'function', fn: right, exportName: named[1], anchor: statement });
   } else if (prototype && isFunction) {
     out.push({ name: prototype[2], kind: 'method', fn: right, className: prototype[1], localName: prototype[1], anchor: statement });
+  } else if (IDENTIFIER.test(left) && isFunction && !isDeclaredAtTop(statement, left)) {
+    // `myDefineModel = async function () {…}` with no declaration: a page's global, as sloppy scripts make it.
+    out.push({ name: left, kind: 'function', fn: right, localName: left, anchor: statement });
   } else if (left === 'module.exports' && isFunction) {
     out.push({ name: 'default', kind: 'function', fn: right, exportName: 'default', anchor: statement });
   } else if (left === 'module.exports' && Node.isClassExpression(right)) {
@@ -130,6 +133,15 @@ function collectAssignment(statement: TsMorph.ExpressionStatement, out: Candidat
       }
     }
   }
+}
+
+/** Whether `name` is a top-level declaration of the file (then the assignment only fills it, and the declaration is the candidate). */
+function isDeclaredAtTop(statement: TsMorph.Node, name: string): boolean {
+  const { Node } = loadTsMorph();
+  return statement
+    .getSourceFile()
+    .getStatements()
+    .some((s) => (Node.isFunctionDeclaration(s) || Node.isClassDeclaration(s) ? s.getName() === name : Node.isVariableStatement(s) && s.getDeclarations().some((d) => d.getName() === name && d.getInitializer() !== undefined)));
 }
 
 export function stripParens(node: TsMorph.Node | undefined): TsMorph.Node | undefined {

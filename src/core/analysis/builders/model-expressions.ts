@@ -18,6 +18,8 @@ export interface Verdict {
   returns: boolean;
   /** `this.<property>` the function assigns a model to. */
   property?: string;
+  /** The module variable or page global the function assigns a model to (`model = tf.sequential()`). */
+  variable?: string;
 }
 
 export interface Context {
@@ -46,6 +48,8 @@ export interface Facts {
   callees: ts.Node[];
   /** `const x = v`, `x = v`, `this.x = v`: name -> values. */
   assigned: Map<string, ts.Node[]>;
+  /** `x = v` where `x` is no parameter or local of the function: a module variable or a page's global. */
+  outerAssignments: { name: string; value: ts.Node }[];
 }
 
 /** The facts of `fn`, walking it on first use. */
@@ -57,7 +61,9 @@ export function factsOf(fn: FunctionLike, ctx: Context): Facts {
   const { t, sourceFile } = ctx;
   const params = describeParameters(fn, ctx.bindings.namespaces).filter((p) => p.receivesTfjs);
   const bindings = params.length === 0 ? ctx.bindings : { namespaces: new Set([...ctx.bindings.namespaces, ...params.map((p) => p.name)]), named: ctx.bindings.named };
-  const facts: Facts = { bindings, returns: [], thisAssignments: [], callees: [], assigned: new Map() };
+  const facts: Facts = { bindings, returns: [], thisAssignments: [], callees: [], assigned: new Map(), outerAssignments: [] };
+  const locals = new Set(fn.compilerNode.parameters.flatMap((p) => (t.isIdentifier(p.name) ? [p.name.text] : [])));
+  const identifierAssignments: { name: string; value: ts.Node }[] = [];
   const assign = (name: string, value: ts.Node | undefined) => {
     if (value) {
       facts.assigned.set(name, [...(facts.assigned.get(name) ?? []), value]);
@@ -72,9 +78,13 @@ export function factsOf(fn: FunctionLike, ctx: Context): Facts {
       if (t.isReturnStatement(child) && !inArrow && child.expression) {
         facts.returns.push(child.expression);
       } else if (t.isVariableDeclaration(child) && t.isIdentifier(child.name)) {
+        locals.add(child.name.text);
         assign(child.name.text, child.initializer);
       } else if (t.isBinaryExpression(child) && child.operatorToken.kind === t.SyntaxKind.EqualsToken) {
         assign(child.left.getText(sourceFile), child.right);
+        if (t.isIdentifier(child.left)) {
+          identifierAssignments.push({ name: child.left.text, value: child.right });
+        }
         if (t.isPropertyAccessExpression(child.left) && child.left.expression.kind === t.SyntaxKind.ThisKeyword) {
           facts.thisAssignments.push({ property: child.left.name.text, value: child.right });
         }
@@ -91,6 +101,7 @@ export function factsOf(fn: FunctionLike, ctx: Context): Facts {
   if (body) {
     walk(body, false);
   }
+  facts.outerAssignments = identifierAssignments.filter((a) => !locals.has(a.name));
   ctx.facts.set(fn, facts);
   return facts;
 }

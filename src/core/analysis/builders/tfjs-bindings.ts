@@ -32,7 +32,8 @@ export function parseSourceFile(code: string, fileName: string): TsMorph.SourceF
     compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve, noLib: true },
     skipLoadingLibFiles: true,
   });
-  const name = /\.[cm]?[jt]sx?$/.test(fileName) ? fileName : `${fileName}.ts`;
+  // A page's scripts (page/page-scripts.ts) are JavaScript.
+  const name = /\.[cm]?[jt]sx?$/.test(fileName) ? fileName : `${fileName}${/\.html?$/i.test(fileName) ? '.js' : '.ts'}`;
   return project.createSourceFile(name.startsWith('/') ? name : `/${name}`, code, { overwrite: true });
 }
 
