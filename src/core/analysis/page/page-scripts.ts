@@ -186,17 +186,15 @@ function parsesAsBody(code: string): boolean {
 
 const ENTITIES: Record<string, string> = { quot: '"', apos: "'", amp: '&', lt: '<', gt: '>', nbsp: ' ' };
 
-/** Character references decoded, each padded with spaces to its written length (offsets stay the page's). */
+/** Character references decoded, padded with spaces at the end to the written length (the page's lines stay). */
 function decodeEntitiesInPlace(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, ref: string) => {
+  const decoded = text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, ref: string) => {
     const lowered = ref.toLowerCase();
     const char = lowered.startsWith('#x') ? String.fromCodePoint(parseInt(lowered.slice(2), 16)) : lowered.startsWith('#') ? String.fromCodePoint(parseInt(lowered.slice(1), 10)) : ENTITIES[lowered];
-    if (char === undefined || char.length > whole.length) {
-      return whole;
-    }
     // A line break would move every later line of the page.
-    return (/[\r\n]/.test(char) ? ' ' : char).padEnd(whole.length, ' ');
+    return char === undefined || char.length > whole.length ? whole : char.replace(/[\r\n]/, ' ');
   });
+  return decoded.padEnd(text.length, ' ');
 }
 
 /** Reads attributes, with their offsets, up to the `>` that ends an open tag (quotes may hold `>`). */
