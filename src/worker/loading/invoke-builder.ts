@@ -5,6 +5,7 @@
  * the parameters that receive it, call, and take the model from the return value or from the
  * `this.<property>` the builder assigned.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { readDataHint } from '../../core/analysis/arguments/data-hint';
@@ -24,6 +25,8 @@ import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { unwrapModel } from './wrapped-model';
 import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './arguments/missing-arguments';
 import { pageElementIds } from './page/page-element-ids';
+import { isHtmlPage, pageScripts } from '../../core/analysis/page/page-scripts';
+import { isTfjsScriptSrc } from '../../core/refactor/html-pages';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
@@ -65,12 +68,29 @@ export function resolveBuilder(builders: ModelBuilder[], file: string, id: strin
   if (id === undefined) {
     const first = pickDefaultBuilder(builders);
     if (!first) {
-      throw new SanityFailure('noFactory', `no model builder in ${file}: a function, method or constructor that returns tf.sequential()/tf.model()/tf.loadLayersModel() or assigns one to this.<name>`);
+      throw new SanityFailure('noFactory', `no model builder in ${file}: a function, method or constructor that returns tf.sequential()/tf.model()/tf.loadLayersModel() or assigns one to this.<name> or to a module variable${pageScriptFilesHint(file)}`);
     }
     return first;
   }
   // An id the analysis missed may still build a model (built in another file): let the call decide.
   return builders.find((b) => b.id === id) ?? unanalysedBuilder(id);
+}
+
+/** For a page: the script files it loads, which its own text leaves out ("; the page loads model.js: run sanity on that file"). */
+function pageScriptFilesHint(file: string): string {
+  if (!isHtmlPage(file)) {
+    return '';
+  }
+  let html: string;
+  try {
+    html = fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const files = pageScripts(html)
+    .skipped.map((s) => /^loads (.+)$/.exec(s.reason)?.[1])
+    .filter((src): src is string => src !== undefined && !isTfjsScriptSrc(src) && !/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src));
+  return files.length === 0 ? '' : `; the page's inline scripts have none, and it loads ${files.join(', ')}: run sanity on ${files.length === 1 ? 'that file' : 'one of those files'}`;
 }
 
 /** A builder known only by its id: no parameter list, so the arguments go in as given. */
@@ -397,9 +417,12 @@ function describeSource(builder: ModelBuilder, inv: BuilderInvocation): string {
   return params.length === 0 ? 'no parameters' : 'defaults in the signature';
 }
 
-/** A script for a page's `<script>` tag: it never imports or requires tfjs (a commented-out import does not count). */
+/**
+ * A script for a page's `<script>` tag: it never imports or requires the tfjs package (a commented-out
+ * import does not count; a CDN URL of tfjs is the page's tfjs).
+ */
 export function isBrowserScript(code: string): boolean {
-  return !/@tensorflow\/tfjs/.test(withoutComments(code));
+  return !/['"`]@tensorflow\/tfjs/.test(withoutComments(code));
 }
 
 /** `tf` as the page's global, and the minimal `window`/`self` aliases page scripts reach for. */

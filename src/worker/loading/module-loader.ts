@@ -9,7 +9,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
-import { TFJS_MODULE } from '../../core/analysis/builders/tfjs-bindings';
+import { TFJS_MODULE, TFJS_URL } from '../../core/analysis/builders/tfjs-bindings';
 import { packageOfRequest } from './failure-hints';
 import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
 import { isHtmlPage } from '../../core/analysis/page/page-scripts';
@@ -52,6 +52,10 @@ export function installModuleHooks(redirects: Map<string, string>): void {
     const redirect = TFJS_MODULE.test(request) ? tfjsRedirects.get(request) : undefined;
     if (redirect) {
       return redirect;
+    }
+    if (TFJS_URL.test(request)) {
+      // A browser module's CDN import of tfjs: the page's tfjs, which the worker sets as the global `tf`.
+      return virtualModule(path.join(path.sep, '__rbn_tfjs_url__', 'tf.js'), () => (globalThis as Record<string, unknown>).tf);
     }
     try {
       return originalResolve(request, parent, isMain, options);

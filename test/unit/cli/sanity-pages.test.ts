@@ -42,6 +42,18 @@ describe('rbn sanity on HTML pages and on builders that keep the model in a vari
     assert.match(stderr, /defineModel\(12, 3\): from the call in .*sized-page\.html:3/);
   });
 
+  it('a module script importing tfjs from a CDN gets the page\'s tfjs', async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', 'module-page.html', ...FAST, '--json'], FIXTURES);
+    assert.equal(code, 0, stderr);
+    assert.equal((JSON.parse(stdout) as SanityReport).call?.model, 'build');
+  });
+
+  it('a page whose inline scripts build nothing names the script files it loads', async () => {
+    const { code, stderr } = await rbn(['sanity', 'scripts-from-files.html', ...FAST], FIXTURES);
+    assert.equal(code, 2);
+    assert.match(stderr, /no model builder in .*scripts-from-files\.html: .*; the page's inline scripts have none, and it loads digits-model\.js: run sanity on that file/);
+  });
+
   it('a page whose script does not parse: the page, the script\'s line and the parser\'s complaint', async () => {
     const { code, stderr } = await rbn(['sanity', 'broken-page.html', '--model', 'defineModel', ...FAST], FIXTURES);
     assert.equal(code, 2);

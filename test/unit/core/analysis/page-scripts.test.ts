@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { pageScripts, scriptAtLine, scriptCodeOf } from '../../../../src/core/analysis/page/page-scripts';
 import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
 import { proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
+import { TFJS_URL } from '../../../../src/core/analysis/builders/tfjs-bindings';
 
 interface Row {
   title: string;
@@ -107,4 +108,22 @@ describe('builders and call sites of a page', () => {
     assert.deepEqual(proposal.args, [12, 3]);
     assert.match(proposal.summary, /index\.html:2/);
   });
+});
+
+describe('tfjs imported from a CDN by a browser module', () => {
+  const rows: { url: string; tfjs: boolean }[] = [
+    { url: 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/+esm', tfjs: true },
+    { url: 'https://esm.sh/@tensorflow/tfjs', tfjs: true },
+    { url: 'https://esm.sh/@tensorflow/tfjs@4.20.0?bundle', tfjs: true },
+    { url: 'https://unpkg.com/@tensorflow/tfjs@4/dist/tf.fesm.js', tfjs: true },
+    { url: '//cdn.skypack.dev/@tensorflow/tfjs', tfjs: true },
+    { url: 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs-vis@1.5.1/+esm', tfjs: false },
+    { url: '@tensorflow/tfjs', tfjs: false },
+    { url: './tf.js', tfjs: false },
+  ];
+  for (const row of rows) {
+    it(`${row.url} → ${row.tfjs ? 'the page\'s tfjs' : 'not tfjs'}`, () => {
+      assert.equal(TFJS_URL.test(row.url), row.tfjs);
+    });
+  }
 });
