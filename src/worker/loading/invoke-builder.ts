@@ -25,6 +25,7 @@ import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { unwrapModel } from './wrapped-model';
 import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './arguments/missing-arguments';
 import { pageElementIds } from './page/page-element-ids';
+import { setPageElementIds } from './page/page-element-writes';
 import { isHtmlPage, pageScripts } from '../../core/analysis/page/page-scripts';
 import { isTfjsScriptSrc } from '../../core/refactor/html-pages';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
@@ -76,6 +77,14 @@ export function resolveBuilder(builders: ModelBuilder[], file: string, id: strin
   return builders.find((b) => b.id === id) ?? unanalysedBuilder(id);
 }
 
+function pageElementIdsOf(file: string): string[] {
+  try {
+    return pageScripts(fs.readFileSync(file, 'utf8')).elementIds;
+  } catch {
+    return [];
+  }
+}
+
 /** For a page: the script files it loads, which its own text leaves out ("; the page loads model.js: run sanity on that file"). */
 function pageScriptFilesHint(file: string): string {
   if (!isHtmlPage(file)) {
@@ -117,6 +126,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   if (isBrowserScript(inv.code)) {
     defineBrowserGlobals(inv.tf);
   }
+  setPageElementIds(isHtmlPage(inv.file) ? pageElementIdsOf(inv.file) : []);
   const tfjsNames = findDeferredTfjsBindings(sourceFile);
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
   const instanceVars = instanceVariablesFor(sourceFile, builder, inv);

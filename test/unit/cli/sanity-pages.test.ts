@@ -10,7 +10,8 @@ describe('rbn sanity on HTML pages and on builders that keep the model in a vari
   this.timeout(120_000);
 
   const rows: { file: string; model?: string; builder: string; variable: string }[] = [
-    // Markup with `**` and `<b>` between scripts, a commented-out script, `<!--` inside one, text/babel and shader scripts, CDN src scripts.
+    // Markup with `**` and `<b>` between scripts, a commented-out script, `<!--` inside one, text/babel and shader
+    // scripts, CDN src scripts; the builder writes to the page's elements before and after building.
     { file: 'cifar-page.html', builder: 'myDefineModel', variable: 'model' },
     { file: 'module-variable.mjs', model: 'initModel', builder: 'initModel', variable: 'model' },
     { file: 'implicit-global.js', builder: 'defineModel', variable: 'network' },
@@ -40,6 +41,12 @@ describe('rbn sanity on HTML pages and on builders that keep the model in a vari
     assert.deepEqual(report.call?.args, [12, 3]);
     assert.match(report.call?.argsSource ?? '', /sized-page\.html:3/);
     assert.match(stderr, /defineModel\(12, 3\): from the call in .*sized-page\.html:3/);
+  });
+
+  it('a builder that reads a page element (not only writes to it) fails naming what it read', async () => {
+    const { code, stderr } = await rbn(['sanity', 'reads-the-page.html', ...FAST], FIXTURES);
+    assert.equal(code, 2);
+    assert.match(stderr, /defineModel\(\) threw: BrowserOnlyError: document\.getElementById\('units'\)\.value is browser-only/);
   });
 
   it('a module script importing tfjs from a CDN gets the page\'s tfjs', async () => {

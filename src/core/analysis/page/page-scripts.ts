@@ -41,6 +41,8 @@ export interface PageScripts {
   scripts: PageScript[];
   handlers: PageHandler[];
   skipped: SkippedScript[];
+  /** The `id` of every element of the page, in document order (a builder may write to them). */
+  elementIds: string[];
 }
 
 /** Script types a browser runs itself (the empty type included); `module` is the other one. */
@@ -61,7 +63,7 @@ export function scriptCodeOf(fileName: string, text: string): string {
 /** The scripts, event handlers and skipped scripts of a page, with the page's script text. */
 export function pageScripts(html: string): PageScripts {
   const out = blank(html).split('');
-  const result: PageScripts = { code: '', scripts: [], handlers: [], skipped: [] };
+  const result: PageScripts = { code: '', scripts: [], handlers: [], skipped: [], elementIds: [] };
   const lines = lineStarts(html);
   const lower = html.toLowerCase();
   let i = 0;
@@ -83,6 +85,9 @@ export function pageScripts(html: string): PageScripts {
     const tag = readOpenTag(html, lt + 1 + name.length);
     for (const attribute of tag.attributes) {
       placeHandler(attribute, html, out, result, lines);
+      if (attribute.name === 'id' && attribute.value.trim() !== '') {
+        result.elementIds.push(attribute.value.trim());
+      }
     }
     if (name !== 'script' && name !== 'style' && name !== 'textarea' && name !== 'title') {
       i = tag.end;
