@@ -6,30 +6,50 @@
  */
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { pageScripts, type PageScript } from '../../../core/analysis/page/page-scripts';
+import { pageScripts, scriptAtLine, type PageScript } from '../../../core/analysis/page/page-scripts';
 
 /** The page's script text, ready to transpile; throws a SyntaxError that names the page and the script. */
 export function pageCodeForLoading(file: string, html: string): string {
   const page = pageScripts(html);
-  for (const script of page.scripts.filter((s) => s.kind === 'classic')) {
-    checkClassicScript(file, page.code, script);
+  const classic = page.scripts.filter((s) => s.kind === 'classic');
+  for (const script of classic) {
+    const complaint = parseComplaint(file, only(page.code, [script]));
+    if (complaint) {
+      throw new SyntaxError(`${path.basename(file)}: the <script> at line ${script.line} does not parse${complaint.where}: ${complaint.message}`);
+    }
+  }
+  // Each parses alone; together they may not (`let model` in two scripts), where a browser runs the first and fails the later one.
+  const together = parseComplaint(file, only(page.code, classic));
+  if (together) {
+    const script = together.line === undefined ? undefined : scriptAtLine(page, html, together.line);
+    const which = script ? `the <script> at line ${script.line}` : 'a <script>';
+    throw new SyntaxError(`${path.basename(file)}: ${which} does not run after the page's earlier scripts${together.where}: ${together.message}`);
   }
   return page.code;
 }
 
-/** One classic script alone, at its own lines (the rest blank), parsed by V8 as a browser's script. */
-function checkClassicScript(file: string, code: string, script: PageScript): void {
-  const alone = code.slice(0, script.start).replace(/[^\r\n]/g, ' ') + code.slice(script.start, script.end);
+/** The page's text with only `scripts` kept, each at its own lines (the rest blank). */
+function only(code: string, scripts: readonly PageScript[]): string {
+  let out = '';
+  let at = 0;
+  for (const s of scripts) {
+    out += code.slice(at, s.start).replace(/[^\r\n]/g, ' ') + code.slice(s.start, s.end);
+    at = s.end;
+  }
+  return out;
+}
+
+/** What V8 rejects when it compiles `code` as a browser's classic script (compiled, never run). */
+function parseComplaint(file: string, code: string): { message: string; line?: number; where: string } | undefined {
   try {
-    // Compiled, never run.
-    new vm.Script(alone, { filename: file });
+    new vm.Script(code, { filename: file });
+    return undefined;
   } catch (err) {
     if (!(err instanceof SyntaxError)) {
       throw err;
     }
     const line = new RegExp(`${escape(file)}:(\\d+)`).exec(err.stack ?? '')?.[1];
-    const where = line === undefined ? '' : `, line ${line}`;
-    throw new SyntaxError(`${path.basename(file)}: the <script> at line ${script.line} does not parse${where}: ${err.message}`);
+    return { message: err.message, ...(line === undefined ? {} : { line: Number(line) }), where: line === undefined ? '' : `, line ${line}` };
   }
 }
 
