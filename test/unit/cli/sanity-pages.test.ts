@@ -61,6 +61,15 @@ describe('rbn sanity on HTML pages and on builders that keep the model in a vari
     assert.match(stderr, /no model builder in .*scripts-from-files\.html: .*; the page's inline scripts have none, and it loads digits-model\.js: run sanity on that file/);
   });
 
+  it('a script file a page loads gets its arguments from the page\'s onclick', async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', path.join('site', 'digits-net.js'), ...FAST, '--json'], FIXTURES);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as SanityReport;
+    assert.deepEqual(report.call?.args, [20, 5]);
+    assert.match(report.call?.argsSource ?? '', /site\/index\.html:6/);
+    assert.ok(report.notes?.includes('createDigitsNet() returned nothing; trained the model it assigned to `digitsNet`'), JSON.stringify(report.notes));
+  });
+
   it('a page whose script does not parse: the page, the script\'s line and the parser\'s complaint', async () => {
     const { code, stderr } = await rbn(['sanity', 'broken-page.html', '--model', 'defineModel', ...FAST], FIXTURES);
     assert.equal(code, 2);
