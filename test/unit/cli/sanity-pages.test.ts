@@ -15,6 +15,7 @@ describe('rbn sanity on HTML pages and on builders that keep the model in a vari
     { file: 'cifar-page.html', builder: 'myDefineModel', variable: 'model' },
     { file: 'module-variable.mjs', model: 'initModel', builder: 'initModel', variable: 'model' },
     { file: 'implicit-global.js', builder: 'defineModel', variable: 'network' },
+    { file: 'window-globals.js', builder: 'defineModel', variable: 'classifier' },
   ];
   for (const row of rows) {
     it(`${row.file}: ${row.builder}() returns nothing; the model it assigned to \`${row.variable}\` trains`, async () => {

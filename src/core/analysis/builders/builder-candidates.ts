@@ -113,13 +113,14 @@ function collectAssignment(statement: TsMorph.ExpressionStatement, out: Candidat
   const isFunction = Node.isArrowFunction(right) || Node.isFunctionExpression(right);
   const named = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left);
   const prototype = /^([A-Za-z_$][\w$]*)\.prototype\.([A-Za-z_$][\w$]*)$/.exec(left);
+  const pageGlobal = IDENTIFIER.test(left) ? left : /^(?:window|globalThis|self)\.([A-Za-z_$][\w$]*)$/.exec(left)?.[1];
   if (named && isFunction) {
     out.push({ name: named[1], kind: 'function', fn: right, exportName: named[1], anchor: statement });
   } else if (prototype && isFunction) {
     out.push({ name: prototype[2], kind: 'method', fn: right, className: prototype[1], localName: prototype[1], anchor: statement });
-  } else if (IDENTIFIER.test(left) && isFunction && !isDeclaredAtTop(statement, left)) {
-    // `myDefineModel = async function () {…}` with no declaration: a page's global, as sloppy scripts make it.
-    out.push({ name: left, kind: 'function', fn: right, localName: left, anchor: statement });
+  } else if (pageGlobal && isFunction && !isDeclaredAtTop(statement, pageGlobal)) {
+    // `myDefineModel = async function () {…}` with no declaration, or `window.myDefineModel = …`: a page's global.
+    out.push({ name: pageGlobal, kind: 'function', fn: right, localName: pageGlobal, anchor: statement });
   } else if (left === 'module.exports' && isFunction) {
     out.push({ name: 'default', kind: 'function', fn: right, exportName: 'default', anchor: statement });
   } else if (left === 'module.exports' && Node.isClassExpression(right)) {

@@ -9,6 +9,9 @@ import { describeParameters, type FunctionLike } from './builder-parameters';
 import { getTfjsApiPathOfText, loadTsMorph, type TfjsBindings } from './tfjs-bindings';
 import type { ts, Ts } from '../typescript';
 
+/** Names of a page's global object: `window.x = …` sets the global `x`. */
+const PAGE_GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self']);
+
 /** The tfjs calls that produce a `LayersModel`. */
 const MODEL_CALLS = new Set(['sequential', 'model', 'loadLayersModel', 'models.modelFromJSON']);
 /** Imported functions with these words in their name are taken for builders of another file. */
@@ -84,6 +87,9 @@ export function factsOf(fn: FunctionLike, ctx: Context): Facts {
         assign(child.left.getText(sourceFile), child.right);
         if (t.isIdentifier(child.left)) {
           identifierAssignments.push({ name: child.left.text, value: child.right });
+        } else if (t.isPropertyAccessExpression(child.left) && t.isIdentifier(child.left.expression) && PAGE_GLOBAL_OBJECTS.has(child.left.expression.text)) {
+          // `window.model = tf.sequential()`: the page's global `model`.
+          facts.outerAssignments.push({ name: child.left.name.text, value: child.right });
         }
         if (t.isPropertyAccessExpression(child.left) && child.left.expression.kind === t.SyntaxKind.ThisKeyword) {
           facts.thisAssignments.push({ property: child.left.name.text, value: child.right });
@@ -101,7 +107,7 @@ export function factsOf(fn: FunctionLike, ctx: Context): Facts {
   if (body) {
     walk(body, false);
   }
-  facts.outerAssignments = identifierAssignments.filter((a) => !locals.has(a.name));
+  facts.outerAssignments.push(...identifierAssignments.filter((a) => !locals.has(a.name)));
   ctx.facts.set(fn, facts);
   return facts;
 }
