@@ -5,7 +5,6 @@
  * the parameters that receive it, call, and take the model from the return value or from the
  * `this.<property>` the builder assigned.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { readDataHint } from '../../core/analysis/arguments/data-hint';
@@ -26,8 +25,8 @@ import { unwrapModel } from './wrapped-model';
 import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './arguments/missing-arguments';
 import { pageElementIds } from './page/page-element-ids';
 import { setPageElementIds } from './page/page-element-writes';
-import { isHtmlPage, pageScripts } from '../../core/analysis/page/page-scripts';
-import { isTfjsScriptSrc } from '../../core/refactor/html-pages';
+import { isHtmlPage } from '../../core/analysis/page/page-scripts';
+import { pageElementIdsOf, pageScriptFilesHint } from './page/page-loading';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
@@ -75,31 +74,6 @@ export function resolveBuilder(builders: ModelBuilder[], file: string, id: strin
   }
   // An id the analysis missed may still build a model (built in another file): let the call decide.
   return builders.find((b) => b.id === id) ?? unanalysedBuilder(id);
-}
-
-function pageElementIdsOf(file: string): string[] {
-  try {
-    return pageScripts(fs.readFileSync(file, 'utf8')).elementIds;
-  } catch {
-    return [];
-  }
-}
-
-/** For a page: the script files it loads, which its own text leaves out ("; the page loads model.js: run sanity on that file"). */
-function pageScriptFilesHint(file: string): string {
-  if (!isHtmlPage(file)) {
-    return '';
-  }
-  let html: string;
-  try {
-    html = fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-  const files = pageScripts(html)
-    .skipped.map((s) => /^loads (.+)$/.exec(s.reason)?.[1])
-    .filter((src): src is string => src !== undefined && !isTfjsScriptSrc(src) && !/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src));
-  return files.length === 0 ? '' : `; the page's inline scripts have none, and it loads ${files.join(', ')}: run sanity on ${files.length === 1 ? 'that file' : 'one of those files'}`;
 }
 
 /** A builder known only by its id: no parameter list, so the arguments go in as given. */

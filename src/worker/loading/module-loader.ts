@@ -13,7 +13,7 @@ import { TFJS_MODULE, TFJS_URL } from '../../core/analysis/builders/tfjs-binding
 import { packageOfRequest } from './failure-hints';
 import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
 import { isHtmlPage } from '../../core/analysis/page/page-scripts';
-import { pageCodeForLoading } from './page/page-loading';
+import { pageCodeForLoading, withPageSourceName } from './page/page-loading';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -30,6 +30,8 @@ export const BINDINGS_GLOBAL = '__rbnSanityBindings__';
 let installed = false;
 let tfjsRedirects = new Map<string, string>();
 const entryAppendix = new Map<string, string>();
+/** The files the worker loads as the user's module (loadFactory): only these are read as pages. */
+const entryFiles = new Set<string>();
 /** Lines that fill the entry file's empty bindings (tfjs, module variables), appended before the factory line. */
 const deferredFills = new Map<string, string>();
 
@@ -76,8 +78,8 @@ export function installModuleHooks(redirects: Map<string, string>): void {
     internals._extensions[ext] = (module, file) => module._compile(transpile(fs.readFileSync(file, 'utf8'), file), file);
   }
   const jsLike = (module: Parameters<typeof originalJs>[0], file: string) => {
-    if (isHtmlPage(file)) {
-      // An HTML page: its scripts, in document order (page/page-loading.ts).
+    if (isHtmlPage(file) && entryFiles.has(file)) {
+      // The page sanity-train runs: its scripts, in document order (page/page-loading.ts).
       module._compile(transpile(pageCodeForLoading(file, fs.readFileSync(file, 'utf8')), file), file);
       return;
     }
@@ -91,6 +93,7 @@ export function installModuleHooks(redirects: Map<string, string>): void {
   };
   internals._extensions['.js'] = jsLike;
   internals._extensions['.mjs'] = jsLike;
+  // Only the entry file is read as a page (an .html a module requires stays what it was before).
   internals._extensions['.html'] = jsLike;
   internals._extensions['.htm'] = jsLike;
 }
@@ -211,19 +214,6 @@ export function transpile(code: string, file: string): string {
   return hasTopLevelAwait(code, file) ? wrapTopLevelAwait(output, file) : output;
 }
 
-/** Stack traces name the page itself, not the `.js` name its scripts were transpiled under. */
-function withPageSourceName(output: string, file: string): string {
-  const marker = '//# sourceMappingURL=data:application/json;base64,';
-  const at = output.lastIndexOf(marker);
-  if (at < 0) {
-    return output;
-  }
-  const map = JSON.parse(Buffer.from(output.slice(at + marker.length).trim(), 'base64').toString('utf8')) as { sources?: string[]; file?: string };
-  map.sources = [path.basename(file)];
-  map.file = path.basename(file);
-  return `${output.slice(0, at)}${marker}${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
-}
-
 /** What `import.meta` holds in an ES module, from the CommonJS module's own `__filename`. */
 const IMPORT_META_OBJECT = '({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname, env: {} })';
 
@@ -248,6 +238,7 @@ export function withoutImportMeta(code: string): string {
  * top-level binding (read through a line appended to the transpiled entry file only).
  */
 export async function loadFactory(file: string, name: string, modelVariable?: string): Promise<unknown> {
+  entryFiles.add(file);
   const fills = (deferredFills.get(file) ?? '') + (modelVariable === undefined ? '' : variableReader(modelVariable));
   if (/^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default') {
     entryAppendix.set(file, `${fills}\n;globalThis.${FACTORY_GLOBAL} = typeof ${name} === 'undefined' ? undefined : ${name};\n`);

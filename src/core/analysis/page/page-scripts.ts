@@ -33,6 +33,8 @@ export interface PageHandler {
 export interface SkippedScript {
   line: number;
   reason: string;
+  /** The file or URL a `src` script loads. */
+  src?: string;
 }
 
 export interface PageScripts {
@@ -126,7 +128,7 @@ function placeScript(lt: number, tag: { end: number; attributes: Attribute[] }, 
   const attr = (n: string) => tag.attributes.find((a) => a.name === n);
   const type = (attr('type')?.value ?? '').trim().toLowerCase().split(';')[0]!.trim();
   if (attr('src') !== undefined) {
-    result.skipped.push({ line, reason: `loads ${attr('src')!.value}` });
+    result.skipped.push({ line, reason: `loads ${attr('src')!.value}`, src: attr('src')!.value });
     return;
   }
   if (type !== 'module' && !CLASSIC_TYPES.test(type)) {

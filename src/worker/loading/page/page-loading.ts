@@ -2,11 +2,14 @@
  * What the worker runs for an HTML page: its scripts as one text (core/analysis/page/page-scripts.ts),
  * checked first the way a browser parses each classic script, so a page that still cannot load says
  * which page, which `<script>` (its line in the HTML file) and what the parser rejected, instead of
- * a bare SyntaxError somewhere in a transpiled text.
+ * a bare SyntaxError somewhere in a transpiled text. Also what else the worker reads of a page: its
+ * element ids (page-element-writes.ts) and the script files it loads, for a page that builds nothing.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { pageScripts, scriptAtLine, type PageScript } from '../../../core/analysis/page/page-scripts';
+import { isHtmlPage, pageScripts, scriptAtLine, type PageScript } from '../../../core/analysis/page/page-scripts';
+import { isTfjsScriptSrc } from '../../../core/refactor/html-pages';
 
 /** The page's script text, ready to transpile; throws a SyntaxError that names the page and the script. */
 export function pageCodeForLoading(file: string, html: string): string {
@@ -55,4 +58,43 @@ function parseComplaint(file: string, code: string): { message: string; line?: n
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Stack traces name the page itself, not the `.js` name its scripts were transpiled under. */
+export function withPageSourceName(output: string, file: string): string {
+  const marker = '//# sourceMappingURL=data:application/json;base64,';
+  const at = output.lastIndexOf(marker);
+  if (at < 0) {
+    return output;
+  }
+  const map = JSON.parse(Buffer.from(output.slice(at + marker.length).trim(), 'base64').toString('utf8')) as { sources?: string[]; file?: string };
+  map.sources = [path.basename(file)];
+  map.file = path.basename(file);
+  return `${output.slice(0, at)}${marker}${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
+}
+
+/** The element ids of a page file (empty when it cannot be read). */
+export function pageElementIdsOf(file: string): string[] {
+  try {
+    return pageScripts(fs.readFileSync(file, 'utf8')).elementIds;
+  } catch {
+    return [];
+  }
+}
+
+/** For a page: the script files it loads, which its own text leaves out ("; the page loads model.js: run sanity on that file"). */
+export function pageScriptFilesHint(file: string): string {
+  if (!isHtmlPage(file)) {
+    return '';
+  }
+  let html: string;
+  try {
+    html = fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const files = pageScripts(html)
+    .skipped.map((s) => s.src)
+    .filter((src): src is string => src !== undefined && !isTfjsScriptSrc(src) && !/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src));
+  return files.length === 0 ? '' : `; the page's inline scripts have none, and it loads ${files.join(', ')}: run sanity on ${files.length === 1 ? 'that file' : 'one of those files'}`;
 }
