@@ -37,6 +37,8 @@ const rows: Row[] = [
   { title: '<!-- and --> opening lines of a script are line comments', html: '<script>\n<!--\nvar a = 1;\n  -->\n</script>', code: '; // var a = 1; //' },
   { title: 'a /* */ block with old tfjs names stays a comment', html: '<script>/* model.add(tf.layers.batchNormalization()) */ var b;</script>', code: '; /* model.add(tf.layers.batchNormalization()) */ var b;' },
   { title: 'a <script> inside a string ends at its own </script>', html: '<script>var s = "<b>";</script><p>`</p>', code: '; var s = "<b>";' },
+  { title: 'upper-case tags, a charset in the type and CRLF lines', html: '<SCRIPT TYPE="text/javascript; charset=utf-8">\r\nvar a = 1;\r\n</SCRIPT>\r\n<p>**</p>', code: '; var a = 1;' },
+  { title: 'JSON-LD is data, not a script', html: '<script type="application/ld+json">{"@type": "Thing"}</script>', code: '', skipped: ['type="application/ld+json" is not a script the browser runs'] },
   { title: 'an unclosed script runs to the end', html: '<script>var open = 1;', code: '; var open = 1;' },
   { title: 'style and textarea hold no tags', html: '<style>p::before { content: "<script>x()</script>"; }</style><textarea><script>y()</script></textarea>', code: '' },
   {
