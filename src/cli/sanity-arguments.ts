@@ -12,7 +12,8 @@ import { formatArgumentList, formatArgumentProposal, formatLiteralValue, formatM
 import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/builders/model-builders';
 import type { ArgumentProposal, ModelBuilder, ModuleVariablesProposal } from '../core/analysis/types';
 import type { SanityRequest } from '../core/training/protocol';
-import { collectSourceFiles, readSourceFile } from '../core/workspace';
+import { collectSourceFiles, findHtmlPages, readSourceFile } from '../core/workspace';
+import { scriptCodeOf } from '../core/analysis/page/page-scripts';
 import { findPackageRoot } from '../worker/launcher';
 
 /** More files than this in one package: the rest are not searched for call sites. */
@@ -160,6 +161,8 @@ function lazyPackageFiles(file: string): (() => PackageFile[]) & { display: (f: 
         const read = readSourceFile(f);
         return read.ok ? [{ file: f, code: read.text }] : [];
       });
+    // A page's scripts and event attributes call the builders of the scripts it loads (`onclick="buildModel(12)"`).
+    files.push(...findHtmlPages(root).map((p) => ({ file: p.path, code: scriptCodeOf(p.path, p.text) })));
     return files;
   };
   return Object.assign(get, { display: (f: string) => path.relative(root, f) || path.basename(f) });

@@ -15,6 +15,7 @@ import { describeModelIO, multiSyntheticData, type ModelIO } from './data/multi-
 import { chooseCompile, compileForRun } from './training/compile';
 import { customData } from './data/custom-data';
 import { BadInputError, describeError } from './errors';
+import { scriptCodeOf } from '../core/analysis/page/page-scripts';
 import { invokeWithinSize } from './loading/sized-build';
 import { standInNote } from './loading/page/browser-stand-ins';
 import { recordLayerOrigins, withOrigins } from './loading/layer-origins';
@@ -51,7 +52,7 @@ export interface SessionLimits {
 
 function readSource(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return scriptCodeOf(file, fs.readFileSync(file, 'utf8'));
   } catch (err) {
     throw new BadInputError(`cannot read ${file}: ${describeError(err)}`);
   }

@@ -14,6 +14,7 @@ import { perSeedText } from '../../core/training/report/report-comparison';
 import { explosionDetailLines, explosionDetails, growthSeenText } from '../../core/training/report/report-explosions';
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
 import { readSourceFile } from '../../core/workspace';
+import { scriptCodeOf } from '../../core/analysis/page/page-scripts';
 import { runSanityTrain } from '../../worker/launcher';
 import { CliUsageError, EXIT_CANNOT_RUN, EXIT_FOUND, EXIT_OK, parseCommandArgs, type CliCommand, type CliIo } from '../command';
 import { displayPath } from '../paths';
@@ -153,8 +154,10 @@ export const sanityCommand: CliCommand = {
 Builds the model with a builder in <file> and trains it in a child process for --steps steps
 (default 300) at --batch-size (default 8). A builder is a function, arrow function, class
 method, arrow-function class property or constructor (class or ES5 function) that returns
-tf.sequential()/tf.model()/tf.loadLayersModel() or assigns one to this.<name>, exported or
-not, in any module style, also a browser script using the global tf. --model takes its name,
+tf.sequential()/tf.model()/tf.loadLayersModel() or assigns one to this.<name> or to a module
+variable or page global (\`model = tf.sequential()\`), exported or not, in any module style,
+also a browser script using the global tf, or an HTML page (its inline scripts, in document
+order; calls in onclick and other event attributes count as call sites). --model takes its name,
 Class.method, or Class (the model its constructor builds); without it, the first builder that
 can run. A parameter named tf (or typed or used as tfjs) gets the tfjs in use and is not part
 of --args.
@@ -226,7 +229,7 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
       io.out(json ? sanityErrorJson('unreadable', `cannot read ${displayPath(parsed.request.file, io.cwd)}`, parsed.request, io.cwd) : '');
       return EXIT_CANNOT_RUN;
     }
-    const completed = completeSanityRequest(parsed.request, source.text);
+    const completed = completeSanityRequest(parsed.request, scriptCodeOf(parsed.request.file, source.text));
     if (completed.error) {
       io.err(`rbn sanity: ${completed.error}\n`);
       io.out(json ? sanityErrorJson('badInput', completed.error, completed.request, io.cwd) : '');

@@ -68,6 +68,11 @@ export interface ModelBuilder {
   className?: string;
   /** The `this.<name>` the model is assigned to, when the builder stores it instead of returning it. */
   modelProperty?: string;
+  /**
+   * The module variable or page global the model is assigned to, when the builder keeps it there and
+   * returns nothing (`let model;` … `function defineModel() { model = tf.sequential(); … }`).
+   */
+  modelVariable?: string;
   exported: boolean;
   async: boolean;
   /** Offsets and 1-based line/column of the node the lens sits above. */

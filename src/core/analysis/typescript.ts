@@ -30,6 +30,9 @@ export function scriptKindFor(t: Ts, fileName: string): TsNamespace.ScriptKind {
     case '.js':
     case '.mjs':
     case '.cjs':
+    case '.html':
+    case '.htm':
+      // A page's scripts (page/page-scripts.ts).
       return t.ScriptKind.JS;
     default:
       return t.ScriptKind.TS;

@@ -15,7 +15,7 @@ import type { BuilderParameter, ModelBuilder } from '../../core/analysis/types';
 import type { SanityCall } from '../../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from '../errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
-import { fillEmptyBindings, loadFactory, requireUserModule, setLoadingUserModule } from './module-loader';
+import { fillEmptyBindings, loadFactory, readModelVariable, requireUserModule, setLoadingUserModule } from './module-loader';
 import { setModuleLoading, withBrowserStandIns, type AttemptProgress, type StandInUse } from './page/browser-stand-ins';
 import { seedMathRandom } from '../random';
 import { withoutComments } from '../../core/analysis/comments';
@@ -24,6 +24,9 @@ import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { unwrapModel } from './wrapped-model';
 import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './arguments/missing-arguments';
 import { pageElementIds } from './page/page-element-ids';
+import { setPageElementIds } from './page/page-element-writes';
+import { isHtmlPage } from '../../core/analysis/page/page-scripts';
+import { pageElementIdsOf, pageScriptFilesHint } from './page/page-loading';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
@@ -65,7 +68,7 @@ export function resolveBuilder(builders: ModelBuilder[], file: string, id: strin
   if (id === undefined) {
     const first = pickDefaultBuilder(builders);
     if (!first) {
-      throw new SanityFailure('noFactory', `no model builder in ${file}: a function, method or constructor that returns tf.sequential()/tf.model()/tf.loadLayersModel() or assigns one to this.<name>`);
+      throw new SanityFailure('noFactory', `no model builder in ${file}: a function, method or constructor that returns tf.sequential()/tf.model()/tf.loadLayersModel() or assigns one to this.<name> or to a module variable${pageScriptFilesHint(file)}`);
     }
     return first;
   }
@@ -97,6 +100,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   if (isBrowserScript(inv.code)) {
     defineBrowserGlobals(inv.tf);
   }
+  setPageElementIds(isHtmlPage(inv.file) ? pageElementIdsOf(inv.file) : []);
   const tfjsNames = findDeferredTfjsBindings(sourceFile);
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
   const instanceVars = instanceVariablesFor(sourceFile, builder, inv);
@@ -131,7 +135,7 @@ async function loadAndBuild(
   let target: unknown;
   setLoadingUserModule(true);
   try {
-    target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id);
+    target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id, builder.modelVariable);
   } catch (err) {
     throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
   } finally {
@@ -252,8 +256,22 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   if (stored) {
     return checkInputs(stored, label);
   }
-  const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : '';
+  const kept = result === undefined ? modelKeptInVariable(builder, label) : undefined;
+  if (kept) {
+    ctx.notes.push(kept.note);
+    return checkInputs(kept.model, label);
+  }
+  const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : builder.modelVariable ? ` and \`${builder.modelVariable}\` holds ${describeValue(readModelVariable())}` : '';
   throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);
+}
+
+/** A builder that returned nothing and assigned its model to a module variable or page global: that model. */
+function modelKeptInVariable(builder: ModelBuilder, label: string): { model: tfjs.LayersModel; note: string } | undefined {
+  if (builder.modelVariable === undefined) {
+    return undefined;
+  }
+  const value = readModelVariable();
+  return isLayersModel(value) ? { model: value, note: `${label} returned nothing; trained the model it assigned to \`${builder.modelVariable}\`` } : undefined;
 }
 
 function modelArgumentContext(ctx: CallContext): ModelArgumentContext {
@@ -383,9 +401,12 @@ function describeSource(builder: ModelBuilder, inv: BuilderInvocation): string {
   return params.length === 0 ? 'no parameters' : 'defaults in the signature';
 }
 
-/** A script for a page's `<script>` tag: it never imports or requires tfjs (a commented-out import does not count). */
+/**
+ * A script for a page's `<script>` tag: it never imports or requires the tfjs package (a commented-out
+ * import does not count; a CDN URL of tfjs is the page's tfjs).
+ */
 export function isBrowserScript(code: string): boolean {
-  return !/@tensorflow\/tfjs/.test(withoutComments(code));
+  return !/['"`]@tensorflow\/tfjs/.test(withoutComments(code));
 }
 
 /** `tf` as the page's global, and the minimal `window`/`self` aliases page scripts reach for. */

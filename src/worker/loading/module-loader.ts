@@ -9,9 +9,11 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
-import { TFJS_MODULE } from '../../core/analysis/builders/tfjs-bindings';
+import { TFJS_MODULE, TFJS_URL } from '../../core/analysis/builders/tfjs-bindings';
 import { packageOfRequest } from './failure-hints';
 import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
+import { isHtmlPage } from '../../core/analysis/page/page-scripts';
+import { pageCodeForLoading, withPageSourceName } from './page/page-loading';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -28,6 +30,8 @@ export const BINDINGS_GLOBAL = '__rbnSanityBindings__';
 let installed = false;
 let tfjsRedirects = new Map<string, string>();
 const entryAppendix = new Map<string, string>();
+/** The files the worker loads as the user's module (loadFactory): only these are read as pages. */
+const entryFiles = new Set<string>();
 /** Lines that fill the entry file's empty bindings (tfjs, module variables), appended before the factory line. */
 const deferredFills = new Map<string, string>();
 
@@ -51,6 +55,10 @@ export function installModuleHooks(redirects: Map<string, string>): void {
     if (redirect) {
       return redirect;
     }
+    if (TFJS_URL.test(request)) {
+      // A browser module's CDN import of tfjs: the page's tfjs, which the worker sets as the global `tf`.
+      return virtualModule(path.join(path.sep, '__rbn_tfjs_url__', 'tf.js'), () => (globalThis as Record<string, unknown>).tf);
+    }
     try {
       return originalResolve(request, parent, isMain, options);
     } catch (err) {
@@ -70,6 +78,11 @@ export function installModuleHooks(redirects: Map<string, string>): void {
     internals._extensions[ext] = (module, file) => module._compile(transpile(fs.readFileSync(file, 'utf8'), file), file);
   }
   const jsLike = (module: Parameters<typeof originalJs>[0], file: string) => {
+    if (isHtmlPage(file) && entryFiles.has(file)) {
+      // The page sanity-train runs: its scripts, in document order (page/page-loading.ts).
+      module._compile(transpile(pageCodeForLoading(file, fs.readFileSync(file, 'utf8')), file), file);
+      return;
+    }
     const code = fs.readFileSync(file, 'utf8');
     const isUserEsm = !file.split(path.sep).includes('node_modules') && /^\s*(import|export)\b/m.test(code);
     if (isUserEsm || entryAppendix.has(file) || !file.endsWith('.js')) {
@@ -80,6 +93,9 @@ export function installModuleHooks(redirects: Map<string, string>): void {
   };
   internals._extensions['.js'] = jsLike;
   internals._extensions['.mjs'] = jsLike;
+  // Only the entry file is read as a page (an .html a module requires stays what it was before).
+  internals._extensions['.html'] = jsLike;
+  internals._extensions['.htm'] = jsLike;
 }
 
 const missingPackages = new Set<string>();
@@ -177,9 +193,14 @@ function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean,
 /** CommonJS with inline source maps, so stack traces point at the user's lines (top-level await: top-level-await.ts). */
 export function transpile(code: string, file: string): string {
   const { ts } = loadTsMorph();
+  const page = isHtmlPage(file);
   const out = ts.transpileModule(code, {
-    fileName: file,
+    // A page's scripts are JavaScript (an unknown extension would parse as TypeScript).
+    fileName: page ? `${file}.js` : file,
     compilerOptions: {
+      // A script with no import or export stays sloppy, as a page's classic script (and Node's CommonJS)
+      // runs: `model = tf.sequential()` with no declaration makes a global. Modules are strict anyway.
+      alwaysStrict: false,
       module: ts.ModuleKind.CommonJS,
       target: ts.ScriptTarget.ES2022,
       esModuleInterop: true,
@@ -189,7 +210,7 @@ export function transpile(code: string, file: string): string {
       allowJs: true,
     },
   });
-  const output = withoutImportMeta(out.outputText) + (entryAppendix.get(file) ?? '');
+  const output = withoutImportMeta(page ? withPageSourceName(out.outputText, file) : out.outputText) + (entryAppendix.get(file) ?? '');
   return hasTopLevelAwait(code, file) ? wrapTopLevelAwait(output, file) : output;
 }
 
@@ -216,8 +237,9 @@ export function withoutImportMeta(code: string): string {
  * Requires the user's module and returns the factory `name`: an export of that name, or else a
  * top-level binding (read through a line appended to the transpiled entry file only).
  */
-export async function loadFactory(file: string, name: string): Promise<unknown> {
-  const fills = deferredFills.get(file) ?? '';
+export async function loadFactory(file: string, name: string, modelVariable?: string): Promise<unknown> {
+  entryFiles.add(file);
+  const fills = (deferredFills.get(file) ?? '') + (modelVariable === undefined ? '' : variableReader(modelVariable));
   if (/^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default') {
     entryAppendix.set(file, `${fills}\n;globalThis.${FACTORY_GLOBAL} = typeof ${name} === 'undefined' ? undefined : ${name};\n`);
   } else if (fills) {
@@ -235,6 +257,23 @@ export async function loadFactory(file: string, name: string): Promise<unknown> 
     return exports;
   }
   return (globalThis as Record<string, unknown>)[FACTORY_GLOBAL];
+}
+
+/** Global holding a reader of the module variable a builder assigns its model to (see `readModelVariable`). */
+const VARIABLE_GLOBAL = '__rbnModelVariable__';
+
+/** A line for the entry file: a reader of `name` inside the module's scope (a module `let`, or a page's global). */
+function variableReader(name: string): string {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) {
+    return '';
+  }
+  return `\n;globalThis.${VARIABLE_GLOBAL} = () => (typeof ${name} === 'undefined' ? undefined : ${name});\n`;
+}
+
+/** The value of the module variable named to `loadFactory`, read now (after the builder has run). */
+export function readModelVariable(): unknown {
+  const reader = (globalThis as Record<string, unknown>)[VARIABLE_GLOBAL];
+  return typeof reader === 'function' ? (reader as () => unknown)() : undefined;
 }
 
 /**

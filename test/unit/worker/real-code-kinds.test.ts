@@ -28,6 +28,8 @@ describe('comments never count as imports', () => {
     { code: "import * as tf from '@tensorflow/tfjs'; // the real one", browser: false },
     { code: "const tf = require('@tensorflow/tfjs-node');", browser: false },
     { code: "const url = 'https://cdn.example/x.js'; // not tfjs\nconst tf2 = require(\"@tensorflow/tfjs\");", browser: false },
+    { code: "import * as tf from 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/+esm';", browser: true },
+    { code: 'const { sequential } = await import(`@tensorflow/tfjs`);', browser: false },
   ];
   for (const row of rows) {
     it(`${row.browser ? 'a page script' : 'a module'}: ${row.code.split('\n')[0]}`, () => {

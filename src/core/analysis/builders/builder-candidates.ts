@@ -113,10 +113,14 @@ function collectAssignment(statement: TsMorph.ExpressionStatement, out: Candidat
   const isFunction = Node.isArrowFunction(right) || Node.isFunctionExpression(right);
   const named = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left);
   const prototype = /^([A-Za-z_$][\w$]*)\.prototype\.([A-Za-z_$][\w$]*)$/.exec(left);
+  const pageGlobal = IDENTIFIER.test(left) ? left : /^(?:window|globalThis|self)\.([A-Za-z_$][\w$]*)$/.exec(left)?.[1];
   if (named && isFunction) {
     out.push({ name: named[1], kind: 'function', fn: right, exportName: named[1], anchor: statement });
   } else if (prototype && isFunction) {
     out.push({ name: prototype[2], kind: 'method', fn: right, className: prototype[1], localName: prototype[1], anchor: statement });
+  } else if (pageGlobal && isFunction && !isDeclaredAtTop(statement, pageGlobal)) {
+    // `myDefineModel = async function () {…}` with no declaration, or `window.myDefineModel = …`: a page's global.
+    out.push({ name: pageGlobal, kind: 'function', fn: right, localName: pageGlobal, anchor: statement });
   } else if (left === 'module.exports' && isFunction) {
     out.push({ name: 'default', kind: 'function', fn: right, exportName: 'default', anchor: statement });
   } else if (left === 'module.exports' && Node.isClassExpression(right)) {
@@ -130,6 +134,15 @@ function collectAssignment(statement: TsMorph.ExpressionStatement, out: Candidat
       }
     }
   }
+}
+
+/** Whether `name` is a top-level declaration of the file (then the assignment only fills it, and the declaration is the candidate). */
+function isDeclaredAtTop(statement: TsMorph.Node, name: string): boolean {
+  const { Node } = loadTsMorph();
+  return statement
+    .getSourceFile()
+    .getStatements()
+    .some((s) => (Node.isFunctionDeclaration(s) || Node.isClassDeclaration(s) ? s.getName() === name : Node.isVariableStatement(s) && s.getDeclarations().some((d) => d.getName() === name && d.getInitializer() !== undefined)));
 }
 
 export function stripParens(node: TsMorph.Node | undefined): TsMorph.Node | undefined {

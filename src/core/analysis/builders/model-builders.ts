@@ -45,7 +45,7 @@ export function findModelBuildersIn(file: TsMorph.SourceFile): { builder: ModelB
     for (const c of open) {
       const before = verdicts.get(c);
       const verdict = judge(c, ctx);
-      if (verdict && (!before || before.returns !== verdict.returns || before.property !== verdict.property)) {
+      if (verdict && (!before || before.returns !== verdict.returns || before.property !== verdict.property || before.variable !== verdict.variable)) {
         verdicts.set(c, verdict);
         record(c, verdict, ctx);
         grew = true;
@@ -86,7 +86,21 @@ function judge(c: Candidate, ctx: Context): Verdict | undefined {
     return { returns: true };
   }
   const property = getAssignedModelProperty(c.fn, c, ctx);
-  return property ? { returns: false, property } : undefined;
+  if (property) {
+    return { returns: false, property };
+  }
+  const variable = getAssignedModelVariable(c.fn, c, ctx);
+  return variable ? { returns: false, variable } : undefined;
+}
+
+/**
+ * `model = tf.sequential()` with `model` a module variable (`let model;` at the top) or a page's
+ * global (no declaration at all): the function builds the model and keeps it there, returning nothing.
+ */
+function getAssignedModelVariable(fn: FunctionLike, c: Candidate, ctx: Context): string | undefined {
+  const facts = factsOf(fn, ctx);
+  const local = { ...ctx, bindings: facts.bindings };
+  return facts.outerAssignments.find((a) => isModelExpression(a.value, fn, c, local, 0))?.name;
 }
 
 /** `extends tf.Sequential`, `extends LayersModel` (imported from tfjs), `extends tfjs.Model`. */
@@ -99,7 +113,7 @@ function extendsTfjsModel(cls: TsMorph.ClassDeclaration | TsMorph.ClassExpressio
 function toBuilder(c: Candidate, verdict: Verdict, all: Candidate[], bindings: TfjsBindings): ModelBuilder {
   const { Node } = loadTsMorph();
   // A top-level `function` that only assigns `this.model` is an ES5 constructor.
-  const es5Constructor = c.kind === 'function' && !verdict.returns && Node.isFunctionDeclaration(c.fn);
+  const es5Constructor = c.kind === 'function' && !verdict.returns && verdict.property !== undefined && Node.isFunctionDeclaration(c.fn);
   const kind = es5Constructor ? 'constructor' : c.kind;
   const className = es5Constructor ? c.name : c.className;
   const start = c.anchor.getStart();
@@ -128,6 +142,9 @@ function toBuilder(c: Candidate, verdict: Verdict, all: Candidate[], bindings: T
   }
   if (verdict.property !== undefined && !verdict.returns) {
     builder.modelProperty = verdict.property;
+  }
+  if (verdict.variable !== undefined) {
+    builder.modelVariable = verdict.variable;
   }
   if (c.isStatic) {
     builder.static = true;

@@ -9,6 +9,9 @@ import { describeParameters, type FunctionLike } from './builder-parameters';
 import { getTfjsApiPathOfText, loadTsMorph, type TfjsBindings } from './tfjs-bindings';
 import type { ts, Ts } from '../typescript';
 
+/** Names of a page's global object: `window.x = …` sets the global `x`. */
+const PAGE_GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self']);
+
 /** The tfjs calls that produce a `LayersModel`. */
 const MODEL_CALLS = new Set(['sequential', 'model', 'loadLayersModel', 'models.modelFromJSON']);
 /** Imported functions with these words in their name are taken for builders of another file. */
@@ -18,6 +21,8 @@ export interface Verdict {
   returns: boolean;
   /** `this.<property>` the function assigns a model to. */
   property?: string;
+  /** The module variable or page global the function assigns a model to (`model = tf.sequential()`). */
+  variable?: string;
 }
 
 export interface Context {
@@ -46,6 +51,8 @@ export interface Facts {
   callees: ts.Node[];
   /** `const x = v`, `x = v`, `this.x = v`: name -> values. */
   assigned: Map<string, ts.Node[]>;
+  /** `x = v` where `x` is no parameter or local of the function: a module variable or a page's global. */
+  outerAssignments: { name: string; value: ts.Node }[];
 }
 
 /** The facts of `fn`, walking it on first use. */
@@ -57,7 +64,9 @@ export function factsOf(fn: FunctionLike, ctx: Context): Facts {
   const { t, sourceFile } = ctx;
   const params = describeParameters(fn, ctx.bindings.namespaces).filter((p) => p.receivesTfjs);
   const bindings = params.length === 0 ? ctx.bindings : { namespaces: new Set([...ctx.bindings.namespaces, ...params.map((p) => p.name)]), named: ctx.bindings.named };
-  const facts: Facts = { bindings, returns: [], thisAssignments: [], callees: [], assigned: new Map() };
+  const facts: Facts = { bindings, returns: [], thisAssignments: [], callees: [], assigned: new Map(), outerAssignments: [] };
+  const locals = new Set(fn.compilerNode.parameters.flatMap((p) => (t.isIdentifier(p.name) ? [p.name.text] : [])));
+  const identifierAssignments: { name: string; value: ts.Node }[] = [];
   const assign = (name: string, value: ts.Node | undefined) => {
     if (value) {
       facts.assigned.set(name, [...(facts.assigned.get(name) ?? []), value]);
@@ -72,9 +81,16 @@ export function factsOf(fn: FunctionLike, ctx: Context): Facts {
       if (t.isReturnStatement(child) && !inArrow && child.expression) {
         facts.returns.push(child.expression);
       } else if (t.isVariableDeclaration(child) && t.isIdentifier(child.name)) {
+        locals.add(child.name.text);
         assign(child.name.text, child.initializer);
       } else if (t.isBinaryExpression(child) && child.operatorToken.kind === t.SyntaxKind.EqualsToken) {
         assign(child.left.getText(sourceFile), child.right);
+        if (t.isIdentifier(child.left)) {
+          identifierAssignments.push({ name: child.left.text, value: child.right });
+        } else if (t.isPropertyAccessExpression(child.left) && t.isIdentifier(child.left.expression) && PAGE_GLOBAL_OBJECTS.has(child.left.expression.text)) {
+          // `window.model = tf.sequential()`: the page's global `model`.
+          facts.outerAssignments.push({ name: child.left.name.text, value: child.right });
+        }
         if (t.isPropertyAccessExpression(child.left) && child.left.expression.kind === t.SyntaxKind.ThisKeyword) {
           facts.thisAssignments.push({ property: child.left.name.text, value: child.right });
         }
@@ -91,6 +107,7 @@ export function factsOf(fn: FunctionLike, ctx: Context): Facts {
   if (body) {
     walk(body, false);
   }
+  facts.outerAssignments.push(...identifierAssignments.filter((a) => !locals.has(a.name)));
   ctx.facts.set(fn, facts);
   return facts;
 }

@@ -8,6 +8,12 @@ import type * as TsMorph from 'ts-morph';
 /** Any `@tensorflow/tfjs*` package; the browser build exposes the same API as a global `tf`. */
 export const TFJS_MODULE = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
 
+/**
+ * The tfjs bundle as a browser module imports it from a CDN (`https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4/+esm`,
+ * `https://esm.sh/@tensorflow/tfjs`): the page's tfjs, the same API as the global `tf`.
+ */
+export const TFJS_URL = /^(https?:)?\/\/[^?#\s]*\/@tensorflow\/tfjs(@[\w.^~-]+)?(\/(\+esm|dist\/[\w.-]+\.m?js))?\/?([?#].*)?$/;
+
 export interface TfjsBindings {
   /** Local names bound to a tfjs namespace (`tf` in `import * as tf from '@tensorflow/tfjs'`). */
   namespaces: Set<string>;
@@ -32,7 +38,8 @@ export function parseSourceFile(code: string, fileName: string): TsMorph.SourceF
     compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve, noLib: true },
     skipLoadingLibFiles: true,
   });
-  const name = /\.[cm]?[jt]sx?$/.test(fileName) ? fileName : `${fileName}.ts`;
+  // A page's scripts (page/page-scripts.ts) are JavaScript.
+  const name = /\.[cm]?[jt]sx?$/.test(fileName) ? fileName : `${fileName}${/\.html?$/i.test(fileName) ? '.js' : '.ts'}`;
   return project.createSourceFile(name.startsWith('/') ? name : `/${name}`, code, { overwrite: true });
 }
 
@@ -41,7 +48,7 @@ export function getTfjsBindings(file: TsMorph.SourceFile): TfjsBindings {
   const { Node } = loadTsMorph();
   const bindings: TfjsBindings = { namespaces: new Set(), named: new Map() };
   for (const decl of file.getImportDeclarations()) {
-    if (!TFJS_MODULE.test(decl.getModuleSpecifierValue())) {
+    if (!TFJS_MODULE.test(decl.getModuleSpecifierValue()) && !TFJS_URL.test(decl.getModuleSpecifierValue())) {
       continue;
     }
     const ns = decl.getNamespaceImport() ?? decl.getDefaultImport();

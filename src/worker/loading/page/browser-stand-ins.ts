@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import { SanityFailure } from '../../errors';
 import { missingBrowserGlobal } from '../failure-hints';
+import { buildingAPage, pageElementWhileBuilding } from './page-element-writes';
 
 /** At most this many globals get stand-ins: a module that needs more is a browser app, not a model. */
 const MAX_STAND_INS = 4;
@@ -240,6 +241,13 @@ function read(target: object, key: PropertyKey, owner: string, global: string): 
   }
   if (loading && typeof key === 'string' && Object.prototype.hasOwnProperty.call(FINDS_NOTHING, key)) {
     return FINDS_NOTHING[key];
+  }
+  if (!loading && key === 'getElementById' && global === 'document' && buildingAPage()) {
+    // While building: a page's own element takes writes (page-element-writes.ts); any other id is a use.
+    const use = (api: string): never => {
+      throw new BrowserOnlyError(api, global);
+    };
+    return (id: unknown) => pageElementWhileBuilding(id, use) ?? use(`document.getElementById(${JSON.stringify(id)})`);
   }
   if (key === 'then') {
     throw new BrowserOnlyError(`awaiting ${owner}`, global);

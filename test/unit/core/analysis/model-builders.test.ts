@@ -14,7 +14,7 @@ const NS = "import * as tf from '@tensorflow/tfjs';\n";
 const REQ = "const tf = require('@tensorflow/tfjs');\n";
 
 function summary(b: ModelBuilder): string {
-  return `${b.id}:${b.kind}${b.exported ? ':exported' : ''}${b.async ? ':async' : ''}${b.modelProperty ? `>${b.modelProperty}` : ''}`;
+  return `${b.id}:${b.kind}${b.exported ? ':exported' : ''}${b.async ? ':async' : ''}${b.modelProperty ? `>${b.modelProperty}` : ''}${b.modelVariable ? `=>${b.modelVariable}` : ''}`;
 }
 
 const rows: Row[] = [
@@ -44,6 +44,18 @@ const rows: Row[] = [
   { title: "a wrapper around another file's builder", code: "import { createDeepQNetwork } from './dqn';\nexport function sanityModel() { return createDeepQNetwork(9, 9, 4); }", expected: ['sanityModel:function:exported'] },
   { title: 'a wrapper through a namespace require', code: "const models = require('./models');\nexports.g = () => models.createGenerator(28, 28, 1, 100);", fileName: 'x.js', expected: ['g:function:exported'] },
   { title: 'an imported helper with another name is not a builder', code: "import { loadData } from './data';\nexport function f() { return loadData(); }", expected: [] },
+  // Builders that return nothing and keep the model in a module variable or a page's global.
+  { title: 'a module-level let filled by an exported function', code: `${NS}let model: tf.Sequential;\nexport function initModel() {\n  model = tf.sequential();\n  model.add(tf.layers.dense({ units: 1, inputShape: [2] }));\n}`, expected: ['initModel:function:exported=>model'] },
+  { title: 'an implicit global assigned in an async function declaration', code: 'async function defineModel() {\n  model = tf.sequential();\n  await tf.nextFrame();\n}', fileName: 'page.js', expected: ['defineModel:function:async=>model'] },
+  { title: 'an implicit global function expression (no declaration)', code: 'myDefineModel = async function () {\n  model = tf.sequential();\n};', fileName: 'page.js', expected: ['myDefineModel:function:async=>model'] },
+  { title: 'window.f = function assigning window.model', code: 'window.defineModel = function () {\n  window.model = tf.sequential();\n};', fileName: 'page.js', expected: ['defineModel:function=>model'] },
+  { title: 'a let declared without a value, then given the function', code: 'let build;\nbuild = () => { net = tf.sequential(); };', fileName: 'page.js', expected: ['build:function=>net'] },
+  { title: 'through a local variable first', code: 'let model;\nfunction defineModel() {\n  const m = tf.sequential();\n  model = m;\n}', fileName: 'page.js', expected: ['defineModel:function=>model'] },
+  { title: 'a local or a parameter of the same name is not the module variable', code: 'let model;\nfunction a() { let model; model = tf.sequential(); }\nfunction b(model) { model = tf.sequential(); }', fileName: 'page.js', expected: [] },
+  { title: 'assigning something else to a module variable builds nothing', code: 'let model;\nfunction load() { model = fetch("model.json"); }', fileName: 'page.js', expected: [] },
+  { title: 'a function that returns its model is not also a variable builder', code: 'let model;\nfunction build() { model = tf.sequential(); return model; }', fileName: 'page.js', expected: ['build:function'] },
+  { title: 'this.model in a plain function stays an ES5 constructor', code: 'function Trainer() { this.model = tf.sequential(); }', fileName: 'page.js', expected: ['Trainer:constructor>model'] },
+  { title: 'a method keeping its model in a module variable', code: `${NS}let model;\nexport class App {\n  init() { model = tf.sequential(); }\n}`, expected: ['App.init:method:exported=>model'] },
   // Browser scripts and tfjs handed in.
   { title: 'browser script with the global tf', code: 'function build() {\n  const model = tf.sequential();\n  model.add(tf.layers.dense({ units: 1, inputShape: [2] }));\n  return model;\n}', fileName: 'page.js', expected: ['build:function'] },
   { title: 'tf passed as a parameter', code: 'export function buildModel(tf, classes) { return tf.sequential(); }', fileName: 'a.js', expected: ['buildModel:function:exported'] },

@@ -1,0 +1,43 @@
+import { strict as assert } from 'node:assert';
+import { createStandIn, setModuleLoading } from '../../../src/worker/loading/page/browser-stand-ins';
+import { setPageElementIds } from '../../../src/worker/loading/page/page-element-writes';
+
+type Document = { getElementById(id: string): Record<string, unknown> & { style: Record<string, unknown>; classList: { add(c: string): void }; setAttribute(k: string, v: string): void } };
+
+const USE = (api: string) => new RegExp(`^${api.replace(/[.()'"]/g, '\\$&')} is browser-only; sanity-train runs your model in Node and gave the module an inert stand-in for document$`);
+
+describe('a page\'s own elements while its builder builds the model', () => {
+  const document = createStandIn('document') as Document;
+  beforeEach(() => {
+    setModuleLoading(false);
+    setPageElementIds(['status', 'units']);
+  });
+  afterEach(() => {
+    setPageElementIds([]);
+    setModuleLoading(true);
+  });
+
+  const rows: { title: string; run: () => unknown; throws?: string }[] = [
+    { title: 'a style write', run: () => (document.getElementById('status').style.backgroundColor = 'red') },
+    { title: 'an innerHTML write', run: () => (document.getElementById('status').innerHTML = 'building') },
+    { title: 'a class added', run: () => document.getElementById('status').classList.add('busy') },
+    { title: 'an attribute set', run: () => document.getElementById('status').setAttribute('aria-busy', 'true') },
+    { title: 'a value read is a use of the page', run: () => document.getElementById('units').value, throws: "document.getElementById('units').value" },
+    { title: 'an innerHTML read is a use too', run: () => String(document.getElementById('status').innerHTML), throws: "document.getElementById('status').innerHTML" },
+    { title: 'an id the page does not have is a use', run: () => document.getElementById('chart'), throws: 'document.getElementById("chart")' },
+  ];
+  for (const row of rows) {
+    it(`${row.title}${row.throws ? ' → throws' : ' → taken and dropped'}`, () => {
+      if (row.throws) {
+        assert.throws(row.run, (err: Error) => err.name === 'BrowserOnlyError' && USE(row.throws!).test(err.message));
+      } else {
+        assert.doesNotThrow(row.run);
+      }
+    });
+  }
+
+  it('a file that is no page keeps the plain rule: any lookup while building is a use', () => {
+    setPageElementIds([]);
+    assert.throws(() => document.getElementById('status'), (err: Error) => USE('document.getElementById').test(err.message));
+  });
+});
