@@ -5,7 +5,7 @@
  * product on the code people actually write. Prints JSON (or --out <file>) and a markdown table.
  *
  *   node bench/real-code/run-real-code.mjs [--cli dist/cli.js] [--out results.json] [--label x]
- *        [--only <substring of repo/builder/file>] [--skip-sanity] [--skip-conversion]
+ *        [--only <substring of repo/builder/file>] [--repos owner/a,owner/b] [--skip-sanity] [--skip-conversion]
  *        [--kill-after 180] [--steps 300] [--half dev|test] [--round N]
  *   node bench/real-code/run-real-code.mjs --markdown-from results.json   (tables of a saved run)
  *
@@ -37,6 +37,7 @@ function parseArgs(argv) {
     else if (a === '--out') { opts.out = path.resolve(next()); }
     else if (a === '--label') { opts.label = next(); }
     else if (a === '--only') { opts.only = next(); }
+    else if (a === '--repos') { opts.repos = next().split(',').map((r) => r.trim()).filter(Boolean); }
     else if (a === '--skip-sanity') { opts.sanity = false; }
     else if (a === '--skip-conversion') { opts.conversion = false; }
     else if (a === '--kill-after') { opts.killAfter = Number(next()); }
@@ -257,8 +258,10 @@ function main() {
     process.stdout.write(`${markdown(JSON.parse(fs.readFileSync(opts.markdownFrom, 'utf8')))}\n`);
     return;
   }
-  const keep = (...fields) => !opts.only || fields.some((x) => String(x).includes(opts.only));
-  const report = { label: opts.label ?? null, cli: opts.cli, spec: opts.spec, half: opts.half ?? null, round: opts.round ?? null, timeout: opts.timeout ?? null, startedAt: new Date().toISOString(), benchCommit: productCommit(),
+  // --repos takes exact repository names (a round's later additions, say); --only a substring of any field.
+  const keep = (repo, ...fields) => (!opts.repos || opts.repos.includes(repo))
+    && (!opts.only || [repo, ...fields].some((x) => String(x).includes(opts.only)));
+  const report = { label: opts.label ?? null, cli: opts.cli, spec: opts.spec, half: opts.half ?? null, round: opts.round ?? null, repos: opts.repos ?? null, timeout: opts.timeout ?? null, startedAt: new Date().toISOString(), benchCommit: productCommit(),
     cliCommit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.dirname(path.dirname(opts.cli)), encoding: 'utf8' }).stdout?.trim() ?? null,
     steps: opts.steps, loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 10) / 10), cpus: os.cpus().length };
   if (opts.sanity) {
