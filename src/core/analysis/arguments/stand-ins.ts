@@ -95,7 +95,7 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
   }
   if (use.tuple) {
     // `const [x, y] = game.getBoardSize()`: the sides of a board, else of the data's shape.
-    const side = (n: string, i: number) => numberGuess(n, owner, hint) ?? (BOARD_OWNER.test(owner) ? BOARD_SIDE : shapeFor(hint, use.tuple!.length)[i] ?? COUNT_STAND_IN);
+    const side = (n: string, i: number) => (BOARD_OWNER.test(owner) ? BOARD_SIDE : (numberGuess(n, owner, hint) ?? shapeFor(hint, use.tuple!.length)[i] ?? COUNT_STAND_IN));
     return leaf(use.tuple.map(side), true);
   }
   const names = [...use.names, name];
@@ -129,7 +129,8 @@ function inputShape(use: ParameterUse, hint: DataHint): number[] {
   if (/conv1d|lstm|gru|simpleRNN|rnn|bidirectional|pooling1d/i.test(layer)) {
     return [10, 8];
   }
-  if (/\bdense|flatten|dropout|activation/i.test(layer) && hint.input !== 'image') {
+  // A merge joins features (often a flattened map with a vector): a vector.
+  if (/concatenate|\.(add|multiply|average|maximum|minimum|dot)\b/i.test(layer) || (/\bdense|flatten|dropout|activation/i.test(layer) && hint.input !== 'image')) {
     return [16];
   }
   return shapeFor(hint, undefined);
