@@ -12,10 +12,13 @@ import type { BuilderParameter } from '../../../core/analysis/types';
 /** Members that runtimes and libraries probe on any object: asking for them is no use of the stand-in. */
 const PROBES = new Set(['then', 'toJSON', 'inspect', 'nodeType', 'asymmetricMatch', '$$typeof', '__esModule', 'prototype']);
 
-/** The parameters the proposal guessed, from its summary: "guessed from the names and types (game, opts)". */
+/**
+ * The parameters the proposal guessed, from its summary: "guessed from the names and types (game, opts)",
+ * also after "given with --args; the rest: …" (the list names only the guessed ones).
+ */
 export function guessedParameterNames(argsSource: string | undefined): string[] {
   const list = /guessed from the names and types \(([^)]*)\)/.exec(argsSource ?? '')?.[1];
-  return list === undefined || /given with/.test(argsSource ?? '') ? [] : list.split(',').map((s) => s.trim());
+  return list === undefined ? [] : list.split(',').map((s) => s.trim());
 }
 
 export class StandIns {
