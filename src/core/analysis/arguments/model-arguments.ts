@@ -51,14 +51,25 @@ export function isInputStandIn(value: unknown): value is InputStandIn {
   return Array.isArray(shape) && shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0));
 }
 
-/** A value holding a method or tf.input stand-in at any depth. */
-export function containsStandIn(value: unknown): boolean {
+/** A value holding a method or tf.input stand-in at any depth (JSON data only: live objects are not searched). */
+export function containsStandIn(value: unknown, depth = 0): boolean {
   if (isMethodStandIn(value) || isInputStandIn(value)) {
     return true;
   }
-  return Array.isArray(value) ? value.some(containsStandIn) : isPlainObject(value) && Object.values(value).some(containsStandIn);
+  if (depth > MAX_STAND_IN_DEPTH) {
+    return false;
+  }
+  const inner = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : [];
+  return inner.some((v) => containsStandIn(v, depth + 1));
 }
 
+const MAX_STAND_IN_DEPTH = 16;
+
+/** A JSON object: `{}`-made, not a class instance, a module namespace or an array. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }

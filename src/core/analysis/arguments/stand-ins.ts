@@ -90,6 +90,10 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
   if (use.input) {
     return leaf({ $input: inputShape(use, hint) }, true);
   }
+  if (use.elementsUnknown) {
+    // `graph.nodes.map((n) => …)`: a list of records the analysis does not follow; nothing invented.
+    return undefined;
+  }
   if (use.props.size > 0) {
     return objectValue(use, name, hint);
   }

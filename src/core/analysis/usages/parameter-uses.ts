@@ -20,8 +20,10 @@ export interface ParameterUse {
   names: string[];
   /** Counted with: arithmetic, a comparison, a size property, a shape's dimension, Number.isInteger. */
   numeric: boolean;
-  /** Indexed, or `.length` / an array method read: an array. */
+  /** Indexed or `.length` read: an array (of numbers, unless its elements are read further). */
   array: boolean;
+  /** Mapped, filtered, iterated: an array whose elements the code reads in ways not followed here. */
+  elementsUnknown: boolean;
   /** A layer's input: `.apply(x)`, `tf.model({ inputs: x })`. */
   input: boolean;
   /** The layers it is fed to (`tf.layers.conv2d(…)`), for the input's rank. */
@@ -33,8 +35,10 @@ export interface ParameterUse {
 }
 
 const MAX_DEPTH = 4;
-/** Properties that make the value an array (or string), not an object of settings. */
-const ARRAY_MEMBERS = new Set(['length', 'map', 'slice', 'forEach', 'filter', 'reduce', 'concat', 'join', 'indexOf', 'includes', 'every', 'some']);
+/** Array methods whose callbacks get the elements: what they need of an element is not followed. */
+const ELEMENT_CALLBACKS = new Set(['map', 'forEach', 'filter', 'reduce', 'every', 'some', 'find', 'flatMap']);
+/** Other members that make the value an array (or string), not an object of settings. */
+const ARRAY_MEMBERS = new Set(['length', 'slice', 'concat', 'join', 'indexOf', 'includes']);
 /** Object properties whose value is a count or a size. */
 const SIZE_KEYS = /^(units|filters|kernelSize|poolSize|strides|rate|inputDim|outputDim|numHeads|size|batchSize|epochs)$/;
 const NUMERIC_OPERATORS = new Set(['+', '-', '*', '/', '%', '**', '<', '<=', '>', '>=', '-=', '+=', '*=', '/=']);
@@ -42,7 +46,7 @@ const NUMERIC_OPERATORS = new Set(['+', '-', '*', '/', '%', '**', '<', '<=', '>'
 const NUMERIC_CHECK = /^(Number\.\w+|Math\.\w+|parseInt|parseFloat|isFinite|\w*(assert|check|ensure|validate)\w*(Positive|Integer|Number|Int)\w*)$/i;
 
 export function emptyUse(): ParameterUse {
-  return { props: new Map(), names: [], numeric: false, array: false, input: false, inputLayers: [], fallback: false, escapes: false };
+  return { props: new Map(), names: [], numeric: false, array: false, elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false };
 }
 
 /** Where the parameter is declared: a function's own (`own`) or its class's constructor's (`ctor`). */
@@ -163,12 +167,16 @@ class UseCollector {
     } else if (t.isPrefixUnaryExpression(p) && (p.operator === t.SyntaxKind.MinusToken || p.operator === t.SyntaxKind.PlusToken)) {
       use.numeric = true;
     } else if (t.isForOfStatement(p) && p.expression === node) {
-      use.array = true;
+      use.elementsUnknown = true;
     }
   }
 
   private propertyRead(p: ts.PropertyAccessExpression, use: ParameterUse, depth: number, seen: Set<ts.Node>): void {
     const key = p.name.text;
+    if (ELEMENT_CALLBACKS.has(key)) {
+      use.elementsUnknown = true;
+      return;
+    }
     if (ARRAY_MEMBERS.has(key)) {
       use.array = true;
       return;

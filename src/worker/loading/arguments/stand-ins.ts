@@ -35,6 +35,9 @@ export class StandIns {
   /** `values` (one per parameter, tfjs included) with their stand-ins made real. */
   materialize(values: unknown[], parameters: readonly BuilderParameter[]): unknown[] {
     return values.map((value, i) => {
+      if (parameters[i]?.receivesTfjs) {
+        return value;
+      }
       const name = parameters[i]?.name ?? `argument ${i + 1}`;
       const plainObject = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
       if (!containsStandIn(value) && !(plainObject && this.guessed.includes(name))) {

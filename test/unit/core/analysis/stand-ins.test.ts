@@ -84,6 +84,15 @@ const rows: Row[] = [
     unknown: ['env'],
   },
   {
+    title: 'negative: a list the code maps over and a member handed on to outside code get nothing invented',
+    code: `${CJS}const { assemble } = require('./assemble');
+function fromSpec(spec) {\n  const layers = spec.nodes.map((n) => n.units);\n  const net = assemble(tf, layers, spec.edges);\n  return tf.model({ inputs: net.inputs, outputs: net.outputs });\n}
+module.exports = { fromSpec };`,
+    id: 'fromSpec',
+    text: '[null]',
+    unknown: ['spec'],
+  },
+  {
     title: 'negative: members read only with a fallback are left out (the code copes without them)',
     code: `${CJS}function g(opts) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: opts.units || 8, inputShape: [3] }));\n  return m;\n}\nmodule.exports = { g };`,
     id: 'g',
