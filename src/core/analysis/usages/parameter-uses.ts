@@ -73,7 +73,8 @@ function parse(t: Ts, code: string, fileName: string): ts.SourceFile {
 export function findParameterUses(name: string, site: ParameterSite): ParameterUse | undefined {
   const t = getTypeScript();
   const file = parse(t, site.code, site.fileName);
-  const fn = findDeclaringFunction(t, file, name, site);
+  // An ES5 constructor (a function that assigns this.model) has no constructor member: its own range holds it.
+  const fn = findDeclaringFunction(t, file, name, site) ?? (site.ofConstructor ? findDeclaringFunction(t, file, name, { ...site, ofConstructor: false }) : undefined);
   const declaration = fn?.parameters.find((p) => t.isIdentifier(p.name) && p.name.text === name);
   if (!fn || !declaration?.name || !fn.body) {
     return undefined;

@@ -77,6 +77,12 @@ const rows: Row[] = [
     text: '[{ getBoardSize: () => [10, 10], historyLength: 8 }]',
   },
   {
+    title: 'an ES5 constructor function reads its game the same way',
+    code: `${CJS}function Player(game) {\n  const n = game.numCells();\n  this.model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [n] })] });\n}\nmodule.exports = { Player };`,
+    id: 'Player',
+    text: '[{ numCells: () => 8 }]',
+  },
+  {
     title: 'negative: a parameter only handed to a function outside the file gets nothing invented',
     code: `${CJS}const { attach } = require('./env');\nfunction f(env) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: 2, inputShape: [3] }));\n  attach(env, m);\n  return m;\n}\nmodule.exports = { f };`,
     id: 'f',
