@@ -102,7 +102,8 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
     const side = (n: string, i: number) => (BOARD_OWNER.test(owner) ? BOARD_SIDE : (numberGuess(n, owner, hint) ?? shapeFor(hint, use.tuple!.length)[i] ?? COUNT_STAND_IN));
     return leaf(use.tuple.map(side), true);
   }
-  const names = [...use.names, name];
+  // The member's own name first (as the flat reads are guessed), then the names it flows into.
+  const names = [name, ...use.names];
   const byName = names.map((n) => guessMember(n, owner, hint)?.value).find((v) => v !== undefined && (!use.numeric || typeof v === 'number'));
   if (use.array) {
     return leaf(Array.isArray(byName) ? byName : [typeof byName === 'number' ? byName : COUNT_STAND_IN, typeof byName === 'number' ? byName : COUNT_STAND_IN], true);

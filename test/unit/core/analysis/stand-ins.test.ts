@@ -65,16 +65,22 @@ const rows: Row[] = [
     text: '[tf.input({ shape: [28, 28, 1] }), tf.input({ shape: [16] })]',
   },
   {
-    title: 'a method whose result is a layer size (guessed as units), and an array read for its length',
+    title: 'a method whose result is a layer size, and an array read for its length',
     code: `${CJS}function mlp(env, opts) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: 8, inputShape: [4] }));\n  for (let i = 0; i < opts.hiddenSizes.length; i++) {\n    m.add(tf.layers.dense({ units: opts.hiddenSizes[i] }));\n  }\n  const n = env.outputCount();\n  m.add(tf.layers.dense({ units: n }));\n  return m;\n}\nmodule.exports = { mlp };`,
     id: 'mlp',
-    text: '[{ outputCount: () => 32 }, { hiddenSizes: [32, 32] }]',
+    text: '[{ outputCount: () => 8 }, { hiddenSizes: [32, 32] }]',
   },
   {
     title: 'followed into this.<field> read by another method, and into a helper of the same file',
     code: `${CJS}function depthOf(g) {\n  return g.historyLength + 1;\n}\nclass Net {\n  constructor(game) {\n    this.game = game;\n    this.depth = depthOf(game);\n    this.model = this.build();\n  }\n  build() {\n    const [r, c] = this.game.getBoardSize();\n    const m = tf.sequential();\n    m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [r, c, this.depth] }));\n    return m;\n  }\n}\nmodule.exports = { Net };`,
     id: 'Net',
     text: '[{ getBoardSize: () => [10, 10], historyLength: 8 }]',
+  },
+  {
+    title: 'a chain of calls gives a method returning an object with a method',
+    code: `${CJS}function probe(env) {\n  const [h, w] = env.getBoard().getSize();\n  return tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [h * w] })] });\n}\nmodule.exports = { probe };`,
+    id: 'probe',
+    text: '[{ getBoard: () => ({ getSize: () => [10, 10] }) }]',
   },
   {
     title: 'an ES5 constructor function reads its game the same way',
