@@ -7,7 +7,10 @@
  * functions and methods of the same file it is passed to. Syntax only, on the raw compiler AST; a
  * value handed to a function outside the file is marked as escaping and nothing is assumed of it.
  */
-import { getTypeScript, scriptKindFor, type ts, type Ts } from '../typescript';
+import { getTypeScript, type ts, type Ts } from '../typescript';
+import { enclosingClass, enclosingFunction, findDeclaringFunction, findFunction, parse, type ParameterSite } from './parameter-sites';
+
+export type { ParameterSite } from './parameter-sites';
 
 export interface ParameterUse {
   /** Properties read, in first-read order. */
@@ -49,26 +52,6 @@ export function emptyUse(): ParameterUse {
   return { props: new Map(), names: [], numeric: false, array: false, elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false };
 }
 
-/** Where the parameter is declared: a function's own (`own`) or its class's constructor's (`ctor`). */
-export interface ParameterSite {
-  code: string;
-  fileName: string;
-  /** The builder's range in the file. */
-  start: number;
-  end: number;
-  className?: string;
-  ofConstructor: boolean;
-}
-
-let cached: { code: string; fileName: string; file: ts.SourceFile } | undefined;
-
-function parse(t: Ts, code: string, fileName: string): ts.SourceFile {
-  if (cached?.code !== code || cached.fileName !== fileName) {
-    cached = { code, fileName, file: t.createSourceFile(fileName, code, t.ScriptTarget.Latest, true, scriptKindFor(t, fileName)) };
-  }
-  return cached.file;
-}
-
 /** The uses of parameter `name`; undefined when the parameter is not found. */
 export function findParameterUses(name: string, site: ParameterSite): ParameterUse | undefined {
   const t = getTypeScript();
@@ -82,32 +65,6 @@ export function findParameterUses(name: string, site: ParameterSite): ParameterU
   const use = emptyUse();
   new UseCollector(t, file).usesOfName(name, fn.body, use, 0, new Set());
   return use;
-}
-
-function findDeclaringFunction(t: Ts, file: ts.SourceFile, name: string, site: ParameterSite): ts.FunctionLikeDeclaration | undefined {
-  const declares = (n: ts.Node): n is ts.FunctionLikeDeclaration => t.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).parameters.some((p) => t.isIdentifier(p.name) && p.name.text === name);
-  let found: ts.FunctionLikeDeclaration | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found) {
-      return;
-    }
-    const inRange = n.getStart(file) >= site.start && n.end <= site.end;
-    const ctorOfClass = site.ofConstructor && t.isConstructorDeclaration(n) && className(t, n.parent) === site.className;
-    if (declares(n) && (site.ofConstructor ? ctorOfClass : inRange)) {
-      found = n;
-      return;
-    }
-    t.forEachChild(n, visit);
-  };
-  visit(file);
-  return found;
-}
-
-function className(t: Ts, n: ts.Node): string | undefined {
-  if ((t.isClassDeclaration(n) || t.isClassExpression(n)) && n.name) {
-    return n.name.text;
-  }
-  return t.isClassExpression(n) && t.isVariableDeclaration(n.parent) && t.isIdentifier(n.parent.name) ? n.parent.name.text : undefined;
 }
 
 class UseCollector {
@@ -293,10 +250,7 @@ class UseCollector {
   /** `this.game = game`: every read of `this.game` in the class. */
   private thisFieldUses(field: ts.PropertyAccessExpression, use: ParameterUse, depth: number, seen: Set<ts.Node>): void {
     const { t } = this;
-    let cls: ts.Node | undefined = field.parent;
-    while (cls && !t.isClassLike(cls)) {
-      cls = cls.parent;
-    }
+    const cls = enclosingClass(t, field);
     if (!cls) {
       return;
     }
@@ -317,34 +271,11 @@ class UseCollector {
       return findFunction(t, this.file, (n) => (t.isFunctionDeclaration(n) && n.name?.text === callee.text ? n : t.isVariableDeclaration(n) && t.isIdentifier(n.name) && n.name.text === callee.text && n.initializer && (t.isArrowFunction(n.initializer) || t.isFunctionExpression(n.initializer)) ? n.initializer : undefined));
     }
     if (t.isPropertyAccessExpression(callee) && callee.expression.kind === t.SyntaxKind.ThisKeyword) {
-      let cls: ts.Node | undefined = callee.parent;
-      while (cls && !t.isClassLike(cls)) {
-        cls = cls.parent;
-      }
-      const member = cls && t.isClassLike(cls) ? cls.members.find((m) => t.isMethodDeclaration(m) && m.name.getText(this.file) === callee.name.text) : undefined;
+      const cls = enclosingClass(t, callee);
+      const member = cls ? cls.members.find((m) => t.isMethodDeclaration(m) && m.name.getText(this.file) === callee.name.text) : undefined;
       return member as ts.MethodDeclaration | undefined;
     }
     return undefined;
   }
 }
 
-function findFunction(t: Ts, file: ts.SourceFile, match: (n: ts.Node) => ts.FunctionLikeDeclaration | undefined): ts.FunctionLikeDeclaration | undefined {
-  let found: ts.FunctionLikeDeclaration | undefined;
-  const visit = (n: ts.Node): void => {
-    found ??= match(n);
-    if (!found) {
-      t.forEachChild(n, visit);
-    }
-  };
-  visit(file);
-  return found;
-}
-
-function enclosingFunction(t: Ts, n: ts.Node): ts.Node | undefined {
-  for (let p: ts.Node | undefined = n.parent; p; p = p.parent) {
-    if (t.isFunctionLike(p) || t.isSourceFile(p)) {
-      return p;
-    }
-  }
-  return undefined;
-}
