@@ -34,8 +34,8 @@ const rows: Row[] = [
   {
     file: 'seq-autoencoder.js',
     model: 'SeqAutoencoder',
-    line: 'new SeqAutoencoder({ encoder: { units: 32, layers: 2 }, frame: { width: 32 }, decoder: { units: 32 } }): from guesses for opts (a stand-in)',
-    args: [{ encoder: { units: 32, layers: 2 }, frame: { width: 32 }, decoder: { units: 32 } }],
+    line: 'new SeqAutoencoder({ encoder: { units: 32, layers: 2 }, frame: { width: 28 }, decoder: { units: 32 } }): from guesses for opts (a stand-in)',
+    args: [{ encoder: { units: 32, layers: 2 }, frame: { width: 28 }, decoder: { units: 32 } }],
     argsSource: 'guessed from the names and types (opts)',
   },
   {
