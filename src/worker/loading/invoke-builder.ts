@@ -163,9 +163,10 @@ async function loadAndBuild(
   const fields: InstanceVars = { values: { ...(vars.instanceVars?.values ?? {}) }, source: vars.instanceVars?.source ?? '' };
   const standIns = new StandIns(inv.tf, guessedParameterNames(inv.argsSource));
   const ctx: CallContext = { inv, builder, notes: [], instanceVars: fields, standIns };
-  const args = builder.kind === 'constructor' ? [] : standIns.materialize(fillArguments(builder.parameters, given, ctx, '--args', inv.args !== undefined), builder.parameters);
+  const args = builder.kind === 'constructor' ? [] : standIns.materialize(fillArguments(builder.parameters, given, ctx, '--args', inv.args !== undefined), builder.parameters, '--args');
   const ctorTyped = builder.kind === 'constructor' ? inv.ctorArgs !== undefined || inv.args !== undefined : inv.ctorArgs !== undefined;
-  const ctorArgs = usesCtor ? standIns.materialize(fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args', ctorTyped), ctorParameters(builder)) : [];
+  const ctorFlag = builder.kind === 'constructor' ? '--args' : '--ctor-args';
+  const ctorArgs = usesCtor ? standIns.materialize(fillArguments(ctorParameters(builder), ctorGiven, ctx, ctorFlag, ctorTyped), ctorParameters(builder), ctorFlag) : [];
   const model = await build(target as Callable | Record<string, unknown>, ctx, args, ctorArgs);
   const call: SanityCall = { model: builder.id, args: builder.kind === 'constructor' ? ctorGiven : given, argsSource: inv.argsSource ?? describeSource(builder, inv), builderKind: builder.kind };
   if (usesCtor && builder.kind !== 'constructor') {
@@ -242,7 +243,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   } catch (err) {
     // A builder known only by its id got no proposal: say which of its parameters ran as undefined.
     const unproposed = UNANALYSED.has(builder) ? missingArgumentsHint(builder.id, builder.className ? (instance ?? (target as Record<string, unknown>))[builder.memberName ?? ''] : target, args.length) : undefined;
-    const standIn = ctx.standIns?.describe('--args');
+    const standIn = ctx.standIns?.describe();
     const extra = [...ctx.notes, ...(unproposed ? [unproposed] : []), ...(standIn ? [standIn] : [])];
     const left = extra.length > 0 ? ` (${extra.join('; ')})` : '';
     throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}${left}`, err);
@@ -274,7 +275,7 @@ function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Rec
   } catch (err) {
     const flag = ctx.builder.kind === 'constructor' ? '--args' : '--ctor-args';
     const unproposed = UNANALYSED.has(ctx.builder) ? missingArgumentsHint(`new ${ctx.builder.className}()`, target, ctorArgs.length, flag) : undefined;
-    const why = [unproposed, ctx.standIns?.describe(flag)].filter((w): w is string => w !== undefined);
+    const why = [unproposed, ctx.standIns?.describe()].filter((w): w is string => w !== undefined);
     throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}${why.length > 0 ? ` (${why.join('; ')})` : ''}`, err);
   }
 }

@@ -8,7 +8,7 @@ const params = (...names: string[]): BuilderParameter[] => names.map((name) => (
 describe('stand-ins made real in the worker', () => {
   it('a method stand-in returns a fresh copy each call; a tf.input stand-in is a symbolic tensor', () => {
     const standIns = new StandIns(tf, []);
-    const [game, input] = standIns.materialize([{ getBoardSize: { $returns: [8, 8] } }, { $input: [16] }], params('game', 'input')) as [{ getBoardSize: () => number[] }, tf.SymbolicTensor];
+    const [game, input] = standIns.materialize([{ getBoardSize: { $returns: [8, 8] } }, { $input: [16] }], params('game', 'input'), '--args') as [{ getBoardSize: () => number[] }, tf.SymbolicTensor];
     const first = game.getBoardSize();
     first.push(3);
     assert.deepEqual(game.getBoardSize(), [8, 8]);
@@ -27,10 +27,17 @@ describe('stand-ins made real in the worker', () => {
   for (const [title, values, guessed, use, expected] of described) {
     it(title, () => {
       const standIns = new StandIns(tf, guessed);
-      use(standIns.materialize(values, params('game')));
-      assert.equal(standIns.describe('--args'), expected);
+      use(standIns.materialize(values, params('game'), '--args'));
+      assert.equal(standIns.describe(), expected);
     });
   }
+
+  it("a constructor's stand-in of a method builder names --ctor-args", () => {
+    const standIns = new StandIns(tf, ['world']);
+    const [world] = standIns.materialize([{ size: 4 }], params('world'), '--ctor-args') as [Record<string, unknown>];
+    void world.cells;
+    assert.equal(standIns.describe(), 'world is a stand-in guessed from the code, and the builder asked for world.cells, which the analysis did not foresee: pass the real value with --ctor-args');
+  });
 
   const sources: [string | undefined, string[]][] = [
     ['guessed from the names and types (game, opts)', ['game', 'opts']],

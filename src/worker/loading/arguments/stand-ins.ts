@@ -24,6 +24,8 @@ export function guessedParameterNames(argsSource: string | undefined): string[] 
 export class StandIns {
   /** The parameters that received a method or tf.input stand-in, in call order. */
   private readonly used: string[] = [];
+  /** The flag that passes each watched parameter's real value (`--args`, `--ctor-args`). */
+  private readonly flags = new Map<string, string>();
   /** `game.getValidMoves`: members asked for that no stand-in has. */
   private readonly unforeseen = new Set<string>();
 
@@ -32,8 +34,8 @@ export class StandIns {
     private readonly guessed: readonly string[],
   ) {}
 
-  /** `values` (one per parameter, tfjs included) with their stand-ins made real. */
-  materialize(values: unknown[], parameters: readonly BuilderParameter[]): unknown[] {
+  /** `values` (one per parameter, tfjs included) with their stand-ins made real; `flag` passes them instead. */
+  materialize(values: unknown[], parameters: readonly BuilderParameter[], flag: string): unknown[] {
     return values.map((value, i) => {
       if (parameters[i]?.receivesTfjs) {
         return value;
@@ -46,14 +48,16 @@ export class StandIns {
       if (containsStandIn(value)) {
         this.used.push(name);
       }
+      this.flags.set(name, flag);
       return this.make(value, name);
     });
   }
 
   /** For a failure line: which stand-in was involved and how; undefined when none ran. */
-  describe(flag: string): string | undefined {
+  describe(): string | undefined {
     const asked = [...this.unforeseen];
-    const owners = [...new Set(asked.map((path) => path.split(/[.(]/)[0]))];
+    const owners = [...new Set(asked.map((path) => path.split(/[.([]/)[0]))];
+    const flag = this.flags.get(owners[0] ?? this.used[0] ?? '') ?? '--args';
     if (asked.length > 0) {
       const what = owners.length === 1 ? `${owners[0]} is a stand-in` : `${owners.join(' and ')} are stand-ins`;
       return `${what} guessed from the code, and the builder asked for ${asked.slice(0, 4).join(', ')}, which the analysis did not foresee: pass the real value${owners.length === 1 ? '' : 's'} with ${flag}`;
