@@ -6,7 +6,7 @@
  * guessed by name with the usual guessers, else by use (a counted value is a small positive integer).
  * Nothing is invented for a value only handed to code outside the file. Pure.
  */
-import { guessMember, type Guess } from './argument-guesses';
+import { guessMember, splitTopLevelCommas, type Guess } from './argument-guesses';
 import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
 import { findParameterUses, type ParameterSite, type ParameterUse } from '../usages/parameter-uses';
 import type { BuilderParameter } from '../types';
@@ -34,6 +34,9 @@ interface Built {
 
 /** The stand-in for parameter `p`; undefined when the builder reads nothing of it. */
 export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: DataHint): StandInGuess | undefined {
+  if (p.name.startsWith('{')) {
+    return patternStandIn(p.name, site, hint);
+  }
   if (!/^[A-Za-z_$][\w$]*$/.test(p.name)) {
     return undefined;
   }
@@ -55,6 +58,34 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
   const shown = built.paths.length > 6 ? [...built.paths.slice(0, 6), '…'] : built.paths;
   const missing = built.missing.length > 0 ? `; no guess for ${built.missing.join(', ')}` : '';
   return { value: built.value, detail: `a stand-in from what the code does with ${p.name} (${shown.join(', ')})${missing}`, structured: built.structured };
+}
+
+/**
+ * `{ game, units }` with nothing passed: each element without a default guessed by its name, else
+ * from what the code does with its binding (a live `game` gets its stand-in); undefined when one has
+ * no value, or no element needed a stand-in (the plain guess covers it).
+ */
+function patternStandIn(pattern: string, site: ParameterSite, hint: DataHint): StandInGuess | undefined {
+  const value: Record<string, unknown> = {};
+  const standIns: string[] = [];
+  for (const element of splitTopLevelCommas(pattern.trim().replace(/^\{/, '').replace(/\}$/, ''))) {
+    const match = /^([A-Za-z_$][\w$]*)\s*(?::\s*([A-Za-z_$][\w$]*))?$/.exec(element);
+    if (element.includes('=') || element.startsWith('...')) {
+      continue;
+    }
+    const named = match ? guessMember(match[1], '', hint) : undefined;
+    const use = match && !named ? findParameterUses(match[2] ?? match[1], site) : undefined;
+    const built = use ? (use.input ? { value: { $input: inputShape(use, hint) } } : valueOf(use, match![1], '', hint)) : undefined;
+    if (!match || (!named && !built)) {
+      return undefined;
+    }
+    value[match[1]] = named ? named.value : built!.value;
+    if (!named) {
+      standIns.push(match[1]);
+    }
+  }
+  const flat = pattern.replace(/\s+/g, ' ');
+  return standIns.length === 0 ? undefined : { value, detail: `from the names in ${flat}, with stand-ins for ${standIns.join(', ')} from what the code does with them`, structured: true };
 }
 
 function objectValue(use: ParameterUse, owner: string, hint: DataHint): Built | undefined {

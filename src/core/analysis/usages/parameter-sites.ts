@@ -28,7 +28,7 @@ export function parse(t: Ts, code: string, fileName: string): ts.SourceFile {
 
 /** The function in the builder's range (or its class's constructor) that declares parameter `name`. */
 export function findDeclaringFunction(t: Ts, file: ts.SourceFile, name: string, site: ParameterSite): ts.FunctionLikeDeclaration | undefined {
-  const declares = (n: ts.Node): n is ts.FunctionLikeDeclaration => t.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).parameters.some((p) => t.isIdentifier(p.name) && p.name.text === name);
+  const declares = (n: ts.Node): n is ts.FunctionLikeDeclaration => t.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).parameters.some((p) => bindsName(t, p.name, name));
   let found: ts.FunctionLikeDeclaration | undefined;
   const visit = (n: ts.Node): void => {
     if (found) {
@@ -44,6 +44,14 @@ export function findDeclaringFunction(t: Ts, file: ts.SourceFile, name: string, 
   };
   visit(file);
   return found;
+}
+
+/** `name` itself, or a name a destructuring parameter (`{ game, opts: { units } }`) binds. */
+export function bindsName(t: Ts, binding: ts.BindingName, name: string): boolean {
+  if (t.isIdentifier(binding)) {
+    return binding.text === name;
+  }
+  return binding.elements.some((e) => t.isBindingElement(e) && bindsName(t, e.name, name));
 }
 
 function className(t: Ts, n: ts.Node): string | undefined {

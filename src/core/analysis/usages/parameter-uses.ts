@@ -8,7 +8,7 @@
  * value handed to a function outside the file is marked as escaping and nothing is assumed of it.
  */
 import { getTypeScript, type ts, type Ts } from '../typescript';
-import { enclosingClass, enclosingFunction, findDeclaringFunction, findFunction, parse, type ParameterSite } from './parameter-sites';
+import { bindsName, enclosingClass, enclosingFunction, findDeclaringFunction, findFunction, parse, type ParameterSite } from './parameter-sites';
 
 export type { ParameterSite } from './parameter-sites';
 
@@ -58,8 +58,8 @@ export function findParameterUses(name: string, site: ParameterSite): ParameterU
   const file = parse(t, site.code, site.fileName);
   // An ES5 constructor (a function that assigns this.model) has no constructor member: its own range holds it.
   const fn = findDeclaringFunction(t, file, name, site) ?? (site.ofConstructor ? findDeclaringFunction(t, file, name, { ...site, ofConstructor: false }) : undefined);
-  const declaration = fn?.parameters.find((p) => t.isIdentifier(p.name) && p.name.text === name);
-  if (!fn || !declaration?.name || !fn.body) {
+  const declaration = fn?.parameters.find((p) => bindsName(t, p.name, name));
+  if (!fn || !declaration || !fn.body) {
     return undefined;
   }
   const use = emptyUse();

@@ -83,6 +83,13 @@ const rows: Row[] = [
     text: '[{ getBoard: () => ({ getSize: () => [10, 10] }) }]',
   },
   {
+    title: 'a destructured options parameter holding a live game: the game gets its stand-in, the rest their names',
+    code: `${CJS}function residualNet({ game, hiddenChannels, name: label }) {\n  const rows = game.getRowCount();\n  const cols = game.getColumnCount();\n  const input = tf.input({ shape: [rows, cols, 1] });\n  const x = tf.layers.conv2d({ filters: hiddenChannels, kernelSize: 3, name: label }).apply(input);\n  return tf.model({ inputs: input, outputs: x });\n}\nmodule.exports = { residualNet };`,
+    id: 'residualNet',
+    text: "[{ game: { getRowCount: () => 8, getColumnCount: () => 8 }, hiddenChannels: 32, name: 'model' }]",
+    details: ['{ game, hiddenChannels, name: label }=from the names in { game, hiddenChannels, name: label }, with stand-ins for game from what the code does with them'],
+  },
+  {
     title: 'an ES5 constructor function reads its game the same way',
     code: `${CJS}function Player(game) {\n  const n = game.numCells();\n  this.model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [n] })] });\n}\nmodule.exports = { Player };`,
     id: 'Player',
