@@ -30,6 +30,7 @@ import { pageElementIdsOf, pageScriptFilesHint } from './page/page-loading';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
 import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
+import { guessedParameterNames, StandIns } from './arguments/stand-ins';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -164,10 +165,13 @@ async function loadAndBuild(
   const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
   // Sibling builders of model arguments may add fields (model-arguments.ts): a copy, reported after the call.
   const fields: InstanceVars = { values: { ...(vars.instanceVars?.values ?? {}) }, source: vars.instanceVars?.source ?? '' };
-  const ctx: CallContext = { inv, builder, notes: [], instanceVars: fields };
-  const args = builder.kind === 'constructor' ? [] : fillArguments(builder.parameters, given, ctx, '--args', inv.args !== undefined);
+  const standIns = new StandIns(inv.tf, guessedParameterNames(inv.argsSource));
+  const ctx: CallContext = { inv, builder, notes: [], instanceVars: fields, standIns };
+  const args = builder.kind === 'constructor' ? [] : standIns.materialize(fillArguments(builder.parameters, given, ctx, '--args', inv.args !== undefined), builder.parameters, '--args');
   const ctorTyped = builder.kind === 'constructor' ? inv.ctorArgs !== undefined || inv.args !== undefined : inv.ctorArgs !== undefined;
-  const model = await build(target as Callable | Record<string, unknown>, ctx, args, usesCtor ? fillArguments(ctorParameters(builder), ctorGiven, ctx, builder.kind === 'constructor' ? '--args' : '--ctor-args', ctorTyped) : []);
+  const ctorFlag = builder.kind === 'constructor' ? '--args' : '--ctor-args';
+  const ctorArgs = usesCtor ? standIns.materialize(fillArguments(ctorParameters(builder), ctorGiven, ctx, ctorFlag, ctorTyped), ctorParameters(builder), ctorFlag) : [];
+  const model = await build(target as Callable | Record<string, unknown>, ctx, args, ctorArgs);
   const call: SanityCall = { model: builder.id, args: builder.kind === 'constructor' ? ctorGiven : given, argsSource: inv.argsSource ?? describeSource(builder, inv), builderKind: builder.kind };
   if (usesCtor && builder.kind !== 'constructor') {
     call.ctorArgs = ctorGiven;
@@ -211,6 +215,8 @@ interface CallContext {
   notes: string[];
   /** Fields set on the instance before a method builder runs. */
   instanceVars?: InstanceVars;
+  /** The stand-ins for live objects among the arguments, watched for what the builder asks of them. */
+  standIns?: StandIns;
 }
 
 async function build(target: Callable | Record<string, unknown>, ctx: CallContext, args: unknown[], ctorArgs: unknown[]): Promise<tfjs.LayersModel> {
@@ -241,7 +247,9 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   } catch (err) {
     // A builder known only by its id got no proposal: say which of its parameters ran as undefined.
     const unproposed = UNANALYSED.has(builder) ? missingArgumentsHint(builder.id, builder.className ? (instance ?? (target as Record<string, unknown>))[builder.memberName ?? ''] : target, args.length) : undefined;
-    const left = ctx.notes.length > 0 || unproposed ? ` (${[...ctx.notes, ...(unproposed ? [unproposed] : [])].join('; ')})` : '';
+    const standIn = ctx.standIns?.describe();
+    const extra = [...ctx.notes, ...(unproposed ? [unproposed] : []), ...(standIn ? [standIn] : [])];
+    const left = extra.length > 0 ? ` (${extra.join('; ')})` : '';
     throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}${left}`, err);
   }
   if (isLayersModel(result)) {
@@ -285,7 +293,8 @@ function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Rec
   } catch (err) {
     const flag = ctx.builder.kind === 'constructor' ? '--args' : '--ctor-args';
     const unproposed = UNANALYSED.has(ctx.builder) ? missingArgumentsHint(`new ${ctx.builder.className}()`, target, ctorArgs.length, flag) : undefined;
-    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}${unproposed ? ` (${unproposed})` : ''}`, err);
+    const why = [unproposed, ctx.standIns?.describe()].filter((w): w is string => w !== undefined);
+    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}${why.length > 0 ? ` (${why.join('; ')})` : ''}`, err);
   }
 }
 

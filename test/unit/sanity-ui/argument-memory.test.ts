@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { BuilderParameter, ModelBuilder } from '../../../src/core/analysis/types';
+import { formatArgumentList } from '../../../src/core/analysis/arguments/argument-proposals';
 import { argumentNeeds, argumentPrompt, checkArguments, checkModuleVariables, instanceFieldsPrompt, moduleVariablesPrompt, sameValues } from '../../../src/vscode/sanity/arguments/argument-specs';
 import { LAST_RUN_LIMIT, LAST_RUN_STATE_KEY, LastRunMemory, lastRunKey, type StateStore } from '../../../src/vscode/sanity/arguments/last-run-memory';
 
@@ -140,6 +141,8 @@ describe('argument boxes', () => {
     ['optional ones may be left out', [param('inputShape'), param('classes', { optional: true })], "[[64, 64, 3]]", { ok: true, values: [[64, 64, 3]] }],
     ['a rest parameter takes any number', [param('first'), param('sizes', { optional: true, rest: true })], '[1, 2, 3, 4]', { ok: true, values: [1, 2, 3, 4] }],
     ['not a literal', three, '[h, 9, 4]', { ok: false, message: /h is not a literal value/ }],
+    ['stand-ins for live objects, as the proposal shows them', [param('game'), param('input')], '[{ getBoardSize: () => [8, 8] }, tf.input({ shape: [16] })]', { ok: true, values: [{ getBoardSize: { $returns: [8, 8] } }, { $input: [16] }] }],
+    ['a stand-in edited in the box', [param('game')], '[{ getBoardSize: () => [6, 7], getActionSize: () => 5 }]', { ok: true, values: [{ getBoardSize: { $returns: [6, 7] }, getActionSize: { $returns: 5 } }] }],
   ];
   for (const [name, params, text, want] of checks) {
     it(`checks ${text}: ${name}`, () => {
@@ -156,6 +159,13 @@ describe('argument boxes', () => {
       }
     });
   }
+
+  it('a proposal with stand-ins, accepted unchanged, is the proposal (its source is credited)', () => {
+    const proposed = [{ getBoardSize: { $returns: [10, 10] }, getActionSize: { $returns: 4 } }, { $input: [16] }];
+    const check = checkArguments(formatArgumentList(proposed), [param('game'), param('input')]);
+    assert.ok(check.ok);
+    assert.ok(sameValues(check.values, proposed));
+  });
 
   it('sameValues compares by value', () => {
     assert.ok(sameValues([9, [1, 2], { a: 'x' }], [9, [1, 2], { a: 'x' }]));

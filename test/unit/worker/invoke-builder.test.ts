@@ -139,10 +139,10 @@ describe('invokeBuilder (through the worker)', function () {
     assert.equal(failure.message, "new ArenaAgent() takes 1 argument (arena); got 0: pass --args '[{ rows: 10, cols: 10 }]'");
   });
 
-  it('--model Class with an argument nothing can propose: what to pass, never a list of nulls', async () => {
+  it('--model Class with a live object as its argument: what to pass is a stand-in with the method it calls, never a list of nulls', async () => {
     const failure = errorOf(await run(request('opaque-agent.js', { model: 'OpaqueAgent' })));
     assert.equal(failure.reason, 'badInput');
-    assert.equal(failure.message, 'new OpaqueAgent() takes 1 argument (world); got 0: pass them as a JSON array with --args (nothing in the file suggests a value for world)');
+    assert.equal(failure.message, "new OpaqueAgent() takes 1 argument (world); got 0: pass --args '[{ boardSize: () => 10 }]'");
   });
 
   it('a browser-only API used at module load: an inert stand-in, and the model trains', async () => {

@@ -1,6 +1,7 @@
 /**
  * Reads arguments as people type them (the editor's argument box, `rbn sanity --args`): a JS array
- * literal of plain values, or the object literal of module variables (pure, no eval).
+ * literal of plain values, or the object literal of module variables (pure, no eval). Two stand-ins
+ * for live objects read as markers (model-arguments.ts): `() => value` and `tf.input({ shape: [...] })`.
  * JSON.parse alone would refuse what people type in JS (single quotes, trailing commas, unquoted keys,
  * comments), and eval would run whatever they paste; this small parser accepts literal syntax only
  * and says where anything else starts, so the box can show it before the run.
@@ -127,7 +128,65 @@ class LiteralParser {
     if (this.atEnd()) {
       this.fail('the text ends before the value');
     }
+    if (c === '(') {
+      return this.parseMethodStandIn();
+    }
+    if (/^tf\s*\.\s*input\b/.test(this.text.slice(this.pos))) {
+      return this.parseInputStandIn();
+    }
     return this.parseWord();
+  }
+
+  /** `() => [8, 8]`, `() => ({ units: 8 })`: a method that returns the value, `{ $returns: value }`. */
+  private parseMethodStandIn(): LiteralValue {
+    const start = this.pos;
+    this.pos++; // (
+    this.skipSpace();
+    if (this.peek() !== ')' || !/^\)\s*=>/.test(this.text.slice(this.pos))) {
+      this.fail("only a function without parameters that returns a literal, () => value, may stand in for a method", start);
+    }
+    this.pos = this.pos + /^\)\s*=>/.exec(this.text.slice(this.pos))![0].length;
+    this.skipSpace();
+    if (this.peek() === '{') {
+      this.fail('a function body is not a literal: write () => ({ … }) to return an object');
+    }
+    const wrapped = this.peek() === '(';
+    if (wrapped) {
+      this.pos++;
+    }
+    const value = this.parseValue();
+    if (wrapped) {
+      this.skipSpace();
+      if (this.peek() !== ')') {
+        this.fail(`expected ')', found ${this.describeHere()}`);
+      }
+      this.pos++;
+    }
+    return { $returns: value };
+  }
+
+  /** `tf.input({ shape: [16] })`: a symbolic input the worker makes, `{ $input: [16] }`. */
+  private parseInputStandIn(): LiteralValue {
+    const start = this.pos;
+    this.pos += /^tf\s*\.\s*input/.exec(this.text.slice(this.pos))![0].length;
+    this.skipSpace();
+    if (this.peek() !== '(') {
+      this.fail("expected '(' after tf.input");
+    }
+    this.pos++;
+    this.skipSpace();
+    const config = this.peek() === '{' ? this.parseObject() : undefined;
+    const shape = config?.shape;
+    const dims = Array.isArray(shape) && shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0));
+    if (!config || !dims || Object.keys(config).length !== 1) {
+      this.fail('tf.input takes only { shape: [sizes] } here, e.g. tf.input({ shape: [16] })', start);
+    }
+    this.skipSpace();
+    if (this.peek() !== ')') {
+      this.fail(`expected ')' after tf.input's config, found ${this.describeHere()}`);
+    }
+    this.pos++;
+    return { $input: shape };
   }
 
   private parseWord(): LiteralValue {

@@ -209,13 +209,22 @@ function patternElements(pattern: string): string[] | undefined {
   return elements.some((e) => /^[A-Za-z_$][\w$]*\s*:\s*[{[]/.test(e)) ? undefined : elements;
 }
 
+/**
+ * The guess for the member `name` of an object called `owner` (`game.height` is the game's height, a
+ * board side, not an image's); undefined when its name says nothing.
+ */
+export function guessMember(name: string, owner: string, hint: DataHint, typeText?: string): Guess | undefined {
+  if (BOARD_OWNER.test(owner) && BOARD_DIMENSION.test(name)) {
+    return { value: BOARD_SIDE, detail: `from the name ${owner}.${name}` };
+  }
+  return guessArgument({ name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) }, hint);
+}
+
 /** An object with a guess for each property in `names`; undefined when none has one. */
 function objectOf(names: readonly { name: string; typeText?: string }[], hint: DataHint, owner = ''): Record<string, unknown> | undefined {
   const value: Record<string, unknown> = {};
   for (const { name, typeText } of names) {
-    const p: BuilderParameter = { name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) };
-    // `game.height` is the game's height (a board side), not an image's.
-    const guess = BOARD_OWNER.test(owner) && BOARD_DIMENSION.test(name) ? { value: BOARD_SIDE } : guessArgument(p, hint);
+    const guess = guessMember(name, owner, hint, typeText);
     if (guess) {
       value[name] = guess.value;
     }

@@ -12,8 +12,9 @@ import { findCallSites, type CallSite, type CallSiteQuery, type PackageFile } fr
 import { evaluateLiteralText, NOT_LITERAL } from './literal-values';
 import { proposeModuleVariables } from './module-variables';
 import { proposeInstanceFields } from './instance-fields';
-import { isModelArgument } from './model-arguments';
+import { isInputStandIn, isMethodStandIn, isModelArgument } from './model-arguments';
 import { forwardedGuess, mergeFields, modelMembersOf } from './related-builders';
+import { guessWithStandIn, type ParameterSite } from './stand-ins';
 import { parseSourceFile } from '../builders/tfjs-bindings';
 import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder, ModuleVariablesProposal } from '../types';
 
@@ -45,13 +46,15 @@ export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile
   // What the builder reads of its own parameters is in its own text; what a class reads of its
   // constructor's parameters may be anywhere in the file (`this.game = game` in the constructor).
   const region = builder.end > builder.start ? builderFile.code.slice(builder.start, builder.end) : builderFile.code;
-  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations }, forwarded: (name) => forwardedGuess(name, region, builderFile, hint, declarations) };
+  // Live objects (a game, an options bag read two levels deep, a layer's input) get a stand-in.
+  const site = (ofConstructor: boolean): ParameterSite | undefined => (builder.end > builder.start ? { code: builderFile.code, fileName: builderFile.file, start: builder.start, end: builder.end, ofConstructor, ...(builder.className ? { className: builder.className } : {}) } : undefined);
+  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations }, forwarded: (name) => forwardedGuess(name, region, builderFile, hint, declarations), site: site(builder.kind === 'constructor') };
   const own = proposeList(builder.parameters, { ...argsQuery(builder), modelMembers: modelMembersOf(builder, builderFile) }, files, options.lastRun?.args, ownScope, display);
   const proposal: ArgumentProposal = { args: own.values, sources: own.sources, summary: '' };
   const unknown = [...own.unknown];
   if ((builder.kind === 'method' || builder.kind === 'property') && !builder.static) {
     const names = [builder.className, builder.localName].filter((n): n is string => n !== undefined);
-    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new' }, files, options.lastRun?.ctorArgs, { hint, code: { uses: builderFile.code, declarations } }, display);
+    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new' }, files, options.lastRun?.ctorArgs, { hint, code: { uses: builderFile.code, declarations }, site: site(true) }, display);
     proposal.ctorArgs = ctor.values;
     proposal.sources.push(...ctor.sources.map((s) => ({ ...s, ofConstructor: true })));
     unknown.push(...ctor.unknown.map((n) => `new ${builder.className}(): ${n}`));
@@ -90,6 +93,8 @@ interface GuessScope {
   code: GuessCode;
   /** The guess for a parameter the builder hands on to another builder of its file (`modelGenerator(x, y, z)`). */
   forwarded?: (name: string) => Guess | undefined;
+  /** Where the parameters are declared, for stand-ins of live objects. */
+  site?: ParameterSite;
 }
 
 function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 'tfjsPositions'>, files: readonly PackageFile[], lastRun: unknown[] | undefined, scope: GuessScope, display: (f: string) => string): ListProposal {
@@ -125,7 +130,7 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
       out.sources.push({ parameter: parameterLabel(p.name), source: 'default', detail: `default in the signature${quick.note}` });
       continue;
     }
-    const guess = guessArgument(p, scope.hint, scope.code) ?? scope.forwarded?.(p.name);
+    const guess = guessWithStandIn(p, guessArgument(p, scope.hint, scope.code), scope.site, scope.hint) ?? scope.forwarded?.(p.name);
     out.values.push(guess ? guess.value : null);
     out.sources.push({ parameter: parameterLabel(p.name), source: 'guess', detail: guess ? guess.detail : 'no guess: replace null' });
     if (!guess) {
@@ -238,9 +243,12 @@ function describeSources(sources: ArgumentProposalSource[], prose: boolean): str
   if (sources.some((s) => s.source === 'default')) {
     parts.push(prose ? 'the defaults in the signature' : 'defaults in the signature');
   }
-  const guessed = sources.filter((s) => s.source === 'guess').map((s) => s.parameter);
+  const guesses = sources.filter((s) => s.source === 'guess');
+  const guessed = guesses.map((s) => s.parameter);
   if (guessed.length > 0) {
-    parts.push(prose ? `guesses for ${guessed.join(', ')}` : `guessed from the names and types (${guessed.join(', ')})`);
+    // Stand-ins for live objects say so where the user reads the proposal.
+    const named = guesses.map((s) => (/stand-in/.test(s.detail) ? `${s.parameter} (a stand-in)` : s.parameter));
+    parts.push(prose ? `guesses for ${named.join(', ')}` : `guessed from the names and types (${guessed.join(', ')})`);
   }
   return prose ? parts.join(' and ') : parts.join('; ');
 }
@@ -279,6 +287,14 @@ export function formatLiteralValue(value: unknown): string {
 }
 
 function formatValue(value: unknown): string {
+  // Stand-ins print as the JS they stand for, which the argument box and --args read back.
+  if (isMethodStandIn(value)) {
+    const returned = formatValue(value.$returns);
+    return `() => ${returned.startsWith('{') ? `(${returned})` : returned}`;
+  }
+  if (isInputStandIn(value)) {
+    return `tf.input({ shape: ${formatValue(value.$input)} })`;
+  }
   if (Array.isArray(value)) {
     return `[${value.map(formatValue).join(', ')}]`;
   }

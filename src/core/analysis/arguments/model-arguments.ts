@@ -22,3 +22,54 @@ export function isModelArgument(value: unknown): value is ModelArgument {
   const keys = Object.keys(v);
   return typeof v[MODEL_ARGUMENT_KEY] === 'string' && keys.every((k) => k === MODEL_ARGUMENT_KEY || k === 'args') && (v.args === undefined || Array.isArray(v.args));
 }
+
+/**
+ * Stand-ins for live objects a builder receives (core/analysis/arguments/stand-ins.ts): a method is
+ * `{ $returns: [8, 8] }` (shown and typed as `() => [8, 8]`), a symbolic tensor `{ $input: [16] }`
+ * (shown and typed as `tf.input({ shape: [16] })`). The worker makes the function or the tf.input.
+ */
+export const RETURNS_KEY = '$returns';
+export const INPUT_KEY = '$input';
+
+export interface MethodStandIn {
+  $returns: unknown;
+}
+
+export interface InputStandIn {
+  $input: (number | null)[];
+}
+
+export function isMethodStandIn(value: unknown): value is MethodStandIn {
+  return isPlainObject(value) && Object.keys(value).length === 1 && RETURNS_KEY in value;
+}
+
+export function isInputStandIn(value: unknown): value is InputStandIn {
+  if (!isPlainObject(value) || Object.keys(value).length !== 1) {
+    return false;
+  }
+  const shape = value[INPUT_KEY];
+  return Array.isArray(shape) && shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0));
+}
+
+/** A value holding a method or tf.input stand-in at any depth (JSON data only: live objects are not searched). */
+export function containsStandIn(value: unknown, depth = 0): boolean {
+  if (isMethodStandIn(value) || isInputStandIn(value)) {
+    return true;
+  }
+  if (depth > MAX_STAND_IN_DEPTH) {
+    return false;
+  }
+  const inner = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : [];
+  return inner.some((v) => containsStandIn(v, depth + 1));
+}
+
+const MAX_STAND_IN_DEPTH = 16;
+
+/** A JSON object: `{}`-made, not a class instance, a module namespace or an array. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}

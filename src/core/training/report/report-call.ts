@@ -3,12 +3,13 @@
  * shared by the panel and any text summary).
  */
 import type { SanityCall } from '../protocol';
+import { containsStandIn, isInputStandIn, isMethodStandIn } from '../../analysis/arguments/model-arguments';
 
 /** Longer argument lists are shortened on the page (the JSON report keeps them whole). */
 const MAX_ARGS_CHARS = 200;
 
 function argumentList(values: readonly unknown[]): string {
-  const text = values.map((v) => JSON.stringify(v) ?? 'undefined').join(', ');
+  const text = values.map((v) => (containsStandIn(v) ? standInText(v) : (JSON.stringify(v) ?? 'undefined'))).join(', ');
   return text.length > MAX_ARGS_CHARS ? `${text.slice(0, MAX_ARGS_CHARS - 1)}…` : text;
 }
 
@@ -18,4 +19,21 @@ export function describeCallCode(call: SanityCall): { call: string; constructorA
     call: `${call.model}(${argumentList(call.args)})`,
     ...(call.ctorArgs ? { constructorArgs: `(${argumentList(call.ctorArgs)})` } : {}),
   };
+}
+
+/** A value holding stand-ins for live objects, as the JS they stand for: `{ getBoardSize: () => [8, 8] }`. */
+function standInText(value: unknown): string {
+  if (isMethodStandIn(value)) {
+    return `() => ${standInText(value.$returns)}`;
+  }
+  if (isInputStandIn(value)) {
+    return `tf.input({ shape: ${JSON.stringify(value.$input)} })`;
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(standInText).join(', ')}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${standInText(v)}`).join(', ')} }`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
 }

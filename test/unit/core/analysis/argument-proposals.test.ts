@@ -311,10 +311,11 @@ describe('proposeArguments', () => {
     assert.deepEqual(p.args, [null, 32, {}, 0.001, 10]);
   });
 
-  it('an object the code calls methods on, or uses as an array, is not guessed from its properties', () => {
+  it('an object the code calls methods on gets a stand-in with those methods; one used as an array is not guessed from its properties', () => {
     const env = propose({ code: `${NS}export function f(env, shape) { env.reset(); const n = shape.length; return tf.sequential(); }`, fileName: 'f.js', id: 'f' });
-    assert.deepEqual(env.unknown, ['env']);
-    assert.deepEqual(env.args, [null, [784]]);
+    assert.equal(env.unknown, undefined);
+    assert.deepEqual(env.args, [{ reset: { $returns: null } }, [784]]);
+    assert.equal(formatArgumentList(env.args), '[{ reset: () => null }, [784]]');
   });
 });
 

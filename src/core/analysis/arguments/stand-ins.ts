@@ -1,0 +1,191 @@
+/**
+ * A stand-in for a parameter that is a live object no call site passes as a literal (a game, an
+ * agent's config, an options bag read two levels deep, a layer's symbolic input): built from what the
+ * builder does with it (usages/parameter-uses.ts). Nested reads give nested objects, a method call a
+ * `{ $returns: … }` guessed from how its result is used, a layer input `{ $input: shape }`; leaves are
+ * guessed by name with the usual guessers, else by use (a counted value is a small positive integer).
+ * Nothing is invented for a value only handed to code outside the file. Pure.
+ */
+import { guessMember, splitTopLevelCommas, type Guess } from './argument-guesses';
+import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
+import { findParameterUses, type ParameterSite, type ParameterUse } from '../usages/parameter-uses';
+import type { BuilderParameter } from '../types';
+
+export type { ParameterSite } from '../usages/parameter-uses';
+
+/** A value used only as a count (`> 0`, `units: …`), whose name says nothing: small, positive, whole. */
+export const COUNT_STAND_IN = 8;
+const BOARD_OWNER = /board|grid|game|maze|world|arena|level/i;
+
+export interface StandInGuess extends Guess {
+  /** Methods, nested objects or a layer input: more than the flat reads the other guessers see. */
+  structured: boolean;
+}
+
+interface Built {
+  value: unknown;
+  /** What was read (`getBoardSize()`, `decoder.units`), for the detail. */
+  paths: string[];
+  /** Leaves nothing could be guessed for. */
+  missing: string[];
+  /** Some leaf was guessed from its use alone, or the value has structure. */
+  structured: boolean;
+}
+
+/** The stand-in for parameter `p`; undefined when the builder reads nothing of it. */
+export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: DataHint): StandInGuess | undefined {
+  if (p.name.startsWith('{')) {
+    return patternStandIn(p.name, site, hint);
+  }
+  if (!/^[A-Za-z_$][\w$]*$/.test(p.name)) {
+    return undefined;
+  }
+  const use = findParameterUses(p.name, site);
+  if (!use) {
+    return undefined;
+  }
+  if (use.input) {
+    const shape = inputShape(use, hint);
+    return { value: { $input: shape }, detail: `a tf.input stand-in: ${p.name} is a layer's input in the code`, structured: true };
+  }
+  if (use.props.size === 0) {
+    return undefined;
+  }
+  const built = objectValue(use, p.name, hint);
+  if (built === undefined) {
+    return undefined;
+  }
+  const shown = built.paths.length > 6 ? [...built.paths.slice(0, 6), '…'] : built.paths;
+  const missing = built.missing.length > 0 ? `; no guess for ${built.missing.join(', ')}` : '';
+  return { value: built.value, detail: `a stand-in from what the code does with ${p.name} (${shown.join(', ')})${missing}`, structured: built.structured };
+}
+
+/**
+ * `{ game, units }` with nothing passed: each element without a default guessed by its name, else
+ * from what the code does with its binding (a live `game` gets its stand-in); undefined when one has
+ * no value, or no element needed a stand-in (the plain guess covers it).
+ */
+function patternStandIn(pattern: string, site: ParameterSite, hint: DataHint): StandInGuess | undefined {
+  const value: Record<string, unknown> = {};
+  const standIns: string[] = [];
+  for (const element of splitTopLevelCommas(pattern.trim().replace(/^\{/, '').replace(/\}$/, ''))) {
+    const match = /^([A-Za-z_$][\w$]*)\s*(?::\s*([A-Za-z_$][\w$]*))?$/.exec(element);
+    if (element.includes('=') || element.startsWith('...')) {
+      continue;
+    }
+    const named = match ? guessMember(match[1], '', hint) : undefined;
+    const use = match && !named ? findParameterUses(match[2] ?? match[1], site) : undefined;
+    const built = use ? (use.input ? { value: { $input: inputShape(use, hint) } } : valueOf(use, match![1], '', hint)) : undefined;
+    if (!match || (!named && !built)) {
+      return undefined;
+    }
+    value[match[1]] = named ? named.value : built!.value;
+    if (!named) {
+      standIns.push(match[1]);
+    }
+  }
+  const flat = pattern.replace(/\s+/g, ' ');
+  return standIns.length === 0 ? undefined : { value, detail: `from the names in ${flat}, with stand-ins for ${standIns.join(', ')} from what the code does with them`, structured: true };
+}
+
+function objectValue(use: ParameterUse, owner: string, hint: DataHint): Built | undefined {
+  const out: Built = { value: {}, paths: [], missing: [], structured: false };
+  const value = out.value as Record<string, unknown>;
+  for (const [key, child] of use.props) {
+    if (child.result) {
+      const result = valueOf(child.result, methodNoun(key), `${owner}.${key}`, hint);
+      value[key] = { $returns: result?.value ?? null };
+      out.paths.push(`${key}()`);
+      out.structured = true;
+      continue;
+    }
+    if (child.fallback && child.props.size === 0) {
+      continue;
+    }
+    const built = valueOf(child, key, owner, hint);
+    if (built === undefined) {
+      out.missing.push(key);
+      continue;
+    }
+    value[key] = built.value;
+    out.paths.push(...(built.paths.length > 0 ? built.paths.map((p) => `${key}.${p}`) : [key]));
+    out.missing.push(...built.missing.map((m) => `${key}.${m}`));
+    out.structured ||= built.structured || child.props.size > 0 || child.input;
+  }
+  return Object.keys(value).length === 0 ? undefined : out;
+}
+
+/** The value of one member: an object, a layer input, a tuple, or a leaf guessed by name, else by use. */
+function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint): Built | undefined {
+  const leaf = (value: unknown, structured: boolean): Built => ({ value, paths: [], missing: [], structured });
+  if (use.input) {
+    return leaf({ $input: inputShape(use, hint) }, true);
+  }
+  if (use.elementsUnknown) {
+    // `graph.nodes.map((n) => …)`: a list of records the analysis does not follow; nothing invented.
+    return undefined;
+  }
+  if (use.props.size > 0) {
+    return objectValue(use, name, hint);
+  }
+  if (use.tuple) {
+    // `const [x, y] = game.getBoardSize()`: the sides of a board, else of the data's shape.
+    const side = (n: string, i: number) => (BOARD_OWNER.test(owner) ? BOARD_SIDE : (numberGuess(n, owner, hint) ?? shapeFor(hint, use.tuple!.length)[i] ?? COUNT_STAND_IN));
+    return leaf(use.tuple.map(side), true);
+  }
+  // The member's own name first (as the flat reads are guessed), then the names it flows into.
+  const names = [name, ...use.names];
+  const byName = names.map((n) => guessMember(n, owner, hint)?.value).find((v) => v !== undefined && (!use.numeric || typeof v === 'number'));
+  if (use.array) {
+    return leaf(Array.isArray(byName) ? byName : [typeof byName === 'number' ? byName : COUNT_STAND_IN, typeof byName === 'number' ? byName : COUNT_STAND_IN], true);
+  }
+  if (byName !== undefined) {
+    return leaf(byName, false);
+  }
+  return use.numeric ? leaf(COUNT_STAND_IN, true) : undefined;
+}
+
+function numberGuess(name: string, owner: string, hint: DataHint): number | undefined {
+  const v = name.length === 0 ? undefined : guessMember(name, owner, hint)?.value;
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** `getActionSize` → `actionSize`, `numActions` stays: the noun a method's result is named after. */
+function methodNoun(method: string): string {
+  const noun = /^(?:get|compute|calc|calculate|fetch|read)([A-Z].*)$/.exec(method)?.[1];
+  return noun ? noun[0].toLowerCase() + noun.slice(1) : method;
+}
+
+/** The rank the first layer it is fed to expects: images for 2D convolutions, sequences for 1D and recurrent ones. */
+function inputShape(use: ParameterUse, hint: DataHint): number[] {
+  const layer = use.inputLayers.join(' ');
+  if (/conv2d|conv2dTranspose|depthwiseConv2d|separableConv2d|(max|average)Pooling2d|upSampling2d|zeroPadding2d/i.test(layer)) {
+    return shapeFor(hint, 3);
+  }
+  if (/conv1d|lstm|gru|simpleRNN|rnn|bidirectional|pooling1d/i.test(layer)) {
+    return [10, 8];
+  }
+  // A merge joins features (often a flattened map with a vector): a vector.
+  if (/concatenate|\.(add|multiply|average|maximum|minimum|dot)\b/i.test(layer) || (/\bdense|flatten|dropout|activation/i.test(layer) && hint.input !== 'image')) {
+    return [16];
+  }
+  return shapeFor(hint, undefined);
+}
+
+/**
+ * The stand-in where it knows more than the plain guess (`plain`, from the type, the flat reads and
+ * the name): methods, nested objects or a layer input, a value the plain guess has none for, or more
+ * of the members the code reads. A guess from a declared type always stands.
+ */
+export function guessWithStandIn(p: BuilderParameter, plain: Guess | undefined, site: ParameterSite | undefined, hint: DataHint): Guess | undefined {
+  if (site === undefined || plain?.detail.startsWith('from the type')) {
+    return plain;
+  }
+  const standIn = proposeStandIn(p, site, hint);
+  if (standIn === undefined) {
+    return plain;
+  }
+  const keys = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).length : -1);
+  const better = standIn.structured || plain === undefined || keys(standIn.value) > keys(plain.value);
+  return better ? { value: standIn.value, detail: standIn.detail } : plain;
+}

@@ -1,0 +1,86 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { describeCallCode } from '../../../src/core/training/report/report-call';
+import type { SanityReport } from '../../../src/core/training/protocol';
+import { rbn } from './cli-helpers';
+
+const LIVE = path.resolve(__dirname, '../../fixtures/sanity/live-objects');
+const RUN = ['--steps', '2', '--backend', 'cpu', '--data', 'synthetic'];
+
+interface Row {
+  file: string;
+  model: string;
+  /** The proposal line on stderr. */
+  line: string;
+  args: unknown[];
+  argsSource: string;
+}
+
+const rows: Row[] = [
+  {
+    file: 'board-net.js',
+    model: 'BoardNet',
+    line: 'new BoardNet({ getBoardSize: () => [10, 10], getActionSize: () => 4 }, { num_channels: 1 }): from guesses for game (a stand-in), settings',
+    args: [{ getBoardSize: { $returns: [10, 10] }, getActionSize: { $returns: 4 } }, { num_channels: 1 }],
+    argsSource: 'guessed from the names and types (game, settings)',
+  },
+  {
+    file: 'grid-agent.js',
+    model: 'GridAgent',
+    line: 'new GridAgent({ height: 10, width: 10 }, { warmupSteps: 8, memoryCapacity: 8 }): from guesses for game, config (a stand-in)',
+    args: [{ height: 10, width: 10 }, { warmupSteps: 8, memoryCapacity: 8 }],
+    argsSource: 'guessed from the names and types (game, config)',
+  },
+  {
+    file: 'seq-autoencoder.js',
+    model: 'SeqAutoencoder',
+    line: 'new SeqAutoencoder({ encoder: { units: 32, layers: 2 }, frame: { width: 28 }, decoder: { units: 32 } }): from guesses for opts (a stand-in)',
+    args: [{ encoder: { units: 32, layers: 2 }, frame: { width: 28 }, decoder: { units: 32 } }],
+    argsSource: 'guessed from the names and types (opts)',
+  },
+  {
+    file: 'classifier-head.js',
+    model: 'classifierHead',
+    line: 'classifierHead(tf.input({ shape: [16] })): from guesses for features (a stand-in)',
+    args: [{ $input: [16] }],
+    argsSource: 'guessed from the names and types (features)',
+  },
+];
+
+describe('rbn sanity with stand-ins for live objects (end to end)', function () {
+  this.timeout(120_000);
+
+  for (const row of rows) {
+    it(`${row.file}: proposes stand-ins, says so, builds and trains`, async () => {
+      const { code, stdout, stderr } = await rbn(['sanity', row.file, '--model', row.model, ...RUN, '--json'], LIVE);
+      assert.equal(code, 0, stderr);
+      assert.equal(stderr, `rbn sanity: ${row.line}\n`);
+      const report = JSON.parse(stdout) as SanityReport;
+      assert.deepEqual(report.call?.args, row.args);
+      assert.equal(report.call?.argsSource, row.argsSource);
+      assert.equal(report.runs[0].steps, 2);
+    });
+  }
+
+  it('a stand-in asked for a member the analysis did not foresee: the one failure line names it', async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', 'layered-board-net.js', '--model', 'LayeredBoardNet', ...RUN], LIVE);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines[0], 'rbn sanity: new LayeredBoardNet({ getBoardSize: () => [10, 10] }): from guesses for game (a stand-in)');
+    assert.equal(lines.length, 2);
+    assert.match(lines[1], /^rbn sanity: new LayeredBoardNet\(\) threw: TypeError: game\.getHistoryLength is not a function .*\(game is a stand-in guessed from the code, and the builder asked for game\.getHistoryLength, which the analysis did not foresee: pass the real value with --args\)/);
+  });
+
+  it('--args takes the stand-in syntax as the proposal prints it, and the text report shows it back', async () => {
+    const args = '[{ getBoardSize: () => [6, 6], getHistoryLength: () => 2 }]';
+    const { code, stdout, stderr } = await rbn(['sanity', 'layered-board-net.js', '--model', 'LayeredBoardNet', '--args', args, ...RUN], LIVE);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^ {2}call: new LayeredBoardNet\(\{ getBoardSize: \(\) => \[6, 6\], getHistoryLength: \(\) => 2 \}\) \(arguments: given with --args\)$/m);
+  });
+
+  it("the report page's call row shows stand-ins as the JS they stand for, plain values as JSON", () => {
+    const code = describeCallCode({ model: 'head', args: [{ $input: [16] }, { get: { $returns: [8, 8] }, n: 2 }, 'relu'], argsSource: 'guessed from the names and types (x)' });
+    assert.equal(code.call, 'head(tf.input({ shape: [16] }), { get: () => [8, 8], n: 2 }, "relu")');
+  });
+});

@@ -1,0 +1,177 @@
+import { strict as assert } from 'node:assert';
+import { formatArgumentList, formatArgumentProposal, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
+import { parseArgsLiteral } from '../../../../src/core/analysis/arguments/args-literal';
+import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
+import type { ArgumentProposal } from '../../../../src/core/analysis/types';
+
+const CJS = "const tf = require('@tensorflow/tfjs');\n";
+
+interface Row {
+  title: string;
+  code: string;
+  id: string;
+  /** The proposal as the argument box shows it. */
+  text: string;
+  /** `parameter=detail` of the guessed parameters. */
+  details?: string[];
+  unknown?: string[];
+}
+
+function propose(code: string, id: string): ArgumentProposal {
+  const builder = findModelBuilders(code, 'model.js').find((b) => b.id === id);
+  assert.ok(builder, `no builder ${id}`);
+  return proposeArguments(builder, { file: 'model.js', code });
+}
+
+const rows: Row[] = [
+  {
+    title: 'a game the constructor asks for its board size (destructured) and action count: methods returning a board and a count',
+    code: `${CJS}class PolicyNet {\n  constructor(game, hparams) {\n    const [rows, cols] = game.getBoardSize();\n    this.actionCount = game.getActionSize();\n    const input = tf.input({ shape: [rows, cols] });\n    const flat = tf.layers.flatten().apply(input);\n    const hidden = tf.layers.dense({ units: hparams.num_channels }).apply(flat);\n    const out = tf.layers.dense({ units: this.actionCount }).apply(hidden);\n    this.model = tf.model({ inputs: input, outputs: out });\n  }\n}\nmodule.exports = { PolicyNet };`,
+    id: 'PolicyNet',
+    text: '[{ getBoardSize: () => [10, 10], getActionSize: () => 4 }, { num_channels: 1 }]',
+    details: ['game=a stand-in from what the code does with game (getBoardSize(), getActionSize())', 'hparams=from what the code reads of hparams (num_channels)'],
+  },
+  {
+    title: 'a config whose field is asserted positive, next to a game read for its sides',
+    code: `${CJS}class Trainer {\n  constructor(game, config) {\n    if (!(config.explorationFrames > 0)) {\n      throw new Error('explorationFrames must be positive');\n    }\n    this.step = 1 / config.explorationFrames;\n    this.net = build(game.height, game.width, 4);\n  }\n}\nfunction build(h, w, n) {\n  const m = tf.sequential();\n  m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [h, w, 2] }));\n  m.add(tf.layers.flatten());\n  m.add(tf.layers.dense({ units: n }));\n  return m;\n}\nmodule.exports = { Trainer };`,
+    id: 'Trainer',
+    text: '[{ height: 10, width: 10 }, { explorationFrames: 8 }]',
+    details: ['game=from what the code reads of game (height, width)', 'config=a stand-in from what the code does with config (explorationFrames)'],
+  },
+  {
+    title: 'an options bag destructured two levels deep and read through a nested path',
+    code: `${CJS}function codec(opts) {\n  const { encoder: { units, depth } } = opts;\n  const input = tf.input({ shape: [16] });\n  let x = input;\n  for (let i = 0; i < depth; i++) {\n    x = tf.layers.dense({ units }).apply(x);\n  }\n  x = tf.layers.dense({ units: opts.decoder.units }).apply(x);\n  return tf.model({ inputs: input, outputs: x });\n}\nmodule.exports = { codec };`,
+    id: 'codec',
+    text: '[{ encoder: { units: 32, depth: 2 }, decoder: { units: 32 } }]',
+    details: ['opts=a stand-in from what the code does with opts (encoder.units, encoder.depth, decoder.units)'],
+  },
+  {
+    title: 'config.model.filters: a nested object whose leaf is guessed by its name',
+    code: `${CJS}function tower(config) {\n  const m = tf.sequential();\n  m.add(tf.layers.conv2d({ filters: config.model.filters, kernelSize: 3, inputShape: [28, 28, 1] }));\n  return m;\n}\nmodule.exports = { tower };`,
+    id: 'tower',
+    text: '[{ model: { filters: 16 } }]',
+  },
+  {
+    title: 'a symbolic input fed to a dense layer and closed into a model: a tf.input stand-in',
+    code: `${CJS}function head(input) {\n  const x = tf.layers.dense({ units: 10 }).apply(input);\n  return tf.model({ inputs: input, outputs: x });\n}\nmodule.exports = { head };`,
+    id: 'head',
+    text: '[tf.input({ shape: [16] })]',
+    details: ["input=a tf.input stand-in: input is a layer's input in the code"],
+  },
+  {
+    title: 'an input a 2D convolution takes first gets an image shape; one a merge layer joins is a vector',
+    code: `${CJS}function merge(image, extra) {\n  const a = tf.layers.flatten().apply(tf.layers.conv2d({ filters: 4, kernelSize: 3 }).apply(image));\n  const b = tf.layers.concatenate().apply([a, extra]);\n  return tf.model({ inputs: [image, extra], outputs: b });\n}\nmodule.exports = { merge };`,
+    id: 'merge',
+    text: '[tf.input({ shape: [28, 28, 1] }), tf.input({ shape: [16] })]',
+  },
+  {
+    title: 'a method whose result is a layer size, and an array read for its length',
+    code: `${CJS}function mlp(env, opts) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: 8, inputShape: [4] }));\n  for (let i = 0; i < opts.hiddenSizes.length; i++) {\n    m.add(tf.layers.dense({ units: opts.hiddenSizes[i] }));\n  }\n  const n = env.outputCount();\n  m.add(tf.layers.dense({ units: n }));\n  return m;\n}\nmodule.exports = { mlp };`,
+    id: 'mlp',
+    text: '[{ outputCount: () => 8 }, { hiddenSizes: [32, 32] }]',
+  },
+  {
+    title: 'followed into this.<field> read by another method, and into a helper of the same file',
+    code: `${CJS}function depthOf(g) {\n  return g.historyLength + 1;\n}\nclass Net {\n  constructor(game) {\n    this.game = game;\n    this.depth = depthOf(game);\n    this.model = this.build();\n  }\n  build() {\n    const [r, c] = this.game.getBoardSize();\n    const m = tf.sequential();\n    m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [r, c, this.depth] }));\n    return m;\n  }\n}\nmodule.exports = { Net };`,
+    id: 'Net',
+    text: '[{ getBoardSize: () => [10, 10], historyLength: 8 }]',
+  },
+  {
+    title: 'a chain of calls gives a method returning an object with a method',
+    code: `${CJS}function probe(env) {\n  const [h, w] = env.getBoard().getSize();\n  return tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [h * w] })] });\n}\nmodule.exports = { probe };`,
+    id: 'probe',
+    text: '[{ getBoard: () => ({ getSize: () => [10, 10] }) }]',
+  },
+  {
+    title: 'a destructured options parameter holding a live game: the game gets its stand-in, the rest their names',
+    code: `${CJS}function residualNet({ game, hiddenChannels, name: label }) {\n  const rows = game.getRowCount();\n  const cols = game.getColumnCount();\n  const input = tf.input({ shape: [rows, cols, 1] });\n  const x = tf.layers.conv2d({ filters: hiddenChannels, kernelSize: 3, name: label }).apply(input);\n  return tf.model({ inputs: input, outputs: x });\n}\nmodule.exports = { residualNet };`,
+    id: 'residualNet',
+    text: "[{ game: { getRowCount: () => 8, getColumnCount: () => 8 }, hiddenChannels: 32, name: 'model' }]",
+    details: ['{ game, hiddenChannels, name: label }=from the names in { game, hiddenChannels, name: label }, with stand-ins for game from what the code does with them'],
+  },
+  {
+    title: 'an ES5 constructor function reads its game the same way',
+    code: `${CJS}function Player(game) {\n  const n = game.numCells();\n  this.model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [n] })] });\n}\nmodule.exports = { Player };`,
+    id: 'Player',
+    text: '[{ numCells: () => 8 }]',
+  },
+  {
+    title: 'negative: a parameter only handed to a function outside the file gets nothing invented',
+    code: `${CJS}const { attach } = require('./env');\nfunction f(env) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: 2, inputShape: [3] }));\n  attach(env, m);\n  return m;\n}\nmodule.exports = { f };`,
+    id: 'f',
+    text: '[null]',
+    unknown: ['env'],
+  },
+  {
+    title: 'negative: a list the code maps over and a member handed on to outside code get nothing invented',
+    code: `${CJS}const { assemble } = require('./assemble');
+function fromSpec(spec) {\n  const layers = spec.nodes.map((n) => n.units);\n  const net = assemble(tf, layers, spec.edges);\n  return tf.model({ inputs: net.inputs, outputs: net.outputs });\n}
+module.exports = { fromSpec };`,
+    id: 'fromSpec',
+    text: '[null]',
+    unknown: ['spec'],
+  },
+  {
+    title: 'negative: members read only with a fallback are left out (the code copes without them)',
+    code: `${CJS}function g(opts) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: opts.units || 8, inputShape: [3] }));\n  return m;\n}\nmodule.exports = { g };`,
+    id: 'g',
+    text: '[{}]',
+  },
+  {
+    title: 'negative: a declared type decides, not the uses',
+    code: `import * as tf from '@tensorflow/tfjs';\ninterface Board { rows: number; cols: number }\nexport function net(board: Board) {\n  const n = board.rows * board.cols;\n  return tf.sequential({ layers: [tf.layers.dense({ units: n, inputShape: [n] })] });\n}`,
+    id: 'net',
+    text: '[{ rows: 28, cols: 28 }]',
+  },
+];
+
+describe('stand-ins for live objects', () => {
+  for (const row of rows) {
+    it(row.title, () => {
+      const p = propose(row.code, row.id);
+      assert.equal(formatArgumentList(p.args), row.text);
+      assert.deepEqual(p.unknown, row.unknown);
+      if (row.details) {
+        assert.deepEqual(p.sources.map((s) => `${s.parameter}=${s.detail}`), row.details);
+      }
+    });
+  }
+
+  it('the proposal says which values are stand-ins, and its summary still says they were guessed', () => {
+    const p = propose(rows[0].code, rows[0].id);
+    assert.equal(p.summary, 'guessed from the names and types (game, hparams)');
+    assert.equal(formatArgumentProposal(p).detail, 'from guesses for game (a stand-in), hparams');
+  });
+});
+
+describe('stand-ins in the argument box and --args', () => {
+  const table: [string, unknown[]][] = [
+    ['[{ getBoardSize: () => [8, 8], getActionSize: () => 16 }]', [{ getBoardSize: { $returns: [8, 8] }, getActionSize: { $returns: 16 } }]],
+    ['[tf.input({ shape: [16] })]', [{ $input: [16] }]],
+    ['[tf.input({ shape: [null, 8] })]', [{ $input: [null, 8] }]],
+    ['[{ reset: () => null }]', [{ reset: { $returns: null } }]],
+    ['[{ spec: () => ({ units: 4 }) }]', [{ spec: { $returns: { units: 4 } } }]],
+  ];
+  for (const [text, values] of table) {
+    it(`${text} reads back as the markers the worker makes real, and prints the same`, () => {
+      const parsed = parseArgsLiteral(text);
+      assert.deepEqual(parsed, { ok: true, values });
+      assert.equal(formatArgumentList(values), text);
+    });
+  }
+
+  const refused: [string, RegExp][] = [
+    ['[(x) => x]', /only a function without parameters that returns a literal/],
+    ['[() => { return 1; }]', /write \(\) => \(\{ … \}\) to return an object/],
+    ['[tf.input({ shape: [0] })]', /tf\.input takes only \{ shape: \[sizes\] \}/],
+    ['[tf.input({ shape: [4], dtype: "int32" })]', /tf\.input takes only/],
+    ['[tf.zeros([2])]', /tf is not a literal value/],
+  ];
+  for (const [text, message] of refused) {
+    it(`${text} is refused with a message`, () => {
+      const parsed = parseArgsLiteral(text);
+      assert.equal(parsed.ok, false);
+      assert.match((parsed as { message: string }).message, message);
+    });
+  }
+});
