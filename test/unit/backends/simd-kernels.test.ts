@@ -1,0 +1,125 @@
+import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from '../../../src/worker/backends/wasm-kernels/fused/batch-norm-train';
+import { javascriptChannelPasses, SimdChannelPasses } from '../../../src/worker/backends/wasm-kernels/simd/channel-passes';
+import { simdKernelsOf, SIMD_SWITCH_VARIABLE, type SimdKernels } from '../../../src/worker/backends/wasm-kernels/simd/simd-module';
+import { maxPoolGradReference } from './reference-convolutions';
+import { randomValues, relativeError, useWasmBackend } from './kernel-harness';
+
+/**
+ * The SIMD kernels against the JavaScript kernels they replace, on tfjs-backend-wasm's heap: equal
+ * bit for bit (same float operations in the same order), at channel counts that are not multiples
+ * of four (the scalar tail) and at position counts around the 256-position blocks of the sums.
+ */
+
+/** Runs a kernel on wasm with the SIMD kernels on or off; every output's values. */
+function runOnWasm(simd: boolean, kernelName: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): Float32Array[] {
+  if (simd) {
+    delete process.env[SIMD_SWITCH_VARIABLE];
+  } else {
+    process.env[SIMD_SWITCH_VARIABLE] = 'off';
+  }
+  try {
+    const before = tf.engine().backend.numDataIds();
+    const out = tf.engine().runKernel(kernelName, inputs, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
+    const outputs = Array.isArray(out) ? out : [out];
+    const values = outputs.map((t) => t.dataSync() as Float32Array);
+    assert.equal(tf.engine().backend.numDataIds() - before, outputs.length, 'the kernel leaked heap data');
+    outputs.forEach((t) => t.dispose());
+    return values;
+  } finally {
+    delete process.env[SIMD_SWITCH_VARIABLE];
+  }
+}
+
+function tensorOf(shape: number[], seed: number, scale = 1, shift = 0): tf.Tensor {
+  return tf.tensor(Float32Array.from(randomValues(shape.reduce((a, b) => a * b, 1), seed), (v) => v * scale + shift), shape);
+}
+
+/** Both paths' outputs, equal bit for bit (Object.is: −0 and NaN count). */
+function assertSameBits(simd: Float32Array[], javascript: Float32Array[]): void {
+  assert.equal(simd.length, javascript.length);
+  simd.forEach((values, k) => {
+    const differing = values.findIndex((v, i) => !Object.is(v, javascript[k][i]));
+    assert.equal(differing, -1, `output ${k} differs at ${differing}: ${values[differing]} vs ${javascript[k][differing]}`);
+  });
+}
+
+/** Channels last: 1–3 channels (scalar only), 4 and 16 (SIMD only), 5, 7, 13, 33 (SIMD and a tail); 256-position blocks crossed. */
+const bnShapes: number[][] = [[5, 1], [3, 7, 2], [2, 9, 3], [4, 8, 8, 4], [2, 11, 13, 5], [3, 10, 10, 7], [1, 300, 13], [8, 6, 6, 16], [2, 17, 9, 33]];
+
+describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit', () => {
+  let kernels: SimdKernels;
+  before(async () => {
+    await useWasmBackend();
+    await tf.setBackend('wasm');
+    const bound = simdKernelsOf(tf.backend());
+    assert.ok(bound !== undefined, 'the SIMD kernels did not bind to tfjs-backend-wasm\'s memory');
+    kernels = bound;
+  });
+
+  for (const shape of bnShapes) {
+    const c = shape[shape.length - 1];
+    it(`channel passes (sums, affine) on x ${shape.join('×')}`, () => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const [a, b, out] = [tensorOf(shape, 1, 3, 20), tensorOf(shape, 2), tf.zeros(shape)];
+      const per = (seed: number) => Float64Array.from(randomValues(c, seed), (v) => v * 7);
+      const [m, f, g, h] = [per(3), per(4), per(5), per(6)];
+      const run = (passes: typeof javascriptChannelPasses) => {
+        const view = (t: tf.Tensor) => (tf.backend() as unknown as { typedArrayFromHeap(t: tf.TensorInfo): Float32Array }).typedArrayFromHeap(t as unknown as tf.TensorInfo);
+        const first = [new Float64Array(c).fill(0.5), new Float64Array(c)];
+        const second = [new Float64Array(c).fill(-1), new Float64Array(c)];
+        passes.sums(view(a), null, m, first[0], second[0]);
+        passes.sums(view(a), view(b), m, first[1], second[1]);
+        passes.affine(view(a), f, null, null, h, view(out));
+        const affine1 = view(out).slice();
+        passes.affine(view(a), f, view(b), g, h, view(out));
+        return [...first, ...second, affine1, view(out).slice()];
+      };
+      const javascript = run(javascriptChannelPasses);
+      const simdPasses = new SimdChannelPasses(kernels, c);
+      const simd = run(simdPasses);
+      simdPasses.release();
+      simd.forEach((values, k) => assert.deepEqual(values, javascript[k], `result ${k}`));
+      assert.equal(javascript[4].length, n);
+      [a, b, out].forEach((t) => t.dispose());
+    });
+
+    it(`${BATCH_NORM_TRAIN_KERNEL} and ${BATCH_NORM_TRAIN_GRAD_KERNEL} on x ${shape.join('×')}`, () => {
+      const attrs = { varianceEpsilon: 1e-3, momentum: 0.9 };
+      const x = tensorOf(shape, 10, 2, c === 5 ? 50 : 0.3);
+      const inputs = { x, scale: tensorOf([c], 11, 1, 1), offset: tensorOf([c], 12), movingMean: tensorOf([c], 13), movingVariance: tensorOf([c], 14, 0.5, 1) };
+      const forward = runOnWasm(true, BATCH_NORM_TRAIN_KERNEL, inputs, attrs);
+      assertSameBits(forward, runOnWasm(false, BATCH_NORM_TRAIN_KERNEL, inputs, attrs));
+      const [mean, variance] = [tf.tensor(forward[1], [c]), tf.tensor(forward[2], [c])];
+      const gradInputs = { dy: tensorOf(shape, 15), x, scale: inputs.scale, mean, variance, dMean: tensorOf([c], 16), dVariance: tensorOf([c], 17) };
+      assertSameBits(runOnWasm(true, BATCH_NORM_TRAIN_GRAD_KERNEL, gradInputs, attrs), runOnWasm(false, BATCH_NORM_TRAIN_GRAD_KERNEL, gradInputs, attrs));
+      tf.dispose([...Object.values(inputs), ...Object.values(gradInputs)]);
+    });
+  }
+
+  /** 2×2 stride-2 pools, windows inside the input; odd sizes leave a last row or column outside every window. */
+  const poolShapes: [number, number, number, number][] = [[2, 8, 6, 4], [2, 7, 5, 5], [1, 9, 9, 6], [3, 6, 10, 9], [2, 5, 7, 13], [4, 28, 28, 16]];
+  for (const shape of poolShapes) {
+    it(`MaxPoolGrad 2×2 stride 2 on x ${shape.join('×')}: equal to the JavaScript loop and within 1e-6 of float64`, () => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const seedValues = randomValues(size, 30 + shape[3]);
+      // Ties (zeros, as after a ReLU), negative windows, NaN and −∞ in some windows.
+      const values = Float32Array.from(seedValues, (v, i) => (i % 11 === 0 ? Number.NaN : i % 13 === 0 ? -Infinity : i % 3 === 0 ? Math.max(0, v) : v));
+      const x = tf.tensor(values, shape);
+      const outShape = [shape[0], shape[1] >> 1, shape[2] >> 1, shape[3]];
+      const dy = tensorOf(outShape, 31);
+      const inputs = { dy, input: x, output: tf.zeros(outShape) };
+      const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
+      const simd = runOnWasm(true, 'MaxPoolGrad', inputs, attrs);
+      assertSameBits(simd, runOnWasm(false, 'MaxPoolGrad', inputs, attrs));
+      const finite = Float64Array.from(seedValues, (v, i) => (i % 3 === 0 ? Math.max(0, v) : v));
+      const finiteX = tf.tensor(Float32Array.from(finite), shape);
+      const g = { strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0, outHeight: outShape[1], outWidth: outShape[2] };
+      const expected = maxPoolGradReference(finite, shape, Float64Array.from(dy.dataSync()), 2, 2, g);
+      const [finiteSimd] = runOnWasm(true, 'MaxPoolGrad', { ...inputs, input: finiteX }, attrs);
+      assert.ok(relativeError(finiteSimd, expected) < 1e-6, `vs float64: ${relativeError(finiteSimd, expected)}`);
+      tf.dispose([x, finiteX, ...Object.values(inputs)]);
+    });
+  }
+});
