@@ -14,6 +14,8 @@ const ROOT = path.resolve(__dirname, '../../..');
 
 interface ChildResult {
   threads: { count: number; note?: string };
+  /** The heap the SIMD kernels (wasm-kernels/simd/) run on: the threaded build's memory is shared. */
+  simdMemory: 'plain' | 'shared' | 'none';
   losses: number[];
   weights: number[][];
 }
@@ -45,6 +47,7 @@ describe('wasm threads in Node', function () {
     const [single, threaded] = [await trainInChild(1), await trainInChild(2)];
     assert.deepEqual(single.threads, { count: 1 });
     assert.deepEqual(threaded.threads, { count: 2 }, 'the report would say 2 threads');
+    assert.deepEqual([single.simdMemory, threaded.simdMemory], ['plain', 'shared']);
     assert.ok(relativeError(threaded.losses, single.losses) < 1e-4, `losses ${JSON.stringify([single.losses, threaded.losses])}`);
     threaded.weights.forEach((w, i) => assert.ok(relativeError(w, single.weights[i]) < 1e-3, `weight ${i}: ${relativeError(w, single.weights[i])}`));
   });
