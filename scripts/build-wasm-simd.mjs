@@ -1,16 +1,18 @@
-// Compiles wasm-simd/kernels.ts (AssemblyScript, SIMD128) to two WebAssembly modules that import
+// Compiles wasm-simd/ (AssemblyScript, SIMD128; kernels.ts is the entry) to two WebAssembly modules that import
 // tfjs-backend-wasm's memory: one for its plain memory and one for the shared memory of its threaded
 // build. Embeds both in src/worker/backends/wasm-kernels/simd/simd-module.generated.ts (base64), so
 // that the kernels load from source (tsx) and from the esbuild bundle alike. Run by `npm run build`;
 // the generated file is committed and recompiled only when the source changed (a unit test fails when
 // it is stale), so building without the assemblyscript devDependency works while the source is unchanged.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const SIMD_SOURCE_PATH = join(root, 'wasm-simd/kernels.ts');
+const sourceDirectory = join(root, 'wasm-simd');
+/** The entry file; it re-exports the kernels of the other files of wasm-simd/. */
+export const SIMD_SOURCE_PATH = join(sourceDirectory, 'kernels.ts');
 const outPath = join(root, 'src/worker/backends/wasm-kernels/simd/simd-module.generated.ts');
 
 /**
@@ -20,9 +22,10 @@ const outPath = join(root, 'src/worker/backends/wasm-kernels/simd/simd-module.ge
 const commonFlags = ['--runtime', 'stub', '--importMemory', '--noExportMemory', '--use', 'abort=', '-O3', '--enable', 'simd'];
 const variants = { plain: [], shared: ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'] };
 
-/** sha256 of the kernel source and the compiler flags (what the generated file was made from). */
-export function simdSourceHash(source = readFileSync(SIMD_SOURCE_PATH, 'utf8')) {
-  return createHash('sha256').update([source, JSON.stringify(commonFlags), JSON.stringify(variants)].join('\0')).digest('hex');
+/** sha256 of the kernel sources (every .ts of wasm-simd/) and the compiler flags (what the generated file was made from). */
+export function simdSourceHash() {
+  const sources = readdirSync(sourceDirectory).filter((f) => f.endsWith('.ts')).sort().map((f) => `${f}\0${readFileSync(join(sourceDirectory, f), 'utf8')}`);
+  return createHash('sha256').update([...sources, JSON.stringify(commonFlags), JSON.stringify(variants)].join('\0')).digest('hex');
 }
 
 async function compile(extraFlags) {

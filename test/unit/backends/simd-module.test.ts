@@ -83,7 +83,7 @@ describe('SIMD kernel module (wasm-simd/kernels.ts, imports tfjs-backend-wasm\'s
       const bytes = Buffer.from(variant.base64, 'base64');
       const module = new WebAssembly.Module(bytes);
       assert.deepEqual(WebAssembly.Module.imports(module), [{ module: 'env', name: 'memory', kind: 'memory' }]);
-      assert.deepEqual(WebAssembly.Module.exports(module).map((e) => `${e.kind} ${e.name}`).sort(), ['function channelAffine', 'function channelSums', 'function maxPoolGrad2x2']);
+      assert.deepEqual(WebAssembly.Module.exports(module).map((e) => `${e.kind} ${e.name}`).sort(), ['function channelAffine', 'function channelSums', 'function conv2dFilterGrad', 'function maxPoolGrad2x2']);
       const forbidden = sectionIds(bytes).filter((id) => [4, 5, 6, 8, 9, 11, 12].includes(id));
       assert.deepEqual(forbidden, [], 'table, memory, global, start, element, data or data-count section');
     });
@@ -110,6 +110,9 @@ describe('SIMD kernel module (wasm-simd/kernels.ts, imports tfjs-backend-wasm\'s
       assert.equal(bytesChangedOutside(memory, output, fill, () => kernels.exports.channelAffine(a, b, n, c, m, first, m, out)), 0);
       // x 2×8×6×7 pooled to 2×4×3×7 (dy at b): dx = out.
       assert.equal(bytesChangedOutside(memory, output, fill, () => kernels.exports.maxPoolGrad2x2(a, b, out, 2, 8, 6, c, 4, 3)), 0);
+      // x (a) 2×10×10×7, dy (b) 2×10×10×3, 3×3 'same': dW = out, 3×3×7×3.
+      const filter: Ranges = [[out, out + 9 * 7 * 3 * 4]];
+      assert.equal(bytesChangedOutside(memory, filter, fill, () => kernels.exports.conv2dFilterGrad(a, b, out, 2, 10, 10, c, 10, 10, 3, 3, 3, 1, 1)), 0);
     });
   }
 

@@ -9,6 +9,11 @@ export interface SimdExports {
   channelSums(a: number, b: number, n: number, c: number, m: number, first: number, second: number): void;
   channelAffine(a: number, b: number, n: number, c: number, f: number, g: number, h: number, out: number): void;
   maxPoolGrad2x2(x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, c: number, outHeight: number, outWidth: number): void;
+  /** Stride and dilation 1, channels last; dw [kHeight, kWidth, ci, co] is overwritten. */
+  conv2dFilterGrad(
+    x: number, dy: number, dw: number, batch: number, inHeight: number, inWidth: number, ci: number,
+    outHeight: number, outWidth: number, co: number, kHeight: number, kWidth: number, top: number, left: number,
+  ): void;
 }
 
 /** The kernels bound to one backend's heap, and that heap's allocator for per-channel scratch. */
