@@ -122,4 +122,38 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
       tf.dispose([x, finiteX, ...Object.values(inputs)]);
     });
   }
+
+  /** Stride-1 convolutions: channels off the blocks of 8 outputs and 4 positions, paddings wider than the kernel, bias and ReLU or none. */
+  const convolutions: { x: number[]; filter: number[]; pad: 'same' | 'valid' | number[][]; bias: boolean; activation: 'linear' | 'relu' }[] = [
+    { x: [2, 9, 9, 1], filter: [3, 3, 1, 16], pad: 'same', bias: true, activation: 'relu' },
+    { x: [1, 7, 10, 5], filter: [3, 3, 5, 13], pad: 'same', bias: true, activation: 'linear' },
+    { x: [2, 6, 11, 9], filter: [3, 2, 9, 7], pad: 'valid', bias: false, activation: 'relu' },
+    { x: [1, 5, 6, 3], filter: [3, 3, 3, 33], pad: [[0, 0], [3, 1], [0, 4], [0, 0]], bias: true, activation: 'relu' },
+    { x: [3, 8, 8, 16], filter: [5, 5, 16, 4], pad: 'same', bias: false, activation: 'linear' },
+    { x: [1, 4, 4, 2], filter: [1, 1, 2, 3], pad: 'valid', bias: true, activation: 'linear' },
+  ];
+  for (const c of convolutions) {
+    it(`FusedConv2D and Conv2D, x ${c.x.join('×')}, filter ${c.filter.join('×')}, pad ${JSON.stringify(c.pad)}${c.bias ? ', bias' : ''}, ${c.activation}: within 1e-5 of XNNPACK's and cpu's`, async () => {
+      const x = tensorOf(c.x, 40);
+      const filter = tensorOf(c.filter, 41);
+      const bias = c.bias ? tensorOf([c.filter[3]], 42) : undefined;
+      const attrs = { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: c.activation };
+      const inputs: Record<string, tf.Tensor> = bias === undefined ? { x, filter } : { x, filter, bias };
+      const kernels: [string, Record<string, tf.Tensor>][] = [['FusedConv2D', inputs], ['Conv2D', { x, filter }]];
+      for (const [name, kernelInputs] of kernels) {
+        const [simd] = runOnWasm(true, name, kernelInputs, attrs);
+        const [native] = runOnWasm(false, name, kernelInputs, attrs);
+        assert.ok(relativeError(simd, native) < 1e-5, `${name} vs XNNPACK: ${relativeError(simd, native)}`);
+        await tf.setBackend('cpu');
+        const onCpu = tf.tidy(() => {
+          const [cx, cf] = [tf.tensor(x.dataSync(), x.shape), tf.tensor(filter.dataSync(), filter.shape)];
+          const cb = name === 'FusedConv2D' && bias !== undefined ? tf.tensor(bias.dataSync(), bias.shape) : undefined;
+          return tf.fused.conv2d({ x: cx as tf.Tensor4D, filter: cf as tf.Tensor4D, strides: 1, pad: c.pad as 'same', bias: cb, activation: name === 'FusedConv2D' ? c.activation : 'linear' }).dataSync() as Float32Array;
+        });
+        await tf.setBackend('wasm');
+        assert.ok(relativeError(simd, onCpu) < 1e-5, `${name} vs cpu: ${relativeError(simd, onCpu)}`);
+      }
+      tf.dispose([x, filter, ...(bias === undefined ? [] : [bias])]);
+    });
+  }
 });

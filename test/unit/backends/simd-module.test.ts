@@ -83,7 +83,7 @@ describe('SIMD kernel module (wasm-simd/kernels.ts, imports tfjs-backend-wasm\'s
       const bytes = Buffer.from(variant.base64, 'base64');
       const module = new WebAssembly.Module(bytes);
       assert.deepEqual(WebAssembly.Module.imports(module), [{ module: 'env', name: 'memory', kind: 'memory' }]);
-      assert.deepEqual(WebAssembly.Module.exports(module).map((e) => `${e.kind} ${e.name}`).sort(), ['function channelAffine', 'function channelSums', 'function conv2dFilterGrad', 'function maxPoolGrad2x2']);
+      assert.deepEqual(WebAssembly.Module.exports(module).map((e) => `${e.kind} ${e.name}`).sort(), ['function channelAffine', 'function channelSums', 'function conv2dFilterGrad', 'function conv2dForward', 'function maxPoolGrad2x2']);
       const forbidden = sectionIds(bytes).filter((id) => [4, 5, 6, 8, 9, 11, 12].includes(id));
       assert.deepEqual(forbidden, [], 'table, memory, global, start, element, data or data-count section');
     });
@@ -92,7 +92,7 @@ describe('SIMD kernel module (wasm-simd/kernels.ts, imports tfjs-backend-wasm\'s
       const memory = variant.memory();
       const kernels = bind(fakeModule(memory));
       const c = 7;
-      const n = c * 300;
+      const n = c * 400;
       const [a, b, out, m, first, second] = [n * 4, n * 4, n * 4, c * 8, c * 8, c * 8].map((bytes) => kernels.malloc(bytes));
       const fill = () => {
         floats(kernels, a, n).set(randomValues(n, 1));
@@ -113,6 +113,9 @@ describe('SIMD kernel module (wasm-simd/kernels.ts, imports tfjs-backend-wasm\'s
       // x (a) 2×10×10×7, dy (b) 2×10×10×3, 3×3 'same': dW = out, 3×3×7×3.
       const filter: Ranges = [[out, out + 9 * 7 * 3 * 4]];
       assert.equal(bytesChangedOutside(memory, filter, fill, () => kernels.exports.conv2dFilterGrad(a, b, out, 2, 10, 10, c, 10, 10, 3, 3, 3, 1, 1)), 0);
+      // x (a) 2×10×10×7, filter (b) 3×3×7×11, bias (m), ReLU: y = out, 2×10×10×11.
+      const convolution: Ranges = [[out, out + 2 * 10 * 10 * 11 * 4]];
+      assert.equal(bytesChangedOutside(memory, convolution, fill, () => kernels.exports.conv2dForward(a, b, m, out, 2, 10, 10, c, 10, 10, 11, 3, 3, 1, 1, 1)), 0);
     });
   }
 

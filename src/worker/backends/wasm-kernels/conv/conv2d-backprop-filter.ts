@@ -13,8 +13,9 @@ import { simdKernelsOf, type SimdKernels } from '../simd/simd-module';
  * per-tap matMuls, for the 3×3 convs of small CNNs. A 1×1 kernel without padding (pointwise convs,
  * bottlenecks) is one matMul instead, xᵀ·dy, 2–20× faster there; so is a convolution of an input with
  * few channels (a network's first layer: images), after an im2col (see filterGradientByIm2col).
- * With stride 1 (the 3×3 convs of small CNNs) the SIMD module's direct loop wins over all of them
- * where it runs (see filterGradientBySimd).
+ * With stride 1 (the 3×3 convs of small CNNs) on one thread, the SIMD module's direct loop wins
+ * over all of them (see filterGradientBySimd); the threaded build keeps XNNPACK's, which spreads
+ * over its threads.
  */
 export const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
@@ -29,7 +30,7 @@ export const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => 
     const { top, bottom, left, right } = info.padInfo;
     const isPointwise = info.filterHeight === 1 && info.filterWidth === 1 && top + bottom + left + right === 0;
     const simd = simdKernelsOf(backend);
-    if (simd !== undefined && info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1) {
+    if (simd !== undefined && !simd.shared && info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1) {
       return filterGradientBySimd(simd, backend, xNhwc, dyNhwc, info);
     }
     if (isPointwise) {

@@ -14,12 +14,19 @@ export interface SimdExports {
     x: number, dy: number, dw: number, batch: number, inHeight: number, inWidth: number, ci: number,
     outHeight: number, outWidth: number, co: number, kHeight: number, kWidth: number, top: number, left: number,
   ): void;
+  /** y = act(bias + x ⊛ w), stride and dilation 1, channels last; bias 0 for none, relu 1 for max(·, 0). */
+  conv2dForward(
+    x: number, w: number, bias: number, y: number, batch: number, inHeight: number, inWidth: number, ci: number,
+    outHeight: number, outWidth: number, co: number, kHeight: number, kWidth: number, top: number, left: number, relu: number,
+  ): void;
 }
 
 /** The kernels bound to one backend's heap, and that heap's allocator for per-channel scratch. */
 export interface SimdKernels {
   exports: SimdExports;
   memory: WebAssembly.Memory;
+  /** The threaded build's shared heap: XNNPACK runs its kernels on several threads there. */
+  shared: boolean;
   malloc(bytes: number): number;
   free(pointer: number): void;
 }
@@ -84,5 +91,5 @@ export function bind(module: EmscriptenModule): SimdKernels {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const bytes = Buffer.from(shared ? SIMD_MODULE_SHARED : SIMD_MODULE_PLAIN, 'base64');
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  return { exports: instance.exports as unknown as SimdExports, memory, malloc, free };
+  return { exports: instance.exports as unknown as SimdExports, memory, shared, malloc, free };
 }
