@@ -13,3 +13,4 @@ export { channelAffine, channelSums } from './batch-norm';
 export { maxPoolGrad2x2 } from './max-pool';
 export { conv2dFilterGrad } from './convolution';
 export { conv2dForward } from './convolution-forward';
+export { adamUpdate } from './adam';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from '../../../src/worker/backends/wasm-kernels/fused/batch-norm-train';
+import { ADAM_UPDATE_KERNEL } from '../../../src/worker/backends/wasm-kernels/fused/adam-update';
 import { javascriptChannelPasses, SimdChannelPasses } from '../../../src/worker/backends/wasm-kernels/simd/channel-passes';
 import { simdKernelsOf, SIMD_SWITCH_VARIABLE, type SimdKernels } from '../../../src/worker/backends/wasm-kernels/simd/simd-module';
 import { maxPoolGradReference } from './reference-convolutions';
@@ -154,6 +155,15 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
         assert.ok(relativeError(simd, onCpu) < 1e-5, `${name} vs cpu: ${relativeError(simd, onCpu)}`);
       }
       tf.dispose([x, filter, ...(bias === undefined ? [] : [bias])]);
+    });
+  }
+
+  for (const size of [1, 3, 4, 7, 1001]) {
+    it(`${ADAM_UPDATE_KERNEL} on ${size} values (the bias corrections of step 7, small v)`, () => {
+      const inputs = { value: tensorOf([size], 50), m: tensorOf([size], 51, 0.01), v: tf.tensor(Float32Array.from(randomValues(size, 52), (x) => x * x * 1e-6), [size]), gradient: tensorOf([size], 53, 0.1) };
+      const attrs = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, oneMinusAccBeta1: Math.fround(1 - 0.9 ** 7), oneMinusAccBeta2: Math.fround(1 - 0.999 ** 7) };
+      assertSameBits(runOnWasm(true, ADAM_UPDATE_KERNEL, inputs, attrs), runOnWasm(false, ADAM_UPDATE_KERNEL, inputs, attrs));
+      tf.dispose(Object.values(inputs));
     });
   }
 });

@@ -19,6 +19,11 @@ export interface SimdExports {
     x: number, w: number, bias: number, y: number, batch: number, inHeight: number, inWidth: number, ci: number,
     outHeight: number, outWidth: number, co: number, kHeight: number, kWidth: number, top: number, left: number, relu: number,
   ): void;
+  /** Adam's update of n values (fused/adam-update.ts), float32 scalars. */
+  adamUpdate(
+    value: number, m: number, v: number, g: number, newValue: number, newM: number, newV: number, n: number,
+    beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, c1: number, c2: number, epsilon: number, minusLr: number,
+  ): void;
 }
 
 /** The kernels bound to one backend's heap, and that heap's allocator for per-channel scratch. */
