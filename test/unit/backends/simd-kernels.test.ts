@@ -4,7 +4,9 @@ import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from '../../../
 import { ADAM_UPDATE_KERNEL } from '../../../src/worker/backends/wasm-kernels/fused/adam-update';
 import { javascriptChannelPasses, SimdChannelPasses } from '../../../src/worker/backends/wasm-kernels/simd/channel-passes';
 import { simdKernelsOf, SIMD_SWITCH_VARIABLE, type SimdKernels } from '../../../src/worker/backends/wasm-kernels/simd/simd-module';
-import { maxPoolGradReference } from './reference-convolutions';
+import { convFilterGradient, maxPoolGradReference } from './reference-convolutions';
+import { simdConvolutionPays } from '../../../src/worker/backends/wasm-kernels/conv/simd-convolution';
+import { simdFilterGradientPays } from '../../../src/worker/backends/wasm-kernels/conv/conv2d-backprop-filter';
 import { randomValues, relativeError, useWasmBackend } from './kernel-harness';
 
 /**
@@ -124,14 +126,14 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
     });
   }
 
-  /** Stride-1 convolutions: channels off the blocks of 8 outputs and 4 positions, paddings wider than the kernel, bias and ReLU or none. */
+  /** Stride-1 convolutions the SIMD loop takes (output channels a multiple of 8): odd inputs, paddings wider than the kernel, bias and ReLU or none. */
   const convolutions: { x: number[]; filter: number[]; pad: 'same' | 'valid' | number[][]; bias: boolean; activation: 'linear' | 'relu' }[] = [
     { x: [2, 9, 9, 1], filter: [3, 3, 1, 16], pad: 'same', bias: true, activation: 'relu' },
-    { x: [1, 7, 10, 5], filter: [3, 3, 5, 13], pad: 'same', bias: true, activation: 'linear' },
-    { x: [2, 6, 11, 9], filter: [3, 2, 9, 7], pad: 'valid', bias: false, activation: 'relu' },
-    { x: [1, 5, 6, 3], filter: [3, 3, 3, 33], pad: [[0, 0], [3, 1], [0, 4], [0, 0]], bias: true, activation: 'relu' },
-    { x: [3, 8, 8, 16], filter: [5, 5, 16, 4], pad: 'same', bias: false, activation: 'linear' },
-    { x: [1, 4, 4, 2], filter: [1, 1, 2, 3], pad: 'valid', bias: true, activation: 'linear' },
+    { x: [1, 7, 10, 5], filter: [3, 3, 5, 8], pad: 'same', bias: true, activation: 'linear' },
+    { x: [2, 6, 11, 9], filter: [3, 2, 9, 24], pad: 'valid', bias: false, activation: 'relu' },
+    { x: [1, 5, 6, 3], filter: [3, 3, 3, 32], pad: [[0, 0], [3, 1], [0, 4], [0, 0]], bias: true, activation: 'relu' },
+    { x: [3, 8, 8, 16], filter: [5, 5, 16, 8], pad: 'same', bias: false, activation: 'linear' },
+    { x: [1, 4, 4, 2], filter: [1, 1, 2, 16], pad: 'valid', bias: true, activation: 'linear' },
   ];
   for (const c of convolutions) {
     it(`FusedConv2D and Conv2D, x ${c.x.join('×')}, filter ${c.filter.join('×')}, pad ${JSON.stringify(c.pad)}${c.bias ? ', bias' : ''}, ${c.activation}: within 1e-5 of XNNPACK's and cpu's`, async () => {
@@ -166,4 +168,69 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
       tf.dispose(Object.values(inputs));
     });
   }
+
+  /**
+   * The module's convolution loops called directly, at shapes the kernels leave to XNNPACK too (channels
+   * off the 4 × 8 blocks: the narrower loops), against float64 references.
+   */
+  const direct: { x: number[]; filter: number[]; top: number; left: number; out: [number, number] }[] = [
+    { x: [2, 6, 7, 3], filter: [3, 3, 3, 5], top: 1, left: 1, out: [6, 7] },
+    { x: [1, 5, 9, 5], filter: [3, 2, 5, 13], top: 0, left: 0, out: [3, 8] },
+    { x: [2, 4, 5, 9], filter: [3, 3, 9, 33], top: 2, left: 3, out: [4, 6] },
+    { x: [1, 6, 6, 2], filter: [5, 5, 2, 1], top: 2, left: 2, out: [6, 6] },
+    { x: [3, 7, 6, 4], filter: [2, 3, 4, 4], top: 1, left: 0, out: [7, 4] },
+  ];
+  for (const c of direct) {
+    it(`conv2dForward and conv2dFilterGrad called directly, x ${c.x.join('×')}, filter ${c.filter.join('×')}, padding ${c.top},${c.left}: within 1e-5 of float64`, () => {
+      const [batch, height, width, ci] = c.x;
+      const [kh, kw, , co] = c.filter;
+      const [outHeight, outWidth] = c.out;
+      const g = { strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: c.top, padLeft: c.left, outHeight, outWidth };
+      const outShape = [batch, outHeight, outWidth, co];
+      const [x, filter, bias, dy, y, dw] = [tensorOf(c.x, 60), tensorOf(c.filter, 61), tensorOf([co], 62), tensorOf(outShape, 63), tf.zeros(outShape), tf.zeros(c.filter)];
+      const at = (t: tf.Tensor) => (tf.backend() as unknown as { typedArrayFromHeap(t: tf.TensorInfo): Float32Array }).typedArrayFromHeap(t as unknown as tf.TensorInfo).byteOffset;
+      kernels.exports.conv2dForward(at(x), at(filter), at(bias), at(y), batch, height, width, ci, outHeight, outWidth, co, kh, kw, c.top, c.left, 1);
+      kernels.exports.conv2dFilterGrad(at(x), at(dy), at(dw), batch, height, width, ci, outHeight, outWidth, co, kh, kw, c.top, c.left);
+      const [xs, fs, bs, dys] = [x, filter, bias, dy].map((t) => Float64Array.from(t.dataSync()));
+      const expectedY = new Float64Array(outShape.reduce((a, b) => a * b, 1));
+      for (let b = 0; b < batch; b++) {
+        for (let oh = 0; oh < outHeight; oh++) {
+          for (let ow = 0; ow < outWidth; ow++) {
+            for (let o = 0; o < co; o++) {
+              let sum = bs[o];
+              for (let i = 0; i < kh; i++) {
+                for (let j = 0; j < kw; j++) {
+                  const [h, w] = [oh + i - c.top, ow + j - c.left];
+                  for (let k = 0; h >= 0 && h < height && w >= 0 && w < width && k < ci; k++) {
+                    sum += xs[((b * height + h) * width + w) * ci + k] * fs[((i * kw + j) * ci + k) * co + o];
+                  }
+                }
+              }
+              expectedY[((b * outHeight + oh) * outWidth + ow) * co + o] = Math.max(0, sum);
+            }
+          }
+        }
+      }
+      assert.ok(relativeError(y.dataSync(), expectedY) < 1e-5, `forward: ${relativeError(y.dataSync(), expectedY)}`);
+      const expectedDw = convFilterGradient(xs, c.x, dys, c.filter, g, false);
+      assert.ok(relativeError(dw.dataSync(), expectedDw) < 1e-5, `filter gradient: ${relativeError(dw.dataSync(), expectedDw)}`);
+      tf.dispose([x, filter, bias, dy, y, dw]);
+    });
+  }
+
+  it('takes the convolutions where it measured faster than XNNPACK (output channels a multiple of 8; inputs by the rules)', () => {
+    const table: { x: [number, number, number, number]; filter: [number, number, number, number]; strides: number; forward: boolean; filterGradient: boolean }[] = [
+      { x: [32, 28, 28, 1], filter: [3, 3, 1, 16], strides: 1, forward: true, filterGradient: true },
+      { x: [32, 14, 14, 16], filter: [3, 3, 16, 32], strides: 1, forward: true, filterGradient: true },
+      { x: [8, 64, 64, 3], filter: [5, 5, 3, 64], strides: 1, forward: true, filterGradient: false },
+      { x: [8, 64, 64, 64], filter: [5, 5, 64, 3], strides: 1, forward: false, filterGradient: false },
+      { x: [8, 8, 8, 512], filter: [5, 5, 512, 256], strides: 1, forward: false, filterGradient: true },
+      { x: [8, 14, 14, 128], filter: [3, 3, 128, 64], strides: 1, forward: true, filterGradient: true },
+      { x: [8, 14, 14, 16], filter: [3, 3, 16, 32], strides: 2, forward: false, filterGradient: false },
+    ];
+    for (const row of table) {
+      const info = tf.backend_util.computeConv2DInfo(row.x, row.filter, row.strides, 1, 'same');
+      assert.deepEqual([simdConvolutionPays(info), simdFilterGradientPays(info)], [row.forward, row.filterGradient], `${row.x.join('×')} * ${row.filter.join('×')}`);
+    }
+  });
 });
