@@ -114,6 +114,8 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
       const dy = tensorOf(outShape, 31);
       const inputs = { dy, input: x, output: tf.zeros(outShape) };
       const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
+      // Freed NaNs where dx will be allocated: values the kernel leaves unwritten would show.
+      tf.fill(shape, Number.NaN).dispose();
       const simd = runOnWasm(true, 'MaxPoolGrad', inputs, attrs);
       assertSameBits(simd, runOnWasm(false, 'MaxPoolGrad', inputs, attrs));
       const finite = Float64Array.from(seedValues, (v, i) => (i % 3 === 0 ? Math.max(0, v) : v));

@@ -22,11 +22,17 @@ export const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const dx = allocateOutput(backend, input.shape, 'float32');
   // Views taken after the allocation: a heap that grew for it detaches views taken before.
   const dxValues = dx.values as Float32Array;
-  dxValues.fill(0);
   const x = heapView(backend, input) as Float32Array;
   const dyValues = heapView(backend, dy) as Float32Array;
   const simd = simdKernelsOf(backend);
-  if (simd !== undefined && isInside2x2(info)) {
+  const bySimd = simd !== undefined && isInside2x2(info);
+  // The SIMD loop writes every value of its windows when they tile the input and the channels fill
+  // its vectors; otherwise what no window covers (and its scalar channels' sums) start from zeros.
+  const tiled = 2 * info.outHeight === info.inHeight && 2 * info.outWidth === info.inWidth && info.inChannels % 4 === 0;
+  if (!bySimd || !tiled) {
+    dxValues.fill(0);
+  }
+  if (simd !== undefined && bySimd) {
     // The SIMD module's pass (wasm-simd/kernels.ts), four channels a step; equal to addGradientAt2x2Maxima.
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
     simd.exports.maxPoolGrad2x2(x.byteOffset, dyValues.byteOffset, dxValues.byteOffset, batchSize, inHeight, inWidth, inChannels, outHeight, outWidth);
