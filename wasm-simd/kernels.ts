@@ -14,3 +14,4 @@ export { maxPoolGrad2x2 } from './max-pool';
 export { conv2dFilterGrad } from './convolution';
 export { conv2dForward } from './convolution-forward';
 export { adamUpdate } from './adam';
+export { conv2dForwardNarrow } from './convolution-narrow';

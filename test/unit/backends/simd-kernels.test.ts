@@ -5,7 +5,7 @@ import { ADAM_UPDATE_KERNEL } from '../../../src/worker/backends/wasm-kernels/fu
 import { javascriptChannelPasses, SimdChannelPasses } from '../../../src/worker/backends/wasm-kernels/simd/channel-passes';
 import { simdKernelsOf, SIMD_SWITCH_VARIABLE, type SimdKernels } from '../../../src/worker/backends/wasm-kernels/simd/simd-module';
 import { convFilterGradient, maxPoolGradReference } from './reference-convolutions';
-import { simdConvolutionPays } from '../../../src/worker/backends/wasm-kernels/conv/simd-convolution';
+import { simdConvolutionPays, simdNarrowConvolutionPays } from '../../../src/worker/backends/wasm-kernels/conv/simd-convolution';
 import { simdFilterGradientPays } from '../../../src/worker/backends/wasm-kernels/conv/conv2d-backprop-filter';
 import { randomValues, relativeError, useWasmBackend } from './kernel-harness';
 
@@ -136,6 +136,9 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
     { x: [1, 5, 6, 3], filter: [3, 3, 3, 32], pad: [[0, 0], [3, 1], [0, 4], [0, 0]], bias: true, activation: 'relu' },
     { x: [3, 8, 8, 16], filter: [5, 5, 16, 8], pad: 'same', bias: false, activation: 'linear' },
     { x: [1, 4, 4, 2], filter: [1, 1, 2, 16], pad: 'valid', bias: true, activation: 'linear' },
+    // One output channel (the narrow loop): a first layer's input gradient.
+    { x: [2, 9, 9, 16], filter: [3, 3, 16, 1], pad: 'same', bias: true, activation: 'relu' },
+    { x: [1, 7, 6, 12], filter: [3, 2, 12, 1], pad: [[0, 0], [2, 0], [0, 3], [0, 0]], bias: false, activation: 'linear' },
   ];
   for (const c of convolutions) {
     it(`FusedConv2D and Conv2D, x ${c.x.join('×')}, filter ${c.filter.join('×')}, pad ${JSON.stringify(c.pad)}${c.bias ? ', bias' : ''}, ${c.activation}: within 1e-5 of XNNPACK's and cpu's`, async () => {
@@ -180,6 +183,8 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
     { x: [1, 5, 9, 5], filter: [3, 2, 5, 13], top: 0, left: 0, out: [3, 8] },
     { x: [2, 4, 5, 9], filter: [3, 3, 9, 33], top: 2, left: 3, out: [4, 6] },
     { x: [1, 6, 6, 2], filter: [5, 5, 2, 1], top: 2, left: 2, out: [6, 6] },
+    { x: [2, 6, 5, 8], filter: [3, 3, 8, 1], top: 1, left: 1, out: [6, 5] },
+    { x: [1, 5, 7, 12], filter: [3, 3, 12, 3], top: 2, left: 0, out: [4, 5] },
     { x: [3, 7, 6, 4], filter: [2, 3, 4, 4], top: 1, left: 0, out: [7, 4] },
   ];
   for (const c of direct) {
@@ -193,6 +198,13 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
       const at = (t: tf.Tensor) => (tf.backend() as unknown as { typedArrayFromHeap(t: tf.TensorInfo): Float32Array }).typedArrayFromHeap(t as unknown as tf.TensorInfo).byteOffset;
       kernels.exports.conv2dForward(at(x), at(filter), at(bias), at(y), batch, height, width, ci, outHeight, outWidth, co, kh, kw, c.top, c.left, 1);
       kernels.exports.conv2dFilterGrad(at(x), at(dy), at(dw), batch, height, width, ci, outHeight, outWidth, co, kh, kw, c.top, c.left);
+      // The narrow loop (input channels a multiple of 4), its filter transposed to [co, kh, kw, ci].
+      const narrowY = ci % 4 === 0 ? tf.zeros(outShape) : undefined;
+      if (narrowY !== undefined) {
+        const transposed = tf.transpose(filter, [3, 0, 1, 2]);
+        kernels.exports.conv2dForwardNarrow(at(x), at(transposed), at(bias), at(narrowY), batch, height, width, ci, outHeight, outWidth, co, kh, kw, c.top, c.left, 1);
+        transposed.dispose();
+      }
       const [xs, fs, bs, dys] = [x, filter, bias, dy].map((t) => Float64Array.from(t.dataSync()));
       const expectedY = new Float64Array(outShape.reduce((a, b) => a * b, 1));
       for (let b = 0; b < batch; b++) {
@@ -214,6 +226,10 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
         }
       }
       assert.ok(relativeError(y.dataSync(), expectedY) < 1e-5, `forward: ${relativeError(y.dataSync(), expectedY)}`);
+      if (narrowY !== undefined) {
+        assert.ok(relativeError(narrowY.dataSync(), expectedY) < 1e-5, `narrow forward: ${relativeError(narrowY.dataSync(), expectedY)}`);
+        narrowY.dispose();
+      }
       const expectedDw = convFilterGradient(xs, c.x, dys, c.filter, g, false);
       assert.ok(relativeError(dw.dataSync(), expectedDw) < 1e-5, `filter gradient: ${relativeError(dw.dataSync(), expectedDw)}`);
       tf.dispose([x, filter, bias, dy, y, dw]);
@@ -221,7 +237,7 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
   }
 
   it('takes the convolutions where it measured faster than XNNPACK (output channels a multiple of 8; inputs by the rules)', () => {
-    const table: { x: [number, number, number, number]; filter: [number, number, number, number]; strides: number; forward: boolean; filterGradient: boolean }[] = [
+    const table: { x: [number, number, number, number]; filter: [number, number, number, number]; strides: number; forward: boolean; filterGradient: boolean; narrow?: boolean }[] = [
       { x: [32, 28, 28, 1], filter: [3, 3, 1, 16], strides: 1, forward: true, filterGradient: true },
       { x: [32, 14, 14, 16], filter: [3, 3, 16, 32], strides: 1, forward: true, filterGradient: true },
       { x: [8, 64, 64, 3], filter: [5, 5, 3, 64], strides: 1, forward: true, filterGradient: false },
@@ -229,10 +245,15 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
       { x: [8, 8, 8, 512], filter: [5, 5, 512, 256], strides: 1, forward: false, filterGradient: true },
       { x: [8, 14, 14, 128], filter: [3, 3, 128, 64], strides: 1, forward: true, filterGradient: true },
       { x: [8, 14, 14, 16], filter: [3, 3, 16, 32], strides: 2, forward: false, filterGradient: false },
+      { x: [32, 28, 28, 16], filter: [3, 3, 16, 1], strides: 1, forward: false, filterGradient: false, narrow: true },
+      { x: [32, 28, 28, 8], filter: [3, 3, 8, 1], strides: 1, forward: false, filterGradient: false, narrow: true },
+      { x: [8, 32, 32, 12], filter: [3, 3, 12, 3], strides: 1, forward: false, filterGradient: false, narrow: false },
+      { x: [8, 28, 28, 6], filter: [3, 3, 6, 1], strides: 1, forward: false, filterGradient: false, narrow: false },
     ];
     for (const row of table) {
       const info = tf.backend_util.computeConv2DInfo(row.x, row.filter, row.strides, 1, 'same');
       assert.deepEqual([simdConvolutionPays(info), simdFilterGradientPays(info)], [row.forward, row.filterGradient], `${row.x.join('×')} * ${row.filter.join('×')}`);
+      assert.equal(simdNarrowConvolutionPays(info), row.narrow ?? false, `narrow: ${row.x.join('×')} * ${row.filter.join('×')}`);
     }
   });
 });

@@ -19,6 +19,11 @@ export interface SimdExports {
     x: number, w: number, bias: number, y: number, batch: number, inHeight: number, inWidth: number, ci: number,
     outHeight: number, outWidth: number, co: number, kHeight: number, kWidth: number, top: number, left: number, relu: number,
   ): void;
+  /** As conv2dForward for co < 8 and ci a multiple of 4, the filter transposed to [co, kHeight, kWidth, ci]. */
+  conv2dForwardNarrow(
+    x: number, wt: number, bias: number, y: number, batch: number, inHeight: number, inWidth: number, ci: number,
+    outHeight: number, outWidth: number, co: number, kHeight: number, kWidth: number, top: number, left: number, relu: number,
+  ): void;
   /** Adam's update of n values (fused/adam-update.ts), float32 scalars. */
   adamUpdate(
     value: number, m: number, v: number, g: number, newValue: number, newM: number, newV: number, n: number,
