@@ -7,7 +7,7 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'packages/*/dist/**', 'node_modules/**', 'test/fixtures/**', '.e2e/**', 'media/vendor/**', '**/*.d.ts', '*.vsix'] },
+  { ignores: ['dist/**', 'packages/*/dist/**', 'node_modules/**', 'test/fixtures/**', '.e2e/**', 'media/vendor/**', '**/*.d.ts', '*.vsix', 'wasm-simd/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { embedLayerSource } from './embed-layer.mjs';
 import { writeVendoredCopies } from './build-vendor.mjs';
 import { copyWebviewAssets } from './webview-assets.mjs';
+import { buildSimdKernels } from './build-wasm-simd.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, packages: 'external', logLevel: 'warning' };
@@ -26,6 +27,7 @@ const entries = [
 ];
 
 embedLayerSource();
+await buildSimdKernels();
 if (!watch) {
   rmSync('dist', { recursive: true, force: true });
 }

@@ -37,6 +37,12 @@ const convCases: ConvCase[] = [
   // Kernels narrower than the stride: some output phases of the input gradient receive no tap at all.
   { x: [2, 7, 7, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
   { x: [1, 8, 7, 2], filter: [2, 2, 2, 3], strides: 3, pad: 'same' },
+  // Stride 1 (the filter gradient's SIMD loop): channel counts off the blocks of 4 inputs × 8 outputs.
+  { x: [2, 6, 7, 5], filter: [3, 3, 5, 13], strides: 1, pad: 'same' },
+  { x: [1, 5, 9, 9], filter: [3, 2, 9, 7], strides: 1, pad: 'valid' },
+  { x: [2, 4, 5, 4], filter: [3, 3, 4, 8], strides: 1, pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
+  { x: [1, 6, 6, 6], filter: [5, 5, 6, 3], strides: 1, pad: 'same' },
+  { x: [3, 7, 7, 16], filter: [3, 3, 16, 33], strides: 1, pad: 'same' },
 ];
 
 /** Depthwise convolutions: channel multipliers, strides, paddings and dilations, batch 1. */

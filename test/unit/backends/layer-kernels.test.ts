@@ -34,6 +34,8 @@ const CASES: Case[] = [
   { name: 'rank 4, channels first, floor holds for some channels', shape: [2, 4, 3, 3], axis: 1, beta: true, floor: 1.2 },
   { name: 'rank 4, stored statistics (no gradient through the batch)', shape: [2, 3, 3, 4], axis: 3, gamma: true, stored: true },
   { name: 'rank 2, one varianceWeight for every channel', shape: [9, 3], axis: 1, gamma: true, scalarVarianceWeight: true },
+  // Channels last over more than one 256-position block of the SIMD sums, 13 channels (a scalar tail).
+  { name: 'rank 4, channels last, 300 positions, 13 channels', shape: [3, 10, 10, 13], axis: 3, gamma: true, beta: true, inference: true },
 ];
 
 const ATTRS = { mom1: 0.37, epsilon: 1e-4, inferenceWeight: 0.23 };

@@ -1,12 +1,13 @@
 /**
  * Child process of wasm-threads.test.ts: starts the wasm backend with THREADS threads (the thread
  * count is fixed once per process), trains the small MNIST CNN two steps on fixed data, and prints
- * the thread count and the trained weights as JSON.
+ * the thread count, which memory the SIMD kernels run on and the trained weights as JSON.
  */
 import * as tf from '@tensorflow/tfjs';
 import { activateWasmBackend } from '../../../src/worker/backends/wasm-setup';
 import { fuseAdamUpdates } from '../../../src/worker/backends/fused-adam';
 import { createSmallMnistCnn } from '../../../bench/small-mnist-cnn';
+import { simdKernelsOf } from '../../../src/worker/backends/wasm-kernels/simd/simd-module';
 import { randomValues } from './kernel-harness';
 
 async function main(): Promise<void> {
@@ -20,7 +21,9 @@ async function main(): Promise<void> {
     losses.push((await model.trainOnBatch(x, y)) as number);
   }
   const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
-  process.stdout.write(JSON.stringify({ threads, losses, weights }));
+  const simd = simdKernelsOf(tf.backend());
+  const simdMemory = simd === undefined ? 'none' : simd.memory.buffer instanceof SharedArrayBuffer ? 'shared' : 'plain';
+  process.stdout.write(JSON.stringify({ threads, simdMemory, losses, weights }));
 }
 
 main().catch((error: unknown) => {

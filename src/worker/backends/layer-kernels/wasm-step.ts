@@ -1,11 +1,14 @@
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { composeKernel, type KernelComposer } from '../wasm-kernels/kernel-composer';
 import { wasmHeapOf } from '../wasm-kernels/heap';
+import { SimdChannelPasses } from '../wasm-kernels/simd/channel-passes';
+import { simdKernelsOf } from '../wasm-kernels/simd/simd-module';
 import { backwardChannels, channelSums, forwardChannels, type BackwardAttrs, type ChannelLayout, type ForwardAttrs } from './maths';
 
 /**
- * The layer's fused step on wasm with channels last: the per-channel sums in one JavaScript pass over
- * the heap (as fast as XNNPACK's products here, and one pass for both sums where those take two), the
+ * The layer's fused step on wasm with channels last: the per-channel sums in one pass over the heap
+ * (the SIMD module's with channels last where it runs, else JavaScript; as fast as XNNPACK's products
+ * here in JavaScript already, and one pass for both sums where those take two), the
  * per-channel maths in JavaScript, and each full-size output from XNNPACK's 1×1 depthwise convolution
  * with bias (y = x·f + o in one pass, several times faster than a JavaScript loop).
  */
@@ -37,6 +40,27 @@ function depthwiseAffine(k: KernelComposer, backend: object, a: TensorInfo, f: F
   return k.reshape(out, a.shape);
 }
 
+/**
+ * Per channel Σa and Σa·b (b null: Σa²), in float64: the SIMD module's pass (Σ(a − 0), Σa·(b − 0))
+ * for channels last, else channelSums. The two differ by float64 rounding only (their order of sums).
+ */
+function sumsPerChannel(backend: object, a: TensorInfo, b: TensorInfo | null, layout: ChannelLayout, first: Float64Array, second: Float64Array): void {
+  const simd = layout.inner === 1 ? simdKernelsOf(backend) : undefined;
+  if (simd === undefined) {
+    channelSums(view(backend, a), b === null ? null : view(backend, b), layout, first, second);
+    return;
+  }
+  // Constructed before the views are taken: its scratch allocation may grow the heap.
+  const passes = new SimdChannelPasses(simd, layout.channels);
+  try {
+    first.fill(0);
+    second.fill(0);
+    passes.sums(view(backend, a), b === null ? null : view(backend, b), new Float64Array(layout.channels), first, second);
+  } finally {
+    passes.release();
+  }
+}
+
 function view(backend: object, info: TensorInfo): Float32Array {
   return wasmHeapOf(backend).typedArrayFromHeap(info) as Float32Array;
 }
@@ -49,7 +73,7 @@ export function wasmForward(backend: object, inputs: Record<string, Optional>, a
   const { x, sums, sqrs, gamma, beta, inferenceMean, inferenceVariance } = inputs as Record<string, TensorInfo> & Record<string, Optional>;
   const s = new Float64Array(layout.channels);
   const ss = new Float64Array(layout.channels);
-  channelSums(view(backend, x), null, layout, s, ss);
+  sumsPerChannel(backend, x, null, layout, s, ss);
   const inference = inferenceMean !== undefined && inferenceVariance !== undefined;
   let map: { f: Float64Array; o: Float64Array } | undefined;
   const perChannel = perChannelOutputs(backend, layout.channels, inference ? 7 : 5, (v) => {
@@ -68,7 +92,7 @@ export function wasmBackward(backend: object, inputs: Record<string, Optional>, 
   const { dy, x, mean, rstd, gamma, varianceWeight } = inputs as Record<string, TensorInfo> & Record<string, Optional>;
   const sumDy = new Float64Array(layout.channels);
   const sumDyX = new Float64Array(layout.channels);
-  channelSums(view(backend, dy), view(backend, x), layout, sumDy, sumDyX);
+  sumsPerChannel(backend, dy, x, layout, sumDy, sumDyX);
   let map: ReturnType<typeof backwardChannels> | undefined;
   const [dgamma, dbeta] = perChannelOutputs(backend, layout.channels, 2, (v) => {
     map = backwardChannels(

@@ -1,6 +1,7 @@
 import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
 import { allocateOutput, heapView } from './heap';
+import { simdKernelsOf } from './simd/simd-module';
 
 /**
  * MaxPoolGrad for wasm: each window's first maximum (row-major, as TensorFlow and tfjs's cpu backend
@@ -9,10 +10,10 @@ import { allocateOutput, heapView } from './heap';
  * gradients of every layer before a max pool whose input can be negative (batch norm, linear or tanh
  * activations), so `registerWasmTrainingKernels` replaces it.
  *
- * One pass over the input in JavaScript, on the tensors where they lie in the wasm heap (no copies,
- * no allocations besides the output): the work is a few compares per input value, which V8 compiles
- * to a tight loop, and a composition of wasm kernels (rank-6 transpose + ArgMax + ScatterNd)
- * measured no faster for more code and copies.
+ * One pass over the input, on the tensors where they lie in the wasm heap (no copies, no allocations
+ * besides the output): for the common 2×2, stride-2 pool the SIMD module's loop where it runs, else
+ * JavaScript, which V8 compiles to a tight loop (a composition of wasm kernels, rank-6 transpose +
+ * ArgMax + ScatterNd, measured no faster for more code and copies).
  */
 export const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
@@ -21,17 +22,37 @@ export const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const dx = allocateOutput(backend, input.shape, 'float32');
   // Views taken after the allocation: a heap that grew for it detaches views taken before.
   const dxValues = dx.values as Float32Array;
-  dxValues.fill(0);
-  addGradientAtFirstMaxima(heapView(backend, input) as Float32Array, heapView(backend, dy) as Float32Array, dxValues, info);
+  const x = heapView(backend, input) as Float32Array;
+  const dyValues = heapView(backend, dy) as Float32Array;
+  const simd = simdKernelsOf(backend);
+  const bySimd = simd !== undefined && isInside2x2(info);
+  // The SIMD loop writes every value of its windows when they tile the input and the channels fill
+  // its vectors; otherwise what no window covers (and its scalar channels' sums) start from zeros.
+  const tiled = 2 * info.outHeight === info.inHeight && 2 * info.outWidth === info.inWidth && info.inChannels % 4 === 0;
+  if (!bySimd || !tiled) {
+    dxValues.fill(0);
+  }
+  if (simd !== undefined && bySimd) {
+    // The SIMD module's pass (wasm-simd/kernels.ts), four channels a step; equal to addGradientAt2x2Maxima.
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
+    simd.exports.maxPoolGrad2x2(x.byteOffset, dyValues.byteOffset, dxValues.byteOffset, batchSize, inHeight, inWidth, inChannels, outHeight, outWidth);
+  } else {
+    addGradientAtFirstMaxima(x, dyValues, dxValues, info);
+  }
   return dx.info;
 };
 
-/** dx[argmax of window] += dy[window] for every window; a window of NaNs only (no maximum) adds nothing. */
-export function addGradientAtFirstMaxima(x: Float32Array, dy: Float32Array, dx: Float32Array, info: backend_util.Conv2DInfo): void {
+/** A 2×2, stride-2 pool without padding whose windows all lie inside the input. */
+function isInside2x2(info: backend_util.Conv2DInfo): boolean {
   const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
   const windowsInside = 2 * info.outHeight <= info.inHeight && 2 * info.outWidth <= info.inWidth;
-  if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0 && windowsInside) {
+  return filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0 && windowsInside;
+}
+
+/** dx[argmax of window] += dy[window] for every window; a window of NaNs only (no maximum) adds nothing. */
+export function addGradientAtFirstMaxima(x: Float32Array, dy: Float32Array, dx: Float32Array, info: backend_util.Conv2DInfo): void {
+  if (isInside2x2(info)) {
     addGradientAt2x2Maxima(x, dy, dx, info);
     return;
   }

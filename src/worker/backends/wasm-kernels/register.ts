@@ -11,6 +11,7 @@ import { createIdentityConfig } from './identity';
 import { createCastConfig } from './cast';
 import { createChannelSumConfig } from './channel-sum';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
+import { createSimdConvolutionConfig } from './conv/simd-convolution';
 import { adamUpdateConfig } from './fused/adam-update';
 import { registerLayerKernels } from '../layer-kernels/register';
 import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './fused/batch-norm-train';
@@ -48,7 +49,8 @@ const ownConfigs = new WeakSet<KernelConfig>([conv2DBackpropInputConfig, maxPool
  * transposed operands as a scalar loop (10–30× slower); Tile computes each element's index with
  * divisions (slow where batch-norm gradients tile a vector to a full activation); Identity copies
  * every tensor tfjs saves for a gradient, and Cast a tensor cast to its own dtype; Sum transposes a
- * whole tensor before summing it to one value per channel (every bias gradient). Replaced only in
+ * whole tensor before summing it to one value per channel (every bias gradient); Conv2D and
+ * FusedConv2D of stride 1 run the SIMD module's loop on one thread. Replaced only in
  * those versions, so that a later, fixed tfjs-backend-wasm wins.
  */
 export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
@@ -59,6 +61,8 @@ export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
   { kernelName: 'Identity', create: (native) => own(createIdentityConfig(native)) },
   { kernelName: 'Cast', create: (native) => (native === undefined ? undefined : own(createCastConfig(native))) },
   { kernelName: 'Sum', create: (native) => (native === undefined ? undefined : own(createChannelSumConfig(native))) },
+  { kernelName: 'Conv2D', create: (native) => (native === undefined ? undefined : own(createSimdConvolutionConfig(native))) },
+  { kernelName: 'FusedConv2D', create: (native) => (native === undefined ? undefined : own(createSimdConvolutionConfig(native))) },
 ];
 
 function own(config: KernelConfig): KernelConfig {

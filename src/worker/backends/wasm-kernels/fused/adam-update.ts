@@ -1,5 +1,6 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { allocateOutput, heapView } from '../heap';
+import { simdKernelsOf } from '../simd/simd-module';
 
 /** The one kernel of a fused Adam update (see fused-adam.ts): this project's name, no tfjs kernel has it. */
 export const ADAM_UPDATE_KERNEL = 'RbnAdamUpdate';
@@ -26,11 +27,18 @@ export const adamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   const outputs = [value, m, v].map((t) => allocateOutput(backend, t.shape, 'float32').info);
   // Views after every allocation (a grown heap detaches older views).
   const [newValue, newM, newV] = outputs.map((t) => heapView(backend, t) as Float32Array);
-  applyAdam(
-    { value: heapView(backend, value) as Float32Array, m: heapView(backend, m) as Float32Array, v: heapView(backend, v) as Float32Array, gradient: heapView(backend, gradient) as Float32Array },
-    { value: newValue, m: newM, v: newV },
-    a,
-  );
+  const arrays = { value: heapView(backend, value) as Float32Array, m: heapView(backend, m) as Float32Array, v: heapView(backend, v) as Float32Array, gradient: heapView(backend, gradient) as Float32Array };
+  const simd = simdKernelsOf(backend);
+  if (simd === undefined) {
+    applyAdam(arrays, { value: newValue, m: newM, v: newV }, a);
+  } else {
+    // The SIMD module's loop (wasm-simd/adam.ts): the same float32 operations, four values a step.
+    const s = adamScalars(a);
+    simd.exports.adamUpdate(
+      arrays.value.byteOffset, arrays.m.byteOffset, arrays.v.byteOffset, arrays.gradient.byteOffset, newValue.byteOffset, newM.byteOffset, newV.byteOffset, newValue.length,
+      s.beta1, s.beta2, s.oneMinusBeta1, s.oneMinusBeta2, s.c1, s.c2, s.epsilon, s.minusLr,
+    );
+  }
   return outputs;
 };
 
@@ -40,17 +48,23 @@ interface AdamArrays {
   v: Float32Array;
 }
 
+/** The update's scalars as float32, as tfjs's kernels hold them. */
+function adamScalars(a: AdamUpdateAttrs) {
+  return {
+    beta1: Math.fround(a.beta1),
+    beta2: Math.fround(a.beta2),
+    oneMinusBeta1: Math.fround(1 - a.beta1),
+    oneMinusBeta2: Math.fround(1 - a.beta2),
+    c1: Math.fround(a.oneMinusAccBeta1),
+    c2: Math.fround(a.oneMinusAccBeta2),
+    epsilon: Math.fround(a.epsilon),
+    minusLr: Math.fround(-a.learningRate),
+  };
+}
+
 /** The update on plain arrays; exported for tests. */
 export function applyAdam(input: AdamArrays & { gradient: Float32Array }, out: AdamArrays, a: AdamUpdateAttrs): void {
-  
-  const beta1 = Math.fround(a.beta1);
-  const beta2 = Math.fround(a.beta2);
-  const oneMinusBeta1 = Math.fround(1 - a.beta1);
-  const oneMinusBeta2 = Math.fround(1 - a.beta2);
-  const c1 = Math.fround(a.oneMinusAccBeta1);
-  const c2 = Math.fround(a.oneMinusAccBeta2);
-  const epsilon = Math.fround(a.epsilon);
-  const minusLr = Math.fround(-a.learningRate);
+  const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, c1, c2, epsilon, minusLr } = adamScalars(a);
   const { value, m, v, gradient } = input;
   for (let i = 0; i < value.length; i++) {
     const g = gradient[i];

@@ -1,6 +1,8 @@
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs';
 import { engine } from '@tensorflow/tfjs';
 import { allocateOutput, heapView } from '../heap';
+import { javascriptChannelPasses, SimdChannelPasses, type ChannelPasses } from '../simd/channel-passes';
+import { simdKernelsOf } from '../simd/simd-module';
 
 /** Batch normalization in training, forward (this project's kernel name; see fused-batch-norm.ts). */
 export const BATCH_NORM_TRAIN_KERNEL = 'RbnBatchNormTrain';
@@ -34,32 +36,18 @@ function channelsOf(x: TensorInfo): Channels {
 export function batchNormTrainForward(
   x: Float32Array, scale: Float32Array, offset: Float32Array, moving: { mean: Float32Array; variance: Float32Array },
   a: BatchNormTrainAttrs, out: { y: Float32Array; mean: Float32Array; variance: Float32Array; movingMean: Float32Array; movingVariance: Float32Array },
+  passes: ChannelPasses = javascriptChannelPasses,
 ): void {
   const c = scale.length;
   const n = x.length;
   const count = c === 0 ? 0 : n / c;
-  const block = BLOCK_POSITIONS * c;
   const shift = new Float64Array(c);
   const sums = new Float64Array(c);
   const squares = new Float64Array(c);
   for (let j = 0; j < c && j < n; j++) {
     shift[j] = x[j];
   }
-  for (let begin = 0; begin < n; begin += block) {
-    const end = Math.min(n, begin + block);
-    for (let j = 0; j < c; j++) {
-      const s = shift[j];
-      let sum = 0;
-      let square = 0;
-      for (let i = begin + j; i < end; i += c) {
-        const d = x[i] - s;
-        sum += d;
-        square += d * d;
-      }
-      sums[j] += sum;
-      squares[j] += square;
-    }
-  }
+  passes.sums(x, null, shift, sums, squares);
   const factor = new Float64Array(c);
   const meanOut = out.mean;
   const decay = Math.fround(1 - a.momentum);
@@ -73,17 +61,7 @@ export function batchNormTrainForward(
     out.movingMean[j] = Math.fround(moving.mean[j] - Math.fround(Math.fround(moving.mean[j] - meanOut[j]) * decay));
     out.movingVariance[j] = Math.fround(moving.variance[j] - Math.fround(Math.fround(moving.variance[j] - out.variance[j]) * decay));
   }
-  const y = out.y;
-  for (let begin = 0; begin < n; begin += block) {
-    const end = Math.min(n, begin + block);
-    for (let j = 0; j < c; j++) {
-      const f = factor[j];
-      const s = shift[j];
-      for (let i = begin + j; i < end; i += c) {
-        y[i] = x[i] * f + s;
-      }
-    }
-  }
+  passes.affine(x, factor, null, null, shift, out.y);
 }
 
 /**
@@ -95,30 +73,16 @@ export function batchNormTrainForward(
 export function batchNormTrainBackward(
   input: { dy: Float32Array; x: Float32Array; scale: Float32Array; mean: Float32Array; variance: Float32Array; dMean: Float32Array; dVariance: Float32Array },
   varianceEpsilon: number, out: { dx: Float32Array; dScale: Float32Array; dOffset: Float32Array },
+  passes: ChannelPasses = javascriptChannelPasses,
 ): void {
   const { dy, x, scale, mean, variance, dMean, dVariance } = input;
   const c = scale.length;
   const n = x.length;
   const count = c === 0 ? 0 : n / c;
-  const block = BLOCK_POSITIONS * c;
   const mu = Float64Array.from(mean);
   const sumDy = new Float64Array(c);
   const sumDyCentered = new Float64Array(c);
-  for (let begin = 0; begin < n; begin += block) {
-    const end = Math.min(n, begin + block);
-    for (let j = 0; j < c; j++) {
-      const m = mu[j];
-      let sum = 0;
-      let centered = 0;
-      for (let i = begin + j; i < end; i += c) {
-        const g = dy[i];
-        sum += g;
-        centered += g * (x[i] - m);
-      }
-      sumDy[j] += sum;
-      sumDyCentered[j] += centered;
-    }
-  }
+  passes.sums(dy, x, mu, sumDy, sumDyCentered);
   // dx = a·dy + b·x + k per channel.
   const a = new Float64Array(c);
   const b = new Float64Array(c);
@@ -131,49 +95,52 @@ export function batchNormTrainBackward(
     out.dScale[j] = sumDyCentered[j] * inv;
     out.dOffset[j] = sumDy[j];
   }
-  const dx = out.dx;
-  for (let begin = 0; begin < n; begin += block) {
-    const end = Math.min(n, begin + block);
-    for (let j = 0; j < c; j++) {
-      const aj = a[j];
-      const bj = b[j];
-      const kj = k[j];
-      for (let i = begin + j; i < end; i += c) {
-        dx[i] = aj * dy[i] + bj * x[i] + kj;
-      }
-    }
-  }
+  passes.affine(dy, a, x, b, k, out.dx);
 }
 
-/**
- * Positions per block of the channel-outer loops: each channel's loop strides through a block that
- * stays in the L1 cache with its sums in registers, about twice as fast as a channel-inner loop that
- * loads and stores per-channel accumulators.
- */
-const BLOCK_POSITIONS = 256;
-
 const f32 = (backend: unknown, t: TensorInfo) => heapView(backend, t) as Float32Array;
+
+/**
+ * Runs `body` with the SIMD module's passes where they can run (else the JavaScript ones). Called
+ * after the outputs are allocated and before any view is taken: the passes' scratch allocation may grow the heap.
+ */
+function withChannelPasses<T>(backend: unknown, channels: number, body: (passes: ChannelPasses) => T): T {
+  const kernels = simdKernelsOf(backend);
+  if (kernels === undefined) {
+    return body(javascriptChannelPasses);
+  }
+  const passes = new SimdChannelPasses(kernels, channels);
+  try {
+    return body(passes);
+  } finally {
+    passes.release();
+  }
+}
 
 const batchNormTrain: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, scale, offset, movingMean, movingVariance } = inputs as Record<string, TensorInfo>;
   const { channels } = channelsOf(x);
   const outputs = [x.shape, [channels], [channels], [channels], [channels]].map((shape) => allocateOutput(backend, shape, 'float32').info);
-  const [y, mean, variance, newMovingMean, newMovingVariance] = outputs.map((t) => f32(backend, t));
-  batchNormTrainForward(
-    f32(backend, x), f32(backend, scale), f32(backend, offset), { mean: f32(backend, movingMean), variance: f32(backend, movingVariance) },
-    attrs as unknown as BatchNormTrainAttrs, { y, mean, variance, movingMean: newMovingMean, movingVariance: newMovingVariance },
-  );
+  withChannelPasses(backend, channels, (passes) => {
+    const [y, mean, variance, newMovingMean, newMovingVariance] = outputs.map((t) => f32(backend, t));
+    batchNormTrainForward(
+      f32(backend, x), f32(backend, scale), f32(backend, offset), { mean: f32(backend, movingMean), variance: f32(backend, movingVariance) },
+      attrs as unknown as BatchNormTrainAttrs, { y, mean, variance, movingMean: newMovingMean, movingVariance: newMovingVariance }, passes,
+    );
+  });
   return outputs;
 };
 
 const batchNormTrainGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, x, scale, mean, variance, dMean, dVariance } = inputs as Record<string, TensorInfo>;
   const outputs = [x.shape, scale.shape, scale.shape].map((shape) => allocateOutput(backend, shape, 'float32').info);
-  const [dx, dScale, dOffset] = outputs.map((t) => f32(backend, t));
-  batchNormTrainBackward(
-    { dy: f32(backend, dy), x: f32(backend, x), scale: f32(backend, scale), mean: f32(backend, mean), variance: f32(backend, variance), dMean: f32(backend, dMean), dVariance: f32(backend, dVariance) },
-    (attrs as unknown as BatchNormTrainAttrs).varianceEpsilon, { dx, dScale, dOffset },
-  );
+  withChannelPasses(backend, scale.shape[0] ?? 0, (passes) => {
+    const [dx, dScale, dOffset] = outputs.map((t) => f32(backend, t));
+    batchNormTrainBackward(
+      { dy: f32(backend, dy), x: f32(backend, x), scale: f32(backend, scale), mean: f32(backend, mean), variance: f32(backend, variance), dMean: f32(backend, dMean), dVariance: f32(backend, dVariance) },
+      (attrs as unknown as BatchNormTrainAttrs).varianceEpsilon, { dx, dScale, dOffset }, passes,
+    );
+  });
   return outputs;
 };
 

@@ -1,0 +1,175 @@
+// A stride-1 convolution, channels last: the forward pass of Conv2D/FusedConv2D and, with the filter
+// flipped and transposed, Conv2DBackpropInput (src/worker/backends/wasm-kernels/conv/simd-convolution.ts).
+
+import { at } from './common';
+
+/**
+ * y[b,oh,ow,o] = act(bias[o] + Σ_{kh,kw,i} x[b, oh + kh − top, ow + kw − left, i] · w[kh,kw,i,o]),
+ * taps in the padding adding nothing; stride and dilation 1; bias 0 for none; relu ≠ 0 applies
+ * max(·, 0). Blocks of 8 output channels (two vectors) by 4 positions keep 8 sums in registers; each
+ * filter row is loaded once for the 4 positions. Columns whose taps leave the input (the padding),
+ * and output channels past the last multiple of 8, take narrower loops.
+ */
+export function conv2dForward(
+  x: usize, w: usize, bias: usize, y: usize, batch: i32, inHeight: i32, inWidth: i32, ci: i32,
+  outHeight: i32, outWidth: i32, co: i32, kHeight: i32, kWidth: i32, top: i32, left: i32, relu: i32,
+): void {
+  // Output columns whose every tap lies inside the input row.
+  const insideFirst = min(max(0, left), outWidth);
+  const insideEnd = max(insideFirst, min(outWidth, inWidth - kWidth + 1 + left));
+  const co8 = co & ~7;
+  const co4 = co & ~3;
+  for (let b = 0; b < batch; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const kh0 = max(0, top - oh);
+      const kh1 = min(kHeight, inHeight + top - oh);
+      // x at (b, oh − top, −left, 0): tap (kh, kw) of column ow reads x0 + ((kh·inWidth + ow + kw)·ci + i)·4.
+      const x0 = at(x, ((b * inHeight + oh - top) * inWidth - left) * ci, 2);
+      const yRow = at(y, (b * outHeight + oh) * outWidth * co, 2);
+      let o = 0;
+      for (; o < co8; o += 8) {
+        let ow = 0;
+        for (; ow < insideFirst; ow++) {
+          one8(x0, w, bias, yRow, ow, o, ci, co, inWidth, kWidth, left, kh0, kh1, relu);
+        }
+        for (; ow + 4 <= insideEnd; ow += 4) {
+          four8(x0, w, bias, yRow, ow, o, ci, co, inWidth, kWidth, left, kh0, kh1, relu);
+        }
+        for (; ow < outWidth; ow++) {
+          one8(x0, w, bias, yRow, ow, o, ci, co, inWidth, kWidth, left, kh0, kh1, relu);
+        }
+      }
+      for (; o < co4; o += 4) {
+        for (let ow = 0; ow < outWidth; ow++) {
+          one4(x0, w, bias, yRow, ow, o, ci, co, inWidth, kWidth, left, kh0, kh1, relu);
+        }
+      }
+      for (; o < co; o++) {
+        for (let ow = 0; ow < outWidth; ow++) {
+          one1(x0, w, bias, yRow, ow, o, ci, co, inWidth, kWidth, left, kh0, kh1, relu);
+        }
+      }
+    }
+  }
+}
+
+@inline function start(bias: usize, o: i32): v128 {
+  return bias === 0 ? f32x4.splat(0) : v128.load(at(bias, o, 2));
+}
+
+@inline function finish(v: v128, relu: i32): v128 {
+  return relu !== 0 ? f32x4.max(v, f32x4.splat(0)) : v;
+}
+
+/** Columns ow..ow+3, channels o..o+7; every tap inside the row. */
+@inline function four8(
+  x0: usize, w: usize, bias: usize, yRow: usize, ow: i32, o: i32,
+  ci: i32, co: i32, inWidth: i32, kWidth: i32, left: i32, kh0: i32, kh1: i32, relu: i32,
+): void {
+  const xStep = <usize>ci << 2;
+  let a0 = start(bias, o);
+  let a1 = start(bias, o + 4);
+  let b0 = a0;
+  let b1 = a1;
+  let c0 = a0;
+  let c1 = a1;
+  let d0 = a0;
+  let d1 = a1;
+  for (let kh = kh0; kh < kh1; kh++) {
+    for (let kw = 0; kw < kWidth; kw++) {
+      let px = at(x0, (kh * inWidth + ow + kw) * ci, 2);
+      let pw = at(w, ((kh * kWidth + kw) * ci) * co + o, 2);
+      for (let i = 0; i < ci; i++, px += 4, pw += <usize>co << 2) {
+        const w0 = v128.load(pw);
+        const w1 = v128.load(pw, 16);
+        const xa = v128.load32_splat(px);
+        const xb = v128.load32_splat(px + xStep);
+        const xc = v128.load32_splat(px + 2 * xStep);
+        const xd = v128.load32_splat(px + 3 * xStep);
+        a0 = f32x4.add(a0, f32x4.mul(xa, w0));
+        a1 = f32x4.add(a1, f32x4.mul(xa, w1));
+        b0 = f32x4.add(b0, f32x4.mul(xb, w0));
+        b1 = f32x4.add(b1, f32x4.mul(xb, w1));
+        c0 = f32x4.add(c0, f32x4.mul(xc, w0));
+        c1 = f32x4.add(c1, f32x4.mul(xc, w1));
+        d0 = f32x4.add(d0, f32x4.mul(xd, w0));
+        d1 = f32x4.add(d1, f32x4.mul(xd, w1));
+      }
+    }
+  }
+  const py = at(yRow, ow * co + o, 2);
+  const yStep = <usize>co << 2;
+  v128.store(py, finish(a0, relu));
+  v128.store(py, finish(a1, relu), 16);
+  v128.store(py + yStep, finish(b0, relu));
+  v128.store(py + yStep, finish(b1, relu), 16);
+  v128.store(py + 2 * yStep, finish(c0, relu));
+  v128.store(py + 2 * yStep, finish(c1, relu), 16);
+  v128.store(py + 3 * yStep, finish(d0, relu));
+  v128.store(py + 3 * yStep, finish(d1, relu), 16);
+}
+
+/** Column ow, channels o..o+7; taps outside the row skipped. */
+@inline function one8(
+  x0: usize, w: usize, bias: usize, yRow: usize, ow: i32, o: i32,
+  ci: i32, co: i32, inWidth: i32, kWidth: i32, left: i32, kh0: i32, kh1: i32, relu: i32,
+): void {
+  let a0 = start(bias, o);
+  let a1 = start(bias, o + 4);
+  const kw0 = max(0, left - ow);
+  const kw1 = min(kWidth, inWidth + left - ow);
+  for (let kh = kh0; kh < kh1; kh++) {
+    for (let kw = kw0; kw < kw1; kw++) {
+      let px = at(x0, (kh * inWidth + ow + kw) * ci, 2);
+      let pw = at(w, ((kh * kWidth + kw) * ci) * co + o, 2);
+      for (let i = 0; i < ci; i++, px += 4, pw += <usize>co << 2) {
+        const xa = v128.load32_splat(px);
+        a0 = f32x4.add(a0, f32x4.mul(xa, v128.load(pw)));
+        a1 = f32x4.add(a1, f32x4.mul(xa, v128.load(pw, 16)));
+      }
+    }
+  }
+  const py = at(yRow, ow * co + o, 2);
+  v128.store(py, finish(a0, relu));
+  v128.store(py, finish(a1, relu), 16);
+}
+
+/** Column ow, channels o..o+3. */
+@inline function one4(
+  x0: usize, w: usize, bias: usize, yRow: usize, ow: i32, o: i32,
+  ci: i32, co: i32, inWidth: i32, kWidth: i32, left: i32, kh0: i32, kh1: i32, relu: i32,
+): void {
+  let a0 = start(bias, o);
+  const kw0 = max(0, left - ow);
+  const kw1 = min(kWidth, inWidth + left - ow);
+  for (let kh = kh0; kh < kh1; kh++) {
+    for (let kw = kw0; kw < kw1; kw++) {
+      let px = at(x0, (kh * inWidth + ow + kw) * ci, 2);
+      let pw = at(w, ((kh * kWidth + kw) * ci) * co + o, 2);
+      for (let i = 0; i < ci; i++, px += 4, pw += <usize>co << 2) {
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(px), v128.load(pw)));
+      }
+    }
+  }
+  v128.store(at(yRow, ow * co + o, 2), finish(a0, relu));
+}
+
+/** Column ow, channel o. */
+@inline function one1(
+  x0: usize, w: usize, bias: usize, yRow: usize, ow: i32, o: i32,
+  ci: i32, co: i32, inWidth: i32, kWidth: i32, left: i32, kh0: i32, kh1: i32, relu: i32,
+): void {
+  let sum: f32 = bias === 0 ? 0 : load<f32>(at(bias, o, 2));
+  const kw0 = max(0, left - ow);
+  const kw1 = min(kWidth, inWidth + left - ow);
+  for (let kh = kh0; kh < kh1; kh++) {
+    for (let kw = kw0; kw < kw1; kw++) {
+      let px = at(x0, (kh * inWidth + ow + kw) * ci, 2);
+      let pw = at(w, ((kh * kWidth + kw) * ci) * co + o, 2);
+      for (let i = 0; i < ci; i++, px += 4, pw += <usize>co << 2) {
+        sum += load<f32>(px) * load<f32>(pw);
+      }
+    }
+  }
+  store<f32>(at(yRow, ow * co + o, 2), relu !== 0 ? max(sum, 0) : sum);
+}
