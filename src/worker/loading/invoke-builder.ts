@@ -9,9 +9,8 @@ import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { readDataHint } from '../../core/analysis/arguments/data-hint';
 import { declaredModuleVariables, proposeModuleVariables } from '../../core/analysis/arguments/module-variables';
-import { formatArgumentList, proposeArguments } from '../../core/analysis/arguments/argument-proposals';
 import { findModelBuildersIn, pickDefaultBuilder } from '../../core/analysis/builders/model-builders';
-import type { BuilderParameter, ModelBuilder } from '../../core/analysis/types';
+import type { ModelBuilder } from '../../core/analysis/types';
 import type { SanityCall } from '../../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from '../errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
@@ -29,8 +28,9 @@ import { isHtmlPage } from '../../core/analysis/page/page-scripts';
 import { pageElementIdsOf, pageScriptFilesHint } from './page/page-loading';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
-import { fewerArgumentsNote, isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
+import { isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
 import { guessedParameterNames, StandIns } from './arguments/stand-ins';
+import { ctorParameters, fillArguments } from './arguments/fill-arguments';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -167,10 +167,10 @@ async function loadAndBuild(
   const fields: InstanceVars = { values: { ...(vars.instanceVars?.values ?? {}) }, source: vars.instanceVars?.source ?? '' };
   const standIns = new StandIns(inv.tf, guessedParameterNames(inv.argsSource));
   const ctx: CallContext = { inv, builder, notes: [], instanceVars: fields, standIns };
-  const args = builder.kind === 'constructor' ? [] : standIns.materialize(fillArguments(builder.parameters, given, ctx, '--args', inv.args !== undefined), builder.parameters, '--args');
+  const args = builder.kind === 'constructor' ? [] : standIns.materialize(fillArguments(builder.parameters, given, { ...ctx, unanalysed: UNANALYSED.has(builder) }, '--args', inv.args !== undefined), builder.parameters, '--args');
   const ctorTyped = builder.kind === 'constructor' ? inv.ctorArgs !== undefined || inv.args !== undefined : inv.ctorArgs !== undefined;
   const ctorFlag = builder.kind === 'constructor' ? '--args' : '--ctor-args';
-  const ctorArgs = usesCtor ? standIns.materialize(fillArguments(ctorParameters(builder), ctorGiven, ctx, ctorFlag, ctorTyped), ctorParameters(builder), ctorFlag) : [];
+  const ctorArgs = usesCtor ? standIns.materialize(fillArguments(ctorParameters(builder), ctorGiven, { ...ctx, unanalysed: UNANALYSED.has(builder) }, ctorFlag, ctorTyped), ctorParameters(builder), ctorFlag) : [];
   const model = await build(target as Callable | Record<string, unknown>, ctx, args, ctorArgs);
   const call: SanityCall = { model: builder.id, args: builder.kind === 'constructor' ? ctorGiven : given, argsSource: inv.argsSource ?? describeSource(builder, inv), builderKind: builder.kind };
   if (usesCtor && builder.kind !== 'constructor') {
@@ -311,95 +311,6 @@ async function findStoredModel(instance: Record<string, unknown>, property: stri
   }
   await new Promise((resolve) => setImmediate(resolve));
   return look();
-}
-
-function ctorParameters(builder: ModelBuilder): BuilderParameter[] {
-  return builder.kind === 'constructor' ? builder.parameters : (builder.constructorParameters ?? []);
-}
-
-/**
- * The call's argument list: the given values in order, with the worker's tfjs at each parameter that
- * receives it. Fewer values than parameters run as JavaScript runs them, the rest undefined, with a
- * note, when the user typed them (`typed`); with nothing typed, the one line says what to pass.
- */
-function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: CallContext, flag: string, typed: boolean): unknown[] {
-  const { builder } = ctx;
-  const own = parameters.filter((p) => !p.receivesTfjs);
-  const required = own.filter((p) => !p.optional).length;
-  const label = builder.kind === 'constructor' || flag === '--ctor-args' ? `new ${builder.className}()` : builder.id;
-  if (given.length < required && typed) {
-    ctx.notes.push(fewerArgumentsNote(label, own, given.length) + proposedRest(ctx, flag, given));
-  } else if (given.length < required) {
-    throw new BadInputError(`${label} takes ${own.length} argument${own.length === 1 ? '' : 's'} (${own.map(describeParameter).join(', ')}); got ${given.length}: ${hint(ctx, flag, own.filter((p) => !p.optional).slice(given.length))}`);
-  }
-  if (!UNANALYSED.has(builder) && !parameters.some((p) => p.rest) && given.length > own.length) {
-    throw new BadInputError(`${label} takes at most ${own.length} argument${own.length === 1 ? '' : 's'}${own.length > 0 ? ` (${own.map(describeParameter).join(', ')})` : ''}; got ${given.length}`);
-  }
-  const out: unknown[] = [];
-  let next = 0;
-  for (const p of parameters) {
-    if (p.receivesTfjs) {
-      out.push(ctx.inv.tf);
-    } else if (next < given.length) {
-      out.push(given[next++]);
-    } else {
-      out.push(undefined);
-    }
-  }
-  out.push(...given.slice(next));
-  // Trailing undefined would defeat a rest parameter's length and changes nothing else.
-  while (out.length > 0 && out[out.length - 1] === undefined) {
-    out.pop();
-  }
-  return out;
-}
-
-/**
- * "; to fill them as proposed, pass --args '[9, 6, 3]'": what was typed, with the file's own proposal
- * for the rest (defaults and guesses, as without --args), when it has a value for every one of them.
- */
-function proposedRest(ctx: CallContext, flag: string, given: unknown[]): string {
-  let proposed: unknown[] | undefined;
-  try {
-    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
-    proposed = flag === '--ctor-args' ? proposal.ctorArgs : proposal.args;
-  } catch {
-    proposed = undefined;
-  }
-  const rest = proposed?.slice(given.length) ?? [];
-  if (rest.length === 0 || rest.some((v) => v === null || v === undefined)) {
-    return '';
-  }
-  return `; to fill them as proposed, pass ${flag} '${shellSafeList([...given, ...rest])}'`;
-}
-
-/** The list as a JS literal for a single-quoted shell argument: JSON when a string would close the quotes. */
-function shellSafeList(values: unknown[]): string {
-  const text = formatArgumentList(values);
-  return text.includes("'") ? JSON.stringify(values) : text;
-}
-
-function describeParameter(p: BuilderParameter): string {
-  return p.optional ? `${p.name}?` : p.name;
-}
-
-/**
- * What to pass: the proposal from the file itself (defaults and guesses) when it fills every
- * parameter; never a list with null holes, which the builder would not accept either.
- */
-function hint(ctx: CallContext, flag: string, missing: BuilderParameter[]): string {
-  let values: unknown[] | undefined;
-  try {
-    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
-    values = (flag === '--ctor-args' ? proposal.ctorArgs : proposal.args) ?? [];
-  } catch {
-    values = undefined;
-  }
-  if (values && !values.some((v) => v === null)) {
-    return `pass ${flag} '${shellSafeList(values)}'`;
-  }
-  const names = missing.map((p) => p.name).join(', ');
-  return `pass them as a JSON array with ${flag} (nothing in the file suggests a value for ${names})`;
 }
 
 function describeSource(builder: ModelBuilder, inv: BuilderInvocation): string {

@@ -1,0 +1,108 @@
+/**
+ * A builder's argument list from what the user gave (or the proposal): the worker's tfjs at the
+ * parameters that receive it, fewer values run as JavaScript runs them (with a note), and one line
+ * saying what to pass when a required one is missing and nothing was typed.
+ */
+import { BadInputError } from '../../errors';
+import { formatArgumentList, proposeArguments } from '../../../core/analysis/arguments/argument-proposals';
+import type { BuilderParameter, ModelBuilder } from '../../../core/analysis/types';
+import { fewerArgumentsNote } from './invocation-notes';
+
+/** What filling the arguments needs of the call. */
+export interface FillContext {
+  inv: { tf: unknown; file: string; code: string };
+  builder: ModelBuilder;
+  /** Notes for the report (arguments that ran as undefined). */
+  notes: string[];
+  /** A builder the analysis could not read (found only at run time): its parameter count is unknown. */
+  unanalysed: boolean;
+}
+
+export function ctorParameters(builder: ModelBuilder): BuilderParameter[] {
+  return builder.kind === 'constructor' ? builder.parameters : (builder.constructorParameters ?? []);
+}
+
+/**
+ * The call's argument list: the given values in order, with the worker's tfjs at each parameter that
+ * receives it. Fewer values than parameters run as JavaScript runs them, the rest undefined, with a
+ * note, when the user typed them (`typed`); with nothing typed, the one line says what to pass.
+ */
+export function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: FillContext, flag: string, typed: boolean): unknown[] {
+  const { builder } = ctx;
+  const own = parameters.filter((p) => !p.receivesTfjs);
+  const required = own.filter((p) => !p.optional).length;
+  const label = builder.kind === 'constructor' || flag === '--ctor-args' ? `new ${builder.className}()` : builder.id;
+  if (given.length < required && typed) {
+    ctx.notes.push(fewerArgumentsNote(label, own, given.length) + proposedRest(ctx, flag, given));
+  } else if (given.length < required) {
+    throw new BadInputError(`${label} takes ${own.length} argument${own.length === 1 ? '' : 's'} (${own.map(describeParameter).join(', ')}); got ${given.length}: ${hint(ctx, flag, own.filter((p) => !p.optional).slice(given.length))}`);
+  }
+  if (!ctx.unanalysed && !parameters.some((p) => p.rest) && given.length > own.length) {
+    throw new BadInputError(`${label} takes at most ${own.length} argument${own.length === 1 ? '' : 's'}${own.length > 0 ? ` (${own.map(describeParameter).join(', ')})` : ''}; got ${given.length}`);
+  }
+  const out: unknown[] = [];
+  let next = 0;
+  for (const p of parameters) {
+    if (p.receivesTfjs) {
+      out.push(ctx.inv.tf);
+    } else if (next < given.length) {
+      out.push(given[next++]);
+    } else {
+      out.push(undefined);
+    }
+  }
+  out.push(...given.slice(next));
+  // Trailing undefined would defeat a rest parameter's length and changes nothing else.
+  while (out.length > 0 && out[out.length - 1] === undefined) {
+    out.pop();
+  }
+  return out;
+}
+
+/**
+ * "; to fill them as proposed, pass --args '[9, 6, 3]'": what was typed, with the file's own proposal
+ * for the rest (defaults and guesses, as without --args), when it has a value for every one of them.
+ */
+function proposedRest(ctx: FillContext, flag: string, given: unknown[]): string {
+  let proposed: unknown[] | undefined;
+  try {
+    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
+    proposed = flag === '--ctor-args' ? proposal.ctorArgs : proposal.args;
+  } catch {
+    proposed = undefined;
+  }
+  const rest = proposed?.slice(given.length) ?? [];
+  if (rest.length === 0 || rest.some((v) => v === null || v === undefined)) {
+    return '';
+  }
+  return `; to fill them as proposed, pass ${flag} '${shellSafeList([...given, ...rest])}'`;
+}
+
+/** The list as a JS literal for a single-quoted shell argument: JSON when a string would close the quotes. */
+function shellSafeList(values: unknown[]): string {
+  const text = formatArgumentList(values);
+  return text.includes("'") ? JSON.stringify(values) : text;
+}
+
+function describeParameter(p: BuilderParameter): string {
+  return p.optional ? `${p.name}?` : p.name;
+}
+
+/**
+ * What to pass: the proposal from the file itself (defaults and guesses) when it fills every
+ * parameter; never a list with null holes, which the builder would not accept either.
+ */
+function hint(ctx: FillContext, flag: string, missing: BuilderParameter[]): string {
+  let values: unknown[] | undefined;
+  try {
+    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
+    values = (flag === '--ctor-args' ? proposal.ctorArgs : proposal.args) ?? [];
+  } catch {
+    values = undefined;
+  }
+  if (values && !values.some((v) => v === null)) {
+    return `pass ${flag} '${shellSafeList(values)}'`;
+  }
+  const names = missing.map((p) => p.name).join(', ');
+  return `pass them as a JSON array with ${flag} (nothing in the file suggests a value for ${names})`;
+}
