@@ -168,16 +168,17 @@ async function loadBundled(preference: BackendPreference, install: Install, opti
   // The bundled chooser looks for tfjs-node itself, so no redirect may hide it while it chooses.
   install(redirects);
   const choice = await chooseBundledBackend(preference, options);
-  setBundledRedirects(redirects);
+  setBundledRedirects(redirects, choice.name === 'tensorflow');
   install(redirects);
   return { tf: choice.tf, backend: choice.name, skipped: choice.skipped, source: 'bundled', redirects, ...(choice.threads ? { threads: choice.threads } : {}) };
 }
 
 /**
  * Every tfjs request of the user's code lands on the extension's own packages (one instance, the
- * chosen backend), and tfjs-node(-gpu) on plain tfjs where they are absent.
+ * chosen backend), and tfjs-node(-gpu) on plain tfjs where they are absent or did not load (installed
+ * without their native binding: loading them again would only throw).
  */
-function setBundledRedirects(redirects: Map<string, string>): void {
+function setBundledRedirects(redirects: Map<string, string>, nativeLoaded: boolean): void {
   const own = resolveFrom('@tensorflow/tfjs', __dirname);
   for (const request of SHARED_REQUESTS) {
     const file = resolveFrom(request, __dirname);
@@ -186,7 +187,7 @@ function setBundledRedirects(redirects: Map<string, string>): void {
     }
   }
   for (const request of NATIVE_PACKAGES) {
-    const file = resolveFrom(request, __dirname) ?? own;
+    const file = (nativeLoaded ? resolveFrom(request, __dirname) : undefined) ?? own;
     if (file) {
       redirects.set(request, file);
     }
