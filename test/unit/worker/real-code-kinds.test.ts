@@ -92,7 +92,7 @@ describe('real-code kinds run (through the worker)', function () {
     assert.match(message, /^training failed in layer "batch_normalization_BatchNormalization\d+" \(BatchNormalization\) built at .*channels-first\.js:7, in its backward pass: tfjs said "Size\(\d+\) must match the product of shape [\d,]+"; tfjs trains BatchNormalization only over the last axis; this one has axis: 1 \(channels-first\)/);
   });
 
-  it('a page script that uses the element it looked up without a check gets an inert element and runs', async () => {
+  it('a page script that uses the element it looked up without a check (listeners, text appended to it) gets an inert element and runs', async () => {
     const report = reportOf(await run(request('unguarded-dom.js', { model: 'makeModel' })));
     assert.deepEqual(report.browserStandIns, ['document']);
   });

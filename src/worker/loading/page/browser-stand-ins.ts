@@ -223,12 +223,15 @@ function usedAFoundNothing(err: unknown): boolean {
   return err instanceof TypeError && /^Cannot (read|set) properties of null/.test(err.message);
 }
 
+/** What an inert element's text or number reads as (`log.innerText += line`, `el.scrollHeight + 10`): empty, 0. */
+const emptyText = (): string => '';
+
 function inertElement(): unknown {
   const target = function element(): void {
     // Never runs.
   };
   return new Proxy(target, {
-    get: (t, key) => (key === 'then' ? undefined : typeof key === 'symbol' ? Reflect.get(t, key) : Object.prototype.hasOwnProperty.call(t, key) ? Reflect.get(t, key) : inertElement()),
+    get: (t, key) => (key === 'then' ? undefined : key === Symbol.toPrimitive ? emptyText : typeof key === 'symbol' ? Reflect.get(t, key) : Object.prototype.hasOwnProperty.call(t, key) ? Reflect.get(t, key) : inertElement()),
     apply: () => inertElement(),
     construct: () => inertElement() as object,
   });
