@@ -49,7 +49,7 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
     return { value: { $input: shape }, detail: `a tf.input stand-in: ${p.name} is a layer's input in the code`, structured: true };
   }
   if (use.props.size === 0) {
-    return undefined;
+    return textOnly(use) ? { value: p.name, detail: `a string: ${p.name} is only put into text (a name or a path part)`, structured: true } : undefined;
   }
   const built = objectValue(use, p.name, hint);
   if (built === undefined) {
@@ -143,6 +143,11 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
     return leaf(byName, false);
   }
   return use.numeric ? leaf(COUNT_STAND_IN, true) : undefined;
+}
+
+/** Read only as text (`${pair}/model.json`): no count, no index, no member, not handed on. */
+function textOnly(use: ParameterUse): boolean {
+  return use.text && !use.numeric && !use.array && !use.input && !use.escapes && !use.elementsUnknown && use.tuple === undefined;
 }
 
 function numberGuess(name: string, owner: string, hint: DataHint): number | undefined {

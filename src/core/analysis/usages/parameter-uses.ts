@@ -35,6 +35,8 @@ export interface ParameterUse {
   fallback: boolean;
   /** Passed to a function outside the file. */
   escapes: boolean;
+  /** Put into text: a template literal's `${…}` or `+` with a string literal (a name, a path part). */
+  text: boolean;
 }
 
 const MAX_DEPTH = 4;
@@ -49,7 +51,7 @@ const NUMERIC_OPERATORS = new Set(['+', '-', '*', '/', '%', '**', '<', '<=', '>'
 const NUMERIC_CHECK = /^(Number\.\w+|Math\.\w+|parseInt|parseFloat|isFinite|\w*(assert|check|ensure|validate)\w*(Positive|Integer|Number|Int)\w*)$/i;
 
 export function emptyUse(): ParameterUse {
-  return { props: new Map(), names: [], numeric: false, array: false, elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false };
+  return { props: new Map(), names: [], numeric: false, array: false, elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false };
 }
 
 /** The uses of parameter `name`; undefined when the parameter is not found. */
@@ -126,6 +128,8 @@ class UseCollector {
       use.numeric = true;
     } else if (t.isForOfStatement(p) && p.expression === node) {
       use.elementsUnknown = true;
+    } else if (t.isTemplateSpan(p) && p.expression === node) {
+      use.text = true;
     }
   }
 
@@ -242,7 +246,10 @@ class UseCollector {
       use.fallback = true;
       return;
     }
-    if (NUMERIC_OPERATORS.has(t.tokenToString(op) ?? '')) {
+    const other = b.left === node ? b.right : b.left;
+    if (op === t.SyntaxKind.PlusToken && (t.isStringLiteral(other) || t.isTemplateExpression(other) || t.isNoSubstitutionTemplateLiteral(other))) {
+      use.text = true;
+    } else if (NUMERIC_OPERATORS.has(t.tokenToString(op) ?? '')) {
       use.numeric = true;
     }
   }

@@ -96,6 +96,36 @@ const rows: Row[] = [
     text: '[{ numCells: () => 8 }]',
   },
   {
+    title: 'a name only put into text (a path part, a label): a string, whether in a template or joined with +',
+    code: `${CJS}const fs = require('fs');
+async function forSymbol(symbol, tag) {
+  if (fs.existsSync(\`models/\${symbol}/model.json\`)) {
+    return tf.loadLayersModel(\`file://models/\${symbol}/model.json\`);
+  }
+  console.log('building ' + tag);
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: 4, inputShape: [5] }));
+  return m;
+}
+module.exports = { forSymbol };`,
+    id: 'forSymbol',
+    text: "['symbol', 'tag']",
+    details: ['symbol=a string: symbol is only put into text (a name or a path part)', 'tag=a string: tag is only put into text (a name or a path part)'],
+  },
+  {
+    title: 'negative: a value put into text and also counted with is no string',
+    code: `${CJS}function sized(n) {
+  console.log(\`units \${n}\`);
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: n * 2, inputShape: [5] }));
+  return m;
+}
+module.exports = { sized };`,
+    id: 'sized',
+    text: '[null]',
+    unknown: ['n'],
+  },
+  {
     title: 'negative: a parameter only handed to a function outside the file gets nothing invented',
     code: `${CJS}const { attach } = require('./env');\nfunction f(env) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: 2, inputShape: [3] }));\n  attach(env, m);\n  return m;\n}\nmodule.exports = { f };`,
     id: 'f',
