@@ -11,6 +11,7 @@ import { formatParams } from './budget/model-size';
 import { describeError, isWasmAbort, SanityFailure } from './errors';
 import { exitIfOrphaned, watchParent } from './parent-watch';
 import { runSanitySession, type SessionContext } from './sanity-session';
+import { isTrainedAtLoad } from './loading/training-at-load';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
 
@@ -44,7 +45,8 @@ type SessionRunner = (checkLimits: () => void, context: SessionContext, limits: 
 async function start(request: SanityRequest, runner?: SessionRunner): Promise<void> {
   let finished = false;
   const fail = (err: unknown) => {
-    if (finished) {
+    // A script's own training, stopped while it loaded, rejects a promise nobody awaits (training-at-load.ts).
+    if (finished || isTrainedAtLoad(err)) {
       return;
     }
     finished = true;

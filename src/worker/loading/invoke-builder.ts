@@ -31,6 +31,7 @@ import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './a
 import { isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
 import { guessedParameterNames, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments } from './arguments/fill-arguments';
+import { compileAsTheScript, isTrainedAtLoad, stopTrainingAtLoad, trainedAtLoadNote, trainedBeforeBuilderMessage, type TrainedAtLoad } from './training-at-load';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -135,13 +136,17 @@ async function loadAndBuild(
   resetMissingPackages();
   let target: unknown;
   setLoadingUserModule(true);
+  const stops: TrainedAtLoad[] = [];
+  const resumeTraining = stopTrainingAtLoad(inv.tf, stops);
   try {
     target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id, builder.modelVariable);
   } catch (err) {
-    throw new SanityFailure('threw', `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
+    throw new SanityFailure('threw', isTrainedAtLoad(err) ? trainedBeforeBuilderMessage(inv.file, err, builder.id) : `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
   } finally {
     setLoadingUserModule(false);
+    resumeTraining();
   }
+  const loadNotes = stops.length > 0 ? [trainedAtLoadNote(stops[0], builder.id)] : [];
   progress.loaded = true;
   setModuleLoading(false);
   if (isLayersModel(target)) {
@@ -186,7 +191,8 @@ async function loadAndBuild(
     call.instanceVars = instanceVars.values;
     call.instanceVarsSource = instanceVars.source;
   }
-  return { model, builder, call, notes: ctx.notes };
+  const compiled = compileAsTheScript(model, stops[0]);
+  return { model, builder, call, notes: [...loadNotes, ...(compiled ? [compiled] : []), ...ctx.notes] };
 }
 
 /**

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
 import { TFJS_MODULE, TFJS_URL } from '../../core/analysis/builders/tfjs-bindings';
+import { isTrainedAtLoad } from './training-at-load';
 import { packageOfRequest } from './failure-hints';
 import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
 import { isHtmlPage } from '../../core/analysis/page/page-scripts';
@@ -24,12 +25,16 @@ const internals = Module as unknown as ModuleInternals;
 const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts'];
 /** Global the worker reads a non-exported top-level factory from (see `loadFactory`). */
 export const FACTORY_GLOBAL = '__rbnSanityFactory__';
+/** Global the first line of the entry file writes a hoisted factory to (see `loadFactory`). */
+const HOISTED_GLOBAL = '__rbnSanityHoisted__';
 /** Global holding the values for the entry file's empty bindings (see `fillEmptyBindings`). */
 export const BINDINGS_GLOBAL = '__rbnSanityBindings__';
 
 let installed = false;
 let tfjsRedirects = new Map<string, string>();
 const entryAppendix = new Map<string, string>();
+/** Code for the start of the entry file's first line (no new line: source maps stay right). */
+const entryPrologue = new Map<string, string>();
 /** The files the worker loads as the user's module (loadFactory): only these are read as pages. */
 const entryFiles = new Set<string>();
 /** Lines that fill the entry file's empty bindings (tfjs, module variables), appended before the factory line. */
@@ -210,8 +215,21 @@ export function transpile(code: string, file: string): string {
       allowJs: true,
     },
   });
-  const output = withoutImportMeta(page ? withPageSourceName(out.outputText, file) : out.outputText) + (entryAppendix.get(file) ?? '');
+  const output = withPrologue(withoutImportMeta(page ? withPageSourceName(out.outputText, file) : out.outputText), entryPrologue.get(file)) + (entryAppendix.get(file) ?? '');
   return hasTopLevelAwait(code, file) ? wrapTopLevelAwait(output, file) : output;
+}
+
+/**
+ * `prologue` at the start of the code, on a line it already has: after a shebang line and after a
+ * `"use strict";` (which must stay first to count).
+ */
+export function withPrologue(output: string, prologue: string | undefined): string {
+  if (!prologue) {
+    return output;
+  }
+  const head = /^(#![^\n]*\n)?\s*((["'])use strict\3;?)?/.exec(output);
+  const at = head ? head[0].length : 0;
+  return `${output.slice(0, at)}${prologue}${output.slice(at)}`;
 }
 
 /** What `import.meta` holds in an ES module, from the CommonJS module's own `__filename`. */
@@ -240,15 +258,28 @@ export function withoutImportMeta(code: string): string {
 export async function loadFactory(file: string, name: string, modelVariable?: string): Promise<unknown> {
   entryFiles.add(file);
   const fills = (deferredFills.get(file) ?? '') + (modelVariable === undefined ? '' : variableReader(modelVariable));
+  const g = globalThis as Record<string, unknown>;
+  delete g[HOISTED_GLOBAL];
   if (/^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default') {
     entryAppendix.set(file, `${fills}\n;globalThis.${FACTORY_GLOBAL} = typeof ${name} === 'undefined' ? undefined : ${name};\n`);
+    // A function declaration is hoisted: readable before the body runs, in case the body stops early.
+    entryPrologue.set(file, `;try { globalThis.${HOISTED_GLOBAL} = ${name}; } catch (e) {}`);
   } else if (fills) {
     entryAppendix.set(file, fills);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exports = require(file) as Record<string, unknown>;
-  // A body with top-level await (its own or an import's) fills its exports as it runs.
-  await settleTopLevelAwait();
+  let exports: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exports = require(file) as Record<string, unknown>;
+    // A body with top-level await (its own or an import's) fills its exports as it runs.
+    await settleTopLevelAwait();
+  } catch (err) {
+    // A script that trains when it loads was stopped at its first training call (training-at-load.ts).
+    if (isTrainedAtLoad(err) && g[HOISTED_GLOBAL] !== undefined) {
+      return g[HOISTED_GLOBAL];
+    }
+    throw err;
+  }
   const exported = exports?.[name];
   if (exported !== undefined) {
     return exported;

@@ -4,6 +4,7 @@ import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/co
 import { runSanityTrain } from '../../../src/worker/launcher';
 import { withoutComments } from '../../../src/core/analysis/comments';
 import { isBrowserScript } from '../../../src/worker/loading/invoke-builder';
+import { withPrologue } from '../../../src/worker/loading/module-loader';
 
 const BUILDERS = path.resolve(__dirname, '../../fixtures/sanity/builders');
 const WORKER = path.resolve(__dirname, '../../../src/worker/sanity-worker.ts');
@@ -96,4 +97,40 @@ describe('real-code kinds run (through the worker)', function () {
     const report = reportOf(await run(request('unguarded-dom.js', { model: 'makeModel' })));
     assert.deepEqual(report.browserStandIns, ['document']);
   });
+});
+
+describe('a script that trains its model when it loads', () => {
+  it('awaited at the top level: stopped at its first fit(), the builder trains with the compile() settings the script gave', async () => {
+    const report = reportOf(await run(request('trains-at-load.ts', { model: 'buildRegressor', args: [3, 2] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('the module trains when it loads (model.fit() at trains-at-load.ts:17): sanity-train stopped it at that call and built the model with buildRegressor() instead'), JSON.stringify(report.notes));
+    assert.ok(report.notes?.some((n) => n === 'compiled as the script compiled the model it trained when it loaded (SGD)'), JSON.stringify(report.notes));
+  });
+
+  it('in a main() nobody awaits: its stopped promise ends nothing, and the builder trains', async () => {
+    const report = reportOf(await run(request('trains-at-load-main.js', { model: 'buildClassifier' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => /^the module trains when it loads \(model\.fit\(\) at trains-at-load-main\.js:18\)/.test(n)), JSON.stringify(report.notes));
+  });
+
+  it('a builder that is a const arrow function cannot be reached before the training: one line says so and what to do', async () => {
+    const outcome = await run(request('trains-at-load-arrow.js', { model: 'buildTiny' }));
+    assert.equal(outcome.kind, 'error');
+    assert.match((outcome as { message: string }).message, /trains-at-load-arrow\.js trains when it loads \(model\.fit\(\) at trains-at-load-arrow\.js:14\), and buildTiny is not a function declaration, so it cannot be reached without running that training: put the training in a function, or behind `if \(require\.main === module\)`$/);
+  });
+});
+
+describe("the entry file's first-line prologue (a hoisted builder read before the body runs)", () => {
+  const rows: [string, string][] = [
+    ['"use strict";\nconst a = 1;', '"use strict";P\nconst a = 1;'],
+    ["'use strict'\nx();", "'use strict'P\nx();"],
+    ['#!/usr/bin/env node\n"use strict";\nx();', '#!/usr/bin/env node\n"use strict";P\nx();'],
+    ['#!/usr/bin/env node\nx();', '#!/usr/bin/env node\nPx();'],
+    ['var model = tf.sequential();', 'Pvar model = tf.sequential();'],
+  ];
+  for (const [code, expected] of rows) {
+    it(`${JSON.stringify(code.split('\n')[0])}: keeps the shebang and the directive first, and adds no line`, () => {
+      assert.equal(withPrologue(code, 'P'), expected);
+    });
+  }
 });

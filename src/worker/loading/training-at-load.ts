@@ -1,0 +1,92 @@
+/**
+ * A script that trains its model when it loads (`const model = buildNet(72, 5); await model.fit(…)` at
+ * the top level): loading it would run the whole training inside the budget. While the module loads,
+ * training calls throw `TrainedAtLoad` at once, which ends the module's body there, as capture stops a
+ * program at its fit(); the builder, a function declaration hoisted to the top of its module, is read
+ * by a line at the very start of the module (module-loader.ts) and called as usual.
+ */
+import * as path from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
+import { firstUserFrame } from './layer-origins';
+import { cloneOptimizer } from '../training/compile';
+
+/** Thrown by a training call made while the user's module loads. */
+export class TrainedAtLoad extends Error {
+  constructor(
+    readonly method: string,
+    readonly site: { file: string; line: number } | undefined,
+    /** The model the script was training, with its compile() settings. */
+    readonly model?: tfjs.LayersModel,
+  ) {
+    super(`the module called ${method} while loading`);
+    this.name = 'TrainedAtLoad';
+  }
+}
+
+/** Whether `err` (or the module's top-level-await rejection) is that stop. */
+export function isTrainedAtLoad(err: unknown): err is TrainedAtLoad {
+  return err instanceof TrainedAtLoad;
+}
+
+const MODEL_METHODS = ['fit', 'fitDataset', 'trainOnBatch'] as const;
+
+/**
+ * Until the returned function is called, the training calls of `tf`'s models and optimizers throw
+ * `TrainedAtLoad`; `stops` gets the first one.
+ */
+export function stopTrainingAtLoad(tf: typeof tfjs, stops: TrainedAtLoad[]): () => void {
+  const restores: (() => void)[] = [];
+  const patch = (proto: Record<string, unknown> | undefined, method: string, label: string) => {
+    if (!proto || !Object.prototype.hasOwnProperty.call(proto, method)) {
+      return;
+    }
+    const original = proto[method];
+    proto[method] = function stoppedAtLoad(this: unknown): never {
+      const model = this instanceof tf.LayersModel ? this : undefined;
+      const stop = new TrainedAtLoad(label, firstUserFrame(new Error().stack ?? '', new Set([__filename])), model);
+      stops.push(stop);
+      throw stop;
+    };
+    restores.push(() => {
+      proto[method] = original;
+    });
+  };
+  for (const method of MODEL_METHODS) {
+    patch(tf.LayersModel?.prototype as unknown as Record<string, unknown>, method, `model.${method}()`);
+    patch(tf.Sequential?.prototype as unknown as Record<string, unknown>, method, `model.${method}()`);
+  }
+  // A custom loop's step: `optimizer.minimize(…)` goes through applyGradients.
+  patch(tf.Optimizer?.prototype as unknown as Record<string, unknown>, 'applyGradients', 'optimizer.applyGradients()');
+  return () => restores.reverse().forEach((restore) => restore());
+}
+
+/** "the module trains when it loads (model.fit() at train.ts:140): …, and built the model with buildNet()". */
+export function trainedAtLoadNote(stop: TrainedAtLoad, builderId: string): string {
+  const where = stop.site ? ` at ${path.basename(stop.site.file)}:${stop.site.line}` : '';
+  return `the module trains when it loads (${stop.method}${where}): sanity-train stopped it at that call and built the model with ${builderId}() instead`;
+}
+
+/** The module stopped at its training before the builder could be read (a `const` or a class is not hoisted). */
+export function trainedBeforeBuilderMessage(file: string, stop: TrainedAtLoad, builderId: string): string {
+  const where = stop.site ? ` at ${path.basename(stop.site.file)}:${stop.site.line}` : '';
+  return `${file} trains when it loads (${stop.method}${where}), and ${builderId} is not a function declaration, so it cannot be reached without running that training: put the training in a function, or behind \`if (require.main === module)\``;
+}
+
+/**
+ * The script's own compile() settings for the model just built, when it compiled the model it was
+ * training and the builder's model is not compiled: the optimizer (fresh state) and the loss.
+ */
+export function compileAsTheScript(model: tfjs.LayersModel, stop: TrainedAtLoad | undefined): string | undefined {
+  const trained = stop?.model as unknown as { optimizer_?: tfjs.Optimizer; loss?: unknown } | undefined;
+  const built = model as unknown as { optimizer_?: tfjs.Optimizer };
+  if (!trained?.optimizer_ || trained.loss === undefined || built.optimizer_ || stop?.model === model) {
+    return undefined;
+  }
+  try {
+    model.compile({ optimizer: cloneOptimizer(trained.optimizer_), loss: trained.loss as string });
+  } catch {
+    // A loss per output of another shape: the session's defaults stand.
+    return undefined;
+  }
+  return `compiled as the script compiled the model it trained when it loaded (${trained.optimizer_.getClassName()})`;
+}
