@@ -20,7 +20,7 @@ import { seedMathRandom } from '../random';
 import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
-import { unwrapModel } from './wrapped-model';
+import { nestedStoredModel, unwrapModel } from './wrapped-model';
 import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './arguments/missing-arguments';
 import { pageElementIds } from './page/page-element-ids';
 import { setPageElementIds } from './page/page-element-writes';
@@ -269,6 +269,11 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   const stored = instance && isLayersModel(instance) ? instance : instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
   if (stored) {
     return checkInputs(stored, label);
+  }
+  const nested = instance && result === undefined ? nestedStoredModel(instance, label) : undefined;
+  if (nested) {
+    ctx.notes.push(nested.note);
+    return checkInputs(nested.model, label);
   }
   const kept = result === undefined ? modelKeptInVariable(builder, label) : undefined;
   if (kept) {

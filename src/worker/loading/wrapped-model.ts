@@ -66,3 +66,28 @@ function methodNames(value: object): string[] {
   }
   return [...names];
 }
+
+/**
+ * An instance that holds the model one level down (`this.model = new Network(…)`, whose `.model` is the
+ * tf.LayersModel; `this.nnet.model`): that model, preferring the path through properties named
+ * `model`, with the note saying where it was.
+ */
+export function nestedStoredModel(instance: Record<string, unknown>, label: string): UnwrappedModel | undefined {
+  const found: [string, tfjs.LayersModel][] = [];
+  for (const [outer, holder] of Object.entries(instance)) {
+    if (typeof holder !== 'object' || holder === null || Array.isArray(holder) || isLayersModel(holder) || ArrayBuffer.isView(holder)) {
+      continue;
+    }
+    for (const [inner, value] of Object.entries(holder as Record<string, unknown>)) {
+      if (isLayersModel(value)) {
+        found.push([`${outer}.${inner}`, value]);
+      }
+    }
+  }
+  if (found.length === 0) {
+    return undefined;
+  }
+  const [where, model] = found.find(([p]) => p === 'model.model') ?? found.find(([p]) => p.endsWith('.model')) ?? found[0];
+  const others = found.length > 1 ? ` (it holds ${found.length}: ${found.map(([p]) => p).join(', ')})` : '';
+  return { model, note: `${label} holds the model one level down, in this.${where}${others}: sanity-train trains that model` };
+}

@@ -99,6 +99,14 @@ describe('real-code kinds run (through the worker)', function () {
   });
 });
 
+describe('a class that holds the model one level down', () => {
+  it('this.brain.model: found, trained, and the report says where it was', async () => {
+    const report = reportOf(await run(request('nested-holder.js', { model: 'Controller', args: ['left'] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('new Controller() holds the model one level down, in this.brain.model: sanity-train trains that model'), JSON.stringify(report.notes));
+  });
+});
+
 describe('a script that trains its model when it loads', () => {
   it('awaited at the top level: stopped at its first fit(), the builder trains with the compile() settings the script gave', async () => {
     const report = reportOf(await run(request('trains-at-load.ts', { model: 'buildRegressor', args: [3, 2] })));
