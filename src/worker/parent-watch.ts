@@ -9,6 +9,7 @@
  *   does not stop; it kills the process (the worker writes nothing to disk, so nothing is lost).
  */
 import { Worker } from 'node:worker_threads';
+import { realExit } from './exit-guard';
 
 /** How often the watchdog thread looks at the parent's pid. */
 const POLL_MS = 250;
@@ -31,7 +32,7 @@ export function watchParent(): void {
     return;
   }
   parentPid = process.ppid;
-  process.once('disconnect', () => process.exit(0));
+  process.once('disconnect', () => realExit(0));
   // Ctrl-C in a terminal reaches the whole process group: the parent decides (it stops this worker
   // and says so), rather than the worker dying first and the parent reporting a crash.
   process.on('SIGINT', () => undefined);
@@ -47,6 +48,6 @@ export function watchParent(): void {
 /** Ends the process when its parent has gone (its pid changed: re-parented); a check between steps. */
 export function exitIfOrphaned(): void {
   if (parentPid !== undefined && process.ppid !== parentPid) {
-    process.exit(0);
+    realExit(0);
   }
 }

@@ -12,6 +12,7 @@ import { describeError, isWasmAbort, SanityFailure } from './errors';
 import { exitIfOrphaned, watchParent } from './parent-watch';
 import { runSanitySession, type SessionContext } from './sanity-session';
 import { isTrainedAtLoad } from './loading/training-at-load';
+import { guardExit, isExitCalled, realExit } from './exit-guard';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
 
@@ -45,18 +46,20 @@ type SessionRunner = (checkLimits: () => void, context: SessionContext, limits: 
 async function start(request: SanityRequest, runner?: SessionRunner): Promise<void> {
   let finished = false;
   const fail = (err: unknown) => {
-    // A script's own training, stopped while it loaded, rejects a promise nobody awaits (training-at-load.ts).
-    if (finished || isTrainedAtLoad(err)) {
+    // A script's own training stopped while it loaded, or its process.exit() turned into a throw, rejects
+    // a promise nobody awaits (training-at-load.ts, exit-guard.ts): the session goes on.
+    if (finished || isTrainedAtLoad(err) || isExitCalled(err)) {
       return;
     }
     finished = true;
     const failure = err instanceof SanityFailure ? err : new SanityFailure('threw', `user code threw: ${describeError(err, request.file)}`);
     const batch = failure.reason === 'memory' && context.batchSize !== undefined ? { batchSize: context.batchSize } : {};
-    void send({ type: 'error', reason: failure.reason, message: failure.message, ...(context.runtime ? { runtime: context.runtime } : {}), ...batch }).then(() => process.exit(0));
+    void send({ type: 'error', reason: failure.reason, message: failure.message, ...(context.runtime ? { runtime: context.runtime } : {}), ...batch }).then(() => realExit(0));
   };
   // User code that throws from a timer or a stray promise still ends the run with a message.
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
+  guardExit();
   // A factory awaiting a promise that never settles would otherwise let the process drain and exit;
   // kept alive, it runs into the launcher's time budget and gets a clear message.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -66,12 +69,12 @@ async function start(request: SanityRequest, runner?: SessionRunner): Promise<vo
     if (runner) {
       await runner(checkMemory, context, limits);
       finished = true;
-      process.exit(0);
+      realExit(0);
     }
     const report = await runSanitySession(request, (m) => void send(m), checkMemory, context, limits);
     finished = true;
     await send({ type: 'done', report });
-    process.exit(0);
+    realExit(0);
   } catch (err) {
     if (err instanceof SanityFailure) {
       fail(err);

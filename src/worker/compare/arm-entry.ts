@@ -6,6 +6,7 @@ import type { ArmCommand } from '../../core/training/compare-protocol';
 import type { SessionContext, SessionLimits } from '../sanity-session';
 import { runArm, type ArmSend } from './arm-session';
 import { CommandQueue, GrantGate } from './grant-gate';
+import { realExit } from '../exit-guard';
 
 /** The runner the worker entry calls for a `startArm` message. */
 export function startArm(start: Extract<ArmCommand, { type: 'startArm' }>, send: ArmSend): (checkLimits: () => void, context: SessionContext, limits: SessionLimits) => Promise<void> {
@@ -13,6 +14,6 @@ export function startArm(start: Extract<ArmCommand, { type: 'startArm' }>, send:
   const commands = new CommandQueue();
   process.on('message', (command: ArmCommand) => commands.accept(command, gate));
   // The scheduler is gone (killed, interrupted): nobody is left to grant steps or read results.
-  process.once('disconnect', () => process.exit(0));
+  process.once('disconnect', () => realExit(0));
   return (checkLimits, context, limits) => runArm(start, commands, gate, send, checkLimits, context, limits);
 }

@@ -21,6 +21,7 @@ import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { nestedStoredModel, unwrapModel } from './wrapped-model';
+import { exitCallNote, exitedBeforeBuilderMessage, isExitCalled, takeExitCalls } from '../exit-guard';
 import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './arguments/missing-arguments';
 import { pageElementIds } from './page/page-element-ids';
 import { setPageElementIds } from './page/page-element-writes';
@@ -134,6 +135,7 @@ async function loadAndBuild(
   progress: AttemptProgress,
 ): Promise<Omit<BuiltModel, 'browserStandIns'>> {
   resetMissingPackages();
+  takeExitCalls();
   let target: unknown;
   setLoadingUserModule(true);
   const stops: TrainedAtLoad[] = [];
@@ -141,12 +143,14 @@ async function loadAndBuild(
   try {
     target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id, builder.modelVariable);
   } catch (err) {
-    throw new SanityFailure('threw', isTrainedAtLoad(err) ? trainedBeforeBuilderMessage(inv.file, err, builder.id) : `loading ${inv.file} threw: ${describeError(err, inv.file)}`, err);
+    const message = isTrainedAtLoad(err) ? trainedBeforeBuilderMessage(inv.file, err, builder.id) : isExitCalled(err) ? exitedBeforeBuilderMessage(inv.file, err, builder.id) : `loading ${inv.file} threw: ${describeError(err, inv.file)}`;
+    throw new SanityFailure('threw', message, err);
   } finally {
     setLoadingUserModule(false);
     resumeTraining();
   }
-  const loadNotes = stops.length > 0 ? [trainedAtLoadNote(stops[0], builder.id)] : [];
+  const exits = takeExitCalls();
+  const loadNotes = [...(stops.length > 0 ? [trainedAtLoadNote(stops[0], builder.id)] : []), ...(exits.length > 0 ? [exitCallNote(exits[0])] : [])];
   progress.loaded = true;
   setModuleLoading(false);
   if (isLayersModel(target)) {

@@ -99,6 +99,20 @@ describe('real-code kinds run (through the worker)', function () {
   });
 });
 
+describe('a script that ends itself when it loads (process.exit)', () => {
+  it('a usage line and process.exit(1) in main(), and again in its catch: the builder trains and the report says so', async () => {
+    const report = reportOf(await run(request('usage-exit.js', { model: 'buildPolicy', args: [{ board: 3, actions: 9 }] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => n.startsWith('the module called process.exit(1) while it loaded at usage-exit.js:18 ')), JSON.stringify(report.notes));
+  });
+
+  it('process.exit at the top level before a const builder: one line says why it cannot be reached', async () => {
+    const outcome = await run(request('usage-exit-arrow.js', { model: 'makeNet', args: [4] }));
+    assert.equal(outcome.kind, 'error');
+    assert.match((outcome as { message: string }).message, /usage-exit-arrow\.js calls process\.exit\(2\) when it loads at usage-exit-arrow\.js:6, and makeNet is not a function declaration, so it cannot be reached/);
+  });
+});
+
 describe('a class that holds the model one level down', () => {
   it('this.brain.model: found, trained, and the report says where it was', async () => {
     const report = reportOf(await run(request('nested-holder.js', { model: 'Controller', args: ['left'] })));
