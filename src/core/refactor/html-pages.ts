@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import type { TextEdit } from './types';
+import { htmlElements } from '../analysis/page/html-elements';
 
 /** The file name of the layer's browser script (layer/vendor.ts, flavour `script`). */
 export const LAYER_SCRIPT_NAME = 'running-batch-norm.browser.js';
@@ -42,56 +43,15 @@ export interface UnloadedScript {
 /** Every `<script>` element of a page, in document order. */
 export function scriptTags(html: string): ScriptTag[] {
   const tags: ScriptTag[] = [];
-  const lower = html.toLowerCase();
-  let i = 0;
-  while (i < html.length) {
-    const lt = html.indexOf('<', i);
-    if (lt < 0) {
-      break;
+  for (const element of htmlElements(html)) {
+    if (element.name === 'script') {
+      const src = element.attributes.find((a) => a.name === 'src');
+      // An unclosed script ends where its open tag does (its "body" would be the rest of the page).
+      const end = element.bodyEnd === html.length ? element.openEnd : element.end;
+      tags.push({ start: element.start, end, ...(src ? { src: src.value } : {}) });
     }
-    if (html.startsWith('<!--', lt)) {
-      const close = html.indexOf('-->', lt + 4);
-      i = close < 0 ? html.length : close + 3;
-      continue;
-    }
-    const name = /^<([a-zA-Z][\w-]*)/.exec(html.slice(lt, lt + 40))?.[1]?.toLowerCase();
-    if (!name) {
-      i = lt + 1;
-      continue;
-    }
-    const { end: openEnd, attributes } = readOpenTag(html, lt + 1 + name.length);
-    if (name !== 'script' && name !== 'style') {
-      i = openEnd;
-      continue;
-    }
-    const close = lower.indexOf(`</${name}`, openEnd);
-    const closeEnd = close < 0 ? openEnd : html.indexOf('>', close) + 1 || html.length;
-    if (name === 'script') {
-      tags.push({ start: lt, end: closeEnd, ...(attributes.has('src') ? { src: attributes.get('src') } : {}) });
-    }
-    i = closeEnd;
   }
   return tags;
-}
-
-/** Reads attributes up to the `>` that ends an open tag (quotes may hold `>`). */
-function readOpenTag(html: string, from: number): { end: number; attributes: Map<string, string> } {
-  const attributes = new Map<string, string>();
-  const attribute = /\s*([^\s=>/"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?|\s*\/|\s+/y;
-  let i = from;
-  while (i < html.length && html[i] !== '>') {
-    attribute.lastIndex = i;
-    const m = attribute.exec(html);
-    if (!m || m[0] === '') {
-      i++;
-      continue;
-    }
-    if (m[1]) {
-      attributes.set(m[1].toLowerCase(), m[2] ?? m[3] ?? m[4] ?? '');
-    }
-    i = attribute.lastIndex;
-  }
-  return { end: Math.min(i + 1, html.length), attributes };
 }
 
 /** The tfjs bundle itself (a CDN URL or a local copy), not tfjs-vis, a backend or a model package. */

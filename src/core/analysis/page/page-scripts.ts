@@ -11,6 +11,7 @@
  * count as call sites. Pure: text in, text out.
  */
 import { getTypeScript } from '../typescript';
+import { htmlElements, type HtmlAttribute, type HtmlElement } from './html-elements';
 
 export interface PageScript {
   /** Offsets of the script's body in the page. */
@@ -67,41 +68,16 @@ export function pageScripts(html: string): PageScripts {
   const out = blank(html).split('');
   const result: PageScripts = { code: '', scripts: [], handlers: [], skipped: [], elementIds: [] };
   const lines = lineStarts(html);
-  const lower = html.toLowerCase();
-  let i = 0;
-  while (i < html.length) {
-    const lt = html.indexOf('<', i);
-    if (lt < 0) {
-      break;
-    }
-    if (html.startsWith('<!--', lt)) {
-      const close = html.indexOf('-->', lt + 4);
-      i = close < 0 ? html.length : close + 3;
-      continue;
-    }
-    const name = /^<([a-zA-Z][\w-]*)/.exec(html.slice(lt, lt + 40))?.[1]?.toLowerCase();
-    if (!name) {
-      i = lt + 1;
-      continue;
-    }
-    const tag = readOpenTag(html, lt + 1 + name.length);
-    for (const attribute of tag.attributes) {
+  for (const element of htmlElements(html)) {
+    for (const attribute of element.attributes) {
       placeHandler(attribute, html, out, result, lines);
       if (attribute.name === 'id' && attribute.value.trim() !== '') {
         result.elementIds.push(attribute.value.trim());
       }
     }
-    if (name !== 'script' && name !== 'style' && name !== 'textarea' && name !== 'title') {
-      i = tag.end;
-      continue;
+    if (element.name === 'script') {
+      placeScript(element, html, out, result, lines);
     }
-    // Raw text: nothing inside is markup, up to the element's own end tag.
-    const close = lower.indexOf(`</${name}`, tag.end);
-    const bodyEnd = close < 0 ? html.length : close;
-    if (name === 'script') {
-      placeScript(lt, tag, bodyEnd, html, out, result, lines);
-    }
-    i = close < 0 ? html.length : html.indexOf('>', close) + 1 || html.length;
   }
   result.code = out.join('');
   return result;
@@ -113,19 +89,10 @@ export function scriptAtLine(page: PageScripts, html: string, line: number): Pag
   return page.scripts.find((s) => lineOf(lines, s.start) <= line && line <= lineOf(lines, Math.max(s.start, s.end - 1)));
 }
 
-interface Attribute {
-  name: string;
-  /** Offset where the attribute's name starts. */
-  nameStart: number;
-  value: string;
-  /** Offsets of the value's text (inside the quotes). */
-  valueStart: number;
-  valueEnd: number;
-}
-
-function placeScript(lt: number, tag: { end: number; attributes: Attribute[] }, bodyEnd: number, html: string, out: string[], result: PageScripts, lines: number[]): void {
-  const line = lineOf(lines, lt);
-  const attr = (n: string) => tag.attributes.find((a) => a.name === n);
+function placeScript(element: HtmlElement, html: string, out: string[], result: PageScripts, lines: number[]): void {
+  const line = lineOf(lines, element.start);
+  const bodyEnd = element.bodyEnd ?? element.end;
+  const attr = (n: string) => element.attributes.find((a) => a.name === n);
   const type = (attr('type')?.value ?? '').trim().toLowerCase().split(';')[0]!.trim();
   if (attr('src') !== undefined) {
     result.skipped.push({ line, reason: `loads ${attr('src')!.value}`, src: attr('src')!.value });
@@ -136,12 +103,12 @@ function placeScript(lt: number, tag: { end: number; attributes: Attribute[] }, 
     return;
   }
   // A statement of its own, as a separate script is: no semicolon-less line joins the next script's.
-  out[lt] = ';';
-  for (let k = tag.end; k < bodyEnd; k++) {
+  out[element.start] = ';';
+  for (let k = element.openEnd; k < bodyEnd; k++) {
     out[k] = html[k]!;
   }
-  withoutHtmlComments(html, tag.end, bodyEnd, out);
-  result.scripts.push({ start: tag.end, end: bodyEnd, line, kind: type === 'module' ? 'module' : 'classic' });
+  withoutHtmlComments(html, element.openEnd, bodyEnd, out);
+  result.scripts.push({ start: element.openEnd, end: bodyEnd, line, kind: type === 'module' ? 'module' : 'classic' });
 }
 
 /**
@@ -165,7 +132,7 @@ function withoutHtmlComments(html: string, start: number, end: number, out: stri
 }
 
 /** An `on…` attribute whose value parses as a function body: placed as a function nothing calls. */
-function placeHandler(attribute: Attribute, html: string, out: string[], result: PageScripts, lines: number[]): void {
+function placeHandler(attribute: HtmlAttribute, html: string, out: string[], result: PageScripts, lines: number[]): void {
   if (!/^on[a-z]+$/.test(attribute.name) || attribute.valueStart - attribute.nameStart < HANDLER_OPEN.length + 1 || attribute.valueEnd >= html.length) {
     return;
   }
@@ -202,30 +169,6 @@ function decodeEntitiesInPlace(text: string): string {
     return char === undefined || char.length > whole.length ? whole : char.replace(/[\r\n]/, ' ');
   });
   return decoded.padEnd(text.length, ' ');
-}
-
-/** Reads attributes, with their offsets, up to the `>` that ends an open tag (quotes may hold `>`). */
-function readOpenTag(html: string, from: number): { end: number; attributes: Attribute[] } {
-  const attributes: Attribute[] = [];
-  const attribute = /\s*([^\s=>/"']+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?|\s*\/|\s+/y;
-  let i = from;
-  while (i < html.length && html[i] !== '>') {
-    attribute.lastIndex = i;
-    const m = attribute.exec(html);
-    if (!m || m[0] === '') {
-      i++;
-      continue;
-    }
-    if (m[1]) {
-      const nameStart = m.index + m[0].indexOf(m[1]);
-      const value = m[3] ?? m[4] ?? m[5] ?? '';
-      const quoted = m[3] !== undefined || m[4] !== undefined;
-      const valueStart = m[2] === undefined ? nameStart + m[1].length : nameStart + m[1].length + m[2].length + (quoted ? 1 : 0);
-      attributes.push({ name: m[1].toLowerCase(), nameStart, value, valueStart, valueEnd: valueStart + value.length });
-    }
-    i = attribute.lastIndex;
-  }
-  return { end: Math.min(i + 1, html.length), attributes };
 }
 
 /** Spaces for every character but line breaks. */
