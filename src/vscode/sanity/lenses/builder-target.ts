@@ -7,7 +7,8 @@ import type { ModelBuilder } from '../../../core/analysis/types';
 import { builderPickItem } from './lens-specs';
 import type { SanityAnalysis } from '../sanity-analysis';
 
-const SCRIPT_LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
+/** Script files, and HTML pages: the analysis and the worker read a page's inline scripts. */
+const SCRIPT_LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact', 'html']);
 
 /** What to train; `builder` is undefined when the lens named one the analysis no longer finds (the worker then says why). */
 export interface BuilderTarget {
@@ -31,7 +32,7 @@ export async function resolveTarget(deps: TargetDeps, uri: vscode.Uri | undefine
     return deps.warn(`Could not open ${uri?.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!document || !SCRIPT_LANGUAGES.has(document.languageId)) {
-    return deps.warn('Open a JavaScript or TypeScript file that builds a tfjs model, then run Sanity-Train Model again.');
+    return deps.warn('Open a JavaScript or TypeScript file or an HTML page that builds a tfjs model, then run Sanity-Train Model again.');
   }
   if (document.uri.scheme !== 'file') {
     return deps.warn('Save the file first: sanity-train runs a file on disk.');

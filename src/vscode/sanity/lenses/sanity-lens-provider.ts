@@ -11,7 +11,8 @@ import { guessedLensSpecs, sanityLensSpecs, type BuilderFinder, type SanityLensS
 /** How long the provider waits for the analysis before it shows the lenses guessed from the text. */
 const GUESS_AFTER_MS = 100;
 
-export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map(
+/** Script files, and HTML pages (`.html`, `.htm`) whose inline scripts build a model. */
+export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact', 'html'].map(
   (language) => ({ language, scheme: 'file' }),
 );
 
@@ -100,7 +101,7 @@ export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Dispo
       return first;
     }
     void entry.specs.then(() => this.changed.fire());
-    return guessedLensSpecs(document.getText(), entry.trusted);
+    return guessedLensSpecs(document.getText(), entry.trusted, document.fileName);
   }
 
   private specsFor(document: vscode.TextDocument): LensEntry {
