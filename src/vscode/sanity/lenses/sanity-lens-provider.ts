@@ -11,10 +11,11 @@ import { guessedLensSpecs, sanityLensSpecs, type BuilderFinder, type SanityLensS
 /** How long the provider waits for the analysis before it shows the lenses guessed from the text. */
 const GUESS_AFTER_MS = 100;
 
-/** Script files, and HTML pages (`.html`, `.htm`) whose inline scripts build a model. */
-export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact', 'html'].map(
-  (language) => ({ language, scheme: 'file' }),
-);
+/** Script files, and HTML pages (`.html`, `.htm`: the names the analysis reads as pages, not `.xhtml`) whose inline scripts build a model. */
+export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = [
+  ...['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map((language) => ({ language, scheme: 'file' })),
+  { language: 'html', scheme: 'file', pattern: '**/*.{html,htm,HTML,HTM}' },
+];
 
 /** The lenses of one document version: the analysis's promise, and its answer once it has come. */
 interface LensEntry {
