@@ -4,14 +4,14 @@
  * these can cross a thread boundary. Add a core function here to make it available off-thread.
  */
 import { analyzeSource } from '../core/analysis';
-import { proposeArguments } from '../core/analysis/arguments/argument-proposals';
-import { findModelBuilders } from '../core/analysis/builders/model-builders';
+import { findModelBuildersInFile, proposeArgumentsInFile } from '../core/analysis/page/file-texts';
 import { convertToRunningBatchNorm, layerImportFor, revertToBatchNormalization } from '../core/refactor';
 
 export const analysisThreadMethods = {
   analyzeSource,
-  findModelBuilders,
-  proposeArguments,
+  // The editor sends files as written: an HTML page is read as its scripts here, off the host's thread.
+  findModelBuilders: findModelBuildersInFile,
+  proposeArguments: proposeArgumentsInFile,
   convertToRunningBatchNorm,
   revertToBatchNormalization,
   layerImportFor,

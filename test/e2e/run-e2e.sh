@@ -56,7 +56,7 @@ run_step() {
   PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
 }
 
-ws_sanity() { rm -rf "${1:-$ROOT/.e2e/ws-sanity}" && mkdir -p "${1:-$ROOT/.e2e/ws-sanity}" && cp test/fixtures/sanity/*.ts test/fixtures/sanity/*.js "${1:-$ROOT/.e2e/ws-sanity}/" && cp -r test/fixtures/capture "${1:-$ROOT/.e2e/ws-sanity}/capture"; }
+ws_sanity() { rm -rf "${1:-$ROOT/.e2e/ws-sanity}" && mkdir -p "${1:-$ROOT/.e2e/ws-sanity}" && cp test/fixtures/sanity/*.ts test/fixtures/sanity/*.js "${1:-$ROOT/.e2e/ws-sanity}/" && cp -r test/fixtures/capture "${1:-$ROOT/.e2e/ws-sanity}/capture" && cp -r test/fixtures/sanity/pages "${1:-$ROOT/.e2e/ws-sanity}/pages"; }
 # The fixture project, plus a node_modules package with batch norm that workspace conversion must skip.
 ws_editor() {
   local ws=$ROOT/.e2e/ws-editor

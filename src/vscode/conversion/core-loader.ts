@@ -8,8 +8,7 @@
 import * as path from 'node:path';
 import type * as AnalysisModule from '../../core/analysis';
 import type { FileAnalysis } from '../../core/analysis/types';
-import type * as ProposalsModule from '../../core/analysis/arguments/argument-proposals';
-import type * as BuildersModule from '../../core/analysis/builders/model-builders';
+import type * as FileTextsModule from '../../core/analysis/page/file-texts';
 import type * as RefactorModule from '../../core/refactor';
 import type * as WorkspaceModule from '../../core/workspace';
 import { AnalysisThread } from '../../analysis-thread/thread-client';
@@ -18,8 +17,9 @@ type Async<F extends (...args: never[]) => unknown> = (...args: Parameters<F>) =
 
 export interface Core {
   analyzeSource: Async<typeof AnalysisModule.analyzeSource>;
-  findModelBuilders: Async<typeof BuildersModule.findModelBuilders>;
-  proposeArguments: Async<typeof ProposalsModule.proposeArguments>;
+  /** Both take files as written: an HTML page is read as its inline scripts. */
+  findModelBuilders: Async<typeof FileTextsModule.findModelBuildersInFile>;
+  proposeArguments: Async<typeof FileTextsModule.proposeArgumentsInFile>;
   convertToRunningBatchNorm: Async<typeof RefactorModule.convertToRunningBatchNorm>;
   revertToBatchNormalization: Async<typeof RefactorModule.revertToBatchNormalization>;
   mightContainBatchNorm: typeof AnalysisModule.mightContainBatchNorm;
@@ -122,17 +122,16 @@ async function loadThreadCore(): Promise<Core> {
 }
 
 async function loadInProcessCore(): Promise<Core> {
-  const [analysis, builders, proposals, refactor, workspace] = await Promise.all([
+  const [analysis, fileTexts, refactor, workspace] = await Promise.all([
     import('../../core/analysis'),
-    import('../../core/analysis/builders/model-builders'),
-    import('../../core/analysis/arguments/argument-proposals'),
+    import('../../core/analysis/page/file-texts'),
     import('../../core/refactor'),
     import('../../core/workspace'),
   ]);
   return {
     analyzeSource: async (...args) => analysis.analyzeSource(...args),
-    findModelBuilders: async (...args) => builders.findModelBuilders(...args),
-    proposeArguments: async (...args) => proposals.proposeArguments(...args),
+    findModelBuilders: async (...args) => fileTexts.findModelBuildersInFile(...args),
+    proposeArguments: async (...args) => fileTexts.proposeArgumentsInFile(...args),
     convertToRunningBatchNorm: async (...args) => refactor.convertToRunningBatchNorm(...args),
     revertToBatchNormalization: async (...args) => refactor.revertToBatchNormalization(...args),
     layerImportFor: async (...args) => refactor.layerImportFor(...args),

@@ -1,5 +1,5 @@
 /**
- * The files of a builder's package that the call-site search reads: everything JS/TS under the nearest
+ * The files of a builder's package that the call-site search reads: everything JS/TS (and HTML) under the nearest
  * package.json (else the workspace folder), node_modules excluded, capped, and only files that mention
  * the builder's name (a call cannot be anywhere else), read through workspace.fs so remote and virtual
  * workspaces work too.
@@ -12,7 +12,8 @@ import type { PackageFile } from './sanity-analysis';
 
 /** The search stops here: a monorepo root with a huge tree must not stall the run. */
 export const MAX_PACKAGE_FILES = 2000;
-const SOURCE_GLOB = '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}';
+// Pages too: the analysis reads a page's inline scripts (a demo page may call the builder).
+const SOURCE_GLOB = '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,html,htm}';
 const EXCLUDE_GLOB = '**/{node_modules,.git}/**';
 const READ_BATCH = 32;
 

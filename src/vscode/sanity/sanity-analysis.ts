@@ -21,6 +21,7 @@ export interface ProposalInput {
   lastRun?: RememberedCall;
 }
 
+/** Codes are files' texts as written: an HTML page's are read as its inline scripts (core/analysis/page/file-texts.ts). */
 export interface SanityAnalysis {
   findModelBuilders(code: string, fileName: string): Promise<ModelBuilder[]>;
   proposeArguments(input: ProposalInput): Promise<ArgumentProposal>;

@@ -9,10 +9,10 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 180_000, reporter: 'spec' });
   // One workbench runs one suite: the trusted one, or (SANITY_SUITE=untrusted in code-server's env) Restricted Mode.
   // SANITY_SUITE=capture runs "Sanity-Train from Script" alone (the trusted suite runs it after the builder tests),
-  // SANITY_SUITE=instance-fields the instance-fields box alone.
+  // SANITY_SUITE=instance-fields the instance-fields box alone, SANITY_SUITE=page the HTML page tests alone.
   const suite = process.env.SANITY_SUITE;
-  const alone: Record<string, string> = { untrusted: 'untrusted.test.js', capture: 'capture.test.js', 'instance-fields': 'instance-fields.test.js' };
-  const files = suite && alone[suite] ? [alone[suite]] : ['sanity.test.js', 'instance-fields.test.js', 'capture.test.js'];
+  const alone: Record<string, string> = { untrusted: 'untrusted.test.js', capture: 'capture.test.js', 'instance-fields': 'instance-fields.test.js', page: 'page-lens.test.js' };
+  const files = suite && alone[suite] ? [alone[suite]] : ['sanity.test.js', 'instance-fields.test.js', 'page-lens.test.js', 'capture.test.js'];
   for (const file of files) {
     mocha.addFile(path.resolve(__dirname, file));
   }

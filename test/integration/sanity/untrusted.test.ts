@@ -40,4 +40,19 @@ describe('sanity-train in an untrusted workspace', function () {
     const reports = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => /Sanity-train/.test(t.label));
     assert.deepEqual(reports, []);
   });
+
+  it("an HTML page: the trust lens on its builder's line, and the command trains nothing", async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const uri = vscode.Uri.joinPath(folder.uri, 'pages', 'cifar-page.html');
+    await vscode.window.showTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const ours = lenses.filter((l) => /Sanity-train|BatchNorm vs/.test(l.command?.title ?? ''));
+    assert.deepEqual(
+      ours.map((l) => [l.range.start.line + 1, l.command?.command]),
+      [[20, 'workbench.trust.manage']],
+    );
+    const result = await vscode.commands.executeCommand<SanityCommandResult | undefined>('runningBatchNorm.sanityTrain', uri, 'myDefineModel');
+    assert.ok(result === undefined || (result.outcome === 'notRun' && result.why === 'untrusted'), JSON.stringify(result));
+  });
 });

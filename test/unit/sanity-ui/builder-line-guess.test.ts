@@ -23,6 +23,7 @@ describe('guessBuilderLines', () => {
       expected: [[4, 'Net.build']],
     },
     { name: 'two builders, one lens line each', code: 'function a() {\n  return tf.sequential();\n}\nfunction b() {\n  const x = tf.sequential();\n  const y = tf.sequential();\n}', expected: [[0, 'a'], [3, 'b']] },
+    { name: 'a global assigned a function (a page script)', code: 'myDefineModel = async function () {\n  model = tf.sequential();\n};', expected: [[0, 'myDefineModel']] },
     { name: 'no model made', code: "import * as tf from '@tensorflow/tfjs';\nexport function f() {\n  return tf.tensor([1]);\n}", expected: [] },
   ];
   for (const { name, code, expected } of table) {

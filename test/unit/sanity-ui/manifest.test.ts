@@ -5,6 +5,7 @@ import { SANITY_COMPARE_COMMAND, SANITY_TRAIN_COMMAND } from '../../../src/vscod
 import { DEFAULT_SANITY_SETTINGS } from '../../../src/vscode/sanity/sanity-request';
 
 interface Manifest {
+  activationEvents: string[];
   capabilities: { untrustedWorkspaces: { supported: string } };
   contributes: {
     commands: { command: string; title: string; category?: string; enablement?: string }[];
@@ -33,6 +34,18 @@ describe('package.json: sanity-train contributions', () => {
       assert.match(manifest.contributes.menus.commandPalette.find((m) => m.command === id)?.when ?? '', /isWorkspaceTrusted/);
     }
     assert.equal(manifest.contributes.commands.find((c) => c.command === SANITY_TRAIN_COMMAND)?.title, 'Sanity-Train Model');
+  });
+
+  it('HTML pages: the extension wakes for them and both commands are in the palette there', () => {
+    assert.ok(manifest.activationEvents.includes('onLanguage:html'));
+    for (const id of [SANITY_TRAIN_COMMAND, SANITY_COMPARE_COMMAND]) {
+      const when = manifest.contributes.menus.commandPalette.find((m) => m.command === id)?.when ?? '';
+      const languages = /editorLangId =~ \/(.+)\/$/.exec(when)?.[1];
+      assert.ok(languages, when);
+      for (const [language, shown] of [['html', true], ['typescript', true], ['javascriptreact', true], ['json', false], ['htmlx', false]] as const) {
+        assert.equal(new RegExp(languages).test(language), shown, `${id} for ${language}`);
+      }
+    }
   });
 
   it('declares limited support for untrusted workspaces', () => {

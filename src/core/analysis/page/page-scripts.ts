@@ -83,6 +83,23 @@ export function pageScripts(html: string): PageScripts {
   return result;
 }
 
+/**
+ * The page text of {@link pageScripts} without its event handlers: only the `<script>` bodies, so it
+ * needs no compiler (the editor's first, text-only guess of where builders are, which runs on the
+ * extension host's thread).
+ */
+export function pageScriptBodies(html: string): string {
+  const out = blank(html).split('');
+  const result: PageScripts = { code: '', scripts: [], handlers: [], skipped: [], elementIds: [] };
+  const lines = lineStarts(html);
+  for (const element of htmlElements(html)) {
+    if (element.name === 'script') {
+      placeScript(element, html, out, result, lines);
+    }
+  }
+  return out.join('');
+}
+
 /** The script whose body holds `line` (1-based), if any. */
 export function scriptAtLine(page: PageScripts, html: string, line: number): PageScript | undefined {
   const lines = lineStarts(html);

@@ -9,7 +9,8 @@
 /** A model being made: `tf.sequential(`, `tf.model(`, `new tf.Sequential(`, an imported `sequential(`. */
 const MODEL_CALL = /\btf\s*\.\s*(?:sequential|model)\s*\(|\bnew\s+(?:tf\s*\.\s*)?Sequential\s*\(|(?<![\w$.])sequential\s*\(/;
 const FUNCTION_HEADER = /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(/;
-const ARROW_HEADER = /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>)/;
+// The declaration is optional: a page's scripts often assign a global (`myDefineModel = async function () {`).
+const ARROW_HEADER = /^\s*(?:export\s+)?(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>)/;
 const METHOD_HEADER = /^\s*(?:(?:public|private|protected|static|async|override)\s+)*([A-Za-z_$][\w$]*)\s*\([^)]*\)\s*(?::[^{]+)?\{\s*$/;
 const CLASS_HEADER = /^\s*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)/;
 const NOT_METHODS = new Set(['if', 'for', 'while', 'switch', 'catch', 'with', 'function', 'return']);

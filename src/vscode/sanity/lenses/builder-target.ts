@@ -3,11 +3,17 @@
  * (a quick pick lists them all with their kind and parameters when there are several).
  */
 import * as vscode from 'vscode';
+import { isHtmlPage } from '../../../core/analysis/page/page-scripts';
 import type { ModelBuilder } from '../../../core/analysis/types';
 import { builderPickItem } from './lens-specs';
 import type { SanityAnalysis } from '../sanity-analysis';
 
 const SCRIPT_LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
+
+/** Script files, and HTML pages by name (`.html`, `.htm`): the analysis and the worker read a page's inline scripts. */
+function isTrainable(document: vscode.TextDocument): boolean {
+  return SCRIPT_LANGUAGES.has(document.languageId) || (document.languageId === 'html' && isHtmlPage(document.fileName));
+}
 
 /** What to train; `builder` is undefined when the lens named one the analysis no longer finds (the worker then says why). */
 export interface BuilderTarget {
@@ -30,8 +36,8 @@ export async function resolveTarget(deps: TargetDeps, uri: vscode.Uri | undefine
   } catch (error) {
     return deps.warn(`Could not open ${uri?.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!document || !SCRIPT_LANGUAGES.has(document.languageId)) {
-    return deps.warn('Open a JavaScript or TypeScript file that builds a tfjs model, then run Sanity-Train Model again.');
+  if (!document || !isTrainable(document)) {
+    return deps.warn('Open a JavaScript or TypeScript file or an HTML page that builds a tfjs model, then run Sanity-Train Model again.');
   }
   if (document.uri.scheme !== 'file') {
     return deps.warn('Save the file first: sanity-train runs a file on disk.');

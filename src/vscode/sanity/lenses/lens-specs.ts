@@ -3,6 +3,7 @@
  * unit-tested in plain Node; the provider only turns these specs into `vscode.CodeLens`es).
  */
 import type { BuilderParameter, ModelBuilder } from '../../../core/analysis/types';
+import { isHtmlPage, pageScriptBodies } from '../../../core/analysis/page/page-scripts';
 import { guessBuilderLines } from './builder-line-guess';
 
 /** The two commands a builder's lenses run; both take `(uri, builderId)`. */
@@ -73,13 +74,14 @@ export async function sanityLensSpecs(code: string, fileName: string, findBuilde
 /**
  * The lenses of {@link sanityLensSpecs} on the lines {@link guessBuilderLines} guesses from the text,
  * shown while the analysis has not answered so that its lenses, arriving on the same lines, move no
- * code; same titles and commands (a command run on a wrong guess names the file's builders).
+ * code; same titles and commands (a command run on a wrong guess names the file's builders). A page
+ * is guessed from its script bodies only (its lines are the page's).
  */
-export function guessedLensSpecs(code: string, trusted = true): SanityLensSpec[] {
+export function guessedLensSpecs(code: string, trusted = true, fileName = ''): SanityLensSpec[] {
   if (code.length > MAX_LENS_FILE_CHARS || !mentionsTfjs(code)) {
     return [];
   }
-  return guessBuilderLines(code).flatMap((g) => {
+  return guessBuilderLines(isHtmlPage(fileName) ? pageScriptBodies(code) : code).flatMap((g) => {
     const at = { line: g.line, id: g.id, signature: `${g.id}(…)`, asks: '' };
     return trusted ? trustedLenses(at) : [untrustedLens(at)];
   });

@@ -11,9 +11,11 @@ import { guessedLensSpecs, sanityLensSpecs, type BuilderFinder, type SanityLensS
 /** How long the provider waits for the analysis before it shows the lenses guessed from the text. */
 const GUESS_AFTER_MS = 100;
 
-export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map(
-  (language) => ({ language, scheme: 'file' }),
-);
+/** Script files, and HTML pages (`.html`, `.htm`: the names the analysis reads as pages, not `.xhtml`) whose inline scripts build a model. */
+export const SANITY_LENS_SELECTOR: vscode.DocumentSelector = [
+  ...['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map((language) => ({ language, scheme: 'file' })),
+  { language: 'html', scheme: 'file', pattern: '**/*.{html,htm,HTML,HTM}' },
+];
 
 /** The lenses of one document version: the analysis's promise, and its answer once it has come. */
 interface LensEntry {
@@ -100,7 +102,7 @@ export class SanityLensProvider implements vscode.CodeLensProvider, vscode.Dispo
       return first;
     }
     void entry.specs.then(() => this.changed.fire());
-    return guessedLensSpecs(document.getText(), entry.trusted);
+    return guessedLensSpecs(document.getText(), entry.trusted, document.fileName);
   }
 
   private specsFor(document: vscode.TextDocument): LensEntry {
