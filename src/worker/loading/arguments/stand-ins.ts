@@ -10,7 +10,8 @@ import { containsStandIn, isInputStandIn, isMethodStandIn } from '../../../core/
 import type { BuilderParameter } from '../../../core/analysis/types';
 
 /** Members that runtimes and libraries probe on any object: asking for them is no use of the stand-in. */
-const PROBES = new Set(['then', 'toJSON', 'inspect', 'nodeType', 'asymmetricMatch', '$$typeof', '__esModule', 'prototype']);
+/** Reads that are no use of the value: runtimes', test libraries' and the worker's own (the model-argument marker). */
+const PROBES = new Set(['then', 'toJSON', 'inspect', 'nodeType', 'asymmetricMatch', '$$typeof', '__esModule', 'prototype', '$model']);
 
 /**
  * The parameters the proposal guessed, from its summary: "guessed from the names and types (game, opts)",
