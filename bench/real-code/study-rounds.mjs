@@ -37,11 +37,14 @@ function count(rows, key) {
   return present.length === 0 ? null : { ran: present.filter((b) => ran(b[key])).length, of: present.length };
 }
 
+/** Every round the spec holds, in order. */
+const rounds = [...new Set(roundOf.values())].sort((a, b) => a - b);
+
 const lines = [];
 for (const input of inputs) {
   const [label, file] = input.split('=');
   for (const { label: runLabel, run } of runsOf(label, file)) {
-    for (const round of [1, 2]) {
+    for (const round of rounds) {
       const rows = run.sanity.builders.filter((b) => roundOf.get(`${b.repo}|${b.file}|${b.builder}`) === round);
       const modes = { alone: count(rows, 'modelAlone'), withArgs: count(rows, 'withArgs'), capture: count(rows, 'capture') };
       if (rows.length === 0 || Object.values(modes).every((c) => c === null)) {
