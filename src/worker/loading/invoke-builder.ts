@@ -159,7 +159,10 @@ async function loadAndBuild(
     return { model, builder, call: { model: builder.id, args: [], argsSource: 'built when the module loads', builderKind: builder.kind }, notes: [moduleLevelModelNote(builder.id)] };
   }
   if (typeof target === 'function' && builder.kind !== 'constructor' && builder.className === undefined && isClassValue(target)) {
-    return buildUnanalysedClass(target as Callable, inv, builder);
+    // Its constructor's arguments may hold stand-ins the CLI proposed from the class's own code.
+    const made = new StandIns(inv.tf, guessedParameterNames(inv.argsSource));
+    const ctorArgs = inv.ctorArgs ?? inv.args;
+    return buildUnanalysedClass(target as Callable, { ...inv, ctorArgs: ctorArgs && made.materialize(ctorArgs, [], inv.ctorArgs ? '--ctor-args' : '--args') }, builder);
   }
   const isClass = builder.className !== undefined;
   const isObjectOfFunctions = builder.kind === 'method' && typeof target === 'object' && target !== null;

@@ -21,6 +21,9 @@ describe('a function the builder analysis does not recognise: its parameters', (
     { code: 'const wrap = function (tf, units = 3) { return build(tf, units); };', id: 'wrap', expected: ['tf', 'units'] },
     { code: 'const notAFunction = 3;', id: 'notAFunction', expected: undefined },
     { code: 'class Net { build() {} }', id: 'Net.build', expected: undefined },
+    // A class whose models come out of a destructured this.build(): its constructor's parameters.
+    { code: 'class Vae {\n  constructor(config, seed = 1) { this.cfg = config.model; [this.enc, this.dec] = this.build(); }\n}', id: 'Vae', expected: ['config', 'seed'] },
+    { code: 'export class Plain {}', id: 'Plain', expected: [] },
   ];
   for (const row of rows) {
     it(`${row.id} → ${row.expected ? row.expected.join(', ') : 'none'}`, () => {
@@ -48,5 +51,19 @@ describe('rbn sanity arguments for a function the analysis does not recognise', 
   it('a parameter nothing fills: the one line says what the builder reads of it', () => {
     const { error } = complete('graph-description.js', { model: 'modelFromGraph' });
     assert.equal(error, 'no value to propose for graph of modelFromGraph: pass --args (the builder reads graph.nodes, graph.edges: a value its caller builds)');
+  });
+});
+
+describe('rbn sanity arguments for a class the analysis does not see as a builder', function () {
+  this.timeout(60_000);
+
+  it("its constructor's options bag read two levels down gets a nested stand-in", () => {
+    const file = path.resolve(__dirname, '../../fixtures/sanity/builders/destructured-build.js');
+    const request = { ...parseSanityArgs([file], path.dirname(file)).request, model: 'Autoencoder' };
+    const { request: completed, error } = completeSanityRequest(request, fs.readFileSync(file, 'utf8'));
+    assert.equal(error, undefined);
+    const [config] = completed.args as [{ modelConfig: Record<string, unknown> }];
+    assert.deepEqual(Object.keys(config.modelConfig).sort(), ['hiddenDim', 'inputDim']);
+    assert.ok(Object.values(config.modelConfig).every((v) => typeof v === 'number' && v > 0), JSON.stringify(config));
   });
 });

@@ -113,6 +113,14 @@ describe('a script that ends itself when it loads (process.exit)', () => {
   });
 });
 
+describe('a class the analysis does not see as a builder, given the proposed options bag', () => {
+  it('its models come out of a destructured this.build(): built with new and the bag, the first model trained', async () => {
+    const report = reportOf(await run(request('destructured-build.js', { model: 'Autoencoder', args: [{ modelConfig: { inputDim: 6, hiddenDim: 4 } }], argsSource: 'guessed from the names and types (config)' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.equal(report.call?.builderKind, 'constructor');
+  });
+});
+
 describe('a class that holds the model one level down', () => {
   it('this.brain.model: found, trained, and the report says where it was', async () => {
     const report = reportOf(await run(request('nested-holder.js', { model: 'Controller', args: ['left'] })));

@@ -1,8 +1,9 @@
 /**
- * `--model name` of a top-level function the builder analysis does not recognise (it builds through
- * helpers of other files, trains the model itself and returns `{ error, model }`, returns a class
- * instance that holds it): its parameters, so that arguments can be proposed for it the same way
- * (the worker still decides whether what it returns is a model).
+ * `--model name` of a top-level function or class the builder analysis does not recognise (it builds
+ * through helpers of other files, trains the model itself and returns `{ error, model }`, returns a
+ * class instance that holds it; a class whose models come out of a destructured `this.build()`): its
+ * parameters (a class's constructor's), so that arguments can be proposed for it the same way (the
+ * worker still decides whether what it returns or holds is a model).
  */
 import type * as TsMorph from 'ts-morph';
 import type { ModelBuilder } from '../types';
@@ -19,7 +20,7 @@ export function unrecognisedFunction(code: string, fileName: string, id: string)
   const initializer = file.getVariableDeclaration(id)?.getInitializer();
   const fn: FunctionLike | undefined = declared ?? (initializer && (Node.isArrowFunction(initializer) || Node.isFunctionExpression(initializer)) ? initializer : undefined);
   if (fn === undefined) {
-    return undefined;
+    return unrecognisedClass(file, id);
   }
   const start = fn.getStart();
   const { line, column } = file.getLineAndColumnAtPos(start);
@@ -39,4 +40,28 @@ export function unrecognisedFunction(code: string, fileName: string, id: string)
 
 function isExported(declared: TsMorph.FunctionDeclaration | undefined, file: TsMorph.SourceFile, id: string): boolean {
   return declared?.isExported() ?? file.getVariableStatement(id)?.isExported() ?? false;
+}
+
+/** A top-level class of that name: `new` with its constructor's parameters (none without a constructor). */
+function unrecognisedClass(file: TsMorph.SourceFile, id: string): ModelBuilder | undefined {
+  const cls = file.getClass(id);
+  if (cls === undefined) {
+    return undefined;
+  }
+  const ctor = cls.getConstructors().find((c) => c.hasBody());
+  const start = cls.getStart();
+  const { line, column } = file.getLineAndColumnAtPos(start);
+  return {
+    id,
+    kind: 'constructor',
+    className: id,
+    exported: cls.isExported() || cls.isDefaultExport(),
+    async: false,
+    start,
+    end: cls.getEnd(),
+    line,
+    column,
+    parameters: ctor ? describeParameters(ctor, getTfjsBindings(file).namespaces) : [],
+    localName: id,
+  };
 }
