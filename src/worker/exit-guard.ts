@@ -5,25 +5,30 @@
  * `ExitCalled` instead, which stops the code that called it as an exit would; the worker ends itself
  * through `realExit`.
  */
-import * as path from 'node:path';
 import { firstUserFrame } from './loading/layer-origins';
+import { LoadStop } from './loading/load-stop';
 
 /** The process's own exit, taken before the guard replaces it. */
 export const realExit: (code?: number) => never = process.exit.bind(process) as (code?: number) => never;
 
 /** What user code's `process.exit(code)` throws while the guard is on. */
-export class ExitCalled extends Error {
+export class ExitCalled extends LoadStop {
   constructor(
     readonly code: number,
-    readonly site: { file: string; line: number } | undefined,
+    site: { file: string; line: number } | undefined,
   ) {
-    super(`the user's code called process.exit(${code})`);
+    super(`the user's code called process.exit(${code})`, site);
     this.name = 'ExitCalled';
   }
-}
 
-export function isExitCalled(err: unknown): err is ExitCalled {
-  return err instanceof ExitCalled;
+  /** "the module called process.exit(1) while it loaded at train.js:92 (…): sanity-train went on without it". */
+  note(): string {
+    return `the module called process.exit(${this.code}) while it loaded${this.where} (a script checking its command line, or ending on an error): sanity-train went on without it`;
+  }
+
+  unreachable(file: string, builderId: string): string {
+    return `${file} calls process.exit(${this.code}) when it loads${this.where}, and ${builderId} is not a function declaration, so it cannot be reached: give the script what it checks for (its command line), or move the exit into a function`;
+  }
 }
 
 const calls: ExitCalled[] = [];
@@ -40,16 +45,4 @@ export function guardExit(): void {
 /** The exits user code asked for so far, emptied. */
 export function takeExitCalls(): ExitCalled[] {
   return calls.splice(0);
-}
-
-/** "the module called process.exit(1) while it loaded (train.js:92): sanity-train went on". */
-export function exitCallNote(call: ExitCalled): string {
-  const where = call.site ? ` at ${path.basename(call.site.file)}:${call.site.line}` : '';
-  return `the module called process.exit(${call.code}) while it loaded${where} (a script checking its command line, or ending on an error): sanity-train went on without it`;
-}
-
-/** The module ended itself while it loaded, before the builder could be read (not a function declaration). */
-export function exitedBeforeBuilderMessage(file: string, call: ExitCalled, builderId: string): string {
-  const where = call.site ? ` at ${path.basename(call.site.file)}:${call.site.line}` : '';
-  return `${file} calls process.exit(${call.code}) when it loads${where}, and ${builderId} is not a function declaration, so it cannot be reached: give the script what it checks for (its command line), or move the exit into a function`;
 }

@@ -11,8 +11,8 @@ import { formatParams } from './budget/model-size';
 import { describeError, isWasmAbort, SanityFailure } from './errors';
 import { exitIfOrphaned, watchParent } from './parent-watch';
 import { runSanitySession, type SessionContext } from './sanity-session';
-import { isTrainedAtLoad } from './loading/training-at-load';
-import { guardExit, isExitCalled, realExit } from './exit-guard';
+import { isLoadStop } from './loading/load-stop';
+import { guardExit, realExit } from './exit-guard';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
 
@@ -48,7 +48,7 @@ async function start(request: SanityRequest, runner?: SessionRunner): Promise<vo
   const fail = (err: unknown) => {
     // A script's own training stopped while it loaded, or its process.exit() turned into a throw, rejects
     // a promise nobody awaits (training-at-load.ts, exit-guard.ts): the session goes on.
-    if (finished || isTrainedAtLoad(err) || isExitCalled(err)) {
+    if (finished || isLoadStop(err)) {
       return;
     }
     finished = true;

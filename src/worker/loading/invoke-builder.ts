@@ -21,7 +21,8 @@ import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { nestedStoredModel, unwrapModel } from './wrapped-model';
-import { exitCallNote, exitedBeforeBuilderMessage, isExitCalled, takeExitCalls } from '../exit-guard';
+import { takeExitCalls } from '../exit-guard';
+import { isLoadStop } from './load-stop';
 import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './arguments/missing-arguments';
 import { pageElementIds } from './page/page-element-ids';
 import { setPageElementIds } from './page/page-element-writes';
@@ -32,7 +33,7 @@ import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './a
 import { isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
 import { guessedParameterNames, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments } from './arguments/fill-arguments';
-import { compileAsTheScript, isTrainedAtLoad, stopTrainingAtLoad, trainedAtLoadNote, trainedBeforeBuilderMessage, type TrainedAtLoad } from './training-at-load';
+import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -143,14 +144,14 @@ async function loadAndBuild(
   try {
     target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id, builder.modelVariable);
   } catch (err) {
-    const message = isTrainedAtLoad(err) ? trainedBeforeBuilderMessage(inv.file, err, builder.id) : isExitCalled(err) ? exitedBeforeBuilderMessage(inv.file, err, builder.id) : `loading ${inv.file} threw: ${describeError(err, inv.file)}`;
+    const message = isLoadStop(err) ? err.unreachable(inv.file, builder.id) : `loading ${inv.file} threw: ${describeError(err, inv.file)}`;
     throw new SanityFailure('threw', message, err);
   } finally {
     setLoadingUserModule(false);
     resumeTraining();
   }
   const exits = takeExitCalls();
-  const loadNotes = [...(stops.length > 0 ? [trainedAtLoadNote(stops[0], builder.id)] : []), ...(exits.length > 0 ? [exitCallNote(exits[0])] : [])];
+  const loadNotes = [...(stops.length > 0 ? [stops[0].note(builder.id)] : []), ...(exits.length > 0 ? [exits[0].note()] : [])];
   progress.loaded = true;
   setModuleLoading(false);
   if (isLayersModel(target)) {
@@ -162,7 +163,8 @@ async function loadAndBuild(
     // Its constructor's arguments may hold stand-ins the CLI proposed from the class's own code.
     const made = new StandIns(inv.tf, guessedParameterNames(inv.argsSource));
     const ctorArgs = inv.ctorArgs ?? inv.args;
-    return buildUnanalysedClass(target as Callable, { ...inv, ctorArgs: ctorArgs && made.materialize(ctorArgs, [], inv.ctorArgs ? '--ctor-args' : '--args') }, builder);
+    const built = await buildUnanalysedClass(target as Callable, { ...inv, ctorArgs: ctorArgs && made.materialize(ctorArgs, [], inv.ctorArgs ? '--ctor-args' : '--args') }, builder);
+    return { ...built, notes: [...loadNotes, ...built.notes] };
   }
   const isClass = builder.className !== undefined;
   const isObjectOfFunctions = builder.kind === 'method' && typeof target === 'object' && target !== null;

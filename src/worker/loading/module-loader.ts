@@ -10,8 +10,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
 import { TFJS_MODULE, TFJS_URL } from '../../core/analysis/builders/tfjs-bindings';
-import { isTrainedAtLoad } from './training-at-load';
-import { isExitCalled } from '../exit-guard';
+import { isLoadStop } from './load-stop';
 import { packageOfRequest } from './failure-hints';
 import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
 import { isHtmlPage } from '../../core/analysis/page/page-scripts';
@@ -277,7 +276,7 @@ export async function loadFactory(file: string, name: string, modelVariable?: st
   } catch (err) {
     // A script that trains when it loads was stopped at its first training call (training-at-load.ts), or
     // one that ends itself (a usage line) at its process.exit() (exit-guard.ts).
-    if ((isTrainedAtLoad(err) || isExitCalled(err)) && g[HOISTED_GLOBAL] !== undefined) {
+    if (isLoadStop(err) && g[HOISTED_GLOBAL] !== undefined) {
       return g[HOISTED_GLOBAL];
     }
     throw err;

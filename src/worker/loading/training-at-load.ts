@@ -5,27 +5,31 @@
  * program at its fit(); the builder, a function declaration hoisted to the top of its module, is read
  * by a line at the very start of the module (module-loader.ts) and called as usual.
  */
-import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { firstUserFrame } from './layer-origins';
+import { LoadStop } from './load-stop';
 import { cloneOptimizer } from '../training/compile';
 
 /** Thrown by a training call made while the user's module loads. */
-export class TrainedAtLoad extends Error {
+export class TrainedAtLoad extends LoadStop {
   constructor(
     readonly method: string,
-    readonly site: { file: string; line: number } | undefined,
+    site: { file: string; line: number } | undefined,
     /** The model the script was training, with its compile() settings. */
     readonly model?: tfjs.LayersModel,
   ) {
-    super(`the module called ${method} while loading`);
+    super(`the module called ${method} while loading`, site);
     this.name = 'TrainedAtLoad';
   }
-}
 
-/** Whether `err` (or the module's top-level-await rejection) is that stop. */
-export function isTrainedAtLoad(err: unknown): err is TrainedAtLoad {
-  return err instanceof TrainedAtLoad;
+  /** "the module trains when it loads (model.fit() at train.ts:140): …, and built the model with buildNet() instead". */
+  note(builderId: string): string {
+    return `the module trains when it loads (${this.method}${this.where}): sanity-train stopped it at that call and built the model with ${builderId}() instead`;
+  }
+
+  unreachable(file: string, builderId: string): string {
+    return `${file} trains when it loads (${this.method}${this.where}), and ${builderId} is not a function declaration, so it cannot be reached without running that training: put the training in a function, or behind \`if (require.main === module)\``;
+  }
 }
 
 const MODEL_METHODS = ['fit', 'fitDataset', 'trainOnBatch'] as const;
@@ -58,18 +62,6 @@ export function stopTrainingAtLoad(tf: typeof tfjs, stops: TrainedAtLoad[]): () 
   // A custom loop's step: `optimizer.minimize(…)` goes through applyGradients.
   patch(tf.Optimizer?.prototype as unknown as Record<string, unknown>, 'applyGradients', 'optimizer.applyGradients()');
   return () => restores.reverse().forEach((restore) => restore());
-}
-
-/** "the module trains when it loads (model.fit() at train.ts:140): …, and built the model with buildNet()". */
-export function trainedAtLoadNote(stop: TrainedAtLoad, builderId: string): string {
-  const where = stop.site ? ` at ${path.basename(stop.site.file)}:${stop.site.line}` : '';
-  return `the module trains when it loads (${stop.method}${where}): sanity-train stopped it at that call and built the model with ${builderId}() instead`;
-}
-
-/** The module stopped at its training before the builder could be read (a `const` or a class is not hoisted). */
-export function trainedBeforeBuilderMessage(file: string, stop: TrainedAtLoad, builderId: string): string {
-  const where = stop.site ? ` at ${path.basename(stop.site.file)}:${stop.site.line}` : '';
-  return `${file} trains when it loads (${stop.method}${where}), and ${builderId} is not a function declaration, so it cannot be reached without running that training: put the training in a function, or behind \`if (require.main === module)\``;
 }
 
 /**

@@ -63,13 +63,13 @@ export function scriptCodeOf(fileName: string, text: string): string {
   return isHtmlPage(fileName) ? pageScripts(text).code : text;
 }
 
-/** The scripts, event handlers and skipped scripts of a page, with the page's script text. */
-export function pageScripts(html: string): PageScripts {
+/** The scripts, event handlers and skipped scripts of a page, with the page's script text; `handlers: false` leaves event attributes (and element ids) out, so no compiler is needed. */
+export function pageScripts(html: string, options: { handlers: boolean } = { handlers: true }): PageScripts {
   const out = blank(html).split('');
   const result: PageScripts = { code: '', scripts: [], handlers: [], skipped: [], elementIds: [] };
   const lines = lineStarts(html);
   for (const element of htmlElements(html)) {
-    for (const attribute of element.attributes) {
+    for (const attribute of options.handlers ? element.attributes : []) {
       placeHandler(attribute, html, out, result, lines);
       if (attribute.name === 'id' && attribute.value.trim() !== '') {
         result.elementIds.push(attribute.value.trim());
@@ -89,15 +89,7 @@ export function pageScripts(html: string): PageScripts {
  * extension host's thread).
  */
 export function pageScriptBodies(html: string): string {
-  const out = blank(html).split('');
-  const result: PageScripts = { code: '', scripts: [], handlers: [], skipped: [], elementIds: [] };
-  const lines = lineStarts(html);
-  for (const element of htmlElements(html)) {
-    if (element.name === 'script') {
-      placeScript(element, html, out, result, lines);
-    }
-  }
-  return out.join('');
+  return pageScripts(html, { handlers: false }).code;
 }
 
 /** The script whose body holds `line` (1-based), if any. */
