@@ -34,6 +34,7 @@ import { isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPa
 import { guessedParameterNames, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
+import { guardCompile } from './compile-guard';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -128,7 +129,18 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   return { ...result, browserStandIns: standIns, notes: [...result.notes, ...missingPackageNotes()] };
 }
 
-async function loadAndBuild(
+/** Loads the module and builds its model, compile() calls that name unknown metrics noted first. */
+async function loadAndBuild(...args: Parameters<typeof loadAndBuildGuarded>): Promise<Omit<BuiltModel, 'browserStandIns'>> {
+  const guard = guardCompile(args[0].tf);
+  try {
+    const built = await loadAndBuildGuarded(...args);
+    return { ...built, notes: [...guard.notes, ...built.notes] };
+  } finally {
+    guard.restore();
+  }
+}
+
+async function loadAndBuildGuarded(
   inv: BuilderInvocation,
   builder: ModelBuilder,
   builders: ModelBuilder[],
