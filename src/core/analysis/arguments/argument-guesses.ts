@@ -7,6 +7,7 @@
 import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
 import { membersOfType, shapeDimensionOf, usedAsShape } from './object-types';
 import { readPropertiesOf } from './property-reads';
+import { shapeRankFromConsumer } from './shape-consumers';
 import type { BuilderParameter } from '../types';
 
 export { readDataHint, type DataHint } from './data-hint';
@@ -105,8 +106,11 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   if (type !== undefined && MATRIX_TYPE.test(type)) {
     return guessMatrix(p.name, type);
   }
+  // The layer the shape feeds says its rank better than the file's data hint or the name does.
+  const consumer = rank === undefined ? shapeRankFromConsumer(p.name, code.uses ?? '') : undefined;
+  const consumed = consumer ? ` (rank ${consumer.rank}: it feeds a ${consumer.layer} layer)` : '';
   if (isShapeType(type) || usedAsShape(p.name, code.uses ?? '')) {
-    return { value: shapeFor(hint, undefined), detail: type !== undefined && isShapeType(type) ? `from the type ${type}` : `from its use as a shape` };
+    return { value: shapeFor(hint, consumer?.rank), detail: `${type !== undefined && isShapeType(type) ? `from the type ${type}` : `from its use as a shape`}${consumed}` };
   }
   const typed = type === undefined ? undefined : guessFromObjectType(type, hint, code.declarations ?? '');
   const read = typed ?? guessFromReads(p.name, hint, code.uses ?? '');
@@ -115,7 +119,7 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   }
   for (const [pattern, make] of NAME_RULES) {
     if (pattern.test(key)) {
-      return { value: make(hint, rank), detail: `from the name ${p.name}` };
+      return { value: make(hint, rank ?? consumer?.rank), detail: `from the name ${p.name}${consumed}` };
     }
   }
   // `inputShape: [x, y, z]`: a name that says nothing, in a shape the code writes out.

@@ -120,6 +120,19 @@ const rows: Row[] = [
     uses: 'tf.layers.dense({ units: stateSize })',
     expected: 16,
   },
+  {
+    title: 'a shape named like an image that feeds a dense layer (the vector branch of a two-input model) is a vector',
+    parameter: { name: 'mlpInputShape' },
+    uses: 'const mlpIn = tf.input({ shape: mlpInputShape, name: "mlp" });\nlet h = tf.layers.dense({ units: 16 }).apply(mlpIn);\nconst imgIn = tf.input({ shape: imageShape });',
+    expected: [784],
+  },
+  {
+    title: 'a shape fed to conv1d through its inputShape has rank 2 (an image file: its rows as steps)',
+    parameter: { name: 'inputShape' },
+    uses: 'model.add(tf.layers.conv1d({ filters: 8, kernelSize: 3, inputShape }));',
+    expected: [28, 28],
+  },
+
 ];
 
 describe('shape-typed parameters and options objects get shapes', () => {

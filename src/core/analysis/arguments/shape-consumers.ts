@@ -1,0 +1,107 @@
+/**
+ * The rank a shape parameter needs, read from the first layer that consumes it: a layer built with
+ * `inputShape: s`, or the first layer applied to `tf.input({ shape: s })`. A name says "image"
+ * (`mlpInputShape`, `imageShape`) far less reliably than the layer does: the dense branch of a
+ * two-input model takes a vector, a conv1d a sequence, a conv2d an image. Text-based, like the
+ * other guesses.
+ */
+
+/** Input rank (without the batch) of the layers whose rank says what the input is; others say nothing. */
+const LAYER_INPUT_RANKS: Record<string, number> = {
+  dense: 1, embedding: 1,
+  conv1d: 2, separableConv1d: 2, lstm: 2, gru: 2, simpleRNN: 2, rnn: 2, bidirectional: 2, maxPooling1d: 2, maxPool1d: 2,
+  averagePooling1d: 2, avgPool1d: 2, globalAveragePooling1d: 2, globalMaxPooling1d: 2, upSampling1d: 2, zeroPadding1d: 2, cropping1D: 2,
+  conv2d: 3, conv2dTranspose: 3, depthwiseConv2d: 3, separableConv2d: 3, maxPooling2d: 3, maxPool2d: 3, averagePooling2d: 3,
+  avgPool2d: 3, globalAveragePooling2d: 3, globalMaxPooling2d: 3, upSampling2d: 3, zeroPadding2d: 3, cropping2D: 3,
+  convLstm2d: 4, conv3d: 4, maxPooling3d: 4, averagePooling3d: 4,
+};
+
+export interface ConsumerRank {
+  rank: number;
+  /** The layer factory that decided it, e.g. 'dense'. */
+  layer: string;
+}
+
+/** The rank `name` must have as a shape, from the first layer that consumes it; undefined when no layer says. */
+export function shapeRankFromConsumer(name: string, code: string): ConsumerRank | undefined {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name) || code.length === 0) {
+    return undefined;
+  }
+  return rankFromLayerConfig(name, code) ?? rankFromInputTensor(name, code);
+}
+
+const NOT_A_MEMBER = '(?![\\w$.\\[(])';
+
+function escaped(name: string): string {
+  return name.replace(/\$/g, '\\$');
+}
+
+/** `tf.layers.conv1d({ filters: 8, inputShape: s })`, or `{ inputShape }` shorthand for a parameter called inputShape. */
+function rankFromLayerConfig(name: string, code: string): ConsumerRank | undefined {
+  const n = escaped(name);
+  const shorthand = name === 'inputShape' ? `|[{,]\\s*inputShape\\s*(?=[,}])` : '';
+  for (const match of code.matchAll(new RegExp(`\\b(?:inputShape|batchInputShape)\\s*:\\s*${n}${NOT_A_MEMBER}${shorthand}`, 'g'))) {
+    const found = known(enclosingCallee(code, match.index));
+    if (found) {
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/** `const x = tf.input({ shape: s })`, then the first informative `tf.layers.dense(…).apply(x)`. */
+function rankFromInputTensor(name: string, code: string): ConsumerRank | undefined {
+  const n = escaped(name);
+  const declaration = new RegExp(`\\b(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*(?:[\\w$]+\\.)*input\\s*\\(\\s*\\{[^}]*?\\bshape\\s*:\\s*${n}${NOT_A_MEMBER}`, 'g');
+  for (const match of code.matchAll(declaration)) {
+    const tensor = escaped(match[1]);
+    const rest = code.slice(match.index);
+    for (const use of rest.matchAll(new RegExp(`\\)\\s*\\.\\s*apply\\s*\\(\\s*${tensor}\\s*[,)]`, 'g'))) {
+      const found = known(calleeOfCallEndingAt(rest, use.index));
+      if (found) {
+        return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+function known(callee: string | undefined): ConsumerRank | undefined {
+  const rank = callee === undefined ? undefined : LAYER_INPUT_RANKS[callee];
+  return rank === undefined || callee === undefined ? undefined : { rank, layer: callee };
+}
+
+/** The function called by the innermost unclosed `(` before `index`: `conv1d` in `tf.layers.conv1d({ a, |`. */
+function enclosingCallee(code: string, index: number): string | undefined {
+  let depth = 0;
+  for (let i = index - 1; i >= 0; i--) {
+    const ch = code[i];
+    if (')]}'.includes(ch)) {
+      depth++;
+    } else if ('([{'.includes(ch)) {
+      if (depth > 0) {
+        depth--;
+      } else if (ch === '(') {
+        return /([A-Za-z_$][\w$]*)\s*$/.exec(code.slice(Math.max(0, i - 80), i))?.[1];
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The function whose call's `)` is at `close`: `dense` in `tf.layers.dense({ units: 8 })`. */
+function calleeOfCallEndingAt(code: string, close: number): string | undefined {
+  let depth = 0;
+  for (let i = close; i >= 0; i--) {
+    const ch = code[i];
+    if (')]}'.includes(ch)) {
+      depth++;
+    } else if ('([{'.includes(ch)) {
+      depth--;
+      if (depth === 0) {
+        return ch === '(' ? /([A-Za-z_$][\w$]*)\s*$/.exec(code.slice(Math.max(0, i - 80), i))?.[1] : undefined;
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,24 @@
+import { strict as assert } from 'node:assert';
+import { shapeRankFromConsumer } from '../../../../src/core/analysis/arguments/shape-consumers';
+
+const rows: { title: string; name: string; code: string; expected: { rank: number; layer: string } | undefined }[] = [
+  { title: 'inputShape of a dense layer', name: 's', code: 'model.add(tf.layers.dense({ units: 8, inputShape: s }));', expected: { rank: 1, layer: 'dense' } },
+  { title: 'inputShape of an lstm', name: 'shape', code: 'm.add(tf.layers.lstm({ units: 8, returnSequences: true, inputShape: shape }))', expected: { rank: 2, layer: 'lstm' } },
+  { title: 'inputShape of a conv2d written with nested arrays before it', name: 'inShape', code: 'tf.layers.conv2d({ kernelSize: [3, 3], strides: [1, 1], inputShape: inShape })', expected: { rank: 3, layer: 'conv2d' } },
+  { title: 'the shorthand { inputShape }', name: 'inputShape', code: 'layers.conv1d({ filters: 4, kernelSize: 2, inputShape })', expected: { rank: 2, layer: 'conv1d' } },
+  { title: 'an input tensor applied to dense first', name: 'vecShape', code: 'const v = tf.input({ shape: vecShape });\nconst h = tf.layers.dense({ units: 4, activation: "relu" }).apply(v);', expected: { rank: 1, layer: 'dense' } },
+  { title: 'an input tensor through batchNormalization, then conv2d: BN says nothing, conv2d decides', name: 'img', code: 'const x = tf.layers.input({ shape: img });\nlet y = tf.layers.batchNormalization().apply(x);\nconst z = tf.layers.conv2d({ filters: 2, kernelSize: 3 }).apply(x);', expected: { rank: 3, layer: 'conv2d' } },
+  { title: 'an input tensor with a second argument to apply', name: 'seq', code: 'const inp = tf.input({ shape: seq });\nconst out = tf.layers.gru({ units: 3 }).apply(inp, { training: true });', expected: { rank: 2, layer: 'gru' } },
+  { title: 'an input only concatenated: no layer says', name: 'a', code: 'const i = tf.input({ shape: a });\nconst c = tf.layers.concatenate().apply([i, j]);', expected: undefined },
+  { title: 'a member read is not the parameter', name: 's', code: 'tf.layers.dense({ inputShape: s.slice(1) })', expected: undefined },
+  { title: 'another name that starts the same is not the parameter', name: 's', code: 'tf.layers.dense({ inputShape: s2 })', expected: undefined },
+  { title: 'no code', name: 's', code: '', expected: undefined },
+];
+
+describe('the rank of a shape from the first layer that consumes it', () => {
+  for (const row of rows) {
+    it(row.title, () => {
+      assert.deepEqual(shapeRankFromConsumer(row.name, row.code), row.expected);
+    });
+  }
+});
