@@ -7,10 +7,11 @@ import { nativePackagesWithoutBinding } from '../../../src/worker/capture/hook/n
 import { runSanityTrain } from '../../../src/worker/launcher';
 
 const DIST = path.resolve(__dirname, '../../../dist');
+const RUNNER_FIXTURES = path.resolve(__dirname, '../../fixtures/capture-runners');
 
 /** A program folder whose tfjs-node is installed the way a failed install script leaves it: no native binding. */
-function programWithBrokenTfjsNode(files: Record<string, string>, binding = false): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-native-'));
+function programWithBrokenTfjsNode(files: Record<string, string>, binding = false, parent = os.tmpdir()): string {
+  const dir = fs.mkdtempSync(path.join(parent, 'rbn-native-'));
   const pkg = path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node');
   fs.mkdirSync(path.join(pkg, 'lib', 'napi-v8'), { recursive: true });
   fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }));
@@ -68,4 +69,19 @@ describe('sanity --from: a tfjs-node installed without its native binding', func
       assert.ok(report.notes?.some((n) => /tfjs-node/.test(n) && /serve/.test(n)), `notes: ${JSON.stringify(report.notes)}`);
     });
   }
+
+  it('a Jest test requiring it (Jest loads modules through its own registry): the workspace’s @tensorflow/tfjs serves it, one note says so', async function () {
+    // Inside the runner fixtures, so that jest and @tensorflow/tfjs resolve from the project's node_modules.
+    const dir = programWithBrokenTfjsNode({ 'train.test.js': `const tf = require('@tensorflow/tfjs-node');\n${TRAIN_BODY}test('fits', async () => { await model.fit(xs, ys, { epochs: 1, batchSize: 20 }); });\n` }, false, RUNNER_FIXTURES);
+    try {
+      const outcome = await runSanityTrain({ file: RUNNER_FIXTURES, steps: 10, batchSize: 8, compare: false, backend: 'auto', timeoutMs: 60_000, seed: 1,
+        from: { command: `npx jest ${path.basename(dir)}/train.test.js`, cwd: RUNNER_FIXTURES, capture: 1 } }, { maxMemoryMb: 2048 });
+      const report = reportOf(outcome);
+      assert.equal(report.capture?.data, 'captured');
+      assert.ok(report.runs[0].steps > 0);
+      assert.equal(report.notes?.filter((n) => n.includes('@tensorflow/tfjs-node is installed without its native binding')).length, 1, `notes: ${JSON.stringify(report.notes)}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -51,7 +51,7 @@ function install(config: CaptureConfig): void {
   try {
     const broken = nativePackagesWithoutBinding(process.cwd());
     for (const name of broken) {
-      noteServed(`the program's ${name} is installed without its native binding (its install script did not download libtensorflow): @tensorflow/tfjs serves its ES module imports on wasm`);
+      noteServed(bindingMissingNote(name));
     }
     registerEsmFallback(require.resolve('@tensorflow/tfjs', { paths: [ownDir] }), broken);
   } catch {
@@ -75,6 +75,11 @@ function install(config: CaptureConfig): void {
   });
 }
 
+/** One line for a tfjs-node(-gpu) the program cannot load, whichever loader (Node's, ES modules', Jest's) served it. */
+function bindingMissingNote(name: string): string {
+  return `the program's ${name} is installed without its native binding (its install script did not download libtensorflow): @tensorflow/tfjs serves it on wasm`;
+}
+
 /**
  * In a Jest or Vitest command-line process: the options capture needs, added before the runner reads
  * its arguments; and Jest's module registry, where its tests load tfjs, watched as Node's loader is.
@@ -93,6 +98,8 @@ function enterTestRunner(config: CaptureConfig, onRegistryLayers: Parameters<typ
         } catch (err) {
           fs.writeSync(2, `rbn-capture: could not hook tfjs in ${load.file}: ${(err as Error)?.message ?? String(err)}\n`);
         }
+      }, (request) => {
+        noteServed(bindingMissingNote(request));
       });
     }
   });

@@ -32,7 +32,12 @@ export function jestRuntimeClass(exports: unknown): { prototype: Record<string |
 }
 
 /** Wraps the runtime's require (once per class) so that `onLayers` sees every tfjs-layers a test file loads. */
-export function patchJestRuntime(runtime: { prototype: Record<string | symbol, unknown> }, isLayers: (value: unknown) => value is Record<string, unknown>, onLayers: (load: RegistryLoad) => void): void {
+export function patchJestRuntime(
+  runtime: { prototype: Record<string | symbol, unknown> },
+  isLayers: (value: unknown) => value is Record<string, unknown>,
+  onLayers: (load: RegistryLoad) => void,
+  onServed: (request: string, err: unknown) => void = () => undefined,
+): void {
   const proto = runtime.prototype;
   if (Object.prototype.hasOwnProperty.call(proto, PATCHED)) {
     return;
@@ -41,7 +46,7 @@ export function patchJestRuntime(runtime: { prototype: Record<string | symbol, u
   const original = proto.requireModuleOrMock as RequireModuleOrMock;
   const seen = new WeakSet<object>();
   proto.requireModuleOrMock = function (this: object, from: string, moduleName: string): unknown {
-    const exports = original.call(this, from, moduleName);
+    const exports = requireOrServe(original, this, from, moduleName, onServed);
     if (isLayers(exports) && !seen.has(exports)) {
       seen.add(exports);
       const file = nodeResolve(moduleName, from) ?? moduleName;
@@ -50,6 +55,31 @@ export function patchJestRuntime(runtime: { prototype: Record<string | symbol, u
     }
     return exports;
   };
+}
+
+const NATIVE_TFJS = /^@tensorflow\/tfjs-node(-gpu)?$/;
+
+/**
+ * The module, or for a tfjs-node(-gpu) that throws as it loads (installed without its native
+ * binding), the `@tensorflow/tfjs` it depends on from the same registry, as Node's loader does in
+ * tfjs-watch.ts; the original error when there is none.
+ */
+function requireOrServe(original: RequireModuleOrMock, runtime: object, from: string, moduleName: string, onServed: (request: string, err: unknown) => void): unknown {
+  try {
+    return original.call(runtime, from, moduleName);
+  } catch (err) {
+    if (!NATIVE_TFJS.test(moduleName)) {
+      throw err;
+    }
+    let served: unknown;
+    try {
+      served = original.call(runtime, from, '@tensorflow/tfjs');
+    } catch {
+      throw err;
+    }
+    onServed(moduleName, err);
+    return served;
+  }
 }
 
 /** The umbrella `@tensorflow/tfjs` beside the layers when it holds the same classes, else tfjs-core and the layers merged. */
