@@ -16,7 +16,8 @@ import { patchLayers } from './layers-patch';
 import { CaptureState } from './capture-state';
 import { nativePackagesWithoutBinding } from './native-binding';
 import { isTfjsLayers, noteServed, onModuleLoad, redirectOwnTfjs, redirectOwnTfjsToModules, servedNotes, watchTfjs } from './tfjs-watch';
-import { jestRuntimeClass, patchJestRuntime } from './jest-runtime';
+import { jestRuntimeClass, patchJestRuntime, type RegistryLoad } from './jest-runtime';
+import { watchViteNodeModules } from './vite-node-modules';
 import { runnerArgs, runnerOfMainScript } from './runner-args';
 import type { CapturedTarget } from '../session/captured-target';
 import { THREW_MARKER } from '../program-end';
@@ -47,7 +48,16 @@ function install(config: CaptureConfig): void {
       fs.writeSync(2, `rbn-capture: could not hook tfjs in ${load.file}: ${(err as Error)?.message ?? String(err)}\n`);
     }
   }, ownRoot, ownDir);
-  enterTestRunner(config, (load) => patchLayers(load.exports, state.listenerFor({ tf: load.tf, layersFile: load.file, modules: () => load.modules(SHARED) }), locate));
+  // A tfjs that a test runner loads itself (Jest's registry, vite-node's evaluation): its own modules serve the session.
+  const onRunnerLayers = (load: RegistryLoad) => patchLayers(load.exports, state.listenerFor({ tf: load.tf, layersFile: load.file, modules: () => load.modules(SHARED) }), locate);
+  enterTestRunner(config, onRunnerLayers);
+  watchViteNodeModules(isTfjsLayers, (load) => {
+    try {
+      onRunnerLayers(load);
+    } catch (err) {
+      fs.writeSync(2, `rbn-capture: could not hook tfjs in ${load.file}: ${(err as Error)?.message ?? String(err)}\n`);
+    }
+  });
   try {
     const broken = nativePackagesWithoutBinding(process.cwd());
     for (const name of broken) {

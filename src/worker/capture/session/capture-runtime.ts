@@ -31,10 +31,15 @@ export async function captureRuntime(tf: typeof tfjs, layersFile: string, prefer
     skipped.push({ name: 'wasm', reason: host.reason.replace("the workspace has", "the program's tfjs has") });
     return done();
   }
+  const before = tf.getBackend();
   try {
     await activateWasmBackend(tf);
   } catch (err) {
     skipped.push({ name: 'wasm', reason: `the bundled wasm backend did not start in the program's tfjs: ${firstLine(err instanceof Error ? err.message : String(err))}` });
+    // A start that fails as the backend initialises can leave 'wasm' named as the active one: the program's own stays.
+    if (tf.getBackend() !== before) {
+      await tf.setBackend(before);
+    }
   }
   return done();
 }
