@@ -85,6 +85,8 @@ describe('sanity --from: capture from Jest and Vitest tests', function () {
     assert.notEqual(report.capture?.data, 'captured');
     assert.ok(report.runs.every((r) => r.steps === 30 && r.nan === null));
     assert.ok(!output.some((line) => line.trim() === 'looped'), 'the loop does not run on');
+    // The test file has ended by then: Jest 30 would have soft-deleted tfjs's engine, and wasm could not start in it.
+    assert.equal(report.backend, 'wasm', JSON.stringify(report.backendSkipped));
   });
 
   const idle: { command: string }[] = [{ command: 'npx jest shapes.test.js' }, { command: 'npx vitest run shapes.vitest.test.mjs' }];

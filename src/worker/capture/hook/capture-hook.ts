@@ -96,6 +96,12 @@ function bindingMissingNote(name: string): string {
  */
 function enterTestRunner(config: CaptureConfig, onRegistryLayers: Parameters<typeof patchJestRuntime>[2]): void {
   const runner = runnerOfMainScript(process.argv[1]);
+  if (runner === 'jest') {
+    // Jest 30 "soft-deletes" what a test file set on the global scope once the file ends: tfjs's
+    // engine among them, whose every later write then recurses in Jest's setter. The session needs
+    // that engine after the test that built the model has ended; Jest takes the mode set first.
+    (globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-deletion-mode')] ??= 'off';
+  }
   if (runner) {
     process.argv.push(...runnerArgs(runner, process.argv.slice(2), config.deadline - Date.now()));
   }
