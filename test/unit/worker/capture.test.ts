@@ -139,6 +139,18 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.equal(report.model, 'buildModel');
   });
 
+  it('a program that plays games before its first fit(), past half the budget: its model is taken as built, and the report says when', async () => {
+    const { outcome, output } = await run(request('node self-play-first.js', { timeoutMs: 16_000, steps: 10 }));
+    const report = reportOf(outcome);
+    assert.equal(report.capture?.kind, 'built');
+    assert.equal(report.capture?.takenAfterS, 8);
+    assert.equal(report.model, 'buildPolicy');
+    assert.equal(report.capture?.compile?.optimizer, 'SGD');
+    assert.ok(report.runs[0].steps > 0);
+    assert.ok(!output.includes('fitting'));
+    assert.deepEqual(processesRunning('self-play-first.js'), []);
+  });
+
   it('a training loop that never ends: its trainOnBatch batches are gathered up to the bound, then the program is stopped', async () => {
     const report = reportOf((await run(request('node forever.js', { timeoutMs: 30_000 }))).outcome);
     assert.equal(report.capture?.kind, 'trainOnBatch');

@@ -116,6 +116,20 @@ export class CaptureState {
     return true;
   }
 
+  /**
+   * Half the budget gone, a model built and none trained: a program that first prepares data or plays
+   * games for its examples (self-play) may train too late for the session. Its model is taken as
+   * built, as when a program ends without training; a later training call of the program waits.
+   */
+  takeBuiltModel(afterS: number): boolean {
+    const built = this.built[this.index - 1];
+    if (this.phase !== 'watching' || !built || this.trained.size >= this.index) {
+      return false;
+    }
+    this.begin({ ...this.targetOf(built.model, built.instance, built.site), kind: 'built', takenAfterS: afterS });
+    return true;
+  }
+
   private onTraining(call: TrainingCall, instance: TfjsInstance): unknown {
     if (this.phase === 'running') {
       return NEVER();

@@ -10,7 +10,7 @@ import type { TfjsRuntime } from '../../backends/tfjs-runtime';
 import { checkWasmHost, packageVersionOf } from '../../backends/wasm-compat';
 import { activateWasmBackend, firstLine } from '../../backends/wasm-setup';
 
-export async function captureRuntime(tf: typeof tfjs, layersFile: string, preference: BackendPreference, ownRoot: string): Promise<TfjsRuntime> {
+export async function captureRuntime(tf: typeof tfjs, layersFile: string, preference: BackendPreference, ownRoot: string, programRunning = false): Promise<TfjsRuntime> {
   // This project's own install: its node_modules (from source) or dist/node_modules (the .vsix).
   const source = layersFile.startsWith(ownRoot + path.sep) && layersFile.includes(`${path.sep}node_modules${path.sep}`) ? 'bundled' : 'workspace';
   const skipped: SkippedBackend[] = [];
@@ -21,6 +21,11 @@ export async function captureRuntime(tf: typeof tfjs, layersFile: string, prefer
   }
   if (preference === 'tensorflow') {
     skipped.push({ name: 'tensorflow', reason: "the program's tfjs has no tfjs-node backend" });
+  }
+  if (programRunning && tf.getBackend() !== 'wasm') {
+    // While a backend starts, any tfjs call of the program (which still runs and uses the model) throws.
+    skipped.push({ name: 'wasm', reason: 'the program was still running and using its tfjs: the session stays on its backend' });
+    return done();
   }
   if (preference === 'cpu') {
     await tf.setBackend('cpu');

@@ -49,7 +49,7 @@ async function prepare(target: CapturedTarget, config: CaptureConfig, ownRoot: s
   const from = config.request.from!;
   registerLiveLayerClasses(target.tf, target.model);
   const before = target.tf.getBackend();
-  const runtime = await captureRuntime(target.tf, target.layersFile, config.request.backend, ownRoot);
+  const runtime = await captureRuntime(target.tf, target.layersFile, config.request.backend, ownRoot, target.takenAfterS !== undefined);
   if (runtime.backend !== before) {
     rehome(target);
   }
@@ -78,7 +78,7 @@ function captureOf(target: CapturedTarget, config: CaptureConfig, report: Sanity
   const examples = target.collector?.examples ?? 0;
   const data = captured ? 'captured' : report.data === 'mnist' ? 'mnist' : 'synthetic';
   const compile = compileOf(target);
-  return { command: config.request.from!.command, site: target.site, kind: target.kind, examples, heldOut: captured?.heldOut ?? 0, data, index: target.index, ...(compile ? { compile } : {}) };
+  return { command: config.request.from!.command, site: target.site, kind: target.kind, examples, heldOut: captured?.heldOut ?? 0, data, index: target.index, ...(compile ? { compile } : {}), ...(target.takenAfterS !== undefined ? { takenAfterS: target.takenAfterS } : {}) };
 }
 
 /**

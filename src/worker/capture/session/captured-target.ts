@@ -25,4 +25,6 @@ export interface CapturedTarget {
   registryModules?: Map<string, unknown>;
   /** Things the hook did that the report should say (a tfjs-node served by tfjs, a capture error). */
   notes: string[];
+  /** For 'built': the seconds the program had run without training it, when the model was taken before it ended. */
+  takenAfterS?: number;
 }
