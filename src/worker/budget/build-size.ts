@@ -83,3 +83,40 @@ export function withSmallShapes(value: unknown): unknown {
   }
   return value;
 }
+
+/** tfjs's error when a guessed input is smaller than the layers' kernels and strides leave room for. */
+const TOO_SMALL = /Negative dimension size caused by|is too small|Computed output size would be negative/;
+
+export function inputTooSmallIn(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof Error && TOO_SMALL.test(e.message)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** A name for one side of an image or a board: `h`, `width`, `imgRows`, `boardSize`, `inputHeight`. */
+const SIDE_NAME = /^(h|w|height|width|rows|cols|columns|size|side|resolution|(img|image|input|board|grid|map|frame|screen)_?(rows|cols|height|width|size|side|dim))$/i;
+
+/**
+ * The guessed parameters' image and board sides times `factor`: a number whose parameter (or object
+ * member) is named as a side, and the height and width of an image shape `[h, w, c]`. Parameters
+ * not in `guessed` (the call site's or the user's) stay as they are.
+ */
+export function withLargerSides(args: readonly unknown[], names: readonly string[], guessed: readonly string[], factor: number): unknown[] {
+  const scale = (value: unknown, name: string | undefined): unknown => {
+    if (typeof value === 'number') {
+      return name !== undefined && SIDE_NAME.test(name) && Number.isInteger(value) && value > 0 ? value * factor : value;
+    }
+    if (Array.isArray(value)) {
+      const isImageShape = value.length === 3 && value.every((d) => Number.isInteger(d) && (d as number) > 0);
+      return isImageShape ? [(value[0] as number) * factor, (value[1] as number) * factor, value[2]] : value;
+    }
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scale(v, k)]));
+    }
+    return value;
+  };
+  return args.map((value, i) => (guessed.includes(names[i] ?? '') ? scale(value, names[i]) : value));
+}

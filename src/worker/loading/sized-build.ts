@@ -6,7 +6,11 @@
  * their model's growing size goes to the progress a timeout reports.
  */
 import { formatArgumentList } from '../../core/analysis/arguments/argument-proposals';
-import { GUESSED_MODEL_CAP, SMALL_SIDE, tooLargeIn, watchBuild, withSmallShapes } from '../budget/build-size';
+import { GUESSED_MODEL_CAP, inputTooSmallIn, SMALL_SIDE, tooLargeIn, watchBuild, withLargerSides, withSmallShapes } from '../budget/build-size';
+import { findModelBuildersIn, pickDefaultBuilder } from '../../core/analysis/builders/model-builders';
+import { parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
+import { guessedParameterNames } from './arguments/stand-ins';
+import { ctorParameters } from './arguments/fill-arguments';
 import { formatParams } from '../budget/model-size';
 import { SanityFailure } from '../errors';
 import { invokeBuilder, type BuilderInvocation, type BuiltModel } from './invoke-builder';
@@ -18,7 +22,7 @@ export function guessedArguments(argsSource: string | undefined): boolean {
 
 export async function invokeWithinSize(inv: BuilderInvocation, onGrow: (params: number) => void): Promise<BuiltModel> {
   const guessed = guessedArguments(inv.argsSource);
-  const first = await attempt(inv, onGrow, guessed);
+  const first = guessed ? await withSidesThatFit(inv, (attemptInv) => attempt(attemptInv, onGrow, true)) : await attempt(inv, onGrow, false);
   if (!('tooLarge' in first)) {
     return first;
   }
@@ -51,5 +55,42 @@ async function attempt(inv: BuilderInvocation, onGrow: (params: number) => void,
     throw err;
   } finally {
     watch.restore();
+  }
+}
+
+/** How many times guessed sides are doubled when the layers find the input too small. */
+const SIDE_DOUBLINGS = 2;
+
+/**
+ * A build from guessed sides (`h`, `w`, `[10, 10, 1]`) that tfjs finds too small for the layers'
+ * kernels and strides ("Negative dimension size"): built again with the guessed sides doubled, up to
+ * twice, and the report says with which.
+ */
+async function withSidesThatFit<T extends BuiltModel | { tooLarge: number }>(inv: BuilderInvocation, build: (inv: BuilderInvocation) => Promise<T>): Promise<T> {
+  const guessedNames = guessedParameterNames(inv.argsSource);
+  const builders = findModelBuildersIn(parseSourceFile(inv.code, inv.file)).map((b) => b.builder);
+  const builder = inv.builderId === undefined ? pickDefaultBuilder(builders) : builders.find((b) => b.id === inv.builderId);
+  const names = (params: { name: string; receivesTfjs: boolean }[]) => params.filter((p) => !p.receivesTfjs).map((p) => p.name);
+  let tried = inv;
+  for (let doubling = 0; ; doubling++) {
+    try {
+      const built = await build(tried);
+      if (tried !== inv && 'notes' in built) {
+        const shown = formatArgumentList([...(tried.ctorArgs ?? []), ...(tried.args ?? [])]);
+        built.notes.unshift(`the guessed image or board sides were too small for the model's layers (tfjs: negative dimension size); sanity-train built it with them ${2 ** doubling}× larger (${shown}): pass --args for the sizes you mean`);
+      }
+      return built;
+    } catch (err) {
+      if (doubling >= SIDE_DOUBLINGS || builder === undefined || !inputTooSmallIn(err)) {
+        throw err;
+      }
+      const factor = 2 ** (doubling + 1);
+      const args = inv.args && withLargerSides(inv.args, names(builder.parameters), guessedNames, factor);
+      const ctorArgs = inv.ctorArgs && withLargerSides(inv.ctorArgs, names(ctorParameters(builder)), guessedNames, factor);
+      if (JSON.stringify([args, ctorArgs]) === JSON.stringify([inv.args, inv.ctorArgs])) {
+        throw err;
+      }
+      tried = { ...inv, ...(args ? { args } : {}), ...(ctorArgs ? { ctorArgs } : {}) };
+    }
   }
 }

@@ -5,7 +5,7 @@ import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/co
 import { runSanityTrain } from '../../../src/worker/launcher';
 import { withoutImportMeta } from '../../../src/worker/loading/module-loader';
 import { unwrapModel } from '../../../src/worker/loading/wrapped-model';
-import { GUESSED_MODEL_CAP, tooLargeIn, watchBuild, withSmallShapes, ModelTooLargeError } from '../../../src/worker/budget/build-size';
+import { GUESSED_MODEL_CAP, inputTooSmallIn, tooLargeIn, watchBuild, withLargerSides, withSmallShapes, ModelTooLargeError } from '../../../src/worker/budget/build-size';
 import { guessedArguments } from '../../../src/worker/loading/sized-build';
 import { declaredParameters, emptyObjectsForDefaultedPatterns, missingArgumentsHint } from '../../../src/worker/loading/arguments/missing-arguments';
 import { lowRankTeacher, TEACHER_RANK } from '../../../src/worker/data/training-data';
@@ -168,6 +168,26 @@ describe('guessed shapes that build a huge model', () => {
   });
 });
 
+describe('guessed sides too small for the layers', () => {
+  const rows: { args: unknown[]; names: string[]; guessed: string[]; expected: unknown[] }[] = [
+    { args: [4, 10, 10, 1], names: ['numActions', 'h', 'w', 'c'], guessed: ['numActions', 'h', 'w', 'c'], expected: [4, 20, 20, 1] },
+    { args: [[10, 10, 2], 3], names: ['inputShape', 'classes'], guessed: ['inputShape', 'classes'], expected: [[20, 20, 2], 3] },
+    { args: [{ boardSize: 8, actions: 4, height: 6 }], names: ['opts'], guessed: ['opts'], expected: [{ boardSize: 16, actions: 4, height: 12 }] },
+    { args: [10, 10], names: ['rows', 'cols'], guessed: ['cols'], expected: [10, 20] },
+    { args: [16, 'same'], names: ['filters', 'padding'], guessed: ['filters', 'padding'], expected: [16, 'same'] },
+  ];
+  for (const row of rows) {
+    it(`${JSON.stringify(row.args)} (${row.names.join(', ')}; guessed ${row.guessed.join(', ')}) → ${JSON.stringify(row.expected)}`, () => {
+      assert.deepEqual(withLargerSides(row.args, row.names, row.guessed, 2), row.expected);
+    });
+  }
+  it("tells tfjs's too-small input from other errors, wrapped or not", () => {
+    assert.ok(inputTooSmallIn(new Error('Negative dimension size caused by adding layer conv2d_Conv2D3 with input shape [,2,2,16]')));
+    assert.ok(inputTooSmallIn(new Error('createQNetwork() threw', { cause: new Error('Negative dimension size caused by adding layer x') })));
+    assert.ok(!inputTooSmallIn(new Error('Input 0 is incompatible with layer dense')));
+  });
+});
+
 describe('generalised kinds run (through the worker)', function () {
   this.timeout(90_000);
 
@@ -193,6 +213,19 @@ describe('generalised kinds run (through the worker)', function () {
     assert.deepEqual(report.call?.args, [[8, 8, 1]]);
     assert.equal(report.runs[0].steps, 2);
     assert.ok(report.notes?.some((n) => n.startsWith('the guessed image shapes built a model of more than 30.0 M parameters (counted while building, then stopped); sanity-train built it with 8×8 images instead')), JSON.stringify(report.notes));
+  });
+
+  it('guessed board sides too small for unpadded convolutions: built again with them doubled, said so', async () => {
+    const report = reportOf(await run(request('valid-convs.js', { model: 'createQNetwork', args: [4, 5, 5, 1], argsSource: 'guessed from the names and types (numActions, h, w, c)' })));
+    assert.deepEqual(report.call?.args, [4, 20, 20, 1]);
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.[0]?.startsWith("the guessed image or board sides were too small for the model's layers (tfjs: negative dimension size); sanity-train built it with them 4× larger"), JSON.stringify(report.notes));
+  });
+
+  it('the same sides given by the user fail as they would in the program', async () => {
+    const outcome = await run(request('valid-convs.js', { model: 'createQNetwork', args: [4, 6, 6, 1], argsSource: 'given' }));
+    assert.equal(outcome.kind, 'error');
+    assert.match((outcome as { message: string }).message, /Negative dimension size/);
   });
 
   it('the same shapes given by the user are built as given', async () => {
