@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { inspect } from 'node:util';
-import { BrowserOnlyError, createStandIn, defineStandIn, removeStandIns, standInCandidate, standInNote, withBrowserStandIns } from '../../../src/worker/loading/page/browser-stand-ins';
+import { BrowserOnlyError, createStandIn, defineStandIn, globalObjectAlias, removeStandIns, standInCandidate, standInNote, withBrowserStandIns } from '../../../src/worker/loading/page/browser-stand-ins';
 import { describeError, SanityFailure } from '../../../src/worker/errors';
 
 const USED = (api: string, global: string) => new RegExp(`^BrowserOnlyError: ${api.replace(/[.()]/g, '\\$&')} is browser-only; sanity-train runs your model in Node and gave the module an inert stand-in for ${global}$`);
@@ -116,6 +116,29 @@ describe('browser stand-ins', () => {
     removeStandIns(names.slice(0, 4));
     assert.equal(tries, 5, 'four stand-ins at most, then the error');
     assert.equal((globalThis as Record<string, unknown>).alert, undefined);
+  });
+
+  it('a module of a browser app that reads window as it loads: window becomes the global object, and the build retried', async () => {
+    assert.equal(globalObjectAlias(referenceError('window')), 'window');
+    assert.equal(globalObjectAlias(referenceError('self')), 'self');
+    assert.equal(globalObjectAlias(referenceError('document')), undefined);
+    assert.equal(globalObjectAlias(new TypeError('window is not defined')), undefined);
+    const { result, standIns } = await withBrowserStandIns(async () => {
+      const g = globalThis as Record<string, unknown>;
+      if (g.window === undefined) {
+        throw new SanityFailure('threw', 'loading config.ts threw', referenceError('window'));
+      }
+      return `${String((g.window as { location?: unknown }).location)}data`;
+    });
+    removeStandIns(standIns.map((s) => s.name));
+    assert.equal(result, 'undefineddata');
+    assert.deepEqual(standIns, [{ name: 'window', when: 'import' }]);
+    assert.equal((globalThis as Record<string, unknown>).window, undefined);
+    assert.equal(standInNote(standIns), 'The module used window at import: in Node, sanity-train made it the global object, as a page has it.');
+    assert.equal(
+      standInNote([{ name: 'document', when: 'import' }, { name: 'window', when: 'import' }]),
+      'The module used document at import (browser-only): sanity-train gave it an inert stand-in. The module used window at import: in Node, sanity-train made it the global object, as a page has it.',
+    );
   });
 
   it('an error that is no missing browser global is thrown as it was, untouched', async () => {

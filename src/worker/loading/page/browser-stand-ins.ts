@@ -59,6 +59,14 @@ export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress
         forgetUserModulesSince(cachedBefore);
         continue;
       }
+      const alias = globalObjectAlias(cause);
+      if (alias !== undefined) {
+        // A module of a browser app (it imports tfjs, so it is no page script) reading `window.location` as it loads.
+        (globalThis as Record<string, unknown>)[alias] = globalThis;
+        standIns.push({ name: alias, when: progress.loaded ? 'build' : 'import' });
+        forgetUserModulesSince(cachedBefore);
+        continue;
+      }
       const name = standInCandidate(cause);
       if (name === undefined || standIns.length - elements >= MAX_STAND_INS) {
         throw err;
@@ -107,6 +115,12 @@ export function standInCandidate(err: unknown): string | undefined {
   }
   // Defined already (by Node, the worker or an earlier stand-in): the code reached it some other way.
   return (globalThis as Record<string, unknown>)[name] === undefined ? name : undefined;
+}
+
+/** `window` or `self` undefined in Node: the global object, as a page script gets it (invoke-builder.ts defineBrowserGlobals). */
+export function globalObjectAlias(err: unknown): 'window' | 'self' | undefined {
+  const name = err instanceof ReferenceError ? /^(window|self) is not defined$/.exec(err.message)?.[1] : undefined;
+  return name !== undefined && (globalThis as Record<string, unknown>)[name] === undefined ? (name as 'window' | 'self') : undefined;
 }
 
 /** `X is not defined` for an element id the page script uses as a global (page-element-ids.ts), not yet defined. */
@@ -263,8 +277,19 @@ export function standInNote(uses: readonly StandInUse[]): string | undefined {
   if (uses.length === 0) {
     return undefined;
   }
-  const names = uses.map((u) => u.name);
-  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  const when = uses.every((u) => u.when === 'import') ? 'at import' : uses.every((u) => u.when === 'build') ? 'while building the model' : 'at import and while building the model';
-  return `The module used ${list} ${when} (browser-only): sanity-train gave ${names.length === 1 ? 'it an inert stand-in' : 'them inert stand-ins'}.`;
+  const when = (some: readonly StandInUse[]) => (some.every((u) => u.when === 'import') ? 'at import' : some.every((u) => u.when === 'build') ? 'while building the model' : 'at import and while building the model');
+  const aliases = uses.filter((u) => u.name === 'window' || u.name === 'self');
+  const inert = uses.filter((u) => !aliases.includes(u));
+  const lines: string[] = [];
+  if (inert.length > 0) {
+    lines.push(`The module used ${listOf(inert.map((u) => u.name))} ${when(inert)} (browser-only): sanity-train gave ${inert.length === 1 ? 'it an inert stand-in' : 'them inert stand-ins'}.`);
+  }
+  if (aliases.length > 0) {
+    lines.push(`The module used ${listOf(aliases.map((u) => u.name))} ${when(aliases)}: in Node, sanity-train made ${aliases.length === 1 ? 'it' : 'them'} the global object, as a page has it.`);
+  }
+  return lines.join(' ');
+}
+
+function listOf(names: readonly string[]): string {
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
