@@ -101,6 +101,32 @@ export function installModuleHooks(redirects: Map<string, string>): void {
   // Only the entry file is read as a page (an .html a module requires stays what it was before).
   internals._extensions['.html'] = jsLike;
   internals._extensions['.htm'] = jsLike;
+  defineBundlerFileLoaders(internals._extensions);
+}
+
+/** Style sheets a bundled app imports for their effect (`import './App.css'`) or as CSS modules. */
+const STYLE_EXTENSIONS = ['.css', '.scss', '.sass', '.less', '.styl'];
+/** Files a bundler's file loader turns into their URL (`import logo from './logo.svg'`). */
+const MEDIA_EXTENSIONS = ['.svg', '.png', '.jpg', '.jpeg', '.gif', '.webp', '.bmp', '.ico', '.wav', '.mp3', '.ogg', '.mp4', '.webm', '.woff', '.woff2', '.ttf', '.otf', '.eot'];
+
+/**
+ * What a bundler (webpack, Vite, Parcel) gives a module of a browser app for the style sheets and
+ * media files it imports, where Node would read them as JavaScript and fail ("Private field
+ * '#app' must be declared", from a CSS id selector): a style sheet gives an object whose every class
+ * name reads as itself (a CSS module's map; a plain sheet's import is for its effect), a media file
+ * its path. Extensions something else already handles stay as they are.
+ */
+function defineBundlerFileLoaders(extensions: ModuleInternals['_extensions']): void {
+  for (const ext of STYLE_EXTENSIONS) {
+    extensions[ext] ??= (module) => {
+      module.exports = new Proxy({}, { get: (_, key) => (typeof key === 'string' && key !== 'then' && key !== '__esModule' ? key : undefined) });
+    };
+  }
+  for (const ext of MEDIA_EXTENSIONS) {
+    extensions[ext] ??= (module, file) => {
+      module.exports = file;
+    };
+  }
 }
 
 const missingPackages = new Set<string>();
@@ -163,7 +189,7 @@ function packageStandIn(pkg: string, what: string): unknown {
   const target = function standIn(): void {
     // Never runs: the traps answer.
   };
-  return new Proxy(target, {
+  const proxy: object = new Proxy(target, {
     get: (t, key) => {
       if (key === 'then') {
         return undefined;
@@ -179,8 +205,11 @@ function packageStandIn(pkg: string, what: string): unknown {
       return typeof key === 'symbol' ? Reflect.get(t, key) : packageStandIn(pkg, `${what}.${key}`);
     },
     apply: () => packageStandIn(pkg, `${what}()`),
-    construct: () => packageStandIn(pkg, `new ${what}`) as object,
+    // `class App extends React.Component` calls it through super(): the instance is the subclass's own
+    // (its methods and fields), not a stand-in.
+    construct: (_, __, newTarget: { prototype?: object }) => (newTarget !== proxy && typeof newTarget.prototype === 'object' ? Object.create(newTarget.prototype) : packageStandIn(pkg, `new ${what}`)) as object,
   });
+  return proxy;
 }
 
 function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean, options: unknown, resolve: ModuleInternals['_resolveFilename']): string | undefined {

@@ -121,6 +121,14 @@ describe('a class the analysis does not see as a builder, given the proposed opt
   });
 });
 
+describe('a component of a bundled browser app', () => {
+  it("its style sheets, CSS module and logo load as a bundler gives them, its UI kit's base class is a stand-in it extends, and props is {}", async () => {
+    const report = reportOf(await run(request('bundled-app/App.js', { model: 'Trainer.buildClassifier', args: [4], ctorArgs: [{}] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => n.startsWith('@example/widget-kit is not installed')), JSON.stringify(report.notes));
+  });
+});
+
 describe('a class that holds the model one level down', () => {
   it('this.brain.model: found, trained, and the report says where it was', async () => {
     const report = reportOf(await run(request('nested-holder.js', { model: 'Controller', args: ['left'] })));

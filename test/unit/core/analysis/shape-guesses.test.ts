@@ -133,6 +133,13 @@ const rows: Row[] = [
     expected: [28, 28],
   },
 
+  {
+    title: "a component's props (React passes an object) is an empty object",
+    parameter: { name: 'props' },
+    uses: 'super(props); this.state = { size: 8 };',
+    expected: {},
+  },
+
 ];
 
 describe('shape-typed parameters and options objects get shapes', () => {
