@@ -49,12 +49,12 @@ export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile
   // Live objects (a game, an options bag read two levels deep, a layer's input) get a stand-in.
   const site = (ofConstructor: boolean): ParameterSite | undefined => (builder.end > builder.start ? { code: builderFile.code, fileName: builderFile.file, start: builder.start, end: builder.end, ofConstructor, ...(builder.className ? { className: builder.className } : {}) } : undefined);
   const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations }, forwarded: (name) => forwardedGuess(name, region, builderFile, hint, declarations), site: site(builder.kind === 'constructor') };
-  const own = proposeList(builder.parameters, { ...argsQuery(builder), modelMembers: modelMembersOf(builder, builderFile) }, files, options.lastRun?.args, ownScope, display);
+  const own = proposeList(builder.parameters, { ...argsQuery(builder), modelMembers: modelMembersOf(builder, builderFile), builderFile: builderFile.file }, files, options.lastRun?.args, ownScope, display);
   const proposal: ArgumentProposal = { args: own.values, sources: own.sources, summary: '' };
   const unknown = [...own.unknown];
   if ((builder.kind === 'method' || builder.kind === 'property') && !builder.static) {
     const names = [builder.className, builder.localName].filter((n): n is string => n !== undefined);
-    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new' }, files, options.lastRun?.ctorArgs, { hint, code: { uses: builderFile.code, declarations }, site: site(true) }, display);
+    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new', builderFile: builderFile.file }, files, options.lastRun?.ctorArgs, { hint, code: { uses: builderFile.code, declarations }, site: site(true) }, display);
     proposal.ctorArgs = ctor.values;
     proposal.sources.push(...ctor.sources.map((s) => ({ ...s, ofConstructor: true })));
     unknown.push(...ctor.unknown.map((n) => `new ${builder.className}(): ${n}`));

@@ -9,6 +9,7 @@ import { evaluateLiteral, getTopLevelConsts, NOT_LITERAL } from '../arguments/li
 import { loadTsMorph } from './tfjs-bindings';
 import { MODEL_ARGUMENT_KEY } from '../arguments/model-arguments';
 import { scriptKindFor } from '../typescript';
+import { calleeMayBeBuilder, codeByModule } from './callee-origin';
 
 export interface PackageFile {
   /** Path (absolute or relative to the package root). */
@@ -38,6 +39,8 @@ export interface CallSiteQuery {
    * this.buildGenerator(…)` fills is the model-argument `{ $model: 'buildGenerator', args: […] }`.
    */
   modelMembers?: ReadonlySet<string>;
+  /** The builder's file: a call in another file whose callee that file imports from elsewhere, or declares itself, is not the builder's. */
+  builderFile?: string;
 }
 
 /** Files bigger than this are generated bundles, not places where people call their builders. */
@@ -52,14 +55,16 @@ export function findCallSites(files: readonly PackageFile[], query: CallSiteQuer
   const t = loadTsMorph().ts;
   const names = new Set(query.names.filter((n) => n.length > 0 && n !== 'default'));
   const out: CallSite[] = [];
+  const packageCode = codeByModule(files);
   for (const { file, code } of files) {
     if (code.length > MAX_FILE_CHARS || ![...names].some((n) => code.includes(n))) {
       continue;
     }
     const sourceFile = t.createSourceFile(file, code, t.ScriptTarget.Latest, true, scriptKindFor(t, file));
     const consts = getTopLevelConsts(sourceFile);
+    const mayBeBuilder = calleeMayBeBuilder(t, sourceFile, file, query.builderFile, packageCode);
     const visit = (node: Typescript.Node): void => {
-      const site = matchCall(t, node, names, query);
+      const site = matchCall(t, node, names, query, mayBeBuilder);
       if (site && !expectsThrow(t, node)) {
         const args = literalArguments(t, site, consts, query.tfjsPositions ?? [], query.modelMembers);
         if (args) {
@@ -73,7 +78,7 @@ export function findCallSites(files: readonly PackageFile[], query: CallSiteQuer
   return out;
 }
 
-function matchCall(t: typeof Typescript, node: Typescript.Node, names: Set<string>, query: CallSiteQuery): readonly Typescript.Expression[] | undefined {
+function matchCall(t: typeof Typescript, node: Typescript.Node, names: Set<string>, query: CallSiteQuery, mayBeBuilder: (root: string, direct: boolean, name: string) => boolean): readonly Typescript.Expression[] | undefined {
   const isCall = query.kind === 'call' ? t.isCallExpression(node) : t.isNewExpression(node);
   if (!isCall) {
     return undefined;
@@ -81,7 +86,8 @@ function matchCall(t: typeof Typescript, node: Typescript.Node, names: Set<strin
   const call = node as Typescript.CallExpression | Typescript.NewExpression;
   const callee = call.expression;
   const name = t.isIdentifier(callee) ? callee.text : t.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-  return name !== undefined && names.has(name) ? (call.arguments ?? []) : undefined;
+  const root = t.isIdentifier(callee) ? callee.text : t.isPropertyAccessExpression(callee) && t.isIdentifier(callee.expression) ? callee.expression.text : undefined;
+  return name !== undefined && names.has(name) && (root === undefined || mayBeBuilder(root, t.isIdentifier(callee), name)) ? (call.arguments ?? []) : undefined;
 }
 
 function literalArguments(t: typeof Typescript, args: readonly Typescript.Expression[], consts: ReadonlyMap<string, Typescript.Expression>, tfjsPositions: number[], modelMembers?: ReadonlySet<string>): unknown[] | undefined {

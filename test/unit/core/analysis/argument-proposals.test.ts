@@ -357,6 +357,38 @@ describe('findCallSites', () => {
     assert.deepEqual(findCallSites(files, { names: ['Agent'], kind: 'new' }), [{ file: 'a.js', line: 2, args: [2], inTest: false }]);
   });
 
+  describe('a same-named callee from another module is not the builder', () => {
+    const builderFile = '/p/src/games/xos/network.ts';
+    // Other modules of the package: one defines its own Network, one only passes the builder's on.
+    const others = [
+      { file: '/p/src/games/four-row/general.ts', code: 'export default class Network {}' },
+      { file: '/p/src/nets.ts', code: 'export function Network() {}' },
+      { file: '/p/src/games/index.ts', code: "export { default as Network } from './xos/network';" },
+    ];
+    const rows: { title: string; file: string; code: string; lines: number[] }[] = [
+      { title: 'imported from the builder’s file (with or without extension)', file: '/p/src/games/xos/model.ts', code: "import Network from './network';\nnew Network({ height: 3 });", lines: [2] },
+      { title: 'imported from the builder’s file as .js (TypeScript ESM)', file: '/p/src/games/xos/model.ts', code: "import Network from './network.js';\nnew Network({ height: 3 });", lines: [2] },
+      { title: 'imported from another game’s network, which defines its own', file: '/p/src/games/four-row/model.ts', code: "import Network from './general';\nnew Network({ historyDepth: 1 });", lines: [] },
+      { title: 'required from that module', file: '/p/src/train.js', code: "const Network = require('./games/four-row/general');\nnew Network({ historyDepth: 1 });", lines: [] },
+      { title: 'imported through an index that re-exports the builder’s', file: '/p/src/app.ts', code: "import { Network } from './games';\nnew Network({ height: 3 });", lines: [2] },
+      { title: 'imported from a module the package does not hold', file: '/p/src/app.ts', code: "import { Network } from './generated/net';\nnew Network({ height: 3 });", lines: [2] },
+      { title: 'a class the other file declares itself', file: '/p/src/other.ts', code: 'class Network {}\nnew Network({ x: 1 });', lines: [] },
+      { title: 'a package’s or a global name may be it', file: '/p/src/page.js', code: "import { Network } from 'games';\nnew Network({ a: 1 });\nnew Network({ b: 2 });", lines: [2, 3] },
+      { title: 'a namespace import of a module that defines its own, member call', file: '/p/src/run.ts', code: "import * as nets from './nets';\nnets.Network({ a: 1 });", lines: [] },
+      { title: 'a method call on an object the file makes', file: '/p/src/run.ts', code: 'class Holder {}\nconst Network = makeIt();\nconst holder = new Holder();\nholder.Network({ a: 1 });', lines: [4] },
+    ];
+    for (const row of rows) {
+      it(row.title, () => {
+        const kind = /new Network/.test(row.code) ? 'new' : 'call';
+        const sites = findCallSites([{ file: row.file, code: row.code }, ...others], { names: ['Network'], kind, builderFile });
+        assert.deepEqual(sites.filter((s) => s.file === row.file).map((s) => s.line), row.lines);
+      });
+    }
+    it('in the builder’s own file every call counts', () => {
+      assert.deepEqual(findCallSites([{ file: builderFile, code: 'class Network {}\nnew Network({ height: 3 });' }], { names: ['Network'], kind: 'new', builderFile }).map((s) => s.line), [2]);
+    });
+  });
+
   it('never parses a file that does not mention the name', () => {
     assert.deepEqual(findCallSites([{ file: 'a.js', code: 'this is not ( code' }], { names: ['build'], kind: 'call' }), []);
   });
