@@ -59,14 +59,19 @@ export function watchBuild(tf: typeof tfjs, onGrow: (params: number) => void, ca
   };
 }
 
-/** The ModelTooLargeError behind `err` (the builder's failure wraps it), if any. */
-export function tooLargeIn(err: unknown): ModelTooLargeError | undefined {
+/** The first error in `err`'s chain of causes (the builder's failure wraps tfjs's) that passes `test`. */
+function causeWhere<T>(err: unknown, test: (e: unknown) => e is T): T | undefined {
   for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof ModelTooLargeError) {
+    if (test(e)) {
       return e;
     }
   }
   return undefined;
+}
+
+/** The ModelTooLargeError behind `err`, if any. */
+export function tooLargeIn(err: unknown): ModelTooLargeError | undefined {
+  return causeWhere(err, (e): e is ModelTooLargeError => e instanceof ModelTooLargeError);
 }
 
 /** The smallest plausible image side a guessed shape is cut to. */
@@ -88,12 +93,7 @@ export function withSmallShapes(value: unknown): unknown {
 const TOO_SMALL = /Negative dimension size caused by|is too small|Computed output size would be negative/;
 
 export function inputTooSmallIn(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof Error && TOO_SMALL.test(e.message)) {
-      return true;
-    }
-  }
-  return false;
+  return causeWhere(err, (e): e is Error => e instanceof Error && TOO_SMALL.test(e.message)) !== undefined;
 }
 
 /** A name for one side of an image or a board: `h`, `width`, `imgRows`, `boardSize`, `inputHeight`. */
