@@ -2,7 +2,8 @@
  * Builds the user's model while counting its weights (budget/build-size.ts). Shapes the tool
  * guessed can make a model far larger than the code's author meant (widths that grow with the
  * image side, a dense layer over a flattened feature map): past the cap the build stops, and runs
- * once more with the image shapes cut to 8×8, saying so. Arguments the user gave are never changed;
+ * once more with the image shapes cut to 8×8, saying so. Guessed sides too small for the layers
+ * (tfjs: "Negative dimension size") are doubled instead. Arguments the user gave are never changed;
  * their model's growing size goes to the progress a timeout reports.
  */
 import { formatArgumentList } from '../../core/analysis/arguments/argument-proposals';
