@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { SanityOutcome, SanityRequest, SanityRuntime, WorkerMessage } from '../../core/training/protocol';
 import { CAPTURE_ENV, type CaptureConfig } from './capture-config';
 import { readMessages } from './socket-channel';
-import { programEndMessage } from './program-end';
+import { programEndMessage, sessionLostMessage } from './program-end';
 import { packageScripts, testRunnerOf, unsupportedRunner } from './test-runner';
 
 export interface CaptureLaunchOptions {
@@ -63,6 +63,9 @@ export async function runCapture(request: SanityRequest, options: CaptureLaunchO
   }
 }
 
+/** How long a command that exited 0 without a session is given for one to connect from a worker it left. */
+const LATE_SESSION_MS = 2000;
+
 function socketPath(): string {
   const name = `rbn-capture-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   return process.platform === 'win32' ? `\\\\.\\pipe\\${name}` : path.join(os.tmpdir(), `${name}.sock`);
@@ -106,6 +109,7 @@ function superviseProgram(request: SanityRequest, options: CaptureLaunchOptions 
     const tail: string[] = [];
     let settled = false;
     let captured = false;
+    let sessionEnded = false;
     let runtime: SanityRuntime | undefined;
     let last: Extract<WorkerMessage, { type: 'progress' }> | undefined;
     const finish = (outcome: SanityOutcome) => {
@@ -133,6 +137,12 @@ function superviseProgram(request: SanityRequest, options: CaptureLaunchOptions 
       });
     }
     server.on('connection', (connection) => {
+      captured = true;
+      connection.on('close', () => {
+        sessionEnded = true;
+        // Its final message, if any, has been read: a session that closed without one crashed.
+        setTimeout(() => finish({ kind: 'error', reason: 'crashed', message: sessionLostMessage(command, tail) }), 500);
+      });
       readMessages(connection, (message) => {
         captured = true;
         if (message.type === 'progress') {
@@ -150,9 +160,15 @@ function superviseProgram(request: SanityRequest, options: CaptureLaunchOptions 
     child.on('error', (err) => finish({ kind: 'error', reason: 'crashed', message: `could not start \`${command}\`: ${err.message}` }));
     // 'close': the output is read to its end, so the tail holds the program's last words.
     child.on('close', (code, signal) => {
-      const ended = () => finish({ kind: 'error', reason: captured ? 'crashed' : 'threw', message: programEndMessage(command, code, signal, tail, captured) });
-      // The capturing process's last message may still be on its way through the socket.
-      setTimeout(ended, captured ? 500 : 0);
+      const ended = () => {
+        if (!captured || sessionEnded) {
+          finish({ kind: 'error', reason: captured ? 'crashed' : 'threw', message: programEndMessage(command, code, signal, tail, captured) });
+        }
+      };
+      // The capturing process's last message may still be on its way through the socket. A test
+      // runner that ended cleanly may have left a worker that is starting a session on the model its
+      // test built (Vitest stops its workers as it exits): that session reports, or the budget ends it.
+      setTimeout(ended, captured ? 500 : code === 0 ? LATE_SESSION_MS : 0);
     });
   });
 }

@@ -23,6 +23,11 @@ export function programEndMessage(command: string, code: number | null, signal: 
   return `\`${command}\` ${how} before training a model${lastWords(tail)}`;
 }
 
+/** The session in the program's process closed its connection without a report (the process died during it). */
+export function sessionLostMessage(command: string, tail: string[]): string {
+  return `\`${command}\` ended during the sanity-train on its model, before its report${lastWords(tail)}`;
+}
+
 /** The program's last error-looking line (else its last line), quoted. */
 function lastWords(tail: string[]): string {
   // Stack frames and the closing braces of an error's dump say nothing on their own.

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runnerVersionProblem, testRunnerOf, unsupportedRunner, type TestRunner } from '../../../src/worker/capture/test-runner';
-import { runnerArgs, runnerOfMainScript } from '../../../src/worker/capture/hook/runner-args';
+import { isVitestForkWorker, runnerArgs, runnerOfMainScript } from '../../../src/worker/capture/hook/runner-args';
 import { jestRuntimeClass } from '../../../src/worker/capture/hook/jest-runtime';
 import { firstOutsideFrame, userCallSite } from '../../../src/worker/capture/hook/call-site';
 
@@ -112,6 +112,19 @@ describe("capture: the options added to a runner's command line", () => {
   for (const { file, expected } of mains) {
     it(`main script ${file} -> ${expected ?? 'none'}`, () => {
       assert.equal(runnerOfMainScript(file), expected);
+    });
+  }
+
+  const workers: [string, boolean][] = [
+    ['/p/node_modules/vitest/dist/workers/forks.js', true],
+    ['C:\\p\\node_modules\\vitest\\dist\\workers\\forks.js', true],
+    ['/p/node_modules/vitest/dist/workers/threads.js', false],
+    ['/p/node_modules/vitest/vitest.mjs', false],
+    ['/p/forks.js', false],
+  ];
+  for (const [file, expected] of workers) {
+    it(`${file}: ${expected ? 'a' : 'not a'} Vitest forks worker`, () => {
+      assert.equal(isVitestForkWorker(file), expected);
     });
   }
 });

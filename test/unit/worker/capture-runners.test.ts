@@ -89,6 +89,14 @@ describe('sanity --from: capture from Jest and Vitest tests', function () {
     assert.equal(report.backend, 'wasm', JSON.stringify(report.backendSkipped));
   });
 
+  it('npx vitest run builds.vitest.test.mjs: a test that only builds a model hands it over when Vitest stops its worker, and Vitest waits for the session', async () => {
+    const report = reportOf((await run('npx vitest run builds.vitest.test.mjs')).outcome);
+    assert.equal(report.capture?.kind, 'built');
+    assert.deepEqual(report.capture?.site, { file: path.join(FIXTURES, 'builds.vitest.test.mjs'), line: 6 });
+    assert.ok(report.runs[0].steps > 0);
+    assert.deepEqual(await runnersLeft(), []);
+  });
+
   const idle: { command: string }[] = [{ command: 'npx jest shapes.test.js' }, { command: 'npx vitest run shapes.vitest.test.mjs' }];
   for (const { command } of idle) {
     it(`${command}: a test file that never trains says there was nothing to capture`, async () => {

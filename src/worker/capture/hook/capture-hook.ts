@@ -18,7 +18,7 @@ import { nativePackagesWithoutBinding } from './native-binding';
 import { isTfjsLayers, noteServed, onModuleLoad, redirectOwnTfjs, redirectOwnTfjsToModules, servedNotes, watchTfjs } from './tfjs-watch';
 import { jestRuntimeClass, patchJestRuntime, type RegistryLoad } from './jest-runtime';
 import { watchViteNodeModules } from './vite-node-modules';
-import { runnerArgs, runnerOfMainScript } from './runner-args';
+import { isVitestForkWorker, runnerArgs, runnerOfMainScript } from './runner-args';
 import type { CapturedTarget } from '../session/captured-target';
 import { THREW_MARKER } from '../program-end';
 
@@ -73,6 +73,15 @@ function install(config: CaptureConfig): void {
   process.on('beforeExit', () => {
     state.onProgramEnd(Number(process.exitCode ?? 0));
   });
+  if (isVitestForkWorker(process.argv[1])) {
+    // Vitest ends its worker with SIGTERM when the test files are done: for a test that built a model
+    // and never trained it, that is the program's end, and the model is taken as built.
+    process.on('SIGTERM', () => {
+      if (!state.onProgramEnd(0)) {
+        realExit(143);
+      }
+    });
+  }
   // A program (or mocha --exit) that exits while the session runs waits for it; one that ends without training hands over its model.
   process.exit = ((code?: number) => {
     if (!state.onProgramEnd(Number(code ?? process.exitCode ?? 0))) {
@@ -86,6 +95,24 @@ function install(config: CaptureConfig): void {
       fs.writeSync(2, `\n${THREW_MARKER}${first}${site ? ` (at ${site.file}:${site.line})` : ''}\n`);
     }
   });
+}
+
+/**
+ * Vitest kills a `forks` worker 500 ms after asking it to stop (SIGTERM), and waits for its exit. A
+ * worker whose test built a model it never trained starts the session on SIGTERM (isVitestForkWorker
+ * below), which takes longer: its SIGKILL is dropped, so Vitest waits for the session to end. The
+ * capture's own deadline still ends every process of the command.
+ */
+function keepVitestWorkersToTheirEnd(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the builtin's own prototype, which Vitest's fork objects share
+  const proto = (require('node:child_process') as typeof import('node:child_process')).ChildProcess.prototype;
+  const original = proto.kill;
+  proto.kill = function (this: import('node:child_process').ChildProcess, signal?: NodeJS.Signals | number) {
+    if (signal === 'SIGKILL' && this.spawnargs.some((arg) => isVitestForkWorker(arg))) {
+      return true;
+    }
+    return original.call(this, signal);
+  };
 }
 
 /** One line for a tfjs-node(-gpu) the program cannot load, whichever loader (Node's, ES modules', Jest's) served it. */
@@ -104,6 +131,9 @@ function enterTestRunner(config: CaptureConfig, onRegistryLayers: Parameters<typ
     // engine among them, whose every later write then recurses in Jest's setter. The session needs
     // that engine after the test that built the model has ended; Jest takes the mode set first.
     (globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-deletion-mode')] ??= 'off';
+  }
+  if (runner === 'vitest') {
+    keepVitestWorkersToTheirEnd();
   }
   if (runner) {
     process.argv.push(...runnerArgs(runner, process.argv.slice(2), config.deadline - Date.now()));

@@ -35,6 +35,11 @@ export function runnerOfMainScript(mainScript: string | undefined): TestRunner |
   return undefined;
 }
 
+/** A Vitest `forks` pool worker (the child process that runs a test file), which Vitest ends with SIGTERM once its files are done. */
+export function isVitestForkWorker(mainScript: string | undefined): boolean {
+  return mainScript !== undefined && /[\\/]node_modules[\\/]vitest[\\/]dist[\\/]workers[\\/]forks\.js$/.test(mainScript);
+}
+
 /** The arguments to add for `runner` to those it was given (`args`, after the main script); none it already has. */
 export function runnerArgs(runner: TestRunner, args: readonly string[], timeoutMs: number): string[] {
   const has = (option: string) => args.some((a) => a === option || a.startsWith(`${option}=`));
