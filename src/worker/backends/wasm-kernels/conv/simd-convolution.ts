@@ -64,25 +64,46 @@ function simdConvolution({ inputs, backend, attrs }: Parameters<KernelFunc>[0], 
   const y = allocateOutput(backend, info.outShape, 'float32');
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
   const filterSize = filterHeight * filterWidth * inChannels * outChannels;
-  // The narrow loop's filter, transposed to output channel first, in scratch allocated before any view.
+  // The narrow loop's filter, transposed to output channel first, and the column-padded input, in
+  // scratch allocated before any view.
   const transposed = narrow ? simd.malloc(4 * filterSize) : 0;
+  const paddedWidth = !narrow && padsColumns(info) ? outWidth + filterWidth - 1 : 0;
+  const padded = paddedWidth > 0 ? simd.malloc(4 * batchSize * inHeight * paddedWidth * inChannels) : 0;
   try {
     // Views taken after the allocations (a heap that grew for them detaches older ones).
     const filterView = heapView(backend, filter) as Float32Array;
     if (narrow) {
       transposeToOutputFirst(filterView, new Float32Array(simd.memory.buffer, transposed, filterSize), outChannels);
     }
+    let input = heapView(backend, x).byteOffset;
+    let [width, left] = [inWidth, info.padInfo.left];
+    if (padded !== 0) {
+      simd.exports.padColumns(input, padded, batchSize * inHeight, inWidth, inChannels, paddedWidth, left);
+      [input, width, left] = [padded, paddedWidth, 0];
+    }
     const run = narrow ? simd.exports.conv2dForwardNarrow : simd.exports.conv2dForward;
     run(
-      heapView(backend, x).byteOffset, narrow ? transposed : filterView.byteOffset, bias === undefined ? 0 : heapView(backend, bias).byteOffset, heapView(backend, y.info).byteOffset,
-      batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, info.padInfo.top, info.padInfo.left, relu ? 1 : 0,
+      input, narrow ? transposed : filterView.byteOffset, bias === undefined ? 0 : heapView(backend, bias).byteOffset, heapView(backend, y.info).byteOffset,
+      batchSize, inHeight, width, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, info.padInfo.top, left, relu ? 1 : 0,
     );
   } finally {
-    if (narrow) {
-      simd.free(transposed);
+    for (const scratch of [transposed, padded].filter((p) => p !== 0)) {
+      simd.free(scratch);
     }
   }
   return y.info;
+}
+
+/**
+ * Whether the input is worth copying into rows padded with zero columns (padColumns): where some
+ * output column has taps in the padding, which the loop takes one column at a time, e.g. 3 of 7
+ * columns at 7×7 'same'. Needs 4 columns for one block. 3×3 'same', CPU µs (best of 7, padded vs
+ * not): 32×7×7×32 → 32 670 vs 845, 32×7×7×16 → 32 330 vs 414; at 14×14 and 28×28 within 3%.
+ */
+export function padsColumns(info: backend_util.Conv2DInfo): boolean {
+  const left = info.padInfo.left;
+  const insideEnd = Math.min(info.outWidth, info.inWidth - info.filterWidth + 1 + left);
+  return info.outWidth >= 4 && (left > 0 || insideEnd < info.outWidth);
 }
 
 /** [kh, kw, ci, co] → [co, kh, kw, ci]. */
