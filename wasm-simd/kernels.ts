@@ -4,7 +4,7 @@
 // heap, no allocations and no static data: nothing of it lives in that memory (a unit test checks
 // the compiled module has no data segment and no globals).
 //
-// The batch-norm, MaxPoolGrad and per-channel sum kernels do the same float operations in the same order as the
+// The batch-norm, MaxPoolGrad, per-channel sum and bias-add kernels do the same float operations in the same order as the
 // JavaScript kernels they replace, so the results are equal bit for bit; the convolution's filter
 // gradient sums in its own order (float32, as XNNPACK's). SIMD runs four channels (channels last)
 // at a time; channels past the last multiple of four take a scalar loop.
@@ -16,3 +16,4 @@ export { conv2dForward, padColumns } from './convolution-forward';
 export { adamUpdate } from './adam';
 export { conv2dForwardNarrow } from './convolution-narrow';
 export { channelTotals } from './channel-sum';
+export { addChannelVector } from './bias-add';

@@ -19,6 +19,8 @@ export interface SimdExports {
     x: number, w: number, bias: number, y: number, batch: number, inHeight: number, inWidth: number, ci: number,
     outHeight: number, outWidth: number, co: number, kHeight: number, kWidth: number, top: number, left: number, relu: number,
   ): void;
+  /** out[p·c + j] = x[p·c + j] + v[j] (n values, c channels), float32. */
+  addChannelVector(x: number, v: number, n: number, c: number, out: number): void;
   /** out[j] = Σ x[p·c + j] (n values, c channels) in float64; totals: c float64 of scratch. */
   channelTotals(x: number, n: number, c: number, totals: number, out: number): void;
   /** rows × inWidth × ci → rows × outWidth × ci, input column c at c + left, the other columns zero. */
