@@ -72,12 +72,35 @@ export function padColumns(x: usize, out: usize, rows: i32, inWidth: i32, ci: i3
   const first = min(max(0, left), outWidth);
   const end = max(first, min(outWidth, inWidth + left));
   const rowBytes = <usize>ci << 2;
+  // Rows are short (a few hundred bytes): inline loops, where memory.fill/copy are calls out of wasm.
   for (let r = 0; r < rows; r++) {
     const src = at(x, r * inWidth * ci, 2);
     const dst = at(out, r * outWidth * ci, 2);
-    memory.fill(dst, 0, <usize>first * rowBytes);
-    memory.copy(dst + <usize>first * rowBytes, src + <usize>(first - left) * rowBytes, <usize>(end - first) * rowBytes);
-    memory.fill(dst + <usize>end * rowBytes, 0, <usize>(outWidth - end) * rowBytes);
+    zero(dst, <usize>first * rowBytes);
+    copy(dst + <usize>first * rowBytes, src + <usize>(first - left) * rowBytes, <usize>(end - first) * rowBytes);
+    zero(dst + <usize>end * rowBytes, <usize>(outWidth - end) * rowBytes);
+  }
+}
+
+/** `bytes` (a multiple of 4) zero bytes at p. */
+@inline function zero(p: usize, bytes: usize): void {
+  const end = p + bytes;
+  for (; p + 16 <= end; p += 16) {
+    v128.store(p, i32x4.splat(0));
+  }
+  for (; p < end; p += 4) {
+    store<i32>(p, 0);
+  }
+}
+
+/** `bytes` (a multiple of 4) from src to dst (not overlapping). */
+@inline function copy(dst: usize, src: usize, bytes: usize): void {
+  const end = dst + bytes;
+  for (; dst + 16 <= end; dst += 16, src += 16) {
+    v128.store(dst, v128.load(src));
+  }
+  for (; dst < end; dst += 4, src += 4) {
+    store<i32>(dst, load<i32>(src));
   }
 }
 
