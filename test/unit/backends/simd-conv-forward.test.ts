@@ -10,7 +10,8 @@ import { convForward, convInputGradient } from './reference-convolutions';
  * 2- and 3-column remainders, the one-column loop of the border columns), with and without the
  * column-padded copy of the input (padColumns), against float64: output channels that are and are not
  * multiples of 4 and 8, 'same', 'valid' and explicit paddings, batch 1 to 3. Through the kernels
- * (FusedConv2D, Conv2D, Conv2DBackpropInput: the flipped-filter convolution) and called directly.
+ * (FusedConv2D, Conv2D, Conv2DBackpropInput: the flipped-filter convolution) and called directly;
+ * the loop for 1–4 output channels (conv2dForwardNarrow) likewise.
  */
 interface Case {
   batch: number;
@@ -130,6 +131,47 @@ describe('SIMD forward convolution: column blocks, border columns and the column
         assert.ok(relativeError(actual.dataSync(), expected) < 1e-5, `${name}: ${relativeError(actual.dataSync(), expected)}`);
       }
       tf.dispose([x, filter, bias, dy, fused, plain, dx]);
+    });
+  }
+
+  /** The loop for 1–4 output channels (input channels a multiple of 4, the filter output channel first). */
+  const narrowCases: Case[] = [
+    { batch: 1, height: 3, width: 1, ci: 4, co: 1, kh: 3, kw: 3, pad: 'same' },
+    { batch: 2, height: 4, width: 2, ci: 8, co: 2, kh: 3, kw: 3, pad: 'same' },
+    { batch: 3, height: 2, width: 3, ci: 4, co: 3, kh: 3, kw: 3, pad: 'same' },
+    { batch: 1, height: 5, width: 4, ci: 12, co: 4, kh: 3, kw: 3, pad: 'same' },
+    { batch: 2, height: 3, width: 5, ci: 16, co: 1, kh: 3, kw: 3, pad: 'same' },
+    { batch: 1, height: 4, width: 6, ci: 8, co: 3, kh: 3, kw: 2, pad: 'same' },
+    { batch: 3, height: 7, width: 7, ci: 16, co: 1, kh: 3, kw: 3, pad: 'same' },
+    { batch: 2, height: 3, width: 8, ci: 4, co: 2, kh: 2, kw: 3, pad: 'valid' },
+    { batch: 1, height: 6, width: 9, ci: 12, co: 3, kh: 5, kw: 5, pad: 'same' },
+    { batch: 2, height: 3, width: 9, ci: 4, co: 1, kh: 3, kw: 3, pad: [0, 2, 1, 3] },
+  ];
+  for (const c of narrowCases) {
+    it(`${label(c)}: the few-output-channel loop, direct with and without padColumns and through Conv2D, within 1e-5`, () => {
+      const info = infoOf(c);
+      const { outHeight, outWidth, padInfo } = info;
+      const xShape = [c.batch, c.height, c.width, c.ci];
+      const filterShape = [c.kh, c.kw, c.ci, c.co];
+      const outShape = [c.batch, outHeight, outWidth, c.co];
+      const [xs, fs, bs] = [randomValues(c.batch * c.height * c.width * c.ci, 73), randomValues(c.kh * c.kw * c.ci * c.co, 74), randomValues(c.co, 75)];
+      const expected = convForward(xs, xShape, fs, filterShape, bs, geometry(info), true);
+      const paddedWidth = outWidth + c.kw - 1;
+      const [x, filter, bias, direct, viaPadded, padded] = [
+        tf.tensor(Float32Array.from(xs), xShape), tf.tensor(Float32Array.from(fs), filterShape), tf.tensor(Float32Array.from(bs), [c.co]),
+        tf.fill(outShape, Number.NaN), tf.fill(outShape, Number.NaN), tf.fill([c.batch * c.height, paddedWidth, c.ci], Number.NaN),
+      ];
+      const transposed = tf.transpose(filter, [3, 0, 1, 2]);
+      kernels.exports.conv2dForwardNarrow(heapOffset(x), heapOffset(transposed), heapOffset(bias), heapOffset(direct), c.batch, c.height, c.width, c.ci, outHeight, outWidth, c.co, c.kh, c.kw, padInfo.top, padInfo.left, 1);
+      kernels.exports.padColumns(heapOffset(x), heapOffset(padded), c.batch * c.height, c.width, c.ci, paddedWidth, padInfo.left);
+      kernels.exports.conv2dForwardNarrow(heapOffset(padded), heapOffset(transposed), heapOffset(bias), heapOffset(viaPadded), c.batch, c.height, paddedWidth, c.ci, outHeight, outWidth, c.co, c.kh, c.kw, padInfo.top, 0, 1);
+      assert.ok(relativeError(direct.dataSync(), expected) < 1e-5, `direct: ${relativeError(direct.dataSync(), expected)}`);
+      assert.ok(relativeError(viaPadded.dataSync(), expected) < 1e-5, `column-padded: ${relativeError(viaPadded.dataSync(), expected)}`);
+      const attrs = { strides: [1, 1], pad: tfPad(c.pad), dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined } as unknown as tf.NamedAttrMap;
+      const plain = tf.engine().runKernel('Conv2D', { x, filter }, attrs) as tf.Tensor;
+      const linear = convForward(xs, xShape, fs, filterShape, undefined, geometry(info), false);
+      assert.ok(relativeError(plain.dataSync(), linear) < 1e-5, `Conv2D: ${relativeError(plain.dataSync(), linear)}`);
+      tf.dispose([x, filter, bias, direct, viaPadded, padded, transposed, plain]);
     });
   }
 
