@@ -1,6 +1,7 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { type AxisPadding, trimForPadding } from './conv-geometry';
 import type { KernelComposer } from '../kernel-composer';
+import { heapView } from '../heap';
 
 /** Where a convolution's input and filter sit along the two spatial axes (from backend_util.Conv2DInfo). */
 export interface InputGradientGeometry {
@@ -78,12 +79,14 @@ export function inputGradient(
   const rows = planAxis(g.inHeight, dy.shape[1], g.filterHeight, g.strideHeight, g.dilationHeight, g.padTop);
   const cols = planAxis(g.inWidth, dy.shape[2], g.filterWidth, g.strideWidth, g.dilationWidth, g.padLeft);
   // The filter is small (weights, not activations): its flipped sub-filters are cut in one JS pass
-  // each, where StridedSlice + Reverse + Transpose kernels would cost three wasm calls per phase.
-  const filterValues = backend.readSync(filter.dataId) as Float32Array;
+  // each, where StridedSlice + Reverse + Transpose kernels would cost three wasm calls per phase. It
+  // is read in place in the heap (no readSync copy), the view taken per phase: a heap that grew for
+  // the previous phase's tensors detaches older views.
   const phaseOutputs = rows.phases.flatMap((row) => cols.phases.map((col) => {
     if (row.tapCount === 0 || col.tapCount === 0) {
       return k.run('Fill', {}, { shape: [g.batchSize, rows.length, cols.length, channels], value: 0, dtype: 'float32' });
     }
+    const filterValues = heapView(backend, filter) as Float32Array;
     const taps = flippedTaps(filterValues, filter.shape, [row.firstTap, col.firstTap], [row.tapCount, col.tapCount], [rows.tapStride, cols.tapStride], swapFilterChannels);
     const tapsInfo = k.track({ dataId: backend.write(taps.values, taps.shape, 'float32'), shape: taps.shape, dtype: 'float32' });
     const { trimmed, pad } = trimForPadding(k, dy, row.padding, col.padding);
