@@ -17,3 +17,4 @@ export { adamUpdate } from './adam';
 export { conv2dForwardNarrow } from './convolution-narrow';
 export { channelTotals } from './channel-sum';
 export { addChannelVector } from './bias-add';
+export { matMul, transpose2d } from './mat-mul';

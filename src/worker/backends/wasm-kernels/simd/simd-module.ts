@@ -19,6 +19,10 @@ export interface SimdExports {
     x: number, w: number, bias: number, y: number, batch: number, inHeight: number, inWidth: number, ci: number,
     outHeight: number, outWidth: number, co: number, kHeight: number, kWidth: number, top: number, left: number, relu: number,
   ): void;
+  /** dst = srcᵀ, src rows × cols. */
+  transpose2d(src: number, dst: number, rows: number, cols: number): void;
+  /** c (m × n) = a'·b, b row-major k × n, a' = a (m × k) or aᵀ (a k × m) where transposeA ≠ 0. */
+  matMul(a: number, b: number, c: number, m: number, k: number, n: number, transposeA: number): void;
   /** out[p·c + j] = x[p·c + j] + v[j] (n values, c channels), float32. */
   addChannelVector(x: number, v: number, n: number, c: number, out: number): void;
   /** out[j] = Σ x[p·c + j] (n values, c channels) in float64; totals: c float64 of scratch. */
