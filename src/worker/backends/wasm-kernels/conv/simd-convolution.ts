@@ -11,7 +11,7 @@ import { simdKernelsOf } from '../simd/simd-module';
  * threaded build (whose XNNPACK spreads over the threads), runs the native kernel. 3×3 'same' convs
  * with bias and ReLU, CPU ms (this against XNNPACK): 14×14, 16 → 32 channels, batch 32: 1.63 vs 2.12;
  * 28×28, 8 → 16: 1.91 vs 2.53; 28×28, 1 → 16: 0.54 vs 0.65 (about 1.3× faster where channels are
- * many); one output channel has a loop of its own (simdNarrowConvolutionPays). Conv2DBackpropInput's
+ * many); 1 to 4 output channels have a loop of their own (simdNarrowConvolutionPays). Conv2DBackpropInput's
  * stride-1 convolution of dy with the flipped filter (input-gradient.ts) runs through Conv2D, so it
  * gains the same. `native` keeps its setup.
  */
@@ -64,25 +64,46 @@ function simdConvolution({ inputs, backend, attrs }: Parameters<KernelFunc>[0], 
   const y = allocateOutput(backend, info.outShape, 'float32');
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
   const filterSize = filterHeight * filterWidth * inChannels * outChannels;
-  // The narrow loop's filter, transposed to output channel first, in scratch allocated before any view.
+  // The narrow loop's filter, transposed to output channel first, and the column-padded input, in
+  // scratch allocated before any view.
   const transposed = narrow ? simd.malloc(4 * filterSize) : 0;
+  const paddedWidth = padsColumns(info) ? outWidth + filterWidth - 1 : 0;
+  const padded = paddedWidth > 0 ? simd.malloc(4 * batchSize * inHeight * paddedWidth * inChannels) : 0;
   try {
     // Views taken after the allocations (a heap that grew for them detaches older ones).
     const filterView = heapView(backend, filter) as Float32Array;
     if (narrow) {
       transposeToOutputFirst(filterView, new Float32Array(simd.memory.buffer, transposed, filterSize), outChannels);
     }
+    let input = heapView(backend, x).byteOffset;
+    let [width, left] = [inWidth, info.padInfo.left];
+    if (padded !== 0) {
+      simd.exports.padColumns(input, padded, batchSize * inHeight, inWidth, inChannels, paddedWidth, left);
+      [input, width, left] = [padded, paddedWidth, 0];
+    }
     const run = narrow ? simd.exports.conv2dForwardNarrow : simd.exports.conv2dForward;
     run(
-      heapView(backend, x).byteOffset, narrow ? transposed : filterView.byteOffset, bias === undefined ? 0 : heapView(backend, bias).byteOffset, heapView(backend, y.info).byteOffset,
-      batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, info.padInfo.top, info.padInfo.left, relu ? 1 : 0,
+      input, narrow ? transposed : filterView.byteOffset, bias === undefined ? 0 : heapView(backend, bias).byteOffset, heapView(backend, y.info).byteOffset,
+      batchSize, inHeight, width, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, info.padInfo.top, left, relu ? 1 : 0,
     );
   } finally {
-    if (narrow) {
-      simd.free(transposed);
+    for (const scratch of [transposed, padded].filter((p) => p !== 0)) {
+      simd.free(scratch);
     }
   }
   return y.info;
+}
+
+/**
+ * Whether the input is worth copying into rows padded with zero columns (padColumns): where some
+ * output column has taps in the padding, which the loop takes one column at a time, e.g. 3 of 7
+ * columns at 7×7 'same'. Needs 4 columns for one block. 3×3 'same', CPU µs (best of 7, padded vs
+ * not): 32×7×7×32 → 32 670 vs 845, 32×7×7×16 → 32 330 vs 414; at 14×14 and 28×28 within 3%.
+ */
+export function padsColumns(info: backend_util.Conv2DInfo): boolean {
+  const left = info.padInfo.left;
+  const insideEnd = Math.min(info.outWidth, info.inWidth - info.filterWidth + 1 + left);
+  return info.outWidth >= 4 && (left > 0 || insideEnd < info.outWidth);
 }
 
 /** [kh, kw, ci, co] → [co, kh, kw, ci]. */
@@ -96,14 +117,15 @@ function transposeToOutputFirst(filter: Float32Array, out: Float32Array, outChan
 }
 
 /**
- * Where the SIMD loop for few output channels beats XNNPACK's convolution: stride and dilation 1, one
- * output channel, input channels a multiple of 4 (its vectors). Such a convolution is the input
- * gradient of a first layer on grey images, which tfjs computes though nothing uses it. CPU ms, SIMD
- * vs XNNPACK, 3×3, 28×28: 16 → 1 channel, batch 32: 1.32 vs 2.47, batch 8: 0.34 vs 0.90; 8 → 1,
- * batch 32: 1.04 vs 1.23. With 3 or 4 output channels it lost (12 → 3, 32×32, batch 8: 1.08 vs 0.52;
- * 32 → 4: 6.1 vs 4.0), with 64 → 3 (5×5, 64×64) it tied.
+ * Where the SIMD loop for few output channels beats XNNPACK's convolution: stride and dilation 1, 1
+ * to 4 output channels, input channels a multiple of 4 (its vectors). Such a convolution is the input
+ * gradient of a first layer on grey or colour images, which tfjs computes though nothing uses it, or
+ * a generator's last layer. CPU µs, SIMD vs XNNPACK (best of 5–7, column-padded input, blocks of 4
+ * columns): 3×3, 28×28, 16 → 1, batch 32: 341 vs 2039, batch 8: 102 vs 520; 8 → 1, batch 32: 208
+ * vs 1133; 16 → 2, batch 8: 160 vs 504; 3×3, 32×32, batch 8, 12 → 3: 249 vs 523; 32 → 4: 685 vs
+ * 1244; 5×5, 64×64, 64 → 3: 10694 vs 26676. (Its one-column loop before lost at 3 and 4 channels.)
  */
 export function simdNarrowConvolutionPays(info: backend_util.Conv2DInfo): boolean {
   const unit = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
-  return unit && info.outChannels === 1 && info.inChannels % 4 === 0;
+  return unit && info.outChannels >= 1 && info.outChannels <= 4 && info.inChannels % 4 === 0;
 }

@@ -19,6 +19,16 @@ export interface SimdExports {
     x: number, w: number, bias: number, y: number, batch: number, inHeight: number, inWidth: number, ci: number,
     outHeight: number, outWidth: number, co: number, kHeight: number, kWidth: number, top: number, left: number, relu: number,
   ): void;
+  /** dst = srcᵀ, src rows × cols. */
+  transpose2d(src: number, dst: number, rows: number, cols: number): void;
+  /** c (m × n) = a'·b, b row-major k × n, a' = a (m × k) or aᵀ (a k × m) where transposeA ≠ 0. */
+  matMul(a: number, b: number, c: number, m: number, k: number, n: number, transposeA: number): void;
+  /** out[p·c + j] = x[p·c + j] + v[j] (n values, c channels), float32. */
+  addChannelVector(x: number, v: number, n: number, c: number, out: number): void;
+  /** out[j] = Σ x[p·c + j] (n values, c channels) in float64; totals: c float64 of scratch. */
+  channelTotals(x: number, n: number, c: number, totals: number, out: number): void;
+  /** rows × inWidth × ci → rows × outWidth × ci, input column c at c + left, the other columns zero. */
+  padColumns(x: number, out: number, rows: number, inWidth: number, ci: number, outWidth: number, left: number): void;
   /** As conv2dForward for co < 8 and ci a multiple of 4, the filter transposed to [co, kHeight, kWidth, ci]. */
   conv2dForwardNarrow(
     x: number, wt: number, bias: number, y: number, batch: number, inHeight: number, inWidth: number, ci: number,
