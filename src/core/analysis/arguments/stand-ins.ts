@@ -142,8 +142,15 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
   if (byName !== undefined) {
     return leaf(byName, false);
   }
+  if (SIZE_OWNER.test(owner)) {
+    // `const { a, b } = game.getBoardSize()`: members of a size say nothing by their names, but are sizes.
+    return leaf(BOARD_OWNER.test(owner) ? BOARD_SIDE : COUNT_STAND_IN, true);
+  }
   return use.numeric ? leaf(COUNT_STAND_IN, true) : undefined;
 }
+
+/** An object named as a size or a shape (`boardSize`, the result of `getShape()`): its members are sizes. */
+const SIZE_OWNER = /(size|shape|dims?|dimensions?)$/i;
 
 /** Read only as text (`${pair}/model.json`): no count, no index, no member, not handed on. */
 function textOnly(use: ParameterUse): boolean {

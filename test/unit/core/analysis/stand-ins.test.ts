@@ -77,6 +77,12 @@ const rows: Row[] = [
     text: '[{ getBoardSize: () => [10, 10], historyLength: 8 }]',
   },
   {
+    title: 'a board size destructured as an object with names that say nothing: its members are board sides',
+    code: `${CJS}class NNet {\n  constructor(game) {\n    const { a, b } = game.getBoardSize();\n    this.model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [a * b] })] });\n  }\n}\nmodule.exports = { NNet };`,
+    id: 'NNet',
+    text: '[{ getBoardSize: () => ({ a: 10, b: 10 }) }]',
+  },
+  {
     title: 'a chain of calls gives a method returning an object with a method',
     code: `${CJS}function probe(env) {\n  const [h, w] = env.getBoard().getSize();\n  return tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [h * w] })] });\n}\nmodule.exports = { probe };`,
     id: 'probe',
