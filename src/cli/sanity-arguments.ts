@@ -48,7 +48,7 @@ export function completeSanityRequest(request: SanityRequest, code: string): Com
     return cached;
   };
   const builder = named ?? pickDefaultBuilder(builders, (b) => proposalOf(b).unknown === undefined)!;
-  const completed = withReadsOfUnknown(completeArguments(request, builder, proposalOf), builder, code);
+  const completed = withReadsOfUnknown(completeArguments(request, builder, proposalOf, code), builder, code);
   // The module variables need no package search: only their own file can assign them.
   const { moduleVars, instanceVars } = proposals.get(builder) ?? proposeArguments(builder, { file: request.file, code });
   return completed.error ? completed : withVariables(withVariables(completed, moduleVars, 'module'), instanceVars, 'instance');
@@ -71,7 +71,7 @@ function withReadsOfUnknown(completed: CompletedRequest, builder: ModelBuilder, 
   return reads.length === 0 ? completed : { ...completed, error: `${completed.error} (the builder reads ${reads.join(', ')}: a value its caller builds)` };
 }
 
-function completeArguments(request: SanityRequest, builder: ModelBuilder, proposalOf: (b: ModelBuilder) => ArgumentProposal): CompletedRequest {
+function completeArguments(request: SanityRequest, builder: ModelBuilder, proposalOf: (b: ModelBuilder) => ArgumentProposal, code: string): CompletedRequest {
   // Optional parameters alone need nothing: the builder's own defaults apply.
   const needsArgs = hasRequiredParameters(builder, 'args') && request.args === undefined;
   const needsCtor = hasRequiredParameters(builder, 'ctor') && request.ctorArgs === undefined;
@@ -85,6 +85,20 @@ function completeArguments(request: SanityRequest, builder: ModelBuilder, propos
   proposal.summary = summarize(proposal.sources);
   const unknown = full.unknown?.filter((n) => (n.startsWith('new ') ? needsCtor : needsArgs));
   proposal.unknown = unknown && unknown.length > 0 ? unknown : undefined;
+  const open = proposal.unknown && unreadTail(builder, proposal, code, needsArgs, needsCtor);
+  if (open) {
+    // As JavaScript runs a call that leaves them out: the worker's report says which ran as undefined.
+    out.args = request.args ?? open.args;
+    if (open.ctorArgs !== undefined || request.ctorArgs !== undefined) {
+      out.ctorArgs = request.ctorArgs ?? open.ctorArgs;
+    }
+    const found: ArgumentProposal = { ...proposal, sources: proposal.sources.filter((src) => !open.names.includes(src.parameter)), unknown: undefined };
+    found.summary = summarize(found.sources);
+    out.argsSource = found.sources.length > 0 ? `${found.summary}; left out: ${open.names.join(', ')}` : `left out: ${open.names.join(', ')}`;
+    const them = open.names.length === 1 ? 'it' : 'them';
+    const detail = found.sources.length > 0 ? `${formatArgumentProposal(found).detail}; ` : '';
+    return { request: out, message: `${describeCall(builder, out)}: ${detail}${open.names.join(', ')} left out: nothing proposes a value, and the builder only hands ${them} on; pass --args if the model needs ${them}` };
+  }
   if (proposal.unknown) {
     const text = formatArgumentList(proposal.args);
     // A proposal of nulls alone says nothing; one with some values found shows where the holes are.
@@ -98,6 +112,40 @@ function completeArguments(request: SanityRequest, builder: ModelBuilder, propos
   const given = givenSource(request).argsSource;
   out.argsSource = given ? `${given}; the rest: ${proposal.summary}` : proposal.summary;
   return { request: out, message: `${describeCall(builder, out)}: ${formatArgumentProposal(proposal).detail}` };
+}
+
+/**
+ * The proposal with its unknown parameters left out, when they come last in their lists and the
+ * builder reads nothing of them (`new MobileNetMini(data)` hands `data` to its base class for
+ * training): a call without them builds the model as the program's would. Undefined otherwise.
+ */
+function unreadTail(builder: ModelBuilder, proposal: ArgumentProposal, code: string, needsArgs: boolean, needsCtor: boolean): { args: unknown[]; ctorArgs?: unknown[]; names: string[] } | undefined {
+  const region = builder.end > builder.start ? code.slice(builder.start, builder.end) : undefined;
+  const unknown = proposal.unknown ?? [];
+  const names = unknown.map((n) => n.replace(/^new [^:]+: /, ''));
+  // Never dereferenced (a member, an index, a call, a destructuring): only handed on or stored.
+  const unread = (name: string) => {
+    if (region === undefined || !/^[A-Za-z_$][\w$]*$/.test(name)) {
+      return false;
+    }
+    const n = name.replace(/\$/g, '\\$');
+    return !new RegExp(`(?<![\\w$.])${n}\\s*(?:\\?\\.|\\.|\\[|\\()`).test(region) && !new RegExp(`[}\\]]\\s*=\\s*${n}(?![\\w$])`).test(region);
+  };
+  if (region === undefined || !names.every(unread)) {
+    return undefined;
+  }
+  const cut = (values: unknown[], params: ModelBuilder['parameters'], ofCtor: boolean): unknown[] | undefined => {
+    const own = params.filter((p) => !p.receivesTfjs);
+    const open = own.flatMap((p, i) => (unknown.includes(ofCtor ? `new ${builder.className}(): ${p.name}` : p.name) ? [i] : []));
+    const first = open.length === 0 ? values.length : Math.min(...open);
+    return values.slice(first).every((v) => v === null) ? values.slice(0, first) : undefined;
+  };
+  const args = needsArgs ? cut(proposal.args, builder.parameters, false) : proposal.args;
+  const ctorArgs = proposal.ctorArgs === undefined ? undefined : needsCtor ? cut(proposal.ctorArgs, builder.constructorParameters ?? [], true) : proposal.ctorArgs;
+  if (args === undefined || (proposal.ctorArgs !== undefined && ctorArgs === undefined)) {
+    return undefined;
+  }
+  return { args, ...(ctorArgs !== undefined ? { ctorArgs } : {}), names };
 }
 
 /** Module variables, or a method builder's empty instance fields: the request's keys, flag and words for each. */

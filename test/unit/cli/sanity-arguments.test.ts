@@ -46,14 +46,38 @@ describe('rbn sanity arguments', function () {
     assert.equal(message, undefined);
   });
 
-  it('a parameter nothing can fill stops the run with one line', () => {
-    const root = tempProject({ 'package.json': '{}', 'm.js': "const tf = require('@tensorflow/tfjs');\nexports.f = function (game) { return tf.sequential(); };\n" });
+  it('a parameter nothing can fill that the builder reads stops the run with one line', () => {
+    const root = tempProject({ 'package.json': '{}', 'm.js': "const tf = require('@tensorflow/tfjs');\nexports.f = function (graph) { graph.nodes.map((n) => n); return tf.sequential(); };\n" });
     try {
       const request = parseSanityArgs(['m.js'], root).request;
       const { error } = completeSanityRequest(request, fs.readFileSync(request.file, 'utf8'));
-      assert.equal(error, 'no value to propose for game of f: pass --args');
+      assert.equal(error, 'no value to propose for graph of f: pass --args (the builder reads graph.nodes: a value its caller builds)');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('last parameters nothing can fill that the builder only hands on are left out, as a call without them runs', () => {
+    const rows: { code: string; args: unknown[]; message: string }[] = [
+      { code: 'exports.f = function (data) { this.data = data; return tf.sequential(); };', args: [], message: 'f(): data left out: nothing proposes a value, and the builder only hands it on; pass --args if the model needs it' },
+      { code: 'exports.f = function (units = 4, data) { keep(data); return tf.sequential(); };', args: [4], message: 'f(4): from the defaults in the signature; data left out: nothing proposes a value, and the builder only hands it on; pass --args if the model needs it' },
+      { code: 'exports.f = function (data, units = 4) { data.items.forEach((x) => x); return tf.sequential(); };', args: [], message: '' },
+    ];
+    for (const row of rows) {
+      const root = tempProject({ 'package.json': '{}', 'm.js': `const tf = require('@tensorflow/tfjs');\n${row.code}\n` });
+      try {
+        const request = parseSanityArgs(['m.js'], root).request;
+        const completed = completeSanityRequest(request, fs.readFileSync(request.file, 'utf8'));
+        if (row.message === '') {
+          assert.equal(completed.error, "no value to propose for data of f: pass --args (the proposal was '[null, 4]', null where nothing was found) (the builder reads data.items: a value its caller builds)");
+        } else {
+          assert.equal(completed.error, undefined);
+          assert.deepEqual(completed.request.args, row.args);
+          assert.equal(completed.message, row.message);
+        }
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
     }
   });
 
