@@ -85,7 +85,7 @@ function completeArguments(request: SanityRequest, builder: ModelBuilder, propos
   proposal.summary = summarize(proposal.sources);
   const unknown = full.unknown?.filter((n) => (n.startsWith('new ') ? needsCtor : needsArgs));
   proposal.unknown = unknown && unknown.length > 0 ? unknown : undefined;
-  const open = proposal.unknown && unreadTail(builder, proposal, code, needsArgs, needsCtor);
+  const open = proposal.unknown && withoutUnreadUnknowns(builder, proposal, code, needsArgs, needsCtor);
   if (open) {
     // As JavaScript runs a call that leaves them out: the worker's report says which ran as undefined.
     out.args = request.args ?? open.args;
@@ -94,10 +94,10 @@ function completeArguments(request: SanityRequest, builder: ModelBuilder, propos
     }
     const found: ArgumentProposal = { ...proposal, sources: proposal.sources.filter((src) => !open.names.includes(src.parameter)), unknown: undefined };
     found.summary = summarize(found.sources);
-    out.argsSource = found.sources.length > 0 ? `${found.summary}; left out: ${open.names.join(', ')}` : `left out: ${open.names.join(', ')}`;
+    out.argsSource = found.sources.length > 0 ? `${found.summary}; without a value: ${open.names.join(', ')}` : `without a value: ${open.names.join(', ')}`;
     const them = open.names.length === 1 ? 'it' : 'them';
     const detail = found.sources.length > 0 ? `${formatArgumentProposal(found).detail}; ` : '';
-    return { request: out, message: `${describeCall(builder, out)}: ${detail}${open.names.join(', ')} left out: nothing proposes a value, and the builder only hands ${them} on; pass --args if the model needs ${them}` };
+    return { request: out, message: `${describeCall(builder, out)}: ${detail}nothing proposes a value for ${open.names.join(', ')}, which the builder only hands on: it runs without ${them}; pass --args if the model needs ${them}` };
   }
   if (proposal.unknown) {
     const text = formatArgumentList(proposal.args);
@@ -115,15 +115,15 @@ function completeArguments(request: SanityRequest, builder: ModelBuilder, propos
 }
 
 /**
- * The proposal with its unknown parameters left out, when they come last in their lists and the
- * builder reads nothing of them (`new MobileNetMini(data)` hands `data` to its base class for
- * training): a call without them builds the model as the program's would. Undefined otherwise.
+ * The proposal for a builder that never dereferences its unknown parameters (`new MobileNetMini(data)`
+ * hands `data` to its base class for training; a side stored as `this.side`): the last ones left out,
+ * as a call without them runs, and one in the middle passed as null (the JSON a worker gets has no
+ * undefined). Undefined when the builder reads something of one of them.
  */
-function unreadTail(builder: ModelBuilder, proposal: ArgumentProposal, code: string, needsArgs: boolean, needsCtor: boolean): { args: unknown[]; ctorArgs?: unknown[]; names: string[] } | undefined {
+function withoutUnreadUnknowns(builder: ModelBuilder, proposal: ArgumentProposal, code: string, needsArgs: boolean, needsCtor: boolean): { args: unknown[]; ctorArgs?: unknown[]; names: string[] } | undefined {
   const region = builder.end > builder.start ? code.slice(builder.start, builder.end) : undefined;
-  const unknown = proposal.unknown ?? [];
-  const names = unknown.map((n) => n.replace(/^new [^:]+: /, ''));
-  // Never dereferenced (a member, an index, a call, a destructuring): only handed on or stored.
+  const names = (proposal.unknown ?? []).map((n) => n.replace(/^new [^:]+: /, ''));
+  // Never dereferenced (a member, an index, a call, a destructuring): only handed on, stored or compared.
   const unread = (name: string) => {
     if (region === undefined || !/^[A-Za-z_$][\w$]*$/.test(name)) {
       return false;
@@ -131,20 +131,18 @@ function unreadTail(builder: ModelBuilder, proposal: ArgumentProposal, code: str
     const n = name.replace(/\$/g, '\\$');
     return !new RegExp(`(?<![\\w$.])${n}\\s*(?:\\?\\.|\\.|\\[|\\()`).test(region) && !new RegExp(`[}\\]]\\s*=\\s*${n}(?![\\w$])`).test(region);
   };
-  if (region === undefined || !names.every(unread)) {
+  if (!names.every(unread)) {
     return undefined;
   }
-  const cut = (values: unknown[], params: ModelBuilder['parameters'], ofCtor: boolean): unknown[] | undefined => {
-    const own = params.filter((p) => !p.receivesTfjs);
-    const open = own.flatMap((p, i) => (unknown.includes(ofCtor ? `new ${builder.className}(): ${p.name}` : p.name) ? [i] : []));
-    const first = open.length === 0 ? values.length : Math.min(...open);
-    return values.slice(first).every((v) => v === null) ? values.slice(0, first) : undefined;
+  const trimmed = (values: unknown[]) => {
+    let end = values.length;
+    while (end > 0 && values[end - 1] === null) {
+      end--;
+    }
+    return values.slice(0, end);
   };
-  const args = needsArgs ? cut(proposal.args, builder.parameters, false) : proposal.args;
-  const ctorArgs = proposal.ctorArgs === undefined ? undefined : needsCtor ? cut(proposal.ctorArgs, builder.constructorParameters ?? [], true) : proposal.ctorArgs;
-  if (args === undefined || (proposal.ctorArgs !== undefined && ctorArgs === undefined)) {
-    return undefined;
-  }
+  const args = needsArgs ? trimmed(proposal.args) : proposal.args;
+  const ctorArgs = proposal.ctorArgs === undefined ? undefined : needsCtor ? trimmed(proposal.ctorArgs) : proposal.ctorArgs;
   return { args, ...(ctorArgs !== undefined ? { ctorArgs } : {}), names };
 }
 

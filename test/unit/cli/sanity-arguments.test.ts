@@ -57,10 +57,11 @@ describe('rbn sanity arguments', function () {
     }
   });
 
-  it('last parameters nothing can fill that the builder only hands on are left out, as a call without them runs', () => {
+  it('parameters nothing can fill that the builder only hands on: the last left out, as a call without them runs, one in the middle null', () => {
     const rows: { code: string; args: unknown[]; message: string }[] = [
-      { code: 'exports.f = function (data) { this.data = data; return tf.sequential(); };', args: [], message: 'f(): data left out: nothing proposes a value, and the builder only hands it on; pass --args if the model needs it' },
-      { code: 'exports.f = function (units = 4, data) { keep(data); return tf.sequential(); };', args: [4], message: 'f(4): from the defaults in the signature; data left out: nothing proposes a value, and the builder only hands it on; pass --args if the model needs it' },
+      { code: 'exports.f = function (data) { this.data = data; return tf.sequential(); };', args: [], message: 'f(): nothing proposes a value for data, which the builder only hands on: it runs without it; pass --args if the model needs it' },
+      { code: 'exports.f = function (units = 4, data) { keep(data); return tf.sequential(); };', args: [4], message: 'f(4): from the defaults in the signature; nothing proposes a value for data, which the builder only hands on: it runs without it; pass --args if the model needs it' },
+      { code: "exports.f = function (direction, units = 4) { const left = direction === 'left'; return tf.sequential(); };", args: [null, 4], message: 'f(null, 4): from the defaults in the signature; nothing proposes a value for direction, which the builder only hands on: it runs without it; pass --args if the model needs it' },
       { code: 'exports.f = function (data, units = 4) { data.items.forEach((x) => x); return tf.sequential(); };', args: [], message: '' },
     ];
     for (const row of rows) {
