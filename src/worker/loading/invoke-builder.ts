@@ -35,6 +35,7 @@ import { guessedParameterNames, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
 import { guardCompile } from './compile-guard';
+import { pageContextNote, pageContextOf, pageSearchRoot, runPageScripts } from './page/page-context';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -102,8 +103,10 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const sourceFile = parseSourceFile(inv.code, inv.file);
   const builders = findModelBuildersIn(sourceFile).map((b) => b.builder);
   const builder = resolveBuilder(builders, inv.file, inv.builderId);
+  const pageNotes: string[] = [];
   if (isBrowserScript(inv.code)) {
     defineBrowserGlobals(inv.tf);
+    pageNotes.push(...runPageContext(inv.file));
   }
   setPageElementIds(isHtmlPage(inv.file) ? pageElementIdsOf(inv.file) : []);
   const tfjsNames = findDeferredTfjsBindings(sourceFile);
@@ -126,7 +129,17 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
     throw err instanceof SanityFailure && missing.length > 0 ? new SanityFailure(err.reason, `${err.message} (${missing[0]})`, err.cause) : err;
   }
   const { result, standIns } = outcome;
-  return { ...result, browserStandIns: standIns, notes: [...result.notes, ...missingPackageNotes()] };
+  return { ...result, browserStandIns: standIns, notes: [...pageNotes, ...result.notes, ...missingPackageNotes()] };
+}
+
+/** A classic script a page loads: the page's earlier scripts run first (page/page-context.ts); its note, if any ran. */
+function runPageContext(file: string): string[] {
+  if (isHtmlPage(file)) {
+    return [];
+  }
+  const root = pageSearchRoot(file);
+  const context = pageContextOf(root, file);
+  return context && context.scripts.length > 0 ? [pageContextNote(context, runPageScripts(context.scripts), root)] : [];
 }
 
 /** Loads the module and builds its model, compile() calls that name unknown metrics noted first. */

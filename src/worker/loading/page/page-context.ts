@@ -1,0 +1,90 @@
+/**
+ * A classic browser script a page loads with `<script src>` runs after the page's earlier scripts,
+ * in one global scope: `const modelConfig = {…}` in config.js is what SpeechResModel.js reads, with
+ * no import. Before such a script loads, the worker runs the local scripts a page of its package
+ * loads before it, in the page's order, as scripts of this global scope (their top-level
+ * `const`/`let`/`class` and functions are then visible to the builder's file, as in the browser). A
+ * script that fails as it runs is skipped, as a browser goes on past it; tfjs's own script is not run
+ * (the worker's tfjs is the page's `tf`). The report says which page and scripts ran.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { pageScripts } from '../../../core/analysis/page/page-scripts';
+import { isTfjsScriptSrc, resolveScriptSrc } from '../../../core/refactor/html-pages';
+import { findHtmlPages } from '../../../core/workspace/html-pages-plan';
+
+export interface PageContext {
+  /** The page that loads the script. */
+  page: string;
+  /** The local scripts it loads before it, in order. */
+  scripts: string[];
+}
+
+/** Scripts larger than this are libraries or data the builder's script does not need to have run. */
+const MAX_SCRIPT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Where the pages that may load `file` are: its project's folder (the nearest with a package.json or
+ * .git, up to four levels up), else the folder above the file's (`common/x.js` loaded by `view/home.html`).
+ */
+export function pageSearchRoot(file: string): string {
+  let dir = path.dirname(path.resolve(file));
+  for (let level = 0; level < 4; level++) {
+    if (fs.existsSync(path.join(dir, 'package.json')) || fs.existsSync(path.join(dir, '.git'))) {
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      break;
+    }
+    dir = parent;
+  }
+  return path.dirname(path.dirname(path.resolve(file)));
+}
+
+/** The first page under `root` that loads `file` with `<script src>`, and the local scripts it loads before it; undefined when none does. */
+export function pageContextOf(root: string, file: string): PageContext | undefined {
+  const target = path.resolve(file);
+  for (const page of findHtmlPages(root)) {
+    const sources = pageScripts(page.text, { handlers: false })
+      .skipped.flatMap((s) => (s.src === undefined || isTfjsScriptSrc(s.src) ? [] : [resolveScriptSrc(s.src.split(/[?#]/)[0]!, page.path, root)]))
+      .filter((f): f is string => f !== undefined)
+      .map((f) => path.resolve(f));
+    const at = sources.indexOf(target);
+    if (at >= 0) {
+      return { page: page.path, scripts: sources.slice(0, at).filter((f) => f.endsWith('.js') && isSmallFile(f)) };
+    }
+  }
+  return undefined;
+}
+
+function isSmallFile(file: string): boolean {
+  try {
+    const stat = fs.statSync(file);
+    return stat.isFile() && stat.size <= MAX_SCRIPT_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the scripts in this global scope, in order; returns those that threw, with their first line. */
+export function runPageScripts(scripts: readonly string[]): { file: string; error: string }[] {
+  const failed: { file: string; error: string }[] = [];
+  for (const file of scripts) {
+    try {
+      vm.runInThisContext(fs.readFileSync(file, 'utf8'), { filename: file });
+    } catch (err) {
+      failed.push({ file, error: err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err) });
+    }
+  }
+  return failed;
+}
+
+/** The report's note: which page's scripts ran before the builder's file, and which of them threw. */
+export function pageContextNote(context: PageContext, failed: readonly { file: string; error: string }[], root: string): string {
+  const rel = (f: string) => path.relative(root, f) || path.basename(f);
+  const ran = `${context.scripts.length} script${context.scripts.length === 1 ? '' : 's'} that ${rel(context.page)} loads before it (${context.scripts.map(rel).join(', ')})`;
+  const threw = failed.length === 0 ? '' : `; ${failed.length} of them threw and ${failed.length === 1 ? 'was' : 'were'} skipped, as a browser goes on: ${failed.map((f) => `${rel(f.file)} (${f.error})`).join(', ')}`;
+  return `ran the ${ran} first, in one global scope as the page does${threw}`;
+}
