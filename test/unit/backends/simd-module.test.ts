@@ -146,6 +146,12 @@ describe('SIMD kernel module (wasm-simd/kernels.ts, imports tfjs-backend-wasm\'s
     assert.ok(generated.includes(`sha256: ${simdSourceHash()}`), 'simd-module.generated.ts is stale: run npm run build');
   });
 
+  it('a pointer past 2 GB of heap, which Emscripten’s malloc returns as a negative i32, is read unsigned', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const kernels = bind({ asm: { memory }, _malloc: () => -2107270072, _free: () => undefined } as never);
+    assert.equal(kernels.malloc(64), 2187697224);
+  });
+
   describe('falls back to the JavaScript kernels', () => {
     let written: string[];
     const originalWrite = process.stderr.write.bind(process.stderr);

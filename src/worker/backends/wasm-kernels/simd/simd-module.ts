@@ -111,5 +111,6 @@ export function bind(module: EmscriptenModule): SimdKernels {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const bytes = Buffer.from(shared ? SIMD_MODULE_SHARED : SIMD_MODULE_PLAIN, 'base64');
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  return { exports: instance.exports as unknown as SimdExports, memory, shared, malloc, free };
+  // Emscripten's malloc returns a signed i32: past 2 GB of heap a pointer reads negative (tfjs takes `>>> 0` too).
+  return { exports: instance.exports as unknown as SimdExports, memory, shared, malloc: (bytes) => malloc(bytes) >>> 0, free };
 }
