@@ -115,21 +115,56 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
   fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...Object.entries(moduleVars?.values ?? {})]), exported);
   let outcome: Awaited<ReturnType<typeof withBrowserStandIns<Omit<BuiltModel, 'browserStandIns'>>>>;
+  const attempt = (progress: AttemptProgress, lastResort?: LastResort) => {
+    if (inv.seed !== undefined) {
+      // Every attempt builds from the same random state, so a retried build has the same weights.
+      seedMathRandom(inv.seed);
+    }
+    return loadAndBuild(inv, builder, builders, { moduleVars, instanceVars }, progress, lastResort);
+  };
   try {
-    outcome = await withBrowserStandIns((progress) => {
-      if (inv.seed !== undefined) {
-        // Every attempt builds from the same random state, so a retried build has the same weights.
-        seedMathRandom(inv.seed);
-      }
-      return loadAndBuild(inv, builder, builders, { moduleVars, instanceVars }, progress);
-    }, pageElementIds(inv.code, inv.file));
+    outcome = await withBrowserStandIns((progress) => attempt(progress), pageElementIds(inv.code, inv.file));
   } catch (err) {
-    // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
-    const missing = missingPackageNotes();
-    throw err instanceof SanityFailure && missing.length > 0 ? new SanityFailure(err.reason, `${err.message} (${missing[0]})`, err.cause) : err;
+    const past = await pastALoadError(err, inv, (lastResort) => attempt({ loaded: false }, lastResort));
+    if (past) {
+      outcome = past;
+    } else {
+      // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
+      const missing = missingPackageNotes();
+      throw err instanceof SanityFailure && missing.length > 0 ? new SanityFailure(err.reason, `${err.message} (${missing[0]})`, err.cause) : err;
+    }
   }
   const { result, standIns } = outcome;
   return { ...result, browserStandIns: standIns, notes: [...pageNotes, ...result.notes, ...missingPackageNotes()] };
+}
+
+/** On a last attempt: take the hoisted builder past the module's load error, which `noted` records. */
+interface LastResort {
+  noted: (err: unknown) => void;
+}
+
+/**
+ * A module whose body throws as it loads (`sample(mouse)` reading a model the page has not made yet),
+ * past the point where its builder, a function declaration, exists: in the browser too the script
+ * stops there. When nothing else let it load, the builder is built anyway (one more attempt), and the
+ * report's first note says where the module throws. Undefined when that attempt fails too.
+ */
+async function pastALoadError(err: unknown, inv: BuilderInvocation, attempt: (lastResort: LastResort) => Promise<Omit<BuiltModel, 'browserStandIns'>>): Promise<{ result: Omit<BuiltModel, 'browserStandIns'>; standIns: StandInUse[] } | undefined> {
+  if (!(err instanceof SanityFailure) || !err.message.startsWith('loading ')) {
+    return undefined;
+  }
+  let loadError: unknown;
+  try {
+    setModuleLoading(true);
+    const result = await attempt({ noted: (e) => (loadError = e) });
+    if (loadError === undefined) {
+      return undefined;
+    }
+    const note = `${path.basename(inv.file)} throws when it loads: ${describeError(loadError, inv.file)}; sanity-train built the model with ${result.builder.id}(), declared before that line (in a browser or under node the script stops there too)`;
+    return { result: { ...result, notes: [note, ...result.notes] }, standIns: [] };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A classic script a page loads: the page's earlier scripts run first (page/page-context.ts); its note, if any ran. */
@@ -159,6 +194,7 @@ async function loadAndBuildGuarded(
   builders: ModelBuilder[],
   vars: { moduleVars: { values: Record<string, unknown>; source: string } | undefined; instanceVars: InstanceVars | undefined },
   progress: AttemptProgress,
+  lastResort?: LastResort,
 ): Promise<Omit<BuiltModel, 'browserStandIns'>> {
   resetMissingPackages();
   takeExitCalls();
@@ -167,7 +203,7 @@ async function loadAndBuildGuarded(
   const stops: TrainedAtLoad[] = [];
   const resumeTraining = stopTrainingAtLoad(inv.tf, stops);
   try {
-    target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id, builder.modelVariable);
+    target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id, builder.modelVariable, lastResort?.noted);
   } catch (err) {
     const message = isLoadStop(err) ? err.unreachable(inv.file, builder.id) : `loading ${inv.file} threw: ${describeError(err, inv.file)}`;
     throw new SanityFailure('threw', message, err);

@@ -258,9 +258,10 @@ export function withoutImportMeta(code: string): string {
 
 /**
  * Requires the user's module and returns the factory `name`: an export of that name, or else a
- * top-level binding (read through a line appended to the transpiled entry file only).
+ * top-level binding (read through a line appended to the transpiled entry file only). With
+ * `onLoadError`, a body that throws hands over its hoisted builder instead, after telling it the error.
  */
-export async function loadFactory(file: string, name: string, modelVariable?: string): Promise<unknown> {
+export async function loadFactory(file: string, name: string, modelVariable?: string, onLoadError?: (err: unknown) => void): Promise<unknown> {
   entryFiles.add(file);
   const fills = (deferredFills.get(file) ?? '') + (modelVariable === undefined ? '' : variableReader(modelVariable));
   const g = globalThis as Record<string, unknown>;
@@ -282,6 +283,12 @@ export async function loadFactory(file: string, name: string, modelVariable?: st
     // A script that trains when it loads was stopped at its first training call (training-at-load.ts), or
     // one that ends itself (a usage line) at its process.exit() (exit-guard.ts).
     if (isLoadStop(err) && g[HOISTED_GLOBAL] !== undefined) {
+      return g[HOISTED_GLOBAL];
+    }
+    // Asked for on a last attempt: a body that throws past its builder's (hoisted) declaration, as it
+    // would in the browser or under node too, still lets the builder be checked.
+    if (onLoadError && g[HOISTED_GLOBAL] !== undefined) {
+      onLoadError(err);
       return g[HOISTED_GLOBAL];
     }
     throw err;
@@ -334,6 +341,11 @@ export function fillEmptyBindings(file: string, values: ReadonlyMap<string, unkn
 
 /** Requires a module by absolute path through the hooks (used for the user's `sanityData`). */
 export function requireUserModule(file: string): Record<string, unknown> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(file) as Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file) as Record<string, unknown>;
+  } catch {
+    // A body that throws as it loads (its builder was taken past the error, loadFactory): no exports.
+    return {};
+  }
 }

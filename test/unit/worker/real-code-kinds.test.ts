@@ -129,6 +129,19 @@ describe('a component of a bundled browser app', () => {
   });
 });
 
+describe('a script that throws when it loads, past its builder', () => {
+  it('the hoisted builder is built anyway, and the first note says where the script throws', async () => {
+    const report = reportOf(await run(request('throws-after-builder.js', { model: 'createAutoencoder', args: [4] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.match(report.notes?.[0] ?? '', /^throws-after-builder\.js throws when it loads: TypeError: Cannot read properties of undefined \(reading 'decoder'\) \(at .*throws-after-builder\.js:14\); sanity-train built the model with createAutoencoder\(\), declared before that line/);
+  });
+
+  it('a builder that is not a function declaration cannot be reached past the error: the error as it was', async () => {
+    const outcome = await run(request('throws-after-builder.js', { model: 'preview' }));
+    assert.equal(outcome.kind, 'error');
+  });
+});
+
 describe('a class that holds the model one level down', () => {
   it('this.brain.model: found, trained, and the report says where it was', async () => {
     const report = reportOf(await run(request('nested-holder.js', { model: 'Controller', args: ['left'] })));
