@@ -12,6 +12,7 @@ import { findModelBuildersIn, pickDefaultBuilder } from '../../core/analysis/bui
 import { parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
 import { guessedParameterNames } from './arguments/stand-ins';
 import { ctorParameters } from './arguments/fill-arguments';
+import type { ModelBuilder } from '../../core/analysis/types';
 import { formatParams } from '../budget/model-size';
 import { SanityFailure } from '../errors';
 import { invokeBuilder, type BuilderInvocation, type BuiltModel } from './invoke-builder';
@@ -68,10 +69,13 @@ const SIDE_DOUBLINGS = 2;
  * twice, and the report says with which.
  */
 async function withSidesThatFit<T extends BuiltModel | { tooLarge: number }>(inv: BuilderInvocation, build: (inv: BuilderInvocation) => Promise<T>): Promise<T> {
-  const guessedNames = guessedParameterNames(inv.argsSource);
-  const builders = findModelBuildersIn(parseSourceFile(inv.code, inv.file)).map((b) => b.builder);
-  const builder = inv.builderId === undefined ? pickDefaultBuilder(builders) : builders.find((b) => b.id === inv.builderId);
   const names = (params: { name: string; receivesTfjs: boolean }[]) => params.filter((p) => !p.receivesTfjs).map((p) => p.name);
+  // The builder's parameter names, read only when a retry needs them (most builds never fail this way).
+  let builder: ModelBuilder | undefined;
+  const builderOf = () => {
+    const builders = findModelBuildersIn(parseSourceFile(inv.code, inv.file)).map((b) => b.builder);
+    return inv.builderId === undefined ? pickDefaultBuilder(builders) : builders.find((b) => b.id === inv.builderId);
+  };
   let tried = inv;
   for (let doubling = 0; ; doubling++) {
     try {
@@ -82,9 +86,14 @@ async function withSidesThatFit<T extends BuiltModel | { tooLarge: number }>(inv
       }
       return built;
     } catch (err) {
-      if (doubling >= SIDE_DOUBLINGS || builder === undefined || !inputTooSmallIn(err)) {
+      if (doubling >= SIDE_DOUBLINGS || !inputTooSmallIn(err)) {
         throw err;
       }
+      builder ??= builderOf();
+      if (builder === undefined) {
+        throw err;
+      }
+      const guessedNames = guessedParameterNames(inv.argsSource);
       const factor = 2 ** (doubling + 1);
       const args = inv.args && withLargerSides(inv.args, names(builder.parameters), guessedNames, factor);
       const ctorArgs = inv.ctorArgs && withLargerSides(inv.ctorArgs, names(ctorParameters(builder)), guessedNames, factor);

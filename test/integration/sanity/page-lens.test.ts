@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { acceptingBoxes } from './input-boxes';
 import type { SanityCommandResult } from '../../../src/vscode/sanity/sanity-trainer';
 
 const TRAIN = 'runningBatchNorm.sanityTrain';
@@ -28,21 +29,6 @@ async function sanityLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return lenses;
-}
-
-/** Runs a command that shows argument boxes, accepting each as proposed (Enter) until it settles (no API sees an input box). */
-async function acceptingBoxes<T>(running: Thenable<T>): Promise<T> {
-  let settled = false;
-  const done = Promise.resolve(running).finally(() => {
-    settled = true;
-  });
-  while (!settled) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    if (!settled) {
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    }
-  }
-  return done;
 }
 
 describe('sanity-train on an HTML page in the extension host', function () {

@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { acceptingBoxes } from './input-boxes';
 import type { SanityCommandResult } from '../../../src/vscode/sanity/sanity-trainer';
 
 const TRAIN = 'runningBatchNorm.sanityTrain';
@@ -30,24 +31,6 @@ async function assertReportTabs(expected: string[], message?: string): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   assert.deepEqual(reportTabs(), expected, message);
-}
-
-/**
- * Runs a command that shows argument boxes and accepts each box as proposed (Enter) until the command
- * settles: there is no API to see an input box, so accept again every half second (harmless when none is open).
- */
-async function acceptingBoxes<T>(running: Thenable<T>): Promise<T> {
-  let settled = false;
-  const done = Promise.resolve(running).finally(() => {
-    settled = true;
-  });
-  while (!settled) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    if (!settled) {
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    }
-  }
-  return done;
 }
 
 async function setSetting(key: string, value: unknown): Promise<void> {

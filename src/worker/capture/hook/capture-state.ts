@@ -108,12 +108,7 @@ export class CaptureState {
       this.begin(this.collecting.target);
       return true;
     }
-    const built = this.built[this.index - 1];
-    if (code !== 0 || !built || this.trained.size >= this.index) {
-      return false;
-    }
-    this.begin({ ...this.targetOf(built.model, built.instance, built.site), kind: 'built' });
-    return true;
+    return code === 0 && this.beginBuilt();
   }
 
   /**
@@ -122,11 +117,16 @@ export class CaptureState {
    * built, as when a program ends without training; a later training call of the program waits.
    */
   takeBuiltModel(afterS: number): boolean {
+    return this.phase === 'watching' && this.beginBuilt({ takenAfterS: afterS });
+  }
+
+  /** The session on the Nth model built, when it was built and no Nth model was trained. */
+  private beginBuilt(extra: Pick<CapturedTarget, 'takenAfterS'> = {}): boolean {
     const built = this.built[this.index - 1];
-    if (this.phase !== 'watching' || !built || this.trained.size >= this.index) {
+    if (!built || this.trained.size >= this.index) {
       return false;
     }
-    this.begin({ ...this.targetOf(built.model, built.instance, built.site), kind: 'built', takenAfterS: afterS });
+    this.begin({ ...this.targetOf(built.model, built.instance, built.site), kind: 'built', ...extra });
     return true;
   }
 

@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
+import { NATIVE } from './tfjs-watch';
 
 type RequireModuleOrMock = (this: object, from: string, moduleName: string) => unknown;
 
@@ -57,8 +58,6 @@ export function patchJestRuntime(
   };
 }
 
-const NATIVE_TFJS = /^@tensorflow\/tfjs-node(-gpu)?$/;
-
 /**
  * The module, or for a tfjs-node(-gpu) that throws as it loads (installed without its native
  * binding), the `@tensorflow/tfjs` it depends on from the same registry, as Node's loader does in
@@ -68,7 +67,7 @@ function requireOrServe(original: RequireModuleOrMock, runtime: object, from: st
   try {
     return original.call(runtime, from, moduleName);
   } catch (err) {
-    if (!NATIVE_TFJS.test(moduleName)) {
+    if (!NATIVE.test(moduleName)) {
       throw err;
     }
     let served: unknown;

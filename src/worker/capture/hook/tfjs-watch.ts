@@ -20,7 +20,8 @@ export interface TfjsLoad {
   file: string;
 }
 
-const NATIVE = /^@tensorflow\/tfjs-node(-gpu)?$/;
+/** The native tfjs packages, which throw as they load when their binding is missing. */
+export const NATIVE = /^@tensorflow\/tfjs-node(-gpu)?$/;
 /** Packages the bundled tfjs can stand in for when the program's installation lacks them. */
 const SERVABLE = /^@tensorflow\/tfjs(-node|-node-gpu|-core|-layers|-converter|-data|-backend-cpu)?$/;
 const loader = Module as unknown as LoaderInternals;
