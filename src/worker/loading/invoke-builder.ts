@@ -35,7 +35,8 @@ import { guessedParameterNames, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
 import { guardCompile } from './compile-guard';
-import { pageContextNote, pageContextOf, pageSearchRoot, runPageScripts } from './page/page-context';
+import { runPageContext } from './page/page-context';
+import { pastALoadError, type LastResort } from './past-load-error';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -125,9 +126,9 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   try {
     outcome = await withBrowserStandIns((progress) => attempt(progress), pageElementIds(inv.code, inv.file));
   } catch (err) {
-    const past = await pastALoadError(err, inv, (lastResort) => attempt({ loaded: false }, lastResort));
+    const past = await pastALoadError(err, inv.file, (lastResort) => attempt({ loaded: false }, lastResort));
     if (past) {
-      outcome = past;
+      outcome = { result: past, standIns: [] };
     } else {
       // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
       const missing = missingPackageNotes();
@@ -136,45 +137,6 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   }
   const { result, standIns } = outcome;
   return { ...result, browserStandIns: standIns, notes: [...pageNotes, ...result.notes, ...missingPackageNotes()] };
-}
-
-/** On a last attempt: take the hoisted builder past the module's load error, which `noted` records. */
-interface LastResort {
-  noted: (err: unknown) => void;
-}
-
-/**
- * A module whose body throws as it loads (`sample(mouse)` reading a model the page has not made yet),
- * past the point where its builder, a function declaration, exists: in the browser too the script
- * stops there. When nothing else let it load, the builder is built anyway (one more attempt), and the
- * report's first note says where the module throws. Undefined when that attempt fails too.
- */
-async function pastALoadError(err: unknown, inv: BuilderInvocation, attempt: (lastResort: LastResort) => Promise<Omit<BuiltModel, 'browserStandIns'>>): Promise<{ result: Omit<BuiltModel, 'browserStandIns'>; standIns: StandInUse[] } | undefined> {
-  if (!(err instanceof SanityFailure) || !err.message.startsWith('loading ')) {
-    return undefined;
-  }
-  let loadError: unknown;
-  try {
-    setModuleLoading(true);
-    const result = await attempt({ noted: (e) => (loadError = e) });
-    if (loadError === undefined) {
-      return undefined;
-    }
-    const note = `${path.basename(inv.file)} throws when it loads: ${describeError(loadError, inv.file)}; sanity-train built the model with ${result.builder.id}(), declared before that line (in a browser or under node the script stops there too)`;
-    return { result: { ...result, notes: [note, ...result.notes] }, standIns: [] };
-  } catch {
-    return undefined;
-  }
-}
-
-/** A classic script a page loads: the page's earlier scripts run first (page/page-context.ts); its note, if any ran. */
-function runPageContext(file: string): string[] {
-  if (isHtmlPage(file)) {
-    return [];
-  }
-  const root = pageSearchRoot(file);
-  const context = pageContextOf(root, file);
-  return context && context.scripts.length > 0 ? [pageContextNote(context, runPageScripts(context.scripts), root)] : [];
 }
 
 /** Loads the module and builds its model, compile() calls that name unknown metrics noted first. */

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { pageScripts } from '../../../core/analysis/page/page-scripts';
+import { isHtmlPage, pageScripts } from '../../../core/analysis/page/page-scripts';
 import { isTfjsScriptSrc, resolveScriptSrc } from '../../../core/refactor/html-pages';
 import { findHtmlPages } from '../../../core/workspace/html-pages-plan';
 
@@ -87,4 +87,14 @@ export function pageContextNote(context: PageContext, failed: readonly { file: s
   const ran = `${context.scripts.length} script${context.scripts.length === 1 ? '' : 's'} that ${rel(context.page)} loads before it (${context.scripts.map(rel).join(', ')})`;
   const threw = failed.length === 0 ? '' : `; ${failed.length} of them threw and ${failed.length === 1 ? 'was' : 'were'} skipped, as a browser goes on: ${failed.map((f) => `${rel(f.file)} (${f.error})`).join(', ')}`;
   return `ran the ${ran} first, in one global scope as the page does${threw}`;
+}
+
+/** Before a classic script loads: the page's earlier scripts run; the report's note, when any ran. */
+export function runPageContext(file: string): string[] {
+  if (isHtmlPage(file)) {
+    return [];
+  }
+  const root = pageSearchRoot(file);
+  const context = pageContextOf(root, file);
+  return context && context.scripts.length > 0 ? [pageContextNote(context, runPageScripts(context.scripts), root)] : [];
 }
