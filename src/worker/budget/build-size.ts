@@ -4,6 +4,7 @@
  * just to initialise). The count feeds the progress a timeout reports, and for a model built from
  * guessed shapes a cap stops the build early (sized-build.ts then retries with smaller shapes).
  */
+import { RETURNS_KEY } from '../../core/analysis/arguments/model-arguments';
 import type * as tfjs from '@tensorflow/tfjs';
 import { formatParams } from './model-size';
 
@@ -77,14 +78,22 @@ export function tooLargeIn(err: unknown): ModelTooLargeError | undefined {
 /** The smallest plausible image side a guessed shape is cut to. */
 export const SMALL_SIDE = 8;
 
-/** `[28, 28, 1]` → `[8, 8, 1]` wherever an image shape (height, width, channels) sits in the arguments; the rest as it is. */
-export function withSmallShapes(value: unknown): unknown {
+/**
+ * `[28, 28, 1]` → `[8, 8, 1]` wherever an image shape (height, width, channels) sits in the arguments,
+ * and a side (`boardSize: 19`, `imgRows`) or a number a stand-in's method returns (`getBoardSize()` →
+ * `{ a: 10, b: 10 }`) cut to 8 as well; the rest as it is.
+ */
+export function withSmallShapes(value: unknown, key?: string, returned = false): unknown {
+  if (typeof value === 'number') {
+    const isSide = returned || (key !== undefined && SIDE_NAME.test(key));
+    return isSide && Number.isInteger(value) && value > SMALL_SIDE ? SMALL_SIDE : value;
+  }
   if (Array.isArray(value)) {
     const isImageShape = value.length === 3 && value.every((d) => Number.isInteger(d) && (d as number) > 0) && (value[0] as number) > SMALL_SIDE && (value[1] as number) > SMALL_SIDE;
-    return isImageShape ? [SMALL_SIDE, SMALL_SIDE, value[2]] : value.map(withSmallShapes);
+    return isImageShape ? [SMALL_SIDE, SMALL_SIDE, value[2]] : value.map((v) => withSmallShapes(v, undefined, returned));
   }
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSmallShapes(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSmallShapes(v, k, returned || k === RETURNS_KEY)]));
   }
   return value;
 }

@@ -132,7 +132,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
     } else {
       // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
       const missing = missingPackageNotes();
-      throw err instanceof SanityFailure && missing.length > 0 ? new SanityFailure(err.reason, `${err.message} (${missing[0]})`, err.cause) : err;
+      throw err instanceof SanityFailure && missing.length > 0 ? new SanityFailure(err.reason, `${err.message} (${missing.join('; ')})`, err.cause) : err;
     }
   }
   const { result, standIns } = outcome;

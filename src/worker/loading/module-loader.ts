@@ -72,7 +72,7 @@ export function installModuleHooks(redirects: Map<string, string>): void {
       if (alternative) {
         return alternative;
       }
-      const standIn = standInForMissingPackage(request, parent, err) ?? bundlerAsset(request);
+      const standIn = standInForMissingPackage(request, parent, err) ?? bundlerAsset(request) ?? standInForMissingFile(request, parent, err);
       if (standIn) {
         return standIn;
       }
@@ -106,6 +106,8 @@ export function installModuleHooks(redirects: Map<string, string>): void {
 }
 
 const missingPackages = new Set<string>();
+/** The user's own files that another of theirs imports and that are not there, each with its importer. */
+const missingFiles = new Map<string, MissingFile>();
 /** Stand-ins for missing packages only while the user's module loads: a builder that imports one itself needs it. */
 let loadingUserModule = false;
 
@@ -120,6 +122,36 @@ export function missingPackagesStoodIn(): string[] {
 
 export function resetMissingPackagesStoodIn(): void {
   missingPackages.clear();
+  missingFiles.clear();
+}
+
+export interface MissingFile {
+  /** The request as the code wrote it (`./models/RES8`) and the file that made it. */
+  request: string;
+  importer: string;
+  /** Where the file would be. */
+  absolute: string;
+}
+
+/** The user's own files that were missing and got a stand-in, since the last reset. */
+export function missingFilesStoodIn(): MissingFile[] {
+  return [...missingFiles.values()];
+}
+
+/**
+ * A relative import of the user's own file that is not there (a git submodule not checked out, a file
+ * the project generates or ignores: weights, a local config): an inert stand-in like a missing
+ * package's, so a builder that does not need it still runs; the report names the file
+ * (invocation-notes.ts). Assets have their own stand-in (bundlerAsset).
+ */
+function standInForMissingFile(request: string, parent: unknown, err: unknown): string | undefined {
+  const parentFile = (parent as { filename?: string } | undefined)?.filename;
+  if (!loadingUserModule || (err as { code?: string }).code !== 'MODULE_NOT_FOUND' || !request.startsWith('.') || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
+    return undefined;
+  }
+  const absolute = path.resolve(path.dirname(parentFile), request);
+  missingFiles.set(absolute, { request, importer: parentFile, absolute });
+  return virtualModule(path.join(path.sep, '__rbn_missing_file__', absolute), () => packageStandIn(`the missing file ${request}`, request));
 }
 
 /**
@@ -134,7 +166,7 @@ function standInForMissingPackage(request: string, parent: unknown, err: unknown
     return undefined;
   }
   missingPackages.add(pkg);
-  return virtualModule(path.join(path.sep, '__rbn_missing_package__', request), () => packageStandIn(pkg, request));
+  return virtualModule(path.join(path.sep, '__rbn_missing_package__', request), () => packageStandIn(`the missing package ${pkg}`, request));
 }
 
 /** A module that resolves to `id` and is already loaded with `exports()` (made once per id). */
@@ -161,7 +193,7 @@ function bundlerAsset(request: string): string | undefined {
 }
 
 /** Anything read, called or constructed from it is another stand-in; it is not a promise. */
-function packageStandIn(pkg: string, what: string): unknown {
+function packageStandIn(missing: string, what: string): unknown {
   const target = function standIn(): void {
     // Never runs: the traps answer.
   };
@@ -176,14 +208,14 @@ function packageStandIn(pkg: string, what: string): unknown {
         return true;
       }
       if (key === Symbol.toPrimitive || key === 'toString') {
-        return () => `[stand-in for the missing package ${pkg}]`;
+        return () => `[stand-in for ${missing}]`;
       }
-      return typeof key === 'symbol' ? Reflect.get(t, key) : packageStandIn(pkg, `${what}.${key}`);
+      return typeof key === 'symbol' ? Reflect.get(t, key) : packageStandIn(missing, `${what}.${key}`);
     },
-    apply: () => packageStandIn(pkg, `${what}()`),
+    apply: () => packageStandIn(missing, `${what}()`),
     // `class App extends React.Component` calls it through super(): the instance is the subclass's own
     // (its methods and fields), not a stand-in.
-    construct: (_, __, newTarget: { prototype?: object }) => (newTarget !== proxy && typeof newTarget.prototype === 'object' ? Object.create(newTarget.prototype) : packageStandIn(pkg, `new ${what}`)) as object,
+    construct: (_, __, newTarget: { prototype?: object }) => (newTarget !== proxy && typeof newTarget.prototype === 'object' ? Object.create(newTarget.prototype) : packageStandIn(missing, `new ${what}`)) as object,
   });
   return proxy;
 }

@@ -2,7 +2,7 @@
  * Builds the user's model while counting its weights (budget/build-size.ts). Shapes the tool
  * guessed can make a model far larger than the code's author meant (widths that grow with the
  * image side, a dense layer over a flattened feature map): past the cap the build stops, and runs
- * once more with the image shapes cut to 8×8, saying so. Guessed sides too small for the layers
+ * once more with the image shapes and board sides cut to 8×8, saying so. Guessed sides too small for the layers
  * (tfjs: "Negative dimension size") are doubled instead. Arguments the user gave are never changed;
  * their model's growing size goes to the progress a timeout reports.
  */
@@ -36,12 +36,12 @@ export async function invokeWithinSize(inv: BuilderInvocation, onGrow: (params: 
     throw new SanityFailure('badInput', `the guessed arguments build a model of more than ${cap}, too large to check in a sanity-train: pass smaller sizes with --args`);
   }
   const smaller = `${SMALL_SIDE}×${SMALL_SIDE}`;
-  const retried = await attempt({ ...inv, ...(args ? { args } : {}), ...(ctorArgs ? { ctorArgs } : {}), argsSource: `${inv.argsSource}; image shapes made ${smaller}` }, onGrow, true);
+  const retried = await attempt({ ...inv, ...(args ? { args } : {}), ...(ctorArgs ? { ctorArgs } : {}), argsSource: `${inv.argsSource}; image and board sides made ${smaller}` }, onGrow, true);
   if ('tooLarge' in retried) {
-    throw new SanityFailure('badInput', `the guessed arguments build a model of more than ${cap}, and more still with ${smaller} images: pass smaller sizes with --args`);
+    throw new SanityFailure('badInput', `the guessed arguments build a model of more than ${cap}, and more still with ${smaller} images and boards: pass smaller sizes with --args`);
   }
   const shown = formatArgumentList([...(ctorArgs ?? []), ...(args ?? [])]);
-  retried.notes.unshift(`the guessed image shapes built a model of more than ${cap} (counted while building, then stopped); sanity-train built it with ${smaller} images instead (${shown}): pass --args for the sizes you mean`);
+  retried.notes.unshift(`the guessed image or board sides built a model of more than ${cap} (counted while building, then stopped); sanity-train built it with ${smaller} sides instead (${shown}): pass --args for the sizes you mean`);
   return retried;
 }
 

@@ -117,6 +117,10 @@ describe('guessed shapes that build a huge model', () => {
     { value: [[6, 6, 1], [10, 4]], expected: [[6, 6, 1], [10, 4]] },
     { value: [[32, 32, 3.5]], expected: [[32, 32, 3.5]] },
     { value: [100, 'relu', null], expected: [100, 'relu', null] },
+    { value: [{ boardSize: 19, numChannels: 256 }], expected: [{ boardSize: 8, numChannels: 256 }] },
+    { value: [{ imgRows: 64, imgCols: 6 }], expected: [{ imgRows: 8, imgCols: 6 }] },
+    { value: [{ getBoardSize: { $returns: { a: 10, b: 10 } }, getActionSize: { $returns: 4 } }, { num_channels: 512 }], expected: [{ getBoardSize: { $returns: { a: 8, b: 8 } }, getActionSize: { $returns: 4 } }, { num_channels: 512 }] },
+    { value: [{ grid: { $returns: [12, 12] } }], expected: [{ grid: { $returns: [8, 8] } }] },
   ];
   for (const row of shapes) {
     it(`${JSON.stringify(row.value)} → ${JSON.stringify(row.expected)}`, () => assert.deepEqual(withSmallShapes(row.value), row.expected));
@@ -212,7 +216,7 @@ describe('generalised kinds run (through the worker)', function () {
     const report = reportOf(await run(request('growing-head.ts', { model: 'growingHead', args: [[28, 28, 1]], argsSource: 'guessed from the names and types (inputShape)' })));
     assert.deepEqual(report.call?.args, [[8, 8, 1]]);
     assert.equal(report.runs[0].steps, 2);
-    assert.ok(report.notes?.some((n) => n.startsWith('the guessed image shapes built a model of more than 30.0 M parameters (counted while building, then stopped); sanity-train built it with 8×8 images instead')), JSON.stringify(report.notes));
+    assert.ok(report.notes?.some((n) => n.startsWith('the guessed image or board sides built a model of more than 30.0 M parameters (counted while building, then stopped); sanity-train built it with 8×8 sides instead')), JSON.stringify(report.notes));
   });
 
   it('guessed board sides too small for unpadded convolutions: built again with them doubled, said so', async () => {
@@ -263,5 +267,11 @@ describe('generalised kinds run (through the worker)', function () {
     const report = reportOf(await run(request('namespace-stand-in.js', { model: 'actionNet', args: [5] })));
     assert.equal(report.runs[0].steps, 2);
     assert.ok(report.notes?.some((n) => n.startsWith('rbn-fixture-codec-that-is-not-installed is not installed')), JSON.stringify(report.notes));
+  });
+
+  it('files of its own that are missing (a submodule not checked out, an ignored file) get stand-ins, and the note says where they lie', async () => {
+    const report = reportOf(await run(request('missing-file/net.js', { model: 'buildNet', args: [5] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('./pretrained/weights and 1 more file that net.js imports are missing: the module loaded with inert stand-ins; they lie in the git submodule pretrained, which is not checked out (git submodule update --init pretrained)'), JSON.stringify(report.notes));
   });
 });

@@ -1,10 +1,13 @@
 /**
  * The notes a build gets when the model was not reached by a plain call: a model the module builds
  * at its top level, a class the analysis did not see, arguments left undefined, and the packages
- * that are not installed and got a stand-in so the module could load (module-loader.ts).
+ * that are not installed and the user's own files that are missing, which got a stand-in so the
+ * module could load (module-loader.ts).
  */
 import type { BuilderParameter } from '../../../core/analysis/types';
-import { missingPackagesStoodIn, resetMissingPackagesStoodIn } from '../module-loader';
+import * as path from 'node:path';
+import { missingFilesStoodIn, missingPackagesStoodIn, resetMissingPackagesStoodIn, type MissingFile } from '../module-loader';
+import { uncheckedSubmoduleOf } from '../missing-files';
 
 /** A class (not a plain function): calling it without `new` throws. */
 export function isClassValue(value: unknown): boolean {
@@ -28,6 +31,28 @@ export function resetMissingPackages(): void {
 
 /** "plotly.js and pako are not installed: the module loaded with inert stand-ins for them". */
 export function missingPackageNotes(): string[] {
+  return [...packageNotes(), ...missingFileNotes(missingFilesStoodIn())];
+}
+
+/**
+ * One note per importer: "./models/RES8 and 7 more files that weights.js imports are missing: …; they
+ * lie in the git submodule models, which is not checked out (git submodule update --init models)".
+ */
+export function missingFileNotes(files: readonly MissingFile[]): string[] {
+  const byImporter = new Map<string, MissingFile[]>();
+  for (const file of files) {
+    byImporter.set(file.importer, [...(byImporter.get(file.importer) ?? []), file]);
+  }
+  return [...byImporter.entries()].map(([importer, group]) => {
+    const one = group.length === 1;
+    const what = one ? group[0].request : `${group[0].request} and ${group.length - 1} more file${group.length === 2 ? '' : 's'}`;
+    const submodule = uncheckedSubmoduleOf(group[0].absolute);
+    const where = submodule ? `; ${one ? 'it lies' : 'they lie'} in the git submodule ${submodule.folder}, which is not checked out (git submodule update --init ${submodule.folder})` : '';
+    return `${what} that ${path.basename(importer)} imports ${one ? 'is' : 'are'} missing: the module loaded with ${one ? 'an inert stand-in' : 'inert stand-ins'}${where}`;
+  });
+}
+
+function packageNotes(): string[] {
   const names = missingPackagesStoodIn();
   if (names.length === 0) {
     return [];
