@@ -9,7 +9,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
-import { TFJS_MODULE, TFJS_URL } from '../../core/analysis/builders/tfjs-bindings';
+import { TFJS_LIBRARY, TFJS_MODULE, TFJS_URL } from '../../core/analysis/builders/tfjs-bindings';
 import { isLoadStop } from './load-stop';
 import { packageOfRequest } from './failure-hints';
 import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
@@ -156,13 +156,14 @@ function standInForMissingFile(request: string, parent: unknown, err: unknown): 
 
 /**
  * A package the user's own file imports that is not installed (a chart library, a data loader's
- * decompressor): a cached module whose exports are an inert stand-in, so the builder can still be
- * reached; tfjs and Node's built-ins never get one. The report says which packages (invocation-notes.ts).
+ * decompressor, a tfjs add-on such as React Native's adapter): a cached module whose exports are an
+ * inert stand-in, so the builder can still be reached; tfjs itself and Node's built-ins never get
+ * one. The report says which packages (invocation-notes.ts).
  */
 function standInForMissingPackage(request: string, parent: unknown, err: unknown): string | undefined {
   const parentFile = (parent as { filename?: string } | undefined)?.filename;
   const pkg = packageOfRequest(request);
-  if (!loadingUserModule || (err as { code?: string }).code !== 'MODULE_NOT_FOUND' || pkg === undefined || TFJS_MODULE.test(request) || Module.isBuiltin(request) || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
+  if (!loadingUserModule || (err as { code?: string }).code !== 'MODULE_NOT_FOUND' || pkg === undefined || TFJS_LIBRARY.test(pkg) || Module.isBuiltin(request) || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
     return undefined;
   }
   missingPackages.add(pkg);

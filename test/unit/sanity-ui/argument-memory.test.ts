@@ -113,6 +113,7 @@ describe('argument boxes', () => {
     ['a method of a class whose constructor takes units', builder('Net.build', { kind: 'method', className: 'Net', constructorParameters: [param('units')] }), [undefined, ['units']]],
     ['a static method: no constructor box', builder('Net.create', { kind: 'method', className: 'Net', static: true, constructorParameters: [param('units')] }), [undefined, undefined]],
     ['a property of a class whose constructor takes tf only', builder('Gan.generator', { kind: 'property', className: 'Gan', constructorParameters: [tf] }), [undefined, undefined]],
+    ['a method of a class whose constructor is inherited from another module: no constructor box', builder('App.build', { kind: 'method', className: 'App', constructorParameters: [param('args', { optional: true, rest: true })] }), [undefined, undefined]],
   ];
   for (const [name, b, [args, ctorArgs]] of needs) {
     it(`${name}: boxes for ${JSON.stringify([args, ctorArgs])}`, () => {

@@ -269,6 +269,12 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(report.notes?.some((n) => n.startsWith('rbn-fixture-codec-that-is-not-installed is not installed')), JSON.stringify(report.notes));
   });
 
+  it('a tfjs add-on that is not installed (React Native\'s adapter) gets a stand-in; tfjs itself is served as ever', async () => {
+    const report = reportOf(await run(request('react-native-model.js', { model: 'createClassifier', args: [5] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => n.startsWith('@tensorflow/tfjs-react-native is not installed: the module loaded with an inert stand-in')), JSON.stringify(report.notes));
+  });
+
   it('files of its own that are missing (a submodule not checked out, an ignored file) get stand-ins, and the note says where they lie', async () => {
     const report = reportOf(await run(request('missing-file/net.js', { model: 'buildNet', args: [5] })));
     assert.equal(report.runs[0].steps, 2);

@@ -161,13 +161,36 @@ function toBuilder(c: Candidate, verdict: Verdict, all: Candidate[], bindings: T
 }
 
 function getConstructorParameters(c: Candidate, all: Candidate[], bindings: TfjsBindings): BuilderParameter[] {
-  const ctor = c.classNode?.getConstructors().find((k) => k.hasBody());
+  const ctor = c.classNode && ownOrInheritedConstructor(c.classNode, (text) => getTfjsApiPathOfText(text, bindings) !== undefined);
+  if (ctor === 'unknown') {
+    // `class Cnn extends Base` with Base from another module: its constructor takes what it takes.
+    return [{ name: 'args', optional: true, rest: true, receivesTfjs: false }];
+  }
   if (ctor) {
     return describeParameters(ctor, bindings.namespaces);
   }
   // ES5: `function F(a, b) {…}` with `F.prototype.m = function …`.
   const es5 = all.find((o) => o.kind === 'function' && o.localName === c.className && o.fn);
   return es5?.fn ? describeParameters(es5.fn, bindings.namespaces) : [];
+}
+
+/**
+ * The constructor `new C(…)` runs: C's own, else the nearest base class's of the same file (`class
+ * Cnn extends BaseNetwork` with no constructor takes BaseNetwork's config); 'unknown' when the chain
+ * reaches a base class declared elsewhere (`React.Component`, an import); a tfjs class ends it.
+ */
+function ownOrInheritedConstructor(cls: TsMorph.ClassDeclaration | TsMorph.ClassExpression, isTfjs: (text: string) => boolean, depth = 0): TsMorph.ConstructorDeclaration | 'unknown' | undefined {
+  const own = cls.getConstructors().find((k) => k.hasBody());
+  if (own || depth > 8) {
+    return own;
+  }
+  const base = cls.getExtends()?.getExpression();
+  if (base === undefined || isTfjs(base.getText())) {
+    return undefined;
+  }
+  const { Node } = loadTsMorph();
+  const declared = Node.isIdentifier(base) ? cls.getSourceFile().getClass(base.getText()) : undefined;
+  return declared ? ownOrInheritedConstructor(declared, isTfjs, depth + 1) : 'unknown';
 }
 
 /** Whether some own `return` of the function (or its expression body) yields a model. */

@@ -7,6 +7,11 @@ import type * as TsMorph from 'ts-morph';
 
 /** Any `@tensorflow/tfjs*` package; the browser build exposes the same API as a global `tf`. */
 export const TFJS_MODULE = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
+/**
+ * The packages that are tfjs itself (the worker serves them from one instance); the other
+ * `@tensorflow/tfjs-*` packages are add-ons (React Native's adapter, tfjs-vis, a browser backend).
+ */
+export const TFJS_LIBRARY = /^@tensorflow\/tfjs(-(core|layers|data|converter|backend-cpu|node|node-gpu))?$/;
 
 /**
  * The tfjs bundle as a browser module imports it from a CDN (`https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4/+esm`,

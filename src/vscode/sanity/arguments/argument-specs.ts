@@ -17,7 +17,9 @@ export function argumentNeeds(builder: ModelBuilder): ArgumentNeeds {
   const own = userParameters(builder.parameters);
   // A static member is called on the class: no instance, so no constructor arguments.
   const ctor = (builder.kind === 'method' || builder.kind === 'property') && !builder.static ? userParameters(builder.constructorParameters) : [];
-  return { args: own.length > 0 ? own : undefined, ctorArgs: ctor.length > 0 ? ctor : undefined };
+  // A constructor inherited from a class of another module (`extends Component`) takes what it takes: no box unless asked.
+  const ctorNeedsBox = ctor.length > 0 && !(ctor.length === 1 && isRest(ctor[0]));
+  return { args: own.length > 0 ? own : undefined, ctorArgs: ctorNeedsBox ? ctor : undefined };
 }
 
 /**

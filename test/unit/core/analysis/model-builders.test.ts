@@ -106,6 +106,24 @@ describe('findModelBuilders', () => {
     ]);
   });
 
+  const inherited: { title: string; code: string; expected: string[] }[] = [
+    // No constructor of its own: the base class's of the same file, however far up.
+    { title: 'the base class constructor, one level up', code: `${NS}class Base {\n  constructor(config, seed = 1) { this.config = config; }\n}\nclass Cnn extends Base {\n  build() { return tf.sequential(); }\n}`, expected: ['config', 'seed'] },
+    { title: 'the base class constructor, two levels up', code: `${NS}class Base {\n  constructor(config) {}\n}\nclass Mid extends Base {}\nclass Cnn extends Mid {\n  build() { return tf.sequential(); }\n}`, expected: ['config'] },
+    // A base class from another module: any arguments, as it may take.
+    { title: 'a base class imported from another module', code: `${NS}import { Base } from './base';\nclass Cnn extends Base {\n  build() { return tf.sequential(); }\n}`, expected: ['...args'] },
+    { title: 'a base class that is a member of a namespace (React.Component)', code: `${NS}class Cnn extends React.Component {\n  build() { return tf.sequential(); }\n}`, expected: ['...args'] },
+    // tfjs's own classes and no base: nothing.
+    { title: 'a tfjs class (tf.Sequential)', code: `${NS}class Cnn extends tf.Sequential {\n  build() { return tf.sequential(); }\n}`, expected: [] },
+    { title: 'no base class and no constructor', code: `${NS}class Cnn {\n  build() { return tf.sequential(); }\n}`, expected: [] },
+  ];
+  for (const row of inherited) {
+    it(`a method's constructor parameters: ${row.title}`, () => {
+      const b = findModelBuilders(row.code, 'nets.ts').find((x) => x.id === 'Cnn.build');
+      assert.deepEqual(b?.constructorParameters?.map((p) => `${p.rest ? '...' : ''}${p.name}`), row.expected);
+    });
+  }
+
   it('gives methods the constructor parameters, and names for the worker', () => {
     const code = `${NS}export default class Gan {\n  constructor(latentSize: number, tfLib: typeof tf) {}\n  discriminator = (classes: number) => { this.D = tf.sequential(); };\n}`;
     const [b] = findModelBuilders(code, 'gan.ts');
