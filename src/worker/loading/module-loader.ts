@@ -16,6 +16,7 @@ import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-
 import { isHtmlPage } from '../../core/analysis/page/page-scripts';
 import { pageCodeForLoading, withPageSourceName } from './page/page-loading';
 import { defineBundlerFileLoaders } from './bundler-files';
+import { STATEMENT_ERROR_GLOBAL, withGuardedStatements } from './guarded-statements';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -38,6 +39,8 @@ const entryAppendix = new Map<string, string>();
 const entryPrologue = new Map<string, string>();
 /** The files the worker loads as the user's module (loadFactory): only these are read as pages. */
 const entryFiles = new Set<string>();
+/** Entry files loaded on a last attempt: each top-level statement guarded (guarded-statements.ts). */
+const guardedEntries = new Set<string>();
 /** Lines that fill the entry file's empty bindings (tfjs, module variables), appended before the factory line. */
 const deferredFills = new Map<string, string>();
 
@@ -237,7 +240,8 @@ function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean,
 export function transpile(code: string, file: string): string {
   const { ts } = loadTsMorph();
   const page = isHtmlPage(file);
-  const out = ts.transpileModule(code, {
+  const source = guardedEntries.has(file) && !page ? withGuardedStatements(code, file) : code;
+  const out = ts.transpileModule(source, {
     // A page's scripts are JavaScript (an unknown extension would parse as TypeScript).
     fileName: page ? `${file}.js` : file,
     compilerOptions: {
@@ -290,6 +294,23 @@ export function withoutImportMeta(code: string): string {
 }
 
 /**
+ * On a last attempt the entry's top-level statements run each on its own (guarded-statements.ts): the
+ * first error one throws is kept for the report; a load stop (training at load, process.exit) still
+ * ends the body, as it must.
+ */
+function guardStatements(file: string): { first?: unknown } {
+  const skipped: { first?: unknown } = {};
+  guardedEntries.add(file);
+  (globalThis as Record<string, unknown>)[STATEMENT_ERROR_GLOBAL] = (err: unknown) => {
+    if (isLoadStop(err)) {
+      throw err;
+    }
+    skipped.first ??= err;
+  };
+  return skipped;
+}
+
+/**
  * Requires the user's module and returns the factory `name`: an export of that name, or else a
  * top-level binding (read through a line appended to the transpiled entry file only). With
  * `onLoadError`, a body that throws hands over its hoisted builder instead, after telling it the error.
@@ -307,24 +328,37 @@ export async function loadFactory(file: string, name: string, modelVariable?: st
     entryAppendix.set(file, fills);
   }
   let exports: Record<string, unknown>;
+  const skipped = onLoadError ? guardStatements(file) : undefined;
+  if (skipped) {
+    // Run again, guarded: an earlier attempt may have left the file cached as it stopped.
+    delete require.cache[file];
+  }
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     exports = require(file) as Record<string, unknown>;
     // A body with top-level await (its own or an import's) fills its exports as it runs.
     await settleTopLevelAwait();
+    if (skipped?.first !== undefined) {
+      onLoadError?.(skipped.first);
+    }
   } catch (err) {
     // A script that trains when it loads was stopped at its first training call (training-at-load.ts), or
     // one that ends itself (a usage line) at its process.exit() (exit-guard.ts).
     if (isLoadStop(err) && g[HOISTED_GLOBAL] !== undefined) {
+      if (skipped?.first !== undefined) {
+        onLoadError?.(skipped.first);
+      }
       return g[HOISTED_GLOBAL];
     }
     // Asked for on a last attempt: a body that throws past its builder's (hoisted) declaration, as it
     // would in the browser or under node too, still lets the builder be checked.
     if (onLoadError && g[HOISTED_GLOBAL] !== undefined) {
-      onLoadError(err);
+      onLoadError(skipped?.first ?? err);
       return g[HOISTED_GLOBAL];
     }
     throw err;
+  } finally {
+    guardedEntries.delete(file);
   }
   const exported = exports?.[name];
   if (exported !== undefined) {

@@ -1,9 +1,9 @@
 /**
- * A module whose body throws as it loads (`sample(mouse)` reading a model the page has not made yet),
- * past the point where its builder, a function declaration, exists: in the browser too the script
- * stops there. When nothing else let it load, the builder is built anyway on one more attempt, which
- * takes the hoisted builder past the error (module-loader.ts loadFactory), and the report's first note
- * says where the module throws.
+ * A module whose body throws as it loads (`sample(mouse)` reading a model the page has not made yet,
+ * an analysis script reading data the repository does not hold): in the browser or under node too the
+ * script stops there. When nothing else let it load, the builder is built anyway on one more attempt,
+ * on which each top-level statement runs on its own and one that throws is skipped (module-loader.ts
+ * loadFactory, guarded-statements.ts), and the report's first note says where the module throws.
  */
 import * as path from 'node:path';
 import { describeError, SanityFailure } from '../errors';
@@ -26,7 +26,7 @@ export async function pastALoadError<T extends { builder: { id: string }; notes:
     if (loadError === undefined) {
       return undefined;
     }
-    const note = `${path.basename(file)} throws when it loads: ${describeError(loadError, file)}; sanity-train built the model with ${result.builder.id}(), declared before that line (in a browser or under node the script stops there too)`;
+    const note = `${path.basename(file)} throws when it loads: ${describeError(loadError, file)}; sanity-train skipped the statements that threw, ran the rest of the file and built the model with ${result.builder.id}() (in a browser or under node the script stops at that line)`;
     return { ...result, notes: [note, ...result.notes] };
   } catch {
     return undefined;

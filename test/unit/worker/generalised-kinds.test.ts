@@ -275,6 +275,12 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(report.notes?.some((n) => n.startsWith('@tensorflow/tfjs-react-native is not installed: the module loaded with an inert stand-in')), JSON.stringify(report.notes));
   });
 
+  it('a script that throws as it loads, before the constants and the (arrow) builder it declares: the rest of it runs, and the first note says where it threw', async () => {
+    const report = reportOf(await run(request('throws-before-constants.ts', { model: 'buildRegressor', args: [4] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.match(report.notes?.[0] ?? '', /^throws-before-constants\.ts throws when it loads: Error: ENOENT.*throws-before-constants\.ts:6\); sanity-train skipped the statements that threw, ran the rest of the file and built the model with buildRegressor\(\)/);
+  });
+
   it('files of its own that are missing (a submodule not checked out, an ignored file) get stand-ins, and the note says where they lie', async () => {
     const report = reportOf(await run(request('missing-file/net.js', { model: 'buildNet', args: [5] })));
     assert.equal(report.runs[0].steps, 2);

@@ -1,0 +1,26 @@
+import { strict as assert } from 'node:assert';
+import { withGuardedStatements } from '../../../src/worker/loading/guarded-statements';
+
+const CATCH = 'catch (e) { globalThis.__rbnStatementError__(e); }';
+
+describe('guarded top-level statements (the last attempt at a module that throws as it loads)', () => {
+  const rows: { title: string; code: string; expected: string; file?: string }[] = [
+    { title: 'a call', code: 'run();', expected: `try { run(); } ${CATCH}` },
+    { title: 'a const becomes a var assigned in its own guard', code: 'const RANK = 5;', expected: `var RANK; try { RANK = 5; } ${CATCH}` },
+    { title: 'several declarations, one without a value', code: 'let a = f(), b, c = 2;', expected: `var a, b, c; try { a = f(); } ${CATCH} try { c = 2; } ${CATCH}` },
+    { title: 'destructuring', code: 'const { x, y: [z, , ...w] } = load();', expected: `var x, z, w; try { ({ x, y: [z, , ...w] } = load()); } ${CATCH}` },
+    { title: 'an exported const keeps its export', code: 'export const size = read();', expected: `export var size; try { size = read(); } ${CATCH}` },
+    { title: 'a typed const (TypeScript)', code: 'const shape: [number, number] = [2, 3];', expected: `var shape; try { shape = [2, 3]; } ${CATCH}`, file: 'a.ts' },
+    { title: 'a loop, on its own lines', code: 'for (const p of pairs) {\n  use(p);\n}', expected: `try { for (const p of pairs) {\n  use(p);\n} } ${CATCH}` },
+    { title: 'declarations and imports stay as they are', code: "import * as tf from '@tensorflow/tfjs';\nfunction build() { return tf.sequential(); }\nclass Net {}\nexport { build };", expected: "import * as tf from '@tensorflow/tfjs';\nfunction build() { return tf.sequential(); }\nclass Net {}\nexport { build };" },
+    { title: 'TypeScript types and declare stay as they are', code: 'interface P { a: number }\ntype Q = P;\ndeclare const DEBUG: boolean;', expected: 'interface P { a: number }\ntype Q = P;\ndeclare const DEBUG: boolean;', file: 'a.ts' },
+    { title: 'top-level await inside a guard', code: 'const data = await fetchRows();', expected: `var data; try { data = await fetchRows(); } ${CATCH}`, file: 'a.mjs' },
+  ];
+  for (const row of rows) {
+    it(row.title, () => {
+      const out = withGuardedStatements(row.code, row.file ?? 'a.js');
+      assert.equal(out, row.expected);
+      assert.equal(out.split('\n').length, row.code.split('\n').length, 'lines stay where they were');
+    });
+  }
+});
