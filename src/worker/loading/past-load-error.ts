@@ -20,15 +20,20 @@ export async function pastALoadError<T extends { builder: { id: string }; notes:
     return undefined;
   }
   let loadError: unknown;
+  const skippedNote = () => `${path.basename(file)} throws when it loads: ${describeError(loadError, file)}; sanity-train skipped the statements that threw, ran the rest of the file`;
   try {
     setModuleLoading(true);
     const result = await attempt({ noted: (e) => (loadError = e) });
     if (loadError === undefined) {
       return undefined;
     }
-    const note = `${path.basename(file)} throws when it loads: ${describeError(loadError, file)}; sanity-train skipped the statements that threw, ran the rest of the file and built the model with ${result.builder.id}() (in a browser or under node the script stops at that line)`;
+    const note = `${skippedNote()} and built the model with ${result.builder.id}() (in a browser or under node the script stops at that line)`;
     return { ...result, notes: [note, ...result.notes] };
-  } catch {
+  } catch (buildError) {
+    // Loaded past its errors, the module then failed to build: that failure says more than the load's.
+    if (loadError !== undefined && buildError instanceof SanityFailure && !buildError.message.startsWith('loading ')) {
+      throw new SanityFailure(buildError.reason, `${buildError.message} (${skippedNote()})`, buildError.cause);
+    }
     return undefined;
   }
 }

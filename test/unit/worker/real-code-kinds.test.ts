@@ -136,9 +136,11 @@ describe('a script that throws when it loads, past its builder', () => {
     assert.match(report.notes?.[0] ?? '', /^throws-after-builder\.js throws when it loads: TypeError: Cannot read properties of undefined \(reading 'decoder'\) \(at .*throws-after-builder\.js:14\); sanity-train skipped the statements that threw, ran the rest of the file and built the model with createAutoencoder\(\)/);
   });
 
-  it('a builder that is not a function declaration cannot be reached past the error: the error as it was', async () => {
+  it('a function that fails past the error too: its own failure, and the message says where the script throws', async () => {
     const outcome = await run(request('throws-after-builder.js', { model: 'preview' }));
     assert.equal(outcome.kind, 'error');
+    const message = outcome.kind === 'error' ? outcome.message : '';
+    assert.match(message, /^preview\(\) threw: TypeError: Cannot read properties of undefined \(reading 'decoder'\).*\(throws-after-builder\.js throws when it loads: .*sanity-train skipped the statements that threw, ran the rest of the file\)/);
   });
 });
 

@@ -48,6 +48,10 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
     const shape = inputShape(use, hint);
     return { value: { $input: shape }, detail: `a tf.input stand-in: ${p.name} is a layer's input in the code`, structured: true };
   }
+  if (use.props.size === 0 && use.choices.length > 0 && !use.numeric) {
+    const shown = use.choices.slice(0, 4).map((c) => `'${c}'`).join(', ') + (use.choices.length > 4 ? ', …' : '');
+    return { value: use.choices[0], detail: `the first of the values the code compares ${p.name} with (${shown})`, structured: true };
+  }
   if (use.props.size === 0) {
     return textOnly(use) ? { value: p.name, detail: `a string: ${p.name} is only put into text (a name or a path part)`, structured: true } : undefined;
   }

@@ -37,6 +37,8 @@ export interface ParameterUse {
   escapes: boolean;
   /** Put into text: a template literal's `${…}` or `+` with a string literal (a name, a path part). */
   text: boolean;
+  /** The string literals it is compared with (`switch (kind) { case 'cnn': … }`, `kind === 'cnn'`), first first. */
+  choices: string[];
 }
 
 const MAX_DEPTH = 4;
@@ -46,12 +48,14 @@ const ELEMENT_CALLBACKS = new Set(['map', 'forEach', 'filter', 'reduce', 'every'
 const ARRAY_MEMBERS = new Set(['length', 'slice', 'concat', 'join', 'indexOf', 'includes']);
 /** Object properties whose value is a count or a size. */
 const SIZE_KEYS = /^(units|filters|kernelSize|poolSize|strides|rate|inputDim|outputDim|numHeads|size|batchSize|epochs)$/;
+/** Comparisons that name a value the parameter may take (`kind === 'cnn'`). */
+const EQUALITY = new Set(['===', '==', '!==', '!=']);
 const NUMERIC_OPERATORS = new Set(['+', '-', '*', '/', '%', '**', '<', '<=', '>', '>=', '-=', '+=', '*=', '/=']);
 /** A callee whose argument is a number (`Number.isInteger(x)`, `assertPositiveInteger(x)`). */
 const NUMERIC_CHECK = /^(Number\.\w+|Math\.\w+|parseInt|parseFloat|isFinite|\w*(assert|check|ensure|validate)\w*(Positive|Integer|Number|Int)\w*)$/i;
 
 export function emptyUse(): ParameterUse {
-  return { props: new Map(), names: [], numeric: false, array: false, elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false };
+  return { props: new Map(), names: [], numeric: false, array: false, elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false, choices: [] };
 }
 
 /** The uses of parameter `name`; undefined when the parameter is not found. */
@@ -130,6 +134,9 @@ class UseCollector {
       use.elementsUnknown = true;
     } else if (t.isTemplateSpan(p) && p.expression === node) {
       use.text = true;
+    } else if (t.isSwitchStatement(p) && p.expression === node) {
+      const cases = p.caseBlock.clauses.flatMap((c) => (t.isCaseClause(c) && t.isStringLiteralLike(c.expression) ? [c.expression.text] : []));
+      use.choices.push(...cases.filter((c) => !use.choices.includes(c)));
     }
   }
 
@@ -247,6 +254,12 @@ class UseCollector {
       return;
     }
     const other = b.left === node ? b.right : b.left;
+    if (EQUALITY.has(t.tokenToString(op) ?? '') && t.isStringLiteralLike(other)) {
+      if (!use.choices.includes(other.text)) {
+        use.choices.push(other.text);
+      }
+      return;
+    }
     if (op === t.SyntaxKind.PlusToken && (t.isStringLiteral(other) || t.isTemplateExpression(other) || t.isNoSubstitutionTemplateLiteral(other))) {
       use.text = true;
     } else if (NUMERIC_OPERATORS.has(t.tokenToString(op) ?? '')) {

@@ -119,6 +119,32 @@ module.exports = { forSymbol };`,
     details: ['symbol=a string: symbol is only put into text (a name or a path part)', 'tag=a string: tag is only put into text (a name or a path part)'],
   },
   {
+    title: 'a name the code switches over with string cases (model kinds): the first of them, not its own name though it is put into text too',
+    code: `${CJS}function byKind(kind) {
+  switch (kind) {
+    case 'small': return tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [5] })] });
+    case 'large': return tf.sequential({ layers: [tf.layers.dense({ units: 64, inputShape: [5] })] });
+    default: throw new Error(\`unknown kind \${kind}\`);
+  }
+}
+module.exports = { byKind };`,
+    id: 'byKind',
+    text: "['small']",
+    details: ["kind=the first of the values the code compares kind with ('small', 'large')"],
+  },
+  {
+    title: 'the same with ===, in the order the code compares',
+    code: `${CJS}function withHead(head) {
+  const m = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [5] })] });
+  if (head === 'softmax' || head === 'sigmoid') m.add(tf.layers.activation({ activation: head }));
+  return m;
+}
+module.exports = { withHead };`,
+    id: 'withHead',
+    text: "['softmax']",
+    details: ["head=the first of the values the code compares head with ('softmax', 'sigmoid')"],
+  },
+  {
     title: 'negative: a value put into text and also counted with is no string',
     code: `${CJS}function sized(n) {
   console.log(\`units \${n}\`);
