@@ -196,15 +196,19 @@ function bundlerAsset(request: string): string | undefined {
   return virtualModule(path.join(path.sep, '__rbn_asset__', request), () => request);
 }
 
-/** Anything read, called or constructed from it is another stand-in; it is not a promise. */
-function packageStandIn(missing: string, what: string): unknown {
+/**
+ * Anything read, called or constructed from it is another stand-in. What a call returns may be a
+ * promise in the package (`client.getDatabaseNames().then(…)`): it settles at once, with a stand-in;
+ * the stand-in itself and its members are no promises (`await` gives them back as they are).
+ */
+function packageStandIn(missing: string, what: string, thenable = false): unknown {
   const target = function standIn(): void {
     // Never runs: the traps answer.
   };
   const proxy: object = new Proxy(target, {
     get: (t, key) => {
       if (key === 'then') {
-        return undefined;
+        return thenable ? (onSettled?: (v: unknown) => unknown, onFailed?: (e: unknown) => unknown) => Promise.resolve(packageStandIn(missing, what)).then(onSettled, onFailed) : undefined;
       }
       if (key === '__esModule') {
         // Marked as an ES module, so `import * as ns` keeps the stand-in itself, whose members are
@@ -216,7 +220,7 @@ function packageStandIn(missing: string, what: string): unknown {
       }
       return typeof key === 'symbol' ? Reflect.get(t, key) : packageStandIn(missing, `${what}.${key}`);
     },
-    apply: () => packageStandIn(missing, `${what}()`),
+    apply: () => packageStandIn(missing, `${what}()`, true),
     // `class App extends React.Component` calls it through super(): the instance is the subclass's own
     // (its methods and fields), not a stand-in.
     construct: (_, __, newTarget: { prototype?: object }) => (newTarget !== proxy && typeof newTarget.prototype === 'object' ? Object.create(newTarget.prototype) : packageStandIn(missing, `new ${what}`)) as object,
@@ -257,7 +261,7 @@ export function transpile(code: string, file: string): string {
       allowJs: true,
     },
   });
-  const output = withPrologue(withoutImportMeta(page ? withPageSourceName(out.outputText, file) : out.outputText), entryPrologue.get(file)) + (entryAppendix.get(file) ?? '');
+  const output = withPrologue(withoutWrapperRedeclarations(withoutImportMeta(page ? withPageSourceName(out.outputText, file) : out.outputText)), entryPrologue.get(file)) + (entryAppendix.get(file) ?? '');
   return hasTopLevelAwait(code, file) ? wrapTopLevelAwait(output, file) : output;
 }
 
@@ -274,8 +278,15 @@ export function withPrologue(output: string, prologue: string | undefined): stri
   return `${output.slice(0, at)}${prologue}${output.slice(at)}`;
 }
 
-/** What `import.meta` holds in an ES module, from the CommonJS module's own `__filename`. */
-const IMPORT_META_OBJECT = '({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname, env: {} })';
+/**
+ * What `import.meta` holds in an ES module, from the CommonJS module object: not from `__filename`
+ * or `require`, which ES-module scripts often declare themselves from it (`const __filename =
+ * fileURLToPath(import.meta.url)`, `const require = createRequire(import.meta.url)`), where reading
+ * them would throw (a `const` read before its declaration).
+ */
+const META_URL = 'module.require("node:url").pathToFileURL(module.filename).href';
+const META_DIRNAME = 'module.require("node:path").dirname(module.filename)';
+const IMPORT_META_OBJECT = `({ url: ${META_URL}, filename: module.filename, dirname: ${META_DIRNAME}, env: {} })`;
 
 /**
  * `import.meta` survives the transpilation to CommonJS; Node then re-reads the file as an ES module
@@ -287,10 +298,23 @@ export function withoutImportMeta(code: string): string {
     return code;
   }
   return code
-    .replace(/\bimport\.meta\.url\b/g, 'require("node:url").pathToFileURL(__filename).href')
-    .replace(/\bimport\.meta\.filename\b/g, '__filename')
-    .replace(/\bimport\.meta\.dirname\b/g, '__dirname')
+    .replace(/\bimport\.meta\.url\b/g, META_URL)
+    .replace(/\bimport\.meta\.filename\b/g, 'module.filename')
+    .replace(/\bimport\.meta\.dirname\b/g, META_DIRNAME)
     .replace(/\bimport\.meta\b/g, IMPORT_META_OBJECT);
+}
+
+/** A top-level declaration of a name the CommonJS wrapper passes in: `const __dirname = path.dirname(__filename)`. */
+const WRAPPER_REDECLARATION = /^(const|let|var)\s+(?=(__filename|__dirname|require|module|exports)\s*=)/gm;
+
+/**
+ * An ES-module script that makes its own CommonJS names (`const __filename =
+ * fileURLToPath(import.meta.url)`, `const require = createRequire(import.meta.url)`), once it is
+ * CommonJS, would declare a name its wrapper function already has, which does not compile: the
+ * declaration becomes an assignment of the same value to the wrapper's own.
+ */
+export function withoutWrapperRedeclarations(code: string): string {
+  return code.replace(WRAPPER_REDECLARATION, '');
 }
 
 /**

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
 import { runSanityTrain } from '../../../src/worker/launcher';
-import { withoutImportMeta } from '../../../src/worker/loading/module-loader';
+import { withoutImportMeta, withoutWrapperRedeclarations } from '../../../src/worker/loading/module-loader';
 import { unwrapModel } from '../../../src/worker/loading/wrapped-model';
 import { GUESSED_MODEL_CAP, inputTooSmallIn, tooLargeIn, watchBuild, withLargerSides, withSmallShapes, ModelTooLargeError } from '../../../src/worker/budget/build-size';
 import { guessedArguments } from '../../../src/worker/loading/sized-build';
@@ -29,16 +29,28 @@ function reportOf(outcome: SanityOutcome): SanityReport {
 
 describe('import.meta in an ES module transpiled to CommonJS', () => {
   const rows: { code: string; expected: string }[] = [
-    { code: 'const here = url.fileURLToPath(import.meta.url);', expected: 'const here = url.fileURLToPath(require("node:url").pathToFileURL(__filename).href);' },
-    { code: 'const d = import.meta.dirname, f = import.meta.filename;', expected: 'const d = __dirname, f = __filename;' },
-    { code: 'const mode = import.meta.env.MODE;', expected: 'const mode = ({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname, env: {} }).env.MODE;' },
-    { code: 'const important = meta.url; // no import.meta here', expected: 'const important = meta.url; // no ({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname, env: {} }) here' },
+    { code: 'const here = url.fileURLToPath(import.meta.url);', expected: 'const here = url.fileURLToPath(module.require("node:url").pathToFileURL(module.filename).href);' },
+    { code: 'const d = import.meta.dirname, f = import.meta.filename;', expected: 'const d = module.require("node:path").dirname(module.filename), f = module.filename;' },
+    { code: 'const mode = import.meta.env.MODE;', expected: 'const mode = ({ url: module.require("node:url").pathToFileURL(module.filename).href, filename: module.filename, dirname: module.require("node:path").dirname(module.filename), env: {} }).env.MODE;' },
+    { code: 'const important = meta.url; // no import.meta here', expected: 'const important = meta.url; // no ({ url: module.require("node:url").pathToFileURL(module.filename).href, filename: module.filename, dirname: module.require("node:path").dirname(module.filename), env: {} }) here' },
     { code: 'const plain = 1;', expected: 'const plain = 1;' },
   ];
   for (const row of rows) {
     it(row.code, () => {
       assert.equal(withoutImportMeta(row.code), row.expected);
     });
+  }
+});
+
+describe('an ES module declaring the names its CommonJS wrapper already has', () => {
+  const rows: { code: string; expected: string }[] = [
+    { code: 'const __filename = fileURLToPath(u);\nconst __dirname = dirname(__filename);', expected: '__filename = fileURLToPath(u);\n__dirname = dirname(__filename);' },
+    { code: 'let require = createRequire(u);', expected: 'require = createRequire(u);' },
+    { code: 'function f() {\n  const __dirname = 1;\n}', expected: 'function f() {\n  const __dirname = 1;\n}' },
+    { code: 'const __dirnameOf = 1;\nconst requireAll = 2;', expected: 'const __dirnameOf = 1;\nconst requireAll = 2;' },
+  ];
+  for (const row of rows) {
+    it(JSON.stringify(row.code), () => assert.equal(withoutWrapperRedeclarations(row.code), row.expected));
   }
 });
 
@@ -279,6 +291,17 @@ describe('generalised kinds run (through the worker)', function () {
     const report = reportOf(await run(request('throws-before-constants.ts', { model: 'buildRegressor', args: [4] })));
     assert.equal(report.runs[0].steps, 2);
     assert.match(report.notes?.[0] ?? '', /^throws-before-constants\.ts throws when it loads: Error: ENOENT.*throws-before-constants\.ts:6\); sanity-train skipped the statements that threw, ran the rest of the file and built the model with buildRegressor\(\)/);
+  });
+
+  it('an ES-module script that declares its own __filename, __dirname and require from import.meta loads', async () => {
+    const report = reportOf(await run(request('esm-own-filename.js', { model: 'createModel', args: [5] })));
+    assert.equal(report.runs[0].steps, 2);
+  });
+
+  it('a missing client package whose call results are used as promises at load (.then().catch()): they settle with stand-ins', async () => {
+    const report = reportOf(await run(request('missing-client.js', { model: 'Trainer.buildModel', args: [5] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => n.startsWith('rbn-fixture-database-client-that-is-not-installed is not installed')), JSON.stringify(report.notes));
   });
 
   it('files of its own that are missing (a submodule not checked out, an ignored file) get stand-ins, and the note says where they lie', async () => {

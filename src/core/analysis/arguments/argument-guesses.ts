@@ -109,7 +109,8 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   // The layer the shape feeds says its rank better than the file's data hint or the name does.
   const consumer = rank === undefined ? shapeRankFromConsumer(p.name, code.uses ?? '') : undefined;
   const consumed = consumer ? ` (rank ${consumer.rank}: it feeds a ${consumer.layer} layer)` : '';
-  if (isShapeType(type) || usedAsShape(p.name, code.uses ?? '')) {
+  // A parameter typed `number` is one dimension, whatever it is called or wherever it goes (`[inputShape]`).
+  if (type !== 'number' && (isShapeType(type) || usedAsShape(p.name, code.uses ?? ''))) {
     return { value: shapeFor(hint, consumer?.rank), detail: `${type !== undefined && isShapeType(type) ? `from the type ${type}` : `from its use as a shape`}${consumed}` };
   }
   const typed = type === undefined ? undefined : guessFromObjectType(type, hint, code.declarations ?? '');
@@ -118,8 +119,9 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
     return read;
   }
   for (const [pattern, make] of NAME_RULES) {
-    if (pattern.test(key)) {
-      return { value: make(hint, rank ?? consumer?.rank), detail: `from the name ${p.name}${consumed}` };
+    const value = pattern.test(key) ? make(hint, rank ?? consumer?.rank) : undefined;
+    if (value !== undefined && (type !== 'number' || typeof value === 'number')) {
+      return { value, detail: `from the name ${p.name}${consumed}` };
     }
   }
   // `inputShape: [x, y, z]`: a name that says nothing, in a shape the code writes out.

@@ -32,6 +32,18 @@ const rows: Row[] = [
     expected: [28, 28, 1],
   },
   {
+    title: 'a parameter typed number named inputShape is one dimension of the shape it is written into',
+    parameter: { name: 'inputShape', typeText: 'number' },
+    uses: 'model.add(tf.layers.dense({ units: 128, inputShape: [inputShape] }));',
+    expected: 784,
+  },
+  {
+    title: 'a parameter typed number passed as shape stays a number',
+    parameter: { name: 'stateSize', typeText: 'number' },
+    uses: 'const input = tf.input({ shape: stateSize });',
+    expected: 16,
+  },
+  {
     title: 'an untyped parameter the code passes as shape: is a shape',
     parameter: { name: 'stateSize' },
     uses: 'const input = tf.input({ shape: stateSize });',
