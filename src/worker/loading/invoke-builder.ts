@@ -30,13 +30,14 @@ import { isHtmlPage } from '../../core/analysis/page/page-scripts';
 import { pageElementIdsOf, pageScriptFilesHint } from './page/page-loading';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
-import { isClassValue, missingPackageNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
+import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
 import { guessedParameterNames, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
 import { guardCompile } from './compile-guard';
 import { runPageContext } from './page/page-context';
 import { pastALoadError, type LastResort } from './past-load-error';
+import { serveLocalFiles } from './page/local-fetch';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -105,6 +106,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const builders = findModelBuildersIn(sourceFile).map((b) => b.builder);
   const builder = resolveBuilder(builders, inv.file, inv.builderId);
   const pageNotes: string[] = [];
+  serveLocalFiles(inv.file);
   if (isBrowserScript(inv.code)) {
     defineBrowserGlobals(inv.tf);
     pageNotes.push(...runPageContext(inv.file));
@@ -131,12 +133,12 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
       outcome = { result: past, standIns: [] };
     } else {
       // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
-      const missing = missingPackageNotes();
+      const missing = loadingNotes();
       throw err instanceof SanityFailure && missing.length > 0 ? new SanityFailure(err.reason, `${err.message} (${missing.join('; ')})`, err.cause) : err;
     }
   }
   const { result, standIns } = outcome;
-  return { ...result, browserStandIns: standIns, notes: [...pageNotes, ...result.notes, ...missingPackageNotes()] };
+  return { ...result, browserStandIns: standIns, notes: [...pageNotes, ...result.notes, ...loadingNotes()] };
 }
 
 /** Loads the module and builds its model, compile() calls that name unknown metrics noted first. */

@@ -304,6 +304,18 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(report.notes?.some((n) => n.startsWith('rbn-fixture-database-client-that-is-not-installed is not installed')), JSON.stringify(report.notes));
   });
 
+  it('a page module that fetches its own files by relative URL gets them from the project, with a note', async () => {
+    const report = reportOf(await run(request('fetch-app/js/net.js', { model: 'loadNet' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes("the code fetched './model/sizes.json' by relative URL: sanity-train served it from ../model/sizes.json in your project, as the page's server would"), JSON.stringify(report.notes));
+  });
+
+  it('a file it fetches that the project does not hold answers 404, and the message says so', async () => {
+    const outcome = await run(request('fetch-app/js/net.js', { model: 'loadMissing' }));
+    assert.equal(outcome.kind, 'error');
+    assert.match(outcome.kind === 'error' ? outcome.message : '', /no model: 404.*'\.\/model\/not-there\.json' is not in your project/);
+  });
+
   it('files of its own that are missing (a submodule not checked out, an ignored file) get stand-ins, and the note says where they lie', async () => {
     const report = reportOf(await run(request('missing-file/net.js', { model: 'buildNet', args: [5] })));
     assert.equal(report.runs[0].steps, 2);

@@ -8,6 +8,7 @@ import type { BuilderParameter } from '../../../core/analysis/types';
 import * as path from 'node:path';
 import { missingFilesStoodIn, missingPackagesStoodIn, resetMissingPackagesStoodIn, type MissingFile } from '../module-loader';
 import { uncheckedSubmoduleOf } from '../missing-files';
+import { localFetchNote, localFetchUses } from '../page/local-fetch';
 
 /** A class (not a plain function): calling it without `new` throws. */
 export function isClassValue(value: unknown): boolean {
@@ -30,8 +31,10 @@ export function resetMissingPackages(): void {
 }
 
 /** "plotly.js and pako are not installed: the module loaded with inert stand-ins for them". */
-export function missingPackageNotes(): string[] {
-  return [...packageNotes(), ...missingFileNotes(missingFilesStoodIn())];
+/** What the module needed that this machine does not have, or has elsewhere: missing packages and files, files fetched by relative URL. */
+export function loadingNotes(): string[] {
+  const fetched = localFetchNote(localFetchUses());
+  return [...packageNotes(), ...missingFileNotes(missingFilesStoodIn()), ...(fetched ? [fetched] : [])];
 }
 
 /**
