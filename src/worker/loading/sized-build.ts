@@ -3,8 +3,9 @@
  * guessed can make a model far larger than the code's author meant (widths that grow with the
  * image side, a dense layer over a flattened feature map): past the cap the build stops, and runs
  * once more with the image shapes and board sides cut to 8×8, saying so. Guessed sides too small for the layers
- * (tfjs: "Negative dimension size") are doubled instead. Arguments the user gave are never changed;
- * their model's growing size goes to the progress a timeout reports.
+ * (tfjs: "Negative dimension size") are doubled instead. Arguments the user gave are never changed
+ * (those they left out may be proposed after a failure: arguments/rest-retry.ts); their model's
+ * growing size goes to the progress a timeout reports.
  */
 import { formatArgumentList } from '../../core/analysis/arguments/argument-proposals';
 import { GUESSED_MODEL_CAP, inputTooSmallIn, SMALL_SIDE, tooLargeIn, watchBuild, withLargerSides, withSmallShapes } from '../budget/build-size';
@@ -16,6 +17,7 @@ import type { ModelBuilder } from '../../core/analysis/types';
 import { formatParams } from '../budget/model-size';
 import { SanityFailure } from '../errors';
 import { invokeBuilder, type BuilderInvocation, type BuiltModel } from './invoke-builder';
+import { withProposedRest } from './arguments/rest-retry';
 
 /** Arguments that came from the tool's guesses only (the CLI's and the editor's proposal summary). */
 export function guessedArguments(argsSource: string | undefined): boolean {
@@ -24,7 +26,7 @@ export function guessedArguments(argsSource: string | undefined): boolean {
 
 export async function invokeWithinSize(inv: BuilderInvocation, onGrow: (params: number) => void): Promise<BuiltModel> {
   const guessed = guessedArguments(inv.argsSource);
-  const first = guessed ? await withSidesThatFit(inv, (attemptInv) => attempt(attemptInv, onGrow, true)) : await attempt(inv, onGrow, false);
+  const first = guessed ? await withSidesThatFit(inv, (attemptInv) => attempt(attemptInv, onGrow, true)) : await withProposedRest(inv, (attemptInv) => attempt(attemptInv, onGrow, false));
   if (!('tooLarge' in first)) {
     return first;
   }

@@ -316,6 +316,12 @@ describe('generalised kinds run (through the worker)', function () {
     assert.match(outcome.kind === 'error' ? outcome.message : '', /no model: 404.*'\.\/model\/not-there\.json' is not in your project/);
   });
 
+  it('too few arguments typed, and the proposal for the rest fails too: the first failure stands, with its hint', async () => {
+    const outcome = await run(request('strict-sides.js', { model: 'createBoardNet', args: [3] }));
+    assert.equal(outcome.kind, 'error');
+    assert.match(outcome.kind === 'error' ? outcome.message : '', /^createBoardNet\(\) threw: Error: cols must be twice rows, got 3 and undefined .*cols ran as undefined, as JavaScript passes them/);
+  });
+
   it('files of its own that are missing (a submodule not checked out, an ignored file) get stand-ins, and the note says where they lie', async () => {
     const report = reportOf(await run(request('missing-file/net.js', { model: 'buildNet', args: [5] })));
     assert.equal(report.runs[0].steps, 2);

@@ -55,10 +55,10 @@ describe('invokeBuilder (through the worker)', function () {
     assert.equal(report.call?.argsSource, 'call in grid-agent_test.js:6');
   });
 
-  it('too few arguments typed: the call runs with the rest undefined, as JavaScript runs it, and a failure says so', async () => {
-    const failure = errorOf(await run(request('grid-agent.js', { model: 'createGridNetwork', args: [9] })));
-    assert.equal(failure.reason, 'threw');
-    assert.match(failure.message, /^createGridNetwork\(\) threw: Error: h and w must be integers, got 9 and undefined .*\(createGridNetwork takes 3 arguments \(h, w, numActions\); got 1: w and numActions ran as undefined, as JavaScript passes them; to fill them as proposed, pass --args '\[9, 10, 4\]'\)/);
+  it('too few arguments typed: the call runs with the rest undefined, as JavaScript runs it; when that fails, once more with the rest proposed, and the first note says so', async () => {
+    const report = reportOf(await run(request('grid-agent.js', { model: 'createGridNetwork', args: [9] })));
+    assert.deepEqual(report.call?.args, [9, 10, 4]);
+    assert.match(report.notes?.[0] ?? '', /^with w, numActions left undefined the build threw Error: h and w must be integers, got 9 and undefined \(at .*grid-agent\.js:\d+\); sanity-train built it again with the file's proposal for them \(\[9, 10, 4\]\): pass the values you mean to choose$/);
   });
 
   it('too many arguments: one line', async () => {

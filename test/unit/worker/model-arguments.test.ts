@@ -67,10 +67,11 @@ describe('model arguments (through the worker)', function () {
     assert.equal((outcome as { message: string }).message, "{ $model: 'buildNothing' }: PairedGan has no builder 'buildNothing' to build that argument with");
   });
 
-  it('typed too few: the note proposes the model arguments in JSON, safe inside single quotes', async () => {
+  it('typed too few: built again with the proposed model arguments, and the note shows them', async () => {
     const req: SanityRequest = { file: FILE, model: 'PairedGan.buildCombined', args: [], ctorArgs: [], steps: 2, batchSize: 4, compare: false, backend: 'cpu', timeoutMs: 30_000, seed: 1, data: 'synthetic' };
     const outcome = await runSanityTrain(req, { workerScript: WORKER, maxMemoryMb: 2048 });
-    assert.equal(outcome.kind, 'error');
-    assert.match((outcome as { message: string }).message, /; to fill them as proposed, pass --args '\[6,\{"\$model":"buildGenerator","args":\[6\]\},\{"\$model":"buildCritic","args":\[\]\}\]'\)$/);
+    assert.equal(outcome.kind, 'report', JSON.stringify(outcome).slice(0, 400));
+    const notes = (outcome as { report: { notes?: string[] } }).report.notes ?? [];
+    assert.match(notes.find((n) => n.startsWith('with ')) ?? JSON.stringify(notes), /^with latent, generator, critic left undefined the build threw .*; sanity-train built it again with the file's proposal for them \(\[6, \{ \$model: 'buildGenerator', args: \[6\] \}, \{ \$model: 'buildCritic', args: \[\] \}\]\)/);
   });
 });
