@@ -309,6 +309,8 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   }
   const stored = instance && isLayersModel(instance) ? instance : instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
   if (stored) {
+    const several = builder.kind === 'constructor' && instance && !isLayersModel(instance) ? severalStoredNote(instance, stored, builder) : undefined;
+    ctx.notes.push(...(several ? [several] : []));
     return checkInputs(stored, label);
   }
   const nested = instance && result === undefined ? nestedStoredModel(instance, label) : undefined;
@@ -354,6 +356,13 @@ async function findStoredModel(instance: Record<string, unknown>, property: stri
   }
   await new Promise((resolve) => setImmediate(resolve));
   return look();
+}
+
+/** For a constructor whose instance holds several models (`[this.encoder, this.decoder] = this.build()`): which one trains. */
+function severalStoredNote(instance: Record<string, unknown>, stored: tfjs.LayersModel, builder: ModelBuilder): string | undefined {
+  const held = Object.entries(instance).filter(([, value]) => isLayersModel(value));
+  const name = held.find(([, value]) => value === stored)?.[0];
+  return held.length > 1 && name !== undefined ? `${builder.className ?? builder.id} holds ${held.length} models (${held.map(([key]) => key).join(', ')}): sanity-train trains this.${name}` : undefined;
 }
 
 function describeSource(builder: ModelBuilder, inv: BuilderInvocation): string {

@@ -72,7 +72,7 @@ describe('what a builder that returned nothing kept in a module variable (modelK
 describe('model holders run (through the worker)', function () {
   this.timeout(90_000);
   const rows: { file: string; model: string; norm: string; note?: string }[] = [
-    { file: 'two-part.js', model: 'TwoPart', norm: 'batchNormalization' },
+    { file: 'two-part.js', model: 'TwoPart', norm: 'batchNormalization', note: 'TwoPart holds 2 models (enc, dec): sanity-train trains this.enc' },
     { file: 'two-part.js', model: 'TwoPart.make', norm: 'batchNormalization', note: 'TwoPart.make() returned an array of 3 (2 models): sanity-train trains element [0] of 3, the first model with a batch-norm layer' },
     { file: 'two-part.js', model: 'setUp', norm: 'batchNormalization', note: 'setUp() returned nothing and kept in `net` a TwoPart that holds 2 models (enc, dec): sanity-train trains .enc' },
     { file: 'two-part.js', model: 'build', norm: 'batchNormalization', note: 'build() returned an array of 2 (2 models): sanity-train trains element [1] of 2, the first model with a batch-norm layer' },
