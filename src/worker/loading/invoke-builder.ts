@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { readDataHint } from '../../core/analysis/arguments/data-hint';
 import { declaredModuleVariables, proposeModuleVariables } from '../../core/analysis/arguments/module-variables';
-import { findModelBuildersIn, pickDefaultBuilder } from '../../core/analysis/builders/model-builders';
+import { findModelBuildersIn, outerVariablesAssignedBy, pickDefaultBuilder } from '../../core/analysis/builders/model-builders';
 import type { ModelBuilder } from '../../core/analysis/types';
 import type { SanityCall } from '../../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from '../errors';
@@ -20,7 +20,7 @@ import { seedMathRandom } from '../random';
 import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
-import { nestedStoredModel, unwrapModel } from './wrapped-model';
+import { modelKeptInVariable, nestedStoredModel, unwrapModel } from './wrapped-model';
 import { takeExitCalls } from '../exit-guard';
 import { isLoadStop } from './load-stop';
 import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './arguments/missing-arguments';
@@ -105,6 +105,13 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const sourceFile = parseSourceFile(inv.code, inv.file);
   const builders = findModelBuildersIn(sourceFile).map((b) => b.builder);
   const builder = resolveBuilder(builders, inv.file, inv.builderId);
+  if (UNANALYSED.has(builder) && builder.kind === 'function') {
+    // Where a model it returns nothing for may be kept: read after the call, named in the failure.
+    const [variable] = outerVariablesAssignedBy(sourceFile, builder.id);
+    if (variable !== undefined) {
+      builder.modelVariable = variable;
+    }
+  }
   const pageNotes: string[] = [];
   serveLocalFiles(inv.file);
   if (isBrowserScript(inv.code)) {
@@ -302,6 +309,8 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   }
   const stored = instance && isLayersModel(instance) ? instance : instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
   if (stored) {
+    const several = builder.kind === 'constructor' && instance && !isLayersModel(instance) ? severalStoredNote(instance, stored, builder) : undefined;
+    ctx.notes.push(...(several ? [several] : []));
     return checkInputs(stored, label);
   }
   const nested = instance && result === undefined ? nestedStoredModel(instance, label) : undefined;
@@ -309,22 +318,13 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     ctx.notes.push(nested.note);
     return checkInputs(nested.model, label);
   }
-  const kept = result === undefined ? modelKeptInVariable(builder, label) : undefined;
+  const kept = result === undefined && builder.modelVariable !== undefined ? modelKeptInVariable(readModelVariable(), builder.modelVariable, label) : undefined;
   if (kept) {
     ctx.notes.push(kept.note);
     return checkInputs(kept.model, label);
   }
   const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : builder.modelVariable ? ` and \`${builder.modelVariable}\` holds ${describeValue(readModelVariable())}` : '';
   throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);
-}
-
-/** A builder that returned nothing and assigned its model to a module variable or page global: that model. */
-function modelKeptInVariable(builder: ModelBuilder, label: string): { model: tfjs.LayersModel; note: string } | undefined {
-  if (builder.modelVariable === undefined) {
-    return undefined;
-  }
-  const value = readModelVariable();
-  return isLayersModel(value) ? { model: value, note: `${label} returned nothing; trained the model it assigned to \`${builder.modelVariable}\`` } : undefined;
 }
 
 function modelArgumentContext(ctx: CallContext): ModelArgumentContext {
@@ -358,6 +358,13 @@ async function findStoredModel(instance: Record<string, unknown>, property: stri
   return look();
 }
 
+/** For a constructor whose instance holds several models (`[this.encoder, this.decoder] = this.build()`): which one trains. */
+function severalStoredNote(instance: Record<string, unknown>, stored: tfjs.LayersModel, builder: ModelBuilder): string | undefined {
+  const held = Object.entries(instance).filter(([, value]) => isLayersModel(value));
+  const name = held.find(([, value]) => value === stored)?.[0];
+  return held.length > 1 && name !== undefined ? `${builder.className ?? builder.id} holds ${held.length} models (${held.map(([key]) => key).join(', ')}): sanity-train trains this.${name}` : undefined;
+}
+
 function describeSource(builder: ModelBuilder, inv: BuilderInvocation): string {
   const params = [...builder.parameters, ...(builder.constructorParameters ?? [])].filter((p) => !p.receivesTfjs);
   if (inv.args !== undefined || inv.ctorArgs !== undefined) {
@@ -388,5 +395,6 @@ export function describeValue(value: unknown): string {
     return String(value);
   }
   const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
-  return typeof value === 'object' ? `a ${ctor ?? 'object'}` : `a ${typeof value}`;
+  const name = typeof value === 'object' ? (ctor ?? 'object') : typeof value;
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }

@@ -12,28 +12,60 @@ export interface UnwrappedModel {
   note: string;
 }
 
-/** The model inside `result`, with the note saying where it was found; undefined when none is. */
-export function unwrapModel(result: unknown, label: string): UnwrappedModel | undefined {
-  if (typeof result !== 'object' || result === null || Array.isArray(result) || isLayersModel(result)) {
+/**
+ * The model inside `result`, with the note saying where it was found; undefined when none is.
+ * @param how what the builder did with `result`, for the note ('returned', or where it kept it).
+ */
+export function unwrapModel(result: unknown, label: string, how = 'returned'): UnwrappedModel | undefined {
+  if (Array.isArray(result)) {
+    return modelFromArray(result, label, how);
+  }
+  if (typeof result !== 'object' || result === null || isLayersModel(result)) {
     return undefined;
   }
   const held = Object.entries(result as Record<string, unknown>).filter(([, value]) => isLayersModel(value));
   if (held.length === 0) {
-    return fromAccessor(result as Record<string, unknown>, label);
+    return fromAccessor(result as Record<string, unknown>, label, how);
   }
   const [name, model] = held.find(([key]) => key === 'model') ?? held[0];
   const names = held.map(([key]) => key);
+  const kind = (result as { constructor?: { name?: string } }).constructor?.name;
+  const holder = kind && kind !== 'Object' ? `a ${kind}` : 'an object';
   const note =
     held.length === 1
-      ? `${label} returned an object that holds the model in .${name}: sanity-train trains that model`
-      : `${label} returned an object that holds ${held.length} models (${names.join(', ')}): sanity-train trains .${name}`;
+      ? `${label} ${how} ${holder} that holds the model in .${name}: sanity-train trains that model`
+      : `${label} ${how} ${holder} that holds ${held.length} models (${names.join(', ')}): sanity-train trains .${name}`;
   return { model: model as tfjs.LayersModel, note };
+}
+
+/** Layer classes whose presence makes a model the one worth sanity-training among several. */
+const NORM_CLASSES = new Set(['BatchNormalization', 'RunningBatchNorm']);
+
+/**
+ * `[encoder, decoder, run]`, `[generator, discriminator]`: the first model with a batch-norm layer
+ * (that is the layer sanity-train watches), else the first model.
+ */
+function modelFromArray(items: unknown[], label: string, how: string): UnwrappedModel | undefined {
+  const models = items.flatMap((item, index) => (isLayersModel(item) ? [{ model: item, index }] : []));
+  if (models.length === 0) {
+    return undefined;
+  }
+  const normed = models.find(({ model }) => hasNormLayer(model));
+  const { model, index } = normed ?? models[0];
+  const why = models.length === 1 ? 'the only model' : normed ? 'the first model with a batch-norm layer' : 'the first model (none has a batch-norm layer)';
+  const note = `${label} ${how} an array of ${items.length} (${models.length} ${models.length === 1 ? 'model' : 'models'}): sanity-train trains element [${index}] of ${items.length}, ${why}`;
+  return { model, note };
+}
+
+/** Whether the model, or a model nested in it as a layer, has a BatchNormalization or RunningBatchNorm layer. */
+function hasNormLayer(model: tfjs.LayersModel, depth = 0): boolean {
+  return model.layers.some((layer) => (typeof layer.getClassName === 'function' && NORM_CLASSES.has(layer.getClassName())) || (depth < 4 && isLayersModel(layer) && hasNormLayer(layer, depth + 1)));
 }
 
 /** Methods without parameters that a wrapper class offers to hand out its model. */
 const ACCESSOR = /^(get)?(model|network|net)$/i;
 
-function fromAccessor(wrapper: Record<string, unknown>, label: string): UnwrappedModel | undefined {
+function fromAccessor(wrapper: Record<string, unknown>, label: string, how: string): UnwrappedModel | undefined {
   for (const name of methodNames(wrapper).filter((n) => ACCESSOR.test(n))) {
     const method = wrapper[name] as (...a: unknown[]) => unknown;
     if (method.length > 0) {
@@ -47,7 +79,7 @@ function fromAccessor(wrapper: Record<string, unknown>, label: string): Unwrappe
     }
     if (isLayersModel(value)) {
       const kind = (wrapper.constructor as { name?: string } | undefined)?.name ?? 'object';
-      return { model: value, note: `${label} returned a ${kind} whose ${name}() gives the model: sanity-train trains that model` };
+      return { model: value, note: `${label} ${how} a ${kind} whose ${name}() gives the model: sanity-train trains that model` };
     }
   }
   return undefined;
@@ -72,7 +104,7 @@ function methodNames(value: object): string[] {
  * tf.LayersModel; `this.nnet.model`): that model, preferring the path through properties named
  * `model`, with the note saying where it was.
  */
-export function nestedStoredModel(instance: Record<string, unknown>, label: string): UnwrappedModel | undefined {
+export function nestedStoredModel(instance: Record<string, unknown>, label: string, owner = 'this'): UnwrappedModel | undefined {
   const found: [string, tfjs.LayersModel][] = [];
   for (const [outer, holder] of Object.entries(instance)) {
     if (typeof holder !== 'object' || holder === null || Array.isArray(holder) || isLayersModel(holder) || ArrayBuffer.isView(holder)) {
@@ -89,5 +121,17 @@ export function nestedStoredModel(instance: Record<string, unknown>, label: stri
   }
   const [where, model] = found.find(([p]) => p === 'model.model') ?? found.find(([p]) => p.endsWith('.model')) ?? found[0];
   const others = found.length > 1 ? ` (it holds ${found.length}: ${found.map(([p]) => p).join(', ')})` : '';
-  return { model, note: `${label} holds the model one level down, in this.${where}${others}: sanity-train trains that model` };
+  return { model, note: `${label} holds the model one level down, in ${owner}.${where}${others}: sanity-train trains that model` };
+}
+
+/**
+ * What a builder that returned nothing left in the module variable (or page global) it assigns: a
+ * model, or an instance or array holding models (`net = new TwoPart(cfg)`), unwrapped as a returned one is.
+ */
+export function modelKeptInVariable(value: unknown, variable: string, label: string): UnwrappedModel | undefined {
+  if (isLayersModel(value)) {
+    return { model: value, note: `${label} returned nothing; trained the model it assigned to \`${variable}\`` };
+  }
+  const holder = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return unwrapModel(value, label, `returned nothing and kept in \`${variable}\``) ?? (holder && nestedStoredModel(holder, `${label} returned nothing; \`${variable}\``, variable));
 }

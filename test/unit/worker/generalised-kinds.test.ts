@@ -77,7 +77,7 @@ describe('a builder that returns an object wrapping the model', () => {
     { what: 'two models, one named model', value: { target: b, model: a }, model: a, note: 'f() returned an object that holds 2 models (target, model): sanity-train trains .model' },
     { what: 'a class keeping it private behind network()', value: new Holder(b), model: b, note: 'f() returned a Holder whose network() gives the model: sanity-train trains that model' },
     { what: 'no model inside', value: { error: true, message: 'no data' } },
-    { what: 'an array', value: [a] },
+    { what: 'an array', value: [a], model: a, note: 'f() returned an array of 1 (1 model): sanity-train trains element [0] of 1, the only model' },
     { what: 'null', value: null },
   ];
   for (const row of rows) {

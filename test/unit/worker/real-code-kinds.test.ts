@@ -56,7 +56,7 @@ describe('real-code kinds run (through the worker)', function () {
     assert.ok(report.notes?.some((n) => n.startsWith('classifier is a model the module builds when it loads')), JSON.stringify(report.notes));
   });
 
-  it('a class the analysis misses is built with new and the constructor arguments typed; the note names the model trained', async () => {
+  it('a class whose constructor destructures its models from build() is built with new and the constructor arguments typed; the note names the model trained', async () => {
     const report = reportOf(await run(request('holder-class.js', { model: 'TwoPartNet', ctorArgs: [{ sizes: { inputDim: 6, codeDim: 2 } }] })));
     assert.equal(report.call?.builderKind, 'constructor');
     assert.deepEqual(report.call?.args, [{ sizes: { inputDim: 6, codeDim: 2 } }]);

@@ -13,7 +13,7 @@ import type * as TsMorph from 'ts-morph';
 import { collectCandidates, type Candidate } from './builder-candidates';
 import { describeParameters, type FunctionLike } from './builder-parameters';
 import type { BuilderParameter, ModelBuilder } from '../types';
-import { factsOf, getRelativeImports, getThisMember, isModelExpression, type Context, type Verdict } from './model-expressions';
+import { factsOf, getRelativeImports, getThisMember, isHolderConstruction, isModelExpression, type Context, type Verdict } from './model-expressions';
 import { getTfjsApiPathOfText, getTfjsBindings, loadTsMorph, parseSourceFile, type TfjsBindings } from './tfjs-bindings';
 import { getTypeScript } from '../typescript';
 
@@ -32,7 +32,7 @@ export function findModelBuilders(code: string, fileName: string): ModelBuilder[
 export function findModelBuildersIn(file: TsMorph.SourceFile): { builder: ModelBuilder; node: TsMorph.Node | undefined }[] {
   const bindings = getTfjsBindings(file);
   const candidates = collectCandidates(file);
-  const ctx: Context = { bindings, builders: new Set(), imported: getRelativeImports(file), members: new Map(), facts: new Map(), sourceFile: file.compilerNode, t: getTypeScript() };
+  const ctx: Context = { bindings, builders: new Set(), imported: getRelativeImports(file), members: new Map(), holders: new Set(), facts: new Map(), sourceFile: file.compilerNode, t: getTypeScript() };
   const verdicts = new Map<Candidate, Verdict>();
   // Text prefilter: a function that mentions no tfjs model call, no `this`, no other candidate and no
   // import is never a builder, and is never walked.
@@ -58,9 +58,29 @@ export function findModelBuildersIn(file: TsMorph.SourceFile): { builder: ModelB
   });
 }
 
+/**
+ * The module variables (or page globals) the top-level function `name` assigns, in source order:
+ * for a builder the analysis did not list, where a model it returned nothing for may be kept.
+ */
+export function outerVariablesAssignedBy(file: TsMorph.SourceFile, name: string): string[] {
+  const fn = collectCandidates(file).find((c) => c.kind === 'function' && c.localName === name)?.fn;
+  if (!fn) {
+    return [];
+  }
+  const ctx: Context = { bindings: getTfjsBindings(file), builders: new Set(), imported: new Set(), members: new Map(), holders: new Set(), facts: new Map(), sourceFile: file.compilerNode, t: getTypeScript() };
+  return [...new Set(factsOf(fn, ctx).outerAssignments.map((a) => a.name))];
+}
+
 function record(c: Candidate, verdict: Verdict, ctx: Context): void {
   if (c.kind === 'function' && c.localName && verdict.returns) {
     ctx.builders.add(c.localName);
+  }
+  if (c.kind === 'constructor' && c.className) {
+    ctx.holders.add(c.className);
+  }
+  if (c.kind === 'function' && c.localName && verdict.property !== undefined && !verdict.returns) {
+    // `function Trainer() { this.model = … }`: `new Trainer()` holds a model too.
+    ctx.holders.add(c.localName);
   }
   if (c.className && c.kind !== 'constructor') {
     const members = ctx.members.get(c.className) ?? new Map<string, Verdict>();
@@ -100,7 +120,7 @@ function judge(c: Candidate, ctx: Context): Verdict | undefined {
 function getAssignedModelVariable(fn: FunctionLike, c: Candidate, ctx: Context): string | undefined {
   const facts = factsOf(fn, ctx);
   const local = { ...ctx, bindings: facts.bindings };
-  return facts.outerAssignments.find((a) => isModelExpression(a.value, fn, c, local, 0))?.name;
+  return facts.outerAssignments.find((a) => isModelExpression(a.value, fn, c, local, 0) || isHolderConstruction(a.value, ctx))?.name;
 }
 
 /** `extends tf.Sequential`, `extends LayersModel` (imported from tfjs), `extends tfjs.Model`. */

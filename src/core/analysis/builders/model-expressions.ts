@@ -33,6 +33,8 @@ export interface Context {
   imported: Set<string>;
   /** Class name -> member name -> verdict, for `this.m()` calls. */
   members: Map<string, Map<string, Verdict>>;
+  /** Classes of the file whose instances hold a model (their constructor is a builder): `net = new C()` keeps one. */
+  holders: Set<string>;
   /** What one walk of each function found (on compiler nodes: wrapping every node in ts-morph's is the expensive part). */
   facts: Map<FunctionLike, Facts>;
   sourceFile: ts.SourceFile;
@@ -83,6 +85,24 @@ export function factsOf(fn: FunctionLike, ctx: Context): Facts {
       } else if (t.isVariableDeclaration(child) && t.isIdentifier(child.name)) {
         locals.add(child.name.text);
         assign(child.name.text, child.initializer);
+      } else if (t.isVariableDeclaration(child) && t.isArrayBindingPattern(child.name)) {
+        // `const [generator, discriminator] = build()`: each name may hold one of the models.
+        for (const element of child.name.elements) {
+          if (t.isBindingElement(element) && t.isIdentifier(element.name)) {
+            locals.add(element.name.text);
+            assign(element.name.text, child.initializer);
+          }
+        }
+      } else if (t.isBinaryExpression(child) && child.operatorToken.kind === t.SyntaxKind.EqualsToken && t.isArrayLiteralExpression(child.left)) {
+        // `[this.enc, this.dec, this.run] = this.make()`: each target may receive one of the models.
+        for (const target of child.left.elements) {
+          assign(target.getText(sourceFile), child.right);
+          if (t.isIdentifier(target)) {
+            identifierAssignments.push({ name: target.text, value: child.right });
+          } else if (t.isPropertyAccessExpression(target) && target.expression.kind === t.SyntaxKind.ThisKeyword) {
+            facts.thisAssignments.push({ property: target.name.text, value: child.right });
+          }
+        }
       } else if (t.isBinaryExpression(child) && child.operatorToken.kind === t.SyntaxKind.EqualsToken) {
         assign(child.left.getText(sourceFile), child.right);
         if (t.isIdentifier(child.left)) {
@@ -121,6 +141,10 @@ export function isModelExpression(expr: ts.Node, fn: FunctionLike | undefined, c
   if (t.isCallExpression(value)) {
     return isModelCall(value, c, ctx);
   }
+  if (t.isArrayLiteralExpression(value)) {
+    // `return [enc, dec, run]`: an array holding models (the worker picks one of them).
+    return value.elements.some((element) => isModelExpression(element, fn, c, ctx, depth + 1));
+  }
   if (t.isConditionalExpression(value)) {
     return isModelExpression(value.whenTrue, fn, c, ctx, depth + 1) || isModelExpression(value.whenFalse, fn, c, ctx, depth + 1);
   }
@@ -128,6 +152,13 @@ export function isModelExpression(expr: ts.Node, fn: FunctionLike | undefined, c
     return (factsOf(fn, ctx).assigned.get(value.getText(sourceFile)) ?? []).some((v) => isModelExpression(v, fn, c, ctx, depth + 1));
   }
   return false;
+}
+
+/** `new C(…)` with C a class of the file whose instances hold a model (`net = new TwoPart(cfg)`). */
+export function isHolderConstruction(expr: ts.Node, ctx: Context): boolean {
+  const { t } = ctx;
+  const value = unwrap(t, expr);
+  return t.isNewExpression(value) && t.isIdentifier(value.expression) && ctx.holders.has(value.expression.text);
 }
 
 /** Strips `await`, parentheses, type assertions and `!`. */

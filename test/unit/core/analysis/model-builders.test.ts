@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
+import { findModelBuilders, outerVariablesAssignedBy } from '../../../../src/core/analysis/builders/model-builders';
+import { parseSourceFile } from '../../../../src/core/analysis/builders/tfjs-bindings';
 import type { ModelBuilder } from '../../../../src/core/analysis/types';
 
 interface Row {
@@ -74,6 +75,16 @@ const rows: Row[] = [
   { title: 'a class field initialised with a model', code: `${NS}export class Holder { model = tf.sequential(); }`, expected: ['Holder:constructor:exported>model'] },
   { title: 'an ES5 function constructor with a prototype builder', code: `${REQ}function Agent(numActions) {\n  this.numActions = numActions;\n  this.onlineNetwork = tf.sequential();\n}\nAgent.prototype.makeTarget = function () { return tf.sequential(); };\nmodule.exports = { Agent };`, fileName: 'agent.js', expected: ['Agent:constructor:exported>onlineNetwork', 'Agent.makeTarget:method:exported'] },
   { title: 'an ES5 constructor calling a prototype method that stores the model', code: `${REQ}function Agent() { this.build(); }\nAgent.prototype.build = function () { this.model = tf.sequential(); };`, fileName: 'agent.js', expected: ['Agent:constructor>model', 'Agent.build:method>model'] },
+  // Holders: arrays of models, fields filled by destructuring, module variables keeping an instance.
+  { title: 'a function returning an array of two models', code: `${REQ}function build() {\n  const g = tf.sequential();\n  const d = tf.model({ inputs: [], outputs: [] });\n  return [g, d];\n}`, fileName: 'gan.js', expected: ['build:function'] },
+  { title: 'an array holding a model among other things', code: `${REQ}function pair() { return [tf.sequential(), 0.5, (x) => x]; }`, fileName: 'p.js', expected: ['pair:function'] },
+  { title: 'a destructured array of models, one returned', code: `${REQ}function both() { return [tf.sequential(), tf.sequential()]; }\nfunction first() { const [a, b] = both(); return a; }`, fileName: 'p.js', expected: ['both:function', 'first:function'] },
+  { title: 'a constructor destructuring a method that returns an array of models', code: `${REQ}class Duo {\n  constructor(cfg) {\n    this.cfg = cfg;\n    [this.enc, this.dec, this.run] = this.make();\n  }\n  make() {\n    const enc = tf.model({ inputs: [], outputs: [] });\n    const dec = tf.model({ inputs: [], outputs: [] });\n    return [enc, dec, (x) => dec.apply(enc.apply(x))];\n  }\n}`, fileName: 'duo.js', expected: ['Duo:constructor>enc', 'Duo.make:method'] },
+  { title: 'a module variable given an instance of a model-holding class', code: `${REQ}class Duo {\n  constructor() { [this.enc, this.dec] = this.make(); }\n  make() { return [tf.sequential(), tf.sequential()]; }\n}\nlet net;\nfunction setUp() { net = new Duo({ size: 3 }); }`, fileName: 'duo.js', expected: ['Duo:constructor>enc', 'Duo.make:method', 'setUp:function=>net'] },
+  { title: 'a module variable given an instance of an ES5 constructor', code: `${REQ}function Trainer() { this.model = tf.sequential(); }\nlet trainer;\nfunction init() { trainer = new Trainer(); }`, fileName: 't.js', expected: ['Trainer:constructor>model', 'init:function=>trainer'] },
+  { title: 'a module variable given an instance of a class that holds no model', code: `${REQ}class Config { constructor() { this.units = 3; } }\nlet cfg;\nfunction setUp() { cfg = new Config(); }`, fileName: 'c.js', expected: [] },
+  { title: 'an array without a model', code: `${REQ}function shape() { return [tf.zeros([1]), 3]; }`, fileName: 's.js', expected: [] },
+  { title: 'destructuring into locals of the same names is not the module variable', code: `${REQ}let a;\nfunction f() { let a; [a] = [tf.sequential()]; }`, fileName: 'f.js', expected: [] },
   // Negatives: precision.
   { title: 'a function returning a tensor is not a builder', code: `${NS}export function data() { return tf.zeros([2, 2]); }`, expected: [] },
   { title: 'a return inside a nested callback does not count', code: `${NS}export function outer() { [1].map(() => { return tf.sequential(); }); return 1; }`, expected: [] },
@@ -148,4 +159,19 @@ describe('findModelBuilders', () => {
     const found = findModelBuilders(`${NS}export function build() { return tf.sequential(; }\nexport const x = (`, 'broken.ts');
     assert.ok(Array.isArray(found));
   });
+});
+
+describe('outerVariablesAssignedBy (where a function the analysis did not list may keep its model)', () => {
+  const rows: { code: string; name: string; expected: string[] }[] = [
+    { code: 'let pair, spare;\nfunction prepare() { const m = make(); pair = { m }; spare = 1; pair = null; }', name: 'prepare', expected: ['pair', 'spare'] },
+    { code: 'let net;\nconst setUp = () => { [net] = makeAll(); };', name: 'setUp', expected: ['net'] },
+    { code: 'let net;\nfunction f(net) { let other; net = 1; other = 2; }', name: 'f', expected: [] },
+    { code: 'function f() { window.model = load(); }', name: 'f', expected: ['model'] },
+    { code: 'function f() { x = 1; }', name: 'missing', expected: [] },
+  ];
+  for (const row of rows) {
+    it(`${row.name} in ${row.code.replace(/\n/g, ' ')}`, () => {
+      assert.deepEqual(outerVariablesAssignedBy(parseSourceFile(row.code, 'page.js'), row.name), row.expected);
+    });
+  }
 });
