@@ -9,13 +9,13 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
-import { TFJS_LIBRARY, TFJS_MODULE, TFJS_URL } from '../../core/analysis/builders/tfjs-bindings';
+import { TFJS_MODULE, TFJS_URL } from '../../core/analysis/builders/tfjs-bindings';
 import { isLoadStop } from './load-stop';
-import { packageOfRequest } from './failure-hints';
 import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
 import { isHtmlPage } from '../../core/analysis/page/page-scripts';
 import { pageCodeForLoading, withPageSourceName } from './page/page-loading';
 import { defineBundlerFileLoaders } from './bundler-files';
+import { bundlerAsset, standInForMissingFile, standInForMissingPackage, virtualModule } from './missing-modules';
 import { STATEMENT_ERROR_GLOBAL, withGuardedStatements } from './guarded-statements';
 
 interface ModuleInternals {
@@ -106,126 +106,6 @@ export function installModuleHooks(redirects: Map<string, string>): void {
   internals._extensions['.html'] = jsLike;
   internals._extensions['.htm'] = jsLike;
   defineBundlerFileLoaders(internals._extensions);
-}
-
-const missingPackages = new Set<string>();
-/** The user's own files that another of theirs imports and that are not there, each with its importer. */
-const missingFiles = new Map<string, MissingFile>();
-/** Stand-ins for missing packages only while the user's module loads: a builder that imports one itself needs it. */
-let loadingUserModule = false;
-
-export function setLoadingUserModule(value: boolean): void {
-  loadingUserModule = value;
-}
-
-/** The packages the user's files import that are not installed and got a stand-in, since the last reset. */
-export function missingPackagesStoodIn(): string[] {
-  return [...missingPackages];
-}
-
-export function resetMissingPackagesStoodIn(): void {
-  missingPackages.clear();
-  missingFiles.clear();
-}
-
-export interface MissingFile {
-  /** The request as the code wrote it (`./models/RES8`) and the file that made it. */
-  request: string;
-  importer: string;
-  /** Where the file would be. */
-  absolute: string;
-}
-
-/** The user's own files that were missing and got a stand-in, since the last reset. */
-export function missingFilesStoodIn(): MissingFile[] {
-  return [...missingFiles.values()];
-}
-
-/**
- * A relative import of the user's own file that is not there (a git submodule not checked out, a file
- * the project generates or ignores: weights, a local config): an inert stand-in like a missing
- * package's, so a builder that does not need it still runs; the report names the file
- * (invocation-notes.ts). Assets have their own stand-in (bundlerAsset).
- */
-function standInForMissingFile(request: string, parent: unknown, err: unknown): string | undefined {
-  const parentFile = (parent as { filename?: string } | undefined)?.filename;
-  if (!loadingUserModule || (err as { code?: string }).code !== 'MODULE_NOT_FOUND' || !request.startsWith('.') || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
-    return undefined;
-  }
-  const absolute = path.resolve(path.dirname(parentFile), request);
-  missingFiles.set(absolute, { request, importer: parentFile, absolute });
-  return virtualModule(path.join(path.sep, '__rbn_missing_file__', absolute), () => packageStandIn(`the missing file ${request}`, request));
-}
-
-/**
- * A package the user's own file imports that is not installed (a chart library, a data loader's
- * decompressor, a tfjs add-on such as React Native's adapter): a cached module whose exports are an
- * inert stand-in, so the builder can still be reached; tfjs itself and Node's built-ins never get
- * one. The report says which packages (invocation-notes.ts).
- */
-function standInForMissingPackage(request: string, parent: unknown, err: unknown): string | undefined {
-  const parentFile = (parent as { filename?: string } | undefined)?.filename;
-  const pkg = packageOfRequest(request);
-  if (!loadingUserModule || (err as { code?: string }).code !== 'MODULE_NOT_FOUND' || pkg === undefined || TFJS_LIBRARY.test(pkg) || Module.isBuiltin(request) || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
-    return undefined;
-  }
-  missingPackages.add(pkg);
-  return virtualModule(path.join(path.sep, '__rbn_missing_package__', request), () => packageStandIn(`the missing package ${pkg}`, request));
-}
-
-/** A module that resolves to `id` and is already loaded with `exports()` (made once per id). */
-function virtualModule(id: string, exports: () => unknown): string {
-  if (!require.cache[id]) {
-    const module = new Module(id);
-    module.filename = id;
-    module.loaded = true;
-    module.exports = exports();
-    require.cache[id] = module;
-  }
-  return id;
-}
-
-/** Extensions a bundler turns into a URL string when code requires them (`require('./digits.gz')`). */
-const ASSET = /\.(gz|png|jpe?g|gif|svg|webp|bmp|ico|wav|mp3|ogg|bin|pre|txt|csv|css|scss|html|wasm|tflite|pb)$/i;
-
-/** A relative request for an asset that is not there: what a bundler's file loader gives, its path. */
-function bundlerAsset(request: string): string | undefined {
-  if (!loadingUserModule || !request.startsWith('.') || !ASSET.test(request)) {
-    return undefined;
-  }
-  return virtualModule(path.join(path.sep, '__rbn_asset__', request), () => request);
-}
-
-/**
- * Anything read, called or constructed from it is another stand-in. What a call returns may be a
- * promise in the package (`client.getDatabaseNames().then(…)`): it settles at once, with a stand-in;
- * the stand-in itself and its members are no promises (`await` gives them back as they are).
- */
-function packageStandIn(missing: string, what: string, thenable = false): unknown {
-  const target = function standIn(): void {
-    // Never runs: the traps answer.
-  };
-  const proxy: object = new Proxy(target, {
-    get: (t, key) => {
-      if (key === 'then') {
-        return thenable ? (onSettled?: (v: unknown) => unknown, onFailed?: (e: unknown) => unknown) => Promise.resolve(packageStandIn(missing, what)).then(onSettled, onFailed) : undefined;
-      }
-      if (key === '__esModule') {
-        // Marked as an ES module, so `import * as ns` keeps the stand-in itself, whose members are
-        // stand-ins too (`new ns.Type()`), instead of a copy of its own keys.
-        return true;
-      }
-      if (key === Symbol.toPrimitive || key === 'toString') {
-        return () => `[stand-in for ${missing}]`;
-      }
-      return typeof key === 'symbol' ? Reflect.get(t, key) : packageStandIn(missing, `${what}.${key}`);
-    },
-    apply: () => packageStandIn(missing, `${what}()`, true),
-    // `class App extends React.Component` calls it through super(): the instance is the subclass's own
-    // (its methods and fields), not a stand-in.
-    construct: (_, __, newTarget: { prototype?: object }) => (newTarget !== proxy && typeof newTarget.prototype === 'object' ? Object.create(newTarget.prototype) : packageStandIn(missing, `new ${what}`)) as object,
-  });
-  return proxy;
 }
 
 function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean, options: unknown, resolve: ModuleInternals['_resolveFilename']): string | undefined {

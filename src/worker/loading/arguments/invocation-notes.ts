@@ -6,7 +6,7 @@
  */
 import type { BuilderParameter } from '../../../core/analysis/types';
 import * as path from 'node:path';
-import { missingFilesStoodIn, missingPackagesStoodIn, resetMissingPackagesStoodIn, type MissingFile } from '../module-loader';
+import { missingFilesStoodIn, missingPackagesStoodIn, resetMissingPackagesStoodIn, type MissingFile } from '../missing-modules';
 import { uncheckedSubmoduleOf } from '../missing-files';
 import { localFetchNote, localFetchUses } from '../page/local-fetch';
 
