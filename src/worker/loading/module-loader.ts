@@ -126,8 +126,9 @@ export function transpile(code: string, file: string): string {
   const page = isHtmlPage(file);
   const source = guardedEntries.has(file) && !page ? withGuardedStatements(code, file) : code;
   const out = ts.transpileModule(source, {
-    // A page's scripts are JavaScript (an unknown extension would parse as TypeScript).
-    fileName: page ? `${file}.js` : file,
+    // A page's scripts are JavaScript (an unknown extension would parse as TypeScript); .mjs/.mts
+    // would keep their ES-module syntax whatever the module setting says.
+    fileName: page ? `${file}.js` : file.replace(/\.([mc])(js|ts)$/, '.$2'),
     compilerOptions: {
       // A script with no import or export stays sloppy, as a page's classic script (and Node's CommonJS)
       // runs: `model = tf.sequential()` with no declaration makes a global. Modules are strict anyway.

@@ -322,6 +322,13 @@ describe('generalised kinds run (through the worker)', function () {
     assert.match(outcome.kind === 'error' ? outcome.message : '', /^createBoardNet\(\) threw: Error: cols must be twice rows, got 3 and undefined .*cols ran as undefined, as JavaScript passes them/);
   });
 
+  it('a module that picks a backend as it loads (webgl, absent in Node) loads, and training stays on the chosen backend, said so', async () => {
+    const report = reportOf(await run(request('picks-backend.mjs', { model: 'createClassifier', args: [5] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.equal(report.backend, 'cpu');
+    assert.ok(report.notes?.includes("the code asked for the 'webgl' backend (tf.setBackend): sanity-train kept cpu, the backend it chose for training (--backend picks another)"), JSON.stringify(report.notes));
+  });
+
   it('files of its own that are missing (a submodule not checked out, an ignored file) get stand-ins, and the note says where they lie', async () => {
     const report = reportOf(await run(request('missing-file/net.js', { model: 'buildNet', args: [5] })));
     assert.equal(report.runs[0].steps, 2);
