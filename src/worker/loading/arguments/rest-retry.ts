@@ -11,15 +11,9 @@ import { parseSourceFile } from '../../../core/analysis/builders/tfjs-bindings';
 import type { BuilderParameter, ModelBuilder } from '../../../core/analysis/types';
 import { describeError, SanityFailure } from '../../errors';
 import { ctorParameters } from './fill-arguments';
+import type { BuilderInvocation } from '../invoke-builder';
 
-interface Invocation {
-  file: string;
-  code: string;
-  builderId?: string;
-  args?: unknown[];
-  ctorArgs?: unknown[];
-  argsSource?: string;
-}
+type Invocation = Pick<BuilderInvocation, 'file' | 'code' | 'builderId' | 'args' | 'ctorArgs' | 'argsSource'>;
 
 export async function withProposedRest<I extends Invocation, T extends object>(inv: I, build: (inv: I) => Promise<T>): Promise<T> {
   try {
