@@ -121,10 +121,24 @@ function packageStandIn(missing: string, what: string, thenable = false): unknow
       }
       return typeof key === 'symbol' ? Reflect.get(t, key) : packageStandIn(missing, `${what}.${key}`);
     },
-    apply: () => packageStandIn(missing, `${what}()`, true),
+    // A decorator of a missing framework (`@Injectable()`, `@Component({…})`) applied to a class or a
+    // member leaves it as it is, as the framework's own decorators leave the code sanity-train needs.
+    apply: (_, __, args: unknown[]) => (isDecoratorApplication(args) ? undefined : packageStandIn(missing, `${what}()`, true)),
     // `class App extends React.Component` calls it through super(): the instance is the subclass's own
     // (its methods and fields), not a stand-in.
     construct: (_, __, newTarget: { prototype?: object }) => (newTarget !== proxy && typeof newTarget.prototype === 'object' ? Object.create(newTarget.prototype) : packageStandIn(missing, `new ${what}`)) as object,
   });
   return proxy;
+}
+
+/**
+ * The arguments a decorator gets: a class (TypeScript's legacy decorators and the standard ones),
+ * a prototype and a member name (legacy member decorators), or a value and its context (standard).
+ */
+export function isDecoratorApplication(args: readonly unknown[]): boolean {
+  const [first, second] = args;
+  const isClass = typeof first === 'function' && /^class\b/.test(Function.prototype.toString.call(first));
+  const legacyMember = args.length >= 2 && typeof first === 'object' && first !== null && (typeof second === 'string' || typeof second === 'symbol');
+  const standard = args.length === 2 && typeof second === 'object' && second !== null && typeof (second as { kind?: unknown }).kind === 'string' && 'name' in second;
+  return (isClass && args.length === 1) || legacyMember || standard;
 }

@@ -329,6 +329,12 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(report.notes?.includes("the code asked for the 'webgl' backend (tf.setBackend): sanity-train kept cpu, the backend it chose for training (--backend picks another)"), JSON.stringify(report.notes));
   });
 
+  it("a class decorated by a missing framework's decorators (@Injectable, @Input) stays the class", async () => {
+    const report = reportOf(await run(request('decorated-service.ts', { model: 'ModelService.createModel', args: [5], ctorArgs: [] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => n.startsWith('@example/app-framework is not installed')), JSON.stringify(report.notes));
+  });
+
   it('files of its own that are missing (a submodule not checked out, an ignored file) get stand-ins, and the note says where they lie', async () => {
     const report = reportOf(await run(request('missing-file/net.js', { model: 'buildNet', args: [5] })));
     assert.equal(report.runs[0].steps, 2);

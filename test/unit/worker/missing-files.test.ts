@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { submoduleFolders, uncheckedSubmoduleOf } from '../../../src/worker/loading/missing-files';
 import { missingFileNotes } from '../../../src/worker/loading/arguments/invocation-notes';
+import { isDecoratorApplication } from '../../../src/worker/loading/missing-modules';
 
 describe('missing files of the user\'s own', () => {
   let root: string;
@@ -45,4 +46,19 @@ describe('missing files of the user\'s own', () => {
       './config.local that main.js imports is missing: the module loaded with an inert stand-in',
     ]);
   });
+});
+
+describe('decorators of a missing package', () => {
+  class Service {}
+  const rows: { title: string; args: unknown[]; decorator: boolean }[] = [
+    { title: 'a class', args: [Service], decorator: true },
+    { title: 'a prototype and a member name (legacy member decorator)', args: [Service.prototype, 'units', undefined], decorator: true },
+    { title: 'a value and its context (standard decorator)', args: [() => 1, { kind: 'method', name: 'build' }], decorator: true },
+    { title: 'a plain function argument (a callback)', args: [() => 1], decorator: false },
+    { title: 'an options object', args: [{ providedIn: 'root' }], decorator: false },
+    { title: 'two strings', args: ['a', 'b'], decorator: false },
+  ];
+  for (const row of rows) {
+    it(`${row.title}: ${row.decorator ? 'a decorator application' : 'a call'}`, () => assert.equal(isDecoratorApplication(row.args), row.decorator));
+  }
 });
