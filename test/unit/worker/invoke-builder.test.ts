@@ -61,6 +61,11 @@ describe('invokeBuilder (through the worker)', function () {
     assert.match(report.notes?.[0] ?? '', /^with w, numActions left undefined the build threw Error: h and w must be integers, got 9 and undefined \(at .*grid-agent\.js:\d+\); sanity-train built it again with the file's proposal for them \(\[9, 10, 4\]\): pass the values you mean to choose$/);
   });
 
+  it("a value naming tfjs typed at the tfjs parameter's place: dropped, the tfjs in use goes there, said so", async () => {
+    const report = reportOf(await run(request('injected-tf.js', { model: 'buildModel', args: ['@tensorflow/tfjs-node', 3] })));
+    assert.ok(report.notes?.includes("'@tensorflow/tfjs-node' stood where tf takes the tfjs module: the tfjs in use went there"), JSON.stringify(report.notes));
+  });
+
   it('too many arguments: one line', async () => {
     const failure = errorOf(await run(request('injected-tf.js', { model: 'buildModel', args: [3, 4] })));
     assert.match(failure.message, /^buildModel takes at most 1 argument \(classes\); got 2$/);

@@ -27,8 +27,9 @@ export function ctorParameters(builder: ModelBuilder): BuilderParameter[] {
  * receives it. Fewer values than parameters run as JavaScript runs them, the rest undefined, with a
  * note, when the user typed them (`typed`); with nothing typed, the one line says what to pass.
  */
-export function fillArguments(parameters: BuilderParameter[], given: unknown[], ctx: FillContext, flag: string, typed: boolean): unknown[] {
+export function fillArguments(parameters: BuilderParameter[], typedValues: unknown[], ctx: FillContext, flag: string, typed: boolean): unknown[] {
   const { builder } = ctx;
+  const given = withoutTfjsPlaceholders(parameters, typedValues, ctx);
   const own = parameters.filter((p) => !p.receivesTfjs);
   const required = own.filter((p) => !p.optional).length;
   const label = builder.kind === 'constructor' || flag === '--ctor-args' ? `new ${builder.className}()` : builder.id;
@@ -57,6 +58,24 @@ export function fillArguments(parameters: BuilderParameter[], given: unknown[], 
     out.pop();
   }
   return out;
+}
+
+/** A value that names tfjs (`'@tensorflow/tfjs-node'`, `'tf'`), typed where the signature takes the tfjs module. */
+const TFJS_PLACEHOLDER = /^(@tensorflow\/tfjs(-[a-z-]+)?|tfjs|tf)$/i;
+
+/**
+ * The values typed for every parameter, the tfjs one included (`createModel(tf, inputShape)` typed as
+ * `['@tensorflow/tfjs-node', [64, 1]]`): the placeholders at the tfjs parameters' places are dropped
+ * (the tfjs in use goes there), with a note; other lists as they are.
+ */
+function withoutTfjsPlaceholders(parameters: BuilderParameter[], given: unknown[], ctx: FillContext): unknown[] {
+  const places = parameters.flatMap((p, i) => (p.receivesTfjs && i < given.length ? [i] : []));
+  if (places.length === 0 || !places.every((i) => typeof given[i] === 'string' && TFJS_PLACEHOLDER.test(given[i] as string))) {
+    return given;
+  }
+  const names = places.map((i) => parameters[i].name).join(', ');
+  ctx.notes.push(`${places.map((i) => `'${String(given[i])}'`).join(', ')} stood where ${names} takes the tfjs module: the tfjs in use went there`);
+  return given.filter((_, i) => !places.includes(i));
 }
 
 /**
