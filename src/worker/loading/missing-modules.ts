@@ -67,7 +67,7 @@ export function standInForMissingFile(request: string, parent: unknown, err: unk
 export function standInForMissingPackage(request: string, parent: unknown, err: unknown): string | undefined {
   const parentFile = (parent as { filename?: string } | undefined)?.filename;
   const pkg = packageOfRequest(request);
-  if (!loadingUserModule || (err as { code?: string }).code !== 'MODULE_NOT_FOUND' || pkg === undefined || TFJS_LIBRARY.test(pkg) || Module.isBuiltin(request) || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
+  if (!loadingUserModule || (err as { code?: string }).code !== 'MODULE_NOT_FOUND' || pkg === undefined || TFJS_LIBRARY.test(request) || Module.isBuiltin(request) || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
     return undefined;
   }
   missingPackages.add(pkg);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { findDeferredTfjsBindings, getTfjsBindings, parseSourceFile } from '../../../../src/core/analysis/builders/tfjs-bindings';
+import { findDeferredTfjsBindings, getTfjsBindings, parseSourceFile, TFJS_LIBRARY } from '../../../../src/core/analysis/builders/tfjs-bindings';
 
 describe('findDeferredTfjsBindings (top-level tfjs bindings filled only by some function)', () => {
   const rows: { title: string; code: string; expected: string[] }[] = [
@@ -23,4 +23,20 @@ describe('findDeferredTfjsBindings (top-level tfjs bindings filled only by some 
     const bindings = getTfjsBindings(parseSourceFile("let tfn;\nfunction run() { tfn = require('@tensorflow/tfjs-node'); }", 'm.js'));
     assert.deepEqual([...bindings.namespaces], ['tfn']);
   });
+});
+
+describe('tfjs itself or an add-on (which requests the worker serves, which may get a stand-in)', () => {
+  const rows: [string, boolean][] = [
+    ['@tensorflow/tfjs', true],
+    ['@tensorflow/tfjs-layers', true],
+    ['@tensorflow/tfjs-node-gpu', true],
+    // Deep imports of a library's internals, and add-ons, are not served by the worker's tfjs.
+    ['@tensorflow/tfjs-layers/dist/losses', false],
+    ['@tensorflow/tfjs-react-native', false],
+    ['@tensorflow/tfjs-vis', false],
+    ['@tensorflow/tfjs-backend-webgl', false],
+  ];
+  for (const [request, library] of rows) {
+    it(`${request}: ${library ? 'tfjs itself' : 'not'}`, () => assert.equal(TFJS_LIBRARY.test(request), library));
+  }
 });
