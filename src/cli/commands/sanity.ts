@@ -168,7 +168,9 @@ builder with literal arguments in its package (nearest package.json folder, node
 skipped; calls a test expects to throw are not), the defaults in the signature, then a guess
 from types, JSDoc, what the code reads of an object parameter (opts.imgSize) and names
 (inputShape, numClasses, h/w, channels, latentDim, units...), and prints which values it used
-and where from (stderr). The JSON report's "call" says the same.
+and where from (stderr). The JSON report's "call" says the same. Fewer values than parameters
+run as JavaScript runs them, the rest undefined; if the build then fails, it runs once more
+with the proposal for the rest, and the report's first note says so.
 
 Module variables: a builder may read top-level variables its file declares without a value and
 only another function fills (let numberOfClasses; ... run() { numberOfClasses = args.classes }).
