@@ -18,7 +18,6 @@ import { fillEmptyBindings, loadFactory, readModelVariable, requireUserModule } 
 import { setLoadingUserModule } from './missing-modules';
 import { setModuleLoading, withBrowserStandIns, type AttemptProgress, type StandInUse } from './page/browser-stand-ins';
 import { seedMathRandom } from '../random';
-import { withoutComments } from '../../core/analysis/comments';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
 import { modelKeptInVariable, nestedStoredModel, unwrapModel } from './wrapped-model';
@@ -40,6 +39,7 @@ import { holdBackend } from './backend-hold';
 import { runPageContext } from './page/page-context';
 import { pastALoadError, type LastResort } from './past-load-error';
 import { serveLocalFiles } from './page/local-fetch';
+import { answerWorkerMessages, defineBrowserGlobals, isBrowserScript } from './page/page-globals';
 
 export interface BuilderInvocation {
   /** Absolute path of the user's module, and its text. */
@@ -120,6 +120,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
     defineBrowserGlobals(inv.tf);
     pageNotes.push(...runPageContext(inv.file));
   }
+  pageNotes.push(...answerWorkerMessages(inv.code));
   setPageElementIds(isHtmlPage(inv.file) ? pageElementIdsOf(inv.file) : []);
   const tfjsNames = findDeferredTfjsBindings(sourceFile);
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
@@ -377,23 +378,6 @@ function describeSource(builder: ModelBuilder, inv: BuilderInvocation): string {
   }
   return params.length === 0 ? 'no parameters' : 'defaults in the signature';
 }
-
-/**
- * A script for a page's `<script>` tag: it never imports or requires the tfjs package (a commented-out
- * import does not count; a CDN URL of tfjs is the page's tfjs).
- */
-export function isBrowserScript(code: string): boolean {
-  return !/['"`]@tensorflow\/tfjs/.test(withoutComments(code));
-}
-
-/** `tf` as the page's global, and the minimal `window`/`self` aliases page scripts reach for. */
-function defineBrowserGlobals(tf: typeof tfjs): void {
-  const g = globalThis as Record<string, unknown>;
-  g.tf ??= tf;
-  g.window ??= globalThis;
-  g.self ??= globalThis;
-}
-
 
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) {

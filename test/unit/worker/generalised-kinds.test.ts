@@ -335,6 +335,12 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(report.notes?.some((n) => n.startsWith('@example/app-framework is not installed')), JSON.stringify(report.notes));
   });
 
+  it("a Web Worker's script that posts messages as it builds: they go nowhere, said so", async () => {
+    const report = reportOf(await run(request('worker-script.js', { model: 'buildNet', args: [4] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('the code posts messages to a page (postMessage, as a Web Worker does): in sanity-train they go nowhere'), JSON.stringify(report.notes));
+  });
+
   it('files of its own that are missing (a submodule not checked out, an ignored file) get stand-ins, and the note says where they lie', async () => {
     const report = reportOf(await run(request('missing-file/net.js', { model: 'buildNet', args: [5] })));
     assert.equal(report.runs[0].steps, 2);

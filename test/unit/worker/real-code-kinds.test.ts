@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
 import { runSanityTrain } from '../../../src/worker/launcher';
 import { withoutComments } from '../../../src/core/analysis/comments';
-import { isBrowserScript } from '../../../src/worker/loading/invoke-builder';
+import { isBrowserScript } from '../../../src/worker/loading/page/page-globals';
 import { withPrologue } from '../../../src/worker/loading/module-loader';
 
 const BUILDERS = path.resolve(__dirname, '../../fixtures/sanity/builders');

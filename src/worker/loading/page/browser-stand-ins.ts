@@ -96,7 +96,7 @@ export class BrowserOnlyError extends Error {
 
 /**
  * Globals the worker never stands in for: tfjs itself, those it provides to browser scripts
- * (invoke-builder.ts defineBrowserGlobals), and `fetch` (Node has its own; a failing fetch keeps its
+ * (page-globals.ts defineBrowserGlobals), and `fetch` (Node has its own; a failing fetch keeps its
  * own hint).
  */
 const NEVER_STAND_IN = new Set(['tf', 'window', 'self', 'globalThis', 'fetch']);
@@ -117,7 +117,7 @@ export function standInCandidate(err: unknown): string | undefined {
   return (globalThis as Record<string, unknown>)[name] === undefined ? name : undefined;
 }
 
-/** `window` or `self` undefined in Node: the global object, as a page script gets it (invoke-builder.ts defineBrowserGlobals). */
+/** `window` or `self` undefined in Node: the global object, as a page script gets it (page-globals.ts defineBrowserGlobals). */
 export function globalObjectAlias(err: unknown): 'window' | 'self' | undefined {
   const name = err instanceof ReferenceError ? /^(window|self) is not defined$/.exec(err.message)?.[1] : undefined;
   return name !== undefined && (globalThis as Record<string, unknown>)[name] === undefined ? (name as 'window' | 'self') : undefined;
