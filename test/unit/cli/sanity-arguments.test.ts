@@ -61,7 +61,8 @@ describe('rbn sanity arguments', function () {
     const rows: { code: string; args: unknown[]; message: string }[] = [
       { code: 'exports.f = function (data) { this.data = data; return tf.sequential(); };', args: [], message: 'f(): nothing proposes a value for data, which the builder only hands on: it runs without it; pass --args if the model needs it' },
       { code: 'exports.f = function (units = 4, data) { keep(data); return tf.sequential(); };', args: [4], message: 'f(4): from the defaults in the signature; nothing proposes a value for data, which the builder only hands on: it runs without it; pass --args if the model needs it' },
-      { code: "exports.f = function (direction, units = 4) { const left = direction === 'left'; return tf.sequential(); };", args: [null, 4], message: 'f(null, 4): from the defaults in the signature; nothing proposes a value for direction, which the builder only hands on: it runs without it; pass --args if the model needs it' },
+      { code: 'exports.f = function (direction, units = 4) { keep(direction); return tf.sequential(); };', args: [null, 4], message: 'f(null, 4): from the defaults in the signature; nothing proposes a value for direction, which the builder only hands on: it runs without it; pass --args if the model needs it' },
+      { code: "exports.f = function (direction, units = 4) { const left = direction === 'left'; return tf.sequential(); };", args: ['left', 4], message: "f('left', 4): from the defaults in the signature and guesses for direction" },
       { code: 'exports.f = function (data, units = 4) { data.items.forEach((x) => x); return tf.sequential(); };', args: [], message: '' },
     ];
     for (const row of rows) {
