@@ -86,6 +86,12 @@ export function resolveBuilder(builders: ModelBuilder[], file: string, id: strin
   return builders.find((b) => b.id === id) ?? unanalysedBuilder(id);
 }
 
+/** The builder `inv` names (or the default one) as the analysis lists it; undefined when it does not. */
+export function analysedBuilderOf(inv: Pick<BuilderInvocation, 'file' | 'code' | 'builderId'>): ModelBuilder | undefined {
+  const builders = findModelBuildersIn(parseSourceFile(inv.code, inv.file)).map((b) => b.builder);
+  return inv.builderId === undefined ? pickDefaultBuilder(builders) : builders.find((b) => b.id === inv.builderId);
+}
+
 /** A builder known only by its id: no parameter list, so the arguments go in as given. */
 function unanalysedBuilder(id: string): ModelBuilder {
   const [className, member] = id.split('.', 2);

@@ -9,14 +9,12 @@
  */
 import { formatArgumentList } from '../../core/analysis/arguments/argument-proposals';
 import { GUESSED_MODEL_CAP, inputTooSmallIn, SMALL_SIDE, tooLargeIn, watchBuild, withLargerSides, withSmallShapes } from '../budget/build-size';
-import { findModelBuildersIn, pickDefaultBuilder } from '../../core/analysis/builders/model-builders';
-import { parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
 import { guessedParameterNames } from './arguments/stand-ins';
 import { ctorParameters } from './arguments/fill-arguments';
 import type { ModelBuilder } from '../../core/analysis/types';
 import { formatParams } from '../budget/model-size';
 import { SanityFailure } from '../errors';
-import { invokeBuilder, type BuilderInvocation, type BuiltModel } from './invoke-builder';
+import { analysedBuilderOf, invokeBuilder, type BuilderInvocation, type BuiltModel } from './invoke-builder';
 import { withProposedRest } from './arguments/rest-retry';
 
 /** Arguments that came from the tool's guesses only (the CLI's and the editor's proposal summary). */
@@ -74,10 +72,6 @@ async function withSidesThatFit<T extends BuiltModel | { tooLarge: number }>(inv
   const names = (params: { name: string; receivesTfjs: boolean }[]) => params.filter((p) => !p.receivesTfjs).map((p) => p.name);
   // The builder's parameter names, read only when a retry needs them (most builds never fail this way).
   let builder: ModelBuilder | undefined;
-  const builderOf = () => {
-    const builders = findModelBuildersIn(parseSourceFile(inv.code, inv.file)).map((b) => b.builder);
-    return inv.builderId === undefined ? pickDefaultBuilder(builders) : builders.find((b) => b.id === inv.builderId);
-  };
   let tried = inv;
   for (let doubling = 0; ; doubling++) {
     try {
@@ -91,7 +85,7 @@ async function withSidesThatFit<T extends BuiltModel | { tooLarge: number }>(inv
       if (doubling >= SIDE_DOUBLINGS || !inputTooSmallIn(err)) {
         throw err;
       }
-      builder ??= builderOf();
+      builder ??= analysedBuilderOf(inv);
       if (builder === undefined) {
         throw err;
       }

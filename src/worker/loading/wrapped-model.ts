@@ -6,6 +6,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { isLayersModel } from './model-checks';
+import { countNorms } from '../training/norm-swap';
 
 export interface UnwrappedModel {
   model: tfjs.LayersModel;
@@ -38,9 +39,6 @@ export function unwrapModel(result: unknown, label: string, how = 'returned'): U
   return { model: model as tfjs.LayersModel, note };
 }
 
-/** Layer classes whose presence makes a model the one worth sanity-training among several. */
-const NORM_CLASSES = new Set(['BatchNormalization', 'RunningBatchNorm']);
-
 /**
  * `[encoder, decoder, run]`, `[generator, discriminator]`: the first model with a batch-norm layer
  * (that is the layer sanity-train watches), else the first model.
@@ -58,8 +56,9 @@ function modelFromArray(items: unknown[], label: string, how: string): Unwrapped
 }
 
 /** Whether the model, or a model nested in it as a layer, has a BatchNormalization or RunningBatchNorm layer. */
-function hasNormLayer(model: tfjs.LayersModel, depth = 0): boolean {
-  return model.layers.some((layer) => (typeof layer.getClassName === 'function' && NORM_CLASSES.has(layer.getClassName())) || (depth < 4 && isLayersModel(layer) && hasNormLayer(layer, depth + 1)));
+function hasNormLayer(model: tfjs.LayersModel): boolean {
+  const norms = countNorms(model);
+  return norms.batchNormalization + norms.runningBatchNorm > 0;
 }
 
 /** Methods without parameters that a wrapper class offers to hand out its model. */

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { missingFilesStoodIn, missingPackagesStoodIn, resetMissingPackagesStoodIn, type MissingFile } from '../missing-modules';
 import { uncheckedSubmoduleOf } from '../missing-files';
 import { localFetchNote, localFetchUses } from '../page/local-fetch';
+import { listOf } from '../page/browser-stand-ins';
 
 /** A class (not a plain function): calling it without `new` throws. */
 export function isClassValue(value: unknown): boolean {
@@ -22,7 +23,7 @@ export function moduleLevelModelNote(name: string): string {
 /** "createGridNetwork takes 3 arguments (h, w, numActions); got 1: w and numActions ran as undefined". */
 export function fewerArgumentsNote(label: string, own: BuilderParameter[], given: number): string {
   const left = own.slice(given).filter((p) => !p.optional).map((p) => p.name);
-  const names = left.length === 1 ? left[0] : `${left.slice(0, -1).join(', ')} and ${left[left.length - 1]}`;
+  const names = listOf(left);
   return `${label} takes ${own.length} argument${own.length === 1 ? '' : 's'} (${own.map((p) => p.name).join(', ')}); got ${given}: ${names} ran as undefined, as JavaScript passes them`;
 }
 
@@ -60,6 +61,6 @@ function packageNotes(): string[] {
   if (names.length === 0) {
     return [];
   }
-  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const list = listOf(names);
   return [`${list} ${names.length === 1 ? 'is' : 'are'} not installed: the module loaded with ${names.length === 1 ? 'an inert stand-in' : 'inert stand-ins'} for ${names.length === 1 ? 'it' : 'them'} (install ${names.length === 1 ? 'it' : 'them'} if the model needs ${names.length === 1 ? 'it' : 'them'})`];
 }

@@ -6,12 +6,10 @@
  * value for one of them, or the second build fails too, the first failure stands.
  */
 import { formatArgumentList, proposeArguments } from '../../../core/analysis/arguments/argument-proposals';
-import { findModelBuildersIn, pickDefaultBuilder } from '../../../core/analysis/builders/model-builders';
-import { parseSourceFile } from '../../../core/analysis/builders/tfjs-bindings';
-import type { BuilderParameter, ModelBuilder } from '../../../core/analysis/types';
+import type { BuilderParameter } from '../../../core/analysis/types';
 import { describeError, SanityFailure } from '../../errors';
 import { ctorParameters } from './fill-arguments';
-import type { BuilderInvocation } from '../invoke-builder';
+import { analysedBuilderOf, type BuilderInvocation } from '../invoke-builder';
 
 type Invocation = Pick<BuilderInvocation, 'file' | 'code' | 'builderId' | 'args' | 'ctorArgs' | 'argsSource'>;
 
@@ -38,7 +36,7 @@ export async function withProposedRest<I extends Invocation, T extends object>(i
 
 /** The typed lists completed with the proposal, when some required parameter got nothing and the proposal has a value for each. */
 function proposedRest(inv: Invocation): { values: Pick<Invocation, 'args' | 'ctorArgs'>; names: string[]; shown: string } | undefined {
-  const builder = builderOf(inv);
+  const builder = analysedBuilderOf(inv);
   if (builder === undefined) {
     return undefined;
   }
@@ -74,7 +72,3 @@ function completed(typed: unknown[] | undefined, parameters: BuilderParameter[],
   return { values: [...typed, ...rest], names: own.slice(typed.length, required).map((p) => p.name) };
 }
 
-function builderOf(inv: Invocation): ModelBuilder | undefined {
-  const builders = findModelBuildersIn(parseSourceFile(inv.code, inv.file)).map((b) => b.builder);
-  return inv.builderId === undefined ? pickDefaultBuilder(builders) : builders.find((b) => b.id === inv.builderId);
-}

@@ -290,6 +290,7 @@ export function standInNote(uses: readonly StandInUse[]): string | undefined {
   return lines.join(' ');
 }
 
-function listOf(names: readonly string[]): string {
+/** "a, b and c". */
+export function listOf(names: readonly string[]): string {
   return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { listOf } from './browser-stand-ins';
 
 export interface LocalFetchUse {
   url: string;
@@ -127,5 +128,5 @@ export function localFetchNote(used: readonly LocalFetchUse[]): string | undefin
 function list(items: string[]): string {
   const unique = [...new Set(items)];
   const shown = unique.length > 3 ? [...unique.slice(0, 3), `${unique.length - 3} more`] : unique;
-  return shown.length <= 1 ? (shown[0] ?? '') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+  return listOf(shown);
 }
