@@ -73,10 +73,11 @@ export function findLocalFile(url: string, from: string): string | undefined {
 function servingFolders(start: string, rootRelative: boolean): string[] {
   const folders: string[] = [];
   for (let dir = start, depth = 0; depth < MAX_LEVELS; dir = path.dirname(dir), depth++) {
-    if (!rootRelative || isProjectRoot(dir)) {
+    const root = isProjectRoot(dir);
+    if (!rootRelative || root) {
       folders.push(dir);
     }
-    if (isProjectRoot(dir)) {
+    if (root) {
       folders.push(path.join(dir, 'public'), path.join(dir, 'static'));
       break;
     }
