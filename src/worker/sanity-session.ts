@@ -168,6 +168,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       emit({ type: 'graph', run, norm: entry.norm, graph });
     }
     budget.startRun();
+    let scoring: { scored: number; of: number } | undefined;
     const report = await trainRun({
       tf,
       model: entry.model,
@@ -180,6 +181,11 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       sources,
       checkLimits,
       plannedSteps: (done) => budget.stepsFor(run, done),
+      // A captured model's Compare pairs the two runs' scores example by example: both score every row.
+      scoringRows: models.length === 1 ? (rows) => {
+        scoring = { scored: budget.rowsToScore(run, rows), of: rows };
+        return scoring.scored;
+      } : undefined,
       onStep: (step, loss) => emitProgress(emit, run, entry.norm, step, budget.stepsPlanned, loss, step === 1 ? context : undefined),
       onNaN: (finding: NanFinding) => emit({ type: 'layerNaN', run, finding }),
       // Telemetry reads the step's gradients, and a model with nothing to train has none.
@@ -191,6 +197,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
         return { accuracy: scored.accuracy, error: scored.error };
       } : undefined,
     });
+    notes.push(...scoringNote(scoring));
     scores.push(runScores);
     runs.push(graph ? { ...report, graph } : report);
     // Compile does not free the optimizer it replaces: the next run's memory must not hold this one's slots.
@@ -203,6 +210,17 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes, batchFit, ...(comparison ? { comparison } : {}) };
 }
 
+
+/** Said when the steps ran slower than timed and left time to score only part of the held-out set, or none of it. */
+export function scoringNote(scoring: { scored: number; of: number } | undefined): string[] {
+  if (!scoring || scoring.scored >= scoring.of) {
+    return [];
+  }
+  const slow = 'the steps ran slower than timed (a busy machine?)';
+  return scoring.scored === 0
+    ? [`${slow} and left no time to score the held-out examples, so the run has no accuracy or error; raise the timeout for one`]
+    : [`${slow} and left time to score ${scoring.scored} of the ${scoring.of} held-out examples; raise the timeout to score them all`];
+}
 
 /** The swapped copy of a captured model for its Compare; none (with a note) when it cannot be built or has nothing to swap. */
 async function swappedForCompare(tf: typeof tfjs, model: tfjs.LayersModel, notes: string[]): Promise<{ model: tfjs.LayersModel; norm: NormKind }[]> {

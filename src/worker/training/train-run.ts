@@ -12,7 +12,7 @@ import { scoped } from './tensor-scope';
 import { createRandom, permutation, seedMathRandom } from '../random';
 import { scoreOutputs } from './evaluation';
 import { stepOnBatch } from './train-step';
-import { gatherRows, rowCount, type OutputSpec, type Tensors, type TrainingData } from '../data/training-data';
+import { gatherRows, rowCount, sliceRows, type OutputSpec, type Tensors, type TrainingData } from '../data/training-data';
 import { ExplosionDetector, measureWeights, trackWeights, type TrackedWeight } from './weight-monitor';
 
 export interface RunOptions {
@@ -32,6 +32,8 @@ export interface RunOptions {
   telemetry?: StepObserver;
   /** After `done` steps: how many this run should have in all (the time budget; a Compare's granted steps, awaited); `steps` when absent. */
   plannedSteps?: (done: number) => number | Promise<number>;
+  /** After the last step: how many of these held-out examples there is time to score (all when absent; 0 scores none). */
+  scoringRows?: (rows: number) => number;
   /** Scores the held-out set instead of `evaluate` (a Compare keeps every example's score); single-output models only. */
   scoreHeldOut?: (model: tfjs.LayersModel, data: TrainingData) => { accuracy: number | null; error: number | null };
 }
@@ -105,8 +107,9 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
   const seconds = (performance.now() - started) / 1000;
   // The last step's memory counts too, before the evaluation adds to it.
   o.checkLimits?.();
-  const outputs = nan === null && data.outputs ? scoreOutputs(tf, model, data as TrainingData & { outputs: OutputSpec[] }) : undefined;
-  const score = nan !== null ? { accuracy: null, error: null } : outputs ? { accuracy: outputs[0].accuracy, error: outputs[0].error } : (o.scoreHeldOut ?? ((m, d) => evaluate(tf, m, d)))(model, data);
+  const held = nan === null ? heldOutWithinTime(data, o.scoringRows) : null;
+  const outputs = held && held.outputs ? scoreOutputs(tf, model, held as TrainingData & { outputs: OutputSpec[] }) : undefined;
+  const score = !held ? { accuracy: null, error: null } : outputs ? { accuracy: outputs[0].accuracy, error: outputs[0].error } : (o.scoreHeldOut ?? ((m, d) => evaluate(tf, m, d)))(model, held);
   return {
     norm: o.norm,
     steps: losses.length,
@@ -155,6 +158,16 @@ function largestWeightOfLayer(tracked: TrackedWeight[], maxAbs: Float32Array, la
 function growthSeenOf(confirmer: ExplosionConfirmer): { growthSeen?: ExplosionWarning[] } {
   const seen = confirmer.unconfirmed();
   return seen.length > 0 ? { growthSeen: seen } : {};
+}
+
+/** The held-out examples there is time to score (the first ones, so that runs score the same rows); null when none. */
+function heldOutWithinTime(data: TrainingData, scoringRows: RunOptions['scoringRows']): TrainingData | null {
+  const rows = rowCount(data.testXs);
+  const fit = scoringRows ? scoringRows(rows) : rows;
+  if (fit <= 0) {
+    return null;
+  }
+  return fit < rows ? { ...data, testXs: sliceRows(data.testXs, 0, fit), testYs: sliceRows(data.testYs, 0, fit) } : data;
 }
 
 /** Restores the weights from before the step, replays it, and names the layer. */

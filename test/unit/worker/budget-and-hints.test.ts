@@ -58,6 +58,34 @@ describe('StepBudget before the first step', () => {
   });
 });
 
+describe('StepBudget.rowsToScore (the held-out examples a run has time left to score)', () => {
+  const ctx = { budgetMs: 60_000, backend: 'wasm', params: 1000 };
+  // 10 ms per row for 100 rows as timed; the evaluation's reserve is 1.5 times its estimate.
+  const probe = (stepMs: number): ProbeResult => ({ stepMs, evalMs: 1000, evalMsPerRow: 10 });
+  const rows = [
+    { name: 'plenty of time: every row', leftMs: 20_000, slower: 1, expected: 100 },
+    { name: 'time for half of the reserve: half the rows', leftMs: 750, slower: 1, expected: 50 },
+    { name: 'steps ran twice as slow as timed: the estimate doubles', leftMs: 1500, slower: 2, expected: 50 },
+    { name: 'steps ran faster than timed: the estimate is not lowered', leftMs: 750, slower: 0.5, expected: 50 },
+    { name: 'the deadline has passed: none', leftMs: -500, slower: 1, expected: 0 },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      const budget = new StepBudget(10, [probe(10)], performance.now() + 60_000, 60, ctx, 100);
+      // The run's steps as measured (stepsFor replaces the probe's time with them from the fourth step on).
+      const internals = budget as unknown as { stepMs: number[]; deadlineMs: number };
+      internals.stepMs[0] = 10 * row.slower;
+      internals.deadlineMs = performance.now() + row.leftMs;
+      const got = budget.rowsToScore(0, 100);
+      assert.ok(Math.abs(got - row.expected) <= 1, `${got} rows, expected about ${row.expected}`);
+    });
+  }
+
+  it('no held-out rows: none to score', () => {
+    assert.equal(new StepBudget(10, [probe(10)], performance.now() + 60_000, 60, ctx, 0).rowsToScore(0, 0), 0);
+  });
+});
+
 describe('isWasmAbort (the wasm heap ran out)', () => {
   const abort = Object.assign(new Error('Aborted(). Build with -sASSERTIONS for more info.'), { name: 'RuntimeError' });
   const rows: [unknown, boolean][] = [
