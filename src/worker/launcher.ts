@@ -4,6 +4,7 @@
  * runs with the user's package root as cwd and a V8 heap cap; it is killed on abort and when the
  * request's time budget runs out.
  */
+import { findPackageRoot } from './package-root';
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,6 +29,8 @@ export interface SanityLaunchOptions {
   onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
+export { findPackageRoot };
+
 const DEFAULT_MAX_MEMORY_MB = 4096;
 const STDERR_TAIL = 4000;
 
@@ -35,21 +38,6 @@ const STDERR_TAIL = 4000;
 export function defaultWorkerScript(): string {
   const bundled = path.join(__dirname, 'worker.js');
   return fs.existsSync(bundled) ? bundled : path.join(__dirname, 'sanity-worker.ts');
-}
-
-/** The nearest folder holding a package.json above the user's file (its workspace), else the file's folder. */
-export function findPackageRoot(file: string): string {
-  let dir = path.dirname(path.resolve(file));
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) {
-      return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      return path.dirname(path.resolve(file));
-    }
-    dir = parent;
-  }
 }
 
 export function spawnWorker(request: SanityRequest, script: string, maxMemoryMb: number): ChildProcess {

@@ -28,6 +28,8 @@ import { pageElementIds } from './page/page-element-ids';
 import { setPageElementIds } from './page/page-element-writes';
 import { isHtmlPage } from '../../core/analysis/page/page-scripts';
 import { pageElementIdsOf, pageScriptFilesHint } from './page/page-loading';
+import { ambientGlobalsAround } from './page/ambient-globals';
+import { findPackageRoot } from '../package-root';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
 import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
@@ -142,7 +144,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
     return loadAndBuild(inv, builder, builders, { moduleVars, instanceVars }, progress, lastResort);
   };
   try {
-    outcome = await withBrowserStandIns((progress) => attempt(progress), pageElementIds(inv.code, inv.file));
+    outcome = await withBrowserStandIns((progress) => attempt(progress), pageElementIds(inv.code, inv.file), ambientGlobalsAround(inv.file, inv.code, findPackageRoot(inv.file)));
   } catch (err) {
     const past = await pastALoadError(err, inv.file, (lastResort) => attempt({ loaded: false }, lastResort));
     if (past) {

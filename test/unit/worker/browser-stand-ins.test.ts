@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { inspect } from 'node:util';
 import { BrowserOnlyError, createStandIn, defineStandIn, globalObjectAlias, removeStandIns, standInCandidate, standInNote, withBrowserStandIns } from '../../../src/worker/loading/page/browser-stand-ins';
 import { describeError, SanityFailure } from '../../../src/worker/errors';
+import { ambientGlobals } from '../../../src/worker/loading/page/ambient-globals';
 
 const USED = (api: string, global: string) => new RegExp(`^BrowserOnlyError: ${api.replace(/[.()]/g, '\\$&')} is browser-only; sanity-train runs your model in Node and gave the module an inert stand-in for ${global}$`);
 
@@ -155,4 +156,44 @@ describe('browser stand-ins', () => {
     );
     assert.equal(standInNote([{ name: 'Image', when: 'build' }]), 'The module used Image while building the model (browser-only): sanity-train gave it an inert stand-in.');
   });
+
+  it('a global the code declares (`declare const bci: any`) gets an inert stand-in when it is not defined, said as declared', async () => {
+    const { result, standIns } = await withBrowserStandIns(
+      async (progress) => {
+        progress.loaded = true;
+        const g = globalThis as Record<string, unknown>;
+        if (g.bci === undefined) {
+          throw new SanityFailure('threw', 'new Service() threw', referenceError('bci'));
+        }
+        return typeof g.bci;
+      },
+      new Set(),
+      new Set(['bci']),
+    );
+    removeStandIns(standIns.map((s) => s.name));
+    assert.equal(result, 'function');
+    assert.deepEqual(standIns, [{ name: 'bci', when: 'build', declared: true }]);
+    assert.equal(
+      standInNote([...standIns, { name: 'document', when: 'import' }]),
+      'The module used bci while building the model, a global the code declares (`declare`) for the page or host to define, which nothing defines in Node: sanity-train gave it an inert stand-in. The module used document at import (browser-only): sanity-train gave it an inert stand-in.',
+    );
+    // Not declared: the error stands.
+    await assert.rejects(withBrowserStandIns(() => Promise.reject(referenceError('bci')), new Set(), new Set(['other'])), /bci is not defined/);
+  });
+});
+
+describe('ambientGlobals (names TypeScript declares for something else to define)', () => {
+  const rows: [string, string[]][] = [
+    ['declare const bci: any;', ['bci']],
+    ['declare var google: any; declare let L: any;', ['google', 'L']],
+    ['declare function gtag(...args: unknown[]): void;\ndeclare class Chart { constructor(el: string) }', ['gtag', 'Chart']],
+    ['declare global {\n  interface Window { app: unknown }\n  var plotter: (x: number[]) => void;\n}', ['plotter']],
+    ['// declare const commented: any;\nconst real = 1;', []],
+    ["const s = 'declare const inAString';", []],
+    ['declare module "x" { export const y: number }', []],
+    ['export declare const exported: number;', ['exported']],
+  ];
+  for (const [code, expected] of rows) {
+    it(JSON.stringify(code), () => assert.deepEqual(ambientGlobals(code), expected));
+  }
 });

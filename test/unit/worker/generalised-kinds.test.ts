@@ -335,6 +335,16 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(report.notes?.some((n) => n.startsWith('@example/app-framework is not installed')), JSON.stringify(report.notes));
   });
 
+  it('globals the code declares for its page to define (`declare const`, a typings file, `declare global`): inert stand-ins, said so', async () => {
+    const report = reportOf(await run(request('declared-globals/src/signal-service.ts', { model: 'SignalService.buildModel', args: [], ctorArgs: [] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.deepEqual(report.browserStandIns, ['dspLib', 'chartLib', 'sessionLog']);
+    assert.ok(
+      report.notes?.includes('The module used dspLib, chartLib and sessionLog while building the model, globals the code declares (`declare`) for the page or host to define, which nothing defines in Node: sanity-train gave them inert stand-ins.'),
+      JSON.stringify(report.notes),
+    );
+  });
+
   it("a Web Worker's script that posts messages as it builds: they go nowhere, said so", async () => {
     const report = reportOf(await run(request('worker-script.js', { model: 'buildNet', args: [4] })));
     assert.equal(report.runs[0].steps, 2);

@@ -50,7 +50,7 @@ describe('held-out scoring within the time left (trainRun scoringRows)', () => {
   it('no time left: the run keeps its steps and losses and has no score', async () => {
     const { report, model } = await run(() => 0);
     assert.equal(report.steps, 5);
-    assert.equal(report.losses.length, 5);
+    assert.equal(report.losses?.length, 5);
     assert.deepEqual([report.accuracy, report.error], [null, null]);
     model.dispose();
   });

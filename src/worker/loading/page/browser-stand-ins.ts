@@ -20,6 +20,8 @@ const MAX_ELEMENT_IDS = 16;
 export interface StandInUse {
   name: string;
   when: 'import' | 'build';
+  /** The code declares it (`declare const bci: any`): a global the page or host defines, not a browser API. */
+  declared?: boolean;
 }
 
 /** What an attempt got through, so that the stand-in is said to be for the import or for the build. */
@@ -32,7 +34,7 @@ export interface AttemptProgress {
  * global is missing, defines a stand-in for exactly that global, forgets the user's modules that the
  * attempt loaded (never node_modules: tfjs stays one instance) and tries again.
  */
-export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress) => Promise<T>, elementIds: ReadonlySet<string> = new Set()): Promise<{ result: T; standIns: StandInUse[] }> {
+export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress) => Promise<T>, elementIds: ReadonlySet<string> = new Set(), declaredGlobals: ReadonlySet<string> = new Set()): Promise<{ result: T; standIns: StandInUse[] }> {
   const standIns: StandInUse[] = [];
   let elements = 0;
   lookups = 'nothing';
@@ -56,6 +58,15 @@ export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress
         definePageElement(element);
         elements += 1;
         standIns.push({ name: element, when: progress.loaded ? 'build' : 'import' });
+        forgetUserModulesSince(cachedBefore);
+        continue;
+      }
+      const declared = elementIdCandidate(cause, declaredGlobals);
+      if (declared !== undefined && elements < MAX_ELEMENT_IDS) {
+        // `declare const bci: any` and "bci is not defined": a library the page loads, absent in Node.
+        defineStandIn(declared);
+        elements += 1;
+        standIns.push({ name: declared, when: progress.loaded ? 'build' : 'import', declared: true });
         forgetUserModulesSince(cachedBefore);
         continue;
       }
@@ -123,10 +134,10 @@ export function globalObjectAlias(err: unknown): 'window' | 'self' | undefined {
   return name !== undefined && (globalThis as Record<string, unknown>)[name] === undefined ? (name as 'window' | 'self') : undefined;
 }
 
-/** `X is not defined` for an element id the page script uses as a global (page-element-ids.ts), not yet defined. */
-export function elementIdCandidate(err: unknown, elementIds: ReadonlySet<string>): string | undefined {
+/** `X is not defined` for one of `names` (element ids a page script uses as globals, globals the code declares), not yet defined. */
+export function elementIdCandidate(err: unknown, names: ReadonlySet<string>): string | undefined {
   const name = err instanceof ReferenceError ? /^([\w$]+) is not defined$/.exec(err.message)?.[1] : undefined;
-  return name !== undefined && elementIds.has(name) && !NEVER_STAND_IN.has(name) && (globalThis as Record<string, unknown>)[name] === undefined ? name : undefined;
+  return name !== undefined && names.has(name) && !NEVER_STAND_IN.has(name) && (globalThis as Record<string, unknown>)[name] === undefined ? name : undefined;
 }
 
 /**
@@ -279,8 +290,13 @@ export function standInNote(uses: readonly StandInUse[]): string | undefined {
   }
   const when = (some: readonly StandInUse[]) => (some.every((u) => u.when === 'import') ? 'at import' : some.every((u) => u.when === 'build') ? 'while building the model' : 'at import and while building the model');
   const aliases = uses.filter((u) => u.name === 'window' || u.name === 'self');
-  const inert = uses.filter((u) => !aliases.includes(u));
+  const declared = uses.filter((u) => u.declared === true);
+  const inert = uses.filter((u) => !aliases.includes(u) && !declared.includes(u));
   const lines: string[] = [];
+  if (declared.length > 0) {
+    const one = declared.length === 1;
+    lines.push(`The module used ${listOf(declared.map((u) => u.name))} ${when(declared)}, ${one ? 'a global' : 'globals'} the code declares (\`declare\`) for the page or host to define, which nothing defines in Node: sanity-train gave ${one ? 'it an inert stand-in' : 'them inert stand-ins'}.`);
+  }
   if (inert.length > 0) {
     lines.push(`The module used ${listOf(inert.map((u) => u.name))} ${when(inert)} (browser-only): sanity-train gave ${inert.length === 1 ? 'it an inert stand-in' : 'them inert stand-ins'}.`);
   }
