@@ -4,7 +4,8 @@
  * throws inside `compile()`, in the user's program as here. The metrics play no part in a sanity-train
  * run (it compiles with the model's own optimizer and loss only), so while the builder runs,
  * `compile()` retries without the unknown names and the report says, first, that the program's own
- * compile call throws there and what to pass instead.
+ * compile call throws there and what to pass instead. A call given no optimizer (`optimizer:
+ * this.optimizer` before the constructor sets it) throws too; it runs with Adam, said the same way.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { firstUserFrame } from './layer-origins';
@@ -62,6 +63,11 @@ export function unknownMetricNote(names: string[], where: string | undefined, ve
   return `your model.compile()${where ? ` at ${where}` : ''} asks for the metric${names.length > 1 ? 's' : ''} ${quoted}, which tfjs ${version} does not know by name: it throws there in your program too. Trained without ${names.length > 1 ? 'them' : 'it'} (metrics do not change training)${instead}`;
 }
 
+/** For a compile() call given no optimizer: often a field read before the line that sets it. */
+export function noOptimizerNote(given: string, where: string | undefined): string {
+  return `your model.compile()${where ? ` at ${where}` : ''} gets optimizer ${given} (a value read before it is set?): tfjs throws there in your program too ("Cannot read properties of undefined (reading 'minimize')"). Sanity-train compiled that call with Adam (tfjs's default learning rate) and its loss, to go on`;
+}
+
 /** Wraps `LayersModel.prototype.compile` until `restore()`. */
 export function guardCompile(tf: typeof tfjs): CompileGuard {
   const proto = tf.LayersModel.prototype as unknown as { compile(args: CompileArgs): void };
@@ -69,7 +75,9 @@ export function guardCompile(tf: typeof tfjs): CompileGuard {
   const notes: string[] = [];
   proto.compile = function (this: tfjs.LayersModel, args: CompileArgs) {
     const removed: string[] = [];
-    let current = args;
+    const noOptimizer = args !== null && typeof args === 'object' && (args.optimizer === undefined || args.optimizer === null);
+    // tfjs throws "Cannot read properties of undefined (reading 'minimize')": the run takes Adam, said so.
+    let current = noOptimizer ? { ...args, optimizer: 'adam' } : args;
     for (;;) {
       try {
         original.call(this, current);
@@ -84,9 +92,10 @@ export function guardCompile(tf: typeof tfjs): CompileGuard {
         current = { ...current, metrics };
       }
     }
-    if (removed.length > 0) {
+    if (removed.length > 0 || noOptimizer) {
       const site = firstUserFrame(new Error().stack ?? '', new Set([__filename]));
-      notes.push(unknownMetricNote(removed, site && `${site.file}:${site.line}`, tf.version_core));
+      const where = site && `${site.file}:${site.line}`;
+      notes.push(...(noOptimizer ? [noOptimizerNote(String(args.optimizer), where)] : []), ...(removed.length > 0 ? [unknownMetricNote(removed, where, tf.version_core)] : []));
     }
   };
   return {

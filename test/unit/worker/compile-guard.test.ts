@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
 import { runSanityTrain } from '../../../src/worker/launcher';
-import { guardCompile, unknownMetricNote, unknownMetricOf, withoutMetric } from '../../../src/worker/loading/compile-guard';
+import { guardCompile, noOptimizerNote, unknownMetricNote, unknownMetricOf, withoutMetric } from '../../../src/worker/loading/compile-guard';
 
 const BUILDERS = path.resolve(__dirname, '../../fixtures/sanity/builders');
 const WORKER = path.resolve(__dirname, '../../../src/worker/sanity-worker.ts');
@@ -54,6 +54,43 @@ describe('compile() with a metric tfjs does not know by name', () => {
     assert.equal(guard.notes.length, 1);
     assert.match(guard.notes[0], /the metrics 'recall', 'f1score', which tfjs/);
     assert.throws(() => make().compile({ optimizer: 'sgd', loss: 'meanSquaredError', metrics: ['recall'] }), /Unknown metric recall/);
+  });
+
+  it('while guarded, compile() given no optimizer compiles with Adam and keeps the loss; restored, it throws as tfjs does', () => {
+    const make = () => {
+      const model = tf.sequential();
+      model.add(tf.layers.dense({ inputShape: [2], units: 1 }));
+      return model;
+    };
+    const guard = guardCompile(tf);
+    const model = make();
+    try {
+      model.compile({ optimizer: undefined as unknown as string, loss: 'meanAbsoluteError' });
+    } finally {
+      guard.restore();
+    }
+    assert.equal(model.optimizer.getClassName(), 'Adam');
+    assert.equal(model.loss, 'meanAbsoluteError');
+    assert.equal(guard.notes.length, 1);
+    assert.match(guard.notes[0], /^your model\.compile\(\) at .*compile-guard\.test\.ts:\d+ gets optimizer undefined \(a value read before it is set\?\): tfjs throws there/);
+    assert.throws(() => make().compile({ optimizer: undefined as unknown as string, loss: 'meanAbsoluteError' }), /reading 'minimize'/);
+  });
+
+  it('the note for no optimizer says what was given and what ran', () => {
+    assert.equal(
+      noOptimizerNote('null', 'agent.js:17'),
+      `your model.compile() at agent.js:17 gets optimizer null (a value read before it is set?): tfjs throws there in your program too ("Cannot read properties of undefined (reading 'minimize')"). Sanity-train compiled that call with Adam (tfjs's default learning rate) and its loss, to go on`,
+    );
+  });
+
+  it('a constructor that builds before it sets the optimizer its compile() reads: it gets past it, said first, and the builder called afterwards trains with its own optimizer', async () => {
+    const request: SanityRequest = { file: path.join(BUILDERS, 'late-optimizer.js'), model: 'ReplayAgent.buildNetwork', ctorArgs: [6, 3], steps: 2, batchSize: 4, compare: false, backend: 'cpu', timeoutMs: 30_000, seed: 1, data: 'synthetic' };
+    const outcome: SanityOutcome = await runSanityTrain(request, { workerScript: WORKER, maxMemoryMb: 2048 });
+    assert.equal(outcome.kind, 'report', outcome.kind === 'error' ? outcome.message : '');
+    const report = (outcome as { report: SanityReport }).report;
+    assert.equal(report.runs[0].steps, 2);
+    assert.match(report.notes?.[0] ?? '', /^your model\.compile\(\) at .*late-optimizer\.js:17 gets optimizer undefined/);
+    assert.ok(report.notes?.some((n) => /^optimizer: Adam \(lr 0\.0005\), custom loss, from the model's compile\(\)$/.test(n)), JSON.stringify(report.notes));
   });
 
   it('a builder whose compile() names one: it trains with its own loss, and the first note says where it throws', async () => {
