@@ -95,7 +95,9 @@ export function guardCompile(tf: typeof tfjs): CompileGuard {
     if (removed.length > 0 || noOptimizer) {
       const site = firstUserFrame(new Error().stack ?? '', new Set([__filename]));
       const where = site && `${site.file}:${site.line}`;
-      notes.push(...(noOptimizer ? [noOptimizerNote(String(args.optimizer), where)] : []), ...(removed.length > 0 ? [unknownMetricNote(removed, where, tf.version_core)] : []));
+      const found = [...(noOptimizer ? [noOptimizerNote(String(args.optimizer), where)] : []), ...(removed.length > 0 ? [unknownMetricNote(removed, where, tf.version_core)] : [])];
+      // A builder called twice (an online and a target network) says it once.
+      notes.push(...found.filter((n) => !notes.includes(n)));
     }
   };
   return {

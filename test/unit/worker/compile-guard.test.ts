@@ -89,7 +89,8 @@ describe('compile() with a metric tfjs does not know by name', () => {
     assert.equal(outcome.kind, 'report', outcome.kind === 'error' ? outcome.message : '');
     const report = (outcome as { report: SanityReport }).report;
     assert.equal(report.runs[0].steps, 2);
-    assert.match(report.notes?.[0] ?? '', /^your model\.compile\(\) at .*late-optimizer\.js:17 gets optimizer undefined/);
+    assert.match(report.notes?.[0] ?? '', /^your model\.compile\(\) at .*late-optimizer\.js:18 gets optimizer undefined/);
+    assert.equal(report.notes?.filter((n) => n.includes('gets optimizer undefined')).length, 1, 'said once for the two networks');
     assert.ok(report.notes?.some((n) => /^optimizer: Adam \(lr 0\.0005\), custom loss, from the model's compile\(\)$/.test(n)), JSON.stringify(report.notes));
   });
 
