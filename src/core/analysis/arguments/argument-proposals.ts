@@ -117,6 +117,12 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
     if (i > needed || p.rest) {
       break;
     }
+    const placeholder = site && i < site.args.length ? placeholderSize(site.args[i], p, scope) : undefined;
+    if (placeholder) {
+      out.values.push(placeholder.value);
+      out.sources.push({ parameter: parameterLabel(p.name), source: 'guess', detail: `${placeholder.detail}: the call in ${siteDetail} passes ${String(site!.args[i])}, a placeholder (a size of ${String(site!.args[i])} builds no layer)` });
+      continue;
+    }
     if (site && i < site.args.length) {
       const quick = quickened(site.args[i], scope.hint);
       out.values.push(quick.value);
@@ -138,6 +144,18 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
     }
   }
   return out;
+}
+
+/**
+ * The guess for a size a call passes as 0 or less (`new ModelMLP(0)` before loading saved weights): no
+ * layer builds with it, so the name's guess (a positive whole number) stands in; undefined otherwise.
+ */
+function placeholderSize(value: unknown, p: BuilderParameter, scope: GuessScope): Guess | undefined {
+  if (typeof value !== 'number' || value > 0) {
+    return undefined;
+  }
+  const guess = guessArgument(p, scope.hint, scope.code);
+  return guess && typeof guess.value === 'number' && Number.isInteger(guess.value) && guess.value > 0 && /\bthe name\b/.test(guess.detail) ? guess : undefined;
 }
 
 /**
