@@ -17,7 +17,8 @@ import { customData } from './data/custom-data';
 import { BadInputError, describeError } from './errors';
 import { scriptCodeOf } from '../core/analysis/page/page-scripts';
 import { invokeWithinSize } from './loading/sized-build';
-import { standInNote } from './loading/page/browser-stand-ins';
+import { listOf, standInNote } from './loading/page/browser-stand-ins';
+import { randomOutputs } from './data/random-outputs';
 import { recordLayerOrigins, withOrigins } from './loading/layer-origins';
 import { rememberLayerSources } from './training/step-error';
 import { concreteShapes } from './data/variable-dims';
@@ -28,7 +29,7 @@ import { TelemetryCollector } from './telemetry/collector';
 import { graphSourceLookup, tryExtractModelGraph } from './graph/model-graph';
 import { loadTfjsRuntime } from './backends/tfjs-runtime';
 import { trainRun } from './training/train-run';
-import { describeModel, isMnistShaped, mnistData, rowCount, sliceRows, syntheticData, type ModelShape, type TrainingData } from './data/training-data';
+import { describeModel, isMnistShaped, mnistData, rowCount, sliceRows, syntheticData, type ModelShape, type OutputSpec, type TrainingData } from './data/training-data';
 import type { ModelSource } from './capture/session/model-source';
 import { scoreExamples } from './compare/example-scores';
 import { oneSeedComparison } from './compare/compare-report';
@@ -116,6 +117,7 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   const io = describeModelIO(model, shapes);
   const sparse = model.loss === 'sparseCategoricalCrossentropy';
   const allData = source?.data(shape, io, needsPerOutputData(io)) ?? (await chooseData(tf, request, shape, sparse, io));
+  const randomNote = markRandomOutputs(tf, model, allData, io.outputs);
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   origins.restore();
   const layerCalls = findLayerCalls(code, request.file, name);
@@ -123,7 +125,7 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   rememberLayerSources(tf, sources);
   const graphSources = graphSourceLookup(model, layerCalls, request.file, sources);
   const standInLine = standInNote(browserStandIns);
-  const notes = [...(source?.notes ?? []), ...buildNotes, ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
+  const notes = [...(source?.notes ?? []), ...buildNotes, ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), ...randomNote, trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   return { code, runtime, tf, info, phase, model, call, name, browserStandIns, trainableParams, shapes, allData, compile, sources, graphSources, notes };
 }
 
@@ -210,6 +212,23 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes, batchFit, ...(comparison ? { comparison } : {}) };
 }
 
+
+/**
+ * Marks the outputs that are random (random-outputs.ts) when the built-in task trains the model (a
+ * compile() of the program's own stands as it is); the note names them. Only beside an output that is not.
+ */
+function markRandomOutputs(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingData, outputs: OutputSpec[]): string[] {
+  if (model.loss !== undefined || data.outputs === undefined) {
+    return [];
+  }
+  const random = randomOutputs(tf, model, data.xs);
+  if (random.length === 0 || random.length === outputs.length) {
+    return [];
+  }
+  random.forEach((i) => (outputs[i].random = true));
+  const names = listOf(random.map((i) => outputs[i].name));
+  return [`${names} ${random.length === 1 ? 'is' : 'are'} random (different on each call with the same input, as a VAE's sampled latent is): the built-in task puts no loss on ${random.length === 1 ? 'it' : 'them'} and does not score ${random.length === 1 ? 'it' : 'them'}`];
+}
 
 /** Said when the steps ran slower than timed and left time to score only part of the held-out set, or none of it. */
 export function scoringNote(scoring: { scored: number; of: number } | undefined): string[] {

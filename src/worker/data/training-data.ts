@@ -51,6 +51,8 @@ export interface OutputSpec {
   binary?: boolean;
   /** The compile()'s loss for this output, by name, when it has one. */
   loss?: string;
+  /** Its values differ between two calls on the same input (a sampled latent): no loss, no score (random-outputs.ts). */
+  random?: boolean;
 }
 
 /** Examples along the first axis of every tensor. */

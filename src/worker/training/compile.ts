@@ -11,9 +11,11 @@ interface OptimizerClass {
   fromConfig(cls: unknown, config: Record<string, unknown>): tfjs.Optimizer;
 }
 
+type LossFunction = (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tfjs.Tensor;
+
 export interface CompileChoice {
   optimizer: tfjs.Optimizer;
-  loss: string | string[] | ((yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tfjs.Tensor);
+  loss: string | LossFunction | (string | LossFunction)[];
   /** e.g. "adam (lr 0.001), categoricalCrossentropy (from compile())". */
   description: string;
 }
@@ -47,8 +49,14 @@ export function chooseCompile(tf: typeof tfjs, model: tfjs.LayersModel, shape: M
   const lr = learningRate ?? 1e-3;
   // One loss per output for a multi-output model, each from that output's task (an image output's too).
   const perOutput = outputs !== undefined && (outputs.length > 1 || outputs[0].shape.length > 1);
-  const loss = !perOutput ? defaultLoss(shape) : outputs.length > 1 ? outputs.map(defaultLossFor) : defaultLossFor(outputs[0]);
-  return { optimizer: tf.train.adam(lr), loss, description: `Adam (lr ${lr}), ${Array.isArray(loss) ? loss.join(' + ') : loss} (defaults: the model is not compiled)` };
+  const loss = !perOutput ? defaultLoss(shape) : outputs.length > 1 ? outputs.map((o) => (o.random ? noLoss(tf) : defaultLossFor(o))) : defaultLossFor(outputs[0]);
+  const named = Array.isArray(loss) ? loss.map((l, i) => (typeof l === 'string' ? l : `no loss on ${outputs![i].name} (random)`)).join(' + ') : String(loss);
+  return { optimizer: tf.train.adam(lr), loss, description: `Adam (lr ${lr}), ${named} (defaults: the model is not compiled)` };
+}
+
+/** A loss of 0 with no gradient, for an output whose synthetic target means nothing (a random one). */
+function noLoss(tf: typeof tfjs): LossFunction {
+  return (_yTrue, yPred) => tf.mul(yPred, 0).mean();
 }
 
 /**
@@ -57,6 +65,7 @@ export function chooseCompile(tf: typeof tfjs, model: tfjs.LayersModel, shape: M
  */
 export function compileForRun(model: tfjs.LayersModel, choice: CompileChoice): void {
   fuseBatchNormLayers(model);
-  model.compile({ optimizer: fuseAdamUpdates(cloneOptimizer(choice.optimizer)), loss: choice.loss });
+  // tfjs resolves each entry of a loss list by itself (a name or a function): a mixed list works as typed here.
+  model.compile({ optimizer: fuseAdamUpdates(cloneOptimizer(choice.optimizer)), loss: choice.loss as string[] });
   fuseLossFunctions(model);
 }

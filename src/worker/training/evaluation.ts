@@ -31,12 +31,12 @@ function scoreOne(tf: typeof tfjs, spec: OutputSpec, truth: tfjs.Tensor, predict
   return { name: spec.name, task: 'classification', accuracy, error: null };
 }
 
-/** Every output's held-out accuracy or mean squared error, in inference mode. */
+/** Every output's held-out accuracy or mean squared error, in inference mode; a random output (no loss, no target worth the name) is left out. */
 export function scoreOutputs(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingData & { outputs: OutputSpec[] }): OutputScore[] {
   return scoped(tf, () => {
     const predicted = list(model.predict(data.testXs, { batchSize: 128 }) as Tensors);
     const truth = list(data.testYs);
-    return data.outputs.map((spec, i) => scoreOne(tf, spec, truth[i], predicted[i]));
+    return data.outputs.flatMap((spec, i) => (spec.random ? [] : [scoreOne(tf, spec, truth[i], predicted[i])]));
   });
 }
 

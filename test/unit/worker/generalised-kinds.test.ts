@@ -345,6 +345,16 @@ describe('generalised kinds run (through the worker)', function () {
     );
   });
 
+  it("a VAE encoder's sampled output gets no loss and no score in the built-in task, said so", async () => {
+    const report = reportOf(await run(request('vae-encoder.js', { model: 'buildEncoder', args: [300, 256, 2], steps: 30, batchSize: 8 })));
+    const r = report.runs[0];
+    assert.equal(r.steps, 30);
+    assert.deepEqual(r.exploding, [], JSON.stringify(r.exploding));
+    assert.deepEqual(r.outputs?.map((o) => o.name), ['z_mean', 'z_log_var']);
+    assert.ok(report.notes?.includes('z is random (different on each call with the same input, as a VAE\'s sampled latent is): the built-in task puts no loss on it and does not score it'), JSON.stringify(report.notes));
+    assert.ok(report.notes?.some((n) => n.startsWith('optimizer: Adam (lr 0.001), meanSquaredError + meanSquaredError + no loss on z (random)')), JSON.stringify(report.notes));
+  });
+
   it("a Web Worker's script that posts messages as it builds: they go nowhere, said so", async () => {
     const report = reportOf(await run(request('worker-script.js', { model: 'buildNet', args: [4] })));
     assert.equal(report.runs[0].steps, 2);
