@@ -106,6 +106,10 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   if (type !== undefined && MATRIX_TYPE.test(type)) {
     return guessMatrix(p.name, type);
   }
+  const exampleRank = type === undefined ? undefined : NESTED_ARRAY_TYPE.exec(type)?.[1].length;
+  if (exampleRank !== undefined) {
+    return guessExample(type!, exampleRank / 2, hint);
+  }
   // The layer the shape feeds says its rank better than the file's data hint or the name does.
   const consumer = rank === undefined ? shapeRankFromConsumer(p.name, code.uses ?? '') : undefined;
   const consumed = consumer ? ` (rank ${consumer.rank}: it feeds a ${consumer.layer} layer)` : '';
@@ -269,6 +273,15 @@ function guessFromReads(name: string, hint: DataHint, code: string): Guess | und
 
 /** `number[][]`, `Array<number[]>`: a data matrix a function receives (features, labels) and trains on. */
 const MATRIX_TYPE = /^(?:readonly )?(?:number\[\]\[\]|Array<number\[\]>)$/;
+/** `number[][][]` and deeper: one example of the data (a board's planes), whose lengths the builder reads as its input shape. */
+const NESTED_ARRAY_TYPE = /^(?:readonly )?number((?:\[\]){3,})$/;
+
+/** Zeros of the data's shape at that rank: the builder reads the lengths (`x.length`, `x[0].length`), not the values. */
+function guessExample(type: string, rank: number, hint: DataHint): Guess {
+  const shape = shapeFor(hint, rank);
+  const zeros = (dims: number[]): unknown => (dims.length === 0 ? 0 : Array.from({ length: dims[0] }, () => zeros(dims.slice(1))));
+  return { value: zeros(shape), detail: `from the type ${type}: zeros of shape [${shape.join(', ')}]` };
+}
 /** Rows, feature columns and classes of the matrices guessed for one call: they must agree. */
 export const MATRIX_ROWS = 12;
 export const MATRIX_FEATURES = 8;

@@ -246,6 +246,14 @@ const rows: Row[] = [
     summary: 'guessed from the names and types (rows, cols, channels, inputDim)',
   },
   {
+    title: 'a nested array typed number[][][] (one example of the data, whose lengths the builder reads): zeros of the data shape',
+    code: `${NS}export function policyNet(planes: number[][][], numActions: number) {\n  const input = tf.input({ shape: [planes.length, planes[0].length, planes[0][0].length] });\n  const x = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same' }).apply(input);\n  return tf.model({ inputs: input, outputs: tf.layers.dense({ units: numActions }).apply(tf.layers.flatten().apply(x)) });\n}`,
+    id: 'policyNet',
+    args: [Array.from({ length: 10 }, () => Array.from({ length: 10 }, () => [0])), 4],
+    sources: ['planes=guess(from the type number[][][]: zeros of shape [10, 10, 1])', 'numActions=guess(from the name numActions)'],
+    summary: 'guessed from the names and types (planes, numActions)',
+  },
+  {
     title: 'JSDoc types and a literal union',
     code: `${NS}/**\n * @param {number} latentSize\n * @param {'relu' | 'elu'} act\n * @param {boolean} flag\n */\nexport function g(latentSize, act, flag) { return tf.sequential(); }`,
     fileName: 'g.js',
