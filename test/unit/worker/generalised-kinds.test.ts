@@ -310,6 +310,12 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(report.notes?.includes("the code fetched './model/sizes.json' by relative URL: sanity-train served it from ../model/sizes.json in your project, as the page's server would"), JSON.stringify(report.notes));
   });
 
+  it("a saved model loaded with tfjs-node's file:// URL, tfjs-node not installed: read from disk, said so", async () => {
+    const report = reportOf(await run(request('saved-or-fresh/model.js', { model: 'loadModel', args: ['alpha'] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => /^the code loaded 'file:\/\/.*saved-or-fresh\/models\/alpha\/model\.json' and '.*weights\.bin' \(tfjs-node's file system loading, which the tfjs that ran has not\): sanity-train read them from disk$/.test(n)), JSON.stringify(report.notes));
+  });
+
   it('a file it fetches that the project does not hold answers 404, and the message says so', async () => {
     const outcome = await run(request('fetch-app/js/net.js', { model: 'loadMissing' }));
     assert.equal(outcome.kind, 'error');

@@ -53,5 +53,9 @@ describe('files a browser app fetches by relative URL', () => {
       localFetchNote([{ url: './w.bin', file: 'model/w.bin' }, { url: './x.json' }]),
       "the code fetched './w.bin' by relative URL: sanity-train served it from model/w.bin in your project, as the page's server would; './x.json' is not in your project (looked next to the module and up to its root): the fetch answered 404",
     );
+    assert.equal(
+      localFetchNote([{ url: 'file:///p/models/a/model.json', fromDisk: true, file: 'models/a/model.json' }, { url: 'file:///p/models/a/w.bin', fromDisk: true }]),
+      "the code loaded 'file:///p/models/a/model.json' and 'file:///p/models/a/w.bin' (tfjs-node's file system loading, which the tfjs that ran has not): sanity-train read models/a/model.json from disk; 'file:///p/models/a/w.bin' not found",
+    );
   });
 });

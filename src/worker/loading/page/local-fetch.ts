@@ -4,14 +4,19 @@
  * serves them from the project. Node's fetch has no page to resolve them against and throws, so while
  * the worker builds the model, a relative URL is served from the project's files: next to the module,
  * then up its folders to the project's root (and its `public/` or `static/` folder, where bundled apps
- * keep them). Other URLs go to Node's fetch. The report says which files were served, or looked for.
+ * keep them). A `file://` URL (`tf.loadLayersModel('file://…/model.json')`, tfjs-node's file system
+ * loading, which the plain tfjs that serves a missing tfjs-node sends to fetch) is read from disk.
+ * Other URLs go to Node's fetch. The report says which files were served, or looked for.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { listOf } from './browser-stand-ins';
 
 export interface LocalFetchUse {
   url: string;
+  /** A `file://` URL, read from disk (the others are relative URLs, served as a page's server would). */
+  fromDisk?: boolean;
   /** The file that answered, relative to the module's folder; undefined when none was found. */
   file?: string;
 }
@@ -31,6 +36,9 @@ export function serveLocalFiles(file: string): void {
   const nodeFetch = globalThis.fetch.bind(globalThis);
   globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (entryFile !== undefined && url.startsWith('file://')) {
+      return diskResponse(url, entryFile);
+    }
     return entryFile !== undefined && isRelativeUrl(url) ? localResponse(url, entryFile) : nodeFetch(input, init);
   }) as typeof fetch;
 }
@@ -52,6 +60,18 @@ function localResponse(url: string, from: string): Response {
     return new Response('', { status: 404, statusText: 'Not Found' });
   }
   return new Response(fs.readFileSync(file), { status: 200, headers: { 'content-type': contentType(file) } });
+}
+
+function diskResponse(url: string, from: string): Response {
+  let file: string | undefined;
+  try {
+    file = fileURLToPath(url.split(/[?#]/)[0]);
+  } catch {
+    file = undefined;
+  }
+  const found = file !== undefined && isFile(file);
+  uses.push({ url, fromDisk: true, ...(found ? { file: path.relative(path.dirname(from), file!) || path.basename(file!) } : {}) });
+  return found ? new Response(fs.readFileSync(file!), { status: 200, headers: { 'content-type': contentType(file!) } }) : new Response('', { status: 404, statusText: 'Not Found' });
 }
 
 /** The file a page's server would answer `url` with: next to the module, then up to the project's root. */
@@ -114,9 +134,17 @@ export function localFetchNote(used: readonly LocalFetchUse[]): string | undefin
   if (used.length === 0) {
     return undefined;
   }
-  const served = used.filter((u) => u.file !== undefined);
-  const missing = used.filter((u) => u.file === undefined);
+  const disk = used.filter((u) => u.fromDisk === true);
+  const served = used.filter((u) => u.file !== undefined && !u.fromDisk);
+  const missing = used.filter((u) => u.file === undefined && !u.fromDisk);
   const parts: string[] = [];
+  if (disk.length > 0) {
+    const read = disk.filter((u) => u.file !== undefined);
+    const absent = disk.filter((u) => u.file === undefined);
+    parts.push(
+      `the code loaded ${list(disk.map((u) => `'${u.url}'`))} (tfjs-node's file system loading, which the tfjs that ran has not): sanity-train ${read.length > 0 ? `read ${read.length === disk.length ? (disk.length === 1 ? 'it' : 'them') : list(read.map((u) => u.file ?? ''))} from disk` : 'found none of them on disk'}${read.length > 0 && absent.length > 0 ? `; ${list(absent.map((u) => `'${u.url}'`))} not found` : ''}`,
+    );
+  }
   if (served.length > 0) {
     parts.push(`the code fetched ${list(served.map((u) => `'${u.url}'`))} by relative URL: sanity-train served ${served.length === 1 ? 'it' : 'them'} from ${list(served.map((u) => u.file ?? ''))} in your project, as the page's server would`);
   }
