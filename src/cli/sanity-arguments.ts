@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import { unrecognisedFunction } from '../core/analysis/builders/named-function';
 import { readPropertiesOf } from '../core/analysis/arguments/property-reads';
+import { shortenedArguments } from '../core/training/report/report-call';
 import { formatArgumentList, formatArgumentProposal, formatLiteralValue, formatModuleVariables, proposeArguments, summarize, type PackageFile } from '../core/analysis/arguments/argument-proposals';
 import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/builders/model-builders';
 import type { ArgumentProposal, ModelBuilder, ModuleVariablesProposal } from '../core/analysis/types';
@@ -184,9 +185,9 @@ function givenSource(request: SanityRequest): { argsSource?: string } {
   return flags.length > 0 ? { argsSource: `given with ${flags.join(' and ')}` } : {};
 }
 
-/** `createDeepQNetwork(9, 9, 4)`, `new Net(16).build([8])`, `new Agent(3)`. */
+/** `createDeepQNetwork(9, 9, 4)`, `new Net(16).build([8])`, `new Agent(3)`; a long list shortened with "…" (the JSON report keeps it whole). */
 export function describeCall(builder: Pick<ModelBuilder, 'kind' | 'id' | 'className' | 'memberName' | 'static'>, request: Pick<SanityRequest, 'args' | 'ctorArgs'>): string {
-  const list = (values: unknown[] | undefined) => formatArgumentList(values ?? []).slice(1, -1);
+  const list = (values: unknown[] | undefined) => shortenedArguments(formatArgumentList(values ?? []).slice(1, -1));
   if (builder.kind === 'constructor') {
     return `new ${builder.className}(${list(request.args)})`;
   }

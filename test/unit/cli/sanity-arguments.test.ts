@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatSanity, parseSanityArgs } from '../../../src/cli/commands/sanity';
-import { completeSanityRequest } from '../../../src/cli/sanity-arguments';
+import { completeSanityRequest, describeCall } from '../../../src/cli/sanity-arguments';
 import type { SanityReport, SanityRequest } from '../../../src/core/training/protocol';
 import { rbn, tempProject } from './cli-helpers';
 
@@ -23,6 +23,14 @@ describe('rbn sanity arguments', function () {
     assert.deepEqual(request.args, [5, 6, 3]);
     assert.equal(request.argsSource, 'call in grid-agent_test.js:6');
     assert.equal(message, 'createGridNetwork(5, 6, 3): from the call in grid-agent_test.js:6');
+  });
+
+  it('a call shown to the reader is shortened past 200 characters (the request keeps every value)', () => {
+    const example = Array.from({ length: 28 }, () => Array.from({ length: 28 }, () => [0]));
+    const shown = describeCall({ kind: 'function', id: 'policyNet' }, { args: [example, 4] });
+    assert.equal(shown.length, 'policyNet()'.length + 200);
+    assert.match(shown, /^policyNet\(\[\[\[0\], \[0\], .*…\)$/);
+    assert.equal(describeCall({ kind: 'function', id: 'policyNet' }, { args: [[10, 10, 1], 4] }), 'policyNet([10, 10, 1], 4)');
   });
 
   it('--args wins; the constructor arguments are still proposed for Class.method', () => {

@@ -117,13 +117,14 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
     if (i > needed || p.rest) {
       break;
     }
-    const placeholder = site && i < site.args.length ? placeholderSize(site.args[i], p, scope) : undefined;
+    const fromSite = site !== undefined && i < site.args.length && !(site.holes ?? []).includes(i);
+    const placeholder = fromSite ? placeholderSize(site.args[i], p, scope) : undefined;
     if (placeholder) {
       out.values.push(placeholder.value);
       out.sources.push({ parameter: parameterLabel(p.name), source: 'guess', detail: `${placeholder.detail}: the call in ${siteDetail} passes ${String(site!.args[i])}, a placeholder (a size of ${String(site!.args[i])} builds no layer)` });
       continue;
     }
-    if (site && i < site.args.length) {
+    if (fromSite) {
       const quick = quickened(site.args[i], scope.hint);
       out.values.push(quick.value);
       out.sources.push({ parameter: parameterLabel(p.name), source: 'callSite', detail: siteDetail + quick.note });
@@ -177,10 +178,11 @@ function pickCallSite(sites: CallSite[], own: BuilderParameter[]): PickedSite | 
   for (const s of candidates) {
     frequency.set(JSON.stringify(s.args), (frequency.get(JSON.stringify(s.args)) ?? 0) + 1);
   }
-  const score = (s: CallSite) => [s.inTest ? 0 : 1, allPositive(s.args) ? 1 : 0, frequency.get(JSON.stringify(s.args)) ?? 0];
+  // A call whose every argument is a literal says more than one with holes (live objects guessed instead).
+  const score = (s: CallSite) => [s.holes === undefined ? 1 : 0, s.inTest ? 0 : 1, allPositive(s.args) ? 1 : 0, frequency.get(JSON.stringify(s.args)) ?? 0];
   const ranked = candidates.map((site, order) => ({ site, score: score(site), order })).sort((a, b) => compareScores(b.score, a.score) || a.order - b.order);
   const best = ranked[0];
-  return { site: best.site, why: frequency.size > 1 ? whyPicked(best.score, candidates.length) : undefined };
+  return { site: best.site, why: frequency.size > 1 ? whyPicked(best.score, candidates.length, candidates.some((c) => c.holes !== undefined)) : undefined };
 }
 
 interface PickedSite {
@@ -194,8 +196,8 @@ function compareScores(a: number[], b: number[]): number {
   return i < 0 ? 0 : a[i] - b[i];
 }
 
-function whyPicked([outsideTests, positive, times]: number[], calls: number): string {
-  const reasons = [outsideTests ? 'outside tests' : '', positive ? 'positive sizes' : '', times > 1 ? `used ${times} times` : ''].filter((r) => r.length > 0);
+function whyPicked([complete, outsideTests, positive, times]: number[], calls: number, someWithHoles: boolean): string {
+  const reasons = [complete && someWithHoles ? 'every argument a literal' : '', outsideTests ? 'outside tests' : '', positive ? 'positive sizes' : '', times > 1 ? `used ${times} times` : ''].filter((r) => r.length > 0);
   return `picked of ${calls} calls${reasons.length > 0 ? `: ${reasons.join(', ')}` : ''}`;
 }
 

@@ -21,8 +21,10 @@ export interface CallSite {
   file: string;
   /** 1-based. */
   line: number;
-  /** The literal arguments in order (tfjs arguments left out). */
+  /** The literal arguments in order (tfjs arguments left out); null at a hole. */
   args: unknown[];
+  /** Positions in `args` whose argument is no literal (`new Gen(gui, 7 * 7)`: the gui): guessed like a missing one. */
+  holes?: number[];
   /** The file is a test or spec (`dqn_test.js`, `test/…`, `*.spec.ts`). */
   inTest: boolean;
 }
@@ -47,7 +49,8 @@ export interface CallSiteQuery {
 const MAX_FILE_CHARS = 1_000_000;
 
 /**
- * Call sites in file order, then source order. Left out: calls with a non-literal argument, and calls
+ * Call sites in file order, then source order. A non-literal argument (a live object of the program)
+ * is a hole in its call's list; a call with no literal argument at all is left out, and so are calls
  * a test expects to throw (`expect(() => f(0)).toThrow()`, `assert.throws(() => …)`, inside
  * `it('throws on…', …)`): their arguments are the invalid ones.
  */
@@ -66,9 +69,10 @@ export function findCallSites(files: readonly PackageFile[], query: CallSiteQuer
     const visit = (node: Typescript.Node): void => {
       const site = matchCall(t, node, names, query, mayBeBuilder);
       if (site && !expectsThrow(t, node)) {
-        const args = literalArguments(t, site, consts, query.tfjsPositions ?? [], query.modelMembers);
-        if (args) {
-          out.push({ file, line: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1, args, inTest: isTestFile(file) });
+        const found = literalArguments(t, site, consts, query.tfjsPositions ?? [], query.modelMembers);
+        if (found.args.length === 0 || found.holes.length < found.args.length) {
+          const holes = found.holes.length > 0 ? { holes: found.holes } : {};
+          out.push({ file, line: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1, args: found.args, ...holes, inTest: isTestFile(file) });
         }
       }
       t.forEachChild(node, visit);
@@ -90,19 +94,21 @@ function matchCall(t: typeof Typescript, node: Typescript.Node, names: Set<strin
   return name !== undefined && names.has(name) && (root === undefined || mayBeBuilder(root, t.isIdentifier(callee), name)) ? (call.arguments ?? []) : undefined;
 }
 
-function literalArguments(t: typeof Typescript, args: readonly Typescript.Expression[], consts: ReadonlyMap<string, Typescript.Expression>, tfjsPositions: number[], modelMembers?: ReadonlySet<string>): unknown[] | undefined {
+/** The arguments' literal values, null at the holes (the positions of those that are not literals). */
+function literalArguments(t: typeof Typescript, args: readonly Typescript.Expression[], consts: ReadonlyMap<string, Typescript.Expression>, tfjsPositions: number[], modelMembers?: ReadonlySet<string>): { args: unknown[]; holes: number[] } {
   const out: unknown[] = [];
+  const holes: number[] = [];
   for (const [i, arg] of args.entries()) {
     if (tfjsPositions.includes(i)) {
       continue;
     }
     const value = t.isPropertyAccessExpression(arg) && arg.expression.kind === t.SyntaxKind.ThisKeyword ? fieldValue(t, arg, consts, modelMembers) : evaluateLiteral(arg, consts);
     if (value === NOT_LITERAL) {
-      return undefined;
+      holes.push(out.length);
     }
-    out.push(value);
+    out.push(value === NOT_LITERAL ? null : value);
   }
-  return out;
+  return { args: out, holes };
 }
 
 /** `this.x`: the constructor's literal for it, else the model a builder method of the class fills it with. */
@@ -116,8 +122,8 @@ function fieldValue(t: typeof Typescript, access: Typescript.PropertyAccessExpre
   if (!call || !t.isCallExpression(call) || !t.isPropertyAccessExpression(call.expression) || call.expression.expression.kind !== t.SyntaxKind.ThisKeyword || !modelMembers.has(call.expression.name.text)) {
     return NOT_LITERAL;
   }
-  const args = literalArguments(t, call.arguments, consts, [], undefined);
-  return args === undefined ? NOT_LITERAL : { [MODEL_ARGUMENT_KEY]: call.expression.name.text, args };
+  const { args, holes } = literalArguments(t, call.arguments, consts, [], undefined);
+  return holes.length > 0 ? NOT_LITERAL : { [MODEL_ARGUMENT_KEY]: call.expression.name.text, args };
 }
 
 /** The values `this.<name>` is assigned in the class around `access` (the constructor only, or every member), and its field initialiser. */

@@ -9,7 +9,11 @@ import { containsStandIn, isInputStandIn, isMethodStandIn } from '../../analysis
 const MAX_ARGS_CHARS = 200;
 
 function argumentList(values: readonly unknown[]): string {
-  const text = values.map((v) => (containsStandIn(v) ? standInText(v) : (JSON.stringify(v) ?? 'undefined'))).join(', ');
+  return shortenedArguments(values.map((v) => (containsStandIn(v) ? standInText(v) : (JSON.stringify(v) ?? 'undefined'))).join(', '));
+}
+
+/** An argument list as shown to a reader: at most MAX_ARGS_CHARS (an example's nested zeros run to thousands). */
+export function shortenedArguments(text: string): string {
   return text.length > MAX_ARGS_CHARS ? `${text.slice(0, MAX_ARGS_CHARS - 1)}…` : text;
 }
 
