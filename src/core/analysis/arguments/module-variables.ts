@@ -10,6 +10,7 @@
 import type * as TsMorph from 'ts-morph';
 import type { ts as Typescript } from 'ts-morph';
 import { guessArgument } from './argument-guesses';
+import { COUNT_STAND_IN } from './stand-ins';
 import type { DataHint } from './data-hint';
 import { evaluateLiteral, getTopLevelConsts, NOT_LITERAL, type LiteralResult } from './literal-values';
 import { findDeferredTfjsBindings, loadTsMorph } from '../builders/tfjs-bindings';
@@ -122,7 +123,20 @@ function proposeVariableValue(t: ts, sf: Typescript.SourceFile, v: ModuleVariabl
     }
   }
   const guess = guessArgument({ name: v.name, optional: false, receivesTfjs: false, ...(v.typeText !== undefined ? { typeText: v.typeText } : {}) }, hint);
-  return guess ? { value: guess.value, source: 'guess', detail: guess.detail } : undefined;
+  if (guess) {
+    return { value: guess.value, source: 'guess', detail: guess.detail };
+  }
+  return onlyItsLengthRead(sf.text, v.name) ? { value: Array.from({ length: COUNT_STAND_IN }, () => 0), source: 'guess', detail: `${COUNT_STAND_IN} zeros: the code reads only its length (a size)` } : undefined;
+}
+
+/**
+ * `this.lastState.length` as an input size, and nothing else of it read (no element, no other member):
+ * any array of the right length serves. Text-based, like the other guesses.
+ */
+function onlyItsLengthRead(code: string, name: string): boolean {
+  const escaped = name.replace(/\$/g, '\\$');
+  const reads = [...code.matchAll(new RegExp(`(?<![\\w$])(?:this\\.)?${escaped}\\s*(\\.\\s*[A-Za-z_$][\\w$]*|\\[)`, 'g'))].map((m) => m[1].replace(/\s+/g, ''));
+  return reads.length > 0 && reads.every((r) => r === '.length');
 }
 
 /** `10`, `LIMIT` (a top-level const), or the literal fallback of `args.classes || 10` / `?? 10`. */

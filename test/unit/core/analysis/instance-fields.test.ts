@@ -102,6 +102,23 @@ const rows: Row[] = [
     sources: ['numClasses=lastRun(from the last run)'],
   },
   {
+    title: 'an observation read only for its length (through a helper method): that many zeros',
+    code: `${CJS}class Agent {\n  constructor() { this.lastObs = null; }\n  observe(env) { this.lastObs = env.read(); }\n  stateSize() { return this.lastObs.length; }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: 8, inputShape: [this.stateSize()] })); return m; }\n}\nmodule.exports = { Agent };`,
+    id: 'Agent.build',
+    names: ['lastObs'],
+    values: { lastObs: [0, 0, 0, 0, 0, 0, 0, 0] },
+    sources: ['lastObs=guess(8 zeros: the code reads only its length (a size))'],
+  },
+  {
+    title: 'an observation whose elements are read too: no guess from its length',
+    code: `${CJS}class Agent {\n  constructor() { this.lastObs = null; }\n  observe(env) { this.lastObs = env.read(); }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.lastObs[0], inputShape: [this.lastObs.length] })); return m; }\n}\nmodule.exports = { Agent };`,
+    id: 'Agent.build',
+    names: ['lastObs'],
+    values: {},
+    sources: [],
+    unknown: ['lastObs'],
+  },
+  {
     title: 'no value anywhere: left out, and said',
     code: `${CJS}class Net {\n  constructor() { this.zq = null; }\n  set(o) { this.zq = o.q; }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.zq, inputShape: [4] })); return m; }\n}\nmodule.exports = { Net };`,
     id: 'Net.build',
