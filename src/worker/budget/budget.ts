@@ -10,6 +10,7 @@ import { SanityFailure } from '../errors';
 import { formatParams } from './model-size';
 import { gatherRows, rowCount, sliceRows, type TrainingData } from '../data/training-data';
 import { stepOnBatch } from '../training/train-step';
+import { explainStepFailure } from '../training/step-error';
 
 /** Time kept free before the launcher's deadline: sending the report, exiting, a slow last step. */
 export function safetyMarginMs(timeoutMs: number): number {
@@ -208,7 +209,14 @@ function timeForward(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingDat
   const n = Math.min(rows, rowCount(data.testXs));
   const started = performance.now();
   tf.tidy(() => {
-    const out = model.predict(sliceRows(data.testXs, 0, n), { batchSize: 128 });
+    const x = sliceRows(data.testXs, 0, n);
+    let out: tfjs.Tensor | tfjs.Tensor[];
+    try {
+      out = model.predict(x, { batchSize: 128 });
+    } catch (err) {
+      // The first forward pass is where a model that cannot run fails: name the layer (step-error.ts).
+      throw explainStepFailure(model, x, err) ?? err;
+    }
     (Array.isArray(out) ? out : [out]).forEach((t) => t.dataSync());
   });
   return performance.now() - started;

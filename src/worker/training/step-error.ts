@@ -29,20 +29,23 @@ export interface FailingLayer {
 
 /** The first layer whose forward or backward pass throws on this batch; undefined when none does alone. */
 export function findFailingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors): FailingLayer | undefined {
-  const inputs = new Map<tfjs.layers.Layer, tfjs.Tensor>();
   const outputs = new Map<tfjs.layers.Layer, tfjs.Tensor>();
   const kept: tfjs.Tensor[] = [];
   try {
     let previous = Array.isArray(x) ? undefined : (x as tfjs.Tensor);
     for (const [index, layer] of model.layers.entries()) {
       if (layer.getClassName() === 'InputLayer') {
+        // The batch's tensor for this input (the model's n-th input layer takes x[n]).
+        const fed = Array.isArray(x) ? x[model.inputLayers.indexOf(layer)] : x;
+        if (fed !== undefined) {
+          outputs.set(layer, fed);
+        }
         continue;
       }
-      const input = inputOf(layer, outputs) ?? previous;
+      const input = inputOf(layer, outputs, previous);
       if (input === undefined) {
         return undefined;
       }
-      inputs.set(layer, input);
       let output: tfjs.Tensor;
       try {
         output = tf.tidy(() => layer.apply(input, { training: true }) as tfjs.Tensor);
@@ -55,8 +58,10 @@ export function findFailingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: Te
       try {
         tf.tidy(() => {
           const vars = layer.trainableWeights.map((w) => w.read() as tfjs.Variable);
-          const f = (a: tfjs.Tensor) => (layer.apply(a, { training: true }) as tfjs.Tensor).square().mean() as tfjs.Scalar;
-          tf.grad(f)(input);
+          const f = (a: tfjs.Tensor | tfjs.Tensor[]) => (layer.apply(a, { training: true }) as tfjs.Tensor).square().mean() as tfjs.Scalar;
+          if (!Array.isArray(input)) {
+            tf.grad(f)(input);
+          }
           if (vars.length > 0) {
             tf.variableGrads(() => f(input), vars);
           }
@@ -71,10 +76,18 @@ export function findFailingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: Te
   }
 }
 
-/** The output of the layer feeding `layer`, for a functional model's single-input layers. */
-function inputOf(layer: tfjs.layers.Layer, outputs: Map<tfjs.layers.Layer, tfjs.Tensor>): tfjs.Tensor | undefined {
+/**
+ * What feeds `layer` in the replay: the output of its one inbound layer, or of each of several (a
+ * merge: `add`, `concatenate`), an input layer's being the batch's tensor for it; the previous layer's
+ * output in a sequential model; undefined when an inbound layer's output is unknown.
+ */
+function inputOf(layer: tfjs.layers.Layer, outputs: Map<tfjs.layers.Layer, tfjs.Tensor>, previous: tfjs.Tensor | undefined): tfjs.Tensor | tfjs.Tensor[] | undefined {
   const inbound = (layer as unknown as { inboundNodes?: { inboundLayers: tfjs.layers.Layer[] }[] }).inboundNodes?.[0]?.inboundLayers ?? [];
-  return inbound.length === 1 ? outputs.get(inbound[0]) : undefined;
+  const fed = inbound.map((l) => outputs.get(l));
+  if (inbound.length > 1) {
+    return fed.every((t) => t !== undefined) ? (fed as tfjs.Tensor[]) : undefined;
+  }
+  return fed[0] ?? previous;
 }
 
 /** What is known about why a layer of this kind fails to train. */

@@ -86,6 +86,13 @@ describe('real-code kinds run (through the worker)', function () {
     assert.deepEqual(report.browserStandIns, ['document']);
   });
 
+  it('a tfjs error in a layer after merges (a residual model) names that layer and its line', async () => {
+    const outcome = await run(request('residual-pool-mismatch.js', { model: 'residualNet', args: [{ $input: [8, 8, 1] }, 3] }));
+    assert.equal(outcome.kind, 'error');
+    const { message } = outcome as { message: string };
+    assert.match(message, /^training failed in layer "reshape_Reshape\d+" \(Reshape\) built at .*residual-pool-mismatch\.js:16, in its forward pass: tfjs said "Total size of new array must be unchanged\."/);
+  });
+
   it("a tfjs error inside the user's model names the layer, its line and what to do", async () => {
     const outcome = await run(request('channels-first.js', { model: 'boardNet' }));
     assert.equal(outcome.kind, 'error');
