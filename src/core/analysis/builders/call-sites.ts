@@ -7,7 +7,7 @@
 import type { ts as Typescript } from 'ts-morph';
 import { evaluateLiteral, getTopLevelConsts, NOT_LITERAL } from '../arguments/literal-values';
 import { loadTsMorph } from './tfjs-bindings';
-import { MODEL_ARGUMENT_KEY } from '../arguments/model-arguments';
+import { INPUT_KEY, MODEL_ARGUMENT_KEY } from '../arguments/model-arguments';
 import { scriptKindFor } from '../typescript';
 import { calleeMayBeBuilder, codeByModule } from './callee-origin';
 
@@ -102,13 +102,29 @@ function literalArguments(t: typeof Typescript, args: readonly Typescript.Expres
     if (tfjsPositions.includes(i)) {
       continue;
     }
-    const value = t.isPropertyAccessExpression(arg) && arg.expression.kind === t.SyntaxKind.ThisKeyword ? fieldValue(t, arg, consts, modelMembers) : evaluateLiteral(arg, consts);
+    const literal = t.isPropertyAccessExpression(arg) && arg.expression.kind === t.SyntaxKind.ThisKeyword ? fieldValue(t, arg, consts, modelMembers) : evaluateLiteral(arg, consts);
+    const value = literal === NOT_LITERAL ? symbolicInput(t, arg, consts) : literal;
     if (value === NOT_LITERAL) {
       holes.push(out.length);
     }
     out.push(value === NOT_LITERAL ? null : value);
   }
   return { args: out, holes };
+}
+
+/**
+ * `tf.input({ shape: [124, 13, 1] })`, or a top-level const bound to it (`const inputs = tf.input(…)`
+ * then `resnet8(inputs, 8)`): the symbolic input marker `{ $input: shape }` the worker makes real.
+ */
+function symbolicInput(t: typeof Typescript, arg: Typescript.Expression, consts: ReadonlyMap<string, Typescript.Expression>): unknown {
+  const call = t.isIdentifier(arg) ? consts.get(arg.text) : arg;
+  if (!call || !t.isCallExpression(call) || !t.isPropertyAccessExpression(call.expression) || call.expression.name.text !== 'input' || call.arguments.length !== 1) {
+    return NOT_LITERAL;
+  }
+  const config = evaluateLiteral(call.arguments[0], consts) as { shape?: unknown } | typeof NOT_LITERAL;
+  const shape = config !== NOT_LITERAL && config !== null && typeof config === 'object' ? config.shape : undefined;
+  const dims = Array.isArray(shape) && shape.length > 0 && shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0));
+  return dims ? { [INPUT_KEY]: shape } : NOT_LITERAL;
 }
 
 /** `this.x`: the constructor's literal for it, else the model a builder method of the class fills it with. */

@@ -122,6 +122,15 @@ const rows: Row[] = [
     summary: 'call in app.js:1',
   },
   {
+    title: "a call passing the program's symbolic input (a const bound to tf.input) gets that input's shape",
+    code: `${NS}export function headNet(inputs, classes) {\n  const x = tf.layers.conv2d({ filters: 4, kernelSize: 3 }).apply(inputs);\n  return tf.model({ inputs, outputs: tf.layers.dense({ units: classes }).apply(tf.layers.flatten().apply(x)) });\n}`,
+    id: 'headNet',
+    files: { 'app.js': "const tf = require('@tensorflow/tfjs');\nconst inputs = tf.input({ shape: [124, 13, 1] });\nconst model = headNet(inputs, 8);\nconst other = headNet(tf.input({ shape: [20, 20, 3] }), 2);" },
+    args: [{ $input: [124, 13, 1] }, 8],
+    sources: ['inputs=callSite(app.js:3 (picked of 2 calls: outside tests, positive sizes))', 'classes=callSite(app.js:3 (picked of 2 calls: outside tests, positive sizes))'],
+    summary: 'call in app.js:3 (picked of 2 calls: outside tests, positive sizes)',
+  },
+  {
     title: 'the last run beats a call site',
     code: DQN,
     id: 'createDeepQNetwork',
