@@ -79,6 +79,18 @@ describe('rbn sanity with stand-ins for live objects (end to end)', function () 
     assert.match(stdout, /^ {2}call: new LayeredBoardNet\(\{ getBoardSize: \(\) => \[6, 6\], getHistoryLength: \(\) => 2 \}\) \(arguments: given with --args\)$/m);
   });
 
+  it('an object typed as JSON for a live object: the methods it lacks come from the stand-in, said so; those typed stand', async () => {
+    const args = '[{ "rows": 6, "getActionSize": () => 3 }, { "num_channels": 2 }]';
+    const { code, stdout, stderr } = await rbn(['sanity', 'board-net.js', '--model', 'BoardNet', '--args', args, ...RUN, '--json'], LIVE);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as SanityReport;
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(
+      report.notes?.includes('the object typed with --args has no method the builder calls (JSON holds none): sanity-train added getBoardSize: () => [10, 10] from the file\'s stand-in; type them as `name: () => value` to choose the values'),
+      JSON.stringify(report.notes),
+    );
+  });
+
   it("the report page's call row shows stand-ins as the JS they stand for, plain values as JSON", () => {
     const code = describeCallCode({ model: 'head', args: [{ $input: [16] }, { get: { $returns: [8, 8] }, n: 2 }, 'relu'], argsSource: 'guessed from the names and types (x)' });
     assert.equal(code.call, 'head(tf.input({ shape: [16] }), { get: () => [8, 8], n: 2 }, "relu")');

@@ -4,7 +4,8 @@
  * saying what to pass when a required one is missing and nothing was typed.
  */
 import { BadInputError } from '../../errors';
-import { formatArgumentList, proposeArguments } from '../../../core/analysis/arguments/argument-proposals';
+import { formatArgumentList, formatLiteralValue, proposeArguments } from '../../../core/analysis/arguments/argument-proposals';
+import { isMethodStandIn } from '../../../core/analysis/arguments/model-arguments';
 import type { BuilderParameter, ModelBuilder } from '../../../core/analysis/types';
 import { fewerArgumentsNote } from './invocation-notes';
 
@@ -29,7 +30,8 @@ export function ctorParameters(builder: ModelBuilder): BuilderParameter[] {
  */
 export function fillArguments(parameters: BuilderParameter[], typedValues: unknown[], ctx: FillContext, flag: string, typed: boolean): unknown[] {
   const { builder } = ctx;
-  const given = withoutTfjsPlaceholders(parameters, typedValues, ctx);
+  const placed = withoutTfjsPlaceholders(parameters, typedValues, ctx);
+  const given = typed ? withProposedMethods(placed, ctx, flag) : placed;
   const own = parameters.filter((p) => !p.receivesTfjs);
   const required = own.filter((p) => !p.optional).length;
   const label = builder.kind === 'constructor' || flag === '--ctor-args' ? `new ${builder.className}()` : builder.id;
@@ -76,6 +78,42 @@ function withoutTfjsPlaceholders(parameters: BuilderParameter[], given: unknown[
   const names = places.map((i) => parameters[i].name).join(', ');
   ctx.notes.push(`${places.map((i) => `'${String(given[i])}'`).join(', ')} stood where ${names} takes the tfjs module: the tfjs in use went there`);
   return given.filter((_, i) => !places.includes(i));
+}
+
+/**
+ * Objects typed for live objects (`{ "w": 8, "h": 8 }` for a game) lack the methods the builder calls,
+ * which JSON cannot hold: the stand-in methods of the file's proposal (`getBoardSize: () => [10, 10]`)
+ * are added to the typed object where it has no member of that name, with a note naming them.
+ */
+function withProposedMethods(given: unknown[], ctx: FillContext, flag: string): unknown[] {
+  if (!given.some(isPlainObject)) {
+    return given;
+  }
+  let proposed: unknown[] | undefined;
+  try {
+    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
+    proposed = flag === '--ctor-args' ? proposal.ctorArgs : proposal.args;
+  } catch {
+    proposed = undefined;
+  }
+  const added: string[] = [];
+  const out = given.map((value, i) => {
+    const standIn = proposed?.[i];
+    if (!isPlainObject(value) || !isPlainObject(standIn)) {
+      return value;
+    }
+    const methods = Object.entries(standIn).filter(([key, v]) => isMethodStandIn(v) && !(key in value));
+    added.push(...methods.map(([key, v]) => `${key}: ${formatLiteralValue(v)}`));
+    return methods.length === 0 ? value : { ...Object.fromEntries(methods), ...value };
+  });
+  if (added.length > 0) {
+    ctx.notes.push(`the object typed with ${flag} has no ${added.length === 1 ? 'method' : 'methods'} the builder calls (JSON holds none): sanity-train added ${added.join(', ')} from the file's stand-in; type them as \`name: () => value\` to choose the values`);
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /**
