@@ -91,6 +91,14 @@ describe('rbn sanity with stand-ins for live objects (end to end)', function () 
     );
   });
 
+  it('{ shape } typed as JSON where the builder takes a symbolic input runs as tf.input({ shape }), said so', async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', 'classifier-head.js', '--model', 'classifierHead', '--args', '[{ "shape": [12] }]', ...RUN, '--json'], LIVE);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as SanityReport;
+    assert.deepEqual(report.runs[0].graph?.nodes[0].outputShape, [null, 12]);
+    assert.ok(report.notes?.includes('the { shape } typed with --args for argument 1, which the builder uses as a layer\'s input, ran as tf.input({ shape })'), JSON.stringify(report.notes));
+  });
+
   it("the report page's call row shows stand-ins as the JS they stand for, plain values as JSON", () => {
     const code = describeCallCode({ model: 'head', args: [{ $input: [16] }, { get: { $returns: [8, 8] }, n: 2 }, 'relu'], argsSource: 'guessed from the names and types (x)' });
     assert.equal(code.call, 'head(tf.input({ shape: [16] }), { get: () => [8, 8], n: 2 }, "relu")');

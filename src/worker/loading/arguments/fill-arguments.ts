@@ -5,7 +5,7 @@
  */
 import { BadInputError } from '../../errors';
 import { formatArgumentList, formatLiteralValue, proposeArguments } from '../../../core/analysis/arguments/argument-proposals';
-import { isMethodStandIn } from '../../../core/analysis/arguments/model-arguments';
+import { isInputStandIn, isMethodStandIn } from '../../../core/analysis/arguments/model-arguments';
 import type { BuilderParameter, ModelBuilder } from '../../../core/analysis/types';
 import { fewerArgumentsNote } from './invocation-notes';
 
@@ -83,7 +83,8 @@ function withoutTfjsPlaceholders(parameters: BuilderParameter[], given: unknown[
 /**
  * Objects typed for live objects (`{ "w": 8, "h": 8 }` for a game) lack the methods the builder calls,
  * which JSON cannot hold: the stand-in methods of the file's proposal (`getBoardSize: () => [10, 10]`)
- * are added to the typed object where it has no member of that name, with a note naming them.
+ * are added to the typed object where it has no member of that name, with a note naming them. A
+ * `{ "shape": [...] }` typed where the proposal has a symbolic input is that input's config.
  */
 function withProposedMethods(given: unknown[], ctx: FillContext, flag: string): unknown[] {
   if (!given.some(isPlainObject)) {
@@ -97,8 +98,14 @@ function withProposedMethods(given: unknown[], ctx: FillContext, flag: string): 
     proposed = undefined;
   }
   const added: string[] = [];
+  const inputs: number[] = [];
   const out = given.map((value, i) => {
     const standIn = proposed?.[i];
+    if (isInputStandIn(standIn) && isPlainObject(value) && Object.keys(value).length === 1 && isInputStandIn({ $input: value.shape })) {
+      // `{ "shape": [124, 13, 1] }` where the builder takes a symbolic input: tf.input's config.
+      inputs.push(i + 1);
+      return { $input: value.shape };
+    }
     if (!isPlainObject(value) || !isPlainObject(standIn)) {
       return value;
     }
@@ -106,6 +113,9 @@ function withProposedMethods(given: unknown[], ctx: FillContext, flag: string): 
     added.push(...methods.map(([key, v]) => `${key}: ${formatLiteralValue(v)}`));
     return methods.length === 0 ? value : { ...Object.fromEntries(methods), ...value };
   });
+  if (inputs.length > 0) {
+    ctx.notes.push(`the { shape } typed with ${flag} for argument ${inputs.join(' and ')}, which the builder uses as a layer's input, ran as tf.input({ shape })`);
+  }
   if (added.length > 0) {
     ctx.notes.push(`the object typed with ${flag} has no ${added.length === 1 ? 'method' : 'methods'} the builder calls (JSON holds none): sanity-train added ${added.join(', ')} from the file's stand-in; type them as \`name: () => value\` to choose the values`);
   }
