@@ -25,6 +25,8 @@ export function explainStepFailure(model: tfjs.LayersModel, x: Tensors, err: unk
 export interface FailingLayer {
   index: number;
   phase: 'forward' | 'backward';
+  /** What the layer threw on its own. */
+  error: unknown;
 }
 
 /** The first layer whose forward or backward pass throws on this batch; undefined when none does alone. */
@@ -49,8 +51,8 @@ export function findFailingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: Te
       let output: tfjs.Tensor;
       try {
         output = tf.tidy(() => layer.apply(input, { training: true }) as tfjs.Tensor);
-      } catch {
-        return { index, phase: 'forward' };
+      } catch (error) {
+        return { index, phase: 'forward', error };
       }
       kept.push(output);
       outputs.set(layer, output);
@@ -66,8 +68,8 @@ export function findFailingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: Te
             tf.variableGrads(() => f(input), vars);
           }
         });
-      } catch {
-        return { index, phase: 'backward' };
+      } catch (error) {
+        return { index, phase: 'backward', error };
       }
     }
     return undefined;
@@ -104,8 +106,10 @@ export function failureAdvice(layer: tfjs.layers.Layer): string | undefined {
 }
 
 /**
- * The SanityFailure for a step that threw `err`: names the layer and its line when a replay finds it;
- * undefined for failures that are not the model's (out of memory, our own SanityFailure).
+ * The SanityFailure for a step that threw `err`: names the layer and its line when a replay finds it
+ * throwing the same error, else (a layer threw something else) says that the model failed without
+ * naming one; undefined when no layer throws on its own, and for failures that are not the model's
+ * (out of memory, our own SanityFailure).
  */
 export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors, err: unknown, sources: Map<string, SourceLocation | null>): SanityFailure | undefined {
   if (err instanceof SanityFailure || isWasmAbort(err) || !(err instanceof Error)) {
@@ -120,10 +124,18 @@ export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x:
   if (failing === undefined) {
     return undefined;
   }
+  // A layer that throws something else on its own (a tfjs bug the step itself got past) is not the one.
+  if (firstLine(failing.error) !== firstLine(err)) {
+    return new SanityFailure('threw', `your model failed in a training step: tfjs said "${firstLine(err)}" (replaying the step layer by layer did not show which layer)`, err);
+  }
   const layer = model.layers[failing.index];
   const source = sources.get(layer.name);
   const at = source ? ` built at ${source.file}:${source.line}` : '';
   const advice = failureAdvice(layer);
-  const message = `training failed in layer "${layer.name}" (${layer.getClassName()})${at}, in its ${failing.phase} pass: tfjs said "${err.message.split('\n')[0]}"${advice ? `; ${advice}` : ''}`;
+  const message = `training failed in layer "${layer.name}" (${layer.getClassName()})${at}, in its ${failing.phase} pass: tfjs said "${firstLine(err)}"${advice ? `; ${advice}` : ''}`;
   return new SanityFailure('threw', message, err);
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
 }

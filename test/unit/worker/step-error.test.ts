@@ -1,0 +1,36 @@
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs';
+import { describeStepFailure } from '../../../src/worker/training/step-error';
+
+/** A layer that throws when it runs, as a layer tfjs cannot run does. */
+class Broken extends tf.layers.Layer {
+  static get className(): string {
+    return 'Broken';
+  }
+  override call(): tf.Tensor {
+    throw new Error('layer broke');
+  }
+}
+
+describe('describeStepFailure (which layer a failing step failed in)', () => {
+  const x = tf.zeros([2, 4]);
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, name: 'first' }), new Broken({ name: 'broken' }), tf.layers.dense({ units: 2 })] });
+  const sources = new Map([['broken', { file: '/p/net.js', line: 12 }]]);
+  after(() => tf.dispose([x]));
+
+  it('the layer that throws the same error on its own: named, with its line and the pass', () => {
+    const failure = describeStepFailure(tf, model, x, new Error('layer broke'), sources);
+    assert.equal(failure?.message, 'training failed in layer "broken" (Broken) built at /p/net.js:12, in its forward pass: tfjs said "layer broke"');
+  });
+
+  it('a layer that throws something else on its own is not named: the model failed, no layer said', () => {
+    const failure = describeStepFailure(tf, model, x, new Error('Total size of new array must be unchanged.'), sources);
+    assert.equal(failure?.message, 'your model failed in a training step: tfjs said "Total size of new array must be unchanged." (replaying the step layer by layer did not show which layer)');
+  });
+
+  it('no layer throws on its own (the loss or the targets): not explained here', () => {
+    const healthy = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2 })] });
+    assert.equal(describeStepFailure(tf, healthy, x, new Error('Error when checking target'), sources), undefined);
+    healthy.dispose();
+  });
+});
