@@ -90,13 +90,7 @@ function withProposedMethods(given: unknown[], ctx: FillContext, flag: string): 
   if (!given.some(isPlainObject)) {
     return given;
   }
-  let proposed: unknown[] | undefined;
-  try {
-    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
-    proposed = flag === '--ctor-args' ? proposal.ctorArgs : proposal.args;
-  } catch {
-    proposed = undefined;
-  }
+  const proposed = fileProposal(ctx, flag);
   const added: string[] = [];
   const inputs: number[] = [];
   const out = given.map((value, i) => {
@@ -131,13 +125,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * for the rest (defaults and guesses, as without --args), when it has a value for every one of them.
  */
 function proposedRest(ctx: FillContext, flag: string, given: unknown[]): string {
-  let proposed: unknown[] | undefined;
-  try {
-    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
-    proposed = flag === '--ctor-args' ? proposal.ctorArgs : proposal.args;
-  } catch {
-    proposed = undefined;
-  }
+  const proposed = fileProposal(ctx, flag);
   const rest = proposed?.slice(given.length) ?? [];
   if (rest.length === 0 || rest.some((v) => v === null || v === undefined)) {
     return '';
@@ -151,6 +139,16 @@ function shellSafeList(values: unknown[]): string {
   return text.includes("'") ? JSON.stringify(values) : text;
 }
 
+/** The file's own proposal (call sites, defaults, guesses) for the list `flag` passes; undefined when the analysis fails. */
+function fileProposal(ctx: FillContext, flag: string): unknown[] | undefined {
+  try {
+    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
+    return flag === '--ctor-args' ? proposal.ctorArgs : proposal.args;
+  } catch {
+    return undefined;
+  }
+}
+
 function describeParameter(p: BuilderParameter): string {
   return p.optional ? `${p.name}?` : p.name;
 }
@@ -160,13 +158,7 @@ function describeParameter(p: BuilderParameter): string {
  * parameter; never a list with null holes, which the builder would not accept either.
  */
 function hint(ctx: FillContext, flag: string, missing: BuilderParameter[]): string {
-  let values: unknown[] | undefined;
-  try {
-    const proposal = proposeArguments(ctx.builder, { file: ctx.inv.file, code: ctx.inv.code });
-    values = (flag === '--ctor-args' ? proposal.ctorArgs : proposal.args) ?? [];
-  } catch {
-    values = undefined;
-  }
+  const values = fileProposal(ctx, flag);
   if (values && !values.some((v) => v === null)) {
     return `pass ${flag} '${shellSafeList(values)}'`;
   }
