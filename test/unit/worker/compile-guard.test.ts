@@ -37,12 +37,14 @@ describe('compile() with a metric tfjs does not know by name', () => {
     );
   });
 
+  /** A one-layer model, not compiled. */
+  const make = () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ inputShape: [2], units: 1 }));
+    return model;
+  };
+
   it('while guarded, compile() keeps the known metrics and the optimizer; restored, it throws as tfjs does', () => {
-    const make = () => {
-      const model = tf.sequential();
-      model.add(tf.layers.dense({ inputShape: [2], units: 1 }));
-      return model;
-    };
     const guard = guardCompile(tf);
     const model = make();
     try {
@@ -57,11 +59,6 @@ describe('compile() with a metric tfjs does not know by name', () => {
   });
 
   it('while guarded, compile() given no optimizer compiles with Adam and keeps the loss; restored, it throws as tfjs does', () => {
-    const make = () => {
-      const model = tf.sequential();
-      model.add(tf.layers.dense({ inputShape: [2], units: 1 }));
-      return model;
-    };
     const guard = guardCompile(tf);
     const model = make();
     try {
