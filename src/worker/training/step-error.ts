@@ -124,8 +124,9 @@ export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x:
   if (failing === undefined) {
     return undefined;
   }
-  // A layer that throws something else on its own (a tfjs bug the step itself got past) is not the one.
-  if (firstLine(failing.error) !== firstLine(err)) {
+  // A layer that throws something else on its own (a tfjs bug the step itself got past) is not the one;
+  // the same error may carry other sizes (the replay's batch is not the step's).
+  if (sizesAside(firstLine(failing.error)) !== sizesAside(firstLine(err))) {
     return new SanityFailure('threw', `your model failed in a training step: tfjs said "${firstLine(err)}" (replaying the step layer by layer did not show which layer)`, err);
   }
   const layer = model.layers[failing.index];
@@ -134,6 +135,10 @@ export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x:
   const advice = failureAdvice(layer);
   const message = `training failed in layer "${layer.name}" (${layer.getClassName()})${at}, in its ${failing.phase} pass: tfjs said "${firstLine(err)}"${advice ? `; ${advice}` : ''}`;
   return new SanityFailure('threw', message, err);
+}
+
+function sizesAside(message: string): string {
+  return message.replace(/\d+/g, '#');
 }
 
 function firstLine(err: unknown): string {

@@ -12,6 +12,17 @@ class Broken extends tf.layers.Layer {
   }
 }
 
+/** Throws tfjs's channels-first error, its size that of the batch it got (as BatchNormalization over axis 1 does). */
+class SizeMismatch extends tf.layers.Layer {
+  static get className(): string {
+    return 'SizeMismatch';
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const input = Array.isArray(inputs) ? inputs[0] : inputs;
+    throw new Error(`Size(${input.size * 16}) must match the product of shape 1,2,1,1`);
+  }
+}
+
 describe('describeStepFailure (which layer a failing step failed in)', () => {
   const x = tf.zeros([2, 4]);
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, name: 'first' }), new Broken({ name: 'broken' }), tf.layers.dense({ units: 2 })] });
@@ -21,6 +32,13 @@ describe('describeStepFailure (which layer a failing step failed in)', () => {
   it('the layer that throws the same error on its own: named, with its line and the pass', () => {
     const failure = describeStepFailure(tf, model, x, new Error('layer broke'), sources);
     assert.equal(failure?.message, 'training failed in layer "broken" (Broken) built at /p/net.js:12, in its forward pass: tfjs said "layer broke"');
+  });
+
+  it('the same error with other sizes (the replay batch is not the step batch) still names the layer', () => {
+    const sized = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3 }), new SizeMismatch({ name: 'broken' })] });
+    const failure = describeStepFailure(tf, sized, x, new Error('Size(448) must match the product of shape 1,2,1,1'), sources);
+    assert.equal(failure?.message, 'training failed in layer "broken" (SizeMismatch) built at /p/net.js:12, in its forward pass: tfjs said "Size(448) must match the product of shape 1,2,1,1"');
+    sized.dispose();
   });
 
   it('a layer that throws something else on its own is not named: the model failed, no layer said', () => {
