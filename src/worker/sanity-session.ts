@@ -10,15 +10,15 @@ import { findLayerCalls, mapLayersToSources } from '../core/training/layer-sourc
 import type { NanFinding, NormKind, RunReport, SanityReport, SanityRequest, SanityRuntime, WorkerMessage, WorkerPhase } from '../core/training/protocol';
 import { fitBatchToMemory, lowerForTime, memoryLimit, modelValuesPerExample, type BatchChoice, type MemoryState, type ModelLike, type StepShape } from './budget/batch-fit';
 import { heldOutRows, probeModel, StepBudget, workerDeadlineMs, type BudgetContext } from './budget/budget';
-import { baselineOf } from './training/evaluation';
+import { baselineOf, scoringNote } from './training/evaluation';
 import { describeModelIO, multiSyntheticData, type ModelIO } from './data/multi-io-data';
 import { chooseCompile, compileForRun } from './training/compile';
 import { customData } from './data/custom-data';
 import { BadInputError, describeError } from './errors';
 import { scriptCodeOf } from '../core/analysis/page/page-scripts';
 import { invokeWithinSize } from './loading/sized-build';
-import { listOf, standInNote } from './loading/page/browser-stand-ins';
-import { randomOutputs } from './data/random-outputs';
+import { standInNote } from './loading/page/browser-stand-ins';
+import { markRandomOutputs } from './data/random-outputs';
 import { recordLayerOrigins, withOrigins } from './loading/layer-origins';
 import { rememberLayerSources } from './training/step-error';
 import { concreteShapes } from './data/variable-dims';
@@ -29,7 +29,7 @@ import { TelemetryCollector } from './telemetry/collector';
 import { graphSourceLookup, tryExtractModelGraph } from './graph/model-graph';
 import { loadTfjsRuntime } from './backends/tfjs-runtime';
 import { trainRun } from './training/train-run';
-import { describeModel, isMnistShaped, mnistData, rowCount, sliceRows, syntheticData, type ModelShape, type OutputSpec, type TrainingData } from './data/training-data';
+import { describeModel, isMnistShaped, mnistData, rowCount, sliceRows, syntheticData, type ModelShape, type TrainingData } from './data/training-data';
 import type { ModelSource } from './capture/session/model-source';
 import { scoreExamples } from './compare/example-scores';
 import { oneSeedComparison } from './compare/compare-report';
@@ -212,34 +212,6 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes, batchFit, ...(comparison ? { comparison } : {}) };
 }
 
-
-/**
- * Marks the outputs that are random (random-outputs.ts) when the built-in task trains the model (a
- * compile() of the program's own stands as it is); the note names them. Only beside an output that is not.
- */
-function markRandomOutputs(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingData, outputs: OutputSpec[]): string[] {
-  if (model.loss !== undefined || data.outputs === undefined) {
-    return [];
-  }
-  const random = randomOutputs(tf, model, data.xs);
-  if (random.length === 0 || random.length === outputs.length) {
-    return [];
-  }
-  random.forEach((i) => (outputs[i].random = true));
-  const names = listOf(random.map((i) => outputs[i].name));
-  return [`${names} ${random.length === 1 ? 'is' : 'are'} random (different on each call with the same input, as a VAE's sampled latent is): the built-in task puts no loss on ${random.length === 1 ? 'it' : 'them'} and does not score ${random.length === 1 ? 'it' : 'them'}`];
-}
-
-/** Said when the steps ran slower than timed and left time to score only part of the held-out set, or none of it. */
-export function scoringNote(scoring: { scored: number; of: number } | undefined): string[] {
-  if (!scoring || scoring.scored >= scoring.of) {
-    return [];
-  }
-  const slow = 'the steps ran slower than timed (a busy machine?)';
-  return scoring.scored === 0
-    ? [`${slow} and left no time to score the held-out examples, so the run has no accuracy or error; raise the timeout for one`]
-    : [`${slow} and left time to score ${scoring.scored} of the ${scoring.of} held-out examples; raise the timeout to score them all`];
-}
 
 /** The swapped copy of a captured model for its Compare; none (with a note) when it cannot be built or has nothing to swap. */
 async function swappedForCompare(tf: typeof tfjs, model: tfjs.LayersModel, notes: string[]): Promise<{ model: tfjs.LayersModel; norm: NormKind }[]> {

@@ -7,7 +7,8 @@
  * them (training/compile.ts) and leaves them out of the scores.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { sliceRows, rowCount, type Tensors } from './training-data';
+import { listOf } from '../loading/page/browser-stand-ins';
+import { sliceRows, rowCount, type OutputSpec, type Tensors, type TrainingData } from './training-data';
 
 /** Rows compared: enough to see noise, few enough to cost nothing. */
 const ROWS = 4;
@@ -25,4 +26,21 @@ export function randomOutputs(tf: typeof tfjs, model: tfjs.LayersModel, xs: Tens
     // A NaN compares as no difference: a broken output is not a random one.
     return first.flatMap((t, i) => (tf.any(tf.greater(tf.abs(tf.sub(t, second[i])), 0)).dataSync()[0] ? [i] : []));
   });
+}
+
+/**
+ * Marks the outputs that are random when the built-in task trains the model (a
+ * compile() of the program's own stands as it is); the note names them. Only beside an output that is not.
+ */
+export function markRandomOutputs(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingData, outputs: OutputSpec[]): string[] {
+  if (model.loss !== undefined || data.outputs === undefined) {
+    return [];
+  }
+  const random = randomOutputs(tf, model, data.xs);
+  if (random.length === 0 || random.length === outputs.length) {
+    return [];
+  }
+  random.forEach((i) => (outputs[i].random = true));
+  const names = listOf(random.map((i) => outputs[i].name));
+  return [`${names} ${random.length === 1 ? 'is' : 'are'} random (different on each call with the same input, as a VAE's sampled latent is): the built-in task puts no loss on ${random.length === 1 ? 'it' : 'them'} and does not score ${random.length === 1 ? 'it' : 'them'}`];
 }

@@ -54,3 +54,14 @@ export function baselineOf(tf: typeof tfjs, data: TrainingData): { chanceAccurac
     return { baselineError: tf.losses.meanSquaredError(test, tf.broadcastTo(mean, test.shape)).dataSync()[0] };
   });
 }
+
+/** Said when the steps ran slower than timed and left time to score only part of the held-out set, or none of it. */
+export function scoringNote(scoring: { scored: number; of: number } | undefined): string[] {
+  if (!scoring || scoring.scored >= scoring.of) {
+    return [];
+  }
+  const slow = 'the steps ran slower than timed (a busy machine?)';
+  return scoring.scored === 0
+    ? [`${slow} and left no time to score the held-out examples, so the run has no accuracy or error; raise the timeout for one`]
+    : [`${slow} and left time to score ${scoring.scored} of the ${scoring.of} held-out examples; raise the timeout to score them all`];
+}

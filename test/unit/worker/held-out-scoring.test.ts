@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { scoringNote } from '../../../src/worker/sanity-session';
+import { scoringNote } from '../../../src/worker/training/evaluation';
 import { evaluate, trainRun } from '../../../src/worker/training/train-run';
 import { describeModel, rowCount, sliceRows, syntheticData, type TrainingData } from '../../../src/worker/data/training-data';
 
