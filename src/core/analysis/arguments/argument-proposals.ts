@@ -152,11 +152,20 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
  * layer builds with it, so the name's guess (a positive whole number) stands in; undefined otherwise.
  */
 function placeholderSize(value: unknown, p: BuilderParameter, scope: GuessScope): Guess | undefined {
-  if (typeof value !== 'number' || value > 0) {
+  if (typeof value !== 'number' || value > 0 || comparedWithNumbers(p.name, scope.code.uses ?? '')) {
     return undefined;
   }
   const guess = guessArgument(p, scope.hint, scope.code);
   return guess && typeof guess.value === 'number' && Number.isInteger(guess.value) && guess.value > 0 && /\bthe name\b/.test(guess.detail) ? guess : undefined;
+}
+
+/** `netSize === 0`, `case 2:` under `switch (netSize)`: the number picks a variant, it is no size. */
+function comparedWithNumbers(name: string, code: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) {
+    return false;
+  }
+  const n = name.replace(/\$/g, '\\$');
+  return new RegExp(`(?<![\\w$.])${n}\\s*[!=]==?\\s*-?\\d|-?\\d+\\s*[!=]==?\\s*${n}(?![\\w$])|switch\\s*\\(\\s*${n}\\s*\\)`).test(code);
 }
 
 /**

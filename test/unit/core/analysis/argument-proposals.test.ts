@@ -112,6 +112,17 @@ const rows: Row[] = [
     summary: 'call in app.js:2; guessed from the names and types (inputDim)',
   },
   {
+    title: 'a 0 for a parameter the builder compares with numbers (a variant: net_size === 0) stays as the call passes it',
+    code: `${NS}export class App {\n  defineNet(net_size, classes) {\n    const m = tf.sequential();\n    if (net_size === 0) { m.add(tf.layers.dense({ inputShape: [4], units: 8 })); m.add(tf.layers.batchNormalization()); }\n    if (net_size === 2) { m.add(tf.layers.dense({ inputShape: [1024], units: classes })); }\n    return m;\n  }\n}`,
+    fileName: 'app.js',
+    id: 'App.defineNet',
+    files: { 'main.js': 'const net = app.defineNet(0, 2);' },
+    args: [0, 2],
+    ctorArgs: [],
+    sources: ['net_size=callSite(main.js:1)', 'classes=callSite(main.js:1)'],
+    summary: 'call in main.js:1',
+  },
+  {
     title: 'a 0 that is no size (a seed, an index) stays as the call passes it',
     code: `${NS}export function seededNet(seed, units) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ inputShape: [4], units, kernelInitializer: tf.initializers.glorotNormal({ seed }) }));\n  m.add(tf.layers.batchNormalization());\n  return m;\n}`,
     fileName: 'net.js',
