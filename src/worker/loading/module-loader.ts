@@ -5,6 +5,7 @@
  * user's and ours, goes to one tfjs instance so that models, layers and optimizers share an engine.
  * Nothing is written to disk.
  */
+import { aliasCandidates } from './path-aliases';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
@@ -71,7 +72,7 @@ export function installModuleHooks(redirects: Map<string, string>): void {
     try {
       return originalResolve(request, parent, isMain, options);
     } catch (err) {
-      const alternative = request.startsWith('.') ? tryTypeScriptSibling(request, parent, isMain, options, originalResolve) : undefined;
+      const alternative = request.startsWith('.') ? tryTypeScriptSibling(request, parent, isMain, options, originalResolve) : tryPathAlias(request, parent, isMain, options, originalResolve);
       if (alternative) {
         return alternative;
       }
@@ -106,6 +107,22 @@ export function installModuleHooks(redirects: Map<string, string>): void {
   internals._extensions['.html'] = jsLike;
   internals._extensions['.htm'] = jsLike;
   defineBundlerFileLoaders(internals._extensions);
+}
+
+/** `$lib/types/game`, `@/models/net`: the file the project's alias maps it to (path-aliases.ts), TypeScript siblings of `.js` included. */
+function tryPathAlias(request: string, parent: unknown, isMain: boolean, options: unknown, resolve: ModuleInternals['_resolveFilename']): string | undefined {
+  const importer = (parent as { filename?: string } | undefined)?.filename;
+  for (const candidate of importer ? aliasCandidates(request, importer) : []) {
+    try {
+      return resolve(candidate, parent, isMain, options);
+    } catch {
+      const sibling = tryTypeScriptSibling(candidate, parent, isMain, options, resolve);
+      if (sibling) {
+        return sibling;
+      }
+    }
+  }
+  return undefined;
 }
 
 function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean, options: unknown, resolve: ModuleInternals['_resolveFilename']): string | undefined {

@@ -361,6 +361,15 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(report.notes?.some((n) => n.startsWith('optimizer: Adam (lr 0.001), meanSquaredError + meanSquaredError + no loss on z (random)')), JSON.stringify(report.notes));
   });
 
+  it("imports through SvelteKit's $lib and a tsconfig path alias resolve to the project's files, not stand-ins", async () => {
+    const report = reportOf(await run(request('aliased-app/src/lib/server/model.ts', { model: 'buildPolicy', args: [] })));
+    assert.equal(report.runs[0].steps, 2);
+    const nodes = report.runs[0].graph?.nodes ?? [];
+    assert.deepEqual(nodes[0]?.outputShape, [null, 6, 6, 2]);
+    assert.deepEqual(nodes[nodes.length - 1]?.outputShape, [null, 5]);
+    assert.ok(!report.notes?.some((n) => n.includes('not installed')), JSON.stringify(report.notes));
+  });
+
   it("a Web Worker's script that posts messages as it builds: they go nowhere, said so", async () => {
     const report = reportOf(await run(request('worker-script.js', { model: 'buildNet', args: [4] })));
     assert.equal(report.runs[0].steps, 2);
