@@ -122,7 +122,7 @@ export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x:
     failing = undefined;
   }
   if (failing === undefined) {
-    return undefined;
+    return missingGradient(err);
   }
   // A layer that throws something else on its own (a tfjs bug the step itself got past) is not the one;
   // the same error may carry other sizes (the replay's batch is not the step's).
@@ -135,6 +135,16 @@ export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x:
   const advice = failureAdvice(layer);
   const message = `training failed in layer "${layer.name}" (${layer.getClassName()})${at}, in its ${failing.phase} pass: tfjs said "${firstLine(err)}"${advice ? `; ${advice}` : ''}`;
   return new SanityFailure('threw', message, err);
+}
+
+/**
+ * "Cannot compute gradient: gradient function not found for Less" with no layer failing on its own:
+ * the loss (a custom loss that counts with tf.less, tf.round or tf.argMax) has no gradient in tfjs,
+ * so fit() fails the same way in the program.
+ */
+function missingGradient(err: Error): SanityFailure | undefined {
+  const op = /gradient function not found for (\w+)/.exec(err.message)?.[1];
+  return op === undefined ? undefined : new SanityFailure('threw', `your model's loss needs the gradient of ${op}, which tfjs does not have (tfjs said "${firstLine(err)}"): a custom loss that uses tf.${op[0].toLowerCase()}${op.slice(1)} (or a comparison, rounding or argMax) cannot be trained, in your program either; write it with differentiable ops`, err);
 }
 
 function sizesAside(message: string): string {

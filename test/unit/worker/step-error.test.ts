@@ -46,6 +46,13 @@ describe('describeStepFailure (which layer a failing step failed in)', () => {
     assert.equal(failure?.message, 'your model failed in a training step: tfjs said "Total size of new array must be unchanged." (replaying the step layer by layer did not show which layer)');
   });
 
+  it("a loss with no gradient in tfjs (tf.less in a custom loss): the loss is named as the cause", () => {
+    const healthy = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2 })] });
+    const failure = describeStepFailure(tf, healthy, x, new Error('Cannot compute gradient: gradient function not found for Less.'), sources);
+    assert.equal(failure?.message, 'your model\'s loss needs the gradient of Less, which tfjs does not have (tfjs said "Cannot compute gradient: gradient function not found for Less."): a custom loss that uses tf.less (or a comparison, rounding or argMax) cannot be trained, in your program either; write it with differentiable ops');
+    healthy.dispose();
+  });
+
   it('no layer throws on its own (the loss or the targets): not explained here', () => {
     const healthy = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2 })] });
     assert.equal(describeStepFailure(tf, healthy, x, new Error('Error when checking target'), sources), undefined);
