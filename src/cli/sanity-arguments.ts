@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { unrecognisedFunction } from '../core/analysis/builders/named-function';
 import { readPropertiesOf } from '../core/analysis/arguments/property-reads';
 import { shortenedArguments } from '../core/training/report/report-call';
-import { formatArgumentList, formatArgumentProposal, formatLiteralValue, formatModuleVariables, proposeArguments, summarize, type PackageFile } from '../core/analysis/arguments/argument-proposals';
+import { formatArgumentList, formatArgumentProposal, formatLiteralValue, formatModuleVariables, parameterLabel, proposeArguments, summarize, type PackageFile } from '../core/analysis/arguments/argument-proposals';
 import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/builders/model-builders';
 import type { ArgumentProposal, ModelBuilder, ModuleVariablesProposal } from '../core/analysis/types';
 import type { SanityRequest } from '../core/training/protocol';
@@ -104,7 +104,8 @@ function completeArguments(request: SanityRequest, builder: ModelBuilder, propos
     const text = formatArgumentList(proposal.args);
     // A proposal of nulls alone says nothing; one with some values found shows where the holes are.
     const partial = proposal.args.some((v) => v !== null) ? ` (the proposal was '${text}', null where nothing was found)` : '';
-    return { request: out, error: `no value to propose for ${proposal.unknown.join(', ')} of ${builder.id}: pass --args${partial}` };
+    const names = proposal.unknown.map((n) => n.replace(/^(new [^:]+: )?([\s\S]*)$/, (_, prefix: string | undefined, name: string) => `${prefix ?? ''}${parameterLabel(name)}`));
+    return { request: out, error: `no value to propose for ${names.join(', ')} of ${builder.id}: pass --args${partial}` };
   }
   out.args = request.args ?? proposal.args;
   if (proposal.ctorArgs !== undefined || request.ctorArgs !== undefined) {

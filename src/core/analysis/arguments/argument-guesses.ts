@@ -179,20 +179,29 @@ function guessObject(pattern: string, hint: DataHint, type: string | undefined, 
   }
   const members = type === undefined ? undefined : membersOfType(type, code.declarations ?? '');
   const value: Record<string, unknown> = {};
+  const missing: string[] = [];
+  let defaulted = 0;
   for (const element of elements) {
     if (element.includes('=') || element.startsWith('...')) {
+      defaulted++;
       continue;
     }
     const name = element.split(':')[0].trim();
     const typeText = members?.find((m) => m.name === name)?.typeText;
     const guess = guessArgument({ name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) }, hint, { uses: code.uses ?? '' });
-    if (!guess) {
-      return undefined;
+    if (guess) {
+      value[name] = guess.value;
+    } else {
+      missing.push(name);
     }
-    value[name] = guess.value;
   }
-  const from = members !== undefined ? `from the type ${type} of ${pattern.replace(/\s+/g, ' ')}` : `from the names in ${pattern.replace(/\s+/g, ' ')}`;
-  return { value, detail: from };
+  // Members nothing guesses are left out, undefined as for a caller that omits them, when the rest says something.
+  if (missing.length > 0 && Object.keys(value).length + defaulted === 0) {
+    return undefined;
+  }
+  const flat = pattern.replace(/\s+/g, ' ');
+  const from = members !== undefined ? `from the type ${type} of ${flat}` : `from the names in ${flat}`;
+  return { value, detail: missing.length === 0 ? from : `${from}; no guess for ${missing.join(', ')}: left out (undefined, as a caller that omits ${missing.length === 1 ? 'it' : 'them'} passes)` };
 }
 
 /** `a, { b, c = 1 }, d` → ['a', '{ b, c = 1 }', 'd']: split at the commas outside brackets, trimmed, empties dropped. */

@@ -344,6 +344,14 @@ const rows: Row[] = [
     sources: ['{ units = 8, numClasses }=guess(from the names in { units = 8, numClasses })'],
     summary: 'guessed from the names and types ({ units = 8, numClasses })',
   },
+  {
+    title: 'a destructured options object with a member nothing guesses (the training data): left out, said so',
+    code: `${NS}export function make({ trainingData, numClasses, rate = 0.5 }) { return tf.sequential(); }`,
+    id: 'make',
+    args: [{ numClasses: 10 }],
+    sources: ['{ trainingData, numClasses, rate = 0.5 }=guess(from the names in { trainingData, numClasses, rate = 0.5 }; no guess for trainingData: left out (undefined, as a caller that omits it passes))'],
+    summary: 'guessed from the names and types ({ trainingData, numClasses, rate = 0.5 })',
+  },
 ];
 
 function rowTitled(start: string): Row {
