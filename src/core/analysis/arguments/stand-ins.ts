@@ -66,22 +66,28 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
 
 /**
  * `{ game, units }` with nothing passed: each element without a default guessed by its name, else
- * from what the code does with its binding (a live `game` gets its stand-in); undefined when one has
- * no value, or no element needed a stand-in (the plain guess covers it).
+ * from what the code does with its binding (a live `game` gets its stand-in), else left out;
+ * undefined when no element needed a stand-in (the plain guess covers it).
  */
 function patternStandIn(pattern: string, site: ParameterSite, hint: DataHint): StandInGuess | undefined {
   const value: Record<string, unknown> = {};
   const standIns: string[] = [];
+  const missing: string[] = [];
   for (const element of splitTopLevelCommas(pattern.trim().replace(/^\{/, '').replace(/\}$/, ''))) {
     const match = /^([A-Za-z_$][\w$]*)\s*(?::\s*([A-Za-z_$][\w$]*))?$/.exec(element);
     if (element.includes('=') || element.startsWith('...')) {
       continue;
     }
-    const named = match ? guessMember(match[1], '', hint) : undefined;
-    const use = match && !named ? findParameterUses(match[2] ?? match[1], site) : undefined;
-    const built = use ? (use.input ? { value: { $input: inputShape(use, hint) } } : valueOf(use, match![1], '', hint)) : undefined;
-    if (!match || (!named && !built)) {
+    if (!match) {
       return undefined;
+    }
+    const named = guessMember(match[1], '', hint);
+    const use = named ? undefined : findParameterUses(match[2] ?? match[1], site);
+    const built = use ? (use.input ? { value: { $input: inputShape(use, hint) } } : valueOf(use, match[1], '', hint)) : undefined;
+    if (!named && !built) {
+      // Left out, undefined as for a caller that omits it (guessObject says the same).
+      missing.push(match[1]);
+      continue;
     }
     value[match[1]] = named ? named.value : built!.value;
     if (!named) {
@@ -89,7 +95,8 @@ function patternStandIn(pattern: string, site: ParameterSite, hint: DataHint): S
     }
   }
   const flat = pattern.replace(/\s+/g, ' ');
-  return standIns.length === 0 ? undefined : { value, detail: `from the names in ${flat}, with stand-ins for ${standIns.join(', ')} from what the code does with them`, structured: true };
+  const left = missing.length === 0 ? '' : `; no guess for ${missing.join(', ')}: left out (undefined, as a caller that omits ${missing.length === 1 ? 'it' : 'them'} passes)`;
+  return standIns.length === 0 ? undefined : { value, detail: `from the names in ${flat}, with stand-ins for ${standIns.join(', ')} from what the code does with them${left}`, structured: true };
 }
 
 function objectValue(use: ParameterUse, owner: string, hint: DataHint): Built | undefined {

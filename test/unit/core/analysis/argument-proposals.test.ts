@@ -352,6 +352,14 @@ const rows: Row[] = [
     sources: ['{ trainingData, numClasses, rate = 0.5 }=guess(from the names in { trainingData, numClasses, rate = 0.5 }; no guess for trainingData: left out (undefined, as a caller that omits it passes))'],
     summary: 'guessed from the names and types ({ trainingData, numClasses, rate = 0.5 })',
   },
+  {
+    title: 'a destructured live object gets its stand-in while a member nothing guesses is left out',
+    code: `${NS}import { hashSeed } from './seeds';\nexport function buildNet({ game, seed }) {\n  const [rows, cols] = game.getBoardSize();\n  const init = tf.initializers.heNormal({ seed: hashSeed(seed) });\n  const m = tf.sequential();\n  m.add(tf.layers.conv2d({ inputShape: [rows, cols, 1], filters: 4, kernelSize: 3, kernelInitializer: init }));\n  return m;\n}`,
+    id: 'buildNet',
+    args: [{ game: { getBoardSize: { $returns: [10, 10] } } }],
+    sources: ['{ game, seed }=guess(from the names in { game, seed }, with stand-ins for game from what the code does with them; no guess for seed: left out (undefined, as a caller that omits it passes))'],
+    summary: 'guessed from the names and types ({ game, seed })',
+  },
 ];
 
 function rowTitled(start: string): Row {
