@@ -31,7 +31,7 @@ export function ctorParameters(builder: ModelBuilder): BuilderParameter[] {
 export function fillArguments(parameters: BuilderParameter[], typedValues: unknown[], ctx: FillContext, flag: string, typed: boolean): unknown[] {
   const { builder } = ctx;
   const placed = withoutTfjsPlaceholders(parameters, typedValues, ctx);
-  const given = typed ? withProposedMethods(placed, ctx, flag) : placed;
+  const given = typed ? withProposedStandIns(placed, ctx, flag) : placed;
   const own = parameters.filter((p) => !p.receivesTfjs);
   const required = own.filter((p) => !p.optional).length;
   const label = builder.kind === 'constructor' || flag === '--ctor-args' ? `new ${builder.className}()` : builder.id;
@@ -86,7 +86,7 @@ function withoutTfjsPlaceholders(parameters: BuilderParameter[], given: unknown[
  * are added to the typed object where it has no member of that name, with a note naming them. A
  * `{ "shape": [...] }` typed where the proposal has a symbolic input is that input's config.
  */
-function withProposedMethods(given: unknown[], ctx: FillContext, flag: string): unknown[] {
+function withProposedStandIns(given: unknown[], ctx: FillContext, flag: string): unknown[] {
   if (!given.some(isPlainObject)) {
     return given;
   }
