@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { withoutComments } from '../../core/analysis/comments';
 
 interface Alias {
   /** `@/` for `"@/*"`, or the whole request for an exact pattern. */
@@ -88,33 +89,7 @@ function configPaths(root: string, name: string): Alias[] {
 
 /** JSON with `//` and `/* *\/` comments and trailing commas, as tsconfig files are written. */
 export function withoutJsonComments(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') {
-      const end = stringEnd(text, i);
-      out += text.slice(i, end);
-      i = end - 1;
-    } else if (ch === '/' && text[i + 1] === '/') {
-      i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i) - 1;
-    } else if (ch === '/' && text[i + 1] === '*') {
-      i = text.indexOf('*/', i + 2) === -1 ? text.length : text.indexOf('*/', i + 2) + 1;
-    } else {
-      out += ch;
-    }
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
-}
-
-function stringEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    if (text[i] === '\\') {
-      i++;
-    } else if (text[i] === '"') {
-      return i + 1;
-    }
-  }
-  return text.length;
+  return withoutComments(text).replace(/,(\s*[}\]])/g, '$1');
 }
 
 function safeList(dir: string): string[] {
