@@ -160,6 +160,20 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.deepEqual(processesRunning('forever.js'), []);
   });
 
+  it('a program that disposes its model after training it (a test\'s afterEach): the session still trains the captured model', async () => {
+    const report = reportOf((await run(request('node disposes.js', { steps: 10 }))).outcome);
+    assert.equal(report.capture?.kind, 'trainOnBatch');
+    assert.equal(report.capture?.examples, 64);
+    assert.ok(report.runs[0].steps === 10 && report.runs[0].nan === null);
+  });
+
+  it('a program that disposes the model it built and exits without training: the model is still taken as built', async () => {
+    const report = reportOf((await run(request('node builds-disposes.js', { steps: 10 }))).outcome);
+    assert.equal(report.capture?.kind, 'built');
+    assert.equal(report.model, 'buildModel');
+    assert.equal(report.runs[0].steps, 10);
+  });
+
   it('inputs made on the program backend before the capture move to the session backend (wasm), large ones too', async () => {
     const report = reportOf((await run(request('node wide-inputs.js', { steps: 5 }))).outcome);
     assert.equal(report.backend, 'wasm');

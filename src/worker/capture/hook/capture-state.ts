@@ -6,6 +6,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { SourceLocation } from '../../../core/training/protocol';
 import { BatchCollector } from './batch-collector';
+import { keepAlive } from './keep-alive';
 import type { CapturedTarget } from '../session/captured-target';
 import type { LayersListener, TrainingCall } from './layers-patch';
 import { patchOptimizerClasses, patchOptimizerFactories, type GradientListener } from './optimizer-patch';
@@ -57,6 +58,10 @@ export class CaptureState {
           const entry = { model, site, instance };
           this.builtAt.set(model, entry);
           this.built.push(entry);
+          if (this.built.length === this.index) {
+            // The model a program that never trains hands over: it may dispose it before it ends.
+            keepAliveIn(instance, model);
+          }
           hookOptimizers(instance, onGradients);
           // A test runner's registry is torn down when its test file ends: take its tfjs modules while it is up.
           instance.modules?.();
@@ -147,6 +152,7 @@ export class CaptureState {
       return this.collectMore(call);
     }
     const target = { ...this.targetOf(call.model, instance, call.site), kind: call.kind };
+    keepAlive(target.tf, call.model);
     const collector = new BatchCollector(target.tf, call.model);
     target.collector = collector;
     if (call.kind === 'trainOnBatch') {
@@ -204,6 +210,14 @@ export class CaptureState {
 
   private targetOf(model: tfjs.LayersModel, instance: TfjsInstance, site: SourceLocation | null): CapturedTarget {
     return { tf: instance.tf(), layersFile: instance.layersFile, model, kind: 'built', site, builtAt: this.builtAt.get(model)?.site ?? site, compileArgs: this.compileArgs.get(model), index: this.index, notes: [], ...(instance.modules ? { registryModules: instance.modules() } : {}) };
+  }
+}
+
+function keepAliveIn(instance: TfjsInstance, model: tfjs.LayersModel): void {
+  try {
+    keepAlive(instance.tf(), model);
+  } catch {
+    // the program's tfjs could not be reached yet: its training call keeps the model alive instead
   }
 }
 
