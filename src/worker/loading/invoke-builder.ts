@@ -37,6 +37,7 @@ import { guessedParameterNames, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
 import { guardCompile } from './compile-guard';
+import { guardLayerConfigs } from './layer-config-guard';
 import { holdBackend } from './backend-hold';
 import { runPageContext } from './page/page-context';
 import { pastALoadError, type LastResort } from './past-load-error';
@@ -159,15 +160,17 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   return { ...result, browserStandIns: standIns, notes: [...pageNotes, ...result.notes, ...loadingNotes()] };
 }
 
-/** Loads the module and builds its model, compile() calls that name unknown metrics noted first, the backend the code asked for last. */
+/** Loads the module and builds its model, layer calls missing their config and compile() calls that name unknown metrics noted first, the backend the code asked for last. */
 async function loadAndBuild(...args: Parameters<typeof loadAndBuildGuarded>): Promise<Omit<BuiltModel, 'browserStandIns'>> {
   const guard = guardCompile(args[0].tf);
+  const configs = guardLayerConfigs(args[0].tf);
   const backend = holdBackend(args[0].tf);
   try {
     const built = await loadAndBuildGuarded(...args);
     const asked = backend.note();
-    return { ...built, notes: [...guard.notes, ...built.notes, ...(asked ? [asked] : [])] };
+    return { ...built, notes: [...configs.notes, ...guard.notes, ...built.notes, ...(asked ? [asked] : [])] };
   } finally {
+    configs.restore();
     guard.restore();
     backend.restore();
   }
