@@ -36,8 +36,8 @@ export function packageOfRequest(request: string): string | undefined {
 }
 
 export interface FailureHint {
-  kind: 'missingPackage' | 'browserApi';
-  /** The package to install, or the browser API the code used. */
+  kind: 'missingPackage' | 'browserApi' | 'notInTfjs';
+  /** The package to install, the browser API the code used, or the layer tfjs lacks. */
   subject: string;
   /** The advice, e.g. "install it: npm install jimp". */
   text: string;
@@ -65,11 +65,21 @@ export function hintFor(err: unknown): FailureHint | undefined {
   if (message.startsWith('pixels passed to tf.browser.fromPixels()')) {
     return browserApi('tf.browser.fromPixels');
   }
+  const layer = err.name === 'TypeError' ? /^(?:[\w$]+\.)*layers\.([a-z][\w$]*) is not a (?:function|constructor)$/.exec(message)?.[1] : undefined;
+  if (layer) {
+    return notInTfjs(layer);
+  }
   const url = /^Failed to parse URL from (.+)$/.exec(message)?.[1];
   if (err.name === 'TypeError' && url) {
     return browserApi(`fetch of the relative URL '${url}'`, 'use an absolute http(s) URL, or tf.io.fileSystem via @tensorflow/tfjs-node for files');
   }
   return undefined;
+}
+
+/** Keras layers that tfjs-layers does not have (tf.layers.lambda, upSampling1d): the code fails in any program. */
+function notInTfjs(layer: string): FailureHint {
+  const instead = layer === 'lambda' ? 'write the function as a custom layer (a class extending tf.layers.Layer with its call())' : 'use a layer tfjs has, or write it as a custom layer (a class extending tf.layers.Layer)';
+  return { kind: 'notInTfjs', subject: layer, text: `tfjs has no tf.layers.${layer} (a Keras layer it lacks), so this line fails in your program too: ${instead}` };
 }
 
 const STAND_IN_ADVICE = 'build the model without it, or behind a check that it exists';

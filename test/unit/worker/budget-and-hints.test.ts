@@ -166,6 +166,9 @@ describe('failure hints', () => {
     { error: new ReferenceError('Worker is not a constructor') },
     { error: new Error('pixels passed to tf.browser.fromPixels() must be either an HTMLVideoElement'), kind: 'browserApi', text: /^tf\.browser\.fromPixels is browser-only/ },
     { error: new TypeError('Failed to parse URL from model/model.json'), kind: 'browserApi', text: /relative URL 'model\/model\.json'.*absolute http\(s\) URL/ },
+    { error: new TypeError('tf.layers.lambda is not a function'), kind: 'notInTfjs', text: /^tfjs has no tf\.layers\.lambda .*fails in your program too: write the function as a custom layer/ },
+    { error: new TypeError('tfjs.layers.upSampling1d is not a function'), kind: 'notInTfjs', text: /^tfjs has no tf\.layers\.upSampling1d .*use a layer tfjs has/ },
+    { error: new TypeError('layers.Lambda is not a constructor') },
     { error: new Error('something else') },
   ];
   for (const row of rows) {
