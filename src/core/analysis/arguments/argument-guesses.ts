@@ -122,6 +122,11 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   if (read) {
     return read;
   }
+  const elements = type === undefined ? elementsRead(p.name, code.uses ?? '') : undefined;
+  if (elements !== undefined) {
+    const size = numericGuessOfName(key, hint) ?? 8;
+    return { value: Array.from({ length: elements }, () => size), detail: elements === 1 ? `from its read ${p.name}[0]` : `from its reads ${p.name}[0…${elements - 1}]` };
+  }
   for (const [pattern, make] of NAME_RULES) {
     const value = pattern.test(key) ? make(hint, rank ?? consumer?.rank) : undefined;
     if (value !== undefined && (type !== 'number' || typeof value === 'number')) {
@@ -142,6 +147,33 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   for (const [pattern, make] of NAME_PART_RULES) {
     if (pattern.test(key)) {
       return { value: make(hint, rank), detail: `from the name ${p.name}` };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `outputs[0]` and nothing else of it read (no member, no other use): a list of that many sizes.
+ * The count of elements (highest index + 1), or undefined. Text-based, like the other guesses.
+ */
+function elementsRead(name: string, code: string): number | undefined {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name) || code.length === 0) {
+    return undefined;
+  }
+  const escaped = name.replace(/\$/g, '\\$');
+  const uses = [...code.matchAll(new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])\\s*(\\[\\s*(\\d+)\\s*\\]|[^\\s])?`, 'g'))];
+  // Its declaration (a parameter's `outputs,` or `outputs)`) is not a use.
+  const indices = uses.filter((m) => m[2] !== undefined).map((m) => Number(m[2]));
+  const others = uses.filter((m) => m[2] === undefined && !/^[,)=:]$/.test(m[1] ?? ''));
+  return indices.length > 0 && others.length === 0 && Math.max(...indices) < 8 ? Math.max(...indices) + 1 : undefined;
+}
+
+/** What the name rules give a name when it is a number (`outputSize` → 10), else undefined. */
+function numericGuessOfName(key: string, hint: DataHint): number | undefined {
+  for (const [pattern, make] of [...NAME_RULES, ...NAME_PART_RULES]) {
+    const value = pattern.test(key) ? make(hint, undefined) : undefined;
+    if (value !== undefined) {
+      return typeof value === 'number' ? value : undefined;
     }
   }
   return undefined;

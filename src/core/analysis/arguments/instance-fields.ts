@@ -28,13 +28,21 @@ interface ClassShape {
 
 type BuilderRef = Pick<ModelBuilder, 'start' | 'end' | 'kind' | 'className' | 'static'>;
 
+export interface InstanceField extends ModuleVariable {
+  /**
+   * Neither assigned by a method nor declared: the code that makes the instance sets it
+   * (`agent.inputs = hyper.inputs; agent.init()`). Proposed only where its uses give a guess.
+   */
+  callerSet?: boolean;
+}
+
 /**
  * The fields the builder reads (itself or through the `this.method()` calls it makes) that its class
  * leaves empty when constructed (never assigned by the constructor or a field initializer, or only to
- * null/undefined) and that another method assigns or the class declares. Methods and fields the
- * builder assigns itself are not among them. In order of first read.
+ * null/undefined): another method assigns them, the class declares them, or its caller sets them.
+ * Methods and fields the builder assigns itself are not among them. In order of first read.
  */
-export function findInstanceFields(file: TsMorph.SourceFile, builder: BuilderRef): ModuleVariable[] {
+export function findInstanceFields(file: TsMorph.SourceFile, builder: BuilderRef): InstanceField[] {
   if ((builder.kind !== 'method' && builder.kind !== 'property') || builder.static || builder.className === undefined) {
     return [];
   }
@@ -61,12 +69,19 @@ export function findInstanceFields(file: TsMorph.SourceFile, builder: BuilderRef
       filledAtConstruction.add(name);
     }
   }
+  const uses = classCode(sf, shape).replace(/\bthis\s*\.\s*/g, '');
   return [...reads]
-    .filter((name) => !writes.has(name) && !shape.methods.has(name) && !filledAtConstruction.has(name) && (assignedElsewhere.has(name) || shape.fields.has(name)))
+    .filter((name) => !writes.has(name) && !shape.methods.has(name) && !filledAtConstruction.has(name))
     .map((name) => {
       const type = shape.fields.get(name)?.type?.getText(sf);
-      return { name, label: `this.${name}`, ...(type !== undefined ? { typeText: withoutNull(type) } : {}), assignments: assignedElsewhere.get(name) ?? [] };
+      const callerSet = !assignedElsewhere.has(name) && !shape.fields.has(name);
+      return { name, label: `this.${name}`, ...(type !== undefined ? { typeText: withoutNull(type) } : {}), assignments: assignedElsewhere.get(name) ?? [], uses, ...(callerSet ? { callerSet } : {}) };
     });
+}
+
+/** The class's constructor and methods, as one text. */
+function classCode(sf: Typescript.SourceFile, shape: ClassShape): string {
+  return [shape.constructorBody, ...shape.methods.values()].filter((n): n is Typescript.Node => n !== undefined).map((n) => n.getText(sf)).join('\n');
 }
 
 export interface InstanceFieldOptions {
@@ -79,7 +94,14 @@ export interface InstanceFieldOptions {
 /** Values for the builder's empty instance fields, best first per field; undefined when it reads none. */
 export function proposeInstanceFields(file: TsMorph.SourceFile, builder: BuilderRef, options: InstanceFieldOptions): ModuleVariablesProposal | undefined {
   const fields = findInstanceFields(file, builder);
-  return fields.length === 0 ? undefined : proposeVariables(file, fields, options);
+  const proposal = fields.length === 0 ? undefined : proposeVariables(file, fields, options);
+  const callerSet = new Set(fields.filter((f) => f.callerSet).map((f) => f.name));
+  const unknown = proposal?.unknown?.filter((name) => !callerSet.has(name));
+  if (!proposal || (proposal.sources.length === 0 && !unknown?.length)) {
+    return undefined;
+  }
+  const { unknown: _all, ...rest } = proposal;
+  return unknown?.length ? { ...rest, unknown } : rest;
 }
 
 /**

@@ -26,6 +26,8 @@ export interface ModuleVariable {
   typeText?: string;
   /** Every `name = <expr>` of the file (all inside functions), in source order. */
   assignments: Typescript.BinaryExpression[];
+  /** Code where it is used, written as reads of `name` (`shape: [inputs]`), for a guess from its uses. */
+  uses?: string;
 }
 
 /** How far the search follows the builder's calls of same-file functions, and how many it reads. */
@@ -122,7 +124,7 @@ function proposeVariableValue(t: ts, sf: Typescript.SourceFile, v: ModuleVariabl
       return { value: literal.value, source: 'property', detail: `from ${prop}: ${literal.node.initializer.getText(sf)} in ${at(literal.node)} (${text(a)} in ${at(a)})` };
     }
   }
-  const guess = guessArgument({ name: v.name, optional: false, receivesTfjs: false, ...(v.typeText !== undefined ? { typeText: v.typeText } : {}) }, hint);
+  const guess = guessArgument({ name: v.name, optional: false, receivesTfjs: false, ...(v.typeText !== undefined ? { typeText: v.typeText } : {}) }, hint, v.uses !== undefined ? { uses: v.uses } : {});
   if (guess) {
     return { value: guess.value, source: 'guess', detail: guess.detail };
   }

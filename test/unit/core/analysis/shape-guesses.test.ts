@@ -151,7 +151,30 @@ const rows: Row[] = [
     uses: 'super(props); this.state = { size: 8 };',
     expected: {},
   },
-
+  {
+    title: 'a list read only by index (`units: outputs[0]`): that many sizes',
+    parameter: { name: 'outputs' },
+    uses: 'function head(x, outputs) { return tf.layers.dense({ units: outputs[0] }).apply(x); }',
+    expected: [8],
+  },
+  {
+    title: 'read by index up to [2], elements named for sizes: three of the size its name gives',
+    parameter: { name: 'hiddenUnits' },
+    uses: 'const a = hiddenUnits[0]; const b = hiddenUnits[2]; dense({ units: hiddenUnits[1] });',
+    expected: [32, 32, 32],
+  },
+  {
+    title: 'read by index and for its length: no guess from the indices',
+    parameter: { name: 'zq' },
+    uses: 'dense({ units: zq[0] }); for (let i = 0; i < zq.length; i++) {}',
+    expected: undefined,
+  },
+  {
+    title: 'read by a variable index: no guess from the indices',
+    parameter: { name: 'zq' },
+    uses: 'dense({ units: zq[i] });',
+    expected: undefined,
+  },
 ];
 
 describe('shape-typed parameters and options objects get shapes', () => {
