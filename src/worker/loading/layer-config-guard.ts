@@ -7,7 +7,10 @@
  * program's own line throws and what to write there.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { firstUserFrame } from './layer-origins';
+import { firstUserFrame, skipFramesOf } from './layer-origins';
+
+// Its factory wrappers sit between the user's line and layer-origins.ts's own.
+skipFramesOf(__filename);
 
 export interface LayerConfigGuard {
   /** One line per factory and line that needed `{}`. */

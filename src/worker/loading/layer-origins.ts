@@ -19,12 +19,20 @@ export interface LayerOrigins {
 
 const existing = new Map<string, boolean>();
 
+/** This project's files that wrap the user's tf.layers calls (layer-config-guard.ts): never the user's line. */
+const wrapperFiles = new Set<string>([__filename]);
+
+/** Frames of `file` are skipped when looking for the user's line (run from sources, each file is its own). */
+export function skipFramesOf(file: string): void {
+  wrapperFiles.add(file);
+}
+
 /**
  * Frames of our own code and of packages are never the user's line; nor is a path a package's source
  * map points at (tfjs maps its frames to `…/tfjs-layers/src/models.ts`, which is not on disk).
  */
 function isUserFrame(file: string, ownFiles: ReadonlySet<string>): boolean {
-  if (file.startsWith('node:') || file.includes('node_modules') || ownFiles.has(file) || file.includes('/__rbn_') || !file.startsWith('/')) {
+  if (file.startsWith('node:') || file.includes('node_modules') || ownFiles.has(file) || wrapperFiles.has(file) || file.includes('/__rbn_') || !file.startsWith('/')) {
     return false;
   }
   let exists = existing.get(file);

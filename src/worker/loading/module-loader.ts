@@ -42,6 +42,16 @@ const entryPrologue = new Map<string, string>();
 const entryFiles = new Set<string>();
 /** Entry files loaded on a last attempt: each top-level statement guarded (guarded-statements.ts). */
 const guardedEntries = new Set<string>();
+/**
+ * During a last attempt, the project's own modules the entry imports are guarded too: a config module
+ * that throws when an environment variable is missing (`if (!process.env.DATABASE_URL) throw …`) stops
+ * every file that imports it, builder included, before any of its statements run.
+ */
+let guardingImports = false;
+
+function isGuarded(file: string): boolean {
+  return guardedEntries.has(file) || (guardingImports && !file.split(path.sep).includes('node_modules'));
+}
 /** Lines that fill the entry file's empty bindings (tfjs, module variables), appended before the factory line. */
 const deferredFills = new Map<string, string>();
 
@@ -95,7 +105,7 @@ export function installModuleHooks(redirects: Map<string, string>): void {
     }
     const code = fs.readFileSync(file, 'utf8');
     const isUserEsm = !file.split(path.sep).includes('node_modules') && /^\s*(import|export)\b/m.test(code);
-    if (isUserEsm || entryAppendix.has(file) || !file.endsWith('.js')) {
+    if (isUserEsm || entryAppendix.has(file) || !file.endsWith('.js') || isGuarded(file)) {
       module._compile(transpile(code, file), file);
     } else {
       originalJs(module, file);
@@ -141,7 +151,7 @@ function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean,
 export function transpile(code: string, file: string): string {
   const { ts } = loadTsMorph();
   const page = isHtmlPage(file);
-  const source = guardedEntries.has(file) && !page ? withGuardedStatements(code, file) : code;
+  const source = isGuarded(file) && !page ? withGuardedStatements(code, file) : code;
   const out = ts.transpileModule(source, {
     // A page's scripts are JavaScript (an unknown extension would parse as TypeScript); .mjs/.mts
     // would keep their ES-module syntax whatever the module setting says.
@@ -216,13 +226,14 @@ export function withoutWrapperRedeclarations(code: string): string {
 }
 
 /**
- * On a last attempt the entry's top-level statements run each on its own (guarded-statements.ts): the
- * first error one throws is kept for the report; a load stop (training at load, process.exit) still
+ * On a last attempt the entry's top-level statements run each on its own (guarded-statements.ts), and
+ * those of the project's modules it imports and loads afresh: the first error one throws is kept for the report; a load stop (training at load, process.exit) still
  * ends the body, as it must.
  */
 function guardStatements(file: string): { first?: unknown } {
   const skipped: { first?: unknown } = {};
   guardedEntries.add(file);
+  guardingImports = true;
   (globalThis as Record<string, unknown>)[STATEMENT_ERROR_GLOBAL] = (err: unknown) => {
     if (isLoadStop(err)) {
       throw err;
@@ -281,6 +292,7 @@ export async function loadFactory(file: string, name: string, modelVariable?: st
     throw err;
   } finally {
     guardedEntries.delete(file);
+    guardingImports = false;
   }
   const exported = exports?.[name];
   if (exported !== undefined) {

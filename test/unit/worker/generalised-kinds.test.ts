@@ -293,6 +293,12 @@ describe('generalised kinds run (through the worker)', function () {
     assert.match(report.notes?.[0] ?? '', /^throws-before-constants\.ts throws when it loads: Error: ENOENT.*throws-before-constants\.ts:6\); sanity-train skipped the statements that threw, ran the rest of the file and built the model with buildRegressor\(\)/);
   });
 
+  it('a service whose module imports a project module that throws as it loads (a missing environment variable): that module runs past it too, said first', async () => {
+    const report = reportOf(await run(request('env-config/matching-service.ts', { model: 'MatchingService.buildModel' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.match(report.notes?.[0] ?? '', /^matching-service\.ts throws when it loads: Error: RBN_FIXTURE_DATABASE_URL is missing \(at .*matching-service\.ts:3\); sanity-train skipped the statements that threw/);
+  });
+
   it('an ES-module script that declares its own __filename, __dirname and require from import.meta loads', async () => {
     const report = reportOf(await run(request('esm-own-filename.js', { model: 'createModel', args: [5] })));
     assert.equal(report.runs[0].steps, 2);
