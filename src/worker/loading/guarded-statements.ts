@@ -12,7 +12,7 @@ import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
 /** The global each skipped statement reports its error to (module-loader.ts records the first). */
 export const STATEMENT_ERROR_GLOBAL = '__rbnStatementError__';
 
-type Ts = ReturnType<typeof loadTsMorph>['ts'];
+export type Ts = ReturnType<typeof loadTsMorph>['ts'];
 
 /** `code` with its top-level statements guarded; as it is when it does not parse. */
 export function withGuardedStatements(code: string, file: string): string {
@@ -53,7 +53,7 @@ function guardedStatement(ts: Ts, statement: TsMorph.ts.Statement, source: TsMor
  * `export const a = f(), { b } = g();` → `export var a, b; try { a = f(); } catch … try { ({ b } = g()); } catch …`
  * on the same lines; `declare` and `using` declarations stay as they are.
  */
-function guardedDeclarations(ts: Ts, statement: TsMorph.ts.VariableStatement, source: TsMorph.ts.SourceFile): string | undefined {
+export function guardedDeclarations(ts: Ts, statement: TsMorph.ts.VariableStatement, source: TsMorph.ts.SourceFile, onError = CATCH): string | undefined {
   const modifiers = ts.getModifiers(statement) ?? [];
   if (modifiers.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) {
     return undefined;
@@ -70,7 +70,7 @@ function guardedDeclarations(ts: Ts, statement: TsMorph.ts.VariableStatement, so
     }
     const target = d.name.getText(source);
     const value = d.initializer.getText(source);
-    return [`try { ${ts.isIdentifier(d.name) ? `${target} = ${value}` : `(${target} = ${value})`}; } ${CATCH}`];
+    return [`try { ${ts.isIdentifier(d.name) ? `${target} = ${value}` : `(${target} = ${value})`}; } ${onError}`];
   });
   return [`${exported}var ${names.join(', ')};`, ...assignments].join(' ');
 }

@@ -38,6 +38,7 @@ import { ctorParameters, fillArguments } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
 import { guardCompile } from './compile-guard';
 import { guardLayerConfigs } from './layer-config-guard';
+import { pastAConstructorError } from './past-constructor-error';
 import { holdBackend } from './backend-hold';
 import { runPageContext } from './page/page-context';
 import { pastALoadError, type LastResort } from './past-load-error';
@@ -147,7 +148,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   try {
     outcome = await withBrowserStandIns((progress) => attempt(progress), pageElementIds(inv.code, inv.file), ambientGlobalsAround(inv.file, inv.code, findPackageRoot(inv.file)));
   } catch (err) {
-    const past = await pastALoadError(err, inv.file, (lastResort) => attempt({ loaded: false }, lastResort));
+    const past = (await pastALoadError(err, inv.file, (lastResort) => attempt({ loaded: false }, lastResort))) ?? (await pastAConstructorError(err, inv.file, builder, () => attempt({ loaded: false })));
     if (past) {
       outcome = { result: past, standIns: [] };
     } else {

@@ -18,6 +18,7 @@ import { pageCodeForLoading, withPageSourceName } from './page/page-loading';
 import { defineBundlerFileLoaders } from './bundler-files';
 import { bundlerAsset, standInForMissingFile, standInForMissingPackage, virtualModule } from './missing-modules';
 import { STATEMENT_ERROR_GLOBAL, withGuardedStatements } from './guarded-statements';
+import { CONSTRUCTOR_ERROR_GLOBAL, withGuardedConstructors } from './guarded-constructors';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -48,6 +49,9 @@ const guardedEntries = new Set<string>();
  * every file that imports it, builder included, before any of its statements run.
  */
 let guardingImports = false;
+
+/** Entry files whose constructors run statement by statement (guarded-constructors.ts). */
+const guardedConstructorFiles = new Set<string>();
 
 function isGuarded(file: string): boolean {
   return guardedEntries.has(file) || (guardingImports && !file.split(path.sep).includes('node_modules'));
@@ -151,7 +155,8 @@ function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean,
 export function transpile(code: string, file: string): string {
   const { ts } = loadTsMorph();
   const page = isHtmlPage(file);
-  const source = isGuarded(file) && !page ? withGuardedStatements(code, file) : code;
+  const ownCode = guardedConstructorFiles.has(file) && !page ? withGuardedConstructors(code, file) : code;
+  const source = isGuarded(file) && !page ? withGuardedStatements(ownCode, file) : ownCode;
   const out = ts.transpileModule(source, {
     // A page's scripts are JavaScript (an unknown extension would parse as TypeScript); .mjs/.mts
     // would keep their ES-module syntax whatever the module setting says.
@@ -241,6 +246,29 @@ function guardStatements(file: string): { first?: unknown } {
     skipped.first ??= err;
   };
   return skipped;
+}
+
+/**
+ * Until the returned function is called, `file` loads afresh with each constructor's statements run on
+ * their own (guarded-constructors.ts); the first error one throws is kept for the report.
+ */
+export function guardConstructorsOf(file: string): { skipped: { first?: unknown }; restore: () => void } {
+  const skipped: { first?: unknown } = {};
+  guardedConstructorFiles.add(file);
+  delete require.cache[file];
+  (globalThis as Record<string, unknown>)[CONSTRUCTOR_ERROR_GLOBAL] = (err: unknown) => {
+    if (isLoadStop(err)) {
+      throw err;
+    }
+    skipped.first ??= err;
+  };
+  return {
+    skipped,
+    restore: () => {
+      guardedConstructorFiles.delete(file);
+      delete require.cache[file];
+    },
+  };
 }
 
 /**

@@ -299,6 +299,18 @@ describe('generalised kinds run (through the worker)', function () {
     assert.match(report.notes?.[0] ?? '', /^matching-service\.ts throws when it loads: Error: RBN_FIXTURE_DATABASE_URL is missing \(at .*matching-service\.ts:3\); sanity-train skipped the statements that threw/);
   });
 
+  it('a method builder whose constructor and field initialiser throw (a class the file no longer has): built past them, said first', async () => {
+    const report = reportOf(await run(request('ctor-throws.js', { model: 'ReplayAgent.buildNetwork', ctorArgs: [6, 3] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.match(report.notes?.[0] ?? '', /^new ReplayAgent\(\) throws: ReferenceError: ReplayMemory is not defined \(at .*ctor-throws\.js:5\); sanity-train skipped the constructor's statements that threw, ran the rest and built the model with ReplayAgent\.buildNetwork\(\)/);
+  });
+
+  it('a method builder that needs what its throwing constructor failed to set: the constructor\'s own error', async () => {
+    const outcome = await run(request('ctor-throws.js', { model: 'LoggedAgent.buildNetwork' }));
+    assert.equal(outcome.kind, 'error');
+    assert.match((outcome as { message: string }).message, /^new LoggedAgent\(\) threw: ReferenceError: TrainingLog is not defined/);
+  });
+
   it('an ES-module script that declares its own __filename, __dirname and require from import.meta loads', async () => {
     const report = reportOf(await run(request('esm-own-filename.js', { model: 'createModel', args: [5] })));
     assert.equal(report.runs[0].steps, 2);

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { withGuardedStatements } from '../../../src/worker/loading/guarded-statements';
+import { withGuardedConstructors } from '../../../src/worker/loading/guarded-constructors';
 
 const CATCH = 'catch (e) { globalThis.__rbnStatementError__(e); }';
 
@@ -19,6 +20,40 @@ describe('guarded top-level statements (the last attempt at a module that throws
   for (const row of rows) {
     it(row.title, () => {
       const out = withGuardedStatements(row.code, row.file ?? 'a.js');
+      assert.equal(out, row.expected);
+      assert.equal(out.split('\n').length, row.code.split('\n').length, 'lines stay where they were');
+    });
+  }
+});
+
+describe('guarded constructors (a method builder whose class’s constructor throws)', () => {
+  const CTOR = 'catch (e) { globalThis.__rbnConstructorError__(e); }';
+  const rows: { title: string; code: string; expected: string; file?: string }[] = [
+    {
+      title: 'each statement of the body on its own, super() left as it is',
+      code: 'class A extends B {\n  constructor(n) {\n    super(n);\n    this.memory = new Memory(n);\n    const size = n * 2;\n    this.size = size;\n  }\n}',
+      expected: `class A extends B {\n  constructor(n) {\n    super(n);\n    try { this.memory = new Memory(n); } ${CTOR}\n    var size; try { size = n * 2; } ${CTOR}\n    try { this.size = size; } ${CTOR}\n  }\n}`,
+    },
+    {
+      title: 'a field initialiser keeps the instance as this; methods and arrow fields stay as they are',
+      code: 'class A {\n  memory = new Memory(this.size);\n  act = () => 1;\n  static count = 0;\n  build() { return 1; }\n}',
+      expected: `class A {\n  memory = (() => { try { return (new Memory(this.size)); } ${CTOR} return undefined; })();\n  act = () => 1;\n  static count = 0;\n  build() { return 1; }\n}`,
+    },
+    {
+      title: 'an ES5 constructor function with prototype methods; other functions stay as they are',
+      code: 'function Agent(n) {\n  this.env = makeEnv();\n}\nAgent.prototype.build = function () { return 1; };\nfunction helper() {\n  run();\n}',
+      expected: `function Agent(n) {\n  try { this.env = makeEnv(); } ${CTOR}\n}\nAgent.prototype.build = function () { return 1; };\nfunction helper() {\n  run();\n}`,
+    },
+    {
+      title: 'TypeScript parameter properties and typed locals',
+      code: 'class A {\n  constructor(private n: number) {\n    const cfg: Config = load();\n  }\n}',
+      expected: `class A {\n  constructor(private n: number) {\n    var cfg; try { cfg = load(); } ${CTOR}\n  }\n}`,
+      file: 'a.ts',
+    },
+  ];
+  for (const row of rows) {
+    it(row.title, () => {
+      const out = withGuardedConstructors(row.code, row.file ?? 'a.js');
       assert.equal(out, row.expected);
       assert.equal(out.split('\n').length, row.code.split('\n').length, 'lines stay where they were');
     });
