@@ -138,6 +138,10 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   if (dimension) {
     return { value: shapeFor(hint, dimension.rank)[dimension.index], detail: `from its place in ${dimension.text}` };
   }
+  const option = type === undefined || type === 'number' ? layerSizeOptionOf(p.name, code.uses ?? '') : undefined;
+  if (option) {
+    return { value: COUNT_GUESS, detail: `from its use as ${option}` };
+  }
   if (type === 'boolean') {
     return { value: false, detail: 'from the type boolean' };
   }
@@ -166,6 +170,22 @@ function elementsRead(name: string, code: string): number | undefined {
   const indices = uses.filter((m) => m[2] !== undefined).map((m) => Number(m[2]));
   const others = uses.filter((m) => m[2] === undefined && !/^[,)=:]$/.test(m[1] ?? ''));
   return indices.length > 0 && others.length === 0 && Math.max(...indices) < 8 ? Math.max(...indices) + 1 : undefined;
+}
+
+/** A size for a layer option whose value's name says nothing: small, so the model builds and trains fast. */
+const COUNT_GUESS = 8;
+
+/** The layer options that take a count (`units: outputs`), never a shape or a rate. */
+const SIZE_OPTIONS = ['units', 'filters', 'outputDim', 'inputDim', 'numHeads', 'keyDim', 'numTokens'];
+
+/** `units: outputs` in the code: the option `name` is passed to as it is (`units: outputs`), else undefined. */
+function layerSizeOptionOf(name: string, code: string): string | undefined {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name) || code.length === 0) {
+    return undefined;
+  }
+  const escaped = name.replace(/\$/g, '\\$');
+  const match = new RegExp(`\\b(${SIZE_OPTIONS.join('|')})\\s*:\\s*${escaped}(?=\\s*[,}\\n])`).exec(code);
+  return match ? `${match[1]}: ${name}` : undefined;
 }
 
 /** What the name rules give a name when it is a number (`outputSize` → 10), else undefined. */

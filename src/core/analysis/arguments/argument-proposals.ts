@@ -17,6 +17,7 @@ import { forwardedGuess, mergeFields, modelMembersOf } from './related-builders'
 import { guessWithStandIn, type ParameterSite } from './stand-ins';
 import { parseSourceFile } from '../builders/tfjs-bindings';
 import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder, ModuleVariablesProposal } from '../types';
+import { withoutComments } from '../comments';
 
 export type { PackageFile } from '../builders/call-sites';
 
@@ -48,13 +49,15 @@ export function proposeArguments(builder: ModelBuilder, builderFile: PackageFile
   const region = builder.end > builder.start ? builderFile.code.slice(builder.start, builder.end) : builderFile.code;
   // Live objects (a game, an options bag read two levels deep, a layer's input) get a stand-in.
   const site = (ofConstructor: boolean): ParameterSite | undefined => (builder.end > builder.start ? { code: builderFile.code, fileName: builderFile.file, start: builder.start, end: builder.end, ofConstructor, ...(builder.className ? { className: builder.className } : {}) } : undefined);
-  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? builderFile.code : region, declarations }, forwarded: (name) => forwardedGuess(name, region, builderFile, hint, declarations), site: site(builder.kind === 'constructor') };
+  // Uses are read from the text: commented-out code (an old `inputShape: inputs`) is no use.
+  const fileUses = withoutComments(builderFile.code);
+  const ownScope: GuessScope = { hint, code: { uses: builder.kind === 'constructor' ? fileUses : withoutComments(region), declarations }, forwarded: (name) => forwardedGuess(name, region, builderFile, hint, declarations), site: site(builder.kind === 'constructor') };
   const own = proposeList(builder.parameters, { ...argsQuery(builder), modelMembers: modelMembersOf(builder, builderFile), builderFile: builderFile.file }, files, options.lastRun?.args, ownScope, display);
   const proposal: ArgumentProposal = { args: own.values, sources: own.sources, summary: '' };
   const unknown = [...own.unknown];
   if ((builder.kind === 'method' || builder.kind === 'property') && !builder.static) {
     const names = [builder.className, builder.localName].filter((n): n is string => n !== undefined);
-    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new', builderFile: builderFile.file }, files, options.lastRun?.ctorArgs, { hint, code: { uses: builderFile.code, declarations }, site: site(true) }, display);
+    const ctor = proposeList(builder.constructorParameters ?? [], { names, kind: 'new', builderFile: builderFile.file }, files, options.lastRun?.ctorArgs, { hint, code: { uses: fileUses, declarations }, site: site(true) }, display);
     proposal.ctorArgs = ctor.values;
     proposal.sources.push(...ctor.sources.map((s) => ({ ...s, ofConstructor: true })));
     unknown.push(...ctor.unknown.map((n) => `new ${builder.className}(): ${n}`));

@@ -12,6 +12,7 @@ import type { DataHint } from './data-hint';
 import { proposeVariables, type ModuleVariable } from './module-variables';
 import { loadTsMorph } from '../builders/tfjs-bindings';
 import type { ModelBuilder, ModuleVariablesProposal } from '../types';
+import { withoutComments } from '../comments';
 
 type ts = typeof Typescript;
 
@@ -69,7 +70,7 @@ export function findInstanceFields(file: TsMorph.SourceFile, builder: BuilderRef
       filledAtConstruction.add(name);
     }
   }
-  const uses = classCode(sf, shape).replace(/\bthis\s*\.\s*/g, '');
+  const uses = withoutComments(classCode(sf, shape)).replace(/\bthis\s*\.\s*/g, '');
   return [...reads]
     .filter((name) => !writes.has(name) && !shape.methods.has(name) && !filledAtConstruction.has(name))
     .map((name) => {

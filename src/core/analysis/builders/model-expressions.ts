@@ -148,6 +148,12 @@ export function isModelExpression(expr: ts.Node, fn: FunctionLike | undefined, c
   if (t.isConditionalExpression(value)) {
     return isModelExpression(value.whenTrue, fn, c, ctx, depth + 1) || isModelExpression(value.whenFalse, fn, c, ctx, depth + 1);
   }
+  if (t.isObjectLiteralExpression(value)) {
+    // `return { model, optimizer }`, `{ error: false, model: m }`: an object wrapping the model (the worker unwraps it).
+    return value.properties.some(
+      (p) => (t.isShorthandPropertyAssignment(p) && isModelExpression(p.name, fn, c, ctx, depth + 1)) || (t.isPropertyAssignment(p) && isModelExpression(p.initializer, fn, c, ctx, depth + 1)),
+    );
+  }
   if (fn && (t.isIdentifier(value) || (t.isPropertyAccessExpression(value) && value.expression.kind === t.SyntaxKind.ThisKeyword))) {
     return (factsOf(fn, ctx).assigned.get(value.getText(sourceFile)) ?? []).some((v) => isModelExpression(v, fn, c, ctx, depth + 1));
   }

@@ -122,7 +122,7 @@ const rows: Row[] = [
   },
   {
     title: 'no value anywhere: left out, and said',
-    code: `${CJS}class Net {\n  constructor() { this.zq = null; }\n  set(o) { this.zq = o.q; }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.zq, inputShape: [4] })); return m; }\n}\nmodule.exports = { Net };`,
+    code: `${CJS}class Net {\n  constructor() { this.zq = null; }\n  set(o) { this.zq = o.q; }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: 4, inputShape: [4] })); m.add(tf.layers.dropout({ rate: this.zq })); return m; }\n}\nmodule.exports = { Net };`,
     id: 'Net.build',
     names: ['zq'],
     values: {},

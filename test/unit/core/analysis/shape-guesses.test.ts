@@ -170,6 +170,18 @@ const rows: Row[] = [
     expected: undefined,
   },
   {
+    title: 'a name that says nothing, passed as a layer\'s units: a small count',
+    parameter: { name: 'outputs' },
+    uses: 'model.add(tf.layers.dense({ units: outputs, activation: "linear" }));',
+    expected: 8,
+  },
+  {
+    title: 'passed as units only after arithmetic: no guess from it',
+    parameter: { name: 'zq' },
+    uses: 'model.add(tf.layers.dense({ units: zq.length * 2 }));',
+    expected: undefined,
+  },
+  {
     title: 'read by a variable index: no guess from the indices',
     parameter: { name: 'zq' },
     uses: 'dense({ units: zq[i] });',
