@@ -25,6 +25,8 @@ interface ClassShape {
   methods: Map<string, Typescript.Node>;
   /** `numClasses: number | null = null;` */
   fields: Map<string, Typescript.PropertyDeclaration>;
+  /** TypeScript parameter properties (`constructor(private readonly units: number)`): set by the constructor. */
+  parameterProperties?: Set<string>;
 }
 
 type BuilderRef = Pick<ModelBuilder, 'start' | 'end' | 'kind' | 'className' | 'static'>;
@@ -70,6 +72,7 @@ export function findInstanceFields(file: TsMorph.SourceFile, builder: BuilderRef
       filledAtConstruction.add(name);
     }
   }
+  shape.parameterProperties?.forEach((name) => filledAtConstruction.add(name));
   const uses = withoutComments(classCode(sf, shape)).replace(/\bthis\s*\.\s*/g, '');
   return [...reads]
     .filter((name) => !writes.has(name) && !shape.methods.has(name) && !filledAtConstruction.has(name))
@@ -190,7 +193,9 @@ function classMembers(t: ts, cls: Typescript.ClassDeclaration | Typescript.Class
   const shape: ClassShape = { methods: new Map(), fields: new Map() };
   for (const member of cls.members) {
     const name = member.name && (t.isIdentifier(member.name) || t.isPrivateIdentifier(member.name)) ? member.name.text : undefined;
-    if (t.isConstructorDeclaration(member) && member.body) {
+    if (t.isConstructorDeclaration(member)) {
+      const properties = member.parameters.filter((p) => (t.getModifiers(p)?.length ?? 0) > 0 && t.isIdentifier(p.name)).map((p) => (p.name as Typescript.Identifier).text);
+      shape.parameterProperties = new Set(properties);
       shape.constructorBody = member.body;
     } else if (name && (t.isMethodDeclaration(member) || t.isGetAccessor(member) || t.isSetAccessor(member))) {
       shape.methods.set(name, member);

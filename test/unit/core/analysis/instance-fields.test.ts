@@ -152,6 +152,13 @@ const rows: Row[] = [
     names: [],
   },
   {
+    title: 'a TypeScript parameter property (`constructor(private readonly units: number)`)',
+    code: `import * as tf from '@tensorflow/tfjs';\nexport class Net {\n  constructor(private readonly units: number) {}\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.units, inputShape: [4] })); return m; }\n}`,
+    file: 'model.ts',
+    id: 'Net.build',
+    names: [],
+  },
+  {
     title: 'a field initialised in its declaration',
     code: `import * as tf from '@tensorflow/tfjs';\nexport class Net {\n  units = 8;\n  resize(u: number) { this.units = u; }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.units, inputShape: [4] })); return m; }\n}`,
     file: 'model.ts',
