@@ -72,7 +72,8 @@ const NAME_PART_RULES: Rule[] = [
   [/filters/, () => 16],
   [/units|hidden|neurons/, () => 32],
   [/depth|layers|blocks/, () => 2],
-  [/size|dim|length|len|num|count|steps|features/, () => 8],
+  // `len` ends a name and `num` starts one: inside a word they are letters of another (`mobilenet`, `enumerate`).
+  [/size|dim|length|len$|^num|count|steps|features/, () => 8],
 ];
 
 /** The code a guess may read. */

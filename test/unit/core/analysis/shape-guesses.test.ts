@@ -182,6 +182,16 @@ const rows: Row[] = [
     expected: undefined,
   },
   {
+    title: 'a name that only holds the letters of a size word (mobi-len-et) says nothing',
+    parameter: { name: 'mobilenet' },
+    expected: undefined,
+  },
+  {
+    title: 'a name ending in len, or starting with num, is a size',
+    parameter: { name: 'tokenLen' },
+    expected: 8,
+  },
+  {
     title: 'read by a variable index: no guess from the indices',
     parameter: { name: 'zq' },
     uses: 'dense({ units: zq[i] });',
