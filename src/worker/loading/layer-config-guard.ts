@@ -7,7 +7,7 @@
  * program's own line throws and what to write there.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { firstUserFrame, skipFramesOf } from './layer-origins';
+import { firstUserFrame, skipFramesOf, wrapLayerFactories } from './layer-origins';
 
 // Its factory wrappers sit between the user's line and layer-origins.ts's own.
 skipFramesOf(__filename);
@@ -32,25 +32,15 @@ export function missingConfigNote(factory: string, field: string, where: string 
 
 /** Wraps every `tf.layers.<factory>` until `restore()`. */
 export function guardLayerConfigs(tf: typeof tfjs): LayerConfigGuard {
-  const factories = tf.layers as unknown as Record<string, unknown>;
   const notes: string[] = [];
-  const restores: (() => void)[] = [];
-  for (const [key, value] of Object.entries(factories)) {
-    const descriptor = Object.getOwnPropertyDescriptor(factories, key);
-    if (typeof value !== 'function' || !/^[a-z]/.test(key) || !descriptor?.writable) {
-      continue;
-    }
-    const original = value as (...args: unknown[]) => unknown;
-    factories[key] = function (this: unknown, ...args: unknown[]) {
+  const restore = wrapLayerFactories(tf, (key, original) =>
+    function (this: unknown, ...args: unknown[]) {
       try {
         return original.apply(this, args);
       } catch (err) {
         const field = missingConfigField(err);
-        if (field === undefined || args[0] !== undefined) {
-          throw err;
-        }
-        const layer = withDefaultFor(field, () => original.call(this, {}, ...args.slice(1)));
-        if (layer === undefined) {
+        const layer = field === undefined || args[0] !== undefined ? undefined : withDefaultFor(field, () => original.call(this, {}, ...args.slice(1)));
+        if (field === undefined || layer === undefined) {
           throw err;
         }
         const site = firstUserFrame(new Error().stack ?? '', new Set([__filename]));
@@ -60,12 +50,9 @@ export function guardLayerConfigs(tf: typeof tfjs): LayerConfigGuard {
         }
         return layer;
       }
-    };
-    restores.push(() => {
-      factories[key] = original;
-    });
-  }
-  return { notes, restore: () => restores.splice(0).forEach((r) => r()) };
+    },
+  );
+  return { notes, restore };
 }
 
 /** The layer `make` builds with `{}`, when that gives `field` a value (tfjs's default for it); else undefined. */

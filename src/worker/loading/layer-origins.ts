@@ -70,22 +70,15 @@ export function recordLayerOrigins(tf: typeof tfjs, ownFiles: ReadonlySet<string
       }
     }
   };
-  const factories = tf.layers as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(factories)) {
-    const descriptor = Object.getOwnPropertyDescriptor(factories, key);
-    if (typeof value !== 'function' || !/^[a-z]/.test(key) || !descriptor?.writable) {
-      continue;
-    }
-    const original = value as (...args: unknown[]) => unknown;
-    factories[key] = function (this: unknown, ...args: unknown[]) {
-      const layer = original.apply(this, args);
-      note(layer);
-      return layer;
-    };
-    restores.push(() => {
-      factories[key] = original;
-    });
-  }
+  restores.push(
+    wrapLayerFactories(tf, (_key, original) =>
+      function (this: unknown, ...args: unknown[]) {
+        const layer = original.apply(this, args);
+        note(layer);
+        return layer;
+      },
+    ),
+  );
   const proto = tf.layers.Layer.prototype as unknown as { apply: (...args: unknown[]) => unknown };
   const apply = proto.apply;
   proto.apply = function (this: object, ...args: unknown[]) {
@@ -99,6 +92,23 @@ export function recordLayerOrigins(tf: typeof tfjs, ownFiles: ReadonlySet<string
     originOf: (layer) => origins.get(layer),
     restore: () => restores.splice(0).forEach((r) => r()),
   };
+}
+
+export type LayerFactory = (...args: unknown[]) => unknown;
+
+/** Replaces every `tf.layers.<factory>` (lower-case, writable) with `wrap`'s; returns the function that puts them back. */
+export function wrapLayerFactories(tf: typeof tfjs, wrap: (key: string, original: LayerFactory) => LayerFactory): () => void {
+  const factories = tf.layers as unknown as Record<string, unknown>;
+  const originals = new Map<string, LayerFactory>();
+  for (const [key, value] of Object.entries(factories)) {
+    const descriptor = Object.getOwnPropertyDescriptor(factories, key);
+    if (typeof value !== 'function' || !/^[a-z]/.test(key) || !descriptor?.writable) {
+      continue;
+    }
+    originals.set(key, value as LayerFactory);
+    factories[key] = wrap(key, value as LayerFactory);
+  }
+  return () => originals.forEach((original, key) => (factories[key] = original));
 }
 
 /** The static mapping with each layer's recorded origin in place of its guess (the guess stays where nothing was recorded). */
