@@ -48,6 +48,8 @@ export interface SanityCapture {
   compile?: CapturedCompile;
   /** For 'built': the seconds the program had run without training it when the model was taken (absent when the program ended first). */
   takenAfterS?: number;
+  /** For 'built': how the program failed after building the model, before training it (`exited with code 1`, `threw TypeError: …`). */
+  programFailed?: string;
 }
 
 /** Defaults: at most this many examples are kept from the program's training calls. */
@@ -81,7 +83,7 @@ export function describeCapturedData(capture: SanityCapture): string {
   const builtIn = capture.data === 'mnist' ? 'MNIST digits (mnist package)' : 'a synthetic task shaped to the model';
   if (capture.kind === 'built') {
     const built = `${builtIn}: \`${capture.command}\` built the model at ${describeSite(capture.site)}`;
-    return capture.takenAfterS === undefined ? `${built} and never trained it` : `${built}; ${notTrained(capture)}`;
+    return capture.takenAfterS === undefined && capture.programFailed === undefined ? `${built} and never trained it` : `${built}; ${notTrained(capture)}`;
   }
   if (capture.kind === 'applyGradients') {
     return `${builtIn}: \`${capture.command}\` trains the model built at ${describeSite(capture.site)} in its own loop, whose batches cannot be taken`;
@@ -92,8 +94,11 @@ export function describeCapturedData(capture: SanityCapture): string {
   return `the program's own examples: ${capture.examples} from its ${capture.kind}() at ${describeSite(capture.site)} (\`${capture.command}\`), the last ${capture.heldOut} held out`;
 }
 
-/** Why a built model ran on built-in data: the program ended without training it, or had not trained it when half the budget was gone. */
+/** Why a built model ran on built-in data: the program ended (or failed) without training it, or had not trained it when half the budget was gone. */
 function notTrained(capture: SanityCapture): string {
+  if (capture.programFailed !== undefined) {
+    return `the program failed before training it (it ${capture.programFailed})`;
+  }
   return capture.takenAfterS === undefined ? 'the program never trained it' : `the program had not trained it after ${capture.takenAfterS} s, half the budget (it may train later)`;
 }
 

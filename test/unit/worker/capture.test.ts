@@ -181,9 +181,24 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.ok(report.runs[0].nan === null && report.runs[0].steps === 5);
   });
 
-  it('a program that throws before training: one line with its error and line', async () => {
-    const message = errorOf((await run(request('node throws.js'))).outcome);
-    assert.equal(message, '`node throws.js` threw before training a model: Error: data/train.csv not found (at ' + path.join(FIXTURES, 'throws.js') + ':5)');
+  it('a program that throws after building and compiling its model, before training it: that model, on built-in data, and how the program failed', async () => {
+    const report = reportOf((await run(request('node throws.js', { steps: 5 }))).outcome);
+    assert.equal(report.capture?.kind, 'built');
+    assert.equal(report.capture?.programFailed, 'threw Error: data/train.csv not found (at ' + path.join(FIXTURES, 'throws.js') + ':5)');
+    assert.equal(report.capture?.data, 'synthetic');
+    assert.equal(report.runs[0].steps, 5);
+  });
+
+  it('a program that exits with an error after building a functional model: that model, and the exit code said', async () => {
+    const report = reportOf((await run(request('node exits-after-build.js', { steps: 5 }))).outcome);
+    assert.equal(report.capture?.kind, 'built');
+    assert.equal(report.capture?.programFailed, 'exited with code 1');
+    assert.equal(report.model, 'buildModel');
+  });
+
+  it('a program that throws inside its builder, its Sequential half-built: one line with its error and line', async () => {
+    const message = errorOf((await run(request('node throws-in-builder.js'))).outcome);
+    assert.equal(message, "`node throws-in-builder.js` threw before training a model: TypeError: Cannot read properties of undefined (reading 'classes') (at " + path.join(FIXTURES, 'throws-in-builder.js') + ':7)');
   });
 
   it('a program that never trains within the budget is stopped at it, with its whole process group', async () => {

@@ -88,11 +88,26 @@ function install(config: CaptureConfig): void {
       realExit(code);
     }
   }) as typeof process.exit;
+  const thrown = (err: unknown) => {
+    const first = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err);
+    const site = err instanceof Error ? userCallSite(err.stack, isOwn) : null;
+    return `${first}${site ? ` (at ${site.file}:${site.line})` : ''}`;
+  };
   process.on('uncaughtExceptionMonitor', (err) => {
     if (!state.running) {
-      const first = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err);
-      const site = err instanceof Error ? userCallSite(err.stack, isOwn) : null;
-      fs.writeSync(2, `\n${THREW_MARKER}${first}${site ? ` (at ${site.file}:${site.line})` : ''}\n`);
+      fs.writeSync(2, `\n${THREW_MARKER}${thrown(err)}\n`);
+    }
+  });
+  // A program that throws after building its model (reading data it lacks, a bug past the builder)
+  // hands that model over. Where the program (or its test runner) handles its own errors, it decides.
+  process.on('uncaughtException', (err) => {
+    if (process.listenerCount('uncaughtException') === 1 && !state.running && state.onProgramEnd(1, `threw ${thrown(err)}`)) {
+      return;
+    }
+    if (process.listenerCount('uncaughtException') === 1) {
+      // As Node does without a listener: the error on stderr, exit code 1.
+      fs.writeSync(2, `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      realExit(1);
     }
   });
 }

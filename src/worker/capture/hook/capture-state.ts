@@ -104,8 +104,13 @@ export class CaptureState {
     return 'stop';
   }
 
-  /** The program is about to end (`code` 0): hand over what there is. True when a session now runs and the exit must wait. */
-  onProgramEnd(code: number): boolean {
+  /**
+   * The program is about to end: hand over what there is. True when a session now runs and the exit
+   * must wait. A program that fails (`code` ≠ 0, or `failure` said how) hands over the model it built
+   * only when that model is complete: a functional model is when it is made, a Sequential once compiled
+   * (a failure inside the builder leaves a Sequential half-built).
+   */
+  onProgramEnd(code: number, failure?: string): boolean {
     if (this.phase === 'running') {
       return true;
     }
@@ -113,7 +118,16 @@ export class CaptureState {
       this.begin(this.collecting.target);
       return true;
     }
-    return code === 0 && this.beginBuilt();
+    if (code === 0 && failure === undefined) {
+      return this.beginBuilt();
+    }
+    const built = this.built[this.index - 1];
+    return built !== undefined && this.isComplete(built.model) && this.beginBuilt({ programFailed: failure ?? `exited with code ${code}` });
+  }
+
+  private isComplete(model: tfjs.LayersModel): boolean {
+    const className = (model as unknown as { getClassName?: () => string }).getClassName?.();
+    return className !== 'Sequential' || this.compileArgs.has(model);
   }
 
   /**
@@ -126,7 +140,7 @@ export class CaptureState {
   }
 
   /** The session on the Nth model built, when it was built and no Nth model was trained. */
-  private beginBuilt(extra: Pick<CapturedTarget, 'takenAfterS'> = {}): boolean {
+  private beginBuilt(extra: Pick<CapturedTarget, 'takenAfterS' | 'programFailed'> = {}): boolean {
     const built = this.built[this.index - 1];
     if (!built || this.trained.size >= this.index) {
       return false;

@@ -78,7 +78,7 @@ function captureOf(target: CapturedTarget, config: CaptureConfig, report: Sanity
   const examples = target.collector?.examples ?? 0;
   const data = captured ? 'captured' : report.data === 'mnist' ? 'mnist' : 'synthetic';
   const compile = compileOf(target);
-  return { command: config.request.from!.command, site: target.site, kind: target.kind, examples, heldOut: captured?.heldOut ?? 0, data, index: target.index, ...(compile ? { compile } : {}), ...(target.takenAfterS !== undefined ? { takenAfterS: target.takenAfterS } : {}) };
+  return { command: config.request.from!.command, site: target.site, kind: target.kind, examples, heldOut: captured?.heldOut ?? 0, data, index: target.index, ...(compile ? { compile } : {}), ...(target.takenAfterS !== undefined ? { takenAfterS: target.takenAfterS } : {}), ...(target.programFailed !== undefined ? { programFailed: target.programFailed } : {}) };
 }
 
 /**

@@ -27,4 +27,6 @@ export interface CapturedTarget {
   notes: string[];
   /** For 'built': the seconds the program had run without training it, when the model was taken before it ended. */
   takenAfterS?: number;
+  /** For 'built': how the program failed after building it and before training it (`it threw TypeError: …`). */
+  programFailed?: string;
 }
