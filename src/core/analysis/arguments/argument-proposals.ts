@@ -159,7 +159,8 @@ function placeholderSize(value: unknown, p: BuilderParameter, scope: GuessScope)
     return undefined;
   }
   const guess = guessArgument(p, scope.hint, scope.code);
-  return guess && typeof guess.value === 'number' && Number.isInteger(guess.value) && guess.value > 0 && /\bthe name\b/.test(guess.detail) ? guess : undefined;
+  // From the name, or from where the code puts it (a place in a shape it writes out, a layer's units).
+  return guess && typeof guess.value === 'number' && Number.isInteger(guess.value) && guess.value > 0 && /\bthe name\b|^from its place in |^from its use as /.test(guess.detail) ? guess : undefined;
 }
 
 /** `netSize === 0`, `case 2:` under `switch (netSize)`: the number picks a variant, it is no size. */

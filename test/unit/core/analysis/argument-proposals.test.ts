@@ -112,6 +112,16 @@ const rows: Row[] = [
     summary: 'call in app.js:2; guessed from the names and types (inputDim)',
   },
   {
+    title: 'a field still 0 when the call reads it (set from the data later): a placeholder, guessed from its place in the shape the builder writes out',
+    code: `${NS}const STEPS = 7;\nexport class Forecaster {\n  constructor() { this.inputNodes = 0; }\n  async train(rows) {\n    this.inputNodes = rows[0].length;\n    await this.buildModel(this.inputNodes);\n  }\n  async buildModel(inputNodes) {\n    const m = tf.sequential();\n    m.add(tf.layers.lstm({ units: 16, inputShape: [STEPS, inputNodes] }));\n    m.add(tf.layers.batchNormalization());\n    m.add(tf.layers.dense({ units: 1 }));\n    this.model = m;\n  }\n}`,
+    fileName: 'forecaster.js',
+    id: 'Forecaster.buildModel',
+    args: [8],
+    ctorArgs: [],
+    sources: ['inputNodes=guess(from its place in inputShape: [STEPS, inputNodes]: the call in forecaster.js:7 passes 0, a placeholder (a size of 0 builds no layer))'],
+    summary: 'guessed from the names and types (inputNodes)',
+  },
+  {
     title: 'a 0 for a parameter the builder compares with numbers (a variant: net_size === 0) stays as the call passes it',
     code: `${NS}export class App {\n  defineNet(net_size, classes) {\n    const m = tf.sequential();\n    if (net_size === 0) { m.add(tf.layers.dense({ inputShape: [4], units: 8 })); m.add(tf.layers.batchNormalization()); }\n    if (net_size === 2) { m.add(tf.layers.dense({ inputShape: [1024], units: classes })); }\n    return m;\n  }\n}`,
     fileName: 'app.js',
