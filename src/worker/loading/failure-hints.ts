@@ -69,6 +69,10 @@ export function hintFor(err: unknown): FailureHint | undefined {
   if (layer) {
     return notInTfjs(layer);
   }
+  const api = err.name === 'TypeError' ? /^tf\.((?:[\w$]+\.)*[\w$]+) is not a (?:function|constructor)$/.exec(message)?.[1] : undefined;
+  if (api) {
+    return { kind: 'notInTfjs', subject: `tf.${api}`, text: `tfjs has no tf.${api}, so this line fails in your program too: use an op tfjs has (its API reference lists them)` };
+  }
   const url = /^Failed to parse URL from (.+)$/.exec(message)?.[1];
   if (err.name === 'TypeError' && url) {
     return browserApi(`fetch of the relative URL '${url}'`, 'use an absolute http(s) URL, or tf.io.fileSystem via @tensorflow/tfjs-node for files');

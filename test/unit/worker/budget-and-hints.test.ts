@@ -169,6 +169,8 @@ describe('failure hints', () => {
     { error: new TypeError('tf.layers.lambda is not a function'), kind: 'notInTfjs', text: /^tfjs has no tf\.layers\.lambda .*fails in your program too: write the function as a custom layer/ },
     { error: new TypeError('tfjs.layers.upSampling1d is not a function'), kind: 'notInTfjs', text: /^tfjs has no tf\.layers\.upSampling1d .*use a layer tfjs has/ },
     { error: new TypeError('layers.Lambda is not a constructor') },
+    { error: new TypeError('tf.image.adjustContrast is not a function'), kind: 'notInTfjs', text: /^tfjs has no tf\.image\.adjustContrast, so this line fails in your program too/ },
+    { error: new TypeError('helpers.image.adjustContrast is not a function') },
     { error: new Error('something else') },
   ];
   for (const row of rows) {
