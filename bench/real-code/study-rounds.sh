@@ -1,0 +1,22 @@
+#!/bin/bash
+# Regenerates bench/results/study-rounds.{md,json} from every run file of the study.
+cd "$(dirname "$0")/../.."
+R=bench/results
+args=("round1=$R/study-after.json")
+pair() { args+=("$1=$R/$2-dev$3.json" "$1=$R/$2-test$3.json"); }
+pair round2-before-A study-round2-before -A; pair round2-before-B study-round2-before -B
+pair final study-final; pair capture-before study-capture-before; pair capture-final study-capture-final
+pair round3-before-A study-round3-before; pair round3-before-B study-round3b-before; pair round3-final study-round3-final
+for r in 1 2; do pair 'end of round 3' study-now-round$r; done
+pair round4-before-A study-round4-before -A; pair round4-before-B study-round4-before -B; pair round4-final study-round4-final
+for r in 1 2 3; do pair 'end of round 4' study-end4-round$r; done
+pair round5-before study-round5-before; pair round5-final study-round5-final
+pair round6-before study-round6-before; pair round6-final study-round6-final
+for r in 1 2 3 4; do pair 'end of round 6' study-end6-round$r; done
+pair round7-before study-round7-before
+[ -f $R/study-round7-final-dev.json ] && pair round7-final study-round7-final
+[ -f $R/study-round8-before-dev.json ] && pair round8-before study-round8-before
+[ -f $R/study-round8-final-dev.json ] && pair round8-final study-round8-final
+[ -f $R/study-now-r8-dev.json ] && pair now study-now-r8
+for r in 1 2 3 4 5 6 7; do [ -f $R/study-now-r$r-dev.json ] && pair now study-now-r$r; done
+node bench/real-code/study-rounds.mjs --out $R/study-rounds "${args[@]}" > /dev/null
