@@ -15,6 +15,10 @@ export async function captureRuntime(tf: typeof tfjs, layersFile: string, prefer
   const source = layersFile.startsWith(ownRoot + path.sep) && layersFile.includes(`${path.sep}node_modules${path.sep}`) ? 'bundled' : 'workspace';
   const skipped: SkippedBackend[] = [];
   const done = (): TfjsRuntime => ({ tf, backend: tf.getBackend(), skipped, source, redirects: new Map() });
+  if (typeof (tf as Partial<typeof tfjs>).ready !== 'function') {
+    // tfjs 1.0 and 1.1 have no tf.ready(): the session's training loop needs the API of tfjs 1.2 and later.
+    throw new Error(`the program's tfjs (${tf.version_core ?? 'an early 1.x'}) is older than sanity-train supports (tfjs 1.2 or later): update @tensorflow/tfjs in the project to train its model here`);
+  }
   await tf.ready();
   if (tf.getBackend() === 'tensorflow' && (preference === 'auto' || preference === 'tensorflow')) {
     return done();
