@@ -9,6 +9,7 @@ import { capturedTrainingData } from '../../../src/worker/capture/session/captur
 import { captureRequestOf } from '../../../src/cli/capture-arguments';
 import { CliUsageError } from '../../../src/cli/command';
 import { readCaptureConfig } from '../../../src/worker/capture/capture-config';
+import { captureRuntime } from '../../../src/worker/capture/session/capture-runtime';
 
 const own = (file: string) => file.startsWith('/ext/dist/');
 
@@ -201,7 +202,6 @@ describe('capture: the program batches, bounded, and their split', () => {
 
 describe('capture: the program’s tfjs too old for the session', () => {
   it('tfjs 1.0 (no tf.ready()) is refused with its version and what to do', async () => {
-    const { captureRuntime } = await import('../../../src/worker/capture/session/capture-runtime');
     const oldTfjs = { version_core: '1.0.0', getBackend: () => 'cpu' } as unknown as Parameters<typeof captureRuntime>[0];
     await assert.rejects(captureRuntime(oldTfjs, '/p/node_modules/@tensorflow/tfjs-layers/dist/index.js', 'auto', '/own'), /^Error: the program's tfjs \(1\.0\.0\) is older than sanity-train supports \(tfjs 1\.2 or later\): update @tensorflow\/tfjs/);
   });
