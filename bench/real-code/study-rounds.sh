@@ -19,4 +19,6 @@ pair round7-before study-round7-before
 [ -f $R/study-round8-final-dev.json ] && pair round8-final study-round8-final
 [ -f $R/study-now-r8-dev.json ] && pair now study-now-r8
 for r in 1 2 3 4 5 6 7; do [ -f $R/study-now-r$r-dev.json ] && pair now study-now-r$r; done
+# Every earlier capture program again, after the change that hands over a model a failing program built.
+for r in 2 3 4 5 7; do [ -f $R/study-now-capture-r$r-dev.json ] && pair "now (capture rerun)" study-now-capture-r$r; done
 node bench/real-code/study-rounds.mjs --out $R/study-rounds "${args[@]}" > /dev/null
