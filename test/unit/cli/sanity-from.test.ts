@@ -24,9 +24,15 @@ describe('rbn sanity --from', function () {
     assert.match(ok.stdout, /^builds-only\.js › buildModel: synthetic classification data/m);
     assert.match(ok.stdout, /captured the model built at builds-only\.js:5 by `node builds-only\.js`; the program never trained it, so it ran on synthetic data/);
     assert.doesNotMatch(ok.stderr, /│/, 'without --verbose the program output stays out');
-    const failed = await rbn(['sanity', '--from', 'node throws.js'], FIXTURES);
+    const failed = await rbn(['sanity', '--from', 'node throws-in-builder.js'], FIXTURES);
     assert.equal(failed.code, 2);
     assert.equal(failed.stderr.trim().split('\n').length, 1);
-    assert.match(failed.stderr, /^rbn sanity: `node throws\.js` threw before training a model: Error: data\/train\.csv not found/);
+    assert.match(failed.stderr, /^rbn sanity: `node throws-in-builder\.js` threw before training a model: TypeError: Cannot read properties of undefined \(reading 'classes'\)/);
+  });
+
+  it('text: a program that fails after building its model says how it failed, and trains that model', async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', '--from', 'node throws.js', '--steps', '10'], FIXTURES);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /captured the model built at throws\.js:8 by `node throws\.js`; the program failed before training it \(it threw Error: data\/train\.csv not found \(at throws\.js:5\)\), so it ran on synthetic data/);
   });
 });

@@ -88,10 +88,12 @@ function install(config: CaptureConfig): void {
       realExit(code);
     }
   }) as typeof process.exit;
-  const thrown = (err: unknown) => {
+  const thrown = (err: unknown, relative = false) => {
     const first = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err);
     const site = err instanceof Error ? userCallSite(err.stack, isOwn) : null;
-    return `${first}${site ? ` (at ${site.file}:${site.line})` : ''}`;
+    // In the report, where the capture site is relative to the command's folder, so is this one.
+    const file = site && relative && site.file.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), site.file) : site?.file;
+    return `${first}${site ? ` (at ${file}:${site.line})` : ''}`;
   };
   process.on('uncaughtExceptionMonitor', (err) => {
     if (!state.running) {
@@ -101,7 +103,7 @@ function install(config: CaptureConfig): void {
   // A program that throws after building its model (reading data it lacks, a bug past the builder)
   // hands that model over. Where the program (or its test runner) handles its own errors, it decides.
   process.on('uncaughtException', (err) => {
-    if (process.listenerCount('uncaughtException') === 1 && !state.running && state.onProgramEnd(1, `threw ${thrown(err)}`)) {
+    if (process.listenerCount('uncaughtException') === 1 && !state.running && state.onProgramEnd(1, `threw ${thrown(err, true)}`)) {
       return;
     }
     if (process.listenerCount('uncaughtException') === 1) {
