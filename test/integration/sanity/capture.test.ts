@@ -112,9 +112,9 @@ describe('Sanity-Train from Script in the extension host', function () {
     }
   });
 
-  it('a program that throws before training: a clear error naming it', async () => {
-    const result = await vscode.commands.executeCommand<SanityCommandResult>(FROM_SCRIPT, 'node throws.js', captureFolder());
+  it('a program that throws before it has a complete model: a clear error naming it', async () => {
+    const result = await vscode.commands.executeCommand<SanityCommandResult>(FROM_SCRIPT, 'node throws-in-builder.js', captureFolder());
     assert.equal(result.outcome, 'error');
-    assert.match((result as { message: string }).message, /^`node throws\.js` threw before training a model: Error: data\/train\.csv not found/);
+    assert.match((result as { message: string }).message, /^`node throws-in-builder\.js` threw before training a model: TypeError: Cannot read properties of undefined \(reading 'classes'\)/);
   });
 });
