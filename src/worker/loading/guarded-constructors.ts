@@ -8,8 +8,7 @@
  * `F.prototype.m = function` methods. Lines stay where they were, as for guarded-statements.ts.
  */
 import type * as TsMorph from 'ts-morph';
-import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
-import { guardedDeclarations, type Ts } from './guarded-statements';
+import { guardedDeclarations, parseForGuards, withEdits, type Edit, type Ts } from './guarded-statements';
 
 /** The global each skipped constructor statement reports its error to. */
 export const CONSTRUCTOR_ERROR_GLOBAL = '__rbnConstructorError__';
@@ -18,11 +17,9 @@ const CATCH = `catch (e) { globalThis.${CONSTRUCTOR_ERROR_GLOBAL}(e); }`;
 
 /** `code` with the statements of its constructors guarded; as it is when it does not parse. */
 export function withGuardedConstructors(code: string, file: string): string {
-  const { ts } = loadTsMorph();
-  const scriptKind = /\.tsx$/.test(file) ? ts.ScriptKind.TSX : /\.(c|m)?tsx?$/.test(file) ? ts.ScriptKind.TS : ts.ScriptKind.JSX;
-  const source = ts.createSourceFile(file, code, ts.ScriptTarget.ES2022, true, scriptKind);
+  const { ts, source } = parseForGuards(code, file);
   const es5Classes = new Set([...code.matchAll(/([A-Za-z_$][\w$]*)\.prototype\.[A-Za-z_$][\w$]*\s*=/g)].map((m) => m[1]));
-  const edits: { start: number; end: number; text: string }[] = [];
+  const edits: Edit[] = [];
   const visit = (node: TsMorph.ts.Node): void => {
     const init = guardedInitializer(ts, node, source);
     if (init) {
@@ -43,15 +40,11 @@ export function withGuardedConstructors(code: string, file: string): string {
     ts.forEachChild(node, visit);
   };
   visit(source);
-  let out = code;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) {
-    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
-  }
-  return out;
+  return withEdits(code, edits);
 }
 
 /** `memory = new Memory();`, a field initialiser that runs as the constructor does: guarded the same way. */
-function guardedInitializer(ts: Ts, node: TsMorph.ts.Node, source: TsMorph.ts.SourceFile): { start: number; end: number; text: string } | undefined {
+function guardedInitializer(ts: Ts, node: TsMorph.ts.Node, source: TsMorph.ts.SourceFile): Edit | undefined {
   if (!ts.isPropertyDeclaration(node) || !node.initializer || ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer) || ts.isClassExpression(node.initializer)) {
     return undefined;
   }

@@ -16,18 +16,35 @@ export type Ts = ReturnType<typeof loadTsMorph>['ts'];
 
 /** `code` with its top-level statements guarded; as it is when it does not parse. */
 export function withGuardedStatements(code: string, file: string): string {
-  const { ts } = loadTsMorph();
-  const scriptKind = /\.tsx$/.test(file) ? ts.ScriptKind.TSX : /\.(c|m)?tsx?$/.test(file) ? ts.ScriptKind.TS : ts.ScriptKind.JSX;
-  const source = ts.createSourceFile(file, code, ts.ScriptTarget.ES2022, true, scriptKind);
-  const edits: { start: number; end: number; text: string }[] = [];
+  const { ts, source } = parseForGuards(code, file);
+  const edits: Edit[] = [];
   for (const statement of source.statements) {
     const text = guardedStatement(ts, statement, source);
     if (text !== undefined) {
       edits.push({ start: statement.getStart(source), end: statement.getEnd(), text });
     }
   }
+  return withEdits(code, edits);
+}
+
+/** A replacement of `code`'s text from `start` to `end`, on the same lines. */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The file parsed as its extension says (TSX, TS, else JavaScript with JSX). */
+export function parseForGuards(code: string, file: string): { ts: Ts; source: TsMorph.ts.SourceFile } {
+  const { ts } = loadTsMorph();
+  const scriptKind = /\.tsx$/.test(file) ? ts.ScriptKind.TSX : /\.(c|m)?tsx?$/.test(file) ? ts.ScriptKind.TS : ts.ScriptKind.JSX;
+  return { ts, source: ts.createSourceFile(file, code, ts.ScriptTarget.ES2022, true, scriptKind) };
+}
+
+/** `code` with non-overlapping `edits` applied, the last first so earlier offsets stay right. */
+export function withEdits(code: string, edits: readonly Edit[]): string {
   let out = code;
-  for (const edit of edits.reverse()) {
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
     out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
   }
   return out;

@@ -103,14 +103,12 @@ function install(config: CaptureConfig): void {
   // A program that throws after building its model (reading data it lacks, a bug past the builder)
   // hands that model over. Where the program (or its test runner) handles its own errors, it decides.
   process.on('uncaughtException', (err) => {
-    if (process.listenerCount('uncaughtException') === 1 && !state.running && state.onProgramEnd(1, `threw ${thrown(err, true)}`)) {
+    if (process.listenerCount('uncaughtException') > 1 || (!state.running && state.onProgramEnd(1, `threw ${thrown(err, true)}`))) {
       return;
     }
-    if (process.listenerCount('uncaughtException') === 1) {
-      // As Node does without a listener: the error on stderr, exit code 1.
-      fs.writeSync(2, `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      realExit(1);
-    }
+    // As Node does without a listener: the error on stderr, exit code 1.
+    fs.writeSync(2, `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    realExit(1);
   });
 }
 
