@@ -201,7 +201,15 @@
     }
   });
   if (typeof ResizeObserver === 'function') {
-    new ResizeObserver(schedule).observe(canvas);
+    // Only the width shapes the layout; the drawing changes the height, which must not redraw it again
+    // (a redraw replaces the nodes under the pointer and the keyboard focus).
+    let drawnWidth = canvas.clientWidth;
+    new ResizeObserver(() => {
+      if (canvas.clientWidth !== drawnWidth) {
+        drawnWidth = canvas.clientWidth;
+        schedule();
+      }
+    }).observe(canvas);
   } else {
     window.addEventListener('resize', schedule);
   }

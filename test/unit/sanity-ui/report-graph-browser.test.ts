@@ -60,6 +60,11 @@ describe('graph view in Chromium (layout, colours, hover, click, live)', functio
     return loaded;
   }
 
+  /** Waits until a change has been drawn: the graph redraws on the next animation frame, replacing its nodes. */
+  async function drawn(page: Page): Promise<void> {
+    await page.evaluate(() => new Promise((resolve) => window.requestAnimationFrame(() => window.requestAnimationFrame(resolve))));
+  }
+
   const fill = (page: Page, node: string) => page.locator(`.graph-node[data-node="${node}"] rect`).getAttribute('fill');
 
   it('draws every layer of a compared U-Net, the nested model closed, the NaN and the exploding layer marked', async () => {
@@ -69,6 +74,7 @@ describe('graph view in Chromium (layout, colours, hover, click, live)', functio
       assert.equal(await page.locator('#graph-canvas path[marker-end]').count(), 17);
       assert.equal(await page.locator('#graph-run').inputValue(), 'diff', 'two runs: the difference first');
       await page.selectOption('#graph-run', 'run:0');
+      await drawn(page);
       assert.match((await page.locator('.graph-node[data-node="up2_conv"]').textContent()) ?? '', /NaN/);
       assert.equal(await page.locator('.graph-node[data-node="up2_conv"] rect').getAttribute('stroke-width'), '3');
       assert.match((await page.locator('.graph-node[data-node="up2_bn"]').textContent()) ?? '', /↑↑/, 'the exploding layer');
@@ -90,6 +96,7 @@ describe('graph view in Chromium (layout, colours, hover, click, live)', functio
     const { page, problems, posted } = await load({ kind: 'report', report: unetReport }, 1000);
     try {
       await page.selectOption('#graph-run', 'run:0');
+      await drawn(page);
       const atLast = await fill(page, 'up1_conv');
       await page.locator('#graph-step').fill('0');
       await page.waitForFunction(() => document.getElementById('graph-step-text')?.textContent === '1');
@@ -170,26 +177,14 @@ describe('graph view in Chromium (layout, colours, hover, click, live)', functio
       const { page, problems } = await load({ kind: 'report', report: unetReport }, width);
       try {
         await page.selectOption('#graph-run', 'run:0');
+        await drawn(page);
         if (width >= 1000) {
           // Hovered at its right edge, so the card opens beside the graph rather than over the marked layers.
-          // Choosing the run redraws the graph: a node found just before the redraw is detached, so try again.
-          const hover = async () => {
-            const rect = page.locator('.graph-node[data-node="up2_conv"] rect');
-            await rect.scrollIntoViewIfNeeded({ timeout: 5000 });
-            const box = (await rect.boundingBox())!;
-            await page.mouse.move(box.x + box.width - 3, box.y + box.height / 2);
-            await page.locator('#graph-tooltip').waitFor({ state: 'visible', timeout: 5000 });
-          };
-          for (let attempt = 1; ; attempt++) {
-            try {
-              await hover();
-              break;
-            } catch (err) {
-              if (attempt === 3) {
-                throw err;
-              }
-            }
-          }
+          const rect = page.locator('.graph-node[data-node="up2_conv"] rect');
+          await rect.scrollIntoViewIfNeeded();
+          const box = (await rect.boundingBox())!;
+          await page.mouse.move(box.x + box.width - 3, box.y + box.height / 2);
+          await page.locator('#graph-tooltip').waitFor({ state: 'visible' });
         }
         const overflow = await page.evaluate(() => {
           const scroll = document.getElementById('graph-canvas')!;
