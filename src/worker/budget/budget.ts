@@ -319,12 +319,12 @@ export class StepBudget {
    * how much slower the steps ran than when timed (a machine that got busy), so that a run whose
    * planned steps all fitted still ends with a report rather than a kill while it scores.
    */
-  rowsToScore(run: number, rows: number): number {
+  rowsToScore(run: number, rows: number, now = performance.now()): number {
     if (rows === 0) {
       return 0;
     }
     const later = this.stepMs.slice(run + 1).reduce((a, ms, i) => a + this.planned * ms + EVAL_CAUTION * this.evalMs[run + 1 + i], 0);
-    const leftMs = this.deadlineMs - performance.now() - later;
+    const leftMs = this.deadlineMs - now - later;
     const slower = Math.max(1, this.stepMs[run] / Math.max(this.probedMs[run], 1e-6));
     const perRowMs = (EVAL_CAUTION * slower * this.evalMs[run]) / rows;
     return perRowMs <= 0 ? rows : Math.max(0, Math.min(rows, Math.floor(leftMs / perRowMs)));
