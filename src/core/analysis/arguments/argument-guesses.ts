@@ -128,18 +128,20 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
     const size = numericGuessOfName(key, hint) ?? 8;
     return { value: Array.from({ length: elements }, () => size), detail: elements === 1 ? `from its read ${p.name}[0]` : `from its reads ${p.name}[0…${elements - 1}]` };
   }
+  // `inputShape: [x, y, z]`: a name that says nothing, in a shape the code writes out.
+  const dimension = type === undefined || type === 'number' ? shapeDimensionOf(p.name, code.uses ?? '') : undefined;
+  const option = type === undefined || type === 'number' ? layerSizeOptionOf(p.name, code.uses ?? '') : undefined;
   for (const [pattern, make] of NAME_RULES) {
     const value = pattern.test(key) ? make(hint, rank ?? consumer?.rank) : undefined;
-    if (value !== undefined && (type !== 'number' || typeof value === 'number')) {
+    // A name that says shape, used as one number (`units: output_shape`): the use wins.
+    const scalarUse = Array.isArray(value) && (dimension !== undefined || option !== undefined);
+    if (value !== undefined && (type !== 'number' || typeof value === 'number') && !scalarUse) {
       return { value, detail: `from the name ${p.name}${consumed}` };
     }
   }
-  // `inputShape: [x, y, z]`: a name that says nothing, in a shape the code writes out.
-  const dimension = type === undefined || type === 'number' ? shapeDimensionOf(p.name, code.uses ?? '') : undefined;
   if (dimension) {
     return { value: shapeFor(hint, dimension.rank)[dimension.index], detail: `from its place in ${dimension.text}` };
   }
-  const option = type === undefined || type === 'number' ? layerSizeOptionOf(p.name, code.uses ?? '') : undefined;
   if (option) {
     return { value: COUNT_GUESS, detail: `from its use as ${option}` };
   }

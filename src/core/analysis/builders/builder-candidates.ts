@@ -61,6 +61,8 @@ function collectFromStatement(statement: TsMorph.Statement, out: Candidate[]): v
         out.push({ name: decl.getName(), kind: 'function', fn: init, localName: decl.getName(), anchor: statement });
       } else if (Node.isClassExpression(init)) {
         collectClass(init, decl.getName(), decl.getName(), undefined, statement, out);
+      } else if (Node.isObjectLiteralExpression(init)) {
+        collectObjectMethods(init, decl.getName(), out);
       }
     }
   } else if (Node.isExpressionStatement(statement)) {
@@ -132,6 +134,18 @@ function collectAssignment(statement: TsMorph.ExpressionStatement, out: Candidat
       if (fn && IDENTIFIER.test(key) && (Node.isMethodDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
         out.push({ name: key, kind: 'function', fn, exportName: key, anchor: prop });
       }
+    }
+  }
+}
+
+/** `const models = { lstm: (shape, n) => {…}, cnn() {…} }`: each function is `models.lstm`, called on the object. */
+function collectObjectMethods(object: TsMorph.ObjectLiteralExpression, objectName: string, out: Candidate[]): void {
+  const { Node } = loadTsMorph();
+  for (const prop of object.getProperties()) {
+    const fn = Node.isMethodDeclaration(prop) ? prop : Node.isPropertyAssignment(prop) ? stripParens(prop.getInitializer()) : undefined;
+    const key = Node.isMethodDeclaration(prop) || Node.isPropertyAssignment(prop) ? prop.getName() : '';
+    if (fn && IDENTIFIER.test(key) && (Node.isMethodDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
+      out.push({ name: key, kind: 'method', fn, className: objectName, localName: objectName, isStatic: true, anchor: prop });
     }
   }
 }

@@ -9,7 +9,7 @@ import { evaluateLiteral, getTopLevelConsts, NOT_LITERAL } from '../arguments/li
 import { loadTsMorph } from './tfjs-bindings';
 import { INPUT_KEY, MODEL_ARGUMENT_KEY } from '../arguments/model-arguments';
 import { scriptKindFor } from '../typescript';
-import { calleeMayBeBuilder, codeByModule } from './callee-origin';
+import { calleeMayBeBuilder, codeByModule, tfjsRootsOf } from './callee-origin';
 
 export interface PackageFile {
   /** Path (absolute or relative to the package root). */
@@ -66,8 +66,9 @@ export function findCallSites(files: readonly PackageFile[], query: CallSiteQuer
     const sourceFile = t.createSourceFile(file, code, t.ScriptTarget.Latest, true, scriptKindFor(t, file));
     const consts = getTopLevelConsts(sourceFile);
     const mayBeBuilder = calleeMayBeBuilder(t, sourceFile, file, query.builderFile, packageCode);
+    const tfjsRoots = tfjsRootsOf(t, sourceFile);
     const visit = (node: Typescript.Node): void => {
-      const site = matchCall(t, node, names, query, mayBeBuilder);
+      const site = matchCall(t, node, names, query, mayBeBuilder, tfjsRoots);
       if (site && !expectsThrow(t, node)) {
         const found = literalArguments(t, site, consts, query.tfjsPositions ?? [], query.modelMembers);
         if (found.args.length === 0 || found.holes.length < found.args.length) {
@@ -82,7 +83,14 @@ export function findCallSites(files: readonly PackageFile[], query: CallSiteQuer
   return out;
 }
 
-function matchCall(t: typeof Typescript, node: Typescript.Node, names: Set<string>, query: CallSiteQuery, mayBeBuilder: (root: string, direct: boolean, name: string) => boolean): readonly Typescript.Expression[] | undefined {
+function matchCall(
+  t: typeof Typescript,
+  node: Typescript.Node,
+  names: Set<string>,
+  query: CallSiteQuery,
+  mayBeBuilder: (root: string, direct: boolean, name: string) => boolean,
+  tfjsRoots: ReadonlySet<string>,
+): readonly Typescript.Expression[] | undefined {
   const isCall = query.kind === 'call' ? t.isCallExpression(node) : t.isNewExpression(node);
   if (!isCall) {
     return undefined;
@@ -91,7 +99,19 @@ function matchCall(t: typeof Typescript, node: Typescript.Node, names: Set<strin
   const callee = call.expression;
   const name = t.isIdentifier(callee) ? callee.text : t.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
   const root = t.isIdentifier(callee) ? callee.text : t.isPropertyAccessExpression(callee) && t.isIdentifier(callee.expression) ? callee.expression.text : undefined;
+  if (t.isPropertyAccessExpression(callee) && tfjsRoots.has(baseName(t, callee) ?? '')) {
+    return undefined;
+  }
   return name !== undefined && names.has(name) && (root === undefined || mayBeBuilder(root, t.isIdentifier(callee), name)) ? (call.arguments ?? []) : undefined;
+}
+
+/** The identifier a chain of property accesses starts from (`tf` of `tf.layers.lstm`). */
+function baseName(t: typeof Typescript, expr: Typescript.Expression): string | undefined {
+  let current = expr;
+  while (t.isPropertyAccessExpression(current)) {
+    current = current.expression;
+  }
+  return t.isIdentifier(current) ? current.text : undefined;
 }
 
 /** The arguments' literal values, null at the holes (the positions of those that are not literals). */

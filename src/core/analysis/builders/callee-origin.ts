@@ -53,6 +53,20 @@ function bindingsOf(t: typeof Typescript, sourceFile: Typescript.SourceFile): { 
   return { imported, declared };
 }
 
+/**
+ * The names through which the file reaches tfjs (`import * as tf from '@tensorflow/tfjs'`, `const tf =
+ * require('@tensorflow/tfjs-node')`, a page's global `tf`): `tf.layers.lstm(…)` is never a call of a
+ * builder named `lstm`.
+ */
+export function tfjsRootsOf(t: typeof Typescript, sourceFile: Typescript.SourceFile): Set<string> {
+  const { imported, declared } = bindingsOf(t, sourceFile);
+  const roots = new Set([...imported].filter(([, binding]) => binding.from.startsWith('@tensorflow/')).map(([name]) => name));
+  if (!imported.has('tf') && !declared.has('tf')) {
+    roots.add('tf');
+  }
+  return roots;
+}
+
 /** `require('./x')` or `require('./x').Name`: './x'. */
 function requiredModule(t: typeof Typescript, init: Typescript.Expression | undefined): string | undefined {
   const call = init && t.isPropertyAccessExpression(init) ? init.expression : init;

@@ -155,9 +155,29 @@ export function isModelExpression(expr: ts.Node, fn: FunctionLike | undefined, c
     );
   }
   if (fn && (t.isIdentifier(value) || (t.isPropertyAccessExpression(value) && value.expression.kind === t.SyntaxKind.ThisKeyword))) {
-    return (factsOf(fn, ctx).assigned.get(value.getText(sourceFile)) ?? []).some((v) => isModelExpression(v, fn, c, ctx, depth + 1));
+    const assigned = factsOf(fn, ctx).assigned.get(value.getText(sourceFile));
+    if (assigned === undefined && t.isIdentifier(value)) {
+      // `let model = tf.sequential();` at the top of the file, which the function fills and returns.
+      const outer = topLevelInitializer(value.text, ctx);
+      return outer !== undefined && isModelExpression(outer, undefined, c, ctx, depth + 1);
+    }
+    return (assigned ?? []).some((v) => isModelExpression(v, fn, c, ctx, depth + 1));
   }
   return false;
+}
+
+/** The initialiser of the file's top-level variable `name`, when it has one. */
+function topLevelInitializer(name: string, ctx: Context): ts.Expression | undefined {
+  const { t, sourceFile } = ctx;
+  for (const statement of sourceFile.statements) {
+    if (t.isVariableStatement(statement)) {
+      const declaration = statement.declarationList.declarations.find((d) => t.isIdentifier(d.name) && d.name.text === name);
+      if (declaration) {
+        return declaration.initializer;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** `new C(…)` with C a class of the file whose instances hold a model (`net = new TwoPart(cfg)`). */

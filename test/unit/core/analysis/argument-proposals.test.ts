@@ -6,6 +6,7 @@ import { findModelBuilders } from '../../../../src/core/analysis/builders/model-
 import type { ArgumentProposal } from '../../../../src/core/analysis/types';
 
 const NS = "import * as tf from '@tensorflow/tfjs';\n";
+const REQ = "const tf = require('@tensorflow/tfjs');\n";
 
 interface Row {
   title: string;
@@ -370,6 +371,15 @@ const rows: Row[] = [
     sources: ['{ game, seed }=guess(from the names in { game, seed }, with stand-ins for game from what the code does with them; no guess for seed: left out (undefined, as a caller that omits it passes))'],
     summary: 'guessed from the names and types ({ game, seed })',
   },
+  {
+    title: 'a name that says shape, used as one number (`units: output_shape`): a number, from its use',
+    code: `${REQ}const models = {\n  lstm: (input_shape, output_shape) => {\n    const m = tf.sequential();\n    m.add(tf.layers.lstm({ units: 8, inputShape: input_shape }));\n    m.add(tf.layers.dense({ units: output_shape }));\n    return m;\n  },\n};`,
+    fileName: 'models.js',
+    id: 'models.lstm',
+    args: [[10, 8], 8],
+    sources: ['input_shape=guess(from its use as a shape (rank 2: it feeds a lstm layer))', 'output_shape=guess(from its use as units: output_shape)'],
+    summary: 'guessed from the names and types (input_shape, output_shape)',
+  },
 ];
 
 function rowTitled(start: string): Row {
@@ -471,6 +481,13 @@ describe('findCallSites', () => {
     it('in the builder’s own file every call counts', () => {
       assert.deepEqual(findCallSites([{ file: builderFile, code: 'class Network {}\nnew Network({ height: 3 });' }], { names: ['Network'], kind: 'new', builderFile }).map((s) => s.line), [2]);
     });
+  });
+
+  it('a tfjs call of the same name (`tf.layers.lstm({ … })`) is not a call of a builder named lstm; one on the builders\' object is', () => {
+    const code = "const tf = require('@tensorflow/tfjs');\nconst models = { lstm: (shape, n) => tf.sequential() };\ntf.layers.lstm({ units: 64 });\nmodels.lstm([6, 3], 2);";
+    assert.deepEqual(findCallSites([{ file: 'models.js', code }], { names: ['lstm'], kind: 'call' }).map((s) => [s.line, s.args]), [[4, [[6, 3], 2]]]);
+    const page = 'tf.layers.lstm({ units: 8 });\nlstm([6, 3], 2);';
+    assert.deepEqual(findCallSites([{ file: 'page.js', code: page }], { names: ['lstm'], kind: 'call' }).map((s) => s.line), [2], "a page's global tf too");
   });
 
   it('never parses a file that does not mention the name', () => {
