@@ -29,7 +29,7 @@ export function withGuardedConstructors(code: string, file: string): string {
     const body = constructorBody(ts, node, es5Classes);
     if (body) {
       for (const statement of body.statements) {
-        const text = guardedStatement(ts, statement, source);
+        const text = guardedBodyStatement(ts, statement, source);
         if (text !== undefined) {
           edits.push({ start: statement.getStart(source), end: statement.getEnd(), text });
         }
@@ -66,14 +66,15 @@ function constructorBody(ts: Ts, node: TsMorph.ts.Node, es5Classes: ReadonlySet<
   return undefined;
 }
 
-function guardedStatement(ts: Ts, statement: TsMorph.ts.Statement, source: TsMorph.ts.SourceFile): string | undefined {
+/** A statement of a function's body run on its own, its error handed to `onError`; undefined for one left as it is. */
+export function guardedBodyStatement(ts: Ts, statement: TsMorph.ts.Statement, source: TsMorph.ts.SourceFile, onError = CATCH): string | undefined {
   if (isSuperCall(ts, statement) || ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEmptyStatement(statement)) {
     return undefined;
   }
   if (ts.isVariableStatement(statement)) {
-    return guardedDeclarations(ts, statement, source, CATCH);
+    return guardedDeclarations(ts, statement, source, onError);
   }
-  return `try { ${statement.getText(source)} } ${CATCH}`;
+  return `try { ${statement.getText(source)} } ${onError}`;
 }
 
 /** `super(…);`, the one statement that must run unguarded. */

@@ -36,9 +36,11 @@ import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages 
 import { guessedParameterNames, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
+import { isTrainedInBuilder, stopTrainingInBuilder, type TrainingStops } from './training-in-builder';
 import { guardCompile } from './compile-guard';
 import { guardLayerConfigs } from './layer-config-guard';
 import { pastAConstructorError } from './past-constructor-error';
+import { pastABuilderError } from './past-builder-error';
 import { holdBackend } from './backend-hold';
 import { runPageContext } from './page/page-context';
 import { pastALoadError, type LastResort } from './past-load-error';
@@ -148,7 +150,10 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   try {
     outcome = await withBrowserStandIns((progress) => attempt(progress), pageElementIds(inv.code, inv.file), ambientGlobalsAround(inv.file, inv.code, findPackageRoot(inv.file)));
   } catch (err) {
-    const past = (await pastALoadError(err, inv.file, (lastResort) => attempt({ loaded: false }, lastResort))) ?? (await pastAConstructorError(err, inv.file, builder, () => attempt({ loaded: false })));
+    const past =
+      (await pastALoadError(err, inv.file, (lastResort) => attempt({ loaded: false }, lastResort))) ??
+      (await pastAConstructorError(err, inv.file, builder, () => attempt({ loaded: false }))) ??
+      (isHtmlPage(inv.file) ? undefined : await pastABuilderError(err, inv, builder, inv.tf, () => attempt({ loaded: false })));
     if (past) {
       outcome = { result: past, standIns: [] };
     } else {
@@ -289,6 +294,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   const label = builder.kind === 'constructor' ? `new ${builder.className}()` : `${builder.id}()`;
   const instance = typeof target === 'function' && (builder.kind === 'constructor' || (builder.className && !builder.static)) ? construct(target, ctorArgs, ctx) : undefined;
   let result: unknown;
+  const training = stopTrainingInBuilder(inv.tf);
   try {
     if (builder.className && builder.kind !== 'constructor') {
       // A method on the instance, a static one on the class, or a function of an exported object.
@@ -310,15 +316,24 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       result = await (target as Callable).apply(self, await resolveModelArguments([...args, ...(defaulted ?? [])], undefined, modelArgumentContext(ctx)));
     }
   } catch (err) {
+    if (isTrainedInBuilder(err) && training.model()) {
+      return trainedInBuilder(training, label, ctx);
+    }
     // A builder known only by its id got no proposal: say which of its parameters ran as undefined.
     const unproposed = UNANALYSED.has(builder) ? missingArgumentsHint(builder.id, builder.className ? (instance ?? (target as Record<string, unknown>))[builder.memberName ?? ''] : target, args.length) : undefined;
     const standIn = ctx.standIns?.describe();
     const extra = [...ctx.notes, ...(unproposed ? [unproposed] : []), ...(standIn ? [standIn] : [])];
     const left = extra.length > 0 ? ` (${extra.join('; ')})` : '';
     throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}${left}`, err);
+  } finally {
+    training.restore();
   }
   if (isLayersModel(result)) {
     return checkInputs(result, label);
+  }
+  if (training.model()) {
+    // The builder caught the stop of its training call and returned something else (a score, nothing).
+    return trainedInBuilder(training, label, ctx);
   }
   const unwrapped = unwrapModel(result, label);
   if (unwrapped) {
@@ -343,6 +358,12 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   }
   const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : builder.modelVariable ? ` and \`${builder.modelVariable}\` holds ${describeValue(readModelVariable())}` : '';
   throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);
+}
+
+/** The model the builder was training when its first training call was stopped (training-in-builder.ts). */
+function trainedInBuilder(training: TrainingStops, label: string, ctx: CallContext): tfjs.LayersModel {
+  ctx.notes.push(training.note(label)!);
+  return checkInputs(training.model()!, label);
 }
 
 function modelArgumentContext(ctx: CallContext): ModelArgumentContext {

@@ -19,6 +19,7 @@ import { defineBundlerFileLoaders } from './bundler-files';
 import { bundlerAsset, standInForMissingFile, standInForMissingPackage, virtualModule } from './missing-modules';
 import { STATEMENT_ERROR_GLOBAL, withGuardedStatements } from './guarded-statements';
 import { CONSTRUCTOR_ERROR_GLOBAL, withGuardedConstructors } from './guarded-constructors';
+import { BUILDER_ERROR_GLOBAL, BUILDER_STATEMENT_GLOBAL, withGuardedBuilderBody, type SourceRange } from './guarded-builder-body';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -52,6 +53,8 @@ let guardingImports = false;
 
 /** Entry files whose constructors run statement by statement (guarded-constructors.ts). */
 const guardedConstructorFiles = new Set<string>();
+/** Files whose builder at the range runs each body statement on its own (a last attempt). */
+const guardedBuilderBodies = new Map<string, SourceRange>();
 
 function isGuarded(file: string): boolean {
   return guardedEntries.has(file) || (guardingImports && !file.split(path.sep).includes('node_modules'));
@@ -155,7 +158,9 @@ function tryTypeScriptSibling(request: string, parent: unknown, isMain: boolean,
 export function transpile(code: string, file: string): string {
   const { ts } = loadTsMorph();
   const page = isHtmlPage(file);
-  const ownCode = guardedConstructorFiles.has(file) && !page ? withGuardedConstructors(code, file) : code;
+  const body = guardedBuilderBodies.get(file);
+  const withBody = body && !page ? withGuardedBuilderBody(code, file, body) : code;
+  const ownCode = guardedConstructorFiles.has(file) && !page ? withGuardedConstructors(withBody, file) : withBody;
   const source = isGuarded(file) && !page ? withGuardedStatements(ownCode, file) : ownCode;
   const out = ts.transpileModule(source, {
     // A page's scripts are JavaScript (an unknown extension would parse as TypeScript); .mjs/.mts
@@ -266,6 +271,32 @@ export function guardConstructorsOf(file: string): { skipped: { first?: unknown 
     skipped,
     restore: () => {
       guardedConstructorFiles.delete(file);
+      delete require.cache[file];
+    },
+  };
+}
+
+/**
+ * Until the returned function is called, `file` loads afresh with the statements of the builder at
+ * `range` run each on its own (guarded-builder-body.ts): `onStatement` hears each start, and an error
+ * is skipped, and kept for the report, where `skippable` says so.
+ */
+export function guardBuilderBodyOf(file: string, range: SourceRange, hooks: { onStatement: () => void; skippable: (err: unknown) => boolean }): { skipped: unknown[]; restore: () => void } {
+  const skipped: unknown[] = [];
+  guardedBuilderBodies.set(file, range);
+  delete require.cache[file];
+  const globals = globalThis as Record<string, unknown>;
+  globals[BUILDER_STATEMENT_GLOBAL] = hooks.onStatement;
+  globals[BUILDER_ERROR_GLOBAL] = (err: unknown) => {
+    if (isLoadStop(err) || !hooks.skippable(err)) {
+      throw err;
+    }
+    skipped.push(err);
+  };
+  return {
+    skipped,
+    restore: () => {
+      guardedBuilderBodies.delete(file);
       delete require.cache[file];
     },
   };

@@ -34,22 +34,23 @@ export class TrainedAtLoad extends LoadStop {
 
 const MODEL_METHODS = ['fit', 'fitDataset', 'trainOnBatch'] as const;
 
+/** What a patched training call throws: made from the call's label, the user's line and the model. */
+export type MakeStop = (label: string, site: { file: string; line: number } | undefined, model: tfjs.LayersModel | undefined) => LoadStop;
+
 /**
- * Until the returned function is called, the training calls of `tf`'s models and optimizers throw
- * `TrainedAtLoad`; `stops` gets the first one.
+ * Until the returned function is called, the training calls of `tf`'s models (and, with `optimizers`,
+ * of its optimizers) throw what `makeStop` makes.
  */
-export function stopTrainingAtLoad(tf: typeof tfjs, stops: TrainedAtLoad[]): () => void {
+export function stopTrainingCalls(tf: typeof tfjs, makeStop: MakeStop, optimizers: boolean): () => void {
   const restores: (() => void)[] = [];
   const patch = (proto: Record<string, unknown> | undefined, method: string, label: string) => {
     if (!proto || !Object.prototype.hasOwnProperty.call(proto, method)) {
       return;
     }
     const original = proto[method];
-    proto[method] = function stoppedAtLoad(this: unknown): never {
+    proto[method] = function stoppedTraining(this: unknown): never {
       const model = this instanceof tf.LayersModel ? this : undefined;
-      const stop = new TrainedAtLoad(label, firstUserFrame(new Error().stack ?? '', new Set([__filename])), model);
-      stops.push(stop);
-      throw stop;
+      throw makeStop(label, firstUserFrame(new Error().stack ?? '', new Set([__filename])), model);
     };
     restores.push(() => {
       proto[method] = original;
@@ -59,9 +60,24 @@ export function stopTrainingAtLoad(tf: typeof tfjs, stops: TrainedAtLoad[]): () 
     patch(tf.LayersModel?.prototype as unknown as Record<string, unknown>, method, `model.${method}()`);
     patch(tf.Sequential?.prototype as unknown as Record<string, unknown>, method, `model.${method}()`);
   }
-  // A custom loop's step: `optimizer.minimize(…)` goes through applyGradients.
-  patch(tf.Optimizer?.prototype as unknown as Record<string, unknown>, 'applyGradients', 'optimizer.applyGradients()');
+  if (optimizers) {
+    // A custom loop's step: `optimizer.minimize(…)` goes through applyGradients.
+    patch(tf.Optimizer?.prototype as unknown as Record<string, unknown>, 'applyGradients', 'optimizer.applyGradients()');
+  }
   return () => restores.reverse().forEach((restore) => restore());
+}
+
+/**
+ * Until the returned function is called, the training calls of `tf`'s models and optimizers throw
+ * `TrainedAtLoad`; `stops` gets the first one.
+ */
+export function stopTrainingAtLoad(tf: typeof tfjs, stops: TrainedAtLoad[]): () => void {
+  const makeStop: MakeStop = (label, site, model) => {
+    const stop = new TrainedAtLoad(label, site, model);
+    stops.push(stop);
+    return stop;
+  };
+  return stopTrainingCalls(tf, makeStop, true);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { withGuardedStatements } from '../../../src/worker/loading/guarded-statements';
 import { withGuardedConstructors } from '../../../src/worker/loading/guarded-constructors';
+import { functionRangeByName, withGuardedBuilderBody } from '../../../src/worker/loading/guarded-builder-body';
 
 const CATCH = 'catch (e) { globalThis.__rbnStatementError__(e); }';
 
@@ -58,4 +59,49 @@ describe('guarded constructors (a method builder whose class’s constructor thr
       assert.equal(out.split('\n').length, row.code.split('\n').length, 'lines stay where they were');
     });
   }
+});
+
+describe('guarded builder body (a builder that throws before it builds its model)', () => {
+  const BODY = 'catch (e) { globalThis.__rbnBuilderError__(e); }';
+  const START = 'globalThis.__rbnBuilderStatement__();';
+  const guard = (code: string, id: string, file = 'a.js') => withGuardedBuilderBody(code, file, functionRangeByName(code, file, id)!);
+  const rows: { title: string; code: string; id: string; expected: string; file?: string }[] = [
+    {
+      title: 'an arrow function held by a const: each statement of its body on its own, those that build the model and the rest of the file as they are',
+      code: 'const objective = async (p) => {\n  const { data, n } = await load(p.batch);\n  const model = tf.sequential();\n  model.add(tf.layers.dense({ units: p.units }));\n  const out = tf.layers.dense({ units: 2 }).apply(x);\n  const m2 = tf.model({ inputs, outputs: out });\n  return model;\n};\nfunction other() {\n  run();\n}',
+      id: 'objective',
+      expected: `const objective = async (p) => {\n  ${START} var data, n; try { ({ data, n } = await load(p.batch)); } ${BODY}\n  const model = tf.sequential();\n  model.add(tf.layers.dense({ units: p.units }));\n  const out = tf.layers.dense({ units: 2 }).apply(x);\n  const m2 = tf.model({ inputs, outputs: out });\n  ${START} try { return model; } ${BODY}\n};\nfunction other() {\n  run();\n}`,
+    },
+    {
+      title: 'a function declaration; a function declared inside it and its own check that throws stay as they are',
+      code: 'async function train(rows) {\n  const xs = toTensor(rows);\n  function helper() { return 1; }\n  if (!rows.length) throw new Error("no rows");\n  await model.fit(xs);\n}',
+      id: 'train',
+      expected: `async function train(rows) {\n  ${START} var xs; try { xs = toTensor(rows); } ${BODY}\n  function helper() { return 1; }\n  if (!rows.length) throw new Error("no rows");\n  ${START} try { await model.fit(xs); } ${BODY}\n}`,
+    },
+    {
+      title: 'a class method by Class.method; the constructor and the other methods stay as they are',
+      code: 'class Trainer {\n  constructor() { this.db = open(); }\n  async trainModel(): Promise<number> {\n    const rows: Row[] = await this.db.all();\n    return rows.length;\n  }\n}',
+      id: 'Trainer.trainModel',
+      file: 'a.ts',
+      expected: `class Trainer {\n  constructor() { this.db = open(); }\n  async trainModel(): Promise<number> {\n    ${START} var rows; try { rows = await this.db.all(); } ${BODY}\n    ${START} try { return rows.length; } ${BODY}\n  }\n}`,
+    },
+  ];
+  for (const row of rows) {
+    it(row.title, () => {
+      const out = guard(row.code, row.id, row.file);
+      assert.equal(out, row.expected);
+      assert.equal(out.split('\n').length, row.code.split('\n').length, 'lines stay where they were');
+    });
+  }
+
+  it('a name that is no function of the file: no range, so nothing to guard', () => {
+    assert.equal(functionRangeByName('const objective = 3;\nclass A { m() {} }', 'a.js', 'objective'), undefined);
+    assert.equal(functionRangeByName('class A { m() {} }', 'a.js', 'A.other'), undefined);
+  });
+
+  it('the range of an analysed builder picks the outermost function inside it (a nested arrow stays whole)', () => {
+    const code = 'export const build = (n) => {\n  const f = () => load();\n  return f();\n};';
+    const out = withGuardedBuilderBody(code, 'a.js', { start: 0, end: code.length });
+    assert.equal(out, `export const build = (n) => {\n  ${START} var f; try { f = () => load(); } ${BODY}\n  ${START} try { return f(); } ${BODY}\n};`);
+  });
 });

@@ -149,7 +149,9 @@ export function localFetchNote(used: readonly LocalFetchUse[]): string | undefin
     parts.push(`the code fetched ${list(served.map((u) => `'${u.url}'`))} by relative URL: sanity-train served ${served.length === 1 ? 'it' : 'them'} from ${list(served.map((u) => u.file ?? ''))} in your project, as the page's server would`);
   }
   if (missing.length > 0) {
-    parts.push(`${list(missing.map((u) => `'${u.url}'`))} ${missing.length === 1 ? 'is' : 'are'} not in your project (looked next to the module and up to its root): the fetch answered 404`);
+    // A URL fetched again (by a retried build) is one file.
+    const urls = new Set(missing.map((u) => u.url));
+    parts.push(`${list(missing.map((u) => `'${u.url}'`))} ${urls.size === 1 ? 'is' : 'are'} not in your project (looked next to the module and up to its root): the fetch answered 404`);
   }
   return parts.join('; ');
 }
