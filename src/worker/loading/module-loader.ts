@@ -225,6 +225,9 @@ export function withoutImportMeta(code: string): string {
 /** A top-level declaration of a name the CommonJS wrapper passes in: `const __dirname = path.dirname(__filename)`. */
 const WRAPPER_REDECLARATION = /^(const|let|var)\s+(?=(__filename|__dirname|require|module|exports)\s*=)/gm;
 
+/** The same declaration in a guarded body (guarded-statements.ts): `var require; try { require = … }`. */
+const GUARDED_WRAPPER_DECLARATION = /^var\s+(?:__filename|__dirname|require|module|exports);[ \t]*/gm;
+
 /**
  * An ES-module script that makes its own CommonJS names (`const __filename =
  * fileURLToPath(import.meta.url)`, `const require = createRequire(import.meta.url)`), once it is
@@ -232,7 +235,7 @@ const WRAPPER_REDECLARATION = /^(const|let|var)\s+(?=(__filename|__dirname|requi
  * declaration becomes an assignment of the same value to the wrapper's own.
  */
 export function withoutWrapperRedeclarations(code: string): string {
-  return code.replace(WRAPPER_REDECLARATION, '');
+  return code.replace(WRAPPER_REDECLARATION, '').replace(GUARDED_WRAPPER_DECLARATION, '');
 }
 
 /**

@@ -40,7 +40,8 @@ export function hasTopLevelAwait(code: string, file: string): boolean {
  */
 export function wrapTopLevelAwait(output: string, file: string): string {
   const map = /\n\/\/# sourceMappingURL=[^\n]*\s*$/.exec(output);
-  const body = map ? output.slice(0, map.index) : output;
+  // A shebang line (`#!/usr/bin/env tsx`) is a comment only at the very start of a script: inside the wrapper it must be one.
+  const body = (map ? output.slice(0, map.index) : output).replace(/^#!/, '//');
   const key = JSON.stringify(file);
   return `(globalThis.${PENDING_GLOBAL} ??= {})[${key}] = (async () => {${body}\n})();${map ? map[0] : ''}`;
 }

@@ -48,6 +48,8 @@ describe('an ES module declaring the names its CommonJS wrapper already has', ()
     { code: 'let require = createRequire(u);', expected: 'require = createRequire(u);' },
     { code: 'function f() {\n  const __dirname = 1;\n}', expected: 'function f() {\n  const __dirname = 1;\n}' },
     { code: 'const __dirnameOf = 1;\nconst requireAll = 2;', expected: 'const __dirnameOf = 1;\nconst requireAll = 2;' },
+    { code: 'var require; try { require = createRequire(u); } catch (e) { report(e); }', expected: 'try { require = createRequire(u); } catch (e) { report(e); }' },
+    { code: 'var requireAll; try { requireAll = 2; } catch (e) {}', expected: 'var requireAll; try { requireAll = 2; } catch (e) {}' },
   ];
   for (const row of rows) {
     it(JSON.stringify(row.code), () => assert.equal(withoutWrapperRedeclarations(row.code), row.expected));

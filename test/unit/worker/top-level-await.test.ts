@@ -38,6 +38,18 @@ describe('top-level await in a module loaded as CommonJS', () => {
   });
 });
 
+describe('top-level await in a script with a shebang line', () => {
+  it('the shebang becomes a comment inside the wrapper, on its own line, and the body runs', async () => {
+    const output = '#!/usr/bin/env tsx\nexports.value = await Promise.resolve(3);';
+    const wrapped = wrapTopLevelAwait(output, '/p/train.ts');
+    assert.match(wrapped, /= \(async \(\) => \{\/\/\/usr\/bin\/env tsx\nexports\.value = await/);
+    const exports: { value?: number } = {};
+    vm.runInThisContext(`(function (exports) {${wrapped}\n})`)(exports);
+    await settleTopLevelAwait();
+    assert.equal(exports.value, 3);
+  });
+});
+
 describe('top-level await (through the worker)', function () {
   this.timeout(60_000);
 
