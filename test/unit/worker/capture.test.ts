@@ -83,6 +83,15 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.ok(!output.includes('looped'), 'the program is stopped, not run to its end');
   });
 
+  it('an optimizer made before the model and given to compile(), stepped in a loop that never yields: stopped at its first update all the same', async () => {
+    const { outcome, output } = await run(request('node sync-loop.js'));
+    const report = reportOf(outcome);
+    assert.equal(report.capture?.kind, 'applyGradients');
+    assert.deepEqual(report.capture?.site, { file: path.join(FIXTURES, 'sync-loop.js'), line: 8 });
+    assert.ok(report.runs.every((r) => r.steps === 30 && r.nan === null));
+    assert.ok(!output.includes('looped'), 'the program is stopped, not run to its end');
+  });
+
   it('a custom layer the program never registered (its behaviour in a closure) trains as written and in the Compare swap', async () => {
     const report = reportOf((await run(request('node custom-layer.js', { compare: true }))).outcome);
     assert.deepEqual(report.runs.map((r) => r.norm), ['batchNormalization', 'runningBatchNorm']);

@@ -69,7 +69,10 @@ export class CaptureState {
       },
       compiled: (model, args) => {
         this.compileArgs.set(model, args);
-        // compile() makes the model's optimizer after this call: wrap its class once compile has returned.
+        // An optimizer object given to compile is wrapped now: a program whose loop never yields (a
+        // synchronous `while (true)` of gradient steps) would never run a microtask.
+        patchOptimizerClasses((args as { optimizer?: unknown } | undefined)?.optimizer, onGradients);
+        // One named by a string ('adam') is made by compile() after this call: wrap its class once compile has returned.
         queueMicrotask(() => patchOptimizerClasses((model as { optimizer?: unknown }).optimizer, onGradients));
       },
       training: (call) => this.onTraining(call, instance),
