@@ -128,25 +128,26 @@ function collectAssignment(statement: TsMorph.ExpressionStatement, out: Candidat
   } else if (left === 'module.exports' && Node.isClassExpression(right)) {
     collectClass(right, right.getName() ?? 'default', undefined, 'default', statement, out);
   } else if (left === 'module.exports' && Node.isObjectLiteralExpression(right)) {
-    for (const prop of right.getProperties()) {
-      const fn = Node.isMethodDeclaration(prop) ? prop : Node.isPropertyAssignment(prop) ? stripParens(prop.getInitializer()) : undefined;
-      const key = Node.isMethodDeclaration(prop) || Node.isPropertyAssignment(prop) ? prop.getName() : '';
-      if (fn && IDENTIFIER.test(key) && (Node.isMethodDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
-        out.push({ name: key, kind: 'function', fn, exportName: key, anchor: prop });
-      }
+    for (const { key, fn, prop } of objectFunctions(right)) {
+      out.push({ name: key, kind: 'function', fn, exportName: key, anchor: prop });
     }
   }
 }
 
-/** `const models = { lstm: (shape, n) => {…}, cnn() {…} }`: each function is `models.lstm`, called on the object. */
-function collectObjectMethods(object: TsMorph.ObjectLiteralExpression, objectName: string, out: Candidate[]): void {
+/** The functions an object literal holds (`key: (…) => …`, `key: function …`, `key() {…}`), by key. */
+function objectFunctions(object: TsMorph.ObjectLiteralExpression): { key: string; fn: FunctionLike; prop: TsMorph.Node }[] {
   const { Node } = loadTsMorph();
-  for (const prop of object.getProperties()) {
+  return object.getProperties().flatMap((prop) => {
     const fn = Node.isMethodDeclaration(prop) ? prop : Node.isPropertyAssignment(prop) ? stripParens(prop.getInitializer()) : undefined;
     const key = Node.isMethodDeclaration(prop) || Node.isPropertyAssignment(prop) ? prop.getName() : '';
-    if (fn && IDENTIFIER.test(key) && (Node.isMethodDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
-      out.push({ name: key, kind: 'method', fn, className: objectName, localName: objectName, isStatic: true, anchor: prop });
-    }
+    return fn && IDENTIFIER.test(key) && (Node.isMethodDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)) ? [{ key, fn, prop }] : [];
+  });
+}
+
+/** `const models = { lstm: (shape, n) => {…}, cnn() {…} }`: each function is `models.lstm`, called on the object. */
+function collectObjectMethods(object: TsMorph.ObjectLiteralExpression, objectName: string, out: Candidate[]): void {
+  for (const { key, fn, prop } of objectFunctions(object)) {
+    out.push({ name: key, kind: 'method', fn, className: objectName, localName: objectName, isStatic: true, anchor: prop });
   }
 }
 
