@@ -17,6 +17,9 @@ pair round7-before study-round7-before
 [ -f $R/study-round7-final-dev.json ] && pair round7-final study-round7-final
 [ -f $R/study-round8-before-dev.json ] && pair round8-before study-round8-before
 [ -f $R/study-round8-final-dev.json ] && pair round8-final study-round8-final
+[ -f $R/study-round9-before-dev.json ] && pair round9-before study-round9-before
+[ -f $R/study-round9-final-dev.json ] && pair round9-final study-round9-final
+[ -f $R/study-now-r9-dev.json ] && pair now study-now-r9
 [ -f $R/study-now-r8-dev.json ] && pair now study-now-r8
 for r in 1 2 3 4 5 6 7; do [ -f $R/study-now-r$r-dev.json ] && pair now study-now-r$r; done
 # Every earlier capture program again, after the change that hands over a model a failing program built.
