@@ -15,8 +15,6 @@ export interface CaptureConfig {
   deadline: number;
   /** dist/capture-session.js (or its TypeScript source), loaded only by the process that captures. */
   sessionScript: string;
-  /** The launcher's pid: every process of the command ends when it is gone (hook/owner-watch.ts). */
-  owner?: number;
 }
 
 /** The config in this process's environment; undefined outside a capture (or when it is unreadable). */

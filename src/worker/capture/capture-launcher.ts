@@ -73,7 +73,7 @@ function socketPath(): string {
 
 function spawnProgram(request: SanityRequest, hookDir: string, socket: string, maxMemoryMb: number): ChildProcess {
   const from = request.from!;
-  const config: CaptureConfig = { socket, request, deadline: Date.now() + request.timeoutMs, sessionScript: path.join(hookDir, 'capture-session.js'), owner: process.pid };
+  const config: CaptureConfig = { socket, request, deadline: Date.now() + request.timeoutMs, sessionScript: path.join(hookDir, 'capture-session.js') };
   const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--require "${path.join(hookDir, 'capture-hook.js')}"`, `--max-old-space-size=${maxMemoryMb}`].join(' ').trim();
   return spawn(from.command, {
     cwd: from.cwd,

@@ -21,7 +21,6 @@ import { watchViteNodeModules } from './vite-node-modules';
 import { isVitestForkWorker, runnerArgs, runnerOfMainScript } from './runner-args';
 import type { CapturedTarget } from '../session/captured-target';
 import { THREW_MARKER } from '../program-end';
-import { endWithOwner } from './owner-watch';
 
 const SHARED = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-data', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-cpu'];
 
@@ -31,7 +30,6 @@ if (config) {
 }
 
 function install(config: CaptureConfig): void {
-  endWithOwner(config.owner);
   const ownDir = __dirname;
   const ownRoot = path.resolve(ownDir, '..');
   const realExit = process.exit.bind(process);
