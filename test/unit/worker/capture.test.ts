@@ -160,6 +160,17 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.deepEqual(processesRunning('self-play-first.js'), []);
   });
 
+  it('a program whose loop never yields (a replay memory filled move by move with predict): stopped at a predict past half the budget, its model taken as built', async () => {
+    const { outcome, output } = await run(request('node self-play-sync.js', { timeoutMs: 16_000, steps: 10 }));
+    const report = reportOf(outcome);
+    assert.equal(report.capture?.kind, 'built');
+    assert.equal(report.capture?.takenAfterS, 8);
+    assert.equal(report.model, 'buildNetwork');
+    assert.ok(report.runs[0].steps > 0);
+    assert.ok(!output.includes('memory filled'));
+    assert.deepEqual(processesRunning('self-play-sync.js'), []);
+  });
+
   it('a training loop that never ends: its trainOnBatch batches are gathered up to the bound, then the program is stopped', async () => {
     const report = reportOf((await run(request('node forever.js', { timeoutMs: 30_000 }))).outcome);
     assert.equal(report.capture?.kind, 'trainOnBatch');

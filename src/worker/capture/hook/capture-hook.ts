@@ -67,9 +67,7 @@ function install(config: CaptureConfig): void {
   } catch {
     // no bundled tfjs to serve: the program's own resolution stands
   }
-  const half = Math.max(0, (config.deadline - Date.now()) / 2);
-  // unref: a program that ends sooner ends as it would.
-  setTimeout(() => state.takeBuiltModel(Math.round(half / 1000)), half).unref();
+  state.takeBuiltModelAt(config.deadline);
   process.on('beforeExit', () => {
     state.onProgramEnd(Number(process.exitCode ?? 0));
   });

@@ -27,6 +27,8 @@ export interface TfjsInstance {
   modules?: () => Map<string, unknown>;
 }
 
+type BuiltExtra = Pick<CapturedTarget, 'takenAfterS' | 'programFailed'>;
+
 const NEVER = () => new Promise<never>(() => undefined);
 
 export class CaptureState {
@@ -38,6 +40,10 @@ export class CaptureState {
   private readonly programOptimizers = new WeakSet<object>();
   private phase: 'watching' | 'collecting' | 'running' = 'watching';
   private collecting?: { target: CapturedTarget; idle?: NodeJS.Timeout };
+  /** When a built model is taken if none was trained (half the budget), and that half in seconds. */
+  private takeBuilt?: { at: number; afterS: number };
+  /** The program was stopped at a predict(): its later predicts stop it again. */
+  private stoppedAtInference = false;
 
   constructor(
     /** 1-based: the Nth model the program trains. */
@@ -76,7 +82,44 @@ export class CaptureState {
         queueMicrotask(() => patchOptimizerClasses((model as { optimizer?: unknown }).optimizer, onGradients));
       },
       training: (call) => this.onTraining(call, instance),
+      inference: (_model, fromProgram) => this.onInference(fromProgram),
     };
+  }
+
+  /**
+   * Half the budget gone, a model built and none trained: a program that first prepares data or plays
+   * games for its examples (self-play) may train too late for the session. Its model is taken as
+   * built, as when a program ends without training; a later training call of the program waits. A
+   * timer takes it from a program that yields to the event loop; one whose loop never yields is
+   * stopped at its next predict() instead (onInference).
+   */
+  takeBuiltModelAt(deadline: number): void {
+    const half = Math.max(0, (deadline - Date.now()) / 2);
+    this.takeBuilt = { at: Date.now() + half, afterS: Math.round(half / 1000) };
+    // unref: a program that ends sooner ends as it would.
+    setTimeout(() => this.phase === 'watching' && this.beginBuilt({ takenAfterS: this.takeBuilt!.afterS }), half).unref();
+  }
+
+  /**
+   * A program that runs its model (self-play, evaluation) in a loop that never yields past half the
+   * budget: the timer cannot fire, so the predict() call itself takes the built model and throws the
+   * program out of its loop; the session starts once that has unwound.
+   */
+  private onInference(fromProgram: () => boolean): 'pass' | 'stop' {
+    if (this.phase === 'running') {
+      return this.stoppedAtInference && fromProgram() ? 'stop' : 'pass';
+    }
+    if (this.phase !== 'watching' || !this.takeBuilt || Date.now() < this.takeBuilt.at) {
+      return 'pass';
+    }
+    const target = this.builtTarget({ takenAfterS: this.takeBuilt.afterS });
+    if (!target || !fromProgram()) {
+      return 'pass';
+    }
+    this.phase = 'running';
+    this.stoppedAtInference = true;
+    setImmediate(() => this.start(target));
+    return 'stop';
   }
 
   /**
@@ -133,23 +176,21 @@ export class CaptureState {
     return className !== 'Sequential' || this.compileArgs.has(model);
   }
 
-  /**
-   * Half the budget gone, a model built and none trained: a program that first prepares data or plays
-   * games for its examples (self-play) may train too late for the session. Its model is taken as
-   * built, as when a program ends without training; a later training call of the program waits.
-   */
-  takeBuiltModel(afterS: number): boolean {
-    return this.phase === 'watching' && this.beginBuilt({ takenAfterS: afterS });
+  /** The session on the Nth model built, when it was built and no Nth model was trained. */
+  private beginBuilt(extra: BuiltExtra = {}): boolean {
+    const target = this.builtTarget(extra);
+    if (target) {
+      this.begin(target);
+    }
+    return target !== undefined;
   }
 
-  /** The session on the Nth model built, when it was built and no Nth model was trained. */
-  private beginBuilt(extra: Pick<CapturedTarget, 'takenAfterS' | 'programFailed'> = {}): boolean {
+  private builtTarget(extra: BuiltExtra): CapturedTarget | undefined {
     const built = this.built[this.index - 1];
     if (!built || this.trained.size >= this.index) {
-      return false;
+      return undefined;
     }
-    this.begin({ ...this.targetOf(built.model, built.instance, built.site), kind: 'built', ...extra });
-    return true;
+    return { ...this.targetOf(built.model, built.instance, built.site), kind: 'built', ...extra };
   }
 
   private onTraining(call: TrainingCall, instance: TfjsInstance): unknown {

@@ -7,6 +7,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { SourceLocation } from '../../../core/training/protocol';
 import type { CaptureKind } from '../../../core/training/capture';
 import type { Caller } from './call-site';
+import { stopProgram } from './program-stop';
 
 export type TrainingKind = Exclude<CaptureKind, 'built'>;
 
@@ -22,10 +23,13 @@ export interface LayersListener {
   compiled(model: tfjs.LayersModel, args: unknown): void;
   /** `undefined` lets the call run; anything else is returned to the program instead (a promise that never settles stops it there). */
   training(call: TrainingCall): unknown;
+  /** The program runs a model (`predict`): 'stop' throws ProgramStopped into it instead. `fromProgram` looks at the stack (costly: only when needed). */
+  inference(model: tfjs.LayersModel, fromProgram: () => boolean): 'pass' | 'stop';
 }
 
 type Method = (this: tfjs.LayersModel, ...args: unknown[]) => unknown;
 const TRAINING: TrainingKind[] = ['fit', 'fitDataset', 'trainOnBatch'];
+const INFERENCE = ['predict', 'predictOnBatch'];
 const FACTORIES = ['sequential', 'model', 'loadLayersModel'];
 const PATCHED = Symbol.for('rbn.capture.patched');
 const ADD_PATCHED = Symbol.for('rbn.capture.patched.add');
@@ -67,6 +71,16 @@ export function patchLayers(layers: Record<string, unknown>, listener: LayersLis
           }
           const instead = listener.training({ model: this, kind, args, site: caller.site });
           return instead === undefined ? through(original, this, args) : instead;
+        },
+      );
+    }
+    for (const name of INFERENCE) {
+      wrapOwn(proto, name, (original) =>
+        function (this: tfjs.LayersModel, ...args: unknown[]) {
+          if (depth === 0 && listener.inference(this, () => !locate().own) === 'stop') {
+            stopProgram();
+          }
+          return through(original, this, args);
         },
       );
     }

@@ -5,6 +5,8 @@
  * so the hook wraps the classes of the optimizers the program gets: from `tf.train.*` (which
  * tfjs-layers also uses for `compile({ optimizer: 'adam' })`) and from a compiled model.
  */
+import { stopProgram } from './program-stop';
+
 const PATCHED = Symbol.for('rbn.capture.patched.applyGradients');
 
 /**
@@ -12,35 +14,6 @@ const PATCHED = Symbol.for('rbn.capture.patched.applyGradients');
  * and the program's loop (a synchronous one as well) must not step it or run tfjs beside it.
  */
 export type GradientListener = (variableNames: string[], optimizer: object) => 'pass' | 'stop';
-
-/** Thrown into the program's own training loop where the session takes its model over. */
-export class ProgramStopped extends Error {
-  constructor() {
-    super('rbn-capture: sanity-train took this model over; the program stops here');
-    this.name = 'ProgramStopped';
-  }
-}
-
-let stopsSwallowed = false;
-
-/**
- * From the first stop on, the exception that ends the program's loop (uncaught, or a rejection that Node
- * raises as one) is dropped so that the session goes on; any other still ends the program with code 1,
- * as Node would, through process.exit (which waits for a running session).
- */
-function swallowProgramStops(): void {
-  if (stopsSwallowed) {
-    return;
-  }
-  stopsSwallowed = true;
-  process.on('uncaughtException', (err) => {
-    if (err instanceof ProgramStopped) {
-      return;
-    }
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
-}
 
 type ApplyGradients = (this: object, gradients: unknown) => unknown;
 type Prototype = Record<string | symbol, unknown>;
@@ -59,8 +32,7 @@ export function patchOptimizerClasses(optimizer: unknown, listener: GradientList
     // A subclass's applyGradients that calls super's is seen twice for one update: the listener is idempotent.
     proto.applyGradients = function (this: object, gradients: unknown) {
       if (listener(gradientNames(gradients), this) === 'stop') {
-        swallowProgramStops();
-        throw new ProgramStopped();
+        stopProgram();
       }
       return original.call(this, gradients);
     };
