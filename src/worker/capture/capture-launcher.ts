@@ -85,6 +85,25 @@ function spawnProgram(request: SanityRequest, hookDir: string, socket: string, m
   });
 }
 
+/**
+ * Ends the program's group when this launcher dies without a word (SIGKILL, a crashed extension host,
+ * a CLI whose pipe closed), which would otherwise leave the program running on, re-parented to init.
+ * A separate process: a thread in the program would count against its memory, and a launcher that
+ * is gone cannot act. It polls both, and ends itself as soon as the group has gone.
+ */
+const REAPER = 'while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 1; done; kill -9 -"$2" 2>/dev/null';
+
+function startReaper(child: ChildProcess): void {
+  if (process.platform === 'win32' || child.pid === undefined) {
+    return;
+  }
+  try {
+    spawn('/bin/sh', ['-c', REAPER, 'rbn-capture-reaper', String(process.pid), String(child.pid)], { detached: true, stdio: 'ignore' }).unref();
+  } catch {
+    // without it, the launcher's own kill at the end, on cancel and at the deadline still holds
+  }
+}
+
 function killGroup(child: ChildProcess): void {
   if (child.pid === undefined) {
     return;
@@ -106,6 +125,7 @@ function superviseProgram(request: SanityRequest, options: CaptureLaunchOptions 
   const budget = Math.round(request.timeoutMs / 1000);
   return new Promise<SanityOutcome>((resolve) => {
     const child = spawnProgram(request, options.hookDir, socket, maxMemoryMb);
+    startReaper(child);
     const tail: string[] = [];
     let settled = false;
     let captured = false;

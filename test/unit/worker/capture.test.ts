@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,6 +27,17 @@ function reportOf(outcome: SanityOutcome): SanityReport {
 function errorOf(outcome: SanityOutcome): string {
   assert.equal(outcome.kind, 'error', 'expected a failure');
   return (outcome as { message: string }).message;
+}
+
+/** Resolves once `condition` holds, polling; throws after `ms`. */
+async function until(condition: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) {
+      throw new Error(`still not so after ${ms} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Processes whose command line mentions `needle` (the test's own fixtures only). */
@@ -224,6 +235,17 @@ describe('sanity --from: capture from the user program (program processes)', fun
   it('a program that never trains within the budget is stopped at it, with its whole process group', async () => {
     const { outcome } = await run(request('node idles.js', { timeoutMs: 5000 }));
     assert.match(errorOf(outcome), /^`node idles\.js` trained no model within the 5 s budget/);
+    assert.deepEqual(processesRunning('idles.js'), []);
+  });
+
+  it('a launcher killed without a word (SIGKILL) takes the program with it', async () => {
+    const cli = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'sanity', '--from', 'node idles.js', '--timeout', '60'], { cwd: FIXTURES, stdio: 'ignore' });
+    const exited = new Promise((resolve) => cli.on('exit', resolve));
+    const program = () => processesRunning('idles.js').filter((line) => line.trim() === 'node idles.js');
+    await until(() => program().length > 0, 20_000);
+    cli.kill('SIGKILL');
+    await exited;
+    await until(() => processesRunning('idles.js').length === 0, 10_000);
     assert.deepEqual(processesRunning('idles.js'), []);
   });
 
