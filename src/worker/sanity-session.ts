@@ -25,6 +25,7 @@ import { concreteShapes } from './data/variable-dims';
 import { trainableParamsOf } from './training/train-step';
 import { installModuleHooks, requireUserModule } from './loading/module-loader';
 import { countNorms, swapNorms } from './training/norm-swap';
+import { trainableInPlaceOf } from './training/channels-first';
 import { TelemetryCollector } from './telemetry/collector';
 import { graphSourceLookup, tryExtractModelGraph } from './graph/model-graph';
 import { loadTfjsRuntime } from './backends/tfjs-runtime';
@@ -142,15 +143,19 @@ export function fitMemory(prepared: PreparedSession, request: SanityRequest, con
 /** Runs the whole sanity-train and returns its report; failures throw SanityFailure. `source`: a model captured from a program instead of a builder. */
 export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}, limits: SessionLimits = {}, source?: ModelSource): Promise<SanityReport> {
   const prepared = await prepareSession(request, emit, context, source);
-  const { runtime, tf, info, phase, model, call, name, browserStandIns, trainableParams, allData, compile, sources, graphSources, notes } = prepared;
+  const { runtime, tf, info, phase, call, name, browserStandIns, trainableParams, allData, compile, sources, graphSources, notes } = prepared;
+  const inPlace = await trainableInPlaceOf(tf, prepared.model, allData.xs);
+  const model = inPlace?.model ?? prepared.model;
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
   // A builder's Compare runs each model in a worker of its own (compare/); a model captured from a program
   // lives in that program's process, so its Compare trains the swapped copy here, after it.
-  if (request.compare) {
+  if (request.compare && inPlace) {
+    notes.push('--compare: the model as written cannot train in tfjs, so only its RunningBatchNorm copy ran');
+  } else if (request.compare) {
     models.push(...(await swappedForCompare(tf, model, notes)));
   }
   phase('timeStep');
-  const { stepShape, memoryFit } = fitMemory(prepared, request, context, limits);
+  const { stepShape, memoryFit } = fitMemory({ ...prepared, model }, request, context, limits);
   const budgetContext = { budgetMs: request.timeoutMs, backend: runtime.backend, params: stepShape.params, runs: models.length };
   const { budget, data, batchSize, askedStepMs } = await planBudget(tf, models.map((m) => m.model), allData, request, memoryFit.batchSize, (m) => compileForRun(m, compile), checkLimits, budgetContext);
   const batchFit = timeFit(memoryFit, batchSize, askedStepMs, request, stepShape, runtime.backend);
@@ -201,7 +206,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
     });
     notes.push(...scoringNote(scoring));
     scores.push(runScores);
-    runs.push(graph ? { ...report, graph } : report);
+    runs.push({ ...report, ...(graph ? { graph } : {}), ...(inPlace ? { swapped: true } : {}) });
     // Compile does not free the optimizer it replaces: the next run's memory must not hold this one's slots.
     (entry.model as unknown as { optimizer?: tfjs.Optimizer }).optimizer?.dispose();
   }
@@ -209,7 +214,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   notes.push(...(budgetNote ? [budgetNote] : []), ...outputNotes(runs));
   const standIns = browserStandIns.length > 0 ? { browserStandIns: browserStandIns.map((s) => s.name) } : {};
   const comparison = oneSeedComparison(data.task, runs, scores, request.seed, notes);
-  return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes, batchFit, ...(comparison ? { comparison } : {}) };
+  return { ...info, data: data.source, task: data.task, model: name, file: request.file, runs, call, ...standIns, trainableParams, ...baselineOf(tf, data), notes, batchFit, ...(comparison ? { comparison } : {}), ...(inPlace ? { normSwapped: inPlace.swapped } : {}) };
 }
 
 

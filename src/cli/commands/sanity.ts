@@ -276,7 +276,7 @@ async function finishRun(request: SanityRequest, { json, jsonl, startedAtMs }: {
     }
     const report = withDisplayPaths(outcome.report, io.cwd);
     io.out(json ? `${JSON.stringify(report)}\n` : formatSanity(report));
-    return report.runs.some((r) => r.nan !== null || r.exploding.length > 0) ? EXIT_FOUND : EXIT_OK;
+    return report.normSwapped || report.runs.some((r) => r.nan !== null || r.exploding.length > 0) ? EXIT_FOUND : EXIT_OK;
   }
 }
 
@@ -351,7 +351,7 @@ export function formatSanity(report: SanityReport): string {
     lines.push(`  backends not used: ${skipped.map((s) => `${s.name} (${s.reason.split(' (')[0]})`).join('; ')}`);
   }
   report.runs.forEach((r, i) => {
-    const label = `${NORM_LABEL[r.norm]}${i === 0 ? ' (as written)' : ' (swapped in memory)'}`;
+    const label = `${NORM_LABEL[r.norm]}${i === 0 && !r.swapped ? ' (as written)' : ' (swapped in memory)'}`;
     const score = r.accuracy !== null ? `accuracy ${(r.accuracy * 100).toFixed(1)}%` : r.error !== null && r.error !== undefined ? `error ${formatNumber(r.error)}` : 'not scored';
     const steps = r.stepsRequested !== undefined && r.steps < r.stepsRequested ? `${r.steps}/${r.stepsRequested}` : String(r.steps);
     lines.push(`  ${label.padEnd(38)} ${steps} steps × ${r.batchSize}  loss ${r.finalLoss === null ? 'n/a' : formatNumber(r.finalLoss)}  ${score}  ${r.stepsPerSecond} steps/s`);
@@ -382,7 +382,7 @@ export function formatSanity(report: SanityReport): string {
       lines.push(sentence);
     }
   }
-  lines.push(verdict.coverage ? `${verdict.coverage}.` : 'Found problems (exit code 1).');
+  lines.push(verdict.coverage && !report.normSwapped ? `${verdict.coverage}.` : `${verdict.coverage ? `${verdict.coverage} of the RunningBatchNorm copy. ` : ''}Found problems (exit code 1).`);
   return `${lines.join('\n')}\n`;
 }
 

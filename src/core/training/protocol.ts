@@ -135,6 +135,8 @@ export interface LayerSample {
 
 export interface RunReport {
   norm: NormKind;
+  /** The run trained a copy with its norm layers swapped in memory (a Compare's second run, or a model that cannot train as written). */
+  swapped?: boolean;
   steps: number;
   batchSize: number;
   finalLoss: number | null;
@@ -204,6 +206,14 @@ export interface SanityReport {
   comparison?: SanityComparison;
   /** Where the model and data came from when captured from the user's program (`--from`). */
   capture?: SanityCapture;
+  /** The model as written cannot train in this tfjs (a channels-first BatchNormalization): the runs used RunningBatchNorm in its place. */
+  normSwapped?: NormSwapped;
+}
+
+/** Why the model as written cannot train, and the BatchNormalization layers RunningBatchNorm replaced for the runs. */
+export interface NormSwapped {
+  reason: string;
+  layers: string[];
 }
 
 /** The batch size fitted to the machine before training (runs[i].batchSize is the one used). */

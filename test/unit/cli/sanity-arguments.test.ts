@@ -106,6 +106,13 @@ describe('rbn sanity arguments', function () {
     assert.match(stdout, /^ {2}call: new Agent\(3, 2\) \(arguments: given with --args\)$/m);
   });
 
+  it('a model that cannot train as written (channels-first BatchNorm) exits 1 and says why, after training its RunningBatchNorm copy', async () => {
+    const { code, stdout } = await rbn(['sanity', 'channels-first.js', '--model', 'boardNet', '--steps', '2', '--backend', 'cpu', '--data', 'synthetic'], BUILDERS);
+    assert.equal(code, 1);
+    assert.match(stdout, /^ {2}RunningBatchNorm \(swapped in memory\) +2 steps/m);
+    assert.match(stdout, /^The model as written cannot train: tfjs trains BatchNormalization only over the last axis/m);
+  });
+
   const bad: [string[], RegExp][] = [
     [['--args', '9, 9'], /^rbn sanity: --args: Expected a JS array such as \[9, 9, 4\], found '9'\./],
     [['--args', '{"h": 9}'], /^rbn sanity: --args: Expected a JS array such as \[9, 9, 4\], found '\{'\./],

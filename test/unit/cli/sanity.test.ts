@@ -98,6 +98,13 @@ describe('formatSanity', () => {
     assert.match(text, /No NaN\/Inf or explosion in 3 steps\.\n$/);
   });
 
+  it('a model that cannot train as written: its run is the swapped copy, the reason, and exit code 1', () => {
+    const text = formatSanity({ backend: 'cpu', data: 'synthetic', task: 'regression', normSwapped: { reason: 'tfjs trains BatchNormalization only over the last axis', layers: ['bn1'] }, runs: [{ norm: 'runningBatchNorm', swapped: true, steps: 3, batchSize: 2, finalLoss: 0.5, accuracy: null, error: 0.25, stepsPerSecond: 10, nan: null, exploding: [] }] });
+    assert.match(text, /\n {2}RunningBatchNorm \(swapped in memory\) +3 steps/);
+    assert.match(text, /The model as written cannot train: tfjs trains BatchNormalization only over the last axis\. The runs used RunningBatchNorm in place of that layer/);
+    assert.match(text, /No NaN\/Inf or explosion in 3 steps of the RunningBatchNorm copy\. Found problems \(exit code 1\)\.\n$/);
+  });
+
   it('names a gradient explosion by its layer', () => {
     const exploding = [{ step: 40, layer: 'conv_1', className: 'Conv2D', weight: 'conv_1/kernel, conv_1/bias', growth: 1234, source: null, measure: 'gradient' as const }];
     const text = formatSanity({ backend: 'cpu', data: 'synthetic', task: 'classification', runs: [{ norm: 'none', steps: 50, batchSize: 2, finalLoss: 0.5, accuracy: 0.5, stepsPerSecond: 10, nan: null, exploding }] });

@@ -132,6 +132,22 @@ describe('verdictFor', () => {
       comparison: null,
       caveat: /^Nothing trained: /,
     },
+    {
+      title: 'a model that cannot train as written (channels-first BatchNorm): that headline, why, and what the RunningBatchNorm copy showed',
+      report: report([rbn({ swapped: true })], { normSwapped: { reason: 'tfjs trains BatchNormalization only over the last axis, and bn1 normalises axis 1 (channels-first)', layers: ['bn1'] } }),
+      headline: 'Cannot train as written',
+      coverage: 'No NaN/Inf or explosion in 300 steps',
+      comparison: null,
+      caveat: /^The model as written cannot train: tfjs trains BatchNormalization only over the last axis, and bn1 normalises axis 1 \(channels-first\)\. The runs used RunningBatchNorm in place of that layer, which normalises any axis\.$/,
+    },
+    {
+      title: 'cannot train as written, and the copy was cut short: both said',
+      report: report([rbn({ swapped: true, steps: 40, stepsPlanned: 40 })], { normSwapped: { reason: 'tfjs trains BatchNormalization only over the last axis', layers: ['bn1', 'bn2'] } }),
+      headline: 'Cannot train as written',
+      coverage: 'No NaN/Inf or explosion in 40 steps',
+      comparison: null,
+      caveat: /in place of those layers, which normalises any axis\. Too short to judge learning: the time budget allowed 40 of 300 steps/,
+    },
   ];
   for (const row of rows) {
     it(row.title, () => {

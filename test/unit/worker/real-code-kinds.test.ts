@@ -93,11 +93,22 @@ describe('real-code kinds run (through the worker)', function () {
     assert.match(message, /^training failed in layer "reshape_Reshape\d+" \(Reshape\) built at .*residual-pool-mismatch\.js:16, in its forward pass: tfjs said "Total size of new array must be unchanged\."/);
   });
 
-  it("a tfjs error inside the user's model names the layer, its line and what to do", async () => {
-    const outcome = await run(request('channels-first.js', { model: 'boardNet' }));
-    assert.equal(outcome.kind, 'error');
-    const { message } = outcome as { message: string };
-    assert.match(message, /^training failed in layer "batch_normalization_BatchNormalization\d+" \(BatchNormalization\) built at .*channels-first\.js:7, in its backward pass: tfjs said "Size\(\d+\) must match the product of shape [\d,]+"; tfjs trains BatchNormalization only over the last axis; this one has axis: 1 \(channels-first\)/);
+  it('channels-first BatchNorm, whose gradient tfjs lacks: the runs train a RunningBatchNorm copy, and the report says the model as written cannot train and why', async () => {
+    const report = reportOf(await run(request('channels-first.js', { model: 'boardNet' })));
+    assert.match(report.normSwapped?.reason ?? '', /^tfjs trains BatchNormalization only over the last axis, and batch_normalization_BatchNormalization\d+ normalises axis 1 \(channels-first\): its gradient fails \(tfjs said "Size\(\d+\) must match the product of shape [\d,]+"\), in your program too$/);
+    assert.equal(report.normSwapped?.layers.length, 1);
+    assert.equal(report.runs.length, 1);
+    assert.equal(report.runs[0].norm, 'runningBatchNorm');
+    assert.equal(report.runs[0].swapped, true);
+    assert.ok(report.runs[0].steps > 0);
+    assert.equal(report.runs[0].nan, null);
+  });
+
+  it('channels-last BatchNorm of the same model trains as written', async () => {
+    const report = reportOf(await run(request('channels-first.js', { model: 'boardNetChannelsLast' })));
+    assert.equal(report.normSwapped, undefined);
+    assert.equal(report.runs[0].norm, 'batchNormalization');
+    assert.equal(report.runs[0].swapped, undefined);
   });
 
   it('a page script that uses the element it looked up without a check (listeners, text appended to it) gets an inert element and runs', async () => {

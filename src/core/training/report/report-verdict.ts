@@ -81,6 +81,16 @@ function nothingTrained(kind: Verdict, report: SanityReport): ReportVerdict {
 }
 
 export function verdictFor(report: SanityReport): ReportVerdict {
+  const verdict = runsVerdict(report);
+  if (!report.normSwapped) {
+    return verdict;
+  }
+  // The runs trained a RunningBatchNorm copy: what they found is about that copy, not the model as written.
+  const swapped = `The model as written cannot train: ${report.normSwapped.reason}. The runs used RunningBatchNorm in place of ${report.normSwapped.layers.length === 1 ? 'that layer' : 'those layers'}, which normalises any axis.`;
+  return { ...verdict, headline: 'Cannot train as written', caveat: verdict.caveat ? `${swapped} ${verdict.caveat}` : swapped };
+}
+
+function runsVerdict(report: SanityReport): ReportVerdict {
   const kind = verdictOf(report);
   if (report.trainableParams === 0) {
     return nothingTrained(kind, report);

@@ -22,8 +22,8 @@ export function normLabel(norm: NormKind): string {
 }
 
 /** Label of a run: the first run is the model as written, a second one the in-memory swap. */
-export function runLabel(run: Pick<RunReport, 'norm'>, index: number): string {
-  return `${normLabel(run.norm)} (${index === 0 ? 'as written' : 'swapped in memory'})`;
+export function runLabel(run: Pick<RunReport, 'norm' | 'swapped'>, index: number): string {
+  return `${normLabel(run.norm)} (${index === 0 && !run.swapped ? 'as written' : 'swapped in memory'})`;
 }
 
 export function verdictOf(report: SanityReport): Verdict {
