@@ -100,7 +100,7 @@ export function failureAdvice(layer: tfjs.layers.Layer): string | undefined {
   const axis = (layer.getConfig() as { axis?: number }).axis;
   const rank = (layer.input as tfjs.SymbolicTensor | undefined)?.shape?.length;
   if (axis !== undefined && axis !== -1 && rank !== undefined && axis !== rank - 1) {
-    return `tfjs trains BatchNormalization only over the last axis; this one has axis: ${axis} (channels-first): use channels-last data with axis: -1`;
+    return `tfjs trains BatchNormalization only over the last axis; this one has axis: ${axis} (channels-first): convert it to RunningBatchNorm, which normalises any axis, or use channels-last data with axis: -1`;
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { describeStepFailure } from '../../../src/worker/training/step-error';
+import { describeStepFailure, failureAdvice } from '../../../src/worker/training/step-error';
+import { channelsFirstNorms, gradientError } from '../../../src/worker/training/channels-first';
 
 /** A layer that throws when it runs, as a layer tfjs cannot run does. */
 class Broken extends tf.layers.Layer {
@@ -57,5 +58,50 @@ describe('describeStepFailure (which layer a failing step failed in)', () => {
     const healthy = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2 })] });
     assert.equal(describeStepFailure(tf, healthy, x, new Error('Error when checking target'), sources), undefined);
     healthy.dispose();
+  });
+});
+
+describe('failureAdvice and channelsFirstNorms (BatchNormalization tfjs cannot train)', () => {
+  const net = (axis: number, shape: number[]) => tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: shape, axis }), ...(shape.length > 1 ? [tf.layers.flatten()] : []), tf.layers.dense({ units: 2 })] });
+  const rows: { title: string; axis: number; shape: number[]; flagged: boolean }[] = [
+    { title: 'axis 1 of an image (channels-first)', axis: 1, shape: [2, 5, 5], flagged: true },
+    { title: 'axis 2 of an image', axis: 2, shape: [2, 5, 5], flagged: true },
+    { title: 'axis 1 of a sequence', axis: 1, shape: [3, 5], flagged: true },
+    { title: 'the last axis named by number', axis: 3, shape: [5, 5, 2], flagged: false },
+    { title: 'the last axis as -1', axis: -1, shape: [5, 5, 2], flagged: false },
+    { title: 'axis 1 of a vector (its last)', axis: 1, shape: [4], flagged: false },
+  ];
+  for (const row of rows) {
+    it(`${row.title}: ${row.flagged ? 'flagged, with RunningBatchNorm as the fix' : 'trains'}`, () => {
+      const model = net(row.axis, row.shape);
+      const advice = failureAdvice(model.layers[0]);
+      assert.equal(advice !== undefined, row.flagged);
+      assert.deepEqual(channelsFirstNorms(model).map((l) => l.name), row.flagged ? [model.layers[0].name] : []);
+      if (advice) {
+        assert.match(advice, /convert it to RunningBatchNorm, which normalises any axis, or use channels-last data with axis: -1$/);
+      }
+      model.dispose();
+    });
+  }
+
+  it("a nested model's layer is found", () => {
+    const inner = net(1, [2, 5, 5]);
+    const outer = tf.sequential({ layers: [inner] });
+    assert.deepEqual(channelsFirstNorms(outer).map((l) => l.name), [inner.layers[0].name]);
+    outer.dispose();
+  });
+
+  it("one gradient through the model: tfjs's error for axis 1 of an image, none for the last axis, and the moving statistics put back", () => {
+    const bad = net(1, [2, 5, 5]);
+    const good = net(-1, [5, 5, 2]);
+    const before = bad.layers[0].getWeights().map((w) => Array.from(w.dataSync()));
+    const x = tf.randomNormal([4, 2, 5, 5]);
+    assert.match(gradientError(tf, bad, x)?.message ?? '', /must match the product of shape/);
+    assert.deepEqual(bad.layers[0].getWeights().map((w) => Array.from(w.dataSync())), before);
+    const y = tf.randomNormal([4, 5, 5, 2]);
+    assert.equal(gradientError(tf, good, y), undefined);
+    tf.dispose([x, y]);
+    bad.dispose();
+    good.dispose();
   });
 });
