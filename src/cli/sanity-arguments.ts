@@ -10,7 +10,7 @@ import { unrecognisedFunction } from '../core/analysis/builders/named-function';
 import { readPropertiesOf } from '../core/analysis/arguments/property-reads';
 import { shortenedArguments } from '../core/training/report/report-call';
 import { formatArgumentList, formatArgumentProposal, formatLiteralValue, formatModuleVariables, parameterLabel, proposeArguments, summarize, type PackageFile } from '../core/analysis/arguments/argument-proposals';
-import { findModelBuilders, pickDefaultBuilder } from '../core/analysis/builders/model-builders';
+import { builderNamed, findModelBuilders, pickDefaultBuilder } from '../core/analysis/builders/model-builders';
 import type { ArgumentProposal, ModelBuilder, ModuleVariablesProposal } from '../core/analysis/types';
 import type { SanityRequest } from '../core/training/protocol';
 import { collectSourceFiles, findHtmlPages, readSourceFile } from '../core/workspace';
@@ -36,7 +36,7 @@ export interface CompletedRequest {
 export function completeSanityRequest(request: SanityRequest, code: string): CompletedRequest {
   const builders = findModelBuilders(code, request.file);
   // A function the analysis does not recognise still has parameters to propose for.
-  const named = request.model === undefined ? undefined : (builders.find((b) => b.id === request.model) ?? unrecognisedFunction(code, request.file, request.model));
+  const named = request.model === undefined ? undefined : (builderNamed(builders, request.model) ?? unrecognisedFunction(code, request.file, request.model));
   if ((builders.length === 0 && !named) || (request.model !== undefined && !named)) {
     // The worker explains (no builder; an id the analysis cannot see): nothing to propose here.
     return { request: { ...request, ...givenSource(request) } };
@@ -187,13 +187,13 @@ function givenSource(request: SanityRequest): { argsSource?: string } {
 }
 
 /** `createDeepQNetwork(9, 9, 4)`, `new Net(16).build([8])`, `new Agent(3)`; a long list shortened with "…" (the JSON report keeps it whole). */
-export function describeCall(builder: Pick<ModelBuilder, 'kind' | 'id' | 'className' | 'memberName' | 'static'>, request: Pick<SanityRequest, 'args' | 'ctorArgs'>): string {
+export function describeCall(builder: Pick<ModelBuilder, 'kind' | 'id' | 'className' | 'memberName' | 'static' | 'factory'>, request: Pick<SanityRequest, 'args' | 'ctorArgs'>): string {
   const list = (values: unknown[] | undefined) => shortenedArguments(formatArgumentList(values ?? []).slice(1, -1));
   if (builder.kind === 'constructor') {
     return `new ${builder.className}(${list(request.args)})`;
   }
   if ((builder.kind === 'method' || builder.kind === 'property') && builder.className && !builder.static) {
-    return `new ${builder.className}(${list(request.ctorArgs)}).${builder.memberName}(${list(request.args)})`;
+    return `${builder.factory ? '' : 'new '}${builder.className}(${list(request.ctorArgs)}).${builder.memberName}(${list(request.args)})`;
   }
   return `${builder.id}(${list(request.args)})`;
 }

@@ -92,6 +92,12 @@ export interface ModelBuilder {
   exportName?: string;
   /** A static method or property (called on the class, no constructor arguments). */
   static?: boolean;
+  /**
+   * `className` is a factory function that returns the builder in an object (`const model = (tf) => {
+   * const actor = () => …; return { actor, critic }; }`): called, not constructed, with the
+   * constructor parameters as its own.
+   */
+  factory?: boolean;
 }
 
 /** Proposed values for one parameter, with where they came from. */

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { readDataHint } from '../../core/analysis/arguments/data-hint';
 import { declaredModuleVariables, proposeModuleVariables } from '../../core/analysis/arguments/module-variables';
-import { findModelBuildersIn, outerVariablesAssignedBy, pickDefaultBuilder } from '../../core/analysis/builders/model-builders';
+import { builderNamed, findModelBuildersIn, outerVariablesAssignedBy, pickDefaultBuilder } from '../../core/analysis/builders/model-builders';
 import type { ModelBuilder } from '../../core/analysis/types';
 import type { SanityCall } from '../../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from '../errors';
@@ -89,13 +89,13 @@ export function resolveBuilder(builders: ModelBuilder[], file: string, id: strin
     return first;
   }
   // An id the analysis missed may still build a model (built in another file): let the call decide.
-  return builders.find((b) => b.id === id) ?? unanalysedBuilder(id);
+  return builderNamed(builders, id) ?? unanalysedBuilder(id);
 }
 
 /** The builder `inv` names (or the default one) as the analysis lists it; undefined when it does not. */
 export function analysedBuilderOf(inv: Pick<BuilderInvocation, 'file' | 'code' | 'builderId'>): ModelBuilder | undefined {
   const builders = findModelBuildersIn(parseSourceFile(inv.code, inv.file)).map((b) => b.builder);
-  return inv.builderId === undefined ? pickDefaultBuilder(builders) : builders.find((b) => b.id === inv.builderId);
+  return inv.builderId === undefined ? pickDefaultBuilder(builders) : builderNamed(builders, inv.builderId);
 }
 
 /** A builder known only by its id: no parameter list, so the arguments go in as given. */
@@ -373,12 +373,13 @@ function modelArgumentContext(ctx: CallContext): ModelArgumentContext {
 
 function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Record<string, unknown> {
   try {
-    return new target(...ctorArgs);
+    // A factory (module pattern) returns the object that holds its functions: called, as its callers do.
+    return ctx.builder.factory ? ((target as unknown as (...a: unknown[]) => Record<string, unknown>)(...ctorArgs) ?? {}) : new target(...ctorArgs);
   } catch (err) {
     const flag = ctx.builder.kind === 'constructor' ? '--args' : '--ctor-args';
     const unproposed = UNANALYSED.has(ctx.builder) ? missingArgumentsHint(`new ${ctx.builder.className}()`, target, ctorArgs.length, flag) : undefined;
     const why = [unproposed, ctx.standIns?.describe()].filter((w): w is string => w !== undefined);
-    throw new SanityFailure('threw', `new ${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}${why.length > 0 ? ` (${why.join('; ')})` : ''}`, err);
+    throw new SanityFailure('threw', `${ctx.builder.factory ? '' : 'new '}${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}${why.length > 0 ? ` (${why.join('; ')})` : ''}`, err);
   }
 }
 

@@ -262,21 +262,10 @@ function guardStatements(file: string): { first?: unknown } {
  */
 export function guardConstructorsOf(file: string): { skipped: { first?: unknown }; restore: () => void } {
   const skipped: { first?: unknown } = {};
-  guardedConstructorFiles.add(file);
-  delete require.cache[file];
-  (globalThis as Record<string, unknown>)[CONSTRUCTOR_ERROR_GLOBAL] = (err: unknown) => {
-    if (isLoadStop(err)) {
-      throw err;
-    }
+  const restore = guardFreshLoad(file, (f) => guardedConstructorFiles.add(f), () => guardedConstructorFiles.delete(file), CONSTRUCTOR_ERROR_GLOBAL, (err) => {
     skipped.first ??= err;
-  };
-  return {
-    skipped,
-    restore: () => {
-      guardedConstructorFiles.delete(file);
-      delete require.cache[file];
-    },
-  };
+  });
+  return { skipped, restore };
 }
 
 /**
@@ -286,22 +275,33 @@ export function guardConstructorsOf(file: string): { skipped: { first?: unknown 
  */
 export function guardBuilderBodyOf(file: string, range: SourceRange, hooks: { onStatement: () => void; skippable: (err: unknown) => boolean }): { skipped: unknown[]; restore: () => void } {
   const skipped: unknown[] = [];
-  guardedBuilderBodies.set(file, range);
-  delete require.cache[file];
-  const globals = globalThis as Record<string, unknown>;
-  globals[BUILDER_STATEMENT_GLOBAL] = hooks.onStatement;
-  globals[BUILDER_ERROR_GLOBAL] = (err: unknown) => {
-    if (isLoadStop(err) || !hooks.skippable(err)) {
+  (globalThis as Record<string, unknown>)[BUILDER_STATEMENT_GLOBAL] = hooks.onStatement;
+  const restore = guardFreshLoad(file, (f) => guardedBuilderBodies.set(f, range), () => guardedBuilderBodies.delete(file), BUILDER_ERROR_GLOBAL, (err) => {
+    if (!hooks.skippable(err)) {
       throw err;
     }
     skipped.push(err);
+  });
+  return { skipped, restore };
+}
+
+/**
+ * Marks `file` for a guarded transform (`mark`, undone by `unmark`), drops it from the cache so that it
+ * loads afresh, and routes the guard's errors to `onError`; a load stop (training at load,
+ * process.exit) still ends the code, as it must. Returns the restore.
+ */
+function guardFreshLoad(file: string, mark: (file: string) => void, unmark: () => void, errorGlobal: string, onError: (err: unknown) => void): () => void {
+  mark(file);
+  delete require.cache[file];
+  (globalThis as Record<string, unknown>)[errorGlobal] = (err: unknown) => {
+    if (isLoadStop(err)) {
+      throw err;
+    }
+    onError(err);
   };
-  return {
-    skipped,
-    restore: () => {
-      guardedBuilderBodies.delete(file);
-      delete require.cache[file];
-    },
+  return () => {
+    unmark();
+    delete require.cache[file];
   };
 }
 

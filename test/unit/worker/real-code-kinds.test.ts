@@ -104,6 +104,15 @@ describe('real-code kinds run (through the worker)', function () {
     assert.equal(report.runs[0].nan, null);
   });
 
+  it("a factory's functions (the module pattern, tfjs handed to the factory): found by their own names and trained", async () => {
+    const policy = reportOf(await run(request('factory-nets.js', { model: 'policy' })));
+    assert.equal(policy.model, 'nets.policy');
+    assert.ok(policy.runs[0].steps > 0);
+    const value = reportOf(await run(request('factory-nets.js', { model: 'nets.value' })));
+    assert.equal(value.model, 'nets.value');
+    assert.equal(value.task, 'regression');
+  });
+
   it('channels-last BatchNorm of the same model trains as written', async () => {
     const report = reportOf(await run(request('channels-first.js', { model: 'boardNetChannelsLast' })));
     assert.equal(report.normSwapped, undefined);

@@ -26,6 +26,8 @@ export interface Candidate {
   exportName?: string;
   /** The node a CodeLens sits above. */
   anchor: TsMorph.Node;
+  /** For a function a factory returns: the factory (className names it; its parameters are the "constructor's"). */
+  factory?: FunctionLike;
 }
 
 type ClassLike = TsMorph.ClassDeclaration | TsMorph.ClassExpression;
@@ -48,6 +50,9 @@ function collectFromStatement(statement: TsMorph.Statement, out: Candidate[]): v
     const name = statement.getName();
     const exportName = statement.isDefaultExport() ? 'default' : undefined;
     out.push({ name: name ?? 'default', kind: 'function', fn: statement, localName: name, exportName, anchor: statement });
+    if (name) {
+      collectFactoryFunctions(statement, name, out);
+    }
   } else if (Node.isClassDeclaration(statement)) {
     const name = statement.getName();
     collectClass(statement, name ?? 'default', name, statement.isDefaultExport() ? 'default' : undefined, statement, out);
@@ -59,6 +64,7 @@ function collectFromStatement(statement: TsMorph.Statement, out: Candidate[]): v
       }
       if (Node.isArrowFunction(init) || Node.isFunctionExpression(init)) {
         out.push({ name: decl.getName(), kind: 'function', fn: init, localName: decl.getName(), anchor: statement });
+        collectFactoryFunctions(init, decl.getName(), out);
       } else if (Node.isClassExpression(init)) {
         collectClass(init, decl.getName(), decl.getName(), undefined, statement, out);
       } else if (Node.isObjectLiteralExpression(init)) {
@@ -148,6 +154,50 @@ function objectFunctions(object: TsMorph.ObjectLiteralExpression): { key: string
 function collectObjectMethods(object: TsMorph.ObjectLiteralExpression, objectName: string, out: Candidate[]): void {
   for (const { key, fn, prop } of objectFunctions(object)) {
     out.push({ name: key, kind: 'method', fn, className: objectName, localName: objectName, isStatic: true, anchor: prop });
+  }
+}
+
+/**
+ * A factory's functions (`const model = (tf) => { const actor = () => …; return { actor, critic }; }`,
+ * the module pattern): each function the factory returns in an object literal, declared in its body or
+ * written inline, is `model.actor`, called on what `model(…)` returns.
+ */
+function collectFactoryFunctions(factory: FunctionLike, factoryName: string, out: Candidate[]): void {
+  const { Node } = loadTsMorph();
+  const body = factory.getBody();
+  if (!body || !Node.isBlock(body)) {
+    return;
+  }
+  const local = new Map<string, { fn: FunctionLike; anchor: TsMorph.Node }>();
+  for (const statement of body.getStatements()) {
+    if (Node.isFunctionDeclaration(statement) && statement.getName()) {
+      local.set(statement.getName()!, { fn: statement, anchor: statement });
+    } else if (Node.isVariableStatement(statement)) {
+      for (const decl of statement.getDeclarations()) {
+        const init = stripParens(decl.getInitializer());
+        if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init)) && Node.isIdentifier(decl.getNameNode())) {
+          local.set(decl.getName(), { fn: init, anchor: statement });
+        }
+      }
+    }
+  }
+  const returned = body.getStatements().flatMap((s) => (Node.isReturnStatement(s) ? [stripParens(s.getExpression())] : []));
+  const object = returned.find((r): r is TsMorph.ObjectLiteralExpression => r !== undefined && Node.isObjectLiteralExpression(r));
+  if (!object) {
+    return;
+  }
+  const base = { kind: 'method' as const, className: factoryName, localName: factoryName, factory };
+  for (const prop of object.getProperties()) {
+    // `{ actor }` or `{ actor: makeActor }`, the function declared in the factory's body.
+    const value = Node.isShorthandPropertyAssignment(prop) ? prop.getNameNode() : Node.isPropertyAssignment(prop) ? stripParens(prop.getInitializer()) : undefined;
+    const named = value && Node.isIdentifier(value) ? local.get(value.getText()) : undefined;
+    const key = Node.isShorthandPropertyAssignment(prop) || Node.isPropertyAssignment(prop) ? prop.getName() : '';
+    if (named && IDENTIFIER.test(key)) {
+      out.push({ ...base, name: key, fn: named.fn, anchor: named.anchor });
+    }
+  }
+  for (const { key, fn, prop } of objectFunctions(object)) {
+    out.push({ ...base, name: key, fn, anchor: prop });
   }
 }
 

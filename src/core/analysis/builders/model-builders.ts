@@ -169,7 +169,10 @@ function toBuilder(c: Candidate, verdict: Verdict, all: Candidate[], bindings: T
   if (c.isStatic) {
     builder.static = true;
   }
-  if ((kind === 'method' || kind === 'property') && !c.isStatic) {
+  if (c.factory) {
+    builder.factory = true;
+    builder.constructorParameters = describeParameters(c.factory, bindings.namespaces);
+  } else if ((kind === 'method' || kind === 'property') && !c.isStatic) {
     builder.constructorParameters = getConstructorParameters(c, all, bindings);
   }
   for (const key of ['memberName', 'localName', 'exportName'] as const) {
@@ -253,6 +256,12 @@ function getModelField(c: Candidate, ctx: Context): string | undefined {
 }
 
 /** Whether the builder can run without arguments (every parameter optional or filled with tfjs, the constructor's too). */
+/** The builder `--model id` names: its id, or the own name of a function a factory returns (`actor` for `model.actor`) where one has it. */
+export function builderNamed(builders: ModelBuilder[], id: string): ModelBuilder | undefined {
+  const byMember = builders.filter((b) => b.factory && b.memberName === id);
+  return builders.find((b) => b.id === id) ?? (byMember.length === 1 ? byMember[0] : undefined);
+}
+
 export function needsNoArguments(builder: ModelBuilder): boolean {
   const free = (p: BuilderParameter) => p.optional || p.receivesTfjs;
   return builder.parameters.every(free) && (builder.constructorParameters ?? []).every(free);

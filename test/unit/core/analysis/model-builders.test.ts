@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { findModelBuilders, outerVariablesAssignedBy } from '../../../../src/core/analysis/builders/model-builders';
+import { builderNamed, findModelBuilders, outerVariablesAssignedBy } from '../../../../src/core/analysis/builders/model-builders';
 import { parseSourceFile } from '../../../../src/core/analysis/builders/tfjs-bindings';
 import type { ModelBuilder } from '../../../../src/core/analysis/types';
 
@@ -98,6 +98,10 @@ const rows: Row[] = [
   { title: 'a local batchNormalization helper returns a layer, not a model', code: `${NS}export function batchNormalization(axis: number) { return tf.layers.batchNormalization({ axis }); }`, expected: [] },
   { title: 'a model parameter used as model.layers is not tfjs', code: 'export function freeze(model) { model.layers.forEach((l) => { l.trainable = false; }); return model; }', fileName: 'a.js', expected: [] },
   { title: 'nested functions are not builders', code: `${NS}function outer() { function inner() { return tf.sequential(); } return 0; }`, expected: [] },
+  // The module pattern: a factory returns its builders in an object.
+  { title: 'functions a factory returns (shorthand), tfjs handed to the factory', code: 'const model = (tf) => {\n  const actor = () => tf.sequential();\n  const critic = () => { const i = tf.input({ shape: [3] }); return tf.model({ inputs: i, outputs: i }); };\n  const size = 3;\n  return { actor, critic, size };\n};\nmodule.exports = model;', fileName: 'm.js', expected: ['model.actor:method:exported', 'model.critic:method:exported'] },
+  { title: 'a factory declaration returning a renamed and an inline function', code: `${REQ}function makeNets(scale) {\n  function buildA() { return tf.sequential(); }\n  return { a: buildA, b: () => tf.sequential(), scale };\n}`, fileName: 'm.js', expected: ['makeNets.a:method', 'makeNets.b:method'] },
+  { title: 'a factory whose functions build nothing', code: `${REQ}function helpers() { const f = () => 1; return { f }; }`, fileName: 'm.js', expected: [] },
   { title: 'a class whose members build nothing', code: `${NS}export class Trainer { constructor() { this.steps = 3; } fit(model: tf.LayersModel) { return model.fit; } }`, expected: [] },
 ];
 
@@ -150,6 +154,26 @@ describe('findModelBuilders', () => {
     assert.equal(b.exportName, 'default');
     assert.deepEqual(b.parameters.map((p) => p.name), ['classes']);
     assert.deepEqual(b.constructorParameters?.map((p) => `${p.name}:${p.receivesTfjs}`), ['latentSize:false', 'tfLib:true']);
+  });
+
+  it("a factory's functions: called on what the factory returns, its parameters theirs to fill, found by their own names", () => {
+    const code = 'const model = (tf, stateSize) => {\n  const actor = () => tf.sequential();\n  const critic = () => tf.sequential();\n  return { actor, critic };\n};\nmodule.exports = model;';
+    const builders = findModelBuilders(code, 'm.js');
+    const actor = builders[0];
+    assert.equal(actor.factory, true);
+    assert.equal(actor.className, 'model');
+    assert.equal(actor.memberName, 'actor');
+    assert.equal(actor.localName, 'model');
+    assert.deepEqual(actor.constructorParameters?.map((p) => `${p.name}:${p.receivesTfjs}`), ['tf:true', 'stateSize:false']);
+    assert.equal(code.slice(actor.start, actor.end), 'const actor = () => tf.sequential();');
+    assert.equal(builderNamed(builders, 'critic')?.id, 'model.critic');
+    assert.equal(builderNamed(builders, 'model.actor')?.id, 'model.actor');
+    // A class method's own name is not enough: only a factory's functions go by it.
+    const classes = findModelBuilders(`${NS}class A { build() { return tf.sequential(); } }`, 'a.ts');
+    assert.equal(builderNamed(classes, 'build'), undefined);
+    // Two factories returning the same name: ambiguous, so neither.
+    const two = findModelBuilders('const f = (tf) => { const net = () => tf.sequential(); return { net }; };\nconst g = (tf) => { const net = () => tf.sequential(); return { net }; };', 'm.js');
+    assert.equal(builderNamed(two, 'net'), undefined);
   });
 
   it('reports 1-based lines and offsets of the lens anchor', () => {
