@@ -17,6 +17,7 @@ import { customData } from './data/custom-data';
 import { BadInputError, describeError } from './errors';
 import { scriptCodeOf } from '../core/analysis/page/page-scripts';
 import { invokeWithinSize } from './loading/sized-build';
+import { checkLayerShapes } from './loading/model-checks';
 import { standInNote } from './loading/page/browser-stand-ins';
 import { markRandomOutputs } from './data/random-outputs';
 import { recordLayerOrigins, withOrigins } from './loading/layer-origins';
@@ -112,6 +113,9 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   const name = call.model;
   context.params = model.countParams();
   const trainableParams = trainableParamsOf(model);
+  const layerCalls = findLayerCalls(code, request.file, name);
+  const sources = withOrigins(mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), layerCalls, request.file), model, origins);
+  checkLayerShapes(model, sources);
   phase('prepareData');
   const shapes = concreteShapes(tf, model);
   const shape = describeModel(model, shapes);
@@ -121,8 +125,6 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   const randomNote = markRandomOutputs(tf, model, allData, io.outputs);
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   origins.restore();
-  const layerCalls = findLayerCalls(code, request.file, name);
-  const sources = withOrigins(mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), layerCalls, request.file), model, origins);
   rememberLayerSources(tf, sources);
   const graphSources = graphSourceLookup(model, layerCalls, request.file, sources);
   const standInLine = standInNote(browserStandIns);

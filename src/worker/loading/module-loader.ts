@@ -386,7 +386,7 @@ export function readModelVariable(): unknown {
 /**
  * Top-level bindings of the entry file that only some function of it fills (`let tf;` … `tf =
  * require('@tensorflow/tfjs-node')` inside run(), `numberOfClasses = args.classes`): once the module
- * has loaded, each that is still undefined gets its value here (the worker's tfjs, a module
+ * has loaded, each that is still empty (undefined or null) gets its value here (the worker's tfjs, a module
  * variable's JSON value), so builders called on their own find them. `exported`: the names declared
  * with `export let`. Call before `loadFactory`.
  */
@@ -399,7 +399,8 @@ export function fillEmptyBindings(file: string, values: ReadonlyMap<string, unkn
   (globalThis as Record<string, unknown>)[BINDINGS_GLOBAL] = Object.fromEntries(names.map((n) => [n, values.get(n)]));
   // `export let x;` compiles to `exports.x`, with no local binding to assign.
   const target = (n: string) => (exported.has(n) ? `exports.${n}` : n);
-  deferredFills.set(file, names.map((n) => `\n;if (${target(n)} === undefined) { ${target(n)} = globalThis.${BINDINGS_GLOBAL}[${JSON.stringify(n)}]; }`).join('') + '\n');
+  // Empty: undefined, or the null a declaration like `let tf: any = null` starts it with.
+  deferredFills.set(file, names.map((n) => `\n;if (${target(n)} == null) { ${target(n)} = globalThis.${BINDINGS_GLOBAL}[${JSON.stringify(n)}]; }`).join('') + '\n');
 }
 
 /** Requires a module by absolute path through the hooks (used for the user's `sanityData`). */

@@ -76,8 +76,23 @@ export function histogramCounts(tf: typeof tfjs, x: tfjs.Tensor, min: number, ma
     const bin = flat.sub(min).mul(HISTOGRAM_BINS / (max - min)).clipByValue(0, HISTOGRAM_BINS - 1).floor().toInt();
     // Non-finite values go to an extra bin that is cut off.
     const index = tf.where(tf.isFinite(flat), bin, tf.fill(flat.shape, HISTOGRAM_BINS, 'int32'));
+    if (typeof tf.bincount !== 'function') {
+      // tfjs before 3.0 has no bincount (a program's own tfjs, in a capture): counted here instead.
+      return tf.tensor1d(countBins(index.dataSync()));
+    }
     return tf.bincount(index as tfjs.Tensor1D, tf.tensor1d([], 'float32'), HISTOGRAM_BINS + 1).slice(0, HISTOGRAM_BINS);
   });
+}
+
+/** How many of `bins` fall in each of the HISTOGRAM_BINS bins (the cut-off bin, and anything past it, not counted). */
+function countBins(bins: ArrayLike<number>): Float32Array {
+  const counts = new Float32Array(HISTOGRAM_BINS);
+  for (let i = 0; i < bins.length; i++) {
+    if (bins[i] < HISTOGRAM_BINS) {
+      counts[bins[i]]++;
+    }
+  }
+  return counts;
 }
 
 /**

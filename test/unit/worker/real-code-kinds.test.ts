@@ -113,6 +113,12 @@ describe('real-code kinds run (through the worker)', function () {
     assert.equal(value.task, 'regression');
   });
 
+  it('a top-level `let tf = null` that only a browser-only loader fills: the builder gets the tfjs in use', async () => {
+    const report = reportOf(await run(request('tf-loaded-later.ts', { model: 'SegmentationService.createNetwork' })));
+    assert.ok(report.runs[0].steps > 0);
+    assert.equal(report.runs[0].norm, 'batchNormalization');
+  });
+
   it('channels-last BatchNorm of the same model trains as written', async () => {
     const report = reportOf(await run(request('channels-first.js', { model: 'boardNetChannelsLast' })));
     assert.equal(report.normSwapped, undefined);

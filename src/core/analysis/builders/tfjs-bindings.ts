@@ -107,10 +107,11 @@ function tfjsAssignedNames(file: TsMorph.SourceFile): Set<string> {
 }
 
 /**
- * Top-level `let tf;` / `var tf;` declared without a value, which the file only fills later inside
- * some function (`function run() { tf = require('@tensorflow/tfjs-node'); }`): a builder called
- * without that function finds it undefined, so the worker fills these names with its tfjs first.
- * `tf` itself counts even when no assignment is visible (the usual name of the namespace).
+ * Top-level `let tf;` / `var tf;` declared without a value (or as `null`), which the file only fills
+ * later inside some function (`function run() { tf = require('@tensorflow/tfjs-node'); }`, a browser
+ * app's `tf = await import('@tensorflow/tfjs')` behind a check for `window`): a builder called
+ * without that function finds it empty, so the worker fills these names with its tfjs first. `tf`
+ * itself counts even when no assignment is visible (the usual name of the namespace).
  */
 export function findDeferredTfjsBindings(file: TsMorph.SourceFile): string[] {
   const { Node, VariableDeclarationKind } = loadTsMorph();
@@ -122,7 +123,8 @@ export function findDeferredTfjsBindings(file: TsMorph.SourceFile): string[] {
     }
     for (const decl of statement.getDeclarations()) {
       const nameNode = decl.getNameNode();
-      if (decl.getInitializer() === undefined && Node.isIdentifier(nameNode) && (assigned.has(nameNode.getText()) || nameNode.getText() === 'tf')) {
+      const init = decl.getInitializer()?.getText();
+      if ((init === undefined || init === 'null' || init === 'undefined') && Node.isIdentifier(nameNode) && (assigned.has(nameNode.getText()) || nameNode.getText() === 'tf')) {
         out.push(nameNode.getText());
       }
     }
