@@ -20,7 +20,11 @@ describe('a function the builder analysis does not recognise: its parameters', (
     { code: 'const mapGraph = (graph) => assemble(graph.nodes);\nmodule.exports = { mapGraph };', id: 'mapGraph', expected: ['graph'] },
     { code: 'const wrap = function (tf, units = 3) { return build(tf, units); };', id: 'wrap', expected: ['tf', 'units'] },
     { code: 'const notAFunction = 3;', id: 'notAFunction', expected: undefined },
-    { code: 'class Net { build() {} }', id: 'Net.build', expected: undefined },
+    // A method that trains the model it builds and returns its metrics: its own parameters (and its class's constructor's, below).
+    { code: 'class Net { build() {} }', id: 'Net.build', expected: [] },
+    { code: 'export class Trainer {\n  constructor(gpu = false) {}\n  async trainModel(def: any, rows: any[]) { const m = make(def); await m.fit(rows); return { loss: 1 }; }\n}', id: 'Trainer.trainModel', expected: ['def', 'rows'] },
+    { code: 'class Net { build() {} }', id: 'Net.missing', expected: undefined },
+    { code: 'class Net { build() {} }', id: 'Other.build', expected: undefined },
     // A class whose models come out of a destructured this.build(): its constructor's parameters.
     { code: 'class Vae {\n  constructor(config, seed = 1) { this.cfg = config.model; [this.enc, this.dec] = this.build(); }\n}', id: 'Vae', expected: ['config', 'seed'] },
     { code: 'export class Plain {}', id: 'Plain', expected: [] },
@@ -30,6 +34,14 @@ describe('a function the builder analysis does not recognise: its parameters', (
       assert.deepEqual(unrecognisedFunction(row.code, '/p/f.ts', row.id)?.parameters.map((p) => p.name), row.expected);
     });
   }
+
+  it("a method: called on an instance made with its class's constructor parameters; a static one on the class", () => {
+    const method = unrecognisedFunction('class T {\n  constructor(gpu = false, seed) {}\n  fit(def) {}\n  static make(n) {}\n}', '/p/f.ts', 'T.fit');
+    assert.deepEqual([method?.kind, method?.className, method?.memberName, method?.static], ['method', 'T', 'fit', undefined]);
+    assert.deepEqual(method?.constructorParameters?.map((p) => p.name), ['gpu', 'seed']);
+    const made = unrecognisedFunction('class T {\n  static make(n) {}\n}', '/p/f.ts', 'T.make');
+    assert.deepEqual([made?.static, made?.constructorParameters], [true, undefined]);
+  });
 });
 
 describe('rbn sanity arguments for a function the analysis does not recognise', function () {

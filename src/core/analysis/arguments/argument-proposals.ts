@@ -191,8 +191,9 @@ function pickCallSite(sites: CallSite[], own: BuilderParameter[]): PickedSite | 
   for (const s of candidates) {
     frequency.set(JSON.stringify(s.args), (frequency.get(JSON.stringify(s.args)) ?? 0) + 1);
   }
-  // A call whose every argument is a literal says more than one with holes (live objects guessed instead).
-  const score = (s: CallSite) => [s.holes === undefined ? 1 : 0, s.inTest ? 0 : 1, allPositive(s.args) ? 1 : 0, frequency.get(JSON.stringify(s.args)) ?? 0];
+  // Its own class's `this.name(…)` is surely this builder (a call elsewhere may be another class's method
+  // of the same name); then a call whose every argument is a literal says more than one with holes.
+  const score = (s: CallSite) => [s.viaThis ? 1 : 0, s.holes === undefined ? 1 : 0, s.inTest ? 0 : 1, allPositive(s.args) ? 1 : 0, frequency.get(JSON.stringify(s.args)) ?? 0];
   const ranked = candidates.map((site, order) => ({ site, score: score(site), order })).sort((a, b) => compareScores(b.score, a.score) || a.order - b.order);
   const best = ranked[0];
   return { site: best.site, why: frequency.size > 1 ? whyPicked(best.score, candidates.length, candidates.some((c) => c.holes !== undefined)) : undefined };
@@ -209,8 +210,8 @@ function compareScores(a: number[], b: number[]): number {
   return i < 0 ? 0 : a[i] - b[i];
 }
 
-function whyPicked([complete, outsideTests, positive, times]: number[], calls: number, someWithHoles: boolean): string {
-  const reasons = [complete && someWithHoles ? 'every argument a literal' : '', outsideTests ? 'outside tests' : '', positive ? 'positive sizes' : '', times > 1 ? `used ${times} times` : ''].filter((r) => r.length > 0);
+function whyPicked([viaThis, complete, outsideTests, positive, times]: number[], calls: number, someWithHoles: boolean): string {
+  const reasons = [viaThis ? 'its own class calls it' : '', complete && someWithHoles ? 'every argument a literal' : '', outsideTests ? 'outside tests' : '', positive ? 'positive sizes' : '', times > 1 ? `used ${times} times` : ''].filter((r) => r.length > 0);
   return `picked of ${calls} calls${reasons.length > 0 ? `: ${reasons.join(', ')}` : ''}`;
 }
 

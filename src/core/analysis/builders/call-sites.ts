@@ -6,6 +6,7 @@
  */
 import type { ts as Typescript } from 'ts-morph';
 import { evaluateLiteral, getTopLevelConsts, NOT_LITERAL } from '../arguments/literal-values';
+import { localLiteral } from '../arguments/local-literals';
 import { loadTsMorph } from './tfjs-bindings';
 import { INPUT_KEY, MODEL_ARGUMENT_KEY } from '../arguments/model-arguments';
 import { scriptKindFor } from '../typescript';
@@ -27,6 +28,8 @@ export interface CallSite {
   holes?: number[];
   /** The file is a test or spec (`dqn_test.js`, `test/…`, `*.spec.ts`). */
   inTest: boolean;
+  /** `this.name(…)` in the builder's own file: its class calling it, so surely this builder. */
+  viaThis?: boolean;
 }
 
 export interface CallSiteQuery {
@@ -73,7 +76,8 @@ export function findCallSites(files: readonly PackageFile[], query: CallSiteQuer
         const found = literalArguments(t, site, consts, query.tfjsPositions ?? [], query.modelMembers);
         if (found.args.length === 0 || found.holes.length < found.args.length) {
           const holes = found.holes.length > 0 ? { holes: found.holes } : {};
-          out.push({ file, line: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1, args: found.args, ...holes, inTest: isTestFile(file) });
+          const viaThis = file === query.builderFile && isThisCall(t, node) ? { viaThis: true } : {};
+          out.push({ file, line: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1, args: found.args, ...holes, inTest: isTestFile(file), ...viaThis });
         }
       }
       t.forEachChild(node, visit);
@@ -105,6 +109,10 @@ function matchCall(
   return name !== undefined && names.has(name) && (root === undefined || mayBeBuilder(root, t.isIdentifier(callee), name)) ? (call.arguments ?? []) : undefined;
 }
 
+function isThisCall(t: typeof Typescript, node: Typescript.Node): boolean {
+  return t.isCallExpression(node) && t.isPropertyAccessExpression(node.expression) && node.expression.expression.kind === t.SyntaxKind.ThisKeyword;
+}
+
 /** The identifier a chain of property accesses starts from (`tf` of `tf.layers.lstm`). */
 function baseName(t: typeof Typescript, expr: Typescript.Expression): string | undefined {
   let current = expr;
@@ -122,7 +130,8 @@ function literalArguments(t: typeof Typescript, args: readonly Typescript.Expres
     if (tfjsPositions.includes(i)) {
       continue;
     }
-    const literal = t.isPropertyAccessExpression(arg) && arg.expression.kind === t.SyntaxKind.ThisKeyword ? fieldValue(t, arg, consts, modelMembers) : evaluateLiteral(arg, consts);
+    const evaluated = t.isPropertyAccessExpression(arg) && arg.expression.kind === t.SyntaxKind.ThisKeyword ? fieldValue(t, arg, consts, modelMembers) : evaluateLiteral(arg, consts);
+    const literal = evaluated === NOT_LITERAL && t.isIdentifier(arg) ? localLiteral(arg, consts) : evaluated;
     const value = literal === NOT_LITERAL ? symbolicInput(t, arg, consts) : literal;
     if (value === NOT_LITERAL) {
       holes.push(out.length);

@@ -11,6 +11,10 @@ import { describeParameters, type FunctionLike } from './builder-parameters';
 import { getTfjsBindings, loadTsMorph, parseSourceFile } from './tfjs-bindings';
 
 export function unrecognisedFunction(code: string, fileName: string, id: string): ModelBuilder | undefined {
+  const method = /^([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)$/.exec(id);
+  if (method) {
+    return unrecognisedMethod(parseSourceFile(code, fileName), method[1], method[2]);
+  }
   if (!/^[A-Za-z_$][\w$]*$/.test(id)) {
     return undefined;
   }
@@ -63,5 +67,36 @@ function unrecognisedClass(file: TsMorph.SourceFile, id: string): ModelBuilder |
     column,
     parameters: ctor ? describeParameters(ctor, getTfjsBindings(file).namespaces) : [],
     localName: id,
+  };
+}
+
+/**
+ * `Class.method` of a top-level class (a method that trains the model it builds and returns its
+ * metrics): the method's parameters, and the constructor's for `new`, to propose for.
+ */
+function unrecognisedMethod(file: TsMorph.SourceFile, className: string, member: string): ModelBuilder | undefined {
+  const cls = file.getClass(className);
+  const fn = cls?.getMethod(member);
+  if (cls === undefined || fn === undefined || !fn.hasBody()) {
+    return undefined;
+  }
+  const namespaces = getTfjsBindings(file).namespaces;
+  const ctor = cls.getConstructors().find((c) => c.hasBody());
+  const start = fn.getStart();
+  const { line, column } = file.getLineAndColumnAtPos(start);
+  return {
+    id: `${className}.${member}`,
+    kind: 'method',
+    className,
+    memberName: member,
+    exported: cls.isExported() || cls.isDefaultExport(),
+    async: fn.isAsync(),
+    start,
+    end: fn.getEnd(),
+    line,
+    column,
+    parameters: describeParameters(fn, namespaces),
+    localName: className,
+    ...(fn.isStatic() ? { static: true } : { constructorParameters: ctor ? describeParameters(ctor, namespaces) : [] }),
   };
 }

@@ -33,7 +33,20 @@ function propose(row: Pick<Row, 'code' | 'fileName' | 'id' | 'files' | 'lastRun'
 
 const DQN = `${NS}export function createDeepQNetwork(h: number, w: number, numActions: number) {\n  const m = tf.sequential();\n  m.add(tf.layers.conv2d({ filters: 8, kernelSize: 3, inputShape: [h, w, 2] }));\n  return m;\n}`;
 
+const TRAINER = `${NS}export class Trainer {\n  async trainAll(rows: number[]) {\n    const defs = [{ inputShape: [5], units: 8 }, { inputShape: [7], units: 3 }];\n    for (const def of defs) {\n      await this.build(def, rows);\n    }\n  }\n  build(def: any, rows: number[]) {\n    const m = tf.sequential();\n    m.add(tf.layers.dense({ inputShape: def.inputShape, units: def.units }));\n    return m;\n  }\n}`;
+
 const rows: Row[] = [
+  {
+    title: "the loop variable of a for…of over a local array of literals (a script that builds each model of a list): the first element; its own class's this-call outranks an all-literal call elsewhere",
+    code: TRAINER,
+    fileName: 'trainer.ts',
+    id: 'Trainer.build',
+    files: { 'other.ts': 'other.build({ inputShape: [2], units: 1 }, [1]);' },
+    args: [{ inputShape: [5], units: 8 }, [784]],
+    ctorArgs: [],
+    sources: ['def=callSite(trainer.ts:6 (picked of 2 calls: its own class calls it, outside tests, positive sizes))', 'rows=guess(from the type number[])'],
+    summary: 'call in trainer.ts:6 (picked of 2 calls: its own class calls it, outside tests, positive sizes); guessed from the names and types (rows)',
+  },
   {
     title: 'a call with literal arguments in another file of the package',
     code: DQN,
@@ -415,7 +428,7 @@ describe('proposeArguments', () => {
 
 describe('formatArgumentProposal', () => {
   it('renders the editable JS array literal and where it came from', () => {
-    const p = propose({ ...rows[0] });
+    const p = propose(rowTitled('a call with literal arguments in another file'));
     assert.deepEqual(formatArgumentProposal(p), { text: '[9, 9, 4]', detail: 'from the call in dqn_test.js:5' });
   });
 
