@@ -85,7 +85,7 @@ function argsQuery(builder: ModelBuilder): Omit<CallSiteQuery, 'tfjsPositions'> 
     return { names: names([builder.className, builder.localName]), kind: 'new' };
   }
   if (builder.kind === 'method' || builder.kind === 'property') {
-    return { names: names([builder.memberName]), kind: 'call' };
+    return { names: names([builder.memberName]), kind: 'call', ...(builder.className ? { className: builder.className } : {}) };
   }
   return { names: names([builder.localName, builder.exportName, builder.id]), kind: 'call' };
 }

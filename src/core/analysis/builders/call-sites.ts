@@ -46,6 +46,8 @@ export interface CallSiteQuery {
   modelMembers?: ReadonlySet<string>;
   /** The builder's file: a call in another file whose callee that file imports from elsewhere, or declares itself, is not the builder's. */
   builderFile?: string;
+  /** A method's class: `this.name(…)` inside another class (of any file) calls that class's own method. */
+  className?: string;
 }
 
 /** Files bigger than this are generated bundles, not places where people call their builders. */
@@ -72,7 +74,7 @@ export function findCallSites(files: readonly PackageFile[], query: CallSiteQuer
     const tfjsRoots = tfjsRootsOf(t, sourceFile);
     const visit = (node: Typescript.Node): void => {
       const site = matchCall(t, node, names, query, mayBeBuilder, tfjsRoots);
-      if (site && !expectsThrow(t, node)) {
+      if (site && !expectsThrow(t, node) && !(isThisCall(t, node) && !ownThisCall(t, node, file, query))) {
         const found = literalArguments(t, site, consts, query.tfjsPositions ?? [], query.modelMembers);
         if (found.args.length === 0 || found.holes.length < found.args.length) {
           const holes = found.holes.length > 0 ? { holes: found.holes } : {};
@@ -107,6 +109,22 @@ function matchCall(
     return undefined;
   }
   return name !== undefined && names.has(name) && (root === undefined || mayBeBuilder(root, t.isIdentifier(callee), name)) ? (call.arguments ?? []) : undefined;
+}
+
+/**
+ * `this.name(…)` calls the builder only inside its own class (or, for a function of an object, in its
+ * own file): elsewhere `this` is another class, whose method merely shares the name.
+ */
+function ownThisCall(t: typeof Typescript, node: Typescript.Node, file: string, query: CallSiteQuery): boolean {
+  if (file !== query.builderFile && query.builderFile !== undefined) {
+    return false;
+  }
+  let cls: Typescript.Node | undefined = node.parent;
+  while (cls && !t.isClassDeclaration(cls) && !t.isClassExpression(cls)) {
+    cls = cls.parent;
+  }
+  const name = cls && (t.isClassDeclaration(cls) || t.isClassExpression(cls)) ? cls.name?.text : undefined;
+  return cls === undefined || query.className === undefined || name === undefined || name === query.className;
 }
 
 function isThisCall(t: typeof Typescript, node: Typescript.Node): boolean {

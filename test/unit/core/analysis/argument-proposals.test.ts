@@ -37,6 +37,17 @@ const TRAINER = `${NS}export class Trainer {\n  async trainAll(rows: number[]) {
 
 const rows: Row[] = [
   {
+    title: "another class's this-call of a method of the same name, in the builder's file or another, is not a call of the builder",
+    code: `${NS}export class Net {\n  build(units: number) {\n    const m = tf.sequential();\n    m.add(tf.layers.dense({ inputShape: [4], units }));\n    return m;\n  }\n}\nclass Other {\n  go() { return this.build(7); }\n  build(n: number) { return n; }\n}`,
+    fileName: 'net.ts',
+    id: 'Net.build',
+    files: { 'other.ts': 'class Another { run() { for (const n of [5]) this.build(n); } }' },
+    args: [32],
+    ctorArgs: [],
+    sources: ['units=guess(from the name units)'],
+    summary: 'guessed from the names and types (units)',
+  },
+  {
     title: "the loop variable of a for…of over a local array of literals (a script that builds each model of a list): the first element; its own class's this-call outranks an all-literal call elsewhere",
     code: TRAINER,
     fileName: 'trainer.ts',
