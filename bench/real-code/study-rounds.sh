@@ -19,6 +19,9 @@ pair round7-before study-round7-before
 [ -f $R/study-round8-final-dev.json ] && pair round8-final study-round8-final
 [ -f $R/study-round9-before-dev.json ] && pair round9-before study-round9-before
 [ -f $R/study-round9-final-dev.json ] && pair round9-final study-round9-final
+[ -f $R/study-round10-before-dev.json ] && pair round10-before study-round10-before
+[ -f $R/study-round10-final-dev.json ] && pair round10-final study-round10-final
+[ -f $R/study-now-r10-dev.json ] && pair now study-now-r10
 [ -f $R/study-now-r9-dev.json ] && pair now study-now-r9
 [ -f $R/study-now-r8-dev.json ] && pair now study-now-r8
 for r in 1 2 3 4 5 6 7; do [ -f $R/study-now-r$r-dev.json ] && pair now study-now-r$r; done
