@@ -192,6 +192,16 @@ describe('report page: content', () => {
     assert.ok(html.includes('&lt;x&gt;') && !html.includes('<x>'));
   });
 
+  it('a model that cannot train as written: a warning verdict with the reason, the swapped run, and no Compare (its BatchNorm side cannot train)', () => {
+    const swapped: SanityReport = { ...nanReport, normSwapped: { reason: 'tfjs trains BatchNormalization only over the last axis, and bn1 normalises axis 1 (channels-first)', layers: ['bn1'] }, runs: [{ ...nanReport.runs[0], norm: 'runningBatchNorm', swapped: true, nan: null, exploding: [] }] };
+    const html = page(swapped);
+    assert.equal(byClass(html, 'verdict-cannot-train').length, 1);
+    assert.ok(elementsOf(html).some((e) => e.tag === 'h2' && e.text === 'Cannot train as written'));
+    assert.ok(byClass(html, 'caveat')[0]?.text.startsWith('The model as written cannot train: tfjs trains BatchNormalization only over the last axis, and bn1 normalises axis 1 (channels-first).'));
+    assert.ok(bodyText(html).includes('RunningBatchNorm (swapped in memory)'));
+    assert.deepEqual(elementsOf(html).map((e) => e.attrs['data-action']).filter(Boolean), ['rerun', 'showLog']);
+  });
+
   it('single run offers a compare button; every report offers rerun and log', () => {
     const actions = elementsOf(page(nanReport)).map((e) => e.attrs['data-action']).filter(Boolean);
     assert.deepEqual(actions, ['rerun', 'compare', 'showLog']);

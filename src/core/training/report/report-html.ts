@@ -120,7 +120,8 @@ function verdictSection(report: SanityReport, roots: readonly string[]): string 
     comparison && report.comparison ? comparisonFigure(report.comparison) : '',
     caveat ? `<p class="caveat">${escapeHtml(caveat)}</p>` : '',
   ].filter((p) => p !== '');
-  return `<section class="verdict verdict-${verdict}" role="status">
+  // A model that cannot train as written is a finding, whatever its RunningBatchNorm copy showed.
+  return `<section class="verdict verdict-${report.normSwapped ? 'cannot-train' : verdict}" role="status">
   <h2>${headline}</h2>
   <ul>${items.join('')}</ul>${extra.map((p) => `\n  ${p}`).join('')}
 </section>`;
@@ -208,7 +209,7 @@ export function chartDataOf(report: SanityReport): ReportChartData {
   };
 }
 
-/** The page's buttons; no "Compare" once compared, or when there is no batch norm to swap. */
+/** The page's buttons; no "Compare" once compared, when there is no batch norm to swap, or when the BatchNorm side cannot train. */
 function actions(hideCompare: boolean): string {
   const compare = hideCompare ? '' : '<button type="button" class="secondary" data-action="compare">Compare BatchNorm vs RunningBatchNorm</button>';
   return `<nav class="actions"><button type="button" data-action="rerun">Run again</button>${compare}<button type="button" class="secondary" data-action="showLog">Show Log</button></nav>`;
@@ -220,7 +221,7 @@ function reportBody(report: SanityReport, roots: readonly string[]): string {
   return `<header>
   <h1>${escapeHtml(title)}</h1>
   <p class="subtitle">${[where, `backend ${report.backend}`, describeData(report)].filter((s) => s !== undefined).map((s) => escapeHtml(s)).join(' · ')}</p>${callLine(report.call)}
-  ${actions(report.runs.length > 1 || report.runs.every((r) => r.norm === 'none'))}
+  ${actions(report.runs.length > 1 || report.runs.every((r) => r.norm === 'none') || report.normSwapped !== undefined)}
 </header>
 ${verdictSection(report, roots)}
 ${notesSection(report)}
