@@ -45,6 +45,13 @@ const rows: Row[] = [
     args: [{ $input: [16] }],
     argsSource: 'guessed from the names and types (features)',
   },
+  {
+    file: 'room-classifier.js',
+    model: 'RoomClassifier.train',
+    line: 'new RoomClassifier().train([{ readings: [8, 8], room: 0 }, { readings: [8, 8], room: 1 }]): from guesses for samples (a stand-in)',
+    args: [[{ readings: [8, 8], room: 0 }, { readings: [8, 8], room: 1 }]],
+    argsSource: 'guessed from the names and types (samples)',
+  },
 ];
 
 describe('rbn sanity with stand-ins for live objects (end to end)', function () {

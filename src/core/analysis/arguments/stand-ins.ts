@@ -48,6 +48,11 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
     const shape = inputShape(use, hint);
     return { value: { $input: shape }, detail: `a tf.input stand-in: ${p.name} is a layer's input in the code`, structured: true };
   }
+  const records = recordsValue(use, p.name, hint);
+  if (records !== undefined) {
+    const shown = records.paths.length > 6 ? [...records.paths.slice(0, 6), '…'] : records.paths;
+    return { value: records.value, detail: `a stand-in list of ${RECORDS} records from what the code reads of its elements (${shown.join(', ')})`, structured: true };
+  }
   if (use.props.size === 0 && use.choices.length > 0 && !use.numeric) {
     const shown = use.choices.slice(0, 4).map((c) => `'${c}'`).join(', ') + (use.choices.length > 4 ? ', …' : '');
     return { value: use.choices[0], detail: `the first of the values the code compares ${p.name} with (${shown})`, structured: true };
@@ -119,8 +124,8 @@ function objectValue(use: ParameterUse, owner: string, hint: DataHint): Built | 
       continue;
     }
     value[key] = built.value;
-    out.paths.push(...(built.paths.length > 0 ? built.paths.map((p) => `${key}.${p}`) : [key]));
-    out.missing.push(...built.missing.map((m) => `${key}.${m}`));
+    out.paths.push(...(built.paths.length > 0 ? built.paths.map((p) => memberPath(key, p)) : [key]));
+    out.missing.push(...built.missing.map((m) => memberPath(key, m)));
     out.structured ||= built.structured || child.props.size > 0 || child.input;
   }
   return Object.keys(value).length === 0 ? undefined : out;
@@ -132,8 +137,12 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
   if (use.input) {
     return leaf({ $input: inputShape(use, hint) }, true);
   }
+  const records = recordsValue(use, name, hint);
+  if (records !== undefined) {
+    return records;
+  }
   if (use.elementsUnknown) {
-    // `graph.nodes.map((n) => …)`: a list of records the analysis does not follow; nothing invented.
+    // `graph.nodes.map((n) => …)` with nothing read of `n`: nothing to build its elements from.
     return undefined;
   }
   if (use.props.size > 0) {
@@ -153,11 +162,63 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
   if (byName !== undefined) {
     return leaf(byName, false);
   }
+  if (use.choices.length > 0 && !use.numeric) {
+    // `layer.kind === 'dense'`: the first value the code compares it with.
+    return leaf(use.choices[0], true);
+  }
+  if (use.text && !use.numeric) {
+    // `node.id.startsWith('in')`, `${d.kind}`: text; its own name is as good a string as any.
+    return leaf(name, true);
+  }
   if (SIZE_OWNER.test(owner)) {
     // `const { a, b } = game.getBoardSize()`: members of a size say nothing by their names, but are sizes.
     return leaf(BOARD_OWNER.test(owner) ? BOARD_SIDE : COUNT_STAND_IN, true);
   }
   return use.numeric ? leaf(COUNT_STAND_IN, true) : undefined;
+}
+
+/** Records in a stand-in list: two, so a list read for its first element and mapped has more than one. */
+const RECORDS = 2;
+
+/**
+ * `data[0].features.length`, `data.map((d) => d.label)`: a list of records, each with the members
+ * the code reads of an element (`[{ features: [8, 8] }, …]`); undefined when no element is read for
+ * its members or as a list of its own (a list of numbers stays the plain guess), or one is handed on whole.
+ */
+function recordsValue(use: ParameterUse, name: string, hint: DataHint): Built | undefined {
+  const element = use.element;
+  // An element handed on whole (to outside code, into a Map) is read where it goes: nothing to build it from.
+  if (element === undefined || use.props.size > 0 || element.input || element.escapes || !(element.props.size > 0 || element.element !== undefined)) {
+    return undefined;
+  }
+  const unread = (): Built => ({ value: {}, paths: [], missing: [...element.props].filter(([, m]) => !m.fallback).map(([key]) => key), structured: true });
+  const built = element.props.size > 0 ? (objectValue(element, singular(name), hint) ?? unread()) : recordsValue(element, singular(name), hint);
+  if (built === undefined || (built.paths.length === 0 && built.missing.length === 0)) {
+    return undefined;
+  }
+  // A member read but not used in a way that says its kind (`d.label` into a Set, a lookup, a target)
+  // is numbered by record: distinct keys make two classes, and a number serves as a target too.
+  const numbered = built.missing.filter((m) => !m.includes('.') && !m.includes('['));
+  const value = Array.from({ length: RECORDS }, (_, i) => {
+    const record = structuredClone(built.value);
+    for (const member of numbered) {
+      (record as Record<string, unknown>)[member] = i;
+    }
+    return record;
+  });
+  const paths = [...built.paths, ...numbered].map((p) => memberPath('[i]', p));
+  const missing = built.missing.filter((m) => !numbered.includes(m)).map((m) => memberPath('[i]', m));
+  return { value, paths, missing, structured: true };
+}
+
+/** `nodes` + `[i].units` → `nodes[i].units`; `game` + `height` → `game.height`. */
+function memberPath(owner: string, member: string): string {
+  return member.startsWith('[') ? `${owner}${member}` : `${owner}.${member}`;
+}
+
+/** `samples` → `sample`: the name of one element, for the guessers. */
+function singular(name: string): string {
+  return name.length > 3 && name.endsWith('s') ? name.slice(0, -1) : name;
 }
 
 /** An object named as a size or a shape (`boardSize`, the result of `getShape()`): its members are sizes. */

@@ -27,6 +27,11 @@ export interface ParameterUse {
   array: boolean;
   /** Mapped, filtered, iterated: an array whose elements the code reads in ways not followed here. */
   elementsUnknown: boolean;
+  /**
+   * What the code does with one element, where it names one: `data[0].features`, the parameter of a
+   * `data.map((d) => d.label)` callback, `for (const d of data)`. A list of records is built from it.
+   */
+  element?: ParameterUse;
   /** A layer's input: `.apply(x)`, `tf.model({ inputs: x })`. */
   input: boolean;
   /** The layers it is fed to (`tf.layers.conv2d(…)`), for the input's rank. */
@@ -46,6 +51,8 @@ const MAX_DEPTH = 4;
 const ELEMENT_CALLBACKS = new Set(['map', 'forEach', 'filter', 'reduce', 'every', 'some', 'find', 'flatMap']);
 /** Other members that make the value an array (or string), not an object of settings. */
 const ARRAY_MEMBERS = new Set(['length', 'slice', 'concat', 'join', 'indexOf', 'includes']);
+/** Methods only a string has: a value they are called on is text. */
+const STRING_METHODS = new Set(['startsWith', 'endsWith', 'toLowerCase', 'toUpperCase', 'trim', 'replace', 'replaceAll', 'match', 'substring', 'padStart', 'padEnd', 'charAt', 'localeCompare']);
 /** Object properties whose value is a count or a size. */
 const SIZE_KEYS = /^(units|filters|kernelSize|poolSize|strides|rate|inputDim|outputDim|numHeads|size|batchSize|epochs)$/;
 /** Comparisons that name a value the parameter may take (`kind === 'cnn'`). */
@@ -116,6 +123,10 @@ class UseCollector {
       this.propertyRead(p, use, depth, seen);
     } else if (t.isElementAccessExpression(p) && p.expression === node) {
       use.array = true;
+      // `data[0]`, `rows[i]`: an element (a string key is a property of a map, not followed).
+      if (!t.isStringLiteralLike(p.argumentExpression)) {
+        this.useOf(p, (use.element ??= emptyUse()), depth + 1, seen);
+      }
     } else if ((t.isCallExpression(p) || t.isNewExpression(p)) && p.arguments?.includes(node as ts.Expression)) {
       this.passedTo(p, p.arguments.indexOf(node as ts.Expression), use, depth, seen);
     } else if (t.isArrayLiteralExpression(p)) {
@@ -132,6 +143,10 @@ class UseCollector {
       use.numeric = true;
     } else if (t.isForOfStatement(p) && p.expression === node) {
       use.elementsUnknown = true;
+      const declaration = t.isVariableDeclarationList(p.initializer) ? p.initializer.declarations[0] : undefined;
+      if (declaration) {
+        this.bound(declaration.name, (use.element ??= emptyUse()), depth + 1, seen);
+      }
     } else if (t.isTemplateSpan(p) && p.expression === node) {
       use.text = true;
     } else if (t.isSwitchStatement(p) && p.expression === node) {
@@ -144,10 +159,15 @@ class UseCollector {
     const key = p.name.text;
     if (ELEMENT_CALLBACKS.has(key)) {
       use.elementsUnknown = true;
+      this.elementOfCallback(p, key, use, depth, seen);
       return;
     }
     if (ARRAY_MEMBERS.has(key)) {
       use.array = true;
+      return;
+    }
+    if (STRING_METHODS.has(key) && this.t.isCallExpression(p.parent) && p.parent.expression === p) {
+      use.text = true;
       return;
     }
     const child = use.props.get(key) ?? emptyUse();
@@ -161,6 +181,22 @@ class UseCollector {
       use.props.delete(key);
     } else {
       this.useOf(p, child, depth, seen);
+    }
+  }
+
+  /** `data.map((d) => d.features)`: the callback's element parameter (`reduce`'s second) is one element. */
+  private elementOfCallback(p: ts.PropertyAccessExpression, method: string, use: ParameterUse, depth: number, seen: Set<ts.Node>): void {
+    const { t } = this;
+    const call = p.parent;
+    const callback = t.isCallExpression(call) && call.expression === p ? call.arguments[0] : undefined;
+    if (!callback || !(t.isArrowFunction(callback) || t.isFunctionExpression(callback))) {
+      return;
+    }
+    const parameter = callback.parameters[method === 'reduce' ? 1 : 0];
+    if (parameter && t.isIdentifier(parameter.name)) {
+      this.usesOfName(parameter.name.text, callback.body, (use.element ??= emptyUse()), depth + 1, seen);
+    } else if (parameter) {
+      this.bound(parameter.name, (use.element ??= emptyUse()), depth + 1, seen);
     }
   }
 
@@ -197,6 +233,9 @@ class UseCollector {
       use.inputLayers.push(p.expression.expression.expression.getText(this.file));
     } else if (t.isVariableDeclaration(p) && t.isIdentifier(p.name) && /shape$/i.test(p.name.text)) {
       use.numeric = true;
+    } else {
+      // Stored whole (`[node.id, node]` into a Map): whatever reads it later is not followed.
+      use.escapes = true;
     }
   }
 

@@ -165,13 +165,13 @@ module.exports = { sized };`,
     unknown: ['env'],
   },
   {
-    title: 'negative: a list the code maps over and a member handed on to outside code get nothing invented',
+    title: 'a list the code maps over gets records of what the callback reads; a member handed on to outside code gets nothing invented',
     code: `${CJS}const { assemble } = require('./assemble');
 function fromSpec(spec) {\n  const layers = spec.nodes.map((n) => n.units);\n  const net = assemble(tf, layers, spec.edges);\n  return tf.model({ inputs: net.inputs, outputs: net.outputs });\n}
 module.exports = { fromSpec };`,
     id: 'fromSpec',
-    text: '[null]',
-    unknown: ['spec'],
+    text: '[{ nodes: [{ units: 32 }, { units: 32 }] }]',
+    details: ['spec=a stand-in from what the code does with spec (nodes[i].units); no guess for edges'],
   },
   {
     title: 'negative: members read only with a fallback are left out (the code copes without them)',
@@ -184,6 +184,67 @@ module.exports = { fromSpec };`,
     code: `import * as tf from '@tensorflow/tfjs';\ninterface Board { rows: number; cols: number }\nexport function net(board: Board) {\n  const n = board.rows * board.cols;\n  return tf.sequential({ layers: [tf.layers.dense({ units: n, inputShape: [n] })] });\n}`,
     id: 'net',
     text: '[{ rows: 28, cols: 28 }]',
+  },
+  {
+    title: 'a list of samples read for its first element and mapped: records with those members, a member of unknown kind numbered by record',
+    code: `${CJS}class Trainer {
+  async fitOn(samples) {
+    const tags = Array.from(new Set(samples.map((s) => s.tag)));
+    const xs = tf.tensor2d(samples.map((s) => s.values));
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ units: 8, inputShape: [samples[0].values.length] }));
+    m.add(tf.layers.dense({ units: tags.length, activation: 'softmax' }));
+    this.model = m;
+  }
+}
+module.exports = { Trainer };`,
+    id: 'Trainer.fitOn',
+    text: '[[{ values: [8, 8], tag: 0 }, { values: [8, 8], tag: 1 }]]',
+    details: ['samples=a stand-in list of 2 records from what the code reads of its elements ([i].values, [i].tag)'],
+  },
+  {
+    title: 'records iterated with for…of and a destructured callback parameter',
+    code: `${CJS}function fromRows(rows) {
+  let width = 0;
+  for (const row of rows) {
+    width = Math.max(width, row.width);
+  }
+  const kinds = rows.filter(({ kind }) => kind !== undefined).length;
+  return tf.sequential({ layers: [tf.layers.dense({ units: kinds, inputShape: [width] })] });
+}
+module.exports = { fromRows };`,
+    id: 'fromRows',
+    text: '[[{ width: 28, kind: 0 }, { width: 28, kind: 1 }]]',
+  },
+  {
+    title: 'members of records compared with strings get the first value, members a string method is called on get text',
+    code: `${CJS}function fromLayers(specs) {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: 4, inputShape: [6] }));
+  specs.forEach((spec) => {
+    if (spec.kind === 'dense' && !spec.label.startsWith('skip')) m.add(tf.layers.dense({ units: spec.units }));
+  });
+  return m;
+}
+module.exports = { fromLayers };`,
+    id: 'fromLayers',
+    text: "[[{ kind: 'dense', label: 'label', units: 32 }, { kind: 'dense', label: 'label', units: 32 }]]",
+  },
+  {
+    title: "a method's result mapped over: a list of records returned by the stand-in's method",
+    code: `${CJS}class Recommender {
+  constructor(catalog) {
+    this.catalog = catalog;
+    this.model = this.build();
+  }
+  build() {
+    this.ids = this.catalog.getAll().map((item) => item.id);
+    return tf.sequential({ layers: [tf.layers.dense({ units: this.ids.length, inputShape: [4] })] });
+  }
+}
+module.exports = { Recommender };`,
+    id: 'Recommender',
+    text: '[{ getAll: () => [{ id: 0 }, { id: 1 }] }]',
   },
 ];
 
