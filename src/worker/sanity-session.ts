@@ -35,6 +35,7 @@ import { describeModel, isMnistShaped, mnistData, rowCount, sliceRows, synthetic
 import type { ModelSource } from './capture/session/model-source';
 import { scoreExamples } from './compare/example-scores';
 import { oneSeedComparison } from './compare/compare-report';
+import { monotonicMs } from './clock';
 
 export type Emit = (message: WorkerMessage) => void;
 
@@ -106,7 +107,7 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   const phase = phaseEmitter(emit, context);
   phase('buildModel');
   const origins = recordLayerOrigins(tf);
-  const buildStart = Math.round(performance.now());
+  const buildStart = Math.round(monotonicMs());
   // The weights created so far, for a timeout during a long build.
   const growing = (params: number) => emit({ type: 'phase', phase: 'buildModel', elapsedMs: buildStart, params });
   const { model, call, browserStandIns, notes: buildNotes } = source ? { ...source, browserStandIns: [], notes: [] as string[] } : await invokeWithinSize({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf, seed: request.seed }, growing);
@@ -278,16 +279,16 @@ async function planBudget(
   for (const model of models) {
     const first = probes[0];
     // Short of time, the swapped copy is assumed as fast as the model as written rather than timed.
-    if (first && deadline - performance.now() < 6 * first.stepMs + first.evalMs) {
+    if (first && deadline - monotonicMs() < 6 * first.stepMs + first.evalMs) {
       probes.push(first);
       continue;
     }
     // The swapped copy trains at the batch the model as written got (the same data in the same order).
     const context = first ? { ...ctx, mayRefuse: false } : ctx;
-    probes.push(await probeModel(tf, model, all, first?.batchSize ?? batchSize, () => deadline - performance.now(), () => compile(model), checkLimits, context));
+    probes.push(await probeModel(tf, model, all, first?.batchSize ?? batchSize, () => deadline - monotonicMs(), () => compile(model), checkLimits, context));
   }
   const total = rowCount(all.testXs);
-  const roomMs = deadline - performance.now() - probes.reduce((a, p) => a + p.stepMs, 0);
+  const roomMs = deadline - monotonicMs() - probes.reduce((a, p) => a + p.stepMs, 0);
   const rows = heldOutRows(total, probes.map((p) => p.evalMsPerRow), request.timeoutMs, undefined, roomMs);
   const data = rows < total ? { ...all, testXs: sliceRows(all.testXs, 0, rows), testYs: sliceRows(all.testYs, 0, rows) } : all;
   logTiming(`timed ${probes.length} model${probes.length > 1 ? 's' : ''}: ${probes.map((p) => `${p.stepMs.toFixed(0)} ms per step${p.estimated ? ' (estimated)' : ''}, ${(p.forwardMs ?? 0).toFixed(0)} ms per example forward`).join('; ')}; scoring ${rows} of ${total} held-out examples`);
@@ -297,7 +298,7 @@ async function planBudget(
 
 /** Timings in the worker's log (its stderr, kept by the launcher): where a slow run spends its time. */
 export function logTiming(what: string): void {
-  process.stderr.write(`rbn sanity worker at ${(performance.now() / 1000).toFixed(1)} s: ${what}\n`);
+  process.stderr.write(`rbn sanity worker at ${(monotonicMs() / 1000).toFixed(1)} s: ${what}\n`);
 }
 
 /** Tells the parent (and the log) what starts now, so that a timeout before the first step says where it was. */
@@ -305,7 +306,7 @@ export function phaseEmitter(emit: Emit, context: SessionContext): (phase: Worke
   return (phase, stepMs) => {
     logTiming(`starting ${phase}${context.params !== undefined ? ` (${context.params} parameters)` : ''}`);
     const extra = { ...(context.params !== undefined ? { params: context.params } : {}), ...(stepMs !== undefined ? { stepMs: Math.round(stepMs) } : {}) };
-    emit({ type: 'phase', phase, elapsedMs: Math.round(performance.now()), ...extra });
+    emit({ type: 'phase', phase, elapsedMs: Math.round(monotonicMs()), ...extra });
   };
 }
 

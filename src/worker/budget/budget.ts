@@ -11,6 +11,7 @@ import { formatParams } from './model-size';
 import { gatherRows, rowCount, sliceRows, type TrainingData } from '../data/training-data';
 import { stepOnBatch } from '../training/train-step';
 import { explainStepFailure } from '../training/step-error';
+import { monotonicMs } from '../clock';
 
 /** Time kept free before the launcher's deadline: sending the report, exiting, a slow last step. */
 export function safetyMarginMs(timeoutMs: number): number {
@@ -18,7 +19,7 @@ export function safetyMarginMs(timeoutMs: number): number {
 }
 
 /**
- * The worker's deadline on its own `performance.now()` clock, which starts with the process: the
+ * The worker's deadline on its own monotonic clock (clock.ts), which starts with the process: the
  * launcher starts its timer when it forks the process, so this errs on the early side.
  */
 export function workerDeadlineMs(timeoutMs: number): number {
@@ -199,15 +200,15 @@ export function batchForTime(forwardMs: number, batchSize: number, remainingMs: 
 }
 
 async function timeStep(model: tfjs.LayersModel, x: tfjs.Tensor | tfjs.Tensor[], y: tfjs.Tensor | tfjs.Tensor[]): Promise<number> {
-  const started = performance.now();
+  const started = monotonicMs();
   await stepOnBatch(model, x, y);
-  return performance.now() - started;
+  return monotonicMs() - started;
 }
 
 /** Milliseconds of a forward pass over the first `rows` held-out examples. */
 function timeForward(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingData, rows: number): number {
   const n = Math.min(rows, rowCount(data.testXs));
-  const started = performance.now();
+  const started = monotonicMs();
   tf.tidy(() => {
     const x = sliceRows(data.testXs, 0, n);
     let out: tfjs.Tensor | tfjs.Tensor[];
@@ -219,7 +220,7 @@ function timeForward(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingDat
     }
     (Array.isArray(out) ? out : [out]).forEach((t) => t.dataSync());
   });
-  return performance.now() - started;
+  return monotonicMs() - started;
 }
 
 /**
@@ -252,14 +253,14 @@ export class StepBudget {
     this.probedMs = [...this.stepMs];
     this.evalMs = probes.map((p) => (evalRows === undefined ? p.evalMs : p.evalMsPerRow * evalRows));
     this.estimated = probes.map((p) => p.estimated === true);
-    this.planned = planSteps({ requested, remainingMs: deadlineMs - performance.now(), run: 0, done: 0, stepMs: this.stepMs, evalMs: this.evalMs });
+    this.planned = planSteps({ requested, remainingMs: deadlineMs - monotonicMs(), run: 0, done: 0, stepMs: this.stepMs, evalMs: this.evalMs });
     // An estimate may be pessimistic (the probe refused those whose optimistic half does not fit): try one step.
     if (this.planned < 1 && this.estimated[0]) {
       this.planned = 1;
     }
     if (this.planned < 1) {
       const step = ctx ? describeSlowStep(this.stepMs[0], ctx) : `one training step takes about ${(this.stepMs[0] / 1000).toFixed(1)} s`;
-      const spent = (performance.now() / 1000).toFixed(0);
+      const spent = (monotonicMs() / 1000).toFixed(0);
       throw new SanityFailure('timeout', `${step}, and the ${budgetSeconds} s budget has no room for one after loading and timing it (${spent} s); ${RAISE}, or lower the batch size`);
     }
   }
@@ -276,7 +277,7 @@ export class StepBudget {
 
   startRun(): void {
     this.afterFirstStep = 0;
-    this.runStarted = performance.now();
+    this.runStarted = monotonicMs();
   }
 
   /**
@@ -287,7 +288,7 @@ export class StepBudget {
    */
   stepsFor(run: number, done: number): number {
     if (done === 1) {
-      this.afterFirstStep = performance.now();
+      this.afterFirstStep = monotonicMs();
       if (this.estimated[run]) {
         // The first measured step replaces the estimate, for this run and the ones estimated alike.
         const ratio = (this.afterFirstStep - this.runStarted) / this.stepMs[run];
@@ -300,14 +301,14 @@ export class StepBudget {
         }
       }
     } else if (done >= 4) {
-      const measured = (performance.now() - this.afterFirstStep) / (done - 1);
+      const measured = (monotonicMs() - this.afterFirstStep) / (done - 1);
       const overhead = measured - this.probedMs[run];
       for (let r = run; r < this.stepMs.length; r++) {
         this.stepMs[r] = r === run ? measured : Math.max(this.probedMs[r] + overhead, this.probedMs[r] * 0.5);
       }
     }
     // A quarter of a step kept free: a long step (a heavy model on a busy machine) varies by more than the margin.
-    const remainingMs = this.deadlineMs - performance.now() - 0.25 * this.stepMs[run];
+    const remainingMs = this.deadlineMs - monotonicMs() - 0.25 * this.stepMs[run];
     const fit = planSteps({ requested: this.requested, remainingMs, run, done, stepMs: this.stepMs, evalMs: this.evalMs });
     this.planned = run === 0 ? Math.max(fit, 1) : Math.min(this.planned, fit);
     return this.planned;
@@ -319,7 +320,7 @@ export class StepBudget {
    * how much slower the steps ran than when timed (a machine that got busy), so that a run whose
    * planned steps all fitted still ends with a report rather than a kill while it scores.
    */
-  rowsToScore(run: number, rows: number, now = performance.now()): number {
+  rowsToScore(run: number, rows: number, now = monotonicMs()): number {
     if (rows === 0) {
       return 0;
     }

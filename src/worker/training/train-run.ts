@@ -14,6 +14,7 @@ import { scoreOutputs } from './evaluation';
 import { stepOnBatch } from './train-step';
 import { gatherRows, rowCount, sliceRows, type OutputSpec, type Tensors, type TrainingData } from '../data/training-data';
 import { ExplosionDetector, measureWeights, trackWeights, type TrackedWeight } from './weight-monitor';
+import { monotonicMs } from '../clock';
 
 export interface RunOptions {
   tf: typeof tfjs;
@@ -70,7 +71,7 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
   const batches = batchIndices(rowCount(data.xs), o.batchSize, o.seed);
   let nan: NanFinding | null = null;
   let planned = (await o.plannedSteps?.(0)) ?? o.steps;
-  const started = performance.now();
+  const started = monotonicMs();
   for (let step = 1; step <= planned && nan === null; step++) {
     o.checkLimits?.();
     const indices = tf.tensor1d(batches.next().value as Int32Array, 'int32');
@@ -104,7 +105,7 @@ export async function trainRun(o: RunOptions): Promise<RunReport> {
     o.onStep?.(step, losses[losses.length - 1]);
     planned = (await o.plannedSteps?.(step)) ?? o.steps;
   }
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = (monotonicMs() - started) / 1000;
   // The last step's memory counts too, before the evaluation adds to it.
   o.checkLimits?.();
   const held = nan === null ? heldOutWithinTime(data, o.scoringRows) : null;

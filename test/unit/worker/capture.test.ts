@@ -118,6 +118,12 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.equal(report.capture?.site?.line, 19);
   });
 
+  it('a test environment that replaced the global clocks (jsdom\'s performance, a frozen Date): the budget still holds', async () => {
+    const report = reportOf((await run(request('npx mocha --no-config --timeout 60000 replaced-clocks.test.js'))).outcome);
+    assert.equal(report.capture?.examples, 200);
+    assert.equal(report.runs[0].steps, 30);
+  });
+
   it('an ES module training with fitDataset: the batches its dataset yields', async () => {
     const report = reportOf((await run(request('node train.mjs'))).outcome);
     assert.equal(report.capture?.kind, 'fitDataset');

@@ -21,6 +21,7 @@ import { watchViteNodeModules } from './vite-node-modules';
 import { isVitestForkWorker, runnerArgs, runnerOfMainScript } from './runner-args';
 import type { CapturedTarget } from '../session/captured-target';
 import { THREW_MARKER } from '../program-end';
+import { epochMs } from '../../clock';
 
 const SHARED = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-data', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-cpu'];
 
@@ -149,7 +150,7 @@ function enterTestRunner(config: CaptureConfig, onRegistryLayers: Parameters<typ
     keepVitestWorkersToTheirEnd();
   }
   if (runner) {
-    process.argv.push(...runnerArgs(runner, process.argv.slice(2), config.deadline - Date.now()));
+    process.argv.push(...runnerArgs(runner, process.argv.slice(2), config.deadline - epochMs()));
   }
   onModuleLoad((request, exports) => {
     const runtime = request === 'jest-runtime' ? jestRuntimeClass(exports) : undefined;

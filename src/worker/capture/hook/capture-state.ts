@@ -10,6 +10,7 @@ import { keepAlive } from './keep-alive';
 import type { CapturedTarget } from '../session/captured-target';
 import type { LayersListener, TrainingCall } from './layers-patch';
 import { patchOptimizerClasses, patchOptimizerFactories, type GradientListener } from './optimizer-patch';
+import { epochMs } from '../../clock';
 
 /** trainOnBatch batches are gathered until the program pauses this long. */
 const IDLE_MS = 1500;
@@ -94,8 +95,8 @@ export class CaptureState {
    * stopped at its next predict() instead (onInference).
    */
   takeBuiltModelAt(deadline: number): void {
-    const half = Math.max(0, (deadline - Date.now()) / 2);
-    this.takeBuilt = { at: Date.now() + half, afterS: Math.round(half / 1000) };
+    const half = Math.max(0, (deadline - epochMs()) / 2);
+    this.takeBuilt = { at: epochMs() + half, afterS: Math.round(half / 1000) };
     // unref: a program that ends sooner ends as it would.
     setTimeout(() => this.phase === 'watching' && this.beginBuilt({ takenAfterS: this.takeBuilt!.afterS }), half).unref();
   }
@@ -109,7 +110,7 @@ export class CaptureState {
     if (this.phase === 'running') {
       return this.stoppedAtInference && fromProgram() ? 'stop' : 'pass';
     }
-    if (this.phase !== 'watching' || !this.takeBuilt || Date.now() < this.takeBuilt.at) {
+    if (this.phase !== 'watching' || !this.takeBuilt || epochMs() < this.takeBuilt.at) {
       return 'pass';
     }
     const target = this.builtTarget({ takenAfterS: this.takeBuilt.afterS });

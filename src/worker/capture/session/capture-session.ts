@@ -17,6 +17,7 @@ import { capturedTrainingData, type CapturedData } from './captured-data';
 import type { CapturedTarget } from './captured-target';
 import type { ModelSource } from './model-source';
 import { openChannel } from '../socket-channel';
+import { epochMs, monotonicMs } from '../../clock';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
 
@@ -69,7 +70,7 @@ async function prepare(target: CapturedTarget, config: CaptureConfig, ownRoot: s
     },
   };
   // The session plans its steps against this process's clock; the launcher's deadline is absolute.
-  const timeoutMs = Math.max(1000, config.deadline - Date.now() + performance.now());
+  const timeoutMs = Math.max(1000, config.deadline - epochMs() + monotonicMs());
   const request: SanityRequest = { ...config.request, file: built?.file ?? path.join(from.cwd, 'package.json'), timeoutMs };
   return { request, source, captured: () => captured };
 }
