@@ -1,13 +1,14 @@
 /**
  * Import aliases a bundler or the TypeScript compiler resolves and Node does not: a tsconfig's (or
- * jsconfig's) `compilerOptions.paths` (`"@/*": ["src/*"]`), SvelteKit's `$lib` (src/lib), and the `@/`
- * that Vite and Vue CLI projects map to src/. Without them `import { Board } from '$lib/types/game'`
- * looks like a package that is not installed, and its constants become inert stand-ins. Read once
- * per project; pure apart from reading those config files.
+ * jsconfig's) `compilerOptions.paths` (`"@/*": ["src/*"]`), SvelteKit's `$lib` (src/lib), the `@/`
+ * that Vite and Vue CLI projects map to src/, and the packages of the same monorepo. Without them
+ * `import { Board } from '$lib/types/game'` looks like a package that is not installed, and its
+ * constants become inert stand-ins. Read once per project; pure apart from reading config files.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withoutComments } from '../../core/analysis/comments';
+import { workspaceCandidates } from './workspace-packages';
 
 interface Alias {
   /** `@/` for `"@/*"`, or the whole request for an exact pattern. */
@@ -24,6 +25,11 @@ export function aliasCandidates(request: string, importer: string): string[] {
   if (request.startsWith('.') || path.isAbsolute(request)) {
     return [];
   }
+  // Then a package of the same monorepo that is not installed (workspace-packages.ts).
+  return [...projectAliasCandidates(request, importer), ...workspaceCandidates(request, importer)];
+}
+
+function projectAliasCandidates(request: string, importer: string): string[] {
   const root = projectRootOf(importer);
   if (root === undefined) {
     return [];

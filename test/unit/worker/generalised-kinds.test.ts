@@ -390,6 +390,15 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(!report.notes?.some((n) => n.includes('not installed')), JSON.stringify(report.notes));
   });
 
+  it('sizes from sibling packages of a pnpm workspace nobody installed (built entries never built): their sources, not stand-ins', async () => {
+    const report = reportOf(await run(request('workspace-app/apps/trainer/model.ts', { model: 'buildPolicy', args: [] })));
+    assert.equal(report.runs[0].steps, 2);
+    const nodes = report.runs[0].graph?.nodes ?? [];
+    assert.deepEqual(nodes[0]?.outputShape, [null, 6, 6, 3]);
+    assert.deepEqual(nodes[nodes.length - 1]?.outputShape, [null, 5]);
+    assert.ok(!report.notes?.some((n) => n.includes('not installed')), JSON.stringify(report.notes));
+  });
+
   it("a Web Worker's script that posts messages as it builds: they go nowhere, said so", async () => {
     const report = reportOf(await run(request('worker-script.js', { model: 'buildNet', args: [4] })));
     assert.equal(report.runs[0].steps, 2);
