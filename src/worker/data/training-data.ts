@@ -87,9 +87,19 @@ export const HELD_OUT = 512;
  */
 export const MAX_FLOATS = 1 << 24;
 
-/** Examples of synthetic data for `floatsPerExample`, train and held out (80/20), at least 80 in all. */
+/** The fewest examples: enough for a held-out score. */
+const MIN_EXAMPLES = 80;
+/**
+ * The fewest for an input so large that 80 examples would pass four times MAX_FLOATS (a stack of
+ * 19 ultrasound frames, 4,864×256×3): making 80 of them took longer than a whole sanity budget.
+ */
+const MIN_EXAMPLES_HUGE = 20;
+
+/** Examples of synthetic data for `floatsPerExample`, train and held out (80/20): at least 80 in all, 20 for huge inputs. */
 export function syntheticCounts(floatsPerExample: number): { total: number; train: number } {
-  const total = Math.max(80, Math.min(SYNTHETIC_TRAIN + HELD_OUT, Math.floor(MAX_FLOATS / Math.max(floatsPerExample, 1))));
+  const per = Math.max(floatsPerExample, 1);
+  const fewest = Math.max(MIN_EXAMPLES_HUGE, Math.min(MIN_EXAMPLES, Math.floor((4 * MAX_FLOATS) / per)));
+  const total = Math.max(fewest, Math.min(SYNTHETIC_TRAIN + HELD_OUT, Math.floor(MAX_FLOATS / per)));
   return { total, train: Math.round(total * (SYNTHETIC_TRAIN / (SYNTHETIC_TRAIN + HELD_OUT))) };
 }
 

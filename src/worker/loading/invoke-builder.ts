@@ -34,7 +34,7 @@ import { resolveModelArguments, type ModelArgumentContext } from './arguments/mo
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
 import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
 import { guessedParameterNames, StandIns } from './arguments/stand-ins';
-import { ctorParameters, fillArguments } from './arguments/fill-arguments';
+import { ctorParameters, fillArguments, runtimeParameters } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
 import { isTrainedInBuilder, stopTrainingInBuilder, type TrainingStops } from './training-in-builder';
 import { guardCompile } from './compile-guard';
@@ -236,7 +236,8 @@ async function loadAndBuildGuarded(
   const fields: InstanceVars = { values: { ...(vars.instanceVars?.values ?? {}) }, source: vars.instanceVars?.source ?? '' };
   const standIns = new StandIns(inv.tf, guessedParameterNames(inv.argsSource));
   const ctx: CallContext = { inv, builder, notes: [], instanceVars: fields, standIns };
-  const args = builder.kind === 'constructor' ? [] : standIns.materialize(fillArguments(builder.parameters, given, { ...ctx, unanalysed: UNANALYSED.has(builder) }, '--args', inv.args !== undefined), builder.parameters, '--args');
+  const parameters = UNANALYSED.has(builder) && builder.kind === 'function' ? runtimeParameters(target) : builder.parameters;
+  const args = builder.kind === 'constructor' ? [] : standIns.materialize(fillArguments(parameters, given, { ...ctx, unanalysed: UNANALYSED.has(builder) }, '--args', inv.args !== undefined), parameters, '--args');
   const ctorTyped = builder.kind === 'constructor' ? inv.ctorArgs !== undefined || inv.args !== undefined : inv.ctorArgs !== undefined;
   const ctorFlag = builder.kind === 'constructor' ? '--args' : '--ctor-args';
   const ctorArgs = usesCtor ? standIns.materialize(fillArguments(ctorParameters(builder), ctorGiven, { ...ctx, unanalysed: UNANALYSED.has(builder) }, ctorFlag, ctorTyped), ctorParameters(builder), ctorFlag) : [];

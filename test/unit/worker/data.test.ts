@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { customData } from '../../../src/worker/data/custom-data';
 import { SanityFailure } from '../../../src/worker/errors';
-import { describeModel, isMnistShaped, syntheticData, type ModelShape } from '../../../src/worker/data/training-data';
+import { describeModel, isMnistShaped, syntheticCounts, syntheticData, type ModelShape } from '../../../src/worker/data/training-data';
 
 const CLASSIFY3: ModelShape = { input: [2], units: 3, task: 'classification' };
 
@@ -90,4 +90,17 @@ describe('built-in data', () => {
     const b = syntheticData(tf, shape, 7, false);
     assert.deepEqual(Array.from(a.ys.dataSync()), Array.from(b.ys.dataSync()));
   });
+});
+
+describe('how many synthetic examples an input gets', () => {
+  const rows: [string, number, { total: number; train: number }][] = [
+    ['a small vector: the full 2,048 + 512', 16, { total: 2560, train: 2048 }],
+    ['an MNIST-sized image: 64 MB of floats', 28 * 28 + 10, { total: 2560, train: 2048 }],
+    ['a 128×128×3 image: fewer, to stay in 64 MB', 128 * 128 * 3 + 2, { total: 341, train: 273 }],
+    ['a 512×512×3 image: never fewer than 80', 512 * 512 * 3 + 2, { total: 80, train: 64 }],
+    ['a stack of frames 4,864×256×3: 20, not 80 (80 took longer than a budget to make)', 4864 * 256 * 3 + 2, { total: 20, train: 16 }],
+  ];
+  for (const [title, floats, expected] of rows) {
+    it(title, () => assert.deepEqual(syntheticCounts(floats), expected));
+  }
 });

@@ -390,6 +390,19 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(!report.notes?.some((n) => n.includes('not installed')), JSON.stringify(report.notes));
   });
 
+  for (const [title, args] of [
+    ['the values after tf', [{ features: 5, hidden: 6, classes: 3 }]],
+    ["every parameter's, 'tf' standing for the module", ['tf', { features: 5, hidden: 6, classes: 3 }]],
+  ] as const) {
+    it(`a builder a UMD factory returns, whose first parameter takes tfjs, typed with ${title}: the tfjs in use goes there`, async () => {
+      const report = reportOf(await run(request('umd-builder.js', { model: 'buildFromSpec', args: [...args] })));
+      assert.equal(report.runs[0].steps, 2);
+      const nodes = report.runs[0].graph?.nodes ?? [];
+      assert.deepEqual(nodes[0]?.outputShape, [null, 5]);
+      assert.deepEqual(nodes[nodes.length - 1]?.outputShape, [null, 3]);
+    });
+  }
+
   it('sizes from sibling packages of a pnpm workspace nobody installed (built entries never built): their sources, not stand-ins', async () => {
     const report = reportOf(await run(request('workspace-app/apps/trainer/model.ts', { model: 'buildPolicy', args: [] })));
     assert.equal(report.runs[0].steps, 2);

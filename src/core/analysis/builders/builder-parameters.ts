@@ -14,7 +14,7 @@ export type FunctionLike =
   | TsMorph.MethodDeclaration
   | TsMorph.ConstructorDeclaration;
 
-const TFJS_PARAMETER_NAMES = new Set(['tf', 'tfjs']);
+export const TFJS_PARAMETER_NAMES: ReadonlySet<string> = new Set(['tf', 'tfjs']);
 /** Array methods that `x.layers.<name>(…)` may call on a model's layer list: not tfjs use. */
 const ARRAY_METHODS = new Set(['forEach', 'map', 'filter', 'find', 'findIndex', 'some', 'every', 'reduce', 'slice', 'concat', 'indexOf', 'includes', 'push', 'at', 'entries', 'keys', 'values', 'join', 'reverse', 'splice', 'sort', 'flatMap']);
 

@@ -7,7 +7,9 @@ import { BadInputError } from '../../errors';
 import { formatArgumentList, formatLiteralValue, proposeArguments } from '../../../core/analysis/arguments/argument-proposals';
 import { isInputStandIn, isMethodStandIn } from '../../../core/analysis/arguments/model-arguments';
 import type { BuilderParameter, ModelBuilder } from '../../../core/analysis/types';
+import { TFJS_PARAMETER_NAMES } from '../../../core/analysis/builders/builder-parameters';
 import { fewerArgumentsNote } from './invocation-notes';
+import { declaredParameters } from './missing-arguments';
 
 /** What filling the arguments needs of the call. */
 export interface FillContext {
@@ -17,6 +19,16 @@ export interface FillContext {
   notes: string[];
   /** A builder the analysis could not read (found only at run time): its parameter count is unknown. */
   unanalysed: boolean;
+}
+
+/**
+ * The parameters of a function the analysis did not list (one a UMD factory returns), read from the
+ * function itself, so that its `tf` parameter gets the tfjs in use; all optional, as JavaScript runs
+ * them. Empty (arguments go in as given) when none is named as tfjs.
+ */
+export function runtimeParameters(fn: unknown): BuilderParameter[] {
+  const names = declaredParameters(fn);
+  return names.some((n) => TFJS_PARAMETER_NAMES.has(n)) ? names.map((name) => ({ name, optional: true, receivesTfjs: TFJS_PARAMETER_NAMES.has(name) })) : [];
 }
 
 export function ctorParameters(builder: ModelBuilder): BuilderParameter[] {
