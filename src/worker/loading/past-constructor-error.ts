@@ -2,7 +2,9 @@
  * A method builder whose class's constructor throws (`new Agent()` creating a class the file no longer
  * has, reading a file the repository does not hold) is built once more with each constructor statement
  * run on its own (guarded-constructors.ts): the instance then lacks only what the skipped statements
- * set, which a builder that does not read it never misses. The report's first note says where the
+ * set, which a builder that does not read it never misses. So is a constructor that builds its model,
+ * then throws (it loads pretrained weights a separate script defines): the model it built is trained;
+ * one that throws before it has a model still fails. The report's first note says where the
  * constructor throws; where the builder fails anyway, the constructor's own error stands.
  */
 import { describeError, SanityFailure } from '../errors';
@@ -16,7 +18,7 @@ interface Built {
 /** The retried build with its note first; undefined when `err` is no constructor failure of a method builder, or the retry fails too. */
 export async function pastAConstructorError<T extends Built>(err: unknown, file: string, builder: Built['builder'], attempt: () => Promise<T>): Promise<T | undefined> {
   const className = builder.className;
-  if (!(err instanceof SanityFailure) || className === undefined || builder.kind === 'constructor' || !err.message.startsWith(`new ${className}() threw: `)) {
+  if (!(err instanceof SanityFailure) || className === undefined || !err.message.startsWith(`new ${className}() threw: `)) {
     return undefined;
   }
   const guard = guardConstructorsOf(file);
@@ -25,7 +27,8 @@ export async function pastAConstructorError<T extends Built>(err: unknown, file:
     if (guard.skipped.first === undefined) {
       return undefined;
     }
-    const note = `new ${className}() throws: ${describeError(guard.skipped.first, file)}; sanity-train skipped the constructor's statements that threw, ran the rest and built the model with ${result.builder.id}() (the instance lacks what those statements set)`;
+    const built = builder.kind === 'constructor' ? 'trained the model it built' : `built the model with ${result.builder.id}()`;
+    const note = `new ${className}() throws: ${describeError(guard.skipped.first, file)}; sanity-train skipped the constructor's statements that threw, ran the rest and ${built} (the instance lacks what those statements set)`;
     return { ...result, notes: [note, ...result.notes] };
   } catch {
     return undefined;

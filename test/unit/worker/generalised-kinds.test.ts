@@ -313,6 +313,19 @@ describe('generalised kinds run (through the worker)', function () {
     assert.match((outcome as { message: string }).message, /^new LoggedAgent\(\) threw: ReferenceError: TrainingLog is not defined/);
   });
 
+  it('a constructor that builds its model, then loads weights a missing script was to define: that model, said first', async () => {
+    const report = reportOf(await run(request('ctor-loads-weights.js', { model: 'KeywordNet', args: [['yes', 'no', 'up']] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.deepEqual(report.runs[0].graph?.nodes.at(-1)?.outputShape, [null, 3]);
+    assert.match(report.notes?.[0] ?? '', /^new KeywordNet\(\) throws: ReferenceError: PRETRAINED_WEIGHTS is not defined \(at .*ctor-loads-weights\.js:12\); sanity-train skipped the constructor's statements that threw, ran the rest and trained the model it built/);
+  });
+
+  it('a constructor that throws before it has a model: its own error', async () => {
+    const outcome = await run(request('ctor-loads-weights.js', { model: 'ConfiguredNet' }));
+    assert.equal(outcome.kind, 'error');
+    assert.match((outcome as { message: string }).message, /^new ConfiguredNet\(\) threw: ReferenceError: CONFIGS is not defined/);
+  });
+
   it('an ES-module script that declares its own __filename, __dirname and require from import.meta loads', async () => {
     const report = reportOf(await run(request('esm-own-filename.js', { model: 'createModel', args: [5] })));
     assert.equal(report.runs[0].steps, 2);

@@ -53,6 +53,13 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
     const shown = records.paths.length > 6 ? [...records.paths.slice(0, 6), '…'] : records.paths;
     return { value: records.value, detail: `a stand-in list of ${RECORDS} records from what the code reads of its elements (${shown.join(', ')})`, structured: true };
   }
+  if (use.props.size === 0 && use.array && !use.elementsUnknown && !use.numeric && !use.input) {
+    // `this.config.n_labels = commands.length`: any list serves; its name may say which (hiddenSizes).
+    const list = valueOf(use, p.name, '', hint);
+    if (list !== undefined) {
+      return { value: list.value, detail: `a list: ${p.name} is read only as a list (its length, its elements)`, structured: false };
+    }
+  }
   if (use.props.size === 0 && use.choices.length > 0 && !use.numeric) {
     const shown = use.choices.slice(0, 4).map((c) => `'${c}'`).join(', ') + (use.choices.length > 4 ? ', …' : '');
     return { value: use.choices[0], detail: `the first of the values the code compares ${p.name} with (${shown})`, structured: true };

@@ -231,6 +231,19 @@ module.exports = { fromLayers };`,
     text: "[[{ kind: 'dense', label: 'label', units: 32 }, { kind: 'dense', label: 'label', units: 32 }]]",
   },
   {
+    title: 'a list read only for its length (label names that size the output): a list, when its name says nothing',
+    code: `${CJS}class KeywordModel {
+  constructor(kind, words) {
+    this.words = words;
+    this.model = tf.sequential({ layers: [tf.layers.dense({ units: this.words.length, inputShape: [kind === 'narrow' ? 8 : 16] })] });
+  }
+}
+module.exports = { KeywordModel };`,
+    id: 'KeywordModel',
+    text: "['narrow', [8, 8]]",
+    details: ["kind=the first of the values the code compares kind with ('narrow')", 'words=a list: words is read only as a list (its length, its elements)'],
+  },
+  {
     title: "a method's result mapped over: a list of records returned by the stand-in's method",
     code: `${CJS}class Recommender {
   constructor(catalog) {
