@@ -84,9 +84,13 @@ async function chooseData(tf: typeof tfjs, request: SanityRequest, shape: ModelS
   return syntheticData(tf, shape, request.seed, sparse);
 }
 
-/** Several inputs or outputs, or an output with more than one axis (an image, a per-pixel mask): data of every output's full shape. */
+/**
+ * Several inputs or outputs, an output with more than one axis (an image, a per-pixel mask), or an
+ * input that feeds an Embedding (its values must be whole token ids in range): data of every input's
+ * and output's full shape.
+ */
 export function needsPerOutputData(io: ModelIO): boolean {
-  return io.inputs.length > 1 || io.outputs.length > 1 || io.outputs.some((o) => o.shape.length > 1);
+  return io.inputs.length > 1 || io.outputs.length > 1 || io.outputs.some((o) => o.shape.length > 1) || io.inputs.some((i) => i.integerRange !== undefined);
 }
 
 export function normOf(model: tfjs.LayersModel): NormKind {

@@ -313,6 +313,12 @@ describe('generalised kinds run (through the worker)', function () {
     assert.match((outcome as { message: string }).message, /^new LoggedAgent\(\) threw: ReferenceError: TrainingLog is not defined/);
   });
 
+  it('a text classifier whose one input feeds an Embedding trains on whole token ids in range (not Gaussian floats, which gather out of range)', async () => {
+    const report = reportOf(await run(request('text-classifier.js', { model: 'buildTextModel' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(Number.isFinite(report.runs[0].finalLoss), String(report.runs[0].finalLoss));
+  });
+
   it('a constructor that builds its model, then loads weights a missing script was to define: that model, said first', async () => {
     const report = reportOf(await run(request('ctor-loads-weights.js', { model: 'KeywordNet', args: [['yes', 'no', 'up']] })));
     assert.equal(report.runs[0].steps, 2);
