@@ -37,6 +37,7 @@ import { guessedParameterNames, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments, runtimeParameters } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
 import { isTrainedInBuilder, stopTrainingInBuilder, type TrainingStops } from './training-in-builder';
+import { hasBatchNorm, watchModelsUsed } from './models-used';
 import { guardCompile } from './compile-guard';
 import { guardLayerConfigs } from './layer-config-guard';
 import { pastAConstructorError } from './past-constructor-error';
@@ -296,6 +297,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   const instance = typeof target === 'function' && (builder.kind === 'constructor' || (builder.className && !builder.static)) ? construct(target, ctorArgs, ctx) : undefined;
   let result: unknown;
   const training = stopTrainingInBuilder(inv.tf);
+  const used = watchModelsUsed(inv.tf);
   try {
     if (builder.className && builder.kind !== 'constructor') {
       // A method on the instance, a static one on the class, or a function of an exported object.
@@ -328,6 +330,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}${left}`, err);
   } finally {
     training.restore();
+    used.restore();
   }
   if (isLayersModel(result)) {
     return checkInputs(result, label);
@@ -356,6 +359,12 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   if (kept) {
     ctx.notes.push(kept.note);
     return checkInputs(kept.model, label);
+  }
+  const last = used.last();
+  if (last) {
+    const which = used.count() > 1 ? `the last of the ${used.count()} models it used${hasBatchNorm(last) ? ' that has BatchNorm layers' : ''}` : 'the model it built and used';
+    ctx.notes.push(`${label} returned ${describeValue(result)} and kept no model: sanity-train trained ${which} during the call`);
+    return checkInputs(last, label);
   }
   const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : builder.modelVariable ? ` and \`${builder.modelVariable}\` holds ${describeValue(readModelVariable())}` : '';
   throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);

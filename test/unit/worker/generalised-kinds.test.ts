@@ -313,6 +313,13 @@ describe('generalised kinds run (through the worker)', function () {
     assert.match((outcome as { message: string }).message, /^new LoggedAgent\(\) threw: ReferenceError: TrainingLog is not defined/);
   });
 
+  it('a smoke test that builds, runs and disposes two models and returns true: the one with BatchNorm trains, said so', async () => {
+    const report = reportOf(await run(request('smoke-test.js', { model: 'checkInstall' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.deepEqual(report.runs[0].graph?.nodes.at(-1)?.outputShape, [null, 3]);
+    assert.ok(report.notes?.includes('checkInstall() returned a boolean and kept no model: sanity-train trained the last of the 2 models it used that has BatchNorm layers during the call'), JSON.stringify(report.notes));
+  });
+
   it('a text classifier whose one input feeds an Embedding trains on whole token ids in range (not Gaussian floats, which gather out of range)', async () => {
     const report = reportOf(await run(request('text-classifier.js', { model: 'buildTextModel' })));
     assert.equal(report.runs[0].steps, 2);
