@@ -11,6 +11,8 @@ const BROWSER_GLOBALS = [
   'XMLHttpRequest', 'alert', 'requestAnimationFrame', 'cancelAnimationFrame', 'self', 'AudioContext', 'OfflineAudioContext',
   'webkitAudioContext', 'webkitOfflineAudioContext', 'AudioBuffer', 'MediaRecorder', 'MediaStream', 'WebGLRenderingContext',
   'WebGL2RenderingContext', 'Worker', 'getComputedStyle', 'matchMedia',
+  // Connections a page opens as it loads (Node 20 has neither).
+  'WebSocket', 'EventSource',
   // The window's own event methods (`window.addEventListener('load', …)`, or called bare in a page script).
   'addEventListener', 'removeEventListener', 'dispatchEvent',
 ];

@@ -20,6 +20,8 @@ describe('browser stand-ins', () => {
       // The window's event methods, on the worker's window (globalThis) or bare.
       { error: new TypeError('window.addEventListener is not a function'), expected: 'addEventListener' },
       { error: referenceError('removeEventListener'), expected: 'removeEventListener' },
+      // A connection a page opens as it loads (Node 20 has no WebSocket).
+      { error: referenceError('WebSocket'), expected: 'WebSocket' },
       // tfjs, the worker's browser-script globals and fetch never get one.
       { error: referenceError('tf'), expected: undefined },
       { error: referenceError('window'), expected: undefined },
