@@ -7,6 +7,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { skipFramesOf } from './layer-origins';
+import { holdDispose, releaseDispose } from './training-in-builder';
 
 // The wrappers below sit between the user's `model.add(new Layer())` and tfjs: never the user's line.
 skipFramesOf(__filename);
@@ -35,8 +36,7 @@ export function watchModelsUsed(tf: typeof tfjs): ModelsUsed {
     if (used.includes(model)) {
       used.splice(used.indexOf(model), 1);
     } else {
-      // An own property shadows the prototype's dispose until restore() deletes it.
-      Object.defineProperty(model, 'dispose', { value: () => ({ refCountAfterDispose: 1, numDisposedVariables: 0 }), configurable: true, writable: true });
+      holdDispose(model);
     }
     used.push(model);
   };
@@ -68,9 +68,7 @@ export function watchModelsUsed(tf: typeof tfjs): ModelsUsed {
       for (const [proto, name, original] of originals) {
         proto[name] = original;
       }
-      for (const model of used) {
-        delete (model as unknown as Record<string, unknown>).dispose;
-      }
+      used.forEach(releaseDispose);
     },
   };
 }

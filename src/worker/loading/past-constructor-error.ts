@@ -15,7 +15,7 @@ interface Built {
   notes: string[];
 }
 
-/** The retried build with its note first; undefined when `err` is no constructor failure of a method builder, or the retry fails too. */
+/** The retried build with its note first; undefined when `err` is no constructor failure, or the retry fails too. */
 export async function pastAConstructorError<T extends Built>(err: unknown, file: string, builder: Built['builder'], attempt: () => Promise<T>): Promise<T | undefined> {
   const className = builder.className;
   if (!(err instanceof SanityFailure) || className === undefined || !err.message.startsWith(`new ${className}() threw: `)) {

@@ -50,8 +50,7 @@ export function stopTrainingInBuilder(tf: typeof tfjs): TrainingStops {
     tf,
     (label, site, model) => {
       if (model && !kept.includes(model)) {
-        // An own property shadows the prototype's dispose until restore() deletes it.
-        Object.defineProperty(model, 'dispose', { value: () => ({ refCountAfterDispose: 1, numDisposedVariables: 0 }), configurable: true, writable: true });
+        holdDispose(model);
         kept.push(model);
       }
       const stop = new TrainedInBuilder(label, site, model);
@@ -65,11 +64,18 @@ export function stopTrainingInBuilder(tf: typeof tfjs): TrainingStops {
     note: (label) => stops[0]?.note(label),
     restore: () => {
       resume();
-      for (const model of kept) {
-        delete (model as unknown as Record<string, unknown>).dispose;
-      }
+      kept.forEach(releaseDispose);
     },
   };
+}
+
+/** Until releaseDispose(model), the model's dispose() does nothing: an own property shadows the prototype's. */
+export function holdDispose(model: tfjs.LayersModel): void {
+  Object.defineProperty(model, 'dispose', { value: () => ({ refCountAfterDispose: 1, numDisposedVariables: 0 }), configurable: true, writable: true });
+}
+
+export function releaseDispose(model: tfjs.LayersModel): void {
+  delete (model as unknown as Record<string, unknown>).dispose;
 }
 
 export function isTrainedInBuilder(err: unknown): err is TrainedInBuilder {

@@ -14,6 +14,8 @@ const BUILD_FOLDERS = /^(out|dist|build|lib|esm|cjs)\//;
 const MAX_DEPTH = 12;
 
 const packagesByRoot = new Map<string, Map<string, string>>();
+/** The workspace root of each importer's folder: every unresolved import of a file would walk up again. */
+const rootsByFolder = new Map<string, WorkspaceRoot | undefined>();
 
 /** The files `request` may stand for as a package of the importer's workspace, best first; empty when it names none. */
 export function workspaceCandidates(request: string, importer: string): string[] {
@@ -29,7 +31,11 @@ export function workspaceCandidates(request: string, importer: string): string[]
 
 /** Package name → folder, for the workspace the importer lies in (empty outside one). */
 export function workspacePackagesOf(importer: string): Map<string, string> {
-  const root = workspaceRootOf(importer);
+  const folder = path.dirname(importer);
+  if (!rootsByFolder.has(folder)) {
+    rootsByFolder.set(folder, workspaceRootOf(importer));
+  }
+  const root = rootsByFolder.get(folder);
   if (root === undefined) {
     return new Map();
   }
