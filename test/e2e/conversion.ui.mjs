@@ -196,20 +196,26 @@ await step('"Convert All BatchNorm in Workspace…" opens the refactor preview; 
   if (count(onDisk('src/nested/classifier.js'), /runningBatchNorm/g) !== 0) {
     throw new Error('converted before Apply');
   }
-  // VS Code lists entries that need confirmation unticked: the user ticks the files to convert.
-  const fileBoxes = page.locator('.bulk-edit-panel .monaco-list-row[aria-level="1"] input[type=checkbox]');
-  const n = await fileBoxes.count();
-  for (let i = 0; i < n; i++) {
-    await fileBoxes.nth(i).check();
+  // The layer file's creation is an entry of its own; wait for it too before ticking.
+  await page.locator('.bulk-edit-panel .monaco-list-row', { hasText: 'running-batch-norm.js' }).first().waitFor({ timeout: T });
+  // VS Code lists entries that need confirmation unticked: the user ticks the files to convert. Ticking
+  // one re-renders the tree, so re-query the first unticked box each time rather than index a stale list.
+  const unticked = page.locator('.bulk-edit-panel .monaco-list-row[aria-level="1"] input[type=checkbox]:not(:checked)');
+  for (let i = 0; i < 20 && (await unticked.count()) > 0; i++) {
+    await unticked.first().check();
+    await page.waitForTimeout(100);
   }
-  await page.waitForTimeout(300);
+  if ((await unticked.count()) > 0) {
+    throw new Error('a file entry of the preview stayed unticked');
+  }
   await page.screenshot({ path: path.join(outDir, 'workspace-preview.png') });
   await apply.click();
   await runCommand('File: Save All Files');
   await until('classifier.js converted on disk', () => /require\('\.\/running-batch-norm'\)/.test(onDisk('src/nested/classifier.js') ?? ''));
   await until('model.ts fully converted', () => count(onDisk('src/model.ts'), /batchNormalization\(/g) === 0);
-  if (!/class RunningBatchNorm/.test(onDisk('src/nested/running-batch-norm.js') ?? '') || !/batchNormalization\(\)/.test(onDisk('node_modules/some-lib/index.js'))) {
-    throw new Error('layer file missing, or node_modules touched');
+  await until('layer file beside classifier.js', () => /class RunningBatchNorm/.test(onDisk('src/nested/running-batch-norm.js') ?? ''));
+  if (!/batchNormalization\(\)/.test(onDisk('node_modules/some-lib/index.js'))) {
+    throw new Error('node_modules touched');
   }
 });
 
