@@ -26,7 +26,7 @@ import { concreteShapes } from './data/variable-dims';
 import { trainableParamsOf } from './training/train-step';
 import { installModuleHooks, requireUserModule } from './loading/module-loader';
 import { countNorms, swapNorms } from './training/norm-swap';
-import { trainableInPlaceOf } from './training/channels-first';
+import { trainableInPlaceOf } from './training/untrainable-norms';
 import { TelemetryCollector } from './telemetry/collector';
 import { graphSourceLookup, tryExtractModelGraph } from './graph/model-graph';
 import { loadTfjsRuntime } from './backends/tfjs-runtime';

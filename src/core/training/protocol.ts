@@ -206,7 +206,7 @@ export interface SanityReport {
   comparison?: SanityComparison;
   /** Where the model and data came from when captured from the user's program (`--from`). */
   capture?: SanityCapture;
-  /** The model as written cannot train in this tfjs (a channels-first BatchNormalization): the runs used RunningBatchNorm in its place. */
+  /** The model as written cannot train in this tfjs (a channels-first or rank-5 BatchNormalization): the runs used RunningBatchNorm in its place. */
   normSwapped?: NormSwapped;
 }
 

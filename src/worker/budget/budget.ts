@@ -216,7 +216,7 @@ function timeForward(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingDat
       out = model.predict(x, { batchSize: 128 });
     } catch (err) {
       // The first forward pass is where a model that cannot run fails: name the layer (step-error.ts).
-      throw explainStepFailure(model, x, err) ?? err;
+      throw explainStepFailure(model, x, err, 'inference') ?? err;
     }
     (Array.isArray(out) ? out : [out]).forEach((t) => t.dataSync());
   });

@@ -17,9 +17,12 @@ export function rememberLayerSources(tf: typeof tfjs, sources: Map<string, Sourc
   known = { tf, sources };
 }
 
-/** `describeStepFailure` with what the session remembered; undefined before it did. */
-export function explainStepFailure(model: tfjs.LayersModel, x: Tensors, err: unknown): SanityFailure | undefined {
-  return known === undefined ? undefined : describeStepFailure(known.tf, model, x, err, known.sources);
+/**
+ * `describeStepFailure` with what the session remembered; undefined before it did. `mode`: what failed,
+ * a training step or inference (timing the held-out pass): some layers fail in one mode only.
+ */
+export function explainStepFailure(model: tfjs.LayersModel, x: Tensors, err: unknown, mode: StepMode = 'training'): SanityFailure | undefined {
+  return known === undefined ? undefined : describeStepFailure(known.tf, model, x, err, known.sources, mode);
 }
 
 export interface FailingLayer {
@@ -29,8 +32,15 @@ export interface FailingLayer {
   error: unknown;
 }
 
-/** The first layer whose forward or backward pass throws on this batch; undefined when none does alone. */
-export function findFailingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors): FailingLayer | undefined {
+export type StepMode = 'training' | 'inference';
+
+/**
+ * The first layer whose forward or (in training) backward pass throws on this batch; undefined when
+ * none does alone. The mode matters: a layer may run one way and not the other (a rank-5
+ * BatchNormalization trains with the fused wasm kernel and fails in inference).
+ */
+export function findFailingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors, mode: StepMode = 'training'): FailingLayer | undefined {
+  const training = mode === 'training';
   const outputs = new Map<tfjs.layers.Layer, tfjs.Tensor>();
   const kept: tfjs.Tensor[] = [];
   try {
@@ -50,13 +60,16 @@ export function findFailingLayer(tf: typeof tfjs, model: tfjs.LayersModel, x: Te
       }
       let output: tfjs.Tensor;
       try {
-        output = tf.tidy(() => layer.apply(input, { training: true }) as tfjs.Tensor);
+        output = tf.tidy(() => layer.apply(input, { training }) as tfjs.Tensor);
       } catch (error) {
         return { index, phase: 'forward', error };
       }
       kept.push(output);
       outputs.set(layer, output);
       previous = output;
+      if (!training) {
+        continue;
+      }
       try {
         tf.tidy(() => {
           const vars = layer.trainableWeights.map((w) => w.read() as tfjs.Variable);
@@ -92,15 +105,39 @@ function inputOf(layer: tfjs.layers.Layer, outputs: Map<tfjs.layers.Layer, tfjs.
   return fed[0] ?? previous;
 }
 
-/** What is known about why a layer of this kind fails to train. */
-export function failureAdvice(layer: tfjs.layers.Layer): string | undefined {
+/**
+ * Why tfjs cannot train this BatchNormalization, where that is known: its kernels take inputs of rank
+ * 2 to 4 only (a conv3d's rank-5 output fails, forward and backward), and its gradient exists only over
+ * the last axis (channels-first code fails in the backward pass). Undefined for other layers.
+ */
+export function normLimitOf(layer: tfjs.layers.Layer): NormLimit | undefined {
   if (layer.getClassName() !== 'BatchNormalization') {
     return undefined;
   }
   const axis = (layer.getConfig() as { axis?: number }).axis;
   const rank = (layer.input as tfjs.SymbolicTensor | undefined)?.shape?.length;
+  if (rank !== undefined && rank > MAX_BATCH_NORM_RANK) {
+    return { kind: 'rank', rank };
+  }
   if (axis !== undefined && axis !== -1 && rank !== undefined && axis !== rank - 1) {
-    return `tfjs trains BatchNormalization only over the last axis; this one has axis: ${axis} (channels-first): convert it to RunningBatchNorm, which normalises any axis, or use channels-last data with axis: -1`;
+    return { kind: 'axis', axis };
+  }
+  return undefined;
+}
+
+/** The largest input rank tfjs's batchNormalization kernels take (batchNorm2d to batchNorm4d). */
+const MAX_BATCH_NORM_RANK = 4;
+
+export type NormLimit = { kind: 'rank'; rank: number } | { kind: 'axis'; axis: number };
+
+/** What is known about why a layer of this kind fails to train. */
+export function failureAdvice(layer: tfjs.layers.Layer): string | undefined {
+  const limit = normLimitOf(layer);
+  if (limit?.kind === 'rank') {
+    return `tfjs implements BatchNormalization for inputs of rank 2 to 4 only, and this one's input has rank ${limit.rank}: convert it to RunningBatchNorm, which normalises inputs of any rank`;
+  }
+  if (limit?.kind === 'axis') {
+    return `tfjs trains BatchNormalization only over the last axis; this one has axis: ${limit.axis} (channels-first): convert it to RunningBatchNorm, which normalises any axis, or use channels-last data with axis: -1`;
   }
   return undefined;
 }
@@ -111,13 +148,13 @@ export function failureAdvice(layer: tfjs.layers.Layer): string | undefined {
  * naming one; undefined when no layer throws on its own, and for failures that are not the model's
  * (out of memory, our own SanityFailure).
  */
-export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors, err: unknown, sources: Map<string, SourceLocation | null>): SanityFailure | undefined {
+export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors, err: unknown, sources: Map<string, SourceLocation | null>, mode: StepMode = 'training'): SanityFailure | undefined {
   if (err instanceof SanityFailure || isWasmAbort(err) || !(err instanceof Error)) {
     return undefined;
   }
   let failing: FailingLayer | undefined;
   try {
-    failing = findFailingLayer(tf, model, x);
+    failing = findFailingLayer(tf, model, x, mode);
   } catch {
     failing = undefined;
   }
@@ -127,13 +164,13 @@ export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x:
   // A layer that throws something else on its own (a tfjs bug the step itself got past) is not the one;
   // the same error may carry other sizes (the replay's batch is not the step's).
   if (sizesAside(firstLine(failing.error)) !== sizesAside(firstLine(err))) {
-    return new SanityFailure('threw', `your model failed in a training step: tfjs said "${firstLine(err)}" (replaying the step layer by layer did not show which layer)`, err);
+    return new SanityFailure('threw', `your model failed in ${mode === 'training' ? 'a training step' : 'its first forward pass'}: tfjs said "${firstLine(err)}" (replaying the step layer by layer did not show which layer)`, err);
   }
   const layer = model.layers[failing.index];
   const source = sources.get(layer.name);
   const at = source ? ` built at ${source.file}:${source.line}` : '';
   const advice = failureAdvice(layer);
-  const message = `training failed in layer "${layer.name}" (${layer.getClassName()})${at}, in its ${failing.phase} pass: tfjs said "${firstLine(err)}"${advice ? `; ${advice}` : ''}`;
+  const message = `${mode === 'training' ? 'training' : 'running the model'} failed in layer "${layer.name}" (${layer.getClassName()})${at}, in its ${failing.phase} pass: tfjs said "${firstLine(err)}"${advice ? `; ${advice}` : ''}`;
   return new SanityFailure('threw', message, err);
 }
 

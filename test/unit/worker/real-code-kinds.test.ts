@@ -104,6 +104,14 @@ describe('real-code kinds run (through the worker)', function () {
     assert.equal(report.runs[0].nan, null);
   });
 
+  it('BatchNorm on a conv3d output (rank 5), which tfjs does not implement: the runs train a RunningBatchNorm copy, and the report says why', async () => {
+    const report = reportOf(await run(request('volume-net.js', { model: 'volumeNet' })));
+    assert.match(report.normSwapped?.reason ?? '', /^tfjs implements BatchNormalization for inputs of rank 2 to 4 only, and the input of batch_normalization_BatchNormalization\d+ has rank 5: it fails \(tfjs said "batchNormalization is not implemented for array of rank 5 yet"\), in your program too$/);
+    assert.equal(report.runs[0].norm, 'runningBatchNorm');
+    assert.ok(report.runs[0].steps > 0);
+    assert.equal(report.runs[0].nan, null);
+  });
+
   it("a factory's functions (the module pattern, tfjs handed to the factory): found by their own names and trained", async () => {
     const policy = reportOf(await run(request('factory-nets.js', { model: 'policy' })));
     assert.equal(policy.model, 'nets.policy');

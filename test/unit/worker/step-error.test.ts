@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { describeStepFailure, failureAdvice } from '../../../src/worker/training/step-error';
-import { channelsFirstNorms, gradientError } from '../../../src/worker/training/channels-first';
+import { untrainableNorms, gradientError } from '../../../src/worker/training/untrainable-norms';
 
 /** A layer that throws when it runs, as a layer tfjs cannot run does. */
 class Broken extends tf.layers.Layer {
@@ -61,7 +61,24 @@ describe('describeStepFailure (which layer a failing step failed in)', () => {
   });
 });
 
-describe('failureAdvice and channelsFirstNorms (BatchNormalization tfjs cannot train)', () => {
+describe('describeStepFailure in inference (the first forward pass)', () => {
+  it('a rank-5 BatchNormalization that only inference fails on: named, with the rank limit and RunningBatchNorm as the fix', () => {
+    const model = tf.sequential({ layers: [tf.layers.conv3d({ inputShape: [3, 3, 3, 1], filters: 2, kernelSize: 1 }), tf.layers.batchNormalization(), tf.layers.flatten(), tf.layers.dense({ units: 2 })] });
+    const x = tf.ones([2, 3, 3, 3, 1]);
+    let err: unknown;
+    try {
+      model.predict(x);
+    } catch (e) {
+      err = e;
+    }
+    const failure = describeStepFailure(tf, model, x, err, new Map(), 'inference');
+    assert.match(failure?.message ?? '', /^running the model failed in layer "batch_normalization_BatchNormalization\d+" \(BatchNormalization\), in its forward pass: tfjs said "batchNormalization is not implemented for array of rank 5 yet"; tfjs implements BatchNormalization for inputs of rank 2 to 4 only/);
+    tf.dispose([x]);
+    model.dispose();
+  });
+});
+
+describe('failureAdvice and untrainableNorms (BatchNormalization tfjs cannot train)', () => {
   const net = (axis: number, shape: number[]) => tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: shape, axis }), ...(shape.length > 1 ? [tf.layers.flatten()] : []), tf.layers.dense({ units: 2 })] });
   const rows: { title: string; axis: number; shape: number[]; flagged: boolean }[] = [
     { title: 'axis 1 of an image (channels-first)', axis: 1, shape: [2, 5, 5], flagged: true },
@@ -70,14 +87,18 @@ describe('failureAdvice and channelsFirstNorms (BatchNormalization tfjs cannot t
     { title: 'the last axis named by number', axis: 3, shape: [5, 5, 2], flagged: false },
     { title: 'the last axis as -1', axis: -1, shape: [5, 5, 2], flagged: false },
     { title: 'axis 1 of a vector (its last)', axis: 1, shape: [4], flagged: false },
+    { title: 'the last axis of a volume (rank 5)', axis: -1, shape: [3, 3, 3, 2], flagged: true },
+    { title: 'axis 1 of a volume (rank 5)', axis: 1, shape: [2, 3, 3, 3], flagged: true },
   ];
   for (const row of rows) {
     it(`${row.title}: ${row.flagged ? 'flagged, with RunningBatchNorm as the fix' : 'trains'}`, () => {
       const model = net(row.axis, row.shape);
       const advice = failureAdvice(model.layers[0]);
       assert.equal(advice !== undefined, row.flagged);
-      assert.deepEqual(channelsFirstNorms(model).map((l) => l.name), row.flagged ? [model.layers[0].name] : []);
-      if (advice) {
+      assert.deepEqual(untrainableNorms(model).map((n) => n.layer.name), row.flagged ? [model.layers[0].name] : []);
+      if (advice && row.shape.length === 4) {
+        assert.equal(advice, "tfjs implements BatchNormalization for inputs of rank 2 to 4 only, and this one's input has rank 5: convert it to RunningBatchNorm, which normalises inputs of any rank");
+      } else if (advice) {
         assert.match(advice, /convert it to RunningBatchNorm, which normalises any axis, or use channels-last data with axis: -1$/);
       }
       model.dispose();
@@ -87,7 +108,7 @@ describe('failureAdvice and channelsFirstNorms (BatchNormalization tfjs cannot t
   it("a nested model's layer is found", () => {
     const inner = net(1, [2, 5, 5]);
     const outer = tf.sequential({ layers: [inner] });
-    assert.deepEqual(channelsFirstNorms(outer).map((l) => l.name), [inner.layers[0].name]);
+    assert.deepEqual(untrainableNorms(outer).map((n) => n.layer.name), [inner.layers[0].name]);
     outer.dispose();
   });
 

@@ -86,7 +86,7 @@ export function verdictFor(report: SanityReport): ReportVerdict {
     return verdict;
   }
   // The runs trained a RunningBatchNorm copy: what they found is about that copy, not the model as written.
-  const swapped = `The model as written cannot train: ${report.normSwapped.reason}. The runs used RunningBatchNorm in place of ${report.normSwapped.layers.length === 1 ? 'that layer' : 'those layers'}, which normalises any axis.`;
+  const swapped = `The model as written cannot train: ${report.normSwapped.reason}. The runs used RunningBatchNorm in place of ${report.normSwapped.layers.length === 1 ? 'that layer' : 'those layers'}, which normalises any axis of any rank.`;
   return { ...verdict, headline: 'Cannot train as written', caveat: verdict.caveat ? `${swapped} ${verdict.caveat}` : swapped };
 }
 
