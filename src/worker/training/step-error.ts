@@ -125,6 +125,13 @@ export function normLimitOf(layer: tfjs.layers.Layer): NormLimit | undefined {
   return undefined;
 }
 
+/** A Softmax layer over an axis other than its input's last (tfjs implements only the last). */
+function softmaxOffLastAxis(layer: tfjs.layers.Layer): boolean {
+  const axis = (layer.getConfig() as { axis?: number | number[] }).axis;
+  const rank = (layer.input as tfjs.SymbolicTensor | undefined)?.shape?.length;
+  return typeof axis === 'number' && axis !== -1 && rank !== undefined && axis !== rank - 1;
+}
+
 /** The largest input rank tfjs's batchNormalization kernels take (batchNorm2d to batchNorm4d). */
 const MAX_BATCH_NORM_RANK = 4;
 
@@ -132,6 +139,9 @@ export type NormLimit = { kind: 'rank'; rank: number } | { kind: 'axis'; axis: n
 
 /** What is known about why a layer of this kind fails to train. */
 export function failureAdvice(layer: tfjs.layers.Layer): string | undefined {
+  if (layer.getClassName() === 'Softmax' && softmaxOffLastAxis(layer)) {
+    return 'tfjs computes softmax only along the last axis, in your program too: transpose the tensor so that axis comes last (tf.layers.permute), or apply softmax with axis: -1';
+  }
   const limit = normLimitOf(layer);
   if (limit?.kind === 'rank') {
     return `tfjs implements BatchNormalization for inputs of rank 2 to 4 only, and this one's input has rank ${limit.rank}: convert it to RunningBatchNorm, which normalises inputs of any rank`;

@@ -78,6 +78,25 @@ describe('describeStepFailure in inference (the first forward pass)', () => {
   });
 });
 
+describe('failureAdvice for a softmax off the last axis', () => {
+  const rows = [
+    { axis: 1, flagged: true },
+    { axis: 3, flagged: false },
+    { axis: -1, flagged: false },
+  ];
+  for (const row of rows) {
+    it(`Softmax over axis ${row.axis} of a rank-4 input: ${row.flagged ? 'advice to move the axis last' : 'none'}`, () => {
+      const model = tf.sequential({ layers: [tf.layers.softmax({ inputShape: [3, 3, 2], axis: row.axis })] });
+      const advice = failureAdvice(model.layers[0]);
+      assert.equal(advice !== undefined, row.flagged);
+      if (advice) {
+        assert.match(advice, /^tfjs computes softmax only along the last axis, in your program too/);
+      }
+      model.dispose();
+    });
+  }
+});
+
 describe('failureAdvice and untrainableNorms (BatchNormalization tfjs cannot train)', () => {
   const net = (axis: number, shape: number[]) => tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: shape, axis }), ...(shape.length > 1 ? [tf.layers.flatten()] : []), tf.layers.dense({ units: 2 })] });
   const rows: { title: string; axis: number; shape: number[]; flagged: boolean }[] = [
