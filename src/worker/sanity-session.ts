@@ -127,14 +127,16 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   const io = describeModelIO(model, shapes);
   const sparse = model.loss === 'sparseCategoricalCrossentropy';
   const allData = source?.data(shape, io, needsPerOutputData(io)) ?? (await chooseData(tf, request, shape, sparse, io));
-  const randomNote = markRandomOutputs(tf, model, allData, io.outputs);
+  // A model tfjs cannot run as written (a rank-5 BatchNormalization) is checked, and trained, as its copy.
+  const inPlace = await trainableInPlaceOf(tf, model, allData.xs);
+  const randomNote = markRandomOutputs(tf, inPlace?.model ?? model, allData, io.outputs);
   const compile = chooseCompile(tf, model, shape, request.learningRate, io.outputs);
   origins.restore();
   rememberLayerSources(tf, sources);
   const graphSources = graphSourceLookup(model, layerCalls, request.file, sources);
   const standInLine = standInNote(browserStandIns);
   const notes = [...(source?.notes ?? []), ...buildNotes, ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), ...randomNote, trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
-  return { code, runtime, tf, info, phase, model, call, name, browserStandIns, trainableParams, shapes, allData, compile, sources, graphSources, notes };
+  return { code, runtime, tf, info, phase, model, inPlace, call, name, browserStandIns, trainableParams, shapes, allData, compile, sources, graphSources, notes };
 }
 
 /** The batch that fits the worker's memory, and the shape of one step the fit was made for. */
@@ -150,8 +152,7 @@ export function fitMemory(prepared: PreparedSession, request: SanityRequest, con
 /** Runs the whole sanity-train and returns its report; failures throw SanityFailure. `source`: a model captured from a program instead of a builder. */
 export async function runSanitySession(request: SanityRequest, emit: Emit, checkLimits: () => void, context: SessionContext = {}, limits: SessionLimits = {}, source?: ModelSource): Promise<SanityReport> {
   const prepared = await prepareSession(request, emit, context, source);
-  const { runtime, tf, info, phase, call, name, browserStandIns, trainableParams, allData, compile, sources, graphSources, notes } = prepared;
-  const inPlace = await trainableInPlaceOf(tf, prepared.model, allData.xs);
+  const { runtime, tf, info, phase, call, name, browserStandIns, trainableParams, allData, compile, sources, graphSources, notes, inPlace } = prepared;
   const model = inPlace?.model ?? prepared.model;
   const models: { model: tfjs.LayersModel; norm: NormKind }[] = [{ model, norm: normOf(model) }];
   // A builder's Compare runs each model in a worker of its own (compare/); a model captured from a program

@@ -179,9 +179,15 @@ export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x:
   const layer = model.layers[failing.index];
   const source = sources.get(layer.name);
   const at = source ? ` built at ${source.file}:${source.line}` : '';
-  const advice = failureAdvice(layer);
+  const advice = failureAdvice(layer) ?? missingGradientAdvice(err);
   const message = `${mode === 'training' ? 'training' : 'running the model'} failed in layer "${layer.name}" (${layer.getClassName()})${at}, in its ${failing.phase} pass: tfjs said "${firstLine(err)}"${advice ? `; ${advice}` : ''}`;
   return new SanityFailure('threw', message, err);
+}
+
+/** A layer whose backward pass needs an op tfjs has no gradient for (Conv3DBackpropInputV2 of a conv3dTranspose). */
+function missingGradientAdvice(err: Error): string | undefined {
+  const op = /gradient function not found for (\w+)/.exec(err.message)?.[1];
+  return op === undefined ? undefined : `tfjs has no gradient for ${op}, so this layer cannot train in your program either`;
 }
 
 /**

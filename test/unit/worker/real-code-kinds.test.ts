@@ -112,6 +112,12 @@ describe('real-code kinds run (through the worker)', function () {
     assert.equal(report.runs[0].nan, null);
   });
 
+  it('a two-output model with a rank-5 BatchNorm: its outputs are checked on the RunningBatchNorm copy, which runs', async () => {
+    const report = reportOf(await run(request('volume-net.js', { model: 'volumeTwoHeads' })));
+    assert.equal(report.normSwapped?.layers.length, 1);
+    assert.ok(report.runs[0].steps > 0);
+  });
+
   it("a factory's functions (the module pattern, tfjs handed to the factory): found by their own names and trained", async () => {
     const policy = reportOf(await run(request('factory-nets.js', { model: 'policy' })));
     assert.equal(policy.model, 'nets.policy');

@@ -42,6 +42,15 @@ describe('describeStepFailure (which layer a failing step failed in)', () => {
     sized.dispose();
   });
 
+  it("a layer whose backward pass needs an op tfjs has no gradient for: named, and said to fail in the program too", () => {
+    const net = tf.sequential({ layers: [tf.layers.conv3dTranspose({ inputShape: [2, 2, 2, 1], filters: 1, kernelSize: 2, name: 'up' }), tf.layers.flatten()] });
+    const volume = tf.ones([1, 2, 2, 2, 1]);
+    const failure = describeStepFailure(tf, net, volume, new Error('Cannot compute gradient: gradient function not found for Conv3DBackpropInputV2.'), sources);
+    assert.match(failure?.message ?? '', /^training failed in layer "up" \(Conv3DTranspose\), in its backward pass: tfjs said "Cannot compute gradient: gradient function not found for Conv3DBackpropInputV2\."; tfjs has no gradient for Conv3DBackpropInputV2, so this layer cannot train in your program either$/);
+    tf.dispose([volume]);
+    net.dispose();
+  });
+
   it('a layer that throws something else on its own is not named: the model failed, no layer said', () => {
     const failure = describeStepFailure(tf, model, x, new Error('Total size of new array must be unchanged.'), sources);
     assert.equal(failure?.message, 'your model failed in a training step: tfjs said "Total size of new array must be unchanged." (replaying the step layer by layer did not show which layer)');
