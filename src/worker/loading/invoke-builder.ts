@@ -149,7 +149,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
     return loadAndBuild(inv, builder, builders, { moduleVars, instanceVars }, progress, lastResort);
   };
   try {
-    outcome = await withBrowserStandIns((progress) => attempt(progress), pageElementIds(inv.code, inv.file), ambientGlobalsAround(inv.file, inv.code, findPackageRoot(inv.file)));
+    outcome = await withBrowserStandIns((progress) => attempt(progress), pageElementIds(inv.code, inv.file), ambientGlobalsAround(inv.file, inv.code, findPackageRoot(inv.file)), inv.file);
   } catch (err) {
     const past =
       (await pastALoadError(err, inv.file, (lastResort) => attempt({ loaded: false }, lastResort))) ??

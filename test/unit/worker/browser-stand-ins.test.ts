@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { inspect } from 'node:util';
-import { BrowserOnlyError, createStandIn, defineStandIn, globalObjectAlias, removeStandIns, standInCandidate, standInNote, withBrowserStandIns } from '../../../src/worker/loading/page/browser-stand-ins';
+import { BrowserOnlyError, createStandIn, defineStandIn, fileLocation, globalObjectAlias, removeStandIns, standInCandidate, standInNote, withBrowserStandIns } from '../../../src/worker/loading/page/browser-stand-ins';
 import { describeError, SanityFailure } from '../../../src/worker/errors';
 import { ambientGlobals } from '../../../src/worker/loading/page/ambient-globals';
 
@@ -142,6 +142,22 @@ describe('browser stand-ins', () => {
       standInNote([{ name: 'document', when: 'import' }, { name: 'window', when: 'import' }]),
       'The module used document at import (browser-only): sanity-train gave it an inert stand-in. The module used window at import: in Node, sanity-train made it the global object, as a page has it.',
     );
+  });
+
+  it("a page script that reads location as it loads gets a page-from-disk location, which reads and never throws", async () => {
+    const { result, standIns } = await withBrowserStandIns(async () => {
+      const g = globalThis as Record<string, unknown>;
+      if (g.location === undefined) {
+        throw new SanityFailure('threw', 'loading page.html threw', referenceError('location'));
+      }
+      const at = g.location as { protocol: string; hostname: string; port: string; search: string; pathname: string };
+      return `ws://${at.hostname}:${at.port}|${at.protocol}|${at.search}|${at.pathname}`;
+    }, new Set(), new Set(), '/work/app/page.html');
+    removeStandIns(standIns.map((s) => s.name));
+    assert.equal(result, 'ws://:|file:||/work/app/page.html');
+    assert.deepEqual(standIns, [{ name: 'location', when: 'import' }]);
+    assert.equal(standInNote(standIns), 'The module read location at import: sanity-train gave it the file: location of a page opened from disk (no host, port or query).');
+    assert.equal(String(fileLocation(undefined).href), 'about:blank');
   });
 
   it('an error that is no missing browser global is thrown as it was, untouched', async () => {

@@ -7,6 +7,7 @@
  * throws a BrowserOnlyError that names the API, so a model that does need it fails in one clear line.
  */
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SanityFailure } from '../../errors';
 import { missingBrowserGlobal } from '../failure-hints';
 import { buildingAPage, pageElementWhileBuilding } from './page-element-writes';
@@ -34,7 +35,7 @@ export interface AttemptProgress {
  * global is missing, defines a stand-in for exactly that global, forgets the user's modules that the
  * attempt loaded (never node_modules: tfjs stays one instance) and tries again.
  */
-export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress) => Promise<T>, elementIds: ReadonlySet<string> = new Set(), declaredGlobals: ReadonlySet<string> = new Set()): Promise<{ result: T; standIns: StandInUse[] }> {
+export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress) => Promise<T>, elementIds: ReadonlySet<string> = new Set(), declaredGlobals: ReadonlySet<string> = new Set(), pageFile?: string): Promise<{ result: T; standIns: StandInUse[] }> {
   const standIns: StandInUse[] = [];
   let elements = 0;
   lookups = 'nothing';
@@ -82,11 +83,28 @@ export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress
       if (name === undefined || standIns.length - elements >= MAX_STAND_INS) {
         throw err;
       }
-      defineStandIn(name);
+      if (name === 'location') {
+        Object.defineProperty(globalThis, name, { value: fileLocation(pageFile), configurable: true, writable: true, enumerable: false });
+      } else {
+        defineStandIn(name);
+      }
       standIns.push({ name, when: progress.loaded ? 'build' : 'import' });
       forgetUserModulesSince(cachedBefore);
     }
   }
+}
+
+/**
+ * The location of a page opened from disk: a file: URL with no host, port, query or fragment. Code
+ * that reads it as it loads (`new WebSocket('ws://' + location.hostname + ':' + location.port)`,
+ * `new URLSearchParams(location.search)`) gets what a browser would give that page, not a stand-in
+ * that throws; navigating does nothing.
+ */
+export function fileLocation(file: string | undefined): Record<string, unknown> {
+  const href = file ? pathToFileURL(file).href : 'about:blank';
+  const url = new URL(href);
+  const nothing = (): undefined => undefined;
+  return { href, protocol: url.protocol, host: '', hostname: '', port: '', origin: 'null', pathname: url.pathname, search: '', hash: '', assign: nothing, replace: nothing, reload: nothing, toString: () => href };
 }
 
 function forgetUserModulesSince(cachedBefore: Set<string>): void {
@@ -291,7 +309,8 @@ export function standInNote(uses: readonly StandInUse[]): string | undefined {
   const when = (some: readonly StandInUse[]) => (some.every((u) => u.when === 'import') ? 'at import' : some.every((u) => u.when === 'build') ? 'while building the model' : 'at import and while building the model');
   const aliases = uses.filter((u) => u.name === 'window' || u.name === 'self');
   const declared = uses.filter((u) => u.declared === true);
-  const inert = uses.filter((u) => !aliases.includes(u) && !declared.includes(u));
+  const location = uses.filter((u) => u.name === 'location');
+  const inert = uses.filter((u) => !aliases.includes(u) && !declared.includes(u) && !location.includes(u));
   const lines: string[] = [];
   if (declared.length > 0) {
     const one = declared.length === 1;
@@ -302,6 +321,9 @@ export function standInNote(uses: readonly StandInUse[]): string | undefined {
   }
   if (aliases.length > 0) {
     lines.push(`The module used ${listOf(aliases.map((u) => u.name))} ${when(aliases)}: in Node, sanity-train made ${aliases.length === 1 ? 'it' : 'them'} the global object, as a page has it.`);
+  }
+  if (location.length > 0) {
+    lines.push(`The module read location ${when(location)}: sanity-train gave it the file: location of a page opened from disk (no host, port or query).`);
   }
   return lines.join(' ');
 }
