@@ -161,7 +161,9 @@ export function transpile(code: string, file: string): string {
   const body = guardedBuilderBodies.get(file);
   const withBody = body && !page ? withGuardedBuilderBody(code, file, body) : code;
   const ownCode = guardedConstructorFiles.has(file) && !page ? withGuardedConstructors(withBody, file) : withBody;
-  const source = isGuarded(file) && !page ? withGuardedStatements(ownCode, file) : ownCode;
+  // A page's scripts run statement by statement too: in a browser a script that throws stops only
+  // itself, and the page's later scripts (the class that builds the model) still run.
+  const source = isGuarded(file) ? withGuardedStatements(ownCode, page ? `${file}.js` : file) : ownCode;
   const out = ts.transpileModule(source, {
     // A page's scripts are JavaScript (an unknown extension would parse as TypeScript); .mjs/.mts
     // would keep their ES-module syntax whatever the module setting says.

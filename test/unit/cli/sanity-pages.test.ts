@@ -50,6 +50,14 @@ describe('rbn sanity on HTML pages and on builders that keep the model in a vari
     assert.match(stderr, /defineModel\(\) threw: BrowserOnlyError: document\.getElementById\('units'\)\.value is browser-only/);
   });
 
+  it("a page script that throws as it loads stops only itself: the later script's class builds and trains, with a note", async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', 'throws-at-load.html', '--model', 'PolicyNet.makeModel', ...FAST, '--json'], FIXTURES);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as SanityReport;
+    assert.equal(report.runs[0]?.steps, 3);
+    assert.ok(report.notes?.some((n) => /^throws-at-load\.html throws when it loads: BrowserOnlyError: localStorage\.getItem is browser-only.*skipped the statements that threw/.test(n)), JSON.stringify(report.notes));
+  });
+
   it('a module script importing tfjs from a CDN gets the page\'s tfjs', async () => {
     const { code, stdout, stderr } = await rbn(['sanity', 'module-page.html', ...FAST, '--json'], FIXTURES);
     assert.equal(code, 0, stderr);
