@@ -7,7 +7,7 @@
 import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
 import { membersOfType, shapeDimensionOf, usedAsShape } from './object-types';
 import { readPropertiesOf } from './property-reads';
-import { shapeRankFromConsumer } from './shape-consumers';
+import { shapeRankFromConsumer, type ConsumerRank } from './shape-consumers';
 import type { BuilderParameter } from '../types';
 
 export { readDataHint, type DataHint } from './data-hint';
@@ -82,6 +82,8 @@ export interface GuessCode {
   uses?: string;
   /** The builder's file, for the object types declared there. */
   declarations?: string;
+  /** For a member of an object argument: the rank the layer its path feeds says (`config.inputShape` → conv1d). */
+  consumer?: ConsumerRank;
 }
 
 /**
@@ -112,13 +114,13 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
     return guessExample(type!, exampleRank / 2, hint);
   }
   // The layer the shape feeds says its rank better than the file's data hint or the name does.
-  const consumer = rank === undefined ? shapeRankFromConsumer(p.name, code.uses ?? '') : undefined;
+  const consumer = rank === undefined ? (code.consumer ?? shapeRankFromConsumer(p.name, code.uses ?? '')) : undefined;
   const consumed = consumer ? ` (rank ${consumer.rank}: it feeds a ${consumer.layer} layer)` : '';
   // A parameter typed `number` is one dimension, whatever it is called or wherever it goes (`[inputShape]`).
   if (type !== 'number' && (isShapeType(type) || usedAsShape(p.name, code.uses ?? ''))) {
     return { value: shapeFor(hint, consumer?.rank), detail: `${type !== undefined && isShapeType(type) ? `from the type ${type}` : `from its use as a shape`}${consumed}` };
   }
-  const typed = type === undefined ? undefined : guessFromObjectType(type, hint, code.declarations ?? '');
+  const typed = type === undefined ? undefined : guessFromObjectType(type, hint, code.declarations ?? '', p.name, code.uses ?? '');
   const read = typed ?? guessFromReads(p.name, hint, code.uses ?? '');
   if (read) {
     return read;
@@ -287,18 +289,26 @@ function patternElements(pattern: string): string[] | undefined {
  * The guess for the member `name` of an object called `owner` (`game.height` is the game's height, a
  * board side, not an image's); undefined when its name says nothing.
  */
-export function guessMember(name: string, owner: string, hint: DataHint, typeText?: string): Guess | undefined {
+/** `reads`: the object's path in the code that reads it (`config` of `config.inputShape`), where the layer a shape feeds says its rank. */
+export function guessMember(name: string, owner: string, hint: DataHint, typeText?: string, reads?: ObjectReads): Guess | undefined {
   if (BOARD_OWNER.test(owner) && BOARD_DIMENSION.test(name)) {
     return { value: BOARD_SIDE, detail: `from the name ${owner}.${name}` };
   }
-  return guessArgument({ name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) }, hint);
+  const consumer = reads === undefined ? undefined : shapeRankFromConsumer(`${reads.path}.${name}`, reads.uses);
+  return guessArgument({ name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) }, hint, consumer ? { consumer } : {});
+}
+
+/** An object argument as the code reads it: its path (`config`, `this.options`) and the code. */
+interface ObjectReads {
+  path: string;
+  uses: string;
 }
 
 /** An object with a guess for each property in `names`; undefined when none has one. */
-function objectOf(names: readonly { name: string; typeText?: string }[], hint: DataHint, owner = ''): Record<string, unknown> | undefined {
+function objectOf(names: readonly { name: string; typeText?: string }[], hint: DataHint, owner = '', reads?: ObjectReads): Record<string, unknown> | undefined {
   const value: Record<string, unknown> = {};
   for (const { name, typeText } of names) {
-    const guess = guessMember(name, owner, hint, typeText);
+    const guess = guessMember(name, owner, hint, typeText, reads);
     if (guess) {
       value[name] = guess.value;
     }
@@ -307,12 +317,12 @@ function objectOf(names: readonly { name: string; typeText?: string }[], hint: D
 }
 
 /** `{ width: number; height: number }`, an interface / type alias of the same file, or an intersection of them. */
-function guessFromObjectType(type: string, hint: DataHint, code: string): Guess | undefined {
+function guessFromObjectType(type: string, hint: DataHint, code: string, path: string, uses: string): Guess | undefined {
   if (!/^\{|^[A-Z]|^[A-Za-z_$][\w$]*\.[A-Z]/.test(type)) {
     return undefined;
   }
   const members = membersOfType(type, code)?.filter((m) => !m.optional);
-  const value = members === undefined ? undefined : objectOf(members, hint);
+  const value = members === undefined ? undefined : objectOf(members, hint, '', { path, uses });
   return value === undefined ? undefined : { value, detail: `from the type ${type}` };
 }
 
@@ -320,7 +330,7 @@ function guessFromObjectType(type: string, hint: DataHint, code: string): Guess 
 function guessFromReads(name: string, hint: DataHint, code: string): Guess | undefined {
   const reads = code.length === 0 ? undefined : readPropertiesOf(code, name);
   // A property read into a shape is guessed as a shape (`number[]`), whatever its name says.
-  const value = reads === undefined ? undefined : objectOf(reads.needed.map((n) => (reads.shapes.includes(n) ? { name: n, typeText: 'number[]' } : { name: n })), hint, name);
+  const value = reads === undefined ? undefined : objectOf(reads.needed.map((n) => (reads.shapes.includes(n) ? { name: n, typeText: 'number[]' } : { name: n })), hint, name, { path: name, uses: code });
   if (reads === undefined || value === undefined) {
     return undefined;
   }

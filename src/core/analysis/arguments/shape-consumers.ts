@@ -22,9 +22,12 @@ export interface ConsumerRank {
   layer: string;
 }
 
-/** The rank `name` must have as a shape, from the first layer that consumes it; undefined when no layer says. */
+/**
+ * The rank `name` must have as a shape, from the first layer that consumes it; undefined when no layer
+ * says. `name` is a variable or a member path the code reads (`config.inputShape`).
+ */
 export function shapeRankFromConsumer(name: string, code: string): ConsumerRank | undefined {
-  if (!/^[A-Za-z_$][\w$]*$/.test(name) || code.length === 0) {
+  if (!/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/.test(name) || code.length === 0) {
     return undefined;
   }
   return rankFromLayerConfig(name, code) ?? rankFromInputTensor(name, code);
@@ -32,15 +35,24 @@ export function shapeRankFromConsumer(name: string, code: string): ConsumerRank 
 
 const NOT_A_MEMBER = '(?![\\w$.\\[(])';
 
+/** `name` for a regular expression, `this.` optional before a member path (`this.config.inputShape`). */
 function escaped(name: string): string {
-  return name.replace(/\$/g, '\\$');
+  return name.replace(/[$.]/g, '\\$&');
 }
+
+/**
+ * Layers whose output has their input's rank and says nothing of it: the input tensor passes through
+ * them (`tf.input({ shape }) → batchNormalization → conv1d`) to the layer that does.
+ */
+const RANK_PRESERVING = new Set(['batchNormalization', 'layerNormalization', 'dropout', 'spatialDropout1d', 'gaussianNoise', 'gaussianDropout', 'alphaDropout', 'activation', 'reLU', 'leakyReLU', 'prelu', 'elu', 'thresholdedReLU', 'softmax', 'masking']);
+/** Pass-through layers followed at most. */
+const MAX_PASS_THROUGH = 4;
 
 /** `tf.layers.conv1d({ filters: 8, inputShape: s })`, or `{ inputShape }` shorthand for a parameter called inputShape. */
 function rankFromLayerConfig(name: string, code: string): ConsumerRank | undefined {
   const n = escaped(name);
   const shorthand = name === 'inputShape' ? `|[{,]\\s*inputShape\\s*(?=[,}])` : '';
-  for (const match of code.matchAll(new RegExp(`\\b(?:inputShape|batchInputShape)\\s*:\\s*${n}${NOT_A_MEMBER}${shorthand}`, 'g'))) {
+  for (const match of code.matchAll(new RegExp(`\\b(?:inputShape|batchInputShape)\\s*:\\s*(?:this\\.)?${n}${NOT_A_MEMBER}${shorthand}`, 'g'))) {
     const found = known(enclosingCallee(code, match.index));
     if (found) {
       return found;
@@ -49,18 +61,49 @@ function rankFromLayerConfig(name: string, code: string): ConsumerRank | undefin
   return undefined;
 }
 
-/** `const x = tf.input({ shape: s })`, then the first informative `tf.layers.dense(…).apply(x)`. */
+/**
+ * `const x = tf.input({ shape: s })`, then the first informative `tf.layers.dense(…).apply(x)`, through
+ * layers that keep the rank (`const y = tf.layers.batchNormalization().apply(x)`, then y's consumer).
+ */
 function rankFromInputTensor(name: string, code: string): ConsumerRank | undefined {
   const n = escaped(name);
-  const declaration = new RegExp(`\\b(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*(?:[\\w$]+\\.)*input\\s*\\(\\s*\\{[^}]*?\\bshape\\s*:\\s*${n}${NOT_A_MEMBER}`, 'g');
+  const declaration = new RegExp(`\\b(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*(?:[\\w$]+\\.)*input\\s*\\(\\s*\\{[^}]*?\\bshape\\s*:\\s*(?:this\\.)?${n}${NOT_A_MEMBER}`, 'g');
   for (const match of code.matchAll(declaration)) {
-    const tensor = escaped(match[1]);
-    const rest = code.slice(match.index);
-    for (const use of rest.matchAll(new RegExp(`\\)\\s*\\.\\s*apply\\s*\\(\\s*${tensor}\\s*[,)]`, 'g'))) {
-      const found = known(calleeOfCallEndingAt(rest, use.index));
-      if (found) {
-        return found;
+    const found = rankFromTensor(match[1], code.slice(match.index), 0);
+    if (found) {
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/** The rank the first informative layer applied to `tensor` in `code` says, following pass-through layers. */
+function rankFromTensor(tensor: string, code: string, depth: number): ConsumerRank | undefined {
+  for (const use of code.matchAll(new RegExp(`\\)\\s*\\.\\s*apply\\s*\\(\\s*${escaped(tensor)}\\s*[,)]`, 'g'))) {
+    const callee = calleeOfCallEndingAt(code, use.index);
+    const found = known(callee);
+    if (found) {
+      return found;
+    }
+    if (callee !== undefined && RANK_PRESERVING.has(callee) && depth < MAX_PASS_THROUGH) {
+      const next = assignedAt(code, use.index);
+      const through = next === undefined ? undefined : rankFromTensor(next, code.slice(use.index), depth + 1);
+      if (through) {
+        return through;
       }
+    }
+  }
+  return undefined;
+}
+
+/** The variable the statement around `index` assigns (`const y = …` or `x = …`), if any: on its line, else since the statement began (a chain over lines). */
+function assignedAt(code: string, index: number): string | undefined {
+  const line = code.lastIndexOf('\n', index) + 1;
+  const statement = Math.max(code.lastIndexOf(';', index), code.lastIndexOf('{', index), code.lastIndexOf('}', index)) + 1;
+  for (const start of [Math.max(line, statement), statement]) {
+    const name = /^\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*)\s*=(?!=)/.exec(code.slice(start, index))?.[1];
+    if (name !== undefined) {
+      return name;
     }
   }
   return undefined;

@@ -13,6 +13,12 @@ const rows: { title: string; name: string; code: string; expected: { rank: numbe
   { title: 'a member read is not the parameter', name: 's', code: 'tf.layers.dense({ inputShape: s.slice(1) })', expected: undefined },
   { title: 'another name that starts the same is not the parameter', name: 's', code: 'tf.layers.dense({ inputShape: s2 })', expected: undefined },
   { title: 'no code', name: 's', code: '', expected: undefined },
+  { title: 'a member path read into the input', name: 'config.inputShape', code: 'const inputs = tf.input({ shape: config.inputShape });\nconst h = tf.layers.lstm({ units: 8 }).apply(inputs);', expected: { rank: 2, layer: 'lstm' } },
+  { title: "a member path read through this", name: 'config.inputShape', code: 'const inputs = tf.input({ shape: this.config.inputShape });\nconst h = tf.layers.conv2d({ filters: 2, kernelSize: 3 }).apply(inputs);', expected: { rank: 3, layer: 'conv2d' } },
+  { title: 'another member of the same object is not it', name: 'config.inputShape', code: 'const inputs = tf.input({ shape: config.inputShapeB });\nconst h = tf.layers.lstm({ units: 8 }).apply(inputs);', expected: undefined },
+  { title: 'through batchNormalization to the conv1d it feeds', name: 'shape', code: 'const inputs = tf.input({ shape });\nconst x0 = tf.input({ shape: shape });\nconst normed = tf.layers.batchNormalization().apply(x0);\nconst c = tf.layers.conv1d({ filters: 4, kernelSize: 3 }).apply(normed);', expected: { rank: 2, layer: 'conv1d' } },
+  { title: 'through a reassigned variable over two pass-through layers, the apply chained over lines', name: 's', code: 'let x = tf.input({ shape: s });\nx = tf.layers.dropout({ rate: 0.1 }).apply(x);\nx = tf.layers\n  .batchNormalization()\n  .apply(x);\nx = tf.layers.conv2d({ filters: 2, kernelSize: 3 }).apply(x);', expected: { rank: 3, layer: 'conv2d' } },
+  { title: 'through a pass-through layer into nothing informative', name: 's', code: 'const x = tf.input({ shape: s });\nconst y = tf.layers.dropout({ rate: 0.1 }).apply(x);\nconst z = tf.layers.concatenate().apply([y, w]);', expected: undefined },
 ];
 
 describe('the rank of a shape from the first layer that consumes it', () => {

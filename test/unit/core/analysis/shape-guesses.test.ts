@@ -192,6 +192,19 @@ const rows: Row[] = [
     expected: 8,
   },
   {
+    title: "an options object's shape member fed to tf.input, then through batchNormalization to a conv1d: a sequence, not the file's image",
+    parameter: { name: 'config', typeText: 'CNNConfig' },
+    uses: 'const inputs = tf.input({ shape: config.inputShape });\nconst normed = tf.layers.batchNormalization().apply(inputs);\nconst c = tf.layers.conv1d({ filters: config.filters, kernelSize: 3 }).apply(normed);',
+    declarations: 'interface CNNConfig { inputShape: number[]; filters: number }',
+    expected: { inputShape: [28, 28], filters: 16 },
+  },
+  {
+    title: 'the same member read without a type: from what the code reads, a sequence',
+    parameter: { name: 'config' },
+    uses: 'const inputs = tf.input({ shape: config.inputShape });\nconst h = tf.layers.lstm({ units: config.units }).apply(inputs);',
+    expected: { inputShape: [28, 28], units: 32 },
+  },
+  {
     title: 'read by a variable index: no guess from the indices',
     parameter: { name: 'zq' },
     uses: 'dense({ units: zq[i] });',
