@@ -24,6 +24,8 @@ pair round7-before study-round7-before
 [ -f $R/study-round11-before-dev.json ] && pair round11-before-A study-round11-before
 [ -f $R/study-round11b-before-dev.json ] && pair round11-before-B study-round11b-before
 [ -f $R/study-round11-final-dev.json ] && pair round11-final study-round11-final
+[ -f $R/study-round12-before-dev.json ] && pair round12-before study-round12-before
+[ -f $R/study-round12-final-dev.json ] && pair round12-final study-round12-final
 [ -f $R/study-now-r11-dev.json ] && pair now study-now-r11
 [ -f $R/study-now-r10-dev.json ] && pair now study-now-r10
 [ -f $R/study-now-r9-dev.json ] && pair now study-now-r9
