@@ -17,7 +17,7 @@ import { swapNorms } from './norm-swap';
 import { normLimitOf, type NormLimit } from './step-error';
 
 /** The BatchNormalization layers tfjs cannot train (an axis other than their input's last, a rank over 4), nested models' included. */
-export function untrainableNorms(model: tfjs.LayersModel): { layer: tfjs.layers.Layer; limit: NormLimit }[] {
+export function untrainableNorms(model: tfjs.LayersModel): UntrainableNorm[] {
   return model.layers.flatMap((layer) => {
     const nested = layer as Partial<tfjs.LayersModel>;
     if (Array.isArray(nested.layers)) {
@@ -74,26 +74,26 @@ export async function trainableInPlaceOf(tf: typeof tfjs, model: tfjs.LayersMode
   return { model: copy.model, swapped: { reason: `${reasons.join('; ')}: ${norms.some((n) => n.limit.kind === 'rank') ? 'it fails' : 'its gradient fails'} (${said}), in your program too`, layers: norms.map((n) => n.layer.name) } };
 }
 
-function axisReason(norms: { layer: tfjs.layers.Layer; limit: NormLimit }[]): string | undefined {
-  const over = norms.filter((n) => n.limit.kind === 'axis');
-  if (over.length === 0) {
-    return undefined;
-  }
-  const axes = [...new Set(over.map((n) => (n.limit as { axis: number }).axis))].join(', ');
-  return `tfjs trains BatchNormalization only over the last axis, and ${namesOf(over, 'normalises', 'normalise')} axis ${axes} (channels-first)`;
+export type UntrainableNorm = { layer: tfjs.layers.Layer; limit: NormLimit };
+
+/** The layers with one kind of limit, and their distinct axes or ranks ("1, 2"). */
+function ofKind(norms: UntrainableNorm[], kind: NormLimit['kind']): { over: UntrainableNorm[]; values: string } {
+  const over = norms.filter((n) => n.limit.kind === kind);
+  return { over, values: [...new Set(over.map(({ limit }) => (limit.kind === 'axis' ? limit.axis : limit.rank)))].join(', ') };
 }
 
-function rankReason(norms: { layer: tfjs.layers.Layer; limit: NormLimit }[]): string | undefined {
-  const over = norms.filter((n) => n.limit.kind === 'rank');
-  if (over.length === 0) {
-    return undefined;
-  }
-  const ranks = [...new Set(over.map((n) => (n.limit as { rank: number }).rank))].join(', ');
-  return `tfjs implements BatchNormalization for inputs of rank 2 to 4 only, and ${over.length === 1 ? `the input of ${over[0].layer.name} has` : `the inputs of ${namesOf(over)} have`} rank ${ranks}`;
+function axisReason(norms: UntrainableNorm[]): string | undefined {
+  const { over, values } = ofKind(norms, 'axis');
+  return over.length === 0 ? undefined : `tfjs trains BatchNormalization only over the last axis, and ${namesOf(over, 'normalises', 'normalise')} axis ${values} (channels-first)`;
+}
+
+function rankReason(norms: UntrainableNorm[]): string | undefined {
+  const { over, values } = ofKind(norms, 'rank');
+  return over.length === 0 ? undefined : `tfjs implements BatchNormalization for inputs of rank 2 to 4 only, and ${over.length === 1 ? `the input of ${over[0].layer.name} has` : `the inputs of ${namesOf(over)} have`} rank ${values}`;
 }
 
 /** "name normalises" or "3 layers (a, b and 1 more) normalise"; with no verbs, the names alone. */
-function namesOf(norms: { layer: tfjs.layers.Layer }[], one = '', many = ''): string {
+function namesOf(norms: UntrainableNorm[], one = '', many = ''): string {
   const names = norms.map((n) => n.layer.name);
   const listed = names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
   const phrase = names.length === 1 ? `${names[0]} ${one}` : `${names.length} layers (${listed}) ${many}`;
