@@ -120,6 +120,8 @@ export function installModuleHooks(redirects: Map<string, string>): void {
   };
   internals._extensions['.js'] = jsLike;
   internals._extensions['.mjs'] = jsLike;
+  // Registered so that Node resolves what bundlers do: `./App` to App.jsx, `@/store` to store/index.jsx.
+  internals._extensions['.jsx'] = jsLike;
   // Only the entry file is read as a page (an .html a module requires stays what it was before).
   internals._extensions['.html'] = jsLike;
   internals._extensions['.htm'] = jsLike;
