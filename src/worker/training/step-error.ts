@@ -179,9 +179,24 @@ export function describeStepFailure(tf: typeof tfjs, model: tfjs.LayersModel, x:
   const layer = model.layers[failing.index];
   const source = sources.get(layer.name);
   const at = source ? ` built at ${source.file}:${source.line}` : '';
-  const advice = failureAdvice(layer) ?? missingGradientAdvice(err);
+  const advice = failureAdvice(layer) ?? missingGradientAdvice(err) ?? singleStepRnnAdvice(layer, err);
   const message = `${mode === 'training' ? 'training' : 'running the model'} failed in layer "${layer.name}" (${layer.getClassName()})${at}, in its ${failing.phase} pass: tfjs said "${firstLine(err)}"${advice ? `; ${advice}` : ''}`;
   return new SanityFailure('threw', message, err);
+}
+
+const RNN_LAYERS = new Set(['GRU', 'LSTM', 'SimpleRNN', 'RNN']);
+
+/**
+ * An RNN over a sequence of one step fed by another layer (a stacked GRU): tfjs's gradient of the
+ * step's unstack fails in `stack`, in the program's fit() too. A one-step sequence is often a
+ * transposed shape (`inputShape: [1, 60]` for 60 prices of one feature, which is `[60, 1]`).
+ */
+function singleStepRnnAdvice(layer: tfjs.layers.Layer, err: Error): string | undefined {
+  const steps = (layer.input as tfjs.SymbolicTensor | undefined)?.shape?.[1];
+  if (!RNN_LAYERS.has(layer.getClassName()) || steps !== 1 || !/passed to stack/.test(err.message)) {
+    return undefined;
+  }
+  return 'its input is a sequence of one time step, and tfjs cannot backpropagate through a recurrent layer over one step that another layer feeds, in your program too: give the sequence its steps (for 60 values of one feature, inputShape [60, 1], not [1, 60])';
 }
 
 /** A layer whose backward pass needs an op tfjs has no gradient for (Conv3DBackpropInputV2 of a conv3dTranspose). */

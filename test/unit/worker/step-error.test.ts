@@ -51,6 +51,15 @@ describe('describeStepFailure (which layer a failing step failed in)', () => {
     net.dispose();
   });
 
+  it('a stacked GRU over a sequence of one step, whose backward pass tfjs cannot do: named, with the likely transposed shape', () => {
+    const net = tf.sequential({ layers: [tf.layers.gru({ inputShape: [1, 6], units: 3, returnSequences: true }), tf.layers.gru({ units: 2, name: 'second' })] });
+    const seq = tf.ones([2, 1, 6]);
+    const failure = describeStepFailure(tf, net, seq, new Error('Argument tensors passed to stack must be a `Tensor[]` or `TensorLike[]`'), sources);
+    assert.match(failure?.message ?? '', /^training failed in layer "gru_GRU\d+" \(GRU\), in its backward pass: tfjs said "Argument tensors passed to stack must be a `Tensor\[\]` or `TensorLike\[\]`"; its input is a sequence of one time step, .*inputShape \[60, 1\], not \[1, 60\]\)$/);
+    tf.dispose([seq]);
+    net.dispose();
+  });
+
   it('a layer that throws something else on its own is not named: the model failed, no layer said', () => {
     const failure = describeStepFailure(tf, model, x, new Error('Total size of new array must be unchanged.'), sources);
     assert.equal(failure?.message, 'your model failed in a training step: tfjs said "Total size of new array must be unchanged." (replaying the step layer by layer did not show which layer)');
