@@ -138,7 +138,7 @@ describe('verdictFor', () => {
       headline: 'Cannot train as written',
       coverage: 'No NaN/Inf or explosion in 300 steps',
       comparison: null,
-      caveat: /^The model as written cannot train: tfjs trains BatchNormalization only over the last axis, and bn1 normalises axis 1 \(channels-first\)\. The runs used RunningBatchNorm in place of that layer, which normalises any axis\.$/,
+      caveat: /^The model as written cannot train: tfjs trains BatchNormalization only over the last axis, and bn1 normalises axis 1 \(channels-first\)\. The runs used RunningBatchNorm in place of that layer, which normalises any axis of any rank\.$/,
     },
     {
       title: 'cannot train as written, and the copy was cut short: both said',
@@ -146,7 +146,7 @@ describe('verdictFor', () => {
       headline: 'Cannot train as written',
       coverage: 'No NaN/Inf or explosion in 40 steps',
       comparison: null,
-      caveat: /in place of those layers, which normalises any axis\. Too short to judge learning: the time budget allowed 40 of 300 steps/,
+      caveat: /in place of those layers, which normalises any axis of any rank\. Too short to judge learning: the time budget allowed 40 of 300 steps/,
     },
   ];
   for (const row of rows) {

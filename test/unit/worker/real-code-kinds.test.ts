@@ -90,7 +90,7 @@ describe('real-code kinds run (through the worker)', function () {
     const outcome = await run(request('residual-pool-mismatch.js', { model: 'residualNet', args: [{ $input: [8, 8, 1] }, 3] }));
     assert.equal(outcome.kind, 'error');
     const { message } = outcome as { message: string };
-    assert.match(message, /^training failed in layer "reshape_Reshape\d+" \(Reshape\) built at .*residual-pool-mismatch\.js:16, in its forward pass: tfjs said "Total size of new array must be unchanged\."/);
+    assert.match(message, /^running the model failed in layer "reshape_Reshape\d+" \(Reshape\) built at .*residual-pool-mismatch\.js:16, in its forward pass: tfjs said "Total size of new array must be unchanged\."/);
   });
 
   it('channels-first BatchNorm, whose gradient tfjs lacks: the runs train a RunningBatchNorm copy, and the report says the model as written cannot train and why', async () => {
