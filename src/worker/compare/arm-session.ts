@@ -37,6 +37,10 @@ async function modelForSeed(prepared: PreparedSession, start: StartArm, seed: nu
   if (start.arm === 'asWritten') {
     return { model: built, norm: normOf(built) };
   }
+  // Set-up already swapped the first build of a model tfjs cannot train as written (untrainable-norms.ts).
+  if (built === prepared.model && prepared.inPlace) {
+    return { model: prepared.inPlace.model, norm: normOf(prepared.inPlace.model) };
+  }
   const swapped = await swapNorms(prepared.tf, built);
   if (!swapped) {
     throw new Error('the model built for a later seed has no batch-norm layer to swap');

@@ -8,6 +8,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { skipFramesOf } from './layer-origins';
 import { holdDispose, releaseDispose } from './training-in-builder';
+import { countNorms } from '../training/norm-swap';
 
 // The wrappers below sit between the user's `model.add(new Layer())` and tfjs: never the user's line.
 skipFramesOf(__filename);
@@ -73,6 +74,7 @@ export function watchModelsUsed(tf: typeof tfjs): ModelsUsed {
   };
 }
 
+/** Whether the model has a BatchNormalization layer, nested models' included. */
 export function hasBatchNorm(model: tfjs.LayersModel): boolean {
-  return model.layers.some((layer) => layer.getClassName() === 'BatchNormalization');
+  return countNorms(model).batchNormalization > 0;
 }

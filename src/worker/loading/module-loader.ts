@@ -165,7 +165,7 @@ export function transpile(code: string, file: string): string {
   const ownCode = guardedConstructorFiles.has(file) && !page ? withGuardedConstructors(withBody, file) : withBody;
   // A page's scripts run statement by statement too: in a browser a script that throws stops only
   // itself, and the page's later scripts (the class that builds the model) still run.
-  const source = isGuarded(file) ? withGuardedStatements(ownCode, page ? `${file}.js` : file) : ownCode;
+  const source = isGuarded(file) ? withGuardedStatements(ownCode, file) : ownCode;
   const out = ts.transpileModule(source, {
     // A page's scripts are JavaScript (an unknown extension would parse as TypeScript); .mjs/.mts
     // would keep their ES-module syntax whatever the module setting says.

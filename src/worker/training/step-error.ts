@@ -114,22 +114,23 @@ export function normLimitOf(layer: tfjs.layers.Layer): NormLimit | undefined {
   if (layer.getClassName() !== 'BatchNormalization') {
     return undefined;
   }
-  const axis = (layer.getConfig() as { axis?: number }).axis;
-  const rank = (layer.input as tfjs.SymbolicTensor | undefined)?.shape?.length;
+  const rank = inputRank(layer);
   if (rank !== undefined && rank > MAX_BATCH_NORM_RANK) {
     return { kind: 'rank', rank };
   }
-  if (axis !== undefined && axis !== -1 && rank !== undefined && axis !== rank - 1) {
-    return { kind: 'axis', axis };
-  }
-  return undefined;
+  const axis = offLastAxis(layer);
+  return axis === undefined ? undefined : { kind: 'axis', axis };
 }
 
-/** A Softmax layer over an axis other than its input's last (tfjs implements only the last). */
-function softmaxOffLastAxis(layer: tfjs.layers.Layer): boolean {
+function inputRank(layer: tfjs.layers.Layer): number | undefined {
+  return (layer.input as tfjs.SymbolicTensor | undefined)?.shape?.length;
+}
+
+/** The layer's configured `axis` when it is one number and not its input's last; undefined otherwise. */
+function offLastAxis(layer: tfjs.layers.Layer): number | undefined {
   const axis = (layer.getConfig() as { axis?: number | number[] }).axis;
-  const rank = (layer.input as tfjs.SymbolicTensor | undefined)?.shape?.length;
-  return typeof axis === 'number' && axis !== -1 && rank !== undefined && axis !== rank - 1;
+  const rank = inputRank(layer);
+  return typeof axis === 'number' && axis !== -1 && rank !== undefined && axis !== rank - 1 ? axis : undefined;
 }
 
 /** The largest input rank tfjs's batchNormalization kernels take (batchNorm2d to batchNorm4d). */
@@ -139,7 +140,7 @@ export type NormLimit = { kind: 'rank'; rank: number } | { kind: 'axis'; axis: n
 
 /** What is known about why a layer of this kind fails to train. */
 export function failureAdvice(layer: tfjs.layers.Layer): string | undefined {
-  if (layer.getClassName() === 'Softmax' && softmaxOffLastAxis(layer)) {
+  if (layer.getClassName() === 'Softmax' && offLastAxis(layer) !== undefined) {
     return 'tfjs computes softmax only along the last axis, in your program too: transpose the tensor so that axis comes last (tf.layers.permute), or apply softmax with axis: -1';
   }
   const limit = normLimitOf(layer);

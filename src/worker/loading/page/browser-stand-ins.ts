@@ -83,11 +83,7 @@ export async function withBrowserStandIns<T>(attempt: (progress: AttemptProgress
       if (name === undefined || standIns.length - elements >= MAX_STAND_INS) {
         throw err;
       }
-      if (name === 'location') {
-        Object.defineProperty(globalThis, name, { value: fileLocation(pageFile), configurable: true, writable: true, enumerable: false });
-      } else {
-        defineStandIn(name);
-      }
+      defineStandIn(name, pageFile);
       standIns.push({ name, when: progress.loaded ? 'build' : 'import' });
       forgetUserModulesSince(cachedBefore);
     }
@@ -186,8 +182,10 @@ export function definePageElement(name: string): void {
 }
 
 /** Defines the stand-in for `name` on the global object. */
-export function defineStandIn(name: string): void {
-  Object.defineProperty(globalThis, name, { value: createStandIn(name), configurable: true, writable: true, enumerable: false });
+/** Defines the global `name` as an inert stand-in; `location` as the page's own, from disk (`pageFile`). */
+export function defineStandIn(name: string, pageFile?: string): void {
+  const value = name === 'location' ? fileLocation(pageFile) : createStandIn(name);
+  Object.defineProperty(globalThis, name, { value, configurable: true, writable: true, enumerable: false });
 }
 
 /** Removes the stand-ins again (tests run several sessions in one process). */
