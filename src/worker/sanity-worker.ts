@@ -11,6 +11,7 @@ import { formatParams } from './budget/model-size';
 import { describeError, isWasmAbort, SanityFailure } from './errors';
 import { exitIfOrphaned, watchParent } from './parent-watch';
 import { runSanitySession, type SessionContext } from './sanity-session';
+import { absorbedWhileSettling } from './loading/model-at-load';
 import { isLoadStop } from './loading/load-stop';
 import { guardExit, realExit } from './exit-guard';
 
@@ -48,7 +49,8 @@ async function start(request: SanityRequest, runner?: SessionRunner): Promise<vo
   const fail = (err: unknown) => {
     // A script's own training stopped while it loaded, or its process.exit() turned into a throw, rejects
     // a promise nobody awaits (training-at-load.ts, exit-guard.ts): the session goes on.
-    if (finished || isLoadStop(err)) {
+    // So does a callback's error while the worker waits for the code a page script runs as it loads (model-at-load.ts).
+    if (finished || isLoadStop(err) || absorbedWhileSettling()) {
       return;
     }
     finished = true;

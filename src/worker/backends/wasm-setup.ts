@@ -90,10 +90,29 @@ async function tryThreadedStart(tf: typeof tfjs, wasm: typeof import('@tensorflo
 
 /** tf.setBackend('wasm'), with a time limit when pthread workers must start; throws with the reason it failed. */
 async function startOrThrow(tf: typeof tfjs, threads: number): Promise<void> {
+  const before = new Set([...process.listeners('uncaughtException'), ...process.listeners('unhandledRejection')]);
   const warnings = await captureWarnings(() => withTimeout(tf.setBackend('wasm'), threads > 1 ? THREADED_START_TIMEOUT_MS : undefined));
+  dropRethrowingListeners(before);
   if (!warnings.result) {
     const detail = warnings.messages.find((m) => m.trim() !== '' && !m.startsWith('Initialization of backend')) ?? 'no detail';
     throw new Error(`the wasm backend failed to initialise${threads > 1 ? ` with ${threads} threads` : ''}: ${firstLine(detail)}`);
+  }
+}
+
+/**
+ * The wasm module's emscripten glue adds process handlers that rethrow any uncaught error, which ends
+ * the process with code 7 before the worker's own handler can report the user's error in one line.
+ */
+function dropRethrowingListeners(before: ReadonlySet<unknown>): void {
+  for (const listener of process.listeners('uncaughtException')) {
+    if (!before.has(listener)) {
+      process.removeListener('uncaughtException', listener);
+    }
+  }
+  for (const listener of process.listeners('unhandledRejection')) {
+    if (!before.has(listener)) {
+      process.removeListener('unhandledRejection', listener);
+    }
   }
 }
 

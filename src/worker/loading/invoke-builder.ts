@@ -42,6 +42,7 @@ import { guardCompile } from './compile-guard';
 import { guardLayerConfigs } from './layer-config-guard';
 import { pastAConstructorError } from './past-constructor-error';
 import { pastABuilderError } from './past-builder-error';
+import { modelMadeAtLoad, pastALoadCallError, watchModelAtLoad } from './model-at-load';
 import { holdBackend } from './backend-hold';
 import { runPageContext } from './page/page-context';
 import { pastALoadError, type LastResort } from './past-load-error';
@@ -154,7 +155,8 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
     const past =
       (await pastALoadError(err, inv.file, (lastResort) => attempt({ loaded: false }, lastResort))) ??
       (await pastAConstructorError(err, inv.file, builder, () => attempt({ loaded: false }))) ??
-      (isHtmlPage(inv.file) ? undefined : await pastABuilderError(err, inv, builder, inv.tf, () => attempt({ loaded: false })));
+      (isHtmlPage(inv.file) ? undefined : await pastABuilderError(err, inv, builder, inv.tf, () => attempt({ loaded: false }))) ??
+      (UNANALYSED.has(builder) ? await pastALoadCallError(err, inv, builder.id, inv.tf, () => attempt({ loaded: false })) : undefined);
     if (past) {
       outcome = { result: past, standIns: [] };
     } else {
@@ -197,12 +199,20 @@ async function loadAndBuildGuarded(
   setLoadingUserModule(true);
   const stops: TrainedAtLoad[] = [];
   const resumeTraining = stopTrainingAtLoad(inv.tf, stops);
+  // A name the analysis does not list may be a model the module's own code builds as it loads.
+  const atLoad = UNANALYSED.has(builder) ? watchModelAtLoad(inv.file, inv.code) : undefined;
   try {
-    target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id, builder.modelVariable, lastResort?.noted);
+    target = await loadFactory(inv.file, builder.localName ?? builder.exportName ?? builder.id, builder.modelVariable ?? atLoad?.variable(builder.id), lastResort?.noted);
+    if (atLoad && !isLayersModel(target) && typeof target !== 'function') {
+      await atLoad.settle(() => stops.some((s) => s.model !== undefined));
+    }
   } catch (err) {
-    const message = isLoadStop(err) ? err.unreachable(inv.file, builder.id) : `loading ${inv.file} threw: ${describeError(err, inv.file)}`;
-    throw new SanityFailure('threw', message, err);
+    if (!(atLoad && stops.some((s) => s.model !== undefined))) {
+      const message = isLoadStop(err) ? err.unreachable(inv.file, builder.id) : `loading ${inv.file} threw: ${describeError(err, inv.file)}`;
+      throw new SanityFailure('threw', message, err);
+    }
   } finally {
+    atLoad?.stop();
     setLoadingUserModule(false);
     resumeTraining();
   }
@@ -210,10 +220,11 @@ async function loadAndBuildGuarded(
   const loadNotes = [...(stops.length > 0 ? [stops[0].note(builder.id)] : []), ...(exits.length > 0 ? [exits[0].note()] : [])];
   progress.loaded = true;
   setModuleLoading(false);
-  if (isLayersModel(target)) {
-    // `var model = tf.sequential(); model.add(…)` at the top level: no builder function, the file builds it.
-    const model = checkInputs(target, builder.id);
-    return { model, builder, call: { model: builder.id, args: [], argsSource: 'built when the module loads', builderKind: builder.kind }, notes: [moduleLevelModelNote(builder.id)] };
+  const madeAtLoad = isLayersModel(target) ? { model: target, note: moduleLevelModelNote(builder.id) } : atLoad && typeof target !== 'function' ? modelMadeAtLoad(readModelVariable(), stops, builder.id) : undefined;
+  if (madeAtLoad) {
+    // `var model = tf.sequential(); model.add(…)` at the top level, or in code the module runs as it loads: no builder function.
+    const model = checkInputs(madeAtLoad.model, builder.id);
+    return { model, builder, call: { model: builder.id, args: [], argsSource: 'built when the module loads', builderKind: builder.kind }, notes: [madeAtLoad.note] };
   }
   if (typeof target === 'function' && builder.kind !== 'constructor' && builder.className === undefined && isClassValue(target)) {
     // Its constructor's arguments may hold stand-ins the CLI proposed from the class's own code.

@@ -15,7 +15,7 @@ export abstract class LoadStop extends Error {
   }
 
   /** ` at train.js:17`, or nothing when no user frame was found. */
-  protected get where(): string {
+  get where(): string {
     return this.site ? ` at ${path.basename(this.site.file)}:${this.site.line}` : '';
   }
 

@@ -20,6 +20,7 @@ import { bundlerAsset, standInForMissingFile, standInForMissingPackage, virtualM
 import { STATEMENT_ERROR_GLOBAL, withGuardedStatements } from './guarded-statements';
 import { CONSTRUCTOR_ERROR_GLOBAL, withGuardedConstructors } from './guarded-constructors';
 import { BUILDER_ERROR_GLOBAL, BUILDER_STATEMENT_GLOBAL, withGuardedBuilderBody, type SourceRange } from './guarded-builder-body';
+import { withTrackedLoadCalls } from './load-calls';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -55,6 +56,14 @@ let guardingImports = false;
 const guardedConstructorFiles = new Set<string>();
 /** Files whose builder at the range runs each body statement on its own (a last attempt). */
 const guardedBuilderBodies = new Map<string, SourceRange>();
+/** Entry files whose top-level calls hand their promises to the worker (model-at-load.ts). */
+const trackedEntries = new Set<string>();
+
+/** Until the returned function is called, `file`'s top-level calls are tracked when it loads (model-at-load.ts). */
+export function trackLoadCallsOf(file: string): () => void {
+  trackedEntries.add(file);
+  return () => void trackedEntries.delete(file);
+}
 
 function isGuarded(file: string): boolean {
   return guardedEntries.has(file) || (guardingImports && !file.split(path.sep).includes('node_modules'));
@@ -112,7 +121,7 @@ export function installModuleHooks(redirects: Map<string, string>): void {
     }
     const code = fs.readFileSync(file, 'utf8');
     const isUserEsm = !file.split(path.sep).includes('node_modules') && /^\s*(import|export)\b/m.test(code);
-    if (isUserEsm || entryAppendix.has(file) || !file.endsWith('.js') || isGuarded(file)) {
+    if (isUserEsm || entryAppendix.has(file) || !file.endsWith('.js') || isGuarded(file) || trackedEntries.has(file)) {
       module._compile(transpile(code, file), file);
     } else {
       originalJs(module, file);
@@ -161,7 +170,9 @@ export function transpile(code: string, file: string): string {
   const { ts } = loadTsMorph();
   const page = isHtmlPage(file);
   const body = guardedBuilderBodies.get(file);
-  const withBody = body && !page ? withGuardedBuilderBody(code, file, body) : code;
+  const guardedBody = body && !page ? withGuardedBuilderBody(code, file, body) : code;
+  // After the body's guard, whose range is an offset into the file as written.
+  const withBody = trackedEntries.has(file) && !page ? withTrackedLoadCalls(guardedBody, file) : guardedBody;
   const ownCode = guardedConstructorFiles.has(file) && !page ? withGuardedConstructors(withBody, file) : withBody;
   // A page's scripts run statement by statement too: in a browser a script that throws stops only
   // itself, and the page's later scripts (the class that builds the model) still run.
@@ -319,6 +330,8 @@ export async function loadFactory(file: string, name: string, modelVariable?: st
   const fills = (deferredFills.get(file) ?? '') + (modelVariable === undefined ? '' : variableReader(modelVariable));
   const g = globalThis as Record<string, unknown>;
   delete g[HOISTED_GLOBAL];
+  // An earlier load's reader must not answer for this one, which may stop before its own is defined.
+  delete g[VARIABLE_GLOBAL];
   if (/^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default') {
     entryAppendix.set(file, `${fills}\n;globalThis.${FACTORY_GLOBAL} = typeof ${name} === 'undefined' ? undefined : ${name};\n`);
     // A function declaration is hoisted: readable before the body runs, in case the body stops early.

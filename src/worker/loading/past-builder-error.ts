@@ -11,7 +11,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { describeError, SanityFailure } from '../errors';
 import { guardBuilderBodyOf } from './module-loader';
 import { wrapLayerFactories } from './layer-origins';
-import { functionRangeByName } from './guarded-builder-body';
+import { functionRangeByName, type SourceRange } from './guarded-builder-body';
 
 interface Built {
   notes: string[];
@@ -35,6 +35,21 @@ export async function pastABuilderError<T extends Built>(err: unknown, module: {
   if (!range) {
     return undefined;
   }
+  const retried = await retryWithGuardedBody(file, range, tf, attempt);
+  if (!retried) {
+    return undefined;
+  }
+  const { result, skipped } = retried;
+  const which = skipped.length > 1 ? `the ${skipped.length} statements of its body that threw` : 'the statement of its body that threw';
+  const note = `${builder.id}() throws before it builds its model: ${describeError(skipped[0], file)}; sanity-train skipped ${which}, ran the rest and trained the model it built (what the skipped statements set was left undefined)`;
+  return { ...result, notes: [note, ...result.notes] };
+}
+
+/**
+ * `attempt` once more with each statement of the function at `range` run on its own; what it built and
+ * the errors of the statements skipped, or undefined when nothing was skipped or the attempt failed.
+ */
+export async function retryWithGuardedBody<T>(file: string, range: SourceRange, tf: typeof tfjs, attempt: () => Promise<T>): Promise<{ result: T; skipped: unknown[] } | undefined> {
   let layersMade = 0;
   let layersAtStatement = 0;
   const restoreFactories = wrapLayerFactories(tf, (_key, original) =>
@@ -51,12 +66,7 @@ export async function pastABuilderError<T extends Built>(err: unknown, module: {
   });
   try {
     const result = await attempt();
-    if (guard.skipped.length === 0) {
-      return undefined;
-    }
-    const which = guard.skipped.length > 1 ? `the ${guard.skipped.length} statements of its body that threw` : 'the statement of its body that threw';
-    const note = `${builder.id}() throws before it builds its model: ${describeError(guard.skipped[0], file)}; sanity-train skipped ${which}, ran the rest and trained the model it built (what the skipped statements set was left undefined)`;
-    return { ...result, notes: [note, ...result.notes] };
+    return guard.skipped.length === 0 ? undefined : { result, skipped: guard.skipped };
   } catch {
     return undefined;
   } finally {

@@ -220,6 +220,31 @@ describe('a script that trains its model when it loads', () => {
   });
 });
 
+describe('a script with no builder function, whose model its own code builds as it loads', function () {
+  this.timeout(90_000);
+
+  it('trained at the top level: stopped at its fit(), that model trains as the script compiled it', async () => {
+    const report = reportOf(await run(request('trains-at-top-level.js', { model: 'net' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.equal(report.call?.argsSource, 'built when the module loads');
+    assert.ok(report.notes?.includes('the module trains its model when it loads (model.fit() at trains-at-top-level.js:12), with no builder function: sanity-train stopped it at that call and trains that model, compiled as the module compiled it'), JSON.stringify(report.notes));
+    assert.ok(report.notes?.some((n) => /^optimizer: RMSProp \(lr 0\.01\), categoricalCrossentropy, from the model's compile\(\)/.test(n)), JSON.stringify(report.notes));
+  });
+
+  it('built in an async function called at load after a fetch that fails: its statements run one by one and the model is trained', async () => {
+    const report = reportOf(await run(request('builds-in-async-iife.js', { model: 'model' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => /^the code builds-in-async-iife\.js runs as it loads \(the function at line 5\) throws before it builds model: .*; sanity-train skipped the \d+ statements that threw/.test(n)), JSON.stringify(report.notes));
+    assert.ok(report.notes?.some((n) => n.startsWith('model is a model the module builds in code it runs when it loads (no builder function): sanity-train waited for that code, stopped it at its training call (model.fit() at builds-in-async-iife.js:15)')), JSON.stringify(report.notes));
+  });
+
+  it("built in a promise's callback, while a timer's callback throws: the wait goes on and the model is found (wasm, whose emscripten handlers rethrow, too)", async () => {
+    const report = reportOf(await run(request('builds-in-then-callback.js', { model: 'recogniser', backend: 'wasm' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes('recogniser is a model the module builds in code it runs when it loads (no builder function): sanity-train waited for that code and trains that model'), JSON.stringify(report.notes));
+  });
+});
+
 describe("the entry file's first-line prologue (a hoisted builder read before the body runs)", () => {
   const rows: [string, string][] = [
     ['"use strict";\nconst a = 1;', '"use strict";P\nconst a = 1;'],
