@@ -140,7 +140,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
   const instanceVars = instanceVariablesFor(sourceFile, builder, inv);
   const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
-  fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...Object.entries(moduleVars?.values ?? {})]), exported);
+  fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...materializedModuleVars(moduleVars?.values ?? {}, inv.tf)]), exported);
   let outcome: Awaited<ReturnType<typeof withBrowserStandIns<Omit<BuiltModel, 'browserStandIns'>>>>;
   const attempt = (progress: AttemptProgress, lastResort?: LastResort) => {
     if (inv.seed !== undefined) {
@@ -289,6 +289,14 @@ function moduleVariablesFor(sourceFile: ReturnType<typeof parseSourceFile>, buil
   }
   const proposal = builder.end > builder.start ? proposeModuleVariables(sourceFile, builder, { fileLabel: path.basename(inv.file), hint: readDataHint(inv.code) }) : undefined;
   return proposal && { values: proposal.values, source: proposal.summary };
+}
+
+/** Module variables' values with their stand-ins (methods, a layer input) made real. */
+function materializedModuleVars(values: Record<string, unknown>, tf: typeof tfjs): [string, unknown][] {
+  const names = Object.keys(values);
+  const parameters = names.map((name) => ({ name, optional: false, receivesTfjs: false }));
+  const made = new StandIns(tf, []).materialize(Object.values(values), parameters, '--module-vars');
+  return names.map((name, i) => [name, made[i]]);
 }
 
 interface CallContext {

@@ -10,7 +10,7 @@
 import type * as TsMorph from 'ts-morph';
 import type { ts as Typescript } from 'ts-morph';
 import { guessArgument } from './argument-guesses';
-import { COUNT_STAND_IN } from './stand-ins';
+import { COUNT_STAND_IN, guessWithStandIn, type ParameterSite } from './stand-ins';
 import type { DataHint } from './data-hint';
 import { evaluateLiteral, getTopLevelConsts, NOT_LITERAL, type LiteralResult } from './literal-values';
 import { findDeferredTfjsBindings, loadTsMorph } from '../builders/tfjs-bindings';
@@ -71,12 +71,15 @@ export interface ModuleVariableOptions {
   hint: DataHint;
   /** The values the user ran the builder with last time. */
   lastRun?: Record<string, unknown>;
+  /** The builder, whose reads of a variable can give it a stand-in (nested members, methods). */
+  site?: ParameterSite;
 }
 
 /** Values for the builder's module variables, best first per variable; undefined when it reads none. */
 export function proposeModuleVariables(file: TsMorph.SourceFile, builder: Pick<ModelBuilder, 'start' | 'end'>, options: ModuleVariableOptions): ModuleVariablesProposal | undefined {
   const variables = findModuleVariables(file, builder);
-  return variables.length === 0 ? undefined : proposeVariables(file, variables, options);
+  const site: ParameterSite = { code: file.getFullText(), fileName: file.getFilePath(), start: builder.start, end: builder.end, ofConstructor: false, free: true };
+  return variables.length === 0 ? undefined : proposeVariables(file, variables, { site, ...options });
 }
 
 /** A value for each variable, best first (the last run, then proposeVariableValue); also for instance fields. */
@@ -88,7 +91,7 @@ export function proposeVariables(file: TsMorph.SourceFile, variables: ModuleVari
   const proposal: ModuleVariablesProposal = { values: {}, sources: [], summary: '' };
   const unknown: string[] = [];
   for (const v of variables) {
-    const found = options.lastRun && v.name in options.lastRun ? { value: options.lastRun[v.name], source: 'lastRun' as const, detail: 'from the last run' } : proposeVariableValue(t, sf, v, consts, at, options.hint);
+    const found = options.lastRun && v.name in options.lastRun ? { value: options.lastRun[v.name], source: 'lastRun' as const, detail: 'from the last run' } : proposeVariableValue(t, sf, v, consts, at, options.hint, options.site);
     if (found === undefined) {
       unknown.push(v.name);
       continue;
@@ -109,7 +112,7 @@ type Found = { value: unknown; source: ModuleVariableSource['source']; detail: s
  * (a) a literal assignment, (b) an object literal's property of the name an assignment reads, (c) a
  * guess. Shared with instance fields (instance-fields.ts), whose assignments are `this.x = …`.
  */
-function proposeVariableValue(t: ts, sf: Typescript.SourceFile, v: ModuleVariable, consts: ReadonlyMap<string, Typescript.Expression>, at: (n: Typescript.Node) => string, hint: DataHint): Found | undefined {
+function proposeVariableValue(t: ts, sf: Typescript.SourceFile, v: ModuleVariable, consts: ReadonlyMap<string, Typescript.Expression>, at: (n: Typescript.Node) => string, hint: DataHint, site?: ParameterSite): Found | undefined {
   const text = (a: Typescript.BinaryExpression) => `${v.label ?? v.name} = ${a.right.getText(sf).replace(/\s+/g, ' ')}`;
   for (const a of v.assignments) {
     const value = literalOrFallback(t, a.right, consts);
@@ -124,7 +127,10 @@ function proposeVariableValue(t: ts, sf: Typescript.SourceFile, v: ModuleVariabl
       return { value: literal.value, source: 'property', detail: `from ${prop}: ${literal.node.initializer.getText(sf)} in ${at(literal.node)} (${text(a)} in ${at(a)})` };
     }
   }
-  const guess = guessArgument({ name: v.name, optional: false, receivesTfjs: false, ...(v.typeText !== undefined ? { typeText: v.typeText } : {}) }, hint, v.uses !== undefined ? { uses: v.uses } : {});
+  const parameter = { name: v.name, optional: false, receivesTfjs: false, ...(v.typeText !== undefined ? { typeText: v.typeText } : {}) };
+  const plain = guessArgument(parameter, hint, v.uses !== undefined ? { uses: v.uses } : {});
+  // `constants.model_size[1]` read by a builder whose page fills `constants` from a socket message.
+  const guess = guessWithStandIn(parameter, plain, site, hint);
   if (guess) {
     return { value: guess.value, source: 'guess', detail: guess.detail };
   }

@@ -14,6 +14,8 @@ export interface ParameterSite {
   end: number;
   className?: string;
   ofConstructor: boolean;
+  /** The name is a module variable the function at the range reads, not one of its parameters. */
+  free?: boolean;
 }
 
 let cached: { code: string; fileName: string; file: ts.SourceFile } | undefined;

@@ -70,6 +70,15 @@ export function findParameterUses(name: string, site: ParameterSite): ParameterU
   const t = getTypeScript();
   const file = parse(t, site.code, site.fileName);
   // An ES5 constructor (a function that assigns this.model) has no constructor member: its own range holds it.
+  if (site.free) {
+    const outer = outermostFunctionIn(t, file, site);
+    if (!outer?.body) {
+      return undefined;
+    }
+    const use = emptyUse();
+    new UseCollector(t, file).usesOfName(name, outer.body, use, 0, new Set());
+    return use;
+  }
   const fn = findDeclaringFunction(t, file, name, site) ?? (site.ofConstructor ? findDeclaringFunction(t, file, name, { ...site, ofConstructor: false }) : undefined);
   const declaration = fn?.parameters.find((p) => bindsName(t, p.name, name));
   if (!fn || !declaration || !fn.body) {
@@ -78,6 +87,23 @@ export function findParameterUses(name: string, site: ParameterSite): ParameterU
   const use = emptyUse();
   new UseCollector(t, file).usesOfName(name, fn.body, use, 0, new Set());
   return use;
+}
+
+/** The first function-like node inside the site's range (the builder itself). */
+function outermostFunctionIn(t: Ts, file: ts.SourceFile, site: ParameterSite): ts.FunctionLikeDeclaration | undefined {
+  let found: ts.FunctionLikeDeclaration | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found || n.end < site.start || n.getStart(file) > site.end) {
+      return;
+    }
+    if (t.isFunctionLike(n) && n.getStart(file) >= site.start && n.end <= site.end && (n as ts.FunctionLikeDeclaration).body) {
+      found = n as ts.FunctionLikeDeclaration;
+      return;
+    }
+    t.forEachChild(n, visit);
+  };
+  visit(file);
+  return found;
 }
 
 class UseCollector {

@@ -166,6 +166,14 @@ const rows: Row[] = [
     names: [],
   },
   {
+    title: "a settings object a socket's message fills, read for its members: a stand-in from what the builder reads",
+    code: `let settings;\nclass Agent {\n  build() {\n    const input = tf.input({ shape: [settings.frame.rows, settings.frame.cols, 3] });\n    const x = tf.layers.flatten().apply(tf.layers.batchNormalization().apply(input));\n    return tf.model({ inputs: input, outputs: tf.layers.dense({ units: settings.actions }).apply(x) });\n  }\n}\nsocket.onmessage = (e) => { settings = JSON.parse(e.data); };`,
+    id: 'Agent.build',
+    names: ['settings'],
+    values: { settings: { frame: { rows: 28, cols: 28 }, actions: 4 } },
+    sources: ['settings=guess(a stand-in from what the code does with settings (frame.rows, frame.cols, actions))'],
+  },
+  {
     title: 'the deferred tfjs binding (`let tf;` filled in run()) is the tfjs mechanism, not a module variable',
     code: `let tf;\nfunction build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: 4, inputShape: [4] })); return m; }\nfunction run() { tf = require('@tensorflow/tfjs-node'); }\nmodule.exports = { build };`,
     id: 'build',
