@@ -127,6 +127,12 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
       out.sources.push({ parameter: parameterLabel(p.name), source: 'guess', detail: `${placeholder.detail}: the call in ${siteDetail} passes ${String(site!.args[i])}, a placeholder (a size of ${String(site!.args[i])} builds no layer)` });
       continue;
     }
+    const either = fromSite ? nullBesideALiveValue(site.args[i], site.holes, p, scope) : undefined;
+    if (either) {
+      out.values.push(either.value);
+      out.sources.push({ parameter: parameterLabel(p.name), source: 'guess', detail: `${either.detail}: the call in ${siteDetail} passes null beside a value it makes as it runs, which it builds from instead` });
+      continue;
+    }
     if (fromSite) {
       const quick = quickened(site.args[i], scope.hint);
       out.values.push(quick.value);
@@ -161,6 +167,17 @@ function placeholderSize(value: unknown, p: BuilderParameter, scope: GuessScope)
   const guess = guessArgument(p, scope.hint, scope.code);
   // From the name, or from where the code puts it (a place in a shape it writes out, a layer's units).
   return guess && typeof guess.value === 'number' && Number.isInteger(guess.value) && guess.value > 0 && /\bthe name\b|^from its place in |^from its use as /.test(guess.detail) ? guess : undefined;
+}
+
+/**
+ * The guess for a `null` a call passes beside a live value (`densenet(null, inputs)`: built from `inputs`
+ * instead of a shape): the live value cannot be proposed, so the null is a placeholder too.
+ */
+function nullBesideALiveValue(value: unknown, holes: readonly number[] | undefined, p: BuilderParameter, scope: GuessScope): Guess | undefined {
+  if (value !== null || holes === undefined || holes.length === 0) {
+    return undefined;
+  }
+  return guessWithStandIn(p, guessArgument(p, scope.hint, scope.code), scope.site, scope.hint);
 }
 
 /** `netSize === 0`, `case 2:` under `switch (netSize)`: the number picks a variant, it is no size. */

@@ -147,6 +147,17 @@ const rows: Row[] = [
     summary: 'guessed from the names and types (inputNodes)',
   },
   {
+    title: "a null a call passes beside a value it makes as it runs (densenet(null, inputs): built from the inputs instead) is a placeholder: the parameter is guessed",
+    code: `${NS}export function backbone(shape, inputs = null) {\n  if (inputs === null) inputs = tf.input({ shape });\n  const x = tf.layers.batchNormalization().apply(tf.layers.conv2d({ filters: 4, kernelSize: 3 }).apply(inputs));\n  return tf.model({ inputs, outputs: x });\n}`,
+    fileName: 'backbone.js',
+    id: 'backbone',
+    files: { 'head.js': 'const net = backbone(null, features);' },
+    args: [[28, 28, 1], null],
+    ctorArgs: undefined,
+    sources: ['shape=guess(from the name shape: the call in head.js:1 passes null beside a value it makes as it runs, which it builds from instead)', 'inputs=default(default in the signature)'],
+    summary: 'defaults in the signature; guessed from the names and types (shape)',
+  },
+  {
     title: 'a 0 for a parameter the builder compares with numbers (a variant: net_size === 0) stays as the call passes it',
     code: `${NS}export class App {\n  defineNet(net_size, classes) {\n    const m = tf.sequential();\n    if (net_size === 0) { m.add(tf.layers.dense({ inputShape: [4], units: 8 })); m.add(tf.layers.batchNormalization()); }\n    if (net_size === 2) { m.add(tf.layers.dense({ inputShape: [1024], units: classes })); }\n    return m;\n  }\n}`,
     fileName: 'app.js',
