@@ -43,6 +43,7 @@ import { guardLayerConfigs } from './layer-config-guard';
 import { pastAConstructorError } from './past-constructor-error';
 import { pastABuilderError } from './past-builder-error';
 import { modelMadeAtLoad, pastALoadCallError, watchModelAtLoad } from './model-at-load';
+import { modelFunctionCalledAtLoad, modelVariableBuiltAtLoad } from './load-calls';
 import { holdBackend } from './backend-hold';
 import { runPageContext } from './page/page-context';
 import { pastALoadError, type LastResort } from './past-load-error';
@@ -82,9 +83,11 @@ export interface BuiltModel {
 }
 
 /** The builder `id` among the file's builders, the first that can run when no id is given; throws SanityFailure('noFactory'). */
-export function resolveBuilder(builders: ModelBuilder[], file: string, id: string | undefined): ModelBuilder {
+export function resolveBuilder(builders: ModelBuilder[], file: string, id: string | undefined, code = ''): ModelBuilder {
   if (id === undefined) {
-    const first = pickDefaultBuilder(builders);
+    // A script with no builder function: the model its own code builds as it loads (model-at-load.ts).
+    const atLoad = builders.length === 0 ? (modelVariableBuiltAtLoad(code, file) ?? modelFunctionCalledAtLoad(code, file)) : undefined;
+    const first = pickDefaultBuilder(builders) ?? (atLoad !== undefined ? unanalysedBuilder(atLoad) : undefined);
     if (!first) {
       throw new SanityFailure('noFactory', `no model builder in ${file}: a function, method or constructor that returns tf.sequential()/tf.model()/tf.loadLayersModel() or assigns one to this.<name> or to a module variable${pageScriptFilesHint(file)}`);
     }
@@ -120,7 +123,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   // One parse serves the builder list, the deferred tfjs bindings and the error message.
   const sourceFile = parseSourceFile(inv.code, inv.file);
   const builders = findModelBuildersIn(sourceFile).map((b) => b.builder);
-  const builder = resolveBuilder(builders, inv.file, inv.builderId);
+  const builder = resolveBuilder(builders, inv.file, inv.builderId, inv.code);
   if (UNANALYSED.has(builder) && builder.kind === 'function') {
     // Where a model it returns nothing for may be kept: read after the call, named in the failure.
     const [variable] = outerVariablesAssignedBy(sourceFile, builder.id);

@@ -87,3 +87,57 @@ function calledFunctions(ts: Ts, call: TsMorph.ts.CallExpression, declared: Read
 }
 
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+
+/** A call that makes a model: `tf.sequential()`, `tf.model({…})`, `sequential()`. */
+const MAKES_MODEL = /(?:^|\.)(?:sequential|model)$/;
+
+/**
+ * The top-level variable a script with no builder function keeps the model in that it builds as it loads
+ * (`var net = tf.sequential()` at the top level, or `model = tf.sequential()` inside a function it calls
+ * at once); undefined when there is none.
+ */
+export function modelVariableBuiltAtLoad(code: string, file: string): string | undefined {
+  const { ts, source } = parseForGuards(code, file);
+  const makesModel = (e: TsMorph.ts.Expression | undefined): boolean => e !== undefined && ts.isCallExpression(e) && MAKES_MODEL.test(e.expression.getText(source));
+  const topLevel = new Set<string>();
+  for (const statement of source.statements) {
+    for (const d of ts.isVariableStatement(statement) ? statement.declarationList.declarations : []) {
+      if (ts.isIdentifier(d.name)) {
+        if (makesModel(d.initializer)) {
+          return d.name.text;
+        }
+        topLevel.add(d.name.text);
+      }
+    }
+  }
+  let found: string | undefined;
+  const bodies = loadCallBodies(code, file);
+  const visit = (node: TsMorph.ts.Node, inBody: boolean): void => {
+    if (found) {
+      return;
+    }
+    const body = inBody || bodies.some((b) => node.getStart(source) === b.start && node.getEnd() === b.end);
+    if (ts.isFunctionLike(node) && !body) {
+      return;
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && topLevel.has(node.left.text) && makesModel(node.right)) {
+      found = node.left.text;
+      return;
+    }
+    ts.forEachChild(node, (child) => visit(child, body));
+  };
+  visit(source, false);
+  return found;
+}
+
+/** The name of a top-level function the script calls as it loads that builds a model (`async function main() { … } main();`). */
+export function modelFunctionCalledAtLoad(code: string, file: string): string | undefined {
+  const { ts, source } = parseForGuards(code, file);
+  const bodies = loadCallBodies(code, file);
+  for (const statement of source.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name && bodies.some((b) => b.start === statement.getStart(source) && b.end === statement.getEnd())) {
+      return statement.name.text;
+    }
+  }
+  return undefined;
+}

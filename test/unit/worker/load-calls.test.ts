@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { hasModelBuildingLoadCalls, LOAD_TASK_GLOBAL, loadCallBodies, withTrackedLoadCalls } from '../../../src/worker/loading/load-calls';
+import { hasModelBuildingLoadCalls, LOAD_TASK_GLOBAL, loadCallBodies, modelFunctionCalledAtLoad, modelVariableBuiltAtLoad, withTrackedLoadCalls } from '../../../src/worker/loading/load-calls';
 
 const T = `globalThis.${LOAD_TASK_GLOBAL}`;
 
@@ -38,4 +38,18 @@ describe('top-level calls a script makes as it loads (load-calls.ts)', () => {
     const code = '(async () => {\n  model = tf.sequential();\n})();\nrun();';
     assert.equal(withTrackedLoadCalls(code, 'a.js').split('\n').length, code.split('\n').length);
   });
+
+  const defaults: { code: string; variable?: string; fn?: string }[] = [
+    { code: 'var net = tf.sequential();\nnet.add(tf.layers.dense({ units: 1, inputShape: [2] }));', variable: 'net' },
+    { code: 'let model;\n(async () => { const rows = await load(); model = tf.sequential(); })();', variable: 'model' },
+    { code: 'let model;\nfunction later() { model = tf.sequential(); }', variable: undefined },
+    { code: 'async function main() { const model = tf.sequential(); model.add(tf.layers.dense({ units: 1, inputShape: [2] })); }\nmain();', variable: undefined, fn: 'main' },
+    { code: 'async function main() { const model = tf.sequential(); }\nexport { main };', variable: undefined, fn: undefined },
+  ];
+  for (const row of defaults) {
+    it(`the model a script with no builder function builds as it loads: ${JSON.stringify(row.code.split('\n')[0])}`, () => {
+      assert.equal(modelVariableBuiltAtLoad(row.code, 'a.js'), row.variable);
+      assert.equal(modelFunctionCalledAtLoad(row.code, 'a.js'), row.fn);
+    });
+  }
 });

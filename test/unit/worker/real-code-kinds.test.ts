@@ -231,6 +231,12 @@ describe('a script with no builder function, whose model its own code builds as 
     assert.ok(report.notes?.some((n) => /^optimizer: RMSProp \(lr 0\.01\), categoricalCrossentropy, from the model's compile\(\)/.test(n)), JSON.stringify(report.notes));
   });
 
+  it('with no --model: the variable the script keeps its model in is the default', async () => {
+    const report = reportOf(await run(request('trains-at-top-level.js')));
+    assert.equal(report.model, 'net');
+    assert.equal(report.runs[0].steps, 2);
+  });
+
   it('built in an async function called at load after a fetch that fails: its statements run one by one and the model is trained', async () => {
     const report = reportOf(await run(request('builds-in-async-iife.js', { model: 'model' })));
     assert.equal(report.runs[0].steps, 2);
