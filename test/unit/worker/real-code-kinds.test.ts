@@ -251,6 +251,16 @@ describe('a script with no builder function, whose model its own code builds as 
   });
 });
 
+describe("tfjs-node's tf.node image functions where plain tfjs serves tfjs-node", function () {
+  this.timeout(90_000);
+
+  it('a builder that sizes its model from an image it decodes with tf.node.decodeImage builds and trains', async () => {
+    const report = reportOf(await run(request('reads-images-with-tfjs-node.js', { model: 'buildFromSample' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.deepEqual(report.runs[0].graph?.nodes[0].outputShape, [null, 6, 8, 3]);
+  });
+});
+
 describe("the entry file's first-line prologue (a hoisted builder read before the body runs)", () => {
   const rows: [string, string][] = [
     ['"use strict";\nconst a = 1;', '"use strict";P\nconst a = 1;'],

@@ -131,7 +131,7 @@ function keepVitestWorkersToTheirEnd(): void {
 
 /** One line for a tfjs-node(-gpu) the program cannot load, whichever loader (Node's, ES modules', Jest's) served it. */
 function bindingMissingNote(name: string): string {
-  return `the program's ${name} is installed without its native binding (its install script did not download libtensorflow): @tensorflow/tfjs serves it on wasm`;
+  return `the program's ${name} is installed without its native binding (its install script did not download libtensorflow): @tensorflow/tfjs serves it`;
 }
 
 /**

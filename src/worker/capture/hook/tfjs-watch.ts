@@ -7,6 +7,7 @@
  * RunningBatchNorm layer, the wasm backend) land on the program's instance, so all share one engine.
  */
 import Module from 'node:module';
+import { withNodeNamespace } from '../../backends/tfjs-node-namespace';
 import * as path from 'node:path';
 
 interface LoaderInternals {
@@ -97,8 +98,19 @@ export function watchTfjs(onLayers: (load: TfjsLoad) => void, ownRoot: string, o
       onLayers({ exports, file: safeResolve(request, parent, isMain, originalResolve) ?? request });
     }
     moduleListeners.forEach((listener) => listener(request, exports));
-    return exports;
+    // tfjs-node served by plain tfjs: with tfjs-node's `tf.node` image functions (tfjs-node-namespace.ts).
+    return NATIVE.test(request) && isTfjsLayers(exports) ? withNodeNamespaceOnce(exports) : exports;
   };
+}
+
+const withNamespace = new WeakMap<object, unknown>();
+
+/** One module object per tfjs instance, so that every require of tfjs-node gets the same one. */
+function withNodeNamespaceOnce(tf: Record<string, unknown>): unknown {
+  if (!withNamespace.has(tf)) {
+    withNamespace.set(tf, withNodeNamespace(tf as unknown as typeof import('@tensorflow/tfjs')));
+  }
+  return withNamespace.get(tf);
 }
 
 /** Adds a line for the report, once. */
