@@ -101,6 +101,8 @@ export type ArmMessage =
       /** Milliseconds to build (and swap) the model once more, for a later seed. */
       buildMs: number;
       setup: ArmSetup;
+      /** The model as written cannot train in tfjs (untrainable-norms.ts): the as-written arm trains nothing. */
+      untrainable?: boolean;
     }
   | { type: 'reached'; seed: number; step: number }
   | {

@@ -63,8 +63,11 @@ export async function runArm(start: StartArm, commands: CommandQueue, gate: Gran
   const buildMs = (phases.prepareData ?? 0) - (phases.buildModel ?? 0);
   const counts = countNorms(prepared.model);
   const swappable = counts.batchNormalization + counts.runningBatchNorm > 0;
-  if (arm === 'swapped' && !swappable) {
-    send({ type: 'armReady', arm, norm: 'none', swappable, stepMs: 0, evalMsPerRow: 0, batchSize: request.batchSize, testRows: 0, buildMs, setup: setupOf(prepared, request.file) });
+  // Nothing to train: no norm to swap, or (as-written) a model tfjs cannot train, whose copy the other arm trains.
+  const untrainable = arm === 'asWritten' && prepared.inPlace !== undefined;
+  if ((arm === 'swapped' && !swappable) || untrainable) {
+    const norm = untrainable ? normOf(prepared.model) : 'none';
+    send({ type: 'armReady', arm, norm, swappable, stepMs: 0, evalMsPerRow: 0, batchSize: request.batchSize, testRows: 0, buildMs, setup: setupOf(prepared, request.file), ...(untrainable ? { untrainable } : {}) });
     await commands.next();
     return;
   }
@@ -99,7 +102,8 @@ export async function runArm(start: StartArm, commands: CommandQueue, gate: Gran
 /** The report fields this arm knows after set-up (the scheduler takes the first arm's). */
 function setupOf(prepared: PreparedSession, file: string) {
   const standIns = prepared.browserStandIns.length > 0 ? { browserStandIns: prepared.browserStandIns.map((s) => s.name) } : {};
-  return { ...prepared.info, data: prepared.allData.source, task: prepared.allData.task, model: prepared.name, file, call: prepared.call, ...standIns, trainableParams: prepared.trainableParams, notes: prepared.notes };
+  const swapped = prepared.inPlace ? { normSwapped: prepared.inPlace.swapped } : {};
+  return { ...prepared.info, data: prepared.allData.source, task: prepared.allData.task, model: prepared.name, file, call: prepared.call, ...standIns, trainableParams: prepared.trainableParams, notes: prepared.notes, ...swapped };
 }
 
 /** The held-out examples every seed of both arms scores: the first `rows`. */
@@ -119,7 +123,8 @@ async function trainSeed(
 ): Promise<void> {
   const { tf } = prepared;
   const { request, arm } = start;
-  const run = arm === 'asWritten' ? 0 : 1;
+  // The copy of a model that cannot train as written is the Compare's only run.
+  const run = arm === 'asWritten' || prepared.inPlace ? 0 : 1;
   const data = heldOut(prepared.allData, command.evalRows);
   compileForRun(seeded.model, prepared.compile);
   const layerCalls = findLayerCalls(prepared.code, request.file, prepared.name);
@@ -162,7 +167,7 @@ async function trainSeed(
       },
     });
     const cpu = process.cpuUsage(cpuBefore);
-    send({ type: 'seedDone', seed: command.seed, run: graph ? { ...report, graph } : report, scores, cpuMs: (cpu.user + cpu.system) / 1000 - scoringCpuMs, baseline: baselineOf(tf, data) });
+    send({ type: 'seedDone', seed: command.seed, run: { ...report, ...(graph ? { graph } : {}), ...(prepared.inPlace ? { swapped: true } : {}) }, scores, cpuMs: (cpu.user + cpu.system) / 1000 - scoringCpuMs, baseline: baselineOf(tf, data) });
   } catch (err) {
     if (!(err instanceof SeedAbandoned)) {
       throw err;

@@ -120,12 +120,15 @@ class CompareRun {
   }
 
   private async trainSeeds(readies: ArmReady[], seeds: SeedResults[], notes: string[]): Promise<void> {
-    const active = readies[1].swappable ? this.arms : [this.arms[0]];
-    if (!readies[1].swappable) {
+    const active = readies[0].untrainable ? [this.arms[1]] : readies[1].swappable ? this.arms : [this.arms[0]];
+    if (readies[0].untrainable) {
+      this.arms[0].kill();
+      notes.push('--compare: the model as written cannot train in tfjs, so only its RunningBatchNorm copy ran');
+    } else if (!readies[1].swappable) {
       this.arms[1].kill();
       notes.push('--compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran');
     }
-    const ready = readies.slice(0, active.length);
+    const ready = active.map((arm) => readies[this.arms.indexOf(arm)]);
     const timings: ArmTiming[] = ready.map((r) => ({ stepMs: r.stepMs, evalMsPerRow: r.evalMsPerRow, buildMs: r.buildMs }));
     this.concurrent = trainsConcurrently(this.cores, active.length, this.threads);
     const batchSize = Math.min(...ready.map((r) => r.batchSize));

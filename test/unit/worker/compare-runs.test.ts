@@ -117,6 +117,17 @@ describe('Compare: one budget, one worker per run, paired seeds', function () {
     assert.ok(report.notes?.some((n) => /no BatchNormalization or RunningBatchNorm layer to swap/.test(n)));
   });
 
+  it('a model tfjs cannot train as written (channels-first BatchNormalization) trains its RunningBatchNorm copy alone and says why, without a comparison', async () => {
+    const report = reportOf(await compare(request({ file: path.join(FIXTURES, 'builders/channels-first.js'), model: 'boardNet', steps: 5 }), { cores: 2 }));
+    assert.equal(report.runs.length, 1);
+    assert.equal(report.runs[0].norm, 'runningBatchNorm');
+    assert.equal(report.runs[0].swapped, true);
+    assert.equal(report.runs[0].steps, 5);
+    assert.match(report.normSwapped?.reason ?? '', /channels-first/);
+    assert.equal(report.comparison, undefined);
+    assert.ok(report.notes?.includes('--compare: the model as written cannot train in tfjs, so only its RunningBatchNorm copy ran'), JSON.stringify(report.notes));
+  });
+
   it('cancel ends every worker', async () => {
     const controller = new AbortController();
     let workers: number[] = [];
