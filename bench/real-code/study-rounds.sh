@@ -26,6 +26,8 @@ pair round7-before study-round7-before
 [ -f $R/study-round11-final-dev.json ] && pair round11-final study-round11-final
 [ -f $R/study-round12-before-dev.json ] && pair round12-before study-round12-before
 [ -f $R/study-round12-final-dev.json ] && pair round12-final study-round12-final
+[ -f $R/study-round13-before-dev.json ] && pair round13-before study-round13-before
+[ -f $R/study-round13-final-dev.json ] && pair round13-final study-round13-final
 [ -f $R/study-now-r11-dev.json ] && pair now study-now-r11
 [ -f $R/study-now-r10-dev.json ] && pair now study-now-r10
 [ -f $R/study-now-r9-dev.json ] && pair now study-now-r9
