@@ -341,7 +341,12 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       result = await (target as Callable).apply(self, await resolveModelArguments([...args, ...(defaulted ?? [])], undefined, modelArgumentContext(ctx)));
     }
   } catch (err) {
-    if (isTrainedInBuilder(err) && training.model()) {
+    // Stopped at its training call, the builder may throw its own error for it (`catch ({ message }) {
+    // throw new Error(`Failed to train: ${message}`) }`): the stopped model is still the one it built.
+    if (training.model()) {
+      if (!isTrainedInBuilder(err)) {
+        ctx.notes.push(`${label} caught the stop of its training call and threw its own error for it (${describeError(err, inv.file)})`);
+      }
       return trainedInBuilder(training, label, ctx);
     }
     // A builder known only by its id got no proposal: say which of its parameters ran as undefined.

@@ -251,6 +251,17 @@ describe('a script with no builder function, whose model its own code builds as 
   });
 });
 
+describe('a training function that turns the stop of its training call into its own error', function () {
+  this.timeout(90_000);
+
+  it('trains the model it was training, and says what it threw', async () => {
+    const report = reportOf(await run(request('trains-in-try-catch.js', { model: 'trainClassifier' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => /^trainClassifier\(\) caught the stop of its training call and threw its own error for it \(Error: Training failed: /.test(n)), JSON.stringify(report.notes));
+    assert.ok(report.notes?.some((n) => /^optimizer: SGD \(lr 0\.05\)/.test(n)), JSON.stringify(report.notes));
+  });
+});
+
 describe("tfjs-node's tf.node image functions where plain tfjs serves tfjs-node", function () {
   this.timeout(90_000);
 
