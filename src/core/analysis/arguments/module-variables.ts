@@ -134,7 +134,17 @@ function proposeVariableValue(t: ts, sf: Typescript.SourceFile, v: ModuleVariabl
   if (guess) {
     return { value: guess.value, source: 'guess', detail: guess.detail };
   }
-  return onlyItsLengthRead(sf.text, v.name) ? { value: Array.from({ length: COUNT_STAND_IN }, () => 0), source: 'guess', detail: `${COUNT_STAND_IN} zeros: the code reads only its length (a size)` } : undefined;
+  if (onlyItsLengthRead(sf.text, v.name)) {
+    return { value: Array.from({ length: COUNT_STAND_IN }, () => 0), source: 'guess', detail: `${COUNT_STAND_IN} zeros: the code reads only its length (a size)` };
+  }
+  // `if (!trainData) { alert('Load data first'); return; }`: any value that is set gets past the check.
+  return site && checkedForBeingSet(site.code.slice(site.start, site.end), v.name) ? { value: [], source: 'guess', detail: 'an empty list: the builder checks only that it is set before it builds' } : undefined;
+}
+
+/** `!name`, `name == null`, `name === undefined`: the code tests whether the variable is set. */
+function checkedForBeingSet(code: string, name: string): boolean {
+  const n = name.replace(/\$/g, '\\$');
+  return new RegExp(`!\\s*${n}(?![\\w$.\\[(])|(?<![\\w$.])${n}\\s*[!=]==?\\s*(?:null|undefined)\\b`).test(code);
 }
 
 /**
@@ -194,7 +204,9 @@ function uninitialised(t: ts, sf: Typescript.SourceFile): { name: string; export
     }
     const exported = statement.modifiers?.some((m) => m.kind === t.SyntaxKind.ExportKeyword) ?? false;
     for (const decl of statement.declarationList.declarations) {
-      if (t.isIdentifier(decl.name) && decl.initializer === undefined) {
+      // `let preprocessor = null;` is as empty as `let preprocessor;` (the worker fills both).
+      const empty = decl.initializer === undefined || decl.initializer.kind === t.SyntaxKind.NullKeyword;
+      if (t.isIdentifier(decl.name) && empty) {
         out.push({ name: decl.name.text, exported, ...(decl.type ? { typeText: decl.type.getText(sf) } : {}) });
       }
     }

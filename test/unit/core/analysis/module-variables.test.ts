@@ -174,6 +174,14 @@ const rows: Row[] = [
     sources: ['settings=guess(a stand-in from what the code does with settings (frame.rows, frame.cols, actions))'],
   },
   {
+    title: 'declared null and only checked for being set before the build (`if (!parsed) return;`): an empty list gets past the check',
+    code: `let parsed = null;\nfunction build() {\n  if (!parsed) { return; }\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: 2, inputShape: [3] }));\n  m.add(tf.layers.batchNormalization());\n  return m;\n}\nfunction load(text) { parsed = text.split('\\n'); }`,
+    id: 'build',
+    names: ['parsed'],
+    values: { parsed: [] },
+    sources: ['parsed=guess(an empty list: the builder checks only that it is set before it builds)'],
+  },
+  {
     title: 'the deferred tfjs binding (`let tf;` filled in run()) is the tfjs mechanism, not a module variable',
     code: `let tf;\nfunction build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: 4, inputShape: [4] })); return m; }\nfunction run() { tf = require('@tensorflow/tfjs-node'); }\nmodule.exports = { build };`,
     id: 'build',
