@@ -38,7 +38,7 @@ export function packageOfRequest(request: string): string | undefined {
 }
 
 export interface FailureHint {
-  kind: 'missingPackage' | 'browserApi' | 'notInTfjs';
+  kind: 'missingPackage' | 'browserApi' | 'notInTfjs' | 'inputRank';
   /** The package to install, the browser API the code used, or the layer tfjs lacks. */
   subject: string;
   /** The advice, e.g. "install it: npm install jimp". */
@@ -75,6 +75,10 @@ export function hintFor(err: unknown): FailureHint | undefined {
   if (api) {
     return { kind: 'notInTfjs', subject: `tf.${api}`, text: `tfjs has no tf.${api}, so this line fails in your program too: use an op tfjs has (its API reference lists them)` };
   }
+  const rank = /^Input \d+ is incompatible with layer ([\w$]+): expected ndim=(\d+), found ndim=(\d+)$/.exec(message);
+  if (rank) {
+    return inputRank(rank[1], Number(rank[2]), Number(rank[3]));
+  }
   const url = /^Failed to parse URL from (.+)$/.exec(message)?.[1];
   if (err.name === 'TypeError' && url) {
     return browserApi(`fetch of the relative URL '${url}'`, 'use an absolute http(s) URL, or tf.io.fileSystem via @tensorflow/tfjs-node for files');
@@ -86,6 +90,20 @@ export function hintFor(err: unknown): FailureHint | undefined {
 function notInTfjs(layer: string): FailureHint {
   const instead = layer === 'lambda' ? 'write the function as a custom layer (a class extending tf.layers.Layer with its call())' : 'use a layer tfjs has, or write it as a custom layer (a class extending tf.layers.Layer)';
   return { kind: 'notInTfjs', subject: layer, text: `tfjs has no tf.layers.${layer} (a Keras layer it lacks), so this line fails in your program too: ${instead}` };
+}
+
+/**
+ * "expected ndim=4, found ndim=3": counted with the batch axis, which an `inputShape` leaves out, so
+ * the shape given had one number less than the layer needs (`[224, 224]` for a conv2d's `[height,
+ * width, channels]`), or one more.
+ */
+function inputRank(layer: string, expected: number, found: number): FailureHint {
+  const what = expected === 4 ? ' (an image: [height, width, channels])' : expected === 3 ? ' (a sequence: [steps, features])' : expected === 2 ? ' (a vector: [features])' : '';
+  return {
+    kind: 'inputRank',
+    subject: layer,
+    text: `the input that reaches ${layer} has ${found} dimensions with the batch, and it takes ${expected}: its shape, without the batch, must have ${expected - 1} numbers${what}, and the shape the model was given has ${found - 1}`,
+  };
 }
 
 const STAND_IN_ADVICE = 'build the model without it, or behind a check that it exists';

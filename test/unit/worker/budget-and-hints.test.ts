@@ -173,6 +173,8 @@ describe('failure hints', () => {
     { error: new TypeError('layers.Lambda is not a constructor') },
     { error: new TypeError('tf.image.adjustContrast is not a function'), kind: 'notInTfjs', text: /^tfjs has no tf\.image\.adjustContrast, so this line fails in your program too/ },
     { error: new TypeError('helpers.image.adjustContrast is not a function') },
+    { error: new Error('Input 0 is incompatible with layer conv1: expected ndim=4, found ndim=3'), kind: 'inputRank', text: /^the input that reaches conv1 has 3 dimensions with the batch, and it takes 4: its shape, without the batch, must have 3 numbers \(an image: \[height, width, channels\]\), and the shape the model was given has 2$/ },
+    { error: new Error('Input 0 is incompatible with layer lstm_LSTM1: expected ndim=3, found ndim=2'), kind: 'inputRank', text: /takes 3: .* must have 2 numbers \(a sequence: \[steps, features\]\)/ },
     { error: new Error('something else') },
   ];
   for (const row of rows) {
