@@ -5,7 +5,7 @@
  */
 
 /** Globals that exist in browsers and not in Node. */
-const BROWSER_GLOBALS = [
+export const BROWSER_GLOBALS = [
   'document', 'window', 'navigator', 'location', 'localStorage', 'sessionStorage', 'indexedDB', 'Image', 'ImageData',
   'HTMLCanvasElement', 'HTMLImageElement', 'HTMLVideoElement', 'OffscreenCanvas', 'createImageBitmap', 'FileReader',
   'XMLHttpRequest', 'alert', 'requestAnimationFrame', 'cancelAnimationFrame', 'self', 'AudioContext', 'OfflineAudioContext',

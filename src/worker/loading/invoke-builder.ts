@@ -27,7 +27,7 @@ import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './argume
 import { pageElementIds } from './page/page-element-ids';
 import { setPageElementIds } from './page/page-element-writes';
 import { isHtmlPage } from '../../core/analysis/page/page-scripts';
-import { pageElementIdsOf, pageScriptFilesHint } from './page/page-loading';
+import { pageElementsOf, pageScriptFilesHint } from './page/page-loading';
 import { ambientGlobalsAround } from './page/ambient-globals';
 import { findPackageRoot } from '../package-root';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
@@ -45,7 +45,7 @@ import { pastABuilderError } from './past-builder-error';
 import { modelMadeAtLoad, pastALoadCallError, watchModelAtLoad } from './model-at-load';
 import { modelFunctionCalledAtLoad, modelVariableBuiltAtLoad } from './load-calls';
 import { holdBackend } from './backend-hold';
-import { runPageContext } from './page/page-context';
+import { pageLoadingScript, runPageContext } from './page/page-context';
 import { pastALoadError, type LastResort } from './past-load-error';
 import { serveLocalFiles } from './page/local-fetch';
 import { answerWorkerMessages, defineBrowserGlobals, isBrowserScript } from './page/page-globals';
@@ -138,7 +138,10 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
     pageNotes.push(...runPageContext(inv.file));
   }
   pageNotes.push(...answerWorkerMessages(inv.code));
-  setPageElementIds(isHtmlPage(inv.file) ? pageElementIdsOf(inv.file) : []);
+  // A page's elements, or those of the page that loads the script, take the builder's writes (page-element-writes.ts).
+  const page = isHtmlPage(inv.file) ? inv.file : pageLoadingScript(inv.file);
+  const elements = page ? pageElementsOf(page) : { ids: [], values: {} };
+  setPageElementIds(elements.ids, elements.values);
   const tfjsNames = findDeferredTfjsBindings(sourceFile);
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
   const instanceVars = instanceVariablesFor(sourceFile, builder, inv);

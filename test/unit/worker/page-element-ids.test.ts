@@ -19,6 +19,7 @@ describe('element ids used as page globals', () => {
     ['a module that imports tfjs and never touches the page is not browser-side', `import * as tf from '@tensorflow/tfjs';\nrecordButton.addEventListener('click', go);\n${MODEL}`, []],
     ['a module that imports tfjs and uses document is', `import * as tf from '@tensorflow/tfjs';\ndocument.title = 'x';\nrecordButton.addEventListener('click', go);\n${MODEL}`, ['recordButton']],
     ['a CommonJS module is none either', `const tf = require('@tensorflow/tfjs');\nrecordButton.addEventListener('click', go);\n${MODEL}`, []],
+    ["the page's own globals used with element members are not element ids (document.querySelector, window.addEventListener)", `document.querySelector('#go').onclick = go;\nwindow.addEventListener('load', go);\nlog.textContent = '';\n${MODEL}`, ['log']],
     ['a commented-out import does not make it a module', `// import * as tf from '@tensorflow/tfjs';\nrecordButton.onclick = go;\n${MODEL}`, ['recordButton']],
   ];
   for (const [title, code, expected] of rows) {

@@ -262,6 +262,17 @@ describe('a training function that turns the stop of its training call into its 
   });
 });
 
+describe("a page script that reads its settings from the page's form while it builds", function () {
+  this.timeout(90_000);
+
+  it("gets the values the page's HTML gives its fields (a select's selected option, an input's value)", async () => {
+    const report = reportOf(await run(request('form-page/net.js', { model: 'buildFromForm' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.deepEqual(report.runs[0].graph?.nodes.find((n) => n.className === 'Dense')?.outputShape, [null, 16]);
+    assert.ok(report.notes?.some((n) => /^optimizer: Adam \(lr 0\.01\)/.test(n)), JSON.stringify(report.notes));
+  });
+});
+
 describe("tfjs-node's tf.node image functions where plain tfjs serves tfjs-node", function () {
   this.timeout(90_000);
 

@@ -10,6 +10,7 @@
  * nothing calls (`;()=>{myDefineModel(); train()}`): they never run at load, but the calls in them
  * count as call sites. Pure: text in, text out.
  */
+import { fieldValuesOf, type FieldValue } from './page-form-values';
 import { getTypeScript } from '../typescript';
 import { htmlElements, type HtmlAttribute, type HtmlElement } from './html-elements';
 
@@ -46,6 +47,8 @@ export interface PageScripts {
   skipped: SkippedScript[];
   /** The `id` of every element of the page, in document order (a builder may write to them). */
   elementIds: string[];
+  /** What the page's form fields hold as it opens, by id (page-form-values.ts). */
+  fieldValues: Record<string, FieldValue>;
 }
 
 /** Script types a browser runs itself (the empty type included); `module` is the other one. */
@@ -66,9 +69,13 @@ export function scriptCodeOf(fileName: string, text: string): string {
 /** The scripts, event handlers and skipped scripts of a page, with the page's script text; `handlers: false` leaves event attributes (and element ids) out, so no compiler is needed. */
 export function pageScripts(html: string, options: { handlers: boolean } = { handlers: true }): PageScripts {
   const out = blank(html).split('');
-  const result: PageScripts = { code: '', scripts: [], handlers: [], skipped: [], elementIds: [] };
+  const result: PageScripts = { code: '', scripts: [], handlers: [], skipped: [], elementIds: [], fieldValues: {} };
   const lines = lineStarts(html);
-  for (const element of htmlElements(html)) {
+  const elements = [...htmlElements(html)];
+  if (options.handlers) {
+    result.fieldValues = fieldValuesOf(html, elements);
+  }
+  for (const element of elements) {
     for (const attribute of options.handlers ? element.attributes : []) {
       placeHandler(attribute, html, out, result, lines);
       if (attribute.name === 'id' && attribute.value.trim() !== '') {

@@ -90,6 +90,11 @@ export function pageContextNote(context: PageContext, failed: readonly { file: s
 }
 
 /** Before a classic script loads: the page's earlier scripts run; the report's note, when any ran. */
+/** The page of the project that loads the script `file` with `<script src>`; undefined for a page or a script no page loads. */
+export function pageLoadingScript(file: string): string | undefined {
+  return isHtmlPage(file) ? undefined : pageContextOf(pageSearchRoot(file), file)?.page;
+}
+
 export function runPageContext(file: string): string[] {
   if (isHtmlPage(file)) {
     return [];

@@ -10,6 +10,7 @@
 import type { ts as Typescript } from 'ts-morph';
 import { withoutComments } from '../../../core/analysis/comments';
 import { loadTsMorph } from '../../../core/analysis/builders/tfjs-bindings';
+import { BROWSER_GLOBALS } from '../failure-hints';
 
 /** What code does with an element (and rarely with anything else). */
 const ELEMENT_MEMBERS = new Set([
@@ -45,7 +46,8 @@ export function pageElementIds(code: string, fileName: string): Set<string> {
     t.forEachChild(node, visit);
   };
   visit(sf);
-  return new Set([...used].filter((n) => !declared.has(n)));
+  // `document.querySelector(…)` is the document's, not an element's: browser globals get their own stand-ins.
+  return new Set([...used].filter((n) => !declared.has(n) && !BROWSER_GLOBALS.includes(n)));
 }
 
 function isElementMember(member: string): boolean {

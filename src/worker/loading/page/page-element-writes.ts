@@ -3,10 +3,14 @@
  * build (`document.getElementById('status').style.backgroundColor = 'red'`, `.innerHTML = 'building'`):
  * the page has those elements, and what is written to them changes nothing in the model. So a lookup
  * of an id the page's HTML declares finds a write-only element: assignments, styles, classes,
- * attributes, children and listeners are taken and dropped; reading what the element holds (its
- * `value`, `innerHTML`, `checked`, …) is a use of the page, which throws a BrowserOnlyError naming it,
- * as any other use of a browser stand-in does.
+ * attributes, children and listeners are taken and dropped. A form field's `value` (and `checked`)
+ * reads what the page's HTML gives it as the page opens (`<input id="lr" value="0.001">`), the value
+ * the model is built with on that page; reading anything else the element holds (`innerHTML`, a
+ * field the HTML gives no value) is a use of the page, which throws a BrowserOnlyError naming it, as
+ * any other use of a browser stand-in does.
  */
+import type { FieldValue } from '../../../core/analysis/page/page-form-values';
+
 /** Members that only write to the element or the page (they return a sink, never the page's state). */
 const WRITES = new Set([
   'style', 'classList', 'dataset', 'setAttribute', 'removeAttribute', 'toggleAttribute', 'appendChild', 'append', 'prepend', 'replaceChildren',
@@ -15,10 +19,15 @@ const WRITES = new Set([
 ]);
 
 let pageIds: ReadonlySet<string> = new Set();
+let fieldValues: Readonly<Record<string, FieldValue>> = {};
 
-/** The ids of the page being built (empty for any other file). */
-export function setPageElementIds(ids: Iterable<string>): void {
+/**
+ * The ids of the page being built, or of the page that loads the script being built (empty for any
+ * other file), and what its form fields hold as it opens (page-form-values.ts).
+ */
+export function setPageElementIds(ids: Iterable<string>, values: Readonly<Record<string, FieldValue>> = {}): void {
   pageIds = new Set(ids);
+  fieldValues = values;
 }
 
 /** Whether the file being built is a page with element ids (only then do lookups find anything). */
@@ -31,10 +40,26 @@ export function buildingAPage(): boolean {
  * when the page has no such id. `use` throws the stand-ins' error for a read (browser-stand-ins.ts).
  */
 export function pageElementWhileBuilding(id: unknown, use: (api: string) => never): unknown {
-  return typeof id === 'string' && pageIds.has(id) ? writeOnly(`document.getElementById('${id}')`, use) : undefined;
+  return typeof id === 'string' && pageIds.has(id) ? writeOnly(`document.getElementById('${id}')`, use, fieldValues[id]) : undefined;
 }
 
-function writeOnly(path: string, use: (api: string) => never): unknown {
+/** A form field's reads the page's HTML answers: its value as the page opens, as text, number or check. */
+function fieldRead(field: FieldValue, key: string): { value: unknown } | undefined {
+  switch (key) {
+    case 'value':
+    case 'defaultValue':
+      return { value: field.value };
+    case 'valueAsNumber':
+      return { value: field.value.trim() === '' ? NaN : Number(field.value) };
+    case 'checked':
+    case 'defaultChecked':
+      return field.checked === undefined ? undefined : { value: field.checked };
+    default:
+      return undefined;
+  }
+}
+
+function writeOnly(path: string, use: (api: string) => never, field?: FieldValue): unknown {
   const target = function element(): void {
     // Never runs: the traps answer.
   };
@@ -48,6 +73,10 @@ function writeOnly(path: string, use: (api: string) => never): unknown {
       }
       if (WRITES.has(key)) {
         return writeOnly(`${path}.${key}`, use);
+      }
+      const read = field && fieldRead(field, key);
+      if (read) {
+        return read.value;
       }
       return use(`${path}.${key}`);
     },

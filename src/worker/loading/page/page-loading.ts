@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { isHtmlPage, pageScripts, scriptAtLine, type PageScript } from '../../../core/analysis/page/page-scripts';
 import { isTfjsScriptSrc } from '../../../core/refactor/html-pages';
+import type { FieldValue } from '../../../core/analysis/page/page-form-values';
 
 /** The page's script text, ready to transpile; throws a SyntaxError that names the page and the script. */
 export function pageCodeForLoading(file: string, html: string): string {
@@ -73,12 +74,13 @@ export function withPageSourceName(output: string, file: string): string {
   return `${output.slice(0, at)}${marker}${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
 }
 
-/** The element ids of a page file (empty when it cannot be read). */
-export function pageElementIdsOf(file: string): string[] {
+/** The element ids of a page file and what its form fields hold (empty when it cannot be read). */
+export function pageElementsOf(file: string): { ids: string[]; values: Record<string, FieldValue> } {
   try {
-    return pageScripts(fs.readFileSync(file, 'utf8')).elementIds;
+    const page = pageScripts(fs.readFileSync(file, 'utf8'));
+    return { ids: page.elementIds, values: page.fieldValues };
   } catch {
-    return [];
+    return { ids: [], values: {} };
   }
 }
 
