@@ -33,7 +33,7 @@ import { findPackageRoot } from '../package-root';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
 import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
-import { guessedParameterNames, StandIns } from './arguments/stand-ins';
+import { guessedParameterNames, materializedModuleVars, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments, runtimeParameters } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
 import { isTrainedInBuilder, stopTrainingInBuilder, type TrainingStops } from './training-in-builder';
@@ -295,14 +295,6 @@ function moduleVariablesFor(sourceFile: ReturnType<typeof parseSourceFile>, buil
   }
   const proposal = builder.end > builder.start ? proposeModuleVariables(sourceFile, builder, { fileLabel: path.basename(inv.file), hint: readDataHint(inv.code) }) : undefined;
   return proposal && { values: proposal.values, source: proposal.summary };
-}
-
-/** Module variables' values with their stand-ins (methods, a layer input) made real. */
-function materializedModuleVars(values: Record<string, unknown>, tf: typeof tfjs): [string, unknown][] {
-  const names = Object.keys(values);
-  const parameters = names.map((name) => ({ name, optional: false, receivesTfjs: false }));
-  const made = new StandIns(tf, []).materialize(Object.values(values), parameters, '--module-vars');
-  return names.map((name, i) => [name, made[i]]);
 }
 
 interface CallContext {

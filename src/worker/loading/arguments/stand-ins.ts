@@ -104,3 +104,11 @@ export class StandIns {
     });
   }
 }
+
+/** Module variables' values with their stand-ins (methods, a layer input) made real. */
+export function materializedModuleVars(values: Record<string, unknown>, tf: typeof tfjs): [string, unknown][] {
+  const names = Object.keys(values);
+  const parameters = names.map((name) => ({ name, optional: false, receivesTfjs: false }));
+  const made = new StandIns(tf, []).materialize(Object.values(values), parameters, '--module-vars');
+  return names.map((name, i) => [name, made[i]]);
+}
