@@ -44,10 +44,17 @@ describe('rbn sanity on HTML pages and on builders that keep the model in a vari
     assert.match(stderr, /defineModel\(12, 3\): from the call in .*sized-page\.html:3/);
   });
 
-  it('a builder that reads a page element (not only writes to it) fails naming what it read', async () => {
-    const { code, stderr } = await rbn(['sanity', 'reads-the-page.html', ...FAST], FIXTURES);
+  it("a builder that reads a form field's value gets what the page's HTML gives it", async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', 'reads-the-page.html', '--model', 'defineModel', ...FAST, '--json'], FIXTURES);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as SanityReport;
+    assert.deepEqual(report.runs[0].graph?.nodes.find((n) => n.className === 'Dense')?.outputShape, [null, 16]);
+  });
+
+  it('a builder that reads what an element holds beyond a form value fails naming what it read', async () => {
+    const { code, stderr } = await rbn(['sanity', 'reads-the-page.html', '--model', 'defineFromStatus', ...FAST], FIXTURES);
     assert.equal(code, 2);
-    assert.match(stderr, /defineModel\(\) threw: BrowserOnlyError: document\.getElementById\('units'\)\.value is browser-only/);
+    assert.match(stderr, /defineFromStatus\(\) threw: BrowserOnlyError: document\.getElementById\('status'\)\.innerHTML is browser-only/);
   });
 
   it("a page script that throws as it loads stops only itself: the later script's class builds and trains, with a note", async () => {
