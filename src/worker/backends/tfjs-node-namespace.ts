@@ -7,8 +7,14 @@
  * in a sanity check); anything else says what it needs.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import * as jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
+import type * as JpegJs from 'jpeg-js';
+import type * as PngJs from 'pngjs';
+
+// Loaded on first use: the capture hook preloads this module into every program it captures.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jpegJs = (): typeof JpegJs => require('jpeg-js') as typeof JpegJs;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pngJs = (): typeof PngJs.PNG => (require('pngjs') as typeof PngJs).PNG;
 
 type Tf = typeof tfjs;
 
@@ -52,13 +58,13 @@ function decodeImage(tf: Tf, contents: Uint8Array, channels: number): tfjs.Tenso
 }
 
 function decodeJpeg(tf: Tf, contents: Uint8Array, channels: number): tfjs.Tensor3D {
-  const { width, height, data } = jpeg.decode(contents, { useTArray: true, formatAsRGBA: true });
+  const { width, height, data } = jpegJs().decode(contents, { useTArray: true, formatAsRGBA: true });
   // A JPEG has no alpha: 0 keeps its own channels, which for colour images are 3.
   return fromRgba(tf, data, width, height, channels === 0 ? 3 : channels);
 }
 
 function decodePng(tf: Tf, contents: Uint8Array, channels: number): tfjs.Tensor3D {
-  const png = PNG.sync.read(Buffer.from(contents));
+  const png = pngJs().sync.read(Buffer.from(contents));
   // pngjs always gives RGBA; 0 keeps the file's own channel count.
   const own = png.colorType === 0 ? 1 : png.colorType === 4 ? 2 : png.colorType === 2 ? 3 : 4;
   return fromRgba(tf, png.data, png.width, png.height, channels === 0 ? own : channels);
@@ -78,11 +84,12 @@ function fromRgba(tf: Tf, rgba: Uint8Array, width: number, height: number, chann
 
 async function encodeJpeg(image: tfjs.Tensor3D, quality: number): Promise<Uint8Array> {
   const { width, height, rgba } = await toRgba(image);
-  return new Uint8Array(jpeg.encode({ width, height, data: rgba }, quality).data);
+  return new Uint8Array(jpegJs().encode({ width, height, data: rgba }, quality).data);
 }
 
 async function encodePng(image: tfjs.Tensor3D): Promise<Uint8Array> {
   const { width, height, rgba } = await toRgba(image);
+  const PNG = pngJs();
   const png = new PNG({ width, height });
   png.data = Buffer.from(rgba);
   return new Uint8Array(PNG.sync.write(png));

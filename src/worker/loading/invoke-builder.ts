@@ -43,7 +43,7 @@ import { guardLayerConfigs } from './layer-config-guard';
 import { pastAConstructorError } from './past-constructor-error';
 import { pastABuilderError } from './past-builder-error';
 import { modelMadeAtLoad, pastALoadCallError, watchModelAtLoad } from './model-at-load';
-import { modelFunctionCalledAtLoad, modelVariableBuiltAtLoad } from './load-calls';
+import { modelBuiltAtLoad } from './load-calls';
 import { holdBackend } from './backend-hold';
 import { pageLoadingScript, runPageContext } from './page/page-context';
 import { pastALoadError, type LastResort } from './past-load-error';
@@ -86,7 +86,7 @@ export interface BuiltModel {
 export function resolveBuilder(builders: ModelBuilder[], file: string, id: string | undefined, code = ''): ModelBuilder {
   if (id === undefined) {
     // A script with no builder function: the model its own code builds as it loads (model-at-load.ts).
-    const atLoad = builders.length === 0 ? (modelVariableBuiltAtLoad(code, file) ?? modelFunctionCalledAtLoad(code, file)) : undefined;
+    const atLoad = builders.length === 0 ? modelBuiltAtLoad(code, file) : undefined;
     const first = pickDefaultBuilder(builders) ?? (atLoad !== undefined ? unanalysedBuilder(atLoad) : undefined);
     if (!first) {
       throw new SanityFailure('noFactory', `no model builder in ${file}: a function, method or constructor that returns tf.sequential()/tf.model()/tf.loadLayersModel() or assigns one to this.<name> or to a module variable${pageScriptFilesHint(file)}`);

@@ -40,6 +40,10 @@ export function hasModelBuildingLoadCalls(code: string, file: string): boolean {
  */
 export function loadCallBodies(code: string, file: string): SourceRange[] {
   const { ts, source } = parseForGuards(code, file);
+  return bodiesIn(ts, source);
+}
+
+function bodiesIn(ts: Ts, source: TsMorph.ts.SourceFile): SourceRange[] {
   const declared = new Map<string, TsMorph.ts.FunctionLikeDeclaration>();
   for (const statement of source.statements) {
     if (ts.isFunctionDeclaration(statement) && statement.name && statement.body) {
@@ -92,12 +96,30 @@ const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 const MAKES_MODEL = /(?:^|\.)(?:sequential|model)$/;
 
 /**
- * The top-level variable a script with no builder function keeps the model in that it builds as it loads
- * (`var net = tf.sequential()` at the top level, or `model = tf.sequential()` inside a function it calls
- * at once); undefined when there is none.
+ * What a script with no builder function builds as it loads, for `--model`: the top-level variable it
+ * keeps the model in (`var net = tf.sequential()` at the top level, or `model = tf.sequential()` inside
+ * a function it calls at once), else the top-level function it calls at once that builds one (`async
+ * function main() { … } main();`); undefined when there is neither.
  */
+export function modelBuiltAtLoad(code: string, file: string): string | undefined {
+  const { ts, source } = parseForGuards(code, file);
+  const bodies = bodiesIn(ts, source);
+  return modelVariableIn(ts, source, bodies) ?? modelFunctionIn(ts, source, bodies);
+}
+
+/** The variable of {@link modelBuiltAtLoad} alone. */
 export function modelVariableBuiltAtLoad(code: string, file: string): string | undefined {
   const { ts, source } = parseForGuards(code, file);
+  return modelVariableIn(ts, source, bodiesIn(ts, source));
+}
+
+/** The function of {@link modelBuiltAtLoad} alone. */
+export function modelFunctionCalledAtLoad(code: string, file: string): string | undefined {
+  const { ts, source } = parseForGuards(code, file);
+  return modelFunctionIn(ts, source, bodiesIn(ts, source));
+}
+
+function modelVariableIn(ts: Ts, source: TsMorph.ts.SourceFile, bodies: readonly SourceRange[]): string | undefined {
   const makesModel = (e: TsMorph.ts.Expression | undefined): boolean => e !== undefined && ts.isCallExpression(e) && MAKES_MODEL.test(e.expression.getText(source));
   const topLevel = new Set<string>();
   for (const statement of source.statements) {
@@ -111,7 +133,6 @@ export function modelVariableBuiltAtLoad(code: string, file: string): string | u
     }
   }
   let found: string | undefined;
-  const bodies = loadCallBodies(code, file);
   const visit = (node: TsMorph.ts.Node, inBody: boolean): void => {
     if (found) {
       return;
@@ -130,14 +151,7 @@ export function modelVariableBuiltAtLoad(code: string, file: string): string | u
   return found;
 }
 
-/** The name of a top-level function the script calls as it loads that builds a model (`async function main() { … } main();`). */
-export function modelFunctionCalledAtLoad(code: string, file: string): string | undefined {
-  const { ts, source } = parseForGuards(code, file);
-  const bodies = loadCallBodies(code, file);
-  for (const statement of source.statements) {
-    if (ts.isFunctionDeclaration(statement) && statement.name && bodies.some((b) => b.start === statement.getStart(source) && b.end === statement.getEnd())) {
-      return statement.name.text;
-    }
-  }
-  return undefined;
+function modelFunctionIn(ts: Ts, source: TsMorph.ts.SourceFile, bodies: readonly SourceRange[]): string | undefined {
+  const called = source.statements.find((s) => ts.isFunctionDeclaration(s) && s.name && bodies.some((b) => b.start === s.getStart(source) && b.end === s.getEnd()));
+  return called && ts.isFunctionDeclaration(called) ? called.name?.text : undefined;
 }
