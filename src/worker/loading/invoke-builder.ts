@@ -20,7 +20,6 @@ import { setModuleLoading, withBrowserStandIns, type AttemptProgress, type Stand
 import { seedMathRandom } from '../random';
 import { checkInputs, isLayersModel } from './model-checks';
 import { buildUnanalysedClass, type Callable } from './unanalysed-class';
-import { modelKeptInVariable, nestedStoredModel, unwrapModel } from './wrapped-model';
 import { takeExitCalls } from '../exit-guard';
 import { isLoadStop } from './load-stop';
 import { emptyObjectsForDefaultedPatterns, missingArgumentsHint } from './arguments/missing-arguments';
@@ -36,8 +35,9 @@ import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages 
 import { guessedParameterNames, materializedModuleVars, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments, runtimeParameters } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
-import { isTrainedInBuilder, stopTrainingInBuilder, type TrainingStops } from './training-in-builder';
-import { hasBatchNorm, watchModelsUsed } from './models-used';
+import { isTrainedInBuilder, stopTrainingInBuilder } from './training-in-builder';
+import { watchModelsUsed } from './models-used';
+import { describeValue, modelLeftByCall, trainedInBuilder } from './model-after-call';
 import { guardCompile } from './compile-guard';
 import { guardLayerConfigs } from './layer-config-guard';
 import { pastAConstructorError } from './past-constructor-error';
@@ -342,7 +342,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       if (!isTrainedInBuilder(err)) {
         ctx.notes.push(`${label} caught the stop of its training call and threw its own error for it (${describeError(err, inv.file)})`);
       }
-      return trainedInBuilder(training, label, ctx);
+      return trainedInBuilder(training, label, ctx.notes);
     }
     // A builder known only by its id got no proposal: say which of its parameters ran as undefined.
     const unproposed = UNANALYSED.has(builder) ? missingArgumentsHint(builder.id, builder.className ? (instance ?? (target as Record<string, unknown>))[builder.memberName ?? ''] : target, args.length) : undefined;
@@ -354,48 +354,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     training.restore();
     used.restore();
   }
-  if (isLayersModel(result)) {
-    return checkInputs(result, label);
-  }
-  if (training.model()) {
-    // The builder caught the stop of its training call and returned something else (a score, nothing).
-    return trainedInBuilder(training, label, ctx);
-  }
-  const unwrapped = unwrapModel(result, label);
-  if (unwrapped) {
-    ctx.notes.push(unwrapped.note);
-    return checkInputs(unwrapped.model, label);
-  }
-  const stored = instance && isLayersModel(instance) ? instance : instance ? await findStoredModel(instance, builder.modelProperty) : undefined;
-  if (stored) {
-    const several = builder.kind === 'constructor' && instance && !isLayersModel(instance) ? severalStoredNote(instance, stored, builder) : undefined;
-    ctx.notes.push(...(several ? [several] : []));
-    return checkInputs(stored, label);
-  }
-  const nested = instance && result === undefined ? nestedStoredModel(instance, label) : undefined;
-  if (nested) {
-    ctx.notes.push(nested.note);
-    return checkInputs(nested.model, label);
-  }
-  const kept = result === undefined && builder.modelVariable !== undefined ? modelKeptInVariable(readModelVariable(), builder.modelVariable, label) : undefined;
-  if (kept) {
-    ctx.notes.push(kept.note);
-    return checkInputs(kept.model, label);
-  }
-  const last = used.last();
-  if (last) {
-    const which = used.count() > 1 ? `the last of the ${used.count()} models it used${hasBatchNorm(last) ? ' that has BatchNorm layers' : ''}` : 'the model it built and used';
-    ctx.notes.push(`${label} returned ${describeValue(result)} and kept no model: sanity-train trained ${which} during the call`);
-    return checkInputs(last, label);
-  }
-  const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : builder.modelVariable ? ` and \`${builder.modelVariable}\` holds ${describeValue(readModelVariable())}` : '';
-  throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);
-}
-
-/** The model the builder was training when its first training call was stopped (training-in-builder.ts). */
-function trainedInBuilder(training: TrainingStops, label: string, ctx: CallContext): tfjs.LayersModel {
-  ctx.notes.push(training.note(label)!);
-  return checkInputs(training.model()!, label);
+  return modelLeftByCall({ result, instance, builder, label, notes: ctx.notes, training, used });
 }
 
 function modelArgumentContext(ctx: CallContext): ModelArgumentContext {
@@ -415,41 +374,10 @@ function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Rec
   }
 }
 
-
-/** `this.<property>`, else the one own property holding a model; a constructor may finish it a tick later. */
-async function findStoredModel(instance: Record<string, unknown>, property: string | undefined): Promise<tfjs.LayersModel | undefined> {
-  const look = () => {
-    const named = property === undefined ? undefined : instance[property];
-    return isLayersModel(named) ? named : Object.values(instance).find(isLayersModel);
-  };
-  const found = look();
-  if (found) {
-    return found;
-  }
-  await new Promise((resolve) => setImmediate(resolve));
-  return look();
-}
-
-/** For a constructor whose instance holds several models (`[this.encoder, this.decoder] = this.build()`): which one trains. */
-function severalStoredNote(instance: Record<string, unknown>, stored: tfjs.LayersModel, builder: ModelBuilder): string | undefined {
-  const held = Object.entries(instance).filter(([, value]) => isLayersModel(value));
-  const name = held.find(([, value]) => value === stored)?.[0];
-  return held.length > 1 && name !== undefined ? `${builder.className ?? builder.id} holds ${held.length} models (${held.map(([key]) => key).join(', ')}): sanity-train trains this.${name}` : undefined;
-}
-
 function describeSource(builder: ModelBuilder, inv: BuilderInvocation): string {
   const params = [...builder.parameters, ...(builder.constructorParameters ?? [])].filter((p) => !p.receivesTfjs);
   if (inv.args !== undefined || inv.ctorArgs !== undefined) {
     return 'given';
   }
   return params.length === 0 ? 'no parameters' : 'defaults in the signature';
-}
-
-export function describeValue(value: unknown): string {
-  if (value === null || value === undefined) {
-    return String(value);
-  }
-  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
-  const name = typeof value === 'object' ? (ctor ?? 'object') : typeof value;
-  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
 import { runSanityTrain } from '../../../src/worker/launcher';
-import { withoutImportMeta, withoutWrapperRedeclarations } from '../../../src/worker/loading/module-loader';
+import { withoutImportMeta, withoutWrapperRedeclarations } from '../../../src/worker/loading/commonjs-output';
 import { unwrapModel } from '../../../src/worker/loading/wrapped-model';
 import { GUESSED_MODEL_CAP, inputTooSmallIn, tooLargeIn, watchBuild, withLargerSides, withSmallShapes, ModelTooLargeError } from '../../../src/worker/budget/build-size';
 import { guessedArguments } from '../../../src/worker/loading/sized-build';

@@ -4,7 +4,7 @@ import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/co
 import { runSanityTrain } from '../../../src/worker/launcher';
 import { withoutComments } from '../../../src/core/analysis/comments';
 import { isBrowserScript } from '../../../src/worker/loading/page/page-globals';
-import { withPrologue } from '../../../src/worker/loading/module-loader';
+import { withPrologue } from '../../../src/worker/loading/commonjs-output';
 
 const BUILDERS = path.resolve(__dirname, '../../fixtures/sanity/builders');
 const WORKER = path.resolve(__dirname, '../../../src/worker/sanity-worker.ts');
