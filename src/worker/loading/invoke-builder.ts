@@ -31,7 +31,7 @@ import { ambientGlobalsAround } from './page/ambient-globals';
 import { findPackageRoot } from '../package-root';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
-import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages } from './arguments/invocation-notes';
+import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages, typedMethodNote } from './arguments/invocation-notes';
 import { guessedParameterNames, materializedModuleVars, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments, runtimeParameters } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
@@ -319,7 +319,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     if (builder.className && builder.kind !== 'constructor') {
       // A method on the instance, a static one on the class, or a function of an exported object.
       const owner = (instance ?? target) as Record<string, unknown>;
-      fillInstanceFields(instance, ctx.instanceVars);
+      fillInstanceFields(instance, ctx.instanceVars, inv.tf);
       const method = owner[builder.memberName ?? ''];
       if (typeof method !== 'function') {
         throw new SanityFailure('noFactory', `${builder.className} has no method '${builder.memberName}' (found ${describeValue(method)})`);
@@ -347,7 +347,8 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     // A builder known only by its id got no proposal: say which of its parameters ran as undefined.
     const unproposed = UNANALYSED.has(builder) ? missingArgumentsHint(builder.id, builder.className ? (instance ?? (target as Record<string, unknown>))[builder.memberName ?? ''] : target, args.length) : undefined;
     const standIn = ctx.standIns?.describe();
-    const extra = [...ctx.notes, ...(unproposed ? [unproposed] : []), ...(standIn ? [standIn] : [])];
+    const typed = typedMethodNote(err, inv.args !== undefined || inv.ctorArgs !== undefined || inv.instanceVars !== undefined);
+    const extra = [...ctx.notes, ...[unproposed, standIn, typed].filter((n): n is string => n !== undefined)];
     const left = extra.length > 0 ? ` (${extra.join('; ')})` : '';
     throw err instanceof SanityFailure ? err : new SanityFailure('threw', `${label} threw: ${describeError(err, inv.file)}${left}`, err);
   } finally {

@@ -297,3 +297,21 @@ describe("the entry file's first-line prologue (a hoisted builder read before th
     });
   }
 });
+
+describe('a field a base class fills from its options, read through the options\' methods', function () {
+  this.timeout(90_000);
+
+  it('runs with a stand-in for the field the options left empty, and says so', async () => {
+    const report = reportOf(await run(request('base-class-options.ts', { model: 'DenseTrainer.build', ctorArgs: [{}] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.deepEqual(report.call?.instanceVars, { set: { source: { width: { $returns: 28 }, height: { $returns: 28 } } } });
+    assert.match(report.call?.instanceVarsSource ?? '', /^set a stand-in from what the code does with set \(source.width\(\), source.height\(\)\)/);
+  });
+
+  it('typed options without the methods fail with how to type one', async () => {
+    const outcome = await run(request('base-class-options.ts', { model: 'DenseTrainer.build', ctorArgs: [{ set: { source: { width: 6, height: 4 }, path: 'x' } }] }));
+    assert.equal(outcome.kind, 'error');
+    assert.match(outcome.kind === 'error' ? outcome.message : '', /width is not a function .*typed values hold no methods: type width\(\) as `width: \(\) => value`/);
+  });
+});
+

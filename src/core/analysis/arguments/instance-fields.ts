@@ -98,7 +98,7 @@ export interface InstanceFieldOptions {
 /** Values for the builder's empty instance fields, best first per field; undefined when it reads none. */
 export function proposeInstanceFields(file: TsMorph.SourceFile, builder: BuilderRef, options: InstanceFieldOptions): ModuleVariablesProposal | undefined {
   const fields = findInstanceFields(file, builder);
-  const proposal = fields.length === 0 ? undefined : proposeVariables(file, fields, options);
+  const proposal = fields.length === 0 ? undefined : withStandIns(file, builder, proposeVariables(file, fields, options), fields, options);
   const callerSet = new Set(fields.filter((f) => f.callerSet).map((f) => f.name));
   const unknown = proposal?.unknown?.filter((name) => !callerSet.has(name));
   if (!proposal || (proposal.sources.length === 0 && !unknown?.length)) {
@@ -106,6 +106,37 @@ export function proposeInstanceFields(file: TsMorph.SourceFile, builder: Builder
   }
   const { unknown: _all, ...rest } = proposal;
   return unknown?.length ? { ...rest, unknown } : rest;
+}
+
+/**
+ * A field nothing else gives a value gets a stand-in from what the builder reads of it
+ * (`this.data.source.getXSize()` in an input shape), where sizes come out of it: a field the builder
+ * only checks or disposes (`if (this.model) this.model.dispose()`) stays unset.
+ */
+function withStandIns(file: TsMorph.SourceFile, builder: BuilderRef, proposal: ModuleVariablesProposal, fields: InstanceField[], options: InstanceFieldOptions): ModuleVariablesProposal {
+  const open = fields.filter((f) => !(f.name in proposal.values));
+  if (open.length === 0) {
+    return proposal;
+  }
+  const site = { code: file.getFullText(), fileName: file.getFilePath(), start: builder.start, end: builder.end, ofConstructor: false, thisField: true };
+  const used = proposeVariables(file, open, { ...options, site });
+  const sized = used.sources.filter((s) => holdsANumber(used.values[s.name]));
+  if (sized.length === 0) {
+    return proposal;
+  }
+  const names = new Set(sized.map((s) => s.name));
+  const sources = [...proposal.sources, ...sized];
+  const unknown = proposal.unknown?.filter((name) => !names.has(name));
+  return {
+    values: { ...proposal.values, ...Object.fromEntries(sized.map((s) => [s.name, used.values[s.name]])) },
+    sources,
+    summary: sources.map((s) => `${s.name} ${s.detail}`).join('; '),
+    ...(unknown?.length ? { unknown } : {}),
+  };
+}
+
+function holdsANumber(value: unknown): boolean {
+  return typeof value === 'number' || (value !== null && typeof value === 'object' && Object.values(value).some(holdsANumber));
 }
 
 /**

@@ -16,6 +16,8 @@ export interface ParameterSite {
   ofConstructor: boolean;
   /** The name is a module variable the function at the range reads, not one of its parameters. */
   free?: boolean;
+  /** The name is a field of the instance (`this.<name>`) the method at the range reads. */
+  thisField?: boolean;
 }
 
 let cached: { code: string; fileName: string; file: ts.SourceFile } | undefined;

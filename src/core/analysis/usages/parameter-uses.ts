@@ -70,13 +70,18 @@ export function findParameterUses(name: string, site: ParameterSite): ParameterU
   const t = getTypeScript();
   const file = parse(t, site.code, site.fileName);
   // An ES5 constructor (a function that assigns this.model) has no constructor member: its own range holds it.
-  if (site.free) {
+  if (site.free || site.thisField) {
     const outer = outermostFunctionIn(t, file, site);
     if (!outer?.body) {
       return undefined;
     }
     const use = emptyUse();
-    new UseCollector(t, file).usesOfName(name, outer.body, use, 0, new Set());
+    const collector = new UseCollector(t, file);
+    if (site.thisField) {
+      collector.usesOfThisField(name, outer.body, use);
+    } else {
+      collector.usesOfName(name, outer.body, use, 0, new Set());
+    }
     return use;
   }
   const fn = findDeclaringFunction(t, file, name, site) ?? (site.ofConstructor ? findDeclaringFunction(t, file, name, { ...site, ofConstructor: false }) : undefined);
@@ -332,6 +337,19 @@ class UseCollector {
     }
   }
 
+  /** Every read of `this.<name>` inside `scope` (the builder method's body). */
+  usesOfThisField(name: string, scope: ts.Node, use: ParameterUse): void {
+    const { t } = this;
+    const seen = new Set<ts.Node>();
+    const visit = (n: ts.Node): void => {
+      if (t.isPropertyAccessExpression(n) && n.expression.kind === t.SyntaxKind.ThisKeyword && n.name.text === name && !isAssigned(t, n)) {
+        this.useOf(n, use, 0, seen);
+      }
+      t.forEachChild(n, visit);
+    };
+    visit(scope);
+  }
+
   /** `this.game = game`: every read of `this.game` in the class. */
   private thisFieldUses(field: ts.PropertyAccessExpression, use: ParameterUse, depth: number, seen: Set<ts.Node>): void {
     const { t } = this;
@@ -364,3 +382,8 @@ class UseCollector {
   }
 }
 
+/** `this.x = …`: the write, not a read of the field. */
+function isAssigned(t: Ts, e: ts.Expression): boolean {
+  const p = e.parent;
+  return t.isBinaryExpression(p) && p.left === e && p.operatorToken.kind >= t.SyntaxKind.FirstAssignment && p.operatorToken.kind <= t.SyntaxKind.LastAssignment;
+}

@@ -9,6 +9,8 @@ import { instanceFieldNames, methodRange, proposeInstanceFields } from '../../..
 import type { parseSourceFile } from '../../../core/analysis/builders/tfjs-bindings';
 import type { ModelBuilder } from '../../../core/analysis/types';
 import { BadInputError } from '../../errors';
+import type * as tfjs from '@tensorflow/tfjs';
+import { materializedModuleVars } from './stand-ins';
 
 export interface InstanceVars {
   values: Record<string, unknown>;
@@ -43,12 +45,15 @@ export function instanceVariablesFor(sourceFile: ReturnType<typeof parseSourceFi
   return proposal && Object.keys(proposal.values).length > 0 ? { values: proposal.values, source: proposal.summary } : undefined;
 }
 
-/** Sets each field that is still null or undefined after construction, as `train()` would have. */
-export function fillInstanceFields(instance: Record<string, unknown> | undefined, vars: InstanceVars | undefined): void {
+/**
+ * Sets each field that is still null or undefined after construction, as `train()` would have; a
+ * stand-in among the values (a method returning a size) is made real first.
+ */
+export function fillInstanceFields(instance: Record<string, unknown> | undefined, vars: InstanceVars | undefined, tf: typeof tfjs): void {
   if (!instance || !vars) {
     return;
   }
-  for (const [name, value] of Object.entries(vars.values)) {
+  for (const [name, value] of materializedModuleVars(vars.values, tf, '--instance-vars')) {
     if (instance[name] === null || instance[name] === undefined) {
       instance[name] = value;
     }

@@ -64,3 +64,12 @@ function packageNotes(): string[] {
   const list = listOf(names);
   return [`${list} ${names.length === 1 ? 'is' : 'are'} not installed: the module loaded with ${names.length === 1 ? 'an inert stand-in' : 'inert stand-ins'} for ${names.length === 1 ? 'it' : 'them'} (install ${names.length === 1 ? 'it' : 'them'} if the model needs ${names.length === 1 ? 'it' : 'them'})`];
 }
+
+/**
+ * Values typed as arguments are plain data, so a method the builder calls on them (`data.getXSize()`)
+ * is missing: the advice says how to type one. Undefined for other errors, and when nothing was typed.
+ */
+export function typedMethodNote(err: unknown, typed: boolean): string | undefined {
+  const method = typed && err instanceof TypeError ? /^(?:[\w$]+\.)*([\w$]+) is not a function$/.exec(err.message)?.[1] : undefined;
+  return method && `typed values hold no methods: type ${method}() as \`${method}: () => value\` (e.g. { ${method}: () => 24 })`;
+}

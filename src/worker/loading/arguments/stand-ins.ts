@@ -105,10 +105,10 @@ export class StandIns {
   }
 }
 
-/** Module variables' values with their stand-ins (methods, a layer input) made real. */
-export function materializedModuleVars(values: Record<string, unknown>, tf: typeof tfjs): [string, unknown][] {
+/** Module variables' (or instance fields') values with their stand-ins (methods, a layer input) made real. */
+export function materializedModuleVars(values: Record<string, unknown>, tf: typeof tfjs, flag = '--module-vars'): [string, unknown][] {
   const names = Object.keys(values);
   const parameters = names.map((name) => ({ name, optional: false, receivesTfjs: false }));
-  const made = new StandIns(tf, []).materialize(Object.values(values), parameters, '--module-vars');
+  const made = new StandIns(tf, []).materialize(Object.values(values), parameters, flag);
   return names.map((name, i) => [name, made[i]]);
 }

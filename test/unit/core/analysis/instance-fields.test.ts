@@ -112,13 +112,12 @@ const rows: Row[] = [
     sources: ['lastObs=guess(8 zeros: the code reads only its length (a size))'],
   },
   {
-    title: 'an observation whose elements are read too: no guess from its length',
+    title: 'an observation whose elements are read too: no guess from its length alone, a list stand-in from its reads',
     code: `${CJS}class Agent {\n  constructor() { this.lastObs = null; }\n  observe(env) { this.lastObs = env.read(); }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.lastObs[0], inputShape: [this.lastObs.length] })); return m; }\n}\nmodule.exports = { Agent };`,
     id: 'Agent.build',
     names: ['lastObs'],
-    values: {},
-    sources: [],
-    unknown: ['lastObs'],
+    values: { lastObs: [8, 8] },
+    sources: ['lastObs=guess(a list: lastObs is read only as a list (its length, its elements))'],
   },
   {
     title: 'no value anywhere: left out, and said',
@@ -143,6 +142,15 @@ const rows: Row[] = [
     id: 'Agent.build',
     names: ['model'],
     noProposal: true,
+  },
+  {
+    title: 'a field a base class fills from its options and the builder reads through members and methods (`this.set.source.width()`): a stand-in with methods',
+    code: `import * as tf from '@tensorflow/tfjs';\nabstract class Trainer {\n  protected readonly set: any;\n  protected constructor(options: { set: any; epochs?: number }) { this.set = options.set; }\n}\nexport class Dense extends Trainer {\n  build(): tf.Sequential {\n    const m = tf.sequential();\n    m.add(tf.layers.flatten({ inputShape: [this.set.source.width(), this.set.source.height()] }));\n    m.add(tf.layers.batchNormalization());\n    m.add(tf.layers.dense({ units: this.set.source.classes, activation: 'softmax' }));\n    return m;\n  }\n}`,
+    file: 'trainer.ts',
+    id: 'Dense.build',
+    names: ['set'],
+    values: { set: { source: { width: { $returns: 28 }, height: { $returns: 28 }, classes: 10 } } },
+    sources: ['set=guess(a stand-in from what the code does with set (source.width(), source.height(), source.classes))'],
   },
   // Negative cases: none of these needs a value.
   {
