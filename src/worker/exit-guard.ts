@@ -27,7 +27,7 @@ export class ExitCalled extends LoadStop {
   }
 
   unreachable(file: string, builderId: string): string {
-    return `${file} calls process.exit(${this.code}) when it loads${this.where}, and ${builderId} is not a function declaration, so it cannot be reached: give the script what it checks for (its command line), or move the exit into a function`;
+    return `${file} calls process.exit(${this.code}) when it loads${this.where}, and ${builderId} is not defined before that call (only a function declaration is hoisted), so it cannot be reached: give the script what it checks for (its command line), or move the exit into a function`;
   }
 }
 

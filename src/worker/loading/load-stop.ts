@@ -19,7 +19,7 @@ export abstract class LoadStop extends Error {
     return this.site ? ` at ${path.basename(this.site.file)}:${this.site.line}` : '';
   }
 
-  /** The one line when the stop came before `builderId` could be read (it is not a function declaration). */
+  /** The one line when the stop came before `builderId` could be read (declared after the stopping call, and not hoisted). */
   abstract unreachable(file: string, builderId: string): string;
 }
 

@@ -23,6 +23,7 @@ import { BUILDER_ERROR_GLOBAL, BUILDER_STATEMENT_GLOBAL, withGuardedBuilderBody,
 import { withTrackedLoadCalls } from './load-calls';
 import { withNodeNamespace } from '../backends/tfjs-node-namespace';
 import { withoutImportMeta, withoutWrapperRedeclarations, withPrologue } from './commonjs-output';
+import { withDeclarationCapture } from './declaration-capture';
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -36,6 +37,14 @@ const NATIVE_TFJS = /^@tensorflow\/tfjs-node(-gpu)?$/;
 export const FACTORY_GLOBAL = '__rbnSanityFactory__';
 /** Global the first line of the entry file writes a hoisted factory to (see `loadFactory`). */
 const HOISTED_GLOBAL = '__rbnSanityHoisted__';
+
+/** The statement that hands the builder over before the body goes on (a name in its dead zone reads as nothing). */
+function hoistedCapture(name: string): string {
+  return `;try { globalThis.${HOISTED_GLOBAL} = ${name}; } catch (e) {}`;
+}
+
+/** Entry files and the builder name whose `const` or class declaration gets a capture after it. */
+const declarationCaptures = new Map<string, string>();
 /** Global holding the values for the entry file's empty bindings (see `fillEmptyBindings`). */
 export const BINDINGS_GLOBAL = '__rbnSanityBindings__';
 
@@ -181,7 +190,9 @@ export function transpile(code: string, file: string): string {
   const guardedBody = body && !page ? withGuardedBuilderBody(code, file, body) : code;
   // After the body's guard, whose range is an offset into the file as written.
   const withBody = trackedEntries.has(file) && !page ? withTrackedLoadCalls(guardedBody, file) : guardedBody;
-  const ownCode = guardedConstructorFiles.has(file) && !page ? withGuardedConstructors(withBody, file) : withBody;
+  const guardedCtors = guardedConstructorFiles.has(file) && !page ? withGuardedConstructors(withBody, file) : withBody;
+  const captured = declarationCaptures.get(file);
+  const ownCode = captured !== undefined && !page ? withDeclarationCapture(guardedCtors, file, captured, hoistedCapture(captured)) : guardedCtors;
   // A page's scripts run statement by statement too: in a browser a script that throws stops only
   // itself, and the page's later scripts (the class that builds the model) still run.
   const source = isGuarded(file) ? withGuardedStatements(ownCode, file) : ownCode;
@@ -288,7 +299,9 @@ export async function loadFactory(file: string, name: string, modelVariable?: st
   if (/^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default') {
     entryAppendix.set(file, `${fills}\n;globalThis.${FACTORY_GLOBAL} = typeof ${name} === 'undefined' ? undefined : ${name};\n`);
     // A function declaration is hoisted: readable before the body runs, in case the body stops early.
-    entryPrologue.set(file, `;try { globalThis.${HOISTED_GLOBAL} = ${name}; } catch (e) {}`);
+    entryPrologue.set(file, hoistedCapture(name));
+    // A `const` or class builder is readable once declared, before a later statement stops the load.
+    declarationCaptures.set(file, name);
   } else if (fills) {
     entryAppendix.set(file, fills);
   }

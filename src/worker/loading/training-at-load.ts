@@ -28,7 +28,7 @@ export class TrainedAtLoad extends LoadStop {
   }
 
   unreachable(file: string, builderId: string): string {
-    return `${file} trains when it loads (${this.method}${this.where}), and ${builderId} is not a function declaration, so it cannot be reached without running that training: put the training in a function, or behind \`if (require.main === module)\``;
+    return `${file} trains when it loads (${this.method}${this.where}), and ${builderId} is not defined before that call (only a function declaration is hoisted), so it cannot be reached without running that training: put the training in a function, or behind \`if (require.main === module)\``;
   }
 }
 

@@ -156,7 +156,7 @@ describe('a script that ends itself when it loads (process.exit)', () => {
   it('process.exit at the top level before a const builder: one line says why it cannot be reached', async () => {
     const outcome = await run(request('usage-exit-arrow.js', { model: 'makeNet', args: [4] }));
     assert.equal(outcome.kind, 'error');
-    assert.match((outcome as { message: string }).message, /usage-exit-arrow\.js calls process\.exit\(2\) when it loads at usage-exit-arrow\.js:6, and makeNet is not a function declaration, so it cannot be reached/);
+    assert.match((outcome as { message: string }).message, /usage-exit-arrow\.js calls process\.exit\(2\) when it loads at usage-exit-arrow\.js:6, and makeNet is not defined before that call \(only a function declaration is hoisted\), so it cannot be reached/);
   });
 });
 
@@ -213,10 +213,21 @@ describe('a script that trains its model when it loads', () => {
     assert.ok(report.notes?.some((n) => /^the module trains when it loads \(model\.fit\(\) at trains-at-load-main\.js:18\)/.test(n)), JSON.stringify(report.notes));
   });
 
-  it('a builder that is a const arrow function cannot be reached before the training: one line says so and what to do', async () => {
-    const outcome = await run(request('trains-at-load-arrow.js', { model: 'buildTiny' }));
+  it('a builder that is a const arrow function, declared before the training: handed over as declared, and it trains', async () => {
+    const report = reportOf(await run(request('trains-at-load-arrow.js', { model: 'buildTiny' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.some((n) => /^the module trains when it loads \(model\.fit\(\) at trains-at-load-arrow\.js:14\): sanity-train stopped it at that call and built the model with buildTiny\(\) instead/.test(n)), JSON.stringify(report.notes));
+  });
+
+  it('a class builder declared before the training at the top level of an ES module: it trains', async () => {
+    const report = reportOf(await run(request('trains-at-load-class.mjs', { model: 'Regressor.build', args: [6] })));
+    assert.equal(report.runs[0].steps, 2);
+  });
+
+  it('a const builder declared after the training: one line says why it cannot be reached and what to do', async () => {
+    const outcome = await run(request('trains-at-load-before-arrow.js', { model: 'buildLate' }));
     assert.equal(outcome.kind, 'error');
-    assert.match((outcome as { message: string }).message, /trains-at-load-arrow\.js trains when it loads \(model\.fit\(\) at trains-at-load-arrow\.js:14\), and buildTiny is not a function declaration, so it cannot be reached without running that training: put the training in a function, or behind `if \(require\.main === module\)`$/);
+    assert.match((outcome as { message: string }).message, /trains-at-load-before-arrow\.js trains when it loads \(model\.fit\(\) at trains-at-load-before-arrow\.js:\d+\), and buildLate is not defined before that call \(only a function declaration is hoisted\), so it cannot be reached without running that training: put the training in a function, or behind `if \(require\.main === module\)`$/);
   });
 });
 
