@@ -346,6 +346,11 @@ export async function loadFactory(file: string, name: string, modelVariable?: st
   if (name === 'default' && typeof exports === 'function') {
     return exports;
   }
+  // `module.exports = class Model { … }`: the class expression's name is no binding of the module.
+  const whole: unknown = exports;
+  if (typeof whole === 'function' && whole.name === name) {
+    return whole;
+  }
   return (globalThis as Record<string, unknown>)[FACTORY_GLOBAL];
 }
 

@@ -326,3 +326,12 @@ describe('a field a base class fills from its options, read through the options\
   });
 });
 
+describe('a class a CommonJS module exports as a named class expression (`module.exports = class Detector`)', function () {
+  this.timeout(90_000);
+
+  it('its method builds the model that trains', async () => {
+    const report = reportOf(await run(request('exports-class-expression.js', { model: 'Detector.compile' })));
+    assert.equal(report.runs[0].steps, 2);
+  });
+});
+
