@@ -28,7 +28,10 @@ pair round7-before study-round7-before
 [ -f $R/study-round12-final-dev.json ] && pair round12-final study-round12-final
 [ -f $R/study-round13-before-dev.json ] && pair round13-before study-round13-before
 [ -f $R/study-round13-final-dev.json ] && pair round13-final study-round13-final
-# Round 13's held-out half after the changes made once its failures had been read (its development half did not change).
+[ -f $R/study-round14-before-dev.json ] && pair round14-before study-round14-before
+[ -f $R/study-round14-final-dev.json ] && pair round14-final study-round14-final
+# Rounds 13 and 14's held-out halves after the changes made once their failures had been read (their development halves did not change).
+[ -f $R/study-now-r14-test.json ] && args+=("now=$R/study-now-r14-test.json")
 [ -f $R/study-now-r13-test.json ] && args+=("now=$R/study-now-r13-test.json")
 [ -f $R/study-now-r11-dev.json ] && pair now study-now-r11
 [ -f $R/study-now-r10-dev.json ] && pair now study-now-r10
