@@ -73,6 +73,8 @@ export interface ModelBuilder {
    * returns nothing (`let model;` … `function defineModel() { model = tf.sequential(); … }`).
    */
   modelVariable?: string;
+  /** A method that adds the layers to the model its class's constructor made empty (`this.model.add(…)`). */
+  fillsModel?: boolean;
   exported: boolean;
   async: boolean;
   /** Offsets and 1-based line/column of the node the lens sits above. */

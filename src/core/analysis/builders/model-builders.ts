@@ -77,6 +77,9 @@ function record(c: Candidate, verdict: Verdict, ctx: Context): void {
   }
   if (c.kind === 'constructor' && c.className) {
     ctx.holders.add(c.className);
+    if (verdict.property !== undefined) {
+      (ctx.modelFields ??= new Map()).set(c.className, verdict.property);
+    }
   }
   if (c.kind === 'function' && c.localName && verdict.property !== undefined && !verdict.returns) {
     // `function Trainer() { this.model = … }`: `new Trainer()` holds a model too.
@@ -110,7 +113,19 @@ function judge(c: Candidate, ctx: Context): Verdict | undefined {
     return { returns: false, property };
   }
   const variable = getAssignedModelVariable(c.fn, c, ctx);
-  return variable ? { returns: false, variable } : undefined;
+  if (variable) {
+    return { returns: false, variable };
+  }
+  const filled = c.className !== undefined ? ctx.modelFields?.get(c.className) : undefined;
+  return filled !== undefined && addsLayersTo(c.fn, filled) ? { returns: false, property: filled, fills: true } : undefined;
+}
+
+/**
+ * `this.model.add(tf.layers.conv2d(…))` in a method, where the constructor made `this.model =
+ * tf.sequential()` empty: the method is where the model gets its layers (`compile()`, `init()`).
+ */
+function addsLayersTo(fn: FunctionLike, property: string): boolean {
+  return new RegExp(`\\bthis\\s*\\.\\s*${property.replace(/\$/g, '\\$')}\\s*\\.\\s*add\\s*\\(`).test(fn.getText());
 }
 
 /**
@@ -165,6 +180,9 @@ function toBuilder(c: Candidate, verdict: Verdict, all: Candidate[], bindings: T
   }
   if (verdict.variable !== undefined) {
     builder.modelVariable = verdict.variable;
+  }
+  if (verdict.fills) {
+    builder.fillsModel = true;
   }
   if (c.isStatic) {
     builder.static = true;
@@ -272,5 +290,7 @@ export function needsNoArguments(builder: ModelBuilder): boolean {
  * `canRun` accepts (the CLI passes "its arguments can be proposed"), else the first.
  */
 export function pickDefaultBuilder(builders: ModelBuilder[], canRun?: (b: ModelBuilder) => boolean): ModelBuilder | undefined {
-  return builders.find(needsNoArguments) ?? (canRun ? builders.find(canRun) : undefined) ?? builders[0];
+  // A method that adds the layers to the model its constructor made empty comes before that constructor.
+  const filled = builders.filter((b) => b.fillsModel);
+  return [...filled, ...builders].find(needsNoArguments) ?? (canRun ? builders.find(canRun) : undefined) ?? builders[0];
 }

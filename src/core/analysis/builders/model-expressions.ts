@@ -23,6 +23,8 @@ export interface Verdict {
   property?: string;
   /** The module variable or page global the function assigns a model to (`model = tf.sequential()`). */
   variable?: string;
+  /** Adds the layers to the model `property` the class's constructor made (`this.model.add(…)`). */
+  fills?: boolean;
 }
 
 export interface Context {
@@ -35,6 +37,8 @@ export interface Context {
   members: Map<string, Map<string, Verdict>>;
   /** Classes of the file whose instances hold a model (their constructor is a builder): `net = new C()` keeps one. */
   holders: Set<string>;
+  /** Class name -> the `this.<property>` its constructor assigns a model to (`this.model = tf.sequential()`). */
+  modelFields?: Map<string, string>;
   /** What one walk of each function found (on compiler nodes: wrapping every node in ts-morph's is the expensive part). */
   facts: Map<FunctionLike, Facts>;
   sourceFile: ts.SourceFile;

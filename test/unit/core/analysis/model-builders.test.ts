@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { builderNamed, findModelBuilders, outerVariablesAssignedBy } from '../../../../src/core/analysis/builders/model-builders';
+import { builderNamed, findModelBuilders, outerVariablesAssignedBy, pickDefaultBuilder } from '../../../../src/core/analysis/builders/model-builders';
 import { parseSourceFile } from '../../../../src/core/analysis/builders/tfjs-bindings';
 import type { ModelBuilder } from '../../../../src/core/analysis/types';
 
@@ -102,6 +102,8 @@ const rows: Row[] = [
   { title: 'functions a factory returns (shorthand), tfjs handed to the factory', code: 'const model = (tf) => {\n  const actor = () => tf.sequential();\n  const critic = () => { const i = tf.input({ shape: [3] }); return tf.model({ inputs: i, outputs: i }); };\n  const size = 3;\n  return { actor, critic, size };\n};\nmodule.exports = model;', fileName: 'm.js', expected: ['model.actor:method:exported', 'model.critic:method:exported'] },
   { title: 'a factory declaration returning a renamed and an inline function', code: `${REQ}function makeNets(scale) {\n  function buildA() { return tf.sequential(); }\n  return { a: buildA, b: () => tf.sequential(), scale };\n}`, fileName: 'm.js', expected: ['makeNets.a:method', 'makeNets.b:method'] },
   { title: 'a factory whose functions build nothing', code: `${REQ}function helpers() { const f = () => 1; return { f }; }`, fileName: 'm.js', expected: [] },
+  { title: 'a constructor that makes an empty tf.sequential() and a method that adds its layers (`this.model.add(…)`): both, the method keeping it there', code: `${REQ}module.exports = class Detector {\n  constructor() { this.model = tf.sequential(); }\n  async compile() {\n    this.model.add(tf.layers.dense({ units: 4, inputShape: [3] }));\n    this.model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });\n  }\n  predict(x) { return this.model.predict(x); }\n};`, fileName: 'd.js', expected: ['Detector:constructor:exported>model', 'Detector.compile:method:exported:async>model'] },
+  { title: 'a method that adds to some other holder of the instance is no builder', code: `${REQ}class Queue {\n  constructor() { this.model = tf.sequential(); this.items = []; }\n  push(x) { this.items.add(x); }\n}`, fileName: 'q.js', expected: ['Queue:constructor>model'] },
   { title: 'a class whose members build nothing', code: `${NS}export class Trainer { constructor() { this.steps = 3; } fit(model: tf.LayersModel) { return model.fit; } }`, expected: [] },
 ];
 
@@ -174,6 +176,13 @@ describe('findModelBuilders', () => {
     // Two factories returning the same name: ambiguous, so neither.
     const two = findModelBuilders('const f = (tf) => { const net = () => tf.sequential(); return { net }; };\nconst g = (tf) => { const net = () => tf.sequential(); return { net }; };', 'm.js');
     assert.equal(builderNamed(two, 'net'), undefined);
+  });
+
+  it('the default builder: a method that fills the model its constructor made empty, before that constructor', () => {
+    const code = `${REQ}class Net {\n  constructor() { this.model = tf.sequential(); }\n  init() { this.model.add(tf.layers.dense({ units: 2, inputShape: [2] })); }\n}\nfunction other() { return tf.sequential(); }`;
+    assert.equal(pickDefaultBuilder(findModelBuilders(code, 'n.js'))?.id, 'Net.init');
+    const plain = `${REQ}class Net {\n  constructor() { this.model = tf.sequential(); this.model.add(tf.layers.dense({ units: 2, inputShape: [2] })); }\n}\nfunction other() { return tf.sequential(); }`;
+    assert.equal(pickDefaultBuilder(findModelBuilders(plain, 'n.js'))?.id, 'Net');
   });
 
   it('reports 1-based lines and offsets of the lens anchor', () => {
