@@ -32,7 +32,7 @@ import { findPackageRoot } from '../package-root';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
 import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages, typedMethodNote } from './arguments/invocation-notes';
-import { guessedParameterNames, materializedModuleVars, StandIns } from './arguments/stand-ins';
+import { guessedParameterNames, materializedValues, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments, runtimeParameters } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
 import { isTrainedInBuilder, stopTrainingInBuilder } from './training-in-builder';
@@ -146,7 +146,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
   const instanceVars = instanceVariablesFor(sourceFile, builder, inv);
   const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
-  fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...materializedModuleVars(moduleVars?.values ?? {}, inv.tf)]), exported);
+  fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...materializedValues(moduleVars?.values ?? {}, inv.tf)]), exported);
   let outcome: Awaited<ReturnType<typeof withBrowserStandIns<Omit<BuiltModel, 'browserStandIns'>>>>;
   const attempt = (progress: AttemptProgress, lastResort?: LastResort) => {
     if (inv.seed !== undefined) {

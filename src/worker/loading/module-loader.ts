@@ -43,16 +43,18 @@ function hoistedCapture(name: string): string {
   return `;try { globalThis.${HOISTED_GLOBAL} = ${name}; } catch (e) {}`;
 }
 
-/** Entry files and the builder name whose `const` or class declaration gets a capture after it. */
-const declarationCaptures = new Map<string, string>();
 /** Global holding the values for the entry file's empty bindings (see `fillEmptyBindings`). */
 export const BINDINGS_GLOBAL = '__rbnSanityBindings__';
 
 let installed = false;
 let tfjsRedirects = new Map<string, string>();
 const entryAppendix = new Map<string, string>();
-/** Code for the start of the entry file's first line (no new line: source maps stay right). */
-const entryPrologue = new Map<string, string>();
+/**
+ * The builder each entry file hands over before its body may stop: at the start of its first line
+ * (no new line: source maps stay right) for a hoisted function declaration, and after its declaration
+ * for a `const` or class one.
+ */
+const hoistedBuilders = new Map<string, string>();
 /** The files the worker loads as the user's module (loadFactory): only these are read as pages. */
 const entryFiles = new Set<string>();
 /** Entry files loaded on a last attempt: each top-level statement guarded (guarded-statements.ts). */
@@ -191,8 +193,8 @@ export function transpile(code: string, file: string): string {
   // After the body's guard, whose range is an offset into the file as written.
   const withBody = trackedEntries.has(file) && !page ? withTrackedLoadCalls(guardedBody, file) : guardedBody;
   const guardedCtors = guardedConstructorFiles.has(file) && !page ? withGuardedConstructors(withBody, file) : withBody;
-  const captured = declarationCaptures.get(file);
-  const ownCode = captured !== undefined && !page ? withDeclarationCapture(guardedCtors, file, captured, hoistedCapture(captured)) : guardedCtors;
+  const hoisted = hoistedBuilders.get(file);
+  const ownCode = hoisted !== undefined && !page ? withDeclarationCapture(guardedCtors, file, hoisted, hoistedCapture(hoisted)) : guardedCtors;
   // A page's scripts run statement by statement too: in a browser a script that throws stops only
   // itself, and the page's later scripts (the class that builds the model) still run.
   const source = isGuarded(file) ? withGuardedStatements(ownCode, file) : ownCode;
@@ -213,7 +215,7 @@ export function transpile(code: string, file: string): string {
       allowJs: true,
     },
   });
-  const output = withPrologue(withoutWrapperRedeclarations(withoutImportMeta(page ? withPageSourceName(out.outputText, file) : out.outputText)), entryPrologue.get(file)) + (entryAppendix.get(file) ?? '');
+  const output = withPrologue(withoutWrapperRedeclarations(withoutImportMeta(page ? withPageSourceName(out.outputText, file) : out.outputText)), hoisted === undefined ? undefined : hoistedCapture(hoisted)) + (entryAppendix.get(file) ?? '');
   return hasTopLevelAwait(code, file) ? wrapTopLevelAwait(output, file) : output;
 }
 
@@ -298,10 +300,9 @@ export async function loadFactory(file: string, name: string, modelVariable?: st
   delete g[VARIABLE_GLOBAL];
   if (/^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default') {
     entryAppendix.set(file, `${fills}\n;globalThis.${FACTORY_GLOBAL} = typeof ${name} === 'undefined' ? undefined : ${name};\n`);
-    // A function declaration is hoisted: readable before the body runs, in case the body stops early.
-    entryPrologue.set(file, hoistedCapture(name));
-    // A `const` or class builder is readable once declared, before a later statement stops the load.
-    declarationCaptures.set(file, name);
+    // A function declaration is hoisted: readable before the body runs, in case the body stops early;
+    // a `const` or class builder once declared, before a later statement stops the load.
+    hoistedBuilders.set(file, name);
   } else if (fills) {
     entryAppendix.set(file, fills);
   }

@@ -9,7 +9,7 @@
 import type * as TsMorph from 'ts-morph';
 import type { ts as Typescript } from 'ts-morph';
 import type { DataHint } from './data-hint';
-import { proposeVariables, type ModuleVariable } from './module-variables';
+import { proposeVariables, summaryOf, type ModuleVariable } from './module-variables';
 import { loadTsMorph } from '../builders/tfjs-bindings';
 import type { ModelBuilder, ModuleVariablesProposal } from '../types';
 import { withoutComments } from '../comments';
@@ -130,7 +130,7 @@ function withStandIns(file: TsMorph.SourceFile, builder: BuilderRef, proposal: M
   return {
     values: { ...proposal.values, ...Object.fromEntries(sized.map((s) => [s.name, used.values[s.name]])) },
     sources,
-    summary: sources.map((s) => `${s.name} ${s.detail}`).join('; '),
+    summary: summaryOf(sources),
     ...(unknown?.length ? { unknown } : {}),
   };
 }

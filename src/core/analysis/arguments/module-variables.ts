@@ -102,8 +102,13 @@ export function proposeVariables(file: TsMorph.SourceFile, variables: ModuleVari
   if (unknown.length > 0) {
     proposal.unknown = unknown;
   }
-  proposal.summary = proposal.sources.map((s) => `${s.name} ${s.detail}`).join('; ') || 'no values found';
+  proposal.summary = summaryOf(proposal.sources);
   return proposal;
+}
+
+/** How a proposal's sources read in one line: `units from units = 32 in core.ts:4; …`. */
+export function summaryOf(sources: ModuleVariablesProposal['sources']): string {
+  return sources.map((s) => `${s.name} ${s.detail}`).join('; ') || 'no values found';
 }
 
 type Found = { value: unknown; source: ModuleVariableSource['source']; detail: string };

@@ -10,7 +10,7 @@ import type { parseSourceFile } from '../../../core/analysis/builders/tfjs-bindi
 import type { ModelBuilder } from '../../../core/analysis/types';
 import { BadInputError } from '../../errors';
 import type * as tfjs from '@tensorflow/tfjs';
-import { materializedModuleVars } from './stand-ins';
+import { materializedValues } from './stand-ins';
 
 export interface InstanceVars {
   values: Record<string, unknown>;
@@ -53,7 +53,7 @@ export function fillInstanceFields(instance: Record<string, unknown> | undefined
   if (!instance || !vars) {
     return;
   }
-  for (const [name, value] of materializedModuleVars(vars.values, tf, '--instance-vars')) {
+  for (const [name, value] of materializedValues(vars.values, tf, '--instance-vars')) {
     if (instance[name] === null || instance[name] === undefined) {
       instance[name] = value;
     }

@@ -106,7 +106,7 @@ export class StandIns {
 }
 
 /** Module variables' (or instance fields') values with their stand-ins (methods, a layer input) made real. */
-export function materializedModuleVars(values: Record<string, unknown>, tf: typeof tfjs, flag = '--module-vars'): [string, unknown][] {
+export function materializedValues(values: Record<string, unknown>, tf: typeof tfjs, flag = '--module-vars'): [string, unknown][] {
   const names = Object.keys(values);
   const parameters = names.map((name) => ({ name, optional: false, receivesTfjs: false }));
   const made = new StandIns(tf, []).materialize(Object.values(values), parameters, flag);
