@@ -14,7 +14,7 @@ import type { ModelBuilder } from '../../core/analysis/types';
 import type { SanityCall } from '../../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from '../errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
-import { fillEmptyBindings, loadFactory, readModelVariable, requireUserModule } from './module-loader';
+import { fillEmptyBindings, loadFactory, readModelVariable, requireUserModule, setDeferredTfjs } from './module-loader';
 import { setLoadingUserModule } from './missing-modules';
 import { setModuleLoading, withBrowserStandIns, type AttemptProgress, type StandInUse } from './page/browser-stand-ins';
 import { seedMathRandom } from '../random';
@@ -146,6 +146,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
   const instanceVars = instanceVariablesFor(sourceFile, builder, inv);
   const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
+  setDeferredTfjs(inv.tf);
   fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...materializedValues(moduleVars?.values ?? {}, inv.tf)]), exported);
   let outcome: Awaited<ReturnType<typeof withBrowserStandIns<Omit<BuiltModel, 'browserStandIns'>>>>;
   const attempt = (progress: AttemptProgress, lastResort?: LastResort) => {
@@ -202,6 +203,9 @@ async function loadAndBuildGuarded(
   resetMissingPackages();
   takeExitCalls();
   let target: unknown;
+  // Every load reads the page as loading does, a retried one too (past a constructor's error): a
+  // page script's top-level `document.addEventListener(…)` is wiring, not a use of the page.
+  setModuleLoading(true);
   setLoadingUserModule(true);
   const stops: TrainedAtLoad[] = [];
   const resumeTraining = stopTrainingAtLoad(inv.tf, stops);

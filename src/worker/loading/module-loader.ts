@@ -45,6 +45,8 @@ function hoistedCapture(name: string): string {
 
 /** Global holding the values for the entry file's empty bindings (see `fillEmptyBindings`). */
 export const BINDINGS_GLOBAL = '__rbnSanityBindings__';
+/** The worker's tfjs, for project modules that keep tfjs in a variable a loader fills later (withDeferredTfjs). */
+const DEFERRED_TFJS_GLOBAL = '__rbnSanityDeferredTfjs__';
 
 let installed = false;
 let tfjsRedirects = new Map<string, string>();
@@ -139,8 +141,9 @@ export function installModuleHooks(redirects: Map<string, string>): void {
       return;
     }
     const code = fs.readFileSync(file, 'utf8');
-    const isUserEsm = !file.split(path.sep).includes('node_modules') && /^\s*(import|export)\b/m.test(code);
-    if (isUserEsm || entryAppendix.has(file) || !file.endsWith('.js') || isGuarded(file) || trackedEntries.has(file)) {
+    const isUser = !file.split(path.sep).includes('node_modules');
+    const isUserEsm = isUser && /^\s*(import|export)\b/m.test(code);
+    if (isUserEsm || (isUser && DEFERRED_TF.test(code)) || entryAppendix.has(file) || !file.endsWith('.js') || isGuarded(file) || trackedEntries.has(file)) {
       module._compile(transpile(code, file), file);
     } else {
       originalJs(module, file);
@@ -215,7 +218,7 @@ export function transpile(code: string, file: string): string {
       allowJs: true,
     },
   });
-  const output = withPrologue(withoutWrapperRedeclarations(withoutImportMeta(page ? withPageSourceName(out.outputText, file) : out.outputText)), hoisted === undefined ? undefined : hoistedCapture(hoisted)) + (entryAppendix.get(file) ?? '');
+  const output = withPrologue(withoutWrapperRedeclarations(withoutImportMeta(page ? withPageSourceName(out.outputText, file) : out.outputText)), hoisted === undefined ? undefined : hoistedCapture(hoisted)) + (entryAppendix.get(file) ?? withDeferredTfjs(code, file));
   return hasTopLevelAwait(code, file) ? wrapTopLevelAwait(output, file) : output;
 }
 
@@ -390,6 +393,24 @@ export function fillEmptyBindings(file: string, values: ReadonlyMap<string, unkn
   const target = (n: string) => (exported.has(n) ? `exports.${n}` : n);
   // Empty: undefined, or the null a declaration like `let tf: any = null` starts it with.
   deferredFills.set(file, names.map((n) => `\n;if (${target(n)} == null) { ${target(n)} = globalThis.${BINDINGS_GLOBAL}[${JSON.stringify(n)}]; }`).join('') + '\n');
+}
+
+/**
+ * A top-level `let tf = null;` (or `var tf;`) in a project module: a loader that fills it later
+ * (`tf = window.tf` once its script tags load, `tf = await import('@tensorflow/tfjs')`) and hands it out
+ * (`export function getTensorFlow() { return tf; }`). The builder in another file that asks for it
+ * finds null unless that loader ran, so such a module ends by filling it with the worker's tfjs, as
+ * the entry file's own deferred bindings are (fillEmptyBindings).
+ */
+const DEFERRED_TF = /^(?:let|var)\s+tf\s*(?::[^=;\n]+)?(?:=\s*(?:null|undefined)\s*)?;?\s*$/m;
+
+function withDeferredTfjs(code: string, file: string): string {
+  return !file.split(path.sep).includes('node_modules') && DEFERRED_TF.test(code) ? `\n;if (tf == null) { tf = globalThis.${DEFERRED_TFJS_GLOBAL}; }\n` : '';
+}
+
+/** The tfjs that project modules' deferred `tf` bindings get (withDeferredTfjs). */
+export function setDeferredTfjs(tf: unknown): void {
+  (globalThis as Record<string, unknown>)[DEFERRED_TFJS_GLOBAL] = tf;
 }
 
 /** Requires a module by absolute path through the hooks (used for the user's `sanityData`). */

@@ -307,6 +307,19 @@ describe('generalised kinds run (through the worker)', function () {
     assert.match(report.notes?.[0] ?? '', /^new ReplayAgent\(\) throws: ReferenceError: ReplayMemory is not defined \(at .*ctor-throws\.js:5\); sanity-train skipped the constructor's statements that threw, ran the rest and built the model with ReplayAgent\.buildNetwork\(\)/);
   });
 
+  it('a page script whose class wires its buttons in the constructor and whose top level uses the page: built past the constructor, the page read as it loads again', async () => {
+    const report = reportOf(await run(request('ui-wired-classifier.js', { model: 'SortingClassifier.createModel' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.deepEqual(report.runs[0].graph?.nodes.at(-1)?.outputShape, [null, 4]);
+    assert.match(report.notes?.[0] ?? '', /^new SortingClassifier\(\) throws: BrowserOnlyError: document\.getElementById is browser-only.*sanity-train skipped the constructor's statements that threw/);
+  });
+
+  it('a builder that takes tfjs from a project loader module (`let tf = null`, filled once script tags load, handed out by getTensorFlow()): the worker\'s tfjs', async () => {
+    const report = reportOf(await run(request('tfjs-loader/tab-classifier.js', { model: 'TabClassifier.buildModel' })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.deepEqual(report.runs[0].graph?.nodes.at(-1)?.outputShape, [null, 4]);
+  });
+
   it('a method builder that needs what its throwing constructor failed to set: the constructor\'s own error', async () => {
     const outcome = await run(request('ctor-throws.js', { model: 'LoggedAgent.buildNetwork' }));
     assert.equal(outcome.kind, 'error');
