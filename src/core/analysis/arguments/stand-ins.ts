@@ -149,8 +149,9 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
     return records;
   }
   if (use.elementsUnknown) {
+    // `hiddenUnits.forEach((units) => tf.layers.dense({ units }))`: a list of counts, named or two small ones;
     // `graph.nodes.map((n) => …)` with nothing read of `n`: nothing to build its elements from.
-    return undefined;
+    return countsElement(use) ? leaf(countList(name, owner, hint), true) : undefined;
   }
   if (use.props.size > 0) {
     return objectValue(use, name, hint);
@@ -182,6 +183,18 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
     return leaf(BOARD_OWNER.test(owner) ? BOARD_SIDE : COUNT_STAND_IN, true);
   }
   return use.numeric ? leaf(COUNT_STAND_IN, true) : undefined;
+}
+
+/** Iterated, and each element counted with (a layer's units, a comparison) and nothing more: a list of sizes. */
+function countsElement(use: ParameterUse): boolean {
+  const element = use.element;
+  return element !== undefined && element.numeric && element.props.size === 0 && !element.input && !element.escapes && element.element === undefined;
+}
+
+/** A list of sizes: its name's guess where that is a list of numbers (`hiddenUnits`), else two small counts. */
+function countList(name: string, owner: string, hint: DataHint): number[] {
+  const named = guessMember(name, owner, hint)?.value;
+  return Array.isArray(named) && named.length > 0 && named.every((v) => typeof v === 'number') ? (named as number[]) : [COUNT_STAND_IN, COUNT_STAND_IN];
 }
 
 /** Records in a stand-in list: two, so a list read for its first element and mapped has more than one. */

@@ -70,6 +70,17 @@ function packageNotes(): string[] {
  * is missing: the advice says how to type one. Undefined for other errors, and when nothing was typed.
  */
 export function typedMethodNote(err: unknown, typed: boolean): string | undefined {
-  const method = typed && err instanceof TypeError ? /^(?:[\w$]+\.)*([\w$]+) is not a function$/.exec(err.message)?.[1] : undefined;
-  return method && `typed values hold no methods: type ${method}() as \`${method}: () => value\` (e.g. { ${method}: () => 24 })`;
+  const match = typed && err instanceof TypeError ? /^(?:([\w$]+)\.)*([\w$]+) is not a function$/.exec(err.message) : undefined;
+  if (!match) {
+    return undefined;
+  }
+  const [, holder, method] = match;
+  if (LIST_METHODS.has(method)) {
+    // `hiddenUnits.forEach(…)`: the value is a list, not an object with a method.
+    return `${holder ?? 'the value'} is used as a list (${method}()): type it as an array (e.g. [64, 32])`;
+  }
+  return `typed values hold no methods: type ${method}() as \`${method}: () => value\` (e.g. { ${method}: () => 24 })`;
 }
+
+/** Methods of an array that code calls on a list it was given. */
+const LIST_METHODS = new Set(['forEach', 'map', 'filter', 'reduce', 'reduceRight', 'every', 'some', 'find', 'findIndex', 'flatMap', 'slice', 'concat', 'join', 'indexOf', 'includes', 'at']);

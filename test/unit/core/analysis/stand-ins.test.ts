@@ -46,6 +46,18 @@ const rows: Row[] = [
     details: ['opts=a stand-in from what the code does with opts (encoder.units, encoder.depth, decoder.units)'],
   },
   {
+    title: 'a config list aliased, then iterated into dense layers (`hiddenUnits.forEach((units) => …)`): a list of counts, not left out',
+    code: `${CJS}function classifier(config) {\n  const input = tf.input({ shape: [config.featureCount] });\n  let x = input;\n  const sizes = config.layerSizes;\n  sizes.forEach((units, i) => {\n    x = tf.layers.dense({ units, activation: 'relu', name: \`hidden_\${i}\` }).apply(x);\n    x = tf.layers.batchNormalization().apply(x);\n  });\n  const out = tf.layers.dense({ units: 3 }).apply(x);\n  return tf.model({ inputs: input, outputs: out });\n}\nmodule.exports = { classifier };`,
+    id: 'classifier',
+    text: '[{ featureCount: 16, layerSizes: [8, 8] }]',
+  },
+  {
+    title: 'a list whose elements are handed on whole (`specs.map((s) => makeLayer(s))`): nothing is invented for it',
+    code: `${CJS}function stack(config) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: config.width, inputShape: [4] }));\n  config.specs.map((s) => m.add(makeLayer(s)));\n  return m;\n}\nmodule.exports = { stack };`,
+    id: 'stack',
+    text: '[{ width: 28 }]',
+  },
+  {
     title: 'config.model.filters: a nested object whose leaf is guessed by its name',
     code: `${CJS}function tower(config) {\n  const m = tf.sequential();\n  m.add(tf.layers.conv2d({ filters: config.model.filters, kernelSize: 3, inputShape: [28, 28, 1] }));\n  return m;\n}\nmodule.exports = { tower };`,
     id: 'tower',
