@@ -27,6 +27,12 @@ interface ClassShape {
   fields: Map<string, Typescript.PropertyDeclaration>;
   /** TypeScript parameter properties (`constructor(private readonly units: number)`): set by the constructor. */
   parameterProperties?: Set<string>;
+  /**
+   * Constructor parameters that default to null or undefined (`constructor(vocabulary = null)`): a field
+   * the constructor sets from one is empty when the class is made with no arguments, as its app may
+   * make it before another method (`initialize()`) fills the field.
+   */
+  emptyParameters?: Set<string>;
 }
 
 type BuilderRef = Pick<ModelBuilder, 'start' | 'end' | 'kind' | 'className' | 'static'>;
@@ -60,7 +66,7 @@ export function findInstanceFields(file: TsMorph.SourceFile, builder: BuilderRef
   const assignedElsewhere = new Map<string, Typescript.BinaryExpression[]>();
   for (const a of thisAssignments(t, sf)) {
     if (shape.constructorBody && inside(a.node, shape.constructorBody.pos, shape.constructorBody.end)) {
-      if (!isEmptyValue(t, a.right)) {
+      if (!isEmptyValue(t, a.right) && !(t.isIdentifier(a.right) && shape.emptyParameters?.has(a.right.text))) {
         filledAtConstruction.add(a.name);
       }
     } else if (!inside(a.node, builder.start, builder.end) && [...shape.methods.values()].some((m) => inside(a.node, m.pos, m.end)) && !isEmptyValue(t, a.right)) {
@@ -227,6 +233,7 @@ function classMembers(t: ts, cls: Typescript.ClassDeclaration | Typescript.Class
     if (t.isConstructorDeclaration(member)) {
       const properties = member.parameters.filter((p) => (t.getModifiers(p)?.length ?? 0) > 0 && t.isIdentifier(p.name)).map((p) => (p.name as Typescript.Identifier).text);
       shape.parameterProperties = new Set(properties);
+      shape.emptyParameters = new Set(member.parameters.filter((p) => p.initializer !== undefined && isEmptyValue(t, p.initializer) && t.isIdentifier(p.name)).map((p) => (p.name as Typescript.Identifier).text));
       shape.constructorBody = member.body;
     } else if (name && (t.isMethodDeclaration(member) || t.isGetAccessor(member) || t.isSetAccessor(member))) {
       shape.methods.set(name, member);

@@ -152,10 +152,24 @@ const rows: Row[] = [
     values: { set: { source: { width: { $returns: 28 }, height: { $returns: 28 }, classes: 10 } } },
     sources: ['set=guess(a stand-in from what the code does with set (source.width(), source.height(), source.classes))'],
   },
+  {
+    title: 'a field the constructor sets from a parameter that defaults to null, and initialize() fills: the builder reads its size(), a stand-in with that method',
+    code: `${CJS}class TabModel {\n  constructor(vocabulary = null) {\n    this.vocabulary = vocabulary;\n  }\n  async initialize() {\n    if (!this.vocabulary) {\n      this.vocabulary = await loadVocabulary();\n    }\n    this.build();\n  }\n  build() {\n    const m = tf.sequential();\n    m.add(tf.layers.embedding({ inputDim: this.vocabulary.size(), outputDim: 8, inputLength: 6 }));\n    m.add(tf.layers.flatten());\n    m.add(tf.layers.batchNormalization());\n    m.add(tf.layers.dense({ units: 4 }));\n    return m;\n  }\n}\nmodule.exports = { TabModel };`,
+    id: 'TabModel.build',
+    names: ['vocabulary'],
+    values: { vocabulary: { size: { $returns: 28 } } },
+    sources: ['vocabulary=guess(a stand-in from what the code does with vocabulary (size()))'],
+  },
   // Negative cases: none of these needs a value.
   {
     title: 'the constructor fills it from a parameter (the constructor arguments cover it)',
     code: `${CJS}class Net {\n  constructor(units) { this.units = units; }\n  resize(u) { this.units = u; }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.units, inputShape: [4] })); return m; }\n}\nmodule.exports = { Net };`,
+    id: 'Net.build',
+    names: [],
+  },
+  {
+    title: 'the constructor fills it from a parameter that defaults to a value (`units = 8`)',
+    code: `${CJS}class Net {\n  constructor(units = 8) { this.units = units; }\n  resize(u) { this.units = u; }\n  build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: this.units, inputShape: [4] })); return m; }\n}\nmodule.exports = { Net };`,
     id: 'Net.build',
     names: [],
   },
