@@ -147,6 +147,9 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   if (option) {
     return { value: COUNT_GUESS, detail: `from its use as ${option}` };
   }
+  if ((type === undefined || type === 'boolean') && guardsTheBuild(p.name, code.uses ?? '')) {
+    return { value: true, detail: `${p.name} picks building the model (\`if (${p.name})\` builds its layers)` };
+  }
   if (type === 'boolean') {
     return { value: false, detail: 'from the type boolean' };
   }
@@ -208,6 +211,37 @@ function numericGuessOfName(key: string, hint: DataHint): number | undefined {
 function tupleRank(type: string): number | undefined {
   const match = /^(?:readonly )?\[([^\]]*)\]$/.exec(type);
   return match ? match[1].split(',').filter((s) => s.trim().length > 0).length : undefined;
+}
+
+/**
+ * `if (override) { model = tf.sequential(); … } else model = await tf.loadLayersModel(…)`: a flag whose
+ * true branch builds the layers (the other loads a saved model, or skips them); false or left out,
+ * the builder never builds the model sanity-train is for.
+ */
+function guardsTheBuild(name: string, code: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) {
+    return false;
+  }
+  const test = new RegExp(`\\bif\\s*\\(\\s*${name.replace(/\$/g, '\\$')}\\s*(?:===?\\s*true\\s*)?\\)\\s*\\{`, 'g');
+  for (const match of code.matchAll(test)) {
+    const block = blockAt(code, match.index + match[0].length - 1);
+    if (/\b(?:sequential|model)\s*\(|\blayers\s*\.\s*\w+\s*\(/.test(block)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The text of the `{ … }` block that opens at `open`, braces counted (strings are not told apart: rare braces in them do not matter here). */
+function blockAt(code: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    depth += code[i] === '{' ? 1 : code[i] === '}' ? -1 : 0;
+    if (depth === 0) {
+      return code.slice(open, i + 1);
+    }
+  }
+  return code.slice(open);
 }
 
 /** `'relu' | 'elu'` → 'relu'; `true | false` → false is not a literal union of strings, left to the boolean rule. */

@@ -147,6 +147,15 @@ const rows: Row[] = [
     summary: 'guessed from the names and types (inputNodes)',
   },
   {
+    title: 'a flag whose true branch builds the layers (`if (override) { … tf.sequential() … } else loadLayersModel`): true, so the model is built',
+    code: `${NS}export async function trainModel(x, override) {\n  let model;\n  if (override) {\n    model = tf.sequential();\n    model.add(tf.layers.dense({ inputShape: [x.shape[1]], units: 8 }));\n    model.add(tf.layers.batchNormalization());\n  } else model = await tf.loadLayersModel('file://model/model.json');\n  return model;\n}`,
+    fileName: 'train.js',
+    id: 'trainModel',
+    args: [{ shape: [784] }, true],
+    sources: ['x=guess(a stand-in from what the code does with x (shape))', 'override=guess(override picks building the model (`if (override)` builds its layers))'],
+    summary: 'guessed from the names and types (x, override)',
+  },
+  {
     title: "a null a call passes beside a value it makes as it runs (densenet(null, inputs): built from the inputs instead) is a placeholder: the parameter is guessed",
     code: `${NS}export function backbone(shape, inputs = null) {\n  if (inputs === null) inputs = tf.input({ shape });\n  const x = tf.layers.batchNormalization().apply(tf.layers.conv2d({ filters: 4, kernelSize: 3 }).apply(inputs));\n  return tf.model({ inputs, outputs: x });\n}`,
     fileName: 'backbone.js',
