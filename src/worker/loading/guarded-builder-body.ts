@@ -5,7 +5,8 @@
  * the builder's body runs on its own, one that throws is recorded and skipped, and the rest still runs,
  * so the model is built, and its first training call hands it over (training-in-builder.ts). The
  * statements that build the model are never skipped: one that makes a layer or a model in its text
- * (`layers.`, `.add(`, `.apply(`, `sequential(`, `model(`) stays as it is, as does one that throws
+ * (`layers.`, `model.add(`, `.apply(`, `sequential(`, `model(`; not the tensor arithmetic of a call's
+ * result, `tf.sqrt(variance).add(eps)`) stays as it is, as does one that throws
  * itself (`if (cols !== 2 * rows) throw …`: the builder's own check), and past-builder-error.ts
  * refuses to skip one that made a layer through a helper before it threw, so a skipped statement
  * never leaves a different model. Lines stay where they were, as for guarded-statements.ts.
@@ -23,7 +24,7 @@ export const BUILDER_STATEMENT_GLOBAL = '__rbnBuilderStatement__';
  * A statement whose text makes a layer or a model (part of the model), or throws itself (the builder's
  * own check of its arguments): never skipped.
  */
-const KEPT = /\blayers\s*\.|\.(?:add|apply)\s*\(|\bsequential\s*\(|\bmodel\s*\(|\bthrow\b/;
+const KEPT = /\blayers\s*\.|(?<!\))\.add\s*\(|\.apply\s*\(|\bsequential\s*\(|\bmodel\s*\(|\bthrow\b/;
 
 const CATCH = `catch (e) { globalThis.${BUILDER_ERROR_GLOBAL}(e); }`;
 

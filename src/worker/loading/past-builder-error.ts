@@ -41,7 +41,7 @@ export async function pastABuilderError<T extends Built>(err: unknown, module: {
   }
   const { result, skipped } = retried;
   const which = skipped.length > 1 ? `the ${skipped.length} statements of its body that threw` : 'the statement of its body that threw';
-  const note = `${builder.id}() throws before it builds its model: ${describeError(skipped[0], file)}; sanity-train skipped ${which}, ran the rest and trained the model it built (what the skipped statements set was left undefined)`;
+  const note = `${builder.id}() throws before it hands over its model: ${describeError(skipped[0], file)}; sanity-train skipped ${which}, ran the rest and trained the model it built (what the skipped statements set was left undefined)`;
   return { ...result, notes: [note, ...result.notes] };
 }
 

@@ -79,6 +79,12 @@ describe('guarded builder body (a builder that throws before it builds its model
       expected: `async function train(rows) {\n  ${START} var xs; try { xs = toTensor(rows); } ${BODY}\n  function helper() { return 1; }\n  if (!rows.length) throw new Error("no rows");\n  ${START} try { await model.fit(xs); } ${BODY}\n}`,
     },
     {
+      title: "tensor arithmetic on a call's result (`tf.sqrt(v).add(eps)`) is guarded; `model.add(…)` stays",
+      code: 'async function fit(x, model) {\n  const spread = tf.sqrt(tf.moments(x, 0).variance).add(1e-6);\n  model.add(extraLayer);\n  await model.fit(x.div(spread));\n}',
+      id: 'fit',
+      expected: `async function fit(x, model) {\n  ${START} var spread; try { spread = tf.sqrt(tf.moments(x, 0).variance).add(1e-6); } ${BODY}\n  model.add(extraLayer);\n  ${START} try { await model.fit(x.div(spread)); } ${BODY}\n}`,
+    },
+    {
       title: 'a class method by Class.method; the constructor and the other methods stay as they are',
       code: 'class Trainer {\n  constructor() { this.db = open(); }\n  async trainModel(): Promise<number> {\n    const rows: Row[] = await this.db.all();\n    return rows.length;\n  }\n}',
       id: 'Trainer.trainModel',

@@ -40,14 +40,21 @@ describe('builders that train their model, or throw before they build it (worker
     const report = reportOf(await run({ model: 'objective', args: [{ bucket: 'rows', units: 5 }] }));
     assert.equal(report.runs[0].steps, 3);
     assert.ok(report.runs[0].finalLoss !== null && Number.isFinite(report.runs[0].finalLoss), 'the disposed-in-finally model still trains');
-    assert.match(report.notes?.[0] ?? '', /^objective\(\) throws before it builds its model: TypeError: .* \(at .*trainers\.js:11\); sanity-train skipped the 2 statements of its body that threw, ran the rest and trained the model it built \(what the skipped statements set was left undefined\)$/);
+    assert.match(report.notes?.[0] ?? '', /^objective\(\) throws before it hands over its model: TypeError: .* \(at .*trainers\.js:11\); sanity-train skipped the 2 statements of its body that threw, ran the rest and trained the model it built \(what the skipped statements set was left undefined\)$/);
     assert.match(report.notes?.[1] ?? '', /^objective\(\) trains the model it builds \(model\.fitDataset\(\) at trainers\.js:30\)/);
   });
 
   it('a builder that builds its model, then loops over data it never got: the loop is skipped, the model it returns trains', async () => {
     const report = reportOf(await run({ model: 'loopOverData', args: [{ epochs: 3 }] }));
     assert.equal(report.runs[0].steps, 3);
-    assert.match(report.notes?.[0] ?? '', /^loopOverData\(\) throws before it builds its model: TypeError: Cannot read properties of undefined \(reading 'nextBatch'\) \(at .*trainers\.js:71\); sanity-train skipped the statement of its body that threw/);
+    assert.match(report.notes?.[0] ?? '', /^loopOverData\(\) throws before it hands over its model: TypeError: Cannot read properties of undefined \(reading 'nextBatch'\) \(at .*trainers\.js:71\); sanity-train skipped the statement of its body that threw/);
+  });
+
+  it('a trainer given an object where it expects a tensor: its tensor arithmetic is skipped (`.add(` on a call\'s result builds no layer), the model it fits trains', async () => {
+    const report = reportOf(await run({ model: 'standardiseAndTrain', args: [{ count: 2 }, null, true] }));
+    assert.equal(report.runs[0].steps, 3);
+    assert.deepEqual(report.runs[0].graph?.nodes.at(-1)?.outputShape, [null, 2]);
+    assert.match(report.notes?.[0] ?? '', /^standardiseAndTrain\(\) throws before it hands over its model: Error: Argument 'x' passed to 'moments' must be a Tensor .*sanity-train skipped the 3 statements of its body that threw/);
   });
 
   it('a helper that made layers, then threw: not skipped (the model would differ), the builder\'s own error stands', async () => {
