@@ -323,7 +323,10 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     if (builder.className && builder.kind !== 'constructor') {
       // A method on the instance, a static one on the class, or a function of an exported object.
       const owner = (instance ?? target) as Record<string, unknown>;
-      fillInstanceFields(instance, ctx.instanceVars, inv.tf);
+      const completed = fillInstanceFields(instance, ctx.instanceVars, inv.tf);
+      if (completed.length > 0) {
+        ctx.notes.push(`the constructor's arguments left out ${completed.join(', ')}, which ${builder.id}() reads: sanity-train gave ${completed.length === 1 ? 'it a stand-in' : 'them stand-ins'} from what the code does with ${completed.length === 1 ? 'it' : 'them'} (pass --instance-vars to set ${completed.length === 1 ? 'it' : 'them'})`);
+      }
       const method = owner[builder.memberName ?? ''];
       if (typeof method !== 'function') {
         throw new SanityFailure('noFactory', `${builder.className} has no method '${builder.memberName}' (found ${describeValue(method)})`);

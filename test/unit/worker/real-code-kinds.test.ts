@@ -319,6 +319,12 @@ describe('a field a base class fills from its options, read through the options\
     assert.match(report.call?.instanceVarsSource ?? '', /^set a stand-in from what the code does with set \(source.width\(\), source.height\(\)\)/);
   });
 
+  it('typed options that leave the data source out: the source\'s stand-in fills what they lack, said so', async () => {
+    const report = reportOf(await run(request('base-class-options.ts', { model: 'DenseTrainer.build', ctorArgs: [{ set: { path: 'x' }, epochs: 3 }] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.ok(report.notes?.includes("the constructor's arguments left out this.set.source, which DenseTrainer.build() reads: sanity-train gave it a stand-in from what the code does with it (pass --instance-vars to set it)"), JSON.stringify(report.notes));
+  });
+
   it('typed options without the methods fail with how to type one', async () => {
     const outcome = await run(request('base-class-options.ts', { model: 'DenseTrainer.build', ctorArgs: [{ set: { source: { width: 6, height: 4 }, path: 'x' } }] }));
     assert.equal(outcome.kind, 'error');

@@ -47,15 +47,42 @@ export function instanceVariablesFor(sourceFile: ReturnType<typeof parseSourceFi
 
 /**
  * Sets each field that is still null or undefined after construction, as `train()` would have; a
- * stand-in among the values (a method returning a size) is made real first.
+ * stand-in among the values (a method returning a size) is made real first. A field that holds a
+ * plain object the constructor was given (typed options, `{}`) gets the stand-in's members it lacks
+ * (`size()`, which JSON cannot hold), never one it has. Returns the `this.<path>` filled that way.
  */
-export function fillInstanceFields(instance: Record<string, unknown> | undefined, vars: InstanceVars | undefined, tf: typeof tfjs): void {
+export function fillInstanceFields(instance: Record<string, unknown> | undefined, vars: InstanceVars | undefined, tf: typeof tfjs): string[] {
   if (!instance || !vars) {
-    return;
+    return [];
   }
+  const completed: string[] = [];
   for (const [name, value] of materializedValues(vars.values, tf, '--instance-vars')) {
     if (instance[name] === null || instance[name] === undefined) {
       instance[name] = value;
+    } else if (vars.source !== 'given') {
+      completed.push(...withMissingMembers(instance[name], value, `this.${name}`));
     }
   }
+  return completed;
+}
+
+/** Copies into `target` (a plain object) the members of `standIn` it lacks, nested plain objects too; the paths copied. */
+function withMissingMembers(target: unknown, standIn: unknown, at: string): string[] {
+  if (!isPlainObject(target) || !isPlainObject(standIn)) {
+    return [];
+  }
+  const copied: string[] = [];
+  for (const [key, value] of Object.entries(standIn)) {
+    if (target[key] === undefined) {
+      target[key] = value;
+      copied.push(`${at}.${key}${typeof value === 'function' ? '()' : ''}`);
+    } else {
+      copied.push(...withMissingMembers(target[key], value, `${at}.${key}`));
+    }
+  }
+  return copied;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }
