@@ -48,6 +48,38 @@ describe('tf.layers factories called without the config object tfjs reads', () =
     });
   }
 
+  const kerasRows: { name: string; config: Record<string, unknown>; field: string; className: string }[] = [
+    { name: 'l2', config: { units: 4, inputShape: [3], kernelRegularizer: 'l2' }, field: 'kernelRegularizer', className: 'L1L2' },
+    { name: 'l1', config: { units: 4, inputShape: [3], biasRegularizer: 'l1' }, field: 'biasRegularizer', className: 'L1L2' },
+    { name: 'l1_l2', config: { units: 4, inputShape: [3], kernelRegularizer: 'l1_l2' }, field: 'kernelRegularizer', className: 'L1L2' },
+  ];
+  for (const row of kerasRows) {
+    it(`a regularizer named '${row.name}' as Keras names it: built with tfjs's at Keras's default strength, noted`, () => {
+      const guard = guardLayerConfigs(tf);
+      try {
+        const layer = tf.layers.dense(row.config as unknown as Parameters<typeof tf.layers.dense>[0]);
+        const config = layer.getConfig()[row.field] as { className: string; config: Record<string, number> };
+        assert.equal(config.className, row.className);
+        assert.ok(Object.values(config.config).every((v) => v === 0 || Math.abs(v - 0.01) < 1e-9), JSON.stringify(config.config));
+        assert.equal(guard.notes.length, 1);
+        assert.match(guard.notes[0], new RegExp(`^tf\\.layers\\.dense\\(\\) at .*layer-config-guard\\.test\\.ts:\\d+ names its regularizer '${row.name}', as Keras does, and tfjs 4\\.22\\.0 knows no regularizer by that name`));
+      } finally {
+        guard.restore();
+      }
+      assert.throws(() => tf.layers.dense(row.config as unknown as Parameters<typeof tf.layers.dense>[0]), /Unknown regularizer/, 'restored: tfjs’s own factory');
+    });
+  }
+
+  it('a regularizer name that is not one of Keras\'s still fails with tfjs\'s error', () => {
+    const guard = guardLayerConfigs(tf);
+    try {
+      assert.throws(() => tf.layers.dense({ units: 4, inputShape: [3], kernelRegularizer: 'ridge' } as unknown as Parameters<typeof tf.layers.dense>[0]), /Unknown regularizer: ridge/);
+    } finally {
+      guard.restore();
+    }
+    assert.deepEqual(guard.notes, []);
+  });
+
   it('a call given its config is left alone, and said nowhere', () => {
     const guard = guardLayerConfigs(tf);
     try {
