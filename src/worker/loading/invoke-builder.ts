@@ -30,7 +30,7 @@ import { pageElementsOf, pageScriptFilesHint } from './page/page-loading';
 import { ambientGlobalsAround } from './page/ambient-globals';
 import { findPackageRoot } from '../package-root';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
-import { fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
+import { completedFieldsNote, fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
 import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages, typedMethodNote } from './arguments/invocation-notes';
 import { guessedParameterNames, materializedValues, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments, runtimeParameters } from './arguments/fill-arguments';
@@ -323,9 +323,9 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     if (builder.className && builder.kind !== 'constructor') {
       // A method on the instance, a static one on the class, or a function of an exported object.
       const owner = (instance ?? target) as Record<string, unknown>;
-      const completed = fillInstanceFields(instance, ctx.instanceVars, inv.tf);
-      if (completed.length > 0) {
-        ctx.notes.push(`the constructor's arguments left out ${completed.join(', ')}, which ${builder.id}() reads: sanity-train gave ${completed.length === 1 ? 'it a stand-in' : 'them stand-ins'} from what the code does with ${completed.length === 1 ? 'it' : 'them'} (pass --instance-vars to set ${completed.length === 1 ? 'it' : 'them'})`);
+      const completed = completedFieldsNote(fillInstanceFields(instance, ctx.instanceVars, inv.tf), builder.id);
+      if (completed) {
+        ctx.notes.push(completed);
       }
       const method = owner[builder.memberName ?? ''];
       if (typeof method !== 'function') {

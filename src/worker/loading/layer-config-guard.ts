@@ -35,6 +35,14 @@ export function missingConfigNote(factory: string, field: string, where: string 
 /** Wraps every `tf.layers.<factory>` until `restore()`. */
 export function guardLayerConfigs(tf: typeof tfjs): LayerConfigGuard {
   const notes: string[] = [];
+  // Said once per factory and line: the note names the user's line that called the factory.
+  const noteAt = (say: (where: string | undefined) => string): void => {
+    const site = firstUserFrame(new Error().stack ?? '', new Set([__filename]));
+    const note = say(site && `${site.file}:${site.line}`);
+    if (!notes.includes(note)) {
+      notes.push(note);
+    }
+  };
   const restore = wrapLayerFactories(tf, (key, original) =>
     function (this: unknown, ...args: unknown[]) {
       try {
@@ -43,11 +51,7 @@ export function guardLayerConfigs(tf: typeof tfjs): LayerConfigGuard {
         const keras = kerasRegularizerName(err);
         if (keras !== undefined && isConfig(args[0])) {
           const built = original.call(this, withKerasRegularizers(args[0], keras, tf), ...args.slice(1));
-          const site = firstUserFrame(new Error().stack ?? '', new Set([__filename]));
-          const note = kerasRegularizerNote(key, keras, site && `${site.file}:${site.line}`, tf.version_layers);
-          if (!notes.includes(note)) {
-            notes.push(note);
-          }
+          noteAt((where) => kerasRegularizerNote(key, keras, where, tf.version_layers));
           return built;
         }
         const field = missingConfigField(err);
@@ -55,11 +59,7 @@ export function guardLayerConfigs(tf: typeof tfjs): LayerConfigGuard {
         if (field === undefined || layer === undefined) {
           throw err;
         }
-        const site = firstUserFrame(new Error().stack ?? '', new Set([__filename]));
-        const note = missingConfigNote(key, field, site && `${site.file}:${site.line}`, tf.version_layers);
-        if (!notes.includes(note)) {
-          notes.push(note);
-        }
+        noteAt((where) => missingConfigNote(key, field, where, tf.version_layers));
         return layer;
       }
     },

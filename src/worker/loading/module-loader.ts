@@ -141,7 +141,7 @@ export function installModuleHooks(redirects: Map<string, string>): void {
       return;
     }
     const code = fs.readFileSync(file, 'utf8');
-    const isUser = !file.split(path.sep).includes('node_modules');
+    const isUser = isProjectFile(file);
     const isUserEsm = isUser && /^\s*(import|export)\b/m.test(code);
     if (isUserEsm || (isUser && DEFERRED_TF.test(code)) || entryAppendix.has(file) || !file.endsWith('.js') || isGuarded(file) || trackedEntries.has(file)) {
       module._compile(transpile(code, file), file);
@@ -404,8 +404,13 @@ export function fillEmptyBindings(file: string, values: ReadonlyMap<string, unkn
  */
 const DEFERRED_TF = /^(?:let|var)\s+tf\s*(?::[^=;\n]+)?(?:=\s*(?:null|undefined)\s*)?;?\s*$/m;
 
+/** A file of the user's project, not of a package it installed. */
+function isProjectFile(file: string): boolean {
+  return !file.split(path.sep).includes('node_modules');
+}
+
 function withDeferredTfjs(code: string, file: string): string {
-  return !file.split(path.sep).includes('node_modules') && DEFERRED_TF.test(code) ? `\n;if (tf == null) { tf = globalThis.${DEFERRED_TFJS_GLOBAL}; }\n` : '';
+  return isProjectFile(file) && DEFERRED_TF.test(code) ? `\n;if (tf == null) { tf = globalThis.${DEFERRED_TFJS_GLOBAL}; }\n` : '';
 }
 
 /** The tfjs that project modules' deferred `tf` bindings get (withDeferredTfjs). */

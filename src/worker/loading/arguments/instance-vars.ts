@@ -66,6 +66,15 @@ export function fillInstanceFields(instance: Record<string, unknown> | undefined
   return completed;
 }
 
+/** The report's note for the members fillInstanceFields completed; undefined when none. */
+export function completedFieldsNote(completed: readonly string[], builderId: string): string | undefined {
+  if (completed.length === 0) {
+    return undefined;
+  }
+  const [it, standIn] = completed.length === 1 ? ['it', 'it a stand-in'] : ['them', 'them stand-ins'];
+  return `the constructor's arguments left out ${completed.join(', ')}, which ${builderId}() reads: sanity-train gave ${standIn} from what the code does with ${it} (pass --instance-vars to set ${it})`;
+}
+
 /** Copies into `target` (a plain object) the members of `standIn` it lacks, nested plain objects too; the paths copied. */
 function withMissingMembers(target: unknown, standIn: unknown, at: string): string[] {
   if (!isPlainObject(target) || !isPlainObject(standIn)) {
