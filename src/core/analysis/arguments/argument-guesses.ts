@@ -116,6 +116,12 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   // The layer the shape feeds says its rank better than the file's data hint or the name does.
   const consumer = rank === undefined ? (code.consumer ?? shapeRankFromConsumer(p.name, code.uses ?? '')) : undefined;
   const consumed = consumer ? ` (rank ${consumer.rank}: it feeds a ${consumer.layer} layer)` : '';
+  // `hiddenLayers: number[]` is a size per layer, not a shape: its name says what each number counts.
+  // A floor of 8: `layers` alone guesses a count of layers (2), too few units for a layer.
+  const perLayer = isShapeType(type) && LAYER_SIZES.test(key) ? Math.max(numericGuessOfName(key, hint) ?? COUNT_SIZE, COUNT_SIZE) : undefined;
+  if (perLayer !== undefined) {
+    return { value: [perLayer, perLayer], detail: `from the type ${type} and the name ${p.name}: a size for each layer` };
+  }
   // A parameter typed `number` is one dimension, whatever it is called or wherever it goes (`[inputShape]`).
   if (type !== 'number' && (isShapeType(type) || usedAsShape(p.name, code.uses ?? ''))) {
     return { value: shapeFor(hint, consumer?.rank), detail: `${type !== undefined && isShapeType(type) ? `from the type ${type}` : `from its use as a shape`}${consumed}` };
@@ -254,7 +260,11 @@ function firstLiteralOfUnion(type: string): string | number | undefined {
   return /^['"]/.test(first) ? first.slice(1, -1) : Number(first);
 }
 
-/** `number[]`, `Shape`, `Array<number | null>`: a shape whatever the parameter is called. */
+const COUNT_SIZE = 8;
+/** Lists of layer sizes by name (`hiddenLayers`, `layerSizes`, `units`, `filters`), never of a shape's. */
+const LAYER_SIZES = /^(?!.*(shape|dim|input|output))(hidden\w*|\w*(units|neurons|filters)|(layer|hidden)?sizes|layers)$/;
+
+/** `number[]`, `Shape`, `Array<number | null>`: a shape whatever the parameter is called, unless it names layer sizes. */
 function isShapeType(type: string | undefined): boolean {
   return type !== undefined && /^(?:readonly )?(?:\(?number(?: \| null)?\)?\[\]|Array<number(?: \| null)?>|(?:tf\.)?Shape)$/.test(type);
 }
@@ -355,9 +365,13 @@ function guessFromObjectType(type: string, hint: DataHint, code: string, path: s
   if (!/^\{|^[A-Z]|^[A-Za-z_$][\w$]*\.[A-Z]/.test(type)) {
     return undefined;
   }
-  const members = membersOfType(type, code)?.filter((m) => !m.optional);
+  // An optional member the builder reads with no fallback (`config.hiddenLayers![0]`) is one it needs.
+  const readBare = new Set(readPropertiesOf(uses, path)?.needed ?? []);
+  const members = membersOfType(type, code)?.filter((m) => !m.optional || readBare.has(m.name));
   const value = members === undefined ? undefined : objectOf(members, hint, '', { path, uses });
-  return value === undefined ? undefined : { value, detail: `from the type ${type}` };
+  const optional = members?.filter((m) => m.optional && value !== undefined && m.name in value).map((m) => m.name) ?? [];
+  const filled = optional.length === 0 ? '' : `, with the optional ${optional.join(', ')} the code reads without a fallback`;
+  return value === undefined ? undefined : { value, detail: `from the type ${type}${filled}` };
 }
 
 /** `opts.imgSize`, `this.game.gameHeight`: an object with the properties the code reads without a fallback. */

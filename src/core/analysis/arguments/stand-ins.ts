@@ -278,8 +278,8 @@ function inputShape(use: ParameterUse, hint: DataHint): number[] {
 
 /**
  * The stand-in where it knows more than the plain guess (`plain`, from the type, the flat reads and
- * the name): methods, nested objects or a layer input, a value the plain guess has none for, or more
- * of the members the code reads. A guess from a declared type always stands.
+ * the name): methods, nested objects or a layer input, a value the plain guess has none for, a list
+ * where the plain guess is not one, or more of the members the code reads. A guess from a declared type always stands.
  */
 export function guessWithStandIn(p: BuilderParameter, plain: Guess | undefined, site: ParameterSite | undefined, hint: DataHint): Guess | undefined {
   if (site === undefined || plain?.detail.startsWith('from the type')) {
@@ -290,6 +290,8 @@ export function guessWithStandIn(p: BuilderParameter, plain: Guess | undefined, 
     return plain;
   }
   const keys = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).length : -1);
-  const better = standIn.structured || plain === undefined || keys(standIn.value) > keys(plain.value);
+  // A value the code indexes or iterates is a list, whatever a scalar its name suggests (`hiddenLayers[0]`).
+  const listOverScalar = Array.isArray(standIn.value) && !Array.isArray(plain?.value);
+  const better = standIn.structured || plain === undefined || listOverScalar || keys(standIn.value) > keys(plain.value);
   return better ? { value: standIn.value, detail: standIn.detail } : plain;
 }

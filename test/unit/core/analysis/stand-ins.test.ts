@@ -256,6 +256,24 @@ module.exports = { KeywordModel };`,
     details: ["kind=the first of the values the code compares kind with ('narrow')", 'words=a list: words is read only as a list (its length, its elements)'],
   },
   {
+    title: 'a parameter whose name suggests one size (`hiddenLayers`) but which the code indexes and loops over by length: a list of sizes',
+    code: `${CJS}class Builder {
+  feedforward(inputDim, hiddenLayers) {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ inputShape: [inputDim], units: hiddenLayers[0] }));
+    for (let i = 1; i < hiddenLayers.length; i++) {
+      m.add(tf.layers.dense({ units: hiddenLayers[i] }));
+      m.add(tf.layers.batchNormalization());
+    }
+    return m;
+  }
+}
+module.exports = { Builder };`,
+    id: 'Builder.feedforward',
+    text: '[16, [32, 32]]',
+    details: ['inputDim=from the name inputDim', 'hiddenLayers=a list: hiddenLayers is read only as a list (its length, its elements)'],
+  },
+  {
     title: "a method's result mapped over: a list of records returned by the stand-in's method",
     code: `${CJS}class Recommender {
   constructor(catalog) {
