@@ -135,6 +135,7 @@ function objectValue(use: ParameterUse, owner: string, hint: DataHint): Built | 
     out.missing.push(...built.missing.map((m) => memberPath(key, m)));
     out.structured ||= built.structured || child.props.size > 0 || child.input;
   }
+  keyBySiblingNames(use, value);
   return Object.keys(value).length === 0 ? undefined : out;
 }
 
@@ -150,7 +151,11 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
   }
   if (use.elementsUnknown) {
     // `hiddenUnits.forEach((units) => tf.layers.dense({ units }))`: a list of counts, named or two small ones;
+    // `for (const col of catCols)` naming inputs or looking things up: a list of names;
     // `graph.nodes.map((n) => …)` with nothing read of `n`: nothing to build its elements from.
+    if (namesElement(use)) {
+      return leaf(nameList(name), true);
+    }
     return countsElement(use) ? leaf(countList(name, owner, hint), true) : undefined;
   }
   if (use.props.size > 0) {
@@ -189,6 +194,32 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
 function countsElement(use: ParameterUse): boolean {
   const element = use.element;
   return element !== undefined && element.numeric && element.props.size === 0 && !element.input && !element.escapes && element.element === undefined;
+}
+
+/** Iterated, and each element only put into text or used as a key (`\`cat_${col}\``, `maps[col]`): a list of names. */
+function namesElement(use: ParameterUse): boolean {
+  const element = use.element;
+  return element !== undefined && (element.text || element.key) && !element.numeric && element.props.size === 0 && !element.input && !element.escapes && element.element === undefined;
+}
+
+/** `catCols` → `['catCol0', 'catCol1']`: distinct names, each saying which list it is from. */
+function nameList(name: string): string[] {
+  return Array.from({ length: RECORDS }, (_, i) => `${singular(name)}${i}`);
+}
+
+/**
+ * `for (const col of schema.catCols) { schema.catMaps[col].size }`: a member looked up by the elements
+ * of a sibling list of names is keyed by those names, each holding one of its records.
+ */
+function keyBySiblingNames(use: ParameterUse, value: Record<string, unknown>): void {
+  for (const [key, child] of use.props) {
+    const records = value[key];
+    const sibling = [...use.props].find(([other, o]) => other !== key && o.element !== undefined && child.keyedBy.some((k) => o.element!.names.includes(k)));
+    const names = sibling === undefined ? undefined : value[sibling[0]];
+    if (Array.isArray(records) && records.length > 0 && Array.isArray(names) && names.every((n) => typeof n === 'string')) {
+      value[key] = Object.fromEntries(names.map((n, i) => [n, records[i % records.length]]));
+    }
+  }
 }
 
 /** A list of sizes: its name's guess where that is a list of numbers (`hiddenUnits`), else two small counts. */

@@ -44,6 +44,10 @@ export interface ParameterUse {
   text: boolean;
   /** The string literals it is compared with (`switch (kind) { case 'cnn': … }`, `kind === 'cnn'`), first first. */
   choices: string[];
+  /** Used as a key to look something up (`maps[col]`): a name, where it is not counted with. */
+  key: boolean;
+  /** The local names it is indexed with (`maps[col]` → `col`), to match with the elements of another list. */
+  keyedBy: string[];
 }
 
 const MAX_DEPTH = 4;
@@ -62,7 +66,7 @@ const NUMERIC_OPERATORS = new Set(['+', '-', '*', '/', '%', '**', '<', '<=', '>'
 const NUMERIC_CHECK = /^(Number\.\w+|Math\.\w+|parseInt|parseFloat|isFinite|\w*(assert|check|ensure|validate)\w*(Positive|Integer|Number|Int)\w*)$/i;
 
 export function emptyUse(): ParameterUse {
-  return { props: new Map(), names: [], numeric: false, array: false, elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false, choices: [] };
+  return { props: new Map(), names: [], numeric: false, array: false, elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false, choices: [], key: false, keyedBy: [] };
 }
 
 /** The uses of parameter `name`; undefined when the parameter is not found. */
@@ -154,10 +158,15 @@ class UseCollector {
       this.propertyRead(p, use, depth, seen);
     } else if (t.isElementAccessExpression(p) && p.expression === node) {
       use.array = true;
+      if (t.isIdentifier(p.argumentExpression) && !use.keyedBy.includes(p.argumentExpression.text)) {
+        use.keyedBy.push(p.argumentExpression.text);
+      }
       // `data[0]`, `rows[i]`: an element (a string key is a property of a map, not followed).
       if (!t.isStringLiteralLike(p.argumentExpression)) {
         this.useOf(p, (use.element ??= emptyUse()), depth + 1, seen);
       }
+    } else if (t.isElementAccessExpression(p) && p.argumentExpression === node) {
+      use.key = true;
     } else if ((t.isCallExpression(p) || t.isNewExpression(p)) && p.arguments?.includes(node as ts.Expression)) {
       this.passedTo(p, p.arguments.indexOf(node as ts.Expression), use, depth, seen);
     } else if (t.isArrayLiteralExpression(p)) {

@@ -274,6 +274,37 @@ module.exports = { Builder };`,
     details: ['inputDim=from the name inputDim', 'hiddenLayers=a list: hiddenLayers is read only as a list (its length, its elements)'],
   },
   {
+    title: 'a list of column names iterated into inputs, and a map looked up by those names: names, and a map keyed by them',
+    code: `${CJS}function tabular(schema) {
+  const inputs = [tf.input({ shape: [schema.numCols.length] })];
+  const parts = [tf.layers.dense({ units: 8 }).apply(inputs[0])];
+  for (const col of schema.catCols) {
+    const size = schema.catMaps[col].size;
+    const inp = tf.input({ shape: [1], name: \`cat_\${col}\` });
+    inputs.push(inp);
+    parts.push(tf.layers.flatten().apply(tf.layers.embedding({ inputDim: size, outputDim: 2 }).apply(inp)));
+  }
+  const x = tf.layers.batchNormalization().apply(tf.layers.concatenate().apply(parts));
+  return tf.model({ inputs, outputs: tf.layers.dense({ units: 1 }).apply(x) });
+}
+module.exports = { tabular };`,
+    id: 'tabular',
+    text: "[{ numCols: [28, 28], catCols: ['catCol0', 'catCol1'], catMaps: { catCol0: { size: 28 }, catCol1: { size: 28 } } }]",
+  },
+  {
+    title: 'negative: a list iterated whose elements are counted with is no list of names',
+    code: `${CJS}function widths(config) {
+  const m = tf.sequential();
+  for (const w of config.widths) {
+    m.add(tf.layers.dense({ units: w * 2, inputShape: [4], name: \`d\${w}\` }));
+  }
+  return m;
+}
+module.exports = { widths };`,
+    id: 'widths',
+    text: '[{ widths: [8, 8] }]',
+  },
+  {
     title: "a method's result mapped over: a list of records returned by the stand-in's method",
     code: `${CJS}class Recommender {
   constructor(catalog) {
