@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { ExplosionWarning, NanFinding, RunReport, SanityReport } from '../../../src/core/training/protocol';
-import { explosionsSection } from '../../../src/core/training/report/report-explosions';
+import { explosionsSection, spikesOf } from '../../../src/core/training/report/report-explosions';
 import { renderReportPage, type ReportPageAssets } from '../../../src/core/training/report/report-html';
 import { formatSanity } from '../../../src/cli/commands/sanity';
 import { bodyText, elementsOf } from './html-tree';
@@ -128,6 +128,35 @@ describe('explosion evidence in the panel', () => {
     const html = renderReportPage({ kind: 'report', report: hostile }, assets, [ROOT]);
     assert.ok(!html.includes('<img src=x>') && !html.includes('<b>x</b>'));
     assert.match(bodyText(html), /cause: <img src=x>/);
+  });
+});
+
+/** 20 steps of a layer's gradient norm around 5, with spikes at the given steps (and their losses). */
+function spikyRun(spikeSteps: number[], tail = 5): Pick<RunReport, 'layers' | 'losses'> {
+  const steps = Array.from({ length: 20 }, (_, i) => i + 1);
+  const gradNorm = steps.map((s) => (spikeSteps.includes(s) ? 2e4 : s === 20 ? tail : 5));
+  const losses = steps.map((s) => (spikeSteps.includes(s) ? 600 : 1.5));
+  const layer = { name: 'conv_1', className: 'Conv2D', source: SOURCE, steps, mean: [], std: [], nearZero: [], weightNorm: [], gradNorm, nonFinite: [] };
+  return { layers: [layer as unknown as NonNullable<RunReport['layers']>[number]], losses };
+}
+
+describe('a gradient that spikes and falls back, described as spikes', () => {
+  const big = gradient({ step: 4, growth: 4000, magnitude: 2e4, confirmedBy: 'magnitude', evidence: 'the gradient norm of conv_1 reached 2.00e+4' });
+  const table: Array<[string, Pick<RunReport, 'layers' | 'losses'>, ExplosionWarning, string | null]> = [
+    ['spikes each back by the next step: how many, how high, the loss then', spikyRun([4, 9, 15]), big, '3 spikes of the gradient norm (up to 20000, ≥100× its median 5), each back near the median by the next sampled step; the training loss on those steps: up to 600 (median of all steps 1.5)'],
+    ['one that stays high at the end is growth, not spikes', spikyRun([4], 3e4), big, null],
+    ['a spike on the last step has not fallen back', spikyRun([20]), big, null],
+    ['a weight finding is never described so', spikyRun([4, 9]), weight({ magnitude: 2e4 }), null],
+    ['no telemetry: nothing to say', { losses: [] }, big, null],
+  ];
+  for (const [name, run, w, expected] of table) {
+    it(name, () => assert.equal(spikesOf(w, run), expected));
+  }
+
+  it('the CLI and the panel both show it under the finding', () => {
+    const report = reportOf([{ exploding: [big], ...spikyRun([4, 9, 15]) }]);
+    assert.ok(formatSanity(report).split('\n').includes('      seen: 3 spikes of the gradient norm (up to 20000, ≥100× its median 5), each back near the median by the next sampled step; the training loss on those steps: up to 600 (median of all steps 1.5)'));
+    assert.match(sectionOf(report).rows[0]![5]!, /seen: 3 spikes of the gradient norm/);
   });
 });
 

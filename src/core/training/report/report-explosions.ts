@@ -21,6 +21,8 @@ export interface ExplosionDetail {
   growth: string;
   /** What confirmed it ("loss rising: the loss rose from 1 to 5 in the steps after"); null for growth seen. */
   confirmation: string | null;
+  /** For a gradient that spiked and fell back, again and again: how often, how high, and the loss then. */
+  spikes: string | null;
   /** For growth seen: what followed it ("nothing followed (loss 2 before, 1.9 after)"). */
   followed: string | null;
   cause: string | null;
@@ -67,6 +69,43 @@ function causeOf(w: ExplosionWarning, run: RunReport): string | null {
   return endedInNaN && run.nan?.cause ? run.nan.cause : null;
 }
 
+/** A sampled norm this many times the layer's median is a spike; one under a tenth of that has fallen back. */
+const SPIKE = 100;
+const SETTLED = 10;
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * A gradient finding that is a train of spikes rather than steady growth (each sampled spike back near
+ * the median by the next sample, and the last sample too): how many, how high, and the training loss on
+ * those steps beside its median, so the user sees what the run saw. Null for anything else.
+ */
+export function spikesOf(w: ExplosionWarning, run: Pick<RunReport, 'layers' | 'losses'>): string | null {
+  const layer = w.measure === 'gradient' ? run.layers?.find((l) => l.name === w.layer) : undefined;
+  const norms = (layer?.steps ?? []).flatMap((step, i) => {
+    const v = layer!.gradNorm[i];
+    return v !== null && v !== undefined && Number.isFinite(v) ? [{ step, v }] : [];
+  });
+  if (norms.length < 10) {
+    return null;
+  }
+  const median = medianOf(norms.map((n) => n.v));
+  const spikes = norms.flatMap((n, i) => (n.v >= median * SPIKE ? [i] : []));
+  const fellBack = spikes.every((i) => i + 1 < norms.length && norms[i + 1]!.v < median * SETTLED);
+  if (spikes.length === 0 || !fellBack) {
+    return null;
+  }
+  const highest = Math.max(...spikes.map((i) => norms[i]!.v));
+  const text = `${spikes.length} spike${spikes.length === 1 ? '' : 's'} of the gradient norm (up to ${formatNumber(highest)}, ≥${SPIKE}× its median ${formatNumber(median)}), each back near the median by the next sampled step`;
+  const losses = (run.losses ?? []).filter((l): l is number => l !== null && Number.isFinite(l));
+  const atSpikes = spikes.map((i) => run.losses?.[norms[i]!.step - 1]).filter((l): l is number => typeof l === 'number' && Number.isFinite(l));
+  return atSpikes.length === 0 || losses.length === 0 ? text : `${text}; the training loss on those steps: up to ${formatNumber(Math.max(...atSpikes))} (median of all steps ${formatNumber(medianOf(losses))})`;
+}
+
 /** What followed growth that was not confirmed: the evidence from "nothing followed" on. */
 function followedOf(w: ExplosionWarning): string | null {
   const evidence = w.evidence ?? '';
@@ -85,6 +124,7 @@ export function explosionDetails(report: Pick<SanityReport, 'runs'>, seen = fals
       quantity: quantityOf(w),
       growth: growthOf(w),
       confirmation: seen ? null : confirmationOf(w),
+      spikes: seen ? null : spikesOf(w, run),
       followed: seen ? followedOf(w) : null,
       cause: seen ? null : causeOf(w, run),
       source: w.source,
@@ -98,6 +138,10 @@ export function explosionDetailLines(w: ExplosionWarning, run: RunReport): strin
   const confirmation = confirmationOf(w);
   if (confirmation) {
     lines.push(`confirmed by ${confirmation}`);
+  }
+  const spikes = spikesOf(w, run);
+  if (spikes) {
+    lines.push(`seen: ${spikes}`);
   }
   const cause = causeOf(w, run);
   if (cause) {
@@ -117,7 +161,7 @@ export function growthSeenText(d: ExplosionDetail, withRun = false): string {
 const HEADS = ['Run', 'Layer', 'Quantity', 'Growth', 'By step', 'Confirmed by', 'Built at'];
 
 function findingRow(d: ExplosionDetail, roots: readonly string[]): string {
-  const confirmation = [d.confirmation ?? '—', ...(d.cause ? [`cause: ${d.cause}`] : [])].map(escapeHtml).join('<br>');
+  const confirmation = [d.confirmation ?? '—', ...(d.spikes ? [`seen: ${d.spikes}`] : []), ...(d.cause ? [`cause: ${d.cause}`] : [])].map(escapeHtml).join('<br>');
   const cells = [
     escapeHtml(d.run),
     `${escapeHtml(d.layer)} <span class="muted">(${escapeHtml(d.className)})</span>`,
