@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SanityOutcome, SanityRequest, SanityRuntime, WorkerMessage } from '../core/training/protocol';
 import { formatParams } from './budget/model-size';
+import { WAIT_REPORT_MS } from './budget/event-loop-waits';
 import { runCapture } from './capture/capture-launcher';
 import { resolveThreadCount } from './backends/wasm-threads';
 import { runCompare } from './compare/compare-launcher';
@@ -55,9 +56,10 @@ export function spawnWorker(request: SanityRequest, script: string, maxMemoryMb:
 
 /** The outcome of a worker that exited without sending a report. */
 const NO_STEP_FITS = 'one step does not fit the budget: raise it (--timeout) or pass a smaller input shape with --args';
+const WAITING_ADVICE = 'the code fetches or connects to something while it builds: let your program fetch it once on its own, or raise the timeout';
 
 /** Where the worker was before its first training step, from its last `phase` message. */
-export function describePhase(phase: Extract<WorkerMessage, { type: 'phase' }> | undefined): string {
+export function describePhase(phase: Extract<WorkerMessage, { type: 'phase' }> | undefined, silentMs?: number): string {
   if (!phase) {
     return 'loading tfjs';
   }
@@ -65,7 +67,7 @@ export function describePhase(phase: Extract<WorkerMessage, { type: 'phase' }> |
   const model = phase.params !== undefined ? `the model (${formatParams(phase.params)})` : 'the model';
   switch (phase.phase) {
     case 'buildModel':
-      return `loading the module and building the model${phase.params !== undefined ? ` (${formatParams(phase.params)} so far)` : ''}, ${since}`;
+      return `loading the module and building the model${phase.params !== undefined ? ` (${formatParams(phase.params)} so far)` : ''}, ${since}${buildWaits(phase, silentMs)}`;
     case 'prepareData':
       return `preparing the data for ${model}, ${since}`;
     case 'timeStep':
@@ -76,6 +78,33 @@ export function describePhase(phase: Extract<WorkerMessage, { type: 'phase' }> |
     }
   }
 }
+
+type PhaseMessage = Extract<WorkerMessage, { type: 'phase' }>;
+
+/** The phase as last heard: a wait report keeps what the phase's start said (its weights so far), and the reverse. */
+export function nextPhase(previous: PhaseMessage | undefined, message: PhaseMessage): PhaseMessage {
+  return previous?.phase === message.phase && previous.elapsedMs === message.elapsedMs ? { ...previous, ...message } : message;
+}
+
+/** What the build was doing when time ran out: waiting on something outside (a download, a database), or computing. */
+function buildWaits(phase: Extract<WorkerMessage, { type: 'phase' }>, silentMs: number | undefined): string {
+  if (silentMs !== undefined && silentMs > BUSY_AFTER_MS) {
+    return `; its code was computing: the event loop gave no answer for the last ${(silentMs / 1000).toFixed(0)} s`;
+  }
+  if (phase.waitingOn === undefined) {
+    return '';
+  }
+  if (phase.waitingOn.length > 0) {
+    return `; its code was waiting on ${phase.waitingOn.join(', ')}`;
+  }
+  // Idle with nothing open: a promise nothing will settle, often one a stand-in for a missing package left hanging.
+  const standIns = phase.standIns ?? [];
+  const why = standIns.length === 0 ? '' : `; it imports ${standIns.join(', ')}, not installed here, which got ${standIns.length === 1 ? 'an inert stand-in' : 'inert stand-ins'}: install the project's packages (npm install) and run it again`;
+  return `; its code was waiting on something that never came (no download, file or child process was open)${why}`;
+}
+
+/** Silence from a building worker this long (three of its wait reports missed) means its code holds the event loop. */
+const BUSY_AFTER_MS = 3 * WAIT_REPORT_MS;
 
 export function describeExit(code: number | null, signal: string | null, stderr: string, maxMemoryMb: number, where: string, params?: number): SanityOutcome {
   if (/heap out of memory|Allocation failed/i.test(stderr)) {
@@ -172,10 +201,14 @@ function runWorkerOnce(request: SanityRequest, options: SanityLaunchOptions): Pr
       resolve(outcome);
     };
     let phase: Extract<WorkerMessage, { type: 'phase' }> | undefined;
-    const where = () => (last ? ` (run ${last.run + 1}, step ${last.step} of ${last.totalSteps})` : ` (before the first training step: ${describePhase(phase)})`);
+    let phaseHeardAt = Date.now();
+    const where = () => (last ? ` (run ${last.run + 1}, step ${last.step} of ${last.totalSteps})` : ` (before the first training step: ${describePhase(phase, phase?.phase === 'buildModel' ? Date.now() - phaseHeardAt : undefined)})`);
     const timer = setTimeout(() => {
       const stuckInAStep = !last && (phase?.phase === 'timeStep' || phase?.phase === 'firstStep');
-      finish({ kind: 'error', reason: 'timeout', message: `sanity-train ran past its ${Math.round(request.timeoutMs / 1000)} s budget${where()}; ${stuckInAStep ? NO_STEP_FITS : 'raise the timeout or lower the steps'}` });
+      const waits = !last && phase?.phase === 'buildModel' ? phase.waitingOn : undefined;
+      // Idle with nothing open, more time would not help: what the phase says is the advice.
+      const advice = stuckInAStep ? NO_STEP_FITS : waits === undefined ? 'raise the timeout or lower the steps' : waits.length > 0 ? WAITING_ADVICE : undefined;
+      finish({ kind: 'error', reason: 'timeout', message: `sanity-train ran past its ${Math.round(request.timeoutMs / 1000)} s budget${where()}${advice ? `; ${advice}` : ''}` });
     }, request.timeoutMs);
     const onAbort = () => finish({ kind: 'error', reason: 'cancelled', message: `sanity-train was cancelled${where()}` });
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -186,7 +219,8 @@ function runWorkerOnce(request: SanityRequest, options: SanityLaunchOptions): Pr
     child.stdout?.resume();
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'phase') {
-        phase = message;
+        phase = nextPhase(phase, message);
+        phaseHeardAt = Date.now();
         params = message.params ?? params;
       } else if (message.type === 'progress') {
         last = message;

@@ -36,6 +36,8 @@ import type { ModelSource } from './capture/session/model-source';
 import { scoreExamples } from './compare/example-scores';
 import { oneSeedComparison } from './compare/compare-report';
 import { monotonicMs } from './clock';
+import { whileWatchingWaits } from './budget/event-loop-waits';
+import { missingPackagesStoodIn } from './loading/missing-modules';
 
 export type Emit = (message: WorkerMessage) => void;
 
@@ -114,7 +116,8 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   const buildStart = Math.round(monotonicMs());
   // The weights created so far, for a timeout during a long build.
   const growing = (params: number) => emit({ type: 'phase', phase: 'buildModel', elapsedMs: buildStart, params });
-  const { model, call, browserStandIns, notes: buildNotes } = source ? { ...source, browserStandIns: [], notes: [] as string[] } : await invokeWithinSize({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf, seed: request.seed }, growing);
+  const waits = (waitingOn: string[]) => emit({ type: 'phase', phase: 'buildModel', elapsedMs: buildStart, waitingOn, standIns: missingPackagesStoodIn() });
+  const { model, call, browserStandIns, notes: buildNotes } = source ? { ...source, browserStandIns: [], notes: [] as string[] } : await whileWatchingWaits(() => invokeWithinSize({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf, seed: request.seed }, growing), waits);
   const name = call.model;
   context.params = model.countParams();
   const trainableParams = trainableParamsOf(model);

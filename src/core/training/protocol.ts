@@ -332,7 +332,17 @@ export type WorkerMessage =
   /** At every step telemetry samples, right after it: each layer's statistics at that step. */
   | { type: 'layerStats'; run: number; norm: NormKind; step: number; layers: LayerSample[] }
   /** What the worker starts now, before the first training step (a timeout then says where the time went). */
-  | { type: 'phase'; phase: WorkerPhase; elapsedMs: number; params?: number; stepMs?: number }
+  | {
+      type: 'phase';
+      phase: WorkerPhase;
+      elapsedMs: number;
+      params?: number;
+      stepMs?: number;
+      /** While the model builds, every few seconds: what the event loop waits on ("a network socket"); empty when nothing. */
+      waitingOn?: string[];
+      /** With `waitingOn`: the packages the code imports that are not installed and got an inert stand-in so far. */
+      standIns?: string[];
+    }
   | { type: 'done'; report: SanityReport }
   /** `batchSize`: the batch the worker was training at, on a memory failure (the launcher may retry at half of it). */
   | { type: 'error'; reason: WorkerErrorReason; message: string; runtime?: SanityRuntime; batchSize?: number };

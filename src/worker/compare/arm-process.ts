@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { ArmCommand, ArmMessage, CompareArm } from '../../core/training/compare-protocol';
 import type { SanityOutcome, SanityRequest, WorkerMessage } from '../../core/training/protocol';
-import { describeExit, describePhase, spawnWorker } from '../launcher';
+import { describeExit, describePhase, nextPhase, spawnWorker } from '../launcher';
 
 export type ArmReady = Extract<ArmMessage, { type: 'armReady' }>;
 export type SeedDone = Extract<ArmMessage, { type: 'seedDone' }>;
@@ -138,7 +138,7 @@ export class ArmProcess {
         this.fail({ kind: 'error', reason: message.reason, message: message.message, ...(message.runtime ? { runtime: message.runtime } : {}), ...(message.batchSize !== undefined ? { batchSize: message.batchSize } : {}) });
         return;
       case 'phase':
-        this.phase = message;
+        this.phase = nextPhase(this.phase, message);
         this.params = message.params ?? this.params;
         this.forward(message);
         break;

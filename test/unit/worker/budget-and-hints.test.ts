@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { checkWasmHost } from '../../../src/worker/backends/wasm-compat';
 import { heldOutRows, planSteps, safetyMarginMs, StepBudget, type PlanInput, type ProbeResult } from '../../../src/worker/budget/budget';
 import { isWasmAbort, SanityFailure } from '../../../src/worker/errors';
-import { describePhase } from '../../../src/worker/launcher';
+import { describePhase, nextPhase } from '../../../src/worker/launcher';
+import { describeWaits } from '../../../src/worker/budget/event-loop-waits';
 import { hintFor, packageOfRequest } from '../../../src/worker/loading/failure-hints';
 
 describe('planSteps (the budget rule)', () => {
@@ -114,6 +115,37 @@ describe('describePhase (where a timeout before the first step was)', () => {
   ];
   for (const [phase, expected] of rows) {
     it(phase?.phase ?? 'no phase yet', () => assert.match(describePhase(phase), expected));
+  }
+
+  const build = { type: 'phase', phase: 'buildModel', elapsedMs: 1200 } as const;
+  it('a build waiting on a download says what it waits on', () => {
+    assert.equal(describePhase({ ...build, waitingOn: ['a network socket', 'a DNS lookup'] }, 500), 'loading the module and building the model, since 1.2 s; its code was waiting on a network socket, a DNS lookup');
+  });
+  it('a build whose worker fell silent was computing, whatever it last waited on', () => {
+    assert.equal(describePhase({ ...build, waitingOn: ['a file'] }, 9000), 'loading the module and building the model, since 1.2 s; its code was computing: the event loop gave no answer for the last 9 s');
+  });
+  it('a build idle with nothing open waits on something that never came; a missing package is named as the likely cause', () => {
+    assert.equal(describePhase({ ...build, waitingOn: [] }, 500), 'loading the module and building the model, since 1.2 s; its code was waiting on something that never came (no download, file or child process was open)');
+    assert.equal(
+      describePhase({ ...build, waitingOn: [], standIns: ['axios'] }, 500),
+      "loading the module and building the model, since 1.2 s; its code was waiting on something that never came (no download, file or child process was open); it imports axios, not installed here, which got an inert stand-in: install the project's packages (npm install) and run it again",
+    );
+  });
+  it('a wait report keeps the weights counted so far, and a new phase starts afresh', () => {
+    const growing = nextPhase(undefined, { ...build, params: 5000 });
+    assert.deepEqual(nextPhase(growing, { ...build, waitingOn: ['a file'] }), { ...build, params: 5000, waitingOn: ['a file'] });
+    assert.deepEqual(nextPhase(growing, { type: 'phase', phase: 'prepareData', elapsedMs: 4000 }), { type: 'phase', phase: 'prepareData', elapsedMs: 4000 });
+  });
+});
+
+describe('describeWaits (what the event loop waits on, in words)', () => {
+  const rows: [string[], string[]][] = [
+    [['TCPSocketWrap', 'TCPSocketWrap', 'GetAddrInfoReqWrap', 'Timeout', 'PipeWrap', 'TTYWrap'], ['a network socket (2)', 'a DNS lookup']],
+    [['FSReqCallback', 'ProcessWrap', 'TLSWrap'], ['a network socket', 'a file', 'a child process']],
+    [['Timeout', 'Immediate', 'PipeWrap', 'SignalWrap'], []],
+  ];
+  for (const [resources, expected] of rows) {
+    it(resources.join(', '), () => assert.deepEqual(describeWaits(resources), expected));
   }
 });
 
