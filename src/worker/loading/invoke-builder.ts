@@ -5,6 +5,7 @@
  * the parameters that receive it, call, and take the model from the return value or from the
  * `this.<property>` the builder assigned.
  */
+import { methodRange } from '../../core/analysis/arguments/instance-fields';
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { readDataHint } from '../../core/analysis/arguments/data-hint';
@@ -31,6 +32,7 @@ import { ambientGlobalsAround } from './page/ambient-globals';
 import { findPackageRoot } from '../package-root';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { completedFieldsNote, fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
+import { fillTfjsFields, tfjsFieldsNote } from './arguments/tfjs-fields';
 import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages, typedMethodNote } from './arguments/invocation-notes';
 import { guessedParameterNames, materializedValues, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments, runtimeParameters } from './arguments/fill-arguments';
@@ -145,6 +147,9 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const tfjsNames = findDeferredTfjsBindings(sourceFile);
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
   const instanceVars = instanceVariablesFor(sourceFile, builder, inv);
+  // The builder's own text (found by name for a method the analysis did not take): where it reads tfjs from a field.
+  const range = builder.end > builder.start ? builder : builder.className && builder.memberName ? methodRange(sourceFile, builder.className, builder.memberName) : undefined;
+  const builderCode = range ? inv.code.slice(range.start, range.end) : inv.code;
   const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
   setDeferredTfjs(inv.tf);
   fillEmptyBindings(inv.file, new Map<string, unknown>([...tfjsNames.map((n) => [n, inv.tf] as const), ...materializedValues(moduleVars?.values ?? {}, inv.tf)]), exported);
@@ -154,7 +159,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
       // Every attempt builds from the same random state, so a retried build has the same weights.
       seedMathRandom(inv.seed);
     }
-    return loadAndBuild(inv, builder, builders, { moduleVars, instanceVars }, progress, lastResort);
+    return loadAndBuild(inv, builder, builders, { moduleVars, instanceVars, builderCode }, progress, lastResort);
   };
   try {
     outcome = await withBrowserStandIns((progress) => attempt(progress), pageElementIds(inv.code, inv.file), ambientGlobalsAround(inv.file, inv.code, findPackageRoot(inv.file)), inv.file);
@@ -196,7 +201,7 @@ async function loadAndBuildGuarded(
   inv: BuilderInvocation,
   builder: ModelBuilder,
   builders: ModelBuilder[],
-  vars: { moduleVars: { values: Record<string, unknown>; source: string } | undefined; instanceVars: InstanceVars | undefined },
+  vars: { moduleVars: { values: Record<string, unknown>; source: string } | undefined; instanceVars: InstanceVars | undefined; builderCode: string },
   progress: AttemptProgress,
   lastResort?: LastResort,
 ): Promise<Omit<BuiltModel, 'browserStandIns'>> {
@@ -257,7 +262,7 @@ async function loadAndBuildGuarded(
   // Sibling builders of model arguments may add fields (model-arguments.ts): a copy, reported after the call.
   const fields: InstanceVars = { values: { ...(vars.instanceVars?.values ?? {}) }, source: vars.instanceVars?.source ?? '' };
   const standIns = new StandIns(inv.tf, guessedParameterNames(inv.argsSource));
-  const ctx: CallContext = { inv, builder, notes: [], instanceVars: fields, standIns };
+  const ctx: CallContext = { inv, builder, notes: [], instanceVars: fields, standIns, builderCode: vars.builderCode };
   const parameters = UNANALYSED.has(builder) && builder.kind === 'function' ? runtimeParameters(target) : builder.parameters;
   const args = builder.kind === 'constructor' ? [] : standIns.materialize(fillArguments(parameters, given, { ...ctx, unanalysed: UNANALYSED.has(builder) }, '--args', inv.args !== undefined), parameters, '--args');
   const ctorTyped = builder.kind === 'constructor' ? inv.ctorArgs !== undefined || inv.args !== undefined : inv.ctorArgs !== undefined;
@@ -310,6 +315,8 @@ interface CallContext {
   instanceVars?: InstanceVars;
   /** The stand-ins for live objects among the arguments, watched for what the builder asks of them. */
   standIns?: StandIns;
+  /** The builder's own text. */
+  builderCode: string;
 }
 
 async function build(target: Callable | Record<string, unknown>, ctx: CallContext, args: unknown[], ctorArgs: unknown[]): Promise<tfjs.LayersModel> {
@@ -324,9 +331,8 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       // A method on the instance, a static one on the class, or a function of an exported object.
       const owner = (instance ?? target) as Record<string, unknown>;
       const completed = completedFieldsNote(fillInstanceFields(instance, ctx.instanceVars, inv.tf), builder.id);
-      if (completed) {
-        ctx.notes.push(completed);
-      }
+      const tfjsFields = tfjsFieldsNote(fillTfjsFields(ctx.builderCode, builder.className, owner, target, inv.tf), builder.id);
+      ctx.notes.push(...[completed, tfjsFields].filter((n): n is string => n !== undefined));
       const method = owner[builder.memberName ?? ''];
       if (typeof method !== 'function') {
         throw new SanityFailure('noFactory', `${builder.className} has no method '${builder.memberName}' (found ${describeValue(method)})`);

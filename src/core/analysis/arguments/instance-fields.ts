@@ -6,6 +6,7 @@
  * with a value proposed like a module variable's (module-variables.ts: a literal assignment, an
  * object literal's property, a guess from the name and type). Pure: works on one parsed file.
  */
+import { tfjsFieldsRead } from './tfjs-fields';
 import type * as TsMorph from 'ts-morph';
 import type { ts as Typescript } from 'ts-morph';
 import type { DataHint } from './data-hint';
@@ -79,9 +80,12 @@ export function findInstanceFields(file: TsMorph.SourceFile, builder: BuilderRef
     }
   }
   shape.parameterProperties?.forEach((name) => filledAtConstruction.add(name));
-  const uses = withoutComments(classCode(sf, shape)).replace(/\bthis\s*\.\s*/g, '');
+  const code = withoutComments(classCode(sf, shape));
+  const uses = code.replace(/\bthis\s*\.\s*/g, '');
+  // A field holding tfjs (`this.tf.sequential()`) gets the worker's tfjs, not a proposal.
+  const tfjsSlots = new Set(tfjsFieldsRead(code, builder.className).onThis);
   return [...reads]
-    .filter((name) => !writes.has(name) && !shape.methods.has(name) && !filledAtConstruction.has(name))
+    .filter((name) => !writes.has(name) && !shape.methods.has(name) && !filledAtConstruction.has(name) && !tfjsSlots.has(name))
     .map((name) => {
       const type = shape.fields.get(name)?.type?.getText(sf);
       const callerSet = !assignedElsewhere.has(name) && !shape.fields.has(name);
