@@ -32,6 +32,8 @@ pair round7-before study-round7-before
 [ -f $R/study-round14-final-dev.json ] && pair round14-final study-round14-final
 [ -f $R/study-round15-before-dev.json ] && pair round15-before study-round15-before
 [ -f $R/study-round15-final-dev.json ] && pair round15-final study-round15-final
+[ -f $R/study-round16-before-dev.json ] && pair round16-before study-round16-before
+[ -f $R/study-round16-final-dev.json ] && pair round16-final study-round16-final
 # Rounds 13 and 14's held-out halves after the changes made once their failures had been read (their development halves did not change).
 [ -f $R/study-now-r14-test.json ] && args+=("now=$R/study-now-r14-test.json")
 [ -f $R/study-now-r13-test.json ] && args+=("now=$R/study-now-r13-test.json")

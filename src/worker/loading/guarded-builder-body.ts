@@ -7,7 +7,8 @@
  * statements that build the model are never skipped: one that makes a layer or a model in its text
  * (`layers.`, `model.add(`, `.apply(`, `sequential(`, `model(`; not the tensor arithmetic of a call's
  * result, `tf.sqrt(variance).add(eps)`) stays as it is, as does one that throws
- * itself (`if (cols !== 2 * rows) throw …`: the builder's own check), and past-builder-error.ts
+ * itself (`if (cols !== 2 * rows) throw …`: the builder's own check; a `throw` deeper inside a
+ * statement, in a download's error branch, is not), and past-builder-error.ts
  * refuses to skip one that made a layer through a helper before it threw, so a skipped statement
  * never leaves a different model. Lines stay where they were, as for guarded-statements.ts.
  */
@@ -24,7 +25,7 @@ export const BUILDER_STATEMENT_GLOBAL = '__rbnBuilderStatement__';
  * A statement whose text makes a layer or a model (part of the model), or throws itself (the builder's
  * own check of its arguments): never skipped.
  */
-const KEPT = /\blayers\s*\.|(?<!\))\.add\s*\(|\.apply\s*\(|\bsequential\s*\(|\bmodel\s*\(|\bthrow\b/;
+const KEPT = /\blayers\s*\.|(?<!\))\.add\s*\(|\.apply\s*\(|\bsequential\s*\(|\bmodel\s*\(/;
 
 const CATCH = `catch (e) { globalThis.${BUILDER_ERROR_GLOBAL}(e); }`;
 
@@ -42,13 +43,30 @@ export function withGuardedBuilderBody(code: string, file: string, range: Source
     return code;
   }
   const edits: Edit[] = [];
-  for (const statement of body.statements) {
-    const text = KEPT.test(statement.getText(source)) ? undefined : guardedBodyStatement(ts, statement, source, CATCH);
+  for (const { statement, inTry } of statementsToGuard(ts, body.statements, false)) {
+    // Inside a `try` whose catch swallows, the builder's own checks stop it as silently as the rest.
+    const kept = KEPT.test(statement.getText(source)) || (!inTry && ownCheck(ts, statement));
+    const text = kept ? undefined : guardedBodyStatement(ts, statement, source, CATCH);
     if (text !== undefined) {
       edits.push({ start: statement.getStart(source), end: statement.getEnd(), text: `globalThis.${BUILDER_STATEMENT_GLOBAL}(); ${text}` });
     }
   }
   return withEdits(code, edits);
+}
+
+/**
+ * The body's statements, those of a `try` block in place of the `try` (a builder that wraps its work
+ * in `try { … } catch (e) { console.error(e); }` and so swallows what stopped it): each runs on its
+ * own, so its catch no longer ends the build before the model is made.
+ */
+function statementsToGuard(ts: Ts, statements: readonly TsMorph.ts.Statement[], inTry: boolean): { statement: TsMorph.ts.Statement; inTry: boolean }[] {
+  return statements.flatMap((statement) => (ts.isTryStatement(statement) ? statementsToGuard(ts, statement.tryBlock.statements, true) : [{ statement, inTry }]));
+}
+
+/** `throw …`, or `if (…) throw …` (also in the branch's block): the builder's own check of its input, never skipped. */
+function ownCheck(ts: Ts, statement: TsMorph.ts.Statement): boolean {
+  const throws = (s: TsMorph.ts.Statement | undefined): boolean => s !== undefined && (ts.isThrowStatement(s) || (ts.isBlock(s) && s.statements.some((inner) => ts.isThrowStatement(inner))));
+  return ts.isThrowStatement(statement) || (ts.isIfStatement(statement) && (throws(statement.thenStatement) || throws(statement.elseStatement)));
 }
 
 /**

@@ -24,15 +24,20 @@ interface Builder {
   end: number;
 }
 
-/** The retried build with its note first; undefined when `err` is not the builder's own throw, or the retry fails too. */
+/**
+ * The retried build with its note first; undefined when `err` is neither the builder's own throw nor
+ * "no model" from a builder with a `try` (whose catch may have swallowed what stopped it), or the retry fails too.
+ */
 export async function pastABuilderError<T extends Built>(err: unknown, module: { file: string; code: string }, builder: Builder, tf: typeof tfjs, attempt: () => Promise<T>): Promise<T | undefined> {
   const { file } = module;
-  if (!(err instanceof SanityFailure) || builder.kind === 'constructor' || !err.message.startsWith(`${builder.id}() threw: `)) {
+  if (!(err instanceof SanityFailure) || builder.kind === 'constructor') {
     return undefined;
   }
+  const threw = err.message.startsWith(`${builder.id}() threw: `);
   // A builder the analysis did not list (it returns a score, not its model) is found by its name.
   const range = builder.end > builder.start ? builder : functionRangeByName(module.code, file, builder.id);
-  if (!range) {
+  const swallowed = !threw && err.reason === 'notAModel' && err.message.startsWith(`${builder.id}() returned `) && range !== undefined && /\btry\s*\{/.test(module.code.slice(range.start, range.end));
+  if (!range || !(threw || swallowed)) {
     return undefined;
   }
   const retried = await retryWithGuardedBody(file, range, tf, attempt);
@@ -41,7 +46,8 @@ export async function pastABuilderError<T extends Built>(err: unknown, module: {
   }
   const { result, skipped } = retried;
   const which = skipped.length > 1 ? `the ${skipped.length} statements of its body that threw` : 'the statement of its body that threw';
-  const note = `${builder.id}() throws before it hands over its model: ${describeError(skipped[0], file)}; sanity-train skipped ${which}, ran the rest and trained the model it built (what the skipped statements set was left undefined)`;
+  const stopped = threw ? 'throws before it hands over its model' : 'kept no model: its catch swallowed what stopped it';
+  const note = `${builder.id}() ${stopped}: ${describeError(skipped[0], file)}; sanity-train skipped ${which}, ran the rest and trained the model it built (what the skipped statements set was left undefined)`;
   return { ...result, notes: [note, ...result.notes] };
 }
 

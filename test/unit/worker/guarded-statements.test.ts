@@ -85,6 +85,18 @@ describe('guarded builder body (a builder that throws before it builds its model
       expected: `async function fit(x, model) {\n  ${START} var spread; try { spread = tf.sqrt(tf.moments(x, 0).variance).add(1e-6); } ${BODY}\n  model.add(extraLayer);\n  ${START} try { await model.fit(x.div(spread)); } ${BODY}\n}`,
     },
     {
+      title: "a try block's statements each on their own (its catch would swallow what stopped the build), its checks too; the body's own check stays",
+      code: 'async function load(url) {\n  if (!url) throw new Error("no url");\n  try {\n    const res = await fetch(url);\n    if (!res.ok) { log(res); throw new Error("missing"); }\n    const model = tf.sequential();\n  } catch (e) {\n    console.error(e);\n  }\n}',
+      id: 'load',
+      expected: `async function load(url) {\n  if (!url) throw new Error("no url");\n  try {\n    ${START} var res; try { res = await fetch(url); } ${BODY}\n    ${START} try { if (!res.ok) { log(res); throw new Error("missing"); } } ${BODY}\n    const model = tf.sequential();\n  } catch (e) {\n    console.error(e);\n  }\n}`,
+    },
+    {
+      title: 'a throw deep inside a statement (a download\'s error branch) is no check of the builder\'s own: guarded',
+      code: 'async function load(url) {\n  if (cached) { use(cached); } else { const r = await fetch(url); if (!r.ok) throw new Error("deep"); }\n  return tf.sequential();\n}',
+      id: 'load',
+      expected: `async function load(url) {\n  ${START} try { if (cached) { use(cached); } else { const r = await fetch(url); if (!r.ok) throw new Error("deep"); } } ${BODY}\n  return tf.sequential();\n}`,
+    },
+    {
       title: 'a class method by Class.method; the constructor and the other methods stay as they are',
       code: 'class Trainer {\n  constructor() { this.db = open(); }\n  async trainModel(): Promise<number> {\n    const rows: Row[] = await this.db.all();\n    return rows.length;\n  }\n}',
       id: 'Trainer.trainModel',

@@ -57,6 +57,12 @@ describe('builders that train their model, or throw before they build it (worker
     assert.match(report.notes?.[0] ?? '', /^standardiseAndTrain\(\) throws before it hands over its model: Error: Argument 'x' passed to 'moments' must be a Tensor .*sanity-train skipped the 3 statements of its body that threw/);
   });
 
+  it('a service whose catch swallows the failed download before it builds (this.model stays null): its try block runs statement by statement, the model it builds trains, said so', async () => {
+    const report = reportOf(await run({ model: 'WeightsService.load' }));
+    assert.equal(report.runs[0].steps, 3);
+    assert.match(report.notes?.[0] ?? '', /^WeightsService\.load\(\) kept no model: its catch swallowed what stopped it: Error: HTTP 404 \(at .*trainers\.js:\d+\); sanity-train skipped the 2 statements of its body that threw, ran the rest and trained the model it built/);
+  });
+
   it('a helper that made layers, then threw: not skipped (the model would differ), the builder\'s own error stands', async () => {
     const outcome = await run({ model: 'blockFails', args: [null] });
     assert.equal(outcome.kind, 'error');
