@@ -133,3 +133,23 @@ function backwardByWeights(tf: typeof tfjs, model: tfjs.LayersModel, x: Tensors,
   }
   return undefined;
 }
+
+/** NaN/Inf elements, and all elements, of one or several tensors. */
+function nonFiniteCount(tf: typeof tfjs, tensors: tfjs.Tensor | tfjs.Tensor[]): { bad: number; all: number } {
+  const list = Array.isArray(tensors) ? tensors : [tensors];
+  return list.reduce(
+    (sum, t) => ({ bad: sum.bad + tf.tidy(() => tf.logicalNot(tf.isFinite(t.toFloat())).sum().dataSync()[0]!), all: sum.all + t.size }),
+    { bad: 0, all: 0 },
+  );
+}
+
+/**
+ * A batch whose targets or inputs already hold NaN/Inf (labels parsed from text that is no number):
+ * no model trains finitely on it, so that is the cause, in the program too; undefined when the batch is finite.
+ */
+export function nonFiniteDataCause(tf: typeof tfjs, x: tfjs.Tensor | tfjs.Tensor[], y: tfjs.Tensor | tfjs.Tensor[]): string | undefined {
+  const parts = [['targets', nonFiniteCount(tf, y)], ['inputs', nonFiniteCount(tf, x)]] as const;
+  const found = parts.filter(([, c]) => c.bad > 0).map(([what, c]) => `its ${what} (${c.bad} of ${c.all} values)`);
+  return found.length === 0 ? undefined : `the batch held NaN/Inf before the model saw it, in ${found.join(' and ')}: the data fed to training has them, so the loss cannot be finite`;
+}
+

@@ -6,7 +6,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { ExplosionConfirmer } from '../telemetry/explosion-confirmation';
 import type { ExplosionWarning, NanFinding, NormKind, RunReport, SourceLocation } from '../../core/training/protocol';
-import { firstOverflowingLayer, replayStep } from './nan-replay';
+import { firstOverflowingLayer, nonFiniteDataCause, replayStep } from './nan-replay';
 import type { StepObserver } from '../telemetry/collector';
 import { scoped } from './tensor-scope';
 import { createRandom, permutation, seedMathRandom } from '../random';
@@ -190,7 +190,7 @@ function findNaN(o: RunOptions, tracked: TrackedWeight[], before: tfjs.Tensor[],
     where = 'weights';
   }
   const layer = o.model.layers[layerIndex];
-  const cause = nanCause(o.model.optimizer);
+  const cause = nanCause(o.model.optimizer) ?? nonFiniteDataCause(o.tf, x, y);
   return { step, layer: layer.name, className: layer.getClassName(), where, source: o.sources.get(layer.name) ?? null, ...(cause ? { cause } : {}) };
 }
 
