@@ -87,7 +87,7 @@ export function nextPhase(previous: PhaseMessage | undefined, message: PhaseMess
 }
 
 /** What the build was doing when time ran out: waiting on something outside (a download, a database), or computing. */
-function buildWaits(phase: Extract<WorkerMessage, { type: 'phase' }>, silentMs: number | undefined): string {
+function buildWaits(phase: PhaseMessage, silentMs: number | undefined): string {
   if (silentMs !== undefined && silentMs > BUSY_AFTER_MS) {
     return `; its code was computing: the event loop gave no answer for the last ${(silentMs / 1000).toFixed(0)} s`;
   }

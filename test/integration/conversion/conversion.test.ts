@@ -178,7 +178,8 @@ describe('conversion in the extension host', function () {
   });
 
   it('right after opening, before the analysis has answered: the cursor line\'s command converts just that layer', async () => {
-    // A new, long file: its analysis takes long enough that the command runs before it has answered.
+    // A new, long file. Its diagnostics are held back (the size limit) until the command has run: an
+    // idle machine once answered 5,000 lines before the editor had shown them, so waiting was a race.
     const uri = file('src/pending.ts');
     const filler = Array.from({ length: 5000 }, (_, i) => `export const v${i} = tf.tensor1d([${i}, ${i + 1}]).add(${i}).mul(tf.scalar(${i % 7}));`);
     const code = [
@@ -195,6 +196,7 @@ describe('conversion in the extension host', function () {
       '',
     ].join('\n');
     await vscode.workspace.fs.writeFile(uri, Buffer.from(code));
+    await setSetting('diagnostics.maxFileSizeKb', 1);
     try {
       const editor = await vscode.window.showTextDocument(uri);
       const lineEnd = editor.document.lineAt(5).range.end; // the blank area right of the second layer
@@ -206,8 +208,10 @@ describe('conversion in the extension host', function () {
       const text = editor.document.getText();
       assert.match(text, /model\.add\(runningBatchNorm\(\{ momentum: 0\.95 \}\)\);/);
       assert.equal((text.match(/tf\.layers\.batchNormalization\(/g) ?? []).length, 2, 'the other two layers are untouched');
+      await setSetting('diagnostics.maxFileSizeKb', undefined);
       await until('diagnostics on the two layers left', () => ours(uri), (d) => d.length === 2, 30_000);
     } finally {
+      await setSetting('diagnostics.maxFileSizeKb', undefined);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await vscode.workspace.fs.delete(uri);
       await vscode.workspace.fs.delete(file('src/running-batch-norm.ts')).then(undefined, () => undefined);

@@ -58,4 +58,13 @@ describe('files a browser app fetches by relative URL', () => {
       "the code loaded 'file:///p/models/a/model.json' and 'file:///p/models/a/w.bin' (tfjs-node's file system loading, which the tfjs that ran has not): sanity-train read models/a/model.json from disk; 'file:///p/models/a/w.bin' not found",
     );
   });
+
+  it('a URL fetched again by a retried build counts once: "it", not "them"', () => {
+    const meta = { url: '/model/metadata.json', file: 'public/model/metadata.json' };
+    const weights = { url: '/model/weights.bin' };
+    assert.equal(
+      localFetchNote([meta, weights, meta, weights]),
+      "the code fetched '/model/metadata.json' by relative URL: sanity-train served it from public/model/metadata.json in your project, as the page's server would; '/model/weights.bin' is not in your project (looked next to the module and up to its root): the fetch answered 404",
+    );
+  });
 });

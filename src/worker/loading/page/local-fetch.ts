@@ -130,7 +130,9 @@ function contentType(file: string): string {
 }
 
 /** "fetch('./w.bin') was served from new_model/w.bin…", one note for all; undefined when nothing was fetched. */
-export function localFetchNote(used: readonly LocalFetchUse[]): string | undefined {
+export function localFetchNote(fetched: readonly LocalFetchUse[]): string | undefined {
+  // A URL fetched again (by a retried build) is one file.
+  const used = [...new Map(fetched.map((u) => [`${u.fromDisk === true}:${u.url}`, u])).values()];
   if (used.length === 0) {
     return undefined;
   }
@@ -149,9 +151,7 @@ export function localFetchNote(used: readonly LocalFetchUse[]): string | undefin
     parts.push(`the code fetched ${list(served.map((u) => `'${u.url}'`))} by relative URL: sanity-train served ${served.length === 1 ? 'it' : 'them'} from ${list(served.map((u) => u.file ?? ''))} in your project, as the page's server would`);
   }
   if (missing.length > 0) {
-    // A URL fetched again (by a retried build) is one file.
-    const urls = new Set(missing.map((u) => u.url));
-    parts.push(`${list(missing.map((u) => `'${u.url}'`))} ${urls.size === 1 ? 'is' : 'are'} not in your project (looked next to the module and up to its root): the fetch answered 404`);
+    parts.push(`${list(missing.map((u) => `'${u.url}'`))} ${missing.length === 1 ? 'is' : 'are'} not in your project (looked next to the module and up to its root): the fetch answered 404`);
   }
   return parts.join('; ');
 }
