@@ -58,8 +58,10 @@ export function spawnWorker(request: SanityRequest, script: string, maxMemoryMb:
 const NO_STEP_FITS = 'one step does not fit the budget: raise it (--timeout) or pass a smaller input shape with --args';
 const WAITING_ADVICE = 'the code fetches or connects to something while it builds: let your program fetch it once on its own, or raise the timeout';
 
+type PhaseMessage = Extract<WorkerMessage, { type: 'phase' }>;
+
 /** Where the worker was before its first training step, from its last `phase` message. */
-export function describePhase(phase: Extract<WorkerMessage, { type: 'phase' }> | undefined, silentMs?: number): string {
+export function describePhase(phase: PhaseMessage | undefined, silentMs?: number): string {
   if (!phase) {
     return 'loading tfjs';
   }
@@ -78,8 +80,6 @@ export function describePhase(phase: Extract<WorkerMessage, { type: 'phase' }> |
     }
   }
 }
-
-type PhaseMessage = Extract<WorkerMessage, { type: 'phase' }>;
 
 /** The phase as last heard: a wait report keeps what the phase's start said (its weights so far), and the reverse. */
 export function nextPhase(previous: PhaseMessage | undefined, message: PhaseMessage): PhaseMessage {
@@ -200,7 +200,7 @@ function runWorkerOnce(request: SanityRequest, options: SanityLaunchOptions): Pr
       }
       resolve(outcome);
     };
-    let phase: Extract<WorkerMessage, { type: 'phase' }> | undefined;
+    let phase: PhaseMessage | undefined;
     let phaseHeardAt = Date.now();
     const where = () => (last ? ` (run ${last.run + 1}, step ${last.step} of ${last.totalSteps})` : ` (before the first training step: ${describePhase(phase, phase?.phase === 'buildModel' ? Date.now() - phaseHeardAt : undefined)})`);
     const timer = setTimeout(() => {

@@ -22,6 +22,16 @@ export function mean(values: ArrayLike<number>): number {
   return values.length === 0 ? NaN : sum / values.length;
 }
 
+/** The middle value (the mean of the two middle ones for an even count); undefined for none. */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) {
+    return undefined;
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** Sample standard deviation (n − 1 in the denominator); 0 for fewer than two values. */
 export function sampleStd(values: ArrayLike<number>): number {
   if (values.length < 2) {

@@ -5,10 +5,10 @@
  * the parameters that receive it, call, and take the model from the return value or from the
  * `this.<property>` the builder assigned.
  */
-import { methodRange } from '../../core/analysis/arguments/instance-fields';
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { readDataHint } from '../../core/analysis/arguments/data-hint';
+import { builderRange } from '../../core/analysis/arguments/instance-fields';
 import { declaredModuleVariables, proposeModuleVariables } from '../../core/analysis/arguments/module-variables';
 import { builderNamed, findModelBuildersIn, outerVariablesAssignedBy, pickDefaultBuilder } from '../../core/analysis/builders/model-builders';
 import type { ModelBuilder } from '../../core/analysis/types';
@@ -148,7 +148,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
   const instanceVars = instanceVariablesFor(sourceFile, builder, inv);
   // The builder's own text (found by name for a method the analysis did not take): where it reads tfjs from a field.
-  const range = builder.end > builder.start ? builder : builder.className && builder.memberName ? methodRange(sourceFile, builder.className, builder.memberName) : undefined;
+  const range = builderRange(sourceFile, builder);
   const builderCode = range ? inv.code.slice(range.start, range.end) : inv.code;
   const exported = new Set(declaredModuleVariables(sourceFile).filter((d) => d.exported).map((d) => d.name));
   setDeferredTfjs(inv.tf);

@@ -6,6 +6,8 @@
  * usually is. Norms below `floor` count as `floor`, so a gradient leaving (almost) zero, as a freshly
  * initialised bias's does, is not an explosion. One finding per run: the first.
  */
+import { median } from '../../core/training/comparison-stats';
+
 export interface GradientGrowth {
   layerIndex: number;
   growth: number;
@@ -44,13 +46,4 @@ export class GradientExplosionDetector {
     this.history.push({ step, norms });
     return result;
   }
-}
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) {
-    return undefined;
-  }
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

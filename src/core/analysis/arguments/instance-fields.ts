@@ -172,6 +172,14 @@ export function methodRange(file: TsMorph.SourceFile, className: string, member:
   return found ? { start: found.getStart(sf), end: found.end } : undefined;
 }
 
+/** Where a builder lies: the analysis's range, else its method's found by name (a method the analysis did not take). */
+export function builderRange(file: TsMorph.SourceFile, builder: Pick<ModelBuilder, 'start' | 'end' | 'className' | 'memberName'>): { start: number; end: number } | undefined {
+  if (builder.end > builder.start) {
+    return builder;
+  }
+  return builder.className && builder.memberName ? methodRange(file, builder.className, builder.memberName) : undefined;
+}
+
 function classNameOf(t: ts, node: Typescript.ClassDeclaration | Typescript.ClassExpression): string | undefined {
   if (node.name) {
     return node.name.text;

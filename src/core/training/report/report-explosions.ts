@@ -8,6 +8,7 @@
 import type { ExplosionWarning, RunReport, SanityReport, SourceLocation } from '../protocol';
 import { escapeHtml, sourceLink } from './report-escape';
 import { formatGrowth, formatNumber, runLabel } from './report-view';
+import { median } from '../comparison-stats';
 
 /** One finding (or growth seen) in words. */
 export interface ExplosionDetail {
@@ -73,12 +74,6 @@ function causeOf(w: ExplosionWarning, run: RunReport): string | null {
 const SPIKE = 100;
 const SETTLED = 10;
 
-function medianOf(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /**
  * A gradient finding that is a train of spikes rather than steady growth (each sampled spike back near
  * the median by the next sample, and the last sample too): how many, how high, and the training loss on
@@ -93,17 +88,17 @@ export function spikesOf(w: ExplosionWarning, run: Pick<RunReport, 'layers' | 'l
   if (norms.length < 10) {
     return null;
   }
-  const median = medianOf(norms.map((n) => n.v));
-  const spikes = norms.flatMap((n, i) => (n.v >= median * SPIKE ? [i] : []));
-  const fellBack = spikes.every((i) => i + 1 < norms.length && norms[i + 1]!.v < median * SETTLED);
+  const typical = median(norms.map((n) => n.v))!;
+  const spikes = norms.flatMap((n, i) => (n.v >= typical * SPIKE ? [i] : []));
+  const fellBack = spikes.every((i) => i + 1 < norms.length && norms[i + 1]!.v < typical * SETTLED);
   if (spikes.length === 0 || !fellBack) {
     return null;
   }
   const highest = Math.max(...spikes.map((i) => norms[i]!.v));
-  const text = `${spikes.length} spike${spikes.length === 1 ? '' : 's'} of the gradient norm (up to ${formatNumber(highest)}, ≥${SPIKE}× its median ${formatNumber(median)}), each back near the median by the next sampled step`;
+  const text = `${spikes.length} spike${spikes.length === 1 ? '' : 's'} of the gradient norm (up to ${formatNumber(highest)}, ≥${SPIKE}× its median ${formatNumber(typical)}), each back near the median by the next sampled step`;
   const losses = (run.losses ?? []).filter((l): l is number => l !== null && Number.isFinite(l));
   const atSpikes = spikes.map((i) => run.losses?.[norms[i]!.step - 1]).filter((l): l is number => typeof l === 'number' && Number.isFinite(l));
-  return atSpikes.length === 0 || losses.length === 0 ? text : `${text}; the training loss on those steps: up to ${formatNumber(Math.max(...atSpikes))} (median of all steps ${formatNumber(medianOf(losses))})`;
+  return atSpikes.length === 0 || losses.length === 0 ? text : `${text}; the training loss on those steps: up to ${formatNumber(Math.max(...atSpikes))} (median of all steps ${formatNumber(median(losses)!)})`;
 }
 
 /** What followed growth that was not confirmed: the evidence from "nothing followed" on. */

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { readDataHint } from '../../../core/analysis/arguments/data-hint';
-import { instanceFieldNames, methodRange, proposeInstanceFields } from '../../../core/analysis/arguments/instance-fields';
+import { builderRange, instanceFieldNames, proposeInstanceFields } from '../../../core/analysis/arguments/instance-fields';
 import type { parseSourceFile } from '../../../core/analysis/builders/tfjs-bindings';
 import type { ModelBuilder } from '../../../core/analysis/types';
 import { BadInputError } from '../../errors';
@@ -40,7 +40,7 @@ export function instanceVariablesFor(sourceFile: ReturnType<typeof parseSourceFi
     return { values: inv.instanceVars, source: inv.instanceVarsSource ?? 'given' };
   }
   // A method the analysis did not take for a builder still has its text in the file.
-  const range = builder.end > builder.start ? builder : builder.className && builder.memberName ? methodRange(sourceFile, builder.className, builder.memberName) : undefined;
+  const range = builderRange(sourceFile, builder);
   const proposal = range ? proposeInstanceFields(sourceFile, { ...builder, ...range }, { fileLabel: path.basename(inv.file), hint: readDataHint(inv.code) }) : undefined;
   return proposal && Object.keys(proposal.values).length > 0 ? { values: proposal.values, source: proposal.summary } : undefined;
 }
