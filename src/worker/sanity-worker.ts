@@ -13,6 +13,7 @@ import { exitIfOrphaned, watchParent } from './parent-watch';
 import { runSanitySession, type SessionContext } from './sanity-session';
 import { absorbedWhileSettling } from './loading/model-at-load';
 import { isLoadStop } from './loading/load-stop';
+import { withLoadingNotes } from './loading/arguments/invocation-notes';
 import { guardExit, realExit } from './exit-guard';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
@@ -54,7 +55,7 @@ async function start(request: SanityRequest, runner?: SessionRunner): Promise<vo
       return;
     }
     finished = true;
-    const failure = err instanceof SanityFailure ? err : new SanityFailure('threw', `user code threw: ${describeError(err, request.file)}`);
+    const failure = err instanceof SanityFailure ? err : new SanityFailure('threw', withLoadingNotes(`user code threw: ${describeError(err, request.file)}`));
     const batch = failure.reason === 'memory' && context.batchSize !== undefined ? { batchSize: context.batchSize } : {};
     void send({ type: 'error', reason: failure.reason, message: failure.message, ...(context.runtime ? { runtime: context.runtime } : {}), ...batch }).then(() => realExit(0));
   };

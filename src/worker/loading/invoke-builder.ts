@@ -33,7 +33,7 @@ import { findPackageRoot } from '../package-root';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { completedFieldsNote, fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
 import { fillTfjsFields, tfjsFieldsNote } from './arguments/tfjs-fields';
-import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages, typedMethodNote } from './arguments/invocation-notes';
+import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages, typedMethodNote, withLoadingNotes } from './arguments/invocation-notes';
 import { guessedParameterNames, materializedValues, StandIns } from './arguments/stand-ins';
 import { ctorParameters, fillArguments, runtimeParameters } from './arguments/fill-arguments';
 import { compileAsTheScript, stopTrainingAtLoad, type TrainedAtLoad } from './training-at-load';
@@ -173,8 +173,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
       outcome = { result: past, standIns: [] };
     } else {
       // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
-      const missing = loadingNotes();
-      throw err instanceof SanityFailure && missing.length > 0 ? new SanityFailure(err.reason, `${err.message} (${missing.join('; ')})`, err.cause) : err;
+      throw err instanceof SanityFailure && loadingNotes().length > 0 ? new SanityFailure(err.reason, withLoadingNotes(err.message), err.cause) : err;
     }
   }
   const { result, standIns } = outcome;

@@ -111,6 +111,9 @@ function packageStandIn(missing: string, what: string, thenable = false): unknow
       if (key === 'then') {
         return thenable ? (onSettled?: (v: unknown) => unknown, onFailed?: (e: unknown) => unknown) => Promise.resolve(packageStandIn(missing, what)).then(onSettled, onFailed) : undefined;
       }
+      if (key === 'pipe') {
+        return pipeNothingInto;
+      }
       if (key === '__esModule') {
         // Marked as an ES module, so `import * as ns` keeps the stand-in itself, whose members are
         // stand-ins too (`new ns.Type()`), instead of a copy of its own keys.
@@ -129,6 +132,21 @@ function packageStandIn(missing: string, what: string, thenable = false): unknow
     construct: (_, __, newTarget: { prototype?: object }) => (newTarget !== proxy && typeof newTarget.prototype === 'object' ? Object.create(newTarget.prototype) : packageStandIn(missing, `new ${what}`)) as object,
   });
   return proxy;
+}
+
+/**
+ * A stand-in's stream piped into a real one (`response.data.pipe(fs.createWriteStream(file))`, then
+ * awaiting its 'finish'): the stand-in is an empty stream, so the real one is ended, as a download of
+ * nothing would end it. Otherwise the code waits out the budget for data that never comes; this way a
+ * builder with a fallback builds, and one that needs the data fails at once with its own error.
+ */
+function pipeNothingInto(destination: unknown): unknown {
+  // Stand-ins are functions (their traps answer), so an object with end() is a real stream.
+  const writable = destination as { end?: unknown } | null;
+  if (typeof writable === 'object' && writable !== null && typeof writable.end === 'function') {
+    setImmediate(() => (writable.end as () => void).call(writable));
+  }
+  return destination;
 }
 
 /**

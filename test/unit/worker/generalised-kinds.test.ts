@@ -283,6 +283,20 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(report.notes?.some((n) => n.startsWith('rbn-fixture-codec-that-is-not-installed is not installed')), JSON.stringify(report.notes));
   });
 
+  it('a missing HTTP client whose response body is piped into a file the builder awaits: the file ends empty at once, and the builder goes on to its fallback size', async () => {
+    const report = reportOf(await run(request('streamed-vocabulary.js', { model: 'buildTagger', args: ['https://example.invalid/vocabulary.txt', 3] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.equal(report.runs[0].graph?.nodes.find((n) => n.className === 'Dense')?.params, 6 * 8 + 8, 'the fallback width of 6, the vocabulary being empty');
+    assert.ok(report.notes?.some((n) => n.startsWith('rbn-fixture-http-client-that-is-not-installed is not installed')), JSON.stringify(report.notes));
+  });
+
+  it('code of a module that loaded with a stand-in throws from a timer: the failure names the missing package', async () => {
+    const outcome = await run(request('stray-callback.js', { model: 'buildScorer', args: [4] }));
+    assert.equal(outcome.kind, 'error');
+    const message = (outcome as { message: string }).message;
+    assert.match(message, /^user code threw: SyntaxError: .*JSON.*\(rbn-fixture-metrics-client-that-is-not-installed is not installed: the module loaded with an inert stand-in for it/, message);
+  });
+
   it('a tfjs add-on that is not installed (React Native\'s adapter) gets a stand-in; tfjs itself is served as ever', async () => {
     const report = reportOf(await run(request('react-native-model.js', { model: 'createClassifier', args: [5] })));
     assert.equal(report.runs[0].steps, 2);

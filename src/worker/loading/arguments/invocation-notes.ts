@@ -31,7 +31,6 @@ export function resetMissingPackages(): void {
   resetMissingPackagesStoodIn();
 }
 
-/** "plotly.js and pako are not installed: the module loaded with inert stand-ins for them". */
 /** What the module needed that this machine does not have, or has elsewhere: missing packages and files, files fetched by relative URL. */
 export function loadingNotes(): string[] {
   const fetched = localFetchNote(localFetchUses());
@@ -56,6 +55,16 @@ export function missingFileNotes(files: readonly MissingFile[]): string[] {
   });
 }
 
+/**
+ * A failure of a module that loaded only thanks to stand-ins (missing packages or files) says so: the
+ * stand-in may be why it failed ("user code threw: ENOENT …" after a missing unzipper did nothing).
+ */
+export function withLoadingNotes(message: string): string {
+  const missing = loadingNotes();
+  return missing.length > 0 ? `${message} (${missing.join('; ')})` : message;
+}
+
+/** "plotly.js and pako are not installed: the module loaded with inert stand-ins for them". */
 function packageNotes(): string[] {
   const names = missingPackagesStoodIn();
   if (names.length === 0) {
