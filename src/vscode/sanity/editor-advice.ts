@@ -3,7 +3,7 @@
  * the same advice names what the user can do there: a button on the notification that runs again
  * with a larger budget or a smaller batch, the setting to change, the argument box (pure).
  */
-import type { SanityRequest } from '../../core/training/protocol';
+import type { SanityReport, SanityRequest } from '../../core/training/protocol';
 
 /** CLI flag phrases and their editor wording, most specific first. */
 const WORDING: [RegExp, string][] = [
@@ -15,13 +15,17 @@ const WORDING: [RegExp, string][] = [
   [/--batch-size/g, 'the batch size (runningBatchNorm.sanity.batchSize)'],
   [/pass a smaller input shape with --args/g, 'give the builder a smaller input shape in its argument box'],
   [/pass --args ('[^']*')/g, 'enter $1 in the argument box'],
+  [/pass --args for (the [^;)]*)/g, 'enter $1 in the argument box'],
+  [/\(pass --instance-vars to set ([^)]*)\)/g, '(set $1 in the instance fields box)'],
   [/pass --ctor-args ('[^']*')/g, 'enter $1 in the constructor argument box'],
   [/with --args/g, 'in the argument box'],
   [/--ctor-args/g, 'the constructor argument box'],
   [/--module-vars/g, 'the module variables box'],
   [/--instance-vars/g, 'the instance fields box'],
   [/--data (mnist|synthetic)/g, 'the data setting $1 (runningBatchNorm.sanity.data)'],
+  [/\(--backend picks another\)/g, '(the backend setting, runningBatchNorm.sanity.backend, picks another)'],
   [/--backend (\w+)/g, 'the backend setting $1 (runningBatchNorm.sanity.backend)'],
+  [/--compare: /g, 'Compare: '],
   [/--steps/g, 'the steps setting (runningBatchNorm.sanity.steps)'],
   [/lower the steps/g, 'lower the steps (runningBatchNorm.sanity.steps)'],
 ];
@@ -29,6 +33,11 @@ const WORDING: [RegExp, string][] = [
 /** The message with every CLI flag replaced by what does the same in the editor. */
 export function editorAdvice(message: string): string {
   return WORDING.reduce((text, [pattern, words]) => text.replace(pattern, words), message);
+}
+
+/** The report as the panel shows it: its notes in the editor's words. */
+export function reportForEditor(report: SanityReport): SanityReport {
+  return report.notes === undefined ? report : { ...report, notes: report.notes.map(editorAdvice) };
 }
 
 export interface RecoveryAction {

@@ -13,7 +13,7 @@ import { failureLogEntry, noticeLine } from './failure-text';
 import type { LastRunMemory } from './arguments/last-run-memory';
 import { ProgressTracker } from './panel/progress-tracker';
 import { PhaseStatus } from './panel/phase-status';
-import { editorAdvice, recoveryActions, type RecoveryAction } from './editor-advice';
+import { editorAdvice, recoveryActions, reportForEditor, type RecoveryAction } from './editor-advice';
 import { LiveCurves } from './panel/live-curves';
 import { SanityReportPanel, type ReportPanelHooks } from './panel/report-panel';
 import type { SanityOutcome, SanityRunner } from './sanity-runner';
@@ -246,7 +246,7 @@ export class SanityTrainer implements vscode.Disposable {
     const file = request.file;
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     if (outcome.kind === 'report') {
-      const report: SanityReport = { ...outcome.report, file: outcome.report.file ?? file, model: outcome.report.model ?? model };
+      const report: SanityReport = reportForEditor({ ...outcome.report, file: outcome.report.file ?? file, model: outcome.report.model ?? model });
       this.shownProgram = request.from ? { command: request.from.command, cwd: request.from.cwd } : undefined;
       this.deps.log.info(summarizeReport(report, roots));
       SanityReportPanel.show(this.deps.extensionUri, { kind: 'report', report }, this.hooks);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { SanityRequest } from '../../../src/core/training/protocol';
-import { editorAdvice, recoveryActions } from '../../../src/vscode/sanity/editor-advice';
+import type { SanityReport, SanityRequest } from '../../../src/core/training/protocol';
+import { editorAdvice, recoveryActions, reportForEditor } from '../../../src/vscode/sanity/editor-advice';
 
 describe('editor advice: VS Code actions instead of CLI flags', () => {
   const table: [string, string][] = [
@@ -11,10 +11,21 @@ describe('editor advice: VS Code actions instead of CLI flags', () => {
     ["f() threw: Error: bad shape (f takes 1 argument (inputShape); got 0: inputShape ran as undefined, as JavaScript passes them; to fill them as proposed, pass --args '[[28, 28, 1]]')", "f() threw: Error: bad shape (f takes 1 argument (inputShape); got 0: inputShape ran as undefined, as JavaScript passes them; to fill them as proposed, enter '[[28, 28, 1]]' in the argument box)"],
     ["new Agent() takes 2 arguments (a, b); got 1: b ran as undefined, as JavaScript passes them; to fill them as proposed, pass --ctor-args '[4, 8]'", "new Agent() takes 2 arguments (a, b); got 1: b ran as undefined, as JavaScript passes them; to fill them as proposed, enter '[4, 8]' in the constructor argument box"],
     ['user code threw: TypeError: x is undefined', 'user code threw: TypeError: x is undefined'],
+    ["the code asked for the 'tensorflow' backend (tf.setBackend): sanity-train kept wasm, the backend it chose for training (--backend picks another)", "the code asked for the 'tensorflow' backend (tf.setBackend): sanity-train kept wasm, the backend it chose for training (the backend setting, runningBatchNorm.sanity.backend, picks another)"],
+    ['--compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran', 'Compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran'],
+    ['sanity-train built it with 64 sides instead (inputShape [64, 64, 3]): pass --args for the sizes you mean', 'sanity-train built it with 64 sides instead (inputShape [64, 64, 3]): enter the sizes you mean in the argument box'],
+    ['sanity-train gave 10 from what the code does with it (pass --instance-vars to set it)', 'sanity-train gave 10 from what the code does with it (set it in the instance fields box)'],
   ];
   for (const [cli, editor] of table) {
     it(cli.slice(0, 70), () => assert.equal(editorAdvice(cli), editor));
   }
+
+  it('the report\'s notes are worded for the editor; a report without notes is the same object', () => {
+    const report = { notes: ['--compare: the swapped copy could not be built (x), so only the model as written ran'], runs: [] } as unknown as SanityReport;
+    assert.deepEqual(reportForEditor(report).notes, ['Compare: the swapped copy could not be built (x), so only the model as written ran']);
+    const bare = { runs: [] } as unknown as SanityReport;
+    assert.equal(reportForEditor(bare), bare);
+  });
 
   const request: SanityRequest = { file: '/w/m.ts', steps: 300, batchSize: 8, compare: false, backend: 'auto', timeoutMs: 60_000, seed: 1 };
   it('a timeout offers twice the budget; memory half the batch it failed at; other failures nothing', () => {
