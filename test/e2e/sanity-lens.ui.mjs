@@ -6,6 +6,7 @@
 // The extension loads as a development extension through the workbench's `payload` query, or, with
 // <extension-dir> '-', is the one installed in code-server (run-e2e.sh installs the packaged .vsix).
 import { openUiSession } from './ui-session.mjs';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const [base, wsDir, extDir, outDir] = process.argv.slice(2);
@@ -152,6 +153,31 @@ await step('a NaN finding names the layer and its link opens the source line', a
   await link.click();
   await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col`) }).first().waitFor({ timeout: T });
   log(`source link opened exploding.ts at line ${line}`);
+});
+
+await step('a run the time budget cuts short: "Run Again with 2× Budget" in the panel runs it again with twice the budget', async () => {
+  // Workspace settings that no run fits: 100,000 steps in 4 s.
+  const settingsDir = path.join(wsDir, '.vscode');
+  fs.mkdirSync(settingsDir, { recursive: true });
+  fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify({ 'runningBatchNorm.sanity.steps': 100000, 'runningBatchNorm.sanity.timeBudgetSeconds': 4 }));
+  try {
+    await page.waitForTimeout(2000);
+    await openFile('healthy.ts', 'tf.sequential');
+    await clickLens('healthy.ts', 'Sanity-train');
+    const frame = reportFrame();
+    const longer = frame.locator('button[data-action=rerunLonger]', { hasText: 'Run Again with 2× Budget' });
+    await longer.waitFor({ timeout: T });
+    await frame.locator('.notes li', { hasText: /of 100000 steps in the 4 s budget/ }).waitFor({ timeout: 5000 });
+    await frame.locator('.caveat', { hasText: 'Run Again with 2× Budget' }).waitFor({ timeout: 5000 });
+    await longer.click();
+    await frame.locator('.notes li', { hasText: /of 100000 steps in the 8 s budget/ }).waitFor({ timeout: T });
+    log(await frame.locator('.notes li', { hasText: /budget/ }).first().textContent());
+  } finally {
+    fs.rmSync(settingsDir, { recursive: true, force: true });
+    await page.waitForTimeout(2000);
+    // Back to the first editor group, so the next file opens there and not behind the panel.
+    await editorOf('healthy.ts').locator('.view-lines').click();
+  }
 });
 
 await step('Cancel in the panel stops a factory that never returns', async () => {

@@ -3,7 +3,7 @@
  * the same advice names what the user can do there: a button on the notification that runs again
  * with a larger budget or a smaller batch, the setting to change, the argument box (pure).
  */
-import type { SanityReport, SanityRequest } from '../../core/training/protocol';
+import type { SanityRequest } from '../../core/training/protocol';
 
 /** CLI flag phrases and their editor wording, most specific first. */
 const WORDING: [RegExp, string][] = [
@@ -33,11 +33,6 @@ const WORDING: [RegExp, string][] = [
 /** The message with every CLI flag replaced by what does the same in the editor. */
 export function editorAdvice(message: string): string {
   return WORDING.reduce((text, [pattern, words]) => text.replace(pattern, words), message);
-}
-
-/** The report as the panel shows it: its notes in the editor's words. */
-export function reportForEditor(report: SanityReport): SanityReport {
-  return report.notes === undefined ? report : { ...report, notes: report.notes.map(editorAdvice) };
 }
 
 export interface RecoveryAction {

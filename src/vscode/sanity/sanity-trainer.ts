@@ -13,7 +13,7 @@ import { failureLogEntry, noticeLine } from './failure-text';
 import type { LastRunMemory } from './arguments/last-run-memory';
 import { ProgressTracker } from './panel/progress-tracker';
 import { PhaseStatus } from './panel/phase-status';
-import { editorAdvice, recoveryActions, reportForEditor, type RecoveryAction } from './editor-advice';
+import { editorAdvice, recoveryActions, type RecoveryAction } from './editor-advice';
 import { LiveCurves } from './panel/live-curves';
 import { SanityReportPanel, type ReportPanelHooks } from './panel/report-panel';
 import type { SanityOutcome, SanityRunner } from './sanity-runner';
@@ -48,8 +48,8 @@ const LIVE_INTERVAL_MS = 100;
 
 export class SanityTrainer implements vscode.Disposable {
   private running: { controller: AbortController; label: string } | undefined;
-  /** The program the report on show was captured from: "Run again" runs it again. */
-  private shownProgram: ProgramChoice | undefined;
+  /** The run whose report is on show: its program (captured) runs again on "Run again"; it runs with twice the budget on "Run Again with 2× Budget". */
+  private shown: { request: SanityRequest; model: string; maxMemoryMb: number } | undefined;
   /** What the report panel's buttons do. */
   private readonly hooks: ReportPanelHooks;
 
@@ -60,8 +60,14 @@ export class SanityTrainer implements vscode.Disposable {
       cancel: () => this.running?.controller.abort(),
       // "Run again" reruns with the arguments of the run before instead of asking again.
       rerun: (file, model, compare) => {
-        const program = this.shownProgram;
-        void (program ? this.runFromScript(async () => program, compare) : this.run(compare, vscode.Uri.file(file), model, true));
+        const from = this.shown?.request.from;
+        void (from ? this.runFromScript(async () => ({ command: from.command, cwd: from.cwd }), compare) : this.run(compare, vscode.Uri.file(file), model, true));
+      },
+      rerunLonger: () => {
+        const shown = this.shown;
+        if (shown) {
+          void this.runAgain({ ...shown.request, timeoutMs: shown.request.timeoutMs * 2 }, shown.model, shown.maxMemoryMb);
+        }
       },
     };
   }
@@ -246,9 +252,9 @@ export class SanityTrainer implements vscode.Disposable {
     const file = request.file;
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     if (outcome.kind === 'report') {
-      const report: SanityReport = reportForEditor({ ...outcome.report, file: outcome.report.file ?? file, model: outcome.report.model ?? model });
-      this.shownProgram = request.from ? { command: request.from.command, cwd: request.from.cwd } : undefined;
-      this.deps.log.info(summarizeReport(report, roots));
+      const report: SanityReport = { ...outcome.report, file: outcome.report.file ?? file, model: outcome.report.model ?? model };
+      this.shown = { request, model, maxMemoryMb };
+      this.deps.log.info(editorAdvice(summarizeReport(report, roots)));
       SanityReportPanel.show(this.deps.extensionUri, { kind: 'report', report }, this.hooks);
       return { outcome: 'report', report };
     }

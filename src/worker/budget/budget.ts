@@ -337,9 +337,17 @@ export class StepBudget {
     if (fewest >= this.requested) {
       return undefined;
     }
-    const perStep = this.stepMs.reduce((a, b) => a + b, 0) / this.stepMs.length / 1000;
+    const perStepMs = this.stepMs.reduce((a, b) => a + b, 0) / this.stepMs.length;
     const runs = stepsRun.length > 1 ? ' per run' : '';
     const what = stepsRun.every((s) => s === stepsRun[0]) ? `ran ${fewest} of ${this.requested} steps${runs}` : `ran ${stepsRun.join(' and ')} of ${this.requested} steps`;
-    return `${what} in the ${this.budgetSeconds} s budget (about ${perStep.toFixed(2)} s per step on ${backend}); raise the timeout for the full run`;
+    return `${what} in the ${this.budgetSeconds} s budget (about ${durationText(perStepMs)} per step on ${backend}); raise the timeout for the full run`;
   }
+}
+
+/** "1.30 s", "0.25 s", "4.2 ms": a step's time with digits that say something at any speed. */
+export function durationText(ms: number): string {
+  if (ms >= 100) {
+    return `${(ms / 1000).toFixed(2)} s`;
+  }
+  return `${ms >= 10 ? ms.toFixed(0) : ms.toFixed(1)} ms`;
 }

@@ -6,6 +6,7 @@ import { compareSeeds, type PairedSeed } from '../../core/training/comparison';
 import type { ArmSetup, CompareSchedule } from '../../core/training/compare-protocol';
 import type { RunReport, SanityReport } from '../../core/training/protocol';
 import type { SeedDone } from './arm-process';
+import { durationText } from '../budget/budget';
 
 /** One seed's results, one per arm that trained (the model as written first). */
 export type SeedResults = SeedDone[];
@@ -26,8 +27,7 @@ function budgetNote(runs: RunReport[], results: CompareResults): string | undefi
   if (!Number.isFinite(steps) || steps >= results.requestedSteps) {
     return undefined;
   }
-  const perStep = results.schedule.wallMsPerPairedStep / 1000;
-  return `ran ${steps} of ${results.requestedSteps} steps per run in the ${Math.round(results.schedule.budgetMs / 1000)} s budget (about ${perStep.toFixed(2)} s per step of both runs on ${results.backend}); raise the timeout for the full run`;
+  return `ran ${steps} of ${results.requestedSteps} steps per run in the ${Math.round(results.schedule.budgetMs / 1000)} s budget (about ${durationText(results.schedule.wallMsPerPairedStep)} per step of both runs on ${results.backend}); raise the timeout for the full run`;
 }
 
 function seedsNote(results: CompareResults, seeds: number[]): string {

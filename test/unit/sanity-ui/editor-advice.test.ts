@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { SanityReport, SanityRequest } from '../../../src/core/training/protocol';
-import { editorAdvice, recoveryActions, reportForEditor } from '../../../src/vscode/sanity/editor-advice';
+import type { SanityRequest } from '../../../src/core/training/protocol';
+import { editorAdvice, recoveryActions } from '../../../src/vscode/sanity/editor-advice';
 
 describe('editor advice: VS Code actions instead of CLI flags', () => {
   const table: [string, string][] = [
@@ -19,13 +19,6 @@ describe('editor advice: VS Code actions instead of CLI flags', () => {
   for (const [cli, editor] of table) {
     it(cli.slice(0, 70), () => assert.equal(editorAdvice(cli), editor));
   }
-
-  it('the report\'s notes are worded for the editor; a report without notes is the same object', () => {
-    const report = { notes: ['--compare: the swapped copy could not be built (x), so only the model as written ran'], runs: [] } as unknown as SanityReport;
-    assert.deepEqual(reportForEditor(report).notes, ['Compare: the swapped copy could not be built (x), so only the model as written ran']);
-    const bare = { runs: [] } as unknown as SanityReport;
-    assert.equal(reportForEditor(bare), bare);
-  });
 
   const request: SanityRequest = { file: '/w/m.ts', steps: 300, batchSize: 8, compare: false, backend: 'auto', timeoutMs: 60_000, seed: 1 };
   it('a timeout offers twice the budget; memory half the batch it failed at; other failures nothing', () => {

@@ -209,6 +209,16 @@ describe('report page: content', () => {
     assert.deepEqual(elementsOf(page(noBatchNorm)).map((e) => e.attrs['data-action']).filter(Boolean), ['rerun', 'showLog'], 'nothing to swap, no compare');
   });
 
+  it('runs the time budget cut short: a button runs again with twice the budget, and the page rewords the caveat and notes as asked', () => {
+    const cut: SanityReport = { ...compareReport, comparison: undefined, runs: compareReport.runs.map((r) => ({ ...r, steps: 40, stepsRequested: 300 })), notes: ['--compare: a note in the CLI\'s words'] };
+    const full = renderReportPage({ kind: 'report', report: { ...cut, runs: compareReport.runs.map((r) => ({ ...r, stepsRequested: r.steps })) } }, ASSETS, [ROOT]);
+    assert.ok(!elementsOf(full).some((e) => e.attrs['data-action'] === 'rerunLonger'), 'no such button when every run went the whole way');
+    const worded = renderReportPage({ kind: 'report', report: cut }, ASSETS, [ROOT], (text) => text.replace('raise the timeout', 'press the button').replace('--compare:', 'Compare:'));
+    assert.deepEqual(elementsOf(worded).map((e) => e.attrs['data-action']).filter(Boolean), ['rerun', 'rerunLonger', 'showLog']);
+    assert.match(byClass(worded, 'caveat')[0]?.text ?? '', /allowed 40 of 300 steps per run; press the button for the full run/);
+    assert.ok(bodyText(worded).includes('Compare: a note in the CLI\'s words'));
+  });
+
   it('regression case: MSE instead of accuracy, and says the swap did worse', () => {
     const html = page(regressionReport);
     const text = bodyText(html);

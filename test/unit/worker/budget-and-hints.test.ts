@@ -1,10 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { checkWasmHost } from '../../../src/worker/backends/wasm-compat';
-import { heldOutRows, planSteps, safetyMarginMs, StepBudget, type PlanInput, type ProbeResult } from '../../../src/worker/budget/budget';
+import { durationText, heldOutRows, planSteps, safetyMarginMs, StepBudget, type PlanInput, type ProbeResult } from '../../../src/worker/budget/budget';
 import { isWasmAbort, SanityFailure } from '../../../src/worker/errors';
 import { describePhase, nextPhase } from '../../../src/worker/launcher';
 import { describeWaits } from '../../../src/worker/budget/event-loop-waits';
 import { hintFor, packageOfRequest } from '../../../src/worker/loading/failure-hints';
+
+describe('durationText (a step\'s time in the budget note)', () => {
+  const rows: [number, string][] = [[1300, '1.30 s'], [250, '0.25 s'], [100, '0.10 s'], [42.4, '42 ms'], [4.24, '4.2 ms'], [0.31, '0.3 ms']];
+  for (const [ms, text] of rows) {
+    it(`${ms} ms → ${text}`, () => assert.equal(durationText(ms), text));
+  }
+});
 
 describe('planSteps (the budget rule)', () => {
   const base: PlanInput = { requested: 300, remainingMs: 60_000, run: 0, done: 0, stepMs: [100, 100], evalMs: [1000, 1000] };

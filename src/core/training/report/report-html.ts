@@ -17,7 +17,7 @@ import {
   metricOf,
   runLabel,
 } from './report-view';
-import { verdictFor } from './report-verdict';
+import { cutShort, verdictFor } from './report-verdict';
 import { escapeHtml, jsonForScriptBlock, sourceLink } from './report-escape';
 import { explosionsSection } from './report-explosions';
 import { layersSection } from './report-layers';
@@ -93,7 +93,7 @@ export function contentSecurityPolicy(assets: Pick<ReportPageAssets, 'cspSource'
   ].join('; ');
 }
 
-function verdictSection(report: SanityReport, roots: readonly string[]): string {
+function verdictSection(report: SanityReport, roots: readonly string[], wording: Wording): string {
   const { kind: verdict, headline, coverage, comparison, caveat, comparisonClear } = verdictFor(report);
   const items = report.runs.flatMap((run, i) => {
     if (run.nan) {
@@ -118,7 +118,7 @@ function verdictSection(report: SanityReport, roots: readonly string[]): string 
     coverage ? `<p class="coverage">${escapeHtml(coverage)}.</p>` : '',
     comparison ? `<p class="comparison${comparisonClear === false ? ' unclear' : ''}">${escapeHtml(comparison)}</p>` : '',
     comparison && report.comparison ? comparisonFigure(report.comparison) : '',
-    caveat ? `<p class="caveat">${escapeHtml(caveat)}</p>` : '',
+    caveat ? `<p class="caveat">${escapeHtml(wording(caveat))}</p>` : '',
   ].filter((p) => p !== '');
   // A model that cannot train as written is a finding, whatever its RunningBatchNorm copy showed.
   return `<section class="verdict verdict-${report.normSwapped ? 'cannot-train' : verdict}" role="status">
@@ -153,9 +153,9 @@ function runsTable(report: SanityReport): string {
 </section>`;
 }
 
-function notesSection(report: SanityReport): string {
+function notesSection(report: SanityReport, wording: Wording): string {
   const notes = report.notes ?? [];
-  return notes.length === 0 ? '' : `<section class="notes">\n  <h2>Notes</h2>\n  <ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>\n</section>`;
+  return notes.length === 0 ? '' : `<section class="notes">\n  <h2>Notes</h2>\n  <ul>${notes.map((n) => `<li>${escapeHtml(wording(n))}</li>`).join('')}</ul>\n</section>`;
 }
 
 function setupSection(report: SanityReport): string {
@@ -209,22 +209,26 @@ export function chartDataOf(report: SanityReport): ReportChartData {
   };
 }
 
-/** The page's buttons; no "Compare" once compared, when there is no batch norm to swap, or when the BatchNorm side cannot train. */
-function actions(hideCompare: boolean): string {
+/**
+ * The page's buttons; no "Compare" once compared, when there is no batch norm to swap, or when the
+ * BatchNorm side cannot train; "Run Again with 2× Budget" (as the advice names it) when the budget cut a run short.
+ */
+function actions(hideCompare: boolean, cutByBudget: boolean): string {
+  const longer = cutByBudget ? '<button type="button" class="secondary" data-action="rerunLonger">Run Again with 2× Budget</button>' : '';
   const compare = hideCompare ? '' : '<button type="button" class="secondary" data-action="compare">Compare BatchNorm vs RunningBatchNorm</button>';
-  return `<nav class="actions"><button type="button" data-action="rerun">Run again</button>${compare}<button type="button" class="secondary" data-action="showLog">Show Log</button></nav>`;
+  return `<nav class="actions"><button type="button" data-action="rerun">Run again</button>${longer}${compare}<button type="button" class="secondary" data-action="showLog">Show Log</button></nav>`;
 }
 
-function reportBody(report: SanityReport, roots: readonly string[]): string {
+function reportBody(report: SanityReport, roots: readonly string[], wording: Wording): string {
   const title = report.model ? `Sanity-train: ${report.model}` : 'Sanity-train report';
   const where = report.file ? displayPath(report.file, roots) : undefined;
   return `<header>
   <h1>${escapeHtml(title)}</h1>
   <p class="subtitle">${[where, `backend ${report.backend}`, describeData(report)].filter((s) => s !== undefined).map((s) => escapeHtml(s)).join(' · ')}</p>${callLine(report.call)}
-  ${actions(report.runs.length > 1 || report.runs.every((r) => r.norm === 'none') || report.normSwapped !== undefined)}
+  ${actions(report.runs.length > 1 || report.runs.every((r) => r.norm === 'none') || report.normSwapped !== undefined, report.runs.some(cutShort))}
 </header>
-${verdictSection(report, roots)}
-${notesSection(report)}
+${verdictSection(report, roots, wording)}
+${notesSection(report, wording)}
 ${chartSection(report.runs)}
 ${runsTable(report)}
 ${explosionsSection(report, roots)}
@@ -273,13 +277,17 @@ ${liveLayersSection(state.compare)}
 <script type="application/json" id="report-data">${jsonForScriptBlock(empty)}</script>`;
 }
 
+/** Rewords advice for where the page is shown (the editor names its buttons and settings, not CLI flags). */
+export type Wording = (text: string) => string;
+
 /**
  * Renders the whole report page.
  * @param workspaceRoots folders that paths are shown relative to (links still carry absolute paths).
+ * @param wording applied to the verdict's caveat and the notes, which the worker writes in the CLI's words.
  */
-export function renderReportPage(state: ReportPageState, assets: ReportPageAssets, workspaceRoots: readonly string[] = []): string {
+export function renderReportPage(state: ReportPageState, assets: ReportPageAssets, workspaceRoots: readonly string[] = [], wording: Wording = (text) => text): string {
   const body =
-    state.kind === 'report' ? reportBody(state.report, workspaceRoots) : state.kind === 'running' ? runningBody(state, workspaceRoots) : errorBody(state, workspaceRoots);
+    state.kind === 'report' ? reportBody(state.report, workspaceRoots, wording) : state.kind === 'running' ? runningBody(state, workspaceRoots) : errorBody(state, workspaceRoots);
   const nonce = escapeHtml(assets.nonce);
   return `<!DOCTYPE html>
 <html lang="en">

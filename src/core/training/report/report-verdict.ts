@@ -37,7 +37,7 @@ export function errorThreshold(baseline: number): number {
 }
 
 /** Runs that stopped before the steps asked for for any reason but a NaN (the time budget). */
-function cutShort(run: RunReport): boolean {
+export function cutShort(run: RunReport): boolean {
   return run.nan === null && run.stepsRequested !== undefined && run.steps < run.stepsRequested;
 }
 

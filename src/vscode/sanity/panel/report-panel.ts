@@ -9,12 +9,15 @@ import type { SourceLocation } from '../../../core/training/protocol';
 import { graphSources, sourcesOf } from '../../../core/training/report/report-view';
 import { GRAPH_SCRIPTS } from '../../../core/training/report/report-graph';
 import { isKnownSource, parsePanelMessage } from './panel-messages';
+import { editorAdvice } from '../editor-advice';
 
 export const REPORT_VIEW_TYPE = 'runningBatchNorm.sanityReport';
 
 /** What the panel's buttons do; the controller knows no commands itself. */
 export interface ReportPanelHooks {
   rerun(file: string, model: string, compare: boolean): void;
+  /** The report's run again with twice its time budget (the budget cut it short). */
+  rerunLonger(): void;
   /** Cancel the training in progress (the running page's Cancel button). */
   cancel(): void;
   showLog(): void;
@@ -117,6 +120,7 @@ export class SanityReportPanel implements vscode.Disposable {
         graphLayoutUri: media('vendor', 'graph-layout.js'),
       },
       roots,
+      editorAdvice,
     );
   }
 
@@ -146,6 +150,10 @@ export class SanityReportPanel implements vscode.Disposable {
     }
     if (message.action === 'showLog') {
       this.hooks.showLog();
+      return;
+    }
+    if (message.action === 'rerunLonger') {
+      this.hooks.rerunLonger();
       return;
     }
     const { file, model } = this.subject();
