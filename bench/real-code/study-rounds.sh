@@ -34,6 +34,7 @@ pair round7-before study-round7-before
 [ -f $R/study-round15-final-dev.json ] && pair round15-final study-round15-final
 [ -f $R/study-round16-before-dev.json ] && pair round16-before study-round16-before
 [ -f $R/study-round16-final-dev.json ] && pair round16-final study-round16-final
+[ -f $R/study-round17-before-dev.json ] && pair round17-before study-round17-before
 # Rounds 13 and 14's held-out halves after the changes made once their failures had been read (their development halves did not change).
 [ -f $R/study-now-r14-test.json ] && args+=("now=$R/study-now-r14-test.json")
 [ -f $R/study-now-r13-test.json ] && args+=("now=$R/study-now-r13-test.json")
