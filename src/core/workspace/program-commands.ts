@@ -14,7 +14,10 @@ export interface PackageScript {
   line: number;
 }
 
-/** The entries of package.json's `scripts`, with their lines; [] when the text is not a package.json with scripts. */
+/** The `test` script `npm init` writes, which runs nothing: never offered. */
+const NPM_INIT_TEST = /^echo "Error: no test specified" && exit 1$/;
+
+/** The entries of package.json's `scripts`, with their lines, but npm's placeholder test; [] when the text is not a package.json with scripts. */
 export function findPackageScripts(text: string): PackageScript[] {
   let scripts: unknown;
   try {
@@ -29,7 +32,7 @@ export function findPackageScripts(text: string): PackageScript[] {
   const start = lines.findIndex((l) => /^\s*"scripts"\s*:/.test(l));
   const out: PackageScript[] = [];
   for (const [name, script] of Object.entries(scripts as Record<string, unknown>)) {
-    if (typeof script !== 'string') {
+    if (typeof script !== 'string' || NPM_INIT_TEST.test(script.trim())) {
       continue;
     }
     const key = JSON.stringify(name);

@@ -69,10 +69,13 @@ async function askForCommand(lastRun: ProgramChoice | undefined, cwd: string): P
   if (pick.command) {
     return pick.command;
   }
+  // The last command, accepted as it is, runs where it ran (chooseProgram); any other in `cwd`.
+  const where = lastRun && lastRun.cwd !== cwd ? `runs in ${cwd} (the last command, as it is, in ${lastRun.cwd})` : `runs in ${cwd}`;
   return vscode.window.showInputBox({
     title: 'Sanity-Train from Script',
-    prompt: `A shell command, run in ${lastRun?.cwd ?? cwd} (the last command) or else ${cwd}; the first model it trains is taken`,
-    value: last ?? 'node train.js',
+    prompt: `A shell command; it ${where}. The first model it trains is taken.`,
+    value: last ?? '',
+    placeHolder: 'node train.js',
     validateInput: (value) => (value.trim() ? undefined : 'Type the command that runs your training script or test'),
   });
 }

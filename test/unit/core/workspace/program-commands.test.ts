@@ -13,6 +13,11 @@ describe('program commands: package.json scripts', () => {
     ]);
   });
 
+  it('leaves out the test script npm init writes, which runs nothing', () => {
+    const text = '{ "scripts": { "start": "node fuzzer.js", "test": "echo \\"Error: no test specified\\" && exit 1" } }';
+    assert.deepEqual(findPackageScripts(text).map((s) => s.name), ['start']);
+  });
+
   const none: [string, string][] = [
     ['not JSON', '{ "scripts": '],
     ['no scripts', '{ "name": "x" }'],
