@@ -62,6 +62,15 @@ describe('a Compare’s comparison in words and in the panel', () => {
     assert.equal(formatDifference({ metric: 'error' }, -0.00312), '−0.00312');
   });
 
+  it('both runs at 100% on every seed: no clear difference, and the task is too easy to tell them apart', () => {
+    const right = [1, 1, 1, 1];
+    const perfect = (seeds: number) => compareSeeds('classification', Array.from({ length: seeds }, (_, i) => ({ seed: i + 1, baseline: run('batchNormalization', 1), subject: run('runningBatchNorm', 1), baselineScores: right, subjectScores: right })), NORMS)!;
+    assert.match(comparisonSentence(perfect(3)), /^No clear difference .* Both scored every held-out example right on every seed, so this task is too easy to tell them apart\.$/);
+    assert.match(comparisonSentence(perfect(1)), /Both scored every held-out example right, so this task/);
+    const nearly = compareSeeds('classification', [1, 0.99].map((a, i) => ({ seed: i + 1, baseline: run('batchNormalization', a), subject: run('runningBatchNorm', 1) })), NORMS)!;
+    assert.doesNotMatch(comparisonSentence(nearly), /too easy/);
+  });
+
   it('the verdict shows the comparison even for runs the budget cut short, and marks an unclear one', () => {
     const shortRuns = [run('batchNormalization', 0.8, null, 120), run('runningBatchNorm', 0.82, null, 120)];
     const verdict = verdictFor(reportWith(unclear, shortRuns));

@@ -58,9 +58,15 @@ export function comparisonSentence(c: SanityComparison): string {
   const [subject, baseline] = [normLabel(c.subject), normLabel(c.baseline)];
   const level = `${Math.round(c.level * 100)}% interval`;
   if (c.verdict === 'no clear difference') {
-    return `No clear difference between ${subject} and ${baseline}: the ${level} of the ${metricWords(c)} difference, ${formatInterval(c)}, includes zero (mean ${formatDifference(c, c.difference)}; ${basis(c)}).`;
+    const sentence = `No clear difference between ${subject} and ${baseline}: the ${level} of the ${metricWords(c)} difference, ${formatInterval(c)}, includes zero (mean ${formatDifference(c, c.difference)}; ${basis(c)}).`;
+    return atCeiling(c) ? `${sentence} Both scored every held-out example right${c.seeds > 1 ? ' on every seed' : ''}, so this task is too easy to tell them apart.` : sentence;
   }
   return `${subject} is ${c.verdict} than ${baseline} here: ${formatDifference(c, c.difference)} of ${metricWords(c)} on average (${level} ${formatInterval(c)}; ${basis(c)}).`;
+}
+
+/** Both runs of every seed at 100% held-out accuracy: a difference of zero that says nothing of the layers. */
+function atCeiling(c: SanityComparison): boolean {
+  return c.metric === 'accuracy' && c.perSeed.length > 0 && c.perSeed.every((s) => s.baseline === 1 && s.subject === 1);
 }
 
 /** "seed 1 +0.7, seed 2 −1.2, seed 3 +2.0 points": each paired seed's difference. */
