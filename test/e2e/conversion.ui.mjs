@@ -198,6 +198,11 @@ await step('"Convert All BatchNorm in Workspace…" opens the refactor preview; 
   }
   // The layer file's creation is an entry of its own; wait for it too before ticking.
   await page.locator('.bulk-edit-panel .monaco-list-row', { hasText: 'running-batch-norm.js' }).first().waitFor({ timeout: T });
+  // The layer file is ticked from the start: a file ticked without it would import nothing.
+  const layerBox = page.locator('.bulk-edit-panel .monaco-list-row[aria-level="1"]', { hasText: 'running-batch-norm.js' }).first().locator('input[type=checkbox]');
+  if (!(await layerBox.isChecked())) {
+    throw new Error('the layer file entry is not ticked from the start');
+  }
   // VS Code lists entries that need confirmation unticked: the user ticks the files to convert. Ticking
   // one re-renders the tree, so re-query the first unticked box each time rather than index a stale list.
   const unticked = page.locator('.bulk-edit-panel .monaco-list-row[aria-level="1"] input[type=checkbox]:not(:checked)');

@@ -27,7 +27,10 @@ export async function addRefactorResult(
     }
     createdLayers.add(layer.path);
     const uri = vscode.Uri.file(layer.path);
-    const layerMetadata = metadata && { ...metadata, label: 'Add the RunningBatchNorm layer file', description: vscode.workspace.asRelativePath(uri) };
+    // Ticked in the preview from the start: the user picks the files to convert, and a file ticked without
+    // the layer file it imports would be left with an import of nothing. A layer file no ticked file uses is
+    // harmless, and unticking it stays possible.
+    const layerMetadata = metadata && { ...metadata, needsConfirmation: false, label: 'Add the RunningBatchNorm layer file', description: vscode.workspace.asRelativePath(uri) };
     // Written with its content (not created empty and filled by an insert) so the import resolves on disk
     // at once, without a dirty editor the user must remember to save; undo deletes it again.
     edit.createFile(uri, { ignoreIfExists: true, contents: new TextEncoder().encode(layer.content) }, layerMetadata);
