@@ -173,7 +173,11 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
       outcome = { result: past, standIns: [] };
     } else {
       // A module that loaded only thanks to stand-ins for packages says so when the build then fails.
-      throw err instanceof SanityFailure && loadingNotes().length > 0 ? new SanityFailure(err.reason, withLoadingNotes(err.message), err.cause) : err;
+      if (err instanceof SanityFailure) {
+        const message = withLoadingNotes(err.message);
+        throw message === err.message ? err : new SanityFailure(err.reason, message, err.cause);
+      }
+      throw err;
     }
   }
   const { result, standIns } = outcome;

@@ -152,4 +152,3 @@ export function nonFiniteDataCause(tf: typeof tfjs, x: tfjs.Tensor | tfjs.Tensor
   const found = parts.filter(([, c]) => c.bad > 0).map(([what, c]) => `its ${what} (${c.bad} of ${c.all} values)`);
   return found.length === 0 ? undefined : `the batch held NaN/Inf before the model saw it, in ${found.join(' and ')}: the data fed to training has them, so the loss cannot be finite`;
 }
-
