@@ -161,12 +161,21 @@ await step('a run the time budget cuts short: "Run Again with 2× Budget" in the
   fs.mkdirSync(settingsDir, { recursive: true });
   fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify({ 'runningBatchNorm.sanity.steps': 100000, 'runningBatchNorm.sanity.timeBudgetSeconds': 4 }));
   try {
-    await page.waitForTimeout(2000);
     await openFile('healthy.ts', 'tf.sequential');
-    await clickLens('healthy.ts', 'Sanity-train');
     const frame = reportFrame();
     const longer = frame.locator('button[data-action=rerunLonger]', { hasText: 'Run Again with 2× Budget' });
-    await longer.waitFor({ timeout: T });
+    // The editor reads the new settings file a moment after it is written: a run that started before
+    // trains its 300 steps in full and shows no such button, so run again until one was cut short.
+    for (let attempt = 0; ; attempt++) {
+      await page.waitForTimeout(2000);
+      await clickLens('healthy.ts', 'Sanity-train');
+      if (await longer.waitFor({ timeout: 30_000 }).then(() => true, () => false)) {
+        break;
+      }
+      if (attempt === 5) {
+        throw new Error('no run was cut short: the workspace settings were never read');
+      }
+    }
     await frame.locator('.notes li', { hasText: /of 100000 steps in the 4 s budget/ }).waitFor({ timeout: 5000 });
     await frame.locator('.caveat', { hasText: 'Run Again with 2× Budget' }).waitFor({ timeout: 5000 });
     await longer.click();
