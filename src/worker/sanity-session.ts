@@ -9,7 +9,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { findLayerCalls, mapLayersToSources } from '../core/training/layer-sources';
 import type { NanFinding, NormKind, RunReport, SanityReport, SanityRequest, SanityRuntime, WorkerMessage, WorkerPhase } from '../core/training/protocol';
 import { fitBatchToMemory, lowerForTime, memoryLimit, modelValuesPerExample, type BatchChoice, type MemoryState, type ModelLike, type StepShape } from './budget/batch-fit';
-import { heldOutRows, probeModel, StepBudget, workerDeadlineMs, type BudgetContext } from './budget/budget';
+import { heldOutRows, probeModel, shownTotal, StepBudget, workerDeadlineMs, type BudgetContext } from './budget/budget';
 import { baselineOf, scoringNote } from './training/evaluation';
 import { describeModelIO, multiSyntheticData, type ModelIO } from './data/multi-io-data';
 import { chooseCompile, compileForRun } from './training/compile';
@@ -186,6 +186,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
       emit({ type: 'graph', run, norm: entry.norm, graph });
     }
     budget.startRun();
+    let shown: number | undefined;
     let scoring: { scored: number; of: number } | undefined;
     const report = await trainRun({
       tf,
@@ -204,7 +205,10 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
         scoring = { scored: budget.rowsToScore(run, rows), of: rows };
         return scoring.scored;
       } : undefined,
-      onStep: (step, loss) => emitProgress(emit, run, entry.norm, step, budget.stepsPlanned, loss, step === 1 ? context : undefined),
+      onStep: (step, loss) => {
+        shown = shownTotal(shown, budget.stepsPlanned, step);
+        emitProgress(emit, run, entry.norm, step, shown, loss, step === 1 ? context : undefined);
+      },
       onNaN: (finding: NanFinding) => emit({ type: 'layerNaN', run, finding }),
       // Telemetry reads the step's gradients, and a model with nothing to train has none.
       telemetry: request.telemetry === false || trainableParams === 0 ? undefined : new TelemetryCollector(tf, entry.model, request.steps, sources, (step, layers) => emit({ type: 'layerStats', run, norm: entry.norm, step, layers })),

@@ -344,6 +344,18 @@ export class StepBudget {
   }
 }
 
+/**
+ * The total a progress line shows ("step k of N") while the budget re-plans after every step: the plan,
+ * held while it moves by a tenth or less, so that N does not change from one line to the next; the
+ * plan itself at first, when it moves by more, and once the steps reach either.
+ */
+export function shownTotal(shown: number | undefined, planned: number, step: number): number {
+  if (shown === undefined || step >= Math.min(shown, planned) || Math.abs(planned - shown) > 0.1 * shown) {
+    return planned;
+  }
+  return shown;
+}
+
 /** "1.30 s", "0.25 s", "4.2 ms": a step's time with digits that say something at any speed. */
 export function durationText(ms: number): string {
   if (ms >= 100) {

@@ -9,7 +9,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { ArmCommand, ArmMessage } from '../../core/training/compare-protocol';
 import { findLayerCalls, mapLayersToSources } from '../../core/training/layer-sources';
 import type { LayerSample, NormKind, WorkerMessage } from '../../core/training/protocol';
-import { probeModel, type BudgetContext } from '../budget/budget';
+import { probeModel, shownTotal, type BudgetContext } from '../budget/budget';
 import { rowCount, sliceRows, type TrainingData } from '../data/training-data';
 import { invokeWithinSize } from '../loading/sized-build';
 import { emitProgress, fitMemory, logTiming, normOf, prepareSession, timeFit, type PreparedSession, type SessionContext, type SessionLimits } from '../sanity-session';
@@ -141,6 +141,7 @@ async function trainSeed(
   let scores: number[] | null = null;
   let scoringCpuMs = 0;
   gate.startSeed(command.upTo, command.steps);
+  let shown: number | undefined;
   const cpuBefore = process.cpuUsage();
   try {
     const report = await trainRun({
@@ -154,7 +155,10 @@ async function trainSeed(
       sources,
       checkLimits,
       plannedSteps: (done) => gate.planned(done, (step) => send({ type: 'reached', seed: command.seed, step })),
-      onStep: (step, loss) => emitProgress((m) => send(m.type === 'progress' ? { ...m, seed: command.seed } : m), run, seeded.norm, step, gate.steps, loss, step === 1 ? context : undefined),
+      onStep: (step, loss) => {
+        shown = shownTotal(shown, gate.steps, step);
+        emitProgress((m) => send(m.type === 'progress' ? { ...m, seed: command.seed } : m), run, seeded.norm, step, shown, loss, step === 1 ? context : undefined);
+      },
       onNaN: (finding) => send({ type: 'layerNaN', run, finding }),
       telemetry: command.telemetry && prepared.trainableParams > 0 ? new TelemetryCollector(tf, seeded.model, request.steps, sources, streamStats) : undefined,
       scoreHeldOut: (m, d) => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { checkWasmHost } from '../../../src/worker/backends/wasm-compat';
-import { durationText, heldOutRows, planSteps, safetyMarginMs, StepBudget, type PlanInput, type ProbeResult } from '../../../src/worker/budget/budget';
+import { durationText, heldOutRows, planSteps, safetyMarginMs, shownTotal, StepBudget, type PlanInput, type ProbeResult } from '../../../src/worker/budget/budget';
 import { isWasmAbort, SanityFailure } from '../../../src/worker/errors';
 import { describePhase, nextPhase } from '../../../src/worker/launcher';
 import { describeWaits } from '../../../src/worker/budget/event-loop-waits';
@@ -11,6 +11,30 @@ describe('durationText (a step\'s time in the budget note)', () => {
   for (const [ms, text] of rows) {
     it(`${ms} ms → ${text}`, () => assert.equal(durationText(ms), text));
   }
+});
+
+describe('shownTotal (the N of "step k of N" holds still while the plan moves a little)', () => {
+  const rows: { title: string; shown: number | undefined; planned: number; step: number; expected: number }[] = [
+    { title: 'the first line shows the plan', shown: undefined, planned: 287, step: 1, expected: 287 },
+    { title: 'a re-plan of under a tenth keeps the total shown', shown: 287, planned: 301, step: 10, expected: 287 },
+    { title: 'a re-plan down by under a tenth keeps it too', shown: 287, planned: 270, step: 10, expected: 287 },
+    { title: 'a re-plan of more than a tenth is shown', shown: 287, planned: 200, step: 10, expected: 200 },
+    { title: 'the run reaching its smaller plan shows the plan (its last line reads k of k)', shown: 287, planned: 270, step: 270, expected: 270 },
+    { title: 'the steps passing the total shown show the larger plan', shown: 287, planned: 300, step: 287, expected: 300 },
+  ];
+  for (const row of rows) {
+    it(row.title, () => assert.equal(shownTotal(row.shown, row.planned, row.step), row.expected));
+  }
+
+  it('a plan that wobbles by a few steps every step shows one total', () => {
+    let shown: number | undefined;
+    const totals = new Set<number>();
+    for (let step = 1; step <= 200; step++) {
+      shown = shownTotal(shown, 280 + ((step * 7) % 13), step);
+      totals.add(shown);
+    }
+    assert.deepEqual([...totals], [287]);
+  });
 });
 
 describe('planSteps (the budget rule)', () => {
