@@ -331,7 +331,7 @@ export class StepBudget {
     return perRowMs <= 0 ? rows : Math.max(0, Math.min(rows, Math.floor(leftMs / perRowMs)));
   }
 
-  /** The note for the report, or undefined when every run got the steps asked for. */
+  /** The note for the report, or undefined when every run got the steps asked for (the verdict says how to get them all: it is not repeated here). */
   note(stepsRun: number[], backend: string): string | undefined {
     const fewest = Math.min(...stepsRun);
     if (fewest >= this.requested) {
@@ -340,7 +340,7 @@ export class StepBudget {
     const perStepMs = this.stepMs.reduce((a, b) => a + b, 0) / this.stepMs.length;
     const runs = stepsRun.length > 1 ? ' per run' : '';
     const what = stepsRun.every((s) => s === stepsRun[0]) ? `ran ${fewest} of ${this.requested} steps${runs}` : `ran ${stepsRun.join(' and ')} of ${this.requested} steps`;
-    return `${what} in the ${this.budgetSeconds} s budget (about ${durationText(perStepMs)} per step on ${backend}); raise the timeout for the full run`;
+    return `${what} in the ${this.budgetSeconds} s budget (about ${durationText(perStepMs)} per step on ${backend})`;
   }
 }
 

@@ -21,13 +21,13 @@ export interface CompareResults {
   notes: string[];
 }
 
-/** "ran 120 of 300 steps per run in the 60 s budget (…)", when the first seed could not have them all. */
+/** "ran 120 of 300 steps per run in the 60 s budget (…)", when the first seed could not have them all (the verdict's caveat says how to get them). */
 function budgetNote(runs: RunReport[], results: CompareResults): string | undefined {
   const steps = Math.min(...runs.filter((r) => r.nan === null).map((r) => r.steps));
   if (!Number.isFinite(steps) || steps >= results.requestedSteps) {
     return undefined;
   }
-  return `ran ${steps} of ${results.requestedSteps} steps per run in the ${Math.round(results.schedule.budgetMs / 1000)} s budget (about ${durationText(results.schedule.wallMsPerPairedStep)} per step of both runs on ${results.backend}); raise the timeout for the full run`;
+  return `ran ${steps} of ${results.requestedSteps} steps per run in the ${Math.round(results.schedule.budgetMs / 1000)} s budget (about ${durationText(results.schedule.wallMsPerPairedStep)} per step of both runs on ${results.backend})`;
 }
 
 function seedsNote(results: CompareResults, seeds: number[]): string {

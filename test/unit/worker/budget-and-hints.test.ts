@@ -82,6 +82,12 @@ describe('StepBudget before the first step', () => {
     assert.equal(new StepBudget(300, [probe(40_000, true)], deadline(), 60, ctx, 32).stepsPlanned, 1);
   });
 
+  it('the note says the steps run and their time, and leaves the advice to the verdict', () => {
+    const budget = new StepBudget(300, [probe(1000)], deadline(), 60, ctx, 32);
+    assert.equal(budget.note([74], 'wasm'), 'ran 74 of 300 steps in the 60 s budget (about 1.00 s per step on wasm)');
+    assert.equal(budget.note([300], 'wasm'), undefined);
+  });
+
   it('a timed step that cannot fit: one line with the step time, the backend and the parameter count', () => {
     assert.throws(
       () => new StepBudget(300, [probe(48_000)], deadline(), 60, ctx, 32),
