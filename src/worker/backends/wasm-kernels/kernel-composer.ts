@@ -1,5 +1,6 @@
-import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { DataType, KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { getKernel } from '@tensorflow/tfjs';
+import { allocateOutput } from './heap';
 
 /**
  * Runs kernels the wasm backend already registers, by name, on TensorInfos, and frees every
@@ -24,6 +25,17 @@ export class KernelComposer {
     const result = kernel.kernelFunc({ inputs, attrs, backend: this.backend });
     const output = Array.isArray(result) ? result[0] : result;
     this.intermediates.push(output);
+    return output;
+  }
+
+  /**
+   * A fresh tensor in the wasm heap and a view on it, freed by `dispose()` unless passed to `keep()`.
+   * Allocate through here, never with heap.ts directly: `keep()` takes an untracked result for an input
+   * passed through and adds a reference, which a fresh allocation would then never lose.
+   */
+  allocate(shape: number[], dtype: DataType = 'float32'): { info: TensorInfo; values: Float32Array | Int32Array | Uint8Array } {
+    const output = allocateOutput(this.backend, shape, dtype);
+    this.intermediates.push(output.info);
     return output;
   }
 

@@ -1,7 +1,7 @@
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
 import type { AxisPadding } from './conv-geometry';
-import { allocateOutput, heapView } from '../heap';
+import { heapView } from '../heap';
 import { composeKernel, type KernelComposer } from '../kernel-composer';
 import { simdKernelsOf, type SimdKernels } from '../simd/simd-module';
 
@@ -31,7 +31,7 @@ export const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => 
     const isPointwise = info.filterHeight === 1 && info.filterWidth === 1 && top + bottom + left + right === 0;
     const simd = simdKernelsOf(backend);
     if (simd !== undefined && !simd.shared && simdFilterGradientPays(info)) {
-      return filterGradientBySimd(simd, backend, xNhwc, dyNhwc, info);
+      return filterGradientBySimd(k, simd, backend, xNhwc, dyNhwc, info);
     }
     if (isPointwise) {
       return pointwiseFilterGradient(k, xNhwc, dyNhwc, info);
@@ -58,9 +58,9 @@ export function simdFilterGradientPays(info: backend_util.Conv2DInfo): boolean {
   return unit && info.outChannels % 8 === 0 && (info.inChannels % 4 === 0 || info.inChannels === 1);
 }
 
-function filterGradientBySimd(simd: SimdKernels, backend: object, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+function filterGradientBySimd(k: KernelComposer, simd: SimdKernels, backend: object, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
-  const dw = allocateOutput(backend, [filterHeight, filterWidth, inChannels, outChannels], 'float32');
+  const dw = k.allocate([filterHeight, filterWidth, inChannels, outChannels]);
   // Views taken after the allocation (a heap that grew for it detaches older ones).
   simd.exports.conv2dFilterGrad(
     heapView(backend, x).byteOffset, heapView(backend, dy).byteOffset, heapView(backend, dw.info).byteOffset,
@@ -100,8 +100,7 @@ const MAX_IM2COL_CHANNELS = 4;
 function filterGradientByIm2col(k: KernelComposer, backend: object, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const { batchSize: b, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
   const positions = b * oh * ow;
-  const { info: colsInfo, values: cols } = allocateOutput(backend, [1, kh * kw * ci, positions], 'float32');
-  k.track(colsInfo);
+  const { info: colsInfo, values: cols } = k.allocate([1, kh * kw * ci, positions]);
   writeColumnsTransposed(heapView(backend, x) as Float32Array, cols as Float32Array, info);
   const product = k.run('BatchMatMul', { a: colsInfo, b: k.reshape(dy, [1, positions, co]) }, { transposeA: false, transposeB: false });
   return k.reshape(product, [kh, kw, ci, co]);
