@@ -170,7 +170,8 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
   const names = [name, ...use.names];
   const byName = names.map((n) => guessMember(n, owner, hint)?.value).find((v) => v !== undefined && (!use.numeric || typeof v === 'number'));
   if (use.array) {
-    return leaf(Array.isArray(byName) ? byName : [typeof byName === 'number' ? byName : COUNT_STAND_IN, typeof byName === 'number' ? byName : COUNT_STAND_IN], true);
+    const list = Array.isArray(byName) ? byName : [typeof byName === 'number' ? byName : COUNT_STAND_IN, typeof byName === 'number' ? byName : COUNT_STAND_IN];
+    return leaf(reachingIndexes(list, name, owner, use.indexes), true);
   }
   if (byName !== undefined) {
     return leaf(byName, false);
@@ -188,6 +189,27 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
     return leaf(BOARD_OWNER.test(owner) ? BOARD_SIDE : COUNT_STAND_IN, true);
   }
   return use.numeric ? leaf(COUNT_STAND_IN, true) : undefined;
+}
+
+/** Examples in a stand-in data tensor's shape (`xs.shape[0]`): a batch's worth. */
+export const EXAMPLES_STAND_IN = 32;
+/** An object whose `shape` is a data tensor's: examples first (`trainXs.shape[1]` is a feature count). */
+const TENSOR_OWNER = /(^|[a-z_])(xs?|ys?|inputs?|features?|labels?|targets?|images?|tensors?|samples?|data)$/i;
+const LABELS_OWNER = /(^|[a-z_])(ys?|labels?|targets?)$/i;
+
+/**
+ * A list the code reads at a fixed position or slices from: long enough to have what it reads. A data
+ * tensor's `shape` read so (`inputShape: [xs.shape[1]]`, `xs.shape.slice(1)`) leads with its examples,
+ * then one example's shape (labels: 10 classes); any other list is filled up with counts.
+ */
+function reachingIndexes(list: unknown[], name: string, owner: string, indexes: number[]): unknown[] {
+  if (indexes.length === 0) {
+    return list;
+  }
+  const tensor = name === 'shape' && TENSOR_OWNER.test(owner);
+  const value = tensor ? [EXAMPLES_STAND_IN, ...(LABELS_OWNER.test(owner) ? [10] : list)] : list;
+  const needed = Math.max(...indexes) + 1;
+  return value.length >= needed ? value : [...value, ...Array<number>(needed - value.length).fill(COUNT_STAND_IN)];
 }
 
 /** Iterated, and each element counted with (a layer's units, a comparison) and nothing more: a list of sizes. */

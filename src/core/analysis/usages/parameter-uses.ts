@@ -25,6 +25,8 @@ export interface ParameterUse {
   numeric: boolean;
   /** Indexed or `.length` read: an array (of numbers, unless its elements are read further). */
   array: boolean;
+  /** Constant positions read (`shape[1]`) or sliced from (`shape.slice(1)`): the list must reach past them. */
+  indexes: number[];
   /** Mapped, filtered, iterated: an array whose elements the code reads in ways not followed here. */
   elementsUnknown: boolean;
   /**
@@ -66,7 +68,7 @@ const NUMERIC_OPERATORS = new Set(['+', '-', '*', '/', '%', '**', '<', '<=', '>'
 const NUMERIC_CHECK = /^(Number\.\w+|Math\.\w+|parseInt|parseFloat|isFinite|\w*(assert|check|ensure|validate)\w*(Positive|Integer|Number|Int)\w*)$/i;
 
 export function emptyUse(): ParameterUse {
-  return { props: new Map(), names: [], numeric: false, array: false, elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false, choices: [], key: false, keyedBy: [] };
+  return { props: new Map(), names: [], numeric: false, array: false, indexes: [], elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false, choices: [], key: false, keyedBy: [] };
 }
 
 /** The uses of parameter `name`; undefined when the parameter is not found. */
@@ -158,6 +160,9 @@ class UseCollector {
       this.propertyRead(p, use, depth, seen);
     } else if (t.isElementAccessExpression(p) && p.expression === node) {
       use.array = true;
+      if (t.isNumericLiteral(p.argumentExpression)) {
+        use.indexes.push(Number(p.argumentExpression.text));
+      }
       if (t.isIdentifier(p.argumentExpression) && !use.keyedBy.includes(p.argumentExpression.text)) {
         use.keyedBy.push(p.argumentExpression.text);
       }
@@ -204,6 +209,11 @@ class UseCollector {
     }
     if (ARRAY_MEMBERS.has(key)) {
       use.array = true;
+      const call = p.parent;
+      const start = key === 'slice' && this.t.isCallExpression(call) && call.expression === p ? call.arguments[0] : undefined;
+      if (start !== undefined && this.t.isNumericLiteral(start)) {
+        use.indexes.push(Number(start.text));
+      }
       return;
     }
     if (STRING_METHODS.has(key) && this.t.isCallExpression(p.parent) && p.parent.expression === p) {

@@ -151,7 +151,7 @@ const rows: Row[] = [
     code: `${NS}export async function trainModel(x, override) {\n  let model;\n  if (override) {\n    model = tf.sequential();\n    model.add(tf.layers.dense({ inputShape: [x.shape[1]], units: 8 }));\n    model.add(tf.layers.batchNormalization());\n  } else model = await tf.loadLayersModel('file://model/model.json');\n  return model;\n}`,
     fileName: 'train.js',
     id: 'trainModel',
-    args: [{ shape: [784] }, true],
+    args: [{ shape: [32, 784] }, true],
     sources: ['x=guess(a stand-in from what the code does with x (shape))', 'override=guess(override picks building the model (`if (override)` builds its layers))'],
     summary: 'guessed from the names and types (x, override)',
   },

@@ -182,6 +182,14 @@ const rows: Row[] = [
     sources: ['parsed=guess(an empty list: the builder checks only that it is set before it builds)'],
   },
   {
+    title: "preprocessed data a page button fills, its features tensor read for the input width (`data.features.shape[1]`): a shape that leads with the examples",
+    code: `let preprocessed = null;\nfunction createModel() {\n  if (!preprocessed) { alert('Preprocess first.'); return; }\n  const inputDim = preprocessed.features.shape[1];\n  model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [inputDim], units: 8 }), tf.layers.batchNormalization(), tf.layers.dense({ units: 2, activation: 'softmax' })] });\n}\nfunction preprocess(rows) { preprocessed = { features: tf.tensor2d(rows) }; }`,
+    id: 'createModel',
+    names: ['preprocessed'],
+    values: { preprocessed: { features: { shape: [32, 784] } } },
+    sources: ['preprocessed=guess(a stand-in from what the code does with preprocessed (features.shape))'],
+  },
+  {
     title: 'the deferred tfjs binding (`let tf;` filled in run()) is the tfjs mechanism, not a module variable',
     code: `let tf;\nfunction build() { const m = tf.sequential(); m.add(tf.layers.dense({ units: 4, inputShape: [4] })); return m; }\nfunction run() { tf = require('@tensorflow/tfjs-node'); }\nmodule.exports = { build };`,
     id: 'build',

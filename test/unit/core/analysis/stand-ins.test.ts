@@ -320,6 +320,37 @@ module.exports = { Recommender };`,
     id: 'Recommender',
     text: '[{ getAll: () => [{ id: 0 }, { id: 1 }] }]',
   },
+  {
+    title: "data tensors read for their widths (`xs.shape[1]`, `ys.shape[1]`): shapes that lead with the examples, labels with 10 classes",
+    code: `${CJS}function build(xs, ys) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 32, activation: 'relu', inputShape: [xs.shape[1]] }));
+  model.add(tf.layers.batchNormalization());
+  model.add(tf.layers.dense({ units: ys.shape[1], activation: 'softmax' }));
+  return model;
+}
+module.exports = { build };`,
+    id: 'build',
+    text: '[{ shape: [32, 784] }, { shape: [32, 10] }]',
+  },
+  {
+    title: 'a data tensor sliced for its example shape (`trainXs.shape.slice(1)`): examples first, then the example',
+    code: `${CJS}function build(trainXs) {
+  return tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: trainXs.shape.slice(1) }), tf.layers.batchNormalization()] });
+}
+module.exports = { build };`,
+    id: 'build',
+    text: '[{ shape: [32, 784] }]',
+  },
+  {
+    title: "a list of a settings object read at a fixed position past its guess: filled up with counts, not led by examples",
+    code: `${CJS}function build(config) {
+  return tf.sequential({ layers: [tf.layers.dense({ units: config.sizes[2], inputShape: [4] })] });
+}
+module.exports = { build };`,
+    id: 'build',
+    text: '[{ sizes: [8, 8, 8] }]',
+  },
 ];
 
 describe('stand-ins for live objects', () => {
