@@ -192,7 +192,7 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
 }
 
 /** Examples in a stand-in data tensor's shape (`xs.shape[0]`): a batch's worth. */
-export const EXAMPLES_STAND_IN = 32;
+const EXAMPLES_STAND_IN = 32;
 /** An object whose `shape` is a data tensor's: examples first (`trainXs.shape[1]` is a feature count). */
 const TENSOR_OWNER = /(^|[a-z_])(xs?|ys?|inputs?|features?|labels?|targets?|images?|tensors?|samples?|data)$/i;
 const LABELS_OWNER = /(^|[a-z_])(ys?|labels?|targets?)$/i;
