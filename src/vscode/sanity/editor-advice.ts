@@ -28,6 +28,7 @@ const WORDING: [RegExp, string][] = [
   [/--compare: /g, 'Compare: '],
   [/--steps/g, 'the steps setting (runningBatchNorm.sanity.steps)'],
   [/lower the steps/g, 'lower the steps (runningBatchNorm.sanity.steps)'],
+  [/train for more steps/g, 'train for more steps (Run Again with 2× Steps)'],
 ];
 
 /** The message with every CLI flag replaced by what does the same in the editor. */

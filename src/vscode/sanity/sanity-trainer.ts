@@ -63,13 +63,18 @@ export class SanityTrainer implements vscode.Disposable {
         const from = this.shown?.request.from;
         void (from ? this.runFromScript(async () => ({ command: from.command, cwd: from.cwd }), compare) : this.run(compare, vscode.Uri.file(file), model, true));
       },
-      rerunLonger: () => {
-        const shown = this.shown;
-        if (shown) {
-          void this.runAgain({ ...shown.request, timeoutMs: shown.request.timeoutMs * 2 }, shown.model, shown.maxMemoryMb);
-        }
-      },
+      rerunLonger: () => this.rerunShown((request) => ({ timeoutMs: request.timeoutMs * 2 })),
+      // Twice the steps take about twice the time the first run had.
+      rerunMoreSteps: () => this.rerunShown((request) => ({ steps: request.steps * 2, timeoutMs: request.timeoutMs * 2 })),
     };
+  }
+
+  /** The report shown, run again with `change` applied to its request. */
+  private rerunShown(change: (request: SanityRequest) => Partial<SanityRequest>): void {
+    const shown = this.shown;
+    if (shown) {
+      void this.runAgain({ ...shown.request, ...change(shown.request) }, shown.model, shown.maxMemoryMb);
+    }
   }
 
   /** Aborts a run in flight (extension deactivation). */

@@ -14,6 +14,7 @@ describe('editor advice: VS Code actions instead of CLI flags', () => {
     ["the code asked for the 'tensorflow' backend (tf.setBackend): sanity-train kept wasm, the backend it chose for training (--backend picks another)", "the code asked for the 'tensorflow' backend (tf.setBackend): sanity-train kept wasm, the backend it chose for training (the backend setting, runningBatchNorm.sanity.backend, picks another)"],
     ['--compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran', 'Compare: the model has no BatchNormalization or RunningBatchNorm layer to swap, so only the model as written ran'],
     ['sanity-train built it with 64 sides instead (inputShape [64, 64, 3]): pass --args for the sizes you mean', 'sanity-train built it with 64 sides instead (inputShape [64, 64, 3]): enter the sizes you mean in the argument box'],
+    ['Too short to judge learning: held-out MSE (1.02) is not clearly below predicting the mean (1.02; needs 0.766 or less); train for more steps.', 'Too short to judge learning: held-out MSE (1.02) is not clearly below predicting the mean (1.02; needs 0.766 or less); train for more steps (Run Again with 2× Steps).'],
     ['sanity-train gave 10 from what the code does with it (pass --instance-vars to set it)', 'sanity-train gave 10 from what the code does with it (set it in the instance fields box)'],
   ];
   for (const [cli, editor] of table) {

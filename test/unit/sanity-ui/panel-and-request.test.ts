@@ -12,6 +12,7 @@ describe('panel messages', () => {
     [{ type: 'openSource', line: 1 }, undefined],
     [{ type: 'action', action: 'rerun' }, { type: 'action', action: 'rerun' }],
     [{ type: 'action', action: 'rerunLonger' }, { type: 'action', action: 'rerunLonger' }],
+    [{ type: 'action', action: 'rerunMoreSteps' }, { type: 'action', action: 'rerunMoreSteps' }],
     [{ type: 'action', action: 'compare' }, { type: 'action', action: 'compare' }],
     [{ type: 'action', action: 'showLog' }, { type: 'action', action: 'showLog' }],
     [{ type: 'action', action: 'cancel' }, { type: 'action', action: 'cancel' }],

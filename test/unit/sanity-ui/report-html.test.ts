@@ -185,6 +185,15 @@ describe('report page: content', () => {
     assert.ok(byClass(html, 'caveat')[0]?.text.startsWith('Too short to compare: held-out accuracy (BatchNorm 10.8%, RunningBatchNorm 10.0%) is not clearly above chance (10.0%; needs 20.0%)'));
   });
 
+  it('a run that had all its steps and did not clearly learn: a button runs again with twice the steps; none when it learned or the budget cut it short', () => {
+    const single = (overrides: Partial<SanityReport['runs'][number]>): SanityReport => ({ ...compareReport, comparison: undefined, chanceAccuracy: 0.1, runs: [{ ...compareReport.runs[0], steps: 300, stepsRequested: 300, stepsPlanned: 300, ...overrides }] });
+    const buttons = (report: SanityReport) => elementsOf(page(report)).map((e) => e.attrs['data-action']).filter(Boolean);
+    assert.deepEqual(buttons(single({ accuracy: 0.11 })), ['rerun', 'rerunMoreSteps', 'compare', 'showLog']);
+    assert.ok(elementsOf(page(single({ accuracy: 0.11 }))).some((e) => e.attrs['data-action'] === 'rerunMoreSteps' && e.text === 'Run Again with 2× Steps'));
+    assert.deepEqual(buttons(single({ accuracy: 0.9 })), ['rerun', 'compare', 'showLog']);
+    assert.deepEqual(buttons(single({ accuracy: 0.11, steps: 40 })), ['rerun', 'rerunLonger', 'compare', 'showLog']);
+  });
+
   it('a failure says which backend and tfjs were in use, and why faster ones were skipped', () => {
     const runtime = { backend: 'cpu', backendSkipped: [{ name: 'wasm', reason: 'the wasm backend failed to initialise: <x>' }], tfjs: { source: 'workspace' as const, version: '4.22.0' } };
     const html = renderReportPage({ ...errorState, runtime } as ReportPageState, ASSETS, [ROOT]);

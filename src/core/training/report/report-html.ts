@@ -211,10 +211,15 @@ export function chartDataOf(report: SanityReport): ReportChartData {
 
 /**
  * The page's buttons; no "Compare" once compared, when there is no batch norm to swap, or when the
- * BatchNorm side cannot train; "Run Again with 2× Budget" (as the advice names it) when the budget cut a run short.
+ * BatchNorm side cannot train; "Run Again with 2× Budget" (as the advice names it) when the budget cut a
+ * run short, "Run Again with 2× Steps" when every run had its steps and none clearly learned.
  */
-function actions(hideCompare: boolean, cutByBudget: boolean): string {
-  const longer = cutByBudget ? '<button type="button" class="secondary" data-action="rerunLonger">Run Again with 2× Budget</button>' : '';
+function actions(hideCompare: boolean, cutByBudget: boolean, moreSteps: boolean): string {
+  const longer = cutByBudget
+    ? '<button type="button" class="secondary" data-action="rerunLonger">Run Again with 2× Budget</button>'
+    : moreSteps
+      ? '<button type="button" class="secondary" data-action="rerunMoreSteps">Run Again with 2× Steps</button>'
+      : '';
   const compare = hideCompare ? '' : '<button type="button" class="secondary" data-action="compare">Compare BatchNorm vs RunningBatchNorm</button>';
   return `<nav class="actions"><button type="button" data-action="rerun">Run again</button>${longer}${compare}<button type="button" class="secondary" data-action="showLog">Show Log</button></nav>`;
 }
@@ -225,7 +230,7 @@ function reportBody(report: SanityReport, roots: readonly string[], wording: Wor
   return `<header>
   <h1>${escapeHtml(title)}</h1>
   <p class="subtitle">${[where, `backend ${report.backend}`, describeData(report)].filter((s) => s !== undefined).map((s) => escapeHtml(s)).join(' · ')}</p>${callLine(report.call)}
-  ${actions(report.runs.length > 1 || report.runs.every((r) => r.norm === 'none') || report.normSwapped !== undefined, report.runs.some(cutShort))}
+  ${actions(report.runs.length > 1 || report.runs.every((r) => r.norm === 'none') || report.normSwapped !== undefined, report.runs.some(cutShort), verdictFor(report).moreSteps === true)}
 </header>
 ${verdictSection(report, roots, wording)}
 ${notesSection(report, wording)}

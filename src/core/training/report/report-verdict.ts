@@ -21,6 +21,8 @@ export interface ReportVerdict {
   caveat: string | null;
   /** A Compare's interval excludes zero: only then may the comparison be shown as a finding (bold). */
   comparisonClear?: boolean;
+  /** Every run had the steps asked for and none clearly learned: more steps may say more (the editor offers a button). */
+  moreSteps?: true;
 }
 
 /**
@@ -118,7 +120,7 @@ function runsVerdict(report: SanityReport): ReportVerdict {
   }
   if (caveat !== null) {
     const lead = compared ? 'Too short to compare' : 'Too short to judge learning';
-    return { kind, headline, coverage, comparison: null, caveat: `${lead}: ${caveat}.` };
+    return { kind, headline, coverage, comparison: null, caveat: `${lead}: ${caveat}.`, ...(short.length === 0 ? { moreSteps: true as const } : {}) };
   }
   // One run each and no interval: the difference is shown, never as a clear result.
   return { kind, headline, coverage, comparison: compared ? describeComparison(report) : null, caveat: null, ...(compared ? { comparisonClear: false } : {}) };

@@ -4,7 +4,7 @@
  */
 import type { SourceLocation } from '../../../core/training/protocol';
 
-export type PanelAction = 'rerun' | 'rerunLonger' | 'compare' | 'showLog' | 'cancel';
+export type PanelAction = 'rerun' | 'rerunLonger' | 'rerunMoreSteps' | 'compare' | 'showLog' | 'cancel';
 
 export type PanelMessage =
   | { type: 'openSource'; file: string; line: number }
@@ -12,7 +12,7 @@ export type PanelMessage =
   /** The page's script has loaded (again, after the panel was hidden) and wants the live curves. */
   | { type: 'ready' };
 
-const ACTIONS = new Set<string>(['rerun', 'rerunLonger', 'compare', 'showLog', 'cancel']);
+const ACTIONS = new Set<string>(['rerun', 'rerunLonger', 'rerunMoreSteps', 'compare', 'showLog', 'cancel']);
 
 /** The typed message, or undefined for anything malformed. */
 export function parsePanelMessage(raw: unknown): PanelMessage | undefined {

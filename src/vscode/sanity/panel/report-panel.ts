@@ -18,6 +18,8 @@ export interface ReportPanelHooks {
   rerun(file: string, model: string, compare: boolean): void;
   /** The report's run again with twice its time budget (the budget cut it short). */
   rerunLonger(): void;
+  /** The report's run again with twice its steps and budget (it had its steps and did not clearly learn). */
+  rerunMoreSteps(): void;
   /** Cancel the training in progress (the running page's Cancel button). */
   cancel(): void;
   showLog(): void;
@@ -154,6 +156,10 @@ export class SanityReportPanel implements vscode.Disposable {
     }
     if (message.action === 'rerunLonger') {
       this.hooks.rerunLonger();
+      return;
+    }
+    if (message.action === 'rerunMoreSteps') {
+      this.hooks.rerunMoreSteps();
       return;
     }
     const { file, model } = this.subject();
