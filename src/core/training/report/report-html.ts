@@ -17,7 +17,7 @@ import {
   metricOf,
   runLabel,
 } from './report-view';
-import { cutShort, verdictFor } from './report-verdict';
+import { cutShort, verdictFor, type ReportVerdict } from './report-verdict';
 import { escapeHtml, jsonForScriptBlock, sourceLink } from './report-escape';
 import { explosionsSection } from './report-explosions';
 import { layersSection } from './report-layers';
@@ -93,8 +93,8 @@ export function contentSecurityPolicy(assets: Pick<ReportPageAssets, 'cspSource'
   ].join('; ');
 }
 
-function verdictSection(report: SanityReport, roots: readonly string[], wording: Wording): string {
-  const { kind: verdict, headline, coverage, comparison, caveat, comparisonClear } = verdictFor(report);
+function verdictSection(report: SanityReport, reportVerdict: ReportVerdict, roots: readonly string[], wording: Wording): string {
+  const { kind: verdict, headline, coverage, comparison, caveat, comparisonClear } = reportVerdict;
   const items = report.runs.flatMap((run, i) => {
     if (run.nan) {
       return [`<li><strong>${escapeHtml(runLabel(run, i))}</strong>: ${escapeHtml(describeNan(run.nan))}. Built at ${sourceLink(run.nan.source, roots)}.</li>`];
@@ -227,12 +227,14 @@ function actions(hideCompare: boolean, cutByBudget: boolean, moreSteps: boolean)
 function reportBody(report: SanityReport, roots: readonly string[], wording: Wording): string {
   const title = report.model ? `Sanity-train: ${report.model}` : 'Sanity-train report';
   const where = report.file ? displayPath(report.file, roots) : undefined;
+  // Computed once: the buttons and the verdict section both follow it.
+  const verdict = verdictFor(report);
   return `<header>
   <h1>${escapeHtml(title)}</h1>
   <p class="subtitle">${[where, `backend ${report.backend}`, describeData(report)].filter((s) => s !== undefined).map((s) => escapeHtml(s)).join(' · ')}</p>${callLine(report.call)}
-  ${actions(report.runs.length > 1 || report.runs.every((r) => r.norm === 'none') || report.normSwapped !== undefined, report.runs.some(cutShort), verdictFor(report).moreSteps === true)}
+  ${actions(report.runs.length > 1 || report.runs.every((r) => r.norm === 'none') || report.normSwapped !== undefined, report.runs.some(cutShort), verdict.moreSteps === true)}
 </header>
-${verdictSection(report, roots, wording)}
+${verdictSection(report, verdict, roots, wording)}
 ${notesSection(report, wording)}
 ${chartSection(report.runs)}
 ${runsTable(report)}
