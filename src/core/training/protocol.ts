@@ -270,11 +270,8 @@ export interface SanityCall {
   instanceVarsSource?: string;
 }
 
-export interface SanityRequest {
-  /** Absolute path of the user's module. */
-  file: string;
-  /** The builder's id ('name', 'Class' or 'Class.method', see ModelBuilder.id); the first builder that can run when absent. */
-  model?: string;
+/** The values a builder is called with, and where they came from (the request's, the prompt's, the worker's). */
+export interface BuilderCallValues {
   /** Arguments for the builder (JSON values); parameters that receive tfjs are not counted: the worker passes tf. */
   args?: unknown[];
   /** Constructor arguments for 'Class' and 'Class.method' builders. */
@@ -295,6 +292,13 @@ export interface SanityRequest {
   instanceVars?: Record<string, unknown>;
   /** Where `instanceVars` came from, copied into the report's `call.instanceVarsSource`. */
   instanceVarsSource?: string;
+}
+
+export interface SanityRequest extends BuilderCallValues {
+  /** Absolute path of the user's module. */
+  file: string;
+  /** The builder's id ('name', 'Class' or 'Class.method', see ModelBuilder.id); the first builder that can run when absent. */
+  model?: string;
   steps: number;
   batchSize: number;
   learningRate?: number;

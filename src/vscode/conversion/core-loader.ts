@@ -101,6 +101,24 @@ function getThread(): AnalysisThread {
   return thread;
 }
 
+type QuickPart = 'mightContainBatchNorm' | 'resolveLayerFilePath' | 'planLayerFiles' | 'layerPackageOf' | 'layerOptionsFor' | 'planHtmlPages';
+
+/** The cheap helpers (a substring test, path arithmetic), which run in the extension host either way. */
+function quickParts(
+  analysis: typeof import('../../core/analysis'),
+  refactor: typeof import('../../core/refactor'),
+  workspace: typeof import('../../core/workspace'),
+): Pick<Core, QuickPart> {
+  return {
+    mightContainBatchNorm: analysis.mightContainBatchNorm,
+    resolveLayerFilePath: refactor.resolveLayerFilePath,
+    planLayerFiles: workspace.planLayerFiles,
+    layerPackageOf: workspace.layerPackageOf,
+    layerOptionsFor: workspace.layerOptionsFor,
+    planHtmlPages: workspace.planHtmlPages,
+  };
+}
+
 /** Only the cheap helpers run in-process: a substring test and path arithmetic (no compiler). */
 async function loadThreadCore(): Promise<Core> {
   const t = getThread();
@@ -112,12 +130,7 @@ async function loadThreadCore(): Promise<Core> {
     convertToRunningBatchNorm: (...args) => t.call('convertToRunningBatchNorm', ...args),
     revertToBatchNormalization: (...args) => t.call('revertToBatchNormalization', ...args),
     layerImportFor: (...args) => t.call('layerImportFor', ...args),
-    mightContainBatchNorm: analysis.mightContainBatchNorm,
-    resolveLayerFilePath: refactor.resolveLayerFilePath,
-    planLayerFiles: workspace.planLayerFiles,
-    layerPackageOf: workspace.layerPackageOf,
-    layerOptionsFor: workspace.layerOptionsFor,
-    planHtmlPages: workspace.planHtmlPages,
+    ...quickParts(analysis, refactor, workspace),
   };
 }
 
@@ -135,11 +148,6 @@ async function loadInProcessCore(): Promise<Core> {
     convertToRunningBatchNorm: async (...args) => refactor.convertToRunningBatchNorm(...args),
     revertToBatchNormalization: async (...args) => refactor.revertToBatchNormalization(...args),
     layerImportFor: async (...args) => refactor.layerImportFor(...args),
-    mightContainBatchNorm: analysis.mightContainBatchNorm,
-    resolveLayerFilePath: refactor.resolveLayerFilePath,
-    planLayerFiles: workspace.planLayerFiles,
-    layerPackageOf: workspace.layerPackageOf,
-    layerOptionsFor: workspace.layerOptionsFor,
-    planHtmlPages: workspace.planHtmlPages,
+    ...quickParts(analysis, refactor, workspace),
   };
 }

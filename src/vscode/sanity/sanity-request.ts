@@ -3,8 +3,7 @@
  * defaults instead of failing, because a typo in settings.json should not break a one-click check.
  */
 import { SANITY_DEFAULTS } from '../../core/training/defaults';
-import type { SanityRequest } from '../../core/training/protocol';
-import type { BackendPreference } from '../../core/training/protocol';
+import type { BackendPreference, BuilderCallValues, SanityRequest } from '../../core/training/protocol';
 
 /** The `runningBatchNorm.sanity.*` settings, as `vscode/configuration.ts` reads them. */
 export interface SanitySettings {
@@ -60,21 +59,8 @@ export function sanitizeSettings(s: SanitySettings): SanitySettings {
   };
 }
 
-/** The builder's arguments and where they came from; absent for a builder without parameters. */
-export interface RequestCall {
-  args?: unknown[];
-  ctorArgs?: unknown[];
-  argsSource?: string;
-  /** Values for the builder's module variables, and where they came from. */
-  moduleVars?: Record<string, unknown>;
-  moduleVarsSource?: string;
-  /** Values for a method builder's empty instance fields, and where they came from. */
-  instanceVars?: Record<string, unknown>;
-  instanceVarsSource?: string;
-}
-
 /** The request for one sanity-train job of `model` in `file`. */
-export function buildSanityRequest(file: string, model: string, compare: boolean, settings: SanitySettings, call: RequestCall = {}): SanityRequest {
+export function buildSanityRequest(file: string, model: string, compare: boolean, settings: SanitySettings, call: BuilderCallValues = {}): SanityRequest {
   const s = sanitizeSettings(settings);
   return {
     file,

@@ -12,7 +12,7 @@ import { builderRange } from '../../core/analysis/arguments/instance-fields';
 import { declaredModuleVariables, proposeModuleVariables } from '../../core/analysis/arguments/module-variables';
 import { builderNamed, findModelBuildersIn, outerVariablesAssignedBy, pickDefaultBuilder } from '../../core/analysis/builders/model-builders';
 import type { ModelBuilder } from '../../core/analysis/types';
-import type { SanityCall } from '../../core/training/protocol';
+import type { BuilderCallValues, SanityCall } from '../../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from '../errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
 import { fillEmptyBindings, loadFactory, readModelVariable, requireUserModule, setDeferredTfjs } from './module-loader';
@@ -52,22 +52,12 @@ import { pastALoadError, type LastResort } from './past-load-error';
 import { serveLocalFiles } from './page/local-fetch';
 import { answerWorkerMessages, defineBrowserGlobals, isBrowserScript } from './page/page-globals';
 
-export interface BuilderInvocation {
+export interface BuilderInvocation extends BuilderCallValues {
   /** Absolute path of the user's module, and its text. */
   file: string;
   code: string;
   /** The builder's id; the first builder that can run when absent. */
   builderId?: string;
-  args?: unknown[];
-  ctorArgs?: unknown[];
-  /** Where the arguments came from, for the report. */
-  argsSource?: string;
-  /** Values for the builder's module variables; proposed from the file when absent. */
-  moduleVars?: Record<string, unknown>;
-  moduleVarsSource?: string;
-  /** Values for a method builder's empty instance fields; proposed from the file when absent. */
-  instanceVars?: Record<string, unknown>;
-  instanceVarsSource?: string;
   /** The tfjs every tfjs import of the user's code resolves to. */
   tf: typeof tfjs;
   /** Math.random's seed, set before every attempt to build. */

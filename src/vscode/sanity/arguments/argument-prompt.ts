@@ -11,10 +11,10 @@ import { argumentNeeds, argumentPrompt, checkArguments, checkModuleVariables, in
 import type { LastRunMemory, RememberedCall } from './last-run-memory';
 import { findPackageFiles } from '../package-files';
 import type { SanityAnalysis } from '../sanity-analysis';
-import type { RequestCall } from '../sanity-request';
+import type { BuilderCallValues } from '../../../core/training/protocol';
 
 /** What the request gets: absent fields mean the builder takes no user arguments. */
-export type ChosenArguments = RequestCall;
+export type ChosenArguments = BuilderCallValues;
 
 export interface ArgumentPromptDeps {
   analysis(): Promise<SanityAnalysis>;
