@@ -1,8 +1,12 @@
 /**
  * An explosion is reported only when it is one. A weight or gradient that grew 100× (weight-monitor.ts,
  * gradient-explosions.ts) is a candidate; it becomes a finding when
- *   - it grew to a large absolute magnitude (a weight's largest element or a layer's gradient norm of
- *     LARGE or more: far beyond what a trained layer holds), or
+ *   - a weight grew to a large absolute magnitude (its largest element LARGE or more: far beyond what a
+ *     trained layer holds). A gradient norm of that size is not enough on its own: its scale follows the
+ *     loss's and the layer's size, and its harm comes only through the updates it makes (Adam's steps do
+ *     not grow with it), which the consequences below see: the first Adam steps of a layer with 50,000
+ *     inputs can lift its next layer's gradient norm from 4.6 to 1,210 and the loss from 2.6 to 345 for a
+ *     step, which the model then recovers from and learns; or
  *   - its consequences follow within the next `window` steps: the loss rises (its mean over those steps
  *     is more than `lossRise`× its mean over the steps before), the layer's weights grow (`furtherGrowth`×
  *     more, or to LARGE), or a NaN/Inf appears. A gradient that keeps rising while the weights and the
@@ -14,7 +18,7 @@
 import type { ExplosionWarning } from '../../core/training/protocol';
 
 export interface ConfirmationOptions {
-  /** A weight magnitude or gradient norm this large is an explosion on its own. */
+  /** A weight magnitude this large is an explosion on its own (a gradient norm needs a consequence too). */
   large: number;
   /** Steps after a candidate in which its consequences count. */
   window: number;
@@ -60,7 +64,7 @@ export class ExplosionConfirmer {
     // A step's loss is measured before its update, so the loss "before" a candidate includes its own step.
     this.losses.push({ step, loss });
     for (const { warning, magnitude } of candidates) {
-      if (magnitude >= this.options.large) {
+      if (magnitude >= this.options.large && warning.measure !== 'gradient') {
         confirmed.push({ ...warning, magnitude, confirmedBy: 'magnitude', evidence: `${measureOf(warning)} reached ${format(magnitude)}` });
       } else {
         this.pending.push({ warning, magnitude, weight: weightOf(warning) ?? 0, lossBefore: this.meanLoss(step - this.options.window + 1, step) });

@@ -7,8 +7,9 @@ import { ExplosionConfirmer } from '../../../src/worker/telemetry/explosion-conf
  * (a weight or gradient that grew 100× within 50 steps), the largest weight of the candidate's layer,
  * and a NaN/Inf step when there is one. Healthy traces are modelled on runs that trained well (among
  * them the two the old rule called exploding: a BatchNorm gradient rising from 1e-3 to 1.8, and a 105×
- * spike over the median once at step 237 with 91% accuracy); bad ones grow to large values or have
- * consequences. Every healthy trace must give no finding; every bad one must give one.
+ * spike over the median once at step 237 with 91% accuracy, and a gradient that reached 1,210 in the
+ * first Adam steps while the loss spiked once and recovered); bad ones grow weights to large values or
+ * have consequences. Every healthy trace must give no finding; every bad one must give one.
  */
 interface Trace {
   title: string;
@@ -24,6 +25,8 @@ interface Trace {
 const falling = (start: number, end: number, steps: number) => (s: number) => start + ((end - start) * s) / steps;
 const noisy = (base: (s: number) => number, amplitude: number) => (s: number) => base(s) * (1 + amplitude * Math.sin(s * 1.7));
 const flat = (value: number) => () => value;
+/** A loss that spikes at step 2 (an overshooting first update), recovers by step 9 and then falls. */
+const firstStepSpike = (s: number) => (s === 1 ? 2.6 : s === 2 ? 345 : s <= 8 ? 50 / (s - 2) : falling(2, 1, 50)(s));
 
 const healthy: Trace[] = [
   { title: 'a BatchNorm gradient rising from 1e-3 to 1.8 while the loss falls', steps: 300, loss: falling(2.3, 0.4, 300), candidates: [[40, 'gradient', 0.12, 120]], weight: (s) => 1 + s / 1000 },
@@ -46,10 +49,12 @@ const healthy: Trace[] = [
   { title: 'many candidates, all small, loss falling', steps: 300, loss: falling(2, 0.2, 300), candidates: [[10, 'gradient', 0.2, 110], [60, 'weight', 3, 120], [200, 'gradient', 0.5, 150]], weight: flat(3) },
   { title: 'a loss that dips then returns to its level (not above 2x)', steps: 80, loss: (s) => (s > 40 && s < 50 ? 0.3 : 0.55), candidates: [[40, 'gradient', 1, 105]], weight: flat(1) },
   { title: 'growth of a weight from 0.05 to 9 (under the floor at first)', steps: 100, loss: falling(1, 0.5, 100), candidates: [[25, 'weight', 9, 101]], weight: flat(9) },
+  { title: 'a gradient norm that reaches 5e4 while the loss falls and the weights stay put', steps: 50, loss: falling(1, 0.9, 50), candidates: [[10, 'gradient', 5e4, 5000]], weight: flat(2) },
+  { title: "Adam's first steps on a 50,000-input layer: the next layer's gradient 4.6 -> 1,210 and the loss 2.6 -> 345 for a step, then learning", steps: 50, loss: firstStepSpike, candidates: [[3, 'gradient', 1210, 267]], weight: flat(0.5) },
 ];
 
 const bad: Trace[] = [
-  { title: 'a gradient norm that reaches 5e4', steps: 50, loss: falling(1, 0.9, 50), candidates: [[10, 'gradient', 5e4, 5000]], weight: flat(2) },
+  { title: 'a gradient norm that reaches 5e4, then the loss rises 3x', steps: 50, loss: (s) => (s <= 10 ? 1 : 3), candidates: [[10, 'gradient', 5e4, 5000]], weight: flat(2) },
   { title: 'a weight that reaches 2e3', steps: 50, loss: falling(1, 0.9, 50), candidates: [[12, 'weight', 2e3, 900]], weight: flat(2e3) },
   { title: 'a gradient spike, then the loss rises 5x', steps: 60, loss: (s) => (s <= 20 ? 1 : 5), candidates: [[20, 'gradient', 3, 200]], weight: flat(1) },
   { title: 'a weight candidate, then NaN at step 33', steps: 40, loss: falling(1, 0.9, 40), candidates: [[30, 'weight', 40, 400]], weight: flat(40), nanAt: 33 },
@@ -95,8 +100,8 @@ describe('explosion findings: only when it is one (labelled traces)', () => {
       assert.ok(exploding.every((e) => typeof e.evidence === 'string' && e.evidence.length > 0));
     });
   }
-  it('counts: 20 healthy with 0 false alarms, 10 bad all found', () => {
-    assert.equal(healthy.length, 20);
+  it('counts: 22 healthy with 0 false alarms, 10 bad all found', () => {
+    assert.equal(healthy.length, 22);
     assert.equal(bad.length, 10);
     const falseAlarms = healthy.filter((t) => replay(t).exploding.length > 0).length;
     const found = bad.filter((t) => {
@@ -112,7 +117,8 @@ describe('explosion findings: only when it is one (labelled traces)', () => {
 
   // What the panel and the CLI show per finding: the magnitude it grew to and what confirmed it.
   const confirmations: Array<{ trace: Trace; expected: Pick<ExplosionWarning, 'magnitude' | 'confirmedBy'> }> = [
-    { trace: bad[0], expected: { magnitude: 5e4, confirmedBy: 'magnitude' } },
+    { trace: bad[0], expected: { magnitude: 5e4, confirmedBy: 'loss' } },
+    { trace: bad[1], expected: { magnitude: 2e3, confirmedBy: 'magnitude' } },
     { trace: bad[2], expected: { magnitude: 3, confirmedBy: 'loss' } },
     { trace: bad[3], expected: { magnitude: 40, confirmedBy: 'nonFinite' } },
     { trace: bad[4], expected: { magnitude: 2, confirmedBy: 'weights' } },
