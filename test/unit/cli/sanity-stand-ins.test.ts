@@ -98,13 +98,18 @@ describe('rbn sanity with stand-ins for live objects (end to end)', function () 
     );
   });
 
-  it('{ shape } typed as JSON where the builder takes a symbolic input runs as tf.input({ shape }), said so', async () => {
-    const { code, stdout, stderr } = await rbn(['sanity', 'classifier-head.js', '--model', 'classifierHead', '--args', '[{ "shape": [12] }]', ...RUN, '--json'], LIVE);
-    assert.equal(code, 0, stderr);
-    const report = JSON.parse(stdout) as SanityReport;
-    assert.deepEqual(report.runs[0].graph?.nodes[0].outputShape, [null, 12]);
-    assert.ok(report.notes?.includes('the { shape } typed with --args for argument 1, which the builder uses as a layer\'s input, ran as tf.input({ shape })'), JSON.stringify(report.notes));
-  });
+  for (const config of ['{ "shape": [12] }', '{ "batchShape": [null, 12] }', '{ "batchShape": [1, 12], "name": "obs" }']) {
+    it(`${config} typed as JSON where the builder takes a symbolic input runs as tf.input({ shape: [12] }), said so`, async () => {
+      const { code, stdout, stderr } = await rbn(['sanity', 'classifier-head.js', '--model', 'classifierHead', '--args', `[${config}]`, ...RUN, '--json'], LIVE);
+      assert.equal(code, 0, stderr);
+      const report = JSON.parse(stdout) as SanityReport;
+      assert.deepEqual(report.runs[0].graph?.nodes[0].outputShape, [null, 12]);
+      assert.ok(
+        report.notes?.includes("the tf.input config typed with --args for argument 1, which the builder uses as a layer's input, ran as tf.input({ shape }) (any batch size)"),
+        JSON.stringify(report.notes),
+      );
+    });
+  }
 
   it("the report page's call row shows stand-ins as the JS they stand for, plain values as JSON", () => {
     const code = describeCallCode({ model: 'head', args: [{ $input: [16] }, { get: { $returns: [8, 8] }, n: 2 }, 'relu'], argsSource: 'guessed from the names and types (x)' });

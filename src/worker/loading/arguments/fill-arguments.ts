@@ -96,7 +96,8 @@ function withoutTfjsPlaceholders(parameters: BuilderParameter[], given: unknown[
  * Objects typed for live objects (`{ "w": 8, "h": 8 }` for a game) lack the methods the builder calls,
  * which JSON cannot hold: the stand-in methods of the file's proposal (`getBoardSize: () => [10, 10]`)
  * are added to the typed object where it has no member of that name, with a note naming them. A
- * `{ "shape": [...] }` typed where the proposal has a symbolic input is that input's config.
+ * `{ "shape": [...] }` or `{ "batchShape": [null, ...] }` typed where the proposal has a symbolic input
+ * is that input's config.
  */
 function withProposedStandIns(given: unknown[], ctx: FillContext, flag: string): unknown[] {
   if (!given.some(isPlainObject)) {
@@ -107,10 +108,11 @@ function withProposedStandIns(given: unknown[], ctx: FillContext, flag: string):
   const inputs: number[] = [];
   const out = given.map((value, i) => {
     const standIn = proposed?.[i];
-    if (isInputStandIn(standIn) && isPlainObject(value) && Object.keys(value).length === 1 && isInputStandIn({ $input: value.shape })) {
-      // `{ "shape": [124, 13, 1] }` where the builder takes a symbolic input: tf.input's config.
+    const shape = isInputStandIn(standIn) ? inputConfigShape(value) : undefined;
+    if (shape !== undefined) {
+      // `{ "shape": [124, 13, 1] }` or `{ "batchShape": [null, 28] }` where the builder takes a symbolic input: tf.input's config.
       inputs.push(i + 1);
-      return { $input: value.shape };
+      return { $input: shape };
     }
     if (!isPlainObject(value) || !isPlainObject(standIn)) {
       return value;
@@ -120,12 +122,26 @@ function withProposedStandIns(given: unknown[], ctx: FillContext, flag: string):
     return methods.length === 0 ? value : { ...Object.fromEntries(methods), ...value };
   });
   if (inputs.length > 0) {
-    ctx.notes.push(`the { shape } typed with ${flag} for argument ${inputs.join(' and ')}, which the builder uses as a layer's input, ran as tf.input({ shape })`);
+    ctx.notes.push(`the tf.input config typed with ${flag} for argument ${inputs.join(' and ')}, which the builder uses as a layer's input, ran as tf.input({ shape }) (any batch size)`);
   }
   if (added.length > 0) {
     ctx.notes.push(`the object typed with ${flag} has no ${added.length === 1 ? 'method' : 'methods'} the builder calls (JSON holds none): sanity-train added ${added.join(', ')} from the file's stand-in; type them as \`name: () => value\` to choose the values`);
   }
   return out;
+}
+
+/**
+ * The example shape of an object typed as tf.input's config (`{ shape }`, or `{ batchShape }` whose
+ * first axis is the batch, with `name` or `dtype` beside it); undefined for any other value. Training
+ * picks its own batch size, so a fixed batch in `batchShape` is not kept.
+ */
+function inputConfigShape(value: unknown): number[] | undefined {
+  if (!isPlainObject(value) || !Object.keys(value).every((k) => ['shape', 'batchShape', 'name', 'dtype'].includes(k))) {
+    return undefined;
+  }
+  const { shape, batchShape } = value;
+  const candidate = shape !== undefined ? (batchShape === undefined ? shape : undefined) : Array.isArray(batchShape) ? batchShape.slice(1) : undefined;
+  return isInputStandIn({ $input: candidate }) ? (candidate as number[]) : undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
