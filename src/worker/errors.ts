@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import type { WorkerErrorReason } from '../core/training/protocol';
 import { hintFor } from './loading/failure-hints';
 
@@ -30,9 +31,30 @@ export function describeError(err: unknown, userFile?: string): string {
   }
   const first = err.message.split('\n')[0];
   const frame = userFile ? err.stack?.split('\n').find((l) => l.includes(userFile)) : undefined;
-  const at = frame ? /\(?([^()\s]+:\d+):\d+\)?\s*$/.exec(frame.trim())?.[1] : undefined;
+  const at = (frame ? /\(?([^()\s]+:\d+):\d+\)?\s*$/.exec(frame.trim())?.[1] : undefined) ?? syntaxErrorLine(err);
   const hint = hintFor(err);
   return `${err.name}: ${first}${at ? ` (at ${at})` : ''}${hint ? ` — ${hint.text}` : ''}`;
+}
+
+/**
+ * Where a file that did not parse fails, in the file as written: V8 names the line of the code it
+ * compiled (`file:12`, then that line's text), which the transpiler may have moved (its helpers come
+ * first), so the line is looked up by its text in the file; undefined when that is not one line.
+ */
+function syntaxErrorLine(err: Error): string | undefined {
+  const [place, text] = err.name === 'SyntaxError' ? (err.stack ?? '').split('\n') : [];
+  const file = /^(\/.+|[A-Za-z]:\\.+):\d+$/.exec(place ?? '')?.[1];
+  if (file === undefined || text === undefined || text.trim() === '') {
+    return undefined;
+  }
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+  } catch {
+    return undefined;
+  }
+  const matches = lines.flatMap((line, i) => (line.trim() === text.trim() ? [i + 1] : []));
+  return matches.length === 1 ? `${file}:${matches[0]}` : undefined;
 }
 
 /**
