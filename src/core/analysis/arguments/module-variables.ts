@@ -11,6 +11,7 @@ import type * as TsMorph from 'ts-morph';
 import type { ts as Typescript } from 'ts-morph';
 import { guessArgument } from './argument-guesses';
 import { COUNT_STAND_IN, guessWithStandIn, type ParameterSite } from './stand-ins';
+import { completedByStandIn } from './completed-literals';
 import type { DataHint } from './data-hint';
 import { evaluateLiteral, getTopLevelConsts, NOT_LITERAL, type LiteralResult } from './literal-values';
 import { findDeferredTfjsBindings, loadTsMorph } from '../builders/tfjs-bindings';
@@ -119,10 +120,11 @@ type Found = { value: unknown; source: ModuleVariableSource['source']; detail: s
  */
 function proposeVariableValue(t: ts, sf: Typescript.SourceFile, v: ModuleVariable, consts: ReadonlyMap<string, Typescript.Expression>, at: (n: Typescript.Node) => string, hint: DataHint, site?: ParameterSite): Found | undefined {
   const text = (a: Typescript.BinaryExpression) => `${v.label ?? v.name} = ${a.right.getText(sf).replace(/\s+/g, ' ')}`;
+  const parameter = { name: v.name, optional: false, receivesTfjs: false, ...(v.typeText !== undefined ? { typeText: v.typeText } : {}) };
   for (const a of v.assignments) {
     const value = literalOrFallback(t, a.right, consts);
     if (value !== NOT_LITERAL) {
-      return { value, source: 'assignment', detail: `from ${text(a)} in ${at(a)}` };
+      return completedByStandIn<Found>({ value, source: 'assignment', detail: `from ${text(a)} in ${at(a)}` }, parameter, site, hint);
     }
   }
   for (const a of v.assignments) {
@@ -132,7 +134,6 @@ function proposeVariableValue(t: ts, sf: Typescript.SourceFile, v: ModuleVariabl
       return { value: literal.value, source: 'property', detail: `from ${prop}: ${literal.node.initializer.getText(sf)} in ${at(literal.node)} (${text(a)} in ${at(a)})` };
     }
   }
-  const parameter = { name: v.name, optional: false, receivesTfjs: false, ...(v.typeText !== undefined ? { typeText: v.typeText } : {}) };
   const plain = guessArgument(parameter, hint, v.uses !== undefined ? { uses: v.uses } : {});
   // `constants.model_size[1]` read by a builder whose page fills `constants` from a socket message.
   const guess = guessWithStandIn(parameter, plain, site, hint);
