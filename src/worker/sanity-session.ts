@@ -13,6 +13,7 @@ import { heldOutRows, probeModel, shownTotal, StepBudget, workerDeadlineMs, type
 import { baselineOf, scoringNote } from './training/evaluation';
 import { describeModelIO, multiSyntheticData, type ModelIO } from './data/multi-io-data';
 import { chooseCompile, compileForRun } from './training/compile';
+import { perExampleLossNote } from './training/per-example-loss';
 import { customData } from './data/custom-data';
 import { BadInputError, describeError } from './errors';
 import { scriptCodeOf } from '../core/analysis/page/page-scripts';
@@ -138,7 +139,7 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   rememberLayerSources(tf, sources);
   const graphSources = graphSourceLookup(model, layerCalls, request.file, sources);
   const standInLine = standInNote(browserStandIns);
-  const notes = [...(source?.notes ?? []), ...buildNotes, ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), ...randomNote, trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
+  const notes = [...(source?.notes ?? []), ...buildNotes, ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), ...randomNote, ...[perExampleLossNote(model)].filter((n) => n !== undefined), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   return { code, runtime, tf, info, phase, model, inPlace, call, name, browserStandIns, trainableParams, shapes, allData, compile, sources, graphSources, notes };
 }
 

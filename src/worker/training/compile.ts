@@ -6,6 +6,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { defaultLossFor } from '../data/multi-io-data';
 import type { ModelShape, OutputSpec } from '../data/training-data';
 import { fuseAdamUpdates, fuseBatchNormLayers, fuseLossFunctions } from '../backends';
+import { averageLossesPerExample } from './per-example-loss';
 
 interface OptimizerClass {
   fromConfig(cls: unknown, config: Record<string, unknown>): tfjs.Optimizer;
@@ -68,4 +69,5 @@ export function compileForRun(model: tfjs.LayersModel, choice: CompileChoice): v
   // tfjs resolves each entry of a loss list by itself (a name or a function): a mixed list works as typed here.
   model.compile({ optimizer: fuseAdamUpdates(cloneOptimizer(choice.optimizer)), loss: choice.loss as string[] });
   fuseLossFunctions(model);
+  averageLossesPerExample(model);
 }
