@@ -12,6 +12,7 @@ import { scoped } from './tensor-scope';
 import { createRandom, permutation, seedMathRandom } from '../random';
 import { scoreOutputs } from './evaluation';
 import { stepOnBatch } from './train-step';
+import { checkRowsKept } from './batch-rows';
 import { gatherRows, rowCount, sliceRows, type OutputSpec, type Tensors, type TrainingData } from '../data/training-data';
 import { ExplosionDetector, measureWeights, trackWeights, type TrackedWeight } from './weight-monitor';
 import { monotonicMs } from '../clock';
@@ -204,6 +205,7 @@ function finalLoss(losses: (number | null)[]): number | null {
 export function evaluate(tf: typeof tfjs, model: tfjs.LayersModel, data: TrainingData): { accuracy: number | null; error: number | null } {
   return scoped(tf, () => {
     const predicted = model.predict(data.testXs, { batchSize: 128 }) as tfjs.Tensor;
+    checkRowsKept(tf, model, data.testXs, predicted);
     const testYs = data.testYs as tfjs.Tensor;
     if (data.task === 'regression') {
       return { accuracy: null, error: tf.losses.meanSquaredError(testYs, predicted).dataSync()[0] };
