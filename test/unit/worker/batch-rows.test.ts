@@ -5,7 +5,7 @@ import { checkRowsKept } from '../../../src/worker/training/batch-rows';
 /** A custom layer in the shape of a mixture-of-experts gate that sums over the batch: one row whatever the batch. */
 class SumOverBatch extends tf.layers.Layer {
   static className = 'SumOverBatch';
-  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.sum(Array.isArray(inputs) ? inputs[0] : inputs, 0, true);
   }
 }
