@@ -139,7 +139,8 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   rememberLayerSources(tf, sources);
   const graphSources = graphSourceLookup(model, layerCalls, request.file, sources);
   const standInLine = standInNote(browserStandIns);
-  const notes = [...(source?.notes ?? []), ...buildNotes, ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), ...randomNote, ...[perExampleLossNote(model)].filter((n) => n !== undefined), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
+  const lossLine = perExampleLossNote(model);
+  const notes = [...(source?.notes ?? []), ...buildNotes, ...(standInLine ? [standInLine] : []), ...(shapes.note ? [shapes.note] : []), ...randomNote, ...(lossLine ? [lossLine] : []), trainableParams === 0 ? `optimizer: ${compile.description}; the optimizer is unused: every layer is frozen, so no weight is updated` : `optimizer: ${compile.description}`];
   return { code, runtime, tf, info, phase, model, inPlace, call, name, browserStandIns, trainableParams, shapes, allData, compile, sources, graphSources, notes };
 }
 

@@ -8,10 +8,9 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { backend, cast, engine, getBackend, getKernel, tidy } from '@tensorflow/tfjs';
 import { CATEGORICAL_CROSSENTROPY_KERNEL, type CrossentropyAttrs } from './wasm-kernels/fused/categorical-crossentropy';
+import { replaceLossFunctions, type LossFunction } from '../training/loss-functions';
 
-type LossFn = (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tfjs.Tensor;
-
-const fusedLosses = new WeakSet<LossFn>();
+const fusedLosses = new WeakSet<LossFunction>();
 
 /**
  * Replaces the loss function of every output whose loss is 'categoricalCrossentropy' in a compiled
@@ -19,37 +18,15 @@ const fusedLosses = new WeakSet<LossFn>();
  * tfjs-layers' own). Returns how many it replaced.
  */
 export function fuseLossFunctions(model: tfjs.LayersModel): number {
-  // A Sequential trains through its inner LayersModel, which holds the functions.
-  const holder = model as unknown as LossHolder & { model?: LossHolder };
-  const compiled = Array.isArray(holder.lossFunctions) ? holder : holder.model;
-  const fns = compiled?.lossFunctions;
-  if (compiled === undefined || !Array.isArray(fns)) {
-    return 0;
-  }
   const loss = model.loss as unknown;
-  let replaced = 0;
-  fns.forEach((fn, i) => {
+  return replaceLossFunctions(model, (fn, i) => {
     const name = typeof loss === 'string' ? loss : Array.isArray(loss) ? (loss as unknown[])[i] : undefined;
-    if (name === 'categoricalCrossentropy' && !fusedLosses.has(fn)) {
-      fns[i] = fusedCategoricalCrossentropy(fn);
-      // evaluate() reads the same functions from its own list.
-      if (compiled.feedLossFns?.[i] === fn) {
-        compiled.feedLossFns[i] = fns[i];
-      }
-      replaced++;
-    }
+    return name === 'categoricalCrossentropy' && !fusedLosses.has(fn) ? fusedCategoricalCrossentropy(fn) : undefined;
   });
-  return replaced;
 }
 
-/** The lists a compiled tfjs-layers LayersModel calls its loss functions from. */
-interface LossHolder {
-  lossFunctions?: LossFn[];
-  feedLossFns?: LossFn[];
-}
-
-function fusedCategoricalCrossentropy(own: LossFn): LossFn {
-  const fused: LossFn = (yTrue, yPred) => {
+function fusedCategoricalCrossentropy(own: LossFunction): LossFunction {
+  const fused: LossFunction = (yTrue, yPred) => {
     if (getBackend() !== 'wasm' || getKernel(CATEGORICAL_CROSSENTROPY_KERNEL, 'wasm') === undefined
       || yPred.dtype !== 'float32' || yPred.rank < 1 || yTrue.shape.join() !== yPred.shape.join()) {
       return own(yTrue, yPred);

@@ -7,14 +7,7 @@
  * mean of the sum is then the sum of the means, so training is unchanged).
  */
 import type * as tfjs from '@tensorflow/tfjs';
-
-type LossFunction = (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tfjs.Tensor;
-
-/** The lists a compiled tfjs-layers LayersModel calls its loss functions from (a Sequential's inner model holds them). */
-interface LossHolder {
-  lossFunctions?: LossFunction[];
-  feedLossFns?: LossFunction[];
-}
+import { replaceLossFunctions, type LossFunction } from './loss-functions';
 
 /** Each output's loss shape without the batch axis: the output's shape without its last axis, which a loss reduces. */
 function lossShapes(model: tfjs.LayersModel): string[] {
@@ -43,22 +36,9 @@ export function averageLossesPerExample(model: tfjs.LayersModel): boolean {
   if (differingLossShapes(model) === undefined) {
     return false;
   }
-  const holder = model as unknown as LossHolder & { model?: LossHolder };
-  const compiled = Array.isArray(holder.lossFunctions) ? holder : holder.model;
-  const fns = compiled?.lossFunctions;
-  if (compiled === undefined || !Array.isArray(fns)) {
-    return false;
-  }
-  fns.forEach((fn, i) => {
-    const perExample: LossFunction = (yTrue, yPred) => {
-      const loss = fn(yTrue, yPred);
-      return loss.rank > 1 ? loss.mean(Array.from({ length: loss.rank - 1 }, (_, axis) => axis + 1)) : loss;
-    };
-    // evaluate() reads the same functions from its own list.
-    if (compiled.feedLossFns?.[i] === fn) {
-      compiled.feedLossFns[i] = perExample;
-    }
-    fns[i] = perExample;
-  });
-  return true;
+  const perExample = (fn: LossFunction): LossFunction => (yTrue, yPred) => {
+    const loss = fn(yTrue, yPred);
+    return loss.rank > 1 ? loss.mean(Array.from({ length: loss.rank - 1 }, (_, axis) => axis + 1)) : loss;
+  };
+  return replaceLossFunctions(model, perExample) > 0;
 }

@@ -5,6 +5,7 @@
  */
 import type { BuilderParameter } from '../types';
 import type { DataHint } from './data-hint';
+import { isPlainObject } from './model-arguments';
 import { proposeStandIn, type ParameterSite } from './stand-ins';
 
 /**
@@ -13,12 +14,16 @@ import { proposeStandIn, type ParameterSite } from './stand-ins';
  * members the builder reads and the literal cannot give come from the stand-in of those reads, said so.
  */
 export function completedByStandIn<T extends { value: unknown; detail: string }>(found: T, parameter: BuilderParameter, site: ParameterSite | undefined, hint: DataHint): T {
-  const standIn = site === undefined || !isPlainObject(found.value) ? undefined : proposeStandIn(parameter, site, hint);
+  const literal = found.value;
+  if (site === undefined || !isPlainObject(literal)) {
+    return found;
+  }
+  const standIn = proposeStandIn(parameter, site, hint);
   if (standIn === undefined || !isPlainObject(standIn.value)) {
     return found;
   }
   const filled: string[] = [];
-  const value = withMissingMembers(found.value as Record<string, unknown>, standIn.value, '', filled);
+  const value = withMissingMembers(literal, standIn.value, '', filled);
   return filled.length === 0 ? found : { ...found, value, detail: `${found.detail}, and ${filled.join(', ')} a stand-in from what the builder reads of it` };
 }
 
@@ -38,8 +43,4 @@ function withMissingMembers(literal: Record<string, unknown>, standIn: Record<st
     }
   }
   return out;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

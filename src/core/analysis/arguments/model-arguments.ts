@@ -66,7 +66,8 @@ export function containsStandIn(value: unknown, depth = 0): boolean {
 const MAX_STAND_IN_DEPTH = 16;
 
 /** A JSON object: `{}`-made, not a class instance, a module namespace or an array. */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** An object literal's value (not an array, a tensor or another class's instance). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return false;
   }
