@@ -5,6 +5,7 @@
  * data-hint.ts).
  */
 import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
+import { elementReadsOf, shapeList, type ElementReads } from './element-reads';
 import { membersOfType, shapeDimensionOf, usedAsShape } from './object-types';
 import { readPropertiesOf } from './property-reads';
 import { shapeRankFromConsumer, type ConsumerRank } from './shape-consumers';
@@ -106,6 +107,11 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   if (type !== undefined && rank !== undefined) {
     return { value: shapeFor(hint, rank), detail: `from the type ${type}` };
   }
+  // `inputShapes[0].slice(1)`, `anchors[1].length`: the code says what its elements are, better than a matrix type.
+  const elements = type === undefined || MATRIX_TYPE.test(type) ? elementReadsOf(p.name, code.uses ?? '') : undefined;
+  if (elements !== undefined && (elements.kind === 'shapes' || (elements.kind === 'lists' && type === undefined))) {
+    return guessElementLists(p.name, elements, hint);
+  }
   if (type !== undefined && MATRIX_TYPE.test(type)) {
     return guessMatrix(p.name, type);
   }
@@ -131,10 +137,9 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   if (read) {
     return read;
   }
-  const elements = type === undefined ? elementsRead(p.name, code.uses ?? '') : undefined;
-  if (elements !== undefined) {
+  if (type === undefined && elements?.kind === 'sizes') {
     const size = numericGuessOfName(key, hint) ?? 8;
-    return { value: Array.from({ length: elements }, () => size), detail: elements === 1 ? `from its read ${p.name}[0]` : `from its reads ${p.name}[0…${elements - 1}]` };
+    return { value: Array.from({ length: elements.count }, () => size), detail: `from ${readsText(p.name, elements.count)}` };
   }
   // `inputShape: [x, y, z]`: a name that says nothing, in a shape the code writes out.
   const dimension = type === undefined || type === 'number' ? shapeDimensionOf(p.name, code.uses ?? '') : undefined;
@@ -170,22 +175,6 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   return undefined;
 }
 
-/**
- * `outputs[0]` and nothing else of it read (no member, no other use): a list of that many sizes.
- * The count of elements (highest index + 1), or undefined. Text-based, like the other guesses.
- */
-function elementsRead(name: string, code: string): number | undefined {
-  if (!/^[A-Za-z_$][\w$]*$/.test(name) || code.length === 0) {
-    return undefined;
-  }
-  const escaped = name.replace(/\$/g, '\\$');
-  const uses = [...code.matchAll(new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])\\s*(\\[\\s*(\\d+)\\s*\\]|[^\\s])?`, 'g'))];
-  // Its declaration (a parameter's `outputs,` or `outputs)`) is not a use.
-  const indices = uses.filter((m) => m[2] !== undefined).map((m) => Number(m[2]));
-  const others = uses.filter((m) => m[2] === undefined && !/^[,)=:]$/.test(m[1] ?? ''));
-  return indices.length > 0 && others.length === 0 && Math.max(...indices) < 8 ? Math.max(...indices) + 1 : undefined;
-}
-
 /** A size for a layer option whose value's name says nothing: small, so the model builds and trains fast. */
 const COUNT_GUESS = 8;
 
@@ -211,6 +200,23 @@ function numericGuessOfName(key: string, hint: DataHint): number | undefined {
     }
   }
   return undefined;
+}
+
+/** `its reads inputShapes[0…2]`. */
+function readsText(name: string, count: number): string {
+  return count === 1 ? `its read ${name}[0]` : `its reads ${name}[0…${count - 1}]`;
+}
+
+/** Lists of shapes (a pyramid of feature maps) or of small sizes, for a parameter read element by element. */
+function guessElementLists(name: string, reads: ElementReads, hint: DataHint): Guess {
+  if (reads.kind === 'shapes') {
+    const value = shapeList(reads, hint);
+    const pyramid = value.length > 1 && value[0][1] !== value[1][1] ? ', each half the size of the one before, as a backbone\'s feature maps are' : '';
+    const batch = reads.withBatch ? ', with a null batch dimension first (the code slices it off)' : '';
+    return { value, detail: `from ${readsText(name, reads.count)} as shapes: ${reads.count} shape${reads.count === 1 ? '' : 's'}${pyramid}${batch}` };
+  }
+  const value = Array.from({ length: reads.count }, () => Array.from({ length: reads.innerLength }, () => COUNT_SIZE));
+  return { value, detail: `from ${readsText(name, reads.count)} as lists: ${reads.count} list${reads.count === 1 ? '' : 's'} of ${reads.innerLength} sizes` };
 }
 
 /** `[number, number, number]` → 3. */
@@ -393,8 +399,8 @@ function guessFromReads(name: string, hint: DataHint, code: string): Guess | und
   return { value, detail: parts.join('; ') };
 }
 
-/** `number[][]`, `Array<number[]>`: a data matrix a function receives (features, labels) and trains on. */
-const MATRIX_TYPE = /^(?:readonly )?(?:number\[\]\[\]|Array<number\[\]>)$/;
+/** `number[][]`, `Array<number[]>`, `Array<Array<number>>`: a data matrix a function receives (features, labels) and trains on. */
+const MATRIX_TYPE = /^(?:readonly )?(?:number\[\]\[\]|Array<number\[\]>|Array<Array<number>>)$/;
 /** `number[][][]` and deeper: one example of the data (a board's planes), whose lengths the builder reads as its input shape. */
 const NESTED_ARRAY_TYPE = /^(?:readonly )?number((?:\[\]){3,})$/;
 

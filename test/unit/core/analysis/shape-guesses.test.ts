@@ -164,6 +164,48 @@ const rows: Row[] = [
     expected: [32, 32, 32],
   },
   {
+    title: "a list of full shapes, each sliced into an input's shape (a detector's neck): a pyramid with a null batch dimension first",
+    parameter: { name: 'inputShapes' },
+    uses: 'const a = tf.input({ shape: inputShapes[0].slice(1) });\nconst b = tf.input({ shape: inputShapes[1].slice(1) });\nconst c = tf.input({ shape: inputShapes[2].slice(1) });',
+    expected: [[null, 28, 28, 1], [null, 14, 14, 1], [null, 7, 7, 1]],
+  },
+  {
+    title: 'typed as a matrix but each element read into a shape: shapes, not data rows, whatever its name',
+    parameter: { name: 'inputShape', typeText: 'Array<Array<number>>' },
+    uses: 'const a = tf.layers.input({ shape: inputShape[0].slice(1) }); const b = tf.layers.input({ shape: inputShape[1].slice(1) });',
+    expected: [[null, 28, 28, 1], [null, 14, 14, 1]],
+  },
+  {
+    title: 'elements spread into a shape, no batch dimension to slice off',
+    parameter: { name: 'sizes' },
+    uses: 'tf.input({ shape: [...sizes[0]] }); tf.input({ shape: [...sizes[1]] });',
+    expected: [[28, 28, 1], [14, 14, 1]],
+  },
+  {
+    title: 'a list named for shapes whose elements go to a helper after .slice: shapes',
+    parameter: { name: 'featureShapes' },
+    uses: 'const a = makeInput(featureShapes[0].slice(1)); const b = makeInput(featureShapes[1].slice(1));',
+    expected: [[null, 28, 28, 1], [null, 14, 14, 1]],
+  },
+  {
+    title: 'elements read for their length (anchors per stage): lists of small sizes',
+    parameter: { name: 'anchors' },
+    uses: 'head(x, anchors[0].length); head(y, anchors[1].length); head(z, anchors[2].length);',
+    expected: [[8, 8], [8, 8], [8, 8]],
+  },
+  {
+    title: 'elements indexed again: lists as long as the highest inner index',
+    parameter: { name: 'pairs' },
+    uses: 'dense({ units: pairs[0][2] }); dense({ units: pairs[1][0] });',
+    expected: [[8, 8, 8], [8, 8, 8]],
+  },
+  {
+    title: 'a list of shapes also used whole (its length) is not guessed element by element',
+    parameter: { name: 'inputShapes' },
+    uses: 'for (let i = 0; i < inputShapes.length; i++) {} tf.input({ shape: inputShapes[0].slice(1) });',
+    expected: undefined,
+  },
+  {
     title: 'read by index and for its length: no guess from the indices',
     parameter: { name: 'zq' },
     uses: 'dense({ units: zq[0] }); for (let i = 0; i < zq.length; i++) {}',
@@ -220,6 +262,20 @@ describe('shape-typed parameters and options objects get shapes', () => {
       assert.deepEqual(guess?.value, row.expected);
     });
   }
+});
+
+describe('a list of lists read element by element', () => {
+  it('keeps a data matrix typed number[][] and read for its row length a matrix', () => {
+    const p: BuilderParameter = { name: 'xs', typeText: 'number[][]', optional: false, receivesTfjs: false };
+    const guess = guessArgument(p, IMAGE, { uses: 'model.add(tf.layers.dense({ units: 8, inputShape: [xs[0].length] }));' });
+    assert.match(guess?.detail ?? '', /rows of \d+ features/);
+  });
+
+  it('says a pyramid of shapes is one, with the batch dimension it leaves for the code to slice off', () => {
+    const p: BuilderParameter = { name: 'inputShapes', optional: false, receivesTfjs: false };
+    const guess = guessArgument(p, IMAGE, { uses: 'tf.input({ shape: inputShapes[0].slice(1) }); tf.input({ shape: inputShapes[1].slice(1) });' });
+    assert.equal(guess?.detail, "from its reads inputShapes[0…1] as shapes: 2 shapes, each half the size of the one before, as a backbone's feature maps are, with a null batch dimension first (the code slices it off)");
+  });
 });
 
 describe('membersOfType and usedAsShape', () => {
