@@ -62,6 +62,10 @@ export function isTfjsScriptSrc(src: string): boolean {
 
 /** The file a `src` names, seen from a page (site-absolute `/x.js` from `siteRoot`); undefined for URLs. */
 export function resolveScriptSrc(src: string, pagePath: string, siteRoot: string): string | undefined {
+  const fromTemplate = templateStaticName(src);
+  if (fromTemplate !== undefined) {
+    return path.join(templateStaticRoot(pagePath), fromTemplate);
+  }
   if (/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src)) {
     return undefined;
   }
@@ -72,6 +76,38 @@ export function resolveScriptSrc(src: string, pagePath: string, siteRoot: string
     // a malformed escape: use the name as written
   }
   return clean.startsWith('/') ? path.join(siteRoot, clean) : path.resolve(path.dirname(pagePath), clean);
+}
+
+/**
+ * A server template's static URL: Flask's `{{ url_for('static', filename='js/ML.js') }}` or Django's
+ * `{% static 'js/ML.js' %}`: the file's name in the static folder, else undefined.
+ */
+function templateStaticName(src: string): string | undefined {
+  const text = src.trim();
+  const flask = /^\{\{\s*url_for\(\s*(['"])static\1\s*,\s*filename\s*=\s*(['"])([^'"]+)\2\s*\)\s*\}\}$/.exec(text);
+  const django = /^\{%\s*static\s+(['"])([^'"]+)\1\s*%\}$/.exec(text);
+  return flask?.[3] ?? django?.[2];
+}
+
+/** The frameworks' default layout: the `static` folder beside the `templates` folder that holds the page (else beside the page). */
+function templateStaticRoot(pagePath: string): string {
+  const parts = path.resolve(pagePath).split(path.sep);
+  const templates = parts.lastIndexOf('templates');
+  return path.join(templates > 0 ? parts.slice(0, templates).join(path.sep) || path.sep : path.dirname(path.resolve(pagePath)), 'static');
+}
+
+/** The layer's `src` as the page writes the converted file's: the same template URL where it uses one, else a relative path. */
+function layerSrc(pagePath: string, fileSrc: string | undefined, layerFile: string): string {
+  const name = fileSrc === undefined ? undefined : templateStaticName(fileSrc);
+  if (name === undefined) {
+    return relativeSrc(pagePath, layerFile);
+  }
+  return fileSrc!.replace(name, path.relative(templateStaticRoot(pagePath), layerFile).split(path.sep).join('/'));
+}
+
+/** `<script src="…">`, in single quotes when the src holds double ones (a template's `url_for("static", …)`). */
+function scriptTag(src: string): string {
+  return src.includes('"') ? `<script src='${src}'></script>` : `<script src="${src}"></script>`;
 }
 
 /** `src` for `target` as a page in `pagePath`'s folder writes it. */
@@ -97,11 +133,11 @@ export function addLayerScriptTags(pages: readonly HtmlPage[], converted: readon
         continue;
       }
       loadedSomewhere.add(file);
-      if (resolved.includes(layerFile) || out.get(page.path)?.edits.some((e) => e.newText.includes(relativeSrc(page.path, layerFile)))) {
+      const tag = scriptTag(layerSrc(page.path, tags[fileIndex]!.src, layerFile));
+      if (resolved.includes(layerFile) || out.get(page.path)?.edits.some((e) => e.newText.includes(tag))) {
         continue;
       }
       const tfjsIndex = tags.slice(0, fileIndex).map((t) => t.src !== undefined && isTfjsScriptSrc(t.src)).lastIndexOf(true);
-      const tag = `<script src="${relativeSrc(page.path, layerFile)}"></script>`;
       const edit = tfjsIndex >= 0 ? insertAfter(page.text, tags[tfjsIndex]!, tag) : insertBefore(page.text, tags[fileIndex]!, tag);
       out.set(page.path, { path: page.path, edits: [...(out.get(page.path)?.edits ?? []), edit] });
     }

@@ -127,7 +127,7 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   serveLocalFiles(inv.file);
   if (isBrowserScript(inv.code)) {
     defineBrowserGlobals(inv.tf);
-    pageNotes.push(...runPageContext(inv.file));
+    pageNotes.push(...runPageContext(inv.file, inv.code));
   }
   pageNotes.push(...answerWorkerMessages(inv.code));
   // A page's elements, or those of the page that loads the script, take the builder's writes (page-element-writes.ts).

@@ -6,6 +6,11 @@
  * `const`/`let`/`class` and functions are then visible to the builder's file, as in the browser). A
  * script that fails as it runs is skipped, as a browser goes on past it; tfjs's own script is not run
  * (the worker's tfjs is the page's `tf`). The report says which page and scripts ran.
+ *
+ * The scripts the page loads after it have run too by the time a click calls the builder (`var inx =
+ * 128` in transfer.js, read by ML.js's makeModel). They are not run (they start cameras and training
+ * at load), but their top-level declarations of literal values that the builder's file reads and does
+ * not declare become globals, said so in the report.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,12 +18,15 @@ import * as vm from 'node:vm';
 import { isHtmlPage, pageScripts } from '../../../core/analysis/page/page-scripts';
 import { isTfjsScriptSrc, resolveScriptSrc } from '../../../core/refactor/html-pages';
 import { findHtmlPages } from '../../../core/workspace/html-pages-plan';
+import { literalGlobalsOf } from './literal-globals';
 
 export interface PageContext {
   /** The page that loads the script. */
   page: string;
   /** The local scripts it loads before it, in order. */
   scripts: string[];
+  /** The local scripts it loads after it, in order. */
+  later: string[];
 }
 
 /** Scripts larger than this are libraries or data the builder's script does not need to have run. */
@@ -53,7 +61,8 @@ export function pageContextOf(root: string, file: string): PageContext | undefin
       .map((f) => path.resolve(f));
     const at = sources.indexOf(target);
     if (at >= 0) {
-      return { page: page.path, scripts: sources.slice(0, at).filter((f) => f.endsWith('.js') && isSmallFile(f)) };
+      const local = (files: string[]) => files.filter((f) => f.endsWith('.js') && isSmallFile(f));
+      return { page: page.path, scripts: local(sources.slice(0, at)), later: local(sources.slice(at + 1)) };
     }
   }
   return undefined;
@@ -89,17 +98,51 @@ export function pageContextNote(context: PageContext, failed: readonly { file: s
   return `ran the ${ran} first, in one global scope as the page does${threw}`;
 }
 
-/** Before a classic script loads: the page's earlier scripts run; the report's note, when any ran. */
 /** The page of the project that loads the script `file` with `<script src>`; undefined for a page or a script no page loads. */
 export function pageLoadingScript(file: string): string | undefined {
   return isHtmlPage(file) ? undefined : pageContextOf(pageSearchRoot(file), file)?.page;
 }
 
-export function runPageContext(file: string): string[] {
+/** Before a classic script loads: the page's earlier scripts run and its later scripts' literal globals are set; the report's notes. */
+export function runPageContext(file: string, code: string): string[] {
   if (isHtmlPage(file)) {
     return [];
   }
   const root = pageSearchRoot(file);
   const context = pageContextOf(root, file);
-  return context && context.scripts.length > 0 ? [pageContextNote(context, runPageScripts(context.scripts), root)] : [];
+  if (!context) {
+    return [];
+  }
+  const notes = context.scripts.length > 0 ? [pageContextNote(context, runPageScripts(context.scripts), root)] : [];
+  const set = defineLaterGlobals(context.later, code);
+  return set.length > 0 ? [...notes, laterGlobalsNote(context, set, file, root)] : notes;
+}
+
+interface SetGlobal {
+  name: string;
+  value: unknown;
+  file: string;
+}
+
+/** Sets the later scripts' literal globals that `code` reads and nothing defines yet (the first script's value of a name wins). */
+export function defineLaterGlobals(later: readonly string[], code: string): SetGlobal[] {
+  const set: SetGlobal[] = [];
+  const global = globalThis as Record<string, unknown>;
+  for (const file of later) {
+    for (const [name, value] of literalGlobalsOf(fs.readFileSync(file, 'utf8'), code)) {
+      if (!(name in global)) {
+        global[name] = value;
+        set.push({ name, value, file });
+      }
+    }
+  }
+  return set;
+}
+
+/** `took inx = 128, iny = 128 from transfer.js, which main.html loads after ML.js: …`. */
+export function laterGlobalsNote(context: PageContext, set: readonly SetGlobal[], file: string, root: string): string {
+  const rel = (f: string) => path.relative(root, f) || path.basename(f);
+  const files = [...new Set(set.map((g) => rel(g.file)))].join(', ');
+  const values = set.map((g) => `${g.name} = ${JSON.stringify(g.value)}`).join(', ');
+  return `took ${values} from ${files}, which ${rel(context.page)} loads after ${rel(file)}: the page has run ${set.length === 1 ? 'that declaration' : 'those declarations'} by the time its code calls the builder (the script${files.includes(',') ? 's were' : ' was'} not run)`;
 }

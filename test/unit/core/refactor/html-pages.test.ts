@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { addLayerScriptTags, isTfjsScriptSrc, removeLayerScriptTags, scriptTags } from '../../../../src/core/refactor/html-pages';
+import { addLayerScriptTags, isTfjsScriptSrc, removeLayerScriptTags, resolveScriptSrc, scriptTags } from '../../../../src/core/refactor/html-pages';
 import { applyTextEdits } from '../../../../src/core/refactor';
 
 const ROOT = '/w';
@@ -88,6 +88,25 @@ describe('refactor: HTML pages of converted browser scripts', () => {
     assert.match(unloaded[0]!.message, /^No HTML page in the workspace loads lonely\.js: add <script src="running-batch-norm\.browser\.js"><\/script> right after the tfjs <script> tag, before the one that loads lonely\.js/);
   });
 
+  it("a Flask template's url_for('static', …) tag: the layer's tag is written the same way, and revert removes it", () => {
+    const page = '/w/app/templates/index.html';
+    const html = `<script src="${CDN}"></script>\n<script src="{{ url_for('static', filename='js/app.js') }}"></script>\n`;
+    const converted = [{ file: '/w/app/static/js/app.js', layerFile: '/w/app/static/js/running-batch-norm.browser.js' }];
+    const { pages, unloaded } = addLayerScriptTags([{ path: page, text: html }], converted, ROOT);
+    assert.deepEqual(unloaded, []);
+    const after = applyTextEdits(html, pages[0]!.edits);
+    assert.equal(after, `<script src="${CDN}"></script>\n<script src="{{ url_for('static', filename='js/running-batch-norm.browser.js') }}"></script>\n<script src="{{ url_for('static', filename='js/app.js') }}"></script>\n`);
+    assert.deepEqual(addLayerScriptTags([{ path: page, text: after }], converted, ROOT).pages, [], 'idempotent');
+    assert.equal(applyTextEdits(after, removeLayerScriptTags([{ path: page, text: after }], converted, new Set(), ROOT)[0]!.edits), html);
+  });
+
+  it('a template URL in double quotes gets its tag in single quotes', () => {
+    const page = '/w/templates/index.html';
+    const html = `<script src='{{ url_for("static", filename="app.js") }}'></script>\n`;
+    const { pages } = addLayerScriptTags([{ path: page, text: html }], [{ file: '/w/static/app.js', layerFile: '/w/static/running-batch-norm.browser.js' }], ROOT);
+    assert.equal(applyTextEdits(html, pages[0]!.edits), `<script src='{{ url_for("static", filename="running-batch-norm.browser.js") }}'></script>\n${html}`);
+  });
+
   it('revert keeps the tag while another script of the page still uses the layer', () => {
     const html = `<script src="${CDN}"></script>\n<script src="js/running-batch-norm.browser.js"></script>\n<script src="js/a.js"></script>\n<script src="js/app.js"></script>\n`;
     const reverted = [{ file: '/w/js/app.js', layerFile: LAYER }];
@@ -115,5 +134,21 @@ describe('refactor: HTML pages of converted browser scripts', () => {
   ];
   for (const [src, expected] of tfjsSources) {
     it(`isTfjsScriptSrc(${src}) is ${expected}`, () => assert.equal(isTfjsScriptSrc(src), expected));
+  }
+});
+
+describe("resolveScriptSrc: server templates' static URLs", () => {
+  const rows: { src: string; page: string; expected: string | undefined }[] = [
+    { src: "{{url_for('static', filename='ML.js')}}", page: '/app/templates/main.html', expected: '/app/static/ML.js' },
+    { src: '{{ url_for("static", filename="js/net.js") }}', page: '/app/templates/pages/demo.html', expected: '/app/static/js/net.js' },
+    { src: "{% static 'js/model.js' %}", page: '/site/shop/templates/shop/index.html', expected: '/site/shop/static/js/model.js' },
+    { src: "{{url_for('static', filename='x.js')}}", page: '/app/pages/main.html', expected: '/app/pages/static/x.js' },
+    { src: 'js/net.js', page: '/app/templates/main.html', expected: '/app/templates/js/net.js' },
+    { src: 'https://cdn.example.com/{{ x }}.js', page: '/app/templates/main.html', expected: undefined },
+  ];
+  for (const row of rows) {
+    it(`${row.src} in ${row.page}`, () => {
+      assert.equal(resolveScriptSrc(row.src, row.page, '/'), row.expected);
+    });
   }
 });
