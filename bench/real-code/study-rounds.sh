@@ -40,6 +40,8 @@ pair round7-before study-round7-before
 [ -f $R/study-round17-now2-dev.json ] && pair round17-end-of-session-2 study-round17-now2
 [ -f $R/study-round17-before3-dev.json ] && pair round17-before-session-3 study-round17-before3
 [ -f $R/study-round17-final-dev.json ] && pair round17-final study-round17-final
+[ -f $R/study-round18-before-dev.json ] && pair round18-before study-round18-before
+[ -f $R/study-round18-now-dev.json ] && pair round18-end-of-session-1 study-round18-now
 # Rounds 13, 14 and 17's held-out halves after the changes made once their failures had been read (their development halves did not change).
 [ -f $R/study-now-r17-test.json ] && args+=("now=$R/study-now-r17-test.json")
 [ -f $R/study-now-r14-test.json ] && args+=("now=$R/study-now-r14-test.json")

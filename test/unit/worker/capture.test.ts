@@ -165,6 +165,14 @@ describe('sanity --from: capture from the user program (program processes)', fun
     assert.equal(report.model, 'buildModel');
   });
 
+  it('a program that never trains and drops a half-built model for a fallback it uses: the fallback is taken, and the report says why', async () => {
+    const report = reportOf((await run(request('node builds-fallback.js'))).outcome);
+    assert.equal(report.capture?.kind, 'built');
+    assert.equal(report.model, 'buildFallbackModel');
+    assert.equal(report.capture?.site?.line, 15);
+    assert.ok(report.notes?.some((n) => n === 'the program built 2 models before this one that it never compiled or ran (at builds-fallback.js:6, builds-fallback.js:10): it went on with this one, so this one was taken'), JSON.stringify(report.notes));
+  });
+
   it('a program that plays games before its first fit(), past half the budget: its model is taken as built, and the report says when', async () => {
     const { outcome, output } = await run(request('node self-play-first.js', { timeoutMs: 16_000, steps: 10 }));
     const report = reportOf(outcome);

@@ -1,8 +1,11 @@
 /**
  * Decides which model the program trains is the one to take (`--capture N`), keeps what it feeds to
  * training, and stops the program there: the taken call never settles while the session runs on the
- * live model. A program that ends without training hands over the model it built instead.
+ * live model. A program that ends without training hands over the model it built instead: the Nth
+ * of those it went on to use (compiled or ran) when it used any, since one it built and dropped (a
+ * Sequential whose builder threw halfway, caught before a fallback model) is not the one it works with.
  */
+import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { SourceLocation } from '../../../core/training/protocol';
 import { BatchCollector } from './batch-collector';
@@ -37,6 +40,8 @@ export class CaptureState {
   private readonly builtAt = new Map<tfjs.LayersModel, Built>();
   private readonly trained = new Map<tfjs.LayersModel, number>();
   private readonly compileArgs = new WeakMap<tfjs.LayersModel, unknown>();
+  /** Built models the program compiled or ran (predict, evaluate, execute). */
+  private readonly used = new WeakSet<tfjs.LayersModel>();
   /** Optimizers the program stepped a model with in its own loop: paused once the session owns the model. */
   private readonly programOptimizers = new WeakSet<object>();
   private phase: 'watching' | 'collecting' | 'running' = 'watching';
@@ -76,6 +81,7 @@ export class CaptureState {
       },
       compiled: (model, args) => {
         this.compileArgs.set(model, args);
+        this.markUsed(model, instance);
         // An optimizer object given to compile is wrapped now: a program whose loop never yields (a
         // synchronous `while (true)` of gradient steps) would never run a microtask.
         patchOptimizerClasses((args as { optimizer?: unknown } | undefined)?.optimizer, onGradients);
@@ -83,8 +89,32 @@ export class CaptureState {
         queueMicrotask(() => patchOptimizerClasses((model as { optimizer?: unknown }).optimizer, onGradients));
       },
       training: (call) => this.onTraining(call, instance),
-      inference: (_model, fromProgram) => this.onInference(fromProgram),
+      inference: (model, fromProgram) => {
+        this.markUsed(model, instance);
+        return this.onInference(fromProgram);
+      },
     };
+  }
+
+  private markUsed(model: tfjs.LayersModel, instance: TfjsInstance): void {
+    if (!this.builtAt.has(model) || this.used.has(model)) {
+      return;
+    }
+    this.used.add(model);
+    if (this.usedBuilt().length === this.index) {
+      // As for the Nth model built: the program may dispose it before it ends.
+      keepAliveIn(instance, model);
+    }
+  }
+
+  private usedBuilt(): Built[] {
+    return this.built.filter((b) => this.used.has(b.model));
+  }
+
+  /** The model a program that does not train hands over: the Nth it used, else the Nth it built. */
+  private handedOver(): Built | undefined {
+    const used = this.usedBuilt();
+    return used.length >= this.index ? used[this.index - 1] : this.built[this.index - 1];
   }
 
   /**
@@ -168,7 +198,7 @@ export class CaptureState {
     if (code === 0 && failure === undefined) {
       return this.beginBuilt();
     }
-    const built = this.built[this.index - 1];
+    const built = this.handedOver();
     return built !== undefined && this.isComplete(built.model) && this.beginBuilt({ programFailed: failure ?? `exited with code ${code}` });
   }
 
@@ -187,11 +217,17 @@ export class CaptureState {
   }
 
   private builtTarget(extra: BuiltExtra): CapturedTarget | undefined {
-    const built = this.built[this.index - 1];
+    const built = this.handedOver();
     if (!built || this.trained.size >= this.index) {
       return undefined;
     }
-    return { ...this.targetOf(built.model, built.instance, built.site), kind: 'built', ...extra };
+    const target: CapturedTarget = { ...this.targetOf(built.model, built.instance, built.site), kind: 'built', ...extra };
+    const skipped = this.used.has(built.model) ? this.built.slice(0, this.built.indexOf(built)).filter((b) => !this.used.has(b.model)) : [];
+    if (skipped.length > 0) {
+      const where = skipped.map((b) => (b.site ? `${path.basename(b.site.file)}:${b.site.line}` : 'a place not found')).join(', ');
+      target.notes.push(`the program built ${skipped.length === 1 ? 'a model' : `${skipped.length} models`} before this one that it never compiled or ran (at ${where}): it went on with this one, so this one was taken`);
+    }
+    return target;
   }
 
   private onTraining(call: TrainingCall, instance: TfjsInstance): unknown {
