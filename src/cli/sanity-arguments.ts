@@ -5,6 +5,7 @@
  * guesses), so the worker gets a complete call and the user sees where each value came from; the
  * same for the module variables the builder reads (`--module-vars`, see module-variables.ts).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { unrecognisedFunction } from '../core/analysis/builders/named-function';
 import { readPropertiesOf } from '../core/analysis/arguments/property-reads';
@@ -16,6 +17,7 @@ import type { SanityRequest } from '../core/training/protocol';
 import { collectSourceFiles, findHtmlPages, readSourceFile } from '../core/workspace';
 import { scriptCodeOf } from '../core/analysis/page/page-scripts';
 import { findPackageRoot } from '../worker/launcher';
+import { projectRoot } from '../worker/package-root';
 
 /** More files than this in one package: the rest are not searched for call sites. */
 const MAX_PACKAGE_FILES = 5000;
@@ -200,7 +202,10 @@ export function describeCall(builder: Pick<ModelBuilder, 'kind' | 'id' | 'classN
 
 /** The package's source files, read on first use (most runs need none). */
 function lazyPackageFiles(file: string): (() => PackageFile[]) & { display: (f: string) => string } {
-  const root = findPackageRoot(file);
+  // With no package.json above it (a copied folder), the project's checkout or the folder above the
+  // file's: a builder's helpers in `../layers` say what data it takes.
+  const packageRoot = findPackageRoot(file);
+  const root = fs.existsSync(path.join(packageRoot, 'package.json')) ? packageRoot : projectRoot(file);
   let files: PackageFile[] | undefined;
   const get = () => {
     files ??= collectSourceFiles([root], root)

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatSanity, parseSanityArgs } from '../../../src/cli/commands/sanity';
 import { completeSanityRequest, describeCall } from '../../../src/cli/sanity-arguments';
@@ -23,6 +24,21 @@ describe('rbn sanity arguments', function () {
     assert.deepEqual(request.args, [5, 6, 3]);
     assert.equal(request.argsSource, 'call in grid-agent_test.js:6');
     assert.equal(message, 'createGridNetwork(5, 6, 3): from the call in grid-agent_test.js:6');
+  });
+
+  it('a folder with no package.json: the helpers it imports from a sibling folder say the input is an image', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-no-package-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'backbone'));
+      fs.mkdirSync(path.join(dir, 'layers'));
+      fs.writeFileSync(path.join(dir, 'layers', 'index.ts'), "import * as tf from '@tensorflow/tfjs';\nexport const convBN = (x: tf.SymbolicTensor, filters: number) => tf.layers.batchNormalization().apply(tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same' }).apply(x)) as tf.SymbolicTensor;\n");
+      const file = path.join(dir, 'backbone', 'index.ts');
+      fs.writeFileSync(file, "import * as tf from '@tensorflow/tfjs';\nimport { convBN } from '../layers';\nexport const backbone = (inputShape: number[]) => {\n  const inputs = tf.input({ shape: inputShape });\n  return tf.model({ inputs, outputs: convBN(inputs, 8) });\n};\n");
+      const request = { ...parseSanityArgs([file], dir).request, model: 'backbone' };
+      assert.deepEqual(completeSanityRequest(request, fs.readFileSync(file, 'utf8')).request.args, [[28, 28, 1]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a call shown to the reader is shortened past 200 characters (the request keeps every value)', () => {

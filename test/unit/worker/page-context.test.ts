@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import type { SanityOutcome, SanityReport, SanityRequest } from '../../../src/core/training/protocol';
 import { runSanityTrain } from '../../../src/worker/launcher';
 import { literalGlobalsOf } from '../../../src/worker/loading/page/literal-globals';
-import { defineLaterGlobals, laterGlobalsNote, pageContextNote, pageContextOf, pageSearchRoot, runPageScripts } from '../../../src/worker/loading/page/page-context';
+import { defineLaterGlobals, laterGlobalsNote, pageContextNote, pageContextOf, runPageScripts } from '../../../src/worker/loading/page/page-context';
+import { projectRoot } from '../../../src/worker/package-root';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/sanity/page-context');
 const LATER = path.resolve(__dirname, '../../fixtures/sanity/page-later-globals');
@@ -24,10 +25,10 @@ describe('a classic script a page loads runs after the page’s earlier scripts'
   });
 
   it('pages are looked for in the project folder, else one folder above the script’s', () => {
-    assert.equal(pageSearchRoot(path.join(FIXTURE, 'js/net.js')), FIXTURE);
+    assert.equal(projectRoot(path.join(FIXTURE, 'js/net.js')), FIXTURE);
     const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-page-root-'));
     fs.mkdirSync(path.join(bare, 'common'));
-    assert.equal(pageSearchRoot(path.join(bare, 'common', 'model.js')), bare);
+    assert.equal(projectRoot(path.join(bare, 'common', 'model.js')), bare);
     fs.rmSync(bare, { recursive: true, force: true });
   });
 

@@ -19,6 +19,7 @@ import { isHtmlPage, pageScripts } from '../../../core/analysis/page/page-script
 import { isTfjsScriptSrc, resolveScriptSrc } from '../../../core/refactor/html-pages';
 import { findHtmlPages } from '../../../core/workspace/html-pages-plan';
 import { literalGlobalsOf } from './literal-globals';
+import { projectRoot } from '../../package-root';
 
 export interface PageContext {
   /** The page that loads the script. */
@@ -31,25 +32,6 @@ export interface PageContext {
 
 /** Scripts larger than this are libraries or data the builder's script does not need to have run. */
 const MAX_SCRIPT_BYTES = 8 * 1024 * 1024;
-
-/**
- * Where the pages that may load `file` are: its project's folder (the nearest with a package.json or
- * .git, up to four levels up), else the folder above the file's (`common/x.js` loaded by `view/home.html`).
- */
-export function pageSearchRoot(file: string): string {
-  let dir = path.dirname(path.resolve(file));
-  for (let level = 0; level < 4; level++) {
-    if (fs.existsSync(path.join(dir, 'package.json')) || fs.existsSync(path.join(dir, '.git'))) {
-      return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      break;
-    }
-    dir = parent;
-  }
-  return path.dirname(path.dirname(path.resolve(file)));
-}
 
 /** The first page under `root` that loads `file` with `<script src>`, and the local scripts it loads before it; undefined when none does. */
 export function pageContextOf(root: string, file: string): PageContext | undefined {
@@ -100,7 +82,7 @@ export function pageContextNote(context: PageContext, failed: readonly { file: s
 
 /** The page of the project that loads the script `file` with `<script src>`; undefined for a page or a script no page loads. */
 export function pageLoadingScript(file: string): string | undefined {
-  return isHtmlPage(file) ? undefined : pageContextOf(pageSearchRoot(file), file)?.page;
+  return isHtmlPage(file) ? undefined : pageContextOf(projectRoot(file), file)?.page;
 }
 
 /** Before a classic script loads: the page's earlier scripts run and its later scripts' literal globals are set; the report's notes. */
@@ -108,7 +90,7 @@ export function runPageContext(file: string, code: string): string[] {
   if (isHtmlPage(file)) {
     return [];
   }
-  const root = pageSearchRoot(file);
+  const root = projectRoot(file);
   const context = pageContextOf(root, file);
   if (!context) {
     return [];
