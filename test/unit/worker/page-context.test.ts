@@ -97,6 +97,10 @@ describe('globals a later script of the page declares with literal values', func
     }
   });
 
+  it('a later script that cannot be read is passed over, as a browser goes on past it', () => {
+    assert.deepEqual(defineLaterGlobals([path.join(LATER, 'static/missing.js')], 'tf.input({ shape: [cropHeight] })'), []);
+  });
+
   it('a builder whose input size a later script of its page declares trains, and the report says so', async () => {
     const request: SanityRequest = { file: path.join(LATER, 'static/model.js'), model: 'makeModel', args: [], steps: 2, batchSize: 4, compare: false, backend: 'cpu', timeoutMs: 30_000, seed: 1, data: 'synthetic' };
     const outcome: SanityOutcome = await runSanityTrain(request, { workerScript: WORKER, maxMemoryMb: 2048 });

@@ -210,10 +210,10 @@ function readsText(name: string, count: number): string {
 /** Lists of shapes (a pyramid of feature maps) or of small sizes, for a parameter read element by element. */
 function guessElementLists(name: string, reads: ElementReads, hint: DataHint): Guess {
   if (reads.kind === 'shapes') {
-    const value = shapeList(reads, hint);
-    const pyramid = value.length > 1 && value[0][1] !== value[1][1] ? ', each half the size of the one before, as a backbone\'s feature maps are' : '';
+    const { shapes, pyramid } = shapeList(reads, hint);
+    const halving = pyramid ? ", each half the size of the one before, as a backbone's feature maps are" : '';
     const batch = reads.withBatch ? ', with a null batch dimension first (the code slices it off)' : '';
-    return { value, detail: `from ${readsText(name, reads.count)} as shapes: ${reads.count} shape${reads.count === 1 ? '' : 's'}${pyramid}${batch}` };
+    return { value: shapes, detail: `from ${readsText(name, reads.count)} as shapes: ${reads.count} shape${reads.count === 1 ? '' : 's'}${halving}${batch}` };
   }
   const value = Array.from({ length: reads.count }, () => Array.from({ length: reads.innerLength }, () => COUNT_SIZE));
   return { value, detail: `from ${readsText(name, reads.count)} as lists: ${reads.count} list${reads.count === 1 ? '' : 's'} of ${reads.innerLength} sizes` };

@@ -65,11 +65,11 @@ function inShapePosition(code: string, at: number): boolean {
 /**
  * A list of `count` image shapes, each half the size of the one before, as a backbone's feature maps
  * are (largest first), so a neck that upsamples one to concatenate it with the next builds; other
- * shapes repeat. `withBatch` puts `null` before each, for the code that slices it off.
+ * shapes repeat (`pyramid` false). `withBatch` puts `null` before each, for the code that slices it off.
  */
-export function shapeList(reads: ElementReads, hint: DataHint, rank?: number): number[][] | (number | null)[][] {
-  const base = shapeFor(hint, rank);
-  const pyramid = hint.input === 'image' && base.length === 3;
+export function shapeList(reads: ElementReads, hint: DataHint): { shapes: (number | null)[][]; pyramid: boolean } {
+  const base = shapeFor(hint, undefined);
+  const pyramid = hint.input === 'image' && base.length === 3 && reads.count > 1;
   const shapes = Array.from({ length: reads.count }, (_, k) => (pyramid ? [Math.max(1, Math.ceil(base[0] / 2 ** k)), Math.max(1, Math.ceil(base[1] / 2 ** k)), base[2]] : [...base]));
-  return reads.withBatch ? shapes.map((s) => [null, ...s]) : shapes;
+  return { shapes: reads.withBatch ? shapes.map((s) => [null, ...s]) : shapes, pyramid };
 }

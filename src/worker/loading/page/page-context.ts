@@ -106,12 +106,21 @@ interface SetGlobal {
   file: string;
 }
 
-/** Sets the later scripts' literal globals that `code` reads and nothing defines yet (the first script's value of a name wins). */
+/**
+ * Sets the later scripts' literal globals that `code` reads and nothing defines yet (the first script's
+ * value of a name wins). A script that cannot be read is passed over, as a browser goes on past it.
+ */
 export function defineLaterGlobals(later: readonly string[], code: string): SetGlobal[] {
   const set: SetGlobal[] = [];
   const global = globalThis as Record<string, unknown>;
   for (const file of later) {
-    for (const [name, value] of literalGlobalsOf(fs.readFileSync(file, 'utf8'), code)) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const [name, value] of literalGlobalsOf(text, code)) {
       if (!(name in global)) {
         global[name] = value;
         set.push({ name, value, file });
@@ -124,7 +133,7 @@ export function defineLaterGlobals(later: readonly string[], code: string): SetG
 /** `took inx = 128, iny = 128 from transfer.js, which main.html loads after ML.js: …`. */
 export function laterGlobalsNote(context: PageContext, set: readonly SetGlobal[], file: string, root: string): string {
   const rel = (f: string) => path.relative(root, f) || path.basename(f);
-  const files = [...new Set(set.map((g) => rel(g.file)))].join(', ');
+  const files = [...new Set(set.map((g) => rel(g.file)))];
   const values = set.map((g) => `${g.name} = ${JSON.stringify(g.value)}`).join(', ');
-  return `took ${values} from ${files}, which ${rel(context.page)} loads after ${rel(file)}: the page has run ${set.length === 1 ? 'that declaration' : 'those declarations'} by the time its code calls the builder (the script${files.includes(',') ? 's were' : ' was'} not run)`;
+  return `took ${values} from ${files.join(', ')}, which ${rel(context.page)} loads after ${rel(file)}: the page has run ${set.length === 1 ? 'that declaration' : 'those declarations'} by the time its code calls the builder (the script${files.length > 1 ? 's were' : ' was'} not run)`;
 }
