@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { unrecognisedFunction } from '../core/analysis/builders/named-function';
 import { readPropertiesOf } from '../core/analysis/arguments/property-reads';
 import { shortenedArguments } from '../core/training/report/report-call';
-import { formatArgumentList, formatArgumentProposal, formatLiteralValue, formatModuleVariables, parameterLabel, proposeArguments, summarize, type PackageFile } from '../core/analysis/arguments/argument-proposals';
+import { formatArgumentList, formatArgumentProposal, formatLiteralValue, guessReasons, formatModuleVariables, parameterLabel, proposeArguments, summarize, type PackageFile } from '../core/analysis/arguments/argument-proposals';
 import { builderNamed, findModelBuilders, pickDefaultBuilder } from '../core/analysis/builders/model-builders';
 import type { ArgumentProposal, ModelBuilder, ModuleVariablesProposal } from '../core/analysis/types';
 import type { SanityRequest } from '../core/training/protocol';
@@ -26,6 +26,8 @@ export interface CompletedRequest {
   request: SanityRequest;
   /** What the CLI tells the user about the arguments it chose (stderr), when it chose any. */
   message?: string;
+  /** Why each guessed argument is what it is, a line each (stderr, under `message`). */
+  guessNotes?: string[];
   /** The same for the module variables it set, when the builder reads any. */
   moduleVarsMessage?: string;
   /** The same for the instance fields it set, when a method builder reads empty ones. */
@@ -100,7 +102,7 @@ function completeArguments(request: SanityRequest, builder: ModelBuilder, propos
     out.argsSource = found.sources.length > 0 ? `${found.summary}; without a value: ${open.names.join(', ')}` : `without a value: ${open.names.join(', ')}`;
     const them = open.names.length === 1 ? 'it' : 'them';
     const detail = found.sources.length > 0 ? `${formatArgumentProposal(found).detail}; ` : '';
-    return { request: out, message: `${describeCall(builder, out)}: ${detail}nothing proposes a value for ${open.names.join(', ')}, which the builder only hands on: it runs without ${them}; pass --args if the model needs ${them}` };
+    return { request: out, ...guessNotesOf(found), message: `${describeCall(builder, out)}: ${detail}nothing proposes a value for ${open.names.join(', ')}, which the builder only hands on: it runs without ${them}; pass --args if the model needs ${them}` };
   }
   if (proposal.unknown) {
     const text = formatArgumentList(proposal.args);
@@ -115,7 +117,12 @@ function completeArguments(request: SanityRequest, builder: ModelBuilder, propos
   }
   const given = givenSource(request).argsSource;
   out.argsSource = given ? `${given}; the rest: ${proposal.summary}` : proposal.summary;
-  return { request: out, message: `${describeCall(builder, out)}: ${formatArgumentProposal(proposal).detail}` };
+  return { request: out, ...guessNotesOf(proposal), message: `${describeCall(builder, out)}: ${formatArgumentProposal(proposal).detail}` };
+}
+
+function guessNotesOf(proposal: ArgumentProposal): Pick<CompletedRequest, 'guessNotes'> {
+  const notes = guessReasons(proposal.sources);
+  return notes.length > 0 ? { guessNotes: notes } : {};
 }
 
 /**

@@ -237,7 +237,9 @@ Exit codes: 0 trained cleanly, 1 NaN/Inf or exploding weights found,
       io.out(json ? sanityErrorJson('badInput', completed.error, completed.request, io.cwd) : '');
       return EXIT_CANNOT_RUN;
     }
-    for (const line of [completed.message, completed.moduleVarsMessage, completed.instanceVarsMessage]) {
+    // The guesses' reasons sit under the line that names them: what to check when the run fails.
+    const guesses = (completed.guessNotes ?? []).map((note) => `  guessed ${note}`);
+    for (const line of [completed.message, ...guesses, completed.moduleVarsMessage, completed.instanceVarsMessage]) {
       if (line) {
         io.err(`rbn sanity: ${line}\n`);
       }

@@ -29,6 +29,8 @@ export interface SanityAnalysis {
   formatArguments(values: readonly unknown[]): string;
   /** Where the proposal came from, for the box's prompt ("from the call in dqn_test.js:25"). */
   describeProposal(proposal: ArgumentProposal): string;
+  /** Why each guessed value is what it is ("inputShape: from its use as a shape"). */
+  guessReasons(proposal: ArgumentProposal): string[];
   /** The module variables as an editable JS object literal, and where their values came from. */
   describeModuleVariables(proposal: ModuleVariablesProposal): { text: string; detail: string };
 }
@@ -46,6 +48,7 @@ export function loadSanityAnalysis(): Promise<SanityAnalysis> {
       core.proposeArguments(input.builder, { file: input.fileName, code: input.code }, { files: input.packageFiles, ...(input.lastRun ? { lastRun: input.lastRun } : {}) }),
     formatArguments: (values) => proposals.formatArgumentList([...values]),
     describeProposal: (proposal) => proposals.formatArgumentProposal(proposal).detail,
+    guessReasons: (proposal) => proposals.guessReasons(proposal.sources),
     describeModuleVariables: (proposal) => proposals.formatModuleVariables(proposal),
   }));
   return loaded;

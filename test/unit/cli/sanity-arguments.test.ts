@@ -57,6 +57,11 @@ describe('rbn sanity arguments', function () {
     assert.equal(message, 'new Classifier(32).build(4): from guesses for units');
   });
 
+  it('says why each guess is what it is, and nothing when nothing was guessed', () => {
+    assert.deepEqual(complete('classes.ts', { model: 'Classifier.build', args: [4] }).guessNotes, ['units: from the name units']);
+    assert.equal(complete('classes.ts', { model: 'Classifier.build', args: [4], ctorArgs: [8] }).guessNotes, undefined);
+  });
+
   it('given --args and --ctor-args: nothing proposed, nothing printed', () => {
     const { request, message } = complete('classes.ts', { model: 'Classifier.build', args: [4], ctorArgs: [3] });
     assert.equal(request.argsSource, 'given with --args and --ctor-args');

@@ -129,6 +129,12 @@ describe('argument boxes', () => {
     assert.match(argumentPrompt(net, 'from the default in the signature', 'ctorArgs'), /^Arguments for the constructor: new Net\(units\) — from the default in the signature \(a JS array\)$/);
   });
 
+  it('the prompt says why each guessed value is what it is', () => {
+    const f = builder('buildModel', { parameters: [param('inputShape'), param('units')] });
+    const prompt = argumentPrompt(f, 'from guesses for inputShape, units', 'args', ['inputShape: from its use as a shape', 'units: from the type number']);
+    assert.equal(prompt, 'Arguments for buildModel(inputShape, units) — from guesses for inputShape, units (a JS array). Guessed inputShape: from its use as a shape; units: from the type number');
+  });
+
   it('the instance-fields box names the class and the method', () => {
     const m = builder('Classifier.buildModel', { kind: 'method', className: 'Classifier', memberName: 'buildModel' });
     assert.equal(instanceFieldsPrompt(m, 'numClasses from the name numClasses'), 'Fields of the Classifier instance buildModel reads, set after construction (another method fills them) — numClasses from the name numClasses (a JS object, names without this.)');

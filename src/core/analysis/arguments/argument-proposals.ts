@@ -305,6 +305,14 @@ function describeSources(sources: ArgumentProposalSource[], prose: boolean): str
 }
 
 /**
+ * Why each guessed value is what it is, one line a parameter ("inputShape: from its use as a shape"):
+ * a guess the user should check before trusting the run, so the CLI and the argument box say it.
+ */
+export function guessReasons(sources: readonly ArgumentProposalSource[]): string[] {
+  return [...new Set(sources.filter((s) => s.source === 'guess').map((s) => `${s.parameter}: ${s.detail}`))];
+}
+
+/**
  * The proposal as the editable JS array literal an input box shows, and where it came from:
  * `{ text: '[9, 9, 4]', detail: 'from the call in dqn_test.js:25' }`; `ctorText` for the constructor's.
  */

@@ -55,17 +55,20 @@ export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode
   const analysis = await deps.analysis();
   const title = `Sanity-train ${builder.id}`;
   // Each box says where its own values came from: the builder's, or the constructor's.
-  const sourceOf = (ofConstructor: boolean) =>
-    analysis.describeProposal({ ...proposal, sources: proposal.sources.filter((s) => (s.ofConstructor ?? false) === ofConstructor) });
+  const partOf = (ofConstructor: boolean): ArgumentProposal => ({ ...proposal, sources: proposal.sources.filter((s) => (s.ofConstructor ?? false) === ofConstructor) });
+  const promptOf = (which: 'args' | 'ctorArgs') => {
+    const part = partOf(which === 'ctorArgs');
+    return argumentPrompt(builder, analysis.describeProposal(part), which, analysis.guessReasons(part));
+  };
   const out: ChosenArguments = {};
   if (needs.args) {
-    out.args = await askFor((text) => checkArguments(text, needs.args ?? []), { title, prompt: argumentPrompt(builder, sourceOf(false), 'args'), value: analysis.formatArguments(proposal.args) });
+    out.args = await askFor((text) => checkArguments(text, needs.args ?? []), { title, prompt: promptOf('args'), value: analysis.formatArguments(proposal.args) });
     if (!out.args) {
       return undefined;
     }
   }
   if (needs.ctorArgs) {
-    out.ctorArgs = await askFor((text) => checkArguments(text, needs.ctorArgs ?? []), { title: `${title}: constructor`, prompt: argumentPrompt(builder, sourceOf(true), 'ctorArgs'), value: analysis.formatArguments(proposal.ctorArgs ?? []) });
+    out.ctorArgs = await askFor((text) => checkArguments(text, needs.ctorArgs ?? []), { title: `${title}: constructor`, prompt: promptOf('ctorArgs'), value: analysis.formatArguments(proposal.ctorArgs ?? []) });
     if (!out.ctorArgs) {
       return undefined;
     }

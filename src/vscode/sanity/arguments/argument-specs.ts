@@ -23,16 +23,19 @@ export function argumentNeeds(builder: ModelBuilder): ArgumentNeeds {
 }
 
 /**
- * "Arguments for createNet(h, w, numActions) — from the call in dqn_test.js:25".
+ * "Arguments for createNet(h, w, numActions) — from the call in dqn_test.js:25 (a JS array)", then why
+ * each guessed value is what it is: ". Guessed units: from the type number; shape: from its use as a shape"
  * @param source where the proposal came from, as the analysis words it.
+ * @param guesses the analysis's reasons for its guesses, a line a parameter.
  */
-export function argumentPrompt(builder: ModelBuilder, source: string, which: 'args' | 'ctorArgs'): string {
+export function argumentPrompt(builder: ModelBuilder, source: string, which: 'args' | 'ctorArgs', guesses: readonly string[] = []): string {
   const target =
     which === 'ctorArgs'
       ? `the constructor: new ${builder.className ?? builder.id.split('.')[0]}(${userParameters(builder.constructorParameters).map((p) => p.name).join(', ')})`
       : builderSignature(builder);
   // VS Code adds "Press Enter to confirm or Escape to cancel" itself.
-  return `Arguments for ${target} — ${source} (a JS array)`;
+  const why = guesses.length > 0 ? `. Guessed ${guesses.join('; ')}` : '';
+  return `Arguments for ${target} — ${source} (a JS array)${why}`;
 }
 
 export type ArgumentCheck =

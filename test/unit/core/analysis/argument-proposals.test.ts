@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatArgumentList, formatArgumentProposal, parameterLabel, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
+import { formatArgumentList, formatArgumentProposal, guessReasons, parameterLabel, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
 import { findCallSites } from '../../../../src/core/analysis/builders/call-sites';
 import { parseArgsLiteral } from '../../../../src/core/analysis/arguments/args-literal';
 import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
@@ -484,6 +484,7 @@ describe('formatArgumentProposal', () => {
   it('mixes sources and renders nested values, strings and objects', () => {
     const p = propose(rowTitled('a tuple-typed shape'));
     assert.deepEqual(formatArgumentProposal(p), { text: '[[32, 32, 3], 1]', detail: 'from the defaults in the signature and guesses for inputShape' });
+    assert.deepEqual(guessReasons(p.sources), ['inputShape: from the type [number, number, number]']);
     assert.equal(formatArgumentList(["it's", { units: 8, 'a-b': null }, true]), "['it\\'s', { units: 8, \"a-b\": null }, true]");
   });
 
