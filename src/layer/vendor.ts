@@ -49,7 +49,8 @@ export function renderVendoredBrowserDeclarations(): string {
 
 /** The layer's code in a flavour, without the vendored copy's header (the npm package writes its own). */
 export function renderLayerCode(flavor: VendorFlavor, tfjsModule: string): string {
-  if (!/^[@A-Za-z0-9._/-]+$/.test(tfjsModule)) {
+  // A package path, or (Deno, browser modules) an `npm:` specifier or a URL: nothing that could end the string literal.
+  if (!/^[@A-Za-z0-9._/-]+$/.test(tfjsModule) && !(/^(npm:|https?:\/\/)/.test(tfjsModule) && /^[^\s'"`\\]+$/.test(tfjsModule))) {
     throw new Error(`renderVendoredLayer: "${tfjsModule}" is not a module specifier (expected e.g. '@tensorflow/tfjs-node')`);
   }
   if (!(flavor in VENDOR_EXTENSIONS)) {

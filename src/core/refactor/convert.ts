@@ -6,13 +6,13 @@
 import { mightContainBatchNorm } from '../analysis';
 import * as path from 'node:path';
 import { parseAndFindUsages, RUNNING_BATCH_NORM, type FoundUsage, type ParsedFile } from '../analysis/usages/find-usages';
-import { layerTfjsModule } from '../analysis/usages/tfjs-values';
+import { layerTfjsSpecifier } from '../analysis/usages/tfjs-values';
 import { isTypeScriptFile } from '../analysis/typescript';
 import { BROWSER_DECLARATIONS_EXTENSION, renderVendoredBrowserDeclarations, renderVendoredLayer, VENDOR_EXTENSIONS } from '../../layer/vendor';
 import { LAYER_BASE_NAME } from './layer-path';
 import { argumentEdits, defaultArgsEdits } from './args';
 import { batchNormalizationExpressionAt, findFactoryBinding, ORIGINAL_CALLEE_PREFIX } from './bindings';
-import { detectModuleStyle, importInsertion, importSpecifierFor, importStatementText } from './module-style';
+import { detectModuleStyle, importInsertion, importSpecifierFor, importStatementText, moduleSpecifiersOf } from './module-style';
 import { inRange, skippedOf } from './targets';
 import { linesAfterEdits } from './text-edits';
 import type { RefactorInput, RefactorResult, TextEdit } from './types';
@@ -53,7 +53,7 @@ export function convertToRunningBatchNorm(input: RefactorInput): RefactorResult 
     return withLines(input, sortEdits(edits), moduleUsages, targets); // the package is the layer: nothing to copy
   }
   const flavor = isTypeScriptFile(input.fileName) ? 'ts' : style.esm ? 'esm' : 'cjs';
-  const content = renderVendoredLayer(flavor, layerTfjsModule(moduleUsages[0]!.module));
+  const content = renderVendoredLayer(flavor, layerTfjsSpecifier(moduleUsages[0]!.module, moduleSpecifiersOf(parsed.ts, parsed.sourceFile)));
   return withLines(input, sortEdits(edits), moduleUsages, targets, { path: input.layerFilePath, content });
 }
 

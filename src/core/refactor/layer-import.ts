@@ -4,13 +4,13 @@
  * refactorings; the editor adds the edit to the completion (one undo) and creates the file.
  */
 import { parseAndFindUsages, RUNNING_BATCH_NORM } from '../analysis/usages/find-usages';
-import { layerTfjsModule, tfjsPackageOf } from '../analysis/usages/tfjs-values';
+import { layerTfjsSpecifier, tfjsPackageOf } from '../analysis/usages/tfjs-values';
 import { isTypeScriptFile } from '../analysis/typescript';
 import * as path from 'node:path';
 import { renderVendoredLayer, VENDOR_EXTENSIONS } from '../../layer/vendor';
 import { LAYER_BASE_NAME } from './layer-path';
 import { findFactoryBinding } from './bindings';
-import { detectModuleStyle, importInsertion, importSpecifierFor, importStatementText } from './module-style';
+import { detectModuleStyle, importInsertion, importSpecifierFor, importStatementText, moduleSpecifiersOf } from './module-style';
 import type { LayerFileToCreate, TextEdit } from './types';
 
 export interface LayerImport {
@@ -37,11 +37,10 @@ export function layerImportFor(input: { code: string; fileName: string; layerFil
     return { layerFile: { path: browserScript, content: renderVendoredLayer('script', '@tensorflow/tfjs') }, globalTf: true };
   }
   const style = detectModuleStyle(t, sourceFile, input.fileName);
-  const tfjs = sourceFile.statements
-    .map((s) => (t.isImportDeclaration(s) && t.isStringLiteral(s.moduleSpecifier) ? tfjsPackageOf(s.moduleSpecifier.text) : undefined))
-    .find((m) => m !== undefined);
+  const specifiers = moduleSpecifiersOf(t, sourceFile);
+  const tfjs = specifiers.map(tfjsPackageOf).find((m) => m !== undefined) ?? null;
   const flavor = isTypeScriptFile(input.fileName) ? 'ts' : style.esm ? 'esm' : 'cjs';
-  const layerFile = input.layerPackage ? undefined : { path: input.layerFilePath, content: renderVendoredLayer(flavor, layerTfjsModule(tfjs ?? /require\(\s*['"](@tensorflow\/tfjs-node(-gpu)?)['"]/.exec(input.code)?.[1] ?? null)) };
+  const layerFile = input.layerPackage ? undefined : { path: input.layerFilePath, content: renderVendoredLayer(flavor, layerTfjsSpecifier(tfjs, specifiers)) };
   const file = layerFile ? { layerFile } : {};
   if (findFactoryBinding(parsed)) {
     return file;

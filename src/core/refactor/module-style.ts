@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { isTypeScriptFile, type ts, type Ts } from '../analysis/typescript';
+import { isWrittenOnlySpecifier } from '../analysis/module-specifiers';
 
 export interface ModuleStyle {
   esm: boolean;
@@ -12,6 +13,8 @@ export interface ModuleStyle {
   newline: '\n' | '\r\n';
   /** Relative TS imports carry a `.js` suffix (NodeNext style). */
   jsSuffix: boolean;
+  /** Relative TS imports carry their `.ts` suffix (Deno, which also reads `npm:` and URL specifiers). */
+  tsSuffix: boolean;
 }
 
 /** A top-level statement that loads a module: `import`, `import x = require()`, `const x = require()`. */
@@ -33,13 +36,15 @@ export function detectModuleStyle(t: Ts, sf: ts.SourceFile, fileName: string): M
   const firstSpecifier = first ? specifierOf(t, first) : undefined;
   const quote = firstSpecifier && text[firstSpecifier.getStart(sf)] === '"' ? '"' : "'";
   const semicolon = first ? text.slice(first.pos, first.end).trimEnd().endsWith(';') : /;[ \t]*\r?$/m.test(text) || !text.trim();
-  const relativeSpecifiers = loads.map((s) => specifierOf(t, s)?.text).filter((s): s is string => !!s && s.startsWith('.'));
+  const specifiers = loads.map((s) => specifierOf(t, s)?.text).filter((s): s is string => !!s);
+  const relativeSpecifiers = specifiers.filter((s) => s.startsWith('.'));
   return {
     esm: isEsm(t, sf, fileName, loads),
     quote,
     semicolon,
     newline: text.includes('\r\n') ? '\r\n' : '\n',
     jsSuffix: /\.(mts)$/i.test(fileName) || relativeSpecifiers.some((s) => /\.js$/.test(s)),
+    tsSuffix: relativeSpecifiers.some((s) => /\.tsx?$/.test(s)) || (relativeSpecifiers.every((s) => !/\.js$/.test(s)) && specifiers.some(isWrittenOnlySpecifier)),
   };
 }
 
@@ -81,7 +86,7 @@ export function importSpecifierFor(fileName: string, targetFile: string, style: 
   }
   if (isTypeScriptFile(targetFile)) {
     const stem = rel.replace(/\.(ts|mts|cts)$/i, '');
-    return style.jsSuffix ? `${stem}.js` : stem;
+    return style.tsSuffix ? rel : style.jsSuffix ? `${stem}.js` : stem;
   }
   if (/\.js$/i.test(rel) && !style.esm) {
     return rel.slice(0, -3); // require() resolves `.js`; ESM needs the full name
@@ -141,4 +146,11 @@ function attachedCommentsStart(t: Ts, sf: ts.SourceFile, statement: ts.Statement
     start = comment.pos;
   }
   return start;
+}
+
+/** The modules a file loads, in order: its import declarations' specifiers, then those of `require('…')` and `import('…')` calls. */
+export function moduleSpecifiersOf(t: Ts, sf: ts.SourceFile): string[] {
+  const declared = sf.statements.flatMap((s) => (t.isImportDeclaration(s) && t.isStringLiteral(s.moduleSpecifier) ? [s.moduleSpecifier.text] : []));
+  const called = [...sf.text.matchAll(/\b(?:require|import)\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g)].map((m) => m[2]!);
+  return [...declared, ...called];
 }

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { loadTsMorph } from '../../core/analysis/builders/tfjs-bindings';
 import { TFJS_MODULE, TFJS_URL } from '../../core/analysis/builders/tfjs-bindings';
+import { bareSpecifier } from '../../core/analysis/module-specifiers';
 import { isLoadStop } from './load-stop';
 import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
 import { isHtmlPage } from '../../core/analysis/page/page-scripts';
@@ -103,6 +104,10 @@ export function installModuleHooks(redirects: Map<string, string>): void {
   process.setSourceMapsEnabled?.(true);
   const originalResolve = internals._resolveFilename.bind(Module);
   internals._resolveFilename = (request, parent, isMain, options) => {
+    if (request.startsWith('npm:')) {
+      // Deno's `npm:@tensorflow/tfjs@4.22.0`: the package it names, found (or served) as a bare import is.
+      return internals._resolveFilename(bareSpecifier(request), parent, isMain, options);
+    }
     const redirect = TFJS_MODULE.test(request) ? tfjsRedirects.get(request) : undefined;
     if (redirect && NATIVE_TFJS.test(request) && !redirect.includes('tfjs-node')) {
       // tfjs-node served by plain tfjs: with tfjs-node's `tf.node` image functions (tfjs-node-namespace.ts).

@@ -31,6 +31,7 @@ describe('comments never count as imports', () => {
     { code: "const url = 'https://cdn.example/x.js'; // not tfjs\nconst tf2 = require(\"@tensorflow/tfjs\");", browser: false },
     { code: "import * as tf from 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/+esm';", browser: true },
     { code: 'const { sequential } = await import(`@tensorflow/tfjs`);', browser: false },
+    { code: "import * as tf from 'npm:@tensorflow/tfjs@4.22.0';", browser: false },
   ];
   for (const row of rows) {
     it(`${row.browser ? 'a page script' : 'a module'}: ${row.code.split('\n')[0]}`, () => {
@@ -48,6 +49,13 @@ describe('real-code kinds run (through the worker)', function () {
   it('a page module whose tfjs import is commented out gets the page-global tf', async () => {
     const report = reportOf(await run(request('commented-import.js', { model: 'policyNet' })));
     assert.equal(report.runs[0].steps, 2);
+  });
+
+  it("a Deno module's npm: specifier is the package it names, its CDN URL the same tfjs", async () => {
+    const report = reportOf(await run(request('deno-npm.ts', { model: 'buildScorer', args: [5] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.equal(report.runs[0].graph?.nodes.filter((n) => n.className === 'BatchNormalization').length, 1);
+    assert.ok(!(report.notes ?? []).some((n) => /not installed|stand-in/.test(n)), JSON.stringify(report.notes));
   });
 
   it('a model built at the top level with no builder function: --model names the variable', async () => {

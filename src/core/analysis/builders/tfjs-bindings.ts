@@ -4,6 +4,7 @@
  * factory finder and the layer-source mapping of sanity-train.
  */
 import type * as TsMorph from 'ts-morph';
+import { bareSpecifier } from '../module-specifiers';
 
 /** Any `@tensorflow/tfjs*` package; the browser build exposes the same API as a global `tf`. */
 export const TFJS_MODULE = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
@@ -53,7 +54,7 @@ export function getTfjsBindings(file: TsMorph.SourceFile): TfjsBindings {
   const { Node } = loadTsMorph();
   const bindings: TfjsBindings = { namespaces: new Set(), named: new Map() };
   for (const decl of file.getImportDeclarations()) {
-    if (!TFJS_MODULE.test(decl.getModuleSpecifierValue()) && !TFJS_URL.test(decl.getModuleSpecifierValue())) {
+    if (!isTfjsSpecifier(decl.getModuleSpecifierValue())) {
       continue;
     }
     const ns = decl.getNamespaceImport() ?? decl.getDefaultImport();
@@ -140,7 +141,12 @@ function isTfjsRequireOrImport(node: TsMorph.Node): boolean {
   }
   const callee = node.getExpression().getText();
   const [arg] = node.getArguments();
-  return (callee === 'require' || callee === 'import') && arg !== undefined && Node.isStringLiteral(arg) && TFJS_MODULE.test(arg.getLiteralValue());
+  return (callee === 'require' || callee === 'import') && arg !== undefined && Node.isStringLiteral(arg) && isTfjsSpecifier(arg.getLiteralValue());
+}
+
+/** A tfjs package by its name, Deno's `npm:` specifier or a CDN URL. */
+function isTfjsSpecifier(specifier: string): boolean {
+  return TFJS_MODULE.test(bareSpecifier(specifier)) || TFJS_URL.test(specifier);
 }
 
 /** Strips `await`, parentheses and type assertions around an expression. */

@@ -7,6 +7,7 @@ import { Evaluator } from './evaluate';
 import type { TfValue } from './tfjs-values';
 import type { Usage, UsageKind } from '../types';
 import { getTypeScript, scriptKindFor, type ts, type Ts } from '../typescript';
+import { bareSpecifier } from '../module-specifiers';
 
 /** A usage plus the syntax the refactorings need. */
 export interface FoundUsage extends Usage {
@@ -176,7 +177,7 @@ function isGlobalScript(t: Ts, sf: ts.SourceFile, code: string): boolean {
     return true;
   }
   const isJavaScript = /\.(js|mjs|jsx)$/i.test(sf.fileName);
-  const loadsTfjs = sf.statements.some((s) => t.isImportDeclaration(s) && t.isStringLiteral(s.moduleSpecifier) && /^@tensorflow\/tfjs/.test(s.moduleSpecifier.text)) || /import\s*\(\s*['"]@tensorflow\/tfjs/.test(code);
+  const loadsTfjs = sf.statements.some((s) => t.isImportDeclaration(s) && t.isStringLiteral(s.moduleSpecifier) && /^@tensorflow\/tfjs/.test(bareSpecifier(s.moduleSpecifier.text))) || /import\s*\(\s*['"](npm:|(https?:)?\/\/[^'"]*\/)?@tensorflow\/tfjs/.test(code);
   return isJavaScript && !loadsTfjs;
 }
 

@@ -3,7 +3,7 @@
  * namespace, the batch-norm layer factory, a low-level normalisation op, or the vendored RunningBatchNorm.
  * Everything else is `undefined` (unknown), which is what keeps look-alikes from matching.
  */
-
+import { bareSpecifier, isWrittenOnlySpecifier } from '../module-specifiers';
 import { LAYER_PACKAGE_NAME } from '../../../layer/package-name';
 
 /** `module` null: the browser global `tf`, or (`injected`) tfjs handed in as a parameter. */
@@ -23,9 +23,13 @@ const TFJS_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow
  *  on the root namespace is the tfjs-core op of tfjs 1.x (later renamed `batchNorm`), not the layer. */
 const MANUAL_OPS = new Set(['batchNorm', 'batchNorm2d', 'batchNorm3d', 'batchNorm4d', 'batchNormalization', 'moments']);
 
-/** The tfjs package a module specifier names (`@tensorflow/tfjs-node/dist/index.js` → `@tensorflow/tfjs-node`). */
+/**
+ * The tfjs package a module specifier names (`@tensorflow/tfjs-node/dist/index.js` → `@tensorflow/tfjs-node`),
+ * also as Deno's `npm:` specifier or a CDN URL (`https://esm.sh/@tensorflow/tfjs@4.22.0`).
+ */
 export function tfjsPackageOf(specifier: string): string | undefined {
-  return TFJS_PACKAGES.find((p) => specifier === p || specifier.startsWith(`${p}/dist`));
+  const bare = bareSpecifier(specifier);
+  return TFJS_PACKAGES.find((p) => bare === p || bare.startsWith(`${p}/dist`));
 }
 
 /** Whether a module specifier names the vendored layer file (any relative path to `running-batch-norm`) or the layer's npm package. */
@@ -92,6 +96,17 @@ function injected(value: { injected?: true }): { injected?: true } {
 /** The layer's tfjs module for a usage's module: `-layers` and unknown map to '@tensorflow/tfjs'. */
 export function layerTfjsModule(module: string | null): string {
   return module === '@tensorflow/tfjs-node' || module === '@tensorflow/tfjs-node-gpu' ? module : '@tensorflow/tfjs';
+}
+
+/**
+ * What the layer file imports tfjs as: the package (`layerTfjsModule`), except where the code imports
+ * that package as Deno's `npm:` specifier or from a CDN URL, which resolve only as written: then the
+ * same specifier, so that the layer and the model share one tfjs.
+ * @param specifiers the file's import and require specifiers, in order.
+ */
+export function layerTfjsSpecifier(module: string | null, specifiers: readonly string[]): string {
+  const pkg = layerTfjsModule(module);
+  return specifiers.find((s) => isWrittenOnlySpecifier(s) && tfjsPackageOf(s) === pkg) ?? pkg;
 }
 
 /** Merges the values a `let` binding receives over its lifetime: tfjs namespaces merge (the first

@@ -10,7 +10,7 @@ import { withoutComments } from '../../../core/analysis/comments';
  * import does not count; a CDN URL of tfjs is the page's tfjs).
  */
 export function isBrowserScript(code: string): boolean {
-  return !/['"`]@tensorflow\/tfjs/.test(withoutComments(code));
+  return !/['"`](npm:\/?)?@tensorflow\/tfjs/.test(withoutComments(code));
 }
 
 /** `tf` as the page's global, and the minimal `window`/`self` aliases page scripts reach for. */

@@ -22,6 +22,11 @@ describe('findDeferredTfjsBindings (top-level tfjs bindings filled only by some 
     });
   }
 
+  it("counts Deno's npm: specifiers and CDN URLs as tfjs", () => {
+    const bindings = getTfjsBindings(parseSourceFile("import * as tfn from 'npm:@tensorflow/tfjs@4.22.0';\nimport { layers } from 'https://esm.sh/@tensorflow/tfjs-layers@4';\nconst tfd = await import('npm:@tensorflow/tfjs-node');", 'm.ts'));
+    assert.deepEqual([[...bindings.namespaces], [...bindings.named]], [['tfn', 'tfd'], [['layers', 'layers']]]);
+  });
+
   it('counts an assigned name as a tfjs namespace', () => {
     const bindings = getTfjsBindings(parseSourceFile("let tfn;\nfunction run() { tfn = require('@tensorflow/tfjs-node'); }", 'm.js'));
     assert.deepEqual([...bindings.namespaces], ['tfn']);

@@ -218,6 +218,22 @@ describe('refactor: convert to RunningBatchNorm', () => {
     }
   });
 
+  it("keeps Deno's npm: specifier and a CDN URL: the layer file imports tfjs as the code does, Deno's TS with its .ts suffix", () => {
+    const rows: [string, string, string, string][] = [
+      ['/p/a.ts', `import * as tf from "npm:@tensorflow/tfjs@4.22.0";\ntf.layers.batchNormalization();\n`, 'import { runningBatchNorm } from "./running-batch-norm.ts";', "from 'npm:@tensorflow/tfjs@4.22.0';"],
+      ['/p/b.js', `import * as tf from 'https://esm.sh/@tensorflow/tfjs@4.22.0';\ntf.layers.batchNormalization();\n`, "import { runningBatchNorm } from './running-batch-norm.js';", "import * as tf from 'https://esm.sh/@tensorflow/tfjs@4.22.0';"],
+      ['/p/c.ts', `import * as tf from 'npm:@tensorflow/tfjs';\nimport { data } from './data.js';\ntf.layers.batchNormalization();\n`, "import { runningBatchNorm } from './running-batch-norm.js';", "from 'npm:@tensorflow/tfjs';"],
+    ];
+    for (const [fileName, code, importLine, layerImport] of rows) {
+      const result = convertToRunningBatchNorm({ code, fileName, layerFilePath: resolveLayerFilePath({ fileName }) });
+      assert.equal(result.kind, 'edits', fileName);
+      if (result.kind === 'edits') {
+        assert.ok(applyTextEdits(code, result.edits).includes(importLine), applyTextEdits(code, result.edits));
+        assert.ok(result.layerFile?.content.includes(layerImport), fileName);
+      }
+    }
+  });
+
   it('a browser script gets the browser-script layer next to it, and says pages need its tag', () => {
     const result = convertToRunningBatchNorm({ code: 'tf.layers.batchNormalization();\n', fileName: '/p/site/js/app.js', layerFilePath: '/p/site/js/running-batch-norm.js' });
     assert.equal(result.kind, 'edits');
