@@ -68,7 +68,8 @@ function runCli(cli, args, cwd, killAfterS) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   let json;
   try { json = r.stdout ? JSON.parse(r.stdout) : undefined; } catch { json = undefined; }
-  const stderrLines = (r.stderr ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  // The reasons under a proposal ('rbn sanity:   guessed x: …') would push the proposal out of the tail.
+  const stderrLines = (r.stderr ?? '').split('\n').filter((l) => !/^rbn sanity: {3}guessed /.test(l)).map((l) => l.trim()).filter(Boolean);
   return { rc: r.status, signal: r.signal, killed: r.error?.code === 'ETIMEDOUT', seconds: Math.round(seconds * 10) / 10,
     json, stderrTail: stderrLines.slice(-4).join(' | ').slice(0, 700) };
 }
