@@ -23,7 +23,14 @@ export function withNodeNamespace(tf: Tf): Tf {
   if ((tf as unknown as { node?: unknown }).node !== undefined) {
     return tf;
   }
-  return { ...tf, node: nodeNamespace(tf) } as Tf;
+  // Getters, as tfjs's own re-exports are: a wrapper put on a tfjs-layers export later (models-used.ts) is seen here too.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(tf)) {
+    Object.defineProperty(out, key, { get: () => (tf as unknown as Record<string, unknown>)[key], enumerable: true });
+  }
+  Object.defineProperty(out, '__esModule', { value: true });
+  out.node = nodeNamespace(tf);
+  return out as unknown as Tf;
 }
 
 function nodeNamespace(tf: Tf): Record<string, unknown> {

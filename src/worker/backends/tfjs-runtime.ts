@@ -11,7 +11,7 @@
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { BackendPreference, SkippedBackend } from './types';
-import { checkWasmHost, packageVersionOf } from './wasm-compat';
+import { checkWasmHost, packageVersionOf, tooOldToDrive } from './wasm-compat';
 import { activateWasmBackend, firstLine, type WasmStartOptions } from './wasm-setup';
 import type { WasmThreads } from './wasm-threads';
 import { chooseBundledBackend } from './bundled-backend';
@@ -76,6 +76,11 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
     return loadBundled(preference, install, options);
   }
   const native = workspace.find((w) => NATIVE_PACKAGES.includes(w.request));
+  // Decided before any of it loads: a tfjs-core loaded once cannot be swapped for the bundled one.
+  const tooOld = tooOldToDrive(coreVersionOf(workspaceRedirects(userFile, workspace[0].file), workspace[0]));
+  if (tooOld) {
+    return withWorkspaceReason(await loadBundled(preference, install, options), native ? [{ name: 'tensorflow', reason: `${tooOld}: its ${native.request} was not loaded` }] : nativeSkips(undefined, preference), tooOld);
+  }
   const skipped: SkippedBackend[] = [];
   if (native && (preference === 'auto' || preference === 'tensorflow')) {
     const redirects = workspaceRedirects(userFile, native.file);
@@ -87,26 +92,34 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
       await tf.ready();
       return { tf, backend: tf.getBackend(), skipped: await applyPreference(tf, preference), source: 'workspace', redirects };
     } catch (err) {
-      // Its tfjs-core is loaded by now, so the workspace's tfjs is the one that can still run.
+      // Its tfjs-core is loaded by now, so the workspace's tfjs is the one that can still run: on the
+      // bundled wasm where that core can host it (as below), else on its own cpu.
       skipped.push({ name: 'tensorflow', reason: `the workspace's ${native.request} failed to load: ${firstLine(err instanceof Error ? err.message : String(err))}` });
-      return loadWorkspaceWasmOrCpu(requireTfjs(), preference, redirects, skipped, options);
+      const host = checkWasmHost(coreVersionOf(redirects, native), bundledWasmVersion());
+      return loadWorkspaceWasmOrCpu(requireTfjs(), preference, redirects, skipped, options, host.compatible ? undefined : host.reason);
     }
   }
   skipped.push(...nativeSkips(native?.request, preference));
   const plain = workspace.find((w) => w.request === '@tensorflow/tfjs') ?? workspace[0];
   const redirects = workspaceRedirects(userFile, plain.file);
-  const coreFile = redirects.get('@tensorflow/tfjs-core');
-  // The umbrella package's version is its tfjs-core's, where the core cannot be found beside it.
-  const coreVersion = coreFile ? packageVersionOf(coreFile, '@tensorflow/tfjs-core') : packageVersionOf(plain.file, plain.request);
-  const host = checkWasmHost(coreVersion, bundledWasmVersion());
+  const host = checkWasmHost(coreVersionOf(redirects, plain), bundledWasmVersion());
   if (preference === 'cpu' || host.compatible) {
     install(redirects);
     return loadWorkspaceWasmOrCpu(requireTfjs(), preference, redirects, skipped, options);
   }
-  const bundled = await loadBundled(preference, install, options);
-  // The workspace's own reason for the native backend stands in for the bundled chooser's.
+  return withWorkspaceReason(await loadBundled(preference, install, options), skipped, host.reason);
+}
+
+/** The workspace's tfjs-core version; the umbrella package's own where the core cannot be found beside it (they match). */
+function coreVersionOf(redirects: Map<string, string>, entry: { request: string; file: string }): string | undefined {
+  const coreFile = redirects.get('@tensorflow/tfjs-core');
+  return coreFile ? packageVersionOf(coreFile, '@tensorflow/tfjs-core') : packageVersionOf(entry.file, entry.request);
+}
+
+/** The bundled tfjs in a workspace that has its own: the workspace's reasons for its native backend stand in for the bundled chooser's. */
+function withWorkspaceReason(bundled: TfjsRuntime, skipped: SkippedBackend[], reason: string): TfjsRuntime {
   const bundledSkips = bundled.skipped.filter((s) => !s.name.startsWith('tensorflow'));
-  return { ...bundled, skipped: [...skipped, ...bundledSkips], reason: `${host.reason}: the model ran on the bundled tfjs, its tfjs imports redirected` };
+  return { ...bundled, skipped: [...skipped, ...bundledSkips], reason: `${reason}: the model ran on the bundled tfjs, its tfjs imports redirected` };
 }
 
 /** Why the native backend did not run on a workspace that has no usable tfjs-node. */
@@ -117,12 +130,17 @@ function nativeSkips(nativeRequest: string | undefined, preference: BackendPrefe
   return [{ name: 'tensorflow', reason: "the workspace has no @tensorflow/tfjs-node (npm install @tensorflow/tfjs-node for native speed)" }];
 }
 
-/** The workspace's tfjs on wasm (the bundled backend and training kernels registered into it), else its cpu. */
+/**
+ * The workspace's tfjs on wasm (the bundled backend and training kernels registered into it), else its cpu.
+ * @param wasmUnfit why its tfjs-core cannot host the bundled wasm (then cpu, and the report says why).
+ */
 async function loadWorkspaceWasmOrCpu(
-  tf: typeof tfjs, preference: BackendPreference, redirects: Map<string, string>, skipped: SkippedBackend[], options: WasmStartOptions = {},
+  tf: typeof tfjs, preference: BackendPreference, redirects: Map<string, string>, skipped: SkippedBackend[], options: WasmStartOptions = {}, wasmUnfit?: string,
 ): Promise<TfjsRuntime> {
   await tf.ready();
-  if (preference !== 'cpu') {
+  if (preference !== 'cpu' && wasmUnfit) {
+    skipped.push({ name: 'wasm', reason: wasmUnfit });
+  } else if (preference !== 'cpu') {
     try {
       const threads = await activateWasmBackend(tf, options);
       return { tf, backend: 'wasm', skipped, source: 'workspace', redirects, threads };

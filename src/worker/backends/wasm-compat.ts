@@ -35,6 +35,18 @@ export function checkWasmHost(coreVersion: string | undefined, wasmVersion: stri
   return { compatible: false, reason: `the bundled wasm backend ${wasmVersion} needs tfjs-core ${wasm.major}.${OLDEST_HOST_MINOR} or later in ${wasm.major}.x and the workspace has ${coreVersion}` };
 }
 
+/**
+ * The oldest tfjs major the worker can drive at all, on the workspace's own cpu: 1.x has the
+ * `tf.ready()` and engine API the session uses (1.7 was tried: it trains on cpu); 0.x has neither.
+ */
+export const OLDEST_DRIVABLE_MAJOR = 1;
+
+/** Why the workspace's tfjs-core is too old to run a session in, or undefined (an unreadable version is tried). */
+export function tooOldToDrive(coreVersion: string | undefined): string | undefined {
+  const core = parseVersion(coreVersion);
+  return core && core.major < OLDEST_DRIVABLE_MAJOR ? `the workspace's tfjs ${coreVersion} is older than sanity-train can run (${OLDEST_DRIVABLE_MAJOR}.0 or later)` : undefined;
+}
+
 function parseVersion(version: string | undefined): { major: number; minor: number } | undefined {
   const match = /^(\d+)\.(\d+)\./.exec(version ?? '');
   return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;

@@ -59,6 +59,13 @@ export async function modelLeftByCall({ result, instance, builder, label, notes,
     notes.push(`${label} returned ${describeValue(result)} and kept no model: sanity-train trained ${which} during the call`);
     return checkInputs(last, label);
   }
+  const made = used.lastMade();
+  if (made) {
+    // Kept only where sanity-train cannot reach it (a closure of the functions it returned, a local).
+    const which = used.countMade() > 1 ? `the last of the ${used.countMade()} models it made${hasBatchNorm(made) ? ' that has BatchNorm layers' : ''}` : 'the model it made';
+    notes.push(`${label} returned ${describeValue(result)}, which holds no model: sanity-train trained ${which} during the call`);
+    return checkInputs(made, label);
+  }
   const where = builder.modelProperty ? ` and this.${builder.modelProperty} holds ${describeValue(instance?.[builder.modelProperty])}` : builder.modelVariable ? ` and \`${builder.modelVariable}\` holds ${describeValue(readModelVariable())}` : '';
   throw new SanityFailure('notAModel', `${label} returned ${describeValue(result)}${where}, not a tf.LayersModel (return tf.sequential(), tf.model() or tf.loadLayersModel(), or assign one to this.model)`);
 }

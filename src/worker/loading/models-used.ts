@@ -3,7 +3,9 @@
  * looks (a smoke test that builds, predicts, disposes and returns `true`; a `main()` that builds and
  * summarises): the models it compiles, adds layers to, summarises or runs during the call are noted,
  * and their dispose() does nothing until the call ends, so the last of them (the last with a
- * BatchNorm layer, where one has) can still be trained, with a note saying so.
+ * BatchNorm layer, where one has) can still be trained, with a note saying so. Models it only makes
+ * (`tf.model(…)`, `tf.sequential(…)`), kept in a closure it returns (`{ run, optimize }`), are noted too,
+ * as the last resort.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { skipFramesOf } from './layer-origins';
@@ -23,6 +25,10 @@ export interface ModelsUsed {
   last(): tfjs.LayersModel | undefined;
   /** How many models the call used. */
   count(): number;
+  /** The same of the models the call made with tf.model() or tf.sequential(), used or not. */
+  lastMade(): tfjs.LayersModel | undefined;
+  /** How many models the call made. */
+  countMade(): number;
   /** Methods and dispose() as they were. */
   restore(): void;
 }
@@ -62,15 +68,58 @@ export function watchModelsUsed(tf: typeof tfjs): ModelsUsed {
       };
     }
   }
+  const made: tfjs.LayersModel[] = [];
+  const restoreFactories = watchFactories(tf, (model) => {
+    holdDispose(model);
+    made.push(model);
+  });
   return {
-    last: () => [...used].reverse().find(hasBatchNorm) ?? used.at(-1),
+    last: () => lastOf(used),
     count: () => used.length,
+    lastMade: () => lastOf(made),
+    countMade: () => made.length,
     restore: () => {
       for (const [proto, name, original] of originals) {
         proto[name] = original;
       }
+      restoreFactories();
       used.forEach(releaseDispose);
+      made.forEach(releaseDispose);
     },
+  };
+}
+
+function lastOf(models: tfjs.LayersModel[]): tfjs.LayersModel | undefined {
+  return [...models].reverse().find(hasBatchNorm) ?? models.at(-1);
+}
+
+/** The factories a builder makes models with. */
+const FACTORIES = ['model', 'sequential'];
+
+/**
+ * Until the returned function runs, every model `tf.model`/`tf.sequential` makes goes to `onMade`. The
+ * umbrella package's exports are getters that read tfjs-layers' own, so the wrappers go on the exports
+ * of the loaded tfjs-layers whose LayersModel is `tf`'s (where they are writable; else nothing is noted).
+ */
+function watchFactories(tf: typeof tfjs, onMade: (model: tfjs.LayersModel) => void): () => void {
+  // tfjs-node and the umbrella re-export them through getters: only tfjs-layers' own exports are writable.
+  const isLayers = (exports: unknown) => (exports as { LayersModel?: unknown } | undefined)?.LayersModel === tf.LayersModel && Object.getOwnPropertyDescriptor(exports, 'model')?.writable === true;
+  const layers = Object.values(require.cache).find((m) => isLayers(m?.exports))?.exports as Record<string, unknown> | undefined;
+  if (!layers) {
+    return () => undefined;
+  }
+  const originals = FACTORIES.map((name) => [name, layers[name]] as const).filter(([, original]) => typeof original === 'function');
+  for (const [name, original] of originals) {
+    layers[name] = function (this: unknown, ...args: unknown[]) {
+      const model = (original as (...a: unknown[]) => tfjs.LayersModel).apply(this, args);
+      onMade(model);
+      return model;
+    };
+  }
+  return () => {
+    for (const [name, original] of originals) {
+      layers[name] = original;
+    }
   };
 }
 

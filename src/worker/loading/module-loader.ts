@@ -118,8 +118,11 @@ export function installModuleHooks(redirects: Map<string, string>): void {
       return redirect;
     }
     if (TFJS_URL.test(request)) {
-      // A browser module's CDN import of tfjs: the page's tfjs, which the worker sets as the global `tf`.
-      return virtualModule(path.join(path.sep, '__rbn_tfjs_url__', 'tf.js'), () => (globalThis as Record<string, unknown>).tf);
+      // A browser (or Deno) module's CDN import of tfjs: the page's tfjs, which the worker sets as the
+      // global `tf` for page scripts; in a module that also imports tfjs by name, the tfjs in use.
+      const inUse = tfjsRedirects.get('@tensorflow/tfjs');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return virtualModule(path.join(path.sep, '__rbn_tfjs_url__', 'tf.js'), () => (globalThis as Record<string, unknown>).tf ?? (inUse ? require(inUse) : undefined));
     }
     try {
       return originalResolve(request, parent, isMain, options);

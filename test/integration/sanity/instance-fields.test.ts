@@ -5,6 +5,7 @@
  * the typed value is proposed first the next time. No extension API types into an input box: the test
  * asks its driver (test/e2e/ext-host-tests.mjs, `[type-in-box]`) to read the box and type, as a user.
  * Only code-server's runs have that driver: in a desktop VS Code (npm run test:electron) the suite is skipped.
+ * The argument box of a builder with guessed arguments (guessed-args.js) is read the same way.
  * The workspace is a copy of test/fixtures/sanity (digit-classifier.js).
  */
 import * as assert from 'node:assert/strict';
@@ -35,11 +36,16 @@ function classifierFile(): vscode.Uri {
  * (or leaves the proposal when undefined) and presses Enter.
  */
 async function trainTypingInBox(text: string | undefined): Promise<{ result: SanityCommandResult; seen: SeenBox }> {
+  return trainWithBox(classifierFile(), BUILDER, 'instance fields', text);
+}
+
+/** Trains `builder` of `file` while the driver records the box whose title holds `title`, types `text` (if any) and accepts. */
+async function trainWithBox(file: vscode.Uri, builder: string, title: string, text: string | undefined): Promise<{ result: SanityCommandResult; seen: SeenBox }> {
   const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rbn-box-')), 'seen.json');
-  const running = vscode.commands.executeCommand<SanityCommandResult>(TRAIN, classifierFile(), BUILDER);
-  console.log(`[type-in-box] ${JSON.stringify({ title: 'instance fields', text, record })}`);
+  const running = vscode.commands.executeCommand<SanityCommandResult>(TRAIN, file, builder);
+  console.log(`[type-in-box] ${JSON.stringify({ title, text, record })}`);
   const result = await running;
-  assert.ok(fs.existsSync(record), `the driver saw no instance-fields box: ${JSON.stringify(result)}`);
+  assert.ok(fs.existsSync(record), `the driver saw no box titled ${title}: ${JSON.stringify(result)}`);
   return { result, seen: JSON.parse(fs.readFileSync(record, 'utf8')) as SeenBox };
 }
 
@@ -113,5 +119,25 @@ describe('the instance-fields box in the extension host', function () {
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     }
     assert.deepEqual(await running, { outcome: 'notRun', why: 'cancelled' });
+  });
+});
+
+describe('the argument box in the extension host', function () {
+  this.timeout(180_000);
+
+  before(function () {
+    if (vscode.env.uiKind !== vscode.UIKind.Web) {
+      this.skip(); // no driver to read the box (see the file's comment)
+    }
+  });
+
+  it('says why each guessed value is what it is; accepted as shown, the builder runs with the guesses', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'a workspace folder is open');
+    const { result, seen } = await trainWithBox(vscode.Uri.joinPath(folder.uri, 'guessed-args.js'), 'createTagger', 'Sanity-train createTagger', undefined);
+    assert.deepEqual([seen.title, seen.value], ['Sanity-train createTagger', '[[784], 10]']);
+    assert.match(seen.prompt, /^Arguments for createTagger\(inputShape, numClasses\) — from guesses for inputShape, numClasses \(a JS array\)\. Guessed inputShape: from the name inputShape \(rank 1: it feeds a dense layer\); numClasses: from the name numClasses$/);
+    const call = reportOf(result).call;
+    assert.deepEqual(call && [call.model, call.args], ['createTagger', [[784], 10]], JSON.stringify(call));
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { checkWasmHost } from '../../../src/worker/backends/wasm-compat';
+import { checkWasmHost, tooOldToDrive } from '../../../src/worker/backends/wasm-compat';
 import { durationText, heldOutRows, planSteps, safetyMarginMs, shownTotal, StepBudget, type PlanInput, type ProbeResult } from '../../../src/worker/budget/budget';
 import { isWasmAbort, SanityFailure } from '../../../src/worker/errors';
 import { describePhase, nextPhase } from '../../../src/worker/launcher';
@@ -202,6 +202,26 @@ describe('checkWasmHost (bundled wasm inside the workspace tfjs-core)', () => {
       const check = checkWasmHost(core, '4.22.0');
       assert.equal(check.compatible, compatible);
       assert.equal(check.reason === '', compatible);
+    });
+  }
+});
+
+describe('tooOldToDrive (a workspace tfjs the worker cannot run a session in)', () => {
+  const rows: [string | undefined, boolean][] = [
+    ['0.15.4', true],
+    ['0.3.1', true],
+    ['1.7.4', false],
+    ['2.8.6', false],
+    ['4.22.0', false],
+    [undefined, false],
+  ];
+  for (const [core, tooOld] of rows) {
+    it(`${core ?? 'unknown'} → ${tooOld ? 'the bundled tfjs' : 'tried'}`, () => {
+      const reason = tooOldToDrive(core);
+      assert.equal(reason !== undefined, tooOld);
+      if (reason) {
+        assert.equal(reason, `the workspace's tfjs ${core} is older than sanity-train can run (1.0 or later)`);
+      }
     });
   }
 });

@@ -58,6 +58,13 @@ describe('real-code kinds run (through the worker)', function () {
     assert.ok(!(report.notes ?? []).some((n) => /not installed|stand-in/.test(n)), JSON.stringify(report.notes));
   });
 
+  it('a builder that keeps its model in a closure of the functions it returns: the model it made trains, with a note', async () => {
+    const report = reportOf(await run(request('closure-model.js', { model: 'createPolicy', args: [{ stateSize: 6, actionSize: 3 }] })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.equal(report.runs[0].graph?.nodes.filter((n) => n.className === 'BatchNormalization').length, 1);
+    assert.ok(report.notes?.includes('createPolicy() returned an Object, which holds no model: sanity-train trained the model it made during the call'), JSON.stringify(report.notes));
+  });
+
   it('a model built at the top level with no builder function: --model names the variable', async () => {
     const report = reportOf(await run(request('top-level-model.js', { model: 'classifier' })));
     assert.equal(report.call?.argsSource, 'built when the module loads');
