@@ -42,6 +42,10 @@ pair round7-before study-round7-before
 [ -f $R/study-round17-final-dev.json ] && pair round17-final study-round17-final
 [ -f $R/study-round18-before-dev.json ] && pair round18-before study-round18-before
 [ -f $R/study-round18-now-dev.json ] && pair round18-end-of-session-1 study-round18-now
+# Round 18's second session: its new repositories before any change of the session (the held-out ones counts only) and its new development ones after; then the whole round.
+[ -f $R/study-round18-s2-before-dev.json ] && pair round18-session-2-before study-round18-s2-before
+[ -f $R/study-round18-s2-after-dev.json ] && args+=("round18-session-2-after=$R/study-round18-s2-after-dev.json")
+[ -f $R/study-round18-now2-dev.json ] && pair round18-end-of-session-2 study-round18-now2
 # Rounds 13, 14 and 17's held-out halves after the changes made once their failures had been read (their development halves did not change).
 [ -f $R/study-now-r17-test.json ] && args+=("now=$R/study-now-r17-test.json")
 [ -f $R/study-now-r14-test.json ] && args+=("now=$R/study-now-r14-test.json")
