@@ -6,7 +6,8 @@
  *    into it, when its tfjs-core can host them (4.17 or later in the same major: see wasm-compat);
  * 3. else the bundled tfjs on its best backend, with every tfjs import of the user's code redirected
  *    to it (as for workspaces without tfjs);
- * and the workspace's tfjs on cpu only when asked for, or when wasm fails to start there.
+ * and the workspace's tfjs on cpu only when asked for, when wasm fails to start there, or when its
+ * tfjs-node failed to load after its older core had. A workspace tfjs before 1.0 is never loaded.
  */
 import * as path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
