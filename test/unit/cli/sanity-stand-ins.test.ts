@@ -12,6 +12,8 @@ interface Row {
   model: string;
   /** The proposal line on stderr. */
   line: string;
+  /** The lines under it: why each guess is what it is. */
+  guesses: string[];
   args: unknown[];
   argsSource: string;
 }
@@ -23,6 +25,7 @@ const rows: Row[] = [
     line: 'new BoardNet({ getBoardSize: () => [10, 10], getActionSize: () => 4 }, { num_channels: 1 }): from guesses for game (a stand-in), settings',
     args: [{ getBoardSize: { $returns: [10, 10] }, getActionSize: { $returns: 4 } }, { num_channels: 1 }],
     argsSource: 'guessed from the names and types (game, settings)',
+    guesses: ['game: a stand-in from what the code does with game (getBoardSize(), getActionSize())', 'settings: from what the code reads of settings (num_channels)'],
   },
   {
     file: 'grid-agent.js',
@@ -30,6 +33,7 @@ const rows: Row[] = [
     line: 'new GridAgent({ height: 10, width: 10 }, { warmupSteps: 8, memoryCapacity: 8 }): from guesses for game, config (a stand-in)',
     args: [{ height: 10, width: 10 }, { warmupSteps: 8, memoryCapacity: 8 }],
     argsSource: 'guessed from the names and types (game, config)',
+    guesses: ['game: from what the code reads of game (height, width)', 'config: a stand-in from what the code does with config (warmupSteps, memoryCapacity)'],
   },
   {
     file: 'seq-autoencoder.js',
@@ -37,6 +41,7 @@ const rows: Row[] = [
     line: 'new SeqAutoencoder({ encoder: { units: 32, layers: 2 }, frame: { width: 28 }, decoder: { units: 32 } }): from guesses for opts (a stand-in)',
     args: [{ encoder: { units: 32, layers: 2 }, frame: { width: 28 }, decoder: { units: 32 } }],
     argsSource: 'guessed from the names and types (opts)',
+    guesses: ['opts: a stand-in from what the code does with opts (encoder.units, encoder.layers, frame.width, decoder.units)'],
   },
   {
     file: 'classifier-head.js',
@@ -44,6 +49,7 @@ const rows: Row[] = [
     line: 'classifierHead(tf.input({ shape: [16] })): from guesses for features (a stand-in)',
     args: [{ $input: [16] }],
     argsSource: 'guessed from the names and types (features)',
+    guesses: ["features: a tf.input stand-in: features is a layer's input in the code"],
   },
   {
     file: 'room-classifier.js',
@@ -51,6 +57,7 @@ const rows: Row[] = [
     line: 'new RoomClassifier().train([{ readings: [8, 8], room: 0 }, { readings: [8, 8], room: 1 }]): from guesses for samples (a stand-in)',
     args: [[{ readings: [8, 8], room: 0 }, { readings: [8, 8], room: 1 }]],
     argsSource: 'guessed from the names and types (samples)',
+    guesses: ['samples: a stand-in list of 2 records from what the code reads of its elements ([i].readings, [i].room)'],
   },
 ];
 
@@ -61,7 +68,7 @@ describe('rbn sanity with stand-ins for live objects (end to end)', function () 
     it(`${row.file}: proposes stand-ins, says so, builds and trains`, async () => {
       const { code, stdout, stderr } = await rbn(['sanity', row.file, '--model', row.model, ...RUN, '--json'], LIVE);
       assert.equal(code, 0, stderr);
-      assert.equal(stderr, `rbn sanity: ${row.line}\n`);
+      assert.equal(stderr, [row.line, ...row.guesses.map((g) => `  guessed ${g}`)].map((l) => `rbn sanity: ${l}\n`).join(''));
       const report = JSON.parse(stdout) as SanityReport;
       assert.deepEqual(report.call?.args, row.args);
       assert.equal(report.call?.argsSource, row.argsSource);
@@ -75,8 +82,9 @@ describe('rbn sanity with stand-ins for live objects (end to end)', function () 
     assert.equal(stdout, '');
     const lines = stderr.trim().split('\n');
     assert.equal(lines[0], 'rbn sanity: new LayeredBoardNet({ getBoardSize: () => [10, 10] }): from guesses for game (a stand-in)');
-    assert.equal(lines.length, 2);
-    assert.match(lines[1], /^rbn sanity: new LayeredBoardNet\(\) threw: TypeError: game\.getHistoryLength is not a function .*\(game is a stand-in guessed from the code, and the builder asked for game\.getHistoryLength, which the analysis did not foresee: pass the real value with --args\)/);
+    assert.equal(lines[1], 'rbn sanity:   guessed game: a stand-in from what the code does with game (getBoardSize())');
+    assert.equal(lines.length, 3);
+    assert.match(lines[2], /^rbn sanity: new LayeredBoardNet\(\) threw: TypeError: game\.getHistoryLength is not a function .*\(game is a stand-in guessed from the code, and the builder asked for game\.getHistoryLength, which the analysis did not foresee: pass the real value with --args\)/);
   });
 
   it('--args takes the stand-in syntax as the proposal prints it, and the text report shows it back', async () => {
