@@ -4,6 +4,7 @@
  * as JavaScript (ESM or CommonJS, JSDoc-typed, made at build time by to-javascript.ts), or as a plain
  * browser script that reads the global `tf` and adds the layer to it.
  */
+import { isWrittenOnlySpecifier } from '../core/analysis/module-specifiers';
 import { asciiText } from './ascii-text';
 import { toBrowserDeclarations } from './browser-declarations';
 import { LAYER_DECLARATIONS, LAYER_JAVASCRIPT, LAYER_SOURCE } from './layer-source.generated';
@@ -50,7 +51,7 @@ export function renderVendoredBrowserDeclarations(): string {
 /** The layer's code in a flavour, without the vendored copy's header (the npm package writes its own). */
 export function renderLayerCode(flavor: VendorFlavor, tfjsModule: string): string {
   // A package path, or (Deno, browser modules) an `npm:` specifier or a URL: nothing that could end the string literal.
-  if (!/^[@A-Za-z0-9._/-]+$/.test(tfjsModule) && !(/^(npm:|https?:\/\/)/.test(tfjsModule) && /^[^\s'"`\\]+$/.test(tfjsModule))) {
+  if (!/^[@A-Za-z0-9._/-]+$/.test(tfjsModule) && !(isWrittenOnlySpecifier(tfjsModule) && /^[^\s'"`\\]+$/.test(tfjsModule))) {
     throw new Error(`renderVendoredLayer: "${tfjsModule}" is not a module specifier (expected e.g. '@tensorflow/tfjs-node')`);
   }
   if (!(flavor in VENDOR_EXTENSIONS)) {

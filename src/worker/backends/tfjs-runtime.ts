@@ -76,15 +76,18 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
   if (workspace.length === 0) {
     return loadBundled(preference, install, options);
   }
-  const native = workspace.find((w) => NATIVE_PACKAGES.includes(w.request));
+  // Best first (WORKSPACE_PACKAGES' order): the native package where there is one.
+  const best = workspace[0];
+  const native = NATIVE_PACKAGES.includes(best.request) ? best : undefined;
+  const bestRedirects = workspaceRedirects(userFile, best.file);
   // Decided before any of it loads: a tfjs-core loaded once cannot be swapped for the bundled one.
-  const tooOld = tooOldToDrive(coreVersionOf(workspaceRedirects(userFile, workspace[0].file), workspace[0]));
+  const tooOld = tooOldToDrive(coreVersionOf(bestRedirects, best));
   if (tooOld) {
     return withWorkspaceReason(await loadBundled(preference, install, options), native ? [{ name: 'tensorflow', reason: `${tooOld}: its ${native.request} was not loaded` }] : nativeSkips(undefined, preference), tooOld);
   }
   const skipped: SkippedBackend[] = [];
   if (native && (preference === 'auto' || preference === 'tensorflow')) {
-    const redirects = workspaceRedirects(userFile, native.file);
+    const redirects = bestRedirects;
     install(redirects);
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports

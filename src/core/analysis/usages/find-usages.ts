@@ -177,7 +177,10 @@ function isGlobalScript(t: Ts, sf: ts.SourceFile, code: string): boolean {
     return true;
   }
   const isJavaScript = /\.(js|mjs|jsx)$/i.test(sf.fileName);
-  const loadsTfjs = sf.statements.some((s) => t.isImportDeclaration(s) && t.isStringLiteral(s.moduleSpecifier) && /^@tensorflow\/tfjs/.test(bareSpecifier(s.moduleSpecifier.text))) || /import\s*\(\s*['"](npm:|(https?:)?\/\/[^'"]*\/)?@tensorflow\/tfjs/.test(code);
+  const isTfjs = (specifier: string) => /^@tensorflow\/tfjs/.test(bareSpecifier(specifier));
+  const loadsTfjs =
+    sf.statements.some((s) => t.isImportDeclaration(s) && t.isStringLiteral(s.moduleSpecifier) && isTfjs(s.moduleSpecifier.text)) ||
+    [...code.matchAll(/import\s*\(\s*['"]([^'"\n]+)['"]/g)].some((m) => isTfjs(m[1]!));
   return isJavaScript && !loadsTfjs;
 }
 
