@@ -1,8 +1,9 @@
 /**
  * What to do about the errors model code most often throws outside the browser, in a few words for
- * the end of a one-line message: a package that is not installed (the npm command), a browser-only
- * API (which one). Pure: reads only the error.
+ * the end of a one-line message: a package that is not installed (the install command, from the
+ * importer's package.json: install-advice.ts), a browser-only API (which one). Otherwise reads only the error.
  */
+import { installAdvice } from './install-advice';
 
 /** Globals that exist in browsers and not in Node. */
 export const BROWSER_GLOBALS = [
@@ -41,7 +42,7 @@ export interface FailureHint {
   kind: 'missingPackage' | 'browserApi' | 'notInTfjs' | 'inputRank';
   /** The package to install, the browser API the code used, or the layer tfjs lacks. */
   subject: string;
-  /** The advice, e.g. "install it: npm install jimp". */
+  /** The advice, e.g. "install it: npm install jimp" (install-advice.ts). */
   text: string;
 }
 
@@ -54,7 +55,9 @@ export function hintFor(err: unknown): FailureHint | undefined {
   const missing = /^Cannot find module '([^']+)'/.exec(message);
   const pkg = missing && (err as { code?: string }).code === 'MODULE_NOT_FOUND' ? packageOfRequest(missing[1]) : undefined;
   if (pkg) {
-    return { kind: 'missingPackage', subject: pkg, text: `the package '${pkg}' is not installed; install it: npm install ${pkg}` };
+    // Node names the files that required it, the user's own first.
+    const importer = (err as { requireStack?: string[] }).requireStack?.[0];
+    return { kind: 'missingPackage', subject: pkg, text: `the package '${pkg}' is not installed; ${installAdvice([pkg], importer)}` };
   }
   if (err.name === 'BrowserOnlyError') {
     // A stand-in (browser-stand-ins.ts) was really used: its message already names the API.

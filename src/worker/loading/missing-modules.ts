@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { TFJS_LIBRARY } from '../../core/analysis/builders/tfjs-bindings';
 import { packageOfRequest } from './failure-hints';
 
-const missingPackages = new Set<string>();
+/** Each missing package, with the first of the user's files that imports it. */
+const missingPackages = new Map<string, string>();
 /** The user's own files that another of theirs imports and that are not there, each with its importer. */
 const missingFiles = new Map<string, MissingFile>();
 /** Stand-ins for missing packages only while the user's module loads: a builder that imports one itself needs it. */
@@ -21,7 +22,12 @@ export function setLoadingUserModule(value: boolean): void {
 
 /** The packages the user's files import that are not installed and got a stand-in, since the last reset. */
 export function missingPackagesStoodIn(): string[] {
-  return [...missingPackages];
+  return [...missingPackages.keys()];
+}
+
+/** The file that imports the first missing package: where its install advice is looked up from. */
+export function firstMissingPackageImporter(): string | undefined {
+  return missingPackages.values().next().value;
 }
 
 export function resetMissingPackagesStoodIn(): void {
@@ -70,7 +76,9 @@ export function standInForMissingPackage(request: string, parent: unknown, err: 
   if (!loadingUserModule || (err as { code?: string }).code !== 'MODULE_NOT_FOUND' || pkg === undefined || TFJS_LIBRARY.test(request) || Module.isBuiltin(request) || !parentFile || parentFile.split(path.sep).includes('node_modules')) {
     return undefined;
   }
-  missingPackages.add(pkg);
+  if (!missingPackages.has(pkg)) {
+    missingPackages.set(pkg, parentFile);
+  }
   return virtualModule(path.join(path.sep, '__rbn_missing_package__', request), () => packageStandIn(`the missing package ${pkg}`, request));
 }
 

@@ -59,6 +59,11 @@ interface WorkspaceRoot {
 }
 
 /** The nearest folder above the importer that declares workspaces (pnpm-workspace.yaml, package.json `workspaces`, lerna.json). */
+/** The root folder of the monorepo workspace the file lies in, if any. */
+export function workspaceRootDirOf(file: string): string | undefined {
+  return workspaceRootOf(file)?.dir;
+}
+
 function workspaceRootOf(importer: string): WorkspaceRoot | undefined {
   let dir = path.dirname(importer);
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
@@ -162,7 +167,7 @@ function readText(file: string): string | undefined {
   }
 }
 
-function readJson(file: string): Record<string, unknown> | undefined {
+export function readJson(file: string): Record<string, unknown> | undefined {
   const text = readText(file);
   try {
     return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);

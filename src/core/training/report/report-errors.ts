@@ -23,7 +23,7 @@ export function errorHeadline(reason: string): string {
 export function errorHint(reason: string, message = ''): string | undefined {
   const missing = /Cannot find module '([^']+)'/.exec(message)?.[1];
   // The worker's own hint (failure-hints.ts) already names the install command.
-  if (/npm install /.test(message)) {
+  if (/\b(npm|pnpm|yarn|bun) (install|add)\b/.test(message)) {
     return reason === 'threw' ? 'The stack trace is in the log (Show Log).' : undefined;
   }
   if (missing && !missing.startsWith('.') && !missing.startsWith('/')) {

@@ -6,7 +6,8 @@
  */
 import type { BuilderParameter } from '../../../core/analysis/types';
 import * as path from 'node:path';
-import { missingFilesStoodIn, missingPackagesStoodIn, resetMissingPackagesStoodIn, type MissingFile } from '../missing-modules';
+import { firstMissingPackageImporter, missingFilesStoodIn, missingPackagesStoodIn, resetMissingPackagesStoodIn, type MissingFile } from '../missing-modules';
+import { installAdvice } from '../install-advice';
 import { uncheckedSubmoduleOf } from '../missing-files';
 import { localFetchNote, localFetchUses } from '../page/local-fetch';
 import { listOf } from '../page/browser-stand-ins';
@@ -64,14 +65,17 @@ export function withLoadingNotes(message: string): string {
   return missing.length > 0 ? `${message} (${missing.join('; ')})` : message;
 }
 
-/** "plotly.js and pako are not installed: the module loaded with inert stand-ins for them". */
+/**
+ * "plotly.js and pako are not installed: the module loaded with inert stand-ins for them (if the model
+ * needs them, the dependencies of /repo/package.json list them: run `npm install` in /repo)".
+ */
 function packageNotes(): string[] {
   const names = missingPackagesStoodIn();
   if (names.length === 0) {
     return [];
   }
-  const list = listOf(names);
-  return [`${list} ${names.length === 1 ? 'is' : 'are'} not installed: the module loaded with ${names.length === 1 ? 'an inert stand-in' : 'inert stand-ins'} for ${names.length === 1 ? 'it' : 'them'} (install ${names.length === 1 ? 'it' : 'them'} if the model needs ${names.length === 1 ? 'it' : 'them'})`];
+  const one = names.length === 1;
+  return [`${listOf(names)} ${one ? 'is' : 'are'} not installed: the module loaded with ${one ? 'an inert stand-in' : 'inert stand-ins'} for ${one ? 'it' : 'them'} (if the model needs ${one ? 'it' : 'them'}, ${installAdvice(names, firstMissingPackageImporter())})`];
 }
 
 /**
