@@ -54,3 +54,19 @@ export function recoveryActions(reason: string, request: SanityRequest, batchSiz
   }
   return [];
 }
+
+export interface InstallStep {
+  /** `npm install` (or pnpm, yarn, bun): the project's own install, as the worker's advice names it. */
+  command: string;
+  /** The folder it runs in: that of the package.json that lists the missing packages. */
+  cwd: string;
+}
+
+/**
+ * The install a failure asks for ("… list it: run `npm install` in /repo"), for a button that runs it and
+ * trains again; undefined when the advice is to add a package the project does not list (its choice).
+ */
+export function installStepOf(message: string): InstallStep | undefined {
+  const match = /run `((?:npm|pnpm|yarn|bun) install)` in (.+?)(?=\)|;|$)/m.exec(message);
+  return match ? { command: match[1], cwd: match[2].trim() } : undefined;
+}

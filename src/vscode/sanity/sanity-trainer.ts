@@ -13,7 +13,8 @@ import { failureLogEntry, noticeLine } from './failure-text';
 import type { LastRunMemory } from './arguments/last-run-memory';
 import { ProgressTracker } from './panel/progress-tracker';
 import { PhaseStatus } from './panel/phase-status';
-import { editorAdvice, recoveryActions, type RecoveryAction } from './editor-advice';
+import { editorAdvice, installStepOf, type InstallStep, recoveryActions, type RecoveryAction } from './editor-advice';
+import { runInstall } from './install-task';
 import { LiveCurves } from './panel/live-curves';
 import { SanityReportPanel, type ReportPanelHooks } from './panel/report-panel';
 import type { SanityOutcome, SanityRunner } from './sanity-runner';
@@ -270,8 +271,23 @@ export class SanityTrainer implements vscode.Disposable {
     // An open panel shows the failure too, never a stale page as if it were this run's result.
     SanityReportPanel.getCurrent()?.update({ kind: 'error', reason, message, file, model, runtime: outcome.runtime });
     const actions = recoveryActions(reason, request, outcome.batchSize).map((a: RecoveryAction) => ({ title: a.title, run: () => void this.runAgain({ ...request, ...a.change }, model, maxMemoryMb) }));
+    const install = installStepOf(message);
+    if (install) {
+      actions.push({ title: `Run ${install.command} and Train Again`, run: () => void this.installThenRun(install, request, model, maxMemoryMb) });
+    }
     void this.offerLog(noticeLine(`Sanity-train of ${model}`, message), 'error', actions);
     return { outcome: 'error', reason, message };
+  }
+
+  /** The project's install in a terminal, then the same job again once it succeeded. */
+  private async installThenRun(step: InstallStep, request: SanityRequest, model: string, maxMemoryMb: number): Promise<void> {
+    const code = await runInstall(step);
+    if (code === 0) {
+      await this.runAgain(request, model, maxMemoryMb);
+      return;
+    }
+    this.deps.log.error(`${step.command} in ${step.cwd} ended ${code === undefined ? 'without an exit code' : `with exit code ${code}`}.`);
+    void vscode.window.showErrorMessage(`${step.command} in ${step.cwd} ${code === undefined ? 'did not finish' : `failed (exit code ${code})`}: its output is in the terminal. Sanity-train did not run again.`);
   }
 
   /** One line, the actions that may fix it, and a Show Log button; the details are in the log already. */

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { SanityRequest } from '../../../src/core/training/protocol';
-import { editorAdvice, recoveryActions } from '../../../src/vscode/sanity/editor-advice';
+import { editorAdvice, installStepOf, recoveryActions } from '../../../src/vscode/sanity/editor-advice';
 
 describe('editor advice: VS Code actions instead of CLI flags', () => {
   const table: [string, string][] = [
@@ -28,4 +28,15 @@ describe('editor advice: VS Code actions instead of CLI flags', () => {
     assert.deepEqual(recoveryActions('memory', { ...request, batchSize: 1 }), []);
     assert.deepEqual(recoveryActions('threw', request), []);
   });
+
+  const installs: [string, ReturnType<typeof installStepOf>][] = [
+    ["createPgNetwork() threw: TypeError: x is not a function (ramda is not installed: the module loaded with an inert stand-in for it (if the model needs it, the dependencies of /w/my repo/package.json list it: run `npm install` in /w/my repo))", { command: 'npm install', cwd: '/w/my repo' }],
+    ["user code threw: Error: Cannot find module 'pako' — the package 'pako' is not installed; the dependencies of /w/a/package.json list it: run `pnpm install` in /w", { command: 'pnpm install', cwd: '/w' }],
+    ['the dependencies of /w/package.json list ramda: run `yarn install` in /w; install lodash: yarn add lodash', { command: 'yarn install', cwd: '/w' }],
+    ["the package 'canvas' is not installed; install it: npm install canvas", undefined],
+    ['a message that names no install', undefined],
+  ];
+  for (const [message, step] of installs) {
+    it(`an install step from: ${message.slice(0, 60)}`, () => assert.deepEqual(installStepOf(message), step));
+  }
 });
