@@ -182,7 +182,7 @@ function superviseProgram(request: SanityRequest, options: CaptureLaunchOptions 
     child.on('close', (code, signal) => {
       const ended = () => {
         if (!captured || sessionEnded) {
-          finish({ kind: 'error', reason: captured ? 'crashed' : 'threw', message: programEndMessage(command, code, signal, tail, captured) });
+          finish({ kind: 'error', reason: captured ? 'crashed' : 'threw', message: programEndMessage(command, request.from!.cwd, code, signal, tail, captured) });
         }
       };
       // The capturing process's last message may still be on its way through the socket. A test

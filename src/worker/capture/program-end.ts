@@ -1,15 +1,21 @@
 /** The one line for a program that ended without a report: it threw, exited, or never built a model. */
+import * as path from 'node:path';
+import { installAdvice, projectInstall } from '../loading/install-advice';
+
 /** A line the hook writes on the program's stderr when it throws (the process dies right after). */
 export const THREW_MARKER = 'rbn-capture: the program threw: ';
 
-export function programEndMessage(command: string, code: number | null, signal: string | null, tail: string[], captured: boolean): string {
+/** `cwd`: the folder the program ran in, where its project's install is looked up. */
+export function programEndMessage(command: string, cwd: string, code: number | null, signal: string | null, tail: string[], captured: boolean): string {
   const threw = [...tail].reverse().find((l) => l.startsWith(THREW_MARKER));
   if (threw) {
     const missing = /Cannot find module '([^'./][^']*)'/.exec(threw)?.[1];
-    const advice = missing !== undefined && !missing.startsWith('/') ? ` (${missing} is not installed: install the project's dependencies, npm install, and run again)` : '';
+    // The hook names the user's frame: the package.json above it is the one that should list the package.
+    const importer = /\(at (\/.+?):\d+\)/.exec(threw)?.[1] ?? path.join(cwd, 'package.json');
+    const advice = missing !== undefined && !missing.startsWith('/') ? ` (${missing} is not installed; ${installAdvice([missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0]], importer)})` : '';
     return `\`${command}\` threw before training a model: ${threw.slice(THREW_MARKER.length)}${advice}`;
   }
-  const tool = missingTool(command, tail);
+  const tool = missingTool(command, cwd, tail);
   if (tool && !captured) {
     return `\`${command}\` could not start: ${tool}`;
   }
@@ -43,8 +49,9 @@ function lastWords(tail: string[]): string {
  * dependencies were never installed): npx refuses to download it, the shell of an npm script finds
  * no such command, or Node's ES-module loader finds no such package.
  */
-function missingTool(command: string, tail: string[]): string | undefined {
-  const install = "install the project's dependencies (npm install) and run again";
+function missingTool(command: string, cwd: string, tail: string[]): string | undefined {
+  const step = projectInstall(cwd);
+  const install = `install the project's dependencies and run again (run \`${step.command}\` in ${step.cwd})`;
   for (const line of tail) {
     const npx = /npx canceled due to missing packages[^[]*\[(.*)\]/.exec(line);
     if (npx) {

@@ -64,6 +64,13 @@ function packageJsonListing(packages: readonly string[], importer: string): List
   return undefined;
 }
 
+/** The project's install for a program run in `dir`: its package manager's, at its workspace's root or nearest package.json. */
+export function projectInstall(dir: string): { command: string; cwd: string } {
+  const inside = path.join(dir, 'package.json');
+  const cwd = workspaceRootDirOf(inside) ?? nearestPackageDir(inside) ?? dir;
+  return { command: `${managerOf(cwd)} install`, cwd };
+}
+
 /** The folder of the nearest package.json above the file. */
 function nearestPackageDir(file: string): string | undefined {
   let dir = path.dirname(file);

