@@ -6,6 +6,7 @@
 #                  test/e2e/sanity-graph.ui.mjs (the INSTALLED .vsix),
 #                  test/e2e/sanity-from-script.ui.mjs (the INSTALLED .vsix: the palette command on a package's script),
 #                  test/e2e/sanity-own-tfjs.ui.mjs (the INSTALLED .vsix in a workspace with its own tfjs),
+#                  test/e2e/sanity-install.ui.mjs (the INSTALLED .vsix: a never-installed project's install button),
 #                  test/e2e/compare-interval.ui.mjs (the INSTALLED .vsix: a Compare's interval and seed dots)
 #   conversion:    test/integration/conversion (trusted + Restricted Mode; dev extension), test/e2e/conversion.ui.mjs (the INSTALLED .vsix)
 # Screenshots: $OUT (default .e2e/out). Env: CODE_SERVER, CHROMIUM, OUT, KEEP_WORK=1, E2E_ONLY=sanity|conversion.
@@ -108,6 +109,12 @@ if [ "$ONLY" != conversion ]; then
   ws_own_tfjs "$WORK/ws-own-tfjs"
   if start_code_server sanity-own-tfjs off "$WORK/ws-own-tfjs" "$VSIX"; then
     run_step "sanity-train: installed .vsix, Compare on the workspace's own tfjs (fashion-MNIST CNN, wasm)" node test/e2e/sanity-own-tfjs.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-own-tfjs" "$OUT"
+  else FAILED=$((FAILED + 1)); fi
+  stop_code_server
+  # A project cloned but never installed, outside the repository: the failure's button runs its npm install.
+  rm -rf "$WORK/ws-install" && cp -r test/fixtures/install "$WORK/ws-install"
+  if start_code_server sanity-install off "$WORK/ws-install" "$VSIX"; then
+    run_step "sanity-train: a package the project lists but never installed: the notification's install button, then a report (installed .vsix)" node test/e2e/sanity-install.ui.mjs "http://127.0.0.1:$PORT" "$WORK/ws-install" "$OUT"
   else FAILED=$((FAILED + 1)); fi
   stop_code_server
   ws_sanity

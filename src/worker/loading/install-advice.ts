@@ -42,24 +42,16 @@ interface Listing {
   lists: Set<string>;
 }
 
-/** The nearest package.json above the importer that lists any of the packages (else the nearest one, listing none). */
+/** The nearest package.json above the importer that lists any of the packages, with those it lists. */
 function packageJsonListing(packages: readonly string[], importer: string): Listing | undefined {
-  let dir = path.dirname(importer);
-  for (let depth = 0; depth < MAX_DEPTH; depth++) {
+  for (const dir of foldersAbove(importer)) {
     const file = path.join(dir, 'package.json');
     const json = readJson(file);
-    if (json !== undefined) {
-      const declared = new Set(DEPENDENCY_FIELDS.flatMap((f) => Object.keys((json[f] as Record<string, unknown> | undefined) ?? {})));
-      const lists = new Set(packages.filter((p) => declared.has(p)));
-      if (lists.size > 0) {
-        return { file, lists };
-      }
+    const declared = new Set(DEPENDENCY_FIELDS.flatMap((f) => Object.keys((json?.[f] as Record<string, unknown> | undefined) ?? {})));
+    const lists = new Set(packages.filter((p) => declared.has(p)));
+    if (lists.size > 0) {
+      return { file, lists };
     }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      return undefined;
-    }
-    dir = parent;
   }
   return undefined;
 }
@@ -73,18 +65,16 @@ export function projectInstall(dir: string): { command: string; cwd: string } {
 
 /** The folder of the nearest package.json above the file. */
 function nearestPackageDir(file: string): string | undefined {
-  let dir = path.dirname(file);
-  for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) {
-      return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      return undefined;
-    }
-    dir = parent;
+  return foldersAbove(file).find((dir) => fs.existsSync(path.join(dir, 'package.json')));
+}
+
+/** The file's folder and those above it, nearest first, at most MAX_DEPTH. */
+function foldersAbove(file: string): string[] {
+  const folders = [path.dirname(file)];
+  while (folders.length < MAX_DEPTH && path.dirname(folders[folders.length - 1]) !== folders[folders.length - 1]) {
+    folders.push(path.dirname(folders[folders.length - 1]));
   }
-  return undefined;
+  return folders;
 }
 
 /** The package manager the project uses: its package.json's `packageManager`, else its lock file; npm by default. */

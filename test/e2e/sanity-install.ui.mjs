@@ -1,0 +1,52 @@
+// Real-editor test of the INSTALLED .vsix in a project cloned but never installed (test/fixtures/install):
+// its model reads its layer sizes from a package its package.json lists. The "Sanity-train" lens fails
+// naming the project's install; the notification's "Run npm install and Train Again" runs it in a terminal
+// and trains again, and the panel shows a report.
+// Usage: node sanity-install.ui.mjs <base-url> <workspace-dir> <out-dir>
+import { openUiSession, openWorkspaceFile } from './ui-session.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [base, wsDir, outDir] = process.argv.slice(2);
+const T = Number(process.env.E2E_TIMEOUT_MS || 180_000);
+const FILE = 'tabular-model.js';
+const MODEL = 'buildTabularModel';
+const BUTTON = 'Run npm install and Train Again';
+
+const { page, log, step, finish } = await openUiSession({ name: 'sanity-install', outDir, viewport: { width: 1600, height: 1000 } });
+const editor = page.locator(`.monaco-editor[data-uri$="/${FILE}"]`).first();
+const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+await step(`workbench loads and ${FILE} opens`, async () => {
+  await openWorkspaceFile(page, { base, wsDir, file: FILE, waitForText: 'batchNormalization', timeout: T });
+});
+
+await step('a package the project lists but never installed: the failure names the install and offers it', async () => {
+  if (fs.existsSync(path.join(wsDir, 'node_modules'))) {
+    throw new Error('the workspace has node_modules before the test: nothing would be missing');
+  }
+  const lens = editor.locator('.codelens-decoration a', { hasText: 'Sanity-train' }).first();
+  await lens.waitFor({ timeout: T });
+  await lens.click();
+  const toast = page.locator('.notification-toast', { hasText: `Sanity-train of ${MODEL}` }).first();
+  await toast.waitFor({ timeout: T });
+  log(`notification: ${(await toast.locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' ')}`);
+  await page.screenshot({ path: path.join(outDir, 'sanity-install-offer.png') });
+  await toast.locator('.monaco-button', { hasText: BUTTON }).click({ timeout: 5000 });
+});
+
+await step('the install runs in a terminal, then the model trains and the panel shows its report', async () => {
+  await page.locator('.tab', { hasText: `Sanity-train: ${MODEL}` }).first().waitFor({ timeout: T });
+  await report.locator('section.runs, .verdict-error').first().waitFor({ timeout: T });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(outDir, 'sanity-install-report.png') });
+  if ((await report.locator('.verdict-error').count()) > 0) {
+    throw new Error(`the panel shows an error: ${(await report.locator('.verdict-error').innerText()).replace(/\s+/g, ' ')}`);
+  }
+  if (!fs.existsSync(path.join(wsDir, 'node_modules', 'rbn-fixture-layer-sizes', 'index.js'))) {
+    throw new Error('the report came, but the package was not installed into the workspace');
+  }
+  log(`verdict: ${(await report.locator('.verdict h2').textContent())?.trim()}`);
+});
+
+await finish();
