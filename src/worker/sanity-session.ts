@@ -25,7 +25,7 @@ import { recordLayerOrigins, withOrigins } from './loading/layer-origins';
 import { rememberLayerSources } from './training/step-error';
 import { concreteShapes } from './data/variable-dims';
 import { trainableParamsOf } from './training/train-step';
-import { installModuleHooks, requireUserModule } from './loading/module-loader';
+import { installModuleHooks, requireUserModule, userExport } from './loading/module-loader';
 import { countNorms, swapNorms } from './training/norm-swap';
 import { trainableInPlaceOf } from './training/untrainable-norms';
 import { TelemetryCollector } from './telemetry/collector';
@@ -67,7 +67,7 @@ function readSource(file: string): string {
 
 async function chooseData(tf: typeof tfjs, request: SanityRequest, shape: ModelShape, sparse: boolean, io: ModelIO): Promise<TrainingData> {
   // A program's file is not a module to load again: captured models never read sanityData.
-  const provider = request.from ? undefined : requireUserModule(request.file).sanityData;
+  const provider = request.from ? undefined : userExport(requireUserModule(request.file), 'sanityData');
   if (typeof provider === 'function' && request.data === undefined) {
     return customData(tf, provider as () => unknown, shape, sparse, request.file);
   }

@@ -110,6 +110,17 @@ export function bundlerAsset(request: string): string | undefined {
  * promise in the package (`client.getDatabaseNames().then(…)`): it settles at once, with a stand-in;
  * the stand-in itself and its members are no promises (`await` gives them back as they are).
  */
+/** Every stand-in made, so a lookup can tell one from the user's own value (isStandIn). */
+const standIns = new WeakSet<object>();
+
+/**
+ * A stand-in for a missing package or file: what a class that extends one inherits for every name
+ * (`class M extends Base` reads a stand-in for `M.anything`), never a value of the user's own.
+ */
+export function isStandIn(value: unknown): boolean {
+  return (typeof value === 'function' || (typeof value === 'object' && value !== null)) && standIns.has(value);
+}
+
 function packageStandIn(missing: string, what: string, thenable = false): unknown {
   const target = function standIn(): void {
     // Never runs: the traps answer.
@@ -139,6 +150,7 @@ function packageStandIn(missing: string, what: string, thenable = false): unknow
     // (its methods and fields), not a stand-in.
     construct: (_, __, newTarget: { prototype?: object }) => (newTarget !== proxy && typeof newTarget.prototype === 'object' ? Object.create(newTarget.prototype) : packageStandIn(missing, `new ${what}`)) as object,
   });
+  standIns.add(proxy);
   return proxy;
 }
 

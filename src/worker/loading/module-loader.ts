@@ -17,7 +17,7 @@ import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-
 import { isHtmlPage } from '../../core/analysis/page/page-scripts';
 import { pageCodeForLoading, withPageSourceName } from './page/page-loading';
 import { defineBundlerFileLoaders } from './bundler-files';
-import { bundlerAsset, standInForMissingFile, standInForMissingPackage, virtualModule } from './missing-modules';
+import { bundlerAsset, isStandIn, standInForMissingFile, standInForMissingPackage, virtualModule } from './missing-modules';
 import { STATEMENT_ERROR_GLOBAL, withGuardedStatements } from './guarded-statements';
 import { CONSTRUCTOR_ERROR_GLOBAL, withGuardedConstructors } from './guarded-constructors';
 import { BUILDER_ERROR_GLOBAL, BUILDER_STATEMENT_GLOBAL, withGuardedBuilderBody, type SourceRange } from './guarded-builder-body';
@@ -351,7 +351,7 @@ export async function loadFactory(file: string, name: string, modelVariable?: st
     guardedEntries.delete(file);
     guardingImports = false;
   }
-  const exported = exports?.[name];
+  const exported = userExport(exports, name);
   if (exported !== undefined) {
     return exported;
   }
@@ -364,6 +364,15 @@ export async function loadFactory(file: string, name: string, modelVariable?: st
     return whole;
   }
   return (globalThis as Record<string, unknown>)[FACTORY_GLOBAL];
+}
+
+/**
+ * The module's export `name`. A class exported as the whole module that extends a missing module's
+ * stand-in inherits a stand-in for every name (`M.M`, `M.sanityData`): that is no export of the user's.
+ */
+export function userExport(exports: unknown, name: string): unknown {
+  const value = (exports as Record<string, unknown> | undefined)?.[name];
+  return isStandIn(value) ? undefined : value;
 }
 
 /** Global holding a reader of the module variable a builder assigns its model to (see `readModelVariable`). */

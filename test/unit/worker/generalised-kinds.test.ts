@@ -283,6 +283,13 @@ describe('generalised kinds run (through the worker)', function () {
     assert.ok(report.notes?.some((n) => n.startsWith('rbn-fixture-codec-that-is-not-installed is not installed')), JSON.stringify(report.notes));
   });
 
+  it("a class exported as the module, whose base class is in a missing file: its own method builds, not the base's stand-in, and a field the base would have made is filled", async () => {
+    const report = reportOf(await run(request('extends-missing-base.js', { model: 'TrendModel.createModel', instanceVars: { settings: { periods: 6 } } })));
+    assert.equal(report.runs[0].steps, 2);
+    assert.equal(report.runs[0].graph?.nodes.find((n) => n.className === 'Dense')?.params, 24 * 8 + 8, 'the input of periods × windows = 24');
+    assert.ok(report.notes?.some((n) => n.startsWith('./models/base-model-that-is-not-here that extends-missing-base.js imports is missing')), JSON.stringify(report.notes));
+  });
+
   it('a missing HTTP client whose response body is piped into a file the builder awaits: the file ends empty at once, and the builder goes on to its fallback size', async () => {
     const report = reportOf(await run(request('streamed-vocabulary.js', { model: 'buildTagger', args: ['https://example.invalid/vocabulary.txt', 3] })));
     assert.equal(report.runs[0].steps, 2);

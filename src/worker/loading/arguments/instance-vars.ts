@@ -11,6 +11,7 @@ import type { ModelBuilder } from '../../../core/analysis/types';
 import { BadInputError } from '../../errors';
 import type * as tfjs from '@tensorflow/tfjs';
 import { materializedValues } from './stand-ins';
+import { isStandIn } from '../missing-modules';
 
 export interface InstanceVars {
   values: Record<string, unknown>;
@@ -57,7 +58,8 @@ export function fillInstanceFields(instance: Record<string, unknown> | undefined
   }
   const completed: string[] = [];
   for (const [name, value] of materializedValues(vars.values, tf, '--instance-vars')) {
-    if (instance[name] === null || instance[name] === undefined) {
+    // A field the instance only inherits from a missing base class's stand-in was never set either.
+    if (instance[name] === null || instance[name] === undefined || isStandIn(instance[name])) {
       instance[name] = value;
     } else if (vars.source !== 'given') {
       completed.push(...withMissingMembers(instance[name], value, `this.${name}`));
