@@ -65,7 +65,12 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
     return { value: use.choices[0], detail: `the first of the values the code compares ${p.name} with (${shown})`, structured: true };
   }
   if (use.props.size === 0) {
-    return textOnly(use) ? { value: p.name, detail: `a string: ${p.name} is only put into text (a name or a path part)`, structured: true } : undefined;
+    if (!textOnly(use)) {
+      return undefined;
+    }
+    return use.separators.length > 0
+      ? { value: listAsText(p.name, use.separators), detail: `a string of two items: ${p.name} is split into a list (split('${use.separators[0]}'))`, structured: true }
+      : { value: p.name, detail: `a string: ${p.name} is only put into text (a name or a path part)`, structured: true };
   }
   const built = objectValue(use, p.name, hint);
   if (built === undefined) {
@@ -182,7 +187,7 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
   }
   if (use.text && !use.numeric) {
     // `node.id.startsWith('in')`, `${d.kind}`: text; its own name is as good a string as any.
-    return leaf(name, true);
+    return leaf(use.separators.length > 0 ? listAsText(name, use.separators) : name, true);
   }
   if (SIZE_OWNER.test(owner)) {
     // `const { a, b } = game.getBoardSize()`: members of a size say nothing by their names, but are sizes.
@@ -296,6 +301,17 @@ function singular(name: string): string {
 
 /** An object named as a size or a shape (`boardSize`, the result of `getShape()`): its members are sizes. */
 const SIZE_OWNER = /(size|shape|dims?|dimensions?)$/i;
+
+/**
+ * Text the code splits into a list (`symbols.split(',')`): two items, as lists guessed elsewhere have,
+ * joined by what it splits on. A comma or a space joins as ", ", which a split on either (or on a
+ * space and then, once joined again, on a comma) still cuts in two.
+ */
+function listAsText(name: string, separators: readonly string[]): string {
+  const sep = separators[0];
+  const joiner = sep === ',' || sep === ' ' || sep === '' ? ', ' : sep;
+  return `${name}0${joiner}${name}1`;
+}
 
 /** Read only as text (`${pair}/model.json`): no count, no index, no member, not handed on. */
 function textOnly(use: ParameterUse): boolean {

@@ -44,6 +44,8 @@ export interface ParameterUse {
   escapes: boolean;
   /** Put into text: a template literal's `${…}` or `+` with a string literal (a name, a path part). */
   text: boolean;
+  /** The literal separators it is split on (`stock.split(',')`): a list written as text. */
+  separators: string[];
   /** The string literals it is compared with (`switch (kind) { case 'cnn': … }`, `kind === 'cnn'`), first first. */
   choices: string[];
   /** Used as a key to look something up (`maps[col]`): a name, where it is not counted with. */
@@ -58,7 +60,7 @@ const ELEMENT_CALLBACKS = new Set(['map', 'forEach', 'filter', 'reduce', 'every'
 /** Other members that make the value an array (or string), not an object of settings. */
 const ARRAY_MEMBERS = new Set(['length', 'slice', 'concat', 'join', 'indexOf', 'includes']);
 /** Methods only a string has: a value they are called on is text. */
-const STRING_METHODS = new Set(['startsWith', 'endsWith', 'toLowerCase', 'toUpperCase', 'trim', 'replace', 'replaceAll', 'match', 'substring', 'padStart', 'padEnd', 'charAt', 'localeCompare']);
+const STRING_METHODS = new Set(['startsWith', 'endsWith', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'trim', 'trimStart', 'trimEnd', 'replace', 'replaceAll', 'match', 'matchAll', 'search', 'split', 'substring', 'padStart', 'padEnd', 'charAt', 'charCodeAt', 'codePointAt', 'normalize', 'localeCompare']);
 /** Object properties whose value is a count or a size. */
 const SIZE_KEYS = /^(units|filters|kernelSize|poolSize|strides|rate|inputDim|outputDim|numHeads|size|batchSize|epochs)$/;
 /** Comparisons that name a value the parameter may take (`kind === 'cnn'`). */
@@ -68,7 +70,7 @@ const NUMERIC_OPERATORS = new Set(['+', '-', '*', '/', '%', '**', '<', '<=', '>'
 const NUMERIC_CHECK = /^(Number\.\w+|Math\.\w+|parseInt|parseFloat|isFinite|\w*(assert|check|ensure|validate)\w*(Positive|Integer|Number|Int)\w*)$/i;
 
 export function emptyUse(): ParameterUse {
-  return { props: new Map(), names: [], numeric: false, array: false, indexes: [], elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false, choices: [], key: false, keyedBy: [] };
+  return { props: new Map(), names: [], numeric: false, array: false, indexes: [], elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false, separators: [], choices: [], key: false, keyedBy: [] };
 }
 
 /** The uses of parameter `name`; undefined when the parameter is not found. */
@@ -218,6 +220,10 @@ class UseCollector {
     }
     if (STRING_METHODS.has(key) && this.t.isCallExpression(p.parent) && p.parent.expression === p) {
       use.text = true;
+      const separator = key === 'split' ? p.parent.arguments[0] : undefined;
+      if (separator !== undefined && this.t.isStringLiteralLike(separator) && !use.separators.includes(separator.text)) {
+        use.separators.push(separator.text);
+      }
       return;
     }
     const child = use.props.get(key) ?? emptyUse();

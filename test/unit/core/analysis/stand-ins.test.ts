@@ -131,6 +131,21 @@ module.exports = { forSymbol };`,
     details: ['symbol=a string: symbol is only put into text (a name or a path part)', 'tag=a string: tag is only put into text (a name or a path part)'],
   },
   {
+    title: 'text the code splits into a list (symbols written "a, b"): two items, which a split on a comma or a space, or both in turn, cuts in two',
+    code: `${CJS}function forSymbols(symbols, fields) {
+  const count = symbols.split(' ').join('').split(',').length;
+  const columns = fields.split(';').length;
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: 8, inputShape: [30, columns] }));
+  m.add(tf.layers.dense({ units: count, activation: 'softmax' }));
+  return m;
+}
+module.exports = { forSymbols };`,
+    id: 'forSymbols',
+    text: "['symbols0, symbols1', 'fields0;fields1']",
+    details: ["symbols=a string of two items: symbols is split into a list (split(' '))", "fields=a string of two items: fields is split into a list (split(';'))"],
+  },
+  {
     title: 'a name the code switches over with string cases (model kinds): the first of them, not its own name though it is put into text too',
     code: `${CJS}function byKind(kind) {
   switch (kind) {
