@@ -135,6 +135,8 @@ describe('guessed shapes that build a huge model', () => {
     { value: [{ imgRows: 64, imgCols: 6 }], expected: [{ imgRows: 8, imgCols: 6 }] },
     { value: [{ getBoardSize: { $returns: { a: 10, b: 10 } }, getActionSize: { $returns: 4 } }, { num_channels: 512 }], expected: [{ getBoardSize: { $returns: { a: 8, b: 8 } }, getActionSize: { $returns: 4 } }, { num_channels: 512 }] },
     { value: [{ grid: { $returns: [12, 12] } }], expected: [{ grid: { $returns: [8, 8] } }] },
+    { value: [{ NUM_ROWS: 28, NUM_COLS: 28, NUM_CNN_FILTERS: 16 }, false], expected: [{ NUM_ROWS: 8, NUM_COLS: 8, NUM_CNN_FILTERS: 16 }, false] },
+    { value: [{ nRows: 20, numColumns: 12, numLayers: 40 }], expected: [{ nRows: 8, numColumns: 8, numLayers: 40 }] },
   ];
   for (const row of shapes) {
     it(`${JSON.stringify(row.value)} → ${JSON.stringify(row.expected)}`, () => assert.deepEqual(withSmallShapes(row.value), row.expected));
