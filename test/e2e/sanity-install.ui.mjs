@@ -36,16 +36,19 @@ await step('a package the project lists but never installed: the failure names t
 });
 
 await step('the install runs in a terminal, then the model trains and the panel shows its report', async () => {
-  await page.locator('.tab', { hasText: `Sanity-train: ${MODEL}` }).first().waitFor({ timeout: T });
-  await report.locator('section.runs, .verdict-error').first().waitFor({ timeout: T });
+  // The panel still shows the first run's error until the run after the install replaces it.
+  const installed = path.join(wsDir, 'node_modules', 'rbn-fixture-layer-sizes', 'index.js');
+  const deadline = Date.now() + T;
+  while (!fs.existsSync(installed)) {
+    if (Date.now() > deadline) {
+      throw new Error('npm install did not install the package into the workspace');
+    }
+    await page.waitForTimeout(500);
+  }
+  log('npm install put the package into node_modules');
+  await report.locator('section.runs').first().waitFor({ timeout: T });
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(outDir, 'sanity-install-report.png') });
-  if ((await report.locator('.verdict-error').count()) > 0) {
-    throw new Error(`the panel shows an error: ${(await report.locator('.verdict-error').innerText()).replace(/\s+/g, ' ')}`);
-  }
-  if (!fs.existsSync(path.join(wsDir, 'node_modules', 'rbn-fixture-layer-sizes', 'index.js'))) {
-    throw new Error('the report came, but the package was not installed into the workspace');
-  }
   log(`verdict: ${(await report.locator('.verdict h2').textContent())?.trim()}`);
 });
 
