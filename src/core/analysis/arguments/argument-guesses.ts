@@ -81,7 +81,7 @@ const NAME_PART_RULES: Rule[] = [
 export interface GuessCode {
   /** Where the parameter is used (the builder, or for a constructor's the class's file). */
   uses?: string;
-  /** The builder's file, for the object types declared there. */
+  /** The builder's file, for the object types and the helper functions declared there. */
   declarations?: string;
   /** For a member of an object argument: the rank the layer its path feeds says (`config.inputShape` → conv1d). */
   consumer?: ConsumerRank;
@@ -120,7 +120,7 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
     return guessExample(type!, exampleRank / 2, hint);
   }
   // The layer the shape feeds says its rank better than the file's data hint or the name does.
-  const consumer = rank === undefined ? (code.consumer ?? shapeRankFromConsumer(p.name, code.uses ?? '')) : undefined;
+  const consumer = rank === undefined ? (code.consumer ?? shapeRankFromConsumer(p.name, code.uses ?? '', code.declarations ?? code.uses ?? '')) : undefined;
   const consumed = consumer ? ` (rank ${consumer.rank}: it feeds a ${consumer.layer} layer)` : '';
   // `hiddenLayers: number[]` is a size per layer, not a shape: its name says what each number counts.
   // A floor of 8: `layers` alone guesses a count of layers (2), too few units for a layer.

@@ -134,7 +134,7 @@ function proposeVariableValue(t: ts, sf: Typescript.SourceFile, v: ModuleVariabl
       return { value: literal.value, source: 'property', detail: `from ${prop}: ${literal.node.initializer.getText(sf)} in ${at(literal.node)} (${text(a)} in ${at(a)})` };
     }
   }
-  const plain = guessArgument(parameter, hint, v.uses !== undefined ? { uses: v.uses } : {});
+  const plain = guessArgument(parameter, hint, v.uses !== undefined ? { uses: v.uses, declarations: sf.getFullText() } : {});
   // `constants.model_size[1]` read by a builder whose page fills `constants` from a socket message.
   const guess = guessWithStandIn(parameter, plain, site, hint);
   if (guess) {

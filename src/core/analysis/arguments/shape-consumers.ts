@@ -24,13 +24,14 @@ export interface ConsumerRank {
 
 /**
  * The rank `name` must have as a shape, from the first layer that consumes it; undefined when no layer
- * says. `name` is a variable or a member path the code reads (`config.inputShape`).
+ * says. `name` is a variable or a member path the code reads (`config.inputShape`); `file`, the whole
+ * file, where the helpers the code hands its tensors to are declared (by default, `code`).
  */
-export function shapeRankFromConsumer(name: string, code: string): ConsumerRank | undefined {
+export function shapeRankFromConsumer(name: string, code: string, file = code): ConsumerRank | undefined {
   if (!/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/.test(name) || code.length === 0) {
     return undefined;
   }
-  return rankFromLayerConfig(name, code) ?? rankFromInputTensor(name, code);
+  return rankFromLayerConfig(name, code) ?? rankFromInputTensor(name, code, file);
 }
 
 const NOT_A_MEMBER = '(?![\\w$.\\[(])';
@@ -65,11 +66,11 @@ function rankFromLayerConfig(name: string, code: string): ConsumerRank | undefin
  * `const x = tf.input({ shape: s })`, then the first informative `tf.layers.dense(…).apply(x)`, through
  * layers that keep the rank (`const y = tf.layers.batchNormalization().apply(x)`, then y's consumer).
  */
-function rankFromInputTensor(name: string, code: string): ConsumerRank | undefined {
+function rankFromInputTensor(name: string, code: string, file: string): ConsumerRank | undefined {
   const n = escaped(name);
   const declaration = new RegExp(`\\b(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*(?:[\\w$]+\\.)*input\\s*\\(\\s*\\{[^}]*?\\bshape\\s*:\\s*(?:this\\.)?${n}${NOT_A_MEMBER}`, 'g');
   for (const match of code.matchAll(declaration)) {
-    const found = rankFromTensor(match[1], code.slice(match.index), 0);
+    const found = rankFromTensor(match[1], code.slice(match.index), 0, file);
     if (found) {
       return found;
     }
@@ -77,8 +78,11 @@ function rankFromInputTensor(name: string, code: string): ConsumerRank | undefin
   return undefined;
 }
 
-/** The rank the first informative layer applied to `tensor` in `code` says, following pass-through layers. */
-function rankFromTensor(tensor: string, code: string, depth: number): ConsumerRank | undefined {
+/**
+ * The rank the first informative layer applied to `tensor` in `code` says, following pass-through
+ * layers and the file's helpers (`whole`: the file, where they are declared).
+ */
+function rankFromTensor(tensor: string, code: string, depth: number, whole: string): ConsumerRank | undefined {
   for (const use of code.matchAll(new RegExp(`\\)\\s*\\.\\s*apply\\s*\\(\\s*${escaped(tensor)}\\s*[,)]`, 'g'))) {
     const callee = calleeOfCallEndingAt(code, use.index);
     const found = known(callee);
@@ -87,13 +91,53 @@ function rankFromTensor(tensor: string, code: string, depth: number): ConsumerRa
     }
     if (callee !== undefined && RANK_PRESERVING.has(callee) && depth < MAX_PASS_THROUGH) {
       const next = assignedAt(code, use.index);
-      const through = next === undefined ? undefined : rankFromTensor(next, code.slice(use.index), depth + 1);
+      const through = next === undefined ? undefined : rankFromTensor(next, code.slice(use.index), depth + 1, whole);
       if (through) {
         return through;
       }
     }
   }
+  return depth < MAX_PASS_THROUGH ? rankThroughHelper(tensor, code, depth, whole) : undefined;
+}
+
+/**
+ * `makeDenseLayer(actionInput, 64)`, a function of the file whose first parameter is the tensor it
+ * applies its layers to (`function makeDenseLayer(input, units) { … dense(…).apply(input) … }`): the
+ * rank its first layer says. Helpers that wrap a layer with its activation and batch norm are common.
+ */
+function rankThroughHelper(tensor: string, code: string, depth: number, whole: string): ConsumerRank | undefined {
+  for (const call of code.matchAll(new RegExp(`(?<![\\w$.])([A-Za-z_$][\\w$]*)\\s*\\(\\s*${escaped(tensor)}\\s*[,)]`, 'g'))) {
+    const helper = helperOf(call[1], whole);
+    const found = helper === undefined ? undefined : rankFromTensor(helper.parameter, helper.body, depth + 1, whole);
+    if (found) {
+      return found;
+    }
+  }
   return undefined;
+}
+
+/** The first parameter and the body of `function name(p, …) {…}` or `const name = (p, …) => {…}` in `code`. */
+function helperOf(name: string, code: string): { parameter: string; body: string } | undefined {
+  const n = escaped(name);
+  const declaration = new RegExp(`\\bfunction\\s+${n}\\s*\\(\\s*([A-Za-z_$][\\w$]*)[^)]*\\)\\s*\\{|\\b(?:const|let|var)\\s+${n}\\s*=\\s*(?:function\\s*)?\\(\\s*([A-Za-z_$][\\w$]*)[^)]*\\)\\s*(?:=>\\s*)?\\{`).exec(code);
+  if (!declaration) {
+    return undefined;
+  }
+  const open = declaration.index + declaration[0].length - 1;
+  return { parameter: declaration[1] ?? declaration[2], body: code.slice(open, closingBrace(code, open)) };
+}
+
+/** The index just past the `}` that closes the `{` at `open` (the end of `code` when it never closes). */
+function closingBrace(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    if (code[i] === '{') {
+      depth++;
+    } else if (code[i] === '}' && --depth === 0) {
+      return i + 1;
+    }
+  }
+  return code.length;
 }
 
 /** The variable the statement around `index` assigns (`const y = …` or `x = …`), if any: on its line, else since the statement began (a chain over lines). */
