@@ -169,6 +169,34 @@ export function lowRankTeacher(xs: Float32Array, total: number, size: number, un
   return ys;
 }
 
+/** Above this many prototype values (classes × inputs) the prototypes are made of low rank (lowRankPrototypes). */
+export const FULL_PROTOTYPES_UP_TO = 1 << 24;
+
+/**
+ * Each class's prototype input: random, one value per input. A model with very many classes of a large
+ * input (21,125 output units over a 416×416×3 image: 11 billion values) gets prototypes of rank
+ * `TEACHER_RANK` instead (a class's code times a shared projection), made one at a time, as learnable.
+ */
+export function prototypes(classes: number, size: number, random: () => number): (c: number) => Float32Array {
+  if (classes * size <= FULL_PROTOTYPES_UP_TO) {
+    const full = Float32Array.from({ length: classes * size }, () => gaussian(random));
+    return (c) => full.subarray(c * size, (c + 1) * size);
+  }
+  const codes = Float32Array.from({ length: classes * TEACHER_RANK }, () => gaussian(random));
+  const projection = Float32Array.from({ length: TEACHER_RANK * size }, () => gaussian(random) / Math.sqrt(TEACHER_RANK));
+  const prototype = new Float32Array(size);
+  return (c) => {
+    prototype.fill(0);
+    for (let k = 0; k < TEACHER_RANK; k++) {
+      const code = codes[c * TEACHER_RANK + k];
+      for (let j = 0; j < size; j++) {
+        prototype[j] += code * projection[k * size + j];
+      }
+    }
+    return prototype;
+  };
+}
+
 /** A task any reasonable model can learn: classes are noisy copies of random prototypes. */
 export function syntheticData(tf: typeof tfjs, shape: ModelShape, seed: number, sparse: boolean): SingleTrainingData {
   const random = createRandom(seed + 1);
@@ -178,12 +206,13 @@ export function syntheticData(tf: typeof tfjs, shape: ModelShape, seed: number, 
   let ys: Float32Array;
   if (shape.task === 'classification') {
     const classes = Math.max(shape.units, 2);
-    const prototypes = Float32Array.from({ length: classes * size }, () => gaussian(random));
+    const prototypeOf = prototypes(classes, size, random);
     ys = new Float32Array(total * (sparse ? 1 : shape.units));
     for (let i = 0; i < total; i++) {
       const c = Math.floor(random() * classes);
+      const prototype = prototypeOf(c);
       for (let j = 0; j < size; j++) {
-        xs[i * size + j] = prototypes[c * size + j] + 0.7 * gaussian(random);
+        xs[i * size + j] = prototype[j] + 0.7 * gaussian(random);
       }
       if (sparse) {
         ys[i] = c;

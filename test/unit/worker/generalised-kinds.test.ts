@@ -8,7 +8,7 @@ import { unwrapModel } from '../../../src/worker/loading/wrapped-model';
 import { GUESSED_MODEL_CAP, inputTooSmallIn, tooLargeIn, watchBuild, withLargerSides, withSmallShapes, ModelTooLargeError } from '../../../src/worker/budget/build-size';
 import { guessedArguments } from '../../../src/worker/loading/sized-build';
 import { declaredParameters, emptyObjectsForDefaultedPatterns, missingArgumentsHint } from '../../../src/worker/loading/arguments/missing-arguments';
-import { lowRankTeacher, TEACHER_RANK } from '../../../src/worker/data/training-data';
+import { FULL_PROTOTYPES_UP_TO, lowRankTeacher, prototypes, TEACHER_RANK } from '../../../src/worker/data/training-data';
 import { createRandom, gaussian } from '../../../src/worker/random';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/sanity/generalised');
@@ -164,6 +164,29 @@ describe('guessed shapes that build a huge model', () => {
     }
     assert.ok(!(tooLargeIn(new Error('x', { cause: new Error('y') })) instanceof ModelTooLargeError));
     assert.equal(GUESSED_MODEL_CAP, 30_000_000);
+  });
+  it("class prototypes: one random value per input up to the limit; past it (11 billion values for 21,125 classes of a 416×416×3 image) a class's code times a shared projection, matching a float64 reference", () => {
+    const small = prototypes(3, 4, createRandom(5));
+    const reference = createRandom(5);
+    const values = Array.from({ length: 12 }, () => Math.fround(gaussian(reference)));
+    assert.deepEqual([...small(1)], values.slice(4, 8));
+    // Just past the limit: 4,096 classes of 4,097 inputs.
+    const [classes, size] = [4096, 4097];
+    assert.ok(classes * size > FULL_PROTOTYPES_UP_TO);
+    const large = prototypes(classes, size, createRandom(7));
+    const random = createRandom(7);
+    const codes = Array.from({ length: classes * TEACHER_RANK }, () => Math.fround(gaussian(random)));
+    const projection = Array.from({ length: TEACHER_RANK * size }, () => Math.fround(gaussian(random) / Math.sqrt(TEACHER_RANK)));
+    for (const c of [0, classes - 1]) {
+      const got = [...large(c)];
+      for (const j of [0, 1, size - 1]) {
+        let expected = 0;
+        for (let k = 0; k < TEACHER_RANK; k++) {
+          expected += codes[c * TEACHER_RANK + k] * projection[k * size + j];
+        }
+        assert.ok(Math.abs(got[j] - expected) < 1e-5 * (1 + Math.abs(expected)), `class ${c}, input ${j}: ${got[j]} vs ${expected}`);
+      }
+    }
   });
   it('the low-rank teacher matches a float64 reference of xs · A · B', () => {
     const [total, size, units] = [3, 5, 4];
