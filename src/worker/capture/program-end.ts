@@ -1,6 +1,7 @@
 /** The one line for a program that ended without a report: it threw, exited, or never built a model. */
 import * as path from 'node:path';
 import { installAdvice, projectInstall } from '../loading/install-advice';
+import { packageOfRequest } from '../loading/failure-hints';
 
 /** A line the hook writes on the program's stderr when it throws (the process dies right after). */
 export const THREW_MARKER = 'rbn-capture: the program threw: ';
@@ -12,7 +13,8 @@ export function programEndMessage(command: string, cwd: string, code: number | n
     const missing = /Cannot find module '([^'./][^']*)'/.exec(threw)?.[1];
     // The hook names the user's frame: the package.json above it is the one that should list the package.
     const importer = /\(at (\/.+?):\d+\)/.exec(threw)?.[1] ?? path.join(cwd, 'package.json');
-    const advice = missing !== undefined && !missing.startsWith('/') ? ` (${missing} is not installed; ${installAdvice([missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0]], importer)})` : '';
+    const pkg = missing === undefined ? undefined : packageOfRequest(missing);
+    const advice = pkg !== undefined ? ` (${missing} is not installed; ${installAdvice([pkg], importer)})` : '';
     return `\`${command}\` threw before training a model: ${threw.slice(THREW_MARKER.length)}${advice}`;
   }
   const tool = missingTool(command, cwd, tail);

@@ -105,11 +105,6 @@ export function bundlerAsset(request: string): string | undefined {
   return virtualModule(path.join(path.sep, '__rbn_asset__', request), () => request);
 }
 
-/**
- * Anything read, called or constructed from it is another stand-in. What a call returns may be a
- * promise in the package (`client.getDatabaseNames().then(…)`): it settles at once, with a stand-in;
- * the stand-in itself and its members are no promises (`await` gives them back as they are).
- */
 /** Every stand-in made, so a lookup can tell one from the user's own value (isStandIn). */
 const standIns = new WeakSet<object>();
 
@@ -121,6 +116,11 @@ export function isStandIn(value: unknown): boolean {
   return (typeof value === 'function' || (typeof value === 'object' && value !== null)) && standIns.has(value);
 }
 
+/**
+ * Anything read, called or constructed from it is another stand-in. What a call returns may be a
+ * promise in the package (`client.getDatabaseNames().then(…)`): it settles at once, with a stand-in;
+ * the stand-in itself and its members are no promises (`await` gives them back as they are).
+ */
 function packageStandIn(missing: string, what: string, thenable = false): unknown {
   const target = function standIn(): void {
     // Never runs: the traps answer.
