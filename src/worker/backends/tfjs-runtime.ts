@@ -87,20 +87,19 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
   }
   const skipped: SkippedBackend[] = [];
   if (native && (preference === 'auto' || preference === 'tensorflow')) {
-    const redirects = bestRedirects;
-    install(redirects);
+    install(bestRedirects);
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(native.file);
       const tf = requireTfjs();
       await tf.ready();
-      return { tf, backend: tf.getBackend(), skipped: await applyPreference(tf, preference), source: 'workspace', redirects };
+      return { tf, backend: tf.getBackend(), skipped: await applyPreference(tf, preference), source: 'workspace', redirects: bestRedirects };
     } catch (err) {
       // Its tfjs-core is loaded by now, so the workspace's tfjs is the one that can still run: on the
       // bundled wasm where that core can host it (as below), else on its own cpu.
       skipped.push({ name: 'tensorflow', reason: `the workspace's ${native.request} failed to load: ${firstLine(err instanceof Error ? err.message : String(err))}` });
-      const host = checkWasmHost(coreVersionOf(redirects, native), bundledWasmVersion());
-      return loadWorkspaceWasmOrCpu(requireTfjs(), preference, redirects, skipped, options, host.compatible ? undefined : host.reason);
+      const host = checkWasmHost(coreVersionOf(bestRedirects, native), bundledWasmVersion());
+      return loadWorkspaceWasmOrCpu(requireTfjs(), preference, bestRedirects, skipped, options, host.compatible ? undefined : host.reason);
     }
   }
   skipped.push(...nativeSkips(native?.request, preference));

@@ -7,10 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readJson, workspaceRootDirOf } from './workspace-packages';
+import { foldersAbove, readJson, workspaceRootDirOf } from './workspace-packages';
 
-/** How far above the importer a package.json is looked for. */
-const MAX_DEPTH = 12;
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
 
 /**
@@ -66,15 +64,6 @@ export function projectInstall(dir: string): { command: string; cwd: string } {
 /** The folder of the nearest package.json above the file. */
 function nearestPackageDir(file: string): string | undefined {
   return foldersAbove(file).find((dir) => fs.existsSync(path.join(dir, 'package.json')));
-}
-
-/** The file's folder and those above it, nearest first, at most MAX_DEPTH. */
-function foldersAbove(file: string): string[] {
-  const folders = [path.dirname(file)];
-  while (folders.length < MAX_DEPTH && path.dirname(folders[folders.length - 1]) !== folders[folders.length - 1]) {
-    folders.push(path.dirname(folders[folders.length - 1]));
-  }
-  return folders;
 }
 
 /** The package manager the project uses: its package.json's `packageManager`, else its lock file; npm by default. */

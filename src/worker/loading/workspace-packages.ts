@@ -58,26 +58,29 @@ interface WorkspaceRoot {
   patterns: string[];
 }
 
-/** The nearest folder above the importer that declares workspaces (pnpm-workspace.yaml, package.json `workspaces`, lerna.json). */
 /** The root folder of the monorepo workspace the file lies in, if any. */
 export function workspaceRootDirOf(file: string): string | undefined {
   return workspaceRootOf(file)?.dir;
 }
 
+/** The nearest folder above the importer that declares workspaces (pnpm-workspace.yaml, package.json `workspaces`, lerna.json). */
 function workspaceRootOf(importer: string): WorkspaceRoot | undefined {
-  let dir = path.dirname(importer);
-  for (let depth = 0; depth < MAX_DEPTH; depth++) {
+  for (const dir of foldersAbove(importer)) {
     const patterns = declaredPatterns(dir);
     if (patterns.length > 0) {
       return { dir, patterns };
     }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      return undefined;
-    }
-    dir = parent;
   }
   return undefined;
+}
+
+/** The file's folder and those above it, nearest first, at most MAX_DEPTH. */
+export function foldersAbove(file: string): string[] {
+  const folders = [path.dirname(file)];
+  while (folders.length < MAX_DEPTH && path.dirname(folders[folders.length - 1]) !== folders[folders.length - 1]) {
+    folders.push(path.dirname(folders[folders.length - 1]));
+  }
+  return folders;
 }
 
 function declaredPatterns(dir: string): string[] {
