@@ -48,6 +48,8 @@ pair round7-before study-round7-before
 [ -f $R/study-round18-now2-dev.json ] && pair round18-end-of-session-2 study-round18-now2
 [ -f $R/study-round18-s3-before-dev.json ] && pair round18-session-3-before study-round18-s3-before
 [ -f $R/study-round18-now3-dev.json ] && pair round18-end-of-session-3 study-round18-now3
+[ -f $R/study-round18-s4-before-dev.json ] && pair round18-session-4-before study-round18-s4-before
+[ -f $R/study-round18-s4-after-dev.json ] && args+=("round18-session-4-after=$R/study-round18-s4-after-dev.json")
 # Rounds 13, 14 and 17's held-out halves after the changes made once their failures had been read (their development halves did not change).
 [ -f $R/study-now-r17-test.json ] && args+=("now=$R/study-now-r17-test.json")
 [ -f $R/study-now-r14-test.json ] && args+=("now=$R/study-now-r14-test.json")
