@@ -8,6 +8,8 @@ describe('what a typed value lacks, said after "X is not a function"', () => {
     ['a list method on a bare name', new TypeError('sizes.map is not a function'), true, 'sizes is used as a list (map()): type it as an array (e.g. [64, 32])'],
     ['nothing was typed: no advice on typing', new TypeError('hiddenUnits.forEach is not a function'), false, undefined],
     ['another error', new RangeError('Invalid array length'), true, undefined],
+    ['a layer tfjs lacks, through any name of tfjs: no advice on typing', new TypeError('tfjsBackend.layers.relu is not a function'), true, undefined],
+    ['an op tfjs lacks: no advice on typing', new TypeError('tf.image.rgbToGrayscale is not a function'), true, undefined],
   ];
   for (const [title, err, typed, expected] of table) {
     it(title, () => assert.equal(typedMethodNote(err, typed), expected));

@@ -88,6 +88,10 @@ export function typedMethodNote(err: unknown, typed: boolean): string | undefine
     return undefined;
   }
   const [, holder, method] = match;
+  if (holder === 'layers' || match[0].startsWith('tf.')) {
+    // tfjs's own namespace lacks it (`tfjsBackend.layers.relu`): the failure's hint says so, no typed value is involved.
+    return undefined;
+  }
   if (LIST_METHODS.has(method)) {
     // `hiddenUnits.forEach(…)`: the value is a list, not an object with a method.
     return `${holder ?? 'the value'} is used as a list (${method}()): type it as an array (e.g. [64, 32])`;
