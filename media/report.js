@@ -20,7 +20,8 @@
     if (target.classList.contains('source-link')) {
       vscode.postMessage({ type: 'openSource', file: target.getAttribute('data-file'), line: Number(target.getAttribute('data-line')) });
     } else {
-      vscode.postMessage({ type: 'action', action: target.getAttribute('data-action') });
+      const index = target.getAttribute('data-index');
+      vscode.postMessage(index === null ? { type: 'action', action: target.getAttribute('data-action') } : { type: 'action', action: target.getAttribute('data-action'), index: Number(index) });
     }
   });
 

@@ -1,7 +1,7 @@
 // Real-editor test of the INSTALLED .vsix in a project cloned but never installed (test/fixtures/install):
 // its model reads its layer sizes from a package its package.json lists. The "Sanity-train" lens fails
-// naming the project's install; the notification's "Run npm install and Train Again" runs it in a terminal
-// and trains again, and the panel shows a report.
+// naming the project's install; the notification and the panel's failure page both offer "Run npm install and
+// Train Again"; the panel's button runs it in a terminal and trains again, and the panel shows a report.
 // Usage: node sanity-install.ui.mjs <base-url> <workspace-dir> <out-dir>
 import { openUiSession, openWorkspaceFile } from './ui-session.mjs';
 import fs from 'node:fs';
@@ -31,8 +31,17 @@ await step('a package the project lists but never installed: the failure names t
   const toast = page.locator('.notification-toast', { hasText: `Sanity-train of ${MODEL}` }).first();
   await toast.waitFor({ timeout: T });
   log(`notification: ${(await toast.locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' ')}`);
+  await toast.locator('.monaco-button', { hasText: BUTTON }).waitFor({ timeout: 5000 });
+  // The panel's failure page offers the same install first, then Run Again.
+  const offered = report.locator('nav.actions button[data-action=recover]');
+  await offered.first().waitFor({ timeout: T });
+  const titles = await offered.allTextContents();
+  log(`failure page buttons: ${titles.join(' | ')}`);
+  if (titles.join('|') !== `${BUTTON}|Run Again`) {
+    throw new Error(`the failure page offers ${JSON.stringify(titles)}`);
+  }
   await page.screenshot({ path: path.join(outDir, 'sanity-install-offer.png') });
-  await toast.locator('.monaco-button', { hasText: BUTTON }).click({ timeout: 5000 });
+  await report.locator('nav.actions button', { hasText: BUTTON }).click({ timeout: 5000 });
 });
 
 await step('the install runs in a terminal, then the model trains and the panel shows its report', async () => {

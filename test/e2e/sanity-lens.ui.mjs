@@ -197,6 +197,11 @@ await step('Cancel in the panel stops a factory that never returns', async () =>
   await cancel.waitFor({ timeout: T });
   await cancel.click();
   await reportFrame().locator('h1', { hasText: 'Sanity-train stopped' }).waitFor({ timeout: 15_000 });
+  // The stopped page's Run Again runs the same builder again, with no argument box in the way.
+  await reportFrame().locator('nav.actions button[data-action=recover]', { hasText: 'Run Again' }).click();
+  await reportFrame().locator('h1', { hasText: 'Sanity-training hangs' }).waitFor({ timeout: T });
+  await reportFrame().locator('button[data-action=cancel]').click();
+  await reportFrame().locator('h1', { hasText: 'Sanity-train stopped' }).waitFor({ timeout: 15_000 });
 });
 
 await step('Cancel in the progress notification stops a factory stuck in a loop', async () => {

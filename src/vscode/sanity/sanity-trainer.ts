@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ModelBuilder } from '../../core/analysis/types';
 import type { SanityReport, SanityRequest } from '../../core/training/protocol';
 import { summarizeReport } from '../../core/training/report/report-summary';
+import type { ReportPageState } from '../../core/training/report/report-html';
 import { chooseArguments, type ChosenArguments } from './arguments/argument-prompt';
 import { resolveTarget } from './lenses/builder-target';
 import { failureLogEntry, noticeLine } from './failure-text';
@@ -53,12 +54,15 @@ export class SanityTrainer implements vscode.Disposable {
   private shown: { request: SanityRequest; model: string; maxMemoryMb: number } | undefined;
   /** What the report panel's buttons do. */
   private readonly hooks: ReportPanelHooks;
+  /** What the failure page's buttons do, in the order of their titles on the page. */
+  private failureActions: { title: string; run(): void }[] = [];
 
   constructor(private readonly deps: SanityTrainerDeps) {
     this.hooks = {
       log: deps.log,
       showLog: () => deps.log.show(true),
       cancel: () => this.running?.controller.abort(),
+      recover: (index) => this.failureActions[index]?.run(),
       // "Run again" reruns with the arguments of the run before instead of asking again.
       rerun: (file, model, compare) => {
         const from = this.shown?.request.from;
@@ -189,7 +193,7 @@ export class SanityTrainer implements vscode.Disposable {
       (progress, token) => this.runWorker({ request, maxMemoryMb, controller, startedAtMs }, progress, token),
     );
     const cancelled = controller.signal.aborted || (outcome.kind === 'error' && outcome.reason === 'cancelled');
-    return cancelled ? this.cancelled(label, file, model) : this.show(outcome, request, model, maxMemoryMb);
+    return cancelled ? this.cancelled(label, request, model, maxMemoryMb) : this.show(outcome, request, model, maxMemoryMb);
   }
 
   /** The job that just failed, again with what a notification button changes (a larger budget, a smaller batch). */
@@ -247,9 +251,9 @@ export class SanityTrainer implements vscode.Disposable {
     }
   }
 
-  private cancelled(label: string, file: string, model: string): SanityCommandResult {
+  private cancelled(label: string, request: SanityRequest, model: string, maxMemoryMb: number): SanityCommandResult {
     this.deps.log.info(`Sanity-train ${label}: cancelled.`);
-    SanityReportPanel.getCurrent()?.update({ kind: 'error', reason: 'cancelled', message: `You cancelled sanity-train of ${label}.`, file, model });
+    this.showFailure({ kind: 'error', reason: 'cancelled', message: `You cancelled sanity-train of ${label}.`, file: request.file, model }, [this.sameAgain(request, model, maxMemoryMb)]);
     void vscode.window.showInformationMessage(`Sanity-train of ${label} cancelled.`);
     return { outcome: 'cancelled' };
   }
@@ -268,15 +272,25 @@ export class SanityTrainer implements vscode.Disposable {
     // The advice names what to do here (a button, a setting), not the CLI's flags.
     const message = editorAdvice(workerMessage);
     this.deps.log.error(failureLogEntry({ model, file, reason, message, request, extra }));
-    // An open panel shows the failure too, never a stale page as if it were this run's result.
-    SanityReportPanel.getCurrent()?.update({ kind: 'error', reason, message, file, model, runtime: outcome.runtime });
     const actions = recoveryActions(reason, request, outcome.batchSize).map((a: RecoveryAction) => ({ title: a.title, run: () => void this.runAgain({ ...request, ...a.change }, model, maxMemoryMb) }));
     const install = installStepOf(message);
     if (install) {
       actions.push({ title: `Run ${install.command} and Train Again`, run: () => void this.installThenRun(install, request, model, maxMemoryMb) });
     }
+    // The page's first button is the fix the failure asks for, if any; Run Again runs the job as it was (after the user fixed the code).
+    this.showFailure({ kind: 'error', reason, message, file, model, runtime: outcome.runtime }, [...actions, this.sameAgain(request, model, maxMemoryMb)]);
     void this.offerLog(noticeLine(`Sanity-train of ${model}`, message), 'error', actions);
     return { outcome: 'error', reason, message };
+  }
+
+  /** An open panel shows the failure, never a stale page as if it were this run's result, with buttons that act on it. */
+  private showFailure(state: Extract<ReportPageState, { kind: 'error' }>, actions: { title: string; run(): void }[]): void {
+    this.failureActions = actions;
+    SanityReportPanel.getCurrent()?.update({ ...state, actions: actions.map((a) => a.title) });
+  }
+
+  private sameAgain(request: SanityRequest, model: string, maxMemoryMb: number): { title: string; run(): void } {
+    return { title: 'Run Again', run: () => void this.runAgain(request, model, maxMemoryMb) };
   }
 
   /** The project's install in a terminal, then the same job again once it succeeded. */

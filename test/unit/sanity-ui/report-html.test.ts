@@ -253,6 +253,17 @@ describe('report page: content', () => {
     assert.ok(elementsOf(html).some((e) => e.attrs.class === 'hint' && e.text.includes('Show Log')));
   });
 
+  it('error case: the editor\'s buttons for the failure, the first one primary, by their place in the list, then Show Log', () => {
+    const buttons = (actions?: string[]) => elementsOf(renderReportPage({ ...errorState, ...(actions ? { actions } : {}) }, ASSETS, [ROOT])).filter((e) => e.tag === 'button');
+    assert.deepEqual(buttons().map((b) => [b.attrs['data-action'], b.attrs.class]), [['showLog', undefined]]);
+    const offered = buttons(['Run Again', 'Run <npm install> and Train Again']);
+    assert.deepEqual(offered.map((b) => [b.text, b.attrs['data-action'], b.attrs['data-index'], b.attrs.class]), [
+      ['Run Again', 'recover', '0', undefined],
+      ['Run <npm install> and Train Again', 'recover', '1', 'secondary'],
+      ['Show Log', 'showLog', undefined, 'secondary'],
+    ]);
+  });
+
   it('error case: every launcher reason has a headline, and the actionable ones a hint', () => {
     const reasons = ['threw', 'notAModel', 'noFactory', 'timeout', 'badInput', 'internal', 'cancelled', 'memory', 'crashed'];
     for (const reason of reasons) {

@@ -137,11 +137,17 @@ describe('report page in Chromium (CSP, chart, messages)', function () {
     }
   });
 
-  it('error page: no chart, no script error', async () => {
-    const { page, problems } = await load({ kind: 'error', reason: 'timeout', message: 'no step within 60 s' });
+  it('error page: no chart, no script error, its buttons post their place in the list', async () => {
+    const { page, problems, posted } = await load({ kind: 'error', reason: 'timeout', message: 'no step within 60 s', actions: ['Run Again', 'Run Again with 2× Budget'] });
     try {
       assert.deepEqual(await chartDatasets(page), []);
       assert.equal(await page.locator('[role=alert] h2').textContent(), 'Sanity-train ran out of time');
+      await page.click('text=Run Again with 2× Budget');
+      await page.click('[data-action=showLog]');
+      for (let i = 0; i < 50 && posted.length < 3; i++) {
+        await page.waitForTimeout(20);
+      }
+      assert.deepEqual(posted, [{ type: 'ready' }, { type: 'action', action: 'recover', index: 1 }, { type: 'action', action: 'showLog' }]);
       assert.deepEqual(problems, []);
     } finally {
       await page.close();

@@ -62,6 +62,8 @@ export type ReportPageState =
       model?: string;
       /** Which tfjs and backend were in use, when the worker got that far. */
       runtime?: SanityRuntime;
+      /** The editor's buttons for this failure ("Run Again", "Run Again with 2× Budget", an install), in order. */
+      actions?: readonly string[];
     };
 
 /** What the page's script receives in its JSON block (and, while training, in `LiveChartMessage`s). */
@@ -251,12 +253,18 @@ function errorBody(state: Extract<ReportPageState, { kind: 'error' }>, roots: re
   return `<header>
   <h1>${state.reason === 'cancelled' ? 'Sanity-train stopped' : 'Sanity-train could not run'}</h1>
   ${subject ? `<p class="subtitle">${escapeHtml(subject)}</p>` : ''}
-  <nav class="actions"><button type="button" data-action="showLog">Show Log</button></nav>
+  ${errorActions(state.actions ?? [])}
 </header>
 <section class="verdict verdict-error" role="alert">
   <h2>${escapeHtml(errorHeadline(state.reason))}</h2>
   <pre class="message">${escapeHtml(state.message)}</pre>${hint ? `\n  <p class="hint">${escapeHtml(hint)}</p>` : ''}${state.runtime ? `\n  <p class="runtime muted">${escapeHtml(describeRuntimeLine(state.runtime))}</p>` : ''}
 </section>`;
+}
+
+/** The failure's buttons, by their place in the list (the editor keeps what each does), then Show Log. */
+function errorActions(titles: readonly string[]): string {
+  const buttons = titles.map((title, i) => `<button type="button"${i === 0 ? '' : ' class="secondary"'} data-action="recover" data-index="${i}">${escapeHtml(title)}</button>`);
+  return `<nav class="actions">${buttons.join('')}<button type="button"${titles.length === 0 ? '' : ' class="secondary"'} data-action="showLog">Show Log</button></nav>`;
 }
 
 /** "Backend cpu on the workspace's tfjs 4.22.0; not used: wasm (…)". */

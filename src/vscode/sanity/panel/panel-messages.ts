@@ -9,6 +9,8 @@ export type PanelAction = 'rerun' | 'rerunLonger' | 'rerunMoreSteps' | 'compare'
 export type PanelMessage =
   | { type: 'openSource'; file: string; line: number }
   | { type: 'action'; action: PanelAction }
+  /** One of the failure page's buttons, by its place in the list the editor gave the page. */
+  | { type: 'action'; action: 'recover'; index: number }
   /** The page's script has loaded (again, after the panel was hidden) and wants the live curves. */
   | { type: 'ready' };
 
@@ -23,6 +25,9 @@ export function parsePanelMessage(raw: unknown): PanelMessage | undefined {
   if (m.type === 'openSource' && typeof m.file === 'string' && m.file !== '') {
     const line = typeof m.line === 'string' ? Number(m.line) : m.line;
     return typeof line === 'number' && Number.isInteger(line) && line >= 1 ? { type: 'openSource', file: m.file, line } : undefined;
+  }
+  if (m.type === 'action' && m.action === 'recover') {
+    return typeof m.index === 'number' && Number.isInteger(m.index) && m.index >= 0 ? { type: 'action', action: 'recover', index: m.index } : undefined;
   }
   if (m.type === 'action' && typeof m.action === 'string' && ACTIONS.has(m.action)) {
     return { type: 'action', action: m.action as PanelAction };

@@ -20,6 +20,8 @@ export interface ReportPanelHooks {
   rerunLonger(): void;
   /** The report's run again with twice its steps and budget (it had its steps and did not clearly learn). */
   rerunMoreSteps(): void;
+  /** The failure page's button at `index` (the titles the page was given, in order). */
+  recover(index: number): void;
   /** Cancel the training in progress (the running page's Cancel button). */
   cancel(): void;
   showLog(): void;
@@ -143,6 +145,12 @@ export class SanityReportPanel implements vscode.Disposable {
     if (message.type === 'ready') {
       if (this.live) {
         void this.panel.webview.postMessage(this.live);
+      }
+      return;
+    }
+    if (message.action === 'recover') {
+      if (this.state.kind === 'error' && message.index < (this.state.actions ?? []).length) {
+        this.hooks.recover(message.index);
       }
       return;
     }
