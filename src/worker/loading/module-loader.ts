@@ -15,7 +15,8 @@ import { bareSpecifier } from '../../core/analysis/module-specifiers';
 import { isLoadStop } from './load-stop';
 import { hasTopLevelAwait, settleTopLevelAwait, wrapTopLevelAwait } from './top-level-await';
 import { isHtmlPage } from '../../core/analysis/page/page-scripts';
-import { pageCodeForLoading, withPageSourceName } from './page/page-loading';
+import { pageCodeForLoading } from './page/page-loading';
+import { withSourceName } from './source-name';
 import { defineBundlerFileLoaders } from './bundler-files';
 import { bundlerAsset, isStandIn, standInForMissingFile, standInForMissingPackage, virtualModule } from './missing-modules';
 import { STATEMENT_ERROR_GLOBAL, withGuardedStatements } from './guarded-statements';
@@ -209,10 +210,11 @@ export function transpile(code: string, file: string): string {
   // A page's scripts run statement by statement too: in a browser a script that throws stops only
   // itself, and the page's later scripts (the class that builds the model) still run.
   const source = isGuarded(file) ? withGuardedStatements(ownCode, file) : ownCode;
+  // A page's scripts are JavaScript (an unknown extension would parse as TypeScript); .mjs/.mts
+  // would keep their ES-module syntax whatever the module setting says.
+  const fileName = page ? `${file}.js` : file.replace(/\.([mc])(js|ts)$/, '.$2');
   const out = ts.transpileModule(source, {
-    // A page's scripts are JavaScript (an unknown extension would parse as TypeScript); .mjs/.mts
-    // would keep their ES-module syntax whatever the module setting says.
-    fileName: page ? `${file}.js` : file.replace(/\.([mc])(js|ts)$/, '.$2'),
+    fileName,
     compilerOptions: {
       // A script with no import or export stays sloppy, as a page's classic script (and Node's CommonJS)
       // runs: `model = tf.sequential()` with no declaration makes a global. Modules are strict anyway.
@@ -226,7 +228,7 @@ export function transpile(code: string, file: string): string {
       allowJs: true,
     },
   });
-  const output = withPrologue(withoutWrapperRedeclarations(withoutImportMeta(page ? withPageSourceName(out.outputText, file) : out.outputText)), hoisted === undefined ? undefined : hoistedCapture(hoisted)) + (entryAppendix.get(file) ?? withDeferredTfjs(code, file));
+  const output = withPrologue(withoutWrapperRedeclarations(withoutImportMeta(fileName === file ? out.outputText : withSourceName(out.outputText, file))), hoisted === undefined ? undefined : hoistedCapture(hoisted)) + (entryAppendix.get(file) ?? withDeferredTfjs(code, file));
   return hasTopLevelAwait(code, file) ? wrapTopLevelAwait(output, file) : output;
 }
 

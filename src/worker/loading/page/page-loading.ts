@@ -61,19 +61,6 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Stack traces name the page itself, not the `.js` name its scripts were transpiled under. */
-export function withPageSourceName(output: string, file: string): string {
-  const marker = '//# sourceMappingURL=data:application/json;base64,';
-  const at = output.lastIndexOf(marker);
-  if (at < 0) {
-    return output;
-  }
-  const map = JSON.parse(Buffer.from(output.slice(at + marker.length).trim(), 'base64').toString('utf8')) as { sources?: string[]; file?: string };
-  map.sources = [path.basename(file)];
-  map.file = path.basename(file);
-  return `${output.slice(0, at)}${marker}${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
-}
-
 /** The element ids of a page file and what its form fields hold (empty when it cannot be read). */
 export function pageElementsOf(file: string): { ids: string[]; values: Record<string, FieldValue> } {
   try {
