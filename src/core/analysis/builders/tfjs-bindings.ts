@@ -86,7 +86,45 @@ export function getTfjsBindings(file: TsMorph.SourceFile): TfjsBindings {
   if (bindings.namespaces.size === 0 && bindings.named.size === 0) {
     bindings.namespaces.add('tf');
   }
+  addNamespaceAliases(file, bindings.namespaces);
   return bindings;
+}
+
+/**
+ * Names bound to a namespace already known: `const backend = tf`, `const engine = cpuOnly ? tf : tfGpu || tf`
+ * (every side a tfjs namespace), and aliases of those in turn.
+ */
+function addNamespaceAliases(file: TsMorph.SourceFile, namespaces: Set<string>): void {
+  const { Node, SyntaxKind } = loadTsMorph();
+  const aliases = file.getDescendantsOfKind(SyntaxKind.VariableDeclaration).filter((d) => Node.isIdentifier(d.getNameNode()) && d.getInitializer() !== undefined);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const decl of aliases) {
+      if (!namespaces.has(decl.getName()) && isNamespaceExpression(decl.getInitializer(), namespaces)) {
+        namespaces.add(decl.getName());
+        grew = true;
+      }
+    }
+  }
+}
+
+function isNamespaceExpression(node: TsMorph.Node | undefined, namespaces: ReadonlySet<string>): boolean {
+  const { Node, SyntaxKind } = loadTsMorph();
+  const value = unwrapAwait(node);
+  if (!value) {
+    return false;
+  }
+  if (Node.isIdentifier(value)) {
+    return namespaces.has(value.getText());
+  }
+  if (Node.isConditionalExpression(value)) {
+    return isNamespaceExpression(value.getWhenTrue(), namespaces) && isNamespaceExpression(value.getWhenFalse(), namespaces);
+  }
+  const operator = Node.isBinaryExpression(value) ? value.getOperatorToken().getKind() : undefined;
+  if (Node.isBinaryExpression(value) && (operator === SyntaxKind.BarBarToken || operator === SyntaxKind.QuestionQuestionToken)) {
+    return isNamespaceExpression(value.getLeft(), namespaces) && isNamespaceExpression(value.getRight(), namespaces);
+  }
+  return isTfjsRequireOrImport(value);
 }
 
 /** Names that some statement assigns a tfjs package to: `tf = require('@tensorflow/tfjs-node')`, also behind a `?:`. */

@@ -53,6 +53,10 @@ export class Evaluator {
       // `gpu ? require('@tensorflow/tfjs-node-gpu') : require('@tensorflow/tfjs-node')`: tfjs either way.
       return mergeValues([this.valueOf(node.whenTrue), this.valueOf(node.whenFalse)]);
     }
+    if (t.isBinaryExpression(node) && (node.operatorToken.kind === t.SyntaxKind.BarBarToken || node.operatorToken.kind === t.SyntaxKind.QuestionQuestionToken)) {
+      // `tfnGpu || tf`, `gpuTf ?? tf`: whichever side is taken, a tfjs namespace when both sides are.
+      return mergeValues([this.valueOf(node.left), this.valueOf(node.right)]);
+    }
     if (t.isIdentifier(node)) {
       return this.identifierValue(node);
     }

@@ -21,6 +21,7 @@ const lookAlikes: Case[] = [
   { name: 'a local tf shadowing the import', code: `import * as tf from '@tensorflow/tfjs';\nfunction f(tf: { layers: { batchNormalization(): void } }) { tf.layers.batchNormalization(); }` },
   { name: 'an undeclared tf in a TypeScript module (not a browser script)', code: `import { x } from './x';\ntf.layers.batchNormalization();` },
   { name: 'an untyped parameter named tf', file: '/p/m.js', code: `module.exports = function (tf) { return tf.layers.batchNormalization(); };` },
+  { name: 'an alias chosen by || where one side is another library', code: `import * as tf from '@tensorflow/tfjs';\nimport * as other from 'some-other-lib';\nconst engine = other || tf;\nengine.layers.batchNormalization();` },
   { name: 'layers.batchNormalization on a non-tfjs object', code: `const layers = { batchNormalization() { return 1; } };\nlayers.batchNormalization();` },
   { name: 'keras-like python in a string', code: `const py = "keras.layers.BatchNormalization()";` },
   { name: 'a let re-assigned to something that is not tfjs', file: '/p/m.js', code: `let tf = require('@tensorflow/tfjs');\ntf = makeFake();\ntf.layers.batchNormalization();` },

@@ -52,6 +52,8 @@ const importStyles: Case[] = [
   { name: 'browser global tf in a script', file: '/p/app.js', code: `const model = tf.sequential();\nmodel.add(tf.layers.batchNormalization());`, expected: [bn(2, null)] },
   { name: 'let tf re-assigned to another package', file: '/p/m.js', code: `let tf = require('@tensorflow/tfjs');\ntry { tf = require('@tensorflow/tfjs-node'); } catch (e) {}\ntf.layers.batchNormalization();`, expected: [bn(3)] },
   { name: 'let tf assigned later only', file: '/p/m.js', code: `let tf = null;\nif (process.env.GPU) { tf = require('@tensorflow/tfjs-node-gpu'); } else { tf = require('@tensorflow/tfjs-node'); }\ntf.layers.batchNormalization();`, expected: [bn(3, '@tensorflow/tfjs-node-gpu')] },
+  { name: 'an alias chosen by ?: and ||, each side tfjs', file: '/p/m.ts', code: `const tf = require('@tensorflow/tfjs-node');\nconst tfnGpu = require('@tensorflow/tfjs-node-gpu');\nconst backend = process.env.CPU === '1' ? tf : tfnGpu || tf;\nbackend.layers.batchNormalization();`, expected: [bn(4, '@tensorflow/tfjs-node')] },
+  { name: 'an alias chosen by ??', code: `import * as tf from '@tensorflow/tfjs';\ndeclare const gpu: typeof tf | undefined;\nconst engine = gpu ?? tf;\nengine.layers.batchNormalization();`, expected: [bn(4)] },
   { name: 'var hoisted out of a block', file: '/p/m.js', code: `if (true) { var tf = require('@tensorflow/tfjs'); }\ntf.layers.batchNormalization();`, expected: [bn(2)] },
   { name: 'dynamic import', code: `export async function f() {\n  const tf = await import('@tensorflow/tfjs');\n  return tf.layers.batchNormalization();\n}`, expected: [bn(3)] },
   { name: 'element access with a string', code: `import * as tf from '@tensorflow/tfjs';\ntf['layers']['batchNormalization']();`, expected: [bn(2)] },

@@ -27,6 +27,18 @@ describe('findDeferredTfjsBindings (top-level tfjs bindings filled only by some 
     assert.deepEqual([[...bindings.namespaces], [...bindings.named]], [['tfn', 'tfd'], [['layers', 'layers']]]);
   });
 
+  const aliases: [string, string, string[]][] = [
+    ['an alias of a required namespace', "const tf = require('@tensorflow/tfjs-node');\nconst backend = tf;", ['tf', 'backend']],
+    ['an alias chosen by ?: and ||, every side tfjs', "const tf = require('@tensorflow/tfjs-node');\nconst tfnGpu = require('@tensorflow/tfjs-node-gpu');\nconst tfjsBackend = process.env.CPU === '1' ? tf : tfnGpu || tf;", ['tf', 'tfnGpu', 'tfjsBackend']],
+    ['an alias of an alias, declared first', "const engine = backend;\nconst backend = tf;\nimport * as tf from '@tensorflow/tfjs';", ['tf', 'backend', 'engine']],
+    ['an alias by ?? of an awaited import, in parentheses and cast', "const gpu = await import('@tensorflow/tfjs-node-gpu');\nconst tf = require('@tensorflow/tfjs');\nconst engine = (gpu ?? tf) as typeof tf;", ['gpu', 'tf', 'engine']],
+    ['a side whose value is unknown (a caught import): no alias', "const gpu = await import('@tensorflow/tfjs-node-gpu').catch(() => undefined);\nconst tf = require('@tensorflow/tfjs');\nconst engine = gpu ?? tf;", ['tf']],
+    ['a side that is not tfjs: no alias', "import * as tf from '@tensorflow/tfjs';\nimport * as other from 'other-lib';\nconst engine = other || tf;\nconst maybe = flag ? tf : other;", ['tf']],
+  ];
+  for (const [title, code, expected] of aliases) {
+    it(`aliases: ${title}`, () => assert.deepEqual([...getTfjsBindings(parseSourceFile(code, 'm.ts')).namespaces], expected));
+  }
+
   it('counts an assigned name as a tfjs namespace', () => {
     const bindings = getTfjsBindings(parseSourceFile("let tfn;\nfunction run() { tfn = require('@tensorflow/tfjs-node'); }", 'm.js'));
     assert.deepEqual([...bindings.namespaces], ['tfn']);
