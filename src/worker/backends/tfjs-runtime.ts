@@ -98,6 +98,9 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
       // Its tfjs-core is loaded by now, so the workspace's tfjs is the one that can still run: on the
       // bundled wasm where that core can host it (as below), else on its own cpu.
       skipped.push({ name: 'tensorflow', reason: `the workspace's ${native.request} failed to load: ${firstLine(err instanceof Error ? err.message : String(err))}` });
+      // Loading it again would only throw: the code's imports of it get the workspace's plain tfjs.
+      servePlainForNative(bestRedirects, (request) => request === native.request);
+      install(bestRedirects);
       const host = checkWasmHost(coreVersionOf(bestRedirects, native), bundledWasmVersion());
       return loadWorkspaceWasmOrCpu(requireTfjs(), preference, bestRedirects, skipped, options, host.compatible ? undefined : host.reason);
     }
@@ -105,6 +108,8 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
   skipped.push(...nativeSkips(native?.request, preference));
   const plain = workspace.find((w) => w.request === '@tensorflow/tfjs') ?? workspace[0];
   const redirects = workspaceRedirects(userFile, plain.file);
+  // Code that imports a tfjs-node the workspace lacks runs on the workspace's tfjs, as on the bundled one.
+  servePlainForNative(redirects, () => false);
   const host = checkWasmHost(coreVersionOf(redirects, plain), bundledWasmVersion());
   if (preference === 'cpu' || host.compatible) {
     install(redirects);
@@ -159,6 +164,19 @@ async function loadWorkspaceWasmOrCpu(
     throw new Error("the workspace's tfjs could not start its cpu backend");
   }
   return { tf, backend: 'cpu', skipped, source: 'workspace', redirects };
+}
+
+/**
+ * tfjs-node(-gpu) requests that have no redirect (the workspace lacks the package), or whose package
+ * `failed` to load, land on the plain tfjs the redirects serve (the module hooks add its `tf.node`).
+ */
+function servePlainForNative(redirects: Map<string, string>, failed: (request: string) => boolean): void {
+  const plain = redirects.get('@tensorflow/tfjs');
+  for (const request of NATIVE_PACKAGES) {
+    if (plain && (!redirects.has(request) || failed(request))) {
+      redirects.set(request, plain);
+    }
+  }
 }
 
 /** Every shared tfjs request to the workspace's copy; only what the workspace really has. */

@@ -67,6 +67,15 @@ describe('sanity-train on the model code people write (child process)', function
       assert.ok(report.runs.every((r) => r.nan === null && r.accuracy !== null));
     });
 
+    it('code that imports a tfjs-node the workspace lacks runs on the workspace\'s tfjs, with tf.node', async () => {
+      const file = workspace();
+      fs.writeFileSync(file, OWN_TFJS_MODEL.replace("require('@tensorflow/tfjs')", "require('@tensorflow/tfjs-node')").replace('const model = tf.sequential();', "if (typeof tf.node?.decodeImage !== 'function') throw new Error('no tf.node');\n  const model = tf.sequential();"));
+      const report = reportOf(await run(request('', { file, model: 'build', steps: 5 })));
+      assert.equal(report.tfjs?.source, 'workspace');
+      assert.equal(report.backend, 'wasm');
+      assert.match(report.backendSkipped?.[0].reason ?? '', /no @tensorflow\/tfjs-node/);
+    });
+
     it('--backend cpu keeps the workspace\'s tfjs on cpu and says wasm was not tried', async () => {
       const report = reportOf(await run(request('', { file: workspace(), model: 'build', steps: 5, backend: 'cpu' })));
       assert.equal(report.backend, 'cpu');
