@@ -99,7 +99,7 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
       // bundled wasm where that core can host it (as below), else on its own cpu.
       skipped.push({ name: 'tensorflow', reason: `the workspace's ${native.request} failed to load: ${firstLine(err instanceof Error ? err.message : String(err))}` });
       // Loading it again would only throw: the code's imports of it get the workspace's plain tfjs.
-      servePlainForNative(bestRedirects, (request) => request === native.request);
+      servePlainForNative(bestRedirects, native.request);
       install(bestRedirects);
       const host = checkWasmHost(coreVersionOf(bestRedirects, native), bundledWasmVersion());
       return loadWorkspaceWasmOrCpu(requireTfjs(), preference, bestRedirects, skipped, options, host.compatible ? undefined : host.reason);
@@ -109,7 +109,7 @@ export async function loadTfjsRuntime(userFile: string, preference: BackendPrefe
   const plain = workspace.find((w) => w.request === '@tensorflow/tfjs') ?? workspace[0];
   const redirects = workspaceRedirects(userFile, plain.file);
   // Code that imports a tfjs-node the workspace lacks runs on the workspace's tfjs, as on the bundled one.
-  servePlainForNative(redirects, () => false);
+  servePlainForNative(redirects);
   const host = checkWasmHost(coreVersionOf(redirects, plain), bundledWasmVersion());
   if (preference === 'cpu' || host.compatible) {
     install(redirects);
@@ -167,13 +167,13 @@ async function loadWorkspaceWasmOrCpu(
 }
 
 /**
- * tfjs-node(-gpu) requests that have no redirect (the workspace lacks the package), or whose package
- * `failed` to load, land on the plain tfjs the redirects serve (the module hooks add its `tf.node`).
+ * tfjs-node(-gpu) requests that have no redirect (the workspace lacks the package), and the one
+ * named `failed` (its package failed to load), land on the plain tfjs the redirects serve (the module hooks add its `tf.node`).
  */
-function servePlainForNative(redirects: Map<string, string>, failed: (request: string) => boolean): void {
+function servePlainForNative(redirects: Map<string, string>, failed?: string): void {
   const plain = redirects.get('@tensorflow/tfjs');
   for (const request of NATIVE_PACKAGES) {
-    if (plain && (!redirects.has(request) || failed(request))) {
+    if (plain && (!redirects.has(request) || request === failed)) {
       redirects.set(request, plain);
     }
   }

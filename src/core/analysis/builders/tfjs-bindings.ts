@@ -65,7 +65,8 @@ export function getTfjsBindings(file: TsMorph.SourceFile): TfjsBindings {
       bindings.named.set(spec.getAliasNode()?.getText() ?? spec.getName(), spec.getName());
     }
   }
-  for (const decl of file.getDescendantsOfKind(loadTsMorph().SyntaxKind.VariableDeclaration)) {
+  const declarations = file.getDescendantsOfKind(loadTsMorph().SyntaxKind.VariableDeclaration);
+  for (const decl of declarations) {
     const init = unwrapAwait(decl.getInitializer());
     if (!init || !isTfjsRequireOrImport(init)) {
       continue;
@@ -86,7 +87,7 @@ export function getTfjsBindings(file: TsMorph.SourceFile): TfjsBindings {
   if (bindings.namespaces.size === 0 && bindings.named.size === 0) {
     bindings.namespaces.add('tf');
   }
-  addNamespaceAliases(file, bindings.namespaces);
+  addNamespaceAliases(declarations, bindings.namespaces);
   return bindings;
 }
 
@@ -94,9 +95,9 @@ export function getTfjsBindings(file: TsMorph.SourceFile): TfjsBindings {
  * Names bound to a namespace already known: `const backend = tf`, `const engine = cpuOnly ? tf : tfGpu || tf`
  * (every side a tfjs namespace), and aliases of those in turn.
  */
-function addNamespaceAliases(file: TsMorph.SourceFile, namespaces: Set<string>): void {
-  const { Node, SyntaxKind } = loadTsMorph();
-  const aliases = file.getDescendantsOfKind(SyntaxKind.VariableDeclaration).filter((d) => Node.isIdentifier(d.getNameNode()) && d.getInitializer() !== undefined);
+function addNamespaceAliases(declarations: readonly TsMorph.VariableDeclaration[], namespaces: Set<string>): void {
+  const { Node } = loadTsMorph();
+  const aliases = declarations.filter((d) => Node.isIdentifier(d.getNameNode()) && d.getInitializer() !== undefined);
   for (let grew = true; grew; ) {
     grew = false;
     for (const decl of aliases) {
