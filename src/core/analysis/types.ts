@@ -35,7 +35,7 @@ export interface FileAnalysis {
  * last time, a call of the builder with literal arguments in the package, the signature's default, a
  * guess from types, JSDoc and the parameter's name.
  */
-export type ArgumentSource = 'lastRun' | 'callSite' | 'default' | 'guess';
+export type ArgumentSource = 'lastRun' | 'callSite' | 'default' | 'constant' | 'guess';
 
 export interface BuilderParameter {
   /** The identifier, or the source text of a destructuring pattern. */

@@ -1,8 +1,9 @@
 /**
  * Proposes arguments for a builder, best first (issue 9): the values of the last run (the caller
  * passes them in), a call of the builder with literal arguments in its package (tests, scripts,
- * demos), the literal defaults in the signature, then a guess from types, JSDoc and names
- * (argument-guesses.ts). Parameters that receive tfjs are left out: the worker fills them. Pure.
+ * demos), the literal defaults in the signature, a constant of the parameter's type the package
+ * declares (typed-constants.ts), then a guess from types, JSDoc and names (argument-guesses.ts).
+ * Parameters that receive tfjs are left out: the worker fills them. Pure.
  */
 import * as path from 'node:path';
 import { guessArgument, type Guess, type GuessCode } from './argument-guesses';
@@ -15,6 +16,7 @@ import { proposeInstanceFields } from './instance-fields';
 import { isInputStandIn, isMethodStandIn, isModelArgument } from './model-arguments';
 import { forwardedGuess, mergeFields, modelMembersOf } from './related-builders';
 import { guessWithStandIn, type ParameterSite } from './stand-ins';
+import { constantOfType } from './typed-constants';
 import { parseSourceFile } from '../builders/tfjs-bindings';
 import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder, ModuleVariablesProposal } from '../types';
 import { withoutComments } from '../comments';
@@ -144,6 +146,12 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
       const quick = quickened(fallback, scope.hint);
       out.values.push(quick.value);
       out.sources.push({ parameter: parameterLabel(p.name), source: 'default', detail: `default in the signature${quick.note}` });
+      continue;
+    }
+    const constant = constantOfType(p.typeText, files);
+    if (constant) {
+      out.values.push(constant.value);
+      out.sources.push({ parameter: parameterLabel(p.name), source: 'constant', detail: `${constant.name} in ${display(constant.file)}, a constant of its type ${p.typeText!.trim()}` });
       continue;
     }
     const guess = guessWithStandIn(p, guessArgument(p, scope.hint, scope.code), scope.site, scope.hint) ?? scope.forwarded?.(p.name);
@@ -290,6 +298,9 @@ function describeSources(sources: ArgumentProposalSource[], prose: boolean): str
   // One call, some of whose values were made smaller, is named once, with its note.
   for (const detail of sites.filter((d) => !sites.some((other) => other !== d && other.startsWith(d)))) {
     parts.push(prose ? `the call in ${detail}` : `call in ${detail}`);
+  }
+  for (const s of sources.filter((x) => x.source === 'constant')) {
+    parts.push(prose ? `the constant ${s.detail}` : `constant ${s.detail}`);
   }
   if (sources.some((s) => s.source === 'default')) {
     parts.push(prose ? 'the defaults in the signature' : 'defaults in the signature');

@@ -605,3 +605,62 @@ describe('a call site that passes a field the constructor sets', () => {
     });
   }
 });
+
+describe("a constant of the parameter's type that the package declares", () => {
+  const TYPES = 'export interface LayerSpec { filters: number; batchNorm: boolean }\nexport interface NetConfig { conv: LayerSpec[]; dense: { width: number } }\n';
+  const BUILDER = `${NS}import type { NetConfig } from './config';\nexport function buildNet(config: NetConfig, classes: number) {\n  const m = tf.sequential();\n  for (const c of config.conv) {\n    m.add(tf.layers.conv2d({ filters: c.filters, kernelSize: 3, inputShape: [28, 28, 1] }));\n    if (c.batchNorm) m.add(tf.layers.batchNormalization());\n  }\n  m.add(tf.layers.flatten());\n  m.add(tf.layers.dense({ units: config.dense.width }));\n  m.add(tf.layers.dense({ units: classes }));\n  return m;\n}\n`;
+  const PRESET = { conv: [{ filters: 8, batchNorm: true }], dense: { width: 32 } };
+  const rows: { title: string; files: Record<string, string>; builder?: string; args: unknown[]; source: string }[] = [
+    {
+      title: 'an annotated export in the file that declares the type',
+      files: { 'config.ts': `${TYPES}export const DEFAULT_CONFIG: NetConfig = { conv: [{ filters: 8, batchNorm: true }], dense: { width: 32 } };\n` },
+      args: [PRESET, 10],
+      source: 'config=constant(DEFAULT_CONFIG in config.ts, a constant of its type NetConfig)',
+    },
+    {
+      title: '`satisfies`, with a constant it names, in another file',
+      files: { 'config.ts': TYPES, 'presets.ts': "import type { NetConfig } from './config';\nconst WIDTH = 32;\nexport const small = { conv: [{ filters: 8, batchNorm: true }], dense: { width: WIDTH } } satisfies NetConfig;\n" },
+      args: [PRESET, 10],
+      source: 'config=constant(small in presets.ts, a constant of its type NetConfig)',
+    },
+    {
+      title: 'a JSDoc @type in JavaScript',
+      files: { 'config.ts': TYPES, 'presets.js': "/** @type {NetConfig} */\nconst preset = { conv: [{ filters: 8, batchNorm: true }], dense: { width: 32 } };\nmodule.exports = { preset };\n" },
+      args: [PRESET, 10],
+      source: 'config=constant(preset in presets.js, a constant of its type NetConfig)',
+    },
+    {
+      title: 'the default one of several',
+      files: { 'config.ts': `${TYPES}export const TINY: NetConfig = { conv: [], dense: { width: 4 } };\nexport const defaultConfig: NetConfig = { conv: [{ filters: 8, batchNorm: true }], dense: { width: 32 } };\n` },
+      args: [PRESET, 10],
+      source: 'config=constant(defaultConfig in config.ts, a constant of its type NetConfig)',
+    },
+  ];
+  for (const row of rows) {
+    it(row.title, () => {
+      const p = propose({ code: BUILDER, fileName: 'build.ts', id: 'buildNet', files: row.files });
+      assert.deepEqual(p.args[0], row.args[0]);
+      assert.equal(`${p.sources[0].parameter}=${p.sources[0].source}(${p.sources[0].detail})`, row.source);
+      assert.match(formatArgumentProposal(p).detail, /^from the constant /);
+    });
+  }
+
+  const notTaken: [string, string][] = [
+    ['a constant of another type', `${TYPES}export const OTHER: LayerSpec = { filters: 8, batchNorm: true };\n`],
+    ['an empty starting point the app fills', `${TYPES}export const EMPTY: NetConfig = {} as NetConfig;\n`],
+    ['a value built at run time', `${TYPES}export const BUILT: NetConfig = makeConfig();\n`],
+    ['a let the app reassigns', `${TYPES}export let current: NetConfig = { conv: [], dense: { width: 4 } };\n`],
+  ];
+  for (const [title, config] of notTaken) {
+    it(`not ${title}`, () => {
+      const p = propose({ code: BUILDER, fileName: 'build.ts', id: 'buildNet', files: { 'config.ts': config } });
+      assert.notEqual(p.sources[0].source, 'constant');
+    });
+  }
+
+  it('a call site still comes first', () => {
+    const files = { 'config.ts': `${TYPES}export const DEFAULT_CONFIG: NetConfig = { conv: [{ filters: 8, batchNorm: true }], dense: { width: 32 } };\n`, 'app.ts': "buildNet({ conv: [{ filters: 4, batchNorm: true }], dense: { width: 8 } }, 3);\n" };
+    const p = propose({ code: BUILDER, fileName: 'build.ts', id: 'buildNet', files });
+    assert.deepEqual(p.args, [{ conv: [{ filters: 4, batchNorm: true }], dense: { width: 8 } }, 3]);
+  });
+});
