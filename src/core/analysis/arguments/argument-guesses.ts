@@ -50,6 +50,8 @@ const NAME_RULES: Rule[] = [
   [/vocab(size)?$|^(num|n)(words|tokens)$/, () => 100],
   [/^(seq|sequence|max|input)?(len|length)$|timesteps$|^maxlen$|^window(size)?$/, () => 10],
   [/^batch(size)?$/, () => 8],
+  // A switch for batch norm is on: the model sanity-train is asked about is the one with the layer.
+  [/^(is|has|use|with|enable|should|include|add|apply)?(batchnorm|batchnormalization|bn)(layers?)?$/, () => true],
   [/^(is|has|use|with|enable|should|include|add)[a-z]|^(training|trainable|verbose|debug|summary|compile)$/, () => false],
   [/activation$/, () => 'relu'],
   [/padding$/, () => 'same'],
@@ -85,7 +87,15 @@ export interface GuessCode {
   declarations?: string;
   /** For a member of an object argument: the rank the layer its path feeds says (`config.inputShape` → conv1d). */
   consumer?: ConsumerRank;
+  /** How deep in an object argument this member lies (a type that contains itself stops somewhere). */
+  nesting?: number;
 }
+
+/** Object types inside object types are guessed this deep, no deeper. */
+const MAX_NESTING = 3;
+
+/** `ConvLayer[]`, `readonly ConvLayer[]`, `Array<Ns.ConvLayer>`: a list of a named type → its name. */
+const NAMED_LIST_TYPE = /^(?:readonly )?(?:([A-Z][\w$]*(?:\.[A-Z][\w$]*)*)\[\]|Array<([A-Z][\w$]*(?:\.[A-Z][\w$]*)*)>)$/;
 
 /**
  * A guess for one parameter, or undefined when neither its type, what the code reads from it, nor
@@ -132,7 +142,7 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
   if (type !== 'number' && (isShapeType(type) || usedAsShape(p.name, code.uses ?? ''))) {
     return { value: shapeFor(hint, consumer?.rank), detail: `${type !== undefined && isShapeType(type) ? `from the type ${type}` : `from its use as a shape`}${consumed}` };
   }
-  const typed = type === undefined ? undefined : guessFromObjectType(type, hint, code.declarations ?? '', p.name, code.uses ?? '');
+  const typed = type === undefined ? undefined : (guessListOfObjects(type, hint, code) ?? guessFromObjectType(type, hint, code, p.name));
   const read = typed ?? guessFromReads(p.name, hint, code.uses ?? '');
   if (read) {
     return read;
@@ -148,7 +158,7 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
     const value = pattern.test(key) ? make(hint, rank ?? consumer?.rank) : undefined;
     // A name that says shape, used as one number (`units: output_shape`): the use wins.
     const scalarUse = Array.isArray(value) && (dimension !== undefined || option !== undefined);
-    if (value !== undefined && (type !== 'number' || typeof value === 'number') && !scalarUse) {
+    if (value !== undefined && (type !== 'number' || typeof value === 'number') && (type !== 'boolean' || typeof value === 'boolean') && !scalarUse) {
       return { value, detail: `from the name ${p.name}${consumed}` };
     }
   }
@@ -345,13 +355,17 @@ export function guessMember(name: string, owner: string, hint: DataHint, typeTex
     return { value: BOARD_SIDE, detail: `from the name ${owner}.${name}` };
   }
   const consumer = reads === undefined ? undefined : shapeRankFromConsumer(`${reads.path}.${name}`, reads.uses);
-  return guessArgument({ name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) }, hint, consumer ? { consumer } : {});
+  // The member's own object types resolve against the same declarations, one level deeper.
+  const nested = reads?.declarations === undefined ? {} : { declarations: reads.declarations, nesting: (reads.nesting ?? 0) + 1 };
+  return guessArgument({ name, optional: false, receivesTfjs: false, ...(typeText !== undefined ? { typeText } : {}) }, hint, { ...(consumer ? { consumer } : {}), ...nested });
 }
 
-/** An object argument as the code reads it: its path (`config`, `this.options`) and the code. */
+/** An object argument as the code reads it: its path (`config`, `this.options`) and the code; for a typed one, where its types are declared. */
 interface ObjectReads {
   path: string;
   uses: string;
+  declarations?: string;
+  nesting?: number;
 }
 
 /** An object with a guess for each property in `names`; undefined when none has one. */
@@ -367,17 +381,25 @@ function objectOf(names: readonly { name: string; typeText?: string }[], hint: D
 }
 
 /** `{ width: number; height: number }`, an interface / type alias of the same file, or an intersection of them. */
-function guessFromObjectType(type: string, hint: DataHint, code: string, path: string, uses: string): Guess | undefined {
-  if (!/^\{|^[A-Z]|^[A-Za-z_$][\w$]*\.[A-Z]/.test(type)) {
+function guessFromObjectType(type: string, hint: DataHint, code: GuessCode, path: string): Guess | undefined {
+  if (!/^\{|^[A-Z]|^[A-Za-z_$][\w$]*\.[A-Z]/.test(type) || (code.nesting ?? 0) > MAX_NESTING) {
     return undefined;
   }
+  const uses = code.uses ?? '';
   // An optional member the builder reads with no fallback (`config.hiddenLayers![0]`) is one it needs.
-  const readBare = new Set(readPropertiesOf(uses, path)?.needed ?? []);
-  const members = membersOfType(type, code)?.filter((m) => !m.optional || readBare.has(m.name));
-  const value = members === undefined ? undefined : objectOf(members, hint, '', { path, uses });
+  const readBare = new Set(path === '' ? [] : (readPropertiesOf(uses, path)?.needed ?? []));
+  const members = membersOfType(type, code.declarations ?? '')?.filter((m) => !m.optional || readBare.has(m.name));
+  const value = members === undefined ? undefined : objectOf(members, hint, '', { path, uses, declarations: code.declarations ?? '', nesting: code.nesting ?? 0 });
   const optional = members?.filter((m) => m.optional && value !== undefined && m.name in value).map((m) => m.name) ?? [];
   const filled = optional.length === 0 ? '' : `, with the optional ${optional.join(', ')} the code reads without a fallback`;
   return value === undefined ? undefined : { value, detail: `from the type ${type}${filled}` };
+}
+
+/** `convLayers: ConvLayerConfig[]`: one element guessed from its declared type (a list the app's user fills). */
+function guessListOfObjects(type: string, hint: DataHint, code: GuessCode): Guess | undefined {
+  const element = NAMED_LIST_TYPE.exec(type);
+  const inner = element === null ? undefined : guessFromObjectType(element[1] ?? element[2], hint, code, '');
+  return inner === undefined ? undefined : { value: [inner.value], detail: `from the type ${type}: one ${element![1] ?? element![2]}` };
 }
 
 /** `opts.imgSize`, `this.game.gameHeight`: an object with the properties the code reads without a fallback. */

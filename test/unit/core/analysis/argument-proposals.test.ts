@@ -664,3 +664,33 @@ describe("a constant of the parameter's type that the package declares", () => {
     assert.deepEqual(p.args, [{ conv: [{ filters: 4, batchNorm: true }], dense: { width: 8 } }, 3]);
   });
 });
+
+describe("an object type's members, with no constant of it", () => {
+  const TYPES = "export interface LayerSpec { filters: number; kernelSize: 3 | 5; activation: 'relu' | 'tanh'; batchNorm: boolean }\nexport interface DenseSpec { width: number; dropout: number }\nexport interface NetConfig { conv: LayerSpec[]; dense: DenseSpec }\n";
+  const BUILDER = `${NS}import type { NetConfig } from './config';\nexport function buildNet(config: NetConfig) {\n  const m = tf.sequential();\n  for (const c of config.conv) {\n    m.add(tf.layers.conv2d({ filters: c.filters, kernelSize: c.kernelSize, inputShape: [28, 28, 1] }));\n    if (c.batchNorm) m.add(tf.layers.batchNormalization());\n  }\n  m.add(tf.layers.flatten());\n  m.add(tf.layers.dense({ units: config.dense.width }));\n  return m;\n}\n`;
+
+  it('a list of a named type gets one element, a nested type its members, a batch-norm switch is on', () => {
+    const p = propose({ code: BUILDER, fileName: 'build.ts', id: 'buildNet', files: { 'config.ts': TYPES } });
+    assert.deepEqual(p.args, [{ conv: [{ filters: 16, kernelSize: 3, activation: 'relu', batchNorm: true }], dense: { width: 28, dropout: 0.1 } }]);
+  });
+
+  it('a type that contains itself stops', () => {
+    const code = `${NS}interface Node { units: number; children: Node[] }\nexport function buildTree(root: Node) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: root.units, inputShape: [4] }));\n  m.add(tf.layers.batchNormalization());\n  return m;\n}\n`;
+    const p = propose({ code, fileName: 'tree.ts', id: 'buildTree' });
+    assert.equal((p.args[0] as { units: number }).units, 32);
+    assert.ok(JSON.stringify(p.args[0]).length < 400);
+  });
+});
+
+describe('a switch for batch norm', () => {
+  const rows: [string, string | undefined, boolean][] = [
+    ['useBatchNorm', undefined, true], ['batchNorm', 'boolean', true], ['withBN', 'boolean', true], ['useBatchNormalization', undefined, true],
+    ['useDropout', 'boolean', false], ['training', undefined, false],
+  ];
+  for (const [name, typeText, value] of rows) {
+    it(`${name}${typeText ? `: ${typeText}` : ''} → ${String(value)}`, () => {
+      const code = `${NS}export function build(${name}${typeText ? `: ${typeText}` : ''}) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: 4, inputShape: [4] }));\n  if (${name}) m.add(tf.layers.batchNormalization());\n  return m;\n}\n`;
+      assert.equal(propose({ code, fileName: 'b.ts', id: 'build' }).args[0], value);
+    });
+  }
+});
