@@ -78,6 +78,10 @@ export function hintFor(err: unknown): FailureHint | undefined {
   if (api) {
     return { kind: 'notInTfjs', subject: `tf.${api}`, text: `tfjs has no tf.${api}, so this line fails in your program too: use an op tfjs has (its API reference lists them)` };
   }
+  const activation = /^Unknown activation: ([^.\s]+)\./.exec(message)?.[1];
+  if (activation) {
+    return unknownActivation(activation);
+  }
   const rank = /^Input \d+ is incompatible with layer ([\w$]+): expected ndim=(\d+), found ndim=(\d+)$/.exec(message);
   if (rank) {
     return inputRank(rank[1], Number(rank[2]), Number(rank[3]));
@@ -93,6 +97,15 @@ export function hintFor(err: unknown): FailureHint | undefined {
 function notInTfjs(layer: string): FailureHint {
   const instead = layer === 'lambda' ? 'write the function as a custom layer (a class extending tf.layers.Layer with its call())' : 'use a layer tfjs has, or write it as a custom layer (a class extending tf.layers.Layer)';
   return { kind: 'notInTfjs', subject: layer, text: `tfjs has no tf.layers.${layer} (a Keras layer it lacks), so this line fails in your program too: ${instead}` };
+}
+
+/** The activation names tfjs 4 takes as a string (its registered activations). */
+const TFJS_ACTIVATIONS = ['elu', 'selu', 'relu', 'relu6', 'linear', 'sigmoid', 'hardSigmoid', 'softplus', 'softsign', 'tanh', 'softmax', 'logSoftmax', 'gelu', 'gelu_new', 'mish', 'swish'];
+
+/** `activation: 'leakyReLU'`: a Keras name tfjs does not take, or a typo; the layer that does it instead when there is one. */
+function unknownActivation(name: string): FailureHint {
+  const layer = /leaky/i.test(name) ? 'leaky ReLU is a layer in tfjs: tf.layers.leakyReLU() after a layer with no activation' : /^p?relu$/i.test(name) && name !== 'relu' ? "the name is 'relu' (tfjs names are case-sensitive)" : `its activations are ${TFJS_ACTIVATIONS.join(', ')}`;
+  return { kind: 'notInTfjs', subject: `activation '${name}'`, text: `tfjs has no activation '${name}', so this line fails in your program too: ${layer}` };
 }
 
 /**

@@ -264,6 +264,9 @@ describe('failure hints', () => {
     { error: new TypeError('helpers.image.adjustContrast is not a function') },
     { error: new Error('Input 0 is incompatible with layer conv1: expected ndim=4, found ndim=3'), kind: 'inputRank', text: /^the input that reaches conv1 has 3 dimensions with the batch, and it takes 4: its shape, without the batch, must have 3 numbers \(an image: \[height, width, channels\]\), and the shape the model was given has 2$/ },
     { error: new Error('Input 0 is incompatible with layer lstm_LSTM1: expected ndim=3, found ndim=2'), kind: 'inputRank', text: /takes 3: .* must have 2 numbers \(a sequence: \[steps, features\]\)/ },
+    { error: new Error('Unknown activation: leakyReLU. This may be due to one of the following reasons:\n1. The activation is defined in Python'), kind: 'notInTfjs', text: /^tfjs has no activation 'leakyReLU', so this line fails in your program too: leaky ReLU is a layer in tfjs: tf\.layers\.leakyReLU\(\)/ },
+    { error: new Error('Unknown activation: ReLU. This may be due to one of the following reasons:'), kind: 'notInTfjs', text: /the name is 'relu'/ },
+    { error: new Error('Unknown activation: sofmax. This may be due to'), kind: 'notInTfjs', text: /its activations are elu, selu, relu, .*softmax/ },
     { error: new Error('something else') },
   ];
   for (const row of rows) {
