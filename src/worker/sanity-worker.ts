@@ -76,7 +76,8 @@ async function start(request: SanityRequest, runner?: SessionRunner): Promise<vo
     }
     const report = await runSanitySession(request, (m) => void send(m), checkMemory, context, limits);
     finished = true;
-    await send({ type: 'done', report });
+    // A report that cannot be sent (a value the user's code put in it that is no JSON) still ends the run with a message.
+    await send({ type: 'done', report }).catch((err: unknown) => send({ type: 'error', reason: 'internal', message: `sanity-train finished but could not send its report: ${describeError(err, request.file)}` }));
     realExit(0);
   } catch (err) {
     if (err instanceof SanityFailure) {

@@ -261,10 +261,13 @@ async function loadAndBuildGuarded(
   const ctorTyped = builder.kind === 'constructor' ? inv.ctorArgs !== undefined || inv.args !== undefined : inv.ctorArgs !== undefined;
   const ctorFlag = builder.kind === 'constructor' ? '--args' : '--ctor-args';
   const ctorArgs = usesCtor ? standIns.materialize(fillArguments(ctorParameters(builder), ctorGiven, { ...ctx, unanalysed: UNANALYSED.has(builder) }, ctorFlag, ctorTyped), ctorParameters(builder), ctorFlag) : [];
+  // What the report says was passed, taken before the call: a builder may write into its arguments
+  // (a layer graph's nodes get their tensors), and the report must stay the JSON the user gave.
+  const passed = structuredClone({ args: builder.kind === 'constructor' ? ctorGiven : given, ctorArgs: ctorGiven });
   const model = await build(target as Callable | Record<string, unknown>, ctx, args, ctorArgs);
-  const call: SanityCall = { model: builder.id, args: builder.kind === 'constructor' ? ctorGiven : given, argsSource: inv.argsSource ?? describeSource(builder, inv), builderKind: builder.kind };
+  const call: SanityCall = { model: builder.id, args: passed.args, argsSource: inv.argsSource ?? describeSource(builder, inv), builderKind: builder.kind };
   if (usesCtor && builder.kind !== 'constructor') {
-    call.ctorArgs = ctorGiven;
+    call.ctorArgs = passed.ctorArgs;
   }
   const { moduleVars } = vars;
   const instanceVars = fields;

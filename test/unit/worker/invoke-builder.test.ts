@@ -46,6 +46,12 @@ describe('invokeBuilder (through the worker)', function () {
     assert.equal(report.runs[0].norm, 'batchNormalization');
   });
 
+  it('a builder that writes into its arguments (tensors into a graph of nodes): the report says what was passed, as given', async () => {
+    const nodes = [{ op: 'input', shape: [4] }, { op: 'dense', units: 3, from: 0 }, { op: 'batchNorm', from: 1 }];
+    const report = reportOf(await run(request('graph-writes-args.js', { model: 'buildFromNodes', args: [nodes] })));
+    assert.deepEqual(report.call?.args, [nodes]);
+  });
+
   it('a factory with parameters runs with the proposal from a call in another file of the package', async () => {
     const proposal = proposalFor('grid-agent.js', 'createGridNetwork');
     assert.deepEqual(proposal.args, [5, 6, 3]);
