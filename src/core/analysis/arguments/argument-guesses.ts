@@ -158,7 +158,7 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
     const value = pattern.test(key) ? make(hint, rank ?? consumer?.rank) : undefined;
     // A name that says shape, used as one number (`units: output_shape`): the use wins.
     const scalarUse = Array.isArray(value) && (dimension !== undefined || option !== undefined);
-    if (value !== undefined && (type !== 'number' || typeof value === 'number') && (type !== 'boolean' || typeof value === 'boolean') && !scalarUse) {
+    if (value !== undefined && fitsDeclaredType(value, type) && !scalarUse) {
       return { value, detail: `from the name ${p.name}${consumed}` };
     }
   }
@@ -178,11 +178,30 @@ export function guessArgument(p: BuilderParameter, hint: DataHint, code: GuessCo
     return { value: 16, detail: 'from the type number' };
   }
   for (const [pattern, make] of NAME_PART_RULES) {
-    if (pattern.test(key)) {
-      return { value: make(hint, rank), detail: `from the name ${p.name}` };
+    const value = pattern.test(key) ? make(hint, rank) : undefined;
+    if (value !== undefined && fitsDeclaredType(value, type)) {
+      return { value, detail: `from the name ${p.name}` };
     }
   }
   return undefined;
+}
+
+/** `number[]`, `Array<string>`: a list of one primitive type → that type; undefined for anything else. */
+const PRIMITIVE_LIST = /^(?:readonly )?(?:(string|number|boolean)\[\]|Array<(string|number|boolean)>)$/;
+
+/**
+ * A name's guess must be a value of the type written, where that is a primitive or a list of one
+ * (`inputs: string[]` of a graph node is no count of inputs; `useDropout: boolean` no rate).
+ */
+function fitsDeclaredType(value: unknown, type: string | undefined): boolean {
+  if (type === 'number' || type === 'string' || type === 'boolean') {
+    return typeof value === type;
+  }
+  const list = type === undefined ? null : PRIMITIVE_LIST.exec(type);
+  if (list) {
+    return Array.isArray(value) && value.every((v) => typeof v === (list[1] ?? list[2]));
+  }
+  return true;
 }
 
 /** A size for a layer option whose value's name says nothing: small, so the model builds and trains fast. */

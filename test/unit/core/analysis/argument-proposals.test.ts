@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { formatArgumentList, formatArgumentProposal, guessReasons, parameterLabel, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
 import { findCallSites } from '../../../../src/core/analysis/builders/call-sites';
 import { parseArgsLiteral } from '../../../../src/core/analysis/arguments/args-literal';
+import { guessArgument, readDataHint } from '../../../../src/core/analysis/arguments/argument-guesses';
 import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
 import type { ArgumentProposal } from '../../../../src/core/analysis/types';
 
@@ -691,6 +692,22 @@ describe('a switch for batch norm', () => {
     it(`${name}${typeText ? `: ${typeText}` : ''} → ${String(value)}`, () => {
       const code = `${NS}export function build(${name}${typeText ? `: ${typeText}` : ''}) {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: 4, inputShape: [4] }));\n  if (${name}) m.add(tf.layers.batchNormalization());\n  return m;\n}\n`;
       assert.equal(propose({ code, fileName: 'b.ts', id: 'build' }).args[0], value);
+    });
+  }
+});
+
+describe("a name's guess fits the type written", () => {
+  const rows: [string, string, unknown][] = [
+    ['inputs', 'string[]', undefined],
+    ['inputs', 'number', 16],
+    ['name', 'string', 'model'],
+    ['hiddenUnits', 'number[]', [32, 32]],
+    ['kernelSize', 'string', undefined],
+    ['dropoutRate', 'boolean', false],
+  ];
+  for (const [name, typeText, value] of rows) {
+    it(`${name}: ${typeText} → ${JSON.stringify(value) ?? 'no guess'}`, () => {
+      assert.deepEqual(guessArgument({ name, typeText, optional: false, receivesTfjs: false }, readDataHint(''))?.value, value);
     });
   }
 });
