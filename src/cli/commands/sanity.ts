@@ -165,7 +165,8 @@ of --args.
 Arguments: --args '[9, 9, 4]' gives the builder's (for Class, the constructor's), --ctor-args
 the constructor's for Class.method. Without them rbn proposes values, best first: a call of the
 builder with literal arguments in its package (nearest package.json folder, node_modules
-skipped; calls a test expects to throw are not), the defaults in the signature, then a guess
+skipped; calls a test expects to throw are not), the defaults in the signature, a literal
+constant of the parameter's type in the package (DEFAULT_CONFIG: ModelConfig), then a guess
 from types, JSDoc, what the code reads of an object parameter (opts.imgSize) and names
 (inputShape, numClasses, h/w, channels, latentDim, units...), and prints which values it used
 and where from (stderr). The JSON report's "call" says the same. Fewer values than parameters

@@ -151,7 +151,7 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
     const constant = constantOfType(p.typeText, files);
     if (constant) {
       out.values.push(constant.value);
-      out.sources.push({ parameter: parameterLabel(p.name), source: 'constant', detail: `${constant.name} in ${display(constant.file)}, a constant of its type ${p.typeText!.trim()}` });
+      out.sources.push({ parameter: parameterLabel(p.name), source: 'constant', detail: `${constant.name} in ${display(constant.file)}, of its type ${p.typeText!.trim()}` });
       continue;
     }
     const guess = guessWithStandIn(p, guessArgument(p, scope.hint, scope.code), scope.site, scope.hint) ?? scope.forwarded?.(p.name);
