@@ -50,6 +50,11 @@ pair round7-before study-round7-before
 [ -f $R/study-round18-now3-dev.json ] && pair round18-end-of-session-3 study-round18-now3
 [ -f $R/study-round18-s4-before-dev.json ] && pair round18-session-4-before study-round18-s4-before
 [ -f $R/study-round18-s4-after-dev.json ] && args+=("round18-session-4-after=$R/study-round18-s4-after-dev.json")
+# Round 18's fifth session, before any change of it: the earlier sessions' development builders, its new development ones (two runs) and its new held-out ones (counts only); then the whole round at its end.
+[ -f $R/study-round18-s5-before-dev.json ] && args+=("round18-session-5-before-earlier-dev=$R/study-round18-s5-before-dev.json")
+for f in s5new s5new2; do [ -f $R/study-round18-$f-before-dev.json ] && args+=("round18-session-5-before-new=$R/study-round18-$f-before-dev.json"); done
+[ -f $R/study-round18-s5-before-test.json ] && args+=("round18-session-5-before-new=$R/study-round18-s5-before-test.json")
+[ -f $R/study-round18-final-dev.json ] && pair round18-final study-round18-final
 # Rounds 13, 14 and 17's held-out halves after the changes made once their failures had been read (their development halves did not change).
 [ -f $R/study-now-r17-test.json ] && args+=("now=$R/study-now-r17-test.json")
 [ -f $R/study-now-r14-test.json ] && args+=("now=$R/study-now-r14-test.json")
