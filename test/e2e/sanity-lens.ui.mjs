@@ -100,6 +100,25 @@ await step('a factory with parameters: its lens proposes the call found in the p
   await page.screenshot({ path: path.join(outDir, 'sanity-arguments-report.png') });
 });
 
+await step("a builder of a layer list: the box proposes the package's default of the parameter's type, Enter trains it", async () => {
+  await openFile('lab-model.ts', 'buildLabModel');
+  await clickLens('lab-model.ts', 'Sanity-train');
+  const box = page.locator('.quick-input-widget');
+  await box.locator('.quick-input-message', { hasText: 'DEFAULT_LAB_ARCHITECTURE' }).waitFor({ timeout: T });
+  const proposed = (await box.locator('input.input').inputValue()).replace(/\s/g, '');
+  if (!proposed.startsWith('[{blocks:[{filters:8,batchNorm:true}') || !proposed.endsWith(',10]')) {
+    throw new Error(`expected DEFAULT_LAB_ARCHITECTURE and 10 classes, got ${proposed}`);
+  }
+  log(`argument box: ${proposed} (${await box.locator('.quick-input-message').textContent()})`);
+  await dismissNotifications();
+  await page.screenshot({ path: path.join(outDir, 'sanity-arguments-constant.png') });
+  await box.locator('input.input').press('Enter');
+  await page.locator('.tab', { hasText: 'Sanity-train: buildLabModel' }).first().waitFor({ timeout: T });
+  const frame = reportFrame();
+  await frame.locator('.verdict h2').first().waitFor({ timeout: T });
+  log(`report: ${await frame.locator('.verdict h2').first().textContent()} / ${await frame.locator('header .call').textContent()}`);
+});
+
 await step('the "Compare" lens trains both flavours on MNIST into the same panel', async () => {
   await openFile('mnist-cnn.ts', 'conv2d');
   await clickLens('mnist-cnn.ts', 'Compare BatchNorm vs RunningBatchNorm');

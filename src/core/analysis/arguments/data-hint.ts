@@ -115,7 +115,7 @@ export function findHelperFiles(builderFile: PackageFile, files: readonly Packag
 }
 
 /** `import { a, b as c } from './x'`, `import * as ns from './x'`, `const { a } = require('./x')`, `const m = require('./x')`. */
-function relativeImports(code: string): { specifier: string; names: string[] }[] {
+export function relativeImports(code: string): { specifier: string; names: string[] }[] {
   const out: { specifier: string; names: string[] }[] = [];
   const forms = [
     /import\s+(?:type\s+)?([\w$]+\s*,\s*)?(\{[^}]*\}|\*\s+as\s+[\w$]+|[\w$]+)\s+from\s+['"](\.{1,2}\/[^'"]+)['"]/g,

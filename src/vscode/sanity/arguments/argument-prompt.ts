@@ -105,7 +105,7 @@ export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode
 async function propose(deps: ArgumentPromptDeps, document: vscode.TextDocument, builder: ModelBuilder, lastRun: RememberedCall | undefined, searchPackage: boolean): Promise<ArgumentProposal> {
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding arguments for ${builder.id}…` }, async () => {
-      const packageFiles = searchPackage ? await findPackageFiles(document.uri, builder, deps.log) : [];
+      const packageFiles = searchPackage ? await findPackageFiles(document.uri, document.getText(), builder, deps.log) : [];
       const analysis = await deps.analysis();
       return analysis.proposeArguments({ builder, code: document.getText(), fileName: document.fileName, packageFiles, ...(lastRun ? { lastRun } : {}) });
     });

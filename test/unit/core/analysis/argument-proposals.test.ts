@@ -616,25 +616,25 @@ describe("a constant of the parameter's type that the package declares", () => {
       title: 'an annotated export in the file that declares the type',
       files: { 'config.ts': `${TYPES}export const DEFAULT_CONFIG: NetConfig = { conv: [{ filters: 8, batchNorm: true }], dense: { width: 32 } };\n` },
       args: [PRESET, 10],
-      source: 'config=constant(DEFAULT_CONFIG in config.ts, a constant of its type NetConfig)',
+      source: 'config=constant(DEFAULT_CONFIG in config.ts, of its type NetConfig)',
     },
     {
       title: '`satisfies`, with a constant it names, in another file',
       files: { 'config.ts': TYPES, 'presets.ts': "import type { NetConfig } from './config';\nconst WIDTH = 32;\nexport const small = { conv: [{ filters: 8, batchNorm: true }], dense: { width: WIDTH } } satisfies NetConfig;\n" },
       args: [PRESET, 10],
-      source: 'config=constant(small in presets.ts, a constant of its type NetConfig)',
+      source: 'config=constant(small in presets.ts, of its type NetConfig)',
     },
     {
       title: 'a JSDoc @type in JavaScript',
       files: { 'config.ts': TYPES, 'presets.js': "/** @type {NetConfig} */\nconst preset = { conv: [{ filters: 8, batchNorm: true }], dense: { width: 32 } };\nmodule.exports = { preset };\n" },
       args: [PRESET, 10],
-      source: 'config=constant(preset in presets.js, a constant of its type NetConfig)',
+      source: 'config=constant(preset in presets.js, of its type NetConfig)',
     },
     {
       title: 'the default one of several',
       files: { 'config.ts': `${TYPES}export const TINY: NetConfig = { conv: [], dense: { width: 4 } };\nexport const defaultConfig: NetConfig = { conv: [{ filters: 8, batchNorm: true }], dense: { width: 32 } };\n` },
       args: [PRESET, 10],
-      source: 'config=constant(defaultConfig in config.ts, a constant of its type NetConfig)',
+      source: 'config=constant(defaultConfig in config.ts, of its type NetConfig)',
     },
   ];
   for (const row of rows) {
