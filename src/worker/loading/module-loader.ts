@@ -35,6 +35,12 @@ interface ModuleInternals {
 const internals = Module as unknown as ModuleInternals;
 const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts'];
 const NATIVE_TFJS = /^@tensorflow\/tfjs-node(-gpu)?$/;
+/**
+ * `@tensorflow/tfjs-core/dist/io/io`: a file inside a tfjs package's build, which `tsc` drops when only
+ * types come from it (`SaveResult`); transpiled file by file, the import stays, and those files are ES
+ * modules Node cannot load by that path.
+ */
+const TFJS_DEEP_IMPORT = /^(@tensorflow\/tfjs(?:-[a-z-]+)?)\/dist\/[^.]+(?:\.js)?$/;
 /** Global the worker reads a non-exported top-level factory from (see `loadFactory`). */
 export const FACTORY_GLOBAL = '__rbnSanityFactory__';
 /** Global the first line of the entry file writes a hoisted factory to (see `loadFactory`). */
@@ -117,6 +123,11 @@ export function installModuleHooks(redirects: Map<string, string>): void {
     }
     if (redirect) {
       return redirect;
+    }
+    const deep = TFJS_DEEP_IMPORT.exec(request);
+    if (deep && isProjectFile((parent as { filename?: string } | undefined)?.filename ?? '')) {
+      // From the user's code: the package's own entry, which exports the same names (types are none at run time).
+      return internals._resolveFilename(deep[1], parent, isMain, options);
     }
     if (TFJS_URL.test(request)) {
       // A browser (or Deno) module's CDN import of tfjs: the page's tfjs, which the worker sets as the

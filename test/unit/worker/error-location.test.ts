@@ -23,3 +23,15 @@ describe('a builder failure names its line in every kind of module (bundled work
     });
   }
 });
+
+// tsc drops an import of types only; transpiled file by file, a re-exported one stays (a sibling module that re-exports
+// tfjs), and a path inside a tfjs
+// package's build (its ES modules) cannot be loaded by Node as it is written.
+describe("a TypeScript module re-exporting types from inside tfjs packages' builds (bundled worker)", function () {
+  this.timeout(60_000);
+  it('loads, and its builder trains', async () => {
+    const request: SanityRequest = { file: path.join(FIXTURES, 'deep-types', 'dense-model.ts'), model: 'buildDense', args: [8], steps: 3, batchSize: 8, compare: false, backend: 'cpu', timeoutMs: 40_000, seed: 1, data: 'synthetic' };
+    const outcome = await runSanityTrain(request, { workerScript: WORKER, maxMemoryMb: 2048 });
+    assert.equal(outcome.kind, 'report', outcome.kind === 'error' ? outcome.message : '');
+  });
+});
