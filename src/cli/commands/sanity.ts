@@ -182,7 +182,7 @@ them (call.moduleVars and call.moduleVarsSource in --json).
 
 Instance fields: a Class.method builder may read this.<name> fields its constructor leaves null
 or undefined and another method fills (train(images, labels) { this.numClasses =
-labels.shape[1] }). rbn sets each that is still empty on the instance before the call, proposed
+labels.shape[1] }). rbn sets each that is still empty (or a size still 0) on the instance before the call, proposed
 the same way (a literal this.numClasses = 10 elsewhere, else a guess from its name and type);
 --instance-vars '{ numClasses: 10 }' overrides them (call.instanceVars, call.instanceVarsSource).
 

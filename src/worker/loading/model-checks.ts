@@ -1,7 +1,7 @@
 /** What the worker accepts as the user's model (pure checks shared by the ways a model is reached). */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { SourceLocation } from '../../core/training/protocol';
-import { BadInputError } from '../errors';
+import { BadInputError, SanityFailure } from '../errors';
 
 export function isLayersModel(value: unknown): value is tfjs.LayersModel {
   const m = value as Partial<tfjs.LayersModel> | null;
@@ -11,6 +11,13 @@ export function isLayersModel(value: unknown): value is tfjs.LayersModel {
 export function checkInputs(model: tfjs.LayersModel, label: string): tfjs.LayersModel {
   if (!model.inputs || model.inputs.length === 0) {
     throw new BadInputError(`${label} returned a model without an input shape: give its first layer an inputShape`);
+  }
+  // `inputShape: [config.imageSize, config.imageSize, 3]` with no config, `[this.featureCount]` before
+  // initialize() set it: tfjs builds the model, and the first tensor of that shape fails far from the cause.
+  const unsized = model.inputs.find((input) => input.shape.slice(1).some((d) => d !== null && !(Number.isInteger(d) && d > 0)));
+  if (unsized) {
+    const shown = `[${unsized.shape.slice(1).map((d) => String(d)).join(', ')}]`;
+    throw new SanityFailure('threw', `${label} returned a model whose input shape is ${shown}: a size of undefined, NaN or 0 holds no data, so a value the size comes from was missing when it was built (an argument left out, or a field that another method sets first)`);
   }
   return model;
 }

@@ -52,6 +52,20 @@ describe('invokeBuilder (through the worker)', function () {
     assert.deepEqual(report.call?.args, [nodes]);
   });
 
+  it('a model whose input has no size (built without the value it comes from) fails at the build, naming the shape', async () => {
+    const rows: [Partial<SanityRequest>, string][] = [
+      [{ model: 'buildFromConfig', args: [{}] }, 'buildFromConfig() returned a model whose input shape is [undefined, undefined, 3]: a size of undefined, NaN or 0 holds no data'],
+      [{ model: 'RiskModel.buildArchitecture', args: [], ctorArgs: [] }, 'returned a model whose input shape is [0]'],
+    ];
+    for (const [req, text] of rows) {
+      const error = errorOf(await run(request('unsized-input.js', req)));
+      assert.ok(error.message.includes(text), error.message);
+    }
+    // A size field still 0 that another method sets gets the value proposed (or typed) for it, as an empty one does.
+    const report = reportOf(await run(request('unsized-input.js', { model: 'RiskModel.buildArchitecture', args: [], ctorArgs: [], instanceVars: { featureCount: 6 }, instanceVarsSource: 'given' })));
+    assert.deepEqual(report.call?.instanceVars, { featureCount: 6 });
+  });
+
   it('a factory with parameters runs with the proposal from a call in another file of the package', async () => {
     const proposal = proposalFor('grid-agent.js', 'createGridNetwork');
     assert.deepEqual(proposal.args, [5, 6, 3]);

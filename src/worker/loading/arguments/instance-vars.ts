@@ -58,8 +58,10 @@ export function fillInstanceFields(instance: Record<string, unknown> | undefined
   }
   const completed: string[] = [];
   for (const [name, value] of materializedValues(vars.values, tf, '--instance-vars')) {
-    // A field the instance only inherits from a missing base class's stand-in was never set either.
-    if (instance[name] === null || instance[name] === undefined || isStandIn(instance[name])) {
+    // A field the instance only inherits from a missing base class's stand-in was never set either, and a
+    // size still 0 (`this.featureCount = 0` until initialize(n)) is a placeholder, as a call's size of 0 is.
+    const placeholderSize = instance[name] === 0 && typeof value === 'number' && value > 0;
+    if (instance[name] === null || instance[name] === undefined || isStandIn(instance[name]) || placeholderSize) {
       instance[name] = value;
     } else if (vars.source !== 'given') {
       completed.push(...withMissingMembers(instance[name], value, `this.${name}`));
