@@ -55,7 +55,8 @@ pair round7-before study-round7-before
 for f in s5new s5new2; do [ -f $R/study-round18-$f-before-dev.json ] && args+=("round18-session-5-before-new=$R/study-round18-$f-before-dev.json"); done
 [ -f $R/study-round18-s5-before-test.json ] && args+=("round18-session-5-before-new=$R/study-round18-s5-before-test.json")
 [ -f $R/study-round18-final-dev.json ] && pair round18-final study-round18-final
-# Rounds 13, 14 and 17's held-out halves after the changes made once their failures had been read (their development halves did not change).
+# Rounds 13, 14, 17 and 18's held-out halves after the changes made once their failures had been read (their development halves did not change).
+[ -f $R/study-now-r18-test.json ] && args+=("now=$R/study-now-r18-test.json")
 [ -f $R/study-now-r17-test.json ] && args+=("now=$R/study-now-r17-test.json")
 [ -f $R/study-now-r14-test.json ] && args+=("now=$R/study-now-r14-test.json")
 [ -f $R/study-now-r13-test.json ] && args+=("now=$R/study-now-r13-test.json")
