@@ -48,13 +48,8 @@ function processesRunning(needle: string): string[] {
 
 /** The program's processes a few seconds after the report: the kill is sent before it, the exit may land after (a loaded machine). */
 async function processesLeft(needle: string, withinMs = 5000): Promise<string[]> {
-  const until = Date.now() + withinMs;
-  let left = processesRunning(needle);
-  while (left.length > 0 && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 200));
-    left = processesRunning(needle);
-  }
-  return left;
+  await until(() => processesRunning(needle).length === 0, withinMs).catch(() => undefined);
+  return processesRunning(needle);
 }
 
 describe('sanity --from: capture from the user program (program processes)', function () {

@@ -400,15 +400,15 @@ function objectOf(names: readonly { name: string; typeText?: string }[], hint: D
 }
 
 /** `{ width: number; height: number }`, an interface / type alias of the same file, or an intersection of them. */
-function guessFromObjectType(type: string, hint: DataHint, code: GuessCode, path: string): Guess | undefined {
+function guessFromObjectType(type: string, hint: DataHint, code: GuessCode, path?: string): Guess | undefined {
   if (!/^\{|^[A-Z]|^[A-Za-z_$][\w$]*\.[A-Z]/.test(type) || (code.nesting ?? 0) > MAX_NESTING) {
     return undefined;
   }
   const uses = code.uses ?? '';
   // An optional member the builder reads with no fallback (`config.hiddenLayers![0]`) is one it needs.
-  const readBare = new Set(path === '' ? [] : (readPropertiesOf(uses, path)?.needed ?? []));
+  const readBare = new Set(path === undefined ? [] : (readPropertiesOf(uses, path)?.needed ?? []));
   const members = membersOfType(type, code.declarations ?? '')?.filter((m) => !m.optional || readBare.has(m.name));
-  const value = members === undefined ? undefined : objectOf(members, hint, '', { path, uses, declarations: code.declarations ?? '', nesting: code.nesting ?? 0 });
+  const value = members === undefined ? undefined : objectOf(members, hint, '', { path: path ?? '', uses, declarations: code.declarations ?? '', nesting: code.nesting ?? 0 });
   const optional = members?.filter((m) => m.optional && value !== undefined && m.name in value).map((m) => m.name) ?? [];
   const filled = optional.length === 0 ? '' : `, with the optional ${optional.join(', ')} the code reads without a fallback`;
   return value === undefined ? undefined : { value, detail: `from the type ${type}${filled}` };
@@ -417,7 +417,7 @@ function guessFromObjectType(type: string, hint: DataHint, code: GuessCode, path
 /** `convLayers: ConvLayerConfig[]`: one element guessed from its declared type (a list the app's user fills). */
 function guessListOfObjects(type: string, hint: DataHint, code: GuessCode): Guess | undefined {
   const element = NAMED_LIST_TYPE.exec(type);
-  const inner = element === null ? undefined : guessFromObjectType(element[1] ?? element[2], hint, code, '');
+  const inner = element === null ? undefined : guessFromObjectType(element[1] ?? element[2], hint, code);
   return inner === undefined ? undefined : { value: [inner.value], detail: `from the type ${type}: one ${element![1] ?? element![2]}` };
 }
 

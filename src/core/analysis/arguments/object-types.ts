@@ -7,6 +7,9 @@
  * guess needs member names and their types as written, not the checker.
  */
 
+/** The language's own named types (and its utility types): no package declares them or a constant of them. */
+export const GLOBAL_TYPES: ReadonlySet<string> = new Set(['Array', 'ReadonlyArray', 'Record', 'Partial', 'Required', 'Readonly', 'Pick', 'Omit', 'Promise', 'Map', 'Set', 'Object', 'Function', 'String', 'Number', 'Boolean', 'Date', 'RegExp', 'Error']);
+
 export interface TypeMember {
   name: string;
   typeText: string;

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { ModelBuilder } from '../types';
 import { relativeImports } from './data-hint';
+import { GLOBAL_TYPES } from './object-types';
 
 export interface ProposalFileFilter {
   /** Whether the file at `file` (absolute), with text `code`, can matter to the proposal. */
@@ -35,8 +36,6 @@ function parameterTypeNames(builder: ModelBuilder): string[] {
   const names = texts.flatMap((t) => [...t.matchAll(/(?<![\w$.])(?:(?:tf|tfjs)\.[\w$.]+|(?:[A-Za-z_$][\w$]*\.)*([A-Z][\w$]*))/g)].map((m) => m[1]).filter((n): n is string => n !== undefined));
   return [...new Set(names.filter((n) => !GLOBAL_TYPES.has(n)))];
 }
-
-const GLOBAL_TYPES = new Set(['Array', 'ReadonlyArray', 'Record', 'Partial', 'Required', 'Readonly', 'Pick', 'Omit', 'Promise', 'Map', 'Set', 'Object', 'Function', 'String', 'Number', 'Boolean', 'Date', 'RegExp', 'Error']);
 
 /** A path without its script extension: `./architecture` and `architecture.ts` meet there. */
 function stem(file: string): string {

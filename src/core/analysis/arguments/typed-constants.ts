@@ -8,6 +8,7 @@
 import type { ts as Typescript } from 'ts-morph';
 import { loadTsMorph } from '../builders/tfjs-bindings';
 import { evaluateLiteral, getTopLevelConsts, NOT_LITERAL } from './literal-values';
+import { GLOBAL_TYPES } from './object-types';
 
 export interface TypedConstant {
   name: string;
@@ -39,11 +40,9 @@ export function constantOfType(typeText: string | undefined, files: readonly { f
 /** `ArchitectureConfig`, `Lab.ArchitectureConfig` → ArchitectureConfig; undefined for a union, array, literal or builtin. */
 function namedType(typeText: string | undefined): string | undefined {
   const match = /^(?:[A-Za-z_$][\w$]*\.)*([A-Z][\w$]*)$/.exec(typeText?.replace(/\s+/g, '') ?? '');
-  return match && !BUILTIN_TYPES.has(match[1]) ? match[1] : undefined;
+  return match && !GLOBAL_TYPES.has(match[1]) ? match[1] : undefined;
 }
 
-/** Named types no package constant stands for. */
-const BUILTIN_TYPES = new Set(['Array', 'Object', 'Function', 'String', 'Number', 'Boolean', 'Promise', 'Map', 'Set', 'Record', 'Date', 'RegExp', 'Error']);
 
 function literalConstantsOf(file: string, code: string, type: string): TypedConstant[] {
   const t = loadTsMorph().ts;
