@@ -15,8 +15,8 @@ import { proposeModuleVariables } from './module-variables';
 import { proposeInstanceFields } from './instance-fields';
 import { isInputStandIn, isMethodStandIn, isModelArgument } from './model-arguments';
 import { forwardedGuess, mergeFields, modelMembersOf } from './related-builders';
-import { guessWithStandIn, type ParameterSite } from './stand-ins';
-import { constantOfType } from './typed-constants';
+import { guessWithStandIn, proposeStandIn, type ParameterSite } from './stand-ins';
+import { constantOfType, fillEmptyLists } from './typed-constants';
 import { parseSourceFile } from '../builders/tfjs-bindings';
 import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder, ModuleVariablesProposal } from '../types';
 import { withoutComments } from '../comments';
@@ -150,8 +150,12 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
     }
     const constant = constantOfType(p.typeText, files);
     if (constant) {
-      out.values.push(constant.value);
-      out.sources.push({ parameter: parameterLabel(p.name), source: 'constant', detail: `${constant.name} in ${display(constant.file)}, of its type ${p.typeText!.trim()}` });
+      // An app's starting state leaves the list its user fills empty (`layers: []`): the code's stand-in fills it.
+      const standIn = scope.site === undefined ? undefined : proposeStandIn(p, scope.site, scope.hint);
+      const { value, filled } = fillEmptyLists(constant.value, standIn?.value);
+      const fills = filled.length === 0 ? "" : `; its empty ${filled.join(", ")} filled in, from ${standIn!.detail}`;
+      out.values.push(value);
+      out.sources.push({ parameter: parameterLabel(p.name), source: 'constant', detail: `${constant.name} in ${display(constant.file)}, of its type ${p.typeText!.trim()}${fills}` });
       continue;
     }
     const guess = guessWithStandIn(p, guessArgument(p, scope.hint, scope.code), scope.site, scope.hint) ?? scope.forwarded?.(p.name);

@@ -8,6 +8,7 @@
  */
 import { guessMember, splitTopLevelCommas, type Guess } from './argument-guesses';
 import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
+import { layerListOf } from './layer-list';
 import { findParameterUses, type ParameterSite, type ParameterUse } from '../usages/parameter-uses';
 import type { BuilderParameter } from '../types';
 
@@ -30,6 +31,8 @@ interface Built {
   missing: string[];
   /** Some leaf was guessed from its use alone, or the value has structure. */
   structured: boolean;
+  /** What a reader should know of how a part was made (`layers: input, dense, batchnorm, dense from the cases the code handles`). */
+  notes: string[];
 }
 
 /** The stand-in for parameter `p`; undefined when the builder reads nothing of it. */
@@ -51,7 +54,8 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
   const records = recordsValue(use, p.name, hint);
   if (records !== undefined) {
     const shown = records.paths.length > 6 ? [...records.paths.slice(0, 6), '…'] : records.paths;
-    return { value: records.value, detail: `a stand-in list of ${RECORDS} records from what the code reads of its elements (${shown.join(', ')})`, structured: true };
+    const length = Array.isArray(records.value) ? records.value.length : RECORDS;
+    return { value: records.value, detail: `a stand-in list of ${length} records from what the code reads of its elements (${shown.join(', ')})${notesText(records.notes)}`, structured: true };
   }
   if (use.props.size === 0 && use.array && !use.elementsUnknown && !use.numeric && !use.input) {
     // `this.config.n_labels = commands.length`: any list serves; its name may say which (hiddenSizes).
@@ -78,7 +82,11 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
   }
   const shown = built.paths.length > 6 ? [...built.paths.slice(0, 6), '…'] : built.paths;
   const missing = built.missing.length > 0 ? `; no guess for ${built.missing.join(', ')}` : '';
-  return { value: built.value, detail: `a stand-in from what the code does with ${p.name} (${shown.join(', ')})${missing}`, structured: built.structured };
+  return { value: built.value, detail: `a stand-in from what the code does with ${p.name} (${shown.join(', ')})${missing}${notesText(built.notes)}`, structured: built.structured };
+}
+
+function notesText(notes: readonly string[]): string {
+  return notes.length === 0 ? '' : `; ${notes.join('; ')}`;
 }
 
 /**
@@ -117,7 +125,7 @@ function patternStandIn(pattern: string, site: ParameterSite, hint: DataHint): S
 }
 
 function objectValue(use: ParameterUse, owner: string, hint: DataHint): Built | undefined {
-  const out: Built = { value: {}, paths: [], missing: [], structured: false };
+  const out: Built = { value: {}, paths: [], missing: [], structured: false, notes: [] };
   const value = out.value as Record<string, unknown>;
   for (const [key, child] of use.props) {
     if (child.result) {
@@ -138,6 +146,7 @@ function objectValue(use: ParameterUse, owner: string, hint: DataHint): Built | 
     value[key] = built.value;
     out.paths.push(...(built.paths.length > 0 ? built.paths.map((p) => memberPath(key, p)) : [key]));
     out.missing.push(...built.missing.map((m) => memberPath(key, m)));
+    out.notes.push(...built.notes.map((n) => `${key}${n.startsWith('[') ? '' : ': '}${n}`));
     out.structured ||= built.structured || child.props.size > 0 || child.input;
   }
   keyBySiblingNames(use, value);
@@ -146,7 +155,7 @@ function objectValue(use: ParameterUse, owner: string, hint: DataHint): Built | 
 
 /** The value of one member: an object, a layer input, a tuple, or a leaf guessed by name, else by use. */
 function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint): Built | undefined {
-  const leaf = (value: unknown, structured: boolean): Built => ({ value, paths: [], missing: [], structured });
+  const leaf = (value: unknown, structured: boolean): Built => ({ value, paths: [], missing: [], structured, notes: [] });
   if (use.input) {
     return leaf({ $input: inputShape(use, hint) }, true);
   }
@@ -179,7 +188,9 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
     return leaf(reachingIndexes(list, name, owner, use.indexes), true);
   }
   if (byName !== undefined) {
-    return leaf(byName, false);
+    // `layer.shape.split(',').map(Number)`: a list of sizes written as the text the code splits.
+    const sizes = Array.isArray(byName) && byName.length > 0 && byName.every((v) => typeof v === 'number');
+    return sizes && use.separators.length > 0 ? leaf(byName.join(use.separators[0]), true) : leaf(byName, false);
   }
   if (use.choices.length > 0 && !use.numeric) {
     // `layer.kind === 'dense'`: the first value the code compares it with.
@@ -269,7 +280,7 @@ function recordsValue(use: ParameterUse, name: string, hint: DataHint): Built | 
   if (element === undefined || use.props.size > 0 || element.input || element.escapes || !(element.props.size > 0 || element.element !== undefined)) {
     return undefined;
   }
-  const unread = (): Built => ({ value: {}, paths: [], missing: [...element.props].filter(([, m]) => !m.fallback).map(([key]) => key), structured: true });
+  const unread = (): Built => ({ value: {}, paths: [], missing: [...element.props].filter(([, m]) => !m.fallback).map(([key]) => key), structured: true, notes: [] });
   const built = element.props.size > 0 ? (objectValue(element, singular(name), hint) ?? unread()) : recordsValue(element, singular(name), hint);
   if (built === undefined || (built.paths.length === 0 && built.missing.length === 0)) {
     return undefined;
@@ -277,16 +288,37 @@ function recordsValue(use: ParameterUse, name: string, hint: DataHint): Built | 
   // A member read but not used in a way that says its kind (`d.label` into a Set, a lookup, a target)
   // is numbered by record: distinct keys make two classes, and a number serves as a target too.
   const numbered = built.missing.filter((m) => !m.includes('.') && !m.includes('['));
-  const value = Array.from({ length: RECORDS }, (_, i) => {
-    const record = structuredClone(built.value);
+  const layers = layerKinds(element);
+  const value = Array.from({ length: layers?.kinds.length ?? RECORDS }, (_, i) => {
+    const record = structuredClone(built.value) as Record<string, unknown>;
     for (const member of numbered) {
-      (record as Record<string, unknown>)[member] = i;
+      record[member] = i;
+    }
+    if (layers !== undefined) {
+      record[layers.key] = layers.kinds[i];
     }
     return record;
   });
   const paths = [...built.paths, ...numbered].map((p) => memberPath('[i]', p));
   const missing = built.missing.filter((m) => !numbered.includes(m)).map((m) => memberPath('[i]', m));
-  return { value, paths, missing, structured: true };
+  const notes = layers === undefined ? built.notes : [`[i].${layers.key}: ${layers.kinds.join(', ')}, a small network of the kinds the code handles (${layers.choices})`];
+  return { value, paths, missing, structured: true, notes };
+}
+
+/**
+ * Elements told apart by a member the code compares with the names of layers, a batch norm among them
+ * (`switch (layer.type) { case 'dense': … case 'batchnorm': … }`): the member, and the kinds of a small
+ * network of those layers, one a record.
+ */
+function layerKinds(element: ParameterUse): { key: string; kinds: string[]; choices: string } | undefined {
+  for (const [key, member] of element.props) {
+    const kinds = member.choices.length >= 2 ? layerListOf(member.choices, member.inputCases) : undefined;
+    if (kinds !== undefined) {
+      const choices = member.choices.slice(0, 8).map((c) => `'${c}'`).join(', ') + (member.choices.length > 8 ? ', …' : '');
+      return { key, kinds, choices };
+    }
+  }
+  return undefined;
 }
 
 /** `nodes` + `[i].units` → `nodes[i].units`; `game` + `height` → `game.height`. */

@@ -76,3 +76,29 @@ function declaresType(t: typeof Typescript, statement: Typescript.VariableStatem
   }
   return t.getJSDocTags(statement).some((tag) => t.isJSDocTypeTag(tag) && named(tag.typeExpression.type)) || t.getJSDocTags(decl).some((tag) => t.isJSDocTypeTag(tag) && named(tag.typeExpression.type));
 }
+
+/**
+ * The constant with each empty list the stand-in fills (`layers: []` in an app's starting state, which
+ * its user fills by hand) taken from the stand-in: the rest stays the program's own. The paths filled,
+ * for the detail; none when the constant has no empty list where the stand-in has one.
+ */
+export function fillEmptyLists(value: unknown, standIn: unknown, path = ''): { value: unknown; filled: string[] } {
+  if (Array.isArray(value) && value.length === 0 && Array.isArray(standIn) && standIn.length > 0) {
+    return { value: structuredClone(standIn), filled: [path] };
+  }
+  if (!isRecord(value) || !isRecord(standIn)) {
+    return { value, filled: [] };
+  }
+  const out: Record<string, unknown> = { ...value };
+  const filled: string[] = [];
+  for (const [key, member] of Object.entries(value)) {
+    const inner = fillEmptyLists(member, standIn[key], path === '' ? key : `${path}.${key}`);
+    out[key] = inner.value;
+    filled.push(...inner.filled);
+  }
+  return { value: out, filled };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

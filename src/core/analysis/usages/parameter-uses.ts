@@ -48,6 +48,8 @@ export interface ParameterUse {
   separators: string[];
   /** The string literals it is compared with (`switch (kind) { case 'cnn': … }`, `kind === 'cnn'`), first first. */
   choices: string[];
+  /** The `case` values whose code gives a layer its input shape (`case 'Conv2D': … inputShape …`): the kinds a layer list may start with. */
+  inputCases: string[];
   /** Used as a key to look something up (`maps[col]`): a name, where it is not counted with. */
   key: boolean;
   /** The local names it is indexed with (`maps[col]` → `col`), to match with the elements of another list. */
@@ -61,6 +63,10 @@ const ELEMENT_CALLBACKS = new Set(['map', 'forEach', 'filter', 'reduce', 'every'
 const ARRAY_MEMBERS = new Set(['length', 'slice', 'concat', 'join', 'indexOf', 'includes']);
 /** Methods only a string has: a value they are called on is text. */
 const STRING_METHODS = new Set(['startsWith', 'endsWith', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'trim', 'trimStart', 'trimEnd', 'replace', 'replaceAll', 'match', 'matchAll', 'search', 'split', 'substring', 'padStart', 'padEnd', 'charAt', 'charCodeAt', 'codePointAt', 'normalize', 'localeCompare']);
+/** String methods that keep the text's meaning (`kind.toLowerCase()`): what the code compares the result with, it compares the value with. */
+const SAME_TEXT_METHODS = new Set(['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'trim', 'trimStart', 'trimEnd']);
+/** Callees that only look at a value (`console.log('layer', layer)`, `Array.isArray(layers)`): it does not escape. */
+const LOOKS_ONLY = /^(console\.\w+|Array\.isArray|JSON\.stringify|String|Boolean|typeof)$/;
 /** Object properties whose value is a count or a size. */
 const SIZE_KEYS = /^(units|filters|kernelSize|poolSize|strides|rate|inputDim|outputDim|numHeads|size|batchSize|epochs)$/;
 /** Comparisons that name a value the parameter may take (`kind === 'cnn'`). */
@@ -70,7 +76,7 @@ const NUMERIC_OPERATORS = new Set(['+', '-', '*', '/', '%', '**', '<', '<=', '>'
 const NUMERIC_CHECK = /^(Number\.\w+|Math\.\w+|parseInt|parseFloat|isFinite|\w*(assert|check|ensure|validate)\w*(Positive|Integer|Number|Int)\w*)$/i;
 
 export function emptyUse(): ParameterUse {
-  return { props: new Map(), names: [], numeric: false, array: false, indexes: [], elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false, separators: [], choices: [], key: false, keyedBy: [] };
+  return { props: new Map(), names: [], numeric: false, array: false, indexes: [], elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false, separators: [], choices: [], inputCases: [], key: false, keyedBy: [] };
 }
 
 /** The uses of parameter `name`; undefined when the parameter is not found. */
@@ -175,7 +181,7 @@ class UseCollector {
     } else if (t.isElementAccessExpression(p) && p.argumentExpression === node) {
       use.key = true;
     } else if ((t.isCallExpression(p) || t.isNewExpression(p)) && p.arguments?.includes(node as ts.Expression)) {
-      this.passedTo(p, p.arguments.indexOf(node as ts.Expression), use, depth, seen);
+      this.passedTo(p, p.arguments.indexOf(node as ts.Expression), use, depth);
     } else if (t.isArrayLiteralExpression(p)) {
       this.inArray(p, use);
     } else if (t.isPropertyAssignment(p) && p.initializer === node) {
@@ -197,8 +203,10 @@ class UseCollector {
     } else if (t.isTemplateSpan(p) && p.expression === node) {
       use.text = true;
     } else if (t.isSwitchStatement(p) && p.expression === node) {
-      const cases = p.caseBlock.clauses.flatMap((c) => (t.isCaseClause(c) && t.isStringLiteralLike(c.expression) ? [c.expression.text] : []));
-      use.choices.push(...cases.filter((c) => !use.choices.includes(c)));
+      const clauses = p.caseBlock.clauses.flatMap((c) => (t.isCaseClause(c) && t.isStringLiteralLike(c.expression) ? [{ value: c.expression.text, clause: c }] : []));
+      use.choices.push(...clauses.map((c) => c.value).filter((c) => !use.choices.includes(c)));
+      const givesInputShape = (c: ts.CaseClause) => c.statements.some((st) => /\b(inputShape|batchInputShape)\b/.test(st.getText(this.file)));
+      use.inputCases.push(...clauses.filter((c) => givesInputShape(c.clause) && !use.inputCases.includes(c.value)).map((c) => c.value));
     }
   }
 
@@ -223,6 +231,10 @@ class UseCollector {
       const separator = key === 'split' ? p.parent.arguments[0] : undefined;
       if (separator !== undefined && this.t.isStringLiteralLike(separator) && !use.separators.includes(separator.text)) {
         use.separators.push(separator.text);
+      }
+      if (SAME_TEXT_METHODS.has(key)) {
+        // `switch (layer.type.toLowerCase()) { case 'dense': … }`: the cases are the values it takes.
+        this.useOf(p.parent as ts.CallExpression, use, depth, seen);
       }
       return;
     }
@@ -256,7 +268,7 @@ class UseCollector {
     }
   }
 
-  private passedTo(call: ts.CallExpression | ts.NewExpression, index: number, use: ParameterUse, depth: number, seen: Set<ts.Node>): void {
+  private passedTo(call: ts.CallExpression | ts.NewExpression, index: number, use: ParameterUse, depth: number): void {
     const { t } = this;
     const callee = call.expression;
     if (t.isPropertyAccessExpression(callee) && callee.name.text === 'apply' && t.isCallExpression(callee.expression)) {
@@ -264,14 +276,21 @@ class UseCollector {
       use.inputLayers.push(callee.expression.expression.getText(this.file));
       return;
     }
-    if (NUMERIC_CHECK.test(callee.getText(this.file))) {
+    const calleeText = callee.getText(this.file);
+    if (NUMERIC_CHECK.test(calleeText)) {
       use.numeric = true;
+      return;
+    }
+    if (LOOKS_ONLY.test(calleeText)) {
+      use.array ||= calleeText === 'Array.isArray';
       return;
     }
     const target = this.localFunction(callee);
     const parameter = target?.parameters[index];
     if (target?.body && parameter && this.t.isIdentifier(parameter.name)) {
-      this.usesOfName(parameter.name.text, target.body, use, depth + 1, seen);
+      // Each value handed to the helper is followed through it afresh (`branch(opts.generator)`, then
+      // `branch(opts.discriminator)`): the nodes one pass saw say nothing of the other's value; depth bounds recursion.
+      this.usesOfName(parameter.name.text, target.body, use, depth + 1, new Set());
       return;
     }
     use.escapes = true;
