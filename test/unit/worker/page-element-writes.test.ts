@@ -23,7 +23,7 @@ describe('a page\'s own elements while its builder builds the model', () => {
     { title: 'a class added', run: () => document.getElementById('status').classList.add('busy') },
     { title: 'an attribute set', run: () => document.getElementById('status').setAttribute('aria-busy', 'true') },
     { title: 'a value read is a use of the page', run: () => document.getElementById('units').value, throws: "document.getElementById('units').value" },
-    { title: 'an innerHTML read is a use too', run: () => String(document.getElementById('status').innerHTML), throws: "document.getElementById('status').innerHTML" },
+    { title: 'a canvas size read is a use too', run: () => Number(document.getElementById('status').width), throws: "document.getElementById('status').width" },
     { title: 'an id the page does not have is a use', run: () => document.getElementById('chart'), throws: 'document.getElementById("chart")' },
   ];
   for (const row of rows) {
@@ -35,6 +35,17 @@ describe('a page\'s own elements while its builder builds the model', () => {
       }
     });
   }
+
+  it('a status log appended to reads back what was written, and scrolls with sizes of 0', () => {
+    const log = document.getElementById('status');
+    assert.equal(log.innerHTML, '');
+    log.innerHTML += '<div>building</div>';
+    log.innerHTML += '<div>built</div>';
+    assert.equal(log.innerHTML, '<div>building</div><div>built</div>');
+    assert.equal(log.textContent, '');
+    log.scrollTop = log.scrollHeight;
+    assert.equal(log.scrollTop, 0);
+  });
 
   it('a file that is no page keeps the plain rule: any lookup while building is a use', () => {
     setPageElementIds([]);

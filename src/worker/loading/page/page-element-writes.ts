@@ -5,9 +5,11 @@
  * of an id the page's HTML declares finds a write-only element: assignments, styles, classes,
  * attributes, children and listeners are taken and dropped. A form field's `value` (and `checked`)
  * reads what the page's HTML gives it as the page opens (`<input id="lr" value="0.001">`), the value
- * the model is built with on that page; reading anything else the element holds (`innerHTML`, a
- * field the HTML gives no value) is a use of the page, which throws a BrowserOnlyError naming it, as
- * any other use of a browser stand-in does.
+ * the model is built with on that page. What the page only shows reads as a page just opened shows it:
+ * the text the code wrote (`log.innerHTML += line` appends to a status log; '' before any write) and
+ * layout sizes of 0 (`log.scrollTop = log.scrollHeight`). Reading anything else the element holds (a
+ * canvas's width, a field the HTML gives no value) is a use of the page, which throws a
+ * BrowserOnlyError naming it, as any other use of a browser stand-in does.
  */
 import type { FieldValue } from '../../../core/analysis/page/page-form-values';
 
@@ -17,6 +19,11 @@ const WRITES = new Set([
   'removeChild', 'remove', 'insertAdjacentHTML', 'insertAdjacentText', 'addEventListener', 'removeEventListener', 'focus', 'blur', 'scrollIntoView',
   'add', 'toggle', 'replace', 'setProperty', 'removeProperty',
 ]);
+
+/** Text the element shows: it reads back as the code wrote it. */
+const SHOWN_TEXT = new Set(['innerHTML', 'textContent', 'innerText']);
+/** Layout sizes, read to scroll a log: nothing is laid out here. */
+const LAYOUT = /^(scroll|client|offset)(Top|Left|Height|Width)$/;
 
 let pageIds: ReadonlySet<string> = new Set();
 let fieldValues: Readonly<Record<string, FieldValue>> = {};
@@ -63,6 +70,7 @@ function writeOnly(path: string, use: (api: string) => never, field?: FieldValue
   const target = function element(): void {
     // Never runs: the traps answer.
   };
+  const shown: Record<string, string> = {};
   return new Proxy(target, {
     get: (t, key) => {
       if (typeof key === 'symbol' || key === 'constructor') {
@@ -78,9 +86,20 @@ function writeOnly(path: string, use: (api: string) => never, field?: FieldValue
       if (read) {
         return read.value;
       }
+      if (SHOWN_TEXT.has(key)) {
+        return shown[key] ?? '';
+      }
+      if (LAYOUT.test(key)) {
+        return 0;
+      }
       return use(`${path}.${key}`);
     },
-    set: () => true,
+    set: (_t, key, value) => {
+      if (typeof key === 'string' && SHOWN_TEXT.has(key)) {
+        shown[key] = String(value);
+      }
+      return true;
+    },
     apply: () => undefined,
   });
 }
