@@ -166,9 +166,11 @@ Arguments: --args '[9, 9, 4]' gives the builder's (for Class, the constructor's)
 the constructor's for Class.method. Without them rbn proposes values, best first: a call of the
 builder with literal arguments in its package (nearest package.json folder, node_modules
 skipped; calls a test expects to throw are not), the defaults in the signature, a literal
-constant of the parameter's type in the package (DEFAULT_CONFIG: ModelConfig), then a guess
-from types, JSDoc, what the code reads of an object parameter (opts.imgSize) and names
-(inputShape, numClasses, h/w, channels, latentDim, units...), and prints which values it used
+constant of the parameter's type in the package (DEFAULT_CONFIG: ModelConfig; an empty layer
+list in it filled as below), then a guess from types, JSDoc, what the code reads of an object
+parameter (opts.imgSize; a layer list it switches on by kind: a small network of the kinds the
+code handles, batch norm among them) and names (inputShape, numClasses, h/w, channels,
+latentDim, units...), and prints which values it used
 and where from (stderr). The JSON report's "call" says the same. Fewer values than parameters
 run as JavaScript runs them, the rest undefined; if the build then fails, it runs once more
 with the proposal for the rest, and the report's first note says so.
