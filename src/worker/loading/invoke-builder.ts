@@ -355,7 +355,7 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     }
     // A builder known only by its id got no proposal: say which of its parameters ran as undefined.
     const unproposed = UNANALYSED.has(builder) ? missingArgumentsHint(builder.id, builder.className ? (instance ?? (target as Record<string, unknown>))[builder.memberName ?? ''] : target, args.length) : undefined;
-    const standIn = ctx.standIns?.describe();
+    const standIn = ctx.standIns?.describe(err);
     const typed = typedMethodNote(err, inv.args !== undefined || inv.ctorArgs !== undefined || inv.instanceVars !== undefined);
     const extra = [...ctx.notes, ...[unproposed, standIn, typed].filter((n): n is string => n !== undefined)];
     const left = extra.length > 0 ? ` (${extra.join('; ')})` : '';
@@ -379,7 +379,7 @@ function construct(target: Callable, ctorArgs: unknown[], ctx: CallContext): Rec
   } catch (err) {
     const flag = ctx.builder.kind === 'constructor' ? '--args' : '--ctor-args';
     const unproposed = UNANALYSED.has(ctx.builder) ? missingArgumentsHint(`new ${ctx.builder.className}()`, target, ctorArgs.length, flag) : undefined;
-    const why = [unproposed, ctx.standIns?.describe()].filter((w): w is string => w !== undefined);
+    const why = [unproposed, ctx.standIns?.describe(err)].filter((w): w is string => w !== undefined);
     throw new SanityFailure('threw', `${ctx.builder.factory ? '' : 'new '}${ctx.builder.className}() threw: ${describeError(err, ctx.inv.file)}${why.length > 0 ? ` (${why.join('; ')})` : ''}`, err);
   }
 }

@@ -40,6 +40,20 @@ describe('stand-ins made real in the worker', () => {
     assert.equal(standIns.describe(), 'world is a stand-in guessed from the code, and the builder asked for world.cells, which the analysis did not foresee: pass the real value with --ctor-args');
   });
 
+  const byError: [string, unknown, string][] = [
+    ['a TypeError names the members asked for', new TypeError("Cannot read properties of undefined (reading 'units')"), 'game is a stand-in guessed from the code, and the builder asked for game.layers, which the analysis did not foresee: pass the real value with --args'],
+    ['a message naming undefined does too', new Error('expects kernelSize to be a number, but received undefined'), 'game is a stand-in guessed from the code, and the builder asked for game.layers, which the analysis did not foresee: pass the real value with --args'],
+    ["tfjs's own check of the model blames no member read with a fallback", new Error('The first layer in a Sequential model must get an `inputShape` or `batchInputShape` argument.'), 'game was a stand-in guessed from the code: pass the real value with --args if the error comes from it'],
+  ];
+  for (const [title, err, expected] of byError) {
+    it(title, () => {
+      const standIns = new StandIns(tf, ['game']);
+      const [game] = standIns.materialize([{ units: 8 }], params('game'), '--args') as [Record<string, unknown>];
+      void game.layers;
+      assert.equal(standIns.describe(err), expected);
+    });
+  }
+
   const sources: [string | undefined, string[]][] = [
     ['guessed from the names and types (game, opts)', ['game', 'opts']],
     ['call in demo.js:3; guessed from the names and types (x)', ['x']],

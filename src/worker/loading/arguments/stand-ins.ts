@@ -54,20 +54,27 @@ export class StandIns {
     });
   }
 
-  /** For a failure line: which stand-in was involved and how; undefined when none ran. */
-  describe(): string | undefined {
-    const asked = [...this.unforeseen];
+  /**
+   * For a failure line: which stand-in was involved and how; undefined when none ran. The members the
+   * builder asked for that the stand-in lacks are named only where `err` can come from a missing value
+   * (a TypeError, a message naming undefined, null or NaN): a member read with a fallback
+   * (`layer.activation || 'relu'`) is no cause of "The first layer … must get an inputShape".
+   */
+  describe(err?: unknown): string | undefined {
+    const asked = mayComeFromAMissingValue(err) ? [...this.unforeseen] : [];
     const owners = [...new Set(asked.map((path) => path.split(/[.([]/)[0]))];
-    const flag = this.flags.get(owners[0] ?? this.used[0] ?? '') ?? '--args';
     if (asked.length > 0) {
+      const flag = this.flags.get(owners[0]) ?? '--args';
       const what = owners.length === 1 ? `${owners[0]} is a stand-in` : `${owners.join(' and ')} are stand-ins`;
       return `${what} guessed from the code, and the builder asked for ${asked.slice(0, 4).join(', ')}, which the analysis did not foresee: pass the real value${owners.length === 1 ? '' : 's'} with ${flag}`;
     }
-    if (this.used.length === 0) {
+    const used = this.used.length > 0 ? this.used : [...new Set([...this.unforeseen].map((path) => path.split(/[.([]/)[0]))];
+    if (used.length === 0) {
       return undefined;
     }
-    const what = this.used.length === 1 ? `${this.used[0]} was a stand-in` : `${this.used.join(' and ')} were stand-ins`;
-    return `${what} guessed from the code: pass the real value${this.used.length === 1 ? '' : 's'} with ${flag} if the error comes from ${this.used.length === 1 ? 'it' : 'them'}`;
+    const flag = this.flags.get(used[0]) ?? '--args';
+    const what = used.length === 1 ? `${used[0]} was a stand-in` : `${used.join(' and ')} were stand-ins`;
+    return `${what} guessed from the code: pass the real value${used.length === 1 ? '' : 's'} with ${flag} if the error comes from ${used.length === 1 ? 'it' : 'them'}`;
   }
 
   private make(value: unknown, path: string): unknown {
@@ -103,6 +110,15 @@ export class StandIns {
       },
     });
   }
+}
+
+/** An error a value the code did not get can cause: a TypeError, or a message that names undefined, null or NaN (none given: any). */
+function mayComeFromAMissingValue(err: unknown): boolean {
+  if (err === undefined) {
+    return true;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return err instanceof TypeError || /\b(undefined|null|NaN)\b/.test(message);
 }
 
 /** Module variables' (or instance fields') values with their stand-ins (methods, a layer input) made real. */
