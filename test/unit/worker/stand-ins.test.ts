@@ -16,6 +16,16 @@ describe('stand-ins made real in the worker', () => {
     assert.deepEqual(input.shape, [null, 16]);
   });
 
+  it("a layer stand-in is the worker's tfjs layer; one tfjs lacks fails naming it", () => {
+    const standIns = new StandIns(tf, []);
+    const [layers] = standIns.materialize([[{ $layer: 'dense', config: { units: 4, inputShape: [3] } }, { $layer: 'batchNormalization' }]], params('layers'), '--args') as [tf.layers.Layer[]];
+    const model = tf.sequential({ layers });
+    assert.deepEqual(model.outputs[0].shape, [null, 4]);
+    assert.equal(layers[1].getClassName(), 'BatchNormalization');
+    assert.equal(standIns.describe(), 'layers was a stand-in guessed from the code: pass the real value with --args if the error comes from it');
+    assert.throws(() => new StandIns(tf, []).materialize([[{ $layer: 'leakyRelu' }]], params('layers'), '--args'), /^Error: layers\[0\] is tf\.layers\.leakyRelu\(…\), which tfjs does not have$/);
+  });
+
   const described: [string, unknown[], string[], (made: unknown[]) => void, string | undefined][] = [
     ['a member the stand-in lacks is named', [{ getBoardSize: { $returns: [8, 8] } }], [], (m) => void (m[0] as Record<string, unknown>).getValidMoves, 'game is a stand-in guessed from the code, and the builder asked for game.getValidMoves, which the analysis did not foresee: pass the real value with --args'],
     ['nothing unforeseen: the stand-in is still named', [{ getBoardSize: { $returns: [8, 8] } }], [], () => undefined, 'game was a stand-in guessed from the code: pass the real value with --args if the error comes from it'],

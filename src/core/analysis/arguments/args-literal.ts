@@ -1,7 +1,8 @@
 /**
  * Reads arguments as people type them (the editor's argument box, `rbn sanity --args`): a JS array
  * literal of plain values, or the object literal of module variables (pure, no eval). Two stand-ins
- * for live objects read as markers (model-arguments.ts): `() => value` and `tf.input({ shape: [...] })`.
+ * for live objects read as markers (model-arguments.ts): `() => value`, `tf.input({ shape: [...] })`
+ * and `tf.layers.dense({ … })`.
  * JSON.parse alone would refuse what people type in JS (single quotes, trailing commas, unquoted keys,
  * comments), and eval would run whatever they paste; this small parser accepts literal syntax only
  * and says where anything else starts, so the box can show it before the run.
@@ -134,6 +135,9 @@ class LiteralParser {
     if (/^tf\s*\.\s*input\b/.test(this.text.slice(this.pos))) {
       return this.parseInputStandIn();
     }
+    if (/^tf\s*\.\s*layers\s*\./.test(this.text.slice(this.pos))) {
+      return this.parseLayerStandIn();
+    }
     return this.parseWord();
   }
 
@@ -187,6 +191,29 @@ class LiteralParser {
     }
     this.pos++;
     return { $input: shape };
+  }
+
+  /** `tf.layers.dense({ units: 8 })`: a layer the worker makes, `{ $layer: 'dense', config: { units: 8 } }`. */
+  private parseLayerStandIn(): LiteralValue {
+    const head = /^tf\s*\.\s*layers\s*\.\s*([A-Za-z_$][\w$]*)?/.exec(this.text.slice(this.pos))!;
+    const name = head[1];
+    if (name === undefined || !/^[a-z][A-Za-z0-9]*$/.test(name)) {
+      this.fail('expected a layer after tf.layers., e.g. tf.layers.dense({ units: 8 })');
+    }
+    this.pos += head[0].length;
+    this.skipSpace();
+    if (this.peek() !== '(') {
+      this.fail(`expected '(' after tf.layers.${name}`);
+    }
+    this.pos++;
+    this.skipSpace();
+    const config = this.peek() === '{' ? this.parseObject() : undefined;
+    this.skipSpace();
+    if (this.peek() !== ')') {
+      this.fail(`expected ')' after tf.layers.${name}'s config, found ${this.describeHere()}`);
+    }
+    this.pos++;
+    return config === undefined ? { $layer: name } : { $layer: name, config };
   }
 
   private parseWord(): LiteralValue {

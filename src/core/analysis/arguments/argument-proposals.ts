@@ -13,7 +13,7 @@ import { findCallSites, type CallSite, type CallSiteQuery, type PackageFile } fr
 import { evaluateLiteralText, NOT_LITERAL } from './literal-values';
 import { proposeModuleVariables } from './module-variables';
 import { proposeInstanceFields } from './instance-fields';
-import { isInputStandIn, isMethodStandIn, isModelArgument } from './model-arguments';
+import { isInputStandIn, isLayerStandIn, isMethodStandIn, isModelArgument } from './model-arguments';
 import { forwardedGuess, mergeFields, modelMembersOf } from './related-builders';
 import { guessWithStandIn, proposeStandIn, type ParameterSite } from './stand-ins';
 import { constantOfType, fillEmptyLists } from './typed-constants';
@@ -368,6 +368,9 @@ function formatValue(value: unknown): string {
   }
   if (isInputStandIn(value)) {
     return `tf.input({ shape: ${formatValue(value.$input)} })`;
+  }
+  if (isLayerStandIn(value)) {
+    return `tf.layers.${value.$layer}(${value.config === undefined ? '' : formatValue(value.config)})`;
   }
   if (Array.isArray(value)) {
     return `[${value.map(formatValue).join(', ')}]`;

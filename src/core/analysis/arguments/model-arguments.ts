@@ -26,10 +26,26 @@ export function isModelArgument(value: unknown): value is ModelArgument {
 /**
  * Stand-ins for live objects a builder receives (core/analysis/arguments/stand-ins.ts): a method is
  * `{ $returns: [8, 8] }` (shown and typed as `() => [8, 8]`), a symbolic tensor `{ $input: [16] }`
- * (shown and typed as `tf.input({ shape: [16] })`). The worker makes the function or the tf.input.
+ * (shown and typed as `tf.input({ shape: [16] })`), a layer `{ $layer: 'dense', config: { units: 8 } }`
+ * (shown and typed as `tf.layers.dense({ units: 8 })`). The worker makes the function, the tf.input
+ * or the layer.
  */
 export const RETURNS_KEY = '$returns';
 export const INPUT_KEY = '$input';
+export const LAYER_KEY = '$layer';
+
+export interface LayerStandIn {
+  /** The tf.layers factory: `dense`, `batchNormalization`. */
+  $layer: string;
+  config?: Record<string, unknown>;
+}
+
+export function isLayerStandIn(value: unknown): value is LayerStandIn {
+  if (!isPlainObject(value) || typeof value[LAYER_KEY] !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(value[LAYER_KEY])) {
+    return false;
+  }
+  return Object.keys(value).every((k) => k === LAYER_KEY || (k === 'config' && isPlainObject(value.config)));
+}
 
 export interface MethodStandIn {
   $returns: unknown;
@@ -51,9 +67,9 @@ export function isInputStandIn(value: unknown): value is InputStandIn {
   return Array.isArray(shape) && shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0));
 }
 
-/** A value holding a method or tf.input stand-in at any depth (JSON data only: live objects are not searched). */
+/** A value holding a method, tf.input or layer stand-in at any depth (JSON data only: live objects are not searched). */
 export function containsStandIn(value: unknown, depth = 0): boolean {
-  if (isMethodStandIn(value) || isInputStandIn(value)) {
+  if (isMethodStandIn(value) || isInputStandIn(value) || isLayerStandIn(value)) {
     return true;
   }
   if (depth > MAX_STAND_IN_DEPTH) {

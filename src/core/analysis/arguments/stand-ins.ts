@@ -51,6 +51,9 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
     const shape = inputShape(use, hint);
     return { value: { $input: shape }, detail: `a tf.input stand-in: ${p.name} is a layer's input in the code`, structured: true };
   }
+  if (use.layerList) {
+    return { value: layerStandIns(hint), detail: `a small network of tfjs layers with a batch norm: ${p.name} is given to tf.sequential as its layers`, structured: true };
+  }
   const records = recordsValue(use, p.name, hint);
   if (records !== undefined) {
     const shown = records.paths.length > 6 ? [...records.paths.slice(0, 6), '…'] : records.paths;
@@ -158,6 +161,9 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
   const leaf = (value: unknown, structured: boolean): Built => ({ value, paths: [], missing: [], structured, notes: [] });
   if (use.input) {
     return leaf({ $input: inputShape(use, hint) }, true);
+  }
+  if (use.layerList) {
+    return leaf(layerStandIns(hint), true);
   }
   const records = recordsValue(use, name, hint);
   if (records !== undefined) {
@@ -359,6 +365,17 @@ function numberGuess(name: string, owner: string, hint: DataHint): number | unde
 function methodNoun(method: string): string {
   const noun = /^(?:get|compute|calc|calculate|fetch|read)([A-Z].*)$/.exec(method)?.[1];
   return noun ? noun[0].toLowerCase() + noun.slice(1) : method;
+}
+
+/**
+ * Layers for `tf.sequential({ layers })`: a dense layer on the file's kind of input (flattened first
+ * where that is an image), a batch norm and a softmax over 10 classes, so a 28×28 or 784 input trains
+ * on MNIST digits.
+ */
+function layerStandIns(hint: DataHint): unknown[] {
+  const shape = shapeFor(hint, undefined);
+  const first = shape.length === 1 ? [{ $layer: 'dense', config: { units: 32, activation: 'relu', inputShape: shape } }] : [{ $layer: 'flatten', config: { inputShape: shape } }, { $layer: 'dense', config: { units: 32, activation: 'relu' } }];
+  return [...first, { $layer: 'batchNormalization' }, { $layer: 'dense', config: { units: 10, activation: 'softmax' } }];
 }
 
 /** The rank the first layer it is fed to expects: images for 2D convolutions, sequences for 1D and recurrent ones. */

@@ -48,6 +48,8 @@ export interface ParameterUse {
   separators: string[];
   /** The string literals it is compared with (`switch (kind) { case 'cnn': … }`, `kind === 'cnn'`), first first. */
   choices: string[];
+  /** Given to `tf.sequential({ layers: … })` as its layers: a list of tfjs layers. */
+  layerList: boolean;
   /** The `case` values whose code gives a layer its input shape (`case 'Conv2D': … inputShape …`): the kinds a layer list may start with. */
   inputCases: string[];
   /** Used as a key to look something up (`maps[col]`): a name, where it is not counted with. */
@@ -76,7 +78,7 @@ const NUMERIC_OPERATORS = new Set(['+', '-', '*', '/', '%', '**', '<', '<=', '>'
 const NUMERIC_CHECK = /^(Number\.\w+|Math\.\w+|parseInt|parseFloat|isFinite|\w*(assert|check|ensure|validate)\w*(Positive|Integer|Number|Int)\w*)$/i;
 
 export function emptyUse(): ParameterUse {
-  return { props: new Map(), names: [], numeric: false, array: false, indexes: [], elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false, separators: [], choices: [], inputCases: [], key: false, keyedBy: [] };
+  return { props: new Map(), names: [], numeric: false, array: false, indexes: [], elementsUnknown: false, input: false, inputLayers: [], fallback: false, escapes: false, text: false, separators: [], choices: [], layerList: false, inputCases: [], key: false, keyedBy: [] };
 }
 
 /** The uses of parameter `name`; undefined when the parameter is not found. */
@@ -318,6 +320,11 @@ class UseCollector {
     const key = p.name.getText(this.file);
     if (key === 'inputs') {
       use.input = true;
+      return;
+    }
+    const call = p.parent.parent;
+    if (key === 'layers' && this.t.isCallExpression(call) && /(^|\.)sequential$/.test(call.expression.getText(this.file))) {
+      use.layerList = true;
       return;
     }
     use.names.push(key);

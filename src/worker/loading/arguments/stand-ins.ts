@@ -1,12 +1,12 @@
 /**
  * Stand-ins for live objects (core/analysis/arguments/stand-ins.ts) made real before the call:
  * `{ $returns: v }` becomes a method returning a fresh copy of `v`, `{ $input: shape }` the worker's
- * `tf.input({ shape })`. The objects that hold stand-ins, and the objects the analysis guessed, are
+ * `tf.input({ shape })`, `{ $layer: 'dense', config }` the worker's `tf.layers.dense(config)`. The objects that hold stand-ins, and the objects the analysis guessed, are
  * watched: a member the builder asks for that the stand-in lacks is recorded, so that when the build
  * then fails its one line names the stand-in and what the analysis did not foresee.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { containsStandIn, isInputStandIn, isMethodStandIn } from '../../../core/analysis/arguments/model-arguments';
+import { containsStandIn, isInputStandIn, isLayerStandIn, isMethodStandIn } from '../../../core/analysis/arguments/model-arguments';
 import type { BuilderParameter } from '../../../core/analysis/types';
 
 /** Members that runtimes and libraries probe on any object: asking for them is no use of the stand-in. */
@@ -81,6 +81,9 @@ export class StandIns {
     if (isInputStandIn(value)) {
       return this.tf.input({ shape: value.$input });
     }
+    if (isLayerStandIn(value)) {
+      return this.layer(value.$layer, value.config, path);
+    }
     if (isMethodStandIn(value)) {
       const returned = value.$returns;
       const method = () => this.make(structuredClone(returned), `${path}()`);
@@ -97,6 +100,14 @@ export class StandIns {
       made[key] = this.make(v, `${path}.${key}`);
     }
     return this.watched(made, path);
+  }
+
+  private layer(name: string, config: Record<string, unknown> | undefined, path: string): unknown {
+    const factory = (this.tf.layers as unknown as Record<string, unknown>)[name];
+    if (typeof factory !== 'function') {
+      throw new Error(`${path} is tf.layers.${name}(…), which tfjs does not have`);
+    }
+    return (factory as (c?: unknown) => unknown)(config === undefined ? undefined : structuredClone(config));
   }
 
   private watched(target: Record<string, unknown>, path: string): Record<string, unknown> {

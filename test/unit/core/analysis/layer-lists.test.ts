@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { formatArgumentList, proposeArguments } from '../../../../src/core/analysis/arguments/argument-proposals';
+import { parseArgsLiteral } from '../../../../src/core/analysis/arguments/args-literal';
 import { layerListOf } from '../../../../src/core/analysis/arguments/layer-list';
 import { fillEmptyLists } from '../../../../src/core/analysis/arguments/typed-constants';
 import { findModelBuilders } from '../../../../src/core/analysis/builders/model-builders';
@@ -233,6 +234,49 @@ describe('fillEmptyLists', () => {
       const out = fillEmptyLists(value, standIn);
       assert.deepEqual(out.value, expected);
       assert.deepEqual(out.filled, filled);
+    });
+  }
+});
+
+describe('a parameter given to tf.sequential as its layers', () => {
+  const rows: [string, string, string][] = [
+    ['as the layers of tf.sequential', `${CJS}function getModel(Layers, params) {\n  const model = tf.sequential({ layers: Layers });\n  model.compile({ optimizer: params.optimizer, loss: 'categoricalCrossentropy' });\n  return model;\n}\nmodule.exports = { getModel };`, 'getModel'],
+    ['shorthand, in a member of an options object', `${CJS}function make(opts) {\n  const layers = opts.layers;\n  return tf.sequential({ layers });\n}\nmodule.exports = { make };`, 'make'],
+  ];
+  for (const [title, code, id] of rows) {
+    it(`${title}: a dense layer on 784 inputs, a batch norm and a softmax over 10 classes`, () => {
+      const text = formatArgumentList(propose(code, id).args);
+      assert.match(text, /\[tf\.layers\.dense\(\{ units: 32, activation: 'relu', inputShape: \[784\] \}\), tf\.layers\.batchNormalization\(\), tf\.layers\.dense\(\{ units: 10, activation: 'softmax' \}\)\]/);
+    });
+  }
+
+  it('an image file gets a flatten first', () => {
+    const code = `${CJS}function build(layers) {\n  const m = tf.sequential({ layers });\n  m.add(tf.layers.conv2d({ filters: 8, kernelSize: 3 }));\n  return m;\n}\nmodule.exports = { build };`;
+    assert.match(formatArgumentList(propose(code, 'build').args), /^\[\[tf\.layers\.flatten\(\{ inputShape: \[28, 28, 1\] \}\), tf\.layers\.dense/);
+  });
+
+  const typed: [string, unknown[]][] = [
+    ["[[tf.layers.dense({ units: 8, inputShape: [4] }), tf.layers.batchNormalization()]]", [[{ $layer: 'dense', config: { units: 8, inputShape: [4] } }, { $layer: 'batchNormalization' }]]],
+    ['[tf.layers.flatten()]', [{ $layer: 'flatten' }]],
+  ];
+  for (const [text, values] of typed) {
+    it(`${text} reads back as the layers the worker makes, and prints the same`, () => {
+      assert.deepEqual(parseArgsLiteral(text), { ok: true, values });
+      assert.equal(formatArgumentList(values), text);
+    });
+  }
+
+  const refused: [string, RegExp][] = [
+    ['[tf.layers.]', /expected a layer after tf\.layers\./],
+    ['[tf.layers.Dense()]', /expected a layer after tf\.layers\./],
+    ['[tf.layers.dense]', /expected '\(' after tf\.layers\.dense/],
+    ['[tf.layers.dense({ units: 8 }, 2)]', /expected '\)' after tf\.layers\.dense's config/],
+  ];
+  for (const [text, message] of refused) {
+    it(`${text} is refused with a message`, () => {
+      const parsed = parseArgsLiteral(text);
+      assert.equal(parsed.ok, false);
+      assert.match((parsed as { message: string }).message, message);
     });
   }
 });
