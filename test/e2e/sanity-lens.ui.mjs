@@ -119,6 +119,26 @@ await step("a builder of a layer list: the box proposes the package's default of
   log(`report: ${await frame.locator('.verdict h2').first().textContent()} / ${await frame.locator('header .call').textContent()}`);
 });
 
+await step("an app's starting state with an empty layer list: the box proposes it with the list filled from the kinds the code handles, Enter trains it", async () => {
+  await openFile('network-service.ts', 'compileNetwork');
+  await clickLens('network-service.ts', 'Sanity-train');
+  const box = page.locator('.quick-input-widget');
+  await box.locator('.quick-input-message', { hasText: 'startingNetwork' }).waitFor({ timeout: T });
+  const proposed = (await box.locator('input.input').inputValue()).replace(/\s/g, '');
+  const kinds = [...proposed.matchAll(/kind:'(\w+)'/g)].map((m) => m[1]).join(',');
+  if (kinds !== 'input,dense,batchnorm,dense' || !proposed.includes("training:{loss:'meanSquaredError',learningRate:0.01}")) {
+    throw new Error(`expected startingNetwork with the layers input, dense, batchnorm, dense, got ${proposed}`);
+  }
+  log(`argument box: ${proposed} (${await box.locator('.quick-input-message').textContent()})`);
+  await dismissNotifications();
+  await page.screenshot({ path: path.join(outDir, 'sanity-arguments-layer-list.png') });
+  await box.locator('input.input').press('Enter');
+  await page.locator('.tab', { hasText: 'Sanity-train: NetworkService.compileNetwork' }).first().waitFor({ timeout: T });
+  const frame = reportFrame();
+  await frame.locator('.verdict h2').first().waitFor({ timeout: T });
+  log(`report: ${await frame.locator('.verdict h2').first().textContent()} / ${await frame.locator('header .call').textContent()}`);
+});
+
 await step('the "Compare" lens trains both flavours on MNIST into the same panel', async () => {
   await openFile('mnist-cnn.ts', 'conv2d');
   await clickLens('mnist-cnn.ts', 'Compare BatchNorm vs RunningBatchNorm');

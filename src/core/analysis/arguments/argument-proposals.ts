@@ -153,7 +153,9 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
       // An app's starting state leaves the list its user fills empty (`layers: []`): the code's stand-in fills it.
       const standIn = scope.site === undefined ? undefined : proposeStandIn(p, scope.site, scope.hint);
       const { value, filled } = fillEmptyLists(constant.value, standIn?.value);
-      const fills = filled.length === 0 ? "" : `; its empty ${filled.join(", ")} filled in, from ${standIn!.detail}`;
+      const notes = (standIn?.notes ?? []).filter((n) => filled.some((f) => n.startsWith(f)));
+      const how = notes.length > 0 ? notes.join('; ') : `from what the code reads of ${filled.length === 1 ? 'its elements' : 'their elements'}`;
+      const fills = filled.length === 0 ? '' : `; its empty ${filled.join(', ')} filled in (${how})`;
       out.values.push(value);
       out.sources.push({ parameter: parameterLabel(p.name), source: 'constant', detail: `${constant.name} in ${display(constant.file)}, of its type ${p.typeText!.trim()}${fills}` });
       continue;

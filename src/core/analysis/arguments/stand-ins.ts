@@ -21,6 +21,8 @@ const BOARD_OWNER = /board|grid|game|maze|world|arena|level/i;
 export interface StandInGuess extends Guess {
   /** Methods, nested objects or a layer input: more than the flat reads the other guessers see. */
   structured: boolean;
+  /** How parts were made, by path (`layers[i].kind: input, dense, batchnorm, dense, …`), also inside the detail. */
+  notes?: string[];
 }
 
 interface Built {
@@ -58,7 +60,7 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
   if (records !== undefined) {
     const shown = records.paths.length > 6 ? [...records.paths.slice(0, 6), '…'] : records.paths;
     const length = Array.isArray(records.value) ? records.value.length : RECORDS;
-    return { value: records.value, detail: `a stand-in list of ${length} records from what the code reads of its elements (${shown.join(', ')})${notesText(records.notes)}`, structured: true };
+    return { value: records.value, detail: `a stand-in list of ${length} records from what the code reads of its elements (${shown.join(', ')})${notesText(records.notes)}`, structured: true, notes: records.notes };
   }
   if (use.props.size === 0 && use.array && !use.elementsUnknown && !use.numeric && !use.input) {
     // `this.config.n_labels = commands.length`: any list serves; its name may say which (hiddenSizes).
@@ -85,7 +87,7 @@ export function proposeStandIn(p: BuilderParameter, site: ParameterSite, hint: D
   }
   const shown = built.paths.length > 6 ? [...built.paths.slice(0, 6), '…'] : built.paths;
   const missing = built.missing.length > 0 ? `; no guess for ${built.missing.join(', ')}` : '';
-  return { value: built.value, detail: `a stand-in from what the code does with ${p.name} (${shown.join(', ')})${missing}${notesText(built.notes)}`, structured: built.structured };
+  return { value: built.value, detail: `a stand-in from what the code does with ${p.name} (${shown.join(', ')})${missing}${notesText(built.notes)}`, structured: built.structured, notes: built.notes };
 }
 
 function notesText(notes: readonly string[]): string {
