@@ -217,9 +217,13 @@ function valueOf(use: ParameterUse, name: string, owner: string, hint: DataHint)
 
 /** Examples in a stand-in data tensor's shape (`xs.shape[0]`): a batch's worth. */
 const EXAMPLES_STAND_IN = 32;
-/** An object whose `shape` is a data tensor's: examples first (`trainXs.shape[1]` is a feature count). */
-const TENSOR_OWNER = /(^|[a-z_])(xs?|ys?|inputs?|features?|labels?|targets?|images?|tensors?|samples?|data)$/i;
-const LABELS_OWNER = /(^|[a-z_])(ys?|labels?|targets?)$/i;
+/**
+ * An object whose `shape` is a data tensor's: examples first (`trainXs.shape[1]` is a feature count),
+ * named so at its end (`trainXs`, `train_x`) or its start (`x_train`, `xTrain`, `imagesTest`).
+ */
+const TENSOR_OWNER = [/(^|[a-z_])(xs?|ys?|inputs?|features?|labels?|targets?|images?|tensors?|samples?|data)$/i, /^(?:[xXyY]s?|[iI]nputs?|[fF]eatures?|[lL]abels?|[tT]argets?|[iI]mages?|[dD]ata)(?:_|[A-Z0-9])/];
+const LABELS_OWNER = [/(^|[a-z_])(ys?|labels?|targets?)$/i, /^(?:[yY]s?|[lL]abels?|[tT]argets?)(?:_|[A-Z0-9])/];
+const named = (patterns: readonly RegExp[], name: string) => patterns.some((p) => p.test(name));
 
 /**
  * A list the code reads at a fixed position or slices from: long enough to have what it reads. A data
@@ -230,8 +234,8 @@ function reachingIndexes(list: unknown[], name: string, owner: string, indexes: 
   if (indexes.length === 0) {
     return list;
   }
-  const tensor = name === 'shape' && TENSOR_OWNER.test(owner);
-  const value = tensor ? [EXAMPLES_STAND_IN, ...(LABELS_OWNER.test(owner) ? [10] : list)] : list;
+  const tensor = name === 'shape' && named(TENSOR_OWNER, owner);
+  const value = tensor ? [EXAMPLES_STAND_IN, ...(named(LABELS_OWNER, owner) ? [10] : list)] : list;
   const needed = Math.max(...indexes) + 1;
   return value.length >= needed ? value : [...value, ...Array<number>(needed - value.length).fill(COUNT_STAND_IN)];
 }

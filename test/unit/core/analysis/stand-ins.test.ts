@@ -358,6 +358,20 @@ module.exports = { build };`,
     text: '[{ shape: [32, 784] }]',
   },
   {
+    title: 'a training tensor named by its start (`x_train`, `yTrain`): examples first, an image for a convolution, labels with 10 classes',
+    code: `${CJS}function build(x_train, yTrain) {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ filters: 8, kernelSize: 3, inputShape: Array.from(x_train.shape.slice(1, 4)) }));
+  m.add(tf.layers.batchNormalization());
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: yTrain.shape[1] }));
+  return m;
+}
+module.exports = { build };`,
+    id: 'build',
+    text: '[{ shape: [32, 28, 28, 1] }, { shape: [32, 10] }]',
+  },
+  {
     title: "a list of a settings object read at a fixed position past its guess: filled up with counts, not led by examples",
     code: `${CJS}function build(config) {
   return tf.sequential({ layers: [tf.layers.dense({ units: config.sizes[2], inputShape: [4] })] });
