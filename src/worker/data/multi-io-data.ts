@@ -60,17 +60,17 @@ export function describeModelIO(model: tfjs.LayersModel, shapes?: ConcreteShapes
 }
 
 /**
- * The input dimension of the Embedding layer the input feeds, if it feeds one directly, or through a
- * nested model it is handed to (a combined GAN feeds its label input to the generator, which embeds it).
+ * The input dimension of the Embedding layer the input feeds, if it feeds one directly, or a custom
+ * layer that holds one (`class MeanEmbedding extends tf.layers.Layer` with `this.embedding =
+ * tf.layers.embedding(…)`, a token-and-position embedding), or through a nested model it is handed to
+ * (a combined GAN feeds its label input to the generator, which embeds it).
  */
 function embeddingRange(model: tfjs.LayersModel, input: tfjs.SymbolicTensor, depth = 0): number | undefined {
   for (const layer of model.layers) {
-    if (layer.getClassName() !== 'Embedding') {
-      continue;
-    }
     const fed = layer.inboundNodes.some((node) => node.inputTensors.some((t) => t.id === input.id));
-    if (fed) {
-      return Number((layer.getConfig() as { inputDim?: number }).inputDim) || undefined;
+    const range = fed ? ownEmbeddingRange(layer) : undefined;
+    if (range !== undefined) {
+      return range;
     }
   }
   for (const layer of depth < 3 ? model.layers : []) {
@@ -84,6 +84,21 @@ function embeddingRange(model: tfjs.LayersModel, input: tfjs.SymbolicTensor, dep
       if (range !== undefined) {
         return range;
       }
+    }
+  }
+  return undefined;
+}
+
+/** An Embedding's inputDim, or that of the first Embedding a custom layer holds as one of its own fields. */
+function ownEmbeddingRange(layer: tfjs.layers.Layer): number | undefined {
+  const inputDim = (l: tfjs.layers.Layer) => Number((l.getConfig() as { inputDim?: number }).inputDim) || undefined;
+  if (layer.getClassName() === 'Embedding') {
+    return inputDim(layer);
+  }
+  for (const field of Object.values(layer)) {
+    const held = field as Partial<tfjs.layers.Layer> | null;
+    if (held !== null && typeof held === 'object' && typeof held.getClassName === 'function' && held.getClassName() === 'Embedding') {
+      return inputDim(held as tfjs.layers.Layer);
     }
   }
   return undefined;

@@ -24,4 +24,22 @@ describe('inputs that feed an Embedding', () => {
     const { outer } = combined();
     assert.deepEqual(describeModelIO(outer).inputs.map((i) => i.integerRange), [undefined, 7]);
   });
+
+  it('through a custom layer that holds one (a mean embedding of the items a user bought): its inputDim', () => {
+    class MeanEmbedding extends tf.layers.Layer {
+      static readonly className = 'MeanEmbeddingForTest';
+      private readonly embedding = tf.layers.embedding({ inputDim: 50, outputDim: 4 });
+      override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape {
+        return [(shape as tf.Shape)[0], 4];
+      }
+      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+        return tf.tidy(() => (this.embedding.apply(Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor).mean(1));
+      }
+    }
+    const items = tf.input({ shape: [5] });
+    const other = tf.input({ shape: [3] });
+    const joined = tf.layers.concatenate().apply([new MeanEmbedding().apply(items) as tf.SymbolicTensor, other]) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: [items, other], outputs: tf.layers.dense({ units: 1 }).apply(tf.layers.batchNormalization().apply(joined)) as tf.SymbolicTensor });
+    assert.deepEqual(describeModelIO(model).inputs.map((i) => i.integerRange), [50, undefined]);
+  });
 });
