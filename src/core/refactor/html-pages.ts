@@ -57,7 +57,8 @@ export function scriptTags(html: string): ScriptTag[] {
 /** The tfjs bundle itself (a CDN URL or a local copy), not tfjs-vis, a backend or a model package. */
 export function isTfjsScriptSrc(src: string): boolean {
   const clean = src.split(/[?#]/)[0]!;
-  return /@tensorflow\/tfjs(@[\w.^~-]+)?(\/dist\/tf(\.min|\.es2017)?(\.min)?\.js)?\/?$/.test(clean) || /(^|\/)tf(\.min|\.es2017)?(\.min)?\.js$/.test(clean);
+  // A vendored copy may carry its version: tf-0.12.5.js, tfjs-1.7.4.min.js.
+  return /@tensorflow\/tfjs(@[\w.^~-]+)?(\/dist\/tf(\.min|\.es2017)?(\.min)?\.js)?\/?$/.test(clean) || /(^|\/)tf(\.min|\.es2017)?(\.min)?\.js$/.test(clean) || /(^|\/)tf(js)?[-@]v?\d+(\.\d+)*(\.min)?\.js$/.test(clean);
 }
 
 /** The file a `src` names, seen from a page (site-absolute `/x.js` from `siteRoot`); undefined for URLs. */

@@ -129,6 +129,9 @@ describe('refactor: HTML pages of converted browser scripts', () => {
     ['https://cdn.jsdelivr.net/npm/@tensorflow/tfjs-vis', false],
     ['https://cdn.jsdelivr.net/npm/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.js', false],
     ['https://cdn.jsdelivr.net/npm/@tensorflow-models/mobilenet', false],
+    ['vendor/tf-0.12.5.js', true],
+    ['tfjs-1.7.4.min.js', true],
+    ['tf-2d-canvas.js', false],
     ['js/app.js', false],
     ['js/mytf.js', false],
   ];
