@@ -55,6 +55,12 @@ pair round7-before study-round7-before
 for f in s5new s5new2; do [ -f $R/study-round18-$f-before-dev.json ] && args+=("round18-session-5-before-new=$R/study-round18-$f-before-dev.json"); done
 [ -f $R/study-round18-s5-before-test.json ] && args+=("round18-session-5-before-new=$R/study-round18-s5-before-test.json")
 [ -f $R/study-round18-final-dev.json ] && pair round18-final study-round18-final
+# Round 18 seen again in the sixth session (after its first changes), and three held-out repositories whose failures it read, at its end.
+[ -f $R/study-round18-s6-now-dev.json ] && pair round18-seen-session-6 study-round18-s6-now
+[ -f $R/study-round18-s6-end-three.json ] && args+=("round18-seen-session-6-end=$R/study-round18-s6-end-three.json")
+# Round 19's first session: before any change of it (the held-out half counts only), and its development half after.
+[ -f $R/study-round19-before-dev.json ] && pair round19-before study-round19-before
+[ -f $R/study-round19-s1-after-dev.json ] && args+=("round19-session-1-after=$R/study-round19-s1-after-dev.json")
 # Rounds 13, 14, 17 and 18's held-out halves after the changes made once their failures had been read (their development halves did not change).
 [ -f $R/study-now-r18-test.json ] && args+=("now=$R/study-now-r18-test.json")
 [ -f $R/study-now-r17-test.json ] && args+=("now=$R/study-now-r17-test.json")
