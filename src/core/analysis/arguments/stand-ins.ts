@@ -8,7 +8,7 @@
  */
 import { guessMember, splitTopLevelCommas, type Guess } from './argument-guesses';
 import { BOARD_SIDE, shapeFor, type DataHint } from './data-hint';
-import { layerListOf } from './layer-list';
+import { layerKinds, layerStandIns } from './layer-list';
 import { findParameterUses, type ParameterSite, type ParameterUse } from '../usages/parameter-uses';
 import type { BuilderParameter } from '../types';
 
@@ -317,22 +317,6 @@ function recordsValue(use: ParameterUse, name: string, hint: DataHint): Built | 
   return { value, paths, missing, structured: true, notes };
 }
 
-/**
- * Elements told apart by a member the code compares with the names of layers, a batch norm among them
- * (`switch (layer.type) { case 'dense': … case 'batchnorm': … }`): the member, and the kinds of a small
- * network of those layers, one a record.
- */
-function layerKinds(element: ParameterUse): { key: string; kinds: string[]; choices: string } | undefined {
-  for (const [key, member] of element.props) {
-    const kinds = member.choices.length >= 2 ? layerListOf(member.choices, member.inputCases) : undefined;
-    if (kinds !== undefined) {
-      const choices = member.choices.slice(0, 8).map((c) => `'${c}'`).join(', ') + (member.choices.length > 8 ? ', …' : '');
-      return { key, kinds, choices };
-    }
-  }
-  return undefined;
-}
-
 /** `nodes` + `[i].units` → `nodes[i].units`; `game` + `height` → `game.height`. */
 function memberPath(owner: string, member: string): string {
   return member.startsWith('[') ? `${owner}${member}` : `${owner}.${member}`;
@@ -371,17 +355,6 @@ function numberGuess(name: string, owner: string, hint: DataHint): number | unde
 function methodNoun(method: string): string {
   const noun = /^(?:get|compute|calc|calculate|fetch|read)([A-Z].*)$/.exec(method)?.[1];
   return noun ? noun[0].toLowerCase() + noun.slice(1) : method;
-}
-
-/**
- * Layers for `tf.sequential({ layers })`: a dense layer on the file's kind of input (flattened first
- * where that is an image), a batch norm and a softmax over 10 classes, so a 28×28 or 784 input trains
- * on MNIST digits.
- */
-function layerStandIns(hint: DataHint): unknown[] {
-  const shape = shapeFor(hint, undefined);
-  const first = shape.length === 1 ? [{ $layer: 'dense', config: { units: 32, activation: 'relu', inputShape: shape } }] : [{ $layer: 'flatten', config: { inputShape: shape } }, { $layer: 'dense', config: { units: 32, activation: 'relu' } }];
-  return [...first, { $layer: 'batchNormalization' }, { $layer: 'dense', config: { units: 10, activation: 'softmax' } }];
 }
 
 /** The rank the first layer it is fed to expects: images for 2D convolutions, sequences for 1D and recurrent ones. */
