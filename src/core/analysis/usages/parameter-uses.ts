@@ -68,7 +68,7 @@ const STRING_METHODS = new Set(['startsWith', 'endsWith', 'toLowerCase', 'toUppe
 /** String methods that keep the text's meaning (`kind.toLowerCase()`): what the code compares the result with, it compares the value with. */
 const SAME_TEXT_METHODS = new Set(['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'trim', 'trimStart', 'trimEnd']);
 /** Callees that only look at a value (`console.log('layer', layer)`, `Array.isArray(layers)`): it does not escape. */
-const LOOKS_ONLY = /^(console\.\w+|Array\.isArray|JSON\.stringify|String|Boolean|typeof)$/;
+const LOOKS_ONLY = /^(console\.\w+|Array\.isArray|JSON\.stringify|String|Boolean)$/;
 /** Object properties whose value is a count or a size. */
 const SIZE_KEYS = /^(units|filters|kernelSize|poolSize|strides|rate|inputDim|outputDim|numHeads|size|batchSize|epochs)$/;
 /** Comparisons that name a value the parameter may take (`kind === 'cnn'`). */
