@@ -132,8 +132,8 @@ export async function invokeBuilder(inv: BuilderInvocation): Promise<BuiltModel>
   pageNotes.push(...answerWorkerMessages(inv.code));
   // A page's elements, or those of the page that loads the script, take the builder's writes (page-element-writes.ts).
   const page = isHtmlPage(inv.file) ? inv.file : pageLoadingScript(inv.file);
-  const elements = page ? pageElementsOf(page) : { ids: [], values: {} };
-  setPageElementIds(elements.ids, elements.values);
+  const elements = page ? pageElementsOf(page) : { ids: [], values: {}, shown: {} };
+  setPageElementIds(elements.ids, elements.values, elements.shown);
   const tfjsNames = findDeferredTfjsBindings(sourceFile);
   const moduleVars = moduleVariablesFor(sourceFile, builder, inv, tfjsNames);
   const instanceVars = instanceVariablesFor(sourceFile, builder, inv);

@@ -51,10 +51,17 @@ describe('rbn sanity on HTML pages and on builders that keep the model in a vari
     assert.deepEqual(report.runs[0].graph?.nodes.find((n) => n.className === 'Dense')?.outputShape, [null, 16]);
   });
 
-  it('a builder that reads what an element holds beyond a form value fails naming what it read', async () => {
-    const { code, stderr } = await rbn(['sanity', 'reads-the-page.html', '--model', 'defineFromStatus', ...FAST], FIXTURES);
+  it('a builder that reads what an element shows gets what the page shows as it opens', async () => {
+    const { code, stdout, stderr } = await rbn(['sanity', 'reads-the-page.html', '--model', 'defineFromStatus', ...FAST, '--json'], FIXTURES);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as SanityReport;
+    assert.deepEqual(report.runs[0].graph?.nodes.find((n) => n.className === 'Dense')?.outputShape, [null, 4]);
+  });
+
+  it('a builder that reads what only a browser lays out fails naming what it read', async () => {
+    const { code, stderr } = await rbn(['sanity', 'reads-the-page.html', '--model', 'defineFromCanvas', ...FAST], FIXTURES);
     assert.equal(code, 2);
-    assert.match(stderr, /defineFromStatus\(\) threw: BrowserOnlyError: document\.getElementById\('status'\)\.innerHTML is browser-only/);
+    assert.match(stderr, /defineFromCanvas\(\) threw: BrowserOnlyError: document\.getElementById\('chart'\)\.width is browser-only/);
   });
 
   it("a page script that throws as it loads stops only itself: the later script's class builds and trains, with a note", async () => {

@@ -10,7 +10,7 @@ describe('a page\'s own elements while its builder builds the model', () => {
   const document = createStandIn('document') as Document;
   beforeEach(() => {
     setModuleLoading(false);
-    setPageElementIds(['status', 'units']);
+    setPageElementIds(['status', 'units', 'log'], {}, { status: '4', log: '' });
   });
   afterEach(() => {
     setPageElementIds([]);
@@ -24,6 +24,7 @@ describe('a page\'s own elements while its builder builds the model', () => {
     { title: 'an attribute set', run: () => document.getElementById('status').setAttribute('aria-busy', 'true') },
     { title: 'a value read is a use of the page', run: () => document.getElementById('units').value, throws: "document.getElementById('units').value" },
     { title: 'a canvas size read is a use too', run: () => Number(document.getElementById('status').width), throws: "document.getElementById('status').width" },
+    { title: "the text of an element whose content the page's HTML does not give is a use", run: () => String(document.getElementById('units').innerHTML), throws: "document.getElementById('units').innerHTML" },
     { title: 'an id the page does not have is a use', run: () => document.getElementById('chart'), throws: 'document.getElementById("chart")' },
   ];
   for (const row of rows) {
@@ -36,13 +37,17 @@ describe('a page\'s own elements while its builder builds the model', () => {
     });
   }
 
+  it("an element's text reads as the page's HTML shows it as it opens", () => {
+    assert.equal(document.getElementById('status').innerHTML, '4');
+    assert.equal(Number(document.getElementById('status').textContent), 4);
+  });
+
   it('a status log appended to reads back what was written, and scrolls with sizes of 0', () => {
-    const log = document.getElementById('status');
+    const log = document.getElementById('log');
     assert.equal(log.innerHTML, '');
     log.innerHTML += '<div>building</div>';
     log.innerHTML += '<div>built</div>';
     assert.equal(log.innerHTML, '<div>building</div><div>built</div>');
-    assert.equal(log.textContent, '');
     log.scrollTop = log.scrollHeight;
     assert.equal(log.scrollTop, 0);
   });

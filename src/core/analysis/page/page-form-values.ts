@@ -55,6 +55,46 @@ function optionText(html: string, option: HtmlElement): string {
   return decodeEntities(html.slice(option.openEnd, next < 0 ? html.length : next)).replace(/\s+/g, ' ').trim();
 }
 
+/** Elements that hold no content. */
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+
+/**
+ * What each element with an `id` shows as the page opens, its inner HTML (`<div id="status">4</div>` →
+ * '4'): a builder that appends to a status log (`log.innerHTML += line`) or reads a number the page
+ * shows gets what a browser would give it then. Form fields and script-like elements are left out.
+ */
+export function shownTextsOf(html: string, elements: readonly HtmlElement[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const element of elements) {
+    const id = attribute(element, 'id')?.trim();
+    if (id && !VOID.has(element.name) && element.bodyEnd === undefined && !['select', 'option'].includes(element.name)) {
+      const end = closingTagOf(html, element);
+      if (end !== undefined) {
+        out[id] = html.slice(element.openEnd, end);
+      }
+    }
+  }
+  return out;
+}
+
+/** Where the element's own end tag starts, counting nested elements of the same name; undefined when it has none. */
+function closingTagOf(html: string, element: HtmlElement): number | undefined {
+  const tags = new RegExp(`<(/?)${element.name}\\b[^>]*?(/?)>`, 'gi');
+  tags.lastIndex = element.openEnd;
+  let depth = 0;
+  for (let m = tags.exec(html); m !== null; m = tags.exec(html)) {
+    if (m[1] === '/') {
+      if (depth === 0) {
+        return m.index;
+      }
+      depth -= 1;
+    } else if (m[2] !== '/') {
+      depth += 1;
+    }
+  }
+  return undefined;
+}
+
 function attribute(element: HtmlElement, name: string): string | undefined {
   return element.attributes.find((a) => a.name === name)?.value;
 }

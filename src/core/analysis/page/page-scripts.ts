@@ -10,7 +10,7 @@
  * nothing calls (`;()=>{myDefineModel(); train()}`): they never run at load, but the calls in them
  * count as call sites. Pure: text in, text out.
  */
-import { fieldValuesOf, type FieldValue } from './page-form-values';
+import { fieldValuesOf, shownTextsOf, type FieldValue } from './page-form-values';
 import { getTypeScript } from '../typescript';
 import { htmlElements, type HtmlAttribute, type HtmlElement } from './html-elements';
 
@@ -49,6 +49,8 @@ export interface PageScripts {
   elementIds: string[];
   /** What the page's form fields hold as it opens, by id (page-form-values.ts). */
   fieldValues: Record<string, FieldValue>;
+  /** What the page's other elements with an id show as it opens, their inner HTML, by id (page-form-values.ts). */
+  shownTexts: Record<string, string>;
 }
 
 /** Script types a browser runs itself (the empty type included); `module` is the other one. */
@@ -69,11 +71,12 @@ export function scriptCodeOf(fileName: string, text: string): string {
 /** The scripts, event handlers and skipped scripts of a page, with the page's script text; `handlers: false` leaves event attributes (and element ids) out, so no compiler is needed. */
 export function pageScripts(html: string, options: { handlers: boolean } = { handlers: true }): PageScripts {
   const out = blank(html).split('');
-  const result: PageScripts = { code: '', scripts: [], handlers: [], skipped: [], elementIds: [], fieldValues: {} };
+  const result: PageScripts = { code: '', scripts: [], handlers: [], skipped: [], elementIds: [], fieldValues: {}, shownTexts: {} };
   const lines = lineStarts(html);
   const elements = [...htmlElements(html)];
   if (options.handlers) {
     result.fieldValues = fieldValuesOf(html, elements);
+    result.shownTexts = shownTextsOf(html, elements);
   }
   for (const element of elements) {
     for (const attribute of options.handlers ? element.attributes : []) {

@@ -5,11 +5,12 @@
  * of an id the page's HTML declares finds a write-only element: assignments, styles, classes,
  * attributes, children and listeners are taken and dropped. A form field's `value` (and `checked`)
  * reads what the page's HTML gives it as the page opens (`<input id="lr" value="0.001">`), the value
- * the model is built with on that page. What the page only shows reads as a page just opened shows it:
- * the text the code wrote (`log.innerHTML += line` appends to a status log; '' before any write) and
- * layout sizes of 0 (`log.scrollTop = log.scrollHeight`). Reading anything else the element holds (a
- * canvas's width, a field the HTML gives no value) is a use of the page, which throws a
- * BrowserOnlyError naming it, as any other use of a browser stand-in does.
+ * the model is built with on that page. What an element shows reads as the page's HTML shows it as it
+ * opens (`<div id="status">4</div>`: its innerHTML is '4'), then as the code wrote it (`log.innerHTML +=
+ * line` appends to a status log), and layout sizes are 0 (`log.scrollTop = log.scrollHeight`). Reading
+ * anything else the element holds (a canvas's width, a field the HTML gives no value, the text of an
+ * element the HTML does not show) is a use of the page, which throws a BrowserOnlyError naming it, as
+ * any other use of a browser stand-in does.
  */
 import type { FieldValue } from '../../../core/analysis/page/page-form-values';
 
@@ -27,14 +28,16 @@ const LAYOUT = /^(scroll|client|offset)(Top|Left|Height|Width)$/;
 
 let pageIds: ReadonlySet<string> = new Set();
 let fieldValues: Readonly<Record<string, FieldValue>> = {};
+let shownTexts: Readonly<Record<string, string>> = {};
 
 /**
  * The ids of the page being built, or of the page that loads the script being built (empty for any
  * other file), and what its form fields hold as it opens (page-form-values.ts).
  */
-export function setPageElementIds(ids: Iterable<string>, values: Readonly<Record<string, FieldValue>> = {}): void {
+export function setPageElementIds(ids: Iterable<string>, values: Readonly<Record<string, FieldValue>> = {}, shown: Readonly<Record<string, string>> = {}): void {
   pageIds = new Set(ids);
   fieldValues = values;
+  shownTexts = shown;
 }
 
 /** Whether the file being built is a page with element ids (only then do lookups find anything). */
@@ -47,7 +50,7 @@ export function buildingAPage(): boolean {
  * when the page has no such id. `use` throws the stand-ins' error for a read (browser-stand-ins.ts).
  */
 export function pageElementWhileBuilding(id: unknown, use: (api: string) => never): unknown {
-  return typeof id === 'string' && pageIds.has(id) ? writeOnly(`document.getElementById('${id}')`, use, fieldValues[id]) : undefined;
+  return typeof id === 'string' && pageIds.has(id) ? writeOnly(`document.getElementById('${id}')`, use, fieldValues[id], shownTexts[id]) : undefined;
 }
 
 /** A form field's reads the page's HTML answers: its value as the page opens, as text, number or check. */
@@ -66,11 +69,12 @@ function fieldRead(field: FieldValue, key: string): { value: unknown } | undefin
   }
 }
 
-function writeOnly(path: string, use: (api: string) => never, field?: FieldValue): unknown {
+function writeOnly(path: string, use: (api: string) => never, field?: FieldValue, html?: string): unknown {
   const target = function element(): void {
     // Never runs: the traps answer.
   };
-  const shown: Record<string, string> = {};
+  // What it shows: the page's HTML as it opens, then what the code writes.
+  const shown: Record<string, string> = html === undefined ? {} : { innerHTML: html, textContent: textOf(html), innerText: textOf(html).replace(/\s+/g, ' ').trim() };
   return new Proxy(target, {
     get: (t, key) => {
       if (typeof key === 'symbol' || key === 'constructor') {
@@ -86,8 +90,8 @@ function writeOnly(path: string, use: (api: string) => never, field?: FieldValue
       if (read) {
         return read.value;
       }
-      if (SHOWN_TEXT.has(key)) {
-        return shown[key] ?? '';
+      if (SHOWN_TEXT.has(key) && shown[key] !== undefined) {
+        return shown[key];
       }
       if (LAYOUT.test(key)) {
         return 0;
@@ -96,10 +100,16 @@ function writeOnly(path: string, use: (api: string) => never, field?: FieldValue
     },
     set: (_t, key, value) => {
       if (typeof key === 'string' && SHOWN_TEXT.has(key)) {
-        shown[key] = String(value);
+        // Writing one sets all three, as in a browser (for plain text; markup is kept as written).
+        shown.innerHTML = shown.textContent = shown.innerText = String(value);
       }
       return true;
     },
     apply: () => undefined,
   });
+}
+
+/** The text of some HTML: its tags dropped and the common entities decoded. */
+function textOf(html: string): string {
+  return html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&nbsp;/g, '\u00a0').replace(/&amp;/g, '&');
 }

@@ -61,13 +61,13 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The element ids of a page file and what its form fields hold (empty when it cannot be read). */
-export function pageElementsOf(file: string): { ids: string[]; values: Record<string, FieldValue> } {
+/** The element ids of a page file, what its form fields hold and what its other elements show (empty when it cannot be read). */
+export function pageElementsOf(file: string): { ids: string[]; values: Record<string, FieldValue>; shown: Record<string, string> } {
   try {
     const page = pageScripts(fs.readFileSync(file, 'utf8'));
-    return { ids: page.elementIds, values: page.fieldValues };
+    return { ids: page.elementIds, values: page.fieldValues, shown: page.shownTexts };
   } catch {
-    return { ids: [], values: {} };
+    return { ids: [], values: {}, shown: {} };
   }
 }
 

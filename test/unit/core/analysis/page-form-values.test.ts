@@ -16,3 +16,17 @@ describe("a page's form fields as it opens (page-form-values.ts)", () => {
     });
   }
 });
+
+describe("what a page's other elements show as it opens (shownTextsOf)", () => {
+  const rows: [string, string, Record<string, string>][] = [
+    ['a number a div shows, and an empty status log', '<div id="status">4</div><div class="log" id="statusLog"></div>', { status: '4', statusLog: '' }],
+    ['inner markup as written, nested elements of the same name counted', '<div id="outer"><div>a</div> <b>b</b></div><p id="p">x</p>', { outer: '<div>a</div> <b>b</b>', p: 'x' }],
+    ['a button and a canvas show their content', '<button id="go">Go</button><canvas id="chart"></canvas>', { go: 'Go', chart: '' }],
+    ['form fields, void and unclosed elements, and elements without an id are left out', '<input id="lr" value="1"><img id="pic"><select id="s"><option id="o">a</option></select><textarea id="t">x</textarea><span>4</span><div id="open">', {}],
+  ];
+  for (const [title, html, expected] of rows) {
+    it(title, () => {
+      assert.deepEqual(pageScripts(html).shownTexts, expected);
+    });
+  }
+});
