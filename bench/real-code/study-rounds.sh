@@ -61,6 +61,9 @@ for f in s5new s5new2; do [ -f $R/study-round18-$f-before-dev.json ] && args+=("
 # Round 19's first session: before any change of it (the held-out half counts only), and its development half after.
 [ -f $R/study-round19-before-dev.json ] && pair round19-before study-round19-before
 [ -f $R/study-round19-s1-after-dev.json ] && args+=("round19-session-1-after=$R/study-round19-s1-after-dev.json")
+# The first session's sixth collector's repositories, before and after (the held-out one counts only).
+[ -f $R/study-round19-before2-dev.json ] && pair round19-before-sixth-collector study-round19-before2
+[ -f $R/study-round19-s1-after2-dev.json ] && args+=("round19-session-1-after-sixth-collector=$R/study-round19-s1-after2-dev.json")
 # Rounds 13, 14, 17 and 18's held-out halves after the changes made once their failures had been read (their development halves did not change).
 [ -f $R/study-now-r18-test.json ] && args+=("now=$R/study-now-r18-test.json")
 [ -f $R/study-now-r17-test.json ] && args+=("now=$R/study-now-r17-test.json")
