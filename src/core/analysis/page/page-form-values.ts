@@ -100,5 +100,10 @@ function attribute(element: HtmlElement, name: string): string | undefined {
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&nbsp;/g, '\u00a0').replace(/&amp;/g, '&');
+}
+
+/** The text some HTML shows (an element's textContent): its tags dropped, its entities decoded. */
+export function textOfHtml(html: string): string {
+  return decodeEntities(html.replace(/<[^>]*>/g, ''));
 }

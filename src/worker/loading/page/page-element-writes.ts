@@ -12,7 +12,7 @@
  * element the HTML does not show) is a use of the page, which throws a BrowserOnlyError naming it, as
  * any other use of a browser stand-in does.
  */
-import type { FieldValue } from '../../../core/analysis/page/page-form-values';
+import { textOfHtml, type FieldValue } from '../../../core/analysis/page/page-form-values';
 
 /** Members that only write to the element or the page (they return a sink, never the page's state). */
 const WRITES = new Set([
@@ -74,7 +74,7 @@ function writeOnly(path: string, use: (api: string) => never, field?: FieldValue
     // Never runs: the traps answer.
   };
   // What it shows: the page's HTML as it opens, then what the code writes.
-  const shown: Record<string, string> = html === undefined ? {} : { innerHTML: html, textContent: textOf(html), innerText: textOf(html).replace(/\s+/g, ' ').trim() };
+  const shown: Record<string, string> = html === undefined ? {} : { innerHTML: html, textContent: textOfHtml(html), innerText: textOfHtml(html).replace(/\s+/g, ' ').trim() };
   return new Proxy(target, {
     get: (t, key) => {
       if (typeof key === 'symbol' || key === 'constructor') {
@@ -107,9 +107,4 @@ function writeOnly(path: string, use: (api: string) => never, field?: FieldValue
     },
     apply: () => undefined,
   });
-}
-
-/** The text of some HTML: its tags dropped and the common entities decoded. */
-function textOf(html: string): string {
-  return html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&nbsp;/g, '\u00a0').replace(/&amp;/g, '&');
 }
