@@ -173,24 +173,30 @@ class LiteralParser {
   private parseInputStandIn(): LiteralValue {
     const start = this.pos;
     this.pos += /^tf\s*\.\s*input/.exec(this.text.slice(this.pos))![0].length;
-    this.skipSpace();
-    if (this.peek() !== '(') {
-      this.fail("expected '(' after tf.input");
-    }
-    this.pos++;
-    this.skipSpace();
-    const config = this.peek() === '{' ? this.parseObject() : undefined;
+    const config = this.parseCallConfig('tf.input');
     const shape = config?.shape;
     const dims = Array.isArray(shape) && shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0));
     if (!config || !dims || Object.keys(config).length !== 1) {
       this.fail('tf.input takes only { shape: [sizes] } here, e.g. tf.input({ shape: [16] })', start);
     }
+    return { $input: shape };
+  }
+
+  /** `({ … })` or `()` after a tfjs factory's name: its config object, if any. */
+  private parseCallConfig(call: string): { [key: string]: LiteralValue } | undefined {
     this.skipSpace();
-    if (this.peek() !== ')') {
-      this.fail(`expected ')' after tf.input's config, found ${this.describeHere()}`);
+    if (this.peek() !== '(') {
+      this.fail(`expected '(' after ${call}`);
     }
     this.pos++;
-    return { $input: shape };
+    this.skipSpace();
+    const config = this.peek() === '{' ? this.parseObject() : undefined;
+    this.skipSpace();
+    if (this.peek() !== ')') {
+      this.fail(`expected ')' after ${call}'s config, found ${this.describeHere()}`);
+    }
+    this.pos++;
+    return config;
   }
 
   /** `tf.layers.dense({ units: 8 })`: a layer the worker makes, `{ $layer: 'dense', config: { units: 8 } }`. */
@@ -201,18 +207,7 @@ class LiteralParser {
       this.fail('expected a layer after tf.layers., e.g. tf.layers.dense({ units: 8 })');
     }
     this.pos += head[0].length;
-    this.skipSpace();
-    if (this.peek() !== '(') {
-      this.fail(`expected '(' after tf.layers.${name}`);
-    }
-    this.pos++;
-    this.skipSpace();
-    const config = this.peek() === '{' ? this.parseObject() : undefined;
-    this.skipSpace();
-    if (this.peek() !== ')') {
-      this.fail(`expected ')' after tf.layers.${name}'s config, found ${this.describeHere()}`);
-    }
-    this.pos++;
+    const config = this.parseCallConfig(`tf.layers.${name}`);
     return config === undefined ? { $layer: name } : { $layer: name, config };
   }
 

@@ -16,7 +16,7 @@ import { proposeInstanceFields } from './instance-fields';
 import { isInputStandIn, isLayerStandIn, isMethodStandIn, isModelArgument } from './model-arguments';
 import { forwardedGuess, mergeFields, modelMembersOf } from './related-builders';
 import { guessWithStandIn, proposeStandIn, type ParameterSite } from './stand-ins';
-import { constantOfType, fillEmptyLists } from './typed-constants';
+import { constantOfType, fillEmptyLists, hasEmptyList } from './typed-constants';
 import { parseSourceFile } from '../builders/tfjs-bindings';
 import type { ArgumentProposal, ArgumentProposalSource, BuilderParameter, ModelBuilder, ModuleVariablesProposal } from '../types';
 import { withoutComments } from '../comments';
@@ -151,7 +151,7 @@ function proposeList(parameters: BuilderParameter[], query: Omit<CallSiteQuery, 
     const constant = constantOfType(p.typeText, files);
     if (constant) {
       // An app's starting state leaves the list its user fills empty (`layers: []`): the code's stand-in fills it.
-      const standIn = scope.site === undefined ? undefined : proposeStandIn(p, scope.site, scope.hint);
+      const standIn = scope.site === undefined || !hasEmptyList(constant.value) ? undefined : proposeStandIn(p, scope.site, scope.hint);
       const { value, filled } = fillEmptyLists(constant.value, standIn?.value);
       const notes = (standIn?.notes ?? []).filter((n) => filled.some((f) => n.startsWith(f)));
       const how = notes.length > 0 ? notes.join('; ') : `from what the code reads of ${filled.length === 1 ? 'its elements' : 'their elements'}`;

@@ -99,6 +99,11 @@ export function fillEmptyLists(value: unknown, standIn: unknown, path = ''): { v
   return { value: out, filled };
 }
 
+/** Whether the value holds an empty list anywhere inside its objects (what fillEmptyLists would fill). */
+export function hasEmptyList(value: unknown): boolean {
+  return (Array.isArray(value) && value.length === 0) || (isRecord(value) && Object.values(value).some(hasEmptyList));
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

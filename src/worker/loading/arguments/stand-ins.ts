@@ -62,13 +62,13 @@ export class StandIns {
    */
   describe(err?: unknown): string | undefined {
     const asked = mayComeFromAMissingValue(err) ? [...this.unforeseen] : [];
-    const owners = [...new Set(asked.map((path) => path.split(/[.([]/)[0]))];
+    const owners = ownersOf(asked);
     if (asked.length > 0) {
       const flag = this.flags.get(owners[0]) ?? '--args';
       const what = owners.length === 1 ? `${owners[0]} is a stand-in` : `${owners.join(' and ')} are stand-ins`;
       return `${what} guessed from the code, and the builder asked for ${asked.slice(0, 4).join(', ')}, which the analysis did not foresee: pass the real value${owners.length === 1 ? '' : 's'} with ${flag}`;
     }
-    const used = this.used.length > 0 ? this.used : [...new Set([...this.unforeseen].map((path) => path.split(/[.([]/)[0]))];
+    const used = this.used.length > 0 ? this.used : ownersOf([...this.unforeseen]);
     if (used.length === 0) {
       return undefined;
     }
@@ -121,6 +121,11 @@ export class StandIns {
       },
     });
   }
+}
+
+/** The parameters that paths start with (`game.cells`, `layers[0].units` → game, layers), each once. */
+function ownersOf(paths: readonly string[]): string[] {
+  return [...new Set(paths.map((path) => path.split(/[.([]/)[0]))];
 }
 
 /** An error a value the code did not get can cause: a TypeError, or a message that names undefined, null or NaN (none given: any). */
