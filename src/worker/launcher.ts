@@ -231,7 +231,7 @@ function runWorkerOnce(request: SanityRequest, options: SanityLaunchOptions): Pr
       if (message.type === 'done') {
         finish({ kind: 'report', report: message.report });
       } else if (message.type === 'error') {
-        finish({ kind: 'error', reason: message.reason, message: message.message, ...(message.runtime ? { runtime: message.runtime } : {}), ...(message.batchSize !== undefined ? { batchSize: message.batchSize } : {}) });
+        finish({ kind: 'error', reason: message.reason, message: message.message, ...(message.runtime ? { runtime: message.runtime } : {}), ...(message.batchSize !== undefined ? { batchSize: message.batchSize } : {}), ...(message.smallerInput ? { smallerInput: message.smallerInput } : {}) });
       }
     });
     child.on('error', (err) => finish({ kind: 'error', reason: 'crashed', message: `sanity-train worker failed: ${err.message}` }));

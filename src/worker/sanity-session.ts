@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type * as tfjs from '@tensorflow/tfjs';
 import { findLayerCalls, mapLayersToSources } from '../core/training/layer-sources';
-import type { NanFinding, NormKind, RunReport, SanityReport, SanityRequest, SanityRuntime, WorkerMessage, WorkerPhase } from '../core/training/protocol';
+import type { NanFinding, NormKind, RunReport, SanityReport, SanityRequest, SanityRuntime, SmallerInput, WorkerMessage, WorkerPhase } from '../core/training/protocol';
 import { fitBatchToMemory, lowerForTime, memoryLimit, modelValuesPerExample, type BatchChoice, type MemoryState, type ModelLike, type StepShape } from './budget/batch-fit';
 import { heldOutRows, probeModel, shownTotal, StepBudget, workerDeadlineMs, type BudgetContext } from './budget/budget';
 import { baselineOf, scoringNote } from './training/evaluation';
@@ -49,6 +49,8 @@ export interface SessionContext {
   params?: number;
   /** The batch size the runs use, once fitted to the memory and the time budget. */
   batchSize?: number;
+  /** Where the built model's input shape comes from, with it halved: a memory or time failure's advice. */
+  smallerInput?: SmallerInput;
 }
 
 /** What the worker may use, handed in by its entry (the launcher's cap) rather than read from globals. */
@@ -118,9 +120,10 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   // The weights created so far, for a timeout during a long build.
   const growing = (params: number) => emit({ type: 'phase', phase: 'buildModel', elapsedMs: buildStart, params });
   const waits = (waitingOn: string[]) => emit({ type: 'phase', phase: 'buildModel', elapsedMs: buildStart, waitingOn, standIns: missingPackagesStoodIn() });
-  const { model, call, browserStandIns, notes: buildNotes } = source ? { ...source, browserStandIns: [], notes: [] as string[] } : await whileWatchingWaits(() => invokeWithinSize({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf, seed: request.seed }, growing), waits);
+  const { model, call, browserStandIns, notes: buildNotes, smallerInput } = source ? { ...source, browserStandIns: [], notes: [] as string[], smallerInput: undefined } : await whileWatchingWaits(() => invokeWithinSize({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf, seed: request.seed }, growing), waits);
   const name = call.model;
   context.params = model.countParams();
+  context.smallerInput = smallerInput;
   const trainableParams = trainableParamsOf(model);
   const layerCalls = findLayerCalls(code, request.file, name);
   const sources = withOrigins(mapLayersToSources(model.layers.map((l) => ({ name: l.name, className: l.getClassName() })), layerCalls, request.file), model, origins);

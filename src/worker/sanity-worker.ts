@@ -15,6 +15,7 @@ import { absorbedWhileSettling } from './loading/model-at-load';
 import { isLoadStop } from './loading/load-stop';
 import { withLoadingNotes } from './loading/arguments/invocation-notes';
 import { guardExit, realExit } from './exit-guard';
+import { withSmallerInputAdvice } from './budget/smaller-input';
 
 const MEMORY_ENV = 'RBN_SANITY_MAX_MEMORY_MB';
 
@@ -57,7 +58,8 @@ async function start(request: SanityRequest, runner?: SessionRunner): Promise<vo
     finished = true;
     const failure = err instanceof SanityFailure ? err : new SanityFailure('threw', withLoadingNotes(`user code threw: ${describeError(err, request.file)}`));
     const batch = failure.reason === 'memory' && context.batchSize !== undefined ? { batchSize: context.batchSize } : {};
-    void send({ type: 'error', reason: failure.reason, message: failure.message, ...(context.runtime ? { runtime: context.runtime } : {}), ...batch }).then(() => realExit(0));
+    const { message, smallerInput } = failure.reason === 'memory' || failure.reason === 'timeout' ? withSmallerInputAdvice(failure.message, context.smallerInput) : { message: failure.message };
+    void send({ type: 'error', reason: failure.reason, message, ...(context.runtime ? { runtime: context.runtime } : {}), ...batch, ...(smallerInput ? { smallerInput } : {}) }).then(() => realExit(0));
   };
   // User code that throws from a timer or a stray promise still ends the run with a message.
   process.on('uncaughtException', fail);

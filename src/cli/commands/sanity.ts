@@ -186,7 +186,8 @@ Instance fields: a Class.method builder may read this.<name> fields its construc
 or undefined and another method fills (train(images, labels) { this.numClasses =
 labels.shape[1] }). rbn sets each that is still empty (or a size still 0) on the instance before the call, proposed
 the same way (a literal this.numClasses = 10 elsewhere, else a guess from its name and type);
---instance-vars '{ numClasses: 10 }' overrides them (call.instanceVars, call.instanceVarsSource).
+--instance-vars '{ numClasses: 10 }' overrides them, and a size or shape the constructor set
+(call.instanceVars, call.instanceVarsSource).
 
 Reports the first NaN/Inf with the layer and source line that made it, weights that grew more
 than 100x within 50 steps, the loss and the held-out accuracy (or error). Data: the module's

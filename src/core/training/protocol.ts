@@ -349,7 +349,22 @@ export type WorkerMessage =
     }
   | { type: 'done'; report: SanityReport }
   /** `batchSize`: the batch the worker was training at, on a memory failure (the launcher may retry at half of it). */
-  | { type: 'error'; reason: WorkerErrorReason; message: string; runtime?: SanityRuntime; batchSize?: number };
+  | { type: 'error'; reason: WorkerErrorReason; message: string; runtime?: SanityRuntime; batchSize?: number; smallerInput?: SmallerInput };
+
+/**
+ * On a memory or time failure, where the model's input shape comes from in the call and the same run
+ * with its sides halved: the CLI's advice names `flag`, the editor's button applies `change`.
+ */
+export interface SmallerInput {
+  /** Where the shape comes from, in the user's words: "this.inputShape", "the builder's argument 1 (its inputShape)". */
+  from: string;
+  was: number[];
+  now: number[];
+  /** The request fields to run again with. */
+  change: BuilderCallValues;
+  /** The same as a CLI flag: `--instance-vars '{ inputShape: [112, 112, 3] }'`. */
+  flag: string;
+}
 
 /**
  * The steps before training: loading the module and building the model, making the data, timing the
@@ -375,6 +390,8 @@ export type SanityOutcome =
       runtime?: SanityRuntime;
       /** On a memory failure in training: the batch size it was training at. */
       batchSize?: number;
+      /** On a memory or time failure: the same run with the input halved, where the worker found its source. */
+      smallerInput?: SmallerInput;
       /** Where the worker was (its last phase message, or `training` after the first step; `loading` before any); set by the launcher. */
       phase?: WorkerPhase | 'training' | 'loading';
     };

@@ -3,7 +3,7 @@
  * the same advice names what the user can do there: a button on the notification that runs again
  * with a larger budget or a smaller batch, the setting to change, the argument box (pure).
  */
-import type { SanityRequest } from '../../core/training/protocol';
+import type { SanityRequest, SmallerInput } from '../../core/training/protocol';
 
 /** CLI flag phrases and their editor wording, most specific first. */
 const WORDING: [RegExp, string][] = [
@@ -14,6 +14,7 @@ const WORDING: [RegExp, string][] = [
   [/lower --batch-size/g, 'lower the batch size (Run Again at a Smaller Batch)'],
   [/--batch-size/g, 'the batch size (runningBatchNorm.sanity.batchSize)'],
   [/pass a smaller input shape with --args/g, 'give the builder a smaller input shape in its argument box'],
+  [/halve the input with --[a-z-]+ '[^']*'/g, 'halve the input (Run Again with Smaller Input)'],
   [/pass --args ('[^']*')/g, 'enter $1 in the argument box'],
   [/pass --args for (the [^;)]*)/g, 'enter $1 in the argument box'],
   [/\(pass --instance-vars to set ([^)]*)\)/g, '(set $1 in the instance fields box)'],
@@ -43,16 +44,17 @@ export interface RecoveryAction {
   change: Partial<SanityRequest>;
 }
 
-/** Buttons that run the same job again with what the failure asks for. */
-export function recoveryActions(reason: string, request: SanityRequest, batchSize?: number): RecoveryAction[] {
+/** Buttons that run the same job again with what the failure asks for: a larger budget or a smaller batch, and the input halved where the worker found where it comes from. */
+export function recoveryActions(reason: string, request: SanityRequest, batchSize?: number, smallerInput?: SmallerInput): RecoveryAction[] {
+  const smaller = smallerInput && (reason === 'timeout' || reason === 'memory') ? [{ title: 'Run Again with Smaller Input', change: smallerInput.change }] : [];
   if (reason === 'timeout') {
-    return [{ title: 'Run Again with 2× Budget', change: { timeoutMs: request.timeoutMs * 2 } }];
+    return [{ title: 'Run Again with 2× Budget', change: { timeoutMs: request.timeoutMs * 2 } }, ...smaller];
   }
   const batch = batchSize ?? request.batchSize;
   if (reason === 'memory' && batch >= 2) {
-    return [{ title: `Run Again at Batch Size ${Math.floor(batch / 2)}`, change: { batchSize: Math.floor(batch / 2) } }];
+    return [{ title: `Run Again at Batch Size ${Math.floor(batch / 2)}`, change: { batchSize: Math.floor(batch / 2) } }, ...smaller];
   }
-  return [];
+  return smaller;
 }
 
 export interface InstallStep {

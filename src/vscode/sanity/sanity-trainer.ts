@@ -272,7 +272,7 @@ export class SanityTrainer implements vscode.Disposable {
     // The advice names what to do here (a button, a setting), not the CLI's flags.
     const message = editorAdvice(workerMessage);
     this.deps.log.error(failureLogEntry({ model, file, reason, message, request, extra }));
-    const actions = recoveryActions(reason, request, outcome.batchSize).map((a: RecoveryAction) => ({ title: a.title, run: () => void this.runAgain({ ...request, ...a.change }, model, maxMemoryMb) }));
+    const actions = recoveryActions(reason, request, outcome.batchSize, outcome.smallerInput).map((a: RecoveryAction) => ({ title: a.title, run: () => void this.runAgain({ ...request, ...a.change }, model, maxMemoryMb) }));
     const install = installStepOf(message);
     if (install) {
       actions.push({ title: `Run ${install.command} and Train Again`, run: () => void this.installThenRun(install, request, model, maxMemoryMb) });

@@ -106,7 +106,7 @@ export function inputTooSmallIn(err: unknown): boolean {
 }
 
 /** A name for one side of an image or a board: `h`, `width`, `imgRows`, `boardSize`, `inputHeight`, `NUM_ROWS`, `nCols`. */
-const SIDE_NAME = /^(h|w|height|width|rows|cols|columns|size|side|resolution|(img|image|input|board|grid|map|frame|screen)_?(rows|cols|columns|height|width|size|side|dim)|(num|n)_?(rows|cols|columns))$/i;
+export const SIDE_NAME = /^(h|w|height|width|rows|cols|columns|size|side|resolution|(img|image|input|board|grid|map|frame|screen)_?(rows|cols|columns|height|width|size|side|dim)|(num|n)_?(rows|cols|columns))$/i;
 
 /**
  * The guessed parameters' image and board sides times `factor`: a number whose parameter (or object

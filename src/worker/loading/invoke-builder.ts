@@ -12,7 +12,7 @@ import { builderRange } from '../../core/analysis/arguments/instance-fields';
 import { declaredModuleVariables, proposeModuleVariables } from '../../core/analysis/arguments/module-variables';
 import { builderNamed, findModelBuildersIn, outerVariablesAssignedBy, pickDefaultBuilder } from '../../core/analysis/builders/model-builders';
 import type { ModelBuilder } from '../../core/analysis/types';
-import type { BuilderCallValues, SanityCall } from '../../core/training/protocol';
+import type { BuilderCallValues, SanityCall, SmallerInput } from '../../core/training/protocol';
 import { BadInputError, describeError, SanityFailure } from '../errors';
 import { findDeferredTfjsBindings, parseSourceFile } from '../../core/analysis/builders/tfjs-bindings';
 import { fillEmptyBindings, loadFactory, readModelVariable, requireUserModule, setDeferredTfjs } from './module-loader';
@@ -32,6 +32,7 @@ import { ambientGlobalsAround } from './page/ambient-globals';
 import { findPackageRoot } from '../package-root';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
 import { completedFieldsNote, fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
+import { findSmallerInput } from '../budget/smaller-input';
 import { fillTfjsFields, tfjsFieldsNote } from './arguments/tfjs-fields';
 import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages, typedMethodNote, withLoadingNotes } from './arguments/invocation-notes';
 import { guessedParameterNames, materializedValues, StandIns } from './arguments/stand-ins';
@@ -72,6 +73,8 @@ export interface BuiltModel {
   browserStandIns: StandInUse[];
   /** How the model was reached when it was not a plain call (a module-level model, a class built with new, arguments left undefined). */
   notes: string[];
+  /** Where the model's input shape comes from in the call, and the call with it halved (a memory or time failure's advice). */
+  smallerInput?: SmallerInput;
 }
 
 /** The builder `id` among the file's builders, the first that can run when no id is given; throws SanityFailure('noFactory'). */
@@ -253,7 +256,7 @@ async function loadAndBuildGuarded(
   const ctorGiven = builder.kind === 'constructor' ? (inv.ctorArgs ?? inv.args ?? []) : (inv.ctorArgs ?? []);
   const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
   // Sibling builders of model arguments may add fields (model-arguments.ts): a copy, reported after the call.
-  const fields: InstanceVars = { values: { ...(vars.instanceVars?.values ?? {}) }, source: vars.instanceVars?.source ?? '' };
+  const fields: InstanceVars = { values: { ...(vars.instanceVars?.values ?? {}) }, source: vars.instanceVars?.source ?? '', ...(vars.instanceVars?.given ? { given: true } : {}) };
   const standIns = new StandIns(inv.tf, guessedParameterNames(inv.argsSource));
   const ctx: CallContext = { inv, builder, notes: [], instanceVars: fields, standIns, builderCode: vars.builderCode };
   const parameters = UNANALYSED.has(builder) && builder.kind === 'function' ? runtimeParameters(target) : builder.parameters;
@@ -280,7 +283,11 @@ async function loadAndBuildGuarded(
     call.instanceVarsSource = instanceVars.source;
   }
   const compiled = compileAsTheScript(model, stops[0]);
-  return { model, builder, call, notes: [...loadNotes, ...(compiled ? [compiled] : []), ...ctx.notes] };
+  const smallerInput = findSmallerInput(
+    model.inputs.map((t) => t.shape.slice(1)),
+    { args: passed.args, argsAreConstructor: builder.kind === 'constructor', ...(call.ctorArgs ? { ctorArgs: passed.ctorArgs } : {}), argsSource: call.argsSource, instance: ctx.instance, instanceVars: instanceVars.values, moduleVars: moduleVars?.values },
+  );
+  return { model, builder, call, notes: [...loadNotes, ...(compiled ? [compiled] : []), ...ctx.notes], ...(smallerInput ? { smallerInput } : {}) };
 }
 
 /**
@@ -309,6 +316,8 @@ interface CallContext {
   notes: string[];
   /** Fields set on the instance before a method builder runs. */
   instanceVars?: InstanceVars;
+  /** The instance a method builder ran on, once constructed. */
+  instance?: Record<string, unknown>;
   /** The stand-ins for live objects among the arguments, watched for what the builder asks of them. */
   standIns?: StandIns;
   /** The builder's own text. */
@@ -319,6 +328,8 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
   const { builder, inv } = ctx;
   const label = builder.kind === 'constructor' ? `new ${builder.className}()` : `${builder.id}()`;
   const instance = typeof target === 'function' && (builder.kind === 'constructor' || (builder.className && !builder.static)) ? construct(target, ctorArgs, ctx) : undefined;
+  // A constructor builder has built its model by now: its fields are no way to change the input.
+  ctx.instance = builder.kind === 'constructor' ? undefined : instance;
   let result: unknown;
   const training = stopTrainingInBuilder(inv.tf);
   const used = watchModelsUsed(inv.tf);

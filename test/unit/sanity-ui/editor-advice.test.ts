@@ -16,6 +16,7 @@ describe('editor advice: VS Code actions instead of CLI flags', () => {
     ['sanity-train built it with 64 sides instead (inputShape [64, 64, 3]): pass --args for the sizes you mean', 'sanity-train built it with 64 sides instead (inputShape [64, 64, 3]): enter the sizes you mean in the argument box'],
     ['Too short to judge learning: held-out MSE (1.02) is not clearly below predicting the mean (1.02; needs 0.766 or less); train for more steps.', 'Too short to judge learning: held-out MSE (1.02) is not clearly below predicting the mean (1.02; needs 0.766 or less); train for more steps (Run Again with 2× Steps).'],
     ['sanity-train gave 10 from what the code does with it (pass --instance-vars to set it)', 'sanity-train gave 10 from what the code does with it (set it in the instance fields box)'],
+    ["one training step needs about 3.5 GB even at batch size 1; halve the input with --instance-vars '{ inputShape: [112, 112, 3] }' (the input [224, 224, 3] comes from this.inputShape) or use a smaller model", 'one training step needs about 3.5 GB even at batch size 1; halve the input (Run Again with Smaller Input) (the input [224, 224, 3] comes from this.inputShape) or use a smaller model'],
   ];
   for (const [cli, editor] of table) {
     it(cli.slice(0, 70), () => assert.equal(editorAdvice(cli), editor));
@@ -27,6 +28,14 @@ describe('editor advice: VS Code actions instead of CLI flags', () => {
     assert.deepEqual(recoveryActions('memory', request, 4), [{ title: 'Run Again at Batch Size 2', change: { batchSize: 2 } }]);
     assert.deepEqual(recoveryActions('memory', { ...request, batchSize: 1 }), []);
     assert.deepEqual(recoveryActions('threw', request), []);
+  });
+
+  it('where the worker found where the input shape comes from, a memory or time failure also offers it halved', () => {
+    const smaller = { from: 'this.inputShape', was: [224, 224, 3], now: [112, 112, 3], change: { instanceVars: { inputShape: [112, 112, 3] } }, flag: "--instance-vars '{ inputShape: [112, 112, 3] }'" };
+    const halved = { title: 'Run Again with Smaller Input', change: { instanceVars: { inputShape: [112, 112, 3] } } };
+    assert.deepEqual(recoveryActions('memory', { ...request, batchSize: 1 }, undefined, smaller), [halved]);
+    assert.deepEqual(recoveryActions('timeout', request, undefined, smaller), [{ title: 'Run Again with 2× Budget', change: { timeoutMs: 120_000 } }, halved]);
+    assert.deepEqual(recoveryActions('threw', request, undefined, smaller), []);
   });
 
   const installs: [string, ReturnType<typeof installStepOf>][] = [

@@ -34,6 +34,20 @@ describe('sanity-train fits the batch to the machine (child process)', function 
     assert.ok(report.notes?.some((n) => note.test(n)), JSON.stringify(report.notes));
   });
 
+  it('a model too large even at batch size 1 names the field its input shape comes from, and runs with it halved', async () => {
+    // 7.1 M weights (96×96×3 flattened into 256 units) want about 510 MB for Adam's update, more than a 600 MB
+    // cap leaves besides the process; halved to 48×48×3 they are a quarter of that.
+    const first = await runSanityTrain(request('batch-fit.ts', { model: 'FlatImageClassifier.buildModel' }), { workerScript: WORKER, maxMemoryMb: 600 });
+    assert.equal(first.kind, 'error');
+    const failure = first as Extract<SanityOutcome, { kind: 'error' }>;
+    assert.equal(failure.reason, 'memory', failure.message);
+    assert.match(failure.message, /even at batch size 1 .*; halve the input with --instance-vars '\{ inputShape: \[48, 48, 3\] \}' \(the input \[96, 96, 3\] comes from this\.inputShape\) or use a smaller model$/);
+    assert.deepEqual(failure.smallerInput?.change, { instanceVars: { inputShape: [48, 48, 3] }, instanceVarsSource: 'input halved to 48×48×3 to fit' });
+    const again = reportOf(await runSanityTrain(request('batch-fit.ts', { model: 'FlatImageClassifier.buildModel', ...failure.smallerInput?.change }), { workerScript: WORKER, maxMemoryMb: 600 }));
+    assert.deepEqual(again.call?.instanceVars, { inputShape: [48, 48, 3] });
+    assert.equal(again.runs[0].steps, 3);
+  });
+
   it('the batch asked for, when it fits, runs as asked and the report says so', async () => {
     const report = reportOf(await runSanityTrain(request('batch-fit.ts', { model: 'buildWideConv', args: [16] }), { workerScript: WORKER }));
     assert.deepEqual({ requested: report.batchFit?.requested, batchSize: report.batchFit?.batchSize, reason: report.batchFit?.reason }, { requested: 8, batchSize: 8, reason: undefined });

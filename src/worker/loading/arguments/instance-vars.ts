@@ -16,6 +16,8 @@ import { isStandIn } from '../missing-modules';
 export interface InstanceVars {
   values: Record<string, unknown>;
   source: string;
+  /** The request gave them (the CLI's --instance-vars, the editor's box, a rerun): a size or shape among them replaces the constructor's. */
+  given?: boolean;
 }
 
 export interface InstanceVarsInput {
@@ -38,7 +40,7 @@ export function instanceVariablesFor(sourceFile: ReturnType<typeof parseSourceFi
       const has = known.length > 0 ? `it has ${known.join(', ')}` : 'it has none';
       throw new BadInputError(`--instance-vars: ${stray.join(', ')} ${stray.length === 1 ? 'is not a field' : 'are not fields'} of ${owner} (this.<name> in its methods; ${has})`);
     }
-    return { values: inv.instanceVars, source: inv.instanceVarsSource ?? 'given' };
+    return { values: inv.instanceVars, source: inv.instanceVarsSource ?? 'given', given: true };
   }
   // A method the analysis did not take for a builder still has its text in the file.
   const range = builderRange(sourceFile, builder);
@@ -61,7 +63,10 @@ export function fillInstanceFields(instance: Record<string, unknown> | undefined
     // A field the instance only inherits from a missing base class's stand-in was never set either, and a
     // size still 0 (`this.featureCount = 0` until initialize(n)) is a placeholder, as a call's size of 0 is.
     const placeholderSize = instance[name] === 0 && typeof value === 'number' && value > 0;
-    if (instance[name] === null || instance[name] === undefined || isStandIn(instance[name]) || placeholderSize) {
+    // A size or shape given for a field the constructor set (`this.inputShape = [224, 224, 3]`) is the
+    // user's choice: proposals only name fields the constructor leaves empty. Options objects keep theirs.
+    const givenOverSet = vars.given === true && !isPlainObject(instance[name]) && !isPlainObject(value) && typeof instance[name] !== 'function';
+    if (instance[name] === null || instance[name] === undefined || isStandIn(instance[name]) || placeholderSize || givenOverSet) {
       instance[name] = value;
     } else if (vars.source !== 'given') {
       completed.push(...withMissingMembers(instance[name], value, `this.${name}`));

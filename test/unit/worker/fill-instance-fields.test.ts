@@ -1,0 +1,20 @@
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs';
+import { fillInstanceFields, type InstanceVars } from '../../../src/worker/loading/arguments/instance-vars';
+
+describe('instance fields set on the instance before a method builder runs', () => {
+  const cases: [string, Record<string, unknown>, InstanceVars, Record<string, unknown>][] = [
+    ['an empty field gets the proposal', { numClasses: null }, { values: { numClasses: 10 }, source: 'proposed' }, { numClasses: 10 }],
+    ['a size still 0 gets the proposal', { featureCount: 0 }, { values: { featureCount: 12 }, source: 'proposed' }, { featureCount: 12 }],
+    ['a proposal never writes over what the constructor set', { inputShape: [224, 224, 3] }, { values: { inputShape: [32, 32, 3] }, source: 'proposed' }, { inputShape: [224, 224, 3] }],
+    ['a given shape writes over what the constructor set', { inputShape: [224, 224, 3] }, { values: { inputShape: [112, 112, 3] }, source: 'given', given: true }, { inputShape: [112, 112, 3] }],
+    ['a given size writes over what the constructor set', { imageSize: 224 }, { values: { imageSize: 112 }, source: 'entered in the instance-fields box', given: true }, { imageSize: 112 }],
+    ['a given object never replaces the options object the constructor kept', { config: { units: 64 } }, { values: { config: { units: 16 } }, source: 'given', given: true }, { config: { units: 64 } }],
+  ];
+  for (const [what, instance, vars, expected] of cases) {
+    it(what, () => {
+      fillInstanceFields(instance, vars, tf);
+      assert.deepEqual(instance, expected);
+    });
+  }
+});
