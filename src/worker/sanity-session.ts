@@ -151,7 +151,14 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
 export function fitMemory(prepared: PreparedSession, request: SanityRequest, context: SessionContext, limits: SessionLimits): { stepShape: StepShape; memoryFit: BatchChoice } {
   const { tf, runtime, model, shapes, trainableParams, compile } = prepared;
   const stepShape: StepShape = { params: model.countParams(), trainableParams, valuesPerExample: modelValuesPerExample(model as unknown as ModelLike, filledLength(model, shapes.inputs)), optimizer: compile.optimizer.getClassName() };
-  const memoryFit = fitBatchToMemory(request.batchSize, stepShape, memoryLimit(memoryStateOf(tf, runtime.backend, model, limits)));
+  let memoryFit: BatchChoice;
+  try {
+    memoryFit = fitBatchToMemory(request.batchSize, stepShape, memoryLimit(memoryStateOf(tf, runtime.backend, model, limits)));
+  } catch (err) {
+    // Not even batch size 1 fits: the failure is at 1, so neither the launcher's retry nor the editor offers a smaller batch.
+    context.batchSize = 1;
+    throw err;
+  }
   context.batchSize = memoryFit.batchSize;
   logTiming(`one step needs about ${Math.round(memoryFit.stepBytesRequested / 2 ** 20)} MB at batch size ${request.batchSize}, ${Math.round(memoryFit.memoryRoomBytes / 2 ** 20)} MB free for it (${memoryFit.memoryLimit}): batch size ${memoryFit.batchSize}`);
   return { stepShape, memoryFit };

@@ -228,6 +228,51 @@ await step('a run the time budget cuts short: "Run Again with 2× Budget" in the
   }
 });
 
+await step('a model too large for the memory cap: "Run Again with Smaller Input" runs it with the input its constructor set halved', async () => {
+  // 12.6 M weights (a 128×128×3 image flattened into a dense layer) do not fit an 800 MB cap; halved, they do.
+  const settingsDir = path.join(wsDir, '.vscode');
+  fs.mkdirSync(settingsDir, { recursive: true });
+  fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify({ 'runningBatchNorm.sanity.maxMemoryMb': 800 }));
+  try {
+    await openFile('batch-fit.ts', 'FlatImageClassifier');
+    const frame = reportFrame();
+    const smaller = frame.locator('nav.actions button[data-action=recover]', { hasText: 'Run Again with Smaller Input' });
+    // As above: a run that started before the editor read the settings file fits the default cap and trains.
+    for (let attempt = 0; ; attempt++) {
+      await page.waitForTimeout(2000);
+      await clickLens('batch-fit.ts', 'Sanity-train', 1);
+      if (await smaller.waitFor({ timeout: 30_000 }).then(() => true, () => false)) {
+        break;
+      }
+      if (attempt === 5) {
+        throw new Error('the model never failed for memory: the workspace settings were never read');
+      }
+    }
+    const message = (await frame.locator('pre.message').textContent()) ?? '';
+    if (!/comes from this\.inputShape/.test(message) || !/Run Again with Smaller Input/.test(message)) {
+      throw new Error(`the failure does not name this.inputShape and the button: ${message.slice(0, 600)}`);
+    }
+    await dismissNotifications();
+    await page.screenshot({ path: path.join(outDir, 'sanity-smaller-input.png') });
+    const offered = await frame.locator('nav.actions button[data-action=recover]').allTextContents();
+    if (offered.join('|') !== 'Run Again with Smaller Input|Run Again') {
+      throw new Error(`the failure page offers ${JSON.stringify(offered)} (not a smaller batch: one example does not fit)`);
+    }
+    await smaller.click();
+    // The failure page and the live page have a verdict heading too: the report is there once its call line is.
+    const call = (await frame.locator('header .call').textContent({ timeout: T })) ?? '';
+    if (!/this\.inputShape = \[64, ?64, ?3\] \(input halved to 64×64×3 to fit\)/.test(call)) {
+      throw new Error(`the run again did not use the halved input: ${call}`);
+    }
+    log(`run again: ${await frame.locator('.verdict h2').first().textContent()} / ${call}`);
+  } finally {
+    fs.rmSync(settingsDir, { recursive: true, force: true });
+    await page.waitForTimeout(2000);
+    // Its tab in the first editor group: the next file opens there, not behind the panel.
+    await page.locator('.editor-group-container').first().locator('.tab', { hasText: 'batch-fit.ts' }).click();
+  }
+});
+
 await step('Cancel in the panel stops a factory that never returns', async () => {
   await openFile('failing.ts', 'hangs');
   await clickLens('failing.ts', 'Sanity-train', 1); // throws, hangs, spins: the second factory

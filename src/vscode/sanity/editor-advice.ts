@@ -14,7 +14,7 @@ const WORDING: [RegExp, string][] = [
   [/lower --batch-size/g, 'lower the batch size (Run Again at a Smaller Batch)'],
   [/--batch-size/g, 'the batch size (runningBatchNorm.sanity.batchSize)'],
   [/pass a smaller input shape with --args/g, 'give the builder a smaller input shape in its argument box'],
-  [/halve the input with --[a-z-]+ '[^']*'/g, 'halve the input (Run Again with Smaller Input)'],
+  [/halve it with --[a-z-]+ '[^']*'/g, 'halve it (Run Again with Smaller Input)'],
   [/pass --args ('[^']*')/g, 'enter $1 in the argument box'],
   [/pass --args for (the [^;)]*)/g, 'enter $1 in the argument box'],
   [/\(pass --instance-vars to set ([^)]*)\)/g, '(set $1 in the instance fields box)'],

@@ -95,7 +95,7 @@ export function withSmallerInputAdvice(message: string, smaller: SmallerInput | 
   if (!smaller || !generic.test(message)) {
     return { message };
   }
-  const advice = `halve the input with ${smaller.flag} (the input ${formatArgumentList(smaller.was)} comes from ${smaller.from})`;
+  const advice = `the input ${formatArgumentList(smaller.was)} comes from ${smaller.from}: halve it with ${smaller.flag}`;
   return { message: message.replace(generic, advice), smallerInput: smaller };
 }
 

@@ -16,7 +16,7 @@ describe('editor advice: VS Code actions instead of CLI flags', () => {
     ['sanity-train built it with 64 sides instead (inputShape [64, 64, 3]): pass --args for the sizes you mean', 'sanity-train built it with 64 sides instead (inputShape [64, 64, 3]): enter the sizes you mean in the argument box'],
     ['Too short to judge learning: held-out MSE (1.02) is not clearly below predicting the mean (1.02; needs 0.766 or less); train for more steps.', 'Too short to judge learning: held-out MSE (1.02) is not clearly below predicting the mean (1.02; needs 0.766 or less); train for more steps (Run Again with 2× Steps).'],
     ['sanity-train gave 10 from what the code does with it (pass --instance-vars to set it)', 'sanity-train gave 10 from what the code does with it (set it in the instance fields box)'],
-    ["one training step needs about 3.5 GB even at batch size 1; halve the input with --instance-vars '{ inputShape: [112, 112, 3] }' (the input [224, 224, 3] comes from this.inputShape) or use a smaller model", 'one training step needs about 3.5 GB even at batch size 1; halve the input (Run Again with Smaller Input) (the input [224, 224, 3] comes from this.inputShape) or use a smaller model'],
+    ["one training step needs about 3.5 GB even at batch size 1; the input [224, 224, 3] comes from this.inputShape: halve it with --instance-vars '{ inputShape: [112, 112, 3] }' or use a smaller model", 'one training step needs about 3.5 GB even at batch size 1; the input [224, 224, 3] comes from this.inputShape: halve it (Run Again with Smaller Input) or use a smaller model'],
   ];
   for (const [cli, editor] of table) {
     it(cli.slice(0, 70), () => assert.equal(editorAdvice(cli), editor));

@@ -294,6 +294,11 @@ describe('report page: content', () => {
     assert.equal(errorHint('threw', "Cannot find module './helpers'"), errorHint('threw'), 'a missing sibling file is not a package');
   });
 
+  it('a model that does not fit at batch size 1 is not told to lower the batch size', () => {
+    assert.match(errorHint('memory', 'the worker used more than its 4096 MB memory cap') ?? '', /^Lower the batch size/);
+    assert.equal(errorHint('memory', 'one training step needs about 3.5 GB even at batch size 1 and 3.3 GB is free for it'), 'Raise the memory cap (setting runningBatchNorm.sanity.maxMemoryMb), or give the model a smaller input.');
+  });
+
   it("says the install command once when the worker's message already has it", () => {
     const message = "loading /p/m.ts threw: Error: Cannot find module 'jimp' — the package 'jimp' is not installed; install it: npm install jimp";
     assert.equal(errorHint('threw', message), 'The stack trace is in the log (Show Log).');

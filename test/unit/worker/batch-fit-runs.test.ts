@@ -35,16 +35,17 @@ describe('sanity-train fits the batch to the machine (child process)', function 
   });
 
   it('a model too large even at batch size 1 names the field its input shape comes from, and runs with it halved', async () => {
-    // 7.1 M weights (96×96×3 flattened into 256 units) want about 510 MB for Adam's update, more than a 600 MB
-    // cap leaves besides the process; halved to 48×48×3 they are a quarter of that.
-    const first = await runSanityTrain(request('batch-fit.ts', { model: 'FlatImageClassifier.buildModel' }), { workerScript: WORKER, maxMemoryMb: 600 });
+    // 12.6 M weights (128×128×3 flattened into 256 units) want about 900 MB for Adam's update, more than an 800 MB
+    // cap leaves besides the process; halved to 64×64×3 they are a quarter of that.
+    const first = await runSanityTrain(request('batch-fit.ts', { model: 'FlatImageClassifier.buildModel' }), { workerScript: WORKER, maxMemoryMb: 800 });
     assert.equal(first.kind, 'error');
     const failure = first as Extract<SanityOutcome, { kind: 'error' }>;
     assert.equal(failure.reason, 'memory', failure.message);
-    assert.match(failure.message, /even at batch size 1 .*; halve the input with --instance-vars '\{ inputShape: \[48, 48, 3\] \}' \(the input \[96, 96, 3\] comes from this\.inputShape\) or use a smaller model$/);
-    assert.deepEqual(failure.smallerInput?.change, { instanceVars: { inputShape: [48, 48, 3] }, instanceVarsSource: 'input halved to 48×48×3 to fit' });
-    const again = reportOf(await runSanityTrain(request('batch-fit.ts', { model: 'FlatImageClassifier.buildModel', ...failure.smallerInput?.change }), { workerScript: WORKER, maxMemoryMb: 600 }));
-    assert.deepEqual(again.call?.instanceVars, { inputShape: [48, 48, 3] });
+    assert.match(failure.message, /even at batch size 1 .*; the input \[128, 128, 3\] comes from this\.inputShape: halve it with --instance-vars '\{ inputShape: \[64, 64, 3\] \}' or use a smaller model$/);
+    assert.equal(failure.batchSize, 1, 'no smaller batch to retry or offer');
+    assert.deepEqual(failure.smallerInput?.change, { instanceVars: { inputShape: [64, 64, 3] }, instanceVarsSource: 'input halved to 64×64×3 to fit' });
+    const again = reportOf(await runSanityTrain(request('batch-fit.ts', { model: 'FlatImageClassifier.buildModel', ...failure.smallerInput?.change }), { workerScript: WORKER, maxMemoryMb: 800 }));
+    assert.deepEqual(again.call?.instanceVars, { inputShape: [64, 64, 3] });
     assert.equal(again.runs[0].steps, 3);
   });
 

@@ -54,7 +54,7 @@ describe('a smaller input: where the model input shape comes from, halved', () =
     const smaller = findSmallerInput([[224, 224, 3]], { instance: { inputShape: [224, 224, 3] } });
     const memory = 'the model (51.5 M parameters) cannot train within the wasm heap: one training step needs about 3.5 GB even at batch size 1 and 3.3 GB is free for it; pass a smaller input shape with --args or use a smaller model';
     assert.deepEqual(withSmallerInputAdvice(memory, smaller), {
-      message: "the model (51.5 M parameters) cannot train within the wasm heap: one training step needs about 3.5 GB even at batch size 1 and 3.3 GB is free for it; halve the input with --instance-vars '{ inputShape: [112, 112, 3] }' (the input [224, 224, 3] comes from this.inputShape) or use a smaller model",
+      message: "the model (51.5 M parameters) cannot train within the wasm heap: one training step needs about 3.5 GB even at batch size 1 and 3.3 GB is free for it; the input [224, 224, 3] comes from this.inputShape: halve it with --instance-vars '{ inputShape: [112, 112, 3] }' or use a smaller model",
       smallerInput: smaller,
     });
     assert.deepEqual(withSmallerInputAdvice(memory, undefined), { message: memory });

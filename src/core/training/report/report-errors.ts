@@ -30,6 +30,10 @@ export function errorHint(reason: string, message = ''): string | undefined {
     const name = missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0];
     return `Your model imports ${name}, which your workspace does not have: install it (npm install ${name}) and run again.`;
   }
+  // One example does not fit: a smaller batch cannot help, a larger cap or a smaller model can.
+  if (reason === 'memory' && /even at batch size 1\b/.test(message)) {
+    return 'Raise the memory cap (setting runningBatchNorm.sanity.maxMemoryMb), or give the model a smaller input.';
+  }
   const hints: Record<string, string> = {
     threw: 'The stack trace is in the log (Show Log).',
     notAModel: 'A model factory must return a tf.LayersModel, e.g. from tf.sequential(), tf.model() or tf.loadLayersModel().',
