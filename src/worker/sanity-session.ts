@@ -179,7 +179,7 @@ export async function runSanitySession(request: SanityRequest, emit: Emit, check
   }
   phase('timeStep');
   const { stepShape, memoryFit } = fitMemory({ ...prepared, model }, request, context, limits);
-  const budgetContext = { budgetMs: request.timeoutMs, backend: runtime.backend, params: stepShape.params, runs: models.length };
+  const budgetContext = { budgetMs: request.timeoutMs, backend: runtime.backend, params: stepShape.params, runs: models.length, ...(source ? { before: 'running the program up to the training call captured' } : {}) };
   const { budget, data, batchSize, askedStepMs } = await planBudget(tf, models.map((m) => m.model), allData, request, memoryFit.batchSize, (m) => compileForRun(m, compile), checkLimits, budgetContext);
   const batchFit = timeFit(memoryFit, batchSize, askedStepMs, request, stepShape, runtime.backend);
   context.batchSize = batchFit.batchSize;

@@ -82,6 +82,8 @@ export interface BudgetContext {
   mayRefuse?: boolean;
   /** Runs that share the budget (2 with --compare): the batch is fitted so that each gets a step. */
   runs?: number;
+  /** What ran before the timing, in words, when not loading a builder's module: "running the program up to the training call captured". */
+  before?: string;
 }
 
 /** How much faster than the forward-pass estimate a step may turn out (a refusal must be sure). */
@@ -99,6 +101,9 @@ export function describeSlowStep(stepMs: number, ctx: BudgetContext, verb = 'tak
 }
 
 const RAISE = 'raise the time budget (--timeout) or pass a smaller input shape with --args';
+
+/** A step at batch size 1 this small a share of the budget would fit a fresh one many times: when none fits, the budget went before it. */
+const SMALL_STEP_SHARE = 0.05;
 
 /**
  * Times `model`: a forward pass of one example first (a step far too long for the budget stops here,
@@ -192,9 +197,16 @@ export function batchForTime(forwardMs: number, batchSize: number, remainingMs: 
   const batch = largestFitting(batchSize, (b) => CAUTION * stepEstimate(forwardMs, b) * (ctx.runs ?? 1) <= remainingMs / 2) ?? 1;
   if (OPTIMISM * stepEstimate(forwardMs, batch) > remainingMs) {
     const left = Math.max(0, Math.round(remainingMs / 1000));
+    const budget = Math.round(ctx.budgetMs / 1000);
+    if (stepEstimate(forwardMs, 1) <= SMALL_STEP_SHARE * ctx.budgetMs) {
+      // The step is small: the time went before it (a module that prepares its data as it loads), and a smaller input would not give it back.
+      const spent = Math.max(0, Math.round((ctx.budgetMs - remainingMs) / 1000));
+      const before = ctx.before ?? 'loading the module and building the model (code the module runs as it loads counts)';
+      throw new SanityFailure('timeout', `${before} took ${spent} s of the ${budget} s budget, leaving ${left} s, too little for one training step (about ${(stepEstimate(forwardMs, 1) / 1000).toFixed(1)} s at batch size 1); raise the time budget (--timeout)`);
+    }
     const detail = `; a forward pass of one example takes ${(forwardMs / 1000).toFixed(1)} s`;
     const even = asked > 1 ? ' even at batch size 1' : '';
-    throw new SanityFailure('timeout', `${describeSlowStep(stepEstimate(forwardMs, 1), ctx, 'would take', detail)}${even}, more than the ${left} s left of the ${Math.round(ctx.budgetMs / 1000)} s budget; ${RAISE}`);
+    throw new SanityFailure('timeout', `${describeSlowStep(stepEstimate(forwardMs, 1), ctx, 'would take', detail)}${even}, more than the ${left} s left of the ${budget} s budget; ${RAISE}`);
   }
   return batch;
 }

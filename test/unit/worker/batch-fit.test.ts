@@ -164,6 +164,17 @@ describe('batchForTime (a step too long for the time left gets a smaller batch b
         /^one training step would take about 60\.0 s on wasm for this model \(31\.1 M parameters; a forward pass of one example takes 20\.0 s\) even at batch size 1, more than the 30 s left of the 60 s budget; raise the time budget \(--timeout\) or pass a smaller input shape with --args$/.test(err.message),
     );
   });
+
+  it('a small step with no time left: the line says the time went to loading and building, and asks for no smaller input', () => {
+    assert.throws(
+      () => batchForTime(30, 8, 50, { ...ctx, budgetMs: 30_000 }),
+      (err: unknown) =>
+        err instanceof SanityFailure &&
+        err.reason === 'timeout' &&
+        err.message === 'loading the module and building the model (code the module runs as it loads counts) took 30 s of the 30 s budget, leaving 0 s, too little for one training step (about 0.1 s at batch size 1); raise the time budget (--timeout)',
+    );
+    assert.throws(() => batchForTime(30, 8, 50, { ...ctx, budgetMs: 30_000, before: 'running the program up to the training call captured' }), (err: unknown) => err instanceof SanityFailure && err.message.startsWith('running the program up to the training call captured took 30 s of the 30 s budget, leaving 0 s'));
+  });
 });
 
 describe('heldOutRows for a model so slow that scoring crowds out training', () => {
