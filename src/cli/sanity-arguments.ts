@@ -177,7 +177,8 @@ function withVariables(completed: CompletedRequest, proposal: ModuleVariablesPro
     const rest = proposal?.sources.filter((s) => !(s.name in given)) ?? [];
     const source = rest.length === 0 ? `given with ${keys.flag}` : `given with ${keys.flag}; the rest: ${rest.map((s) => `${s.name} ${s.detail}`).join('; ')}`;
     const values = { ...(proposal?.values ?? {}), ...given };
-    return { ...completed, request: { ...completed.request, [keys.values]: values, [keys.source]: source }, ...(rest.length > 0 ? { [keys.message]: `${keys.words} ${formatLiteralValue(values)}: ${source}` } : {}) };
+    const typed = kind === 'instance' ? { instanceVarsTyped: Object.keys(given) } : {};
+    return { ...completed, request: { ...completed.request, [keys.values]: values, [keys.source]: source, ...typed }, ...(rest.length > 0 ? { [keys.message]: `${keys.words} ${formatLiteralValue(values)}: ${source}` } : {}) };
   }
   const shown = formatModuleVariables(proposal!);
   const request: SanityRequest = { ...completed.request, [keys.values]: proposal!.values, [keys.source]: proposal!.summary };

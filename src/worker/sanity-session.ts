@@ -120,7 +120,7 @@ export async function prepareSession(request: SanityRequest, emit: Emit, context
   // The weights created so far, for a timeout during a long build.
   const growing = (params: number) => emit({ type: 'phase', phase: 'buildModel', elapsedMs: buildStart, params });
   const waits = (waitingOn: string[]) => emit({ type: 'phase', phase: 'buildModel', elapsedMs: buildStart, waitingOn, standIns: missingPackagesStoodIn() });
-  const { model, call, browserStandIns, notes: buildNotes, smallerInput } = source ? { ...source, browserStandIns: [], notes: [] as string[], smallerInput: undefined } : await whileWatchingWaits(() => invokeWithinSize({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf, seed: request.seed }, growing), waits);
+  const { model, call, browserStandIns, notes: buildNotes, smallerInput } = source ? { ...source, browserStandIns: [], notes: [] as string[], smallerInput: undefined } : await whileWatchingWaits(() => invokeWithinSize({ file: request.file, code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, instanceVarsTyped: request.instanceVarsTyped, tf, seed: request.seed }, growing), waits);
   const name = call.model;
   context.params = model.countParams();
   context.smallerInput = smallerInput;

@@ -292,6 +292,12 @@ export interface BuilderCallValues {
   instanceVars?: Record<string, unknown>;
   /** Where `instanceVars` came from, copied into the report's `call.instanceVarsSource`. */
   instanceVarsSource?: string;
+  /**
+   * The names among `instanceVars` the user typed or chose (the CLI's flag, an edited box, Run Again with
+   * Smaller Input): a size or shape among them replaces one the constructor set. The rest (proposals,
+   * which may miss what a base class in another file sets) only fill fields still empty.
+   */
+  instanceVarsTyped?: string[];
 }
 
 export interface SanityRequest extends BuilderCallValues {

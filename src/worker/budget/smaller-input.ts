@@ -79,7 +79,9 @@ function search(inputShapes: readonly (readonly (number | null)[])[], call: Call
   const fields = call.instance && inObject(call.instance, halve, 'this.', false);
   if (fields) {
     const values = mergedOver(call.instanceVars ?? {}, fields.change);
-    return { from: fields.at, was, now, change: { instanceVars: values, instanceVarsSource: halved } satisfies BuilderCallValues, flag: `--instance-vars '${formatLiteralValue(values)}'` };
+    // The run keeps the other fields it had (proposals fill empty ones); only the halved one is the user's choice.
+    const typed = Object.keys(fields.change);
+    return { from: fields.at, was, now, change: { instanceVars: values, instanceVarsSource: halved, instanceVarsTyped: typed } satisfies BuilderCallValues, flag: `--instance-vars '${formatLiteralValue(fields.change)}'` };
   }
   const vars = call.moduleVars && inObject(call.moduleVars, halve, 'module variable ', true);
   if (vars) {

@@ -33,7 +33,7 @@ async function modelForSeed(prepared: PreparedSession, start: StartArm, seed: nu
     seed === request.seed
       ? prepared.model
       : // The same size check as the first build, so a guessed shape is cut down the same way.
-        (await invokeWithinSize({ file: request.file, code: prepared.code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, tf: prepared.tf, seed }, () => undefined)).model;
+        (await invokeWithinSize({ file: request.file, code: prepared.code, builderId: request.model, args: request.args, ctorArgs: request.ctorArgs, argsSource: request.argsSource, moduleVars: request.moduleVars, moduleVarsSource: request.moduleVarsSource, instanceVars: request.instanceVars, instanceVarsSource: request.instanceVarsSource, instanceVarsTyped: request.instanceVarsTyped, tf: prepared.tf, seed }, () => undefined)).model;
   if (start.arm === 'asWritten') {
     return { model: built, norm: normOf(built) };
   }

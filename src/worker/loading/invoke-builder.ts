@@ -256,7 +256,7 @@ async function loadAndBuildGuarded(
   const ctorGiven = builder.kind === 'constructor' ? (inv.ctorArgs ?? inv.args ?? []) : (inv.ctorArgs ?? []);
   const given = builder.kind === 'constructor' ? [] : (inv.args ?? []);
   // Sibling builders of model arguments may add fields (model-arguments.ts): a copy, reported after the call.
-  const fields: InstanceVars = { values: { ...(vars.instanceVars?.values ?? {}) }, source: vars.instanceVars?.source ?? '', ...(vars.instanceVars?.given ? { given: true } : {}) };
+  const fields: InstanceVars = { values: { ...(vars.instanceVars?.values ?? {}) }, source: vars.instanceVars?.source ?? '', ...(vars.instanceVars?.typed ? { typed: vars.instanceVars.typed } : {}) };
   const standIns = new StandIns(inv.tf, guessedParameterNames(inv.argsSource));
   const ctx: CallContext = { inv, builder, notes: [], instanceVars: fields, standIns, builderCode: vars.builderCode };
   const parameters = UNANALYSED.has(builder) && builder.kind === 'function' ? runtimeParameters(target) : builder.parameters;
@@ -278,14 +278,17 @@ async function loadAndBuildGuarded(
     call.moduleVars = moduleVars.values;
     call.moduleVarsSource = moduleVars.source;
   }
-  if (instanceVars && Object.keys(instanceVars.values).length > 0) {
-    call.instanceVars = instanceVars.values;
+  // The report names the fields the call had: one the constructor set and kept (a proposal that could not
+  // see a base class's constructor) is not among them.
+  const setValues = Object.fromEntries(Object.entries(instanceVars.values).filter(([name]) => !ctx.fieldsKept?.includes(name)));
+  if (Object.keys(setValues).length > 0) {
+    call.instanceVars = setValues;
     call.instanceVarsSource = instanceVars.source;
   }
   const compiled = compileAsTheScript(model, stops[0]);
   const smallerInput = findSmallerInput(
     model.inputs.map((t) => t.shape.slice(1)),
-    { args: passed.args, argsAreConstructor: builder.kind === 'constructor', ...(call.ctorArgs ? { ctorArgs: passed.ctorArgs } : {}), argsSource: call.argsSource, instance: ctx.instance, instanceVars: instanceVars.values, moduleVars: moduleVars?.values },
+    { args: passed.args, argsAreConstructor: builder.kind === 'constructor', ...(call.ctorArgs ? { ctorArgs: passed.ctorArgs } : {}), argsSource: call.argsSource, instance: ctx.instance, instanceVars: setValues, moduleVars: moduleVars?.values },
   );
   return { model, builder, call, notes: [...loadNotes, ...(compiled ? [compiled] : []), ...ctx.notes], ...(smallerInput ? { smallerInput } : {}) };
 }
@@ -318,6 +321,8 @@ interface CallContext {
   instanceVars?: InstanceVars;
   /** The instance a method builder ran on, once constructed. */
   instance?: Record<string, unknown>;
+  /** The fields fillInstanceFields left as the constructor set them (not empty, not typed). */
+  fieldsKept?: string[];
   /** The stand-ins for live objects among the arguments, watched for what the builder asks of them. */
   standIns?: StandIns;
   /** The builder's own text. */
@@ -337,7 +342,12 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
     if (builder.className && builder.kind !== 'constructor') {
       // A method on the instance, a static one on the class, or a function of an exported object.
       const owner = (instance ?? target) as Record<string, unknown>;
-      const completed = completedFieldsNote(fillInstanceFields(instance, ctx.instanceVars, inv.tf), builder.id);
+      const filled = fillInstanceFields(instance, ctx.instanceVars, inv.tf);
+      ctx.fieldsKept = Object.keys(ctx.instanceVars?.values ?? {}).filter((name) => !filled.set.includes(name));
+      if (ctx.fieldsKept.length > 0 && ctx.instanceVars?.source !== 'given') {
+        ctx.notes.push(`${ctx.fieldsKept.map((name) => `this.${name}`).join(', ')}: kept as the constructor set ${ctx.fieldsKept.length === 1 ? 'it' : 'them'} (the value${ctx.fieldsKept.length === 1 ? '' : 's'} proposed for ${ctx.fieldsKept.length === 1 ? 'it' : 'them'} went unused)`);
+      }
+      const completed = completedFieldsNote(filled.completed, builder.id);
       const tfjsFields = tfjsFieldsNote(fillTfjsFields(ctx.builderCode, builder.className, owner, target, inv.tf), builder.id);
       ctx.notes.push(...[completed, tfjsFields].filter((n): n is string => n !== undefined));
       const method = owner[builder.memberName ?? ''];

@@ -23,12 +23,14 @@ describe('rbn sanity --instance-vars', function () {
     assert.deepEqual(request.instanceVars, { numClasses: 10 });
     assert.equal(request.instanceVarsSource, 'numClasses from the name numClasses');
     assert.equal(instanceVarsMessage, 'instance fields { numClasses: 10 }: numClasses from the name numClasses');
+    assert.equal(request.instanceVarsTyped, undefined, 'a proposal only fills fields still empty');
   });
 
   it('--instance-vars wins; nothing left to propose, nothing printed', () => {
     const { request, instanceVarsMessage } = complete({ instanceVars: { numClasses: 3 } });
     assert.deepEqual(request.instanceVars, { numClasses: 3 });
     assert.equal(request.instanceVarsSource, 'given with --instance-vars');
+    assert.deepEqual(request.instanceVarsTyped, ['numClasses'], 'what the flag typed may replace a size the constructor set');
     assert.equal(instanceVarsMessage, undefined);
   });
 

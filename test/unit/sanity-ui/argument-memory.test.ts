@@ -100,6 +100,16 @@ describe('last-run memory', () => {
     await store.update(LAST_RUN_STATE_KEY, { 'c.js#Classifier.buildModel': { args: [], instanceVars: [4] } });
     assert.equal(memory.get('c.js', 'Classifier.buildModel'), undefined);
   });
+
+  it('remembers which instance fields the user typed, so a rerun replaces the same sizes; a list that is not names is ignored', async () => {
+    const store = new MapStore();
+    const memory = new LastRunMemory(store);
+    const call = { args: [], instanceVars: { inputShape: [112, 112, 3], numClasses: 4 }, instanceVarsTyped: ['inputShape'] };
+    await memory.remember('c.js', 'Classifier.buildModel', call);
+    assert.deepEqual(memory.get('c.js', 'Classifier.buildModel'), call);
+    await store.update(LAST_RUN_STATE_KEY, { 'c.js#Classifier.buildModel': { args: [], instanceVars: { numClasses: 4 }, instanceVarsTyped: [1] } });
+    assert.equal(memory.get('c.js', 'Classifier.buildModel'), undefined);
+  });
 });
 
 describe('argument boxes', () => {

@@ -43,7 +43,7 @@ describe('sanity-train fits the batch to the machine (child process)', function 
     assert.equal(failure.reason, 'memory', failure.message);
     assert.match(failure.message, /even at batch size 1 .*; the input \[128, 128, 3\] comes from this\.inputShape: halve it with --instance-vars '\{ inputShape: \[64, 64, 3\] \}' or use a smaller model$/);
     assert.equal(failure.batchSize, 1, 'no smaller batch to retry or offer');
-    assert.deepEqual(failure.smallerInput?.change, { instanceVars: { inputShape: [64, 64, 3] }, instanceVarsSource: 'input halved to 64×64×3 to fit' });
+    assert.deepEqual(failure.smallerInput?.change, { instanceVars: { inputShape: [64, 64, 3] }, instanceVarsSource: 'input halved to 64×64×3 to fit', instanceVarsTyped: ['inputShape'] });
     const again = reportOf(await runSanityTrain(request('batch-fit.ts', { model: 'FlatImageClassifier.buildModel', ...failure.smallerInput?.change }), { workerScript: WORKER, maxMemoryMb: 800 }));
     assert.deepEqual(again.call?.instanceVars, { inputShape: [64, 64, 3] });
     assert.equal(again.runs[0].steps, 3);

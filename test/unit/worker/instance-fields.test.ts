@@ -59,6 +59,22 @@ describe('instance fields another method fills (through the worker)', function (
     assert.match(none.message, /^FeatureClassifier\.buildNetwork\(\) threw: /);
   });
 
+  it("a proposal never writes over sizes a base class's constructor (in another file) set; a typed one does", async () => {
+    // What the CLI sends: the file's proposal for fields it cannot see being set, and on top what --instance-vars typed.
+    const file = path.join(BUILDERS, 'texture-quality-model.js');
+    const code = fs.readFileSync(file, 'utf8');
+    const builder = findModelBuilders(code, file).find((b) => b.id === 'TextureQualityModel.buildModel')!;
+    const proposal = proposeArguments(builder, { file, code }).instanceVars;
+    assert.ok(proposal?.values.inputShape && proposal.values.numClasses, JSON.stringify(proposal));
+    const base = { file, model: 'TextureQualityModel.buildModel', ctorArgs: [] };
+    const proposed = reportOf(await run(request({ ...base, instanceVars: proposal.values, instanceVarsSource: proposal.summary })));
+    assert.deepEqual(proposed.runs[0].graph?.nodes[0]?.outputShape, [null, 20, 20, 3]);
+    assert.equal(outputUnits(proposed), 5);
+    const typed = reportOf(await run(request({ ...base, instanceVars: { ...proposal.values, numClasses: 3 }, instanceVarsSource: 'given with --instance-vars', instanceVarsTyped: ['numClasses'] })));
+    assert.deepEqual(typed.runs[0].graph?.nodes[0]?.outputShape, [null, 20, 20, 3]);
+    assert.equal(outputUnits(typed), 3);
+  });
+
   it('a name that is no field of the class: one line naming those it has', async () => {
     const failure = errorOf(await run(request({ instanceVars: { classes: 4 } })));
     assert.equal(failure.reason, 'badInput');

@@ -42,7 +42,7 @@ export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode
   if (reuseLast && last) {
     const vars = {
       ...(last.moduleVars ? { moduleVars: last.moduleVars, moduleVarsSource: LAST_RUN_SOURCE } : {}),
-      ...(last.instanceVars ? { instanceVars: last.instanceVars, instanceVarsSource: LAST_RUN_SOURCE } : {}),
+      ...(last.instanceVars ? { instanceVars: last.instanceVars, instanceVarsSource: LAST_RUN_SOURCE, ...(last.instanceVarsTyped ? { instanceVarsTyped: last.instanceVarsTyped } : {}) } : {}),
     };
     return needs.args || needs.ctorArgs ? { args: last.args, ...(last.ctorArgs ? { ctorArgs: last.ctorArgs } : {}), argsSource: LAST_RUN_SOURCE, ...vars } : vars;
   }
@@ -91,13 +91,19 @@ export async function chooseArguments(deps: ArgumentPromptDeps, document: vscode
       return undefined;
     }
     out.instanceVarsSource = sameValues(out.instanceVars, proposal.instanceVars.values) ? proposal.instanceVars.summary : EDITED_INSTANCE_VARS_SOURCE;
+    // What the user changed in the box is theirs (it may replace a size the constructor set); the rest stays a proposal.
+    const proposed = proposal.instanceVars.values;
+    const typed = Object.keys(out.instanceVars).filter((name) => !sameValues(out.instanceVars?.[name], proposed[name]));
+    if (typed.length > 0) {
+      out.instanceVarsTyped = typed;
+    }
   }
   if (needs.args || needs.ctorArgs) {
     out.args ??= [];
     const proposed = sameValues(out.args, needs.args ? proposal.args : []) && (!needs.ctorArgs || sameValues(out.ctorArgs, proposal.ctorArgs));
     out.argsSource = proposed ? proposal.summary : EDITED_SOURCE;
   }
-  await deps.memory.remember(fileKey, builder.id, { args: out.args ?? [], ...(out.ctorArgs ? { ctorArgs: out.ctorArgs } : {}), ...(out.moduleVars ? { moduleVars: out.moduleVars } : {}), ...(out.instanceVars ? { instanceVars: out.instanceVars } : {}) });
+  await deps.memory.remember(fileKey, builder.id, { args: out.args ?? [], ...(out.ctorArgs ? { ctorArgs: out.ctorArgs } : {}), ...(out.moduleVars ? { moduleVars: out.moduleVars } : {}), ...(out.instanceVars ? { instanceVars: out.instanceVars } : {}), ...(out.instanceVarsTyped ? { instanceVarsTyped: out.instanceVarsTyped } : {}) });
   return out;
 }
 

@@ -17,6 +17,8 @@ export interface RememberedCall {
   moduleVars?: Record<string, unknown>;
   /** The instance fields' values (`this.numClasses`), when the method builder reads empty ones. */
   instanceVars?: Record<string, unknown>;
+  /** The names among them the user changed in the box (SanityRequest.instanceVarsTyped). */
+  instanceVarsTyped?: string[];
 }
 
 /** One workspace-state key holds every entry, so the state stays one small JSON object. */
@@ -63,7 +65,7 @@ export class LastRunMemory {
 }
 
 function copyCall(call: RememberedCall): RememberedCall {
-  return { args: call.args, ...(call.ctorArgs ? { ctorArgs: call.ctorArgs } : {}), ...(call.moduleVars ? { moduleVars: call.moduleVars } : {}), ...(call.instanceVars ? { instanceVars: call.instanceVars } : {}) };
+  return { args: call.args, ...(call.ctorArgs ? { ctorArgs: call.ctorArgs } : {}), ...(call.moduleVars ? { moduleVars: call.moduleVars } : {}), ...(call.instanceVars ? { instanceVars: call.instanceVars } : {}), ...(call.instanceVarsTyped ? { instanceVarsTyped: call.instanceVarsTyped } : {}) };
 }
 
 /** State written by another version, or edited by hand, is ignored rather than trusted. */
@@ -73,5 +75,5 @@ function isRememberedCall(value: unknown): value is RememberedCall {
   }
   const v = value as Partial<RememberedCall>;
   const isObject = (o: unknown) => o !== null && typeof o === 'object' && !Array.isArray(o);
-  return Array.isArray(v.args) && (v.ctorArgs === undefined || Array.isArray(v.ctorArgs)) && (v.moduleVars === undefined || isObject(v.moduleVars)) && (v.instanceVars === undefined || isObject(v.instanceVars));
+  return Array.isArray(v.args) && (v.ctorArgs === undefined || Array.isArray(v.ctorArgs)) && (v.moduleVars === undefined || isObject(v.moduleVars)) && (v.instanceVars === undefined || isObject(v.instanceVars)) && (v.instanceVarsTyped === undefined || (Array.isArray(v.instanceVarsTyped) && v.instanceVarsTyped.every((n) => typeof n === 'string')));
 }

@@ -16,8 +16,8 @@ import { isStandIn } from '../missing-modules';
 export interface InstanceVars {
   values: Record<string, unknown>;
   source: string;
-  /** The request gave them (the CLI's --instance-vars, the editor's box, a rerun): a size or shape among them replaces the constructor's. */
-  given?: boolean;
+  /** The names the user typed or chose (BuilderCallValues.instanceVarsTyped): a size or shape among them replaces the constructor's. */
+  typed?: string[];
 }
 
 export interface InstanceVarsInput {
@@ -25,6 +25,7 @@ export interface InstanceVarsInput {
   code: string;
   instanceVars?: Record<string, unknown>;
   instanceVarsSource?: string;
+  instanceVarsTyped?: string[];
 }
 
 /**
@@ -40,7 +41,7 @@ export function instanceVariablesFor(sourceFile: ReturnType<typeof parseSourceFi
       const has = known.length > 0 ? `it has ${known.join(', ')}` : 'it has none';
       throw new BadInputError(`--instance-vars: ${stray.join(', ')} ${stray.length === 1 ? 'is not a field' : 'are not fields'} of ${owner} (this.<name> in its methods; ${has})`);
     }
-    return { values: inv.instanceVars, source: inv.instanceVarsSource ?? 'given', given: true };
+    return { values: inv.instanceVars, source: inv.instanceVarsSource ?? 'given', ...(inv.instanceVarsTyped ? { typed: inv.instanceVarsTyped } : {}) };
   }
   // A method the analysis did not take for a builder still has its text in the file.
   const range = builderRange(sourceFile, builder);
@@ -52,27 +53,30 @@ export function instanceVariablesFor(sourceFile: ReturnType<typeof parseSourceFi
  * Sets each field that is still null or undefined after construction, as `train()` would have; a
  * stand-in among the values (a method returning a size) is made real first. A field that holds a
  * plain object the constructor was given (typed options, `{}`) gets the stand-in's members it lacks
- * (`size()`, which JSON cannot hold), never one it has. Returns the `this.<path>` filled that way.
+ * (`size()`, which JSON cannot hold), never one it has. Returns the names set, and the `this.<path>`
+ * completed that way; a field the constructor set keeps its value and is in neither.
  */
-export function fillInstanceFields(instance: Record<string, unknown> | undefined, vars: InstanceVars | undefined, tf: typeof tfjs): string[] {
+export function fillInstanceFields(instance: Record<string, unknown> | undefined, vars: InstanceVars | undefined, tf: typeof tfjs): { set: string[]; completed: string[] } {
   if (!instance || !vars) {
-    return [];
+    return { set: [], completed: [] };
   }
+  const set: string[] = [];
   const completed: string[] = [];
   for (const [name, value] of materializedValues(vars.values, tf, '--instance-vars')) {
     // A field the instance only inherits from a missing base class's stand-in was never set either, and a
     // size still 0 (`this.featureCount = 0` until initialize(n)) is a placeholder, as a call's size of 0 is.
     const placeholderSize = instance[name] === 0 && typeof value === 'number' && value > 0;
-    // A size or shape given for a field the constructor set (`this.inputShape = [224, 224, 3]`) is the
-    // user's choice: proposals only name fields the constructor leaves empty. Options objects keep theirs.
-    const givenOverSet = vars.given === true && !isPlainObject(instance[name]) && !isPlainObject(value) && typeof instance[name] !== 'function';
+    // A size or shape the user typed for a field the constructor set (`this.inputShape = [224, 224, 3]`)
+    // is their choice; a proposal is not (it may miss a base class's constructor). Options objects keep theirs.
+    const givenOverSet = vars.typed?.includes(name) === true && !isPlainObject(instance[name]) && !isPlainObject(value) && typeof instance[name] !== 'function';
     if (instance[name] === null || instance[name] === undefined || isStandIn(instance[name]) || placeholderSize || givenOverSet) {
       instance[name] = value;
+      set.push(name);
     } else if (vars.source !== 'given') {
       completed.push(...withMissingMembers(instance[name], value, `this.${name}`));
     }
   }
-  return completed;
+  return { set, completed };
 }
 
 /** The report's note for the members fillInstanceFields completed; undefined when none. */
