@@ -273,7 +273,9 @@ export class StepBudget {
     if (this.planned < 1) {
       const step = ctx ? describeSlowStep(this.stepMs[0], ctx) : `one training step takes about ${(this.stepMs[0] / 1000).toFixed(1)} s`;
       const spent = (monotonicMs() / 1000).toFixed(0);
-      throw new SanityFailure('timeout', `${step}, and the ${budgetSeconds} s budget has no room for one after loading and timing it (${spent} s); ${RAISE}, or lower the batch size`);
+      // A small step that finds no room: the budget went to loading, and a smaller input or batch would not give it back.
+      const advice = this.stepMs[0] <= SMALL_STEP_SHARE * budgetSeconds * 1000 ? 'raise the time budget (--timeout)' : `${RAISE}, or lower the batch size`;
+      throw new SanityFailure('timeout', `${step}, and the ${budgetSeconds} s budget has no room for one after loading and timing it (${spent} s); ${advice}`);
     }
   }
 

@@ -94,6 +94,13 @@ describe('StepBudget before the first step', () => {
       (err: unknown) => err instanceof SanityFailure && err.reason === 'timeout' && /^one training step takes about 48\.0 s on wasm for this model \(31\.1 M parameters\), and the 60 s budget has no room for one .*raise the time budget \(--timeout\) or pass a smaller input shape with --args/.test(err.message),
     );
   });
+
+  it('a small timed step with no time left (loading took the budget): asks for a larger budget, not a smaller input', () => {
+    assert.throws(
+      () => new StepBudget(300, [probe(200)], performance.now() + 100, 60, ctx, 32),
+      (err: unknown) => err instanceof SanityFailure && err.reason === 'timeout' && /^one training step takes about 0\.2 s .*has no room for one after loading and timing it \(\d+ s\); raise the time budget \(--timeout\)$/.test(err.message),
+    );
+  });
 });
 
 describe('StepBudget.rowsToScore (the held-out examples a run has time left to score)', () => {
