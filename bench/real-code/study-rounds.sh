@@ -64,6 +64,13 @@ for f in s5new s5new2; do [ -f $R/study-round18-$f-before-dev.json ] && args+=("
 # The first session's sixth collector's repositories, before and after (the held-out one counts only).
 [ -f $R/study-round19-before2-dev.json ] && pair round19-before-sixth-collector study-round19-before2
 [ -f $R/study-round19-s1-after2-dev.json ] && args+=("round19-session-1-after-sixth-collector=$R/study-round19-s1-after2-dev.json")
+# Round 19's second session: its new repositories before any change of the session (the held-out ones counts only); then the
+# round at its end: the development half after the session's changes, and the held-out half run once (the measure).
+[ -f $R/study-round19-s2-before-dev.json ] && pair round19-session-2-before study-round19-s2-before
+[ -f $R/study-round19-s2-after-dev.json ] && args+=("round19-session-2-after=$R/study-round19-s2-after-dev.json")
+[ -f $R/study-round19-end-dev.json ] && pair round19-final study-round19-end
+# Its held-out half again after the fix of the regression its one run showed (seen since, not the measure).
+[ -f $R/study-round19-end-seen-test.json ] && args+=("round19-seen-after-its-run=$R/study-round19-end-seen-test.json")
 # Rounds 13, 14, 17 and 18's held-out halves after the changes made once their failures had been read (their development halves did not change).
 [ -f $R/study-now-r18-test.json ] && args+=("now=$R/study-now-r18-test.json")
 [ -f $R/study-now-r17-test.json ] && args+=("now=$R/study-now-r17-test.json")
