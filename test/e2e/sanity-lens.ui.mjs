@@ -194,70 +194,72 @@ await step('a NaN finding names the layer and its link opens the source line', a
   log(`source link opened exploding.ts at line ${line}`);
 });
 
-await step('a run the time budget cuts short: "Run Again with 2× Budget" in the panel runs it again with twice the budget', async () => {
-  // Workspace settings that no run fits: 100,000 steps in 4 s.
+/**
+ * Runs `body` with workspace settings in .vscode/settings.json, removed afterwards, then clicks `tab`
+ * so the next file opens in the first editor group, not behind the panel.
+ */
+async function withWorkspaceSettings(settings, tab, body) {
   const settingsDir = path.join(wsDir, '.vscode');
   fs.mkdirSync(settingsDir, { recursive: true });
-  fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify({ 'runningBatchNorm.sanity.steps': 100000, 'runningBatchNorm.sanity.timeBudgetSeconds': 4 }));
+  fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify(settings));
   try {
+    await body();
+  } finally {
+    fs.rmSync(settingsDir, { recursive: true, force: true });
+    await page.waitForTimeout(2000);
+    await page.locator('.editor-group-container').first().locator('.tab', { hasText: tab }).click();
+  }
+}
+
+/**
+ * The editor reads a new settings file a moment after it is written, and a run that started before
+ * runs with the old settings: clicks the nth "Sanity-train" lens of `file` until `shown` appears.
+ */
+async function clickLensUntil(file, nth, shown, never) {
+  for (let attempt = 0; ; attempt++) {
+    await page.waitForTimeout(2000);
+    await clickLens(file, 'Sanity-train', nth);
+    if (await shown.waitFor({ timeout: 30_000 }).then(() => true, () => false)) {
+      return;
+    }
+    if (attempt === 5) {
+      throw new Error(never);
+    }
+  }
+}
+
+await step('a run the time budget cuts short: "Run Again with 2× Budget" in the panel runs it again with twice the budget', async () => {
+  // Workspace settings that no run fits: 100,000 steps in 4 s.
+  await withWorkspaceSettings({ 'runningBatchNorm.sanity.steps': 100000, 'runningBatchNorm.sanity.timeBudgetSeconds': 4 }, 'healthy.ts', async () => {
     await openFile('healthy.ts', 'tf.sequential');
     const frame = reportFrame();
     const longer = frame.locator('button[data-action=rerunLonger]', { hasText: 'Run Again with 2× Budget' });
-    // The editor reads the new settings file a moment after it is written: a run that started before
-    // trains its 300 steps in full and shows no such button, so run again until one was cut short.
-    for (let attempt = 0; ; attempt++) {
-      await page.waitForTimeout(2000);
-      await clickLens('healthy.ts', 'Sanity-train');
-      if (await longer.waitFor({ timeout: 30_000 }).then(() => true, () => false)) {
-        break;
-      }
-      if (attempt === 5) {
-        throw new Error('no run was cut short: the workspace settings were never read');
-      }
-    }
+    await clickLensUntil('healthy.ts', 0, longer, 'no run was cut short: the workspace settings were never read');
     await frame.locator('.notes li', { hasText: /of 100000 steps in the 4 s budget/ }).waitFor({ timeout: 5000 });
     await frame.locator('.caveat', { hasText: 'Run Again with 2× Budget' }).waitFor({ timeout: 5000 });
     await longer.click();
     await frame.locator('.notes li', { hasText: /of 100000 steps in the 8 s budget/ }).waitFor({ timeout: T });
     log(await frame.locator('.notes li', { hasText: /budget/ }).first().textContent());
-  } finally {
-    fs.rmSync(settingsDir, { recursive: true, force: true });
-    await page.waitForTimeout(2000);
-    // Back to the first editor group, so the next file opens there and not behind the panel.
-    await editorOf('healthy.ts').locator('.view-lines').click();
-  }
+  });
 });
 
 await step('a model too large for the memory cap: "Run Again with Smaller Input" runs it with the input its constructor set halved', async () => {
   // 12.6 M weights (a 128×128×3 image flattened into a dense layer) do not fit an 800 MB cap; halved, they do.
-  const settingsDir = path.join(wsDir, '.vscode');
-  fs.mkdirSync(settingsDir, { recursive: true });
-  fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify({ 'runningBatchNorm.sanity.maxMemoryMb': 800 }));
-  try {
+  await withWorkspaceSettings({ 'runningBatchNorm.sanity.maxMemoryMb': 800 }, 'batch-fit.ts', async () => {
     await openFile('batch-fit.ts', 'FlatImageClassifier');
     const frame = reportFrame();
     const smaller = frame.locator('nav.actions button[data-action=recover]', { hasText: 'Run Again with Smaller Input' });
-    // As above: a run that started before the editor read the settings file fits the default cap and trains.
-    for (let attempt = 0; ; attempt++) {
-      await page.waitForTimeout(2000);
-      await clickLens('batch-fit.ts', 'Sanity-train', 1);
-      if (await smaller.waitFor({ timeout: 30_000 }).then(() => true, () => false)) {
-        break;
-      }
-      if (attempt === 5) {
-        throw new Error('the model never failed for memory: the workspace settings were never read');
-      }
-    }
+    await clickLensUntil('batch-fit.ts', 1, smaller, 'the model never failed for memory: the workspace settings were never read');
     const message = (await frame.locator('pre.message').textContent()) ?? '';
     if (!/comes from this\.inputShape/.test(message) || !/Run Again with Smaller Input/.test(message)) {
       throw new Error(`the failure does not name this.inputShape and the button: ${message.slice(0, 600)}`);
     }
-    await dismissNotifications();
-    await page.screenshot({ path: path.join(outDir, 'sanity-smaller-input.png') });
     const offered = await frame.locator('nav.actions button[data-action=recover]').allTextContents();
     if (offered.join('|') !== 'Run Again with Smaller Input|Run Again') {
       throw new Error(`the failure page offers ${JSON.stringify(offered)} (not a smaller batch: one example does not fit)`);
     }
+    await dismissNotifications();
+    await page.screenshot({ path: path.join(outDir, 'sanity-smaller-input.png') });
     await smaller.click();
     // The failure page and the live page have a verdict heading too: the report is there once its call line is.
     const call = (await frame.locator('header .call').textContent({ timeout: T })) ?? '';
@@ -265,12 +267,7 @@ await step('a model too large for the memory cap: "Run Again with Smaller Input"
       throw new Error(`the run again did not use the halved input: ${call}`);
     }
     log(`run again: ${await frame.locator('.verdict h2').first().textContent()} / ${call}`);
-  } finally {
-    fs.rmSync(settingsDir, { recursive: true, force: true });
-    await page.waitForTimeout(2000);
-    // Its tab in the first editor group: the next file opens there, not behind the panel.
-    await page.locator('.editor-group-container').first().locator('.tab', { hasText: 'batch-fit.ts' }).click();
-  }
+  });
 });
 
 await step('Cancel in the panel stops a factory that never returns', async () => {
