@@ -31,7 +31,7 @@ import { pageElementsOf, pageScriptFilesHint } from './page/page-loading';
 import { ambientGlobalsAround } from './page/ambient-globals';
 import { findPackageRoot } from '../package-root';
 import { resolveModelArguments, type ModelArgumentContext } from './arguments/model-arguments';
-import { completedFieldsNote, fillInstanceFields, instanceVariablesFor, type InstanceVars } from './arguments/instance-vars';
+import { completedFieldsNote, fillInstanceFields, instanceVariablesFor, keptFieldsNote, type InstanceVars } from './arguments/instance-vars';
 import { findSmallerInput } from '../budget/smaller-input';
 import { fillTfjsFields, tfjsFieldsNote } from './arguments/tfjs-fields';
 import { isClassValue, loadingNotes, moduleLevelModelNote, resetMissingPackages, typedMethodNote, withLoadingNotes } from './arguments/invocation-notes';
@@ -344,12 +344,10 @@ async function build(target: Callable | Record<string, unknown>, ctx: CallContex
       const owner = (instance ?? target) as Record<string, unknown>;
       const filled = fillInstanceFields(instance, ctx.instanceVars, inv.tf);
       ctx.fieldsKept = Object.keys(ctx.instanceVars?.values ?? {}).filter((name) => !filled.set.includes(name));
-      if (ctx.fieldsKept.length > 0 && ctx.instanceVars?.source !== 'given') {
-        ctx.notes.push(`${ctx.fieldsKept.map((name) => `this.${name}`).join(', ')}: kept as the constructor set ${ctx.fieldsKept.length === 1 ? 'it' : 'them'} (the value${ctx.fieldsKept.length === 1 ? '' : 's'} proposed for ${ctx.fieldsKept.length === 1 ? 'it' : 'them'} went unused)`);
-      }
+      const kept = ctx.instanceVars?.source !== 'given' ? keptFieldsNote(ctx.fieldsKept) : undefined;
       const completed = completedFieldsNote(filled.completed, builder.id);
       const tfjsFields = tfjsFieldsNote(fillTfjsFields(ctx.builderCode, builder.className, owner, target, inv.tf), builder.id);
-      ctx.notes.push(...[completed, tfjsFields].filter((n): n is string => n !== undefined));
+      ctx.notes.push(...[kept, completed, tfjsFields].filter((n): n is string => n !== undefined));
       const method = owner[builder.memberName ?? ''];
       if (typeof method !== 'function') {
         throw new SanityFailure('noFactory', `${builder.className} has no method '${builder.memberName}' (found ${describeValue(method)})`);

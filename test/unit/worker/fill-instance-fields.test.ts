@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { fillInstanceFields, type InstanceVars } from '../../../src/worker/loading/arguments/instance-vars';
+import { fillInstanceFields, keptFieldsNote, type InstanceVars } from '../../../src/worker/loading/arguments/instance-vars';
 
 describe('instance fields set on the instance before a method builder runs', () => {
   const cases: [string, Record<string, unknown>, InstanceVars, Record<string, unknown>][] = [
@@ -21,4 +21,10 @@ describe('instance fields set on the instance before a method builder runs', () 
       assert.deepEqual(instance, expected);
     });
   }
+
+  it('says which proposed fields kept the constructor\'s value', () => {
+    assert.equal(keptFieldsNote([]), undefined);
+    assert.equal(keptFieldsNote(['inputShape']), 'this.inputShape: kept as the constructor set it (the value proposed for it went unused)');
+    assert.equal(keptFieldsNote(['inputShape', 'numClasses']), 'this.inputShape, this.numClasses: kept as the constructor set them (the values proposed for them went unused)');
+  });
 });

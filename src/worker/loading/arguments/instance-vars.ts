@@ -79,6 +79,15 @@ export function fillInstanceFields(instance: Record<string, unknown> | undefined
   return { set, completed };
 }
 
+/** The report's note for proposed fields the constructor had set, which keep their value; undefined when none. */
+export function keptFieldsNote(kept: readonly string[]): string | undefined {
+  if (kept.length === 0) {
+    return undefined;
+  }
+  const [it, values] = kept.length === 1 ? ['it', 'value'] : ['them', 'values'];
+  return `${kept.map((name) => `this.${name}`).join(', ')}: kept as the constructor set ${it} (the ${values} proposed for ${it} went unused)`;
+}
+
 /** The report's note for the members fillInstanceFields completed; undefined when none. */
 export function completedFieldsNote(completed: readonly string[], builderId: string): string | undefined {
   if (completed.length === 0) {
