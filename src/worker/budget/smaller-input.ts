@@ -9,6 +9,7 @@
 import { formatArgumentList, formatLiteralValue } from '../../core/analysis/arguments/argument-proposals';
 import type { BuilderCallValues, SmallerInput } from '../../core/training/protocol';
 import { SIDE_NAME } from './build-size';
+import { isPlainObject } from '../../core/analysis/arguments/model-arguments';
 
 /** Sides below this are left as they are: a stack of poolings needs room, and a small input is rarely what is too large. */
 const MIN_SIDE_TO_HALVE = 32;
@@ -178,8 +179,4 @@ function isArray(value: unknown): boolean {
 /** A number, by position (an argument) or under a name for a side (`imageSize`, `IMG_ROWS`): a field that happens to equal the side is not one. */
 function isNumber(value: unknown, key?: string): boolean {
   return typeof value === 'number' && (key === undefined || SIDE_NAME.test(key));
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }
